@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Layers, dependencies pointing one way only:
+/// CSodium (C) → BaoxueSodium → BaoxueCore (pure) → BaoxueStore (SQLite) → BaoxueApp → executables.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Baoxue",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "baoxue", targets: ["baoxue"]),
+        .library(name: "BaoxueCore", targets: ["BaoxueCore"]),
+        .library(name: "BaoxueStore", targets: ["BaoxueStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(name: "BaoxueSodium", dependencies: ["CSodium"], swiftSettings: strict),
+        .target(name: "BaoxueCore", dependencies: ["BaoxueSodium"], swiftSettings: strict),
+        .target(
+            name: "BaoxueStore",
+            dependencies: ["BaoxueCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueStore"], swiftSettings: strict),
+        .executableTarget(
+            name: "baoxue",
+            dependencies: ["BaoxueApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "baoxue-bench",
+            dependencies: ["BaoxueCore", "BaoxueStore", "BaoxueSodium", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "baoxue-stress",
+            dependencies: ["BaoxueCore", "BaoxueStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium"], swiftSettings: strict),
+        .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore"], swiftSettings: strict),
+        .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore"], swiftSettings: strict),
+        .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,46 @@
+import Dispatch
+
+/// Decodes and verifies a batch of encoded changes, on one or more cores.
+///
+/// Signature verification is the physical limit of appending; spreading a
+/// batch over cores lets a replica append faster than one core verifies.
+/// The result is in input order; the first failure (lowest index) is reported.
+public enum BatchVerifier {
+    public struct Failure: Error, Equatable, Sendable {
+        public let index: Int
+        public let error: CoreError
+    }
+
+    public static func verify(_ encoded: [[UInt8]], threads: Int = 1) throws(Failure) -> [Change] {
+        let n = encoded.count
+        if threads <= 1 || n < 64 {
+            var out: [Change] = []
+            out.reserveCapacity(n)
+            for (i, bytes) in encoded.enumerated() {
+                do { out.append(try Change.decode(bytes)) } catch { throw Failure(index: i, error: error) }
+            }
+            return out
+        }
+        let results = UnsafeMutableBufferPointer<Result<Change, CoreError>?>.allocate(capacity: n)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let shared = results
+        let chunks = threads
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var i = chunk
+            while i < n {
+                shared[i] = Result { () throws(CoreError) -> Change in try Change.decode(encoded[i]) }
+                i += chunks
+            }
+        }
+        var out: [Change] = []
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            switch results[i]! {
+            case .success(let c): out.append(c)
+            case .failure(let e): throw Failure(index: i, error: e)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Which school, township or village a change belongs to; sync and access
+/// control decide by it.
+///
+/// Invariant: 1...128 bytes of UTF-8 in Unicode NFC, without control
+/// characters. NFC is required because Swift compares strings by canonical
+/// equivalence while signatures cover bytes: two spellings that look equal
+/// must not be two scopes.
+public struct ScopeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public static let maxBytes = 128
+    public let value: String
+
+    public init(_ value: String) throws(CoreError) {
+        try self.init(utf8: Array(value.utf8))
+    }
+
+    init<C: Collection>(utf8 bytes: C) throws(CoreError) where C.Element == UInt8 {
+        guard (1...Self.maxBytes).contains(bytes.count) else {
+            throw .lengthOutOfRange(field: "scope", value: bytes.count, allowed: 1...Self.maxBytes)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidText(field: "scope") }
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x20 || (0x7f...0x9f).contains(v) { throw .invalidText(field: "scope") }
+        }
+        guard Array(text.precomposedStringWithCanonicalMapping.utf8).elementsEqual(bytes) else {
+            throw .invalidText(field: "scope")
+        }
+        self.value = text
+    }
+
+    public var utf8: [UInt8] { Array(value.utf8) }
+
+    public var description: String { value }
+
+    public static func < (a: ScopeID, b: ScopeID) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+}

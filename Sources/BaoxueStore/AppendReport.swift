@@ -1,0 +1,25 @@
+import BaoxueCore
+
+/// What one batch append did.
+public struct AppendReport: Equatable, Sendable {
+    /// Changes stored for the first time (in any state).
+    public var inserted = 0
+    /// Changes that were already present (no-ops).
+    public var duplicates = 0
+    /// Changes that became applied, including earlier pending ones this batch unblocked.
+    public var applied = 0
+    /// New changes kept aside waiting for deps.
+    public var pending = 0
+    /// Equivocations found: (author, seq) with two different changes.
+    public var equivocations: [Equivocation] = []
+
+    public init() {}
+}
+
+/// Proof that an author signed two different changes with the same sequence number.
+public struct Equivocation: Equatable, Hashable, Sendable {
+    public let author: PublicKey
+    public let seq: UInt64
+    public let first: ChangeID
+    public let second: ChangeID
+}

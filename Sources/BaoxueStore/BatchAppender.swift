@@ -1,0 +1,209 @@
+import BaoxueCore
+import Foundation
+import GRDB
+
+/// Appends one batch of verified changes inside an open write transaction.
+///
+/// Keeps per-batch caches (author states, what this batch applied, head
+/// additions and removals) and flushes them once at the end, so a chain of
+/// changes costs about two statements each. On the rare equivocation that
+/// touches an applied change it flushes, recomputes from the tables, and
+/// starts its caches afresh.
+struct BatchAppender {
+    private struct AuthorState { var appliedSeq: UInt64; var heldFrom: UInt64? }
+
+    private let db: Database
+    private(set) var report = AppendReport()
+    private var authors: [PublicKey: AuthorState] = [:]
+    private var dirtyAuthors: Set<PublicKey> = []
+    private var appliedHere: Set<ChangeID> = []
+    private var headAdds: Set<ChangeID> = []
+    private var headRemoves: Set<ChangeID> = []
+    private var pendingExists: Bool
+
+    init(db: Database) throws {
+        self.db = db
+        pendingExists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state = 1)") ?? false
+    }
+
+    mutating func append(_ changes: [Change]) throws {
+        for change in changes { try append(change) }
+        try flush()
+    }
+
+    private mutating func append(_ change: Change) throws {
+        let existing = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, state FROM change WHERE author = ? AND seq = ?"),
+            arguments: [Data(change.author.bytes), Int64(change.seq)]
+        )
+        let idData = Data(change.id.bytes)
+        if existing.contains(where: { ($0[0] as Data) == idData }) {
+            report.duplicates += 1
+            return
+        }
+        if let first = existing.first {
+            try insert(change, state: .held)
+            try recordEquivocation(change, first: try ChangeID(bytes: Array(first[0] as Data)))
+            return
+        }
+        let author = try authorState(change.author)
+        let state: ChangeState
+        if let held = author.heldFrom, change.seq >= held {
+            state = .held
+        } else if try missingDeps(change, author: author).isEmpty && author.appliedSeq == change.seq - 1 {
+            state = .applied
+        } else {
+            state = .pending
+        }
+        let position = try insert(change, state: state)
+        switch state {
+        case .applied: try didApply(change)
+        case .pending:
+            report.pending += 1
+            pendingExists = true
+            for dep in try missingDeps(change, author: author) {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)")
+                    .execute(arguments: [Data(dep.bytes), position])
+            }
+        case .held: break
+        }
+    }
+
+    @discardableResult
+    private mutating func insert(_ change: Change, state: ChangeState) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                Data(change.id.bytes), Data(change.author.bytes), Int64(change.seq),
+                change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
+            ])
+        report.inserted += 1
+        return db.lastInsertedRowID
+    }
+
+    private mutating func authorState(_ key: PublicKey) throws -> AuthorState {
+        if let known = authors[key] { return known }
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT applied_seq, held_from FROM author WHERE key = ?"),
+            arguments: [Data(key.bytes)]
+        )
+        let state = AuthorState(
+            appliedSeq: UInt64(row?[0] as Int64? ?? 0),
+            heldFrom: (row?[1] as Int64?).map { UInt64($0) }
+        )
+        authors[key] = state
+        return state
+    }
+
+    private func missingDeps(_ change: Change, author: AuthorState) throws -> [ChangeID] {
+        var missing: [ChangeID] = []
+        for dep in change.deps where !appliedHere.contains(dep) {
+            let state = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT state FROM change WHERE id = ?"),
+                arguments: [Data(dep.bytes)]
+            )
+            if state != ChangeState.applied.rawValue { missing.append(dep) }
+        }
+        return missing
+    }
+
+    /// Records the effects of `change` becoming applied, then applies every
+    /// pending change that it (transitively) unblocks.
+    private mutating func didApply(_ change: Change) throws {
+        var work = [change]
+        while let c = work.popLast() {
+            authors[c.author, default: AuthorState(appliedSeq: 0)].appliedSeq = c.seq
+            dirtyAuthors.insert(c.author)
+            appliedHere.insert(c.id)
+            for dep in c.deps where headAdds.remove(dep) == nil { headRemoves.insert(dep) }
+            headAdds.insert(c.id)
+            report.applied += 1
+            guard pendingExists else { continue }
+            work += try unblocked(by: c)
+        }
+    }
+
+    private mutating func unblocked(by c: Change) throws -> [Change] {
+        var positions = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(c.id.bytes)]
+        )
+        positions += try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT position FROM change WHERE author = ? AND seq = ? AND state = 1"),
+            arguments: [Data(c.author.bytes), Int64(c.seq + 1)]
+        )
+        var ready: [Change] = []
+        for position in Set(positions) {
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position]
+            ), (row[0] as Int) == ChangeState.pending.rawValue else { continue }
+            let candidate = try Change.decodeVerified(Array(row[1] as Data))
+            let author = try authorState(candidate.author)
+            if let held = author.heldFrom, candidate.seq >= held { continue }
+            guard author.appliedSeq == candidate.seq - 1, try missingDeps(candidate, author: author).isEmpty else { continue }
+            try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
+            try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position])
+            // Mark applied now so a sibling candidate in this same loop sees it.
+            authors[candidate.author]?.appliedSeq = candidate.seq
+            appliedHere.insert(candidate.id)
+            ready.append(candidate)
+        }
+        return ready
+    }
+
+    private mutating func flush() throws {
+        for key in dirtyAuthors {
+            let s = authors[key]!
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, ?, ?)")
+                .execute(arguments: [Data(key.bytes), Int64(s.appliedSeq), s.heldFrom.map { Int64($0) }])
+        }
+        for id in headRemoves {
+            try db.cachedStatement(sql: "DELETE FROM head WHERE id = ?").execute(arguments: [Data(id.bytes)])
+        }
+        for id in headAdds {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO head (id) VALUES (?)").execute(arguments: [Data(id.bytes)])
+        }
+        dirtyAuthors = []
+        headAdds = []
+        headRemoves = []
+    }
+
+    private mutating func resetCaches() {
+        authors = [:]
+        appliedHere = []
+    }
+}
+
+extension BatchAppender {
+    /// Keeps both changes as proof, flags the author from that seq on, and
+    /// un-applies whatever depended on the disputed change.
+    private mutating func recordEquivocation(_ change: Change, first: ChangeID) throws {
+        try flush()
+        let author = Data(change.author.bytes)
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO equivocation (author, seq, first, second) VALUES (?, ?, ?, ?)",
+            arguments: [author, Int64(change.seq), Data(first.bytes), Data(change.id.bytes)]
+        )
+        report.equivocations.append(Equivocation(author: change.author, seq: change.seq, first: first, second: change.id))
+        var state = try authorState(change.author)
+        state.heldFrom = min(state.heldFrom ?? change.seq, change.seq)
+        let wasApplied = try Data.fetchAll(
+            db, sql: "SELECT id FROM change WHERE author = ? AND seq >= ? AND state = 0",
+            arguments: [author, Int64(state.heldFrom!)]
+        )
+        try db.execute(
+            sql: "UPDATE change SET state = 2 WHERE author = ? AND seq >= ?",
+            arguments: [author, Int64(state.heldFrom!)]
+        )
+        try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state = 2)")
+        state.appliedSeq = min(state.appliedSeq, state.heldFrom! - 1)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, ?, ?)",
+            arguments: [author, Int64(state.appliedSeq), Int64(state.heldFrom!)]
+        )
+        if !wasApplied.isEmpty {
+            try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
+            pendingExists = true
+        }
+        resetCaches()
+    }
+}

@@ -1,0 +1,149 @@
+import BaoxueCore
+import Foundation
+import GRDB
+
+/// The signed change log in SQLite (WAL): the replica's source of truth.
+///
+/// Every write transaction commits with `synchronous = FULL`, so a batch
+/// this method returned from survives power loss and may be acknowledged
+/// to a peer. A batch is appended whole or not at all.
+public final class ChangeLog: ChangeStore {
+    private let writer: any DatabaseWriter
+    /// How many cores `append(encoded:)` verifies signatures on.
+    public let verifyThreads: Int
+
+    /// Opens (creating if needed) the log at `path`.
+    public init(path: String, verifyThreads: Int = 1) throws(StoreError) {
+        self.verifyThreads = verifyThreads
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        writer = try storeCall { try DatabasePool(path: path, configuration: config) }
+        try migrate()
+    }
+
+    /// A log in memory, for tests and the simulator.
+    public init(inMemory: Void = (), verifyThreads: Int = 1) throws(StoreError) {
+        self.verifyThreads = verifyThreads
+        writer = try storeCall { try DatabaseQueue() }
+        try migrate()
+    }
+
+    private func migrate() throws(StoreError) {
+        try storeCall { try ChangeLogSchema.migrator().migrate(writer) }
+    }
+
+    public func append(encoded: [[UInt8]]) throws(StoreError) -> AppendReport {
+        let changes: [Change]
+        do {
+            changes = try BatchVerifier.verify(encoded, threads: verifyThreads)
+        } catch {
+            throw .invalidChange(index: error.index, error.error)
+        }
+        return try append(changes)
+    }
+
+    public func append(_ changes: [Change]) throws(StoreError) -> AppendReport {
+        try storeCall {
+            try writer.write { db in
+                var appender = try BatchAppender(db: db)
+                try appender.append(changes)
+                return appender.report
+            }
+        }
+    }
+
+    public func contains(_ id: ChangeID) throws(StoreError) -> Bool {
+        try storeCall {
+            try writer.read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM change WHERE id = ?)", arguments: [Data(id.bytes)]) ?? false
+            }
+        }
+    }
+
+    public func heads() throws(StoreError) -> [ChangeID] {
+        try storeCall {
+            try writer.read { db in
+                try Data.fetchAll(db, sql: "SELECT id FROM head ORDER BY id").map { try ChangeID(bytes: Array($0)) }
+            }
+        }
+    }
+
+    public func appliedSeq(of author: PublicKey) throws(StoreError) -> UInt64 {
+        try storeCall {
+            try writer.read { db in
+                UInt64(try Int64.fetchOne(db, sql: "SELECT applied_seq FROM author WHERE key = ?", arguments: [Data(author.bytes)]) ?? 0)
+            }
+        }
+    }
+
+    public func count(_ state: ChangeState?) throws(StoreError) -> Int {
+        try storeCall {
+            try writer.read { db in
+                if let state {
+                    return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = ?", arguments: [state.rawValue]) ?? 0
+                }
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change") ?? 0
+            }
+        }
+    }
+
+    public func entries(after position: Int64, limit: Int) throws(StoreError) -> [LogEntry] {
+        try storeCall {
+            try writer.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT position, state, bytes FROM change WHERE position > ? ORDER BY position LIMIT ?",
+                    arguments: [position, limit]
+                ).map { row in
+                    LogEntry(
+                        position: row[0],
+                        state: ChangeState(rawValue: row[1]) ?? .held,
+                        change: try Change.decodeVerified(Array(row[2] as Data))
+                    )
+                }
+            }
+        }
+    }
+
+    public func equivocations() throws(StoreError) -> [Equivocation] {
+        try storeCall {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT author, seq, first, second FROM equivocation ORDER BY author, seq").map { row in
+                    Equivocation(
+                        author: try PublicKey(bytes: Array(row[0] as Data)), seq: UInt64(row[1] as Int64),
+                        first: try ChangeID(bytes: Array(row[2] as Data)), second: try ChangeID(bytes: Array(row[3] as Data))
+                    )
+                }
+            }
+        }
+    }
+
+    public func latestTimestamp() throws(StoreError) -> HLCTimestamp? {
+        try storeCall {
+            try writer.read { db in
+                try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change").map { try HLCTimestamp(packed: $0) }
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws(StoreError) -> String {
+        try storeCall { try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" } }
+    }
+}
+
+/// Runs GRDB code and maps whatever it throws to `StoreError`.
+func storeCall<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    do {
+        return try body()
+    } catch let error as StoreError {
+        throw error
+    } catch let error as DatabaseError {
+        throw .database(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)")
+    } catch let error as CoreError {
+        throw .database(code: -1, message: "stored change unreadable: \(error)")
+    } catch {
+        throw .database(code: -1, message: "\(error)")
+    }
+}

@@ -1,0 +1,46 @@
+import GRDB
+
+/// The SQLite schema of the change log. The log is the truth; every other
+/// table a later layer adds is derived from it and can be rebuilt.
+enum ChangeLogSchema {
+    static func migrator() -> DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-change-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE change (
+                    position INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    author BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    scope TEXT NOT NULL,
+                    state INTEGER NOT NULL,
+                    bytes BLOB NOT NULL
+                );
+                CREATE INDEX change_author_seq ON change(author, seq);
+                CREATE INDEX change_not_applied ON change(state) WHERE state <> 0;
+                CREATE INDEX change_hlc ON change(hlc);
+                CREATE TABLE waiting (
+                    dep BLOB NOT NULL,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (dep, position)
+                ) WITHOUT ROWID;
+                CREATE INDEX waiting_position ON waiting(position);
+                CREATE TABLE head (id BLOB PRIMARY KEY) WITHOUT ROWID;
+                CREATE TABLE author (
+                    key BLOB PRIMARY KEY,
+                    applied_seq INTEGER NOT NULL,
+                    held_from INTEGER
+                ) WITHOUT ROWID;
+                CREATE TABLE equivocation (
+                    author BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    first BLOB NOT NULL,
+                    second BLOB NOT NULL,
+                    PRIMARY KEY (author, seq, second)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,10 @@
+/// Where a stored change stands. Stored as an integer in `change.state`.
+public enum ChangeState: Int, Sendable, CaseIterable {
+    /// Its deps and its author's previous change are applied; views may use it.
+    case applied = 0
+    /// Kept aside until its missing deps (or its author's previous change) arrive.
+    case pending = 1
+    /// Part of an equivocation (or after one, from the same author): kept as
+    /// proof, not applied until a person decides.
+    case held = 2
+}

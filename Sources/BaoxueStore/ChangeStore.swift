@@ -1,0 +1,34 @@
+import BaoxueCore
+
+/// The signed change log as the rest of the system sees it; SQLite today,
+/// another backend (PostgreSQL for a province relay) later.
+///
+/// Invariant of every implementation: a batch is appended whole or not at
+/// all; only verified changes are stored; a change is `applied` only when
+/// its deps and its author's previous change are applied and it is not part
+/// of an equivocation.
+public protocol ChangeStore: Sendable {
+    /// Verifies every encoded change, then appends the batch in one transaction.
+    func append(encoded: [[UInt8]]) throws(StoreError) -> AppendReport
+    /// Appends changes that are already decoded and verified.
+    func append(_ changes: [Change]) throws(StoreError) -> AppendReport
+    func contains(_ id: ChangeID) throws(StoreError) -> Bool
+    /// Applied changes that no applied change depends on, ascending.
+    func heads() throws(StoreError) -> [ChangeID]
+    /// The highest contiguous applied sequence number of `author` (0 if none).
+    func appliedSeq(of author: PublicKey) throws(StoreError) -> UInt64
+    func count(_ state: ChangeState?) throws(StoreError) -> Int
+    /// Entries in local arrival order after `position`, at most `limit`.
+    func entries(after position: Int64, limit: Int) throws(StoreError) -> [LogEntry]
+    func equivocations() throws(StoreError) -> [Equivocation]
+    /// The greatest HLC timestamp stored, for the local clock to continue from.
+    func latestTimestamp() throws(StoreError) -> HLCTimestamp?
+}
+
+/// One stored change with its local position and state.
+public struct LogEntry: Sendable, Equatable {
+    /// Local arrival order; stable, increasing, never reused.
+    public let position: Int64
+    public let state: ChangeState
+    public let change: Change
+}

@@ -1,0 +1,62 @@
+import BaoxueCore
+import Foundation
+import GRDB
+
+/// The slow, rare paths that recompute log state from the stored changes
+/// themselves: un-applying descendants of a disputed change, and rebuilding
+/// heads and author positions. Each scans the applied changes, so it is
+/// only used when an equivocation touches something already applied.
+enum LogRepair {
+    /// Moves every applied change that (transitively) depends on one of
+    /// `removed`, or follows such a change from the same author, back to
+    /// pending, with `waiting` rows for its now-missing deps.
+    static func unapplyDescendants(of removed: Set<Data>, db: Database) throws {
+        var gone = Set(try removed.map { try ChangeID(bytes: Array($0)) })
+        var authorFloor: [PublicKey: UInt64] = [:]
+        var changed = true
+        while changed {
+            changed = false
+            let rows = try Row.fetchAll(db, sql: "SELECT position, bytes FROM change WHERE state = 0")
+            for row in rows {
+                let c = try Change.decodeVerified(Array(row[1] as Data))
+                let missing = c.deps.filter { gone.contains($0) }
+                let afterGap = authorFloor[c.author].map { c.seq > $0 } ?? false
+                guard !missing.isEmpty || afterGap else { continue }
+                let position: Int64 = row[0]
+                try db.execute(sql: "UPDATE change SET state = 1 WHERE position = ?", arguments: [position])
+                for dep in missing {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)",
+                        arguments: [Data(dep.bytes), position]
+                    )
+                }
+                gone.insert(c.id)
+                authorFloor[c.author] = min(authorFloor[c.author] ?? c.seq, c.seq)
+                changed = true
+            }
+        }
+        for (author, floor) in authorFloor {
+            try db.execute(
+                sql: "UPDATE author SET applied_seq = MIN(applied_seq, ?) WHERE key = ?",
+                arguments: [Int64(floor - 1), Data(author.bytes)]
+            )
+        }
+        try rebuildHeads(db: db)
+    }
+
+    /// Heads = applied changes that no applied change lists as a dep.
+    static func rebuildHeads(db: Database) throws {
+        var ids = Set<ChangeID>()
+        var cited = Set<ChangeID>()
+        let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0")
+        while let bytes = try cursor.next() {
+            let c = try Change.decodeVerified(Array(bytes))
+            ids.insert(c.id)
+            cited.formUnion(c.deps)
+        }
+        try db.execute(sql: "DELETE FROM head")
+        for id in ids.subtracting(cited) {
+            try db.execute(sql: "INSERT INTO head (id) VALUES (?)", arguments: [Data(id.bytes)])
+        }
+    }
+}

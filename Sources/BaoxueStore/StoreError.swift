@@ -1,0 +1,27 @@
+import BaoxueCore
+
+/// Everything the storage layer refuses or fails at, each case naming its cause.
+public enum StoreError: Error, Equatable, Sendable {
+    /// A key file already exists where a new one was to be created.
+    case keyFileExists(path: String)
+    /// No key file at the path.
+    case keyFileMissing(path: String)
+    /// The key file can be read or written by group or others (mode shown in octal).
+    case keyFileTooOpen(path: String, mode: String)
+    /// The key file belongs to another user.
+    case keyFileNotOwned(path: String)
+    /// The key file's content is not a Baoxue device key.
+    case keyFileMalformed(path: String)
+    /// A replica folder already holds a replica.
+    case replicaExists(path: String)
+    /// The folder holds no replica.
+    case replicaMissing(path: String)
+    /// Change number `index` of a batch failed to decode or verify; nothing was stored.
+    case invalidChange(index: Int, CoreError)
+    /// The author's sequence number ran out (never happens in practice).
+    case sequenceExhausted
+    /// A file-system call failed.
+    case io(path: String, errno: Int32)
+    /// SQLite reported an error (result code and message).
+    case database(code: Int32, message: String)
+}
