@@ -44,14 +44,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
-            name: "baoxue-stress",
+            name: "baoxue-dev",
             dependencies: ["BaoxueCore", "BaoxueStore"],
             swiftSettings: strict
         ),
-        .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium"], swiftSettings: strict),
-        .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore"], swiftSettings: strict),
-        .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore"], swiftSettings: strict),
-        .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp"], swiftSettings: strict),
+        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore"], swiftSettings: strict),
+        .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

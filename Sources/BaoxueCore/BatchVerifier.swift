@@ -9,6 +9,7 @@ public enum BatchVerifier {
     public struct Failure: Error, Equatable, Sendable {
         public let index: Int
         public let error: CoreError
+        public init(index: Int, error: CoreError) { self.index = index; self.error = error }
     }
 
     public static func verify(_ encoded: [[UInt8]], threads: Int = 1) throws(Failure) -> [Change] {

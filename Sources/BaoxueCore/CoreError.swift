@@ -32,3 +32,25 @@ public enum CoreError: Error, Equatable, Sendable {
     /// A hybrid logical clock counter overflowed and the clock could not advance.
     case clockOverflow
 }
+
+extension CoreError {
+    /// A stable snake_case name for the error, used in test vectors and on the wire.
+    public var code: String {
+        switch self {
+        case .truncated: "truncated"
+        case .trailingBytes: "trailing_bytes"
+        case .badMagic: "bad_magic"
+        case .unknownVersion: "unknown_version"
+        case .lengthOutOfRange: "length_out_of_range"
+        case .valueOutOfRange: "value_out_of_range"
+        case .sequenceZero: "sequence_zero"
+        case .depsNotCanonical: "deps_not_canonical"
+        case .invalidText: "invalid_text"
+        case .badSignature: "bad_signature"
+        case .idMismatch: "id_mismatch"
+        case .invalidHex: "invalid_hex"
+        case .wrongLength: "wrong_length"
+        case .clockOverflow: "clock_overflow"
+        }
+    }
+}

@@ -8,7 +8,7 @@ import GRDB
 /// this method returned from survives power loss and may be acknowledged
 /// to a peer. A batch is appended whole or not at all.
 public final class ChangeLog: ChangeStore {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     /// How many cores `append(encoded:)` verifies signatures on.
     public let verifyThreads: Int
 

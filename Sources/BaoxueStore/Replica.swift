@@ -1,0 +1,54 @@
+import BaoxueCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A replica folder on a device: its key file and its change log.
+///
+/// Layout: `DIR/device.key` (mode 0600) and `DIR/replica.sqlite` (+ WAL
+/// files). The folder is created mode 0700, since it holds data about minors.
+public struct Replica: Sendable {
+    public static let keyFileName = "device.key"
+    public static let databaseFileName = "replica.sqlite"
+
+    public let directory: String
+    public let key: DeviceKey
+    public let log: ChangeLog
+
+    /// Creates a new replica with a fresh key in `directory` (created if absent).
+    public static func create(at directory: String, key: DeviceKey = .generate()) throws(StoreError) -> Replica {
+        if mkdir(directory, 0o700) != 0 && errno != EEXIST { throw .io(path: directory, errno: errno) }
+        let keyPath = path(directory, keyFileName)
+        if FileManager.default.fileExists(atPath: keyPath) || FileManager.default.fileExists(atPath: path(directory, databaseFileName)) {
+            throw .replicaExists(path: directory)
+        }
+        try KeyFile.create(at: keyPath, key: key)
+        let log = try ChangeLog(path: path(directory, databaseFileName))
+        return Replica(directory: directory, key: key, log: log)
+    }
+
+    /// Opens an existing replica; refuses a key file others can read.
+    public static func open(at directory: String) throws(StoreError) -> Replica {
+        let keyPath = path(directory, keyFileName)
+        guard FileManager.default.fileExists(atPath: keyPath) else { throw .replicaMissing(path: directory) }
+        let key = try KeyFile.load(at: keyPath)
+        let dbPath = path(directory, databaseFileName)
+        guard FileManager.default.fileExists(atPath: dbPath) else { throw .replicaMissing(path: directory) }
+        return Replica(directory: directory, key: key, log: try ChangeLog(path: dbPath))
+    }
+
+    /// Signs and appends this device's next change.
+    public func write(scope: ScopeID, payload: [UInt8], now: UInt64 = Replica.nowMilliseconds()) throws(StoreError) -> Change {
+        try log.appendAuthored(by: key, scope: scope, payload: payload, now: now)
+    }
+
+    /// Wall-clock time in ms since the Unix epoch: the physical part of the HLC.
+    public static func nowMilliseconds() -> UInt64 {
+        UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+    }
+
+    private static func path(_ dir: String, _ name: String) -> String {
+        (dir as NSString).appendingPathComponent(name)
+    }
+}

@@ -1,0 +1,92 @@
+import BaoxueCore
+import BaoxueTesting
+import Testing
+
+@Suite struct ClockAndIdentityTests {
+    func ts(_ ms: UInt64, _ c: UInt16) -> HLCTimestamp { try! HLCTimestamp(milliseconds: ms, counter: c) }
+
+    @Test func tickFollowsPhysicalTimeAndCountsWhenItStalls() throws {
+        var clock = HybridLogicalClock()
+        #expect(try clock.tick(now: 100) == ts(100, 0))
+        #expect(try clock.tick(now: 100) == ts(100, 1))
+        #expect(try clock.tick(now: 90) == ts(100, 2))
+        #expect(try clock.tick(now: 101) == ts(101, 0))
+    }
+
+    @Test func receiveFollowsKulkarniRules() throws {
+        var clock = HybridLogicalClock(last: ts(100, 5))
+        try clock.receive(ts(100, 9), now: 50)
+        #expect(clock.last == ts(100, 10))
+        try clock.receive(ts(200, 3), now: 150)
+        #expect(clock.last == ts(200, 4))
+        try clock.receive(ts(10, 0), now: 150)
+        #expect(clock.last == ts(200, 5))
+        try clock.receive(ts(10, 0), now: 300)
+        #expect(clock.last == ts(300, 0))
+    }
+
+    @Test func counterOverflowAdvancesMilliseconds() throws {
+        var clock = HybridLogicalClock(last: ts(100, .max))
+        #expect(try clock.tick(now: 0) == ts(101, 0))
+        var end = HybridLogicalClock(last: ts(HLCTimestamp.maxMilliseconds, .max))
+        #expect(throws: CoreError.clockOverflow) { try end.tick(now: 0) }
+    }
+
+    @Test func randomEventsKeepTimestampsStrictlyIncreasing() throws {
+        var rng = SeededGenerator(seed: 77)
+        var clock = HybridLogicalClock()
+        var previous = clock.last
+        for _ in 0..<10_000 {
+            let now = UInt64.random(in: 1_000...1_050, using: &rng)
+            if Bool.random(using: &rng) {
+                try clock.receive(ts(UInt64.random(in: 900...1_100, using: &rng), UInt16.random(in: 0...9, using: &rng)), now: now)
+            } else {
+                _ = try clock.tick(now: now)
+            }
+            #expect(clock.last > previous, "seed 77")
+            previous = clock.last
+        }
+    }
+
+    @Test func packedFormKeepsOrder() throws {
+        let a = ts(5, 65535), b = ts(6, 0)
+        #expect(a.packed < b.packed)
+        #expect(try HLCTimestamp(packed: b.packed) == b)
+        #expect(throws: CoreError.valueOutOfRange(field: "hlc.milliseconds")) { try HLCTimestamp(milliseconds: 1 << 47, counter: 0) }
+    }
+
+    @Test func scopeRules() throws {
+        #expect(try ScopeID("丰南区第一小学").utf8.count == 21)
+        #expect(throws: CoreError.invalidText(field: "scope")) { try ScopeID("e\u{301}") }
+        #expect(throws: CoreError.invalidText(field: "scope")) { try ScopeID("a\tb") }
+        #expect(throws: CoreError.lengthOutOfRange(field: "scope", value: 0, allowed: 1...128)) { try ScopeID("") }
+        #expect(throws: CoreError.lengthOutOfRange(field: "scope", value: 129, allowed: 1...128)) { try ScopeID(String(repeating: "x", count: 129)) }
+    }
+
+    @Test func fingerprintIsShortGroupedAndKeySpecific() {
+        let a = Fixtures.key(1).publicKey.fingerprint.text
+        let b = Fixtures.key(2).publicKey.fingerprint.text
+        #expect(a.count == 19)
+        #expect(a.split(separator: "-").map(\.count) == [4, 4, 4, 4])
+        #expect(a.allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ-".contains($0) })
+        #expect(a != b)
+        #expect(a == Fixtures.key(1).publicKey.fingerprint.text)
+    }
+
+    @Test func hexRoundTripAndRejects() throws {
+        #expect(try Hex.decode("00ff10Ab") == [0, 255, 16, 171])
+        #expect(Hex.encode([0, 255, 16, 171]) == "00ff10ab")
+        #expect(throws: CoreError.invalidHex) { try Hex.decode("abc") }
+        #expect(throws: CoreError.invalidHex) { try Hex.decode("zz") }
+    }
+
+    @Test func parallelVerificationMatchesSerialAndReportsFirstBadIndex() throws {
+        var encoded = Fixtures.chain(Fixtures.key(4), count: 200).map(\.encoded)
+        let serial = try BatchVerifier.verify(encoded, threads: 1)
+        let parallel = try BatchVerifier.verify(encoded, threads: 2)
+        #expect(serial == parallel)
+        encoded[150][70] ^= 1
+        encoded[170][70] ^= 1
+        #expect(throws: BatchVerifier.Failure(index: 150, error: .badSignature)) { try BatchVerifier.verify(encoded, threads: 2) }
+    }
+}
