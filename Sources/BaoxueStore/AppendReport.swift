@@ -22,4 +22,11 @@ public struct Equivocation: Equatable, Hashable, Sendable {
     public let seq: UInt64
     public let first: ChangeID
     public let second: ChangeID
+
+    public init(author: PublicKey, seq: UInt64, first: ChangeID, second: ChangeID) {
+        self.author = author
+        self.seq = seq
+        self.first = first
+        self.second = second
+    }
 }
