@@ -31,5 +31,14 @@ public struct ChangeID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     public var description: String { hex }
 
+    /// Hashes the first 8 bytes only: ids are uniformly random, and this is on the append hot path.
+    public func hash(into hasher: inout Hasher) {
+        var word: UInt64 = 0
+        for i in 0..<8 { word = word << 8 | UInt64(bytes[i]) }
+        hasher.combine(word)
+    }
+
+    public static func == (a: ChangeID, b: ChangeID) -> Bool { a.bytes == b.bytes }
+
     public static func < (a: ChangeID, b: ChangeID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 }

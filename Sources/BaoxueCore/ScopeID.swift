@@ -20,12 +20,17 @@ public struct ScopeID: Hashable, Comparable, Sendable, CustomStringConvertible {
             throw .lengthOutOfRange(field: "scope", value: bytes.count, allowed: 1...Self.maxBytes)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidText(field: "scope") }
+        var surelyNFC = true
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if v < 0x20 || (0x7f...0x9f).contains(v) { throw .invalidText(field: "scope") }
+            // ASCII and CJK Unified Ideographs never change under NFC and do not combine.
+            if v >= 0x80 && !(0x4E00...0x9FFF).contains(v) { surelyNFC = false }
         }
-        guard Array(text.precomposedStringWithCanonicalMapping.utf8).elementsEqual(bytes) else {
-            throw .invalidText(field: "scope")
+        if !surelyNFC {
+            guard Array(text.precomposedStringWithCanonicalMapping.utf8).elementsEqual(bytes) else {
+                throw .invalidText(field: "scope")
+            }
         }
         self.value = text
     }

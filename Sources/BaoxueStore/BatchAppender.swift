@@ -10,7 +10,12 @@ import GRDB
 /// touches an applied change it flushes, recomputes from the tables, and
 /// starts its caches afresh.
 struct BatchAppender {
-    private struct AuthorState { var appliedSeq: UInt64; var heldFrom: UInt64? }
+    private struct AuthorState {
+        var appliedSeq: UInt64
+        var heldFrom: UInt64?
+        /// Highest seq stored in any state; a change above it cannot be a duplicate or an equivocation.
+        var storedSeq: UInt64
+    }
 
     private let db: Database
     private(set) var report = AppendReport()
@@ -20,9 +25,14 @@ struct BatchAppender {
     private var headAdds: Set<ChangeID> = []
     private var headRemoves: Set<ChangeID> = []
     private var pendingExists: Bool
+    private var maxTimestamp: Int64 = -1
+    private let insertStatement: Statement
 
     init(db: Database) throws {
         self.db = db
+        insertStatement = try db.cachedStatement(sql: """
+            INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
         pendingExists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state = 1)") ?? false
     }
 
@@ -32,21 +42,26 @@ struct BatchAppender {
     }
 
     private mutating func append(_ change: Change) throws {
-        let existing = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, state FROM change WHERE author = ? AND seq = ?"),
-            arguments: [Data(change.author.bytes), Int64(change.seq)]
-        )
-        let idData = Data(change.id.bytes)
-        if existing.contains(where: { ($0[0] as Data) == idData }) {
-            report.duplicates += 1
-            return
+        var author = try authorState(change.author)
+        if change.seq <= author.storedSeq {
+            let existing = try Data.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM change WHERE author = ? AND seq = ?"),
+                arguments: [Data(change.author.bytes), Int64(change.seq)]
+            )
+            let idData = Data(change.id.bytes)
+            if existing.contains(idData) {
+                report.duplicates += 1
+                return
+            }
+            if let first = existing.first {
+                try insert(change, state: .held)
+                try recordEquivocation(change, first: try ChangeID(bytes: Array(first)))
+                return
+            }
+        } else {
+            author.storedSeq = change.seq
+            authors[change.author] = author
         }
-        if let first = existing.first {
-            try insert(change, state: .held)
-            try recordEquivocation(change, first: try ChangeID(bytes: Array(first[0] as Data)))
-            return
-        }
-        let author = try authorState(change.author)
         let state: ChangeState
         if let held = author.heldFrom, change.seq >= held {
             state = .held
@@ -71,12 +86,12 @@ struct BatchAppender {
 
     @discardableResult
     private mutating func insert(_ change: Change, state: ChangeState) throws -> Int64 {
-        try db.cachedStatement(sql: """
-            INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                Data(change.id.bytes), Data(change.author.bytes), Int64(change.seq),
-                change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
-            ])
+        insertStatement.setUncheckedArguments([
+            Data(change.id.bytes), Data(change.author.bytes), Int64(change.seq),
+            change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
+        ])
+        try insertStatement.execute()
+        maxTimestamp = max(maxTimestamp, change.timestamp.packed)
         report.inserted += 1
         return db.lastInsertedRowID
     }
@@ -87,9 +102,13 @@ struct BatchAppender {
             db.cachedStatement(sql: "SELECT applied_seq, held_from FROM author WHERE key = ?"),
             arguments: [Data(key.bytes)]
         )
+        let stored = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT MAX(seq) FROM change WHERE author = ?"), arguments: [Data(key.bytes)]
+        )
         let state = AuthorState(
             appliedSeq: UInt64(row?[0] as Int64? ?? 0),
-            heldFrom: (row?[1] as Int64?).map { UInt64($0) }
+            heldFrom: (row?[1] as Int64?).map { UInt64($0) },
+            storedSeq: UInt64(stored ?? 0)
         )
         authors[key] = state
         return state
@@ -112,7 +131,7 @@ struct BatchAppender {
     private mutating func didApply(_ change: Change) throws {
         var work = [change]
         while let c = work.popLast() {
-            authors[c.author, default: AuthorState(appliedSeq: 0)].appliedSeq = c.seq
+            authors[c.author]!.appliedSeq = c.seq
             dirtyAuthors.insert(c.author)
             appliedHere.insert(c.id)
             for dep in c.deps where headAdds.remove(dep) == nil { headRemoves.insert(dep) }
@@ -161,6 +180,9 @@ struct BatchAppender {
         }
         for id in headAdds {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO head (id) VALUES (?)").execute(arguments: [Data(id.bytes)])
+        }
+        if maxTimestamp >= 0 {
+            try db.cachedStatement(sql: "UPDATE clock SET latest = MAX(latest, ?)").execute(arguments: [maxTimestamp])
         }
         dirtyAuthors = []
         headAdds = []

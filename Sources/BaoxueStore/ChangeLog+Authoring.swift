@@ -18,7 +18,7 @@ extension ChangeLog {
                 let lastSeq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change WHERE author = ?", arguments: [author]) ?? 0
                 guard lastSeq < Int64.max else { throw StoreError.sequenceExhausted }
                 var clock = HybridLogicalClock(
-                    last: try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change").map { try HLCTimestamp(packed: $0) }
+                    last: try Int64.fetchOne(db, sql: "SELECT latest FROM clock WHERE latest >= 0").map { try HLCTimestamp(packed: $0) }
                 )
                 let deps = try Data.fetchAll(db, sql: """
                     SELECT head.id FROM head JOIN change ON change.id = head.id

@@ -122,7 +122,7 @@ public final class ChangeLog: ChangeStore {
     public func latestTimestamp() throws(StoreError) -> HLCTimestamp? {
         try storeCall {
             try writer.read { db in
-                try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM change").map { try HLCTimestamp(packed: $0) }
+                try Int64.fetchOne(db, sql: "SELECT latest FROM clock WHERE latest >= 0").map { try HLCTimestamp(packed: $0) }
             }
         }
     }

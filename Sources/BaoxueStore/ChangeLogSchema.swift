@@ -19,7 +19,8 @@ enum ChangeLogSchema {
                 );
                 CREATE INDEX change_author_seq ON change(author, seq);
                 CREATE INDEX change_not_applied ON change(state) WHERE state <> 0;
-                CREATE INDEX change_hlc ON change(hlc);
+                CREATE TABLE clock (latest INTEGER NOT NULL);
+                INSERT INTO clock (latest) VALUES (-1);
                 CREATE TABLE waiting (
                     dep BLOB NOT NULL,
                     position INTEGER NOT NULL,

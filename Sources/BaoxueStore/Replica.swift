@@ -18,6 +18,12 @@ public struct Replica: Sendable {
 
     /// Creates a new replica with a fresh key in `directory` (created if absent).
     public static func create(at directory: String, key: DeviceKey = .generate()) throws(StoreError) -> Replica {
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+            if (try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)) == nil {
+                throw .io(path: parent, errno: EACCES)
+            }
+        }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST { throw .io(path: directory, errno: errno) }
         let keyPath = path(directory, keyFileName)
         if FileManager.default.fileExists(atPath: keyPath) || FileManager.default.fileExists(atPath: path(directory, databaseFileName)) {

@@ -1,1 +1,33 @@
-print("x")
+import ArgumentParser
+import BaoxueApp
+import Foundation
+
+/// `baoxue`: the field tool. Chinese by default, `--lang en` for English.
+struct Baoxue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baoxue",
+        abstract: "保学：离线可信的控辍保学记录 / Baoxue: trustworthy offline dropout-control records",
+        subcommands: [Init.self, Whoami.self, Log.self, Demo.self]
+    )
+}
+
+/// Parses and runs, printing argument errors as one localized line (exit 2).
+func runMain() {
+    let args = Array(CommandLine.arguments.dropFirst())
+    var flag: String?
+    if let i = args.firstIndex(of: "--lang"), i + 1 < args.count { flag = args[i + 1] }
+    let lang = Language.resolve(flag: flag, environment: ProcessInfo.processInfo.environment)
+    do {
+        var command = try Baoxue.parseAsRoot(args)
+        try command.run()
+    } catch {
+        if Baoxue.exitCode(for: error) == .success { Baoxue.exit(withError: error) }
+        if args.isEmpty { Baoxue.exit(withError: CleanExit.helpRequest()) }
+        let message = Baoxue.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        FileHandle.standardError.write(Data((lang.pick("参数错误：\(message)。运行 baoxue --help 查看用法。",
+                                                       "usage error: \(message). Run baoxue --help for usage.") + "\n").utf8))
+        exit(2)
+    }
+}
+
+runMain()

@@ -1,0 +1,69 @@
+import BaoxueCore
+import BaoxueStore
+import Foundation
+
+/// The built-in example: a teacher's and a liaison's device record visits
+/// offline, meet, exchange changes, and end with the same log; a forged
+/// change is refused. Writes into `directory` and reports each step.
+public enum Demo {
+    public struct Outcome: Sendable, Equatable {
+        public let teacherHeads: [ChangeID]
+        public let liaisonHeads: [ChangeID]
+        public let forgeryRejected: Bool
+        public let lines: [String]
+    }
+
+    public static func run(in directory: String, lang l: Language) throws(AppError) -> Outcome {
+        var lines: [String] = []
+        let scope = try core { () throws(CoreError) in try ScopeID("丰南区-示例小学") }
+        let teacher = try attempt { () throws(StoreError) in try Replica.create(at: directory + "/teacher") }
+        let liaison = try attempt { () throws(StoreError) in try Replica.create(at: directory + "/liaison") }
+        lines.append(l.pick("[1/5] 建立两台设备：班主任 \(teacher.key.publicKey.fingerprint)，村联络员 \(liaison.key.publicKey.fingerprint)",
+                            "[1/5] two devices: class teacher \(teacher.key.publicKey.fingerprint), village liaison \(liaison.key.publicKey.fingerprint)"))
+
+        let notes = [
+            (teacher, "家访：张小明在家，家长同意下周一返校。"),
+            (teacher, "劝返：与监护人签订返校承诺书。"),
+            (liaison, "摸排：李家户籍在本村，孩子随父母外出务工。"),
+        ]
+        for (replica, text) in notes {
+            _ = try attempt { () throws(StoreError) in try replica.write(scope: scope, payload: Array(text.utf8)) }
+        }
+        lines.append(l.pick("[2/5] 离线记录：班主任 2 条，联络员 1 条（每条均已签名）",
+                            "[2/5] offline records: teacher 2, liaison 1 (each one signed)"))
+
+        let fromTeacher = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 1000) }.map(\.change.encoded)
+        let fromLiaison = try attempt { () throws(StoreError) in try liaison.log.entries(after: 0, limit: 1000) }.map(\.change.encoded)
+        let r1 = try attempt { () throws(StoreError) in try liaison.log.append(encoded: fromTeacher) }
+        let r2 = try attempt { () throws(StoreError) in try teacher.log.append(encoded: fromLiaison) }
+        lines.append(l.pick("[3/5] 在学校相遇并交换：联络员收到 \(r1.inserted) 条，班主任收到 \(r2.inserted) 条，全部验签通过",
+                            "[3/5] met at school and exchanged: liaison received \(r1.inserted), teacher \(r2.inserted), all signatures verified"))
+
+        let teacherHeads = try attempt { () throws(StoreError) in try teacher.log.heads() }
+        let liaisonHeads = try attempt { () throws(StoreError) in try liaison.log.heads() }
+        let same = teacherHeads == liaisonHeads
+        lines.append(l.pick("[4/5] 两台设备的日志\(same ? "一致" : "不一致！")：\(teacherHeads.count) 个最新变更",
+                            "[4/5] the two logs are \(same ? "identical" : "DIFFERENT!"): \(teacherHeads.count) head(s)"))
+
+        var forged = fromLiaison[0]
+        let at = forged.count - 100
+        forged[at] ^= 0x01
+        var rejected = false
+        do {
+            _ = try teacher.log.append(encoded: [forged])
+        } catch {
+            rejected = true
+            lines.append(l.pick("[5/5] 伪造的变更被拒收：", "[5/5] a forged change is refused: ") + AppError.store(error).line(l))
+        }
+        if !rejected { lines.append(l.pick("[5/5] 伪造的变更竟被接受！", "[5/5] a forged change was ACCEPTED!")) }
+
+        lines.append(l.pick("班主任设备上的日志：", "log on the teacher's device:"))
+        let rows = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.map(LogRow.init)
+        lines += rows.map { "  " + $0.text(l) }
+        return Outcome(teacherHeads: teacherHeads, liaisonHeads: liaisonHeads, forgeryRejected: rejected, lines: lines)
+    }
+
+    private static func core<T>(_ body: () throws(CoreError) -> T) throws(AppError) -> T {
+        do { return try body() } catch { throw .core(error) }
+    }
+}

@@ -1,0 +1,58 @@
+import BaoxueCore
+import BaoxueStore
+
+/// The user-facing wording of store and core errors, in both languages.
+enum ErrorText {
+    static func store(_ e: StoreError, _ l: Language) -> String {
+        switch e {
+        case .keyFileExists(let p):
+            return l.pick("密钥文件已存在：\(p)。不会覆盖已有设备密钥。", "key file already exists: \(p). An existing device key is never overwritten.")
+        case .keyFileMissing(let p):
+            return l.pick("找不到密钥文件：\(p)。请先运行 baoxue init。", "no key file at \(p). Run baoxue init first.")
+        case .keyFileTooOpen(let p, let mode):
+            return l.pick("密钥文件权限过宽（\(mode)）：\(p)。请运行 chmod 600 \(p) 后重试。",
+                          "key file is readable by others (mode \(mode)): \(p). Run chmod 600 \(p) and try again.")
+        case .keyFileNotOwned(let p):
+            return l.pick("密钥文件属于其他用户：\(p)。请用本设备的账户运行。", "key file belongs to another user: \(p). Run as the device's own user.")
+        case .keyFileMalformed(let p):
+            return l.pick("密钥文件已损坏或格式不对：\(p)。请从备份恢复，或联系教育办重新登记设备。",
+                          "key file is damaged or not a Baoxue key: \(p). Restore it from backup or re-enroll the device.")
+        case .replicaExists(let p):
+            return l.pick("此目录已有副本：\(p)。如需使用它，请直接运行其他命令；如需新副本，请换一个目录。",
+                          "a replica already exists in \(p). Use it as is, or choose another folder for a new one.")
+        case .replicaMissing(let p):
+            return l.pick("目录中没有副本：\(p)。请先运行 baoxue init --dir \(p)。", "no replica in \(p). Run baoxue init --dir \(p) first.")
+        case .invalidChange(let index, let cause):
+            return l.pick("第 \(index + 1) 条变更无效（\(core(cause, l))），整批未保存。",
+                          "change \(index + 1) is invalid (\(core(cause, l))); nothing from the batch was stored.")
+        case .sequenceExhausted:
+            return l.pick("本设备的序号已用尽，请登记新设备。", "this device has used up its sequence numbers; enroll a new device.")
+        case .io(let p, let errno):
+            return l.pick("无法读写 \(p)（系统错误 \(errno)）。请检查目录是否存在、磁盘是否已满。",
+                          "cannot read or write \(p) (system error \(errno)). Check that the folder exists and the disk is not full.")
+        case .database(let code, let message):
+            return l.pick("数据库错误 \(code)：\(message)。请备份副本目录后联系技术支持。",
+                          "database error \(code): \(message). Back up the replica folder and contact support.")
+        }
+    }
+
+    static func core(_ e: CoreError, _ l: Language) -> String {
+        switch e {
+        case .badSignature: return l.pick("签名不符，可能被篡改", "signature does not verify; possibly tampered with")
+        case .idMismatch: return l.pick("内容与编号不符", "content does not match its id")
+        case .truncated(let f): return l.pick("数据不完整（\(f)）", "data is truncated (\(f))")
+        case .trailingBytes(let n): return l.pick("末尾多出 \(n) 字节", "\(n) unexpected trailing bytes")
+        case .badMagic: return l.pick("不是保学变更记录", "not a Baoxue change record")
+        case .unknownVersion(let v): return l.pick("未知格式版本 \(v)，请升级软件", "unknown format version \(v); update the software")
+        case .lengthOutOfRange(let f, let v, let r):
+            return l.pick("\(f) 长度 \(v) 超出范围 \(r.lowerBound)…\(r.upperBound)", "\(f) length \(v) outside \(r.lowerBound)...\(r.upperBound)")
+        case .valueOutOfRange(let f): return l.pick("\(f) 的值超出范围", "\(f) is out of range")
+        case .sequenceZero: return l.pick("序号不能为 0", "sequence number 0 is not allowed")
+        case .depsNotCanonical: return l.pick("依赖列表未排序或有重复", "dependencies not sorted or duplicated")
+        case .invalidText(let f): return l.pick("\(f) 含无效文字", "\(f) holds invalid text")
+        case .invalidHex: return l.pick("十六进制格式无效", "invalid hexadecimal")
+        case .wrongLength(let f, let exp, let act): return l.pick("\(f) 应为 \(exp) 字节，实际 \(act)", "\(f) must be \(exp) bytes, got \(act)")
+        case .clockOverflow: return l.pick("时钟溢出", "clock overflow")
+        }
+    }
+}

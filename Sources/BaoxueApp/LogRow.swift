@@ -1,0 +1,45 @@
+import BaoxueCore
+import BaoxueStore
+
+/// One line of `baoxue log`: a stored change, re-verified as it is listed.
+public struct LogRow: Encodable, Equatable, Sendable {
+    public let position: Int64
+    public let id: String
+    public let author: String
+    public let seq: UInt64
+    public let hlc: String
+    public let scope: String
+    public let state: String
+    public let deps: Int
+    public let payloadBytes: Int
+    /// The payload as text when it is valid UTF-8 (until the CRDT layer gives it structure).
+    public let payloadText: String?
+    /// True when the stored bytes still verify under the author's key.
+    public let verified: Bool
+
+    init(_ entry: LogEntry) {
+        let c = entry.change
+        position = entry.position
+        id = c.id.hex
+        author = c.author.fingerprint.text
+        seq = c.seq
+        hlc = c.timestamp.description
+        scope = c.scope.value
+        state = switch entry.state { case .applied: "applied"; case .pending: "pending"; case .held: "held" }
+        deps = c.deps.count
+        payloadBytes = c.payload.count
+        payloadText = String(validating: c.payload, as: UTF8.self)
+        verified = (try? Change.decode(c.encoded)) != nil
+    }
+
+    public func text(_ l: Language) -> String {
+        let stateText = switch state {
+        case "applied": l.pick("已应用", "applied")
+        case "pending": l.pick("待补依赖", "pending")
+        default: l.pick("冲突扣留", "held")
+        }
+        let mark = verified ? l.pick("签名有效", "signature ok") : l.pick("签名无效！", "SIGNATURE INVALID!")
+        let content = payloadText.map { "“\($0)”" } ?? l.pick("\(payloadBytes) 字节", "\(payloadBytes) bytes")
+        return "#\(position) \(id.prefix(16)) \(author) seq=\(seq) hlc=\(hlc) [\(scope)] \(stateText) \(mark) \(content)"
+    }
+}

@@ -1,0 +1,84 @@
+import BaoxueCore
+import Foundation
+
+extension ChangeLog {
+    /// Appends a stream of batches, verifying batch k+1 while batch k is
+    /// written and fsynced, so the disk wait overlaps signature checking.
+    ///
+    /// Each batch is atomic on its own, as with `append(encoded:)`. Batches
+    /// are taken in order; at the first invalid one the pipeline stops,
+    /// keeps the batches before it, and throws `invalidChange` with the
+    /// index inside that batch. `onCommit` runs after each durable commit
+    /// (the moment a sync receiver may acknowledge that batch).
+    public func appendPipelined(
+        _ batches: [[[UInt8]]],
+        onCommit: (Int, AppendReport) -> Void = { _, _ in }
+    ) throws(StoreError) -> AppendReport {
+        let queue = VerifiedBatches(capacity: 2)
+        let threads = verifyThreads
+        let producer = Thread {
+            for batch in batches {
+                let item = Result { () throws(BatchVerifier.Failure) in try BatchVerifier.verify(batch, threads: threads) }
+                queue.put(item)
+                if case .failure = item { break }
+                if queue.isCancelled { break }
+            }
+            queue.finish()
+        }
+        producer.start()
+        defer { queue.cancel() }
+        var total = AppendReport()
+        var index = 0
+        while let next = queue.take() {
+            switch next {
+            case .failure(let failure):
+                throw .invalidChange(index: failure.index, failure.error)
+            case .success(let changes):
+                let report = try append(changes)
+                total.inserted += report.inserted
+                total.duplicates += report.duplicates
+                total.applied += report.applied
+                total.pending += report.pending
+                total.equivocations += report.equivocations
+                onCommit(index, report)
+                index += 1
+            }
+        }
+        return total
+    }
+}
+
+/// A bounded hand-off between the verifying thread and the writing thread.
+final class VerifiedBatches: @unchecked Sendable {
+    typealias Item = Result<[Change], BatchVerifier.Failure>
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var finished = false
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var isCancelled: Bool { condition.lock(); defer { condition.unlock() }; return cancelled }
+
+    func put(_ item: Item) {
+        condition.lock()
+        while items.count >= capacity && !cancelled { condition.wait() }
+        if !cancelled { items.append(item) }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take() -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !finished { condition.wait() }
+        if items.isEmpty { return nil }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    func finish() { condition.lock(); finished = true; condition.broadcast(); condition.unlock() }
+    func cancel() { condition.lock(); cancelled = true; condition.broadcast(); condition.unlock() }
+}

@@ -1,0 +1,22 @@
+import BaoxueApp
+import Foundation
+
+/// Printing for the CLI: text or JSON on stdout, one-line errors on stderr.
+enum Output {
+    static func json<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func fail(_ error: AppError, _ lang: Language) -> Never {
+        FileHandle.standardError.write(Data((error.line(lang) + "\n").utf8))
+        exit(error.exitCode)
+    }
+}
+
+/// Runs a command body, turning `AppError` into one line and an exit code.
+func runReporting(_ options: GlobalOptions, _ body: () throws(AppError) -> Void) {
+    do { try body() } catch { Output.fail(error, options.language) }
+}

@@ -1,0 +1,92 @@
+import BaoxueApp
+import BaoxueTesting
+import Foundation
+import Testing
+
+/// End-to-end: the built `baoxue` binary, its output, errors and exit codes.
+@Suite struct CLITests {
+    struct Run { let status: Int32; let out: String; let err: String }
+
+    func baoxue(_ args: [String], env: [String: String] = ["LANG": "C.UTF-8"]) throws -> Run {
+        let p = Process()
+        p.executableURL = Fixtures.productsDirectory.appendingPathComponent("baoxue")
+        p.arguments = args
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func initWhoamiLogInChineseByDefault() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        let created = try baoxue(["init", "--dir", dir])
+        #expect(created.status == 0)
+        #expect(created.out.contains("设备指纹："))
+        let who = try baoxue(["whoami", "--dir", dir, "--json"])
+        let view = try JSONSerialization.jsonObject(with: Data(who.out.utf8)) as! [String: Any]
+        let fingerprint = view["fingerprint"] as! String
+        #expect(created.out.contains(fingerprint))
+        #expect((view["changes"] as! Int) == 0)
+        let log = try baoxue(["log", "--dir", dir])
+        #expect(log.status == 0)
+        #expect(log.out.contains("共 0 条"))
+    }
+
+    @Test func errorsAreOneLineWithExitCodeAndLanguage() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try baoxue(["init", "--dir", dir])
+        let again = try baoxue(["init", "--dir", dir])
+        #expect(again.status == 1)
+        #expect(again.err.hasPrefix("错误：此目录已有副本"))
+        #expect(again.err.split(separator: "\n").count == 1)
+        let english = try baoxue(["init", "--dir", dir, "--lang", "en"])
+        #expect(english.err.hasPrefix("error: a replica already exists"))
+        let viaLang = try baoxue(["whoami", "--dir", dir + "-missing"], env: ["LANG": "en_GB.UTF-8"])
+        #expect(viaLang.status == 1)
+        #expect(viaLang.err.hasPrefix("error: no replica in"))
+        let badArg = try baoxue(["log", "--limit", "many", "--dir", dir])
+        #expect(badArg.status == 2)
+        #expect(badArg.err.hasPrefix("参数错误："))
+        let badLang = try baoxue(["whoami", "--lang", "fr", "--dir", dir])
+        #expect(badLang.status == 2)
+    }
+
+    @Test func refusesAKeyFileOthersCanRead() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try baoxue(["init", "--dir", dir])
+        chmod(dir + "/device.key", 0o640)
+        let run = try baoxue(["whoami", "--dir", dir])
+        #expect(run.status == 3)
+        #expect(run.err.contains("chmod 600"))
+    }
+
+    @Test func logReportsATamperedStoredChange() throws {
+        let dir = Fixtures.temporaryDirectory() + "/demo"
+        let demo = try baoxue(["demo", "--dir", dir])
+        #expect(demo.status == 0)
+        let db = dir + "/teacher/replica.sqlite"
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["sqlite3", db, "UPDATE change SET bytes = CAST(replace(CAST(bytes AS TEXT), '家访', '探访') AS BLOB) WHERE position = 1"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        try #require(sqlite.terminationStatus == 0, "sqlite3 CLI needed for this test")
+        let log = try baoxue(["log", "--dir", dir + "/teacher", "--json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(log.out.utf8)) as! [[String: Any]]
+        #expect(rows.count == 3)
+        #expect(rows.filter { ($0["verified"] as! Bool) == false }.count == 1)
+    }
+
+    @Test func demoConvergesAndRejectsTheForgery() throws {
+        let dir = Fixtures.temporaryDirectory() + "/demo"
+        let outcome = try Demo.run(in: dir, lang: .en)
+        #expect(outcome.forgeryRejected)
+        #expect(outcome.teacherHeads == outcome.liaisonHeads)
+        #expect(outcome.teacherHeads.count == 2)
+    }
+}
