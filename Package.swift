@@ -27,9 +27,10 @@ let package = Package(
         ),
         .target(name: "BaoxueSodium", dependencies: ["CSodium"], swiftSettings: strict),
         .target(name: "BaoxueCore", dependencies: ["BaoxueSodium"], swiftSettings: strict),
+        .target(name: "BaoxueRecords", dependencies: ["BaoxueCore"], swiftSettings: strict),
         .target(
             name: "BaoxueStore",
-            dependencies: ["BaoxueCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BaoxueCore", "BaoxueRecords", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueStore"], swiftSettings: strict),
@@ -48,7 +49,8 @@ let package = Package(
             dependencies: ["BaoxueCore", "BaoxueStore"],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore"], swiftSettings: strict),
+        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords"], swiftSettings: strict),
+        .testTarget(name: "BaoxueRecordsTests", dependencies: ["BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueTesting"], swiftSettings: strict),

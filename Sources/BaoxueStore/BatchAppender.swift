@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import Foundation
 import GRDB
 
@@ -27,9 +28,13 @@ struct BatchAppender {
     private var pendingExists: Bool
     private var maxTimestamp: Int64 = -1
     private let insertStatement: Statement
+    private let merge: RecordMerge?
+    private var views: SQLRecordViews
 
-    init(db: Database) throws {
+    init(db: Database, merge: RecordMerge?) throws {
         self.db = db
+        self.merge = merge
+        self.views = SQLRecordViews(db: db)
         insertStatement = try db.cachedStatement(sql: """
             INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
@@ -137,6 +142,7 @@ struct BatchAppender {
             for dep in c.deps where headAdds.remove(dep) == nil { headRemoves.insert(dep) }
             headAdds.insert(c.id)
             report.applied += 1
+            if let merge { try merge.apply(c, to: &views) }
             guard pendingExists else { continue }
             work += try unblocked(by: c)
         }
@@ -224,6 +230,7 @@ extension BatchAppender {
         )
         if !wasApplied.isEmpty {
             try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
+            try RecordViewsRebuild.rebuild(db: db, merge: merge)
             pendingExists = true
         }
         resetCaches()

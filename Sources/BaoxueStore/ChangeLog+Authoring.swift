@@ -28,7 +28,7 @@ extension ChangeLog {
                     by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now),
                     scope: scope, deps: deps, payload: payload
                 )
-                var appender = try BatchAppender(db: db)
+                var appender = try BatchAppender(db: db, merge: merge)
                 try appender.append([change])
                 return change
             }

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import Foundation
 import GRDB
 
@@ -11,10 +12,13 @@ public final class ChangeLog: ChangeStore {
     let writer: any DatabaseWriter
     /// How many cores `append(encoded:)` verifies signatures on.
     public let verifyThreads: Int
+    /// The merge engine that keeps the record views; nil keeps the bare log only.
+    public let merge: RecordMerge?
 
     /// Opens (creating if needed) the log at `path`.
-    public init(path: String, verifyThreads: Int = 1) throws(StoreError) {
+    public init(path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge()) throws(StoreError) {
         self.verifyThreads = verifyThreads
+        self.merge = merge
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -24,8 +28,9 @@ public final class ChangeLog: ChangeStore {
     }
 
     /// A log in memory, for tests and the simulator.
-    public init(inMemory: Void = (), verifyThreads: Int = 1) throws(StoreError) {
+    public init(inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge()) throws(StoreError) {
         self.verifyThreads = verifyThreads
+        self.merge = merge
         writer = try storeCall { try DatabaseQueue() }
         try migrate()
     }
@@ -47,7 +52,7 @@ public final class ChangeLog: ChangeStore {
     public func append(_ changes: [Change]) throws(StoreError) -> AppendReport {
         try storeCall {
             try writer.write { db in
-                var appender = try BatchAppender(db: db)
+                var appender = try BatchAppender(db: db, merge: merge)
                 try appender.append(changes)
                 return appender.report
             }

@@ -42,6 +42,7 @@ enum ChangeLogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        RecordViewSchema.register(in: &m)
         return m
     }
 }

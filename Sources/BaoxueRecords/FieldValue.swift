@@ -1,0 +1,88 @@
+import Foundation
+
+/// The value of one register field.
+public enum FieldValue: Codable, Sendable, Equatable, Hashable {
+    case text(String)
+    case number(Int)
+    case date(SimpleDate)
+    case status(StatusFact)
+}
+
+/// A status as a fact: what, since when, and why. The author and time come
+/// from the signed change that carries it.
+public struct StatusFact: Codable, Sendable, Equatable, Hashable {
+    public let status: ChildStatus
+    public let date: SimpleDate
+    public let reason: String
+
+    public init(status: ChildStatus, date: SimpleDate, reason: String) {
+        self.status = status
+        self.date = date
+        self.reason = reason
+    }
+}
+
+/// Which fields each record kind has, and the rule each value must follow.
+public enum Schema {
+    public static let maxTextBytes = 512
+
+    public static func fields(of kind: RecordKind) -> [String] {
+        switch kind {
+        case .child:
+            ["name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence",
+             "guardianName", "guardianPhone", "school", "grade", "className", "village", "status"]
+        case .household: ["address", "head", "phone", "village"]
+        case .caseFile: ["child", "reason", "reasonText", "placement", "outcome", "school"]
+        case .survey: ["village", "date", "team"]
+        }
+    }
+
+    /// Sets (add-wins observed-remove) each kind has.
+    public static func sets(of kind: RecordKind) -> [String] {
+        switch kind {
+        case .child: ["focus", "evidence"]
+        case .caseFile: ["responsible", "evidence"]
+        case .household: ["members"]
+        case .survey: ["team"]
+        }
+    }
+
+    /// Checks that `value` is acceptable for `field` of `kind`.
+    public static func validate(kind: RecordKind, field: String, value: FieldValue) throws(RecordError) {
+        guard fields(of: kind).contains(field) else { throw .invalidField(field, reason: "unknown field of \(kind.rawValue)") }
+        switch (kind, field, value) {
+        case (.child, "status", .status(let fact)):
+            try text("reason", fact.reason, required: true)
+        case (_, "status", _):
+            throw .invalidField(field, reason: "must be a status")
+        case (.child, "birthDate", .date), (.survey, "date", .date):
+            return
+        case (.child, "grade", .number(let g)):
+            guard (1...9).contains(g) else { throw .invalidField(field, reason: "grade 1–9") }
+        case (.child, "idNumber", .text(let t)):
+            _ = try ResidentID(t)
+        case (.child, "guardianPhone", .text(let t)), (.household, "phone", .text(let t)):
+            try PhoneNumber.validate(t)
+        case (.child, "gender", .text(let t)):
+            guard Gender(rawValue: t) != nil else { throw .invalidField(field, reason: "male or female") }
+        case (.caseFile, "reason", .text(let t)):
+            guard ReasonCategory(rawValue: t) != nil else { throw .invalidField(field, reason: "unknown reason category") }
+        case (.caseFile, "placement", .text(let t)):
+            guard Placement(rawValue: t) != nil else { throw .invalidField(field, reason: "unknown placement") }
+        case (.caseFile, "child", .text(let t)):
+            _ = try RecordID(hex: t)
+        case (_, _, .text(let t)):
+            try text(field, t, required: field == "name")
+        default:
+            throw .invalidField(field, reason: "wrong type of value")
+        }
+    }
+
+    static func text(_ field: String, _ t: String, required: Bool) throws(RecordError) {
+        if required && t.trimmingCharacters(in: .whitespaces).isEmpty { throw .missingField(field) }
+        guard t.utf8.count <= maxTextBytes else { throw .invalidField(field, reason: "longer than \(maxTextBytes) bytes") }
+        guard !t.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" }) else {
+            throw .invalidField(field, reason: "control characters")
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// One CRDT operation inside a change's payload.
+///
+/// - `set`: write a register field; `pred` lists the values of that field
+///   the writer saw (they are superseded). Concurrent writes stay side by side.
+/// - `add` / `remove`: an add-wins observed-remove set; an add's tag is its
+///   own op id, a remove lists the tags it saw.
+/// - `event`: an immutable event; `void`: marks an earlier op entered by
+///   mistake, with a reason (nothing is deleted).
+/// - `closeOut` (销号): closes the ledger entries (`closes`: the ops that put
+///   the child on the ledger, as the writer saw them); needs evidence.
+public enum Operation: Codable, Sendable, Equatable {
+    case set(kind: RecordKind, record: RecordID, field: String, value: FieldValue, pred: [OpID])
+    case add(kind: RecordKind, record: RecordID, set: String, element: String)
+    case remove(kind: RecordKind, record: RecordID, set: String, element: String, tags: [OpID])
+    case event(Event)
+    case void(target: OpID, reason: String)
+    case closeOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String)
+}
+
+extension Operation {
+    public static let maxListLength = 64
+
+    /// The rules that do not depend on time: fields, sets, evidence, list
+    /// lengths. Replicas check them again when applying, so a signed but
+    /// invalid op from a peer is rejected on every replica alike.
+    public func validate() throws(RecordError) {
+        switch self {
+        case .set(let kind, _, let field, let value, let pred):
+            try Schema.validate(kind: kind, field: field, value: value)
+            guard pred.count <= Self.maxListLength else { throw .payloadTooLarge }
+        case .add(let kind, _, let set, let element), .remove(let kind, _, let set, let element, _):
+            guard Schema.sets(of: kind).contains(set) else { throw .invalidField(set, reason: "unknown set of \(kind.rawValue)") }
+            try Schema.text(set, element, required: true)
+            if kind == .child && set == "focus" && FocusGroup(rawValue: element) == nil {
+                throw .invalidField("focus", reason: "unknown focus group")
+            }
+            if case .remove(_, _, _, _, let tags) = self, tags.isEmpty || tags.count > Self.maxListLength {
+                throw .invalidField("tags", reason: "a remove names 1–64 observed tags")
+            }
+        case .event(let e):
+            try e.validate()
+        case .void(_, let reason):
+            try Schema.text("reason", reason, required: true)
+        case .closeOut(_, _, let closes, let evidence, let note):
+            guard !evidence.isEmpty, !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw .closeOutWithoutEvidence }
+            try Evidence.validate(evidence)
+            try Schema.text("note", note, required: true)
+            guard !closes.isEmpty, closes.count <= Self.maxListLength else {
+                throw .invalidField("closes", reason: "a close-out names 1–64 ledger entries")
+            }
+        }
+    }
+}
+
+/// Evidence attachments are named by their BLAKE2b-256 content hash (64 hex digits).
+public enum Evidence {
+    public static func validate(_ hashes: [String]) throws(RecordError) {
+        guard hashes.count <= Operation.maxListLength else { throw .payloadTooLarge }
+        for h in hashes where h.utf8.count != 64 || !h.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
+            throw .invalidField("evidence", reason: "attachments are 64-hex-digit content hashes")
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,13 @@
+/// Everything the records layer refuses, each case naming the field or cause.
+public enum RecordError: Error, Equatable, Sendable {
+    /// A required field is missing or empty.
+    case missingField(String)
+    /// A field's value breaks its rule (field name, what is wrong).
+    case invalidField(String, reason: String)
+    /// A close-out (销号) without evidence attachments or without a note.
+    case closeOutWithoutEvidence
+    /// The payload is not a record-operations payload this version understands.
+    case malformedPayload(String)
+    /// Too many operations or too large a value in one payload.
+    case payloadTooLarge
+}

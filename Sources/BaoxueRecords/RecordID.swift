@@ -1,0 +1,38 @@
+import BaoxueCore
+import BaoxueSodium
+
+/// The id of a record (a child, household, case or survey sweep): 16 random
+/// bytes chosen by the device that first wrote it, shown as 32 hex digits.
+public struct RecordID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let hex: String
+
+    public init(hex: String) throws(RecordError) {
+        guard hex.utf8.count == 32, (try? Hex.decode(hex)) != nil, hex == hex.lowercased() else {
+            throw .invalidField("record", reason: "must be 32 lower-case hex digits")
+        }
+        self.hex = hex
+    }
+
+    /// A fresh random id.
+    public static func random() -> RecordID { try! RecordID(hex: Hex.encode(Sodium.randomBytes(16))) }
+
+    /// A deterministic id (for generators and tests): BLAKE2b of `label`.
+    public static func derived(_ label: String) -> RecordID {
+        try! RecordID(hex: Hex.encode(Blake2b.hash(Array(label.utf8), length: 16)))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(hex: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad record id"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(hex)
+    }
+
+    public var description: String { hex }
+    public static func < (a: RecordID, b: RecordID) -> Bool { a.hex < b.hex }
+}

@@ -1,0 +1,78 @@
+import BaoxueCore
+
+/// The merge engine: applies the operations of one applied change to a
+/// record storage. Pure: it reads and writes only through the storage.
+///
+/// Every rule is a function of the *set* of applied changes, never of
+/// their arrival order: register values are writes minus superseded
+/// writes; set elements are tags minus removed tags; events and
+/// close-outs are insert-only; ledger entries are openers minus closed
+/// openers. Hence any order, with duplicates, gives the same state.
+public struct RecordMerge: Sendable {
+    public let policy: Policy
+
+    public init(policy: Policy = .fengnan) { self.policy = policy }
+
+    /// Applies `change`'s payload. Ops that fail validation are kept as
+    /// rejected (the same on every replica) and the others still apply.
+    /// Returns the children whose displayed row was refreshed.
+    @discardableResult
+    public func apply<S: RecordViewStorage>(_ change: Change, to storage: inout S) throws -> Set<RecordID> {
+        let stamp = OpStamp(hlc: change.timestamp, author: change.author)
+        let payload: RecordPayload
+        do {
+            payload = try RecordPayload.decode(change.payload)
+        } catch {
+            try storage.reject(OpID(change: change.id, index: 0), reason: "\(error)", stamp: stamp)
+            return []
+        }
+        let today = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds)
+        var touched = Set<RecordID>()
+        for (i, op) in payload.ops.enumerated() {
+            let id = OpID(change: change.id, index: UInt16(i))
+            do {
+                try op.validate()
+                if case .event(let e) = op, let today { try e.validate(notAfter: today, toleranceDays: policy.clockToleranceDays) }
+            } catch {
+                try storage.reject(id, reason: "\(error)", stamp: stamp)
+                continue
+            }
+            if let child = try apply(op, id: id, stamp: stamp, to: &storage) { touched.insert(child) }
+        }
+        for child in touched.sorted() {
+            try storage.writeChildRow(try ChildRow.resolve(child, from: &storage))
+        }
+        return touched
+    }
+
+    /// Applies one valid op; returns the child whose row must be refreshed.
+    private func apply<S: RecordViewStorage>(_ op: Operation, id: OpID, stamp: OpStamp, to storage: inout S) throws -> RecordID? {
+        switch op {
+        case .set(let kind, let record, let field, let value, let pred):
+            try storage.insertWrite(RegisterWrite(kind: kind, record: record, field: field, value: value, op: id, stamp: stamp))
+            try storage.supersede(pred, by: id)
+            if kind == .child, field == "status", case .status(let fact) = value, let ledger = fact.status.ledger {
+                try storage.insertLedgerOpener(ledger: ledger, child: record, op: id, date: fact.date)
+            }
+            return kind == .child ? record : nil
+        case .add(let kind, let record, let set, let element):
+            try storage.insertElement(kind: kind, record: record, set: set, element: element, tag: id)
+            return kind == .child ? record : nil
+        case .remove(let kind, let record, _, _, let tags):
+            try storage.removeTags(tags, by: id)
+            return kind == .child ? record : nil
+        case .event(let e):
+            try storage.insertEvent(e, op: id, stamp: stamp)
+            if case .absence(let a) = e.body, !a.excused, a.schoolDays >= policy.unexcusedAbsenceDaysForLedger, let child = e.child {
+                try storage.insertLedgerOpener(ledger: .suspectedDropout, child: child, op: id, date: a.from)
+            }
+            return nil
+        case .void(let target, let reason):
+            try storage.insertVoid(target: target, op: id, reason: reason, stamp: stamp)
+            return nil
+        case .closeOut(let child, let ledger, let closes, let evidence, let note):
+            try storage.insertCloseOut(child: child, ledger: ledger, closes: closes, evidence: evidence, note: note, op: id, stamp: stamp)
+            return nil
+        }
+    }
+}

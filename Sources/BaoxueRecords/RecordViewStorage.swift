@@ -1,0 +1,63 @@
+import BaoxueCore
+
+/// Where the merge engine keeps record state: SQLite views on a device, a
+/// dictionary in tests. The engine decides; the storage only stores.
+///
+/// Invariant the engine relies on: every method is idempotent for the
+/// same op id, and none depends on the order ops arrived in.
+public protocol RecordViewStorage {
+    /// Stores a register write; it is live unless a later write already superseded it.
+    mutating func insertWrite(_ write: RegisterWrite) throws
+    /// Marks `ops` superseded by `by` and no longer live, whether or not they arrived yet.
+    mutating func supersede(_ ops: [OpID], by: OpID) throws
+    /// The live writes of one field, in any order.
+    mutating func liveWrites(kind: RecordKind, record: RecordID, field: String) throws -> [RegisterWrite]
+
+    /// Stores a set element with its tag unless the tag was already removed.
+    mutating func insertElement(kind: RecordKind, record: RecordID, set: String, element: String, tag: OpID) throws
+    /// Removes the tags (now or when they arrive).
+    mutating func removeTags(_ tags: [OpID], by: OpID) throws
+    /// Elements of a set that have at least one tag not removed, ascending.
+    mutating func elements(kind: RecordKind, record: RecordID, set: String) throws -> [String]
+
+    mutating func insertEvent(_ event: Event, op: OpID, stamp: OpStamp) throws
+    mutating func insertVoid(target: OpID, op: OpID, reason: String, stamp: OpStamp) throws
+
+    mutating func insertLedgerOpener(ledger: Ledger, child: RecordID, op: OpID, date: SimpleDate) throws
+    mutating func insertCloseOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws
+
+    /// Keeps a signed op that every replica refuses to apply, with the reason, for a person to see.
+    mutating func reject(_ op: OpID, reason: String, stamp: OpStamp) throws
+
+    /// Writes the child's displayed row (current fields, conflicts, flags).
+    mutating func writeChildRow(_ row: ChildRow) throws
+}
+
+/// Who wrote an op and when: from the signed change that carries it.
+public struct OpStamp: Sendable, Equatable {
+    public let hlc: HLCTimestamp
+    public let author: PublicKey
+    public init(hlc: HLCTimestamp, author: PublicKey) { self.hlc = hlc; self.author = author }
+}
+
+/// One write to a register field.
+public struct RegisterWrite: Sendable, Equatable {
+    public let kind: RecordKind
+    public let record: RecordID
+    public let field: String
+    public let value: FieldValue
+    public let op: OpID
+    public let stamp: OpStamp
+
+    public init(kind: RecordKind, record: RecordID, field: String, value: FieldValue, op: OpID, stamp: OpStamp) {
+        self.kind = kind; self.record = record; self.field = field; self.value = value; self.op = op; self.stamp = stamp
+    }
+
+    /// The deterministic display order among concurrent values: later HLC
+    /// first, then the greater author key, then the greater op id.
+    public static func shownFirst(_ a: RegisterWrite, _ b: RegisterWrite) -> Bool {
+        if a.stamp.hlc != b.stamp.hlc { return a.stamp.hlc > b.stamp.hlc }
+        if a.stamp.author != b.stamp.author { return a.stamp.author > b.stamp.author }
+        return a.op > b.op
+    }
+}

@@ -1,0 +1,67 @@
+import GRDB
+
+/// Tables derived from the change log by the merge engine. All of them can
+/// be dropped and re-derived (`baoxue rebuild`); none holds a local
+/// arrival position, so replicas with the same applied changes hold
+/// byte-identical rows.
+enum RecordViewSchema {
+    /// The view tables, each with the columns that order it for digests.
+    static let tables: [(name: String, order: String)] = [
+        ("rec_write", "op"), ("rec_superseded", "op, by_op"), ("rec_element", "tag"), ("rec_removed", "tag, by_op"),
+        ("rec_event", "op"), ("rec_void", "target, op"), ("rec_opener", "op"), ("rec_closed", "opener, by_op"),
+        ("rec_closeout", "op"), ("rec_rejected", "op"), ("child_view", "child"),
+    ]
+
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-record-views") { db in
+            try db.execute(sql: """
+                CREATE TABLE rec_write (
+                    op BLOB PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL,
+                    value TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL, live INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX rec_write_field ON rec_write(record, field) WHERE live = 1;
+                CREATE INDEX rec_write_record ON rec_write(record);
+                CREATE TABLE rec_superseded (op BLOB NOT NULL, by_op BLOB NOT NULL, PRIMARY KEY (op, by_op)) WITHOUT ROWID;
+                CREATE TABLE rec_element (
+                    tag BLOB PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL, set_name TEXT NOT NULL,
+                    element TEXT NOT NULL, live INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX rec_element_set ON rec_element(record, set_name) WHERE live = 1;
+                CREATE TABLE rec_removed (tag BLOB NOT NULL, by_op BLOB NOT NULL, PRIMARY KEY (tag, by_op)) WITHOUT ROWID;
+                CREATE TABLE rec_event (
+                    op BLOB PRIMARY KEY, kind TEXT NOT NULL, child TEXT, subject TEXT, date TEXT NOT NULL,
+                    body TEXT NOT NULL, amends BLOB, hlc INTEGER NOT NULL, author BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX rec_event_child ON rec_event(child, kind, date);
+                CREATE INDEX rec_event_subject ON rec_event(subject, kind, date);
+                CREATE TABLE rec_void (
+                    target BLOB NOT NULL, op BLOB NOT NULL, reason TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL,
+                    PRIMARY KEY (target, op)
+                ) WITHOUT ROWID;
+                CREATE TABLE rec_opener (op BLOB PRIMARY KEY, ledger TEXT NOT NULL, child TEXT NOT NULL, date TEXT NOT NULL) WITHOUT ROWID;
+                CREATE INDEX rec_opener_child ON rec_opener(child, ledger);
+                CREATE TABLE rec_closed (opener BLOB NOT NULL, by_op BLOB NOT NULL, PRIMARY KEY (opener, by_op)) WITHOUT ROWID;
+                CREATE TABLE rec_closeout (
+                    op BLOB PRIMARY KEY, child TEXT NOT NULL, ledger TEXT NOT NULL, evidence TEXT NOT NULL,
+                    note TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX rec_closeout_child ON rec_closeout(child);
+                CREATE TABLE rec_rejected (op BLOB PRIMARY KEY, reason TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE child_view (
+                    child TEXT PRIMARY KEY, name TEXT, gender TEXT, birth_date TEXT, id_number TEXT, student_number TEXT,
+                    hukou_place TEXT, residence TEXT, guardian_name TEXT, guardian_phone TEXT, school TEXT, grade INTEGER,
+                    class_name TEXT, village TEXT, status TEXT, status_date TEXT, status_reason TEXT, status_author TEXT,
+                    conflicts TEXT NOT NULL, focus TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX child_view_school ON child_view(school, name);
+                CREATE INDEX child_view_name ON child_view(name);
+                CREATE INDEX child_view_id_number ON child_view(id_number);
+                CREATE VIEW ledger_entry AS
+                    SELECT o.ledger AS ledger, o.child AS child, MIN(o.date) AS since, COUNT(*) AS openers
+                    FROM rec_opener o
+                    WHERE NOT EXISTS (SELECT 1 FROM rec_closed c WHERE c.opener = o.op)
+                    GROUP BY o.ledger, o.child;
+                """)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueSodium
+import Foundation
+import GRDB
+
+/// Drops and re-derives the record views from the applied changes.
+///
+/// The merge rules are order-independent, so applied changes are replayed
+/// in local arrival order without sorting them causally.
+enum RecordViewsRebuild {
+    static func rebuild(db: Database, merge: RecordMerge?, progress: (Int, Int) -> Void = { _, _ in }) throws {
+        for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
+        guard let merge else { return }
+        var views = SQLRecordViews(db: db)
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = 0") ?? 0
+        let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0 ORDER BY position")
+        var done = 0
+        while let bytes = try cursor.next() {
+            try merge.apply(try Change.decodeVerified(Array(bytes)), to: &views)
+            done += 1
+            if done % 10_000 == 0 { progress(done, total) }
+        }
+        progress(done, total)
+    }
+
+    /// BLAKE2b-256 of every row of every view table, in primary-key order.
+    static func digest(db: Database) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for table in RecordViewSchema.tables {
+            var bytes: [UInt8] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY \(table.order)")
+            while let row = try rows.next() {
+                for value in row.databaseValues {
+                    switch value.storage {
+                    case .null: bytes += Array("N|".utf8)
+                    case .int64(let v): bytes += Array("I\(v)|".utf8)
+                    case .double(let v): bytes += Array("D\(v)|".utf8)
+                    case .string(let v): bytes += Array("S\(v.utf8.count):\(v)|".utf8)
+                    case .blob(let v): bytes += Array("B\(Hex.encode(v))|".utf8)
+                    }
+                }
+                bytes.append(0x0a)
+            }
+            out[table.name] = Hex.encode(Blake2b.hash(bytes))
+        }
+        return out
+    }
+}
+
+extension ChangeLog {
+    /// Drops and re-derives every record view from the change log in one
+    /// transaction; `progress(done, total)` reports every 10,000 changes.
+    public func rebuildViews(progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(StoreError) {
+        try storeCall { try writer.write { db in try RecordViewsRebuild.rebuild(db: db, merge: merge, progress: progress) } }
+    }
+
+    /// A digest per view table: equal digests mean byte-identical tables.
+    public func viewDigests() throws(StoreError) -> [String: String] {
+        try storeCall { try writer.read { db in try RecordViewsRebuild.digest(db: db) } }
+    }
+}

@@ -1,0 +1,136 @@
+import BaoxueCore
+import BaoxueRecords
+import Foundation
+import GRDB
+
+/// The merge engine's storage in SQLite: the record view tables, written
+/// in the same transaction that applies the change.
+struct SQLRecordViews: RecordViewStorage {
+    let db: Database
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private func blob(_ op: OpID) -> Data { Data(op.bytes) }
+
+    mutating func insertWrite(_ w: RegisterWrite) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO rec_write (op, kind, record, field, value, hlc, author, live)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_superseded WHERE op = ?))
+            """).execute(arguments: [
+                blob(w.op), w.kind.rawValue, w.record.hex, w.field, try Self.json(w.value),
+                w.stamp.hlc.packed, Data(w.stamp.author.bytes), blob(w.op),
+            ])
+    }
+
+    mutating func supersede(_ ops: [OpID], by: OpID) throws {
+        for op in ops {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_superseded (op, by_op) VALUES (?, ?)").execute(arguments: [blob(op), blob(by)])
+            try db.cachedStatement(sql: "UPDATE rec_write SET live = 0 WHERE op = ? AND live = 1").execute(arguments: [blob(op)])
+        }
+    }
+
+    mutating func liveWrites(kind: RecordKind, record: RecordID, field: String) throws -> [RegisterWrite] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT op, value, hlc, author FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ?"),
+            arguments: [record.hex, field, kind.rawValue]
+        ).map { row in
+            RegisterWrite(
+                kind: kind, record: record, field: field,
+                value: try JSONDecoder().decode(FieldValue.self, from: Data((row[1] as String).utf8)),
+                op: try OpID(bytes: Array(row[0] as Data)),
+                stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data)))
+            )
+        }
+    }
+
+    mutating func insertElement(kind: RecordKind, record: RecordID, set: String, element: String, tag: OpID) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO rec_element (tag, kind, record, set_name, element, live)
+            VALUES (?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_removed WHERE tag = ?))
+            """).execute(arguments: [blob(tag), kind.rawValue, record.hex, set, element, blob(tag)])
+    }
+
+    mutating func removeTags(_ tags: [OpID], by: OpID) throws {
+        for tag in tags {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_removed (tag, by_op) VALUES (?, ?)").execute(arguments: [blob(tag), blob(by)])
+            try db.cachedStatement(sql: "UPDATE rec_element SET live = 0 WHERE tag = ? AND live = 1").execute(arguments: [blob(tag)])
+        }
+    }
+
+    mutating func elements(kind: RecordKind, record: RecordID, set: String) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT DISTINCT element FROM rec_element WHERE record = ? AND set_name = ? AND live = 1 AND kind = ? ORDER BY element
+                """),
+            arguments: [record.hex, set, kind.rawValue]
+        )
+    }
+
+    mutating func insertEvent(_ e: Event, op: OpID, stamp: OpStamp) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO rec_event (op, kind, child, subject, date, body, amends, hlc, author)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description, try Self.json(e),
+                e.amends.map(blob), stamp.hlc.packed, Data(stamp.author.bytes),
+            ])
+    }
+
+    mutating func insertVoid(target: OpID, op: OpID, reason: String, stamp: OpStamp) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_void (target, op, reason, hlc, author) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [blob(target), blob(op), reason, stamp.hlc.packed, Data(stamp.author.bytes)])
+    }
+
+    mutating func insertLedgerOpener(ledger: Ledger, child: RecordID, op: OpID, date: SimpleDate) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_opener (op, ledger, child, date) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [blob(op), ledger.rawValue, child.hex, date.description])
+    }
+
+    mutating func insertCloseOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO rec_closeout (op, child, ledger, evidence, note, hlc, author) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [blob(op), child.hex, ledger.rawValue, evidence.joined(separator: ","), note, stamp.hlc.packed, Data(stamp.author.bytes)])
+        for opener in closes {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_closed (opener, by_op) VALUES (?, ?)").execute(arguments: [blob(opener), blob(op)])
+        }
+    }
+
+    mutating func reject(_ op: OpID, reason: String, stamp: OpStamp) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_rejected (op, reason, hlc, author) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [blob(op), reason, stamp.hlc.packed, Data(stamp.author.bytes)])
+    }
+
+    mutating func writeChildRow(_ row: ChildRow) throws {
+        func text(_ f: String) -> String? {
+            switch row.fields[f] {
+            case .text(let t): t
+            case .date(let d): d.description
+            case .number(let n): String(n)
+            default: nil
+            }
+        }
+        var status: StatusFact?
+        if case .status(let s) = row.fields["status"] { status = s }
+        var grade: Int?
+        if case .number(let g) = row.fields["grade"] { grade = g }
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO child_view (child, name, gender, birth_date, id_number, student_number, hukou_place,
+                residence, guardian_name, guardian_phone, school, grade, class_name, village, status, status_date,
+                status_reason, status_author, conflicts, focus)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                row.child.hex, text("name"), text("gender"), text("birthDate"), text("idNumber"), text("studentNumber"),
+                text("hukouPlace"), text("residence"), text("guardianName"), text("guardianPhone"), text("school"), grade,
+                text("className"), text("village"), status?.status.rawValue, status?.date.description, status?.reason,
+                row.statusAuthor, row.conflicts.joined(separator: ","), row.focus.map(\.rawValue).joined(separator: ","),
+            ])
+    }
+}
