@@ -33,7 +33,7 @@ let package = Package(
             dependencies: ["BaoxueCore", "BaoxueRecords", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueStore"], swiftSettings: strict),
+        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore"], swiftSettings: strict),
         .executableTarget(
             name: "baoxue",
             dependencies: ["BaoxueApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -49,11 +49,11 @@ let package = Package(
             dependencies: ["BaoxueCore", "BaoxueStore"],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords"], swiftSettings: strict),
+        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore"], swiftSettings: strict),
         .testTarget(name: "BaoxueRecordsTests", dependencies: ["BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

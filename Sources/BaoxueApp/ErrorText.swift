@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import BaoxueStore
 
 /// The user-facing wording of store and core errors, in both languages.
@@ -25,6 +26,9 @@ enum ErrorText {
         case .invalidChange(let index, let cause):
             return l.pick("第 \(index + 1) 条变更无效（\(core(cause, l))），整批未保存。",
                           "change \(index + 1) is invalid (\(core(cause, l))); nothing from the batch was stored.")
+        case .invalidRecord(let cause):
+            return l.pick("记录不符合规则（\(record(cause, l))），未保存。请改正后重试。",
+                          "the record breaks a rule (\(record(cause, l))); nothing was saved. Correct it and try again.")
         case .sequenceExhausted:
             return l.pick("本设备的序号已用尽，请登记新设备。", "this device has used up its sequence numbers; enroll a new device.")
         case .io(let p, let errno):
@@ -33,6 +37,16 @@ enum ErrorText {
         case .database(let code, let message):
             return l.pick("数据库错误 \(code)：\(message)。请备份副本目录后联系技术支持。",
                           "database error \(code): \(message). Back up the replica folder and contact support.")
+        }
+    }
+
+    static func record(_ e: RecordsError, _ l: Language) -> String {
+        switch e {
+        case .missingField(let f): return l.pick("缺少必填项 \(f)", "required field \(f) is missing")
+        case .invalidField(let f, let reason): return l.pick("\(f) 无效：\(reason)", "\(f) is invalid: \(reason)")
+        case .closeOutWithoutEvidence: return l.pick("销号必须附佐证材料和说明", "a close-out needs evidence attachments and a note")
+        case .malformedPayload(let why): return l.pick("记录内容无法解析：\(why)", "record content unreadable: \(why)")
+        case .payloadTooLarge: return l.pick("一次提交的操作过多", "too many operations in one change")
         }
     }
 

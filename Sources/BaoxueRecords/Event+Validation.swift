@@ -1,12 +1,12 @@
 extension Event {
     /// Time-independent checks of an event's fields.
-    public func validate() throws(RecordError) {
+    public func validate() throws(RecordsError) {
         if let reason = amendReason { try Schema.text("amendReason", reason, required: true) }
         if amends != nil && amendReason == nil { throw .missingField("amendReason") }
         switch body {
         case .visit(let v):
             guard !v.participants.isEmpty else { throw .missingField("participants") }
-            guard v.participants.count <= Operation.maxListLength else { throw .payloadTooLarge }
+            guard v.participants.count <= RecordOp.maxListLength else { throw .payloadTooLarge }
             for p in v.participants { try Schema.text("participants", p, required: true) }
             try Schema.text("spokeTo", v.spokeTo, required: v.householdFound)
             try Schema.text("agreed", v.agreed, required: false)
@@ -48,7 +48,7 @@ extension Event {
     /// The date check at the edge: an event may not be dated after `today`
     /// plus the clock tolerance (days). Replicas apply it against the
     /// signed change's own timestamp, so every replica decides alike.
-    public func validate(notAfter today: SimpleDate, toleranceDays: Int = 1) throws(RecordError) {
+    public func validate(notAfter today: SimpleDate, toleranceDays: Int = 1) throws(RecordsError) {
         guard date.dayNumber <= today.dayNumber + toleranceDays else { throw .invalidField("date", reason: "in the future") }
     }
 }

@@ -48,7 +48,7 @@ public enum Schema {
     }
 
     /// Checks that `value` is acceptable for `field` of `kind`.
-    public static func validate(kind: RecordKind, field: String, value: FieldValue) throws(RecordError) {
+    public static func validate(kind: RecordKind, field: String, value: FieldValue) throws(RecordsError) {
         guard fields(of: kind).contains(field) else { throw .invalidField(field, reason: "unknown field of \(kind.rawValue)") }
         switch (kind, field, value) {
         case (.child, "status", .status(let fact)):
@@ -78,7 +78,7 @@ public enum Schema {
         }
     }
 
-    static func text(_ field: String, _ t: String, required: Bool) throws(RecordError) {
+    static func text(_ field: String, _ t: String, required: Bool) throws(RecordsError) {
         if required && t.trimmingCharacters(in: .whitespaces).isEmpty { throw .missingField(field) }
         guard t.utf8.count <= maxTextBytes else { throw .invalidField(field, reason: "longer than \(maxTextBytes) bytes") }
         guard !t.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" }) else {

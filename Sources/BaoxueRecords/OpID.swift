@@ -13,7 +13,7 @@ public struct OpID: Hashable, Comparable, Sendable, Codable, CustomStringConvert
         self.index = index
     }
 
-    public init(text: String) throws(RecordError) {
+    public init(text: String) throws(RecordsError) {
         let parts = text.split(separator: ":")
         guard parts.count == 2, let index = UInt16(parts[1]), let id = try? ChangeID(hex: String(parts[0])) else {
             throw .invalidField("op", reason: "must be <change id>:<index>")
@@ -27,7 +27,7 @@ public struct OpID: Hashable, Comparable, Sendable, Codable, CustomStringConvert
     /// 34 bytes: the change id then the index big-endian; how views store it.
     public var bytes: [UInt8] { change.bytes + [UInt8(index >> 8), UInt8(index & 0xff)] }
 
-    public init(bytes: [UInt8]) throws(RecordError) {
+    public init(bytes: [UInt8]) throws(RecordsError) {
         guard bytes.count == 34, let id = try? ChangeID(bytes: Array(bytes.prefix(32))) else {
             throw .invalidField("op", reason: "must be 34 bytes")
         }

@@ -6,7 +6,7 @@ import BaoxueSodium
 public struct RecordID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let hex: String
 
-    public init(hex: String) throws(RecordError) {
+    public init(hex: String) throws(RecordsError) {
         guard hex.utf8.count == 32, (try? Hex.decode(hex)) != nil, hex == hex.lowercased() else {
             throw .invalidField("record", reason: "must be 32 lower-case hex digits")
         }

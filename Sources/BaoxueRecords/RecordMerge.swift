@@ -46,7 +46,7 @@ public struct RecordMerge: Sendable {
     }
 
     /// Applies one valid op; returns the child whose row must be refreshed.
-    private func apply<S: RecordViewStorage>(_ op: Operation, id: OpID, stamp: OpStamp, to storage: inout S) throws -> RecordID? {
+    private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, to storage: inout S) throws -> RecordID? {
         switch op {
         case .set(let kind, let record, let field, let value, let pred):
             try storage.insertWrite(RegisterWrite(kind: kind, record: record, field: field, value: value, op: id, stamp: stamp))

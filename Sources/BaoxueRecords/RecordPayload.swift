@@ -9,15 +9,15 @@ public struct RecordPayload: Codable, Sendable, Equatable {
     public static let maxOps = 256
 
     public let v: Int
-    public let ops: [Operation]
+    public let ops: [RecordOp]
 
-    public init(ops: [Operation]) {
+    public init(ops: [RecordOp]) {
         self.v = Self.version
         self.ops = ops
     }
 
     /// Validates every op and encodes the payload.
-    public func encoded() throws(RecordError) -> [UInt8] {
+    public func encoded() throws(RecordsError) -> [UInt8] {
         guard !ops.isEmpty, ops.count <= Self.maxOps else { throw .payloadTooLarge }
         for op in ops { try op.validate() }
         let encoder = JSONEncoder()
@@ -27,7 +27,7 @@ public struct RecordPayload: Codable, Sendable, Equatable {
     }
 
     /// Decodes bytes from anywhere; structure only (ops are validated when applied, one by one).
-    public static func decode(_ bytes: [UInt8]) throws(RecordError) -> RecordPayload {
+    public static func decode(_ bytes: [UInt8]) throws(RecordsError) -> RecordPayload {
         let payload: RecordPayload
         do {
             payload = try JSONDecoder().decode(RecordPayload.self, from: Data(bytes))

@@ -9,7 +9,7 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
     public let value: String
     public let birthDate: SimpleDate
 
-    public init(_ text: String) throws(RecordError) {
+    public init(_ text: String) throws(RecordsError) {
         let chars = Array(text.uppercased())
         guard chars.count == 18 else { throw .invalidField("idNumber", reason: "must be 18 characters") }
         var digits: [Int] = []
@@ -44,7 +44,7 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
 /// Phone numbers of guardians: a mainland mobile (11 digits starting 13–19)
 /// or a landline with area code (0 + 2–3 digits, optional hyphen, 7–8 digits).
 public enum PhoneNumber {
-    public static func validate(_ text: String) throws(RecordError) {
+    public static func validate(_ text: String) throws(RecordsError) {
         let s = Array(text)
         guard s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else {
             throw .invalidField("phone", reason: "digits and hyphen only")

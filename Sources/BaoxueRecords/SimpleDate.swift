@@ -6,7 +6,7 @@ public struct SimpleDate: Hashable, Comparable, Sendable, Codable, CustomStringC
     public let month: Int
     public let day: Int
 
-    public init(year: Int, month: Int, day: Int) throws(RecordError) {
+    public init(year: Int, month: Int, day: Int) throws(RecordsError) {
         guard (1900...2199).contains(year), (1...12).contains(month),
               (1...SimpleDate.daysIn(month: month, year: year)).contains(day) else {
             throw .invalidField("date", reason: "not a real date")
@@ -16,7 +16,7 @@ public struct SimpleDate: Hashable, Comparable, Sendable, Codable, CustomStringC
         self.day = day
     }
 
-    public init(_ text: String) throws(RecordError) {
+    public init(_ text: String) throws(RecordsError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
@@ -36,7 +36,7 @@ public struct SimpleDate: Hashable, Comparable, Sendable, Codable, CustomStringC
         return era * 146_097 + doe - 719_468
     }
 
-    public init(dayNumber z0: Int) throws(RecordError) {
+    public init(dayNumber z0: Int) throws(RecordsError) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -49,11 +49,11 @@ public struct SimpleDate: Hashable, Comparable, Sendable, Codable, CustomStringC
     }
 
     /// The date (UTC+8) of a millisecond Unix time, e.g. an HLC timestamp.
-    public init(unixMilliseconds ms: UInt64) throws(RecordError) {
+    public init(unixMilliseconds ms: UInt64) throws(RecordsError) {
         try self.init(dayNumber: Int((ms / 1000 + 8 * 3600) / 86_400))
     }
 
-    public func adding(days: Int) throws(RecordError) -> SimpleDate { try SimpleDate(dayNumber: dayNumber + days) }
+    public func adding(days: Int) throws(RecordsError) -> SimpleDate { try SimpleDate(dayNumber: dayNumber + days) }
 
     public var description: String {
         func pad(_ v: Int, _ n: Int) -> String { String(repeating: "0", count: max(0, n - String(v).count)) + String(v) }

@@ -136,7 +136,8 @@ struct BatchAppender {
     private mutating func didApply(_ change: Change) throws {
         var work = [change]
         while let c = work.popLast() {
-            authors[c.author]!.appliedSeq = c.seq
+            // Max, not assignment: unblocked changes are processed as a stack, not in seq order.
+            authors[c.author]!.appliedSeq = max(authors[c.author]!.appliedSeq, c.seq)
             dirtyAuthors.insert(c.author)
             appliedHere.insert(c.id)
             for dep in c.deps where headAdds.remove(dep) == nil { headRemoves.insert(dep) }

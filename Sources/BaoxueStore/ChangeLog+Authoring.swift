@@ -12,6 +12,13 @@ extension ChangeLog {
     public func appendAuthored(
         by key: DeviceKey, scope: ScopeID, payload: [UInt8], now: UInt64
     ) throws(StoreError) -> Change {
+        try appendAuthored(by: key, scope: scope, now: now, payload: { _ throws(StoreError) in payload })
+    }
+
+    /// Same, with the payload built inside the write transaction.
+    func appendAuthored(
+        by key: DeviceKey, scope: ScopeID, now: UInt64, payload makePayload: (Database) throws(StoreError) -> [UInt8]
+    ) throws(StoreError) -> Change {
         try storeCall {
             try writer.write { db in
                 let author = Data(key.publicKey.bytes)
@@ -26,7 +33,7 @@ extension ChangeLog {
                     """).map { try ChangeID(bytes: Array($0)) }
                 let change = try Change.sign(
                     by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now),
-                    scope: scope, deps: deps, payload: payload
+                    scope: scope, deps: deps, payload: try makePayload(db)
                 )
                 var appender = try BatchAppender(db: db, merge: merge)
                 try appender.append([change])

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 
 /// Everything the storage layer refuses or fails at, each case naming its cause.
 public enum StoreError: Error, Equatable, Sendable {
@@ -18,6 +19,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case replicaMissing(path: String)
     /// Change number `index` of a batch failed to decode or verify; nothing was stored.
     case invalidChange(index: Int, CoreError)
+    /// Operations a device tried to write break a record rule; nothing was written.
+    case invalidRecord(RecordsError)
     /// The author's sequence number ran out (never happens in practice).
     case sequenceExhausted
     /// A file-system call failed.

@@ -130,3 +130,21 @@ import Testing
         #expect(entries.allSatisfy { $0.state == .applied })
     }
 }
+
+/// Regressions found by the randomized convergence tests.
+@Suite struct ChangeLogRegressionTests {
+    /// Seed 0 of ConvergenceTests: a chain unblocked in one go was processed
+    /// as a stack and set the author's applied seq back to a lower value.
+    @Test func chainUnblockedAtOnceKeepsTheHighestAppliedSeq() throws {
+        let log = try ChangeLog()
+        let key = Fixtures.key(1)
+        let other = Fixtures.chain(Fixtures.key(2), count: 1)
+        var chain = Fixtures.chain(key, count: 5, after: [other[0].id])
+        _ = try log.append(Array(chain.reversed()))
+        #expect(try log.count(.pending) == 5)
+        _ = try log.append(other)
+        #expect(try log.appliedSeq(of: key.publicKey) == 5)
+        chain = Fixtures.chain(key, count: 1, firstSeq: 6, after: [chain[4].id])
+        #expect(try log.append(chain).applied == 1)
+    }
+}

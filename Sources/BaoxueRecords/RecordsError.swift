@@ -1,5 +1,5 @@
 /// Everything the records layer refuses, each case naming the field or cause.
-public enum RecordError: Error, Equatable, Sendable {
+public enum RecordsError: Error, Equatable, Sendable {
     /// A required field is missing or empty.
     case missingField(String)
     /// A field's value breaks its rule (field name, what is wrong).

@@ -8,7 +8,7 @@
 ///   mistake, with a reason (nothing is deleted).
 /// - `closeOut` (销号): closes the ledger entries (`closes`: the ops that put
 ///   the child on the ledger, as the writer saw them); needs evidence.
-public enum Operation: Codable, Sendable, Equatable {
+public enum RecordOp: Codable, Sendable, Equatable {
     case set(kind: RecordKind, record: RecordID, field: String, value: FieldValue, pred: [OpID])
     case add(kind: RecordKind, record: RecordID, set: String, element: String)
     case remove(kind: RecordKind, record: RecordID, set: String, element: String, tags: [OpID])
@@ -17,13 +17,13 @@ public enum Operation: Codable, Sendable, Equatable {
     case closeOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String)
 }
 
-extension Operation {
+extension RecordOp {
     public static let maxListLength = 64
 
     /// The rules that do not depend on time: fields, sets, evidence, list
     /// lengths. Replicas check them again when applying, so a signed but
     /// invalid op from a peer is rejected on every replica alike.
-    public func validate() throws(RecordError) {
+    public func validate() throws(RecordsError) {
         switch self {
         case .set(let kind, _, let field, let value, let pred):
             try Schema.validate(kind: kind, field: field, value: value)
@@ -54,8 +54,8 @@ extension Operation {
 
 /// Evidence attachments are named by their BLAKE2b-256 content hash (64 hex digits).
 public enum Evidence {
-    public static func validate(_ hashes: [String]) throws(RecordError) {
-        guard hashes.count <= Operation.maxListLength else { throw .payloadTooLarge }
+    public static func validate(_ hashes: [String]) throws(RecordsError) {
+        guard hashes.count <= RecordOp.maxListLength else { throw .payloadTooLarge }
         for h in hashes where h.utf8.count != 64 || !h.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
             throw .invalidField("evidence", reason: "attachments are 64-hex-digit content hashes")
         }

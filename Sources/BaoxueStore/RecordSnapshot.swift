@@ -1,0 +1,73 @@
+import BaoxueCore
+import BaoxueRecords
+import Foundation
+import GRDB
+
+/// A read view of the record tables inside one transaction: what an author
+/// needs to write well-formed ops (the values it saw, the tags it saw, the
+/// ledger entries it closes).
+public struct RecordSnapshot {
+    let db: Database
+
+    /// Op ids of the live values of a field: the `pred` of a new write.
+    public func liveOps(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID] {
+        try storeCall {
+            try Data.fetchAll(db, sql: "SELECT op FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op",
+                              arguments: [record.hex, field, kind.rawValue]).map { try OpID(bytes: Array($0)) }
+        }
+    }
+
+    /// Tags under which `element` is in the set: what a remove must name.
+    public func liveTags(kind: RecordKind, record: RecordID, set: String, element: String) throws(StoreError) -> [OpID] {
+        try storeCall {
+            try Data.fetchAll(db, sql: """
+                SELECT tag FROM rec_element WHERE record = ? AND set_name = ? AND element = ? AND live = 1 AND kind = ? ORDER BY tag
+                """, arguments: [record.hex, set, element, kind.rawValue]).map { try OpID(bytes: Array($0)) }
+        }
+    }
+
+    public func elements(kind: RecordKind, record: RecordID, set: String) throws(StoreError) -> [String] {
+        try storeCall {
+            var views = SQLRecordViews(db: db)
+            return try views.elements(kind: kind, record: record, set: set)
+        }
+    }
+
+    /// The ops that keep `child` on `ledger` and are not closed yet: what a close-out closes.
+    public func openOpeners(child: RecordID, ledger: Ledger) throws(StoreError) -> [OpID] {
+        try storeCall {
+            try Data.fetchAll(db, sql: """
+                SELECT op FROM rec_opener o WHERE child = ? AND ledger = ?
+                AND NOT EXISTS (SELECT 1 FROM rec_closed c WHERE c.opener = o.op) ORDER BY op
+                """, arguments: [child.hex, ledger.rawValue]).map { try OpID(bytes: Array($0)) }
+        }
+    }
+
+    /// Event op ids about a child, oldest first (for amendments and voids).
+    public func eventOps(child: RecordID) throws(StoreError) -> [OpID] {
+        try storeCall {
+            try Data.fetchAll(db, sql: "SELECT op FROM rec_event WHERE child = ? ORDER BY date, op", arguments: [child.hex])
+                .map { try OpID(bytes: Array($0)) }
+        }
+    }
+}
+
+extension ChangeLog {
+    /// Reads the record views.
+    public func read<T>(_ body: (RecordSnapshot) throws(StoreError) -> T) throws(StoreError) -> T {
+        try storeCall { try writer.read { db in try body(RecordSnapshot(db: db)) } }
+    }
+
+    /// Builds ops from the current views and appends them as this device's
+    /// next change, all in one write transaction (so the `pred`s and tags
+    /// an op names are exactly what this replica showed when it was written).
+    public func appendOperations(
+        by key: DeviceKey, scope: ScopeID, now: UInt64,
+        _ build: (RecordSnapshot) throws(StoreError) -> [RecordOp]
+    ) throws(StoreError) -> Change {
+        try appendAuthored(by: key, scope: scope, now: now, payload: { db throws(StoreError) in
+            let ops = try build(RecordSnapshot(db: db))
+            do throws(RecordsError) { return try RecordPayload(ops: ops).encoded() } catch { throw .invalidRecord(error) }
+        })
+    }
+}
