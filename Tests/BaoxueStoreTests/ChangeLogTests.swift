@@ -139,12 +139,19 @@ import Testing
         let log = try ChangeLog()
         let key = Fixtures.key(1)
         let other = Fixtures.chain(Fixtures.key(2), count: 1)
-        var chain = Fixtures.chain(key, count: 5, after: [other[0].id])
-        _ = try log.append(Array(chain.reversed()))
-        #expect(try log.count(.pending) == 5)
+        // Every link also waits on `other`, so one arrival wakes them all at once.
+        var chain: [Change] = []
+        for seq in UInt64(1)...12 {
+            chain.append(try Change.sign(
+                by: key, seq: seq, timestamp: try HLCTimestamp(milliseconds: 1_000 + seq, counter: 0), scope: try ScopeID("s"),
+                deps: [other[0].id] + (chain.last.map { [$0.id] } ?? []), payload: []
+            ))
+        }
+        _ = try log.append(chain)
+        #expect(try log.count(.pending) == 12)
         _ = try log.append(other)
-        #expect(try log.appliedSeq(of: key.publicKey) == 5)
-        chain = Fixtures.chain(key, count: 1, firstSeq: 6, after: [chain[4].id])
-        #expect(try log.append(chain).applied == 1)
+        #expect(try log.appliedSeq(of: key.publicKey) == 12)
+        let next = Fixtures.chain(key, count: 1, firstSeq: 13, after: [chain[11].id])
+        #expect(try log.append(next).applied == 1)
     }
 }
