@@ -14,8 +14,9 @@ public struct ChildRow: Sendable, Equatable {
         var fields: [String: FieldValue] = [:]
         var conflicts: [String] = []
         var statusAuthor: String?
+        let byField = Dictionary(grouping: try storage.liveWrites(kind: .child, record: child), by: \.field)
         for field in Schema.fields(of: .child) {
-            let live = try storage.liveWrites(kind: .child, record: child, field: field).sorted(by: RegisterWrite.shownFirst)
+            let live = (byField[field] ?? []).sorted(by: RegisterWrite.shownFirst)
             guard let shown = live.first else { continue }
             fields[field] = shown.value
             if field == "status" { statusAuthor = shown.stamp.author.fingerprint.text }

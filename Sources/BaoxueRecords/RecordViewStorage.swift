@@ -10,8 +10,8 @@ public protocol RecordViewStorage {
     mutating func insertWrite(_ write: RegisterWrite) throws
     /// Marks `ops` superseded by `by` and no longer live, whether or not they arrived yet.
     mutating func supersede(_ ops: [OpID], by: OpID) throws
-    /// The live writes of one field, in any order.
-    mutating func liveWrites(kind: RecordKind, record: RecordID, field: String) throws -> [RegisterWrite]
+    /// The live writes of every field of one record, in any order.
+    mutating func liveWrites(kind: RecordKind, record: RecordID) throws -> [RegisterWrite]
 
     /// Stores a set element with its tag unless the tag was already removed.
     mutating func insertElement(kind: RecordKind, record: RecordID, set: String, element: String, tag: OpID) throws

@@ -19,8 +19,7 @@ enum RecordViewSchema {
                     op BLOB PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL,
                     value TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL, live INTEGER NOT NULL
                 ) WITHOUT ROWID;
-                CREATE INDEX rec_write_field ON rec_write(record, field) WHERE live = 1;
-                CREATE INDEX rec_write_record ON rec_write(record);
+                CREATE INDEX rec_write_live ON rec_write(record, field) WHERE live = 1;
                 CREATE TABLE rec_superseded (op BLOB NOT NULL, by_op BLOB NOT NULL, PRIMARY KEY (op, by_op)) WITHOUT ROWID;
                 CREATE TABLE rec_element (
                     tag BLOB PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL, set_name TEXT NOT NULL,

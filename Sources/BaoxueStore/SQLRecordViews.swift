@@ -14,6 +14,8 @@ struct SQLRecordViews: RecordViewStorage {
         return e
     }()
 
+    static let decoder = JSONDecoder()
+
     static func json<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
@@ -37,14 +39,14 @@ struct SQLRecordViews: RecordViewStorage {
         }
     }
 
-    mutating func liveWrites(kind: RecordKind, record: RecordID, field: String) throws -> [RegisterWrite] {
+    mutating func liveWrites(kind: RecordKind, record: RecordID) throws -> [RegisterWrite] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT op, value, hlc, author FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ?"),
-            arguments: [record.hex, field, kind.rawValue]
+            db.cachedStatement(sql: "SELECT op, value, hlc, author, field FROM rec_write WHERE record = ? AND live = 1 AND kind = ?"),
+            arguments: [record.hex, kind.rawValue]
         ).map { row in
             RegisterWrite(
-                kind: kind, record: record, field: field,
-                value: try JSONDecoder().decode(FieldValue.self, from: Data((row[1] as String).utf8)),
+                kind: kind, record: record, field: row[4],
+                value: try Self.decoder.decode(FieldValue.self, from: Data((row[1] as String).utf8)),
                 op: try OpID(bytes: Array(row[0] as Data)),
                 stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data)))
             )

@@ -10,7 +10,7 @@ import Testing
 /// duplicates. Every view table must then be byte-identical on every
 /// replica, and equal to a rebuild from the log.
 @Suite struct ConvergenceTests {
-    static let schedules = 16
+    static let schedules = 1_000
     static let groups = 8
 
     @Test(arguments: 0..<groups) func randomSchedulesConverge(group: Int) throws {

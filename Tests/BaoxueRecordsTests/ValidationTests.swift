@@ -1,0 +1,93 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueTesting
+import Testing
+
+@Suite struct ValidationTests {
+    @Test func residentIDCheckDigitAndBirthDate() throws {
+        // 11010519491231002X is the GB 11643 example number.
+        let id = try ResidentID("11010519491231002x")
+        #expect(id.value == "11010519491231002X")
+        #expect(id.birthDate == (try SimpleDate("1949-12-31")))
+        #expect(id.gender == .female)
+        #expect(id.masked == "1101**********002X")
+        #expect(throws: RecordsError.invalidField("idNumber", reason: "check digit does not match")) { try ResidentID("110105194912310021") }
+        #expect(throws: RecordsError.invalidField("idNumber", reason: "must be 18 characters")) { try ResidentID("1101051949123100") }
+        let badDate = "1101051949023100" + "1"
+        let check = ResidentID.checkCharacter(for: String(badDate.prefix(17)))
+        #expect(throws: RecordsError.invalidField("idNumber", reason: "birth date is not a real date")) {
+            try ResidentID(String(badDate.prefix(17)) + String(check))
+        }
+    }
+
+    @Test func phoneNumbers() throws {
+        try PhoneNumber.validate("13812345678")
+        try PhoneNumber.validate("0315-5123456")
+        #expect(throws: RecordsError.self) { try PhoneNumber.validate("12812345678") }
+        #expect(throws: RecordsError.self) { try PhoneNumber.validate("1381234567") }
+        #expect(throws: RecordsError.self) { try PhoneNumber.validate("138-1234-5678x") }
+    }
+
+    @Test func datesAreRealAndArithmeticRoundTrips() throws {
+        #expect(throws: RecordsError.self) { try SimpleDate("2025-02-29") }
+        #expect(try SimpleDate("2024-02-29").description == "2024-02-29")
+        #expect(throws: RecordsError.self) { try SimpleDate("2025-1-05") }
+        let d = try SimpleDate("2025-11-20")
+        #expect(try SimpleDate(dayNumber: d.dayNumber) == d)
+        #expect(try d.adding(days: 11).description == "2025-12-01")
+        #expect(try SimpleDate(unixMilliseconds: 1_763_568_000_000).description == "2025-11-20")
+    }
+
+    @Test func closeOutWithoutEvidenceIsRefused() throws {
+        let child = RecordID.derived("c")
+        let opener = OpID(change: try ChangeID(bytes: [UInt8](repeating: 1, count: 32)), index: 0)
+        let noEvidence = RecordOp.closeOut(child: child, ledger: .suspectedDropout, closes: [opener], evidence: [], note: "已返校")
+        #expect(throws: RecordsError.closeOutWithoutEvidence) { try noEvidence.validate() }
+        let noNote = RecordOp.closeOut(child: child, ledger: .suspectedDropout, closes: [opener], evidence: [String(repeating: "a", count: 64)], note: " ")
+        #expect(throws: RecordsError.closeOutWithoutEvidence) { try noNote.validate() }
+        #expect(throws: RecordsError.closeOutWithoutEvidence) { try RecordPayload(ops: [noEvidence]).encoded() }
+    }
+
+    @Test func fieldRulesNameTheField() throws {
+        let child = RecordID.derived("c")
+        #expect(throws: RecordsError.invalidField("grade", reason: "grade 1–9")) {
+            try RecordOp.set(kind: .child, record: child, field: "grade", value: .number(12), pred: []).validate()
+        }
+        #expect(throws: RecordsError.missingField("name")) {
+            try RecordOp.set(kind: .child, record: child, field: "name", value: .text("  "), pred: []).validate()
+        }
+        #expect(throws: RecordsError.invalidField("shoeSize", reason: "unknown field of child")) {
+            try RecordOp.set(kind: .child, record: child, field: "shoeSize", value: .number(3), pred: []).validate()
+        }
+        #expect(throws: RecordsError.invalidField("focus", reason: "unknown focus group")) {
+            try RecordOp.add(kind: .child, record: child, set: "focus", element: "tall").validate()
+        }
+    }
+
+    @Test func eventsInTheFutureAreRefusedAtTheEdge() throws {
+        let e = Event(child: RecordID.derived("c"), date: try SimpleDate("2025-11-25"),
+                      body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "数学")))
+        try e.validate()
+        try e.validate(notAfter: try SimpleDate("2025-11-24"), toleranceDays: 1)
+        #expect(throws: RecordsError.invalidField("date", reason: "in the future")) {
+            try e.validate(notAfter: try SimpleDate("2025-11-23"), toleranceDays: 1)
+        }
+    }
+
+    @Test func hostilePayloadsGiveTypedErrors() throws {
+        var rng = SeededGenerator(seed: 5)
+        let good = try RecordPayload(ops: [.add(kind: .child, record: RecordID.derived("c"), set: "focus", element: "migrant")]).encoded()
+        #expect(try RecordPayload.decode(good).ops.count == 1)
+        for round in 0..<5_000 {
+            var bytes = good
+            for _ in 0...(round % 4) { bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next()) }
+            if let decoded = try? RecordPayload.decode(bytes) {
+                for op in decoded.ops { _ = try? op.validate() }
+            }
+        }
+        #expect(throws: RecordsError.malformedPayload("unknown payload version 2")) {
+            try RecordPayload.decode(Array(#"{"ops":[],"v":2}"#.utf8))
+        }
+    }
+}
+

@@ -1,0 +1,113 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import BaoxueTesting
+import Foundation
+import Testing
+
+/// The merge rules as people see them in the views.
+@Suite struct RecordViewsTests {
+    let child = RecordID.derived("张小明")
+    let scope = try! ScopeID("示例一小")
+    let teacher = Fixtures.key(1), liaison = Fixtures.key(2)
+    let evidence = String(repeating: "ab", count: 32)
+
+    func write(_ log: ChangeLog, _ key: DeviceKey, now: UInt64 = 1_764_000_000_000, _ ops: (RecordSnapshot) throws(StoreError) -> [RecordOp]) throws -> Change {
+        try log.appendOperations(by: key, scope: scope, now: now, ops)
+    }
+
+    func setName(_ name: String) -> (RecordSnapshot) throws(StoreError) -> [RecordOp] {
+        { s throws(StoreError) in
+            [.set(kind: .child, record: child, field: "name", value: .text(name), pred: try s.liveOps(kind: .child, record: child, field: "name"))]
+        }
+    }
+
+    func row(_ log: ChangeLog) throws -> ChildView? { try log.child(child) }
+
+    @Test func sequentialWritesReplaceConcurrentOnesConflictUntilSettled() throws {
+        let a = try ChangeLog(), b = try ChangeLog()
+        let first = try write(a, teacher, setName("张小明"))
+        _ = try b.append([first])
+        #expect(try row(a)?.name == "张小明")
+        // Offline, both edit the name: concurrent.
+        let x = try write(a, teacher, now: 1_764_000_001_000, setName("张晓明"))
+        let y = try write(b, liaison, now: 1_764_000_002_000, setName("张小鸣"))
+        _ = try a.append([y]); _ = try b.append([x])
+        for log in [a, b] {
+            #expect(try row(log)?.conflicts == ["name"])
+            #expect(try row(log)?.name == "张小鸣", "later HLC is shown")
+        }
+        #expect(try a.viewDigests() == b.viewDigests())
+        // A write that saw both settles it.
+        let settle = try write(a, teacher, now: 1_764_000_003_000, setName("张晓明"))
+        _ = try b.append([settle])
+        #expect(try row(b)?.conflicts == [])
+        #expect(try row(b)?.name == "张晓明")
+    }
+
+    @Test func focusSetIsAddWins() throws {
+        let a = try ChangeLog(), b = try ChangeLog()
+        let add = try write(a, teacher) { _ throws(StoreError) in [.add(kind: .child, record: self.child, set: "focus", element: "leftBehind")] }
+        _ = try b.append([add])
+        let remove = try write(a, teacher, now: 1_764_000_001_000) { s throws(StoreError) in
+            [.remove(kind: .child, record: self.child, set: "focus", element: "leftBehind",
+                     tags: try s.liveTags(kind: .child, record: self.child, set: "focus", element: "leftBehind"))]
+        }
+        let readd = try write(b, liaison, now: 1_764_000_001_000) { _ throws(StoreError) in
+            [.add(kind: .child, record: self.child, set: "focus", element: "leftBehind")]
+        }
+        _ = try a.append([readd]); _ = try b.append([remove])
+        #expect(try row(a)?.focus == ["leftBehind"])
+        #expect(try a.viewDigests() == b.viewDigests())
+    }
+
+    @Test func ledgerEntryLeavesOnlyByCloseOutWithEvidence() throws {
+        let log = try ChangeLog()
+        _ = try write(log, teacher) { _ throws(StoreError) in
+            [.event(Event(child: self.child, date: try! SimpleDate("2025-11-18"),
+                          body: .absence(Absence(from: try! SimpleDate("2025-11-14"), to: try! SimpleDate("2025-11-18"), schoolDays: 3, excused: false))))]
+        }
+        #expect(try log.ledger(.suspectedDropout).map(\.child) == [child])
+        // A later status of "enrolled" does not take the child off the ledger.
+        _ = try write(log, teacher, now: 1_764_000_001_000) { s throws(StoreError) in
+            [.set(kind: .child, record: self.child, field: "status",
+                  value: .status(StatusFact(status: .returned, date: try! SimpleDate("2025-11-20"), reason: "家访后返校")),
+                  pred: try s.liveOps(kind: .child, record: self.child, field: "status"))]
+        }
+        #expect(try log.ledger(.suspectedDropout).count == 1)
+        #expect(throws: StoreError.invalidRecord(.closeOutWithoutEvidence)) {
+            try write(log, teacher, now: 1_764_000_002_000) { s throws(StoreError) in
+                [.closeOut(child: self.child, ledger: .suspectedDropout, closes: try s.openOpeners(child: self.child, ledger: .suspectedDropout), evidence: [], note: "返校")]
+            }
+        }
+        _ = try write(log, teacher, now: 1_764_000_003_000) { s throws(StoreError) in
+            [.closeOut(child: self.child, ledger: .suspectedDropout, closes: try s.openOpeners(child: self.child, ledger: .suspectedDropout),
+                       evidence: [self.evidence], note: "已返校，附返校证明")]
+        }
+        #expect(try log.ledger(.suspectedDropout).isEmpty)
+    }
+
+    @Test func signedButInvalidOpsAreRejectedAlikeEverywhereAndVisible() throws {
+        let log = try ChangeLog()
+        let raw = Array(#"{"ops":[{"closeOut":{"child":"\#(child.hex)","closes":[],"evidence":[],"ledger":"dropout","note":""}}],"v":1}"#.utf8)
+        let change = try Change.sign(by: liaison, seq: 1, timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_000, counter: 0),
+                                     scope: scope, deps: [], payload: raw)
+        _ = try log.append([change])
+        let garbage = try Change.sign(by: liaison, seq: 2, timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_001, counter: 0),
+                                      scope: scope, deps: [change.id], payload: [0xff, 0x00])
+        _ = try log.append([garbage])
+        #expect(try log.count(.applied) == 2)
+        let rejected = try log.rejectedOps()
+        #expect(rejected.count == 2)
+        #expect(rejected.contains { $0.reason.contains("closeOutWithoutEvidence") })
+    }
+
+    @Test func rebuildEqualsIncremental() throws {
+        let log = try ChangeLog()
+        _ = try write(log, teacher, setName("王芳"))
+        _ = try write(log, liaison, now: 1_764_000_001_000, setName("王方"))
+        let before = try log.viewDigests()
+        try log.rebuildViews()
+        #expect(try log.viewDigests() == before)
+    }
+}
