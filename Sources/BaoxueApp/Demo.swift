@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import BaoxueStore
 import Foundation
 
@@ -21,16 +22,36 @@ public enum Demo {
         lines.append(l.pick("[1/5] 建立两台设备：班主任 \(teacher.key.publicKey.fingerprint)，村联络员 \(liaison.key.publicKey.fingerprint)",
                             "[1/5] two devices: class teacher \(teacher.key.publicKey.fingerprint), village liaison \(liaison.key.publicKey.fingerprint)"))
 
-        let notes = [
-            (teacher, "家访：张小明在家，家长同意下周一返校。"),
-            (teacher, "劝返：与监护人签订返校承诺书。"),
-            (liaison, "摸排：李家户籍在本村，孩子随父母外出务工。"),
-        ]
-        for (replica, text) in notes {
-            _ = try attempt { () throws(StoreError) in try replica.write(scope: scope, payload: Array(text.utf8)) }
+        let child = RecordID.derived("demo-child-张小明")
+        let today = try record { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) }
+        let now = Replica.nowMilliseconds()
+        _ = try attempt { () throws(StoreError) in
+            try teacher.log.appendOperations(by: teacher.key, scope: scope, now: now) { _ throws(StoreError) in [
+                .set(kind: .child, record: child, field: "name", value: .text("张小明"), pred: []),
+                .set(kind: .child, record: child, field: "school", value: .text("示例小学"), pred: []),
+            ] }
         }
-        lines.append(l.pick("[2/5] 离线记录：班主任 2 条，联络员 1 条（每条均已签名）",
-                            "[2/5] offline records: teacher 2, liaison 1 (each one signed)"))
+        let shared = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 10) }.map(\.change)
+        _ = try attempt { () throws(StoreError) in try liaison.log.append(shared) }
+        _ = try attempt { () throws(StoreError) in
+            try teacher.log.appendOperations(by: teacher.key, scope: scope, now: now + 1) { s throws(StoreError) in [
+                .event(Event(child: child, date: today, body: .visit(Visit(
+                    participants: ["班主任"], householdFound: true, childSeen: true, spokeTo: "母亲",
+                    reasonOut: "厌学", agreed: "下周一返校", nextContact: try? today.adding(days: 7))))),
+                .set(kind: .child, record: child, field: "status",
+                     value: .status(StatusFact(status: .returned, date: today, reason: "家访后同意返校")),
+                     pred: try s.liveOps(kind: .child, record: child, field: "status")),
+            ] }
+        }
+        _ = try attempt { () throws(StoreError) in
+            try liaison.log.appendOperations(by: liaison.key, scope: scope, now: now + 2) { s throws(StoreError) in [
+                .set(kind: .child, record: child, field: "school", value: .text("示例小学（东校区）"),
+                     pred: try s.liveOps(kind: .child, record: child, field: "school")),
+                .add(kind: .child, record: child, set: "focus", element: FocusGroup.leftBehind.rawValue),
+            ] }
+        }
+        lines.append(l.pick("[2/5] 离线记录：班主任记下家访和返校状态，联络员改了学校名并标注留守儿童（各自签名）",
+                            "[2/5] offline: the teacher records a visit and a return, the liaison edits the school and flags left-behind (each signed)"))
 
         let fromTeacher = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 1000) }.map(\.change.encoded)
         let fromLiaison = try attempt { () throws(StoreError) in try liaison.log.entries(after: 0, limit: 1000) }.map(\.change.encoded)
@@ -57,10 +78,18 @@ public enum Demo {
         }
         if !rejected { lines.append(l.pick("[5/5] 伪造的变更竟被接受！", "[5/5] a forged change was ACCEPTED!")) }
 
+        if let view = try attempt({ () throws(StoreError) in try teacher.log.child(child) }) {
+            lines.append(l.pick("合并后的儿童记录：\(view.name ?? "") · \(view.school ?? "") · \(view.status?.chinese ?? "") · 重点群体 \(view.focus.compactMap { FocusGroup(rawValue: $0)?.chinese }.joined(separator: "、"))",
+                                "merged child record: \(view.name ?? "") · \(view.school ?? "") · \(view.status?.rawValue ?? "") · focus \(view.focus.joined(separator: ","))"))
+        }
         lines.append(l.pick("班主任设备上的日志：", "log on the teacher's device:"))
         let rows = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.map(LogRow.init)
         lines += rows.map { "  " + $0.text(l) }
         return Outcome(teacherHeads: teacherHeads, liaisonHeads: liaisonHeads, forgeryRejected: rejected, lines: lines)
+    }
+
+    private static func record<T>(_ body: () throws(RecordsError) -> T) throws(AppError) -> T {
+        do { return try body() } catch { throw .store(.invalidRecord(error)) }
     }
 
     private static func core<T>(_ body: () throws(CoreError) -> T) throws(AppError) -> T {

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import BaoxueStore
 
 /// One line of `baoxue log`: a stored change, re-verified as it is listed.
@@ -12,8 +13,8 @@ public struct LogRow: Encodable, Equatable, Sendable {
     public let state: String
     public let deps: Int
     public let payloadBytes: Int
-    /// The payload as text when it is valid UTF-8 (until the CRDT layer gives it structure).
-    public let payloadText: String?
+    /// What the payload's operations do, e.g. "event visit; set child.status" (no personal data).
+    public let operations: String?
     /// True when the stored bytes still verify under the author's key.
     public let verified: Bool
 
@@ -28,7 +29,7 @@ public struct LogRow: Encodable, Equatable, Sendable {
         state = switch entry.state { case .applied: "applied"; case .pending: "pending"; case .held: "held" }
         deps = c.deps.count
         payloadBytes = c.payload.count
-        payloadText = String(validating: c.payload, as: UTF8.self)
+        operations = (try? RecordPayload.decode(c.payload))?.ops.map(\.summary).joined(separator: "; ")
         verified = (try? Change.decode(c.encoded)) != nil
     }
 
@@ -39,7 +40,7 @@ public struct LogRow: Encodable, Equatable, Sendable {
         default: l.pick("冲突扣留", "held")
         }
         let mark = verified ? l.pick("签名有效", "signature ok") : l.pick("签名无效！", "SIGNATURE INVALID!")
-        let content = payloadText.map { "“\($0)”" } ?? l.pick("\(payloadBytes) 字节", "\(payloadBytes) bytes")
+        let content = operations ?? l.pick("非记录内容 \(payloadBytes) 字节", "not a record payload, \(payloadBytes) bytes")
         return "#\(position) \(id.prefix(16)) \(author) seq=\(seq) hlc=\(hlc) [\(scope)] \(stateText) \(mark) \(content)"
     }
 }

@@ -20,6 +20,14 @@ public enum ReplicaCommands {
         return try attempt { () throws(StoreError) in try replica.log.entries(after: 0, limit: limit) }.map(LogRow.init)
     }
 
+    /// Drops and re-derives the record views from the change log; reports
+    /// progress as (done, total) and returns the digests of the rebuilt tables.
+    public static func rebuild(directory: String, progress: @escaping (Int, Int) -> Void) throws(AppError) -> [String: String] {
+        let replica = try open(directory)
+        try attempt { () throws(StoreError) in try replica.log.rebuildViews(progress: progress) }
+        return try attempt { () throws(StoreError) in try replica.log.viewDigests() }
+    }
+
     static func open(_ directory: String) throws(AppError) -> Replica {
         try attempt { () throws(StoreError) in try Replica.open(at: directory) }
     }

@@ -63,3 +63,17 @@ public enum Evidence {
 }
 
 import Foundation
+
+extension RecordOp {
+    /// A short, language-neutral description for logs and audit lists (no personal data).
+    public var summary: String {
+        switch self {
+        case .set(let kind, _, let field, _, let pred): "set \(kind.rawValue).\(field)" + (pred.count > 1 ? " (settles \(pred.count))" : "")
+        case .add(let kind, _, let set, let element): "add \(kind.rawValue).\(set) \(set == "focus" ? element : "")".trimmingCharacters(in: .whitespaces)
+        case .remove(let kind, _, let set, _, _): "remove \(kind.rawValue).\(set)"
+        case .event(let e): "event \(e.body.kind)" + (e.amends == nil ? "" : " (amends)")
+        case .void: "void"
+        case .closeOut(_, let ledger, _, let evidence, _): "closeOut \(ledger.rawValue) (\(evidence.count) evidence)"
+        }
+    }
+}

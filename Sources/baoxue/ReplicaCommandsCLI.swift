@@ -1,5 +1,6 @@
 import ArgumentParser
 import BaoxueApp
+import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,6 +46,25 @@ struct Log: ParsableCommand {
             for row in rows { print(row.text(l)) }
             let bad = rows.filter { !$0.verified }.count
             print(l.pick("共 \(rows.count) 条，签名无效 \(bad) 条", "\(rows.count) change(s), \(bad) with invalid signature"))
+        }
+    }
+}
+
+struct Rebuild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "从变更日志重建所有查询表 / re-derive every view table from the change log",
+        discussion: "变更日志是唯一的事实来源；查询表（儿童、台账、家访……）可随时删除重建。\nThe signed change log is the truth; the tables people query can always be rebuilt from it."
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let digests = try ReplicaCommands.rebuild(directory: options.directory) { done, total in
+                FileHandle.standardError.write(Data(l.pick("  重建中：\(done)/\(total)\n", "  rebuilding: \(done)/\(total)\n").utf8))
+            }
+            if options.json { Output.json(digests); return }
+            print(l.pick("已重建 \(digests.count) 张查询表。", "rebuilt \(digests.count) view tables."))
         }
     }
 }

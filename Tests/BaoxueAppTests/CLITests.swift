@@ -72,7 +72,7 @@ import Testing
         let db = dir + "/teacher/replica.sqlite"
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["sqlite3", db, "UPDATE change SET bytes = CAST(replace(CAST(bytes AS TEXT), '家访', '探访') AS BLOB) WHERE position = 1"]
+        sqlite.arguments = ["sqlite3", db, "UPDATE change SET bytes = CAST(replace(CAST(bytes AS TEXT), '张小明', '张大明') AS BLOB) WHERE position = 1"]
         try sqlite.run()
         sqlite.waitUntilExit()
         try #require(sqlite.terminationStatus == 0, "sqlite3 CLI needed for this test")
@@ -88,5 +88,20 @@ import Testing
         #expect(outcome.forgeryRejected)
         #expect(outcome.teacherHeads == outcome.liaisonHeads)
         #expect(outcome.teacherHeads.count == 2)
+    }
+}
+
+@Suite struct RebuildCLITests {
+    @Test func rebuildReportsProgressAndKeepsTheSameTables() throws {
+        let dir = Fixtures.temporaryDirectory() + "/demo"
+        let cli = CLITests()
+        #expect(try cli.baoxue(["demo", "--dir", dir]).status == 0)
+        let first = try cli.baoxue(["rebuild", "--dir", dir + "/teacher", "--json"])
+        #expect(first.status == 0)
+        #expect(first.err.contains("重建中：3/3"))
+        let second = try cli.baoxue(["rebuild", "--dir", dir + "/teacher", "--json"])
+        #expect(first.out == second.out)
+        let digests = try JSONSerialization.jsonObject(with: Data(first.out.utf8)) as! [String: String]
+        #expect(digests.count == 11)
     }
 }
