@@ -41,7 +41,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "baoxue-bench",
-            dependencies: ["BaoxueCore", "BaoxueStore", "BaoxueSodium", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -86,3 +86,35 @@ public enum Schema {
         }
     }
 }
+
+extension FieldValue {
+    private static let separator: Character = "\u{1F}"
+
+    /// A compact, deterministic text form for the views (no JSON on the hot
+    /// path): a type letter, then the parts separated by U+001F, which field
+    /// text can never contain (control characters are refused).
+    public var storageText: String {
+        let s = String(Self.separator)
+        switch self {
+        case .text(let t): return "t" + s + t
+        case .number(let n): return "n" + s + String(n)
+        case .date(let d): return "d" + s + d.description
+        case .status(let f): return "s" + s + f.status.rawValue + s + f.date.description + s + f.reason
+        }
+    }
+
+    public init(storageText: String) throws(RecordsError) {
+        let parts = storageText.split(separator: Self.separator, omittingEmptySubsequences: false).map(String.init)
+        switch (parts.first, parts.count) {
+        case ("t", 2): self = .text(parts[1])
+        case ("n", 2):
+            guard let n = Int(parts[1]) else { throw .malformedPayload("stored number") }
+            self = .number(n)
+        case ("d", 2): self = .date(try SimpleDate(parts[1]))
+        case ("s", 4):
+            guard let status = ChildStatus(rawValue: parts[1]) else { throw .malformedPayload("stored status") }
+            self = .status(StatusFact(status: status, date: try SimpleDate(parts[2]), reason: parts[3]))
+        default: throw .malformedPayload("stored value")
+        }
+    }
+}

@@ -18,10 +18,18 @@ public struct RecordMerge: Sendable {
     /// Returns the children whose displayed row was refreshed.
     @discardableResult
     public func apply<S: RecordViewStorage>(_ change: Change, to storage: inout S) throws -> Set<RecordID> {
+        try apply(change, decoded: Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }, to: &storage)
+    }
+
+    /// Same, with the payload decoded beforehand (possibly on another core).
+    @discardableResult
+    public func apply<S: RecordViewStorage>(
+        _ change: Change, decoded: Result<RecordPayload, RecordsError>, to storage: inout S
+    ) throws -> Set<RecordID> {
         let stamp = OpStamp(hlc: change.timestamp, author: change.author)
         let payload: RecordPayload
         do {
-            payload = try RecordPayload.decode(change.payload)
+            payload = try decoded.get()
         } catch {
             try storage.reject(OpID(change: change.id, index: 0), reason: "\(error)", stamp: stamp)
             return []

@@ -38,10 +38,16 @@ struct BatchAppender {
         insertStatement = try db.cachedStatement(sql: """
             INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        pendingExists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state = 1)") ?? false
+        pendingExists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state <> 0 AND state = 1)") ?? false
     }
 
-    mutating func append(_ changes: [Change]) throws {
+    /// Record payloads decoded ahead of time (on the verifying thread), by change id.
+    private var decoded: [ChangeID: Result<RecordPayload, RecordsError>] = [:]
+
+    mutating func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]? = nil) throws {
+        if let decodedPayloads {
+            decoded = Dictionary(zip(changes.map(\.id), decodedPayloads), uniquingKeysWith: { a, _ in a })
+        }
         for change in changes { try append(change) }
         try flush()
     }
@@ -143,7 +149,9 @@ struct BatchAppender {
             for dep in c.deps where headAdds.remove(dep) == nil { headRemoves.insert(dep) }
             headAdds.insert(c.id)
             report.applied += 1
-            if let merge { try merge.apply(c, to: &views) }
+            if let merge {
+                if let payload = decoded[c.id] { try merge.apply(c, decoded: payload, to: &views) } else { try merge.apply(c, to: &views) }
+            }
             guard pendingExists else { continue }
             work += try unblocked(by: c)
         }
@@ -223,7 +231,7 @@ extension BatchAppender {
             sql: "UPDATE change SET state = 2 WHERE author = ? AND seq >= ?",
             arguments: [author, Int64(state.heldFrom!)]
         )
-        try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state = 2)")
+        try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> 0 AND state = 2)")
         state.appliedSeq = min(state.appliedSeq, state.heldFrom! - 1)
         try db.execute(
             sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, ?, ?)",

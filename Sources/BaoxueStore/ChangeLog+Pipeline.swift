@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import Foundation
 
 extension ChangeLog {
@@ -16,9 +17,15 @@ extension ChangeLog {
     ) throws(StoreError) -> AppendReport {
         let queue = VerifiedBatches(capacity: 2)
         let threads = verifyThreads
+        let decodePayloads = merge != nil
         let producer = Thread {
             for batch in batches {
-                let item = Result { () throws(BatchVerifier.Failure) in try BatchVerifier.verify(batch, threads: threads) }
+                let item = Result { () throws(BatchVerifier.Failure) -> VerifiedBatches.Batch in
+                    let changes = try BatchVerifier.verify(batch, threads: threads)
+                    let payloads = decodePayloads
+                        ? changes.map { c in Result { () throws(RecordsError) in try RecordPayload.decode(c.payload) } } : nil
+                    return VerifiedBatches.Batch(changes: changes, payloads: payloads)
+                }
                 queue.put(item)
                 if case .failure = item { break }
                 if queue.isCancelled { break }
@@ -33,8 +40,8 @@ extension ChangeLog {
             switch next {
             case .failure(let failure):
                 throw .invalidChange(index: failure.index, failure.error)
-            case .success(let changes):
-                let report = try append(changes)
+            case .success(let batch):
+                let report = try append(batch.changes, decodedPayloads: batch.payloads)
                 total.inserted += report.inserted
                 total.duplicates += report.duplicates
                 total.applied += report.applied
@@ -50,7 +57,11 @@ extension ChangeLog {
 
 /// A bounded hand-off between the verifying thread and the writing thread.
 final class VerifiedBatches: @unchecked Sendable {
-    typealias Item = Result<[Change], BatchVerifier.Failure>
+    struct Batch: @unchecked Sendable {
+        let changes: [Change]
+        let payloads: [Result<RecordPayload, RecordsError>]?
+    }
+    typealias Item = Result<Batch, BatchVerifier.Failure>
     private let condition = NSCondition()
     private var items: [Item] = []
     private var finished = false

@@ -71,10 +71,10 @@ extension ChangeLog {
     public func casesWithoutRecentAttempt(today: SimpleDate, policy: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
         let cutoff = try record { () throws(RecordsError) in try today.adding(days: -policy.caseAttemptIntervalDays) }
         return try attention(sql: """
-            SELECT json_extract(k.value, '$.text._0') AS child, c.name AS name,
+            SELECT substr(k.value, 3) AS child, c.name AS name,
                    COALESCE((SELECT MAX(e.date) FROM rec_event e WHERE e.subject = k.record AND e.kind = 'persuasion' AND \(Self.liveEvent)), '') AS since,
                    NULL AS amount
-            FROM rec_write k LEFT JOIN child_view c ON c.child = json_extract(k.value, '$.text._0')
+            FROM rec_write k LEFT JOIN child_view c ON c.child = substr(k.value, 3)
             WHERE k.kind = 'caseFile' AND k.field = 'child' AND k.live = 1
               AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome' AND o.live = 1)
               AND (since = '' OR since < :cutoff)

@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxueRecords
 import BaoxueSodium
+import Dispatch
 import Foundation
 import GRDB
 
@@ -16,12 +17,44 @@ enum RecordViewsRebuild {
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = 0") ?? 0
         let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0 ORDER BY position")
         var done = 0
-        while let bytes = try cursor.next() {
-            try merge.apply(try Change.decodeVerified(Array(bytes)), to: &views)
-            done += 1
-            if done % 10_000 == 0 { progress(done, total) }
+        var chunk: [[UInt8]] = []
+        func flush() throws {
+            for (change, payload) in try decodeInParallel(chunk) {
+                try merge.apply(change, decoded: payload, to: &views)
+            }
+            done += chunk.count
+            chunk.removeAll(keepingCapacity: true)
+            progress(done, total)
         }
-        progress(done, total)
+        while let bytes = try cursor.next() {
+            chunk.append(Array(bytes))
+            if chunk.count == 10_000 { try flush() }
+        }
+        try flush()
+    }
+
+    /// Decodes stored changes and their record payloads on both cores
+    /// (JSON decoding is half the cost of applying a change).
+    static func decodeInParallel(_ encoded: [[UInt8]]) throws -> [(Change, Result<RecordPayload, RecordsError>)] {
+        let n = encoded.count
+        let out = UnsafeMutableBufferPointer<(Change, Result<RecordPayload, RecordsError>)?>.allocate(capacity: n)
+        out.initialize(repeating: nil)
+        defer { out.deinitialize(); out.deallocate() }
+        nonisolated(unsafe) let shared = out
+        let threads = min(2, max(1, n / 256))
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            var i = t
+            while i < n {
+                if let change = try? Change.decodeVerified(encoded[i]) {
+                    shared[i] = (change, Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) })
+                }
+                i += threads
+            }
+        }
+        return try (0..<n).map { i in
+            guard let item = out[i] else { throw StoreError.database(code: -1, message: "stored change \(i) unreadable") }
+            return item
+        }
     }
 
     /// BLAKE2b-256 of every row of every view table, in primary-key order.

@@ -14,8 +14,6 @@ struct SQLRecordViews: RecordViewStorage {
         return e
     }()
 
-    static let decoder = JSONDecoder()
-
     static func json<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
@@ -27,7 +25,7 @@ struct SQLRecordViews: RecordViewStorage {
             INSERT OR IGNORE INTO rec_write (op, kind, record, field, value, hlc, author, live)
             VALUES (?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_superseded WHERE op = ?))
             """).execute(arguments: [
-                blob(w.op), w.kind.rawValue, w.record.hex, w.field, try Self.json(w.value),
+                blob(w.op), w.kind.rawValue, w.record.hex, w.field, w.value.storageText,
                 w.stamp.hlc.packed, Data(w.stamp.author.bytes), blob(w.op),
             ])
     }
@@ -46,7 +44,7 @@ struct SQLRecordViews: RecordViewStorage {
         ).map { row in
             RegisterWrite(
                 kind: kind, record: record, field: row[4],
-                value: try Self.decoder.decode(FieldValue.self, from: Data((row[1] as String).utf8)),
+                value: try FieldValue(storageText: row[1]),
                 op: try OpID(bytes: Array(row[0] as Data)),
                 stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data)))
             )

@@ -11,6 +11,10 @@ let args = CommandLine.arguments
 func intArg(_ name: String, _ fallback: Int) -> Int {
     args.firstIndex(of: name).flatMap { args.indices.contains($0 + 1) ? Int(args[$0 + 1]) : nil } ?? fallback
 }
+if args.contains("records") {
+    try RecordsBench.run(children: intArg("--children", 120_000), events: intArg("--events", 600_000))
+    exit(0)
+}
 let n = intArg("--changes", 30_000)
 let big = intArg("--million", 1_000_000)
 let dir = NSTemporaryDirectory() + "baoxue-bench-\(UUID().uuidString.prefix(8))"
