@@ -31,7 +31,14 @@ public enum Demo {
                 .set(kind: .child, record: child, field: "school", value: .text("示例小学"), pred: []),
             ] }
         }
-        let shared = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 10) }.map(\.change)
+        // The teacher's class roster: 40 children from a synthetic district (no real person's data).
+        let district = SyntheticDistrict(seed: 2025, children: 40, schools: 4)
+        for i in 0..<40 {
+            _ = try attempt { () throws(StoreError) in
+                try teacher.log.appendOperations(by: teacher.key, scope: scope, now: now) { _ throws(StoreError) in district.childOps(i, today: today) }
+            }
+        }
+        let shared = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.map(\.change)
         _ = try attempt { () throws(StoreError) in try liaison.log.append(shared) }
         _ = try attempt { () throws(StoreError) in
             try teacher.log.appendOperations(by: teacher.key, scope: scope, now: now + 1) { s throws(StoreError) in [
@@ -50,8 +57,8 @@ public enum Demo {
                 .add(kind: .child, record: child, set: "focus", element: FocusGroup.leftBehind.rawValue),
             ] }
         }
-        lines.append(l.pick("[2/5] 离线记录：班主任记下家访和返校状态，联络员改了学校名并标注留守儿童（各自签名）",
-                            "[2/5] offline: the teacher records a visit and a return, the liaison edits the school and flags left-behind (each signed)"))
+        lines.append(l.pick("[2/5] 离线记录：班主任导入 40 名学生花名册，记下家访和返校状态，联络员改了学校名并标注留守儿童（各自签名）",
+                            "[2/5] offline: the teacher imports a roster of 40, records a visit and a return, the liaison edits the school and flags left-behind (each signed)"))
 
         let fromTeacher = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 1000) }.map(\.change.encoded)
         let fromLiaison = try attempt { () throws(StoreError) in try liaison.log.entries(after: 0, limit: 1000) }.map(\.change.encoded)
@@ -82,8 +89,12 @@ public enum Demo {
             lines.append(l.pick("合并后的儿童记录：\(view.name ?? "") · \(view.school ?? "") · \(view.status?.chinese ?? "") · 重点群体 \(view.focus.compactMap { FocusGroup(rawValue: $0)?.chinese }.joined(separator: "、"))",
                                 "merged child record: \(view.name ?? "") · \(view.school ?? "") · \(view.status?.rawValue ?? "") · focus \(view.focus.joined(separator: ","))"))
         }
-        lines.append(l.pick("班主任设备上的日志：", "log on the teacher's device:"))
-        let rows = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.map(LogRow.init)
+        let roster = try attempt { () throws(StoreError) in try liaison.log.children() }
+        let ledger = try attempt { () throws(StoreError) in try liaison.log.ledger(.suspectedDropout) }
+        lines.append(l.pick("联络员设备上：\(roster.count) 名儿童，疑似辍学台账 \(ledger.count) 人，待核对冲突 \(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) 项",
+                            "on the liaison's device: \(roster.count) children, \(ledger.count) on the suspected-dropout ledger, \(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) conflicts to review"))
+        lines.append(l.pick("班主任设备上的日志（最近 5 条）：", "log on the teacher's device (last 5):"))
+        let rows = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.suffix(5).map(LogRow.init)
         lines += rows.map { "  " + $0.text(l) }
         return Outcome(teacherHeads: teacherHeads, liaisonHeads: liaisonHeads, forgeryRejected: rejected, lines: lines)
     }

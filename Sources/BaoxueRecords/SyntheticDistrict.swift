@@ -94,8 +94,10 @@ public struct SyntheticDistrict: Sendable {
             body = .visit(Visit(participants: ["班主任", "村联络员"], householdFound: true, childSeen: rng.next() % 4 != 0,
                                 spokeTo: "家长", agreed: "按时到校", nextContact: try? date.adding(days: 14)))
         case 4...6:
-            let days = 1 + Int(rng.next() % 4)
-            body = .absence(Absence(from: date, to: (try? date.adding(days: days - 1))!, schoolDays: days, excused: rng.next() % 3 != 0))
+            // Mostly one-day absences, mostly excused; 3+ unexcused days (a ledger entry) are rare.
+            let roll = rng.next() % 100
+            let days = roll < 80 ? 1 : roll < 95 ? 2 : 3 + Int(rng.next() % 3)
+            body = .absence(Absence(from: date, to: (try? date.adding(days: days - 1))!, schoolDays: days, excused: rng.next() % 100 < 85))
         case 7:
             body = .leave(Leave(from: date, to: (try? date.adding(days: Int(rng.next() % 14)))!, reason: "病假", approvedBy: "班主任"))
         default:

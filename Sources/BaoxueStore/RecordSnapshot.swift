@@ -67,7 +67,18 @@ extension ChangeLog {
     ) throws(StoreError) -> Change {
         try appendAuthored(by: key, scope: scope, now: now, payload: { db throws(StoreError) in
             let ops = try build(RecordSnapshot(db: db))
-            do throws(RecordsError) { return try RecordPayload(ops: ops).encoded() } catch { throw .invalidRecord(error) }
+            do throws(RecordsError) {
+                for op in ops { try op.validateDate(now: now, policy: merge?.policy ?? .fengnan) }
+                return try RecordPayload(ops: ops).encoded()
+            } catch { throw .invalidRecord(error) }
         })
+    }
+}
+
+extension RecordOp {
+    /// The edge check of event dates against the writing device's clock.
+    func validateDate(now: UInt64, policy: Policy) throws(RecordsError) {
+        guard case .event(let e) = self else { return }
+        try e.validate(notAfter: try SimpleDate(unixMilliseconds: now), toleranceDays: policy.clockToleranceDays)
     }
 }

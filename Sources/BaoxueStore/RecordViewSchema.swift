@@ -1,9 +1,11 @@
 import GRDB
 
 /// Tables derived from the change log by the merge engine. All of them can
-/// be dropped and re-derived (`baoxue rebuild`); none holds a local
+/// be dropped and re-derived (`baoxue rebuild`); none exposes a local
 /// arrival position, so replicas with the same applied changes hold
-/// byte-identical rows.
+/// byte-identical rows. Tables with large rows keep SQLite's hidden rowid
+/// (local insertion order, never selected) and a UNIQUE op column: new rows
+/// then append to the table instead of landing at random places in it.
 enum RecordViewSchema {
     /// The view tables, each with the columns that order it for digests.
     static let tables: [(name: String, order: String)] = [
@@ -16,23 +18,21 @@ enum RecordViewSchema {
         migrator.registerMigration("v2-record-views") { db in
             try db.execute(sql: """
                 CREATE TABLE rec_write (
-                    op BLOB PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL,
+                    op BLOB NOT NULL UNIQUE, kind TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL,
                     value TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL, live INTEGER NOT NULL
-                ) WITHOUT ROWID;
+                );
                 CREATE INDEX rec_write_live ON rec_write(record, field) WHERE live = 1;
                 CREATE TABLE rec_superseded (op BLOB NOT NULL, by_op BLOB NOT NULL, PRIMARY KEY (op, by_op)) WITHOUT ROWID;
                 CREATE TABLE rec_element (
-                    tag BLOB PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL, set_name TEXT NOT NULL,
+                    tag BLOB NOT NULL UNIQUE, kind TEXT NOT NULL, record TEXT NOT NULL, set_name TEXT NOT NULL,
                     element TEXT NOT NULL, live INTEGER NOT NULL
-                ) WITHOUT ROWID;
+                );
                 CREATE INDEX rec_element_set ON rec_element(record, set_name) WHERE live = 1;
                 CREATE TABLE rec_removed (tag BLOB NOT NULL, by_op BLOB NOT NULL, PRIMARY KEY (tag, by_op)) WITHOUT ROWID;
                 CREATE TABLE rec_event (
-                    op BLOB PRIMARY KEY, kind TEXT NOT NULL, child TEXT, subject TEXT, date TEXT NOT NULL,
+                    op BLOB NOT NULL UNIQUE, kind TEXT NOT NULL, child TEXT, subject TEXT, date TEXT NOT NULL,
                     body TEXT NOT NULL, amends BLOB, hlc INTEGER NOT NULL, author BLOB NOT NULL
-                ) WITHOUT ROWID;
-                CREATE INDEX rec_event_child ON rec_event(child, kind, date);
-                CREATE INDEX rec_event_subject ON rec_event(subject, kind, date);
+                );
                 CREATE TABLE rec_void (
                     target BLOB NOT NULL, op BLOB NOT NULL, reason TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL,
                     PRIMARY KEY (target, op)
@@ -41,26 +41,39 @@ enum RecordViewSchema {
                 CREATE INDEX rec_opener_child ON rec_opener(child, ledger);
                 CREATE TABLE rec_closed (opener BLOB NOT NULL, by_op BLOB NOT NULL, PRIMARY KEY (opener, by_op)) WITHOUT ROWID;
                 CREATE TABLE rec_closeout (
-                    op BLOB PRIMARY KEY, child TEXT NOT NULL, ledger TEXT NOT NULL, evidence TEXT NOT NULL,
+                    op BLOB NOT NULL UNIQUE, child TEXT NOT NULL, ledger TEXT NOT NULL, evidence TEXT NOT NULL,
                     note TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL
-                ) WITHOUT ROWID;
-                CREATE INDEX rec_closeout_child ON rec_closeout(child);
-                CREATE TABLE rec_rejected (op BLOB PRIMARY KEY, reason TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL) WITHOUT ROWID;
+                );
+                CREATE TABLE rec_rejected (op BLOB NOT NULL UNIQUE, reason TEXT NOT NULL, hlc INTEGER NOT NULL, author BLOB NOT NULL);
                 CREATE TABLE child_view (
-                    child TEXT PRIMARY KEY, name TEXT, gender TEXT, birth_date TEXT, id_number TEXT, student_number TEXT,
+                    child TEXT NOT NULL UNIQUE, name TEXT, gender TEXT, birth_date TEXT, id_number TEXT, student_number TEXT,
                     hukou_place TEXT, residence TEXT, guardian_name TEXT, guardian_phone TEXT, school TEXT, grade INTEGER,
                     class_name TEXT, village TEXT, status TEXT, status_date TEXT, status_reason TEXT, status_author TEXT,
                     conflicts TEXT NOT NULL, focus TEXT NOT NULL
-                ) WITHOUT ROWID;
-                CREATE INDEX child_view_school ON child_view(school, name);
-                CREATE INDEX child_view_name ON child_view(name);
-                CREATE INDEX child_view_id_number ON child_view(id_number);
+                );
                 CREATE VIEW ledger_entry AS
                     SELECT o.ledger AS ledger, o.child AS child, MIN(o.date) AS since, COUNT(*) AS openers
                     FROM rec_opener o
                     WHERE NOT EXISTS (SELECT 1 FROM rec_closed c WHERE c.opener = o.op)
                     GROUP BY o.ledger, o.child;
                 """)
+            for index in lookupIndexes { try db.execute(sql: index) }
         }
+    }
+
+    /// Indexes only queries use (the merge engine never reads through them):
+    /// a rebuild drops them first and creates them again at the end, which
+    /// is faster than keeping them current row by row.
+    static let lookupIndexes = [
+        "CREATE INDEX IF NOT EXISTS rec_event_child ON rec_event(child, kind, date)",
+        "CREATE INDEX IF NOT EXISTS rec_event_subject ON rec_event(subject, kind, date)",
+        "CREATE INDEX IF NOT EXISTS rec_closeout_child ON rec_closeout(child)",
+        "CREATE INDEX IF NOT EXISTS child_view_school ON child_view(school, name)",
+        "CREATE INDEX IF NOT EXISTS child_view_name ON child_view(name)",
+        "CREATE INDEX IF NOT EXISTS child_view_id_number ON child_view(id_number)",
+    ]
+
+    static var lookupIndexNames: [String] {
+        lookupIndexes.map { $0.split(separator: " ")[5].description }
     }
 }

@@ -11,8 +11,15 @@ import GRDB
 /// in local arrival order without sorting them causally.
 enum RecordViewsRebuild {
     static func rebuild(db: Database, merge: RecordMerge?, progress: (Int, Int) -> Void = { _, _ in }) throws {
+        for index in RecordViewSchema.lookupIndexNames { try db.execute(sql: "DROP INDEX IF EXISTS \(index)") }
         for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
-        guard let merge else { return }
+        // A district's views outgrow the usual 64 MiB cache; give the rebuild up to 1 GiB, then shrink back.
+        try db.execute(sql: "PRAGMA cache_size = -1048576")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
+        guard let merge else {
+            for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
+            return
+        }
         var views = SQLRecordViews(db: db)
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = 0") ?? 0
         let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0 ORDER BY position")
@@ -31,6 +38,7 @@ enum RecordViewsRebuild {
             if chunk.count == 10_000 { try flush() }
         }
         try flush()
+        for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
     }
 
     /// Decodes stored changes and their record payloads on both cores

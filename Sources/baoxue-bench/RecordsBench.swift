@@ -6,13 +6,15 @@ import Foundation
 
 /// The records figures: a synthetic district materialized, rebuilt, queried.
 enum RecordsBench {
-    static func run(children: Int, events: Int) throws {
+    /// `data`: keep the district database there and reuse it on the next run (skips materializing).
+    static func run(children: Int, events: Int, data: String? = nil) throws {
         let today = try SimpleDate("2025-11-20")
         let now: UInt64 = 1_763_600_000_000
         let district = SyntheticDistrict(seed: 2025, children: children)
-        let dir = NSTemporaryDirectory() + "baoxue-records-\(UUID().uuidString.prefix(8))"
+        let dir = data ?? (NSTemporaryDirectory() + "baoxue-records-\(UUID().uuidString.prefix(8))")
+        let reuse = data != nil && FileManager.default.fileExists(atPath: dir + "/district.sqlite")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
         print("records: \(children) children, \(events) events, \(district.schools.count) schools (one device per school)")
 
         let authors = district.schools.count
@@ -56,7 +58,11 @@ enum RecordsBench {
         let log = try ChangeLog(path: dir + "/district.sqlite", verifyThreads: 2)
         let total = children + events
         var materialize = 0.0, signing = 0.0
-        var done = 0
+        var done = reuse ? total : 0
+        if reuse {
+            _ = try changes(0, total)  // advances the authors' chains past the stored changes
+            print("reusing \(dir)/district.sqlite")
+        }
         while done < total {
             let end = min(total, done + 20_000)
             var chunk: [[UInt8]] = []
@@ -67,7 +73,7 @@ enum RecordsBench {
             done = end
             FileHandle.standardError.write(Data("  … \(done)/\(total) changes\n".utf8))
         }
-        print(String(format: "sign (not counted): %.0f s; verify + append + materialize %d changes: %.0f s = %.0f changes/s", signing, total, materialize, Double(total) / materialize))
+        if !reuse { print(String(format: "sign (not counted): %.0f s; verify + append + materialize %d changes: %.0f s = %.0f changes/s", signing, total, materialize, Double(total) / materialize)) }
 
         let rebuild = try Measure.seconds { try log.rebuildViews() }
         print(String(format: "rebuild all views from the log: %.1f s = %.0f changes/s", rebuild, Double(total) / rebuild))

@@ -12,7 +12,8 @@ func intArg(_ name: String, _ fallback: Int) -> Int {
     args.firstIndex(of: name).flatMap { args.indices.contains($0 + 1) ? Int(args[$0 + 1]) : nil } ?? fallback
 }
 if args.contains("records") {
-    try RecordsBench.run(children: intArg("--children", 120_000), events: intArg("--events", 600_000))
+    let data = args.firstIndex(of: "--data").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1] : nil }
+    try RecordsBench.run(children: intArg("--children", 120_000), events: intArg("--events", 600_000), data: data)
     exit(0)
 }
 let n = intArg("--changes", 30_000)
@@ -59,7 +60,7 @@ print("decode+verify only (1 core):           \(Measure.rate(n, decodeTime))")
 var preRun = 0
 let preTime = try Measure.median {
     preRun += 1
-    let preLog = try ChangeLog(path: dir + "/pre-\(preRun).sqlite")
+    let preLog = try ChangeLog(path: dir + "/pre-\(preRun).sqlite", merge: nil)
     var i = 0
     while i < parsed.count { _ = try preLog.append(Array(parsed[i..<min(i + 1000, parsed.count)])); i += 1000 }
 }
@@ -67,7 +68,7 @@ print("append pre-verified, batches of 1,000: \(Measure.rate(n, preTime))")
 
 // 3. The project's verify + append, batches of 1,000.
 func verifiedAppend(threads: Int, pipelined: Bool) throws -> Double {
-    let log = try ChangeLog(path: dir + "/log-\(UUID().uuidString).sqlite", verifyThreads: threads)
+    let log = try ChangeLog(path: dir + "/log-\(UUID().uuidString).sqlite", verifyThreads: threads, merge: nil)
     var batches: [[[UInt8]]] = []
     var i = 0
     while i < encoded.count { batches.append(Array(encoded[i..<min(i + 1000, encoded.count)])); i += 1000 }
@@ -90,7 +91,7 @@ for (threads, pipelined, label) in [
 
 // 4. Memory while appending `big` changes, generated and appended in rounds.
 if big > 0 {
-    let log = try ChangeLog(path: dir + "/big.sqlite", verifyThreads: 2)
+    let log = try ChangeLog(path: dir + "/big.sqlite", verifyThreads: 2, merge: nil)
     let authors = 100, round = 20_000
     var last: [ChangeID?] = Array(repeating: nil, count: authors)
     var seq: UInt64 = 1

@@ -1,0 +1,100 @@
+import BaoxueCore
+import BaoxueRecords
+import Foundation
+import GRDB
+
+/// One line of a child's audit trail: an op that touched the child, who
+/// signed it, when, whether its change still verifies, and what became of it.
+public struct AuditEntry: Sendable, Equatable {
+    public let op: OpID
+    public let what: String
+    public let author: PublicKey
+    public let hlc: HLCTimestamp
+    /// The stored change re-verified now (signature and id).
+    public let verified: Bool
+    /// "superseded", "voided: reason", "rejected: reason", or "" when in force.
+    public let note: String
+}
+
+/// A child's events of one kind, oldest first.
+public struct EventRow: Sendable, Equatable {
+    public let op: OpID
+    public let date: String
+    public let event: Event
+    public let voided: Bool
+}
+
+extension ChangeLog {
+    /// Every op about `child`, in HLC order, each re-verified from the log.
+    public func audit(child: RecordID) throws(StoreError) -> [AuditEntry] {
+        try storeCall {
+            try writer.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT op, 'set ' || field AS what, hlc, author,
+                           CASE WHEN live = 0 THEN 'superseded' ELSE '' END AS note FROM rec_write WHERE record = ?1
+                    UNION ALL SELECT tag, 'add ' || set_name || ' ' || element, 0, x'', CASE WHEN live = 0 THEN 'removed' ELSE '' END
+                           FROM rec_element WHERE record = ?1
+                    UNION ALL SELECT op, 'event ' || kind, hlc, author, '' FROM rec_event WHERE child = ?1
+                    UNION ALL SELECT op, 'closeOut ' || ledger, hlc, author, '' FROM rec_closeout WHERE child = ?1
+                    """, arguments: [child.hex])
+                var out: [AuditEntry] = []
+                for row in rows {
+                    let op = try OpID(bytes: Array(row["op"] as Data))
+                    guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM change WHERE id = ?", arguments: [Data(op.change.bytes)]) else { continue }
+                    let verified = (try? Change.decode(Array(bytes), expectedID: op.change)) != nil
+                    let stored = try Change.decodeVerified(Array(bytes))
+                    var note: String = row["note"]
+                    if let void = try String.fetchOne(db, sql: "SELECT reason FROM rec_void WHERE target = ? ORDER BY op LIMIT 1", arguments: [Data(op.bytes)]) {
+                        note = "voided: \(void)"
+                    }
+                    out.append(AuditEntry(op: op, what: row["what"], author: stored.author, hlc: stored.timestamp, verified: verified, note: note))
+                }
+                return out.sorted { ($0.hlc, $0.op) < ($1.hlc, $1.op) }
+            }
+        }
+    }
+
+    /// A child's events (all kinds, or one), oldest first, voided ones marked.
+    public func events(child: RecordID, kind: String? = nil) throws(StoreError) -> [EventRow] {
+        try storeCall {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT op, date, body, EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op) AS voided
+                    FROM rec_event e WHERE child = ? AND (? IS NULL OR kind = ?) ORDER BY date, op
+                    """, arguments: [child.hex, kind, kind]).map { row in
+                    EventRow(op: try OpID(bytes: Array(row["op"] as Data)), date: row["date"],
+                             event: try JSONDecoder().decode(Event.self, from: Data((row["body"] as String).utf8)), voided: row["voided"])
+                }
+            }
+        }
+    }
+
+    /// Children in a focus group (a focus-group ledger), by name.
+    public func focusLedger(_ group: FocusGroup, school: String? = nil) throws(StoreError) -> [ChildView] {
+        try storeCall {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT c.* FROM child_view c WHERE EXISTS (
+                        SELECT 1 FROM rec_element e WHERE e.record = c.child AND e.set_name = 'focus' AND e.element = ? AND e.live = 1)
+                    AND (? IS NULL OR c.school = ?) ORDER BY c.name, c.child
+                    """, arguments: [group.rawValue, school, school]).map(ChildView.init)
+            }
+        }
+    }
+
+    /// Class hours of home teaching per child between two dates (voided sessions excluded).
+    public func homeTeachingHours(from: SimpleDate, to: SimpleDate) throws(StoreError) -> [(child: RecordID, classHours: Int, sessions: Int)] {
+        try storeCall {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT child, SUM(json_extract(body, '$.body.homeTeaching._0.classHours')) AS hours, COUNT(*) AS sessions
+                    FROM rec_event e WHERE kind = 'homeTeaching' AND date BETWEEN ? AND ?
+                      AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+                    GROUP BY child ORDER BY child
+                    """, arguments: [from.description, to.description]).map { row in
+                    (try RecordID(hex: row["child"]), row["hours"] as Int, row["sessions"] as Int)
+                }
+            }
+        }
+    }
+}
