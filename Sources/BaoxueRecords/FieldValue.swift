@@ -30,7 +30,7 @@ public enum Schema {
         switch kind {
         case .child:
             ["name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence",
-             "guardianName", "guardianPhone", "school", "grade", "className", "village", "status"]
+             "guardianName", "guardianPhone", "school", "grade", "className", "village", "status", "voided"]
         case .household: ["address", "head", "phone", "village"]
         case .caseFile: ["child", "reason", "reasonText", "placement", "outcome", "school"]
         case .survey: ["village", "date", "team"]
@@ -72,6 +72,7 @@ public enum Schema {
         case (.caseFile, "child", .text(let t)):
             _ = try RecordID(hex: t)
         case (_, _, .text(let t)):
+            // "voided" holds the reason a record entered by mistake is void; "" restores it.
             try text(field, t, required: field == "name")
         default:
             throw .invalidField(field, reason: "wrong type of value")

@@ -76,7 +76,7 @@ extension ChangeLog {
                 try Row.fetchAll(db, sql: """
                     SELECT c.* FROM child_view c WHERE EXISTS (
                         SELECT 1 FROM rec_element e WHERE e.record = c.child AND e.set_name = 'focus' AND e.element = ? AND e.live = 1)
-                    AND (? IS NULL OR c.school = ?) ORDER BY c.name, c.child
+                    AND (? IS NULL OR c.school = ?) AND c.voided IS NULL ORDER BY c.name, c.child
                     """, arguments: [group.rawValue, school, school]).map(ChildView.init)
             }
         }

@@ -96,3 +96,36 @@ extension ChangeLog {
         do { return try body() } catch { throw .invalidRecord(error) }
     }
 }
+
+/// An open persuasion-to-return case (一人一案) with its child and last attempt.
+public struct OpenCase: Sendable, Equatable {
+    public let caseFile: RecordID
+    public let child: RecordID
+    public let name: String?
+    public let reason: ReasonCategory?
+    public let lastAttempt: String?
+}
+
+extension ChangeLog {
+    /// Case files without an outcome yet, by child name.
+    public func openCases() throws(StoreError) -> [OpenCase] {
+        try storeCall {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT k.record AS file, substr(k.value, 3) AS child, c.name AS name,
+                           (SELECT substr(r.value, 3) FROM rec_write r WHERE r.record = k.record AND r.kind = 'caseFile'
+                              AND r.field = 'reason' AND r.live = 1 ORDER BY r.hlc DESC, r.op DESC LIMIT 1) AS reason,
+                           (SELECT MAX(e.date) FROM rec_event e WHERE e.subject = k.record AND e.kind = 'persuasion'
+                              AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)) AS last
+                    FROM rec_write k LEFT JOIN child_view c ON c.child = substr(k.value, 3)
+                    WHERE k.kind = 'caseFile' AND k.field = 'child' AND k.live = 1
+                      AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome' AND o.live = 1)
+                    ORDER BY c.name, k.record
+                    """).map { row in
+                    OpenCase(caseFile: try RecordID(hex: row["file"]), child: try RecordID(hex: row["child"]), name: row["name"],
+                             reason: (row["reason"] as String?).flatMap(ReasonCategory.init(rawValue:)), lastAttempt: row["last"])
+                }
+            }
+        }
+    }
+}

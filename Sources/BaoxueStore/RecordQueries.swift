@@ -15,6 +15,8 @@ public struct ChildView: Sendable, Equatable, Codable {
     /// Fields with concurrent values a person must settle.
     public let conflicts: [String]
     public let focus: [String]
+    /// Why the record was marked void (entered by mistake); nil when in force.
+    public let voided: String?
 
     init(row: Row) throws {
         child = try RecordID(hex: row["child"])
@@ -26,6 +28,7 @@ public struct ChildView: Sendable, Equatable, Codable {
         statusReason = row["status_reason"]
         conflicts = (row["conflicts"] as String? ?? "").split(separator: ",").map(String.init)
         focus = (row["focus"] as String? ?? "").split(separator: ",").map(String.init)
+        voided = row["voided"]
     }
 }
 
@@ -51,13 +54,13 @@ extension ChangeLog {
         }
     }
 
-    /// Children of one school (or all), by name.
+    /// Children of one school (or all), by name; records marked void are left out (they stay in the audit trail).
     public func children(school: String? = nil, limit: Int = 10_000) throws(StoreError) -> [ChildView] {
         try storeCall {
             try writer.read { db in
                 let sql = school == nil
-                    ? "SELECT * FROM child_view ORDER BY name, child LIMIT ?"
-                    : "SELECT * FROM child_view WHERE school = ? ORDER BY name, child LIMIT ?"
+                    ? "SELECT * FROM child_view WHERE voided IS NULL ORDER BY name, child LIMIT ?"
+                    : "SELECT * FROM child_view WHERE school = ? AND voided IS NULL ORDER BY name, child LIMIT ?"
                 let args: StatementArguments = school.map { [$0, limit] } ?? [limit]
                 return try Row.fetchAll(db, sql: sql, arguments: args).map(ChildView.init)
             }
@@ -72,7 +75,7 @@ extension ChangeLog {
                 let sql = """
                     SELECT o.child AS child, c.name AS name, c.school AS school, MIN(o.date) AS since
                     FROM \(school == nil ? "rec_opener o LEFT JOIN child_view c ON c.child = o.child" : "child_view c JOIN rec_opener o ON o.child = c.child")
-                    WHERE o.ledger = ? \(filter)
+                    WHERE o.ledger = ? \(filter) AND c.voided IS NULL
                       AND NOT EXISTS (SELECT 1 FROM rec_closed x WHERE x.opener = o.op)
                     GROUP BY o.child ORDER BY c.name, o.child
                     """
@@ -87,7 +90,7 @@ extension ChangeLog {
     /// Children with fields in conflict, for a person to review.
     public func conflicts() throws(StoreError) -> [ChildView] {
         try storeCall {
-            try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM child_view WHERE conflicts <> '' ORDER BY name, child").map(ChildView.init) }
+            try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM child_view WHERE conflicts <> '' AND voided IS NULL ORDER BY name, child").map(ChildView.init) }
         }
     }
 

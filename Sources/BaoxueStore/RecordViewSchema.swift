@@ -49,7 +49,7 @@ enum RecordViewSchema {
                     child TEXT NOT NULL UNIQUE, name TEXT, gender TEXT, birth_date TEXT, id_number TEXT, student_number TEXT,
                     hukou_place TEXT, residence TEXT, guardian_name TEXT, guardian_phone TEXT, school TEXT, grade INTEGER,
                     class_name TEXT, village TEXT, status TEXT, status_date TEXT, status_reason TEXT, status_author TEXT,
-                    conflicts TEXT NOT NULL, focus TEXT NOT NULL
+                    conflicts TEXT NOT NULL, focus TEXT NOT NULL, voided TEXT
                 );
                 CREATE VIEW ledger_entry AS
                     SELECT o.ledger AS ledger, o.child AS child, MIN(o.date) AS since, COUNT(*) AS openers

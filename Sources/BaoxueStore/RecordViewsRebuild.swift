@@ -26,9 +26,11 @@ enum RecordViewsRebuild {
         var done = 0
         var chunk: [[UInt8]] = []
         func flush() throws {
-            for (change, payload) in try decodeInParallel(chunk) {
-                try merge.apply(change, decoded: payload, to: &views)
+            for item in try decodeInParallel(chunk) {
+                views.preEncodedEvents = item.events
+                try merge.apply(item.change, decoded: item.payload, to: &views)
             }
+            views.preEncodedEvents = [:]
             done += chunk.count
             chunk.removeAll(keepingCapacity: true)
             progress(done, total)
@@ -43,18 +45,28 @@ enum RecordViewsRebuild {
 
     /// Decodes stored changes and their record payloads on both cores
     /// (JSON decoding is half the cost of applying a change).
-    static func decodeInParallel(_ encoded: [[UInt8]]) throws -> [(Change, Result<RecordPayload, RecordsError>)] {
+    struct Decoded {
+        let change: Change
+        let payload: Result<RecordPayload, RecordsError>
+        let events: [OpID: String]
+    }
+
+    static func decodeInParallel(_ encoded: [[UInt8]]) throws -> [Decoded] {
         let n = encoded.count
-        let out = UnsafeMutableBufferPointer<(Change, Result<RecordPayload, RecordsError>)?>.allocate(capacity: n)
+        let out = UnsafeMutableBufferPointer<Decoded?>.allocate(capacity: n)
         out.initialize(repeating: nil)
         defer { out.deinitialize(); out.deallocate() }
         nonisolated(unsafe) let shared = out
         let threads = min(2, max(1, n / 256))
         DispatchQueue.concurrentPerform(iterations: threads) { t in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = SQLRecordViews.encoder.outputFormatting
             var i = t
             while i < n {
                 if let change = try? Change.decodeVerified(encoded[i]) {
-                    shared[i] = (change, Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) })
+                    let payload = Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }
+                    let events = (try? payload.get()).map { SQLRecordViews.eventBodies(of: change, $0, encoder: encoder) } ?? [:]
+                    shared[i] = Decoded(change: change, payload: payload, events: events)
                 }
                 i += threads
             }

@@ -7,6 +7,8 @@ import GRDB
 /// in the same transaction that applies the change.
 struct SQLRecordViews: RecordViewStorage {
     let db: Database
+    /// Event bodies already encoded on another core (by a rebuild), by op id.
+    var preEncodedEvents: [OpID: String] = [:]
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -14,8 +16,17 @@ struct SQLRecordViews: RecordViewStorage {
         return e
     }()
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
+    static func json<T: Encodable>(_ value: T, encoder: JSONEncoder = encoder) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// The stored JSON of every event op of a payload, by op id (for encoding ahead, off the writing thread).
+    static func eventBodies(of change: Change, _ payload: RecordPayload, encoder: JSONEncoder) -> [OpID: String] {
+        var out: [OpID: String] = [:]
+        for (i, op) in payload.ops.enumerated() {
+            if case .event(let e) = op, let text = try? json(e, encoder: encoder) { out[OpID(change: change.id, index: UInt16(i))] = text }
+        }
+        return out
     }
 
     private func blob(_ op: OpID) -> Data { Data(op.bytes) }
@@ -79,7 +90,7 @@ struct SQLRecordViews: RecordViewStorage {
             INSERT OR IGNORE INTO rec_event (op, kind, child, subject, date, body, amends, hlc, author)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description, try Self.json(e),
+                blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description, try preEncodedEvents[op] ?? Self.json(e),
                 e.amends.map(blob), stamp.hlc.packed, Data(stamp.author.bytes),
             ])
     }
@@ -124,13 +135,14 @@ struct SQLRecordViews: RecordViewStorage {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO child_view (child, name, gender, birth_date, id_number, student_number, hukou_place,
                 residence, guardian_name, guardian_phone, school, grade, class_name, village, status, status_date,
-                status_reason, status_author, conflicts, focus)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                status_reason, status_author, conflicts, focus, voided)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 row.child.hex, text("name"), text("gender"), text("birthDate"), text("idNumber"), text("studentNumber"),
                 text("hukouPlace"), text("residence"), text("guardianName"), text("guardianPhone"), text("school"), grade,
                 text("className"), text("village"), status?.status.rawValue, status?.date.description, status?.reason,
                 row.statusAuthor, row.conflicts.joined(separator: ","), row.focus.map(\.rawValue).joined(separator: ","),
+                text("voided").flatMap { $0.isEmpty ? nil : $0 },
             ])
     }
 }

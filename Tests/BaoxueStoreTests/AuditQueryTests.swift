@@ -54,3 +54,27 @@ import Testing
         #expect(try log.count(nil) == 1)
     }
 }
+
+@Suite struct VoidRecordTests {
+    @Test func aChildEnteredByMistakeIsVoidWithAReasonNotDeleted() throws {
+        let log = try ChangeLog()
+        let key = Fixtures.key(3)
+        let scope = try ScopeID("示例一小")
+        let child = RecordID.derived("重复录入")
+        _ = try log.appendOperations(by: key, scope: scope, now: 1_764_000_000_000) { _ throws(StoreError) in
+            [.set(kind: .child, record: child, field: "name", value: .text("刘洋"), pred: []),
+             .set(kind: .child, record: child, field: "status",
+                  value: .status(StatusFact(status: .suspectedDropout, date: try! SimpleDate("2025-11-19"), reason: "连续缺课")), pred: [])]
+        }
+        #expect(try log.children().count == 1)
+        #expect(try log.ledger(.suspectedDropout).count == 1)
+        _ = try log.appendOperations(by: key, scope: scope, now: 1_764_000_001_000) { s throws(StoreError) in
+            [.set(kind: .child, record: child, field: "voided", value: .text("与学籍号 G123 重复录入"),
+                  pred: try s.liveOps(kind: .child, record: child, field: "voided"))]
+        }
+        #expect(try log.children().isEmpty)
+        #expect(try log.ledger(.suspectedDropout).isEmpty)
+        #expect(try log.child(child)?.voided == "与学籍号 G123 重复录入")
+        #expect(try log.audit(child: child).count == 3)
+    }
+}

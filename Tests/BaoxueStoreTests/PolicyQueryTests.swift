@@ -53,11 +53,13 @@ import Testing
         try write(log, [.set(kind: .caseFile, record: file, field: "child", value: .text(child.hex), pred: []),
                         .set(kind: .caseFile, record: file, field: "reason", value: .text("dislikesSchool"), pred: [])])
         #expect(try log.casesWithoutRecentAttempt(today: d("2025-11-20")).map(\.child) == [child])
+        #expect(try log.openCases().map(\.reason) == [.dislikesSchool])
         try write(log, [.event(Event(child: child, subject: file, date: d("2025-11-15"),
                                      body: .persuasion(PersuasionAttempt(method: "入户", outcome: .agreedToReturn, note: "")))) ], now: 1_764_000_001_000)
         #expect(try log.casesWithoutRecentAttempt(today: d("2025-11-20")).isEmpty)
         #expect(try log.casesWithoutRecentAttempt(today: d("2025-12-20")).count == 1)
         try write(log, [.set(kind: .caseFile, record: file, field: "outcome", value: .text("returned"), pred: [])], now: 1_764_000_002_000)
         #expect(try log.casesWithoutRecentAttempt(today: d("2025-12-20")).isEmpty)
+        #expect(try log.openCases().isEmpty)
     }
 }
