@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// Layers, dependencies pointing one way only:
-/// CSodium (C) → BaoxueSodium → BaoxueCore (pure) → BaoxueStore (SQLite) → BaoxueApp → executables.
+/// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise (pure)
+/// → BaoxueStore (SQLite) → BaoxueApp → executables.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "BaoxueSodium", dependencies: ["CSodium"], swiftSettings: strict),
         .target(name: "BaoxueCore", dependencies: ["BaoxueSodium"], swiftSettings: strict),
         .target(name: "BaoxueRecords", dependencies: ["BaoxueCore"], swiftSettings: strict),
+        .target(name: "BaoxueNoise", dependencies: ["BaoxueSodium"], swiftSettings: strict),
         .target(
             name: "BaoxueStore",
             dependencies: ["BaoxueCore", "BaoxueRecords", .product(name: "GRDB", package: "GRDB.swift")],
@@ -50,6 +52,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore"], swiftSettings: strict),
+        .testTarget(name: "BaoxueNoiseTests", dependencies: ["BaoxueNoise", "BaoxueSodium", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueRecordsTests", dependencies: ["BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
