@@ -4,7 +4,7 @@ public struct ChildRow: Sendable, Equatable {
     public let child: RecordID
     /// Field name → shown value.
     public let fields: [String: FieldValue]
-    /// Field name → author fingerprint and HLC of the shown status write.
+    /// Fingerprint of the author of the shown status write.
     public let statusAuthor: String?
     public let conflicts: [String]
     public let focus: [FocusGroup]
