@@ -62,9 +62,25 @@ extension ChangeLog {
                    COALESCE((SELECT SUM(json_extract(e.body, '$.body.homeTeaching._0.classHours')) FROM rec_event e
                              WHERE e.child = c.child AND e.kind = 'homeTeaching' AND e.date BETWEEN :from AND :to
                                AND \(Self.liveEvent)), 0) AS amount
-            FROM child_view c WHERE c.status = 'homeTeaching' AND amount < :required
+            FROM child_view c WHERE c.status = 'homeTeaching' AND c.voided IS NULL AND amount < :required
             ORDER BY c.name, c.child
             """, ["from": from.description, "to": to.description, "required": policy.homeTeachingClassHoursPerSemester])
+    }
+
+    /// Children in home teaching with fewer sessions in the month of `day`
+    /// than the policy asks (the notice: 2–3 a month); `amount` = sessions held.
+    public func homeTeachingMonthlyShortfall(month day: SimpleDate, policy: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
+        let first = try record { () throws(RecordsError) in try SimpleDate(year: day.year, month: day.month, day: 1) }
+        let last = try record { () throws(RecordsError) in
+            try SimpleDate(year: day.year, month: day.month, day: SimpleDate.daysIn(month: day.month, year: day.year))
+        }
+        return try attention(sql: """
+            SELECT c.child AS child, c.name AS name, :from AS since,
+                   (SELECT COUNT(*) FROM rec_event e WHERE e.child = c.child AND e.kind = 'homeTeaching'
+                      AND e.date BETWEEN :from AND :to AND \(Self.liveEvent)) AS amount
+            FROM child_view c WHERE c.status = 'homeTeaching' AND c.voided IS NULL AND amount < :required
+            ORDER BY c.name, c.child
+            """, ["from": first.description, "to": last.description, "required": policy.homeTeachingSessionsPerMonth])
     }
 
     /// Open cases (no outcome yet) whose last persuasion attempt is older than the policy's interval, or that have none.

@@ -40,11 +40,14 @@ import Testing
             ops.append(.event(Event(child: child, date: d(day), body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "王老师", content: "康复训练")))))
         }
         try write(log, ops, now: 1_767_225_600_000)
+        #expect(try log.homeTeachingMonthlyShortfall(month: d("2025-10-15")).isEmpty, "two sessions in October")
+        #expect(try log.homeTeachingMonthlyShortfall(month: d("2026-01-15")).map(\.amount) == [0], "none yet in January")
         let short = try log.homeTeachingShortfall(from: d("2025-09-01"), to: d("2026-01-20"))
         #expect(short.map(\.amount) == [18])
         try write(log, [.event(Event(child: child, date: d("2026-01-07"), body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "王老师", content: "语文"))))],
                   now: 1_767_830_400_000)
         #expect(try log.homeTeachingShortfall(from: d("2025-09-01"), to: d("2026-01-20")).isEmpty)
+        #expect(try log.homeTeachingMonthlyShortfall(month: d("2026-01-15")).map(\.amount) == [1], "one of two in January")
     }
 
     @Test func openCaseWithoutRecentAttemptIsFlagged() throws {
