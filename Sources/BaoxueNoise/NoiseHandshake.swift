@@ -23,7 +23,6 @@ public struct NoiseHandshake: Sendable {
     private let staticPrivate: [UInt8]
     private let staticPublic: [UInt8]
     private var ephemeralPrivate: [UInt8]?
-    private var ephemeralPublic: [UInt8]?
     private var fixedEphemeral: [UInt8]?
     private var remoteEphemeral: [UInt8]?
     public private(set) var remoteStaticKey: [UInt8]?
@@ -125,7 +124,6 @@ public struct NoiseHandshake: Sendable {
         fixedEphemeral = nil
         guard let pub = try? X25519.publicKey(privateKey: priv) else { throw .badPeerKey }
         ephemeralPrivate = priv
-        ephemeralPublic = pub
         symmetric.mixHash(pub)
         return pub
     }

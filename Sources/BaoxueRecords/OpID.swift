@@ -4,7 +4,7 @@ import BaoxueCore
 /// that change's payload. Written `<change id hex>:<index>`.
 ///
 /// Invariant: unique across all replicas, since change ids are.
-public struct OpID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct OpID: Hashable, Comparable, Sendable, TextCodable, CustomStringConvertible {
     public let change: ChangeID
     public let index: UInt16
 
@@ -34,17 +34,8 @@ public struct OpID: Hashable, Comparable, Sendable, Codable, CustomStringConvert
         self.init(change: id, index: UInt16(bytes[32]) << 8 | UInt16(bytes[33]))
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad op id"))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(text)
-    }
+    public init(codingText: String) throws(RecordsError) { try self.init(text: codingText) }
+    public var codingText: String { text }
 
     public static func < (a: OpID, b: OpID) -> Bool { (a.change, a.index) < (b.change, b.index) }
 }

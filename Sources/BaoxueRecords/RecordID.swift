@@ -3,7 +3,7 @@ import BaoxueSodium
 
 /// The id of a record (a child, household, case or survey sweep): 16 random
 /// bytes chosen by the device that first wrote it, shown as 32 hex digits.
-public struct RecordID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct RecordID: Hashable, Comparable, Sendable, TextCodable, CustomStringConvertible {
     public let hex: String
 
     public init(hex: String) throws(RecordsError) {
@@ -21,17 +21,8 @@ public struct RecordID: Hashable, Comparable, Sendable, Codable, CustomStringCon
         try! RecordID(hex: Hex.encode(Blake2b.hash(Array(label.utf8), length: 16)))
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(hex: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad record id"))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(hex)
-    }
+    public init(codingText: String) throws(RecordsError) { try self.init(hex: codingText) }
+    public var codingText: String { hex }
 
     public var description: String { hex }
     public static func < (a: RecordID, b: RecordID) -> Bool { a.hex < b.hex }

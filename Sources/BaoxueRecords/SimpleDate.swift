@@ -1,7 +1,7 @@
 /// A calendar date `yyyy-MM-dd` (China Standard Time is implied; no time of day).
 ///
 /// Invariant: a real Gregorian date between 1900-01-01 and 2199-12-31.
-public struct SimpleDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct SimpleDate: Hashable, Comparable, Sendable, TextCodable, CustomStringConvertible {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -60,17 +60,8 @@ public struct SimpleDate: Hashable, Comparable, Sendable, Codable, CustomStringC
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public init(codingText: String) throws(RecordsError) { try self.init(codingText) }
+    public var codingText: String { description }
 
     public static func < (a: SimpleDate, b: SimpleDate) -> Bool { a.dayNumber < b.dayNumber }
 

@@ -30,24 +30,25 @@ extension ChangeLog {
         try storeCall {
             try writer.read { db in
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT op, 'set ' || field AS what, hlc, author,
-                           CASE WHEN live = 0 THEN 'superseded' ELSE '' END AS note FROM rec_write WHERE record = ?1
-                    UNION ALL SELECT tag, 'add ' || set_name || ' ' || element, 0, x'', CASE WHEN live = 0 THEN 'removed' ELSE '' END
+                    SELECT op, 'set ' || field AS what, CASE WHEN live = 0 THEN 'superseded' ELSE '' END AS note
+                           FROM rec_write WHERE record = ?1
+                    UNION ALL SELECT tag, 'add ' || set_name || ' ' || element, CASE WHEN live = 0 THEN 'removed' ELSE '' END
                            FROM rec_element WHERE record = ?1
-                    UNION ALL SELECT op, 'event ' || kind, hlc, author, '' FROM rec_event WHERE child = ?1
-                    UNION ALL SELECT op, 'closeOut ' || ledger, hlc, author, '' FROM rec_closeout WHERE child = ?1
+                    UNION ALL SELECT op, 'event ' || kind, '' FROM rec_event WHERE child = ?1
+                    UNION ALL SELECT op, 'closeOut ' || ledger, '' FROM rec_closeout WHERE child = ?1
                     """, arguments: [child.hex])
                 var out: [AuditEntry] = []
                 for row in rows {
                     let op = try OpID(bytes: Array(row["op"] as Data))
                     guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM change WHERE id = ?", arguments: [Data(op.change.bytes)]) else { continue }
-                    let verified = (try? Change.decode(Array(bytes), expectedID: op.change)) != nil
-                    let stored = try Change.decodeVerified(Array(bytes))
+                    // Verify once; a change that no longer verifies is still listed, marked.
+                    let checked = try? Change.decode(Array(bytes), expectedID: op.change)
+                    let stored = try checked ?? Change.decodeVerified(Array(bytes))
                     var note: String = row["note"]
                     if let void = try String.fetchOne(db, sql: "SELECT reason FROM rec_void WHERE target = ? ORDER BY op LIMIT 1", arguments: [Data(op.bytes)]) {
                         note = "voided: \(void)"
                     }
-                    out.append(AuditEntry(op: op, what: row["what"], author: stored.author, hlc: stored.timestamp, verified: verified, note: note))
+                    out.append(AuditEntry(op: op, what: row["what"], author: stored.author, hlc: stored.timestamp, verified: checked != nil, note: note))
                 }
                 return out.sorted { ($0.hlc, $0.op) < ($1.hlc, $1.op) }
             }

@@ -74,12 +74,12 @@ struct BatchAppender {
             authors[change.author] = author
         }
         let state: ChangeState
+        var missing: [ChangeID] = []
         if let held = author.heldFrom, change.seq >= held {
             state = .held
-        } else if try missingDeps(change, author: author).isEmpty && author.appliedSeq == change.seq - 1 {
-            state = .applied
         } else {
-            state = .pending
+            missing = try missingDeps(change)
+            state = missing.isEmpty && author.appliedSeq == change.seq - 1 ? .applied : .pending
         }
         let position = try insert(change, state: state)
         switch state {
@@ -87,7 +87,7 @@ struct BatchAppender {
         case .pending:
             report.pending += 1
             pendingExists = true
-            for dep in try missingDeps(change, author: author) {
+            for dep in missing {
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)")
                     .execute(arguments: [Data(dep.bytes), position])
             }
@@ -125,7 +125,7 @@ struct BatchAppender {
         return state
     }
 
-    private func missingDeps(_ change: Change, author: AuthorState) throws -> [ChangeID] {
+    private func missingDeps(_ change: Change) throws -> [ChangeID] {
         var missing: [ChangeID] = []
         for dep in change.deps where !appliedHere.contains(dep) {
             let state = try Int.fetchOne(
@@ -173,7 +173,7 @@ struct BatchAppender {
             let candidate = try Change.decodeVerified(Array(row[1] as Data))
             let author = try authorState(candidate.author)
             if let held = author.heldFrom, candidate.seq >= held { continue }
-            guard author.appliedSeq == candidate.seq - 1, try missingDeps(candidate, author: author).isEmpty else { continue }
+            guard author.appliedSeq == candidate.seq - 1, try missingDeps(candidate).isEmpty else { continue }
             try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
             try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position])
             // Mark applied now so a sibling candidate in this same loop sees it.
