@@ -2,8 +2,9 @@
 import PackageDescription
 
 /// Layers, dependencies pointing one way only:
-/// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise (pure)
-/// → BaoxueStore (SQLite) → BaoxueApp → executables.
+/// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise, BaoxueSync (pure)
+/// → BaoxueStore (SQLite) → BaoxueTransport (sessions over a store, simulated link)
+/// → BaoxueTCP (SwiftNIO) → BaoxueApp → executables.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -19,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         .systemLibrary(
@@ -30,12 +32,19 @@ let package = Package(
         .target(name: "BaoxueCore", dependencies: ["BaoxueSodium"], swiftSettings: strict),
         .target(name: "BaoxueRecords", dependencies: ["BaoxueCore"], swiftSettings: strict),
         .target(name: "BaoxueNoise", dependencies: ["BaoxueSodium"], swiftSettings: strict),
+        .target(name: "BaoxueSync", dependencies: ["BaoxueCore", "BaoxueNoise", "BaoxueSodium"], swiftSettings: strict),
         .target(
             name: "BaoxueStore",
             dependencies: ["BaoxueCore", "BaoxueRecords", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore"], swiftSettings: strict),
+        .target(name: "BaoxueTransport", dependencies: ["BaoxueSync", "BaoxueStore"], swiftSettings: strict),
+        .target(
+            name: "BaoxueTCP",
+            dependencies: ["BaoxueTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP"], swiftSettings: strict),
         .executableTarget(
             name: "baoxue",
             dependencies: ["BaoxueApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -43,7 +52,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "baoxue-bench",
-            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -57,6 +66,8 @@ let package = Package(
         .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueSyncTests", dependencies: ["BaoxueSync", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -31,6 +31,8 @@ enum ErrorText {
                           "the record breaks a rule (\(record(cause, l))); nothing was saved. Correct it and try again.")
         case .sequenceExhausted:
             return l.pick("本设备的序号已用尽，请登记新设备。", "this device has used up its sequence numbers; enroll a new device.")
+        case .changeMissing(let id):
+            return l.pick("副本中找不到变更 \(id.short)。请运行 baoxue rebuild 检查副本。", "change \(id.short) is not in the replica. Run baoxue rebuild to check it.")
         case .io(let p, let errno):
             return l.pick("无法读写 \(p)（系统错误 \(errno)）。请检查目录是否存在、磁盘是否已满。",
                           "cannot read or write \(p) (system error \(errno)). Check that the folder exists and the disk is not full.")

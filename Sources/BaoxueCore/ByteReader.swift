@@ -2,39 +2,39 @@
 ///
 /// Invariant: never reads past the end and never allocates more than the
 /// input it was given; every shortfall is `CoreError.truncated`.
-struct ByteReader {
+public struct ByteReader: Sendable {
     private let bytes: [UInt8]
-    private(set) var offset: Int
+    public private(set) var offset: Int
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes; self.offset = 0 }
+    public init(_ bytes: [UInt8]) { self.bytes = bytes; self.offset = 0 }
 
-    var remaining: Int { bytes.count - offset }
+    public var remaining: Int { bytes.count - offset }
 
-    mutating func u8(_ field: String) throws(CoreError) -> UInt8 {
+    public mutating func u8(_ field: String) throws(CoreError) -> UInt8 {
         guard remaining >= 1 else { throw .truncated(field: field) }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    mutating func u16(_ field: String) throws(CoreError) -> UInt16 {
+    public mutating func u16(_ field: String) throws(CoreError) -> UInt16 {
         UInt16(try uint(2, field))
     }
 
-    mutating func u32(_ field: String) throws(CoreError) -> UInt32 {
+    public mutating func u32(_ field: String) throws(CoreError) -> UInt32 {
         UInt32(try uint(4, field))
     }
 
-    mutating func u64(_ field: String) throws(CoreError) -> UInt64 {
+    public mutating func u64(_ field: String) throws(CoreError) -> UInt64 {
         try uint(8, field)
     }
 
-    mutating func take(_ count: Int, _ field: String) throws(CoreError) -> ArraySlice<UInt8> {
+    public mutating func take(_ count: Int, _ field: String) throws(CoreError) -> ArraySlice<UInt8> {
         guard count >= 0, remaining >= count else { throw .truncated(field: field) }
         defer { offset += count }
         return bytes[offset..<offset + count]
     }
 
-    func expectEnd() throws(CoreError) {
+    public func expectEnd() throws(CoreError) {
         guard remaining == 0 else { throw .trailingBytes(count: remaining) }
     }
 
@@ -44,5 +44,19 @@ struct ByteReader {
         for i in 0..<width { v = v << 8 | UInt64(bytes[offset + i]) }
         offset += width
         return v
+    }
+
+    /// A varint as written by `ByteWriter.varint`: at most 10 bytes, no
+    /// redundant leading zero groups (so every value has exactly one encoding).
+    public mutating func varint(_ field: String) throws(CoreError) -> UInt64 {
+        var v: UInt64 = 0
+        for i in 0..<10 {
+            let b = try u8(field)
+            if i == 0 && b == 0x80 { throw .valueOutOfRange(field: field) }
+            guard v >> 57 == 0 else { throw .valueOutOfRange(field: field) }
+            v = v << 7 | UInt64(b & 0x7F)
+            if b & 0x80 == 0 { return v }
+        }
+        throw .valueOutOfRange(field: field)
     }
 }

@@ -43,6 +43,10 @@ enum ChangeLogSchema {
                 """)
         }
         RecordViewSchema.register(in: &m)
+        m.registerMigration("v2-scope-order") { db in
+            // Sync reads a scope's changes in (hlc, id) order.
+            try db.execute(sql: "CREATE INDEX change_scope_order ON change(scope, hlc, id)")
+        }
         return m
     }
 }

@@ -23,6 +23,18 @@ public protocol ChangeStore: Sendable {
     func equivocations() throws(StoreError) -> [Equivocation]
     /// The greatest HLC timestamp stored, for the local clock to continue from.
     func latestTimestamp() throws(StoreError) -> HLCTimestamp?
+    /// Every stored change of `scope` (any state), ascending by (timestamp, id).
+    func members(of scope: ScopeID) throws(StoreError) -> [ScopeMember]
+    /// The encoded changes with these ids, in order; throws `changeMissing` for an id not stored.
+    func encodedChanges(_ ids: [ChangeID]) throws(StoreError) -> [[UInt8]]
+    /// The scopes that hold at least one change, ascending.
+    func scopes() throws(StoreError) -> [ScopeID]
+}
+
+/// A change as set reconciliation sees it: its HLC timestamp (packed) and id.
+public struct ScopeMember: Sendable, Equatable {
+    public let timestamp: Int64
+    public let id: ChangeID
 }
 
 /// One stored change with its local position and state.

@@ -23,6 +23,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidRecord(RecordsError)
     /// The author's sequence number ran out (never happens in practice).
     case sequenceExhausted
+    /// A change asked for by id is not in the log.
+    case changeMissing(ChangeID)
     /// A file-system call failed.
     case io(path: String, errno: Int32)
     /// SQLite reported an error (result code and message).

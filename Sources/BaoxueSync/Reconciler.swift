@@ -1,0 +1,131 @@
+import BaoxueCore
+
+/// Range-based set reconciliation of one scope (after Meyer, "Range-Based
+/// Set Reconciliation", and the Negentropy protocol), as a pure state machine.
+///
+/// Both sides hold their items sorted by (timestamp, id). The initiator
+/// opens with one fingerprint of everything; whoever sees a fingerprint
+/// differ splits that range into `branching` sub-ranges, until a range is
+/// small enough to list its ids outright; the other side answers a list
+/// with the ids it holds that the list lacks plus one bit per listed id.
+///
+/// Invariant: `toSend` only ever holds this side's own items and `toReceive`
+/// only ids this side lacks; each is learnt once.
+public struct Reconciler: Sendable {
+    public static let branching = 16
+    /// Ranges with fewer items than this are sent as id lists.
+    public static let listThreshold = 2 * branching
+    /// No honest exchange needs more messages: each round narrows a range 16-fold.
+    public static let maxRounds = 40
+
+    let items: [SyncItem]
+    /// Items this side holds and the peer lacks.
+    public private(set) var toSend: [SyncItem] = []
+    /// Ids the peer holds and this side lacks.
+    public private(set) var toReceive: Set<ChangeID> = []
+    /// This side has nothing more to say or hear for the scope.
+    public private(set) var isDone = false
+    public private(set) var roundsProcessed = 0
+    private var listsAwaitingAnswer: [RangeBound: [SyncItem]] = [:]
+
+    /// `items` must be sorted ascending and free of duplicates.
+    public init(items: [SyncItem]) {
+        self.items = items
+    }
+
+    /// The initiator's opening ranges: one fingerprint of the whole set,
+    /// or an empty id list when it holds nothing.
+    public mutating func opening() -> [ReconcileRange] {
+        if items.isEmpty {
+            listsAwaitingAnswer = [.infinity: []]
+            return [ReconcileRange(upper: .infinity, mode: .idList([]))]
+        }
+        return [ReconcileRange(upper: .infinity, mode: .fingerprint(FingerprintSum.of(items[...])))]
+    }
+
+    /// Processes the peer's ranges; returns the reply, or nil when the
+    /// peer's message asked nothing (then the scope is done on both sides).
+    public mutating func process(_ incoming: [ReconcileRange]) throws(SyncError) -> [ReconcileRange]? {
+        guard !isDone else { throw .unexpectedMessage(type: SyncMessage.Kind.reconcile.rawValue) }
+        roundsProcessed += 1
+        guard roundsProcessed <= Self.maxRounds else { throw .tooManyRounds }
+        let awaiting = listsAwaitingAnswer
+        listsAwaitingAnswer = [:]
+        var out: [ReconcileRange] = []
+        var lo = 0
+        for range in incoming {
+            let hi = items.firstIndex(atOrAbove: range.upper, from: lo)
+            switch range.mode {
+            case .skip:
+                out.append(ReconcileRange(upper: range.upper, mode: .skip))
+            case .fingerprint(let theirs):
+                if FingerprintSum.of(items[lo..<hi]) == theirs {
+                    out.append(ReconcileRange(upper: range.upper, mode: .skip))
+                } else {
+                    out += split(lo, hi, upper: range.upper)
+                }
+            case .idList(let theirs):
+                out.append(answer(theirs, mine: items[lo..<hi], upper: range.upper))
+            case .idListResponse(let have, let need):
+                guard let listed = awaiting[range.upper] else { throw .malformed("answer to an id list never sent") }
+                guard need.count == listed.count else { throw .malformed("need bits do not match the list") }
+                for (item, wanted) in zip(listed, need) where wanted { toSend.append(item) }
+                let mine = Set(listed.map(\.id))
+                for id in have where !mine.contains(id) { toReceive.insert(id) }
+                out.append(ReconcileRange(upper: range.upper, mode: .skip))
+            }
+            lo = hi
+        }
+        let reply = Self.compact(out)
+        let asked = incoming.contains { $0.mode.needsAnswer }
+        if !reply.contains(where: { $0.mode.needsAnswer }) { isDone = true }
+        return asked ? reply : nil
+    }
+
+    /// Answers the peer's id list, learning both directions at once.
+    private mutating func answer(_ theirs: [ChangeID], mine: ArraySlice<SyncItem>, upper: RangeBound) -> ReconcileRange {
+        let theirSet = Set(theirs)
+        var have: [ChangeID] = []
+        var mineSet = Set<ChangeID>()
+        for item in mine {
+            let id = item.id
+            mineSet.insert(id)
+            if !theirSet.contains(id) {
+                have.append(id)
+                toSend.append(item)
+            }
+        }
+        let need = theirs.map { !mineSet.contains($0) }
+        for (id, wanted) in zip(theirs, need) where wanted { toReceive.insert(id) }
+        return ReconcileRange(upper: upper, mode: .idListResponse(have: have, need: need))
+    }
+
+    private mutating func split(_ lo: Int, _ hi: Int, upper: RangeBound) -> [ReconcileRange] {
+        let n = hi - lo
+        if n < Self.listThreshold {
+            let listed = Array(items[lo..<hi])
+            listsAwaitingAnswer[upper] = listed
+            return [ReconcileRange(upper: upper, mode: .idList(listed.map(\.id)))]
+        }
+        var out: [ReconcileRange] = []
+        let per = n / Self.branching, extra = n % Self.branching
+        var start = lo
+        for b in 0..<Self.branching {
+            let end = start + per + (b < extra ? 1 : 0)
+            let bound = b == Self.branching - 1 ? upper : RangeBound.between(items[end - 1], items[end])
+            out.append(ReconcileRange(upper: bound, mode: .fingerprint(FingerprintSum.of(items[start..<end]))))
+            start = end
+        }
+        return out
+    }
+
+    /// Merges runs of skips and drops trailing ones (the rest of the line is implicitly skipped).
+    static func compact(_ ranges: [ReconcileRange]) -> [ReconcileRange] {
+        var out: [ReconcileRange] = []
+        for r in ranges {
+            if r.mode == .skip, let last = out.last, last.mode == .skip { out[out.count - 1] = r } else { out.append(r) }
+        }
+        while out.last?.mode == .skip { out.removeLast() }
+        return out
+    }
+}

@@ -1,0 +1,88 @@
+import BaoxueCore
+import BaoxueSodium
+
+/// One element of a scope's set as reconciliation sees it: the change's
+/// HLC timestamp (packed, as in the change format) and its id.
+///
+/// Items sort by (timestamp, id bytes). The id is held as four big-endian
+/// words so a million items are one flat array, not a million heap arrays.
+public struct SyncItem: Hashable, Comparable, Sendable {
+    public let timestamp: UInt64
+    let w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
+
+    public init(timestamp: UInt64, id: ChangeID) {
+        self.timestamp = timestamp
+        let b = id.bytes
+        func word(_ i: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for k in 0..<8 { v = v << 8 | UInt64(b[i * 8 + k]) }
+            return v
+        }
+        (w0, w1, w2, w3) = (word(0), word(1), word(2), word(3))
+    }
+
+    public init(change: Change) {
+        self.init(timestamp: UInt64(change.timestamp.packed), id: change.id)
+    }
+
+    public var idBytes: [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        for (i, w) in [w0, w1, w2, w3].enumerated() {
+            for k in 0..<8 { out[i * 8 + k] = UInt8(truncatingIfNeeded: w >> UInt64(56 - 8 * k)) }
+        }
+        return out
+    }
+
+    public var id: ChangeID {
+        // 32 bytes by construction.
+        try! ChangeID(bytes: idBytes)
+    }
+
+    public static func < (a: SyncItem, b: SyncItem) -> Bool {
+        (a.timestamp, a.w0, a.w1, a.w2, a.w3) < (b.timestamp, b.w0, b.w1, b.w2, b.w3)
+    }
+}
+
+/// The fingerprint of a run of items: the sum of their ids as 256-bit
+/// little-endian integers mod 2^256, and their count (Negentropy's
+/// incremental hash), hashed to 16 bytes.
+struct FingerprintSum {
+    private var limb: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private(set) var count: UInt64 = 0
+
+    mutating func add(_ item: SyncItem) {
+        // Little-endian limbs of the id: bytes 0–7 are the lowest limb.
+        let (a, b, c, d) = (item.w0.byteSwapped, item.w1.byteSwapped, item.w2.byteSwapped, item.w3.byteSwapped)
+        var carry: UInt64
+        var o: Bool
+        (limb.0, o) = limb.0.addingReportingOverflow(a); carry = o ? 1 : 0
+        (limb.1, carry) = Self.add(limb.1, b, carry)
+        (limb.2, carry) = Self.add(limb.2, c, carry)
+        (limb.3, _) = Self.add(limb.3, d, carry)
+        count += 1
+    }
+
+    private static func add(_ x: UInt64, _ y: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
+        let (s1, o1) = x.addingReportingOverflow(y)
+        let (s2, o2) = s1.addingReportingOverflow(carry)
+        return (s2, (o1 ? 1 : 0) + (o2 ? 1 : 0))
+    }
+
+    /// BLAKE2b-256(sum as 32 little-endian bytes ‖ varint(count)), first 16 bytes.
+    func fingerprint() -> [UInt8] {
+        var w = ByteWriter(capacity: 42)
+        for l in [limb.0, limb.1, limb.2, limb.3] { w.raw(withUnsafeBytes(of: l.littleEndian) { Array($0) }) }
+        w.varint(count)
+        return Array(Blake2b.hash(w.bytes, length: 32).prefix(Fingerprints.length))
+    }
+
+    static func of(_ items: ArraySlice<SyncItem>) -> [UInt8] {
+        var s = FingerprintSum()
+        for i in items { s.add(i) }
+        return s.fingerprint()
+    }
+}
+
+enum Fingerprints {
+    static let length = 16
+}

@@ -1,0 +1,16 @@
+/// The timeouts and sizes a session enforces; the defaults are the
+/// protocol's (`Protocol/sync.md`, "Limits").
+public struct SyncLimits: Sendable, Equatable {
+    /// From connection to completed handshake.
+    public var handshakeTimeoutMs: UInt64 = 15_000
+    /// Longest wait for a complete frame while this side waits on the peer.
+    public var idleTimeoutMs: UInt64 = 30_000
+    /// Unacknowledged batches in flight per direction.
+    public var window = 4
+    /// A batch is cut once it holds this many bytes of changes.
+    public var batchBytes = 64 << 10
+    /// …or this many changes.
+    public var batchChanges = 512
+
+    public init() {}
+}

@@ -1,0 +1,36 @@
+import BaoxueCore
+
+/// Which device keys may sync with this replica, and which scopes each may
+/// send and receive. The trust layer replaces the hand-kept list with
+/// certificates; until then this allow-list is the whole policy.
+///
+/// Invariant: a key not listed may not sync at all; a scope not granted is
+/// never named, fingerprinted or sent to that peer.
+public struct SyncPolicy: Sendable, Equatable {
+    /// What one peer is granted.
+    public enum Grant: Sendable, Equatable {
+        case allScopes
+        case scopes(Set<ScopeID>)
+
+        func allows(_ scope: ScopeID) -> Bool {
+            switch self {
+            case .allScopes: true
+            case .scopes(let s): s.contains(scope)
+            }
+        }
+    }
+
+    public private(set) var grants: [PublicKey: Grant]
+
+    public init(grants: [PublicKey: Grant] = [:]) { self.grants = grants }
+
+    public mutating func allow(_ key: PublicKey, _ grant: Grant = .allScopes) { grants[key] = grant }
+
+    public func allows(_ peer: PublicKey) -> Bool { grants[peer] != nil }
+
+    /// The scopes of `wanted` this peer may see, in the given order.
+    public func scopes(_ wanted: [ScopeID], for peer: PublicKey) -> [ScopeID] {
+        guard let grant = grants[peer] else { return [] }
+        return wanted.filter { grant.allows($0) }
+    }
+}

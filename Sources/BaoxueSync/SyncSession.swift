@@ -1,0 +1,283 @@
+import BaoxueCore
+import BaoxueNoise
+
+/// One sync session between two replicas as a pure state machine: bytes
+/// in, bytes out, store requests out, acknowledgements in (`Protocol/sync.md`,
+/// "Session").
+///
+///     handshake → hello/accept → reconciling → transferring → done
+///
+/// Invariants: a change is accepted only if reconciliation showed the peer
+/// holds it and this side lacks it, in a scope both allow; a batch is
+/// acknowledged only after the driver reports it durably stored; any
+/// failure sends ABORT once and makes the session ignore everything after.
+public struct SyncSession: Sendable {
+    public enum Phase: Equatable, Sendable { case handshake, reconciling, transferring, finished, failed }
+
+    public let role: NoiseHandshake.Role
+    public private(set) var phase: Phase = .handshake
+    public private(set) var progress = SyncSummary()
+    private var channel: SecureChannel
+    private let policy: SyncPolicy
+    private let wanted: [ScopeID]
+    private let source: any SyncDataSource
+    private let limits: SyncLimits
+    private let startedAt: UInt64
+    private var lastProgressAt: UInt64
+    private var scopes: [ScopeID] = []
+    private var reconcilers: [Int: Reconciler] = [:]
+    private var reconcileMessages: [Int: Int] = [:]
+    private var outgoing: [[UInt8]] = []
+    private var outputs: [SyncOutput] = []
+    // Sending.
+    private var sendQueue: [SyncItem] = []
+    private var sendIndex = 0
+    private var loaded: [[UInt8]] = []
+    private var nextBatch: UInt64 = 0
+    private var unacked: [UInt64: Int] = [:]
+    private var sentDone = false
+    // Receiving.
+    private var expected: [ChangeID: Int] = [:]
+    private var nextIncomingBatch: UInt64 = 0
+    private var storing: [UInt64: Int] = [:]
+    private var receivedDone = false
+
+    /// - Parameters:
+    ///   - scopes: initiator only — the scopes to reconcile (filtered by `policy` for the peer).
+    public init(
+        role: NoiseHandshake.Role, key: DeviceKey, policy: SyncPolicy, scopes: [ScopeID] = [],
+        source: any SyncDataSource, limits: SyncLimits = SyncLimits(), now: UInt64,
+        ephemeralPrivateKey: [UInt8]? = nil
+    ) throws(SyncError) {
+        self.role = role
+        channel = try SecureChannel(role: role, key: key, ephemeralPrivateKey: ephemeralPrivateKey)
+        self.policy = policy
+        wanted = scopes
+        self.source = source
+        self.limits = limits
+        startedAt = now
+        lastProgressAt = now
+    }
+
+    public var isOver: Bool { phase == .finished || phase == .failed }
+
+    /// The first bytes to send when the connection opens.
+    public mutating func start(now: UInt64) -> [SyncOutput] {
+        run(now) { (s: inout SyncSession) throws(SyncError) in
+            let first = try s.channel.start()
+            s.emit(first)
+        }
+    }
+
+    /// Bytes from the peer.
+    public mutating func receive(_ bytes: [UInt8], now: UInt64) -> [SyncOutput] {
+        run(now) { (s: inout SyncSession) throws(SyncError) in
+            s.progress.bytesReceived += bytes.count
+            let frames = s.channel.framesReceived
+            let (reply, events) = try s.channel.receive(bytes)
+            if s.channel.framesReceived > frames { s.lastProgressAt = now }
+            s.emit(reply)
+            for event in events {
+                switch event {
+                case .established(let peer): try s.established(peer)
+                case .message(let bytes): try s.handle(try SyncMessage.decode(bytes))
+                }
+            }
+        }
+    }
+
+    /// The driver stored batch `batch` durably (or failed to).
+    public mutating func stored(batch: UInt64, result: Result<Int, SyncError>, now: UInt64) -> [SyncOutput] {
+        run(now) { (s: inout SyncSession) throws(SyncError) in
+            guard let count = s.storing.removeValue(forKey: batch) else { throw .store("unknown batch \(batch)") }
+            _ = try result.get()
+            s.progress.receivedChanges += count
+            s.lastProgressAt = now
+            s.outgoing.append(SyncMessage.ack(batch: batch).encoded())
+            s.finishIfComplete(now)
+        }
+    }
+
+    /// Time passes: enforces the handshake and idle timeouts.
+    public mutating func tick(now: UInt64) -> [SyncOutput] {
+        run(now) { (s: inout SyncSession) throws(SyncError) in
+            if !s.channel.isEstablished, now &- s.startedAt > s.limits.handshakeTimeoutMs { throw .handshakeTimeout }
+            if s.storing.isEmpty, now &- s.lastProgressAt > s.limits.idleTimeoutMs { throw .idleTimeout }
+        }
+    }
+
+    /// The connection closed under the session.
+    public mutating func connectionClosed(now: UInt64) -> [SyncOutput] {
+        run(now) { (_: inout SyncSession) throws(SyncError) in throw .connectionClosed }
+    }
+
+    // MARK: - Steps
+
+    private mutating func established(_ peer: PublicKey) throws(SyncError) {
+        progress.peer = peer
+        guard policy.allows(peer) else { throw .peerNotAllowed(peer) }
+        phase = .reconciling
+        guard role == .initiator else { return }
+        scopes = policy.scopes(wanted, for: peer)
+        guard !scopes.isEmpty else { throw .peerNotAllowed(peer) }
+        outgoing.append(SyncMessage.hello(scopes: scopes).encoded())
+        for (i, scope) in scopes.enumerated() {
+            var r = Reconciler(items: try source.items(in: scope))
+            sendReconcile(i, r.opening())
+            reconcilers[i] = r
+        }
+    }
+
+    private mutating func handle(_ message: SyncMessage) throws(SyncError) {
+        switch (message, phase) {
+        case (.abort(let code, let reason), _):
+            throw .peerAborted(code: code, reason: reason)
+        case (.hello(let asked), .reconciling) where role == .responder && scopes.isEmpty:
+            scopes = asked
+            let flags = asked.map { policy.scopes([$0], for: progress.peer!).count == 1 }
+            outgoing.append(SyncMessage.accept(flags).encoded())
+            for (i, ok) in flags.enumerated() where ok { reconcilers[i] = Reconciler(items: try source.items(in: asked[i])) }
+            progress.scopes = zip(asked, flags).filter(\.1).map(\.0)
+            if reconcilers.isEmpty { beginTransfer() }
+        case (.accept(let flags), .reconciling) where role == .initiator && progress.scopes.isEmpty && flags.count == scopes.count:
+            for (i, ok) in flags.enumerated() where !ok { reconcilers[i] = nil }
+            progress.scopes = zip(scopes, flags).filter(\.1).map(\.0)
+            if reconcilers.isEmpty { beginTransfer() }
+        case (.reconcile(let i, let ranges), .reconciling) where !scopes.isEmpty && i < scopes.count:
+            guard var r = reconcilers[i] else {
+                if role == .responder { return } // a declined scope's opening: ignored, never answered
+                throw .unexpectedMessage(type: message.kind.rawValue)
+            }
+            reconcileMessages[i, default: 0] += 1
+            if let reply = try r.process(ranges) { sendReconcile(i, reply) }
+            reconcilers[i] = r
+            if reconcilers.values.allSatisfy(\.isDone) { beginTransfer() }
+        case (.changes(let batch, let encoded), .transferring):
+            try accept(batch: batch, encoded: encoded)
+        case (.ack(let batch), .transferring):
+            guard let count = unacked.removeValue(forKey: batch) else { throw .unexpectedMessage(type: message.kind.rawValue) }
+            progress.sentChanges += count
+            try pump()
+        case (.done, .transferring) where !receivedDone:
+            receivedDone = true
+        default:
+            throw .unexpectedMessage(type: message.kind.rawValue)
+        }
+    }
+
+    private mutating func sendReconcile(_ i: Int, _ ranges: [ReconcileRange]) {
+        reconcileMessages[i, default: 0] += 1
+        outgoing.append(SyncMessage.reconcile(scope: i, ranges: ranges).encoded())
+    }
+
+    private mutating func beginTransfer() {
+        guard phase == .reconciling else { return }
+        phase = .transferring
+        var send = Set<SyncItem>()
+        for (i, r) in reconcilers {
+            send.formUnion(r.toSend)
+            for id in r.toReceive { expected[id] = i }
+        }
+        sendQueue = send.sorted()
+        progress.toSend = sendQueue.count
+        progress.toReceive = expected.count
+        progress.reconciled = true
+        progress.roundTrips = ((reconcileMessages.values.max() ?? 0) + 1) / 2
+    }
+
+    /// Sends batches while the window has room; DONE once all are acknowledged.
+    private mutating func pump() throws(SyncError) {
+        while unacked.count < limits.window, sendIndex < sendQueue.count || !loaded.isEmpty {
+            var bytes = loaded.reduce(0) { $0 + $1.count }
+            while bytes < limits.batchBytes, sendIndex < sendQueue.count {
+                let end = min(sendQueue.count, sendIndex + limits.batchChanges)
+                let chunk = try source.encodedChanges(sendQueue[sendIndex..<end].map(\.id))
+                loaded += chunk
+                bytes += chunk.reduce(0) { $0 + $1.count }
+                sendIndex = end
+            }
+            var batch: [[UInt8]] = []
+            var size = 0
+            while let next = loaded.first, batch.isEmpty || (size + next.count <= limits.batchBytes && batch.count < limits.batchChanges) {
+                batch.append(next)
+                size += next.count
+                loaded.removeFirst()
+            }
+            outgoing.append(SyncMessage.changes(batch: nextBatch, encoded: batch).encoded())
+            progress.changeBytesSent += size
+            unacked[nextBatch] = batch.count
+            nextBatch += 1
+        }
+        if !sentDone, unacked.isEmpty, sendIndex == sendQueue.count, loaded.isEmpty {
+            sentDone = true
+            outgoing.append(SyncMessage.done.encoded())
+        }
+    }
+
+    private mutating func accept(batch: UInt64, encoded: [[UInt8]]) throws(SyncError) {
+        guard batch == nextIncomingBatch else { throw .unexpectedMessage(type: SyncMessage.Kind.changes.rawValue) }
+        guard storing.count < limits.window, !receivedDone else { throw .windowExceeded }
+        for bytes in encoded {
+            let change: Change
+            do { change = try Change.decode(bytes) } catch { throw .invalidChange(error.code) }
+            guard let scope = expected.removeValue(forKey: change.id), scopes[scope] == change.scope else { throw .unsolicitedChange }
+            progress.changeBytesReceived += bytes.count
+        }
+        nextIncomingBatch += 1
+        storing[batch] = encoded.count
+        outputs.append(.store(batch: batch, encoded: encoded))
+    }
+
+    private mutating func finishIfComplete(_ now: UInt64) {
+        guard phase == .transferring, sentDone, receivedDone, storing.isEmpty else { return }
+        phase = .finished
+        progress.durationMs = now &- startedAt
+        progress.toReceive = progress.receivedChanges + expected.count
+    }
+
+    // MARK: - Plumbing
+
+    private mutating func emit(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        progress.bytesSent += bytes.count
+        outputs.append(.send(bytes))
+    }
+
+    private mutating func run(_ now: UInt64, _ body: (inout SyncSession) throws(SyncError) -> Void) -> [SyncOutput] {
+        guard !isOver else { return [] }
+        do {
+            try body(&self)
+            if phase == .transferring { try pump() }
+            finishIfComplete(now)
+            try flush()
+            if phase == .finished { outputs.append(.finished(progress)) }
+        } catch {
+            fail(error, now)
+        }
+        defer { outputs = [] }
+        return outputs
+    }
+
+    private mutating func flush() throws(SyncError) {
+        guard !outgoing.isEmpty else { return }
+        let messages = outgoing
+        outgoing = []
+        emit(try channel.seal(messages))
+    }
+
+    private mutating func fail(_ error: SyncError, _ now: UInt64) {
+        outgoing = []
+        outputs = outputs.filter { if case .send = $0 { return true } else { return false } }
+        switch error {
+        case .peerAborted, .connectionClosed, .decryptFailed, .handshakeFailed, .unsupportedVersion:
+            break
+        default:
+            if channel.isEstablished, let bytes = try? channel.seal([SyncMessage.abort(code: error.code, reason: error.name).encoded()]) {
+                emit(bytes)
+            }
+        }
+        phase = .failed
+        progress.durationMs = now &- startedAt
+        outputs.append(.failed(error))
+    }
+}

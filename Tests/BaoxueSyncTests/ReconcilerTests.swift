@@ -1,0 +1,61 @@
+import BaoxueCore
+import BaoxueSync
+import BaoxueTesting
+import Testing
+
+/// Range-based reconciliation finds exactly the symmetric difference, for
+/// random sets, equal timestamps and empty sides.
+@Suite struct ReconcilerTests {
+    static func randomItems(_ n: Int, _ rng: inout SeededGenerator, sameTimestampEvery: Int = 0) -> [SyncItem] {
+        (0..<n).map { i in
+            let id = try! ChangeID(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            let ts = sameTimestampEvery > 0 ? UInt64(i / sameTimestampEvery) : UInt64.random(in: 1...(1 << 40), using: &rng)
+            return SyncItem(timestamp: ts, id: id)
+        }
+    }
+
+    func check(shared: Int, onlyA: Int, onlyB: Int, seed: UInt64, sameTimestampEvery: Int = 0) throws {
+        var rng = SeededGenerator(seed: seed)
+        let all = Self.randomItems(shared + onlyA + onlyB, &rng, sameTimestampEvery: sameTimestampEvery).shuffled(using: &rng)
+        let common = all[0..<shared], a = all[shared..<(shared + onlyA)], b = all[(shared + onlyA)...]
+        let out = try ReconcileExchange.run(initiator: (common + a).sorted(), responder: (common + b).sorted())
+        let ok = Set(out.initiatorSends) == Set(a) && Set(out.responderSends) == Set(b)
+            && out.initiatorReceives == Set(b.map(\.idBytes)) && out.responderReceives == Set(a.map(\.idBytes))
+        #expect(ok, "seed \(seed): sends \(out.initiatorSends.count)/\(a.count) and \(out.responderSends.count)/\(b.count)")
+    }
+
+    @Test func findsExactlyTheDifferenceForRandomSets() throws {
+        for seed: UInt64 in 1...40 {
+            var rng = SeededGenerator(seed: seed)
+            let shared = Int.random(in: 0...3_000, using: &rng)
+            try check(shared: shared, onlyA: Int.random(in: 0...60, using: &rng), onlyB: Int.random(in: 0...60, using: &rng), seed: seed)
+        }
+    }
+
+    @Test func equalTimestampsAreSeparatedByIdPrefixes() throws {
+        try check(shared: 2_000, onlyA: 17, onlyB: 9, seed: 7, sameTimestampEvery: 500)
+        try check(shared: 500, onlyA: 3, onlyB: 40, seed: 8, sameTimestampEvery: 1_000_000)
+    }
+
+    @Test func emptySidesAndEqualSets() throws {
+        try check(shared: 0, onlyA: 0, onlyB: 0, seed: 1)
+        try check(shared: 0, onlyA: 100, onlyB: 0, seed: 2)
+        try check(shared: 0, onlyA: 0, onlyB: 100, seed: 3)
+        var rng = SeededGenerator(seed: 4)
+        let same = Self.randomItems(10_000, &rng).sorted()
+        let out = try ReconcileExchange.run(initiator: same, responder: same)
+        #expect(out.messages == 2)
+        #expect(out.roundTrips == 1)
+        #expect(out.wireBytes < 100)
+    }
+
+    @Test func tenDifferencesInAHundredThousandStayWithinFewRoundTrips() throws {
+        var rng = SeededGenerator(seed: 11)
+        let all = Self.randomItems(100_010, &rng)
+        let out = try ReconcileExchange.run(initiator: Array(all[0..<100_005]).sorted(), responder: (all[0..<100_000] + all[100_005...]).sorted())
+        #expect(out.initiatorSends.count == 5)
+        #expect(out.responderSends.count == 5)
+        #expect(out.roundTrips <= 5)
+        #expect(out.wireBytes < 24_000)
+    }
+}
