@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "BaoxueTransport", dependencies: ["BaoxueSync", "BaoxueStore"], swiftSettings: strict),
         .target(
             name: "BaoxueTCP",
-            dependencies: ["BaoxueTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["BaoxueTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP"], swiftSettings: strict),

@@ -161,7 +161,6 @@ public struct SecureChannel: Sendable {
     /// Encrypts messages into frames: each message gets a 4-byte length,
     /// the stream is cut into frames of at most 65,519 plaintext bytes.
     public mutating func seal(_ messages: [[UInt8]]) throws(SyncError) -> [UInt8] {
-        guard transport != nil else { throw .malformed("sealing before the handshake") }
         var stream: [UInt8] = []
         for m in messages {
             var w = ByteWriter(capacity: 4)
@@ -169,6 +168,13 @@ public struct SecureChannel: Sendable {
             stream += w.bytes
             stream += m
         }
+        return try sealRaw(stream)
+    }
+
+    /// Encrypts plaintext stream bytes as they are, length prefixes included
+    /// or not: what `seal` does after framing, and what a test of a hostile peer needs.
+    public mutating func sealRaw(_ stream: [UInt8]) throws(SyncError) -> [UInt8] {
+        guard transport != nil else { throw .malformed("sealing before the handshake") }
         var out: [UInt8] = []
         out.reserveCapacity(stream.count + (stream.count / Self.maxFramePlaintext + 1) * 18)
         var at = 0

@@ -39,6 +39,8 @@ public enum SyncError: Error, Equatable, Sendable {
     case connectionClosed
     /// The local store failed.
     case store(String)
+    /// The peer could not be reached at all.
+    case unreachable(String)
 
     /// The code sent on the wire in ABORT.
     public var code: UInt16 {
@@ -60,6 +62,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .peerAborted: 15
         case .connectionClosed: 16
         case .store: 17
+        case .unreachable: 18
         }
     }
 
@@ -83,6 +86,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .peerAborted: "peer_aborted"
         case .connectionClosed: "connection_closed"
         case .store: "store_failed"
+        case .unreachable: "unreachable"
         }
     }
 

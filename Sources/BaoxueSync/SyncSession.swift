@@ -27,6 +27,8 @@ public struct SyncSession: Sendable {
     private var scopes: [ScopeID] = []
     private var reconcilers: [Int: Reconciler] = [:]
     private var reconcileMessages: [Int: Int] = [:]
+    /// Responder: declined scopes whose opening has not arrived yet (it is dropped unanswered).
+    private var declinedOpenings: Set<Int> = []
     private var outgoing: [[UInt8]] = []
     private var outputs: [SyncOutput] = []
     // Sending.
@@ -132,9 +134,12 @@ public struct SyncSession: Sendable {
         switch (message, phase) {
         case (.abort(let code, let reason), _):
             throw .peerAborted(code: code, reason: reason)
+        case (.reconcile(let i, _), _) where declinedOpenings.contains(i):
+            declinedOpenings.remove(i)
         case (.hello(let asked), .reconciling) where role == .responder && scopes.isEmpty:
             scopes = asked
             let flags = asked.map { policy.scopes([$0], for: progress.peer!).count == 1 }
+            declinedOpenings = Set(flags.indices.filter { !flags[$0] })
             outgoing.append(SyncMessage.accept(flags).encoded())
             for (i, ok) in flags.enumerated() where ok { reconcilers[i] = Reconciler(items: try source.items(in: asked[i])) }
             progress.scopes = zip(asked, flags).filter(\.1).map(\.0)
@@ -144,10 +149,7 @@ public struct SyncSession: Sendable {
             progress.scopes = zip(scopes, flags).filter(\.1).map(\.0)
             if reconcilers.isEmpty { beginTransfer() }
         case (.reconcile(let i, let ranges), .reconciling) where !scopes.isEmpty && i < scopes.count:
-            guard var r = reconcilers[i] else {
-                if role == .responder { return } // a declined scope's opening: ignored, never answered
-                throw .unexpectedMessage(type: message.kind.rawValue)
-            }
+            guard var r = reconcilers[i] else { throw .unexpectedMessage(type: message.kind.rawValue) }
             reconcileMessages[i, default: 0] += 1
             if let reply = try r.process(ranges) { sendReconcile(i, reply) }
             reconcilers[i] = r

@@ -1,0 +1,104 @@
+import BaoxueSync
+import BaoxueTransport
+import Dispatch
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Carries one sync session over a TCP connection.
+///
+/// The session and its store work run on a serial queue of their own, so
+/// SQLite commits never stall the event loop; reads hop to that queue in
+/// order. Invariant: the completion promise is fulfilled exactly once, and
+/// the connection closes only after the session's last bytes are written.
+final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    /// Bytes read but not yet processed; above this the peer is flooding.
+    static let maxBacklog = 16 << 20
+    static let tickInterval = DispatchTimeInterval.milliseconds(250)
+
+    private let queue = DispatchQueue(label: "baoxue.sync.connection")
+    private var endpoint: SyncEndpoint
+    private let completion: EventLoopPromise<SyncSummary>
+    private let progress: (@Sendable (SyncSummary) -> Void)?
+    private let backlog = NIOLockedValueBox(0)
+    private var timer: (any DispatchSourceTimer)?
+    private var completed = false
+
+    init(endpoint: SyncEndpoint, completion: EventLoopPromise<SyncSummary>, progress: (@Sendable (SyncSummary) -> Void)?) {
+        self.endpoint = endpoint
+        self.completion = completion
+        self.progress = progress
+    }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        queue.async {
+            self.send(self.endpoint.start(now: Self.now()), on: channel)
+            let timer = DispatchSource.makeTimerSource(queue: self.queue)
+            timer.schedule(deadline: .now() + Self.tickInterval, repeating: Self.tickInterval)
+            timer.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.send(self.endpoint.tick(now: Self.now()), on: channel)
+                self.settle(channel)
+            }
+            timer.resume()
+            self.timer = timer
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        guard let bytes = buffer.readBytes(length: buffer.readableBytes), !bytes.isEmpty else { return }
+        let pending = backlog.withLockedValue { $0 += bytes.count; return $0 }
+        guard pending <= Self.maxBacklog else {
+            context.close(promise: nil)
+            return
+        }
+        let channel = context.channel
+        queue.async {
+            self.backlog.withLockedValue { $0 -= bytes.count }
+            guard !self.endpoint.isOver else { return }
+            self.send(self.endpoint.receive(bytes, now: Self.now()), on: channel)
+            self.settle(channel)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        queue.async {
+            self.endpoint.closed(now: Self.now())
+            self.settle(channel)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private var lastWrite: EventLoopFuture<Void>?
+
+    private func send(_ bytes: [UInt8], on channel: any Channel) {
+        guard !bytes.isEmpty else { return }
+        lastWrite = channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
+    /// Reports progress; once the session is over, completes and hangs up after the last write.
+    private func settle(_ channel: any Channel) {
+        progress?(endpoint.progress)
+        guard let result = endpoint.result, !completed else { return }
+        completed = true
+        timer?.cancel()
+        switch result {
+        case .success(let summary): completion.succeed(summary)
+        case .failure(let error): completion.fail(error)
+        }
+        if let lastWrite {
+            lastWrite.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            channel.close(promise: nil)
+        }
+    }
+}
