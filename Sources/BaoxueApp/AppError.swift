@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxueStore
+import BaoxueSync
 
 /// What a command can fail with, each case naming the cause; rendered as
 /// one line that says what to do.
@@ -8,6 +9,12 @@ public enum AppError: Error, Equatable, Sendable {
     case core(CoreError)
     /// A command-line value that is not acceptable (option name, given value).
     case invalidArgument(option: String, value: String)
+    /// A line of the peers file that does not parse.
+    case peerListMalformed(path: String, line: Int)
+    /// A sync session ended early.
+    case sync(SyncError)
+    /// Nothing to sync: no scope given and none held locally or granted in the peers file.
+    case noScopes
 
     /// The process exit code: 2 for bad usage, 3 for key-file problems, 1 otherwise.
     public var exitCode: Int32 {
@@ -27,6 +34,14 @@ public enum AppError: Error, Equatable, Sendable {
         case .invalidArgument(let option, let value):
             return prefix + lang.pick("参数 \(option) 的值“\(value)”无效。运行 baoxue --help 查看用法。",
                                       "invalid value '\(value)' for \(option). Run baoxue --help for usage.")
+        case .peerListMalformed(let path, let line):
+            return prefix + lang.pick("同步对象清单 \(path) 第 \(line) 行格式不对：应为“64 位十六进制公钥 空格 范围（* 或用逗号分隔）”。请改正或用 baoxue peer allow 重新添加。",
+                                      "line \(line) of the peer list \(path) is malformed: expected '<64 hex public key> <* or comma-separated scopes>'. Fix it or re-add with baoxue peer allow.")
+        case .sync(let e):
+            return prefix + SyncText.error(e, lang)
+        case .noScopes:
+            return prefix + lang.pick("没有可同步的范围：本机没有数据，清单里也没有指定范围。请用 --scope 指定，例如 --scope school-001。",
+                                      "nothing to sync: no local data and no scope granted in the peer list. Name one with --scope, e.g. --scope school-001.")
         }
     }
 }

@@ -10,6 +10,11 @@ enum Output {
         print(String(decoding: data, as: UTF8.self))
     }
 
+    /// One line to stdout, unbuffered (a server's log must show at once, even when piped).
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func fail(_ error: AppError, _ lang: Language) -> Never {
         FileHandle.standardError.write(Data((error.line(lang) + "\n").utf8))
         exit(error.exitCode)

@@ -42,3 +42,11 @@ extension Result {
     var failure: Failure? { if case .failure(let e) = self { e } else { nil } }
     var success: Success? { if case .success(let s) = self { s } else { nil } }
 }
+
+import Foundation
+
+/// A lock with a closure API.
+final class NSLockish: @unchecked Sendable {
+    private let lock = NSLock()
+    func run<T>(_ body: () -> T) -> T { lock.lock(); defer { lock.unlock() }; return body() }
+}

@@ -1,0 +1,125 @@
+import BaoxueCore
+import BaoxueStore
+import BaoxueSync
+import BaoxueTCP
+import BaoxueTransport
+import Dispatch
+import Foundation
+
+/// What `peer allow`, `sync` and `serve` do, apart from parsing and printing.
+public enum SyncCommands {
+    /// Adds a peer to the replica's peer list; returns the number of peers listed.
+    public static func allow(directory: String, key: String, scopes: [String]) throws(AppError) -> Int {
+        _ = try ReplicaCommands.open(directory)
+        return try PeerList.allow(directory: directory, key: key, scopes: scopes).grants.count
+    }
+
+    /// Splits `HOST:PORT` (port 0 allowed only when listening).
+    public static func address(_ text: String, option: String, listening: Bool = false) throws(AppError) -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              port >= (listening ? 0 : 1), port <= 65_535, colon != text.startIndex
+        else { throw .invalidArgument(option: option, value: text) }
+        return (String(text[..<colon]), port)
+    }
+
+    /// Connects to `peer`, syncs the scopes, reports progress lines, returns the summary.
+    public static func sync(
+        directory: String, peer: String, scopes: [String], language: Language,
+        progress: @escaping @Sendable (String) -> Void
+    ) throws(AppError) -> SyncView {
+        let (host, port) = try address(peer, option: "PEER")
+        let replica = try ReplicaCommands.open(directory)
+        let policy = try PeerList.load(directory: directory)
+        var wanted: [ScopeID] = []
+        for s in scopes {
+            guard let scope = try? ScopeID(s) else { throw .invalidArgument(option: "--scope", value: s) }
+            wanted.append(scope)
+        }
+        if wanted.isEmpty {
+            var all = Set(try attempt { () throws(StoreError) in try replica.log.scopes() })
+            for case .scopes(let granted) in policy.grants.values { all.formUnion(granted) }
+            wanted = all.sorted()
+        }
+        guard !wanted.isEmpty else { throw .noScopes }
+        let started = SyncClock.now()
+        let endpoint: SyncEndpoint
+        do {
+            endpoint = try SyncEndpoint.make(role: .initiator, key: replica.key, store: replica.log, policy: policy, scopes: wanted, now: started)
+        } catch { throw .sync(error) }
+        let throttle = ProgressThrottle()
+        let summary = try blocking { () async throws(SyncError) -> SyncSummary in
+            try await SyncClient.sync(host: host, port: port, endpoint: endpoint) { s in
+                if throttle.due() { progress(SyncView.progressLine(s, elapsedMs: SyncClock.now() - started, language)) }
+            }
+        }
+        return SyncView(summary)
+    }
+
+    /// Listens for peers; each session's one-line outcome goes to `report`.
+    /// Returns after the first session when `once`, otherwise never.
+    public static func serve(
+        directory: String, listen: String, once: Bool, language: Language,
+        ready: @escaping @Sendable (Int) -> Void, report: @escaping @Sendable (String) -> Void
+    ) throws(AppError) {
+        let (host, port) = try address(listen, option: "--listen", listening: true)
+        let replica = try ReplicaCommands.open(directory)
+        _ = try PeerList.load(directory: directory)
+        let finished = DispatchSemaphore(value: 0)
+        let server = try blocking { () async throws(SyncError) -> SyncServer in
+            try await SyncServer.start(host: host, port: port, makeEndpoint: { now throws(SyncError) in
+                // Re-read the list per connection, so `peer allow` takes effect without a restart.
+                let policy = (try? PeerList.load(directory: directory)) ?? SyncPolicy()
+                return try SyncEndpoint.make(role: .responder, key: replica.key, store: replica.log, policy: policy, now: now)
+            }, onSession: { result in
+                switch result {
+                case .success(let s): report(SyncView(s).text(language))
+                case .failure(let e): report(AppError.sync(e).line(language))
+                }
+                if once { finished.signal() }
+            })
+        }
+        ready(server.port)
+        finished.wait()
+        if !once { while true { finished.wait() } }
+        try blocking { () async throws(SyncError) in await server.stop() }
+    }
+}
+
+/// Milliseconds on a monotonic clock.
+enum SyncClock {
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
+}
+
+/// Lets a progress line through at most twice a second.
+final class ProgressThrottle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: UInt64 = 0
+
+    func due() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let now = SyncClock.now()
+        guard now - last >= 500 else { return false }
+        last = now
+        return true
+    }
+}
+
+/// Runs async transport code from the synchronous command line.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(SyncError) -> T) throws(AppError) -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do throws(SyncError) { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    switch box.result! {
+    case .success(let v): return v
+    case .failure(let e): throw .sync(e)
+    }
+}
+
+/// Hands a result from a task to the thread waiting on a semaphore (set once, read after the signal).
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    var result: Result<T, SyncError>?
+}

@@ -1,0 +1,53 @@
+import BaoxueCore
+import BaoxueSync
+
+/// The result of one sync session as people and scripts see it.
+public struct SyncView: Encodable, Equatable, Sendable {
+    public let peerFingerprint: String
+    public let scopes: [String]
+    public let sent: Int
+    public let received: Int
+    public let bytesSent: Int
+    public let bytesReceived: Int
+    public let roundTrips: Int
+    public let durationMs: UInt64
+
+    public init(_ s: SyncSummary) {
+        peerFingerprint = s.peer?.fingerprint.text ?? "-"
+        scopes = s.scopes.map(\.value)
+        sent = s.sentChanges
+        received = s.receivedChanges
+        bytesSent = s.bytesSent
+        bytesReceived = s.bytesReceived
+        roundTrips = s.roundTrips
+        durationMs = s.durationMs
+    }
+
+    /// The one-line summary printed at the end of a sync.
+    public func text(_ l: Language) -> String {
+        let seconds = String(format: "%.1f", Double(durationMs) / 1000)
+        return l.pick(
+            "同步完成（对方 \(peerFingerprint)）：发出 \(sent) 条，收到 \(received) 条；流量 发 \(Self.size(bytesSent)) / 收 \(Self.size(bytesReceived))；对账往返 \(roundTrips) 次；用时 \(seconds) 秒",
+            "sync done (peer \(peerFingerprint)): sent \(sent), received \(received) change(s); bytes out \(Self.size(bytesSent)) / in \(Self.size(bytesReceived)); \(roundTrips) round trip(s); \(seconds) s"
+        )
+    }
+
+    static func size(_ bytes: Int) -> String {
+        bytes < 10_000 ? "\(bytes) B" : bytes < 10_000_000 ? "\(bytes / 1024) KiB" : "\(bytes >> 20) MiB"
+    }
+
+    /// A progress line while syncing: changes and bytes so far, and an estimate of the rest.
+    public static func progressLine(_ s: SyncSummary, elapsedMs: UInt64, _ l: Language) -> String {
+        guard s.reconciled else {
+            return l.pick("正在对账…… 已传 \(size(s.bytesSent + s.bytesReceived))", "reconciling… \(size(s.bytesSent + s.bytesReceived)) so far")
+        }
+        let done = s.sentChanges + s.receivedChanges, total = s.toSend + s.toReceive
+        var eta = ""
+        if done > 0, total > done {
+            let rest = Double(elapsedMs) / Double(done) * Double(total - done) / 1000
+            eta = l.pick("，预计还需 \(Int(rest.rounded(.up))) 秒", ", about \(Int(rest.rounded(.up))) s left")
+        }
+        return l.pick("收 \(s.receivedChanges)/\(s.toReceive) 条，发 \(s.sentChanges)/\(s.toSend) 条，\(size(s.bytesSent + s.bytesReceived))\(eta)",
+                      "received \(s.receivedChanges)/\(s.toReceive), sent \(s.sentChanges)/\(s.toSend), \(size(s.bytesSent + s.bytesReceived))\(eta)")
+    }
+}
