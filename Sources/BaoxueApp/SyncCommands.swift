@@ -44,7 +44,8 @@ public enum SyncCommands {
         let started = SyncClock.now()
         let endpoint: SyncEndpoint
         do {
-            endpoint = try SyncEndpoint.make(role: .initiator, key: replica.key, store: replica.log, policy: policy, scopes: wanted, now: started)
+            endpoint = try SyncEndpoint.make(role: .initiator, key: replica.key, store: replica.log, policy: policy, scopes: wanted, now: started,
+                                             pipelined: StreamingAppender(log: replica.log))
         } catch { throw .sync(error) }
         let throttle = ProgressThrottle()
         let summary = try blocking { () async throws(SyncError) -> SyncSummary in
@@ -65,11 +66,14 @@ public enum SyncCommands {
         let replica = try ReplicaCommands.open(directory)
         _ = try PeerList.load(directory: directory)
         let finished = DispatchSemaphore(value: 0)
+        // One appender for all connections: commits stay in arrival order on one writer.
+        let appender = StreamingAppender(log: replica.log)
         let server = try blocking { () async throws(SyncError) -> SyncServer in
             try await SyncServer.start(host: host, port: port, makeEndpoint: { now throws(SyncError) in
                 // Re-read the list per connection, so `peer allow` takes effect without a restart.
                 let policy = (try? PeerList.load(directory: directory)) ?? SyncPolicy()
-                return try SyncEndpoint.make(role: .responder, key: replica.key, store: replica.log, policy: policy, now: now)
+                return try SyncEndpoint.make(role: .responder, key: replica.key, store: replica.log, policy: policy, now: now,
+                                             pipelined: appender)
             }, onSession: { result in
                 switch result {
                 case .success(let s): report(SyncView(s).text(language))

@@ -6,8 +6,8 @@ public enum ReconcileExchange {
         /// What each side learnt it must send (initiator, responder).
         public var initiatorSends: [SyncItem] = []
         public var responderSends: [SyncItem] = []
-        public var initiatorReceives: Set<ChangeIDKey> = []
-        public var responderReceives: Set<ChangeIDKey> = []
+        public var initiatorReceives: Set<ShortID> = []
+        public var responderReceives: Set<ShortID> = []
         /// RECONCILE messages, both directions.
         public var messages = 0
         /// Their bytes as framed on the channel: 4-byte length, and per
@@ -15,9 +15,6 @@ public enum ReconcileExchange {
         public var wireBytes = 0
         public var roundTrips: Int { (messages + 1) / 2 }
     }
-
-    /// A hashable id that prints short; keeps the outcome independent of BaoxueCore's types in tests.
-    public typealias ChangeIDKey = [UInt8]
 
     public static func run(initiator: [SyncItem], responder: [SyncItem]) throws(SyncError) -> Outcome {
         var sides = [Reconciler(items: initiator), Reconciler(items: responder)]
@@ -34,8 +31,8 @@ public enum ReconcileExchange {
         }
         out.initiatorSends = sides[0].toSend
         out.responderSends = sides[1].toSend
-        out.initiatorReceives = Set(sides[0].toReceive.map(\.bytes))
-        out.responderReceives = Set(sides[1].toReceive.map(\.bytes))
+        out.initiatorReceives = sides[0].toReceive
+        out.responderReceives = sides[1].toReceive
         return out
     }
 }

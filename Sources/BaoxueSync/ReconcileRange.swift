@@ -9,11 +9,11 @@ public struct ReconcileRange: Equatable, Sendable {
         case skip
         /// The sender's fingerprint of its items in the range.
         case fingerprint([UInt8])
-        /// Every id the sender holds in the range.
-        case idList([ChangeID])
+        /// Every id the sender holds in the range (short form).
+        case idList([ShortID])
         /// The answer to an `idList`: ids the answerer holds that the list
         /// lacked, and one bit per listed id, set when the answerer lacks it.
-        case idListResponse(have: [ChangeID], need: [Bool])
+        case idListResponse(have: [ShortID], need: [Bool])
 
         /// Fingerprint and id-list ranges need an answer; the others do not.
         var needsAnswer: Bool {
@@ -125,12 +125,12 @@ enum RangeCodec {
         }
     }
 
-    private static func ids(_ r: inout ByteReader) throws(CoreError) -> [ChangeID] {
+    private static func ids(_ r: inout ByteReader) throws(CoreError) -> [ShortID] {
         let n = try r.varint("id count")
-        guard n <= UInt64(maxIdsPerRange), n * 32 <= UInt64(r.remaining) else { throw .valueOutOfRange(field: "id count") }
-        var out: [ChangeID] = []
+        guard n <= UInt64(maxIdsPerRange), n * UInt64(ShortID.length) <= UInt64(r.remaining) else { throw .valueOutOfRange(field: "id count") }
+        var out: [ShortID] = []
         out.reserveCapacity(Int(n))
-        for _ in 0..<n { out.append(try ChangeID(bytes: Array(try r.take(32, "id")))) }
+        for _ in 0..<n { out.append(ShortID(bytes: try r.take(ShortID.length, "id"))) }
         return out
     }
 }

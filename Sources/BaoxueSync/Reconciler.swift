@@ -15,14 +15,21 @@ public struct Reconciler: Sendable {
     public static let branching = 16
     /// Ranges with fewer items than this are sent as id lists.
     public static let listThreshold = 2 * branching
-    /// No honest exchange needs more messages: each round narrows a range 16-fold.
-    public static let maxRounds = 40
+    /// A reply stops splitting once it reaches this size and hands the
+    /// remaining ranges back as fingerprints, so every message fits one
+    /// Noise frame and a slow link never waits long for a whole message.
+    public static let messageBudget = 60_000
+    /// An id list is answered with this side's ids only up to this many; beyond, the range is split.
+    public static let answerCap = 1_024
+    /// No honest exchange needs more messages: each round either narrows
+    /// ranges 16-fold or resolves up to `messageBudget` bytes of them.
+    public static let maxRounds = 256
 
     let items: [SyncItem]
     /// Items this side holds and the peer lacks.
     public private(set) var toSend: [SyncItem] = []
     /// Ids the peer holds and this side lacks.
-    public private(set) var toReceive: Set<ChangeID> = []
+    public private(set) var toReceive: Set<ShortID> = []
     /// This side has nothing more to say or hear for the scope.
     public private(set) var isDone = false
     public private(set) var roundsProcessed = 0
@@ -52,25 +59,44 @@ public struct Reconciler: Sendable {
         let awaiting = listsAwaitingAnswer
         listsAwaitingAnswer = [:]
         var out: [ReconcileRange] = []
+        var size = 0
         var lo = 0
         for range in incoming {
             let hi = items.firstIndex(atOrAbove: range.upper, from: lo)
+            // Over budget: hand the range back as this side's fingerprint; the peer splits it next round.
+            let full = size > 0 && size + Self.estimate(items: hi - lo) > Self.messageBudget
             switch range.mode {
             case .skip:
                 out.append(ReconcileRange(upper: range.upper, mode: .skip))
             case .fingerprint(let theirs):
-                if FingerprintSum.of(items[lo..<hi]) == theirs {
+                let mine = FingerprintSum.of(items[lo..<hi])
+                if mine == theirs {
                     out.append(ReconcileRange(upper: range.upper, mode: .skip))
+                } else if full {
+                    out.append(ReconcileRange(upper: range.upper, mode: .fingerprint(mine)))
+                    size += 26
                 } else {
-                    out += split(lo, hi, upper: range.upper)
+                    let parts = split(lo, hi, upper: range.upper)
+                    size += Self.estimate(items: hi - lo)
+                    out += parts
                 }
+            case .idList where hi - lo > Self.answerCap:
+                // Too many of mine to list back: split the range instead; the peer lists each part.
+                out += full ? [ReconcileRange(upper: range.upper, mode: .fingerprint(FingerprintSum.of(items[lo..<hi])))] : split(lo, hi, upper: range.upper)
+                size += full ? 26 : Self.estimate(items: hi - lo)
             case .idList(let theirs):
-                out.append(answer(theirs, mine: items[lo..<hi], upper: range.upper))
+                if full {
+                    out.append(ReconcileRange(upper: range.upper, mode: .fingerprint(FingerprintSum.of(items[lo..<hi]))))
+                    size += 26
+                } else {
+                    out.append(answer(theirs, mine: items[lo..<hi], upper: range.upper))
+                    size += Self.estimate(items: hi - lo)
+                }
             case .idListResponse(let have, let need):
                 guard let listed = awaiting[range.upper] else { throw .malformed("answer to an id list never sent") }
                 guard need.count == listed.count else { throw .malformed("need bits do not match the list") }
                 for (item, wanted) in zip(listed, need) where wanted { toSend.append(item) }
-                let mine = Set(listed.map(\.id))
+                let mine = Set(listed.map(ShortID.init))
                 for id in have where !mine.contains(id) { toReceive.insert(id) }
                 out.append(ReconcileRange(upper: range.upper, mode: .skip))
             }
@@ -83,12 +109,12 @@ public struct Reconciler: Sendable {
     }
 
     /// Answers the peer's id list, learning both directions at once.
-    private mutating func answer(_ theirs: [ChangeID], mine: ArraySlice<SyncItem>, upper: RangeBound) -> ReconcileRange {
+    private mutating func answer(_ theirs: [ShortID], mine: ArraySlice<SyncItem>, upper: RangeBound) -> ReconcileRange {
         let theirSet = Set(theirs)
-        var have: [ChangeID] = []
-        var mineSet = Set<ChangeID>()
+        var have: [ShortID] = []
+        var mineSet = Set<ShortID>()
         for item in mine {
-            let id = item.id
+            let id = ShortID(item)
             mineSet.insert(id)
             if !theirSet.contains(id) {
                 have.append(id)
@@ -105,7 +131,7 @@ public struct Reconciler: Sendable {
         if n < Self.listThreshold {
             let listed = Array(items[lo..<hi])
             listsAwaitingAnswer[upper] = listed
-            return [ReconcileRange(upper: upper, mode: .idList(listed.map(\.id)))]
+            return [ReconcileRange(upper: upper, mode: .idList(listed.map(ShortID.init)))]
         }
         var out: [ReconcileRange] = []
         let per = n / Self.branching, extra = n % Self.branching
@@ -117,6 +143,11 @@ public struct Reconciler: Sendable {
             start = end
         }
         return out
+    }
+
+    /// About how many bytes answering a range of `n` items adds: a split, or an id list.
+    static func estimate(items n: Int) -> Int {
+        n < listThreshold ? 12 + ShortID.length * n : branching * 26
     }
 
     /// Merges runs of skips and drops trailing ones (the rest of the line is implicitly skipped).

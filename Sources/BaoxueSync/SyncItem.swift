@@ -86,3 +86,29 @@ struct FingerprintSum {
 enum Fingerprints {
     static let length = 16
 }
+
+/// The first 16 bytes of a change id: how id lists name changes on the wire.
+///
+/// Half the bytes of a full id, and still 128 bits: finding a second change
+/// whose id shares them takes ~2^128 hash evaluations, and an accidental
+/// match inside one small range is out of reach.
+public struct ShortID: Hashable, Sendable {
+    let hi: UInt64, lo: UInt64
+    public static let length = 16
+
+    init(hi: UInt64, lo: UInt64) { self.hi = hi; self.lo = lo }
+
+    public init(_ item: SyncItem) { self.init(hi: item.w0, lo: item.w1) }
+    public init(_ id: ChangeID) { self.init(SyncItem(timestamp: 0, id: id)) }
+
+    init(bytes: ArraySlice<UInt8>) {
+        var h: UInt64 = 0, l: UInt64 = 0
+        let b = Array(bytes)
+        for k in 0..<8 { h = h << 8 | UInt64(b[k]); l = l << 8 | UInt64(b[8 + k]) }
+        self.init(hi: h, lo: l)
+    }
+
+    public var bytes: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: hi >> UInt64(56 - 8 * $0)) } + (0..<8).map { UInt8(truncatingIfNeeded: lo >> UInt64(56 - 8 * $0)) }
+    }
+}

@@ -4,7 +4,7 @@ public struct SyncLimits: Sendable, Equatable {
     /// From connection to completed handshake.
     public var handshakeTimeoutMs: UInt64 = 15_000
     /// Longest wait for a complete frame while this side waits on the peer.
-    public var idleTimeoutMs: UInt64 = 30_000
+    public var idleTimeoutMs: UInt64 = 60_000
     /// Unacknowledged batches in flight per direction.
     public var window = 4
     /// A batch is cut once it holds this many bytes of changes.

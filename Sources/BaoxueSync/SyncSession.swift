@@ -39,7 +39,7 @@ public struct SyncSession: Sendable {
     private var unacked: [UInt64: Int] = [:]
     private var sentDone = false
     // Receiving.
-    private var expected: [ChangeID: Int] = [:]
+    private var expected: [ShortID: Int] = [:]
     private var nextIncomingBatch: UInt64 = 0
     private var storing: [UInt64: Int] = [:]
     private var receivedDone = false
@@ -222,7 +222,7 @@ public struct SyncSession: Sendable {
         for bytes in encoded {
             let change: Change
             do { change = try Change.decode(bytes) } catch { throw .invalidChange(error.code) }
-            guard let scope = expected.removeValue(forKey: change.id), scopes[scope] == change.scope else { throw .unsolicitedChange }
+            guard let scope = expected.removeValue(forKey: ShortID(change.id)), scopes[scope] == change.scope else { throw .unsolicitedChange }
             progress.changeBytesReceived += bytes.count
         }
         nextIncomingBatch += 1

@@ -31,11 +31,24 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         self.progress = progress
     }
 
+    /// Routes a pipelined store's completion back onto this connection's queue.
+    private func wireStoreCompletions(_ channel: any Channel) {
+        endpoint.onStored = { [weak self] batch, result in
+            guard let self else { return }
+            self.queue.async {
+                guard !self.endpoint.isOver else { return }
+                self.send(self.endpoint.stored(batch: batch, result: result, now: Self.now()), on: channel)
+                self.settle(channel)
+            }
+        }
+    }
+
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
 
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
         queue.async {
+            self.wireStoreCompletions(channel)
             self.send(self.endpoint.start(now: Self.now()), on: channel)
             let timer = DispatchSource.makeTimerSource(queue: self.queue)
             timer.schedule(deadline: .now() + Self.tickInterval, repeating: Self.tickInterval)

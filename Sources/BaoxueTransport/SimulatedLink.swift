@@ -21,9 +21,7 @@ public enum SimulatedLink {
 
     private struct Event {
         let time: Double
-        let order: Int
-        let to: Int
-        let bytes: [UInt8]
+        let bytes: ArraySlice<UInt8>
         let close: Bool
     }
 
@@ -36,8 +34,9 @@ public enum SimulatedLink {
         var sides = [initiator, responder]
         defer { initiator = sides[0]; responder = sides[1] }
         var rng = SeededGenerator(seed: conditions.seed)
-        var events: [Event] = []
-        var order = 0
+        // One FIFO per direction (index = sender): arrivals in a direction never overtake each other.
+        var queues: [[Event]] = [[], []]
+        var heads = [0, 0]
         var freeAt = [Double(startMs), Double(startMs)]
         var lastArrival = [Double(startMs), Double(startMs)]
         var delivered = 0
@@ -45,47 +44,48 @@ public enum SimulatedLink {
         var report = Report()
         var now = Double(startMs)
 
-        func push(_ e: Event) {
-            let i = events.firstIndex { ($0.time, $0.order) > (e.time, e.order) } ?? events.count
-            events.insert(e, at: i)
-        }
         func send(from s: Int, _ bytes: [UInt8]) {
             guard !bytes.isEmpty, !closed else { return }
             if s == 0 { report.bytesFromInitiator += bytes.count } else { report.bytesFromResponder += bytes.count }
-            var arrival = lastArrival[s]
-            var at = 0
-            var payload = bytes
+            var payload = bytes[...]
             var cutHere = false
             if let cut = conditions.cutAfterBytes, delivered + bytes.count >= cut {
-                payload = Array(bytes.prefix(cut - delivered))
+                payload = bytes.prefix(cut - delivered)
                 cutHere = true
             }
             delivered += payload.count
-            while at < max(payload.count, 1) {
-                let seg = min(conditions.segmentBytes, max(payload.count - at, 0))
+            var at = payload.startIndex
+            while at < payload.endIndex {
+                let end = min(payload.endIndex, at + conditions.segmentBytes)
                 let depart = max(now, freeAt[s])
-                freeAt[s] = depart + (conditions.bytesPerSecond.map { Double(seg) / $0 * 1000 } ?? 0)
+                freeAt[s] = depart + (conditions.bytesPerSecond.map { Double(end - at) / $0 * 1000 } ?? 0)
                 var t = freeAt[s] + conditions.latencyMs
                 if conditions.lossRate > 0, Double(rng.next() >> 11) / Double(1 << 53) < conditions.lossRate { t += conditions.retransmitMs }
-                arrival = max(arrival, t)
-                at += max(seg, 1)
+                lastArrival[s] = max(lastArrival[s], t)
+                queues[s].append(Event(time: lastArrival[s], bytes: payload[at..<end], close: false))
+                at = end
             }
-            lastArrival[s] = arrival
-            order += 1
-            if !payload.isEmpty { push(Event(time: arrival, order: order, to: 1 - s, bytes: payload, close: false)) }
             if cutHere {
                 closed = true
                 report.cut = true
-                order += 1
-                push(Event(time: arrival, order: order, to: -1, bytes: [], close: true))
+                queues[s].append(Event(time: max(lastArrival[s], now), bytes: [], close: true))
             }
         }
-        func afterStep(_ s: Int) {
+        func hangUpIfOver(_ s: Int) {
             // A side that ended hangs up once its last bytes are out.
             if sides[s].isOver, !closed {
                 closed = true
-                order += 1
-                push(Event(time: max(lastArrival[s], now), order: order, to: 1 - s, bytes: [], close: true))
+                queues[s].append(Event(time: max(lastArrival[s], now), bytes: [], close: true))
+            }
+        }
+        func next() -> Int? {
+            let a = heads[0] < queues[0].count ? queues[0][heads[0]].time : nil
+            let b = heads[1] < queues[1].count ? queues[1][heads[1]].time : nil
+            switch (a, b) {
+            case (nil, nil): return nil
+            case (let x?, nil): _ = x; return 0
+            case (nil, let y?): _ = y; return 1
+            case (let x?, let y?): return x <= y ? 0 : 1
             }
         }
 
@@ -94,25 +94,31 @@ public enum SimulatedLink {
         var quietTicks = 0
         var lastTick = now
         while !(sides[0].isOver && sides[1].isOver) {
-            if events.isEmpty || events[0].time > lastTick + tickMs {
+            let dir = next()
+            if dir == nil || queues[dir!][heads[dir!]].time > lastTick + tickMs {
                 // Nothing arrives for a while: let the clocks run so timeouts can fire.
                 lastTick += tickMs
                 now = max(now, lastTick)
-                for s in 0..<2 where !sides[s].isOver { send(from: s, sides[s].tick(now: UInt64(now))); afterStep(s) }
-                if events.isEmpty { quietTicks += 1 }
+                for s in 0..<2 where !sides[s].isOver { send(from: s, sides[s].tick(now: UInt64(now))); hangUpIfOver(s) }
+                if dir == nil { quietTicks += 1 }
                 if quietTicks > 3_600 { break }
                 continue
             }
             quietTicks = 0
-            let e = events.removeFirst()
-            now = e.time
+            let from = dir!
+            let e = queues[from][heads[from]]
+            heads[from] += 1
+            if heads[from] > 4_096 { queues[from].removeFirst(heads[from]); heads[from] = 0 }
+            now = max(now, e.time)
+            lastTick = max(lastTick, now - tickMs)
+            let to = 1 - from
             if e.close {
-                for s in 0..<2 where !sides[s].isOver && (e.to == -1 || e.to == s) { sides[s].closed(now: UInt64(now)) }
+                for s in [to, from] where !sides[s].isOver { sides[s].closed(now: UInt64(now)) }
                 continue
             }
-            guard !sides[e.to].isOver else { continue }
-            send(from: e.to, sides[e.to].receive(e.bytes, now: UInt64(now)))
-            afterStep(e.to)
+            guard !sides[to].isOver else { continue }
+            send(from: to, sides[to].receive(Array(e.bytes), now: UInt64(now)))
+            hangUpIfOver(to)
         }
         report.durationMs = now - Double(startMs)
         report.initiator = sides[0].result

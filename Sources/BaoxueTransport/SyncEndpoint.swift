@@ -8,25 +8,67 @@ import BaoxueSync
 ///
 /// Invariant: `result` is set exactly once, when the session ends.
 public struct SyncEndpoint: Sendable {
-    public private(set) var session: SyncSession
-    public let store: any ChangeStore
-    public private(set) var result: Result<SyncSummary, SyncError>?
+    /// Stores one received batch durably, whole or not at all; returns how many changes it holds.
+    public typealias BatchSink = @Sendable ([[UInt8]]) -> Result<Int, SyncError>
 
-    public init(session: SyncSession, store: any ChangeStore) {
-        self.session = session
-        self.store = store
+    /// How received batches reach the store.
+    public enum Storage: Sendable {
+        /// Stored before the call returns (simulator, tests).
+        case immediate(BatchSink)
+        /// Handed to a streaming appender; `onStored` hears when each batch is durable.
+        case pipelined(StreamingAppender)
     }
 
-    /// An endpoint for `replica`'s log with the default limits.
+    public private(set) var session: SyncSession
+    private let storage: Storage
+    /// With `.pipelined` storage: called (on the appender's thread) once a batch is stored or
+    /// refused; the owner must then call `stored(batch:result:now:)` on its own serial context.
+    public var onStored: (@Sendable (UInt64, Result<Int, SyncError>) -> Void)?
+    public private(set) var result: Result<SyncSummary, SyncError>?
+
+    public init(session: SyncSession, storage: Storage) {
+        self.session = session
+        self.storage = storage
+    }
+
+    public init(session: SyncSession, sink: @escaping BatchSink) {
+        self.init(session: session, storage: .immediate(sink))
+    }
+
+    public init(session: SyncSession, store: any ChangeStore) {
+        self.init(session: session, sink: { encoded in Self.append(encoded, to: store) })
+    }
+
+    static func outcome(_ r: Result<AppendReport, StoreError>) -> Result<Int, SyncError> {
+        switch r {
+        case .success(let report): return .success(report.inserted + report.duplicates)
+        case .failure(.invalidChange(let index, let why)): return .failure(.invalidChange("change \(index): \(why.code)"))
+        case .failure(let error): return .failure(.store("\(error)"))
+        }
+    }
+
+    /// Verifies and appends a batch in one transaction (the store commits with synchronous=FULL).
+    static func append(_ encoded: [[UInt8]], to store: any ChangeStore) -> Result<Int, SyncError> {
+        outcome(Result { () throws(StoreError) in try store.append(encoded: encoded) })
+    }
+
+    /// An endpoint over a store; with `pipelined`, received batches go through a
+    /// `StreamingAppender` (verify the next batch while the last one commits).
     public static func make(
         role: SyncRole, key: DeviceKey, store: any ChangeStore, policy: SyncPolicy,
-        scopes: [ScopeID] = [], limits: SyncLimits = SyncLimits(), now: UInt64
+        scopes: [ScopeID] = [], limits: SyncLimits = SyncLimits(), now: UInt64, pipelined: StreamingAppender? = nil
     ) throws(SyncError) -> SyncEndpoint {
         let session = try SyncSession(
             role: role == .initiator ? .initiator : .responder, key: key, policy: policy,
             scopes: scopes, source: StoreSyncSource(store), limits: limits, now: now
         )
+        if let pipelined { return SyncEndpoint(session: session, storage: .pipelined(pipelined)) }
         return SyncEndpoint(session: session, store: store)
+    }
+
+    /// A pipelined store finished batch `batch`.
+    public mutating func stored(batch: UInt64, result: Result<Int, SyncError>, now: UInt64) -> [UInt8] {
+        perform(session.stored(batch: batch, result: result, now: now), now)
     }
 
     public var isOver: Bool { result != nil }
@@ -45,18 +87,13 @@ public struct SyncEndpoint: Sendable {
             case .send(let bytes):
                 send += bytes
             case .store(let batch, let encoded):
-                let stored: Result<Int, SyncError>
-                do {
-                    let report = try store.append(encoded: encoded)
-                    stored = .success(report.inserted + report.duplicates)
-                } catch {
-                    if case .invalidChange(let index, let why) = error {
-                        stored = .failure(.invalidChange("change \(index): \(why.code)"))
-                    } else {
-                        stored = .failure(.store("\(error)"))
-                    }
+                switch storage {
+                case .immediate(let sink):
+                    queue += session.stored(batch: batch, result: sink(encoded), now: now)
+                case .pipelined(let appender):
+                    let notify = onStored
+                    appender.submit(encoded) { notify?(batch, Self.outcome($0)) }
                 }
-                queue += session.stored(batch: batch, result: stored, now: now)
             case .finished(let summary):
                 result = .success(summary)
             case .failed(let error):

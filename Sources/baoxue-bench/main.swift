@@ -16,6 +16,22 @@ if args.contains("records") {
     try RecordsBench.run(children: intArg("--children", 120_000), events: intArg("--events", 600_000), data: data)
     exit(0)
 }
+if args.contains("sync") {
+    let sizes = args.firstIndex(of: "--sizes").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil }
+        ?? [10_000, 100_000, 1_000_000]
+    print("baoxue-bench sync; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    try SyncBench.reconciliationTable(sizes: sizes)
+    let bulk = intArg("--bulk", 100_000)
+    if bulk > 0 {
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { for threads in [1, 2] { try await SyncBench.bulk(count: bulk, verifyThreads: threads) } } catch { print("bulk sync failed: \(error)") }
+            done.signal()
+        }
+        done.wait()
+    }
+    exit(0)
+}
 let n = intArg("--changes", 30_000)
 let big = intArg("--million", 1_000_000)
 let dir = NSTemporaryDirectory() + "baoxue-bench-\(UUID().uuidString.prefix(8))"

@@ -20,7 +20,7 @@ import Testing
         let common = all[0..<shared], a = all[shared..<(shared + onlyA)], b = all[(shared + onlyA)...]
         let out = try ReconcileExchange.run(initiator: (common + a).sorted(), responder: (common + b).sorted())
         let ok = Set(out.initiatorSends) == Set(a) && Set(out.responderSends) == Set(b)
-            && out.initiatorReceives == Set(b.map(\.idBytes)) && out.responderReceives == Set(a.map(\.idBytes))
+            && out.initiatorReceives == Set(b.map(ShortID.init)) && out.responderReceives == Set(a.map(ShortID.init))
         #expect(ok, "seed \(seed): sends \(out.initiatorSends.count)/\(a.count) and \(out.responderSends.count)/\(b.count)")
     }
 

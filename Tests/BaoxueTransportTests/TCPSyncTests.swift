@@ -14,7 +14,8 @@ import Testing
         _ = try pair.b.append(Fixtures.chain(Fixtures.key(1), count: 200) + Fixtures.chain(Fixtures.key(3), count: 90))
         let served = ServedSessions()
         let server = try await SyncServer.start(host: "127.0.0.1", port: 0, makeEndpoint: { now throws(SyncError) in
-            try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, now: now)
+            try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, now: now,
+                                  pipelined: StreamingAppender(log: pair.b))
         }, onSession: { served.add($0) })
         let endpoint = try SyncEndpoint.make(role: .initiator, key: pair.keyA, store: pair.a, policy: pair.policyA,
                                              scopes: [try ScopeID("school-001")], now: 0)
