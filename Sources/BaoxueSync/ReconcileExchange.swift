@@ -13,6 +13,8 @@ public enum ReconcileExchange {
         /// Their bytes as framed on the channel: 4-byte length, and per
         /// flight a 2-byte frame length and a 16-byte tag per 65,519 bytes.
         public var wireBytes = 0
+        /// The largest single RECONCILE message body.
+        public var largestMessage = 0
         public var roundTrips: Int { (messages + 1) / 2 }
     }
 
@@ -24,6 +26,7 @@ public enum ReconcileExchange {
         while let ranges = pending {
             let bytes = SyncMessage.reconcile(scope: 0, ranges: ranges).encoded()
             out.messages += 1
+            out.largestMessage = max(out.largestMessage, bytes.count)
             out.wireBytes += 4 + bytes.count + 18 * ((bytes.count + 4) / 65_519 + 1)
             guard case .reconcile(_, let decoded) = try SyncMessage.decode(bytes) else { throw .malformed("round trip") }
             pending = try sides[turn].process(decoded)

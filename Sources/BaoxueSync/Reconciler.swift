@@ -61,51 +61,62 @@ public struct Reconciler: Sendable {
         var out: [ReconcileRange] = []
         var size = 0
         var lo = 0
+        /// Once the reply is full: the index of the first item left for a later round.
+        var deferredFrom: Int?
         for range in incoming {
             let hi = items.firstIndex(atOrAbove: range.upper, from: lo)
-            // Over budget: hand the range back as this side's fingerprint; the peer splits it next round.
-            let full = size > 0 && size + Self.estimate(items: hi - lo) > Self.messageBudget
-            switch range.mode {
-            case .skip:
-                out.append(ReconcileRange(upper: range.upper, mode: .skip))
-            case .fingerprint(let theirs):
-                let mine = FingerprintSum.of(items[lo..<hi])
-                if mine == theirs {
-                    out.append(ReconcileRange(upper: range.upper, mode: .skip))
-                } else if full {
-                    out.append(ReconcileRange(upper: range.upper, mode: .fingerprint(mine)))
-                    size += 26
-                } else {
-                    let parts = split(lo, hi, upper: range.upper)
-                    size += Self.estimate(items: hi - lo)
-                    out += parts
-                }
-            case .idList where hi - lo > Self.answerCap:
-                // Too many of mine to list back: split the range instead; the peer lists each part.
-                out += full ? [ReconcileRange(upper: range.upper, mode: .fingerprint(FingerprintSum.of(items[lo..<hi])))] : split(lo, hi, upper: range.upper)
-                size += full ? 26 : Self.estimate(items: hi - lo)
-            case .idList(let theirs):
-                if full {
-                    out.append(ReconcileRange(upper: range.upper, mode: .fingerprint(FingerprintSum.of(items[lo..<hi]))))
-                    size += 26
-                } else {
-                    out.append(answer(theirs, mine: items[lo..<hi], upper: range.upper))
-                    size += Self.estimate(items: hi - lo)
-                }
-            case .idListResponse(let have, let need):
-                guard let listed = awaiting[range.upper] else { throw .malformed("answer to an id list never sent") }
-                guard need.count == listed.count else { throw .malformed("need bits do not match the list") }
-                for (item, wanted) in zip(listed, need) where wanted { toSend.append(item) }
-                let mine = Set(listed.map(ShortID.init))
-                for id in have where !mine.contains(id) { toReceive.insert(id) }
-                out.append(ReconcileRange(upper: range.upper, mode: .skip))
+            defer { lo = hi }
+            if case .idListResponse(let have, let need) = range.mode {
+                // Always read: it carries what each side lacks.
+                try learn(have: have, need: need, listed: awaiting[range.upper])
+                if deferredFrom == nil { out.append(ReconcileRange(upper: range.upper, mode: .skip)) }
+                continue
             }
-            lo = hi
+            if deferredFrom != nil { continue }
+            let mine = items[lo..<hi]
+            let equal: Bool, cost: Int
+            switch range.mode {
+            case .skip, .idListResponse:
+                (equal, cost) = (true, 0)
+            case .fingerprint(let theirs):
+                (equal, cost) = (FingerprintSum.of(mine) == theirs, Self.estimate(items: mine.count))
+            case .idList(let theirs):
+                let answers = mine.count <= Self.answerCap
+                (equal, cost) = (false, answers ? 12 + ShortID.length * mine.count + theirs.count / 8 : Self.estimate(items: mine.count))
+            }
+            if equal {
+                out.append(ReconcileRange(upper: range.upper, mode: .skip))
+                continue
+            }
+            if size > 0 && size + cost > Self.messageBudget {
+                deferredFrom = lo
+                continue
+            }
+            size += cost
+            if case .idList(let theirs) = range.mode, mine.count <= Self.answerCap {
+                out.append(answer(theirs, mine: mine, upper: range.upper))
+            } else {
+                // Differs, or too many of mine to list back: split; the peer answers each part.
+                out += split(lo, hi, upper: range.upper)
+            }
+        }
+        if let from = deferredFrom {
+            // Like Negentropy's frame limit: one fingerprint for everything left; the peer splits it next round.
+            out.append(ReconcileRange(upper: .infinity, mode: .fingerprint(FingerprintSum.of(items[from...]))))
         }
         let reply = Self.compact(out)
         let asked = incoming.contains { $0.mode.needsAnswer }
         if !reply.contains(where: { $0.mode.needsAnswer }) { isDone = true }
         return asked ? reply : nil
+    }
+
+    /// Reads the answer to one of this side's id lists.
+    private mutating func learn(have: [ShortID], need: [Bool], listed: [SyncItem]?) throws(SyncError) {
+        guard let listed else { throw .malformed("answer to an id list never sent") }
+        guard need.count == listed.count else { throw .malformed("need bits do not match the list") }
+        for (item, wanted) in zip(listed, need) where wanted { toSend.append(item) }
+        let mine = Set(listed.map(ShortID.init))
+        for id in have where !mine.contains(id) { toReceive.insert(id) }
     }
 
     /// Answers the peer's id list, learning both directions at once.

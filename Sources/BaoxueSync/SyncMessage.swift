@@ -64,7 +64,9 @@ public enum SyncMessage: Equatable, Sendable {
             break
         case .abort(let code, let reason):
             w.u16(code)
-            let text = Array(reason.utf8.prefix(512))
+            // Cut at a character boundary so the text stays valid UTF-8.
+            var text: [UInt8] = []
+            for ch in reason where text.count + ch.utf8.count <= 512 { text += Array(ch.utf8) }
             w.varint(UInt64(text.count))
             w.raw(text)
         }
@@ -127,7 +129,7 @@ public enum SyncMessage: Equatable, Sendable {
                 let code = try r.u16("code")
                 let len = try r.varint("reason length")
                 guard len <= 512 else { throw SyncError.malformed("reason too long") }
-                let text = String(decoding: try r.take(Int(len), "reason"), as: UTF8.self)
+                guard let text = String(validating: try r.take(Int(len), "reason"), as: UTF8.self) else { throw SyncError.malformed("reason not UTF-8") }
                 message = .abort(code: code, reason: text)
             }
             try r.expectEnd()

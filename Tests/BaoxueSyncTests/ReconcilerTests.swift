@@ -59,3 +59,32 @@ import Testing
         #expect(out.wireBytes < 24_000)
     }
 }
+
+/// The limits that keep messages small: a side with thousands of items the
+/// other lacks splits instead of listing them all, and a reply stops
+/// splitting at its byte budget; the difference is still found exactly.
+@Suite struct ReconcilerLimitTests {
+    @Test func aLargeOneSidedDifferenceIsFoundWithEveryMessageUnderTheBudget() throws {
+        for seed: UInt64 in [3, 4] {
+            var rng = SeededGenerator(seed: seed)
+            let many = ReconcilerTests.randomItems(20_000, &rng).sorted()
+            let out = try ReconcileExchange.run(initiator: many, responder: [])
+            #expect(out.initiatorSends.count == 20_000, "seed \(seed)")
+            #expect(out.responderReceives.count == 20_000, "seed \(seed)")
+            #expect(out.largestMessage <= Reconciler.messageBudget + 2_048, "seed \(seed): \(out.largestMessage)")
+            let back = try ReconcileExchange.run(initiator: [], responder: many)
+            #expect(back.responderSends.count == 20_000 && back.initiatorReceives.count == 20_000, "seed \(seed)")
+        }
+    }
+
+    @Test func manyDifferencesTakeMoreRoundsButStayExact() throws {
+        var rng = SeededGenerator(seed: 21)
+        let all = ReconcilerTests.randomItems(40_000, &rng)
+        let a = Array(all[0..<35_000]), b = Array(all[5_000...])
+        let out = try ReconcileExchange.run(initiator: a.sorted(), responder: b.sorted())
+        #expect(Set(out.initiatorSends) == Set(all[0..<5_000]))
+        #expect(Set(out.responderSends) == Set(all[35_000...]))
+        #expect(out.largestMessage <= Reconciler.messageBudget + 2_048, "\(out.largestMessage)")
+        #expect(out.roundTrips < Reconciler.maxRounds / 2)
+    }
+}
