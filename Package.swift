@@ -57,7 +57,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "baoxue-dev",
-            dependencies: ["BaoxueCore", "BaoxueStore"],
+            dependencies: ["BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport"],
             swiftSettings: strict
         ),
         .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore"], swiftSettings: strict),
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSyncTests", dependencies: ["BaoxueSync", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,6 +32,9 @@ enum SyncText {
             return l.pick("握手超时：对方没有及时回应。请检查网络后重试。", "handshake timed out: the peer did not answer in time. Check the network and try again.")
         case .idleTimeout:
             return l.pick("连接长时间无数据，已断开。已确认的数据已保存，重新同步会从断点继续。", "the connection went silent; disconnected. Acknowledged changes are saved, and the next sync continues from there.")
+        case .peerAborted(6, _):
+            return l.pick("对方设备没有允许本机同步。请对方核对本机指纹（baoxue whoami）后运行 baoxue peer allow 添加本机公钥。",
+                          "the peer has not allowed this device. Ask them to check this device's fingerprint (baoxue whoami) and add its public key with baoxue peer allow.")
         case .peerAborted(let code, let reason):
             return l.pick("对方结束了同步（\(code) \(reason)）。", "the peer ended the sync (\(code) \(reason)).")
         case .connectionClosed:

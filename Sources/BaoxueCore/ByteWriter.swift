@@ -10,8 +10,8 @@ public struct ByteWriter: Sendable {
     public mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
     public mutating func raw<C: Collection>(_ b: C) where C.Element == UInt8 { bytes.append(contentsOf: b) }
 
-    /// An unsigned LEB128-style varint, 7 bits per byte, most significant group first
-    /// (as in Negentropy): 0x80 marks "more bytes follow".
+    /// An unsigned base-128 varint, most significant group first (as in
+    /// Negentropy, unlike LEB128): 0x80 on a byte marks "more bytes follow".
     public mutating func varint(_ v: UInt64) {
         var groups: [UInt8] = [UInt8(v & 0x7F)]
         var rest = v >> 7

@@ -156,6 +156,9 @@ public struct Reconciler: Sendable {
         return out
     }
 
+    /// The fingerprint of a sorted run of items (`Protocol/sync.md`, "Fingerprint").
+    public static func fingerprint(of items: [SyncItem]) -> [UInt8] { FingerprintSum.of(items[...]) }
+
     /// About how many bytes answering a range of `n` items adds: a split, or an id list.
     static func estimate(items n: Int) -> Int {
         n < listThreshold ? 12 + ShortID.length * n : branching * 26

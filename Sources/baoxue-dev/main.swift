@@ -6,6 +6,8 @@ let args = CommandLine.arguments.dropFirst()
 switch args.first {
 case "vectors":
     print(try VectorMaker.make(), terminator: "")
+case "sync-vectors":
+    print(try SyncVectorMaker.make(), terminator: "")
 case "append-loop":
     let rest = Array(args.dropFirst())
     guard rest.count == 3, let batch = Int(rest[1]), let seed = UInt64(rest[2]) else {
@@ -14,6 +16,6 @@ case "append-loop":
     }
     try AppendLoop.run(database: rest[0], batchSize: batch, seed: seed)
 default:
-    FileHandle.standardError.write(Data("usage: baoxue-dev vectors | append-loop DB BATCH SEED\n".utf8))
+    FileHandle.standardError.write(Data("usage: baoxue-dev vectors | sync-vectors | append-loop DB BATCH SEED\n".utf8))
     exit(2)
 }

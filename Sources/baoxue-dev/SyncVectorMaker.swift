@@ -1,0 +1,143 @@
+import BaoxueCore
+import BaoxueStore
+import BaoxueSync
+import BaoxueTransport
+import Foundation
+
+/// Writes `Protocol/vectors/sync.json`: fingerprints, one encoding of every
+/// message, refused messages, and a whole recorded session another
+/// implementation can replay byte for byte.
+enum SyncVectorMaker {
+    static func hex(_ b: [UInt8]) -> String { Hex.encode(b) }
+
+    static func key(_ byte: UInt8) -> DeviceKey { try! DeviceKey(seed: [UInt8](repeating: byte, count: 32)) }
+
+    static func chain(_ k: DeviceKey, count: Int, scope: String, startMs: UInt64) -> [Change] {
+        var out: [Change] = []
+        var deps: [ChangeID] = []
+        for seq in 1...UInt64(count) {
+            let c = try! Change.sign(by: k, seq: seq, timestamp: try! HLCTimestamp(milliseconds: startMs + seq * 1000, counter: 0),
+                                     scope: try! ScopeID(scope), deps: deps, payload: Array("visit \(seq)".utf8))
+            out.append(c)
+            deps = [c.id]
+        }
+        return out
+    }
+
+    static func fingerprints() -> [[String: Any]] {
+        let ids: [[UInt8]] = [
+            [UInt8](repeating: 0xFF, count: 32),
+            [UInt8](repeating: 0x01, count: 32),
+            (0..<32).map { UInt8($0) },
+        ]
+        var out: [[String: Any]] = []
+        for n in 0...ids.count {
+            let items = ids.prefix(n).enumerated().map { SyncItem(timestamp: UInt64($0.offset + 1) << 16, id: try! ChangeID(bytes: $0.element)) }
+            out.append(["ids": items.map { hex($0.idBytes) }, "fingerprint": hex(Reconciler.fingerprint(of: items))])
+        }
+        return out
+    }
+
+    static func messages() -> [[String: Any]] {
+        let id = ShortID(try! ChangeID(bytes: [UInt8](repeating: 7, count: 32)))
+        let change = chain(key(0x11), count: 1, scope: "school-001", startMs: 1_764_000_000_000)[0]
+        let samples: [(String, SyncMessage)] = [
+            ("hello", .hello(scopes: [try! ScopeID("school-001"), try! ScopeID("丰南区-示例小学")])),
+            ("accept", .accept([true, false])),
+            ("reconcile_done", .reconcile(scope: 1, ranges: [])),
+            ("reconcile_all_modes", .reconcile(scope: 0, ranges: [
+                ReconcileRange(upper: RangeBound(timestamp: 5, prefix: []), mode: .skip),
+                ReconcileRange(upper: RangeBound(timestamp: 5, prefix: [0x80]), mode: .fingerprint([UInt8](repeating: 1, count: 16))),
+                ReconcileRange(upper: RangeBound(timestamp: 1 << 40, prefix: []), mode: .idList([id, id])),
+                ReconcileRange(upper: .infinity, mode: .idListResponse(have: [id], need: [true, false, true, true, false, false, false, false, true])),
+            ])),
+            ("changes", .changes(batch: 3, encoded: [change.encoded])),
+            ("ack", .ack(batch: 300)),
+            ("done", .done),
+            ("abort", .abort(code: 9, reason: "unsolicited_change")),
+        ]
+        return samples.map { ["name": $0.0, "hex": hex($0.1.encoded())] }
+    }
+
+    static func invalid() -> [[String: Any]] {
+        let cases: [(String, [UInt8])] = [
+            ("wrong message version", [2, 6]),
+            ("unknown type", [1, 99]),
+            ("done with trailing byte", [1, 6, 0]),
+            ("hello without scopes", [1, 1, 0]),
+            ("repeated scope", [1, 1, 2, 1, 0x61, 1, 0x61]),
+            ("accept flag not 0 or 1", [1, 2, 1, 2]),
+            ("varint with a redundant leading group", [1, 5, 0x80, 0x01]),
+            ("bounds not increasing", [1, 3, 0, 2, 2, 1, 5, 0, 1, 0, 0]),
+            ("infinite bound with a prefix", [1, 3, 0, 1, 0, 1, 0xAA, 0]),
+            ("unknown range mode", [1, 3, 0, 1, 0, 0, 9]),
+            ("need bits past the end set", [1, 3, 0, 1, 0, 0, 3, 0, 1, 0xFF]),
+            ("changes batch empty", [1, 4, 0, 0]),
+            ("abort reason not UTF-8", [1, 7, 0, 1, 1, 0xFF]),
+        ]
+        return cases.map { name, bytes in
+            var refusal = "accepted", detail = ""
+            do throws(SyncError) { _ = try SyncMessage.decode(bytes) } catch {
+                refusal = error.name
+                if case .malformed(let why) = error { detail = why }
+            }
+            return ["name": name, "hex": hex(bytes), "error": refusal, "detail": detail]
+        }
+    }
+
+    /// A lock-step session: each step feeds one side everything the other has sent since.
+    static func session() throws -> [String: Any] {
+        let ki = key(0xA1), kr = key(0xB2)
+        let ei = [UInt8](repeating: 0x31, count: 32), er = [UInt8](repeating: 0x42, count: 32)
+        let shared = chain(key(0x21), count: 3, scope: "school-001", startMs: 1_764_000_000_000)
+        let onlyI = chain(key(0x22), count: 2, scope: "school-001", startMs: 1_764_000_100_000)
+        let onlyR = chain(key(0x23), count: 2, scope: "school-001", startMs: 1_764_000_200_000)
+        let li = try ChangeLog(inMemory: (), merge: nil), lr = try ChangeLog(inMemory: (), merge: nil)
+        _ = try li.append(shared + onlyI)
+        _ = try lr.append(shared + onlyR)
+        var i = SyncEndpoint(session: try SyncSession(role: .initiator, key: ki, policy: SyncPolicy(grants: [kr.publicKey: .allScopes]),
+                                                      scopes: [try ScopeID("school-001")], source: StoreSyncSource(li), now: 0,
+                                                      ephemeralPrivateKey: ei), store: li)
+        var r = SyncEndpoint(session: try SyncSession(role: .responder, key: kr, policy: SyncPolicy(grants: [ki.publicKey: .allScopes]),
+                                                      source: StoreSyncSource(lr), now: 0, ephemeralPrivateKey: er), store: lr)
+        var steps: [[String: Any]] = []
+        var toR = i.start(now: 0), toI = r.start(now: 0)
+        steps.append(["side": "initiator", "in": "", "out": hex(toR)])
+        steps.append(["side": "responder", "in": "", "out": hex(toI)])
+        var t: UInt64 = 0
+        while !(i.isOver && r.isOver) {
+            t += 1
+            guard t < 50 else { throw SyncError.malformed("vector session did not end") }
+            let inR = toR, inI = toI
+            toR = []; toI = []
+            if !inR.isEmpty, !r.isOver { let out = r.receive(inR, now: t); steps.append(["side": "responder", "in": hex(inR), "out": hex(out)]); toI += out }
+            if !inI.isEmpty, !i.isOver { let out = i.receive(inI, now: t); steps.append(["side": "initiator", "in": hex(inI), "out": hex(out)]); toR += out }
+        }
+        guard case .success(let si)? = i.result, case .success(let sr)? = r.result else { throw SyncError.malformed("vector session failed") }
+        return [
+            "initiator_seed": hex(ki.seed), "responder_seed": hex(kr.seed),
+            "initiator_ephemeral": hex(ei), "responder_ephemeral": hex(er),
+            "scope": "school-001",
+            "initiator_changes": (shared + onlyI).map { hex($0.encoded) },
+            "responder_changes": (shared + onlyR).map { hex($0.encoded) },
+            "steps": steps,
+            "initiator_sent": si.sentChanges, "initiator_received": si.receivedChanges,
+            "responder_sent": sr.sentChanges, "responder_received": sr.receivedChanges,
+            "round_trips": si.roundTrips,
+        ]
+    }
+
+    static func make() throws -> String {
+        let root: [String: Any] = [
+            "about": "Baoxue sync protocol v1 test vectors (Protocol/sync.md). Regenerate: baoxue-dev sync-vectors > Protocol/vectors/sync.json",
+            "preamble": hex(SecureChannel.preamble),
+            "prologue": hex(SecureChannel.prologue),
+            "fingerprints": fingerprints(),
+            "messages": messages(),
+            "invalid_messages": invalid(),
+            "session": try session(),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
