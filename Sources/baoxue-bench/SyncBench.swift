@@ -53,7 +53,7 @@ enum SyncBench {
     }
 
     /// One full session (handshake, hello, reconcile, transfer, acks) between two in-memory sides.
-    static func session(shared: [SyncItem], onlyA: [Change], onlyB: [Change], conditions: LinkConditions) throws -> (Row, SimulatedLink.Report) {
+    static func session(shared: [SyncItem], onlyA: [Change], onlyB: [Change], conditions: LinkConditions, scopes: Int = 1) throws -> (Row, SimulatedLink.Report) {
         let ka = try DeviceKey(seed: [UInt8](repeating: 0xA1, count: 32)), kb = try DeviceKey(seed: [UInt8](repeating: 0xB2, count: 32))
         func source(_ own: [Change]) -> Source {
             Source(sorted: (shared + own.map(SyncItem.init(change:))).sorted(), changes: Dictionary(uniqueKeysWithValues: own.map { ($0.id, $0.encoded) }))
@@ -61,7 +61,8 @@ enum SyncBench {
         let sa = source(onlyA), sb = source(onlyB)
         let sink: SyncEndpoint.BatchSink = { .success($0.count) }
         var i = SyncEndpoint(session: try SyncSession(role: .initiator, key: ka, policy: SyncPolicy(grants: [kb.publicKey: .allScopes]),
-                                                      scopes: [scope], source: sa, now: 0), sink: sink)
+                                                      scopes: scopes == 1 ? [scope] : (0..<scopes).map { try! ScopeID("township-\($0)") },
+                                                      source: sa, now: 0), sink: sink)
         var r = SyncEndpoint(session: try SyncSession(role: .responder, key: kb, policy: SyncPolicy(grants: [ka.publicKey: .allScopes]),
                                                       source: sb, now: 0), sink: sink)
         var report: SimulatedLink.Report!
@@ -115,6 +116,19 @@ enum SyncBench {
                       + pad("| \(naive)", 12) + pad(String(format: "%.1f", naiveEdge), 11) + pad("| \(vv)", 10))
             }
         }
+    }
+
+    /// Bytes one more scope costs when nothing differs: 1 scope against 21 scopes, n items in each.
+    static func perScope(n: Int) throws {
+        var rng = SeededGenerator(seed: 7)
+        let shared = synthetic(n, &rng)
+        let one = try session(shared: shared, onlyA: [], onlyB: [], conditions: .perfect, scopes: 1).0
+        let many = try session(shared: shared, onlyA: [], onlyB: [], conditions: .perfect, scopes: 21).0
+        print("""
+
+        d = 0 across scopes (n = \(n) per scope): 1 scope \(one.bytes) B in \(one.roundTrips) RT; 21 scopes \(many.bytes) B in \(many.roundTrips) RT \
+        → \((many.bytes - one.bytes) / 20) B per additional scope (goal < 100), fixed session cost \(one.bytes - (many.bytes - one.bytes) / 20) B
+        """)
     }
 
     /// 10^5 changes from one replica to an empty one over loopback TCP, both file-backed and durable.

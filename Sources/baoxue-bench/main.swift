@@ -21,6 +21,7 @@ if args.contains("sync") {
         ?? [10_000, 100_000, 1_000_000]
     print("baoxue-bench sync; \(ProcessInfo.processInfo.activeProcessorCount) cores")
     try SyncBench.reconciliationTable(sizes: sizes)
+    try SyncBench.perScope(n: 10_000)
     let bulk = intArg("--bulk", 100_000)
     if bulk > 0 {
         let done = DispatchSemaphore(value: 0)
