@@ -1,6 +1,8 @@
 import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
+import BaoxueSync
+import BaoxueTransport
 import Foundation
 
 /// The built-in example: a teacher's and a liaison's device record visits
@@ -60,12 +62,25 @@ public enum Demo {
         lines.append(l.pick("[2/5] 离线记录：班主任导入 40 名学生花名册，记下家访和返校状态，联络员改了学校名并标注留守儿童（各自签名）",
                             "[2/5] offline: the teacher imports a roster of 40, records a visit and a return, the liaison edits the school and flags left-behind (each signed)"))
 
-        let fromTeacher = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 1000) }.map(\.change.encoded)
-        let fromLiaison = try attempt { () throws(StoreError) in try liaison.log.entries(after: 0, limit: 1000) }.map(\.change.encoded)
-        let r1 = try attempt { () throws(StoreError) in try liaison.log.append(encoded: fromTeacher) }
-        let r2 = try attempt { () throws(StoreError) in try teacher.log.append(encoded: fromLiaison) }
-        lines.append(l.pick("[3/5] 在学校相遇并交换：联络员收到 \(r1.inserted) 条，班主任收到 \(r2.inserted) 条，全部验签通过",
-                            "[3/5] met at school and exchanged: liaison received \(r1.inserted), teacher \(r2.inserted), all signatures verified"))
+        // They meet at school: a real sync session (Noise handshake, reconciliation, acknowledged
+        // batches) over a simulated 2G link, in virtual time.
+        var liaisonSide: SyncEndpoint, teacherSide: SyncEndpoint
+        do {
+            liaisonSide = try SyncEndpoint.make(role: .initiator, key: liaison.key, store: liaison.log,
+                                                policy: SyncPolicy(grants: [teacher.key.publicKey: .allScopes]), scopes: [scope], now: 0)
+            teacherSide = try SyncEndpoint.make(role: .responder, key: teacher.key, store: teacher.log,
+                                                policy: SyncPolicy(grants: [liaison.key.publicKey: .allScopes]), now: 0)
+        } catch { throw .sync(error) }
+        let link = SimulatedLink.run(initiator: &liaisonSide, responder: &teacherSide, conditions: .edge)
+        let summary: SyncSummary
+        switch link.initiator {
+        case .success(let s)?: summary = s
+        case .failure(let e)?: throw .sync(e)
+        case nil: throw .sync(.connectionClosed)
+        }
+        lines.append(l.pick("[3/5] 在学校相遇，经 2G 网络（模拟 50 kbit/s）同步，全部验签通过。联络员一侧：",
+                            "[3/5] met at school and synced over a 2G link (simulated, 50 kbit/s), every signature verified. Liaison's side: ")
+                     + SyncView(summary).text(l))
 
         let teacherHeads = try attempt { () throws(StoreError) in try teacher.log.heads() }
         let liaisonHeads = try attempt { () throws(StoreError) in try liaison.log.heads() }
@@ -73,7 +88,7 @@ public enum Demo {
         lines.append(l.pick("[4/5] 两台设备的日志\(same ? "一致" : "不一致！")：\(teacherHeads.count) 个最新变更",
                             "[4/5] the two logs are \(same ? "identical" : "DIFFERENT!"): \(teacherHeads.count) head(s)"))
 
-        var forged = fromLiaison[0]
+        var forged = try attempt { () throws(StoreError) in try liaison.log.entries(after: 0, limit: 1) }[0].change.encoded
         let at = forged.count - 100
         forged[at] ^= 0x01
         var rejected = false

@@ -75,7 +75,7 @@ enum RangeCodec {
     }
 
     static func decode(_ r: inout ByteReader) throws(SyncError) -> [ReconcileRange] {
-        do {
+        return try SyncError.parsing {
             let n = try r.varint("range count")
             guard n <= UInt64(r.remaining) else { throw SyncError.malformed("range count exceeds message") }
             var out: [ReconcileRange] = []
@@ -116,12 +116,6 @@ enum RangeCodec {
                 out.append(ReconcileRange(upper: bound, mode: mode))
             }
             return out
-        } catch let e as SyncError {
-            throw e
-        } catch let e as CoreError {
-            throw SyncError.parse(e)
-        } catch {
-            throw SyncError.malformed("\(error)")
         }
     }
 

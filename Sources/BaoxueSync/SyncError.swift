@@ -91,4 +91,17 @@ public enum SyncError: Error, Equatable, Sendable {
     }
 
     static func parse(_ error: CoreError) -> SyncError { .malformed(error.code) }
+
+    /// Runs a parser that throws either error type; everything becomes a `SyncError`.
+    static func parsing<T>(_ body: () throws -> T) throws(SyncError) -> T {
+        do {
+            return try body()
+        } catch let e as SyncError {
+            throw e
+        } catch let e as CoreError {
+            throw parse(e)
+        } catch {
+            throw .malformed("\(error)")
+        }
+    }
 }

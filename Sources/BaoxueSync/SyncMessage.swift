@@ -75,7 +75,7 @@ public enum SyncMessage: Equatable, Sendable {
 
     public static func decode(_ bytes: [UInt8]) throws(SyncError) -> SyncMessage {
         var r = ByteReader(bytes)
-        do {
+        return try SyncError.parsing {
             let version = try r.u8("version")
             guard version == Self.version else { throw SyncError.malformed("message version \(version)") }
             let type = try r.u8("type")
@@ -134,12 +134,6 @@ public enum SyncMessage: Equatable, Sendable {
             }
             try r.expectEnd()
             return message
-        } catch let e as SyncError {
-            throw e
-        } catch let e as CoreError {
-            throw SyncError.parse(e)
-        } catch {
-            throw SyncError.malformed("\(error)")
         }
     }
 }

@@ -5,6 +5,9 @@ import BaoxueTCP
 import BaoxueTesting
 import BaoxueTransport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Real sockets on loopback: a served replica and a connecting one end with the union.
 @Suite struct TCPSyncTests {
@@ -38,6 +41,57 @@ import Testing
             try await SyncClient.sync(host: "127.0.0.1", port: server.port, endpoint: endpoint)
         }
     }
+}
+
+extension TCPSyncTests {
+    /// A client that connects and says nothing is dropped at the handshake timeout;
+    /// one that sends only the preamble and a byte of a frame, the same.
+    @Test func silentAndTricklingClientsAreDroppedAtTheHandshakeTimeout() async throws {
+        let pair = try SyncPair()
+        let limits = { var l = SyncLimits(); l.handshakeTimeoutMs = 400; return l }()
+        let served = ServedSessions()
+        let server = try await SyncServer.start(host: "127.0.0.1", port: 0, makeEndpoint: { now throws(SyncError) in
+            try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, limits: limits, now: now)
+        }, onSession: { served.add($0) })
+        let silent = try RawSocket(port: server.port)
+        let trickle = try RawSocket(port: server.port)
+        trickle.send(SecureChannel.preamble + [0])
+        for _ in 0..<150 where served.results.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(served.results.compactMap(\.failure) == [.handshakeTimeout, .handshakeTimeout])
+        #expect(silent.readsEndOfStream() && trickle.readsEndOfStream())
+        await server.stop()
+    }
+}
+
+/// A bare client socket: what a stalled or malicious peer looks like from the server.
+final class RawSocket {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { throw SyncError.unreachable("127.0.0.1:\(port)") }
+    }
+
+    func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+
+    /// Reads until the server closes; true if it did (within a few seconds).
+    func readsEndOfStream() -> Bool {
+        var tv = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n == 0 { return true }
+            if n < 0 { return false }
+        }
+    }
+
+    deinit { close(fd) }
 }
 
 /// Collects how served sessions ended (the server reports from its own threads).

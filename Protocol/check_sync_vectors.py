@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Checks Protocol/vectors/sync.json against Protocol/sync.md, written from
+the spec alone (no Swift): fingerprints (§4.2), the message grammar (§3,
+§4.3) for every valid message and every refused one, and the session's
+preamble and handshake frame lengths (§2). Standard library only.
+
+Usage: python3 Protocol/check_sync_vectors.py   (exit 0 when all pass)
+"""
+import hashlib
+import json
+import os
+import sys
+
+
+class Malformed(Exception):
+    pass
+
+
+class Reader:
+    def __init__(self, data):
+        self.data, self.at = data, 0
+
+    def take(self, n):
+        if n < 0 or self.at + n > len(self.data):
+            raise Malformed("truncated")
+        out = self.data[self.at:self.at + n]
+        self.at += n
+        return out
+
+    def u8(self):
+        return self.take(1)[0]
+
+    def u16(self):
+        return int.from_bytes(self.take(2), "big")
+
+    def varint(self):
+        value = 0
+        for i in range(10):
+            b = self.u8()
+            if i == 0 and b == 0x80:
+                raise Malformed("redundant varint group")
+            if value >> 57:
+                raise Malformed("varint overflow")
+            value = (value << 7) | (b & 0x7F)
+            if not b & 0x80:
+                return value
+        raise Malformed("varint too long")
+
+    def end(self):
+        if self.at != len(self.data):
+            raise Malformed("trailing bytes")
+
+
+def varint(v):
+    groups = [v & 0x7F]
+    v >>= 7
+    while v:
+        groups.append((v & 0x7F) | 0x80)
+        v >>= 7
+    return bytes(reversed(groups))
+
+
+def fingerprint(ids):
+    total = sum(int.from_bytes(i, "little") for i in ids) % (1 << 256)
+    digest = hashlib.blake2b(total.to_bytes(32, "little") + varint(len(ids)), digest_size=32).digest()
+    return digest[:16]
+
+
+def bound_key(ts, prefix, width):
+    return (ts, prefix + bytes(width - len(prefix)))
+
+
+def ranges(r):
+    count = r.varint()
+    if count > len(r.data) - r.at:
+        raise Malformed("range count")
+    last, previous = 0, None
+    for _ in range(count):
+        t = r.varint()
+        if t == 0:
+            ts = None
+        else:
+            ts = last + t - 1
+            if ts >= (1 << 64) - 1:
+                raise Malformed("bound overflow")
+            last = ts
+        plen = r.u8()
+        if plen > 32 or (ts is None and plen):
+            raise Malformed("bound prefix")
+        prefix = r.take(plen)
+        key = (float("inf"), b"") if ts is None else (ts, prefix)
+        if previous is not None:
+            width = max(len(previous[1]), len(key[1]))
+            a = bound_key(previous[0], previous[1], width) if previous[0] != float("inf") else (float("inf"), b"")
+            b = bound_key(key[0], key[1], width) if key[0] != float("inf") else (float("inf"), b"")
+            if not a < b:
+                raise Malformed("bounds not increasing")
+        previous = key
+        mode = r.varint()
+        if mode == 0:
+            pass
+        elif mode == 1:
+            r.take(16)
+        elif mode in (2, 3):
+            n = r.varint()
+            if n > 65536:
+                raise Malformed("too many ids")
+            r.take(16 * n)
+            if mode == 3:
+                bits = r.varint()
+                if bits > 65536:
+                    raise Malformed("too many bits")
+                raw = r.take((bits + 7) // 8)
+                if bits % 8 and raw[-1] >> (bits % 8):
+                    raise Malformed("bits past the end")
+        else:
+            raise Malformed("unknown mode")
+
+
+def message(body):
+    r = Reader(body)
+    if r.u8() != 1:
+        raise Malformed("message version")
+    kind = r.u8()
+    if kind == 1:
+        n = r.varint()
+        if not 1 <= n <= 256:
+            raise Malformed("scope count")
+        seen = set()
+        for _ in range(n):
+            scope = r.take(r.u8())
+            try:
+                text = scope.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Malformed("scope not UTF-8")
+            if not 1 <= len(scope) <= 128 or scope in seen:
+                raise Malformed("scope")
+            seen.add(scope)
+            del text
+    elif kind == 2:
+        n = r.varint()
+        if not 1 <= n <= 256:
+            raise Malformed("flag count")
+        for _ in range(n):
+            if r.u8() not in (0, 1):
+                raise Malformed("flag")
+    elif kind == 3:
+        if r.varint() >= 256:
+            raise Malformed("scope index")
+        ranges(r)
+    elif kind == 4:
+        r.varint()
+        n = r.varint()
+        if not 1 <= n <= 4096:
+            raise Malformed("change count")
+        for _ in range(n):
+            length = r.varint()
+            if length > 1050876:
+                raise Malformed("change length")
+            r.take(length)
+    elif kind == 5:
+        r.varint()
+    elif kind == 6:
+        pass
+    elif kind == 7:
+        r.u16()
+        n = r.varint()
+        if n > 512:
+            raise Malformed("reason length")
+        try:
+            r.take(n).decode("utf-8")
+        except UnicodeDecodeError:
+            raise Malformed("reason not UTF-8")
+    else:
+        raise Malformed("unknown type")
+    r.end()
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "vectors", "sync.json"), encoding="utf-8") as f:
+        v = json.load(f)
+    passed = failed = 0
+
+    def check(ok, what):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL", what)
+
+    check(bytes.fromhex(v["preamble"]) == b"BXSYNC\x00\x01", "preamble")
+    check(bytes.fromhex(v["prologue"]) == b"baoxue-sync/1", "prologue")
+    for f in v["fingerprints"]:
+        ids = [bytes.fromhex(i) for i in f["ids"]]
+        check(fingerprint(ids).hex() == f["fingerprint"], "fingerprint of %d ids" % len(ids))
+    for m in v["messages"]:
+        try:
+            message(bytes.fromhex(m["hex"]))
+            check(True, m["name"])
+        except Malformed as e:
+            check(False, "%s: %s" % (m["name"], e))
+    for m in v["invalid_messages"]:
+        try:
+            message(bytes.fromhex(m["hex"]))
+            check(False, "accepted: " + m["name"])
+        except Malformed:
+            check(True, m["name"])
+    steps = v["session"]["steps"]
+    first_i = bytes.fromhex(steps[0]["out"])
+    first_r = bytes.fromhex(steps[1]["out"])
+    check(first_i[:8] == first_r == bytes.fromhex(v["preamble"]), "both sides open with the preamble")
+    check(int.from_bytes(first_i[8:10], "big") == 32 and len(first_i) == 8 + 2 + 32, "handshake message 1 is 32 bytes")
+    reply = bytes.fromhex(steps[2]["out"])
+    check(int.from_bytes(reply[:2], "big") == 128, "handshake message 2 is 128 bytes")
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
