@@ -31,6 +31,8 @@ enum ErrorText {
                           "the record breaks a rule (\(record(cause, l))); nothing was saved. Correct it and try again.")
         case .sequenceExhausted:
             return l.pick("本设备的序号已用尽，请登记新设备。", "this device has used up its sequence numbers; enroll a new device.")
+        case .notDurable:
+            return l.pick("副本以非持久模式打开，不能确认收到的数据。请用正常模式打开后再同步。", "the replica was opened in non-durable mode and cannot acknowledge received changes. Reopen it normally and sync again.")
         case .changeMissing(let id):
             return l.pick("副本中找不到变更 \(id.short)。请运行 baoxue rebuild 检查副本。", "change \(id.short) is not in the replica. Run baoxue rebuild to check it.")
         case .io(let p, let errno):

@@ -14,6 +14,8 @@ public final class ChangeLog: ChangeStore {
     public let verifyThreads: Int
     /// The merge engine that keeps the record views; nil keeps the bare log only.
     public let merge: RecordMerge?
+    /// Commits use `synchronous = FULL`: only then may a sync peer be acknowledged.
+    public let isDurable: Bool
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -22,6 +24,7 @@ public final class ChangeLog: ChangeStore {
     /// acknowledge changes to a peer. Only for bulk imports and measurements.
     public init(path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true) throws(StoreError) {
         self.verifyThreads = verifyThreads
+        isDurable = durable
         self.merge = merge
         var config = Configuration()
         config.prepareDatabase { db in
@@ -36,6 +39,8 @@ public final class ChangeLog: ChangeStore {
     /// A log in memory, for tests and the simulator.
     public init(inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge()) throws(StoreError) {
         self.verifyThreads = verifyThreads
+        // Nothing survives a crash anyway; tests and the simulator acknowledge from memory.
+        isDurable = true
         self.merge = merge
         writer = try storeCall { try DatabaseQueue() }
         try migrate()

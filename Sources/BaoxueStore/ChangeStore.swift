@@ -9,6 +9,8 @@ import BaoxueCore
 /// of an equivocation.
 public protocol ChangeStore: Sendable {
     /// Verifies every encoded change, then appends the batch in one transaction.
+    /// True when a returned append has survived power loss (synchronous = FULL): the condition for acknowledging a peer.
+    var isDurable: Bool { get }
     func append(encoded: [[UInt8]]) throws(StoreError) -> AppendReport
     /// Appends changes that are already decoded and verified.
     func append(_ changes: [Change]) throws(StoreError) -> AppendReport

@@ -23,6 +23,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidRecord(RecordsError)
     /// The author's sequence number ran out (never happens in practice).
     case sequenceExhausted
+    /// A log opened with `durable: false` was asked to store changes a peer will be told are safe.
+    case notDurable
     /// A change asked for by id is not in the log.
     case changeMissing(ChangeID)
     /// A file-system call failed.

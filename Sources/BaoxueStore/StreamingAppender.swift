@@ -19,6 +19,10 @@ public final class StreamingAppender: Sendable {
 
     public func submit(_ encoded: [[UInt8]], completion: @escaping Completion) {
         let log = self.log, writing = self.writing
+        guard log.isDurable else {
+            writing.async(execute: DispatchWorkItem { completion(.failure(.notDurable)) })
+            return
+        }
         verifying.async(execute: DispatchWorkItem {
             let verified = Self.verify(encoded, log)
             writing.async(execute: DispatchWorkItem { Self.write(verified, log, completion) })

@@ -217,8 +217,8 @@ public struct SyncSession: Sendable {
     }
 
     private mutating func accept(batch: UInt64, encoded: [[UInt8]]) throws(SyncError) {
-        guard batch == nextIncomingBatch else { throw .unexpectedMessage(type: SyncMessage.Kind.changes.rawValue) }
-        guard storing.count < limits.window, !receivedDone else { throw .windowExceeded }
+        guard batch == nextIncomingBatch, !receivedDone else { throw .unexpectedMessage(type: SyncMessage.Kind.changes.rawValue) }
+        guard storing.count < limits.window else { throw .windowExceeded }
         for bytes in encoded {
             let change: Change
             do { change = try Change.decode(bytes) } catch { throw .invalidChange(error.code) }

@@ -49,7 +49,8 @@ public struct SyncEndpoint: Sendable {
 
     /// Verifies and appends a batch in one transaction (the store commits with synchronous=FULL).
     static func append(_ encoded: [[UInt8]], to store: any ChangeStore) -> Result<Int, SyncError> {
-        outcome(Result { () throws(StoreError) in try store.append(encoded: encoded) })
+        guard store.isDurable else { return outcome(.failure(.notDurable)) }
+        return outcome(Result { () throws(StoreError) in try store.append(encoded: encoded) })
     }
 
     /// An endpoint over a store; with `pipelined`, received batches go through a

@@ -114,3 +114,19 @@ import Testing
         #expect(try SyncPair.ids(pair.a) == SyncPair.ids(pair.b))
     }
 }
+
+extension SimulatedSyncTests {
+    /// A log opened with `durable: false` may send, but never acknowledges what it receives.
+    @Test func aNonDurableLogRefusesToAcknowledge() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let pair = try SyncPair()
+        let quick = try ChangeLog(path: dir + "/quick.sqlite", merge: nil, durable: false)
+        _ = try pair.a.append(Fixtures.chain(Fixtures.key(2), count: 5))
+        var i = try SyncEndpoint.make(role: .initiator, key: pair.keyA, store: pair.a, policy: pair.policyA,
+                                      scopes: [try ScopeID("school-001")], now: 0)
+        var r = try SyncEndpoint.make(role: .responder, key: pair.keyB, store: quick, policy: pair.policyB, now: 0)
+        let report = SimulatedLink.run(initiator: &i, responder: &r)
+        #expect({ if case .store = report.responder?.failure { true } else { false } }())
+        #expect(try quick.count(nil) == 0)
+    }
+}
