@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "BaoxueCore", dependencies: ["BaoxueSodium"], swiftSettings: strict),
         .target(name: "BaoxueRecords", dependencies: ["BaoxueCore"], swiftSettings: strict),
         .target(name: "BaoxueNoise", dependencies: ["BaoxueSodium"], swiftSettings: strict),
+        .target(name: "BaoxueTrust", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium"], swiftSettings: strict),
         .target(name: "BaoxueSync", dependencies: ["BaoxueCore", "BaoxueNoise", "BaoxueSodium"], swiftSettings: strict),
         .target(
             name: "BaoxueStore",
@@ -66,6 +67,7 @@ let package = Package(
         .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueTrustTests", dependencies: ["BaoxueTrust", "BaoxueRecords", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSyncTests", dependencies: ["BaoxueSync", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),

@@ -1,0 +1,30 @@
+import BaoxueCore
+import BaoxueRecords
+
+/// Maps record operations to the `Operation` permissions check, and checks
+/// one change's operations against its author's certificate.
+public enum Permissions {
+    public static func operation(of op: RecordOp) -> Operation {
+        switch op {
+        case .set, .add, .remove: return .editRecord
+        case .void: return .voidRecord
+        case .closeOut: return .closeOut
+        case .event(let e):
+            switch e.body {
+            case .visit, .householdCheck, .followUp: return .recordVisit
+            case .absence, .leave, .homeTeaching: return .recordSchoolEvent
+            case .persuasion: return .recordPersuasion
+            case .verificationLetter: return .issueLetter
+            }
+        }
+    }
+
+    /// Throws the first reason `cert` does not allow `ops` in `scope`.
+    public static func check(_ ops: [RecordOp], scope: ScopeID, under cert: Certificate) throws(TrustError) {
+        guard cert.covers(scope) else { throw .outsideScope(scope) }
+        for op in ops {
+            let operation = operation(of: op)
+            guard operation.allowedRoles.contains(cert.role) else { throw .roleForbids(role: cert.role, operation: operation) }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// What a certificate lets its holder do (`Protocol/trust.md`, "Roles").
+public enum Role: UInt8, CaseIterable, Sendable, Codable {
+    case teacher = 1
+    case liaison = 2
+    case schoolAdmin = 3
+    case relay = 4
+    case districtAdmin = 5
+
+    public var chinese: String {
+        switch self {
+        case .teacher: "教师"
+        case .liaison: "村联络员"
+        case .schoolAdmin: "学校管理员"
+        case .relay: "乡镇中继"
+        case .districtAdmin: "区县管理员"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .teacher: "teacher"
+        case .liaison: "village liaison"
+        case .schoolAdmin: "school admin"
+        case .relay: "township relay"
+        case .districtAdmin: "district admin"
+        }
+    }
+}
+
+/// An operation a change performs, as permissions see it.
+public enum Operation: String, CaseIterable, Sendable, Codable {
+    /// Set or change fields and sets of a record (child, household, case file, survey).
+    case editRecord
+    /// Record a home visit, a household check (摸排) or a follow-up.
+    case recordVisit
+    /// Record an absence, a leave or a home-teaching session (school-side facts).
+    case recordSchoolEvent
+    /// Record a persuasion-to-return attempt (劝返).
+    case recordPersuasion
+    /// Issue a verification letter (核查函).
+    case issueLetter
+    /// Void a record entered by mistake.
+    case voidRecord
+    /// Close out a ledger entry (销号).
+    case closeOut
+    /// Resolve an equivocation, certify devices, revoke them.
+    case administer
+
+    /// The table of `Protocol/trust.md` and the README: which roles may perform it.
+    public var allowedRoles: Set<Role> {
+        switch self {
+        case .editRecord: [.teacher, .liaison, .schoolAdmin, .districtAdmin]
+        case .recordVisit: [.teacher, .liaison, .schoolAdmin, .districtAdmin]
+        case .recordSchoolEvent: [.teacher, .schoolAdmin, .districtAdmin]
+        case .recordPersuasion: [.teacher, .liaison, .schoolAdmin, .districtAdmin]
+        case .issueLetter: [.schoolAdmin, .districtAdmin]
+        case .voidRecord: [.teacher, .schoolAdmin, .districtAdmin]
+        case .closeOut: [.schoolAdmin, .districtAdmin]
+        case .administer: [.districtAdmin]
+        }
+    }
+}
