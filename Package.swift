@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "BaoxueSync", dependencies: ["BaoxueCore", "BaoxueNoise", "BaoxueSodium"], swiftSettings: strict),
         .target(
             name: "BaoxueStore",
-            dependencies: ["BaoxueCore", "BaoxueRecords", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(name: "BaoxueTransport", dependencies: ["BaoxueSync", "BaoxueStore"], swiftSettings: strict),
@@ -45,7 +45,7 @@ let package = Package(
             dependencies: ["BaoxueTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP"], swiftSettings: strict),
+        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust", "BaoxueSync", "BaoxueTransport", "BaoxueTCP"], swiftSettings: strict),
         .executableTarget(
             name: "baoxue",
             dependencies: ["BaoxueApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],

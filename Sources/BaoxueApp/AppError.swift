@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxueStore
 import BaoxueSync
+import BaoxueTrust
 
 /// What a command can fail with, each case naming the cause; rendered as
 /// one line that says what to do.
@@ -13,6 +14,8 @@ public enum AppError: Error, Equatable, Sendable {
     case peerListMalformed(path: String, line: Int)
     /// A sync session ended early.
     case sync(SyncError)
+    /// A certificate, request or chain is not acceptable.
+    case trust(TrustError)
     /// Nothing to sync: no scope given and none held locally or granted in the peers file.
     case noScopes
 
@@ -39,6 +42,8 @@ public enum AppError: Error, Equatable, Sendable {
                                       "line \(line) of the peer list \(path) is malformed: expected '<64 hex public key> <* or comma-separated scopes>'. Fix it or re-add with baoxue peer allow.")
         case .sync(let e):
             return prefix + SyncText.error(e, lang)
+        case .trust(let e):
+            return prefix + TrustText.error(e, lang)
         case .noScopes:
             return prefix + lang.pick("没有可同步的范围：本机没有数据，清单里也没有指定范围。请用 --scope 指定，例如 --scope school-001。",
                                       "nothing to sync: no local data and no scope granted in the peer list. Name one with --scope, e.g. --scope school-001.")

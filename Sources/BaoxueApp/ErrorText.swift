@@ -31,6 +31,10 @@ enum ErrorText {
                           "the record breaks a rule (\(record(cause, l))); nothing was saved. Correct it and try again.")
         case .sequenceExhausted:
             return l.pick("本设备的序号已用尽，请登记新设备。", "this device has used up its sequence numbers; enroll a new device.")
+        case .wrongPassphrase(let p):
+            return l.pick("口令不对，无法打开授权密钥 \(p)（或文件已被改动）。请核对口令后重试。", "the passphrase does not open the authority key \(p) (or the file was altered). Check the passphrase and try again.")
+        case .weakPassphrase:
+            return l.pick("口令不能为空。请设置一个只有负责人知道的长口令。", "the passphrase must not be empty. Choose a long one that only the officer in charge knows.")
         case .notDurable:
             return l.pick("副本以非持久模式打开，不能确认收到的数据。请用正常模式打开后再同步。", "the replica was opened in non-durable mode and cannot acknowledge received changes. Reopen it normally and sync again.")
         case .changeMissing(let id):

@@ -23,6 +23,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidRecord(RecordsError)
     /// The author's sequence number ran out (never happens in practice).
     case sequenceExhausted
+    /// The passphrase does not open the authority key file (or the file was altered).
+    case wrongPassphrase(path: String)
+    /// An empty passphrase was offered for a new authority key.
+    case weakPassphrase
     /// A log opened with `durable: false` was asked to store changes a peer will be told are safe.
     case notDurable
     /// A change asked for by id is not in the log.

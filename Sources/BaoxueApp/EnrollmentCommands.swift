@@ -1,0 +1,139 @@
+import BaoxueCore
+import BaoxueSodium
+import BaoxueStore
+import BaoxueTrust
+import Foundation
+
+/// What `authority init|sign` and `enroll request|accept` do, apart from parsing and printing.
+///
+/// Files: the authority folder holds `authority.key` (passphrase-sealed);
+/// a replica keeps its accepted certificate in `certificate` and the pinned
+/// authority key in `authority`. Requests and certificates travel as
+/// one-line text files (`Armor`), so they fit a USB stick, a mail or a chat.
+public enum EnrollmentCommands {
+    public static let authorityKeyFile = "authority.key"
+
+    /// One line about a certificate or request, for printing and JSON.
+    public struct CertificateView: Encodable, Equatable, Sendable {
+        public let subjectFingerprint: String
+        public let name: String
+        public let role: String
+        public let roleChinese: String
+        public let scopes: [String]
+        public let validUntil: String?
+        public let path: String
+
+        init(subject: PublicKey, name: String, role: Role, scopes: [ScopeID], validUntil: UInt64?, path: String) {
+            subjectFingerprint = subject.fingerprint.text
+            self.name = name
+            self.role = role.english
+            roleChinese = role.chinese
+            self.scopes = scopes.map(\.value)
+            self.validUntil = validUntil.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) }
+            self.path = path
+        }
+
+        public func text(_ l: Language, _ what: String) -> String {
+            let until = validUntil.map { l.pick("，有效至 \($0)", ", valid until \($0)") } ?? ""
+            return "\(what)：\(name) · \(l.pick(roleChinese, role)) · \(scopes.joined(separator: ", ")) · \(subjectFingerprint)\(until) → \(path)"
+        }
+    }
+
+    /// Creates the authority folder and its sealed key; returns its public key.
+    public static func authorityInit(directory: String, passphrase: String, cost: PasswordBox.Cost = .moderate) throws(AppError) -> IdentityLine {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch { throw .store(.io(path: directory, errno: errno)) }
+        let key = DeviceKey.generate()
+        try attempt { () throws(StoreError) in try AuthorityKeyFile.create(at: directory + "/" + authorityKeyFile, key: key, passphrase: passphrase, cost: cost) }
+        return IdentityLine(key: key.publicKey)
+    }
+
+    /// Writes this device's enrollment request.
+    public static func request(directory: String, name: String, role: String, scopes: [String], output: String?) throws(AppError) -> CertificateView {
+        let replica = try ReplicaCommands.open(directory)
+        guard let r = TrustText.role(role) else { throw .invalidArgument(option: "--role", value: role) }
+        let scopeIDs = try parseScopes(scopes)
+        let request: EnrollmentRequest
+        do {
+            request = try EnrollmentRequest.make(key: replica.key, role: r, name: name, scopes: scopeIDs, createdAt: Replica.nowMilliseconds())
+        } catch { throw .trust(error) }
+        let path = output ?? directory + "/enroll-request.txt"
+        try write(Armor.wrap(Armor.request, request.encoded), to: path)
+        return CertificateView(subject: replica.key.publicKey, name: name, role: r, scopes: scopeIDs, validUntil: nil, path: path)
+    }
+
+    /// The authority signs a request (role and scopes as requested unless overridden).
+    public static func sign(
+        directory: String, passphrase: String, requestPath: String, days: Int, role: String?, scopes: [String], output: String?
+    ) throws(AppError) -> CertificateView {
+        guard days >= 1, days <= 3_660 else { throw .invalidArgument(option: "--days", value: String(days)) }
+        let request: EnrollmentRequest
+        do { request = try EnrollmentRequest.decode(try Armor.unwrap(Armor.request, try read(requestPath))) } catch let e as AppError { throw e } catch { throw .trust(error as! TrustError) }
+        let authority = try attempt { () throws(StoreError) in
+            try AuthorityKeyFile.load(at: directory + "/" + authorityKeyFile, passphrase: passphrase)
+        }
+        let grantedRole = try role.map { (text: String) throws(AppError) -> Role in
+            guard let r = TrustText.role(text) else { throw .invalidArgument(option: "--role", value: text) }
+            return r
+        } ?? request.role
+        let grantedScopes = scopes.isEmpty ? request.scopes : try parseScopes(scopes)
+        let now = Replica.nowMilliseconds()
+        let cert: Certificate
+        do {
+            cert = try Certificate.issue(by: authority, subject: request.subject, role: grantedRole, validFrom: now,
+                                         validUntil: now + UInt64(days) * 86_400_000, name: request.name, scopes: grantedScopes)
+        } catch { throw .trust(error) }
+        let path = output ?? "certificate-\(request.subject.fingerprint.text).txt"
+        try write(Armor.wrap(Armor.certificate, cert.encoded), to: path)
+        return CertificateView(subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil, path: path)
+    }
+
+    /// The device checks its certificate against the authority key it was told, then keeps both.
+    public static func accept(directory: String, certificatePath: String, authority: String) throws(AppError) -> CertificateView {
+        let replica = try ReplicaCommands.open(directory)
+        guard let authorityKey = try? PublicKey(hex: authority) else { throw .invalidArgument(option: "--authority", value: authority) }
+        let cert: Certificate
+        do {
+            cert = try Certificate.decode(try Armor.unwrap(Armor.certificate, try read(certificatePath)))
+            guard cert.subject == replica.key.publicKey else { throw TrustError.malformed("certificate is for device \(cert.subject.fingerprint.text), not this one") }
+            try CertificateChain(authority: authorityKey).validate(cert, at: Replica.nowMilliseconds())
+        } catch let e as AppError { throw e } catch { throw .trust(error as! TrustError) }
+        try write(Armor.wrap(Armor.certificate, cert.encoded), to: directory + "/certificate")
+        try write(authorityKey.hex + "\n", to: directory + "/authority")
+        return CertificateView(subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil,
+                               path: directory + "/certificate")
+    }
+
+    static func parseScopes(_ texts: [String]) throws(AppError) -> [ScopeID] {
+        var out: [ScopeID] = []
+        for t in texts {
+            guard let s = try? ScopeID(t) else { throw .invalidArgument(option: "--scope", value: t) }
+            out.append(s)
+        }
+        guard !out.isEmpty else { throw .invalidArgument(option: "--scope", value: "") }
+        return out
+    }
+
+    static func read(_ path: String) throws(AppError) -> String {
+        guard let data = FileManager.default.contents(atPath: path), data.count < 64 << 10 else { throw .store(.io(path: path, errno: ENOENT)) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func write(_ text: String, to path: String) throws(AppError) {
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
+            throw .store(.io(path: path, errno: errno))
+        }
+    }
+}
+
+/// A public key and its fingerprint, as printed after `authority init`.
+public struct IdentityLine: Encodable, Equatable, Sendable {
+    public let publicKey: String
+    public let fingerprint: String
+
+    init(key: PublicKey) {
+        publicKey = key.hex
+        fingerprint = key.fingerprint.text
+    }
+}

@@ -1,0 +1,90 @@
+import BaoxueCore
+import BaoxueSodium
+
+/// A device asks to be enrolled: its key, who holds it, the role and scopes
+/// asked for, signed by the device key itself (proof it holds the key).
+///
+/// Invariant: `encoded` is canonical (`Protocol/trust.md`, "Enrollment
+/// request"); decoding checks the self-signature, so a request that parses
+/// came from the holder of `subject`.
+public struct EnrollmentRequest: Equatable, Sendable {
+    public static let magic: [UInt8] = [0x42, 0x52]   // "BR"
+    public static let kind: UInt8 = 0x03
+    public static let version: UInt8 = 1
+
+    public let subject: PublicKey
+    public let role: Role
+    public let createdAt: UInt64
+    public let name: String
+    public let scopes: [ScopeID]
+    public let encoded: [UInt8]
+
+    public static func make(key: DeviceKey, role: Role, name: String, scopes: [ScopeID], createdAt: UInt64) throws(TrustError) -> EnrollmentRequest {
+        // The certificate's rules for names and scopes apply here too.
+        _ = try Certificate.body(subject: key.publicKey, issuer: key.publicKey, role: role, mayIssue: false,
+                                 validFrom: 0, validUntil: 1, name: name, scopes: scopes)
+        var w = ByteWriter()
+        w.raw(magic); w.u8(kind); w.u8(version)
+        w.raw(key.publicKey.bytes); w.u8(role.rawValue); w.u64(createdAt)
+        let nameBytes = Array(name.precomposedStringWithCanonicalMapping.utf8)
+        w.u8(UInt8(nameBytes.count)); w.raw(nameBytes)
+        let sorted = scopes.sorted()
+        w.u8(UInt8(sorted.count))
+        for s in sorted { w.u8(UInt8(s.utf8.count)); w.raw(s.utf8) }
+        return try decode(w.bytes + key.sign(w.bytes).bytes)
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(TrustError) -> EnrollmentRequest {
+        var r = ByteReader(bytes)
+        do {
+            guard Array(try r.take(2, "magic")) == magic, try r.u8("kind") == kind, try r.u8("version") == version else {
+                throw TrustError.malformed("not an enrollment request")
+            }
+            let subject = try PublicKey(bytes: Array(try r.take(32, "subject")))
+            guard let role = Role(rawValue: try r.u8("role")) else { throw TrustError.malformed("unknown role") }
+            let created = try r.u64("createdAt")
+            guard let name = String(validating: try r.take(Int(try r.u8("name length")), "name"), as: UTF8.self) else {
+                throw TrustError.malformed("name not UTF-8")
+            }
+            var scopes: [ScopeID] = []
+            for _ in 0..<(try r.u8("scope count")) {
+                guard let text = String(validating: try r.take(Int(try r.u8("scope length")), "scope"), as: UTF8.self) else {
+                    throw TrustError.malformed("scope not UTF-8")
+                }
+                scopes.append(try ScopeID(text))
+            }
+            let signature = Array(try r.take(Signature.length, "signature"))
+            try r.expectEnd()
+            _ = try Certificate.body(subject: subject, issuer: subject, role: role, mayIssue: false,
+                                     validFrom: 0, validUntil: 1, name: name, scopes: scopes)
+            guard scopes == scopes.sorted(), Set(scopes).count == scopes.count,
+                  name == name.precomposedStringWithCanonicalMapping else { throw TrustError.malformed("not canonical") }
+            guard Ed25519.verify(signature: signature[...], message: bytes.dropLast(Signature.length), publicKey: subject.bytes[...]) else {
+                throw TrustError.badSignature
+            }
+            return EnrollmentRequest(subject: subject, role: role, createdAt: created, name: name, scopes: scopes, encoded: bytes)
+        } catch let e as TrustError {
+            throw e
+        } catch let e as CoreError {
+            throw .malformed(e.code)
+        } catch {
+            throw .malformed("\(error)")
+        }
+    }
+}
+
+/// The one-line text form of requests and certificates, for files, mail and USB sticks.
+public enum Armor {
+    public static let request = "baoxue-enroll-request-v1"
+    public static let certificate = "baoxue-certificate-v1"
+
+    public static func wrap(_ label: String, _ bytes: [UInt8]) -> String { "\(label) \(Hex.encode(bytes))\n" }
+
+    public static func unwrap(_ label: String, _ text: String) throws(TrustError) -> [UInt8] {
+        let parts = text.split(whereSeparator: \.isWhitespace)
+        guard parts.count == 2, parts[0] == label, let bytes = try? Hex.decode(String(parts[1])) else {
+            throw .malformed("not a \(label) file")
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import BaoxueApp
+import Foundation
+
+/// Reads the authority passphrase: `$BAOXUE_PASSPHRASE` for scripts, otherwise one line from stdin.
+func passphrase(_ l: Language) -> String {
+    if let p = ProcessInfo.processInfo.environment["BAOXUE_PASSPHRASE"] { return p }
+    FileHandle.standardError.write(Data(l.pick("请输入授权口令：", "authority passphrase: ").utf8))
+    return readLine(strippingNewline: true) ?? ""
+}
+
+struct Authority: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "区县授权机构（离线电脑）/ the district authority (offline machine)",
+        discussion: """
+        流程：1. 教育局在离线电脑上运行 baoxue authority init --dir 授权目录；2. 每台设备运行 baoxue enroll request，把申请文件交给教育局；\
+        3. 教育局电话核对设备指纹后运行 baoxue authority sign 申请文件 --dir 授权目录；4. 设备运行 baoxue enroll accept 证书文件 --authority 授权公钥。
+        Flow: 1. the bureau runs authority init on its offline machine; 2. each device runs enroll request and hands over the file; \
+        3. after checking the device fingerprint by phone, the bureau runs authority sign; 4. the device runs enroll accept with the authority's public key.
+        """,
+        subcommands: [AuthorityInit.self, AuthoritySign.self]
+    )
+}
+
+struct AuthorityInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "生成授权密钥（口令保护）/ create the authority key, sealed under a passphrase",
+        discussion: "口令来自 $BAOXUE_PASSPHRASE 或标准输入。请把打印出的公钥发给各乡镇中继和设备。\nThe passphrase comes from $BAOXUE_PASSPHRASE or stdin. Hand the printed public key to every relay and device."
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let id = try EnrollmentCommands.authorityInit(directory: options.directory, passphrase: passphrase(l))
+            if options.json { Output.json(id); return }
+            print(l.pick("授权密钥已生成：\(options.directory)/\(EnrollmentCommands.authorityKeyFile)", "authority key created: \(options.directory)/\(EnrollmentCommands.authorityKeyFile)"))
+            print(l.pick("授权公钥：\(id.publicKey)", "authority public key: \(id.publicKey)"))
+            print(l.pick("授权指纹：\(id.fingerprint)", "authority fingerprint: \(id.fingerprint)"))
+        }
+    }
+}
+
+struct AuthoritySign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "为设备签发证书 / sign a device's enrollment request",
+        discussion: "签发前请电话核对申请中的设备指纹。默认按申请的角色和范围签发。\nCheck the device fingerprint by phone first. Role and scopes default to those requested."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "申请文件 / the enrollment request file") var request: String
+    @Option(help: "有效天数 / days of validity") var days = 365
+    @Option(help: "改为此角色 / grant this role instead") var role: String?
+    @Option(name: .long, help: "改为这些范围，可重复 / grant these scopes instead; repeatable") var scope: [String] = []
+    @Option(help: "证书输出文件 / where to write the certificate") var out: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let view = try EnrollmentCommands.sign(directory: options.directory, passphrase: passphrase(l), requestPath: request,
+                                                   days: days, role: role, scopes: scope, output: out)
+            options.json ? Output.json(view) : print(view.text(l, l.pick("已签发", "signed")))
+        }
+    }
+}
+
+struct Enroll: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "本设备登记 / enroll this device",
+        subcommands: [EnrollRequest.self, EnrollAccept.self]
+    )
+}
+
+struct EnrollRequest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "request",
+        abstract: "生成登记申请文件 / write an enrollment request",
+        discussion: "角色：teacher、liaison、school-admin、relay、district-admin。\nRoles: teacher, liaison, school-admin, relay, district-admin."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "持有人姓名 / the holder's name") var name: String
+    @Option(help: "角色 / role") var role: String
+    @Option(name: .long, help: "申请的范围，可重复 / scope asked for; repeatable") var scope: [String] = []
+    @Option(help: "输出文件 / output file") var out: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let view = try EnrollmentCommands.request(directory: options.directory, name: name, role: role, scopes: scope, output: out)
+            if options.json { Output.json(view); return }
+            print(view.text(l, l.pick("已生成申请", "request written")))
+            print(l.pick("请把申请文件交给教育局，并电话告知设备指纹 \(view.subjectFingerprint) 供核对。",
+                         "Hand the file to the education bureau and read them the fingerprint \(view.subjectFingerprint) by phone."))
+        }
+    }
+}
+
+struct EnrollAccept: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accept",
+        abstract: "核验并保存本设备的证书 / check and keep this device's certificate"
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "证书文件 / the certificate file") var certificate: String
+    @Option(help: "授权公钥（64 位十六进制）/ the authority's public key") var authority: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let view = try EnrollmentCommands.accept(directory: options.directory, certificatePath: certificate, authority: authority)
+            options.json ? Output.json(view) : print(view.text(l, l.pick("证书有效，已保存", "certificate valid and kept")))
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import BaoxueApp
+import BaoxueTesting
+import Foundation
+import Testing
+
+/// `authority init`, `enroll request`, `authority sign`, `enroll accept`, end to end.
+@Suite struct CLIEnrollmentTests {
+    let cli = CLITests()
+
+    @Test func aDeviceIsEnrolledAndEveryWrongStepIsRefused() throws {
+        let root = Fixtures.temporaryDirectory()
+        let env = ["LANG": "C.UTF-8", "BAOXUE_PASSPHRASE": "丰南教育局-长口令"]
+        let auth = try cli.baoxue(["authority", "init", "--dir", root + "/auth", "--json"], env: env)
+        #expect(auth.status == 0, "\(auth.err)")
+        let authority = (try JSONSerialization.jsonObject(with: Data(auth.out.utf8)) as! [String: Any])["publicKey"] as! String
+        let mode = try FileManager.default.attributesOfItem(atPath: root + "/auth/authority.key")[.posixPermissions] as! Int
+        #expect(mode == 0o600)
+        #expect(!(try String(contentsOfFile: root + "/auth/authority.key", encoding: .utf8)).contains("丰南"))
+
+        #expect(try cli.baoxue(["init", "--dir", root + "/dev"]).status == 0)
+        let req = try cli.baoxue(["enroll", "request", "--dir", root + "/dev", "--name", "张老师", "--role", "liaison",
+                                  "--scope", "丰南区/东镇/李村"], env: env)
+        #expect(req.status == 0 && req.out.contains("村联络员"), "\(req.err)")
+
+        // Wrong passphrase: nothing signed.
+        var wrong = env
+        wrong["BAOXUE_PASSPHRASE"] = "guess"
+        let refused = try cli.baoxue(["authority", "sign", root + "/dev/enroll-request.txt", "--dir", root + "/auth",
+                                      "--out", root + "/cert.txt"], env: wrong)
+        #expect(refused.status == 1 && refused.err.contains("口令不对"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/cert.txt"))
+
+        // A tampered request (name changed after signing) is refused.
+        var text = try String(contentsOfFile: root + "/dev/enroll-request.txt", encoding: .utf8)
+        let flip = text.index(text.startIndex, offsetBy: 200)
+        text.replaceSubrange(flip...flip, with: text[flip] == "0" ? "1" : "0")
+        try text.write(toFile: root + "/tampered.txt", atomically: true, encoding: .utf8)
+        let tampered = try cli.baoxue(["authority", "sign", root + "/tampered.txt", "--dir", root + "/auth", "--out", root + "/t.txt"], env: env)
+        #expect(tampered.status == 1, "\(tampered.out)")
+
+        let signed = try cli.baoxue(["authority", "sign", root + "/dev/enroll-request.txt", "--dir", root + "/auth",
+                                     "--days", "90", "--out", root + "/cert.txt"], env: env)
+        #expect(signed.status == 0 && signed.out.contains("已签发"), "\(signed.err)")
+
+        // The device accepts it only against the right authority key.
+        let other = String(repeating: "ab", count: 32)
+        #expect(try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev", "--authority", other]).status == 1)
+        let accepted = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev", "--authority", authority])
+        #expect(accepted.status == 0 && accepted.out.contains("证书有效"), "\(accepted.err)")
+        #expect(try String(contentsOfFile: root + "/dev/authority", encoding: .utf8) == authority + "\n")
+
+        // Another device cannot take this certificate as its own.
+        #expect(try cli.baoxue(["init", "--dir", root + "/dev2"]).status == 0)
+        let stolen = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev2", "--authority", authority, "--lang", "en"])
+        #expect(stolen.status == 1 && stolen.err.contains("not this one"), "\(stolen.err)")
+        #expect(try cli.baoxue(["enroll", "request", "--dir", root + "/dev", "--name", "x", "--role", "janitor", "--scope", "a"]).status == 2)
+    }
+}
