@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "BaoxueSync", dependencies: ["BaoxueCore", "BaoxueNoise", "BaoxueSodium"], swiftSettings: strict),
         .target(
             name: "BaoxueStore",
-            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium", "BaoxueTrust", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(name: "BaoxueTransport", dependencies: ["BaoxueSync", "BaoxueStore"], swiftSettings: strict),
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "BaoxueRecordsTests", dependencies: ["BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueTrustTests", dependencies: ["BaoxueTrust", "BaoxueRecords", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSyncTests", dependencies: ["BaoxueSync", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxueTesting"], swiftSettings: strict),

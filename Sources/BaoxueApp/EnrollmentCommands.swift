@@ -101,6 +101,12 @@ public enum EnrollmentCommands {
         } catch let e as AppError { throw e } catch { throw .trust(error as! TrustError) }
         try write(Armor.wrap(Armor.certificate, cert.encoded), to: directory + "/certificate")
         try write(authorityKey.hex + "\n", to: directory + "/authority")
+        // Publish the certificate in the admin scope so every replica learns it by syncing;
+        // reopen first so the log enforces the authority just pinned.
+        let pinned = try ReplicaCommands.open(directory)
+        _ = try attempt { () throws(StoreError) in
+            try pinned.write(scope: .admin, payload: AdminPayload.certificate(cert).encoded)
+        }
         return CertificateView(subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil,
                                path: directory + "/certificate")
     }

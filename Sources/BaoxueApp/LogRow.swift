@@ -26,7 +26,7 @@ public struct LogRow: Encodable, Equatable, Sendable {
         seq = c.seq
         hlc = c.timestamp.description
         scope = c.scope.value
-        state = switch entry.state { case .applied: "applied"; case .pending: "pending"; case .held: "held" }
+        state = switch entry.state { case .applied: "applied"; case .pending: "pending"; case .held: "held"; case .quarantined: "quarantined" }
         deps = c.deps.count
         payloadBytes = c.payload.count
         operations = (try? RecordPayload.decode(c.payload))?.ops.map(\.summary).joined(separator: "; ")
@@ -37,6 +37,7 @@ public struct LogRow: Encodable, Equatable, Sendable {
         let stateText = switch state {
         case "applied": l.pick("已应用", "applied")
         case "pending": l.pick("待补依赖", "pending")
+        case "quarantined": l.pick("隔离待证", "quarantined")
         default: l.pick("冲突扣留", "held")
         }
         let mark = verified ? l.pick("签名有效", "signature ok") : l.pick("签名无效！", "SIGNATURE INVALID!")

@@ -41,3 +41,8 @@ public struct ScopeID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (a: ScopeID, b: ScopeID) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 }
+
+extension ScopeID {
+    /// The reserved scope of certificates and revocations (`Protocol/trust.md` §6); never holds records.
+    public static let admin = try! ScopeID("_admin")
+}

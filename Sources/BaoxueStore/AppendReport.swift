@@ -10,6 +10,8 @@ public struct AppendReport: Equatable, Sendable {
     public var applied = 0
     /// New changes kept aside waiting for deps.
     public var pending = 0
+    /// Stored but quarantined: no certificate permits them (yet).
+    public var quarantined = 0
     /// Equivocations found: (author, seq) with two different changes.
     public var equivocations: [Equivocation] = []
 

@@ -30,10 +30,13 @@ struct BatchAppender {
     private let insertStatement: Statement
     private let merge: RecordMerge?
     private var views: SQLRecordViews
+    /// Present when the replica pins an authority: then only certified changes apply.
+    private var gate: TrustGate?
 
-    init(db: Database, merge: RecordMerge?) throws {
+    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil) throws {
         self.db = db
         self.merge = merge
+        gate = try authority.map { try TrustGate(db: db, authority: $0) }
         self.views = SQLRecordViews(db: db)
         insertStatement = try db.cachedStatement(sql: """
             INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -73,6 +76,11 @@ struct BatchAppender {
             author.storedSeq = change.seq
             authors[change.author] = author
         }
+        if gate != nil, let (refusal, key) = try gate!.refusal(change, payload: decoded[change.id]) {
+            let position = try insert(change, state: .quarantined)
+            try quarantine(position, waitsOn: key, reason: refusal.code)
+            return
+        }
         let state: ChangeState
         var missing: [ChangeID] = []
         if let held = author.heldFrom, change.seq >= held {
@@ -91,8 +99,52 @@ struct BatchAppender {
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)")
                     .execute(arguments: [Data(dep.bytes), position])
             }
-        case .held: break
+        case .held, .quarantined: break
         }
+    }
+
+    private mutating func quarantine(_ position: Int64, waitsOn key: PublicKey, reason: String) throws {
+        report.quarantined += 1
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [position, reason])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)")
+            .execute(arguments: [TrustGate.waitingKey(key), position])
+    }
+
+    /// Re-checks the quarantined changes waiting on `key`'s certificate; returns those that can now apply.
+    private mutating func released(waitingOn key: PublicKey) throws -> [Change] {
+        let positions = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [TrustGate.waitingKey(key)]
+        )
+        var ready: [Change] = []
+        for position in positions {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position]),
+                  (row[0] as Int) == ChangeState.quarantined.rawValue else { continue }
+            let candidate = try Change.decodeVerified(Array(row[1] as Data))
+            try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ? AND dep = ?").execute(arguments: [position, TrustGate.waitingKey(key)])
+            if let (refusal, next) = try gate!.refusal(candidate, payload: nil) {
+                report.quarantined -= 1 // re-counted by quarantine()
+                try quarantine(position, waitsOn: next, reason: refusal.code)
+                continue
+            }
+            try db.cachedStatement(sql: "DELETE FROM quarantine WHERE position = ?").execute(arguments: [position])
+            let author = try authorState(candidate.author)
+            let missing = try missingDeps(candidate)
+            if author.heldFrom.map({ candidate.seq >= $0 }) ?? false {
+                try db.cachedStatement(sql: "UPDATE change SET state = 2 WHERE position = ?").execute(arguments: [position])
+            } else if missing.isEmpty && author.appliedSeq == candidate.seq - 1 {
+                try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
+                authors[candidate.author]?.appliedSeq = candidate.seq
+                appliedHere.insert(candidate.id)
+                ready.append(candidate)
+            } else {
+                try db.cachedStatement(sql: "UPDATE change SET state = 1 WHERE position = ?").execute(arguments: [position])
+                pendingExists = true
+                for dep in missing {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [Data(dep.bytes), position])
+                }
+            }
+        }
+        return ready
     }
 
     @discardableResult
@@ -152,6 +204,7 @@ struct BatchAppender {
             if let merge {
                 if let payload = decoded[c.id] { try merge.apply(c, decoded: payload, to: &views) } else { try merge.apply(c, to: &views) }
             }
+            if gate != nil, let subject = try gate!.learn(c) { work += try released(waitingOn: subject) }
             guard pendingExists else { continue }
             work += try unblocked(by: c)
         }

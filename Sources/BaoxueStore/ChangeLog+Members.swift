@@ -37,3 +37,30 @@ extension ChangeLog {
         }
     }
 }
+
+/// A stored change that no certificate permits (yet), and why.
+public struct QuarantinedChange: Sendable, Equatable {
+    public let position: Int64
+    public let id: ChangeID
+    public let author: PublicKey
+    public let scope: String
+    /// A `TrustError.code`: no_certificate, role_forbids, outside_scope, not_valid_at, self_signed, …
+    public let reason: String
+}
+
+extension ChangeLog {
+    /// Quarantined changes in arrival order (`baoxue quarantine`).
+    public func quarantined() throws(StoreError) -> [QuarantinedChange] {
+        try storeCall {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT c.position, c.id, c.author, c.scope, q.reason FROM quarantine q JOIN change c ON c.position = q.position
+                    WHERE c.state = 3 ORDER BY c.position
+                    """).map { row in
+                    QuarantinedChange(position: row[0], id: try ChangeID(bytes: Array(row[1] as Data)),
+                                      author: try PublicKey(bytes: Array(row[2] as Data)), scope: row[3], reason: row[4])
+                }
+            }
+        }
+    }
+}

@@ -46,6 +46,7 @@ extension ChangeLog {
                 total.duplicates += report.duplicates
                 total.applied += report.applied
                 total.pending += report.pending
+                total.quarantined += report.quarantined
                 total.equivocations += report.equivocations
                 onCommit(index, report)
                 index += 1

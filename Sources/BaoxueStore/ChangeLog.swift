@@ -16,15 +16,21 @@ public final class ChangeLog: ChangeStore {
     public let merge: RecordMerge?
     /// Commits use `synchronous = FULL`: only then may a sync peer be acknowledged.
     public let isDurable: Bool
+    /// The pinned district authority: when set, a change applies only if a
+    /// certificate chained to it permits it; others are quarantined.
+    public let authority: PublicKey?
 
     /// Opens (creating if needed) the log at `path`.
     ///
     /// `durable: false` commits with `synchronous = NORMAL` (WAL): the last
     /// commits may roll back on power loss, so such a log must never
     /// acknowledge changes to a peer. Only for bulk imports and measurements.
-    public init(path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true) throws(StoreError) {
+    public init(
+        path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil
+    ) throws(StoreError) {
         self.verifyThreads = verifyThreads
         isDurable = durable
+        self.authority = authority
         self.merge = merge
         var config = Configuration()
         config.prepareDatabase { db in
@@ -37,8 +43,9 @@ public final class ChangeLog: ChangeStore {
     }
 
     /// A log in memory, for tests and the simulator.
-    public init(inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge()) throws(StoreError) {
+    public init(inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil) throws(StoreError) {
         self.verifyThreads = verifyThreads
+        self.authority = authority
         // Nothing survives a crash anyway; tests and the simulator acknowledge from memory.
         isDurable = true
         self.merge = merge
@@ -67,7 +74,7 @@ public final class ChangeLog: ChangeStore {
     func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]?) throws(StoreError) -> AppendReport {
         try storeCall {
             try writer.write { db in
-                var appender = try BatchAppender(db: db, merge: merge)
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
             }

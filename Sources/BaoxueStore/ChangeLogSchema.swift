@@ -47,6 +47,21 @@ enum ChangeLogSchema {
             // Sync reads a scope's changes in (hlc, id) order.
             try db.execute(sql: "CREATE INDEX change_scope_order ON change(scope, hlc, id)")
         }
+        m.registerMigration("v3-trust") { db in
+            // Certificates learnt from applied `_admin` changes, and why each quarantined change waits.
+            try db.execute(sql: """
+                CREATE TABLE certificate (
+                    encoded BLOB PRIMARY KEY,
+                    subject BLOB NOT NULL,
+                    may_issue INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX certificate_subject ON certificate(subject);
+                CREATE TABLE quarantine (
+                    position INTEGER PRIMARY KEY,
+                    reason TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

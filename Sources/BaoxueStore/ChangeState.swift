@@ -7,4 +7,7 @@ public enum ChangeState: Int, Sendable, CaseIterable {
     /// Part of an equivocation (or after one, from the same author): kept as
     /// proof, not applied until a person decides.
     case held = 2
+    /// Its author has no certificate that permits it (trust.md §6): kept,
+    /// never applied, re-checked when a certificate for the author arrives.
+    case quarantined = 3
 }

@@ -41,7 +41,19 @@ public struct Replica: Sendable {
         let key = try KeyFile.load(at: keyPath)
         let dbPath = path(directory, databaseFileName)
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .replicaMissing(path: directory) }
-        return Replica(directory: directory, key: key, log: try ChangeLog(path: dbPath))
+        return Replica(directory: directory, key: key, log: try ChangeLog(path: dbPath, authority: try pinnedAuthority(directory)))
+    }
+
+    /// The authority key pinned by `baoxue enroll accept` (`<replica>/authority`), if any.
+    public static let authorityFileName = "authority"
+
+    static func pinnedAuthority(_ directory: String) throws(StoreError) -> PublicKey? {
+        let p = path(directory, authorityFileName)
+        guard let data = FileManager.default.contents(atPath: p) else { return nil }
+        guard let key = try? PublicKey(hex: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw .keyFileMalformed(path: p)
+        }
+        return key
     }
 
     /// Signs and appends this device's next change.

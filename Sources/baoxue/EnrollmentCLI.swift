@@ -113,3 +113,21 @@ struct EnrollAccept: ParsableCommand {
         }
     }
 }
+
+struct Quarantine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "列出被隔离的变更（无证书或越权）/ list quarantined changes (uncertified or not permitted)",
+        discussion: "被隔离的变更不会丢失，也不会生效；证书同步到后自动复查。\nQuarantined changes are kept, never applied, and re-checked when a certificate arrives."
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let rows = try ReplicaCommands.quarantine(directory: options.directory)
+            if options.json { Output.json(rows); return }
+            let l = options.language
+            for row in rows { print(row.text(l)) }
+            print(l.pick("共 \(rows.count) 条被隔离", "\(rows.count) quarantined change(s)"))
+        }
+    }
+}

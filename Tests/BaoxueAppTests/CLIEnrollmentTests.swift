@@ -48,6 +48,11 @@ import Testing
         let accepted = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev", "--authority", authority])
         #expect(accepted.status == 0 && accepted.out.contains("证书有效"), "\(accepted.err)")
         #expect(try String(contentsOfFile: root + "/dev/authority", encoding: .utf8) == authority + "\n")
+        // The certificate is now the device's first change, in the admin scope, applied; nothing is quarantined.
+        let log = try cli.baoxue(["log", "--dir", root + "/dev"])
+        #expect(log.out.contains("[_admin]") && log.out.contains("已应用"), "\(log.out)")
+        let quarantine = try cli.baoxue(["quarantine", "--dir", root + "/dev"])
+        #expect(quarantine.status == 0 && quarantine.out.contains("共 0 条"))
 
         // Another device cannot take this certificate as its own.
         #expect(try cli.baoxue(["init", "--dir", root + "/dev2"]).status == 0)

@@ -1,0 +1,122 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import BaoxueTesting
+import BaoxueTrust
+import Testing
+
+/// With an authority pinned, only certified, permitted changes apply; the
+/// rest are quarantined — kept, never applied, and re-checked when a
+/// certificate arrives. Each defence has a case that fails without it.
+@Suite struct TrustGateTests {
+    let authority = Fixtures.key(0xAA)
+    let device = Fixtures.key(0x11)
+    let t0: UInt64 = 1_764_000_000_000
+    let day: UInt64 = 86_400_000
+    let school = try! ScopeID("丰南区/东镇/示例小学")
+
+    func log() throws -> ChangeLog { try ChangeLog(inMemory: (), authority: authority.publicKey) }
+
+    func visit() throws -> [UInt8] {
+        try RecordPayload(ops: [.event(Event(child: RecordID.derived("c1"), date: try SimpleDate(year: 2025, month: 11, day: 24), body: .visit(
+            Visit(participants: ["张老师"], householdFound: true, childSeen: true, spokeTo: "母亲", agreed: "下周返校"))))]).encoded()
+    }
+
+    func closeOut() throws -> [UInt8] {
+        try RecordPayload(ops: [.closeOut(child: RecordID.derived("c1"), ledger: .suspectedDropout,
+                                          closes: [OpID(change: try ChangeID(bytes: [UInt8](repeating: 9, count: 32)), index: 0)],
+                                          evidence: [String(repeating: "ab", count: 32)], note: "已返校")]).encoded()
+    }
+
+    func change(_ key: DeviceKey, seq: UInt64, scope: ScopeID? = nil, payload: [UInt8], at ms: UInt64? = nil, deps: [ChangeID] = []) throws -> Change {
+        try Change.sign(by: key, seq: seq, timestamp: try HLCTimestamp(milliseconds: ms ?? t0 + day + seq, counter: 0),
+                        scope: scope ?? school, deps: deps, payload: payload)
+    }
+
+    func certificateChange(_ cert: Certificate, by key: DeviceKey, seq: UInt64) throws -> Change {
+        try change(key, seq: seq, scope: .admin, payload: AdminPayload.certificate(cert).encoded)
+    }
+
+    func cert(_ role: Role, issuer: DeviceKey? = nil, subject: DeviceKey? = nil, scopes: [String] = ["丰南区/东镇/示例小学"],
+              mayIssue: Bool = false, days: UInt64 = 365) throws -> Certificate {
+        try Certificate.issue(by: issuer ?? authority, subject: (subject ?? device).publicKey, role: role, mayIssue: mayIssue,
+                              validFrom: t0, validUntil: t0 + days * day, name: "张老师", scopes: scopes.map { try ScopeID($0) })
+    }
+
+    func states(_ log: ChangeLog) throws -> [ChangeState] { try log.entries(after: 0, limit: 100).map(\.state) }
+
+    @Test func anUncertifiedDeviceIsQuarantinedUntilItsCertificateArrives() throws {
+        let l = try log()
+        let first = try change(device, seq: 1, payload: try visit())
+        let second = try change(device, seq: 2, payload: try visit(), deps: [first.id])
+        let report = try l.append([first, second])
+        #expect(report.quarantined == 2 && report.applied == 0)
+        #expect(try l.quarantined().map(\.reason) == ["no_certificate", "no_certificate"])
+        // The certificate travels as an `_admin` change; any device may carry it.
+        let carrier = Fixtures.key(0x22)
+        let r2 = try l.append([try certificateChange(try cert(.teacher), by: carrier, seq: 1)])
+        #expect(r2.applied == 3)
+        #expect(try states(l) == [.applied, .applied, .applied])
+        #expect(try l.quarantined().isEmpty)
+        #expect(try l.events(child: RecordID.derived("c1"), kind: "visit").count == 2)
+    }
+
+    @Test func theWrongRoleTheWrongScopeAndAnExpiredCertificateAreEachQuarantined() throws {
+        let l = try log()
+        _ = try l.append([try certificateChange(try cert(.liaison, days: 30), by: device, seq: 1)])
+        let visitOK = try change(device, seq: 2, payload: try visit())
+        let close = try change(device, seq: 3, payload: try closeOut(), deps: [visitOK.id])
+        _ = try l.append([visitOK, close])
+        let other = Fixtures.key(0x12)
+        _ = try l.append([try certificateChange(try cert(.schoolAdmin, subject: other, days: 30), by: other, seq: 1)])
+        let elsewhere = try change(other, seq: 2, scope: try ScopeID("丰南区/西镇/某小学"), payload: try visit())
+        let late = try change(other, seq: 3, payload: try visit(), at: t0 + 40 * day)
+        _ = try l.append([elsewhere, late])
+        #expect(try l.quarantined().map(\.reason) == ["role_forbids", "outside_scope", "not_valid_at"])
+        #expect(try l.count(.applied) == 3)
+    }
+
+    @Test func forgedAndWideningCertificatesDoNotCertifyAnyone() throws {
+        let l = try log()
+        let rogue = Fixtures.key(0x66)
+        let relay = Fixtures.key(0x77)
+        _ = try l.append([
+            try certificateChange(try cert(.districtAdmin, issuer: device, scopes: ["丰南区"]), by: device, seq: 1),   // self-signed
+            try certificateChange(try cert(.teacher, issuer: rogue), by: device, seq: 2),                               // unknown issuer
+        ])
+        #expect(try l.quarantined().map(\.reason) == ["self_signed", "unknown_issuer"])
+        // A township delegation, then a teacher certificate it issues outside its township.
+        _ = try l.append([
+            try certificateChange(try cert(.relay, subject: relay, scopes: ["丰南区/西镇"], mayIssue: true), by: relay, seq: 1),
+            try certificateChange(try cert(.teacher, issuer: relay, scopes: ["丰南区/东镇/示例小学"]), by: relay, seq: 2),
+        ])
+        #expect(try l.quarantined().map(\.reason) == ["self_signed", "unknown_issuer", "delegation_widens"])
+        _ = try l.append([try change(device, seq: 3, payload: try visit())])
+        #expect(try l.quarantined().last?.reason == "no_certificate")
+    }
+
+    @Test func aDelegationArrivingLastReleasesTheWholeChain() throws {
+        let l = try log()
+        let relay = Fixtures.key(0x77)
+        let teacherCert = try cert(.teacher, issuer: relay, days: 100)
+        let delegation = try cert(.relay, subject: relay, scopes: ["丰南区/东镇"], mayIssue: true)
+        // Certificates are carried by those who issue them (a device's own certificate
+        // should be its first change: a later one would queue behind its quarantined work).
+        _ = try l.append([try change(device, seq: 1, payload: try visit())])
+        _ = try l.append([try certificateChange(teacherCert, by: relay, seq: 1)])
+        #expect(try l.quarantined().map(\.reason) == ["no_certificate", "unknown_issuer"])
+        _ = try l.append([try certificateChange(delegation, by: authority, seq: 1)])
+        #expect(try l.quarantined().isEmpty)
+        #expect(try l.count(.applied) == 3)
+        // The views a rebuild derives match what incremental application built (admin changes touch no view).
+        let before = try l.viewDigests()
+        try l.rebuildViews()
+        #expect(try l.viewDigests() == before)
+    }
+
+    @Test func withoutAPinnedAuthorityNothingIsQuarantined() throws {
+        let l = try ChangeLog(inMemory: ())
+        let r = try l.append([try change(device, seq: 1, payload: try closeOut())])
+        #expect(r.applied == 1 && r.quarantined == 0)
+    }
+}
