@@ -33,9 +33,13 @@ struct BatchAppender {
     /// Present when the replica pins an authority: then only certified changes apply.
     private var gate: TrustGate?
 
-    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil) throws {
+    /// Local wall-clock time (ms) for the future-clock rule.
+    private let now: UInt64
+
+    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0) throws {
         self.db = db
         self.merge = merge
+        self.now = now
         gate = try authority.map { try TrustGate(db: db, authority: $0) }
         self.views = SQLRecordViews(db: db)
         insertStatement = try db.cachedStatement(sql: """
@@ -50,6 +54,10 @@ struct BatchAppender {
     mutating func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]? = nil) throws {
         if let decodedPayloads {
             decoded = Dictionary(zip(changes.map(\.id), decodedPayloads), uniquingKeysWith: { a, _ in a })
+        }
+        if gate != nil {
+            // Changes held for a clock ahead of ours: apply those whose time has come.
+            for c in try released(waitingOn: TrustGate.futureKey) { try didApply(c) }
         }
         for change in changes { try append(change) }
         try flush()
@@ -76,9 +84,9 @@ struct BatchAppender {
             author.storedSeq = change.seq
             authors[change.author] = author
         }
-        if gate != nil, let (refusal, key) = try gate!.refusal(change, payload: decoded[change.id]) {
+        if let (reason, key) = try refusal(change, payload: decoded[change.id]) {
             let position = try insert(change, state: .quarantined)
-            try quarantine(position, waitsOn: key, reason: refusal.code)
+            try quarantine(position, waitsOn: key, reason: reason)
             return
         }
         let state: ChangeState
@@ -103,27 +111,42 @@ struct BatchAppender {
         }
     }
 
-    private mutating func quarantine(_ position: Int64, waitsOn key: PublicKey, reason: String) throws {
+    /// Why `change` may not apply on this replica, and what it waits on; nil when it may.
+    /// Only replicas that pin an authority refuse anything.
+    private mutating func refusal(_ change: Change, payload: Result<RecordPayload, RecordsError>?) throws -> (String, Data)? {
+        guard gate != nil else { return nil }
+        if change.timestamp.milliseconds > now &+ TrustGate.futureTolerance {
+            return ("future_clock", TrustGate.futureKey)
+        }
+        guard let (error, key) = try gate!.refusal(change, payload: payload) else { return nil }
+        return (error.code, TrustGate.waitingKey(key))
+    }
+
+    private mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: String) throws {
         report.quarantined += 1
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [position, reason])
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)")
-            .execute(arguments: [TrustGate.waitingKey(key), position])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [key, position])
     }
 
     /// Re-checks the quarantined changes waiting on `key`'s certificate; returns those that can now apply.
     private mutating func released(waitingOn key: PublicKey) throws -> [Change] {
+        try released(waitingOn: TrustGate.waitingKey(key))
+    }
+
+    /// Re-checks the quarantined changes waiting on `waitKey`; returns those that can now apply.
+    private mutating func released(waitingOn waitKey: Data) throws -> [Change] {
         let positions = try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [TrustGate.waitingKey(key)]
+            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [waitKey]
         )
         var ready: [Change] = []
         for position in positions {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position]),
                   (row[0] as Int) == ChangeState.quarantined.rawValue else { continue }
             let candidate = try Change.decodeVerified(Array(row[1] as Data))
-            try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ? AND dep = ?").execute(arguments: [position, TrustGate.waitingKey(key)])
-            if let (refusal, next) = try gate!.refusal(candidate, payload: nil) {
+            try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ? AND dep = ?").execute(arguments: [position, waitKey])
+            if let (reason, next) = try refusal(candidate, payload: nil) {
                 report.quarantined -= 1 // re-counted by quarantine()
-                try quarantine(position, waitsOn: next, reason: refusal.code)
+                try quarantine(position, waitsOn: next, reason: reason)
                 continue
             }
             try db.cachedStatement(sql: "DELETE FROM quarantine WHERE position = ?").execute(arguments: [position])

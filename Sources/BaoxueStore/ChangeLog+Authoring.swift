@@ -35,7 +35,7 @@ extension ChangeLog {
                     by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now),
                     scope: scope, deps: deps, payload: try makePayload(db)
                 )
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority)
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock())
                 try appender.append([change])
                 return change
             }

@@ -64,3 +64,31 @@ extension ChangeLog {
         }
     }
 }
+
+/// An author whose log has a hole: changes above `missingFrom` are stored but
+/// `missingFrom` itself never arrived (a relay or peer withheld it, or it is still in transit).
+public struct SequenceGap: Sendable, Equatable {
+    public let author: PublicKey
+    public let missingFrom: UInt64
+    /// How many of the author's changes wait behind the hole.
+    public let waiting: Int
+}
+
+extension ChangeLog {
+    /// Holes in authors' sequences ("missing from author X since seq N"), for `baoxue alerts`.
+    public func sequenceGaps() throws(StoreError) -> [SequenceGap] {
+        try storeCall {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT c.author, COALESCE(a.applied_seq, 0) + 1 AS next, COUNT(*)
+                    FROM change c LEFT JOIN author a ON a.key = c.author
+                    WHERE c.seq > COALESCE(a.applied_seq, 0) + 1
+                      AND NOT EXISTS (SELECT 1 FROM change d WHERE d.author = c.author AND d.seq = COALESCE(a.applied_seq, 0) + 1)
+                    GROUP BY c.author ORDER BY c.author
+                    """).map { row in
+                    SequenceGap(author: try PublicKey(bytes: Array(row[0] as Data)), missingFrom: UInt64(row[1] as Int64), waiting: row[2])
+                }
+            }
+        }
+    }
+}

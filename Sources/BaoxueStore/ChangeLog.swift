@@ -19,6 +19,8 @@ public final class ChangeLog: ChangeStore {
     /// The pinned district authority: when set, a change applies only if a
     /// certificate chained to it permits it; others are quarantined.
     public let authority: PublicKey?
+    /// Local wall-clock milliseconds; injectable so the future-clock rule can be tested.
+    public let clock: @Sendable () -> UInt64
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -26,8 +28,10 @@ public final class ChangeLog: ChangeStore {
     /// commits may roll back on power loss, so such a log must never
     /// acknowledge changes to a peer. Only for bulk imports and measurements.
     public init(
-        path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil
+        path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock
     ) throws(StoreError) {
+        self.clock = clock
         self.verifyThreads = verifyThreads
         isDurable = durable
         self.authority = authority
@@ -43,7 +47,11 @@ public final class ChangeLog: ChangeStore {
     }
 
     /// A log in memory, for tests and the simulator.
-    public init(inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil) throws(StoreError) {
+    public init(
+        inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil,
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock
+    ) throws(StoreError) {
+        self.clock = clock
         self.verifyThreads = verifyThreads
         self.authority = authority
         // Nothing survives a crash anyway; tests and the simulator acknowledge from memory.
@@ -52,6 +60,8 @@ public final class ChangeLog: ChangeStore {
         writer = try storeCall { try DatabaseQueue() }
         try migrate()
     }
+
+    public static let systemClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
 
     private func migrate() throws(StoreError) {
         try storeCall { try ChangeLogSchema.migrator().migrate(writer) }
@@ -74,7 +84,7 @@ public final class ChangeLog: ChangeStore {
     func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]?) throws(StoreError) -> AppendReport {
         try storeCall {
             try writer.write { db in
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority)
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock())
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
             }

@@ -29,6 +29,11 @@ struct TrustGate {
     /// The key a refused change waits on: `[0x00] ‖ key` in the `waiting` table (ids are 32 bytes, so no clash).
     static func waitingKey(_ key: PublicKey) -> Data { Data([0x00] + key.bytes) }
 
+    /// What changes from a clock too far ahead wait on; re-checked at every append.
+    static let futureKey = Data([0x01])
+    /// How far ahead of local time a change's clock may be (trust.md §6): 24 h.
+    static let futureTolerance: UInt64 = 24 * 3_600_000
+
     /// Nil when `change` may be applied; otherwise why not and whose certificate it waits for.
     mutating func refusal(_ change: Change, payload: Result<RecordPayload, RecordsError>?) throws -> (TrustError, waitsOn: PublicKey)? {
         if change.scope == .admin {

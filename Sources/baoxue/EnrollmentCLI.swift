@@ -131,3 +131,18 @@ struct Quarantine: ParsableCommand {
         }
     }
 }
+
+struct Alerts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "需要人工处理的警报：一号两签、序号缺失、隔离 / alerts: equivocations, sequence gaps, quarantine"
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.alerts(directory: options.directory)
+            if options.json { Output.json(view); return }
+            for line in view.lines(options.language) { print(line) }
+        }
+    }
+}

@@ -120,3 +120,32 @@ import Testing
         #expect(r.applied == 1 && r.quarantined == 0)
     }
 }
+
+extension TrustGateTests {
+    /// A clock more than 24 h ahead is held until local time catches up; then it applies.
+    @Test func aChangeFromTheFutureWaitsForLocalTime() throws {
+        final class Clock: @unchecked Sendable { var now: UInt64 = 0 }
+        let clock = Clock()
+        clock.now = t0 + 2 * day
+        let l = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { clock.now })
+        _ = try l.append([try certificateChange(try cert(.teacher), by: Fixtures.key(0x22), seq: 1)])
+        let ahead = try change(device, seq: 1, payload: try visit(), at: t0 + 5 * day)
+        #expect(try l.append([ahead]).quarantined == 1)
+        #expect(try l.quarantined().map(\.reason) == ["future_clock"])
+        clock.now = t0 + 4 * day + 1   // within 24 h of the change now
+        let next = try l.append([try change(device, seq: 2, payload: try visit(), at: t0 + 5 * day + 1, deps: [ahead.id])])
+        #expect(next.applied == 2)
+        #expect(try l.quarantined().isEmpty)
+    }
+
+    /// A withheld change shows as a hole: "missing from author X since seq N".
+    @Test func aWithheldChangeShowsAsAGap() throws {
+        let l = try ChangeLog(inMemory: ())
+        let chain = Fixtures.chain(device, count: 5)
+        _ = try l.append(Array(chain[0..<2]) + Array(chain[3...]))
+        let gaps = try l.sequenceGaps()
+        #expect(gaps.count == 1 && gaps[0].author == device.publicKey && gaps[0].missingFrom == 3 && gaps[0].waiting == 2)
+        _ = try l.append([chain[2]])
+        #expect(try l.sequenceGaps().isEmpty)
+    }
+}

@@ -1,0 +1,44 @@
+import BaoxueCore
+import BaoxueStore
+
+/// What needs a person's attention on this replica: equivocating devices,
+/// holes in authors' sequences, quarantined changes.
+public struct AlertsView: Encodable, Equatable, Sendable {
+    public struct Equivocating: Encodable, Equatable, Sendable { public let device: String; public let seq: UInt64 }
+    public struct Gap: Encodable, Equatable, Sendable { public let device: String; public let missingFrom: UInt64; public let waiting: Int }
+
+    public let equivocations: [Equivocating]
+    public let gaps: [Gap]
+    public let quarantined: Int
+
+    public func lines(_ l: Language) -> [String] {
+        var out: [String] = []
+        for e in equivocations {
+            out.append(l.pick("设备 \(e.device) 在序号 \(e.seq) 签了两份不同的变更：两份都已保留作证据，请区县管理员裁决。",
+                              "device \(e.device) signed two different changes at seq \(e.seq): both kept as proof; a district admin must rule."))
+        }
+        for g in gaps {
+            out.append(l.pick("设备 \(g.device) 自序号 \(g.missingFrom) 起缺失变更（其后 \(g.waiting) 条在等待）：请与其他设备或中继再同步。",
+                              "missing from device \(g.device) since seq \(g.missingFrom) (\(g.waiting) waiting behind it): sync with other devices or the relay."))
+        }
+        if quarantined > 0 {
+            out.append(l.pick("\(quarantined) 条变更被隔离，运行 baoxue quarantine 查看原因。", "\(quarantined) change(s) quarantined; run baoxue quarantine for the reasons."))
+        }
+        if out.isEmpty { out.append(l.pick("没有需要处理的警报。", "no alerts.")) }
+        return out
+    }
+}
+
+extension ReplicaCommands {
+    public static func alerts(directory: String) throws(AppError) -> AlertsView {
+        let log = try open(directory).log
+        let equivocations = try attempt { () throws(StoreError) in try log.equivocations() }
+        let gaps = try attempt { () throws(StoreError) in try log.sequenceGaps() }
+        let quarantined = try attempt { () throws(StoreError) in try log.count(.quarantined) }
+        return AlertsView(
+            equivocations: equivocations.map { .init(device: $0.author.fingerprint.text, seq: $0.seq) },
+            gaps: gaps.map { .init(device: $0.author.fingerprint.text, missingFrom: $0.missingFrom, waiting: $0.waiting) },
+            quarantined: quarantined
+        )
+    }
+}
