@@ -29,6 +29,8 @@ public struct QuarantineRow: Encodable, Equatable, Sendable {
         case "not_valid_at": l.pick("变更时间不在证书有效期内", "the certificate was not valid at the change's time")
         case "self_signed": l.pick("证书为自签，不被承认", "self-signed certificate")
         case "unknown_issuer": l.pick("证书签发者未知（等待其授权证书）", "unknown issuer (waiting for its delegation)")
+        case "revoked": l.pick("作者设备已被吊销，此变更晚于吊销时间", "the author's device was revoked before this change")
+        case "future_clock": l.pick("变更时间超前本机 24 小时以上，等本机时间追上后自动复查", "clock over 24 h ahead of this device; re-checked as time passes")
         case "delegation_widens": l.pick("下级授权越权", "a delegation exceeds its grant")
         default: code
         }

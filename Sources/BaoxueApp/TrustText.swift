@@ -20,6 +20,8 @@ enum TrustText {
             return l.pick("设备 \(k.fingerprint.text) 还没有证书。", "device \(k.fingerprint.text) has no certificate yet.")
         case .outsideScope(let s):
             return l.pick("范围 \(s) 不在证书授权之内。", "scope \(s) is outside the certificate.")
+        case .revoked:
+            return l.pick("该设备已被吊销，其后的变更不予采信。", "the device was revoked; its later changes are not trusted.")
         case .roleForbids(let role, let op):
             return l.pick("角色“\(role.chinese)”无权执行 \(op.rawValue)。", "the role \(role.english) may not perform \(op.rawValue).")
         }

@@ -33,6 +33,8 @@ struct BatchAppender {
     /// Present when the replica pins an authority: then only certified changes apply.
     private var gate: TrustGate?
 
+    /// Revocations learnt while applying; carried out once the current change is settled.
+    private var revocationsDue: [(PublicKey, UInt64)] = []
     /// Local wall-clock time (ms) for the future-clock rule.
     private let now: UInt64
 
@@ -109,6 +111,36 @@ struct BatchAppender {
             }
         case .held, .quarantined: break
         }
+        while let (subject, at) = revocationsDue.popLast() { try revoke(subject, from: at) }
+    }
+
+    /// Quarantines every stored change of `subject` dated at or after `at`; if some were
+    /// applied, their descendants go back to pending and the views are rebuilt (as for equivocation).
+    private mutating func revoke(_ subject: PublicKey, from at: UInt64) throws {
+        try flush()
+        let author = Data(subject.bytes)
+        let rows = try Row.fetchAll(db, sql: "SELECT position, id, seq, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3",
+                                    arguments: [author, Int64(at << 16)])
+        guard !rows.isEmpty else { return }
+        var applied = Set<Data>()
+        var lowest = Int64.max
+        for row in rows {
+            let position: Int64 = row[0]
+            if (row[3] as Int) == ChangeState.applied.rawValue {
+                applied.insert(row[1] as Data)
+                lowest = min(lowest, row[2] as Int64)
+            }
+            try db.execute(sql: "UPDATE change SET state = 3 WHERE position = ?", arguments: [position])
+            try db.execute(sql: "DELETE FROM waiting WHERE position = ?", arguments: [position])
+            try quarantine(position, waitsOn: TrustGate.waitingKey(subject), reason: "revoked")
+        }
+        if !applied.isEmpty {
+            try db.execute(sql: "UPDATE author SET applied_seq = MIN(applied_seq, ?) WHERE key = ?", arguments: [lowest - 1, author])
+            try LogRepair.unapplyDescendants(of: applied, db: db)
+            try RecordViewsRebuild.rebuild(db: db, merge: merge)
+            pendingExists = true
+        }
+        resetCaches()
     }
 
     /// Why `change` may not apply on this replica, and what it waits on; nil when it may.
@@ -227,7 +259,11 @@ struct BatchAppender {
             if let merge {
                 if let payload = decoded[c.id] { try merge.apply(c, decoded: payload, to: &views) } else { try merge.apply(c, to: &views) }
             }
-            if gate != nil, let subject = try gate!.learn(c) { work += try released(waitingOn: subject) }
+            switch gate != nil ? try gate!.learn(c) : nil {
+            case .certificate(let subject)?: work += try released(waitingOn: subject)
+            case .revocation(let subject, let at)?: revocationsDue.append((subject, at))
+            case nil: break
+            }
             guard pendingExists else { continue }
             work += try unblocked(by: c)
         }

@@ -62,6 +62,16 @@ enum ChangeLogSchema {
                 );
                 """)
         }
+        m.registerMigration("v4-revocation") { db in
+            try db.execute(sql: """
+                CREATE TABLE revocation (
+                    encoded BLOB PRIMARY KEY,
+                    subject BLOB NOT NULL,
+                    revoked_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX revocation_subject ON revocation(subject);
+                """)
+        }
         return m
     }
 }

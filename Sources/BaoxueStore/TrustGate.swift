@@ -16,6 +16,13 @@ struct TrustGate {
     private let db: Database
     private var chain: CertificateChain
     private var byAuthor: [PublicKey: [Certificate]] = [:]
+    private var revokedAt: [PublicKey: UInt64?] = [:]
+
+    /// What an applied `_admin` change taught the gate.
+    enum Learnt {
+        case certificate(subject: PublicKey)
+        case revocation(subject: PublicKey, at: UInt64)
+    }
 
     init(db: Database, authority: PublicKey) throws {
         self.db = db
@@ -39,8 +46,14 @@ struct TrustGate {
         if change.scope == .admin {
             let cert: Certificate
             do {
-                guard case .certificate(let c) = try AdminPayload.decode(change.payload) else { return nil }
-                cert = c
+                switch try AdminPayload.decode(change.payload) {
+                case .certificate(let c):
+                    cert = c
+                case .revocation(let r):
+                    guard r.issuer == authority else { return (.unknownIssuer(r.issuer), r.issuer) }
+                    guard r.signatureVerifies else { return (.badSignature, authority) }
+                    return nil
+                }
             } catch {
                 return (error, change.author)
             }
@@ -52,25 +65,46 @@ struct TrustGate {
         let ops = (try? (payload ?? Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }).get().ops) ?? []
         var last = TrustError.noCertificate(change.author)
         for cert in certs {
-            do {
+            do throws(TrustError) {
                 try chain.validate(cert, at: change.timestamp.milliseconds)
                 try Permissions.check(ops, scope: change.scope, under: cert)
-                return nil
             } catch {
                 last = error
+                continue
             }
+            if let at = try revocation(of: change.author), change.timestamp.milliseconds >= at {
+                return (.revoked(at: at), change.author)
+            }
+            return nil
         }
         return (last, change.author)
     }
 
-    /// Records the certificate of an applied `_admin` change; returns its subject.
-    mutating func learn(_ change: Change) throws -> PublicKey? {
-        guard change.scope == .admin, case .certificate(let cert)? = try? AdminPayload.decode(change.payload) else { return nil }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO certificate (encoded, subject, may_issue) VALUES (?, ?, ?)")
-            .execute(arguments: [Data(cert.encoded), Data(cert.subject.bytes), cert.mayIssue ? 1 : 0])
-        byAuthor[cert.subject] = nil
-        if cert.mayIssue { chain.learn(delegation: cert) }
-        return cert.subject
+    /// Records what an applied `_admin` change carries.
+    mutating func learn(_ change: Change) throws -> Learnt? {
+        guard change.scope == .admin, let payload = try? AdminPayload.decode(change.payload) else { return nil }
+        switch payload {
+        case .certificate(let cert):
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO certificate (encoded, subject, may_issue) VALUES (?, ?, ?)")
+                .execute(arguments: [Data(cert.encoded), Data(cert.subject.bytes), cert.mayIssue ? 1 : 0])
+            byAuthor[cert.subject] = nil
+            if cert.mayIssue { chain.learn(delegation: cert) }
+            return .certificate(subject: cert.subject)
+        case .revocation(let r):
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO revocation (encoded, subject, revoked_at) VALUES (?, ?, ?)")
+                .execute(arguments: [Data(r.encoded), Data(r.subject.bytes), Int64(r.revokedAt)])
+            revokedAt[r.subject] = nil
+            return .revocation(subject: r.subject, at: try revocation(of: r.subject) ?? r.revokedAt)
+        }
+    }
+
+    /// The earliest revocation time of `key`, if revoked.
+    private mutating func revocation(of key: PublicKey) throws -> UInt64? {
+        if let known = revokedAt[key] { return known }
+        let at = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"),
+                                    arguments: [Data(key.bytes)]).map { UInt64($0) }
+        revokedAt[key] = .some(at)
+        return at
     }
 
     private mutating func certificates(of key: PublicKey) throws -> [Certificate] {

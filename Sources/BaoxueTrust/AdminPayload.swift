@@ -7,12 +7,16 @@ import BaoxueCore
 /// certificate's own issuer signature and chain, checked on every replica.
 public enum AdminPayload: Equatable, Sendable {
     case certificate(Certificate)
+    /// Only the authority may revoke.
+    case revocation(Revocation)
 
     static let certificateTag: UInt8 = 0x01
+    static let revocationTag: UInt8 = 0x02
 
     public var encoded: [UInt8] {
         switch self {
         case .certificate(let c): [Self.certificateTag] + c.encoded
+        case .revocation(let r): [Self.revocationTag] + r.encoded
         }
     }
 
@@ -20,6 +24,7 @@ public enum AdminPayload: Equatable, Sendable {
         guard let tag = bytes.first else { throw .malformed("empty admin payload") }
         switch tag {
         case certificateTag: return .certificate(try Certificate.decode(Array(bytes.dropFirst())))
+        case revocationTag: return .revocation(try Revocation.decode(Array(bytes.dropFirst())))
         default: throw .malformed("unknown admin payload \(tag)")
         }
     }

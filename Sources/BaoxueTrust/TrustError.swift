@@ -18,6 +18,8 @@ public enum TrustError: Error, Equatable, Sendable {
     case noCertificate(PublicKey)
     /// The change's scope is outside the certificate's scopes.
     case outsideScope(ScopeID)
+    /// The author's key was revoked before the change's time.
+    case revoked(at: UInt64)
     /// The role may not perform this operation.
     case roleForbids(role: Role, operation: Operation)
 
@@ -31,6 +33,7 @@ public enum TrustError: Error, Equatable, Sendable {
         case .notValidAt: "not_valid_at"
         case .noCertificate: "no_certificate"
         case .outsideScope: "outside_scope"
+        case .revoked: "revoked"
         case .roleForbids: "role_forbids"
         }
     }

@@ -149,3 +149,44 @@ extension TrustGateTests {
         #expect(try l.sequenceGaps().isEmpty)
     }
 }
+
+extension TrustGateTests {
+    func revocationChange(_ r: Revocation, by key: DeviceKey, seq: UInt64) throws -> Change {
+        try change(key, seq: seq, scope: .admin, payload: AdminPayload.revocation(r).encoded)
+    }
+
+    /// A lost phone: what it wrote before the revocation stays; what is dated after is quarantined,
+    /// also when the revocation arrives after those changes were applied (views rebuilt without them).
+    @Test func aRevokedDeviceKeepsItsPastAndLosesItsFuture() throws {
+        let l = try log()
+        let carrier = Fixtures.key(0x22)
+        _ = try l.append([try certificateChange(try cert(.teacher), by: carrier, seq: 1)])
+        let before = try change(device, seq: 1, payload: try visit(), at: t0 + 10 * day)
+        let after = try change(device, seq: 2, payload: try visit(), at: t0 + 20 * day, deps: [before.id])
+        _ = try l.append([before, after])
+        #expect(try l.events(child: RecordID.derived("c1"), kind: "visit").count == 2)
+        let revocation = try Revocation.issue(by: authority, subject: device.publicKey, revokedAt: t0 + 15 * day, reason: "手机丢失")
+        let r = try l.append([try revocationChange(revocation, by: carrier, seq: 2)])
+        #expect(r.quarantined == 1)
+        #expect(try l.quarantined().map(\.reason) == ["revoked"])
+        #expect(try l.events(child: RecordID.derived("c1"), kind: "visit").count == 1)
+        // Writing after the revocation, even with a valid certificate: quarantined.
+        _ = try l.append([try change(device, seq: 3, payload: try visit(), at: t0 + 21 * day, deps: [after.id])])
+        #expect(try l.quarantined().map(\.reason) == ["revoked", "revoked"])
+        // Views match a rebuild from the log.
+        let digests = try l.viewDigests()
+        try l.rebuildViews()
+        #expect(try l.viewDigests() == digests)
+    }
+
+    /// Only the authority revokes: a revocation signed by anyone else changes nothing.
+    @Test func aRevocationNotFromTheAuthorityIsIgnored() throws {
+        let l = try log()
+        let carrier = Fixtures.key(0x22)
+        _ = try l.append([try certificateChange(try cert(.teacher), by: carrier, seq: 1)])
+        let forged = try Revocation.issue(by: Fixtures.key(0x66), subject: device.publicKey, revokedAt: t0, reason: "x")
+        _ = try l.append([try revocationChange(forged, by: carrier, seq: 2)])
+        #expect(try l.quarantined().map(\.reason) == ["unknown_issuer"])
+        #expect(try l.append([try change(device, seq: 1, payload: try visit())]).applied == 1)
+    }
+}
