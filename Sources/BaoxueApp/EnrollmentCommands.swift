@@ -111,6 +111,40 @@ public enum EnrollmentCommands {
                                path: directory + "/certificate")
     }
 
+    /// The authority revokes a device key from `at` (ms) on; writes the revocation file.
+    public static func revoke(
+        directory: String, passphrase: String, device: String, at: UInt64?, reason: String, output: String?
+    ) throws(AppError) -> String {
+        guard let subject = try? PublicKey(hex: device) else { throw .invalidArgument(option: "DEVICE", value: device) }
+        let authority = try attempt { () throws(StoreError) in
+            try AuthorityKeyFile.load(at: directory + "/" + authorityKeyFile, passphrase: passphrase)
+        }
+        let revocation: Revocation
+        do {
+            revocation = try Revocation.issue(by: authority, subject: subject, revokedAt: at ?? Replica.nowMilliseconds(), reason: reason)
+        } catch { throw .trust(error) }
+        let path = output ?? "revocation-\(subject.fingerprint.text).txt"
+        try write(Armor.wrap(Armor.revocation, revocation.encoded), to: path)
+        return path
+    }
+
+    /// Appends a certificate or revocation file to this replica's log as an `_admin` change, so it syncs everywhere.
+    /// Returns whether it applied (false: quarantined, e.g. not from the pinned authority).
+    public static func publish(directory: String, file: String) throws(AppError) -> Bool {
+        let replica = try ReplicaCommands.open(directory)
+        let text = try read(file)
+        let payload: AdminPayload
+        do {
+            if text.hasPrefix(Armor.revocation) {
+                payload = .revocation(try Revocation.decode(try Armor.unwrap(Armor.revocation, text)))
+            } else {
+                payload = .certificate(try Certificate.decode(try Armor.unwrap(Armor.certificate, text)))
+            }
+        } catch { throw .trust(error) }
+        let change = try attempt { () throws(StoreError) in try replica.write(scope: .admin, payload: payload.encoded) }
+        return try attempt { () throws(StoreError) in try replica.log.quarantined() }.allSatisfy { $0.id != change.id }
+    }
+
     static func parseScopes(_ texts: [String]) throws(AppError) -> [ScopeID] {
         var out: [ScopeID] = []
         for t in texts {

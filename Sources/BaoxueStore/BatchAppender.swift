@@ -114,13 +114,14 @@ struct BatchAppender {
         while let (subject, at) = revocationsDue.popLast() { try revoke(subject, from: at) }
     }
 
-    /// Quarantines every stored change of `subject` dated at or after `at`; if some were
+    /// Quarantines every stored record change of `subject` dated at or after `at` (admin changes
+    /// carry self-authenticating payloads and stay); if some were
     /// applied, their descendants go back to pending and the views are rebuilt (as for equivocation).
     private mutating func revoke(_ subject: PublicKey, from at: UInt64) throws {
         try flush()
         let author = Data(subject.bytes)
-        let rows = try Row.fetchAll(db, sql: "SELECT position, id, seq, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3",
-                                    arguments: [author, Int64(at << 16)])
+        let rows = try Row.fetchAll(db, sql: "SELECT position, id, seq, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
+                                    arguments: [author, Int64(at << 16), ScopeID.admin.value])
         guard !rows.isEmpty else { return }
         var applied = Set<Data>()
         var lowest = Int64.max

@@ -77,6 +77,7 @@ public struct EnrollmentRequest: Equatable, Sendable {
 public enum Armor {
     public static let request = "baoxue-enroll-request-v1"
     public static let certificate = "baoxue-certificate-v1"
+    public static let revocation = "baoxue-revocation-v1"
 
     public static func wrap(_ label: String, _ bytes: [UInt8]) -> String { "\(label) \(Hex.encode(bytes))\n" }
 

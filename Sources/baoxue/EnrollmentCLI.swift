@@ -18,7 +18,7 @@ struct Authority: ParsableCommand {
         Flow: 1. the bureau runs authority init on its offline machine; 2. each device runs enroll request and hands over the file; \
         3. after checking the device fingerprint by phone, the bureau runs authority sign; 4. the device runs enroll accept with the authority's public key.
         """,
-        subcommands: [AuthorityInit.self, AuthoritySign.self]
+        subcommands: [AuthorityInit.self, AuthoritySign.self, AuthorityRevoke.self]
     )
 }
 
@@ -143,6 +143,49 @@ struct Alerts: ParsableCommand {
             let view = try ReplicaCommands.alerts(directory: options.directory)
             if options.json { Output.json(view); return }
             for line in view.lines(options.language) { print(line) }
+        }
+    }
+}
+
+struct AuthorityRevoke: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "吊销丢失或被盗的设备 / revoke a lost or stolen device",
+        discussion: "吊销时间之前的变更仍然有效，之后的一律隔离。把生成的文件交给任一设备或中继运行 baoxue admin publish。\nChanges before the time stay valid; later ones are quarantined. Hand the file to any device or relay to run baoxue admin publish."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "设备公钥（64 位十六进制）/ the device's public key") var device: String
+    @Option(help: "吊销时间，毫秒（默认现在）/ revoke from this time, ms since 1970 (default now)") var at: UInt64?
+    @Option(help: "原因 / reason") var reason: String
+    @Option(help: "输出文件 / output file") var out: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let path = try EnrollmentCommands.revoke(directory: options.directory, passphrase: passphrase(l), device: device, at: at, reason: reason, output: out)
+            print(l.pick("已生成吊销文件：\(path)", "revocation written: \(path)"))
+        }
+    }
+}
+
+struct Admin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "发布证书或吊销，使其随同步传到各设备 / publish certificates and revocations so they sync everywhere",
+        subcommands: [AdminPublish.self]
+    )
+}
+
+struct AdminPublish: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "publish", abstract: "发布证书或吊销文件 / publish a certificate or revocation file")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "证书或吊销文件 / the file") var file: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let applied = try EnrollmentCommands.publish(directory: options.directory, file: file)
+            print(applied ? l.pick("已发布并生效，将随同步传到其他设备。", "published and in effect; it travels with every sync.")
+                          : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine."))
         }
     }
 }

@@ -54,6 +54,19 @@ import Testing
         let quarantine = try cli.baoxue(["quarantine", "--dir", root + "/dev"])
         #expect(quarantine.status == 0 && quarantine.out.contains("共 0 条"))
 
+        // Revocation: the bureau revokes, any replica publishes; one from another authority does not take effect.
+        let devKey = (try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["whoami", "--dir", root + "/dev", "--json"]).out.utf8)) as! [String: Any])["publicKey"] as! String
+        let revoked = try cli.baoxue(["authority", "revoke", devKey, "--reason", "手机丢失", "--dir", root + "/auth", "--out", root + "/rev.txt"], env: env)
+        #expect(revoked.status == 0, "\(revoked.err)")
+        #expect(try cli.baoxue(["authority", "init", "--dir", root + "/auth2"], env: env).status == 0)
+        #expect(try cli.baoxue(["authority", "revoke", devKey, "--reason", "x", "--dir", root + "/auth2", "--out", root + "/rev2.txt"], env: env).status == 0)
+        let bogus = try cli.baoxue(["admin", "publish", root + "/rev2.txt", "--dir", root + "/dev"])
+        #expect(bogus.status == 0 && bogus.out.contains("未生效"), "\(bogus.out)")
+        let published = try cli.baoxue(["admin", "publish", root + "/rev.txt", "--dir", root + "/dev"])
+        #expect(published.status == 0 && published.out.contains("已发布并生效"), "\(published.out) \(published.err)")
+        let alerts = try cli.baoxue(["alerts", "--dir", root + "/dev", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(alerts.out.utf8)) as! [String: Any])["quarantined"] as? Int == 1, "\(alerts.out)")
+
         // Another device cannot take this certificate as its own.
         #expect(try cli.baoxue(["init", "--dir", root + "/dev2"]).status == 0)
         let stolen = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev2", "--authority", authority, "--lang", "en"])
