@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "BaoxueTrustTests", dependencies: ["BaoxueTrust", "BaoxueRecords", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSyncTests", dependencies: ["BaoxueSync", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,6 +16,10 @@ if args.contains("records") {
     try RecordsBench.run(children: intArg("--children", 120_000), events: intArg("--events", 600_000), data: data)
     exit(0)
 }
+if args.contains("verify") {
+    try VerifyBench.run(count: intArg("--changes", 1_000_000))
+    exit(0)
+}
 if args.contains("sync") {
     let sizes = args.firstIndex(of: "--sizes").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil }
         ?? [10_000, 100_000, 1_000_000]

@@ -67,6 +67,10 @@ import Testing
         let alerts = try cli.baoxue(["alerts", "--dir", root + "/dev", "--json"])
         #expect((try JSONSerialization.jsonObject(with: Data(alerts.out.utf8)) as! [String: Any])["quarantined"] as? Int == 1, "\(alerts.out)")
 
+        let verified = try cli.baoxue(["verify", "--dir", root + "/dev", "--json"])
+        let vr = try JSONSerialization.jsonObject(with: Data(verified.out.utf8)) as! [String: Any]
+        #expect(verified.status == 0 && vr["certificates"] as? Int == 1 && vr["certificateFailures"] as? Int == 0, "\(verified.out)")
+
         // Another device cannot take this certificate as its own.
         #expect(try cli.baoxue(["init", "--dir", root + "/dev2"]).status == 0)
         let stolen = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev2", "--authority", authority, "--lang", "en"])

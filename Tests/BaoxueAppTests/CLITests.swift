@@ -1,4 +1,5 @@
 import BaoxueApp
+import BaoxueRecords
 import BaoxueTesting
 import Foundation
 import Testing
@@ -80,6 +81,28 @@ import Testing
         let rows = try JSONSerialization.jsonObject(with: Data(log.out.utf8)) as! [[String: Any]]
         #expect(rows.count == 43, "teacher: 1 + 40 roster + 1 visit + 1 from the liaison")
         #expect(rows.filter { ($0["verified"] as! Bool) == false }.count == 1)
+        // `verify` finds it too, names its position, and exits 1; the liaison's untouched replica verifies clean.
+        let verify = try baoxue(["verify", "--dir", dir + "/teacher", "--json"])
+        #expect(verify.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(verify.out.utf8)) as! [String: Any]
+        #expect(report["failedPositions"] as? [Int] == [1] && report["changes"] as? Int == 43)
+        let clean = try baoxue(["verify", "--dir", dir + "/liaison"])
+        #expect(clean.status == 0 && clean.out.contains("签名无效 0 条"), "\(clean.out)")
+    }
+
+    @Test func auditShowsWhoDidWhatToAChild() throws {
+        let dir = Fixtures.temporaryDirectory() + "/demo"
+        #expect(try baoxue(["demo", "--dir", dir]).status == 0)
+        let child = RecordID.derived("demo-child-张小明").hex
+        let audit = try baoxue(["audit", child, "--dir", dir + "/liaison", "--json"])
+        #expect(audit.status == 0, "\(audit.err)")
+        let lines = try JSONSerialization.jsonObject(with: Data(audit.out.utf8)) as! [[String: Any]]
+        // The teacher's name, school, visit and status; the liaison's school edit (superseding the teacher's) and focus flag.
+        #expect(lines.map { $0["what"] as! String } == ["set name", "set school", "event visit", "set status", "set school", "add focus leftBehind"])
+        #expect(lines[1]["note"] as? String == "superseded")
+        #expect(lines.allSatisfy { $0["verified"] as? Bool == true })
+        #expect(Set(lines.map { $0["device"] as! String }).count == 2)
+        #expect(try baoxue(["audit", "not-an-id", "--dir", dir + "/liaison"]).status == 2)
     }
 
     @Test func demoConvergesAndRejectsTheForgery() throws {

@@ -1,0 +1,73 @@
+import BaoxueCore
+import BaoxueTrust
+import Foundation
+import GRDB
+
+/// What `baoxue verify` found: every stored change re-verified, every stored certificate re-chained.
+public struct VerificationReport: Sendable, Equatable {
+    public var changes = 0
+    public var authors = 0
+    /// Positions of stored changes whose bytes no longer verify (or no longer match their id).
+    public var failed: [Int64] = []
+    public var certificates = 0
+    /// Certificates that do not chain to the pinned authority (nil when none is pinned).
+    public var certificateFailures: Int?
+
+    public init() {}
+}
+
+extension ChangeLog {
+    /// Re-verifies every stored change (signature and id) on `threads` cores, in chunks,
+    /// reporting progress as (done, total); then every certificate against the pinned authority.
+    public func verifyAll(threads: Int = 2, progress: (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> VerificationReport {
+        try storeCall {
+            try writer.read { db in
+                var report = VerificationReport()
+                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change") ?? 0
+                report.authors = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT author) FROM change") ?? 0
+                let cursor = try Row.fetchCursor(db, sql: "SELECT position, id, bytes FROM change ORDER BY position")
+                var chunk: [(Int64, Data, [UInt8])] = []
+                func check() {
+                    let encoded = chunk.map(\.2)
+                    if let verified = try? BatchVerifier.verify(encoded, threads: threads) {
+                        for (c, row) in zip(verified, chunk) where Data(c.id.bytes) != row.1 { report.failed.append(row.0) }
+                    } else {
+                        for row in chunk {
+                            guard let c = try? Change.decodeVerified(row.2), Data(c.id.bytes) == row.1 else { report.failed.append(row.0); continue }
+                        }
+                    }
+                    report.changes += chunk.count
+                    chunk.removeAll(keepingCapacity: true)
+                    progress(report.changes, total)
+                }
+                while let row = try cursor.next() {
+                    chunk.append((row[0], row[1], Array(row[2] as Data)))
+                    if chunk.count == 10_000 { check() }
+                }
+                check()
+                let certs = try Data.fetchAll(db, sql: "SELECT encoded FROM certificate").compactMap { try? Certificate.decode(Array($0)) }
+                report.certificates = certs.count
+                if let authority {
+                    var chain = CertificateChain(authority: authority)
+                    for d in certs where d.mayIssue { chain.learn(delegation: d) }
+                    report.certificateFailures = certs.filter { (try? chain.validate($0, at: $0.validFrom)) == nil }.count
+                }
+                return report
+            }
+        }
+    }
+}
+
+extension ChangeLog {
+    /// The certified holder of `key` (name and role of its latest certificate), if any.
+    public func holder(of key: PublicKey) throws(StoreError) -> (name: String, role: Role)? {
+        try storeCall {
+            try writer.read { db in
+                try Data.fetchAll(db, sql: "SELECT encoded FROM certificate WHERE subject = ?", arguments: [Data(key.bytes)])
+                    .compactMap { try? Certificate.decode(Array($0)) }
+                    .max { $0.validUntil < $1.validUntil }
+                    .map { ($0.name, $0.role) }
+            }
+        }
+    }
+}
