@@ -53,16 +53,21 @@ public struct Certificate: Hashable, Sendable {
         w.raw(subject.bytes); w.raw(issuer.bytes)
         w.u8(role.rawValue); w.u8(mayIssue ? 1 : 0)
         w.u64(validFrom); w.u64(validUntil)
-        w.u8(UInt8(nameBytes.count)); w.raw(nameBytes)
-        w.u8(UInt8(sorted.count))
-        for s in sorted { w.u8(UInt8(s.utf8.count)); w.raw(s.utf8) }
+        writeNameAndScopes(name: nameBytes, scopes: sorted, into: &w)
         return w.bytes
+    }
+
+    /// `u8` name length, name, `u8` scope count, each scope as `u8` length and bytes (already sorted).
+    static func writeNameAndScopes(name: [UInt8], scopes: [ScopeID], into w: inout ByteWriter) {
+        w.u8(UInt8(name.count)); w.raw(name)
+        w.u8(UInt8(scopes.count))
+        for s in scopes { w.u8(UInt8(s.utf8.count)); w.raw(s.utf8) }
     }
 
     /// Parses canonical bytes (the signature is not checked here).
     public static func decode(_ bytes: [UInt8]) throws(TrustError) -> Certificate {
         var r = ByteReader(bytes)
-        do {
+        return try TrustError.parsing {
             guard Array(try r.take(2, "magic")) == magic, try r.u8("kind") == kind else { throw TrustError.malformed("not a certificate") }
             guard try r.u8("version") == version else { throw TrustError.malformed("unknown certificate version") }
             let subject = try PublicKey(bytes: Array(try r.take(32, "subject")))
@@ -87,12 +92,6 @@ public struct Certificate: Hashable, Sendable {
             guard canonical == Array(bytes.dropLast(Signature.length)) else { throw TrustError.malformed("not canonical") }
             return Certificate(subject: subject, issuer: issuer, role: role, mayIssue: issue == 1, validFrom: from,
                                validUntil: until, name: name, scopes: scopes, signature: signature, encoded: bytes)
-        } catch let e as TrustError {
-            throw e
-        } catch let e as CoreError {
-            throw .malformed(e.code)
-        } catch {
-            throw .malformed("\(error)")
         }
     }
 

@@ -27,16 +27,13 @@ public struct EnrollmentRequest: Equatable, Sendable {
         w.raw(magic); w.u8(kind); w.u8(version)
         w.raw(key.publicKey.bytes); w.u8(role.rawValue); w.u64(createdAt)
         let nameBytes = Array(name.precomposedStringWithCanonicalMapping.utf8)
-        w.u8(UInt8(nameBytes.count)); w.raw(nameBytes)
-        let sorted = scopes.sorted()
-        w.u8(UInt8(sorted.count))
-        for s in sorted { w.u8(UInt8(s.utf8.count)); w.raw(s.utf8) }
+        Certificate.writeNameAndScopes(name: nameBytes, scopes: scopes.sorted(), into: &w)
         return try decode(w.bytes + key.sign(w.bytes).bytes)
     }
 
     public static func decode(_ bytes: [UInt8]) throws(TrustError) -> EnrollmentRequest {
         var r = ByteReader(bytes)
-        do {
+        return try TrustError.parsing {
             guard Array(try r.take(2, "magic")) == magic, try r.u8("kind") == kind, try r.u8("version") == version else {
                 throw TrustError.malformed("not an enrollment request")
             }
@@ -63,12 +60,6 @@ public struct EnrollmentRequest: Equatable, Sendable {
                 throw TrustError.badSignature
             }
             return EnrollmentRequest(subject: subject, role: role, createdAt: created, name: name, scopes: scopes, encoded: bytes)
-        } catch let e as TrustError {
-            throw e
-        } catch let e as CoreError {
-            throw .malformed(e.code)
-        } catch {
-            throw .malformed("\(error)")
         }
     }
 }

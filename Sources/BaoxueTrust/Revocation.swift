@@ -30,7 +30,7 @@ public struct Revocation: Hashable, Sendable {
     /// Parses canonical bytes; the signature is checked by `signatureVerifies`.
     public static func decode(_ bytes: [UInt8]) throws(TrustError) -> Revocation {
         var r = ByteReader(bytes)
-        do {
+        return try TrustError.parsing {
             guard Array(try r.take(2, "magic")) == magic, try r.u8("kind") == kind, try r.u8("version") == version else {
                 throw TrustError.malformed("not a revocation")
             }
@@ -43,12 +43,6 @@ public struct Revocation: Hashable, Sendable {
             _ = try r.take(Signature.length, "signature")
             try r.expectEnd()
             return Revocation(subject: subject, revokedAt: at, issuer: issuer, reason: reason, encoded: bytes)
-        } catch let e as TrustError {
-            throw e
-        } catch let e as CoreError {
-            throw .malformed(e.code)
-        } catch {
-            throw .malformed("\(error)")
         }
     }
 

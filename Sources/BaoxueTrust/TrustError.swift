@@ -37,4 +37,17 @@ public enum TrustError: Error, Equatable, Sendable {
         case .roleForbids: "role_forbids"
         }
     }
+
+    /// Runs a parser that throws core or trust errors; everything becomes a `TrustError`.
+    static func parsing<T>(_ body: () throws -> T) throws(TrustError) -> T {
+        do {
+            return try body()
+        } catch let e as TrustError {
+            throw e
+        } catch let e as CoreError {
+            throw .malformed(e.code)
+        } catch {
+            throw .malformed("\(error)")
+        }
+    }
 }
