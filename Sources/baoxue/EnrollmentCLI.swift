@@ -114,39 +114,6 @@ struct EnrollAccept: ParsableCommand {
     }
 }
 
-struct Quarantine: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "列出被隔离的变更（无证书或越权）/ list quarantined changes (uncertified or not permitted)",
-        discussion: "被隔离的变更不会丢失，也不会生效；证书同步到后自动复查。\nQuarantined changes are kept, never applied, and re-checked when a certificate arrives."
-    )
-    @OptionGroup var options: GlobalOptions
-
-    func run() {
-        runReporting(options) { () throws(AppError) in
-            let rows = try ReplicaCommands.quarantine(directory: options.directory)
-            if options.json { Output.json(rows); return }
-            let l = options.language
-            for row in rows { print(row.text(l)) }
-            print(l.pick("共 \(rows.count) 条被隔离", "\(rows.count) quarantined change(s)"))
-        }
-    }
-}
-
-struct Alerts: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "需要人工处理的警报：一号两签、序号缺失、隔离 / alerts: equivocations, sequence gaps, quarantine"
-    )
-    @OptionGroup var options: GlobalOptions
-
-    func run() {
-        runReporting(options) { () throws(AppError) in
-            let view = try ReplicaCommands.alerts(directory: options.directory)
-            if options.json { Output.json(view); return }
-            for line in view.lines(options.language) { print(line) }
-        }
-    }
-}
-
 struct AuthorityRevoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
@@ -186,44 +153,6 @@ struct AdminPublish: ParsableCommand {
             let applied = try EnrollmentCommands.publish(directory: options.directory, file: file)
             print(applied ? l.pick("已发布并生效，将随同步传到其他设备。", "published and in effect; it travels with every sync.")
                           : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine."))
-        }
-    }
-}
-
-struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "重新核验整个日志和所有证书 / re-verify the whole log and every certificate chain"
-    )
-    @OptionGroup var options: GlobalOptions
-
-    func run() {
-        runReporting(options) { () throws(AppError) in
-            let l = options.language
-            let view = try ReplicaCommands.verify(directory: options.directory) { done, total in
-                if done % 100_000 == 0 || done == total {
-                    FileHandle.standardError.write(Data(l.pick("核验中 \(done)/\(total)\n", "verifying \(done)/\(total)\n").utf8))
-                }
-            }
-            if options.json { Output.json(view) } else { print(view.text(l)) }
-            if !view.ok { Foundation.exit(1) }
-        }
-    }
-}
-
-struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "一个儿童的完整记录史：谁、何时、做了什么、签名是否有效 / a child's full history: who, when, what, verified"
-    )
-    @OptionGroup var options: GlobalOptions
-    @Argument(help: "儿童记录编号（32 位十六进制）/ the child's record id (32 hex digits)") var child: String
-
-    func run() {
-        runReporting(options) { () throws(AppError) in
-            let l = options.language
-            let lines = try ReplicaCommands.audit(directory: options.directory, child: child, language: l)
-            if options.json { Output.json(lines); return }
-            for line in lines { print(line.text(l)) }
-            print(l.pick("共 \(lines.count) 项", "\(lines.count) entr(ies)"))
         }
     }
 }
