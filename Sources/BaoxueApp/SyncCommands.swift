@@ -14,6 +14,15 @@ public enum SyncCommands {
         return try PeerList.allow(directory: directory, key: key, scopes: scopes).grants.count
     }
 
+    /// Who may sync: the peer list, plus — on a replica that pins an authority — every device
+    /// with a valid, unrevoked certificate, for its certificate's scopes and the admin scope.
+    static func policy(for replica: Replica) throws(AppError) -> SyncPolicy {
+        var policy = try PeerList.load(directory: replica.directory)
+        let certified = try attempt { () throws(StoreError) in try replica.log.certifiedPeers(at: Replica.nowMilliseconds()) }
+        for (key, scopes) in certified where policy.grants[key] == nil { policy.allow(key, .within(scopes)) }
+        return policy
+    }
+
     /// Splits `HOST:PORT` (port 0 allowed only when listening).
     public static func address(_ text: String, option: String, listening: Bool = false) throws(AppError) -> (host: String, port: Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
@@ -29,14 +38,14 @@ public enum SyncCommands {
     ) throws(AppError) -> SyncView {
         let (host, port) = try address(peer, option: "PEER")
         let replica = try ReplicaCommands.open(directory)
-        let policy = try PeerList.load(directory: directory)
-        var wanted: [ScopeID] = []
+        let policy = try policy(for: replica)
+        var wanted: [ScopeID] = replica.log.authority == nil ? [] : [.admin]
         for s in scopes {
             guard let scope = try? ScopeID(s) else { throw .invalidArgument(option: "--scope", value: s) }
             wanted.append(scope)
         }
-        if wanted.isEmpty {
-            var all = Set(try attempt { () throws(StoreError) in try replica.log.scopes() })
+        if scopes.isEmpty {
+            var all = Set(wanted + (try attempt { () throws(StoreError) in try replica.log.scopes() }))
             for case .scopes(let granted) in policy.grants.values { all.formUnion(granted) }
             wanted = all.sorted()
         }
@@ -70,8 +79,8 @@ public enum SyncCommands {
         let appender = StreamingAppender(log: replica.log)
         let server = try blocking { () async throws(SyncError) -> SyncServer in
             try await SyncServer.start(host: host, port: port, makeEndpoint: { now throws(SyncError) in
-                // Re-read the list per connection, so `peer allow` takes effect without a restart.
-                let policy = (try? PeerList.load(directory: directory)) ?? SyncPolicy()
+                // Re-read per connection, so `peer allow`, new certificates and revocations take effect without a restart.
+                let policy = (try? SyncCommands.policy(for: replica)) ?? SyncPolicy()
                 return try SyncEndpoint.make(role: .responder, key: replica.key, store: replica.log, policy: policy, now: now,
                                              pipelined: appender)
             }, onSession: { result in

@@ -43,6 +43,10 @@ public struct ScopeID: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 extension ScopeID {
+    /// True when this scope is `inner` or one of its ancestors (`/`-separated paths):
+    /// `丰南区/东镇` covers `丰南区/东镇/示例小学`, not `丰南区/东镇2`.
+    public func covers(_ inner: ScopeID) -> Bool { inner == self || inner.value.hasPrefix(value + "/") }
+
     /// The reserved scope of certificates and revocations (`Protocol/trust.md` §6); never holds records.
     public static let admin = try! ScopeID("_admin")
 }

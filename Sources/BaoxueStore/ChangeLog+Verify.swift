@@ -71,3 +71,26 @@ extension ChangeLog {
         }
     }
 }
+
+extension ChangeLog {
+    /// Devices holding a certificate that chains to the pinned authority and is valid at `ms`,
+    /// not revoked by then, with their certificates' scopes (plus the admin scope every
+    /// certified device syncs). Empty when no authority is pinned.
+    public func certifiedPeers(at ms: UInt64) throws(StoreError) -> [PublicKey: [ScopeID]] {
+        guard let authority else { return [:] }
+        return try storeCall {
+            try writer.read { db in
+                let certs = try Data.fetchAll(db, sql: "SELECT encoded FROM certificate").compactMap { try? Certificate.decode(Array($0)) }
+                var chain = CertificateChain(authority: authority)
+                for d in certs where d.mayIssue { chain.learn(delegation: d) }
+                var out: [PublicKey: [ScopeID]] = [:]
+                for c in certs where (try? chain.validate(c, at: ms)) != nil {
+                    let revoked = try Int64.fetchOne(db, sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?", arguments: [Data(c.subject.bytes)])
+                    if let revoked, UInt64(revoked) <= ms { continue }
+                    out[c.subject, default: [.admin]] += c.scopes
+                }
+                return out
+            }
+        }
+    }
+}

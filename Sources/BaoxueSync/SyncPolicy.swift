@@ -11,11 +11,14 @@ public struct SyncPolicy: Sendable, Equatable {
     public enum Grant: Sendable, Equatable {
         case allScopes
         case scopes(Set<ScopeID>)
+        /// The scopes of a certificate: each covers itself and everything below it.
+        case within([ScopeID])
 
         func allows(_ scope: ScopeID) -> Bool {
             switch self {
             case .allScopes: true
             case .scopes(let s): s.contains(scope)
+            case .within(let roots): roots.contains { $0.covers(scope) }
             }
         }
     }

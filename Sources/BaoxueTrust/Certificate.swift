@@ -105,9 +105,7 @@ public struct Certificate: Hashable, Sendable {
     /// True when one of the certificate's scopes covers `scope` (itself or a descendant, `/`-separated).
     public func covers(_ scope: ScopeID) -> Bool { scopes.contains { Self.scope($0, covers: scope) } }
 
-    public static func scope(_ outer: ScopeID, covers inner: ScopeID) -> Bool {
-        inner == outer || inner.value.hasPrefix(outer.value + "/")
-    }
+    public static func scope(_ outer: ScopeID, covers inner: ScopeID) -> Bool { outer.covers(inner) }
 
     public static func == (a: Certificate, b: Certificate) -> Bool { a.encoded == b.encoded }
     public func hash(into h: inout Hasher) { h.combine(encoded) }

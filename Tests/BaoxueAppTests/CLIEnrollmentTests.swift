@@ -78,3 +78,39 @@ import Testing
         #expect(try cli.baoxue(["enroll", "request", "--dir", root + "/dev", "--name", "x", "--role", "janitor", "--scope", "a"]).status == 2)
     }
 }
+
+extension CLIEnrollmentTests {
+    /// Enrolled devices sync on the strength of their certificates alone (no peer list);
+    /// once one is revoked, the other refuses it.
+    @Test func certifiedDevicesSyncAndARevokedOneIsRefused() throws {
+        let root = Fixtures.temporaryDirectory()
+        let env = ["LANG": "C.UTF-8", "BAOXUE_PASSPHRASE": "pass"]
+        let auth = try cli.baoxue(["authority", "init", "--dir", root + "/auth", "--json"], env: env)
+        let authority = (try JSONSerialization.jsonObject(with: Data(auth.out.utf8)) as! [String: Any])["publicKey"] as! String
+        for (dev, name) in [("a", "张老师"), ("b", "李校长")] {
+            #expect(try cli.baoxue(["init", "--dir", root + "/" + dev]).status == 0)
+            #expect(try cli.baoxue(["enroll", "request", "--dir", root + "/" + dev, "--name", name, "--role", "school-admin",
+                                    "--scope", "丰南区/东镇"]).status == 0)
+            #expect(try cli.baoxue(["authority", "sign", root + "/\(dev)/enroll-request.txt", "--dir", root + "/auth",
+                                    "--out", root + "/\(dev).cert"], env: env).status == 0)
+            #expect(try cli.baoxue(["enroll", "accept", root + "/\(dev).cert", "--dir", root + "/" + dev, "--authority", authority]).status == 0)
+        }
+        // The township office hands each device the other's certificate.
+        #expect(try cli.baoxue(["admin", "publish", root + "/b.cert", "--dir", root + "/a"]).out.contains("已发布并生效"))
+        #expect(try cli.baoxue(["admin", "publish", root + "/a.cert", "--dir", root + "/b"]).out.contains("已发布并生效"))
+        let (server, _, port) = try CLISyncTests().serve(root + "/b")
+        let synced = try cli.baoxue(["sync", "127.0.0.1:\(port)", "--dir", root + "/a"])
+        server.waitUntilExit()
+        #expect(synced.status == 0, "\(synced.err)")
+        #expect(synced.out.contains("同步完成"), "\(synced.out)")
+
+        // b is revoked; a learns it and refuses b from then on.
+        let bKey = (try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["whoami", "--dir", root + "/b", "--json"]).out.utf8)) as! [String: Any])["publicKey"] as! String
+        #expect(try cli.baoxue(["authority", "revoke", bKey, "--reason", "手机被盗", "--dir", root + "/auth", "--out", root + "/rev.txt"], env: env).status == 0)
+        #expect(try cli.baoxue(["admin", "publish", root + "/rev.txt", "--dir", root + "/a"]).status == 0)
+        let (server2, _, port2) = try CLISyncTests().serve(root + "/a")
+        let refused = try cli.baoxue(["sync", "127.0.0.1:\(port2)", "--dir", root + "/b", "--lang", "en"])
+        server2.waitUntilExit()
+        #expect(refused.status == 1 && refused.err.contains("has not allowed this device"), "\(refused.err)")
+    }
+}
