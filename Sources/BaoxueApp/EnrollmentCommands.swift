@@ -68,8 +68,9 @@ public enum EnrollmentCommands {
         directory: String, passphrase: String, requestPath: String, days: Int, role: String?, scopes: [String], output: String?
     ) throws(AppError) -> CertificateView {
         guard days >= 1, days <= 3_660 else { throw .invalidArgument(option: "--days", value: String(days)) }
+        let text = try read(requestPath)
         let request: EnrollmentRequest
-        do { request = try EnrollmentRequest.decode(try Armor.unwrap(Armor.request, try read(requestPath))) } catch let e as AppError { throw e } catch { throw .trust(error as! TrustError) }
+        do { request = try EnrollmentRequest.decode(try Armor.unwrap(Armor.request, text)) } catch { throw .trust(error) }
         let authority = try attempt { () throws(StoreError) in
             try AuthorityKeyFile.load(at: directory + "/" + authorityKeyFile, passphrase: passphrase)
         }
@@ -93,12 +94,13 @@ public enum EnrollmentCommands {
     public static func accept(directory: String, certificatePath: String, authority: String) throws(AppError) -> CertificateView {
         let replica = try ReplicaCommands.open(directory)
         guard let authorityKey = try? PublicKey(hex: authority) else { throw .invalidArgument(option: "--authority", value: authority) }
+        let text = try read(certificatePath)
         let cert: Certificate
-        do {
-            cert = try Certificate.decode(try Armor.unwrap(Armor.certificate, try read(certificatePath)))
-            guard cert.subject == replica.key.publicKey else { throw TrustError.malformed("certificate is for device \(cert.subject.fingerprint.text), not this one") }
+        do throws(TrustError) {
+            cert = try Certificate.decode(try Armor.unwrap(Armor.certificate, text))
+            guard cert.subject == replica.key.publicKey else { throw .malformed("certificate is for device \(cert.subject.fingerprint.text), not this one") }
             try CertificateChain(authority: authorityKey).validate(cert, at: Replica.nowMilliseconds())
-        } catch let e as AppError { throw e } catch { throw .trust(error as! TrustError) }
+        } catch { throw .trust(error) }
         try write(Armor.wrap(Armor.certificate, cert.encoded), to: directory + "/certificate")
         try write(authorityKey.hex + "\n", to: directory + "/authority")
         // Publish the certificate in the admin scope so every replica learns it by syncing;

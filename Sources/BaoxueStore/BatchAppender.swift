@@ -59,7 +59,9 @@ struct BatchAppender {
         }
         if gate != nil {
             // Changes held for a clock ahead of ours: apply those whose time has come.
-            for c in try released(waitingOn: TrustGate.futureKey) { try didApply(c) }
+            for c in try released(waitingOn: TrustGate.futureKey, hlcUpTo: (now &+ TrustGate.futureTolerance) << 16 | 0xFFFF) {
+                try didApply(c)
+            }
         }
         for change in changes { try append(change) }
         try flush()
@@ -91,24 +93,13 @@ struct BatchAppender {
             try quarantine(position, waitsOn: key, reason: reason)
             return
         }
-        let state: ChangeState
-        var missing: [ChangeID] = []
-        if let held = author.heldFrom, change.seq >= held {
-            state = .held
-        } else {
-            missing = try missingDeps(change)
-            state = missing.isEmpty && author.appliedSeq == change.seq - 1 ? .applied : .pending
-        }
+        let (state, missing) = try admission(change, author: author)
         let position = try insert(change, state: state)
         switch state {
         case .applied: try didApply(change)
         case .pending:
             report.pending += 1
-            pendingExists = true
-            for dep in missing {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)")
-                    .execute(arguments: [Data(dep.bytes), position])
-            }
+            try wait(position, on: missing)
         case .held, .quarantined: break
         }
         while let (subject, at) = revocationsDue.popLast() { try revoke(subject, from: at) }
@@ -155,8 +146,9 @@ struct BatchAppender {
         return (error.code, TrustGate.waitingKey(key))
     }
 
-    private mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: String) throws {
-        report.quarantined += 1
+    /// Marks a stored change as waiting on `key`; `counted` is false when it was already quarantined (a re-check).
+    private mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: String, counted: Bool = true) throws {
+        if counted { report.quarantined += 1 }
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [position, reason])
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [key, position])
     }
@@ -166,41 +158,51 @@ struct BatchAppender {
         try released(waitingOn: TrustGate.waitingKey(key))
     }
 
-    /// Re-checks the quarantined changes waiting on `waitKey`; returns those that can now apply.
-    private mutating func released(waitingOn waitKey: Data) throws -> [Change] {
-        let positions = try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [waitKey]
-        )
+    /// Re-checks the quarantined changes waiting on `waitKey` (only those dated up to `hlcUpTo`,
+    /// packed); returns those that can now apply.
+    private mutating func released(waitingOn waitKey: Data, hlcUpTo: UInt64 = UInt64(Int64.max)) throws -> [Change] {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT c.position, c.bytes FROM waiting w JOIN change c ON c.position = w.position
+            WHERE w.dep = ? AND c.state = 3 AND c.hlc <= ?
+            """), arguments: [waitKey, Int64(clamping: hlcUpTo)])
         var ready: [Change] = []
-        for position in positions {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position]),
-                  (row[0] as Int) == ChangeState.quarantined.rawValue else { continue }
+        for row in rows {
+            let position: Int64 = row[0]
             let candidate = try Change.decodeVerified(Array(row[1] as Data))
             try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ? AND dep = ?").execute(arguments: [position, waitKey])
             if let (reason, next) = try refusal(candidate, payload: nil) {
-                report.quarantined -= 1 // re-counted by quarantine()
-                try quarantine(position, waitsOn: next, reason: reason)
+                try quarantine(position, waitsOn: next, reason: reason, counted: false)
                 continue
             }
             try db.cachedStatement(sql: "DELETE FROM quarantine WHERE position = ?").execute(arguments: [position])
-            let author = try authorState(candidate.author)
-            let missing = try missingDeps(candidate)
-            if author.heldFrom.map({ candidate.seq >= $0 }) ?? false {
-                try db.cachedStatement(sql: "UPDATE change SET state = 2 WHERE position = ?").execute(arguments: [position])
-            } else if missing.isEmpty && author.appliedSeq == candidate.seq - 1 {
-                try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
+            let (state, missing) = try admission(candidate, author: try authorState(candidate.author))
+            try db.cachedStatement(sql: "UPDATE change SET state = ? WHERE position = ?").execute(arguments: [state.rawValue, position])
+            switch state {
+            case .applied:
+                // Seen as applied by the next candidate of this loop; `didApply` does the rest.
                 authors[candidate.author]?.appliedSeq = candidate.seq
                 appliedHere.insert(candidate.id)
                 ready.append(candidate)
-            } else {
-                try db.cachedStatement(sql: "UPDATE change SET state = 1 WHERE position = ?").execute(arguments: [position])
-                pendingExists = true
-                for dep in missing {
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [Data(dep.bytes), position])
-                }
+            case .pending: try wait(position, on: missing)
+            case .held, .quarantined: break
             }
         }
         return ready
+    }
+
+    /// The state of a change the trust gate lets through: held after its author's equivocation,
+    /// applied when its deps and its author's previous change are, otherwise pending on `missing`.
+    private func admission(_ change: Change, author: AuthorState) throws -> (ChangeState, missing: [ChangeID]) {
+        if let held = author.heldFrom, change.seq >= held { return (.held, []) }
+        let missing = try missingDeps(change)
+        return (missing.isEmpty && author.appliedSeq == change.seq - 1 ? .applied : .pending, missing)
+    }
+
+    private mutating func wait(_ position: Int64, on deps: [ChangeID]) throws {
+        pendingExists = true
+        for dep in deps {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [Data(dep.bytes), position])
+        }
     }
 
     @discardableResult

@@ -20,12 +20,7 @@ extension ChangeLog {
         let decodePayloads = merge != nil
         let producer = Thread {
             for batch in batches {
-                let item = Result { () throws(BatchVerifier.Failure) -> VerifiedBatches.Batch in
-                    let changes = try BatchVerifier.verify(batch, threads: threads)
-                    let payloads = decodePayloads
-                        ? changes.map { c in Result { () throws(RecordsError) in try RecordPayload.decode(c.payload) } } : nil
-                    return VerifiedBatches.Batch(changes: changes, payloads: payloads)
-                }
+                let item = VerifiedBatches.Batch.verify(batch, threads: threads, decodePayloads: decodePayloads)
                 queue.put(item)
                 if case .failure = item { break }
                 if queue.isCancelled { break }
@@ -61,6 +56,17 @@ final class VerifiedBatches: @unchecked Sendable {
     struct Batch: @unchecked Sendable {
         let changes: [Change]
         let payloads: [Result<RecordPayload, RecordsError>]?
+
+        /// Verifies every signature and, when the log keeps record views, decodes the payloads too
+        /// (work for the verifying thread, so the writing thread only writes).
+        static func verify(_ encoded: [[UInt8]], threads: Int, decodePayloads: Bool) -> Result<Batch, BatchVerifier.Failure> {
+            Result { () throws(BatchVerifier.Failure) -> Batch in
+                let changes = try BatchVerifier.verify(encoded, threads: threads)
+                let payloads = decodePayloads
+                    ? changes.map { c in Result { () throws(RecordsError) in try RecordPayload.decode(c.payload) } } : nil
+                return Batch(changes: changes, payloads: payloads)
+            }
+        }
     }
     typealias Item = Result<Batch, BatchVerifier.Failure>
     private let condition = NSCondition()

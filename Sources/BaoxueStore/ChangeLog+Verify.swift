@@ -45,11 +45,10 @@ extension ChangeLog {
                     if chunk.count == 10_000 { check() }
                 }
                 check()
-                let certs = try Data.fetchAll(db, sql: "SELECT encoded FROM certificate").compactMap { try? Certificate.decode(Array($0)) }
+                let certs = try TrustGate.certificates(db)
                 report.certificates = certs.count
                 if let authority {
-                    var chain = CertificateChain(authority: authority)
-                    for d in certs where d.mayIssue { chain.learn(delegation: d) }
+                    let chain = TrustGate.chain(authority, knowing: certs)
                     report.certificateFailures = certs.filter { (try? chain.validate($0, at: $0.validFrom)) == nil }.count
                 }
                 return report
@@ -63,8 +62,7 @@ extension ChangeLog {
     public func holder(of key: PublicKey) throws(StoreError) -> (name: String, role: Role)? {
         try storeCall {
             try writer.read { db in
-                try Data.fetchAll(db, sql: "SELECT encoded FROM certificate WHERE subject = ?", arguments: [Data(key.bytes)])
-                    .compactMap { try? Certificate.decode(Array($0)) }
+                try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)])
                     .max { $0.validUntil < $1.validUntil }
                     .map { ($0.name, $0.role) }
             }
@@ -80,9 +78,8 @@ extension ChangeLog {
         guard let authority else { return [:] }
         return try storeCall {
             try writer.read { db in
-                let certs = try Data.fetchAll(db, sql: "SELECT encoded FROM certificate").compactMap { try? Certificate.decode(Array($0)) }
-                var chain = CertificateChain(authority: authority)
-                for d in certs where d.mayIssue { chain.learn(delegation: d) }
+                let certs = try TrustGate.certificates(db)
+                let chain = TrustGate.chain(authority, knowing: certs)
                 var out: [PublicKey: [ScopeID]] = [:]
                 for c in certs where (try? chain.validate(c, at: ms)) != nil {
                     let revoked = try Int64.fetchOne(db, sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?", arguments: [Data(c.subject.bytes)])

@@ -1,5 +1,4 @@
 import BaoxueCore
-import BaoxueRecords
 import Dispatch
 
 /// Appends batches that arrive one at a time (from a sync peer), verifying
@@ -30,14 +29,8 @@ public final class StreamingAppender: Sendable {
     }
 
     private static func verify(_ encoded: [[UInt8]], _ log: ChangeLog) -> Result<VerifiedBatches.Batch, StoreError> {
-        do {
-            let changes = try BatchVerifier.verify(encoded, threads: log.verifyThreads)
-            let payloads: [Result<RecordPayload, RecordsError>]? = log.merge == nil ? nil
-                : changes.map { c in Result { () throws(RecordsError) in try RecordPayload.decode(c.payload) } }
-            return .success(VerifiedBatches.Batch(changes: changes, payloads: payloads))
-        } catch {
-            return .failure(.invalidChange(index: error.index, error.error))
-        }
+        VerifiedBatches.Batch.verify(encoded, threads: log.verifyThreads, decodePayloads: log.merge != nil)
+            .mapError { .invalidChange(index: $0.index, $0.error) }
     }
 
     private static func write(_ verified: Result<VerifiedBatches.Batch, StoreError>, _ log: ChangeLog, _ completion: Completion) {

@@ -27,10 +27,20 @@ struct TrustGate {
     init(db: Database, authority: PublicKey) throws {
         self.db = db
         self.authority = authority
-        chain = CertificateChain(authority: authority)
-        for bytes in try Data.fetchAll(db, sql: "SELECT encoded FROM certificate WHERE may_issue = 1") {
-            if let d = try? Certificate.decode(Array(bytes)) { chain.learn(delegation: d) }
-        }
+        chain = Self.chain(authority, knowing: try Self.certificates(db, where: "may_issue = 1"))
+    }
+
+    /// Stored certificates (all, or those matching a SQL condition on the `certificate` table).
+    static func certificates(_ db: Database, where condition: String = "1", arguments: StatementArguments = []) throws -> [Certificate] {
+        try Data.fetchAll(db.cachedStatement(sql: "SELECT encoded FROM certificate WHERE \(condition)"), arguments: arguments)
+            .compactMap { try? Certificate.decode(Array($0)) }
+    }
+
+    /// A chain to `authority` that knows the delegations among `certificates`.
+    static func chain(_ authority: PublicKey, knowing certificates: [Certificate]) -> CertificateChain {
+        var chain = CertificateChain(authority: authority)
+        for d in certificates where d.mayIssue { chain.learn(delegation: d) }
+        return chain
     }
 
     /// The key a refused change waits on: `[0x00] ‖ key` in the `waiting` table (ids are 32 bytes, so no clash).
@@ -109,8 +119,7 @@ struct TrustGate {
 
     private mutating func certificates(of key: PublicKey) throws -> [Certificate] {
         if let known = byAuthor[key] { return known }
-        let certs = try Data.fetchAll(db.cachedStatement(sql: "SELECT encoded FROM certificate WHERE subject = ?"), arguments: [Data(key.bytes)])
-            .compactMap { try? Certificate.decode(Array($0)) }
+        let certs = try Self.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)])
         byAuthor[key] = certs
         return certs
     }

@@ -34,7 +34,7 @@ public struct SyncSession: Sendable {
     // Sending.
     private var sendQueue: [SyncItem] = []
     private var sendIndex = 0
-    private var loaded: [[UInt8]] = []
+    private var loaded: ArraySlice<[UInt8]> = []
     private var nextBatch: UInt64 = 0
     private var unacked: [UInt64: Int] = [:]
     private var sentDone = false
@@ -188,19 +188,17 @@ public struct SyncSession: Sendable {
     }
 
     /// Sends batches while the window has room; DONE once all are acknowledged.
+    /// Changes are read `batchChanges` at a time; each read is cut into batches of at most `batchBytes`.
     private mutating func pump() throws(SyncError) {
         while unacked.count < limits.window, sendIndex < sendQueue.count || !loaded.isEmpty {
-            var bytes = loaded.reduce(0) { $0 + $1.count }
-            while bytes < limits.batchBytes, sendIndex < sendQueue.count {
+            if loaded.isEmpty {
                 let end = min(sendQueue.count, sendIndex + limits.batchChanges)
-                let chunk = try source.encodedChanges(sendQueue[sendIndex..<end].map(\.id))
-                loaded += chunk
-                bytes += chunk.reduce(0) { $0 + $1.count }
+                loaded = try source.encodedChanges(sendQueue[sendIndex..<end].map(\.id))[...]
                 sendIndex = end
             }
             var batch: [[UInt8]] = []
             var size = 0
-            while let next = loaded.first, batch.isEmpty || (size + next.count <= limits.batchBytes && batch.count < limits.batchChanges) {
+            while let next = loaded.first, batch.isEmpty || size + next.count <= limits.batchBytes {
                 batch.append(next)
                 size += next.count
                 loaded.removeFirst()
