@@ -12,11 +12,15 @@ public struct AuditLine: Encodable, Equatable, Sendable {
     public let what: String
     public let verified: Bool
     public let note: String
+    /// Relays that countersigned the change: "name (fingerprint) at time", earliest first.
+    public let witnessedBy: [String]
 
     public func text(_ l: Language) -> String {
         let who = role.map { "\(author)（\($0)，\(device)）" } ?? l.pick("未登记设备 \(device)", "unenrolled device \(device)")
         let mark = verified ? l.pick("签名有效", "verified") : l.pick("签名无效！", "SIGNATURE INVALID!")
-        return "\(time) · \(who) · \(what) · \(mark)" + (note.isEmpty ? "" : " · \(note)")
+        let witness = witnessedBy.isEmpty ? l.pick("无中继见证", "not witnessed by a relay")
+            : l.pick("见证：", "witnessed by ") + witnessedBy.joined(separator: l.pick("；", "; "))
+        return "\(time) · \(who) · \(what) · \(mark) · \(witness)" + (note.isEmpty ? "" : " · \(note)")
     }
 }
 
@@ -27,18 +31,25 @@ extension ReplicaCommands {
         let log = try open(directory).log
         let entries = try attempt { () throws(StoreError) in try log.audit(child: id) }
         var holders: [PublicKey: (name: String, role: String)?] = [:]
+        func holder(_ key: PublicKey) throws(AppError) -> (name: String, role: String)? {
+            if let known = holders[key] { return known }
+            let h = try attempt { () throws(StoreError) in try log.holder(of: key) }
+            holders[key] = .some(h.map { ($0.name, l.pick($0.role.chinese, $0.role.english)) })
+            return holders[key]!
+        }
         let format = ISO8601DateFormatter()
+        func time(_ ms: UInt64) -> String { format.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)) }
         var out: [AuditLine] = []
         for e in entries {
-            if holders[e.author] == nil {
-                let h = try attempt { () throws(StoreError) in try log.holder(of: e.author) }
-                holders[e.author] = .some(h.map { ($0.name, l.pick($0.role.chinese, $0.role.english)) })
+            let h = try holder(e.author)
+            var witnessedBy: [String] = []
+            for w in e.witnesses {
+                witnessedBy.append("\(try holder(w.relay)?.name ?? "-")（\(w.relay.fingerprint.text)）\(time(w.at))")
             }
-            let holder = holders[e.author]!
             out.append(AuditLine(
-                time: format.string(from: Date(timeIntervalSince1970: Double(e.hlc.milliseconds) / 1000)),
-                author: holder?.name ?? "-", role: holder?.role, device: e.author.fingerprint.text,
-                what: e.what, verified: e.verified, note: e.note))
+                time: time(e.hlc.milliseconds),
+                author: h?.name ?? "-", role: h?.role, device: e.author.fingerprint.text,
+                what: e.what, verified: e.verified, note: e.note, witnessedBy: witnessedBy))
         }
         return out
     }

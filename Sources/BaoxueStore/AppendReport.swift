@@ -14,6 +14,8 @@ public struct AppendReport: Equatable, Sendable {
     public var quarantined = 0
     /// Equivocations found: (author, seq) with two different changes.
     public var equivocations: [Equivocation] = []
+    /// Receipts this replica (a relay) signed for the changes it stored first; not counted in `inserted`.
+    public var receipts = 0
 
     public init() {}
 }

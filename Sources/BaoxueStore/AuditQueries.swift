@@ -14,6 +14,14 @@ public struct AuditEntry: Sendable, Equatable {
     public let verified: Bool
     /// "superseded", "voided: reason", "rejected: reason", or "" when in force.
     public let note: String
+    /// Relays that countersigned the change, earliest first.
+    public let witnesses: [Witness]
+}
+
+/// A relay's receipt for one change: which relay, at which time (ms, the receipt's HLC).
+public struct Witness: Sendable, Equatable {
+    public let relay: PublicKey
+    public let at: UInt64
 }
 
 /// A child's events of one kind, oldest first.
@@ -48,11 +56,22 @@ extension ChangeLog {
                     if let void = try String.fetchOne(db, sql: "SELECT reason FROM rec_void WHERE target = ? ORDER BY op LIMIT 1", arguments: [Data(op.bytes)]) {
                         note = "voided: \(void)"
                     }
-                    out.append(AuditEntry(op: op, what: row["what"], author: stored.author, hlc: stored.timestamp, verified: checked != nil, note: note))
+                    out.append(AuditEntry(op: op, what: row["what"], author: stored.author, hlc: stored.timestamp, verified: checked != nil, note: note,
+                                          witnesses: try Self.witnesses(of: op.change, db: db)))
                 }
                 return out.sorted { ($0.hlc, $0.op) < ($1.hlc, $1.op) }
             }
         }
+    }
+
+    static func witnesses(of id: ChangeID, db: Database) throws -> [Witness] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT relay, at FROM witness WHERE change = ? ORDER BY at, relay"), arguments: [Data(id.bytes)])
+            .map { Witness(relay: try PublicKey(bytes: Array($0[0] as Data)), at: UInt64($0[1] as Int64)) }
+    }
+
+    /// The relays that countersigned change `id`, earliest first.
+    public func witnesses(of id: ChangeID) throws(StoreError) -> [Witness] {
+        try storeCall { try writer.read { db in try Self.witnesses(of: id, db: db) } }
     }
 
     /// A child's events (all kinds, or one), oldest first, voided ones marked.

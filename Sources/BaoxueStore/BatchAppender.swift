@@ -12,16 +12,14 @@ import GRDB
 /// starts its caches afresh.
 struct BatchAppender {
     private struct AuthorState {
-        var appliedSeq: UInt64
         var heldFrom: UInt64?
         /// Highest seq stored in any state; a change above it cannot be a duplicate or an equivocation.
         var storedSeq: UInt64
     }
 
-    private let db: Database
-    private(set) var report = AppendReport()
+    let db: Database
+    var report = AppendReport()
     private var authors: [PublicKey: AuthorState] = [:]
-    private var dirtyAuthors: Set<PublicKey> = []
     private var appliedHere: Set<ChangeID> = []
     private var headAdds: Set<ChangeID> = []
     private var headRemoves: Set<ChangeID> = []
@@ -35,13 +33,18 @@ struct BatchAppender {
 
     /// Revocations learnt while applying; carried out once the current change is settled.
     private var revocationsDue: [(PublicKey, UInt64)] = []
-    /// Local wall-clock time (ms) for the future-clock rule.
-    private let now: UInt64
+    /// Local wall-clock time (ms) for the future-clock rule and receipt times.
+    let now: UInt64
+    /// On a relay: the key that signs receipts for changes stored here first.
+    let witness: DeviceKey?
+    /// Changes this batch stored for the first time that `witness` must countersign, by scope.
+    var unwitnessed: [ScopeID: [ChangeID]] = [:]
 
-    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0) throws {
+    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil) throws {
         self.db = db
         self.merge = merge
         self.now = now
+        self.witness = witness
         gate = try authority.map { try TrustGate(db: db, authority: $0) }
         self.views = SQLRecordViews(db: db)
         insertStatement = try db.cachedStatement(sql: """
@@ -65,9 +68,10 @@ struct BatchAppender {
         }
         for change in changes { try append(change) }
         try flush()
+        try writeReceipts()
     }
 
-    private mutating func append(_ change: Change) throws {
+    mutating func append(_ change: Change) throws {
         var author = try authorState(change.author)
         if change.seq <= author.storedSeq {
             let existing = try Data.fetchAll(
@@ -111,23 +115,18 @@ struct BatchAppender {
     private mutating func revoke(_ subject: PublicKey, from at: UInt64) throws {
         try flush()
         let author = Data(subject.bytes)
-        let rows = try Row.fetchAll(db, sql: "SELECT position, id, seq, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
+        let rows = try Row.fetchAll(db, sql: "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
                                     arguments: [author, Int64(at << 16), ScopeID.admin.value])
         guard !rows.isEmpty else { return }
         var applied = Set<Data>()
-        var lowest = Int64.max
         for row in rows {
             let position: Int64 = row[0]
-            if (row[3] as Int) == ChangeState.applied.rawValue {
-                applied.insert(row[1] as Data)
-                lowest = min(lowest, row[2] as Int64)
-            }
+            if (row[2] as Int) == ChangeState.applied.rawValue { applied.insert(row[1] as Data) }
             try db.execute(sql: "UPDATE change SET state = 3 WHERE position = ?", arguments: [position])
             try db.execute(sql: "DELETE FROM waiting WHERE position = ?", arguments: [position])
             try quarantine(position, waitsOn: TrustGate.waitingKey(subject), reason: "revoked")
         }
         if !applied.isEmpty {
-            try db.execute(sql: "UPDATE author SET applied_seq = MIN(applied_seq, ?) WHERE key = ?", arguments: [lowest - 1, author])
             try LogRepair.unapplyDescendants(of: applied, db: db)
             try RecordViewsRebuild.rebuild(db: db, merge: merge)
             pendingExists = true
@@ -180,7 +179,6 @@ struct BatchAppender {
             switch state {
             case .applied:
                 // Seen as applied by the next candidate of this loop; `didApply` does the rest.
-                authors[candidate.author]?.appliedSeq = candidate.seq
                 appliedHere.insert(candidate.id)
                 ready.append(candidate)
             case .pending: try wait(position, on: missing)
@@ -191,11 +189,12 @@ struct BatchAppender {
     }
 
     /// The state of a change the trust gate lets through: held after its author's equivocation,
-    /// applied when its deps and its author's previous change are, otherwise pending on `missing`.
+    /// applied when its deps are (changes.md §5: an author's order within a scope is carried by
+    /// deps, so a replica holding only some scopes never waits on the others), otherwise pending on `missing`.
     private func admission(_ change: Change, author: AuthorState) throws -> (ChangeState, missing: [ChangeID]) {
         if let held = author.heldFrom, change.seq >= held { return (.held, []) }
         let missing = try missingDeps(change)
-        return (missing.isEmpty && author.appliedSeq == change.seq - 1 ? .applied : .pending, missing)
+        return (missing.isEmpty ? .applied : .pending, missing)
     }
 
     private mutating func wait(_ position: Int64, on deps: [ChangeID]) throws {
@@ -214,6 +213,9 @@ struct BatchAppender {
         try insertStatement.execute()
         maxTimestamp = max(maxTimestamp, change.timestamp.packed)
         report.inserted += 1
+        if let witness, change.scope != .admin, change.author != witness.publicKey, !WitnessReceipt.isReceipt(change.payload) {
+            unwitnessed[change.scope, default: []].append(change.id)
+        }
         return db.lastInsertedRowID
     }
 
@@ -227,8 +229,7 @@ struct BatchAppender {
             db.cachedStatement(sql: "SELECT MAX(seq) FROM change WHERE author = ?"), arguments: [Data(key.bytes)]
         )
         let state = AuthorState(
-            appliedSeq: UInt64(row?[0] as Int64? ?? 0),
-            heldFrom: (row?[1] as Int64?).map { UInt64($0) },
+            heldFrom: (row?[0] as Int64?).map { UInt64($0) },
             storedSeq: UInt64(stored ?? 0)
         )
         authors[key] = state
@@ -252,13 +253,11 @@ struct BatchAppender {
     private mutating func didApply(_ change: Change) throws {
         var work = [change]
         while let c = work.popLast() {
-            // Max, not assignment: unblocked changes are processed as a stack, not in seq order.
-            authors[c.author]!.appliedSeq = max(authors[c.author]!.appliedSeq, c.seq)
-            dirtyAuthors.insert(c.author)
             appliedHere.insert(c.id)
             for dep in c.deps where headAdds.remove(dep) == nil { headRemoves.insert(dep) }
             headAdds.insert(c.id)
             report.applied += 1
+            if WitnessReceipt.isReceipt(c.payload), c.scope != .admin { try WitnessTable.record(c, db: db) }
             if let merge {
                 if let payload = decoded[c.id] { try merge.apply(c, decoded: payload, to: &views) } else { try merge.apply(c, to: &views) }
             }
@@ -273,12 +272,8 @@ struct BatchAppender {
     }
 
     private mutating func unblocked(by c: Change) throws -> [Change] {
-        var positions = try Int64.fetchAll(
+        let positions = try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(c.id.bytes)]
-        )
-        positions += try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT position FROM change WHERE author = ? AND seq = ? AND state = 1"),
-            arguments: [Data(c.author.bytes), Int64(c.seq + 1)]
         )
         var ready: [Change] = []
         for position in Set(positions) {
@@ -288,23 +283,17 @@ struct BatchAppender {
             let candidate = try Change.decodeVerified(Array(row[1] as Data))
             let author = try authorState(candidate.author)
             if let held = author.heldFrom, candidate.seq >= held { continue }
-            guard author.appliedSeq == candidate.seq - 1, try missingDeps(candidate).isEmpty else { continue }
+            guard try missingDeps(candidate).isEmpty else { continue }
             try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
             try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position])
             // Mark applied now so a sibling candidate in this same loop sees it.
-            authors[candidate.author]?.appliedSeq = candidate.seq
             appliedHere.insert(candidate.id)
             ready.append(candidate)
         }
         return ready
     }
 
-    private mutating func flush() throws {
-        for key in dirtyAuthors {
-            let s = authors[key]!
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, ?, ?)")
-                .execute(arguments: [Data(key.bytes), Int64(s.appliedSeq), s.heldFrom.map { Int64($0) }])
-        }
+    mutating func flush() throws {
         for id in headRemoves {
             try db.cachedStatement(sql: "DELETE FROM head WHERE id = ?").execute(arguments: [Data(id.bytes)])
         }
@@ -314,7 +303,6 @@ struct BatchAppender {
         if maxTimestamp >= 0 {
             try db.cachedStatement(sql: "UPDATE clock SET latest = MAX(latest, ?)").execute(arguments: [maxTimestamp])
         }
-        dirtyAuthors = []
         headAdds = []
         headRemoves = []
     }
@@ -347,10 +335,9 @@ extension BatchAppender {
             arguments: [author, Int64(state.heldFrom!)]
         )
         try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> 0 AND state = 2)")
-        state.appliedSeq = min(state.appliedSeq, state.heldFrom! - 1)
         try db.execute(
-            sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, ?, ?)",
-            arguments: [author, Int64(state.appliedSeq), Int64(state.heldFrom!)]
+            sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, 0, ?)",
+            arguments: [author, Int64(state.heldFrom!)]
         )
         if !wasApplied.isEmpty {
             try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)

@@ -6,9 +6,11 @@ extension ChangeLog {
     /// Creates, signs and appends this device's next change in one write
     /// transaction, so two writers can never take the same sequence number.
     ///
-    /// The change gets `seq` = the highest stored seq of `key` + 1, deps = the
-    /// current heads (the 64 most recent if there are more), and an HLC
-    /// timestamp after everything this log has seen.
+    /// The change gets `seq` = the highest stored seq of `key` + 1; deps = the
+    /// current heads *of the same scope* (the 63 most recent if there are more)
+    /// plus this device's previous change in that scope, so a replica that holds
+    /// only some scopes has every dep it needs and a withheld change shows as a
+    /// missing dep (changes.md §5); and an HLC timestamp after everything this log has seen.
     public func appendAuthored(
         by key: DeviceKey, scope: ScopeID, payload: [UInt8], now: UInt64
     ) throws(StoreError) -> Change {
@@ -27,18 +29,30 @@ extension ChangeLog {
                 var clock = HybridLogicalClock(
                     last: try Int64.fetchOne(db, sql: "SELECT latest FROM clock WHERE latest >= 0").map { try HLCTimestamp(packed: $0) }
                 )
-                let deps = try Data.fetchAll(db, sql: """
-                    SELECT head.id FROM head JOIN change ON change.id = head.id
-                    ORDER BY change.hlc DESC, head.id LIMIT \(ChangeFormat.maxDeps)
-                    """).map { try ChangeID(bytes: Array($0)) }
+                let deps = try Self.deps(db, author: key.publicKey, scope: scope)
                 let change = try Change.sign(
                     by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now),
                     scope: scope, deps: deps, payload: try makePayload(db)
                 )
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock())
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness)
                 try appender.append([change])
                 return change
             }
         }
+    }
+
+    /// The deps of a new change by `author` in `scope` (changes.md §5): the scope's
+    /// heads (the 63 most recent) plus the author's previous applied change in the scope.
+    static func deps(_ db: Database, author: PublicKey, scope: ScopeID) throws -> [ChangeID] {
+        var deps = try Data.fetchAll(db.cachedStatement(sql: """
+            SELECT head.id FROM head JOIN change ON change.id = head.id WHERE change.scope = ?
+            ORDER BY change.hlc DESC, head.id LIMIT \(ChangeFormat.maxDeps - 1)
+            """), arguments: [scope.value]).map { try ChangeID(bytes: Array($0)) }
+        if let previous = try Data.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM change WHERE author = ? AND scope = ? AND state = 0 ORDER BY seq DESC LIMIT 1
+            """), arguments: [Data(author.bytes), scope.value]).map({ try ChangeID(bytes: Array($0)) }), !deps.contains(previous) {
+            deps.append(previous)
+        }
+        return deps
     }
 }

@@ -65,28 +65,71 @@ extension ChangeLog {
     }
 }
 
-/// An author whose log has a hole: changes above `missingFrom` are stored but
-/// `missingFrom` itself never arrived (a relay or peer withheld it, or it is still in transit).
+/// A hole in what this replica holds of one author's changes in one scope:
+/// some of them wait on changes that never arrived (a relay or peer withheld
+/// them, or they are still in transit). Each change names its author's
+/// previous change in its scope as a dep (changes.md §5), so a withheld
+/// change shows here even on a replica that holds only some scopes.
 public struct SequenceGap: Sendable, Equatable {
     public let author: PublicKey
+    public let scope: ScopeID
+    /// The seq after the author's last applied change in the scope (1 if none): the hole starts here.
     public let missingFrom: UInt64
-    /// How many of the author's changes wait behind the hole.
+    /// How many of the author's changes in the scope wait behind the hole.
     public let waiting: Int
 }
 
 extension ChangeLog {
-    /// Holes in authors' sequences ("missing from author X since seq N"), for `baoxue alerts`.
+    /// Holes in authors' chains ("missing from author X since seq N"), for `baoxue alerts`.
     public func sequenceGaps() throws(StoreError) -> [SequenceGap] {
         try storeCall {
             try writer.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT c.author, COALESCE(a.applied_seq, 0) + 1 AS next, COUNT(*)
-                    FROM change c LEFT JOIN author a ON a.key = c.author
-                    WHERE c.seq > COALESCE(a.applied_seq, 0) + 1
-                      AND NOT EXISTS (SELECT 1 FROM change d WHERE d.author = c.author AND d.seq = COALESCE(a.applied_seq, 0) + 1)
-                    GROUP BY c.author ORDER BY c.author
+                    SELECT c.author, c.scope, COUNT(*),
+                           (SELECT MAX(a.seq) FROM change a WHERE a.author = c.author AND a.scope = c.scope AND a.state = 0)
+                    FROM change c
+                    WHERE c.state = 1 AND EXISTS (
+                        SELECT 1 FROM change p JOIN waiting w ON w.position = p.position
+                        WHERE p.author = c.author AND p.scope = c.scope AND p.state = 1
+                          AND length(w.dep) = 32 AND NOT EXISTS (SELECT 1 FROM change d WHERE d.id = w.dep))
+                    GROUP BY c.author, c.scope ORDER BY c.author, c.scope
                     """).map { row in
-                    SequenceGap(author: try PublicKey(bytes: Array(row[0] as Data)), missingFrom: UInt64(row[1] as Int64), waiting: row[2])
+                    SequenceGap(author: try PublicKey(bytes: Array(row[0] as Data)), scope: try ScopeID(row[1] as String),
+                                missingFrom: UInt64(row[3] as Int64? ?? 0) + 1, waiting: row[2])
+                }
+            }
+        }
+    }
+}
+
+/// Changes of a revoked device dated before its revocation that no relay
+/// witnessed before it (`Protocol/trust.md` §6): the device's clock may have
+/// been set back by whoever holds it, so a person must review them.
+public struct UnwitnessedChanges: Sendable, Equatable {
+    public let author: PublicKey
+    public let revokedAt: UInt64
+    /// Ids of the changes, in HLC order (applied or pending; quarantined ones are already out).
+    public let changes: [ChangeID]
+}
+
+extension ChangeLog {
+    /// For each revoked device, its record changes with HLC < revocation time
+    /// and no receipt from a relay dated before that time.
+    public func unwitnessed() throws(StoreError) -> [UnwitnessedChanges] {
+        try storeCall {
+            try writer.read { db in
+                let revoked = try Row.fetchAll(db, sql: "SELECT subject, MIN(revoked_at) FROM revocation GROUP BY subject ORDER BY subject")
+                return try revoked.compactMap { row -> UnwitnessedChanges? in
+                    let subject: Data = row[0]
+                    let at: Int64 = row[1]
+                    let ids = try Data.fetchAll(db, sql: """
+                        SELECT c.id FROM change c
+                        WHERE c.author = ? AND c.hlc < ? AND c.scope <> ? AND c.state IN (0, 1)
+                          AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id AND w.at < ?)
+                        ORDER BY c.hlc, c.id
+                        """, arguments: [subject, at << 16, ScopeID.admin.value, at]).map { try ChangeID(bytes: Array($0)) }
+                    guard !ids.isEmpty else { return nil }
+                    return UnwitnessedChanges(author: try PublicKey(bytes: Array(subject)), revokedAt: UInt64(at), changes: ids)
                 }
             }
         }

@@ -21,6 +21,10 @@ public final class ChangeLog: ChangeStore {
     public let authority: PublicKey?
     /// Local wall-clock milliseconds; injectable so the future-clock rule can be tested.
     public let clock: @Sendable () -> UInt64
+    /// A relay's key: when set, every change this log stores for the first time
+    /// (outside `_admin`, not itself a receipt) is witnessed by a receipt signed
+    /// with it, in the same transaction (`Protocol/trust.md` §6).
+    public let witness: DeviceKey?
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -29,9 +33,10 @@ public final class ChangeLog: ChangeStore {
     /// acknowledge changes to a peer. Only for bulk imports and measurements.
     public init(
         path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
-        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil
     ) throws(StoreError) {
         self.clock = clock
+        self.witness = witness
         self.verifyThreads = verifyThreads
         isDurable = durable
         self.authority = authority
@@ -49,9 +54,10 @@ public final class ChangeLog: ChangeStore {
     /// A log in memory, for tests and the simulator.
     public init(
         inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil,
-        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil
     ) throws(StoreError) {
         self.clock = clock
+        self.witness = witness
         self.verifyThreads = verifyThreads
         self.authority = authority
         // Nothing survives a crash anyway; tests and the simulator acknowledge from memory.
@@ -84,7 +90,7 @@ public final class ChangeLog: ChangeStore {
     func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]?) throws(StoreError) -> AppendReport {
         try storeCall {
             try writer.write { db in
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock())
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
             }
@@ -110,7 +116,7 @@ public final class ChangeLog: ChangeStore {
     public func appliedSeq(of author: PublicKey) throws(StoreError) -> UInt64 {
         try storeCall {
             try writer.read { db in
-                UInt64(try Int64.fetchOne(db, sql: "SELECT applied_seq FROM author WHERE key = ?", arguments: [Data(author.bytes)]) ?? 0)
+                UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change WHERE author = ? AND state = 0", arguments: [Data(author.bytes)]) ?? 0)
             }
         }
     }

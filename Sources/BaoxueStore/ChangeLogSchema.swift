@@ -72,6 +72,17 @@ enum ChangeLogSchema {
                 CREATE INDEX revocation_subject ON revocation(subject);
                 """)
         }
+        m.registerMigration("v5-witness") { db in
+            // Which relay witnessed which change, and when (trust.md §6); derived from applied receipts.
+            try db.execute(sql: """
+                CREATE TABLE witness (
+                    change BLOB NOT NULL,
+                    relay BLOB NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (change, relay)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

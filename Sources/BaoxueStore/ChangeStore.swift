@@ -5,8 +5,7 @@ import BaoxueCore
 ///
 /// Invariant of every implementation: a batch is appended whole or not at
 /// all; only verified changes are stored; a change is `applied` only when
-/// its deps and its author's previous change are applied and it is not part
-/// of an equivocation.
+/// its deps are applied and it is not part of an equivocation.
 public protocol ChangeStore: Sendable {
     /// Verifies every encoded change, then appends the batch in one transaction.
     /// True when a returned append has survived power loss (synchronous = FULL): the condition for acknowledging a peer.
@@ -17,7 +16,7 @@ public protocol ChangeStore: Sendable {
     func contains(_ id: ChangeID) throws(StoreError) -> Bool
     /// Applied changes that no applied change depends on, ascending.
     func heads() throws(StoreError) -> [ChangeID]
-    /// The highest contiguous applied sequence number of `author` (0 if none).
+    /// The highest sequence number of `author` among applied changes (0 if none).
     func appliedSeq(of author: PublicKey) throws(StoreError) -> UInt64
     func count(_ state: ChangeState?) throws(StoreError) -> Int
     /// Entries in local arrival order after `position`, at most `limit`.

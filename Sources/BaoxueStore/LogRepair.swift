@@ -8,11 +8,9 @@ import GRDB
 /// only used when an equivocation touches something already applied.
 enum LogRepair {
     /// Moves every applied change that (transitively) depends on one of
-    /// `removed`, or follows such a change from the same author, back to
-    /// pending, with `waiting` rows for its now-missing deps.
+    /// `removed` back to pending, with `waiting` rows for its now-missing deps.
     static func unapplyDescendants(of removed: Set<Data>, db: Database) throws {
         var gone = Set(try removed.map { try ChangeID(bytes: Array($0)) })
-        var authorFloor: [PublicKey: UInt64] = [:]
         var changed = true
         while changed {
             changed = false
@@ -20,8 +18,7 @@ enum LogRepair {
             for row in rows {
                 let c = try Change.decodeVerified(Array(row[1] as Data))
                 let missing = c.deps.filter { gone.contains($0) }
-                let afterGap = authorFloor[c.author].map { c.seq > $0 } ?? false
-                guard !missing.isEmpty || afterGap else { continue }
+                guard !missing.isEmpty else { continue }
                 let position: Int64 = row[0]
                 try db.execute(sql: "UPDATE change SET state = 1 WHERE position = ?", arguments: [position])
                 for dep in missing {
@@ -31,15 +28,8 @@ enum LogRepair {
                     )
                 }
                 gone.insert(c.id)
-                authorFloor[c.author] = min(authorFloor[c.author] ?? c.seq, c.seq)
                 changed = true
             }
-        }
-        for (author, floor) in authorFloor {
-            try db.execute(
-                sql: "UPDATE author SET applied_seq = MIN(applied_seq, ?) WHERE key = ?",
-                arguments: [Int64(floor - 1), Data(author.bytes)]
-            )
         }
         try rebuildHeads(db: db)
     }

@@ -21,12 +21,15 @@ enum RecordViewsRebuild {
             return
         }
         var views = SQLRecordViews(db: db)
+        // Receipts are derived the same way: from the applied changes, in log order.
+        try db.execute(sql: "DELETE FROM witness")
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = 0") ?? 0
         let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0 ORDER BY position")
         var done = 0
         var chunk: [[UInt8]] = []
         func flush() throws {
             for item in try decodeInParallel(chunk) {
+                if WitnessReceipt.isReceipt(item.change.payload), item.change.scope != .admin { try WitnessTable.record(item.change, db: db) }
                 views.preEncodedEvents = item.events
                 try merge.apply(item.change, decoded: item.payload, to: &views)
             }

@@ -72,12 +72,17 @@ struct TrustGate {
         }
         let certs = try certificates(of: change.author)
         guard !certs.isEmpty else { return (.noCertificate(change.author), change.author) }
-        let ops = (try? (payload ?? Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }).get().ops) ?? []
+        let isReceipt = WitnessReceipt.isReceipt(change.payload)
+        let ops = isReceipt ? [] : (try? (payload ?? Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }).get().ops) ?? []
         var last = TrustError.noCertificate(change.author)
         for cert in certs {
             do throws(TrustError) {
                 try chain.validate(cert, at: change.timestamp.milliseconds)
-                try Permissions.check(ops, scope: change.scope, under: cert)
+                if isReceipt {
+                    try Permissions.checkWitness(scope: change.scope, under: cert)
+                } else {
+                    try Permissions.check(ops, scope: change.scope, under: cert)
+                }
             } catch {
                 last = error
                 continue

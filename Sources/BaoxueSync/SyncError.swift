@@ -41,6 +41,9 @@ public enum SyncError: Error, Equatable, Sendable {
     case store(String)
     /// The peer could not be reached at all.
     case unreachable(String)
+    /// The peer went over one of this side's limits (named: `connections`,
+    /// `bytes_per_minute`, `changes_per_session`, `server_full`); try again later.
+    case overLimit(String)
 
     /// The code sent on the wire in ABORT.
     public var code: UInt16 {
@@ -63,6 +66,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .connectionClosed: 16
         case .store: 17
         case .unreachable: 18
+        case .overLimit: 19
         }
     }
 
@@ -87,7 +91,14 @@ public enum SyncError: Error, Equatable, Sendable {
         case .connectionClosed: "connection_closed"
         case .store: "store_failed"
         case .unreachable: "unreachable"
+        case .overLimit: "over_limit"
         }
+    }
+
+    /// The reason text sent in ABORT: the name, plus which limit for `over_limit`.
+    public var abortReason: String {
+        if case .overLimit(let which) = self { return "\(name): \(which)" }
+        return name
     }
 
     static func parse(_ error: CoreError) -> SyncError { .malformed(error.code) }

@@ -108,6 +108,11 @@ public struct SyncSession: Sendable {
         }
     }
 
+    /// The driver ends the session (a relay's limit, shutdown): ABORT with `error`'s code.
+    public mutating func abort(_ error: SyncError, now: UInt64) -> [SyncOutput] {
+        run(now) { (_: inout SyncSession) throws(SyncError) in throw error }
+    }
+
     /// The connection closed under the session.
     public mutating func connectionClosed(now: UInt64) -> [SyncOutput] {
         run(now) { (_: inout SyncSession) throws(SyncError) in throw .connectionClosed }
@@ -217,6 +222,8 @@ public struct SyncSession: Sendable {
     private mutating func accept(batch: UInt64, encoded: [[UInt8]]) throws(SyncError) {
         guard batch == nextIncomingBatch, !receivedDone else { throw .unexpectedMessage(type: SyncMessage.Kind.changes.rawValue) }
         guard storing.count < limits.window else { throw .windowExceeded }
+        let incoming = progress.receivedChanges + storing.values.reduce(0, +) + encoded.count
+        guard incoming <= limits.maxChangesPerSession else { throw .overLimit("changes_per_session") }
         for bytes in encoded {
             let change: Change
             do { change = try Change.decode(bytes) } catch { throw .invalidChange(error.code) }
@@ -272,7 +279,7 @@ public struct SyncSession: Sendable {
         case .peerAborted, .connectionClosed, .decryptFailed, .handshakeFailed, .unsupportedVersion:
             break
         default:
-            if channel.isEstablished, let bytes = try? channel.seal([SyncMessage.abort(code: error.code, reason: error.name).encoded()]) {
+            if channel.isEstablished, let bytes = try? channel.seal([SyncMessage.abort(code: error.code, reason: error.abortReason).encoded()]) {
                 emit(bytes)
             }
         }

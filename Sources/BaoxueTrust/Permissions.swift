@@ -19,6 +19,12 @@ public enum Permissions {
         }
     }
 
+    /// Throws unless `cert` lets its holder countersign receipts in `scope` (a relay covering it).
+    public static func checkWitness(scope: ScopeID, under cert: Certificate) throws(TrustError) {
+        guard cert.covers(scope) else { throw .outsideScope(scope) }
+        guard Operation.witness.allowedRoles.contains(cert.role) else { throw .roleForbids(role: cert.role, operation: .witness) }
+    }
+
     /// Throws the first reason `cert` does not allow `ops` in `scope`.
     public static func check(_ ops: [RecordOp], scope: ScopeID, under cert: Certificate) throws(TrustError) {
         guard cert.covers(scope) else { throw .outsideScope(scope) }

@@ -45,6 +45,8 @@ public enum Operation: String, CaseIterable, Sendable, Codable {
     case closeOut
     /// Resolve an equivocation, certify devices, revoke them.
     case administer
+    /// Countersign a receipt for changes a relay stored first (trust.md §6).
+    case witness
 
     /// The table of `Protocol/trust.md` and the README: which roles may perform it.
     public var allowedRoles: Set<Role> {
@@ -57,6 +59,7 @@ public enum Operation: String, CaseIterable, Sendable, Codable {
         case .voidRecord: [.teacher, .schoolAdmin, .districtAdmin]
         case .closeOut: [.schoolAdmin, .districtAdmin]
         case .administer: [.districtAdmin]
+        case .witness: [.relay]
         }
     }
 }
