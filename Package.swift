@@ -4,7 +4,8 @@ import PackageDescription
 /// Layers, dependencies pointing one way only:
 /// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise, BaoxueSync (pure)
 /// → BaoxueStore (SQLite) → BaoxueTransport (sessions over a store, simulated link)
-/// → BaoxueTCP (SwiftNIO) → BaoxueApp → executables.
+/// → BaoxueTCP (SwiftNIO) → BaoxueRelay (always-on relay: limits, receipts, upstream, metrics)
+/// → BaoxueApp → executables.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -45,7 +48,17 @@ let package = Package(
             dependencies: ["BaoxueTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust", "BaoxueSync", "BaoxueTransport", "BaoxueTCP"], swiftSettings: strict),
+        .target(
+            name: "BaoxueRelay",
+            dependencies: [
+                "BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay"], swiftSettings: strict),
         .executableTarget(
             name: "baoxue",
             dependencies: ["BaoxueApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -70,6 +83,7 @@ let package = Package(
         .testTarget(name: "BaoxueTrustTests", dependencies: ["BaoxueTrust", "BaoxueRecords", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSyncTests", dependencies: ["BaoxueSync", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueRelayTests", dependencies: ["BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -25,6 +25,8 @@ public final class ChangeLog: ChangeStore {
     /// (outside `_admin`, not itself a receipt) is witnessed by a receipt signed
     /// with it, in the same transaction (`Protocol/trust.md` §6).
     public let witness: DeviceKey?
+    /// The database file, nil in memory.
+    public let path: String?
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -37,6 +39,7 @@ public final class ChangeLog: ChangeStore {
     ) throws(StoreError) {
         self.clock = clock
         self.witness = witness
+        self.path = path
         self.verifyThreads = verifyThreads
         isDurable = durable
         self.authority = authority
@@ -58,6 +61,7 @@ public final class ChangeLog: ChangeStore {
     ) throws(StoreError) {
         self.clock = clock
         self.witness = witness
+        path = nil
         self.verifyThreads = verifyThreads
         self.authority = authority
         // Nothing survives a crash anyway; tests and the simulator acknowledge from memory.
@@ -65,6 +69,14 @@ public final class ChangeLog: ChangeStore {
         self.merge = merge
         writer = try storeCall { try DatabaseQueue() }
         try migrate()
+    }
+
+    /// Bytes the database uses on disk (main file, WAL and shared memory); 0 in memory.
+    public var diskBytes: Int64 {
+        guard let path else { return 0 }
+        return ["", "-wal", "-shm"].reduce(0) { sum, suffix in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int64) ?? 0)
+        }
     }
 
     public static let systemClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }

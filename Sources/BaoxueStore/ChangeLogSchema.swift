@@ -83,6 +83,23 @@ enum ChangeLogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v6-relay-peers") { db in
+            // A relay's record of each device it served (`baoxue relay status`); not part of the log's truth.
+            try db.execute(sql: """
+                CREATE TABLE relay_peer (
+                    key BLOB PRIMARY KEY,
+                    last_seen INTEGER NOT NULL,
+                    sessions INTEGER NOT NULL,
+                    failures INTEGER NOT NULL,
+                    changes_in INTEGER NOT NULL,
+                    changes_out INTEGER NOT NULL,
+                    bytes_in INTEGER NOT NULL,
+                    bytes_out INTEGER NOT NULL,
+                    last_error TEXT,
+                    position INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

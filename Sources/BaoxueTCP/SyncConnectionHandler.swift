@@ -1,3 +1,4 @@
+import BaoxueCore
 import BaoxueSync
 import BaoxueTransport
 import Dispatch
@@ -24,11 +25,30 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let backlog = NIOLockedValueBox(0)
     private var timer: (any DispatchSourceTimer)?
     private var completed = false
+    private let sessionGuard: (any SessionGuard)?
+    private let connection: UInt64
+    private var identified: PublicKey?
 
-    init(endpoint: SyncEndpoint, completion: EventLoopPromise<SyncSummary>, progress: (@Sendable (SyncSummary) -> Void)?) {
+    init(endpoint: SyncEndpoint, completion: EventLoopPromise<SyncSummary>, progress: (@Sendable (SyncSummary) -> Void)?,
+         guard sessionGuard: (any SessionGuard)? = nil, connection: UInt64 = 0) {
         self.endpoint = endpoint
         self.completion = completion
         self.progress = progress
+        self.sessionGuard = sessionGuard
+        self.connection = connection
+    }
+
+    /// Consults the guard once the peer is known, and for every read after that.
+    private func check(_ bytes: Int, on channel: any Channel) {
+        guard let sessionGuard, !endpoint.isOver else { return }
+        var refusal: SyncError?
+        if let peer = identified {
+            refusal = sessionGuard.received(bytes, from: peer)
+        } else if let peer = endpoint.progress.peer {
+            identified = peer
+            refusal = sessionGuard.identified(peer, connection: connection)
+        }
+        if let refusal { send(endpoint.abort(refusal, now: Self.now()), on: channel) }
     }
 
     /// Routes a pipelined store's completion back onto this connection's queue.
@@ -75,6 +95,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             self.backlog.withLockedValue { $0 -= bytes.count }
             guard !self.endpoint.isOver else { return }
             self.send(self.endpoint.receive(bytes, now: Self.now()), on: channel)
+            self.check(bytes.count, on: channel)
             self.settle(channel)
         }
     }
@@ -104,6 +125,11 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         guard let result = endpoint.result, !completed else { return }
         completed = true
         timer?.cancel()
+        if case .failure(let error) = result {
+            sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: error)
+        } else {
+            sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: nil)
+        }
         switch result {
         case .success(let summary): completion.succeed(summary)
         case .failure(let error): completion.fail(error)

@@ -79,6 +79,8 @@ public struct SyncEndpoint: Sendable {
     public mutating func receive(_ bytes: [UInt8], now: UInt64) -> [UInt8] { perform(session.receive(bytes, now: now), now) }
     public mutating func tick(now: UInt64) -> [UInt8] { perform(session.tick(now: now), now) }
     public mutating func closed(now: UInt64) { _ = perform(session.connectionClosed(now: now), now) }
+    /// Ends the session with ABORT (a limit, a shutdown); returns the bytes to send.
+    public mutating func abort(_ error: SyncError, now: UInt64) -> [UInt8] { perform(session.abort(error, now: now), now) }
 
     private mutating func perform(_ outputs: [SyncOutput], _ now: UInt64) -> [UInt8] {
         var send: [UInt8] = []

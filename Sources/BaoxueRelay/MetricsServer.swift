@@ -1,0 +1,123 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Prometheus
+
+/// The relay's operations endpoint: `GET /metrics` (Prometheus text format)
+/// and `GET /health` (JSON: 200 when the store answers, 503 otherwise).
+/// Bind it to loopback or the office LAN; it carries counts, no personal data.
+final class MetricsServer: Sendable {
+    private let channel: any Channel
+    let port: Int
+
+    private init(channel: any Channel) {
+        self.channel = channel
+        port = channel.localAddress?.port ?? 0
+    }
+
+    static func start(host: String, port: Int, report: RelayReport) async throws(SyncErrorBridge) -> MetricsServer {
+        let exposition = Exposition()
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(MetricsHandler(report: report, exposition: exposition))
+                }
+            }
+        do {
+            return MetricsServer(channel: try await bootstrap.bind(host: host, port: port).get())
+        } catch {
+            throw SyncErrorBridge(message: "cannot listen on \(host):\(port) for metrics: \(error)")
+        }
+    }
+
+    func stop() async { try? await channel.close() }
+}
+
+/// A failure to start the metrics endpoint (the relay reports it as a store error).
+struct SyncErrorBridge: Error { let message: String }
+
+/// Turns snapshots into Prometheus metrics; counters advance by the difference since the last scrape.
+final class Exposition: @unchecked Sendable {
+    private let lock = NSLock()
+    private let registry = PrometheusCollectorRegistry()
+    private var last = RelaySnapshot()
+    private lazy var gauges: [(KeyPath<RelaySnapshot, Int>, Gauge)] = [
+        (\.changes, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "changes", unitName: "", helpText: "Changes stored (any state)."))),
+        (\.quarantined, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "quarantined", unitName: "", helpText: "Changes quarantined."))),
+        (\.pending, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "pending", unitName: "", helpText: "Changes waiting for deps."))),
+        (\.equivocations, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "equivocations", unitName: "", helpText: "Devices caught signing two changes with one seq."))),
+        (\.activeSessions, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "active_sessions", unitName: "", helpText: "Sync sessions in progress."))),
+    ]
+    private lazy var counters: [(KeyPath<RelaySnapshot, Int>, Counter)] = [
+        (\.sessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "sessions", unitName: "total", helpText: "Sync sessions ended."))),
+        (\.failedSessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "failed_sessions", unitName: "total", helpText: "Sync sessions that failed."))),
+        (\.refusedSessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "refused", unitName: "total", helpText: "Sessions ended by a limit."))),
+        (\.changesIn, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "changes_received", unitName: "total", helpText: "Changes received from devices."))),
+        (\.changesOut, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "changes_sent", unitName: "total", helpText: "Changes sent to devices."))),
+        (\.bytesIn, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "bytes_received", unitName: "total", helpText: "Bytes received."))),
+        (\.bytesOut, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "bytes_sent", unitName: "total", helpText: "Bytes sent."))),
+    ]
+    private lazy var disk = registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "disk_bytes", unitName: "", helpText: "Database size on disk."))
+
+    func text(_ s: RelaySnapshot) -> String {
+        lock.lock(); defer { lock.unlock() }
+        for (path, gauge) in gauges { gauge.set(Double(s[keyPath: path])) }
+        for (path, counter) in counters where s[keyPath: path] > last[keyPath: path] {
+            counter.increment(by: Int64(s[keyPath: path] - last[keyPath: path]))
+        }
+        disk.set(Double(s.diskBytes))
+        last = s
+        return registry.emitToString()
+    }
+}
+
+final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let report: RelayReport
+    private let exposition: Exposition
+    private var path = ""
+
+    init(report: RelayReport, exposition: Exposition) {
+        self.report = report
+        self.exposition = exposition
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): path = head.method == .GET ? head.uri : ""
+        case .body: break
+        case .end: respond(context)
+        }
+    }
+
+    private func respond(_ context: ChannelHandlerContext) {
+        var status = HTTPResponseStatus.ok
+        var type = "text/plain; version=0.0.4"
+        var body: String
+        switch path {
+        case "/metrics":
+            body = exposition.text(report.snapshot())
+        case "/health":
+            let s = report.snapshot()
+            status = s.status == "ok" ? .ok : .serviceUnavailable
+            type = "application/json"
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            body = String(decoding: (try? encoder.encode(s)) ?? Data("{}".utf8), as: UTF8.self)
+        default:
+            status = .notFound
+            body = "not found: try /metrics or /health\n"
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: type)
+        headers.add(name: "Content-Length", value: "\(body.utf8.count)")
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+}

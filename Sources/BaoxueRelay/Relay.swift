@@ -1,0 +1,153 @@
+import BaoxueCore
+import BaoxueStore
+import BaoxueSync
+import BaoxueTCP
+import BaoxueTransport
+import Dispatch
+import Logging
+import NIOConcurrencyHelpers
+
+/// A township (or district) relay: an always-on replica that serves many
+/// devices at once over the sync protocol, witnesses what it stores first,
+/// keeps itself in sync with an upstream relay, and reports its state.
+///
+/// Invariant: every change a device saw acknowledged was committed with
+/// synchronous=FULL together with the relay's receipt for it. (Unchecked
+/// Sendable: the flush timer is only cancelled, once, by `shutdown`.)
+public final class Relay: @unchecked Sendable {
+    /// How the relay runs.
+    public struct Configuration: Sendable {
+        public var host = "0.0.0.0"
+        public var port = 7700
+        public var limits = RelayLimits()
+        /// Another relay to stay in sync with (a township's district), if any.
+        public var upstream: (host: String, port: Int)?
+        public var upstreamIntervalMs: UInt64 = 30_000
+        /// Where `/metrics` and `/health` are served, if anywhere.
+        public var metrics: (host: String, port: Int)?
+        /// How often per-device activity is written to the store.
+        public var flushIntervalMs = 1_000
+        public init() {}
+    }
+
+    public let port: Int
+    public let metricsPort: Int?
+    public let registry: RelayRegistry
+    public let log: ChangeLog
+    private let server: SyncServer
+    private let metricsServer: MetricsServer?
+    private let upstream: Upstream?
+    private let flushTimer: any DispatchSourceTimer
+    private let logger: Logger
+
+    private init(port: Int, metricsPort: Int?, registry: RelayRegistry, log: ChangeLog, server: SyncServer,
+                 metricsServer: MetricsServer?, upstream: Upstream?, flushTimer: any DispatchSourceTimer, logger: Logger) {
+        self.port = port
+        self.metricsPort = metricsPort
+        self.registry = registry
+        self.log = log
+        self.server = server
+        self.metricsServer = metricsServer
+        self.upstream = upstream
+        self.flushTimer = flushTimer
+        self.logger = logger
+    }
+
+    /// Starts serving. `log` must witness with `key` (`ChangeLog(…, witness: key)`);
+    /// `policy` says who may sync which scopes (re-read at most every 2 s).
+    public static func start(
+        key: DeviceKey, log: ChangeLog, policy: @escaping @Sendable () -> SyncPolicy,
+        configuration c: Configuration, logger: Logger = Logger(label: "baoxue.relay")
+    ) async throws(SyncError) -> Relay {
+        let registry = RelayRegistry(limits: c.limits, position: { (try? log.lastPosition()) ?? 0 })
+        let policies = PolicyCache(load: policy)
+        let syncLimits = { var l = SyncLimits(); l.maxChangesPerSession = c.limits.changesPerSession; return l }()
+        // One appender for all connections: commits stay in arrival order on one writer.
+        let appender = StreamingAppender(log: log)
+        let server = try await SyncServer.start(
+            host: c.host, port: c.port, backlog: 1024, guard: registry,
+            makeEndpoint: { now throws(SyncError) in
+                try SyncEndpoint.make(role: .responder, key: key, store: log, policy: policies.current(), limits: syncLimits,
+                                      now: now, pipelined: appender)
+            },
+            onSession: { result in
+                switch result {
+                case .success(let s):
+                    logger.info("session", metadata: ["peer": "\(s.peer?.fingerprint.text ?? "-")", "in": "\(s.receivedChanges)", "out": "\(s.sentChanges)", "ms": "\(s.durationMs)"])
+                case .failure(let e):
+                    logger.notice("session failed", metadata: ["error": "\(e.name)"])
+                }
+            })
+        let upstream = c.upstream.map { Upstream(host: $0.host, port: $0.port, key: key, log: log, policy: policies, intervalMs: c.upstreamIntervalMs, logger: logger) }
+        let metrics: MetricsServer?
+        if let m = c.metrics {
+            do {
+                metrics = try await MetricsServer.start(host: m.host, port: m.port,
+                                                        report: RelayReport(log: log, registry: registry, upstream: { upstream?.state }))
+            } catch {
+                await server.stop()
+                throw .store(error.message)
+            }
+        } else {
+            metrics = nil
+        }
+        upstream?.start()
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "baoxue.relay.flush"))
+        timer.schedule(deadline: .now() + .milliseconds(c.flushIntervalMs), repeating: .milliseconds(c.flushIntervalMs))
+        timer.setEventHandler { Self.flush(registry, log, logger) }
+        timer.resume()
+        logger.info("relay listening", metadata: ["port": "\(server.port)", "device": "\(key.publicKey.fingerprint.text)"])
+        return Relay(port: server.port, metricsPort: metrics?.port, registry: registry, log: log, server: server,
+                     metricsServer: metrics, upstream: upstream, flushTimer: timer, logger: logger)
+    }
+
+    private static func flush(_ registry: RelayRegistry, _ log: ChangeLog, _ logger: Logger) {
+        let activity = registry.drainActivity()
+        do { try log.recordPeerActivity(activity) } catch {
+            logger.error("cannot record device activity", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Counts for `/health` and `/metrics`, read now.
+    public func snapshot() -> RelaySnapshot {
+        RelayReport(log: log, registry: registry, upstream: { [upstream] in upstream?.state }).snapshot()
+    }
+
+    /// Upstream sync state, for health and status.
+    public var upstreamState: Upstream.State? { upstream?.state }
+
+    /// Stops accepting, lets sessions in flight finish (at most `graceMs`), records activity, stops.
+    /// Sessions cut at the deadline lose nothing acknowledged: their devices resume next time.
+    public func shutdown(graceMs: UInt64 = 10_000) async {
+        logger.info("relay stopping", metadata: ["active": "\(registry.totals.active)"])
+        await server.stopAccepting()
+        upstream?.stop()
+        let deadline = DispatchTime.now().uptimeNanoseconds + graceMs * 1_000_000
+        while server.openConnections > 0, DispatchTime.now().uptimeNanoseconds < deadline {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        await server.stop()
+        flushTimer.cancel()
+        Self.flush(registry, log, logger)
+        await metricsServer?.stop()
+        logger.info("relay stopped")
+    }
+}
+
+/// The sync policy, re-read at most every 2 s: certificates and revocations
+/// take effect without a restart, and 5,000 connecting devices do not each
+/// rebuild every certificate chain.
+final class PolicyCache: Sendable {
+    private let load: @Sendable () -> SyncPolicy
+    private let cached = NIOLockedValueBox<(policy: SyncPolicy, at: UInt64)?>(nil)
+
+    init(load: @escaping @Sendable () -> SyncPolicy) { self.load = load }
+
+    func current() -> SyncPolicy {
+        let now = DispatchTime.now().uptimeNanoseconds / 1_000_000
+        if let c = cached.withLockedValue({ $0 }), now &- c.at < 2_000 { return c.policy }
+        let fresh = load()
+        cached.withLockedValue { $0 = (fresh, now) }
+        return fresh
+    }
+}

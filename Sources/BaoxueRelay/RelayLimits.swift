@@ -1,0 +1,18 @@
+/// What one relay allows each device and everyone together. Over a limit, the
+/// session ends with ABORT `over_limit: <which>`, which the device shows its
+/// user ("the relay is busy, sync again later"); acknowledged changes stay.
+///
+/// The defaults fit a township: a few hundred devices, a day's work each well
+/// under a minute of traffic on a slow link.
+public struct RelayLimits: Sendable, Equatable {
+    /// Simultaneous sessions of one device (a phone retrying while its old connection lingers).
+    public var connectionsPerDevice = 2
+    /// Simultaneous sessions in all (file descriptors and memory).
+    public var connections = 8_000
+    /// Bytes one device may send in any minute.
+    public var bytesPerMinute = 64 << 20
+    /// Changes one device may push in one session; it continues in the next.
+    public var changesPerSession = 50_000
+
+    public init() {}
+}

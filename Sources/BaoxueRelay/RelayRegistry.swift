@@ -1,0 +1,105 @@
+import BaoxueCore
+import BaoxueStore
+import BaoxueSync
+import BaoxueTCP
+import Foundation
+import NIOConcurrencyHelpers
+
+/// The relay's live view of its connections: enforces `RelayLimits` (as the
+/// server's `SessionGuard`) and collects per-device activity, flushed to the
+/// store in batches so a busy relay does not fsync once per session.
+///
+/// Invariant: a connection counted in `live` is uncounted exactly once, in `ended`.
+public final class RelayRegistry: SessionGuard, @unchecked Sendable {
+    /// Counters a metrics scrape reads.
+    public struct Totals: Sendable, Equatable {
+        public var active = 0
+        public var sessions = 0
+        public var failures = 0
+        public var refused = 0
+        public var changesIn = 0
+        public var changesOut = 0
+        public var bytesIn = 0
+        public var bytesOut = 0
+    }
+
+    private struct State {
+        var live: [PublicKey: Int] = [:]
+        var connections: [UInt64: PublicKey] = [:]
+        var window: [PublicKey: (minute: UInt64, bytes: Int)] = [:]
+        var pending: [PublicKey: PeerActivity] = [:]
+        var totals = Totals()
+    }
+
+    private let limits: RelayLimits
+    private let state = NIOLockedValueBox(State())
+    private let clock: @Sendable () -> UInt64
+    /// The store's last position, read when a session ends (for lag); nil in tests.
+    private let position: (@Sendable () -> Int64)?
+
+    public init(limits: RelayLimits, clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, position: (@Sendable () -> Int64)? = nil) {
+        self.limits = limits
+        self.clock = clock
+        self.position = position
+    }
+
+    public var totals: Totals { state.withLockedValue { $0.totals } }
+
+    public func identified(_ peer: PublicKey, connection: UInt64) -> SyncError? {
+        state.withLockedValue { s in
+            let active = s.connections.count
+            guard active < limits.connections else { s.totals.refused += 1; return .overLimit("server_full") }
+            guard s.live[peer, default: 0] < limits.connectionsPerDevice else { s.totals.refused += 1; return .overLimit("connections") }
+            s.live[peer, default: 0] += 1
+            s.connections[connection] = peer
+            s.totals.active = s.connections.count
+            return nil
+        }
+    }
+
+    public func received(_ bytes: Int, from peer: PublicKey) -> SyncError? {
+        let minute = clock() / 60_000
+        return state.withLockedValue { s in
+            var w = s.window[peer] ?? (minute, 0)
+            if w.minute != minute { w = (minute, 0) }
+            w.bytes += bytes
+            s.window[peer] = w
+            guard w.bytes <= limits.bytesPerMinute else { s.totals.refused += 1; return .overLimit("bytes_per_minute") }
+            return nil
+        }
+    }
+
+    public func ended(connection: UInt64, peer: PublicKey?, progress: SyncSummary, error: SyncError?) {
+        let now = clock()
+        let at = error == nil ? position?() ?? 0 : 0
+        state.withLockedValue { s in
+            if let counted = s.connections.removeValue(forKey: connection) {
+                s.live[counted, default: 1] -= 1
+                if s.live[counted] == 0 { s.live[counted] = nil }
+            }
+            s.totals.active = s.connections.count
+            s.totals.sessions += 1
+            if error != nil { s.totals.failures += 1 }
+            s.totals.changesIn += progress.receivedChanges
+            s.totals.changesOut += progress.sentChanges
+            s.totals.bytesIn += progress.bytesReceived
+            s.totals.bytesOut += progress.bytesSent
+            guard let peer else { return }
+            let record = PeerActivity(
+                key: peer, lastSeen: now, sessions: 1, failures: error == nil ? 0 : 1,
+                changesIn: progress.receivedChanges, changesOut: progress.sentChanges,
+                bytesIn: progress.bytesReceived, bytesOut: progress.bytesSent, lastError: error?.name, position: at)
+            if s.pending[peer] == nil { s.pending[peer] = record } else { s.pending[peer]!.absorb(record) }
+        }
+    }
+
+    /// Hands over the activity gathered since the last call (for `ChangeLog.recordPeerActivity`).
+    public func drainActivity() -> [PeerActivity] {
+        let minute = clock() / 60_000
+        return state.withLockedValue { s in
+            defer { s.pending = [:] }
+            s.window = s.window.filter { $0.value.minute >= minute }
+            return s.pending.values.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import BaoxueCore
+import BaoxueStore
+import BaoxueSync
+import BaoxueTCP
+import BaoxueTransport
+import Dispatch
+import Logging
+import NIOConcurrencyHelpers
+
+/// Keeps a relay in sync with the relay above it (township → district), in
+/// both directions: a sync every interval, and after a failure a retry with
+/// exponential backoff (1 s doubling to 5 min, ±20 % jitter). The relay keeps
+/// serving its devices whatever happens upstream.
+public final class Upstream: Sendable {
+    /// What the last attempts gave, for `/health` and `relay status`.
+    public struct State: Sendable, Equatable {
+        public var lastSuccessMs: UInt64?
+        public var lastError: String?
+        public var consecutiveFailures = 0
+        public var changesIn = 0
+        public var changesOut = 0
+    }
+
+    public static let maxBackoffMs: UInt64 = 300_000
+
+    private let host: String
+    private let port: Int
+    private let key: DeviceKey
+    private let log: ChangeLog
+    private let policy: PolicyCache
+    private let intervalMs: UInt64
+    private let logger: Logger
+    private let box = NIOLockedValueBox(State())
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(host: String, port: Int, key: DeviceKey, log: ChangeLog, policy: PolicyCache, intervalMs: UInt64, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.key = key
+        self.log = log
+        self.policy = policy
+        self.intervalMs = intervalMs
+        self.logger = logger
+    }
+
+    public var state: State { box.withLockedValue { $0 } }
+
+    /// The wait after `failures` consecutive failures (0: the regular interval), before jitter.
+    public static func backoff(failures: Int, intervalMs: UInt64) -> UInt64 {
+        guard failures > 0 else { return intervalMs }
+        return min(maxBackoffMs, 1_000 << UInt64(min(failures - 1, 20)))
+    }
+
+    func start() {
+        let t = Task.detached { [self] in
+            var rng = SystemRandomNumberGenerator()
+            while !Task.isCancelled {
+                let failures = await self.once()
+                let base = Self.backoff(failures: failures, intervalMs: self.intervalMs)
+                let jitter = Double.random(in: 0.8...1.2, using: &rng)
+                try? await Task.sleep(nanoseconds: UInt64(Double(base) * jitter) * 1_000_000)
+            }
+        }
+        task.withLockedValue { $0 = t }
+    }
+
+    func stop() { task.withLockedValue { $0?.cancel() } }
+
+    /// One sync with the upstream relay; returns the consecutive failures so far.
+    private func once() async -> Int {
+        do {
+            var scopes = Set(try log.scopes())
+            scopes.insert(.admin)
+            let endpoint = try SyncEndpoint.make(role: .initiator, key: key, store: log, policy: policy.current(), scopes: scopes.sorted(),
+                                                 now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: StreamingAppender(log: log))
+            let summary = try await SyncClient.sync(host: host, port: port, endpoint: endpoint)
+            logger.info("upstream synced", metadata: ["in": "\(summary.receivedChanges)", "out": "\(summary.sentChanges)"])
+            return box.withLockedValue { s in
+                s.lastSuccessMs = ChangeLog.systemClock()
+                s.lastError = nil
+                s.consecutiveFailures = 0
+                s.changesIn += summary.receivedChanges
+                s.changesOut += summary.sentChanges
+                return 0
+            }
+        } catch let error as SyncError {
+            logger.warning("upstream sync failed", metadata: ["error": "\(error.name)", "upstream": "\(host):\(port)"])
+            return box.withLockedValue { s in
+                s.lastError = error.abortReason
+                s.consecutiveFailures += 1
+                return s.consecutiveFailures
+            }
+        } catch {
+            return box.withLockedValue { s in
+                s.lastError = "\(error)"
+                s.consecutiveFailures += 1
+                return s.consecutiveFailures
+            }
+        }
+    }
+}
