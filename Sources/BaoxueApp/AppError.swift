@@ -18,6 +18,10 @@ public enum AppError: Error, Equatable, Sendable {
     case trust(TrustError)
     /// Nothing to sync: no scope given and none held locally or granted in the peers file.
     case noScopes
+    /// `relay serve` on a replica whose certificate is not a relay's (its receipts would count for nothing).
+    case notARelay
+    /// A file that would be overwritten (a backup target).
+    case fileExists(path: String)
 
     /// The process exit code: 2 for bad usage, 3 for key-file problems, 1 otherwise.
     public var exitCode: Int32 {
@@ -44,6 +48,11 @@ public enum AppError: Error, Equatable, Sendable {
             return prefix + SyncText.error(e, lang)
         case .trust(let e):
             return prefix + TrustText.error(e, lang)
+        case .notARelay:
+            return prefix + lang.pick("本副本的证书不是中继证书，不能作为中继运行。请用 baoxue enroll request 申请，并由教育局用 baoxue authority sign --role relay 签发。",
+                                      "this replica's certificate is not a relay's, so it cannot serve as a relay. Request one with baoxue enroll request and have the bureau sign it with baoxue authority sign --role relay.")
+        case .fileExists(let path):
+            return prefix + lang.pick("文件已存在：\(path)。不会覆盖，请换一个文件名。", "file already exists: \(path). It is never overwritten; choose another name.")
         case .noScopes:
             return prefix + lang.pick("没有可同步的范围：本机没有数据，清单里也没有指定范围。请用 --scope 指定，例如 --scope school-001。",
                                       "nothing to sync: no local data and no scope granted in the peer list. Name one with --scope, e.g. --scope school-001.")

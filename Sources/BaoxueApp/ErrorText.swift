@@ -42,6 +42,8 @@ enum ErrorText {
         case .io(let p, let errno):
             return l.pick("无法读写 \(p)（系统错误 \(errno)）。请检查目录是否存在、磁盘是否已满。",
                           "cannot read or write \(p) (system error \(errno)). Check that the folder exists and the disk is not full.")
+        case .database(let code, _) where code & 0xFF == 13:
+            return l.pick("磁盘已满，未写入任何数据。请清理磁盘空间后重试。", "the disk is full; nothing was written. Free some disk space and try again.")
         case .database(let code, let message):
             return l.pick("数据库错误 \(code)：\(message)。请备份副本目录后联系技术支持。",
                           "database error \(code): \(message). Back up the replica folder and contact support.")

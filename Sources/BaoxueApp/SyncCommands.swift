@@ -23,6 +23,17 @@ public enum SyncCommands {
         return policy
     }
 
+    /// What this replica presents in a handshake (its certificate chain) and how it judges a
+    /// stranger's presented certificates (admitted if they chain to the pinned authority, then published).
+    static func presentation(for replica: Replica) -> (certificates: [[UInt8]], vouch: SyncPolicy.Vouch?) {
+        guard replica.log.authority != nil else { return ([], nil) }
+        let certificates = (try? replica.log.presentableCertificates(of: replica.key.publicKey, at: Replica.nowMilliseconds())) ?? []
+        let log = replica.log, key = replica.key
+        return (certificates, { peer, presented in
+            (try? log.admitPresented(presented, peer: peer, carrier: key, at: Replica.nowMilliseconds())).flatMap { $0 }.map { .within($0) }
+        })
+    }
+
     /// Splits `HOST:PORT` (port 0 allowed only when listening).
     public static func address(_ text: String, option: String, listening: Bool = false) throws(AppError) -> (host: String, port: Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
@@ -53,8 +64,9 @@ public enum SyncCommands {
         let started = SyncClock.now()
         let endpoint: SyncEndpoint
         do {
+            let (certificates, vouch) = presentation(for: replica)
             endpoint = try SyncEndpoint.make(role: .initiator, key: replica.key, store: replica.log, policy: policy, scopes: wanted, now: started,
-                                             pipelined: StreamingAppender(log: replica.log))
+                                             pipelined: StreamingAppender(log: replica.log), certificates: certificates, vouch: vouch)
         } catch { throw .sync(error) }
         let throttle = ProgressThrottle()
         let summary = try blocking { () async throws(SyncError) -> SyncSummary in
@@ -81,8 +93,9 @@ public enum SyncCommands {
             try await SyncServer.start(host: host, port: port, makeEndpoint: { now throws(SyncError) in
                 // Re-read per connection, so `peer allow`, new certificates and revocations take effect without a restart.
                 let policy = (try? SyncCommands.policy(for: replica)) ?? SyncPolicy()
+                let (certificates, vouch) = presentation(for: replica)
                 return try SyncEndpoint.make(role: .responder, key: replica.key, store: replica.log, policy: policy, now: now,
-                                             pipelined: appender)
+                                             pipelined: appender, certificates: certificates, vouch: vouch)
             }, onSession: { result in
                 switch result {
                 case .success(let s): report(SyncView(s).text(language))

@@ -57,6 +57,7 @@ public final class Relay: @unchecked Sendable {
     /// `policy` says who may sync which scopes (re-read at most every 2 s).
     public static func start(
         key: DeviceKey, log: ChangeLog, policy: @escaping @Sendable () -> SyncPolicy,
+        certificates: [[UInt8]] = [], vouch: SyncPolicy.Vouch? = nil,
         configuration c: Configuration, logger: Logger = Logger(label: "baoxue.relay")
     ) async throws(SyncError) -> Relay {
         let registry = RelayRegistry(limits: c.limits, position: { (try? log.lastPosition()) ?? 0 })
@@ -68,7 +69,7 @@ public final class Relay: @unchecked Sendable {
             host: c.host, port: c.port, backlog: 1024, guard: registry,
             makeEndpoint: { now throws(SyncError) in
                 try SyncEndpoint.make(role: .responder, key: key, store: log, policy: policies.current(), limits: syncLimits,
-                                      now: now, pipelined: appender)
+                                      now: now, pipelined: appender, certificates: certificates, vouch: vouch)
             },
             onSession: { result in
                 switch result {
@@ -78,7 +79,8 @@ public final class Relay: @unchecked Sendable {
                     logger.notice("session failed", metadata: ["error": "\(e.name)"])
                 }
             })
-        let upstream = c.upstream.map { Upstream(host: $0.host, port: $0.port, key: key, log: log, policy: policies, intervalMs: c.upstreamIntervalMs, logger: logger) }
+        let upstream = c.upstream.map { Upstream(host: $0.host, port: $0.port, key: key, log: log, policy: policies, certificates: certificates, vouch: vouch,
+                                              intervalMs: c.upstreamIntervalMs, logger: logger) }
         let metrics: MetricsServer?
         if let m = c.metrics {
             do {

@@ -28,12 +28,17 @@ public final class Upstream: Sendable {
     private let key: DeviceKey
     private let log: ChangeLog
     private let policy: PolicyCache
+    private let certificates: [[UInt8]]
+    private let vouch: SyncPolicy.Vouch?
     private let intervalMs: UInt64
     private let logger: Logger
     private let box = NIOLockedValueBox(State())
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(host: String, port: Int, key: DeviceKey, log: ChangeLog, policy: PolicyCache, intervalMs: UInt64, logger: Logger) {
+    init(host: String, port: Int, key: DeviceKey, log: ChangeLog, policy: PolicyCache, certificates: [[UInt8]], vouch: SyncPolicy.Vouch?,
+         intervalMs: UInt64, logger: Logger) {
+        self.certificates = certificates
+        self.vouch = vouch
         self.host = host
         self.port = port
         self.key = key
@@ -72,7 +77,8 @@ public final class Upstream: Sendable {
             var scopes = Set(try log.scopes())
             scopes.insert(.admin)
             let endpoint = try SyncEndpoint.make(role: .initiator, key: key, store: log, policy: policy.current(), scopes: scopes.sorted(),
-                                                 now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: StreamingAppender(log: log))
+                                                 now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: StreamingAppender(log: log),
+                                                 certificates: certificates, vouch: vouch)
             let summary = try await SyncClient.sync(host: host, port: port, endpoint: endpoint)
             logger.info("upstream synced", metadata: ["in": "\(summary.receivedChanges)", "out": "\(summary.sentChanges)"])
             return box.withLockedValue { s in

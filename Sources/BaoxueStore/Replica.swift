@@ -18,7 +18,8 @@ public struct Replica: Sendable {
 
     /// Creates a new replica with a fresh key in `directory` (created if absent).
     public static func create(at directory: String, key: DeviceKey = .generate()) throws(StoreError) -> Replica {
-        let parent = (directory as NSString).deletingLastPathComponent
+        // Not NSString.deletingLastPathComponent: Foundation on Linux traps on a one-letter path ("a").
+        let parent = directory.lastIndex(of: "/").map { String(directory[..<$0]) } ?? ""
         if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
             if (try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)) == nil {
                 throw .io(path: parent, errno: EACCES)
@@ -35,13 +36,15 @@ public struct Replica: Sendable {
     }
 
     /// Opens an existing replica; refuses a key file others can read.
-    public static func open(at directory: String) throws(StoreError) -> Replica {
+    /// `witness`: open as a relay, countersigning what it stores first (trust.md §6).
+    public static func open(at directory: String, witness: Bool = false) throws(StoreError) -> Replica {
         let keyPath = path(directory, keyFileName)
         guard FileManager.default.fileExists(atPath: keyPath) else { throw .replicaMissing(path: directory) }
         let key = try KeyFile.load(at: keyPath)
         let dbPath = path(directory, databaseFileName)
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .replicaMissing(path: directory) }
-        return Replica(directory: directory, key: key, log: try ChangeLog(path: dbPath, authority: try pinnedAuthority(directory)))
+        return Replica(directory: directory, key: key,
+                       log: try ChangeLog(path: dbPath, authority: try pinnedAuthority(directory), witness: witness ? key : nil))
     }
 
     /// The authority key pinned by `baoxue enroll accept` (`<replica>/authority`), if any.
@@ -67,6 +70,6 @@ public struct Replica: Sendable {
     }
 
     private static func path(_ dir: String, _ name: String) -> String {
-        (dir as NSString).appendingPathComponent(name)
+        dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 }

@@ -17,8 +17,11 @@ public struct SecureChannel: Sendable {
     /// Hard maximum of one message's length field (a batch of changes must fit).
     public static let maxMessageBytes = 2 << 20
     static let maxFramePlaintext = NoiseHandshake.maxMessageLength - ChaChaPoly.tagLength
-    /// Exact lengths of the three handshake messages (keys, tags, 32-byte Ed25519 key payloads).
+    /// Lengths of the three handshake messages with 32-byte Ed25519 key payloads; messages 2
+    /// and 3 may be longer by the certificates they present (at most `maxCertificateBytes`).
     static let handshakeLengths = [32, 128, 96]
+    /// Bound on the certificate part of a handshake payload: count byte and length-prefixed certificates.
+    public static let maxCertificateBytes = 4_096
 
     /// What one call to `receive` produced besides bytes to send.
     public enum Event: Equatable, Sendable {
@@ -35,12 +38,28 @@ public struct SecureChannel: Sendable {
     private var gotPreamble = false
     private var failed = false
     public private(set) var peer: PublicKey?
+    /// Certificates the peer presented in its handshake payload (undecoded; the trust layer judges them).
+    public private(set) var peerCertificates: [[UInt8]] = []
+    /// What this side sends in its handshake payload: its Ed25519 key, then its certificates if any.
+    private let ownPayload: [UInt8]
     /// Complete frames read so far (progress for the idle timer; bytes alone are not progress).
     public private(set) var framesReceived = 0
 
-    public init(role: NoiseHandshake.Role, key: DeviceKey, ephemeralPrivateKey: [UInt8]? = nil) throws(SyncError) {
+    /// - Parameter certificates: this device's certificate chain (device certificate first), presented
+    ///   inside the encrypted handshake so a peer that has not seen it yet can admit this device.
+    public init(role: NoiseHandshake.Role, key: DeviceKey, certificates: [[UInt8]] = [], ephemeralPrivateKey: [UInt8]? = nil) throws(SyncError) {
         self.role = role
         self.key = key
+        var payload = key.publicKey.bytes
+        if !certificates.isEmpty {
+            guard certificates.count <= 8, certificates.allSatisfy({ !$0.isEmpty && $0.count <= 0xFFFF }) else { throw .malformed("certificates to present") }
+            var w = ByteWriter()
+            w.u8(UInt8(certificates.count))
+            for c in certificates { w.u16(UInt16(c.count)); w.raw(c) }
+            guard w.bytes.count <= Self.maxCertificateBytes else { throw .malformed("certificates over \(Self.maxCertificateBytes) bytes") }
+            payload += w.bytes
+        }
+        ownPayload = payload
         guard let staticKey = try? X25519.privateKey(fromEd25519Seed: key.seed),
               let hs = try? NoiseHandshake(role: role, staticPrivateKey: staticKey, prologue: Self.prologue, ephemeralPrivateKey: ephemeralPrivateKey)
         else { throw .handshakeFailed }
@@ -85,7 +104,8 @@ public struct SecureChannel: Sendable {
             let length = Int(inbound[offset]) << 8 | Int(inbound[offset + 1])
             let step = handshakeStep
             if transport == nil {
-                guard step < 3, length == Self.handshakeLengths[step] else {
+                let base = step < 3 ? Self.handshakeLengths[step] : -1
+                guard step < 3, length == base || (step > 0 && length > base && length <= base + Self.maxCertificateBytes) else {
                     throw .malformed("handshake message \(step + 1) of \(length) bytes")
                 }
             } else {
@@ -113,10 +133,10 @@ public struct SecureChannel: Sendable {
         switch (role, step) {
         case (.responder, 0):
             guard payload.isEmpty else { throw .malformed("payload in handshake message 1") }
-            return (Self.frame(try hand { () throws(NoiseError) in try handshake.writeMessage(key.publicKey.bytes) }), nil)
+            return (Self.frame(try hand { () throws(NoiseError) in try handshake.writeMessage(ownPayload) }), nil)
         case (.initiator, 1):
             let peerKey = try bind(payload)
-            let out = Self.frame(try hand { () throws(NoiseError) in try handshake.writeMessage(key.publicKey.bytes) })
+            let out = Self.frame(try hand { () throws(NoiseError) in try handshake.writeMessage(ownPayload) })
             try establish(peerKey)
             return (out, .established(peer: peerKey))
         default:
@@ -126,10 +146,29 @@ public struct SecureChannel: Sendable {
         }
     }
 
-    /// The Ed25519 key in a handshake payload must convert to the Noise static key the peer proved it holds.
-    private func bind(_ payload: [UInt8]) throws(SyncError) -> PublicKey {
-        guard payload.count == 32, let edKey = try? PublicKey(bytes: payload),
-              let converted = try? X25519.publicKey(fromEd25519: payload),
+    /// The Ed25519 key in a handshake payload must convert to the Noise static key the peer proved it
+    /// holds; certificates after it must parse (count, then u16-length-prefixed certificates, nothing after).
+    private mutating func bind(_ payload: [UInt8]) throws(SyncError) -> PublicKey {
+        guard payload.count >= 32 else { throw .keyMismatch }
+        if payload.count > 32 {
+            var r = ByteReader(Array(payload[32...]))
+            var certs: [[UInt8]] = []
+            do throws(CoreError) {
+                let count = try r.u8("certificates.count")
+                for _ in 0..<count {
+                    let n = Int(try r.u16("certificate.length"))
+                    guard n > 0 else { throw .truncated(field: "certificate") }
+                    certs.append(Array(try r.take(n, "certificate")))
+                }
+                try r.expectEnd()
+            } catch {
+                throw .malformed("handshake certificates: \(error.code)")
+            }
+            peerCertificates = certs
+        }
+        let keyBytes = Array(payload[0..<32])
+        guard let edKey = try? PublicKey(bytes: keyBytes),
+              let converted = try? X25519.publicKey(fromEd25519: keyBytes),
               let remote = handshake.remoteStaticKey,
               Sodium.constantTimeEqual(converted, remote)
         else { throw .keyMismatch }

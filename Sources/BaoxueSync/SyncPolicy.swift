@@ -25,6 +25,10 @@ public struct SyncPolicy: Sendable, Equatable {
 
     public private(set) var grants: [PublicKey: Grant]
 
+    /// Judges certificates a peer not in `grants` presented in its handshake: the grant
+    /// they earn, or nil. Supplied by the trust layer (chain to the pinned authority, not revoked).
+    public typealias Vouch = @Sendable (PublicKey, [[UInt8]]) -> Grant?
+
     public init(grants: [PublicKey: Grant] = [:]) { self.grants = grants }
 
     public mutating func allow(_ key: PublicKey, _ grant: Grant = .allScopes) { grants[key] = grant }

@@ -18,7 +18,8 @@ public struct SyncSession: Sendable {
     public private(set) var phase: Phase = .handshake
     public private(set) var progress = SyncSummary()
     private var channel: SecureChannel
-    private let policy: SyncPolicy
+    private var policy: SyncPolicy
+    private let vouch: SyncPolicy.Vouch?
     private let wanted: [ScopeID]
     private let source: any SyncDataSource
     private let limits: SyncLimits
@@ -49,11 +50,12 @@ public struct SyncSession: Sendable {
     public init(
         role: NoiseHandshake.Role, key: DeviceKey, policy: SyncPolicy, scopes: [ScopeID] = [],
         source: any SyncDataSource, limits: SyncLimits = SyncLimits(), now: UInt64,
-        ephemeralPrivateKey: [UInt8]? = nil
+        certificates: [[UInt8]] = [], vouch: SyncPolicy.Vouch? = nil, ephemeralPrivateKey: [UInt8]? = nil
     ) throws(SyncError) {
         self.role = role
-        channel = try SecureChannel(role: role, key: key, ephemeralPrivateKey: ephemeralPrivateKey)
+        channel = try SecureChannel(role: role, key: key, certificates: certificates, ephemeralPrivateKey: ephemeralPrivateKey)
         self.policy = policy
+        self.vouch = vouch
         wanted = scopes
         self.source = source
         self.limits = limits
@@ -122,6 +124,9 @@ public struct SyncSession: Sendable {
 
     private mutating func established(_ peer: PublicKey) throws(SyncError) {
         progress.peer = peer
+        if !policy.allows(peer), !channel.peerCertificates.isEmpty, let grant = vouch?(peer, channel.peerCertificates) {
+            policy.allow(peer, grant)
+        }
         guard policy.allows(peer) else { throw .peerNotAllowed(peer) }
         phase = .reconciling
         guard role == .initiator else { return }

@@ -43,6 +43,8 @@ public struct SyncEndpoint: Sendable {
         switch r {
         case .success(let report): return .success(report.inserted + report.duplicates)
         case .failure(.invalidChange(let index, let why)): return .failure(.invalidChange("change \(index): \(why.code)"))
+        // SQLITE_FULL: nothing was stored; the peer is told plainly and keeps its changes for later.
+        case .failure(.database(let code, _)) where code & 0xFF == 13: return .failure(.overLimit("disk_full"))
         case .failure(let error): return .failure(.store("\(error)"))
         }
     }
@@ -57,11 +59,12 @@ public struct SyncEndpoint: Sendable {
     /// `StreamingAppender` (verify the next batch while the last one commits).
     public static func make(
         role: SyncRole, key: DeviceKey, store: any ChangeStore, policy: SyncPolicy,
-        scopes: [ScopeID] = [], limits: SyncLimits = SyncLimits(), now: UInt64, pipelined: StreamingAppender? = nil
+        scopes: [ScopeID] = [], limits: SyncLimits = SyncLimits(), now: UInt64, pipelined: StreamingAppender? = nil,
+        certificates: [[UInt8]] = [], vouch: SyncPolicy.Vouch? = nil
     ) throws(SyncError) -> SyncEndpoint {
         let session = try SyncSession(
             role: role == .initiator ? .initiator : .responder, key: key, policy: policy,
-            scopes: scopes, source: StoreSyncSource(store), limits: limits, now: now
+            scopes: scopes, source: StoreSyncSource(store), limits: limits, now: now, certificates: certificates, vouch: vouch
         )
         if let pipelined { return SyncEndpoint(session: session, storage: .pipelined(pipelined)) }
         return SyncEndpoint(session: session, store: store)

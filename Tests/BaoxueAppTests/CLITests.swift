@@ -8,10 +8,11 @@ import Testing
 @Suite struct CLITests {
     struct Run { let status: Int32; let out: String; let err: String }
 
-    func baoxue(_ args: [String], env: [String: String] = ["LANG": "C.UTF-8"]) throws -> Run {
+    func baoxue(_ args: [String], env: [String: String] = ["LANG": "C.UTF-8"], in directory: String? = nil) throws -> Run {
         let p = Process()
         p.executableURL = Fixtures.productsDirectory.appendingPathComponent("baoxue")
         p.arguments = args
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -21,6 +22,14 @@ import Testing
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Regression: a one-letter relative folder crashed `init` (Foundation's path code traps on it).
+    @Test func aOneLetterRelativeFolderWorks() throws {
+        let cwd = Fixtures.temporaryDirectory()
+        #expect(try baoxue(["init", "--dir", "a"], in: cwd).status == 0)
+        #expect(try baoxue(["whoami", "--dir", "a"], in: cwd).status == 0)
+        #expect(FileManager.default.fileExists(atPath: cwd + "/a/replica.sqlite"))
     }
 
     @Test func initWhoamiLogInChineseByDefault() throws {

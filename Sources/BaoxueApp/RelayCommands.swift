@@ -1,0 +1,90 @@
+import BaoxueCore
+import BaoxueRelay
+import BaoxueStore
+import BaoxueSync
+import Dispatch
+import Foundation
+import Logging
+
+/// What `baoxue relay serve|status|backup` do, apart from parsing and printing.
+public enum RelayCommands {
+    /// Everything `relay serve` is told on its command line.
+    public struct ServeOptions: Sendable {
+        public var directory: String
+        public var listen: String
+        public var upstream: String?
+        public var metrics: String?
+        public var limits = RelayLimits()
+        public var upstreamIntervalSeconds = 30
+        public init(directory: String, listen: String) {
+            self.directory = directory
+            self.listen = listen
+        }
+    }
+
+    /// Runs a relay until SIGTERM or SIGINT, then shuts down gracefully (sessions in flight
+    /// get up to 10 s to finish their batches). `ready` hears the sync and metrics ports.
+    public static func serve(_ o: ServeOptions, language l: Language, ready: @escaping @Sendable (Int, Int?) -> Void) throws(AppError) {
+        let (host, port) = try SyncCommands.address(o.listen, option: "--listen", listening: true)
+        let upstream = try o.upstream.map { u throws(AppError) in try SyncCommands.address(u, option: "--upstream") }
+        let metrics = try o.metrics.map { m throws(AppError) in try SyncCommands.address(m, option: "--metrics", listening: true) }
+        let replica = try attempt { () throws(StoreError) in try Replica.open(at: o.directory, witness: true) }
+        if replica.log.authority != nil {
+            let own = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }
+            guard own?.role == .relay else { throw .notARelay }
+        }
+        _ = try SyncCommands.policy(for: replica)
+        var config = Relay.Configuration()
+        config.host = host
+        config.port = port
+        config.limits = o.limits
+        config.upstream = upstream
+        config.upstreamIntervalMs = UInt64(max(1, o.upstreamIntervalSeconds)) * 1000
+        config.metrics = metrics
+        let logger = Logger(label: "baoxue.relay")
+        let configuration = config
+        let (certificates, vouch) = SyncCommands.presentation(for: replica)
+        let relay = try blocking { () async throws(SyncError) -> Relay in
+            try await Relay.start(key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
+                                  certificates: certificates, vouch: vouch, configuration: configuration, logger: logger)
+        }
+        ready(relay.port, relay.metricsPort)
+        let stop = DispatchSemaphore(value: 0)
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let sources = [SIGTERM, SIGINT].map { sig in
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { stop.signal() }
+            s.resume()
+            return s
+        }
+        stop.wait()
+        sources.forEach { $0.cancel() }
+        try blocking { () async throws(SyncError) in await relay.shutdown() }
+    }
+
+    /// A consistent copy of a relay's (or any replica's) database while it serves; checks the copy.
+    public static func backup(directory: String, to file: String) throws(AppError) -> BackupView {
+        guard !FileManager.default.fileExists(atPath: file) else { throw .fileExists(path: file) }
+        let replica = try ReplicaCommands.open(directory)
+        try attempt { () throws(StoreError) in try replica.log.backup(to: file) }
+        let copy = try attempt { () throws(StoreError) in try ChangeLog(path: file, merge: nil) }
+        let integrity = try attempt { () throws(StoreError) in try copy.integrityCheck() }
+        let changes = try attempt { () throws(StoreError) in try copy.count(nil) }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
+        return BackupView(file: file, changes: changes, bytes: bytes, integrity: integrity)
+    }
+}
+
+/// The outcome of `baoxue relay backup`.
+public struct BackupView: Encodable, Equatable, Sendable {
+    public let file: String
+    public let changes: Int
+    public let bytes: Int64
+    public let integrity: String
+
+    public func text(_ l: Language) -> String {
+        l.pick("已备份到 \(file)：\(changes) 条变更，\(bytes / 1024) KiB，完整性检查：\(integrity)。",
+               "backed up to \(file): \(changes) changes, \(bytes / 1024) KiB, integrity check: \(integrity).")
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import BaoxueApp
+import BaoxueRelay
+import Foundation
+
+struct RelayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay",
+        abstract: "乡镇中继：常开的存储转发节点 / the township relay: an always-on store-and-forward peer",
+        discussion: """
+            准备：baoxue init --dir DIR；baoxue enroll request --dir DIR；教育局 baoxue authority sign --role relay；baoxue enroll accept --dir DIR。
+            然后 baoxue relay serve --data DIR --listen 0.0.0.0:7700。运行中可用 baoxue relay status 与 baoxue relay backup。
+            Setup: init, enroll request, have the bureau sign with --role relay, enroll accept; then relay serve. While it runs: relay status, relay backup.
+            """,
+        subcommands: [RelayServe.self, RelayStatus.self, RelayBackup.self]
+    )
+}
+
+/// `--data DIR` (the relay's replica folder), as the relay commands name it; `--dir` works too.
+struct RelayData: ParsableArguments {
+    @Option(name: .long, help: "中继数据目录（同 --dir）/ the relay's replica folder (same as --dir)") var data: String?
+    func directory(_ options: GlobalOptions) -> String { data ?? options.directory }
+}
+
+struct RelayServe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "运行中继，直到收到 SIGTERM 或 Ctrl-C / run the relay until SIGTERM or Ctrl-C",
+        discussion: """
+            设备用 baoxue sync HOST:PORT 与中继同步。中继只接受持有效证书的设备，只给它证书范围内的数据，并为首次存下的每条变更签发见证回执。
+            收到 SIGTERM 时停止接收新连接，进行中的同步最多再用 10 秒完成，然后退出。
+            Devices sync with baoxue sync HOST:PORT. Only certified devices, only their scopes; each change stored first is witnessed.
+            On SIGTERM: stop accepting, let sessions in flight finish (up to 10 s), exit.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var data: RelayData
+    @Option(name: .long, help: "监听地址 HOST:PORT / address to listen on") var listen: String
+    @Option(name: .long, help: "上级中继 HOST:PORT（双向同步，失败后退避重试）/ upstream relay, synced both ways") var upstream: String?
+    @Option(name: .long, help: "上级同步间隔秒数 / seconds between upstream syncs") var upstreamInterval = 30
+    @Option(name: .long, help: "指标与健康检查 HOST:PORT（/metrics、/health）/ metrics and health endpoint") var metrics: String?
+    @Option(name: .long, help: "每台设备同时连接数上限 / connections per device") var maxConnectionsPerDevice = RelayLimits().connectionsPerDevice
+    @Option(name: .long, help: "同时连接总数上限 / connections in all") var maxConnections = RelayLimits().connections
+    @Option(name: .long, help: "每台设备每分钟字节上限 / bytes per device per minute") var maxBytesPerMinute = RelayLimits().bytesPerMinute
+    @Option(name: .long, help: "每次同步接收变更数上限 / changes accepted per sync") var maxChangesPerSync = RelayLimits().changesPerSession
+
+    func validate() throws {
+        for (name, v) in [("--max-connections-per-device", maxConnectionsPerDevice), ("--max-connections", maxConnections),
+                          ("--max-bytes-per-minute", maxBytesPerMinute), ("--max-changes-per-sync", maxChangesPerSync),
+                          ("--upstream-interval", upstreamInterval)] where v < 1 {
+            throw ValidationError(options.language.pick("\(name) 必须大于 0", "\(name) must be greater than 0"))
+        }
+    }
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            var o = RelayCommands.ServeOptions(directory: data.directory(options), listen: listen)
+            o.upstream = upstream
+            o.metrics = metrics
+            o.upstreamIntervalSeconds = upstreamInterval
+            o.limits.connectionsPerDevice = maxConnectionsPerDevice
+            o.limits.connections = maxConnections
+            o.limits.bytesPerMinute = maxBytesPerMinute
+            o.limits.changesPerSession = maxChangesPerSync
+            try RelayCommands.serve(o, language: l) { port, metricsPort in
+                Output.line(l.pick("中继正在监听端口 \(port)", "relay listening on port \(port)")
+                            + (metricsPort.map { l.pick("，指标端口 \($0)", ", metrics on port \($0)") } ?? ""))
+            }
+            Output.line(l.pick("中继已停止。", "relay stopped."))
+        }
+    }
+}
+
+struct RelayStatus: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "中继状态：设备、最近同步、落后多少、隔离与警报、磁盘 / devices, last seen, lag, quarantine, alerts, disk"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var data: RelayData
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try RelayCommands.status(directory: data.directory(options))
+            options.json ? Output.json(view) : view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct RelayBackup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "在中继运行时做一份一致的备份 / a consistent copy while the relay serves",
+        discussion: "使用 SQLite 在线备份；不会覆盖已有文件；完成后检查备份的完整性。\nUses SQLite's online backup; never overwrites; checks the copy's integrity."
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var data: RelayData
+    @Argument(help: "备份文件（不能已存在）/ the backup file (must not exist)") var file: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try RelayCommands.backup(directory: data.directory(options), to: file)
+            options.json ? Output.json(view) : print(view.text(options.language))
+        }
+    }
+}
