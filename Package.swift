@@ -74,7 +74,7 @@ let package = Package(
             dependencies: ["BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport"],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore"], swiftSettings: strict),
+        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust"], swiftSettings: strict),
         .testTarget(name: "BaoxueNoiseTests", dependencies: ["BaoxueNoise", "BaoxueSodium", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueRecordsTests", dependencies: ["BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),

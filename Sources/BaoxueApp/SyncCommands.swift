@@ -25,7 +25,7 @@ public enum SyncCommands {
 
     /// What this replica presents in a handshake (its certificate chain) and how it judges a
     /// stranger's presented certificates (admitted if they chain to the pinned authority, then published).
-    static func presentation(for replica: Replica) -> (certificates: [[UInt8]], vouch: SyncPolicy.Vouch?) {
+    public static func presentation(for replica: Replica) -> (certificates: [[UInt8]], vouch: SyncPolicy.Vouch?) {
         guard replica.log.authority != nil else { return ([], nil) }
         let certificates = (try? replica.log.presentableCertificates(of: replica.key.publicKey, at: Replica.nowMilliseconds())) ?? []
         let log = replica.log, key = replica.key

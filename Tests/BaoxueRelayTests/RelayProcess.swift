@@ -1,0 +1,82 @@
+import BaoxueApp
+import BaoxueCore
+import BaoxueStore
+import BaoxueSync
+import BaoxueTCP
+import BaoxueTesting
+import BaoxueTransport
+import Foundation
+
+/// A real `baoxue relay serve` process on loopback, for fault tests.
+final class RelayProcess: @unchecked Sendable {
+    let process = Process()
+    private(set) var port = 0
+    private(set) var metricsPort = 0
+    private var output = ""
+    private let lock = NSLock()
+
+    /// Starts the relay on `directory` and waits (up to 20 s) until it listens.
+    init(directory: String, extra: [String] = [], metrics: Bool = false) throws {
+        process.executableURL = Fixtures.productsDirectory.appendingPathComponent("baoxue")
+        process.arguments = ["relay", "serve", "--data", directory, "--listen", "127.0.0.1:0", "--lang", "en"]
+            + (metrics ? ["--metrics", "127.0.0.1:0"] : []) + extra
+        process.environment = ["LANG": "C.UTF-8"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let data = h.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock(); self.output += String(decoding: data, as: UTF8.self); self.lock.unlock()
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let text = self.text
+            if let range = text.range(of: #"listening on port (\d+)"#, options: .regularExpression) {
+                port = Int(text[range].split(separator: " ").last!)!
+                if let m = text.range(of: #"metrics on port (\d+)"#, options: .regularExpression) {
+                    metricsPort = Int(text[m].split(separator: " ").last!)!
+                }
+                return
+            }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        process.terminate()
+        throw RelayTestError.didNotStart(self.text)
+    }
+
+    var text: String { lock.lock(); defer { lock.unlock() }; return output }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func terminate() -> Int32 {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+enum RelayTestError: Error { case didNotStart(String) }
+
+/// A device of the test township syncing with a relay from this process.
+struct DeviceSync {
+    /// Syncs `replica` with the relay at `port` for `scopes`; `acked` hears the running count of
+    /// this side's changes the relay acknowledged.
+    static func run(_ replica: Replica, port: Int, scopes: [ScopeID], acked: @escaping @Sendable (Int) -> Void = { _ in })
+        async -> Result<SyncSummary, SyncError> {
+        let (certificates, vouch) = SyncCommands.presentation(for: replica)
+        do throws(SyncError) {
+            let endpoint = try SyncEndpoint.make(role: .initiator, key: replica.key, store: replica.log, policy: SyncPolicy(),
+                                                 scopes: [.admin] + scopes, now: DispatchTime.now().uptimeNanoseconds / 1_000_000,
+                                                 pipelined: StreamingAppender(log: replica.log), certificates: certificates, vouch: vouch)
+            return .success(try await SyncClient.sync(host: "127.0.0.1", port: port, endpoint: endpoint) { acked($0.sentChanges) })
+        } catch {
+            return .failure(error)
+        }
+    }
+}
