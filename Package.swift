@@ -66,7 +66,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "baoxue-bench",
-            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
+                           "BaoxueTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
         .executableTarget(

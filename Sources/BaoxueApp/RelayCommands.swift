@@ -16,6 +16,10 @@ public enum RelayCommands {
         public var metrics: String?
         public var limits = RelayLimits()
         public var upstreamIntervalSeconds = 30
+        /// Seconds a connection may stay silent (after the handshake) before it is closed.
+        public var idleTimeoutSeconds = 60
+        /// A quota on the relay's database; past it new changes are refused, reads go on.
+        public var maxDatabaseMiB: Int?
         public init(directory: String, listen: String) {
             self.directory = directory
             self.listen = listen
@@ -28,7 +32,9 @@ public enum RelayCommands {
         let (host, port) = try SyncCommands.address(o.listen, option: "--listen", listening: true)
         let upstream = try o.upstream.map { u throws(AppError) in try SyncCommands.address(u, option: "--upstream") }
         let metrics = try o.metrics.map { m throws(AppError) in try SyncCommands.address(m, option: "--metrics", listening: true) }
-        let replica = try attempt { () throws(StoreError) in try Replica.open(at: o.directory, witness: true) }
+        let replica = try attempt { () throws(StoreError) in
+            try Replica.open(at: o.directory, witness: true, maxDatabaseBytes: o.maxDatabaseMiB.map { Int64($0) << 20 })
+        }
         if replica.log.authority != nil {
             let own = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }
             guard own?.role == .relay else { throw .notARelay }
@@ -41,6 +47,7 @@ public enum RelayCommands {
         config.upstream = upstream
         config.upstreamIntervalMs = UInt64(max(1, o.upstreamIntervalSeconds)) * 1000
         config.metrics = metrics
+        config.idleTimeoutMs = UInt64(max(1, o.idleTimeoutSeconds)) * 1000
         let logger = Logger(label: "baoxue.relay")
         let configuration = config
         let (certificates, vouch) = SyncCommands.presentation(for: replica)

@@ -56,6 +56,13 @@ public struct Change: Hashable, Sendable {
         return change
     }
 
+    /// Decodes and checks structure and id, not the signature: for routing a change
+    /// (is it one we asked for, in the right scope?) before the store, which verifies
+    /// every signature before storing, sees it. Never store what only this accepted.
+    public static func decodeStructure(_ bytes: [UInt8]) throws(CoreError) -> Change {
+        try ChangeCodec.decode(bytes, verifySignature: false)
+    }
+
     /// Decodes bytes this replica verified before it stored them; skips the
     /// signature check but still checks the structure.
     public static func decodeVerified(_ bytes: [UInt8]) throws(CoreError) -> Change {

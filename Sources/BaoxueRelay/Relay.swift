@@ -25,6 +25,8 @@ public final class Relay: @unchecked Sendable {
         public var upstreamIntervalMs: UInt64 = 30_000
         /// Where `/metrics` and `/health` are served, if anywhere.
         public var metrics: (host: String, port: Int)?
+        /// How long a connection may stay silent after its handshake.
+        public var idleTimeoutMs: UInt64 = 60_000
         /// How often per-device activity is written to the store.
         public var flushIntervalMs = 1_000
         public init() {}
@@ -62,7 +64,12 @@ public final class Relay: @unchecked Sendable {
     ) async throws(SyncError) -> Relay {
         let registry = RelayRegistry(limits: c.limits, position: { (try? log.lastPosition()) ?? 0 })
         let policies = PolicyCache(load: policy)
-        let syncLimits = { var l = SyncLimits(); l.maxChangesPerSession = c.limits.changesPerSession; return l }()
+        let syncLimits = {
+            var l = SyncLimits()
+            l.maxChangesPerSession = c.limits.changesPerSession
+            l.idleTimeoutMs = c.idleTimeoutMs
+            return l
+        }()
         // One appender for all connections: commits stay in arrival order on one writer.
         let appender = StreamingAppender(log: log)
         let server = try await SyncServer.start(

@@ -35,7 +35,7 @@ public final class ChangeLog: ChangeStore {
     /// acknowledge changes to a peer. Only for bulk imports and measurements.
     public init(
         path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
-        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil
     ) throws(StoreError) {
         self.clock = clock
         self.witness = witness
@@ -49,6 +49,11 @@ public final class ChangeLog: ChangeStore {
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             // 64 MiB page cache: view maintenance reads many index pages per change.
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // A quota: past it, writes fail with SQLITE_FULL exactly as on a full disk (reads go on).
+            if let maxDatabaseBytes {
+                let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                try db.execute(sql: "PRAGMA max_page_count = \(max(1, maxDatabaseBytes / pageSize))")
+            }
         }
         writer = try storeCall { try DatabasePool(path: path, configuration: config) }
         try migrate()
@@ -105,6 +110,22 @@ public final class ChangeLog: ChangeStore {
                 var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
+            }
+        }
+    }
+
+    /// Appends several verified batches in one transaction (one commit, one fsync); returns
+    /// one report per batch. A database failure fails them all; nothing is half-stored.
+    func appendGroup(_ batches: [([Change], [Result<RecordPayload, RecordsError>]?)]) throws(StoreError) -> [AppendReport] {
+        try storeCall {
+            try writer.write { db in
+                var reports: [AppendReport] = []
+                for (changes, payloads) in batches {
+                    var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness)
+                    try appender.append(changes, decodedPayloads: payloads)
+                    reports.append(appender.report)
+                }
+                return reports
             }
         }
     }

@@ -1,5 +1,6 @@
 import BaoxueCore
 import Dispatch
+import Foundation
 
 /// Appends batches that arrive one at a time (from a sync peer), verifying
 /// batch k+1 while batch k is written and fsynced — the streaming form of
@@ -8,11 +9,14 @@ import Dispatch
 /// Invariant: batches are verified and committed in submission order, each
 /// whole or not at all; a completion runs only after its batch's durable
 /// commit (or its failure), so a peer may be acknowledged from it.
-public final class StreamingAppender: Sendable {
+public final class StreamingAppender: @unchecked Sendable {
     public typealias Completion = @Sendable (Result<AppendReport, StoreError>) -> Void
     public let log: ChangeLog
     private let verifying = DispatchQueue(label: "baoxue.append.verify")
     private let writing = DispatchQueue(label: "baoxue.append.write")
+    /// Verified batches waiting for the writer, in submission order (guarded by `lock`).
+    private var ready: [(Result<VerifiedBatches.Batch, StoreError>, Completion)] = []
+    private let lock = NSLock()
 
     public init(log: ChangeLog) { self.log = log }
 
@@ -24,7 +28,10 @@ public final class StreamingAppender: Sendable {
         }
         verifying.async(execute: DispatchWorkItem {
             let verified = Self.verify(encoded, log)
-            writing.async(execute: DispatchWorkItem { Self.write(verified, log, completion) })
+            self.lock.lock()
+            self.ready.append((verified, completion))
+            self.lock.unlock()
+            writing.async(execute: DispatchWorkItem { self.drain() })
         })
     }
 
@@ -33,12 +40,29 @@ public final class StreamingAppender: Sendable {
             .mapError { .invalidChange(index: $0.index, $0.error) }
     }
 
-    private static func write(_ verified: Result<VerifiedBatches.Batch, StoreError>, _ log: ChangeLog, _ completion: Completion) {
-        switch verified {
-        case .failure(let e):
-            completion(.failure(e))
-        case .success(let batch):
-            do { completion(.success(try log.append(batch.changes, decodedPayloads: batch.payloads))) } catch { completion(.failure(error)) }
+    /// Group commit: every batch verified by now goes into one transaction (one fsync for
+    /// many devices' batches on a busy relay); each batch is still stored whole or not at all,
+    /// and each completion runs only after that commit.
+    private func drain() {
+        lock.lock()
+        let group = ready
+        ready = []
+        lock.unlock()
+        guard !group.isEmpty else { return }
+        var good: [VerifiedBatches.Batch] = []
+        var goodCompletions: [Completion] = []
+        for (verified, completion) in group {
+            switch verified {
+            case .failure(let e): completion(.failure(e))
+            case .success(let batch): good.append(batch); goodCompletions.append(completion)
+            }
+        }
+        guard !good.isEmpty else { return }
+        do {
+            let reports = try log.appendGroup(good.map { ($0.changes, $0.payloads) })
+            for (report, completion) in zip(reports, goodCompletions) { completion(.success(report)) }
+        } catch {
+            for completion in goodCompletions { completion(.failure(error)) }
         }
     }
 }

@@ -11,8 +11,9 @@ public struct SyncLimits: Sendable, Equatable {
     public var batchBytes = 64 << 10
     /// …or this many changes.
     public var batchChanges = 512
-    /// Changes this side accepts from the peer in one session; past it, ABORT `over_limit`
-    /// (the peer syncs again to continue: what was acknowledged is not sent twice).
+    /// Changes this side accepts from the peer in one session: the batch that reaches it is still
+    /// stored, the next one is answered with ABORT `over_limit: changes_per_session` (the peer
+    /// syncs again to continue; what was acknowledged is not sent twice).
     public var maxChangesPerSession = Int.max
 
     public init() {}

@@ -227,11 +227,12 @@ public struct SyncSession: Sendable {
     private mutating func accept(batch: UInt64, encoded: [[UInt8]]) throws(SyncError) {
         guard batch == nextIncomingBatch, !receivedDone else { throw .unexpectedMessage(type: SyncMessage.Kind.changes.rawValue) }
         guard storing.count < limits.window else { throw .windowExceeded }
-        let incoming = progress.receivedChanges + storing.values.reduce(0, +) + encoded.count
-        guard incoming <= limits.maxChangesPerSession else { throw .overLimit("changes_per_session") }
+        // The batch that reaches the limit is still taken (so every session makes progress); the next one ends it.
+        guard progress.receivedChanges + storing.values.reduce(0, +) < limits.maxChangesPerSession else { throw .overLimit("changes_per_session") }
         for bytes in encoded {
             let change: Change
-            do { change = try Change.decode(bytes) } catch { throw .invalidChange(error.code) }
+            // Signatures are verified once, by the store, before anything is stored or acknowledged.
+            do { change = try Change.decodeStructure(bytes) } catch { throw .invalidChange(error.code) }
             guard let scope = expected.removeValue(forKey: ShortID(change.id)), scopes[scope] == change.scope else { throw .unsolicitedChange }
             progress.changeBytesReceived += bytes.count
         }
@@ -279,7 +280,14 @@ public struct SyncSession: Sendable {
 
     private mutating func fail(_ error: SyncError, _ now: UInt64) {
         outgoing = []
-        outputs = outputs.filter { if case .send = $0 { return true } else { return false } }
+        // Batches accepted before the failure are still stored (each was checked on its own, the store
+        // verifies it again); they are not acknowledged, so the peer simply re-offers them next time.
+        outputs = outputs.filter {
+            switch $0 {
+            case .send, .store: return true
+            case .finished, .failed: return false
+            }
+        }
         switch error {
         case .peerAborted, .connectionClosed, .decryptFailed, .handshakeFailed, .unsupportedVersion:
             break

@@ -20,6 +20,18 @@ if args.contains("verify") {
     try VerifyBench.run(count: intArg("--changes", 1_000_000))
     exit(0)
 }
+if args.contains("relay") {
+    let sizes = args.firstIndex(of: "--devices").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil }
+        ?? [100, 1_000, 5_000]
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("baoxue").path
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { try await RelayLoadBench.run(sizes: sizes, perDay: intArg("--per-day", 30), baoxue: binary) } catch { print("relay load failed: \(error)") }
+        done.signal()
+    }
+    done.wait()
+    exit(0)
+}
 if args.contains("sync") {
     let sizes = args.firstIndex(of: "--sizes").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil }
         ?? [10_000, 100_000, 1_000_000]

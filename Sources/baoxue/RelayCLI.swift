@@ -43,11 +43,13 @@ struct RelayServe: ParsableCommand {
     @Option(name: .long, help: "同时连接总数上限 / connections in all") var maxConnections = RelayLimits().connections
     @Option(name: .long, help: "每台设备每分钟字节上限 / bytes per device per minute") var maxBytesPerMinute = RelayLimits().bytesPerMinute
     @Option(name: .long, help: "每次同步接收变更数上限 / changes accepted per sync") var maxChangesPerSync = RelayLimits().changesPerSession
+    @Option(name: .long, help: "握手后连接静默多少秒即断开 / seconds of silence before a connection is closed") var idleTimeout = 60
+    @Option(name: .long, help: "数据库大小上限（MiB）；超出后拒收新变更、仍可读 / database quota in MiB") var maxDbMib: Int?
 
     func validate() throws {
         for (name, v) in [("--max-connections-per-device", maxConnectionsPerDevice), ("--max-connections", maxConnections),
                           ("--max-bytes-per-minute", maxBytesPerMinute), ("--max-changes-per-sync", maxChangesPerSync),
-                          ("--upstream-interval", upstreamInterval)] where v < 1 {
+                          ("--upstream-interval", upstreamInterval), ("--idle-timeout", idleTimeout), ("--max-db-mib", maxDbMib ?? 1)] where v < 1 {
             throw ValidationError(options.language.pick("\(name) 必须大于 0", "\(name) must be greater than 0"))
         }
     }
@@ -63,6 +65,8 @@ struct RelayServe: ParsableCommand {
             o.limits.connections = maxConnections
             o.limits.bytesPerMinute = maxBytesPerMinute
             o.limits.changesPerSession = maxChangesPerSync
+            o.idleTimeoutSeconds = idleTimeout
+            o.maxDatabaseMiB = maxDbMib
             try RelayCommands.serve(o, language: l) { port, metricsPort in
                 Output.line(l.pick("中继正在监听端口 \(port)", "relay listening on port \(port)")
                             + (metricsPort.map { l.pick("，指标端口 \($0)", ", metrics on port \($0)") } ?? ""))

@@ -1,0 +1,171 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import BaoxueSync
+import BaoxueTCP
+import BaoxueTesting
+import BaoxueTransport
+import BaoxueTrust
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Load against a real `baoxue relay serve` process on loopback: N simulated
+/// devices (10 teachers per school) each push a day of work and pull their
+/// colleagues', all at once; then each syncs a small delta (10 changes) at a
+/// random moment within 5 s. Prints changes/s stored, sync latency, and the
+/// relay's peak RSS, file descriptors and concurrent sessions.
+enum RelayLoadBench {
+    struct Device: Sendable {
+        let key: DeviceKey
+        let log: ChangeLog
+        let scope: ScopeID
+        let certificate: [UInt8]
+    }
+
+    /// Polls the relay process every 100 ms: peak RSS (MiB), peak open fds, peak connections (fds over the idle count).
+    final class Sampler: @unchecked Sendable {
+        let pid: Int32
+        let metricsPort: Int
+        let baseline: Int
+        private let box = NIOLockedValueBox((rss: 0.0, fds: 0, active: 0))
+        private var running = true
+        init(pid: Int32, metricsPort: Int) {
+            self.pid = pid
+            self.metricsPort = metricsPort
+            baseline = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
+        }
+        var peaks: (rss: Double, fds: Int, active: Int) { box.withLockedValue { $0 } }
+        func reset() { box.withLockedValue { $0 = (0, 0, 0) } }
+        func start() {
+            Thread.detachNewThread { [self] in
+                while running {
+                    let rss = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?
+                        .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+                        .flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Double($0) } } ?? 0
+                    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
+                    // Sockets of device connections: fds above the idle relay's count.
+                    let active = max(0, fds - baseline)
+                    box.withLockedValue { $0 = (max($0.rss, rss / 1024), max($0.fds, fds), max($0.active, active)) }
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
+            }
+        }
+        func stop() { running = false }
+    }
+
+    static func run(sizes: [Int], perDay: Int, baoxue: String) async throws {
+        print("baoxue-bench relay: real relay process on loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores shared by relay and load generator")
+        print("| devices | pushed | stored/s | peak connections | small-delta p50 | p99 | max | relay peak RSS | peak fds | failed |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for n in sizes { try await one(devices: n, perDay: perDay, baoxue: baoxue) }
+    }
+
+    static func one(devices n: Int, perDay: Int, baoxue: String) async throws {
+        let root = NSTemporaryDirectory() + "baoxue-load-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let town = Township(root: root)
+        let schools = max(1, n / 10)
+        let now = Replica.nowMilliseconds()
+        // Devices in memory; their certificates are already on the relay (as after a first sync).
+        var devices: [Device] = []
+        var certificateChanges: [Change] = []
+        for i in 0..<n {
+            let key = DeviceKey.generate()
+            let scope = Township.school(i % schools)
+            let cert = try Certificate.issue(by: town.authority, subject: key.publicKey, role: .teacher, validFrom: now - 86_400_000,
+                                             validUntil: now + 365 * 86_400_000, name: "教师\(i)", scopes: [scope])
+            let log = try ChangeLog(inMemory: (), merge: nil, authority: town.authority.publicKey)
+            let admin = try log.appendAuthored(by: key, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: now)
+            certificateChanges.append(admin)
+            devices.append(Device(key: key, log: log, scope: scope, certificate: cert.encoded))
+        }
+        do {
+            let relay = try town.makeRelay()
+            _ = try relay.log.append(certificateChanges)
+        }
+        for d in devices { try write(d, count: perDay, tag: "day") }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: baoxue)
+        process.arguments = ["relay", "serve", "--data", town.relayDirectory, "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
+                             "--lang", "en", "--max-connections", "20000"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        var line = ""
+        while !line.contains("metrics on port") {
+            let data = out.fileHandleForReading.availableData
+            guard !data.isEmpty else { throw SyncError.unreachable("relay did not start") }
+            line += String(decoding: data, as: UTF8.self)
+        }
+        let ports = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.suffix(2)
+        let (port, metricsPort) = (ports.first!, ports.last!)
+        let sampler = Sampler(pid: process.processIdentifier, metricsPort: metricsPort)
+        sampler.start()
+
+        // Phase 1: everyone at once pushes a day and pulls the colleagues'.
+        let start = DispatchTime.now().uptimeNanoseconds
+        let bulk = await syncAll(devices, port: port, spreadMs: 0)
+        let bulkSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let pushed = bulk.compactMap { try? $0.get() }.reduce(0) { $0 + $1.summary.sentChanges }
+        let sessionsPeak = sampler.peaks.active
+
+        // Phase 2: a small delta each, arriving at random over 5 s.
+        for d in devices { try write(d, count: 10, tag: "delta") }
+        let small = await syncAll(devices, port: port, spreadMs: 5_000)
+        let latencies = small.compactMap { try? $0.get().ms }.sorted()
+        let failed = bulk.filter { (try? $0.get()) == nil }.count + small.filter { (try? $0.get()) == nil }.count
+        func pct(_ p: Double) -> String {
+            latencies.isEmpty ? "-" : String(format: "%.0f ms", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))])
+        }
+        let peaks = sampler.peaks
+        sampler.stop()
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        print("| \(n) | \(pushed) | \(String(format: "%.0f", Double(pushed) / bulkSeconds)) | \(sessionsPeak) | \(pct(0.5)) | \(pct(0.99)) | \(pct(1.0)) | \(String(format: "%.0f MiB", peaks.rss)) | \(peaks.fds) | \(failed) |")
+        if failed > 0 {
+            let reasons = (bulk + small).compactMap { r -> String? in if case .failure(let e) = r { return e.abortReason } else { return nil } }
+            print("  failures: \(Dictionary(grouping: reasons, by: { $0 }).mapValues(\.count))")
+        }
+    }
+
+    static func write(_ d: Device, count: Int, tag: String) throws {
+        for k in 0..<count {
+            let visit = Event(child: RecordID.derived("\(d.scope.value)-\(k % 50)"), date: try SimpleDate(year: 2026, month: 11, day: 24), body: .visit(
+                Visit(participants: ["教师"], householdFound: true, childSeen: true, spokeTo: "家长", agreed: "\(tag)-\(k)")))
+            _ = try d.log.appendAuthored(by: d.key, scope: d.scope, payload: try RecordPayload(ops: [.event(visit)]).encoded(),
+                                         now: Replica.nowMilliseconds())
+        }
+    }
+
+    struct Outcome: Sendable { let summary: SyncSummary; let ms: Double }
+
+    static func syncAll(_ devices: [Device], port: Int, spreadMs: UInt64) async -> [Result<Outcome, SyncError>] {
+        await withTaskGroup(of: (Int, Result<Outcome, SyncError>).self) { group in
+            for (i, d) in devices.enumerated() {
+                group.addTask {
+                    if spreadMs > 0 { try? await Task.sleep(nanoseconds: UInt64.random(in: 0...spreadMs) * 1_000_000) }
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    do throws(SyncError) {
+                        let log = d.log, key = d.key
+                        let endpoint = try SyncEndpoint.make(
+                            role: .initiator, key: d.key, store: d.log, policy: SyncPolicy(), scopes: [.admin, d.scope],
+                            now: t0 / 1_000_000, pipelined: StreamingAppender(log: d.log), certificates: [d.certificate],
+                            vouch: { peer, presented in
+                                (try? log.admitPresented(presented, peer: peer, carrier: key, at: Replica.nowMilliseconds())).flatMap { $0 }.map { .within($0) }
+                            })
+                        let s = try await SyncClient.sync(host: "127.0.0.1", port: port, endpoint: endpoint)
+                        return (i, .success(Outcome(summary: s, ms: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)))
+                    } catch {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            var out = [Result<Outcome, SyncError>](repeating: .failure(.connectionClosed), count: devices.count)
+            for await (i, r) in group { out[i] = r }
+            return out
+        }
+    }
+}
