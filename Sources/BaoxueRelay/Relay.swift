@@ -68,6 +68,9 @@ public final class Relay: @unchecked Sendable {
             var l = SyncLimits()
             l.maxChangesPerSession = c.limits.changesPerSession
             l.idleTimeoutMs = c.idleTimeoutMs
+            // Memory per connection, times thousands: two batches in flight, 128 changes read at a time.
+            l.sendWindow = 2
+            l.batchChanges = 128
             return l
         }()
         // One appender for all connections: commits stay in arrival order on one writer.

@@ -35,7 +35,8 @@ public final class ChangeLog: ChangeStore {
     /// acknowledge changes to a peer. Only for bulk imports and measurements.
     public init(
         path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
-        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil,
+        readerCacheMiB: Int = 64
     ) throws(StoreError) {
         self.clock = clock
         self.witness = witness
@@ -47,8 +48,9 @@ public final class ChangeLog: ChangeStore {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-            // 64 MiB page cache: view maintenance reads many index pages per change.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 64 MiB page cache for the writer: view maintenance reads many index pages per change.
+            // Readers may get less (a relay serves thousands of small reads on several connections).
+            try db.execute(sql: "PRAGMA cache_size = -\(db.configuration.readonly ? readerCacheMiB * 1024 : 65536)")
             // A quota: past it, writes fail with SQLITE_FULL exactly as on a full disk (reads go on).
             if let maxDatabaseBytes {
                 let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096

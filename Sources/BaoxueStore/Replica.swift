@@ -38,7 +38,7 @@ public struct Replica: Sendable {
     /// Opens an existing replica; refuses a key file others can read.
     /// `witness`: open as a relay, countersigning what it stores first (trust.md §6).
     /// `maxDatabaseBytes`: a quota on the database file (a relay's disk budget).
-    public static func open(at directory: String, witness: Bool = false, maxDatabaseBytes: Int64? = nil) throws(StoreError) -> Replica {
+    public static func open(at directory: String, witness: Bool = false, maxDatabaseBytes: Int64? = nil, readerCacheMiB: Int = 64) throws(StoreError) -> Replica {
         let keyPath = path(directory, keyFileName)
         guard FileManager.default.fileExists(atPath: keyPath) else { throw .replicaMissing(path: directory) }
         let key = try KeyFile.load(at: keyPath)
@@ -46,7 +46,7 @@ public struct Replica: Sendable {
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .replicaMissing(path: directory) }
         return Replica(directory: directory, key: key,
                        log: try ChangeLog(path: dbPath, authority: try pinnedAuthority(directory), witness: witness ? key : nil,
-                                          maxDatabaseBytes: maxDatabaseBytes))
+                                          maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB))
     }
 
     /// The authority key pinned by `baoxue enroll accept` (`<replica>/authority`), if any.

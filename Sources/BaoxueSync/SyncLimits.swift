@@ -7,6 +7,9 @@ public struct SyncLimits: Sendable, Equatable {
     public var idleTimeoutMs: UInt64 = 60_000
     /// Unacknowledged batches in flight per direction.
     public var window = 4
+    /// Unacknowledged batches this side sends (≤ `window`, which is what it accepts from a peer):
+    /// a relay with thousands of connections sends fewer to bound its memory.
+    public var sendWindow = 4
     /// A batch is cut once it holds this many bytes of changes.
     public var batchBytes = 64 << 10
     /// …or this many changes.

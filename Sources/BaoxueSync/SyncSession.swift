@@ -200,7 +200,7 @@ public struct SyncSession: Sendable {
     /// Sends batches while the window has room; DONE once all are acknowledged.
     /// Changes are read `batchChanges` at a time; each read is cut into batches of at most `batchBytes`.
     private mutating func pump() throws(SyncError) {
-        while unacked.count < limits.window, sendIndex < sendQueue.count || !loaded.isEmpty {
+        while unacked.count < min(limits.sendWindow, limits.window), sendIndex < sendQueue.count || !loaded.isEmpty {
             if loaded.isEmpty {
                 let end = min(sendQueue.count, sendIndex + limits.batchChanges)
                 loaded = try source.encodedChanges(sendQueue[sendIndex..<end].map(\.id))[...]

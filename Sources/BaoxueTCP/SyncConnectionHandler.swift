@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxueSync
 import BaoxueTransport
 import Dispatch
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -16,9 +17,20 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Bytes read but not yet processed; above this the peer is flooding.
     static let maxBacklog = 16 << 20
-    static let tickInterval = DispatchTimeInterval.milliseconds(250)
+    /// Timeouts are 15 s and 60 s: checking once a second is ample, and cheap with thousands of connections.
+    static let tickInterval = DispatchTimeInterval.seconds(1)
 
-    private let queue = DispatchQueue(label: "baoxue.sync.connection")
+    /// The serial executors all connections' session work runs on (two per core). Session work
+    /// blocks on SQLite, so letting each connection take a thread from the global pool would, with
+    /// thousands of connections, exhaust the pool while they wait for the database's few readers.
+    static let executors: [DispatchQueue] = (0..<max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)).map {
+        DispatchQueue(label: "baoxue.sync.executor.\($0)")
+    }
+    private static let assigned = NIOLockedValueBox(0)
+
+    /// This connection's own serial queue, on one of the shared executors.
+    private let queue = DispatchQueue(label: "baoxue.sync.connection", target: SyncConnectionHandler.executors[
+        SyncConnectionHandler.assigned.withLockedValue { $0 += 1; return $0 } % SyncConnectionHandler.executors.count])
     private var endpoint: SyncEndpoint
     private let completion: EventLoopPromise<SyncSummary>
     private let progress: (@Sendable (SyncSummary) -> Void)?

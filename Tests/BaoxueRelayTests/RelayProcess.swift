@@ -16,9 +16,9 @@ final class RelayProcess: @unchecked Sendable {
     private let lock = NSLock()
 
     /// Starts the relay on `directory` and waits (up to 20 s) until it listens.
-    init(directory: String, extra: [String] = [], metrics: Bool = false) throws {
+    init(directory: String, port: Int = 0, extra: [String] = [], metrics: Bool = false) throws {
         process.executableURL = Fixtures.productsDirectory.appendingPathComponent("baoxue")
-        process.arguments = ["relay", "serve", "--data", directory, "--listen", "127.0.0.1:0", "--lang", "en"]
+        process.arguments = ["relay", "serve", "--data", directory, "--listen", "127.0.0.1:\(port)", "--lang", "en"]
             + (metrics ? ["--metrics", "127.0.0.1:0"] : []) + extra
         process.environment = ["LANG": "C.UTF-8"]
         let out = Pipe()
@@ -34,9 +34,9 @@ final class RelayProcess: @unchecked Sendable {
         while Date() < deadline {
             let text = self.text
             if let range = text.range(of: #"listening on port (\d+)"#, options: .regularExpression) {
-                port = Int(text[range].split(separator: " ").last!)!
+                self.port = Int(text[range].split(separator: " ").last!)!
                 if let m = text.range(of: #"metrics on port (\d+)"#, options: .regularExpression) {
-                    metricsPort = Int(text[m].split(separator: " ").last!)!
+                    self.metricsPort = Int(text[m].split(separator: " ").last!)!
                 }
                 return
             }
@@ -62,6 +62,20 @@ final class RelayProcess: @unchecked Sendable {
 }
 
 enum RelayTestError: Error { case didNotStart(String) }
+
+/// A loopback port free right now (bound and released), for a relay that must come back on the same port.
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = 0
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
 
 /// A device of the test township syncing with a relay from this process.
 struct DeviceSync {

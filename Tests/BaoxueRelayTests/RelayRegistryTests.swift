@@ -1,0 +1,62 @@
+import BaoxueCore
+import BaoxueRelay
+import BaoxueSync
+import BaoxueTesting
+import Testing
+
+/// The relay's per-device and total limits, decided on identification and on every read.
+@Suite struct RelayRegistryTests {
+    final class Clock: @unchecked Sendable { var ms: UInt64 = 1_000_000 }
+
+    @Test func connectionsPerDeviceAndInAll() {
+        var limits = RelayLimits()
+        limits.connectionsPerDevice = 2
+        limits.connections = 3
+        let r = RelayRegistry(limits: limits)
+        let a = Fixtures.key(1).publicKey, b = Fixtures.key(2).publicKey
+        #expect(r.identified(a, connection: 1) == nil)
+        #expect(r.identified(a, connection: 2) == nil)
+        #expect(r.identified(a, connection: 3) == .overLimit("connections"))
+        #expect(r.identified(b, connection: 4) == nil)
+        #expect(r.identified(b, connection: 5) == .overLimit("server_full"))
+        r.ended(connection: 1, peer: a, progress: SyncSummary(), error: nil)
+        #expect(r.identified(a, connection: 6) == nil, "a slot freed when a session ended")
+        #expect(r.totals.active == 3 && r.totals.refused == 2)
+        // A connection refused before it was counted does not free anyone's slot.
+        r.ended(connection: 3, peer: a, progress: SyncSummary(), error: .overLimit("connections"))
+        #expect(r.totals.active == 3)
+    }
+
+    @Test func bytesPerMinuteReopenEachMinuteAndSurviveReconnecting() {
+        var limits = RelayLimits()
+        limits.bytesPerMinute = 1_000
+        let clock = Clock()
+        let r = RelayRegistry(limits: limits, clock: { clock.ms })
+        let a = Fixtures.key(1).publicKey
+        #expect(r.identified(a, connection: 1) == nil)
+        #expect(r.received(600, from: a) == nil)
+        r.ended(connection: 1, peer: a, progress: SyncSummary(), error: nil)
+        #expect(r.identified(a, connection: 2) == nil)
+        #expect(r.received(600, from: a) == .overLimit("bytes_per_minute"), "reconnecting does not reset the minute")
+        clock.ms += 60_000
+        #expect(r.received(600, from: a) == nil)
+    }
+
+    @Test func activityIsGatheredPerDeviceAndHandedOverOnce() {
+        let r = RelayRegistry(limits: RelayLimits())
+        let a = Fixtures.key(1).publicKey
+        var s = SyncSummary()
+        s.receivedChanges = 5
+        s.sentChanges = 7
+        for c in 1...3 as ClosedRange<UInt64> {
+            _ = r.identified(a, connection: c)
+            r.ended(connection: c, peer: a, progress: s, error: c == 3 ? .idleTimeout : nil)
+        }
+        let drained = r.drainActivity()
+        #expect(drained.count == 1)
+        #expect(drained.first?.sessions == 3 && drained.first?.failures == 1)
+        #expect(drained.first?.changesIn == 15 && drained.first?.changesOut == 21)
+        #expect(drained.first?.lastError == "idle_timeout")
+        #expect(r.drainActivity().isEmpty)
+    }
+}
