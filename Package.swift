@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay"], swiftSettings: strict),
         .executableTarget(
             name: "baoxue",
-            dependencies: ["BaoxueApp", "BaoxueRelay", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BaoxueApp", "BaoxueRelay", "BaoxueTrust", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .executableTarget(

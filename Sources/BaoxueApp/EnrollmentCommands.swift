@@ -147,6 +147,21 @@ public enum EnrollmentCommands {
         return try attempt { () throws(StoreError) in try replica.log.quarantined() }.allSatisfy { $0.id != change.id }
     }
 
+    /// A district admin's ruling on one stored change (trust.md §8), signed by this device.
+    /// Refused here unless this device holds a district-admin certificate and the change is stored.
+    public static func rule(directory: String, kind: Ruling.Kind, change: String) throws(AppError) -> Bool {
+        let replica = try ReplicaCommands.open(directory)
+        guard let id = try? ChangeID(hex: change) else { throw .invalidArgument(option: "CHANGE", value: change) }
+        guard try attempt({ () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) })?.role == .districtAdmin else {
+            throw .trust(.roleForbids(role: (try? replica.log.holder(of: replica.key.publicKey))??.role ?? .teacher, operation: .administer))
+        }
+        guard try attempt({ () throws(StoreError) in try replica.log.contains(id) }) else { throw .store(.changeMissing(id)) }
+        let ruling = try attempt { () throws(StoreError) in
+            try replica.write(scope: .admin, payload: AdminPayload.ruling(Ruling(kind: kind, target: id)).encoded)
+        }
+        return try attempt { () throws(StoreError) in try replica.log.quarantined() }.allSatisfy { $0.id != ruling.id }
+    }
+
     static func parseScopes(_ texts: [String]) throws(AppError) -> [ScopeID] {
         var out: [ScopeID] = []
         for t in texts {

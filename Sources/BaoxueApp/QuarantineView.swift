@@ -11,7 +11,7 @@ public struct QuarantineRow: Encodable, Equatable, Sendable {
 
     init(_ q: QuarantinedChange) {
         position = q.position
-        id = q.id.short
+        id = q.id.hex
         authorFingerprint = q.author.fingerprint.text
         scope = q.scope
         reason = q.reason

@@ -47,7 +47,7 @@ public struct RelayStatusView: Encodable, Equatable, Sendable {
 }
 
 extension RelayCommands {
-    public static func status(directory: String) throws(AppError) -> RelayStatusView {
+    public static func status(directory: String, language l: Language = .zh) throws(AppError) -> RelayStatusView {
         let replica = try ReplicaCommands.open(directory)
         let log = replica.log
         let now = ChangeLog.systemClock()
@@ -67,7 +67,7 @@ extension RelayCommands {
             let lag = try attempt { () throws(StoreError) in try log.lag(after: a.position, scopes: granted) }
             let holder = try attempt { () throws(StoreError) in try log.holder(of: a.key) }
             devices.append(.init(
-                device: a.key.fingerprint.text, name: holder?.name, role: holder.map { "\($0.role.english)" },
+                device: a.key.fingerprint.text, name: holder?.name, role: holder.map { l.pick($0.role.chinese, $0.role.english) },
                 lastSeen: format.string(from: Date(timeIntervalSince1970: Double(a.lastSeen) / 1000)),
                 sessions: a.sessions, failures: a.failures, lastError: a.lastError,
                 lagChanges: lag.changes, lagMinutes: lag.oldestMs.map { Int((now > $0 ? now - $0 : 0) / 60_000) } ?? 0))

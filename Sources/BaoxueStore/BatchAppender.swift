@@ -11,7 +11,7 @@ import GRDB
 /// touches an applied change it flushes, recomputes from the tables, and
 /// starts its caches afresh.
 struct BatchAppender {
-    private struct AuthorState {
+    struct AuthorState {
         var heldFrom: UInt64?
         /// Highest seq stored in any state; a change above it cannot be a duplicate or an equivocation.
         var storedSeq: UInt64
@@ -20,10 +20,10 @@ struct BatchAppender {
     let db: Database
     var report = AppendReport()
     private var authors: [PublicKey: AuthorState] = [:]
-    private var appliedHere: Set<ChangeID> = []
+    var appliedHere: Set<ChangeID> = []
     private var headAdds: Set<ChangeID> = []
     private var headRemoves: Set<ChangeID> = []
-    private var pendingExists: Bool
+    var pendingExists: Bool
     private var maxTimestamp: Int64 = -1
     private let insertStatement: Statement
     private let merge: RecordMerge?
@@ -138,7 +138,7 @@ struct BatchAppender {
     /// Only replicas that pin an authority refuse anything.
     private mutating func refusal(_ change: Change, payload: Result<RecordPayload, RecordsError>?) throws -> (String, Data)? {
         guard gate != nil else { return nil }
-        if change.timestamp.milliseconds > now &+ TrustGate.futureTolerance {
+        if change.timestamp.milliseconds > now &+ TrustGate.futureTolerance, try !gate!.clockAccepted(change.id) {
             return ("future_clock", TrustGate.futureKey)
         }
         guard let (error, key) = try gate!.refusal(change, payload: payload) else { return nil }
@@ -159,11 +159,11 @@ struct BatchAppender {
 
     /// Re-checks the quarantined changes waiting on `waitKey` (only those dated up to `hlcUpTo`,
     /// packed); returns those that can now apply.
-    private mutating func released(waitingOn waitKey: Data, hlcUpTo: UInt64 = UInt64(Int64.max)) throws -> [Change] {
+    mutating func released(waitingOn waitKey: Data, hlcUpTo: UInt64 = UInt64(Int64.max), only: ChangeID? = nil) throws -> [Change] {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT c.position, c.bytes FROM waiting w JOIN change c ON c.position = w.position
-            WHERE w.dep = ? AND c.state = 3 AND c.hlc <= ?
-            """), arguments: [waitKey, Int64(clamping: hlcUpTo)])
+            WHERE w.dep = ? AND c.state = 3 AND c.hlc <= ? AND (?3 IS NULL OR c.id = ?3)
+            """), arguments: [waitKey, Int64(clamping: hlcUpTo), only.map { Data($0.bytes) }])
         var ready: [Change] = []
         for row in rows {
             let position: Int64 = row[0]
@@ -191,13 +191,13 @@ struct BatchAppender {
     /// The state of a change the trust gate lets through: held after its author's equivocation,
     /// applied when its deps are (changes.md §5: an author's order within a scope is carried by
     /// deps, so a replica holding only some scopes never waits on the others), otherwise pending on `missing`.
-    private func admission(_ change: Change, author: AuthorState) throws -> (ChangeState, missing: [ChangeID]) {
+    func admission(_ change: Change, author: AuthorState) throws -> (ChangeState, missing: [ChangeID]) {
         if let held = author.heldFrom, change.seq >= held { return (.held, []) }
         let missing = try missingDeps(change)
         return (missing.isEmpty ? .applied : .pending, missing)
     }
 
-    private mutating func wait(_ position: Int64, on deps: [ChangeID]) throws {
+    mutating func wait(_ position: Int64, on deps: [ChangeID]) throws {
         pendingExists = true
         for dep in deps {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [Data(dep.bytes), position])
@@ -219,10 +219,10 @@ struct BatchAppender {
         return db.lastInsertedRowID
     }
 
-    private mutating func authorState(_ key: PublicKey) throws -> AuthorState {
+    mutating func authorState(_ key: PublicKey) throws -> AuthorState {
         if let known = authors[key] { return known }
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT applied_seq, held_from FROM author WHERE key = ?"),
+            db.cachedStatement(sql: "SELECT held_from FROM author WHERE key = ?"),
             arguments: [Data(key.bytes)]
         )
         let stored = try Int64.fetchOne(
@@ -264,6 +264,11 @@ struct BatchAppender {
             switch gate != nil ? try gate!.learn(c) : nil {
             case .certificate(let subject)?: work += try released(waitingOn: subject)
             case .revocation(let subject, let at)?: revocationsDue.append((subject, at))
+            case .ruling(let r)?:
+                switch r.kind {
+                case .acceptClock: work += try released(waitingOn: TrustGate.futureKey, only: r.target)
+                case .uphold: work += try uphold(r.target)
+                }
             case nil: break
             }
             guard pendingExists else { continue }
@@ -307,7 +312,7 @@ struct BatchAppender {
         headRemoves = []
     }
 
-    private mutating func resetCaches() {
+    mutating func resetCaches() {
         authors = [:]
         appliedHere = []
     }

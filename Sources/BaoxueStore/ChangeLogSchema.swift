@@ -100,6 +100,17 @@ enum ChangeLogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v7-rulings") { db in
+            // District admins' rulings learnt from applied `_admin` changes (trust.md §8).
+            try db.execute(sql: """
+                CREATE TABLE ruling (
+                    target BLOB NOT NULL,
+                    kind INTEGER NOT NULL,
+                    change BLOB NOT NULL,
+                    PRIMARY KEY (target, kind)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

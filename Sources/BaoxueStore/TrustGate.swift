@@ -22,6 +22,7 @@ struct TrustGate {
     enum Learnt {
         case certificate(subject: PublicKey)
         case revocation(subject: PublicKey, at: UInt64)
+        case ruling(Ruling)
     }
 
     init(db: Database, authority: PublicKey) throws {
@@ -54,21 +55,19 @@ struct TrustGate {
     /// Nil when `change` may be applied; otherwise why not and whose certificate it waits for.
     mutating func refusal(_ change: Change, payload: Result<RecordPayload, RecordsError>?) throws -> (TrustError, waitsOn: PublicKey)? {
         if change.scope == .admin {
-            let cert: Certificate
-            do {
-                switch try AdminPayload.decode(change.payload) {
-                case .certificate(let c):
-                    cert = c
-                case .revocation(let r):
-                    guard r.issuer == authority else { return (.unknownIssuer(r.issuer), r.issuer) }
-                    guard r.signatureVerifies else { return (.badSignature, authority) }
-                    return nil
-                }
-            } catch {
-                return (error, change.author)
+            let admin: AdminPayload
+            do { admin = try AdminPayload.decode(change.payload) } catch { return (error, change.author) }
+            switch admin {
+            case .certificate(let cert):
+                do { try chain.validate(cert, at: cert.validFrom) } catch { return (error, cert.issuer) }
+                return nil
+            case .revocation(let r):
+                guard r.issuer == authority else { return (.unknownIssuer(r.issuer), r.issuer) }
+                guard r.signatureVerifies else { return (.badSignature, authority) }
+                return nil
+            case .ruling:
+                return try administers(change)
             }
-            do { try chain.validate(cert, at: cert.validFrom) } catch { return (error, cert.issuer) }
-            return nil
         }
         let certs = try certificates(of: change.author)
         guard !certs.isEmpty else { return (.noCertificate(change.author), change.author) }
@@ -111,7 +110,35 @@ struct TrustGate {
                 .execute(arguments: [Data(r.encoded), Data(r.subject.bytes), Int64(r.revokedAt)])
             revokedAt[r.subject] = nil
             return .revocation(subject: r.subject, at: try revocation(of: r.subject) ?? r.revokedAt)
+        case .ruling(let r):
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO ruling (target, kind, change) VALUES (?, ?, ?)")
+                .execute(arguments: [Data(r.target.bytes), Int(r.kind.rawValue), Data(change.id.bytes)])
+            return .ruling(r)
         }
+    }
+
+    /// Nil when the author of `change` (a ruling) held a district-admin certificate, unrevoked, at its time.
+    private mutating func administers(_ change: Change) throws -> (TrustError, waitsOn: PublicKey)? {
+        let certs = try certificates(of: change.author)
+        var last = TrustError.noCertificate(change.author)
+        for cert in certs {
+            do throws(TrustError) {
+                try chain.validate(cert, at: change.timestamp.milliseconds, signaturesChecked: true)
+                guard Operation.administer.allowedRoles.contains(cert.role) else { throw .roleForbids(role: cert.role, operation: .administer) }
+            } catch {
+                last = error
+                continue
+            }
+            if let at = try revocation(of: change.author), change.timestamp.milliseconds >= at { return (.revoked(at: at), change.author) }
+            return nil
+        }
+        return (last, change.author)
+    }
+
+    /// True when a district admin accepted `id` despite its clock.
+    func clockAccepted(_ id: ChangeID) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM ruling WHERE target = ? AND kind = 1)"),
+                          arguments: [Data(id.bytes)]) ?? false
     }
 
     /// The earliest revocation time of `key`, if revoked.

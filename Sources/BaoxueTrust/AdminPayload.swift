@@ -9,14 +9,18 @@ public enum AdminPayload: Equatable, Sendable {
     case certificate(Certificate)
     /// Only the authority may revoke.
     case revocation(Revocation)
+    /// Only a district admin's device may rule.
+    case ruling(Ruling)
 
     static let certificateTag: UInt8 = 0x01
     static let revocationTag: UInt8 = 0x02
+    static let rulingTag: UInt8 = 0x03
 
     public var encoded: [UInt8] {
         switch self {
         case .certificate(let c): [Self.certificateTag] + c.encoded
         case .revocation(let r): [Self.revocationTag] + r.encoded
+        case .ruling(let r): [Self.rulingTag] + r.encoded
         }
     }
 
@@ -25,6 +29,7 @@ public enum AdminPayload: Equatable, Sendable {
         switch tag {
         case certificateTag: return .certificate(try Certificate.decode(Array(bytes.dropFirst())))
         case revocationTag: return .revocation(try Revocation.decode(Array(bytes.dropFirst())))
+        case rulingTag: return .ruling(try Ruling.decode(Array(bytes.dropFirst())))
         default: throw .malformed("unknown admin payload \(tag)")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BaoxueApp
+import BaoxueTrust
 import Foundation
 
 /// Reads the authority passphrase: `$BAOXUE_PASSPHRASE` for scripts, otherwise one line from stdin.
@@ -138,7 +139,7 @@ struct AuthorityRevoke: ParsableCommand {
 struct Admin: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "发布证书或吊销，使其随同步传到各设备 / publish certificates and revocations so they sync everywhere",
-        subcommands: [AdminPublish.self]
+        subcommands: [AdminPublish.self, AdminAccept.self, AdminUphold.self]
     )
 }
 
@@ -155,4 +156,44 @@ struct AdminPublish: ParsableCommand {
                           : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine."))
         }
     }
+}
+
+/// A district admin's rulings (trust.md §8): signed `_admin` changes that sync like any other.
+protocol RulingCommand: ParsableCommand {
+    var options: GlobalOptions { get }
+    var change: String { get }
+    static var kind: Ruling.Kind { get }
+}
+
+extension RulingCommand {
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let applied = try EnrollmentCommands.rule(directory: options.directory, kind: Self.kind, change: change)
+            print(applied ? l.pick("裁决已签发并生效，将随同步传到其他设备。", "ruling signed and in effect; it travels with every sync.")
+                          : l.pick("裁决已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "ruling recorded but not in effect (quarantined); run baoxue quarantine."))
+        }
+    }
+}
+
+struct AdminAccept: RulingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accept",
+        abstract: "（区县管理员）接受一条因时钟超前被暂扣的变更 / (district admin) accept a change held for a clock ahead",
+        discussion: "变更编号见 baoxue quarantine（原因 future_clock）。\nThe change id is listed by baoxue quarantine (reason future_clock)."
+    )
+    static let kind = Ruling.Kind.acceptClock
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "变更编号（64 位十六进制）/ the change id") var change: String
+}
+
+struct AdminUphold: RulingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "uphold",
+        abstract: "（区县管理员）裁决一号多签：保留这一条，另一条留作证据 / (district admin) rule an equivocation: this change stands",
+        discussion: "两条变更的编号见 baoxue alerts。\nBoth change ids are listed by baoxue alerts."
+    )
+    static let kind = Ruling.Kind.uphold
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "保留的变更编号（64 位十六进制）/ the change that stands") var change: String
 }

@@ -86,7 +86,7 @@ struct RelayStatus: ParsableCommand {
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            let view = try RelayCommands.status(directory: data.directory(options))
+            let view = try RelayCommands.status(directory: data.directory(options), language: options.language)
             options.json ? Output.json(view) : view.lines(options.language).forEach { print($0) }
         }
     }

@@ -1,4 +1,5 @@
 import BaoxueApp
+import BaoxueCore
 import BaoxueTesting
 import Foundation
 import Testing
@@ -112,5 +113,26 @@ extension CLIEnrollmentTests {
         let refused = try cli.baoxue(["sync", "127.0.0.1:\(port2)", "--dir", root + "/b", "--lang", "en"])
         server2.waitUntilExit()
         #expect(refused.status == 1 && refused.err.contains("has not allowed this device"), "\(refused.err)")
+    }
+}
+
+extension CLIEnrollmentTests {
+    /// Rulings: only a district admin's device signs one; a bad id is a usage error; nothing is written otherwise.
+    @Test func onlyADistrictAdminRulesAndBadInputChangesNothing() throws {
+        let town = Township(root: Fixtures.temporaryDirectory())
+        let teacher = try town.makeDevice(0, schools: 1)
+        let visit = try Township.writeVisits(teacher, scope: Township.school(0), count: 1, tag: "x")[0]
+        let admin = try town.enroll(town.root + "/admin", name: "区管理员", role: .districtAdmin, scopes: [try ScopeID("丰南区")])
+        _ = try admin.log.append(encoded: try teacher.log.encodedChanges([visit]))
+        let before = try teacher.log.count(nil)
+        let refused = try cli.baoxue(["admin", "uphold", visit.hex, "--dir", town.deviceDirectory(0), "--lang", "en"])
+        #expect(refused.status == 1 && refused.err.contains("may not"), "\(refused.err)")
+        #expect(try cli.baoxue(["admin", "accept", "xyz", "--dir", town.root + "/admin"]).status == 2)
+        let missing = String(repeating: "ab", count: 32)
+        #expect(try cli.baoxue(["admin", "accept", missing, "--dir", town.root + "/admin"]).status == 1)
+        #expect(try teacher.log.count(nil) == before)
+        // The district admin's ruling is signed and applies (here on a change that needed none: harmless).
+        let ruled = try cli.baoxue(["admin", "accept", visit.hex, "--dir", town.root + "/admin", "--lang", "en"])
+        #expect(ruled.status == 0 && ruled.out.contains("in effect"), "\(ruled.err)")
     }
 }
