@@ -18,6 +18,8 @@ public struct RelayStatusView: Encodable, Equatable, Sendable {
         public let lagChanges: Int
         /// Age of the oldest of those, in minutes (0 when none).
         public let lagMinutes: Int
+        /// The device signed two different changes with one seq (see `baoxue alerts`).
+        public let equivocating: Bool
     }
 
     public let changes: Int
@@ -37,6 +39,7 @@ public struct RelayStatusView: Encodable, Equatable, Sendable {
             var line = l.pick("\(d.device) \(who) 最近 \(d.lastSeen)，\(d.sessions) 次同步（失败 \(d.failures)），落后 \(d.lagChanges) 条 / \(d.lagMinutes) 分钟",
                               "\(d.device) \(who) last \(d.lastSeen), \(d.sessions) sessions (\(d.failures) failed), behind by \(d.lagChanges) changes / \(d.lagMinutes) min")
             if let e = d.lastError { line += l.pick("；上次失败：\(e)", "; last failure: \(e)") }
+            if d.equivocating { line += l.pick("；⚠ 一号多签，待区县管理员裁决", "; ⚠ EQUIVOCATED, awaiting a district admin's ruling") }
             out.append(line)
         }
         if quarantined + equivocations + gaps + unwitnessed > 0 {
@@ -55,6 +58,7 @@ extension RelayCommands {
         let scopes = try attempt { () throws(StoreError) in try log.scopes() }
         let activity = try attempt { () throws(StoreError) in try log.peerActivity() }
         let format = ISO8601DateFormatter()
+        let equivocators = Set(try attempt { () throws(StoreError) in try log.equivocations() }.map(\.author))
         var devices: [RelayStatusView.Device] = []
         for a in activity {
             let granted: [ScopeID]
@@ -70,7 +74,8 @@ extension RelayCommands {
                 device: a.key.fingerprint.text, name: holder?.name, role: holder.map { l.pick($0.role.chinese, $0.role.english) },
                 lastSeen: format.string(from: Date(timeIntervalSince1970: Double(a.lastSeen) / 1000)),
                 sessions: a.sessions, failures: a.failures, lastError: a.lastError,
-                lagChanges: lag.changes, lagMinutes: lag.oldestMs.map { Int((now > $0 ? now - $0 : 0) / 60_000) } ?? 0))
+                lagChanges: lag.changes, lagMinutes: lag.oldestMs.map { Int((now > $0 ? now - $0 : 0) / 60_000) } ?? 0,
+                equivocating: equivocators.contains(a.key)))
         }
         return RelayStatusView(
             changes: try attempt { () throws(StoreError) in try log.count(nil) },
