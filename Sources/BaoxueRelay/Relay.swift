@@ -71,6 +71,7 @@ public final class Relay: @unchecked Sendable {
             // Memory per connection, times thousands: two batches in flight, 128 changes read at a time.
             l.sendWindow = 2
             l.batchChanges = 128
+            l.batchBytes = 32 << 10
             return l
         }()
         // One appender for all connections: commits stay in arrival order on one writer.

@@ -17,6 +17,11 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Bytes read but not yet processed; above this the peer is flooding.
     static let maxBacklog = 16 << 20
+    /// Backpressure: above this many unprocessed bytes the socket is no longer read (the peer's
+    /// TCP window fills and it waits); reading resumes below `resumeBelow`. Keeps memory per
+    /// connection small when the session executors fall behind.
+    static let pauseAbove = 256 << 10
+    static let resumeBelow = 64 << 10
     /// Timeouts are 15 s and 60 s: checking once a second is ample, and cheap with thousands of connections.
     static let tickInterval = DispatchTimeInterval.seconds(1)
 
@@ -35,6 +40,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let completion: EventLoopPromise<SyncSummary>
     private let progress: (@Sendable (SyncSummary) -> Void)?
     private let backlog = NIOLockedValueBox(0)
+    private let paused = NIOLockedValueBox(false)
     private var timer: (any DispatchSourceTimer)?
     private var completed = false
     private let sessionGuard: (any SessionGuard)?
@@ -103,8 +109,14 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         let channel = context.channel
+        if pending > Self.pauseAbove, paused.withLockedValue({ p in defer { p = true }; return !p }) {
+            channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        }
         queue.async {
-            self.backlog.withLockedValue { $0 -= bytes.count }
+            let left = self.backlog.withLockedValue { $0 -= bytes.count; return $0 }
+            if left < Self.resumeBelow, self.paused.withLockedValue({ p in defer { p = false }; return p }) {
+                channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            }
             guard !self.endpoint.isOver else { return }
             self.send(self.endpoint.receive(bytes, now: Self.now()), on: channel)
             self.check(bytes.count, on: channel)
