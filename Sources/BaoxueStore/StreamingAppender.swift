@@ -17,11 +17,26 @@ public final class StreamingAppender: @unchecked Sendable {
     /// Verified batches waiting for the writer, in submission order (guarded by `lock`).
     private var ready: [(Result<VerifiedBatches.Batch, StoreError>, Completion)] = []
     private let lock = NSLock()
+    /// Encoded bytes submitted and not yet stored or refused (guarded by `lock`).
+    private var inFlight = 0
+
+    /// Above this many bytes waiting to be stored, drivers should stop reading from their peers
+    /// (a relay with thousands of sessions would otherwise queue batches without bound).
+    public static let busyAbove = 32 << 20
+
+    /// True while more than `busyAbove` bytes wait to be verified and stored.
+    public var isBusy: Bool { lock.lock(); defer { lock.unlock() }; return inFlight > Self.busyAbove }
 
     public init(log: ChangeLog) { self.log = log }
 
-    public func submit(_ encoded: [[UInt8]], completion: @escaping Completion) {
+    public func submit(_ encoded: [[UInt8]], completion original: @escaping Completion) {
         let log = self.log, writing = self.writing
+        let size = encoded.reduce(0) { $0 + $1.count }
+        lock.lock(); inFlight += size; lock.unlock()
+        let completion: Completion = { [self] result in
+            lock.lock(); inFlight -= size; lock.unlock()
+            original(result)
+        }
         guard log.isDurable else {
             writing.async(execute: DispatchWorkItem { completion(.failure(.notDurable)) })
             return

@@ -76,6 +76,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             self.queue.async {
                 guard !self.endpoint.isOver else { return }
                 self.send(self.endpoint.stored(batch: batch, result: result, now: Self.now()), on: channel)
+                self.resumeIfIdle(channel)
                 self.settle(channel)
             }
         }
@@ -93,6 +94,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             timer.setEventHandler { [weak self] in
                 guard let self else { return }
                 self.send(self.endpoint.tick(now: Self.now()), on: channel)
+                self.resumeIfIdle(channel)
                 self.settle(channel)
             }
             timer.resume()
@@ -113,15 +115,26 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         }
         queue.async {
-            let left = self.backlog.withLockedValue { $0 -= bytes.count; return $0 }
-            if left < Self.resumeBelow, self.paused.withLockedValue({ p in defer { p = false }; return p }) {
-                channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-            }
+            self.backlog.withLockedValue { $0 -= bytes.count }
             guard !self.endpoint.isOver else { return }
             self.send(self.endpoint.receive(bytes, now: Self.now()), on: channel)
             self.check(bytes.count, on: channel)
+            // While the store is behind, every connection waits (new sessions too): this bounds the
+            // sessions in progress, hence memory, at the cost of latency for those arriving.
+            if self.endpoint.storageIsBusy, self.paused.withLockedValue({ p in defer { p = true }; return !p }) {
+                channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            }
+            self.resumeIfIdle(channel)
             self.settle(channel)
         }
+    }
+
+    /// Reads again once this connection's own backlog is small and the store keeps up
+    /// (checked after each read, each stored batch and each tick).
+    private func resumeIfIdle(_ channel: any Channel) {
+        guard backlog.withLockedValue({ $0 }) < Self.resumeBelow, !endpoint.storageIsBusy,
+              paused.withLockedValue({ p in defer { p = false }; return p }) else { return }
+        channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

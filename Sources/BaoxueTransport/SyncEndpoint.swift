@@ -76,6 +76,11 @@ public struct SyncEndpoint: Sendable {
     }
 
     public var isOver: Bool { result != nil }
+    /// The shared appender has a long queue: stop reading from the peer for now.
+    public var storageIsBusy: Bool {
+        if case .pipelined(let appender) = storage { return appender.isBusy }
+        return false
+    }
     public var progress: SyncSummary { session.progress }
 
     public mutating func start(now: UInt64) -> [UInt8] { perform(session.start(now: now), now) }

@@ -143,7 +143,11 @@ enum RelayLoadBench {
         process.waitUntilExit()
         print("| \(n) | \(sessionsPeak) | \(String(format: "%.1f s, %.0f/s", bulkSeconds, Double(moved) / bulkSeconds)) | \(String(format: "%.0f", Double(pushed) / pushSeconds)) | \(pct(0.5)) | \(pct(0.99)) | \(pct(1.0)) | \(String(format: "%.0f MiB", peaks.rss)) | \(peaks.fds) | \(failed) |")
         if failed > 0 {
-            let reasons = (bulk + push + small).compactMap { r -> String? in if case .failure(let e) = r { return e.abortReason } else { return nil } }
+            let reasons = (bulk + push + small).compactMap { r -> String? in
+                guard case .failure(let e) = r else { return nil }
+                if case .peerAborted(_, let reason) = e { return "relay: " + reason }
+                return e.abortReason
+            }
             print("  failures: \(Dictionary(grouping: reasons, by: { $0 }).mapValues(\.count))")
         }
     }
