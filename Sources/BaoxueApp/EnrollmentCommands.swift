@@ -152,9 +152,8 @@ public enum EnrollmentCommands {
     public static func rule(directory: String, kind: Ruling.Kind, change: String) throws(AppError) -> Bool {
         let replica = try ReplicaCommands.open(directory)
         guard let id = try? ChangeID(hex: change) else { throw .invalidArgument(option: "CHANGE", value: change) }
-        guard try attempt({ () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) })?.role == .districtAdmin else {
-            throw .trust(.roleForbids(role: (try? replica.log.holder(of: replica.key.publicKey))??.role ?? .teacher, operation: .administer))
-        }
+        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
+        guard role == .districtAdmin else { throw .trust(role.map { .roleForbids(role: $0, operation: .administer) } ?? .noCertificate(replica.key.publicKey)) }
         guard try attempt({ () throws(StoreError) in try replica.log.contains(id) }) else { throw .store(.changeMissing(id)) }
         let ruling = try attempt { () throws(StoreError) in
             try replica.write(scope: .admin, payload: AdminPayload.ruling(Ruling(kind: kind, target: id)).encoded)

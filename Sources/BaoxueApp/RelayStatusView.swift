@@ -58,7 +58,8 @@ extension RelayCommands {
         let scopes = try attempt { () throws(StoreError) in try log.scopes() }
         let activity = try attempt { () throws(StoreError) in try log.peerActivity() }
         let format = ISO8601DateFormatter()
-        let equivocators = Set(try attempt { () throws(StoreError) in try log.equivocations() }.map(\.author))
+        let equivocations = try attempt { () throws(StoreError) in try log.equivocations() }
+        let equivocators = Set(equivocations.map(\.author))
         var devices: [RelayStatusView.Device] = []
         for a in activity {
             let granted: [ScopeID]
@@ -80,7 +81,7 @@ extension RelayCommands {
         return RelayStatusView(
             changes: try attempt { () throws(StoreError) in try log.count(nil) },
             quarantined: try attempt { () throws(StoreError) in try log.count(.quarantined) },
-            equivocations: try attempt { () throws(StoreError) in try log.equivocations() }.count,
+            equivocations: equivocations.count,
             gaps: try attempt { () throws(StoreError) in try log.sequenceGaps() }.count,
             unwitnessed: try attempt { () throws(StoreError) in try log.unwitnessed() }.reduce(0) { $0 + $1.changes.count },
             diskBytes: log.diskBytes, devices: devices)

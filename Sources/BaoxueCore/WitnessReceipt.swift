@@ -55,3 +55,8 @@ public struct WitnessReceipt: Sendable, Equatable {
         return try WitnessReceipt(ids: ids)
     }
 }
+
+extension Change {
+    /// True for a relay's receipt: outside `_admin`, with a receipt payload (it touches no record view).
+    public var isWitnessReceipt: Bool { scope != .admin && WitnessReceipt.isReceipt(payload) }
+}

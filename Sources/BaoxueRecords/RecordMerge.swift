@@ -26,7 +26,7 @@ public struct RecordMerge: Sendable {
     public func apply<S: RecordViewStorage>(
         _ change: Change, decoded: Result<RecordPayload, RecordsError>, to storage: inout S
     ) throws -> Set<RecordID> {
-        guard change.scope != .admin, !WitnessReceipt.isReceipt(change.payload) else { return [] }
+        guard change.scope != .admin, !change.isWitnessReceipt else { return [] }
         let stamp = OpStamp(hlc: change.timestamp, author: change.author)
         let payload: RecordPayload
         do {

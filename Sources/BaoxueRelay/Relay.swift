@@ -121,14 +121,6 @@ public final class Relay: @unchecked Sendable {
         }
     }
 
-    /// Counts for `/health` and `/metrics`, read now.
-    public func snapshot() -> RelaySnapshot {
-        RelayReport(log: log, registry: registry, upstream: { [upstream] in upstream?.state }).snapshot()
-    }
-
-    /// Upstream sync state, for health and status.
-    public var upstreamState: Upstream.State? { upstream?.state }
-
     /// Stops accepting, lets sessions in flight finish (at most `graceMs`), records activity, stops.
     /// Sessions cut at the deadline lose nothing acknowledged: their devices resume next time.
     public func shutdown(graceMs: UInt64 = 10_000) async {

@@ -73,8 +73,9 @@ public final class Upstream: Sendable {
 
     /// One sync with the upstream relay; returns the consecutive failures so far.
     private func once() async -> Int {
-        do {
-            var scopes = Set(try log.scopes())
+        do throws(SyncError) {
+            var scopes: Set<ScopeID>
+            do { scopes = Set(try log.scopes()) } catch { throw .store("\(error)") }
             scopes.insert(.admin)
             let endpoint = try SyncEndpoint.make(role: .initiator, key: key, store: log, policy: policy.current(), scopes: scopes.sorted(),
                                                  now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: StreamingAppender(log: log),
@@ -89,16 +90,10 @@ public final class Upstream: Sendable {
                 s.changesOut += summary.sentChanges
                 return 0
             }
-        } catch let error as SyncError {
+        } catch {
             logger.warning("upstream sync failed", metadata: ["error": "\(error.name)", "upstream": "\(host):\(port)"])
             return box.withLockedValue { s in
                 s.lastError = error.abortReason
-                s.consecutiveFailures += 1
-                return s.consecutiveFailures
-            }
-        } catch {
-            return box.withLockedValue { s in
-                s.lastError = "\(error)"
                 s.consecutiveFailures += 1
                 return s.consecutiveFailures
             }

@@ -17,7 +17,7 @@ extension BatchAppender {
         let heldFrom = try Int64.fetchOne(db, sql: """
             SELECT MIN(e.seq) FROM equivocation e WHERE e.author = ? AND NOT EXISTS (SELECT 1 FROM ruling r WHERE \(resolved))
             """, arguments: [author])
-        try db.execute(sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, 0, ?)", arguments: [author, heldFrom])
+        try storeHold(author, from: heldFrom)
         resetCaches()
         let rejected = Set(try Data.fetchAll(db, sql: """
             SELECT CASE WHEN r.target = e.first THEN e.second ELSE e.first END

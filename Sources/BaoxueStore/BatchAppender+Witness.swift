@@ -10,22 +10,14 @@ extension BatchAppender {
         guard let witness, !unwitnessed.isEmpty else { return }
         let due = unwitnessed
         unwitnessed = [:]
-        var seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change WHERE author = ?", arguments: [Data(witness.publicKey.bytes)])).map { UInt64($0) } ?? 0
-        var clock = HybridLogicalClock(
-            last: try Int64.fetchOne(db, sql: "SELECT latest FROM clock WHERE latest >= 0").map { try HLCTimestamp(packed: $0) }
-        )
         for scope in due.keys.sorted() {
             let ids = due[scope]!
             for start in stride(from: 0, to: ids.count, by: WitnessReceipt.maxIDs) {
                 let receipt = try WitnessReceipt(ids: Array(ids[start..<min(ids.count, start + WitnessReceipt.maxIDs)]))
-                seq += 1
-                let change = try Change.sign(
-                    by: witness, seq: seq, timestamp: try clock.tick(now: now), scope: scope,
-                    deps: try ChangeLog.deps(db, author: witness.publicKey, scope: scope), payload: receipt.encoded
-                )
-                try append(change)
+                // After `flush`, the clock and heads include this batch, so the receipt follows it.
+                try append(try ChangeLog.signNext(db, by: witness, scope: scope, now: now, payload: receipt.encoded))
                 try flush()
-                report.inserted -= 1
+                report.inserted -= 1   // counted as a receipt, not as a change received
                 report.receipts += 1
             }
         }

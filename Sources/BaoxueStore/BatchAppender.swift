@@ -213,7 +213,7 @@ struct BatchAppender {
         try insertStatement.execute()
         maxTimestamp = max(maxTimestamp, change.timestamp.packed)
         report.inserted += 1
-        if let witness, change.scope != .admin, change.author != witness.publicKey, !WitnessReceipt.isReceipt(change.payload) {
+        if let witness, change.scope != .admin, change.author != witness.publicKey, !change.isWitnessReceipt {
             unwitnessed[change.scope, default: []].append(change.id)
         }
         return db.lastInsertedRowID
@@ -257,7 +257,7 @@ struct BatchAppender {
             for dep in c.deps where headAdds.remove(dep) == nil { headRemoves.insert(dep) }
             headAdds.insert(c.id)
             report.applied += 1
-            if WitnessReceipt.isReceipt(c.payload), c.scope != .admin { try WitnessTable.record(c, db: db) }
+            if c.isWitnessReceipt { try WitnessTable.record(c, db: db) }
             if let merge {
                 if let payload = decoded[c.id] { try merge.apply(c, decoded: payload, to: &views) } else { try merge.apply(c, to: &views) }
             }
@@ -312,6 +312,12 @@ struct BatchAppender {
         headRemoves = []
     }
 
+    /// Records from which seq on `author`'s changes are held (nil: none). The `author` table's
+    /// `applied_seq` column is no longer read: apply order is carried by deps (changes.md §8).
+    func storeHold(_ author: Data, from seq: Int64?) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, 0, ?)", arguments: [author, seq])
+    }
+
     mutating func resetCaches() {
         authors = [:]
         appliedHere = []
@@ -340,10 +346,7 @@ extension BatchAppender {
             arguments: [author, Int64(state.heldFrom!)]
         )
         try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> 0 AND state = 2)")
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, 0, ?)",
-            arguments: [author, Int64(state.heldFrom!)]
-        )
+        try storeHold(author, from: Int64(state.heldFrom!))
         if !wasApplied.isEmpty {
             try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
             try RecordViewsRebuild.rebuild(db: db, merge: merge)

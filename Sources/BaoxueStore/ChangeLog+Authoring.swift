@@ -23,22 +23,26 @@ extension ChangeLog {
     ) throws(StoreError) -> Change {
         try storeCall {
             try writer.write { db in
-                let author = Data(key.publicKey.bytes)
-                let lastSeq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change WHERE author = ?", arguments: [author]) ?? 0
-                guard lastSeq < Int64.max else { throw StoreError.sequenceExhausted }
-                var clock = HybridLogicalClock(
-                    last: try Int64.fetchOne(db, sql: "SELECT latest FROM clock WHERE latest >= 0").map { try HLCTimestamp(packed: $0) }
-                )
-                let deps = try Self.deps(db, author: key.publicKey, scope: scope)
-                let change = try Change.sign(
-                    by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now),
-                    scope: scope, deps: deps, payload: try makePayload(db)
-                )
+                let change = try Self.signNext(db, by: key, scope: scope, now: now, payload: try makePayload(db))
                 var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness)
                 try appender.append([change])
                 return change
             }
         }
+    }
+
+    /// Signs `key`'s next change inside an open write transaction: seq after the highest
+    /// stored, deps per `deps(_:author:scope:)`, an HLC timestamp after everything stored.
+    /// Used for a device's own changes and a relay's receipts alike.
+    static func signNext(_ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, payload: [UInt8]) throws -> Change {
+        let lastSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM change WHERE author = ?"),
+                                         arguments: [Data(key.publicKey.bytes)]) ?? 0
+        guard lastSeq < Int64.max else { throw StoreError.sequenceExhausted }
+        var clock = HybridLogicalClock(
+            last: try Int64.fetchOne(db.cachedStatement(sql: "SELECT latest FROM clock WHERE latest >= 0")).map { try HLCTimestamp(packed: $0) }
+        )
+        return try Change.sign(by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now), scope: scope,
+                               deps: try deps(db, author: key.publicKey, scope: scope), payload: payload)
     }
 
     /// The deps of a new change by `author` in `scope` (changes.md §5): the scope's

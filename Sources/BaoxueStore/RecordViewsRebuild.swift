@@ -29,7 +29,7 @@ enum RecordViewsRebuild {
         var chunk: [[UInt8]] = []
         func flush() throws {
             for item in try decodeInParallel(chunk) {
-                if WitnessReceipt.isReceipt(item.change.payload), item.change.scope != .admin { try WitnessTable.record(item.change, db: db) }
+                if item.change.isWitnessReceipt { try WitnessTable.record(item.change, db: db) }
                 views.preEncodedEvents = item.events
                 try merge.apply(item.change, decoded: item.payload, to: &views)
             }

@@ -66,23 +66,27 @@ struct TrustGate {
                 guard r.signatureVerifies else { return (.badSignature, authority) }
                 return nil
             case .ruling:
-                return try administers(change)
+                return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkAdminister(under: cert) }
             }
         }
-        let certs = try certificates(of: change.author)
-        guard !certs.isEmpty else { return (.noCertificate(change.author), change.author) }
-        let isReceipt = WitnessReceipt.isReceipt(change.payload)
-        let ops = isReceipt ? [] : (try? (payload ?? Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }).get().ops) ?? []
+        if change.isWitnessReceipt {
+            return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkWitness(scope: change.scope, under: cert) }
+        }
+        let ops = (try? (payload ?? Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }).get().ops) ?? []
+        return try authorRefusal(change) { cert throws(TrustError) in try Permissions.check(ops, scope: change.scope, under: cert) }
+    }
+
+    /// Nil when one of the author's certificates, valid at the change's time, passes `permits`
+    /// and the author was not revoked by then; otherwise the last reason, waiting on the author.
+    private mutating func authorRefusal(
+        _ change: Change, permits: (Certificate) throws(TrustError) -> Void
+    ) throws -> (TrustError, waitsOn: PublicKey)? {
         var last = TrustError.noCertificate(change.author)
-        for cert in certs {
+        for cert in try certificates(of: change.author) {
             do throws(TrustError) {
                 // Certificates and delegations in the table were verified when their changes applied.
                 try chain.validate(cert, at: change.timestamp.milliseconds, signaturesChecked: true)
-                if isReceipt {
-                    try Permissions.checkWitness(scope: change.scope, under: cert)
-                } else {
-                    try Permissions.check(ops, scope: change.scope, under: cert)
-                }
+                try permits(cert)
             } catch {
                 last = error
                 continue
@@ -115,24 +119,6 @@ struct TrustGate {
                 .execute(arguments: [Data(r.target.bytes), Int(r.kind.rawValue), Data(change.id.bytes)])
             return .ruling(r)
         }
-    }
-
-    /// Nil when the author of `change` (a ruling) held a district-admin certificate, unrevoked, at its time.
-    private mutating func administers(_ change: Change) throws -> (TrustError, waitsOn: PublicKey)? {
-        let certs = try certificates(of: change.author)
-        var last = TrustError.noCertificate(change.author)
-        for cert in certs {
-            do throws(TrustError) {
-                try chain.validate(cert, at: change.timestamp.milliseconds, signaturesChecked: true)
-                guard Operation.administer.allowedRoles.contains(cert.role) else { throw .roleForbids(role: cert.role, operation: .administer) }
-            } catch {
-                last = error
-                continue
-            }
-            if let at = try revocation(of: change.author), change.timestamp.milliseconds >= at { return (.revoked(at: at), change.author) }
-            return nil
-        }
-        return (last, change.author)
     }
 
     /// True when a district admin accepted `id` despite its clock.

@@ -104,8 +104,9 @@ public struct SecureChannel: Sendable {
             let length = Int(inbound[offset]) << 8 | Int(inbound[offset + 1])
             let step = handshakeStep
             if transport == nil {
-                let base = step < 3 ? Self.handshakeLengths[step] : -1
-                guard step < 3, length == base || (step > 0 && length > base && length <= base + Self.maxCertificateBytes) else {
+                // Messages 2 and 3 may carry certificates after the 32-byte key.
+                guard step < 3, case let base = Self.handshakeLengths[step],
+                      length == base || (step > 0 && (base...base + Self.maxCertificateBytes).contains(length)) else {
                     throw .malformed("handshake message \(step + 1) of \(length) bytes")
                 }
             } else {

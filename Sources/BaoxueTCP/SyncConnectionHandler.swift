@@ -111,9 +111,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         let channel = context.channel
-        if pending > Self.pauseAbove, paused.withLockedValue({ p in defer { p = true }; return !p }) {
-            channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-        }
+        if pending > Self.pauseAbove { pause(channel) }
         queue.async {
             self.backlog.withLockedValue { $0 -= bytes.count }
             guard !self.endpoint.isOver else { return }
@@ -121,12 +119,16 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             self.check(bytes.count, on: channel)
             // While the store is behind, every connection waits (new sessions too): this bounds the
             // sessions in progress, hence memory, at the cost of latency for those arriving.
-            if self.endpoint.storageIsBusy, self.paused.withLockedValue({ p in defer { p = true }; return !p }) {
-                channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-            }
+            if self.endpoint.storageIsBusy { self.pause(channel) }
             self.resumeIfIdle(channel)
             self.settle(channel)
         }
+    }
+
+    /// Stops reading from the socket (once; the peer's TCP window then fills and it waits).
+    private func pause(_ channel: any Channel) {
+        guard paused.withLockedValue({ p in defer { p = true }; return !p }) else { return }
+        channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
     }
 
     /// Reads again once this connection's own backlog is small and the store keeps up
@@ -162,14 +164,13 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         guard let result = endpoint.result, !completed else { return }
         completed = true
         timer?.cancel()
-        if case .failure(let error) = result {
-            sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: error)
-        } else {
-            sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: nil)
-        }
         switch result {
-        case .success(let summary): completion.succeed(summary)
-        case .failure(let error): completion.fail(error)
+        case .success(let summary):
+            sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: nil)
+            completion.succeed(summary)
+        case .failure(let error):
+            sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: error)
+            completion.fail(error)
         }
         if let lastWrite {
             lastWrite.whenComplete { _ in channel.close(promise: nil) }

@@ -25,6 +25,11 @@ public enum Permissions {
         guard Operation.witness.allowedRoles.contains(cert.role) else { throw .roleForbids(role: cert.role, operation: .witness) }
     }
 
+    /// Throws unless `cert` gives the district-admin powers (rulings, trust.md §8).
+    public static func checkAdminister(under cert: Certificate) throws(TrustError) {
+        guard Operation.administer.allowedRoles.contains(cert.role) else { throw .roleForbids(role: cert.role, operation: .administer) }
+    }
+
     /// Throws the first reason `cert` does not allow `ops` in `scope`.
     public static func check(_ ops: [RecordOp], scope: ScopeID, under cert: Certificate) throws(TrustError) {
         guard cert.covers(scope) else { throw .outsideScope(scope) }

@@ -27,13 +27,11 @@ enum RelayLoadBench {
     /// Polls the relay process every 100 ms: peak RSS (MiB), peak open fds, peak connections (fds over the idle count).
     final class Sampler: @unchecked Sendable {
         let pid: Int32
-        let metricsPort: Int
         let baseline: Int
         private let box = NIOLockedValueBox((rss: 0.0, fds: 0, active: 0))
         private var running = true
-        init(pid: Int32, metricsPort: Int) {
+        init(pid: Int32) {
             self.pid = pid
-            self.metricsPort = metricsPort
             baseline = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
         }
         var peaks: (rss: Double, fds: Int, active: Int) { box.withLockedValue { $0 } }
@@ -112,8 +110,9 @@ enum RelayLoadBench {
             line += String(decoding: data, as: UTF8.self)
         }
         let ports = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.suffix(2)
-        let (port, metricsPort) = (ports.first!, ports.last!)
-        let sampler = Sampler(pid: process.processIdentifier, metricsPort: metricsPort)
+        // The relay serves its metrics endpoint under load too, as in production; the first port is the sync port.
+        let port = ports.first!
+        let sampler = Sampler(pid: process.processIdentifier)
         sampler.start()
 
         // Phase 1: everyone at once pushes a day and pulls the colleagues' (the morning's first sync).
