@@ -33,7 +33,7 @@ public enum RelayCommands {
         let upstream = try o.upstream.map { u throws(AppError) in try SyncCommands.address(u, option: "--upstream") }
         let metrics = try o.metrics.map { m throws(AppError) in try SyncCommands.address(m, option: "--metrics", listening: true) }
         let replica = try attempt { () throws(StoreError) in
-            try Replica.open(at: o.directory, witness: true, maxDatabaseBytes: o.maxDatabaseMiB.map { Int64($0) << 20 }, readerCacheMiB: 8)
+            try Replica.open(at: o.directory, witness: true, views: false, maxDatabaseBytes: o.maxDatabaseMiB.map { Int64($0) << 20 }, readerCacheMiB: 8)
         }
         if replica.log.authority != nil {
             let own = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }

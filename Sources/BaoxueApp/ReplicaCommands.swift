@@ -23,7 +23,7 @@ public enum ReplicaCommands {
     /// Drops and re-derives the record views from the change log; reports
     /// progress as (done, total) and returns the digests of the rebuilt tables.
     public static func rebuild(directory: String, progress: @escaping (Int, Int) -> Void) throws(AppError) -> [String: String] {
-        let replica = try open(directory)
+        let replica = try attempt { () throws(StoreError) in try Replica.open(at: directory, views: true) }
         try attempt { () throws(StoreError) in try replica.log.rebuildViews(progress: progress) }
         return try attempt { () throws(StoreError) in try replica.log.viewDigests() }
     }

@@ -49,11 +49,13 @@ final class Exposition: @unchecked Sendable {
         (\.pending, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "pending", unitName: "", helpText: "Changes waiting for deps."))),
         (\.equivocations, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "equivocations", unitName: "", helpText: "Devices caught signing two changes with one seq."))),
         (\.activeSessions, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "active_sessions", unitName: "", helpText: "Sync sessions in progress."))),
+        (\.waitingSessions, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "waiting_sessions", unitName: "", helpText: "Identified sessions waiting for a slot."))),
     ]
     private lazy var counters: [(KeyPath<RelaySnapshot, Int>, Counter)] = [
         (\.sessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "sessions", unitName: "total", helpText: "Sync sessions ended."))),
         (\.failedSessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "failed_sessions", unitName: "total", helpText: "Sync sessions that failed."))),
         (\.refusedSessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "refused", unitName: "total", helpText: "Sessions ended by a limit."))),
+        (\.queuedSessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "queued", unitName: "total", helpText: "Sessions that waited for a slot."))),
         (\.changesIn, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "changes_received", unitName: "total", helpText: "Changes received from devices."))),
         (\.changesOut, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "changes_sent", unitName: "total", helpText: "Changes sent to devices."))),
         (\.bytesIn, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "bytes_received", unitName: "total", helpText: "Bytes received."))),

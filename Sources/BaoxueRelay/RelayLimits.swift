@@ -9,6 +9,12 @@ public struct RelayLimits: Sendable, Equatable {
     public var connectionsPerDevice = 2
     /// Simultaneous sessions in all (file descriptors and memory).
     public var connections = 8_000
+    /// Sessions past their handshake served at once; the others wait their turn, connected and
+    /// reading nothing. Bounds the relay's memory and keeps each session fast when thousands of
+    /// devices arrive together (they are served in arrival order, not all slowly at once).
+    public var sessionsInProgress = 128
+    /// How long a device waits for its turn before it is told `over_limit: server_busy`.
+    public var admissionWaitMs: UInt64 = 30_000
     /// Bytes one device may send in any minute.
     public var bytesPerMinute = 64 << 20
     /// Changes one device may push in one session; it continues in the next.

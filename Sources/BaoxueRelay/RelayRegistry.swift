@@ -17,6 +17,10 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
         public var sessions = 0
         public var failures = 0
         public var refused = 0
+        /// Sessions waiting for a slot now.
+        public var waiting = 0
+        /// Sessions that had to wait for a slot, since the start.
+        public var queued = 0
         public var changesIn = 0
         public var changesOut = 0
         public var bytesIn = 0
@@ -28,6 +32,13 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
         var connections: [UInt64: PublicKey] = [:]
         var window: [PublicKey: (minute: UInt64, bytes: Int)] = [:]
         var pending: [PublicKey: PeerActivity] = [:]
+        /// Connections holding a slot for a session in progress.
+        var inProgress: Set<UInt64> = []
+        /// Connections waiting for a slot, in arrival order (`head` is the next one served).
+        var queue: [(connection: UInt64, granted: @Sendable () -> Void)] = []
+        var head = 0
+        /// Connections in `queue` still waiting (the others left before their turn).
+        var waiting: Set<UInt64> = []
         var totals = Totals()
     }
 
@@ -57,6 +68,40 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
         }
     }
 
+    public var admissionWaitMs: UInt64 { limits.admissionWaitMs }
+
+    public func admit(connection: UInt64, granted: @escaping @Sendable () -> Void) -> Bool {
+        state.withLockedValue { s in
+            if s.inProgress.count < limits.sessionsInProgress {
+                s.inProgress.insert(connection)
+                return true
+            }
+            s.queue.append((connection, granted))
+            s.waiting.insert(connection)
+            s.totals.queued += 1
+            s.totals.waiting = s.waiting.count
+            return false
+        }
+    }
+
+    /// Hands freed slots to the longest-waiting connections; returns whom to wake (outside the lock).
+    private static func grant(_ s: inout State, limit: Int) -> [@Sendable () -> Void] {
+        var wake: [@Sendable () -> Void] = []
+        while s.inProgress.count < limit, s.head < s.queue.count {
+            let next = s.queue[s.head]
+            s.head += 1
+            guard s.waiting.remove(next.connection) != nil else { continue }
+            s.inProgress.insert(next.connection)
+            wake.append(next.granted)
+        }
+        if s.head > 1_024, s.head * 2 > s.queue.count {
+            s.queue.removeFirst(s.head)
+            s.head = 0
+        }
+        s.totals.waiting = s.waiting.count
+        return wake
+    }
+
     public func received(_ bytes: Int, from peer: PublicKey) -> SyncError? {
         let minute = clock() / 60_000
         return state.withLockedValue { s in
@@ -72,6 +117,11 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
     public func ended(connection: UInt64, peer: PublicKey?, progress: SyncSummary, error: SyncError?) {
         let now = clock()
         let at = error == nil ? position?() ?? 0 : 0
+        let wake = state.withLockedValue { s in
+            if s.inProgress.remove(connection) == nil { s.waiting.remove(connection) }
+            return Self.grant(&s, limit: limits.sessionsInProgress)
+        }
+        wake.forEach { $0() }
         state.withLockedValue { s in
             if let counted = s.connections.removeValue(forKey: connection) {
                 s.live[counted, default: 1] -= 1
@@ -80,6 +130,7 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
             s.totals.active = s.connections.count
             s.totals.sessions += 1
             if error != nil { s.totals.failures += 1 }
+            if error == .overLimit("server_busy") { s.totals.refused += 1 }
             s.totals.changesIn += progress.receivedChanges
             s.totals.changesOut += progress.sentChanges
             s.totals.bytesIn += progress.bytesReceived

@@ -10,6 +10,8 @@ public struct RelaySnapshot: Encodable, Sendable, Equatable {
     public var pending = 0
     public var equivocations = 0
     public var activeSessions = 0
+    public var waitingSessions = 0
+    public var queuedSessions = 0
     public var sessions = 0
     public var failedSessions = 0
     public var refusedSessions = 0
@@ -40,6 +42,8 @@ struct RelayReport: Sendable {
         }
         let t = registry.totals
         s.activeSessions = t.active
+        s.waitingSessions = t.waiting
+        s.queuedSessions = t.queued
         s.sessions = t.sessions
         s.failedSessions = t.failures
         s.refusedSessions = t.refused

@@ -59,6 +59,17 @@ public final class ChangeLog: ChangeStore {
         }
         writer = try storeCall { try DatabasePool(path: path, configuration: config) }
         try migrate()
+        if merge == nil {
+            try storeCall { try writer.write { db in try db.execute(sql: "UPDATE view_state SET lagging = 1 WHERE lagging = 0") } }
+        }
+    }
+
+    /// Whether the log at `path` was last written without keeping its record views (a relay's);
+    /// false for a new or older file. Read without migrating or writing anything.
+    public static func viewsLag(path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path),
+              let queue = try? DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }()) else { return false }
+        return (try? queue.read { db in try Bool.fetchOne(db, sql: "SELECT lagging FROM view_state") }) == true
     }
 
     /// A log in memory, for tests and the simulator.

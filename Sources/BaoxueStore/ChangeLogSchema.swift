@@ -111,6 +111,12 @@ enum ChangeLogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v8-view-state") { db in
+            // 1 once the log was opened without record views (a relay): the views lag the log
+            // until `rebuildViews` re-derives them.
+            try db.execute(sql: "CREATE TABLE view_state (id INTEGER PRIMARY KEY CHECK (id = 1), lagging INTEGER NOT NULL)")
+            try db.execute(sql: "INSERT INTO view_state VALUES (1, 0)")
+        }
         return m
     }
 }

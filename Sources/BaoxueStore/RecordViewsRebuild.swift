@@ -108,7 +108,12 @@ extension ChangeLog {
     /// Drops and re-derives every record view from the change log in one
     /// transaction; `progress(done, total)` reports every 10,000 changes.
     public func rebuildViews(progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(StoreError) {
-        try storeCall { try writer.write { db in try RecordViewsRebuild.rebuild(db: db, merge: merge, progress: progress) } }
+        try storeCall {
+            try writer.write { db in
+                try RecordViewsRebuild.rebuild(db: db, merge: merge, progress: progress)
+                if merge != nil { try db.execute(sql: "UPDATE view_state SET lagging = 0") }
+            }
+        }
     }
 
     /// A digest per view table: equal digests mean byte-identical tables.

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -38,14 +39,19 @@ public struct Replica: Sendable {
     /// Opens an existing replica; refuses a key file others can read.
     /// `witness`: open as a relay, countersigning what it stores first (trust.md §6).
     /// `maxDatabaseBytes`: a quota on the database file (a relay's disk budget).
-    public static func open(at directory: String, witness: Bool = false, maxDatabaseBytes: Int64? = nil, readerCacheMiB: Int = 64) throws(StoreError) -> Replica {
+    /// `views`: keep the record views (false for a relay, which never queries records); nil keeps
+    /// what the replica last did. A replica whose views lag is opened without them until
+    /// `rebuildViews` (`baoxue rebuild`) re-derives them.
+    public static func open(at directory: String, witness: Bool = false, views: Bool? = nil, maxDatabaseBytes: Int64? = nil,
+                            readerCacheMiB: Int = 64) throws(StoreError) -> Replica {
         let keyPath = path(directory, keyFileName)
         guard FileManager.default.fileExists(atPath: keyPath) else { throw .replicaMissing(path: directory) }
         let key = try KeyFile.load(at: keyPath)
         let dbPath = path(directory, databaseFileName)
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .replicaMissing(path: directory) }
         return Replica(directory: directory, key: key,
-                       log: try ChangeLog(path: dbPath, authority: try pinnedAuthority(directory), witness: witness ? key : nil,
+                       log: try ChangeLog(path: dbPath, merge: views ?? !ChangeLog.viewsLag(path: dbPath) ? RecordMerge() : nil,
+                                          authority: try pinnedAuthority(directory), witness: witness ? key : nil,
                                           maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB))
     }
 

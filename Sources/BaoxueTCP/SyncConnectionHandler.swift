@@ -46,6 +46,17 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let sessionGuard: (any SessionGuard)?
     private let connection: UInt64
     private var identified: PublicKey?
+    /// Where the session stands with the guard's admission (only the queue touches it).
+    private var admission = Admission.open
+    /// Bytes that arrived while waiting for admission, fed to the session once admitted.
+    private var held: [[UInt8]] = []
+
+    private enum Admission {
+        /// Not yet identified, or admitted: bytes go to the session.
+        case open
+        /// Identified and queued for a slot since this time (ms): bytes are held, ticks suspended.
+        case waiting(since: UInt64)
+    }
 
     init(endpoint: SyncEndpoint, completion: EventLoopPromise<SyncSummary>, progress: (@Sendable (SyncSummary) -> Void)?,
          guard sessionGuard: (any SessionGuard)? = nil, connection: UInt64 = 0) {
@@ -65,8 +76,41 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         } else if let peer = endpoint.progress.peer {
             identified = peer
             refusal = sessionGuard.identified(peer, connection: connection)
+            if refusal == nil, !sessionGuard.admit(connection: connection, granted: { [weak self] in self?.admitted(channel) }) {
+                admission = .waiting(since: Self.now())
+                pause(channel)
+            }
         }
         if let refusal { send(endpoint.abort(refusal, now: Self.now()), on: channel) }
+    }
+
+    /// A slot freed up: the session goes on with what arrived meanwhile.
+    private func admitted(_ channel: any Channel) {
+        queue.async {
+            guard case .waiting = self.admission else { return }
+            self.admission = .open
+            let bytes = self.held
+            self.held = []
+            for chunk in bytes where !self.endpoint.isOver {
+                self.send(self.endpoint.receive(chunk, now: Self.now()), on: channel)
+                self.check(chunk.count, on: channel)
+            }
+            self.resumeIfIdle(channel)
+            self.settle(channel)
+        }
+    }
+
+    /// While waiting for admission the session's own timeouts are suspended; past the guard's
+    /// limit the device is told the relay is busy.
+    private func tick(_ channel: any Channel) {
+        if case .waiting(let since) = admission {
+            guard let sessionGuard, Self.now() &- since > sessionGuard.admissionWaitMs else { return }
+            send(endpoint.abort(.overLimit("server_busy"), now: Self.now()), on: channel)
+        } else {
+            send(endpoint.tick(now: Self.now()), on: channel)
+            resumeIfIdle(channel)
+        }
+        settle(channel)
     }
 
     /// Routes a pipelined store's completion back onto this connection's queue.
@@ -92,10 +136,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             let timer = DispatchSource.makeTimerSource(queue: self.queue)
             timer.schedule(deadline: .now() + Self.tickInterval, repeating: Self.tickInterval)
             timer.setEventHandler { [weak self] in
-                guard let self else { return }
-                self.send(self.endpoint.tick(now: Self.now()), on: channel)
-                self.resumeIfIdle(channel)
-                self.settle(channel)
+                self?.tick(channel)
             }
             timer.resume()
             self.timer = timer
@@ -115,6 +156,11 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         queue.async {
             self.backlog.withLockedValue { $0 -= bytes.count }
             guard !self.endpoint.isOver else { return }
+            if case .waiting = self.admission {
+                self.held.append(bytes)
+                self.pause(channel)
+                return
+            }
             self.send(self.endpoint.receive(bytes, now: Self.now()), on: channel)
             self.check(bytes.count, on: channel)
             // While the store is behind, every connection waits (new sessions too): this bounds the
@@ -134,6 +180,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Reads again once this connection's own backlog is small and the store keeps up
     /// (checked after each read, each stored batch and each tick).
     private func resumeIfIdle(_ channel: any Channel) {
+        if case .waiting = admission { return }
         guard backlog.withLockedValue({ $0 }) < Self.resumeBelow, !endpoint.storageIsBusy,
               paused.withLockedValue({ p in defer { p = false }; return p }) else { return }
         channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }

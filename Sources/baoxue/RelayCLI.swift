@@ -41,6 +41,8 @@ struct RelayServe: ParsableCommand {
     @Option(name: .long, help: "指标与健康检查 HOST:PORT（/metrics、/health）/ metrics and health endpoint") var metrics: String?
     @Option(name: .long, help: "每台设备同时连接数上限 / connections per device") var maxConnectionsPerDevice = RelayLimits().connectionsPerDevice
     @Option(name: .long, help: "同时连接总数上限 / connections in all") var maxConnections = RelayLimits().connections
+    @Option(name: .long, help: "同时进行的同步数上限，其余排队等候 / sessions served at once; the rest wait their turn") var maxSessions = RelayLimits().sessionsInProgress
+    @Option(name: .long, help: "排队最长秒数，超时告知设备稍后再试 / seconds a device may wait for its turn") var maxWait = Int(RelayLimits().admissionWaitMs / 1000)
     @Option(name: .long, help: "每台设备每分钟字节上限 / bytes per device per minute") var maxBytesPerMinute = RelayLimits().bytesPerMinute
     @Option(name: .long, help: "每次同步接收变更数上限 / changes accepted per sync") var maxChangesPerSync = RelayLimits().changesPerSession
     @Option(name: .long, help: "握手后连接静默多少秒即断开 / seconds of silence before a connection is closed") var idleTimeout = 60
@@ -48,6 +50,7 @@ struct RelayServe: ParsableCommand {
 
     func validate() throws {
         for (name, v) in [("--max-connections-per-device", maxConnectionsPerDevice), ("--max-connections", maxConnections),
+                          ("--max-sessions", maxSessions), ("--max-wait", maxWait),
                           ("--max-bytes-per-minute", maxBytesPerMinute), ("--max-changes-per-sync", maxChangesPerSync),
                           ("--upstream-interval", upstreamInterval), ("--idle-timeout", idleTimeout), ("--max-db-mib", maxDbMib ?? 1)] where v < 1 {
             throw ValidationError(options.language.pick("\(name) 必须大于 0", "\(name) must be greater than 0"))
@@ -63,6 +66,8 @@ struct RelayServe: ParsableCommand {
             o.upstreamIntervalSeconds = upstreamInterval
             o.limits.connectionsPerDevice = maxConnectionsPerDevice
             o.limits.connections = maxConnections
+            o.limits.sessionsInProgress = maxSessions
+            o.limits.admissionWaitMs = UInt64(maxWait) * 1000
             o.limits.bytesPerMinute = maxBytesPerMinute
             o.limits.changesPerSession = maxChangesPerSync
             o.idleTimeoutSeconds = idleTimeout
