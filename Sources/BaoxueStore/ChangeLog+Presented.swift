@@ -34,19 +34,20 @@ extension ChangeLog {
         let decoded = presented.prefix(8).compactMap { try? Certificate.decode($0) }
         let toPublish: [Certificate] = try storeCall {
             try writer.read { db in
-                let stored = try TrustGate.certificates(db)
-                let chain = TrustGate.chain(authority, knowing: stored + decoded.filter(\.mayIssue))
+                // Only the delegations and this peer's own certificates: a relay does this per connection.
+                let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1") + decoded.filter(\.mayIssue))
                 guard let own = decoded.first(where: { $0.subject == peer && (try? chain.validate($0, at: ms)) != nil }) else { return [] }
                 if let revoked = try Int64.fetchOne(db, sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?", arguments: [Data(peer.bytes)]),
                    UInt64(revoked) <= ms { return [] }
-                let known = Set(stored.map(\.encoded))
                 let delegation = decoded.filter { $0.mayIssue && $0.subject == own.issuer && (try? chain.validate($0, at: ms)) != nil }
-                return (delegation.prefix(1) + [own]).filter { !known.contains($0.encoded) }
+                return try (delegation.prefix(1) + [own]).filter {
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM certificate WHERE encoded = ?", arguments: [Data($0.encoded)]) == nil
+                }
             }
         }
         for cert in toPublish {
             _ = try appendAuthored(by: carrier, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: max(ms, clock()))
         }
-        return try certifiedPeers(at: ms)[peer]
+        return try certifiedScopes(of: peer, at: ms)
     }
 }

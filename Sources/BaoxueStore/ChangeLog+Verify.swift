@@ -75,14 +75,24 @@ extension ChangeLog {
     /// not revoked by then, with their certificates' scopes (plus the admin scope every
     /// certified device syncs). Empty when no authority is pinned.
     public func certifiedPeers(at ms: UInt64) throws(StoreError) -> [PublicKey: [ScopeID]] {
+        try certified(at: ms, where: "1", arguments: [])
+    }
+
+    /// The scopes `peer`'s stored certificates grant at `ms` (with `_admin`), nil if none does.
+    /// Reads only that peer's certificates and the delegations: a relay asks once per connection.
+    public func certifiedScopes(of peer: PublicKey, at ms: UInt64) throws(StoreError) -> [ScopeID]? {
+        try certified(at: ms, where: "subject = ?", arguments: [Data(peer.bytes)])[peer]
+    }
+
+    private func certified(at ms: UInt64, where condition: String, arguments: StatementArguments) throws(StoreError) -> [PublicKey: [ScopeID]] {
         guard let authority else { return [:] }
         return try storeCall {
             try writer.read { db in
-                let certs = try TrustGate.certificates(db)
-                let chain = TrustGate.chain(authority, knowing: certs)
+                let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1"))
                 var out: [PublicKey: [ScopeID]] = [:]
                 // Stored certificates were verified when their changes applied; a relay re-reads this often.
-                for c in certs where (try? chain.validate(c, at: ms, signaturesChecked: true)) != nil {
+                for c in try TrustGate.certificates(db, where: condition, arguments: arguments)
+                where (try? chain.validate(c, at: ms, signaturesChecked: true)) != nil {
                     let revoked = try Int64.fetchOne(db, sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?", arguments: [Data(c.subject.bytes)])
                     if let revoked, UInt64(revoked) <= ms { continue }
                     out[c.subject, default: [.admin]] += c.scopes
