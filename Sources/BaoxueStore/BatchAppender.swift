@@ -21,7 +21,8 @@ struct BatchAppender {
     var report = AppendReport()
     private var authors: [PublicKey: AuthorState] = [:]
     var appliedHere: Set<ChangeID> = []
-    private var headAdds: Set<ChangeID> = []
+    /// Heads to add, with their scope (authoring reads a scope's heads).
+    private var headAdds: [ChangeID: String] = [:]
     private var headRemoves: Set<ChangeID> = []
     var pendingExists: Bool
     private var maxTimestamp: Int64 = -1
@@ -254,8 +255,8 @@ struct BatchAppender {
         var work = [change]
         while let c = work.popLast() {
             appliedHere.insert(c.id)
-            for dep in c.deps where headAdds.remove(dep) == nil { headRemoves.insert(dep) }
-            headAdds.insert(c.id)
+            for dep in c.deps where headAdds.removeValue(forKey: dep) == nil { headRemoves.insert(dep) }
+            headAdds[c.id] = c.scope.value
             report.applied += 1
             if c.isWitnessReceipt { try WitnessTable.record(c, db: db) }
             if let merge {
@@ -302,13 +303,13 @@ struct BatchAppender {
         for id in headRemoves {
             try db.cachedStatement(sql: "DELETE FROM head WHERE id = ?").execute(arguments: [Data(id.bytes)])
         }
-        for id in headAdds {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO head (id) VALUES (?)").execute(arguments: [Data(id.bytes)])
+        for (id, scope) in headAdds {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO head (id, scope) VALUES (?, ?)").execute(arguments: [Data(id.bytes), scope])
         }
         if maxTimestamp >= 0 {
             try db.cachedStatement(sql: "UPDATE clock SET latest = MAX(latest, ?)").execute(arguments: [maxTimestamp])
         }
-        headAdds = []
+        headAdds = [:]
         headRemoves = []
     }
 

@@ -49,7 +49,7 @@ extension ChangeLog {
     /// heads (the 63 most recent) plus the author's previous applied change in the scope.
     static func deps(_ db: Database, author: PublicKey, scope: ScopeID) throws -> [ChangeID] {
         var deps = try Data.fetchAll(db.cachedStatement(sql: """
-            SELECT head.id FROM head JOIN change ON change.id = head.id WHERE change.scope = ?
+            SELECT head.id FROM head JOIN change ON change.id = head.id WHERE head.scope = ?
             ORDER BY change.hlc DESC, head.id LIMIT \(ChangeFormat.maxDeps - 1)
             """), arguments: [scope.value]).map { try ChangeID(bytes: Array($0)) }
         if let previous = try Data.fetchOne(db.cachedStatement(sql: """

@@ -111,13 +111,19 @@ enum ChangeLogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
-        m.registerMigration("v8-views-and-delegations") { db in
+        m.registerMigration("v8-views-delegations-heads") { db in
             // 1 once the log was opened without record views (a relay): the views lag the log
             // until `rebuildViews` re-derives them.
             try db.execute(sql: "CREATE TABLE view_state (id INTEGER PRIMARY KEY CHECK (id = 1), lagging INTEGER NOT NULL)")
             try db.execute(sql: "INSERT INTO view_state VALUES (1, 0)")
             // Delegations are read at every append and every relay handshake; device certificates outnumber them.
             try db.execute(sql: "CREATE INDEX certificate_issuing ON certificate(may_issue) WHERE may_issue = 1")
+            // Authoring (a relay writes a receipt per stored batch) reads its scope's heads and its own
+            // previous change in that scope; both were scans over every scope.
+            try db.execute(sql: "ALTER TABLE head ADD COLUMN scope TEXT NOT NULL DEFAULT ''")
+            try db.execute(sql: "UPDATE head SET scope = (SELECT scope FROM change WHERE change.id = head.id)")
+            try db.execute(sql: "CREATE INDEX head_scope ON head(scope)")
+            try db.execute(sql: "CREATE INDEX change_author_scope ON change(author, scope, seq)")
         }
         return m
     }

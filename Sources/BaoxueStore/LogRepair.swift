@@ -36,17 +36,17 @@ enum LogRepair {
 
     /// Heads = applied changes that no applied change lists as a dep.
     static func rebuildHeads(db: Database) throws {
-        var ids = Set<ChangeID>()
+        var ids: [ChangeID: String] = [:]
         var cited = Set<ChangeID>()
         let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0")
         while let bytes = try cursor.next() {
             let c = try Change.decodeVerified(Array(bytes))
-            ids.insert(c.id)
+            ids[c.id] = c.scope.value
             cited.formUnion(c.deps)
         }
         try db.execute(sql: "DELETE FROM head")
-        for id in ids.subtracting(cited) {
-            try db.execute(sql: "INSERT INTO head (id) VALUES (?)", arguments: [Data(id.bytes)])
+        for (id, scope) in ids where !cited.contains(id) {
+            try db.execute(sql: "INSERT INTO head (id, scope) VALUES (?, ?)", arguments: [Data(id.bytes), scope])
         }
     }
 }
