@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxueRelay
 import BaoxueSync
 import BaoxueTesting
+import NIOConcurrencyHelpers
 import Testing
 
 /// The relay's per-device and total limits, decided on identification and on every read.
@@ -25,6 +26,36 @@ import Testing
         // A connection refused before it was counted does not free anyone's slot.
         r.ended(connection: 3, peer: a, progress: SyncSummary(), error: .overLimit("connections"))
         #expect(r.totals.active == 3)
+    }
+
+    /// Admission: at most `sessionsInProgress` at once; the rest are served in arrival order as
+    /// slots free, and one that leaves while waiting is skipped, not granted.
+    @Test func sessionsBeyondTheLimitWaitTheirTurnInOrder() {
+        var limits = RelayLimits()
+        limits.sessionsInProgress = 2
+        let r = RelayRegistry(limits: limits)
+        let granted = NIOLockedValueBox<[UInt64]>([])
+        func ask(_ c: UInt64) -> Bool {
+            _ = r.identified(Fixtures.key(UInt8(c)).publicKey, connection: c)
+            return r.admit(connection: c, granted: { granted.withLockedValue { $0.append(c) } })
+        }
+        #expect(ask(1) && ask(2))
+        #expect(!ask(3) && !ask(4) && !ask(5))
+        #expect(r.totals.waiting == 3 && r.totals.queued == 3)
+        // Connection 4 gives up while waiting (the device hung up).
+        r.ended(connection: 4, peer: Fixtures.key(4).publicKey, progress: SyncSummary(), error: .connectionClosed)
+        #expect(r.totals.waiting == 2)
+        r.ended(connection: 1, peer: Fixtures.key(1).publicKey, progress: SyncSummary(), error: nil)
+        #expect(granted.withLockedValue { $0 } == [3])
+        r.ended(connection: 2, peer: Fixtures.key(2).publicKey, progress: SyncSummary(), error: nil)
+        #expect(granted.withLockedValue { $0 } == [3, 5], "4 left, so 5 is next")
+        #expect(r.totals.waiting == 0)
+        // A waiting session told the relay is busy counts as refused.
+        #expect(!ask(6))
+        r.ended(connection: 6, peer: Fixtures.key(6).publicKey, progress: SyncSummary(), error: .overLimit("server_busy"))
+        #expect(r.totals.refused == 1 && r.totals.waiting == 0)
+        r.ended(connection: 3, peer: Fixtures.key(3).publicKey, progress: SyncSummary(), error: nil)
+        #expect(granted.withLockedValue { $0 } == [3, 5], "6 left before its turn: never granted")
     }
 
     @Test func bytesPerMinuteReopenEachMinuteAndSurviveReconnecting() {

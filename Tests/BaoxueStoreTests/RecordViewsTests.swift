@@ -110,4 +110,33 @@ import Testing
         try log.rebuildViews()
         #expect(try log.viewDigests() == before)
     }
+
+    /// A relay writes without views; the file remembers, so the views are not trusted until rebuilt.
+    @Test func aLogWrittenWithoutViewsIsMarkedLaggingUntilRebuilt() throws {
+        let path = Fixtures.temporaryDirectory() + "/log.sqlite"
+        do { _ = try write(try ChangeLog(path: path), teacher, setName("王芳")) }
+        #expect(!ChangeLog.viewsLag(path: path))
+        do { _ = try write(try ChangeLog(path: path, merge: nil), liaison, now: 1_764_000_001_000, setName("王方")) }
+        #expect(ChangeLog.viewsLag(path: path))
+        let reopened = try ChangeLog(path: path)
+        #expect(try row(reopened)?.name == "王芳", "the relay's write never reached the views")
+        try reopened.rebuildViews()
+        #expect(!ChangeLog.viewsLag(path: path))
+        #expect(try row(reopened)?.name == "王方", "the rebuilt views hold the write made without them")
+        #expect(try row(reopened)?.conflicts == [], "it saw the first write: sequential, no conflict")
+    }
+
+    /// Authoring takes its deps from the heads of its own scope only (heads carry their scope).
+    @Test func depsAreTheHeadsOfTheScopeAndTheAuthorsPreviousThere() throws {
+        let log = try ChangeLog()
+        let other = try ScopeID("示例二小")
+        let a = try write(log, teacher, setName("王芳"))
+        let elsewhere = try log.appendOperations(by: liaison, scope: other, now: 1_764_000_001_000) { s throws(StoreError) in
+            [.set(kind: .child, record: child, field: "name", value: .text("李雷"), pred: try s.liveOps(kind: .child, record: child, field: "name"))]
+        }
+        #expect(elsewhere.deps.isEmpty, "nothing in its scope yet")
+        let b = try write(log, teacher, now: 1_764_000_002_000, setName("王方"))
+        #expect(b.deps == [a.id])
+        #expect(try Set(log.heads()) == [b.id, elsewhere.id])
+    }
 }

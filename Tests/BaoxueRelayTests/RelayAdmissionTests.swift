@@ -1,0 +1,55 @@
+import BaoxueApp
+import BaoxueCore
+import BaoxueStore
+import BaoxueSync
+import BaoxueTesting
+import Foundation
+import Testing
+
+/// Admission control against a real relay process: past `--max-sessions`, a device waits
+/// its turn and, past `--max-wait`, is told `over_limit: server_busy` (not a timeout); once a
+/// slot frees it is served.
+@Suite struct RelayAdmissionTests {
+    @Test func aDeviceBeyondTheSessionLimitIsToldTheRelayIsBusyThenServed() async throws {
+        let town = Township(root: Fixtures.temporaryDirectory())
+        do { _ = try town.makeRelay() }
+        let device = try town.makeDevice(0, schools: 1)
+        let school = Township.school(0)
+        let written = try Township.writeVisits(device, scope: school, count: 20, tag: "a")
+        let relay = try RelayProcess(directory: town.relayDirectory,
+                                     extra: ["--max-sessions", "1", "--max-wait", "1", "--idle-timeout", "4"])
+
+        // An enrolled colleague that completes its handshake and then says nothing holds the only slot.
+        let colleague = try town.makeDevice(1, schools: 1)
+        let holder = RelayFaultTests.connectRaw(relay.port)
+        var channel = try SecureChannel(role: .initiator, key: colleague.key,
+                                        certificates: SyncCommands.presentation(for: colleague).certificates)
+        let hello = try channel.start()
+        _ = hello.withUnsafeBytes { send(holder, $0.baseAddress, $0.count, 0) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var established = false
+        for _ in 0..<50 where !established {
+            let n = buffer.withUnsafeMutableBytes { recv(holder, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { continue }
+            let (reply, events) = try channel.receive(Array(buffer[0..<n]))
+            _ = reply.withUnsafeBytes { send(holder, $0.baseAddress, $0.count, 0) }
+            established = events.contains { if case .established = $0 { true } else { false } }
+        }
+        #expect(established)
+        try await Task.sleep(nanoseconds: 200_000_000)
+
+        let started = Date()
+        let busy = await DeviceSync.run(device, port: relay.port, scopes: [school])
+        #expect(busy == .failure(.peerAborted(code: 19, reason: "over_limit: server_busy")), "got \(busy)")
+        #expect(Date().timeIntervalSince(started) < 4, "told within about the 1 s wait, not after a timeout")
+
+        // The holder's idle timeout (4 s) frees the slot; the next sync goes through.
+        #expect(RelayFaultTests.closedByRelay(holder, within: 8))
+        close(holder)
+        let served = await DeviceSync.run(device, port: relay.port, scopes: [school])
+        #expect((try? served.get())?.sentChanges ?? 0 >= written.count, "got \(served)")
+        #expect(relay.terminate() == 0)
+        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+        for id in written { #expect(try stored.contains(id)) }
+    }
+}
