@@ -17,7 +17,7 @@ import Testing
         let school = Township.school(0)
         let written = try Township.writeVisits(device, scope: school, count: 20, tag: "a")
         let relay = try RelayProcess(directory: town.relayDirectory,
-                                     extra: ["--max-sessions", "1", "--max-wait", "1", "--idle-timeout", "4"])
+                                     extra: ["--max-sessions", "1", "--max-wait", "1", "--idle-timeout", "10"])
 
         // An enrolled colleague that completes its handshake and then says nothing holds the only slot.
         let colleague = try town.makeDevice(1, schools: 1)
@@ -41,10 +41,10 @@ import Testing
         let started = Date()
         let busy = await DeviceSync.run(device, port: relay.port, scopes: [school])
         #expect(busy == .failure(.peerAborted(code: 19, reason: "over_limit: server_busy")), "got \(busy)")
-        #expect(Date().timeIntervalSince(started) < 4, "told within about the 1 s wait, not after a timeout")
+        #expect(Date().timeIntervalSince(started) < 8, "told after about the 1 s wait, not after a timeout")
 
-        // The holder's idle timeout (4 s) frees the slot; the next sync goes through.
-        #expect(RelayFaultTests.closedByRelay(holder, within: 8))
+        // The holder's idle timeout (10 s) frees the slot; the next sync goes through.
+        #expect(RelayFaultTests.closedByRelay(holder, within: 20))
         close(holder)
         let served = await DeviceSync.run(device, port: relay.port, scopes: [school])
         #expect((try? served.get())?.sentChanges ?? 0 >= written.count, "got \(served)")
