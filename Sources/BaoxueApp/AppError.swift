@@ -22,6 +22,20 @@ public enum AppError: Error, Equatable, Sendable {
     case notARelay
     /// A file that would be overwritten (a backup target).
     case fileExists(path: String)
+    /// An input file that does not exist or cannot be read.
+    case fileMissing(path: String)
+    /// A roster that is neither UTF-8 nor GBK/GB18030.
+    case rosterEncoding(path: String)
+    /// A roster that is not CSV (an unclosed quote, an empty file).
+    case rosterMalformed(path: String, line: Int, reason: String)
+    /// A roster without the columns its registry must have (their names, in the user's language).
+    case rosterColumns(path: String, missing: [String])
+    /// No child with that record id on this replica.
+    case childUnknown(String)
+    /// The device holds several scopes (or none): the command must be told which.
+    case scopeRequired(held: [String])
+    /// A scope the device's certificate does not cover: what it wrote there would be quarantined everywhere.
+    case scopeNotCovered(scope: String, held: [String])
 
     /// The process exit code: 2 for bad usage, 3 for key-file problems, 1 otherwise.
     public var exitCode: Int32 {
@@ -53,6 +67,26 @@ public enum AppError: Error, Equatable, Sendable {
                                       "this replica's certificate is not a relay's, so it cannot serve as a relay. Request one with baoxue enroll request and have the bureau sign it with baoxue authority sign --role relay.")
         case .fileExists(let path):
             return prefix + lang.pick("文件已存在：\(path)。不会覆盖，请换一个文件名。", "file already exists: \(path). It is never overwritten; choose another name.")
+        case .fileMissing(let path):
+            return prefix + lang.pick("找不到文件或无法读取：\(path)。请检查路径。", "cannot find or read the file \(path). Check the path.")
+        case .rosterEncoding(let path):
+            return prefix + lang.pick("\(path) 既不是 UTF-8 也不是 GBK 编码。请在 Excel 中“另存为 CSV UTF-8”后重试。",
+                                      "\(path) is neither UTF-8 nor GBK. Save it from Excel as \"CSV UTF-8\" and try again.")
+        case .rosterMalformed(let path, let line, let reason):
+            return prefix + lang.pick("\(path) 第 \(line) 行不是有效的 CSV（\(reason)）。请从学籍/户籍系统重新导出。",
+                                      "line \(line) of \(path) is not valid CSV (\(reason)). Export it again from the registry.")
+        case .rosterColumns(let path, let missing):
+            return prefix + lang.pick("\(path) 缺少必需的列：\(missing.joined(separator: "、"))。请确认 --source 选对了（xueji 学籍 / huji 户籍），并使用系统导出的原始表头。",
+                                      "\(path) lacks required columns: \(missing.joined(separator: ", ")). Check --source (xueji / huji) and keep the registry's original header row.")
+        case .childUnknown(let id):
+            return prefix + lang.pick("本机没有编号为 \(id) 的儿童。用 baoxue child list --search 姓名 查找编号。", "no child with id \(id) here. Find the id with baoxue child list --search NAME.")
+        case .scopeRequired(let held):
+            return prefix + (held.isEmpty
+                ? lang.pick("请用 --scope 指定范围（学校），例如 --scope 丰南区/东镇/学校0。", "name the scope (school) with --scope, e.g. --scope 丰南区/东镇/学校0.")
+                : lang.pick("本机证书有多个范围，请用 --scope 指定其一：\(held.joined(separator: "、"))", "this device's certificate has several scopes; name one with --scope: \(held.joined(separator: ", "))"))
+        case .scopeNotCovered(let scope, let held):
+            return prefix + lang.pick("本机证书不包含范围 \(scope)，写入会被其他设备隔离。可用范围：\(held.joined(separator: "、"))",
+                                      "this device's certificate does not cover \(scope); what it wrote there would be quarantined. Scopes it covers: \(held.joined(separator: ", "))")
         case .noScopes:
             return prefix + lang.pick("没有可同步的范围：本机没有数据，清单里也没有指定范围。请用 --scope 指定，例如 --scope school-001。",
                                       "nothing to sync: no local data and no scope granted in the peer list. Name one with --scope, e.g. --scope school-001.")

@@ -9,6 +9,14 @@ import GRDB
 public struct RecordSnapshot {
     let db: Database
 
+    /// A child's shown field values and conflicts as this replica has them (empty if unknown).
+    public func childRow(_ child: RecordID) throws(StoreError) -> ChildRow {
+        try storeCall {
+            var views = SQLRecordViews(db: db)
+            return try ChildRow.resolve(child, from: &views)
+        }
+    }
+
     /// Op ids of the live values of a field: the `pred` of a new write.
     public func liveOps(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID] {
         try storeCall {

@@ -17,7 +17,7 @@ import Testing
         let school = Township.school(0)
         let written = try Township.writeVisits(device, scope: school, count: 20, tag: "a")
         let relay = try RelayProcess(directory: town.relayDirectory,
-                                     extra: ["--max-sessions", "1", "--max-wait", "1", "--idle-timeout", "10"])
+                                     extra: ["--max-sessions", "1", "--max-wait", "1", "--idle-timeout", "10"], metrics: true)
 
         // An enrolled colleague that completes its handshake and then says nothing holds the only slot.
         let colleague = try town.makeDevice(1, schools: 1)
@@ -36,7 +36,15 @@ import Testing
             established = events.contains { if case .established = $0 { true } else { false } }
         }
         #expect(established)
-        try await Task.sleep(nanoseconds: 200_000_000)
+        // Wait until the relay has identified the holder and given it the slot (under a loaded test
+        // run its last handshake message may still be queued).
+        var holding = false
+        for _ in 0..<200 where !holding {
+            let metrics = RelayOperationsTests.httpGet(port: relay.metricsPort, path: "/metrics")
+            holding = metrics.contains("baoxue_relay_active_sessions 1\n") || metrics.contains("baoxue_relay_active_sessions 1.0")
+            if !holding { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(holding, "the relay never counted the holder's session")
 
         let started = Date()
         let busy = await DeviceSync.run(device, port: relay.port, scopes: [school])

@@ -1,0 +1,78 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import Foundation
+
+/// A child as `baoxue child show` prints it: every field shown, conflicts
+/// named, the ID number masked unless asked for in full.
+public struct ChildCard: Codable, Equatable, Sendable {
+    public let child: String
+    public let fields: [String: String]
+    public let conflicts: [String]
+    public let focus: [String]
+
+    /// Field names in the order a school form lists them, with their Chinese labels.
+    static let labels: [(String, String)] = [
+        ("name", "姓名"), ("gender", "性别"), ("birthDate", "出生日期"), ("idNumber", "身份证号"), ("studentNumber", "学籍号"),
+        ("school", "学校"), ("grade", "年级"), ("className", "班级"), ("status", "状态"), ("hukouPlace", "户籍地"),
+        ("residence", "现住址"), ("village", "村（居）"), ("guardianName", "监护人"), ("guardianPhone", "监护人电话"), ("voided", "作废原因"),
+    ]
+
+    public func lines(_ l: Language) -> [String] {
+        var out = [l.pick("儿童 \(child)", "child \(child)")]
+        for (field, label) in Self.labels {
+            guard let value = fields[field] else { continue }
+            let mark = conflicts.contains(field) ? l.pick("（有冲突，待核实）", " (in conflict: to settle)") : ""
+            out.append("  \(l.pick(label, field)): \(value)\(mark)")
+        }
+        if !focus.isEmpty { out.append("  " + l.pick("重点群体：", "focus groups: ") + focus.joined(separator: l.pick("、", ", "))) }
+        return out
+    }
+}
+
+extension ReplicaCommands {
+    /// One child's card; `full` shows the whole ID number (otherwise the last 4 digits only).
+    public static func child(directory: String, child: String, full: Bool, language l: Language) throws(AppError) -> ChildCard {
+        guard let id = try? RecordID(hex: child) else { throw .invalidArgument(option: "CHILD", value: child) }
+        let log = try open(directory).log
+        let row = try attempt { () throws(StoreError) in try log.read { s throws(StoreError) in try s.childRow(id) } }
+        guard !row.fields.isEmpty else { throw .childUnknown(child) }
+        var fields: [String: String] = [:]
+        for (field, value) in row.fields { fields[field] = text(field, value, full: full, l) }
+        return ChildCard(child: child, fields: fields, conflicts: row.conflicts,
+                         focus: row.focus.map { l.pick($0.chinese, $0.rawValue) })
+    }
+
+    static func text(_ field: String, _ value: FieldValue, full: Bool, _ l: Language) -> String {
+        switch (field, value) {
+        case ("idNumber", .text(let t)): return full ? t : RosterPlan.mask(t)
+        case ("gender", .text(let t)): return Gender(rawValue: t).map { l.pick($0.chinese, $0.rawValue) } ?? t
+        case (_, .text(let t)): return t
+        case (_, .number(let n)): return String(n)
+        case (_, .date(let d)): return d.description
+        case (_, .status(let f)): return "\(l.pick(f.status.chinese, f.status.rawValue))（\(f.date)，\(f.reason)）"
+        }
+    }
+
+    /// Children whose name, school or record id contains `text`, or whose ID / student number is exactly `text`.
+    public static func searchChildren(directory: String, text: String, school: String?) throws(AppError) -> [ChildView] {
+        let log = try open(directory).log
+        let exact = [RosterPlan.child(idNumber: text.uppercased(), studentNumber: nil), RosterPlan.child(idNumber: nil, studentNumber: text)]
+        var found: [ChildView] = []
+        for id in exact.compactMap({ $0 }) {
+            if let c = try attempt({ () throws(StoreError) in try log.child(id) }) { found.append(c) }
+        }
+        let all = try attempt { () throws(StoreError) in try log.children(school: school, limit: 100_000) }
+        let needle = text.lowercased()
+        found += all.filter { c in
+            !found.contains(c) && (text.isEmpty || (c.name ?? "").contains(text) || (c.school ?? "").contains(text) || c.child.hex.hasPrefix(needle))
+        }
+        return found.filter { school == nil || $0.school == school }
+    }
+
+    /// The open entries of the three ledgers (all children, suspected dropouts, dropouts).
+    public static func ledger(directory: String, which: Ledger?, school: String?) throws(AppError) -> [LedgerRow] {
+        let log = try open(directory).log
+        return try attempt { () throws(StoreError) in try log.ledger(which ?? .suspectedDropout, school: school) }
+    }
+}

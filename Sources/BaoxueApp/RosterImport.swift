@@ -1,0 +1,182 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import Foundation
+
+/// Which registry a roster comes from: the student registry (学籍, one row per
+/// enrolled pupil) or the household registry (户籍, every school-age child
+/// living in the area). Each has its own column names; both identify a child
+/// by ID number (学籍 may use the student number when the ID is missing).
+public enum RosterSource: String, CaseIterable, Sendable, Codable {
+    case xueji, huji
+
+    /// Field → the column names the registries' exports use for it.
+    var columns: [(field: String, names: [String])] {
+        switch self {
+        case .xueji:
+            [("name", ["姓名", "学生姓名"]), ("gender", ["性别"]), ("birthDate", ["出生日期"]),
+             ("idNumber", ["身份证件号", "身份证号", "身份证号码", "公民身份号码"]), ("studentNumber", ["全国学籍号", "学籍号", "学籍辅号"]),
+             ("school", ["学校名称", "学校", "就读学校"]), ("grade", ["年级"]), ("className", ["班级", "班级名称", "班号"]),
+             ("hukouPlace", ["户口所在地", "户籍地", "户口性质所在地"]), ("residence", ["现住址", "家庭住址"]),
+             ("guardianName", ["监护人", "监护人姓名", "家长姓名"]), ("guardianPhone", ["监护人电话", "联系电话", "家长电话"])]
+        case .huji:
+            [("name", ["姓名"]), ("gender", ["性别"]), ("birthDate", ["出生日期"]),
+             ("idNumber", ["公民身份号码", "身份证号", "身份证号码", "身份证件号"]), ("hukouPlace", ["户籍地址", "户籍地", "住址"]),
+             ("residence", ["现住址", "居住地址"]), ("guardianName", ["户主姓名", "户主", "监护人"]),
+             ("guardianPhone", ["联系电话", "电话"]), ("village", ["村（居）", "村/社区", "村居", "村"])]
+        }
+    }
+
+    /// Columns a file must have to be imported at all.
+    var required: [[String]] {
+        switch self {
+        case .xueji: [["name"], ["idNumber", "studentNumber"], ["school"], ["grade"]]
+        case .huji: [["name"], ["idNumber"]]
+        }
+    }
+}
+
+/// One row that will be imported: the child's identity key and its field values.
+struct RosterRow: Sendable {
+    let line: Int
+    let child: RecordID
+    let fields: [(String, FieldValue)]
+}
+
+/// A row left out of an import and why (one line for the user).
+public struct RosterRejection: Codable, Equatable, Sendable {
+    public let line: Int
+    public let reason: String
+}
+
+/// Reads a roster's rows into field values, refusing rows a registry clerk
+/// would have to fix (bad ID number, missing name, bad phone, grade out of
+/// range, a child twice in the file). Pure: no store involved.
+struct RosterPlan {
+    var rows: [RosterRow] = []
+    var rejected: [RosterRejection] = []
+
+    /// The record id of a child: derived from the ID number (or, without one, the student
+    /// number), so two devices importing the same registry write to the same record.
+    static func child(idNumber: String?, studentNumber: String?) -> RecordID? {
+        if let id = idNumber { return RecordID.derived("baoxue.child.id:" + id) }
+        if let number = studentNumber { return RecordID.derived("baoxue.child.xueji:" + number) }
+        return nil
+    }
+
+    init(_ file: RosterFile, source: RosterSource, path: String, today: SimpleDate, language l: Language) throws(AppError) {
+        guard let header = file.records.first else { throw .rosterMalformed(path: path, line: 1, reason: l.pick("文件是空的", "the file is empty")) }
+        var index: [String: Int] = [:]
+        for (field, names) in source.columns {
+            if let i = header.firstIndex(where: { names.contains($0) }) { index[field] = i }
+        }
+        let missing = source.required.filter { alternatives in !alternatives.contains { index[$0] != nil } }
+        guard missing.isEmpty else {
+            let names = missing.map { alts in alts.compactMap { f in source.columns.first { $0.field == f }?.names.first }.joined(separator: l.pick("或", " or ")) }
+            throw .rosterColumns(path: path, missing: names)
+        }
+        var seen: [RecordID: Int] = [:]
+        for (offset, cells) in file.records.dropFirst().enumerated() {
+            let line = offset + 2
+            func cell(_ field: String) -> String? {
+                guard let i = index[field], i < cells.count, !cells[i].isEmpty else { return nil }
+                return cells[i]
+            }
+            switch Self.row(cell, line: line, source: source, today: today, language: l) {
+            case .failure(let reason):
+                rejected.append(RosterRejection(line: line, reason: reason.text))
+            case .success(let row):
+                if let first = seen[row.child] {
+                    rejected.append(RosterRejection(line: line, reason: l.pick("与第 \(first) 行是同一个儿童（重复行）", "the same child as line \(first) (duplicate row)")))
+                } else {
+                    seen[row.child] = line
+                    rows.append(row)
+                }
+            }
+        }
+    }
+
+    private static func row(_ cell: (String) -> String?, line: Int, source: RosterSource, today: SimpleDate, language l: Language) -> Result<RosterRow, RosterRejectionReason> {
+        guard let name = cell("name") else { return .failure(RosterRejectionReason(text: l.pick("缺少姓名", "no name"))) }
+        var resident: ResidentID?
+        if let text = cell("idNumber") {
+            guard let parsed = try? ResidentID(text.uppercased()) else {
+                return .failure(RosterRejectionReason(text: l.pick("身份证号“\(Self.mask(text))”无效（位数、日期或校验位不对）", "ID number '\(Self.mask(text))' is invalid (length, date or check digit)")))
+            }
+            resident = parsed
+        }
+        let studentNumber = cell("studentNumber")
+        guard let child = child(idNumber: resident?.value, studentNumber: studentNumber) else {
+            return .failure(RosterRejectionReason(text: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童", "no ID number and no student number: cannot tell which child this is")))
+        }
+        var fields: [(String, FieldValue)] = [("name", .text(name))]
+        if let resident { fields.append(("idNumber", .text(resident.value))) }
+        if let studentNumber { fields.append(("studentNumber", .text(studentNumber))) }
+        if let g = cell("gender") {
+            guard let gender = Gender.allCases.first(where: { $0.chinese == g || $0.rawValue == g.lowercased() }) else {
+                return .failure(RosterRejectionReason(text: l.pick("性别“\(g)”应为 男 或 女", "gender '\(g)' must be 男 or 女")))
+            }
+            if let resident, resident.gender != gender {
+                return .failure(RosterRejectionReason(text: l.pick("性别与身份证号不符", "gender does not match the ID number")))
+            }
+            fields.append(("gender", .text(gender.rawValue)))
+        } else if let resident {
+            fields.append(("gender", .text(resident.gender.rawValue)))
+        }
+        if let resident {
+            fields.append(("birthDate", .date(resident.birthDate)))
+        } else if let text = cell("birthDate") {
+            guard let date = Self.date(text), date <= today else { return .failure(RosterRejectionReason(text: l.pick("出生日期“\(text)”无效", "birth date '\(text)' is invalid"))) }
+            fields.append(("birthDate", .date(date)))
+        }
+        if let text = cell("grade") {
+            guard let grade = Self.grade(text) else { return .failure(RosterRejectionReason(text: l.pick("年级“\(text)”应为 1–9 年级", "grade '\(text)' must be 1–9"))) }
+            fields.append(("grade", .number(grade)))
+        }
+        if let phone = cell("guardianPhone") {
+            guard (try? PhoneNumber.validate(phone)) != nil else { return .failure(RosterRejectionReason(text: l.pick("电话“\(phone)”无效", "phone '\(phone)' is invalid"))) }
+            fields.append(("guardianPhone", .text(phone)))
+        }
+        for field in ["school", "className", "hukouPlace", "residence", "guardianName", "village"] {
+            if let text = cell(field) { fields.append((field, .text(text))) }
+        }
+        for (field, value) in fields {
+            do throws(RecordsError) { try Schema.validate(kind: .child, field: field, value: value) } catch {
+                return .failure(RosterRejectionReason(text: l.pick("字段 \(field) 无效：\(error)", "field \(field) is invalid: \(error)")))
+            }
+        }
+        if source == .xueji, let date = try? SimpleDate(year: today.year, month: today.month, day: today.day) {
+            // On the student registry means enrolled; the reason says where that came from.
+            fields.append(("status", .status(StatusFact(status: .enrolled, date: date, reason: "学籍导入"))))
+        }
+        return .success(RosterRow(line: line, child: child, fields: fields))
+    }
+
+    /// Masks all but the last 4 characters (ID numbers in messages and logs).
+    static func mask(_ text: String) -> String {
+        text.count <= 4 ? text : String(repeating: "*", count: text.count - 4) + text.suffix(4)
+    }
+
+    /// 2012-03-05, 2012/3/5, 2012.3.5 or 20120305.
+    static func date(_ text: String) -> SimpleDate? {
+        let parts = text.split(whereSeparator: { "-/.年月日".contains($0) }).compactMap { Int($0) }
+        if parts.count == 3 { return try? SimpleDate(year: parts[0], month: parts[1], day: parts[2]) }
+        if parts.count == 1, text.count == 8, let n = Int(text) { return try? SimpleDate(year: n / 10_000, month: n / 100 % 100, day: n % 100) }
+        return nil
+    }
+
+    /// "3", "三年级", "七年级", "初一" … "初三" (7–9).
+    static func grade(_ text: String) -> Int? {
+        let numerals: [Character: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+        let t = text.replacingOccurrences(of: "年级", with: "").trimmingCharacters(in: .whitespaces)
+        var grade: Int?
+        if let n = Int(t) { grade = n } else if t.count == 1, let n = numerals[t.first!] { grade = n } else if t.hasPrefix("初"), t.count == 2, let n = numerals[t.last!], n <= 3 { grade = 6 + n }
+        guard let grade, (1...9).contains(grade) else { return nil }
+        return grade
+    }
+}
+
+/// Why one row cannot be imported, in the user's language.
+struct RosterRejectionReason: Error {
+    let text: String
+}

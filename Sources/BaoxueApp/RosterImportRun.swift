@@ -1,0 +1,109 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import Foundation
+
+/// What `baoxue child import` did: rows read, children added, updated
+/// (fields that changed), already up to date, and each row refused with why.
+public struct ImportReport: Codable, Equatable, Sendable {
+    public let file: String
+    public let source: RosterSource
+    public let encoding: String
+    public let scope: String
+    public let rows: Int
+    public let added: Int
+    public let updated: Int
+    public let unchanged: Int
+    public let rejected: [RosterRejection]
+
+    public func lines(_ l: Language) -> [String] {
+        var out: [String] = []
+        if encoding != "UTF-8" { out.append(l.pick("文件为 \(encoding) 编码，已转换为 UTF-8。", "the file was \(encoding)-encoded; converted to UTF-8.")) }
+        for r in rejected { out.append(l.pick("第 \(r.line) 行未导入：\(r.reason)", "line \(r.line) not imported: \(r.reason)")) }
+        out.append(l.pick("共 \(rows) 行：新增 \(added) 人，更新 \(updated) 人，已是最新 \(unchanged) 人，未导入 \(rejected.count) 行（范围 \(scope)）。",
+                          "\(rows) rows: \(added) children added, \(updated) updated, \(unchanged) already up to date, \(rejected.count) rows not imported (scope \(scope))."))
+        if !rejected.isEmpty {
+            out.append(l.pick("请在原表中改正未导入的行后再次导入；已导入的不会重复。", "Fix the rows not imported in the original sheet and import again; nothing is imported twice."))
+        }
+        return out
+    }
+}
+
+extension ReplicaCommands {
+    /// Children per change: each sets at most 14 fields, and a change holds at most 256 ops.
+    static let childrenPerChange = 16
+
+    /// Imports a registry roster into `scope` (default: the device's only certificate scope).
+    /// Each group of 16 children is one signed change committed on its own, so an import cut
+    /// short resumes by running it again: children already up to date are skipped.
+    /// A file that cannot be read as a whole (missing, wrong encoding, missing columns) imports nothing.
+    public static func importRoster(
+        directory: String, file: String, source: RosterSource, scope: String?, language l: Language,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws(AppError) -> ImportReport {
+        let replica = try open(directory)
+        let roster = try RosterFile.read(file)
+        let now = Replica.nowMilliseconds()
+        let today = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) }
+        let plan = try RosterPlan(roster, source: source, path: file, today: today, language: l)
+        let target = try importScope(replica, scope, at: now)
+        // Which rows change anything, read once; each group's ops are rebuilt inside its own transaction.
+        var added = 0, updated = 0, unchanged = 0
+        var pending: [RosterRow] = []
+        try attempt { () throws(StoreError) in
+            try replica.log.read { snapshot throws(StoreError) in
+                for row in plan.rows {
+                    let current = try snapshot.childRow(row.child).fields
+                    if current.isEmpty { added += 1; pending.append(row) }
+                    else if !changes(row, current).isEmpty { updated += 1; pending.append(row) }
+                    else { unchanged += 1 }
+                }
+            }
+        }
+        var done = 0
+        for start in stride(from: 0, to: pending.count, by: childrenPerChange) {
+            let group = pending[start..<min(pending.count, start + childrenPerChange)]
+            try attempt { () throws(StoreError) in
+                _ = try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) { s throws(StoreError) in
+                    var ops: [RecordOp] = []
+                    for row in group {
+                        for (field, value) in changes(row, try s.childRow(row.child).fields) {
+                            ops.append(.set(kind: .child, record: row.child, field: field, value: value,
+                                            pred: try s.liveOps(kind: .child, record: row.child, field: field)))
+                        }
+                    }
+                    return ops
+                }
+            }
+            done += group.count
+            progress(done, pending.count)
+        }
+        return ImportReport(file: file, source: source, encoding: roster.encoding, scope: target.value, rows: roster.records.count - 1,
+                            added: added, updated: updated, unchanged: unchanged, rejected: plan.rejected)
+    }
+
+    /// The fields of `row` that differ from what the replica shows. A status already recorded is
+    /// never replaced by an import (a dropout stays a dropout until someone records otherwise).
+    static func changes(_ row: RosterRow, _ current: [String: FieldValue]) -> [(String, FieldValue)] {
+        row.fields.filter { field, value in
+            field == "status" ? current["status"] == nil : current[field] != value
+        }
+    }
+
+    /// The scope given, or the device's only certificate scope; it must be one the certificate covers.
+    static func importScope(_ replica: Replica, _ given: String?, at now: UInt64) throws(AppError) -> ScopeID {
+        let held = (try attempt { () throws(StoreError) in try replica.log.certifiedScopes(of: replica.key.publicKey, at: now) } ?? [])
+            .filter { $0 != .admin }
+        if let given {
+            guard let scope = try? ScopeID(given) else { throw .invalidArgument(option: "--scope", value: given) }
+            guard held.isEmpty || held.contains(where: { $0.covers(scope) }) else { throw .scopeNotCovered(scope: given, held: held.map(\.value)) }
+            return scope
+        }
+        guard held.count == 1 else { throw .scopeRequired(held: held.map(\.value)) }
+        return held[0]
+    }
+}
+
+func attemptRecords<T>(_ body: () throws(RecordsError) -> T) throws(AppError) -> T {
+    do { return try body() } catch { throw .invalidArgument(option: "date", value: "\(error)") }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import BaoxueApp
+import BaoxueRecords
+import Foundation
+
+/// Children: import rosters, show one, list and search.
+struct ChildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "child",
+        abstract: "儿童花名册：导入、查看、查找 / children: import rosters, show, search",
+        subcommands: [ChildImport.self, ChildShow.self, ChildList.self]
+    )
+}
+
+struct ChildImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "从学籍或户籍导出的 CSV 导入儿童 / import children from a student- or household-registry CSV export",
+        discussion: """
+            支持 UTF-8 和 GBK（Excel 默认）编码，自动识别。每行校验身份证号、性别、电话、年级；有问题的行不导入并说明原因，其余照常导入。
+            同一文件重复导入不会产生重复记录；中途中断后再次运行即可继续。学籍导入的儿童状态记为“在校”（已有状态的不改）。
+            Reads UTF-8 or GBK (Excel's default), detected automatically. Rows with a bad ID number, gender, phone or grade are \
+            reported and skipped; the rest are imported. Importing the same file again adds nothing; an import cut short resumes \
+            when run again. Children from the student registry are recorded as enrolled unless they already have a status.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "CSV 文件 / the CSV file") var file: String
+    @Option(help: "来源：xueji（学籍）或 huji（户籍）/ source: xueji (student registry) or huji (household registry)") var source: String
+    @Option(help: "写入的范围（学校），本机证书只有一个范围时可省略 / scope (school); optional when the certificate has one") var scope: String?
+
+    func validate() throws {
+        guard RosterSource(rawValue: source) != nil else {
+            throw ValidationError(options.language.pick("--source 只能是 xueji（学籍）或 huji（户籍）", "--source must be xueji or huji"))
+        }
+    }
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let report = try ReplicaCommands.importRoster(directory: options.directory, file: file, source: RosterSource(rawValue: source)!,
+                                                          scope: scope, language: l) { done, total in
+                if done % 160 == 0 || done == total {
+                    FileHandle.standardError.write(Data(l.pick("已写入 \(done)/\(total)\n", "written \(done)/\(total)\n").utf8))
+                }
+            }
+            if options.json { Output.json(report); return }
+            for line in report.lines(l) { print(line) }
+        }
+    }
+}
+
+struct ChildShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "查看一个儿童的全部信息 / show one child's record",
+        discussion: "身份证号默认只显示后 4 位；--full 显示完整号码。\nID numbers show their last 4 digits unless --full is given."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "儿童记录编号（32 位十六进制）/ the child's record id") var child: String
+    @Flag(help: "显示完整身份证号 / show the whole ID number") var full = false
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let card = try ReplicaCommands.child(directory: options.directory, child: child, full: full, language: options.language)
+            if options.json { Output.json(card); return }
+            for line in card.lines(options.language) { print(line) }
+        }
+    }
+}
+
+struct ChildList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "列出或查找儿童（按姓名、学校、编号、身份证号或学籍号）/ list or search children by name, school, id, ID number or student number"
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "查找的文字 / text to search for") var search = ""
+    @Option(help: "只看某个学校 / only this school") var school: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let rows = try ReplicaCommands.searchChildren(directory: options.directory, text: search, school: school)
+            if options.json { Output.json(rows); return }
+            for c in rows {
+                let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
+                let grade = c.grade.map { l.pick("\($0) 年级", "grade \($0)") } ?? ""
+                let conflict = c.conflicts.isEmpty ? "" : l.pick(" ⚠ 冲突：", " ⚠ conflict: ") + c.conflicts.joined(separator: ",")
+                print("\(c.child.hex)  \(c.name ?? "?")  \(c.school ?? "")  \(grade)  \(status)\(conflict)")
+            }
+            print(l.pick("共 \(rows.count) 人", "\(rows.count) child(ren)"))
+        }
+    }
+}
+
+struct LedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "台账：疑似辍学/失学、辍学 / ledgers: suspected dropouts, dropouts",
+        discussion: "台账条目只能通过销号（附佐证材料）移出。\nAn entry leaves a ledger only by close-out with evidence."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "suspected（疑似辍学/失学，默认）或 dropout（辍学）/ which ledger") var which = "suspected"
+    @Option(help: "只看某个学校 / only this school") var school: String?
+
+    func validate() throws {
+        guard ["suspected", "dropout"].contains(which) else {
+            throw ValidationError(options.language.pick("台账只能是 suspected 或 dropout", "the ledger must be suspected or dropout"))
+        }
+    }
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let ledger: Ledger = which == "dropout" ? .dropout : .suspectedDropout
+            let rows = try ReplicaCommands.ledger(directory: options.directory, which: ledger, school: school)
+            if options.json { Output.json(rows); return }
+            print(l.pick(ledger.chinese, ledger.rawValue))
+            for r in rows { print("\(r.child.hex)  \(r.name ?? "?")  \(r.school ?? "")  \(l.pick("自", "since")) \(r.since)") }
+            print(l.pick("共 \(rows.count) 人在册", "\(rows.count) open entr(ies)"))
+        }
+    }
+}
