@@ -39,7 +39,14 @@ public struct RosterFile: Sendable, Equatable {
 
     /// GB18030 (a superset of GBK and GB2312) to UTF-8 through iconv; nil if the bytes are not valid GB18030.
     static func fromGB18030(_ bytes: [UInt8]) -> String? {
-        let cd = iconv_open("UTF-8", "GB18030")
+        convert(bytes, from: "GB18030", to: "UTF-8").flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// Text as GB18030 bytes, the way Excel in China saves CSV (the demo writes its roster so).
+    static func gb18030(_ text: String) -> [UInt8]? { convert(Array(text.utf8), from: "UTF-8", to: "GB18030") }
+
+    private static func convert(_ bytes: [UInt8], from: String, to: String) -> [UInt8]? {
+        let cd = iconv_open(to, from)
         guard cd != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(cd) }
         var input = bytes.map { CChar(bitPattern: $0) }
@@ -54,8 +61,7 @@ public struct RosterFile: Sendable, Equatable {
                 return outBuf.count - outLeft
             }
         }
-        guard let converted else { return nil }
-        return String(validating: output[0..<converted].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return converted.map { output[0..<$0].map { UInt8(bitPattern: $0) } }
     }
 
     /// RFC 4180: commas, double-quoted cells with "" for a quote, CRLF or LF line ends.

@@ -17,6 +17,16 @@ public struct RecordSnapshot {
         }
     }
 
+    /// Every live (concurrent) value of a field with its author, shown value first: what a
+    /// person compares to settle a conflict.
+    public func liveValues(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [(value: FieldValue, author: PublicKey)] {
+        try storeCall {
+            var views = SQLRecordViews(db: db)
+            return try views.liveWrites(kind: kind, record: record).filter { $0.field == field }
+                .sorted(by: RegisterWrite.shownFirst).map { ($0.value, $0.stamp.author) }
+        }
+    }
+
     /// Op ids of the live values of a field: the `pred` of a new write.
     public func liveOps(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID] {
         try storeCall {

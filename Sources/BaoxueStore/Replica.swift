@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxueRecords
+import BaoxueTrust
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -34,6 +35,20 @@ public struct Replica: Sendable {
         try KeyFile.create(at: keyPath, key: key)
         let log = try ChangeLog(path: path(directory, databaseFileName))
         return Replica(directory: directory, key: key, log: log)
+    }
+
+    /// Creates a replica already enrolled, as `enroll accept` leaves one: `authority` pinned and
+    /// `certificate` (for `key`) published as its first `_admin` change. For demos, tests and
+    /// set-up scripts where the bureau's key is at hand.
+    public static func createEnrolled(at directory: String, key: DeviceKey, authority: PublicKey, certificate: Certificate) throws(StoreError) -> Replica {
+        _ = try create(at: directory, key: key)
+        let pin = path(directory, authorityFileName)
+        guard FileManager.default.createFile(atPath: pin, contents: Data((authority.hex + "\n").utf8)) else {
+            throw .io(path: pin, errno: errno)
+        }
+        let replica = try open(at: directory)
+        _ = try replica.write(scope: .admin, payload: AdminPayload.certificate(certificate).encoded)
+        return replica
     }
 
     /// Opens an existing replica; refuses a key file others can read.

@@ -28,11 +28,7 @@ public struct Township: Sendable {
         let now = Replica.nowMilliseconds()
         let cert = try Certificate.issue(by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
                                          validUntil: now + 365 * 86_400_000, name: name, scopes: scopes)
-        _ = try Replica.create(at: directory, key: key)
-        try Data((authority.publicKey.hex + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/authority"))
-        let replica = try Replica.open(at: directory)
-        _ = try replica.write(scope: .admin, payload: AdminPayload.certificate(cert).encoded)
-        return replica
+        return try Replica.createEnrolled(at: directory, key: key, authority: authority.publicKey, certificate: cert)
     }
 
     public func makeRelay() throws -> Replica {

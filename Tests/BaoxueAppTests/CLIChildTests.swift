@@ -142,4 +142,23 @@ import Glibc
         }
         return n.map { output[0..<$0].map { UInt8(bitPattern: $0) } }
     }
+
+    /// The README's main command: the whole township, ending with the merged ledgers, the
+    /// conflict both teachers' values make, and a witnessed audit trail.
+    @Test func theTownshipDemoShowsTheWholeSystem() throws {
+        let dir = Fixtures.temporaryDirectory() + "/demo"
+        let run = try cli.baoxue(["demo", "--township", "--children", "120", "--dir", dir, "--lang", "en"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("the file was GBK-encoded") && run.out.contains("120 children added"))
+        #expect(run.out.contains("the three devices agree"))
+        #expect(run.out.contains("status has 2 concurrent values"))
+        #expect(run.out.contains("transferredOut") && run.out.contains("suspectedDropout"))
+        #expect(run.out.contains("event persuasion") && run.out.contains("witnessed by 东镇中继"))
+        #expect(run.out.contains("the relay has stopped"))
+        // What the liaison's device holds afterwards is the same through the CLI.
+        let conflicts = try cli.baoxue(["child", "list", "--dir", dir + "/liaison", "--lang", "en"])
+        #expect(conflicts.out.contains("⚠ conflict: status"))
+        let ledger = try cli.baoxue(["ledger", "--dir", dir + "/liaison", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(ledger.out.utf8)) as! [Any]).count >= 1)
+    }
 }

@@ -1,0 +1,211 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueRelay
+import BaoxueStore
+import BaoxueSync
+import BaoxueTrust
+import Dispatch
+import Foundation
+import Logging
+
+/// The whole system on one machine in well under a minute: a synthetic
+/// township (an authority, a relay on a loopback port, two teachers and a
+/// village liaison, a few hundred children from a GBK roster), a scripted
+/// offline day, peer-to-peer and relay syncs over real TCP, then the merged
+/// ledgers, the conflict it surfaced and one child's audit trail.
+///
+/// Invariant: the relay is shut down before `run` returns, whatever happened.
+public enum TownshipDemo {
+    public struct Outcome: Sendable, Equatable {
+        /// All three devices ended with the same heads.
+        public let converged: Bool
+        /// The two concurrent status edits show as a conflict on every device.
+        public let conflictSurfaced: Bool
+        /// The audited child's changes carry the relay's receipt.
+        public let witnessed: Bool
+    }
+
+    static let township = "丰南区/东镇"
+
+    public static func run(in directory: String, children: Int = 300, lang l: Language, say: (String) -> Void) throws(AppError) -> Outcome {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let district = SyntheticDistrict(seed: 2026, children: children, schools: 1)
+        let school = district.schools[0].name
+        let scope = try scopeID("\(township)/\(school)")
+        let authority = DeviceKey.generate()
+        func enroll(_ folder: String, _ name: String, _ role: Role, _ scopes: [ScopeID]) throws(AppError) -> Replica {
+            let key = DeviceKey.generate(), now = Replica.nowMilliseconds()
+            let certificate: Certificate
+            do {
+                certificate = try Certificate.issue(by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
+                                                    validUntil: now + 365 * 86_400_000, name: name, scopes: scopes)
+            } catch { throw .trust(error) }
+            return try attempt { () throws(StoreError) in
+                try Replica.createEnrolled(at: directory + "/" + folder, key: key, authority: authority.publicKey, certificate: certificate)
+            }
+        }
+        _ = try enroll("relay", "东镇中继", .relay, [try scopeID(township)])
+        let teacherA = try enroll("teacher-a", "王老师", .teacher, [scope])
+        let teacherB = try enroll("teacher-b", "李老师", .teacher, [scope])
+        let liaison = try enroll("liaison", "赵联络员", .liaison, [scope])
+        say(l.pick("[1/7] 教育局签发证书：东镇中继、王老师、李老师（\(school)）、村联络员赵某。",
+                   "[1/7] the bureau certifies a relay, two teachers (\(school)) and a village liaison."))
+
+        let relay = try startRelay(directory + "/relay")
+        defer { try? blocking { () async throws(SyncError) in await relay.shutdown(graceMs: 2_000) } }
+        let relayAddress = "127.0.0.1:\(relay.port)"
+        say(l.pick("[2/7] 乡镇中继在 \(relayAddress) 运行。", "[2/7] the township relay serves on \(relayAddress)."))
+
+        // The school's roster, exported from the student registry the way Excel saves it in China (GBK).
+        let today = try dateToday()
+        let roster = directory + "/学籍导出.csv"
+        var lines = ["姓名,性别,出生日期,身份证件号,全国学籍号,学校名称,年级,班级,现住址,监护人,监护人电话"]
+        var ids: [String] = []
+        for i in 0..<children {
+            var f: [String: String] = [:]
+            for case .set(_, _, let field, let value, _) in district.childOps(i, today: today) {
+                switch value {
+                case .text(let t): f[field] = t
+                case .number(let n): f[field] = String(n)
+                default: break
+                }
+            }
+            ids.append(f["idNumber"] ?? "")
+            lines.append([f["name"], f["gender"] == "male" ? "男" : "女", "", f["idNumber"], "", f["school"], f["grade"], f["className"],
+                          f["village"], f["guardianName"], f["guardianPhone"]].map { $0 ?? "" }.joined(separator: ","))
+        }
+        guard let gbk = RosterFile.gb18030(lines.joined(separator: "\r\n") + "\r\n"),
+              FileManager.default.createFile(atPath: roster, contents: Data(gbk)) else { throw .fileMissing(path: roster) }
+        let imported = try ReplicaCommands.importRoster(directory: teacherA.directory, file: roster, source: .xueji, scope: nil, language: l)
+        say(l.pick("[3/7] 王老师导入学籍花名册：", "[3/7] the teacher imports the roster: ") + imported.lines(l).joined(separator: " "))
+        try sync(teacherA, relayAddress, scope, l, say, "[3/7] " + l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
+        try sync(teacherB, relayAddress, scope, l, say, "[3/7] " + l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
+        try sync(liaison, relayAddress, scope, l, say, "[3/7] " + l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
+
+        // The offline day, about two children of the roster.
+        guard let x = RosterPlan.child(idNumber: ids[0], studentNumber: nil), let y = RosterPlan.child(idNumber: ids[1], studentNumber: nil) else {
+            throw .childUnknown("0")
+        }
+        let now = Replica.nowMilliseconds()
+        let yesterday = try record { () throws(RecordsError) in try today.adding(days: -1) }
+        let threeDaysAgo = try record { () throws(RecordsError) in try today.adding(days: -3) }
+        let nextWeek = try record { () throws(RecordsError) in try today.adding(days: 7) }
+        try write(teacherA, scope, now) { s throws(StoreError) in [
+            .event(Event(child: x, date: yesterday, body: .absence(Absence(from: threeDaysAgo, to: yesterday, schoolDays: 3, excused: false)))),
+            .set(kind: .child, record: x, field: "status", value: .status(StatusFact(status: .suspectedDropout, date: today, reason: "连续旷课 3 天")),
+                 pred: try s.liveOps(kind: .child, record: x, field: "status")),
+        ] }
+        try write(teacherB, scope, now + 1) { s throws(StoreError) in [
+            .set(kind: .child, record: x, field: "status", value: .status(StatusFact(status: .transferredOut, date: today, reason: "家长电话称已随父母到外地就读")),
+                 pred: try s.liveOps(kind: .child, record: x, field: "status")),
+            .event(Event(child: y, date: today, body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "语文：识字与朗读")))),
+        ] }
+        let caseFile = RecordID.derived("baoxue.demo.case:" + x.hex)
+        try write(liaison, scope, now + 2) { _ throws(StoreError) in [
+            .set(kind: .caseFile, record: caseFile, field: "child", value: .text(x.hex), pred: []),
+            .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(ReasonCategory.dislikesSchool.rawValue), pred: []),
+            .event(Event(child: x, date: today, body: .visit(Visit(participants: ["村联络员", "王老师"], householdFound: true, childSeen: true,
+                                                                   spokeTo: "祖母", reasonOut: "厌学", agreed: "下周一送回学校", nextContact: nextWeek)))),
+            .event(Event(child: x, subject: caseFile, date: today, body: .persuasion(PersuasionAttempt(method: "入户劝返", outcome: .agreedToReturn, note: "祖母同意周一送校")))),
+        ] }
+        say(l.pick("[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
+                   "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, at the same time, marks the same child transferred out and records a home-teaching session; the liaison visits and persuades."))
+
+        // The teachers meet at school: peer to peer over TCP, teacher B serving.
+        try peerToPeer(server: teacherB, client: teacherA, scope, l, say)
+        // Evening at the township office: everyone reaches the relay (twice for the liaison and A,
+        // so the relay's receipts written meanwhile reach them too).
+        try sync(liaison, relayAddress, scope, l, say, l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
+        try sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
+        try sync(liaison, relayAddress, scope, l, say, l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
+        try sync(teacherB, relayAddress, scope, l, say, l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
+        try sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
+
+        let heads = try [teacherA, teacherB, liaison].map { r throws(AppError) in try attempt { () throws(StoreError) in try r.log.heads() } }
+        let converged = heads.allSatisfy { $0 == heads[0] }
+        say(l.pick("[6/7] 三台设备\(converged ? "已一致" : "不一致！")（\(heads[0].count) 个最新变更）。",
+                   "[6/7] the three devices \(converged ? "agree" : "DISAGREE") (\(heads[0].count) heads)."))
+
+        var conflictSurfaced = true
+        for device in [teacherA, teacherB, liaison] {
+            conflictSurfaced = try attempt { () throws(StoreError) in try device.log.conflicts() }.contains { $0.child == x && $0.conflicts == ["status"] } && conflictSurfaced
+        }
+        try report(liaison, x, l, say)
+        let audit = try ReplicaCommands.audit(directory: liaison.directory, child: x.hex, language: l)
+        say(l.pick("该儿童的记录史（联络员设备上，逐条验签）：", "the child's history (on the liaison's device, each change re-verified):"))
+        for line in audit { say("  " + line.text(l)) }
+        let witnessed = audit.contains { !$0.witnessedBy.isEmpty }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        say(l.pick(String(format: "完成，用时 %.1f 秒。中继已停止。", seconds), String(format: "done in %.1f s; the relay has stopped.", seconds)))
+        return Outcome(converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed)
+    }
+
+    /// Ledgers, the conflict with both values and who wrote each.
+    static func report(_ device: Replica, _ x: RecordID, _ l: Language, _ say: (String) -> Void) throws(AppError) {
+        say(l.pick("[7/7] 合并后的台账（联络员设备上）：", "[7/7] the merged ledgers (on the liaison's device):"))
+        for ledger in [Ledger.suspectedDropout, .dropout] {
+            let rows = try attempt { () throws(StoreError) in try device.log.ledger(ledger) }
+            say("  " + l.pick("\(ledger.chinese)：\(rows.count) 人", "\(ledger.rawValue): \(rows.count)"))
+            for r in rows { say("    \(r.name ?? "?")  \(r.school ?? "")  \(l.pick("自", "since")) \(r.since)") }
+        }
+        let values = try attempt { () throws(StoreError) in
+            try device.log.read { s throws(StoreError) in try s.liveValues(kind: .child, record: x, field: "status") }
+        }
+        let holders = try values.map { v throws(AppError) in try attempt { () throws(StoreError) in try device.log.holder(of: v.author)?.name } ?? v.author.fingerprint.text }
+        let name = try attempt { () throws(StoreError) in try device.log.child(x)?.name } ?? "?"
+        say(l.pick("待人工核实的冲突：\(name) 的状态有 \(values.count) 个并发值：", "conflict to settle: \(name)'s status has \(values.count) concurrent values:"))
+        for (v, who) in zip(values, holders) { say("  " + ReplicaCommands.text("status", v.value, full: false, l) + " — " + who) }
+    }
+
+    static func startRelay(_ directory: String) throws(AppError) -> Relay {
+        let replica = try attempt { () throws(StoreError) in try Replica.open(at: directory, witness: true, views: false) }
+        let (certificates, vouch) = SyncCommands.presentation(for: replica)
+        let c = { var c = Relay.Configuration(); c.host = "127.0.0.1"; c.port = 0; return c }()
+        let quiet = Logger(label: "baoxue.demo.relay", factory: { _ in SwiftLogNoOpLogHandler() })
+        return try blocking { () async throws(SyncError) -> Relay in
+            try await Relay.start(key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
+                                  certificates: certificates, vouch: vouch, configuration: c, logger: quiet)
+        }
+    }
+
+    static func sync(_ device: Replica, _ address: String, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void, _ who: String) throws(AppError) {
+        let view = try SyncCommands.sync(directory: device.directory, peer: address, scopes: [scope.value], language: l) { _ in }
+        say((who.hasPrefix("[") ? "" : "[5/7] ") + who + l.pick("：", ": ") + view.text(l))
+    }
+
+    /// Teacher B serves one session on a loopback port; teacher A connects to it.
+    static func peerToPeer(server: Replica, client: Replica, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void) throws(AppError) {
+        let ready = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        let port = ResultBox<Int>()
+        let directory = server.directory
+        Thread.detachNewThread {
+            do throws(AppError) {
+                try SyncCommands.serve(directory: directory, listen: "127.0.0.1:0", once: true, language: l,
+                                       ready: { p in port.result = .success(p); ready.signal() }, report: { _ in })
+            } catch {
+                port.result = .failure(.connectionClosed)
+                ready.signal()
+            }
+            finished.signal()
+        }
+        guard ready.wait(timeout: .now() + 10) == .success, case .success(let p)? = port.result else { throw .sync(.unreachable("127.0.0.1")) }
+        try sync(client, "127.0.0.1:\(p)", scope, l, say, l.pick("王老师 ↔ 李老师（在学校，点对点）", "teacher A ↔ teacher B (at school, peer to peer)"))
+        _ = finished.wait(timeout: .now() + 10)
+    }
+
+    static func write(_ device: Replica, _ scope: ScopeID, _ now: UInt64, _ ops: (RecordSnapshot) throws(StoreError) -> [RecordOp]) throws(AppError) {
+        _ = try attempt { () throws(StoreError) in try device.log.appendOperations(by: device.key, scope: scope, now: now, ops) }
+    }
+
+    static func scopeID(_ text: String) throws(AppError) -> ScopeID {
+        do { return try ScopeID(text) } catch { throw .core(error) }
+    }
+
+    static func dateToday() throws(AppError) -> SimpleDate {
+        try record { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) }
+    }
+
+    static func record<T>(_ body: () throws(RecordsError) -> T) throws(AppError) -> T {
+        do { return try body() } catch { throw .store(.invalidRecord(error)) }
+    }
+}
