@@ -22,20 +22,7 @@ import Testing
         // An enrolled colleague that completes its handshake and then says nothing holds the only slot.
         let colleague = try town.makeDevice(1, schools: 1)
         let holder = RelayFaultTests.connectRaw(relay.port)
-        var channel = try SecureChannel(role: .initiator, key: colleague.key,
-                                        certificates: SyncCommands.presentation(for: colleague).certificates)
-        let hello = try channel.start()
-        _ = hello.withUnsafeBytes { send(holder, $0.baseAddress, $0.count, 0) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        var established = false
-        for _ in 0..<50 where !established {
-            let n = buffer.withUnsafeMutableBytes { recv(holder, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { continue }
-            let (reply, events) = try channel.receive(Array(buffer[0..<n]))
-            _ = reply.withUnsafeBytes { send(holder, $0.baseAddress, $0.count, 0) }
-            established = events.contains { if case .established = $0 { true } else { false } }
-        }
-        #expect(established)
+        #expect(try RelayFaultTests.handshake(holder, key: colleague.key, certificates: SyncCommands.presentation(for: colleague).certificates))
         // Wait until the relay has identified the holder and given it the slot (under a loaded test
         // run its last handshake message may still be queued).
         var holding = false
@@ -46,10 +33,11 @@ import Testing
         }
         #expect(holding, "the relay never counted the holder's session")
 
-        let started = Date()
         let busy = await DeviceSync.run(device, port: relay.port, scopes: [school])
         #expect(busy == .failure(.peerAborted(code: 19, reason: "over_limit: server_busy")), "got \(busy)")
-        #expect(Date().timeIntervalSince(started) < 8, "told after about the 1 s wait, not after a timeout")
+        // (A wall-clock bound here is unreliable: under the parallel test run, the async
+        // continuation can wait minutes for a free cooperative thread. The reason itself shows
+        // the device was told, not timed out: a timeout ends `idle_timeout` or `connection_closed`.)
 
         // The holder's idle timeout (10 s) frees the slot; the next sync goes through.
         #expect(RelayFaultTests.closedByRelay(holder, within: 20))

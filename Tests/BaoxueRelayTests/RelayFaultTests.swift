@@ -23,6 +23,22 @@ import Testing
     }
 
     /// True once the relay has closed `fd` (recv sees end of stream), waiting up to `seconds`.
+    /// Completes a real Noise handshake as `key` on a raw socket, then leaves it silent.
+    static func handshake(_ fd: Int32, key: DeviceKey, certificates: [[UInt8]] = []) throws -> Bool {
+        var channel = try SecureChannel(role: .initiator, key: key, certificates: certificates)
+        let hello = try channel.start()
+        _ = hello.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<50 {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { continue }
+            let (reply, events) = try channel.receive(Array(buffer[0..<n]))
+            _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            if events.contains(where: { if case .established = $0 { true } else { false } }) { return true }
+        }
+        return false
+    }
+
     static func closedByRelay(_ fd: Int32, within seconds: Double) -> Bool {
         var tv = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -48,19 +64,7 @@ import Testing
 
         // Half-open after the handshake: a real Noise handshake, then silence → idle timeout (2 s).
         let half = Self.connectRaw(relay.port)
-        var channel = try SecureChannel(role: .initiator, key: DeviceKey.generate())
-        let hello = try channel.start()
-        _ = hello.withUnsafeBytes { send(half, $0.baseAddress, $0.count, 0) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        var established = false
-        for _ in 0..<50 where !established {
-            let n = buffer.withUnsafeMutableBytes { recv(half, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { continue }
-            let (reply, events) = try channel.receive(Array(buffer[0..<n]))
-            _ = reply.withUnsafeBytes { send(half, $0.baseAddress, $0.count, 0) }
-            established = events.contains { if case .established = $0 { true } else { false } }
-        }
-        #expect(established)
+        #expect(try Self.handshake(half, key: DeviceKey.generate()))
         // Silent peers and one sending a byte a second: trickling bytes are not progress, so the
         // idle timeout (2 s here) ends them, and the handshake timeout (15 s) in any case.
         let silent = (0..<20).map { _ in Self.connectRaw(relay.port) }
