@@ -32,6 +32,8 @@ public enum AppError: Error, Equatable, Sendable {
     case rosterColumns(path: String, missing: [String])
     /// No child with that record id on this replica.
     case childUnknown(String)
+    /// This device's role may not record that (nil role: not enrolled); it would be quarantined everywhere.
+    case roleForbids(role: String?, what: String)
     /// The device holds several scopes (or none): the command must be told which.
     case scopeRequired(held: [String])
     /// A scope the device's certificate does not cover: what it wrote there would be quarantined everywhere.
@@ -80,6 +82,10 @@ public enum AppError: Error, Equatable, Sendable {
                                       "\(path) lacks required columns: \(missing.joined(separator: ", ")). Check --source (xueji / huji) and keep the registry's original header row.")
         case .childUnknown(let id):
             return prefix + lang.pick("本机没有编号为 \(id) 的儿童。用 baoxue child list --search 姓名 查找编号。", "no child with id \(id) here. Find the id with baoxue child list --search NAME.")
+        case .roleForbids(let role, let what):
+            return prefix + (role.map { r in lang.pick("\(r)的证书不能记录“\(what)”，其他设备会隔离它。请由有权限的人（如学校管理员）记录。",
+                                                       "a \(r)'s certificate may not record '\(what)'; other devices would quarantine it. Ask someone whose role allows it (e.g. the school admin).") }
+                ?? lang.pick("本机尚未登记证书，不能记录。请先运行 baoxue enroll request。", "this device holds no certificate yet. Run baoxue enroll request first."))
         case .scopeRequired(let held):
             return prefix + (held.isEmpty
                 ? lang.pick("请用 --scope 指定范围（学校），例如 --scope 丰南区/东镇/学校0。", "name the scope (school) with --scope, e.g. --scope 丰南区/东镇/学校0.")

@@ -38,12 +38,12 @@ extension ChangeLog {
         try storeCall {
             try writer.read { db in
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT op, 'set ' || field AS what, CASE WHEN live = 0 THEN 'superseded' ELSE '' END AS note
+                    SELECT op, 'set ' || field AS what, CASE WHEN live = 0 THEN 'superseded' ELSE '' END AS note, NULL AS body, NULL AS evidence
                            FROM rec_write WHERE record = ?1
-                    UNION ALL SELECT tag, 'add ' || set_name || ' ' || element, CASE WHEN live = 0 THEN 'removed' ELSE '' END
+                    UNION ALL SELECT tag, 'add ' || set_name || ' ' || element, CASE WHEN live = 0 THEN 'removed' ELSE '' END, NULL, NULL
                            FROM rec_element WHERE record = ?1
-                    UNION ALL SELECT op, 'event ' || kind, '' FROM rec_event WHERE child = ?1
-                    UNION ALL SELECT op, 'closeOut ' || ledger, '' FROM rec_closeout WHERE child = ?1
+                    UNION ALL SELECT op, 'event ' || kind, '', CASE WHEN kind = 'visit' THEN body END, NULL FROM rec_event WHERE child = ?1
+                    UNION ALL SELECT op, 'closeOut ' || ledger, '', NULL, evidence FROM rec_closeout WHERE child = ?1
                     """, arguments: [child.hex])
                 var out: [AuditEntry] = []
                 for row in rows {
@@ -56,7 +56,15 @@ extension ChangeLog {
                     if let void = try String.fetchOne(db, sql: "SELECT reason FROM rec_void WHERE target = ? ORDER BY op LIMIT 1", arguments: [Data(op.bytes)]) {
                         note = "voided: \(void)"
                     }
-                    out.append(AuditEntry(op: op, what: row["what"], author: stored.author, hlc: stored.timestamp, verified: checked != nil, note: note,
+                    // Attachments (content hashes) a visit or close-out rests on, as 12-digit prefixes.
+                    var what: String = row["what"]
+                    var hashes: [String] = ((row["evidence"] as String?) ?? "").split(separator: ",").map(String.init)
+                    if let body = row["body"] as String?, let event = try? JSONDecoder().decode(Event.self, from: Data(body.utf8)),
+                       case .visit(let visit) = event.body {
+                        hashes = visit.evidence
+                    }
+                    if !hashes.isEmpty { what += " [" + hashes.map { String($0.prefix(12)) }.joined(separator: ", ") + "]" }
+                    out.append(AuditEntry(op: op, what: what, author: stored.author, hlc: stored.timestamp, verified: checked != nil, note: note,
                                           witnesses: try Self.witnesses(of: op.change, db: db)))
                 }
                 return out.sorted { ($0.hlc, $0.op) < ($1.hlc, $1.op) }

@@ -27,6 +27,17 @@ public struct RecordSnapshot {
         }
     }
 
+    /// The scope a record was first written in: where entries about it belong, so everyone
+    /// holding the record receives them. Nil for an unknown record.
+    public func scope(of record: RecordID) throws(StoreError) -> ScopeID? {
+        try storeCall {
+            guard let op = try Data.fetchOne(db, sql: "SELECT op FROM rec_write WHERE record = ? ORDER BY hlc, op LIMIT 1", arguments: [record.hex]),
+                  op.count == 34 else { return nil }
+            let change = Data(op.prefix(32))
+            return try String.fetchOne(db, sql: "SELECT scope FROM change WHERE id = ?", arguments: [change]).flatMap { try? ScopeID($0) }
+        }
+    }
+
     /// Op ids of the live values of a field: the `pred` of a new write.
     public func liveOps(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID] {
         try storeCall {

@@ -1,0 +1,124 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueSodium
+import BaoxueStore
+import BaoxueTrust
+import Foundation
+
+/// One thing a teacher, liaison or school admin records about a child in
+/// the field, as the CLI (and later the web UI) collects it. Turning it into
+/// signed ops is `FieldEntry.ops`; nothing here touches the network.
+public enum FieldEntry: Sendable {
+    /// 缺课: school days missed, excused or not.
+    case absence(from: SimpleDate, to: SimpleDate, days: Int, excused: Bool)
+    /// 请假 (a leave request) with who approved it.
+    case leave(from: SimpleDate, to: SimpleDate, reason: String, approvedBy: String)
+    /// 家访 with the attachments' files (stored by content hash).
+    case visit(Visit, attachments: [String])
+    /// 劝返: one attempt within a case.
+    case persuasion(caseFile: RecordID, PersuasionAttempt)
+    /// 送教上门: one session.
+    case homeTeaching(HomeTeachingSession)
+    /// 核查函 sent about a child.
+    case letter(VerificationLetter)
+    /// A status change, as a fact with a reason; it settles any conflicting statuses it has seen.
+    case status(ChildStatus, reason: String)
+    /// Any other field (settles a conflict on it the same way).
+    case field(String, FieldValue)
+    /// Opens a persuasion-to-return case (一人一案) for the child.
+    case openCase(caseFile: RecordID, reason: ReasonCategory, text: String?)
+    /// 销号: closes the child's open entries on a ledger, with evidence files.
+    case closeOut(Ledger, evidence: [String], note: String)
+
+    /// What the audit and the confirmation line call it.
+    public func label(_ l: Language) -> String {
+        switch self {
+        case .absence: l.pick("缺课", "absence")
+        case .leave: l.pick("请假", "leave")
+        case .visit: l.pick("家访", "visit")
+        case .persuasion: l.pick("劝返", "persuasion attempt")
+        case .homeTeaching: l.pick("送教上门", "home-teaching session")
+        case .letter: l.pick("核查函", "verification letter")
+        case .status(let s, _): l.pick("状态改为\(s.chinese)", "status set to \(s.rawValue)")
+        case .field(let f, _): l.pick("修改 \(f)", "field \(f) set")
+        case .openCase: l.pick("立案（一人一案）", "case opened")
+        case .closeOut(let ledger, _, _): l.pick("\(ledger.chinese)销号", "closed out of \(ledger.rawValue)")
+        }
+    }
+
+    /// The ops for `child` dated `date`, built against what this replica shows (preds, openers).
+    /// `evidence` maps each attachment file to its content hash (already stored).
+    func ops(child: RecordID, date: SimpleDate, evidence: [String: String], snapshot s: RecordSnapshot) throws(StoreError) -> [RecordOp] {
+        func event(_ body: EventBody, subject: RecordID? = nil) -> RecordOp { .event(Event(child: child, subject: subject, date: date, body: body)) }
+        switch self {
+        case .absence(let from, let to, let days, let excused):
+            return [event(.absence(Absence(from: from, to: to, schoolDays: days, excused: excused)))]
+        case .leave(let from, let to, let reason, let approvedBy):
+            return [event(.leave(Leave(from: from, to: to, reason: reason, approvedBy: approvedBy)))]
+        case .visit(var visit, let files):
+            visit.evidence = files.compactMap { evidence[$0] }
+            return [event(.visit(visit))]
+        case .persuasion(let caseFile, let attempt):
+            return [event(.persuasion(attempt), subject: caseFile)]
+        case .homeTeaching(let session):
+            return [event(.homeTeaching(session))]
+        case .letter(let letter):
+            return [event(.verificationLetter(letter))]
+        case .status(let status, let reason):
+            return [.set(kind: .child, record: child, field: "status", value: .status(StatusFact(status: status, date: date, reason: reason)),
+                         pred: try s.liveOps(kind: .child, record: child, field: "status"))]
+        case .field(let field, let value):
+            return [.set(kind: .child, record: child, field: field, value: value, pred: try s.liveOps(kind: .child, record: child, field: field))]
+        case .openCase(let caseFile, let reason, let text):
+            return [.set(kind: .caseFile, record: caseFile, field: "child", value: .text(child.hex), pred: []),
+                    .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(reason.rawValue), pred: [])]
+                + (text.map { [.set(kind: .caseFile, record: caseFile, field: "reasonText", value: .text($0), pred: [])] } ?? [])
+        case .closeOut(let ledger, let files, let note):
+            return [.closeOut(child: child, ledger: ledger, closes: try s.openOpeners(child: child, ledger: ledger),
+                              evidence: files.compactMap { evidence[$0] }, note: note)]
+        }
+    }
+
+    /// The operation the role table (trust.md §4) must allow for this entry.
+    var operation: BaoxueTrust.Operation {
+        switch self {
+        case .absence, .leave, .homeTeaching: .recordSchoolEvent
+        case .visit: .recordVisit
+        case .persuasion: .recordPersuasion
+        case .letter: .issueLetter
+        case .status, .field, .openCase: .editRecord
+        case .closeOut: .closeOut
+        }
+    }
+
+    /// The attachment files this entry carries.
+    var files: [String] {
+        switch self {
+        case .visit(_, let files), .closeOut(_, let files, _): files
+        default: []
+        }
+    }
+}
+
+/// Attachments (photos, signed statements) kept by content: `<replica>/attachments/<BLAKE2b-256 hex>`.
+/// The record carries only the hash, so the file can travel separately and be checked on arrival.
+enum AttachmentStore {
+    static let maxBytes = 32 << 20
+
+    /// Reads and hashes a file without storing anything (so a refused record leaves no trace).
+    static func read(_ path: String) throws(AppError) -> (hash: String, data: Data) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .fileMissing(path: path) }
+        guard data.count <= maxBytes else { throw .invalidArgument(option: "--attach", value: path) }
+        return (Hex.encode(Blake2b.hash(Array(data), length: 32)), data)
+    }
+
+    static func save(_ data: Data, hash: String, in directory: String) throws(AppError) {
+        let folder = directory + "/attachments"
+        let target = folder + "/" + hash
+        guard !FileManager.default.fileExists(atPath: target) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try data.write(to: URL(fileURLWithPath: target), options: .atomic)
+        } catch { throw .store(.io(path: target, errno: errno)) }
+    }
+}

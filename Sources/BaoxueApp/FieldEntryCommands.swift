@@ -1,0 +1,62 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import BaoxueTrust
+import Foundation
+
+/// What `baoxue record …` wrote: the signed change, the child, and for a new
+/// case its id (persuasion attempts name it).
+public struct RecordedView: Codable, Equatable, Sendable {
+    public let change: String
+    public let child: String
+    public let what: String
+    public let caseFile: String?
+    public let attachments: [String]
+
+    public func text(_ l: Language) -> String {
+        var line = l.pick("已记录\(what)（儿童 \(child)，变更 \(change.prefix(16))…，已签名）", "recorded: \(what) (child \(child), change \(change.prefix(16))…, signed)")
+        if let caseFile { line += l.pick("。案卷编号 \(caseFile)", ". Case id \(caseFile)") }
+        for a in attachments { line += l.pick("。附件 \(a.prefix(16))…", ". Attachment \(a.prefix(16))…") }
+        return line
+    }
+}
+
+extension ReplicaCommands {
+    /// Records `entry` about `child` on `date` (default today) as this device's next signed change.
+    /// Refuses, storing nothing: an unknown child, an entry the device's role may not make, a
+    /// missing attachment, a field the record rules refuse.
+    public static func record(
+        directory: String, child: String, entry: FieldEntry, date: SimpleDate?, scope: String?, language l: Language
+    ) throws(AppError) -> RecordedView {
+        guard let id = try? RecordID(hex: child) else { throw .invalidArgument(option: "CHILD", value: child) }
+        let replica = try open(directory)
+        let (known, home) = try attempt { () throws(StoreError) in
+            try replica.log.read { s throws(StoreError) in (try s.childRow(id), try s.scope(of: id)) }
+        }
+        guard !known.fields.isEmpty else { throw .childUnknown(child) }
+        let now = Replica.nowMilliseconds()
+        if replica.log.authority != nil {
+            let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey)?.role }
+            guard let role, entry.operation.allowedRoles.contains(role) else {
+                throw .roleForbids(role: role.map { l.pick($0.chinese, $0.english) }, what: entry.label(l))
+            }
+        }
+        // Entries go where the child's record lives, unless told otherwise.
+        let target = try importScope(replica, scope ?? home?.value, at: now)
+        let day: SimpleDate
+        if let date { day = date } else { day = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) } }
+        var files: [String: (hash: String, data: Data)] = [:]
+        for path in entry.files { files[path] = try AttachmentStore.read(path) }
+        let evidence = files.mapValues(\.hash)
+        let change = try attempt { () throws(StoreError) in
+            try replica.log.appendOperations(by: replica.key, scope: target, now: now) { s throws(StoreError) in
+                try entry.ops(child: id, date: day, evidence: evidence, snapshot: s)
+            }
+        }
+        for (hash, data) in files.values { try AttachmentStore.save(data, hash: hash, in: replica.directory) }
+        var caseFile: String?
+        if case .openCase(let c, _, _) = entry { caseFile = c.hex }
+        return RecordedView(change: change.id.hex, child: child, what: entry.label(l), caseFile: caseFile,
+                            attachments: entry.files.compactMap { evidence[$0] })
+    }
+}

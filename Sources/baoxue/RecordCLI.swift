@@ -1,0 +1,258 @@
+import ArgumentParser
+import BaoxueApp
+import BaoxueRecords
+import Foundation
+
+/// Options every field record shares: which child, which day, which scope.
+struct EntryOptions: ParsableArguments {
+    @Argument(help: "儿童记录编号（baoxue child list 可查）/ the child's record id") var child: String
+    @Option(help: "日期 YYYY-MM-DD（默认今天）/ date, default today") var date: String?
+    @Option(help: "写入的范围（学校），证书只有一个范围时可省略 / scope; optional when the certificate has one") var scope: String?
+}
+
+/// Parses the values people type: dates, labels in Chinese or English.
+enum Parse {
+    static func date(_ text: String?, option: String) throws(AppError) -> SimpleDate? {
+        guard let text else { return nil }
+        guard let d = try? SimpleDate(text) else { throw .invalidArgument(option: option, value: text) }
+        return d
+    }
+
+    static func required(_ text: String, option: String) throws(AppError) -> SimpleDate {
+        guard let d = try date(text, option: option) else { throw .invalidArgument(option: option, value: text) }
+        return d
+    }
+
+    static func label<T: Labelled>(_ text: String, _: T.Type, option: String) throws(AppError) -> T {
+        guard let v = T.allCases.first(where: { $0.rawValue == text || $0.chinese == text }) else { throw .invalidArgument(option: option, value: text) }
+        return v
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// Runs one entry and prints what was recorded.
+func recordEntry(_ options: GlobalOptions, _ e: EntryOptions, _ build: () throws(AppError) -> FieldEntry) {
+    runReporting(options) { () throws(AppError) in
+        let view = try ReplicaCommands.record(directory: options.directory, child: e.child, entry: try build(),
+                                              date: try Parse.date(e.date, option: "--date"), scope: e.scope, language: options.language)
+        options.json ? Output.json(view) : print(view.text(options.language))
+    }
+}
+
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "记录外勤工作：缺课、请假、家访、劝返、送教上门、核查函 / record field work",
+        discussion: "每条记录都是本机签名的变更，离线可用，之后同步。记录一经保存不可修改，更正请再记一条。\nEach record is a change signed by this device, made offline and synced later. Records are never edited; a correction is a new record.",
+        subcommands: [RecordAbsence.self, RecordLeave.self, RecordVisit.self, RecordPersuasion.self, RecordHomeTeaching.self, RecordLetter.self]
+    )
+}
+
+struct RecordAbsence: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "absence", abstract: "缺课（未请假连续 3 天以上进入疑似辍学台账）/ an absence (3+ unexcused days: suspected-dropout ledger)")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "起始日期 / first day") var from: String
+    @Option(help: "结束日期 / last day") var to: String
+    @Option(help: "缺课天数（上学日）/ school days missed") var days: Int
+    @Flag(help: "已请假 / excused") var excused = false
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            .absence(from: try Parse.required(from, option: "--from"), to: try Parse.required(to, option: "--to"), days: days, excused: excused)
+        }
+    }
+}
+
+struct RecordLeave: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "leave", abstract: "请假（超过一周需家访）/ a leave (over a week needs a home visit)")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "起始日期 / first day") var from: String
+    @Option(help: "结束日期 / last day") var to: String
+    @Option(help: "事由 / reason") var reason: String
+    @Option(help: "批准人 / approved by") var approvedBy: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            .leave(from: try Parse.required(from, option: "--from"), to: try Parse.required(to, option: "--to"), reason: reason, approvedBy: approvedBy)
+        }
+    }
+}
+
+struct RecordVisit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "visit", abstract: "家访 / a home visit",
+        discussion: "附件（照片、签字材料）按内容哈希保存在副本目录的 attachments/ 中，审计中可见。\nAttachments are kept by content hash under attachments/ in the replica and shown in the audit."
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "参加人员，逗号分隔 / who went, comma-separated") var with: String
+    @Option(help: "谈话对象（如 母亲）/ who was spoken to") var spokeTo = ""
+    @Flag(help: "未找到住户 / household not found") var notFound = false
+    @Flag(help: "未见到儿童 / child not seen") var childNotSeen = false
+    @Option(help: "未入学原因 / reason the child is out of school") var reason: String?
+    @Option(help: "商定事项 / what was agreed") var agreed = ""
+    @Option(help: "下次联系日期 / next contact date") var next: String?
+    @Option(help: "地点 / place") var place: String?
+    @Option(help: "附件文件，可多次 / attachment file, repeatable") var attach: [String] = []
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            .visit(Visit(participants: Parse.list(with), location: place, householdFound: !notFound, childSeen: !childNotSeen, spokeTo: spokeTo,
+                         reasonOut: reason, agreed: agreed, nextContact: try Parse.date(next, option: "--next")), attachments: attach)
+        }
+    }
+}
+
+struct RecordPersuasion: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "persuasion", abstract: "劝返（属于一个案卷，见 baoxue case open）/ a persuasion attempt in a case")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(name: .customLong("case"), help: "案卷编号 / case id") var caseFile: String
+    @Option(help: "方式（入户、电话……）/ method") var method: String
+    @Option(help: "结果：returned、agreedToReturn、refused、noContact / outcome") var outcome: String
+    @Option(help: "说明 / note") var note = ""
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            guard let file = try? RecordID(hex: caseFile) else { throw .invalidArgument(option: "--case", value: caseFile) }
+            guard let o = PersuasionAttempt.Outcome(rawValue: outcome) else { throw .invalidArgument(option: "--outcome", value: outcome) }
+            return .persuasion(caseFile: file, PersuasionAttempt(method: method, outcome: o, note: note))
+        }
+    }
+}
+
+struct RecordHomeTeaching: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "home-teaching", abstract: "送教上门 / a home-teaching session")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "课时（1–8）/ class hours") var hours: Int
+    @Option(help: "送教教师 / teacher") var teacher: String
+    @Option(help: "内容 / content") var content = ""
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in .homeTeaching(HomeTeachingSession(classHours: hours, teacher: teacher, content: content)) }
+    }
+}
+
+struct RecordLetter: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "letter", abstract: "核查函（学校管理员）/ a verification letter (school admin)")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "发往单位 / sent to") var sentTo: String
+    @Option(help: "事由 / reason") var reason: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in .letter(VerificationLetter(sentTo: sentTo, reason: reason)) }
+    }
+}
+
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "case", abstract: "劝返复学案卷（一人一案）/ persuasion-to-return cases", subcommands: [CaseOpen.self])
+}
+
+struct CaseOpen: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "open", abstract: "为儿童立案，打印案卷编号 / open a case for a child; prints its id")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、noGuardian、movedWithParents、other（或中文）/ reason category") var reason: String
+    @Option(help: "原因说明 / reason in words") var text: String?
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            .openCase(caseFile: RecordID.random(), reason: try Parse.label(reason, ReasonCategory.self, option: "--reason"), text: text)
+        }
+    }
+}
+
+struct ChildStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "改变儿童状态（附原因；也用于解决状态冲突）/ change a child's status, with a reason (also settles a status conflict)"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Argument(help: "新状态（如 returned 或 劝返复学）/ the new status") var status: String
+    @Option(help: "原因 / reason") var reason: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in .status(try Parse.label(status, ChildStatus.self, option: "STATUS"), reason: reason) }
+    }
+}
+
+struct ChildSet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "修改儿童信息的一个字段（也用于解决该字段的冲突）/ set one field (also settles a conflict on it)",
+        discussion: "字段：name、school、grade、className、residence、village、guardianName、guardianPhone、hukouPlace、studentNumber"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Argument(help: "字段 / field") var field: String
+    @Argument(help: "新值 / new value") var value: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            let editable = ["name", "school", "grade", "className", "residence", "village", "guardianName", "guardianPhone", "hukouPlace", "studentNumber"]
+            guard editable.contains(field) else { throw .invalidArgument(option: "FIELD", value: field) }
+            if field == "grade" {
+                guard let g = Int(value) else { throw .invalidArgument(option: "VALUE", value: value) }
+                return .field(field, .number(g))
+            }
+            return .field(field, .text(value))
+        }
+    }
+}
+
+struct CloseOut: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "close-out", abstract: "销号：附佐证材料把儿童移出台账（学校管理员）/ close a child out of a ledger with evidence (school admin)"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "suspected 或 dropout / which ledger") var ledger: String
+    @Option(help: "佐证材料文件，可多次 / evidence file, repeatable") var evidence: [String] = []
+    @Option(help: "说明 / note") var note: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            guard ["suspected", "dropout"].contains(ledger) else { throw .invalidArgument(option: "--ledger", value: ledger) }
+            return .closeOut(ledger == "dropout" ? .dropout : .suspectedDropout, evidence: evidence, note: note)
+        }
+    }
+}
+
+struct Conflicts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "待人工核实的冲突：同一字段的并发值及其作者 / conflicts to settle: concurrent values and who wrote each",
+        discussion: "核实后用 baoxue child status 或 baoxue child set 写入正确的值即可解决。\nSettle one by writing the right value with baoxue child status or baoxue child set."
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let rows = try ReplicaCommands.conflicts(directory: options.directory, language: options.language)
+            if options.json { Output.json(rows); return }
+            for row in rows { row.lines(options.language).forEach { print($0) } }
+            print(options.language.pick("共 \(rows.count) 处冲突", "\(rows.count) conflict(s)"))
+        }
+    }
+}
+
+struct Today: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "今日工作：到期家访、逾期联系、送教不足、劝返无进展 / today's work: visits due, contacts overdue, home-teaching shortfalls, stalled cases"
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "日期 YYYY-MM-DD（默认今天）/ date") var date: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.today(directory: options.directory, date: try Parse.date(date, option: "--date"))
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import BaoxueApp
+import BaoxueRecords
+import BaoxueTesting
+import Foundation
+import Testing
+
+/// `baoxue record …`, `case open`, `child status|set`, `close-out`, `conflicts`, `today`
+/// through the built binary: each entry lands in the audit, and bad ones store nothing.
+@Suite struct CLIRecordTests {
+    let cli = CLITests()
+
+    /// A replica (no authority pinned, so any role's entries) with a roster of 3 children; returns the first child's id.
+    func replica() throws -> (dir: String, child: String) {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try cli.baoxue(["init", "--dir", dir])
+        let rows = (0..<3).map { i in
+            "学生\(i),女,,\(CLIChildTests.idNumber("2015020\(i + 1)", i, male: false)),,东镇一小,三年级,1班,,,"
+        }
+        let path = Fixtures.temporaryDirectory() + "/roster.csv"
+        FileManager.default.createFile(atPath: path, contents: Data(CLIChildTests.xueji(rows).utf8))
+        #expect(try cli.baoxue(["child", "import", path, "--source", "xueji", "--dir", dir, "--scope", "东镇/一小"]).status == 0)
+        let list = try cli.baoxue(["child", "list", "--search", "学生0", "--dir", dir])
+        return (dir, String(list.out.prefix(32)))
+    }
+
+    func changes(_ dir: String) throws -> Int { try CLIChildTests().changes(dir) }
+
+    @Test func everyKindOfEntryIsSignedAndShowsInTheAudit() throws {
+        let (dir, c) = try replica()
+        func ok(_ args: [String]) throws -> String {
+            let run = try cli.baoxue(args + ["--dir", dir])
+            #expect(run.status == 0, "\(args): \(run.err)")
+            return run.out
+        }
+        _ = try ok(["record", "absence", c, "--from", "2026-11-02", "--to", "2026-11-04", "--days", "3", "--date", "2026-11-05"])
+        let ledger = try ok(["ledger", "--json"])
+        #expect(ledger.contains(c), "3 unexcused days put the child on the suspected-dropout ledger")
+        _ = try ok(["record", "leave", c, "--from", "2026-11-06", "--to", "2026-11-20", "--reason", "病假", "--approved-by", "班主任"])
+        let photo = Fixtures.temporaryDirectory() + "/photo.jpg"
+        FileManager.default.createFile(atPath: photo, contents: Data("not really a photo".utf8))
+        let visit = try ok(["record", "visit", c, "--with", "王老师，赵联络员", "--spoke-to", "母亲", "--agreed", "下周一返校",
+                            "--next", "2026-12-30", "--attach", photo, "--json"])
+        let hash = try #require((try JSONSerialization.jsonObject(with: Data(visit.utf8)) as! [String: Any])["attachments"] as? [String]).first!
+        #expect(FileManager.default.contents(atPath: dir + "/attachments/" + hash) == Data("not really a photo".utf8), "kept by content hash")
+        let opened = try ok(["case", "open", c, "--reason", "厌学", "--text", "学习跟不上", "--json"])
+        let caseFile = try #require((try JSONSerialization.jsonObject(with: Data(opened.utf8)) as! [String: Any])["caseFile"] as? String)
+        _ = try ok(["record", "persuasion", c, "--case", caseFile, "--method", "入户", "--outcome", "agreedToReturn"])
+        _ = try ok(["record", "home-teaching", c, "--hours", "2", "--teacher", "李老师", "--content", "识字"])
+        _ = try ok(["record", "letter", c, "--sent-to", "外县教育局", "--reason", "核实是否在外地就读"])
+        _ = try ok(["child", "status", c, "returned", "--reason", "已返校"])
+        _ = try ok(["child", "set", c, "grade", "4"])
+        #expect(try ok(["child", "show", c]).contains("年级: 4"))
+        _ = try ok(["close-out", c, "--ledger", "suspected", "--evidence", photo, "--note", "已返校两周"])
+        #expect(!(try ok(["ledger", "--json"])).contains(c), "closed out with evidence")
+
+        let audit = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
+        let what = audit.map { $0["what"] as! String }
+        for expected in ["event absence", "event leave", "event visit [\(hash.prefix(12))]", "event persuasion", "event homeTeaching",
+                         "event verificationLetter", "set status", "set grade", "closeOut suspectedDropout [\(hash.prefix(12))]"] {
+            #expect(what.contains(expected), "\(expected) missing from \(what)")
+        }
+    }
+
+    @Test func badEntriesSayWhatToDoAndStoreNothing() throws {
+        let (dir, c) = try replica()
+        let before = try changes(dir)
+        func refused(_ args: [String], _ status: Int32, _ text: String) throws {
+            let run = try cli.baoxue(args + ["--dir", dir])
+            #expect(run.status == status, "\(args): \(run.err)")
+            #expect(run.err.contains(text) && run.err.split(separator: "\n").count == 1, "\(args): \(run.err)")
+        }
+        try refused(["record", "absence", String(repeating: "b", count: 32), "--from", "2026-11-02", "--to", "2026-11-04", "--days", "3"], 1, "没有编号为")
+        try refused(["record", "absence", c, "--from", "2026-13-02", "--to", "2026-11-04", "--days", "3"], 2, "--from")
+        try refused(["record", "absence", c, "--from", "2026-11-05", "--to", "2026-11-04", "--days", "3"], 1, "记录不符合规则")
+        try refused(["record", "persuasion", c, "--case", String(repeating: "c", count: 32), "--method", "电话", "--outcome", "maybe"], 2, "--outcome")
+        try refused(["record", "visit", c, "--with", "王老师", "--spoke-to", "母亲", "--attach", "/nonexistent/photo.jpg"], 1, "找不到文件")
+        try refused(["record", "visit", c, "--with", "王老师", "--spoke-to", "母亲", "--date", "2026-11-10", "--next", "2026-11-01"], 1, "记录不符合规则")
+        try refused(["child", "status", c, "missing", "--reason", "x"], 2, "STATUS")
+        try refused(["child", "set", c, "idNumber", "x"], 2, "FIELD")
+        try refused(["close-out", c, "--ledger", "all", "--note", "x"], 2, "--ledger")
+        #expect(try changes(dir) == before)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/attachments"), "a refused entry leaves no attachment behind")
+    }
+
+    /// On the township demo's devices: a teacher may not send a letter or close out; the conflict
+    /// is listed with both values and settled by writing the status again; today's work lists it.
+    @Test func rolesConflictsAndTodaysWork() throws {
+        let demo = Fixtures.temporaryDirectory() + "/demo"
+        #expect(try cli.baoxue(["demo", "--township", "--children", "20", "--dir", demo]).status == 0)
+        let teacher = demo + "/teacher-a"
+        let conflicts = try cli.baoxue(["conflicts", "--dir", teacher, "--json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(conflicts.out.utf8)) as! [[String: Any]]
+        #expect(rows.count == 1 && (rows[0]["values"] as! [[String: Any]]).map { $0["author"] as! String }.sorted() == ["李老师", "王老师"])
+        let child = rows[0]["child"] as! String
+        let before = try changes(teacher)
+        let letter = try cli.baoxue(["record", "letter", child, "--sent-to", "外县", "--reason", "核实", "--dir", teacher])
+        #expect(letter.status == 1 && letter.err.contains("教师的证书不能记录“核查函”"), "\(letter.err)")
+        #expect(try changes(teacher) == before)
+        #expect(try cli.baoxue(["child", "status", child, "转出", "--reason", "已核实在外地就读", "--dir", teacher]).status == 0)
+        #expect(try cli.baoxue(["conflicts", "--dir", teacher]).out.contains("共 0 处冲突"))
+        let today = try cli.baoxue(["today", "--dir", demo + "/liaison", "--date", "2026-12-31", "--json"])
+        let view = try JSONSerialization.jsonObject(with: Data(today.out.utf8)) as! [String: Any]
+        #expect((view["casesWithoutRecentAttempt"] as! [[String: Any]]).contains { $0["child"] as? String == child },
+                "the case has had no attempt for over two weeks by then")
+    }
+}
