@@ -256,3 +256,34 @@ struct Today: ParsableCommand {
         }
     }
 }
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "月报（一月一报告）和季度复核（一季度一复核）：打印，或写成 XLSX 与 CSV / the monthly report and quarterly review: printed, or as XLSX and CSV",
+        discussion: """
+            --out 目录下写入一个 XLSX 工作簿（每本台账一张表）和每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）。文件不会被覆盖；不含身份证号。
+            With --out, writes an XLSX workbook (one sheet per ledger) and a CSV per sheet (UTF-8 with BOM). Never overwrites; no ID numbers.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "monthly（月报）或 quarterly（季度复核）/ which report") var kind: String
+    @Option(help: "期间：月报 YYYY-MM，季度 YYYY-Qn（默认本期）/ period") var period: String?
+    @Option(help: "只看某个学校 / only this school") var school: String?
+    @Option(help: "写入文件的目录 / folder to write the files to") var out: String?
+
+    func validate() throws {
+        guard ReportKind(rawValue: kind) != nil else {
+            throw ValidationError(options.language.pick("报表只能是 monthly 或 quarterly", "the report must be monthly or quarterly"))
+        }
+    }
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.report(directory: options.directory, kind: ReportKind(rawValue: kind)!, period: period,
+                                                  school: school, output: out, language: options.language)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import Foundation
+
+/// Which report: the school's monthly report (一月一报告) or the district's
+/// quarterly review (一季度一复核).
+public enum ReportKind: String, Sendable, Codable, CaseIterable {
+    case monthly, quarterly
+
+    func title(_ l: Language) -> String { self == .monthly ? l.pick("月报", "monthly-report") : l.pick("季度复核", "quarterly-review") }
+}
+
+/// A report as printed and as written: its period, each school's figures, and the files made.
+public struct ReportView: Codable, Equatable, Sendable {
+    public let kind: ReportKind
+    public let period: String
+    public let from: String
+    public let to: String
+    public let figures: [PeriodFigures]
+    public let files: [String]
+
+    public func lines(_ l: Language) -> [String] {
+        var out = [l.pick("\(kind == .monthly ? "一月一报告" : "一季度一复核") \(period)（\(from) 至 \(to)）", "\(kind.rawValue) report \(period) (\(from) to \(to))")]
+        for f in figures {
+            out.append(l.pick("【\(f.school.isEmpty ? "未填学校" : f.school)】适龄儿童 \(f.children) 人，在校 \(f.byStatus["enrolled"] ?? 0)；疑似辍学/失学在册 \(f.suspectedOpen)，辍学在册 \(f.dropoutOpen)；本期新进台账 \(f.ledgerOpened)，销号 \(f.closedOut)，劝返复学 \(f.returned)；家访 \(f.visits) 次，劝返 \(f.persuasionAttempts) 次，送教上门 \(f.homeTeachingSessions) 次 \(f.homeTeachingHours) 课时；待核实冲突 \(f.conflicts)",
+                              "[\(f.school.isEmpty ? "no school" : f.school)] \(f.children) children, \(f.byStatus["enrolled"] ?? 0) enrolled; open: \(f.suspectedOpen) suspected, \(f.dropoutOpen) dropouts; in the period: \(f.ledgerOpened) entered a ledger, \(f.closedOut) closed out, \(f.returned) returned; \(f.visits) visits, \(f.persuasionAttempts) persuasion attempts, \(f.homeTeachingSessions) home-teaching sessions (\(f.homeTeachingHours) class hours); \(f.conflicts) conflicts to settle"))
+        }
+        if !files.isEmpty {
+            out.append(l.pick("已写入：", "written: ") + files.joined(separator: l.pick("、", ", ")))
+            out.append(l.pick("注意：报表含未成年人个人信息，请按规定保管，勿通过微信等外传。", "Note: these files hold minors' personal information; keep them as the rules require and do not forward them."))
+        }
+        return out
+    }
+}
+
+extension ReplicaCommands {
+    /// Builds the report for `period` (`YYYY-MM` monthly, `YYYY-Qn` quarterly; default the current one),
+    /// for one school or all; with `output`, also writes an XLSX workbook and one UTF-8-BOM CSV per sheet there.
+    /// Files are never overwritten; ID numbers are not in them.
+    public static func report(
+        directory: String, kind: ReportKind, period: String?, school: String?, output: String?, language l: Language
+    ) throws(AppError) -> ReportView {
+        let (label, from, to) = try reportPeriod(kind, period)
+        let log = try open(directory).log
+        let figures = try attempt { () throws(StoreError) in try log.periodFigures(from: from, to: to, school: school) }
+        var files: [String] = []
+        if let output {
+            let book = try workbook(kind, figures: figures, log: log, school: school, l)
+            let base = output + "/" + kind.title(l) + "-" + label
+            let targets = [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
+            for (path, _) in targets where FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }
+            do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch { throw .store(.io(path: output, errno: errno)) }
+            for (path, bytes) in targets {
+                guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw .store(.io(path: path, errno: errno)) }
+                files.append(path)
+            }
+        }
+        return ReportView(kind: kind, period: label, from: from.description, to: to.description, figures: figures, files: files)
+    }
+
+    static func reportPeriod(_ kind: ReportKind, _ text: String?) throws(AppError) -> (String, SimpleDate, SimpleDate) {
+        let now = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) }
+        let label = text ?? (kind == .monthly ? String(format: "%04d-%02d", now.year, now.month) : "\(now.year)-Q\((now.month - 1) / 3 + 1)")
+        let parts = label.split(separator: "-")
+        guard parts.count == 2, let year = Int(parts[0]), (2000...2100).contains(year) else { throw .invalidArgument(option: "--period", value: label) }
+        let firstMonth: Int, months: Int
+        if kind == .monthly, let m = Int(parts[1]), (1...12).contains(m) {
+            (firstMonth, months) = (m, 1)
+        } else if kind == .quarterly, parts[1].count == 2, parts[1].first == "Q", let q = Int(parts[1].dropFirst()), (1...4).contains(q) {
+            (firstMonth, months) = (3 * q - 2, 3)
+        } else {
+            throw .invalidArgument(option: "--period", value: label)
+        }
+        return try attemptRecords { () throws(RecordsError) in
+            let from = try SimpleDate(year: year, month: firstMonth, day: 1)
+            let next = firstMonth + months > 12 ? try SimpleDate(year: year + 1, month: 1, day: 1) : try SimpleDate(year: year, month: firstMonth + months, day: 1)
+            return (label, from, try next.adding(days: -1))
+        }
+    }
+
+    static func workbook(_ kind: ReportKind, figures: [PeriodFigures], log: ChangeLog, school: String?, _ l: Language) throws(AppError) -> Workbook {
+        typealias C = Workbook.Cell
+        var book = Workbook()
+        let columns: [(String, String, (PeriodFigures) -> Int)] = [
+            ("适龄儿童", "children", \.children), ("在校", "enrolled", { $0.byStatus["enrolled"] ?? 0 }),
+            ("疑似辍学/失学在册", "suspected open", \.suspectedOpen), ("辍学在册", "dropouts open", \.dropoutOpen),
+            ("本期新进台账", "entered a ledger", \.ledgerOpened), ("本期销号", "closed out", \.closedOut), ("劝返复学", "returned", \.returned),
+            ("家访", "visits", \.visits), ("劝返次数", "persuasion attempts", \.persuasionAttempts), ("送教上门次数", "home-teaching sessions", \.homeTeachingSessions),
+            ("送教课时", "home-teaching hours", \.homeTeachingHours), ("缺课记录", "absences", \.absences), ("核查函", "letters", \.letters), ("待核实冲突", "conflicts", \.conflicts),
+        ]
+        book.add(kind == .monthly ? l.pick("汇总", "summary") : l.pick("各校复核", "schools"),
+                 header: [l.pick("学校", "school")] + columns.map { l.pick($0.0, $0.1) },
+                 rows: figures.map { f in [C.text(f.school)] + columns.map { C.number($0.2(f)) } })
+        let children = try attempt { () throws(StoreError) in try log.children(school: school, limit: 1_000_000) }
+        func status(_ s: ChildStatus?) -> String { s.map { l.pick($0.chinese, $0.rawValue) } ?? "" }
+        if kind == .monthly {
+            book.add(l.pick("适龄儿童台账", "all children"),
+                     header: [l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("年级", "grade"), l.pick("状态", "status"), l.pick("状态日期", "since"), l.pick("重点群体", "focus groups")],
+                     rows: children.map { c in
+                         [.text(c.name ?? ""), .text(c.school ?? ""), c.grade.map(C.number) ?? .text(""), .text(status(c.status)), .text(c.statusDate ?? ""),
+                          .text(c.focus.compactMap { FocusGroup(rawValue: $0).map { l.pick($0.chinese, $0.rawValue) } }.joined(separator: l.pick("、", ", ")))]
+                     })
+        }
+        for ledger in [Ledger.suspectedDropout, .dropout] {
+            let rows = try attempt { () throws(StoreError) in try log.ledger(ledger, school: school) }
+            book.add(l.pick(ledger.chinese.replacingOccurrences(of: "/", with: ""), ledger.rawValue),
+                     header: [l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("在册起始日", "since")],
+                     rows: rows.map { [.text($0.name ?? ""), .text($0.school ?? ""), .text($0.since)] })
+        }
+        if kind == .monthly {
+            var focusRows: [[C]] = []
+            for c in children {
+                for group in c.focus.compactMap(FocusGroup.init(rawValue:)) {
+                    focusRows.append([.text(l.pick(group.chinese, group.rawValue)), .text(c.name ?? ""), .text(c.school ?? ""), .text(status(c.status))])
+                }
+            }
+            book.add(l.pick("重点群体台账", "focus groups"), header: [l.pick("群体", "group"), l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("状态", "status")],
+                     rows: focusRows.sorted { "\($0)" < "\($1)" })
+        }
+        return book
+    }
+}
