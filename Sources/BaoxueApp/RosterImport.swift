@@ -9,6 +9,8 @@ import Foundation
 /// by ID number (学籍 may use the student number when the ID is missing).
 public enum RosterSource: String, CaseIterable, Sendable, Codable {
     case xueji, huji
+    /// 建档立卡/低保 poverty-household list (name and ID number): only for the registry comparison.
+    case poverty
 
     /// Field → the column names the registries' exports use for it.
     var columns: [(field: String, names: [String])] {
@@ -24,6 +26,8 @@ public enum RosterSource: String, CaseIterable, Sendable, Codable {
              ("idNumber", ["公民身份号码", "身份证号", "身份证号码", "身份证件号"]), ("hukouPlace", ["户籍地址", "户籍地", "住址"]),
              ("residence", ["现住址", "居住地址"]), ("guardianName", ["户主姓名", "户主", "监护人"]),
              ("guardianPhone", ["联系电话", "电话"]), ("village", ["村（居）", "村/社区", "村居", "村"])]
+        case .poverty:
+            [("name", ["姓名", "学生姓名", "儿童姓名"]), ("idNumber", ["身份证号", "身份证号码", "公民身份号码", "身份证件号"])]
         }
     }
 
@@ -31,7 +35,7 @@ public enum RosterSource: String, CaseIterable, Sendable, Codable {
     var required: [[String]] {
         switch self {
         case .xueji: [["name"], ["idNumber", "studentNumber"], ["school"], ["grade"]]
-        case .huji: [["name"], ["idNumber"]]
+        case .huji, .poverty: [["name"], ["idNumber"]]
         }
     }
 }

@@ -8,7 +8,7 @@ struct ChildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "child",
         abstract: "儿童花名册：导入、查看、查找 / children: import rosters, show, search",
-        subcommands: [ChildImport.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self]
+        subcommands: [ChildImport.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self]
     )
 }
 
@@ -30,7 +30,7 @@ struct ChildImport: ParsableCommand {
     @Option(help: "写入的范围（学校），本机证书只有一个范围时可省略 / scope (school); optional when the certificate has one") var scope: String?
 
     func validate() throws {
-        guard RosterSource(rawValue: source) != nil else {
+        guard let s = RosterSource(rawValue: source), s != .poverty else {
             throw ValidationError(options.language.pick("--source 只能是 xueji（学籍）或 huji（户籍）", "--source must be xueji or huji"))
         }
     }
@@ -119,6 +119,35 @@ struct LedgerCommand: ParsableCommand {
             print(l.pick(ledger.chinese, ledger.rawValue))
             for r in rows { print("\(r.child.hex)  \(r.name ?? "?")  \(r.school ?? "")  \(l.pick("自", "since")) \(r.since)") }
             print(l.pick("共 \(rows.count) 人在册", "\(rows.count) open entr(ies)"))
+        }
+    }
+}
+
+struct ChildCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "四查三比对：户籍、学籍、在校、家庭困难名单相互比对 / compare household and student registries, attendance and the poverty list",
+        discussion: """
+            按身份证号比对。有户籍无学籍 → 疑似失学；有学籍不在校 → 疑似辍学；两者加 --apply 后进入疑似辍学/失学台账（已有其他状态的不改）；在校无学籍、户籍在外的列出供核对；家庭困难名单中的儿童标注“家庭困难”。不加 --apply 只比对，不写入。
+            Matches by ID number. Household but no student registration → suspected never enrolled; registered but not in school → \
+            suspected dropout; with --apply both go on the suspected-dropout ledger (a status other than enrolled is left alone). \
+            Without --apply nothing is written.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "户籍名单 CSV / household-registry CSV") var huji: String
+    @Option(help: "学籍名单 CSV / student-registry CSV") var xueji: String
+    @Option(help: "在校学生名单 CSV（同学籍格式）/ children in school, student-registry format") var attending: String?
+    @Option(help: "家庭困难（建档立卡/低保）名单 CSV：姓名、身份证号 / poverty-household list") var poverty: String?
+    @Option(help: "写入的范围 / scope") var scope: String?
+    @Flag(help: "把结果写入台账 / write the findings") var apply = false
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.checkRegistries(directory: options.directory, huji: huji, xueji: xueji, attending: attending,
+                                                           poverty: poverty, scope: scope, apply: apply, language: options.language)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
         }
     }
 }

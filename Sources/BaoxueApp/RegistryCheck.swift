@@ -1,0 +1,138 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import Foundation
+
+/// 四查三比对: the household registry (户籍) against the student registry
+/// (学籍), the children actually in school, and the poverty-household list.
+/// Children are matched by ID number. A child with a household registration
+/// but no student registration is a suspected never-enrolled child (失学); a
+/// registered pupil not in school is a suspected dropout; both go on the
+/// suspected-dropout ledger when applied. The others are reported for a
+/// person to check.
+public struct RegistryCheckView: Codable, Equatable, Sendable {
+    public struct Entry: Codable, Equatable, Sendable {
+        public let child: String
+        public let name: String
+        public let poverty: Bool
+    }
+    /// In every list given: nothing to do.
+    public let matched: Int
+    /// 有户籍、无学籍: suspected never enrolled.
+    public let noStudentRegistration: [Entry]
+    /// 有学籍、不在校 (only with an attendance list): suspected dropout.
+    public let notAttending: [Entry]
+    /// 在校、无学籍: attending without registration (人籍分离), to regularise.
+    public let attendingUnregistered: [Entry]
+    /// 有学籍、无本地户籍: registered here, household elsewhere (migrant children), for information.
+    public let householdElsewhere: [Entry]
+    /// Rows refused per file (line and reason), as the import reports them.
+    public let rejected: [String: [RosterRejection]]
+    /// Whether the findings were written (`--apply`), and how many children got a change.
+    public let applied: Bool
+    public let childrenWritten: Int
+
+    public func lines(_ l: Language) -> [String] {
+        var out = [l.pick("四查三比对：完全一致 \(matched) 人", "registry comparison: \(matched) children match in every list")]
+        func section(_ title: String, _ entries: [Entry]) {
+            out.append("\(title)：\(entries.count)")
+            out += entries.map { "  \($0.name)（\($0.child)）" + ($0.poverty ? l.pick(" ⚑ 家庭困难", " ⚑ poverty household") : "") }
+        }
+        section(l.pick("有户籍、无学籍（疑似失学）", "household registration, no student registration (suspected never enrolled)"), noStudentRegistration)
+        section(l.pick("有学籍、不在校（疑似辍学）", "registered, not in school (suspected dropout)"), notAttending)
+        section(l.pick("在校、无学籍（人籍分离，请补办学籍）", "in school, not registered (register them)"), attendingUnregistered)
+        section(l.pick("有学籍、户籍不在本地（随迁子女，仅供核对）", "registered here, household elsewhere (for information)"), householdElsewhere)
+        for (file, rows) in rejected.sorted(by: { $0.key < $1.key }) where !rows.isEmpty {
+            out.append(l.pick("\(file)：\(rows.count) 行未比对（", "\(file): \(rows.count) rows not compared (") + rows.map { "\($0.line): \($0.reason)" }.joined(separator: "; ") + l.pick("）", ")"))
+        }
+        out.append(applied
+            ? l.pick("已写入 \(childrenWritten) 名儿童：疑似失学、疑似辍学已进入台账，家庭困难已标注。", "written for \(childrenWritten) children: suspected cases are on the ledger, poverty flagged.")
+            : l.pick("仅比对，未写入。核对无误后加 --apply 写入台账。", "compared only, nothing written. Add --apply to put them on the ledgers."))
+        return out
+    }
+}
+
+extension ReplicaCommands {
+    /// Compares the lists; with `apply`, adds the children not yet held, marks the suspected
+    /// cases (only where no other status than "enrolled" is recorded) and flags poverty.
+    public static func checkRegistries(
+        directory: String, huji: String, xueji: String, attending: String?, poverty: String?, scope: String?, apply: Bool, language l: Language
+    ) throws(AppError) -> RegistryCheckView {
+        let replica = try open(directory)
+        let now = Replica.nowMilliseconds()
+        let today = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) }
+        func plan(_ path: String, _ source: RosterSource) throws(AppError) -> RosterPlan {
+            try RosterPlan(try RosterFile.read(path), source: source, path: path, today: today, language: l)
+        }
+        let household = try plan(huji, .huji), registered = try plan(xueji, .xueji)
+        let inSchool = try attending.map { p throws(AppError) in try plan(p, .xueji) }
+        let poor = try poverty.map { p throws(AppError) in try plan(p, .poverty) }
+        let target = try importScope(replica, scope, at: now)
+
+        let h = Dictionary(household.rows.map { ($0.child, $0) }, uniquingKeysWith: { a, _ in a })
+        let x = Dictionary(registered.rows.map { ($0.child, $0) }, uniquingKeysWith: { a, _ in a })
+        let a = inSchool.map { Set($0.rows.map(\.child)) }
+        let p = Set(poor?.rows.map(\.child) ?? [])
+        func entry(_ row: RosterRow) -> RegistryCheckView.Entry {
+            let name = row.fields.first { $0.0 == "name" }.flatMap { if case .text(let t) = $0.1 { t } else { nil } } ?? "?"
+            return .init(child: row.child.hex, name: name, poverty: p.contains(row.child))
+        }
+        let byName: (RegistryCheckView.Entry, RegistryCheckView.Entry) -> Bool = { ($0.name, $0.child) < ($1.name, $1.child) }
+        let noRegistration = household.rows.filter { x[$0.child] == nil }
+        let notAttending = a.map { present in registered.rows.filter { !present.contains($0.child) } } ?? []
+        let unregistered = inSchool?.rows.filter { x[$0.child] == nil } ?? []
+        let elsewhere = registered.rows.filter { h[$0.child] == nil }
+        let matched = household.rows.filter { x[$0.child] != nil && (a?.contains($0.child) ?? true) }.count
+
+        var written = 0
+        if apply {
+            // Every child of the registries, each with its fields (the student registry's win), the finding's status and the poverty flag.
+            var work: [(row: RosterRow, status: StatusFact?)] = []
+            let suspicious: [RecordID: StatusFact] = Dictionary(uniqueKeysWithValues:
+                noRegistration.map { ($0.child, StatusFact(status: .neverEnrolled, date: today, reason: "四查三比对：有户籍、无学籍")) }
+                + notAttending.map { ($0.child, StatusFact(status: .suspectedDropout, date: today, reason: "四查三比对：有学籍、不在校")) })
+            for child in Set(h.keys).union(x.keys).sorted() {
+                let fields = (h[child]?.fields ?? []).filter { f in !(x[child]?.fields.contains { $0.0 == f.0 } ?? false) } + (x[child]?.fields ?? [])
+                work.append((RosterRow(line: 0, child: child, fields: fields), suspicious[child]))
+            }
+            /// One group's ops against what the replica shows, and how many children they touch.
+            func ops(_ group: ArraySlice<(row: RosterRow, status: StatusFact?)>, _ s: RecordSnapshot) throws(StoreError) -> (ops: [RecordOp], children: Int) {
+                var ops: [RecordOp] = [], children = 0
+                for (row, suspect) in group {
+                    var mine: [RecordOp] = []
+                    let current = try s.childRow(row.child)
+                    for (field, value) in changes(row, current.fields) where field != "status" || suspect == nil {
+                        mine.append(.set(kind: .child, record: row.child, field: field, value: value, pred: try s.liveOps(kind: .child, record: row.child, field: field)))
+                    }
+                    var shown: ChildStatus?
+                    if case .status(let f)? = current.fields["status"] { shown = f.status }
+                    if let suspect, shown == nil || shown == .enrolled {
+                        mine.append(.set(kind: .child, record: row.child, field: "status", value: .status(suspect), pred: try s.liveOps(kind: .child, record: row.child, field: "status")))
+                    }
+                    if p.contains(row.child), !current.focus.contains(.poverty) {
+                        mine.append(.add(kind: .child, record: row.child, set: "focus", element: FocusGroup.poverty.rawValue))
+                    }
+                    if !mine.isEmpty { children += 1 }
+                    ops += mine
+                }
+                return (ops, children)
+            }
+            for start in stride(from: 0, to: work.count, by: 12) {
+                let group = work[start..<min(work.count, start + 12)]
+                let planned = try attempt { () throws(StoreError) in try replica.log.read { s throws(StoreError) in try ops(group, s) } }
+                guard !planned.ops.isEmpty else { continue }
+                _ = try attempt { () throws(StoreError) in
+                    try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) { s throws(StoreError) in try ops(group, s).ops }
+                }
+                written += planned.children
+            }
+        }
+        var rejected = [huji: household.rejected, xueji: registered.rejected]
+        if let attending, let inSchool { rejected[attending] = inSchool.rejected }
+        if let poverty, let poor { rejected[poverty] = poor.rejected }
+        return RegistryCheckView(
+            matched: matched, noStudentRegistration: noRegistration.map(entry).sorted(by: byName), notAttending: notAttending.map(entry).sorted(by: byName),
+            attendingUnregistered: unregistered.map(entry).sorted(by: byName), householdElsewhere: elsewhere.map(entry).sorted(by: byName),
+            rejected: rejected, applied: apply, childrenWritten: written)
+    }
+}
