@@ -74,6 +74,12 @@ public enum SyncCommands {
                 if throttle.due() { progress(SyncView.progressLine(s, elapsedMs: SyncClock.now() - started, language)) }
             }
         }
+        // Remembered for `baoxue status` (last sync with whom); a failure to note it does not fail the sync.
+        if let peer = summary.peer {
+            try? replica.log.recordPeerActivity([PeerActivity(
+                key: peer, lastSeen: Replica.nowMilliseconds(), sessions: 1, changesIn: summary.receivedChanges, changesOut: summary.sentChanges,
+                bytesIn: summary.bytesReceived, bytesOut: summary.bytesSent)])
+        }
         return SyncView(summary)
     }
 

@@ -115,6 +115,19 @@ public struct UnwitnessedChanges: Sendable, Equatable {
 extension ChangeLog {
     /// For each revoked device, its record changes with HLC < revocation time
     /// and no receipt from a relay dated before that time.
+    /// How many of `author`'s record changes no relay has countersigned yet: on a device, the
+    /// work that has not reached the township office (receipts arrive with the next sync after it has).
+    public func notYetWitnessed(author: PublicKey) throws(StoreError) -> Int {
+        try storeCall {
+            try writer.read { db in
+                try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM change c WHERE c.author = ? AND c.scope <> ?
+                      AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id)
+                    """, arguments: [Data(author.bytes), ScopeID.admin.value]) ?? 0
+            }
+        }
+    }
+
     public func unwitnessed() throws(StoreError) -> [UnwitnessedChanges] {
         try storeCall {
             try writer.read { db in

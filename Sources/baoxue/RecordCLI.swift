@@ -287,3 +287,18 @@ struct ReportCommand: ParsableCommand {
         }
     }
 }
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "本机状态：上次同步、尚未送达中继的记录、冲突与隔离 / this device: last sync, work not yet at the relay, conflicts, quarantine"
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.status(directory: options.directory)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}

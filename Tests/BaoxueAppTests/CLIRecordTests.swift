@@ -103,4 +103,22 @@ import Testing
         #expect((view["casesWithoutRecentAttempt"] as! [[String: Any]]).contains { $0["child"] as? String == child },
                 "the case has had no attempt for over two weeks by then")
     }
+
+    /// `status` after the township demo: the last syncs by name, nothing left to reach the relay,
+    /// then one new entry that has not reached it yet.
+    @Test func statusShowsLastSyncsAndWorkNotYetAtTheRelay() throws {
+        let demo = Fixtures.temporaryDirectory() + "/demo"
+        #expect(try cli.baoxue(["demo", "--township", "--children", "20", "--dir", demo]).status == 0)
+        let teacher = demo + "/teacher-a"
+        func status() throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["status", "--dir", teacher, "--json"]).out.utf8)) as! [String: Any]
+        }
+        let first = try status()
+        #expect(Set((first["lastSyncs"] as! [[String: Any]]).compactMap { $0["name"] as? String }) == ["东镇中继", "李老师"])
+        #expect(first["notYetAtRelay"] as? Int == 0 && first["conflicts"] as? Int == 1 && first["children"] as? Int == 20)
+        let child = String(try cli.baoxue(["child", "list", "--dir", teacher]).out.prefix(32))
+        #expect(try cli.baoxue(["record", "home-teaching", child, "--hours", "2", "--teacher", "王老师", "--dir", teacher]).status == 0)
+        #expect(try status()["notYetAtRelay"] as? Int == 1)
+        #expect(try cli.baoxue(["status", "--dir", teacher]).out.contains("尚未送达乡镇中继的本机记录：1 条"))
+    }
 }
