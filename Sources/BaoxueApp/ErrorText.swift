@@ -44,6 +44,9 @@ enum ErrorText {
                           "cannot read or write \(p) (system error \(errno)). Check that the folder exists and the disk is not full.")
         case .database(let code, _) where code & 0xFF == 13:
             return l.pick("磁盘已满，未写入任何数据。请清理磁盘空间后重试。", "the disk is full; nothing was written. Free some disk space and try again.")
+        case .database(let code, _) where code & 0xFF == 5 || code & 0xFF == 6:
+            return l.pick("副本正被另一个程序占用（如正在进行的同步或另一个 baoxue 命令），等待 5 秒后仍未释放，未写入任何数据。请等它结束后重试。",
+                          "the replica is in use by another program (a sync in progress or another baoxue command) and stayed locked for 5 s; nothing was written. Wait for it to finish and try again.")
         case .database(let code, let message):
             return l.pick("数据库错误 \(code)：\(message)。请备份副本目录后联系技术支持。",
                           "database error \(code): \(message). Back up the replica folder and contact support.")

@@ -46,6 +46,8 @@ public final class ChangeLog: ChangeStore {
         self.authority = authority
         self.merge = merge
         var config = Configuration()
+        // Another process writing (a sync, a second command) holds the lock briefly: wait up to 5 s, then fail clearly.
+        config.busyMode = .timeout(5)
         config.prepareDatabase { db in
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             // 64 MiB page cache for the writer: view maintenance reads many index pages per change.
