@@ -13,6 +13,8 @@ final class RelayProcess: @unchecked Sendable {
     private(set) var port = 0
     private(set) var metricsPort = 0
     private var output = ""
+    /// The relay's stdout, kept as long as this object so its handler is removed before the pipe closes.
+    private let out = Pipe()
     private let lock = NSLock()
 
     /// Starts the relay on `directory` and waits (up to 20 s) until it listens.
@@ -21,12 +23,14 @@ final class RelayProcess: @unchecked Sendable {
         process.arguments = ["relay", "serve", "--data", directory, "--listen", "127.0.0.1:\(port)", "--lang", "en"]
             + (metrics ? ["--metrics", "127.0.0.1:0"] : []) + extra
         process.environment = ["LANG": "C.UTF-8"]
-        let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         out.fileHandleForReading.readabilityHandler = { [weak self] h in
             let data = h.availableData
-            guard let self, !data.isEmpty else { return }
+            // At EOF (the relay exited) stop watching: Foundation would otherwise call this in a loop,
+            // and a dispatch source left on a descriptor that is later closed crashes libdispatch.
+            guard !data.isEmpty else { h.readabilityHandler = nil; return }
+            guard let self else { return }
             self.lock.lock(); self.output += String(decoding: data, as: UTF8.self); self.lock.unlock()
         }
         try process.run()
@@ -48,6 +52,8 @@ final class RelayProcess: @unchecked Sendable {
     }
 
     var text: String { lock.lock(); defer { lock.unlock() }; return output }
+
+    deinit { out.fileHandleForReading.readabilityHandler = nil }
 
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
