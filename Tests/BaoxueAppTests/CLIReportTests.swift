@@ -10,18 +10,9 @@ import Testing
 
     /// Runs Python with openpyxl on `script`; the test fails (not skips) without it.
     func python(_ script: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "python3 with openpyxl is needed (bash tools/run test installs it): \(String(decoding: e, as: UTF8.self))")
-        return String(decoding: o, as: UTF8.self)
+        let run = try cli.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script], env: nil)
+        #expect(run.status == 0, "python3 with openpyxl is needed (bash tools/run test installs it): \(run.err)")
+        return run.out
     }
 
     @Test func theMonthlyReportOpensInARealSpreadsheetReader() throws {

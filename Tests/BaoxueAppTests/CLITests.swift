@@ -9,11 +9,16 @@ import Testing
     struct Run { let status: Int32; let out: String; let err: String }
 
     func baoxue(_ args: [String], env: [String: String] = ["LANG": "C.UTF-8"], in directory: String? = nil) throws -> Run {
+        try run(Fixtures.productsDirectory.appendingPathComponent("baoxue"), args, env: env, in: directory)
+    }
+
+    /// Runs a program to the end, collecting its output.
+    func run(_ executable: URL, _ args: [String], env: [String: String]? = ["LANG": "C.UTF-8"], in directory: String? = nil) throws -> Run {
         let p = Process()
-        p.executableURL = Fixtures.productsDirectory.appendingPathComponent("baoxue")
+        p.executableURL = executable
         p.arguments = args
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        p.environment = env
+        if let env { p.environment = env }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
