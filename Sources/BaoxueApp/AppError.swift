@@ -32,6 +32,10 @@ public enum AppError: Error, Equatable, Sendable {
     case rosterColumns(path: String, missing: [String])
     /// No child with that record id on this replica.
     case childUnknown(String)
+    /// No op with that id on this replica.
+    case opUnknown(String)
+    /// No survey sweep with that id on this replica.
+    case surveyUnknown(String)
     /// This device's role may not record that (nil role: not enrolled); it would be quarantined everywhere.
     case roleForbids(role: String?, what: String)
     /// The device holds several scopes (or none): the command must be told which.
@@ -82,6 +86,10 @@ public enum AppError: Error, Equatable, Sendable {
                                       "\(path) lacks required columns: \(missing.joined(separator: ", ")). Check --source (xueji / huji) and keep the registry's original header row.")
         case .childUnknown(let id):
             return prefix + lang.pick("本机没有编号为 \(id) 的儿童。用 baoxue child list --search 姓名 查找编号。", "no child with id \(id) here. Find the id with baoxue child list --search NAME.")
+        case .opUnknown(let id):
+            return prefix + lang.pick("本机没有编号为 \(id) 的记录项。编号见 baoxue audit 每行末尾。", "no entry with id \(id) here. The ids end each line of baoxue audit.")
+        case .surveyUnknown(let id):
+            return prefix + lang.pick("本机没有编号为 \(id) 的摸排。请先运行 baoxue survey start，或同步后再试。", "no survey with id \(id) here. Start one with baoxue survey start, or sync first.")
         case .roleForbids(let role, let what):
             return prefix + (role.map { r in lang.pick("\(r)的证书不能记录“\(what)”，其他设备会隔离它。请由有权限的人（如学校管理员）记录。",
                                                        "a \(r)'s certificate may not record '\(what)'; other devices would quarantine it. Ask someone whose role allows it (e.g. the school admin).") }

@@ -14,13 +14,15 @@ public struct AuditLine: Encodable, Equatable, Sendable {
     public let note: String
     /// Relays that countersigned the change: "name (fingerprint) at time", earliest first.
     public let witnessedBy: [String]
+    /// The op's id (`change:index`), for `baoxue void`.
+    public let op: String
 
     public func text(_ l: Language) -> String {
         let who = role.map { "\(author)（\($0)，\(device)）" } ?? l.pick("未登记设备 \(device)", "unenrolled device \(device)")
         let mark = verified ? l.pick("签名有效", "verified") : l.pick("签名无效！", "SIGNATURE INVALID!")
         let witness = witnessedBy.isEmpty ? l.pick("无中继见证", "not witnessed by a relay")
             : l.pick("见证：", "witnessed by ") + witnessedBy.joined(separator: l.pick("；", "; "))
-        return "\(time) · \(who) · \(what) · \(mark) · \(witness)" + (note.isEmpty ? "" : " · \(note)")
+        return "\(time) · \(who) · \(what) · \(mark) · \(witness)" + (note.isEmpty ? "" : " · \(note)") + " · \(op)"
     }
 }
 
@@ -49,7 +51,7 @@ extension ReplicaCommands {
             out.append(AuditLine(
                 time: time(e.hlc.milliseconds),
                 author: h?.name ?? "-", role: h?.role, device: e.author.fingerprint.text,
-                what: e.what, verified: e.verified, note: e.note, witnessedBy: witnessedBy))
+                what: e.what, verified: e.verified, note: e.note, witnessedBy: witnessedBy, op: e.op.text))
         }
         return out
     }

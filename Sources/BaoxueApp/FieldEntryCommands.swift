@@ -22,6 +22,16 @@ public struct RecordedView: Codable, Equatable, Sendable {
 }
 
 extension ReplicaCommands {
+    /// Refuses (before anything is written) what this device's certificate does not permit;
+    /// a replica without a pinned authority permits everything, as its peers do.
+    static func checkRole(_ replica: Replica, _ operation: BaoxueTrust.Operation, _ what: String, _ l: Language) throws(AppError) {
+        guard replica.log.authority != nil else { return }
+        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey)?.role }
+        guard let role, operation.allowedRoles.contains(role) else {
+            throw .roleForbids(role: role.map { l.pick($0.chinese, $0.english) }, what: what)
+        }
+    }
+
     /// Records `entry` about `child` on `date` (default today) as this device's next signed change.
     /// Refuses, storing nothing: an unknown child, an entry the device's role may not make, a
     /// missing attachment, a field the record rules refuse.
@@ -35,12 +45,7 @@ extension ReplicaCommands {
         }
         guard !known.fields.isEmpty else { throw .childUnknown(child) }
         let now = Replica.nowMilliseconds()
-        if replica.log.authority != nil {
-            let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey)?.role }
-            guard let role, entry.operation.allowedRoles.contains(role) else {
-                throw .roleForbids(role: role.map { l.pick($0.chinese, $0.english) }, what: entry.label(l))
-            }
-        }
+        try checkRole(replica, entry.operation, entry.label(l), l)
         // Entries go where the child's record lives, unless told otherwise.
         let target = try importScope(replica, scope ?? home?.value, at: now)
         let day: SimpleDate

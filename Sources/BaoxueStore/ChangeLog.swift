@@ -145,6 +145,15 @@ public final class ChangeLog: ChangeStore {
         }
     }
 
+    /// The scope of a stored change, nil if it is not here.
+    public func scope(ofChange id: ChangeID) throws(StoreError) -> ScopeID? {
+        try storeCall {
+            try writer.read { db in
+                try String.fetchOne(db, sql: "SELECT scope FROM change WHERE id = ?", arguments: [Data(id.bytes)]).flatMap { try? ScopeID($0) }
+            }
+        }
+    }
+
     public func contains(_ id: ChangeID) throws(StoreError) -> Bool {
         try storeCall {
             try writer.read { db in

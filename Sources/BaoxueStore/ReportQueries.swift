@@ -96,3 +96,46 @@ extension ChangeLog {
         }
     }
 }
+
+/// A shoe-leather survey sweep (铁脚板摸排) as far as it has got: households checked, by finding.
+public struct SurveyCoverage: Sendable, Equatable, Codable {
+    public var village: String?
+    public var date: String?
+    public var households = 0
+    public var childrenFound = 0
+    /// Finding (raw value) → households.
+    public var byFinding: [String: Int] = [:]
+}
+
+extension ChangeLog {
+    /// What the survey's household checks add up to (voided checks do not count).
+    public func surveyCoverage(_ survey: RecordID) throws(StoreError) -> SurveyCoverage {
+        try storeCall {
+            try writer.read { db in
+                var c = SurveyCoverage()
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT field, value FROM rec_write WHERE record = ? AND kind = 'survey' AND live = 1 ORDER BY hlc
+                    """, arguments: [survey.hex]) {
+                    let field: String = row["field"]
+                    let value = try? FieldValue(storageText: row["value"])
+                    switch (field, value) {
+                    case ("village", .text(let t)?): c.village = t
+                    case ("date", .date(let d)?): c.date = d.description
+                    default: break
+                    }
+                }
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT json_extract(e.body, '$.body.householdCheck._0.finding') AS finding,
+                           json_extract(e.body, '$.body.householdCheck._0.childrenFound') AS found
+                    FROM rec_event e WHERE e.subject = ? AND e.kind = 'householdCheck'
+                      AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+                    """, arguments: [survey.hex]) {
+                    c.households += 1
+                    c.childrenFound += row["found"] ?? 0
+                    c.byFinding[row["finding"] ?? "", default: 0] += 1
+                }
+                return c
+            }
+        }
+    }
+}

@@ -302,3 +302,81 @@ struct Status: ParsableCommand {
         }
     }
 }
+
+struct SurveyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "survey", abstract: "铁脚板摸排：入户核查，逐户记录 / shoe-leather survey: household by household",
+        subcommands: [SurveyStart.self, SurveyHousehold.self, SurveyShow.self]
+    )
+}
+
+struct SurveyStart: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "开始一次摸排，打印其编号 / start a sweep; prints its id")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "村（居）/ village") var village: String
+    @Option(help: "摸排人员，逗号分隔 / team, comma-separated") var team = ""
+    @Option(help: "日期 YYYY-MM-DD（默认今天）/ date") var date: String?
+    @Option(help: "写入的范围 / scope") var scope: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let id = try ReplicaCommands.surveyStart(directory: options.directory, village: village, team: Parse.list(team),
+                                                     date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)
+            options.json ? Output.json(["survey": id]) : print(options.language.pick("摸排编号 \(id)", "survey id \(id)"))
+        }
+    }
+}
+
+struct SurveyHousehold: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "household", abstract: "记录查过的一户 / one household checked")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "摸排编号 / survey id") var survey: String
+    @Option(help: "住址 / address") var address: String
+    @Option(help: "发现的适龄儿童人数 / school-age children found") var children: Int
+    @Option(help: "结论：allAttending、noHukou、noStudentRegistration、notAttending、householdAbsent / finding") var finding: String
+    @Option(help: "相关儿童记录编号 / the child concerned, if known") var child: String?
+    @Option(help: "日期 / date") var date: String?
+    @Option(help: "写入的范围 / scope") var scope: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            guard let f = HouseholdCheck.Finding(rawValue: finding) else { throw .invalidArgument(option: "--finding", value: finding) }
+            let view = try ReplicaCommands.surveyHousehold(
+                directory: options.directory, survey: survey, check: HouseholdCheck(address: address, childrenFound: children, finding: f),
+                child: child, date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct SurveyShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "摸排进度：已查户数、各类结论 / coverage of a sweep")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "摸排编号 / survey id") var survey: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.survey(directory: options.directory, survey: survey)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct VoidEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "void", abstract: "作废一条误录的记录项（保留在审计中）/ void an entry made by mistake (it stays in the audit)",
+        discussion: "记录项编号见 baoxue audit 每行末尾。\nThe entry ids end each line of baoxue audit."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "记录项编号 / the entry's id") var op: String
+    @Option(help: "作废原因 / why") var reason: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.void(directory: options.directory, op: op, reason: reason, language: options.language)
+            options.json ? Output.json(view) : print(view.text(options.language))
+        }
+    }
+}

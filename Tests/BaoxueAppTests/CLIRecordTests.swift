@@ -143,4 +143,43 @@ import Testing
         #expect(try changes(dir) == before)
         #expect(try cli.baoxue(["record", "home-teaching", c, "--hours", "2", "--teacher", "王老师", "--dir", dir]).status == 0, "works once released")
     }
+
+    /// A sweep counts the households checked by finding; a check entered by mistake is voided
+    /// with the id the audit prints, stays in the audit, and stops counting.
+    @Test func surveySweepsCountHouseholdsAndVoidRemovesAMistake() throws {
+        let (dir, c) = try replica()
+        func ok(_ args: [String]) throws -> String {
+            let run = try cli.baoxue(args + ["--dir", dir])
+            #expect(run.status == 0, "\(args): \(run.err)")
+            return run.out
+        }
+        let started = try JSONSerialization.jsonObject(with: Data(try ok(["survey", "start", "--village", "东村", "--team", "王老师,赵联络员", "--scope", "东镇/一小", "--json"]).utf8)) as! [String: String]
+        let survey = try #require(started["survey"])
+        _ = try ok(["survey", "household", survey, "--address", "东村 1 号", "--children", "2", "--finding", "allAttending"])
+        _ = try ok(["survey", "household", survey, "--address", "东村 2 号", "--children", "1", "--finding", "notAttending", "--child", c])
+        _ = try ok(["survey", "household", survey, "--address", "东村 3 号", "--children", "0", "--finding", "householdAbsent"])
+        let shown = try ok(["survey", "show", survey])
+        #expect(shown.contains("已查 3 户，发现适龄儿童 3 人") && shown.contains("有儿童未在校：1"), "\(shown)")
+
+        // The check about the child shows in its audit with an id; voiding it keeps it there, marked.
+        let audit = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
+        let check = try #require(audit.first { $0["what"] as? String == "event householdCheck" })
+        _ = try ok(["void", check["op"] as! String, "--reason", "录错了户"])
+        let after = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
+        #expect(after.contains { ($0["note"] as? String) == "voided: 录错了户" })
+        let recount = try ok(["survey", "show", survey, "--json"])
+        let coverage = (try JSONSerialization.jsonObject(with: Data(recount.utf8)) as! [String: Any])["coverage"] as! [String: Any]
+        #expect(coverage["households"] as? Int == 2 && coverage["childrenFound"] as? Int == 2)
+
+        let before = try changes(dir)
+        for (args, status, text) in [(["survey", "household", String(repeating: "d", count: 32), "--address", "x", "--children", "1", "--finding", "allAttending"], Int32(1), "没有编号为"),
+                                     (["survey", "household", survey, "--address", "x", "--children", "1", "--finding", "maybe"], 2, "--finding"),
+                                     (["survey", "household", survey, "--address", "x", "--children", "40", "--finding", "allAttending"], 1, "记录不符合规则"),
+                                     (["void", "nonsense", "--reason", "x"], 2, "OP"),
+                                     (["void", String(repeating: "e", count: 64) + ":0", "--reason", "x"], 1, "没有编号为")] {
+            let run = try cli.baoxue(args + ["--dir", dir])
+            #expect(run.status == status && run.err.contains(text) && run.err.split(separator: "\n").count == 1, "\(args): \(run.err)")
+        }
+        #expect(try changes(dir) == before)
+    }
 }

@@ -1,0 +1,101 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import Foundation
+
+/// A survey sweep (铁脚板摸排) and how far it has got.
+public struct SurveyView: Codable, Equatable, Sendable {
+    public let survey: String
+    public let coverage: SurveyCoverage
+
+    static func finding(_ raw: String, _ l: Language) -> String {
+        switch HouseholdCheck.Finding(rawValue: raw) {
+        case .allAttending: l.pick("适龄儿童均在校", "all children in school")
+        case .noHukou: l.pick("有儿童无户籍", "a child without household registration")
+        case .noStudentRegistration: l.pick("有儿童无学籍", "a child without student registration")
+        case .notAttending: l.pick("有儿童未在校", "a child not in school")
+        case .householdAbsent: l.pick("家中无人", "nobody home")
+        case nil: raw
+        }
+    }
+
+    public func lines(_ l: Language) -> [String] {
+        [l.pick("摸排 \(survey)：\(coverage.village ?? "?")，\(coverage.date ?? "")", "survey \(survey): \(coverage.village ?? "?"), \(coverage.date ?? "")"),
+         l.pick("已查 \(coverage.households) 户，发现适龄儿童 \(coverage.childrenFound) 人", "\(coverage.households) households checked, \(coverage.childrenFound) school-age children found")]
+            + coverage.byFinding.sorted { $0.key < $1.key }.map { "  \(Self.finding($0.key, l))：\($0.value)" }
+    }
+}
+
+extension ReplicaCommands {
+    /// Starts a sweep of `village` by `team`; returns its id for `survey household`.
+    public static func surveyStart(directory: String, village: String, team: [String], date: SimpleDate?, scope: String?, language l: Language) throws(AppError) -> String {
+        let replica = try open(directory)
+        try checkRole(replica, .recordVisit, l.pick("摸排", "survey"), l)
+        let now = Replica.nowMilliseconds()
+        let target = try importScope(replica, scope, at: now)
+        let day: SimpleDate
+        if let date { day = date } else { day = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) } }
+        let survey = RecordID.random()
+        _ = try attempt { () throws(StoreError) in
+            try replica.log.appendOperations(by: replica.key, scope: target, now: now) { _ throws(StoreError) in
+                [.set(kind: .survey, record: survey, field: "village", value: .text(village), pred: []),
+                 .set(kind: .survey, record: survey, field: "date", value: .date(day), pred: [])]
+                    + team.map { .add(kind: .survey, record: survey, set: "team", element: $0) }
+            }
+        }
+        return survey.hex
+    }
+
+    /// One household checked in a sweep, optionally about a known child.
+    public static func surveyHousehold(
+        directory: String, survey: String, check: HouseholdCheck, child: String?, date: SimpleDate?, scope: String?, language l: Language
+    ) throws(AppError) -> SurveyView {
+        guard let id = try? RecordID(hex: survey) else { throw .invalidArgument(option: "SURVEY", value: survey) }
+        let childID: RecordID?
+        if let child {
+            guard let c = try? RecordID(hex: child) else { throw .invalidArgument(option: "--child", value: child) }
+            childID = c
+        } else { childID = nil }
+        let replica = try open(directory)
+        try checkRole(replica, .recordVisit, l.pick("入户摸排", "household check"), l)
+        let (coverage, home) = try attempt { () throws(StoreError) in
+            (try replica.log.surveyCoverage(id), try replica.log.read { s throws(StoreError) in try s.scope(of: id) })
+        }
+        guard coverage.village != nil else { throw .surveyUnknown(survey) }
+        let now = Replica.nowMilliseconds()
+        let target = try importScope(replica, scope ?? home?.value, at: now)
+        let day: SimpleDate
+        if let date { day = date } else { day = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) } }
+        _ = try attempt { () throws(StoreError) in
+            try replica.log.appendOperations(by: replica.key, scope: target, now: now) { _ throws(StoreError) in
+                [.event(Event(child: childID, subject: id, date: day, body: .householdCheck(check)))]
+            }
+        }
+        return SurveyView(survey: survey, coverage: try attempt { () throws(StoreError) in try replica.log.surveyCoverage(id) })
+    }
+
+    public static func survey(directory: String, survey: String) throws(AppError) -> SurveyView {
+        guard let id = try? RecordID(hex: survey) else { throw .invalidArgument(option: "SURVEY", value: survey) }
+        let log = try open(directory).log
+        let coverage = try attempt { () throws(StoreError) in try log.surveyCoverage(id) }
+        guard coverage.village != nil else { throw .surveyUnknown(survey) }
+        return SurveyView(survey: survey, coverage: coverage)
+    }
+}
+
+extension ReplicaCommands {
+    /// Marks an op entered by mistake void (`baoxue void OP --reason R`): it stays in the audit,
+    /// stops counting in views and reports. The void goes to the scope of the change it names.
+    public static func void(directory: String, op: String, reason: String, language l: Language) throws(AppError) -> RecordedView {
+        guard let target = try? OpID(text: op) else { throw .invalidArgument(option: "OP", value: op) }
+        let replica = try open(directory)
+        try checkRole(replica, .voidRecord, l.pick("作废", "void"), l)
+        guard let scope = try attempt({ () throws(StoreError) in try replica.log.scope(ofChange: target.change) }) else { throw .opUnknown(op) }
+        let change = try attempt { () throws(StoreError) in
+            try replica.log.appendOperations(by: replica.key, scope: scope, now: Replica.nowMilliseconds()) { _ throws(StoreError) in
+                [.void(target: target, reason: reason)]
+            }
+        }
+        return RecordedView(change: change.id.hex, child: "-", what: l.pick("作废 \(op)", "void \(op)"), caseFile: nil, attachments: [])
+    }
+}
