@@ -25,6 +25,10 @@ public enum FieldEntry: Sendable {
     case status(ChildStatus, reason: String)
     /// Any other field (settles a conflict on it the same way).
     case field(String, FieldValue)
+    /// A follow-up 1, 3 or 6 months after the child returned (巩固), within the case.
+    case followUp(caseFile: RecordID, FollowUp)
+    /// Closes a case: the placement (随班就读, 送教上门 …) and the outcome in words.
+    case closeCase(caseFile: RecordID, placement: Placement, outcome: String)
     /// Opens a persuasion-to-return case (一人一案) for the child.
     case openCase(caseFile: RecordID, reason: ReasonCategory, text: String?)
     /// 销号: closes the child's open entries on a ledger, with evidence files.
@@ -42,6 +46,8 @@ public enum FieldEntry: Sendable {
         case .status(let s, _): l.pick("状态改为\(s.chinese)", "status set to \(s.rawValue)")
         case .field(let f, _): l.pick("修改 \(f)", "field \(f) set")
         case .openCase: l.pick("立案（一人一案）", "case opened")
+        case .followUp: l.pick("返校后跟踪", "follow-up")
+        case .closeCase(_, let p, _): l.pick("结案（\(p.chinese)）", "case closed (\(p.rawValue))")
         case .closeOut(let ledger, _, _): l.pick("\(ledger.chinese)销号", "closed out of \(ledger.rawValue)")
         }
     }
@@ -69,6 +75,13 @@ public enum FieldEntry: Sendable {
                          pred: try s.liveOps(kind: .child, record: child, field: "status"))]
         case .field(let field, let value):
             return [.set(kind: .child, record: child, field: field, value: value, pred: try s.liveOps(kind: .child, record: child, field: field))]
+        case .followUp(let caseFile, let followUp):
+            return [event(.followUp(followUp), subject: caseFile)]
+        case .closeCase(let caseFile, let placement, let outcome):
+            return [.set(kind: .caseFile, record: caseFile, field: "placement", value: .text(placement.rawValue),
+                         pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "placement")),
+                    .set(kind: .caseFile, record: caseFile, field: "outcome", value: .text(outcome),
+                         pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "outcome"))]
         case .openCase(let caseFile, let reason, let text):
             return [.set(kind: .caseFile, record: caseFile, field: "child", value: .text(child.hex), pred: []),
                     .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(reason.rawValue), pred: [])]
@@ -84,7 +97,8 @@ public enum FieldEntry: Sendable {
         switch self {
         case .absence, .leave, .homeTeaching: .recordSchoolEvent
         case .visit: .recordVisit
-        case .persuasion: .recordPersuasion
+        case .persuasion, .followUp: .recordPersuasion
+        case .closeCase: .editRecord
         case .letter: .issueLetter
         case .status, .field, .openCase: .editRecord
         case .closeOut: .closeOut

@@ -11,6 +11,8 @@ public enum RosterSource: String, CaseIterable, Sendable, Codable {
     case xueji, huji
     /// 建档立卡/低保 poverty-household list (name and ID number): only for the registry comparison.
     case poverty
+    /// One child typed in (`child add`): every field, no status implied.
+    case manual
 
     /// Field → the column names the registries' exports use for it.
     var columns: [(field: String, names: [String])] {
@@ -28,6 +30,8 @@ public enum RosterSource: String, CaseIterable, Sendable, Codable {
              ("guardianPhone", ["联系电话", "电话"]), ("village", ["村（居）", "村/社区", "村居", "村"])]
         case .poverty:
             [("name", ["姓名", "学生姓名", "儿童姓名"]), ("idNumber", ["身份证号", "身份证号码", "公民身份号码", "身份证件号"])]
+        case .manual:
+            RosterSource.xueji.columns + [("village", ["村（居）"])]
         }
     }
 
@@ -35,6 +39,7 @@ public enum RosterSource: String, CaseIterable, Sendable, Codable {
     var required: [[String]] {
         switch self {
         case .xueji: [["name"], ["idNumber", "studentNumber"], ["school"], ["grade"]]
+        case .manual: [["name"], ["idNumber", "studentNumber"]]
         case .huji, .poverty: [["name"], ["idNumber"]]
         }
     }

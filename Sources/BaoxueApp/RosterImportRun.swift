@@ -41,8 +41,15 @@ extension ReplicaCommands {
         directory: String, file: String, source: RosterSource, scope: String?, language l: Language,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws(AppError) -> ImportReport {
+        try importRoster(directory: directory, roster: try RosterFile.read(file), file: file, source: source, scope: scope, language: l, progress: progress)
+    }
+
+    /// Imports rows already read (a file, or `child add`'s one row).
+    static func importRoster(
+        directory: String, roster: RosterFile, file: String, source: RosterSource, scope: String?, language l: Language,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws(AppError) -> ImportReport {
         let replica = try open(directory)
-        let roster = try RosterFile.read(file)
         let now = Replica.nowMilliseconds()
         let today = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) }
         let plan = try RosterPlan(roster, source: source, path: file, today: today, language: l)
@@ -80,6 +87,20 @@ extension ReplicaCommands {
         }
         return ImportReport(file: file, source: source, encoding: roster.encoding, scope: target.value, rows: roster.records.count - 1,
                             added: added, updated: updated, unchanged: unchanged, rejected: plan.rejected)
+    }
+
+    /// Adds (or completes) one child from command-line values, with the same checks as an import row.
+    /// `cells`: column name (as the student registry spells it) → value.
+    public static func addChild(directory: String, cells: [(String, String)], scope: String?, language l: Language) throws(AppError) -> ImportReport {
+        guard cells.contains(where: { ["身份证件号", "全国学籍号"].contains($0.0) }) else {
+            throw .invalidArgument(option: "child", value: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童", "no ID number and no student number: cannot tell which child this is"))
+        }
+        func quote(_ t: String) -> String { "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let text = cells.map { quote($0.0) }.joined(separator: ",") + "\n" + cells.map { quote($0.1) }.joined(separator: ",") + "\n"
+        let roster = try RosterFile(bytes: Array(text.utf8), path: l.pick("命令行", "command line"))
+        let report = try importRoster(directory: directory, roster: roster, file: l.pick("命令行", "command line"), source: .manual, scope: scope, language: l)
+        if let r = report.rejected.first { throw .invalidArgument(option: "child", value: r.reason) }
+        return report
     }
 
     /// The fields of `row` that differ from what the replica shows. A status already recorded is

@@ -8,7 +8,7 @@ struct ChildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "child",
         abstract: "儿童花名册：导入、查看、查找 / children: import rosters, show, search",
-        subcommands: [ChildImport.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self]
+        subcommands: [ChildImport.self, ChildAdd.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self]
     )
 }
 
@@ -30,7 +30,7 @@ struct ChildImport: ParsableCommand {
     @Option(help: "写入的范围（学校），本机证书只有一个范围时可省略 / scope (school); optional when the certificate has one") var scope: String?
 
     func validate() throws {
-        guard let s = RosterSource(rawValue: source), s != .poverty else {
+        guard let s = RosterSource(rawValue: source), [.xueji, .huji].contains(s) else {
             throw ValidationError(options.language.pick("--source 只能是 xueji（学籍）或 huji（户籍）", "--source must be xueji or huji"))
         }
     }
@@ -77,11 +77,18 @@ struct ChildList: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "查找的文字 / text to search for") var search = ""
     @Option(help: "只看某个学校 / only this school") var school: String?
+    @Option(help: "只看某个重点群体（如 poverty 或 留守儿童）：重点群体台账 / only one focus group (the focus-group ledger)") var focus: String?
 
     func run() {
         runReporting(options) { () throws(AppError) in
             let l = options.language
-            let rows = try ReplicaCommands.searchChildren(directory: options.directory, text: search, school: school)
+            var rows = try ReplicaCommands.searchChildren(directory: options.directory, text: search, school: school)
+            if let focus {
+                guard let group = FocusGroup.allCases.first(where: { $0.rawValue == focus || $0.chinese == focus }) else {
+                    throw .invalidArgument(option: "--focus", value: focus)
+                }
+                rows = rows.filter { $0.focus.contains(group.rawValue) }
+            }
             if options.json { Output.json(rows); return }
             for c in rows {
                 let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
@@ -148,6 +155,38 @@ struct ChildCheck: ParsableCommand {
                                                            poverty: poverty, scope: scope, apply: apply, language: options.language)
             if options.json { Output.json(view); return }
             view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct ChildAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "登记一个儿童（与导入同样校验）/ add one child (checked as an import row is)",
+        discussion: "需要姓名，以及身份证号或学籍号。已存在的儿童只补充不同的字段。\nNeeds a name and an ID number or student number. An existing child only gets the fields that differ."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "姓名 / name") var name: String
+    @Option(help: "身份证号 / ID number") var id: String?
+    @Option(help: "学籍号 / student number") var studentNumber: String?
+    @Option(help: "性别 男/女 / gender") var gender: String?
+    @Option(help: "学校 / school") var school: String?
+    @Option(help: "年级 / grade") var grade: String?
+    @Option(name: .customLong("class"), help: "班级 / class") var className: String?
+    @Option(help: "现住址 / residence") var residence: String?
+    @Option(help: "村（居）/ village") var village: String?
+    @Option(help: "监护人 / guardian") var guardian: String?
+    @Option(help: "监护人电话 / guardian's phone") var phone: String?
+    @Option(help: "写入的范围 / scope") var scope: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let cells: [(String, String?)] = [("姓名", name), ("身份证件号", id), ("全国学籍号", studentNumber), ("性别", gender), ("学校名称", school),
+                                              ("年级", grade), ("班级", className), ("现住址", residence), ("村（居）", village), ("监护人", guardian), ("监护人电话", phone)]
+            let report = try ReplicaCommands.addChild(directory: options.directory, cells: cells.compactMap { k, v in v.map { (k, $0) } },
+                                                      scope: scope, language: options.language)
+            if options.json { Output.json(report); return }
+            print(options.language.pick(report.added == 1 ? "已登记。" : report.updated == 1 ? "已更新。" : "信息未变。",
+                                        report.added == 1 ? "added." : report.updated == 1 ? "updated." : "nothing changed."))
         }
     }
 }

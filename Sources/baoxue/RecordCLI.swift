@@ -47,7 +47,7 @@ struct RecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "记录外勤工作：缺课、请假、家访、劝返、送教上门、核查函 / record field work",
         discussion: "每条记录都是本机签名的变更，离线可用，之后同步。记录一经保存不可修改，更正请再记一条。\nEach record is a change signed by this device, made offline and synced later. Records are never edited; a correction is a new record.",
-        subcommands: [RecordAbsence.self, RecordLeave.self, RecordVisit.self, RecordPersuasion.self, RecordHomeTeaching.self, RecordLetter.self]
+        subcommands: [RecordAbsence.self, RecordLeave.self, RecordVisit.self, RecordPersuasion.self, RecordFollowUp.self, RecordHomeTeaching.self, RecordLetter.self]
     )
 }
 
@@ -152,7 +152,7 @@ struct RecordLetter: ParsableCommand {
 }
 
 struct CaseCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "case", abstract: "劝返复学案卷（一人一案）/ persuasion-to-return cases", subcommands: [CaseOpen.self])
+    static let configuration = CommandConfiguration(commandName: "case", abstract: "劝返复学案卷（一人一案）/ persuasion-to-return cases", subcommands: [CaseOpen.self, CaseClose.self])
 }
 
 struct CaseOpen: ParsableCommand {
@@ -377,6 +377,39 @@ struct VoidEntry: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let view = try ReplicaCommands.void(directory: options.directory, op: op, reason: reason, language: options.language)
             options.json ? Output.json(view) : print(view.text(options.language))
+        }
+    }
+}
+
+struct RecordFollowUp: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "follow-up", abstract: "返校后 1、3、6 个月跟踪（属于案卷）/ a 1-, 3- or 6-month follow-up in a case")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(name: .customLong("case"), help: "案卷编号 / case id") var caseFile: String
+    @Option(help: "返校后第几个月：1、3 或 6 / months since return") var months: Int
+    @Flag(inversion: .prefixedNo, help: "仍在校 / still in school") var attending = true
+    @Option(help: "说明 / note") var note = ""
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            guard let file = try? RecordID(hex: caseFile) else { throw .invalidArgument(option: "--case", value: caseFile) }
+            return .followUp(caseFile: file, FollowUp(months: months, attending: attending, note: note))
+        }
+    }
+}
+
+struct CaseClose: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "close", abstract: "结案：安置方式与结果 / close a case: placement and outcome")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(name: .customLong("case"), help: "案卷编号 / case id") var caseFile: String
+    @Option(help: "安置：regularClass（随班就读）、specialClass、vocational、homeTeaching（或中文）/ placement") var placement: String
+    @Option(help: "结果 / outcome in words") var outcome: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            guard let file = try? RecordID(hex: caseFile) else { throw .invalidArgument(option: "--case", value: caseFile) }
+            return .closeCase(caseFile: file, placement: try Parse.label(placement, Placement.self, option: "--placement"), outcome: outcome)
         }
     }
 }

@@ -45,6 +45,10 @@ import Testing
         let opened = try ok(["case", "open", c, "--reason", "厌学", "--text", "学习跟不上", "--json"])
         let caseFile = try #require((try JSONSerialization.jsonObject(with: Data(opened.utf8)) as! [String: Any])["caseFile"] as? String)
         _ = try ok(["record", "persuasion", c, "--case", caseFile, "--method", "入户", "--outcome", "agreedToReturn"])
+        _ = try ok(["record", "follow-up", c, "--case", caseFile, "--months", "1", "--note", "按时到校"])
+        _ = try ok(["case", "close", c, "--case", caseFile, "--placement", "随班就读", "--outcome", "已返校"])
+        let today = try JSONSerialization.jsonObject(with: Data(try ok(["today", "--date", "2026-12-31", "--json"]).utf8)) as! [String: Any]
+        #expect((today["casesWithoutRecentAttempt"] as! [Any]).isEmpty, "a closed case is not stalled")
         _ = try ok(["record", "home-teaching", c, "--hours", "2", "--teacher", "李老师", "--content", "识字"])
         _ = try ok(["record", "letter", c, "--sent-to", "外县教育局", "--reason", "核实是否在外地就读"])
         _ = try ok(["child", "status", c, "returned", "--reason", "已返校"])
@@ -55,7 +59,7 @@ import Testing
 
         let audit = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
         let what = audit.map { $0["what"] as! String }
-        for expected in ["event absence", "event leave", "event visit [\(hash.prefix(12))]", "event persuasion", "event homeTeaching",
+        for expected in ["event absence", "event leave", "event followUp", "event visit [\(hash.prefix(12))]", "event persuasion", "event homeTeaching",
                          "event verificationLetter", "set status", "set grade", "closeOut suspectedDropout [\(hash.prefix(12))]"] {
             #expect(what.contains(expected), "\(expected) missing from \(what)")
         }
@@ -180,6 +184,22 @@ import Testing
             let run = try cli.baoxue(args + ["--dir", dir])
             #expect(run.status == status && run.err.contains(text) && run.err.split(separator: "\n").count == 1, "\(args): \(run.err)")
         }
+        #expect(try changes(dir) == before)
+    }
+
+    @Test func aChildAddedByHandIsCheckedLikeAnImportRow() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try cli.baoxue(["init", "--dir", dir])
+        let args = ["child", "add", "--name", "新生", "--student-number", "G123", "--school", "东镇一小", "--grade", "一年级", "--scope", "东镇/一小", "--dir", dir]
+        let first = try cli.baoxue(args)
+        #expect(first.status == 0 && first.out.contains("已登记"), "\(first.err)")
+        #expect(try cli.baoxue(args).out.contains("信息未变"))
+        #expect(try cli.baoxue(["child", "list", "--search", "G123", "--dir", dir]).out.contains("新生  东镇一小  1 年级"))
+        let before = try changes(dir)
+        let bad = try cli.baoxue(["child", "add", "--name", "错号", "--id", "130207201401010001", "--scope", "东镇/一小", "--dir", dir])
+        #expect(bad.status == 2 && bad.err.contains("身份证号") && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
+        let none = try cli.baoxue(["child", "add", "--name", "无号", "--scope", "东镇/一小", "--dir", dir])
+        #expect(none.status == 2 && none.err.contains("身份证号和学籍号"), "\(none.err)")
         #expect(try changes(dir) == before)
     }
 }

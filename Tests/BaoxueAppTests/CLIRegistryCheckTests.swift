@@ -50,6 +50,8 @@ import Testing
         let yi = try cli.baoxue(["child", "list", "--search", "乙", "--dir", dir, "--json"]).out
         #expect(yi.contains("neverEnrolled") && yi.contains("poverty"))
         #expect(try cli.baoxue(["child", "list", "--search", "甲", "--dir", dir]).out.contains("在校"))
+        let focus = try cli.baoxue(["child", "list", "--focus", "家庭困难", "--dir", dir]).out
+        #expect(focus.contains("乙") && focus.contains("共 1 人"), "the poverty focus-group ledger: \(focus)")
         let again = try cli.baoxue(args + ["--apply", "--json"])
         #expect((try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as! [String: Any])["childrenWritten"] as? Int == 0)
         #expect(try CLIChildTests().changes(dir) == wrote, "a second --apply writes nothing")
