@@ -13,6 +13,8 @@ public enum FieldEntry: Sendable {
     case absence(from: SimpleDate, to: SimpleDate, days: Int, excused: Bool)
     /// 请假 (a leave request) with who approved it.
     case leave(from: SimpleDate, to: SimpleDate, reason: String, approvedBy: String)
+    /// 销假: the child came back; amends the leave (the amendment replaces it in every count).
+    case leaveEnd(leave: OpID, returned: SimpleDate)
     /// 家访 with the attachments' files (stored by content hash).
     case visit(Visit, attachments: [String])
     /// 劝返: one attempt within a case.
@@ -39,6 +41,7 @@ public enum FieldEntry: Sendable {
         switch self {
         case .absence: l.pick("缺课", "absence")
         case .leave: l.pick("请假", "leave")
+        case .leaveEnd: l.pick("销假", "return from leave")
         case .visit: l.pick("家访", "visit")
         case .persuasion: l.pick("劝返", "persuasion attempt")
         case .homeTeaching: l.pick("送教上门", "home-teaching session")
@@ -61,6 +64,14 @@ public enum FieldEntry: Sendable {
             return [event(.absence(Absence(from: from, to: to, schoolDays: days, excused: excused)))]
         case .leave(let from, let to, let reason, let approvedBy):
             return [event(.leave(Leave(from: from, to: to, reason: reason, approvedBy: approvedBy)))]
+        case .leaveEnd(let op, let returned):
+            guard let original = try s.event(op), case .leave(let leave) = original.body, original.child == child else {
+                throw .invalidRecord(.invalidField("leave", reason: "not a leave of this child"))
+            }
+            let end = min(leave.to, (try? returned.adding(days: -1)) ?? returned)
+            return [.event(Event(child: child, date: returned, body: .leave(Leave(from: leave.from, to: max(end, leave.from), reason: leave.reason,
+                                                                                    approvedBy: leave.approvedBy)),
+                                 amends: op, amendReason: "销假"))]
         case .visit(var visit, let files):
             visit.evidence = files.compactMap { evidence[$0] }
             return [event(.visit(visit))]
@@ -95,7 +106,7 @@ public enum FieldEntry: Sendable {
     /// The operation the role table (trust.md §4) must allow for this entry.
     var operation: BaoxueTrust.Operation {
         switch self {
-        case .absence, .leave, .homeTeaching: .recordSchoolEvent
+        case .absence, .leave, .leaveEnd, .homeTeaching: .recordSchoolEvent
         case .visit: .recordVisit
         case .persuasion, .followUp: .recordPersuasion
         case .closeCase: .editRecord

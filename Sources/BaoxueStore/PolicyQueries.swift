@@ -17,7 +17,11 @@ public struct AttentionRow: Sendable, Equatable, Codable {
 /// change (an old visit synced today) is reflected the moment it is applied.
 /// Voided events never count.
 extension ChangeLog {
-    private static let liveEvent = "NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)"
+    /// An event counts unless voided or replaced by a live amendment (the amendment counts instead).
+    static let liveEvent = """
+        NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+        AND NOT EXISTS (SELECT 1 FROM rec_event a WHERE a.amends = e.op AND NOT EXISTS (SELECT 1 FROM rec_void va WHERE va.target = a.op))
+        """
 
     /// Children on leave longer than the policy's days at `today` with no visit since the leave began.
     public func visitsDue(today: SimpleDate, policy: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {

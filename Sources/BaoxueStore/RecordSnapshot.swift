@@ -38,6 +38,14 @@ public struct RecordSnapshot {
         }
     }
 
+    /// A stored event by its op id, as written (nil if not here).
+    public func event(_ op: OpID) throws(StoreError) -> Event? {
+        try storeCall {
+            try String.fetchOne(db, sql: "SELECT body FROM rec_event WHERE op = ?", arguments: [Data(op.bytes)])
+                .flatMap { try? JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
+        }
+    }
+
     /// Op ids of the live values of a field: the `pred` of a new write.
     public func liveOps(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID] {
         try storeCall {

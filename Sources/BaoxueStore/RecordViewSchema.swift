@@ -59,6 +59,10 @@ enum RecordViewSchema {
                 """)
             for index in lookupIndexes { try db.execute(sql: index) }
         }
+        migrator.registerMigration("v9-event-amends") { db in
+            // Queries skip an event that a live amendment replaces (销假 amends a leave).
+            for index in lookupIndexes { try db.execute(sql: index) }
+        }
     }
 
     /// Indexes only queries use (the merge engine never reads through them):
@@ -68,6 +72,7 @@ enum RecordViewSchema {
         "CREATE INDEX IF NOT EXISTS rec_event_child ON rec_event(child, kind, date)",
         "CREATE INDEX IF NOT EXISTS rec_event_subject ON rec_event(subject, kind, date)",
         "CREATE INDEX IF NOT EXISTS rec_closeout_child ON rec_closeout(child)",
+        "CREATE INDEX IF NOT EXISTS rec_event_amends ON rec_event(amends) WHERE amends IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS child_view_school ON child_view(school, name)",
         "CREATE INDEX IF NOT EXISTS child_view_name ON child_view(name)",
         "CREATE INDEX IF NOT EXISTS child_view_id_number ON child_view(id_number)",

@@ -70,7 +70,7 @@ extension ChangeLog {
                     SELECT c.school AS school, e.kind AS kind, COUNT(*) AS n,
                            SUM(CASE WHEN e.kind = 'homeTeaching' THEN json_extract(e.body, '$.body.homeTeaching._0.classHours') ELSE 0 END) AS hours
                     FROM rec_event e JOIN child_view c ON c.child = e.child
-                    WHERE e.date BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+                    WHERE e.date BETWEEN ? AND ? AND \(Self.liveEvent)
                     GROUP BY c.school, e.kind
                     """, arguments: range) {
                     let n: Int = row["n"], hours: Int = row["hours"] ?? 0, kind: String = row["kind"]
@@ -127,8 +127,7 @@ extension ChangeLog {
                 for row in try Row.fetchAll(db, sql: """
                     SELECT json_extract(e.body, '$.body.householdCheck._0.finding') AS finding,
                            json_extract(e.body, '$.body.householdCheck._0.childrenFound') AS found
-                    FROM rec_event e WHERE e.subject = ? AND e.kind = 'householdCheck'
-                      AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+                    FROM rec_event e WHERE e.subject = ? AND e.kind = 'householdCheck' AND \(Self.liveEvent)
                     """, arguments: [survey.hex]) {
                     c.households += 1
                     c.childrenFound += row["found"] ?? 0

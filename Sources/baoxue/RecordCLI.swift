@@ -47,7 +47,7 @@ struct RecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "记录外勤工作：缺课、请假、家访、劝返、送教上门、核查函 / record field work",
         discussion: "每条记录都是本机签名的变更，离线可用，之后同步。记录一经保存不可修改，更正请再记一条。\nEach record is a change signed by this device, made offline and synced later. Records are never edited; a correction is a new record.",
-        subcommands: [RecordAbsence.self, RecordLeave.self, RecordVisit.self, RecordPersuasion.self, RecordFollowUp.self, RecordHomeTeaching.self, RecordLetter.self]
+        subcommands: [RecordAbsence.self, RecordLeave.self, RecordLeaveEnd.self, RecordVisit.self, RecordPersuasion.self, RecordFollowUp.self, RecordHomeTeaching.self, RecordLetter.self]
     )
 }
 
@@ -410,6 +410,26 @@ struct CaseClose: ParsableCommand {
         recordEntry(options, entry) { () throws(AppError) in
             guard let file = try? RecordID(hex: caseFile) else { throw .invalidArgument(option: "--case", value: caseFile) }
             return .closeCase(caseFile: file, placement: try Parse.label(placement, Placement.self, option: "--placement"), outcome: outcome)
+        }
+    }
+}
+
+struct RecordLeaveEnd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leave-end", abstract: "销假：儿童返校，结束请假（修订原请假记录）/ the child is back: ends a leave (amends it)",
+        discussion: "请假记录编号见 baoxue audit 每行末尾；--date 为返校日期。\nThe leave's id ends its line in baoxue audit; --date is the day the child came back."
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "请假记录编号 / the leave's entry id") var leave: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            guard let op = try? OpID(text: leave) else { throw .invalidArgument(option: "--leave", value: leave) }
+            let back = try Parse.date(entry.date, option: "--date")
+                ?? (try? SimpleDate(unixMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000)))
+            guard let back else { throw .invalidArgument(option: "--date", value: "") }
+            return .leaveEnd(leave: op, returned: back)
         }
     }
 }

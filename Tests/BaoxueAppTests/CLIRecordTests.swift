@@ -202,4 +202,29 @@ import Testing
         #expect(none.status == 2 && none.err.contains("身份证号和学籍号"), "\(none.err)")
         #expect(try changes(dir) == before)
     }
+
+    /// 请假 then 销假: a long leave needs a visit until the child is back; the return amends the
+    /// leave, which then stops counting, and both stay in the audit.
+    @Test func aLeaveEndsWithTheReturnAndStopsAskingForAVisit() throws {
+        let (dir, c) = try replica()
+        func ok(_ args: [String]) throws -> String {
+            let run = try cli.baoxue(args + ["--dir", dir])
+            #expect(run.status == 0, "\(args): \(run.err)")
+            return run.out
+        }
+        func due() throws -> [String] {
+            let view = try JSONSerialization.jsonObject(with: Data(try ok(["today", "--date", "2026-11-15", "--json"]).utf8)) as! [String: Any]
+            return (view["visitsDue"] as! [[String: Any]]).map { $0["child"] as! String }
+        }
+        _ = try ok(["record", "leave", c, "--from", "2026-11-01", "--to", "2026-11-30", "--reason", "病假", "--approved-by", "班主任", "--date", "2026-11-01"])
+        #expect(try due() == [c], "a 30-day leave with no visit")
+        let audit = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
+        let leave = try #require(audit.first { $0["what"] as? String == "event leave" }?["op"] as? String)
+        _ = try ok(["record", "leave-end", c, "--leave", leave, "--date", "2026-11-10"])
+        #expect(try due().isEmpty, "back on the 10th: the leave ended on the 9th")
+        let after = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
+        #expect(after.filter { $0["what"] as? String == "event leave" }.count == 2)
+        let wrong = try cli.baoxue(["record", "leave-end", c, "--leave", String(repeating: "a", count: 64) + ":0", "--dir", dir])
+        #expect(wrong.status == 1 && wrong.err.contains("记录不符合规则"), "\(wrong.err)")
+    }
 }
