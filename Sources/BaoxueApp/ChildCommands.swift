@@ -54,7 +54,7 @@ extension ReplicaCommands {
         }
     }
 
-    /// Children whose name, school or record id contains `text`, or whose ID / student number is exactly `text`.
+    /// Children whose name, school, class or record id contains `text`, or whose ID / student number is exactly `text`.
     public static func searchChildren(directory: String, text: String, school: String?) throws(AppError) -> [ChildView] {
         let log = try open(directory).log
         let exact = [RosterPlan.child(idNumber: text.uppercased(), studentNumber: nil), RosterPlan.child(idNumber: nil, studentNumber: text)]
@@ -65,7 +65,8 @@ extension ReplicaCommands {
         let all = try attempt { () throws(StoreError) in try log.children(school: school, limit: 100_000) }
         let needle = text.lowercased()
         found += all.filter { c in
-            !found.contains(c) && (text.isEmpty || (c.name ?? "").contains(text) || (c.school ?? "").contains(text) || c.child.hex.hasPrefix(needle))
+            !found.contains(c) && (text.isEmpty || (c.name ?? "").contains(text) || (c.school ?? "").contains(text)
+                || (c.className ?? "").contains(text) || c.child.hex.hasPrefix(needle))
         }
         return found.filter { school == nil || $0.school == school }
     }

@@ -9,6 +9,7 @@ public struct ChildView: Sendable, Equatable, Codable {
     public let name: String?
     public let school: String?
     public let grade: Int?
+    public let className: String?
     public let status: ChildStatus?
     public let statusDate: String?
     public let statusReason: String?
@@ -23,6 +24,7 @@ public struct ChildView: Sendable, Equatable, Codable {
         name = row["name"]
         school = row["school"]
         grade = row["grade"]
+        className = row["class_name"]
         status = (row["status"] as String?).flatMap(ChildStatus.init(rawValue:))
         statusDate = row["status_date"]
         statusReason = row["status_reason"]

@@ -195,6 +195,8 @@ import Testing
         #expect(first.status == 0 && first.out.contains("已登记"), "\(first.err)")
         #expect(try cli.baoxue(args).out.contains("信息未变"))
         #expect(try cli.baoxue(["child", "list", "--search", "G123", "--dir", dir]).out.contains("新生  东镇一小  1 年级"))
+        _ = try cli.baoxue(["child", "add", "--name", "同班", "--student-number", "G124", "--class", "一(3)班", "--scope", "东镇/一小", "--dir", dir])
+        #expect(try cli.baoxue(["child", "list", "--search", "一(3)班", "--dir", dir]).out.contains("同班"), "search by class")
         let before = try changes(dir)
         let bad = try cli.baoxue(["child", "add", "--name", "错号", "--id", "130207201401010001", "--scope", "东镇/一小", "--dir", dir])
         #expect(bad.status == 2 && bad.err.contains("身份证号") && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
