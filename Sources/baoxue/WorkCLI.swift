@@ -1,0 +1,252 @@
+import ArgumentParser
+import BaoxueApp
+import BaoxueRecords
+import Foundation
+
+/// Cases, statuses, close-out, surveys, voids, and the views of the work: conflicts, today, reports, status.
+
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "case", abstract: "劝返复学案卷（一人一案）/ persuasion-to-return cases", subcommands: [CaseOpen.self, CaseClose.self])
+}
+
+struct CaseOpen: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "open", abstract: "为儿童立案，打印案卷编号 / open a case for a child; prints its id")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、noGuardian、movedWithParents、other（或中文）/ reason category") var reason: String
+    @Option(help: "原因说明 / reason in words") var text: String?
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            .openCase(caseFile: RecordID.random(), reason: try Parse.label(reason, ReasonCategory.self, option: "--reason"), text: text)
+        }
+    }
+}
+
+struct ChildStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "改变儿童状态（附原因；也用于解决状态冲突）/ change a child's status, with a reason (also settles a status conflict)"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Argument(help: "新状态（如 returned 或 劝返复学）/ the new status") var status: String
+    @Option(help: "原因 / reason") var reason: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in .status(try Parse.label(status, ChildStatus.self, option: "STATUS"), reason: reason) }
+    }
+}
+
+struct ChildSet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "修改儿童信息的一个字段（也用于解决该字段的冲突）/ set one field (also settles a conflict on it)",
+        discussion: "字段：name、school、grade、className、residence、village、guardianName、guardianPhone、hukouPlace、studentNumber"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Argument(help: "字段 / field") var field: String
+    @Argument(help: "新值 / new value") var value: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            let editable = ["name", "school", "grade", "className", "residence", "village", "guardianName", "guardianPhone", "hukouPlace", "studentNumber"]
+            guard editable.contains(field) else { throw .invalidArgument(option: "FIELD", value: field) }
+            if field == "grade" {
+                guard let g = Int(value) else { throw .invalidArgument(option: "VALUE", value: value) }
+                return .field(field, .number(g))
+            }
+            return .field(field, .text(value))
+        }
+    }
+}
+
+struct CloseOut: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "close-out", abstract: "销号：附佐证材料把儿童移出台账（学校管理员）/ close a child out of a ledger with evidence (school admin)"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "suspected 或 dropout / which ledger") var ledger: String
+    @Option(help: "佐证材料文件，可多次 / evidence file, repeatable") var evidence: [String] = []
+    @Option(help: "说明 / note") var note: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            guard ["suspected", "dropout"].contains(ledger) else { throw .invalidArgument(option: "--ledger", value: ledger) }
+            return .closeOut(ledger == "dropout" ? .dropout : .suspectedDropout, evidence: evidence, note: note)
+        }
+    }
+}
+
+struct Conflicts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "待人工核实的冲突：同一字段的并发值及其作者 / conflicts to settle: concurrent values and who wrote each",
+        discussion: "核实后用 baoxue child status 或 baoxue child set 写入正确的值即可解决。\nSettle one by writing the right value with baoxue child status or baoxue child set."
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let rows = try ReplicaCommands.conflicts(directory: options.directory, language: options.language)
+            if options.json { Output.json(rows); return }
+            for row in rows { row.lines(options.language).forEach { print($0) } }
+            print(options.language.pick("共 \(rows.count) 处冲突", "\(rows.count) conflict(s)"))
+        }
+    }
+}
+
+struct Today: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "今日工作：到期家访、逾期联系、送教不足、劝返无进展 / today's work: visits due, contacts overdue, home-teaching shortfalls, stalled cases"
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "日期 YYYY-MM-DD（默认今天）/ date") var date: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.today(directory: options.directory, date: try Parse.date(date, option: "--date"))
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "月报（一月一报告）和季度复核（一季度一复核）：打印，或写成 XLSX 与 CSV / the monthly report and quarterly review: printed, or as XLSX and CSV",
+        discussion: """
+            --out 目录下写入一个 XLSX 工作簿（每本台账一张表）和每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）。文件不会被覆盖；不含身份证号。
+            With --out, writes an XLSX workbook (one sheet per ledger) and a CSV per sheet (UTF-8 with BOM). Never overwrites; no ID numbers.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "monthly（月报）或 quarterly（季度复核）/ which report") var kind: String
+    @Option(help: "期间：月报 YYYY-MM，季度 YYYY-Qn（默认本期）/ period") var period: String?
+    @Option(help: "只看某个学校 / only this school") var school: String?
+    @Option(help: "写入文件的目录 / folder to write the files to") var out: String?
+
+    func validate() throws {
+        guard ReportKind(rawValue: kind) != nil else {
+            throw ValidationError(options.language.pick("报表只能是 monthly 或 quarterly", "the report must be monthly or quarterly"))
+        }
+    }
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.report(directory: options.directory, kind: ReportKind(rawValue: kind)!, period: period,
+                                                  school: school, output: out, language: options.language)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "本机状态：上次同步、尚未送达中继的记录、冲突与隔离 / this device: last sync, work not yet at the relay, conflicts, quarantine"
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.status(directory: options.directory)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct SurveyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "survey", abstract: "铁脚板摸排：入户核查，逐户记录 / shoe-leather survey: household by household",
+        subcommands: [SurveyStart.self, SurveyHousehold.self, SurveyShow.self]
+    )
+}
+
+struct SurveyStart: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "开始一次摸排，打印其编号 / start a sweep; prints its id")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "村（居）/ village") var village: String
+    @Option(help: "摸排人员，逗号分隔 / team, comma-separated") var team = ""
+    @Option(help: "日期 YYYY-MM-DD（默认今天）/ date") var date: String?
+    @Option(help: "写入的范围 / scope") var scope: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let id = try ReplicaCommands.surveyStart(directory: options.directory, village: village, team: Parse.list(team),
+                                                     date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)
+            options.json ? Output.json(["survey": id]) : print(options.language.pick("摸排编号 \(id)", "survey id \(id)"))
+        }
+    }
+}
+
+struct SurveyHousehold: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "household", abstract: "记录查过的一户 / one household checked")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "摸排编号 / survey id") var survey: String
+    @Option(help: "住址 / address") var address: String
+    @Option(help: "发现的适龄儿童人数 / school-age children found") var children: Int
+    @Option(help: "结论：allAttending、noHukou、noStudentRegistration、notAttending、householdAbsent / finding") var finding: String
+    @Option(help: "相关儿童记录编号 / the child concerned, if known") var child: String?
+    @Option(help: "日期 / date") var date: String?
+    @Option(help: "写入的范围 / scope") var scope: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            guard let f = HouseholdCheck.Finding(rawValue: finding) else { throw .invalidArgument(option: "--finding", value: finding) }
+            let view = try ReplicaCommands.surveyHousehold(
+                directory: options.directory, survey: survey, check: HouseholdCheck(address: address, childrenFound: children, finding: f),
+                child: child, date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct SurveyShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "摸排进度：已查户数、各类结论 / coverage of a sweep")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "摸排编号 / survey id") var survey: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.survey(directory: options.directory, survey: survey)
+            if options.json { Output.json(view); return }
+            view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct VoidEntry: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "void", abstract: "作废一条误录的记录项（保留在审计中）/ void an entry made by mistake (it stays in the audit)",
+        discussion: "记录项编号见 baoxue audit 每行末尾。\nThe entry ids end each line of baoxue audit."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "记录项编号 / the entry's id") var op: String
+    @Option(help: "作废原因 / why") var reason: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.void(directory: options.directory, op: op, reason: reason, language: options.language)
+            options.json ? Output.json(view) : print(view.text(options.language))
+        }
+    }
+}
+
+struct CaseClose: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "close", abstract: "结案：安置方式与结果 / close a case: placement and outcome")
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(name: .customLong("case"), help: "案卷编号 / case id") var caseFile: String
+    @Option(help: "安置：regularClass（随班就读）、specialClass、vocational、homeTeaching（或中文）/ placement") var placement: String
+    @Option(help: "结果 / outcome in words") var outcome: String
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            guard let file = try? RecordID(hex: caseFile) else { throw .invalidArgument(option: "--case", value: caseFile) }
+            return .closeCase(caseFile: file, placement: try Parse.label(placement, Placement.self, option: "--placement"), outcome: outcome)
+        }
+    }
+}
