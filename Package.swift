@@ -75,6 +75,9 @@ let package = Package(
             dependencies: ["BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport"],
             swiftSettings: strict
         ),
+        .target(name: "BaoxueSimulation", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTesting"],
+                path: "Simulations/BaoxueSimulation", swiftSettings: strict),
+        .executableTarget(name: "baoxue-sim", dependencies: ["BaoxueSimulation"], path: "Simulations/baoxue-sim", swiftSettings: strict),
         .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust"], swiftSettings: strict),
         .testTarget(name: "BaoxueNoiseTests", dependencies: ["BaoxueNoise", "BaoxueSodium", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueRecordsTests", dependencies: ["BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
@@ -85,6 +88,7 @@ let package = Package(
         .testTarget(name: "BaoxueSyncTests", dependencies: ["BaoxueSync", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueRelayTests", dependencies: ["BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxueCore", "BaoxueTesting", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BaoxueSimulationTests", dependencies: ["BaoxueSimulation"], swiftSettings: strict),
         .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

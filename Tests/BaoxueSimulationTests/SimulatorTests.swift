@@ -1,0 +1,19 @@
+import BaoxueSimulation
+import Testing
+
+/// The small scenario over many seeds: every check passes, and a seed replays byte for byte.
+@Suite struct SimulatorTests {
+    @Test(arguments: 0..<4) func smallScenarioPassesItsChecks(group: UInt64) throws {
+        for seed in (group * 10)..<(group * 10 + 10) {
+            let r = try Simulator.run(.small, seed: seed)
+            #expect(r.failures.isEmpty, "seed \(seed): \(r.failures); replay with Simulator.run(.small, seed: \(seed))")
+            #expect(r.authored > 0 && r.syncs >= 12)
+        }
+    }
+
+    @Test func theSameSeedGivesTheSameTraceAndDigest() throws {
+        let a = try Simulator.run(.small, seed: 7), b = try Simulator.run(.small, seed: 7)
+        #expect(a.digest == b.digest && a.trace == b.trace && a.metricsCSV == b.metricsCSV)
+        #expect(try Simulator.run(.small, seed: 8).digest != a.digest)
+    }
+}
