@@ -27,10 +27,28 @@ public enum Simulator {
         public let bytes: Int
         /// Empty when every check passed.
         public let failures: [String]
-        /// One line per day: day, authored so far, syncs, bytes, schools whose devices agree.
+        /// One line per day: day, authored so far, syncs, bytes, schools whose devices agree, staleness p50/p99.
         public let metricsCSV: String
         /// Every event, in order (what to replay when a check fails).
         public let trace: [String]
+        /// The same metrics as values, for the chart.
+        public let days: [Day]
+    }
+
+    /// One simulated day's metrics, taken in the evening after the relay syncs.
+    public struct Day: Sendable, Equatable {
+        public let day: Int
+        public let authored: Int
+        public let syncs: Int
+        public let bytes: Int
+        /// Schools whose devices all show the same views.
+        public let agreeing: Int
+        /// Staleness across devices (hours): the age of the newest change of its school a device lacks.
+        public let staleP50: Double
+        public let staleP99: Double
+
+        static let header = "day,authored,syncs,bytes,schools_agreeing,staleness_p50_h,staleness_p99_h"
+        var csv: String { String(format: "%d,%d,%d,%d,%d,%.1f,%.1f", day, authored, syncs, bytes, agreeing, staleP50, staleP99) }
     }
 
     final class Clock: @unchecked Sendable { var ms: UInt64 = 1_764_000_000_000 }
@@ -57,9 +75,11 @@ public enum Simulator {
         }
         let work = (0..<scenario.schools).map { FieldWork(children: scenario.childrenPerSchool, seed: seed &* 31 &+ UInt64($0)) }
         var authoredBy: [[ChangeID]] = Array(repeating: [], count: scenario.schools)
+        var authoredAt: [ChangeID: UInt64] = [:]
+        var days: [Day] = []
         var trace: [String] = []
         var syncs = 0, cuts = 0, bytes = 0
-        var csv = "day,authored,syncs,bytes,schools_agreeing\n"
+        var csv = Day.header + "\n"
 
         /// One sync over `conditions`; the initiator is a device, the responder a colleague or the relay.
         func sync(_ d: Device, with peerKey: DeviceKey, _ peerLog: ChangeLog, grant: SyncPolicy.Grant, conditions: LinkConditions, label: String) throws {
@@ -94,6 +114,7 @@ public enum Simulator {
                     }
                     rng = local
                     authoredBy[d.school].append(change.id)
+                    authoredAt[change.id] = clock.ms
                     trace.append("t+\((clock.ms - start) / 1000)s device \(i) wrote \(change.id.hex.prefix(12))")
                 }
                 if hour == 12 {
@@ -112,7 +133,18 @@ public enum Simulator {
                 if Double.random(in: 0..<1, using: &rng) < scenario.cutChance { link.cutAfterBytes = Int.random(in: 200...20_000, using: &rng) }
                 try sync(d, with: relayKey, relay, grant: .within([scopes[d.school]]), conditions: link, label: "evening: device \(i) ↔ relay")
             }
-            csv += "\(day + 1),\(authoredBy.reduce(0) { $0 + $1.count }),\(syncs),\(bytes),\(try agreeing(devices, scenario))\n"
+            // Staleness per device: how old the newest change of its school it lacks is (0 if it lacks none).
+            var stale: [Double] = []
+            for d in devices {
+                let lacking = try authoredBy[d.school].filter { try !d.log.contains($0) }
+                stale.append(lacking.compactMap { authoredAt[$0] }.max().map { Double(clock.ms - $0) / 3_600_000 } ?? 0)
+            }
+            stale.sort()
+            let row = Day(day: day + 1, authored: authoredBy.reduce(0) { $0 + $1.count }, syncs: syncs, bytes: bytes,
+                          agreeing: try agreeing(devices, scenario), staleP50: stale[stale.count / 2],
+                          staleP99: stale[min(stale.count - 1, Int(Double(stale.count) * 0.99))])
+            days.append(row)
+            csv += row.csv + "\n"
         }
 
         // Connectivity returns: everyone reaches the relay, twice round (the second brings what others pushed after them).
@@ -142,7 +174,7 @@ public enum Simulator {
             for head in try d.log.heads() { digestInput += head.bytes }
         }
         return Result(seed: seed, digest: Hex.encode(Blake2b.hash(digestInput, length: 16)), authored: authoredBy.reduce(0) { $0 + $1.count },
-                      syncs: syncs, cutSyncs: cuts, bytes: bytes, failures: failures, metricsCSV: csv, trace: trace)
+                      syncs: syncs, cutSyncs: cuts, bytes: bytes, failures: failures, metricsCSV: csv, trace: trace, days: days)
     }
 
     /// Schools whose devices all show the same views.

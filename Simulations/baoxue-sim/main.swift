@@ -3,7 +3,7 @@ import Foundation
 
 /// `baoxue-sim --scenario small|FILE.json [--seeds N] [--first-seed S] [--out DIR]`: runs N seeds,
 /// checks each, prints a line per seed and the seed of any failure with its trace, and writes
-/// the metrics of the first seed as CSV into DIR. Exit 1 if any check failed.
+/// the metrics of the first seed as CSV and an SVG chart into DIR. Exit 1 if any check failed.
 let args = Array(CommandLine.arguments.dropFirst())
 func value(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
 func fail(_ message: String) -> Never {
@@ -38,6 +38,8 @@ for seed in first..<(first + UInt64(seeds)) {
         if seed == first, let out = value("--out") {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try r.metricsCSV.write(toFile: out + "/metrics-seed-\(seed).csv", atomically: true, encoding: .utf8)
+            try Chart.svg(r.days, schools: scenario.schools, title: "\(scenario.name), seed \(seed)")
+                .write(toFile: out + "/convergence-seed-\(seed).svg", atomically: true, encoding: .utf8)
         }
     } catch {
         failed += 1

@@ -16,4 +16,14 @@ import Testing
         #expect(a.digest == b.digest && a.trace == b.trace && a.metricsCSV == b.metricsCSV)
         #expect(try Simulator.run(.small, seed: 8).digest != a.digest)
     }
+
+    /// Metrics per day (staleness is above 0 while devices are apart), and the chart draws all three series.
+    @Test func metricsAndChart() throws {
+        let r = try Simulator.run(.small, seed: 3)
+        #expect(r.days.count == Scenario.small.days)
+        #expect(r.days.contains { $0.staleP99 > 0 }, "someone is behind at some point")
+        #expect(r.metricsCSV.hasPrefix("day,authored,syncs,bytes,schools_agreeing,staleness_p50_h,staleness_p99_h\n"))
+        let svg = Chart.svg(r.days, schools: 2, title: "small <3>")
+        #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<polyline").count == 4 && svg.contains("small &lt;3&gt;"))
+    }
 }
