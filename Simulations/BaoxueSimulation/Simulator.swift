@@ -25,6 +25,8 @@ public enum Simulator {
         public let syncs: Int
         public let cutSyncs: Int
         public let bytes: Int
+        /// Child fields left with concurrent values at the end (each one checked on every device).
+        public let conflicts: Int
         /// Empty when every check passed.
         public let failures: [String]
         /// One line per day: day, authored so far, syncs, bytes, schools whose devices agree, staleness p50/p99.
@@ -41,7 +43,22 @@ public enum Simulator {
         public let authored: Int
         public let syncs: Int
         public let bytes: Int
-        /// Schools whose devices all show the same views.
+        /// "record.field" of every child field whose live writes (those no other write names in its
+    /// `pred`) carry more than one value: the conflicts a person must see.
+    static func conflicts(in changes: [Change]) throws -> Set<String> {
+        var writes: [String: [(op: OpID, value: FieldValue)]] = [:]
+        var seen: Set<OpID> = []
+        for change in changes {
+            for (i, op) in try RecordPayload.decode(change.payload).ops.enumerated() {
+                guard case .set(.child, let record, let field, let value, let pred) = op else { continue }
+                writes["\(record.hex).\(field)", default: []].append((OpID(change: change.id, index: UInt16(i)), value))
+                seen.formUnion(pred)
+            }
+        }
+        return Set(writes.filter { _, w in Set(w.filter { !seen.contains($0.op) }.map(\.value)).count > 1 }.keys)
+    }
+
+    /// Schools whose devices all show the same views.
         public let agreeing: Int
         /// Staleness across devices (hours): the age of the newest change of its school a device lacks.
         public let staleP50: Double
@@ -76,9 +93,10 @@ public enum Simulator {
         let work = (0..<scenario.schools).map { FieldWork(children: scenario.childrenPerSchool, seed: seed &* 31 &+ UInt64($0)) }
         var authoredBy: [[ChangeID]] = Array(repeating: [], count: scenario.schools)
         var authoredAt: [ChangeID: UInt64] = [:]
+        var authoredChanges: [[Change]] = Array(repeating: [], count: scenario.schools)
         var days: [Day] = []
         var trace: [String] = []
-        var syncs = 0, cuts = 0, bytes = 0
+        var syncs = 0, cuts = 0, bytes = 0, conflicts = 0
         var csv = Day.header + "\n"
 
         /// One sync over `conditions`; the initiator is a device, the responder a colleague or the relay.
@@ -115,6 +133,7 @@ public enum Simulator {
                     rng = local
                     authoredBy[d.school].append(change.id)
                     authoredAt[change.id] = clock.ms
+                    authoredChanges[d.school].append(change)
                     trace.append("t+\((clock.ms - start) / 1000)s device \(i) wrote \(change.id.hex.prefix(12))")
                 }
                 if hour == 12 {
@@ -167,6 +186,18 @@ public enum Simulator {
             }
         }
         if try agreeing(devices, scenario) != scenario.schools { failures.append("the devices of some school show different views") }
+        // Conflicts: worked out from the signed ops alone (a write is live unless a later write named
+        // it as seen), compared with what every device shows: each real conflict surfaced, none invented.
+        for s in 0..<scenario.schools {
+            let expected = try Self.conflicts(in: authoredChanges[s])
+            for (i, d) in devices.enumerated() where d.school == s {
+                var shown: Set<String> = []
+                for c in try d.log.conflicts() { for f in c.conflicts { shown.insert("\(c.child.hex).\(f)") } }
+                for missing in expected.subtracting(shown) { failures.append("device \(i) does not show the conflict on \(missing)") }
+                for invented in shown.subtracting(expected) { failures.append("device \(i) shows a conflict on \(invented) that no concurrent edits made") }
+            }
+            conflicts += expected.count
+        }
 
         var digestInput: [UInt8] = []
         for d in devices {
@@ -174,7 +205,22 @@ public enum Simulator {
             for head in try d.log.heads() { digestInput += head.bytes }
         }
         return Result(seed: seed, digest: Hex.encode(Blake2b.hash(digestInput, length: 16)), authored: authoredBy.reduce(0) { $0 + $1.count },
-                      syncs: syncs, cutSyncs: cuts, bytes: bytes, failures: failures, metricsCSV: csv, trace: trace, days: days)
+                      syncs: syncs, cutSyncs: cuts, bytes: bytes, conflicts: conflicts, failures: failures, metricsCSV: csv, trace: trace, days: days)
+    }
+
+    /// "record.field" of every child field whose live writes (those no other write names in its
+    /// `pred`) carry more than one value: the conflicts a person must see.
+    static func conflicts(in changes: [Change]) throws -> Set<String> {
+        var writes: [String: [(op: OpID, value: FieldValue)]] = [:]
+        var seen: Set<OpID> = []
+        for change in changes {
+            for (i, op) in try RecordPayload.decode(change.payload).ops.enumerated() {
+                guard case .set(.child, let record, let field, let value, let pred) = op else { continue }
+                writes["\(record.hex).\(field)", default: []].append((OpID(change: change.id, index: UInt16(i)), value))
+                seen.formUnion(pred)
+            }
+        }
+        return Set(writes.filter { _, w in Set(w.filter { !seen.contains($0.op) }.map(\.value)).count > 1 }.keys)
     }
 
     /// Schools whose devices all show the same views.

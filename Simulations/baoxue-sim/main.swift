@@ -28,7 +28,7 @@ let started = Date()
 for seed in first..<(first + UInt64(seeds)) {
     do {
         let r = try Simulator.run(scenario, seed: seed)
-        print("seed \(seed): \(r.authored) changes, \(r.syncs) syncs (\(r.cutSyncs) cut), \(r.bytes) bytes, digest \(r.digest)\(r.failures.isEmpty ? "" : ", FAILED")")
+        print("seed \(seed): \(r.authored) changes, \(r.syncs) syncs (\(r.cutSyncs) cut), \(r.bytes) bytes, \(r.conflicts) conflicts, digest \(r.digest)\(r.failures.isEmpty ? "" : ", FAILED")")
         if !r.failures.isEmpty {
             failed += 1
             print("  replay: baoxue-sim --scenario \(scenarioName) --first-seed \(seed) --seeds 1")

@@ -3,12 +3,16 @@ import Testing
 
 /// The small scenario over many seeds: every check passes, and a seed replays byte for byte.
 @Suite struct SimulatorTests {
+    /// Each run's checks include conflicts: every concurrent edit surfaced on every device, none invented.
     @Test(arguments: 0..<4) func smallScenarioPassesItsChecks(group: UInt64) throws {
+        var total = 0
         for seed in (group * 10)..<(group * 10 + 10) {
             let r = try Simulator.run(.small, seed: seed)
             #expect(r.failures.isEmpty, "seed \(seed): \(r.failures); replay with Simulator.run(.small, seed: \(seed))")
             #expect(r.authored > 0 && r.syncs >= 12)
+            total += r.conflicts
         }
+        #expect(total > 0, "the scenario makes concurrent edits, so the conflict check is not vacuous")
     }
 
     @Test func theSameSeedGivesTheSameTraceAndDigest() throws {
