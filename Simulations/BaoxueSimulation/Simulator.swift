@@ -43,22 +43,7 @@ public enum Simulator {
         public let authored: Int
         public let syncs: Int
         public let bytes: Int
-        /// "record.field" of every child field whose live writes (those no other write names in its
-    /// `pred`) carry more than one value: the conflicts a person must see.
-    static func conflicts(in changes: [Change]) throws -> Set<String> {
-        var writes: [String: [(op: OpID, value: FieldValue)]] = [:]
-        var seen: Set<OpID> = []
-        for change in changes {
-            for (i, op) in try RecordPayload.decode(change.payload).ops.enumerated() {
-                guard case .set(.child, let record, let field, let value, let pred) = op else { continue }
-                writes["\(record.hex).\(field)", default: []].append((OpID(change: change.id, index: UInt16(i)), value))
-                seen.formUnion(pred)
-            }
-        }
-        return Set(writes.filter { _, w in Set(w.filter { !seen.contains($0.op) }.map(\.value)).count > 1 }.keys)
-    }
-
-    /// Schools whose devices all show the same views.
+        /// Schools whose devices all show the same views.
         public let agreeing: Int
         /// Staleness across devices (hours): the age of the newest change of its school a device lacks.
         public let staleP50: Double
@@ -91,9 +76,8 @@ public enum Simulator {
             }
         }
         let work = (0..<scenario.schools).map { FieldWork(children: scenario.childrenPerSchool, seed: seed &* 31 &+ UInt64($0)) }
-        var authoredBy: [[ChangeID]] = Array(repeating: [], count: scenario.schools)
-        var authoredAt: [ChangeID: UInt64] = [:]
-        var authoredChanges: [[Change]] = Array(repeating: [], count: scenario.schools)
+        /// Every change written, per school (ids, times and ops all come from these).
+        var authored: [[Change]] = Array(repeating: [], count: scenario.schools)
         var days: [Day] = []
         var trace: [String] = []
         var syncs = 0, cuts = 0, bytes = 0, conflicts = 0
@@ -131,9 +115,7 @@ public enum Simulator {
                         return ops
                     }
                     rng = local
-                    authoredBy[d.school].append(change.id)
-                    authoredAt[change.id] = clock.ms
-                    authoredChanges[d.school].append(change)
+                    authored[d.school].append(change)
                     trace.append("t+\((clock.ms - start) / 1000)s device \(i) wrote \(change.id.hex.prefix(12))")
                 }
                 if hour == 12 {
@@ -155,11 +137,11 @@ public enum Simulator {
             // Staleness per device: how old the newest change of its school it lacks is (0 if it lacks none).
             var stale: [Double] = []
             for d in devices {
-                let lacking = try authoredBy[d.school].filter { try !d.log.contains($0) }
-                stale.append(lacking.compactMap { authoredAt[$0] }.max().map { Double(clock.ms - $0) / 3_600_000 } ?? 0)
+                let lacking = try authored[d.school].filter { try !d.log.contains($0.id) }
+                stale.append(lacking.map(\.timestamp.milliseconds).max().map { Double(clock.ms - $0) / 3_600_000 } ?? 0)
             }
             stale.sort()
-            let row = Day(day: day + 1, authored: authoredBy.reduce(0) { $0 + $1.count }, syncs: syncs, bytes: bytes,
+            let row = Day(day: day + 1, authored: authored.joined().count, syncs: syncs, bytes: bytes,
                           agreeing: try agreeing(devices, scenario), staleP50: stale[stale.count / 2],
                           staleP99: stale[min(stale.count - 1, Int(Double(stale.count) * 0.99))])
             days.append(row)
@@ -176,7 +158,8 @@ public enum Simulator {
         }
 
         var failures: [String] = []
-        for (s, ids) in authoredBy.enumerated() {
+        for (s, changes) in authored.enumerated() {
+            let ids = changes.map(\.id)
             for id in ids where try !relay.contains(id) { failures.append("school \(s): change \(id.hex.prefix(12)) never reached the relay") }
             for (i, d) in devices.enumerated() where d.school == s {
                 let missing = try ids.filter { try !d.log.contains($0) }
@@ -189,7 +172,7 @@ public enum Simulator {
         // Conflicts: worked out from the signed ops alone (a write is live unless a later write named
         // it as seen), compared with what every device shows: each real conflict surfaced, none invented.
         for s in 0..<scenario.schools {
-            let expected = try Self.conflicts(in: authoredChanges[s])
+            let expected = try Self.conflicts(in: authored[s])
             for (i, d) in devices.enumerated() where d.school == s {
                 var shown: Set<String> = []
                 for c in try d.log.conflicts() { for f in c.conflicts { shown.insert("\(c.child.hex).\(f)") } }
@@ -204,7 +187,7 @@ public enum Simulator {
             for (table, digest) in try d.log.viewDigests().sorted(by: { $0.key < $1.key }) { digestInput += Array("\(table)=\(digest);".utf8) }
             for head in try d.log.heads() { digestInput += head.bytes }
         }
-        return Result(seed: seed, digest: Hex.encode(Blake2b.hash(digestInput, length: 16)), authored: authoredBy.reduce(0) { $0 + $1.count },
+        return Result(seed: seed, digest: Hex.encode(Blake2b.hash(digestInput, length: 16)), authored: authored.joined().count,
                       syncs: syncs, cutSyncs: cuts, bytes: bytes, conflicts: conflicts, failures: failures, metricsCSV: csv, trace: trace, days: days)
     }
 

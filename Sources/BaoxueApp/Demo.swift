@@ -25,7 +25,7 @@ public enum Demo {
                             "[1/5] two devices: class teacher \(teacher.key.publicKey.fingerprint), village liaison \(liaison.key.publicKey.fingerprint)"))
 
         let child = RecordID.derived("demo-child-张小明")
-        let today = try record { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) }
+        let today = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) }
         let now = Replica.nowMilliseconds()
         _ = try attempt { () throws(StoreError) in
             try teacher.log.appendOperations(by: teacher.key, scope: scope, now: now) { _ throws(StoreError) in [
@@ -114,9 +114,6 @@ public enum Demo {
         return Outcome(teacherHeads: teacherHeads, liaisonHeads: liaisonHeads, forgeryRejected: rejected, lines: lines)
     }
 
-    private static func record<T>(_ body: () throws(RecordsError) -> T) throws(AppError) -> T {
-        do { return try body() } catch { throw .store(.invalidRecord(error)) }
-    }
 
     private static func core<T>(_ body: () throws(CoreError) -> T) throws(AppError) -> T {
         do { return try body() } catch { throw .core(error) }

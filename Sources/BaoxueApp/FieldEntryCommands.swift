@@ -48,8 +48,7 @@ extension ReplicaCommands {
         try checkRole(replica, entry.operation, entry.label(l), l)
         // Entries go where the child's record lives, unless told otherwise.
         let target = try importScope(replica, scope ?? home?.value, at: now)
-        let day: SimpleDate
-        if let date { day = date } else { day = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) } }
+        let day = try BaoxueApp.day(date, at: now)
         var files: [String: (hash: String, data: Data)] = [:]
         for path in entry.files { files[path] = try AttachmentStore.read(path) }
         let evidence = files.mapValues(\.hash)

@@ -60,7 +60,7 @@ extension ReplicaCommands {
     ) throws(AppError) -> RegistryCheckView {
         let replica = try open(directory)
         let now = Replica.nowMilliseconds()
-        let today = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) }
+        let today = try day(at: now)
         func plan(_ path: String, _ source: RosterSource) throws(AppError) -> RosterPlan {
             try RosterPlan(try RosterFile.read(path), source: source, path: path, today: today, language: l)
         }

@@ -60,7 +60,7 @@ extension ReplicaCommands {
     }
 
     static func reportPeriod(_ kind: ReportKind, _ text: String?) throws(AppError) -> (String, SimpleDate, SimpleDate) {
-        let now = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) }
+        let now = try day()
         let label = text ?? (kind == .monthly ? String(format: "%04d-%02d", now.year, now.month) : "\(now.year)-Q\((now.month - 1) / 3 + 1)")
         let parts = label.split(separator: "-")
         guard parts.count == 2, let year = Int(parts[0]), (2000...2100).contains(year) else { throw .invalidArgument(option: "--period", value: label) }
@@ -109,14 +109,10 @@ extension ReplicaCommands {
                      rows: rows.map { [.text($0.name ?? ""), .text($0.school ?? ""), .text($0.since)] })
         }
         if kind == .monthly {
-            var focusRows: [[C]] = []
-            for c in children {
-                for group in c.focus.compactMap(FocusGroup.init(rawValue:)) {
-                    focusRows.append([.text(l.pick(group.chinese, group.rawValue)), .text(c.name ?? ""), .text(c.school ?? ""), .text(status(c.status))])
-                }
-            }
+            let members = children.flatMap { c in c.focus.compactMap(FocusGroup.init(rawValue:)).map { (group: l.pick($0.chinese, $0.rawValue), child: c) } }
+                .sorted { ($0.group, $0.child.name ?? "", $0.child.child.hex) < ($1.group, $1.child.name ?? "", $1.child.child.hex) }
             book.add(l.pick("重点群体台账", "focus groups"), header: [l.pick("群体", "group"), l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("状态", "status")],
-                     rows: focusRows.sorted { "\($0)" < "\($1)" })
+                     rows: members.map { [.text($0.group), .text($0.child.name ?? ""), .text($0.child.school ?? ""), .text(status($0.child.status))] })
         }
         return book
     }

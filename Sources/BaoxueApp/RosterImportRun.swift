@@ -51,7 +51,7 @@ extension ReplicaCommands {
     ) throws(AppError) -> ImportReport {
         let replica = try open(directory)
         let now = Replica.nowMilliseconds()
-        let today = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) }
+        let today = try day(at: now)
         let plan = try RosterPlan(roster, source: source, path: file, today: today, language: l)
         let target = try importScope(replica, scope, at: now)
         // Which rows change anything, read once; each group's ops are rebuilt inside its own transaction.
@@ -125,6 +125,13 @@ extension ReplicaCommands {
     }
 }
 
+/// Runs a records call and maps its typed error to `AppError` (a record the rules refuse).
 func attemptRecords<T>(_ body: () throws(RecordsError) -> T) throws(AppError) -> T {
-    do { return try body() } catch { throw .invalidArgument(option: "date", value: "\(error)") }
+    do { return try body() } catch { throw .store(.invalidRecord(error)) }
+}
+
+/// `given`, or today (UTC) by this device's clock.
+func day(_ given: SimpleDate? = nil, at ms: UInt64 = Replica.nowMilliseconds()) throws(AppError) -> SimpleDate {
+    if let given { return given }
+    return try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: ms) }
 }

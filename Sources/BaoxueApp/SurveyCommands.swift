@@ -33,8 +33,7 @@ extension ReplicaCommands {
         try checkRole(replica, .recordVisit, l.pick("摸排", "survey"), l)
         let now = Replica.nowMilliseconds()
         let target = try importScope(replica, scope, at: now)
-        let day: SimpleDate
-        if let date { day = date } else { day = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) } }
+        let day = try BaoxueApp.day(date, at: now)
         let survey = RecordID.random()
         _ = try attempt { () throws(StoreError) in
             try replica.log.appendOperations(by: replica.key, scope: target, now: now) { _ throws(StoreError) in
@@ -64,8 +63,7 @@ extension ReplicaCommands {
         guard coverage.village != nil else { throw .surveyUnknown(survey) }
         let now = Replica.nowMilliseconds()
         let target = try importScope(replica, scope ?? home?.value, at: now)
-        let day: SimpleDate
-        if let date { day = date } else { day = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: now) } }
+        let day = try BaoxueApp.day(date, at: now)
         _ = try attempt { () throws(StoreError) in
             try replica.log.appendOperations(by: replica.key, scope: target, now: now) { _ throws(StoreError) in
                 [.event(Event(child: childID, subject: id, date: day, body: .householdCheck(check)))]

@@ -57,7 +57,7 @@ public enum TownshipDemo {
         say(l.pick("[2/7] 乡镇中继在 \(relayAddress) 运行。", "[2/7] the township relay serves on \(relayAddress)."))
 
         // The school's roster, exported from the student registry the way Excel saves it in China (GBK).
-        let today = try dateToday()
+        let today = try day()
         let roster = directory + "/学籍导出.csv"
         var lines = ["姓名,性别,出生日期,身份证件号,全国学籍号,学校名称,年级,班级,现住址,监护人,监护人电话"]
         var ids: [String] = []
@@ -87,9 +87,9 @@ public enum TownshipDemo {
             throw .childUnknown("0")
         }
         let now = Replica.nowMilliseconds()
-        let yesterday = try record { () throws(RecordsError) in try today.adding(days: -1) }
-        let threeDaysAgo = try record { () throws(RecordsError) in try today.adding(days: -3) }
-        let nextWeek = try record { () throws(RecordsError) in try today.adding(days: 7) }
+        let yesterday = try attemptRecords { () throws(RecordsError) in try today.adding(days: -1) }
+        let threeDaysAgo = try attemptRecords { () throws(RecordsError) in try today.adding(days: -3) }
+        let nextWeek = try attemptRecords { () throws(RecordsError) in try today.adding(days: 7) }
         try write(teacherA, scope, now) { s throws(StoreError) in [
             .event(Event(child: x, date: yesterday, body: .absence(Absence(from: threeDaysAgo, to: yesterday, schoolDays: 3, excused: false)))),
             .set(kind: .child, record: x, field: "status", value: .status(StatusFact(status: .suspectedDropout, date: today, reason: "连续旷课 3 天")),
@@ -148,13 +148,12 @@ public enum TownshipDemo {
             say("  " + l.pick("\(ledger.chinese)：\(rows.count) 人", "\(ledger.rawValue): \(rows.count)"))
             for r in rows { say("    \(r.name ?? "?")  \(r.school ?? "")  \(l.pick("自", "since")) \(r.since)") }
         }
-        let values = try attempt { () throws(StoreError) in
-            try device.log.read { s throws(StoreError) in try s.liveValues(kind: .child, record: x, field: "status") }
+        // The same view `baoxue conflicts` prints.
+        for conflict in try ReplicaCommands.conflicts(directory: device.directory, language: l) where conflict.child == x.hex && conflict.field == "status" {
+            say(l.pick("待人工核实的冲突：\(conflict.name) 的状态有 \(conflict.values.count) 个并发值：",
+                       "conflict to settle: \(conflict.name)'s status has \(conflict.values.count) concurrent values:"))
+            for v in conflict.values { say("  \(v.value) — \(v.author)") }
         }
-        let holders = try values.map { v throws(AppError) in try attempt { () throws(StoreError) in try device.log.holder(of: v.author)?.name } ?? v.author.fingerprint.text }
-        let name = try attempt { () throws(StoreError) in try device.log.child(x)?.name } ?? "?"
-        say(l.pick("待人工核实的冲突：\(name) 的状态有 \(values.count) 个并发值：", "conflict to settle: \(name)'s status has \(values.count) concurrent values:"))
-        for (v, who) in zip(values, holders) { say("  " + ReplicaCommands.text("status", v.value, full: false, l) + " — " + who) }
     }
 
     static func startRelay(_ directory: String) throws(AppError) -> Relay {
@@ -201,11 +200,4 @@ public enum TownshipDemo {
         do { return try ScopeID(text) } catch { throw .core(error) }
     }
 
-    static func dateToday() throws(AppError) -> SimpleDate {
-        try record { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) }
-    }
-
-    static func record<T>(_ body: () throws(RecordsError) -> T) throws(AppError) -> T {
-        do { return try body() } catch { throw .store(.invalidRecord(error)) }
-    }
 }

@@ -74,8 +74,7 @@ extension ReplicaCommands {
     /// Visits due, contacts overdue, home-teaching shortfalls this month, cases without a recent attempt.
     public static func today(directory: String, date: SimpleDate?) throws(AppError) -> TodayView {
         let log = try open(directory).log
-        let day: SimpleDate
-        if let date { day = date } else { day = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) } }
+        let day = try BaoxueApp.day(date)
         func items(_ rows: [AttentionRow]) -> [TodayView.Item] { rows.map { .init(child: $0.child.hex, name: $0.name ?? "?", since: $0.since, amount: $0.amount) } }
         return try attempt { () throws(StoreError) in
             TodayView(date: day.description,

@@ -117,12 +117,9 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
     public func ended(connection: UInt64, peer: PublicKey?, progress: SyncSummary, error: SyncError?) {
         let now = clock()
         let at = error == nil ? position?() ?? 0 : 0
+        // One pass under the lock; the freed slot's next holders are woken after it.
         let wake = state.withLockedValue { s in
             if s.inProgress.remove(connection) == nil { s.waiting.remove(connection) }
-            return Self.grant(&s, limit: limits.sessionsInProgress)
-        }
-        wake.forEach { $0() }
-        state.withLockedValue { s in
             if let counted = s.connections.removeValue(forKey: connection) {
                 s.live[counted, default: 1] -= 1
                 if s.live[counted] == 0 { s.live[counted] = nil }
@@ -135,13 +132,16 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
             s.totals.changesOut += progress.sentChanges
             s.totals.bytesIn += progress.bytesReceived
             s.totals.bytesOut += progress.bytesSent
-            guard let peer else { return }
-            let record = PeerActivity(
-                key: peer, lastSeen: now, sessions: 1, failures: error == nil ? 0 : 1,
-                changesIn: progress.receivedChanges, changesOut: progress.sentChanges,
-                bytesIn: progress.bytesReceived, bytesOut: progress.bytesSent, lastError: error?.name, position: at)
-            if s.pending[peer] == nil { s.pending[peer] = record } else { s.pending[peer]!.absorb(record) }
+            if let peer {
+                let record = PeerActivity(
+                    key: peer, lastSeen: now, sessions: 1, failures: error == nil ? 0 : 1,
+                    changesIn: progress.receivedChanges, changesOut: progress.sentChanges,
+                    bytesIn: progress.bytesReceived, bytesOut: progress.bytesSent, lastError: error?.name, position: at)
+                if s.pending[peer] == nil { s.pending[peer] = record } else { s.pending[peer]!.absorb(record) }
+            }
+            return Self.grant(&s, limit: limits.sessionsInProgress)
         }
+        wake.forEach { $0() }
     }
 
     /// Hands over the activity gathered since the last call (for `ChangeLog.recordPeerActivity`).
