@@ -1,37 +1,166 @@
 import Foundation
 
-/// A county to simulate: its size, how often people write, and how often
-/// they reach each other and the township relay. Loaded from JSON
-/// (`Simulations/scenarios/*.json`) or one of the built-in ones.
+/// A county to simulate: its townships, schools and people, how often they
+/// write and reach each other, and which faults strike. Loaded from JSON
+/// (`Simulations/scenarios/*.json`; a missing key keeps the default below)
+/// or one of the built-in scenarios.
+///
+/// Invariant: every count is at least 1 where the county needs one (a
+/// township, a school, a teacher); rates are chances in 0…1.
 public struct Scenario: Sendable, Codable, Equatable {
-    public var name: String
-    public var schools: Int
-    public var teachersPerSchool: Int
-    public var childrenPerSchool: Int
-    public var days: Int
-    /// Chance that a teacher records something in a given school hour (8:00–17:00).
-    public var writesPerHour: Double
+    public var name = "custom"
+    public var townships = 1
+    public var schoolsPerTownship = 2
+    public var teachersPerSchool = 3
+    /// Village liaisons per school: they visit and persuade, but record no absences.
+    public var liaisonsPerSchool = 1
+    /// The school admin imports the roster and closes out ledgers (销号).
+    public var adminsPerSchool = 1
+    public var childrenPerSchool = 8
+    /// School days simulated (Monday to Friday, no holidays).
+    public var days = 10
+    /// Chance that a person records something in a given school hour (8:00–17:00).
+    public var writesPerHour = 0.15
     /// Chance that two colleagues sync at lunch on school Wi-Fi, per school and day.
-    public var lunchSync: Double
+    public var lunchSync = 0.6
     /// Chance that a device reaches the township relay in the evening (over a 2G link).
-    public var relayEvening: Double
+    public var relayEvening = 0.3
     /// Chance that such a relay sync is cut part-way.
-    public var cutChance: Double
+    public var cutChance = 0.3
+    /// Chance that a township relay reaches the district relay at night.
+    public var districtNightly = 0.8
+    public var faults = Faults()
 
-    public init(name: String, schools: Int, teachersPerSchool: Int, childrenPerSchool: Int, days: Int,
-                writesPerHour: Double, lunchSync: Double, relayEvening: Double, cutChance: Double) {
-        self.name = name
-        self.schools = schools
-        self.teachersPerSchool = teachersPerSchool
-        self.childrenPerSchool = childrenPerSchool
-        self.days = days
-        self.writesPerHour = writesPerHour
-        self.lunchSync = lunchSync
-        self.relayEvening = relayEvening
-        self.cutChance = cutChance
+    /// What goes wrong, all drawn from the run's seed.
+    public struct Faults: Sendable, Codable, Equatable {
+        /// Devices whose clock is off, and by how much at most (either way).
+        public var skewedDevices = 1
+        public var maxSkewHours = 48.0
+        /// Chance, per write on the crash-prone device of each township, that it crashes
+        /// mid-append (the transaction rolls back) and restarts from its file.
+        public var crashChance = 0.1
+        /// Chance, per evening, that a township relay is killed mid-sync and restarts next morning from its file.
+        public var relayKillChance = 0.1
+        /// A teacher's phone is lost on this day (0 = none); the district revokes it the next
+        /// morning, and whoever has it keeps writing and trying to sync.
+        public var lostDeviceDay = 3
+        /// A certified teacher's device turns malicious on this day (0 = never): it forges,
+        /// equivocates, writes what its role forbids and floods other schools' scopes.
+        public var maliciousDay = 4
+        /// Days (first, last) on which township relay 0 withholds a share of changes and serves
+        /// batches out of order (0 = never); it is repaired afterwards.
+        public var faultyRelayFrom = 2
+        public var faultyRelayTo = 4
+        /// Days (first, last) on which no device reaches any relay (0 = never): the partition
+        /// whose healing is timed.
+        public var partitionFrom = 6
+        public var partitionTo = 7
+
+        public init() {}
+
+        /// No faults at all.
+        public static let none: Faults = {
+            var f = Faults()
+            f.skewedDevices = 0; f.crashChance = 0; f.relayKillChance = 0; f.lostDeviceDay = 0
+            f.maliciousDay = 0; f.faultyRelayFrom = 0; f.faultyRelayTo = 0; f.partitionFrom = 0; f.partitionTo = 0
+            return f
+        }()
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Faults()
+            skewedDevices = try c.decodeIfPresent(Int.self, forKey: .skewedDevices) ?? d.skewedDevices
+            maxSkewHours = try c.decodeIfPresent(Double.self, forKey: .maxSkewHours) ?? d.maxSkewHours
+            crashChance = try c.decodeIfPresent(Double.self, forKey: .crashChance) ?? d.crashChance
+            relayKillChance = try c.decodeIfPresent(Double.self, forKey: .relayKillChance) ?? d.relayKillChance
+            lostDeviceDay = try c.decodeIfPresent(Int.self, forKey: .lostDeviceDay) ?? d.lostDeviceDay
+            maliciousDay = try c.decodeIfPresent(Int.self, forKey: .maliciousDay) ?? d.maliciousDay
+            faultyRelayFrom = try c.decodeIfPresent(Int.self, forKey: .faultyRelayFrom) ?? d.faultyRelayFrom
+            faultyRelayTo = try c.decodeIfPresent(Int.self, forKey: .faultyRelayTo) ?? d.faultyRelayTo
+            partitionFrom = try c.decodeIfPresent(Int.self, forKey: .partitionFrom) ?? d.partitionFrom
+            partitionTo = try c.decodeIfPresent(Int.self, forKey: .partitionTo) ?? d.partitionTo
+        }
     }
 
-    /// Two schools of three teachers for ten school days: what CI sweeps over many seeds.
-    public static let small = Scenario(name: "small", schools: 2, teachersPerSchool: 3, childrenPerSchool: 8, days: 10,
-                                       writesPerHour: 0.15, lunchSync: 0.6, relayEvening: 0.3, cutChance: 0.3)
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Scenario()
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? d.name
+        townships = try c.decodeIfPresent(Int.self, forKey: .townships) ?? d.townships
+        schoolsPerTownship = try c.decodeIfPresent(Int.self, forKey: .schoolsPerTownship) ?? d.schoolsPerTownship
+        teachersPerSchool = try c.decodeIfPresent(Int.self, forKey: .teachersPerSchool) ?? d.teachersPerSchool
+        liaisonsPerSchool = try c.decodeIfPresent(Int.self, forKey: .liaisonsPerSchool) ?? d.liaisonsPerSchool
+        adminsPerSchool = try c.decodeIfPresent(Int.self, forKey: .adminsPerSchool) ?? d.adminsPerSchool
+        childrenPerSchool = try c.decodeIfPresent(Int.self, forKey: .childrenPerSchool) ?? d.childrenPerSchool
+        days = try c.decodeIfPresent(Int.self, forKey: .days) ?? d.days
+        writesPerHour = try c.decodeIfPresent(Double.self, forKey: .writesPerHour) ?? d.writesPerHour
+        lunchSync = try c.decodeIfPresent(Double.self, forKey: .lunchSync) ?? d.lunchSync
+        relayEvening = try c.decodeIfPresent(Double.self, forKey: .relayEvening) ?? d.relayEvening
+        cutChance = try c.decodeIfPresent(Double.self, forKey: .cutChance) ?? d.cutChance
+        districtNightly = try c.decodeIfPresent(Double.self, forKey: .districtNightly) ?? d.districtNightly
+        faults = try c.decodeIfPresent(Faults.self, forKey: .faults) ?? d.faults
+    }
+
+    /// Why this scenario cannot run, or nil.
+    public var problem: String? {
+        if townships < 1 || schoolsPerTownship < 1 { return "a county needs at least one township with one school" }
+        if teachersPerSchool < 2 { return "each school needs at least two teachers (colleagues sync with each other)" }
+        if adminsPerSchool < 1 { return "each school needs a school admin (the roster is imported by one)" }
+        if liaisonsPerSchool < 0 || childrenPerSchool < 1 || days < 1 { return "counts must be positive" }
+        for (label, p) in [("writesPerHour", writesPerHour), ("lunchSync", lunchSync), ("relayEvening", relayEvening),
+                           ("cutChance", cutChance), ("districtNightly", districtNightly),
+                           ("crashChance", faults.crashChance), ("relayKillChance", faults.relayKillChance)]
+        where !(0...1).contains(p) { return "\(label) must be a chance between 0 and 1" }
+        if faults.lostDeviceDay > 0 && faults.lostDeviceDay == faults.maliciousDay && teachersPerSchool < 3 {
+            return "a lost and a malicious device on the same day need three teachers"
+        }
+        return nil
+    }
+
+    public var schools: Int { townships * schoolsPerTownship }
+
+    /// Two townships of two schools for twelve school days, every fault switched on: what CI sweeps over many seeds.
+    public static let small: Scenario = {
+        var s = Scenario()
+        s.name = "small"
+        s.townships = 2
+        s.schoolsPerTownship = 2
+        s.days = 12
+        return s
+    }()
+
+    /// The district of the issue: 12 townships × 8 schools, ~62 devices per school (5,952),
+    /// 1,250 children per school (120,000), one semester of 90 school days.
+    public static let district: Scenario = {
+        var s = Scenario()
+        s.name = "district"
+        s.townships = 12
+        s.schoolsPerTownship = 8
+        s.teachersPerSchool = 56
+        s.liaisonsPerSchool = 4
+        s.adminsPerSchool = 2
+        s.childrenPerSchool = 1_250
+        s.days = 90
+        s.writesPerHour = 0.03
+        s.lunchSync = 0.8
+        s.relayEvening = 0.3
+        s.faults.lostDeviceDay = 20
+        s.faults.maliciousDay = 30
+        s.faults.faultyRelayFrom = 10
+        s.faults.faultyRelayTo = 14
+        s.faults.partitionFrom = 40
+        s.faults.partitionTo = 44
+        s.faults.skewedDevices = 20
+        return s
+    }()
+
+    public static func named(_ name: String) -> Scenario? {
+        switch name {
+        case "small": .small
+        case "district": .district
+        default: nil
+        }
+    }
 }

@@ -1,218 +1,266 @@
 import BaoxueCore
 import BaoxueRecords
-import BaoxueSodium
 import BaoxueStore
-import BaoxueSync
 import BaoxueTesting
 import BaoxueTransport
+import BaoxueTrust
 import Foundation
 
 /// Runs a scenario from one seed, deterministically, on the project's real
-/// code: in-memory SQLite replicas (`ChangeLog`), real signatures, real
-/// `SyncSession`s over `SimulatedLink` in virtual time. Teachers write in
-/// school hours, colleagues meet at lunch on Wi-Fi, some reach the township
-/// relay in the evening over 2G (some of those syncs are cut), and at the end
-/// everyone reaches the relay.
+/// code: SQLite replicas (`ChangeLog`, in memory or on file for those that
+/// crash), real certificates and signatures, real `SyncSession`s over
+/// `SimulatedLink` in virtual time.
+///
+/// A day: people write in school hours; colleagues meet at lunch on school
+/// Wi-Fi; some devices reach their township relay in the evening over 2G
+/// (some cut part-way); township relays reach the district relay at night.
+/// Faults strike on the days the scenario names. At the end connectivity
+/// returns and the checks run.
 ///
 /// Invariant: the same scenario and seed give the same trace and digest.
 public enum Simulator {
     /// What one run ended with and what the checks found.
     public struct Result: Sendable {
         public let seed: UInt64
-        /// BLAKE2b over every replica's view digests and heads: equal runs, equal digest.
+        /// BLAKE2b over every honest replica's view digests and heads: equal runs, equal digest.
         public let digest: String
-        public let authored: Int
-        public let syncs: Int
-        public let cutSyncs: Int
-        public let bytes: Int
-        /// Child fields left with concurrent values at the end (each one checked on every device).
-        public let conflicts: Int
+        /// FNV-1a over every event line, in order.
+        public let traceDigest: UInt64
+        public let summary: Summary
         /// Empty when every check passed.
         public let failures: [String]
-        /// One line per day: day, authored so far, syncs, bytes, schools whose devices agree, staleness p50/p99.
+        /// One line per day (see `Day`).
         public let metricsCSV: String
-        /// Every event, in order (what to replay when a check fails).
+        /// The last events (what to read when a check fails).
         public let trace: [String]
-        /// The same metrics as values, for the chart.
         public let days: [Day]
+        /// The summary as a two-line CSV (header, values).
+        public var summaryCSV: String { Summary.csvHeader + "\n" + summary.csv + "\n" }
     }
 
-    /// One simulated day's metrics, taken in the evening after the relay syncs.
-    public struct Day: Sendable, Equatable {
-        public let day: Int
-        public let authored: Int
-        public let syncs: Int
-        public let bytes: Int
-        /// Schools whose devices all show the same views.
-        public let agreeing: Int
-        /// Staleness across devices (hours): the age of the newest change of its school a device lacks.
-        public let staleP50: Double
-        public let staleP99: Double
-
-        static let header = "day,authored,syncs,bytes,schools_agreeing,staleness_p50_h,staleness_p99_h"
-        var csv: String { String(format: "%d,%d,%d,%d,%d,%.1f,%.1f", day, authored, syncs, bytes, agreeing, staleP50, staleP99) }
-    }
-
-    final class Clock: @unchecked Sendable { var ms: UInt64 = 1_764_000_000_000 }
-
-    struct Device {
-        let key: DeviceKey
-        let log: ChangeLog
-        let school: Int
+    /// A scenario that cannot run.
+    public enum SimulationError: Error, CustomStringConvertible {
+        case scenario(String)
+        public var description: String { switch self { case .scenario(let why): "scenario: \(why)" } }
     }
 
     public static func run(_ scenario: Scenario, seed: UInt64) throws -> Result {
-        var rng = SeededGenerator(seed: seed)
-        let clock = Clock()
-        let start = clock.ms
-        func key(_ label: String) throws -> DeviceKey { try DeviceKey(seed: Blake2b.hash(Array("sim-\(seed)-\(label)".utf8), length: 32)) }
-        let scopes = try (0..<scenario.schools).map { try ScopeID("模拟县/乡镇/学校\($0)") }
-        let relayKey = try key("relay")
-        let relay = try ChangeLog(inMemory: (), clock: { clock.ms })
-        var devices: [Device] = []
-        for s in 0..<scenario.schools {
-            for t in 0..<scenario.teachersPerSchool {
-                devices.append(Device(key: try key("s\(s)t\(t)"), log: try ChangeLog(inMemory: (), clock: { clock.ms }), school: s))
-            }
-        }
-        let work = (0..<scenario.schools).map { FieldWork(children: scenario.childrenPerSchool, seed: seed &* 31 &+ UInt64($0)) }
-        /// Every change written, per school (ids, times and ops all come from these).
-        var authored: [[Change]] = Array(repeating: [], count: scenario.schools)
+        if let problem = scenario.problem { throw SimulationError.scenario(problem) }
+        var sim = try Simulation(scenario, seed: seed)
+        defer { sim.county.removeFiles() }
+        try sim.setUp()
         var days: [Day] = []
-        var trace: [String] = []
-        var syncs = 0, cuts = 0, bytes = 0, conflicts = 0
         var csv = Day.header + "\n"
-
-        /// One sync over `conditions`; the initiator is a device, the responder a colleague or the relay.
-        func sync(_ d: Device, with peerKey: DeviceKey, _ peerLog: ChangeLog, grant: SyncPolicy.Grant, conditions: LinkConditions, label: String) throws {
-            var initiator = try SyncEndpoint.make(role: .initiator, key: d.key, store: d.log, policy: SyncPolicy(grants: [peerKey.publicKey: .allScopes]),
-                                                  scopes: [scopes[d.school]], now: clock.ms - start)
-            var responder = try SyncEndpoint.make(role: .responder, key: peerKey, store: peerLog, policy: SyncPolicy(grants: [d.key.publicKey: grant]),
-                                                  now: clock.ms - start)
-            let report = SimulatedLink.run(initiator: &initiator, responder: &responder, conditions: conditions, startMs: clock.ms - start)
-            syncs += 1
-            bytes += report.bytesFromInitiator + report.bytesFromResponder
-            if report.cut { cuts += 1 }
-            let outcome: String
-            switch report.initiator {
-            case .success(let s)?: outcome = "sent \(s.sentChanges) received \(s.receivedChanges)"
-            case .failure(let e)?: outcome = "ended \(e.name)"
-            case nil: outcome = "no result"
-            }
-            trace.append("t+\((clock.ms - start) / 1000)s \(label): \(outcome)\(report.cut ? " (cut)" : "")")
-        }
-
-        for day in 0..<scenario.days {
-            for hour in 8..<17 {
-                clock.ms = start + UInt64(day) * 86_400_000 + UInt64(hour) * 3_600_000
-                for (i, d) in devices.enumerated() where Double.random(in: 0..<1, using: &rng) < scenario.writesPerHour {
-                    clock.ms += UInt64.random(in: 1...60_000, using: &rng)
-                    var local = rng
-                    let today = try SimpleDate(unixMilliseconds: clock.ms)
-                    let change = try d.log.appendOperations(by: d.key, scope: scopes[d.school], now: clock.ms) { s throws(StoreError) in
-                        var ops = try work[d.school].ops(s, rng: &local, today: today)
-                        if ops.isEmpty { ops = [.add(kind: .child, record: work[d.school].children[0], set: "focus", element: "migrant")] }
-                        return ops
-                    }
-                    rng = local
-                    authored[d.school].append(change)
-                    trace.append("t+\((clock.ms - start) / 1000)s device \(i) wrote \(change.id.hex.prefix(12))")
-                }
-                if hour == 12 {
-                    for s in 0..<scenario.schools where Double.random(in: 0..<1, using: &rng) < scenario.lunchSync {
-                        let colleagues = devices.indices.filter { devices[$0].school == s }
-                        let a = colleagues.randomElement(using: &rng)!, b = colleagues.randomElement(using: &rng)!
-                        guard a != b else { continue }
-                        try sync(devices[a], with: devices[b].key, devices[b].log, grant: .allScopes, conditions: .perfect, label: "lunch: device \(a) ↔ device \(b)")
-                    }
-                }
-            }
-            clock.ms = start + UInt64(day) * 86_400_000 + 18 * 3_600_000
-            for (i, d) in devices.enumerated() where Double.random(in: 0..<1, using: &rng) < scenario.relayEvening {
-                var link = LinkConditions.edge
-                link.seed = rng.next()
-                if Double.random(in: 0..<1, using: &rng) < scenario.cutChance { link.cutAfterBytes = Int.random(in: 200...20_000, using: &rng) }
-                try sync(d, with: relayKey, relay, grant: .within([scopes[d.school]]), conditions: link, label: "evening: device \(i) ↔ relay")
-            }
-            // Staleness per device: how old the newest change of its school it lacks is (0 if it lacks none).
-            var stale: [Double] = []
-            for d in devices {
-                let lacking = try authored[d.school].filter { try !d.log.contains($0.id) }
-                stale.append(lacking.map(\.timestamp.milliseconds).max().map { Double(clock.ms - $0) / 3_600_000 } ?? 0)
-            }
-            stale.sort()
-            let row = Day(day: day + 1, authored: authored.joined().count, syncs: syncs, bytes: bytes,
-                          agreeing: try agreeing(devices, scenario), staleP50: stale[stale.count / 2],
-                          staleP99: stale[min(stale.count - 1, Int(Double(stale.count) * 0.99))])
+        for day in 1...scenario.days {
+            let row = try sim.day(day)
             days.append(row)
             csv += row.csv + "\n"
         }
+        try sim.reunion()
+        let (summary, digest) = try sim.check()
+        return Result(seed: seed, digest: digest, traceDigest: sim.trace.digest, summary: summary, failures: sim.trace.failures,
+                      metricsCSV: csv, trace: sim.trace.tail, days: days)
+    }
+}
 
-        // Connectivity returns: everyone reaches the relay, twice round (the second brings what others pushed after them).
-        clock.ms = start + UInt64(scenario.days) * 86_400_000 + 9 * 3_600_000
-        for round in 0..<2 {
-            for (i, d) in devices.enumerated() {
+extension Simulation {
+    /// Enrolment morning: each school admin imports the roster (16 children a change, as
+    /// `child import` does), then every device syncs with its township relay on school Wi-Fi.
+    mutating func setUp() throws {
+        var candidates = county.nodes.indices.filter {
+            county.nodes[$0].kind == .teacher && clock.skews[$0] == nil && !county.crashProne.contains($0)
+        }
+        candidates.shuffle(using: &rng)
+        if scenario.faults.maliciousDay > 0, let m = candidates.popLast() { malicious = m }
+        if scenario.faults.lostDeviceDay > 0, let l = candidates.popLast() { lost = l }
+        lostAt = time(day: scenario.faults.lostDeviceDay, hour: 7)
+
+        clock.ms = time(day: 0, hour: 7)
+        for s in 0..<scenario.schools {
+            guard let admin = county.devices(of: s).first(where: { county.nodes[$0].kind == .admin }) else { continue }
+            let node = county.nodes[admin]
+            for chunk in stride(from: 0, to: county.children[s].count, by: 16) {
                 clock.ms += 1_000
-                try sync(d, with: relayKey, relay, grant: .within([scopes[d.school]]), conditions: .perfect, label: "reunion \(round + 1): device \(i) ↔ relay")
+                let ops: [RecordOp] = county.children[s][chunk..<min(chunk + 16, county.children[s].count)].enumerated().flatMap { n, child in
+                    [RecordOp.set(kind: .child, record: child, field: "name", value: .text(FieldWork.names[(chunk + n) % FieldWork.names.count]), pred: []),
+                     .set(kind: .child, record: child, field: "school", value: .text("学校\(s)"), pred: [])]
+                }
+                let change = try node.log.appendOperations(by: node.key, scope: node.scopes[0], now: clock.now(node: admin)) { _ throws(StoreError) in ops }
+                authored[s].append((change, clock.ms))
             }
+            trace.add("\(stamp) school \(s): admin node \(admin) imported \(county.children[s].count) children")
         }
-
-        var failures: [String] = []
-        for (s, changes) in authored.enumerated() {
-            let ids = changes.map(\.id)
-            for id in ids where try !relay.contains(id) { failures.append("school \(s): change \(id.hex.prefix(12)) never reached the relay") }
-            for (i, d) in devices.enumerated() where d.school == s {
-                let missing = try ids.filter { try !d.log.contains($0) }
-                if !missing.isEmpty { failures.append("device \(i) lacks \(missing.count) change(s) of its school") }
-                let applied = try d.log.count(.applied), stored = try d.log.count(nil)
-                if applied != stored { failures.append("device \(i): \(stored - applied) change(s) stored but not applied") }
-            }
+        clock.ms = time(day: 0, hour: 8)
+        for i in county.nodes.indices where !county.nodes[i].isRelay {
+            clock.ms += 1_000
+            try sync(i, county.townshipRelays[county.nodes[i].township], link: .perfect, label: "enrolment")
         }
-        if try agreeing(devices, scenario) != scenario.schools { failures.append("the devices of some school show different views") }
-        // Conflicts: worked out from the signed ops alone (a write is live unless a later write named
-        // it as seen), compared with what every device shows: each real conflict surfaced, none invented.
-        for s in 0..<scenario.schools {
-            let expected = try Self.conflicts(in: authored[s])
-            for (i, d) in devices.enumerated() where d.school == s {
-                var shown: Set<String> = []
-                for c in try d.log.conflicts() { for f in c.conflicts { shown.insert("\(c.child.hex).\(f)") } }
-                for missing in expected.subtracting(shown) { failures.append("device \(i) does not show the conflict on \(missing)") }
-                for invented in shown.subtracting(expected) { failures.append("device \(i) shows a conflict on \(invented) that no concurrent edits made") }
-            }
-            conflicts += expected.count
-        }
-
-        var digestInput: [UInt8] = []
-        for d in devices {
-            for (table, digest) in try d.log.viewDigests().sorted(by: { $0.key < $1.key }) { digestInput += Array("\(table)=\(digest);".utf8) }
-            for head in try d.log.heads() { digestInput += head.bytes }
-        }
-        return Result(seed: seed, digest: Hex.encode(Blake2b.hash(digestInput, length: 16)), authored: authored.joined().count,
-                      syncs: syncs, cutSyncs: cuts, bytes: bytes, conflicts: conflicts, failures: failures, metricsCSV: csv, trace: trace, days: days)
+        for r in county.townshipRelays { try sync(r, county.districtRelay, link: Self.districtLink, label: "enrolment", admin: false) }
     }
 
-    /// "record.field" of every child field whose live writes (those no other write names in its
-    /// `pred`) carry more than one value: the conflicts a person must see.
-    static func conflicts(in changes: [Change]) throws -> Set<String> {
-        var writes: [String: [(op: OpID, value: FieldValue)]] = [:]
-        var seen: Set<OpID> = []
-        for change in changes {
-            for (i, op) in try RecordPayload.decode(change.payload).ops.enumerated() {
-                guard case .set(.child, let record, let field, let value, let pred) = op else { continue }
-                writes["\(record.hex).\(field)", default: []].append((OpID(change: change.id, index: UInt16(i)), value))
-                seen.formUnion(pred)
+    /// One school day; returns its metrics.
+    mutating func day(_ d: Int) throws -> Simulator.Day {
+        let f = scenario.faults
+        relayDown = []
+        clock.ms = time(day: d, hour: 7)
+        if let lost, d == f.lostDeviceDay {
+            untrusted.insert(lost)
+            trace.add("\(stamp) node \(lost) (teacher) lost its phone")
+        }
+        if let lost, d == f.lostDeviceDay + 1, let admin = county.devices(of: county.nodes[lost].school!).first(where: { county.nodes[$0].kind == .admin }) {
+            clock.ms = time(day: d, hour: 7) + 1_800_000
+            let revocation = try Revocation.issue(by: county.authority, subject: county.nodes[lost].key.publicKey, revokedAt: lostAt, reason: "手机丢失")
+            let payload = AdminPayload.revocation(revocation).encoded
+            _ = try county.nodes[admin].log.appendAuthored(by: county.nodes[admin].key, scope: .admin, payload: payload, now: clock.ms)
+            let dr = county.nodes[county.districtRelay]
+            _ = try dr.log.appendAuthored(by: dr.key, scope: .admin, payload: payload, now: clock.ms)
+            trace.add("\(stamp) the district revoked node \(lost); school admin node \(admin) carries the revocation")
+        }
+        if let malicious, d == f.maliciousDay {
+            untrusted.insert(malicious)
+            trace.add("\(stamp) node \(malicious) (teacher) turned malicious")
+        }
+        let turned = malicious.map { d >= f.maliciousDay && untrusted.contains($0) } ?? false
+
+        for hour in 8..<17 {
+            clock.ms = time(day: d, hour: hour)
+            for i in county.nodes.indices where !county.nodes[i].isRelay && !(turned && i == malicious) {
+                if i == lost && untrusted.contains(i) {
+                    if hour == 10 { clock.ms += 1_000; try write(i) }
+                    continue
+                }
+                guard Double.random(in: 0..<1, using: &rng) < scenario.writesPerHour else { continue }
+                clock.ms += UInt64.random(in: 1...60_000, using: &rng)
+                try write(i)
+            }
+            if hour == 12 { try lunch(d, turned: turned) }
+        }
+
+        let partitioned = f.partitionFrom > 0 && (f.partitionFrom...f.partitionTo).contains(d)
+        clock.ms = time(day: d, hour: 18)
+        if f.partitionFrom > 0 && d == f.partitionTo + 1 { startHealing() }
+        if !partitioned { try evening(d, turned: turned) }
+        clock.ms = time(day: d, hour: 22)
+        if !partitioned {
+            for (t, r) in county.townshipRelays.enumerated() where !relayDown.contains(t) {
+                guard Double.random(in: 0..<1, using: &rng) < scenario.districtNightly else { continue }
+                clock.ms += 1_000
+                try sync(r, county.districtRelay, link: Self.districtLink, label: "night", admin: false)
             }
         }
-        return Set(writes.filter { _, w in Set(w.filter { !seen.contains($0.op) }.map(\.value)).count > 1 }.keys)
+        clock.ms = time(day: d, hour: 23)
+        return try metrics(day: d, partitioned: partitioned)
     }
 
-    /// Schools whose devices all show the same views.
-    static func agreeing(_ devices: [Device], _ scenario: Scenario) throws -> Int {
-        var count = 0
+    /// Lunch on school Wi-Fi: teachers and admins sync with a colleague; the malicious device attacks one.
+    mutating func lunch(_ d: Int, turned: Bool) throws {
         for s in 0..<scenario.schools {
-            let digests = try devices.filter { $0.school == s }.map { try $0.log.viewDigests() }
-            if digests.allSatisfy({ $0 == digests[0] }) { count += 1 }
+            let present = county.devices(of: s).filter { county.nodes[$0].kind != .liaison && isHonest($0) }
+            for a in present where Double.random(in: 0..<1, using: &rng) < scenario.lunchSync {
+                guard let b = present.filter({ $0 != a }).randomElement(using: &rng) else { continue }
+                clock.ms += 1_000
+                try sync(a, b, link: .perfect, label: "lunch")
+                noteConvergence([a, b])
+            }
         }
-        return count
+        if let m = malicious, turned, let school = county.nodes[m].school,
+           let victim = county.devices(of: school).filter({ isHonest($0) && county.nodes[$0].kind != .liaison }).randomElement(using: &rng) {
+            try attack(from: m, to: victim, kind: Attack.allCases[(d - scenario.faults.maliciousDay) % Attack.allCases.count])
+        }
+        if let l = lost, untrusted.contains(l), let school = county.nodes[l].school,
+           let victim = county.devices(of: school).filter({ isHonest($0) && county.nodes[$0].kind != .liaison }).randomElement(using: &rng) {
+            clock.ms += 1_000
+            try sync(l, victim, link: .perfect, label: "thief at lunch")
+        }
+    }
+
+    /// The evening: devices reach their township relay over 2G. A relay may be killed mid-sync
+    /// (down until morning); the crash-prone device may crash mid-sync; relay 0 may be faulty.
+    mutating func evening(_ d: Int, turned: Bool) throws {
+        let f = scenario.faults
+        let faulty = f.faultyRelayFrom > 0 && (f.faultyRelayFrom...f.faultyRelayTo).contains(d)
+        var going: [Int] = []
+        // The evening the outage ends, every phone retries the relay (on a link that holds); other evenings some have signal.
+        let retry = f.partitionFrom > 0 && d == f.partitionTo + 1
+        for i in county.nodes.indices where !county.nodes[i].isRelay && (Double.random(in: 0..<1, using: &rng) < scenario.relayEvening || retry) {
+            going.append(i)
+        }
+        if retry { going.shuffle(using: &rng) }
+        var killAt: [Int: Int] = [:]
+        for t in county.townshipRelays.indices where Double.random(in: 0..<1, using: &rng) < f.relayKillChance {
+            let theirs = going.filter { county.nodes[$0].township == t }
+            if let victim = theirs.randomElement(using: &rng) { killAt[t] = victim }
+        }
+        for i in going {
+            let t = county.nodes[i].township, relay = county.townshipRelays[t]
+            clock.ms += UInt64.random(in: 1_000...120_000, using: &rng)
+            guard !relayDown.contains(t) else {
+                trace.add("\(stamp) node \(i): township relay \(t) is down")
+                continue
+            }
+            if i == malicious && turned {
+                try attack(from: i, to: relay, kind: Attack.allCases[(d - f.maliciousDay + 2) % Attack.allCases.count])
+                continue
+            }
+            var link = edgeLink()
+            if retry { link.cutAfterBytes = nil }
+            let crashes = county.crashProne.contains(i) && Double.random(in: 0..<1, using: &rng) < f.crashChance
+            if killAt[t] == i || crashes { link.cutAfterBytes = Int.random(in: 300...6_000, using: &rng) }
+            try sync(i, relay, link: link, label: i == lost && untrusted.contains(i) ? "thief in the evening" : "evening",
+                     faulty: faulty && t == 0)
+            if crashes {
+                try county.restart(i, clock: clock)
+                tally.crashes += 1
+                trace.add("\(stamp) node \(i) crashed mid-sync and restarted")
+            }
+            if killAt[t] == i {
+                try county.restart(relay, clock: clock)
+                relayDown.insert(t)
+                tally.relayKills += 1
+                trace.add("\(stamp) township relay \(t) was killed mid-sync; it restarts in the morning")
+            }
+            noteConvergence([i])
+        }
+    }
+
+    /// The malicious device sends one attack in its own session.
+    mutating func attack(from m: Int, to victim: Int, kind: Attack) throws {
+        let node = county.nodes[m]
+        let school = node.school!
+        let elsewhere = county.schoolScopes[(school + 1) % county.schoolScopes.count]
+        let child = county.children[school][Int.random(in: 0..<county.children[school].count, using: &rng)]
+        clock.ms += 1_000
+        let made = try Attack.changes(kind, key: node.key, log: node.log, scope: node.scopes[0], elsewhere: elsewhere, child: child,
+                                      now: clock.now(node: m), rng: &rng)
+        bad.formUnion(made.ids)
+        tally.attacks += 1
+        trace.add("\(stamp) node \(m) attacks node \(victim): \(kind) (\(made.ids.count) change(s))")
+        try sync(m, victim, link: .perfect, label: "attack \(kind)", extra: made.extra)
+    }
+
+    /// Connectivity returns once every clock has caught up: every device reaches its relay three
+    /// times round, and the relays reach the district after the first two rounds.
+    mutating func reunion() throws {
+        let skewDays = Int((scenario.faults.maxSkewHours / 24).rounded(.up))
+        clock.ms = time(day: scenario.days + 1 + (scenario.faults.skewedDevices > 0 ? skewDays : 0), hour: 9)
+        relayDown = []
+        // Back in signal, phones take the network's time: a clock that was behind no longer
+        // holds everyone else's changes as "from the future".
+        clock.skews = [:]
+        if let h = heal, h.doneAt == nil {
+            trace.add("\(stamp) still behind since the partition: nodes \(h.outstanding.sorted().map(String.init).joined(separator: ", "))")
+        }
+        for round in 1...3 {
+            for i in county.nodes.indices where !county.nodes[i].isRelay && isHonest(i) {
+                clock.ms += 1_000
+                try sync(i, county.townshipRelays[county.nodes[i].township], link: .perfect, label: "reunion \(round)")
+                noteConvergence([i])
+            }
+            // The third round only brings the district relay's last receipts down to the devices.
+            for r in county.townshipRelays where round < 3 {
+                clock.ms += 1_000
+                try sync(r, county.districtRelay, link: Self.districtLink, label: "reunion \(round)", admin: false)
+            }
+        }
     }
 }

@@ -96,6 +96,10 @@ struct BatchAppender {
         if let (reason, key) = try refusal(change, payload: decoded[change.id]) {
             let position = try insert(change, state: .quarantined)
             try quarantine(position, waitsOn: key, reason: reason)
+            // Changes that arrived first and wait on a now-revoked dep may go on (see `missingDeps`).
+            if reason == Self.revokedReason && pendingExists {
+                for ready in try unblocked(by: change) { try didApply(ready) }
+            }
             return
         }
         let (state, missing) = try admission(change, author: author)
@@ -111,8 +115,9 @@ struct BatchAppender {
     }
 
     /// Quarantines every stored record change of `subject` dated at or after `at` (admin changes
-    /// carry self-authenticating payloads and stay); if some were
-    /// applied, their descendants go back to pending and the views are rebuilt (as for equivocation).
+    /// carry self-authenticating payloads and stay). Changes that depend on them stay applied
+    /// and those waiting on them go on (see `missingDeps`); if some were applied, the heads
+    /// and views are rebuilt without them.
     private mutating func revoke(_ subject: PublicKey, from at: UInt64) throws {
         try flush()
         let author = Data(subject.bytes)
@@ -120,17 +125,34 @@ struct BatchAppender {
                                     arguments: [author, Int64(at << 16), ScopeID.admin.value])
         guard !rows.isEmpty else { return }
         var applied = Set<Data>()
+        var revoked: [ChangeID] = []
         for row in rows {
             let position: Int64 = row[0]
             if (row[2] as Int) == ChangeState.applied.rawValue { applied.insert(row[1] as Data) }
+            revoked.append(try ChangeID(bytes: Array(row[1] as Data)))
             try db.execute(sql: "UPDATE change SET state = 3 WHERE position = ?", arguments: [position])
             try db.execute(sql: "DELETE FROM waiting WHERE position = ?", arguments: [position])
-            try quarantine(position, waitsOn: TrustGate.waitingKey(subject), reason: "revoked")
+            try quarantine(position, waitsOn: TrustGate.waitingKey(subject), reason: Self.revokedReason)
+        }
+        if pendingExists {
+            for id in revoked {
+                let positions = try Int64.fetchAll(db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(id.bytes)])
+                for position in Set(positions) {
+                    guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM change WHERE position = ? AND state = 1", arguments: [position]) else { continue }
+                    let waiter = try Change.decodeVerified(Array(bytes))
+                    if let held = try authorState(waiter.author).heldFrom, waiter.seq >= held { continue }
+                    guard try missingDeps(waiter).isEmpty else { continue }
+                    try db.execute(sql: "UPDATE change SET state = 0 WHERE position = ?", arguments: [position])
+                    try db.execute(sql: "DELETE FROM waiting WHERE position = ?", arguments: [position])
+                    appliedHere.insert(waiter.id)
+                    try didApply(waiter)
+                }
+            }
+            try flush()
         }
         if !applied.isEmpty {
-            try LogRepair.unapplyDescendants(of: applied, db: db)
+            try LogRepair.rebuildHeads(db: db)
             try RecordViewsRebuild.rebuild(db: db, merge: merge)
-            pendingExists = true
         }
         resetCaches()
     }
@@ -237,17 +259,24 @@ struct BatchAppender {
         return state
     }
 
+    /// The deps not yet applied here. A dep quarantined as revoked counts as present: a
+    /// revocation is final, so that change will never apply, and honest work written after
+    /// seeing it (before anyone knew of the revocation) must not wait for it for ever.
     private func missingDeps(_ change: Change) throws -> [ChangeID] {
         var missing: [ChangeID] = []
         for dep in change.deps where !appliedHere.contains(dep) {
-            let state = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT state FROM change WHERE id = ?"),
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT c.state, q.reason FROM change c LEFT JOIN quarantine q ON q.position = c.position WHERE c.id = ?"),
                 arguments: [Data(dep.bytes)]
             )
+            let state: Int? = row?[0], reason: String? = row?[1]
+            if state == ChangeState.quarantined.rawValue && reason == Self.revokedReason { continue }
             if state != ChangeState.applied.rawValue { missing.append(dep) }
         }
         return missing
     }
+
+    static let revokedReason = "revoked"
 
     /// Records the effects of `change` becoming applied, then applies every
     /// pending change that it (transitively) unblocks.

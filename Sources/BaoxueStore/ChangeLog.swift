@@ -162,6 +162,24 @@ public final class ChangeLog: ChangeStore {
         }
     }
 
+    /// The state `id` is stored in, or nil when it is not stored.
+    public func state(of id: ChangeID) throws(StoreError) -> ChangeState? {
+        try storeCall {
+            try writer.read { db in
+                try Int.fetchOne(db, sql: "SELECT state FROM change WHERE id = ?", arguments: [Data(id.bytes)]).flatMap(ChangeState.init(rawValue:))
+            }
+        }
+    }
+
+    /// Bytes the database's pages take (page count × page size), in memory or on disk, WAL excluded.
+    public func pageBytes() throws(StoreError) -> Int64 {
+        try storeCall {
+            try writer.read { db in
+                (try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+            }
+        }
+    }
+
     public func heads() throws(StoreError) -> [ChangeID] {
         try storeCall {
             try writer.read { db in

@@ -15,6 +15,10 @@ public struct FieldWork {
         self.children = (0..<children).map { RecordID.derived("child-\(seed)-\($0)") }
     }
 
+    public init(children: [RecordID]) {
+        self.children = children
+    }
+
     /// 1–3 ops for one change, chosen by `rng` from what `snapshot` shows.
     public func ops(_ s: RecordSnapshot, rng: inout SeededGenerator, today: SimpleDate) throws(StoreError) -> [RecordOp] {
         var out: [RecordOp] = []

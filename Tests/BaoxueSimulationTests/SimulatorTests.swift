@@ -1,33 +1,56 @@
 import BaoxueSimulation
+import Foundation
 import Testing
 
 /// The small scenario over many seeds: every check passes, and a seed replays byte for byte.
 @Suite struct SimulatorTests {
-    /// Each run's checks include conflicts: every concurrent edit surfaced on every device, none invented.
+    /// Each run's checks: no loss, everything honest applied, equal views and change sets per scope,
+    /// every concurrent edit surfaced and none invented, every malicious or stolen change refused.
     @Test(arguments: 0..<4) func smallScenarioPassesItsChecks(group: UInt64) throws {
-        var total = 0
-        for seed in (group * 10)..<(group * 10 + 10) {
+        var conflicts = 0, bad = 0, quarantined = 0, crashes = 0, kills = 0
+        for seed in (group * 5)..<(group * 5 + 5) {
             let r = try Simulator.run(.small, seed: seed)
-            #expect(r.failures.isEmpty, "seed \(seed): \(r.failures); replay with Simulator.run(.small, seed: \(seed))")
-            #expect(r.authored > 0 && r.syncs >= 12)
-            total += r.conflicts
+            #expect(r.failures.isEmpty, "seed \(seed): \(r.failures.prefix(5)); replay with baoxue-sim --first-seed \(seed)")
+            conflicts += r.summary.conflicts
+            bad += r.summary.badChanges
+            quarantined += r.summary.badCopiesQuarantined
+            crashes += r.summary.crashes
+            kills += r.summary.relayKills
         }
-        #expect(total > 0, "the scenario makes concurrent edits, so the conflict check is not vacuous")
+        #expect(conflicts > 0, "the scenario makes concurrent edits, so the conflict check is not vacuous")
+        #expect(bad > 0 && quarantined > 0, "malicious and stolen changes reached honest replicas and were refused there")
+        #expect(crashes + kills > 0, "crashes and relay kills happened")
     }
 
     @Test func theSameSeedGivesTheSameTraceAndDigest() throws {
         let a = try Simulator.run(.small, seed: 7), b = try Simulator.run(.small, seed: 7)
-        #expect(a.digest == b.digest && a.trace == b.trace && a.metricsCSV == b.metricsCSV)
-        #expect(try Simulator.run(.small, seed: 8).digest != a.digest)
+        #expect(a.digest == b.digest && a.traceDigest == b.traceDigest && a.metricsCSV == b.metricsCSV && a.summary == b.summary)
+        #expect(try Simulator.run(.small, seed: 8).traceDigest != a.traceDigest)
     }
 
-    /// Metrics per day (staleness is above 0 while devices are apart), and the chart draws all three series.
+    /// Metrics per day (staleness is above 0 while devices are apart), the summary's figures, and the chart.
     @Test func metricsAndChart() throws {
         let r = try Simulator.run(.small, seed: 3)
         #expect(r.days.count == Scenario.small.days)
         #expect(r.days.contains { $0.staleP99 > 0 }, "someone is behind at some point")
-        #expect(r.metricsCSV.hasPrefix("day,authored,syncs,bytes,schools_agreeing,staleness_p50_h,staleness_p99_h\n"))
-        let svg = Chart.svg(r.days, schools: 2, title: "small <3>")
+        #expect(r.days.contains { $0.partitioned })
+        #expect(r.metricsCSV.hasPrefix("day,authored,syncs,bytes,schools_agreeing,staleness_p50_h,staleness_p99_h,partitioned\n"))
+        let s = r.summary
+        #expect(s.devices == 4 * (3 + 1 + 1) && s.relays == 3)
+        #expect(s.edits > 0 && s.deviceBytesPerDay > 0 && s.townshipRelayBytesPerDay > s.deviceBytesPerDay && s.storageMeanBytes > 0)
+        #expect(s.convergenceHours.map { $0 > 0 && $0.isFinite } == true)
+        let svg = Chart.svg(r.days, schools: 4, title: "small <3>")
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<polyline").count == 4 && svg.contains("small &lt;3&gt;"))
+    }
+
+    /// A scenario file: missing keys keep their defaults; a bad one is refused with its reason.
+    @Test func scenarioFromJSON() throws {
+        let s = try JSONDecoder().decode(Scenario.self, from: Data(#"{"name": "x", "townships": 3, "faults": {"crashChance": 0.5}}"#.utf8))
+        #expect(s.townships == 3 && s.schoolsPerTownship == Scenario().schoolsPerTownship && s.faults.crashChance == 0.5)
+        #expect(s.faults.lostDeviceDay == Scenario.Faults().lostDeviceDay && s.problem == nil)
+        var bad = s
+        bad.lunchSync = 2
+        #expect(bad.problem?.contains("lunchSync") == true)
+        #expect(throws: Simulator.SimulationError.self) { try Simulator.run(bad, seed: 1) }
     }
 }

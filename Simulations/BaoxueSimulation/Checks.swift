@@ -1,0 +1,186 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueSodium
+import BaoxueStore
+import Foundation
+
+extension Simulation {
+    /// The honest devices (not relays, not the lost phone, not the malicious device).
+    var honestDevices: [Int] { county.nodes.indices.filter { !county.nodes[$0].isRelay && isHonest($0) } }
+
+    // MARK: Partition healing
+
+    /// The partition ends now: every honest device must come to hold every honest change written before.
+    mutating func startHealing() {
+        let ids = authored.map { list in list.filter { !untrustedAuthor($0.change) }.map(\.change.id) }
+        heal = Heal(at: clock.ms, ids: ids, outstanding: Set(honestDevices), doneAt: nil)
+        trace.add("\(stamp) the partition ends")
+    }
+
+    func untrustedAuthor(_ c: Change) -> Bool { untrusted.contains { county.nodes[$0].key.publicKey == c.author } }
+
+    /// After a sync: devices of `nodes` that now hold everything written before the partition ended leave the wait list.
+    mutating func noteConvergence(_ nodes: [Int]) {
+        guard var h = heal, h.doneAt == nil else { return }
+        for n in nodes where h.outstanding.contains(n) {
+            let log = county.nodes[n].log
+            if h.ids[county.nodes[n].school!].reversed().allSatisfy({ (try? log.contains($0)) == true }) {
+                h.outstanding.remove(n)
+                h.caughtUp[n] = clock.ms
+            }
+        }
+        if h.outstanding.isEmpty {
+            h.doneAt = clock.ms
+            trace.add("\(stamp) every honest device holds what was written before the partition ended")
+        }
+        heal = h
+    }
+
+    // MARK: Daily metrics
+
+    /// Staleness over (a sample of at most 200) honest devices; views compared while the county is small.
+    func metrics(day d: Int, partitioned: Bool) throws -> Simulator.Day {
+        let devices = honestDevices
+        let stride = max(1, devices.count / 200)
+        var stale: [Double] = []
+        for (k, i) in devices.enumerated() where k % stride == 0 {
+            let log = county.nodes[i].log
+            let newestLacking = try authored[county.nodes[i].school!].reversed().first { try !log.contains($0.change.id) }
+            stale.append(newestLacking.map { Double(clock.ms - $0.at) / 3_600_000 } ?? 0)
+        }
+        stale.sort()
+        return Simulator.Day(day: d, authored: authored.reduce(0) { $0 + $1.count }, syncs: tally.syncs, bytes: tally.bytes,
+                             agreeing: devices.count <= 400 ? try agreeingSchools() : -1,
+                             staleP50: percentile(stale, 0.5), staleP99: percentile(stale, 0.99), partitioned: partitioned)
+    }
+
+    /// Schools whose honest devices all show the same views.
+    func agreeingSchools() throws -> Int {
+        var count = 0
+        for s in 0..<scenario.schools {
+            let digests = try county.devices(of: s).filter { isHonest($0) }.map { try county.nodes[$0].log.viewDigests() }
+            if digests.allSatisfy({ $0 == digests[0] }) { count += 1 }
+        }
+        return count
+    }
+
+    // MARK: The checks
+
+    /// Runs every check (failures go to the trace) and sums up the run.
+    mutating func check() throws -> (Simulator.Summary, String) {
+        // What must be everywhere: every honest author's change, and a lost or malicious
+        // device's earlier change once an honest replica holds it.
+        let honest = honestDevices
+        var expected: [Set<ChangeID>] = []
+        for s in 0..<scenario.schools {
+            var set: Set<ChangeID> = []
+            for (change, _) in authored[s] {
+                if !untrustedAuthor(change) { set.insert(change.id); continue }
+                if try honest.contains(where: { try county.nodes[$0].log.contains(change.id) }) { set.insert(change.id) }
+            }
+            expected.append(set)
+        }
+        var summary = Simulator.Summary()
+        var heldByScope: [ScopeID: [(node: Int, ids: Set<ChangeID>)]] = [:]
+        for n in county.nodes.indices where isHonest(n) {
+            let node = county.nodes[n], log = node.log
+            var held: Set<ChangeID> = []
+            for scope in node.scopes {
+                let ids = Set(try log.members(of: scope).map(\.id))
+                heldByScope[scope, default: []].append((n, ids.subtracting(bad)))
+                held.formUnion(ids)
+                let s = county.schoolScopes.firstIndex(of: scope)!
+                let missing = expected[s].subtracting(ids)
+                if !missing.isEmpty { trace.fail("node \(n) (\(node.kind.rawValue)) lacks \(missing.count) change(s) of school \(s)") }
+            }
+            let badHeld = held.intersection(bad)
+            summary.badCopiesQuarantined += badHeld.count
+            for id in badHeld where try log.state(of: id) == .applied {
+                trace.fail("node \(n) applied malicious or stolen change \(id.hex.prefix(12))")
+            }
+            let notApplied = try log.count(nil) - log.count(.applied)
+            if notApplied > badHeld.count {
+                var detail: [String] = []
+                for state in [ChangeState.pending, .held, .quarantined] {
+                    for e in try log.entries(after: 0, limit: 100_000) where e.state == state && !bad.contains(e.change.id) {
+                        let who = county.nodes.firstIndex { $0.key.publicKey == e.change.author }.map { "node \($0)" } ?? "?"
+                        detail.append("\(state) \(e.change.scope.value) by \(who) seq \(e.change.seq)")
+                    }
+                }
+                trace.fail("node \(n) (\(node.kind.rawValue)): \(notApplied - badHeld.count) honest change(s) stored but not applied: \(detail.prefix(4))")
+            }
+        }
+        for (scope, holders) in heldByScope where holders.contains(where: { $0.ids != holders[0].ids }) {
+            let counts = holders.map { "node \($0.node): \($0.ids.count)" }.joined(separator: ", ")
+            trace.fail("the replicas holding \(scope.value) hold different changes (\(counts))")
+        }
+        if try agreeingSchools() != scenario.schools { trace.fail("the honest devices of some school show different views") }
+
+        // Conflicts, worked out from the signed ops alone (a write is live unless a later write
+        // named it as seen), against what every honest device shows: each surfaced, none invented.
+        for s in 0..<scenario.schools {
+            let changes = authored[s].map(\.change).filter { expected[s].contains($0.id) }
+            let (conflicts, edits) = try Self.conflicts(in: changes)
+            summary.edits += edits
+            summary.conflicts += conflicts.count
+            for i in county.devices(of: s) where isHonest(i) {
+                var shown: Set<String> = []
+                for c in try county.nodes[i].log.conflicts() { for f in c.conflicts { shown.insert("\(c.child.hex).\(f)") } }
+                for missing in conflicts.subtracting(shown) { trace.fail("node \(i) does not show the conflict on \(missing)") }
+                for invented in shown.subtracting(conflicts) { trace.fail("node \(i) shows a conflict on \(invented) that no concurrent edits made") }
+            }
+        }
+
+        let devices = county.nodes.indices.filter { !county.nodes[$0].isRelay }
+        let days = Double(scenario.days)
+        summary.devices = devices.count
+        summary.relays = county.townshipRelays.count + 1
+        summary.children = county.children.reduce(0) { $0 + $1.count }
+        summary.authored = authored.reduce(0) { $0 + $1.count }
+        summary.convergenceHours = heal.map { h in h.doneAt.map { Double($0 - h.at) / 3_600_000 } ?? .infinity }
+        if let h = heal {
+            summary.catchUpP50Hours = percentile(h.caughtUp.values.map { Double($0 - h.at) / 3_600_000 }.sorted(), 0.5)
+        }
+        if summary.convergenceHours == .infinity { trace.fail("some honest device never caught up after the partition") }
+        summary.deviceBytesPerDay = Double(devices.reduce(0) { $0 + tally.nodeBytes[$1, default: 0] }) / Double(devices.count) / days
+        summary.townshipRelayBytesPerDay = Double(county.townshipRelays.reduce(0) { $0 + tally.nodeBytes[$1, default: 0] })
+            / Double(county.townshipRelays.count) / days
+        summary.districtRelayBytesPerDay = Double(tally.nodeBytes[county.districtRelay, default: 0]) / days
+        let storage = try honest.map { try county.nodes[$0].log.pageBytes() }
+        summary.storageMeanBytes = Double(storage.reduce(0, +)) / Double(max(1, storage.count))
+        summary.storageMaxBytes = storage.max() ?? 0
+        summary.syncs = tally.syncs
+        summary.cutSyncs = tally.cuts
+        summary.refusedSyncs = tally.refused
+        summary.crashes = tally.crashes
+        summary.relayKills = tally.relayKills
+        summary.badChanges = bad.count
+        summary.goneWithPhone = lost.map { l in
+            authored[county.nodes[l].school!].filter { $0.change.author == county.nodes[l].key.publicKey && !expected[county.nodes[l].school!].contains($0.change.id) }.count
+        } ?? 0
+
+        var digestInput: [UInt8] = []
+        for i in honest {
+            for (table, digest) in try county.nodes[i].log.viewDigests().sorted(by: { $0.key < $1.key }) { digestInput += Array("\(table)=\(digest);".utf8) }
+            for head in try county.nodes[i].log.heads() { digestInput += head.bytes }
+        }
+        return (summary, Hex.encode(Blake2b.hash(digestInput, length: 16)))
+    }
+
+    /// "record.field" of every child field whose live writes (those no other write names in its
+    /// `pred`) carry more than one value, and the number of child-field writes.
+    static func conflicts(in changes: [Change]) throws -> (Set<String>, Int) {
+        var writes: [String: [(op: OpID, value: FieldValue)]] = [:]
+        var seen: Set<OpID> = []
+        var edits = 0
+        for change in changes {
+            for (i, op) in try RecordPayload.decode(change.payload).ops.enumerated() {
+                guard case .set(.child, let record, let field, let value, let pred) = op else { continue }
+                writes["\(record.hex).\(field)", default: []].append((OpID(change: change.id, index: UInt16(i)), value))
+                seen.formUnion(pred)
+                edits += 1
+            }
+        }
+        return (Set(writes.filter { _, w in Set(w.filter { !seen.contains($0.op) }.map(\.value)).count > 1 }.keys), edits)
+    }
+}
