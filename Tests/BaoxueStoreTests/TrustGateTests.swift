@@ -178,6 +178,39 @@ extension TrustGateTests {
         #expect(try l.viewDigests() == digests)
     }
 
+    /// A colleague synced with the thief before anyone knew and then wrote on top of a stolen
+    /// change: the colleague's work stays applied (and one that arrives waiting on the stolen
+    /// change goes on once it is revoked); only the stolen change leaves the views. Found by
+    /// the county simulator: before, the honest work went back to pending for ever.
+    @Test func honestWorkOnTopOfARevokedChangeStaysApplied() throws {
+        let l = try log(), other = try log()
+        let carrier = Fixtures.key(0x22), colleague = Fixtures.key(0x33)
+        let certs = [try certificateChange(try cert(.teacher), by: carrier, seq: 1),
+                     try certificateChange(try cert(.teacher, subject: colleague), by: carrier, seq: 2)]
+        _ = try l.append(certs)
+        _ = try other.append(certs)
+        let stolen = try change(device, seq: 1, payload: try visit(), at: t0 + 20 * day)
+        let honest = try change(colleague, seq: 1, payload: try visit(), at: t0 + 21 * day, deps: [stolen.id])
+        _ = try l.append([stolen, honest])
+        #expect(try states(l) == [.applied, .applied, .applied, .applied])
+        let revocation = try revocationChange(try Revocation.issue(by: authority, subject: device.publicKey, revokedAt: t0 + 15 * day, reason: "手机丢失"),
+                                              by: carrier, seq: 3)
+        _ = try l.append([revocation])
+        #expect(try l.state(of: stolen.id) == .quarantined && l.state(of: honest.id) == .applied)
+        #expect(try l.events(child: RecordID.derived("c1"), kind: "visit").count == 1)
+        #expect(try l.heads().contains(honest.id) && !l.heads().contains(stolen.id))
+        // Another replica gets the colleague's change first (pending on the stolen one), then the revocation, then the stolen change.
+        _ = try other.append([honest])
+        #expect(try other.state(of: honest.id) == .pending)
+        _ = try other.append([revocation])
+        _ = try other.append([stolen])
+        #expect(try other.state(of: stolen.id) == .quarantined && other.state(of: honest.id) == .applied)
+        #expect(try other.viewDigests() == l.viewDigests())
+        let digests = try l.viewDigests()
+        try l.rebuildViews()
+        #expect(try l.viewDigests() == digests)
+    }
+
     /// Only the authority revokes: a revocation signed by anyone else changes nothing.
     @Test func aRevocationNotFromTheAuthorityIsIgnored() throws {
         let l = try log()
