@@ -45,7 +45,8 @@ struct County {
     var crashProne: [Int] = []
     let folder: String
 
-    static func township(_ t: Int) -> String { "模拟县/乡镇\(t)" }
+    /// The name of township `t`; `first` numbers a shard's townships after those of earlier shards.
+    static func township(_ t: Int, first: Int = 0) -> String { "模拟县/乡镇\(first + t)" }
 
     init(_ scenario: Scenario, seed: UInt64, clock: SimClock) throws {
         func key(_ label: String) throws -> DeviceKey {
@@ -56,7 +57,7 @@ struct County {
         authority = try key("authority")
         district = try ScopeID("模拟县")
         schoolScopes = try (0..<scenario.schools).map { s in
-            try ScopeID("\(Self.township(s / scenario.schoolsPerTownship))/学校\(s % scenario.schoolsPerTownship)")
+            try ScopeID("\(Self.township(s / scenario.schoolsPerTownship, first: scenario.firstTownship))/学校\(s % scenario.schoolsPerTownship)")
         }
         children = (0..<scenario.schools).map { s in
             (0..<scenario.childrenPerSchool).map { RecordID.derived("sim-\(seed)-school\(s)-child\($0)") }
@@ -83,7 +84,7 @@ struct County {
         for t in 0..<scenario.townships {
             let own = (0..<scenario.schoolsPerTownship).map { schoolScopes[t * scenario.schoolsPerTownship + $0] }
             townshipRelays.append(try add(.townshipRelay, "relay-t\(t)", name: "乡镇\(t)中继", role: .relay,
-                                          certScopes: [try ScopeID(Self.township(t))], syncs: own, school: nil, township: t, onFile: true))
+                                          certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))], syncs: own, school: nil, township: t, onFile: true))
         }
         for s in 0..<scenario.schools {
             let t = s / scenario.schoolsPerTownship, scope = schoolScopes[s]
@@ -99,7 +100,7 @@ struct County {
             }
             for l in 0..<scenario.liaisonsPerSchool {
                 // A liaison's certificate covers the township; it syncs the school whose villages it serves.
-                _ = try add(.liaison, "s\(s)l\(l)", name: "联络员\(s)-\(l)", role: .liaison, certScopes: [try ScopeID(Self.township(t))],
+                _ = try add(.liaison, "s\(s)l\(l)", name: "联络员\(s)-\(l)", role: .liaison, certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))],
                             syncs: [scope], school: s, township: t)
             }
         }

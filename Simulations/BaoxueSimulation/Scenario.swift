@@ -30,6 +30,13 @@ public struct Scenario: Sendable, Codable, Equatable {
     /// Chance that a township relay reaches the district relay at night.
     public var districtNightly = 0.8
     public var faults = Faults()
+    /// Run each township as its own simulation (its own share of the district relay), one after
+    /// another or in parallel processes: for counties too big for one process's memory. Sound
+    /// because nothing crosses townships here — each school's scope lives in one township, and
+    /// the district relay only gathers (it has every certificate from the start).
+    public var shardByTownship = false
+    /// In a shard: the number of its township in the whole county (names and seeds follow it).
+    public var firstTownship = 0
 
     /// What goes wrong, all drawn from the run's seed.
     public struct Faults: Sendable, Codable, Equatable {
@@ -101,6 +108,8 @@ public struct Scenario: Sendable, Codable, Equatable {
         cutChance = try c.decodeIfPresent(Double.self, forKey: .cutChance) ?? d.cutChance
         districtNightly = try c.decodeIfPresent(Double.self, forKey: .districtNightly) ?? d.districtNightly
         faults = try c.decodeIfPresent(Faults.self, forKey: .faults) ?? d.faults
+        shardByTownship = try c.decodeIfPresent(Bool.self, forKey: .shardByTownship) ?? d.shardByTownship
+        firstTownship = try c.decodeIfPresent(Int.self, forKey: .firstTownship) ?? d.firstTownship
     }
 
     /// Why this scenario cannot run, or nil.
@@ -113,6 +122,12 @@ public struct Scenario: Sendable, Codable, Equatable {
                            ("cutChance", cutChance), ("districtNightly", districtNightly),
                            ("crashChance", faults.crashChance), ("relayKillChance", faults.relayKillChance)]
         where !(0...1).contains(p) { return "\(label) must be a chance between 0 and 1" }
+        if faults.lostDeviceDay >= days || faults.maliciousDay > days || faults.faultyRelayTo > days || faults.partitionTo >= days {
+            return "fault days must fall within the run (a lost phone is revoked the next day, a partition heals before the last day)"
+        }
+        if faults.faultyRelayFrom > faults.faultyRelayTo || faults.partitionFrom > faults.partitionTo {
+            return "a fault's first day must come before its last"
+        }
         if faults.lostDeviceDay > 0 && faults.lostDeviceDay == faults.maliciousDay && teachersPerSchool < 3 {
             return "a lost and a malicious device on the same day need three teachers"
         }
@@ -120,6 +135,33 @@ public struct Scenario: Sendable, Codable, Equatable {
     }
 
     public var schools: Int { townships * schoolsPerTownship }
+
+    /// Township `t` of a sharded county as a scenario of its own.
+    public func shard(_ t: Int) -> Scenario {
+        var s = self
+        s.name = "\(name) township \(t)"
+        s.townships = 1
+        s.firstTownship = t
+        s.shardByTownship = false
+        return s
+    }
+
+    /// The same county over `n` school days, its fault days moved in proportion.
+    public func lasting(_ n: Int) -> Scenario {
+        var s = self
+        s.days = n
+        func scale(_ d: Int) -> Int { d == 0 ? 0 : max(1, Int((Double(d) * Double(n) / Double(days)).rounded())) }
+        s.faults.lostDeviceDay = min(scale(faults.lostDeviceDay), n - 1)
+        s.faults.maliciousDay = min(scale(faults.maliciousDay), n)
+        s.faults.faultyRelayFrom = min(scale(faults.faultyRelayFrom), n)
+        s.faults.faultyRelayTo = min(max(scale(faults.faultyRelayTo), s.faults.faultyRelayFrom), n)
+        s.faults.partitionFrom = min(scale(faults.partitionFrom), n - 1)
+        s.faults.partitionTo = min(max(scale(faults.partitionTo), s.faults.partitionFrom), n - 1)
+        return s
+    }
+
+    /// The seed township `t` of a sharded run uses.
+    public static func shardSeed(_ seed: UInt64, township t: Int) -> UInt64 { seed &* 1_000 &+ UInt64(t) }
 
     /// Two townships of two schools for twelve school days, every fault switched on: what CI sweeps over many seeds.
     public static let small: Scenario = {
@@ -144,7 +186,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         s.childrenPerSchool = 1_250
         s.days = 90
         s.writesPerHour = 0.03
-        s.lunchSync = 0.8
+        s.lunchSync = 0.2
         s.relayEvening = 0.3
         s.faults.lostDeviceDay = 20
         s.faults.maliciousDay = 30
@@ -152,7 +194,8 @@ public struct Scenario: Sendable, Codable, Equatable {
         s.faults.faultyRelayTo = 14
         s.faults.partitionFrom = 40
         s.faults.partitionTo = 44
-        s.faults.skewedDevices = 20
+        s.faults.skewedDevices = 2
+        s.shardByTownship = true
         return s
     }()
 

@@ -34,6 +34,8 @@ public enum Simulator {
         /// The last events (what to read when a check fails).
         public let trace: [String]
         public let days: [Day]
+        /// Wall-clock seconds of the set-up (enrolment), the school days, and the reunion with the checks.
+        public let seconds: (setUp: Double, days: Double, end: Double)
         /// The summary as a two-line CSV (header, values).
         public var summaryCSV: String { Summary.csvHeader + "\n" + summary.csv + "\n" }
     }
@@ -46,9 +48,11 @@ public enum Simulator {
 
     public static func run(_ scenario: Scenario, seed: UInt64) throws -> Result {
         if let problem = scenario.problem { throw SimulationError.scenario(problem) }
+        let t0 = Date()
         var sim = try Simulation(scenario, seed: seed)
         defer { sim.county.removeFiles() }
         try sim.setUp()
+        let t1 = Date()
         var days: [Day] = []
         var csv = Day.header + "\n"
         for day in 1...scenario.days {
@@ -56,10 +60,12 @@ public enum Simulator {
             days.append(row)
             csv += row.csv + "\n"
         }
+        let t2 = Date()
         try sim.reunion()
         let (summary, digest) = try sim.check()
         return Result(seed: seed, digest: digest, traceDigest: sim.trace.digest, summary: summary, failures: sim.trace.failures,
-                      metricsCSV: csv, trace: sim.trace.tail, days: days)
+                      metricsCSV: csv, trace: sim.trace.tail, days: days,
+                      seconds: (t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), Date().timeIntervalSince(t2)))
     }
 }
 

@@ -1,12 +1,15 @@
 import BaoxueSimulation
 import Foundation
 
-/// `baoxue-sim --scenario small|district|FILE.json [--seeds N] [--first-seed S] [--jobs J] [--out DIR] [--trace]`
+/// `baoxue-sim --scenario small|district|FILE.json [--seeds N] [--first-seed S] [--jobs J] [--days D] [--out DIR] [--trace]`
 ///
 /// Runs N seeds (in J processes at once when J > 1), checks each, prints a line per seed and,
-/// for a failure, its replay command, what failed and the last events. With `--out`, writes the
-/// first seed's daily metrics (CSV), its summary (CSV) and an SVG chart of staleness and
-/// convergence into DIR. `--trace` prints each seed's last events. Exit status: 0 all passed, 1 a check failed, 2 bad arguments.
+/// for a failure, its replay command, what failed and the last events. A county sharded by
+/// township (`district`) runs each township as its own simulation, J processes at once, and
+/// prints the district's figures. `--days` shortens or lengthens the run (fault days move in
+/// proportion). With `--out`, writes the first seed's daily metrics and summary (CSV) and an SVG
+/// chart of staleness and convergence into DIR. `--trace` prints each run's last events.
+/// Exit status: 0 all passed, 1 a check failed, 2 bad arguments.
 let args = Array(CommandLine.arguments.dropFirst())
 func value(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
 func fail(_ message: String) -> Never {
@@ -14,12 +17,12 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-let known: Set<String> = ["--scenario", "--seeds", "--first-seed", "--jobs", "--out", "--trace"]
+let known: Set<String> = ["--scenario", "--seeds", "--first-seed", "--jobs", "--days", "--out", "--trace", "--shard"]
 for (i, a) in args.enumerated() where a.hasPrefix("--") && !known.contains(a) && (i == 0 || !known.contains(args[i - 1])) {
-    fail("unknown option \(a); use --scenario, --seeds, --first-seed, --jobs, --out, --trace")
+    fail("unknown option \(a); use --scenario, --seeds, --first-seed, --jobs, --days, --out, --trace")
 }
 let scenarioName = value("--scenario") ?? "small"
-let scenario: Scenario
+var scenario: Scenario
 if let builtIn = Scenario.named(scenarioName) {
     scenario = builtIn
 } else if let data = FileManager.default.contents(atPath: scenarioName) {
@@ -27,34 +30,109 @@ if let builtIn = Scenario.named(scenarioName) {
 } else {
     fail("unknown scenario \(scenarioName): use small, district or a JSON file (see Simulations/scenarios/)")
 }
+if let text = value("--days") {
+    guard let days = Int(text), days >= 2 else { fail("--days must be a number of school days, at least 2") }
+    scenario = scenario.lasting(days)
+}
 if let problem = scenario.problem { fail("scenario \(scenarioName): \(problem)") }
 guard let seeds = Int(value("--seeds") ?? "1"), seeds > 0 else { fail("--seeds must be a positive number") }
 guard let first = UInt64(value("--first-seed") ?? "1") else { fail("--first-seed must be a number") }
 guard let jobs = Int(value("--jobs") ?? "1"), jobs > 0 else { fail("--jobs must be a positive number") }
 let started = Date()
+let passOn = ["--scenario", scenarioName] + (value("--days").map { ["--days", $0] } ?? [])
 
-/// Parallel sweep: this program again, once per slice of seeds, all at once; their lines are printed as each ends.
+/// Starts this program again with `arguments`; returns it and its output pipe.
+func worker(_ arguments: [String]) -> (Process, Pipe) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    p.arguments = arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    do { try p.run() } catch { fail("cannot start a worker: \(error)") }
+    return (p, pipe)
+}
+
+/// Runs one scenario and seed, prints its line (and, on failure, how to replay it); true when every check passed.
+func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details: Bool) -> (Bool, Simulator.Summary?) {
+    do {
+        let r = try Simulator.run(s, seed: seed)
+        let m = r.summary
+        print("\(label): \(m.authored) changes, \(m.syncs) syncs (\(m.cutSyncs) cut, \(m.refusedSyncs) refused), "
+            + "\(m.conflicts) conflicts, \(m.badChanges) bad changes, digest \(r.digest)\(r.failures.isEmpty ? "" : ", FAILED")")
+        if !r.failures.isEmpty {
+            print("  replay: baoxue-sim \(replay)")
+            for f in r.failures.prefix(20) { print("  " + f) }
+            for line in r.trace.suffix(40) { print("    " + line) }
+        }
+        if args.contains("--trace") { for line in r.trace { print("    " + line) } }
+        if details {
+            for line in m.lines { print("  " + line) }
+            print(String(format: "  time: set-up %.1f s, %d days %.1f s, reunion and checks %.1f s", r.seconds.setUp, s.days, r.seconds.days, r.seconds.end))
+            if let out = value("--out") {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                let tag = s.shardByTownship || s.firstTownship == 0 ? "seed-\(seed)" : "township-\(s.firstTownship)-seed-\(seed)"
+                try r.metricsCSV.write(toFile: out + "/metrics-\(tag).csv", atomically: true, encoding: .utf8)
+                try r.summaryCSV.write(toFile: out + "/summary-\(tag).csv", atomically: true, encoding: .utf8)
+                try Chart.svg(r.days, schools: s.schools, title: "\(s.name), seed \(seed)")
+                    .write(toFile: out + "/convergence-\(tag).svg", atomically: true, encoding: .utf8)
+            }
+        }
+        return (r.failures.isEmpty, m)
+    } catch {
+        print("\(label): error \(error)")
+        return (false, nil)
+    }
+}
+
+// A county sharded by township: seed `first`, its townships spread over the processes.
+if scenario.shardByTownship {
+    let townships = 0..<scenario.townships
+    if let shard = value("--shard") {
+        let parts = shard.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[1] > 0, (0..<parts[1]).contains(parts[0]) else { fail("--shard must be K/J with 0 ≤ K < J") }
+        var ok = true
+        for t in townships where t % parts[1] == parts[0] {
+            let (passed, summary) = runOne(scenario.shard(t), seed: Scenario.shardSeed(first, township: t), label: "township \(t)",
+                                           replay: passOn.joined(separator: " ") + " --first-seed \(first) --shard \(t % parts[1])/\(parts[1])", details: true)
+            ok = ok && passed
+            if let summary { print("SUMMARY " + summary.csv) }
+        }
+        exit(ok ? 0 : 1)
+    }
+    let slices = min(jobs, scenario.townships)
+    let running = (0..<slices).map { worker(passOn + ["--first-seed", "\(first)", "--shard", "\($0)/\(slices)"] + (value("--out").map { ["--out", $0] } ?? [])) }
+    var failed = 0
+    var parts: [Simulator.Summary] = []
+    for (p, pipe) in running {
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        for line in output.split(separator: "\n") {
+            if line.hasPrefix("SUMMARY "), let s = Simulator.Summary(csv: String(line.dropFirst(8))) { parts.append(s) } else { print(line) }
+        }
+        if p.terminationStatus != 0 { failed += 1 }
+    }
+    if parts.count != scenario.townships { failed += 1 }
+    print("\(scenario.name), seed \(first): \(parts.count) of \(scenario.townships) townships, \(scenario.days) school days, \(slices) processes")
+    for line in Simulator.Summary.combining(parts).lines { print("  " + line) }
+    print((failed == 0 ? "all checks passed" : "FAILED") + String(format: ", %.1f s", Date().timeIntervalSince(started)))
+    exit(failed == 0 ? 0 : 1)
+}
+
+// Parallel sweep: this program again, once per slice of seeds, all at once.
 if jobs > 1 && seeds > 1 {
     let slices = min(jobs, seeds)
-    var processes: [(Process, Pipe)] = []
     var next = first
+    var running: [(Process, Pipe)] = []
     for k in 0..<slices {
         let count = seeds / slices + (k < seeds % slices ? 1 : 0)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        p.arguments = ["--scenario", scenarioName, "--seeds", "\(count)", "--first-seed", "\(next)"]
-            + (k == 0 ? (value("--out").map { ["--out", $0] } ?? []) : [])
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        do { try p.run() } catch { fail("cannot start a worker: \(error)") }
-        processes.append((p, pipe))
+        running.append(worker(passOn + ["--seeds", "\(count)", "--first-seed", "\(next)"] + (k == 0 ? (value("--out").map { ["--out", $0] } ?? []) : [])))
         next += UInt64(count)
     }
     var failed = 0
-    for (p, pipe) in processes {
+    for (p, pipe) in running {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        for line in output.split(separator: "\n") where !line.hasSuffix(" s") || !line.contains("seed(s)") { print(line) }
+        for line in output.split(separator: "\n") where !line.contains(" seed(s), ") { print(line) }
         if p.terminationStatus != 0 { failed += 1 }
     }
     print("\(seeds) seed(s) in \(slices) processes, \(failed == 0 ? "all passed" : "\(failed) process(es) saw failures"), "
@@ -64,32 +142,9 @@ if jobs > 1 && seeds > 1 {
 
 var failed = 0
 for seed in first..<(first + UInt64(seeds)) {
-    do {
-        let r = try Simulator.run(scenario, seed: seed)
-        let s = r.summary
-        print("seed \(seed): \(s.authored) changes, \(s.syncs) syncs (\(s.cutSyncs) cut, \(s.refusedSyncs) refused), "
-            + "\(s.conflicts) conflicts, \(s.badChanges) bad changes, digest \(r.digest)\(r.failures.isEmpty ? "" : ", FAILED")")
-        if !r.failures.isEmpty {
-            failed += 1
-            print("  replay: baoxue-sim --scenario \(scenarioName) --first-seed \(seed) --seeds 1")
-            for f in r.failures.prefix(20) { print("  " + f) }
-            for line in r.trace.suffix(40) { print("    " + line) }
-        }
-        if args.contains("--trace") { for line in r.trace { print("    " + line) } }
-        if seed == first {
-            for line in s.lines { print("  " + line) }
-            if let out = value("--out") {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                try r.metricsCSV.write(toFile: out + "/metrics-seed-\(seed).csv", atomically: true, encoding: .utf8)
-                try r.summaryCSV.write(toFile: out + "/summary-seed-\(seed).csv", atomically: true, encoding: .utf8)
-                try Chart.svg(r.days, schools: scenario.schools, title: "\(scenario.name), seed \(seed)")
-                    .write(toFile: out + "/convergence-seed-\(seed).svg", atomically: true, encoding: .utf8)
-            }
-        }
-    } catch {
-        failed += 1
-        print("seed \(seed): error \(error)")
-    }
+    let (passed, _) = runOne(scenario, seed: seed, label: "seed \(seed)",
+                             replay: passOn.joined(separator: " ") + " --first-seed \(seed) --seeds 1", details: seed == first)
+    if !passed { failed += 1 }
 }
 print(String(format: "%d seed(s), %d failed, %.1f s", seeds, failed, Date().timeIntervalSince(started)))
 exit(failed == 0 ? 0 : 1)
