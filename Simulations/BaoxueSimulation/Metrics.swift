@@ -37,6 +37,7 @@ extension Simulator {
         public var convergenceHours: Double?
         /// Hours until half the honest devices had caught up after the partition.
         public var catchUpP50Hours = 0.0
+        /// Sync traffic per school day (enrolment and the reunion left out).
         public var deviceBytesPerDay = 0.0
         public var townshipRelayBytesPerDay = 0.0
         public var districtRelayBytesPerDay = 0.0

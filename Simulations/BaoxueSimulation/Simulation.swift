@@ -38,6 +38,8 @@ struct Simulation {
     var tally = Tally()
     var trace = Trace()
     var heal: Heal?
+    /// Per device: how many of its school's `authored` changes, from the first, it is known to hold.
+    var heldPrefix: [Int: Int] = [:]
 
     /// The partition's end: what every honest device must catch up on, and when it did.
     struct Heal {
@@ -55,6 +57,10 @@ struct Simulation {
         var syncs = 0, cuts = 0, refused = 0, bytes = 0, crashes = 0, relayKills = 0, attacks = 0
         /// Bytes through each node (both directions of its syncs).
         var nodeBytes: [Int: Int] = [:]
+        /// `nodeBytes` when the school days began and when they ended (enrolment and the reunion are not daily traffic).
+        var daysBegan: [Int: Int] = [:]
+        var daysEnded: [Int: Int] = [:]
+        func dailyBytes(_ node: Int) -> Int { daysEnded[node, default: 0] - daysBegan[node, default: 0] }
     }
 
     init(_ scenario: Scenario, seed: UInt64) throws {

@@ -53,6 +53,7 @@ public enum Simulator {
         defer { sim.county.removeFiles() }
         try sim.setUp()
         let t1 = Date()
+        sim.tally.daysBegan = sim.tally.nodeBytes
         var days: [Day] = []
         var csv = Day.header + "\n"
         for day in 1...scenario.days {
@@ -61,6 +62,7 @@ public enum Simulator {
             csv += row.csv + "\n"
         }
         let t2 = Date()
+        sim.tally.daysEnded = sim.tally.nodeBytes
         try sim.reunion()
         let (summary, digest) = try sim.check()
         return Result(seed: seed, digest: digest, traceDigest: sim.trace.digest, summary: summary, failures: sim.trace.failures,

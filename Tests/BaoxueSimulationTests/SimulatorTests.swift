@@ -53,4 +53,27 @@ import Testing
         #expect(bad.problem?.contains("lunchSync") == true)
         #expect(throws: Simulator.SimulationError.self) { try Simulator.run(bad, seed: 1) }
     }
+
+    /// A sharded county: a township is a scenario of its own, a worker's summary line reads back
+    /// whole, and the district's figures add up from the townships'.
+    @Test func shardsAndTheirSummaries() throws {
+        let d = Scenario.district
+        #expect(d.schools == 96 && d.schools * (d.teachersPerSchool + d.liaisonsPerSchool + d.adminsPerSchool) == 5_952)
+        #expect(d.schools * d.childrenPerSchool == 120_000 && d.problem == nil)
+        let shard = d.shard(5)
+        #expect(shard.townships == 1 && shard.firstTownship == 5 && !shard.shardByTownship && shard.problem == nil)
+        let short = d.lasting(10)
+        #expect(short.days == 10 && short.problem == nil && short.faults.partitionTo < 10 && short.faults.lostDeviceDay >= 1)
+
+        var a = Simulator.Summary()
+        a.devices = 10; a.authored = 100; a.conflicts = 3; a.deviceBytesPerDay = 1_000; a.storageMeanBytes = 300
+        a.districtRelayBytesPerDay = 50; a.convergenceHours = 20; a.catchUpP50Hours = 5; a.storageMaxBytes = 400; a.badCopiesApplied = 0
+        var b = a
+        b.devices = 30; b.deviceBytesPerDay = 2_000; b.convergenceHours = 40; b.storageMaxBytes = 900
+        #expect(Simulator.Summary(csv: a.csv) == a)
+        #expect(Simulator.Summary(csv: "1,2,3") == nil)
+        let t = Simulator.Summary.combining([a, b])
+        #expect(t.devices == 40 && t.authored == 200 && t.conflicts == 6 && t.relays == 3)
+        #expect(t.deviceBytesPerDay == 1_750 && t.districtRelayBytesPerDay == 100 && t.convergenceHours == 40 && t.storageMaxBytes == 900)
+    }
 }
