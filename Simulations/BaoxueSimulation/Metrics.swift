@@ -57,6 +57,8 @@ extension Simulator {
         /// Changes the lost phone wrote before it was lost that never left it.
         public var goneWithPhone = 0
 
+        public init() {}
+
         public var lines: [String] {
             [
                 "county: \(devices) devices, \(relays) relays, \(children) children",

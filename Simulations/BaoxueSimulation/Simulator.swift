@@ -46,7 +46,8 @@ public enum Simulator {
         public var description: String { switch self { case .scenario(let why): "scenario: \(why)" } }
     }
 
-    public static func run(_ scenario: Scenario, seed: UInt64) throws -> Result {
+    /// `progress` hears each finished school day (for long runs).
+    public static func run(_ scenario: Scenario, seed: UInt64, progress: ((Int) -> Void)? = nil) throws -> Result {
         if let problem = scenario.problem { throw SimulationError.scenario(problem) }
         let t0 = Date()
         var sim = try Simulation(scenario, seed: seed)
@@ -60,6 +61,7 @@ public enum Simulator {
             let row = try sim.day(day)
             days.append(row)
             csv += row.csv + "\n"
+            progress?(day)
         }
         let t2 = Date()
         sim.tally.daysEnded = sim.tally.nodeBytes

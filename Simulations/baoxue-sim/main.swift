@@ -55,7 +55,13 @@ func worker(_ arguments: [String]) -> (Process, Pipe) {
 /// Runs one scenario and seed, prints its line (and, on failure, how to replay it); true when every check passed.
 func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details: Bool) -> (Bool, Simulator.Summary?) {
     do {
-        let r = try Simulator.run(s, seed: seed)
+        let began = Date()
+        let r = try Simulator.run(s, seed: seed) { day in
+            // Long runs report every tenth day on stderr, so a person sees they are moving.
+            if s.schools * s.teachersPerSchool > 200 && day % 10 == 0 {
+                FileHandle.standardError.write(Data(String(format: "\(label): day %d of %d, %.0f s\n", day, s.days, Date().timeIntervalSince(began)).utf8))
+            }
+        }
         let m = r.summary
         print("\(label): \(m.authored) changes, \(m.syncs) syncs (\(m.cutSyncs) cut, \(m.refusedSyncs) refused), "
             + "\(m.conflicts) conflicts, \(m.badChanges) bad changes, digest \(r.digest)\(r.failures.isEmpty ? "" : ", FAILED")")

@@ -42,8 +42,12 @@ public struct FieldWork {
             case 5:
                 let present = try s.elements(kind: .child, record: child, set: "focus")
                 if let element = present.randomElement(using: &rng) {
-                    out.append(.remove(kind: .child, record: child, set: "focus", element: element,
-                                       tags: try s.liveTags(kind: .child, record: child, set: "focus", element: element)))
+                    // A remove names at most 64 tags: an element added more often than that takes several.
+                    let tags = try s.liveTags(kind: .child, record: child, set: "focus", element: element)
+                    for start in stride(from: 0, to: tags.count, by: 64) {
+                        out.append(.remove(kind: .child, record: child, set: "focus", element: element,
+                                           tags: Array(tags[start..<min(start + 64, tags.count)])))
+                    }
                 }
             case 6:
                 let days = Int.random(in: 1...5, using: &rng)
