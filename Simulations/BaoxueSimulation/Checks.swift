@@ -133,9 +133,11 @@ extension Simulation {
         // named it as seen), against what every honest device shows: each surfaced, none invented.
         for s in 0..<scenario.schools {
             let changes = authored[s].map(\.change).filter { expected[s].contains($0.id) }
-            let (conflicts, edits) = try Self.conflicts(in: changes)
+            let (found, edits) = try Self.conflicts(in: changes)
+            let conflicts = Set(found.keys)
             summary.edits += edits
             summary.conflicts += conflicts.count
+            for key in conflicts.sorted().prefix(3) { trace.add(describe(key, writers: found[key]!, school: s)) }
             for i in county.devices(of: s) where isHonest(i) {
                 var shown: Set<String> = []
                 for c in try county.nodes[i].log.conflicts() { for f in c.conflicts { shown.insert("\(c.child.hex).\(f)") } }
@@ -181,8 +183,9 @@ extension Simulation {
     }
 
     /// "record.field" of every child field whose live writes (those no other write names in its
-    /// `pred`) carry more than one value, and the number of child-field writes.
-    static func conflicts(in changes: [Change]) throws -> (Set<String>, Int) {
+    /// `pred`) carry more than one value, with the changes that wrote those values; and the
+    /// number of child-field writes.
+    static func conflicts(in changes: [Change]) throws -> ([String: [ChangeID]], Int) {
         var writes: [String: [(op: OpID, value: FieldValue)]] = [:]
         var seen: Set<OpID> = []
         var edits = 0
@@ -194,6 +197,21 @@ extension Simulation {
                 edits += 1
             }
         }
-        return (Set(writes.filter { _, w in Set(w.filter { !seen.contains($0.op) }.map(\.value)).count > 1 }.keys), edits)
+        var out: [String: [ChangeID]] = [:]
+        for (key, w) in writes {
+            let live = w.filter { !seen.contains($0.op) }
+            if Set(live.map(\.value)).count > 1 { out[key] = live.map(\.op.change) }
+        }
+        return (out, edits)
+    }
+
+    /// One line on who made a conflict: the writers of its live values and when (for the trace).
+    func describe(_ key: String, writers: [ChangeID], school s: Int) -> String {
+        let lines = writers.compactMap { id -> String? in
+            guard let (change, at) = authored[s].first(where: { $0.change.id == id }) else { return nil }
+            let who = county.nodes.firstIndex { $0.key.publicKey == change.author }.map { "node \($0)" } ?? "?"
+            return "\(who) at d\((at - start) / 86_400_000) \(String(format: "%02d:%02d", (at - start) / 3_600_000 % 24, (at - start) / 60_000 % 60))"
+        }
+        return "conflict on \(key.suffix(12)): " + lines.joined(separator: ", ")
     }
 }
