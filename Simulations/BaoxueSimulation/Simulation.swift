@@ -155,7 +155,7 @@ struct Simulation {
             outcome = "sent \(s.sentChanges) received \(s.receivedChanges)"
             ok = true
         case .failure(let e)?:
-            outcome = "ended \(e.name)"
+            if case .peerAborted(_, let reason) = e { outcome = "ended \(e.name): \(reason)" } else { outcome = "ended \(e.name)" }
             if case .peerNotAllowed = e { tally.refused += 1 }
         case nil: outcome = "no result"
         }

@@ -234,7 +234,13 @@ struct BatchAppender {
             change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
         ])
         try insertStatement.execute()
-        maxTimestamp = max(maxTimestamp, change.timestamp.packed)
+        // A change from a clock more than the tolerance ahead is held, not accepted: it must not
+        // drag this replica's clock (and so its own next changes) into the future with it — a relay
+        // that did would stamp its own certificates "from the future" and refuse every newcomer
+        // (found by the county simulator). It moves the clock when it applies (`didApply`).
+        if gate == nil || change.timestamp.milliseconds <= now &+ TrustGate.futureTolerance {
+            maxTimestamp = max(maxTimestamp, change.timestamp.packed)
+        }
         report.inserted += 1
         if let witness, change.scope != .admin, change.author != witness.publicKey, !change.isWitnessReceipt {
             unwitnessed[change.scope, default: []].append(change.id)
@@ -284,6 +290,7 @@ struct BatchAppender {
         var work = [change]
         while let c = work.popLast() {
             appliedHere.insert(c.id)
+            maxTimestamp = max(maxTimestamp, c.timestamp.packed)
             for dep in c.deps where headAdds.removeValue(forKey: dep) == nil { headRemoves.insert(dep) }
             headAdds[c.id] = c.scope.value
             report.applied += 1

@@ -137,6 +137,23 @@ extension TrustGateTests {
         #expect(try l.quarantined().isEmpty)
     }
 
+    /// A held change from the future does not drag this replica's clock along: its own next
+    /// change is stamped at its own time and applies here. (Before, a relay that stored one
+    /// stamped its own certificates days ahead, held them, and refused every newcomer.)
+    @Test func aHeldChangeFromTheFutureDoesNotMoveTheLocalClock() throws {
+        final class Clock: @unchecked Sendable { var now: UInt64 = 0 }
+        let clock = Clock()
+        clock.now = t0 + 2 * day
+        let carrier = Fixtures.key(0x22)
+        let l = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { clock.now })
+        _ = try l.append([try certificateChange(try cert(.teacher), by: carrier, seq: 1),
+                          try certificateChange(try cert(.teacher, subject: carrier), by: carrier, seq: 2)])
+        #expect(try l.append([try change(device, seq: 1, payload: try visit(), at: t0 + 5 * day)]).quarantined == 1)
+        let own = try l.appendAuthored(by: carrier, scope: school, payload: try visit(), now: clock.now)
+        #expect(own.timestamp.milliseconds < t0 + 3 * day)
+        #expect(try l.state(of: own.id) == .applied)
+    }
+
     /// A withheld change shows as a hole: "missing from author X since seq N".
     @Test func aWithheldChangeShowsAsAGap() throws {
         let l = try ChangeLog(inMemory: ())
