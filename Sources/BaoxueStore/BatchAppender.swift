@@ -98,7 +98,7 @@ struct BatchAppender {
             try quarantine(position, waitsOn: key, reason: reason)
             // Changes that arrived first and wait on a now-revoked dep may go on (see `missingDeps`).
             if reason == Self.revokedReason && pendingExists {
-                for ready in try unblocked(by: change) { try didApply(ready) }
+                for ready in try unblocked(by: change.id) { try didApply(ready) }
             }
             return
         }
@@ -136,17 +136,7 @@ struct BatchAppender {
         }
         if pendingExists {
             for id in revoked {
-                let positions = try Int64.fetchAll(db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(id.bytes)])
-                for position in Set(positions) {
-                    guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM change WHERE position = ? AND state = 1", arguments: [position]) else { continue }
-                    let waiter = try Change.decodeVerified(Array(bytes))
-                    if let held = try authorState(waiter.author).heldFrom, waiter.seq >= held { continue }
-                    guard try missingDeps(waiter).isEmpty else { continue }
-                    try db.execute(sql: "UPDATE change SET state = 0 WHERE position = ?", arguments: [position])
-                    try db.execute(sql: "DELETE FROM waiting WHERE position = ?", arguments: [position])
-                    appliedHere.insert(waiter.id)
-                    try didApply(waiter)
-                }
+                for ready in try unblocked(by: id) { try didApply(ready) }
             }
             try flush()
         }
@@ -309,13 +299,14 @@ struct BatchAppender {
             case nil: break
             }
             guard pendingExists else { continue }
-            work += try unblocked(by: c)
+            work += try unblocked(by: c.id)
         }
     }
 
-    private mutating func unblocked(by c: Change) throws -> [Change] {
+    /// The pending changes waiting on `id` whose deps are now all present, marked applied.
+    private mutating func unblocked(by id: ChangeID) throws -> [Change] {
         let positions = try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(c.id.bytes)]
+            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(id.bytes)]
         )
         var ready: [Change] = []
         for position in Set(positions) {
