@@ -30,6 +30,15 @@ public enum Permissions {
         guard Operation.administer.allowedRoles.contains(cert.role) else { throw .roleForbids(role: cert.role, operation: .administer) }
     }
 
+    /// Throws the first reason `cert` does not allow `operations` in `scope`: the check a relay
+    /// makes on an encrypted payload from the operations its envelope declares (privacy.md §3).
+    public static func check(operations: [Operation], scope: ScopeID, under cert: Certificate) throws(TrustError) {
+        guard cert.covers(scope) else { throw .outsideScope(scope) }
+        for operation in operations where !operation.allowedRoles.contains(cert.role) {
+            throw .roleForbids(role: cert.role, operation: operation)
+        }
+    }
+
     /// Throws the first reason `cert` does not allow `ops` in `scope`.
     public static func check(_ ops: [RecordOp], scope: ScopeID, under cert: Certificate) throws(TrustError) {
         guard cert.covers(scope) else { throw .outsideScope(scope) }

@@ -47,6 +47,8 @@ public enum Operation: String, CaseIterable, Sendable, Codable {
     case administer
     /// Countersign a receipt for changes a relay stored first (trust.md §6).
     case witness
+    /// Hand a scope's key to its members, or rotate it after a revocation (privacy.md §2).
+    case grantKeys
 
     /// The table of `Protocol/trust.md` and the README: which roles may perform it.
     public var allowedRoles: Set<Role> {
@@ -60,6 +62,7 @@ public enum Operation: String, CaseIterable, Sendable, Codable {
         case .closeOut: [.schoolAdmin, .districtAdmin]
         case .administer: [.districtAdmin]
         case .witness: [.relay]
+        case .grantKeys: [.schoolAdmin, .districtAdmin]
         }
     }
 }
