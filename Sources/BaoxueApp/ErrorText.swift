@@ -39,6 +39,12 @@ enum ErrorText {
             return l.pick("副本以非持久模式打开，不能确认收到的数据。请用正常模式打开后再同步。", "the replica was opened in non-durable mode and cannot acknowledge received changes. Reopen it normally and sync again.")
         case .changeMissing(let id):
             return l.pick("副本中找不到变更 \(id.short)。请运行 baoxue rebuild 检查副本。", "change \(id.short) is not in the replica. Run baoxue rebuild to check it.")
+        case .noScopeKey(let scope):
+            return l.pick("\(scope) 的记录已加密，本设备还没有它的密钥，未保存。请联系学校管理员运行 baoxue keys grant --scope \(scope)，同步后重试。",
+                          "records in \(scope) are encrypted and this device holds none of its keys; nothing was saved. Ask the school admin to run baoxue keys grant --scope \(scope), sync, and try again.")
+        case .privacy(let cause):
+            return l.pick("加密数据无法处理（\(cause.code)），未保存。请同步后重试；若仍失败，请联系学校管理员。",
+                          "encrypted data could not be handled (\(cause.code)); nothing was saved. Sync and try again; if it still fails, ask the school admin.")
         case .io(let p, let errno):
             return l.pick("无法读写 \(p)（系统错误 \(errno)）。请检查目录是否存在、磁盘是否已满。",
                           "cannot read or write \(p) (system error \(errno)). Check that the folder exists and the disk is not full.")

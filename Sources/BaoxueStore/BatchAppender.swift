@@ -41,8 +41,12 @@ struct BatchAppender {
     /// Changes this batch stored for the first time that `witness` must countersign, by scope.
     var unwitnessed: [ScopeID: [ChangeID]] = [:]
 
-    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil) throws {
+    /// The scope keys this device holds; routes sealed payloads and member grants.
+    private var keys: KeyRing
+
+    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil, reader: DeviceKey? = nil) throws {
         self.db = db
+        keys = KeyRing(db: db, reader: reader)
         self.merge = merge
         self.now = now
         self.witness = witness
@@ -142,7 +146,7 @@ struct BatchAppender {
         }
         if !applied.isEmpty {
             try LogRepair.rebuildHeads(db: db)
-            try RecordViewsRebuild.rebuild(db: db, merge: merge)
+            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
         }
         resetCaches()
     }
@@ -274,6 +278,25 @@ struct BatchAppender {
 
     static let revokedReason = "revoked"
 
+    /// Applies an applied change's payload to the views: plain ones through the merge, sealed
+    /// ones once opened (or set aside until their key arrives), member grants to the key ring,
+    /// which releases what waited for the key they open.
+    private mutating func applyPayload(_ c: Change) throws {
+        switch try keys.route(c) {
+        case .plain:
+            guard let merge else { return }
+            if let payload = decoded[c.id] { try merge.apply(c, decoded: payload, to: &views) } else { try merge.apply(c, to: &views) }
+        case .opened(let payload):
+            try merge?.apply(c, decoded: payload, to: &views)
+        case .waiting(let keyID):
+            if merge != nil { try keys.wait(c, on: keyID) }
+        case .grant(let key?):
+            guard let merge else { return }
+            for (change, payload) in try keys.released(by: key) { try merge.apply(change, decoded: payload, to: &views) }
+        case .grant(nil): break
+        }
+    }
+
     /// Records the effects of `change` becoming applied, then applies every
     /// pending change that it (transitively) unblocks.
     private mutating func didApply(_ change: Change) throws {
@@ -285,9 +308,7 @@ struct BatchAppender {
             headAdds[c.id] = c.scope.value
             report.applied += 1
             if c.isWitnessReceipt { try WitnessTable.record(c, db: db) }
-            if let merge {
-                if let payload = decoded[c.id] { try merge.apply(c, decoded: payload, to: &views) } else { try merge.apply(c, to: &views) }
-            }
+            try applyPayload(c)
             switch gate != nil ? try gate!.learn(c) : nil {
             case .certificate(let subject)?: work += try released(waitingOn: subject)
             case .revocation(let subject, let at)?: revocationsDue.append((subject, at))
@@ -377,7 +398,7 @@ extension BatchAppender {
         try storeHold(author, from: Int64(state.heldFrom!))
         if !wasApplied.isEmpty {
             try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
-            try RecordViewsRebuild.rebuild(db: db, merge: merge)
+            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
             pendingExists = true
         }
         resetCaches()

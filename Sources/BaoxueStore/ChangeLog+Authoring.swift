@@ -1,4 +1,6 @@
 import BaoxueCore
+import BaoxuePrivacy
+import BaoxueRecords
 import Foundation
 import GRDB
 
@@ -23,8 +25,11 @@ extension ChangeLog {
     ) throws(StoreError) -> Change {
         try storeCall {
             try writer.write { db in
-                let change = try Self.signNext(db, by: key, scope: scope, now: now, payload: try makePayload(db))
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness)
+                let plain = try makePayload(db)
+                let change = try Self.signNext(db, by: key, scope: scope, now: now) { seq in
+                    try Self.sealIfEncrypted(db, plain, scope: scope, author: key.publicKey, seq: seq)
+                }
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader)
                 try appender.append([change])
                 return change
             }
@@ -35,6 +40,11 @@ extension ChangeLog {
     /// stored, deps per `deps(_:author:scope:)`, an HLC timestamp after everything stored.
     /// Used for a device's own changes and a relay's receipts alike.
     static func signNext(_ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, payload: [UInt8]) throws -> Change {
+        try signNext(db, by: key, scope: scope, now: now) { _ in payload }
+    }
+
+    /// Same, with the payload made once the seq is known (a sealed payload binds it).
+    static func signNext(_ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, payload: (UInt64) throws -> [UInt8]) throws -> Change {
         let lastSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM change WHERE author = ?"),
                                          arguments: [Data(key.publicKey.bytes)]) ?? 0
         guard lastSeq < Int64.max else { throw StoreError.sequenceExhausted }
@@ -42,7 +52,21 @@ extension ChangeLog {
             last: try Int64.fetchOne(db.cachedStatement(sql: "SELECT latest FROM clock WHERE latest >= 0")).map { try HLCTimestamp(packed: $0) }
         )
         return try Change.sign(by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now), scope: scope,
-                               deps: try deps(db, author: key.publicKey, scope: scope), payload: payload)
+                               deps: try deps(db, author: key.publicKey, scope: scope), payload: try payload(UInt64(lastSeq + 1)))
+    }
+
+    /// A record payload sealed under the scope's newest key this device holds (privacy.md §2);
+    /// `_admin` changes, receipts and grants as they are. In an encrypted scope a device without
+    /// a key may not write a record in clear: it gets `noScopeKey` and writes nothing.
+    static func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64) throws -> [UInt8] {
+        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !SealedPayload.isSealed(payload) else {
+            return payload
+        }
+        guard let key = try KeyRing.current(db, scope: scope) else {
+            if try KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
+            return payload
+        }
+        return try SealedPayload.seal(try RecordPayload.decode(payload), encoded: payload, key: key, author: author, seq: seq)
     }
 
     /// The deps of a new change by `author` in `scope` (changes.md §5): the scope's

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import Foundation
 import GRDB
@@ -27,6 +28,9 @@ public final class ChangeLog: ChangeStore {
     public let witness: DeviceKey?
     /// The database file, nil in memory.
     public let path: String?
+    /// This device's key, to open the scope keys sealed to it and seal what it writes
+    /// (privacy.md §2); nil for a log that reads no encrypted payload.
+    public let reader: DeviceKey?
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -36,9 +40,10 @@ public final class ChangeLog: ChangeStore {
     public init(
         path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil,
-        readerCacheMiB: Int = 64
+        readerCacheMiB: Int = 64, reader: DeviceKey? = nil
     ) throws(StoreError) {
         self.clock = clock
+        self.reader = reader
         self.witness = witness
         self.path = path
         self.verifyThreads = verifyThreads
@@ -77,9 +82,10 @@ public final class ChangeLog: ChangeStore {
     /// A log in memory, for tests and the simulator.
     public init(
         inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil,
-        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, reader: DeviceKey? = nil
     ) throws(StoreError) {
         self.clock = clock
+        self.reader = reader
         self.witness = witness
         path = nil
         self.verifyThreads = verifyThreads
@@ -122,7 +128,7 @@ public final class ChangeLog: ChangeStore {
     func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]?) throws(StoreError) -> AppendReport {
         try storeCall {
             try writer.write { db in
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness)
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
             }
@@ -136,7 +142,7 @@ public final class ChangeLog: ChangeStore {
             try writer.write { db in
                 var reports: [AppendReport] = []
                 for (changes, payloads) in batches {
-                    var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness)
+                    var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader)
                     try appender.append(changes, decodedPayloads: payloads)
                     reports.append(appender.report)
                 }
@@ -264,6 +270,10 @@ func storeCall<T>(_ body: () throws -> T) throws(StoreError) -> T {
         throw error
     } catch let error as DatabaseError {
         throw .database(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)")
+    } catch let error as PrivacyError {
+        throw .privacy(error)
+    } catch let error as RecordsError {
+        throw .invalidRecord(error)
     } catch let error as CoreError {
         throw .database(code: -1, message: "stored change unreadable: \(error)")
     } catch {

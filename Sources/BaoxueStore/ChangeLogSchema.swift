@@ -125,6 +125,32 @@ enum ChangeLogSchema {
             try db.execute(sql: "CREATE INDEX head_scope ON head(scope)")
             try db.execute(sql: "CREATE INDEX change_author_scope ON change(author, scope, seq)")
         }
+        m.registerMigration("v9-keys") { db in
+            // privacy.md §2. `key_grant`: which scope key ids were sealed to whom (every replica keeps it,
+            // so a writer knows a scope is encrypted even before its own grant arrives). `scope_key`: the
+            // keys this device opened (secret). `sealed_wait`: applied changes this device cannot read yet.
+            try db.execute(sql: """
+                CREATE TABLE key_grant (
+                    scope TEXT NOT NULL,
+                    key_id BLOB NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    recipient BLOB NOT NULL,
+                    PRIMARY KEY (scope, key_id, recipient)
+                ) WITHOUT ROWID;
+                CREATE TABLE scope_key (
+                    id BLOB PRIMARY KEY,
+                    scope TEXT NOT NULL,
+                    key BLOB NOT NULL,
+                    epoch INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX scope_key_scope ON scope_key(scope, epoch);
+                CREATE TABLE sealed_wait (
+                    change BLOB PRIMARY KEY,
+                    key_id BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX sealed_wait_key ON sealed_wait(key_id);
+                """)
+        }
         return m
     }
 }

@@ -10,7 +10,7 @@ import GRDB
 /// The merge rules are order-independent, so applied changes are replayed
 /// in local arrival order without sorting them causally.
 enum RecordViewsRebuild {
-    static func rebuild(db: Database, merge: RecordMerge?, progress: (Int, Int) -> Void = { _, _ in }) throws {
+    static func rebuild(db: Database, merge: RecordMerge?, keys: inout KeyRing, progress: (Int, Int) -> Void = { _, _ in }) throws {
         for index in RecordViewSchema.lookupIndexNames { try db.execute(sql: "DROP INDEX IF EXISTS \(index)") }
         for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
         // A district's views outgrow the usual 64 MiB cache; give the rebuild up to 1 GiB, then shrink back.
@@ -21,6 +21,7 @@ enum RecordViewsRebuild {
             return
         }
         var views = SQLRecordViews(db: db)
+        try db.execute(sql: "DELETE FROM sealed_wait")
         // Receipts are derived the same way: from the applied changes, in log order.
         try db.execute(sql: "DELETE FROM witness")
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = 0") ?? 0
@@ -31,7 +32,12 @@ enum RecordViewsRebuild {
             for item in try decodeInParallel(chunk) {
                 if item.change.isWitnessReceipt { try WitnessTable.record(item.change, db: db) }
                 views.preEncodedEvents = item.events
-                try merge.apply(item.change, decoded: item.payload, to: &views)
+                switch try keys.route(item.change) {
+                case .plain: try merge.apply(item.change, decoded: item.payload, to: &views)
+                case .opened(let payload): try merge.apply(item.change, decoded: payload, to: &views)
+                case .waiting(let keyID): try keys.wait(item.change, on: keyID)
+                case .grant: break
+                }
             }
             views.preEncodedEvents = [:]
             done += chunk.count
@@ -110,7 +116,8 @@ extension ChangeLog {
     public func rebuildViews(progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(StoreError) {
         try storeCall {
             try writer.write { db in
-                try RecordViewsRebuild.rebuild(db: db, merge: merge, progress: progress)
+                var keys = KeyRing(db: db, reader: reader)
+                try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys, progress: progress)
                 if merge != nil { try db.execute(sql: "UPDATE view_state SET lagging = 0") }
             }
         }

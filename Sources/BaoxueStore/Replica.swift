@@ -33,7 +33,7 @@ public struct Replica: Sendable {
             throw .replicaExists(path: directory)
         }
         try KeyFile.create(at: keyPath, key: key)
-        let log = try ChangeLog(path: path(directory, databaseFileName))
+        let log = try ChangeLog(path: path(directory, databaseFileName), reader: key)
         return Replica(directory: directory, key: key, log: log)
     }
 
@@ -67,7 +67,7 @@ public struct Replica: Sendable {
         return Replica(directory: directory, key: key,
                        log: try ChangeLog(path: dbPath, merge: views ?? !ChangeLog.viewsLag(path: dbPath) ? RecordMerge() : nil,
                                           authority: try pinnedAuthority(directory), witness: witness ? key : nil,
-                                          maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB))
+                                          maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB, reader: key))
     }
 
     /// The authority key pinned by `baoxue enroll accept` (`<replica>/authority`), if any.

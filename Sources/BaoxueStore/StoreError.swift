@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 
 /// Everything the storage layer refuses or fails at, each case naming its cause.
@@ -31,6 +32,11 @@ public enum StoreError: Error, Equatable, Sendable {
     case notDurable
     /// A change asked for by id is not in the log.
     case changeMissing(ChangeID)
+    /// The scope's record changes are encrypted and this device holds none of its keys: a school or
+    /// district admin must grant them (`baoxue keys grant`) before this device can write there.
+    case noScopeKey(ScopeID)
+    /// An encrypted payload or key grant could not be made or read.
+    case privacy(PrivacyError)
     /// A file-system call failed.
     case io(path: String, errno: Int32)
     /// SQLite reported an error (result code and message).

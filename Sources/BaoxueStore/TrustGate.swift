@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueTrust
 import Foundation
@@ -76,6 +77,18 @@ struct TrustGate {
         }
         if change.isWitnessReceipt {
             return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkWitness(scope: change.scope, under: cert) }
+        }
+        // Encrypted payloads and key grants declare their operations in clear (privacy.md §3).
+        if MemberGrant.isGrant(change.payload) {
+            return try authorRefusal(change) { cert throws(TrustError) in
+                try Permissions.check(operations: [.grantKeys], scope: change.scope, under: cert)
+            }
+        }
+        if SealedPayload.isSealed(change.payload) {
+            let declared = (try? SealedPayload(bytes: change.payload).operations.operations) ?? []
+            return try authorRefusal(change) { cert throws(TrustError) in
+                try Permissions.check(operations: declared, scope: change.scope, under: cert)
+            }
         }
         let ops = (try? (payload ?? Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }).get().ops) ?? []
         return try authorRefusal(change) { cert throws(TrustError) in try Permissions.check(ops, scope: change.scope, under: cert) }

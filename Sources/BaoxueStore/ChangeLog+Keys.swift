@@ -1,0 +1,92 @@
+import BaoxueCore
+import BaoxuePrivacy
+import BaoxueRecords
+import BaoxueTrust
+import Foundation
+import GRDB
+
+/// Where one scope stands with encryption, as this device sees it (`baoxue keys`).
+public struct ScopeKeyStatus: Sendable, Equatable {
+    public let scope: ScopeID
+    /// Some member grant exists: record changes in the scope are sealed.
+    public let encrypted: Bool
+    /// The newest epoch this device holds the key of; nil when it holds none.
+    public let heldEpoch: UInt32?
+    /// The newest epoch any grant in the scope names.
+    public let newestEpoch: UInt32?
+    /// Applied changes this device cannot read yet (their key was not sealed to it, or has not arrived).
+    public let unreadable: Int
+    /// Current members (certified for the scope, not revoked) the held epoch was not sealed to.
+    public let lacking: [PublicKey]
+    /// Revoked devices the held epoch was sealed to: a rotation is due.
+    public let revokedRecipients: [PublicKey]
+}
+
+extension ChangeLog {
+    /// Writes a member grant for `scope` (privacy.md §2): the scope's current key sealed to every
+    /// current member and the district authority, or a fresh key in a new epoch when `rotate` is
+    /// set or no key exists yet. Rotation after a revocation is what keeps a revoked device from
+    /// reading what is written next.
+    @discardableResult
+    public func grantKeys(by key: DeviceKey, scope: ScopeID, rotate: Bool = false, now: UInt64) throws(StoreError) -> Change {
+        guard scope != .admin else { throw .noScopeKey(scope) }
+        let authority = self.authority
+        return try appendAuthored(by: key, scope: scope, now: now) { db throws(StoreError) in
+            try storeCall {
+                let held = try KeyRing.current(db, scope: scope)
+                let scopeKey: ScopeKey, epoch: UInt32
+                if let held, !rotate {
+                    scopeKey = held
+                    epoch = UInt32(try Int64.fetchOne(db, sql: "SELECT epoch FROM scope_key WHERE id = ?", arguments: [Data(held.id)]) ?? 1)
+                } else {
+                    if !rotate, try KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
+                    let newest = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM key_grant WHERE scope = ?", arguments: [scope.value]) ?? 0
+                    scopeKey = ScopeKey.generate(scope: scope)
+                    epoch = UInt32(clamping: newest + 1)
+                }
+                var recipients = Set(try Self.currentMembers(db, scope: scope, at: now))
+                recipients.insert(key.publicKey)
+                if let authority { recipients.insert(authority) }
+                return try MemberGrant.make(scopeKey, epoch: epoch, to: recipients).encoded
+            }
+        }
+    }
+
+    /// Devices certified for `scope` at `ms` (relays excepted: they carry, never read), not revoked.
+    static func currentMembers(_ db: Database, scope: ScopeID, at ms: UInt64) throws -> [PublicKey] {
+        let revoked = Set(try Data.fetchAll(db, sql: "SELECT DISTINCT subject FROM revocation"))
+        return try TrustGate.certificates(db).compactMap { cert in
+            cert.role != .relay && cert.covers(scope) && cert.isValid(at: ms) && !revoked.contains(Data(cert.subject.bytes)) ? cert.subject : nil
+        }
+    }
+
+    /// The scopes this replica knows of and where each stands with encryption.
+    public func keyStatus(now: UInt64) throws(StoreError) -> [ScopeKeyStatus] {
+        try storeCall {
+            try writer.read { db in
+                let scopes = try String.fetchAll(db, sql: "SELECT DISTINCT scope FROM change WHERE scope <> ? ORDER BY scope", arguments: [ScopeID.admin.value])
+                let revoked = Set(try Data.fetchAll(db, sql: "SELECT DISTINCT subject FROM revocation"))
+                return try scopes.map { text in
+                    let scope = try ScopeID(text)
+                    let held = try KeyRing.current(db, scope: scope)
+                    let heldEpoch = try held.flatMap { try Int64.fetchOne(db, sql: "SELECT epoch FROM scope_key WHERE id = ?", arguments: [Data($0.id)]) }
+                    let newest = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM key_grant WHERE scope = ?", arguments: [text])
+                    let recipients = try held.map { key in
+                        Set(try Data.fetchAll(db, sql: "SELECT recipient FROM key_grant WHERE key_id = ?", arguments: [Data(key.id)]))
+                    } ?? []
+                    let members = try Self.currentMembers(db, scope: scope, at: self.clock())
+                    let unreadable = try Int.fetchOne(db, sql: """
+                        SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change WHERE c.scope = ? AND c.state = 0
+                        """, arguments: [text]) ?? 0
+                    return ScopeKeyStatus(
+                        scope: scope, encrypted: newest != nil, heldEpoch: heldEpoch.map { UInt32($0) }, newestEpoch: newest.map { UInt32($0) },
+                        unreadable: unreadable,
+                        lacking: held == nil ? [] : members.filter { !recipients.contains(Data($0.bytes)) },
+                        revokedRecipients: try recipients.filter { revoked.contains($0) }.map { try PublicKey(bytes: Array($0)) }
+                            .sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+                    )
+                }
+            }
+        }
+    }
+}

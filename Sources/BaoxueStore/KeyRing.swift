@@ -1,0 +1,104 @@
+import BaoxueCore
+import BaoxuePrivacy
+import BaoxueRecords
+import Foundation
+import GRDB
+
+/// The scope keys this device holds, inside an open transaction, and the
+/// routing of an applied change's payload by them (privacy.md §2).
+///
+/// Invariant: `scope_key` holds only keys opened from an applied member grant
+/// sealed to `reader`; `key_grant` lists every grant's recipients on every
+/// replica (a relay too), so "this scope is encrypted" is known everywhere.
+struct KeyRing {
+    let db: Database
+    /// This device's key: the one member grants are sealed to. Nil for a log that reads nothing (tests, a bare log).
+    let reader: DeviceKey?
+    private var cache: [Data: ScopeKey?] = [:]
+
+    init(db: Database, reader: DeviceKey?) {
+        self.db = db
+        self.reader = reader
+    }
+
+    /// What an applied change's payload means for the record views.
+    enum Routed {
+        /// A plain record payload (or an admin change or receipt, which the merge ignores).
+        case plain
+        /// A sealed payload this device opened (or failed to: then the merge records the rejection).
+        case opened(Result<RecordPayload, RecordsError>)
+        /// A sealed payload whose scope key this device does not hold (yet).
+        case waiting(keyID: [UInt8])
+        /// A member grant; the scope key when it was sealed to this device.
+        case grant(ScopeKey?)
+    }
+
+    mutating func route(_ change: Change) throws -> Routed {
+        guard change.scope != .admin, !change.isWitnessReceipt else { return .plain }
+        if MemberGrant.isGrant(change.payload) { return .grant(try learn(change)) }
+        guard SealedPayload.isSealed(change.payload) else { return .plain }
+        let sealed: SealedPayload
+        do { sealed = try SealedPayload(bytes: change.payload) } catch { return .opened(.failure(.malformedPayload(error.code))) }
+        guard let key = try key(id: sealed.scopeKeyID, scope: change.scope) else { return .waiting(keyID: sealed.scopeKeyID) }
+        do {
+            return .opened(.success(try sealed.open(with: key, author: change.author, seq: change.seq)))
+        } catch {
+            return .opened(.failure(.malformedPayload(error.code)))
+        }
+    }
+
+    /// Records a grant's recipients and, when it is sealed to this device, stores the key it opens.
+    /// A malformed grant teaches nothing (its author's role was checked; the bytes are simply useless).
+    private mutating func learn(_ change: Change) throws -> ScopeKey? {
+        guard let grant = try? MemberGrant(bytes: change.payload) else { return nil }
+        for r in grant.recipients {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO key_grant (scope, key_id, epoch, recipient) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [change.scope.value, Data(grant.keyID), Int64(grant.epoch), Data(r.bytes)])
+        }
+        guard let reader, let key = try? grant.open(as: reader, scope: change.scope) else { return nil }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [Data(key.id), change.scope.value, Data(key.bytes), Int64(grant.epoch)])
+        cache[Data(key.id)] = key
+        return key
+    }
+
+    mutating func key(id: [UInt8], scope: ScopeID) throws -> ScopeKey? {
+        if let known = cache[Data(id)] { return known }
+        let bytes = try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ? AND scope = ?"),
+                                      arguments: [Data(id), scope.value])
+        let key = try bytes.map { try ScopeKey(scope: scope, bytes: Array($0)) }
+        cache[Data(id)] = .some(key)
+        return key
+    }
+
+    /// The key a new change in `scope` is sealed under: the newest epoch held (ties by key id).
+    static func current(_ db: Database, scope: ScopeID) throws -> ScopeKey? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE scope = ? ORDER BY epoch DESC, id DESC LIMIT 1"),
+                          arguments: [scope.value]).map { try ScopeKey(scope: scope, bytes: Array($0)) }
+    }
+
+    /// True when some member grant exists for `scope`: its record changes must then be sealed.
+    static func isEncrypted(_ db: Database, scope: ScopeID) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM key_grant WHERE scope = ?)"), arguments: [scope.value]) ?? false
+    }
+
+    /// Marks an applied change as unreadable until `keyID` arrives.
+    func wait(_ change: Change, on keyID: [UInt8]) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_wait (change, key_id) VALUES (?, ?)")
+            .execute(arguments: [Data(change.id.bytes), Data(keyID)])
+    }
+
+    /// The applied changes that waited for `key`, opened; their wait rows are removed.
+    mutating func released(by key: ScopeKey) throws -> [(Change, Result<RecordPayload, RecordsError>)] {
+        let rows = try Data.fetchAll(db.cachedStatement(sql: """
+            SELECT c.bytes FROM sealed_wait w JOIN change c ON c.id = w.change WHERE w.key_id = ? AND c.state = 0 ORDER BY c.position
+            """), arguments: [Data(key.id)])
+        try db.cachedStatement(sql: "DELETE FROM sealed_wait WHERE key_id = ?").execute(arguments: [Data(key.id)])
+        var out: [(Change, Result<RecordPayload, RecordsError>)] = []
+        for bytes in rows {
+            let change = try Change.decodeVerified(Array(bytes))
+            if case .opened(let payload) = try route(change) { out.append((change, payload)) }
+        }
+        return out
+    }
+}
