@@ -60,6 +60,7 @@ public struct Replica: Sendable {
     public static func open(at directory: String, witness: Bool = false, views: Bool? = nil, maxDatabaseBytes: Int64? = nil,
                             readerCacheMiB: Int = 64) throws(StoreError) -> Replica {
         let keyPath = path(directory, keyFileName)
+        guard !DeviceLock.isLocked(directory) else { throw .locked(path: directory) }
         guard FileManager.default.fileExists(atPath: keyPath) else { throw .replicaMissing(path: directory) }
         let key = try KeyFile.load(at: keyPath)
         let dbPath = path(directory, databaseFileName)

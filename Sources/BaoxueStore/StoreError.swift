@@ -37,6 +37,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case noScopeKey(ScopeID)
     /// An encrypted payload or key grant could not be made or read.
     case privacy(PrivacyError)
+    /// The replica is locked (`baoxue lock`): its keys are sealed under the user's passphrase.
+    case locked(path: String)
     /// A file-system call failed.
     case io(path: String, errno: Int32)
     /// SQLite reported an error (result code and message).

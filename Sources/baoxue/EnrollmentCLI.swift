@@ -154,6 +154,10 @@ struct AdminPublish: ParsableCommand {
             let applied = try EnrollmentCommands.publish(directory: options.directory, file: file)
             print(applied ? l.pick("已发布并生效，将随同步传到其他设备。", "published and in effect; it travels with every sync.")
                           : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine."))
+            // A revocation: a school or district admin's device rotates the keys the revoked device held.
+            for scope in try PrivacyCommands.rotateAfterRevocations(directory: options.directory) {
+                print(l.pick("已为 \(scope) 换新密钥：被吊销的设备读不到此后写入的记录。", "rotated the key of \(scope): the revoked device cannot read what is written from now on."))
+            }
         }
     }
 }

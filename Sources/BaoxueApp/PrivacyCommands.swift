@@ -1,0 +1,112 @@
+import BaoxueCore
+import BaoxueStore
+import BaoxueTrust
+import Foundation
+
+/// `baoxue keys` for one scope: whether it is encrypted, which epoch this device holds,
+/// and what a school admin should do about it.
+public struct KeyStatusView: Codable, Equatable, Sendable {
+    public let scope: String
+    public let encrypted: Bool
+    public let heldEpoch: UInt32?
+    public let newestEpoch: UInt32?
+    public let unreadable: Int
+    public let lacking: [String]
+    public let revokedRecipients: [String]
+
+    init(_ s: ScopeKeyStatus) {
+        scope = s.scope.value
+        encrypted = s.encrypted
+        heldEpoch = s.heldEpoch
+        newestEpoch = s.newestEpoch
+        unreadable = s.unreadable
+        lacking = s.lacking.map(\.fingerprint.text)
+        revokedRecipients = s.revokedRecipients.map(\.fingerprint.text)
+    }
+
+    public func text(_ l: Language) -> String {
+        guard encrypted else {
+            return l.pick("\(scope)：未加密。学校管理员运行 baoxue keys grant --scope \(scope) 开始加密。",
+                          "\(scope): not encrypted. The school admin runs baoxue keys grant --scope \(scope) to start.")
+        }
+        var parts = [heldEpoch.map { l.pick("\(scope)：已加密，本机持有第 \($0) 代密钥（最新第 \(newestEpoch ?? $0) 代）", "\(scope): encrypted, this device holds epoch \($0) (newest \(newestEpoch ?? $0))") }
+            ?? l.pick("\(scope)：已加密，本机还没有密钥，请学校管理员授予", "\(scope): encrypted, this device holds no key yet; ask the school admin")]
+        if unreadable > 0 { parts.append(l.pick("\(unreadable) 条变更暂不能读", "\(unreadable) changes not readable yet")) }
+        if !lacking.isEmpty { parts.append(l.pick("\(lacking.count) 名成员缺少密钥，请运行 keys grant", "\(lacking.count) members lack the key: run keys grant")) }
+        if !revokedRecipients.isEmpty { parts.append(l.pick("已吊销的设备 \(revokedRecipients.joined(separator: "、")) 仍持有当前密钥，请运行 keys grant --rotate",
+                                                            "revoked device(s) \(revokedRecipients.joined(separator: ", ")) hold the current key: run keys grant --rotate")) }
+        return parts.joined(separator: l.pick("；", "; "))
+    }
+}
+
+/// `baoxue lock`: what the lock left in clear, if anything.
+public struct LockView: Codable, Equatable, Sendable {
+    public let directory: String
+    /// Record changes written before their scope was encrypted: still readable in the log.
+    public let clearChanges: Int
+
+    public func text(_ l: Language) -> String {
+        var out = l.pick("已锁定 \(directory)：设备密钥和数据密钥已用口令封存，查询表已清除。运行 baoxue unlock 解锁。",
+                         "locked \(directory): the device key and data keys are sealed under the passphrase and the views are cleared. Run baoxue unlock to unlock.")
+        if clearChanges > 0 {
+            out += "\n" + l.pick("注意：日志中有 \(clearChanges) 条在加密前写入的记录变更仍可读。", "warning: \(clearChanges) record changes written before encryption are still readable in the log.")
+        }
+        return out
+    }
+}
+
+/// Key grants, rotation, lock, unlock and wipe, apart from parsing and printing.
+public enum PrivacyCommands {
+    public static func status(directory: String) throws(AppError) -> [KeyStatusView] {
+        let replica = try ReplicaCommands.open(directory)
+        return try attempt { () throws(StoreError) in try replica.log.keyStatus(now: Replica.nowMilliseconds()) }.map(KeyStatusView.init)
+    }
+
+    /// Seals the scope's key to its current members (a fresh epoch with `rotate`). Refused here unless
+    /// this device's certificate may grant keys in that scope: others would quarantine the grant.
+    public static func grant(directory: String, scope text: String, rotate: Bool) throws(AppError) -> KeyStatusView {
+        guard let scope = try? ScopeID(text), scope != .admin else { throw .invalidArgument(option: "--scope", value: text) }
+        let replica = try ReplicaCommands.open(directory)
+        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
+        guard let role, Operation.grantKeys.allowedRoles.contains(role) else {
+            throw .trust(role.map { .roleForbids(role: $0, operation: .grantKeys) } ?? .noCertificate(replica.key.publicKey))
+        }
+        let now = Replica.nowMilliseconds()
+        _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: scope, rotate: rotate, now: now) }
+        let status = try attempt { () throws(StoreError) in try replica.log.keyStatus(now: now) }
+        guard let mine = status.first(where: { $0.scope == scope }) else { throw .invalidArgument(option: "--scope", value: text) }
+        return KeyStatusView(mine)
+    }
+
+    /// After a revocation reached this device: rotates every scope whose current key was sealed to a
+    /// revoked device, when this device may grant keys. Returns the scopes rotated.
+    public static func rotateAfterRevocations(directory: String) throws(AppError) -> [String] {
+        let replica = try ReplicaCommands.open(directory)
+        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
+        guard let role, Operation.grantKeys.allowedRoles.contains(role) else { return [] }
+        let now = Replica.nowMilliseconds()
+        let due = try attempt { () throws(StoreError) in try replica.log.keyStatus(now: now) }
+            .filter { $0.heldEpoch != nil && !$0.revokedRecipients.isEmpty }
+        for s in due {
+            _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: s.scope, rotate: true, now: now) }
+        }
+        return due.map(\.scope.value)
+    }
+
+    public static func lock(directory: String, passphrase: String) throws(AppError) -> LockView {
+        LockView(directory: directory, clearChanges: try attempt { () throws(StoreError) in try DeviceLock.lock(directory, passphrase: passphrase) })
+    }
+
+    public static func unlock(directory: String, passphrase: String, progress: @escaping (Int, Int) -> Void) throws(AppError) -> IdentityView {
+        try IdentityView(replica: try attempt { () throws(StoreError) in try DeviceLock.unlock(directory, passphrase: passphrase, progress: progress) })
+    }
+
+    /// Destroys the keys and the folder. `confirm` must be the folder's path typed again.
+    public static func wipe(directory: String, confirm: String?) throws(AppError) {
+        guard confirm == directory else { throw .invalidArgument(option: "--confirm", value: confirm ?? "") }
+        guard FileManager.default.fileExists(atPath: directory + "/" + Replica.databaseFileName) else {
+            throw .store(.replicaMissing(path: directory))
+        }
+        try attempt { () throws(StoreError) in try DeviceLock.wipe(directory) }
+    }
+}

@@ -1,0 +1,178 @@
+import BaoxueCore
+import BaoxuePrivacy
+import BaoxueSodium
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A replica at rest without its user (privacy.md §4): `lock` seals the device
+/// key and the scope keys under the user's passphrase (Argon2id, `PasswordBox`)
+/// and drops the record views; `unlock` opens them and re-derives the views
+/// from the log. `wipe` destroys the keys and the folder.
+///
+/// Invariant: a locked folder holds `device.locked` and no `device.key`; its
+/// database holds no scope key and no view row, so the only record data left
+/// is the change log's sealed payloads. Why drop the views rather than encrypt
+/// their columns: they are derived and rebuilt in seconds for a school, and
+/// every query and index stays plain SQL while the device is in use.
+public enum DeviceLock {
+    public static let lockedFileName = "device.locked"
+    static let header = "baoxue-locked-v1"
+    /// Shorter passphrases fall to offline guessing in days even at 256 MiB per guess (privacy.md §4).
+    public static let minimumPassphraseLength = 8
+
+    public static func isLocked(_ directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/" + lockedFileName)
+            && !FileManager.default.fileExists(atPath: directory + "/" + Replica.keyFileName)
+    }
+
+    /// Seals the keys, drops the views and the scope keys from the database (zeroing freed pages), removes the key file.
+    /// Returns how many record changes in the log are in clear (written before their scope was encrypted).
+    @discardableResult
+    public static func lock(_ directory: String, passphrase: String, cost: PasswordBox.Cost = .moderate) throws(StoreError) -> Int {
+        guard passphrase.count >= minimumPassphraseLength else { throw .weakPassphrase }
+        let replica = try Replica.open(at: directory, views: false)
+        let (keys, clear) = try replica.log.sealScopeKeys()
+        var secret = replica.key.seed + [UInt8(keys.count >> 8), UInt8(keys.count & 0xff)]
+        for k in keys {
+            let scope = Array(k.scope.utf8)
+            secret += [UInt8(scope.count)] + scope + k.key + [UInt8(k.epoch >> 24), UInt8((k.epoch >> 16) & 0xff), UInt8((k.epoch >> 8) & 0xff), UInt8(k.epoch & 0xff)]
+        }
+        let salt = Sodium.randomBytes(PasswordBox.saltLength), nonce = Sodium.randomBytes(PasswordBox.nonceLength)
+        let box: [UInt8]
+        do {
+            box = try PasswordBox.seal(secret, key: try PasswordBox.deriveKey(passphrase: Array(passphrase.utf8), salt: salt, cost: cost), nonce: nonce)
+        } catch { throw .io(path: directory, errno: ENOMEM) }
+        let text = "\(header)\nargon2id \(cost.operations) \(cost.memoryBytes)\nsalt \(Hex.encode(salt))\nnonce \(Hex.encode(nonce))\nbox \(Hex.encode(box))\n"
+        let lockedPath = directory + "/" + lockedFileName
+        try? FileManager.default.removeItem(atPath: lockedPath)
+        try KeyFile.writeNew(Array(text.utf8), at: lockedPath)
+        // Only once the sealed copy is durable do the clear copies go.
+        try replica.log.dropSecrets()
+        try shred(directory + "/" + Replica.keyFileName)
+        return clear
+    }
+
+    /// Opens the sealed keys with `passphrase`, restores the key file and the scope keys, re-derives the views.
+    public static func unlock(_ directory: String, passphrase: String, progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> Replica {
+        let lockedPath = directory + "/" + lockedFileName
+        let lines = try KeyFile.readPrivate(at: lockedPath, limit: 1 << 20).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        guard lines.count == 5, lines[0] == [header], lines[1].count == 3, lines[1][0] == "argon2id",
+              let ops = UInt64(lines[1][1]), let memory = Int(lines[1][2]), ops >= 1, ops <= 16, memory >= 8 << 20, memory <= 4 << 30,
+              lines[2].count == 2, lines[2][0] == "salt", let salt = try? Hex.decode(lines[2][1]),
+              lines[3].count == 2, lines[3][0] == "nonce", let nonce = try? Hex.decode(lines[3][1]),
+              lines[4].count == 2, lines[4][0] == "box", let box = try? Hex.decode(lines[4][1])
+        else { throw .keyFileMalformed(path: lockedPath) }
+        guard let derived = try? PasswordBox.deriveKey(passphrase: Array(passphrase.utf8), salt: salt, cost: .init(operations: ops, memoryBytes: memory)),
+              let secret = PasswordBox.open(box, key: derived, nonce: nonce) else { throw .wrongPassphrase(path: lockedPath) }
+        guard let (seed, keys) = parse(secret), let device = try? DeviceKey(seed: seed) else { throw .keyFileMalformed(path: lockedPath) }
+        let keyPath = directory + "/" + Replica.keyFileName
+        if !FileManager.default.fileExists(atPath: keyPath) { try KeyFile.create(at: keyPath, key: device) }
+        let replica = try Replica.open(at: directory, views: true)
+        try replica.log.restoreScopeKeys(keys)
+        try replica.log.rebuildViews(progress: progress)
+        try shred(lockedPath)
+        return replica
+    }
+
+    /// Overwrites the key files with random bytes, then deletes the whole folder: the sealed
+    /// payloads left on any copy of the disk have no key any more.
+    public static func wipe(_ directory: String) throws(StoreError) {
+        for name in [Replica.keyFileName, lockedFileName] { try shred(directory + "/" + name) }
+        do { try FileManager.default.removeItem(atPath: directory) } catch { throw .io(path: directory, errno: EIO) }
+    }
+
+    /// Overwrites a file with random bytes, fsyncs, unlinks; nothing when absent.
+    static func shred(_ path: String) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        if fd < 0 {
+            if errno == ENOENT { return }
+            throw .io(path: path, errno: errno)
+        }
+        var info = stat()
+        fstat(fd, &info)
+        let noise = Sodium.randomBytes(max(1, Int(info.st_size)))
+        _ = noise.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        fsync(fd)
+        close(fd)
+        guard unlink(path) == 0 else { throw .io(path: path, errno: errno) }
+    }
+
+    private static func parse(_ secret: [UInt8]) -> ([UInt8], [SealedScopeKey])? {
+        guard secret.count >= 34 else { return nil }
+        let seed = Array(secret[0..<32])
+        let count = Int(secret[32]) << 8 | Int(secret[33])
+        var at = 34
+        var keys: [SealedScopeKey] = []
+        for _ in 0..<count {
+            guard at < secret.count else { return nil }
+            let n = Int(secret[at]); at += 1
+            guard at + n + 36 <= secret.count, let scope = String(validating: secret[at..<(at + n)], as: UTF8.self) else { return nil }
+            at += n
+            let key = Array(secret[at..<(at + 32)]); at += 32
+            let epoch = secret[at..<(at + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }; at += 4
+            keys.append(SealedScopeKey(scope: scope, key: key, epoch: epoch))
+        }
+        return at == secret.count ? (seed, keys) : nil
+    }
+}
+
+/// A scope key as the lock file carries it.
+struct SealedScopeKey: Equatable {
+    let scope: String
+    let key: [UInt8]
+    let epoch: UInt32
+}
+
+extension ChangeLog {
+    /// The scope keys held, and how many record changes are stored in clear.
+    func sealScopeKeys() throws(StoreError) -> ([SealedScopeKey], Int) {
+        try storeCall {
+            try writer.read { db in
+                let keys = try Row.fetchAll(db, sql: "SELECT scope, key, epoch FROM scope_key ORDER BY scope, epoch, id").map { row in
+                    SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: UInt32(row[2] as Int64))
+                }
+                var clear = 0
+                let rows = try Row.fetchCursor(db, sql: "SELECT scope, bytes FROM change WHERE scope <> ?", arguments: [ScopeID.admin.value])
+                while let row = try rows.next() {
+                    guard let change = try? Change.decodeVerified(Array(row[1] as Data)) else { continue }
+                    if !change.isWitnessReceipt, !SealedPayload.isSealed(change.payload), !MemberGrant.isGrant(change.payload) { clear += 1 }
+                }
+                return (keys, clear)
+            }
+        }
+    }
+
+    /// Deletes the scope keys and every view row with freed pages zeroed, then compacts the file
+    /// and empties the WAL, so no copy of the folder holds them.
+    func dropSecrets() throws(StoreError) {
+        try storeCall {
+            try writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+                try db.inTransaction {
+                    try db.execute(sql: "DELETE FROM scope_key")
+                    try db.execute(sql: "DELETE FROM sealed_wait")
+                    for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
+                    try db.execute(sql: "UPDATE view_state SET lagging = 1")
+                    return .commit
+                }
+                try db.execute(sql: "VACUUM")
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        }
+    }
+
+    func restoreScopeKeys(_ keys: [SealedScopeKey]) throws(StoreError) {
+        try storeCall {
+            try writer.write { db in
+                for k in keys {
+                    let key = try ScopeKey(scope: try ScopeID(k.scope), bytes: k.key)
+                    try db.execute(sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)",
+                                   arguments: [Data(key.id), k.scope, Data(k.key), Int64(k.epoch)])
+                }
+            }
+        }
+    }
+}

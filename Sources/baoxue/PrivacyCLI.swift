@@ -1,0 +1,100 @@
+import ArgumentParser
+import BaoxueApp
+import Foundation
+
+/// Reads the device's unlock passphrase: `$BAOXUE_UNLOCK` for scripts, otherwise one line from stdin.
+func unlockPassphrase(_ l: Language) -> String {
+    if let p = ProcessInfo.processInfo.environment["BAOXUE_UNLOCK"] { return p }
+    FileHandle.standardError.write(Data(l.pick("请输入本机解锁口令：", "device passphrase: ").utf8))
+    return readLine(strippingNewline: true) ?? ""
+}
+
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "记录加密的密钥：查看、授予、更换 / the keys records are encrypted under: show, grant, rotate",
+        discussion: """
+        每个学校范围有一把密钥，由学校管理员封存给每位成员和区县；中继只转存密文。设备被吊销后请运行 keys grant --rotate。
+        Each school scope has a key the school admin seals to every member and to the district; relays carry ciphertext only. \
+        After a revocation, run keys grant --rotate.
+        """,
+        subcommands: [KeysStatus.self, KeysGrant.self],
+        defaultSubcommand: KeysStatus.self
+    )
+}
+
+struct KeysStatus: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "各范围的加密状态 / encryption status per scope")
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let rows = try PrivacyCommands.status(directory: options.directory)
+            if options.json { Output.json(rows); return }
+            for row in rows { print(row.text(options.language)) }
+            if rows.isEmpty { print(options.language.pick("副本中还没有任何学校范围。", "no school scope in this replica yet.")) }
+        }
+    }
+}
+
+struct KeysGrant: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant",
+        abstract: "把范围密钥封存给当前成员（--rotate 换新）/ seal the scope key to its current members (--rotate: a new one)"
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "学校范围 / the school scope") var scope: String
+    @Flag(help: "换一把新密钥（吊销设备后）/ a fresh key (after a revocation)") var rotate = false
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try PrivacyCommands.grant(directory: options.directory, scope: scope, rotate: rotate)
+            options.json ? Output.json(view) : print(view.text(options.language))
+        }
+    }
+}
+
+struct Lock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "锁定本机：密钥用口令封存，查询表清除 / lock this device: keys sealed under a passphrase, views cleared",
+        discussion: "口令来自 $BAOXUE_UNLOCK 或标准输入，至少 8 个字符。忘记口令则数据无法恢复，只能重新同步。\nThe passphrase comes from $BAOXUE_UNLOCK or stdin, 8 characters at least. Forgotten, the data is unrecoverable here; sync it again."
+    )
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try PrivacyCommands.lock(directory: options.directory, passphrase: unlockPassphrase(options.language))
+            options.json ? Output.json(view) : print(view.text(options.language))
+        }
+    }
+}
+
+struct Unlock: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "用口令解锁本机并重建查询表 / unlock with the passphrase and rebuild the views")
+    @OptionGroup var options: GlobalOptions
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let view = try PrivacyCommands.unlock(directory: options.directory, passphrase: unlockPassphrase(l)) { done, total in
+                FileHandle.standardError.write(Data(l.pick("  重建中：\(done)/\(total)\n", "  rebuilding: \(done)/\(total)\n").utf8))
+            }
+            options.json ? Output.json(view) : print(l.pick("已解锁。", "unlocked.") + "\n" + view.text(l, created: false))
+        }
+    }
+}
+
+struct Wipe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "销毁本机密钥和全部数据 / destroy this device's keys and all its data",
+        discussion: "不可恢复。请再输入一次副本目录确认：baoxue wipe --dir D --confirm D\nIrreversible. Confirm by typing the folder again: baoxue wipe --dir D --confirm D"
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "再输入一次副本目录 / the replica folder again") var confirm: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            try PrivacyCommands.wipe(directory: options.directory, confirm: confirm)
+            print(options.language.pick("已销毁 \(options.directory) 的密钥和数据。", "destroyed the keys and data of \(options.directory)."))
+        }
+    }
+}
