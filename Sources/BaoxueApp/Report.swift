@@ -19,6 +19,8 @@ public struct ReportView: Codable, Equatable, Sendable {
     public let to: String
     public let figures: [PeriodFigures]
     public let files: [String]
+    /// The files carry full ID numbers (`--full-id`); otherwise only their last four digits.
+    public var fullID = false
 
     public func lines(_ l: Language) -> [String] {
         var out = [l.pick("\(kind == .monthly ? "一月一报告" : "一季度一复核") \(period)（\(from) 至 \(to)）", "\(kind.rawValue) report \(period) (\(from) to \(to))")]
@@ -29,6 +31,8 @@ public struct ReportView: Codable, Equatable, Sendable {
         if !files.isEmpty {
             out.append(l.pick("已写入：", "written: ") + files.joined(separator: l.pick("、", ", ")))
             out.append(l.pick("注意：报表含未成年人个人信息，请按规定保管，勿通过微信等外传。", "Note: these files hold minors' personal information; keep them as the rules require and do not forward them."))
+            out.append(fullID ? l.pick("报表含完整身份证号（--full-id），请格外小心保管。", "The files hold full ID numbers (--full-id): take extra care of them.")
+                              : l.pick("身份证号只保留后四位；确需完整号码时加 --full-id。", "ID numbers keep only their last four digits; add --full-id if the full number is really needed."))
         }
         return out
     }
@@ -37,16 +41,16 @@ public struct ReportView: Codable, Equatable, Sendable {
 extension ReplicaCommands {
     /// Builds the report for `period` (`YYYY-MM` monthly, `YYYY-Qn` quarterly; default the current one),
     /// for one school or all; with `output`, also writes an XLSX workbook and one UTF-8-BOM CSV per sheet there.
-    /// Files are never overwritten; ID numbers are not in them.
+    /// Files are never overwritten; ID numbers keep their last four digits unless `fullID`.
     public static func report(
-        directory: String, kind: ReportKind, period: String?, school: String?, output: String?, language l: Language
+        directory: String, kind: ReportKind, period: String?, school: String?, output: String?, fullID: Bool = false, language l: Language
     ) throws(AppError) -> ReportView {
         let (label, from, to) = try reportPeriod(kind, period)
         let log = try open(directory).log
         let figures = try attempt { () throws(StoreError) in try log.periodFigures(from: from, to: to, school: school) }
         var files: [String] = []
         if let output {
-            let book = try workbook(kind, figures: figures, log: log, school: school, l)
+            let book = try workbook(kind, figures: figures, log: log, school: school, fullID: fullID, l)
             let base = output + "/" + kind.title(l) + "-" + label
             let targets = [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
             for (path, _) in targets where FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }
@@ -56,7 +60,9 @@ extension ReplicaCommands {
                 files.append(path)
             }
         }
-        return ReportView(kind: kind, period: label, from: from.description, to: to.description, figures: figures, files: files)
+        var view = ReportView(kind: kind, period: label, from: from.description, to: to.description, figures: figures, files: files)
+        view.fullID = fullID
+        return view
     }
 
     static func reportPeriod(_ kind: ReportKind, _ text: String?) throws(AppError) -> (String, SimpleDate, SimpleDate) {
@@ -79,7 +85,7 @@ extension ReplicaCommands {
         }
     }
 
-    static func workbook(_ kind: ReportKind, figures: [PeriodFigures], log: ChangeLog, school: String?, _ l: Language) throws(AppError) -> Workbook {
+    static func workbook(_ kind: ReportKind, figures: [PeriodFigures], log: ChangeLog, school: String?, fullID: Bool, _ l: Language) throws(AppError) -> Workbook {
         typealias C = Workbook.Cell
         var book = Workbook()
         let columns: [(String, String, (PeriodFigures) -> Int)] = [
@@ -95,10 +101,11 @@ extension ReplicaCommands {
         let children = try attempt { () throws(StoreError) in try log.children(school: school, limit: 1_000_000) }
         func status(_ s: ChildStatus?) -> String { s.map { l.pick($0.chinese, $0.rawValue) } ?? "" }
         if kind == .monthly {
+            let ids = try attempt { () throws(StoreError) in try log.idNumbers(school: school) }
             book.add(l.pick("适龄儿童台账", "all children"),
-                     header: [l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("年级", "grade"), l.pick("状态", "status"), l.pick("状态日期", "since"), l.pick("重点群体", "focus groups")],
+                     header: [l.pick("姓名", "name"), fullID ? l.pick("身份证号", "ID number") : l.pick("身份证号（后四位）", "ID number (last 4)"), l.pick("学校", "school"), l.pick("年级", "grade"), l.pick("状态", "status"), l.pick("状态日期", "since"), l.pick("重点群体", "focus groups")],
                      rows: children.map { c in
-                         [.text(c.name ?? ""), .text(c.school ?? ""), c.grade.map(C.number) ?? .text(""), .text(status(c.status)), .text(c.statusDate ?? ""),
+                         [.text(c.name ?? ""), .text(ids[c.child].map { fullID ? $0 : RosterPlan.mask($0) } ?? ""), .text(c.school ?? ""), c.grade.map(C.number) ?? .text(""), .text(status(c.status)), .text(c.statusDate ?? ""),
                           .text(c.focus.compactMap { FocusGroup(rawValue: $0).map { l.pick($0.chinese, $0.rawValue) } }.joined(separator: l.pick("、", ", ")))]
                      })
         }

@@ -23,6 +23,8 @@ public enum TownshipDemo {
         public let conflictSurfaced: Bool
         /// The audited child's changes carry the relay's receipt.
         public let witnessed: Bool
+        /// None of the roster's names is anywhere in the relay's files (privacy.md).
+        public let relayHoldsNoNames: Bool
     }
 
     static let township = "丰南区/东镇"
@@ -48,6 +50,7 @@ public enum TownshipDemo {
         let teacherA = try enroll("teacher-a", "王老师", .teacher, [scope])
         let teacherB = try enroll("teacher-b", "李老师", .teacher, [scope])
         let liaison = try enroll("liaison", "赵联络员", .liaison, [scope])
+        let admin = try enroll("school-admin", "孙校长", .schoolAdmin, [scope])
         say(l.pick("[1/7] 教育局签发证书：东镇中继、王老师、李老师（\(school)）、村联络员赵某。",
                    "[1/7] the bureau certifies a relay, two teachers (\(school)) and a village liaison."))
 
@@ -55,12 +58,22 @@ public enum TownshipDemo {
         defer { try? blocking { () async throws(SyncError) in await relay.shutdown(graceMs: 2_000) } }
         let relayAddress = "127.0.0.1:\(relay.port)"
         say(l.pick("[2/7] 乡镇中继在 \(relayAddress) 运行。", "[2/7] the township relay serves on \(relayAddress)."))
+        // Encryption: the certificates reach the school admin through the relay; the admin seals the
+        // school's key to every member and the bureau; the members fetch it.
+        func quietly(_ device: Replica) throws(AppError) {
+            _ = try SyncCommands.sync(directory: device.directory, peer: relayAddress, scopes: [scope.value], language: l) { _ in }
+        }
+        for device in [teacherA, teacherB, liaison, admin] { try quietly(device) }
+        let keys = try PrivacyCommands.grant(directory: admin.directory, scope: scope.value, rotate: false)
+        for device in [admin, teacherA, teacherB, liaison] { try quietly(device) }
+        say(l.pick("[2/7] 学校管理员把本校第 \(keys.heldEpoch ?? 0) 代密钥封存给各成员和教育局：此后记录在设备上加密，中继只转存密文。",
+                   "[2/7] the school admin seals the school's key (epoch \(keys.heldEpoch ?? 0)) to every member and the bureau: from now on records are encrypted on the devices and the relay carries ciphertext only."))
 
         // The school's roster, exported from the student registry the way Excel saves it in China (GBK).
         let today = try day()
         let roster = directory + "/学籍导出.csv"
         var lines = ["姓名,性别,出生日期,身份证件号,全国学籍号,学校名称,年级,班级,现住址,监护人,监护人电话"]
-        var ids: [String] = []
+        var ids: [String] = [], names: [String] = []
         for i in 0..<children {
             var f: [String: String] = [:]
             for case .set(_, _, let field, let value, _) in district.childOps(i, today: today) {
@@ -71,6 +84,7 @@ public enum TownshipDemo {
                 }
             }
             ids.append(f["idNumber"] ?? "")
+            names.append(f["name"] ?? "")
             lines.append([f["name"], f["gender"] == "male" ? "男" : "女", "", f["idNumber"], "", f["school"], f["grade"], f["className"],
                           f["village"], f["guardianName"], f["guardianPhone"]].map { $0 ?? "" }.joined(separator: ","))
         }
@@ -135,9 +149,14 @@ public enum TownshipDemo {
         say(l.pick("该儿童的记录史（联络员设备上，逐条验签）：", "the child's history (on the liaison's device, each change re-verified):"))
         for line in audit { say("  " + line.text(l)) }
         let witnessed = audit.contains { !$0.witnessedBy.isEmpty }
+        let relayFiles = Data(((try? FileManager.default.contentsOfDirectory(atPath: directory + "/relay")) ?? [])
+            .flatMap { Array(FileManager.default.contents(atPath: directory + "/relay/" + $0) ?? Data()) })
+        let found = names.filter { !$0.isEmpty && relayFiles.range(of: Data($0.utf8)) != nil }.count
+        say(l.pick("在中继的文件（\(relayFiles.count / 1024) KB）中查找 \(names.count) 个儿童姓名：找到 \(found) 个。",
+                   "searched the relay's files (\(relayFiles.count / 1024) KB) for the \(names.count) children's names: \(found) found."))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         say(l.pick(String(format: "完成，用时 %.1f 秒。中继已停止。", seconds), String(format: "done in %.1f s; the relay has stopped.", seconds)))
-        return Outcome(converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed)
+        return Outcome(converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0)
     }
 
     /// Ledgers, the conflict with both values and who wrote each.

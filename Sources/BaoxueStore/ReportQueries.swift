@@ -28,6 +28,19 @@ public struct PeriodFigures: Sendable, Equatable, Codable {
 }
 
 extension ChangeLog {
+    /// Each child's ID number (one school or all), for an export that asks for it; masked there by default.
+    public func idNumbers(school: String? = nil) throws(StoreError) -> [RecordID: String] {
+        try storeCall {
+            try writer.read { db in
+                var out: [RecordID: String] = [:]
+                let rows = try Row.fetchCursor(db, sql: "SELECT child, id_number FROM child_view WHERE id_number IS NOT NULL AND (?1 IS NULL OR school = ?1)",
+                                               arguments: [school])
+                while let row = try rows.next() { out[try RecordID(hex: row[0])] = row[1] }
+                return out
+            }
+        }
+    }
+
     /// Figures per school (sorted by name) for events dated `from`…`to` inclusive; `school` limits it to one.
     public func periodFigures(from: SimpleDate, to: SimpleDate, school: String? = nil) throws(StoreError) -> [PeriodFigures] {
         try storeCall {

@@ -116,8 +116,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "月报（一月一报告）和季度复核（一季度一复核）：打印，或写成 XLSX 与 CSV / the monthly report and quarterly review: printed, or as XLSX and CSV",
         discussion: """
-            --out 目录下写入一个 XLSX 工作簿（每本台账一张表）和每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）。文件不会被覆盖；不含身份证号。
-            With --out, writes an XLSX workbook (one sheet per ledger) and a CSV per sheet (UTF-8 with BOM). Never overwrites; no ID numbers.
+            --out 目录下写入一个 XLSX 工作簿（每本台账一张表）和每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）。文件不会被覆盖；身份证号只保留后四位（--full-id 保留完整号码）。
+            With --out, writes an XLSX workbook (one sheet per ledger) and a CSV per sheet (UTF-8 with BOM). Never overwrites; ID numbers keep their last 4 digits (--full-id keeps them whole).
             """
     )
     @OptionGroup var options: GlobalOptions
@@ -125,6 +125,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "期间：月报 YYYY-MM，季度 YYYY-Qn（默认本期）/ period") var period: String?
     @Option(help: "只看某个学校 / only this school") var school: String?
     @Option(help: "写入文件的目录 / folder to write the files to") var out: String?
+    @Flag(help: "报表中保留完整身份证号 / keep ID numbers whole in the files") var fullId = false
 
     func validate() throws {
         guard ReportKind(rawValue: kind) != nil else {
@@ -135,7 +136,7 @@ struct ReportCommand: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let view = try ReplicaCommands.report(directory: options.directory, kind: ReportKind(rawValue: kind)!, period: period,
-                                                  school: school, output: out, language: options.language)
+                                                  school: school, output: out, fullID: fullId, language: options.language)
             if options.json { Output.json(view); return }
             view.lines(options.language).forEach { print($0) }
         }

@@ -27,8 +27,19 @@ import Testing
         #expect(run.out.contains("个人信息"), "the files carry a warning")
         let csv = try #require(FileManager.default.contents(atPath: out + "/月报-\(month)-适龄儿童台账.csv"))
         #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF], "UTF-8 with BOM for Excel")
-        #expect(String(decoding: csv.dropFirst(3), as: UTF8.self).hasPrefix("姓名,学校,年级,状态"))
-        #expect(String(decoding: csv, as: UTF8.self).split(separator: "\r\n").count == 31)
+        #expect(String(decoding: csv.dropFirst(3), as: UTF8.self).hasPrefix("姓名,身份证号（后四位）,学校,年级,状态"))
+        let rows = String(decoding: csv, as: UTF8.self).split(separator: "\r\n")
+        #expect(rows.count == 31)
+        // ID numbers keep their last four digits only, unless --full-id.
+        let idCells = rows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] }
+        #expect(idCells.allSatisfy { $0.count == 18 && $0.hasPrefix(String(repeating: "*", count: 14)) }, "\(idCells.prefix(3))")
+        #expect(run.out.contains("后四位"))
+        let fullOut = Fixtures.temporaryDirectory() + "/reports-full"
+        let full = try cli.baoxue(["report", "monthly", "--period", month, "--out", fullOut, "--full-id", "--dir", demo + "/liaison"])
+        #expect(full.status == 0 && full.out.contains("完整身份证号"), "\(full.err)")
+        let fullCSV = String(decoding: try #require(FileManager.default.contents(atPath: fullOut + "/月报-\(month)-适龄儿童台账.csv")), as: UTF8.self)
+        let fullIDs = fullCSV.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] }
+        #expect(zip(fullIDs, idCells).allSatisfy { f, m in !f.contains("*") && f.suffix(4) == m.suffix(4) })
         let read = try python("""
             import openpyxl
             wb = openpyxl.load_workbook('\(out)/月报-\(month).xlsx')
