@@ -67,13 +67,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "baoxue-bench",
-            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
+            dependencies: ["BaoxueCore", "BaoxueNoise", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
                            "BaoxueTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "baoxue-dev",
-            dependencies: ["BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport"],
+            dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueStore", "BaoxueSync", "BaoxueTransport"],
             swiftSettings: strict
         ),
         .target(name: "BaoxueSimulation", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTesting", "BaoxueTrust"],

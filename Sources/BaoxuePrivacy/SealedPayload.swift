@@ -30,10 +30,13 @@ public struct SealedPayload: Sendable, Equatable {
     public static func isSealed(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
 
     /// Encrypts `payload` (valid record payload JSON) for change (`author`, `seq`) in `key`'s scope.
-    public static func seal(_ payload: RecordPayload, encoded: [UInt8], key: ScopeKey, author: PublicKey, seq: UInt64) throws(PrivacyError) -> [UInt8] {
+    /// `nonce` is random unless given (test vectors only: a repeated nonce under one key breaks the cipher).
+    public static func seal(_ payload: RecordPayload, encoded: [UInt8], key: ScopeKey, author: PublicKey, seq: UInt64,
+                            nonce given: [UInt8]? = nil) throws(PrivacyError) -> [UInt8] {
         let child = payload.soleChild
         let content = key.contentKey(child: child)
-        let nonce = Sodium.randomBytes(XChaChaPoly.nonceLength)
+        let nonce = given ?? Sodium.randomBytes(XChaChaPoly.nonceLength)
+        guard nonce.count == XChaChaPoly.nonceLength else { throw .malformed("nonce must be 24 bytes") }
         var header = magic
         let mask = DeclaredOperations(of: payload).mask
         header += [UInt8(mask >> 8), UInt8(mask & 0xff)]

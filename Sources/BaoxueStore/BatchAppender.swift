@@ -124,6 +124,10 @@ struct BatchAppender {
     /// and views are rebuilt without them.
     private mutating func revoke(_ subject: PublicKey, from at: UInt64) throws {
         try flush()
+        if subject == keys.reader?.publicKey {
+            try keys.forgetAll()
+            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+        }
         let author = Data(subject.bytes)
         let rows = try Row.fetchAll(db, sql: "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
                                     arguments: [author, Int64(at << 16), ScopeID.admin.value])

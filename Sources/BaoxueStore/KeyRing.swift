@@ -15,6 +15,9 @@ struct KeyRing {
     /// This device's key: the one member grants are sealed to. Nil for a log that reads nothing (tests, a bare log).
     let reader: DeviceKey?
     private var cache: [Data: ScopeKey?] = [:]
+    /// Whether `reader` has been revoked (read once): a revoked device opens no grant and uses no key,
+    /// even when a rebuild replays the grants sealed to it before.
+    private var readerRevoked: Bool?
 
     init(db: Database, reader: DeviceKey?) {
         self.db = db
@@ -55,7 +58,7 @@ struct KeyRing {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO key_grant (scope, key_id, epoch, recipient) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [change.scope.value, Data(grant.keyID), Int64(grant.epoch), Data(r.bytes)])
         }
-        guard let reader, let key = try? grant.open(as: reader, scope: change.scope) else { return nil }
+        guard let reader, try !isReaderRevoked(), let key = try? grant.open(as: reader, scope: change.scope) else { return nil }
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)")
             .execute(arguments: [Data(key.id), change.scope.value, Data(key.bytes), Int64(grant.epoch)])
         cache[Data(key.id)] = key
@@ -63,12 +66,22 @@ struct KeyRing {
     }
 
     mutating func key(id: [UInt8], scope: ScopeID) throws -> ScopeKey? {
+        if try isReaderRevoked() { return nil }
         if let known = cache[Data(id)] { return known }
         let bytes = try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ? AND scope = ?"),
                                       arguments: [Data(id), scope.value])
         let key = try bytes.map { try ScopeKey(scope: scope, bytes: Array($0)) }
         cache[Data(id)] = .some(key)
         return key
+    }
+
+    private mutating func isReaderRevoked() throws -> Bool {
+        if let known = readerRevoked { return known }
+        let revoked = try reader.map { r in
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM revocation WHERE subject = ?)"), arguments: [Data(r.publicKey.bytes)]) ?? false
+        } ?? false
+        readerRevoked = revoked
+        return revoked
     }
 
     /// The key a new change in `scope` is sealed under: the newest epoch held (ties by key id).
@@ -80,6 +93,15 @@ struct KeyRing {
     /// True when some member grant exists for `scope`: its record changes must then be sealed.
     static func isEncrypted(_ db: Database, scope: ScopeID) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM key_grant WHERE scope = ?)"), arguments: [scope.value]) ?? false
+    }
+
+    /// A remote wipe: this device's own key was revoked, so it drops every scope key and every
+    /// view row (privacy.md §5). What it still holds of the log stays sealed.
+    mutating func forgetAll() throws {
+        readerRevoked = true
+        try db.execute(sql: "DELETE FROM scope_key")
+        for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
+        cache = [:]
     }
 
     /// Marks an applied change as unreadable until `keyID` arrives.

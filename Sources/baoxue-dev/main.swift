@@ -6,6 +6,8 @@ let args = CommandLine.arguments.dropFirst()
 switch args.first {
 case "vectors":
     print(try VectorMaker.make(), terminator: "")
+case "privacy-vectors":
+    print(try PrivacyVectorMaker.make(), terminator: "")
 case "sync-vectors":
     print(try SyncVectorMaker.make(), terminator: "")
 case "append-loop":
@@ -16,6 +18,6 @@ case "append-loop":
     }
     try AppendLoop.run(database: rest[0], batchSize: batch, seed: seed)
 default:
-    FileHandle.standardError.write(Data("usage: baoxue-dev vectors | sync-vectors | append-loop DB BATCH SEED\n".utf8))
+    FileHandle.standardError.write(Data("usage: baoxue-dev vectors | sync-vectors | privacy-vectors | append-loop DB BATCH SEED\n".utf8))
     exit(2)
 }

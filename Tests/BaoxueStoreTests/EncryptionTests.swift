@@ -123,7 +123,10 @@ import Testing
         try copy(w1, to: lost)
         #expect(try lost.contains(secret.id))
         #expect(try lost.child(child2) == nil)
-        #expect(try lost.keyStatus(now: now).first { $0.scope == school }?.unreadable == 1)
+        // Its own revocation came with it: a remote wipe. The keys and what it could read before are gone too.
+        let lostStatus = try #require(try lost.keyStatus(now: now).first { $0.scope == school })
+        #expect(lostStatus.heldEpoch == nil && lostStatus.unreadable == 2)
+        #expect(try lost.child(child1) == nil)
         try copy(w1, to: w2)
         #expect(try w2.child(child2)?.name == "李小红")
         #expect(try w2.child(child1)?.name == "王小明")
@@ -152,3 +155,4 @@ import Testing
         #expect(try late.keyStatus(now: now).first { $0.scope == school }?.heldEpoch == 1)
     }
 }
+
