@@ -76,7 +76,7 @@ let package = Package(
             dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueStore", "BaoxueSync", "BaoxueTransport"],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueSimulation", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTesting", "BaoxueTrust"],
+        .target(name: "BaoxueSimulation", dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTesting", "BaoxueTrust"],
                 path: "Simulations/BaoxueSimulation", swiftSettings: strict),
         .executableTarget(name: "baoxue-sim", dependencies: ["BaoxueSimulation"], path: "Simulations/baoxue-sim", swiftSettings: strict),
         .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust"], swiftSettings: strict),

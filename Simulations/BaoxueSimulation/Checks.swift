@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueSodium
 import BaoxueStore
@@ -133,7 +134,16 @@ extension Simulation {
         // named it as seen), against what every honest device shows: each surfaced, none invented.
         for s in 0..<scenario.schools {
             let changes = authored[s].map(\.change).filter { expected[s].contains($0.id) }
-            let (found, edits) = try Self.conflicts(in: changes)
+            // Every member held its school's key before writing: not one record change may travel in clear.
+            if scenario.encrypted, let clear = changes.first(where: { !SealedPayload.isSealed($0.payload) }) {
+                trace.fail("school \(s): change \(clear.id.hex.prefix(12)) was written in clear in an encrypted school")
+            }
+            // The oracle reads sealed payloads with the keys an honest member of the school holds.
+            guard let reader = county.devices(of: s).first(where: { isHonest($0) && county.nodes[$0].kind == .admin }) else { continue }
+            let (found, edits) = try Self.conflicts(in: changes) { c in
+                guard let p = try county.nodes[reader].log.readablePayload(of: c) else { throw StoreError.privacy(.noKey) }
+                return p
+            }
             let conflicts = Set(found.keys)
             summary.edits += edits
             summary.conflicts += conflicts.count
@@ -168,6 +178,8 @@ extension Simulation {
         summary.cutSyncs = tally.cuts
         summary.refusedSyncs = tally.refused
         summary.crashes = tally.crashes
+        summary.keyGrants = tally.grants
+        summary.writesWithoutKey = tally.noKey
         summary.relayKills = tally.relayKills
         summary.badChanges = bad.count
         summary.goneWithPhone = lost.map { l in
@@ -185,12 +197,12 @@ extension Simulation {
     /// "record.field" of every child field whose live writes (those no other write names in its
     /// `pred`) carry more than one value, with the changes that wrote those values; and the
     /// number of child-field writes.
-    static func conflicts(in changes: [Change]) throws -> ([String: [ChangeID]], Int) {
+    static func conflicts(in changes: [Change], open: (Change) throws -> RecordPayload) throws -> ([String: [ChangeID]], Int) {
         var writes: [String: [(op: OpID, value: FieldValue)]] = [:]
         var seen: Set<OpID> = []
         var edits = 0
         for change in changes {
-            for (i, op) in try RecordPayload.decode(change.payload).ops.enumerated() {
+            for (i, op) in try open(change).ops.enumerated() {
                 guard case .set(.child, let record, let field, let value, let pred) = op else { continue }
                 writes["\(record.hex).\(field)", default: []].append((OpID(change: change.id, index: UInt16(i)), value))
                 seen.formUnion(pred)

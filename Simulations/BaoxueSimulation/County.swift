@@ -44,6 +44,8 @@ struct County {
     var townshipRelays: [Int] = []
     var crashProne: [Int] = []
     let folder: String
+    /// Devices refuse to write a record in clear (the scenario is encrypted).
+    var sealRequired = false
 
     /// The name of township `t`; `first` numbers a shard's townships after those of earlier shards.
     static func township(_ t: Int, first: Int = 0) -> String { "模拟县/乡镇\(first + t)" }
@@ -66,13 +68,15 @@ struct County {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 
         let authority = self.authority, start = self.start
+        sealRequired = scenario.encrypted
         func add(_ kind: Node.Kind, _ label: String, name: String, role: Role, certScopes: [ScopeID], syncs: [ScopeID],
                  school: Int?, township: Int, onFile: Bool = false) throws -> Int {
             let k = try key(label)
             let cert = try Certificate.issue(by: authority, subject: k.publicKey, role: role, validFrom: start - 86_400_000,
                                              validUntil: start + 400 * 86_400_000, name: name, scopes: certScopes)
             let path = onFile ? folder + "/\(label).sqlite" : nil
-            let log = try Self.open(path: path, relay: kind == .townshipRelay || kind == .districtRelay ? k : nil,
+            let isRelay = kind == .townshipRelay || kind == .districtRelay
+            let log = try Self.open(path: path, relay: isRelay ? k : nil, reader: isRelay ? nil : k, sealRequired: scenario.encrypted && !isRelay,
                                     authority: authority.publicKey, clock: clock, node: nodes.count)
             _ = try log.appendAuthored(by: k, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: clock.ms)
             nodes.append(Node(kind: kind, key: k, certificate: cert, log: log, school: school, township: township, scopes: syncs, path: path))
@@ -119,17 +123,20 @@ struct County {
     }
 
     /// A replica's log: in memory or on file, with record views unless it is a relay (which witnesses instead).
-    static func open(path: String?, relay: DeviceKey?, authority: PublicKey, clock: SimClock, node: Int) throws -> ChangeLog {
+    /// `reader`: the device key grants are sealed to (devices; relays read nothing).
+    static func open(path: String?, relay: DeviceKey?, reader: DeviceKey?, sealRequired: Bool, authority: PublicKey, clock: SimClock, node: Int) throws -> ChangeLog {
         let now: @Sendable () -> UInt64 = { clock.now(node: node) }
         let merge: RecordMerge? = relay == nil ? RecordMerge() : nil
-        if let path { return try ChangeLog(path: path, merge: merge, authority: authority, clock: now, witness: relay) }
-        return try ChangeLog(inMemory: (), merge: merge, authority: authority, clock: now, witness: relay)
+        if let path { return try ChangeLog(path: path, merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired) }
+        return try ChangeLog(inMemory: (), merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired)
     }
 
     /// Restarts node `i` from its file: the old connection is dropped as a killed process's would be.
     mutating func restart(_ i: Int, clock: SimClock) throws {
         guard let path = nodes[i].path else { return }
-        nodes[i].log = try Self.open(path: path, relay: nodes[i].isRelay ? nodes[i].key : nil, authority: authority.publicKey,
+        nodes[i].log = try Self.open(path: path, relay: nodes[i].isRelay ? nodes[i].key : nil, reader: nodes[i].isRelay ? nil : nodes[i].key,
+                                     sealRequired: sealRequired && !nodes[i].isRelay,
+                                     authority: authority.publicKey,
                                      clock: clock, node: i)
     }
 

@@ -56,6 +56,10 @@ extension Simulator {
         public var badCopiesApplied = 0
         /// Changes the lost phone wrote before it was lost that never left it.
         public var goneWithPhone = 0
+        /// Member grants and rotations the school admins wrote; record writes refused because the
+        /// writer held no key for its school yet (nothing is written in clear).
+        public var keyGrants = 0
+        public var writesWithoutKey = 0
 
         public init() {}
 
@@ -71,19 +75,42 @@ extension Simulator {
                 String(format: "storage per device: mean %.0f KiB, max %lld KiB", storageMeanBytes / 1024, storageMaxBytes / 1024),
                 "faults: \(crashes) crashes mid-append, \(relayKills) relay kills, \(badChanges) malicious or stolen changes "
                     + "(\(badCopiesQuarantined) copies stored on honest replicas, \(badCopiesApplied) applied), \(goneWithPhone) gone with the lost phone",
+                "keys: \(keyGrants) grants and rotations, \(writesWithoutKey) writes refused for want of a key",
             ]
         }
 
-        public static let csvHeader = "devices,relays,children,authored,edits,conflicts,conflicts_per_1000_edits,catch_up_p50_h,convergence_h,"
-            + "device_bytes_per_day,township_relay_bytes_per_day,district_relay_bytes_per_day,storage_mean_bytes,storage_max_bytes,"
-            + "syncs,cut,refused,crashes,relay_kills,bad_changes,bad_copies_quarantined,bad_copies_applied"
-        public var csv: String {
-            String(format: "%d,%d,%d,%d,%d,%d,%.2f,%.1f,", devices, relays, children, authored, edits, conflicts, conflictsPer1000Edits, catchUpP50Hours)
-                + (convergenceHours.map { String(format: "%.1f", $0) } ?? "")
-                + String(format: ",%.0f,%.0f,%.0f,%.0f,%lld,%d,%d,%d,%d,%d,%d,%d", deviceBytesPerDay, townshipRelayBytesPerDay,
-                         districtRelayBytesPerDay, storageMeanBytes, storageMaxBytes, syncs, cutSyncs, refusedSyncs, crashes, relayKills,
-                         badChanges, badCopiesQuarantined) + ",\(badCopiesApplied)"
+        /// One CSV column: its name, how it is written, how it is read back. The one list both directions
+        /// use, so the writer and the reader cannot drift apart.
+        struct Column {
+            let name: String
+            let write: (Summary) -> String
+            let read: (inout Summary, String) -> Void
+
+            static func int(_ name: String, _ k: WritableKeyPath<Summary, Int>) -> Column {
+                Column(name: name, write: { "\($0[keyPath: k])" }, read: { $0[keyPath: k] = Int($1) ?? 0 })
+            }
+            static func real(_ name: String, _ k: WritableKeyPath<Summary, Double>, _ format: String = "%.0f") -> Column {
+                Column(name: name, write: { String(format: format, $0[keyPath: k]) }, read: { $0[keyPath: k] = Double($1) ?? 0 })
+            }
         }
+
+        static var columns: [Column] { [
+            .int("devices", \.devices), .int("relays", \.relays), .int("children", \.children), .int("authored", \.authored),
+            .int("edits", \.edits), .int("conflicts", \.conflicts),
+            Column(name: "conflicts_per_1000_edits", write: { String(format: "%.2f", $0.conflictsPer1000Edits) }, read: { _, _ in }),
+            .real("catch_up_p50_h", \.catchUpP50Hours, "%.1f"),
+            Column(name: "convergence_h", write: { $0.convergenceHours.map { String(format: "%.1f", $0) } ?? "" },
+                   read: { $0.convergenceHours = Double($1) }),
+            .real("device_bytes_per_day", \.deviceBytesPerDay), .real("township_relay_bytes_per_day", \.townshipRelayBytesPerDay),
+            .real("district_relay_bytes_per_day", \.districtRelayBytesPerDay), .real("storage_mean_bytes", \.storageMeanBytes),
+            Column(name: "storage_max_bytes", write: { "\($0.storageMaxBytes)" }, read: { $0.storageMaxBytes = Int64($1) ?? 0 }),
+            .int("syncs", \.syncs), .int("cut", \.cutSyncs), .int("refused", \.refusedSyncs), .int("crashes", \.crashes),
+            .int("relay_kills", \.relayKills), .int("bad_changes", \.badChanges), .int("bad_copies_quarantined", \.badCopiesQuarantined),
+            .int("bad_copies_applied", \.badCopiesApplied), .int("key_grants", \.keyGrants), .int("writes_without_key", \.writesWithoutKey),
+        ] }
+
+        public static var csvHeader: String { columns.map(\.name).joined(separator: ",") }
+        public var csv: String { Self.columns.map { $0.write(self) }.joined(separator: ",") }
     }
 }
 
@@ -91,15 +118,9 @@ extension Simulator.Summary {
     /// Reads back `csv` (what a worker process prints).
     public init?(csv line: String) {
         let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard f.count == 22 else { return nil }
-        let ints = f.map { Int($0) }, doubles = f.map { Double($0) }
+        guard f.count == Self.columns.count else { return nil }
         self.init()
-        devices = ints[0] ?? 0; relays = ints[1] ?? 0; children = ints[2] ?? 0; authored = ints[3] ?? 0; edits = ints[4] ?? 0
-        conflicts = ints[5] ?? 0; catchUpP50Hours = doubles[7] ?? 0; convergenceHours = doubles[8]
-        deviceBytesPerDay = doubles[9] ?? 0; townshipRelayBytesPerDay = doubles[10] ?? 0; districtRelayBytesPerDay = doubles[11] ?? 0
-        storageMeanBytes = doubles[12] ?? 0; storageMaxBytes = Int64(f[13]) ?? 0
-        syncs = ints[14] ?? 0; cutSyncs = ints[15] ?? 0; refusedSyncs = ints[16] ?? 0; crashes = ints[17] ?? 0; relayKills = ints[18] ?? 0
-        badChanges = ints[19] ?? 0; badCopiesQuarantined = ints[20] ?? 0; badCopiesApplied = ints[21] ?? 0
+        for (column, text) in zip(Self.columns, f) { column.read(&self, text) }
     }
 
     /// A sharded county's figures from its townships': counts add up; per-device figures are
@@ -113,6 +134,7 @@ extension Simulator.Summary {
             t.syncs += p.syncs; t.cutSyncs += p.cutSyncs; t.refusedSyncs += p.refusedSyncs; t.crashes += p.crashes
             t.relayKills += p.relayKills; t.badChanges += p.badChanges; t.badCopiesQuarantined += p.badCopiesQuarantined
             t.badCopiesApplied += p.badCopiesApplied
+            t.keyGrants += p.keyGrants; t.writesWithoutKey += p.writesWithoutKey
             t.deviceBytesPerDay += p.deviceBytesPerDay * Double(p.devices) / devices
             t.storageMeanBytes += p.storageMeanBytes * Double(p.devices) / devices
             t.townshipRelayBytesPerDay += p.townshipRelayBytesPerDay / Double(parts.count)

@@ -29,6 +29,9 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var cutChance = 0.3
     /// Chance that a township relay reaches the district relay at night.
     public var districtNightly = 0.8
+    /// Record payloads sealed under school keys (privacy.md): each school admin grants its
+    /// school's key at enrolment and to newcomers each morning, and rotates it after a revocation.
+    public var encrypted = true
     public var faults = Faults()
     /// Run each township as its own simulation (its own share of the district relay), one after
     /// another or in parallel processes: for counties too big for one process's memory. Sound
@@ -107,6 +110,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         relayEvening = try c.decodeIfPresent(Double.self, forKey: .relayEvening) ?? d.relayEvening
         cutChance = try c.decodeIfPresent(Double.self, forKey: .cutChance) ?? d.cutChance
         districtNightly = try c.decodeIfPresent(Double.self, forKey: .districtNightly) ?? d.districtNightly
+        encrypted = try c.decodeIfPresent(Bool.self, forKey: .encrypted) ?? d.encrypted
         faults = try c.decodeIfPresent(Faults.self, forKey: .faults) ?? d.faults
         shardByTownship = try c.decodeIfPresent(Bool.self, forKey: .shardByTownship) ?? d.shardByTownship
         firstTownship = try c.decodeIfPresent(Int.self, forKey: .firstTownship) ?? d.firstTownship

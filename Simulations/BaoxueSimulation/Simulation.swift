@@ -55,6 +55,8 @@ struct Simulation {
     /// Running counts for the metrics.
     struct Tally {
         var syncs = 0, cuts = 0, refused = 0, bytes = 0, crashes = 0, relayKills = 0, attacks = 0
+        /// Key grants and rotations written; writes refused because the writer held no key yet.
+        var grants = 0, noKey = 0
         /// Bytes through each node (both directions of its syncs).
         var nodeBytes: [Int: Int] = [:]
         /// `nodeBytes` when the school days began and when they ended (enrolment and the reunion are not daily traffic).
@@ -106,14 +108,37 @@ struct Simulation {
             if after != before { trace.fail("node \(i): a crashed append left \(after - before) change(s) behind") }
             return
         }
-        let change = try node.log.appendOperations(by: node.key, scope: node.scopes[0], now: clock.now(node: i), build)
+        let written = Result { () throws(StoreError) in try node.log.appendOperations(by: node.key, scope: node.scopes[0], now: clock.now(node: i), build) }
         rng = local
+        if case .failure(.noScopeKey) = written {
+            // Its school is encrypted and its grant has not reached it: nothing is written in clear.
+            tally.noKey += 1
+            trace.add("\(stamp) node \(i) holds no key for its school yet: nothing written")
+            return
+        }
+        let change = try written.get()
         if i == lost && clock.ms >= lostAt {
             bad.insert(change.id)
             trace.add("\(stamp) the lost phone (node \(i)) wrote \(change.id.hex.prefix(12))")
         } else {
             authored[school].append((change, clock.ms))
             trace.add("\(stamp) node \(i) (\(node.kind.rawValue)) wrote \(change.id.hex.prefix(12))")
+        }
+    }
+
+    /// Each school admin (or only `only`) seals its school's key to the members it knows that lack
+    /// it, or rotates it when a revoked device holds the current one (privacy.md §2).
+    mutating func grantKeys(only: [Int]? = nil) throws {
+        for a in only ?? county.nodes.indices.filter({ county.nodes[$0].kind == .admin && isHonest($0) }) {
+            let node = county.nodes[a]
+            let now = clock.now(node: a)
+            let status = try node.log.keyStatus(now: now).first { $0.scope == node.scopes[0] }
+            let rotate = !(status?.revokedRecipients.isEmpty ?? true)
+            guard status?.heldEpoch == nil || rotate || !(status?.lacking.isEmpty ?? true) else { continue }
+            if status?.encrypted == true && status?.heldEpoch == nil && !rotate { continue }   // another admin's key has not reached it
+            _ = try node.log.grantKeys(by: node.key, scope: node.scopes[0], rotate: rotate, now: now)
+            tally.grants += 1
+            trace.add("\(stamp) admin node \(a) \(rotate ? "rotated" : "granted") the key of school \(node.school ?? -1)")
         }
     }
 

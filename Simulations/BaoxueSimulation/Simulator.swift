@@ -86,6 +86,19 @@ extension Simulation {
         lostAt = time(day: scenario.faults.lostDeviceDay, hour: 7)
 
         clock.ms = time(day: 0, hour: 7)
+        if scenario.encrypted {
+            // Certificates reach the school admins through the relay; each admin seals its school's key
+            // to the members it knows, before anything about a child is written.
+            for i in county.nodes.indices where !county.nodes[i].isRelay {
+                clock.ms += 1_000
+                try sync(i, county.townshipRelays[county.nodes[i].township], link: .perfect, label: "enrolment")
+            }
+            for i in county.nodes.indices where county.nodes[i].kind == .admin {
+                clock.ms += 1_000
+                try sync(i, county.townshipRelays[county.nodes[i].township], link: .perfect, label: "enrolment")
+            }
+            try grantKeys()
+        }
         for s in 0..<scenario.schools {
             guard let admin = county.devices(of: s).first(where: { county.nodes[$0].kind == .admin }) else { continue }
             let node = county.nodes[admin]
@@ -113,6 +126,7 @@ extension Simulation {
         let f = scenario.faults
         relayDown = []
         clock.ms = time(day: d, hour: 7)
+        if scenario.encrypted { try grantKeys() }
         if let lost, d == f.lostDeviceDay {
             untrusted.insert(lost)
             trace.add("\(stamp) node \(lost) (teacher) lost its phone")
@@ -122,6 +136,7 @@ extension Simulation {
             let revocation = try Revocation.issue(by: county.authority, subject: county.nodes[lost].key.publicKey, revokedAt: lostAt, reason: "手机丢失")
             let payload = AdminPayload.revocation(revocation).encoded
             _ = try county.nodes[admin].log.appendAuthored(by: county.nodes[admin].key, scope: .admin, payload: payload, now: clock.ms)
+            if scenario.encrypted { try grantKeys(only: [admin]) }   // the rotation, as `admin publish` does
             let dr = county.nodes[county.districtRelay]
             _ = try dr.log.appendAuthored(by: dr.key, scope: .admin, payload: payload, now: clock.ms)
             trace.add("\(stamp) the district revoked node \(lost); school admin node \(admin) carries the revocation")
@@ -261,6 +276,7 @@ extension Simulation {
             trace.add("\(stamp) still behind since the partition: nodes \(h.outstanding.sorted().map(String.init).joined(separator: ", "))")
         }
         for round in 1...3 {
+            if scenario.encrypted && round == 2 { try grantKeys() }
             for i in county.nodes.indices where !county.nodes[i].isRelay && isHonest(i) {
                 clock.ms += 1_000
                 try sync(i, county.townshipRelays[county.nodes[i].township], link: .perfect, label: "reunion \(round)")

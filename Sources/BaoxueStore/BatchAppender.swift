@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import Foundation
 import GRDB
@@ -232,6 +233,7 @@ struct BatchAppender {
             change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
         ])
         try insertStatement.execute()
+        if MemberGrant.isGrant(change.payload) { try keys.recordRecipients(change) }
         // A change from a clock more than the tolerance ahead is held, not accepted: it must not
         // drag this replica's clock (and so its own next changes) into the future with it — a relay
         // that did would stamp its own certificates "from the future" and refuse every newcomer

@@ -31,6 +31,10 @@ public final class ChangeLog: ChangeStore {
     /// This device's key, to open the scope keys sealed to it and seal what it writes
     /// (privacy.md §2); nil for a log that reads no encrypted payload.
     public let reader: DeviceKey?
+    /// Every record this device writes must be sealed: with no key for the scope it is refused
+    /// (`noScopeKey`), even before it has heard that the scope is encrypted — a device whose
+    /// grant has not arrived (a clock too far behind, no sync yet) then leaks nothing.
+    public let sealRequired: Bool
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -40,10 +44,11 @@ public final class ChangeLog: ChangeStore {
     public init(
         path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil,
-        readerCacheMiB: Int = 64, reader: DeviceKey? = nil
+        readerCacheMiB: Int = 64, reader: DeviceKey? = nil, sealRequired: Bool = false
     ) throws(StoreError) {
         self.clock = clock
         self.reader = reader
+        self.sealRequired = sealRequired
         self.witness = witness
         self.path = path
         self.verifyThreads = verifyThreads
@@ -82,10 +87,12 @@ public final class ChangeLog: ChangeStore {
     /// A log in memory, for tests and the simulator.
     public init(
         inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil,
-        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, reader: DeviceKey? = nil
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, reader: DeviceKey? = nil,
+        sealRequired: Bool = false
     ) throws(StoreError) {
         self.clock = clock
         self.reader = reader
+        self.sealRequired = sealRequired
         self.witness = witness
         path = nil
         self.verifyThreads = verifyThreads

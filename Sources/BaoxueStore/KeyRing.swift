@@ -53,16 +53,25 @@ struct KeyRing {
     /// Records a grant's recipients and, when it is sealed to this device, stores the key it opens.
     /// A malformed grant teaches nothing (its author's role was checked; the bytes are simply useless).
     private mutating func learn(_ change: Change) throws -> ScopeKey? {
-        guard let grant = try? MemberGrant(bytes: change.payload) else { return nil }
-        for r in grant.recipients {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO key_grant (scope, key_id, epoch, recipient) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [change.scope.value, Data(grant.keyID), Int64(grant.epoch), Data(r.bytes)])
-        }
+        guard let grant = try recordRecipients(change) else { return nil }
         guard let reader, try !isReaderRevoked(), let key = try? grant.open(as: reader, scope: change.scope) else { return nil }
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)")
             .execute(arguments: [Data(key.id), change.scope.value, Data(key.bytes), Int64(grant.epoch)])
         cache[Data(key.id)] = key
         return key
+    }
+
+    /// Records a grant's recipients when it is stored, applied or not: a grant held back (say,
+    /// for a clock ahead of this device's) already says the scope is encrypted, so this device
+    /// refuses to write a record there in clear rather than leak it while it waits.
+    @discardableResult
+    func recordRecipients(_ change: Change) throws -> MemberGrant? {
+        guard change.scope != .admin, let grant = try? MemberGrant(bytes: change.payload) else { return nil }
+        for r in grant.recipients {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO key_grant (scope, key_id, epoch, recipient) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [change.scope.value, Data(grant.keyID), Int64(grant.epoch), Data(r.bytes)])
+        }
+        return grant
     }
 
     mutating func key(id: [UInt8], scope: ScopeID) throws -> ScopeKey? {
