@@ -18,6 +18,7 @@ extension Simulation {
         trace.add("\(stamp) the partition ends")
     }
 
+    /// `untrusted` holds at most the lost and the malicious device, so a scan is as cheap as a set.
     func untrustedAuthor(_ c: Change) -> Bool { untrusted.contains { county.nodes[$0].key.publicKey == c.author } }
 
     /// After a sync: devices of `nodes` that now hold everything written before the partition ended leave the wait list.
@@ -219,10 +220,11 @@ extension Simulation {
 
     /// One line on who made a conflict: the writers of its live values and when (for the trace).
     func describe(_ key: String, writers: [ChangeID], school s: Int) -> String {
-        let lines = writers.compactMap { id -> String? in
-            guard let (change, at) = authored[s].first(where: { $0.change.id == id }) else { return nil }
+        let wanted = Set(writers)
+        let found = authored[s].filter { wanted.contains($0.change.id) }
+        let lines = found.map { change, at in
             let who = county.nodes.firstIndex { $0.key.publicKey == change.author }.map { "node \($0)" } ?? "?"
-            return "\(who) at d\((at - start) / 86_400_000) \(String(format: "%02d:%02d", (at - start) / 3_600_000 % 24, (at - start) / 60_000 % 60))"
+            return "\(who) at \(stamp(at))"
         }
         return "conflict on \(key.suffix(12)): " + lines.joined(separator: ", ")
     }

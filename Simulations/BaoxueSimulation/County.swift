@@ -46,6 +46,8 @@ struct County {
     let folder: String
     /// Devices refuse to write a record in clear (the scenario is encrypted).
     var sealRequired = false
+    /// Per node: the deterministic stream its scope keys and nonces come from (a run replays from its seed).
+    var randomness: [RandomSource] = []
 
     /// The name of township `t`; `first` numbers a shard's townships after those of earlier shards.
     static func township(_ t: Int, first: Int = 0) -> String { "模拟县/乡镇\(first + t)" }
@@ -76,7 +78,9 @@ struct County {
                                              validUntil: start + 400 * 86_400_000, name: name, scopes: certScopes)
             let path = onFile ? folder + "/\(label).sqlite" : nil
             let isRelay = kind == .townshipRelay || kind == .districtRelay
+            randomness.append(SeededBytes.source(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(nodes.count)))
             let log = try Self.open(path: path, relay: isRelay ? k : nil, reader: isRelay ? nil : k, sealRequired: scenario.encrypted && !isRelay,
+                                    random: randomness[nodes.count],
                                     authority: authority.publicKey, clock: clock, node: nodes.count)
             _ = try log.appendAuthored(by: k, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: clock.ms)
             nodes.append(Node(kind: kind, key: k, certificate: cert, log: log, school: school, township: township, scopes: syncs, path: path))
@@ -124,18 +128,21 @@ struct County {
 
     /// A replica's log: in memory or on file, with record views unless it is a relay (which witnesses instead).
     /// `reader`: the device key grants are sealed to (devices; relays read nothing).
-    static func open(path: String?, relay: DeviceKey?, reader: DeviceKey?, sealRequired: Bool, authority: PublicKey, clock: SimClock, node: Int) throws -> ChangeLog {
+    static func open(path: String?, relay: DeviceKey?, reader: DeviceKey?, sealRequired: Bool, random: RandomSource,
+                     authority: PublicKey, clock: SimClock, node: Int) throws -> ChangeLog {
         let now: @Sendable () -> UInt64 = { clock.now(node: node) }
         let merge: RecordMerge? = relay == nil ? RecordMerge() : nil
-        if let path { return try ChangeLog(path: path, merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired) }
-        return try ChangeLog(inMemory: (), merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired)
+        if let path {
+            return try ChangeLog(path: path, merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired, random: random)
+        }
+        return try ChangeLog(inMemory: (), merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired, random: random)
     }
 
     /// Restarts node `i` from its file: the old connection is dropped as a killed process's would be.
     mutating func restart(_ i: Int, clock: SimClock) throws {
         guard let path = nodes[i].path else { return }
         nodes[i].log = try Self.open(path: path, relay: nodes[i].isRelay ? nodes[i].key : nil, reader: nodes[i].isRelay ? nil : nodes[i].key,
-                                     sealRequired: sealRequired && !nodes[i].isRelay,
+                                     sealRequired: sealRequired && !nodes[i].isRelay, random: randomness[i],
                                      authority: authority.publicKey,
                                      clock: clock, node: i)
     }
@@ -154,4 +161,29 @@ final class SimClock: @unchecked Sendable {
     var skews: [Int: Int64] = [:]
     /// The time on node `node`'s clock.
     func now(node: Int) -> UInt64 { UInt64(Int64(ms) + (skews[node] ?? 0)) }
+}
+
+/// A deterministic byte stream for one node's keys and nonces: BLAKE2b of a seed and a counter.
+/// Never for real keys — only so that a simulated run replays byte for byte.
+final class SeededBytes: @unchecked Sendable {
+    private let seed: [UInt8]
+    private var counter: UInt64 = 0
+    private let lock = NSLock()
+
+    private init(seed: UInt64) { self.seed = withUnsafeBytes(of: seed.bigEndian) { Array($0) } }
+
+    static func source(seed: UInt64) -> RandomSource {
+        let stream = SeededBytes(seed: seed)
+        return RandomSource { stream.next($0) }
+    }
+
+    func next(_ n: Int) -> [UInt8] {
+        lock.lock(); defer { lock.unlock() }
+        var out: [UInt8] = []
+        while out.count < n {
+            counter += 1
+            out += Blake2b.hash(seed + withUnsafeBytes(of: counter.bigEndian) { Array($0) }, length: 64)
+        }
+        return Array(out.prefix(n))
+    }
 }

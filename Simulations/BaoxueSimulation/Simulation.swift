@@ -76,7 +76,11 @@ struct Simulation {
 
     var start: UInt64 { county.start }
     func time(day: Int, hour: Int) -> UInt64 { start + UInt64(day) * 86_400_000 + UInt64(hour) * 3_600_000 }
-    var stamp: String { "d\((clock.ms - start) / 86_400_000) \(String(format: "%02d:%02d", (clock.ms - start) / 3_600_000 % 24, (clock.ms - start) / 60_000 % 60))" }
+    var stamp: String { stamp(clock.ms) }
+    /// Simulated time `ms` as the trace writes it: `d<day> HH:MM` since the county's start.
+    func stamp(_ ms: UInt64) -> String {
+        "d\((ms - start) / 86_400_000) \(String(format: "%02d:%02d", (ms - start) / 3_600_000 % 24, (ms - start) / 60_000 % 60))"
+    }
     func isHonest(_ i: Int) -> Bool { !untrusted.contains(i) }
 
     // MARK: Writing

@@ -21,13 +21,13 @@ public struct MemberGrant: Sendable, Equatable {
     public static func isGrant(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
 
     /// Seals `key` to every recipient.
-    public static func make(_ key: ScopeKey, epoch: UInt32, to recipients: Set<PublicKey>) throws(PrivacyError) -> MemberGrant {
+    public static func make(_ key: ScopeKey, epoch: UInt32, to recipients: Set<PublicKey>, random: RandomSource = .system) throws(PrivacyError) -> MemberGrant {
         let sorted = recipients.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         guard !sorted.isEmpty, sorted.count <= maxRecipients else { throw .malformed("\(sorted.count) recipients") }
         var boxes: [[UInt8]] = []
         for r in sorted {
             do {
-                boxes.append(try SealedBox.seal(key.bytes, to: try X25519.publicKey(fromEd25519: r.bytes)))
+                boxes.append(try SealedBox.seal(key.bytes, to: try X25519.publicKey(fromEd25519: r.bytes), random: random))
             } catch {
                 throw .malformed("recipient \(r.hex) is not a valid key")
             }

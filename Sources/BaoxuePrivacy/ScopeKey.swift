@@ -25,9 +25,9 @@ public struct ScopeKey: Sendable, Equatable {
         id = Blake2b.hash(Array("baoxue/scope-key-id/v1".utf8) + scope.utf8, length: Self.idLength, key: bytes)
     }
 
-    /// A fresh key from the operating system's random source.
-    public static func generate(scope: ScopeID) -> ScopeKey {
-        try! ScopeKey(scope: scope, bytes: Sodium.randomBytes(length))
+    /// A fresh key from `random` (the operating system's, outside the simulator).
+    public static func generate(scope: ScopeID, random: RandomSource = .system) -> ScopeKey {
+        try! ScopeKey(scope: scope, bytes: random.bytes(length))
     }
 
     /// The key of one child's changes in this epoch, or of changes about no single child (nil).

@@ -32,10 +32,10 @@ public struct SealedPayload: Sendable, Equatable {
     /// Encrypts `payload` (valid record payload JSON) for change (`author`, `seq`) in `key`'s scope.
     /// `nonce` is random unless given (test vectors only: a repeated nonce under one key breaks the cipher).
     public static func seal(_ payload: RecordPayload, encoded: [UInt8], key: ScopeKey, author: PublicKey, seq: UInt64,
-                            nonce given: [UInt8]? = nil) throws(PrivacyError) -> [UInt8] {
+                            nonce given: [UInt8]? = nil, random: RandomSource = .system) throws(PrivacyError) -> [UInt8] {
         let child = payload.soleChild
         let content = key.contentKey(child: child)
-        let nonce = given ?? Sodium.randomBytes(XChaChaPoly.nonceLength)
+        let nonce = given ?? random.bytes(XChaChaPoly.nonceLength)
         guard nonce.count == XChaChaPoly.nonceLength else { throw .malformed("nonce must be 24 bytes") }
         var header = magic
         let mask = DeclaredOperations(of: payload).mask

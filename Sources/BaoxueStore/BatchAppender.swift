@@ -271,13 +271,15 @@ struct BatchAppender {
     private func missingDeps(_ change: Change) throws -> [ChangeID] {
         var missing: [ChangeID] = []
         for dep in change.deps where !appliedHere.contains(dep) {
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT c.state, q.reason FROM change c LEFT JOIN quarantine q ON q.position = c.position WHERE c.id = ?"),
-                arguments: [Data(dep.bytes)]
-            )
-            let state: Int? = row?[0], reason: String? = row?[1]
-            if state == ChangeState.quarantined.rawValue && reason == Self.revokedReason { continue }
-            if state != ChangeState.applied.rawValue { missing.append(dep) }
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, position FROM change WHERE id = ?"), arguments: [Data(dep.bytes)])
+            let state: Int? = row?[0]
+            if state == ChangeState.applied.rawValue { continue }
+            // The quarantine reason is read only for the rare quarantined dep, not on the hot path.
+            if state == ChangeState.quarantined.rawValue, let position: Int64 = row?[1],
+               try String.fetchOne(db.cachedStatement(sql: "SELECT reason FROM quarantine WHERE position = ?"), arguments: [position]) == Self.revokedReason {
+                continue
+            }
+            missing.append(dep)
         }
         return missing
     }

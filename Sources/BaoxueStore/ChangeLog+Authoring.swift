@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxuePrivacy
+import BaoxueSodium
 import BaoxueRecords
 import Foundation
 import GRDB
@@ -27,7 +28,7 @@ extension ChangeLog {
             try writer.write { db in
                 let plain = try makePayload(db)
                 let change = try Self.signNext(db, by: key, scope: scope, now: now) { seq in
-                    try Self.sealIfEncrypted(db, plain, scope: scope, author: key.publicKey, seq: seq, required: self.sealRequired)
+                    try Self.sealIfEncrypted(db, plain, scope: scope, author: key.publicKey, seq: seq, required: self.sealRequired, random: self.random)
                 }
                 var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader)
                 try appender.append([change])
@@ -58,7 +59,7 @@ extension ChangeLog {
     /// A record payload sealed under the scope's newest key this device holds (privacy.md §2);
     /// `_admin` changes, receipts and grants as they are. In an encrypted scope a device without
     /// a key may not write a record in clear: it gets `noScopeKey` and writes nothing.
-    static func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, required: Bool) throws -> [UInt8] {
+    static func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, required: Bool, random: RandomSource) throws -> [UInt8] {
         guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !SealedPayload.isSealed(payload) else {
             return payload
         }
@@ -66,7 +67,7 @@ extension ChangeLog {
             if try required || KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
             return payload
         }
-        return try SealedPayload.seal(try RecordPayload.decode(payload), encoded: payload, key: key, author: author, seq: seq)
+        return try SealedPayload.seal(try RecordPayload.decode(payload), encoded: payload, key: key, author: author, seq: seq, random: random)
     }
 
     /// The deps of a new change by `author` in `scope` (changes.md §5): the scope's

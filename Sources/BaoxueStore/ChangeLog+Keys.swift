@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxuePrivacy
+import BaoxueSodium
 import BaoxueRecords
 import BaoxueTrust
 import Foundation
@@ -30,7 +31,7 @@ extension ChangeLog {
     @discardableResult
     public func grantKeys(by key: DeviceKey, scope: ScopeID, rotate: Bool = false, now: UInt64) throws(StoreError) -> Change {
         guard scope != .admin else { throw .noScopeKey(scope) }
-        let authority = self.authority
+        let authority = self.authority, random = self.random
         return try appendAuthored(by: key, scope: scope, now: now) { db throws(StoreError) in
             try storeCall {
                 let held = try KeyRing.current(db, scope: scope)
@@ -41,13 +42,13 @@ extension ChangeLog {
                 } else {
                     if !rotate, try KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
                     let newest = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM key_grant WHERE scope = ?", arguments: [scope.value]) ?? 0
-                    scopeKey = ScopeKey.generate(scope: scope)
+                    scopeKey = ScopeKey.generate(scope: scope, random: random)
                     epoch = UInt32(clamping: newest + 1)
                 }
                 var recipients = Set(try Self.currentMembers(db, scope: scope, at: now))
                 recipients.insert(key.publicKey)
                 if let authority { recipients.insert(authority) }
-                return try MemberGrant.make(scopeKey, epoch: epoch, to: recipients).encoded
+                return try MemberGrant.make(scopeKey, epoch: epoch, to: recipients, random: random).encoded
             }
         }
     }

@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxuePrivacy
+import BaoxueSodium
 import BaoxueRecords
 import Foundation
 import GRDB
@@ -35,6 +36,8 @@ public final class ChangeLog: ChangeStore {
     /// (`noScopeKey`), even before it has heard that the scope is encrypted — a device whose
     /// grant has not arrived (a clock too far behind, no sync yet) then leaks nothing.
     public let sealRequired: Bool
+    /// Scope keys and nonces are drawn from it: the system's CSPRNG except in the simulator.
+    public let random: RandomSource
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -44,9 +47,10 @@ public final class ChangeLog: ChangeStore {
     public init(
         path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil,
-        readerCacheMiB: Int = 64, reader: DeviceKey? = nil, sealRequired: Bool = false
+        readerCacheMiB: Int = 64, reader: DeviceKey? = nil, sealRequired: Bool = false, random: RandomSource = .system
     ) throws(StoreError) {
         self.clock = clock
+        self.random = random
         self.reader = reader
         self.sealRequired = sealRequired
         self.witness = witness
@@ -88,9 +92,10 @@ public final class ChangeLog: ChangeStore {
     public init(
         inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil,
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, reader: DeviceKey? = nil,
-        sealRequired: Bool = false
+        sealRequired: Bool = false, random: RandomSource = .system
     ) throws(StoreError) {
         self.clock = clock
+        self.random = random
         self.reader = reader
         self.sealRequired = sealRequired
         self.witness = witness

@@ -40,12 +40,8 @@ public enum DeviceLock {
             let scope = Array(k.scope.utf8)
             secret += [UInt8(scope.count)] + scope + k.key + [UInt8(k.epoch >> 24), UInt8((k.epoch >> 16) & 0xff), UInt8((k.epoch >> 8) & 0xff), UInt8(k.epoch & 0xff)]
         }
-        let salt = Sodium.randomBytes(PasswordBox.saltLength), nonce = Sodium.randomBytes(PasswordBox.nonceLength)
-        let box: [UInt8]
-        do {
-            box = try PasswordBox.seal(secret, key: try PasswordBox.deriveKey(passphrase: Array(passphrase.utf8), salt: salt, cost: cost), nonce: nonce)
-        } catch { throw .io(path: directory, errno: ENOMEM) }
-        let text = "\(header)\nargon2id \(cost.operations) \(cost.memoryBytes)\nsalt \(Hex.encode(salt))\nnonce \(Hex.encode(nonce))\nbox \(Hex.encode(box))\n"
+        let text: String
+        do { text = try PassphraseSealedFile.seal(secret, passphrase: passphrase, header: header, cost: cost) } catch { throw .io(path: directory, errno: ENOMEM) }
         let lockedPath = directory + "/" + lockedFileName
         try? FileManager.default.removeItem(atPath: lockedPath)
         try KeyFile.writeNew(Array(text.utf8), at: lockedPath)
@@ -58,15 +54,10 @@ public enum DeviceLock {
     /// Opens the sealed keys with `passphrase`, restores the key file and the scope keys, re-derives the views.
     public static func unlock(_ directory: String, passphrase: String, progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> Replica {
         let lockedPath = directory + "/" + lockedFileName
-        let lines = try KeyFile.readPrivate(at: lockedPath, limit: 1 << 20).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        guard lines.count == 5, lines[0] == [header], lines[1].count == 3, lines[1][0] == "argon2id",
-              let ops = UInt64(lines[1][1]), let memory = Int(lines[1][2]), ops >= 1, ops <= 16, memory >= 8 << 20, memory <= 4 << 30,
-              lines[2].count == 2, lines[2][0] == "salt", let salt = try? Hex.decode(lines[2][1]),
-              lines[3].count == 2, lines[3][0] == "nonce", let nonce = try? Hex.decode(lines[3][1]),
-              lines[4].count == 2, lines[4][0] == "box", let box = try? Hex.decode(lines[4][1])
-        else { throw .keyFileMalformed(path: lockedPath) }
-        guard let derived = try? PasswordBox.deriveKey(passphrase: Array(passphrase.utf8), salt: salt, cost: .init(operations: ops, memoryBytes: memory)),
-              let secret = PasswordBox.open(box, key: derived, nonce: nonce) else { throw .wrongPassphrase(path: lockedPath) }
+        guard let parsed = PassphraseSealedFile.parse(try KeyFile.readPrivate(at: lockedPath, limit: 1 << 20), header: header) else {
+            throw .keyFileMalformed(path: lockedPath)
+        }
+        guard let secret = PassphraseSealedFile.open(parsed, passphrase: passphrase) else { throw .wrongPassphrase(path: lockedPath) }
         guard let (seed, keys) = parse(secret), let device = try? DeviceKey(seed: seed) else { throw .keyFileMalformed(path: lockedPath) }
         let keyPath = directory + "/" + Replica.keyFileName
         if !FileManager.default.fileExists(atPath: keyPath) { try KeyFile.create(at: keyPath, key: device) }

@@ -95,6 +95,10 @@ import Testing
         let grant = try w1.grantKeys(by: t1, scope: school, rotate: true, now: now)
         try copy(w1, to: relay)
         #expect(try relay.state(of: grant.id) == .quarantined)
+        // The district reads everything: the authority's key is a recipient of every grant.
+        let bureau = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, reader: authority)
+        try copy(relay, to: bureau)
+        #expect(try bureau.child(child1)?.name == "王小明")
         // The views re-derive from the log, decrypting again.
         let before = try w2.viewDigests()
         try w2.rebuildViews()
