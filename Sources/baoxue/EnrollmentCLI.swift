@@ -3,12 +3,15 @@ import BaoxueApp
 import BaoxueTrust
 import Foundation
 
-/// Reads the authority passphrase: `$BAOXUE_PASSPHRASE` for scripts, otherwise one line from stdin.
-func passphrase(_ l: Language) -> String {
-    if let p = ProcessInfo.processInfo.environment["BAOXUE_PASSPHRASE"] { return p }
-    FileHandle.standardError.write(Data(l.pick("请输入授权口令：", "authority passphrase: ").utf8))
+/// Reads a passphrase: from `variable` for scripts, otherwise one line from stdin after `prompt`.
+func readPassphrase(from variable: String, prompt: String) -> String {
+    if let p = ProcessInfo.processInfo.environment[variable] { return p }
+    FileHandle.standardError.write(Data(prompt.utf8))
     return readLine(strippingNewline: true) ?? ""
 }
+
+/// The authority passphrase: `$BAOXUE_PASSPHRASE` or stdin.
+func passphrase(_ l: Language) -> String { readPassphrase(from: "BAOXUE_PASSPHRASE", prompt: l.pick("请输入授权口令：", "authority passphrase: ")) }
 
 struct Authority: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,12 +2,8 @@ import ArgumentParser
 import BaoxueApp
 import Foundation
 
-/// Reads the device's unlock passphrase: `$BAOXUE_UNLOCK` for scripts, otherwise one line from stdin.
-func unlockPassphrase(_ l: Language) -> String {
-    if let p = ProcessInfo.processInfo.environment["BAOXUE_UNLOCK"] { return p }
-    FileHandle.standardError.write(Data(l.pick("请输入本机解锁口令：", "device passphrase: ").utf8))
-    return readLine(strippingNewline: true) ?? ""
-}
+/// The device's unlock passphrase: `$BAOXUE_UNLOCK` or stdin.
+func unlockPassphrase(_ l: Language) -> String { readPassphrase(from: "BAOXUE_UNLOCK", prompt: l.pick("请输入本机解锁口令：", "device passphrase: ")) }
 
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,40 @@
+import BaoxueApp
+import BaoxueTesting
+import Foundation
+import Testing
+
+/// `baoxue keys`, `lock`, `unlock`, `wipe` as a user types them, on the township demo's replicas.
+@Suite struct CLIPrivacyTests {
+    let cli = CLITests()
+
+    @Test func keysLockUnlockAndWipeFromTheCommandLine() throws {
+        let demo = Fixtures.temporaryDirectory() + "/demo"
+        #expect(try cli.baoxue(["demo", "--township", "--children", "20", "--dir", demo]).status == 0)
+        let teacher = demo + "/teacher-a"
+        let keys = try cli.baoxue(["keys", "--dir", teacher])
+        #expect(keys.status == 0 && keys.out.contains("已加密，本机持有第 1 代密钥"), "\(keys.out) \(keys.err)")
+        // A teacher may not hand out keys: refused before anything is written.
+        let grant = try cli.baoxue(["keys", "grant", "--scope", "丰南区/东镇/示例第1中学", "--dir", teacher])
+        #expect(grant.status == 1 && grant.err.contains("教师"), "\(grant.err)")
+
+        let short = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "1234"])
+        #expect(short.status == 1 && !short.err.isEmpty)
+        #expect(try cli.baoxue(["whoami", "--dir", teacher]).status == 0, "a refused lock changes nothing")
+        let secret = "长城永不倒-2026"
+        let lock = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret])
+        #expect(lock.status == 0 && lock.out.contains("已锁定"), "\(lock.err)")
+        let locked = try cli.baoxue(["child", "list", "--dir", teacher])
+        #expect(locked.status == 1 && locked.err.contains("baoxue unlock"), "\(locked.err)")
+        let wrong = try cli.baoxue(["unlock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "not-the-passphrase"])
+        #expect(wrong.status == 1 && wrong.err.contains("口令不对"), "\(wrong.err)")
+        let unlock = try cli.baoxue(["unlock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret])
+        #expect(unlock.status == 0 && unlock.out.contains("已解锁"), "\(unlock.err)")
+        let list = try cli.baoxue(["child", "list", "--dir", teacher, "--json"])
+        #expect(list.status == 0 && list.out.contains("\"name\""), "\(list.err)")
+
+        #expect(try cli.baoxue(["wipe", "--dir", teacher]).status == 2, "wipe without --confirm is a usage error")
+        #expect(FileManager.default.fileExists(atPath: teacher + "/replica.sqlite"))
+        #expect(try cli.baoxue(["wipe", "--dir", teacher, "--confirm", teacher]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: teacher))
+    }
+}
