@@ -59,7 +59,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay"], swiftSettings: strict),
+        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueStore", "BaoxueTrust", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay"], swiftSettings: strict),
         .executableTarget(
             name: "baoxue",
             dependencies: ["BaoxueApp", "BaoxueRelay", "BaoxueTrust", .product(name: "ArgumentParser", package: "swift-argument-parser")],

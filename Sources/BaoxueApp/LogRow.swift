@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueStore
 
@@ -15,10 +16,15 @@ public struct LogRow: Encodable, Equatable, Sendable {
     public let payloadBytes: Int
     /// What the payload's operations do, e.g. "event visit; set child.status" (no personal data).
     public let operations: String?
+    /// The payload is sealed (privacy.md); `operations` is what this device read inside, or nil.
+    public let encrypted: Bool
+    /// For a sealed payload: the operations its header declares (what a relay sees).
+    public let declared: String?
     /// True when the stored bytes still verify under the author's key.
     public let verified: Bool
 
-    init(_ entry: LogEntry) {
+    /// `readable`: the payload as this device opened it, for a sealed one.
+    init(_ entry: LogEntry, readable: RecordPayload? = nil) {
         let c = entry.change
         position = entry.position
         id = c.id.hex
@@ -29,7 +35,9 @@ public struct LogRow: Encodable, Equatable, Sendable {
         state = switch entry.state { case .applied: "applied"; case .pending: "pending"; case .held: "held"; case .quarantined: "quarantined" }
         deps = c.deps.count
         payloadBytes = c.payload.count
-        operations = (try? RecordPayload.decode(c.payload))?.ops.map(\.summary).joined(separator: "; ")
+        encrypted = SealedPayload.isSealed(c.payload)
+        declared = encrypted ? (try? SealedPayload(bytes: c.payload)).map { $0.operations.operations.map(\.rawValue).joined(separator: ",") } : nil
+        operations = (readable ?? (try? RecordPayload.decode(c.payload)))?.ops.map(\.summary).joined(separator: "; ")
         verified = (try? Change.decode(c.encoded)) != nil
     }
 
@@ -41,7 +49,9 @@ public struct LogRow: Encodable, Equatable, Sendable {
         default: l.pick("冲突扣留", "held")
         }
         let mark = verified ? l.pick("签名有效", "signature ok") : l.pick("签名无效！", "SIGNATURE INVALID!")
-        let content = operations ?? l.pick("非记录内容 \(payloadBytes) 字节", "not a record payload, \(payloadBytes) bytes")
+        let content = encrypted
+            ? l.pick("[加密] ", "[encrypted] ") + (operations ?? l.pick("本机无密钥，声明的操作：\(declared ?? "?")", "no key here; declares \(declared ?? "?")"))
+            : operations ?? l.pick("非记录内容 \(payloadBytes) 字节", "not a record payload, \(payloadBytes) bytes")
         return "#\(position) \(id.prefix(16)) \(author) seq=\(seq) hlc=\(hlc) [\(scope)] \(stateText) \(mark) \(content)"
     }
 }

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueStore
 
 /// What `init`, `whoami` and `log` do, apart from parsing and printing,
@@ -17,7 +18,11 @@ public enum ReplicaCommands {
     public static func log(directory: String, limit: Int) throws(AppError) -> [LogRow] {
         guard limit > 0 else { throw .invalidArgument(option: "--limit", value: String(limit)) }
         let replica = try open(directory)
-        return try attempt { () throws(StoreError) in try replica.log.entries(after: 0, limit: limit) }.map(LogRow.init)
+        return try attempt { () throws(StoreError) in
+            try replica.log.entries(after: 0, limit: limit).map { e throws(StoreError) in
+                LogRow(e, readable: SealedPayload.isSealed(e.change.payload) ? try replica.log.readablePayload(of: e.change) : nil)
+            }
+        }
     }
 
     /// Drops and re-derives the record views from the change log; reports
