@@ -109,7 +109,7 @@ public enum Demo {
         lines.append(l.pick("联络员设备上：\(roster.count) 名儿童，疑似辍学台账 \(ledger.count) 人，待核对冲突 \(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) 项",
                             "on the liaison's device: \(roster.count) children, \(ledger.count) on the suspected-dropout ledger, \(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) conflicts to review"))
         lines.append(l.pick("班主任设备上的日志（最近 5 条）：", "log on the teacher's device (last 5):"))
-        let rows = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.suffix(5).map(LogRow.init)
+        let rows = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.suffix(5).map { LogRow($0) }
         lines += rows.map { "  " + $0.text(l) }
         return Outcome(teacherHeads: teacherHeads, liaisonHeads: liaisonHeads, forgeryRejected: rejected, lines: lines)
     }
