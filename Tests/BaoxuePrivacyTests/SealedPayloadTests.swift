@@ -100,3 +100,32 @@ import Testing
         #expect(throws: PrivacyError.self) { _ = try MemberGrant(bytes: swapped).open(as: Fixtures.key(3), scope: scope) }
     }
 }
+
+/// A transferred child's keys, handed to the receiving school's members: they open that
+/// child's old changes of every epoch, and no other child's.
+@Suite struct ChildGrantTests {
+    @Test func theReceivingSchoolReadsTheChildsHistoryAndNothingElse() throws {
+        let old = try ScopeID("丰南区/东镇/甲小学")
+        let author = Fixtures.key(1).publicKey
+        let child = RecordID.derived("moving"), other = RecordID.derived("staying")
+        let epochs = [ScopeKey.generate(scope: old), ScopeKey.generate(scope: old)]
+        func sealed(_ c: RecordID, _ key: ScopeKey, seq: UInt64) throws -> SealedPayload {
+            let p = RecordPayload(ops: [.set(kind: .child, record: c, field: "name", value: .text("王小明"), pred: [])])
+            return try SealedPayload(bytes: try SealedPayload.seal(p, encoded: try p.encoded(), key: key, author: author, seq: seq))
+        }
+        let history = try epochs.enumerated().map { try sealed(child, $0.element, seq: UInt64($0.offset + 1)) }
+        let neighbour = try sealed(other, epochs[1], seq: 9)
+        let newTeacher = Fixtures.key(7)
+        let grant = try ChildGrant.make(child: child, keys: epochs.map { $0.contentKey(child: child) }, to: [newTeacher.publicKey, Fixtures.key(8).publicKey])
+        let parsed = try ChildGrant(bytes: grant.encoded)
+        #expect(parsed == grant && parsed.child == child)
+        let keys = try #require(try parsed.open(as: newTeacher))
+        for (i, change) in history.enumerated() {
+            let key = try #require(keys.first { $0.id == change.contentKeyID })
+            #expect(try change.open(with: key, author: author, seq: UInt64(i + 1), scope: old).soleChild == child)
+        }
+        #expect(!keys.contains { $0.id == neighbour.contentKeyID })
+        #expect(try parsed.open(as: Fixtures.key(9)) == nil)
+        #expect(throws: PrivacyError.self) { try ChildGrant(bytes: Array(grant.encoded.dropLast())) }
+    }
+}
