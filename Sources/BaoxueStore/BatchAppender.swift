@@ -28,7 +28,7 @@ struct BatchAppender {
     var pendingExists: Bool
     private var maxTimestamp: Int64 = -1
     private let insertStatement: Statement
-    private let merge: RecordMerge?
+    let merge: RecordMerge?
     private var views: SQLRecordViews
     /// Present when the replica pins an authority: then only certified changes apply.
     private var gate: TrustGate?
@@ -43,7 +43,7 @@ struct BatchAppender {
     var unwitnessed: [ScopeID: [ChangeID]] = [:]
 
     /// The scope keys this device holds; routes sealed payloads and member grants.
-    private var keys: KeyRing
+    var keys: KeyRing
 
     init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil, reader: DeviceKey? = nil) throws {
         self.db = db
@@ -378,37 +378,5 @@ struct BatchAppender {
     mutating func resetCaches() {
         authors = [:]
         appliedHere = []
-    }
-}
-
-extension BatchAppender {
-    /// Keeps both changes as proof, flags the author from that seq on, and
-    /// un-applies whatever depended on the disputed change.
-    private mutating func recordEquivocation(_ change: Change, first: ChangeID) throws {
-        try flush()
-        let author = Data(change.author.bytes)
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO equivocation (author, seq, first, second) VALUES (?, ?, ?, ?)",
-            arguments: [author, Int64(change.seq), Data(first.bytes), Data(change.id.bytes)]
-        )
-        report.equivocations.append(Equivocation(author: change.author, seq: change.seq, first: first, second: change.id))
-        var state = try authorState(change.author)
-        state.heldFrom = min(state.heldFrom ?? change.seq, change.seq)
-        let wasApplied = try Data.fetchAll(
-            db, sql: "SELECT id FROM change WHERE author = ? AND seq >= ? AND state = 0",
-            arguments: [author, Int64(state.heldFrom!)]
-        )
-        try db.execute(
-            sql: "UPDATE change SET state = 2 WHERE author = ? AND seq >= ?",
-            arguments: [author, Int64(state.heldFrom!)]
-        )
-        try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> 0 AND state = 2)")
-        try storeHold(author, from: Int64(state.heldFrom!))
-        if !wasApplied.isEmpty {
-            try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
-            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
-            pendingExists = true
-        }
-        resetCaches()
     }
 }

@@ -91,7 +91,7 @@ extension ChangeLog {
                     let recipients = try held.map { key in
                         Set(try Data.fetchAll(db, sql: "SELECT recipient FROM key_grant WHERE key_id = ?", arguments: [Data(key.id)]))
                     } ?? []
-                    let members = try Self.currentMembers(db, scope: scope, at: self.clock())
+                    let members = try Self.currentMembers(db, scope: scope, at: now)
                     let unreadable = try Int.fetchOne(db, sql: """
                         SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change WHERE c.scope = ? AND c.state = 0
                         """, arguments: [text]) ?? 0

@@ -53,7 +53,8 @@ struct KeyRing {
     /// Records a grant's recipients and, when it is sealed to this device, stores the key it opens.
     /// A malformed grant teaches nothing (its author's role was checked; the bytes are simply useless).
     private mutating func learn(_ change: Change) throws -> ScopeKey? {
-        guard let grant = try recordRecipients(change) else { return nil }
+        // Its recipients were recorded when it was stored (`recordRecipients`, from `BatchAppender.insert`).
+        guard let grant = try? MemberGrant(bytes: change.payload) else { return nil }
         guard let reader, try !isReaderRevoked(), let key = try? grant.open(as: reader, scope: change.scope) else { return nil }
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)")
             .execute(arguments: [Data(key.id), change.scope.value, Data(key.bytes), Int64(grant.epoch)])

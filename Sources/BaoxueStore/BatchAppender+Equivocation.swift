@@ -1,0 +1,35 @@
+import BaoxueCore
+import Foundation
+import GRDB
+
+extension BatchAppender {
+    /// Keeps both changes as proof, flags the author from that seq on, and
+    /// un-applies whatever depended on the disputed change.
+    mutating func recordEquivocation(_ change: Change, first: ChangeID) throws {
+        try flush()
+        let author = Data(change.author.bytes)
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO equivocation (author, seq, first, second) VALUES (?, ?, ?, ?)",
+            arguments: [author, Int64(change.seq), Data(first.bytes), Data(change.id.bytes)]
+        )
+        report.equivocations.append(Equivocation(author: change.author, seq: change.seq, first: first, second: change.id))
+        var state = try authorState(change.author)
+        state.heldFrom = min(state.heldFrom ?? change.seq, change.seq)
+        let wasApplied = try Data.fetchAll(
+            db, sql: "SELECT id FROM change WHERE author = ? AND seq >= ? AND state = 0",
+            arguments: [author, Int64(state.heldFrom!)]
+        )
+        try db.execute(
+            sql: "UPDATE change SET state = 2 WHERE author = ? AND seq >= ?",
+            arguments: [author, Int64(state.heldFrom!)]
+        )
+        try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> 0 AND state = 2)")
+        try storeHold(author, from: Int64(state.heldFrom!))
+        if !wasApplied.isEmpty {
+            try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
+            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+            pendingExists = true
+        }
+        resetCaches()
+    }
+}
