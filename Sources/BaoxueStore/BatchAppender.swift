@@ -125,14 +125,16 @@ struct BatchAppender {
     /// and views are rebuilt without them.
     private mutating func revoke(_ subject: PublicKey, from at: UInt64) throws {
         try flush()
-        if subject == keys.reader?.publicKey {
-            try keys.forgetAll()
-            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
-        }
+        // Its own revocation: a remote wipe. The views are re-derived once, below, without the keys.
+        let wiped = subject == keys.reader?.publicKey
+        if wiped { try keys.forgetAll() }
         let author = Data(subject.bytes)
         let rows = try Row.fetchAll(db, sql: "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
                                     arguments: [author, Int64(at << 16), ScopeID.admin.value])
-        guard !rows.isEmpty else { return }
+        guard !rows.isEmpty else {
+            if wiped { try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys) }
+            return
+        }
         var applied = Set<Data>()
         var revoked: [ChangeID] = []
         for row in rows {
@@ -149,10 +151,8 @@ struct BatchAppender {
             }
             try flush()
         }
-        if !applied.isEmpty {
-            try LogRepair.rebuildHeads(db: db)
-            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
-        }
+        if !applied.isEmpty { try LogRepair.rebuildHeads(db: db) }
+        if !applied.isEmpty || wiped { try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys) }
         resetCaches()
     }
 
