@@ -96,7 +96,20 @@ final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
+    /// Snapshots read the store: they are taken off the event loop, which the sync connections share.
+    private static let snapshots = DispatchQueue(label: "baoxue.relay.metrics")
+
     private func respond(_ context: ChannelHandlerContext) {
+        let path = path, report = report, exposition = exposition
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: loop)
+        Self.snapshots.async {
+            let (status, type, body) = Self.response(path: path, report: report, exposition: exposition)
+            loop.execute { self.write(bound.value, status: status, type: type, body: body) }
+        }
+    }
+
+    private static func response(path: String, report: RelayReport, exposition: Exposition) -> (HTTPResponseStatus, String, String) {
         var status = HTTPResponseStatus.ok
         var type = "text/plain; version=0.0.4"
         var body: String
@@ -114,6 +127,10 @@ final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
             status = .notFound
             body = "not found: try /metrics or /health\n"
         }
+        return (status, type, body)
+    }
+
+    private func write(_ context: ChannelHandlerContext, status: HTTPResponseStatus, type: String, body: String) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: type)
         headers.add(name: "Content-Length", value: "\(body.utf8.count)")

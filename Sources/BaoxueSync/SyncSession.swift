@@ -23,7 +23,7 @@ public struct SyncSession: Sendable {
     private let wanted: [ScopeID]
     private let source: any SyncDataSource
     private let limits: SyncLimits
-    private let startedAt: UInt64
+    private var startedAt: UInt64
     private var lastProgressAt: UInt64
     private var scopes: [ScopeID] = []
     private var reconcilers: [Int: Reconciler] = [:]
@@ -66,8 +66,11 @@ public struct SyncSession: Sendable {
     public var isOver: Bool { phase == .finished || phase == .failed }
 
     /// The first bytes to send when the connection opens.
+    /// The timeouts count from here: the clock `init` was given may not be the driver's.
     public mutating func start(now: UInt64) -> [SyncOutput] {
-        run(now) { (s: inout SyncSession) throws(SyncError) in
+        startedAt = now
+        lastProgressAt = now
+        return run(now) { (s: inout SyncSession) throws(SyncError) in
             let first = try s.channel.start()
             s.emit(first)
         }

@@ -33,6 +33,9 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
     private static let assigned = NIOLockedValueBox(0)
 
+    /// The shared executor a server's connection number `n` is set up on.
+    static func executor(for n: UInt64) -> DispatchQueue { executors[Int(n % UInt64(executors.count))] }
+
     /// This connection's own serial queue, on one of the shared executors.
     private let queue = DispatchQueue(label: "baoxue.sync.connection", target: SyncConnectionHandler.executors[
         SyncConnectionHandler.assigned.withLockedValue { $0 += 1; return $0 } % SyncConnectionHandler.executors.count])

@@ -41,14 +41,21 @@ public final class SyncServer: Sendable {
                     onSession(result.mapError { $0 as? SyncError ?? .connectionClosed })
                 }
                 let connection = connections.withLockedValue { $0 += 1; return $0 }
-                do {
-                    let endpoint = try makeEndpoint(SyncConnectionHandler.now())
-                    return channel.pipeline.addHandler(SyncConnectionHandler(
-                        endpoint: endpoint, completion: promise, progress: nil, guard: sessionGuard, connection: connection))
-                } catch {
-                    promise.fail(error)
-                    return channel.close()
+                // Building a responder may read the store (a relay's policy): never on the event loop,
+                // which every connection of the process shares.
+                let ready = channel.eventLoop.makePromise(of: Void.self)
+                SyncConnectionHandler.executor(for: connection).async {
+                    do {
+                        let endpoint = try makeEndpoint(SyncConnectionHandler.now())
+                        channel.pipeline.addHandler(SyncConnectionHandler(
+                            endpoint: endpoint, completion: promise, progress: nil, guard: sessionGuard, connection: connection
+                        )).cascade(to: ready)
+                    } catch {
+                        promise.fail(error)
+                        ready.fail(error)
+                    }
                 }
+                return ready.futureResult
             }
         do {
             return SyncServer(channel: try await bootstrap.bind(host: host, port: port).get(), open: open)
