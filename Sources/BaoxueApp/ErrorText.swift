@@ -42,6 +42,8 @@ enum ErrorText {
         case .noScopeKey(let scope):
             return l.pick("\(scope) 的记录已加密，本设备还没有它的密钥，未保存。请联系学校管理员运行 baoxue keys grant --scope \(scope)，同步后重试。",
                           "records in \(scope) are encrypted and this device holds none of its keys; nothing was saved. Ask the school admin to run baoxue keys grant --scope \(scope), sync, and try again.")
+        case .transfer(let why):
+            return l.pick("转学未办理：\(why)。请核对转出学校和转入学校后重试。", "the transfer was not written: \(why). Check the old and the new school and try again.")
         case .locked(let p):
             return l.pick("设备已锁定：\(p)。请运行 baoxue unlock 并输入口令后再操作。", "the device is locked: \(p). Run baoxue unlock with your passphrase first.")
         case .privacy(let cause):

@@ -2,24 +2,27 @@ import BaoxueCore
 import BaoxueRecords
 import BaoxueSodium
 
-/// A transferred child's history keys (转学, privacy.md §2(b)): the child's content key
-/// of each epoch of the old school, sealed to each member of the receiving school.
-/// With them the receiving school opens that child's old changes — and nothing else of
-/// the old school — without anything being re-encrypted.
+/// A transferred child's history keys (转学, privacy.md §2(b), §3.3): the child's content
+/// key of each epoch of the old school (`source`), sealed to each member of the receiving
+/// school. It is written into the receiving scope; with it the receiving school opens that
+/// child's old changes — and nothing else of the old school — without anything being
+/// re-encrypted, and every replica carries those changes with the receiving scope.
 ///
-/// Layout: `00 43 01 | child id (16) | k (u8) | k × content key id (16) | count (u16) |
-/// count × (recipient Ed25519 key (32) | crypto_box_seal(k × 32 key bytes))`, recipients ascending.
-/// Only the format is built: writing it into the receiving scope and syncing the old
-/// scope's changes of that child to the new school are not (privacy.md §8).
+/// Layout: `00 43 01 | source scope length (u8) | source scope UTF-8 | child id (16) | k (u8) |
+/// k × content key id (16) | count (u16) | count × (recipient Ed25519 key (32) |
+/// crypto_box_seal(k × 32 key bytes))`, recipients strictly ascending.
 public struct ChildGrant: Sendable, Equatable {
     public static let magic: [UInt8] = [0x00, 0x43, 0x01]
 
+    public let source: ScopeID
     public let child: RecordID
     public let keyIDs: [[UInt8]]
     public let recipients: [PublicKey]
     let boxes: [[UInt8]]
 
-    public static func make(child: RecordID, keys: [ContentKey], to recipients: Set<PublicKey>, random: RandomSource = .system) throws(PrivacyError) -> ChildGrant {
+    public static func isGrant(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
+
+    public static func make(source: ScopeID, child: RecordID, keys: [ContentKey], to recipients: Set<PublicKey>, random: RandomSource = .system) throws(PrivacyError) -> ChildGrant {
         guard (1...255).contains(keys.count), !recipients.isEmpty, recipients.count <= MemberGrant.maxRecipients else {
             throw .malformed("\(keys.count) keys, \(recipients.count) recipients")
         }
@@ -31,10 +34,11 @@ public struct ChildGrant: Sendable, Equatable {
                 throw .malformed("recipient \(r.hex) is not a valid key")
             }
         }
-        return ChildGrant(child: child, keyIDs: keys.map(\.id), recipients: sorted, boxes: boxes)
+        return ChildGrant(source: source, child: child, keyIDs: keys.map(\.id), recipients: sorted, boxes: boxes)
     }
 
-    private init(child: RecordID, keyIDs: [[UInt8]], recipients: [PublicKey], boxes: [[UInt8]]) {
+    private init(source: ScopeID, child: RecordID, keyIDs: [[UInt8]], recipients: [PublicKey], boxes: [[UInt8]]) {
+        self.source = source
         self.child = child
         self.keyIDs = keyIDs
         self.recipients = recipients
@@ -42,17 +46,25 @@ public struct ChildGrant: Sendable, Equatable {
     }
 
     public var encoded: [UInt8] {
-        var out = Self.magic + (try! Hex.decode(child.hex)) + [UInt8(keyIDs.count)] + keyIDs.flatMap { $0 }
+        let scope = source.utf8
+        var out = Self.magic + [UInt8(scope.count)] + scope + (try! Hex.decode(child.hex)) + [UInt8(keyIDs.count)] + keyIDs.flatMap { $0 }
         out += [UInt8(recipients.count >> 8), UInt8(recipients.count & 0xff)]
         for (r, box) in zip(recipients, boxes) { out += r.bytes + box }
         return out
     }
 
     public init(bytes: [UInt8]) throws(PrivacyError) {
-        guard bytes.count >= 3 + 16 + 1, bytes.starts(with: Self.magic) else { throw .malformed("not a child grant") }
-        guard let child = try? RecordID(hex: Hex.encode(Array(bytes[3..<19]))) else { throw .malformed("child id") }
-        let k = Int(bytes[19])
-        var at = 20
+        guard bytes.count >= 4, bytes.starts(with: Self.magic) else { throw .malformed("not a child grant") }
+        let n = Int(bytes[3])
+        guard n >= 1, bytes.count >= 4 + n + 16 + 1,
+              let text = String(validating: bytes[4..<(4 + n)], as: UTF8.self), let source = try? ScopeID(text), source.utf8.count == n else {
+            throw .malformed("source scope")
+        }
+        var at = 4 + n
+        guard let child = try? RecordID(hex: Hex.encode(Array(bytes[at..<(at + 16)]))) else { throw .malformed("child id") }
+        at += 16
+        let k = Int(bytes[at])
+        at += 1
         guard k >= 1, bytes.count >= at + 16 * k + 2 else { throw .malformed("key ids") }
         keyIDs = (0..<k).map { Array(bytes[(at + 16 * $0)..<(at + 16 * $0 + 16)]) }
         at += 16 * k
@@ -70,6 +82,7 @@ public struct ChildGrant: Sendable, Equatable {
             recipients.append(r)
             boxes.append(Array(bytes[(start + 32)..<(start + entry)]))
         }
+        self.source = source
         self.child = child
         self.recipients = recipients
         self.boxes = boxes

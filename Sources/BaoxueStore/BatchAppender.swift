@@ -216,6 +216,7 @@ struct BatchAppender {
     func admission(_ change: Change, author: AuthorState) throws -> (ChangeState, missing: [ChangeID]) {
         if let held = author.heldFrom, change.seq >= held { return (.held, []) }
         let missing = try missingDeps(change)
+        if !missing.isEmpty, try keys.readsDetached(change) { return (.applied, []) }
         return (missing.isEmpty ? .applied : .pending, missing)
     }
 
@@ -233,7 +234,7 @@ struct BatchAppender {
             change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
         ])
         try insertStatement.execute()
-        if MemberGrant.isGrant(change.payload) { try keys.recordRecipients(change) }
+        if MemberGrant.isGrant(change.payload) { try keys.recordRecipients(change) } else { try keys.recordSealed(change) }
         // A change from a clock more than the tolerance ahead is held, not accepted: it must not
         // drag this replica's clock (and so its own next changes) into the future with it — a relay
         // that did would stamp its own certificates "from the future" and refuse every newcomer
@@ -289,20 +290,32 @@ struct BatchAppender {
     /// Applies an applied change's payload to the views: plain ones through the merge, sealed
     /// ones once opened (or set aside until their key arrives), member grants to the key ring,
     /// which releases what waited for the key they open.
-    private mutating func applyPayload(_ c: Change) throws {
+    /// Returns the pending changes a transfer's keys release (see `KeyRing.readsDetached`), marked applied.
+    private mutating func applyPayload(_ c: Change) throws -> [Change] {
         switch try keys.route(c) {
         case .plain:
-            guard let merge else { return }
+            guard let merge else { return [] }
             if let payload = decoded[c.id] { try merge.apply(c, decoded: payload, to: &views) } else { try merge.apply(c, to: &views) }
         case .opened(let payload):
             try merge?.apply(c, decoded: payload, to: &views)
         case .waiting(let keyID):
             if merge != nil { try keys.wait(c, on: keyID) }
         case .grant(let key?):
-            guard let merge else { return }
+            guard let merge else { return [] }
             for (change, payload) in try keys.released(by: key) { try merge.apply(change, decoded: payload, to: &views) }
         case .grant(nil): break
+        case .childGrant(let opened) where !opened.isEmpty:
+            let released = try keys.released(byContent: opened)
+            for (change, payload) in released.opened { try merge?.apply(change, decoded: payload, to: &views) }
+            return try released.pending.map { position in
+                try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
+                try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position])
+                let bytes = try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM change WHERE position = ?"), arguments: [position]) ?? Data()
+                return try Change.decodeVerified(Array(bytes))
+            }
+        case .childGrant: break
         }
+        return []
     }
 
     /// Records the effects of `change` becoming applied, then applies every
@@ -316,7 +329,7 @@ struct BatchAppender {
             headAdds[c.id] = c.scope.value
             report.applied += 1
             if c.isWitnessReceipt { try WitnessTable.record(c, db: db) }
-            try applyPayload(c)
+            work += try applyPayload(c)
             switch gate != nil ? try gate!.learn(c) : nil {
             case .certificate(let subject)?: work += try released(waitingOn: subject)
             case .revocation(let subject, let at)?: revocationsDue.append((subject, at))

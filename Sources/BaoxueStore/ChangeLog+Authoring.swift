@@ -60,7 +60,7 @@ extension ChangeLog {
     /// `_admin` changes, receipts and grants as they are. In an encrypted scope a device without
     /// a key may not write a record in clear: it gets `noScopeKey` and writes nothing.
     static func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, required: Bool, random: RandomSource) throws -> [UInt8] {
-        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !SealedPayload.isSealed(payload) else {
+        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !ChildGrant.isGrant(payload), !SealedPayload.isSealed(payload) else {
             return payload
         }
         guard let key = try KeyRing.current(db, scope: scope) else {

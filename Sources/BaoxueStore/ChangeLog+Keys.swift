@@ -56,14 +56,14 @@ extension ChangeLog {
     /// The record payload of `change` as this device reads it: opened with the scope key it holds
     /// when sealed, decoded when in clear; nil when it holds no key for it or it is not a record payload.
     public func readablePayload(of change: Change) throws(StoreError) -> RecordPayload? {
-        guard !MemberGrant.isGrant(change.payload) else { return nil }
+        guard !MemberGrant.isGrant(change.payload), !ChildGrant.isGrant(change.payload) else { return nil }
         return try storeCall {
             try writer.read { db in
                 var keys = KeyRing(db: db, reader: reader)
                 switch try keys.route(change) {
                 case .plain: return try? RecordPayload.decode(change.payload)
                 case .opened(let payload): return try? payload.get()
-                case .waiting, .grant: return nil
+                case .waiting, .grant, .childGrant: return nil
                 }
             }
         }

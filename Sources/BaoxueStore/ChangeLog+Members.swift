@@ -3,11 +3,21 @@ import Foundation
 import GRDB
 
 extension ChangeLog {
+    /// The changes reconciled as `scope`'s set: its own, and those of other schools a transfer into
+    /// `scope` carries (a transferred child's history, privacy.md §2(b)), sorted by (hlc, id).
     public func members(of scope: ScopeID) throws(StoreError) -> [ScopeMember] {
         try storeCall {
             try writer.read { db in
                 var out: [ScopeMember] = []
-                let rows = try Row.fetchCursor(db, sql: "SELECT hlc, id FROM change WHERE scope = ? ORDER BY hlc, id", arguments: [scope.value])
+                let carries = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry WHERE scope = ?)"), arguments: [scope.value]) ?? false
+                let sql = carries ? """
+                    SELECT hlc, id FROM change WHERE scope = ?1
+                    UNION ALL
+                    SELECT c.hlc, c.id FROM carry k JOIN sealed_content s ON s.key_id = k.key_id JOIN change c ON c.id = s.change
+                    WHERE k.scope = ?1 AND c.scope = k.source
+                    ORDER BY 1, 2
+                    """ : "SELECT hlc, id FROM change WHERE scope = ? ORDER BY hlc, id"
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: [scope.value])
                 while let row = try rows.next() {
                     let id: Data = row[1]
                     out.append(ScopeMember(timestamp: row[0], id: try ChangeID(bytes: Array(id))))

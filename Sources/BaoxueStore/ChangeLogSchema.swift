@@ -1,3 +1,5 @@
+import BaoxueCore
+import Foundation
 import GRDB
 
 /// The SQLite schema of the change log. The log is the truth; every other
@@ -150,6 +152,37 @@ enum ChangeLogSchema {
                 ) WITHOUT ROWID;
                 CREATE INDEX sealed_wait_key ON sealed_wait(key_id);
                 """)
+        }
+        m.registerMigration("v10-transfers") { db in
+            // privacy.md §2(b). `sealed_content`: each sealed change's content key id (clear in its header),
+            // so the changes a transfer carries can be found. `carry`: content key ids whose changes travel
+            // with another scope, from applied child grants (every replica). `content_key`: the content
+            // keys this device opened from child grants sealed to it (secret).
+            try db.execute(sql: """
+                CREATE TABLE sealed_content (
+                    key_id BLOB NOT NULL,
+                    change BLOB NOT NULL,
+                    PRIMARY KEY (key_id, change)
+                ) WITHOUT ROWID;
+                CREATE TABLE carry (
+                    scope TEXT NOT NULL,
+                    key_id BLOB NOT NULL,
+                    source TEXT NOT NULL,
+                    PRIMARY KEY (scope, key_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE content_key (
+                    id BLOB PRIMARY KEY,
+                    scope TEXT NOT NULL,
+                    key BLOB NOT NULL
+                ) WITHOUT ROWID;
+                """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, bytes FROM change WHERE scope <> '_admin'")
+            let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)")
+            while let row = try rows.next() {
+                let bytes: Data = row[1]
+                guard let change = try? Change.decodeStructure(Array(bytes)), let keyID = KeyRing.contentKeyID(change.payload) else { continue }
+                try insert.execute(arguments: [Data(keyID), row[0] as Data])
+            }
         }
         return m
     }

@@ -34,20 +34,91 @@ struct KeyRing {
         case waiting(keyID: [UInt8])
         /// A member grant; the scope key when it was sealed to this device.
         case grant(ScopeKey?)
+        /// A child grant (a transfer): the content keys it opened for this device, if any.
+        case childGrant([ContentKey])
+    }
+
+    /// The content key id in clear in a sealed payload's header; nil for any other payload.
+    static func contentKeyID(_ payload: [UInt8]) -> [UInt8]? {
+        guard SealedPayload.isSealed(payload), let sealed = try? SealedPayload(bytes: payload) else { return nil }
+        return sealed.contentKeyID
     }
 
     mutating func route(_ change: Change) throws -> Routed {
         guard change.scope != .admin, !change.isWitnessReceipt else { return .plain }
         if MemberGrant.isGrant(change.payload) { return .grant(try learn(change)) }
+        if ChildGrant.isGrant(change.payload) { return .childGrant(try learnTransfer(change)) }
         guard SealedPayload.isSealed(change.payload) else { return .plain }
         let sealed: SealedPayload
         do { sealed = try SealedPayload(bytes: change.payload) } catch { return .opened(.failure(.malformedPayload(error.code))) }
-        guard let key = try key(id: sealed.scopeKeyID, scope: change.scope) else { return .waiting(keyID: sealed.scopeKeyID) }
-        do {
-            return .opened(.success(try sealed.open(with: key, author: change.author, seq: change.seq)))
-        } catch {
-            return .opened(.failure(.malformedPayload(error.code)))
+        let opened: Result<RecordPayload, PrivacyError>
+        if let key = try key(id: sealed.scopeKeyID, scope: change.scope) {
+            opened = Result { () throws(PrivacyError) in try sealed.open(with: key, author: change.author, seq: change.seq) }
+        } else if let content = try contentKey(id: sealed.contentKeyID) {
+            // A transferred child's change of the old school: opened with the content key alone.
+            opened = Result { () throws(PrivacyError) in try sealed.open(with: content, author: change.author, seq: change.seq, scope: change.scope) }
+        } else {
+            return .waiting(keyID: sealed.scopeKeyID)
         }
+        return .opened(opened.mapError { .malformedPayload($0.code) })
+    }
+
+    /// Records which of the old school's changes a transfer carries with the receiving scope
+    /// (on every replica: a relay carries them too) and, when the grant is sealed to this
+    /// device, stores the content keys it opens.
+    private mutating func learnTransfer(_ change: Change) throws -> [ContentKey] {
+        guard let grant = try? ChildGrant(bytes: change.payload), grant.source != change.scope else { return [] }
+        for id in grant.keyIDs {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO carry (scope, key_id, source) VALUES (?, ?, ?)")
+                .execute(arguments: [change.scope.value, Data(id), grant.source.value])
+        }
+        guard let reader, try !isReaderRevoked(), let keys = try? grant.open(as: reader) else { return [] }
+        for key in keys {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO content_key (id, scope, key) VALUES (?, ?, ?)")
+                .execute(arguments: [Data(key.id), grant.source.value, Data(key.bytes)])
+        }
+        return keys
+    }
+
+    func contentKey(id: [UInt8]) throws -> ContentKey? {
+        if readerRevoked == true { return nil }
+        return try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM content_key WHERE id = ?"), arguments: [Data(id)])
+            .map { ContentKey(bytes: Array($0)) }
+    }
+
+    /// Notes a stored sealed change's content key id (a transfer finds the changes it carries by it).
+    func recordSealed(_ change: Change) throws {
+        guard let id = Self.contentKeyID(change.payload) else { return }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)")
+            .execute(arguments: [Data(id), Data(change.id.bytes)])
+    }
+
+    /// True for a sealed change of a scope this device does not hold, whose content key it holds
+    /// from a transfer: it has only that child's part of the scope, so the change's deps (the old
+    /// school's other changes) will never all arrive, and the merge does not need them.
+    func readsDetached(_ change: Change) throws -> Bool {
+        guard let sealed = try? SealedPayload(bytes: change.payload), try contentKey(id: sealed.contentKeyID) != nil else { return false }
+        return try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ?"), arguments: [Data(sealed.scopeKeyID)]) == nil
+    }
+
+    /// The changes a transfer's content keys make readable: those applied but set aside, opened
+    /// (their wait rows removed), and the positions of those pending on deps that will never come.
+    mutating func released(byContent keys: [ContentKey]) throws -> (opened: [(Change, Result<RecordPayload, RecordsError>)], pending: [Int64]) {
+        var opened: [(Change, Result<RecordPayload, RecordsError>)] = [], pending: [Int64] = []
+        for key in keys {
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT c.position, c.state, c.bytes, w.change IS NOT NULL FROM sealed_content s JOIN change c ON c.id = s.change
+                LEFT JOIN sealed_wait w ON w.change = s.change WHERE s.key_id = ? AND c.state IN (0, 1) ORDER BY c.position
+                """), arguments: [Data(key.id)])
+            for row in rows {
+                if (row[1] as Int) == ChangeState.pending.rawValue { pending.append(row[0]); continue }
+                guard row[3] as Bool else { continue }
+                let change = try Change.decodeVerified(Array(row[2] as Data))
+                try db.cachedStatement(sql: "DELETE FROM sealed_wait WHERE change = ?").execute(arguments: [Data(change.id.bytes)])
+                if case .opened(let payload) = try route(change) { opened.append((change, payload)) }
+            }
+        }
+        return (opened, pending)
     }
 
     /// Records a grant's recipients and, when it is sealed to this device, stores the key it opens.
@@ -110,6 +181,7 @@ struct KeyRing {
     mutating func forgetAll() throws {
         readerRevoked = true
         try db.execute(sql: "DELETE FROM scope_key")
+        try db.execute(sql: "DELETE FROM content_key")
         for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
         cache = [:]
     }

@@ -37,6 +37,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case noScopeKey(ScopeID)
     /// An encrypted payload or key grant could not be made or read.
     case privacy(PrivacyError)
+    /// A transfer that cannot be written as asked (the reason says why).
+    case transfer(String)
     /// The replica is locked (`baoxue lock`): its keys are sealed under the user's passphrase.
     case locked(path: String)
     /// A file-system call failed.

@@ -84,6 +84,15 @@ struct TrustGate {
                 try Permissions.check(operations: [.grantKeys], scope: change.scope, under: cert)
             }
         }
+        // A transfer hands the old school's keys of a child to the receiving school: its author
+        // must grant keys in both (a district admin, or an admin of both schools).
+        if ChildGrant.isGrant(change.payload) {
+            let source = (try? ChildGrant(bytes: change.payload))?.source
+            return try authorRefusal(change) { cert throws(TrustError) in
+                try Permissions.check(operations: [.grantKeys], scope: change.scope, under: cert)
+                if let source { try Permissions.check(operations: [.grantKeys], scope: source, under: cert) }
+            }
+        }
         if SealedPayload.isSealed(change.payload) {
             let declared = (try? SealedPayload(bytes: change.payload).operations.operations) ?? []
             return try authorRefusal(change) { cert throws(TrustError) in

@@ -116,9 +116,9 @@ import Testing
         let history = try epochs.enumerated().map { try sealed(child, $0.element, seq: UInt64($0.offset + 1)) }
         let neighbour = try sealed(other, epochs[1], seq: 9)
         let newTeacher = Fixtures.key(7)
-        let grant = try ChildGrant.make(child: child, keys: epochs.map { $0.contentKey(child: child) }, to: [newTeacher.publicKey, Fixtures.key(8).publicKey])
+        let grant = try ChildGrant.make(source: old, child: child, keys: epochs.map { $0.contentKey(child: child) }, to: [newTeacher.publicKey, Fixtures.key(8).publicKey])
         let parsed = try ChildGrant(bytes: grant.encoded)
-        #expect(parsed == grant && parsed.child == child)
+        #expect(parsed == grant && parsed.child == child && parsed.source == old)
         let keys = try #require(try parsed.open(as: newTeacher))
         for (i, change) in history.enumerated() {
             let key = try #require(keys.first { $0.id == change.contentKeyID })
