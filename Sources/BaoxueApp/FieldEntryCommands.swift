@@ -46,8 +46,15 @@ extension ReplicaCommands {
         guard !known.fields.isEmpty else { throw .childUnknown(child) }
         let now = Replica.nowMilliseconds()
         try checkRole(replica, entry.operation, entry.label(l), l)
-        // Entries go where the child's record lives, unless told otherwise.
-        let target = try importScope(replica, scope ?? home?.value, at: now)
+        // Entries go where the child's record lives, unless told otherwise; a child transferred in from
+        // a school this device does not cover is recorded in this device's own school.
+        let target: ScopeID
+        do throws(AppError) {
+            target = try importScope(replica, scope ?? home?.value, at: now)
+        } catch {
+            guard scope == nil, case .scopeNotCovered = error else { throw error }
+            target = try importScope(replica, nil, at: now)
+        }
         let day = try BaoxueApp.day(date, at: now)
         var files: [String: (hash: String, data: Data)] = [:]
         for path in entry.files { files[path] = try AttachmentStore.read(path) }

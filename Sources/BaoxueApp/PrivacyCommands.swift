@@ -13,8 +13,11 @@ public struct KeyStatusView: Codable, Equatable, Sendable {
     public let unreadable: Int
     public let lacking: [String]
     public let revokedRecipients: [String]
+    /// Keys to transferred children's history held for this (other) school.
+    public let transferredKeys: Int
 
     init(_ s: ScopeKeyStatus) {
+        transferredKeys = s.transferredKeys
         scope = s.scope.value
         encrypted = s.encrypted
         heldEpoch = s.heldEpoch
@@ -28,6 +31,10 @@ public struct KeyStatusView: Codable, Equatable, Sendable {
         guard encrypted else {
             return l.pick("\(scope)：未加密。学校管理员运行 baoxue keys grant --scope \(scope) 开始加密。",
                           "\(scope): not encrypted. The school admin runs baoxue keys grant --scope \(scope) to start.")
+        }
+        if heldEpoch == nil, transferredKeys > 0 {
+            return l.pick("\(scope)：转入儿童的既往记录，本机持有 \(transferredKeys) 把儿童密钥（只能读这些儿童）",
+                          "\(scope): transferred children's history; this device holds \(transferredKeys) child key(s) (those children only)")
         }
         var parts = [heldEpoch.map { l.pick("\(scope)：已加密，本机持有第 \($0) 代密钥（最新第 \(newestEpoch ?? $0) 代）", "\(scope): encrypted, this device holds epoch \($0) (newest \(newestEpoch ?? $0))") }
             ?? l.pick("\(scope)：已加密，本机还没有密钥，请学校管理员授予", "\(scope): encrypted, this device holds no key yet; ask the school admin")]

@@ -31,10 +31,12 @@ public struct ImportReport: Codable, Equatable, Sendable {
 
 extension ReplicaCommands {
     /// Children per change: each sets at most 14 fields, and a change holds at most 256 ops.
+    /// In an encrypted scope, one: a change about one child is sealed under that child's content
+    /// key, so a transfer hands the child's roster fields over with the rest of its history.
     static let childrenPerChange = 16
 
     /// Imports a registry roster into `scope` (default: the device's only certificate scope).
-    /// Each group of 16 children is one signed change committed on its own, so an import cut
+    /// Each group of 16 children (one, in an encrypted scope) is one signed change committed on its own, so an import cut
     /// short resumes by running it again: children already up to date are skipped.
     /// A file that cannot be read as a whole (missing, wrong encoding, missing columns) imports nothing.
     public static func importRoster(
@@ -68,8 +70,9 @@ extension ReplicaCommands {
             }
         }
         var done = 0
-        for start in stride(from: 0, to: pending.count, by: childrenPerChange) {
-            let group = pending[start..<min(pending.count, start + childrenPerChange)]
+        let perChange = try attempt { () throws(StoreError) in try replica.log.isEncrypted(target) } ? 1 : childrenPerChange
+        for start in stride(from: 0, to: pending.count, by: perChange) {
+            let group = pending[start..<min(pending.count, start + perChange)]
             try attempt { () throws(StoreError) in
                 _ = try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) { s throws(StoreError) in
                     var ops: [RecordOp] = []

@@ -25,6 +25,8 @@ public enum TownshipDemo {
         public let witnessed: Bool
         /// None of the roster's names is anywhere in the relay's files (privacy.md).
         public let relayHoldsNoNames: Bool
+        /// After the transfer, the new school's teacher reads the child's history and no other child.
+        public let transferRead: Bool
     }
 
     static let township = "丰南区/东镇"
@@ -112,6 +114,8 @@ public enum TownshipDemo {
         try write(teacherB, scope, now + 1) { s throws(StoreError) in [
             .set(kind: .child, record: x, field: "status", value: .status(StatusFact(status: .transferredOut, date: today, reason: "家长电话称已随父母到外地就读")),
                  pred: try s.liveOps(kind: .child, record: x, field: "status")),
+        ] }
+        try write(teacherB, scope, now + 1) { _ throws(StoreError) in [
             .event(Event(child: y, date: today, body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "语文：识字与朗读")))),
         ] }
         let caseFile = RecordID.derived("baoxue.demo.case:" + x.hex)
@@ -144,6 +148,7 @@ public enum TownshipDemo {
         for device in [teacherA, teacherB, liaison] {
             conflictSurfaced = try attempt { () throws(StoreError) in try device.log.conflicts() }.contains { $0.child == x && $0.conflicts == ["status"] } && conflictSurfaced
         }
+        let transferRead = try transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress, enroll: enroll, l, say)
         try report(liaison, x, l, say)
         let audit = try ReplicaCommands.audit(directory: liaison.directory, child: x.hex, language: l)
         say(l.pick("该儿童的记录史（联络员设备上，逐条验签）：", "the child's history (on the liaison's device, each change re-verified):"))
@@ -156,7 +161,38 @@ public enum TownshipDemo {
                    "searched the relay's files (\(relayFiles.count / 1024) KB) for the \(names.count) children's names: \(found) found."))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         say(l.pick(String(format: "完成，用时 %.1f 秒。中继已停止。", seconds), String(format: "done in %.1f s; the relay has stopped.", seconds)))
-        return Outcome(converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0)
+        return Outcome(converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0,
+                       transferRead: transferRead)
+    }
+
+    /// 转学: the district admin hands child `y` to a second school of the township; the new school's
+    /// teacher, syncing only that school, reads the child's name and home-teaching record and no other child.
+    static func transfer(_ y: RecordID, from scope: ScopeID, schoolAdmin: Replica, relay: String, enroll: (String, String, Role, [ScopeID]) throws(AppError) -> Replica,
+                         _ l: Language, _ say: (String) -> Void) throws(AppError) -> Bool {
+        let second = try scopeID("\(township)/东镇第二小学")
+        let bureau = try enroll("district-admin", "钱科长", .districtAdmin, [try scopeID(township)])
+        let teacherC = try enroll("teacher-c", "周老师", .teacher, [second])
+        func syncQuietly(_ device: Replica, _ scopes: [ScopeID]) throws(AppError) {
+            _ = try SyncCommands.sync(directory: device.directory, peer: relay, scopes: scopes.map(\.value), language: l) { _ in }
+        }
+        try syncQuietly(teacherC, [second])
+        try syncQuietly(bureau, [scope, second])
+        // The school admin's morning round: the school's key, sealed again to members who lack it (the bureau's device).
+        try syncQuietly(schoolAdmin, [scope])
+        _ = try PrivacyCommands.grant(directory: schoolAdmin.directory, scope: scope.value, rotate: false)
+        try syncQuietly(schoolAdmin, [scope])
+        try syncQuietly(bureau, [scope, second])
+        _ = try PrivacyCommands.grant(directory: bureau.directory, scope: second.value, rotate: false)
+        let done = try ReplicaCommands.transfer(directory: bureau.directory, child: y.hex, to: second.value, reason: "随父母迁居", date: nil, language: l)
+        try syncQuietly(bureau, [scope, second])
+        try syncQuietly(teacherC, [second])
+        let seen = try attempt { () throws(StoreError) in try teacherC.log.children() }
+        let sessions = try attempt { () throws(StoreError) in try teacherC.log.events(child: y) }.count
+        let name = seen.first { $0.child == y }?.name ?? "?"
+        say(l.pick("[6/7] 转学：区教育局把第二名儿童转到东镇第二小学。周老师（只同步本校）同步后看到：\(name)，状态\(seen.first?.status?.chinese ?? "?")，送教上门记录 \(sessions) 条；其他儿童 \(seen.count - 1) 名。",
+                   "[6/7] a transfer: the district moves the second child to another school. Teacher C (syncing only that school) now sees: \(name), status \(seen.first?.status?.rawValue ?? "?"), \(sessions) home-teaching record(s); other children: \(seen.count - 1)."))
+        _ = done
+        return seen.count == 1 && seen[0].child == y && seen[0].name != nil && seen[0].status == .transferredIn && sessions == 1
     }
 
     /// Ledgers, the conflict with both values and who wrote each.

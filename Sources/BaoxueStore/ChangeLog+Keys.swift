@@ -21,6 +21,8 @@ public struct ScopeKeyStatus: Sendable, Equatable {
     public let lacking: [PublicKey]
     /// Revoked devices the held epoch was sealed to: a rotation is due.
     public let revokedRecipients: [PublicKey]
+    /// Content keys of transferred children this device holds for the scope (their history only).
+    public var transferredKeys = 0
 }
 
 extension ChangeLog {
@@ -51,6 +53,11 @@ extension ChangeLog {
                 return try MemberGrant.make(scopeKey, epoch: epoch, to: recipients, random: random).encoded
             }
         }
+    }
+
+    /// True when some member grant exists for `scope`: its record changes are sealed.
+    public func isEncrypted(_ scope: ScopeID) throws(StoreError) -> Bool {
+        try storeCall { try writer.read { db in try KeyRing.isEncrypted(db, scope: scope) } }
     }
 
     /// The record payload of `change` as this device reads it: opened with the scope key it holds
@@ -95,13 +102,16 @@ extension ChangeLog {
                     let unreadable = try Int.fetchOne(db, sql: """
                         SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change WHERE c.scope = ? AND c.state = 0
                         """, arguments: [text]) ?? 0
-                    return ScopeKeyStatus(
-                        scope: scope, encrypted: newest != nil, heldEpoch: heldEpoch.map { UInt32($0) }, newestEpoch: newest.map { UInt32($0) },
+                    let transferred = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM content_key WHERE scope = ?", arguments: [text]) ?? 0
+                    var status = ScopeKeyStatus(
+                        scope: scope, encrypted: newest != nil || transferred > 0, heldEpoch: heldEpoch.map { UInt32($0) }, newestEpoch: newest.map { UInt32($0) },
                         unreadable: unreadable,
                         lacking: held == nil ? [] : members.filter { !recipients.contains(Data($0.bytes)) },
                         revokedRecipients: try recipients.filter { revoked.contains($0) }.map { try PublicKey(bytes: Array($0)) }
                             .sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
                     )
+                    status.transferredKeys = transferred
+                    return status
                 }
             }
         }

@@ -35,10 +35,20 @@ public enum DeviceLock {
         guard passphrase.count >= minimumPassphraseLength else { throw .weakPassphrase }
         let replica = try Replica.open(at: directory, views: false)
         let (keys, clear) = try replica.log.sealScopeKeys()
-        var secret = replica.key.seed + [UInt8(keys.count >> 8), UInt8(keys.count & 0xff)]
-        for k in keys {
+        var secret: [UInt8]
+        let scopeKeys = keys.filter { !$0.content }, contentKeys = keys.filter(\.content)
+        secret = replica.key.seed + [UInt8(scopeKeys.count >> 8), UInt8(scopeKeys.count & 0xff)]
+        for k in scopeKeys {
             let scope = Array(k.scope.utf8)
             secret += [UInt8(scope.count)] + scope + k.key + [UInt8(k.epoch >> 24), UInt8((k.epoch >> 16) & 0xff), UInt8((k.epoch >> 8) & 0xff), UInt8(k.epoch & 0xff)]
+        }
+        // Then the content keys transfers gave this device (absent from files of before transfers).
+        if !contentKeys.isEmpty {
+            secret += [UInt8(contentKeys.count >> 8), UInt8(contentKeys.count & 0xff)]
+            for k in contentKeys {
+                let scope = Array(k.scope.utf8)
+                secret += [UInt8(scope.count)] + scope + k.key
+            }
         }
         let text: String
         do { text = try PassphraseSealedFile.seal(secret, passphrase: passphrase, header: header, cost: cost) } catch { throw .io(path: directory, errno: ENOMEM) }
@@ -106,6 +116,18 @@ public enum DeviceLock {
             let epoch = secret[at..<(at + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }; at += 4
             keys.append(SealedScopeKey(scope: scope, key: key, epoch: epoch))
         }
+        if at + 2 <= secret.count {
+            let contents = Int(secret[at]) << 8 | Int(secret[at + 1])
+            at += 2
+            for _ in 0..<contents {
+                guard at < secret.count else { return nil }
+                let n = Int(secret[at]); at += 1
+                guard at + n + 32 <= secret.count, let scope = String(validating: secret[at..<(at + n)], as: UTF8.self) else { return nil }
+                at += n
+                keys.append(SealedScopeKey(scope: scope, key: Array(secret[at..<(at + 32)]), epoch: 0, content: true))
+                at += 32
+            }
+        }
         return at == secret.count ? (seed, keys) : nil
     }
 }
@@ -115,6 +137,8 @@ struct SealedScopeKey: Equatable {
     let scope: String
     let key: [UInt8]
     let epoch: UInt32
+    /// A transferred child's content key (from a child grant) rather than a scope key.
+    var content = false
 }
 
 extension ChangeLog {
@@ -124,12 +148,14 @@ extension ChangeLog {
             try writer.read { db in
                 let keys = try Row.fetchAll(db, sql: "SELECT scope, key, epoch FROM scope_key ORDER BY scope, epoch, id").map { row in
                     SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: UInt32(row[2] as Int64))
+                } + Row.fetchAll(db, sql: "SELECT scope, key FROM content_key ORDER BY scope, id").map { row in
+                    SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: 0, content: true)
                 }
                 var clear = 0
                 let rows = try Row.fetchCursor(db, sql: "SELECT scope, bytes FROM change WHERE scope <> ?", arguments: [ScopeID.admin.value])
                 while let row = try rows.next() {
                     guard let change = try? Change.decodeVerified(Array(row[1] as Data)) else { continue }
-                    if !change.isWitnessReceipt, !SealedPayload.isSealed(change.payload), !MemberGrant.isGrant(change.payload) { clear += 1 }
+                    if !change.isWitnessReceipt, !SealedPayload.isSealed(change.payload), !MemberGrant.isGrant(change.payload), !ChildGrant.isGrant(change.payload) { clear += 1 }
                 }
                 return (keys, clear)
             }
@@ -144,6 +170,7 @@ extension ChangeLog {
                 try db.execute(sql: "PRAGMA secure_delete = ON")
                 try db.inTransaction {
                     try db.execute(sql: "DELETE FROM scope_key")
+                    try db.execute(sql: "DELETE FROM content_key")
                     try db.execute(sql: "DELETE FROM sealed_wait")
                     for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
                     try db.execute(sql: "UPDATE view_state SET lagging = 1")
@@ -158,7 +185,12 @@ extension ChangeLog {
     func restoreScopeKeys(_ keys: [SealedScopeKey]) throws(StoreError) {
         try storeCall {
             try writer.write { db in
-                for k in keys {
+                for k in keys where k.content {
+                    let key = ContentKey(bytes: k.key)
+                    try db.execute(sql: "INSERT OR IGNORE INTO content_key (id, scope, key) VALUES (?, ?, ?)",
+                                   arguments: [Data(key.id), k.scope, Data(k.key)])
+                }
+                for k in keys where !k.content {
                     let key = try ScopeKey(scope: try ScopeID(k.scope), bytes: k.key)
                     try db.execute(sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)",
                                    arguments: [Data(key.id), k.scope, Data(k.key), Int64(k.epoch)])

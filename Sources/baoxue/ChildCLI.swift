@@ -8,7 +8,7 @@ struct ChildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "child",
         abstract: "儿童花名册：导入、查看、查找 / children: import rosters, show, search",
-        subcommands: [ChildImport.self, ChildAdd.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self]
+        subcommands: [ChildImport.self, ChildAdd.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self, ChildTransfer.self]
     )
 }
 
@@ -187,6 +187,32 @@ struct ChildAdd: ParsableCommand {
             if options.json { Output.json(report); return }
             print(options.language.pick(report.added == 1 ? "已登记。" : report.updated == 1 ? "已更新。" : "信息未变。",
                                         report.added == 1 ? "added." : report.updated == 1 ? "updated." : "nothing changed."))
+        }
+    }
+}
+
+struct ChildTransfer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfer",
+        abstract: "办理转学：把儿童的既往记录交给转入学校（区县管理员）/ transfer a child to another school (district admin)",
+        discussion: """
+        转入学校的成员同步后可查看该儿童的既往记录，且只能看到这一名儿童；已写入的记录不重新加密。转出学校记"转出"，转入学校记"转入"。
+        The new school's members, once synced, read this child's earlier records and no other child's; nothing written is re-encrypted. \
+        The old school records "transferred out", the new one "transferred in".
+        """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "儿童记录编号（32 位十六进制）/ the child's record id") var child: String
+    @Option(help: "转入学校的范围 / the receiving school's scope") var to: String
+    @Option(help: "转出学校的范围（默认：记录最初所在的学校）/ the school the child leaves (default: where the record was first written)") var from: String?
+    @Option(help: "原因 / reason") var reason: String
+    @Option(help: "日期 YYYY-MM-DD（默认今天）/ date (default today)") var date: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.transfer(directory: options.directory, child: child, from: from, to: to, reason: reason,
+                                                    date: try Parse.date(date, option: "--date"), language: options.language)
+            options.json ? Output.json(view) : print(view.text(options.language))
         }
     }
 }

@@ -40,4 +40,32 @@ import Testing
         #expect(try cli.baoxue(["wipe", "--dir", teacher, "--confirm", teacher]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: teacher))
     }
+
+    /// `baoxue child transfer` (转学): refused to a teacher and for a malformed id; on the township demo's
+    /// second school, the teacher reads the one transferred child, and once locked its folder holds
+    /// neither that child's name nor the key to it.
+    @Test func aTransferredChildIsReadAtTheNewSchoolAndLockedAway() throws {
+        let demo = Fixtures.temporaryDirectory() + "/demo"
+        #expect(try cli.baoxue(["demo", "--township", "--children", "20", "--dir", demo]).status == 0)
+        let teacherC = demo + "/teacher-c", second = "丰南区/东镇/东镇第二小学"
+        let list = try cli.baoxue(["child", "list", "--dir", teacherC, "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]], "\(list.out) \(list.err)")
+        #expect(rows.count == 1 && rows.first?["status"] as? String == "transferredIn")
+        let name = try #require(rows.first?["name"] as? String), child = try #require(rows.first?["child"] as? String)
+        let keys = try cli.baoxue(["keys", "--dir", teacherC])
+        #expect(keys.out.contains("本机持有 1 把儿童密钥"), "\(keys.out)")
+
+        let byTeacher = try cli.baoxue(["child", "transfer", child, "--to", second, "--reason", "随父母迁居", "--dir", demo + "/teacher-a"])
+        #expect(byTeacher.status == 1 && byTeacher.err.contains("教师"), "\(byTeacher.err)")
+        let badID = try cli.baoxue(["child", "transfer", "12ab", "--to", second, "--reason", "随父母迁居", "--dir", demo + "/district-admin"])
+        #expect(badID.status == 2 && badID.err.contains("CHILD"), "\(badID.err)")
+
+        let secret = "长城永不倒-2026"
+        #expect(try cli.baoxue(["lock", "--dir", teacherC], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret]).status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: teacherC).flatMap { Array(FileManager.default.contents(atPath: teacherC + "/" + $0) ?? Data()) }
+        #expect(Data(files).range(of: Data(name.utf8)) == nil, "the locked folder holds the transferred child's name")
+        #expect(try cli.baoxue(["unlock", "--dir", teacherC], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret]).status == 0)
+        let again = try cli.baoxue(["child", "list", "--dir", teacherC])
+        #expect(again.status == 0 && again.out.contains(name), "\(again.out) \(again.err)")
+    }
 }
