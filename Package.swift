@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "BaoxueSimulation", dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTesting", "BaoxueTrust"],
                 path: "Simulations/BaoxueSimulation", swiftSettings: strict),
         .executableTarget(name: "baoxue-sim", dependencies: ["BaoxueSimulation"], path: "Simulations/baoxue-sim", swiftSettings: strict),
-        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueTrust"], swiftSettings: strict),
+        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueTrust"], swiftSettings: strict),
         .testTarget(name: "BaoxueNoiseTests", dependencies: ["BaoxueNoise", "BaoxueSodium", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueRecordsTests", dependencies: ["BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxuePrivacyTests", dependencies: ["BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),

@@ -176,6 +176,21 @@ enum ChangeLogSchema {
                     key BLOB NOT NULL
                 ) WITHOUT ROWID;
                 """)
+            // The key columns first: SQLite 3.40's integrity_check reports "NULL value in key_grant.epoch"
+            // for a WITHOUT ROWID table whose NOT NULL column precedes a primary-key column (a false alarm
+            // that would fail every integrity check of a relay holding grants).
+            try db.execute(sql: """
+                CREATE TABLE key_grant_v10 (
+                    scope TEXT NOT NULL,
+                    key_id BLOB NOT NULL,
+                    recipient BLOB NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    PRIMARY KEY (scope, key_id, recipient)
+                ) WITHOUT ROWID;
+                INSERT INTO key_grant_v10 (scope, key_id, recipient, epoch) SELECT scope, key_id, recipient, epoch FROM key_grant;
+                DROP TABLE key_grant;
+                ALTER TABLE key_grant_v10 RENAME TO key_grant;
+                """)
             let rows = try Row.fetchCursor(db, sql: "SELECT id, bytes FROM change WHERE scope <> '_admin'")
             let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)")
             while let row = try rows.next() {

@@ -65,10 +65,15 @@ public struct Replica: Sendable {
         let key = try KeyFile.load(at: keyPath)
         let dbPath = path(directory, databaseFileName)
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .replicaMissing(path: directory) }
+        let authority = try pinnedAuthority(directory)
+        // An enrolled device writes no record in clear, even before it has heard of its school's key
+        // (privacy.md §2): it is told to ask its school admin instead. A bare replica (no authority)
+        // is a sandbox and writes in clear until a grant reaches it.
         return Replica(directory: directory, key: key,
                        log: try ChangeLog(path: dbPath, merge: views ?? !ChangeLog.viewsLag(path: dbPath) ? RecordMerge() : nil,
-                                          authority: try pinnedAuthority(directory), witness: witness ? key : nil,
-                                          maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB, reader: key))
+                                          authority: authority, witness: witness ? key : nil,
+                                          maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB, reader: key,
+                                          sealRequired: authority != nil && !witness))
     }
 
     /// The authority key pinned by `baoxue enroll accept` (`<replica>/authority`), if any.

@@ -1,5 +1,7 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
+import BaoxueSodium
 import BaoxueStore
 import BaoxueTrust
 import Foundation
@@ -35,9 +37,32 @@ public struct Township: Sendable {
         try enroll(relayDirectory, name: "东镇中继", role: .relay, scopes: [try ScopeID(Self.township)])
     }
 
-    /// Teacher `i`, in school `i % schools`.
-    public func makeDevice(_ i: Int, schools: Int) throws -> Replica {
-        try enroll(deviceDirectory(i), name: "教师\(i)", role: .teacher, scopes: [Self.school(i % schools)])
+    /// Teacher `i`, in school `i % schools`; `keyed`: holding its school's key (enrolled devices
+    /// write no record in clear), as after its school admin's grant.
+    public func makeDevice(_ i: Int, schools: Int, keyed: Bool = true) throws -> Replica {
+        let device = try enroll(deviceDirectory(i), name: "教师\(i)", role: .teacher, scopes: [Self.school(i % schools)])
+        if keyed { try provision(device, scopes: [Self.school(i % schools)]) }
+        return device
+    }
+
+    /// The key every device of `scope` is given here (derived, so all devices of a school share it).
+    public func schoolKey(_ scope: ScopeID) throws -> ScopeKey {
+        try ScopeKey(scope: scope, bytes: Blake2b.hash(Array("baoxue/testing/school-key".utf8) + scope.utf8, length: 32, key: authority.seed))
+    }
+
+    /// Seals each school's key to `replica` as a school admin would: a one-off school-admin
+    /// certificate and a member grant (epoch 1, to the device and the authority) written into
+    /// its log, so they reach the relay and the others with its first sync.
+    public func provision(_ replica: Replica, scopes: [ScopeID]) throws {
+        let now = Replica.nowMilliseconds()
+        for scope in scopes {
+            let admin = DeviceKey.generate()
+            let cert = try Certificate.issue(by: authority, subject: admin.publicKey, role: .schoolAdmin, validFrom: now - 86_400_000,
+                                             validUntil: now + 365 * 86_400_000, name: "校管理员", scopes: [scope])
+            _ = try replica.log.appendAuthored(by: admin, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: now)
+            let grant = try MemberGrant.make(try schoolKey(scope), epoch: 1, to: [replica.key.publicKey, authority.publicKey])
+            _ = try replica.log.appendAuthored(by: admin, scope: scope, payload: grant.encoded, now: now)
+        }
     }
 
     /// `count` visit records by `replica` in `scope`, each its own signed change.

@@ -29,7 +29,8 @@ import Testing
         let school = Township.school(0)
         _ = try town.makeRelay()
         let admin = try town.enroll(town.root + "/admin", name: "校管理员", role: .schoolAdmin, scopes: [school])
-        let a = try town.makeDevice(0, schools: 1), b = try town.makeDevice(1, schools: 1), lost = try town.makeDevice(2, schools: 1)
+        let a = try town.makeDevice(0, schools: 1, keyed: false), b = try town.makeDevice(1, schools: 1, keyed: false),
+            lost = try town.makeDevice(2, schools: 1, keyed: false)
         // The admin learns every member's certificate (each device's first change, carried by any sync).
         for d in [a, b, lost] { _ = try admin.log.append(encoded: try d.log.entries(after: 0, limit: 10).map(\.change.encoded)) }
         let granted = try PrivacyCommands.grant(directory: admin.directory, scope: school.value, rotate: false)

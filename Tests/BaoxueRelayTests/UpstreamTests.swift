@@ -23,6 +23,7 @@ import Testing
         let township = try (0..<4).map { try town.makeDevice($0, schools: 2) }
         // A district admin's device works against the district relay.
         let admin = try town.enroll(town.root + "/admin", name: "区管理员", role: .districtAdmin, scopes: [try ScopeID("丰南区")])
+        try town.provision(admin, scopes: [Township.school(0), Township.school(1)])
 
         // The partition: the district relay takes its traffic, then goes away.
         let districtPort = freePort()
