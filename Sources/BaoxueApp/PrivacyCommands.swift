@@ -46,6 +46,21 @@ public struct KeyStatusView: Codable, Equatable, Sendable {
     }
 }
 
+/// A grant an admin's device wrote on its own after a sync: a rotation after a revocation
+/// reached it, or the current key sealed to members who lacked it.
+public struct KeyRoundAction: Codable, Equatable, Sendable {
+    public let scope: String
+    public let rotated: Bool
+    /// Members the current key was sealed to anew (0 for a rotation, which goes to all).
+    public let members: Int
+
+    public func text(_ l: Language) -> String {
+        rotated
+            ? l.pick("\(scope)：有设备被吊销，已换用新一代密钥并发给其余成员", "\(scope): a device was revoked; a new key was sealed to the remaining members")
+            : l.pick("\(scope)：已把密钥发给 \(members) 名新成员", "\(scope): the key was sealed to \(members) new member(s)")
+    }
+}
+
 /// `baoxue lock`: what the lock left in clear, if anything.
 public struct LockView: Codable, Equatable, Sendable {
     public let directory: String
@@ -98,6 +113,24 @@ public enum PrivacyCommands {
             _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: s.scope, rotate: true, now: now) }
         }
         return due.map(\.scope.value)
+    }
+
+    /// An admin's round after each sync (privacy.md §2(c)): rotates every scope whose current key
+    /// a revoked device holds, and seals the current key to members who lack it. Nothing on a
+    /// device that may not grant keys, or for a scope it holds no key of.
+    static func keyRound(_ replica: Replica) throws(AppError) -> [KeyRoundAction] {
+        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
+        guard let role, Operation.grantKeys.allowedRoles.contains(role) else { return [] }
+        let now = Replica.nowMilliseconds()
+        let held = try attempt { () throws(StoreError) in try replica.log.certifiedScopes(of: replica.key.publicKey, at: now) } ?? []
+        var done: [KeyRoundAction] = []
+        for s in try attempt({ () throws(StoreError) in try replica.log.keyStatus(now: now) })
+        where s.heldEpoch != nil && held.contains(where: { $0.covers(s.scope) }) && (!s.revokedRecipients.isEmpty || !s.lacking.isEmpty) {
+            let rotate = !s.revokedRecipients.isEmpty
+            _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: s.scope, rotate: rotate, now: now) }
+            done.append(KeyRoundAction(scope: s.scope.value, rotated: rotate, members: rotate ? 0 : s.lacking.count))
+        }
+        return done
     }
 
     public static func lock(directory: String, passphrase: String) throws(AppError) -> LockView {

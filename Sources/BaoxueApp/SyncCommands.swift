@@ -43,7 +43,19 @@ public enum SyncCommands {
     }
 
     /// Connects to `peer`, syncs the scopes, reports progress lines, returns the summary.
+    /// On a school or district admin's device, then runs the key round (`PrivacyCommands.keyRound`)
+    /// and, when it wrote a grant, a second session so the grant leaves now.
     public static func sync(
+        directory: String, peer: String, scopes: [String], language: Language,
+        progress: @escaping @Sendable (String) -> Void
+    ) throws(AppError) -> SyncView {
+        var view = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
+        view.keyRound = try PrivacyCommands.keyRound(try ReplicaCommands.open(directory))
+        if !view.keyRound.isEmpty { _ = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress) }
+        return view
+    }
+
+    static func syncOnce(
         directory: String, peer: String, scopes: [String], language: Language,
         progress: @escaping @Sendable (String) -> Void
     ) throws(AppError) -> SyncView {

@@ -11,6 +11,8 @@ public struct SyncView: Encodable, Equatable, Sendable {
     public let bytesReceived: Int
     public let roundTrips: Int
     public let durationMs: UInt64
+    /// Key grants this (admin) device wrote after the sync and sent in a second session (privacy.md §2(c)).
+    public var keyRound: [KeyRoundAction] = []
 
     public init(_ s: SyncSummary) {
         peerFingerprint = s.peer?.fingerprint.text ?? "-"
@@ -23,8 +25,12 @@ public struct SyncView: Encodable, Equatable, Sendable {
         durationMs = s.durationMs
     }
 
-    /// The one-line summary printed at the end of a sync.
+    /// The summary printed at the end of a sync (and a line per key grant written after it).
     public func text(_ l: Language) -> String {
+        ([line(l)] + keyRound.map { $0.text(l) }).joined(separator: "\n")
+    }
+
+    private func line(_ l: Language) -> String {
         let seconds = String(format: "%.1f", Double(durationMs) / 1000)
         return l.pick(
             "同步完成（对方 \(peerFingerprint)）：发出 \(sent) 条，收到 \(received) 条；流量 发 \(Self.size(bytesSent)) / 收 \(Self.size(bytesReceived))；对账往返 \(roundTrips) 次；用时 \(seconds) 秒",

@@ -73,8 +73,10 @@ import Testing
             // The preamble, a valid length for handshake message 1, then its bytes: never a whole frame in time.
             for byte in SecureChannel.preamble + [0x00, 0x20] + [UInt8](repeating: 7, count: 32) {
                 var b = byte
-                if send(dribbler, &b, 1, Int32(MSG_NOSIGNAL)) < 0 { return }
-                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                if Task.isCancelled || send(dribbler, &b, 1, Int32(MSG_NOSIGNAL)) < 0 { return }
+                // Cancelled: stop, never write again — once closed, the descriptor's number may belong to
+                // another test's socket in this process (a trickling test once received these bytes).
+                do { try await Task.sleep(nanoseconds: 1_000_000_000) } catch { return }
             }
         }
         #expect(Self.closedByRelay(half, within: 5), "half-open connection outlived the 2 s idle timeout")
@@ -83,6 +85,7 @@ import Testing
         #expect(Date().timeIntervalSince(dribbleStart) < 16)
         for fd in silent { #expect(Self.closedByRelay(fd, within: 3), "a silent peer outlived the handshake timeout") }
         dribbling.cancel()
+        await dribbling.value
         for fd in silent + [half, dribbler] { close(fd) }
 
         // A device vanishing mid-batch (its process killed during the push).
