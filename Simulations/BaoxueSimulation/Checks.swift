@@ -7,7 +7,8 @@ import Foundation
 
 extension Simulation {
     /// The honest devices (not relays, not the lost phone, not the malicious device).
-    var honestDevices: [Int] { county.nodes.indices.filter { !county.nodes[$0].isRelay && isHonest($0) } }
+    /// Honest devices of a school (township admins, which hold several, are checked by scope).
+    var honestDevices: [Int] { county.nodes.indices.filter { county.nodes[$0].school != nil && isHonest($0) } }
 
     // MARK: Partition healing
 
@@ -124,6 +125,15 @@ extension Simulation {
             let counts = holders.map { "node \($0.node): \($0.ids.count)" }.joined(separator: ", ")
             trace.fail("the replicas holding \(scope.value) hold different changes (\(counts))")
         }
+        // A transferred child is on every honest device of its new school, with the old school's
+        // history under it (its changes were carried; none may wait unapplied — checked above).
+        for t in transfers {
+            for i in county.devices(of: t.to) where isHonest(i) {
+                if try county.nodes[i].log.child(t.child)?.status == nil {
+                    trace.fail("node \(i) of school \(t.to) does not show child \(t.child.hex.prefix(8)) transferred from school \(t.from)")
+                }
+            }
+        }
         var views: [Int: [String: String]] = [:]
         for i in honest { views[i] = try county.nodes[i].log.viewDigests() }
         for s in 0..<scenario.schools {
@@ -134,7 +144,13 @@ extension Simulation {
         // Conflicts, worked out from the signed ops alone (a write is live unless a later write
         // named it as seen), against what every honest device shows: each surfaced, none invented.
         for s in 0..<scenario.schools {
-            let changes = authored[s].map(\.change).filter { expected[s].contains($0.id) }
+            // The school's own changes, and those a transfer into it carries (its devices show both).
+            var changes = authored[s].map(\.change).filter { expected[s].contains($0.id) && !ChildGrant.isGrant($0.payload) }
+            for t in transfers where t.to == s {
+                changes += authored[t.from].map(\.change).filter {
+                    expected[t.from].contains($0.id) && (try? SealedPayload(bytes: $0.payload)).map { t.keyIDs.contains($0.contentKeyID) } == true
+                }
+            }
             // Every member held its school's key before writing: not one record change may travel in clear.
             if scenario.encrypted, let clear = changes.first(where: { !SealedPayload.isSealed($0.payload) }) {
                 trace.fail("school \(s): change \(clear.id.hex.prefix(12)) was written in clear in an encrypted school")
@@ -181,6 +197,7 @@ extension Simulation {
         summary.crashes = tally.crashes
         summary.keyGrants = tally.grants
         summary.writesWithoutKey = tally.noKey
+        summary.transfers = tally.transfers
         summary.relayKills = tally.relayKills
         summary.badChanges = bad.count
         summary.goneWithPhone = lost.map { l in

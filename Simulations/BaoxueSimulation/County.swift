@@ -16,7 +16,7 @@ import Foundation
 struct County {
     /// One replica and who holds it.
     struct Node {
-        enum Kind: String { case teacher, liaison, admin, townshipRelay, districtRelay }
+        enum Kind: String { case teacher, liaison, admin, townshipAdmin, townshipRelay, districtRelay }
         let kind: Kind
         let key: DeviceKey
         let certificate: Certificate
@@ -42,6 +42,7 @@ struct County {
     /// Node indices.
     var districtRelay = 0
     var townshipRelays: [Int] = []
+    var townshipAdmins: [Int] = []
     var crashProne: [Int] = []
     let folder: String
     /// Devices refuse to write a record in clear (the scenario is encrypted).
@@ -111,6 +112,13 @@ struct County {
                 _ = try add(.liaison, "s\(s)l\(l)", name: "联络员\(s)-\(l)", role: .liaison, certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))],
                             syncs: [scope], school: s, township: t)
             }
+        }
+        // Each township's central school (中心校) admin: a district-admin certificate for the township,
+        // syncing all its schools; it writes the township's transfers.
+        for t in 0..<scenario.townships {
+            let own = (0..<scenario.schoolsPerTownship).map { schoolScopes[t * scenario.schoolsPerTownship + $0] }
+            townshipAdmins.append(try add(.townshipAdmin, "t\(t)admin", name: "中心校\(t)", role: .districtAdmin,
+                                          certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))], syncs: own, school: nil, township: t))
         }
         // Skewed clocks, drawn among the teachers that are not crash-prone.
         let candidates = nodes.indices.filter { nodes[$0].kind == .teacher && !crashProne.contains($0) }

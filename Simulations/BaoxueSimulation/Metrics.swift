@@ -60,6 +60,8 @@ extension Simulator {
         /// writer held no key for its school yet (nothing is written in clear).
         public var keyGrants = 0
         public var writesWithoutKey = 0
+        /// Transfers between schools (转学) written by township admins.
+        public var transfers = 0
 
         public init() {}
 
@@ -107,6 +109,7 @@ extension Simulator {
             .int("syncs", \.syncs), .int("cut", \.cutSyncs), .int("refused", \.refusedSyncs), .int("crashes", \.crashes),
             .int("relay_kills", \.relayKills), .int("bad_changes", \.badChanges), .int("bad_copies_quarantined", \.badCopiesQuarantined),
             .int("bad_copies_applied", \.badCopiesApplied), .int("key_grants", \.keyGrants), .int("writes_without_key", \.writesWithoutKey),
+            .int("transfers", \.transfers),
         ] }
 
         public static var csvHeader: String { columns.map(\.name).joined(separator: ",") }
@@ -134,7 +137,7 @@ extension Simulator.Summary {
             t.syncs += p.syncs; t.cutSyncs += p.cutSyncs; t.refusedSyncs += p.refusedSyncs; t.crashes += p.crashes
             t.relayKills += p.relayKills; t.badChanges += p.badChanges; t.badCopiesQuarantined += p.badCopiesQuarantined
             t.badCopiesApplied += p.badCopiesApplied
-            t.keyGrants += p.keyGrants; t.writesWithoutKey += p.writesWithoutKey
+            t.keyGrants += p.keyGrants; t.writesWithoutKey += p.writesWithoutKey; t.transfers += p.transfers
             t.deviceBytesPerDay += p.deviceBytesPerDay * Double(p.devices) / devices
             t.storageMeanBytes += p.storageMeanBytes * Double(p.devices) / devices
             t.townshipRelayBytesPerDay += p.townshipRelayBytesPerDay / Double(parts.count)

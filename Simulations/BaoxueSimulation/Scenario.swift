@@ -29,6 +29,9 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var cutChance = 0.3
     /// Chance that a township relay reaches the district relay at night.
     public var districtNightly = 0.8
+    /// Transfers (转学) between two schools of a township per school day, written by the township's
+    /// admin (a 中心校 with a district-admin certificate for the township); fractions are a chance.
+    public var transfersPerDay = 0.5
     /// Record payloads sealed under school keys (privacy.md): each school admin grants its
     /// school's key at enrolment and to newcomers each morning, and rotates it after a revocation.
     public var encrypted = true
@@ -110,6 +113,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         relayEvening = try c.decodeIfPresent(Double.self, forKey: .relayEvening) ?? d.relayEvening
         cutChance = try c.decodeIfPresent(Double.self, forKey: .cutChance) ?? d.cutChance
         districtNightly = try c.decodeIfPresent(Double.self, forKey: .districtNightly) ?? d.districtNightly
+        transfersPerDay = try c.decodeIfPresent(Double.self, forKey: .transfersPerDay) ?? d.transfersPerDay
         encrypted = try c.decodeIfPresent(Bool.self, forKey: .encrypted) ?? d.encrypted
         faults = try c.decodeIfPresent(Faults.self, forKey: .faults) ?? d.faults
         shardByTownship = try c.decodeIfPresent(Bool.self, forKey: .shardByTownship) ?? d.shardByTownship
@@ -121,7 +125,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         if townships < 1 || schoolsPerTownship < 1 { return "a county needs at least one township with one school" }
         if teachersPerSchool < 2 { return "each school needs at least two teachers (colleagues sync with each other)" }
         if adminsPerSchool < 1 { return "each school needs a school admin (the roster is imported by one)" }
-        if liaisonsPerSchool < 0 || childrenPerSchool < 1 || days < 1 { return "counts must be positive" }
+        if liaisonsPerSchool < 0 || childrenPerSchool < 1 || days < 1 || transfersPerDay < 0 { return "counts must be positive" }
         for (label, p) in [("writesPerHour", writesPerHour), ("lunchSync", lunchSync), ("relayEvening", relayEvening),
                            ("cutChance", cutChance), ("districtNightly", districtNightly),
                            ("crashChance", faults.crashChance), ("relayKillChance", faults.relayKillChance)]
@@ -192,6 +196,8 @@ public struct Scenario: Sendable, Codable, Equatable {
         s.writesPerHour = 0.03
         s.lunchSync = 0.2
         s.relayEvening = 0.3
+        // Tong'an: 3,319 transfers in over nine months, about 1.5 per township and school day.
+        s.transfersPerDay = 1.5
         s.faults.lostDeviceDay = 20
         s.faults.maliciousDay = 30
         s.faults.faultyRelayFrom = 10

@@ -34,6 +34,8 @@ struct Simulation {
     var goneWithPhone = 0
     /// Township relays that are down until the next morning (killed).
     var relayDown: Set<Int> = []
+    /// Transfers written: the child, its old and new school, the content key ids its grant carries.
+    var transfers: [(child: RecordID, from: Int, to: Int, keyIDs: Set<[UInt8]>)] = []
 
     var tally = Tally()
     var trace = Trace()
@@ -57,6 +59,8 @@ struct Simulation {
         var syncs = 0, cuts = 0, refused = 0, bytes = 0, crashes = 0, relayKills = 0, attacks = 0
         /// Key grants and rotations written; writes refused because the writer held no key yet.
         var grants = 0, noKey = 0
+        /// Transfers between schools written (child grant, 转出, 转入).
+        var transfers = 0
         /// Bytes through each node (both directions of its syncs).
         var nodeBytes: [Int: Int] = [:]
         /// `nodeBytes` when the school days began and when they ended (enrolment and the reunion are not daily traffic).

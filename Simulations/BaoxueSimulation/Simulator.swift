@@ -159,6 +159,7 @@ extension Simulation {
                 try write(i)
             }
             if hour == 12 { try lunch(d, turned: turned) }
+            if hour == 16 { try transfer(d) }
         }
 
         let partitioned = f.partitionFrom > 0 && (f.partitionFrom...f.partitionTo).contains(d)

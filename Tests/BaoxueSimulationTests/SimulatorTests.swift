@@ -36,7 +36,8 @@ import Testing
         #expect(r.days.contains { $0.partitioned })
         #expect(r.metricsCSV.hasPrefix("day,authored,syncs,bytes,schools_agreeing,staleness_p50_h,staleness_p99_h,partitioned\n"))
         let s = r.summary
-        #expect(s.devices == 4 * (3 + 1 + 1) && s.relays == 3)
+        #expect(s.devices == 4 * (3 + 1 + 1) + 2 && s.relays == 3, "per school 3 teachers, a liaison, an admin; a township admin per township")
+        #expect(s.transfers > 0, "the township admins moved children between schools (and the checks held)")
         #expect(s.edits > 0 && s.deviceBytesPerDay > 0 && s.townshipRelayBytesPerDay > s.deviceBytesPerDay && s.storageMeanBytes > 0)
         #expect(s.convergenceHours.map { $0 > 0 && $0.isFinite } == true)
         let svg = Chart.svg(r.days, schools: 4, title: "small <3>")
