@@ -154,10 +154,10 @@ enum ChangeLogSchema {
                 """)
         }
         m.registerMigration("v10-transfers") { db in
-            // privacy.md §2(b). `sealed_content`: each sealed change's content key id (clear in its header),
-            // so the changes a transfer carries can be found. `carry`: content key ids whose changes travel
-            // with another scope, from applied child grants (every replica). `content_key`: the content
-            // keys this device opened from child grants sealed to it (secret).
+            // privacy.md §2.1. `carry`: content key ids whose changes travel with another scope, from applied
+            // child grants (every replica). `sealed_content`: the stored changes under a carried content key
+            // (only those: a row per sealed change would cost every append a second B-tree write).
+            // `content_key`: the content keys this device opened from child grants sealed to it (secret).
             try db.execute(sql: """
                 CREATE TABLE sealed_content (
                     key_id BLOB NOT NULL,
@@ -165,11 +165,12 @@ enum ChangeLogSchema {
                     PRIMARY KEY (key_id, change)
                 ) WITHOUT ROWID;
                 CREATE TABLE carry (
-                    scope TEXT NOT NULL,
                     key_id BLOB NOT NULL,
+                    scope TEXT NOT NULL,
                     source TEXT NOT NULL,
-                    PRIMARY KEY (scope, key_id)
+                    PRIMARY KEY (key_id, scope)
                 ) WITHOUT ROWID;
+                CREATE INDEX carry_scope ON carry(scope);
                 CREATE TABLE content_key (
                     id BLOB PRIMARY KEY,
                     scope TEXT NOT NULL,
@@ -191,13 +192,6 @@ enum ChangeLogSchema {
                 DROP TABLE key_grant;
                 ALTER TABLE key_grant_v10 RENAME TO key_grant;
                 """)
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, bytes FROM change WHERE scope <> '_admin'")
-            let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)")
-            while let row = try rows.next() {
-                let bytes: Data = row[1]
-                guard let change = try? Change.decodeStructure(Array(bytes)), let keyID = KeyRing.contentKeyID(change.payload) else { continue }
-                try insert.execute(arguments: [Data(keyID), row[0] as Data])
-            }
         }
         return m
     }

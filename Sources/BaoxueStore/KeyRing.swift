@@ -18,6 +18,8 @@ struct KeyRing {
     /// Whether `reader` has been revoked (read once): a revoked device opens no grant and uses no key,
     /// even when a rebuild replays the grants sealed to it before.
     private var readerRevoked: Bool?
+    /// Whether any transfer carries changes here (read once): most replicas have none, and skip the lookup.
+    private var carries: Bool?
 
     init(db: Database, reader: DeviceKey?) {
         self.db = db
@@ -38,10 +40,10 @@ struct KeyRing {
         case childGrant([ContentKey])
     }
 
-    /// The content key id in clear in a sealed payload's header; nil for any other payload.
+    /// The content key id in clear in a sealed payload's header (privacy.md §3.1); nil for any other payload.
     static func contentKeyID(_ payload: [UInt8]) -> [UInt8]? {
-        guard SealedPayload.isSealed(payload), let sealed = try? SealedPayload(bytes: payload) else { return nil }
-        return sealed.contentKeyID
+        guard SealedPayload.isSealed(payload), payload.count >= 37 else { return nil }
+        return Array(payload[21..<37])
     }
 
     mutating func route(_ change: Change) throws -> Routed {
@@ -68,9 +70,17 @@ struct KeyRing {
     /// device, stores the content keys it opens.
     private mutating func learnTransfer(_ change: Change) throws -> [ContentKey] {
         guard let grant = try? ChildGrant(bytes: change.payload), grant.source != change.scope else { return [] }
+        carries = true
         for id in grant.keyIDs {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO carry (scope, key_id, source) VALUES (?, ?, ?)")
-                .execute(arguments: [change.scope.value, Data(id), grant.source.value])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO carry (key_id, scope, source) VALUES (?, ?, ?)")
+                .execute(arguments: [Data(id), change.scope.value, grant.source.value])
+        }
+        // The old school's changes already stored under those keys (those arriving later are noted as they are stored).
+        let ids = Set(grant.keyIDs)
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, bytes FROM change WHERE scope = ?"), arguments: [grant.source.value])
+        while let row = try rows.next() {
+            guard let stored = try? Change.decodeStructure(Array(row[1] as Data)), let id = Self.contentKeyID(stored.payload), ids.contains(id) else { continue }
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)").execute(arguments: [Data(id), row[0] as Data])
         }
         guard let reader, try !isReaderRevoked(), let keys = try? grant.open(as: reader) else { return [] }
         for key in keys {
@@ -86,9 +96,13 @@ struct KeyRing {
             .map { ContentKey(bytes: Array($0)) }
     }
 
-    /// Notes a stored sealed change's content key id (a transfer finds the changes it carries by it).
-    func recordSealed(_ change: Change) throws {
-        guard let id = Self.contentKeyID(change.payload) else { return }
+    /// Notes a stored sealed change under a content key a transfer carries (a read of the small
+    /// `carry` table for every other sealed change, no write).
+    mutating func recordSealed(_ change: Change) throws {
+        if carries == nil { carries = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM carry)") ?? false }
+        guard carries == true, let id = Self.contentKeyID(change.payload),
+              try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry WHERE key_id = ?)"), arguments: [Data(id)]) == true
+        else { return }
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)")
             .execute(arguments: [Data(id), Data(change.id.bytes)])
     }
