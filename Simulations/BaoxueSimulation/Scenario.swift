@@ -68,6 +68,10 @@ public struct Scenario: Sendable, Codable, Equatable {
         /// whose healing is timed.
         public var partitionFrom = 6
         public var partitionTo = 7
+        /// Testing the checks themselves (off in every real scenario): from day 1 the first
+        /// teacher of school 0 silently stops syncing, as a broken replica would. The checks
+        /// must fail, and the minimizer must keep the failure with every fault turned off.
+        public var sabotage = false
 
         public init() {}
 
@@ -92,6 +96,7 @@ public struct Scenario: Sendable, Codable, Equatable {
             faultyRelayTo = try c.decodeIfPresent(Int.self, forKey: .faultyRelayTo) ?? d.faultyRelayTo
             partitionFrom = try c.decodeIfPresent(Int.self, forKey: .partitionFrom) ?? d.partitionFrom
             partitionTo = try c.decodeIfPresent(Int.self, forKey: .partitionTo) ?? d.partitionTo
+            sabotage = try c.decodeIfPresent(Bool.self, forKey: .sabotage) ?? d.sabotage
         }
     }
 

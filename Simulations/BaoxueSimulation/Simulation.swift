@@ -169,6 +169,10 @@ struct Simulation {
     @discardableResult
     mutating func sync(_ a: Int, _ b: Int, link: LinkConditions, label: String, admin: Bool = true,
                        extra: [[UInt8]] = [], faulty: Bool = false) throws -> Bool {
+        if scenario.faults.sabotage, clock.ms >= time(day: 1, hour: 0), let broken = county.devices(of: 0).first(where: { county.nodes[$0].kind == .teacher }),
+           a == broken || b == broken {
+            return false   // the injected bug: this replica's syncs do nothing, and say nothing
+        }
         let scopes = (admin ? [ScopeID.admin] : []) + county.nodes[a].scopes
         let source: (any SyncDataSource)? = extra.isEmpty ? nil : PretendingSource(base: StoreSyncSource(county.nodes[a].log), extra: extra)
         var initiator = try endpoint(a, role: .initiator, scopes: scopes, source: source)

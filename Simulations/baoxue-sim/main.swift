@@ -9,6 +9,9 @@ import Foundation
 /// prints the district's figures. `--days` shortens or lengthens the run (fault days move in
 /// proportion). With `--out`, writes the first seed's daily metrics and summary (CSV) and an SVG
 /// chart of staleness and convergence into DIR. `--trace` prints each run's last events.
+/// A failing run is minimized (`Minimizer`: faults off, fewer days, one township, while it still
+/// fails) — always for a small county, with `--minimize` for a big one — and the smallest failing
+/// scenario is saved as JSON (in DIR, or the temporary folder) with its replay command.
 /// Exit status: 0 all passed, 1 a check failed, 2 bad arguments.
 let args = Array(CommandLine.arguments.dropFirst())
 func value(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
@@ -17,9 +20,9 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-let known: Set<String> = ["--scenario", "--seeds", "--first-seed", "--jobs", "--days", "--out", "--trace", "--shard"]
+let known: Set<String> = ["--scenario", "--seeds", "--first-seed", "--jobs", "--days", "--out", "--trace", "--shard", "--minimize"]
 for (i, a) in args.enumerated() where a.hasPrefix("--") && !known.contains(a) && (i == 0 || !known.contains(args[i - 1])) {
-    fail("unknown option \(a); use --scenario, --seeds, --first-seed, --jobs, --days, --out, --trace")
+    fail("unknown option \(a); use --scenario, --seeds, --first-seed, --jobs, --days, --out, --trace, --minimize")
 }
 let scenarioName = value("--scenario") ?? "small"
 var scenario: Scenario
@@ -68,7 +71,12 @@ func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details:
         if !r.failures.isEmpty {
             print("  replay: baoxue-sim \(replay)")
             for f in r.failures.prefix(20) { print("  " + f) }
-            for line in r.trace.suffix(40) { print("    " + line) }
+            if s.schools * s.teachersPerSchool <= 200 || args.contains("--minimize") {
+                try minimized(s, seed: seed)
+            } else {
+                print("  (add --minimize for the smallest scenario that still fails; the last events:)")
+                for line in r.trace.suffix(40) { print("    " + line) }
+            }
         }
         if args.contains("--trace") { for line in r.trace { print("    " + line) } }
         if details {
@@ -88,6 +96,24 @@ func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details:
         print("\(label): error \(error)")
         return (false, nil)
     }
+}
+
+/// Shrinks a failing run (`Minimizer`), saves the smallest failing scenario as JSON and prints
+/// how to replay it, what it still fails, and its events about the nodes and schools named.
+func minimized(_ s: Scenario, seed: UInt64) throws {
+    guard let m = try Minimizer.minimize(s, seed: seed) else { print("  (the failure did not recur when replayed)"); return }
+    let folder = value("--out") ?? NSTemporaryDirectory()
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let file = (folder as NSString).appendingPathComponent("minimal-\(s.name.replacingOccurrences(of: " ", with: "-"))-seed-\(seed).json")
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(m.scenario).write(to: URL(fileURLWithPath: file))
+    print("  minimal (\(m.runs) runs; \(m.kept.isEmpty ? "nothing could be removed" : m.kept.joined(separator: ", "))): "
+        + "baoxue-sim --scenario \(file) --first-seed \(seed) --trace")
+    for f in m.result.failures.prefix(10) { print("    " + f) }
+    let relevant = Minimizer.relevant(m.result.trace, to: m.result.failures)
+    print("  its events about what failed (\(relevant.count) of \(m.result.trace.count)):")
+    for line in relevant.suffix(60) { print("    " + line) }
 }
 
 // A county sharded by township: seed `first`, its townships spread over the processes.

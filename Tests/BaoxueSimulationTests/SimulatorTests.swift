@@ -77,4 +77,23 @@ import Testing
         #expect(t.devices == 40 && t.authored == 200 && t.conflicts == 6 && t.relays == 3)
         #expect(t.deviceBytesPerDay == 1_750 && t.districtRelayBytesPerDay == 100 && t.convergenceHours == 40 && t.storageMaxBytes == 900)
     }
+
+    /// The checks catch a broken replica (an injected bug: one teacher's syncs silently do nothing),
+    /// and the minimizer keeps the failure while it turns every fault off, drops a township and
+    /// shortens the run: the smallest scenario that still fails, replayable from its seed.
+    @Test func aBrokenReplicaIsCaughtAndTheFailureMinimized() throws {
+        var broken = Scenario.small.lasting(4)
+        broken.faults.sabotage = true
+        let m = try #require(try Minimizer.minimize(broken, seed: 11))
+        var none = Scenario.Faults.none
+        none.sabotage = true
+        none.maxSkewHours = broken.faults.maxSkewHours
+        #expect(m.scenario.faults == none && m.scenario.townships == 1 && m.scenario.days == 2 && m.scenario.transfersPerDay == 0)
+        #expect(m.result.failures.contains { $0.contains("lacks") }, "\(m.result.failures)")
+        let again = try Simulator.run(m.scenario, seed: 11)
+        #expect(again.failures == m.result.failures && again.traceDigest == m.result.traceDigest, "the minimal run replays exactly")
+        let relevant = Minimizer.relevant(m.result.trace, to: m.result.failures)
+        #expect(!relevant.isEmpty && relevant.count <= m.result.trace.count)
+        #expect(try Minimizer.minimize(Scenario.small.lasting(4), seed: 11) == nil, "without the bug the same run passes")
+    }
 }
