@@ -48,13 +48,15 @@ extension Simulation {
         let stride = max(1, devices.count / 200)
         var stale: [Double] = []
         for (k, i) in devices.enumerated() where k % stride == 0 {
-            let log = county.nodes[i].log, list = authored[county.nodes[i].school!]
-            func lacks(_ j: Int) throws -> Bool { try !untrustedAuthor(list[j].change) && !log.contains(list[j].change.id) }
-            // A device never loses what it holds, so the prefix it held yesterday need not be asked again.
+            let node = county.nodes[i], list = authored[node.school!]
+            // A device never loses what it holds, so the prefix it held yesterday need not be asked again;
+            // the rest is checked against what it holds, read in one query (not a query per change).
             var prefix = heldPrefix[i] ?? 0
-            while try prefix < list.count && !lacks(prefix) { prefix += 1 }
+            let held = prefix < list.count ? Set(try node.log.members(of: node.scopes[0]).map(\.id)) : []
+            func lacks(_ j: Int) -> Bool { !untrustedAuthor(list[j].change) && !held.contains(list[j].change.id) }
+            while prefix < list.count && !lacks(prefix) { prefix += 1 }
             heldPrefix[i] = prefix
-            let newestLacking = try (prefix..<list.count).reversed().first { try lacks($0) }
+            let newestLacking = (prefix..<list.count).reversed().first { lacks($0) }
             stale.append(newestLacking.map { Double(clock.ms - list[$0].at) / 3_600_000 } ?? 0)
         }
         stale.sort()
