@@ -103,29 +103,20 @@ public enum PrivacyCommands {
     /// After a revocation reached this device: rotates every scope whose current key was sealed to a
     /// revoked device, when this device may grant keys. Returns the scopes rotated.
     public static func rotateAfterRevocations(directory: String) throws(AppError) -> [String] {
-        let replica = try ReplicaCommands.open(directory)
-        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
-        guard let role, Operation.grantKeys.allowedRoles.contains(role) else { return [] }
-        let now = Replica.nowMilliseconds()
-        let due = try attempt { () throws(StoreError) in try replica.log.keyStatus(now: now) }
-            .filter { $0.heldEpoch != nil && !$0.revokedRecipients.isEmpty }
-        for s in due {
-            _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: s.scope, rotate: true, now: now) }
-        }
-        return due.map(\.scope.value)
+        try keyRound(try ReplicaCommands.open(directory), newcomers: false).map(\.scope)
     }
 
-    /// An admin's round after each sync (privacy.md §2(c)): rotates every scope whose current key
-    /// a revoked device holds, and seals the current key to members who lack it. Nothing on a
-    /// device that may not grant keys, or for a scope it holds no key of.
-    static func keyRound(_ replica: Replica) throws(AppError) -> [KeyRoundAction] {
+    /// An admin's round (privacy.md §2(c)): rotates every scope whose current key a revoked device
+    /// holds and, with `newcomers`, seals the current key to members who lack it. Nothing on a
+    /// device that may not grant keys, or for a scope it holds no key of or is not certified for.
+    static func keyRound(_ replica: Replica, newcomers: Bool = true) throws(AppError) -> [KeyRoundAction] {
         let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
         guard let role, Operation.grantKeys.allowedRoles.contains(role) else { return [] }
         let now = Replica.nowMilliseconds()
         let held = try attempt { () throws(StoreError) in try replica.log.certifiedScopes(of: replica.key.publicKey, at: now) } ?? []
         var done: [KeyRoundAction] = []
         for s in try attempt({ () throws(StoreError) in try replica.log.keyStatus(now: now) })
-        where s.heldEpoch != nil && held.contains(where: { $0.covers(s.scope) }) && (!s.revokedRecipients.isEmpty || !s.lacking.isEmpty) {
+        where s.heldEpoch != nil && held.contains(where: { $0.covers(s.scope) }) && (!s.revokedRecipients.isEmpty || newcomers && !s.lacking.isEmpty) {
             let rotate = !s.revokedRecipients.isEmpty
             _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: s.scope, rotate: rotate, now: now) }
             done.append(KeyRoundAction(scope: s.scope.value, rotated: rotate, members: rotate ? 0 : s.lacking.count))

@@ -29,6 +29,13 @@ public struct SealedPayload: Sendable, Equatable {
 
     public static func isSealed(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
 
+    /// The scope key id and content key id in clear in a sealed payload's header, read without
+    /// parsing the rest (a store notes them for every change); nil for any other payload.
+    public static func keyIDs(of bytes: [UInt8]) -> (scope: [UInt8], content: [UInt8])? {
+        guard isSealed(bytes), bytes.count >= headerLength else { return nil }
+        return (Array(bytes[5..<21]), Array(bytes[21..<37]))
+    }
+
     /// Encrypts `payload` (valid record payload JSON) for change (`author`, `seq`) in `key`'s scope.
     /// `nonce` is random unless given (test vectors only: a repeated nonce under one key breaks the cipher).
     public static func seal(_ payload: RecordPayload, encoded: [UInt8], key: ScopeKey, author: PublicKey, seq: UInt64,

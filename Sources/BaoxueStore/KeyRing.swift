@@ -41,10 +41,7 @@ struct KeyRing {
     }
 
     /// The content key id in clear in a sealed payload's header (privacy.md §3.1); nil for any other payload.
-    static func contentKeyID(_ payload: [UInt8]) -> [UInt8]? {
-        guard SealedPayload.isSealed(payload), payload.count >= 37 else { return nil }
-        return Array(payload[21..<37])
-    }
+    static func contentKeyID(_ payload: [UInt8]) -> [UInt8]? { SealedPayload.keyIDs(of: payload)?.content }
 
     mutating func route(_ change: Change) throws -> Routed {
         guard change.scope != .admin, !change.isWitnessReceipt else { return .plain }
@@ -71,14 +68,17 @@ struct KeyRing {
     private mutating func learnTransfer(_ change: Change) throws -> [ContentKey] {
         guard let grant = try? ChildGrant(bytes: change.payload), grant.source != change.scope else { return [] }
         carries = true
+        var added = 0
         for id in grant.keyIDs {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO carry (key_id, scope, source) VALUES (?, ?, ?)")
                 .execute(arguments: [Data(id), change.scope.value, grant.source.value])
+            added += db.changesCount
         }
-        // The old school's changes already stored under those keys (those arriving later are noted as they are stored).
+        // The old school's changes already stored under those keys (those arriving later are noted as
+        // they are stored). Once per grant: a rebuild replaying it finds its carry rows there and skips this.
         let ids = Set(grant.keyIDs)
         let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, bytes FROM change WHERE scope = ?"), arguments: [grant.source.value])
-        while let row = try rows.next() {
+        while added > 0, let row = try rows.next() {
             guard let stored = try? Change.decodeStructure(Array(row[1] as Data)), let id = Self.contentKeyID(stored.payload), ids.contains(id) else { continue }
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)").execute(arguments: [Data(id), row[0] as Data])
         }
@@ -111,8 +111,8 @@ struct KeyRing {
     /// from a transfer: it has only that child's part of the scope, so the change's deps (the old
     /// school's other changes) will never all arrive, and the merge does not need them.
     func readsDetached(_ change: Change) throws -> Bool {
-        guard let sealed = try? SealedPayload(bytes: change.payload), try contentKey(id: sealed.contentKeyID) != nil else { return false }
-        return try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ?"), arguments: [Data(sealed.scopeKeyID)]) == nil
+        guard let ids = SealedPayload.keyIDs(of: change.payload), try contentKey(id: ids.content) != nil else { return false }
+        return try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ?"), arguments: [Data(ids.scope)]) == nil
     }
 
     /// The changes a transfer's content keys make readable: those applied but set aside, opened
