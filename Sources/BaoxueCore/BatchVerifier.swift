@@ -12,13 +12,13 @@ public enum BatchVerifier {
         public init(index: Int, error: CoreError) { self.index = index; self.error = error }
     }
 
-    public static func verify(_ encoded: [[UInt8]], threads: Int = 1) throws(Failure) -> [Change] {
+    public static func verify(_ encoded: [[UInt8]], threads: Int = 1, memo: SignatureMemo? = nil) throws(Failure) -> [Change] {
         let n = encoded.count
         if threads <= 1 || n < 64 {
             var out: [Change] = []
             out.reserveCapacity(n)
             for (i, bytes) in encoded.enumerated() {
-                do { out.append(try Change.decode(bytes)) } catch { throw Failure(index: i, error: error) }
+                do { out.append(try Change.decode(bytes, memo: memo)) } catch { throw Failure(index: i, error: error) }
             }
             return out
         }
@@ -30,7 +30,7 @@ public enum BatchVerifier {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var i = chunk
             while i < n {
-                shared[i] = Result { () throws(CoreError) -> Change in try Change.decode(encoded[i]) }
+                shared[i] = Result { () throws(CoreError) -> Change in try Change.decode(encoded[i], memo: memo) }
                 i += chunks
             }
         }

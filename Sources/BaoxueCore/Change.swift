@@ -49,6 +49,11 @@ public struct Change: Hashable, Sendable {
         try ChangeCodec.decode(bytes, verifySignature: true)
     }
 
+    /// Decodes and fully verifies, answering checks made before from `memo` (the simulator's replicas share one).
+    public static func decode(_ bytes: [UInt8], memo: SignatureMemo?) throws(CoreError) -> Change {
+        try ChangeCodec.decode(bytes, verifySignature: true, memo: memo)
+    }
+
     /// Decodes bytes announced under `expectedID`, refusing any other content.
     public static func decode(_ bytes: [UInt8], expectedID: ChangeID) throws(CoreError) -> Change {
         let change = try decode(bytes)

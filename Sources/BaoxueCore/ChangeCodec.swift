@@ -38,7 +38,7 @@ enum ChangeCodec {
         return w.bytes
     }
 
-    static func decode(_ bytes: [UInt8], verifySignature: Bool) throws(CoreError) -> Change {
+    static func decode(_ bytes: [UInt8], verifySignature: Bool, memo: SignatureMemo? = nil) throws(CoreError) -> Change {
         guard bytes.count <= ChangeFormat.maxEncodedBytes else {
             throw .lengthOutOfRange(field: "change", value: bytes.count, allowed: 0...ChangeFormat.maxEncodedBytes)
         }
@@ -74,7 +74,7 @@ enum ChangeCodec {
         try r.expectEnd()
         let body = bytes[..<bodyEnd]
         if verifySignature {
-            guard Ed25519.verify(signature: signature.bytes[...], message: body, publicKey: author.bytes[...]) else {
+            guard memo.verify(signature: signature.bytes[...], message: body, publicKey: author.bytes[...]) else {
                 throw .badSignature
             }
         }

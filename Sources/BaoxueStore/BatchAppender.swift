@@ -45,13 +45,14 @@ struct BatchAppender {
     /// The scope keys this device holds; routes sealed payloads and member grants.
     var keys: KeyRing
 
-    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil, reader: DeviceKey? = nil) throws {
+    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil, reader: DeviceKey? = nil,
+         memo: SignatureMemo? = nil) throws {
         self.db = db
         keys = KeyRing(db: db, reader: reader)
         self.merge = merge
         self.now = now
         self.witness = witness
-        gate = try authority.map { try TrustGate(db: db, authority: $0) }
+        gate = try authority.map { try TrustGate(db: db, authority: $0, memo: memo) }
         self.views = SQLRecordViews(db: db)
         insertStatement = try db.cachedStatement(sql: """
             INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -11,12 +11,13 @@ extension ChangeLog {
         guard let authority else { return [] }
         return try storeCall {
             try writer.read { db in
-                let certs = try TrustGate.certificates(db)
+                // Its own certificates and the delegations, not the township's hundreds of others: a relay does this per connection.
+                let certs = try TrustGate.certificates(db, where: "subject = ? OR may_issue = 1", arguments: [Data(key.bytes)])
                 let chain = TrustGate.chain(authority, knowing: certs)
-                guard let own = certs.filter({ $0.subject == key && (try? chain.validate($0, at: ms)) != nil })
+                guard let own = certs.filter({ $0.subject == key && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil })
                     .max(by: { $0.validUntil < $1.validUntil }) else { return [] }
                 guard own.issuer != authority else { return [own.encoded] }
-                let issuer = certs.filter { $0.subject == own.issuer && $0.mayIssue && (try? chain.validate($0, at: ms)) != nil }
+                let issuer = certs.filter { $0.subject == own.issuer && $0.mayIssue && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }
                     .max(by: { $0.validUntil < $1.validUntil })
                 return [own.encoded] + (issuer.map { [$0.encoded] } ?? [])
             }
@@ -36,10 +37,10 @@ extension ChangeLog {
             try writer.read { db in
                 // Only the delegations and this peer's own certificates: a relay does this per connection.
                 let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1") + decoded.filter(\.mayIssue))
-                guard let own = decoded.first(where: { $0.subject == peer && (try? chain.validate($0, at: ms)) != nil }) else { return [] }
+                guard let own = decoded.first(where: { $0.subject == peer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }) else { return [] }
                 if let revoked = try Int64.fetchOne(db, sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?", arguments: [Data(peer.bytes)]),
                    UInt64(revoked) <= ms { return [] }
-                let delegation = decoded.filter { $0.mayIssue && $0.subject == own.issuer && (try? chain.validate($0, at: ms)) != nil }
+                let delegation = decoded.filter { $0.mayIssue && $0.subject == own.issuer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }
                 return try (delegation.prefix(1) + [own]).filter {
                     try Bool.fetchOne(db, sql: "SELECT 1 FROM certificate WHERE encoded = ?", arguments: [Data($0.encoded)]) == nil
                 }

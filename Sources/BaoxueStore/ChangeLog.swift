@@ -38,6 +38,8 @@ public final class ChangeLog: ChangeStore {
     public let sealRequired: Bool
     /// Scope keys and nonces are drawn from it: the system's CSPRNG except in the simulator.
     public let random: RandomSource
+    /// Signature checks shared with other replicas of this process (the simulator's); nil on a device.
+    public let signatureMemo: SignatureMemo?
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -47,9 +49,11 @@ public final class ChangeLog: ChangeStore {
     public init(
         path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil,
-        readerCacheMiB: Int = 64, reader: DeviceKey? = nil, sealRequired: Bool = false, random: RandomSource = .system
+        readerCacheMiB: Int = 64, reader: DeviceKey? = nil, sealRequired: Bool = false, random: RandomSource = .system,
+        signatureMemo: SignatureMemo? = nil
     ) throws(StoreError) {
         self.clock = clock
+        self.signatureMemo = signatureMemo
         self.random = random
         self.reader = reader
         self.sealRequired = sealRequired
@@ -92,9 +96,10 @@ public final class ChangeLog: ChangeStore {
     public init(
         inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil,
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, reader: DeviceKey? = nil,
-        sealRequired: Bool = false, random: RandomSource = .system
+        sealRequired: Bool = false, random: RandomSource = .system, signatureMemo: SignatureMemo? = nil
     ) throws(StoreError) {
         self.clock = clock
+        self.signatureMemo = signatureMemo
         self.random = random
         self.reader = reader
         self.sealRequired = sealRequired
@@ -126,7 +131,7 @@ public final class ChangeLog: ChangeStore {
     public func append(encoded: [[UInt8]]) throws(StoreError) -> AppendReport {
         let changes: [Change]
         do {
-            changes = try BatchVerifier.verify(encoded, threads: verifyThreads)
+            changes = try BatchVerifier.verify(encoded, threads: verifyThreads, memo: signatureMemo)
         } catch {
             throw .invalidChange(index: error.index, error.error)
         }
@@ -140,7 +145,7 @@ public final class ChangeLog: ChangeStore {
     func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]?) throws(StoreError) -> AppendReport {
         try storeCall {
             try writer.write { db in
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader)
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
             }
@@ -154,7 +159,7 @@ public final class ChangeLog: ChangeStore {
             try writer.write { db in
                 var reports: [AppendReport] = []
                 for (changes, payloads) in batches {
-                    var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader)
+                    var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo)
                     try appender.append(changes, decodedPayloads: payloads)
                     reports.append(appender.report)
                 }

@@ -26,8 +26,12 @@ struct TrustGate {
         case ruling(Ruling)
     }
 
-    init(db: Database, authority: PublicKey) throws {
+    /// Signature checks shared with other replicas of the process (`SignatureMemo`), if any.
+    private let memo: SignatureMemo?
+
+    init(db: Database, authority: PublicKey, memo: SignatureMemo? = nil) throws {
         self.db = db
+        self.memo = memo
         self.authority = authority
         chain = Self.chain(authority, knowing: try Self.certificates(db, where: "may_issue = 1"))
     }
@@ -65,7 +69,7 @@ struct TrustGate {
                 if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM certificate WHERE encoded = ?"), arguments: [Data(cert.encoded)]) == true {
                     return nil
                 }
-                do { try chain.validate(cert, at: cert.validFrom) } catch { return (error, cert.issuer) }
+                do { try chain.validate(cert, at: cert.validFrom, memo: memo) } catch { return (error, cert.issuer) }
                 return nil
             case .revocation(let r):
                 guard r.issuer == authority else { return (.unknownIssuer(r.issuer), r.issuer) }

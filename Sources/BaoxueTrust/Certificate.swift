@@ -96,8 +96,11 @@ public struct Certificate: Hashable, Sendable {
     }
 
     /// True when the issuer's signature verifies (libsodium's rule, as for changes).
-    public var signatureVerifies: Bool {
-        Ed25519.verify(signature: signature.bytes[...], message: signedBytes, publicKey: issuer.bytes[...])
+    public var signatureVerifies: Bool { signatureVerifies(memo: nil) }
+
+    /// Same, answering a check made before from `memo`.
+    public func signatureVerifies(memo: SignatureMemo?) -> Bool {
+        memo.verify(signature: signature.bytes[...], message: signedBytes[...], publicKey: issuer.bytes[...])
     }
 
     public func isValid(at ms: UInt64) -> Bool { validFrom <= ms && ms < validUntil }

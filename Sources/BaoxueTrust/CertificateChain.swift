@@ -24,8 +24,9 @@ public struct CertificateChain: Sendable {
     /// `signaturesChecked`: `cert` and every learnt delegation were verified when they were
     /// stored (a replica's certificate table), so only times, roles and scopes are checked —
     /// a relay checks a certificate for every change it stores, and a signature costs 50 µs.
-    public func validate(_ cert: Certificate, at ms: UInt64, signaturesChecked: Bool = false) throws(TrustError) {
-        guard signaturesChecked || cert.signatureVerifies else { throw .badSignature }
+    /// `memo` answers signature checks made before (`SignatureMemo`).
+    public func validate(_ cert: Certificate, at ms: UInt64, signaturesChecked: Bool = false, memo: SignatureMemo? = nil) throws(TrustError) {
+        guard signaturesChecked || cert.signatureVerifies(memo: memo) else { throw .badSignature }
         guard cert.isValid(at: ms) else { throw .notValidAt(milliseconds: ms) }
         if cert.issuer == authority { return }
         if cert.issuer == cert.subject { throw .selfSigned }
@@ -33,7 +34,7 @@ public struct CertificateChain: Sendable {
         var lastError = TrustError.unknownIssuer(cert.issuer)
         for d in candidates {
             do {
-                try validateDelegation(d, at: ms, signatureChecked: signaturesChecked)
+                try validateDelegation(d, at: ms, signatureChecked: signaturesChecked, memo: memo)
                 try check(cert, within: d)
                 return
             } catch {
@@ -43,10 +44,10 @@ public struct CertificateChain: Sendable {
         throw lastError
     }
 
-    private func validateDelegation(_ d: Certificate, at ms: UInt64, signatureChecked: Bool) throws(TrustError) {
+    private func validateDelegation(_ d: Certificate, at ms: UInt64, signatureChecked: Bool, memo: SignatureMemo?) throws(TrustError) {
         guard d.mayIssue else { throw .unknownIssuer(d.subject) }
         guard d.issuer == authority else { throw .unknownIssuer(d.issuer) }
-        guard signatureChecked || d.signatureVerifies else { throw .badSignature }
+        guard signatureChecked || d.signatureVerifies(memo: memo) else { throw .badSignature }
         guard d.isValid(at: ms) else { throw .notValidAt(milliseconds: ms) }
     }
 
