@@ -36,7 +36,7 @@ extension ChangeLog {
     /// Every op about `child`, in HLC order, each re-verified from the log.
     public func audit(child: RecordID) throws(StoreError) -> [AuditEntry] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT op, 'set ' || field AS what, CASE WHEN live = 0 THEN 'superseded' ELSE '' END AS note, NULL AS body, NULL AS evidence
                            FROM rec_write WHERE record = ?1
@@ -79,13 +79,13 @@ extension ChangeLog {
 
     /// The relays that countersigned change `id`, earliest first.
     public func witnesses(of id: ChangeID) throws(StoreError) -> [Witness] {
-        try storeCall { try writer.read { db in try Self.witnesses(of: id, db: db) } }
+        try storeCall { try readDB { db in try Self.witnesses(of: id, db: db) } }
     }
 
     /// A child's events (all kinds, or one), oldest first, voided ones marked.
     public func events(child: RecordID, kind: String? = nil) throws(StoreError) -> [EventRow] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: """
                     SELECT op, date, body, EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op) AS voided
                     FROM rec_event e WHERE child = ? AND (? IS NULL OR kind = ?) ORDER BY date, op
@@ -100,7 +100,7 @@ extension ChangeLog {
     /// Children in a focus group (a focus-group ledger), by name.
     public func focusLedger(_ group: FocusGroup, school: String? = nil) throws(StoreError) -> [ChildView] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: """
                     SELECT c.* FROM child_view c WHERE EXISTS (
                         SELECT 1 FROM rec_element e WHERE e.record = c.child AND e.set_name = 'focus' AND e.element = ? AND e.live = 1)
@@ -113,7 +113,7 @@ extension ChangeLog {
     /// Class hours of home teaching per child between two dates (voided sessions excluded).
     public func homeTeachingHours(from: SimpleDate, to: SimpleDate) throws(StoreError) -> [(child: RecordID, classHours: Int, sessions: Int)] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: """
                     SELECT child, SUM(json_extract(body, '$.body.homeTeaching._0.classHours')) AS hours, COUNT(*) AS sessions
                     FROM rec_event e WHERE kind = 'homeTeaching' AND date BETWEEN ? AND ?

@@ -57,7 +57,7 @@ extension ChangeLog {
 
     /// True when some member grant exists for `scope`: its record changes are sealed.
     public func isEncrypted(_ scope: ScopeID) throws(StoreError) -> Bool {
-        try storeCall { try writer.read { db in try KeyRing.isEncrypted(db, scope: scope) } }
+        try storeCall { try readDB { db in try KeyRing.isEncrypted(db, scope: scope) } }
     }
 
     /// The record payload of `change` as this device reads it: opened with the scope key it holds
@@ -65,7 +65,7 @@ extension ChangeLog {
     public func readablePayload(of change: Change) throws(StoreError) -> RecordPayload? {
         guard !MemberGrant.isGrant(change.payload), !ChildGrant.isGrant(change.payload) else { return nil }
         return try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 var keys = KeyRing(db: db, reader: reader)
                 switch try keys.route(change) {
                 case .plain: return try? RecordPayload.decode(change.payload)
@@ -87,7 +87,7 @@ extension ChangeLog {
     /// The scopes this replica knows of and where each stands with encryption.
     public func keyStatus(now: UInt64) throws(StoreError) -> [ScopeKeyStatus] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 let scopes = try String.fetchAll(db, sql: "SELECT DISTINCT scope FROM change WHERE scope <> ? ORDER BY scope", arguments: [ScopeID.admin.value])
                 let revoked = Set(try Data.fetchAll(db, sql: "SELECT DISTINCT subject FROM revocation"))
                 return try scopes.map { text in

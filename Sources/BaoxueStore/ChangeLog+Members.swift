@@ -5,31 +5,65 @@ import GRDB
 extension ChangeLog {
     /// The changes reconciled as `scope`'s set: its own, and those of other schools a transfer into
     /// `scope` carries (a transferred child's history, privacy.md §2(b)), sorted by (hlc, id).
+    ///
+    /// A scope without carried changes is kept in `memberCache` with the log position it was read
+    /// up to; the next call reads only the changes stored since (positions only grow and no change
+    /// is ever deleted), so a relay does not read a school's whole set again for every connection.
     public func members(of scope: ScopeID) throws(StoreError) -> [ScopeMember] {
         try storeCall {
-            try writer.read { db in
-                var out: [ScopeMember] = []
+            try readDB { db in
                 let carries = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry WHERE scope = ?)"), arguments: [scope.value]) ?? false
-                let sql = carries ? """
-                    SELECT hlc, id FROM change WHERE scope = ?1
-                    UNION ALL
-                    SELECT c.hlc, c.id FROM carry k JOIN sealed_content s ON s.key_id = k.key_id JOIN change c ON c.id = s.change
-                    WHERE k.scope = ?1 AND c.scope = k.source
-                    ORDER BY 1, 2
-                    """ : "SELECT hlc, id FROM change WHERE scope = ? ORDER BY hlc, id"
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: [scope.value])
-                while let row = try rows.next() {
-                    let id: Data = row[1]
-                    out.append(ScopeMember(timestamp: row[0], id: try ChangeID(bytes: Array(id))))
+                if carries {
+                    return try Self.members(db, sql: """
+                        SELECT hlc, id FROM change WHERE scope = ?1
+                        UNION ALL
+                        SELECT c.hlc, c.id FROM carry k JOIN sealed_content s ON s.key_id = k.key_id JOIN change c ON c.id = s.change
+                        WHERE k.scope = ?1 AND c.scope = k.source
+                        ORDER BY 1, 2
+                        """, arguments: [scope.value])
                 }
-                return out
+                let top = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(position), 0) FROM change")) ?? 0
+                let cached = memberCache.entry(scope)
+                var members: [ScopeMember]
+                if let cached, cached.upTo == top {
+                    return cached.members
+                } else if let cached, cached.upTo < top {
+                    members = cached.members
+                    let added = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE position > ? AND scope = ?", arguments: [cached.upTo, scope.value])
+                    for m in added { members.insert(m, at: Self.insertionIndex(of: m, in: members)) }
+                } else {
+                    members = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE scope = ? ORDER BY hlc, id", arguments: [scope.value])
+                }
+                memberCache.store(scope, members: members, upTo: top)
+                return members
             }
         }
     }
 
+    private static func members(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ScopeMember] {
+        var out: [ScopeMember] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        while let row = try rows.next() {
+            let id: Data = row[1]
+            out.append(ScopeMember(timestamp: row[0], id: try ChangeID(bytes: Array(id))))
+        }
+        return out
+    }
+
+    /// Where `m` goes in `sorted` (ascending by timestamp, then id bytes, as SQLite orders them).
+    private static func insertionIndex(of m: ScopeMember, in sorted: [ScopeMember]) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            let x = sorted[mid]
+            if x.timestamp < m.timestamp || (x.timestamp == m.timestamp && x.id < m.id) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
     public func encodedChanges(_ ids: [ChangeID]) throws(StoreError) -> [[UInt8]] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 let statement = try db.cachedStatement(sql: "SELECT bytes FROM change WHERE id = ?")
                 return try ids.map { id in
                     guard let bytes = try Data.fetchOne(statement, arguments: [Data(id.bytes)]) else { throw StoreError.changeMissing(id) }
@@ -41,7 +75,7 @@ extension ChangeLog {
 
     public func scopes() throws(StoreError) -> [ScopeID] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try String.fetchAll(db, sql: "SELECT DISTINCT scope FROM change ORDER BY scope").map { try ScopeID($0) }
             }
         }
@@ -62,7 +96,7 @@ extension ChangeLog {
     /// Quarantined changes in arrival order (`baoxue quarantine`).
     public func quarantined() throws(StoreError) -> [QuarantinedChange] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: """
                     SELECT c.position, c.id, c.author, c.scope, q.reason FROM quarantine q JOIN change c ON c.position = q.position
                     WHERE c.state = 3 ORDER BY c.position
@@ -93,7 +127,7 @@ extension ChangeLog {
     /// Holes in authors' chains ("missing from author X since seq N"), for `baoxue alerts`.
     public func sequenceGaps() throws(StoreError) -> [SequenceGap] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: """
                     SELECT c.author, c.scope, COUNT(*),
                            (SELECT MAX(a.seq) FROM change a WHERE a.author = c.author AND a.scope = c.scope AND a.state = 0)
@@ -129,7 +163,7 @@ extension ChangeLog {
     /// work that has not reached the township office (receipts arrive with the next sync after it has).
     public func notYetWitnessed(author: PublicKey) throws(StoreError) -> Int {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM change c WHERE c.author = ? AND c.scope <> ?
                       AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id)
@@ -140,7 +174,7 @@ extension ChangeLog {
 
     public func unwitnessed() throws(StoreError) -> [UnwitnessedChanges] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 let revoked = try Row.fetchAll(db, sql: "SELECT subject, MIN(revoked_at) FROM revocation GROUP BY subject ORDER BY subject")
                 return try revoked.compactMap { row -> UnwitnessedChanges? in
                     let subject: Data = row[0]
@@ -155,6 +189,23 @@ extension ChangeLog {
                     return UnwitnessedChanges(author: try PublicKey(bytes: Array(subject)), revokedAt: UInt64(at), changes: ids)
                 }
             }
+        }
+    }
+}
+
+/// Scope sets as last read from one log, each with the log position it was read up to
+/// (`ChangeLog.members(of:)`). Shared by the log's readers, hence the lock.
+final class MemberCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [ScopeID: (upTo: Int64, members: [ScopeMember])] = [:]
+
+    func entry(_ scope: ScopeID) -> (upTo: Int64, members: [ScopeMember])? { lock.withLock { entries[scope] } }
+
+    /// Keeps the newer of what is cached and `members` (two readers may race).
+    func store(_ scope: ScopeID, members: [ScopeMember], upTo: Int64) {
+        lock.withLock {
+            if let old = entries[scope], old.upTo >= upTo { return }
+            entries[scope] = (upTo, members)
         }
     }
 }

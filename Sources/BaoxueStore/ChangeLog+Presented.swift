@@ -10,7 +10,7 @@ extension ChangeLog {
     public func presentableCertificates(of key: PublicKey, at ms: UInt64) throws(StoreError) -> [[UInt8]] {
         guard let authority else { return [] }
         return try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 // Its own certificates and the delegations, not the township's hundreds of others: a relay does this per connection.
                 let certs = try TrustGate.certificates(db, where: "subject = ? OR may_issue = 1", arguments: [Data(key.bytes)])
                 let chain = TrustGate.chain(authority, knowing: certs)
@@ -34,7 +34,7 @@ extension ChangeLog {
         guard let authority else { return nil }
         let decoded = presented.prefix(8).compactMap { try? Certificate.decode($0) }
         let toPublish: [Certificate] = try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 // Only the delegations and this peer's own certificates: a relay does this per connection.
                 let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1") + decoded.filter(\.mayIssue))
                 guard let own = decoded.first(where: { $0.subject == peer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }) else { return [] }

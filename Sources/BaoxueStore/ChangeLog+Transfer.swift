@@ -34,7 +34,7 @@ extension ChangeLog {
     /// content keys (epochs × children) it carries from there.
     public func carried(into scope: ScopeID) throws(StoreError) -> [ScopeID: Int] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 var out: [ScopeID: Int] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT source, COUNT(*) FROM carry WHERE scope = ? GROUP BY source", arguments: [scope.value]) {
                     out[try ScopeID(row[0] as String)] = row[1]

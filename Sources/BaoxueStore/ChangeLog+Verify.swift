@@ -21,7 +21,7 @@ extension ChangeLog {
     /// reporting progress as (done, total); then every certificate against the pinned authority.
     public func verifyAll(threads: Int = 2, progress: (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> VerificationReport {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 var report = VerificationReport()
                 let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change") ?? 0
                 report.authors = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT author) FROM change") ?? 0
@@ -61,7 +61,7 @@ extension ChangeLog {
     /// The certified holder of `key` (name and role of its latest certificate), if any.
     public func holder(of key: PublicKey) throws(StoreError) -> (name: String, role: Role)? {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)])
                     .max { $0.validUntil < $1.validUntil }
                     .map { ($0.name, $0.role) }
@@ -87,7 +87,7 @@ extension ChangeLog {
     private func certified(at ms: UInt64, where condition: String, arguments: StatementArguments) throws(StoreError) -> [PublicKey: [ScopeID]] {
         guard let authority else { return [:] }
         return try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1"))
                 var out: [PublicKey: [ScopeID]] = [:]
                 // Stored certificates were verified when their changes applied; a relay re-reads this often.

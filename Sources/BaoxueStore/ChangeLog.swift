@@ -40,6 +40,8 @@ public final class ChangeLog: ChangeStore {
     public let random: RandomSource
     /// Signature checks shared with other replicas of this process (the simulator's); nil on a device.
     public let signatureMemo: SignatureMemo?
+    /// Scope sets already read, brought up to date from the positions stored since (`members(of:)`).
+    let memberCache = MemberCache()
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -114,6 +116,15 @@ public final class ChangeLog: ChangeStore {
         try migrate()
     }
 
+    /// Runs `body` on a consistent view of the log. A file log reads on a reader connection of its
+    /// pool; a log in memory has one connection, which already serializes every access, so it reads
+    /// there directly: GRDB's `read` would toggle `PRAGMA query_only`, and every toggle expires all
+    /// prepared statements (each cached statement was then parsed again, a tenth of a simulated day).
+    func readDB<T>(_ body: (Database) throws -> T) throws -> T {
+        if let queue = writer as? DatabaseQueue { return try queue.unsafeRead(body) }
+        return try writer.read(body)
+    }
+
     /// Bytes the database uses on disk (main file, WAL and shared memory); 0 in memory.
     public var diskBytes: Int64 {
         guard let path else { return 0 }
@@ -171,7 +182,7 @@ public final class ChangeLog: ChangeStore {
     /// The scope of a stored change, nil if it is not here.
     public func scope(ofChange id: ChangeID) throws(StoreError) -> ScopeID? {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try String.fetchOne(db, sql: "SELECT scope FROM change WHERE id = ?", arguments: [Data(id.bytes)]).flatMap { try? ScopeID($0) }
             }
         }
@@ -179,7 +190,7 @@ public final class ChangeLog: ChangeStore {
 
     public func contains(_ id: ChangeID) throws(StoreError) -> Bool {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM change WHERE id = ?)", arguments: [Data(id.bytes)]) ?? false
             }
         }
@@ -188,7 +199,7 @@ public final class ChangeLog: ChangeStore {
     /// The state `id` is stored in, or nil when it is not stored.
     public func state(of id: ChangeID) throws(StoreError) -> ChangeState? {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Int.fetchOne(db, sql: "SELECT state FROM change WHERE id = ?", arguments: [Data(id.bytes)]).flatMap(ChangeState.init(rawValue:))
             }
         }
@@ -197,7 +208,7 @@ public final class ChangeLog: ChangeStore {
     /// Bytes the database's pages take (page count × page size), in memory or on disk, WAL excluded.
     public func pageBytes() throws(StoreError) -> Int64 {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 (try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
             }
         }
@@ -205,7 +216,7 @@ public final class ChangeLog: ChangeStore {
 
     public func heads() throws(StoreError) -> [ChangeID] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Data.fetchAll(db, sql: "SELECT id FROM head ORDER BY id").map { try ChangeID(bytes: Array($0)) }
             }
         }
@@ -213,7 +224,7 @@ public final class ChangeLog: ChangeStore {
 
     public func appliedSeq(of author: PublicKey) throws(StoreError) -> UInt64 {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change WHERE author = ? AND state = 0", arguments: [Data(author.bytes)]) ?? 0)
             }
         }
@@ -221,7 +232,7 @@ public final class ChangeLog: ChangeStore {
 
     public func count(_ state: ChangeState?) throws(StoreError) -> Int {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 // `state <> 0` lets SQLite use the partial index of changes not applied.
                 switch state {
                 case .applied?:
@@ -237,7 +248,7 @@ public final class ChangeLog: ChangeStore {
 
     public func entries(after position: Int64, limit: Int) throws(StoreError) -> [LogEntry] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(
                     db, sql: "SELECT position, state, bytes FROM change WHERE position > ? ORDER BY position LIMIT ?",
                     arguments: [position, limit]
@@ -254,7 +265,7 @@ public final class ChangeLog: ChangeStore {
 
     public func equivocations() throws(StoreError) -> [Equivocation] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: "SELECT author, seq, first, second FROM equivocation ORDER BY author, seq").map { row in
                     Equivocation(
                         author: try PublicKey(bytes: Array(row[0] as Data)), seq: UInt64(row[1] as Int64),
@@ -267,7 +278,7 @@ public final class ChangeLog: ChangeStore {
 
     public func latestTimestamp() throws(StoreError) -> HLCTimestamp? {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Int64.fetchOne(db, sql: "SELECT latest FROM clock WHERE latest >= 0").map { try HLCTimestamp(packed: $0) }
             }
         }
@@ -275,7 +286,7 @@ public final class ChangeLog: ChangeStore {
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() throws(StoreError) -> String {
-        try storeCall { try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" } }
+        try storeCall { try readDB { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" } }
     }
 }
 

@@ -145,7 +145,7 @@ extension ChangeLog {
     /// The scope keys held, and how many record changes are stored in clear.
     func sealScopeKeys() throws(StoreError) -> ([SealedScopeKey], Int) {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 let keys = try Row.fetchAll(db, sql: "SELECT scope, key, epoch FROM scope_key ORDER BY scope, epoch, id").map { row in
                     SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: UInt32(row[2] as Int64))
                 } + Row.fetchAll(db, sql: "SELECT scope, key FROM content_key ORDER BY scope, id").map { row in

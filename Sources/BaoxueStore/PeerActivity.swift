@@ -90,18 +90,18 @@ extension ChangeLog {
 
     /// Every device this relay has served, most recently seen first.
     public func peerActivity() throws(StoreError) -> [PeerActivity] {
-        try storeCall { try writer.read { db in try Self.peerActivities(db) } }
+        try storeCall { try readDB { db in try Self.peerActivities(db) } }
     }
 
     /// The highest local log position (0 when empty).
     public func lastPosition() throws(StoreError) -> Int64 {
-        try storeCall { try writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM change") ?? 0 } }
+        try storeCall { try readDB { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM change") ?? 0 } }
     }
 
     /// Changes after `position` in `scopes` (each covering its sub-scopes) and the oldest one's time.
     public func lag(after position: Int64, scopes: [ScopeID]) throws(StoreError) -> PeerLag {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 var count = 0
                 var oldest: Int64?
                 for scope in scopes {

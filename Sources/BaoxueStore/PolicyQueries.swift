@@ -104,7 +104,7 @@ extension ChangeLog {
 
     private func attention(sql: String, _ arguments: [String: (any DatabaseValueConvertible)?]) throws(StoreError) -> [AttentionRow] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                     AttentionRow(child: try RecordID(hex: row["child"]), name: row["name"], since: row["since"] ?? "", amount: row["amount"])
                 }
@@ -130,7 +130,7 @@ extension ChangeLog {
     /// Case files without an outcome yet, by child name.
     public func openCases() throws(StoreError) -> [OpenCase] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: """
                     SELECT k.record AS file, substr(k.value, 3) AS child, c.name AS name,
                            (SELECT substr(r.value, 3) FROM rec_write r WHERE r.record = k.record AND r.kind = 'caseFile'

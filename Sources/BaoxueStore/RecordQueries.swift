@@ -52,14 +52,14 @@ public struct RejectedOp: Sendable, Equatable {
 extension ChangeLog {
     public func child(_ id: RecordID) throws(StoreError) -> ChildView? {
         try storeCall {
-            try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM child_view WHERE child = ?", arguments: [id.hex]).map(ChildView.init) }
+            try readDB { db in try Row.fetchOne(db, sql: "SELECT * FROM child_view WHERE child = ?", arguments: [id.hex]).map(ChildView.init) }
         }
     }
 
     /// Children of one school (or all), by name; records marked void are left out (they stay in the audit trail).
     public func children(school: String? = nil, limit: Int = 10_000) throws(StoreError) -> [ChildView] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 let sql = school == nil
                     ? "SELECT * FROM child_view WHERE voided IS NULL ORDER BY name, child LIMIT ?"
                     : "SELECT * FROM child_view WHERE school = ? AND voided IS NULL ORDER BY name, child LIMIT ?"
@@ -72,7 +72,7 @@ extension ChangeLog {
     /// The open entries of a ledger, optionally of one school, sorted by name.
     public func ledger(_ ledger: Ledger, school: String? = nil) throws(StoreError) -> [LedgerRow] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 let filter = school == nil ? "" : "AND c.school = ?"
                 let sql = """
                     SELECT o.child AS child, c.name AS name, c.school AS school, MIN(o.date) AS since
@@ -92,13 +92,13 @@ extension ChangeLog {
     /// Children with fields in conflict, for a person to review.
     public func conflicts() throws(StoreError) -> [ChildView] {
         try storeCall {
-            try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM child_view WHERE conflicts <> '' AND voided IS NULL ORDER BY name, child").map(ChildView.init) }
+            try readDB { db in try Row.fetchAll(db, sql: "SELECT * FROM child_view WHERE conflicts <> '' AND voided IS NULL ORDER BY name, child").map(ChildView.init) }
         }
     }
 
     public func rejectedOps() throws(StoreError) -> [RejectedOp] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 try Row.fetchAll(db, sql: "SELECT op, reason, author FROM rec_rejected ORDER BY hlc, op").map { row in
                     RejectedOp(op: try OpID(bytes: Array(row[0] as Data)), reason: row[1], author: try PublicKey(bytes: Array(row[2] as Data)))
                 }

@@ -92,7 +92,7 @@ public struct RecordSnapshot {
 extension ChangeLog {
     /// Reads the record views.
     public func read<T>(_ body: (RecordSnapshot) throws(StoreError) -> T) throws(StoreError) -> T {
-        try storeCall { try writer.read { db in try body(RecordSnapshot(db: db)) } }
+        try storeCall { try readDB { db in try body(RecordSnapshot(db: db)) } }
     }
 
     /// Builds ops from the current views and appends them as this device's

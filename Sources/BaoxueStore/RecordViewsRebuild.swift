@@ -125,6 +125,6 @@ extension ChangeLog {
 
     /// A digest per view table: equal digests mean byte-identical tables.
     public func viewDigests() throws(StoreError) -> [String: String] {
-        try storeCall { try writer.read { db in try RecordViewsRebuild.digest(db: db) } }
+        try storeCall { try readDB { db in try RecordViewsRebuild.digest(db: db) } }
     }
 }

@@ -31,7 +31,7 @@ extension ChangeLog {
     /// Each child's ID number (one school or all), for an export that asks for it; masked there by default.
     public func idNumbers(school: String? = nil) throws(StoreError) -> [RecordID: String] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 var out: [RecordID: String] = [:]
                 let rows = try Row.fetchCursor(db, sql: "SELECT child, id_number FROM child_view WHERE id_number IS NOT NULL AND (?1 IS NULL OR school = ?1)",
                                                arguments: [school])
@@ -44,7 +44,7 @@ extension ChangeLog {
     /// Figures per school (sorted by name) for events dated `from`…`to` inclusive; `school` limits it to one.
     public func periodFigures(from: SimpleDate, to: SimpleDate, school: String? = nil) throws(StoreError) -> [PeriodFigures] {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 var bySchool: [String: PeriodFigures] = [:]
                 func add(_ s: String?, _ body: (inout PeriodFigures) -> Void) {
                     let key = s ?? ""
@@ -124,7 +124,7 @@ extension ChangeLog {
     /// What the survey's household checks add up to (voided checks do not count).
     public func surveyCoverage(_ survey: RecordID) throws(StoreError) -> SurveyCoverage {
         try storeCall {
-            try writer.read { db in
+            try readDB { db in
                 var c = SurveyCoverage()
                 for row in try Row.fetchAll(db, sql: """
                     SELECT field, value FROM rec_write WHERE record = ? AND kind = 'survey' AND live = 1 ORDER BY hlc
