@@ -16,6 +16,10 @@ public struct AppendReport: Equatable, Sendable {
     public var equivocations: [Equivocation] = []
     /// Receipts this replica (a relay) signed for the changes it stored first; not counted in `inserted`.
     public var receipts = 0
+    /// The record views were re-derived from the whole log: a change leaving them (an
+    /// equivocation, a revocation) could not be taken out row by row (`ViewRepair`), or the
+    /// device's own revocation wiped its keys.
+    public var viewsRebuilt = false
 
     public init() {}
 }

@@ -26,10 +26,24 @@ extension BatchAppender {
         try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> 0 AND state = 2)")
         try storeHold(author, from: Int64(state.heldFrom!))
         if !wasApplied.isEmpty {
-            try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
-            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+            let gone = try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
+            try repairViews(removing: gone)
             pendingExists = true
         }
         resetCaches()
+    }
+
+    /// Takes changes no longer applied out of the record views (`ViewRepair`), or rebuilds
+    /// them when that cannot be done exactly.
+    mutating func repairViews(removing ids: Set<ChangeID>) throws {
+        guard merge != nil else { return try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys) }
+        let statement = try db.cachedStatement(sql: "SELECT bytes FROM change WHERE id = ?")
+        let changes = try ids.sorted().compactMap { id in
+            try Data.fetchOne(statement, arguments: [Data(id.bytes)]).map { try Change.decodeVerified(Array($0)) }
+        }
+        if try !ViewRepair.unapply(changes, db: db, keys: &keys, views: &views) {
+            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+            report.viewsRebuilt = true
+        }
     }
 }

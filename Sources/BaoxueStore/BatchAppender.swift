@@ -29,7 +29,7 @@ struct BatchAppender {
     private var maxTimestamp: Int64 = -1
     private let insertStatement: Statement
     let merge: RecordMerge?
-    private var views: SQLRecordViews
+    var views: SQLRecordViews
     /// Present when the replica pins an authority: then only certified changes apply.
     private var gate: TrustGate?
 
@@ -133,7 +133,7 @@ struct BatchAppender {
         let rows = try Row.fetchAll(db, sql: "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
                                     arguments: [author, Int64(at << 16), ScopeID.admin.value])
         guard !rows.isEmpty else {
-            if wiped { try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys) }
+            if wiped { try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys); report.viewsRebuilt = true }
             return
         }
         var applied = Set<Data>()
@@ -153,7 +153,12 @@ struct BatchAppender {
             try flush()
         }
         if !applied.isEmpty { try LogRepair.rebuildHeads(db: db) }
-        if !applied.isEmpty || wiped { try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys) }
+        if wiped {
+            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+            report.viewsRebuilt = true
+        } else if !applied.isEmpty {
+            try repairViews(removing: Set(applied.map { try ChangeID(bytes: Array($0)) }))
+        }
         resetCaches()
     }
 

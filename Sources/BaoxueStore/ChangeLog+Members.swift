@@ -6,35 +6,42 @@ extension ChangeLog {
     /// The changes reconciled as `scope`'s set: its own, and those of other schools a transfer into
     /// `scope` carries (a transferred child's history, privacy.md §2(b)), sorted by (hlc, id).
     ///
-    /// A scope without carried changes is kept in `memberCache` with the log position it was read
-    /// up to; the next call reads only the changes stored since (positions only grow and no change
-    /// is ever deleted), so a relay does not read a school's whole set again for every connection.
+    /// Each scope's set is kept in `memberCache` with the log position it was read up to and the
+    /// number of carry rows it had; the next call reads only the changes stored since (positions
+    /// only grow, no change is deleted, and a carried change is indexed in the transaction that
+    /// stores it), and reads the whole set again only when a transfer added carry rows. So a relay
+    /// does not read and sort a school's whole set again for every connection.
     public func members(of scope: ScopeID) throws(StoreError) -> [ScopeMember] {
         try storeCall {
             try readDB { db in
-                let carries = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry WHERE scope = ?)"), arguments: [scope.value]) ?? false
-                if carries {
-                    return try Self.members(db, sql: """
+                let carries = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM carry WHERE scope = ?"), arguments: [scope.value]) ?? 0
+                let top = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(position), 0) FROM change")) ?? 0
+                let cached = memberCache.entry(scope)
+                var members: [ScopeMember]
+                if let cached, cached.carries == carries, cached.upTo == top {
+                    return cached.members
+                } else if let cached, cached.carries == carries, cached.upTo < top {
+                    members = cached.members
+                    var added = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE position > ? AND scope = ?", arguments: [cached.upTo, scope.value])
+                    if carries > 0 {
+                        added += try Self.members(db, sql: """
+                            SELECT c.hlc, c.id FROM change c JOIN sealed_content s ON s.change = c.id JOIN carry k ON k.key_id = s.key_id
+                            WHERE c.position > ?1 AND k.scope = ?2 AND c.scope = k.source
+                            """, arguments: [cached.upTo, scope.value])
+                    }
+                    for m in added { members.insert(m, at: Self.insertionIndex(of: m, in: members)) }
+                } else if carries > 0 {
+                    members = try Self.members(db, sql: """
                         SELECT hlc, id FROM change WHERE scope = ?1
                         UNION ALL
                         SELECT c.hlc, c.id FROM carry k JOIN sealed_content s ON s.key_id = k.key_id JOIN change c ON c.id = s.change
                         WHERE k.scope = ?1 AND c.scope = k.source
                         ORDER BY 1, 2
                         """, arguments: [scope.value])
-                }
-                let top = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(position), 0) FROM change")) ?? 0
-                let cached = memberCache.entry(scope)
-                var members: [ScopeMember]
-                if let cached, cached.upTo == top {
-                    return cached.members
-                } else if let cached, cached.upTo < top {
-                    members = cached.members
-                    let added = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE position > ? AND scope = ?", arguments: [cached.upTo, scope.value])
-                    for m in added { members.insert(m, at: Self.insertionIndex(of: m, in: members)) }
                 } else {
                     members = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE scope = ? ORDER BY hlc, id", arguments: [scope.value])
                 }
-                memberCache.store(scope, members: members, upTo: top)
+                memberCache.store(scope, members: members, upTo: top, carries: carries)
                 return members
             }
         }
@@ -197,15 +204,16 @@ extension ChangeLog {
 /// (`ChangeLog.members(of:)`). Shared by the log's readers, hence the lock.
 final class MemberCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [ScopeID: (upTo: Int64, members: [ScopeMember])] = [:]
+    typealias Entry = (upTo: Int64, carries: Int, members: [ScopeMember])
+    private var entries: [ScopeID: Entry] = [:]
 
-    func entry(_ scope: ScopeID) -> (upTo: Int64, members: [ScopeMember])? { lock.withLock { entries[scope] } }
+    func entry(_ scope: ScopeID) -> Entry? { lock.withLock { entries[scope] } }
 
-    /// Keeps the newer of what is cached and `members` (two readers may race).
-    func store(_ scope: ScopeID, members: [ScopeMember], upTo: Int64) {
+    /// Keeps the newer of what is cached and `members` (two readers may race; carry rows only grow).
+    func store(_ scope: ScopeID, members: [ScopeMember], upTo: Int64, carries: Int) {
         lock.withLock {
-            if let old = entries[scope], old.upTo >= upTo { return }
-            entries[scope] = (upTo, members)
+            if let old = entries[scope], old.upTo > upTo || (old.upTo == upTo && old.carries >= carries) { return }
+            entries[scope] = (upTo, carries, members)
         }
     }
 }

@@ -9,7 +9,9 @@ import GRDB
 enum LogRepair {
     /// Moves every applied change that (transitively) depends on one of
     /// `removed` back to pending, with `waiting` rows for its now-missing deps.
-    static func unapplyDescendants(of removed: Set<Data>, db: Database) throws {
+    /// Returns `removed` and those changes.
+    @discardableResult
+    static func unapplyDescendants(of removed: Set<Data>, db: Database) throws -> Set<ChangeID> {
         var gone = Set(try removed.map { try ChangeID(bytes: Array($0)) })
         var changed = true
         while changed {
@@ -32,6 +34,7 @@ enum LogRepair {
             }
         }
         try rebuildHeads(db: db)
+        return gone
     }
 
     /// Heads = applied changes that no applied change lists as a dep.
