@@ -16,6 +16,15 @@ public struct RecordPayload: Codable, Sendable, Equatable {
         self.ops = ops
     }
 
+    /// The payload when `bytes` has only the common op shapes `PayloadScanner` reads; nil
+    /// otherwise (`decode` then asks JSONDecoder). Public for the differential tests.
+    public static func decodeCommonShapes(_ bytes: [UInt8]) -> RecordPayload? { PayloadScanner.decode(bytes) }
+
+    init(v: Int, ops: [RecordOp]) {
+        self.v = v
+        self.ops = ops
+    }
+
     /// Validates every op and encodes the payload.
     public func encoded() throws(RecordsError) -> [UInt8] {
         guard !ops.isEmpty, ops.count <= Self.maxOps else { throw .payloadTooLarge }
@@ -29,10 +38,14 @@ public struct RecordPayload: Codable, Sendable, Equatable {
     /// Decodes bytes from anywhere; structure only (ops are validated when applied, one by one).
     public static func decode(_ bytes: [UInt8]) throws(RecordsError) -> RecordPayload {
         let payload: RecordPayload
-        do {
-            payload = try JSONDecoder().decode(RecordPayload.self, from: Data(bytes))
-        } catch {
-            throw .malformedPayload("not a record payload")
+        if let common = PayloadScanner.decode(bytes) {
+            payload = common
+        } else {
+            do {
+                payload = try JSONDecoder().decode(RecordPayload.self, from: Data(bytes))
+            } catch {
+                throw .malformedPayload("not a record payload")
+            }
         }
         guard payload.v == version else { throw .malformedPayload("unknown payload version \(payload.v)") }
         guard payload.ops.count <= maxOps else { throw .payloadTooLarge }

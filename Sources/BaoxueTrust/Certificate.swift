@@ -43,7 +43,7 @@ public struct Certificate: Hashable, Sendable {
         subject: PublicKey, issuer: PublicKey, role: Role, mayIssue: Bool,
         validFrom: UInt64, validUntil: UInt64, name: String, scopes: [ScopeID]
     ) throws(TrustError) -> [UInt8] {
-        let nameBytes = Array(name.precomposedStringWithCanonicalMapping.utf8)
+        let nameBytes = Array(name.canonicalNFC.utf8)
         guard !nameBytes.isEmpty, nameBytes.count <= maxNameBytes else { throw .malformed("name of \(nameBytes.count) bytes") }
         let sorted = scopes.sorted()
         guard !sorted.isEmpty, sorted.count <= maxScopes, Set(sorted).count == sorted.count else { throw .malformed("scopes") }

@@ -26,7 +26,7 @@ public struct EnrollmentRequest: Equatable, Sendable {
         var w = ByteWriter()
         w.raw(magic); w.u8(kind); w.u8(version)
         w.raw(key.publicKey.bytes); w.u8(role.rawValue); w.u64(createdAt)
-        let nameBytes = Array(name.precomposedStringWithCanonicalMapping.utf8)
+        let nameBytes = Array(name.canonicalNFC.utf8)
         Certificate.writeNameAndScopes(name: nameBytes, scopes: scopes.sorted(), into: &w)
         return try decode(w.bytes + key.sign(w.bytes).bytes)
     }
@@ -55,7 +55,7 @@ public struct EnrollmentRequest: Equatable, Sendable {
             _ = try Certificate.body(subject: subject, issuer: subject, role: role, mayIssue: false,
                                      validFrom: 0, validUntil: 1, name: name, scopes: scopes)
             guard scopes == scopes.sorted(), Set(scopes).count == scopes.count,
-                  name == name.precomposedStringWithCanonicalMapping else { throw TrustError.malformed("not canonical") }
+                  name == name.canonicalNFC else { throw TrustError.malformed("not canonical") }
             guard Ed25519.verify(signature: signature[...], message: bytes.dropLast(Signature.length), publicKey: subject.bytes[...]) else {
                 throw TrustError.badSignature
             }

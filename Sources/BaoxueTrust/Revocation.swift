@@ -18,7 +18,7 @@ public struct Revocation: Hashable, Sendable {
     public let encoded: [UInt8]
 
     public static func issue(by issuer: DeviceKey, subject: PublicKey, revokedAt: UInt64, reason: String) throws(TrustError) -> Revocation {
-        let text = Array(reason.precomposedStringWithCanonicalMapping.utf8)
+        let text = Array(reason.canonicalNFC.utf8)
         guard text.count <= 128 else { throw .malformed("reason over 128 bytes") }
         var w = ByteWriter()
         w.raw(magic); w.u8(kind); w.u8(version)
@@ -39,7 +39,7 @@ public struct Revocation: Hashable, Sendable {
             let issuer = try PublicKey(bytes: Array(try r.take(32, "issuer")))
             let n = Int(try r.u8("reason length"))
             guard n <= 128, let reason = String(validating: try r.take(n, "reason"), as: UTF8.self),
-                  reason == reason.precomposedStringWithCanonicalMapping else { throw TrustError.malformed("reason") }
+                  reason == reason.canonicalNFC else { throw TrustError.malformed("reason") }
             _ = try r.take(Signature.length, "signature")
             try r.expectEnd()
             return Revocation(subject: subject, revokedAt: at, issuer: issuer, reason: reason, encoded: bytes)
