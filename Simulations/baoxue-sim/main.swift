@@ -13,6 +13,16 @@ import Foundation
 /// fails) — always for a small county, with `--minimize` for a big one — and the smallest failing
 /// scenario is saved as JSON (in DIR, or the temporary folder) with its replay command.
 /// Exit status: 0 all passed, 1 a check failed, 2 bad arguments.
+// Swift seeds Set and Dictionary hashing per process; a run must not depend on it, so the
+// simulator always runs with the seed pinned (its worker processes inherit it).
+if ProcessInfo.processInfo.environment["SWIFT_DETERMINISTIC_HASHING"] == nil, let path = Bundle.main.executablePath {
+    setenv("SWIFT_DETERMINISTIC_HASHING", "1", 1)
+    let argv = [path] + CommandLine.arguments.dropFirst()
+    var cArgs = argv.map { strdup($0) } + [nil]
+    execv(path, &cArgs)
+    FileHandle.standardError.write(Data("cannot restart with SWIFT_DETERMINISTIC_HASHING=1: errno \(errno)\n".utf8))
+    exit(2)
+}
 let args = Array(CommandLine.arguments.dropFirst())
 func value(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
 func fail(_ message: String) -> Never {

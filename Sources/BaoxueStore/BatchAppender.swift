@@ -357,7 +357,8 @@ struct BatchAppender {
             db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(id.bytes)]
         )
         var ready: [Change] = []
-        for position in Set(positions) {
+        // In log order: a Set's order would differ from process to process (Swift seeds its hashes).
+        for position in Set(positions).sorted() {
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position]
             ), (row[0] as Int) == ChangeState.pending.rawValue else { continue }
