@@ -19,12 +19,8 @@ public final class SignatureMemo: @unchecked Sendable {
 
     private let lock = NSLock()
     private var verified: Set<Key> = []
-    private var hits = 0
 
     public init() {}
-
-    /// How many checks were answered from the memo (a libsodium call saved each).
-    public var savedChecks: Int { lock.withLock { hits } }
 
     /// True when `signature` is `publicKey`'s valid signature of `message` (libsodium's rule).
     public func verify(signature: ArraySlice<UInt8>, message: ArraySlice<UInt8>, publicKey: ArraySlice<UInt8>) -> Bool {
@@ -38,12 +34,7 @@ public final class SignatureMemo: @unchecked Sendable {
             Key(a: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), b: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                 c: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), d: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         }
-        let known = lock.withLock { () -> Bool in
-            guard verified.contains(key) else { return false }
-            hits += 1
-            return true
-        }
-        if known { return true }
+        if lock.withLock({ verified.contains(key) }) { return true }
         guard Ed25519.verify(signature: signature, message: message, publicKey: publicKey) else { return false }
         _ = lock.withLock { verified.insert(key) }
         return true

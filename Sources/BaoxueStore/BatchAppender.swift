@@ -120,48 +120,6 @@ struct BatchAppender {
         while let (subject, at) = revocationsDue.popLast() { try revoke(subject, from: at) }
     }
 
-    /// Quarantines every stored record change of `subject` dated at or after `at` (admin changes
-    /// carry self-authenticating payloads and stay). Changes that depend on them stay applied
-    /// and those waiting on them go on (see `missingDeps`); if some were applied, the heads
-    /// and views are rebuilt without them.
-    private mutating func revoke(_ subject: PublicKey, from at: UInt64) throws {
-        try flush()
-        // Its own revocation: a remote wipe. The views are re-derived once, below, without the keys.
-        let wiped = subject == keys.reader?.publicKey
-        if wiped { try keys.forgetAll() }
-        let author = Data(subject.bytes)
-        let rows = try Row.fetchAll(db, sql: "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
-                                    arguments: [author, Int64(at << 16), ScopeID.admin.value])
-        guard !rows.isEmpty else {
-            if wiped { try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys); report.viewsRebuilt = true }
-            return
-        }
-        var applied = Set<Data>()
-        var revoked: [ChangeID] = []
-        for row in rows {
-            let position: Int64 = row[0]
-            if (row[2] as Int) == ChangeState.applied.rawValue { applied.insert(row[1] as Data) }
-            revoked.append(try ChangeID(bytes: Array(row[1] as Data)))
-            try db.execute(sql: "UPDATE change SET state = 3 WHERE position = ?", arguments: [position])
-            try db.execute(sql: "DELETE FROM waiting WHERE position = ?", arguments: [position])
-            try quarantine(position, waitsOn: TrustGate.waitingKey(subject), reason: Self.revokedReason)
-        }
-        if pendingExists {
-            for id in revoked {
-                for ready in try unblocked(by: id) { try didApply(ready) }
-            }
-            try flush()
-        }
-        if !applied.isEmpty { try LogRepair.rebuildHeads(db: db) }
-        if wiped {
-            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
-            report.viewsRebuilt = true
-        } else if !applied.isEmpty {
-            try repairViews(removing: Set(applied.map { try ChangeID(bytes: Array($0)) }))
-        }
-        resetCaches()
-    }
-
     /// Why `change` may not apply on this replica, and what it waits on; nil when it may.
     /// Only replicas that pin an authority refuse anything.
     private mutating func refusal(_ change: Change, payload: Result<RecordPayload, RecordsError>?) throws -> (String, Data)? {
@@ -174,7 +132,7 @@ struct BatchAppender {
     }
 
     /// Marks a stored change as waiting on `key`; `counted` is false when it was already quarantined (a re-check).
-    private mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: String, counted: Bool = true) throws {
+    mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: String, counted: Bool = true) throws {
         if counted { report.quarantined += 1 }
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [position, reason])
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [key, position])
@@ -326,7 +284,7 @@ struct BatchAppender {
 
     /// Records the effects of `change` becoming applied, then applies every
     /// pending change that it (transitively) unblocks.
-    private mutating func didApply(_ change: Change) throws {
+    mutating func didApply(_ change: Change) throws {
         var work = [change]
         while let c = work.popLast() {
             appliedHere.insert(c.id)
@@ -352,7 +310,7 @@ struct BatchAppender {
     }
 
     /// The pending changes waiting on `id` whose deps are now all present, marked applied.
-    private mutating func unblocked(by id: ChangeID) throws -> [Change] {
+    mutating func unblocked(by id: ChangeID) throws -> [Change] {
         let positions = try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(id.bytes)]
         )

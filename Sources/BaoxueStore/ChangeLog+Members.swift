@@ -16,30 +16,22 @@ extension ChangeLog {
             try readDB { db in
                 let carries = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM carry WHERE scope = ?"), arguments: [scope.value]) ?? 0
                 let top = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(position), 0) FROM change")) ?? 0
-                let cached = memberCache.entry(scope)
-                var members: [ScopeMember]
-                if let cached, cached.carries == carries, cached.upTo == top {
-                    return cached.members
-                } else if let cached, cached.carries == carries, cached.upTo < top {
-                    members = cached.members
-                    var added = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE position > ? AND scope = ?", arguments: [cached.upTo, scope.value])
-                    if carries > 0 {
-                        added += try Self.members(db, sql: """
-                            SELECT c.hlc, c.id FROM change c JOIN sealed_content s ON s.change = c.id JOIN carry k ON k.key_id = s.key_id
-                            WHERE c.position > ?1 AND k.scope = ?2 AND c.scope = k.source
-                            """, arguments: [cached.upTo, scope.value])
-                    }
-                    for m in added { members.insert(m, at: Self.insertionIndex(of: m, in: members)) }
-                } else if carries > 0 {
-                    members = try Self.members(db, sql: """
-                        SELECT hlc, id FROM change WHERE scope = ?1
-                        UNION ALL
-                        SELECT c.hlc, c.id FROM carry k JOIN sealed_content s ON s.key_id = k.key_id JOIN change c ON c.id = s.change
-                        WHERE k.scope = ?1 AND c.scope = k.source
-                        ORDER BY 1, 2
-                        """, arguments: [scope.value])
+                // What is kept stays valid while no transfer added carry rows; then only later positions are read.
+                let kept = memberCache.entry(scope).flatMap { $0.carries == carries ? $0 : nil }
+                if let kept, kept.upTo == top { return kept.members }
+                let from = kept?.upTo ?? 0
+                var added = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE position > ? AND scope = ?", arguments: [from, scope.value])
+                if carries > 0 {
+                    added += try Self.members(db, sql: """
+                        SELECT c.hlc, c.id FROM change c JOIN sealed_content s ON s.change = c.id JOIN carry k ON k.key_id = s.key_id
+                        WHERE c.position > ?1 AND k.scope = ?2 AND c.scope = k.source
+                        """, arguments: [from, scope.value])
+                }
+                var members = kept?.members ?? []
+                if members.isEmpty {
+                    members = added.sorted(by: Self.precedes)
                 } else {
-                    members = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE scope = ? ORDER BY hlc, id", arguments: [scope.value])
+                    for m in added { members.insert(m, at: Self.insertionIndex(of: m, in: members)) }
                 }
                 memberCache.store(scope, members: members, upTo: top, carries: carries)
                 return members
@@ -57,13 +49,17 @@ extension ChangeLog {
         return out
     }
 
+    /// The set's order: by timestamp, then id bytes, as SQLite orders (hlc, id).
+    private static func precedes(_ a: ScopeMember, _ b: ScopeMember) -> Bool {
+        a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.id < b.id
+    }
+
     /// Where `m` goes in `sorted` (ascending by timestamp, then id bytes, as SQLite orders them).
     private static func insertionIndex(of m: ScopeMember, in sorted: [ScopeMember]) -> Int {
         var low = 0, high = sorted.count
         while low < high {
             let mid = (low + high) / 2
-            let x = sorted[mid]
-            if x.timestamp < m.timestamp || (x.timestamp == m.timestamp && x.id < m.id) { low = mid + 1 } else { high = mid }
+            if precedes(sorted[mid], m) { low = mid + 1 } else { high = mid }
         }
         return low
     }
