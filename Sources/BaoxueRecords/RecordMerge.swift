@@ -63,13 +63,13 @@ public struct RecordMerge: Sendable {
             if kind == .child, field == "status", case .status(let fact) = value, let ledger = fact.status.ledger {
                 try storage.insertLedgerOpener(ledger: ledger, child: record, op: id, date: fact.date)
             }
-            return kind == .child ? record : nil
+            return op.refreshedChild
         case .add(let kind, let record, let set, let element):
             try storage.insertElement(kind: kind, record: record, set: set, element: element, tag: id)
-            return kind == .child ? record : nil
+            return op.refreshedChild
         case .remove(let kind, let record, _, _, let tags):
             try storage.removeTags(tags, by: id)
-            return kind == .child ? record : nil
+            return op.refreshedChild
         case .event(let e):
             try storage.insertEvent(e, op: id, stamp: stamp)
             if case .absence(let a) = e.body, !a.excused, a.schoolDays >= policy.unexcusedAbsenceDaysForLedger, let child = e.child {

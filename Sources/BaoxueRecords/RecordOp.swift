@@ -20,6 +20,15 @@ public enum RecordOp: Codable, Sendable, Equatable {
 extension RecordOp {
     public static let maxListLength = 64
 
+    /// The child whose displayed row this op refreshes when it applies: the record of a
+    /// `set`, `add` or `remove` on a child (`RecordMerge`; `ViewRepair` when it takes ops out).
+    public var refreshedChild: RecordID? {
+        switch self {
+        case .set(.child, let record, _, _, _), .add(.child, let record, _, _), .remove(.child, let record, _, _, _): record
+        default: nil
+        }
+    }
+
     /// The rules that do not depend on time: fields, sets, evidence, list
     /// lengths. Replicas check them again when applying, so a signed but
     /// invalid op from a peer is rejected on every replica alike.

@@ -26,7 +26,7 @@ enum ViewRepair {
         for change in removed {
             if MemberGrant.isGrant(change.payload) || ChildGrant.isGrant(change.payload) { return false }
             for op in try readable(change, keys: &keys)?.ops ?? [] {
-                if let child = childTouched(by: op) { touched.insert(child) }
+                if let child = op.refreshedChild { touched.insert(child) }
             }
         }
         try deleteRows(of: ids, db: db, touched: &touched)
@@ -52,7 +52,7 @@ enum ViewRepair {
         for id in removers {
             guard let bytes = try Data.fetchOne(statement, arguments: [id]) else { continue }
             for op in try readable(try Change.decodeVerified(Array(bytes)), keys: &keys)?.ops ?? [] {
-                if case .remove = op, let child = childTouched(by: op), bare.contains(child), (try? op.validate()) != nil { named.insert(child) }
+                if case .remove = op, let child = op.refreshedChild, bare.contains(child), (try? op.validate()) != nil { named.insert(child) }
             }
         }
         for child in bare.sorted() {
@@ -73,14 +73,6 @@ enum ViewRepair {
         case .plain: return try? RecordPayload.decode(change.payload)
         case .opened(let opened): return try? opened.get()
         case .waiting, .grant, .childGrant: return nil
-        }
-    }
-
-    /// The child whose displayed row an op refreshes when it applies (`RecordMerge`).
-    private static func childTouched(by op: RecordOp) -> RecordID? {
-        switch op {
-        case .set(.child, let record, _, _, _), .add(.child, let record, _, _), .remove(.child, let record, _, _, _): record
-        default: nil
         }
     }
 
