@@ -57,7 +57,7 @@ struct BatchAppender {
         insertStatement = try db.cachedStatement(sql: """
             INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        pendingExists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state <> 0 AND state = 1)") ?? false
+        pendingExists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state <> 0 AND state = 1)")) ?? false
     }
 
     /// Record payloads decoded ahead of time (on the verifying thread), by change id.

@@ -38,11 +38,11 @@ extension ChangeLog {
                 // Only the delegations and this peer's own certificates: a relay does this per connection.
                 let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1") + decoded.filter(\.mayIssue))
                 guard let own = decoded.first(where: { $0.subject == peer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }) else { return [] }
-                if let revoked = try Int64.fetchOne(db, sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?", arguments: [Data(peer.bytes)]),
+                if let revoked = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"), arguments: [Data(peer.bytes)]),
                    UInt64(revoked) <= ms { return [] }
                 let delegation = decoded.filter { $0.mayIssue && $0.subject == own.issuer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }
                 return try (delegation.prefix(1) + [own]).filter {
-                    try Bool.fetchOne(db, sql: "SELECT 1 FROM certificate WHERE encoded = ?", arguments: [Data($0.encoded)]) == nil
+                    try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM certificate WHERE encoded = ?"), arguments: [Data($0.encoded)]) == nil
                 }
             }
         }

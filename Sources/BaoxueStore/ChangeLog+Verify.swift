@@ -93,7 +93,7 @@ extension ChangeLog {
                 // Stored certificates were verified when their changes applied; a relay re-reads this often.
                 for c in try TrustGate.certificates(db, where: condition, arguments: arguments)
                 where (try? chain.validate(c, at: ms, signaturesChecked: true)) != nil {
-                    let revoked = try Int64.fetchOne(db, sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?", arguments: [Data(c.subject.bytes)])
+                    let revoked = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"), arguments: [Data(c.subject.bytes)])
                     if let revoked, UInt64(revoked) <= ms { continue }
                     out[c.subject, default: [.admin]] += c.scopes
                 }

@@ -183,7 +183,7 @@ public final class ChangeLog: ChangeStore {
     public func scope(ofChange id: ChangeID) throws(StoreError) -> ScopeID? {
         try storeCall {
             try readDB { db in
-                try String.fetchOne(db, sql: "SELECT scope FROM change WHERE id = ?", arguments: [Data(id.bytes)]).flatMap { try? ScopeID($0) }
+                try String.fetchOne(db.cachedStatement(sql: "SELECT scope FROM change WHERE id = ?"), arguments: [Data(id.bytes)]).flatMap { try? ScopeID($0) }
             }
         }
     }
@@ -191,7 +191,7 @@ public final class ChangeLog: ChangeStore {
     public func contains(_ id: ChangeID) throws(StoreError) -> Bool {
         try storeCall {
             try readDB { db in
-                try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM change WHERE id = ?)", arguments: [Data(id.bytes)]) ?? false
+                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM change WHERE id = ?)"), arguments: [Data(id.bytes)]) ?? false
             }
         }
     }
@@ -200,7 +200,7 @@ public final class ChangeLog: ChangeStore {
     public func state(of id: ChangeID) throws(StoreError) -> ChangeState? {
         try storeCall {
             try readDB { db in
-                try Int.fetchOne(db, sql: "SELECT state FROM change WHERE id = ?", arguments: [Data(id.bytes)]).flatMap(ChangeState.init(rawValue:))
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT state FROM change WHERE id = ?"), arguments: [Data(id.bytes)]).flatMap(ChangeState.init(rawValue:))
             }
         }
     }

@@ -99,7 +99,7 @@ struct KeyRing {
     /// Notes a stored sealed change under a content key a transfer carries (a read of the small
     /// `carry` table for every other sealed change, no write).
     mutating func recordSealed(_ change: Change) throws {
-        if carries == nil { carries = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM carry)") ?? false }
+        if carries == nil { carries = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry)")) ?? false }
         guard carries == true, let id = Self.contentKeyID(change.payload),
               try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry WHERE key_id = ?)"), arguments: [Data(id)]) == true
         else { return }

@@ -86,20 +86,38 @@ enum RecordViewsRebuild {
         }
     }
 
-    /// BLAKE2b-256 of every row of every view table, in primary-key order.
+    /// BLAKE2b-256 of every row of every view table, in primary-key order. Each value is
+    /// written as `N|`, `I<decimal>|`, `D<decimal>|`, `S<utf8 length>:<text>|` or `B<hex>|`,
+    /// each row ends with a newline. Appended byte by byte: the simulator digests every
+    /// device's views, and a string per value was most of that time.
     static func digest(db: Database) throws -> [String: String] {
         var out: [String: String] = [:]
         for table in RecordViewSchema.tables {
             var bytes: [UInt8] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY \(table.order)")
             while let row = try rows.next() {
-                for value in row.databaseValues {
+                for i in 0..<row.count {
+                    let value: DatabaseValue = row[i]
                     switch value.storage {
-                    case .null: bytes += Array("N|".utf8)
-                    case .int64(let v): bytes += Array("I\(v)|".utf8)
+                    case .null: bytes.append(contentsOf: [UInt8(ascii: "N"), UInt8(ascii: "|")])
+                    case .int64(let v):
+                        bytes.append(UInt8(ascii: "I"))
+                        appendDecimal(v, to: &bytes)
+                        bytes.append(UInt8(ascii: "|"))
                     case .double(let v): bytes += Array("D\(v)|".utf8)
-                    case .string(let v): bytes += Array("S\(v.utf8.count):\(v)|".utf8)
-                    case .blob(let v): bytes += Array("B\(Hex.encode(v))|".utf8)
+                    case .string(let v):
+                        bytes.append(UInt8(ascii: "S"))
+                        appendDecimal(Int64(v.utf8.count), to: &bytes)
+                        bytes.append(UInt8(ascii: ":"))
+                        bytes.append(contentsOf: v.utf8)
+                        bytes.append(UInt8(ascii: "|"))
+                    case .blob(let v):
+                        bytes.append(UInt8(ascii: "B"))
+                        for b in v {
+                            bytes.append(hexDigits[Int(b >> 4)])
+                            bytes.append(hexDigits[Int(b & 0x0f)])
+                        }
+                        bytes.append(UInt8(ascii: "|"))
                     }
                 }
                 bytes.append(0x0a)
@@ -107,6 +125,25 @@ enum RecordViewsRebuild {
             out[table.name] = Hex.encode(Blake2b.hash(bytes))
         }
         return out
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// `v` in decimal, as `"\(v)"` writes it.
+    private static func appendDecimal(_ v: Int64, to bytes: inout [UInt8]) {
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            for i in stride(from: n - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        }
     }
 }
 
