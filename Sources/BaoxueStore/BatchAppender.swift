@@ -46,13 +46,13 @@ struct BatchAppender {
     var keys: KeyRing
 
     init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil, reader: DeviceKey? = nil,
-         memo: SignatureMemo? = nil) throws {
+         memo: SignatureMemo? = nil, certificates: DecodedCertificates) throws {
         self.db = db
         keys = KeyRing(db: db, reader: reader)
         self.merge = merge
         self.now = now
         self.witness = witness
-        gate = try authority.map { try TrustGate(db: db, authority: $0, memo: memo) }
+        gate = try authority.map { try TrustGate(db: db, authority: $0, memo: memo, decoded: certificates) }
         self.views = SQLRecordViews(db: db)
         insertStatement = try db.cachedStatement(sql: """
             INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -30,7 +30,7 @@ extension ChangeLog {
                 let change = try Self.signNext(db, by: key, scope: scope, now: now) { seq in
                     try Self.sealIfEncrypted(db, plain, scope: scope, author: key.publicKey, seq: seq, required: self.sealRequired, random: self.random)
                 }
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo)
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo, certificates: decodedCertificates)
                 try appender.append([change])
                 return change
             }

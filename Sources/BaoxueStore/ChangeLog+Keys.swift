@@ -47,7 +47,7 @@ extension ChangeLog {
                     scopeKey = ScopeKey.generate(scope: scope, random: random)
                     epoch = UInt32(clamping: newest + 1)
                 }
-                var recipients = Set(try Self.currentMembers(db, scope: scope, at: now))
+                var recipients = Set(try self.currentMembers(db, scope: scope, at: now))
                 recipients.insert(key.publicKey)
                 if let authority { recipients.insert(authority) }
                 return try MemberGrant.make(scopeKey, epoch: epoch, to: recipients, random: random).encoded
@@ -77,9 +77,9 @@ extension ChangeLog {
     }
 
     /// Devices certified for `scope` at `ms` (relays excepted: they carry, never read), not revoked.
-    static func currentMembers(_ db: Database, scope: ScopeID, at ms: UInt64) throws -> [PublicKey] {
+    func currentMembers(_ db: Database, scope: ScopeID, at ms: UInt64) throws -> [PublicKey] {
         let revoked = Set(try Data.fetchAll(db, sql: "SELECT DISTINCT subject FROM revocation"))
-        return try TrustGate.certificates(db).compactMap { cert in
+        return try TrustGate.certificates(db, decoded: decodedCertificates).compactMap { cert in
             cert.role != .relay && cert.covers(scope) && cert.isValid(at: ms) && !revoked.contains(Data(cert.subject.bytes)) ? cert.subject : nil
         }
     }
@@ -98,7 +98,7 @@ extension ChangeLog {
                     let recipients = try held.map { key in
                         Set(try Data.fetchAll(db, sql: "SELECT recipient FROM key_grant WHERE key_id = ?", arguments: [Data(key.id)]))
                     } ?? []
-                    let members = try Self.currentMembers(db, scope: scope, at: now)
+                    let members = try self.currentMembers(db, scope: scope, at: now)
                     let unreadable = try Int.fetchOne(db, sql: """
                         SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change WHERE c.scope = ? AND c.state = 0
                         """, arguments: [text]) ?? 0

@@ -20,7 +20,11 @@ extension ChangeLog {
                 let kept = memberCache.entry(scope).flatMap { $0.carries == carries ? $0 : nil }
                 if let kept, kept.upTo == top { return kept.members }
                 let from = kept?.upTo ?? 0
-                var added = try Self.members(db, sql: "SELECT hlc, id FROM change WHERE position > ? AND scope = ?", arguments: [from, scope.value])
+                // After a first read, walk the positions stored since (`+scope` keeps SQLite off the scope
+                // index, which would visit every change of the scope to find the few new ones).
+                let sql = from == 0 ? "SELECT hlc, id FROM change WHERE scope = ?2 AND ?1 = 0"
+                                    : "SELECT hlc, id FROM change WHERE position > ?1 AND +scope = ?2"
+                var added = try Self.members(db, sql: sql, arguments: [from, scope.value])
                 if carries > 0 {
                     added += try Self.members(db, sql: """
                         SELECT c.hlc, c.id FROM change c JOIN sealed_content s ON s.change = c.id JOIN carry k ON k.key_id = s.key_id

@@ -22,7 +22,7 @@ extension ChangeLog {
                 let epochs = try Data.fetchAll(db, sql: "SELECT key FROM scope_key WHERE scope = ? ORDER BY epoch, id", arguments: [source.value])
                 guard !epochs.isEmpty else { throw StoreError.noScopeKey(source) }
                 let keys = try epochs.map { try ScopeKey(scope: source, bytes: Array($0)).contentKey(child: child) }
-                var recipients = Set(try Self.currentMembers(db, scope: scope, at: now))
+                var recipients = Set(try self.currentMembers(db, scope: scope, at: now))
                 recipients.insert(key.publicKey)
                 if let authority { recipients.insert(authority) }
                 return try ChildGrant.make(source: source, child: child, keys: keys, to: recipients, random: random).encoded

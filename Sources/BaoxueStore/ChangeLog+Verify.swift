@@ -45,7 +45,7 @@ extension ChangeLog {
                     if chunk.count == 10_000 { check() }
                 }
                 check()
-                let certs = try TrustGate.certificates(db)
+                let certs = try TrustGate.certificates(db, decoded: decodedCertificates)
                 report.certificates = certs.count
                 if let authority {
                     let chain = TrustGate.chain(authority, knowing: certs)
@@ -62,7 +62,7 @@ extension ChangeLog {
     public func holder(of key: PublicKey) throws(StoreError) -> (name: String, role: Role)? {
         try storeCall {
             try readDB { db in
-                try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)])
+                try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)], decoded: decodedCertificates)
                     .max { $0.validUntil < $1.validUntil }
                     .map { ($0.name, $0.role) }
             }
@@ -88,10 +88,10 @@ extension ChangeLog {
         guard let authority else { return [:] }
         return try storeCall {
             try readDB { db in
-                let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1"))
+                let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1", decoded: decodedCertificates))
                 var out: [PublicKey: [ScopeID]] = [:]
                 // Stored certificates were verified when their changes applied; a relay re-reads this often.
-                for c in try TrustGate.certificates(db, where: condition, arguments: arguments)
+                for c in try TrustGate.certificates(db, where: condition, arguments: arguments, decoded: decodedCertificates)
                 where (try? chain.validate(c, at: ms, signaturesChecked: true)) != nil {
                     let revoked = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"), arguments: [Data(c.subject.bytes)])
                     if let revoked, UInt64(revoked) <= ms { continue }

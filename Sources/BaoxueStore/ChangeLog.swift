@@ -42,6 +42,8 @@ public final class ChangeLog: ChangeStore {
     public let signatureMemo: SignatureMemo?
     /// Scope sets already read, brought up to date from the positions stored since (`members(of:)`).
     let memberCache = MemberCache()
+    /// Stored certificates already decoded (`DecodedCertificates`).
+    let decodedCertificates = DecodedCertificates()
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -156,7 +158,7 @@ public final class ChangeLog: ChangeStore {
     func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]?) throws(StoreError) -> AppendReport {
         try storeCall {
             try writer.write { db in
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo)
+                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo, certificates: decodedCertificates)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
             }
@@ -170,7 +172,7 @@ public final class ChangeLog: ChangeStore {
             try writer.write { db in
                 var reports: [AppendReport] = []
                 for (changes, payloads) in batches {
-                    var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo)
+                    var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo, certificates: decodedCertificates)
                     try appender.append(changes, decodedPayloads: payloads)
                     reports.append(appender.report)
                 }

@@ -28,18 +28,22 @@ struct TrustGate {
 
     /// Signature checks shared with other replicas of the process (`SignatureMemo`), if any.
     private let memo: SignatureMemo?
+    /// The log's decoded certificates.
+    private let decoded: DecodedCertificates
 
-    init(db: Database, authority: PublicKey, memo: SignatureMemo? = nil) throws {
+    init(db: Database, authority: PublicKey, memo: SignatureMemo? = nil, decoded: DecodedCertificates) throws {
         self.db = db
         self.memo = memo
+        self.decoded = decoded
         self.authority = authority
-        chain = Self.chain(authority, knowing: try Self.certificates(db, where: "may_issue = 1"))
+        chain = Self.chain(authority, knowing: try Self.certificates(db, where: "may_issue = 1", decoded: decoded))
     }
 
     /// Stored certificates (all, or those matching a SQL condition on the `certificate` table).
-    static func certificates(_ db: Database, where condition: String = "1", arguments: StatementArguments = []) throws -> [Certificate] {
+    static func certificates(_ db: Database, where condition: String = "1", arguments: StatementArguments = [],
+                             decoded: DecodedCertificates) throws -> [Certificate] {
         try Data.fetchAll(db.cachedStatement(sql: "SELECT encoded FROM certificate WHERE \(condition)"), arguments: arguments)
-            .compactMap { try? Certificate.decode(Array($0)) }
+            .compactMap { decoded.decode($0) }
     }
 
     /// A chain to `authority` that knows the delegations among `certificates`.
@@ -169,7 +173,7 @@ struct TrustGate {
 
     private mutating func certificates(of key: PublicKey) throws -> [Certificate] {
         if let known = byAuthor[key] { return known }
-        let certs = try Self.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)])
+        let certs = try Self.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)], decoded: decoded)
         byAuthor[key] = certs
         return certs
     }
