@@ -26,9 +26,15 @@ extension ChangeLog {
                                     : "SELECT hlc, id FROM change WHERE position > ?1 AND +scope = ?2"
                 var added = try Self.members(db, sql: sql, arguments: [from, scope.value])
                 if carries > 0 {
-                    added += try Self.members(db, sql: """
+                    // Likewise: a first read goes from the carry rows to the source scopes' changes; a later
+                    // one asks of each change stored since whether a carry row of `scope` covers it.
+                    added += try Self.members(db, sql: from == 0 ? """
                         SELECT c.hlc, c.id FROM change c JOIN sealed_content s ON s.change = c.id JOIN carry k ON k.key_id = s.key_id
-                        WHERE c.position > ?1 AND k.scope = ?2 AND c.scope = k.source
+                        WHERE k.scope = ?2 AND c.scope = k.source AND ?1 = 0
+                        """ : """
+                        SELECT c.hlc, c.id FROM change c WHERE c.position > ?1 AND EXISTS (
+                            SELECT 1 FROM carry k JOIN sealed_content s ON s.key_id = k.key_id AND s.change = c.id
+                            WHERE k.scope = ?2 AND k.source = c.scope)
                         """, arguments: [from, scope.value])
                 }
                 var members = kept?.members ?? []

@@ -102,6 +102,25 @@ import Testing
         #expect(try b.viewDigests() == before)
     }
 
+    /// The relay keeps each scope's set and later reads only what was stored since: a change the
+    /// old school writes about the moving child after the transfer joins the new school's set, one
+    /// about the staying child does not, exactly as a replica reading the whole log afresh finds.
+    @Test func aLaterChangeUnderACarriedKeyJoinsTheNewSchoolsSet() throws {
+        let (d, a, relay, _) = try world()
+        try d.transferChild(moving, from: schoolA, to: schoolB, by: district, now: now)
+        try copy(d, to: relay)
+        let before = Set(try relay.members(of: schoolB).map(\.id))
+        let late = try a.appendAuthored(by: teacherA, scope: schoolA, payload: try set(moving, "className", .text("三班")), now: now)
+        let other = try a.appendAuthored(by: teacherA, scope: schoolA, payload: try set(staying, "className", .text("二班")), now: now)
+        try copy(a, to: relay)
+        let after = try relay.members(of: schoolB)
+        #expect(Set(after.map(\.id)) == before.union([late.id]))
+        #expect(!after.map(\.id).contains(other.id))
+        let fresh = try ChangeLog(inMemory: (), merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 })
+        try copy(relay, to: fresh)
+        #expect(try fresh.members(of: schoolB) == after)
+    }
+
     @Test func changesThatArriveBeforeTheirTransferWaitAndThenApply() throws {
         let (d, _, relay, _) = try world()
         let grant = try d.transferChild(moving, from: schoolA, to: schoolB, by: district, now: now)
