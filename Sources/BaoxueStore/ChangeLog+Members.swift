@@ -54,14 +54,14 @@ extension ChangeLog {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         while let row = try rows.next() {
             let id: Data = row[1]
-            out.append(ScopeMember(timestamp: row[0], id: try ChangeID(bytes: Array(id))))
+            out.append(ScopeMember(timestamp: row[0], packedID: try PackedChangeID(bytes: id)))
         }
         return out
     }
 
     /// The set's order: by timestamp, then id bytes, as SQLite orders (hlc, id).
     private static func precedes(_ a: ScopeMember, _ b: ScopeMember) -> Bool {
-        a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.id < b.id
+        a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.packedID < b.packedID
     }
 
     /// Where `m` goes in `sorted` (ascending by timestamp, then id bytes, as SQLite orders them).

@@ -35,7 +35,19 @@ public protocol ChangeStore: Sendable {
 /// A change as set reconciliation sees it: its HLC timestamp (packed) and id.
 public struct ScopeMember: Sendable, Equatable {
     public let timestamp: Int64
-    public let id: ChangeID
+    /// The id packed (no heap storage: a relay keeps sets of tens of thousands).
+    public let packedID: PackedChangeID
+
+    public init(timestamp: Int64, packedID: PackedChangeID) {
+        self.timestamp = timestamp
+        self.packedID = packedID
+    }
+
+    public init(timestamp: Int64, id: ChangeID) {
+        self.init(timestamp: timestamp, packedID: PackedChangeID(id))
+    }
+
+    public var id: ChangeID { packedID.id }
 }
 
 /// One stored change with its local position and state.

@@ -11,32 +11,23 @@ public struct SyncItem: Hashable, Comparable, Sendable {
     let w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
 
     public init(timestamp: UInt64, id: ChangeID) {
+        self.init(timestamp: timestamp, packed: PackedChangeID(id))
+    }
+
+    public init(timestamp: UInt64, packed: PackedChangeID) {
         self.timestamp = timestamp
-        let b = id.bytes
-        func word(_ i: Int) -> UInt64 {
-            var v: UInt64 = 0
-            for k in 0..<8 { v = v << 8 | UInt64(b[i * 8 + k]) }
-            return v
-        }
-        (w0, w1, w2, w3) = (word(0), word(1), word(2), word(3))
+        (w0, w1, w2, w3) = (packed.w0, packed.w1, packed.w2, packed.w3)
     }
 
     public init(change: Change) {
         self.init(timestamp: UInt64(change.timestamp.packed), id: change.id)
     }
 
-    public var idBytes: [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        for (i, w) in [w0, w1, w2, w3].enumerated() {
-            for k in 0..<8 { out[i * 8 + k] = UInt8(truncatingIfNeeded: w >> UInt64(56 - 8 * k)) }
-        }
-        return out
-    }
+    public var idBytes: [UInt8] { packed.bytes }
 
-    public var id: ChangeID {
-        // 32 bytes by construction.
-        try! ChangeID(bytes: idBytes)
-    }
+    public var id: ChangeID { packed.id }
+
+    var packed: PackedChangeID { PackedChangeID(words: w0, w1, w2, w3) }
 
     public static func < (a: SyncItem, b: SyncItem) -> Bool {
         (a.timestamp, a.w0, a.w1, a.w2, a.w3) < (b.timestamp, b.w0, b.w1, b.w2, b.w3)

@@ -10,7 +10,7 @@ public struct StoreSyncSource: SyncDataSource {
 
     public func items(in scope: ScopeID) throws(SyncError) -> [SyncItem] {
         do {
-            return try store.members(of: scope).map { SyncItem(timestamp: UInt64($0.timestamp), id: $0.id) }
+            return try store.members(of: scope).map { SyncItem(timestamp: UInt64($0.timestamp), packed: $0.packedID) }
         } catch {
             throw .store("\(error)")
         }
