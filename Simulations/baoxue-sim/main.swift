@@ -55,7 +55,7 @@ let started = Date()
 let passOn = ["--scenario", scenarioName] + (value("--days").map { ["--days", $0] } ?? [])
 
 /// Starts this program again with `arguments`; returns it and its output pipe.
-func worker(_ arguments: [String]) -> (Process, Pipe) {
+@Sendable func worker(_ arguments: [String]) -> (Process, Pipe) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
     p.arguments = arguments
@@ -63,6 +63,29 @@ func worker(_ arguments: [String]) -> (Process, Pipe) {
     p.standardOutput = pipe
     do { try p.run() } catch { fail("cannot start a worker: \(error)") }
     return (p, pipe)
+}
+
+/// The townships of a sharded county not yet handed to a worker process, and what each printed.
+final class TownshipQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let count: Int
+    private var next = 0
+    private var finished: [Int: (output: String, status: Int32)] = [:]
+
+    init(count: Int) { self.count = count }
+
+    func take() -> Int? {
+        lock.withLock {
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    func finish(_ township: Int, output: String, status: Int32) { lock.withLock { finished[township] = (output, status) } }
+
+    /// In township order.
+    var results: [(output: String, status: Int32)] { lock.withLock { (0..<count).compactMap { finished[$0] } } }
 }
 
 /// Runs one scenario and seed, prints its line (and, on failure, how to replay it); true when every check passed.
@@ -141,17 +164,32 @@ if scenario.shardByTownship {
         }
         exit(ok ? 0 : 1)
     }
+    // One process per township, `jobs` at a time: a process that drew a short township takes the next
+    // one, so the run ends near (sum of townships) / jobs rather than with the slower half's sum.
     let slices = min(jobs, scenario.townships)
-    let running = (0..<slices).map { worker(passOn + ["--first-seed", "\(first)", "--shard", "\($0)/\(slices)"] + (value("--out").map { ["--out", $0] } ?? [])) }
+    let queue = TownshipQueue(count: scenario.townships)
+    let arguments = passOn + ["--first-seed", "\(first)"] + (value("--out").map { ["--out", $0] } ?? [])
+    let done = DispatchGroup()
+    for _ in 0..<slices {
+        done.enter()
+        Thread { [townships = scenario.townships] in
+            while let t = queue.take() {
+                let (p, pipe) = worker(arguments + ["--shard", "\(t)/\(townships)"])
+                let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                queue.finish(t, output: output, status: p.terminationStatus)
+            }
+            done.leave()
+        }.start()
+    }
+    done.wait()
     var failed = 0
     var parts: [Simulator.Summary] = []
-    for (p, pipe) in running {
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+    for (output, status) in queue.results {
         for line in output.split(separator: "\n") {
             if line.hasPrefix("SUMMARY "), let s = Simulator.Summary(csv: String(line.dropFirst(8))) { parts.append(s) } else { print(line) }
         }
-        if p.terminationStatus != 0 { failed += 1 }
+        if status != 0 { failed += 1 }
     }
     if parts.count != scenario.townships { failed += 1 }
     print("\(scenario.name), seed \(first): \(parts.count) of \(scenario.townships) townships, \(scenario.days) school days, \(slices) processes")
