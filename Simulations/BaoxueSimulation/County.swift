@@ -52,6 +52,8 @@ struct County {
     /// Signature checks already made by some replica of this county: every replica verifies every
     /// change and certificate it receives, but libsodium runs once per distinct signature (see Simulations/README).
     let signatureMemo = SignatureMemo()
+    /// Certificates some replica of this county already decoded (every device stores the township's).
+    let decodedCertificates = DecodedCertificates()
 
     /// The name of township `t`; `first` numbers a shard's townships after those of earlier shards.
     static func township(_ t: Int, first: Int = 0) -> String { "模拟县/乡镇\(first + t)" }
@@ -73,7 +75,7 @@ struct County {
         folder = NSTemporaryDirectory() + "baoxue-sim-\(ProcessInfo.processInfo.processIdentifier)-\(seed)-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 
-        let authority = self.authority, start = self.start, memo = signatureMemo
+        let authority = self.authority, start = self.start, memo = signatureMemo, decoded = decodedCertificates
         sealRequired = scenario.encrypted
         func add(_ kind: Node.Kind, _ label: String, name: String, role: Role, certScopes: [ScopeID], syncs: [ScopeID],
                  school: Int?, township: Int, onFile: Bool = false) throws -> Int {
@@ -85,7 +87,7 @@ struct County {
             randomness.append(SeededBytes.source(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(nodes.count)))
             let log = try Self.open(path: path, relay: isRelay ? k : nil, reader: isRelay ? nil : k, sealRequired: scenario.encrypted && !isRelay,
                                     random: randomness[nodes.count],
-                                    authority: authority.publicKey, clock: clock, node: nodes.count, memo: memo)
+                                    authority: authority.publicKey, clock: clock, node: nodes.count, memo: memo, decoded: decoded)
             _ = try log.appendAuthored(by: k, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: clock.ms)
             nodes.append(Node(kind: kind, key: k, certificate: cert, log: log, school: school, township: township, scopes: syncs, path: path))
             return nodes.count - 1
@@ -140,15 +142,15 @@ struct County {
     /// A replica's log: in memory or on file, with record views unless it is a relay (which witnesses instead).
     /// `reader`: the device key grants are sealed to (devices; relays read nothing).
     static func open(path: String?, relay: DeviceKey?, reader: DeviceKey?, sealRequired: Bool, random: RandomSource,
-                     authority: PublicKey, clock: SimClock, node: Int, memo: SignatureMemo) throws -> ChangeLog {
+                     authority: PublicKey, clock: SimClock, node: Int, memo: SignatureMemo, decoded: DecodedCertificates) throws -> ChangeLog {
         let now: @Sendable () -> UInt64 = { clock.now(node: node) }
         let merge: RecordMerge? = relay == nil ? RecordMerge() : nil
         if let path {
             return try ChangeLog(path: path, merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired, random: random,
-                                  signatureMemo: memo)
+                                  signatureMemo: memo, decodedCertificates: decoded)
         }
         return try ChangeLog(inMemory: (), merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired, random: random,
-                                  signatureMemo: memo)
+                                  signatureMemo: memo, decodedCertificates: decoded)
     }
 
     /// Restarts node `i` from its file: the old connection is dropped as a killed process's would be.
@@ -157,7 +159,7 @@ struct County {
         nodes[i].log = try Self.open(path: path, relay: nodes[i].isRelay ? nodes[i].key : nil, reader: nodes[i].isRelay ? nil : nodes[i].key,
                                      sealRequired: sealRequired && !nodes[i].isRelay, random: randomness[i],
                                      authority: authority.publicKey,
-                                     clock: clock, node: i, memo: signatureMemo)
+                                     clock: clock, node: i, memo: signatureMemo, decoded: decodedCertificates)
     }
 
     /// Indices of the devices (not relays) of school `s`.

@@ -37,12 +37,7 @@ extension ChangeLog {
                             WHERE k.scope = ?2 AND k.source = c.scope)
                         """, arguments: [from, scope.value])
                 }
-                var members = kept?.members ?? []
-                if members.isEmpty {
-                    members = added.sorted(by: Self.precedes)
-                } else {
-                    for m in added { members.insert(m, at: Self.insertionIndex(of: m, in: members)) }
-                }
+                let members = Self.merge(kept?.members ?? [], added.sorted(by: Self.precedes))
                 memberCache.store(scope, members: members, upTo: top, carries: carries)
                 return members
             }
@@ -64,14 +59,23 @@ extension ChangeLog {
         a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.packedID < b.packedID
     }
 
-    /// Where `m` goes in `sorted` (ascending by timestamp, then id bytes, as SQLite orders them).
-    private static func insertionIndex(of m: ScopeMember, in sorted: [ScopeMember]) -> Int {
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if precedes(sorted[mid], m) { low = mid + 1 } else { high = mid }
+    /// The sorted union of two sorted sets (disjoint: `added` holds only positions not read before).
+    private static func merge(_ kept: [ScopeMember], _ added: [ScopeMember]) -> [ScopeMember] {
+        if added.isEmpty { return kept }
+        if kept.isEmpty { return added }
+        var out: [ScopeMember] = []
+        out.reserveCapacity(kept.count + added.count)
+        var i = 0, j = 0
+        while i < kept.count && j < added.count {
+            if precedes(added[j], kept[i]) {
+                out.append(added[j]); j += 1
+            } else {
+                out.append(kept[i]); i += 1
+            }
         }
-        return low
+        out.append(contentsOf: kept[i...])
+        out.append(contentsOf: added[j...])
+        return out
     }
 
     public func encodedChanges(_ ids: [ChangeID]) throws(StoreError) -> [[UInt8]] {

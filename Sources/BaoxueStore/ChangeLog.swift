@@ -42,8 +42,8 @@ public final class ChangeLog: ChangeStore {
     public let signatureMemo: SignatureMemo?
     /// Scope sets already read, brought up to date from the positions stored since (`members(of:)`).
     let memberCache = MemberCache()
-    /// Stored certificates already decoded (`DecodedCertificates`).
-    let decodedCertificates = DecodedCertificates()
+    /// Stored certificates already decoded: this log's own, or shared by the replicas of a simulated county.
+    let decodedCertificates: DecodedCertificates
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -54,10 +54,11 @@ public final class ChangeLog: ChangeStore {
         path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil,
         readerCacheMiB: Int = 64, reader: DeviceKey? = nil, sealRequired: Bool = false, random: RandomSource = .system,
-        signatureMemo: SignatureMemo? = nil
+        signatureMemo: SignatureMemo? = nil, decodedCertificates: DecodedCertificates? = nil
     ) throws(StoreError) {
         self.clock = clock
         self.signatureMemo = signatureMemo
+        self.decodedCertificates = decodedCertificates ?? DecodedCertificates()
         self.random = random
         self.reader = reader
         self.sealRequired = sealRequired
@@ -100,10 +101,12 @@ public final class ChangeLog: ChangeStore {
     public init(
         inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil,
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, reader: DeviceKey? = nil,
-        sealRequired: Bool = false, random: RandomSource = .system, signatureMemo: SignatureMemo? = nil
+        sealRequired: Bool = false, random: RandomSource = .system, signatureMemo: SignatureMemo? = nil,
+        decodedCertificates: DecodedCertificates? = nil
     ) throws(StoreError) {
         self.clock = clock
         self.signatureMemo = signatureMemo
+        self.decodedCertificates = decodedCertificates ?? DecodedCertificates()
         self.random = random
         self.reader = reader
         self.sealRequired = sealRequired
