@@ -65,7 +65,7 @@ struct TrustGate {
     mutating func refusal(_ change: Change, payload: Result<RecordPayload, RecordsError>?) throws -> (TrustError, waitsOn: PublicKey)? {
         if change.scope == .admin {
             let admin: AdminPayload
-            do { admin = try AdminPayload.decode(change.payload) } catch { return (error, change.author) }
+            do { admin = try adminPayload(change.payload) } catch { return (error, change.author) }
             switch admin {
             case .certificate(let cert):
                 // The same certificate carried again by another device: its bytes were validated
@@ -134,9 +134,18 @@ struct TrustGate {
         return (last, change.author)
     }
 
+    /// An `_admin` payload; a certificate through the log's decoded certificates (the gate reads
+    /// each certificate change twice, to admit it and to learn it, and every device of a township receives it).
+    private func adminPayload(_ bytes: [UInt8]) throws(TrustError) -> AdminPayload {
+        if bytes.first == AdminPayload.certificateTag, let certificate = decoded.decode(Data(bytes.dropFirst())) {
+            return .certificate(certificate)
+        }
+        return try AdminPayload.decode(bytes)
+    }
+
     /// Records what an applied `_admin` change carries.
     mutating func learn(_ change: Change) throws -> Learnt? {
-        guard change.scope == .admin, let payload = try? AdminPayload.decode(change.payload) else { return nil }
+        guard change.scope == .admin, let payload = try? adminPayload(change.payload) else { return nil }
         switch payload {
         case .certificate(let cert):
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO certificate (encoded, subject, may_issue) VALUES (?, ?, ?)")

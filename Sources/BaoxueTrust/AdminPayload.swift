@@ -12,7 +12,7 @@ public enum AdminPayload: Equatable, Sendable {
     /// Only a district admin's device may rule.
     case ruling(Ruling)
 
-    static let certificateTag: UInt8 = 0x01
+    public static let certificateTag: UInt8 = 0x01
     static let revocationTag: UInt8 = 0x02
     static let rulingTag: UInt8 = 0x03
 
