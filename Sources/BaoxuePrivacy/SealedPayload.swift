@@ -16,7 +16,7 @@ import BaoxueSodium
 /// payload; a school the child transferred to holds only the content key
 /// and finds it by its id.
 public struct SealedPayload: Sendable, Equatable {
-    public static let magic: [UInt8] = [0x00, 0x45, 0x01]
+    public static let magic = ChangeFormat.sealedPayloadMagic
     static let headerLength = 3 + 2 + 16 + 16 + XChaChaPoly.nonceLength
     static let childSealLength = 16 + XChaChaPoly.tagLength
 

@@ -249,7 +249,7 @@ public struct SyncSession: Sendable {
 
     /// A sealed record payload (privacy.md §3.1): the only kind a transfer carries across scopes.
     static func mayBeCarried(_ change: Change) -> Bool {
-        change.scope != .admin && change.payload.starts(with: [0x00, 0x45, 0x01])
+        change.scope != .admin && change.payload.starts(with: ChangeFormat.sealedPayloadMagic)
     }
 
     private mutating func finishIfComplete(_ now: UInt64) {
