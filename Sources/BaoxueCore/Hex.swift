@@ -5,11 +5,16 @@ public enum Hex {
     public static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity(bytes.underestimatedCount * 2)
+        append(bytes, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the hex text of `bytes` to `out`, as UTF-8.
+    public static func append<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
         for b in bytes {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 0x0f)])
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ text: String) throws(CoreError) -> [UInt8] {

@@ -113,10 +113,7 @@ enum RecordViewsRebuild {
                         bytes.append(UInt8(ascii: "|"))
                     case .blob(let v):
                         bytes.append(UInt8(ascii: "B"))
-                        for b in v {
-                            bytes.append(hexDigits[Int(b >> 4)])
-                            bytes.append(hexDigits[Int(b & 0x0f)])
-                        }
+                        Hex.append(v, to: &bytes)
                         bytes.append(UInt8(ascii: "|"))
                     }
                 }
@@ -127,23 +124,16 @@ enum RecordViewsRebuild {
         return out
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// `v` in decimal, as `"\(v)"` writes it.
+    /// `v` in decimal, as `"\(v)"` writes it: digits appended lowest first, then reversed in place.
     private static func appendDecimal(_ v: Int64, to bytes: inout [UInt8]) {
         if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
         var magnitude = v.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                n += 1
-            } while magnitude > 0
-            for i in stride(from: n - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
-        }
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 }
 

@@ -8,7 +8,7 @@ import BaoxueSodium
 /// words so a million items are one flat array, not a million heap arrays.
 public struct SyncItem: Hashable, Comparable, Sendable {
     public let timestamp: UInt64
-    let w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
+    public let packed: PackedChangeID
 
     public init(timestamp: UInt64, id: ChangeID) {
         self.init(timestamp: timestamp, packed: PackedChangeID(id))
@@ -16,7 +16,7 @@ public struct SyncItem: Hashable, Comparable, Sendable {
 
     public init(timestamp: UInt64, packed: PackedChangeID) {
         self.timestamp = timestamp
-        (w0, w1, w2, w3) = (packed.w0, packed.w1, packed.w2, packed.w3)
+        self.packed = packed
     }
 
     public init(change: Change) {
@@ -27,10 +27,8 @@ public struct SyncItem: Hashable, Comparable, Sendable {
 
     public var id: ChangeID { packed.id }
 
-    var packed: PackedChangeID { PackedChangeID(words: w0, w1, w2, w3) }
-
     public static func < (a: SyncItem, b: SyncItem) -> Bool {
-        (a.timestamp, a.w0, a.w1, a.w2, a.w3) < (b.timestamp, b.w0, b.w1, b.w2, b.w3)
+        (a.timestamp, a.packed) < (b.timestamp, b.packed)
     }
 }
 
@@ -43,7 +41,7 @@ struct FingerprintSum {
 
     mutating func add(_ item: SyncItem) {
         // Little-endian limbs of the id: bytes 0–7 are the lowest limb.
-        let (a, b, c, d) = (item.w0.byteSwapped, item.w1.byteSwapped, item.w2.byteSwapped, item.w3.byteSwapped)
+        let (a, b, c, d) = (item.packed.w0.byteSwapped, item.packed.w1.byteSwapped, item.packed.w2.byteSwapped, item.packed.w3.byteSwapped)
         var carry: UInt64
         var o: Bool
         (limb.0, o) = limb.0.addingReportingOverflow(a); carry = o ? 1 : 0
@@ -89,7 +87,7 @@ public struct ShortID: Hashable, Sendable {
 
     init(hi: UInt64, lo: UInt64) { self.hi = hi; self.lo = lo }
 
-    public init(_ item: SyncItem) { self.init(hi: item.w0, lo: item.w1) }
+    public init(_ item: SyncItem) { self.init(hi: item.packed.w0, lo: item.packed.w1) }
     public init(_ id: ChangeID) { self.init(SyncItem(timestamp: 0, id: id)) }
 
     init(bytes: ArraySlice<UInt8>) {
