@@ -1,11 +1,11 @@
 import Foundation
 
 /// A fast reader for the common shapes of payload format 1 (`Protocol/records.md` §1):
-/// `set` with any value, `add`, `remove` and `void` ops, keys in any order.
+/// `set` with any value, `add`, `remove`, `void` and `event` ops, keys in any order.
 ///
 /// Invariant: it returns a payload only for input JSONDecoder decodes to the very same
-/// payload, and nil for anything else — another op kind (`event`, `closeOut`), an
-/// unknown or repeated key, a number that is not a plain integer, an escape it does
+/// payload, and nil for anything else — another op kind (`closeOut`), an unknown or
+/// repeated key, a `null`, a number that is not a plain integer, an escape it does
 /// not know, a value an id or date rejects. `RecordPayload.decode` then falls back to
 /// JSONDecoder, so hostile input meets exactly the same rules as before.
 ///
@@ -22,8 +22,8 @@ struct PayloadScanner {
         var ops: [RecordOp]?, v: Int?
         guard s.object({ s, key in
             switch key {
-            case "ops": ops = s.array { s in s.op() }; return ops != nil
-            case "v": v = s.int(); return v != nil
+            case "ops": guard ops == nil else { return false }; ops = s.array { s in s.op() }; return ops != nil
+            case "v": guard v == nil else { return false }; v = s.int(); return v != nil
             default: return false
             }
         }), let ops, let v else { return nil }
@@ -42,6 +42,7 @@ struct PayloadScanner {
             case "set": result = s.setOp()
             case "add", "remove": result = s.elementOp(remove: kind == "remove")
             case "void": result = s.voidOp()
+            case "event": result = s.wrapped { s in s.event() }.map(RecordOp.event)
             default: return false
             }
             return result != nil
@@ -53,11 +54,11 @@ struct PayloadScanner {
         var kind: RecordKind?, record: RecordID?, field: String?, value: FieldValue?, pred: [OpID]?
         guard object({ s, key in
             switch key {
-            case "kind": guard kind == nil else { return false }; kind = s.string().flatMap(RecordKind.init(rawValue:))
-            case "record": guard record == nil else { return false }; record = s.text(RecordID.self)
-            case "field": guard field == nil else { return false }; field = s.string()
-            case "value": guard value == nil else { return false }; value = s.fieldValue()
-            case "pred": guard pred == nil else { return false }; pred = s.array { s in s.text(OpID.self) }
+            case "kind": guard kind == nil else { return false }; kind = s.string().flatMap(RecordKind.init(rawValue:)); if kind == nil { return false }
+            case "record": guard record == nil else { return false }; record = s.text(RecordID.self); if record == nil { return false }
+            case "field": guard field == nil else { return false }; field = s.string(); if field == nil { return false }
+            case "value": guard value == nil else { return false }; value = s.fieldValue(); if value == nil { return false }
+            case "pred": guard pred == nil else { return false }; pred = s.array { s in s.text(OpID.self) }; if pred == nil { return false }
             default: return false
             }
             return true
@@ -69,11 +70,11 @@ struct PayloadScanner {
         var kind: RecordKind?, record: RecordID?, set: String?, element: String?, tags: [OpID]?
         guard object({ s, key in
             switch key {
-            case "kind": guard kind == nil else { return false }; kind = s.string().flatMap(RecordKind.init(rawValue:))
-            case "record": guard record == nil else { return false }; record = s.text(RecordID.self)
-            case "set": guard set == nil else { return false }; set = s.string()
-            case "element": guard element == nil else { return false }; element = s.string()
-            case "tags" where remove: guard tags == nil else { return false }; tags = s.array { s in s.text(OpID.self) }
+            case "kind": guard kind == nil else { return false }; kind = s.string().flatMap(RecordKind.init(rawValue:)); if kind == nil { return false }
+            case "record": guard record == nil else { return false }; record = s.text(RecordID.self); if record == nil { return false }
+            case "set": guard set == nil else { return false }; set = s.string(); if set == nil { return false }
+            case "element": guard element == nil else { return false }; element = s.string(); if element == nil { return false }
+            case "tags" where remove: guard tags == nil else { return false }; tags = s.array { s in s.text(OpID.self) }; if tags == nil { return false }
             default: return false
             }
             return true
@@ -89,8 +90,8 @@ struct PayloadScanner {
         var target: OpID?, reason: String?
         guard object({ s, key in
             switch key {
-            case "target": guard target == nil else { return false }; target = s.text(OpID.self)
-            case "reason": guard reason == nil else { return false }; reason = s.string()
+            case "target": guard target == nil else { return false }; target = s.text(OpID.self); if target == nil { return false }
+            case "reason": guard reason == nil else { return false }; reason = s.string(); if reason == nil { return false }
             default: return false
             }
             return true
@@ -124,9 +125,9 @@ struct PayloadScanner {
         var status: ChildStatus?, date: SimpleDate?, reason: String?
         guard object({ s, key in
             switch key {
-            case "status": guard status == nil else { return false }; status = s.string().flatMap(ChildStatus.init(rawValue:))
-            case "date": guard date == nil else { return false }; date = s.text(SimpleDate.self)
-            case "reason": guard reason == nil else { return false }; reason = s.string()
+            case "status": guard status == nil else { return false }; status = s.string().flatMap(ChildStatus.init(rawValue:)); if status == nil { return false }
+            case "date": guard date == nil else { return false }; date = s.text(SimpleDate.self); if date == nil { return false }
+            case "reason": guard reason == nil else { return false }; reason = s.string(); if reason == nil { return false }
             default: return false
             }
             return true
@@ -134,14 +135,14 @@ struct PayloadScanner {
         return StatusFact(status: status, date: date, reason: reason)
     }
 
-    private mutating func text<T: TextCodable>(_: T.Type) -> T? {
+    mutating func text<T: TextCodable>(_: T.Type) -> T? {
         guard let s = string() else { return nil }
         return try? T(codingText: s)
     }
 
     // MARK: JSON
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
     }
 
@@ -152,18 +153,18 @@ struct PayloadScanner {
         return true
     }
 
-    /// An object whose every member `member` reads (returning false to give up); no key twice.
-    private mutating func object(_ member: (inout PayloadScanner, String) -> Bool) -> Bool {
+    /// An object whose every member `member` reads (returning false to give up).
+    /// Each `member` refuses a key it has already read: no key may come twice.
+    mutating func object(_ member: (inout PayloadScanner, String) -> Bool) -> Bool {
         guard take(0x7B) else { return false }
         if take(0x7D) { return true }
-        var seen = Set<String>()
         repeat {
-            guard let key = string(), seen.insert(key).inserted, take(0x3A), member(&self, key) else { return false }
+            guard let key = string(), take(0x3A), member(&self, key) else { return false }
         } while take(0x2C)
         return take(0x7D)
     }
 
-    private mutating func array<T>(_ element: (inout PayloadScanner) -> T?) -> [T]? {
+    mutating func array<T>(_ element: (inout PayloadScanner) -> T?) -> [T]? {
         guard take(0x5B) else { return nil }
         var out: [T] = []
         if take(0x5D) { return out }
@@ -175,7 +176,7 @@ struct PayloadScanner {
     }
 
     /// A plain integer: optional minus, digits without a leading zero, not -0, within Int.
-    private mutating func int() -> Int? {
+    mutating func int() -> Int? {
         skipSpace()
         var j = i, negative = false
         if j < b.count, b[j] == 0x2D { negative = true; j += 1 }
@@ -190,8 +191,18 @@ struct PayloadScanner {
         return negative ? -n : n
     }
 
+    /// `true` or `false`.
+    mutating func bool() -> Bool? {
+        skipSpace()
+        if b[i...].starts(with: Self.trueWord) { i += Self.trueWord.count; return true }
+        if b[i...].starts(with: Self.falseWord) { i += Self.falseWord.count; return false }
+        return nil
+    }
+
+    private static let trueWord = Array("true".utf8), falseWord = Array("false".utf8)
+
     /// A string with the escapes `\" \\ \/ \b \f \n \r \t` and `\uXXXX` (surrogate pairs paired).
-    private mutating func string() -> String? {
+    mutating func string() -> String? {
         guard take(0x22) else { return nil }
         let start = i
         while i < b.count, b[i] != 0x22, b[i] != 0x5C, b[i] >= 0x20 { i += 1 }

@@ -48,8 +48,8 @@ public struct RecordMerge: Sendable {
             }
             if let child = try apply(op, id: id, stamp: stamp, to: &storage) { touched.insert(child) }
         }
-        for child in touched.sorted() {
-            try storage.writeChildRow(try ChildRow.resolve(child, from: &storage))
+        for row in try ChildRow.resolve(touched.sorted(), from: &storage) {
+            try storage.writeChildRow(row)
         }
         return touched
     }

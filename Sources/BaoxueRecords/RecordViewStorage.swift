@@ -12,6 +12,8 @@ public protocol RecordViewStorage {
     mutating func supersede(_ ops: [OpID], by: OpID) throws
     /// The live writes of every field of one record, in any order.
     mutating func liveWrites(kind: RecordKind, record: RecordID) throws -> [RegisterWrite]
+    /// The same for several records of one kind, by record (a record without any is absent).
+    mutating func liveWrites(kind: RecordKind, records: [RecordID]) throws -> [RecordID: [RegisterWrite]]
 
     /// Stores a set element with its tag unless the tag was already removed.
     mutating func insertElement(kind: RecordKind, record: RecordID, set: String, element: String, tag: OpID) throws
@@ -19,6 +21,8 @@ public protocol RecordViewStorage {
     mutating func removeTags(_ tags: [OpID], by: OpID) throws
     /// Elements of a set that have at least one tag not removed, ascending.
     mutating func elements(kind: RecordKind, record: RecordID, set: String) throws -> [String]
+    /// The same for several records, by record (an empty set is absent).
+    mutating func elements(kind: RecordKind, records: [RecordID], set: String) throws -> [RecordID: [String]]
 
     mutating func insertEvent(_ event: Event, op: OpID, stamp: OpStamp) throws
     mutating func insertVoid(target: OpID, op: OpID, reason: String, stamp: OpStamp) throws
@@ -31,6 +35,29 @@ public protocol RecordViewStorage {
 
     /// Writes the child's displayed row (current fields, conflicts, flags).
     mutating func writeChildRow(_ row: ChildRow) throws
+}
+
+extension RecordViewStorage {
+    /// The live writes of several records of one kind, by record (a record without any is absent).
+    /// A storage that can read them in one query overrides this.
+    public mutating func liveWrites(kind: RecordKind, records: [RecordID]) throws -> [RecordID: [RegisterWrite]] {
+        var out: [RecordID: [RegisterWrite]] = [:]
+        for record in records where out[record] == nil {
+            let writes = try liveWrites(kind: kind, record: record)
+            if !writes.isEmpty { out[record] = writes }
+        }
+        return out
+    }
+
+    /// The elements of one set of several records, ascending, by record (an empty set is absent).
+    public mutating func elements(kind: RecordKind, records: [RecordID], set: String) throws -> [RecordID: [String]] {
+        var out: [RecordID: [String]] = [:]
+        for record in records where out[record] == nil {
+            let elements = try elements(kind: kind, record: record, set: set)
+            if !elements.isEmpty { out[record] = elements }
+        }
+        return out
+    }
 }
 
 /// Who wrote an op and when: from the signed change that carries it.

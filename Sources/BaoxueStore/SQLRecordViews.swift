@@ -49,17 +49,39 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func liveWrites(kind: RecordKind, record: RecordID) throws -> [RegisterWrite] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT op, value, hlc, author, field FROM rec_write WHERE record = ? AND live = 1 AND kind = ?"),
-            arguments: [record.hex, kind.rawValue]
-        ).map { row in
-            RegisterWrite(
-                kind: kind, record: record, field: row[4],
-                value: try FieldValue(storageText: row[1]),
-                op: try OpID(bytes: Array(row[0] as Data)),
-                stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data)))
+        try liveWrites(kind: kind, records: [record])[record] ?? []
+    }
+
+    mutating func liveWrites(kind: RecordKind, records: [RecordID]) throws -> [RecordID: [RegisterWrite]] {
+        var out: [RecordID: [RegisterWrite]] = [:]
+        for chunk in Self.chunks(of: records) {
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT op, value, hlc, author, field, record FROM rec_write WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 AND kind = ?"),
+                arguments: StatementArguments(chunk.map(\.hex) + [kind.rawValue])
             )
+            let byHex = Dictionary(chunk.map { ($0.hex, $0) }, uniquingKeysWith: { a, _ in a })
+            while let row = try rows.next() {
+                guard let record = byHex[row[5]] else { continue }
+                out[record, default: []].append(RegisterWrite(
+                    kind: kind, record: record, field: row[4],
+                    value: try FieldValue(storageText: row[1]),
+                    op: try OpID(bytes: Array(row[0] as Data)),
+                    stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data)))
+                ))
+            }
         }
+        return out
+    }
+
+    /// Distinct records in groups small enough for one statement's parameters.
+    private static func chunks(of records: [RecordID]) -> [ArraySlice<RecordID>] {
+        var seen = Set<RecordID>()
+        let distinct = records.filter { seen.insert($0).inserted }
+        return stride(from: 0, to: distinct.count, by: 64).map { distinct[$0..<min($0 + 64, distinct.count)] }
+    }
+
+    private static func placeholders(_ n: Int) -> String {
+        Array(repeating: "?", count: n).joined(separator: ",")
     }
 
     mutating func insertElement(kind: RecordKind, record: RecordID, set: String, element: String, tag: OpID) throws {
@@ -77,12 +99,26 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func elements(kind: RecordKind, record: RecordID, set: String) throws -> [String] {
-        try String.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT DISTINCT element FROM rec_element WHERE record = ? AND set_name = ? AND live = 1 AND kind = ? ORDER BY element
-                """),
-            arguments: [record.hex, set, kind.rawValue]
-        )
+        try elements(kind: kind, records: [record], set: set)[record] ?? []
+    }
+
+    mutating func elements(kind: RecordKind, records: [RecordID], set: String) throws -> [RecordID: [String]] {
+        var out: [RecordID: [String]] = [:]
+        for chunk in Self.chunks(of: records) {
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: """
+                    SELECT DISTINCT record, element FROM rec_element
+                    WHERE record IN (\(Self.placeholders(chunk.count))) AND set_name = ? AND live = 1 AND kind = ? ORDER BY record, element
+                    """),
+                arguments: StatementArguments(chunk.map(\.hex) + [set, kind.rawValue])
+            )
+            let byHex = Dictionary(chunk.map { ($0.hex, $0) }, uniquingKeysWith: { a, _ in a })
+            while let row = try rows.next() {
+                guard let record = byHex[row[0]] else { continue }
+                out[record, default: []].append(row[1])
+            }
+        }
+        return out
     }
 
     mutating func insertEvent(_ e: Event, op: OpID, stamp: OpStamp) throws {

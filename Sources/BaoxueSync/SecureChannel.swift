@@ -202,10 +202,10 @@ public struct SecureChannel: Sendable {
     /// the stream is cut into frames of at most 65,519 plaintext bytes.
     public mutating func seal(_ messages: [[UInt8]]) throws(SyncError) -> [UInt8] {
         var stream: [UInt8] = []
+        stream.reserveCapacity(messages.reduce(0) { $0 + 4 + $1.count })
         for m in messages {
-            var w = ByteWriter(capacity: 4)
-            w.u32(UInt32(m.count))
-            stream += w.bytes
+            let n = UInt32(m.count)
+            stream.append(contentsOf: [UInt8(n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)])
             stream += m
         }
         return try sealRaw(stream)
@@ -221,14 +221,24 @@ public struct SecureChannel: Sendable {
         while at < stream.count {
             let end = min(stream.count, at + Self.maxFramePlaintext)
             guard let sealed = try? transport!.send.seal(Array(stream[at..<end])) else { throw .decryptFailed }
-            out += Self.frame(sealed)
+            Self.appendFrame(sealed, to: &out)
             at = end
         }
         return out
     }
 
     static func frame(_ body: [UInt8]) -> [UInt8] {
-        [UInt8(body.count >> 8), UInt8(truncatingIfNeeded: body.count)] + body
+        var out: [UInt8] = []
+        out.reserveCapacity(2 + body.count)
+        appendFrame(body, to: &out)
+        return out
+    }
+
+    /// A frame: the body's length in two big-endian bytes, then the body.
+    static func appendFrame(_ body: [UInt8], to out: inout [UInt8]) {
+        out.append(UInt8(body.count >> 8))
+        out.append(UInt8(truncatingIfNeeded: body.count))
+        out += body
     }
 
     private func hand<T>(_ body: () throws(NoiseError) -> T) throws(SyncError) -> T {
