@@ -68,13 +68,11 @@ enum RecordViewsRebuild {
         nonisolated(unsafe) let shared = out
         let threads = min(2, max(1, n / 256))
         DispatchQueue.concurrentPerform(iterations: threads) { t in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = SQLRecordViews.encoder.outputFormatting
             var i = t
             while i < n {
                 if let change = try? Change.decodeVerified(encoded[i]) {
                     let payload = Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }
-                    let events = (try? payload.get()).map { SQLRecordViews.eventBodies(of: change, $0, encoder: encoder) } ?? [:]
+                    let events = (try? payload.get()).map { SQLRecordViews.eventBodies(of: change, $0) } ?? [:]
                     shared[i] = Decoded(change: change, payload: payload, events: events)
                 }
                 i += threads

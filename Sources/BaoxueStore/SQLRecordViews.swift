@@ -10,21 +10,11 @@ struct SQLRecordViews: RecordViewStorage {
     /// Event bodies already encoded on another core (by a rebuild), by op id.
     var preEncodedEvents: [OpID: String] = [:]
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
-    static func json<T: Encodable>(_ value: T, encoder: JSONEncoder = encoder) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
     /// The stored JSON of every event op of a payload, by op id (for encoding ahead, off the writing thread).
-    static func eventBodies(of change: Change, _ payload: RecordPayload, encoder: JSONEncoder) -> [OpID: String] {
+    static func eventBodies(of change: Change, _ payload: RecordPayload) -> [OpID: String] {
         var out: [OpID: String] = [:]
         for (i, op) in payload.ops.enumerated() {
-            if case .event(let e) = op, let text = try? json(e, encoder: encoder) { out[OpID(change: change.id, index: UInt16(i))] = text }
+            if case .event(let e) = op { out[OpID(change: change.id, index: UInt16(i))] = EventJSON.encode(e) }
         }
         return out
     }
@@ -126,7 +116,7 @@ struct SQLRecordViews: RecordViewStorage {
             INSERT OR IGNORE INTO rec_event (op, kind, child, subject, date, body, amends, hlc, author)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description, try preEncodedEvents[op] ?? Self.json(e),
+                blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description, preEncodedEvents[op] ?? EventJSON.encode(e),
                 e.amends.map(blob), stamp.hlc.packed, Data(stamp.author.bytes),
             ])
     }

@@ -200,15 +200,22 @@ public struct SecureChannel: Sendable {
 
     /// Encrypts messages into frames: each message gets a 4-byte length,
     /// the stream is cut into frames of at most 65,519 plaintext bytes.
+    /// The stream is never built whole: each frame's plaintext fills one reused buffer.
     public mutating func seal(_ messages: [[UInt8]]) throws(SyncError) -> [UInt8] {
-        var stream: [UInt8] = []
-        stream.reserveCapacity(messages.reduce(0) { $0 + 4 + $1.count })
+        guard transport != nil else { throw .malformed("sealing before the handshake") }
+        let total = messages.reduce(0) { $0 + 4 + $1.count }
+        var out: [UInt8] = []
+        out.reserveCapacity(total + (total / Self.maxFramePlaintext + 1) * 18)
+        var frame: [UInt8] = []
+        frame.reserveCapacity(min(total, Self.maxFramePlaintext))
         for m in messages {
             let n = UInt32(m.count)
-            stream.append(contentsOf: [UInt8(n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)])
-            stream += m
+            try feed([UInt8(n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)][...],
+                     frame: &frame, out: &out)
+            try feed(m[...], frame: &frame, out: &out)
         }
-        return try sealRaw(stream)
+        if !frame.isEmpty { try sealFrame(frame, into: &out) }
+        return out
     }
 
     /// Encrypts plaintext stream bytes as they are, length prefixes included
@@ -220,11 +227,29 @@ public struct SecureChannel: Sendable {
         var at = 0
         while at < stream.count {
             let end = min(stream.count, at + Self.maxFramePlaintext)
-            guard let sealed = try? transport!.send.seal(Array(stream[at..<end])) else { throw .decryptFailed }
-            Self.appendFrame(sealed, to: &out)
+            try sealFrame(Array(stream[at..<end]), into: &out)
             at = end
         }
         return out
+    }
+
+    /// Adds `bytes` to the frame being filled, sealing it into `out` each time it is full.
+    private mutating func feed(_ bytes: ArraySlice<UInt8>, frame: inout [UInt8], out: inout [UInt8]) throws(SyncError) {
+        var rest = bytes
+        while !rest.isEmpty {
+            let take = min(rest.count, Self.maxFramePlaintext - frame.count)
+            frame += rest.prefix(take)
+            rest = rest.dropFirst(take)
+            if frame.count == Self.maxFramePlaintext {
+                try sealFrame(frame, into: &out)
+                frame.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    private mutating func sealFrame(_ plaintext: [UInt8], into out: inout [UInt8]) throws(SyncError) {
+        guard let sealed = try? transport!.send.seal(plaintext) else { throw .decryptFailed }
+        Self.appendFrame(sealed, to: &out)
     }
 
     static func frame(_ body: [UInt8]) -> [UInt8] {
