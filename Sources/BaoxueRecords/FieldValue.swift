@@ -79,8 +79,14 @@ public enum Schema {
         }
     }
 
+    /// Nothing but spaces and tabs (`CharacterSet.whitespaces`): what trimming them would leave
+    /// empty, without bridging the text to NSString (every op of every change is checked).
+    static func isBlank(_ t: String) -> Bool {
+        t.unicodeScalars.allSatisfy { CharacterSet.whitespaces.contains($0) }
+    }
+
     static func text(_ field: String, _ t: String, required: Bool) throws(RecordsError) {
-        if required && t.trimmingCharacters(in: .whitespaces).isEmpty { throw .missingField(field) }
+        if required && isBlank(t) { throw .missingField(field) }
         guard t.utf8.count <= maxTextBytes else { throw .invalidField(field, reason: "longer than \(maxTextBytes) bytes") }
         guard !t.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" }) else {
             throw .invalidField(field, reason: "control characters")

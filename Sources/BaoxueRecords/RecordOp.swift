@@ -51,7 +51,7 @@ extension RecordOp {
         case .void(_, let reason):
             try Schema.text("reason", reason, required: true)
         case .closeOut(_, _, let closes, let evidence, let note):
-            guard !evidence.isEmpty, !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw .closeOutWithoutEvidence }
+            guard !evidence.isEmpty, !Schema.isBlank(note) else { throw .closeOutWithoutEvidence }
             try Evidence.validate(evidence)
             try Schema.text("note", note, required: true)
             guard !closes.isEmpty, closes.count <= Self.maxListLength else {

@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxueRecords
 import BaoxueTesting
+import Foundation
 import Testing
 
 @Suite struct ValidationTests {
@@ -89,5 +90,22 @@ import Testing
             try RecordPayload.decode(Array(#"{"ops":[],"v":2}"#.utf8))
         }
     }
-}
 
+    /// A required name (and a close-out note) of only spaces and tabs is missing; any other
+    /// character makes it present — the same answer as trimming `CharacterSet.whitespaces`.
+    @Test(arguments: [UInt64(21), 22])
+    func blankMeansWhatTrimmingWhitespaceLeavesEmpty(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let pieces = [" ", "\t", "\u{3000}", "\u{00A0}", "\u{2003}", "\u{202F}", "\n", "\u{200B}", "a", "王", "\u{FEFF}", "😀"]
+        var blanks = 0
+        for n in 0..<500 {
+            let text = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces[Int.random(in: 0..<(n % 2 == 0 ? 5 : pieces.count), using: &rng)] }.joined()
+            let blank = text.trimmingCharacters(in: .whitespaces).isEmpty
+            if blank { blanks += 1 }
+            let op = RecordOp.set(kind: .child, record: RecordID.derived("c"), field: "name", value: .text(text), pred: [])
+            // A tab is a control character, refused in any text; a newline is allowed.
+            #expect(((try? op.validate()) == nil) == (blank || text.contains("\t")), "seed \(seed), \(n): \(Array(text.unicodeScalars))")
+        }
+        #expect(blanks > 50)
+    }
+}

@@ -61,6 +61,33 @@ import Testing
         #expect(try a.viewDigests() == b.viewDigests())
     }
 
+    /// One change about 70 children (the views read their writes and focus sets in groups of 64):
+    /// each child's row gets its own fields and flags, and only the children a concurrent change
+    /// also named are in conflict.
+    @Test func aChangeAboutManyChildrenResolvesEachOnItsOwn() throws {
+        let a = try ChangeLog(), b = try ChangeLog()
+        let children = (0..<70).map { RecordID.derived("学生\($0)") }
+        let many = try write(a, teacher) { _ throws(StoreError) in
+            children.enumerated().flatMap { i, child -> [RecordOp] in
+                var ops: [RecordOp] = [.set(kind: .child, record: child, field: "name", value: .text("学生\(i)"), pred: [])]
+                if i % 2 == 1 { ops.append(.add(kind: .child, record: child, set: "focus", element: "migrant")) }
+                if i % 5 == 0 { ops.append(.add(kind: .child, record: child, set: "focus", element: "leftBehind")) }
+                return ops
+            }
+        }
+        let two = try write(b, liaison, now: 1_764_000_001_000) { _ throws(StoreError) in
+            [3, 68].map { RecordOp.set(kind: .child, record: children[$0], field: "name", value: .text("别名\($0)"), pred: []) }
+        }
+        _ = try a.append([two]); _ = try b.append([many])
+        #expect(try a.viewDigests() == b.viewDigests())
+        for (i, child) in children.enumerated() {
+            let row = try #require(try a.child(child), "child \(i)")
+            #expect(row.name == ([3, 68].contains(i) ? "别名\(i)" : "学生\(i)"), "child \(i): the later write is shown")
+            #expect(row.conflicts == ([3, 68].contains(i) ? ["name"] : []), "child \(i)")
+            #expect(row.focus == (i % 5 == 0 ? ["leftBehind"] : []) + (i % 2 == 1 ? ["migrant"] : []), "child \(i)")
+        }
+    }
+
     @Test func ledgerEntryLeavesOnlyByCloseOutWithEvidence() throws {
         let log = try ChangeLog()
         _ = try write(log, teacher) { _ throws(StoreError) in
