@@ -13,13 +13,6 @@ extension PayloadScanner {
         return result
     }
 
-    /// Stores `value` in an empty `slot`; false when the key came before or the value did not read.
-    static func once<T>(_ slot: inout T?, _ value: T?) -> Bool {
-        guard slot == nil, let value else { return false }
-        slot = value
-        return true
-    }
-
     mutating func event() -> Event? {
         var child: RecordID??, subject: RecordID??, date: SimpleDate?, body: EventBody?, amends: OpID??, amendReason: String??
         guard object({ s, key in

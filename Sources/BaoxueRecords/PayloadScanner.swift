@@ -22,14 +22,22 @@ struct PayloadScanner {
         var ops: [RecordOp]?, v: Int?
         guard s.object({ s, key in
             switch key {
-            case "ops": guard ops == nil else { return false }; ops = s.array { s in s.op() }; return ops != nil
-            case "v": guard v == nil else { return false }; v = s.int(); return v != nil
+            case "ops": return Self.once(&ops, s.array { s in s.op() })
+            case "v": return Self.once(&v, s.int())
             default: return false
             }
         }), let ops, let v else { return nil }
         s.skipSpace()
         guard s.i == s.b.count else { return nil }
         return RecordPayload(v: v, ops: ops)
+    }
+
+    /// Stores `value` in an empty `slot`; false when the key came before or the value did not read.
+    /// Every member reads through it, so no key is read twice.
+    static func once<T>(_ slot: inout T?, _ value: T?) -> Bool {
+        guard slot == nil, let value else { return false }
+        slot = value
+        return true
     }
 
     // MARK: ops
@@ -54,14 +62,13 @@ struct PayloadScanner {
         var kind: RecordKind?, record: RecordID?, field: String?, value: FieldValue?, pred: [OpID]?
         guard object({ s, key in
             switch key {
-            case "kind": guard kind == nil else { return false }; kind = s.string().flatMap(RecordKind.init(rawValue:)); if kind == nil { return false }
-            case "record": guard record == nil else { return false }; record = s.text(RecordID.self); if record == nil { return false }
-            case "field": guard field == nil else { return false }; field = s.string(); if field == nil { return false }
-            case "value": guard value == nil else { return false }; value = s.fieldValue(); if value == nil { return false }
-            case "pred": guard pred == nil else { return false }; pred = s.array { s in s.text(OpID.self) }; if pred == nil { return false }
+            case "kind": return Self.once(&kind, s.string().flatMap(RecordKind.init(rawValue:)))
+            case "record": return Self.once(&record, s.text(RecordID.self))
+            case "field": return Self.once(&field, s.string())
+            case "value": return Self.once(&value, s.fieldValue())
+            case "pred": return Self.once(&pred, s.array { s in s.text(OpID.self) })
             default: return false
             }
-            return true
         }), let kind, let record, let field, let value, let pred else { return nil }
         return .set(kind: kind, record: record, field: field, value: value, pred: pred)
     }
@@ -70,14 +77,13 @@ struct PayloadScanner {
         var kind: RecordKind?, record: RecordID?, set: String?, element: String?, tags: [OpID]?
         guard object({ s, key in
             switch key {
-            case "kind": guard kind == nil else { return false }; kind = s.string().flatMap(RecordKind.init(rawValue:)); if kind == nil { return false }
-            case "record": guard record == nil else { return false }; record = s.text(RecordID.self); if record == nil { return false }
-            case "set": guard set == nil else { return false }; set = s.string(); if set == nil { return false }
-            case "element": guard element == nil else { return false }; element = s.string(); if element == nil { return false }
-            case "tags" where remove: guard tags == nil else { return false }; tags = s.array { s in s.text(OpID.self) }; if tags == nil { return false }
+            case "kind": return Self.once(&kind, s.string().flatMap(RecordKind.init(rawValue:)))
+            case "record": return Self.once(&record, s.text(RecordID.self))
+            case "set": return Self.once(&set, s.string())
+            case "element": return Self.once(&element, s.string())
+            case "tags" where remove: return Self.once(&tags, s.array { s in s.text(OpID.self) })
             default: return false
             }
-            return true
         }), let kind, let record, let set, let element else { return nil }
         if remove {
             guard let tags else { return nil }
@@ -90,11 +96,10 @@ struct PayloadScanner {
         var target: OpID?, reason: String?
         guard object({ s, key in
             switch key {
-            case "target": guard target == nil else { return false }; target = s.text(OpID.self); if target == nil { return false }
-            case "reason": guard reason == nil else { return false }; reason = s.string(); if reason == nil { return false }
+            case "target": return Self.once(&target, s.text(OpID.self))
+            case "reason": return Self.once(&reason, s.string())
             default: return false
             }
-            return true
         }), let target, let reason else { return nil }
         return .void(target: target, reason: reason)
     }
@@ -125,12 +130,11 @@ struct PayloadScanner {
         var status: ChildStatus?, date: SimpleDate?, reason: String?
         guard object({ s, key in
             switch key {
-            case "status": guard status == nil else { return false }; status = s.string().flatMap(ChildStatus.init(rawValue:)); if status == nil { return false }
-            case "date": guard date == nil else { return false }; date = s.text(SimpleDate.self); if date == nil { return false }
-            case "reason": guard reason == nil else { return false }; reason = s.string(); if reason == nil { return false }
+            case "status": return Self.once(&status, s.string().flatMap(ChildStatus.init(rawValue:)))
+            case "date": return Self.once(&date, s.text(SimpleDate.self))
+            case "reason": return Self.once(&reason, s.string())
             default: return false
             }
-            return true
         }), let status, let date, let reason else { return nil }
         return StatusFact(status: status, date: date, reason: reason)
     }
