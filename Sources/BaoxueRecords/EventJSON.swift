@@ -1,6 +1,9 @@
+import BaoxueCore
+
 /// The JSON an event is stored as in the record views: byte for byte what `JSONEncoder`
 /// writes with sorted keys and unescaped slashes (absent optionals left out, keys in
 /// byte order, `\b \f \n \r \t` and `\u00xx` for other control characters, the rest as is).
+/// Each object's members are listed here in that key order.
 ///
 /// Invariant: `EventJSON.encode(e)` equals that encoder's output for every event
 /// (`EventJSONTests` compares them on random events and hostile strings).
@@ -53,10 +56,11 @@ public enum EventJSON {
 
         init() { bytes.reserveCapacity(256) }
 
+        /// `members` come in the byte order of their keys, as JSONEncoder sorts them.
         mutating func object(_ members: [(String, Value?)]) {
             bytes.append(0x7B)
             var first = true
-            for (key, value) in members.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {
+            for (key, value) in members {
                 guard let value else { continue }
                 if !first { bytes.append(0x2C) }
                 first = false
@@ -95,8 +99,8 @@ public enum EventJSON {
                 case 0x0D: bytes += [0x5C, 0x72]
                 case 0x09: bytes += [0x5C, 0x74]
                 case 0x00..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0x0F)]]
+                    bytes += [0x5C, 0x75, 0x30, 0x30]
+                    Hex.append(CollectionOfOne(c), to: &bytes)
                 default: bytes.append(c)
                 }
             }

@@ -2,17 +2,6 @@
 /// field is absent or has a value; a `null` (which JSONDecoder reads as absent) is left
 /// to JSONDecoder, like everything else the reader does not know.
 extension PayloadScanner {
-    /// `{"_0": value}`: how an enum case with one unlabeled value is written.
-    mutating func wrapped<T>(_ value: (inout PayloadScanner) -> T?) -> T? {
-        var result: T?
-        guard object({ s, key in
-            guard key == "_0", result == nil else { return false }
-            result = value(&s)
-            return result != nil
-        }) else { return nil }
-        return result
-    }
-
     mutating func event() -> Event? {
         var child: RecordID??, subject: RecordID??, date: SimpleDate?, body: EventBody?, amends: OpID??, amendReason: String??
         guard object({ s, key in
@@ -30,23 +19,19 @@ extension PayloadScanner {
     }
 
     private mutating func eventBody() -> EventBody? {
-        var body: EventBody?
-        guard object({ s, kind in
-            guard body == nil else { return false }
+        oneOf { s, kind in
             switch kind {
-            case "visit": body = s.wrapped { s in s.visit() }.map(EventBody.visit)
-            case "absence": body = s.wrapped { s in s.absence() }.map(EventBody.absence)
-            case "leave": body = s.wrapped { s in s.leave() }.map(EventBody.leave)
-            case "persuasion": body = s.wrapped { s in s.persuasion() }.map(EventBody.persuasion)
-            case "homeTeaching": body = s.wrapped { s in s.homeTeaching() }.map(EventBody.homeTeaching)
-            case "householdCheck": body = s.wrapped { s in s.householdCheck() }.map(EventBody.householdCheck)
-            case "verificationLetter": body = s.wrapped { s in s.verificationLetter() }.map(EventBody.verificationLetter)
-            case "followUp": body = s.wrapped { s in s.followUp() }.map(EventBody.followUp)
-            default: return false
+            case "visit": s.wrapped { s in s.visit() }.map(EventBody.visit)
+            case "absence": s.wrapped { s in s.absence() }.map(EventBody.absence)
+            case "leave": s.wrapped { s in s.leave() }.map(EventBody.leave)
+            case "persuasion": s.wrapped { s in s.persuasion() }.map(EventBody.persuasion)
+            case "homeTeaching": s.wrapped { s in s.homeTeaching() }.map(EventBody.homeTeaching)
+            case "householdCheck": s.wrapped { s in s.householdCheck() }.map(EventBody.householdCheck)
+            case "verificationLetter": s.wrapped { s in s.verificationLetter() }.map(EventBody.verificationLetter)
+            case "followUp": s.wrapped { s in s.followUp() }.map(EventBody.followUp)
+            default: nil
             }
-            return body != nil
-        }) else { return nil }
-        return body
+        }
     }
 
     private mutating func visit() -> Visit? {

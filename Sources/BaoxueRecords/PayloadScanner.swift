@@ -40,22 +40,31 @@ struct PayloadScanner {
         return true
     }
 
+    /// An object of exactly one member, read from its key by `read` (nil: give up): how an
+    /// enum case is written — `{"set":{…}}`, `{"text":{"_0":…}}`.
+    mutating func oneOf<T>(_ read: (inout PayloadScanner, String) -> T?) -> T? {
+        var result: T?
+        guard object({ s, key in Self.once(&result, read(&s, key)) }) else { return nil }
+        return result
+    }
+
+    /// `{"_0": value}`: how an enum case with one unlabeled value is written.
+    mutating func wrapped<T>(_ value: (inout PayloadScanner) -> T?) -> T? {
+        oneOf { s, key in key == "_0" ? value(&s) : nil }
+    }
+
     // MARK: ops
 
     private mutating func op() -> RecordOp? {
-        var result: RecordOp?
-        guard object({ s, kind in
-            guard result == nil else { return false }
+        oneOf { s, kind in
             switch kind {
-            case "set": result = s.setOp()
-            case "add", "remove": result = s.elementOp(remove: kind == "remove")
-            case "void": result = s.voidOp()
-            case "event": result = s.wrapped { s in s.event() }.map(RecordOp.event)
-            default: return false
+            case "set": s.setOp()
+            case "add", "remove": s.elementOp(remove: kind == "remove")
+            case "void": s.voidOp()
+            case "event": s.wrapped { s in s.event() }.map(RecordOp.event)
+            default: nil
             }
-            return result != nil
-        }) else { return nil }
-        return result
+        }
     }
 
     private mutating func setOp() -> RecordOp? {
@@ -105,25 +114,15 @@ struct PayloadScanner {
     }
 
     private mutating func fieldValue() -> FieldValue? {
-        var value: FieldValue?
-        guard object({ s, kind in
-            guard value == nil else { return false }
-            var inner: FieldValue?
-            guard s.object({ s, key in
-                guard key == "_0", inner == nil else { return false }
-                switch kind {
-                case "text": inner = s.string().map(FieldValue.text)
-                case "number": inner = s.int().map(FieldValue.number)
-                case "date": inner = s.text(SimpleDate.self).map(FieldValue.date)
-                case "status": inner = s.statusFact().map(FieldValue.status)
-                default: return false
-                }
-                return inner != nil
-            }) else { return false }
-            value = inner
-            return value != nil
-        }) else { return nil }
-        return value
+        oneOf { s, kind in
+            switch kind {
+            case "text": s.wrapped { s in s.string() }.map(FieldValue.text)
+            case "number": s.wrapped { s in s.int() }.map(FieldValue.number)
+            case "date": s.wrapped { s in s.text(SimpleDate.self) }.map(FieldValue.date)
+            case "status": s.wrapped { s in s.statusFact() }.map(FieldValue.status)
+            default: nil
+            }
+        }
     }
 
     private mutating func statusFact() -> StatusFact? {

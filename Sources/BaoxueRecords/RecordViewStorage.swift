@@ -10,18 +10,16 @@ public protocol RecordViewStorage {
     mutating func insertWrite(_ write: RegisterWrite) throws
     /// Marks `ops` superseded by `by` and no longer live, whether or not they arrived yet.
     mutating func supersede(_ ops: [OpID], by: OpID) throws
-    /// The live writes of every field of one record, in any order.
-    mutating func liveWrites(kind: RecordKind, record: RecordID) throws -> [RegisterWrite]
-    /// The same for several records of one kind, by record (a record without any is absent).
+    /// The live writes of every field of several records of one kind, in any order, by record
+    /// (a record without any is absent). One call per change: a roster change names 16 children.
     mutating func liveWrites(kind: RecordKind, records: [RecordID]) throws -> [RecordID: [RegisterWrite]]
 
     /// Stores a set element with its tag unless the tag was already removed.
     mutating func insertElement(kind: RecordKind, record: RecordID, set: String, element: String, tag: OpID) throws
     /// Removes the tags (now or when they arrive).
     mutating func removeTags(_ tags: [OpID], by: OpID) throws
-    /// Elements of a set that have at least one tag not removed, ascending.
-    mutating func elements(kind: RecordKind, record: RecordID, set: String) throws -> [String]
-    /// The same for several records, by record (an empty set is absent).
+    /// Elements of one set of several records that have at least one tag not removed,
+    /// ascending, by record (an empty set is absent).
     mutating func elements(kind: RecordKind, records: [RecordID], set: String) throws -> [RecordID: [String]]
 
     mutating func insertEvent(_ event: Event, op: OpID, stamp: OpStamp) throws
@@ -38,25 +36,14 @@ public protocol RecordViewStorage {
 }
 
 extension RecordViewStorage {
-    /// The live writes of several records of one kind, by record (a record without any is absent).
-    /// A storage that can read them in one query overrides this.
-    public mutating func liveWrites(kind: RecordKind, records: [RecordID]) throws -> [RecordID: [RegisterWrite]] {
-        var out: [RecordID: [RegisterWrite]] = [:]
-        for record in records where out[record] == nil {
-            let writes = try liveWrites(kind: kind, record: record)
-            if !writes.isEmpty { out[record] = writes }
-        }
-        return out
+    /// The live writes of every field of one record, in any order.
+    public mutating func liveWrites(kind: RecordKind, record: RecordID) throws -> [RegisterWrite] {
+        try liveWrites(kind: kind, records: [record])[record] ?? []
     }
 
-    /// The elements of one set of several records, ascending, by record (an empty set is absent).
-    public mutating func elements(kind: RecordKind, records: [RecordID], set: String) throws -> [RecordID: [String]] {
-        var out: [RecordID: [String]] = [:]
-        for record in records where out[record] == nil {
-            let elements = try elements(kind: kind, record: record, set: set)
-            if !elements.isEmpty { out[record] = elements }
-        }
-        return out
+    /// Elements of a set of one record that have at least one tag not removed, ascending.
+    public mutating func elements(kind: RecordKind, record: RecordID, set: String) throws -> [String] {
+        try elements(kind: kind, records: [record], set: set)[record] ?? []
     }
 }
 

@@ -38,10 +38,6 @@ struct SQLRecordViews: RecordViewStorage {
         }
     }
 
-    mutating func liveWrites(kind: RecordKind, record: RecordID) throws -> [RegisterWrite] {
-        try liveWrites(kind: kind, records: [record])[record] ?? []
-    }
-
     mutating func liveWrites(kind: RecordKind, records: [RecordID]) throws -> [RecordID: [RegisterWrite]] {
         var out: [RecordID: [RegisterWrite]] = [:]
         for chunk in Self.chunks(of: records) {
@@ -86,10 +82,6 @@ struct SQLRecordViews: RecordViewStorage {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_removed (tag, by_op) VALUES (?, ?)").execute(arguments: [blob(tag), blob(by)])
             try db.cachedStatement(sql: "UPDATE rec_element SET live = 0 WHERE tag = ? AND live = 1").execute(arguments: [blob(tag)])
         }
-    }
-
-    mutating func elements(kind: RecordKind, record: RecordID, set: String) throws -> [String] {
-        try elements(kind: kind, records: [record], set: set)[record] ?? []
     }
 
     mutating func elements(kind: RecordKind, records: [RecordID], set: String) throws -> [RecordID: [String]] {
