@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxueRelay
 import BaoxueStore
 import BaoxueSync
+import BaoxueTCP
 import Dispatch
 import Foundation
 import Logging
@@ -18,8 +19,12 @@ public enum RelayCommands {
         public var upstreamIntervalSeconds = 30
         /// Seconds a connection may stay silent (after the handshake) before it is closed.
         public var idleTimeoutSeconds = 60
-        /// A quota on the relay's database; past it new changes are refused, reads go on.
+        /// A quota on the relay's database files (WAL included); past it new changes are refused, reads go on.
         public var maxDatabaseMiB: Int?
+        /// Sockets one address may hold before their handshakes complete.
+        public var handshakesPerAddress = 64
+        /// Seconds without an upstream sync before `/health` reports `upstream_unreachable`.
+        public var upstreamAlarmSeconds = 600
         public init(directory: String, listen: String) {
             self.directory = directory
             self.listen = listen
@@ -48,6 +53,10 @@ public enum RelayCommands {
         config.upstreamIntervalMs = UInt64(max(1, o.upstreamIntervalSeconds)) * 1000
         config.metrics = metrics
         config.idleTimeoutMs = UInt64(max(1, o.idleTimeoutSeconds)) * 1000
+        config.handshakesPerAddress = o.handshakesPerAddress
+        config.upstreamAlarmMs = UInt64(max(1, o.upstreamAlarmSeconds)) * 1000
+        // A shell's soft limit is often 1,024 descriptors: a relay holding thousands of phones needs the hard one.
+        config.openFileLimit = OpenFileLimit.raiseToHard()
         let logger = Logger(label: "baoxue.relay")
         let configuration = config
         let (certificates, vouch) = SyncCommands.presentation(for: replica)

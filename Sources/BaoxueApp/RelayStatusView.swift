@@ -67,7 +67,7 @@ extension RelayCommands {
             case .allScopes?: granted = scopes
             case .scopes(let s)?: granted = s.sorted()
             case .within(let s)?: granted = s + [.admin]
-            case nil: granted = []
+            case .revocationOnly?, nil: granted = []
             }
             let lag = try attempt { () throws(StoreError) in try log.lag(after: a.position, scopes: granted) }
             let holder = try attempt { () throws(StoreError) in try log.holder(of: a.key) }

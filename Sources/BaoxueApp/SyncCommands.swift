@@ -20,6 +20,9 @@ public enum SyncCommands {
         var policy = try PeerList.load(directory: replica.directory)
         let certified = try attempt { () throws(StoreError) in try replica.log.certifiedPeers(at: Replica.nowMilliseconds()) }
         for (key, scopes) in certified where policy.grants[key] == nil { policy.allow(key, .within(scopes)) }
+        // A revoked device, listed or not, is offered its revocation only, so that it wipes.
+        let revoked = try attempt { () throws(StoreError) in try replica.log.revokedPeers(at: Replica.nowMilliseconds()) }
+        for (key, ids) in revoked { policy.allow(key, .revocationOnly(ids)) }
         return policy
     }
 
@@ -65,7 +68,8 @@ public enum SyncCommands {
         var wanted: [ScopeID] = replica.log.authority == nil ? [] : [.admin]
         for s in scopes {
             guard let scope = try? ScopeID(s) else { throw .invalidArgument(option: "--scope", value: s) }
-            wanted.append(scope)
+            // `--scope _admin`, or a scope named twice, is asked for once (HELLO names no scope twice).
+            if !wanted.contains(scope) { wanted.append(scope) }
         }
         if scopes.isEmpty {
             var all = Set(wanted + (try attempt { () throws(StoreError) in try replica.log.scopes() }))
@@ -92,7 +96,9 @@ public enum SyncCommands {
                 key: peer, lastSeen: Replica.nowMilliseconds(), sessions: 1, changesIn: summary.receivedChanges, changesOut: summary.sentChanges,
                 bytesIn: summary.bytesReceived, bytesOut: summary.bytesSent)])
         }
-        return SyncView(summary)
+        var view = SyncView(summary)
+        view.thisDeviceRevoked = (try? replica.log.revokedPeers(at: Replica.nowMilliseconds()))?[replica.key.publicKey] != nil
+        return view
     }
 
     /// Listens for peers; each session's one-line outcome goes to `report`.
@@ -114,8 +120,8 @@ public enum SyncCommands {
                 let (certificates, vouch) = presentation(for: replica)
                 return try SyncEndpoint.make(role: .responder, key: replica.key, store: replica.log, policy: policy, now: now,
                                              pipelined: appender, certificates: certificates, vouch: vouch)
-            }, onSession: { result in
-                switch result {
+            }, onSession: { end in
+                switch end.result {
                 case .success(let s): report(SyncView(s).text(language))
                 case .failure(let e): report(AppError.sync(e).line(language))
                 }

@@ -13,6 +13,12 @@ public struct SyncView: Encodable, Equatable, Sendable {
     public let durationMs: UInt64
     /// Key grants this (admin) device wrote after the sync and sent in a second session (privacy.md §2(c)).
     public var keyRound: [KeyRoundAction] = []
+    /// Why the peer stored none of this side's changes from some point on (`over_limit: disk_full`), if it did.
+    public let refusedByPeer: String?
+    /// This side's changes the peer did not store (they stay here and go another time).
+    public let notSent: Int
+    /// This device's own revocation is in its log now: its keys and views were wiped.
+    public var thisDeviceRevoked = false
 
     public init(_ s: SyncSummary) {
         peerFingerprint = s.peer?.fingerprint.text ?? "-"
@@ -23,11 +29,30 @@ public struct SyncView: Encodable, Equatable, Sendable {
         bytesReceived = s.bytesReceived
         roundTrips = s.roundTrips
         durationMs = s.durationMs
+        refusedByPeer = s.refusedByPeer
+        notSent = s.notSent
     }
 
     /// The summary printed at the end of a sync (and a line per key grant written after it).
     public func text(_ l: Language) -> String {
-        ([line(l)] + keyRound.map { $0.text(l) }).joined(separator: "\n")
+        ([line(l)] + warnings(l) + keyRound.map { $0.text(l) }).joined(separator: "\n")
+    }
+
+    /// What the user must know beyond the counts: changes the peer would not store, a wipe.
+    private func warnings(_ l: Language) -> [String] {
+        var lines: [String] = []
+        if let refusedByPeer {
+            let cause = refusedByPeer.hasSuffix("disk_full")
+                ? l.pick("对方存储空间已满", "the peer's storage is full")
+                : refusedByPeer.hasSuffix("revoked") ? l.pick("本设备已被吊销", "this device is revoked") : refusedByPeer
+            lines.append(l.pick("注意：\(cause)，本机有 \(notSent) 条变更未上传，仍保存在本机。对方的数据已照常收到；请稍后再同步（或告知乡镇教育办）。",
+                                "note: \(cause); \(notSent) change(s) of this device were not uploaded and stay here. The peer's changes were received as usual; sync again later (or tell the township office)."))
+        }
+        if thisDeviceRevoked {
+            lines.append(l.pick("本设备已被教育局吊销：设备上的学校密钥和学生记录视图已清除。请把设备交回学校，联系乡镇教育办重新登记。",
+                                "this device was revoked by the bureau: its school keys and the children's records were wiped. Return the device to the school and ask the township office to enroll it again."))
+        }
+        return lines
     }
 
     private func line(_ l: Language) -> String {

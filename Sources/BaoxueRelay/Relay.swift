@@ -23,6 +23,13 @@ public final class Relay: @unchecked Sendable {
         /// Another relay to stay in sync with (a township's district), if any.
         public var upstream: (host: String, port: Int)?
         public var upstreamIntervalMs: UInt64 = 30_000
+        /// No upstream sync for this long makes `/health` report `upstream_unreachable`.
+        public var upstreamAlarmMs: UInt64 = 600_000
+        /// Sockets one address may hold before their handshakes complete.
+        public var handshakesPerAddress = 64
+        /// The process's open-file limit (`OpenFileLimit.raiseToHard()`, which only executables
+        /// call): sockets are capped below it, keeping descriptors for the database.
+        public var openFileLimit: UInt64 = 1_024
         /// Where `/metrics` and `/health` are served, if anywhere.
         public var metrics: (host: String, port: Int)?
         /// How long a connection may stay silent after its handshake.
@@ -63,6 +70,9 @@ public final class Relay: @unchecked Sendable {
         configuration c: Configuration, logger: Logger = Logger(label: "baoxue.relay")
     ) async throws(SyncError) -> Relay {
         let registry = RelayRegistry(limits: c.limits, position: { (try? log.lastPosition()) ?? 0 })
+        let throttle = LogThrottle()
+        let sockets = ConnectionLimits(maxOpen: OpenFileLimit.sockets(wanted: c.limits.connections, under: c.openFileLimit),
+                                       handshakesPerAddress: c.handshakesPerAddress)
         let policies = PolicyCache(load: policy)
         let syncLimits = {
             var l = SyncLimits()
@@ -77,21 +87,21 @@ public final class Relay: @unchecked Sendable {
         // One appender for all connections: commits stay in arrival order on one writer.
         let appender = StreamingAppender(log: log)
         let server = try await SyncServer.start(
-            host: c.host, port: c.port, backlog: 1024, guard: registry,
+            host: c.host, port: c.port, limits: sockets, guard: registry,
             makeEndpoint: { now throws(SyncError) in
                 try SyncEndpoint.make(role: .responder, key: key, store: log, policy: policies.current(), limits: syncLimits,
                                       now: now, pipelined: appender, certificates: certificates, vouch: vouch)
             },
-            onSession: { result in
-                switch result {
-                case .success(let s):
-                    logger.info("session", metadata: ["peer": "\(s.peer?.fingerprint.text ?? "-")", "in": "\(s.receivedChanges)", "out": "\(s.sentChanges)", "ms": "\(s.durationMs)"])
-                case .failure(let e):
-                    logger.notice("session failed", metadata: ["error": "\(e.name)"])
-                }
+            onSession: { end in Self.log(end, logger, throttle) },
+            onRefused: { address, refusal in
+                registry.refusedAtAccept()
+                guard let held = throttle.admit("refused \(refusal.rawValue) \(address)", now: ChangeLog.systemClock()) else { return }
+                logger.warning("connection refused at accept", metadata: [
+                    "limit": "\(refusal.rawValue)", "address": "\(address)", "held_back": "\(held)",
+                    "max_open": "\(sockets.maxOpen)", "handshakes_per_address": "\(sockets.handshakesPerAddress)"])
             })
         let upstream = c.upstream.map { Upstream(host: $0.host, port: $0.port, key: key, log: log, policy: policies, certificates: certificates, vouch: vouch,
-                                              intervalMs: c.upstreamIntervalMs, logger: logger) }
+                                              intervalMs: c.upstreamIntervalMs, alarmMs: c.upstreamAlarmMs, logger: logger) }
         let metrics: MetricsServer?
         if let m = c.metrics {
             do {
@@ -109,7 +119,9 @@ public final class Relay: @unchecked Sendable {
         timer.schedule(deadline: .now() + .milliseconds(c.flushIntervalMs), repeating: .milliseconds(c.flushIntervalMs))
         timer.setEventHandler { Self.flush(registry, log, logger) }
         timer.resume()
-        logger.info("relay listening", metadata: ["port": "\(server.port)", "device": "\(key.publicKey.fingerprint.text)"])
+        logger.info("relay listening", metadata: [
+            "port": "\(server.port)", "device": "\(key.publicKey.fingerprint.text)", "open_file_limit": "\(c.openFileLimit)",
+            "max_sockets": "\(sockets.maxOpen)", "quota_bytes": "\(log.quota.map { "\($0.bytes)" } ?? "none")"])
         return Relay(port: server.port, metricsPort: metrics?.port, registry: registry, log: log, server: server,
                      metricsServer: metrics, upstream: upstream, flushTimer: timer, logger: logger)
     }
@@ -117,7 +129,33 @@ public final class Relay: @unchecked Sendable {
     private static func flush(_ registry: RelayRegistry, _ log: ChangeLog, _ logger: Logger) {
         let activity = registry.drainActivity()
         do { try log.recordPeerActivity(activity) } catch {
+            if case .database(let code, _) = error, code & 0xFF == 13 { registry.storeFailed(diskFull: true) } else { registry.storeFailed(diskFull: false) }
             logger.error("cannot record device activity", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One line per session: who (fingerprint once known), from where, what moved or why it
+    /// failed (with the limit's name). Failures are throttled per kind, peer and address.
+    private static func log(_ end: SessionEnd, _ logger: Logger, _ throttle: LogThrottle) {
+        let p = end.progress
+        let peer = p.peer?.fingerprint.text ?? "-"
+        switch end.result {
+        case .success(let s):
+            var metadata: Logger.Metadata = ["peer": "\(peer)", "address": "\(end.address)", "in": "\(s.receivedChanges)",
+                                             "out": "\(s.sentChanges)", "ms": "\(s.durationMs)"]
+            if let refused = s.refusedToPeer { metadata["refused"] = "\(refused)"; metadata["not_stored"] = "\(s.notStored)" }
+            if s.peerRevoked {
+                logger.notice("revoked device: offered its revocation only, stored nothing", metadata: metadata)
+            } else if s.refusedToPeer != nil {
+                logger.warning("session: writes refused, reads served", metadata: metadata)
+            } else {
+                logger.info("session", metadata: metadata)
+            }
+        case .failure(let e):
+            guard let held = throttle.admit("failed \(e.abortReason) \(peer) \(end.address)", now: ChangeLog.systemClock()) else { return }
+            var metadata: Logger.Metadata = ["error": "\(e.abortReason)", "peer": "\(peer)", "address": "\(end.address)"]
+            if held > 0 { metadata["held_back"] = "\(held)" }
+            logger.notice("session failed", metadata: metadata)
         }
     }
 

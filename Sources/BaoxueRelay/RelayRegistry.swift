@@ -25,6 +25,12 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
         public var changesOut = 0
         public var bytesIn = 0
         public var bytesOut = 0
+        /// Sockets closed at accept by the connection limits (`ConnectionLimits`).
+        public var refusedAtAccept = 0
+        /// When a session last found the store full (a refused batch or `disk_full`), wall-clock ms.
+        public var lastDiskFullMs: UInt64?
+        /// When a session last ended on another store failure, wall-clock ms.
+        public var lastStoreErrorMs: UInt64?
     }
 
     private struct State {
@@ -114,6 +120,19 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
         }
     }
 
+    /// A socket was closed at accept by a connection limit.
+    public func refusedAtAccept() {
+        state.withLockedValue { $0.totals.refusedAtAccept += 1 }
+    }
+
+    /// A store failure outside any session (the activity flush, the upstream sync).
+    public func storeFailed(diskFull: Bool) {
+        let now = clock()
+        state.withLockedValue { s in
+            if diskFull { s.totals.lastDiskFullMs = now } else { s.totals.lastStoreErrorMs = now }
+        }
+    }
+
     public func ended(connection: UInt64, peer: PublicKey?, progress: SyncSummary, error: SyncError?) {
         let now = clock()
         let at = error == nil ? position?() ?? 0 : 0
@@ -128,6 +147,10 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
             s.totals.sessions += 1
             if error != nil { s.totals.failures += 1 }
             if error == .overLimit("server_busy") { s.totals.refused += 1 }
+            if error == .overLimit("disk_full") || progress.refusedToPeer == SyncError.overLimit("disk_full").abortReason {
+                s.totals.lastDiskFullMs = now
+            }
+            if case .store? = error { s.totals.lastStoreErrorMs = now }
             s.totals.changesIn += progress.receivedChanges
             s.totals.changesOut += progress.sentChanges
             s.totals.bytesIn += progress.bytesReceived

@@ -4,7 +4,12 @@ import BaoxueStore
 /// A snapshot of a relay for `/health` (JSON) and `/metrics` (Prometheus):
 /// counts only, never a name, a child or a payload.
 public struct RelaySnapshot: Encodable, Sendable, Equatable {
+    /// `ok`, or `degraded` with the reasons in `problems`.
     public var status = "ok"
+    /// What is wrong, each a stable name: `disk_full` (the quota or the disk is full: new
+    /// changes are refused, reads go on), `upstream_unreachable` (no upstream sync for longer
+    /// than the alarm), `store_failed` (the store failed a read or a write lately).
+    public var problems: [String] = []
     public var changes = 0
     public var quarantined = 0
     public var pending = 0
@@ -20,6 +25,8 @@ public struct RelaySnapshot: Encodable, Sendable, Equatable {
     public var bytesIn = 0
     public var bytesOut = 0
     public var diskBytes: Int64 = 0
+    public var quotaBytes: Int64?
+    public var refusedAtAccept = 0
     public var upstreamLastSuccessMs: UInt64?
     public var upstreamError: String?
 }
@@ -29,16 +36,23 @@ struct RelayReport: Sendable {
     let log: ChangeLog
     let registry: RelayRegistry
     var upstream: (@Sendable () -> Upstream.State?)? = nil
+    var clock: @Sendable () -> UInt64 = ChangeLog.systemClock
+
+    /// How long a full store or a store failure keeps the relay degraded after it was last seen.
+    static let diskFullMemoryMs: UInt64 = 60_000
+    static let storeErrorMemoryMs: UInt64 = 300_000
 
     func snapshot() -> RelaySnapshot {
         var s = RelaySnapshot()
+        var problems: [String] = []
+        let now = clock()
         do {
             s.changes = try log.count(nil)
             s.quarantined = try log.count(.quarantined)
             s.pending = try log.count(.pending)
             s.equivocations = try log.equivocations().count
         } catch {
-            s.status = "store_failed"
+            problems.append("store_failed")
         }
         let t = registry.totals
         s.activeSessions = t.active
@@ -51,11 +65,22 @@ struct RelayReport: Sendable {
         s.changesOut = t.changesOut
         s.bytesIn = t.bytesIn
         s.bytesOut = t.bytesOut
+        s.refusedAtAccept = t.refusedAtAccept
         s.diskBytes = log.diskBytes
+        s.quotaBytes = log.quota?.bytes
+        if log.isOverQuota || t.lastDiskFullMs.map({ now &- $0 < Self.diskFullMemoryMs }) == true {
+            problems.insert("disk_full", at: 0)
+        }
         if let u = upstream?() {
             s.upstreamLastSuccessMs = u.lastSuccessMs
             s.upstreamError = u.lastError
+            if u.isUnreachable(now: now) { problems.append("upstream_unreachable") }
         }
+        if t.lastStoreErrorMs.map({ now &- $0 < Self.storeErrorMemoryMs }) == true, !problems.contains("store_failed") {
+            problems.append("store_failed")
+        }
+        s.problems = problems
+        s.status = problems.isEmpty ? "ok" : "degraded"
         return s
     }
 }

@@ -19,6 +19,16 @@ public final class Upstream: Sendable {
         public var consecutiveFailures = 0
         public var changesIn = 0
         public var changesOut = 0
+        /// When the relay began syncing upstream (wall-clock ms).
+        public var startedMs: UInt64 = 0
+        /// No success for this long is an alarm (`/health`: `upstream_unreachable`).
+        public var alarmMs: UInt64 = 600_000
+
+        /// True when the last success (or the start, if none yet) is older than the alarm.
+        public func isUnreachable(now: UInt64) -> Bool {
+            let since = lastSuccessMs ?? startedMs
+            return now > since && now - since > alarmMs
+        }
     }
 
     public static let maxBackoffMs: UInt64 = 300_000
@@ -36,7 +46,7 @@ public final class Upstream: Sendable {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     init(host: String, port: Int, key: DeviceKey, log: ChangeLog, policy: PolicyCache, certificates: [[UInt8]], vouch: SyncPolicy.Vouch?,
-         intervalMs: UInt64, logger: Logger) {
+         intervalMs: UInt64, alarmMs: UInt64, logger: Logger) {
         self.certificates = certificates
         self.vouch = vouch
         self.host = host
@@ -46,6 +56,7 @@ public final class Upstream: Sendable {
         self.policy = policy
         self.intervalMs = intervalMs
         self.logger = logger
+        box.withLockedValue { $0.alarmMs = alarmMs; $0.startedMs = ChangeLog.systemClock() }
     }
 
     public var state: State { box.withLockedValue { $0 } }
@@ -82,6 +93,9 @@ public final class Upstream: Sendable {
                                                  certificates: certificates, vouch: vouch)
             let summary = try await SyncClient.sync(host: host, port: port, endpoint: endpoint)
             logger.info("upstream synced", metadata: ["in": "\(summary.receivedChanges)", "out": "\(summary.sentChanges)"])
+            if let refused = summary.refusedByPeer {
+                logger.warning("upstream refused our changes", metadata: ["reason": "\(refused)", "not_sent": "\(summary.notSent)"])
+            }
             return box.withLockedValue { s in
                 s.lastSuccessMs = ChangeLog.systemClock()
                 s.lastError = nil
@@ -91,7 +105,7 @@ public final class Upstream: Sendable {
                 return 0
             }
         } catch {
-            logger.warning("upstream sync failed", metadata: ["error": "\(error.name)", "upstream": "\(host):\(port)"])
+            logger.warning("upstream sync failed", metadata: ["error": "\(error.abortReason)", "upstream": "\(host):\(port)"])
             return box.withLockedValue { s in
                 s.lastError = error.abortReason
                 s.consecutiveFailures += 1

@@ -71,6 +71,25 @@ extension ChangeLog {
 }
 
 extension ChangeLog {
+    /// Devices revoked at `ms`, each with the `_admin` changes that carry its revocations: all a
+    /// relay or peer may still offer it (`SyncPolicy.Grant.revocationOnly`).
+    public func revokedPeers(at ms: UInt64) throws(StoreError) -> [PublicKey: Set<ChangeID>] {
+        try storeCall {
+            try readDB { db in
+                var out: [PublicKey: Set<ChangeID>] = [:]
+                let rows = try Row.fetchAll(db, sql: "SELECT subject, change FROM revocation WHERE revoked_at <= ? AND change IS NOT NULL",
+                                            arguments: [Int64(clamping: ms)])
+                for row in rows {
+                    guard let subject = try? PublicKey(bytes: Array(row[0] as Data)), let id = try? ChangeID(bytes: Array(row[1] as Data)) else { continue }
+                    out[subject, default: []].insert(id)
+                }
+                return out
+            }
+        }
+    }
+}
+
+extension ChangeLog {
     /// Devices holding a certificate that chains to the pinned authority and is valid at `ms`,
     /// not revoked by then, with their certificates' scopes (plus the admin scope every
     /// certified device syncs). Empty when no authority is pinned.

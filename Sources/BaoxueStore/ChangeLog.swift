@@ -44,6 +44,8 @@ public final class ChangeLog: ChangeStore {
     let memberCache = MemberCache()
     /// Stored certificates already decoded: this log's own, or shared by the replicas of a simulated county.
     let decodedCertificates: DecodedCertificates
+    /// A relay's disk budget for its files, checked before each append; nil: no quota.
+    public let quota: DiskQuota?
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -64,6 +66,8 @@ public final class ChangeLog: ChangeStore {
         self.sealRequired = sealRequired
         self.witness = witness
         self.path = path
+        let quota = maxDatabaseBytes.map { DiskQuota(bytes: $0) }
+        self.quota = quota
         self.verifyThreads = verifyThreads
         isDurable = durable
         self.authority = authority
@@ -76,10 +80,11 @@ public final class ChangeLog: ChangeStore {
             // 64 MiB page cache for the writer: view maintenance reads many index pages per change.
             // Readers may get less (a relay serves thousands of small reads on several connections).
             try db.execute(sql: "PRAGMA cache_size = -\(db.configuration.readonly ? readerCacheMiB * 1024 : 65536)")
-            // A quota: past it, writes fail with SQLITE_FULL exactly as on a full disk (reads go on).
-            if let maxDatabaseBytes {
-                let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-                try db.execute(sql: "PRAGMA max_page_count = \(max(1, maxDatabaseBytes / pageSize))")
+            // A quota is checked before each append (`DiskQuota`), never here: opening, recovering the
+            // WAL and reading must work on a database at or over its quota. Its WAL is kept small.
+            if let quota, !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA journal_size_limit = \(quota.walLimit)")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(64, quota.walLimit / 4096))")
             }
         }
         writer = try storeCall { try DatabasePool(path: path, configuration: config) }
@@ -112,6 +117,7 @@ public final class ChangeLog: ChangeStore {
         self.sealRequired = sealRequired
         self.witness = witness
         path = nil
+        quota = nil
         self.verifyThreads = verifyThreads
         self.authority = authority
         // Nothing survives a crash anyway; tests and the simulator acknowledge from memory.
@@ -130,12 +136,29 @@ public final class ChangeLog: ChangeStore {
         return try writer.read(body)
     }
 
+    /// Refuses an append while the files take the quota or more. A WAL holding the excess is first
+    /// checkpointed and truncated (it may be most of it right after a burst of writes).
+    func checkQuota() throws(StoreError) {
+        guard let quota else { return }
+        var used = diskBytes
+        if !quota.admits(used: used), let path, fileBytes(path + "-wal") > quota.walLimit {
+            try? checkpoint()
+            used = diskBytes
+        }
+        guard quota.admits(used: used) else { throw .overQuota(bytes: used, quota: quota.bytes) }
+    }
+
+    /// Whether the files take the quota or more now (for `/health`); false without a quota.
+    public var isOverQuota: Bool { quota.map { !$0.admits(used: diskBytes) } ?? false }
+
     /// Bytes the database uses on disk (main file, WAL and shared memory); 0 in memory.
     public var diskBytes: Int64 {
         guard let path else { return 0 }
-        return ["", "-wal", "-shm"].reduce(0) { sum, suffix in
-            sum + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int64) ?? 0)
-        }
+        return ["", "-wal", "-shm"].reduce(0) { $0 + fileBytes(path + $1) }
+    }
+
+    private func fileBytes(_ path: String) -> Int64 {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
     }
 
     public static let systemClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
@@ -159,7 +182,8 @@ public final class ChangeLog: ChangeStore {
     }
 
     func append(_ changes: [Change], decodedPayloads: [Result<RecordPayload, RecordsError>]?) throws(StoreError) -> AppendReport {
-        try storeCall {
+        try checkQuota()
+        return try storeCall {
             try writer.write { db in
                 var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo, certificates: decodedCertificates)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
@@ -171,7 +195,8 @@ public final class ChangeLog: ChangeStore {
     /// Appends several verified batches in one transaction (one commit, one fsync); returns
     /// one report per batch. A database failure fails them all; nothing is half-stored.
     func appendGroup(_ batches: [([Change], [Result<RecordPayload, RecordsError>]?)]) throws(StoreError) -> [AppendReport] {
-        try storeCall {
+        try checkQuota()
+        return try storeCall {
             try writer.write { db in
                 var reports: [AppendReport] = []
                 for (changes, payloads) in batches {

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueTrust
 import Foundation
 import GRDB
 
@@ -192,6 +193,19 @@ enum ChangeLogSchema {
                 DROP TABLE key_grant;
                 ALTER TABLE key_grant_v10 RENAME TO key_grant;
                 """)
+        }
+        m.registerMigration("v11-revocation-change") { db in
+            // Which `_admin` change carries each revocation: a relay offers a revoked device that
+            // change, and only it, so the device learns of its revocation and wipes (privacy.md §5).
+            try db.execute(sql: "ALTER TABLE revocation ADD COLUMN change BLOB")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, bytes FROM change WHERE scope = ?", arguments: [ScopeID.admin.value])
+            while let row = try rows.next() {
+                let bytes: Data = row[1]
+                guard let change = try? Change.decodeStructure(Array(bytes)),
+                      case .revocation(let r)? = try? AdminPayload.decode(change.payload) else { continue }
+                try db.execute(sql: "UPDATE revocation SET change = ? WHERE encoded = ? AND change IS NULL",
+                               arguments: [row[0] as Data, Data(r.encoded)])
+            }
         }
         return m
     }

@@ -53,7 +53,7 @@ public struct Replica: Sendable {
 
     /// Opens an existing replica; refuses a key file others can read.
     /// `witness`: open as a relay, countersigning what it stores first (trust.md §6).
-    /// `maxDatabaseBytes`: a quota on the database file (a relay's disk budget).
+    /// `maxDatabaseBytes`: a quota on the database files, WAL included (a relay's disk budget, `DiskQuota`).
     /// `views`: keep the record views (false for a relay, which never queries records); nil keeps
     /// what the replica last did. A replica whose views lag is opened without them until
     /// `rebuildViews` (`baoxue rebuild`) re-derives them.

@@ -43,6 +43,11 @@ public enum StoreError: Error, Equatable, Sendable {
     case locked(path: String)
     /// A file-system call failed.
     case io(path: String, errno: Int32)
+    /// The database would grow past its quota (`maxDatabaseBytes`: main file, WAL and shared
+    /// memory together); nothing was written. Reads go on.
+    case overQuota(bytes: Int64, quota: Int64)
+    /// An earlier batch of the same session was not stored, so this one was not either.
+    case earlierBatchFailed
     /// SQLite reported an error (result code and message).
     case database(code: Int32, message: String)
 }

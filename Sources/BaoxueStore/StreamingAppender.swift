@@ -15,7 +15,7 @@ public final class StreamingAppender: @unchecked Sendable {
     private let verifying = DispatchQueue(label: "baoxue.append.verify")
     private let writing = DispatchQueue(label: "baoxue.append.write")
     /// Verified batches waiting for the writer, in submission order (guarded by `lock`).
-    private var ready: [(Result<VerifiedBatches.Batch, StoreError>, Completion)] = []
+    private var ready: [(Result<VerifiedBatches.Batch, StoreError>, AppendChain?, Completion)] = []
     private let lock = NSLock()
     /// Encoded bytes submitted and not yet stored or refused (guarded by `lock`).
     private var inFlight = 0
@@ -29,7 +29,10 @@ public final class StreamingAppender: @unchecked Sendable {
 
     public init(log: ChangeLog) { self.log = log }
 
-    public func submit(_ encoded: [[UInt8]], completion original: @escaping Completion) {
+    /// Queues a batch. Batches submitted with one `chain` (one sync session's) are stored in order,
+    /// and once one of them fails none after it is stored (`earlierBatchFailed`): a peer told that
+    /// batch k was refused must not find batch k+1 stored, waiting for k's changes.
+    public func submit(_ encoded: [[UInt8]], chain: AppendChain? = nil, completion original: @escaping Completion) {
         let log = self.log, writing = self.writing
         let size = encoded.reduce(0) { $0 + $1.count }
         lock.lock(); inFlight += size; lock.unlock()
@@ -44,7 +47,7 @@ public final class StreamingAppender: @unchecked Sendable {
         verifying.async(execute: DispatchWorkItem {
             let verified = Self.verify(encoded, log)
             self.lock.lock()
-            self.ready.append((verified, completion))
+            self.ready.append((verified, chain, completion))
             self.lock.unlock()
             writing.async(execute: DispatchWorkItem { self.drain() })
         })
@@ -65,19 +68,41 @@ public final class StreamingAppender: @unchecked Sendable {
         lock.unlock()
         guard !group.isEmpty else { return }
         var good: [VerifiedBatches.Batch] = []
-        var goodCompletions: [Completion] = []
-        for (verified, completion) in group {
+        var goodCompletions: [(AppendChain?, Completion)] = []
+        for (verified, chain, completion) in group {
+            if chain?.isBroken == true {
+                completion(.failure(.earlierBatchFailed))
+                continue
+            }
             switch verified {
-            case .failure(let e): completion(.failure(e))
-            case .success(let batch): good.append(batch); goodCompletions.append(completion)
+            case .failure(let e): chain?.breakChain(); completion(.failure(e))
+            case .success(let batch): good.append(batch); goodCompletions.append((chain, completion))
             }
         }
         guard !good.isEmpty else { return }
         do {
             let reports = try log.appendGroup(good.map { ($0.changes, $0.payloads) })
-            for (report, completion) in zip(reports, goodCompletions) { completion(.success(report)) }
+            for (report, (_, completion)) in zip(reports, goodCompletions) { completion(.success(report)) }
         } catch {
-            for completion in goodCompletions { completion(.failure(error)) }
+            for (chain, completion) in goodCompletions {
+                chain?.breakChain()
+                completion(.failure(error))
+            }
         }
     }
+}
+
+/// The batches of one sync session in a `StreamingAppender`: once one fails, the later ones are
+/// refused unstored. Why: batch k+1 stored without batch k would wait for k's changes, and a relay
+/// would then report the device as withholding them.
+public final class AppendChain: @unchecked Sendable {
+    private let lock = NSLock()
+    private var broken = false
+
+    public init() {}
+
+    /// True once a batch of the chain failed.
+    public var isBroken: Bool { lock.lock(); defer { lock.unlock() }; return broken }
+
+    func breakChain() { lock.lock(); broken = true; lock.unlock() }
 }

@@ -154,8 +154,8 @@ struct TrustGate {
             if cert.mayIssue { chain.learn(delegation: cert) }
             return .certificate(subject: cert.subject)
         case .revocation(let r):
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO revocation (encoded, subject, revoked_at) VALUES (?, ?, ?)")
-                .execute(arguments: [Data(r.encoded), Data(r.subject.bytes), Int64(r.revokedAt)])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO revocation (encoded, subject, revoked_at, change) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [Data(r.encoded), Data(r.subject.bytes), Int64(r.revokedAt), Data(change.id.bytes)])
             revokedAt[r.subject] = nil
             return .revocation(subject: r.subject, at: try revocation(of: r.subject) ?? r.revokedAt)
         case .ruling(let r):

@@ -17,6 +17,9 @@ public enum SyncError: Error, Equatable, Sendable {
     case decryptFailed
     /// The peer's device key is not allowed to sync with this replica.
     case peerNotAllowed(PublicKey)
+    /// The peer's device key was revoked: it is sent its revocation and nothing it sends is stored
+    /// (sent as REFUSED `peer_not_allowed: revoked`, never as ABORT).
+    case revoked(PublicKey)
     /// The Ed25519 key the peer named does not own its Noise static key.
     case keyMismatch
     /// A message that is not valid in the session's current state.
@@ -42,7 +45,7 @@ public enum SyncError: Error, Equatable, Sendable {
     /// The peer could not be reached at all.
     case unreachable(String)
     /// The peer went over one of this side's limits (named: `connections`,
-    /// `bytes_per_minute`, `changes_per_session`, `server_full`); try again later.
+    /// `bytes_per_minute`, `changes_per_session`, `server_full`, `disk_full`); try again later.
     case overLimit(String)
 
     /// The code sent on the wire in ABORT.
@@ -53,7 +56,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .malformed: 3
         case .handshakeFailed: 4
         case .decryptFailed: 5
-        case .peerNotAllowed: 6
+        case .peerNotAllowed, .revoked: 6
         case .keyMismatch: 7
         case .unexpectedMessage: 8
         case .unsolicitedChange: 9
@@ -78,7 +81,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .malformed: "malformed"
         case .handshakeFailed: "handshake_failed"
         case .decryptFailed: "decrypt_failed"
-        case .peerNotAllowed: "peer_not_allowed"
+        case .peerNotAllowed, .revoked: "peer_not_allowed"
         case .keyMismatch: "key_mismatch"
         case .unexpectedMessage: "unexpected_message"
         case .unsolicitedChange: "unsolicited_change"
@@ -95,10 +98,15 @@ public enum SyncError: Error, Equatable, Sendable {
         }
     }
 
-    /// The reason text sent in ABORT: the name, plus which limit for `over_limit`.
+    /// The reason text sent in ABORT: the name, plus which limit for `over_limit` and what was
+    /// wrong for `malformed` (so the peer's user or developer sees the problem, not just its class).
     public var abortReason: String {
-        if case .overLimit(let which) = self { return "\(name): \(which)" }
-        return name
+        switch self {
+        case .overLimit(let which): "\(name): \(which)"
+        case .malformed(let what): "\(name): \(what)"
+        case .revoked: "\(name): revoked"
+        default: name
+        }
     }
 
     static func parse(_ error: CoreError) -> SyncError { .malformed(error.code) }

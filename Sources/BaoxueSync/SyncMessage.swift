@@ -5,7 +5,7 @@ import BaoxueCore
 public enum SyncMessage: Equatable, Sendable {
     /// Wire type codes.
     public enum Kind: UInt8, Sendable {
-        case hello = 1, accept = 2, reconcile = 3, changes = 4, ack = 5, done = 6, abort = 7
+        case hello = 1, accept = 2, reconcile = 3, changes = 4, ack = 5, done = 6, abort = 7, refused = 8
     }
 
     /// Initiator: the scopes it asks to reconcile, in order (later messages name them by index).
@@ -22,6 +22,9 @@ public enum SyncMessage: Equatable, Sendable {
     case done
     /// The sender ends the session; `code` is a `SyncError.code`.
     case abort(code: UInt16, reason: String)
+    /// The batch was not stored, nor will anything later from the peer be stored in this session
+    /// (`code` and `reason` as in ABORT: a full disk, a revoked device); the session goes on.
+    case refused(batch: UInt64, code: UInt16, reason: String)
 
     public static let version: UInt8 = 1
     public static let maxScopes = 256
@@ -36,6 +39,7 @@ public enum SyncMessage: Equatable, Sendable {
         case .ack: .ack
         case .done: .done
         case .abort: .abort
+        case .refused: .refused
         }
     }
 
@@ -64,13 +68,28 @@ public enum SyncMessage: Equatable, Sendable {
             break
         case .abort(let code, let reason):
             w.u16(code)
-            // Cut at a character boundary so the text stays valid UTF-8.
-            var text: [UInt8] = []
-            for ch in reason where text.count + ch.utf8.count <= 512 { text += Array(ch.utf8) }
-            w.varint(UInt64(text.count))
-            w.raw(text)
+            Self.reason(reason, into: &w)
+        case .refused(let batch, let code, let reason):
+            w.varint(batch)
+            w.u16(code)
+            Self.reason(reason, into: &w)
         }
         return w.bytes
+    }
+
+    /// A reason text, cut at a character boundary to 512 bytes so it stays valid UTF-8.
+    private static func reason(_ reason: String, into w: inout ByteWriter) {
+        var text: [UInt8] = []
+        for ch in reason where text.count + ch.utf8.count <= 512 { text += Array(ch.utf8) }
+        w.varint(UInt64(text.count))
+        w.raw(text)
+    }
+
+    private static func reason(_ r: inout ByteReader) throws -> String {
+        let len = try r.varint("reason length")
+        guard len <= 512 else { throw SyncError.malformed("reason too long") }
+        guard let text = String(validating: try r.take(Int(len), "reason"), as: UTF8.self) else { throw SyncError.malformed("reason not UTF-8") }
+        return text
     }
 
     public static func decode(_ bytes: [UInt8]) throws(SyncError) -> SyncMessage {
@@ -90,7 +109,8 @@ public enum SyncMessage: Equatable, Sendable {
                     let len = Int(try r.u8("scope length"))
                     guard let text = String(validating: try r.take(len, "scope"), as: UTF8.self) else { throw SyncError.malformed("scope not UTF-8") }
                     let scope = try ScopeID(text)
-                    guard scope.utf8.count == len, !scopes.contains(scope) else { throw SyncError.malformed("scope not canonical or repeated") }
+                    guard scope.utf8.count == len else { throw SyncError.malformed("HELLO scope not in NFC: \(scope.value)") }
+                    guard !scopes.contains(scope) else { throw SyncError.malformed("HELLO names scope \(scope.value) twice") }
                     scopes.append(scope)
                 }
                 message = .hello(scopes: scopes)
@@ -127,10 +147,11 @@ public enum SyncMessage: Equatable, Sendable {
                 message = .done
             case .abort:
                 let code = try r.u16("code")
-                let len = try r.varint("reason length")
-                guard len <= 512 else { throw SyncError.malformed("reason too long") }
-                guard let text = String(validating: try r.take(Int(len), "reason"), as: UTF8.self) else { throw SyncError.malformed("reason not UTF-8") }
-                message = .abort(code: code, reason: text)
+                message = .abort(code: code, reason: try reason(&r))
+            case .refused:
+                let batch = try r.varint("batch")
+                let code = try r.u16("code")
+                message = .refused(batch: batch, code: code, reason: try reason(&r))
             }
             try r.expectEnd()
             return message

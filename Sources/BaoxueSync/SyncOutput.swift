@@ -29,6 +29,17 @@ public struct SyncSummary: Equatable, Sendable {
     public var roundTrips = 0
     public var reconciled = false
     public var durationMs: UInt64 = 0
+    /// Why the peer refused to store this side's changes (REFUSED: `over_limit: disk_full`,
+    /// `peer_not_allowed: revoked`), nil if it stored all it was sent.
+    public var refusedByPeer: String?
+    /// This side's changes the peer did not store: refused batches and those never sent after.
+    public var notSent = 0
+    /// Why this side refused to store the peer's changes, nil if it refused none.
+    public var refusedToPeer: String?
+    /// The peer's changes this side received and did not store.
+    public var notStored = 0
+    /// The peer is revoked: it was offered its revocations only, and nothing of it was stored.
+    public var peerRevoked = false
 
     public init() {}
 

@@ -44,6 +44,9 @@ public struct SyncSession: Sendable {
     private var nextIncomingBatch: UInt64 = 0
     private var storing: [UInt64: Int] = [:]
     private var receivedDone = false
+    /// Set once a batch could not be stored for a reason the session survives (a full disk, a
+    /// revoked peer): that batch and every later one are answered REFUSED, nothing more is stored.
+    private var refusing: SyncError?
 
     /// - Parameters:
     ///   - scopes: initiator only — the scopes to reconcile (filtered by `policy` for the peer).
@@ -64,6 +67,10 @@ public struct SyncSession: Sendable {
     }
 
     public var isOver: Bool { phase == .finished || phase == .failed }
+
+    /// True once this side refuses to store anything more from the peer (a batch it could not
+    /// store, or a revoked peer): a driver holding batches not yet stored must not store them.
+    public var isRefusing: Bool { refusing != nil }
 
     /// The first bytes to send when the connection opens.
     /// The timeouts count from here: the clock `init` was given may not be the driver's.
@@ -93,16 +100,35 @@ public struct SyncSession: Sendable {
         }
     }
 
-    /// The driver stored batch `batch` durably (or failed to).
+    /// The driver stored batch `batch` durably (or failed to). A full disk does not end the
+    /// session: the batch is REFUSED, and so is every later one, while this side goes on sending.
     public mutating func stored(batch: UInt64, result: Result<Int, SyncError>, now: UInt64) -> [SyncOutput] {
         run(now) { (s: inout SyncSession) throws(SyncError) in
             guard let count = s.storing.removeValue(forKey: batch) else { throw .store("unknown batch \(batch)") }
-            _ = try result.get()
-            s.progress.receivedChanges += count
             s.lastProgressAt = now
-            s.outgoing.append(SyncMessage.ack(batch: batch).encoded())
+            switch result {
+            case .success:
+                // A driver that stores after a refusal breaks the session's promise (sync.md §5).
+                guard s.refusing == nil else { throw .store("batch \(batch) stored after a refused one") }
+                s.progress.receivedChanges += count
+                s.outgoing.append(SyncMessage.ack(batch: batch).encoded())
+            case .failure(let error) where s.refusing != nil || Self.isRefusal(error):
+                s.refuse(batch: batch, count: count, because: s.refusing ?? error)
+            case .failure(let error):
+                throw error
+            }
             s.finishIfComplete(now)
         }
+    }
+
+    /// Store failures the session survives: the peer keeps its changes and sends them another time.
+    static func isRefusal(_ error: SyncError) -> Bool { error == .overLimit("disk_full") }
+
+    private mutating func refuse(batch: UInt64, count: Int, because error: SyncError) {
+        refusing = error
+        progress.refusedToPeer = error.abortReason
+        progress.notStored += count
+        outgoing.append(SyncMessage.refused(batch: batch, code: error.code, reason: error.abortReason).encoded())
     }
 
     /// Time passes: enforces the handshake and idle timeouts.
@@ -131,13 +157,17 @@ public struct SyncSession: Sendable {
             policy.allow(peer, grant)
         }
         guard policy.allows(peer) else { throw .peerNotAllowed(peer) }
+        if policy.revocations(for: peer) != nil {
+            progress.peerRevoked = true
+            refusing = .revoked(peer)
+        }
         phase = .reconciling
         guard role == .initiator else { return }
         scopes = policy.scopes(wanted, for: peer)
         guard !scopes.isEmpty else { throw .peerNotAllowed(peer) }
         outgoing.append(SyncMessage.hello(scopes: scopes).encoded())
         for (i, scope) in scopes.enumerated() {
-            var r = Reconciler(items: try source.items(in: scope))
+            var r = Reconciler(items: try items(in: scope, for: peer))
             sendReconcile(i, r.opening())
             reconcilers[i] = r
         }
@@ -154,7 +184,7 @@ public struct SyncSession: Sendable {
             let flags = asked.map { policy.scopes([$0], for: progress.peer!).count == 1 }
             declinedOpenings = Set(flags.indices.filter { !flags[$0] })
             outgoing.append(SyncMessage.accept(flags).encoded())
-            for (i, ok) in flags.enumerated() where ok { reconcilers[i] = Reconciler(items: try source.items(in: asked[i])) }
+            for (i, ok) in flags.enumerated() where ok { reconcilers[i] = Reconciler(items: try items(in: asked[i], for: progress.peer!)) }
             progress.scopes = zip(asked, flags).filter(\.1).map(\.0)
             if reconcilers.isEmpty { beginTransfer() }
         case (.accept(let flags), .reconciling) where role == .initiator && progress.scopes.isEmpty && flags.count == scopes.count:
@@ -173,11 +203,30 @@ public struct SyncSession: Sendable {
             guard let count = unacked.removeValue(forKey: batch) else { throw .unexpectedMessage(type: message.kind.rawValue) }
             progress.sentChanges += count
             try pump()
+        case (.refused(let batch, let code, let reason), .transferring):
+            guard let count = unacked.removeValue(forKey: batch) else { throw .unexpectedMessage(type: message.kind.rawValue) }
+            if progress.refusedByPeer == nil {
+                // Nothing more is sent: what was not yet read or cut into batches stays for another session.
+                progress.notSent += sendQueue.count - sendIndex + loaded.count
+                sendIndex = sendQueue.count
+                loaded = []
+            }
+            progress.refusedByPeer = reason.isEmpty ? "code \(code)" : reason
+            progress.notSent += count
+            try pump()
         case (.done, .transferring) where !receivedDone:
             receivedDone = true
         default:
             throw .unexpectedMessage(type: message.kind.rawValue)
         }
+    }
+
+    /// A scope's items as this side shows them to `peer`: all of them, or for a revoked peer
+    /// only its revocations (so it learns of nothing else, not even ids).
+    private func items(in scope: ScopeID, for peer: PublicKey) throws(SyncError) -> [SyncItem] {
+        let all = try source.items(in: scope)
+        guard let only = policy.revocations(for: peer) else { return all }
+        return all.filter { only.contains($0.id) }
     }
 
     private mutating func sendReconcile(_ i: Int, _ ranges: [ReconcileRange]) {
@@ -232,6 +281,11 @@ public struct SyncSession: Sendable {
         guard storing.count < limits.window else { throw .windowExceeded }
         // The batch that reaches the limit is still taken (so every session makes progress); the next one ends it.
         guard progress.receivedChanges + storing.values.reduce(0, +) < limits.maxChangesPerSession else { throw .overLimit("changes_per_session") }
+        if let refusing {
+            nextIncomingBatch += 1
+            refuse(batch: batch, count: encoded.count, because: refusing)
+            return
+        }
         for bytes in encoded {
             let change: Change
             // Signatures are verified once, by the store, before anything is stored or acknowledged.

@@ -49,6 +49,10 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let sessionGuard: (any SessionGuard)?
     private let connection: UInt64
     private var identified: PublicKey?
+    /// Told once the peer proved its key (the server stops counting the socket as handshaking).
+    private let onIdentified: (@Sendable () -> Void)?
+    /// Told once how the session ended, with its last counters (the server's log line).
+    private let onEnded: (@Sendable (SyncSummary, Result<SyncSummary, SyncError>) -> Void)?
     /// Where the session stands with the guard's admission (only the queue touches it).
     private var admission = Admission.open
     /// Bytes that arrived while waiting for admission, fed to the session once admitted.
@@ -62,7 +66,10 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     init(endpoint: SyncEndpoint, completion: EventLoopPromise<SyncSummary>, progress: (@Sendable (SyncSummary) -> Void)?,
-         guard sessionGuard: (any SessionGuard)? = nil, connection: UInt64 = 0) {
+         guard sessionGuard: (any SessionGuard)? = nil, connection: UInt64 = 0,
+         identified: (@Sendable () -> Void)? = nil, ended: (@Sendable (SyncSummary, Result<SyncSummary, SyncError>) -> Void)? = nil) {
+        onIdentified = identified
+        onEnded = ended
         self.endpoint = endpoint
         self.completion = completion
         self.progress = progress
@@ -72,12 +79,17 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Consults the guard once the peer is known, and for every read after that.
     private func check(_ bytes: Int, on channel: any Channel) {
+        if identified == nil, sessionGuard == nil, let peer = endpoint.progress.peer {
+            identified = peer
+            onIdentified?()
+        }
         guard let sessionGuard, !endpoint.isOver else { return }
         var refusal: SyncError?
         if let peer = identified {
             refusal = sessionGuard.received(bytes, from: peer)
         } else if let peer = endpoint.progress.peer {
             identified = peer
+            onIdentified?()
             refusal = sessionGuard.identified(peer, connection: connection)
             if refusal == nil, !sessionGuard.admit(connection: connection, granted: { [weak self] in self?.admitted(channel) }) {
                 admission = .waiting(since: Self.now())
@@ -222,6 +234,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: error)
             completion.fail(error)
         }
+        onEnded?(endpoint.progress, result)
         if let lastWrite {
             lastWrite.whenComplete { _ in channel.close(promise: nil) }
         } else {

@@ -25,6 +25,8 @@ public struct SyncEndpoint: Sendable {
     /// refused; the owner must then call `stored(batch:result:now:)` on its own serial context.
     public var onStored: (@Sendable (UInt64, Result<Int, SyncError>) -> Void)?
     public private(set) var result: Result<SyncSummary, SyncError>?
+    /// This session's batches in the shared appender: after one fails, none later is stored.
+    private let chain = AppendChain()
 
     public init(session: SyncSession, storage: Storage) {
         self.session = session
@@ -43,8 +45,9 @@ public struct SyncEndpoint: Sendable {
         switch r {
         case .success(let report): return .success(report.inserted + report.duplicates)
         case .failure(.invalidChange(let index, let why)): return .failure(.invalidChange("change \(index): \(why.code)"))
-        // SQLITE_FULL: nothing was stored; the peer is told plainly and keeps its changes for later.
+        // SQLITE_FULL or the quota: nothing was stored; the peer is told plainly and keeps its changes for later.
         case .failure(.database(let code, _)) where code & 0xFF == 13: return .failure(.overLimit("disk_full"))
+        case .failure(.overQuota): return .failure(.overLimit("disk_full"))
         case .failure(let error): return .failure(.store("\(error)"))
         }
     }
@@ -100,10 +103,12 @@ public struct SyncEndpoint: Sendable {
             case .store(let batch, let encoded):
                 switch storage {
                 case .immediate(let sink):
-                    queue += session.stored(batch: batch, result: sink(encoded), now: now)
+                    // A batch accepted before an earlier one was refused is not stored either.
+                    let result = session.isRefusing ? .failure(.store("not stored after a refused batch")) : sink(encoded)
+                    queue += session.stored(batch: batch, result: result, now: now)
                 case .pipelined(let appender):
                     let notify = onStored
-                    appender.submit(encoded) { notify?(batch, Self.outcome($0)) }
+                    appender.submit(encoded, chain: chain) { notify?(batch, Self.outcome($0)) }
                 }
             case .finished(let summary):
                 result = .success(summary)

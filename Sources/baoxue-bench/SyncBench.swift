@@ -148,8 +148,8 @@ enum SyncBench {
         let server = try await SyncServer.start(host: "127.0.0.1", port: 0, makeEndpoint: { now throws(SyncError) in
             try SyncEndpoint.make(role: .responder, key: kb, store: target, policy: SyncPolicy(grants: [ka.publicKey: .allScopes]), now: now,
                                   pipelined: StreamingAppender(log: target))
-        }, onSession: { result in
-            if case .failure(let e) = result { print("responder failed: \(e)") }
+        }, onSession: { end in
+            if case .failure(let e) = end.result { print("responder failed: \(e)") }
         })
         let endpoint = try SyncEndpoint.make(role: .initiator, key: ka, store: source, policy: SyncPolicy(grants: [kb.publicKey: .allScopes]),
                                              scopes: [Workload.scope], now: 0)

@@ -46,13 +46,16 @@ struct RelayServe: ParsableCommand {
     @Option(name: .long, help: "每台设备每分钟字节上限 / bytes per device per minute") var maxBytesPerMinute = RelayLimits().bytesPerMinute
     @Option(name: .long, help: "每次同步接收变更数上限 / changes accepted per sync") var maxChangesPerSync = RelayLimits().changesPerSession
     @Option(name: .long, help: "握手后连接静默多少秒即断开 / seconds of silence before a connection is closed") var idleTimeout = 60
-    @Option(name: .long, help: "数据库大小上限（MiB）；超出后拒收新变更、仍可读 / database quota in MiB") var maxDbMib: Int?
+    @Option(name: .long, help: "数据库文件（含 WAL）大小上限（MiB）；超出后拒收新变更、仍可读 / database quota in MiB, WAL included") var maxDbMib: Int?
+    @Option(name: .long, help: "同一地址未完成握手的连接数上限 / sockets one address may hold before their handshakes complete") var maxHandshakesPerAddress = 64
+    @Option(name: .long, help: "上级中继连续多少秒未同步成功即在 /health 报警 / seconds without an upstream sync before /health reports it") var upstreamAlarm = 600
 
     func validate() throws {
         for (name, v) in [("--max-connections-per-device", maxConnectionsPerDevice), ("--max-connections", maxConnections),
                           ("--max-sessions", maxSessions), ("--max-wait", maxWait),
                           ("--max-bytes-per-minute", maxBytesPerMinute), ("--max-changes-per-sync", maxChangesPerSync),
-                          ("--upstream-interval", upstreamInterval), ("--idle-timeout", idleTimeout), ("--max-db-mib", maxDbMib ?? 1)] where v < 1 {
+                          ("--upstream-interval", upstreamInterval), ("--idle-timeout", idleTimeout), ("--max-db-mib", maxDbMib ?? 1),
+                          ("--max-handshakes-per-address", maxHandshakesPerAddress), ("--upstream-alarm", upstreamAlarm)] where v < 1 {
             throw ValidationError(options.language.pick("\(name) 必须大于 0", "\(name) must be greater than 0"))
         }
     }
@@ -72,6 +75,8 @@ struct RelayServe: ParsableCommand {
             o.limits.changesPerSession = maxChangesPerSync
             o.idleTimeoutSeconds = idleTimeout
             o.maxDatabaseMiB = maxDbMib
+            o.handshakesPerAddress = maxHandshakesPerAddress
+            o.upstreamAlarmSeconds = upstreamAlarm
             try RelayCommands.serve(o, language: l) { port, metricsPort in
                 Output.line(l.pick("中继正在监听端口 \(port)", "relay listening on port \(port)")
                             + (metricsPort.map { l.pick("，指标端口 \($0)", ", metrics on port \($0)") } ?? ""))

@@ -19,7 +19,7 @@ import Glibc
         let server = try await SyncServer.start(host: "127.0.0.1", port: 0, makeEndpoint: { now throws(SyncError) in
             try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, now: now,
                                   pipelined: StreamingAppender(log: pair.b))
-        }, onSession: { served.add($0) })
+        }, onSession: { served.add($0.result) })
         let endpoint = try SyncEndpoint.make(role: .initiator, key: pair.keyA, store: pair.a, policy: pair.policyA,
                                              scopes: [try ScopeID("school-001")], now: 0)
         let summary = try await SyncClient.sync(host: "127.0.0.1", port: server.port, endpoint: endpoint)
@@ -52,7 +52,7 @@ extension TCPSyncTests {
         let served = ServedSessions()
         let server = try await SyncServer.start(host: "127.0.0.1", port: 0, makeEndpoint: { now throws(SyncError) in
             try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, limits: limits, now: now)
-        }, onSession: { served.add($0) })
+        }, onSession: { served.add($0.result) })
         let silent = try RawSocket(port: server.port)
         let trickle = try RawSocket(port: server.port)
         trickle.send(SecureChannel.preamble + [0])
