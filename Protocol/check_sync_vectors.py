@@ -162,7 +162,9 @@ def message(body):
         r.varint()
     elif kind == 6:
         pass
-    elif kind == 7:
+    elif kind in (7, 8):
+        if kind == 8:
+            r.varint()
         r.u16()
         n = r.varint()
         if n > 512:

@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxuePrivacy
 import BaoxueRecords
+import BaoxueTrust
 import Foundation
 import GRDB
 
@@ -181,6 +182,10 @@ struct BatchAppender {
         if let held = author.heldFrom, change.seq >= held { return (.held, []) }
         let missing = try missingDeps(change)
         if !missing.isEmpty, try keys.readsDetached(change) { return (.applied, []) }
+        // A revocation applies on arrival whatever its deps (changes.md §8): it is signed by the
+        // authority (the trust gate checked it) and its effect does not depend on order. A revoked
+        // device is sent its revocation and nothing else (sync.md §7), so it must apply alone.
+        if !missing.isEmpty, change.scope == .admin, change.payload.first == AdminPayload.revocationTag { return (.applied, []) }
         return (missing.isEmpty ? .applied : .pending, missing)
     }
 

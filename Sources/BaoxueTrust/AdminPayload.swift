@@ -13,7 +13,7 @@ public enum AdminPayload: Equatable, Sendable {
     case ruling(Ruling)
 
     public static let certificateTag: UInt8 = 0x01
-    static let revocationTag: UInt8 = 0x02
+    public static let revocationTag: UInt8 = 0x02
     static let rulingTag: UInt8 = 0x03
 
     public var encoded: [UInt8] {

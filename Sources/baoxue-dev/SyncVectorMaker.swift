@@ -55,6 +55,7 @@ enum SyncVectorMaker {
             ("ack", .ack(batch: 300)),
             ("done", .done),
             ("abort", .abort(code: 9, reason: "unsolicited_change")),
+            ("refused", .refused(batch: 300, code: 19, reason: "over_limit: disk_full")),
         ]
         return samples.map { ["name": $0.0, "hex": hex($0.1.encoded())] }
     }
@@ -74,6 +75,8 @@ enum SyncVectorMaker {
             ("need bits past the end set", [1, 3, 0, 1, 0, 0, 3, 0, 1, 0xFF]),
             ("changes batch empty", [1, 4, 0, 0]),
             ("abort reason not UTF-8", [1, 7, 0, 1, 1, 0xFF]),
+            ("refused without a reason length", [1, 8, 0, 0, 19]),
+            ("refused reason over 512 bytes", [1, 8, 0, 0, 19, 0x84, 0x01] + [UInt8](repeating: 0x61, count: 513)),
         ]
         return cases.map { name, bytes in
             var refusal = "accepted", detail = ""

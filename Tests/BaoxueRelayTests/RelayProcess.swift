@@ -18,13 +18,22 @@ final class RelayProcess: @unchecked Sendable {
     private let lock = NSLock()
 
     /// Starts the relay on `directory` and waits (up to 20 s) until it listens.
-    init(directory: String, port: Int = 0, extra: [String] = [], metrics: Bool = false) throws {
-        process.executableURL = Fixtures.productsDirectory.appendingPathComponent("baoxue")
-        process.arguments = ["relay", "serve", "--data", directory, "--listen", "127.0.0.1:\(port)", "--lang", "en"]
+    /// `openFiles` (soft, hard): runs the relay under that open-file limit (through prlimit, which execs it).
+    init(directory: String, port: Int = 0, extra: [String] = [], metrics: Bool = false, openFiles: (UInt64, UInt64)? = nil) throws {
+        let binary = Fixtures.productsDirectory.appendingPathComponent("baoxue")
+        let arguments = ["relay", "serve", "--data", directory, "--listen", "127.0.0.1:\(port)", "--lang", "en"]
             + (metrics ? ["--metrics", "127.0.0.1:0"] : []) + extra
+        if let (soft, hard) = openFiles {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(soft):\(hard)", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.environment = ["LANG": "C.UTF-8"]
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        // The relay logs (swift-log) to stderr: kept with its stdout for the tests that read its log.
+        process.standardError = out
         out.fileHandleForReading.readabilityHandler = { [weak self] h in
             let data = h.availableData
             // At EOF (the relay exited) stop watching: Foundation would otherwise call this in a loop,
