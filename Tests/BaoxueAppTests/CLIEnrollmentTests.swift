@@ -105,14 +105,17 @@ extension CLIEnrollmentTests {
         #expect(synced.status == 0, "\(synced.err)")
         #expect(synced.out.contains("同步完成"), "\(synced.out)")
 
-        // b is revoked; a learns it and refuses b from then on.
+        // b is revoked; a learns it and from then on offers b its revocation only (so b wipes), storing nothing of b's.
         let bKey = (try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["whoami", "--dir", root + "/b", "--json"]).out.utf8)) as! [String: Any])["publicKey"] as! String
         #expect(try cli.baoxue(["authority", "revoke", bKey, "--reason", "手机被盗", "--dir", root + "/auth", "--out", root + "/rev.txt"], env: env).status == 0)
         #expect(try cli.baoxue(["admin", "publish", root + "/rev.txt", "--dir", root + "/a"]).status == 0)
         let (server2, _, port2) = try CLISyncTests().serve(root + "/a")
+        let before = try cli.baoxue(["whoami", "--dir", root + "/a", "--json"]).out
         let refused = try cli.baoxue(["sync", "127.0.0.1:\(port2)", "--dir", root + "/b", "--lang", "en"])
         server2.waitUntilExit()
-        #expect(refused.status == 1 && refused.err.contains("has not allowed this device"), "\(refused.err)")
+        #expect(refused.status == 0, "\(refused.err)")
+        #expect(refused.out.contains("received 1 change") && refused.out.contains("this device was revoked by the bureau"), "\(refused.out)")
+        #expect(try cli.baoxue(["whoami", "--dir", root + "/a", "--json"]).out == before, "a stored something of the revoked b")
     }
 }
 

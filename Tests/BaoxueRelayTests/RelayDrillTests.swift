@@ -206,6 +206,23 @@ import Testing
         for id in afterwards { #expect(try !stored.contains(id), "the relay stored a revoked device's change") }
     }
 
+    /// Point 7: a relay whose upstream has not answered for longer than its alarm says so on `/health`.
+    @Test func anUnreachableUpstreamMakesTheRelayDegraded() async throws {
+        let town = Township(root: Fixtures.temporaryDirectory("upstream-town"))
+        _ = try town.makeRelay()
+        let relay = try RelayProcess(directory: town.relayDirectory, extra: [
+            "--upstream", "127.0.0.1:\(freePort())", "--upstream-interval", "1", "--upstream-alarm", "2"], metrics: true)
+        var health = try Self.health(relay)
+        for _ in 0..<40 where (health.json["problems"] as? [String])?.contains("upstream_unreachable") != true {
+            try await Task.sleep(for: .milliseconds(250))
+            health = try Self.health(relay)
+        }
+        #expect(health.json["problems"] as? [String] == ["upstream_unreachable"], "\(health.json)")
+        #expect(health.status.hasSuffix("503 Service Unavailable"))
+        #expect(health.json["upstreamError"] as? String == "unreachable")
+        #expect(relay.terminate() == 0)
+    }
+
     /// Point 10: `baoxue serve` listens with the relay's backlog: 1,500 connects at once are accepted quickly.
     @Test func serveAcceptsABurstOfConnections() async throws {
         let town = Township(root: Fixtures.temporaryDirectory("serve-town"))
