@@ -53,10 +53,13 @@ enum ErrorText {
             return l.pick("无法读写 \(p)（系统错误 \(errno)）。请检查目录是否存在、磁盘是否已满。",
                           "cannot read or write \(p) (system error \(errno)). Check that the folder exists and the disk is not full.")
         case .overQuota(let bytes, let quota):
-            return l.pick("数据库已达容量上限（已用 \(bytes >> 20) MiB，上限 \(quota >> 20) MiB），未写入任何数据；仍可读取。请清理或调高 --max-db-mib 后重试。",
-                          "the database reached its quota (\(bytes >> 20) MiB used, \(quota >> 20) MiB allowed); nothing was written, reads go on. Free space or raise --max-db-mib and try again.")
+            return l.pick("数据库已达容量上限（已用 \(bytes >> 20) MiB，上限 \(quota >> 20) MiB），未写入任何数据；仍可读取。"
+                          + "请清理或调高 --max-db-mib 后重试。",
+                          "the database reached its quota (\(bytes >> 20) MiB used, \(quota >> 20) MiB allowed); nothing was written, "
+                          + "reads go on. Free space or raise --max-db-mib and try again.")
         case .earlierBatchFailed:
-            return l.pick("同一次同步中前一批数据未能保存，这一批也未保存。请稍后再同步。", "an earlier batch of this sync was not stored, so this one was not either. Sync again later.")
+            return l.pick("同一次同步中前一批数据未能保存，这一批也未保存。请稍后再同步。",
+                          "an earlier batch of this sync was not stored, so this one was not either. Sync again later.")
         case .database(let code, _) where code & 0xFF == 13:
             return l.pick("磁盘已满，未写入任何数据。请清理磁盘空间后重试。", "the disk is full; nothing was written. Free some disk space and try again.")
         case .database(let code, _) where code & 0xFF == 5 || code & 0xFF == 6:

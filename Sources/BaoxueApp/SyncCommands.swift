@@ -46,13 +46,20 @@ public enum SyncCommands {
     }
 
     /// Connects to `peer`, syncs the scopes, reports progress lines, returns the summary.
-    /// On a school or district admin's device, then runs the key round (`PrivacyCommands.keyRound`)
-    /// and, when it wrote a grant, a second session so the grant leaves now.
+    /// Without `--scope`, a session that taught this device scopes it should hold (certificates
+    /// under its own, arriving in `_admin`: a new device, a district admin) is followed by one
+    /// more for them. On a school or district admin's device, then runs the key round
+    /// (`PrivacyCommands.keyRound`) and, when it wrote a grant, a second session so the grant leaves now.
     public static func sync(
         directory: String, peer: String, scopes: [String], language: Language,
         progress: @escaping @Sendable (String) -> Void
     ) throws(AppError) -> SyncView {
+        let asked = scopes.isEmpty ? Set(try defaultScopes(try ReplicaCommands.open(directory))) : []
         var view = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
+        if scopes.isEmpty, !Set(try defaultScopes(try ReplicaCommands.open(directory))).isSubset(of: asked) {
+            let more = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
+            view = view.followed(by: more)
+        }
         view.keyRound = try PrivacyCommands.keyRound(try ReplicaCommands.open(directory))
         if !view.keyRound.isEmpty { _ = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress) }
         return view
@@ -72,7 +79,7 @@ public enum SyncCommands {
             if !wanted.contains(scope) { wanted.append(scope) }
         }
         if scopes.isEmpty {
-            var all = Set(wanted + (try attempt { () throws(StoreError) in try replica.log.scopes() }))
+            var all = Set(wanted + (try defaultScopes(replica)))
             for case .scopes(let granted) in policy.grants.values { all.formUnion(granted) }
             wanted = all.sorted()
         }
@@ -99,6 +106,24 @@ public enum SyncCommands {
         var view = SyncView(summary)
         view.thisDeviceRevoked = (try? replica.log.revokedPeers(at: Replica.nowMilliseconds()))?[replica.key.publicKey] != nil
         return view
+    }
+
+    /// What a device syncs when no `--scope` is given (sync.md §7): every scope it holds, every
+    /// scope its own certificates name, and every scope a certificate it knows names under one of
+    /// its own — so a new teacher's first sync brings its school (roster, key grant), and a
+    /// district admin learns its schools from the certificates that `_admin` brought.
+    static func defaultScopes(_ replica: Replica) throws(AppError) -> [ScopeID] {
+        var all = Set(try attempt { () throws(StoreError) in try replica.log.scopes() })
+        guard replica.log.authority != nil else { return all.sorted() }
+        all.insert(.admin)
+        let now = Replica.nowMilliseconds()
+        let certified = try attempt { () throws(StoreError) in try replica.log.certifiedPeers(at: now) }
+        let own = certified[replica.key.publicKey] ?? []
+        all.formUnion(own)
+        for scopes in certified.values {
+            for scope in scopes where scope != .admin && own.contains(where: { $0 != .admin && $0.covers(scope) }) { all.insert(scope) }
+        }
+        return all.sorted()
     }
 
     /// Listens for peers; each session's one-line outcome goes to `report`.

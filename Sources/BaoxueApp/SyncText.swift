@@ -18,7 +18,8 @@ enum SyncText {
             return l.pick("对方设备（指纹 \(key.fingerprint.text)）不在同步清单中。核对指纹后用 baoxue peer allow 添加。", "the peer device (fingerprint \(key.fingerprint.text)) is not on the peer list. Check its fingerprint, then add it with baoxue peer allow.")
         case .revoked(let key):
             return l.pick("对方设备（指纹 \(key.fingerprint.text)）已被教育局吊销：只把吊销通知发给它，它发来的数据一律不保存。",
-                          "the peer device (fingerprint \(key.fingerprint.text)) was revoked by the bureau: it is sent its revocation only, and nothing it sends is stored.")
+                          "the peer device (fingerprint \(key.fingerprint.text)) was revoked by the bureau: "
+                          + "it is sent its revocation only, and nothing it sends is stored.")
         case .keyMismatch:
             return l.pick("对方声称的设备密钥与握手密钥不符，已拒绝。", "the peer's claimed device key does not match its handshake key; refused.")
         case .unexpectedMessage(let type):

@@ -4,19 +4,19 @@ import BaoxueSync
 /// The result of one sync session as people and scripts see it.
 public struct SyncView: Encodable, Equatable, Sendable {
     public let peerFingerprint: String
-    public let scopes: [String]
-    public let sent: Int
-    public let received: Int
-    public let bytesSent: Int
-    public let bytesReceived: Int
-    public let roundTrips: Int
-    public let durationMs: UInt64
+    public private(set) var scopes: [String]
+    public private(set) var sent: Int
+    public private(set) var received: Int
+    public private(set) var bytesSent: Int
+    public private(set) var bytesReceived: Int
+    public private(set) var roundTrips: Int
+    public private(set) var durationMs: UInt64
     /// Key grants this (admin) device wrote after the sync and sent in a second session (privacy.md §2(c)).
     public var keyRound: [KeyRoundAction] = []
     /// Why the peer stored none of this side's changes from some point on (`over_limit: disk_full`), if it did.
-    public let refusedByPeer: String?
+    public private(set) var refusedByPeer: String?
     /// This side's changes the peer did not store (they stay here and go another time).
-    public let notSent: Int
+    public private(set) var notSent: Int
     /// This device's own revocation is in its log now: its keys and views were wiped.
     public var thisDeviceRevoked = false
 
@@ -33,6 +33,22 @@ public struct SyncView: Encodable, Equatable, Sendable {
         notSent = s.notSent
     }
 
+    /// This sync and the one that followed it at once (for the scopes the first taught): one summary.
+    func followed(by next: SyncView) -> SyncView {
+        var both = self
+        both.scopes = Array(Set(scopes + next.scopes)).sorted()
+        both.sent += next.sent
+        both.received += next.received
+        both.bytesSent += next.bytesSent
+        both.bytesReceived += next.bytesReceived
+        both.roundTrips += next.roundTrips
+        both.durationMs += next.durationMs
+        both.refusedByPeer = next.refusedByPeer ?? refusedByPeer
+        both.notSent = next.refusedByPeer == nil ? notSent : next.notSent
+        both.thisDeviceRevoked = next.thisDeviceRevoked
+        return both
+    }
+
     /// The summary printed at the end of a sync (and a line per key grant written after it).
     public func text(_ l: Language) -> String {
         ([line(l)] + warnings(l) + keyRound.map { $0.text(l) }).joined(separator: "\n")
@@ -46,11 +62,13 @@ public struct SyncView: Encodable, Equatable, Sendable {
                 ? l.pick("对方存储空间已满", "the peer's storage is full")
                 : refusedByPeer.hasSuffix("revoked") ? l.pick("本设备已被吊销", "this device is revoked") : refusedByPeer
             lines.append(l.pick("注意：\(cause)，本机有 \(notSent) 条变更未上传，仍保存在本机。对方的数据已照常收到；请稍后再同步（或告知乡镇教育办）。",
-                                "note: \(cause); \(notSent) change(s) of this device were not uploaded and stay here. The peer's changes were received as usual; sync again later (or tell the township office)."))
+                                "note: \(cause); \(notSent) change(s) of this device were not uploaded and stay here. "
+                                + "The peer's changes were received as usual; sync again later (or tell the township office)."))
         }
         if thisDeviceRevoked {
             lines.append(l.pick("本设备已被教育局吊销：设备上的学校密钥和学生记录视图已清除。请把设备交回学校，联系乡镇教育办重新登记。",
-                                "this device was revoked by the bureau: its school keys and the children's records were wiped. Return the device to the school and ask the township office to enroll it again."))
+                                "this device was revoked by the bureau: its school keys and the children's records were wiped. "
+                                + "Return the device to the school and ask the township office to enroll it again."))
         }
         return lines
     }

@@ -129,7 +129,9 @@ public final class Relay: @unchecked Sendable {
     private static func flush(_ registry: RelayRegistry, _ log: ChangeLog, _ logger: Logger) {
         let activity = registry.drainActivity()
         do { try log.recordPeerActivity(activity) } catch {
-            if case .database(let code, _) = error, code & 0xFF == 13 { registry.storeFailed(diskFull: true) } else { registry.storeFailed(diskFull: false) }
+            var diskFull = false
+            if case .database(let code, _) = error { diskFull = code & 0xFF == 13 }
+            registry.storeFailed(diskFull: diskFull || error.isOverQuota)
             logger.error("cannot record device activity", metadata: ["error": "\(error)"])
         }
     }

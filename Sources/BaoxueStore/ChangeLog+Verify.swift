@@ -80,7 +80,8 @@ extension ChangeLog {
                 let rows = try Row.fetchAll(db, sql: "SELECT subject, change FROM revocation WHERE revoked_at <= ? AND change IS NOT NULL",
                                             arguments: [Int64(clamping: ms)])
                 for row in rows {
-                    guard let subject = try? PublicKey(bytes: Array(row[0] as Data)), let id = try? ChangeID(bytes: Array(row[1] as Data)) else { continue }
+                    guard let subject = try? PublicKey(bytes: Array(row[0] as Data)),
+                          let id = try? ChangeID(bytes: Array(row[1] as Data)) else { continue }
                     out[subject, default: []].insert(id)
                 }
                 return out

@@ -51,3 +51,8 @@ public enum StoreError: Error, Equatable, Sendable {
     /// SQLite reported an error (result code and message).
     case database(code: Int32, message: String)
 }
+
+extension StoreError {
+    /// The append was refused by the database quota (`DiskQuota`).
+    public var isOverQuota: Bool { if case .overQuota = self { true } else { false } }
+}

@@ -88,7 +88,9 @@ public enum SyncMessage: Equatable, Sendable {
     private static func reason(_ r: inout ByteReader) throws -> String {
         let len = try r.varint("reason length")
         guard len <= 512 else { throw SyncError.malformed("reason too long") }
-        guard let text = String(validating: try r.take(Int(len), "reason"), as: UTF8.self) else { throw SyncError.malformed("reason not UTF-8") }
+        guard let text = String(validating: try r.take(Int(len), "reason"), as: UTF8.self) else {
+            throw SyncError.malformed("reason not UTF-8")
+        }
         return text
     }
 

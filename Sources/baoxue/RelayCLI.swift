@@ -47,8 +47,10 @@ struct RelayServe: ParsableCommand {
     @Option(name: .long, help: "每次同步接收变更数上限 / changes accepted per sync") var maxChangesPerSync = RelayLimits().changesPerSession
     @Option(name: .long, help: "握手后连接静默多少秒即断开 / seconds of silence before a connection is closed") var idleTimeout = 60
     @Option(name: .long, help: "数据库文件（含 WAL）大小上限（MiB）；超出后拒收新变更、仍可读 / database quota in MiB, WAL included") var maxDbMib: Int?
-    @Option(name: .long, help: "同一地址未完成握手的连接数上限 / sockets one address may hold before their handshakes complete") var maxHandshakesPerAddress = 64
-    @Option(name: .long, help: "上级中继连续多少秒未同步成功即在 /health 报警 / seconds without an upstream sync before /health reports it") var upstreamAlarm = 600
+    @Option(name: .long, help: "同一地址未完成握手的连接数上限 / sockets one address may hold before their handshakes complete")
+    var maxHandshakesPerAddress = 64
+    @Option(name: .long, help: "上级中继连续多少秒未同步成功即在 /health 报警 / seconds without an upstream sync before /health reports it")
+    var upstreamAlarm = 600
 
     func validate() throws {
         for (name, v) in [("--max-connections-per-device", maxConnectionsPerDevice), ("--max-connections", maxConnections),

@@ -35,12 +35,13 @@ import Testing
         var local = sockaddr_in()
         local.sin_family = sa_family_t(AF_INET)
         local.sin_addr.s_addr = inet_addr(source)
-        _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, size) } }
         return fd
     }
 
@@ -119,7 +120,8 @@ import Testing
         let device = try town.makeDevice(0, schools: 1)
         let school = Township.school(0)
         _ = try Township.writeVisits(device, scope: school, count: 20, tag: "d")
-        let relay = try RelayProcess(directory: town.relayDirectory, extra: ["--max-connections", "200"], metrics: true, openFiles: (300, 2_000))
+        let relay = try RelayProcess(directory: town.relayDirectory, extra: ["--max-connections", "200"], metrics: true,
+                                     openFiles: (300, 2_000))
         let limits = try String(contentsOfFile: "/proc/\(relay.process.processIdentifier)/limits", encoding: .utf8)
         #expect(limits.range(of: #"Max open files\s+2000\s+2000"#, options: .regularExpression) != nil,
                 "the soft limit was not raised:\n\(limits)")
