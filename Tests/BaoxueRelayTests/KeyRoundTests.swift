@@ -69,5 +69,6 @@ import Testing
         try await sync(a)
         #expect(try a.log.keyStatus(now: Replica.nowMilliseconds()).first { $0.scope == school }?.heldEpoch == 2)
         #expect(!(try adminSync()).contains("密钥"), "the round is done: nothing more to grant")
+        #expect(relay.terminate() == 0)
     }
 }

@@ -62,7 +62,15 @@ final class RelayProcess: @unchecked Sendable {
 
     var text: String { lock.lock(); defer { lock.unlock() }; return output }
 
-    deinit { out.fileHandleForReading.readabilityHandler = nil }
+    /// A relay still running when its test lets go of it (a failed expectation, a thrown error, a
+    /// test that forgot) is killed: no test leaves a process behind.
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        out.fileHandleForReading.readabilityHandler = nil
+    }
 
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
