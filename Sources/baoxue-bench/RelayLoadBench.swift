@@ -105,7 +105,9 @@ enum RelayLoadBench {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: baoxue)
         process.arguments = ["relay", "serve", "--data", town.relayDirectory, "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
-                             "--lang", "en", "--max-connections", "20000"]
+                             "--lang", "en", "--max-connections", "20000",
+                             // Every simulated phone connects from 127.0.0.1, so the per-address handshake cap is lifted.
+                             "--max-handshakes-per-address", "20000"]
             + (ProcessInfo.processInfo.environment["BAOXUE_RELAY_ARGS"].map { $0.split(separator: " ").map(String.init) } ?? [])
         let out = Pipe()
         process.standardOutput = out
