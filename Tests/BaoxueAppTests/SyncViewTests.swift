@@ -19,4 +19,22 @@ import Testing
         s.sentChanges = 20
         #expect(SyncView.progressLine(s, elapsedMs: 9_000, .zh).hasPrefix("[####################] 100% 收 80/80 条"))
     }
+
+    /// A refused upload and a wipe are said in the user's words, in both languages, and only when they happened.
+    @Test func aRefusedUploadAndAWipeAreSaid() {
+        var s = SyncSummary()
+        s.receivedChanges = 12
+        #expect(SyncView(s).text(.zh).split(separator: "\n").count == 1)
+        s.refusedByPeer = "over_limit: disk_full"
+        s.notSent = 40
+        var view = SyncView(s)
+        let zh = view.text(.zh).split(separator: "\n")
+        #expect(zh.count == 2)
+        #expect(zh.last?.contains("对方存储空间已满") == true && zh.last?.contains("40 条变更未上传") == true, "\(zh)")
+        #expect(zh.last?.contains("disk_full") == false, "a field identifier in a Chinese message")
+        #expect(view.text(.en).contains("the peer's storage is full; 40 change(s) of this device were not uploaded"))
+        view.thisDeviceRevoked = true
+        let lines = view.text(.zh).split(separator: "\n")
+        #expect(lines.count == 3 && lines.last?.hasPrefix("本设备已被教育局吊销") == true, "\(lines)")
+    }
 }
