@@ -54,21 +54,22 @@ public enum SyncCommands {
         directory: String, peer: String, scopes: [String], language: Language,
         progress: @escaping @Sendable (String) -> Void
     ) throws(AppError) -> SyncView {
-        let asked = scopes.isEmpty ? Set(try defaultScopes(try ReplicaCommands.open(directory))) : []
-        var view = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
-        if scopes.isEmpty, !Set(try defaultScopes(try ReplicaCommands.open(directory))).isSubset(of: asked) {
+        let first = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
+        var view = first.view
+        if scopes.isEmpty, !Set(try defaultScopes(try ReplicaCommands.open(directory))).isSubset(of: first.asked) {
             let more = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
-            view = view.followed(by: more)
+            view = view.followed(by: more.view)
         }
         view.keyRound = try PrivacyCommands.keyRound(try ReplicaCommands.open(directory))
         if !view.keyRound.isEmpty { _ = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress) }
         return view
     }
 
+    /// One session; returns its summary and the scopes it asked for.
     static func syncOnce(
         directory: String, peer: String, scopes: [String], language: Language,
         progress: @escaping @Sendable (String) -> Void
-    ) throws(AppError) -> SyncView {
+    ) throws(AppError) -> (view: SyncView, asked: [ScopeID]) {
         let (host, port) = try address(peer, option: "PEER")
         let replica = try ReplicaCommands.open(directory)
         let policy = try policy(for: replica)
@@ -105,7 +106,7 @@ public enum SyncCommands {
         }
         var view = SyncView(summary)
         view.thisDeviceRevoked = (try? replica.log.revokedPeers(at: Replica.nowMilliseconds()))?[replica.key.publicKey] != nil
-        return view
+        return (view, wanted)
     }
 
     /// What a device syncs when no `--scope` is given (sync.md §7): every scope it holds, every
@@ -121,7 +122,7 @@ public enum SyncCommands {
         let own = certified[replica.key.publicKey] ?? []
         all.formUnion(own)
         for scopes in certified.values {
-            for scope in scopes where scope != .admin && own.contains(where: { $0 != .admin && $0.covers(scope) }) { all.insert(scope) }
+            for scope in scopes where scope != .admin && own.contains(where: { $0.covers(scope) }) { all.insert(scope) }
         }
         return all.sorted()
     }

@@ -43,8 +43,9 @@ public struct SyncView: Encodable, Equatable, Sendable {
         both.bytesReceived += next.bytesReceived
         both.roundTrips += next.roundTrips
         both.durationMs += next.durationMs
-        both.refusedByPeer = next.refusedByPeer ?? refusedByPeer
-        both.notSent = next.refusedByPeer == nil ? notSent : next.notSent
+        // The later session offered everything again: what it left unsent is what stays here.
+        both.refusedByPeer = next.refusedByPeer
+        both.notSent = next.notSent
         both.thisDeviceRevoked = next.thisDeviceRevoked
         return both
     }

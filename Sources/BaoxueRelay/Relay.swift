@@ -106,7 +106,7 @@ public final class Relay: @unchecked Sendable {
         if let m = c.metrics {
             do {
                 metrics = try await MetricsServer.start(host: m.host, port: m.port,
-                                                        report: RelayReport(log: log, registry: registry, upstream: { upstream?.state }))
+                                                        report: RelayReport(log: log, registry: registry, upstream: upstream))
             } catch {
                 await server.stop()
                 throw .store(error.message)
@@ -129,9 +129,7 @@ public final class Relay: @unchecked Sendable {
     private static func flush(_ registry: RelayRegistry, _ log: ChangeLog, _ logger: Logger) {
         let activity = registry.drainActivity()
         do { try log.recordPeerActivity(activity) } catch {
-            var diskFull = false
-            if case .database(let code, _) = error { diskFull = code & 0xFF == 13 }
-            registry.storeFailed(diskFull: diskFull || error.isOverQuota)
+            registry.storeFailed(diskFull: error.isDiskFull)
             logger.error("cannot record device activity", metadata: ["error": "\(error)"])
         }
     }
@@ -145,7 +143,7 @@ public final class Relay: @unchecked Sendable {
         case .success(let s):
             var metadata: Logger.Metadata = ["peer": "\(peer)", "address": "\(end.address)", "in": "\(s.receivedChanges)",
                                              "out": "\(s.sentChanges)", "ms": "\(s.durationMs)"]
-            if let refused = s.refusedToPeer { metadata["refused"] = "\(refused)"; metadata["not_stored"] = "\(s.notStored)" }
+            if let refused = s.refusedToPeer { metadata["refused"] = "\(refused.abortReason)"; metadata["not_stored"] = "\(s.notStored)" }
             if s.peerRevoked {
                 logger.notice("revoked device: offered its revocation only, stored nothing", metadata: metadata)
             } else if s.refusedToPeer != nil {

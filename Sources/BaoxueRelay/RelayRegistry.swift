@@ -147,7 +147,7 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
             s.totals.sessions += 1
             if error != nil { s.totals.failures += 1 }
             if error == .overLimit("server_busy") { s.totals.refused += 1 }
-            if error == .overLimit("disk_full") || progress.refusedToPeer == SyncError.overLimit("disk_full").abortReason {
+            if error == .diskFull || progress.refusedToPeer == .diskFull {
                 s.totals.lastDiskFullMs = now
             }
             if case .store? = error { s.totals.lastStoreErrorMs = now }

@@ -35,8 +35,7 @@ public struct RelaySnapshot: Encodable, Sendable, Equatable {
 struct RelayReport: Sendable {
     let log: ChangeLog
     let registry: RelayRegistry
-    var upstream: (@Sendable () -> Upstream.State?)? = nil
-    var clock: @Sendable () -> UInt64 = ChangeLog.systemClock
+    let upstream: Upstream?
 
     /// How long a full store or a store failure keeps the relay degraded after it was last seen.
     static let diskFullMemoryMs: UInt64 = 60_000
@@ -44,15 +43,15 @@ struct RelayReport: Sendable {
 
     func snapshot() -> RelaySnapshot {
         var s = RelaySnapshot()
-        var problems: [String] = []
-        let now = clock()
+        let now = ChangeLog.systemClock()
+        var readFailed = false
         do {
             s.changes = try log.count(nil)
             s.quarantined = try log.count(.quarantined)
             s.pending = try log.count(.pending)
             s.equivocations = try log.equivocations().count
         } catch {
-            problems.append("store_failed")
+            readFailed = true
         }
         let t = registry.totals
         s.activeSessions = t.active
@@ -68,17 +67,17 @@ struct RelayReport: Sendable {
         s.refusedAtAccept = t.refusedAtAccept
         s.diskBytes = log.diskBytes
         s.quotaBytes = log.quota?.bytes
-        if log.isOverQuota || t.lastDiskFullMs.map({ now &- $0 < Self.diskFullMemoryMs }) == true {
-            problems.insert("disk_full", at: 0)
-        }
-        if let u = upstream?() {
+        if let upstream {
+            let u = upstream.state
             s.upstreamLastSuccessMs = u.lastSuccessMs
             s.upstreamError = u.lastError
-            if u.isUnreachable(now: now) { problems.append("upstream_unreachable") }
         }
-        if t.lastStoreErrorMs.map({ now &- $0 < Self.storeErrorMemoryMs }) == true, !problems.contains("store_failed") {
-            problems.append("store_failed")
-        }
+        func recent(_ ms: UInt64?, within: UInt64) -> Bool { ms.map { now &- $0 < within } ?? false }
+        var problems: [String] = []
+        let overQuota = log.quota.map { !$0.admits(used: s.diskBytes) } ?? false
+        if overQuota || recent(t.lastDiskFullMs, within: Self.diskFullMemoryMs) { problems.append("disk_full") }
+        if upstream?.isUnreachable(now: now) == true { problems.append("upstream_unreachable") }
+        if readFailed || recent(t.lastStoreErrorMs, within: Self.storeErrorMemoryMs) { problems.append("store_failed") }
         s.problems = problems
         s.status = problems.isEmpty ? "ok" : "degraded"
         return s

@@ -19,16 +19,6 @@ public final class Upstream: Sendable {
         public var consecutiveFailures = 0
         public var changesIn = 0
         public var changesOut = 0
-        /// When the relay began syncing upstream (wall-clock ms).
-        public var startedMs: UInt64 = 0
-        /// No success for this long is an alarm (`/health`: `upstream_unreachable`).
-        public var alarmMs: UInt64 = 600_000
-
-        /// True when the last success (or the start, if none yet) is older than the alarm.
-        public func isUnreachable(now: UInt64) -> Bool {
-            let since = lastSuccessMs ?? startedMs
-            return now > since && now - since > alarmMs
-        }
     }
 
     public static let maxBackoffMs: UInt64 = 300_000
@@ -41,6 +31,10 @@ public final class Upstream: Sendable {
     private let certificates: [[UInt8]]
     private let vouch: SyncPolicy.Vouch?
     private let intervalMs: UInt64
+    /// No success for this long is an alarm (`/health`: `upstream_unreachable`).
+    private let alarmMs: UInt64
+    /// When the relay began syncing upstream (wall-clock ms): the alarm's origin until a first success.
+    private let startedMs = ChangeLog.systemClock()
     private let logger: Logger
     private let box = NIOLockedValueBox(State())
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
@@ -55,11 +49,17 @@ public final class Upstream: Sendable {
         self.log = log
         self.policy = policy
         self.intervalMs = intervalMs
+        self.alarmMs = alarmMs
         self.logger = logger
-        box.withLockedValue { $0.alarmMs = alarmMs; $0.startedMs = ChangeLog.systemClock() }
     }
 
     public var state: State { box.withLockedValue { $0 } }
+
+    /// True when the last success (or the start, if none yet) is older than the alarm.
+    public func isUnreachable(now: UInt64) -> Bool {
+        let since = state.lastSuccessMs ?? startedMs
+        return now > since && now - since > alarmMs
+    }
 
     /// The wait after `failures` consecutive failures (0: the regular interval), before jitter.
     public static func backoff(failures: Int, intervalMs: UInt64) -> UInt64 {

@@ -53,6 +53,12 @@ public enum StoreError: Error, Equatable, Sendable {
 }
 
 extension StoreError {
-    /// The append was refused by the database quota (`DiskQuota`).
-    public var isOverQuota: Bool { if case .overQuota = self { true } else { false } }
+    /// Nothing was written for want of room: the disk is full (SQLITE_FULL) or the quota is reached.
+    public var isDiskFull: Bool {
+        switch self {
+        case .overQuota: true
+        case .database(let code, _): code & 0xFF == 13
+        default: false
+        }
+    }
 }

@@ -109,6 +109,9 @@ public enum SyncError: Error, Equatable, Sendable {
         }
     }
 
+    /// The store is full (disk or quota): the one store failure a session survives (sync.md §5, REFUSED).
+    public static let diskFull = SyncError.overLimit("disk_full")
+
     static func parse(_ error: CoreError) -> SyncError { .malformed(error.code) }
 
     /// Runs a parser that throws either error type; everything becomes a `SyncError`.

@@ -34,12 +34,14 @@ public struct SyncSummary: Equatable, Sendable {
     public var refusedByPeer: String?
     /// This side's changes the peer did not store: refused batches and those never sent after.
     public var notSent = 0
-    /// Why this side refused to store the peer's changes, nil if it refused none.
-    public var refusedToPeer: String?
+    /// Why this side stores nothing more from the peer: a batch it could not store (`diskFull`),
+    /// or a revoked peer (`revoked`, from the handshake on); nil while it stores what arrives.
+    public var refusedToPeer: SyncError?
     /// The peer's changes this side received and did not store.
     public var notStored = 0
+
     /// The peer is revoked: it was offered its revocations only, and nothing of it was stored.
-    public var peerRevoked = false
+    public var peerRevoked: Bool { if case .revoked? = refusedToPeer { true } else { false } }
 
     public init() {}
 

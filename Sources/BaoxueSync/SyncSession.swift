@@ -44,9 +44,6 @@ public struct SyncSession: Sendable {
     private var nextIncomingBatch: UInt64 = 0
     private var storing: [UInt64: Int] = [:]
     private var receivedDone = false
-    /// Set once a batch could not be stored for a reason the session survives (a full disk, a
-    /// revoked peer): that batch and every later one are answered REFUSED, nothing more is stored.
-    private var refusing: SyncError?
 
     /// - Parameters:
     ///   - scopes: initiator only — the scopes to reconcile (filtered by `policy` for the peer).
@@ -68,9 +65,9 @@ public struct SyncSession: Sendable {
 
     public var isOver: Bool { phase == .finished || phase == .failed }
 
-    /// True once this side refuses to store anything more from the peer (a batch it could not
-    /// store, or a revoked peer): a driver holding batches not yet stored must not store them.
-    public var isRefusing: Bool { refusing != nil }
+    /// True once this side refuses to store anything more from the peer (`progress.refusedToPeer`):
+    /// a driver holding batches not yet stored must not store them.
+    public var isRefusing: Bool { progress.refusedToPeer != nil }
 
     /// The first bytes to send when the connection opens.
     /// The timeouts count from here: the clock `init` was given may not be the driver's.
@@ -109,11 +106,11 @@ public struct SyncSession: Sendable {
             switch result {
             case .success:
                 // A driver that stores after a refusal breaks the session's promise (sync.md §5).
-                guard s.refusing == nil else { throw .store("batch \(batch) stored after a refused one") }
+                guard !s.isRefusing else { throw .store("batch \(batch) stored after a refused one") }
                 s.progress.receivedChanges += count
                 s.outgoing.append(SyncMessage.ack(batch: batch).encoded())
-            case .failure(let error) where s.refusing != nil || Self.isRefusal(error):
-                s.refuse(batch: batch, count: count, because: s.refusing ?? error)
+            case .failure(let error) where s.isRefusing || error == .diskFull:
+                s.refuse(batch: batch, count: count, because: s.progress.refusedToPeer ?? error)
             case .failure(let error):
                 throw error
             }
@@ -121,12 +118,9 @@ public struct SyncSession: Sendable {
         }
     }
 
-    /// Store failures the session survives: the peer keeps its changes and sends them another time.
-    static func isRefusal(_ error: SyncError) -> Bool { error == .overLimit("disk_full") }
-
+    /// Answers REFUSED: the batch is not stored, nor anything later (the peer keeps its changes).
     private mutating func refuse(batch: UInt64, count: Int, because error: SyncError) {
-        refusing = error
-        progress.refusedToPeer = error.abortReason
+        progress.refusedToPeer = error
         progress.notStored += count
         outgoing.append(SyncMessage.refused(batch: batch, code: error.code, reason: error.abortReason).encoded())
     }
@@ -157,10 +151,7 @@ public struct SyncSession: Sendable {
             policy.allow(peer, grant)
         }
         guard policy.allows(peer) else { throw .peerNotAllowed(peer) }
-        if policy.revocations(for: peer) != nil {
-            progress.peerRevoked = true
-            refusing = .revoked(peer)
-        }
+        if policy.revocations(for: peer) != nil { progress.refusedToPeer = .revoked(peer) }
         phase = .reconciling
         guard role == .initiator else { return }
         scopes = policy.scopes(wanted, for: peer)
@@ -205,14 +196,11 @@ public struct SyncSession: Sendable {
             try pump()
         case (.refused(let batch, let code, let reason), .transferring):
             guard let count = unacked.removeValue(forKey: batch) else { throw .unexpectedMessage(type: message.kind.rawValue) }
-            if progress.refusedByPeer == nil {
-                // Nothing more is sent: what was not yet read or cut into batches stays for another session.
-                progress.notSent += sendQueue.count - sendIndex + loaded.count
-                sendIndex = sendQueue.count
-                loaded = []
-            }
+            // Nothing more is sent: what was not yet read or cut into batches stays for another session.
+            progress.notSent += count + sendQueue.count - sendIndex + loaded.count
+            sendIndex = sendQueue.count
+            loaded = []
             progress.refusedByPeer = reason.isEmpty ? "code \(code)" : reason
-            progress.notSent += count
             try pump()
         case (.done, .transferring) where !receivedDone:
             receivedDone = true
@@ -281,7 +269,7 @@ public struct SyncSession: Sendable {
         guard storing.count < limits.window else { throw .windowExceeded }
         // The batch that reaches the limit is still taken (so every session makes progress); the next one ends it.
         guard progress.receivedChanges + storing.values.reduce(0, +) < limits.maxChangesPerSession else { throw .overLimit("changes_per_session") }
-        if let refusing {
+        if let refusing = progress.refusedToPeer {
             nextIncomingBatch += 1
             refuse(batch: batch, count: encoded.count, because: refusing)
             return

@@ -79,17 +79,14 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Consults the guard once the peer is known, and for every read after that.
     private func check(_ bytes: Int, on channel: any Channel) {
-        if identified == nil, sessionGuard == nil, let peer = endpoint.progress.peer {
-            identified = peer
-            onIdentified?()
-        }
-        guard let sessionGuard, !endpoint.isOver else { return }
+        guard !endpoint.isOver else { return }
         var refusal: SyncError?
         if let peer = identified {
-            refusal = sessionGuard.received(bytes, from: peer)
+            refusal = sessionGuard?.received(bytes, from: peer)
         } else if let peer = endpoint.progress.peer {
             identified = peer
             onIdentified?()
+            guard let sessionGuard else { return }
             refusal = sessionGuard.identified(peer, connection: connection)
             if refusal == nil, !sessionGuard.admit(connection: connection, granted: { [weak self] in self?.admitted(channel) }) {
                 admission = .waiting(since: Self.now())

@@ -17,14 +17,12 @@ public struct SessionEnd: Sendable {
 /// one responder session against the store.
 public final class SyncServer: Sendable {
     private let channel: any Channel
-    private let open: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
-    private let sockets: SocketCounter
+    private let sockets: OpenSockets
     /// The port actually bound (useful with port 0).
     public let port: Int
 
-    private init(channel: any Channel, open: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, sockets: SocketCounter) {
+    private init(channel: any Channel, sockets: OpenSockets) {
         self.channel = channel
-        self.open = open
         self.sockets = sockets
         port = channel.localAddress?.port ?? 0
     }
@@ -45,8 +43,7 @@ public final class SyncServer: Sendable {
         onRefused: @escaping @Sendable (String, ConnectionLimits.Refusal) -> Void = { _, _ in }
     ) async throws(SyncError) -> SyncServer {
         let connections = NIOLockedValueBox<UInt64>(0)
-        let open = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
-        let sockets = SocketCounter(limits: limits)
+        let sockets = OpenSockets(limits: limits)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -54,16 +51,11 @@ public final class SyncServer: Sendable {
             .childChannelInitializer { channel in
                 let connection = connections.withLockedValue { $0 += 1; return $0 }
                 let address = channel.remoteAddress?.ipAddress ?? "-"
-                if let refusal = sockets.accept(connection, address: address) {
+                if let refusal = sockets.accept(connection, channel, address: address) {
                     onRefused(address, refusal)
                     return channel.close()
                 }
-                let id = ObjectIdentifier(channel)
-                open.withLockedValue { $0[id] = channel }
-                channel.closeFuture.whenComplete { _ in
-                    _ = open.withLockedValue { $0.removeValue(forKey: id) }
-                    sockets.closed(connection)
-                }
+                channel.closeFuture.whenComplete { _ in sockets.closed(connection) }
                 let promise = channel.eventLoop.makePromise(of: SyncSummary.self)
                 let ended: @Sendable (SyncSummary, Result<SyncSummary, SyncError>) -> Void = { progress, result in
                     onSession(SessionEnd(result: result, progress: progress, address: address))
@@ -87,17 +79,14 @@ public final class SyncServer: Sendable {
                 return ready.futureResult
             }
         do {
-            return SyncServer(channel: try await bootstrap.bind(host: host, port: port).get(), open: open, sockets: sockets)
+            return SyncServer(channel: try await bootstrap.bind(host: host, port: port).get(), sockets: sockets)
         } catch {
             throw .store("cannot listen on \(host):\(port): \(error)")
         }
     }
 
     /// Connections accepted and not yet closed.
-    public var openConnections: Int { open.withLockedValue { $0.count } }
-
-    /// Sockets counted against the limits: open, and of those still handshaking.
-    public var socketCounts: (open: Int, handshaking: Int) { sockets.counts }
+    public var openConnections: Int { sockets.count }
 
     /// Stops accepting new connections; sessions in flight go on.
     public func stopAccepting() async {
@@ -107,7 +96,7 @@ public final class SyncServer: Sendable {
     /// Stops accepting and closes every connection still open.
     public func stop() async {
         await stopAccepting()
-        for c in open.withLockedValue({ Array($0.values) }) { try? await c.close() }
+        for c in sockets.all { try? await c.close() }
     }
 }
 

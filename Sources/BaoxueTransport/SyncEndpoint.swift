@@ -45,9 +45,8 @@ public struct SyncEndpoint: Sendable {
         switch r {
         case .success(let report): return .success(report.inserted + report.duplicates)
         case .failure(.invalidChange(let index, let why)): return .failure(.invalidChange("change \(index): \(why.code)"))
-        // SQLITE_FULL or the quota: nothing was stored; the peer is told plainly and keeps its changes for later.
-        case .failure(.database(let code, _)) where code & 0xFF == 13: return .failure(.overLimit("disk_full"))
-        case .failure(.overQuota): return .failure(.overLimit("disk_full"))
+        // A full disk or quota: nothing was stored; the peer is told plainly and keeps its changes for later.
+        case .failure(let error) where error.isDiskFull: return .failure(.diskFull)
         case .failure(let error): return .failure(.store("\(error)"))
         }
     }

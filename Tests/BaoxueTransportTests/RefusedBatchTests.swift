@@ -42,7 +42,7 @@ import Testing
         #expect(sent.refusedByPeer == "over_limit: disk_full")
         #expect(sent.sentChanges == 0 && sent.notSent == 2_000)
         #expect(sent.receivedChanges == 300, "reads go on in the same session")
-        #expect(served.refusedToPeer == "over_limit: disk_full" && served.receivedChanges == 0)
+        #expect(served.refusedToPeer?.abortReason == "over_limit: disk_full" && served.receivedChanges == 0)
         #expect(sink.calls == 1, "batches after the refused one were stored")
         #expect(try SyncPair.ids(pair.b) == Set(theirs.map(\.id)))
         #expect(try SyncPair.ids(pair.a) == Set((mine + theirs).map(\.id)))
