@@ -74,8 +74,7 @@ struct RelayReport: Sendable {
         }
         func recent(_ ms: UInt64?, within: UInt64) -> Bool { ms.map { now &- $0 < within } ?? false }
         var problems: [String] = []
-        let overQuota = log.quota.map { !$0.admits(used: s.diskBytes) } ?? false
-        if overQuota || recent(t.lastDiskFullMs, within: Self.diskFullMemoryMs) { problems.append("disk_full") }
+        if log.isOverQuota || recent(t.lastDiskFullMs, within: Self.diskFullMemoryMs) { problems.append("disk_full") }
         if upstream?.isUnreachable(now: now) == true { problems.append("upstream_unreachable") }
         if readFailed || recent(t.lastStoreErrorMs, within: Self.storeErrorMemoryMs) { problems.append("store_failed") }
         s.problems = problems
