@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""An independent reading of Protocol/changes.md: rebuilds every valid vector
-from its fields with Python's hashlib and the `cryptography` package (no Swift
-code involved) and checks the invalid vectors' structural errors.
+"""An independent reading of Protocol/changes.md and Protocol/records.md §1: rebuilds every
+valid change vector from its fields with Python's hashlib and the `cryptography` package
+(no Swift code involved) and checks the invalid vectors' structural errors; re-encodes every
+record payload vector from its description and reads every payload with a strict reader
+written from the spec.
 Usage: python3 Protocol/check_vectors.py"""
 import hashlib, json, struct, sys, unicodedata, pathlib
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -11,7 +13,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 def body(author, seq, ms, counter, scope, deps, payload):
     s = scope.encode("utf-8")
-    out = b"BX" + bytes([1, 1]) + author + struct.pack(">QQH", seq, ms, counter)
+    out = b"BX" + bytes([1, 2]) + author + struct.pack(">QQH", seq, ms, counter)
     out += bytes([len(s)]) + s + bytes([len(deps)]) + b"".join(deps)
     return out + struct.pack(">I", len(payload)) + payload
 
@@ -28,7 +30,7 @@ def structural_error(b):
     if not need(3): return "truncated"
     if b[2] != 1: return "bad_magic"
     if not need(4): return "truncated"
-    if b[3] != 1: return "unknown_version"
+    if b[3] != 2: return "unknown_version"
     if not need(44): return "truncated"
     seq = int.from_bytes(b[36:44], "big")
     if seq == 0: return "sequence_zero"
@@ -60,6 +62,248 @@ def structural_error(b):
     if len(b) > p + m + 64: return "trailing_bytes"
     return None
 
+# ---- Protocol/records.md §1: record payload format 2 --------------------------------------
+
+KINDS = ["child", "household", "caseFile", "survey"]
+FIELDS = {
+    "child": ["name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence", "guardianName",
+              "guardianPhone", "school", "grade", "className", "village", "status", "voided"],
+    "household": ["address", "head", "phone", "village"],
+    "caseFile": ["child", "reason", "reasonText", "placement", "outcome", "school"],
+    "survey": ["village", "date", "team"],
+}
+SETS = {"child": ["focus", "evidence"], "household": ["members"], "caseFile": ["responsible", "evidence"], "survey": ["team"]}
+OPS = ["set", "add", "remove", "event", "void", "closeOut"]
+VALUE_TYPES = ["text", "number", "date", "status"]
+STATUSES = ["enrolled", "suspectedDropout", "dropout", "neverEnrolled", "returned", "transferredIn", "transferredOut",
+            "suspended", "deferred", "homeTeaching", "verifiedElsewhere"]
+LEDGERS = ["suspectedDropout", "dropout"]
+EVENTS = ["visit", "absence", "leave", "persuasion", "homeTeaching", "householdCheck", "verificationLetter", "followUp"]
+OUTCOMES = ["returned", "agreedToReturn", "refused", "noContact"]
+FINDINGS = ["allAttending", "noHukou", "noStudentRegistration", "notAttending", "householdAbsent"]
+
+def field_type(kind, field):
+    if (kind, field) in [("child", "birthDate"), ("survey", "date")]: return "date"
+    if (kind, field) == ("child", "grade"): return "number"
+    if (kind, field) == ("child", "status"): return "status"
+    return "text"
+
+class Fault(Exception):
+    pass
+
+def enc_varint(v):
+    out = [v & 0x7F]; v >>= 7
+    while v: out.append((v & 0x7F) | 0x80); v >>= 7
+    return bytes(reversed(out))
+
+def enc_text(t):
+    b = unicodedata.normalize("NFC", t).encode("utf-8")
+    return enc_varint(len(b)) + b
+
+def enc_date(d):
+    y, m, dd = (int(x) for x in d.split("-"))
+    return struct.pack(">HBB", y, m, dd)
+
+def enc_opid(t):
+    h, i = t.split(":")
+    return bytes.fromhex(h) + struct.pack(">H", int(i))
+
+def enc_opids(ids):
+    ids = sorted(set(enc_opid(x) for x in ids))
+    return enc_varint(len(ids)) + b"".join(ids)
+
+def enc_hashes(hs):
+    hs = sorted(set(bytes.fromhex(h) for h in hs))
+    return enc_varint(len(hs)) + b"".join(hs)
+
+def enc_opt(v, f):
+    return b"\x00" if v is None else b"\x01" + f(v)
+
+def enc_ref(op, table):
+    return bytes([KINDS.index(op["kind"])]) + bytes.fromhex(op["record"]) + bytes([table[op["kind"]].index(op.get("field", op.get("set")))])
+
+def enc_value(v):
+    if "text" in v: return b"\x00" + enc_text(v["text"])
+    if "number" in v: return b"\x01" + enc_varint(v["number"])
+    if "status" in v: return b"\x03" + bytes([STATUSES.index(v["status"])]) + enc_date(v["date"]) + enc_text(v["reason"])
+    return b"\x02" + enc_date(v["date"])
+
+def enc_body(kind, b):
+    flag = lambda x: b"\x01" if x else b"\x00"
+    if kind == "visit":
+        return (enc_varint(len(b["participants"])) + b"".join(enc_text(p) for p in b["participants"]) + enc_opt(b["location"], enc_text)
+                + flag(b["householdFound"]) + flag(b["childSeen"]) + enc_text(b["spokeTo"]) + enc_opt(b["reasonOut"], enc_text)
+                + enc_text(b["agreed"]) + enc_opt(b["nextContact"], enc_date) + enc_hashes(b["evidence"]))
+    if kind == "absence": return enc_date(b["from"]) + enc_date(b["to"]) + enc_varint(b["schoolDays"]) + flag(b["excused"])
+    if kind == "leave": return enc_date(b["from"]) + enc_date(b["to"]) + enc_text(b["reason"]) + enc_text(b["approvedBy"])
+    if kind == "persuasion": return enc_text(b["method"]) + bytes([OUTCOMES.index(b["outcome"])]) + enc_text(b["note"])
+    if kind == "homeTeaching": return enc_varint(b["classHours"]) + enc_text(b["teacher"]) + enc_text(b["content"])
+    if kind == "householdCheck": return enc_text(b["address"]) + enc_varint(b["childrenFound"]) + bytes([FINDINGS.index(b["finding"])])
+    if kind == "verificationLetter": return enc_text(b["sentTo"]) + enc_text(b["reason"])
+    return enc_varint(b["months"]) + flag(b["attending"]) + enc_text(b["note"])
+
+def enc_op(op):
+    code = bytes([OPS.index(op["op"])])
+    if op["op"] == "set": return code + enc_ref(op, FIELDS) + enc_value(op["value"]) + enc_opids(op["pred"])
+    if op["op"] == "add": return code + enc_ref(op, SETS) + enc_text(op["element"])
+    if op["op"] == "remove": return code + enc_ref(op, SETS) + enc_text(op["element"]) + enc_opids(op["tags"])
+    if op["op"] == "void": return code + enc_opid(op["target"]) + enc_text(op["reason"])
+    if op["op"] == "closeOut":
+        return (code + bytes.fromhex(op["child"]) + bytes([LEDGERS.index(op["ledger"])]) + enc_opids(op["closes"])
+                + enc_hashes(op["evidence"]) + enc_text(op["note"]))
+    amend = b"\x00" if op["amends"] is None else b"\x01" + enc_opid(op["amends"]) + enc_text(op["amendReason"])
+    return (code + enc_opt(op["child"], bytes.fromhex) + enc_opt(op["subject"], bytes.fromhex) + enc_date(op["date"]) + amend
+            + bytes([EVENTS.index(op["kind"])]) + enc_body(op["kind"], op["body"]))
+
+def enc_payload(ops):
+    return b"\x00\x52\x02" + enc_varint(len(ops)) + b"".join(enc_op(o) for o in ops)
+
+class PayloadReader:
+    """The strict reader of records.md §1; raises Fault(code) at the first rule broken."""
+    def __init__(self, b): self.b, self.i = b, 0
+    def take(self, n):
+        if len(self.b) - self.i < n: raise Fault("truncated")
+        self.i += n; return self.b[self.i - n:self.i]
+    def u8(self): return self.take(1)[0]
+    def varint(self):
+        v = 0
+        for n in range(10):
+            c = self.u8()
+            if n == 0 and c == 0x80: raise Fault("non_canonical_integer")
+            if v >> 57: raise Fault("non_canonical_integer")
+            v = v << 7 | (c & 0x7F)
+            if not c & 0x80: return v
+        raise Fault("non_canonical_integer")
+    def count(self, lo, hi):
+        n = self.varint()
+        if not lo <= n <= hi: raise Fault("length_out_of_range")
+        return n
+    def number(self):
+        n = self.varint()
+        if n > 2**31 - 1: raise Fault("value_out_of_range")
+        return n
+    def flag(self):
+        c = self.u8()
+        if c > 1: raise Fault("bad_flag")
+        return c == 1
+    def code(self, table):
+        c = self.u8()
+        if c >= len(table): raise Fault("unknown_code")
+        return table[c]
+    def date(self):
+        y, m, d = struct.unpack(">HBB", self.take(4))
+        import datetime
+        try:
+            datetime.date(y, m, d)
+        except ValueError:
+            raise Fault("invalid_date")
+        if not 1900 <= y <= 2199: raise Fault("invalid_date")
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    def text(self):
+        raw = self.take(self.count(0, 512))
+        try:
+            t = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Fault("invalid_utf8")
+        if any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in t): raise Fault("control_character")
+        if unicodedata.normalize("NFC", t) != t: raise Fault("not_nfc")
+        return t
+    def opid(self):
+        raw = self.take(34)
+        return raw[:32].hex() + ":" + str(int.from_bytes(raw[32:], "big")), raw
+    def opids(self, lo):
+        out, prev = [], None
+        for _ in range(self.count(lo, 64)):
+            t, raw = self.opid()
+            if prev is not None and not prev < raw: raise Fault("not_ascending")
+            prev = raw; out.append(t)
+        return out
+    def hashes(self, lo):
+        out, prev = [], None
+        for _ in range(self.count(lo, 64)):
+            raw = self.take(32)
+            if prev is not None and not prev < raw: raise Fault("not_ascending")
+            prev = raw; out.append(raw.hex())
+        return out
+    def opt(self, f):
+        return f() if self.flag() else None
+    def ref(self, table, key):
+        kind = self.code(KINDS)
+        record = self.take(16).hex()
+        return {"kind": kind, "record": record, key: self.code(table[kind])}
+    def value(self, want):
+        t = self.code(VALUE_TYPES)
+        if t == "text": v = {"text": self.text()}
+        elif t == "number": v = {"number": self.number()}
+        elif t == "date": v = {"date": self.date()}
+        else: v = {"status": self.code(STATUSES), "date": self.date(), "reason": self.text()}
+        if t != want: raise Fault("wrong_type")
+        return v
+    def body(self, kind):
+        if kind == "visit":
+            return {"participants": [self.text() for _ in range(self.count(0, 64))], "location": self.opt(self.text),
+                    "householdFound": self.flag(), "childSeen": self.flag(), "spokeTo": self.text(), "reasonOut": self.opt(self.text),
+                    "agreed": self.text(), "nextContact": self.opt(self.date), "evidence": self.hashes(0)}
+        if kind == "absence": return {"from": self.date(), "to": self.date(), "schoolDays": self.number(), "excused": self.flag()}
+        if kind == "leave": return {"from": self.date(), "to": self.date(), "reason": self.text(), "approvedBy": self.text()}
+        if kind == "persuasion": return {"method": self.text(), "outcome": self.code(OUTCOMES), "note": self.text()}
+        if kind == "homeTeaching": return {"classHours": self.number(), "teacher": self.text(), "content": self.text()}
+        if kind == "householdCheck": return {"address": self.text(), "childrenFound": self.number(), "finding": self.code(FINDINGS)}
+        if kind == "verificationLetter": return {"sentTo": self.text(), "reason": self.text()}
+        return {"months": self.number(), "attending": self.flag(), "note": self.text()}
+    def op(self):
+        kind = self.code(OPS)
+        if kind == "set":
+            o = {"op": "set", **self.ref(FIELDS, "field")}
+            o["value"] = self.value(field_type(o["kind"], o["field"])); o["pred"] = self.opids(0); return o
+        if kind in ("add", "remove"):
+            o = {"op": kind, **self.ref(SETS, "set"), "element": self.text()}
+            if kind == "remove": o["tags"] = self.opids(1)
+            return o
+        if kind == "void": return {"op": "void", "target": self.opid()[0], "reason": self.text()}
+        if kind == "closeOut":
+            return {"op": "closeOut", "child": self.take(16).hex(), "ledger": self.code(LEDGERS), "closes": self.opids(1),
+                    "evidence": self.hashes(1), "note": self.text()}
+        o = {"op": "event", "child": self.opt(lambda: self.take(16).hex()), "subject": self.opt(lambda: self.take(16).hex()),
+             "date": self.date(), "amends": None, "amendReason": None}
+        if self.flag(): o["amends"] = self.opid()[0]; o["amendReason"] = self.text()
+        o["kind"] = self.code(EVENTS)
+        if o["kind"] != "householdCheck" and o["child"] is None: raise Fault("missing_field")
+        if o["kind"] in ("persuasion", "followUp", "householdCheck") and o["subject"] is None: raise Fault("missing_field")
+        o["body"] = self.body(o["kind"])
+        return o
+    def payload(self):
+        if self.b[:1] == b"{": raise Fault("format_1_refused")
+        if len(self.b) < 2: raise Fault("truncated")
+        if self.b[:2] != b"\x00\x52": raise Fault("bad_magic")
+        self.i = 2
+        if self.u8() != 2: raise Fault("unknown_version")
+        ops = [self.op() for _ in range(self.count(1, 256))]
+        if self.i != len(self.b): raise Fault("trailing_bytes")
+        return ops
+
+def check_records(root):
+    data = json.loads((root / "vectors" / "records.json").read_text())
+    failures = 0
+    for v in data["valid"]:
+        b = bytes.fromhex(v["hex"])
+        try:
+            back = PayloadReader(b).payload()
+        except Fault as f:
+            back = "fault " + str(f)
+        if enc_payload(v["ops"]) != b or back != v["ops"]:
+            failures += 1; print("FAIL valid record payload:", v["name"])
+    for v in data["invalid"]:
+        try:
+            PayloadReader(bytes.fromhex(v["hex"])).payload(); got = "accepted"
+        except Fault as f:
+            got = str(f)
+        if got != v["error"]:
+            failures += 1; print("FAIL invalid record payload:", v["name"], "got", got, "want", v["error"])
+    n = len(data["valid"]) + len(data["invalid"])
+    print(f"record payloads: {n - failures} passed, {failures} failed")
+    return failures
+
 def main():
     root = pathlib.Path(__file__).resolve().parent
     data = json.loads((root / "vectors" / "changes.json").read_text())
@@ -86,7 +330,8 @@ def main():
                 got = "bad_signature"
         if got != v["error"]:
             failures += 1; print("FAIL invalid:", v["name"], "got", got, "want", v["error"])
-    print(f"{len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
+    print(f"changes: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
+    failures += check_records(root)
     sys.exit(1 if failures else 0)
 
 main()

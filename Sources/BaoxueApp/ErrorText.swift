@@ -78,6 +78,14 @@ enum ErrorText {
         case .closeOutWithoutEvidence: return l.pick("销号必须附佐证材料和说明", "a close-out needs evidence attachments and a note")
         case .malformedPayload(let why): return l.pick("记录内容无法解析：\(why)", "record content unreadable: \(why)")
         case .payloadTooLarge: return l.pick("一次提交的操作过多", "too many operations in one change")
+        case .unreadable(.formatOne, _):
+            return l.pick("这条记录来自旧版保学（格式 1），已不再接受；请录入它的设备升级后重新录入",
+                          "this record comes from an old Baoxue (payload format 1), which is no longer accepted; "
+                          + "upgrade the device that wrote it and enter it again")
+        case .unreadable(let fault, let what):
+            return l.pick("记录内容不符合规范，已拒收；请录入它的设备升级到最新版本",
+                          "record content breaks payload format 2 (\(fault.rawValue): \(what)) and was refused; "
+                          + "upgrade the device that wrote it")
         }
     }
 
@@ -88,6 +96,9 @@ enum ErrorText {
         case .truncated(let f): return l.pick("数据不完整（\(f)）", "data is truncated (\(f))")
         case .trailingBytes(let n): return l.pick("末尾多出 \(n) 字节", "\(n) unexpected trailing bytes")
         case .badMagic: return l.pick("不是保学变更记录", "not a Baoxue change record")
+        case .unknownVersion(1):
+            return l.pick("这条变更来自旧版保学（格式 1），已不再接受；请对方升级软件后重新录入",
+                          "this change comes from an old Baoxue (format 1), which is no longer accepted; upgrade that device and enter it again")
         case .unknownVersion(let v): return l.pick("未知格式版本 \(v)，请升级软件", "unknown format version \(v); update the software")
         case .lengthOutOfRange(let f, let v, let r):
             return l.pick("\(f) 长度 \(v) 超出范围 \(r.lowerBound)…\(r.upperBound)", "\(f) length \(v) outside \(r.lowerBound)...\(r.upperBound)")

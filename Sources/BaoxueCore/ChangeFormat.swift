@@ -1,12 +1,13 @@
-/// The constants of the canonical change encoding, format version 1
-/// (`Protocol/changes.md` is the normative text).
+/// The constants of the canonical change encoding, format version 2
+/// (`Protocol/changes.md` is the normative text). Version 2 is Protocol v2: its record
+/// payloads are format 2 (`Protocol/records.md`); version-1 changes are refused.
 public enum ChangeFormat {
     /// "BX": every Baoxue record starts with these two bytes.
     public static let magic: [UInt8] = [0x42, 0x58]
     /// Record kind 0x01 = change. Other kinds (certificates, receipts) use
     /// other values, so a signature over one kind is never valid as another.
     public static let kind: UInt8 = 0x01
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     public static let maxDeps = 64
     public static let maxPayloadBytes = 1 << 20
     public static let maxSeq = UInt64(Int64.max)

@@ -1,6 +1,6 @@
 /// An immutable fact about a child or a file: once written it never changes.
 /// A correction is a new event with `amends` and `amendReason`; both stay.
-public struct Event: Codable, Sendable, Equatable {
+public struct Event: Sendable, Equatable {
     /// The child it is about (nil for a household check that found no child).
     public let child: RecordID?
     /// The case, household or survey it belongs to, if any.
@@ -22,7 +22,7 @@ public struct Event: Codable, Sendable, Equatable {
 }
 
 /// What kind of event, with its own fields.
-public enum EventBody: Codable, Sendable, Equatable {
+public enum EventBody: Sendable, Equatable {
     case visit(Visit)
     case absence(Absence)
     case leave(Leave)
@@ -32,23 +32,26 @@ public enum EventBody: Codable, Sendable, Equatable {
     case verificationLetter(VerificationLetter)
     case followUp(FollowUp)
 
-    /// Stable code stored in the views.
-    public var kind: String {
+    /// Which kind of event this is.
+    public var eventKind: EventKind {
         switch self {
-        case .visit: "visit"
-        case .absence: "absence"
-        case .leave: "leave"
-        case .persuasion: "persuasion"
-        case .homeTeaching: "homeTeaching"
-        case .householdCheck: "householdCheck"
-        case .verificationLetter: "verificationLetter"
-        case .followUp: "followUp"
+        case .visit: .visit
+        case .absence: .absence
+        case .leave: .leave
+        case .persuasion: .persuasion
+        case .homeTeaching: .homeTeaching
+        case .householdCheck: .householdCheck
+        case .verificationLetter: .verificationLetter
+        case .followUp: .followUp
         }
     }
+
+    /// Stable code stored in the views.
+    public var kind: String { eventKind.rawValue }
 }
 
 /// 家访 / 入户: a home visit.
-public struct Visit: Codable, Sendable, Equatable {
+public struct Visit: Sendable, Equatable {
     public var participants: [String]
     public var location: String?
     public var householdFound: Bool
@@ -75,7 +78,7 @@ public struct Visit: Codable, Sendable, Equatable {
 }
 
 /// 缺课: days missed from `from` to `to`; unexcused ones count toward the ledger rule.
-public struct Absence: Codable, Sendable, Equatable {
+public struct Absence: Sendable, Equatable {
     public var from: SimpleDate
     public var to: SimpleDate
     public var schoolDays: Int
@@ -86,7 +89,7 @@ public struct Absence: Codable, Sendable, Equatable {
 }
 
 /// 请假: a leave request; over the policy's days it requires visits and regular contact.
-public struct Leave: Codable, Sendable, Equatable {
+public struct Leave: Sendable, Equatable {
     public var from: SimpleDate
     public var to: SimpleDate
     public var reason: String
@@ -97,8 +100,8 @@ public struct Leave: Codable, Sendable, Equatable {
 }
 
 /// One persuasion attempt of a case (劝返).
-public struct PersuasionAttempt: Codable, Sendable, Equatable {
-    public enum Outcome: String, Codable, Sendable { case returned, agreedToReturn, refused, noContact }
+public struct PersuasionAttempt: Sendable, Equatable {
+    public enum Outcome: String, CaseIterable, Sendable { case returned, agreedToReturn, refused, noContact }
     public var method: String
     public var outcome: Outcome
     public var note: String
@@ -106,7 +109,7 @@ public struct PersuasionAttempt: Codable, Sendable, Equatable {
 }
 
 /// 送教上门: one home-teaching session; a class hour is the policy's minutes.
-public struct HomeTeachingSession: Codable, Sendable, Equatable {
+public struct HomeTeachingSession: Sendable, Equatable {
     public var classHours: Int
     public var teacher: String
     public var content: String
@@ -114,8 +117,8 @@ public struct HomeTeachingSession: Codable, Sendable, Equatable {
 }
 
 /// One household checked in a shoe-leather survey (铁脚板摸排).
-public struct HouseholdCheck: Codable, Sendable, Equatable {
-    public enum Finding: String, Codable, Sendable { case allAttending, noHukou, noStudentRegistration, notAttending, householdAbsent }
+public struct HouseholdCheck: Sendable, Equatable {
+    public enum Finding: String, CaseIterable, Sendable { case allAttending, noHukou, noStudentRegistration, notAttending, householdAbsent }
     public var address: String
     public var childrenFound: Int
     public var finding: Finding
@@ -123,14 +126,14 @@ public struct HouseholdCheck: Codable, Sendable, Equatable {
 }
 
 /// 核查函: sent to the education authority of the child's household-registration place.
-public struct VerificationLetter: Codable, Sendable, Equatable {
+public struct VerificationLetter: Sendable, Equatable {
     public var sentTo: String
     public var reason: String
     public init(sentTo: String, reason: String) { self.sentTo = sentTo; self.reason = reason }
 }
 
 /// 留得住: is the returned child still attending after 1, 3 or 6 months?
-public struct FollowUp: Codable, Sendable, Equatable {
+public struct FollowUp: Sendable, Equatable {
     public var months: Int
     public var attending: Bool
     public var note: String

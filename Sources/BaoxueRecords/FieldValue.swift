@@ -1,7 +1,7 @@
 import Foundation
 
 /// The value of one register field.
-public enum FieldValue: Codable, Sendable, Equatable, Hashable {
+public enum FieldValue: Sendable, Equatable, Hashable {
     case text(String)
     case number(Int)
     case date(SimpleDate)
@@ -10,7 +10,7 @@ public enum FieldValue: Codable, Sendable, Equatable, Hashable {
 
 /// A status as a fact: what, since when, and why. The author and time come
 /// from the signed change that carries it.
-public struct StatusFact: Codable, Sendable, Equatable, Hashable {
+public struct StatusFact: Sendable, Equatable, Hashable {
     public let status: ChildStatus
     public let date: SimpleDate
     public let reason: String

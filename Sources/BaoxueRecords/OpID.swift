@@ -34,8 +34,8 @@ public struct OpID: Hashable, Comparable, Sendable, TextCodable, CustomStringCon
         self.init(change: id, index: UInt16(bytes[32]) << 8 | UInt16(bytes[33]))
     }
 
+    public static func < (a: OpID, b: OpID) -> Bool { (a.change, a.index) < (b.change, b.index) }
+
     public init(codingText: String) throws(RecordsError) { try self.init(text: codingText) }
     public var codingText: String { text }
-
-    public static func < (a: OpID, b: OpID) -> Bool { (a.change, a.index) < (b.change, b.index) }
 }

@@ -21,9 +21,18 @@ public struct RecordID: Hashable, Comparable, Sendable, TextCodable, CustomStrin
         try! RecordID(hex: Hex.encode(Blake2b.hash(Array(label.utf8), length: 16)))
     }
 
-    public init(codingText: String) throws(RecordsError) { try self.init(hex: codingText) }
-    public var codingText: String { hex }
+    /// The id of 16 raw bytes (as payload format 2 writes it).
+    public init(bytes: some Collection<UInt8>) {
+        precondition(bytes.count == 16, "a record id is 16 bytes")
+        self.hex = Hex.encode(bytes)
+    }
+
+    /// The 16 bytes the id stands for.
+    public var bytes: [UInt8] { try! Hex.decode(hex) }
 
     public var description: String { hex }
     public static func < (a: RecordID, b: RecordID) -> Bool { a.hex < b.hex }
+
+    public init(codingText: String) throws(RecordsError) { try self.init(hex: codingText) }
+    public var codingText: String { hex }
 }

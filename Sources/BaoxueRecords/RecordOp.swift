@@ -8,7 +8,7 @@
 ///   mistake, with a reason (nothing is deleted).
 /// - `closeOut` (销号): closes the ledger entries (`closes`: the ops that put
 ///   the child on the ledger, as the writer saw them); needs evidence.
-public enum RecordOp: Codable, Sendable, Equatable {
+public enum RecordOp: Sendable, Equatable {
     case set(kind: RecordKind, record: RecordID, field: String, value: FieldValue, pred: [OpID])
     case add(kind: RecordKind, record: RecordID, set: String, element: String)
     case remove(kind: RecordKind, record: RecordID, set: String, element: String, tags: [OpID])

@@ -1,27 +1,19 @@
-import Foundation
-
-/// The payload of a record change: format version and a list of operations,
-/// as JSON (`{"ops":[…],"v":1}`). JSON keeps the format readable for another
-/// team; the change signature covers the exact bytes, so no canonical form
-/// of the JSON is needed.
-public struct RecordPayload: Codable, Sendable, Equatable {
-    public static let version = 1
+/// The payload of a record change: 1–256 operations in record payload format 2, a binary
+/// encoding with one byte sequence per payload (`Protocol/records.md` §1).
+///
+/// Invariant: `decode(encoded())` gives back the same ops, with text in NFC and the set-like
+/// lists (`pred`, `tags`, `closes`, evidence) ascending; `encoded(decode(b)) == b` for every
+/// `b` that decodes. Why binary: a signed payload must be read alike by every replica and
+/// every implementation; JSON left duplicate keys, `null`, number forms and key order to the
+/// parser's taste.
+public struct RecordPayload: Sendable, Equatable {
+    /// The format this build writes and reads (the third byte of the payload).
+    public static let version = Int(PayloadCodes.version)
     public static let maxOps = 256
 
-    public let v: Int
     public let ops: [RecordOp]
 
     public init(ops: [RecordOp]) {
-        self.v = Self.version
-        self.ops = ops
-    }
-
-    /// The payload when `bytes` has only the common op shapes `PayloadScanner` reads; nil
-    /// otherwise (`decode` then asks JSONDecoder). Public for the differential tests.
-    public static func decodeCommonShapes(_ bytes: [UInt8]) -> RecordPayload? { PayloadScanner.decode(bytes) }
-
-    init(v: Int, ops: [RecordOp]) {
-        self.v = v
         self.ops = ops
     }
 
@@ -29,26 +21,20 @@ public struct RecordPayload: Codable, Sendable, Equatable {
     public func encoded() throws(RecordsError) -> [UInt8] {
         guard !ops.isEmpty, ops.count <= Self.maxOps else { throw .payloadTooLarge }
         for op in ops { try op.validate() }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { throw .malformedPayload("cannot encode") }
-        return Array(data)
+        return try PayloadWriter.encode(ops)
     }
 
-    /// Decodes bytes from anywhere; structure only (ops are validated when applied, one by one).
+    /// Reads bytes from anywhere with the one strict reader; structure only (ops are
+    /// validated when applied, one by one).
     public static func decode(_ bytes: [UInt8]) throws(RecordsError) -> RecordPayload {
-        let payload: RecordPayload
-        if let common = PayloadScanner.decode(bytes) {
-            payload = common
-        } else {
-            do {
-                payload = try JSONDecoder().decode(RecordPayload.self, from: Data(bytes))
-            } catch {
-                throw .malformedPayload("not a record payload")
-            }
-        }
-        guard payload.v == version else { throw .malformedPayload("unknown payload version \(payload.v)") }
-        guard payload.ops.count <= maxOps else { throw .payloadTooLarge }
-        return payload
+        RecordPayload(ops: try PayloadReader.decode(bytes))
     }
+}
+
+extension Event {
+    /// The event's bytes as format 2 writes them inside an `event` op; what the views keep.
+    public func encoded() throws(RecordsError) -> [UInt8] { try PayloadWriter.encode(self) }
+
+    /// Reads an event kept by the views, with the payload's strict reader.
+    public static func decode(_ bytes: [UInt8]) throws(RecordsError) -> Event { try PayloadReader.decodeEvent(bytes) }
 }

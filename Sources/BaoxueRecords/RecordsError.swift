@@ -8,6 +8,8 @@ public enum RecordsError: Error, Equatable, Sendable {
     case closeOutWithoutEvidence
     /// The payload is not a record-operations payload this version understands.
     case malformedPayload(String)
+    /// The payload breaks a rule of format 2 (`PayloadFault`, what was being read).
+    case unreadable(PayloadFault, String)
     /// Too many operations or too large a value in one payload.
     case payloadTooLarge
 }

@@ -60,9 +60,6 @@ public struct SimpleDate: Hashable, Comparable, Sendable, TextCodable, CustomStr
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
-    public init(codingText: String) throws(RecordsError) { try self.init(codingText) }
-    public var codingText: String { description }
-
     public static func < (a: SimpleDate, b: SimpleDate) -> Bool { a.dayNumber < b.dayNumber }
 
     public static func daysIn(month: Int, year: Int) -> Int {
@@ -72,4 +69,7 @@ public struct SimpleDate: Hashable, Comparable, Sendable, TextCodable, CustomStr
         default: 31
         }
     }
+
+    public init(codingText: String) throws(RecordsError) { try self.init(codingText) }
+    public var codingText: String { description }
 }

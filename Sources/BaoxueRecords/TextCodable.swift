@@ -1,6 +1,5 @@
-/// A value that travels in JSON as its validated text form (record ids, op
-/// ids, dates): one place decodes the string and turns a rule failure into
-/// a `DecodingError`.
+/// A value that the CLI's JSON output (`--json`) writes as its text form (record ids, op ids,
+/// dates). Not a wire format: record payloads are format 2 (`PayloadReader`), never JSON.
 public protocol TextCodable: Codable {
     init(codingText: String) throws(RecordsError)
     var codingText: String { get }

@@ -59,7 +59,7 @@ extension ChangeLog {
                     // Attachments (content hashes) a visit or close-out rests on, as 12-digit prefixes.
                     var what: String = row["what"]
                     var hashes: [String] = ((row["evidence"] as String?) ?? "").split(separator: ",").map(String.init)
-                    if let body = row["body"] as String?, let event = try? JSONDecoder().decode(Event.self, from: Data(body.utf8)),
+                    if let body = row["body"] as Data?, let event = try? Event.decode(Array(body)),
                        case .visit(let visit) = event.body {
                         hashes = visit.evidence
                     }
@@ -91,7 +91,7 @@ extension ChangeLog {
                     FROM rec_event e WHERE child = ? AND (? IS NULL OR kind = ?) ORDER BY date, op
                     """, arguments: [child.hex, kind, kind]).map { row in
                     EventRow(op: try OpID(bytes: Array(row["op"] as Data)), date: row["date"],
-                             event: try JSONDecoder().decode(Event.self, from: Data((row["body"] as String).utf8)), voided: row["voided"])
+                             event: try Event.decode(Array(row["body"] as Data)), voided: row["voided"])
                 }
             }
         }
@@ -115,7 +115,7 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT child, SUM(json_extract(body, '$.body.homeTeaching._0.classHours')) AS hours, COUNT(*) AS sessions
+                    SELECT child, SUM(amount) AS hours, COUNT(*) AS sessions
                     FROM rec_event e WHERE kind = 'homeTeaching' AND date BETWEEN ? AND ?
                       AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
                     GROUP BY child ORDER BY child

@@ -207,6 +207,7 @@ enum ChangeLogSchema {
                                arguments: [row[0] as Data, Data(r.encoded)])
             }
         }
+        RecordViewSchema.registerPayloadFormat2(in: &m)
         return m
     }
 }

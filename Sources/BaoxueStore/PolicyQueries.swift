@@ -26,13 +26,13 @@ extension ChangeLog {
     /// Children on leave longer than the policy's days at `today` with no visit since the leave began.
     public func visitsDue(today: SimpleDate, policy: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
         try attention(sql: """
-            SELECT e.child AS child, c.name AS name, MIN(json_extract(e.body, '$.body.leave._0.from')) AS since, NULL AS amount
+            SELECT e.child AS child, c.name AS name, MIN(e.starts) AS since, NULL AS amount
             FROM rec_event e LEFT JOIN child_view c ON c.child = e.child
             WHERE e.kind = 'leave' AND \(Self.liveEvent)
-              AND json_extract(e.body, '$.body.leave._0.from') <= :today AND json_extract(e.body, '$.body.leave._0.to') >= :today
-              AND julianday(json_extract(e.body, '$.body.leave._0.to')) - julianday(json_extract(e.body, '$.body.leave._0.from')) + 1 > :days
+              AND e.starts <= :today AND e.ends >= :today
+              AND julianday(e.ends) - julianday(e.starts) + 1 > :days
               AND NOT EXISTS (SELECT 1 FROM rec_event w WHERE w.child = e.child AND w.kind = 'visit'
-                              AND w.date >= json_extract(e.body, '$.body.leave._0.from')
+                              AND w.date >= e.starts
                               AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op))
             GROUP BY e.child ORDER BY c.name, e.child
             """, ["today": today.description, "days": policy.leaveDaysRequiringVisit])
@@ -46,8 +46,8 @@ extension ChangeLog {
                 SELECT o.child FROM rec_opener o WHERE NOT EXISTS (SELECT 1 FROM rec_closed x WHERE x.opener = o.op)
                 UNION
                 SELECT e.child FROM rec_event e WHERE e.kind = 'leave' AND \(Self.liveEvent)
-                  AND json_extract(e.body, '$.body.leave._0.to') >= :today
-                  AND julianday(json_extract(e.body, '$.body.leave._0.to')) - julianday(json_extract(e.body, '$.body.leave._0.from')) + 1 > :days
+                  AND e.ends >= :today
+                  AND julianday(e.ends) - julianday(e.starts) + 1 > :days
             ), last AS (
                 SELECT w.child, MAX(w.date) AS date FROM rec_event w
                 WHERE w.kind = 'visit' AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op) GROUP BY w.child
@@ -63,7 +63,7 @@ extension ChangeLog {
     public func homeTeachingShortfall(from: SimpleDate, to: SimpleDate, policy: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
         try attention(sql: """
             SELECT c.child AS child, c.name AS name, :from AS since,
-                   COALESCE((SELECT SUM(json_extract(e.body, '$.body.homeTeaching._0.classHours')) FROM rec_event e
+                   COALESCE((SELECT SUM(e.amount) FROM rec_event e
                              WHERE e.child = c.child AND e.kind = 'homeTeaching' AND e.date BETWEEN :from AND :to
                                AND \(Self.liveEvent)), 0) AS amount
             FROM child_view c WHERE c.status = 'homeTeaching' AND c.voided IS NULL AND amount < :required

@@ -41,8 +41,8 @@ public struct RecordSnapshot {
     /// A stored event by its op id, as written (nil if not here).
     public func event(_ op: OpID) throws(StoreError) -> Event? {
         try storeCall {
-            try String.fetchOne(db, sql: "SELECT body FROM rec_event WHERE op = ?", arguments: [Data(op.bytes)])
-                .flatMap { try? JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
+            try Data.fetchOne(db, sql: "SELECT body FROM rec_event WHERE op = ?", arguments: [Data(op.bytes)])
+                .flatMap { try? Event.decode(Array($0)) }
         }
     }
 

@@ -65,6 +65,23 @@ enum RecordViewSchema {
         }
     }
 
+    /// Protocol v2 (payload format 2): registered after the change log's v11.
+    static func registerPayloadFormat2(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v12-payload-format-2") { db in
+            // Events are kept as their format-2 bytes (read back by the payload's strict reader), with
+            // the figures queries use in columns of their own; format-1 JSON bodies go with the format.
+            try db.execute(sql: """
+                DROP TABLE rec_event;
+                CREATE TABLE rec_event (
+                    op BLOB NOT NULL UNIQUE, kind TEXT NOT NULL, child TEXT, subject TEXT, date TEXT NOT NULL,
+                    starts TEXT, ends TEXT, amount INTEGER, code TEXT,
+                    body BLOB NOT NULL, amends BLOB, hlc INTEGER NOT NULL, author BLOB NOT NULL
+                );
+                """)
+            for index in lookupIndexes { try db.execute(sql: index) }
+        }
+    }
+
     /// Indexes only queries use (the merge engine never reads through them):
     /// a rebuild drops them first and creates them again at the end, which
     /// is faster than keeping them current row by row.

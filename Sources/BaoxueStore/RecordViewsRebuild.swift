@@ -31,7 +31,6 @@ enum RecordViewsRebuild {
         func flush() throws {
             for item in try decodeInParallel(chunk) {
                 if item.change.isWitnessReceipt { try WitnessTable.record(item.change, db: db) }
-                views.preEncodedEvents = item.events
                 switch try keys.route(item.change) {
                 case .plain: try merge.apply(item.change, decoded: item.payload, to: &views)
                 case .opened(let payload): try merge.apply(item.change, decoded: payload, to: &views)
@@ -39,7 +38,6 @@ enum RecordViewsRebuild {
                 case .grant, .childGrant: break
                 }
             }
-            views.preEncodedEvents = [:]
             done += chunk.count
             chunk.removeAll(keepingCapacity: true)
             progress(done, total)
@@ -57,7 +55,6 @@ enum RecordViewsRebuild {
     struct Decoded {
         let change: Change
         let payload: Result<RecordPayload, RecordsError>
-        let events: [OpID: String]
     }
 
     static func decodeInParallel(_ encoded: [[UInt8]]) throws -> [Decoded] {
@@ -72,8 +69,7 @@ enum RecordViewsRebuild {
             while i < n {
                 if let change = try? Change.decodeVerified(encoded[i]) {
                     let payload = Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }
-                    let events = (try? payload.get()).map { SQLRecordViews.eventBodies(of: change, $0) } ?? [:]
-                    shared[i] = Decoded(change: change, payload: payload, events: events)
+                    shared[i] = Decoded(change: change, payload: payload)
                 }
                 i += threads
             }

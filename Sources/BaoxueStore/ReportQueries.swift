@@ -81,7 +81,7 @@ extension ChangeLog {
                 }
                 for row in try Row.fetchAll(db, sql: """
                     SELECT c.school AS school, e.kind AS kind, COUNT(*) AS n,
-                           SUM(CASE WHEN e.kind = 'homeTeaching' THEN json_extract(e.body, '$.body.homeTeaching._0.classHours') ELSE 0 END) AS hours
+                           SUM(CASE WHEN e.kind = 'homeTeaching' THEN e.amount ELSE 0 END) AS hours
                     FROM rec_event e JOIN child_view c ON c.child = e.child
                     WHERE e.date BETWEEN ? AND ? AND \(Self.liveEvent)
                     GROUP BY c.school, e.kind
@@ -138,8 +138,8 @@ extension ChangeLog {
                     }
                 }
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT json_extract(e.body, '$.body.householdCheck._0.finding') AS finding,
-                           json_extract(e.body, '$.body.householdCheck._0.childrenFound') AS found
+                    SELECT e.code AS finding,
+                           e.amount AS found
                     FROM rec_event e WHERE e.subject = ? AND e.kind = 'householdCheck' AND \(Self.liveEvent)
                     """, arguments: [survey.hex]) {
                     c.households += 1

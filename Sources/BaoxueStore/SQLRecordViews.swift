@@ -7,18 +7,6 @@ import GRDB
 /// in the same transaction that applies the change.
 struct SQLRecordViews: RecordViewStorage {
     let db: Database
-    /// Event bodies already encoded on another core (by a rebuild), by op id.
-    var preEncodedEvents: [OpID: String] = [:]
-
-    /// The stored JSON of every event op of a payload, by op id (for encoding ahead, off the writing thread).
-    static func eventBodies(of change: Change, _ payload: RecordPayload) -> [OpID: String] {
-        var out: [OpID: String] = [:]
-        for (i, op) in payload.ops.enumerated() {
-            if case .event(let e) = op { out[OpID(change: change.id, index: UInt16(i))] = EventJSON.encode(e) }
-        }
-        return out
-    }
-
     private func blob(_ op: OpID) -> Data { Data(op.bytes) }
 
     mutating func insertWrite(_ w: RegisterWrite) throws {
@@ -105,11 +93,12 @@ struct SQLRecordViews: RecordViewStorage {
 
     mutating func insertEvent(_ e: Event, op: OpID, stamp: OpStamp) throws {
         try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO rec_event (op, kind, child, subject, date, body, amends, hlc, author)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO rec_event (op, kind, child, subject, date, starts, ends, amount, code, body, amends, hlc, author)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description, preEncodedEvents[op] ?? EventJSON.encode(e),
-                e.amends.map(blob), stamp.hlc.packed, Data(stamp.author.bytes),
+                blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description,
+                e.body.span?.from.description, e.body.span?.to.description, e.body.amount, e.body.code,
+                Data(try e.encoded()), e.amends.map(blob), stamp.hlc.packed, Data(stamp.author.bytes),
             ])
     }
 

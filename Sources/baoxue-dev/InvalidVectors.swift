@@ -20,8 +20,10 @@ enum InvalidVectors {
         add("bad magic", m, "bad_magic")
         m = body; m[2] = 0x02
         add("record kind is not a change", resigned(m), "bad_magic")
-        m = body; m[3] = 2
-        add("unknown version 2", resigned(m), "unknown_version")
+        m = body; m[3] = 1
+        add("version 1 (before Protocol v2)", resigned(m), "unknown_version")
+        m = body; m[3] = 3
+        add("unknown version 3", resigned(m), "unknown_version")
         m = body; for i in 36..<44 { m[i] = 0 }
         add("seq 0", resigned(m), "sequence_zero")
         m = body; m[36] = 0x80

@@ -32,7 +32,7 @@ enum PrivacyVectorMaker {
             let bytes = try SealedPayload.seal(payload, encoded: encoded, key: key, author: author.publicKey, seq: UInt64(7 + i), nonce: nonce)
             sealed.append([
                 "note": note, "author": author.publicKey.hex, "seq": 7 + i, "scope": scope.value, "nonce": Hex.encode(nonce),
-                "payload_json": String(decoding: encoded, as: UTF8.self), "operations": Int(try SealedPayload(bytes: bytes).operations.mask),
+                "payload": Hex.encode(encoded), "operations": Int(try SealedPayload(bytes: bytes).operations.mask),
                 "content_key_id": Hex.encode(key.contentKey(child: payload.soleChild).id), "sealed": Hex.encode(bytes),
             ])
         }

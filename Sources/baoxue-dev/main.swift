@@ -8,6 +8,8 @@ case "vectors":
     print(try VectorMaker.make(), terminator: "")
 case "privacy-vectors":
     print(try PrivacyVectorMaker.make(), terminator: "")
+case "record-vectors":
+    print(try RecordVectorMaker.make(), terminator: "")
 case "sync-vectors":
     print(try SyncVectorMaker.make(), terminator: "")
 case "append-loop":
@@ -18,6 +20,6 @@ case "append-loop":
     }
     try AppendLoop.run(database: rest[0], batchSize: batch, seed: seed)
 default:
-    FileHandle.standardError.write(Data("usage: baoxue-dev vectors | sync-vectors | privacy-vectors | append-loop DB BATCH SEED\n".utf8))
+    FileHandle.standardError.write(Data("usage: baoxue-dev vectors | record-vectors | sync-vectors | privacy-vectors | append-loop DB BATCH SEED\n".utf8))
     exit(2)
 }

@@ -32,9 +32,10 @@ import Testing
         for s in vectors {
             let author = try PublicKey(bytes: try hex(s["author"]))
             let seq = UInt64(try #require(s["seq"] as? Int))
-            let json = Array(try #require(s["payload_json"] as? String).utf8)
-            let payload = try RecordPayload.decode(json)
-            let bytes = try SealedPayload.seal(payload, encoded: json, key: key, author: author, seq: seq, nonce: try hex(s["nonce"]))
+            let encoded = try hex(s["payload"])
+            let payload = try RecordPayload.decode(encoded)
+            #expect(try payload.encoded() == encoded)
+            let bytes = try SealedPayload.seal(payload, encoded: encoded, key: key, author: author, seq: seq, nonce: try hex(s["nonce"]))
             #expect(bytes == (try hex(s["sealed"])))
             let parsed = try SealedPayload(bytes: bytes)
             #expect(Int(parsed.operations.mask) == s["operations"] as? Int)
