@@ -1,6 +1,6 @@
 /// Why a record payload could not be read (`Protocol/records.md` §1.9). The raw value is the
 /// code the spec and its vectors use; every replica refuses the same bytes with the same code.
-public enum PayloadFault: String, Sendable, Equatable, CaseIterable {
+public enum PayloadFault: String, Error, Sendable, Equatable, CaseIterable {
     /// Fewer bytes than a field needs.
     case truncated
     /// Bytes after the last op.

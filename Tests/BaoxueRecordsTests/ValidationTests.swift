@@ -86,8 +86,8 @@ import Testing
                 for op in decoded.ops { _ = try? op.validate() }
             }
         }
-        #expect(throws: RecordsError.malformedPayload("unknown payload version 2")) {
-            try RecordPayload.decode(Array(#"{"ops":[],"v":2}"#.utf8))
+        #expect(throws: RecordsError.unreadable(.formatOne, "a format-1 (JSON) payload; Protocol v2 reads format 2 only")) {
+            try RecordPayload.decode(Array(#"{"ops":[],"v":1}"#.utf8))
         }
     }
 
