@@ -13,3 +13,12 @@ public enum RecordsError: Error, Equatable, Sendable {
     /// Too many operations or too large a value in one payload.
     case payloadTooLarge
 }
+
+extension RecordsError {
+    /// What `rec_rejected` keeps: the same text on every replica. An unreadable payload gives
+    /// its fault's code from records.md §1.9 (`unreadable_payload: not_nfc: name`).
+    public var rejectionReason: String {
+        if case .unreadable(let fault, let what) = self { return "unreadable_payload: \(fault.rawValue): \(what)" }
+        return "\(self)"
+    }
+}

@@ -116,17 +116,22 @@ import Testing
 
     @Test func signedButInvalidOpsAreRejectedAlikeEverywhereAndVisible() throws {
         let log = try ChangeLog()
-        let raw = Array(#"{"ops":[{"closeOut":{"child":"\#(child.hex)","closes":[],"evidence":[],"ledger":"dropout","note":""}}],"v":1}"#.utf8)
-        let change = try Change.sign(by: liaison, seq: 1, timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_000, counter: 0),
-                                     scope: scope, deps: [], payload: raw)
-        _ = try log.append([change])
-        let garbage = try Change.sign(by: liaison, seq: 2, timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_001, counter: 0),
-                                      scope: scope, deps: [change.id], payload: [0xff, 0x00])
-        _ = try log.append([garbage])
-        #expect(try log.count(.applied) == 2)
-        let rejected = try log.rejectedOps()
-        #expect(rejected.count == 2)
-        #expect(rejected.contains { $0.reason.contains("closeOutWithoutEvidence") })
+        // Readable format 2, but the close-out's note is blank: the op is rejected, by rule.
+        let blankNote: [UInt8] = [0x00, 0x52, 0x02, 0x01, 0x05] + child.bytes + [0x01, 0x01] + [UInt8](repeating: 7, count: 32) + [0, 0]
+            + [0x01] + [UInt8](repeating: 9, count: 32) + [0x02, 0x20, 0x20]
+        let formatOne = Array(#"{"ops":[{"void":{"reason":"x","target":"\#(String(repeating: "ab", count: 32)):0"}}],"v":1}"#.utf8)
+        var deps: [ChangeID] = []
+        for (seq, payload) in [blankNote, formatOne, [0xff, 0x00]].enumerated() {
+            let change = try Change.sign(by: liaison, seq: UInt64(seq + 1), timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_000 + UInt64(seq), counter: 0),
+                                         scope: scope, deps: deps, payload: payload)
+            _ = try log.append([change])
+            deps = [change.id]
+        }
+        #expect(try log.count(.applied) == 3)
+        let reasons = try log.rejectedOps().map(\.reason).sorted()
+        #expect(reasons == ["closeOutWithoutEvidence",
+                            "unreadable_payload: bad_magic: not a record payload",
+                            "unreadable_payload: format_1_refused: a format-1 (JSON) payload; Protocol v2 reads format 2 only"])
     }
 
     @Test func rebuildEqualsIncremental() throws {
