@@ -300,8 +300,13 @@ def check_records(root):
             got = str(f)
         if got != v["error"]:
             failures += 1; print("FAIL invalid record payload:", v["name"], "got", got, "want", v["error"])
-    n = len(data["valid"]) + len(data["invalid"])
-    print(f"record payloads: {n - failures} passed, {failures} failed")
+    for v in data["registry_ids"]:
+        label, number = (b"baoxue/child-id/v2", v["id_number"].upper()) if "id_number" in v else (b"baoxue/student-number/v2", v["student_number"])
+        got = hashlib.blake2b(label + b"\x00" + number.encode("ascii"), digest_size=16, key=bytes.fromhex(v["key"])).hexdigest()
+        if got != v["id"]:
+            failures += 1; print("FAIL registry id:", v)
+    n = len(data["valid"]) + len(data["invalid"]) + len(data["registry_ids"])
+    print(f"record payloads and ids: {n - failures} passed, {failures} failed")
     return failures
 
 def main():

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueStore
 import Foundation
@@ -57,7 +58,9 @@ extension ReplicaCommands {
     /// Children whose name, school, class or record id contains `text`, or whose ID / student number is exactly `text`.
     public static func searchChildren(directory: String, text: String, school: String?) throws(AppError) -> [ChildView] {
         let log = try open(directory).log
-        let exact = [RosterPlan.child(idNumber: text.uppercased(), studentNumber: nil), RosterPlan.child(idNumber: nil, studentNumber: text)]
+        let key = try attempt { () throws(StoreError) in try log.registryKey()?.key }
+        let exact = key.map { [RosterPlan.child(idNumber: text.uppercased(), studentNumber: nil, key: $0),
+                               RosterPlan.child(idNumber: nil, studentNumber: text, key: $0)] } ?? []
         var found: [ChildView] = []
         for id in exact.compactMap({ $0 }) {
             if let c = try attempt({ () throws(StoreError) in try log.child(id) }) { found.append(c) }

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueSodium
 import BaoxueStore
 import BaoxueTrust
@@ -86,7 +87,14 @@ public enum EnrollmentCommands {
                                          validUntil: now + UInt64(days) * 86_400_000, name: request.name, scopes: grantedScopes)
         } catch { throw .trust(error) }
         let path = output ?? "certificate-\(request.subject.fingerprint.text).txt"
-        try write(Armor.wrap(Armor.certificate, cert.encoded), to: path)
+        var file = Armor.wrap(Armor.certificate, cert.encoded)
+        // Every device but a relay gets the district's registry key, sealed to it (records.md §1.10).
+        if grantedRole != .relay {
+            do { file += Armor.wrap(Armor.registryKey, try RegistryKey.ofAuthority(authority).sealed(to: request.subject)) } catch {
+                throw .trust(.malformed("the request's device key cannot receive the registry key"))
+            }
+        }
+        try write(file, to: path)
         return CertificateView(subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil, path: path)
     }
 
@@ -101,8 +109,15 @@ public enum EnrollmentCommands {
             guard cert.subject == replica.key.publicKey else { throw .malformed("certificate is for device \(cert.subject.fingerprint.text), not this one") }
             try CertificateChain(authority: authorityKey).validate(cert, at: Replica.nowMilliseconds())
         } catch { throw .trust(error) }
+        let registry: RegistryKey?
+        do {
+            registry = try Armor.optional(Armor.registryKey, text).map { box throws(TrustError) in
+                do { return try RegistryKey.open(box, as: replica.key) } catch { throw .malformed("the registry key in the file is not sealed to this device") }
+            }
+        } catch { throw .trust(error) }
         try write(Armor.wrap(Armor.certificate, cert.encoded), to: directory + "/certificate")
         try write(authorityKey.hex + "\n", to: directory + "/authority")
+        if let registry { try attempt { () throws(StoreError) in try replica.log.keepRegistryKey(registry, source: .district) } }
         // Publish the certificate in the admin scope so every replica learns it by syncing;
         // reopen first so the log enforces the authority just pinned.
         let pinned = try ReplicaCommands.open(directory)

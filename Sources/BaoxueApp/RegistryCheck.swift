@@ -61,8 +61,9 @@ extension ReplicaCommands {
         let replica = try open(directory)
         let now = Replica.nowMilliseconds()
         let today = try day(at: now)
+        let key = try attempt { () throws(StoreError) in try replica.log.registryKeyForImport() }
         func plan(_ path: String, _ source: RosterSource) throws(AppError) -> RosterPlan {
-            try RosterPlan(try RosterFile.read(path), source: source, path: path, today: today, language: l)
+            try RosterPlan(try RosterFile.read(path), source: source, path: path, today: today, registryKey: key, language: l)
         }
         let household = try plan(huji, .huji), registered = try plan(xueji, .xueji)
         let inSchool = try attending.map { p throws(AppError) in try plan(p, .xueji) }

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueStore
 import Foundation
@@ -66,14 +67,15 @@ struct RosterPlan {
     var rejected: [RosterRejection] = []
 
     /// The record id of a child: derived from the ID number (or, without one, the student
-    /// number), so two devices importing the same registry write to the same record.
-    static func child(idNumber: String?, studentNumber: String?) -> RecordID? {
-        if let id = idNumber { return RecordID.derived("baoxue.child.id:" + id) }
-        if let number = studentNumber { return RecordID.derived("baoxue.child.xueji:" + number) }
+    /// number) under the district's registry key, so two devices of the district importing the
+    /// same registry write to the same record and nobody without the key can reverse it.
+    static func child(idNumber: String?, studentNumber: String?, key: RegistryKey) -> RecordID? {
+        if let id = idNumber { return key.child(idNumber: id) }
+        if let number = studentNumber { return key.child(studentNumber: number) }
         return nil
     }
 
-    init(_ file: RosterFile, source: RosterSource, path: String, today: SimpleDate, language l: Language) throws(AppError) {
+    init(_ file: RosterFile, source: RosterSource, path: String, today: SimpleDate, registryKey: RegistryKey, language l: Language) throws(AppError) {
         guard let header = file.records.first else { throw .rosterMalformed(path: path, line: 1, reason: l.pick("文件是空的", "the file is empty")) }
         var index: [String: Int] = [:]
         for (field, names) in source.columns {
@@ -91,7 +93,7 @@ struct RosterPlan {
                 guard let i = index[field], i < cells.count, !cells[i].isEmpty else { return nil }
                 return cells[i]
             }
-            switch Self.row(cell, line: line, source: source, today: today, language: l) {
+            switch Self.row(cell, line: line, source: source, today: today, key: registryKey, language: l) {
             case .failure(let reason):
                 rejected.append(RosterRejection(line: line, reason: reason.text))
             case .success(let row):
@@ -105,7 +107,8 @@ struct RosterPlan {
         }
     }
 
-    private static func row(_ cell: (String) -> String?, line: Int, source: RosterSource, today: SimpleDate, language l: Language) -> Result<RosterRow, RosterRejectionReason> {
+    private static func row(_ cell: (String) -> String?, line: Int, source: RosterSource, today: SimpleDate, key: RegistryKey,
+                            language l: Language) -> Result<RosterRow, RosterRejectionReason> {
         guard let name = cell("name") else { return .failure(RosterRejectionReason(text: l.pick("缺少姓名", "no name"))) }
         var resident: ResidentID?
         if let text = cell("idNumber") {
@@ -115,7 +118,7 @@ struct RosterPlan {
             resident = parsed
         }
         let studentNumber = cell("studentNumber")
-        guard let child = child(idNumber: resident?.value, studentNumber: studentNumber) else {
+        guard let child = child(idNumber: resident?.value, studentNumber: studentNumber, key: key) else {
             return .failure(RosterRejectionReason(text: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童", "no ID number and no student number: cannot tell which child this is")))
         }
         var fields: [(String, FieldValue)] = [("name", .text(name))]

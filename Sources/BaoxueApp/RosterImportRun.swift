@@ -54,7 +54,8 @@ extension ReplicaCommands {
         let replica = try open(directory)
         let now = Replica.nowMilliseconds()
         let today = try day(at: now)
-        let plan = try RosterPlan(roster, source: source, path: file, today: today, language: l)
+        let key = try attempt { () throws(StoreError) in try replica.log.registryKeyForImport() }
+        let plan = try RosterPlan(roster, source: source, path: file, today: today, registryKey: key, language: l)
         let target = try importScope(replica, scope, at: now)
         // Which rows change anything, read once; each group's ops are rebuilt inside its own transaction.
         var added = 0, updated = 0, unchanged = 0

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueRelay
 import BaoxueStore
@@ -99,7 +100,9 @@ public enum TownshipDemo {
         try sync(liaison, relayAddress, scope, l, say, "[3/7] " + l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
 
         // The offline day, about two children of the roster.
-        guard let x = RosterPlan.child(idNumber: ids[0], studentNumber: nil), let y = RosterPlan.child(idNumber: ids[1], studentNumber: nil) else {
+        let key = try attempt { () throws(StoreError) in try teacherA.log.registryKeyForImport() }
+        guard let x = RosterPlan.child(idNumber: ids[0], studentNumber: nil, key: key),
+              let y = RosterPlan.child(idNumber: ids[1], studentNumber: nil, key: key) else {
             throw .childUnknown("0")
         }
         let now = Replica.nowMilliseconds()

@@ -208,6 +208,7 @@ enum ChangeLogSchema {
             }
         }
         RecordViewSchema.registerPayloadFormat2(in: &m)
+        ChangeLog.registerRegistryKey(in: &m)
         return m
     }
 }

@@ -42,14 +42,17 @@ public enum DeviceLock {
             let scope = Array(k.scope.utf8)
             secret += [UInt8(scope.count)] + scope + k.key + [UInt8(k.epoch >> 24), UInt8((k.epoch >> 16) & 0xff), UInt8((k.epoch >> 8) & 0xff), UInt8(k.epoch & 0xff)]
         }
-        // Then the content keys transfers gave this device (absent from files of before transfers).
-        if !contentKeys.isEmpty {
+        // Then the content keys transfers gave this device (absent from files of before transfers),
+        // then the registry key (records.md §1.10): 01 district or 02 local, and its 32 bytes.
+        let registry = try replica.log.registryKey()
+        if !contentKeys.isEmpty || registry != nil {
             secret += [UInt8(contentKeys.count >> 8), UInt8(contentKeys.count & 0xff)]
             for k in contentKeys {
                 let scope = Array(k.scope.utf8)
                 secret += [UInt8(scope.count)] + scope + k.key
             }
         }
+        if let registry { secret += [registry.source == .district ? 1 : 2] + registry.key.bytes }
         let text: String
         do { text = try PassphraseSealedFile.seal(secret, passphrase: passphrase, header: header, cost: cost) } catch { throw .io(path: directory, errno: ENOMEM) }
         let lockedPath = directory + "/" + lockedFileName
@@ -68,11 +71,12 @@ public enum DeviceLock {
             throw .keyFileMalformed(path: lockedPath)
         }
         guard let secret = PassphraseSealedFile.open(parsed, passphrase: passphrase) else { throw .wrongPassphrase(path: lockedPath) }
-        guard let (seed, keys) = parse(secret), let device = try? DeviceKey(seed: seed) else { throw .keyFileMalformed(path: lockedPath) }
+        guard let (seed, keys, registry) = parse(secret), let device = try? DeviceKey(seed: seed) else { throw .keyFileMalformed(path: lockedPath) }
         let keyPath = directory + "/" + Replica.keyFileName
         if !FileManager.default.fileExists(atPath: keyPath) { try KeyFile.create(at: keyPath, key: device) }
         let replica = try Replica.open(at: directory, views: true)
         try replica.log.restoreScopeKeys(keys)
+        if let registry { try replica.log.keepRegistryKey(registry.key, source: registry.source) }
         try replica.log.rebuildViews(progress: progress)
         try shred(lockedPath)
         return replica
@@ -101,7 +105,7 @@ public enum DeviceLock {
         guard unlink(path) == 0 else { throw .io(path: path, errno: errno) }
     }
 
-    private static func parse(_ secret: [UInt8]) -> ([UInt8], [SealedScopeKey])? {
+    private static func parse(_ secret: [UInt8]) -> ([UInt8], [SealedScopeKey], (key: RegistryKey, source: RegistryKeySource)?)? {
         guard secret.count >= 34 else { return nil }
         let seed = Array(secret[0..<32])
         let count = Int(secret[32]) << 8 | Int(secret[33])
@@ -128,7 +132,12 @@ public enum DeviceLock {
                 at += 32
             }
         }
-        return at == secret.count ? (seed, keys) : nil
+        var registry: (key: RegistryKey, source: RegistryKeySource)?
+        if at + 33 == secret.count, [1, 2].contains(secret[at]), let key = try? RegistryKey(bytes: Array(secret[(at + 1)...])) {
+            registry = (key, secret[at] == 1 ? .district : .local)
+            at += 33
+        }
+        return at == secret.count ? (seed, keys, registry) : nil
     }
 }
 
@@ -171,6 +180,7 @@ extension ChangeLog {
                 try db.inTransaction {
                     try db.execute(sql: "DELETE FROM scope_key")
                     try db.execute(sql: "DELETE FROM content_key")
+                    try db.execute(sql: "DELETE FROM registry_key")
                     try db.execute(sql: "DELETE FROM sealed_wait")
                     for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
                     try db.execute(sql: "UPDATE view_state SET lagging = 1")

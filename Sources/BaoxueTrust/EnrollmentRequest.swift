@@ -69,14 +69,29 @@ public enum Armor {
     public static let request = "baoxue-enroll-request-v1"
     public static let certificate = "baoxue-certificate-v1"
     public static let revocation = "baoxue-revocation-v1"
+    /// The district's registry key sealed to the certificate's subject (records.md §1.10), a second line of its certificate file.
+    public static let registryKey = "baoxue-registry-key-v1"
 
     public static func wrap(_ label: String, _ bytes: [UInt8]) -> String { "\(label) \(Hex.encode(bytes))\n" }
 
+    /// The bytes of the line labelled `label`; every non-empty line of a file is `<label> <hex>`, each label once.
     public static func unwrap(_ label: String, _ text: String) throws(TrustError) -> [UInt8] {
-        let parts = text.split(whereSeparator: \.isWhitespace)
-        guard parts.count == 2, parts[0] == label, let bytes = try? Hex.decode(String(parts[1])) else {
-            throw .malformed("not a \(label) file")
-        }
+        guard let bytes = try lines(text)[label] else { throw .malformed("not a \(label) file") }
         return bytes
+    }
+
+    /// Every labelled line, if the file has a label once and the bytes it needs.
+    public static func optional(_ label: String, _ text: String) throws(TrustError) -> [UInt8]? { try lines(text)[label] }
+
+    private static func lines(_ text: String) throws(TrustError) -> [String: [UInt8]] {
+        var out: [String: [UInt8]] = [:]
+        for line in text.split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {
+            let parts = line.split(whereSeparator: \.isWhitespace)
+            guard parts.count == 2, out[String(parts[0])] == nil, let bytes = try? Hex.decode(String(parts[1])) else {
+                throw .malformed("a line of the file is not \"label hex\"")
+            }
+            out[String(parts[0])] = bytes
+        }
+        return out
     }
 }

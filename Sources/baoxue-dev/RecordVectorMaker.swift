@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import Foundation
 
@@ -73,6 +74,16 @@ enum RecordVectorMaker {
         }
     }
 
+    /// Child ids under a registry key (§1.10); a lower-case check character gives the same id.
+    static func registryIDs() throws -> [[String: Any]] {
+        let key = try RegistryKey(bytes: (0..<32).map { UInt8($0) })
+        return [
+            ["key": Hex.encode(key.bytes), "id_number": "11010519491231002X", "id": key.child(idNumber: "11010519491231002X").hex],
+            ["key": Hex.encode(key.bytes), "id_number": "11010519491231002x", "id": key.child(idNumber: "11010519491231002x").hex],
+            ["key": Hex.encode(key.bytes), "student_number": "G130207201403010012", "id": key.child(studentNumber: "G130207201403010012").hex],
+        ]
+    }
+
     static func make() throws -> String {
         var vectors: [[String: Any]] = []
         for (name, ops) in try valid() {
@@ -85,6 +96,7 @@ enum RecordVectorMaker {
                 + "check_vectors.py re-encodes them from the spec and decodes every `hex`. Invalid payloads carry the fault (§1.9).",
             "valid": vectors,
             "invalid": try RecordInvalidVectors.make(),
+            "registry_ids": try registryIDs(),
         ]
         let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"

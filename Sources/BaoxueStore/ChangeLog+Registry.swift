@@ -1,0 +1,49 @@
+import BaoxuePrivacy
+import Foundation
+import GRDB
+
+/// Where this replica's registry key came from (records.md §1.10).
+public enum RegistryKeySource: String, Sendable, Equatable {
+    /// The district's, from this device's certificate file: ids agree with every device of the district.
+    case district
+    /// Made here, for a replica not enrolled in a district: ids agree only within this replica.
+    case local
+}
+
+extension ChangeLog {
+    static func registerRegistryKey(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v13-registry-key") { db in
+            try db.execute(sql: "CREATE TABLE registry_key (one INTEGER PRIMARY KEY CHECK (one = 1), key BLOB NOT NULL, source TEXT NOT NULL)")
+        }
+    }
+
+    /// The registry key this replica holds, if any.
+    public func registryKey() throws(StoreError) -> (key: RegistryKey, source: RegistryKeySource)? {
+        try storeCall {
+            try readDB { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT key, source FROM registry_key") else { return nil }
+                return (try RegistryKey(bytes: Array(row[0] as Data)), RegistryKeySource(rawValue: row[1]) ?? .local)
+            }
+        }
+    }
+
+    /// The key to derive ids with: the one held, or a fresh local one kept from now on.
+    public func registryKeyForImport() throws(StoreError) -> RegistryKey {
+        if let held = try registryKey() { return held.key }
+        let fresh = RegistryKey.generate(random: random)
+        try keepRegistryKey(fresh, source: .local, replacingDistrict: false)
+        return try registryKey()?.key ?? fresh
+    }
+
+    /// Keeps `key`. A district key replaces a local one; a local key never replaces anything.
+    public func keepRegistryKey(_ key: RegistryKey, source: RegistryKeySource, replacingDistrict: Bool = true) throws(StoreError) {
+        try storeCall {
+            try writer.write { db in
+                let held = try String.fetchOne(db, sql: "SELECT source FROM registry_key")
+                if held != nil && (source == .local || (held == RegistryKeySource.district.rawValue && !replacingDistrict)) { return }
+                try db.execute(sql: "INSERT OR REPLACE INTO registry_key (one, key, source) VALUES (1, ?, ?)",
+                               arguments: [Data(key.bytes), source.rawValue])
+            }
+        }
+    }
+}
