@@ -17,19 +17,18 @@ public struct ChildRow: Sendable, Equatable {
     /// Resolves several children at once, in the order given: their live writes and focus
     /// sets are read in one query each (a roster change names 16 children).
     public static func resolve<S: RecordViewStorage>(_ children: [RecordID], from storage: inout S) throws -> [ChildRow] {
-        let writes = try storage.liveWrites(kind: .child, records: children)
+        let states = try storage.fieldStates(kind: .child, records: children)
         let focusSets = try storage.elements(kind: .child, records: children, set: "focus")
         return children.map { child in
             var fields: [String: FieldValue] = [:]
             var conflicts: [String] = []
             var statusAuthor: String?
-            let byField = Dictionary(grouping: writes[child] ?? [], by: \.field)
+            let byField = states[child] ?? [:]
             for field in Schema.fields(of: .child) {
-                let live = (byField[field] ?? []).sorted(by: RegisterWrite.shownFirst)
-                guard let shown = live.first else { continue }
-                fields[field] = shown.value
-                if field == "status" { statusAuthor = shown.stamp.author.fingerprint.text }
-                if Set(live.map(\.value)).count > 1 { conflicts.append(field) }
+                guard let state = byField[field] else { continue }
+                fields[field] = state.shown.value
+                if field == "status" { statusAuthor = state.shown.stamp.author.fingerprint.text }
+                if state.conflicted { conflicts.append(field) }
             }
             let focus = (focusSets[child] ?? []).compactMap(FocusGroup.init(rawValue:))
             return ChildRow(child: child, fields: fields, statusAuthor: statusAuthor, conflicts: conflicts, focus: focus)

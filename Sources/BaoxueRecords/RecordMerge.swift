@@ -43,7 +43,7 @@ public struct RecordMerge: Sendable {
                 try op.validate()
                 if case .event(let e) = op, let today { try e.validate(notAfter: today, toleranceDays: policy.clockToleranceDays) }
             } catch {
-                try storage.reject(id, reason: (error as? RecordsError)?.rejectionReason ?? "\(error)", stamp: stamp)
+                try storage.reject(id, reason: error.rejectionReason, stamp: stamp)
                 continue
             }
             if let child = try apply(op, id: id, stamp: stamp, to: &storage) { touched.insert(child) }

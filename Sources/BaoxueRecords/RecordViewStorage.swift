@@ -11,8 +11,13 @@ public protocol RecordViewStorage {
     /// Marks `ops` superseded by `by` and no longer live, whether or not they arrived yet.
     mutating func supersede(_ ops: [OpID], by: OpID) throws
     /// The live writes of every field of several records of one kind, in any order, by record
-    /// (a record without any is absent). One call per change: a roster change names 16 children.
+    /// (a record without any is absent).
     mutating func liveWrites(kind: RecordKind, records: [RecordID]) throws -> [RecordID: [RegisterWrite]]
+    /// Each field of several records as shown, by record then field (fields without a live write
+    /// are absent). One call per change (a roster change names 16 children). Its work must not
+    /// grow with the number of live writes a field holds: a field with N concurrent writes is
+    /// resolved N times while they arrive (records.md §3).
+    mutating func fieldStates(kind: RecordKind, records: [RecordID]) throws -> [RecordID: [String: FieldState]]
 
     /// Stores a set element with its tag unless the tag was already removed.
     mutating func insertElement(kind: RecordKind, record: RecordID, set: String, element: String, tag: OpID) throws
@@ -44,6 +49,28 @@ extension RecordViewStorage {
     /// Elements of a set of one record that have at least one tag not removed, ascending.
     public mutating func elements(kind: RecordKind, record: RecordID, set: String) throws -> [String] {
         try elements(kind: kind, records: [record], set: set)[record] ?? []
+    }
+}
+
+/// One register field as people see it: the write shown and whether a live write holds another value.
+public struct FieldState: Sendable, Equatable {
+    /// The live write first by `RegisterWrite.shownFirst`.
+    public let shown: RegisterWrite
+    /// Some other live write of the field holds a different value: a conflict to settle.
+    public let conflicted: Bool
+
+    public init(shown: RegisterWrite, conflicted: Bool) {
+        self.shown = shown
+        self.conflicted = conflicted
+    }
+
+    /// The states of the fields of one record's live writes (any order), computed in memory.
+    public static func of(_ writes: [RegisterWrite]) -> [String: FieldState] {
+        var shown: [String: RegisterWrite] = [:]
+        for w in writes where shown[w.field].map({ RegisterWrite.shownFirst(w, $0) }) ?? true { shown[w.field] = w }
+        var conflicted = Set<String>()
+        for w in writes where w.value != shown[w.field]?.value { conflicted.insert(w.field) }
+        return shown.mapValues { FieldState(shown: $0, conflicted: conflicted.contains($0.field)) }
     }
 }
 

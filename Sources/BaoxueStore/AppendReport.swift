@@ -20,6 +20,9 @@ public struct AppendReport: Equatable, Sendable {
     /// equivocation, a revocation) could not be taken out row by row (`ViewRepair`), or the
     /// device's own revocation wiped its keys.
     public var viewsRebuilt = false
+    /// Register writes the views read to show the touched records' fields: bounded by the fields
+    /// touched, not by how many concurrent writes a field holds (a measure of work, records.md §3).
+    public var registerWritesRead = 0
 
     public init() {}
 }

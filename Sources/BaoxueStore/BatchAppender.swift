@@ -77,6 +77,7 @@ struct BatchAppender {
         for change in changes { try append(change) }
         try flush()
         try writeReceipts()
+        report.registerWritesRead = views.writesRead
     }
 
     mutating func append(_ change: Change) throws {

@@ -80,6 +80,14 @@ enum RecordViewSchema {
                 """)
             for index in lookupIndexes { try db.execute(sql: index) }
         }
+        migrator.registerMigration("v13-field-seeks") { db in
+            // A field's shown write and whether another live value exists, each one index seek (records.md §3).
+            try db.execute(sql: """
+                DROP INDEX rec_write_live;
+                CREATE INDEX rec_write_shown ON rec_write(record, field, hlc, author, op) WHERE live = 1;
+                CREATE INDEX rec_write_value ON rec_write(record, field, value) WHERE live = 1;
+                """)
+        }
     }
 
     /// Indexes only queries use (the merge engine never reads through them):

@@ -16,6 +16,10 @@ if args.contains("records") {
     try RecordsBench.run(children: intArg("--children", 120_000), events: intArg("--events", 600_000), data: data)
     exit(0)
 }
+if args.contains("concurrent") {
+    try ConcurrentWritesBench.run(writes: intArg("--writes", 10_000))
+    exit(0)
+}
 if args.contains("privacy") {
     try PrivacyBench.run(children: intArg("--children", 1_250), events: intArg("--events", 3_000))
     exit(0)
