@@ -106,12 +106,14 @@ public enum FieldEntry: Sendable {
     /// The operation the role table (trust.md §4) must allow for this entry.
     var operation: BaoxueTrust.Operation {
         switch self {
-        case .absence, .leave, .leaveEnd, .homeTeaching: .recordSchoolEvent
-        case .visit: .recordVisit
-        case .persuasion, .followUp: .recordPersuasion
-        case .closeCase: .editRecord
-        case .letter: .issueLetter
-        case .status, .field, .openCase: .editRecord
+        case .absence: Permissions.operation(of: .absence)
+        case .leave, .leaveEnd: Permissions.operation(of: .leave)
+        case .homeTeaching: Permissions.operation(of: .homeTeaching)
+        case .visit: Permissions.operation(of: .visit)
+        case .persuasion: Permissions.operation(of: .persuasion)
+        case .followUp: Permissions.operation(of: .followUp)
+        case .letter: Permissions.operation(of: .verificationLetter)
+        case .status, .field, .openCase, .closeCase: .editRecord
         case .closeOut: .closeOut
         }
     }

@@ -5,7 +5,7 @@ import BaoxueTrust
 /// encrypted payload's header: the relay checks roles against it without
 /// reading the payload, and every reader checks after decrypting that the
 /// payload does nothing it did not declare (privacy.md §3).
-/// Bit i is `Operation.allCases[i]`.
+/// Each operation has its own fixed bit (`Operation.bit`, listed in privacy.md §3.1 and the vectors).
 public struct DeclaredOperations: Sendable, Equatable {
     public let mask: UInt16
 
@@ -16,7 +16,7 @@ public struct DeclaredOperations: Sendable, Equatable {
 
     public init(_ operations: some Sequence<Operation>) {
         var m: UInt16 = 0
-        for op in operations { m |= 1 << UInt16(Operation.allCases.firstIndex(of: op)!) }
+        for op in operations { m |= op.bit }
         mask = m
     }
 
@@ -26,7 +26,7 @@ public struct DeclaredOperations: Sendable, Equatable {
     }
 
     public var operations: [Operation] {
-        Operation.allCases.enumerated().filter { mask & (1 << UInt16($0.offset)) != 0 }.map(\.element)
+        Operation.allCases.filter { mask & $0.bit != 0 }
     }
 
     /// Throws unless every operation of `payload` is declared here.
@@ -38,5 +38,5 @@ public struct DeclaredOperations: Sendable, Equatable {
     }
 
     private init(unchecked mask: UInt16) { self.mask = mask }
-    private static let known: UInt16 = UInt16((1 << Operation.allCases.count) - 1)
+    private static let known: UInt16 = Operation.allCases.reduce(0) { $0 | $1.bit }
 }

@@ -9,13 +9,17 @@ public enum Permissions {
         case .set, .add, .remove: return .editRecord
         case .void: return .voidRecord
         case .closeOut: return .closeOut
-        case .event(let e):
-            switch e.body {
-            case .visit, .householdCheck, .followUp: return .recordVisit
-            case .absence, .leave, .homeTeaching: return .recordSchoolEvent
-            case .persuasion: return .recordPersuasion
-            case .verificationLetter: return .issueLetter
-            }
+        case .event(let e): return operation(of: e.body.eventKind)
+        }
+    }
+
+    /// The operation recording an event of `kind` is: the one rule the CLI's role check and every replica's gate use.
+    public static func operation(of kind: EventKind) -> Operation {
+        switch kind {
+        case .visit, .householdCheck, .followUp: .recordVisit
+        case .absence, .leave, .homeTeaching: .recordSchoolEvent
+        case .persuasion: .recordPersuasion
+        case .verificationLetter: .issueLetter
         }
     }
 

@@ -50,6 +50,23 @@ public enum Operation: String, CaseIterable, Sendable, Codable {
     /// Hand a scope's key to its members, or rotate it after a revocation (privacy.md §2).
     case grantKeys
 
+    /// Its bit in a sealed payload's declared operations (privacy.md §3.1), fixed here rather than
+    /// by declaration order, so adding an operation never changes what signed payloads meant.
+    public var bit: UInt16 {
+        switch self {
+        case .editRecord: 1 << 0
+        case .recordVisit: 1 << 1
+        case .recordSchoolEvent: 1 << 2
+        case .recordPersuasion: 1 << 3
+        case .issueLetter: 1 << 4
+        case .voidRecord: 1 << 5
+        case .closeOut: 1 << 6
+        case .administer: 1 << 7
+        case .witness: 1 << 8
+        case .grantKeys: 1 << 9
+        }
+    }
+
     /// The table of `Protocol/trust.md` and the README: which roles may perform it.
     public var allowedRoles: Set<Role> {
         switch self {

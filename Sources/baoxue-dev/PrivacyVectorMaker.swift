@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxuePrivacy
 import BaoxueRecords
+import BaoxueTrust
 import Foundation
 
 /// Writes `Protocol/vectors/privacy.json`: key derivations and ids, sealed
@@ -48,6 +49,7 @@ enum PrivacyVectorMaker {
                 ],
             ],
             "sealed_payloads": sealed,
+            "operation_bits": Dictionary(uniqueKeysWithValues: Operation.allCases.map { ($0.rawValue, Int($0.bit)) }),
             "member_grant": [
                 "scope": scope.value, "epoch": 1, "recipient_seeds": recipients.map { Hex.encode($0.seed) },
                 "opens_to": Hex.encode(key.bytes), "encoded": Hex.encode(grant.encoded),

@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueTesting
+import BaoxueTrust
 import Foundation
 import Testing
 
@@ -11,6 +12,16 @@ import Testing
     let doc = try! Fixtures.json(Fixtures.packageRoot.appendingPathComponent("Protocol/vectors/privacy.json")) as! [String: Any]
 
     func hex(_ any: Any?) throws -> [UInt8] { try Hex.decode(try #require(any as? String)) }
+
+    /// Each operation keeps the bit the vectors (and every signed sealed payload) give it.
+    @Test func operationBitsAreTheVectors() throws {
+        let bits = try #require(doc["operation_bits"] as? [String: Int])
+        #expect(bits.count == Operation.allCases.count)
+        for op in Operation.allCases { #expect(bits[op.rawValue] == Int(op.bit), "\(op)") }
+        #expect(Set(Operation.allCases.map(\.bit)).count == Operation.allCases.count)
+        #expect(try DeclaredOperations(mask: 0x0002).operations == [.recordVisit])
+        #expect(throws: PrivacyError.self) { try DeclaredOperations(mask: 0x0400) }
+    }
 
     @Test func keyDerivationsAndIds() throws {
         let v = try #require(doc["scope_key"] as? [String: Any])
