@@ -41,11 +41,17 @@ extension ChangeLog {
         }
     }
 
-    /// Figures per school (sorted by name) for events dated `from`…`to` inclusive; `school` limits it to one.
+    /// Figures per school (sorted by name) for the period `from`…`to` inclusive, as they stood at the
+    /// end of `to` (records.md §3.1): statuses and ledger entries by their facts' own dates, a child's
+    /// school and its existence by the time they were written, close-outs by theirs. Facts dated after
+    /// `to` change nothing, so the same log gives the same report whenever it is run. Voided ops
+    /// count nowhere. `school` limits it to one.
     public func periodFigures(from: SimpleDate, to: SimpleDate, school: String? = nil) throws(StoreError) -> [PeriodFigures] {
         try storeCall {
             try readDB { db in
                 var bySchool: [String: PeriodFigures] = [:]
+                let cutoff = PeriodCutoff(endOf: to)
+                let schools = try Self.schools(db, before: cutoff)
                 func add(_ s: String?, _ body: (inout PeriodFigures) -> Void) {
                     let key = s ?? ""
                     if let school, key != school { return }
@@ -53,41 +59,41 @@ extension ChangeLog {
                     body(&f)
                     bySchool[key] = f
                 }
-                for row in try Row.fetchAll(db, sql: "SELECT school, status, conflicts FROM child_view WHERE voided IS NULL") {
-                    let status: String = row["status"] ?? ""
-                    let conflicts: String = row["conflicts"]
-                    add(row["school"]) { $0.children += 1; $0.byStatus[status, default: 0] += 1; if !conflicts.isEmpty { $0.conflicts += 1 } }
-                }
+                let statuses = try Self.statusWrites(db)
+                var returned = Set<RecordID>()
+                for w in statuses where w.fact.status == .returned && w.fact.date >= from && w.fact.date <= to { returned.insert(w.child) }
+                let shown = Dictionary(grouping: statuses.filter { $0.fact.date <= to }, by: \.child)
+                    .mapValues { $0.max(by: StatusWrite.before)!.fact.status }
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT c.school AS school, l.ledger AS ledger FROM ledger_entry l JOIN child_view c ON c.child = l.child WHERE c.voided IS NULL
-                    """) {
-                    let dropout = (row["ledger"] as String) == Ledger.dropout.rawValue
-                    add(row["school"]) { if dropout { $0.dropoutOpen += 1 } else { $0.suspectedOpen += 1 } }
+                    SELECT c.child AS child, c.conflicts AS conflicts FROM child_view c
+                    WHERE c.voided IS NULL AND (SELECT MIN(w.hlc) FROM rec_write w WHERE w.record = c.child AND w.kind = 'child') < ?
+                    """, arguments: [cutoff.packedHLC]) {
+                    let child = try RecordID(hex: row["child"])
+                    let conflicts: String = row["conflicts"]
+                    add(schools[child]) { f in
+                        f.children += 1
+                        f.byStatus[shown[child]?.rawValue ?? "", default: 0] += 1
+                        if !conflicts.isEmpty { f.conflicts += 1 }
+                        if returned.contains(child) { f.returned += 1 }
+                    }
+                }
+                let live = Set(try String.fetchAll(db, sql: "SELECT child FROM child_view WHERE voided IS NULL"))
+                for entry in LedgerEntries.entries(try Self.ledgerSpans(db), asOf: to) where live.contains(entry.child.hex) {
+                    add(schools[entry.child]) { f in
+                        if entry.opened >= from { f.ledgerOpened += 1 }
+                        if entry.closed == nil { if entry.ledger == .dropout { f.dropoutOpen += 1 } else { f.suspectedOpen += 1 } }
+                    }
                 }
                 let range: StatementArguments = [from.description, to.description]
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT c.school AS school, COUNT(*) AS n FROM rec_opener o JOIN child_view c ON c.child = o.child
-                    WHERE o.date BETWEEN ? AND ? GROUP BY c.school
-                    """, arguments: range) {
-                    let n: Int = row["n"]
-                    add(row["school"]) { $0.ledgerOpened += n }
-                }
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT c.school AS school, COUNT(*) AS n FROM child_view c
-                    WHERE c.status = 'returned' AND c.status_date BETWEEN ? AND ? GROUP BY c.school
-                    """, arguments: range) {
-                    let n: Int = row["n"]
-                    add(row["school"]) { $0.returned += n }
-                }
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT c.school AS school, e.kind AS kind, COUNT(*) AS n,
+                    SELECT e.child AS child, e.kind AS kind, COUNT(*) AS n,
                            SUM(CASE WHEN e.kind = 'homeTeaching' THEN e.amount ELSE 0 END) AS hours
                     FROM rec_event e JOIN child_view c ON c.child = e.child
-                    WHERE e.date BETWEEN ? AND ? AND \(Self.liveEvent)
-                    GROUP BY c.school, e.kind
+                    WHERE e.date BETWEEN ? AND ? AND c.voided IS NULL AND \(Self.liveEvent)
+                    GROUP BY e.child, e.kind
                     """, arguments: range) {
                     let n: Int = row["n"], hours: Int = row["hours"] ?? 0, kind: String = row["kind"]
-                    add(row["school"]) { f in
+                    add(schools[try RecordID(hex: row["child"])]) { f in
                         switch kind {
                         case "visit": f.visits += n
                         case "persuasion": f.persuasionAttempts += n
@@ -98,11 +104,13 @@ extension ChangeLog {
                         }
                     }
                 }
-                // A close-out carries no date of its own: its signed change's clock (UTC day) dates it.
-                for row in try Row.fetchAll(db, sql: "SELECT c.school AS school, x.hlc AS hlc FROM rec_closeout x JOIN child_view c ON c.child = x.child") {
-                    let ms = UInt64(bitPattern: row["hlc"] as Int64) >> 16
-                    guard let day = try? SimpleDate(unixMilliseconds: ms), day >= from, day <= to else { continue }
-                    add(row["school"]) { $0.closedOut += 1 }
+                // A close-out carries no date of its own: its signed change's clock (UTC+8 day) dates it.
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT x.child AS child, x.hlc AS hlc FROM rec_closeout x JOIN child_view c ON c.child = x.child
+                    WHERE c.voided IS NULL AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = x.op)
+                    """) {
+                    guard let day = PeriodCutoff.day(packedHLC: row["hlc"]), day >= from, day <= to else { continue }
+                    add(schools[try RecordID(hex: row["child"])]) { $0.closedOut += 1 }
                 }
                 return bySchool.values.sorted { $0.school < $1.school }
             }
