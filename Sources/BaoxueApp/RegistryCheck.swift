@@ -26,6 +26,15 @@ public struct RegistryCheckView: Codable, Equatable, Sendable {
     public let attendingUnregistered: [Entry]
     /// 有学籍、无本地户籍: registered here, household elsewhere (migrant children), for information.
     public let householdElsewhere: [Entry]
+    /// 有学籍、户籍在本区却不在户籍名单中: the household list is incomplete, or the child moved within the district.
+    public let missingFromHouseholdList: [Entry]
+    /// People of the household list outside compulsory-education age on the reference day: counted, never written.
+    public let notOfSchoolAge: [Entry]
+    /// The day ages are counted on (yyyy-MM-dd) and the ages of compulsory education.
+    public let ageReference: String
+    public let compulsoryAges: String
+    /// The district the household list covers (given, or the common part of its 户籍地), if known.
+    public let district: String?
     /// Rows refused per file (line and reason), as the import reports them.
     public let rejected: [String: [RosterRejection]]
     /// Whether the findings were written (`--apply`), and how many children got a change.
@@ -42,6 +51,11 @@ public struct RegistryCheckView: Codable, Equatable, Sendable {
         section(l.pick("有学籍、不在校（疑似辍学）", "registered, not in school (suspected dropout)"), notAttending)
         section(l.pick("在校、无学籍（人籍分离，请补办学籍）", "in school, not registered (register them)"), attendingUnregistered)
         section(l.pick("有学籍、户籍不在本地（随迁子女，仅供核对）", "registered here, household elsewhere (for information)"), householdElsewhere)
+        section(l.pick("有学籍、户籍在本区但不在户籍名单中（请核对户籍名单）", "registered, household in the district but not on the household list (check the list)"),
+                missingFromHouseholdList)
+        out.append(l.pick("户籍名单中不在义务教育年龄（\(compulsoryAges) 周岁，以 \(ageReference) 计）：\(notOfSchoolAge.count) 人，未作为儿童比对或写入",
+                          "on the household list but not of compulsory-education age (\(compulsoryAges) on \(ageReference)): \(notOfSchoolAge.count), "
+                          + "neither compared nor written"))
         for (file, rows) in rejected.sorted(by: { $0.key < $1.key }) where !rows.isEmpty {
             out.append(l.pick("\(file)：\(rows.count) 行未比对（", "\(file): \(rows.count) rows not compared (") + rows.map { "\($0.line): \($0.reason)" }.joined(separator: "; ") + l.pick("）", ")"))
         }
@@ -56,11 +70,13 @@ extension ReplicaCommands {
     /// Compares the lists; with `apply`, adds the children not yet held, marks the suspected
     /// cases (only where no other status than "enrolled" is recorded) and flags poverty.
     public static func checkRegistries(
-        directory: String, huji: String, xueji: String, attending: String?, poverty: String?, scope: String?, apply: Bool, language l: Language
+        directory: String, huji: String, xueji: String, attending: String?, poverty: String?, scope: String?, apply: Bool,
+        ageOn: SimpleDate? = nil, district given: String? = nil, policy: Policy = .fengnan, language l: Language
     ) throws(AppError) -> RegistryCheckView {
         let replica = try open(directory)
         let now = Replica.nowMilliseconds()
         let today = try day(at: now)
+        let reference = ageOn ?? policy.ageReference(today: today)
         let key = try attempt { () throws(StoreError) in try replica.log.registryKeyForImport() }
         func plan(_ path: String, _ source: RosterSource) throws(AppError) -> RosterPlan {
             try RosterPlan(try RosterFile.read(path), source: source, path: path, today: today, registryKey: key, language: l)
@@ -70,7 +86,12 @@ extension ReplicaCommands {
         let poor = try poverty.map { p throws(AppError) in try plan(p, .poverty) }
         let target = try importScope(replica, scope, at: now)
 
-        let h = Dictionary(household.rows.map { ($0.child, $0) }, uniquingKeysWith: { a, _ in a })
+        // Only children of compulsory-education age are compared; the rest of each household is counted.
+        let ofAge = household.rows.filter { row in row.birthDate.map { policy.isOfCompulsoryAge(born: $0, on: reference) } ?? true }
+        let notOfAge = household.rows.filter { row in row.birthDate.map { !policy.isOfCompulsoryAge(born: $0, on: reference) } ?? false }
+        let district = given ?? Self.district(of: household.rows.compactMap { $0.text("hukouPlace") })
+        let h = Dictionary(ofAge.map { ($0.child, $0) }, uniquingKeysWith: { a, _ in a })
+        let listed = Set(household.rows.map(\.child))
         let x = Dictionary(registered.rows.map { ($0.child, $0) }, uniquingKeysWith: { a, _ in a })
         let a = inSchool.map { Set($0.rows.map(\.child)) }
         let p = Set(poor?.rows.map(\.child) ?? [])
@@ -79,11 +100,17 @@ extension ReplicaCommands {
             return .init(child: row.child.hex, name: name, poverty: p.contains(row.child))
         }
         let byName: (RegistryCheckView.Entry, RegistryCheckView.Entry) -> Bool = { ($0.name, $0.child) < ($1.name, $1.child) }
-        let noRegistration = household.rows.filter { x[$0.child] == nil }
+        let noRegistration = ofAge.filter { x[$0.child] == nil }
         let notAttending = a.map { present in registered.rows.filter { !present.contains($0.child) } } ?? []
         let unregistered = inSchool?.rows.filter { x[$0.child] == nil } ?? []
-        let elsewhere = registered.rows.filter { h[$0.child] == nil }
-        let matched = household.rows.filter { x[$0.child] != nil && (a?.contains($0.child) ?? true) }.count
+        let absent = registered.rows.filter { !listed.contains($0.child) }
+        func inDistrict(_ row: RosterRow) -> Bool {
+            guard let district, let place = row.text("hukouPlace") else { return false }
+            return place.hasPrefix(district)
+        }
+        let elsewhere = absent.filter { !inDistrict($0) }
+        let missing = absent.filter(inDistrict)
+        let matched = ofAge.filter { x[$0.child] != nil && (a?.contains($0.child) ?? true) }.count
 
         var written = 0
         if apply {
@@ -134,6 +161,19 @@ extension ReplicaCommands {
         return RegistryCheckView(
             matched: matched, noStudentRegistration: noRegistration.map(entry).sorted(by: byName), notAttending: notAttending.map(entry).sorted(by: byName),
             attendingUnregistered: unregistered.map(entry).sorted(by: byName), householdElsewhere: elsewhere.map(entry).sorted(by: byName),
-            rejected: rejected, applied: apply, childrenWritten: written)
+            missingFromHouseholdList: missing.map(entry).sorted(by: byName), notOfSchoolAge: notOfAge.map(entry).sorted(by: byName),
+            ageReference: reference.description, compulsoryAges: "\(policy.compulsoryAges.lowerBound)–\(policy.compulsoryAges.upperBound)",
+            district: district, rejected: rejected, applied: apply, childrenWritten: written)
+    }
+
+    /// The district a household list covers: the common beginning of its 户籍地, up to its last
+    /// 区, 县, 市 or 旗 (e.g. 唐山市丰南区); nil when the list is too short or has none.
+    static func district(of places: [String]) -> String? {
+        guard places.count >= 2, var common = places.first.map(Array.init) else { return nil }
+        for place in places.dropFirst() {
+            common = Array(zip(common, place).prefix { $0 == $1 }.map(\.0))
+        }
+        guard let end = common.lastIndex(where: { "区县市旗".contains($0) }) else { return nil }
+        return String(common[...end])
     }
 }

@@ -48,6 +48,22 @@ public enum RosterSource: String, CaseIterable, Sendable, Codable {
 
 /// One row that will be imported: the child's identity key and its field values.
 struct RosterRow: Sendable {
+    /// The row's text value of `field`, if it has one.
+    func text(_ field: String) -> String? {
+        for (name, value) in fields where name == field {
+            if case .text(let t) = value { return t }
+        }
+        return nil
+    }
+
+    /// The row's birth date (from the ID number or the date column).
+    var birthDate: SimpleDate? {
+        for (name, value) in fields where name == "birthDate" {
+            if case .date(let d) = value { return d }
+        }
+        return nil
+    }
+
     let line: Int
     let child: RecordID
     let fields: [(String, FieldValue)]

@@ -15,6 +15,8 @@ public struct ImportReport: Codable, Equatable, Sendable {
     public let updated: Int
     public let unchanged: Int
     public let rejected: [RosterRejection]
+    /// Household-list people outside compulsory-education age on the school year's reference day: not written.
+    public var notOfSchoolAge = 0
 
     public func lines(_ l: Language) -> [String] {
         var out: [String] = []
@@ -22,6 +24,10 @@ public struct ImportReport: Codable, Equatable, Sendable {
         for r in rejected { out.append(l.pick("第 \(r.line) 行未导入：\(r.reason)", "line \(r.line) not imported: \(r.reason)")) }
         out.append(l.pick("共 \(rows) 行：新增 \(added) 人，更新 \(updated) 人，已是最新 \(unchanged) 人，未导入 \(rejected.count) 行（范围 \(scope)）。",
                           "\(rows) rows: \(added) children added, \(updated) updated, \(unchanged) already up to date, \(rejected.count) rows not imported (scope \(scope))."))
+        if notOfSchoolAge > 0 {
+            out.append(l.pick("户籍名单中 \(notOfSchoolAge) 人不在义务教育年龄，未作为儿童导入。",
+                              "\(notOfSchoolAge) people of the household list are not of compulsory-education age and were not imported as children."))
+        }
         if !rejected.isEmpty {
             out.append(l.pick("请在原表中改正未导入的行后再次导入；已导入的不会重复。", "Fix the rows not imported in the original sheet and import again; nothing is imported twice."))
         }
@@ -55,7 +61,15 @@ extension ReplicaCommands {
         let now = Replica.nowMilliseconds()
         let today = try day(at: now)
         let key = try attempt { () throws(StoreError) in try replica.log.registryKeyForImport() }
-        let plan = try RosterPlan(roster, source: source, path: file, today: today, registryKey: key, language: l)
+        var plan = try RosterPlan(roster, source: source, path: file, today: today, registryKey: key, language: l)
+        // A household list names whole households: only children of compulsory-education age become children here.
+        var notOfAge = 0
+        if source == .huji {
+            let policy = Policy.fengnan, reference = policy.ageReference(today: today)
+            let kept = plan.rows.filter { row in row.birthDate.map { policy.isOfCompulsoryAge(born: $0, on: reference) } ?? true }
+            notOfAge = plan.rows.count - kept.count
+            plan.rows = kept
+        }
         let target = try importScope(replica, scope, at: now)
         // Which rows change anything, read once; each group's ops are rebuilt inside its own transaction.
         var added = 0, updated = 0, unchanged = 0
@@ -89,8 +103,10 @@ extension ReplicaCommands {
             done += group.count
             progress(done, pending.count)
         }
-        return ImportReport(file: file, source: source, encoding: roster.encoding, scope: target.value, rows: roster.records.count - 1,
-                            added: added, updated: updated, unchanged: unchanged, rejected: plan.rejected)
+        var report = ImportReport(file: file, source: source, encoding: roster.encoding, scope: target.value, rows: roster.records.count - 1,
+                                  added: added, updated: updated, unchanged: unchanged, rejected: plan.rejected)
+        report.notOfSchoolAge = notOfAge
+        return report
     }
 
     /// Adds (or completes) one child from command-line values, with the same checks as an import row.

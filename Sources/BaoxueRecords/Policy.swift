@@ -17,7 +17,29 @@ public struct Policy: Sendable, Equatable, Codable {
     /// How far into the future an event date may lie, against the signing device's clock.
     public var clockToleranceDays = 1
 
+    /// Ages of compulsory education (义务教育), in full years on the reference day.
+    public var compulsoryAges = 6...15
+    /// The reference day of a school year's ages: 31 August, as the notices count.
+    public var ageReferenceMonth = 8
+    public var ageReferenceDay = 31
+
     public init() {}
+
+    /// The reference day of the school year `today` falls in: this year's when it is past, else last year's.
+    public func ageReference(today: SimpleDate) -> SimpleDate {
+        let thisYear = (try? SimpleDate(year: today.year, month: ageReferenceMonth, day: ageReferenceDay)) ?? today
+        return thisYear <= today ? thisYear : ((try? SimpleDate(year: today.year - 1, month: ageReferenceMonth, day: ageReferenceDay)) ?? today)
+    }
+
+    /// Full years from `birth` to `day`.
+    public static func age(born birth: SimpleDate, on day: SimpleDate) -> Int {
+        day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day) ? 1 : 0)
+    }
+
+    /// Whether someone born on `birth` is of compulsory-education age on `reference`.
+    public func isOfCompulsoryAge(born birth: SimpleDate, on reference: SimpleDate) -> Bool {
+        compulsoryAges.contains(Self.age(born: birth, on: reference))
+    }
 
     /// The Fengnan notice's rules.
     public static let fengnan = Policy()

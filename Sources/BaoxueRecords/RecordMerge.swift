@@ -54,6 +54,16 @@ public struct RecordMerge: Sendable {
         return touched
     }
 
+    /// Makes the child's absence openers those `AbsenceRuns` gives for its absences and leaves in force.
+    public func refreshAbsenceOpeners<S: RecordViewStorage>(_ child: RecordID, in storage: inout S) throws {
+        let want = AbsenceRuns.openers(try storage.attendanceEvents(child: child), threshold: policy.unexcusedAbsenceDaysForLedger)
+        let have = try storage.absenceOpeners(child: child)
+        for op in have where want[op] == nil { try storage.removeLedgerOpener(op) }
+        for (op, date) in want.sorted(by: { $0.key < $1.key }) where !have.contains(op) {
+            try storage.insertLedgerOpener(ledger: .suspectedDropout, child: child, op: op, date: date)
+        }
+    }
+
     /// Applies one valid op; returns the child whose row must be refreshed.
     private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, to storage: inout S) throws -> RecordID? {
         switch op {
@@ -72,12 +82,13 @@ public struct RecordMerge: Sendable {
             return op.refreshedChild
         case .event(let e):
             try storage.insertEvent(e, op: id, stamp: stamp)
-            if case .absence(let a) = e.body, !a.excused, a.schoolDays >= policy.unexcusedAbsenceDaysForLedger, let child = e.child {
-                try storage.insertLedgerOpener(ledger: .suspectedDropout, child: child, op: id, date: a.from)
-            }
+            if [.absence, .leave].contains(e.body.eventKind), let child = e.child { try refreshAbsenceOpeners(child, in: &storage) }
             return nil
         case .void(let target, let reason):
             try storage.insertVoid(target: target, op: id, reason: reason, stamp: stamp)
+            if case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind) {
+                try refreshAbsenceOpeners(child, in: &storage)
+            }
             return nil
         case .closeOut(let child, let ledger, let closes, let evidence, let note):
             try storage.insertCloseOut(child: child, ledger: ledger, closes: closes, evidence: evidence, note: note, op: id, stamp: stamp)

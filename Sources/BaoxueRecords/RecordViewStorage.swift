@@ -31,6 +31,14 @@ public protocol RecordViewStorage {
     mutating func insertVoid(target: OpID, op: OpID, reason: String, stamp: OpStamp) throws
 
     mutating func insertLedgerOpener(ledger: Ledger, child: RecordID, op: OpID, date: SimpleDate) throws
+    /// Takes an opener back (an absence no longer in a long enough run).
+    mutating func removeLedgerOpener(_ op: OpID) throws
+    /// The child's absences and leaves in force: not voided, not replaced by a live amendment.
+    mutating func attendanceEvents(child: RecordID) throws -> [(op: OpID, event: Event)]
+    /// The child's absences now kept as ledger openers.
+    mutating func absenceOpeners(child: RecordID) throws -> Set<OpID>
+    /// The child and kind of a stored event op (nil when no such event is stored).
+    mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)?
     mutating func insertCloseOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws
 
     /// Keeps a signed op that every replica refuses to apply, with the reason, for a person to see.

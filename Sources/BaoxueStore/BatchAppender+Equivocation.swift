@@ -41,7 +41,7 @@ extension BatchAppender {
         let changes = try ids.sorted().compactMap { id in
             try Data.fetchOne(statement, arguments: [Data(id.bytes)]).map { try Change.decodeVerified(Array($0)) }
         }
-        if try !ViewRepair.unapply(changes, db: db, keys: &keys, views: &views) {
+        if let merge, try !ViewRepair.unapply(changes, db: db, keys: &keys, views: &views, merge: merge) {
             try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
             report.viewsRebuilt = true
         }

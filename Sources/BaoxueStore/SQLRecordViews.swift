@@ -186,6 +186,32 @@ struct SQLRecordViews: RecordViewStorage {
             .execute(arguments: [blob(op), ledger.rawValue, child.hex, date.description])
     }
 
+    mutating func removeLedgerOpener(_ op: OpID) throws {
+        try db.cachedStatement(sql: "DELETE FROM rec_opener WHERE op = ?").execute(arguments: [blob(op)])
+    }
+
+    mutating func attendanceEvents(child: RecordID) throws -> [(op: OpID, event: Event)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT op, body FROM rec_event e WHERE child = ? AND kind IN ('absence', 'leave')
+              AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+              AND NOT EXISTS (SELECT 1 FROM rec_event a WHERE a.amends = e.op AND NOT EXISTS (SELECT 1 FROM rec_void w WHERE w.target = a.op))
+            """), arguments: [child.hex]).map { row in
+            (try OpID(bytes: Array(row[0] as Data)), try Event.decode(Array(row[1] as Data)))
+        }
+    }
+
+    mutating func absenceOpeners(child: RecordID) throws -> Set<OpID> {
+        Set(try Data.fetchAll(db.cachedStatement(sql: """
+            SELECT o.op FROM rec_opener o JOIN rec_event e ON e.op = o.op WHERE o.child = ? AND e.kind = 'absence'
+            """), arguments: [child.hex]).map { try OpID(bytes: Array($0)) })
+    }
+
+    mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT child, kind FROM rec_event WHERE op = ?"), arguments: [blob(op)]),
+              let kind = EventKind(rawValue: row[1]) else { return nil }
+        return (try (row[0] as String?).map { try RecordID(hex: $0) }, kind)
+    }
+
     mutating func insertCloseOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO rec_closeout (op, child, ledger, evidence, note, hlc, author) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -20,16 +20,26 @@ import GRDB
 enum ViewRepair {
     /// Removes `removed` from the views; false (and nothing changed) when a grant is among them:
     /// the caller then rebuilds.
-    static func unapply(_ removed: [Change], db: Database, keys: inout KeyRing, views: inout SQLRecordViews) throws -> Bool {
+    static func unapply(_ removed: [Change], db: Database, keys: inout KeyRing, views: inout SQLRecordViews,
+                        merge: RecordMerge = RecordMerge()) throws -> Bool {
         let ids = Set(removed.map(\.id))
         var touched = Set<RecordID>()
+        // Children whose absence openers follow from the absences and leaves taken out (AbsenceRuns).
+        var attendance = Set<RecordID>()
         for change in removed {
             if MemberGrant.isGrant(change.payload) || ChildGrant.isGrant(change.payload) { return false }
             for op in try readable(change, keys: &keys)?.ops ?? [] {
                 if let child = op.refreshedChild { touched.insert(child) }
+                switch op {
+                case .event(let e) where [EventKind.absence, .leave].contains(e.body.eventKind): if let child = e.child { attendance.insert(child) }
+                case .void(let target, _):
+                    if case let (child?, kind)? = try views.eventKind(of: target), [EventKind.absence, .leave].contains(kind) { attendance.insert(child) }
+                default: break
+                }
             }
         }
         try deleteRows(of: ids, db: db, touched: &touched)
+        for child in attendance.sorted() { try merge.refreshAbsenceOpeners(child, in: &views) }
         var bare: Set<RecordID> = []
         for child in touched.sorted() {
             let hasRows = try Bool.fetchOne(db.cachedStatement(sql: """

@@ -148,11 +148,20 @@ struct ChildCheck: ParsableCommand {
     @Option(help: "家庭困难（建档立卡/低保）名单 CSV：姓名、身份证号 / poverty-household list") var poverty: String?
     @Option(help: "写入的范围 / scope") var scope: String?
     @Flag(help: "把结果写入台账 / write the findings") var apply = false
+    @Option(help: "按哪一天计算年龄（yyyy-MM-dd，默认本学年的 8 月 31 日）/ count ages on this day (default: this school year's 31 August)")
+    var ageOn: String?
+    @Option(help: "户籍名单所属的区县（默认取户籍地的共同部分，如 唐山市丰南区）/ the district the household list covers")
+    var district: String?
 
     func run() {
         runReporting(options) { () throws(AppError) in
+            let day = try ageOn.map { text throws(AppError) -> SimpleDate in
+                guard let d = try? SimpleDate(text) else { throw .invalidArgument(option: "--age-on", value: text) }
+                return d
+            }
             let view = try ReplicaCommands.checkRegistries(directory: options.directory, huji: huji, xueji: xueji, attending: attending,
-                                                           poverty: poverty, scope: scope, apply: apply, language: options.language)
+                                                           poverty: poverty, scope: scope, apply: apply, ageOn: day, district: district,
+                                                           language: options.language)
             if options.json { Output.json(view); return }
             view.lines(options.language).forEach { print($0) }
         }

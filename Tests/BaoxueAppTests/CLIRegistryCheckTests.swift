@@ -57,3 +57,57 @@ import Testing
         #expect(try CLIChildTests().changes(dir) == wrote, "a second --apply writes nothing")
     }
 }
+
+/// A real household export lists whole households: only children of compulsory-education age on
+/// the reference day (6–15 on 31 August) are compared or written; the rest are counted and listed.
+/// A registered child absent from the household list whose 户籍地 is the district itself is not
+/// "household elsewhere".
+@Suite struct CLIRegistryCheckAgeTests {
+    let cli = CLITests()
+
+    @Test func wholeHouseholdsOnlySchoolAgeChildrenAreComparedAndWritten() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try cli.baoxue(["init", "--dir", dir])
+        func id(_ date: String, _ n: Int, _ male: Bool = true) -> String { CLIChildTests.idNumber(date, n, male: male) }
+        // (name, birth, of age on 2026-08-31)
+        let people: [(String, String, Bool)] = [
+            ("户主", "19850312", false), ("配偶", "19870720", false), ("祖母", "19500101", false),
+            ("幼儿", "20230415", false), ("五岁", "20200901", false), ("满六岁", "20200831", true),
+            ("小学生", "20140610", true), ("十五岁", "20100901", true), ("满十六岁", "20100831", false), ("高中生", "20090301", false),
+        ]
+        var rows = ["姓名,公民身份号码,户籍地址"]
+        for (n, p) in people.enumerated() { rows.append("\(p.0),\(id(p.1, n)),唐山市丰南区东村\(n % 3)组") }
+        let huji = Fixtures.temporaryDirectory() + "/huji.csv"
+        FileManager.default.createFile(atPath: huji, contents: Data((rows.joined(separator: "\r\n") + "\r\n").utf8))
+        let xueji = Fixtures.temporaryDirectory() + "/xueji.csv"
+        let header = "姓名,性别,出生日期,身份证件号,全国学籍号,学校名称,年级,班级,户口所在地,监护人,监护人电话"
+        let pupils = [header, "小学生,男,,\(id("20140610", 6)),,东镇一小,6,1班,唐山市丰南区东村0组,,",
+                      "本区转来,女,,\(id("20150101", 20, false)),,东镇一小,5,1班,唐山市丰南区西村,,",
+                      "随迁,男,,\(id("20150202", 21)),,东镇一小,5,1班,四川省南充市仪陇县,,"]
+        FileManager.default.createFile(atPath: xueji, contents: Data((pupils.joined(separator: "\r\n") + "\r\n").utf8))
+        let args = ["child", "check", "--huji", huji, "--xueji", xueji, "--scope", "东镇/一小", "--dir", dir, "--age-on", "2026-08-31"]
+        let run = try cli.baoxue(args + ["--json"])
+        #expect(run.status == 0, "\(run.err)")
+        let view = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as! [String: Any]
+        func names(_ key: String) -> Set<String> { Set((view[key] as! [[String: Any]]).map { $0["name"] as! String }) }
+        let ofAge = Set(people.filter(\.2).map(\.0)), notOfAge = Set(people.filter { !$0.2 }.map(\.0))
+        #expect(names("notOfSchoolAge") == notOfAge)
+        #expect(names("noStudentRegistration") == ofAge.subtracting(["小学生"]), "only school-age children can be 失学")
+        #expect(view["matched"] as? Int == 1)
+        #expect(view["district"] as? String == "唐山市丰南区")
+        #expect(names("householdElsewhere") == ["随迁"])
+        #expect(names("missingFromHouseholdList") == ["本区转来"])
+        #expect(view["ageReference"] as? String == "2026-08-31")
+        let text = try cli.baoxue(args)
+        #expect(text.out.contains("不在义务教育年龄（6–15 周岁，以 2026-08-31 计）：\(notOfAge.count) 人"), "\(text.out)")
+
+        #expect(try cli.baoxue(args + ["--apply"]).status == 0)
+        let list = try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["child", "list", "--dir", dir, "--json"]).out.utf8)) as! [[String: Any]]
+        let written = Set(list.map { $0["name"] as! String })
+        #expect(written.isDisjoint(with: notOfAge), "no adult, toddler or 16-year-old is written as a child: \(written)")
+        #expect(written == ofAge.union(["本区转来", "随迁"]))
+        let ledger = try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["ledger", "--dir", dir, "--json"]).out.utf8)) as! [[String: Any]]
+        #expect(Set(ledger.map { $0["name"] as! String }) == ofAge.subtracting(["小学生"]))
+        #expect(try cli.baoxue(args.dropLast(2) + ["--age-on", "31/08/2026"]).status == 2)
+    }
+}
