@@ -82,11 +82,13 @@ public struct RecordMerge: Sendable {
             return op.refreshedChild
         case .event(let e):
             try storage.insertEvent(e, op: id, stamp: stamp)
-            if [.absence, .leave].contains(e.body.eventKind), let child = e.child { try refreshAbsenceOpeners(child, in: &storage) }
+            if [.absence, .leave].contains(e.body.eventKind), let child = e.child, !storage.deferAbsenceRuns(for: child) {
+                try refreshAbsenceOpeners(child, in: &storage)
+            }
             return nil
         case .void(let target, let reason):
             try storage.insertVoid(target: target, op: id, reason: reason, stamp: stamp)
-            if case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind) {
+            if case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind), !storage.deferAbsenceRuns(for: child) {
                 try refreshAbsenceOpeners(child, in: &storage)
             }
             return nil

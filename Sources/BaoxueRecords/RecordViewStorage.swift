@@ -39,6 +39,9 @@ public protocol RecordViewStorage {
     mutating func absenceOpeners(child: RecordID) throws -> Set<OpID>
     /// The child and kind of a stored event op (nil when no such event is stored).
     mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)?
+    /// True when the storage takes note of `child` to refresh its absence openers once, later
+    /// (a rebuild, which applies every absence of the child); false to refresh them now.
+    mutating func deferAbsenceRuns(for child: RecordID) -> Bool
     mutating func insertCloseOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws
 
     /// Keeps a signed op that every replica refuses to apply, with the reason, for a person to see.

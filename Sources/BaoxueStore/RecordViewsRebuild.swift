@@ -28,6 +28,7 @@ enum RecordViewsRebuild {
         let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0 ORDER BY position")
         var done = 0
         var chunk: [[UInt8]] = []
+        views.defersAbsenceRuns = true
         func flush() throws {
             for item in try decodeInParallel(chunk) {
                 if item.change.isWitnessReceipt { try WitnessTable.record(item.change, db: db) }
@@ -47,7 +48,11 @@ enum RecordViewsRebuild {
             if chunk.count == 10_000 { try flush() }
         }
         try flush()
+        // The absence openers of every child, in one pass once every absence and leave is in
+        // (after the indexes: the pass finds amendments through `rec_event_amends`).
         for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
+        try views.insertAllAbsenceOpeners(threshold: merge.policy.unexcusedAbsenceDaysForLedger)
+        views.defersAbsenceRuns = false
     }
 
     /// Decodes stored changes and their record payloads on both cores

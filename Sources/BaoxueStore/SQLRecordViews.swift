@@ -191,13 +191,45 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func attendanceEvents(child: RecordID) throws -> [(op: OpID, event: Event)] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT op, body FROM rec_event e WHERE child = ? AND kind IN ('absence', 'leave')
-              AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
-              AND NOT EXISTS (SELECT 1 FROM rec_event a WHERE a.amends = e.op AND NOT EXISTS (SELECT 1 FROM rec_void w WHERE w.target = a.op))
-            """), arguments: [child.hex]).map { row in
-            (try OpID(bytes: Array(row[0] as Data)), try Event.decode(Array(row[1] as Data)))
+        var out: [(op: OpID, event: Event)] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.attendanceColumns) WHERE child = ? AND \(Self.attendanceInForce)"),
+                                       arguments: [child.hex])
+        while let row = try rows.next() { out.append(try Self.attendance(row, child: child)) }
+        return out
+    }
+
+    /// Every child's absence openers at once, from one pass over the absences and leaves in force
+    /// (a rebuild, where none exist yet; `AbsenceRuns` per child, as `RecordMerge` would give).
+    mutating func insertAllAbsenceOpeners(threshold: Int) throws {
+        // In table order (a sequential read), grouped here: ordering by child would visit the rows at random.
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.attendanceColumns) WHERE child IS NOT NULL AND \(Self.attendanceInForce)")
+        var byChild: [String: [(op: OpID, event: Event)]] = [:]
+        while let row = try rows.next() {
+            let hex: String = row[7]
+            byChild[hex, default: []].append(try Self.attendance(row, child: try RecordID(hex: hex)))
         }
+        for hex in byChild.keys.sorted() {
+            let child = try RecordID(hex: hex)
+            for (op, date) in AbsenceRuns.openers(byChild[hex]!, threshold: threshold).sorted(by: { $0.key < $1.key }) {
+                try insertLedgerOpener(ledger: .suspectedDropout, child: child, op: op, date: date)
+            }
+        }
+    }
+
+    private static let attendanceColumns = "op, kind, date, starts, ends, amount, code, child FROM rec_event e"
+    private static let attendanceInForce = """
+        kind IN ('absence', 'leave') AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+          AND NOT EXISTS (SELECT 1 FROM rec_event a WHERE a.amends = e.op AND NOT EXISTS (SELECT 1 FROM rec_void w WHERE w.target = a.op))
+        """
+
+    /// An absence or leave built from the event columns (`starts`, `ends`, `amount`, `code`) without
+    /// reading the stored body: the fields `AbsenceRuns` reads, and nothing else (a leave's reason is empty).
+    private static func attendance(_ row: Row, child: RecordID) throws -> (op: OpID, event: Event) {
+        let from = try SimpleDate(row[3] as String), to = try SimpleDate(row[4] as String)
+        let body: EventBody = (row[1] as String) == EventKind.leave.rawValue
+            ? .leave(Leave(from: from, to: to, reason: "", approvedBy: ""))
+            : .absence(Absence(from: from, to: to, schoolDays: row[5], excused: (row[6] as String?) == "excused"))
+        return (try OpID(bytes: Array(row[0] as Data)), Event(child: child, date: try SimpleDate(row[2] as String), body: body))
     }
 
     mutating func absenceOpeners(child: RecordID) throws -> Set<OpID> {
@@ -205,6 +237,12 @@ struct SQLRecordViews: RecordViewStorage {
             SELECT o.op FROM rec_opener o JOIN rec_event e ON e.op = o.op WHERE o.child = ? AND e.kind = 'absence'
             """), arguments: [child.hex]).map { try OpID(bytes: Array($0)) })
     }
+
+    /// Set by a rebuild, which derives every child's absence openers in one pass at its end
+    /// (`insertAllAbsenceOpeners`) instead of once per absence.
+    var defersAbsenceRuns = false
+
+    mutating func deferAbsenceRuns(for child: RecordID) -> Bool { defersAbsenceRuns }
 
     mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT child, kind FROM rec_event WHERE op = ?"), arguments: [blob(op)]),
