@@ -91,7 +91,9 @@ let package = Package(
         .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting"], swiftSettings: strict),
         .testTarget(name: "BaoxueRelayTests", dependencies: ["BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxueCore", "BaoxueTesting", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BaoxueSimulationTests", dependencies: ["BaoxueSimulation"], swiftSettings: strict),
-        .testTarget(name: "BaoxueAppTests", dependencies: ["BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueTrust", "BaoxueTesting"], swiftSettings: strict),
+        .testTarget(name: "BaoxueAppTests", dependencies: [
+            "BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueTrust", "BaoxueTesting",
+        ], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -112,7 +112,9 @@ public enum EnrollmentCommands {
         let registry: RegistryKey?
         do {
             registry = try Armor.optional(Armor.registryKey, text).map { box throws(TrustError) in
-                do { return try RegistryKey.open(box, as: replica.key) } catch { throw .malformed("the registry key in the file is not sealed to this device") }
+                do { return try RegistryKey.open(box, as: replica.key) } catch {
+                    throw .malformed("the registry key in the file is not sealed to this device")
+                }
             }
         } catch { throw .trust(error) }
         try write(Armor.wrap(Armor.certificate, cert.encoded), to: directory + "/certificate")

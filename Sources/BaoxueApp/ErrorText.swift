@@ -98,7 +98,8 @@ enum ErrorText {
         case .badMagic: return l.pick("不是保学变更记录", "not a Baoxue change record")
         case .unknownVersion(1):
             return l.pick("这条变更来自旧版保学（格式 1），已不再接受；请对方升级软件后重新录入",
-                          "this change comes from an old Baoxue (format 1), which is no longer accepted; upgrade that device and enter it again")
+                          "this change comes from an old Baoxue (format 1), which is no longer accepted; "
+                          + "upgrade that device and enter it again")
         case .unknownVersion(let v): return l.pick("未知格式版本 \(v)，请升级软件", "unknown format version \(v); update the software")
         case .lengthOutOfRange(let f, let v, let r):
             return l.pick("\(f) 长度 \(v) 超出范围 \(r.lowerBound)…\(r.upperBound)", "\(f) length \(v) outside \(r.lowerBound)...\(r.upperBound)")

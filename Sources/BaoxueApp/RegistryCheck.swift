@@ -51,10 +51,12 @@ public struct RegistryCheckView: Codable, Equatable, Sendable {
         section(l.pick("有学籍、不在校（疑似辍学）", "registered, not in school (suspected dropout)"), notAttending)
         section(l.pick("在校、无学籍（人籍分离，请补办学籍）", "in school, not registered (register them)"), attendingUnregistered)
         section(l.pick("有学籍、户籍不在本地（随迁子女，仅供核对）", "registered here, household elsewhere (for information)"), householdElsewhere)
-        section(l.pick("有学籍、户籍在本区但不在户籍名单中（请核对户籍名单）", "registered, household in the district but not on the household list (check the list)"),
+        section(l.pick("有学籍、户籍在本区但不在户籍名单中（请核对户籍名单）",
+                       "registered, household in the district but not on the household list (check the list)"),
                 missingFromHouseholdList)
         out.append(l.pick("户籍名单中不在义务教育年龄（\(compulsoryAges) 周岁，以 \(ageReference) 计）：\(notOfSchoolAge.count) 人，未作为儿童比对或写入",
-                          "on the household list but not of compulsory-education age (\(compulsoryAges) on \(ageReference)): \(notOfSchoolAge.count), "
+                          "on the household list but not of compulsory-education age (\(compulsoryAges) on \(ageReference)): "
+                          + "\(notOfSchoolAge.count), "
                           + "neither compared nor written"))
         for (file, rows) in rejected.sorted(by: { $0.key < $1.key }) where !rows.isEmpty {
             out.append(l.pick("\(file)：\(rows.count) 行未比对（", "\(file): \(rows.count) rows not compared (") + rows.map { "\($0.line): \($0.reason)" }.joined(separator: "; ") + l.pick("）", ")"))

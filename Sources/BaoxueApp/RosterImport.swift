@@ -91,7 +91,8 @@ struct RosterPlan {
         return nil
     }
 
-    init(_ file: RosterFile, source: RosterSource, path: String, today: SimpleDate, registryKey: RegistryKey, language l: Language) throws(AppError) {
+    init(_ file: RosterFile, source: RosterSource, path: String, today: SimpleDate, registryKey: RegistryKey,
+         language l: Language) throws(AppError) {
         guard let header = file.records.first else { throw .rosterMalformed(path: path, line: 1, reason: l.pick("文件是空的", "the file is empty")) }
         var index: [String: Int] = [:]
         for (field, names) in source.columns {

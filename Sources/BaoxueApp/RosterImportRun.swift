@@ -26,7 +26,8 @@ public struct ImportReport: Codable, Equatable, Sendable {
                           "\(rows) rows: \(added) children added, \(updated) updated, \(unchanged) already up to date, \(rejected.count) rows not imported (scope \(scope))."))
         if notOfSchoolAge > 0 {
             out.append(l.pick("户籍名单中 \(notOfSchoolAge) 人不在义务教育年龄，未作为儿童导入。",
-                              "\(notOfSchoolAge) people of the household list are not of compulsory-education age and were not imported as children."))
+                              "\(notOfSchoolAge) people of the household list are not of compulsory-education age "
+                              + "and were not imported as children."))
         }
         if !rejected.isEmpty {
             out.append(l.pick("请在原表中改正未导入的行后再次导入；已导入的不会重复。", "Fix the rows not imported in the original sheet and import again; nothing is imported twice."))
@@ -103,8 +104,9 @@ extension ReplicaCommands {
             done += group.count
             progress(done, pending.count)
         }
-        var report = ImportReport(file: file, source: source, encoding: roster.encoding, scope: target.value, rows: roster.records.count - 1,
-                                  added: added, updated: updated, unchanged: unchanged, rejected: plan.rejected)
+        var report = ImportReport(file: file, source: source, encoding: roster.encoding, scope: target.value,
+                                  rows: roster.records.count - 1, added: added, updated: updated, unchanged: unchanged,
+                                  rejected: plan.rejected)
         report.notOfSchoolAge = notOfAge
         return report
     }

@@ -68,7 +68,9 @@ struct PayloadReader {
         }
     }
 
-    private mutating func fieldRef(_ table: (RecordKind) -> [String], _ what: String) throws(RecordsError) -> (RecordKind, RecordID, String) {
+    private mutating func fieldRef(
+        _ table: (RecordKind) -> [String], _ what: String
+    ) throws(RecordsError) -> (RecordKind, RecordID, String) {
         let kind = try enumValue(RecordKind.self, "record kind")
         let record = try recordID("record")
         let code = try u8(what)
@@ -121,7 +123,8 @@ struct PayloadReader {
             let agreed = try text("agreed")
             let next = try flag("nextContact") ? try date("nextContact") : nil
             return .visit(Visit(participants: participants, location: location, householdFound: found, childSeen: seen, spokeTo: spokeTo,
-                                reasonOut: reasonOut, agreed: agreed, nextContact: next, evidence: try hashes("evidence", 0...RecordOp.maxListLength)))
+                                reasonOut: reasonOut, agreed: agreed, nextContact: next,
+                                evidence: try hashes("evidence", 0...RecordOp.maxListLength)))
         case .absence:
             let from = try date("from"), to = try date("to")
             return .absence(Absence(from: from, to: to, schoolDays: try number("schoolDays"), excused: try flag("excused")))
@@ -130,13 +133,15 @@ struct PayloadReader {
             return .leave(Leave(from: from, to: to, reason: try text("reason"), approvedBy: try text("approvedBy")))
         case .persuasion:
             let method = try text("method")
-            return .persuasion(PersuasionAttempt(method: method, outcome: try enumValue(PersuasionAttempt.Outcome.self, "outcome"), note: try text("note")))
+            let outcome = try enumValue(PersuasionAttempt.Outcome.self, "outcome")
+            return .persuasion(PersuasionAttempt(method: method, outcome: outcome, note: try text("note")))
         case .homeTeaching:
             let hours = try number("classHours")
             return .homeTeaching(HomeTeachingSession(classHours: hours, teacher: try text("teacher"), content: try text("content")))
         case .householdCheck:
             let address = try text("address"), found = try number("childrenFound")
-            return .householdCheck(HouseholdCheck(address: address, childrenFound: found, finding: try enumValue(HouseholdCheck.Finding.self, "finding")))
+            let finding = try enumValue(HouseholdCheck.Finding.self, "finding")
+            return .householdCheck(HouseholdCheck(address: address, childrenFound: found, finding: finding))
         case .verificationLetter:
             return .verificationLetter(VerificationLetter(sentTo: try text("sentTo"), reason: try text("reason")))
         case .followUp:
@@ -212,7 +217,8 @@ struct PayloadReader {
 
     private mutating func opID(_ what: String) throws(RecordsError) -> OpID {
         let raw = try take(34, what)
-        return OpID(change: try! ChangeID(bytes: Array(raw.prefix(32))), index: UInt16(raw[raw.startIndex + 32]) << 8 | UInt16(raw[raw.startIndex + 33]))
+        let index = UInt16(raw[raw.startIndex + 32]) << 8 | UInt16(raw[raw.startIndex + 33])
+        return OpID(change: try! ChangeID(bytes: Array(raw.prefix(32))), index: index)
     }
 
     private mutating func opIDs(_ what: String, _ bounds: ClosedRange<Int>) throws(RecordsError) -> [OpID] {
@@ -247,7 +253,8 @@ struct PayloadReader {
         let n = try count(what, 0...Schema.maxTextBytes)
         let raw = try take(n, what)
         guard let s = String(validating: raw, as: UTF8.self) else { throw .unreadable(.invalidUTF8, what) }
-        if raw.contains(where: { $0 < 0x20 && $0 != 0x0A || $0 == 0x7F }) || s.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) {
+        if raw.contains(where: { $0 < 0x20 && $0 != 0x0A || $0 == 0x7F })
+            || s.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) {
             throw .unreadable(.controlCharacter, what)
         }
         guard s.canonicalNFC.utf8.elementsEqual(raw) else { throw .unreadable(.notNFC, what) }

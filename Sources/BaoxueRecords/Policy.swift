@@ -28,7 +28,8 @@ public struct Policy: Sendable, Equatable, Codable {
     /// The reference day of the school year `today` falls in: this year's when it is past, else last year's.
     public func ageReference(today: SimpleDate) -> SimpleDate {
         let thisYear = (try? SimpleDate(year: today.year, month: ageReferenceMonth, day: ageReferenceDay)) ?? today
-        return thisYear <= today ? thisYear : ((try? SimpleDate(year: today.year - 1, month: ageReferenceMonth, day: ageReferenceDay)) ?? today)
+        guard thisYear > today else { return thisYear }
+        return (try? SimpleDate(year: today.year - 1, month: ageReferenceMonth, day: ageReferenceDay)) ?? today
     }
 
     /// Full years from `birth` to `day`.

@@ -88,7 +88,8 @@ public struct RecordMerge: Sendable {
             return nil
         case .void(let target, let reason):
             try storage.insertVoid(target: target, op: id, reason: reason, stamp: stamp)
-            if case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind), !storage.deferAbsenceRuns(for: child) {
+            if case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind),
+               !storage.deferAbsenceRuns(for: child) {
                 try refreshAbsenceOpeners(child, in: &storage)
             }
             return nil

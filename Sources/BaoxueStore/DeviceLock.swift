@@ -71,7 +71,9 @@ public enum DeviceLock {
             throw .keyFileMalformed(path: lockedPath)
         }
         guard let secret = PassphraseSealedFile.open(parsed, passphrase: passphrase) else { throw .wrongPassphrase(path: lockedPath) }
-        guard let (seed, keys, registry) = parse(secret), let device = try? DeviceKey(seed: seed) else { throw .keyFileMalformed(path: lockedPath) }
+        guard let (seed, keys, registry) = parse(secret), let device = try? DeviceKey(seed: seed) else {
+            throw .keyFileMalformed(path: lockedPath)
+        }
         let keyPath = directory + "/" + Replica.keyFileName
         if !FileManager.default.fileExists(atPath: keyPath) { try KeyFile.create(at: keyPath, key: device) }
         let replica = try Replica.open(at: directory, views: true)

@@ -72,7 +72,8 @@ struct SQLRecordViews: RecordViewStorage {
                 for record in chunk {
                     var field = ""
                     while let next = try String.fetchOne(db.cachedStatement(sql: """
-                        SELECT field FROM rec_write INDEXED BY rec_write_shown WHERE record = ? AND live = 1 AND field > ? ORDER BY field LIMIT 1
+                        SELECT field FROM rec_write INDEXED BY rec_write_shown
+                        WHERE record = ? AND live = 1 AND field > ? ORDER BY field LIMIT 1
                         """), arguments: [record.hex, field]) {
                         field = next
                         if let state = try fieldState(kind: kind, record: record, field: field) { out[record, default: [:]][field] = state }
@@ -107,8 +108,10 @@ struct SQLRecordViews: RecordViewStorage {
         let shown = try Self.write(row, kind: kind, record: record)
         let value: String = row[1]
         let other = try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value WHERE record = ?1 AND field = ?2 AND live = 1 AND value < ?3 AND kind = ?4)
-                OR EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value WHERE record = ?1 AND field = ?2 AND live = 1 AND value > ?3 AND kind = ?4)
+            SELECT EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value
+                           WHERE record = ?1 AND field = ?2 AND live = 1 AND value < ?3 AND kind = ?4)
+                OR EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value
+                           WHERE record = ?1 AND field = ?2 AND live = 1 AND value > ?3 AND kind = ?4)
             """), arguments: [record.hex, field, value, kind.rawValue]) ?? false
         writesRead += 2
         return FieldState(shown: shown, conflicted: other)
@@ -116,7 +119,8 @@ struct SQLRecordViews: RecordViewStorage {
 
     private static func write(_ row: Row, kind: RecordKind, record: RecordID) throws -> RegisterWrite {
         RegisterWrite(
-            kind: kind, record: record, field: row[4], value: try FieldValue(storageText: row[1]), op: try OpID(bytes: Array(row[0] as Data)),
+            kind: kind, record: record, field: row[4], value: try FieldValue(storageText: row[1]),
+            op: try OpID(bytes: Array(row[0] as Data)),
             stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data)))
         )
     }
@@ -192,8 +196,8 @@ struct SQLRecordViews: RecordViewStorage {
 
     mutating func attendanceEvents(child: RecordID) throws -> [(op: OpID, event: Event)] {
         var out: [(op: OpID, event: Event)] = []
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(Self.attendanceColumns) WHERE child = ? AND \(Self.attendanceInForce)"),
-                                       arguments: [child.hex])
+        let sql = "SELECT \(Self.attendanceColumns) WHERE child = ? AND \(Self.attendanceInForce)"
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [child.hex])
         while let row = try rows.next() { out.append(try Self.attendance(row, child: child)) }
         return out
     }

@@ -31,9 +31,12 @@ enum ViewRepair {
             for op in try readable(change, keys: &keys)?.ops ?? [] {
                 if let child = op.refreshedChild { touched.insert(child) }
                 switch op {
-                case .event(let e) where [EventKind.absence, .leave].contains(e.body.eventKind): if let child = e.child { attendance.insert(child) }
+                case .event(let e) where [EventKind.absence, .leave].contains(e.body.eventKind):
+                    if let child = e.child { attendance.insert(child) }
                 case .void(let target, _):
-                    if case let (child?, kind)? = try views.eventKind(of: target), [EventKind.absence, .leave].contains(kind) { attendance.insert(child) }
+                    if case let (child?, kind)? = try views.eventKind(of: target), [EventKind.absence, .leave].contains(kind) {
+                        attendance.insert(child)
+                    }
                 default: break
                 }
             }

@@ -21,9 +21,10 @@ enum ConcurrentWritesBench {
         let changes = try (0..<n).map { i -> Change in
             let a = i % keys.count
             seq[a] += 1
-            let payload = try RecordPayload(ops: [.set(kind: .child, record: child(i), field: "name", value: .text("名字\(i % 7)"), pred: [])]).encoded()
-            return try Change.sign(by: keys[a], seq: seq[a], timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_000 + UInt64(i % 997), counter: 0),
-                                   scope: scope, deps: [], payload: payload)
+            let op = RecordOp.set(kind: .child, record: child(i), field: "name", value: .text("名字\(i % 7)"), pred: [])
+            let payload = try RecordPayload(ops: [op]).encoded()
+            let time = try HLCTimestamp(milliseconds: 1_764_000_000_000 + UInt64(i % 997), counter: 0)
+            return try Change.sign(by: keys[a], seq: seq[a], timestamp: time, scope: scope, deps: [], payload: payload)
         }
         let dir = NSTemporaryDirectory() + "baoxue-concurrent-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -36,7 +37,8 @@ enum ConcurrentWritesBench {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let row = try log.child(child(0))
-        print(String(format: (oneChild ? "concurrent writes to one field" : "the same writes, each to its own child (baseline)") + ": %d applied in %.2f s (%.0f/s); %d register writes read (%.1f per change); "
+        let what = oneChild ? "concurrent writes to one field" : "the same writes, each to its own child (baseline)"
+        print(String(format: what + ": %d applied in %.2f s (%.0f/s); %d register writes read (%.1f per change); "
                      + "conflict shown: %@", n, seconds, Double(n) / seconds, read, Double(read) / Double(n),
                      row?.conflicts.contains("name") == true ? "yes" : "no"))
     }

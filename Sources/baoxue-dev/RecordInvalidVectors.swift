@@ -68,9 +68,11 @@ enum RecordInvalidVectors {
         add("missing required field: a persuasion without its case",
             payload(event(kind: 3, text("家访") + [0x01] + text(""))), .missingField)
         add("a remove naming no tag", payload([0x02, 0x00] + child + [0x00] + text("poverty") + varint(0)), .lengthOutOfRange)
-        add("a close-out without evidence", payload([0x05] + child + [0x01] + varint(1) + opID(1) + varint(0) + text("note")), .lengthOutOfRange)
+        add("a close-out without evidence", payload([0x05] + child + [0x01] + varint(1) + opID(1) + varint(0) + text("note")),
+            .lengthOutOfRange)
         add("close-out evidence out of order", payload([0x05] + child + [0x01] + varint(1) + opID(1) + varint(2)
-                                                      + [UInt8](repeating: 2, count: 32) + [UInt8](repeating: 1, count: 32) + text("n")), .notAscending)
+                                                      + [UInt8](repeating: 2, count: 32) + [UInt8](repeating: 1, count: 32)
+                                                      + text("n")), .notAscending)
         add("unknown ledger 2", payload([0x05] + child + [0x02] + varint(1) + opID(1)), .unknownCode)
         return out
     }

@@ -7,18 +7,21 @@ enum RecordVectorDescription {
     static func describe(_ op: RecordOp) -> [String: Any] {
         switch op {
         case .set(let kind, let record, let field, let value, let pred):
-            return ["op": "set", "kind": kind.rawValue, "record": record.hex, "field": field, "value": describe(value), "pred": pred.map(\.text)]
+            return ["op": "set", "kind": kind.rawValue, "record": record.hex, "field": field, "value": describe(value),
+                    "pred": pred.map(\.text)]
         case .add(let kind, let record, let set, let element):
             return ["op": "add", "kind": kind.rawValue, "record": record.hex, "set": set, "element": element]
         case .remove(let kind, let record, let set, let element, let tags):
             return ["op": "remove", "kind": kind.rawValue, "record": record.hex, "set": set, "element": element, "tags": tags.map(\.text)]
         case .event(let e):
             return ["op": "event", "child": e.child?.hex ?? NSNull(), "subject": e.subject?.hex ?? NSNull(), "date": e.date.description,
-                    "amends": e.amends?.text ?? NSNull(), "amendReason": e.amendReason ?? NSNull(), "kind": e.body.kind, "body": body(e.body)]
+                    "amends": e.amends?.text ?? NSNull(), "amendReason": e.amendReason ?? NSNull(), "kind": e.body.kind,
+                    "body": body(e.body)]
         case .void(let target, let reason):
             return ["op": "void", "target": target.text, "reason": reason]
         case .closeOut(let child, let ledger, let closes, let evidence, let note):
-            return ["op": "closeOut", "child": child.hex, "ledger": ledger.rawValue, "closes": closes.map(\.text), "evidence": evidence, "note": note]
+            return ["op": "closeOut", "child": child.hex, "ledger": ledger.rawValue, "closes": closes.map(\.text), "evidence": evidence,
+                    "note": note]
         }
     }
 
@@ -35,7 +38,8 @@ enum RecordVectorDescription {
         func opt(_ v: Any?) -> Any { v ?? NSNull() }
         switch body {
         case .visit(let v):
-            return ["participants": v.participants, "location": opt(v.location), "householdFound": v.householdFound, "childSeen": v.childSeen,
+            return ["participants": v.participants, "location": opt(v.location), "householdFound": v.householdFound,
+                    "childSeen": v.childSeen,
                     "spokeTo": v.spokeTo, "reasonOut": opt(v.reasonOut), "agreed": v.agreed, "nextContact": opt(v.nextContact?.description),
                     "evidence": v.evidence]
         case .absence(let a): return ["from": a.from.description, "to": a.to.description, "schoolDays": a.schoolDays, "excused": a.excused]

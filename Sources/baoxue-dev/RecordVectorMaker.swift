@@ -21,10 +21,12 @@ enum RecordVectorMaker {
         }
         return [
             ("set text: a child's name", [.set(kind: .child, record: child, field: "name", value: .text("王小明"), pred: [])]),
-            ("set number, settling two values", [.set(kind: .child, record: child, field: "grade", value: .number(7), pred: [op(2, 1), op(1, 3)])]),
+            ("set number, settling two values",
+             [.set(kind: .child, record: child, field: "grade", value: .number(7), pred: [op(2, 1), op(1, 3)])]),
             ("set date", [.set(kind: .child, record: child, field: "birthDate", value: .date(try SimpleDate("2012-02-29")), pred: [])]),
             ("set status, every status value", try ChildStatus.allCases.map { s in
-                .set(kind: .child, record: child, field: "status", value: .status(StatusFact(status: s, date: d, reason: "核实：\(s.chinese)")), pred: [])
+                .set(kind: .child, record: child, field: "status",
+                     value: .status(StatusFact(status: s, date: d, reason: "核实：\(s.chinese)")), pred: [])
             }),
             ("every field of every record kind", try RecordKind.allCases.flatMap { kind in try Schema.fields(of: kind).map { f in
                 .set(kind: kind, record: child, field: f, value: try sample(kind, f), pred: [])
@@ -37,7 +39,8 @@ enum RecordVectorMaker {
             ("visit with every optional field and evidence", [ev(.visit(Visit(
                 participants: ["张老师", "村干部 李"], location: "东村 3 组", householdFound: true, childSeen: false, spokeTo: "祖母",
                 reasonOut: "外出打工", agreed: "下周一返校\n家长送", nextContact: d2, evidence: [hash(0x22), hash(0x11)])), subject: caseFile)]),
-            ("visit with no optional field", [ev(.visit(Visit(participants: ["Zoë"], householdFound: false, childSeen: false, spokeTo: "", agreed: "")))]),
+            ("visit with no optional field",
+             [ev(.visit(Visit(participants: ["Zoë"], householdFound: false, childSeen: false, spokeTo: "", agreed: "")))]),
             ("absence, leave, home teaching, letter", [
                 ev(.absence(Absence(from: d, to: d2, schoolDays: 3, excused: false))),
                 ev(.leave(Leave(from: d, to: d2, reason: "病假", approvedBy: "班主任"))),
@@ -48,8 +51,9 @@ enum RecordVectorMaker {
                 ev(.persuasion(PersuasionAttempt(method: "家访", outcome: .agreedToReturn, note: "")), subject: caseFile),
                 ev(.followUp(FollowUp(months: 3, attending: true, note: "在校")), subject: caseFile),
             ]),
-            ("household check without a child", [ev(.householdCheck(HouseholdCheck(address: "西村 12 号", childrenFound: 2,
-                                                                                  finding: .noStudentRegistration)), child: nil, subject: survey)]),
+            ("household check without a child",
+             [ev(.householdCheck(HouseholdCheck(address: "西村 12 号", childrenFound: 2, finding: .noStudentRegistration)),
+                 child: nil, subject: survey)]),
             ("an amendment", [.event(Event(child: child, date: d2, body: .leave(Leave(from: d, to: d, reason: "销假", approvedBy: "班主任")),
                                            amends: op(5, 1), amendReason: "提前返校"))]),
             ("void and close-out", [
@@ -80,7 +84,8 @@ enum RecordVectorMaker {
         return [
             ["key": Hex.encode(key.bytes), "id_number": "11010519491231002X", "id": key.child(idNumber: "11010519491231002X").hex],
             ["key": Hex.encode(key.bytes), "id_number": "11010519491231002x", "id": key.child(idNumber: "11010519491231002x").hex],
-            ["key": Hex.encode(key.bytes), "student_number": "G130207201403010012", "id": key.child(studentNumber: "G130207201403010012").hex],
+            ["key": Hex.encode(key.bytes), "student_number": "G130207201403010012",
+             "id": key.child(studentNumber: "G130207201403010012").hex],
         ]
     }
 

@@ -20,6 +20,7 @@ case "append-loop":
     }
     try AppendLoop.run(database: rest[0], batchSize: batch, seed: seed)
 default:
-    FileHandle.standardError.write(Data("usage: baoxue-dev vectors | record-vectors | sync-vectors | privacy-vectors | append-loop DB BATCH SEED\n".utf8))
+    let usage = "usage: baoxue-dev vectors | record-vectors | sync-vectors | privacy-vectors | append-loop DB BATCH SEED\n"
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }

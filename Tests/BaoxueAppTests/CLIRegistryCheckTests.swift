@@ -45,7 +45,8 @@ import Testing
         #expect(applied.status == 0)
         #expect(applied.out.contains("仅比对") == false && applied.out.contains("已写入"))
         let wrote = try CLIChildTests().changes(dir)
-        let ledger = try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["ledger", "--dir", dir, "--json"]).out.utf8)) as! [[String: Any]]
+        let ledgerOut = try cli.baoxue(["ledger", "--dir", dir, "--json"]).out
+        let ledger = try JSONSerialization.jsonObject(with: Data(ledgerOut.utf8)) as! [[String: Any]]
         #expect(ledger.map { $0["name"] as! String }.sorted() == ["丁", "丙", "乙"].sorted())
         let yi = try cli.baoxue(["child", "list", "--search", "乙", "--dir", dir, "--json"]).out
         #expect(yi.contains("neverEnrolled") && yi.contains("poverty"))
@@ -102,11 +103,13 @@ import Testing
         #expect(text.out.contains("不在义务教育年龄（6–15 周岁，以 2026-08-31 计）：\(notOfAge.count) 人"), "\(text.out)")
 
         #expect(try cli.baoxue(args + ["--apply"]).status == 0)
-        let list = try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["child", "list", "--dir", dir, "--json"]).out.utf8)) as! [[String: Any]]
+        let listOut = try cli.baoxue(["child", "list", "--dir", dir, "--json"]).out
+        let list = try JSONSerialization.jsonObject(with: Data(listOut.utf8)) as! [[String: Any]]
         let written = Set(list.map { $0["name"] as! String })
         #expect(written.isDisjoint(with: notOfAge), "no adult, toddler or 16-year-old is written as a child: \(written)")
         #expect(written == ofAge.union(["本区转来", "随迁"]))
-        let ledger = try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["ledger", "--dir", dir, "--json"]).out.utf8)) as! [[String: Any]]
+        let ledgerOut = try cli.baoxue(["ledger", "--dir", dir, "--json"]).out
+        let ledger = try JSONSerialization.jsonObject(with: Data(ledgerOut.utf8)) as! [[String: Any]]
         #expect(Set(ledger.map { $0["name"] as! String }) == ofAge.subtracting(["小学生"]))
         #expect(try cli.baoxue(args.dropLast(2) + ["--age-on", "31/08/2026"]).status == 2)
     }

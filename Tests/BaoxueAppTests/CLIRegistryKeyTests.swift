@@ -19,8 +19,10 @@ import Testing
     func enroll(_ root: String, _ name: String, role: String, authority: String) throws -> String {
         let dir = root + "/" + name
         #expect(try cli.baoxue(["init", "--dir", dir]).status == 0)
-        #expect(try cli.baoxue(["enroll", "request", "--dir", dir, "--name", name, "--role", role, "--scope", "丰南区/东镇/一小"], env: env).status == 0)
-        let signed = try cli.baoxue(["authority", "sign", dir + "/enroll-request.txt", "--dir", root + "/auth", "--out", dir + ".cert"], env: env)
+        let request = ["enroll", "request", "--dir", dir, "--name", name, "--role", role, "--scope", "丰南区/东镇/一小"]
+        #expect(try cli.baoxue(request, env: env).status == 0)
+        let sign = ["authority", "sign", dir + "/enroll-request.txt", "--dir", root + "/auth", "--out", dir + ".cert"]
+        let signed = try cli.baoxue(sign, env: env)
         #expect(signed.status == 0, "\(signed.err)")
         let accepted = try cli.baoxue(["enroll", "accept", dir + ".cert", "--dir", dir, "--authority", authority])
         #expect(accepted.status == 0, "\(accepted.err)")
@@ -63,7 +65,8 @@ import Testing
         #expect(Set(idsA).isDisjoint(with: idsOut), "a replica outside the district derives other ids")
         let unkeyed = ids.map { RecordID.derived("baoxue.child.id:" + $0).hex }
         #expect(Set(idsA).isDisjoint(with: unkeyed), "no id is the unkeyed hash of its ID number (format 1's rule)")
-        let district = RegistryKey.ofAuthority(try AuthorityKeyFile.load(at: root + "/auth/authority.key", passphrase: env["BAOXUE_PASSPHRASE"]!))
+        let authorityKey = try AuthorityKeyFile.load(at: root + "/auth/authority.key", passphrase: env["BAOXUE_PASSPHRASE"]!)
+        let district = RegistryKey.ofAuthority(authorityKey)
         #expect(Set(ids.map { district.child(idNumber: $0).hex }) == Set(idsA), "the ids are the district key's")
         #expect(try Replica.open(at: a).log.registryKey()?.source == .district)
         #expect(try Replica.open(at: outsider).log.registryKey()?.source == .local)

@@ -15,7 +15,9 @@ import Testing
         #expect(vectors.count == 3)
         for v in vectors {
             let key = try RegistryKey(bytes: try Hex.decode(try #require(v["key"])))
-            let id = if let number = v["id_number"] { key.child(idNumber: number) } else { key.child(studentNumber: try #require(v["student_number"])) }
+            let id = if let number = v["id_number"] { key.child(idNumber: number) } else {
+                key.child(studentNumber: try #require(v["student_number"]))
+            }
             #expect(id.hex == v["id"])
         }
         #expect(vectors[0]["id"] == vectors[1]["id"], "the check character's case does not matter")

@@ -15,7 +15,8 @@ import Testing
     }
 
     func leave(_ n: UInt8, _ from: String, _ to: String) -> (op: OpID, event: Event) {
-        (Self.op(n), Event(child: child, date: Self.d(from), body: .leave(Leave(from: Self.d(from), to: Self.d(to), reason: "病假", approvedBy: "班主任"))))
+        let body = EventBody.leave(Leave(from: Self.d(from), to: Self.d(to), reason: "病假", approvedBy: "班主任"))
+        return (Self.op(n), Event(child: child, date: Self.d(from), body: body))
     }
 
     @Test func threeOneDayRecordsOpenLikeOneThreeDayRecord() {
@@ -51,7 +52,9 @@ import Testing
         for n in 0..<40 {
             let day = try! first.adding(days: Int(rng.next() % 28))
             switch rng.next() % 6 {
-            case 0: events.append((Self.op(UInt8(n)), Event(child: child, date: day, body: .leave(Leave(from: day, to: day, reason: "事假", approvedBy: "班主任")))))
+            case 0:
+                let body = EventBody.leave(Leave(from: day, to: day, reason: "事假", approvedBy: "班主任"))
+                events.append((Self.op(UInt8(n)), Event(child: child, date: day, body: body)))
             case 1: events.append(absence(UInt8(n), day.description, excused: true))
             default: events.append(absence(UInt8(n), day.description))
             }
@@ -73,7 +76,9 @@ import Testing
             if run.count >= 3 { inRun.formUnion(run) }
             run = []
         }
-        let want = Set(events.filter { if case .absence(let a) = $0.event.body { !a.excused && inRun.contains(a.from.dayNumber) } else { false } }.map(\.op))
+        let want = Set(events.filter {
+            if case .absence(let a) = $0.event.body { !a.excused && inRun.contains(a.from.dayNumber) } else { false }
+        }.map(\.op))
         #expect(Set(AbsenceRuns.openers(events, threshold: 3).keys) == want, "seed \(seed)")
         #expect(Set(AbsenceRuns.openers(events.shuffled(using: &rng), threshold: 3).keys) == want, "seed \(seed): order")
     }

@@ -21,13 +21,17 @@ import Testing
             switch Int.random(in: 0..<9, using: &rng) {
             case 0: return .set(kind: .child, record: child, field: "name", value: .text(text()), pred: [op(), op()])
             case 1: return .set(kind: .child, record: child, field: "grade", value: .number(Int.random(in: 1...9, using: &rng)), pred: [])
-            case 2: return .set(kind: .survey, record: child, field: "date", value: .date(try! SimpleDate(dayNumber: Int(rng.next() % 80_000))), pred: [op()])
+            case 2:
+                let day = try! SimpleDate(dayNumber: Int(rng.next() % 80_000))
+                return .set(kind: .survey, record: child, field: "date", value: .date(day), pred: [op()])
             case 3: return .set(kind: .child, record: child, field: "status", value: .status(StatusFact(
                 status: ChildStatus.allCases.randomElement(using: &rng)!, date: try! SimpleDate("2025-11-20"), reason: text())), pred: [])
-            case 4: return .add(kind: .child, record: child, set: "focus", element: FocusGroup.allCases.randomElement(using: &rng)!.rawValue)
+            case 4:
+                return .add(kind: .child, record: child, set: "focus", element: FocusGroup.allCases.randomElement(using: &rng)!.rawValue)
             case 5: return .remove(kind: .caseFile, record: child, set: "responsible", element: text(), tags: [op(), op(), op()])
             case 6: return .void(target: op(), reason: text())
-            case 7: return .closeOut(child: child, ledger: .dropout, closes: [op()], evidence: [Self.hash(&rng), Self.hash(&rng)], note: text())
+            case 7:
+                return .closeOut(child: child, ledger: .dropout, closes: [op()], evidence: [Self.hash(&rng), Self.hash(&rng)], note: text())
             default: return .event(randomEvent(child: child, op: op(), &rng))
             }
         }
@@ -43,10 +47,14 @@ import Testing
         switch Int.random(in: 0..<8, using: &rng) {
         case 0: body = .visit(Visit(participants: [text(), text()], location: maybe(text()), householdFound: Bool.random(using: &rng),
                                     childSeen: Bool.random(using: &rng), spokeTo: text(), reasonOut: maybe(text()), agreed: text(),
-                                    nextContact: maybe(try! date.adding(days: 7)), evidence: Bool.random(using: &rng) ? [hash(&rng), hash(&rng)] : []))
-        case 1: body = .absence(Absence(from: date, to: date, schoolDays: Int.random(in: 1...30, using: &rng), excused: Bool.random(using: &rng)))
+                                    nextContact: maybe(try! date.adding(days: 7)),
+                                    evidence: Bool.random(using: &rng) ? [hash(&rng), hash(&rng)] : []))
+        case 1:
+            body = .absence(Absence(from: date, to: date, schoolDays: Int.random(in: 1...30, using: &rng), excused: Bool.random(using: &rng)))
         case 2: body = .leave(Leave(from: date, to: date, reason: text(), approvedBy: text()))
-        case 3: body = .persuasion(PersuasionAttempt(method: text(), outcome: PersuasionAttempt.Outcome.allCases.randomElement(using: &rng)!, note: text()))
+        case 3:
+            let outcome = PersuasionAttempt.Outcome.allCases.randomElement(using: &rng)!
+            body = .persuasion(PersuasionAttempt(method: text(), outcome: outcome, note: text()))
         case 4: body = .homeTeaching(HomeTeachingSession(classHours: Int.random(in: 1...4, using: &rng), teacher: text(), content: text()))
         case 5: body = .householdCheck(HouseholdCheck(address: text(), childrenFound: Int.random(in: 0...3, using: &rng),
                                                       finding: HouseholdCheck.Finding.allCases.randomElement(using: &rng)!))
@@ -55,7 +63,8 @@ import Testing
         }
         let kind = body.eventKind
         let amends = maybe(op)
-        return Event(child: kind.requiresChild ? child : maybe(child), subject: kind.requiresSubject ? RecordID.derived("case") : maybe(RecordID.derived("s")),
+        return Event(child: kind.requiresChild ? child : maybe(child),
+                     subject: kind.requiresSubject ? RecordID.derived("case") : maybe(RecordID.derived("s")),
                      date: date, body: body, amends: amends, amendReason: amends == nil ? nil : text())
     }
 
@@ -69,7 +78,9 @@ import Testing
             let back = try RecordPayload.decode(bytes)
             #expect(back.ops.count == ops.count, "seed \(seed)")
             #expect(try back.encoded() == bytes, "seed \(seed)")
-            for (a, b) in zip(ops, back.ops) where a.summary != b.summary { Issue.record("seed \(seed): \(a.summary) read as \(b.summary)") }
+            for (a, b) in zip(ops, back.ops) where a.summary != b.summary {
+                Issue.record("seed \(seed): \(a.summary) read as \(b.summary)")
+            }
             if case .set(_, _, _, .text(let t), let pred)? = back.ops.first {
                 #expect(t == t.precomposedStringWithCanonicalMapping, "seed \(seed): text is read in NFC")
                 #expect(pred == pred.sorted() && Set(pred).count == pred.count, "seed \(seed): pred ascending, each once")
@@ -104,7 +115,8 @@ import Testing
             }
         }
         #expect(refused.values.reduce(0, +) > 200, "seed \(seed)")
-        print("seed \(seed): \(read) damaged payloads still read (each canonical), refused: \(refused.sorted { $0.key.rawValue < $1.key.rawValue })")
+        let faults = refused.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+        print("seed \(seed): \(read) damaged payloads still read (each canonical), refused: \(faults.joined(separator: ", "))")
     }
 
     /// `Protocol/vectors/records.json`: every valid payload reads and rewrites to its bytes,
@@ -124,7 +136,9 @@ import Testing
             for op in payload.ops { kinds.insert(op.summary.split(separator: " ").prefix(2).joined(separator: " ")) }
         }
         for kind in EventKind.allCases { #expect(kinds.contains("event \(kind.rawValue)"), "no vector has a \(kind.rawValue)") }
-        for op in ["void", "closeOut dropout", "add child.focus", "remove child.focus"] { #expect(kinds.contains(op), "no vector has \(op)") }
+        for op in ["void", "closeOut dropout", "add child.focus", "remove child.focus"] {
+            #expect(kinds.contains(op), "no vector has \(op)")
+        }
         for v in invalid {
             let code = try #require(v["error"] as? String)
             let want = try #require(PayloadFault(rawValue: code))

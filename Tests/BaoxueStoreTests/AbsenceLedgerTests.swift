@@ -26,7 +26,8 @@ import Testing
     @Test func oneDayRecordsInAnyOrderOpenOneEntryAndALeaveOrAVoidClosesIt() throws {
         let teacher = DeviceKey.generate()
         let days = ["2026-11-06", "2026-11-09", "2026-11-10"] // Friday, Monday, Tuesday
-        let named = try change(teacher, 10, .set(kind: .child, record: child, field: "name", value: .text("张小明"), pred: []), day: "2026-09-01")
+        let name = RecordOp.set(kind: .child, record: child, field: "name", value: .text("张小明"), pred: [])
+        let named = try change(teacher, 10, name, day: "2026-09-01")
         let daily = try days.enumerated().map { try change(teacher, UInt64($0.offset + 1), try absence($0.element), day: $0.element) }
         let a = try ChangeLog(), b = try ChangeLog()
         for c in [named] + daily { _ = try a.append([c]) }
@@ -43,7 +44,8 @@ import Testing
 
         // A leave for Monday, recorded later, breaks the run.
         let leave = RecordOp.event(Event(child: child, date: try SimpleDate("2026-11-09"),
-                                         body: .leave(Leave(from: try SimpleDate("2026-11-09"), to: try SimpleDate("2026-11-09"), reason: "病假", approvedBy: "班主任"))))
+                                         body: .leave(Leave(from: try SimpleDate("2026-11-09"), to: try SimpleDate("2026-11-09"),
+                                                            reason: "病假", approvedBy: "班主任"))))
         _ = try a.append([try change(teacher, 11, leave, day: "2026-11-11")])
         #expect(try a.ledger(.suspectedDropout).isEmpty, "Monday was on leave")
 

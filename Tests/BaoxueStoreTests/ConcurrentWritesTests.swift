@@ -21,7 +21,8 @@ import Testing
             let a = Int(rng.next() % UInt64(authors))
             seq[a] += 1
             let value = values[Int(rng.next() % UInt64(values.count))]
-            let payload = try RecordPayload(ops: [.set(kind: .child, record: child, field: "name", value: .text(value), pred: [])]).encoded()
+            let op = RecordOp.set(kind: .child, record: child, field: "name", value: .text(value), pred: [])
+            let payload = try RecordPayload(ops: [op]).encoded()
             let ms = 1_764_000_000_000 + rng.next() % 5_000
             return (try Change.sign(by: keys[a], seq: UInt64(seq[a]), timestamp: try HLCTimestamp(milliseconds: ms, counter: 0),
                                     scope: scope, deps: [], payload: payload), value)

@@ -111,7 +111,8 @@ import Testing
                     }
                 }
                 let closes = mine.compactMap { i -> (SimpleDate, Set<Int>)? in
-                    if case .closeOut(let named) = ops[i]!.kind, !voided.contains(i) { (try! SimpleDate(unixMilliseconds: changes[i]!.timestamp.milliseconds), Set(named)) } else { nil }
+                    guard case .closeOut(let named) = ops[i]!.kind, !voided.contains(i) else { return nil }
+                    return (try! SimpleDate(unixMilliseconds: changes[i]!.timestamp.milliseconds), Set(named))
                 }
                 func open(_ t: SimpleDate) -> Bool {
                     openers.contains { o in o.0 <= t && !closes.contains { $0.0 <= t && $0.1.contains(o.1) } }
@@ -143,7 +144,8 @@ import Testing
                                    evidence: [String(repeating: "ab", count: 32)], note: "已返校")
             case .void(let target): record = .void(target: OpID(change: changes[target]!.id, index: 0), reason: "录入错误")
             }
-            changes[op.id] = try log.appendAuthored(by: key, scope: scope, payload: try RecordPayload(ops: [record]).encoded(), now: op.writtenMs)
+            let payload = try RecordPayload(ops: [record]).encoded()
+            changes[op.id] = try log.appendAuthored(by: key, scope: scope, payload: payload, now: op.writtenMs)
         }
     }
 
@@ -156,14 +158,16 @@ import Testing
         var changes: [Int: Change] = [:]
         let december2 = Self.ms(try SimpleDate("2026-12-02"), hour: 18)
         try write(ops, upTo: december2, into: log, key: key, changes: &changes)
-        let months = [(try SimpleDate("2026-10-01"), try SimpleDate("2026-10-31")), (try SimpleDate("2026-11-01"), try SimpleDate("2026-11-30"))]
+        let months = [(try SimpleDate("2026-10-01"), try SimpleDate("2026-10-31")),
+                      (try SimpleDate("2026-11-01"), try SimpleDate("2026-11-30"))]
         var first: [[PeriodFigures]] = []
         for (from, to) in months {
             let figures = try log.periodFigures(from: from, to: to)
             first.append(figures)
             let want = Self.oracle(ops.filter { $0.writtenMs < december2 }, changes: changes, from: from, to: to, children: children)
             for f in figures {
-                let got = Expected(children: f.children, ledgerOpened: f.ledgerOpened, suspectedOpen: f.suspectedOpen, dropoutOpen: f.dropoutOpen,
+                let got = Expected(children: f.children, ledgerOpened: f.ledgerOpened, suspectedOpen: f.suspectedOpen,
+                                   dropoutOpen: f.dropoutOpen,
                                    returned: f.returned, byStatus: f.byStatus)
                 #expect(got == want[f.school], "seed \(seed), \(from)…\(to), \(f.school)")
             }
@@ -176,9 +180,13 @@ import Testing
         #expect(changes.count > ops.filter { $0.writtenMs < december2 }.count, "seed \(seed): December adds work")
         func stable(_ f: [PeriodFigures]) -> [PeriodFigures] { f.map { var g = $0; g.conflicts = 0; return g } }
         for (n, (from, to)) in months.enumerated() {
-            #expect(stable(try log.periodFigures(from: from, to: to)) == stable(first[n]), "seed \(seed): \(from)…\(to) changed after later work")
+            #expect(stable(try log.periodFigures(from: from, to: to)) == stable(first[n]),
+                    "seed \(seed): \(from)…\(to) changed after later work")
         }
-        let writes = ops.filter { if case .status(let f) = $0.kind { f.status.ledger != nil && f.date >= months[1].0 && f.date <= months[1].1 } else { false } }.count
-        print("seed \(seed): November: \(first[1].map(\.ledgerOpened).reduce(0, +)) entries opened, \(writes) ledger-status writes dated in it")
+        let writes = ops.filter {
+            if case .status(let f) = $0.kind { f.status.ledger != nil && f.date >= months[1].0 && f.date <= months[1].1 } else { false }
+        }.count
+        let opened = first[1].map(\.ledgerOpened).reduce(0, +)
+        print("seed \(seed): November: \(opened) entries opened, \(writes) ledger-status writes dated in it")
     }
 }

@@ -122,7 +122,8 @@ import Testing
         let formatOne = Array(#"{"ops":[{"void":{"reason":"x","target":"\#(String(repeating: "ab", count: 32)):0"}}],"v":1}"#.utf8)
         var deps: [ChangeID] = []
         for (seq, payload) in [blankNote, formatOne, [0xff, 0x00]].enumerated() {
-            let change = try Change.sign(by: liaison, seq: UInt64(seq + 1), timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_000 + UInt64(seq), counter: 0),
+            let time = try HLCTimestamp(milliseconds: 1_764_000_000_000 + UInt64(seq), counter: 0)
+            let change = try Change.sign(by: liaison, seq: UInt64(seq + 1), timestamp: time,
                                          scope: scope, deps: deps, payload: payload)
             _ = try log.append([change])
             deps = [change.id]
