@@ -50,7 +50,8 @@ import Testing
                                     nextContact: maybe(try! date.adding(days: 7)),
                                     evidence: Bool.random(using: &rng) ? [hash(&rng), hash(&rng)] : []))
         case 1:
-            body = .absence(Absence(from: date, to: date, schoolDays: Int.random(in: 1...30, using: &rng), excused: Bool.random(using: &rng)))
+            let days = Int.random(in: 1...30, using: &rng)
+            body = .absence(Absence(from: date, to: date, schoolDays: days, excused: Bool.random(using: &rng)))
         case 2: body = .leave(Leave(from: date, to: date, reason: text(), approvedBy: text()))
         case 3:
             let outcome = PersuasionAttempt.Outcome.allCases.randomElement(using: &rng)!
