@@ -50,7 +50,7 @@ extension ReplicaCommands {
         let figures = try attempt { () throws(StoreError) in try log.periodFigures(from: from, to: to, school: school) }
         var files: [String] = []
         if let output {
-            let book = try workbook(kind, figures: figures, log: log, school: school, fullID: fullID, l)
+            let book = try workbook(kind, figures: figures, log: log, school: school, asOf: to, fullID: fullID, l)
             let base = output + "/" + kind.title(l) + "-" + label
             let targets = [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
             for (path, _) in targets where FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }
@@ -85,7 +85,10 @@ extension ReplicaCommands {
         }
     }
 
-    static func workbook(_ kind: ReportKind, figures: [PeriodFigures], log: ChangeLog, school: String?, fullID: Bool, _ l: Language) throws(AppError) -> Workbook {
+    /// The workbook of a report whose period ends on `asOf`: its ledger sheets are the entries open then.
+    static func workbook(
+        _ kind: ReportKind, figures: [PeriodFigures], log: ChangeLog, school: String?, asOf: SimpleDate, fullID: Bool, _ l: Language
+    ) throws(AppError) -> Workbook {
         typealias C = Workbook.Cell
         var book = Workbook()
         let columns: [(String, String, (PeriodFigures) -> Int)] = [
@@ -110,7 +113,7 @@ extension ReplicaCommands {
                      })
         }
         for ledger in [Ledger.suspectedDropout, .dropout] {
-            let rows = try attempt { () throws(StoreError) in try log.ledger(ledger, school: school) }
+            let rows = try attempt { () throws(StoreError) in try log.ledger(ledger, school: school, asOf: asOf) }
             book.add(l.pick(ledger.chinese.replacingOccurrences(of: "/", with: ""), ledger.rawValue),
                      header: [l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("在册起始日", "since")],
                      rows: rows.map { [.text($0.name ?? ""), .text($0.school ?? ""), .text($0.since)] })

@@ -69,22 +69,23 @@ extension ChangeLog {
         }
     }
 
-    /// The open entries of a ledger, optionally of one school, sorted by name.
-    public func ledger(_ ledger: Ledger, school: String? = nil) throws(StoreError) -> [LedgerRow] {
+    /// The entries of a ledger open at the end of `asOf` (every fact, when nil), optionally of one
+    /// school, sorted by name; `since` is the day the entry opened (records.md §3.1). The same rule
+    /// as the reports', so a month's ledger sheet and its figures agree; voided ops count nowhere.
+    public func ledger(_ ledger: Ledger, school: String? = nil, asOf: SimpleDate? = nil) throws(StoreError) -> [LedgerRow] {
         try storeCall {
             try readDB { db in
-                let filter = school == nil ? "" : "AND c.school = ?"
-                let sql = """
-                    SELECT o.child AS child, c.name AS name, c.school AS school, MIN(o.date) AS since
-                    FROM \(school == nil ? "rec_opener o LEFT JOIN child_view c ON c.child = o.child" : "child_view c JOIN rec_opener o ON o.child = c.child")
-                    WHERE o.ledger = ? \(filter) AND c.voided IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM rec_closed x WHERE x.opener = o.op)
-                    GROUP BY o.child ORDER BY c.name, o.child
-                    """
-                let args: StatementArguments = school.map { [ledger.rawValue, $0] } ?? [ledger.rawValue]
-                return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
-                    LedgerRow(child: try RecordID(hex: row["child"]), name: row["name"], school: row["school"], since: row["since"])
+                let spans = try Self.ledgerSpans(db, ledger: ledger, school: school)
+                let day = try asOf ?? SimpleDate(year: 2199, month: 12, day: 31)
+                var rows: [LedgerRow] = []
+                for entry in LedgerEntries.entries(spans, asOf: day) where entry.closed == nil {
+                    // A child known only by its events (no row yet) is listed; a voided child is not.
+                    let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, school, voided FROM child_view WHERE child = ?"),
+                                               arguments: [entry.child.hex])
+                    if (row?["voided"] as String?) != nil { continue }
+                    rows.append(LedgerRow(child: entry.child, name: row?["name"], school: row?["school"], since: entry.opened.description))
                 }
+                return rows.sorted { ($0.name ?? "", $0.child) < ($1.name ?? "", $1.child) }
             }
         }
     }

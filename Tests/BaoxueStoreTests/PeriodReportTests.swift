@@ -172,6 +172,9 @@ import Testing
                 #expect(got == want[f.school], "seed \(seed), \(from)…\(to), \(f.school)")
             }
             #expect(Set(figures.map(\.school)) == Set(want.keys), "seed \(seed)")
+            // The ledger sheets list the entries open at the period's end: as many as the figures count.
+            #expect(try log.ledger(.suspectedDropout, asOf: to).count == want.values.map(\.suspectedOpen).reduce(0, +), "seed \(seed)")
+            #expect(try log.ledger(.dropout, asOf: to).count == want.values.map(\.dropoutOpen).reduce(0, +), "seed \(seed)")
         }
         // December's work arrives (without voids: undoing a past fact rightly changes the past);
         // October and November read the same, but for `conflicts`, which is today's.
