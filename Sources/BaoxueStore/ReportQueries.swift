@@ -129,7 +129,12 @@ public struct SurveyCoverage: Sendable, Equatable, Codable {
 }
 
 extension ChangeLog {
-    /// What the survey's household checks add up to (voided checks do not count).
+    /// The key an address is one household by: full-width spaces as spaces, runs of spaces as one, trimmed.
+    static func householdKey(_ address: String) -> String {
+        address.replacingOccurrences(of: "\u{3000}", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// What the survey's household checks add up to (voided checks do not count; a household checked twice counts once).
     public func surveyCoverage(_ survey: RecordID) throws(StoreError) -> SurveyCoverage {
         try storeCall {
             try readDB { db in
@@ -145,14 +150,20 @@ extension ChangeLog {
                     default: break
                     }
                 }
+                // A household checked twice counts once, as its latest check found it (by date, then clock, then op).
+                var latest: [String: (finding: String, found: Int)] = [:]
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT e.code AS finding,
-                           e.amount AS found
+                    SELECT e.code AS finding, e.amount AS found, e.body AS body
                     FROM rec_event e WHERE e.subject = ? AND e.kind = 'householdCheck' AND \(Self.liveEvent)
+                    ORDER BY e.date, e.hlc, e.op
                     """, arguments: [survey.hex]) {
+                    guard case .householdCheck(let check) = try Event.decode(Array(row["body"] as Data)).body else { continue }
+                    latest[Self.householdKey(check.address)] = (row["finding"] ?? "", row["found"] ?? 0)
+                }
+                for (finding, found) in latest.values {
                     c.households += 1
-                    c.childrenFound += row["found"] ?? 0
-                    c.byFinding[row["finding"] ?? "", default: 0] += 1
+                    c.childrenFound += found
+                    c.byFinding[finding, default: 0] += 1
                 }
                 return c
             }

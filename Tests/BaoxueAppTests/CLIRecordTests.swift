@@ -164,6 +164,10 @@ import Testing
         _ = try ok(["survey", "household", survey, "--address", "东村 3 号", "--children", "0", "--finding", "householdAbsent"])
         let shown = try ok(["survey", "show", survey])
         #expect(shown.contains("已查 3 户，发现适龄儿童 3 人") && shown.contains("有儿童未在校：1"), "\(shown)")
+        // 东村 1 号 checked again (typed with a full-width space): one household, as the later check found it.
+        _ = try ok(["survey", "household", survey, "--address", "东村\u{3000}1 号 ", "--children", "3", "--finding", "allAttending"])
+        let again = try ok(["survey", "show", survey])
+        #expect(again.contains("已查 3 户，发现适龄儿童 4 人"), "\(again)")
 
         // The check about the child shows in its audit with an id; voiding it keeps it there, marked.
         let audit = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
@@ -173,7 +177,7 @@ import Testing
         #expect(after.contains { ($0["note"] as? String) == "voided: 录错了户" })
         let recount = try ok(["survey", "show", survey, "--json"])
         let coverage = (try JSONSerialization.jsonObject(with: Data(recount.utf8)) as! [String: Any])["coverage"] as! [String: Any]
-        #expect(coverage["households"] as? Int == 2 && coverage["childrenFound"] as? Int == 2)
+        #expect(coverage["households"] as? Int == 2 && coverage["childrenFound"] as? Int == 3)
 
         let before = try changes(dir)
         for (args, status, text) in [(["survey", "household", String(repeating: "d", count: 32), "--address", "x", "--children", "1", "--finding", "allAttending"], Int32(1), "没有编号为"),
