@@ -14,6 +14,8 @@ public struct RosterFile: Sendable, Equatable {
     public let encoding: String
     /// Rows of cells; the first is the header.
     public let records: [[String]]
+    /// The physical line each record starts on (blank lines and quoted line breaks counted).
+    public let lines: [Int]
 
     public init(bytes: [UInt8], path: String) throws(AppError) {
         var body = bytes
@@ -28,7 +30,7 @@ public struct RosterFile: Sendable, Equatable {
         } else {
             throw .rosterEncoding(path: path)
         }
-        records = try Self.parse(text, path: path)
+        (records, lines) = try Self.parse(text, path: path)
     }
 
     /// Reads `path`; a missing or unreadable file is a typed error.
@@ -65,12 +67,13 @@ public struct RosterFile: Sendable, Equatable {
     }
 
     /// RFC 4180: commas, double-quoted cells with "" for a quote, CRLF or LF line ends.
-    static func parse(_ text: String, path: String) throws(AppError) -> [[String]] {
+    static func parse(_ text: String, path: String) throws(AppError) -> ([[String]], [Int]) {
         var records: [[String]] = []
+        var starts: [Int] = []
         var record: [String] = []
         var cell = ""
         var quoted = false
-        var line = 1
+        var line = 1, start = 1
         var iterator = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
         func next() -> Unicode.Scalar? {
@@ -80,7 +83,10 @@ public struct RosterFile: Sendable, Equatable {
         func endRecord() {
             record.append(cell.trimmingCharacters(in: .whitespaces))
             cell = ""
-            if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
+            if !(record.count == 1 && record[0].isEmpty) {
+                records.append(record)
+                starts.append(start)
+            }
             record = []
         }
         while let c = next() {
@@ -107,12 +113,13 @@ public struct RosterFile: Sendable, Equatable {
             case "\n":
                 endRecord()
                 line += 1
+                start = line
             default:
                 cell.unicodeScalars.append(c)
             }
         }
         if quoted { throw .rosterMalformed(path: path, line: line, reason: "unclosed quote") }
         if !cell.isEmpty || !record.isEmpty { endRecord() }
-        return records
+        return (records, starts)
     }
 }

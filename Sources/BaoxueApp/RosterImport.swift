@@ -104,8 +104,15 @@ struct RosterPlan {
             throw .rosterColumns(path: path, missing: names)
         }
         var seen: [RecordID: Int] = [:]
-        for (offset, cells) in file.records.dropFirst().enumerated() {
-            let line = offset + 2
+        for (offset, cells) in file.records.enumerated().dropFirst() {
+            let line = file.lines[offset]
+            // An unquoted comma in a cell shifts every later column: refuse the row rather than read it wrong.
+            guard cells.count == header.count else {
+                rejected.append(RosterRejection(line: line, reason: l.pick(
+                    "有 \(cells.count) 列，表头有 \(header.count) 列（单元格里的逗号要加英文双引号）",
+                    "\(cells.count) columns where the header has \(header.count) (quote cells that contain a comma)")))
+                continue
+            }
             func cell(_ field: String) -> String? {
                 guard let i = index[field], i < cells.count, !cells[i].isEmpty else { return nil }
                 return cells[i]
@@ -124,9 +131,19 @@ struct RosterPlan {
         }
     }
 
+    /// A name as registries mean it: full-width spaces (padding "王　芳" to three characters) and
+    /// runs of spaces folded; a name of Chinese characters only loses its spaces ("王　芳" is 王芳).
+    static func normalizedName(_ raw: String) -> String {
+        let folded = raw.replacingOccurrences(of: "\u{3000}", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let chineseOnly = folded.unicodeScalars.allSatisfy { $0 == " " || (0x4E00...0x9FFF).contains($0.value) || $0 == "·" }
+        return chineseOnly ? folded.replacingOccurrences(of: " ", with: "") : folded
+    }
+
     private static func row(_ cell: (String) -> String?, line: Int, source: RosterSource, today: SimpleDate, key: RegistryKey,
                             language l: Language) -> Result<RosterRow, RosterRejectionReason> {
-        guard let name = cell("name") else { return .failure(RosterRejectionReason(text: l.pick("缺少姓名", "no name"))) }
+        guard let name = cell("name").map(Self.normalizedName), !name.isEmpty else {
+            return .failure(RosterRejectionReason(text: l.pick("缺少姓名", "no name")))
+        }
         var resident: ResidentID?
         if let text = cell("idNumber") {
             guard let parsed = try? ResidentID(text.uppercased()) else {

@@ -106,6 +106,31 @@ import Glibc
         #expect(found.out.contains("王小花") && found.out.contains("状态未知"), "the household list says nothing about school")
     }
 
+    /// Rejections name the physical line (blank lines counted); a row with an unquoted comma is
+    /// refused, not read shifted; a name padded with a full-width space is the name.
+    @Test func physicalLinesShiftedRowsAndPaddedNames() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try cli.baoxue(["init", "--dir", dir])
+        let good = Self.idNumber("20140301", 1, male: true), other = Self.idNumber("20140302", 2, male: false)
+        let forged = Self.idNumber("20140303", 3, male: true).prefix(17) + "Y"
+        let text = Self.xueji([
+            "", "张三,男,,\(good),G1,东镇一小,3,1班,,,", "",
+            "李四,女,,\(other),G2,东镇一小,3,1班,东村 3 组, 5 号,,",
+            "赵五,男,,\(forged),G3,东镇一小,3,1班,,,",
+            "王　芳,女,,\(Self.idNumber("20140304", 4, male: false)),G4,东镇一小,3,1班,,,",
+        ])
+        let run = try cli.baoxue(["child", "import", write(text), "--source", "xueji", "--dir", dir, "--scope", "东镇/一小", "--json"])
+        #expect(run.status == 0, "\(run.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as! [String: Any]
+        let rejected = (report["rejected"] as! [[String: Any]]).map { ($0["line"] as! Int, $0["reason"] as! String) }
+        #expect(rejected.map(\.0) == [5, 6], "physical lines: \(rejected)")
+        #expect(rejected.first?.1.contains("有 12 列，表头有 11 列") == true, "\(rejected)")
+        #expect(report["added"] as? Int == 2)
+        let found = try cli.baoxue(["child", "list", "--search", "王芳", "--dir", dir])
+        #expect(found.out.contains("王芳"), "\(found.out)")
+        #expect(!(try cli.baoxue(["child", "list", "--dir", dir]).out.contains("李四")), "the shifted row is not read")
+    }
+
     @Test func badFilesAndArgumentsSayWhatToDoAndChangeNothing() throws {
         let dir = Fixtures.temporaryDirectory() + "/r"
         _ = try cli.baoxue(["init", "--dir", dir])
