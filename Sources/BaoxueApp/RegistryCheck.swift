@@ -89,8 +89,7 @@ extension ReplicaCommands {
         let target = try importScope(replica, scope, at: now)
 
         // Only children of compulsory-education age are compared; the rest of each household is counted.
-        let ofAge = household.rows.filter { row in row.birthDate.map { policy.isOfCompulsoryAge(born: $0, on: reference) } ?? true }
-        let notOfAge = household.rows.filter { row in row.birthDate.map { !policy.isOfCompulsoryAge(born: $0, on: reference) } ?? false }
+        let (ofAge, notOfAge) = household.bySchoolAge(policy, on: reference)
         let district = given ?? Self.district(of: household.rows.compactMap { $0.text("hukouPlace") })
         let h = Dictionary(ofAge.map { ($0.child, $0) }, uniquingKeysWith: { a, _ in a })
         let listed = Set(household.rows.map(\.child))

@@ -131,6 +131,17 @@ struct RosterPlan {
         }
     }
 
+    /// The rows of people of compulsory-education age on `reference`, and the rest of the list
+    /// (a household export names whole households). A row without a birth date counts as of age.
+    func bySchoolAge(_ policy: Policy, on reference: SimpleDate) -> (ofAge: [RosterRow], others: [RosterRow]) {
+        var ofAge: [RosterRow] = [], others: [RosterRow] = []
+        for row in rows {
+            let of = row.birthDate.map { policy.isOfCompulsoryAge(born: $0, on: reference) } ?? true
+            if of { ofAge.append(row) } else { others.append(row) }
+        }
+        return (ofAge, others)
+    }
+
     /// A name as registries mean it: full-width spaces (padding "王　芳" to three characters) and
     /// runs of spaces folded; a name of Chinese characters only loses its spaces ("王　芳" is 王芳).
     static func normalizedName(_ raw: String) -> String {

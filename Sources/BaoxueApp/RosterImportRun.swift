@@ -66,10 +66,9 @@ extension ReplicaCommands {
         // A household list names whole households: only children of compulsory-education age become children here.
         var notOfAge = 0
         if source == .huji {
-            let policy = Policy.fengnan, reference = policy.ageReference(today: today)
-            let kept = plan.rows.filter { row in row.birthDate.map { policy.isOfCompulsoryAge(born: $0, on: reference) } ?? true }
-            notOfAge = plan.rows.count - kept.count
-            plan.rows = kept
+            let (ofAge, others) = plan.bySchoolAge(.fengnan, on: Policy.fengnan.ageReference(today: today))
+            notOfAge = others.count
+            plan.rows = ofAge
         }
         let target = try importScope(replica, scope, at: now)
         // Which rows change anything, read once; each group's ops are rebuilt inside its own transaction.

@@ -16,17 +16,46 @@ public enum AbsenceRuns {
         return weekday != 0 && weekday != 6
     }
 
+    /// One absence or leave as the rule reads it.
+    public struct Record: Sendable, Equatable {
+        public let op: OpID
+        public let from: SimpleDate
+        public let to: SimpleDate
+        /// The school days an unexcused absence records; nil for an excused absence or a leave.
+        public let unexcusedSchoolDays: Int?
+
+        public init(op: OpID, from: SimpleDate, to: SimpleDate, unexcusedSchoolDays: Int?) {
+            self.op = op
+            self.from = from
+            self.to = to
+            self.unexcusedSchoolDays = unexcusedSchoolDays
+        }
+
+        /// The record of an absence or a leave; nil for any other event.
+        public init?(op: OpID, event: Event) {
+            switch event.body {
+            case .absence(let a): self.init(op: op, from: a.from, to: a.to, unexcusedSchoolDays: a.excused ? nil : a.schoolDays)
+            case .leave(let l): self.init(op: op, from: l.from, to: l.to, unexcusedSchoolDays: nil)
+            default: return nil
+            }
+        }
+    }
+
     /// The absence ops that open the ledger, with their dates. `events` are the child's live
     /// absences and leaves (not voided, not replaced by an amendment); others are ignored.
     public static func openers(_ events: [(op: OpID, event: Event)], threshold: Int) -> [OpID: SimpleDate] {
+        openers(events.compactMap { Record(op: $0.op, event: $0.event) }, threshold: threshold)
+    }
+
+    /// The same, from the records themselves (what the views keep of each absence and leave).
+    public static func openers(_ records: [Record], threshold: Int) -> [OpID: SimpleDate] {
         var excused = Set<Int>()
-        var unexcused: [(op: OpID, absence: Absence, days: [Int])] = []
-        for (op, event) in events {
-            switch event.body {
-            case .absence(let a) where a.excused: excused.formUnion(schoolDays(a.from, a.to))
-            case .leave(let l): excused.formUnion(schoolDays(l.from, l.to))
-            case .absence(let a): unexcused.append((op, a, schoolDays(a.from, a.to)))
-            default: continue
+        var unexcused: [(record: Record, recorded: Int, days: [Int])] = []
+        for r in records {
+            if let recorded = r.unexcusedSchoolDays {
+                unexcused.append((r, recorded, schoolDays(r.from, r.to)))
+            } else {
+                excused.formUnion(schoolDays(r.from, r.to))
             }
         }
         let days = Set(unexcused.flatMap(\.days)).subtracting(excused).sorted()
@@ -42,8 +71,8 @@ public enum AbsenceRuns {
         }
         close()
         var out: [OpID: SimpleDate] = [:]
-        for u in unexcused where u.absence.schoolDays >= threshold || u.days.contains(where: inLongRun.contains) {
-            out[u.op] = u.absence.from
+        for u in unexcused where u.recorded >= threshold || u.days.contains(where: inLongRun.contains) {
+            out[u.record.op] = u.record.from
         }
         return out
     }

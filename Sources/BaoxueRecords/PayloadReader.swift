@@ -9,10 +9,10 @@ import BaoxueCore
 /// (minimal varints, flags 0/1, NFC text, ascending sets), so reading then writing gives the
 /// input back byte for byte.
 struct PayloadReader {
-    private let b: [UInt8]
-    private var i = 0
+    /// The project's bounded reader; its `CoreError`s become this format's faults (`fault`).
+    private var r: ByteReader
 
-    private init(_ bytes: [UInt8]) { b = bytes }
+    private init(_ bytes: [UInt8]) { r = ByteReader(bytes) }
 
     static func decode(_ bytes: [UInt8]) throws(RecordsError) -> [RecordOp] {
         var r = PayloadReader(bytes)
@@ -20,14 +20,14 @@ struct PayloadReader {
         guard bytes.count >= 2, Array(bytes[0..<2]) == PayloadCodes.magic else {
             throw .unreadable(bytes.count < 2 ? .truncated : .badMagic, "not a record payload")
         }
-        r.i = 2
+        _ = try r.take(2, "magic")
         let version = try r.u8("version")
         guard version == PayloadCodes.version else { throw .unreadable(.unknownVersion, "payload format \(version)") }
         let count = try r.count("ops", 1...RecordPayload.maxOps)
         var ops: [RecordOp] = []
         ops.reserveCapacity(count)
         for n in 0..<count { ops.append(try r.op(n)) }
-        guard r.i == bytes.count else { throw .unreadable(.trailingBytes, "\(bytes.count - r.i) byte(s) after the last op") }
+        guard r.r.remaining == 0 else { throw .unreadable(.trailingBytes, "\(r.r.remaining) byte(s) after the last op") }
         return ops
     }
 
@@ -35,7 +35,7 @@ struct PayloadReader {
     static func decodeEvent(_ bytes: [UInt8]) throws(RecordsError) -> Event {
         var r = PayloadReader(bytes)
         let e = try r.event()
-        guard r.i == bytes.count else { throw .unreadable(.trailingBytes, "after the event") }
+        guard r.r.remaining == 0 else { throw .unreadable(.trailingBytes, "after the event") }
         return e
     }
 
@@ -152,29 +152,23 @@ struct PayloadReader {
 
     // MARK: Values
 
+    /// `ByteReader` says `truncated`, or `valueOutOfRange` for a varint with a leading `0x80` group
+    /// or past 64 bits (sync.md §1): the only two things it can say here.
+    private static func fault(_ error: CoreError, _ what: String) -> RecordsError {
+        if case .truncated = error { return .unreadable(.truncated, what) }
+        return .unreadable(.nonCanonicalInteger, what)
+    }
+
     private mutating func u8(_ what: String) throws(RecordsError) -> UInt8 {
-        guard i < b.count else { throw .unreadable(.truncated, what) }
-        defer { i += 1 }
-        return b[i]
+        do { return try r.u8(what) } catch { throw Self.fault(error, what) }
     }
 
     private mutating func take(_ n: Int, _ what: String) throws(RecordsError) -> ArraySlice<UInt8> {
-        guard b.count - i >= n else { throw .unreadable(.truncated, what) }
-        defer { i += n }
-        return b[i..<(i + n)]
+        do { return try r.take(n, what) } catch { throw Self.fault(error, what) }
     }
 
-    /// Most significant group first, as sync.md §1; no leading `0x80`, at most 10 bytes.
     private mutating func varint(_ what: String) throws(RecordsError) -> UInt64 {
-        var v: UInt64 = 0
-        for n in 0..<10 {
-            let byte = try u8(what)
-            if n == 0 && byte == 0x80 { throw .unreadable(.nonCanonicalInteger, what) }
-            guard v >> 57 == 0 else { throw .unreadable(.nonCanonicalInteger, what) }
-            v = v << 7 | UInt64(byte & 0x7F)
-            if byte & 0x80 == 0 { return v }
-        }
-        throw .unreadable(.nonCanonicalInteger, what)
+        do { return try r.varint(what) } catch { throw Self.fault(error, what) }
     }
 
     private mutating func count(_ what: String, _ bounds: ClosedRange<Int>) throws(RecordsError) -> Int {
@@ -223,7 +217,7 @@ struct PayloadReader {
 
     private mutating func opIDs(_ what: String, _ bounds: ClosedRange<Int>) throws(RecordsError) -> [OpID] {
         let n = try count(what, bounds)
-        guard b.count - i >= n * 34 else { throw .unreadable(.truncated, what) }
+        guard r.remaining >= n * 34 else { throw .unreadable(.truncated, what) }
         var out: [OpID] = []
         out.reserveCapacity(n)
         for _ in 0..<n {

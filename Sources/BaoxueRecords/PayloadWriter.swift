@@ -87,9 +87,6 @@ struct PayloadWriter {
     }
 
     private mutating func event(_ e: Event) throws(RecordsError) {
-        let kind = e.body.eventKind
-        if kind.requiresChild && e.child == nil { throw .missingField("child") }
-        if kind.requiresSubject && e.subject == nil { throw .missingField(kind == .householdCheck ? "survey" : "case") }
         optional(e.child) { $0.recordID($1) }
         optional(e.subject) { $0.recordID($1) }
         date(e.date)
@@ -102,7 +99,7 @@ struct PayloadWriter {
             guard e.amendReason == nil else { throw .missingField("amends") }
             w.u8(0)
         }
-        w.u8(PayloadCodes.code(kind))
+        w.u8(PayloadCodes.code(e.body.eventKind))
         try body(e.body)
     }
 

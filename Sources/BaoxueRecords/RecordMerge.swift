@@ -56,7 +56,7 @@ public struct RecordMerge: Sendable {
 
     /// Makes the child's absence openers those `AbsenceRuns` gives for its absences and leaves in force.
     public func refreshAbsenceOpeners<S: RecordViewStorage>(_ child: RecordID, in storage: inout S) throws {
-        let want = AbsenceRuns.openers(try storage.attendanceEvents(child: child), threshold: policy.unexcusedAbsenceDaysForLedger)
+        let want = AbsenceRuns.openers(try storage.attendance(child: child), threshold: policy.unexcusedAbsenceDaysForLedger)
         let have = try storage.absenceOpeners(child: child)
         for op in have where want[op] == nil { try storage.removeLedgerOpener(op) }
         for (op, date) in want.sorted(by: { $0.key < $1.key }) where !have.contains(op) {
@@ -82,14 +82,13 @@ public struct RecordMerge: Sendable {
             return op.refreshedChild
         case .event(let e):
             try storage.insertEvent(e, op: id, stamp: stamp)
-            if [.absence, .leave].contains(e.body.eventKind), let child = e.child, !storage.deferAbsenceRuns(for: child) {
+            if [.absence, .leave].contains(e.body.eventKind), let child = e.child, !storage.defersAbsenceRuns {
                 try refreshAbsenceOpeners(child, in: &storage)
             }
             return nil
         case .void(let target, let reason):
             try storage.insertVoid(target: target, op: id, reason: reason, stamp: stamp)
-            if case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind),
-               !storage.deferAbsenceRuns(for: child) {
+            if !storage.defersAbsenceRuns, case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind) {
                 try refreshAbsenceOpeners(child, in: &storage)
             }
             return nil

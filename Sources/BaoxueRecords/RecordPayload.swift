@@ -7,8 +7,6 @@
 /// every implementation; JSON left duplicate keys, `null`, number forms and key order to the
 /// parser's taste.
 public struct RecordPayload: Sendable, Equatable {
-    /// The format this build writes and reads (the third byte of the payload).
-    public static let version = Int(PayloadCodes.version)
     public static let maxOps = 256
 
     public let ops: [RecordOp]

@@ -34,14 +34,14 @@ public protocol RecordViewStorage {
     /// Takes an opener back (an absence no longer in a long enough run).
     mutating func removeLedgerOpener(_ op: OpID) throws
     /// The child's absences and leaves in force: not voided, not replaced by a live amendment.
-    mutating func attendanceEvents(child: RecordID) throws -> [(op: OpID, event: Event)]
+    mutating func attendance(child: RecordID) throws -> [AbsenceRuns.Record]
     /// The child's absences now kept as ledger openers.
     mutating func absenceOpeners(child: RecordID) throws -> Set<OpID>
     /// The child and kind of a stored event op (nil when no such event is stored).
     mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)?
-    /// True when the storage takes note of `child` to refresh its absence openers once, later
-    /// (a rebuild, which applies every absence of the child); false to refresh them now.
-    mutating func deferAbsenceRuns(for child: RecordID) -> Bool
+    /// True while absence openers are derived for every child at once, later (a rebuild, which
+    /// applies every absence anyway); false to refresh a child's on each absence, leave or void.
+    var defersAbsenceRuns: Bool { get }
     mutating func insertCloseOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws
 
     /// Keeps a signed op that every replica refuses to apply, with the reason, for a person to see.

@@ -33,16 +33,15 @@ extension ChangeLog {
     public func registryKeyForImport() throws(StoreError) -> RegistryKey {
         if let held = try registryKey() { return held.key }
         let fresh = RegistryKey.generate(random: random)
-        try keepRegistryKey(fresh, source: .local, replacingDistrict: false)
+        try keepRegistryKey(fresh, source: .local)
         return try registryKey()?.key ?? fresh
     }
 
     /// Keeps `key`. A district key replaces a local one; a local key never replaces anything.
-    public func keepRegistryKey(_ key: RegistryKey, source: RegistryKeySource, replacingDistrict: Bool = true) throws(StoreError) {
+    public func keepRegistryKey(_ key: RegistryKey, source: RegistryKeySource) throws(StoreError) {
         try storeCall {
             try writer.write { db in
-                let held = try String.fetchOne(db, sql: "SELECT source FROM registry_key")
-                if held != nil && (source == .local || (held == RegistryKeySource.district.rawValue && !replacingDistrict)) { return }
+                if source == .local, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM registry_key)") == true { return }
                 try db.execute(sql: "INSERT OR REPLACE INTO registry_key (one, key, source) VALUES (1, ?, ?)",
                                arguments: [Data(key.bytes), source.rawValue])
             }

@@ -52,7 +52,6 @@ enum RecordViewsRebuild {
         // (after the indexes: the pass finds amendments through `rec_event_amends`).
         for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
         try views.insertAllAbsenceOpeners(threshold: merge.policy.unexcusedAbsenceDaysForLedger)
-        views.defersAbsenceRuns = false
     }
 
     /// Decodes stored changes and their record payloads on both cores

@@ -36,12 +36,7 @@ struct SQLRecordViews: RecordViewStorage {
             let byHex = Dictionary(chunk.map { ($0.hex, $0) }, uniquingKeysWith: { a, _ in a })
             while let row = try rows.next() {
                 guard let record = byHex[row[5]] else { continue }
-                out[record, default: []].append(RegisterWrite(
-                    kind: kind, record: record, field: row[4],
-                    value: try FieldValue(storageText: row[1]),
-                    op: try OpID(bytes: Array(row[0] as Data)),
-                    stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data)))
-                ))
+                out[record, default: []].append(try Self.write(row, kind: kind, record: record))
             }
         }
         return out
@@ -61,7 +56,6 @@ struct SQLRecordViews: RecordViewStorage {
         var out: [RecordID: [String: FieldState]] = [:]
         for chunk in Self.chunks(of: records) {
             let limit = chunk.count * Self.bulkWritesPerRecord
-            let byHex = Dictionary(chunk.map { ($0.hex, $0) }, uniquingKeysWith: { a, _ in a })
             // Counted on the index alone, up to one past the limit.
             let live = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM (SELECT 1 FROM rec_write INDEXED BY rec_write_shown
@@ -81,20 +75,11 @@ struct SQLRecordViews: RecordViewStorage {
                 }
                 continue
             }
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT op, value, hlc, author, field, record FROM rec_write
-                    WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 AND kind = ? LIMIT ?
-                    """),
-                arguments: StatementArguments(chunk.map(\.hex) + [kind.rawValue, limit + 1])
-            )
-            writesRead += rows.count
-            var writes: [RecordID: [RegisterWrite]] = [:]
-            for row in rows {
-                guard let record = byHex[row[5]] else { continue }
-                writes[record, default: []].append(try Self.write(row, kind: kind, record: record))
+            // Few: read them all (at most `limit`, as just counted) and resolve them in memory.
+            for (record, list) in try liveWrites(kind: kind, records: Array(chunk)) {
+                writesRead += list.count
+                out[record] = FieldState.of(list)
             }
-            for (record, list) in writes { out[record] = FieldState.of(list) }
         }
         return out
     }
@@ -194,12 +179,9 @@ struct SQLRecordViews: RecordViewStorage {
         try db.cachedStatement(sql: "DELETE FROM rec_opener WHERE op = ?").execute(arguments: [blob(op)])
     }
 
-    mutating func attendanceEvents(child: RecordID) throws -> [(op: OpID, event: Event)] {
-        var out: [(op: OpID, event: Event)] = []
+    mutating func attendance(child: RecordID) throws -> [AbsenceRuns.Record] {
         let sql = "SELECT \(Self.attendanceColumns) WHERE child = ? AND \(Self.attendanceInForce)"
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [child.hex])
-        while let row = try rows.next() { out.append(try Self.attendance(row, child: child)) }
-        return out
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [child.hex]).map(Self.attendanceRecord)
     }
 
     /// Every child's absence openers at once, from one pass over the absences and leaves in force
@@ -207,11 +189,8 @@ struct SQLRecordViews: RecordViewStorage {
     mutating func insertAllAbsenceOpeners(threshold: Int) throws {
         // In table order (a sequential read), grouped here: ordering by child would visit the rows at random.
         let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.attendanceColumns) WHERE child IS NOT NULL AND \(Self.attendanceInForce)")
-        var byChild: [String: [(op: OpID, event: Event)]] = [:]
-        while let row = try rows.next() {
-            let hex: String = row[7]
-            byChild[hex, default: []].append(try Self.attendance(row, child: try RecordID(hex: hex)))
-        }
+        var byChild: [String: [AbsenceRuns.Record]] = [:]
+        while let row = try rows.next() { byChild[row[5], default: []].append(try Self.attendanceRecord(row)) }
         for hex in byChild.keys.sorted() {
             let child = try RecordID(hex: hex)
             for (op, date) in AbsenceRuns.openers(byChild[hex]!, threshold: threshold).sorted(by: { $0.key < $1.key }) {
@@ -220,20 +199,17 @@ struct SQLRecordViews: RecordViewStorage {
         }
     }
 
-    private static let attendanceColumns = "op, kind, date, starts, ends, amount, code, child FROM rec_event e"
+    private static let attendanceColumns = "op, starts, ends, amount, code, child FROM rec_event e"
     private static let attendanceInForce = """
         kind IN ('absence', 'leave') AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
           AND NOT EXISTS (SELECT 1 FROM rec_event a WHERE a.amends = e.op AND NOT EXISTS (SELECT 1 FROM rec_void w WHERE w.target = a.op))
         """
 
-    /// An absence or leave built from the event columns (`starts`, `ends`, `amount`, `code`) without
-    /// reading the stored body: the fields `AbsenceRuns` reads, and nothing else (a leave's reason is empty).
-    private static func attendance(_ row: Row, child: RecordID) throws -> (op: OpID, event: Event) {
-        let from = try SimpleDate(row[3] as String), to = try SimpleDate(row[4] as String)
-        let body: EventBody = (row[1] as String) == EventKind.leave.rawValue
-            ? .leave(Leave(from: from, to: to, reason: "", approvedBy: ""))
-            : .absence(Absence(from: from, to: to, schoolDays: row[5], excused: (row[6] as String?) == "excused"))
-        return (try OpID(bytes: Array(row[0] as Data)), Event(child: child, date: try SimpleDate(row[2] as String), body: body))
+    /// An absence or leave from the event columns, without reading the stored body: a leave has no
+    /// `code`, an excused absence the code `excused`; only an unexcused one counts its school days.
+    private static func attendanceRecord(_ row: Row) throws -> AbsenceRuns.Record {
+        AbsenceRuns.Record(op: try OpID(bytes: Array(row[0] as Data)), from: try SimpleDate(row[1] as String),
+                           to: try SimpleDate(row[2] as String), unexcusedSchoolDays: (row[4] as String?) == "unexcused" ? row[3] : nil)
     }
 
     mutating func absenceOpeners(child: RecordID) throws -> Set<OpID> {
@@ -245,8 +221,6 @@ struct SQLRecordViews: RecordViewStorage {
     /// Set by a rebuild, which derives every child's absence openers in one pass at its end
     /// (`insertAllAbsenceOpeners`) instead of once per absence.
     var defersAbsenceRuns = false
-
-    mutating func deferAbsenceRuns(for child: RecordID) -> Bool { defersAbsenceRuns }
 
     mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT child, kind FROM rec_event WHERE op = ?"), arguments: [blob(op)]),
