@@ -35,6 +35,8 @@ public enum FieldEntry: Sendable {
     case openCase(caseFile: RecordID, reason: ReasonCategory, text: String?)
     /// 销号: closes the child's open entries on a ledger, with evidence files.
     case closeOut(Ledger, evidence: [String], note: String)
+    /// Marks the whole child record void (entered by mistake), with the reason; an empty reason restores it.
+    case voidChild(reason: String)
 
     /// What the audit and the confirmation line call it.
     public func label(_ l: Language) -> String {
@@ -52,6 +54,8 @@ public enum FieldEntry: Sendable {
         case .followUp: l.pick("返校后跟踪", "follow-up")
         case .closeCase(_, let p, _): l.pick("结案（\(p.chinese)）", "case closed (\(p.rawValue))")
         case .closeOut(let ledger, _, _): l.pick("\(ledger.chinese)销号", "closed out of \(ledger.rawValue)")
+        case .voidChild(let reason): reason.isEmpty ? l.pick("恢复儿童记录", "child record restored")
+                                                    : l.pick("作废儿童记录（\(reason)）", "child record voided (\(reason))")
         }
     }
 
@@ -68,6 +72,10 @@ public enum FieldEntry: Sendable {
             guard let original = try s.event(op), case .leave(let leave) = original.body, original.child == child else {
                 throw .invalidRecord(.invalidField("leave", reason: "not a leave of this child"))
             }
+            guard returned >= leave.from else { throw .invalidRecord(.invalidField("returned", reason: "before the leave began")) }
+            if let ended = try s.amendments(of: op).first {
+                throw .invalidRecord(.invalidField("leave", reason: "already ended on \(ended.date)"))
+            }
             let end = min(leave.to, (try? returned.adding(days: -1)) ?? returned)
             return [.event(Event(child: child, date: returned, body: .leave(Leave(from: leave.from, to: max(end, leave.from), reason: leave.reason,
                                                                                     approvedBy: leave.approvedBy)),
@@ -76,6 +84,7 @@ public enum FieldEntry: Sendable {
             visit.evidence = files.compactMap { evidence[$0] }
             return [event(.visit(visit))]
         case .persuasion(let caseFile, let attempt):
+            try Self.checkCase(caseFile, of: child, open: true, in: s)
             return [event(.persuasion(attempt), subject: caseFile)]
         case .homeTeaching(let session):
             return [event(.homeTeaching(session))]
@@ -86,9 +95,14 @@ public enum FieldEntry: Sendable {
                          pred: try s.liveOps(kind: .child, record: child, field: "status"))]
         case .field(let field, let value):
             return [.set(kind: .child, record: child, field: field, value: value, pred: try s.liveOps(kind: .child, record: child, field: field))]
+        case .voidChild(let reason):
+            return [.set(kind: .child, record: child, field: "voided", value: .text(reason),
+                         pred: try s.liveOps(kind: .child, record: child, field: "voided"))]
         case .followUp(let caseFile, let followUp):
+            try Self.checkCase(caseFile, of: child, open: false, in: s)
             return [event(.followUp(followUp), subject: caseFile)]
         case .closeCase(let caseFile, let placement, let outcome):
+            try Self.checkCase(caseFile, of: child, open: true, in: s)
             return [.set(kind: .caseFile, record: caseFile, field: "placement", value: .text(placement.rawValue),
                          pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "placement")),
                     .set(kind: .caseFile, record: caseFile, field: "outcome", value: .text(outcome),
@@ -100,6 +114,23 @@ public enum FieldEntry: Sendable {
         case .closeOut(let ledger, let files, let note):
             return [.closeOut(child: child, ledger: ledger, closes: try s.openOpeners(child: child, ledger: ledger),
                               evidence: files.compactMap { evidence[$0] }, note: note)]
+        }
+    }
+
+    /// Refuses a case this replica does not know, another child's case, and (when `open`) a closed one:
+    /// persuasion attempts and closing need an open case; a follow-up comes after closing too.
+    static func checkCase(_ id: RecordID, of child: RecordID, open: Bool, in s: RecordSnapshot) throws(StoreError) {
+        let file = try s.caseFile(id)
+        guard let owner = file.child else { throw .invalidRecord(.invalidField("case", reason: "no such case")) }
+        guard owner == child else { throw .invalidRecord(.invalidField("case", reason: "the case of another child")) }
+        if open, file.closed { throw .invalidRecord(.invalidField("case", reason: "the case is closed")) }
+    }
+
+    /// The earliest day this entry speaks of when recorded on `date`: none may precede the child's birth.
+    func earliestDay(on date: SimpleDate) -> SimpleDate {
+        switch self {
+        case .absence(let from, _, _, _), .leave(let from, _, _, _): min(from, date)
+        default: date
         }
     }
 
@@ -115,6 +146,7 @@ public enum FieldEntry: Sendable {
         case .letter: Permissions.operation(of: .verificationLetter)
         case .status, .field, .openCase, .closeCase: .editRecord
         case .closeOut: .closeOut
+        case .voidChild: .voidRecord
         }
     }
 

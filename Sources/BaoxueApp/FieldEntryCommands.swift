@@ -8,13 +8,16 @@ import Foundation
 /// case its id (persuasion attempts name it).
 public struct RecordedView: Codable, Equatable, Sendable {
     public let change: String
+    /// The id of the entry's first op (`change:0`): what `leave-end` and `void` name.
+    public let entry: String
     public let child: String
     public let what: String
     public let caseFile: String?
     public let attachments: [String]
 
     public func text(_ l: Language) -> String {
-        var line = l.pick("已记录\(what)（儿童 \(child)，变更 \(change.prefix(16))…，已签名）", "recorded: \(what) (child \(child), change \(change.prefix(16))…, signed)")
+        var line = l.pick("已记录\(what)（儿童 \(child)，已签名）。记录项编号 \(entry)",
+                          "recorded: \(what) (child \(child), signed). Entry id \(entry)")
         if let caseFile { line += l.pick("。案卷编号 \(caseFile)", ". Case id \(caseFile)") }
         for a in attachments { line += l.pick("。附件 \(a.prefix(16))…", ". Attachment \(a.prefix(16))…") }
         return line
@@ -56,6 +59,12 @@ extension ReplicaCommands {
             target = try importScope(replica, nil, at: now)
         }
         let day = try BaoxueApp.day(date, at: now)
+        // A day past the backdating limit is refused as such when the ops are checked (a clearer reason).
+        let earliest = entry.earliestDay(on: day)
+        if case .date(let born)? = known.fields["birthDate"], earliest < born,
+           earliest.dayNumber >= day.dayNumber - Event.maxBackdateDays {
+            throw .store(.invalidRecord(.invalidField("date", reason: "before the child was born (\(born))")))
+        }
         var files: [String: (hash: String, data: Data)] = [:]
         for path in entry.files { files[path] = try AttachmentStore.read(path) }
         let evidence = files.mapValues(\.hash)
@@ -67,7 +76,8 @@ extension ReplicaCommands {
         for (hash, data) in files.values { try AttachmentStore.save(data, hash: hash, in: replica.directory) }
         var caseFile: String?
         if case .openCase(let c, _, _) = entry { caseFile = c.hex }
-        return RecordedView(change: change.id.hex, child: child, what: entry.label(l), caseFile: caseFile,
+        return RecordedView(change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: child,
+                            what: entry.label(l), caseFile: caseFile,
                             attachments: entry.files.compactMap { evidence[$0] })
     }
 }

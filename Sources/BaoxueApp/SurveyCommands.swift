@@ -94,6 +94,7 @@ extension ReplicaCommands {
                 [.void(target: target, reason: reason)]
             }
         }
-        return RecordedView(change: change.id.hex, child: "-", what: l.pick("作废 \(op)", "void \(op)"), caseFile: nil, attachments: [])
+        return RecordedView(change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: "-",
+                            what: l.pick("作废 \(op)", "void \(op)"), caseFile: nil, attachments: [])
     }
 }

@@ -41,7 +41,7 @@ public struct RecordMerge: Sendable {
             let id = OpID(change: change.id, index: UInt16(i))
             do {
                 try op.validate()
-                if case .event(let e) = op, let today { try e.validate(notAfter: today, toleranceDays: policy.clockToleranceDays) }
+                if let today { try op.validate(signedOn: today, toleranceDays: policy.clockToleranceDays) }
             } catch {
                 try storage.reject(id, reason: error.rejectionReason, stamp: stamp)
                 continue
@@ -64,21 +64,39 @@ public struct RecordMerge: Sendable {
         }
     }
 
+    /// Takes back what a voided op did to registers and sets (`Liveness`); an event, opener or
+    /// close-out needs nothing here, as the queries leave voided ones out. Returns the child to refresh
+    /// (a void names one op, so at most one record changes besides the chain it uncovers).
+    private func undo<S: RecordViewStorage>(_ target: OpID, in storage: inout S) throws -> RecordID? {
+        var changed = try Liveness.refreshWrite(target, in: &storage)
+        for tag in [target] + (try storage.removedTags(by: target)) {
+            if let change = try Liveness.refreshTag(tag, in: &storage) { changed.insert(change) }
+        }
+        return changed.first { $0.kind == .child }?.record
+    }
+
     /// Applies one valid op; returns the child whose row must be refreshed.
     private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, to storage: inout S) throws -> RecordID? {
         switch op {
         case .set(let kind, let record, let field, let value, let pred):
             try storage.insertWrite(RegisterWrite(kind: kind, record: record, field: field, value: value, op: id, stamp: stamp))
             try storage.supersede(pred, by: id)
+            if try storage.voidsAround(write: id, preds: pred) {
+                for op in [id] + pred { _ = try Liveness.refreshWrite(op, in: &storage) }
+            }
             if kind == .child, field == "status", case .status(let fact) = value, let ledger = fact.status.ledger {
                 try storage.insertLedgerOpener(ledger: ledger, child: record, op: id, date: fact.date)
             }
             return op.refreshedChild
         case .add(let kind, let record, let set, let element):
             try storage.insertElement(kind: kind, record: record, set: set, element: element, tag: id)
+            _ = try Liveness.refreshTag(id, in: &storage)
             return op.refreshedChild
         case .remove(let kind, let record, _, _, let tags):
             try storage.removeTags(tags, by: id)
+            if try storage.isVoided(id) {
+                for tag in tags { _ = try Liveness.refreshTag(tag, in: &storage) }
+            }
             return op.refreshedChild
         case .event(let e):
             try storage.insertEvent(e, op: id, stamp: stamp)
@@ -91,7 +109,7 @@ public struct RecordMerge: Sendable {
             if !storage.defersAbsenceRuns, case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind) {
                 try refreshAbsenceOpeners(child, in: &storage)
             }
-            return nil
+            return try undo(target, in: &storage)
         case .closeOut(let child, let ledger, let closes, let evidence, let note):
             try storage.insertCloseOut(child: child, ledger: ledger, closes: closes, evidence: evidence, note: note, op: id, stamp: stamp)
             return nil

@@ -29,6 +29,22 @@ extension RecordOp {
         }
     }
 
+    /// The rules that depend on the day the op was signed: an event's dates (`Event.validate(signedOn:)`)
+    /// and a status's date, which may not lie in the future nor more than `Event.maxBackdateDays` back.
+    public func validate(signedOn today: SimpleDate, toleranceDays: Int) throws(RecordsError) {
+        switch self {
+        case .event(let e):
+            try e.validate(signedOn: today, toleranceDays: toleranceDays)
+        case .set(_, _, let field, .status(let fact), _):
+            guard fact.date.dayNumber <= today.dayNumber + toleranceDays else { throw .invalidField(field, reason: "dated in the future") }
+            guard fact.date.dayNumber >= today.dayNumber - Event.maxBackdateDays else {
+                throw .invalidField(field, reason: "dated more than \(Event.maxBackdateDays) days before it was signed")
+            }
+        default:
+            break
+        }
+    }
+
     /// The rules that do not depend on time: fields, sets, evidence, list
     /// lengths. Replicas check them again when applying, so a signed but
     /// invalid op from a peer is rejected on every replica alike.

@@ -22,6 +22,9 @@ public struct RecordPayload: Sendable, Equatable {
         return try PayloadWriter.encode(ops)
     }
 
+    /// Encodes without the op rules: what a faulty or hostile peer could sign (tests, vector tools).
+    package func encodedUnchecked() throws(RecordsError) -> [UInt8] { try PayloadWriter.encode(ops) }
+
     /// Reads bytes from anywhere with the one strict reader; structure only (ops are
     /// validated when applied, one by one).
     public static func decode(_ bytes: [UInt8]) throws(RecordsError) -> RecordPayload {

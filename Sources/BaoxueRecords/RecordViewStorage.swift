@@ -27,6 +27,23 @@ public protocol RecordViewStorage {
     /// ascending, by record (an empty set is absent).
     mutating func elements(kind: RecordKind, records: [RecordID], set: String) throws -> [RecordID: [String]]
 
+    /// Whether a stored void names `op`.
+    mutating func isVoided(_ op: OpID) throws -> Bool
+    /// The writes stored so far that named `op` in their `pred`.
+    mutating func successors(of op: OpID) throws -> [OpID]
+    /// The ops write `op` named in its `pred`.
+    mutating func predecessors(of op: OpID) throws -> [OpID]
+    /// Whether `Liveness` must look at write `op`: it or one of `preds` is voided, or one of its successors is.
+    mutating func voidsAround(write op: OpID, preds: [OpID]) throws -> Bool
+    /// Sets a stored write's live flag; returns its record when the flag changed (nil: no change, or no such write).
+    mutating func setWriteLive(_ op: OpID, _ live: Bool) throws -> Liveness.Change?
+    /// The removes stored so far that named `tag`.
+    mutating func removers(of tag: OpID) throws -> [OpID]
+    /// The tags remove `op` named.
+    mutating func removedTags(by op: OpID) throws -> [OpID]
+    /// Sets a stored tag's live flag; returns its record when the flag changed.
+    mutating func setTagLive(_ tag: OpID, _ live: Bool) throws -> Liveness.Change?
+
     mutating func insertEvent(_ event: Event, op: OpID, stamp: OpStamp) throws
     mutating func insertVoid(target: OpID, op: OpID, reason: String, stamp: OpStamp) throws
 

@@ -209,6 +209,7 @@ enum ChangeLogSchema {
         }
         RecordViewSchema.registerPayloadFormat2(in: &m)
         ChangeLog.registerRegistryKey(in: &m)
+        RecordViewSchema.registerVoidUndoes(in: &m)
         return m
     }
 }

@@ -46,6 +46,26 @@ public struct RecordSnapshot {
         }
     }
 
+    /// The amendments of an event that are in force (not voided), oldest first.
+    public func amendments(of op: OpID) throws(StoreError) -> [Event] {
+        try storeCall {
+            try Data.fetchAll(db, sql: """
+                SELECT body FROM rec_event e WHERE amends = ? AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+                ORDER BY date, op
+                """, arguments: [Data(op.bytes)]).compactMap { try? Event.decode(Array($0)) }
+        }
+    }
+
+    /// A persuasion-to-return case as this replica shows it: its child (nil when no case has this
+    /// id here) and whether it was closed (a placement written).
+    public func caseFile(_ id: RecordID) throws(StoreError) -> (child: RecordID?, closed: Bool) {
+        let child = try liveValues(kind: .caseFile, record: id, field: "child").compactMap { v -> RecordID? in
+            if case .text(let hex) = v.value { return try? RecordID(hex: hex) }
+            return nil
+        }.first
+        return (child, try !liveOps(kind: .caseFile, record: id, field: "placement").isEmpty)
+    }
+
     /// Op ids of the live values of a field: the `pred` of a new write.
     public func liveOps(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID] {
         try storeCall {
@@ -113,9 +133,8 @@ extension ChangeLog {
 }
 
 extension RecordOp {
-    /// The edge check of event dates against the writing device's clock.
+    /// The edge check of dates against the writing device's clock (the same check every replica makes).
     func validateDate(now: UInt64, policy: Policy) throws(RecordsError) {
-        guard case .event(let e) = self else { return }
-        try e.validate(notAfter: try SimpleDate(unixMilliseconds: now), toleranceDays: policy.clockToleranceDays)
+        try validate(signedOn: try SimpleDate(unixMilliseconds: now), toleranceDays: policy.clockToleranceDays)
     }
 }

@@ -90,6 +90,18 @@ enum RecordViewSchema {
         }
     }
 
+    /// Void undoes (records.md §3): registered after the change log's v14.
+    static func registerVoidUndoes(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v15-void-undoes") { db in
+            // Voiding a write or a remove brings back what it superseded or removed (records.md §3):
+            // the merge engine walks these relations backwards. Views made before are re-derived by `rebuild`.
+            try db.execute(sql: """
+                CREATE INDEX rec_superseded_by ON rec_superseded(by_op);
+                CREATE INDEX rec_removed_by ON rec_removed(by_op);
+                """)
+        }
+    }
+
     /// Indexes only queries use (the merge engine never reads through them):
     /// a rebuild drops them first and creates them again at the end, which
     /// is faster than keeping them current row by row.

@@ -154,6 +154,60 @@ struct SQLRecordViews: RecordViewStorage {
         return out
     }
 
+    mutating func isVoided(_ op: OpID) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM rec_void WHERE target = ?)"), arguments: [blob(op)]) ?? false
+    }
+
+    mutating func successors(of op: OpID) throws -> [OpID] {
+        try Self.ops(db, "SELECT by_op FROM rec_superseded WHERE op = ? ORDER BY by_op", [blob(op)])
+    }
+
+    mutating func predecessors(of op: OpID) throws -> [OpID] {
+        try Self.ops(db, "SELECT op FROM rec_superseded INDEXED BY rec_superseded_by WHERE by_op = ? ORDER BY op", [blob(op)])
+    }
+
+    /// One look at the (usually empty) void table first: a replica without voids pays nothing more.
+    mutating func voidsAround(write op: OpID, preds: [OpID]) throws -> Bool {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM rec_void)")) == true else { return false }
+        for candidate in [op] + preds where try isVoided(candidate) { return true }
+        return try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM rec_superseded s JOIN rec_void v ON v.target = s.by_op WHERE s.op = ?)
+            """), arguments: [blob(op)]) ?? false
+    }
+
+    mutating func setWriteLive(_ op: OpID, _ live: Bool) throws -> Liveness.Change? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, record, live FROM rec_write WHERE op = ?"),
+                                         arguments: [blob(op)]),
+              (row[2] as Bool) != live else { return nil }
+        try db.cachedStatement(sql: "UPDATE rec_write SET live = ? WHERE op = ?").execute(arguments: [live, blob(op)])
+        return try Self.change(row)
+    }
+
+    mutating func removers(of tag: OpID) throws -> [OpID] {
+        try Self.ops(db, "SELECT by_op FROM rec_removed WHERE tag = ? ORDER BY by_op", [blob(tag)])
+    }
+
+    mutating func removedTags(by op: OpID) throws -> [OpID] {
+        try Self.ops(db, "SELECT tag FROM rec_removed INDEXED BY rec_removed_by WHERE by_op = ? ORDER BY tag", [blob(op)])
+    }
+
+    mutating func setTagLive(_ tag: OpID, _ live: Bool) throws -> Liveness.Change? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, record, live FROM rec_element WHERE tag = ?"),
+                                         arguments: [blob(tag)]),
+              (row[2] as Bool) != live else { return nil }
+        try db.cachedStatement(sql: "UPDATE rec_element SET live = ? WHERE tag = ?").execute(arguments: [live, blob(tag)])
+        return try Self.change(row)
+    }
+
+    private static func change(_ row: Row) throws -> Liveness.Change {
+        guard let kind = RecordKind(rawValue: row[0]) else { throw RecordsError.invalidField("kind", reason: "unknown record kind") }
+        return Liveness.Change(kind: kind, record: try RecordID(hex: row[1]))
+    }
+
+    private static func ops(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [OpID] {
+        try Data.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try OpID(bytes: Array($0)) }
+    }
+
     mutating func insertEvent(_ e: Event, op: OpID, stamp: OpStamp) throws {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO rec_event (op, kind, child, subject, date, starts, ends, amount, code, body, amends, hlc, author)

@@ -123,14 +123,16 @@ enum ViewRepair {
         }
         for row in try Row.fetchAll(db, sql: "SELECT target, op FROM rec_void") where byRemoved(row[1]) {
             try db.execute(sql: "DELETE FROM rec_void WHERE target = ? AND op = ?", arguments: [row[0] as Data, row[1] as Data])
+            reliveWrites.append(row[0])
+            reliveTags.append(row[0])
         }
-        for op in reliveWrites {
-            try db.execute(sql: "UPDATE rec_write SET live = NOT EXISTS (SELECT 1 FROM rec_superseded s WHERE s.op = ?1) WHERE op = ?1", arguments: [op])
-            try children("SELECT record FROM rec_write WHERE op = ? AND kind = 'child'", [op])
-        }
+        // The same rule as when ops arrive (`Liveness`), now that the removed ops no longer count.
+        var views = SQLRecordViews(db: db)
+        var changed = Set<Liveness.Change>()
+        for op in reliveWrites { changed.formUnion(try Liveness.refreshWrite(try OpID(bytes: Array(op)), in: &views)) }
         for tag in reliveTags {
-            try db.execute(sql: "UPDATE rec_element SET live = NOT EXISTS (SELECT 1 FROM rec_removed r WHERE r.tag = ?1) WHERE tag = ?1", arguments: [tag])
-            try children("SELECT record FROM rec_element WHERE tag = ? AND kind = 'child'", [tag])
+            if let change = try Liveness.refreshTag(try OpID(bytes: Array(tag)), in: &views) { changed.insert(change) }
         }
+        for change in changed where change.kind == .child { touched.insert(change.record) }
     }
 }

@@ -60,6 +60,32 @@ struct ChildSet: ParsableCommand {
     }
 }
 
+struct ChildVoid: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "void", abstract: "作废误录的整条儿童记录（保留在审计中）；--restore 恢复 / void a child record entered by mistake; --restore undoes it",
+        discussion: """
+            作废后该儿童不再出现在名单、台账和报表中，全部历史仍可在 baoxue audit 中查看。
+            A voided child leaves lists, ledgers and reports; its whole history stays in baoxue audit.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "作废原因（如 重复录入）/ why") var reason: String?
+    @Flag(help: "恢复已作废的记录 / restore a voided record") var restore = false
+
+    func validate() throws {
+        let l = options.language
+        if restore, reason != nil { throw ValidationError(l.pick("--restore 与 --reason 只能选一个", "give --restore or --reason, not both")) }
+        if !restore, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError(l.pick("请用 --reason 写明作废原因（如 重复录入）", "say why with --reason"))
+        }
+    }
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in .voidChild(reason: restore ? "" : reason ?? "") }
+    }
+}
+
 struct CloseOut: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "close-out", abstract: "销号：附佐证材料把儿童移出台账（学校管理员）/ close a child out of a ledger with evidence (school admin)"

@@ -51,7 +51,8 @@ import Testing
                                     evidence: Bool.random(using: &rng) ? [hash(&rng), hash(&rng)] : []))
         case 1:
             let days = Int.random(in: 1...30, using: &rng)
-            body = .absence(Absence(from: date, to: date, schoolDays: days, excused: Bool.random(using: &rng)))
+            body = .absence(Absence(from: date, to: try! date.adding(days: days + Int.random(in: 0...3, using: &rng) - 1), schoolDays: days,
+                                    excused: Bool.random(using: &rng)))
         case 2: body = .leave(Leave(from: date, to: date, reason: text(), approvedBy: text()))
         case 3:
             let outcome = PersuasionAttempt.Outcome.allCases.randomElement(using: &rng)!

@@ -69,9 +69,9 @@ import Testing
         let e = Event(child: RecordID.derived("c"), date: try SimpleDate("2025-11-25"),
                       body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "数学")))
         try e.validate()
-        try e.validate(notAfter: try SimpleDate("2025-11-24"), toleranceDays: 1)
+        try e.validate(signedOn: try SimpleDate("2025-11-24"), toleranceDays: 1)
         #expect(throws: RecordsError.invalidField("date", reason: "in the future")) {
-            try e.validate(notAfter: try SimpleDate("2025-11-23"), toleranceDays: 1)
+            try e.validate(signedOn: try SimpleDate("2025-11-23"), toleranceDays: 1)
         }
     }
 

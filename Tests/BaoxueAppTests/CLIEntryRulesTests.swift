@@ -1,0 +1,82 @@
+import BaoxueApp
+import BaoxueRecords
+import BaoxueTesting
+import Foundation
+import Testing
+
+/// What a person can get wrong at the command line about cases, leaves, dates and whole
+/// records (issue 21 §4, §8, §9): each mistake is refused with nothing signed, and voiding
+/// a child entered by mistake takes it out of the lists until restored.
+@Suite struct CLIEntryRulesTests {
+    let cli = CLITests()
+
+    func json(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    }
+
+    @Test func casesLeavesAndDatesAreCheckedBeforeAnythingIsSigned() throws {
+        let (dir, c) = try CLIRecordTests().replica()
+        let other = String(try cli.baoxue(["child", "list", "--search", "学生1", "--dir", dir]).out.prefix(32))
+        func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+            let r = try cli.baoxue(args + ["--dir", dir])
+            return (r.status, r.out, r.err)
+        }
+        func ok(_ args: [String]) throws -> String {
+            let r = try run(args)
+            #expect(r.status == 0, "\(args): \(r.err)")
+            return r.out
+        }
+        func refused(_ args: [String], _ words: String) throws {
+            let before = try CLIChildTests().changes(dir)
+            let r = try run(args)
+            #expect(r.status != 0, "\(args) must be refused")
+            #expect(r.err.contains(words), "\(args): \(r.err)")
+            #expect(try CLIChildTests().changes(dir) == before, "nothing signed for \(args)")
+        }
+        let opened = try json(try ok(["case", "open", c, "--reason", "厌学", "--json"]))
+        let caseFile = try #require(opened["caseFile"] as? String)
+        let persuade = ["--method", "入户", "--outcome", "agreedToReturn"]
+        try refused(["record", "persuasion", c, "--case", String(repeating: "0", count: 32)] + persuade, "case")
+        try refused(["record", "persuasion", other, "--case", caseFile] + persuade, "case")
+        _ = try ok(["record", "persuasion", c, "--case", caseFile] + persuade)
+        _ = try ok(["case", "close", c, "--case", caseFile, "--placement", "随班就读", "--outcome", "已返校"])
+        try refused(["case", "close", c, "--case", caseFile, "--placement", "随班就读", "--outcome", "又结一次"], "case")
+        try refused(["record", "persuasion", c, "--case", caseFile] + persuade, "case")
+        _ = try ok(["record", "follow-up", c, "--case", caseFile, "--months", "1", "--note", "按时到校"])
+
+        let leave = try json(try ok(["record", "leave", c, "--from", "2026-11-09", "--to", "2026-11-20", "--reason", "病假",
+                                     "--approved-by", "班主任", "--date", "2026-11-09", "--json"]))
+        let entry = try #require(leave["entry"] as? String)
+        let change = try #require(leave["change"] as? String)
+        #expect(entry.hasSuffix(":0") && entry.hasPrefix(change))
+        try refused(["record", "leave-end", c, "--leave", entry, "--date", "2026-11-02"], "returned")
+        _ = try ok(["record", "leave-end", c, "--leave", entry, "--date", "2026-11-16"])
+        try refused(["record", "leave-end", c, "--leave", entry, "--date", "2026-11-18"], "leave")
+
+        try refused(["record", "absence", c, "--from", "2026-12-01", "--to", "2026-12-01", "--days", "5", "--date", "2026-12-01"],
+                    "schoolDays")
+        try refused(["record", "absence", c, "--from", "1990-03-05", "--to", "1990-03-06", "--days", "2"], "from")
+        try refused(["child", "status", c, "dropout", "--reason", "核实", "--date", "2099-01-01"], "status")
+        try refused(["record", "leave", c, "--from", "2026-11-02", "--to", "2028-11-01", "--reason", "病假", "--approved-by", "班主任",
+                     "--date", "2026-11-02"], "to")
+
+        // A toddler added by hand: nothing may be dated before the birth.
+        let born = CLIChildTests.idNumber("20250601", 7, male: true)
+        _ = try ok(["child", "add", "--name", "小宝", "--id", born, "--scope", "东镇/一小"])
+        let baby = String(try cli.baoxue(["child", "list", "--search", "小宝", "--dir", dir]).out.prefix(32))
+        try refused(["record", "absence", baby, "--from", "2025-03-03", "--to", "2025-03-04", "--days", "2", "--date", "2025-03-05"], "born")
+    }
+
+    @Test func aChildEnteredByMistakeIsVoidedWholeAndCanBeRestored() throws {
+        let (dir, c) = try CLIRecordTests().replica()
+        func count() throws -> Int { try cli.baoxue(["child", "list", "--json", "--dir", dir]).out.components(separatedBy: "\"child\"").count - 1 }
+        #expect(try count() == 3)
+        let missing = try cli.baoxue(["child", "void", c, "--dir", dir])
+        #expect(missing.status != 0 && missing.err.contains("--reason"), "\(missing.err)")
+        #expect(try cli.baoxue(["child", "void", c, "--reason", "重复录入", "--dir", dir]).status == 0)
+        #expect(try count() == 2)
+        #expect(try cli.baoxue(["child", "show", c, "--dir", dir]).out.contains("重复录入"))
+        #expect(try cli.baoxue(["child", "void", c, "--restore", "--dir", dir]).status == 0)
+        #expect(try count() == 3)
+    }
+}
