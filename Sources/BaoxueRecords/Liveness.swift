@@ -19,14 +19,25 @@ public enum Liveness {
     /// Longest chain of voided writes walked; beyond it a write counts as superseded.
     static let maxDepth = 64
 
-    /// Whether `op` is superseded by a write in force, following voided superseders.
-    public static func isSuperseded<S: RecordViewStorage>(_ op: OpID, in storage: inout S, depth: Int = 0) throws -> Bool {
+    /// Whether `op` is superseded by a write in force, following voided superseders. Each op is
+    /// looked at once (`memo`): many voided writes over one field stay linear, not exponential.
+    public static func isSuperseded<S: RecordViewStorage>(_ op: OpID, in storage: inout S) throws -> Bool {
+        var memo: [OpID: Bool] = [:]
+        return try isSuperseded(op, in: &storage, memo: &memo, depth: 0)
+    }
+
+    private static func isSuperseded<S: RecordViewStorage>(
+        _ op: OpID, in storage: inout S, memo: inout [OpID: Bool], depth: Int
+    ) throws -> Bool {
+        if let known = memo[op] { return known }
+        memo[op] = false
+        var result = false
         for next in try storage.successors(of: op) {
-            if try !storage.isVoided(next) { return true }
-            if depth >= maxDepth { return true }
-            if try isSuperseded(next, in: &storage, depth: depth + 1) { return true }
+            if try !storage.isVoided(next) || depth >= maxDepth { result = true; break }
+            if try isSuperseded(next, in: &storage, memo: &memo, depth: depth + 1) { result = true; break }
         }
-        return false
+        memo[op] = result
+        return result
     }
 
     /// Sets the live flag of write `op` by the rule, then of the writes it superseded when it is
