@@ -73,7 +73,7 @@ FIELDS = {
     "survey": ["village", "date", "team"],
 }
 SETS = {"child": ["focus", "evidence"], "household": ["members"], "caseFile": ["responsible", "evidence"], "survey": ["team"]}
-OPS = ["set", "add", "remove", "event", "void", "closeOut"]
+OPS = ["set", "add", "remove", "event", "void", "closeOut", "registryDefault"]
 VALUE_TYPES = ["text", "number", "date", "status"]
 STATUSES = ["enrolled", "suspectedDropout", "dropout", "neverEnrolled", "returned", "transferredIn", "transferredOut",
             "suspended", "deferred", "homeTeaching", "verifiedElsewhere"]
@@ -144,7 +144,7 @@ def enc_body(kind, b):
 
 def enc_op(op):
     code = bytes([OPS.index(op["op"])])
-    if op["op"] == "set": return code + enc_ref(op, FIELDS) + enc_value(op["value"]) + enc_opids(op["pred"])
+    if op["op"] in ("set", "registryDefault"): return code + enc_ref(op, FIELDS) + enc_value(op["value"]) + enc_opids(op["pred"])
     if op["op"] == "add": return code + enc_ref(op, SETS) + enc_text(op["element"])
     if op["op"] == "remove": return code + enc_ref(op, SETS) + enc_text(op["element"]) + enc_opids(op["tags"])
     if op["op"] == "void": return code + enc_opid(op["target"]) + enc_text(op["reason"])
@@ -253,8 +253,8 @@ class PayloadReader:
         return {"months": self.number(), "attending": self.flag(), "note": self.text()}
     def op(self):
         kind = self.code(OPS)
-        if kind == "set":
-            o = {"op": "set", **self.ref(FIELDS, "field")}
+        if kind in ("set", "registryDefault"):
+            o = {"op": kind, **self.ref(FIELDS, "field")}
             o["value"] = self.value(field_type(o["kind"], o["field"])); o["pred"] = self.opids(0); return o
         if kind in ("add", "remove"):
             o = {"op": kind, **self.ref(SETS, "set"), "element": self.text()}

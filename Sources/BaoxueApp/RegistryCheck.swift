@@ -131,7 +131,9 @@ extension ReplicaCommands {
                     var mine: [RecordOp] = []
                     let current = try s.childRow(row.child)
                     for (field, value) in changes(row, current.fields) where field != "status" || suspect == nil {
-                        mine.append(.set(kind: .child, record: row.child, field: field, value: value, pred: try s.liveOps(kind: .child, record: row.child, field: field)))
+                        // The lists' values are registry defaults; the ledger statuses below are the admin's decision.
+                        guard let pred = try s.registryPred(kind: .child, record: row.child, field: field) else { continue }
+                        mine.append(.registryDefault(kind: .child, record: row.child, field: field, value: value, pred: pred))
                     }
                     var shown: ChildStatus?
                     if case .status(let f)? = current.fields["status"] { shown = f.status }

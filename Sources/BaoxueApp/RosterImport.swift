@@ -202,8 +202,9 @@ struct RosterPlan {
                 return .failure(RosterRejectionReason(text: l.pick("字段 \(field) 无效：\(error)", "field \(field) is invalid: \(error)")))
             }
         }
-        if source == .xueji, let date = try? SimpleDate(year: today.year, month: today.month, day: today.day) {
-            // On the student registry means enrolled; the reason says where that came from.
+        if source == .xueji, let date = try? Policy.fengnan.ageReference(today: today).adding(days: 1) {
+            // On the student registry means enrolled this school year (from 1 September), whoever imports
+            // it and on whatever day: two imports of one roster write the same value and never conflict.
             fields.append(("status", .status(StatusFact(status: .enrolled, date: date, reason: "学籍导入"))))
         }
         return .success(RosterRow(line: line, child: child, fields: fields))

@@ -79,7 +79,7 @@ extension ReplicaCommands {
                 for row in plan.rows {
                     let current = try snapshot.childRow(row.child).fields
                     if current.isEmpty { added += 1; pending.append(row) }
-                    else if !changes(row, current).isEmpty { updated += 1; pending.append(row) }
+                    else if try !ops(row, source: source, in: snapshot).isEmpty { updated += 1; pending.append(row) }
                     else { unchanged += 1 }
                 }
             }
@@ -90,14 +90,9 @@ extension ReplicaCommands {
             let group = pending[start..<min(pending.count, start + perChange)]
             try attempt { () throws(StoreError) in
                 _ = try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) { s throws(StoreError) in
-                    var ops: [RecordOp] = []
-                    for row in group {
-                        for (field, value) in changes(row, try s.childRow(row.child).fields) {
-                            ops.append(.set(kind: .child, record: row.child, field: field, value: value,
-                                            pred: try s.liveOps(kind: .child, record: row.child, field: field)))
-                        }
-                    }
-                    return ops
+                    var all: [RecordOp] = []
+                    for row in group { all += try ops(row, source: source, in: s) }
+                    return all
                 }
             }
             done += group.count
@@ -126,6 +121,22 @@ extension ReplicaCommands {
 
     /// The fields of `row` that differ from what the replica shows. A status already recorded is
     /// never replaced by an import (a dropout stays a dropout until someone records otherwise).
+    /// What importing `row` writes against what the replica shows. A registry's values are
+    /// defaults (records.md §3): a field a person wrote is left alone, and a new default
+    /// supersedes only the defaults before it. A child typed in by hand is a person's writes.
+    static func ops(_ row: RosterRow, source: RosterSource, in s: RecordSnapshot) throws(StoreError) -> [RecordOp] {
+        var ops: [RecordOp] = []
+        for (field, value) in changes(row, try s.childRow(row.child).fields) {
+            if source == .manual {
+                ops.append(.set(kind: .child, record: row.child, field: field, value: value,
+                                pred: try s.liveOps(kind: .child, record: row.child, field: field)))
+            } else if let pred = try s.registryPred(kind: .child, record: row.child, field: field) {
+                ops.append(.registryDefault(kind: .child, record: row.child, field: field, value: value, pred: pred))
+            }
+        }
+        return ops
+    }
+
     static func changes(_ row: RosterRow, _ current: [String: FieldValue]) -> [(String, FieldValue)] {
         row.fields.filter { field, value in
             field == "status" ? current["status"] == nil : current[field] != value

@@ -112,7 +112,8 @@ extension RecordPayload {
         for op in ops {
             let this: RecordID?
             switch op {
-            case .set(let kind, let record, _, _, _), .add(let kind, let record, _, _), .remove(let kind, let record, _, _, _):
+            case .set(let kind, let record, _, _, _), .registryDefault(let kind, let record, _, _, _), .add(let kind, let record, _, _),
+                 .remove(let kind, let record, _, _, _):
                 this = kind == .child ? record : nil
             case .event(let e): this = e.child
             case .closeOut(let c, _, _, _, _): this = c

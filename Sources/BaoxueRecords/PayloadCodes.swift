@@ -6,7 +6,7 @@ enum PayloadCodes {
     static let magic: [UInt8] = [0x00, 0x52]
     static let version: UInt8 = 2
 
-    enum Op: UInt8 { case set = 0, add, remove, event, void, closeOut }
+    enum Op: UInt8 { case set = 0, add, remove, event, void, closeOut, registryDefault }
     enum Value: UInt8 { case text = 0, number, date, status }
 
     static func code<T: CaseIterable & Equatable>(_ value: T) -> UInt8 {

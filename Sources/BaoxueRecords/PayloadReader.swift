@@ -42,10 +42,12 @@ struct PayloadReader {
     private mutating func op(_ n: Int) throws(RecordsError) -> RecordOp {
         let code = try u8("op \(n)")
         switch PayloadCodes.Op(rawValue: code) {
-        case .set:
+        case .set, .registryDefault:
             let (kind, record, field) = try fieldRef(Schema.fields(of:), "field")
             let value = try self.value(expected: Schema.type(of: field, in: kind)!, field)
-            return .set(kind: kind, record: record, field: field, value: value, pred: try opIDs("pred", 0...RecordOp.maxListLength))
+            let pred = try opIDs("pred", 0...RecordOp.maxListLength)
+            return code == PayloadCodes.Op.set.rawValue ? .set(kind: kind, record: record, field: field, value: value, pred: pred)
+                : .registryDefault(kind: kind, record: record, field: field, value: value, pred: pred)
         case .add:
             let (kind, record, set) = try fieldRef(Schema.sets(of:), "set")
             return .add(kind: kind, record: record, set: set, element: try text("element"))

@@ -28,8 +28,9 @@ struct PayloadWriter {
 
     private mutating func op(_ op: RecordOp) throws(RecordsError) {
         switch op {
-        case .set(let kind, let record, let field, let value, let pred):
-            w.u8(PayloadCodes.Op.set.rawValue)
+        case .set(let kind, let record, let field, let value, let pred),
+             .registryDefault(let kind, let record, let field, let value, let pred):
+            if case .set = op { w.u8(PayloadCodes.Op.set.rawValue) } else { w.u8(PayloadCodes.Op.registryDefault.rawValue) }
             try fieldRef(kind, record, field, Schema.fields(of: kind))
             try self.value(value, of: field, in: kind)
             try opIDs(pred, allowEmpty: true)

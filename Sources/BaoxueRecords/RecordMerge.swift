@@ -78,8 +78,11 @@ public struct RecordMerge: Sendable {
     /// Applies one valid op; returns the child whose row must be refreshed.
     private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, to storage: inout S) throws -> RecordID? {
         switch op {
-        case .set(let kind, let record, let field, let value, let pred):
-            try storage.insertWrite(RegisterWrite(kind: kind, record: record, field: field, value: value, op: id, stamp: stamp))
+        case .set(let kind, let record, let field, let value, let pred),
+             .registryDefault(let kind, let record, let field, let value, let pred):
+            var write = RegisterWrite(kind: kind, record: record, field: field, value: value, op: id, stamp: stamp)
+            if case .registryDefault = op { write.isDefault = true }
+            try storage.insertWrite(write)
             try storage.supersede(pred, by: id)
             if try storage.voidsAround(write: id, preds: pred) {
                 for op in [id] + pred { _ = try Liveness.refreshWrite(op, in: &storage) }

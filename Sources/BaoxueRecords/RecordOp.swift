@@ -2,6 +2,8 @@
 ///
 /// - `set`: write a register field; `pred` lists the values of that field
 ///   the writer saw (they are superseded). Concurrent writes stay side by side.
+/// - `registryDefault`: the same, from a registry import (学籍, 户籍): any live
+///   `set` of the field wins over it without a conflict.
 /// - `add` / `remove`: an add-wins observed-remove set; an add's tag is its
 ///   own op id, a remove lists the tags it saw.
 /// - `event`: an immutable event; `void`: marks an earlier op entered by
@@ -10,6 +12,7 @@
 ///   the child on the ledger, as the writer saw them); needs evidence.
 public enum RecordOp: Sendable, Equatable {
     case set(kind: RecordKind, record: RecordID, field: String, value: FieldValue, pred: [OpID])
+    case registryDefault(kind: RecordKind, record: RecordID, field: String, value: FieldValue, pred: [OpID])
     case add(kind: RecordKind, record: RecordID, set: String, element: String)
     case remove(kind: RecordKind, record: RecordID, set: String, element: String, tags: [OpID])
     case event(Event)
@@ -24,7 +27,8 @@ extension RecordOp {
     /// `set`, `add` or `remove` on a child (`RecordMerge`; `ViewRepair` when it takes ops out).
     public var refreshedChild: RecordID? {
         switch self {
-        case .set(.child, let record, _, _, _), .add(.child, let record, _, _), .remove(.child, let record, _, _, _): record
+        case .set(.child, let record, _, _, _), .registryDefault(.child, let record, _, _, _), .add(.child, let record, _, _),
+             .remove(.child, let record, _, _, _): record
         default: nil
         }
     }
@@ -35,7 +39,7 @@ extension RecordOp {
         switch self {
         case .event(let e):
             try e.validate(signedOn: today, toleranceDays: toleranceDays)
-        case .set(_, _, let field, .status(let fact), _):
+        case .set(_, _, let field, .status(let fact), _), .registryDefault(_, _, let field, .status(let fact), _):
             guard fact.date.dayNumber <= today.dayNumber + toleranceDays else { throw .invalidField(field, reason: "dated in the future") }
             guard fact.date.dayNumber >= today.dayNumber - Event.maxBackdateDays else {
                 throw .invalidField(field, reason: "dated more than \(Event.maxBackdateDays) days before it was signed")
@@ -53,6 +57,15 @@ extension RecordOp {
         case .set(let kind, _, let field, let value, let pred):
             try Schema.validate(kind: kind, field: field, value: value)
             guard pred.count <= Self.maxListLength else { throw .payloadTooLarge }
+        case .registryDefault(let kind, _, let field, let value, let pred):
+            try Schema.validate(kind: kind, field: field, value: value)
+            guard pred.count <= Self.maxListLength else { throw .payloadTooLarge }
+            // A registry says who a child is and that it is enrolled; marking a record void or
+            // putting a child on a ledger is a person's decision.
+            guard field != "voided" else { throw .invalidField(field, reason: "not set by a registry") }
+            if case .status(let fact) = value, fact.status.ledger != nil {
+                throw .invalidField(field, reason: "a ledger status is not set by a registry")
+            }
         case .add(let kind, _, let set, let element), .remove(let kind, _, let set, let element, _):
             guard Schema.sets(of: kind).contains(set) else { throw .invalidField(set, reason: "unknown set of \(kind.rawValue)") }
             try Schema.text(set, element, required: true)
@@ -94,6 +107,7 @@ extension RecordOp {
     public var summary: String {
         switch self {
         case .set(let kind, _, let field, _, let pred): "set \(kind.rawValue).\(field)" + (pred.count > 1 ? " (settles \(pred.count))" : "")
+        case .registryDefault(let kind, _, let field, _, _): "default \(kind.rawValue).\(field)"
         case .add(let kind, _, let set, let element): "add \(kind.rawValue).\(set) \(set == "focus" ? element : "")".trimmingCharacters(in: .whitespaces)
         case .remove(let kind, _, let set, _, _): "remove \(kind.rawValue).\(set)"
         case .event(let e): "event \(e.body.kind)" + (e.amends == nil ? "" : " (amends)")

@@ -84,7 +84,8 @@ extension RecordViewStorage {
 public struct FieldState: Sendable, Equatable {
     /// The live write first by `RegisterWrite.shownFirst`.
     public let shown: RegisterWrite
-    /// Some other live write of the field holds a different value: a conflict to settle.
+    /// Some other live write of the field of the shown one's class (a person's, or a registry
+    /// default when no person wrote) holds a different value: a conflict to settle.
     public let conflicted: Bool
 
     public init(shown: RegisterWrite, conflicted: Bool) {
@@ -97,7 +98,10 @@ public struct FieldState: Sendable, Equatable {
         var shown: [String: RegisterWrite] = [:]
         for w in writes where shown[w.field].map({ RegisterWrite.shownFirst(w, $0) }) ?? true { shown[w.field] = w }
         var conflicted = Set<String>()
-        for w in writes where w.value != shown[w.field]?.value { conflicted.insert(w.field) }
+        for w in writes {
+            guard let s = shown[w.field], w.isDefault == s.isDefault, w.value != s.value else { continue }
+            conflicted.insert(w.field)
+        }
         return shown.mapValues { FieldState(shown: $0, conflicted: conflicted.contains($0.field)) }
     }
 }
@@ -117,14 +121,18 @@ public struct RegisterWrite: Sendable, Equatable {
     public let value: FieldValue
     public let op: OpID
     public let stamp: OpStamp
+    /// Written by a registry import (`registryDefault`): any live write by a person wins over it.
+    public var isDefault: Bool
 
-    public init(kind: RecordKind, record: RecordID, field: String, value: FieldValue, op: OpID, stamp: OpStamp) {
+    public init(kind: RecordKind, record: RecordID, field: String, value: FieldValue, op: OpID, stamp: OpStamp, isDefault: Bool = false) {
         self.kind = kind; self.record = record; self.field = field; self.value = value; self.op = op; self.stamp = stamp
+        self.isDefault = isDefault
     }
 
-    /// The deterministic display order among concurrent values: later HLC
-    /// first, then the greater author key, then the greater op id.
+    /// The deterministic display order among concurrent values: a person's write before a
+    /// registry default, then later HLC first, then the greater author key, then the greater op id.
     public static func shownFirst(_ a: RegisterWrite, _ b: RegisterWrite) -> Bool {
+        if a.isDefault != b.isDefault { return !a.isDefault }
         if a.stamp.hlc != b.stamp.hlc { return a.stamp.hlc > b.stamp.hlc }
         if a.stamp.author != b.stamp.author { return a.stamp.author > b.stamp.author }
         return a.op > b.op

@@ -29,10 +29,13 @@ struct StatusWrite {
     let hlc: Int64
     let author: Data
     let op: Data
+    /// A registry default (records.md §3): on the same date a person's status comes after it, so wins.
+    let isDefault: Bool
 
-    /// Earlier in the history: an earlier fact date, then the register's order (HLC, author, op).
+    /// Earlier in the history: an earlier fact date, then the register's order (defaults, HLC, author, op).
     static func before(_ a: StatusWrite, _ b: StatusWrite) -> Bool {
         if a.fact.date != b.fact.date { return a.fact.date < b.fact.date }
+        if a.isDefault != b.isDefault { return a.isDefault }
         if a.hlc != b.hlc { return a.hlc < b.hlc }
         if a.author != b.author { return a.author.lexicographicallyPrecedes(b.author) }
         return a.op.lexicographicallyPrecedes(b.op)
@@ -44,11 +47,12 @@ extension ChangeLog {
     /// until the next one by date.
     static func statusWrites(_ db: Database) throws -> [StatusWrite] {
         try Row.fetchAll(db, sql: """
-            SELECT record, value, hlc, author, op FROM rec_write w WHERE kind = 'child' AND field = 'status'
+            SELECT record, value, hlc, author, op, rank FROM rec_write w WHERE kind = 'child' AND field = 'status'
               AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op)
             """).compactMap { row in
             guard case .status(let fact) = try FieldValue(storageText: row[1]) else { return nil }
-            return StatusWrite(child: try RecordID(hex: row[0]), fact: fact, hlc: row[2], author: row[3], op: row[4])
+            return StatusWrite(child: try RecordID(hex: row[0]), fact: fact, hlc: row[2], author: row[3], op: row[4],
+                               isDefault: (row[5] as Int) == 0)
         }
     }
 
@@ -69,13 +73,14 @@ extension ChangeLog {
         }
     }
 
-    /// Each child's school as written by `cutoff`: the school write with the latest clock before it.
+    /// Each child's school as written by `cutoff`: the school write with the latest clock before it,
+    /// a person's over a registry default's.
     static func schools(_ db: Database, before cutoff: PeriodCutoff) throws -> [RecordID: String] {
         var out: [RecordID: String] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT record, value FROM rec_write w WHERE kind = 'child' AND field = 'school' AND hlc < ?
               AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op)
-            ORDER BY record, hlc, author, op
+            ORDER BY record, rank, hlc, author, op
             """, arguments: [cutoff.packedHLC])
         while let row = try rows.next() {
             if case .text(let t) = try FieldValue(storageText: row[1]) { out[try RecordID(hex: row[0])] = t }

@@ -22,8 +22,9 @@ public struct RecordSnapshot {
     public func liveValues(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [(value: FieldValue, author: PublicKey)] {
         try storeCall {
             var views = SQLRecordViews(db: db)
-            return try views.liveWrites(kind: kind, record: record).filter { $0.field == field }
-                .sorted(by: RegisterWrite.shownFirst).map { ($0.value, $0.stamp.author) }
+            let live = try views.liveWrites(kind: kind, record: record).filter { $0.field == field }.sorted(by: RegisterWrite.shownFirst)
+            // Registry defaults are in the comparison only while no person wrote the field.
+            return live.filter { $0.isDefault == live.first?.isDefault }.map { ($0.value, $0.stamp.author) }
         }
     }
 
@@ -71,6 +72,17 @@ public struct RecordSnapshot {
         try storeCall {
             try Data.fetchAll(db, sql: "SELECT op FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op",
                               arguments: [record.hex, field, kind.rawValue]).map { try OpID(bytes: Array($0)) }
+        }
+    }
+
+    /// For a registry import of one field: the live registry defaults (what a new default supersedes),
+    /// or nil when a person's write is live (a person's value stands; the import leaves the field alone).
+    public func registryPred(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID]? {
+        try storeCall {
+            let rows = try Row.fetchAll(db, sql: "SELECT op, rank FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op",
+                                        arguments: [record.hex, field, kind.rawValue])
+            if rows.contains(where: { ($0[1] as Int) != 0 }) { return nil }
+            return try rows.map { try OpID(bytes: Array($0[0] as Data)) }
         }
     }
 

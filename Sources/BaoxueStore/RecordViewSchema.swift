@@ -90,7 +90,7 @@ enum RecordViewSchema {
         }
     }
 
-    /// Void undoes (records.md §3): registered after the change log's v14.
+    /// Void undoes and registry defaults (records.md §3): registered after the change log's v14.
     static func registerVoidUndoes(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v15-void-undoes") { db in
             // Voiding a write or a remove brings back what it superseded or removed (records.md §3):
@@ -98,6 +98,17 @@ enum RecordViewSchema {
             try db.execute(sql: """
                 CREATE INDEX rec_superseded_by ON rec_superseded(by_op);
                 CREATE INDEX rec_removed_by ON rec_removed(by_op);
+                """)
+        }
+        migrator.registerMigration("v16-registry-defaults") { db in
+            // rank 1: a person's write; 0: a registry default, shown only while no person's write is live
+            // (records.md §3). The field seeks order by it first.
+            try db.execute(sql: """
+                ALTER TABLE rec_write ADD COLUMN rank INTEGER NOT NULL DEFAULT 1;
+                DROP INDEX rec_write_shown;
+                DROP INDEX rec_write_value;
+                CREATE INDEX rec_write_shown ON rec_write(record, field, rank, hlc, author, op) WHERE live = 1;
+                CREATE INDEX rec_write_value ON rec_write(record, field, rank, value) WHERE live = 1;
                 """)
         }
     }

@@ -11,11 +11,11 @@ struct SQLRecordViews: RecordViewStorage {
 
     mutating func insertWrite(_ w: RegisterWrite) throws {
         try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO rec_write (op, kind, record, field, value, hlc, author, live)
-            VALUES (?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_superseded WHERE op = ?))
+            INSERT OR IGNORE INTO rec_write (op, kind, record, field, value, hlc, author, live, rank)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_superseded WHERE op = ?), ?)
             """).execute(arguments: [
                 blob(w.op), w.kind.rawValue, w.record.hex, w.field, w.value.storageText,
-                w.stamp.hlc.packed, Data(w.stamp.author.bytes), blob(w.op),
+                w.stamp.hlc.packed, Data(w.stamp.author.bytes), blob(w.op), w.isDefault ? 0 : 1,
             ])
     }
 
@@ -30,7 +30,7 @@ struct SQLRecordViews: RecordViewStorage {
         var out: [RecordID: [RegisterWrite]] = [:]
         for chunk in Self.chunks(of: records) {
             let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT op, value, hlc, author, field, record FROM rec_write WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 AND kind = ?"),
+                db.cachedStatement(sql: "SELECT op, value, hlc, author, field, record, rank FROM rec_write WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 AND kind = ?"),
                 arguments: StatementArguments(chunk.map(\.hex) + [kind.rawValue])
             )
             let byHex = Dictionary(chunk.map { ($0.hex, $0) }, uniquingKeysWith: { a, _ in a })
@@ -86,18 +86,18 @@ struct SQLRecordViews: RecordViewStorage {
 
     private mutating func fieldState(kind: RecordKind, record: RecordID, field: String) throws -> FieldState? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT op, value, hlc, author, field, record FROM rec_write INDEXED BY rec_write_shown
-            WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY hlc DESC, author DESC, op DESC LIMIT 1
+            SELECT op, value, hlc, author, field, record, rank FROM rec_write INDEXED BY rec_write_shown
+            WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY rank DESC, hlc DESC, author DESC, op DESC LIMIT 1
             """), arguments: [record.hex, field, kind.rawValue]) else { return nil }
         writesRead += 1
         let shown = try Self.write(row, kind: kind, record: record)
         let value: String = row[1]
         let other = try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value
-                           WHERE record = ?1 AND field = ?2 AND live = 1 AND value < ?3 AND kind = ?4)
+                           WHERE record = ?1 AND field = ?2 AND rank = ?5 AND live = 1 AND value < ?3 AND kind = ?4)
                 OR EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value
-                           WHERE record = ?1 AND field = ?2 AND live = 1 AND value > ?3 AND kind = ?4)
-            """), arguments: [record.hex, field, value, kind.rawValue]) ?? false
+                           WHERE record = ?1 AND field = ?2 AND rank = ?5 AND live = 1 AND value > ?3 AND kind = ?4)
+            """), arguments: [record.hex, field, value, kind.rawValue, shown.isDefault ? 0 : 1]) ?? false
         writesRead += 2
         return FieldState(shown: shown, conflicted: other)
     }
@@ -106,7 +106,8 @@ struct SQLRecordViews: RecordViewStorage {
         RegisterWrite(
             kind: kind, record: record, field: row[4], value: try FieldValue(storageText: row[1]),
             op: try OpID(bytes: Array(row[0] as Data)),
-            stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data)))
+            stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: Array(row[3] as Data))),
+            isDefault: (row[6] as Int) == 0
         )
     }
 

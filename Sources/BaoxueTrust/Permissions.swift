@@ -6,7 +6,7 @@ import BaoxueRecords
 public enum Permissions {
     public static func operation(of op: RecordOp) -> Operation {
         switch op {
-        case .set, .add, .remove: return .editRecord
+        case .set, .registryDefault, .add, .remove: return .editRecord
         case .void: return .voidRecord
         case .closeOut: return .closeOut
         case .event(let e): return operation(of: e.body.eventKind)

@@ -42,7 +42,7 @@ enum RecordInvalidVectors {
         add("truncated inside the record id", Array(payload(good).prefix(12)), .truncated)
         add("op count with a redundant leading group", header + [0x80, 0x01] + good, .nonCanonicalInteger)
         add("text length with a redundant leading group", payload(set([0x00, 0x80, 0x03] + Array("abc".utf8))), .nonCanonicalInteger)
-        add("unknown op code 6", payload([0x06] + good.dropFirst()), .unknownCode)
+        add("unknown op code 7", payload([0x07] + good.dropFirst()), .unknownCode)
         add("unknown record kind 4", payload(set([0x00] + text("x"), kind: 4)), .unknownCode)
         add("unknown field 15 of a child", payload(set(field: 15, [0x00] + text("x"))), .unknownCode)
         add("unknown value type 4", payload(set([0x04] + text("x"))), .unknownCode)

@@ -9,6 +9,9 @@ enum RecordVectorDescription {
         case .set(let kind, let record, let field, let value, let pred):
             return ["op": "set", "kind": kind.rawValue, "record": record.hex, "field": field, "value": describe(value),
                     "pred": pred.map(\.text)]
+        case .registryDefault(let kind, let record, let field, let value, let pred):
+            return ["op": "registryDefault", "kind": kind.rawValue, "record": record.hex, "field": field, "value": describe(value),
+                    "pred": pred.map(\.text)]
         case .add(let kind, let record, let set, let element):
             return ["op": "add", "kind": kind.rawValue, "record": record.hex, "set": set, "element": element]
         case .remove(let kind, let record, let set, let element, let tags):

@@ -31,6 +31,11 @@ enum RecordVectorMaker {
             ("every field of every record kind", try RecordKind.allCases.flatMap { kind in try Schema.fields(of: kind).map { f in
                 .set(kind: kind, record: child, field: f, value: try sample(kind, f), pred: [])
             } }),
+            ("registry defaults, one superseding another", [
+                .registryDefault(kind: .child, record: child, field: "name", value: .text("罗小花"), pred: []),
+                .registryDefault(kind: .child, record: child, field: "status",
+                                 value: .status(StatusFact(status: .enrolled, date: d, reason: "学籍导入")), pred: [op(2), op(1, 3)]),
+            ]),
             ("add and remove in a set", [
                 .add(kind: .child, record: child, set: "focus", element: "leftBehind"),
                 .remove(kind: .child, record: child, set: "focus", element: "poverty", tags: [op(3), op(4, 2)]),

@@ -15,7 +15,7 @@ import Testing
         #expect(keys.status == 0 && keys.out.contains("已加密，本机持有第 1 代密钥"), "\(keys.out) \(keys.err)")
         // `baoxue log` marks sealed changes and still names what they do on a member's device.
         let log = try cli.baoxue(["log", "--dir", teacher])
-        #expect(log.status == 0 && log.out.contains("[加密] set child.name"), "\(log.out.suffix(400))")
+        #expect(log.status == 0 && log.out.contains("[加密] default child.name"), "\(log.out.suffix(400))")
         // A teacher may not hand out keys: refused before anything is written.
         let grant = try cli.baoxue(["keys", "grant", "--scope", "丰南区/东镇/示例第1中学", "--dir", teacher])
         #expect(grant.status == 1 && grant.err.contains("教师"), "\(grant.err)")
