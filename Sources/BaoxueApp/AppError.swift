@@ -10,6 +10,8 @@ public enum AppError: Error, Equatable, Sendable {
     case core(CoreError)
     /// A command-line value that is not acceptable (option name, given value).
     case invalidArgument(option: String, value: String)
+    /// A value outside a fixed list; the message lists every choice in the user's language.
+    case invalidChoice(option: String, value: String, chinese: [String], english: [String])
     /// A line of the peers file that does not parse.
     case peerListMalformed(path: String, line: Int)
     /// A sync session ended early.
@@ -46,7 +48,7 @@ public enum AppError: Error, Equatable, Sendable {
     /// The process exit code: 2 for bad usage, 3 for key-file problems, 1 otherwise.
     public var exitCode: Int32 {
         switch self {
-        case .invalidArgument: 2
+        case .invalidArgument, .invalidChoice: 2
         case .store(.keyFileTooOpen), .store(.keyFileNotOwned), .store(.keyFileMalformed): 3
         default: 1
         }
@@ -61,6 +63,9 @@ public enum AppError: Error, Equatable, Sendable {
         case .invalidArgument(let option, let value):
             return prefix + lang.pick("参数 \(option) 的值“\(value)”无效。运行 baoxue --help 查看用法。",
                                       "invalid value '\(value)' for \(option). Run baoxue --help for usage.")
+        case .invalidChoice(let option, let value, let chinese, let english):
+            return prefix + lang.pick("参数 \(option) 的值“\(value)”无效，可选：\(chinese.joined(separator: "、"))。",
+                                      "invalid value '\(value)' for \(option); choose one of: \(english.joined(separator: ", ")).")
         case .peerListMalformed(let path, let line):
             return prefix + lang.pick("同步对象清单 \(path) 第 \(line) 行格式不对：应为“64 位十六进制公钥 空格 范围（* 或用逗号分隔）”。请改正或用 baoxue peer allow 重新添加。",
                                       "line \(line) of the peer list \(path) is malformed: expected '<64 hex public key> <* or comma-separated scopes>'. Fix it or re-add with baoxue peer allow.")

@@ -44,6 +44,11 @@ extension ReplicaCommands {
                          focus: row.focus.map { l.pick($0.chinese, $0.rawValue) })
     }
 
+    /// A child field's Chinese label as a school form writes it (the field's code when it has none).
+    public static func fieldLabel(_ field: String) -> String {
+        ChildCard.labels.first { $0.0 == field }?.1 ?? field
+    }
+
     static func text(_ field: String, _ value: FieldValue, full: Bool, _ l: Language) -> String {
         switch (field, value) {
         case ("idNumber", .text(let t)): return full ? t : RosterPlan.mask(t)

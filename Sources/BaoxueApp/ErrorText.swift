@@ -73,8 +73,8 @@ enum ErrorText {
 
     static func record(_ e: RecordsError, _ l: Language) -> String {
         switch e {
-        case .missingField(let f): return l.pick("缺少必填项 \(f)", "required field \(f) is missing")
-        case .invalidField(let f, let reason): return l.pick("\(f) 无效：\(reason)", "\(f) is invalid: \(reason)")
+        case .missingField(let f): return RecordRuleText.missing(f, l)
+        case .invalidField(let f, let reason): return RecordRuleText.invalid(f, reason, l)
         case .closeOutWithoutEvidence: return l.pick("销号必须附佐证材料和说明", "a close-out needs evidence attachments and a note")
         case .malformedPayload(let why): return l.pick("记录内容无法解析：\(why)", "record content unreadable: \(why)")
         case .payloadTooLarge: return l.pick("一次提交的操作过多", "too many operations in one change")

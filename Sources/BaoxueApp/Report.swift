@@ -113,10 +113,10 @@ extension ReplicaCommands {
                      })
         }
         for ledger in [Ledger.suspectedDropout, .dropout] {
-            let rows = try attempt { () throws(StoreError) in try log.ledger(ledger, school: school, asOf: asOf) }
+            let rows = try attempt { () throws(StoreError) in try log.ledgerRegister(ledger, school: school, asOf: asOf) }
+            let register = LedgerRegisterSheet(fullID: fullID, language: l)
             book.add(l.pick(ledger.chinese.replacingOccurrences(of: "/", with: ""), ledger.rawValue),
-                     header: [l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("在册起始日", "since")],
-                     rows: rows.map { [.text($0.name ?? ""), .text($0.school ?? ""), .text($0.since)] })
+                     header: register.header, rows: rows.enumerated().map { register.cells($0.offset + 1, $0.element) })
         }
         if kind == .monthly {
             let members = children.flatMap { c in c.focus.compactMap(FocusGroup.init(rawValue:)).map { (group: l.pick($0.chinese, $0.rawValue), child: c) } }

@@ -35,7 +35,12 @@ public struct Workbook: Sendable, Equatable {
             case .number(let n): return String(n)
             case .text(let t):
                 // A leading = + - @ would make Excel evaluate the cell; an apostrophe disarms it (CSV injection).
-                let safe = t.first.map { "=+-@".contains($0) } == true ? "'" + t : t
+                var safe = t.first.map { "=+-@".contains($0) } == true ? "'" + t : t
+                // Digits alone (an ID number, a 学籍号, a landline with its leading 0) would become a number in
+                // Excel and LibreOffice (1.30207201112106E+17, 315…): a leading tab keeps the cell text.
+                if t.count >= 6, t.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    safe = "\t" + t
+                }
                 return safe.contains(where: { ",\"\r\n".contains($0) }) ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
             }
         }

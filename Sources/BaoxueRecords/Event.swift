@@ -101,7 +101,18 @@ public struct Leave: Sendable, Equatable {
 
 /// One persuasion attempt of a case (劝返).
 public struct PersuasionAttempt: Sendable, Equatable {
-    public enum Outcome: String, CaseIterable, Sendable { case returned, agreedToReturn, refused, noContact }
+    /// How an attempt ended, with the words a teacher uses.
+    public enum Outcome: String, Labelled {
+        case returned, agreedToReturn, refused, noContact
+        public var chinese: String {
+            switch self {
+            case .returned: "已返校"
+            case .agreedToReturn: "同意返校"
+            case .refused: "拒绝返校"
+            case .noContact: "未联系上"
+            }
+        }
+    }
     public var method: String
     public var outcome: Outcome
     public var note: String
@@ -118,7 +129,19 @@ public struct HomeTeachingSession: Sendable, Equatable {
 
 /// One household checked in a shoe-leather survey (铁脚板摸排).
 public struct HouseholdCheck: Sendable, Equatable {
-    public enum Finding: String, CaseIterable, Sendable { case allAttending, noHukou, noStudentRegistration, notAttending, householdAbsent }
+    /// What the survey team found at the door.
+    public enum Finding: String, Labelled {
+        case allAttending, noHukou, noStudentRegistration, notAttending, householdAbsent
+        public var chinese: String {
+            switch self {
+            case .allAttending: "均在校"
+            case .noHukou: "无户籍"
+            case .noStudentRegistration: "无学籍"
+            case .notAttending: "未入学或未在校"
+            case .householdAbsent: "家中无人"
+            }
+        }
+    }
     public var address: String
     public var childrenFound: Int
     public var finding: Finding

@@ -137,7 +137,10 @@ extension ChangeLog {
         try appendAuthored(by: key, scope: scope, now: now, payload: { db throws(StoreError) in
             let ops = try build(RecordSnapshot(db: db))
             do throws(RecordsError) {
-                for op in ops { try op.validateDate(now: now, policy: merge?.policy ?? .fengnan) }
+                for op in ops {
+                    try op.validate()
+                    try op.validateDate(now: now, policy: merge?.policy ?? .fengnan)
+                }
                 return try RecordPayload(ops: ops).encoded()
             } catch { throw .invalidRecord(error) }
         })

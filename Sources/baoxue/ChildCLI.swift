@@ -84,9 +84,7 @@ struct ChildList: ParsableCommand {
             let l = options.language
             var rows = try ReplicaCommands.searchChildren(directory: options.directory, text: search, school: school)
             if let focus {
-                guard let group = FocusGroup.allCases.first(where: { $0.rawValue == focus || $0.chinese == focus }) else {
-                    throw .invalidArgument(option: "--focus", value: focus)
-                }
+                let group = try Parse.label(focus, FocusGroup.self, option: "--focus")
                 rows = rows.filter { $0.focus.contains(group.rawValue) }
             }
             if options.json { Output.json(rows); return }

@@ -24,7 +24,9 @@ enum Parse {
     }
 
     static func label<T: Labelled>(_ text: String, _: T.Type, option: String) throws(AppError) -> T {
-        guard let v = T.allCases.first(where: { $0.rawValue == text || $0.chinese == text }) else { throw .invalidArgument(option: option, value: text) }
+        guard let v = T.allCases.first(where: { $0.rawValue == text || $0.chinese == text }) else {
+            throw .invalidChoice(option: option, value: text, chinese: T.allCases.map(\.chinese), english: T.allCases.map(\.rawValue))
+        }
         return v
     }
 
@@ -114,13 +116,13 @@ struct RecordPersuasion: ParsableCommand {
     @OptionGroup var entry: EntryOptions
     @Option(name: .customLong("case"), help: "案卷编号 / case id") var caseFile: String
     @Option(help: "方式（入户、电话……）/ method") var method: String
-    @Option(help: "结果：returned、agreedToReturn、refused、noContact / outcome") var outcome: String
+    @Option(help: "结果：已返校、同意返校、拒绝返校、未联系上 / outcome: returned, agreedToReturn, refused, noContact") var outcome: String
     @Option(help: "说明 / note") var note = ""
 
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
             guard let file = try? RecordID(hex: caseFile) else { throw .invalidArgument(option: "--case", value: caseFile) }
-            guard let o = PersuasionAttempt.Outcome(rawValue: outcome) else { throw .invalidArgument(option: "--outcome", value: outcome) }
+            let o = try Parse.label(outcome, PersuasionAttempt.Outcome.self, option: "--outcome")
             return .persuasion(caseFile: file, PersuasionAttempt(method: method, outcome: o, note: note))
         }
     }

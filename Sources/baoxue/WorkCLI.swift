@@ -40,7 +40,10 @@ struct ChildStatusCommand: ParsableCommand {
 struct ChildSet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set", abstract: "修改儿童信息的一个字段（也用于解决该字段的冲突）/ set one field (also settles a conflict on it)",
-        discussion: "字段：name、school、grade、className、residence、village、guardianName、guardianPhone、hukouPlace、studentNumber"
+        discussion: """
+            字段（中文或英文）：姓名、学校、年级、班级、现住址、村（居）、监护人、监护人电话、户籍地、学籍号
+            Fields: name, school, grade, className, residence, village, guardianName, guardianPhone, hukouPlace, studentNumber
+            """
     )
     @OptionGroup var options: GlobalOptions
     @OptionGroup var entry: EntryOptions
@@ -50,7 +53,11 @@ struct ChildSet: ParsableCommand {
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
             let editable = ["name", "school", "grade", "className", "residence", "village", "guardianName", "guardianPhone", "hukouPlace", "studentNumber"]
-            guard editable.contains(field) else { throw .invalidArgument(option: "FIELD", value: field) }
+            let labels = editable.map { f in ReplicaCommands.fieldLabel(f) }
+            guard let index = editable.firstIndex(of: field) ?? labels.firstIndex(of: field) else {
+                throw .invalidChoice(option: "FIELD", value: field, chinese: labels, english: editable)
+            }
+            let field = editable[index]
             if field == "grade" {
                 guard let g = Int(value) else { throw .invalidArgument(option: "VALUE", value: value) }
                 return .field(field, .number(g))
@@ -98,8 +105,14 @@ struct CloseOut: ParsableCommand {
 
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
-            guard ["suspected", "dropout"].contains(ledger) else { throw .invalidArgument(option: "--ledger", value: ledger) }
-            return .closeOut(ledger == "dropout" ? .dropout : .suspectedDropout, evidence: evidence, note: note)
+            let which: Ledger
+            switch ledger {
+            case "suspected", Ledger.suspectedDropout.rawValue, Ledger.suspectedDropout.chinese: which = .suspectedDropout
+            case "dropout", Ledger.dropout.chinese: which = .dropout
+            default:
+                throw .invalidChoice(option: "--ledger", value: ledger, chinese: Ledger.allCases.map(\.chinese), english: ["suspected", "dropout"])
+            }
+            return .closeOut(which, evidence: evidence, note: note)
         }
     }
 }
@@ -214,14 +227,15 @@ struct SurveyHousehold: ParsableCommand {
     @Argument(help: "摸排编号 / survey id") var survey: String
     @Option(help: "住址 / address") var address: String
     @Option(help: "发现的适龄儿童人数 / school-age children found") var children: Int
-    @Option(help: "结论：allAttending、noHukou、noStudentRegistration、notAttending、householdAbsent / finding") var finding: String
+    @Option(help: "结论：均在校、无户籍、无学籍、未入学或未在校、家中无人 / finding: allAttending, noHukou, noStudentRegistration, notAttending, householdAbsent")
+    var finding: String
     @Option(help: "相关儿童记录编号 / the child concerned, if known") var child: String?
     @Option(help: "日期 / date") var date: String?
     @Option(help: "写入的范围 / scope") var scope: String?
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            guard let f = HouseholdCheck.Finding(rawValue: finding) else { throw .invalidArgument(option: "--finding", value: finding) }
+            let f = try Parse.label(finding, HouseholdCheck.Finding.self, option: "--finding")
             let view = try ReplicaCommands.surveyHousehold(
                 directory: options.directory, survey: survey, check: HouseholdCheck(address: address, childrenFound: children, finding: f),
                 child: child, date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)

@@ -31,17 +31,22 @@ import Testing
             let r = try run(args)
             #expect(r.status != 0, "\(args) must be refused")
             #expect(r.err.contains(words), "\(args): \(r.err)")
+            // Chinese messages name fields as a school form does: no camelCase identifier in them.
+            #expect(r.err.range(of: "[a-z][A-Z]", options: .regularExpression) == nil, "an identifier in: \(r.err)")
             #expect(try CLIChildTests().changes(dir) == before, "nothing signed for \(args)")
         }
         let opened = try json(try ok(["case", "open", c, "--reason", "厌学", "--json"]))
         let caseFile = try #require(opened["caseFile"] as? String)
         let persuade = ["--method", "入户", "--outcome", "agreedToReturn"]
-        try refused(["record", "persuasion", c, "--case", String(repeating: "0", count: 32)] + persuade, "case")
-        try refused(["record", "persuasion", other, "--case", caseFile] + persuade, "case")
+        try refused(["record", "persuasion", c, "--case", String(repeating: "0", count: 32)] + persuade, "案卷在本机找不到")
+        try refused(["record", "persuasion", other, "--case", caseFile] + persuade, "另一个儿童")
+        try refused(["record", "persuasion", c, "--case", caseFile, "--method", "入户", "--outcome", "maybe"],
+                    "可选：已返校、同意返校、拒绝返校、未联系上")
+        _ = try ok(["record", "persuasion", c, "--case", caseFile, "--method", "电话", "--outcome", "同意返校"])
         _ = try ok(["record", "persuasion", c, "--case", caseFile] + persuade)
         _ = try ok(["case", "close", c, "--case", caseFile, "--placement", "随班就读", "--outcome", "已返校"])
-        try refused(["case", "close", c, "--case", caseFile, "--placement", "随班就读", "--outcome", "又结一次"], "case")
-        try refused(["record", "persuasion", c, "--case", caseFile] + persuade, "case")
+        try refused(["case", "close", c, "--case", caseFile, "--placement", "随班就读", "--outcome", "又结一次"], "已结案")
+        try refused(["record", "persuasion", c, "--case", caseFile] + persuade, "已结案")
         _ = try ok(["record", "follow-up", c, "--case", caseFile, "--months", "1", "--note", "按时到校"])
 
         let leave = try json(try ok(["record", "leave", c, "--from", "2026-11-09", "--to", "2026-11-20", "--reason", "病假",
@@ -49,22 +54,22 @@ import Testing
         let entry = try #require(leave["entry"] as? String)
         let change = try #require(leave["change"] as? String)
         #expect(entry.hasSuffix(":0") && entry.hasPrefix(change))
-        try refused(["record", "leave-end", c, "--leave", entry, "--date", "2026-11-02"], "returned")
+        try refused(["record", "leave-end", c, "--leave", entry, "--date", "2026-11-02"], "早于请假开始日期")
         _ = try ok(["record", "leave-end", c, "--leave", entry, "--date", "2026-11-16"])
-        try refused(["record", "leave-end", c, "--leave", entry, "--date", "2026-11-18"], "leave")
+        try refused(["record", "leave-end", c, "--leave", entry, "--date", "2026-11-18"], "不能再次销假")
 
         try refused(["record", "absence", c, "--from", "2026-12-01", "--to", "2026-12-01", "--days", "5", "--date", "2026-12-01"],
-                    "schoolDays")
-        try refused(["record", "absence", c, "--from", "1990-03-05", "--to", "1990-03-06", "--days", "2"], "from")
-        try refused(["child", "status", c, "dropout", "--reason", "核实", "--date", "2099-01-01"], "status")
+                    "缺课天数超过起止日期之间的天数（1 天）")
+        try refused(["record", "absence", c, "--from", "1990-03-05", "--to", "1990-03-06", "--days", "2"], "起始日期早于两个学年以前")
+        try refused(["child", "status", c, "dropout", "--reason", "核实", "--date", "2099-01-01"], "状态日期不能晚于明天")
         try refused(["record", "leave", c, "--from", "2026-11-02", "--to", "2028-11-01", "--reason", "病假", "--approved-by", "班主任",
-                     "--date", "2026-11-02"], "to")
+                     "--date", "2026-11-02"], "请假最长 183 天")
 
         // A toddler added by hand: nothing may be dated before the birth.
         let born = CLIChildTests.idNumber("20250601", 7, male: true)
         _ = try ok(["child", "add", "--name", "小宝", "--id", born, "--scope", "东镇/一小"])
         let baby = String(try cli.baoxue(["child", "list", "--search", "小宝", "--dir", dir]).out.prefix(32))
-        try refused(["record", "absence", baby, "--from", "2025-03-03", "--to", "2025-03-04", "--days", "2", "--date", "2025-03-05"], "born")
+        try refused(["record", "absence", baby, "--from", "2025-03-03", "--to", "2025-03-04", "--days", "2", "--date", "2025-03-05"], "早于儿童的出生日期（2025-06-01）")
     }
 
     @Test func aChildEnteredByMistakeIsVoidedWholeAndCanBeRestored() throws {

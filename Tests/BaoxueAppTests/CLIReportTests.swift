@@ -40,6 +40,9 @@ import Testing
         let fullCSV = String(decoding: try #require(FileManager.default.contents(atPath: fullOut + "/月报-\(month)-适龄儿童台账.csv")), as: UTF8.self)
         let fullIDs = fullCSV.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] }
         #expect(zip(fullIDs, idCells).allSatisfy { f, m in !f.contains("*") && f.suffix(4) == m.suffix(4) })
+        // A leading tab keeps an all-digit ID number text when Excel or LibreOffice opens the CSV (not 1.30207201112106E+17).
+        #expect(fullIDs.filter { $0.dropFirst().allSatisfy(\.isNumber) }.allSatisfy { $0.hasPrefix("\t") && $0.count == 19 }, "\(fullIDs.prefix(3))")
+        #expect(fullIDs.contains { $0.hasPrefix("\t") }, "the demo's IDs include all-digit ones")
         let read = try python("""
             import openpyxl
             wb = openpyxl.load_workbook('\(out)/月报-\(month).xlsx')
@@ -49,11 +52,19 @@ import Testing
             row = dict(zip(head, [c.value for c in s[2]]))
             print(row['适龄儿童'], row['家访'], row['劝返次数'], row['送教课时'], row['疑似辍学/失学在册'])
             print(wb['适龄儿童台账'].max_row)
+            ledger = wb['疑似辍学失学台账']
+            print('|'.join(c.value for c in ledger[1]))
+            print('|'.join('' if c.value is None else str(c.value) for c in ledger[2]))
             """)
         let lines = read.split(separator: "\n").map(String.init)
         #expect(lines.first == "汇总|适龄儿童台账|疑似辍学失学台账|辍学台账|重点群体台账")
         #expect(lines.dropFirst().first == "30 1 1 2 1", "numbers are numbers: \(lines)")
         #expect(lines.dropFirst(2).first == "31")
+        // The ledger sheets have the 登记表's columns, not three.
+        #expect(lines.dropFirst(3).first == "序号|姓名|性别|出生日期|身份证号（后四位）|学校|年级|班级|户籍地|现住址|监护人|联系电话|在册起始日|当前状态"
+                + "|辍学（失学）原因|已采取措施|责任人")
+        let entry = lines.dropFirst(4).first?.split(separator: "|", omittingEmptySubsequences: false).map(String.init) ?? []
+        #expect(entry.count == 17 && entry[0] == "1" && entry[4].hasPrefix("**************") && entry[15].hasPrefix("家访 "), "\(entry)")
 
         let quarter = "\(now.year!)-Q\((now.month! - 1) / 3 + 1)"
         let review = try cli.baoxue(["report", "quarterly", "--period", quarter, "--out", out, "--dir", demo + "/liaison", "--lang", "en"])
