@@ -34,6 +34,8 @@ public enum AppError: Error, Equatable, Sendable {
     case rosterColumns(path: String, missing: [String])
     /// No child with that record id on this replica.
     case childUnknown(String)
+    /// Several children answer to what was typed: the ones to choose from (and how many more).
+    case childAmbiguous(String, choices: [ChildChoice], more: Int)
     /// No op with that id on this replica.
     case opUnknown(String)
     /// No survey sweep with that id on this replica.
@@ -90,7 +92,16 @@ public enum AppError: Error, Equatable, Sendable {
             return prefix + lang.pick("\(path) 缺少必需的列：\(missing.joined(separator: "、"))。请确认 --source 选对了（xueji 学籍 / huji 户籍），并使用系统导出的原始表头。",
                                       "\(path) lacks required columns: \(missing.joined(separator: ", ")). Check --source (xueji / huji) and keep the registry's original header row.")
         case .childUnknown(let id):
-            return prefix + lang.pick("本机没有编号为 \(id) 的儿童。用 baoxue child list --search 姓名 查找编号。", "no child with id \(id) here. Find the id with baoxue child list --search NAME.")
+            return prefix + lang.pick("本机找不到“\(id)”：可用姓名、编号前几位、身份证号（或后四位）、学籍号或监护人电话。用 baoxue child list --search 查找。",
+                                      "no child matches '\(id)' here: give a name, the first digits of its id, an ID number (or its last 4), "
+                                      + "a student number or a guardian's phone. Search with baoxue child list --search.")
+        case .childAmbiguous(let text, let choices, let more):
+            let list = choices.map { c in
+                "\n  \(c.id.prefix(8))  \(c.name)  \(c.school)" + (c.grade.map { lang.pick(" \($0) 年级", " grade \($0)") } ?? "") + " \(c.className)"
+            }.joined()
+            let rest = more > 0 ? lang.pick("\n  ……另有 \(more) 人", "\n  … and \(more) more") : ""
+            return prefix + lang.pick("“\(text)”对应多个儿童，请改用编号前几位（如下）再试：", "several children match '\(text)'; use the first digits of the id:")
+                + list + rest
         case .opUnknown(let id):
             return prefix + lang.pick("本机没有编号为 \(id) 的记录项。编号见 baoxue audit 每行末尾。", "no entry with id \(id) here. The ids end each line of baoxue audit.")
         case .surveyUnknown(let id):
@@ -116,4 +127,13 @@ public enum AppError: Error, Equatable, Sendable {
 /// Runs a store or core call and maps its typed error to `AppError`.
 func attempt<T>(_ body: () throws(StoreError) -> T) throws(AppError) -> T {
     do { return try body() } catch { throw .store(error) }
+}
+
+/// One child offered when what was typed names several: enough to tell them apart.
+public struct ChildChoice: Sendable, Equatable {
+    public let id: String
+    public let name: String
+    public let school: String
+    public let className: String
+    public let grade: Int?
 }

@@ -29,8 +29,8 @@ public struct AuditLine: Encodable, Equatable, Sendable {
 extension ReplicaCommands {
     /// The child's full history, oldest first, each change re-verified.
     public static func audit(directory: String, child: String, language l: Language) throws(AppError) -> [AuditLine] {
-        guard let id = try? RecordID(hex: child) else { throw .invalidArgument(option: "CHILD", value: child) }
         let log = try open(directory).log
+        let id = try resolveChild(log, child)
         let entries = try attempt { () throws(StoreError) in try log.audit(child: id) }
         var holders: [PublicKey: (name: String, role: String)?] = [:]
         func holder(_ key: PublicKey) throws(AppError) -> (name: String, role: String)? {

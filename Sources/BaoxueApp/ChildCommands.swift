@@ -34,13 +34,13 @@ public struct ChildCard: Codable, Equatable, Sendable {
 extension ReplicaCommands {
     /// One child's card; `full` shows the whole ID number (otherwise the last 4 digits only).
     public static func child(directory: String, child: String, full: Bool, language l: Language) throws(AppError) -> ChildCard {
-        guard let id = try? RecordID(hex: child) else { throw .invalidArgument(option: "CHILD", value: child) }
         let log = try open(directory).log
+        let id = try resolveChild(log, child)
         let row = try attempt { () throws(StoreError) in try log.read { s throws(StoreError) in try s.childRow(id) } }
         guard !row.fields.isEmpty else { throw .childUnknown(child) }
         var fields: [String: String] = [:]
         for (field, value) in row.fields { fields[field] = text(field, value, full: full, l) }
-        return ChildCard(child: child, fields: fields, conflicts: row.conflicts,
+        return ChildCard(child: id.hex, fields: fields, conflicts: row.conflicts,
                          focus: row.focus.map { l.pick($0.chinese, $0.rawValue) })
     }
 
@@ -60,23 +60,45 @@ extension ReplicaCommands {
         }
     }
 
-    /// Children whose name, school, class or record id contains `text`, or whose ID / student number is exactly `text`.
+    /// Children a person may mean by `text` (`ChangeLog.findChildren`: name, school, class, village,
+    /// id prefix, 学籍号, phone, ID number or its tail), and the child whose ID number or 学籍号 derives
+    /// exactly this id (a record known only by its events' id).
     public static func searchChildren(directory: String, text: String, school: String?) throws(AppError) -> [ChildView] {
-        let log = try open(directory).log
+        try searchChildren(open(directory).log, text: text, school: school)
+    }
+
+    static func searchChildren(_ log: ChangeLog, text: String, school: String?) throws(AppError) -> [ChildView] {
         let key = try attempt { () throws(StoreError) in try log.registryKey()?.key }
         let exact = key.map { [RosterPlan.child(idNumber: text.uppercased(), studentNumber: nil, key: $0),
                                RosterPlan.child(idNumber: nil, studentNumber: text, key: $0)] } ?? []
         var found: [ChildView] = []
         for id in exact.compactMap({ $0 }) {
-            if let c = try attempt({ () throws(StoreError) in try log.child(id) }) { found.append(c) }
+            if let c = try attempt({ () throws(StoreError) in try log.child(id) }), c.voided == nil, school == nil || c.school == school {
+                found.append(c)
+            }
         }
-        let all = try attempt { () throws(StoreError) in try log.children(school: school, limit: 100_000) }
-        let needle = text.lowercased()
-        found += all.filter { c in
-            !found.contains(c) && (text.isEmpty || (c.name ?? "").contains(text) || (c.school ?? "").contains(text)
-                || (c.className ?? "").contains(text) || c.child.hex.hasPrefix(needle))
+        let matches = try attempt { () throws(StoreError) in try log.findChildren(text, school: school, limit: 100_000) }
+        return found + matches.filter { !found.contains($0) }
+    }
+
+    /// The child a person means by `text`: a whole record id as is; otherwise the one child that
+    /// `searchChildren` finds (a name, a short id prefix, an ID number, its tail, a 学籍号, a phone).
+    /// Several: refused with the list to choose from; none: refused with how to search.
+    public static func resolveChild(_ log: ChangeLog, _ text: String, option: String = "CHILD") throws(AppError) -> RecordID {
+        if let id = try? RecordID(hex: text) { return id }
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty else { throw .invalidArgument(option: option, value: text) }
+        let found = try searchChildren(log, text: t, school: nil)
+        // An exact name wins over names that merely contain it (王芳 is not 王芳芳).
+        let exactName = found.filter { $0.name == t }
+        let candidates = exactName.isEmpty ? found : exactName
+        guard let first = candidates.first else { throw .childUnknown(text) }
+        guard candidates.count == 1 else {
+            throw .childAmbiguous(text, choices: candidates.prefix(20).map { c in
+                ChildChoice(id: c.child.hex, name: c.name ?? "", school: c.school ?? "", className: c.className ?? "", grade: c.grade)
+            }, more: max(0, candidates.count - 20))
         }
-        return found.filter { school == nil || $0.school == school }
+        return first.child
     }
 
     /// The open entries of the three ledgers (all children, suspected dropouts, dropouts).

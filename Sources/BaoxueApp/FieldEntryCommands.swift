@@ -41,8 +41,8 @@ extension ReplicaCommands {
     public static func record(
         directory: String, child: String, entry: FieldEntry, date: SimpleDate?, scope: String?, language l: Language
     ) throws(AppError) -> RecordedView {
-        guard let id = try? RecordID(hex: child) else { throw .invalidArgument(option: "CHILD", value: child) }
         let replica = try open(directory)
+        let id = try resolveChild(replica.log, child)
         let (known, home) = try attempt { () throws(StoreError) in
             try replica.log.read { s throws(StoreError) in (try s.childRow(id), try s.scope(of: id)) }
         }
@@ -76,7 +76,7 @@ extension ReplicaCommands {
         for (hash, data) in files.values { try AttachmentStore.save(data, hash: hash, in: replica.directory) }
         var caseFile: String?
         if case .openCase(let c, _, _) = entry { caseFile = c.hex }
-        return RecordedView(change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: child,
+        return RecordedView(change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: id.hex,
                             what: entry.label(l), caseFile: caseFile,
                             attachments: entry.files.compactMap { evidence[$0] })
     }

@@ -17,6 +17,8 @@ public struct ImportReport: Codable, Equatable, Sendable {
     public let rejected: [RosterRejection]
     /// Household-list people outside compulsory-education age on the school year's reference day: not written.
     public var notOfSchoolAge = 0
+    /// The record id of the child `child add` wrote or completed (nil for a file).
+    public var child: String?
 
     public func lines(_ l: Language) -> [String] {
         var out: [String] = []
@@ -116,7 +118,10 @@ extension ReplicaCommands {
         let roster = try RosterFile(bytes: Array(text.utf8), path: l.pick("命令行", "command line"))
         let report = try importRoster(directory: directory, roster: roster, file: l.pick("命令行", "command line"), source: .manual, scope: scope, language: l)
         if let r = report.rejected.first { throw .invalidArgument(option: "child", value: r.reason) }
-        return report
+        var added = report
+        let number = cells.first { $0.0 == "身份证件号" }?.1 ?? cells.first { $0.0 == "全国学籍号" }?.1
+        if let number { added.child = try searchChildren(open(directory).log, text: number, school: nil).first?.child.hex }
+        return added
     }
 
     /// The fields of `row` that differ from what the replica shows. A status already recorded is

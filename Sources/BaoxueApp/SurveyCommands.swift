@@ -52,8 +52,7 @@ extension ReplicaCommands {
         guard let id = try? RecordID(hex: survey) else { throw .invalidArgument(option: "SURVEY", value: survey) }
         let childID: RecordID?
         if let child {
-            guard let c = try? RecordID(hex: child) else { throw .invalidArgument(option: "--child", value: child) }
-            childID = c
+            childID = try resolveChild(open(directory).log, child, option: "--child")
         } else { childID = nil }
         let replica = try open(directory)
         try checkRole(replica, .recordVisit, l.pick("入户摸排", "household check"), l)

@@ -35,9 +35,9 @@ extension ReplicaCommands {
     /// the new school's name in the new one. Only an admin whose certificate grants keys in both
     /// schools (a district admin) may; anyone else is refused before anything is written.
     public static func transfer(directory: String, child: String, from: String? = nil, to: String, reason: String, date: SimpleDate?, language l: Language) throws(AppError) -> TransferView {
-        guard let id = try? RecordID(hex: child) else { throw .invalidArgument(option: "CHILD", value: child) }
         guard let target = try? ScopeID(to), target != .admin else { throw .invalidArgument(option: "--to", value: to) }
         let replica = try open(directory)
+        let id = try resolveChild(replica.log, child)
         let recorded = try attempt { () throws(StoreError) in try replica.log.read { s throws(StoreError) in try s.scope(of: id) } }
         guard let recorded else { throw .childUnknown(child) }
         // The school the record was first written in, unless told (a child transferred before).

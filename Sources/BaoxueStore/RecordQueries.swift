@@ -69,6 +69,24 @@ extension ChangeLog {
         }
     }
 
+    /// Children (not voided) a person may mean by `text`, by name: a name or part of one, a school, class or
+    /// village; a record-id prefix; a 学籍号, a guardian's phone or an ID number exactly; the last 4–6
+    /// characters of an ID number. One school's only, when given.
+    public func findChildren(_ text: String, school: String? = nil, limit: Int = 10_000) throws(StoreError) -> [ChildView] {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        return try storeCall {
+            try readDB { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT * FROM child_view WHERE voided IS NULL AND (?2 IS NULL OR school = ?2) AND (
+                        ?1 = '' OR instr(name, ?1) > 0 OR instr(school, ?1) > 0 OR instr(class_name, ?1) > 0 OR instr(village, ?1) > 0
+                        OR (length(?1) >= 4 AND child LIKE lower(?1) || '%') OR student_number = ?1 OR guardian_phone = ?1
+                        OR id_number = upper(?1) OR (length(?1) BETWEEN 4 AND 6 AND id_number LIKE '%' || upper(?1)))
+                    ORDER BY name, child LIMIT ?3
+                    """, arguments: [t, school, limit]).map(ChildView.init)
+            }
+        }
+    }
+
     /// The entries of a ledger open at the end of `asOf` (every fact, when nil), optionally of one
     /// school, sorted by name; `since` is the day the entry opened (records.md §3.1). The same rule
     /// as the reports', so a month's ledger sheet and its figures agree; voided ops count nowhere.

@@ -57,7 +57,7 @@ struct ChildShow: ParsableCommand {
         discussion: "身份证号默认只显示后 4 位；--full 显示完整号码。\nID numbers show their last 4 digits unless --full is given."
     )
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "儿童记录编号（32 位十六进制）/ the child's record id") var child: String
+    @Argument(help: "儿童：姓名、编号（或前几位）、身份证号（或后四位）、学籍号或电话 / the child: name, id or its first digits, ID number, student number, phone") var child: String
     @Flag(help: "显示完整身份证号 / show the whole ID number") var full = false
 
     func run() {
@@ -192,8 +192,10 @@ struct ChildAdd: ParsableCommand {
             let report = try ReplicaCommands.addChild(directory: options.directory, cells: cells.compactMap { k, v in v.map { (k, $0) } },
                                                       scope: scope, language: options.language)
             if options.json { Output.json(report); return }
-            print(options.language.pick(report.added == 1 ? "已登记。" : report.updated == 1 ? "已更新。" : "信息未变。",
-                                        report.added == 1 ? "added." : report.updated == 1 ? "updated." : "nothing changed."))
+            let l = options.language
+            print(l.pick(report.added == 1 ? "已登记。" : report.updated == 1 ? "已更新。" : "信息未变。",
+                         report.added == 1 ? "added." : report.updated == 1 ? "updated." : "nothing changed.")
+                  + (report.child.map { l.pick("儿童编号 \($0)", " Child id \($0)") } ?? ""))
         }
     }
 }
@@ -209,7 +211,7 @@ struct ChildTransfer: ParsableCommand {
         """
     )
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "儿童记录编号（32 位十六进制）/ the child's record id") var child: String
+    @Argument(help: "儿童：姓名、编号（或前几位）、身份证号（或后四位）、学籍号或电话 / the child: name, id or its first digits, ID number, student number, phone") var child: String
     @Option(help: "转入学校的范围 / the receiving school's scope") var to: String
     @Option(help: "转出学校的范围（默认：记录最初所在的学校）/ the school the child leaves (default: where the record was first written)") var from: String?
     @Option(help: "原因 / reason") var reason: String

@@ -149,8 +149,8 @@ import Glibc
         FileManager.default.createFile(atPath: garbage, contents: Data([0xFF, 0xFE, 0xFF, 0x81, 0x30]))
         try refused(["child", "import", garbage, "--source", "huji", "--scope", "a"], 1, "既不是 UTF-8 也不是 GBK")
         try refused(["child", "import", write(Self.xueji([])), "--source", "xueji"], 1, "--scope")
-        try refused(["child", "show", "nothex"], 2, "CHILD")
-        try refused(["child", "show", String(repeating: "a", count: 32)], 1, "没有编号为")
+        try refused(["child", "show", "nothex"], 1, "找不到“nothex”")
+        try refused(["child", "show", String(repeating: "a", count: 32)], 1, "找不到")
         try refused(["ledger", "everyone"], 2, "suspected")
         #expect(try changes(dir) == before)
     }

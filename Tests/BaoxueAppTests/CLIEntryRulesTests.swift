@@ -85,3 +85,39 @@ import Testing
         #expect(try count() == 3)
     }
 }
+
+/// Ids people can type (issue 21 §15): a child by name, by the first digits of its id, by ID number
+/// or its tail, by 学籍号 (even when an ID number exists), by phone or village; two children of one
+/// name give the list to choose from, and `child add` prints the id it wrote.
+@Suite struct CLIChildNamesTests {
+    let cli = CLITests()
+
+    @Test func aChildIsFoundByWhatPeopleKnowAndTwoOfOneNameAreListed() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try cli.baoxue(["init", "--dir", dir])
+        let idA = CLIChildTests.idNumber("20150304", 11, male: false), idB = CLIChildTests.idNumber("20160405", 12, male: false)
+        let a = try cli.baoxue(["child", "add", "--name", "王芳", "--id", idA, "--student-number", "G130207201503040011", "--school", "东镇一小",
+                                "--village", "河东村", "--phone", "13812345678", "--scope", "东镇/一小", "--dir", dir])
+        #expect(a.status == 0, "\(a.err)")
+        let printed = try #require(a.out.range(of: "[0-9a-f]{32}", options: .regularExpression).map { String(a.out[$0]) }, "\(a.out)")
+        _ = try cli.baoxue(["child", "add", "--name", "王芳", "--id", idB, "--school", "西镇二小", "--scope", "东镇/一小", "--dir", dir])
+        _ = try cli.baoxue(["child", "add", "--name", "王芳芳", "--id", CLIChildTests.idNumber("20150101", 13, male: false),
+                            "--scope", "东镇/一小", "--dir", dir])
+        func shown(_ text: String) throws -> String? {
+            let r = try cli.baoxue(["child", "show", text, "--json", "--dir", dir])
+            return r.status == 0 ? (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["child"] as? String : nil
+        }
+        for text in [printed, String(printed.prefix(8)), idA, String(idA.suffix(4)), "G130207201503040011", "13812345678"] {
+            #expect(try shown(text) == printed, "\(text) names the first 王芳")
+        }
+        let ambiguous = try cli.baoxue(["record", "absence", "王芳", "--from", "2026-11-30", "--to", "2026-11-30", "--days", "1", "--dir", dir])
+        #expect(ambiguous.status != 0 && ambiguous.err.contains("对应多个儿童"), "\(ambiguous.err)")
+        #expect(ambiguous.err.contains(String(printed.prefix(8))) && ambiguous.err.contains("西镇二小") && !ambiguous.err.contains("王芳芳"),
+                "an exact name lists only the children of that name: \(ambiguous.err)")
+        #expect(try CLIChildTests().changes(dir) == 3, "nothing written")
+        let byVillage = try cli.baoxue(["child", "list", "--search", "河东村", "--json", "--dir", dir])
+        #expect(byVillage.out.contains(printed) && !byVillage.out.contains("西镇二小"))
+        let unknown = try cli.baoxue(["child", "show", "李四", "--dir", dir])
+        #expect(unknown.status != 0 && unknown.err.contains("找不到“李四”"), "\(unknown.err)")
+    }
+}
