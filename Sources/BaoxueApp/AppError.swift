@@ -26,6 +26,12 @@ public enum AppError: Error, Equatable, Sendable {
     case fileExists(path: String)
     /// An input file that does not exist or cannot be read.
     case fileMissing(path: String)
+    /// The folder an output file goes into does not exist (or is not a folder).
+    case folderMissing(path: String)
+    /// An import stopped after `written` of `total` children were committed (they stay; running it again resumes).
+    case importInterrupted(written: Int, total: Int, cause: StoreError)
+    /// A certificate issued to another device (its fingerprint, and this device's).
+    case certificateForAnotherDevice(theirs: String, ours: String)
     /// A roster that is neither UTF-8 nor GBK/GB18030.
     case rosterEncoding(path: String)
     /// A roster that is not CSV (an unclosed quote, an empty file).
@@ -80,6 +86,25 @@ public enum AppError: Error, Equatable, Sendable {
                                       "this replica's certificate is not a relay's, so it cannot serve as a relay. Request one with baoxue enroll request and have the bureau sign it with baoxue authority sign --role relay.")
         case .fileExists(let path):
             return prefix + lang.pick("文件已存在：\(path)。不会覆盖，请换一个文件名。", "file already exists: \(path). It is never overwritten; choose another name.")
+        case .certificateForAnotherDevice(let theirs, let ours):
+            return prefix + lang.pick("这份证书是发给另一台设备的（指纹 \(theirs)），不是本机（指纹 \(ours)）。请核对文件，或请教育办为本机签发证书。",
+                                      "this certificate was issued to another device (fingerprint \(theirs)), not this one (\(ours)). "
+                                      + "Check the file, or ask the township office to issue one for this device.")
+        case .importInterrupted(let written, let total, let cause):
+            let why: String
+            switch cause {
+            case .database(let code, _) where code & 0xFF == 13: why = lang.pick("磁盘已满", "the disk is full")
+            case .database(let code, _) where code & 0xFF == 10: why = lang.pick("写入磁盘失败，磁盘可能已满", "writing to the disk failed; it may be full")
+            case .overQuota: why = lang.pick("数据库已达容量上限", "the database reached its quota")
+            case .io: why = lang.pick("无法写入文件", "a file could not be written")
+            default: why = ErrorText.store(cause, lang)
+            }
+            return prefix + lang.pick("导入中断（\(why)）：已写入 \(written)/\(total) 名儿童，已写入的保留。处理好问题后再次运行同一命令，会从中断处继续。",
+                                      "the import stopped (\(why)) after \(written) of \(total) children were written; those are kept. "
+                                      + "Fix the cause and run the same command again to continue from there.")
+        case .folderMissing(let path):
+            return prefix + lang.pick("文件夹不存在：\(path)。请先创建它（或换一个已有的文件夹），再重试。",
+                                      "the folder \(path) does not exist. Create it (or choose an existing one) and try again.")
         case .fileMissing(let path):
             return prefix + lang.pick("找不到文件或无法读取：\(path)。请检查路径。", "cannot find or read the file \(path). Check the path.")
         case .rosterEncoding(let path):

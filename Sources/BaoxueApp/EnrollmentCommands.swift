@@ -106,7 +106,11 @@ public enum EnrollmentCommands {
         let cert: Certificate
         do throws(TrustError) {
             cert = try Certificate.decode(try Armor.unwrap(Armor.certificate, text))
-            guard cert.subject == replica.key.publicKey else { throw .malformed("certificate is for device \(cert.subject.fingerprint.text), not this one") }
+        } catch { throw .trust(error) }
+        guard cert.subject == replica.key.publicKey else {
+            throw .certificateForAnotherDevice(theirs: cert.subject.fingerprint.text, ours: replica.key.publicKey.fingerprint.text)
+        }
+        do throws(TrustError) {
             try CertificateChain(authority: authorityKey).validate(cert, at: Replica.nowMilliseconds())
         } catch { throw .trust(error) }
         let registry: RegistryKey?

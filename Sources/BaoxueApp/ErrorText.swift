@@ -57,11 +57,17 @@ enum ErrorText {
                           + "请清理或调高 --max-db-mib 后重试。",
                           "the database reached its quota (\(bytes >> 20) MiB used, \(quota >> 20) MiB allowed); nothing was written, "
                           + "reads go on. Free space or raise --max-db-mib and try again.")
+        case .nothingToWrite:
+            return l.pick("没有需要写入的内容（可能已由另一项操作写入）。", "there was nothing to write (another operation may have written it already).")
         case .earlierBatchFailed:
             return l.pick("同一次同步中前一批数据未能保存，这一批也未保存。请稍后再同步。",
                           "an earlier batch of this sync was not stored, so this one was not either. Sync again later.")
         case .database(let code, _) where code & 0xFF == 13:
             return l.pick("磁盘已满，未写入任何数据。请清理磁盘空间后重试。", "the disk is full; nothing was written. Free some disk space and try again.")
+        case .database(let code, _) where code & 0xFF == 10:
+            return l.pick("写入磁盘失败（磁盘可能已满），未写入任何数据。请清理磁盘空间后重试；如仍失败，请备份副本目录后联系技术支持。",
+                          "writing to the disk failed (it may be full); nothing was written. Free disk space and try again; "
+                          + "if it still fails, back up the replica folder and contact support.")
         case .database(let code, _) where code & 0xFF == 5 || code & 0xFF == 6:
             return l.pick("副本正被另一个程序占用（如正在进行的同步或另一个 baoxue 命令），等待 5 秒后仍未释放，未写入任何数据。请等它结束后重试。",
                           "the replica is in use by another program (a sync in progress or another baoxue command) and stayed locked for 5 s; nothing was written. Wait for it to finish and try again.")

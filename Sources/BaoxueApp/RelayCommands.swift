@@ -82,6 +82,11 @@ public enum RelayCommands {
     /// A consistent copy of a relay's (or any replica's) database while it serves; checks the copy.
     public static func backup(directory: String, to file: String) throws(AppError) -> BackupView {
         guard !FileManager.default.fileExists(atPath: file) else { throw .fileExists(path: file) }
+        let folder = (file as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw .folderMissing(path: folder)
+        }
         let replica = try ReplicaCommands.open(directory)
         try attempt { () throws(StoreError) in try replica.log.backup(to: file) }
         let copy = try attempt { () throws(StoreError) in try ChangeLog(path: file, merge: nil) }

@@ -90,12 +90,18 @@ extension ReplicaCommands {
         let perChange = try attempt { () throws(StoreError) in try replica.log.isEncrypted(target) } ? 1 : childrenPerChange
         for start in stride(from: 0, to: pending.count, by: perChange) {
             let group = pending[start..<min(pending.count, start + perChange)]
-            try attempt { () throws(StoreError) in
+            do throws(StoreError) {
                 _ = try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) { s throws(StoreError) in
                     var all: [RecordOp] = []
                     for row in group { all += try ops(row, source: source, in: s) }
                     return all
                 }
+            } catch .nothingToWrite {
+                // Another import on this replica wrote these children meanwhile: nothing is left to do for them.
+            } catch {
+                // Groups already committed stay (running the import again resumes): the message says how far it got.
+                guard done > 0 else { throw .store(error) }
+                throw .importInterrupted(written: done, total: pending.count, cause: error)
             }
             done += group.count
             progress(done, pending.count)

@@ -36,6 +36,10 @@ enum SyncText {
             return l.pick("握手超时：对方没有及时回应。请检查网络后重试。", "handshake timed out: the peer did not answer in time. Check the network and try again.")
         case .idleTimeout:
             return l.pick("连接长时间无数据，已断开。已确认的数据已保存，重新同步会从断点继续。", "the connection went silent; disconnected. Acknowledged changes are saved, and the next sync continues from there.")
+        case .peerAborted(6, let reason) where reason.contains("revoked"):
+            return l.pick("本设备的证书已被教育局吊销，对方不再与它同步。请把设备交回学校，并联系教育办重新登记。",
+                          "this device's certificate was revoked by the bureau, so peers no longer sync with it. "
+                          + "Hand the device back to the school and ask the township office to enroll a new one.")
         case .peerAborted(6, _):
             return l.pick("对方设备没有允许本机同步。请对方核对本机指纹（baoxue whoami）后运行 baoxue peer allow 添加本机公钥。",
                           "the peer has not allowed this device. Ask them to check this device's fingerprint (baoxue whoami) and add its public key with baoxue peer allow.")
@@ -50,6 +54,12 @@ enum SyncText {
             return l.pick("连接中断。已确认的数据已保存，重新运行同步会从断点继续。", "the connection dropped. Acknowledged changes are saved; run sync again to continue from there.")
         case .store(let why):
             return l.pick("本机副本读写失败（\(why)）。请检查磁盘空间后重试。", "the local replica failed (\(why)). Check disk space and try again.")
+        case .cannotListen(let address, true):
+            return l.pick("端口已被占用：\(address)。可能另一个 baoxue serve 或中继已在运行；请先停止它，或用 --listen 换一个端口。",
+                          "the port is in use: \(address). Another baoxue serve or relay may be running; stop it, or choose another port with --listen.")
+        case .cannotListen(let address, false):
+            return l.pick("无法在 \(address) 上监听。请检查地址是否属于本机（如 0.0.0.0 或 127.0.0.1），或换一个端口。",
+                          "cannot listen on \(address). Check that the address belongs to this machine (e.g. 0.0.0.0 or 127.0.0.1), or choose another port.")
         case .unreachable(let address):
             return l.pick("无法连接 \(address)。请确认对方已运行 baoxue serve，且在同一网络。", "cannot reach \(address). Check that the peer runs baoxue serve and is on the same network.")
         }

@@ -136,6 +136,7 @@ extension ChangeLog {
     ) throws(StoreError) -> Change {
         try appendAuthored(by: key, scope: scope, now: now, payload: { db throws(StoreError) in
             let ops = try build(RecordSnapshot(db: db))
+            guard !ops.isEmpty else { throw .nothingToWrite }
             do throws(RecordsError) {
                 for op in ops {
                     try op.validate()

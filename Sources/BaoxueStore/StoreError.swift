@@ -48,6 +48,9 @@ public enum StoreError: Error, Equatable, Sendable {
     case overQuota(bytes: Int64, quota: Int64)
     /// An earlier batch of the same session was not stored, so this one was not either.
     case earlierBatchFailed
+    /// A change built inside its transaction turned out to have nothing to write (another
+    /// writer did it first); nothing was signed.
+    case nothingToWrite
     /// SQLite reported an error (result code and message).
     case database(code: Int32, message: String)
 }

@@ -44,6 +44,8 @@ public enum SyncError: Error, Equatable, Sendable {
     case store(String)
     /// The peer could not be reached at all.
     case unreachable(String)
+    /// This side could not listen on the address (`inUse`: another program holds the port). Local only.
+    case cannotListen(address: String, inUse: Bool)
     /// The peer went over one of this side's limits (named: `connections`,
     /// `bytes_per_minute`, `changes_per_session`, `server_full`, `disk_full`); try again later.
     case overLimit(String)
@@ -68,7 +70,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .peerAborted: 15
         case .connectionClosed: 16
         case .store: 17
-        case .unreachable: 18
+        case .unreachable, .cannotListen: 18
         case .overLimit: 19
         }
     }
@@ -94,6 +96,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .connectionClosed: "connection_closed"
         case .store: "store_failed"
         case .unreachable: "unreachable"
+        case .cannotListen: "cannot_listen"
         case .overLimit: "over_limit"
         }
     }

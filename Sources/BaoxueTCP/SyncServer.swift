@@ -81,7 +81,8 @@ public final class SyncServer: Sendable {
         do {
             return SyncServer(channel: try await bootstrap.bind(host: host, port: port).get(), sockets: sockets)
         } catch {
-            throw .store("cannot listen on \(host):\(port): \(error)")
+            let inUse = (error as? IOError)?.errnoCode == EADDRINUSE || "\(error)".contains("in use")
+            throw .cannotListen(address: "\(host):\(port)", inUse: inUse)
         }
     }
 

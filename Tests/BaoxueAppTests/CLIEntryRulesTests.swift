@@ -121,3 +121,91 @@ import Testing
         #expect(unknown.status != 0 && unknown.err.contains("找不到“李四”"), "\(unknown.err)")
     }
 }
+
+/// Imports that stop or overlap (issue 21 §12): a disk that fills mid-import is reported with how
+/// many children were written (they stay, and running it again finishes the rest); two imports of
+/// one roster on one replica at once both finish, neither failing on what the other wrote.
+@Suite struct CLIImportTruthTests {
+    let cli = CLITests()
+
+    func roster(_ n: Int) -> String {
+        let rows = (0..<n).map { i in
+            "学生\(i),女,,\(CLIChildTests.idNumber(String(format: "2015%02d%02d", 1 + i % 12, 1 + i % 28), i, male: false)),,东镇一小,三年级,1班,,,"
+        }
+        let path = Fixtures.temporaryDirectory() + "/roster.csv"
+        FileManager.default.createFile(atPath: path, contents: Data(CLIChildTests.xueji(rows).utf8))
+        return path
+    }
+
+    func count(_ dir: String) throws -> Int {
+        try cli.baoxue(["child", "list", "--json", "--dir", dir]).out.components(separatedBy: "\"child\"").count - 1
+    }
+
+    @Test func aFullDiskSaysHowFarTheImportGotAndTheNextRunFinishes() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try cli.baoxue(["init", "--dir", dir])
+        let file = roster(400)
+        let size = (try FileManager.default.attributesOfItem(atPath: dir + "/replica.sqlite")[.size] as? Int) ?? 0
+        // The shell lets files grow to ~250 KiB past the empty replica; writing past it fails as a full disk does.
+        let limited = "trap '' XFSZ; ulimit -f \(size / 1024 + 250); exec \"$0\" \"$@\""
+        let run = try cli.run(URL(fileURLWithPath: "/bin/bash"), ["-c", limited, Fixtures.productsDirectory.appendingPathComponent("baoxue").path, "child", "import", file, "--source", "xueji",
+                                                                  "--scope", "东镇/一小", "--dir", dir])
+        #expect(run.status == 1, "\(run.err)")
+        let written = try #require(run.err.range(of: "已写入 [0-9]+/400", options: .regularExpression).map {
+            Int(run.err[$0].dropFirst(4).split(separator: "/")[0])!
+        }, "\(run.err)")
+        #expect(written > 0 && written < 400)
+        #expect(!run.err.contains("未写入任何数据"), "the message tells the truth: \(run.err)")
+        #expect(try count(dir) == written, "exactly what it says was written is there")
+        let again = try cli.baoxue(["child", "import", file, "--source", "xueji", "--scope", "东镇/一小", "--dir", dir])
+        #expect(again.status == 0, "\(again.err)")
+        #expect(try count(dir) == 400)
+    }
+
+    @Test func twoImportsAtOnceBothFinish() async throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try cli.baoxue(["init", "--dir", dir])
+        let file = roster(300)
+        let args = ["child", "import", file, "--source", "xueji", "--scope", "东镇/一小", "--dir", dir]
+        async let first = cli.baoxue(args)
+        async let second = cli.baoxue(args)
+        let (a, b) = try await (first, second)
+        #expect(a.status == 0 && b.status == 0, "\(a.err) | \(b.err)")
+        #expect(!(a.err + b.err).contains("操作过多"))
+        #expect(try count(dir) == 300)
+        #expect(try cli.baoxue(["conflicts", "--dir", dir]).out.contains("共 0 处冲突"), "two imports of one roster conflict nowhere")
+    }
+}
+
+/// Errors that used to send people the wrong way (issue 21 §13): each now names the real cause.
+@Suite struct CLIErrorWordsTests {
+    let cli = CLITests()
+
+    @Test func aBusyPortAndAMissingFolderSayWhatTheyAre() throws {
+        let dir = Fixtures.temporaryDirectory() + "/r"
+        _ = try cli.baoxue(["init", "--dir", dir])
+        // A port another program holds.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", "import socket,sys,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); "
+                            + "print(s.getsockname()[1], flush=True); time.sleep(30)"]
+        let pipe = Pipe()
+        holder.standardOutput = pipe
+        try holder.run()
+        defer { holder.terminate() }
+        let port = String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let serve = try cli.baoxue(["serve", "--listen", "127.0.0.1:\(port)", "--dir", dir])
+        #expect(serve.status != 0 && serve.err.contains("端口已被占用") && !serve.err.contains("磁盘"), "\(serve.err)")
+
+        let backup = try cli.baoxue(["relay", "backup", "/nonexistent-folder/b.sqlite", "--dir", dir])
+        #expect(backup.status != 0 && backup.err.contains("文件夹不存在：/nonexistent-folder") && !backup.err.contains("数据库错误"),
+                "\(backup.err)")
+    }
+
+    @Test func aRevokedDeviceIsToldItWasRevokedNotToAskForPeerAllow() {
+        let revoked = AppError.sync(.peerAborted(code: 6, reason: "peer_not_allowed: revoked"))
+        #expect(revoked.line(.zh).contains("已被教育局吊销") && !revoked.line(.zh).contains("peer allow"), "\(revoked.line(.zh))")
+        let notAllowed = AppError.sync(.peerAborted(code: 6, reason: "peer_not_allowed"))
+        #expect(notAllowed.line(.zh).contains("peer allow"))
+    }
+}
