@@ -76,7 +76,8 @@ SETS = {"child": ["focus", "evidence"], "household": ["members"], "caseFile": ["
 OPS = ["set", "add", "remove", "event", "void", "closeOut", "registryDefault"]
 VALUE_TYPES = ["text", "number", "date", "status"]
 STATUSES = ["enrolled", "suspectedDropout", "dropout", "neverEnrolled", "returned", "transferredIn", "transferredOut",
-            "suspended", "deferred", "homeTeaching", "verifiedElsewhere"]
+            "suspended", "deferred", "homeTeaching", "verifiedElsewhere", "deceased", "emigrated", "overAge", "graduated",
+            "notOfSchoolAge"]
 LEDGERS = ["suspectedDropout", "dropout"]
 EVENTS = ["visit", "absence", "leave", "persuasion", "homeTeaching", "householdCheck", "verificationLetter", "followUp"]
 OUTCOMES = ["returned", "agreedToReturn", "refused", "noContact"]

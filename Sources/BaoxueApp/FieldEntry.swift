@@ -32,11 +32,15 @@ public enum FieldEntry: Sendable {
     /// Closes a case: the placement (随班就读, 送教上门 …) and the outcome in words.
     case closeCase(caseFile: RecordID, placement: Placement, outcome: String)
     /// Opens a persuasion-to-return case (一人一案) for the child.
-    case openCase(caseFile: RecordID, reason: ReasonCategory, text: String?)
+    case openCase(caseFile: RecordID, reason: ReasonCategory, text: String?, responsible: [String] = [])
     /// 销号: closes the child's open entries on a ledger, with evidence files.
     case closeOut(Ledger, evidence: [String], note: String)
     /// Marks the whole child record void (entered by mistake), with the reason; an empty reason restores it.
     case voidChild(reason: String)
+    /// Puts the child in focus groups (重点群体) and takes it out of others.
+    case focus(add: [FocusGroup], remove: [FocusGroup])
+    /// Names people responsible for a case (七长负责制), as `role:name` elements.
+    case responsible(caseFile: RecordID, [String])
 
     /// What the audit and the confirmation line call it.
     public func label(_ l: Language) -> String {
@@ -54,6 +58,8 @@ public enum FieldEntry: Sendable {
         case .followUp: l.pick("返校后跟踪", "follow-up")
         case .closeCase(_, let p, _): l.pick("结案（\(p.chinese)）", "case closed (\(p.rawValue))")
         case .closeOut(let ledger, _, _): l.pick("\(ledger.chinese)销号", "closed out of \(ledger.rawValue)")
+        case .focus: l.pick("重点群体", "focus groups")
+        case .responsible: l.pick("案卷责任人", "people responsible for the case")
         case .voidChild(let reason): reason.isEmpty ? l.pick("恢复儿童记录", "child record restored")
                                                     : l.pick("作废儿童记录（\(reason)）", "child record voided (\(reason))")
         }
@@ -98,6 +104,16 @@ public enum FieldEntry: Sendable {
         case .voidChild(let reason):
             return [.set(kind: .child, record: child, field: "voided", value: .text(reason),
                          pred: try s.liveOps(kind: .child, record: child, field: "voided"))]
+        case .focus(let add, let remove):
+            var ops: [RecordOp] = add.map { .add(kind: .child, record: child, set: "focus", element: $0.rawValue) }
+            for group in remove {
+                let tags = try s.liveTags(kind: .child, record: child, set: "focus", element: group.rawValue)
+                if !tags.isEmpty { ops.append(.remove(kind: .child, record: child, set: "focus", element: group.rawValue, tags: tags)) }
+            }
+            return ops
+        case .responsible(let caseFile, let people):
+            try Self.checkCase(caseFile, of: child, open: true, in: s)
+            return people.map { .add(kind: .caseFile, record: caseFile, set: "responsible", element: $0) }
         case .followUp(let caseFile, let followUp):
             try Self.checkCase(caseFile, of: child, open: false, in: s)
             return [event(.followUp(followUp), subject: caseFile)]
@@ -107,10 +123,11 @@ public enum FieldEntry: Sendable {
                          pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "placement")),
                     .set(kind: .caseFile, record: caseFile, field: "outcome", value: .text(outcome),
                          pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "outcome"))]
-        case .openCase(let caseFile, let reason, let text):
+        case .openCase(let caseFile, let reason, let text, let responsible):
             return [.set(kind: .caseFile, record: caseFile, field: "child", value: .text(child.hex), pred: []),
                     .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(reason.rawValue), pred: [])]
                 + (text.map { [.set(kind: .caseFile, record: caseFile, field: "reasonText", value: .text($0), pred: [])] } ?? [])
+                + responsible.map { .add(kind: .caseFile, record: caseFile, set: "responsible", element: $0) }
         case .closeOut(let ledger, let files, let note):
             return [.closeOut(child: child, ledger: ledger, closes: try s.openOpeners(child: child, ledger: ledger),
                               evidence: files.compactMap { evidence[$0] }, note: note)]
@@ -144,7 +161,7 @@ public enum FieldEntry: Sendable {
         case .persuasion: Permissions.operation(of: .persuasion)
         case .followUp: Permissions.operation(of: .followUp)
         case .letter: Permissions.operation(of: .verificationLetter)
-        case .status, .field, .openCase, .closeCase: .editRecord
+        case .status, .field, .openCase, .closeCase, .focus, .responsible: .editRecord
         case .closeOut: .closeOut
         case .voidChild: .voidRecord
         }

@@ -75,7 +75,7 @@ extension ReplicaCommands {
         }
         for (hash, data) in files.values { try AttachmentStore.save(data, hash: hash, in: replica.directory) }
         var caseFile: String?
-        if case .openCase(let c, _, _) = entry { caseFile = c.hex }
+        if case .openCase(let c, _, _, _) = entry { caseFile = c.hex }
         return RecordedView(change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: id.hex,
                             what: entry.label(l), caseFile: caseFile,
                             attachments: entry.files.compactMap { evidence[$0] })

@@ -36,6 +36,12 @@ public enum RosterSource: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Focus-group columns a roster may carry: one list column (留守儿童、残疾儿童 …) and a yes/no
+    /// column per group named as the group is (留守儿童 or 是否留守儿童: 是 / 否).
+    static let focusColumns: [(field: String, names: [String])] =
+        [("focus", ["重点群体", "特殊群体", "关注群体"])]
+        + FocusGroup.allCases.map { ("focus.\($0.rawValue)", [$0.chinese, "是否" + $0.chinese]) }
+
     /// Columns a file must have to be imported at all.
     var required: [[String]] {
         switch self {
@@ -67,6 +73,8 @@ struct RosterRow: Sendable {
     let line: Int
     let child: RecordID
     let fields: [(String, FieldValue)]
+    /// Focus groups (重点群体) the roster marks the child as in: added, never removed, by an import.
+    var focus: [FocusGroup] = []
 }
 
 /// A row left out of an import and why (one line for the user).
@@ -95,7 +103,7 @@ struct RosterPlan {
          language l: Language) throws(AppError) {
         guard let header = file.records.first else { throw .rosterMalformed(path: path, line: 1, reason: l.pick("文件是空的", "the file is empty")) }
         var index: [String: Int] = [:]
-        for (field, names) in source.columns {
+        for (field, names) in source.columns + (source == .poverty ? [] : RosterSource.focusColumns) {
             if let i = header.firstIndex(where: { names.contains($0) }) { index[field] = i }
         }
         let missing = source.required.filter { alternatives in !alternatives.contains { index[$0] != nil } }
@@ -202,12 +210,32 @@ struct RosterPlan {
                 return .failure(RosterRejectionReason(text: l.pick("字段 \(field) 无效：\(error)", "field \(field) is invalid: \(error)")))
             }
         }
+        var focus: [FocusGroup] = []
+        let listed = (cell("focus") ?? "").split(whereSeparator: { "，,、;；/ ".contains($0) }).map(String.init)
+        for text in listed {
+            guard let group = FocusGroup.allCases.first(where: { $0.chinese == text || $0.rawValue == text }) else {
+                return .failure(RosterRejectionReason(text: l.pick(
+                    "重点群体“\(text)”不认识；可填：\(FocusGroup.allCases.map(\.chinese).joined(separator: "、"))",
+                    "unknown focus group '\(text)'; use: \(FocusGroup.allCases.map(\.rawValue).joined(separator: ", "))")))
+            }
+            if !focus.contains(group) { focus.append(group) }
+        }
+        for group in FocusGroup.allCases where !focus.contains(group) {
+            guard let mark = cell("focus.\(group.rawValue)") else { continue }
+            switch mark.uppercased() {
+            case "是", "Y", "YES", "1", "√", "✓", "TRUE": focus.append(group)
+            case "否", "N", "NO", "0", "×", "FALSE": break
+            default:
+                return .failure(RosterRejectionReason(text: l.pick("“\(group.chinese)”一栏应填 是 或 否，不是“\(mark)”",
+                                                                   "the \(group.rawValue) column takes 是 or 否, not '\(mark)'")))
+            }
+        }
         if source == .xueji, let date = try? Policy.fengnan.ageReference(today: today).adding(days: 1) {
             // On the student registry means enrolled this school year (from 1 September), whoever imports
             // it and on whatever day: two imports of one roster write the same value and never conflict.
             fields.append(("status", .status(StatusFact(status: .enrolled, date: date, reason: "学籍导入"))))
         }
-        return .success(RosterRow(line: line, child: child, fields: fields))
+        return .success(RosterRow(line: line, child: child, fields: fields, focus: focus))
     }
 
     /// Masks all but the last 4 characters (ID numbers in messages and logs).

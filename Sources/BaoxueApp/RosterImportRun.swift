@@ -145,6 +145,10 @@ extension ReplicaCommands {
                 ops.append(.registryDefault(kind: .child, record: row.child, field: field, value: value, pred: pred))
             }
         }
+        let groups = try s.elements(kind: .child, record: row.child, set: "focus")
+        for group in row.focus where !groups.contains(group.rawValue) {
+            ops.append(.add(kind: .child, record: row.child, set: "focus", element: group.rawValue))
+        }
         return ops
     }
 

@@ -7,6 +7,9 @@ public protocol Labelled: RawRepresentable, CaseIterable, Codable, Sendable, Has
 public enum ChildStatus: String, Labelled {
     case enrolled, suspectedDropout, dropout, neverEnrolled, returned
     case transferredIn, transferredOut, suspended, deferred, homeTeaching, verifiedElsewhere
+    /// No longer of the ledgers' concern: died, emigrated abroad, past compulsory age, finished
+    /// grade 9, or found not to be of school age. They leave the count of school-age children.
+    case deceased, emigrated, overAge, graduated, notOfSchoolAge
 
     public var chinese: String {
         switch self {
@@ -21,6 +24,19 @@ public enum ChildStatus: String, Labelled {
         case .deferred: "延缓入学"
         case .homeTeaching: "送教上门"
         case .verifiedElsewhere: "异地就读核实"
+        case .deceased: "死亡"
+        case .emigrated: "出国（境）"
+        case .overAge: "超龄"
+        case .graduated: "毕业"
+        case .notOfSchoolAge: "非适龄"
+        }
+    }
+
+    /// The child has left compulsory education for good (not a ledger matter, not counted as school-age).
+    public var leftCompulsoryEducation: Bool {
+        switch self {
+        case .deceased, .emigrated, .overAge, .graduated, .notOfSchoolAge: true
+        default: false
         }
     }
 

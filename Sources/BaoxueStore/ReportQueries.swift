@@ -71,8 +71,9 @@ extension ChangeLog {
                     let child = try RecordID(hex: row["child"])
                     let conflicts: String = row["conflicts"]
                     add(schools[child]) { f in
-                        f.children += 1
                         f.byStatus[shown[child]?.rawValue ?? "", default: 0] += 1
+                        // Deceased, emigrated, graduated … by the period's end: no longer a school-age child of the count.
+                        if shown[child]?.leftCompulsoryEducation != true { f.children += 1 }
                         if !conflicts.isEmpty { f.conflicts += 1 }
                         if returned.contains(child) { f.returned += 1 }
                     }

@@ -46,7 +46,7 @@ enum RecordInvalidVectors {
         add("unknown record kind 4", payload(set([0x00] + text("x"), kind: 4)), .unknownCode)
         add("unknown field 15 of a child", payload(set(field: 15, [0x00] + text("x"))), .unknownCode)
         add("unknown value type 4", payload(set([0x04] + text("x"))), .unknownCode)
-        add("unknown status code 11", payload(set(field: 13, [0x03, 11] + date(2026, 11, 20) + text("r"))), .unknownCode)
+        add("unknown status code 16", payload(set(field: 13, [0x03, 16] + date(2026, 11, 20) + text("r"))), .unknownCode)
         add("unknown event kind 8", payload(event(kind: 8, [])), .unknownCode)
         add("wrong type: a name holding a number", payload(set([0x01, 0x05])), .wrongType)
         add("wrong type: a grade holding text", payload(set(field: 10, [0x00] + text("3"))), .wrongType)

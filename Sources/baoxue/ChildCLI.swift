@@ -8,7 +8,8 @@ struct ChildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "child",
         abstract: "儿童花名册：导入、查看、查找 / children: import rosters, show, search",
-        subcommands: [ChildImport.self, ChildAdd.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self, ChildVoid.self, ChildTransfer.self]
+        subcommands: [ChildImport.self, ChildAdd.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self, ChildVoid.self, ChildTransfer.self,
+                      ChildFileCommand.self, ChildTeachingBook.self, ChildFocus.self]
     )
 }
 

@@ -31,6 +31,13 @@ enum Parse {
         return v
     }
 
+    /// `村长:李村长` (or `villageHead:李村长`, a full-width colon too) as the case's `role:name` element.
+    static func person(_ text: String) throws(AppError) -> String {
+        let parts = text.split(maxSplits: 1, whereSeparator: { $0 == ":" || $0 == "：" }).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[1].isEmpty else { throw .invalidArgument(option: "--person", value: text) }
+        return "\(try label(parts[0], ResponsibleRole.self, option: "--person").rawValue):\(parts[1])"
+    }
+
     static func list(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

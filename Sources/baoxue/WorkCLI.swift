@@ -6,7 +6,7 @@ import Foundation
 /// Cases, statuses, close-out, surveys, voids, and the views of the work: conflicts, today, reports, status.
 
 struct CaseCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "case", abstract: "劝返复学案卷（一人一案）/ persuasion-to-return cases", subcommands: [CaseOpen.self, CaseClose.self])
+    static let configuration = CommandConfiguration(commandName: "case", abstract: "劝返复学案卷（一人一案）/ persuasion-to-return cases", subcommands: [CaseOpen.self, CaseClose.self, CaseList.self, CaseShow.self, CaseResponsible.self])
 }
 
 struct CaseOpen: ParsableCommand {
@@ -15,10 +15,49 @@ struct CaseOpen: ParsableCommand {
     @OptionGroup var entry: EntryOptions
     @Option(help: "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、noGuardian、movedWithParents、other（或中文）/ reason category") var reason: String
     @Option(help: "原因说明 / reason in words") var text: String?
+    @Option(help: "责任人 职务:姓名（如 村长:李村长），可多次；职务：县长、乡镇长、村长、校长、教师、家长、其他 / a responsible person role:name, repeatable")
+    var responsible: [String] = []
 
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
-            .openCase(caseFile: RecordID.random(), reason: try Parse.label(reason, ReasonCategory.self, option: "--reason"), text: text)
+            .openCase(caseFile: RecordID.random(), reason: try Parse.label(reason, ReasonCategory.self, option: "--reason"), text: text,
+                      responsible: try responsible.map { p throws(AppError) in try Parse.person(p) })
+        }
+    }
+}
+
+struct CaseResponsible: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "responsible", abstract: "为案卷登记责任人（七长负责制）/ name the people responsible for a case"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(name: .customLong("case"), help: "案卷编号 / case id") var caseFile: String
+    @Option(help: "职务:姓名（如 校长:王校长），可多次 / role:name, repeatable") var person: [String]
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            guard let file = try? RecordID(hex: caseFile) else { throw .invalidArgument(option: "--case", value: caseFile) }
+            return .responsible(caseFile: file, try person.map { p throws(AppError) in try Parse.person(p) })
+        }
+    }
+}
+
+struct ChildFocus: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "focus", abstract: "登记或取消重点群体（留守、残疾、随迁、孤儿、家庭困难……）/ add or remove focus groups"
+    )
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var entry: EntryOptions
+    @Option(help: "加入的群体，逗号分隔（如 留守儿童,残疾儿童）/ groups to add") var add: String = ""
+    @Option(help: "移出的群体，逗号分隔 / groups to remove") var remove: String = ""
+
+    func run() {
+        recordEntry(options, entry) { () throws(AppError) in
+            let adding = try Parse.list(add).map { g throws(AppError) in try Parse.label(g, FocusGroup.self, option: "--add") }
+            let removing = try Parse.list(remove).map { g throws(AppError) in try Parse.label(g, FocusGroup.self, option: "--remove") }
+            guard !adding.isEmpty || !removing.isEmpty else { throw .invalidArgument(option: "--add", value: "") }
+            return .focus(add: adding, remove: removing)
         }
     }
 }
