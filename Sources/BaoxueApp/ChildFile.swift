@@ -52,9 +52,13 @@ extension ReplicaCommands {
             statusLines.append(text.voided(s.voided) + "\(s.fact.date) \(l.pick(s.fact.status.chinese, s.fact.status.rawValue))"
                                + l.pick("（\(s.fact.reason)）— \(who)", " (\(s.fact.reason)) — \(who)"))
         }
+        let voidedOpeners = try attempt { () throws(StoreError) in try log.voidedOpeners(child: id) }
         let ledgerLines = ledgers.map { e in
             "\(l.pick(e.ledger.chinese, e.ledger.rawValue)) \(e.opened) " + (e.closed.map { l.pick("至 \($0) 销号", "to \($0), closed out") }
                 ?? l.pick("起，在册", "on, open"))
+        } + voidedOpeners.map { v in
+            // An entry whose opener was voided never counted: shown as voided, not as 销号.
+            l.pick("\(v.ledger.chinese) \(v.date)（已作废：\(v.reason)，不计入台账）", "\(v.ledger.rawValue) \(v.date) (voided: \(v.reason); never counted)")
         }
         let caseLines = cases.flatMap { c in [text.caseLine(c)] + c.events.map { "  " + text.line($0, amendedBy: []) } }
         let amendments = Dictionary(grouping: events.filter { !$0.voided && $0.event.amends != nil }, by: { $0.event.amends! })

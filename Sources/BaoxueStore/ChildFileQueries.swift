@@ -57,6 +57,21 @@ extension ChangeLog {
         }
     }
 
+    /// What put `child` on a ledger and was voided since: the ledger, the opener's date, the void's reason.
+    /// A voided opener counts nowhere (records.md §3); the child's file still shows it, marked.
+    public func voidedOpeners(child: RecordID) throws(StoreError) -> [(ledger: Ledger, date: String, reason: String)] {
+        try storeCall {
+            try readDB { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT o.ledger, o.date, (SELECT v.reason FROM rec_void v WHERE v.target = o.op ORDER BY v.op LIMIT 1) AS reason
+                    FROM rec_opener o WHERE o.child = ? AND EXISTS (SELECT 1 FROM rec_void v WHERE v.target = o.op) ORDER BY o.date, o.op
+                    """, arguments: [child.hex]).compactMap { row in
+                    Ledger(rawValue: row[0]).map { ($0, row[1] as String, row[2] as String) }
+                }
+            }
+        }
+    }
+
     /// The cases of `child` (or the one case `caseFile`), each with its events.
     public func cases(child: RecordID? = nil, caseFile: RecordID? = nil) throws(StoreError) -> [CaseView] {
         try storeCall {

@@ -49,6 +49,15 @@ import Testing
         let book = try ok(["child", "teaching-book", c, "--month", "2026-11"])
         #expect(book.contains("识字") && book.contains("算术") && book.contains("本月合计 3 课时") && book.contains("（不足）"), "\(book)")
 
+        // A dropout status entered by mistake and voided: its entry shows as voided, never as 销号, and the status falls back.
+        let wrong = try JSONSerialization.jsonObject(with: Data(try ok(["child", "status", c, "辍学", "--reason", "核实", "--json"]).utf8))
+        let entry = try #require((wrong as! [String: Any])["entry"] as? String)
+        #expect(try ok(["ledger", "dropout"]).contains("学生0"))
+        _ = try ok(["void", entry, "--reason", "录错了孩子"])
+        #expect(!(try ok(["ledger", "dropout"])).contains("学生0"))
+        let after = try ok(["child", "file", c])
+        #expect(after.contains("（已作废：录错了孩子，不计入台账）") && after.contains("状态: 劝返复学"), "\(after)")
+
         // A status that ends the ledgers' concern, in Chinese.
         _ = try ok(["child", "status", String(try ok(["child", "list", "--search", "学生1"]).prefix(32)), "出国（境）", "--reason", "随父母出国"])
         #expect(try ok(["child", "list", "--search", "学生1"]).contains("出国（境）"))
