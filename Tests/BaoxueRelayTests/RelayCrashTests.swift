@@ -11,7 +11,7 @@ import Testing
 /// random moments: every change a device saw acknowledged survives, the
 /// database passes `integrity_check`, and afterwards everyone converges.
 /// Seed: `BAOXUE_SEED` (printed on failure).
-@Suite(.serialized) struct RelayCrashTests {
+@Suite(.serialized, .tags(.soak), .enabled(if: soakEnabled, "a soak suite: bash tools/run test --fast skips it")) struct RelayCrashTests {
     static let devices = 50
     static let schools = 10
     static let rounds = 20

@@ -10,7 +10,7 @@ import Testing
 
 /// What the relay drills found (issue 27), each against real processes: a relay at its quota,
 /// sockets that never finish a handshake, logs an operator can read, a revoked device's wipe.
-@Suite(.serialized) struct RelayDrillTests {
+@Suite(.serialized, .tags(.soak), .enabled(if: soakEnabled, "a soak suite: bash tools/run test --fast skips it")) struct RelayDrillTests {
     static let binary = Fixtures.productsDirectory.appendingPathComponent("baoxue")
 
     /// Runs `baoxue args…` to the end; returns its status and output.

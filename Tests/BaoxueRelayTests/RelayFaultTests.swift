@@ -8,7 +8,7 @@ import Testing
 
 /// Faults a relay meets in the field, each against a real relay process:
 /// silent, dribbling, half-open and vanishing peers, and a full disk.
-@Suite(.serialized) struct RelayFaultTests {
+@Suite(.serialized, .tags(.soak), .enabled(if: soakEnabled, "a soak suite: bash tools/run test --fast skips it")) struct RelayFaultTests {
     static func openFDs(_ pid: Int32) -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1 }
 
     /// A TCP connection to the relay, raw.

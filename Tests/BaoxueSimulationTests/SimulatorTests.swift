@@ -6,7 +6,8 @@ import Testing
 @Suite struct SimulatorTests {
     /// Each run's checks: no loss, everything honest applied, equal views and change sets per scope,
     /// every concurrent edit surfaced and none invented, every malicious or stolen change refused.
-    @Test(arguments: 0..<4) func smallScenarioPassesItsChecks(group: UInt64) throws {
+    @Test(.tags(.soak), .enabled(if: soakEnabled, "a soak test: bash tools/run test --fast skips it"), arguments: 0..<4)
+    func smallScenarioPassesItsChecks(group: UInt64) throws {
         var conflicts = 0, bad = 0, quarantined = 0, crashes = 0, kills = 0
         for seed in (group * 5)..<(group * 5 + 5) {
             let r = try Simulator.run(.small, seed: seed)

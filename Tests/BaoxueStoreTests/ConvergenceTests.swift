@@ -9,7 +9,7 @@ import Testing
 /// random pairs, and finally receive every change in random order with
 /// duplicates. Every view table must then be byte-identical on every
 /// replica, and equal to a rebuild from the log.
-@Suite struct ConvergenceTests {
+@Suite(.tags(.soak), .enabled(if: soakEnabled, "a soak suite: bash tools/run test --fast skips it")) struct ConvergenceTests {
     static let schedules = 1_000
     static let groups = 8
 

@@ -7,7 +7,7 @@ import Testing
 /// Kills a real appending process with SIGKILL at random moments, 50
 /// times, and checks after each kill that the log holds whole batches
 /// only, every acknowledged batch, and passes `PRAGMA integrity_check`.
-@Suite struct CrashDurabilityTests {
+@Suite(.tags(.soak), .enabled(if: soakEnabled, "a soak suite: bash tools/run test --fast skips it")) struct CrashDurabilityTests {
     static let seed: UInt64 = 20_261_125
     static let kills = 50
     static let batch = 100
