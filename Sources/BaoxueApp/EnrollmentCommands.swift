@@ -53,7 +53,7 @@ public enum EnrollmentCommands {
     /// Writes this device's enrollment request.
     public static func request(directory: String, name: String, role: String, scopes: [String], output: String?) throws(AppError) -> CertificateView {
         let replica = try ReplicaCommands.open(directory)
-        guard let r = TrustText.role(role) else { throw .invalidArgument(option: "--role", value: role) }
+        guard let r = TrustText.role(role) else { throw TrustText.roleChoices(role) }
         let scopeIDs = try parseScopes(scopes)
         let request: EnrollmentRequest
         do {
@@ -76,7 +76,7 @@ public enum EnrollmentCommands {
             try AuthorityKeyFile.load(at: directory + "/" + authorityKeyFile, passphrase: passphrase)
         }
         let grantedRole = try role.map { (text: String) throws(AppError) -> Role in
-            guard let r = TrustText.role(text) else { throw .invalidArgument(option: "--role", value: text) }
+            guard let r = TrustText.role(text) else { throw TrustText.roleChoices(text) }
             return r
         } ?? request.role
         let grantedScopes = scopes.isEmpty ? request.scopes : try parseScopes(scopes)

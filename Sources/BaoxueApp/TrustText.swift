@@ -28,6 +28,12 @@ enum TrustText {
     }
 
     /// Parses a role as typed on the command line.
+    /// A `--role` outside the list, with the list (Chinese names, or the English codes).
+    static func roleChoices(_ text: String) -> AppError {
+        .invalidChoice(option: "--role", value: text, chinese: ["教师", "村联络员", "学校管理员", "中继", "区县管理员"],
+                       english: ["teacher", "liaison", "school-admin", "relay", "district-admin"])
+    }
+
     static func role(_ text: String) -> Role? {
         switch text.lowercased() {
         case "teacher", "教师": .teacher

@@ -111,15 +111,15 @@ struct LedgerCommand: ParsableCommand {
     @Option(help: "只看某个学校 / only this school") var school: String?
 
     func validate() throws {
-        guard ["suspected", "dropout"].contains(which) else {
-            throw ValidationError(options.language.pick("台账只能是 suspected 或 dropout", "the ledger must be suspected or dropout"))
+        guard ["suspected", "dropout", "疑似辍学", "疑似辍学/失学台账", "辍学", "辍学台账"].contains(which) else {
+            throw ValidationError(options.language.pick("台账只能是 疑似辍学（suspected）或 辍学（dropout）", "the ledger must be suspected or dropout"))
         }
     }
 
     func run() {
         runReporting(options) { () throws(AppError) in
             let l = options.language
-            let ledger: Ledger = which == "dropout" ? .dropout : .suspectedDropout
+            let ledger: Ledger = ["dropout", "辍学", "辍学台账"].contains(which) ? .dropout : .suspectedDropout
             let rows = try ReplicaCommands.ledger(directory: options.directory, which: ledger, school: school)
             if options.json { Output.json(rows); return }
             print(l.pick(ledger.chinese, ledger.rawValue))
