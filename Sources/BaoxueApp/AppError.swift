@@ -85,7 +85,8 @@ public enum AppError: Error, Equatable, Sendable {
             return prefix + lang.pick("本副本的证书不是中继证书，不能作为中继运行。请用 baoxue enroll request 申请，并由教育局用 baoxue authority sign --role relay 签发。",
                                       "this replica's certificate is not a relay's, so it cannot serve as a relay. Request one with baoxue enroll request and have the bureau sign it with baoxue authority sign --role relay.")
         case .fileExists(let path):
-            return prefix + lang.pick("文件已存在：\(path)。不会覆盖，请换一个文件名。", "file already exists: \(path). It is never overwritten; choose another name.")
+            return prefix + lang.pick("文件已存在：\(path)。不会覆盖，请换一个文件名。",
+                                      "file already exists: \(path). It is never overwritten; choose another name.")
         case .certificateForAnotherDevice(let theirs, let ours):
             return prefix + lang.pick("这份证书是发给另一台设备的（指纹 \(theirs)），不是本机（指纹 \(ours)）。请核对文件，或请教育办为本机签发证书。",
                                       "this certificate was issued to another device (fingerprint \(theirs)), not this one (\(ours)). "
@@ -94,7 +95,8 @@ public enum AppError: Error, Equatable, Sendable {
             let why: String
             switch cause {
             case .database(let code, _) where code & 0xFF == 13: why = lang.pick("磁盘已满", "the disk is full")
-            case .database(let code, _) where code & 0xFF == 10: why = lang.pick("写入磁盘失败，磁盘可能已满", "writing to the disk failed; it may be full")
+            case .database(let code, _) where code & 0xFF == 10: why = lang.pick("写入磁盘失败，磁盘可能已满",
+                                                                                 "writing to the disk failed; it may be full")
             case .overQuota: why = lang.pick("数据库已达容量上限", "the database reached its quota")
             case .io: why = lang.pick("无法写入文件", "a file could not be written")
             default: why = ErrorText.store(cause, lang)
@@ -122,23 +124,29 @@ public enum AppError: Error, Equatable, Sendable {
                                       + "a student number or a guardian's phone. Search with baoxue child list --search.")
         case .childAmbiguous(let text, let choices, let more):
             let list = choices.map { c in
-                "\n  \(c.id.prefix(8))  \(c.name)  \(c.school)" + (c.grade.map { lang.pick(" \($0) 年级", " grade \($0)") } ?? "") + " \(c.className)"
+                "\n  \(c.id.prefix(8))  \(c.name)  \(c.school)" + (c.grade.map { lang.pick(" \($0) 年级",
+                                                                                           " grade \($0)") } ?? "") + " \(c.className)"
             }.joined()
             let rest = more > 0 ? lang.pick("\n  ……另有 \(more) 人", "\n  … and \(more) more") : ""
-            return prefix + lang.pick("“\(text)”对应多个儿童，请改用编号前几位（如下）再试：", "several children match '\(text)'; use the first digits of the id:")
+            return prefix + lang.pick("“\(text)”对应多个儿童，请改用编号前几位（如下）再试：",
+                                      "several children match '\(text)'; use the first digits of the id:")
                 + list + rest
         case .opUnknown(let id):
-            return prefix + lang.pick("本机没有编号为 \(id) 的记录项。编号见 baoxue audit 每行末尾。", "no entry with id \(id) here. The ids end each line of baoxue audit.")
+            return prefix + lang.pick("本机没有编号为 \(id) 的记录项。编号见 baoxue audit 每行末尾。",
+                                      "no entry with id \(id) here. The ids end each line of baoxue audit.")
         case .surveyUnknown(let id):
-            return prefix + lang.pick("本机没有编号为 \(id) 的摸排。请先运行 baoxue survey start，或同步后再试。", "no survey with id \(id) here. Start one with baoxue survey start, or sync first.")
+            return prefix + lang.pick("本机没有编号为 \(id) 的摸排。请先运行 baoxue survey start，或同步后再试。",
+                                      "no survey with id \(id) here. Start one with baoxue survey start, or sync first.")
         case .roleForbids(let role, let what):
             return prefix + (role.map { r in lang.pick("\(r)的证书不能记录“\(what)”，其他设备会隔离它。请由有权限的人（如学校管理员）记录。",
                                                        "a \(r)'s certificate may not record '\(what)'; other devices would quarantine it. Ask someone whose role allows it (e.g. the school admin).") }
-                ?? lang.pick("本机尚未登记证书，不能记录。请先运行 baoxue enroll request。", "this device holds no certificate yet. Run baoxue enroll request first."))
+                ?? lang.pick("本机尚未登记证书，不能记录。请先运行 baoxue enroll request。",
+                             "this device holds no certificate yet. Run baoxue enroll request first."))
         case .scopeRequired(let held):
             return prefix + (held.isEmpty
                 ? lang.pick("请用 --scope 指定范围（学校），例如 --scope 丰南区/东镇/学校0。", "name the scope (school) with --scope, e.g. --scope 丰南区/东镇/学校0.")
-                : lang.pick("本机证书有多个范围，请用 --scope 指定其一：\(held.joined(separator: "、"))", "this device's certificate has several scopes; name one with --scope: \(held.joined(separator: ", "))"))
+                : lang.pick("本机证书有多个范围，请用 --scope 指定其一：\(held.joined(separator: "、"))",
+                            "this device's certificate has several scopes; name one with --scope: \(held.joined(separator: ", "))"))
         case .scopeNotCovered(let scope, let held):
             return prefix + lang.pick("本机证书不包含范围 \(scope)，写入会被其他设备隔离。可用范围：\(held.joined(separator: "、"))",
                                       "this device's certificate does not cover \(scope); what it wrote there would be quarantined. Scopes it covers: \(held.joined(separator: ", "))")

@@ -25,7 +25,8 @@ public struct TeachingBook: Codable, Equatable, Sendable {
     public func lines(_ l: Language) -> [String] {
         [l.pick("送教上门工作手册：\(name ?? child)，\(month)", "home-teaching book: \(name ?? child), \(month)")]
             + sessions.map { "  " + $0 }
-            + [l.pick("本月合计 \(classHours) 课时，政策要求每月至少 \(requiredClassHours) 课时", "\(classHours) class hour(s) this month; the policy asks at least \(requiredClassHours)")
+            + [l.pick("本月合计 \(classHours) 课时，政策要求每月至少 \(requiredClassHours) 课时",
+                      "\(classHours) class hour(s) this month; the policy asks at least \(requiredClassHours)")
                + (classHours < requiredClassHours ? l.pick("（不足）", " (short)") : "")]
     }
 }
@@ -52,11 +53,14 @@ extension ReplicaCommands {
     }
 
     /// The home-teaching sessions of `child` in `month` (YYYY-MM), voided ones left out of the total.
-    public static func teachingBook(directory: String, child: String, month: String, language l: Language) throws(AppError) -> TeachingBook {
+    public static func teachingBook(
+        directory: String, child: String, month: String, language l: Language
+    ) throws(AppError) -> TeachingBook {
         let log = try open(directory).log
         let id = try resolveChild(log, child)
         guard month.count == 7, let first = try? SimpleDate(month + "-01") else { throw .invalidArgument(option: "--month", value: month) }
-        let last = (try? SimpleDate(year: first.year, month: first.month, day: SimpleDate.daysIn(month: first.month, year: first.year))) ?? first
+        let days = SimpleDate.daysIn(month: first.month, year: first.year)
+        let last = (try? SimpleDate(year: first.year, month: first.month, day: days)) ?? first
         let rows = try attempt { () throws(StoreError) in try log.events(child: id, kind: EventKind.homeTeaching.rawValue) }
             .filter { $0.date >= first.description && $0.date <= last.description }
         let hours = rows.filter { !$0.voided }.reduce(0) { sum, row in
@@ -66,6 +70,7 @@ extension ReplicaCommands {
         let policy = Policy.fengnan
         let name = try attempt { () throws(StoreError) in try log.child(id) }?.name
         return TeachingBook(child: id.hex, name: name, month: month, sessions: rows.map { EventText(language: l).line($0, amendedBy: []) },
-                            classHours: hours, requiredClassHours: policy.homeTeachingSessionsPerMonth * policy.homeTeachingClassHoursPerSession)
+                            classHours: hours,
+                            requiredClassHours: policy.homeTeachingSessionsPerMonth * policy.homeTeachingClassHoursPerSession)
     }
 }

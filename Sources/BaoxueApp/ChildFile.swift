@@ -58,7 +58,8 @@ extension ReplicaCommands {
                 ?? l.pick("起，在册", "on, open"))
         } + voidedOpeners.map { v in
             // An entry whose opener was voided never counted: shown as voided, not as 销号.
-            l.pick("\(v.ledger.chinese) \(v.date)（已作废：\(v.reason)，不计入台账）", "\(v.ledger.rawValue) \(v.date) (voided: \(v.reason); never counted)")
+            l.pick("\(v.ledger.chinese) \(v.date)（已作废：\(v.reason)，不计入台账）",
+                   "\(v.ledger.rawValue) \(v.date) (voided: \(v.reason); never counted)")
         }
         let caseLines = cases.flatMap { c in [text.caseLine(c)] + c.events.map { "  " + text.line($0, amendedBy: []) } }
         let amendments = Dictionary(grouping: events.filter { !$0.voided && $0.event.amends != nil }, by: { $0.event.amends! })
@@ -91,7 +92,8 @@ struct EventText {
             return l.pick("缺课 \(a.from) 至 \(a.to)，\(a.schoolDays) 个上学日，\(a.excused ? "已请假" : "未请假")",
                           "absence \(a.from) to \(a.to), \(a.schoolDays) school day(s), \(a.excused ? "excused" : "unexcused")")
         case .leave(let v):
-            return l.pick("请假 \(v.from) 至 \(v.to)：\(v.reason)（批准人 \(v.approvedBy)）", "leave \(v.from) to \(v.to): \(v.reason) (approved by \(v.approvedBy))")
+            return l.pick("请假 \(v.from) 至 \(v.to)：\(v.reason)（批准人 \(v.approvedBy)）",
+                          "leave \(v.from) to \(v.to): \(v.reason) (approved by \(v.approvedBy))")
         case .visit(let v):
             var parts = [l.pick("家访（\(v.participants.joined(separator: "、"))）", "visit (\(v.participants.joined(separator: ", ")))"),
                          v.householdFound ? l.pick("见到家人", "family found") : l.pick("家中无人", "nobody home"),
@@ -101,28 +103,34 @@ struct EventText {
             if !v.agreed.isEmpty { parts.append(l.pick("约定：\(v.agreed)", "agreed: \(v.agreed)")) }
             if let n = v.nextContact { parts.append(l.pick("下次联系 \(n)", "next contact \(n)")) }
             if !v.evidence.isEmpty {
-                parts.append(l.pick("附件 \(v.evidence.count) 个：", "\(v.evidence.count) attachment(s): ") + v.evidence.map { String($0.prefix(12)) }.joined(separator: " "))
+                parts.append(l.pick("附件 \(v.evidence.count) 个：",
+                                    "\(v.evidence.count) attachment(s): ") + v.evidence.map { String($0.prefix(12)) }.joined(separator: " "))
             }
             return parts.joined(separator: l.pick("；", "; "))
         case .persuasion(let p):
-            return l.pick("劝返（\(p.method)）：\(p.outcome.chinese)", "persuasion (\(p.method)): \(p.outcome.rawValue)") + (p.note.isEmpty ? "" : l.pick("；\(p.note)", "; \(p.note)"))
+            return l.pick("劝返（\(p.method)）：\(p.outcome.chinese)",
+                          "persuasion (\(p.method)): \(p.outcome.rawValue)") + (p.note.isEmpty ? "" : l.pick("；\(p.note)", "; \(p.note)"))
         case .homeTeaching(let h):
             return l.pick("送教上门 \(h.classHours) 课时（\(h.teacher)）", "home teaching, \(h.classHours) class hour(s) (\(h.teacher))")
                 + (h.content.isEmpty ? "" : l.pick("：\(h.content)", ": \(h.content)"))
         case .householdCheck(let h):
-            return l.pick("入户摸排 \(h.address)：\(h.finding.chinese)，儿童 \(h.childrenFound) 人", "household check \(h.address): \(h.finding.rawValue), \(h.childrenFound) child(ren)")
+            return l.pick("入户摸排 \(h.address)：\(h.finding.chinese)，儿童 \(h.childrenFound) 人",
+                          "household check \(h.address): \(h.finding.rawValue), \(h.childrenFound) child(ren)")
         case .verificationLetter(let v):
             return l.pick("核查函 发往 \(v.sentTo)：\(v.reason)", "verification letter to \(v.sentTo): \(v.reason)")
         case .followUp(let f):
-            return l.pick("返校后 \(f.months) 个月跟踪：\(f.attending ? "在校" : "未在校")", "follow-up after \(f.months) month(s): \(f.attending ? "attending" : "not attending")")
+            return l.pick("返校后 \(f.months) 个月跟踪：\(f.attending ? "在校" : "未在校")",
+                          "follow-up after \(f.months) month(s): \(f.attending ? "attending" : "not attending")")
                 + (f.note.isEmpty ? "" : l.pick("；\(f.note)", "; \(f.note)"))
         }
     }
 
     func caseLine(_ c: CaseView) -> String {
         let l = language
-        var parts = [l.pick("案卷 \(c.caseFile.hex.prefix(8))", "case \(c.caseFile.hex.prefix(8))") + (c.opened.map { l.pick("（\($0) 立案）", " (opened \($0))") } ?? "")]
-        if let r = c.reason { parts.append(l.pick("原因：\(r.chinese)", "reason: \(r.rawValue)") + (c.reasonText.map { l.pick("，\($0)", ", \($0)") } ?? "")) }
+        var parts = [l.pick("案卷 \(c.caseFile.hex.prefix(8))",
+                            "case \(c.caseFile.hex.prefix(8))") + (c.opened.map { l.pick("（\($0) 立案）", " (opened \($0))") } ?? "")]
+        if let r = c.reason { parts.append(l.pick("原因：\(r.chinese)",
+                                                  "reason: \(r.rawValue)") + (c.reasonText.map { l.pick("，\($0)", ", \($0)") } ?? "")) }
         if !c.responsible.isEmpty {
             parts.append(l.pick("责任人：", "responsible: ") + c.responsible.map { e in
                 let p = e.split(separator: ":", maxSplits: 1).map(String.init)

@@ -65,7 +65,9 @@ extension Event {
         let latest = today.dayNumber + toleranceDays, earliest = today.dayNumber - Self.maxBackdateDays
         func check(_ field: String, _ day: SimpleDate, notAfter last: Int = latest) throws(RecordsError) {
             guard day.dayNumber <= last else { throw .invalidField(field, reason: "in the future") }
-            guard day.dayNumber >= earliest else { throw .invalidField(field, reason: "more than \(Self.maxBackdateDays) days before it was signed") }
+            guard day.dayNumber >= earliest else {
+                throw .invalidField(field, reason: "more than \(Self.maxBackdateDays) days before it was signed")
+            }
         }
         try check("date", date)
         switch body {

@@ -103,7 +103,8 @@ extension ChangeLog {
             EventRow(op: try OpID(bytes: Array(row["op"] as Data)), date: row["date"],
                      event: try Event.decode(Array(row["body"] as Data)), voided: row["voided"])
         }
-        let first = try Int64.fetchOne(db, sql: "SELECT MIN(hlc) FROM rec_write WHERE record = ? AND kind = 'caseFile'", arguments: [file.hex])
+        let first = try Int64.fetchOne(db, sql: "SELECT MIN(hlc) FROM rec_write WHERE record = ? AND kind = 'caseFile'",
+                                       arguments: [file.hex])
         return CaseView(caseFile: file, child: try fields["child"].map(RecordID.init(hex:)),
                         reason: fields["reason"].flatMap(ReasonCategory.init(rawValue:)), reasonText: fields["reasonText"],
                         placement: fields["placement"].flatMap(Placement.init(rawValue:)), outcome: fields["outcome"],

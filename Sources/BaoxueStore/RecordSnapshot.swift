@@ -79,8 +79,9 @@ public struct RecordSnapshot {
     /// or nil when a person's write is live (a person's value stands; the import leaves the field alone).
     public func registryPred(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID]? {
         try storeCall {
-            let rows = try Row.fetchAll(db, sql: "SELECT op, rank FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op",
-                                        arguments: [record.hex, field, kind.rawValue])
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT op, rank FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op
+                """, arguments: [record.hex, field, kind.rawValue])
             if rows.contains(where: { ($0[1] as Int) != 0 }) { return nil }
             return try rows.map { try OpID(bytes: Array($0[0] as Data)) }
         }

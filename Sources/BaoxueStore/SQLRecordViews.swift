@@ -156,7 +156,8 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func isVoided(_ op: OpID) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM rec_void WHERE target = ?)"), arguments: [blob(op)]) ?? false
+        let sql = "SELECT EXISTS (SELECT 1 FROM rec_void WHERE target = ?)"
+        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [blob(op)]) ?? false
     }
 
     mutating func successors(of op: OpID) throws -> [OpID] {

@@ -8,8 +8,8 @@ struct ChildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "child",
         abstract: "儿童花名册：导入、查看、查找 / children: import rosters, show, search",
-        subcommands: [ChildImport.self, ChildAdd.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildStatusCommand.self, ChildSet.self, ChildVoid.self, ChildTransfer.self,
-                      ChildFileCommand.self, ChildTeachingBook.self, ChildFocus.self]
+        subcommands: [ChildImport.self, ChildAdd.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildFileCommand.self,
+                      ChildStatusCommand.self, ChildSet.self, ChildFocus.self, ChildVoid.self, ChildTransfer.self, ChildTeachingBook.self]
     )
 }
 
@@ -58,7 +58,7 @@ struct ChildShow: ParsableCommand {
         discussion: "身份证号默认只显示后 4 位；--full 显示完整号码。\nID numbers show their last 4 digits unless --full is given."
     )
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "儿童：姓名、编号（或前几位）、身份证号（或后四位）、学籍号或电话 / the child: name, id or its first digits, ID number, student number, phone") var child: String
+    @Argument(help: childHelp) var child: String
     @Flag(help: "显示完整身份证号 / show the whole ID number") var full = false
 
     func run() {
@@ -212,7 +212,7 @@ struct ChildTransfer: ParsableCommand {
         """
     )
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "儿童：姓名、编号（或前几位）、身份证号（或后四位）、学籍号或电话 / the child: name, id or its first digits, ID number, student number, phone") var child: String
+    @Argument(help: childHelp) var child: String
     @Option(help: "转入学校的范围 / the receiving school's scope") var to: String
     @Option(help: "转出学校的范围（默认：记录最初所在的学校）/ the school the child leaves (default: where the record was first written)") var from: String?
     @Option(help: "原因 / reason") var reason: String

@@ -11,8 +11,7 @@ struct ChildFileCommand: ParsableCommand {
         discussion: "身份证号默认只显示后 4 位；--full 显示完整号码。\nID numbers show their last 4 digits unless --full is given."
     )
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "儿童：姓名、编号（或前几位）、身份证号（或后四位）、学籍号或电话 / the child: name, id or its first digits, ID number, student number, phone")
-    var child: String
+    @Argument(help: childHelp) var child: String
     @Flag(help: "显示完整身份证号 / show the whole ID number") var full = false
 
     func run() {
@@ -34,7 +33,8 @@ struct ChildTeachingBook: ParsableCommand {
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            let book = try ReplicaCommands.teachingBook(directory: options.directory, child: child, month: month, language: options.language)
+            let book = try ReplicaCommands.teachingBook(directory: options.directory, child: child, month: month,
+                                                        language: options.language)
             if options.json { Output.json(book); return }
             book.lines(options.language).forEach { print($0) }
         }
@@ -57,13 +57,16 @@ struct CaseList: ParsableCommand {
 }
 
 struct CaseShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "查看一个案卷及其全部劝返、跟踪记录 / one case with its attempts and follow-ups")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "查看一个案卷及其全部劝返、跟踪记录 / one case with its attempts and follow-ups"
+    )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "案卷编号（或前几位）/ the case id or its first digits") var caseFile: String
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            guard let c = try ReplicaCommands.cases(directory: options.directory, which: caseFile, language: options.language).first else { return }
+            let found = try ReplicaCommands.cases(directory: options.directory, which: caseFile, language: options.language)
+            guard let c = found.first else { return }
             if options.json { Output.json(c); return }
             print(c.line)
             c.events.forEach { print("  " + $0) }

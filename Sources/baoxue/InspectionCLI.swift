@@ -62,7 +62,7 @@ struct Audit: ParsableCommand {
         abstract: "一个儿童的完整记录史：谁、何时、做了什么、签名是否有效 / a child's full history: who, when, what, verified"
     )
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "儿童：姓名、编号（或前几位）、身份证号（或后四位）、学籍号或电话 / the child: name, id or its first digits, ID number, student number, phone") var child: String
+    @Argument(help: childHelp) var child: String
 
     func run() {
         runReporting(options) { () throws(AppError) in

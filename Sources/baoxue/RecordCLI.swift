@@ -4,9 +4,13 @@ import BaoxueRecords
 import Foundation
 
 /// Options every field record shares: which child, which day, which scope.
+/// How a command's CHILD argument may name the child (`ReplicaCommands.resolveChild`).
+let childHelp = ArgumentHelp(
+    "儿童：姓名、编号（或前几位）、身份证号（或后四位）、学籍号或监护人电话 / "
+        + "the child: name, id (or its first digits), ID number (or last 4), student number, phone")
+
 struct EntryOptions: ParsableArguments {
-    @Argument(help: "儿童：姓名、编号（或前几位）、身份证号（或后四位）、学籍号、监护人电话 / the child: name, id (or its first digits), ID number (or last 4), student number, phone")
-    var child: String
+    @Argument(help: childHelp) var child: String
     @Option(help: "日期 YYYY-MM-DD（默认今天）/ date, default today") var date: String?
     @Option(help: "写入的范围（学校），证书只有一个范围时可省略 / scope; optional when the certificate has one") var scope: String?
 }

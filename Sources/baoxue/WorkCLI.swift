@@ -6,7 +6,10 @@ import Foundation
 /// Cases, statuses, close-out, surveys, voids, and the views of the work: conflicts, today, reports, status.
 
 struct CaseCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "case", abstract: "劝返复学案卷（一人一案）/ persuasion-to-return cases", subcommands: [CaseOpen.self, CaseClose.self, CaseList.self, CaseShow.self, CaseResponsible.self])
+    static let configuration = CommandConfiguration(
+        commandName: "case", abstract: "劝返复学案卷（一人一案）/ persuasion-to-return cases",
+        subcommands: [CaseOpen.self, CaseClose.self, CaseList.self, CaseShow.self, CaseResponsible.self]
+    )
 }
 
 struct CaseOpen: ParsableCommand {
@@ -149,7 +152,8 @@ struct CloseOut: ParsableCommand {
             case "suspected", Ledger.suspectedDropout.rawValue, Ledger.suspectedDropout.chinese: which = .suspectedDropout
             case "dropout", Ledger.dropout.chinese: which = .dropout
             default:
-                throw .invalidChoice(option: "--ledger", value: ledger, chinese: Ledger.allCases.map(\.chinese), english: ["suspected", "dropout"])
+                throw .invalidChoice(option: "--ledger", value: ledger, chinese: Ledger.allCases.map(\.chinese),
+                                     english: ["suspected", "dropout"])
             }
             return .closeOut(which, evidence: evidence, note: note)
         }
