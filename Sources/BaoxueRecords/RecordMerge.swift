@@ -37,6 +37,8 @@ public struct RecordMerge: Sendable {
         }
         let today = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds)
         var touched = Set<RecordID>()
+        // Looked up once per change: while no void is stored anywhere, liveness is the plain rule.
+        var voids = try storage.anyVoid()
         for (i, op) in payload.ops.enumerated() {
             let id = OpID(change: change.id, index: UInt16(i))
             do {
@@ -46,7 +48,8 @@ public struct RecordMerge: Sendable {
                 try storage.reject(id, reason: error.rejectionReason, stamp: stamp)
                 continue
             }
-            if let child = try apply(op, id: id, stamp: stamp, to: &storage) { touched.insert(child) }
+            if case .void = op { voids = true }
+            if let child = try apply(op, id: id, stamp: stamp, voids: voids, to: &storage) { touched.insert(child) }
         }
         for row in try ChildRow.resolve(touched.sorted(), from: &storage) {
             try storage.writeChildRow(row)
@@ -76,7 +79,7 @@ public struct RecordMerge: Sendable {
     }
 
     /// Applies one valid op; returns the child whose row must be refreshed.
-    private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, to storage: inout S) throws -> RecordID? {
+    private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, voids: Bool, to storage: inout S) throws -> RecordID? {
         switch op {
         case .set(let kind, let record, let field, let value, let pred),
              .registryDefault(let kind, let record, let field, let value, let pred):
@@ -84,7 +87,7 @@ public struct RecordMerge: Sendable {
             if case .registryDefault = op { write.isDefault = true }
             try storage.insertWrite(write)
             try storage.supersede(pred, by: id)
-            if try storage.voidsAround(write: id, preds: pred) {
+            if voids, try storage.voidsAround(write: id, preds: pred) {
                 for op in [id] + pred { _ = try Liveness.refreshWrite(op, in: &storage) }
             }
             if kind == .child, field == "status", case .status(let fact) = value, let ledger = fact.status.ledger {
@@ -93,11 +96,11 @@ public struct RecordMerge: Sendable {
             return op.refreshedChild
         case .add(let kind, let record, let set, let element):
             try storage.insertElement(kind: kind, record: record, set: set, element: element, tag: id)
-            _ = try Liveness.refreshTag(id, in: &storage)
+            if voids { _ = try Liveness.refreshTag(id, in: &storage) }
             return op.refreshedChild
         case .remove(let kind, let record, _, _, let tags):
             try storage.removeTags(tags, by: id)
-            if try storage.isVoided(id) {
+            if voids, try storage.isVoided(id) {
                 for tag in tags { _ = try Liveness.refreshTag(tag, in: &storage) }
             }
             return op.refreshedChild

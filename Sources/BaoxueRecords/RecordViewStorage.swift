@@ -27,6 +27,8 @@ public protocol RecordViewStorage {
     /// ascending, by record (an empty set is absent).
     mutating func elements(kind: RecordKind, records: [RecordID], set: String) throws -> [RecordID: [String]]
 
+    /// Whether any void is stored at all (the merge looks once per change; without one, `Liveness` has nothing to do).
+    mutating func anyVoid() throws -> Bool
     /// Whether a stored void names `op`.
     mutating func isVoided(_ op: OpID) throws -> Bool
     /// The writes stored so far that named `op` in their `pred`.

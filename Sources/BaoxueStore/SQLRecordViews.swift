@@ -168,9 +168,11 @@ struct SQLRecordViews: RecordViewStorage {
         try Self.ops(db, "SELECT op FROM rec_superseded INDEXED BY rec_superseded_by WHERE by_op = ? ORDER BY op", [blob(op)])
     }
 
-    /// One look at the (usually empty) void table first: a replica without voids pays nothing more.
+    mutating func anyVoid() throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM rec_void)")) ?? false
+    }
+
     mutating func voidsAround(write op: OpID, preds: [OpID]) throws -> Bool {
-        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM rec_void)")) == true else { return false }
         for candidate in [op] + preds where try isVoided(candidate) { return true }
         return try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM rec_superseded s JOIN rec_void v ON v.target = s.by_op WHERE s.op = ?)
