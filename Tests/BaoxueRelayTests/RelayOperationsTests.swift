@@ -105,7 +105,7 @@ import Testing
             case .success: finished = true
             }
         }
-        #expect(finished && refusals >= 2, "refusals \(refusals)")
+        #expect(finished && refusals >= 2, "refusals \(refusals); relay said:\n\(relay.text.suffix(3000))")
         #expect(relay.terminate() == 0)
         let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
         #expect(try ids.allSatisfy { try stored.contains($0) })
