@@ -83,4 +83,25 @@ import Testing
             try RecordOp.registryDefault(kind: .child, record: child, field: "voided", value: .text("x"), pred: []).validate()
         }
     }
+
+    /// Past 32 live writes a field is resolved through the index seeks (records.md §3), which must
+    /// rank a person's write above the defaults exactly as the in-memory rule does.
+    @Test func manyImportsAndOnePersonResolveAlikeThroughTheSeeks() throws {
+        let importers = (0..<40).map { _ in DeviceKey.generate() }
+        func village(_ key: DeviceKey, _ value: String, minute: UInt64, person: Bool = false) throws -> Change {
+            let op: RecordOp = person ? .set(kind: .child, record: child, field: "village", value: .text(value), pred: [])
+                : .registryDefault(kind: .child, record: child, field: "village", value: .text(value), pred: [])
+            return try change(key, 1, [op], minute: minute)
+        }
+        let same = try importers.enumerated().map { try village($0.element, "河东村", minute: UInt64($0.offset)) }
+        let log = try ChangeLog()
+        _ = try log.append(same)
+        #expect(try log.child(child)?.conflicts == [], "40 imports of one value")
+        _ = try log.append([try village(liaison, "河西村", minute: 1, person: true)])
+        let row = try log.read { s throws(StoreError) in try s.childRow(child) }
+        #expect(row.fields["village"] == .text("河西村") && row.conflicts.isEmpty, "the person value, no conflict: \(row.fields) \(row.conflicts)")
+        let other = try ChangeLog()
+        _ = try other.append(same + [try village(teacherA, "河北村", minute: 100)])
+        #expect(try other.child(child)?.conflicts == ["village"], "41 imports that disagree")
+    }
 }
