@@ -133,12 +133,19 @@ import Testing
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = ["sqlite3", dir + "/replica.sqlite"]
-        let input = Pipe()
+        let input = Pipe(), output = Pipe()
         holder.standardInput = input
-        holder.standardOutput = FileHandle.nullDevice
+        holder.standardOutput = output
         try holder.run()
-        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nINSERT INTO clock (latest) VALUES (-2);\n".utf8))
-        Thread.sleep(forTimeInterval: 0.5)
+        // sqlite3 answers once it holds the lock: the test waits for that answer, not for a guessed time.
+        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nINSERT INTO clock (latest) VALUES (-2);\nSELECT 'locked';\n".utf8))
+        var answer = ""
+        while !answer.contains("locked") {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            answer += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(answer.contains("locked"), "sqlite3 took the lock")
         let run = try cli.baoxue(["record", "home-teaching", c, "--hours", "2", "--teacher", "王老师", "--dir", dir])
         input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
         try input.fileHandleForWriting.close()
