@@ -17,7 +17,8 @@ public struct ConflictView: Codable, Equatable, Sendable {
     public let values: [Value]
 
     public func lines(_ l: Language) -> [String] {
-        [l.pick("\(name)（\(child)）的 \(field) 有 \(values.count) 个并发值：", "\(name) (\(child)): \(field) has \(values.count) concurrent values:")]
+        [l.pick("\(name)（\(child)）的\(ReplicaCommands.fieldLabel(field))有 \(values.count) 个并发值：",
+                "\(name) (\(child)): \(field) has \(values.count) concurrent values:")]
             + values.map { "  \($0.value) — \($0.author)" }
     }
 }

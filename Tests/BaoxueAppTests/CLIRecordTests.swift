@@ -96,6 +96,8 @@ import Testing
         let rows = try JSONSerialization.jsonObject(with: Data(conflicts.out.utf8)) as! [[String: Any]]
         #expect(rows.count == 1 && (rows[0]["values"] as! [[String: Any]]).map { $0["author"] as! String }.sorted() == ["李老师", "王老师"])
         let child = rows[0]["child"] as! String
+        let said = try cli.baoxue(["conflicts", "--dir", teacher]).out
+        #expect(said.contains("的状态有 2 个并发值") && !said.contains("status"), "the field by its label, not its code: \(said)")
         let before = try changes(teacher)
         let letter = try cli.baoxue(["record", "letter", child, "--sent-to", "外县", "--reason", "核实", "--dir", teacher])
         #expect(letter.status == 1 && letter.err.contains("教师的证书不能记录“核查函”"), "\(letter.err)")
