@@ -97,7 +97,9 @@ import Testing
         #expect(relay.terminate() == 0)
 
         let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
-        #expect(stored.diskBytes < (2 << 20) + (384 << 10), "\(stored.diskBytes) bytes on disk under a 2 MiB quota")
+        // Over the quota by at most what fits after the restart (a batch or two of 64 KiB), the WAL's last frames and the
+        // schema's own pages (each index of the view tables is a page even when empty; v15 and v16 added some).
+        #expect(stored.diskBytes < (2 << 20) + (448 << 10), "\(stored.diskBytes) bytes on disk under a 2 MiB quota")
         #expect(try stored.count(.pending) == 0, "a batch after the refused one was stored")
         #expect(try stored.sequenceGaps().isEmpty, "a false alarm of a withholding device")
 
