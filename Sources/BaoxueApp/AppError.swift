@@ -120,7 +120,8 @@ public enum AppError: Error, Equatable, Sendable {
                                       "\(path) lacks required columns: \(missing.joined(separator: ", ")). Check --source (xueji / huji) and keep the registry's original header row.")
         case .childUnknown(let id):
             return prefix + lang.pick("本机找不到“\(id)”：可用姓名、编号前几位、身份证号（或后四位）、学籍号或监护人电话。用 baoxue child list --search 查找。",
-                                      "no child matches '\(id)' here: give a name, the first digits of its id, an ID number (or its last 4), "
+                                      "no child matches '\(id)' here: give a name, the first digits of its id, an ID number "
+                                      + "(or its last 4), "
                                       + "a student number or a guardian's phone. Search with baoxue child list --search.")
         case .childAmbiguous(let text, let choices, let more):
             let list = choices.map { c in

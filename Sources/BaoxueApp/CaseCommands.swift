@@ -38,7 +38,6 @@ extension ReplicaCommands {
         var views = try attempt { () throws(StoreError) in try log.cases() }
         if let which {
             views = views.filter { $0.caseFile.hex.hasPrefix(which.lowercased()) }
-            guard !views.isEmpty else { throw .invalidArgument(option: "CASE", value: which) }
             guard views.count == 1 else { throw .invalidArgument(option: "CASE", value: which) }
         } else {
             views = views.filter { $0.placement == nil }

@@ -63,7 +63,8 @@ extension ReplicaCommands {
         }
         let caseLines = cases.flatMap { c in [text.caseLine(c)] + c.events.map { "  " + text.line($0, amendedBy: []) } }
         let amendments = Dictionary(grouping: events.filter { !$0.voided && $0.event.amends != nil }, by: { $0.event.amends! })
-        let eventLines = events.filter { $0.event.amends == nil && $0.event.subject.map { s in !cases.contains { $0.caseFile == s } } ?? true }
+        let caseFiles = Set(cases.map(\.caseFile))
+        let eventLines = events.filter { $0.event.amends == nil && $0.event.subject.map { !caseFiles.contains($0) } ?? true }
             .map { text.line($0, amendedBy: amendments[$0.op] ?? []) }
         return ChildFile(card: card, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
     }
@@ -103,8 +104,8 @@ struct EventText {
             if !v.agreed.isEmpty { parts.append(l.pick("约定：\(v.agreed)", "agreed: \(v.agreed)")) }
             if let n = v.nextContact { parts.append(l.pick("下次联系 \(n)", "next contact \(n)")) }
             if !v.evidence.isEmpty {
-                parts.append(l.pick("附件 \(v.evidence.count) 个：",
-                                    "\(v.evidence.count) attachment(s): ") + v.evidence.map { String($0.prefix(12)) }.joined(separator: " "))
+                let hashes = v.evidence.map { String($0.prefix(12)) }.joined(separator: " ")
+                parts.append(l.pick("附件 \(v.evidence.count) 个：", "\(v.evidence.count) attachment(s): ") + hashes)
             }
             return parts.joined(separator: l.pick("；", "; "))
         case .persuasion(let p):

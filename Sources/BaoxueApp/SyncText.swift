@@ -14,13 +14,15 @@ enum SyncText {
             return l.pick("对方发来的数据格式错误（\(why)），已断开。未保存任何数据。", "the peer sent malformed data (\(why)); disconnected, nothing stored.")
         case .handshakeFailed:
             return l.pick("安全握手失败：对方身份无法验证，或连接被篡改、重放。请确认连接的是正确的设备。",
-                          "secure handshake failed: the peer could not be authenticated, or the connection was tampered with or replayed. Check that you are connecting to the right device.")
+                          "secure handshake failed: the peer could not be authenticated, or the connection was tampered with "
+                          + "or replayed. Check that you are connecting to the right device.")
         case .decryptFailed:
             return l.pick("收到无法解密的数据，连接可能被篡改，已断开。请重新同步。",
                           "received data that does not decrypt; the connection may have been tampered with. Sync again.")
         case .peerNotAllowed(let key):
             return l.pick("对方设备（指纹 \(key.fingerprint.text)）不在同步清单中。核对指纹后用 baoxue peer allow 添加。",
-                          "the peer device (fingerprint \(key.fingerprint.text)) is not on the peer list. Check its fingerprint, then add it with baoxue peer allow.")
+                          "the peer device (fingerprint \(key.fingerprint.text)) is not on the peer list. Check its "
+                          + "fingerprint, then add it with baoxue peer allow.")
         case .revoked(let key):
             return l.pick("对方设备（指纹 \(key.fingerprint.text)）已被教育局吊销：只把吊销通知发给它，它发来的数据一律不保存。",
                           "the peer device (fingerprint \(key.fingerprint.text)) was revoked by the bureau: "
@@ -34,7 +36,8 @@ enum SyncText {
                           "the peer sent changes that were not asked for; disconnected, that batch was not stored.")
         case .invalidChange(let why):
             return l.pick("对方发来的变更无效（\(why)），整批未保存。请告知教育办核查对方设备。",
-                          "the peer sent an invalid change (\(why)); the whole batch was not stored. Tell the township office to check that device.")
+                          "the peer sent an invalid change (\(why)); the whole batch was not stored. Tell the township office "
+                          + "to check that device.")
         case .windowExceeded:
             return l.pick("对方未等确认就持续发送，已断开。", "the peer kept sending without waiting for acknowledgements; disconnected.")
         case .tooManyRounds:
@@ -44,7 +47,8 @@ enum SyncText {
                           "handshake timed out: the peer did not answer in time. Check the network and try again.")
         case .idleTimeout:
             return l.pick("连接长时间无数据，已断开。已确认的数据已保存，重新同步会从断点继续。",
-                          "the connection went silent; disconnected. Acknowledged changes are saved, and the next sync continues from there.")
+                          "the connection went silent; disconnected. Acknowledged changes are saved, and the next sync "
+                          + "continues from there.")
         case .peerAborted(6, let reason) where reason.contains("revoked"):
             return l.pick("本设备的证书已被教育局吊销，对方不再与它同步。请把设备交回学校，并联系教育办重新登记。",
                           "this device's certificate was revoked by the bureau, so peers no longer sync with it. "
@@ -66,10 +70,12 @@ enum SyncText {
             return l.pick("本机副本读写失败（\(why)）。请检查磁盘空间后重试。", "the local replica failed (\(why)). Check disk space and try again.")
         case .cannotListen(let address, true):
             return l.pick("端口已被占用：\(address)。可能另一个 baoxue serve 或中继已在运行；请先停止它，或用 --listen 换一个端口。",
-                          "the port is in use: \(address). Another baoxue serve or relay may be running; stop it, or choose another port with --listen.")
+                          "the port is in use: \(address). Another baoxue serve or relay may be running; stop it, or choose "
+                          + "another port with --listen.")
         case .cannotListen(let address, false):
             return l.pick("无法在 \(address) 上监听。请检查地址是否属于本机（如 0.0.0.0 或 127.0.0.1），或换一个端口。",
-                          "cannot listen on \(address). Check that the address belongs to this machine (e.g. 0.0.0.0 or 127.0.0.1), or choose another port.")
+                          "cannot listen on \(address). Check that the address belongs to this machine (e.g. 0.0.0.0 or "
+                          + "127.0.0.1), or choose another port.")
         case .unreachable(let address):
             return l.pick("无法连接 \(address)。请确认对方已运行 baoxue serve，且在同一网络。",
                           "cannot reach \(address). Check that the peer runs baoxue serve and is on the same network.")

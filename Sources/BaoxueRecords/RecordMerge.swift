@@ -79,7 +79,8 @@ public struct RecordMerge: Sendable {
     }
 
     /// Applies one valid op; returns the child whose row must be refreshed.
-    private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, voids: Bool, to storage: inout S) throws -> RecordID? {
+    private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, voids: Bool,
+        to storage: inout S) throws -> RecordID? {
         switch op {
         case .set(let kind, let record, let field, let value, let pred),
              .registryDefault(let kind, let record, let field, let value, let pred):

@@ -92,7 +92,8 @@ extension ChangeLog {
         return LedgerRegisterRow(
             child: entry.child, name: c?["name"], gender: (c?["gender"] as String?).flatMap(Gender.init(rawValue:)),
             birthDate: c?["birth_date"], idNumber: c?["id_number"], school: c?["school"], grade: c?["grade"], className: c?["class_name"],
-            hukouPlace: c?["hukou_place"], residence: c?["residence"], guardianName: c?["guardian_name"], guardianPhone: c?["guardian_phone"],
+            hukouPlace: c?["hukou_place"], residence: c?["residence"], guardianName: c?["guardian_name"],
+                guardianPhone: c?["guardian_phone"],
             since: entry.since, status: status?.status, statusReason: status?.reason,
             caseReason: try caseText("reason").flatMap(ReasonCategory.init(rawValue:)), caseReasonText: try caseText("reasonText"),
             visits: visits, lastAgreed: agreed, attempts: attempts, lastAttempt: attempt?.outcome, lastAttemptMethod: attempt?.method,

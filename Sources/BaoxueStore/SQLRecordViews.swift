@@ -30,7 +30,10 @@ struct SQLRecordViews: RecordViewStorage {
         var out: [RecordID: [RegisterWrite]] = [:]
         for chunk in Self.chunks(of: records) {
             let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT op, value, hlc, author, field, record, rank FROM rec_write WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 AND kind = ?"),
+                db.cachedStatement(sql: """
+                    SELECT op, value, hlc, author, field, record, rank FROM rec_write
+                    WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 AND kind = ?
+                    """),
                 arguments: StatementArguments(chunk.map(\.hex) + [kind.rawValue])
             )
             let byHex = Dictionary(chunk.map { ($0.hex, $0) }, uniquingKeysWith: { a, _ in a })
@@ -180,11 +183,7 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func setWriteLive(_ op: OpID, _ live: Bool) throws -> Liveness.Change? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, record, live FROM rec_write WHERE op = ?"),
-                                         arguments: [blob(op)]),
-              (row[2] as Bool) != live else { return nil }
-        try db.cachedStatement(sql: "UPDATE rec_write SET live = ? WHERE op = ?").execute(arguments: [live, blob(op)])
-        return try Self.change(row)
+        try setLive(table: "rec_write", key: "op", op, live)
     }
 
     mutating func removers(of tag: OpID) throws -> [OpID] {
@@ -196,10 +195,15 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func setTagLive(_ tag: OpID, _ live: Bool) throws -> Liveness.Change? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, record, live FROM rec_element WHERE tag = ?"),
-                                         arguments: [blob(tag)]),
+        try setLive(table: "rec_element", key: "tag", tag, live)
+    }
+
+    /// Sets the live flag of the row `key` = `op` in `table`; its record when the flag changed.
+    private func setLive(table: String, key: String, _ op: OpID, _ live: Bool) throws -> Liveness.Change? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, record, live FROM \(table) WHERE \(key) = ?"),
+                                         arguments: [blob(op)]),
               (row[2] as Bool) != live else { return nil }
-        try db.cachedStatement(sql: "UPDATE rec_element SET live = ? WHERE tag = ?").execute(arguments: [live, blob(tag)])
+        try db.cachedStatement(sql: "UPDATE \(table) SET live = ? WHERE \(key) = ?").execute(arguments: [live, blob(op)])
         return try Self.change(row)
     }
 

@@ -53,7 +53,8 @@ public struct FieldWork {
                 let days = Int.random(in: 1...5, using: &rng)
                 let from = (try? today.adding(days: 1 - days)) ?? today
                 out.append(.event(Event(child: child, date: today,
-                                        body: .absence(Absence(from: from, to: today, schoolDays: days, excused: Bool.random(using: &rng))))))
+                                        body: .absence(Absence(from: from, to: today, schoolDays: days,
+                                            excused: Bool.random(using: &rng))))))
             case 7:
                 out.append(.event(Event(child: child, date: today, body: .visit(Visit(
                     participants: ["班主任"], householdFound: true, childSeen: Bool.random(using: &rng),

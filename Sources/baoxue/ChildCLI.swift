@@ -92,8 +92,8 @@ struct ChildList: ParsableCommand {
             for c in rows {
                 let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
                 let grade = c.grade.map { l.pick("\($0) 年级", "grade \($0)") } ?? ""
-                let conflict = c.conflicts.isEmpty ? "" : l.pick(" ⚠ 冲突：" + c.conflicts.map(ReplicaCommands.fieldLabel).joined(separator: "、"),
-                                                                 " ⚠ conflict: " + c.conflicts.joined(separator: ","))
+                let labels = c.conflicts.map(ReplicaCommands.fieldLabel).joined(separator: "、")
+                let conflict = c.conflicts.isEmpty ? "" : l.pick(" ⚠ 冲突：" + labels, " ⚠ conflict: " + c.conflicts.joined(separator: ","))
                 print("\(c.child.hex)  \(c.name ?? "?")  \(c.school ?? "")  \(grade)  \(status)\(conflict)")
             }
             print(l.pick("共 \(rows.count) 人", "\(rows.count) child(ren)"))

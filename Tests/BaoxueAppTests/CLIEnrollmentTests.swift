@@ -75,7 +75,8 @@ import Testing
         // Another device cannot take this certificate as its own.
         #expect(try cli.baoxue(["init", "--dir", root + "/dev2"]).status == 0)
         let stolen = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev2", "--authority", authority, "--lang", "en"])
-        #expect(stolen.status == 1 && stolen.err.contains("issued to another device") && stolen.err.contains("not this one"), "\(stolen.err)")
+        #expect(stolen.status == 1 && stolen.err.contains("issued to another device") && stolen.err.contains("not this one"),
+            "\(stolen.err)")
         let stolenZh = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev2", "--authority", authority])
         #expect(stolenZh.err.contains("这份证书是发给另一台设备的") && !stolenZh.err.contains("格式"), "not a file-format error: \(stolenZh.err)")
         let janitor = try cli.baoxue(["enroll", "request", "--dir", root + "/dev", "--name", "x", "--role", "janitor", "--scope", "a"])

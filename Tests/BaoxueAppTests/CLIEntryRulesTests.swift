@@ -69,12 +69,14 @@ import Testing
         let born = CLIChildTests.idNumber("20250601", 7, male: true)
         _ = try ok(["child", "add", "--name", "小宝", "--id", born, "--scope", "东镇/一小"])
         let baby = String(try cli.baoxue(["child", "list", "--search", "小宝", "--dir", dir]).out.prefix(32))
-        try refused(["record", "absence", baby, "--from", "2025-03-03", "--to", "2025-03-04", "--days", "2", "--date", "2025-03-05"], "早于儿童的出生日期（2025-06-01）")
+        try refused(["record", "absence", baby, "--from", "2025-03-03", "--to", "2025-03-04", "--days", "2", "--date", "2025-03-05"],
+            "早于儿童的出生日期（2025-06-01）")
     }
 
     @Test func aChildEnteredByMistakeIsVoidedWholeAndCanBeRestored() throws {
         let (dir, c) = try CLIRecordTests().replica()
-        func count() throws -> Int { try cli.baoxue(["child", "list", "--json", "--dir", dir]).out.components(separatedBy: "\"child\"").count - 1 }
+        func count() throws -> Int { try cli.baoxue(["child", "list", "--json", "--dir",
+            dir]).out.components(separatedBy: "\"child\"").count - 1 }
         #expect(try count() == 3)
         let missing = try cli.baoxue(["child", "void", c, "--dir", dir])
         #expect(missing.status != 0 && missing.err.contains("--reason"), "\(missing.err)")
@@ -110,7 +112,8 @@ import Testing
         for text in [printed, String(printed.prefix(8)), idA, String(idA.suffix(4)), "G130207201503040011", "13812345678"] {
             #expect(try shown(text) == printed, "\(text) names the first 王芳")
         }
-        let ambiguous = try cli.baoxue(["record", "absence", "王芳", "--from", "2026-11-30", "--to", "2026-11-30", "--days", "1", "--dir", dir])
+        let ambiguous = try cli.baoxue(["record", "absence", "王芳", "--from", "2026-11-30", "--to", "2026-11-30", "--days", "1", "--dir",
+            dir])
         #expect(ambiguous.status != 0 && ambiguous.err.contains("对应多个儿童"), "\(ambiguous.err)")
         #expect(ambiguous.err.contains(String(printed.prefix(8))) && ambiguous.err.contains("西镇二小") && !ambiguous.err.contains("王芳芳"),
                 "an exact name lists only the children of that name: \(ambiguous.err)")
@@ -148,7 +151,8 @@ import Testing
         let size = (try FileManager.default.attributesOfItem(atPath: dir + "/replica.sqlite")[.size] as? Int) ?? 0
         // The shell lets files grow to ~250 KiB past the empty replica; writing past it fails as a full disk does.
         let limited = "trap '' XFSZ; ulimit -f \(size / 1024 + 250); exec \"$0\" \"$@\""
-        let run = try cli.run(URL(fileURLWithPath: "/bin/bash"), ["-c", limited, Fixtures.productsDirectory.appendingPathComponent("baoxue").path, "child", "import", file, "--source", "xueji",
+        let run = try cli.run(URL(fileURLWithPath: "/bin/bash"), ["-c", limited,
+            Fixtures.productsDirectory.appendingPathComponent("baoxue").path, "child", "import", file, "--source", "xueji",
                                                                   "--scope", "东镇/一小", "--dir", dir])
         #expect(run.status == 1, "\(run.err)")
         let written = try #require(run.err.range(of: "已写入 [0-9]+/400", options: .regularExpression).map {

@@ -73,7 +73,8 @@ import Testing
             #expect(run.status == status, "\(args): \(run.err)")
             #expect(run.err.contains(text) && run.err.split(separator: "\n").count == 1, "\(args): \(run.err)")
         }
-        try refused(["record", "absence", String(repeating: "b", count: 32), "--from", "2026-11-02", "--to", "2026-11-04", "--days", "3"], 1, "找不到")
+        try refused(["record", "absence", String(repeating: "b", count: 32), "--from", "2026-11-02", "--to", "2026-11-04", "--days", "3"],
+            1, "找不到")
         try refused(["record", "absence", c, "--from", "2026-13-02", "--to", "2026-11-04", "--days", "3"], 2, "--from")
         try refused(["record", "absence", c, "--from", "2026-11-05", "--to", "2026-11-04", "--days", "3"], 1, "记录不符合规则")
         try refused(["record", "persuasion", c, "--case", String(repeating: "c", count: 32), "--method", "电话", "--outcome", "maybe"], 2, "--outcome")

@@ -41,7 +41,8 @@ import Testing
         let fullIDs = fullCSV.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] }
         #expect(zip(fullIDs, idCells).allSatisfy { f, m in !f.contains("*") && f.suffix(4) == m.suffix(4) })
         // A leading tab keeps an all-digit ID number text when Excel or LibreOffice opens the CSV (not 1.30207201112106E+17).
-        #expect(fullIDs.filter { $0.dropFirst().allSatisfy(\.isNumber) }.allSatisfy { $0.hasPrefix("\t") && $0.count == 19 }, "\(fullIDs.prefix(3))")
+        #expect(fullIDs.filter { $0.dropFirst().allSatisfy(\.isNumber) }.allSatisfy { $0.hasPrefix("\t") && $0.count == 19 },
+            "\(fullIDs.prefix(3))")
         #expect(fullIDs.contains { $0.hasPrefix("\t") }, "the demo's IDs include all-digit ones")
         let read = try python("""
             import openpyxl

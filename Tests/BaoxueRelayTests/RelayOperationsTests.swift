@@ -110,6 +110,7 @@ import Testing
         let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
         let kept = try ids.filter { try stored.contains($0) }.count
         let (applied, pending, quarantined) = (try stored.count(.applied), try stored.count(.pending), try stored.count(.quarantined))
-        #expect(kept == ids.count, "the relay holds \(kept) of \(ids.count); applied \(applied), pending \(pending), quarantined \(quarantined)")
+        #expect(kept == ids.count,
+            "the relay holds \(kept) of \(ids.count); applied \(applied), pending \(pending), quarantined \(quarantined)")
     }
 }

@@ -55,7 +55,8 @@ import Testing
             #expect(row.fields["village"] == .text("河西村"), "even though written before both imports")
         }
         // Without the default marker the same three writes are a conflict: the test can tell.
-        let plainA = try change(teacherA, 1, [.set(kind: .child, record: child, field: "village", value: .text("河东村"), pred: [])], minute: 60)
+        let plainA = try change(teacherA, 1, [.set(kind: .child, record: child, field: "village", value: .text("河东村"), pred: [])],
+            minute: 60)
         for log in try inEveryOrder([plainA, moved]) { #expect(try log.child(child)?.conflicts == ["village"]) }
     }
 
@@ -99,7 +100,8 @@ import Testing
         #expect(try log.child(child)?.conflicts == [], "40 imports of one value")
         _ = try log.append([try village(liaison, "河西村", minute: 1, person: true)])
         let row = try log.read { s throws(StoreError) in try s.childRow(child) }
-        #expect(row.fields["village"] == .text("河西村") && row.conflicts.isEmpty, "the person value, no conflict: \(row.fields) \(row.conflicts)")
+        #expect(row.fields["village"] == .text("河西村") && row.conflicts.isEmpty,
+            "the person value, no conflict: \(row.fields) \(row.conflicts)")
         let other = try ChangeLog()
         _ = try other.append(same + [try village(teacherA, "河北村", minute: 100)])
         #expect(try other.child(child)?.conflicts == ["village"], "41 imports that disagree")
