@@ -12,6 +12,8 @@ public enum AppError: Error, Equatable, Sendable {
     case invalidArgument(option: String, value: String)
     /// A value outside a fixed list; the message lists every choice in the user's language.
     case invalidChoice(option: String, value: String, chinese: [String], english: [String])
+    /// A number outside what the option allows.
+    case valueOutOfRange(option: String, value: Int, allowed: ClosedRange<Int>)
     /// A line of the peers file that does not parse.
     case peerListMalformed(path: String, line: Int)
     /// A sync session ended early.
@@ -56,7 +58,7 @@ public enum AppError: Error, Equatable, Sendable {
     /// The process exit code: 2 for bad usage, 3 for key-file problems, 1 otherwise.
     public var exitCode: Int32 {
         switch self {
-        case .invalidArgument, .invalidChoice: 2
+        case .invalidArgument, .invalidChoice, .valueOutOfRange: 2
         case .store(.keyFileTooOpen), .store(.keyFileNotOwned), .store(.keyFileMalformed): 3
         default: 1
         }
@@ -74,6 +76,9 @@ public enum AppError: Error, Equatable, Sendable {
         case .invalidChoice(let option, let value, let chinese, let english):
             return prefix + lang.pick("参数 \(option) 的值“\(value)”无效，可选：\(chinese.joined(separator: "、"))。",
                                       "invalid value '\(value)' for \(option); choose one of: \(english.joined(separator: ", ")).")
+        case .valueOutOfRange(let option, let value, let allowed):
+            return prefix + lang.pick("参数 \(option) 的值 \(value) 超出范围，应为 \(allowed.lowerBound)–\(allowed.upperBound) 之间的整数。",
+                                      "\(value) is out of range for \(option): give a whole number from \(allowed.lowerBound) to \(allowed.upperBound).")
         case .peerListMalformed(let path, let line):
             return prefix + lang.pick("同步对象清单 \(path) 第 \(line) 行格式不对：应为“64 位十六进制公钥 空格 范围（* 或用逗号分隔）”。请改正或用 baoxue peer allow 重新添加。",
                                       "line \(line) of the peer list \(path) is malformed: expected '<64 hex public key> <* or comma-separated scopes>'. Fix it or re-add with baoxue peer allow.")

@@ -73,11 +73,14 @@ extension ReplicaCommands {
     /// cases (only where no other status than "enrolled" is recorded) and flags poverty.
     public static func checkRegistries(
         directory: String, huji: String, xueji: String, attending: String?, poverty: String?, scope: String?, apply: Bool,
-        ageOn: SimpleDate? = nil, district given: String? = nil, policy: Policy = .fengnan, language l: Language
+        ageOn: SimpleDate? = nil, district given: String? = nil, base: Policy = .fengnan, language l: Language
     ) throws(AppError) -> RegistryCheckView {
         let replica = try open(directory)
         let now = Replica.nowMilliseconds()
         let today = try day(at: now)
+        // The ages are those of the policy in force today for the school's district.
+        let target = try importScope(replica, scope, at: now)
+        let policy = try attempt { () throws(StoreError) in try replica.log.policyBook(base: base) }.policy(for: target, on: today)
         let reference = ageOn ?? policy.ageReference(today: today)
         let key = try attempt { () throws(StoreError) in try replica.log.registryKeyForImport() }
         func plan(_ path: String, _ source: RosterSource) throws(AppError) -> RosterPlan {
@@ -86,7 +89,6 @@ extension ReplicaCommands {
         let household = try plan(huji, .huji), registered = try plan(xueji, .xueji)
         let inSchool = try attending.map { p throws(AppError) in try plan(p, .xueji) }
         let poor = try poverty.map { p throws(AppError) in try plan(p, .poverty) }
-        let target = try importScope(replica, scope, at: now)
 
         // Only children of compulsory-education age are compared; the rest of each household is counted.
         let (ofAge, notOfAge) = household.bySchoolAge(policy, on: reference)

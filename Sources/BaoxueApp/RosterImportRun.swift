@@ -66,13 +66,15 @@ extension ReplicaCommands {
         let key = try attempt { () throws(StoreError) in try replica.log.registryKeyForImport() }
         var plan = try RosterPlan(roster, source: source, path: file, today: today, registryKey: key, language: l)
         // A household list names whole households: only children of compulsory-education age become children here.
+        // The ages are those of the policy in force today for the school's district.
         var notOfAge = 0
+        let target = try importScope(replica, scope, at: now)
         if source == .huji {
-            let (ofAge, others) = plan.bySchoolAge(.fengnan, on: Policy.fengnan.ageReference(today: today))
+            let policy = try attempt { () throws(StoreError) in try replica.log.policyBook() }.policy(for: target, on: today)
+            let (ofAge, others) = plan.bySchoolAge(policy, on: policy.ageReference(today: today))
             notOfAge = others.count
             plan.rows = ofAge
         }
-        let target = try importScope(replica, scope, at: now)
         // Which rows change anything, read once; each group's ops are rebuilt inside its own transaction.
         var added = 0, updated = 0, unchanged = 0
         var pending: [RosterRow] = []

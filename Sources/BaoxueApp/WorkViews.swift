@@ -43,10 +43,10 @@ public struct TodayView: Codable, Equatable, Sendable {
             out.append("\(title)：\(items.count)")
             out += items.map { "  \($0.name)（\($0.child)）\(detail($0))" }
         }
-        section(l.pick("请假超过一周、尚未家访", "on long leave, not yet visited"), visitsDue) { l.pick("，请假自 \($0.since)", ", on leave since \($0.since)") }
-        section(l.pick("超过两周未联系", "not contacted for over two weeks"), contactOverdue) { $0.since.isEmpty ? l.pick("，从未联系", ", never contacted") : l.pick("，上次联系 \($0.since)", ", last contact \($0.since)") }
+        section(l.pick("请假超过规定天数、尚未家访", "on leave longer than the policy allows, not yet visited"), visitsDue) { l.pick("，请假自 \($0.since)", ", on leave since \($0.since)") }
+        section(l.pick("超过规定间隔未联系", "not contacted within the policy's interval"), contactOverdue) { $0.since.isEmpty ? l.pick("，从未联系", ", never contacted") : l.pick("，上次联系 \($0.since)", ", last contact \($0.since)") }
         section(l.pick("本月送教不足", "home teaching short this month"), homeTeachingShortfall) { l.pick("，本月 \($0.amount ?? 0) 次", ", \($0.amount ?? 0) session(s) this month") }
-        section(l.pick("劝返案卷两周无进展", "cases without an attempt for two weeks"), casesWithoutRecentAttempt) { l.pick("，自 \($0.since)", ", since \($0.since)") }
+        section(l.pick("劝返案卷超过规定天数无劝返记录", "cases without an attempt within the policy's interval"), casesWithoutRecentAttempt) { l.pick("，自 \($0.since)", ", since \($0.since)") }
         return out
     }
 }

@@ -57,9 +57,16 @@ public struct RecordMerge: Sendable {
         return touched
     }
 
-    /// Makes the child's absence openers those `AbsenceRuns` gives for its absences and leaves in force.
+    /// The policies the storage holds, over this merge's built-in rules.
+    public func policyBook<S: RecordViewStorage>(_ storage: inout S) throws -> PolicyBook {
+        PolicyBook(try storage.districtPolicies(), base: policy)
+    }
+
+    /// Makes the child's absence openers those `AbsenceRuns` gives for its absences and leaves in force,
+    /// each day under the policy in force for its district then.
     public func refreshAbsenceOpeners<S: RecordViewStorage>(_ child: RecordID, in storage: inout S) throws {
-        let want = AbsenceRuns.openers(try storage.attendance(child: child), threshold: policy.unexcusedAbsenceDaysForLedger)
+        let book = try policyBook(&storage)
+        let want = AbsenceRuns.openers(try storage.attendance(child: child)) { book.policy(for: $0, on: $1).unexcusedAbsenceDaysForLedger }
         let have = try storage.absenceOpeners(child: child)
         for op in have where want[op] == nil { try storage.removeLedgerOpener(op) }
         for (op, date) in want.sorted(by: { $0.key < $1.key }) where !have.contains(op) {

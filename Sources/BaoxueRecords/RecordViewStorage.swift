@@ -52,8 +52,11 @@ public protocol RecordViewStorage {
     mutating func insertLedgerOpener(ledger: Ledger, child: RecordID, op: OpID, date: SimpleDate) throws
     /// Takes an opener back (an absence no longer in a long enough run).
     mutating func removeLedgerOpener(_ op: OpID) throws
-    /// The child's absences and leaves in force: not voided, not replaced by a live amendment.
+    /// The child's absences and leaves in force: not voided, not replaced by a live amendment; each
+    /// with the scope of the change that carried it.
     mutating func attendance(child: RecordID) throws -> [AbsenceRuns.Record]
+    /// The district policies learnt from applied `_admin` changes (trust.md §9), in any order.
+    mutating func districtPolicies() throws -> [PolicyBook.Entry]
     /// The child's absences now kept as ledger openers.
     mutating func absenceOpeners(child: RecordID) throws -> Set<OpID>
     /// The child and kind of a stored event op (nil when no such event is stored).

@@ -300,7 +300,8 @@ struct BatchAppender {
             report.applied += 1
             if c.isWitnessReceipt { try WitnessTable.record(c, db: db) }
             work += try applyPayload(c)
-            switch gate != nil ? try gate!.learn(c) : nil {
+            // Without a pinned authority every change applies, a district policy as well.
+            switch gate != nil ? try gate!.learn(c) : try TrustGate.learnPolicy(c, db: db) {
             case .certificate(let subject)?: work += try released(waitingOn: subject)
             case .revocation(let subject, let at)?: revocationsDue.append((subject, at))
             case .ruling(let r)?:
@@ -308,6 +309,7 @@ struct BatchAppender {
                 case .acceptClock: work += try released(waitingOn: TrustGate.futureKey, only: r.target)
                 case .uphold: work += try uphold(r.target)
                 }
+            case .policy(let p)?: try refreshAbsenceOpeners(under: p)
             case nil: break
             }
             guard pendingExists else { continue }

@@ -210,6 +210,7 @@ enum ChangeLogSchema {
         RecordViewSchema.registerPayloadFormat2(in: &m)
         ChangeLog.registerRegistryKey(in: &m)
         RecordViewSchema.registerVoidUndoes(in: &m)
+        ChangeLog.registerDistrictPolicies(in: &m)
         return m
     }
 }

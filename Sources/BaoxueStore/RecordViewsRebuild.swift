@@ -51,7 +51,7 @@ enum RecordViewsRebuild {
         // The absence openers of every child, in one pass once every absence and leave is in
         // (after the indexes: the pass finds amendments through `rec_event_amends`).
         for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
-        try views.insertAllAbsenceOpeners(threshold: merge.policy.unexcusedAbsenceDaysForLedger)
+        try views.insertAllAbsenceOpeners(book: merge.policyBook(&views))
     }
 
     /// Decodes stored changes and their record payloads on both cores

@@ -248,20 +248,23 @@ struct SQLRecordViews: RecordViewStorage {
 
     /// Every child's absence openers at once, from one pass over the absences and leaves in force
     /// (a rebuild, where none exist yet; `AbsenceRuns` per child, as `RecordMerge` would give).
-    mutating func insertAllAbsenceOpeners(threshold: Int) throws {
+    mutating func insertAllAbsenceOpeners(book: PolicyBook) throws {
         // In table order (a sequential read), grouped here: ordering by child would visit the rows at random.
         let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.attendanceColumns) WHERE child IS NOT NULL AND \(Self.attendanceInForce)")
         var byChild: [String: [AbsenceRuns.Record]] = [:]
         while let row = try rows.next() { byChild[row[5], default: []].append(try Self.attendanceRecord(row)) }
         for hex in byChild.keys.sorted() {
             let child = try RecordID(hex: hex)
-            for (op, date) in AbsenceRuns.openers(byChild[hex]!, threshold: threshold).sorted(by: { $0.key < $1.key }) {
+            let openers = AbsenceRuns.openers(byChild[hex]!) { book.policy(for: $0, on: $1).unexcusedAbsenceDaysForLedger }
+            for (op, date) in openers.sorted(by: { $0.key < $1.key }) {
                 try insertLedgerOpener(ledger: .suspectedDropout, child: child, op: op, date: date)
             }
         }
     }
 
-    private static let attendanceColumns = "op, starts, ends, amount, code, child FROM rec_event e"
+    private static let attendanceColumns = """
+        op, starts, ends, amount, code, child, (SELECT c.scope FROM change c WHERE c.id = substr(e.op, 1, 32)) FROM rec_event e
+        """
     private static let attendanceInForce = """
         kind IN ('absence', 'leave') AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
           AND NOT EXISTS (SELECT 1 FROM rec_event a WHERE a.amends = e.op AND NOT EXISTS (SELECT 1 FROM rec_void w WHERE w.target = a.op))
@@ -271,7 +274,12 @@ struct SQLRecordViews: RecordViewStorage {
     /// `code`, an excused absence the code `excused`; only an unexcused one counts its school days.
     private static func attendanceRecord(_ row: Row) throws -> AbsenceRuns.Record {
         AbsenceRuns.Record(op: try OpID(bytes: Array(row[0] as Data)), from: try SimpleDate(row[1] as String),
-                           to: try SimpleDate(row[2] as String), unexcusedSchoolDays: (row[4] as String?) == "unexcused" ? row[3] : nil)
+                           to: try SimpleDate(row[2] as String), unexcusedSchoolDays: (row[4] as String?) == "unexcused" ? row[3] : nil,
+                           scope: (row[6] as String?).flatMap { try? ScopeID($0) })
+    }
+
+    mutating func districtPolicies() throws -> [PolicyBook.Entry] {
+        try ChangeLog.districtPolicies(db)
     }
 
     mutating func absenceOpeners(child: RecordID) throws -> Set<OpID> {

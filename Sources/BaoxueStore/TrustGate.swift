@@ -24,6 +24,7 @@ struct TrustGate {
         case certificate(subject: PublicKey)
         case revocation(subject: PublicKey, at: UInt64)
         case ruling(Ruling)
+        case policy(DistrictPolicy)
     }
 
     /// Signature checks shared with other replicas of the process (`SignatureMemo`), if any.
@@ -81,6 +82,12 @@ struct TrustGate {
                 return nil
             case .ruling:
                 return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkAdminister(under: cert) }
+            case .policy(let p):
+                // A policy never rewrites the past: it may not take effect before the day it was signed.
+                guard let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), p.takesEffect(signedOn: signed) else {
+                    return (.malformed("policy takes effect before the day it was signed"), change.author)
+                }
+                return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkPolicy(district: p.district, under: cert) }
             }
         }
         if change.isWitnessReceipt {
@@ -162,7 +169,19 @@ struct TrustGate {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO ruling (target, kind, change) VALUES (?, ?, ?)")
                 .execute(arguments: [Data(r.target.bytes), Int(r.kind.rawValue), Data(change.id.bytes)])
             return .ruling(r)
+        case .policy:
+            return try Self.learnPolicy(change, db: db)
         }
+    }
+
+    /// Stores the district policy an applied `_admin` change carries (trust.md §9); nil for any other change.
+    static func learnPolicy(_ change: Change, db: Database) throws -> Learnt? {
+        guard change.scope == .admin, change.payload.first == AdminPayload.policyTag,
+              case .policy(let p)? = try? AdminPayload.decode(change.payload),
+              let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), p.takesEffect(signedOn: signed) else { return nil }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO district_policy (change, hlc, encoded) VALUES (?, ?, ?)")
+            .execute(arguments: [Data(change.id.bytes), change.timestamp.packed, Data(p.encoded)])
+        return .policy(p)
     }
 
     /// True when a district admin accepted `id` despite its clock.

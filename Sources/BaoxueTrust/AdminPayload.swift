@@ -1,7 +1,8 @@
 import BaoxueCore
+import BaoxueRecords
 
-/// The payload of a change in the `_admin` scope: a certificate (more kinds
-/// — revocations, equivocation rulings — come with the rest of trust.md §6).
+/// The payload of a change in the `_admin` scope: a certificate, a revocation, a ruling
+/// or a district policy (trust.md §6, §8, §9).
 ///
 /// Such a change may be authored by any device: what counts is the
 /// certificate's own issuer signature and chain, checked on every replica.
@@ -11,16 +12,20 @@ public enum AdminPayload: Equatable, Sendable {
     case revocation(Revocation)
     /// Only a district admin's device may rule.
     case ruling(Ruling)
+    /// Only a district admin whose certificate covers the policy's district may publish it.
+    case policy(DistrictPolicy)
 
     public static let certificateTag: UInt8 = 0x01
     public static let revocationTag: UInt8 = 0x02
     static let rulingTag: UInt8 = 0x03
+    public static let policyTag: UInt8 = 0x04
 
     public var encoded: [UInt8] {
         switch self {
         case .certificate(let c): [Self.certificateTag] + c.encoded
         case .revocation(let r): [Self.revocationTag] + r.encoded
         case .ruling(let r): [Self.rulingTag] + r.encoded
+        case .policy(let p): [Self.policyTag] + p.encoded
         }
     }
 
@@ -30,6 +35,8 @@ public enum AdminPayload: Equatable, Sendable {
         case certificateTag: return .certificate(try Certificate.decode(Array(bytes.dropFirst())))
         case revocationTag: return .revocation(try Revocation.decode(Array(bytes.dropFirst())))
         case rulingTag: return .ruling(try Ruling.decode(Array(bytes.dropFirst())))
+        case policyTag:
+            do { return .policy(try DistrictPolicy.decode(Array(bytes.dropFirst()))) } catch { throw .malformed("policy: \(error)") }
         default: throw .malformed("unknown admin payload \(tag)")
         }
     }

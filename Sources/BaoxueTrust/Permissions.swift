@@ -34,6 +34,13 @@ public enum Permissions {
         guard Operation.administer.allowedRoles.contains(cert.role) else { throw .roleForbids(role: cert.role, operation: .administer) }
     }
 
+    /// Throws unless `cert` lets its holder publish the policy of `district` (trust.md §9): a district
+    /// admin whose certificate covers the district.
+    public static func checkPolicy(district: ScopeID, under cert: Certificate) throws(TrustError) {
+        try checkAdminister(under: cert)
+        guard cert.covers(district) else { throw .outsideScope(district) }
+    }
+
     /// Throws the first reason `cert` does not allow `operations` in `scope`: the check a relay
     /// makes on an encrypted payload from the operations its envelope declares (privacy.md §3).
     public static func check(operations: [Operation], scope: ScopeID, under cert: Certificate) throws(TrustError) {

@@ -7,7 +7,7 @@ struct Baoxue: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baoxue",
         abstract: "保学：离线可信的控辍保学记录 / Baoxue: trustworthy offline dropout-control records",
-        subcommands: [Init.self, Whoami.self, Log.self, Rebuild.self, ChildCommand.self, LedgerCommand.self, RecordCommand.self, CaseCommand.self, CloseOut.self, Conflicts.self, Today.self, ReportCommand.self, Status.self, SurveyCommand.self, VoidEntry.self, Peer.self, Sync.self, Serve.self, Authority.self, Enroll.self, Quarantine.self, Alerts.self, Admin.self, Verify.self, Audit.self, RelayCommand.self, Demo.self, Keys.self, Lock.self, Unlock.self, Wipe.self]
+        subcommands: [Init.self, Whoami.self, Log.self, Rebuild.self, ChildCommand.self, LedgerCommand.self, RecordCommand.self, CaseCommand.self, CloseOut.self, Conflicts.self, Today.self, ReportCommand.self, Status.self, SurveyCommand.self, VoidEntry.self, Peer.self, Sync.self, Serve.self, Authority.self, Enroll.self, Quarantine.self, Alerts.self, Admin.self, Verify.self, Audit.self, RelayCommand.self, Demo.self, Keys.self, PolicyCommand.self, Lock.self, Unlock.self, Wipe.self]
     )
 }
 

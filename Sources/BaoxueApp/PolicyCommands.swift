@@ -1,0 +1,141 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import BaoxueTrust
+import Foundation
+
+/// A district's policy as `baoxue policy` publishes and shows it (trust.md §9): a signed `_admin`
+/// change by a district admin, in force from its date for the records of its district.
+public enum PolicyCommands {
+    /// What `policy show` prints: every policy held, and the rules in force for one district on one day.
+    public struct Shown: Sendable, Encodable {
+        public struct Published: Sendable, Encodable {
+            public let district: String
+            public let effective: String
+            public let change: String
+            public let rules: [String: Int]
+        }
+        public let published: [Published]
+        public let district: String?
+        public let on: String
+        /// Nil: the built-in rules (the Fengnan notice), as no policy of the district is in force.
+        public let inForce: String?
+        public let rules: [String: Int]
+
+        public func text(_ l: Language) -> String {
+            var lines: [String] = []
+            let whose = district ?? l.pick("（未指定区县）", "(no district given)")
+            lines.append(l.pick("\(whose) 在 \(on) 执行的规定：", "rules in force for \(whose) on \(on):")
+                         + (inForce.map { l.pick("（\($0) 起施行）", " (in force from \($0))") } ?? l.pick("（内置默认：丰南区通知）", " (built-in: the Fengnan notice)")))
+            for field in DistrictPolicy.Field.allCases {
+                lines.append("  " + PolicyText.label(field, l) + l.pick("：", ": ") + "\(rules[field.name] ?? 0)")
+            }
+            lines.append(published.isEmpty ? l.pick("本机尚未收到任何区县发布的规定。", "no district has published a policy here yet.")
+                                           : l.pick("已发布的规定：", "published policies:"))
+            for p in published {
+                lines.append(l.pick("  \(p.district)，\(p.effective) 起施行（变更 \(p.change.prefix(12))）",
+                                    "  \(p.district), in force from \(p.effective) (change \(p.change.prefix(12)))"))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Publishes the policy of `district` from `effective` on: the thresholds given, the others those
+    /// in force for the district on that day. Refuses a device that is not a district admin over the
+    /// district, a date before today, and any threshold out of its range (listing the range).
+    public static func publish(
+        directory: String, district given: String?, effective: SimpleDate?, values: [DistrictPolicy.Field: Int],
+        now: UInt64 = Replica.nowMilliseconds()
+    ) throws(AppError) -> (policy: DistrictPolicy, applied: Bool) {
+        let replica = try ReplicaCommands.open(directory)
+        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
+        guard role == .districtAdmin else {
+            throw .trust(role.map { .roleForbids(role: $0, operation: .administer) } ?? .noCertificate(replica.key.publicKey))
+        }
+        let district = try ReplicaCommands.importScope(replica, given, at: now)
+        let today = try day(now)
+        let from = effective ?? today
+        guard from >= today else { throw .invalidArgument(option: "--effective", value: from.description) }
+        var rules = try attempt { () throws(StoreError) in try replica.log.policyBook() }.policy(for: district, on: from)
+        for field in DistrictPolicy.Field.allCases {
+            guard let v = values[field] else { continue }
+            guard field.range.contains(v) else { throw .valueOutOfRange(option: PolicyText.option(field), value: v, allowed: field.range) }
+            field.set(v, in: &rules)
+        }
+        if let first = values[.firstAge], let last = values[.lastAge] { rules.compulsoryAges = first...max(first, last) }
+        let policy: DistrictPolicy
+        do { policy = try DistrictPolicy(district: district, effective: from, rules: rules) } catch {
+            throw .invalidArgument(option: "--age-reference", value: "\(rules.ageReferenceMonth)-\(rules.ageReferenceDay)")
+        }
+        let change = try attempt { () throws(StoreError) in
+            try replica.write(scope: .admin, payload: AdminPayload.policy(policy).encoded, now: now)
+        }
+        let applied = try attempt { () throws(StoreError) in try replica.log.quarantined() }.allSatisfy { $0.id != change.id }
+        return (policy, applied)
+    }
+
+    static func day(_ ms: UInt64) throws(AppError) -> SimpleDate {
+        do { return try SimpleDate(unixMilliseconds: ms) } catch { throw .invalidArgument(option: "now", value: "\(ms)") }
+    }
+
+    /// Every policy held, and the rules in force for `district` (default: the device's one scope) on `day`.
+    public static func show(directory: String, district given: String?, on day: SimpleDate?) throws(AppError) -> Shown {
+        let replica = try ReplicaCommands.open(directory)
+        let now = Replica.nowMilliseconds()
+        let district: ScopeID?
+        if let given {
+            guard let scope = try? ScopeID(given), scope != .admin else { throw .invalidArgument(option: "--district", value: given) }
+            district = scope
+        } else {
+            district = try? ReplicaCommands.importScope(replica, nil, at: now) as ScopeID
+        }
+        let on: SimpleDate
+        if let day { on = day } else { on = try Self.day(now) }
+        let book = try attempt { () throws(StoreError) in try replica.log.policyBook() }
+        let rules = book.policy(for: district, on: on)
+        func values(_ p: Policy) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: DistrictPolicy.Field.allCases.map { ($0.name, $0.value(in: p)) })
+        }
+        return Shown(
+            published: book.entries.map {
+                .init(district: $0.policy.district.value, effective: $0.policy.effective.description, change: $0.change.hex, rules: values($0.policy.rules))
+            },
+            district: district?.value, on: on.description, inForce: book.entry(for: district, on: on)?.policy.effective.description,
+            rules: values(rules))
+    }
+}
+
+/// The words people read for each threshold, and the CLI option that sets it.
+public enum PolicyText {
+    public static func label(_ field: DistrictPolicy.Field, _ l: Language) -> String {
+        switch field {
+        case .absenceDays: l.pick("连续无故缺课几天纳入疑似辍学台账", "unexcused school days in a row that open the ledger")
+        case .leaveDaysRequiringVisit: l.pick("请假超过几天须家访", "leave longer than this many days needs a visit")
+        case .contactIntervalDays: l.pick("长期请假或在台账期间至少每几天联系一次", "contact at least every this many days")
+        case .sessionsPerMonth: l.pick("送教上门每月至少几次", "home-teaching sessions a month, at least")
+        case .classHoursPerSession: l.pick("送教每次几课时", "class hours a session")
+        case .classHoursPerSemester: l.pick("送教每学期至少几课时", "class hours a semester, at least")
+        case .classHourMinutes: l.pick("每课时几分钟", "minutes a class hour")
+        case .caseAttemptIntervalDays: l.pick("劝返案卷几天无劝返记录即提醒", "days without a persuasion attempt before a case is flagged")
+        case .firstAge: l.pick("义务教育起始年龄（周岁）", "first age of compulsory education")
+        case .lastAge: l.pick("义务教育截止年龄（周岁）", "last age of compulsory education")
+        case .referenceMonth: l.pick("年龄计算基准日：月", "age reference day: month")
+        case .referenceDay: l.pick("年龄计算基准日：日", "age reference day: day")
+        }
+    }
+
+    public static func option(_ field: DistrictPolicy.Field) -> String {
+        switch field {
+        case .absenceDays: "--absence-days"
+        case .leaveDaysRequiringVisit: "--leave-days"
+        case .contactIntervalDays: "--contact-days"
+        case .sessionsPerMonth: "--sessions-per-month"
+        case .classHoursPerSession: "--hours-per-session"
+        case .classHoursPerSemester: "--hours-per-semester"
+        case .classHourMinutes: "--class-hour-minutes"
+        case .caseAttemptIntervalDays: "--case-attempt-days"
+        case .firstAge, .lastAge: "--ages"
+        case .referenceMonth, .referenceDay: "--age-reference"
+        }
+    }
+}
