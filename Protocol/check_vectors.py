@@ -310,6 +310,56 @@ def check_records(root):
     print(f"record payloads and ids: {n - failures} passed, {failures} failed")
     return failures
 
+POLICY_FIELDS = [("absenceDays", 1, 30), ("leaveDays", 1, 183), ("contactDays", 1, 92), ("sessionsPerMonth", 1, 31),
+                 ("hoursPerSession", 1, 12), ("hoursPerSemester", 1, 600), ("classHourMinutes", 10, 120),
+                 ("caseAttemptDays", 1, 92), ("firstAge", 3, 20), ("lastAge", 3, 20), ("referenceMonth", 1, 12),
+                 ("referenceDay", 1, 31)]
+
+def enc_policy(p):
+    d = p["district"].encode()
+    y, m, day = (int(x) for x in p["effective"].split("-"))
+    return bytes([1, len(d)]) + d + struct.pack(">HBB", y, m, day) + b"".join(struct.pack(">H", p[n]) for n, _, _ in POLICY_FIELDS)
+
+def dec_policy(b):
+    """trust.md §9, strictly; raises ValueError."""
+    import datetime
+    if len(b) < 2 or b[0] != 1: raise ValueError("version")
+    n = b[1]
+    if len(b) != 2 + n + 4 + 2 * len(POLICY_FIELDS): raise ValueError("length")
+    district = b[2:2 + n].decode("utf-8")
+    if district == "_admin" or unicodedata.normalize("NFC", district) != district or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in district):
+        raise ValueError("district")
+    y, m, day = struct.unpack(">HBB", b[2 + n:6 + n])
+    datetime.date(y, m, day)
+    if not 2000 <= y <= 2200: raise ValueError("year")
+    out = {"district": district, "effective": f"{y:04d}-{m:02d}-{day:02d}"}
+    for i, (name, lo, hi) in enumerate(POLICY_FIELDS):
+        v = struct.unpack(">H", b[6 + n + 2 * i:8 + n + 2 * i])[0]
+        if not lo <= v <= hi: raise ValueError(name)
+        out[name] = v
+    if out["firstAge"] > out["lastAge"]: raise ValueError("ages")
+    datetime.date(2001, out["referenceMonth"], out["referenceDay"])
+    return out
+
+def check_policies(root):
+    data = json.loads((root / "vectors" / "policy.json").read_text())
+    failures = 0
+    for v in data["valid"]:
+        b = bytes.fromhex(v["hex"])
+        try:
+            back = dec_policy(b)
+        except (ValueError, UnicodeDecodeError) as e:
+            back = "refused " + str(e)
+        if enc_policy(v["policy"]) != b or back != v["policy"]:
+            failures += 1; print("FAIL valid policy:", v["description"], back)
+    for v in data["invalid"]:
+        try:
+            dec_policy(bytes.fromhex(v["hex"])); failures += 1; print("FAIL invalid policy accepted:", v["description"])
+        except (ValueError, UnicodeDecodeError):
+            pass
+    print(f"district policies: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
+    return failures
+
 def main():
     root = pathlib.Path(__file__).resolve().parent
     data = json.loads((root / "vectors" / "changes.json").read_text())
@@ -338,6 +388,7 @@ def main():
             failures += 1; print("FAIL invalid:", v["name"], "got", got, "want", v["error"])
     print(f"changes: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
     failures += check_records(root)
+    failures += check_policies(root)
     sys.exit(1 if failures else 0)
 
 main()

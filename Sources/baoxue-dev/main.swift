@@ -10,6 +10,8 @@ case "privacy-vectors":
     print(try PrivacyVectorMaker.make(), terminator: "")
 case "record-vectors":
     print(try RecordVectorMaker.make(), terminator: "")
+case "policy-vectors":
+    print(try PolicyVectorMaker.make(), terminator: "")
 case "sync-vectors":
     print(try SyncVectorMaker.make(), terminator: "")
 case "append-loop":
@@ -20,7 +22,7 @@ case "append-loop":
     }
     try AppendLoop.run(database: rest[0], batchSize: batch, seed: seed)
 default:
-    let usage = "usage: baoxue-dev vectors | record-vectors | sync-vectors | privacy-vectors | append-loop DB BATCH SEED\n"
+    let usage = "usage: baoxue-dev vectors | record-vectors | policy-vectors | sync-vectors | privacy-vectors | append-loop DB BATCH SEED\n"
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }

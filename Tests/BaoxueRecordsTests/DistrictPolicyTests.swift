@@ -1,5 +1,7 @@
 import BaoxueCore
 import BaoxueRecords
+import BaoxueTesting
+import Foundation
 import Testing
 
 /// A district's policy is a signed, dated fact (records.md §3.2): one strict encoding, the most
@@ -96,5 +98,20 @@ import Testing
         let oneRecord = AbsenceRuns.Record(op: Self.op(9), from: Self.d("2026-11-09"), to: Self.d("2026-11-11"), unexcusedSchoolDays: 3,
                                            scope: school0)
         #expect(openers([oneRecord]).isEmpty, "one three-day record is judged the same way")
+    }
+
+    @Test func theVectorsDecodeToTheirFieldsAndTheInvalidOnesAreRefused() throws {
+        let doc = try Fixtures.json(Fixtures.packageRoot.appendingPathComponent("Protocol/vectors/policy.json")) as! [String: Any]
+        let valid = doc["valid"] as! [[String: Any]], invalid = doc["invalid"] as! [[String: Any]]
+        #expect(valid.count >= 2 && invalid.count >= 10)
+        for v in valid {
+            let p = try DistrictPolicy.decode(try Hex.decode(v["hex"] as! String))
+            let fields = v["policy"] as! [String: Any]
+            #expect(p.district.value == fields["district"] as? String && p.effective.description == fields["effective"] as? String)
+            for field in DistrictPolicy.Field.allCases { #expect(field.value(in: p.rules) == fields[field.name] as? Int, "\(field.name)") }
+        }
+        for v in invalid {
+            #expect(throws: RecordsError.self, "\(v["description"]!)") { try DistrictPolicy.decode(try Hex.decode(v["hex"] as! String)) }
+        }
     }
 }
