@@ -67,7 +67,7 @@ def structural_error(b):
 KINDS = ["child", "household", "caseFile", "survey"]
 FIELDS = {
     "child": ["name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence", "guardianName",
-              "guardianPhone", "school", "grade", "className", "village", "status", "voided"],
+              "guardianPhone", "school", "grade", "className", "village", "status", "voided", "provisional", "mergedInto"],
     "household": ["address", "head", "phone", "village"],
     "caseFile": ["child", "reason", "reasonText", "placement", "outcome", "school"],
     "survey": ["village", "date", "team"],

@@ -14,6 +14,8 @@ public enum AppError: Error, Equatable, Sendable {
     case invalidChoice(option: String, value: String, chinese: [String], english: [String])
     /// A number outside what the option allows.
     case valueOutOfRange(option: String, value: Int, allowed: ClosedRange<Int>)
+    /// A merge of a provisional child that the rules refuse; the text says why, in the user's language.
+    case mergeRefused(String)
     /// A line of the peers file that does not parse.
     case peerListMalformed(path: String, line: Int)
     /// A sync session ended early.
@@ -79,6 +81,8 @@ public enum AppError: Error, Equatable, Sendable {
         case .valueOutOfRange(let option, let value, let allowed):
             return prefix + lang.pick("参数 \(option) 的值 \(value) 超出范围，应为 \(allowed.lowerBound)–\(allowed.upperBound) 之间的整数。",
                                       "\(value) is out of range for \(option): give a whole number from \(allowed.lowerBound) to \(allowed.upperBound).")
+        case .mergeRefused(let why):
+            return prefix + why + lang.pick("。用 baoxue child list 查看儿童及其编号。", ". See baoxue child list for children and their ids.")
         case .peerListMalformed(let path, let line):
             return prefix + lang.pick("同步对象清单 \(path) 第 \(line) 行格式不对：应为“64 位十六进制公钥 空格 范围（* 或用逗号分隔）”。请改正或用 baoxue peer allow 重新添加。",
                                       "line \(line) of the peer list \(path) is malformed: expected '<64 hex public key> <* or comma-separated scopes>'. Fix it or re-add with baoxue peer allow.")

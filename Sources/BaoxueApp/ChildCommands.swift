@@ -85,7 +85,8 @@ extension ReplicaCommands {
     /// `searchChildren` finds (a name, a short id prefix, an ID number, its tail, a 学籍号, a phone).
     /// Several: refused with the list to choose from; none: refused with how to search.
     public static func resolveChild(_ log: ChangeLog, _ text: String, option: String = "CHILD") throws(AppError) -> RecordID {
-        if let id = try? RecordID(hex: text) { return id }
+        // A provisional child merged into a registry child is that child from then on (records.md §3.3).
+        if let id = try? RecordID(hex: text) { return try attempt { () throws(StoreError) in try log.canonicalChild(id) } }
         let t = text.trimmingCharacters(in: .whitespaces)
         guard !t.isEmpty else { throw .invalidArgument(option: option, value: text) }
         let found = try searchChildren(log, text: t, school: nil)

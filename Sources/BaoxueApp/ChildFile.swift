@@ -9,6 +9,8 @@ import Foundation
 /// never from memory of what was typed.
 public struct ChildFile: Codable, Equatable, Sendable {
     public let card: ChildCard
+    /// Provisional records merged into this child (records.md §3.3), whose histories are listed here too.
+    public let merged: [String]
     public let statuses: [String]
     public let ledgers: [String]
     public let cases: [String]
@@ -20,6 +22,7 @@ public struct ChildFile: Codable, Equatable, Sendable {
             out.append(l.pick(zh, en) + (items.isEmpty ? l.pick("：无", ": none") : ""))
             out += items.map { "  " + $0 }
         }
+        if !merged.isEmpty { section("已并入的临时登记", "provisional records merged in", merged) }
         section("状态记录", "statuses", statuses)
         section("台账", "ledger entries", ledgers)
         section("劝返案卷", "cases", cases)
@@ -42,8 +45,27 @@ extension ReplicaCommands {
             names[key] = name
             return name
         }
-        let (statuses, ledgers, cases, events) = try attempt { () throws(StoreError) in
-            (try log.statusHistory(child: id), try log.ledgerHistory(child: id), try log.cases(child: id), try log.events(child: id))
+        // A provisional child merged into this one brings its whole history (records.md §3.3).
+        let merged = try attempt { () throws(StoreError) in try log.mergedChildren(into: id) }
+        let all = [id] + merged
+        var statuses: [StatusEntry] = [], cases: [CaseView] = [], events: [EventRow] = []
+        var voidedOpeners: [(ledger: Ledger, date: String, reason: String)] = []
+        for c in all {
+            try attempt { () throws(StoreError) in
+                statuses += try log.statusHistory(child: c)
+                cases += try log.cases(child: c)
+                events += try log.events(child: c)
+                voidedOpeners += try log.voidedOpeners(child: c)
+            }
+        }
+        statuses.sort { ($0.fact.date, $0.op) < ($1.fact.date, $1.op) }
+        if all.count > 1 { events.sort { ($0.date, $0.op) < ($1.date, $1.op) } }
+        let ledgers = try attempt { () throws(StoreError) in try log.ledgerHistory(child: id) }
+        var mergedLines: [String] = []
+        for m in merged {
+            let view = try attempt { () throws(StoreError) in try log.child(m) }
+            mergedLines.append(l.pick("\(view?.name ?? "")（临时登记：\(view?.provisional ?? "")）　编号 \(m.hex.prefix(8))",
+                                      "\(view?.name ?? "") (provisional: \(view?.provisional ?? ""))  id \(m.hex.prefix(8))"))
         }
         let text = EventText(language: l)
         var statusLines: [String] = []
@@ -52,7 +74,6 @@ extension ReplicaCommands {
             statusLines.append(text.voided(s.voided) + "\(s.fact.date) \(l.pick(s.fact.status.chinese, s.fact.status.rawValue))"
                                + l.pick("（\(s.fact.reason)）— \(who)", " (\(s.fact.reason)) — \(who)"))
         }
-        let voidedOpeners = try attempt { () throws(StoreError) in try log.voidedOpeners(child: id) }
         let ledgerLines = ledgers.map { e in
             "\(l.pick(e.ledger.chinese, e.ledger.rawValue)) \(e.opened) " + (e.closed.map { l.pick("至 \($0) 销号", "to \($0), closed out") }
                 ?? l.pick("起，在册", "on, open"))
@@ -66,7 +87,7 @@ extension ReplicaCommands {
         let caseFiles = Set(cases.map(\.caseFile))
         let eventLines = events.filter { $0.event.amends == nil && $0.event.subject.map { !caseFiles.contains($0) } ?? true }
             .map { text.line($0, amendedBy: amendments[$0.op] ?? []) }
-        return ChildFile(card: card, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
+        return ChildFile(card: card, merged: mergedLines, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
     }
 }
 

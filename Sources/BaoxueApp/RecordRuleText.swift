@@ -8,6 +8,7 @@ enum RecordRuleText {
         "name": "姓名", "gender": "性别", "birthDate": "出生日期", "idNumber": "身份证号", "studentNumber": "学籍号",
         "hukouPlace": "户籍地", "residence": "现住址", "guardianName": "监护人", "guardianPhone": "监护人电话", "phone": "电话",
         "school": "学校", "grade": "年级", "className": "班级", "village": "村（居）", "status": "状态", "voided": "作废原因",
+        "provisional": "临时登记（如何发现）", "mergedInto": "已并入",
         "date": "日期", "from": "起始日期", "to": "结束日期", "schoolDays": "缺课天数", "reason": "原因", "approvedBy": "批准人",
         "participants": "参加人员", "spokeTo": "交谈对象", "agreed": "约定事项", "nextContact": "下次联系日期", "evidence": "佐证材料",
         "method": "劝返方式", "note": "说明", "classHours": "课时", "teacher": "送教教师", "content": "送教内容", "address": "地址",

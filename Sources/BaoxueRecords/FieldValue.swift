@@ -30,7 +30,8 @@ public enum Schema {
         switch kind {
         case .child:
             ["name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence",
-             "guardianName", "guardianPhone", "school", "grade", "className", "village", "status", "voided"]
+             "guardianName", "guardianPhone", "school", "grade", "className", "village", "status", "voided",
+             "provisional", "mergedInto"]
         case .household: ["address", "head", "phone", "village"]
         case .caseFile: ["child", "reason", "reasonText", "placement", "outcome", "school"]
         case .survey: ["village", "date", "team"]
@@ -71,8 +72,12 @@ public enum Schema {
             guard Placement(rawValue: t) != nil else { throw .invalidField(field, reason: "unknown placement") }
         case (.caseFile, "child", .text(let t)):
             _ = try RecordID(hex: t)
+        case (.child, "mergedInto", .text(let t)):
+            // The registry child a provisional one was merged into; "" undoes the merge.
+            if !t.isEmpty { _ = try RecordID(hex: t) }
         case (_, _, .text(let t)):
-            // "voided" holds the reason a record entered by mistake is void; "" restores it.
+            // "voided" holds the reason a record entered by mistake is void; "" restores it. "provisional" says
+            // how a child without papers was found (non-blank: a provisional record, records.md §3.3).
             try text(field, t, required: field == "name")
         default:
             throw .invalidField(field, reason: "wrong type of value")

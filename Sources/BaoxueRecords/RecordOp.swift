@@ -54,15 +54,16 @@ extension RecordOp {
     /// invalid op from a peer is rejected on every replica alike.
     public func validate() throws(RecordsError) {
         switch self {
-        case .set(let kind, _, let field, let value, let pred):
+        case .set(let kind, let record, let field, let value, let pred):
             try Schema.validate(kind: kind, field: field, value: value)
             guard pred.count <= Self.maxListLength else { throw .payloadTooLarge }
+            guard field != "mergedInto" || value != .text(record.hex) else { throw .invalidField(field, reason: "a child merged into itself") }
         case .registryDefault(let kind, _, let field, let value, let pred):
             try Schema.validate(kind: kind, field: field, value: value)
             guard pred.count <= Self.maxListLength else { throw .payloadTooLarge }
             // A registry says who a child is and that it is enrolled; marking a record void or
             // putting a child on a ledger is a person's decision.
-            guard field != "voided" else { throw .invalidField(field, reason: "not set by a registry") }
+            guard !["voided", "provisional", "mergedInto"].contains(field) else { throw .invalidField(field, reason: "not set by a registry") }
             if case .status(let fact) = value, fact.status.ledger != nil {
                 throw .invalidField(field, reason: "a ledger status is not set by a registry")
             }

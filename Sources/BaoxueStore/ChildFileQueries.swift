@@ -47,11 +47,12 @@ extension ChangeLog {
         }
     }
 
-    /// The child's ledger entries over all time (records.md §3.1), oldest first.
+    /// The child's ledger entries over all time (records.md §3.1), oldest first, with those of the
+    /// provisional children merged into it (§3.3).
     public func ledgerHistory(child: RecordID) throws(StoreError) -> [LedgerEntry] {
         try storeCall {
             try readDB { db in
-                let spans = try Self.ledgerSpans(db).filter { $0.child == child }
+                let spans = try Self.ledgerSpans(db, merges: try Self.merges(db)).filter { $0.child == child }
                 return LedgerEntries.entries(spans, asOf: try SimpleDate(year: 2199, month: 12, day: 31))
             }
         }

@@ -57,20 +57,24 @@ extension ChangeLog {
     }
 
     /// Every ledger opener not voided (of one ledger, of one school's children, when given), with
-    /// the day of the first close-out naming it (records.md §3.1).
-    static func ledgerSpans(_ db: Database, ledger: Ledger? = nil, school: String? = nil) throws -> [LedgerSpan] {
-        try Row.fetchAll(db, sql: """
+    /// the day of the first close-out naming it (records.md §3.1), each under the child its history
+    /// counts under (`merges`: a provisional child merged into a registry child, §3.3).
+    static func ledgerSpans(_ db: Database, ledger: Ledger? = nil, school: String? = nil,
+                            merges: [RecordID: RecordID] = [:]) throws -> [LedgerSpan] {
+        let spans = try Row.fetchAll(db, sql: """
             SELECT o.ledger, o.child, o.date, MIN(x.hlc) FROM rec_opener o
             LEFT JOIN rec_closed c ON c.opener = o.op
             LEFT JOIN rec_closeout x ON x.op = c.by_op AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = x.op)
             WHERE NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = o.op) AND (?1 IS NULL OR o.ledger = ?1)
-              AND (?2 IS NULL OR o.child IN (SELECT child FROM child_view WHERE school = ?2))
             GROUP BY o.op
-            """, arguments: [ledger?.rawValue, school]).compactMap { row in
+            """, arguments: [ledger?.rawValue]).compactMap { row -> LedgerSpan? in
             guard let ledger = Ledger(rawValue: row[0]) else { return nil }
             return LedgerSpan(ledger: ledger, child: try RecordID(hex: row[1]), opened: try SimpleDate(row[2] as String),
-                              closed: (row[3] as Int64?).flatMap(PeriodCutoff.day(packedHLC:)))
+                              closed: (row[3] as Int64?).flatMap(PeriodCutoff.day(packedHLC:))).counted(under: merges)
         }
+        guard let school else { return spans }
+        let pupils = Set(try String.fetchAll(db, sql: "SELECT child FROM child_view WHERE school = ?", arguments: [school]))
+        return spans.filter { pupils.contains($0.child.hex) }
     }
 
     /// Each child's school as written by `cutoff`: the school write with the latest clock before it,

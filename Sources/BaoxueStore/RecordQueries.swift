@@ -18,6 +18,10 @@ public struct ChildView: Sendable, Equatable, Codable {
     public let focus: [String]
     /// Why the record was marked void (entered by mistake); nil when in force.
     public let voided: String?
+    /// How a child without papers was found: a provisional record (records.md §3.3); nil for a registry child.
+    public let provisional: String?
+    /// The registry child this provisional one was merged into; nil while it stands alone.
+    public let mergedInto: RecordID?
 
     init(row: Row) throws {
         child = try RecordID(hex: row["child"])
@@ -31,6 +35,8 @@ public struct ChildView: Sendable, Equatable, Codable {
         conflicts = (row["conflicts"] as String? ?? "").split(separator: ",").map(String.init)
         focus = (row["focus"] as String? ?? "").split(separator: ",").map(String.init)
         voided = row["voided"]
+        provisional = row["provisional"]
+        mergedInto = (row["merged_into"] as String?).flatMap { try? RecordID(hex: $0) }
     }
 }
 
@@ -61,8 +67,8 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 let sql = school == nil
-                    ? "SELECT * FROM child_view WHERE voided IS NULL ORDER BY name, child LIMIT ?"
-                    : "SELECT * FROM child_view WHERE school = ? AND voided IS NULL ORDER BY name, child LIMIT ?"
+                    ? "SELECT * FROM child_view WHERE voided IS NULL AND merged_into IS NULL ORDER BY name, child LIMIT ?"
+                    : "SELECT * FROM child_view WHERE school = ? AND voided IS NULL AND merged_into IS NULL ORDER BY name, child LIMIT ?"
                 let args: StatementArguments = school.map { [$0, limit] } ?? [limit]
                 return try Row.fetchAll(db, sql: sql, arguments: args).map(ChildView.init)
             }
@@ -77,7 +83,7 @@ extension ChangeLog {
         return try storeCall {
             try readDB { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT * FROM child_view WHERE voided IS NULL AND (?2 IS NULL OR school = ?2) AND (
+                    SELECT * FROM child_view WHERE voided IS NULL AND merged_into IS NULL AND (?2 IS NULL OR school = ?2) AND (
                         ?1 = '' OR instr(name, ?1) > 0 OR instr(school, ?1) > 0 OR instr(class_name, ?1) > 0 OR instr(village, ?1) > 0
                         OR (length(?1) >= 4 AND child LIKE lower(?1) || '%') OR student_number = ?1 OR guardian_phone = ?1
                         OR id_number = upper(?1) OR (length(?1) BETWEEN 4 AND 6 AND id_number LIKE '%' || upper(?1)))
@@ -89,12 +95,14 @@ extension ChangeLog {
 
     /// The entries of a ledger open at the end of `asOf` (every fact, when nil), optionally of one
     /// school, sorted by name; `since` is the day the entry opened (records.md §3.1). The same rule
-    /// as the reports', so a month's ledger sheet and its figures agree; voided ops count nowhere.
+    /// as the reports', so a month's ledger sheet and its figures agree; voided ops count nowhere; a
+    /// provisional child merged by then is listed under the registry child it was merged into.
     public func ledger(_ ledger: Ledger, school: String? = nil, asOf: SimpleDate? = nil) throws(StoreError) -> [LedgerRow] {
         try storeCall {
             try readDB { db in
-                let spans = try Self.ledgerSpans(db, ledger: ledger, school: school)
                 let day = try asOf ?? SimpleDate(year: 2199, month: 12, day: 31)
+                let merges = try Self.merges(db, before: asOf.map { PeriodCutoff(endOf: $0) })
+                let spans = try Self.ledgerSpans(db, ledger: ledger, school: school, merges: merges)
                 var rows: [LedgerRow] = []
                 for entry in LedgerEntries.entries(spans, asOf: day) where entry.closed == nil {
                     // A child known only by its events (no row yet) is listed; a voided child is not.
@@ -111,7 +119,7 @@ extension ChangeLog {
     /// Children with fields in conflict, for a person to review.
     public func conflicts() throws(StoreError) -> [ChildView] {
         try storeCall {
-            try readDB { db in try Row.fetchAll(db, sql: "SELECT * FROM child_view WHERE conflicts <> '' AND voided IS NULL ORDER BY name, child").map(ChildView.init) }
+            try readDB { db in try Row.fetchAll(db, sql: "SELECT * FROM child_view WHERE conflicts <> '' AND voided IS NULL AND merged_into IS NULL ORDER BY name, child").map(ChildView.init) }
         }
     }
 

@@ -111,6 +111,13 @@ enum RecordViewSchema {
                 CREATE INDEX rec_write_value ON rec_write(record, field, rank, value) WHERE live = 1;
                 """)
         }
+        migrator.registerMigration("v18-provisional-children") { db in
+            // A child found without papers, and the registry child it was merged into (records.md §3.3).
+            try db.execute(sql: """
+                ALTER TABLE child_view ADD COLUMN provisional TEXT;
+                ALTER TABLE child_view ADD COLUMN merged_into TEXT;
+                """)
+        }
     }
 
     /// Indexes only queries use (the merge engine never reads through them):

@@ -52,6 +52,9 @@ extension ChangeLog {
                 var bySchool: [String: PeriodFigures] = [:]
                 let cutoff = PeriodCutoff(endOf: to)
                 let schools = try Self.schools(db, before: cutoff)
+                // A provisional child merged by the period's end counts under its registry child (records.md §3.3).
+                let merges = try Self.merges(db, before: cutoff)
+                func counted(_ child: RecordID) -> RecordID { merges[child] ?? child }
                 func add(_ s: String?, _ body: (inout PeriodFigures) -> Void) {
                     let key = s ?? ""
                     if let school, key != school { return }
@@ -61,14 +64,17 @@ extension ChangeLog {
                 }
                 let statuses = try Self.statusWrites(db)
                 var returned = Set<RecordID>()
-                for w in statuses where w.fact.status == .returned && w.fact.date >= from && w.fact.date <= to { returned.insert(w.child) }
-                let shown = Dictionary(grouping: statuses.filter { $0.fact.date <= to }, by: \.child)
+                for w in statuses where w.fact.status == .returned && w.fact.date >= from && w.fact.date <= to {
+                    returned.insert(counted(w.child))
+                }
+                let shown = Dictionary(grouping: statuses.filter { $0.fact.date <= to }, by: { counted($0.child) })
                     .mapValues { $0.max(by: StatusWrite.before)!.fact.status }
                 for row in try Row.fetchAll(db, sql: """
                     SELECT c.child AS child, c.conflicts AS conflicts FROM child_view c
                     WHERE c.voided IS NULL AND (SELECT MIN(w.hlc) FROM rec_write w WHERE w.record = c.child AND w.kind = 'child') < ?
                     """, arguments: [cutoff.packedHLC]) {
                     let child = try RecordID(hex: row["child"])
+                    guard merges[child] == nil else { continue }
                     let conflicts: String = row["conflicts"]
                     add(schools[child]) { f in
                         f.byStatus[shown[child]?.rawValue ?? "", default: 0] += 1
@@ -79,7 +85,8 @@ extension ChangeLog {
                     }
                 }
                 let live = Set(try String.fetchAll(db, sql: "SELECT child FROM child_view WHERE voided IS NULL"))
-                for entry in LedgerEntries.entries(try Self.ledgerSpans(db), asOf: to) where live.contains(entry.child.hex) {
+                let spans = try Self.ledgerSpans(db, merges: merges)
+                for entry in LedgerEntries.entries(spans, asOf: to) where live.contains(entry.child.hex) {
                     add(schools[entry.child]) { f in
                         if entry.opened >= from { f.ledgerOpened += 1 }
                         if entry.closed == nil { if entry.ledger == .dropout { f.dropoutOpen += 1 } else { f.suspectedOpen += 1 } }
@@ -94,7 +101,7 @@ extension ChangeLog {
                     GROUP BY e.child, e.kind
                     """, arguments: range) {
                     let n: Int = row["n"], hours: Int = row["hours"] ?? 0, kind: String = row["kind"]
-                    add(schools[try RecordID(hex: row["child"])]) { f in
+                    add(schools[counted(try RecordID(hex: row["child"]))]) { f in
                         switch kind {
                         case "visit": f.visits += n
                         case "persuasion": f.persuasionAttempts += n
@@ -111,7 +118,7 @@ extension ChangeLog {
                     WHERE c.voided IS NULL AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = x.op)
                     """) {
                     guard let day = PeriodCutoff.day(packedHLC: row["hlc"]), day >= from, day <= to else { continue }
-                    add(schools[try RecordID(hex: row["child"])]) { $0.closedOut += 1 }
+                    add(schools[counted(try RecordID(hex: row["child"]))]) { $0.closedOut += 1 }
                 }
                 return bySchool.values.sorted { $0.school < $1.school }
             }

@@ -328,14 +328,15 @@ struct SQLRecordViews: RecordViewStorage {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO child_view (child, name, gender, birth_date, id_number, student_number, hukou_place,
                 residence, guardian_name, guardian_phone, school, grade, class_name, village, status, status_date,
-                status_reason, status_author, conflicts, focus, voided)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                status_reason, status_author, conflicts, focus, voided, provisional, merged_into)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 row.child.hex, text("name"), text("gender"), text("birthDate"), text("idNumber"), text("studentNumber"),
                 text("hukouPlace"), text("residence"), text("guardianName"), text("guardianPhone"), text("school"), grade,
                 text("className"), text("village"), status?.status.rawValue, status?.date.description, status?.reason,
                 row.statusAuthor, row.conflicts.joined(separator: ","), row.focus.map(\.rawValue).joined(separator: ","),
-                text("voided").flatMap { $0.isEmpty ? nil : $0 },
+                text("voided").flatMap { $0.isEmpty ? nil : $0 }, text("provisional").flatMap { $0.isEmpty ? nil : $0 },
+                text("mergedInto").flatMap { $0.isEmpty ? nil : $0 },
             ])
     }
 }

@@ -44,7 +44,7 @@ enum RecordInvalidVectors {
         add("text length with a redundant leading group", payload(set([0x00, 0x80, 0x03] + Array("abc".utf8))), .nonCanonicalInteger)
         add("unknown op code 7", payload([0x07] + good.dropFirst()), .unknownCode)
         add("unknown record kind 4", payload(set([0x00] + text("x"), kind: 4)), .unknownCode)
-        add("unknown field 15 of a child", payload(set(field: 15, [0x00] + text("x"))), .unknownCode)
+        add("unknown field 17 of a child", payload(set(field: 17, [0x00] + text("x"))), .unknownCode)
         add("unknown value type 4", payload(set([0x04] + text("x"))), .unknownCode)
         add("unknown status code 16", payload(set(field: 13, [0x03, 16] + date(2026, 11, 20) + text("r"))), .unknownCode)
         add("unknown event kind 8", payload(event(kind: 8, [])), .unknownCode)

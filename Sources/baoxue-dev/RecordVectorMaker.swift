@@ -79,6 +79,7 @@ enum RecordVectorMaker {
         case (.caseFile, "reason"): return .text("work")
         case (.caseFile, "placement"): return .text("vocational")
         case (.caseFile, "child"): return .text(child.hex)
+        case (.child, "mergedInto"): return .text(survey.hex)
         default: return .text("\(field) 示例")
         }
     }

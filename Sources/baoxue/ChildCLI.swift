@@ -8,7 +8,7 @@ struct ChildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "child",
         abstract: "儿童花名册：导入、查看、查找 / children: import rosters, show, search",
-        subcommands: [ChildImport.self, ChildAdd.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildFileCommand.self,
+        subcommands: [ChildImport.self, ChildAdd.self, ChildMerge.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildFileCommand.self,
                       ChildStatusCommand.self, ChildSet.self, ChildFocus.self, ChildVoid.self, ChildTransfer.self, ChildTeachingBook.self]
     )
 }
@@ -94,7 +94,8 @@ struct ChildList: ParsableCommand {
                 let grade = c.grade.map { l.pick("\($0) 年级", "grade \($0)") } ?? ""
                 let labels = c.conflicts.map(ReplicaCommands.fieldLabel).joined(separator: "、")
                 let conflict = c.conflicts.isEmpty ? "" : l.pick(" ⚠ 冲突：" + labels, " ⚠ conflict: " + c.conflicts.joined(separator: ","))
-                print("\(c.child.hex)  \(c.name ?? "?")  \(c.school ?? "")  \(grade)  \(status)\(conflict)")
+                let provisional = c.provisional == nil ? "" : l.pick(" （临时登记，待合并）", " (provisional, to be merged)")
+                print("\(c.child.hex)  \(c.name ?? "?")  \(c.school ?? "")  \(grade)  \(status)\(conflict)\(provisional)")
             }
             print(l.pick("共 \(rows.count) 人", "\(rows.count) child(ren)"))
         }
@@ -171,7 +172,12 @@ struct ChildCheck: ParsableCommand {
 struct ChildAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "登记一个儿童（与导入同样校验）/ add one child (checked as an import row is)",
-        discussion: "需要姓名，以及身份证号或学籍号。已存在的儿童只补充不同的字段。\nNeeds a name and an ID number or student number. An existing child only gets the fields that differ."
+        discussion: """
+            需要姓名，以及身份证号或学籍号。已存在的儿童只补充不同的字段。没有证件的儿童（摸排发现）用 --provisional 临时登记，\
+            知道身份证号后用 baoxue child merge 并入正式记录。
+            Needs a name and an ID number or student number. An existing child only gets the fields that differ. A child without \
+            papers (found by a survey) is recorded with --provisional and merged into its registry record later (baoxue child merge).
+            """
     )
     @OptionGroup var options: GlobalOptions
     @Option(help: "姓名 / name") var name: String
@@ -186,9 +192,13 @@ struct ChildAdd: ParsableCommand {
     @Option(help: "监护人 / guardian") var guardian: String?
     @Option(help: "监护人电话 / guardian's phone") var phone: String?
     @Option(help: "写入的范围 / scope") var scope: String?
+    @Flag(help: "临时登记：没有身份证号和学籍号 / provisional: no ID number, no student number") var provisional = false
+    @Option(help: "临时登记的来源，如 摸排：东村3组12号 / how the child was found") var found: String?
+    @Option(help: "出生日期 YYYY-MM-DD（临时登记）/ date of birth (provisional)") var birthDate: String?
 
     func run() {
         runReporting(options) { () throws(AppError) in
+            if provisional { return try addProvisional() }
             let cells: [(String, String?)] = [("姓名", name), ("身份证件号", id), ("全国学籍号", studentNumber), ("性别", gender), ("学校名称", school),
                                               ("年级", grade), ("班级", className), ("现住址", residence), ("村（居）", village), ("监护人", guardian), ("监护人电话", phone)]
             let report = try ReplicaCommands.addChild(directory: options.directory, cells: cells.compactMap { k, v in v.map { (k, $0) } },
@@ -198,6 +208,58 @@ struct ChildAdd: ParsableCommand {
             print(l.pick(report.added == 1 ? "已登记。" : report.updated == 1 ? "已更新。" : "信息未变。",
                          report.added == 1 ? "added." : report.updated == 1 ? "updated." : "nothing changed.")
                   + (report.child.map { l.pick("儿童编号 \($0)", " Child id \($0)") } ?? ""))
+        }
+    }
+}
+
+extension ChildAdd {
+    /// `--provisional`: a child without papers, with the fields given (the record rules check each).
+    func addProvisional() throws(AppError) {
+        let l = options.language
+        guard id == nil, studentNumber == nil else { throw .invalidArgument(option: "--provisional", value: id ?? studentNumber ?? "") }
+        var fields: [(String, FieldValue)] = []
+        if let gender {
+            guard let g = Gender.allCases.first(where: { $0.chinese == gender || $0.rawValue == gender }) else {
+                throw .invalidChoice(option: "--gender", value: gender, chinese: ["男", "女"], english: ["male", "female"])
+            }
+            fields.append(("gender", .text(g.rawValue)))
+        }
+        if let birth = try Parse.date(birthDate, option: "--birth-date") { fields.append(("birthDate", .date(birth))) }
+        if let grade {
+            guard let g = Int(grade) else { throw .invalidArgument(option: "--grade", value: grade) }
+            fields.append(("grade", .number(g)))
+        }
+        let texts: [(String, String?)] = [("school", school), ("className", className), ("residence", residence), ("village", village),
+                                          ("guardianName", guardian), ("guardianPhone", phone)]
+        for case let (field, value?) in texts { fields.append((field, .text(value))) }
+        let child = try ReplicaCommands.addProvisional(directory: options.directory, name: name, found: found ?? "", fields: fields,
+                                                       scope: scope, language: l)
+        if options.json { Output.json(["child": child.hex]); return }
+        print(l.pick("已临时登记。儿童编号 \(child.hex)。知道身份证号后，用 baoxue child merge \(child.hex.prefix(8)) --into 正式记录 合并。",
+                     "recorded provisionally. Child id \(child.hex). Once the ID number is known, merge it: baoxue child merge \(child.hex.prefix(8)) --into CHILD"))
+    }
+}
+
+struct ChildMerge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "把临时登记并入正式记录（保留两边的全部记录）/ merge a provisional child into its registry record, keeping both histories",
+        discussion: """
+            合并后，列表、台账和此后的报表只显示正式记录，临时登记的记录都归入其中；合并前已结束的月份的报表不变。撤销：baoxue void 合并的编号。
+            From then on lists, ledgers and reports show the registry record, with the provisional one's history in it; reports of \
+            periods that ended before the merge do not change. To undo: baoxue void with the merge's id.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "临时登记的儿童 / the provisional child") var provisional: String
+    @Option(help: "正式记录（有身份证号或学籍号）/ the registry child") var into: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            let out = try ReplicaCommands.mergeChild(directory: options.directory, provisional: provisional, into: into, language: l)
+            if options.json { Output.json(out); return }
+            print(l.pick("已合并。编号 \(out.entry)（如合并有误，用 baoxue void 撤销）", "merged. Entry id \(out.entry) (baoxue void undoes it)"))
         }
     }
 }
