@@ -119,7 +119,8 @@ extension ReplicaCommands {
     /// `cells`: column name (as the student registry spells it) → value.
     public static func addChild(directory: String, cells: [(String, String)], scope: String?, language l: Language) throws(AppError) -> ImportReport {
         guard cells.contains(where: { ["身份证件号", "全国学籍号"].contains($0.0) }) else {
-            throw .invalidArgument(option: "child", value: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童", "no ID number and no student number: cannot tell which child this is"))
+            throw .invalidArgument(option: "child", value: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童；没有证件的儿童请加 --provisional 临时登记",
+                                                      "no ID number and no student number: cannot tell which child this is; add --provisional for a child without papers"))
         }
         func quote(_ t: String) -> String { "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         let text = cells.map { quote($0.0) }.joined(separator: ",") + "\n" + cells.map { quote($0.1) }.joined(separator: ",") + "\n"
