@@ -43,6 +43,11 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var shardByTownship = false
     /// In a shard: the number of its township in the whole county (names and seeds follow it).
     public var firstTownship = 0
+    /// The ledger rules of issue 21 under test: each township publishes its own policy (trust.md §9)
+    /// and the first changes it mid-run; each school records a child found without papers and merges
+    /// it later (records.md §3.3); at the end every device's monthly reports are compared with each
+    /// other and with an oracle computed from the signed ops (`ReportOracle`).
+    public var countyRules = false
 
     /// What goes wrong, all drawn from the run's seed.
     public struct Faults: Sendable, Codable, Equatable {
@@ -123,6 +128,7 @@ public struct Scenario: Sendable, Codable, Equatable {
         faults = try c.decodeIfPresent(Faults.self, forKey: .faults) ?? d.faults
         shardByTownship = try c.decodeIfPresent(Bool.self, forKey: .shardByTownship) ?? d.shardByTownship
         firstTownship = try c.decodeIfPresent(Int.self, forKey: .firstTownship) ?? d.firstTownship
+        countyRules = try c.decodeIfPresent(Bool.self, forKey: .countyRules) ?? d.countyRules
     }
 
     /// Why this scenario cannot run, or nil.
@@ -131,6 +137,9 @@ public struct Scenario: Sendable, Codable, Equatable {
         if teachersPerSchool < 2 { return "each school needs at least two teachers (colleagues sync with each other)" }
         if adminsPerSchool < 1 { return "each school needs a school admin (the roster is imported by one)" }
         if liaisonsPerSchool < 0 || childrenPerSchool < 1 || days < 1 || transfersPerDay < 0 { return "counts must be positive" }
+        if countyRules && (days < 38 || transfersPerDay > 0) {
+            return "countyRules needs 38 days (all of December) and no transfers (its report oracle reads each school's own changes)"
+        }
         for (label, p) in [("writesPerHour", writesPerHour), ("lunchSync", lunchSync), ("relayEvening", relayEvening),
                            ("cutChance", cutChance), ("districtNightly", districtNightly),
                            ("crashChance", faults.crashChance), ("relayKillChance", faults.relayKillChance)]
@@ -214,9 +223,21 @@ public struct Scenario: Sendable, Codable, Equatable {
         return s
     }()
 
+    /// Issue 21's county month: two townships as two districts with their own policies, one changed
+    /// mid-month, voids, a provisional child per school merged on day 20, and the November and
+    /// December reports of every device compared with an oracle. Faults as in `small`.
+    public static let county: Scenario = {
+        var s = Scenario.small.lasting(38)
+        s.name = "county"
+        s.transfersPerDay = 0
+        s.countyRules = true
+        return s
+    }()
+
     public static func named(_ name: String) -> Scenario? {
         switch name {
         case "small": .small
+        case "county": .county
         case "district": .district
         default: nil
         }

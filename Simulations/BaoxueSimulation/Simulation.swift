@@ -37,6 +37,9 @@ struct Simulation {
     /// Transfers written: the child, its old and new school, the content key ids its grant carries.
     var transfers: [(child: RecordID, from: Int, to: Int, keyIDs: Set<[UInt8]>)] = []
 
+    /// With `countyRules`: the policies the township admins published, oldest first.
+    var policies: [(township: Int, policy: DistrictPolicy)] = []
+
     var tally = Tally()
     var trace = Trace()
     var heal: Heal?
@@ -74,7 +77,10 @@ struct Simulation {
         self.seed = seed
         rng = SeededGenerator(seed: seed)
         county = try County(scenario, seed: seed, clock: clock)
-        work = county.children.map { FieldWork(children: $0) }
+        // With `countyRules` each school's work also touches the child it will find without papers.
+        work = county.children.enumerated().map { s, children in
+            FieldWork(children: scenario.countyRules ? children + [Self.provisionalChild(seed: seed, school: s)] : children)
+        }
         authored = Array(repeating: [], count: scenario.schools)
     }
 

@@ -146,6 +146,7 @@ extension Simulation {
             trace.add("\(stamp) node \(malicious) (teacher) turned malicious")
         }
         let turned = malicious.map { d >= f.maliciousDay && untrusted.contains($0) } ?? false
+        try countyRules(day: d)
 
         for hour in 8..<17 {
             clock.ms = time(day: d, hour: hour)

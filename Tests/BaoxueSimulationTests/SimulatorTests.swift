@@ -23,6 +23,21 @@ import Testing
         #expect(crashes + kills > 0, "crashes and relay kills happened")
     }
 
+    /// Issue 21's county month: two townships' policies (one changed mid-month), voids, provisional
+    /// children merged on day 20; every device's November and December reports agree with its
+    /// colleagues' byte for byte and with the oracle from the signed ops.
+    @Test(.tags(.soak), .enabled(if: soakEnabled, "a soak test: bash tools/run test --fast skips it"))
+    func theCountyMonthsReportsAgreeWithTheOracle() throws {
+        let r = try Simulator.run(.county, seed: 3)
+        #expect(r.failures.isEmpty, "\(r.failures.prefix(5)); replay with baoxue-sim --scenario county --first-seed 3")
+        let december = r.trace.filter { $0.contains("2025-12-01–2025-12-31:") }
+        #expect(december.count == Scenario.county.schools, "each school's December was compared")
+        #expect(december.contains { !$0.contains("opened 0,") }, "entries opened, so the comparison is not vacuous: \(december)")
+        var short = Scenario.county
+        short.days = 20
+        #expect(short.problem != nil, "the county rules need all of December")
+    }
+
     @Test func theSameSeedGivesTheSameTraceAndDigest() throws {
         let a = try Simulator.run(.small, seed: 7), b = try Simulator.run(.small, seed: 7)
         #expect(a.digest == b.digest && a.traceDigest == b.traceDigest && a.metricsCSV == b.metricsCSV && a.summary == b.summary)
