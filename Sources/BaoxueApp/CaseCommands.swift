@@ -66,7 +66,10 @@ extension ReplicaCommands {
             if case .homeTeaching(let h) = row.event.body { return sum + h.classHours }
             return sum
         }
-        let policy = Policy.fengnan
+        // The monthly hours of the policy in force on the month's last day for the child's district.
+        let policy = try attempt { () throws(StoreError) in
+            try log.policyBook().policy(for: try log.currentScopes([id])[id], on: last)
+        }
         let name = try attempt { () throws(StoreError) in try log.child(id) }?.name
         return TeachingBook(child: id.hex, name: name, month: month, sessions: rows.map { EventText(language: l).line($0, amendedBy: []) },
                             classHours: hours,
