@@ -116,6 +116,7 @@ enum ErrorText {
         case .invalidHex: return l.pick("十六进制格式无效", "invalid hexadecimal")
         case .wrongLength(let f, let exp, let act): return l.pick("\(f) 应为 \(exp) 字节，实际 \(act)", "\(f) must be \(exp) bytes, got \(act)")
         case .clockOverflow: return l.pick("时钟溢出", "clock overflow")
+        case .keyDerivationFailed: return l.pick("无法由密钥文件生成签名密钥，请联系技术支持", "the signing key could not be derived from the key file; contact support")
         }
     }
 }

@@ -31,6 +31,8 @@ public enum CoreError: Error, Equatable, Sendable {
     case wrongLength(field: String, expected: Int, actual: Int)
     /// A hybrid logical clock counter overflowed and the clock could not advance.
     case clockOverflow
+    /// libsodium could not derive a key pair from a seed of the right length (never the input's fault).
+    case keyDerivationFailed
 }
 
 extension CoreError {
@@ -51,6 +53,7 @@ extension CoreError {
         case .invalidHex: "invalid_hex"
         case .wrongLength: "wrong_length"
         case .clockOverflow: "clock_overflow"
+        case .keyDerivationFailed: "key_derivation_failed"
         }
     }
 }

@@ -22,7 +22,7 @@ public struct CipherState: Sendable {
     mutating func encrypt(ad: [UInt8], plaintext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard let key else { return plaintext }
         guard nonce < UInt64.max else { throw .nonceExhausted }
-        guard let out = try? ChaChaPoly.seal(key: key, nonce: aeadNonce(), ad: ad, plaintext: plaintext) else { throw .decryptFailed }
+        guard let out = try? ChaChaPoly.seal(key: key, nonce: aeadNonce(), ad: ad, plaintext: plaintext) else { throw .encryptFailed }
         nonce += 1
         return out
     }

@@ -8,6 +8,8 @@ public enum NoiseError: Error, Equatable, Sendable {
     case tooLong
     /// Authentication failed: tampered, replayed or wrong keys.
     case decryptFailed
+    /// libsodium refused to seal (a key or nonce of the wrong size: a bug, never the peer's doing).
+    case encryptFailed
     /// A Diffie-Hellman with the peer's key failed (a small-order point).
     case badPeerKey
     /// The 64-bit nonce is exhausted; the channel must be re-established.

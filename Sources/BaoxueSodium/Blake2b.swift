@@ -7,11 +7,13 @@ public enum Blake2b {
         Sodium.ready()
         precondition(length >= Int(crypto_generichash_BYTES_MIN) && length <= Int(crypto_generichash_BYTES_MAX))
         var out = [UInt8](repeating: 0, count: length)
-        input.withUnsafeBufferPointer { inp in
+        let rc = input.withUnsafeBufferPointer { inp in
             key.withUnsafeBufferPointer { k in
-                _ = crypto_generichash(&out, length, inp.baseAddress, UInt64(inp.count), k.baseAddress, k.count)
+                crypto_generichash(&out, length, inp.baseAddress, UInt64(inp.count), k.baseAddress, k.count)
             }
         }
+        // Fails only on lengths outside libsodium's bounds, checked above (and a key over 64 bytes).
+        precondition(rc == 0, "crypto_generichash failed: key of \(key.count) bytes")
         return out
     }
 

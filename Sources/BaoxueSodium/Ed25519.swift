@@ -26,6 +26,36 @@ public enum Ed25519 {
         return (pk, sk)
     }
 
+    /// Derives the key pair of a 32-byte seed into a zeroing buffer: (public 32 bytes, secret 64 bytes).
+    public static func keyPair(seed: SecretBytes) throws(SodiumError) -> (publicKey: [UInt8], secretKey: SecretBytes) {
+        Sodium.ready()
+        guard seed.count == seedLength else { throw .wrongLength(what: "seed", expected: seedLength, actual: seed.count) }
+        var pk = [UInt8](repeating: 0, count: publicKeyLength)
+        var rc: Int32 = 0
+        let sk = seed.withUnsafeBytes { s in
+            SecretBytes(count: secretKeyLength) { out in
+                rc = crypto_sign_seed_keypair(&pk, out.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                              s.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        guard rc == 0 else { throw .operationFailed("crypto_sign_seed_keypair") }
+        return (pk, sk)
+    }
+
+    /// Signs `message` with a 64-byte secret key held in a zeroing buffer (detached signature).
+    public static func sign(_ message: [UInt8], secretKey: SecretBytes) throws(SodiumError) -> [UInt8] {
+        Sodium.ready()
+        guard secretKey.count == secretKeyLength else {
+            throw .wrongLength(what: "secret key", expected: secretKeyLength, actual: secretKey.count)
+        }
+        var sig = [UInt8](repeating: 0, count: signatureLength)
+        let rc = secretKey.withUnsafeBytes { sk in
+            crypto_sign_detached(&sig, nil, message, UInt64(message.count), sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        guard rc == 0 else { throw .operationFailed("crypto_sign_detached") }
+        return sig
+    }
+
     /// Signs `message` with a 64-byte libsodium secret key (detached signature).
     public static func sign(_ message: [UInt8], secretKey: [UInt8]) throws(SodiumError) -> [UInt8] {
         Sodium.ready()

@@ -101,15 +101,18 @@ struct TrustGate {
         }
         // A transfer hands the old school's keys of a child to the receiving school: its author
         // must grant keys in both (a district admin, or an admin of both schools).
+        // A grant or sealed payload that does not parse is refused here: it cannot pass for one declaring nothing.
         if ChildGrant.isGrant(change.payload) {
-            let source = (try? ChildGrant(bytes: change.payload))?.source
+            guard let source = (try? ChildGrant(bytes: change.payload))?.source else { return (.malformed("child grant"), change.author) }
             return try authorRefusal(change) { cert throws(TrustError) in
                 try Permissions.check(operations: [.grantKeys], scope: change.scope, under: cert)
-                if let source { try Permissions.check(operations: [.grantKeys], scope: source, under: cert) }
+                try Permissions.check(operations: [.grantKeys], scope: source, under: cert)
             }
         }
         if SealedPayload.isSealed(change.payload) {
-            let declared = (try? SealedPayload(bytes: change.payload).operations.operations) ?? []
+            guard let declared = try? SealedPayload(bytes: change.payload).operations.operations else {
+                return (.malformed("sealed payload"), change.author)
+            }
             return try authorRefusal(change) { cert throws(TrustError) in
                 try Permissions.check(operations: declared, scope: change.scope, under: cert)
             }

@@ -238,4 +238,16 @@ extension TrustGateTests {
         #expect(try l.quarantined().map(\.reason) == ["unknown_issuer"])
         #expect(try l.append([try change(device, seq: 1, payload: try visit())]).applied == 1)
     }
+
+    /// A sealed payload or child grant that does not parse declares nothing: it is refused as
+    /// malformed, not let through as a change that performs no operation.
+    @Test func anUnparsableSealedPayloadOrChildGrantIsQuarantinedAsMalformed() throws {
+        let l = try log()
+        _ = try l.append([try certificateChange(try cert(.teacher), by: Fixtures.key(0x22), seq: 1)])
+        let sealed = try change(device, seq: 1, payload: ChangeFormat.sealedPayloadMagic + [UInt8](repeating: 7, count: 40))
+        let grant = try change(device, seq: 2, payload: [0x00, 0x43, 0x01] + [UInt8](repeating: 7, count: 40), deps: [sealed.id])
+        _ = try l.append([sealed, grant])
+        #expect(try l.quarantined().map(\.reason) == ["malformed", "malformed"])
+        #expect(try l.count(.applied) == 1, "only the certificate")
+    }
 }
