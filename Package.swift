@@ -5,7 +5,8 @@ import PackageDescription
 /// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise, BaoxueSync (pure)
 /// → BaoxueStore (SQLite) → BaoxueTransport (sessions over a store, simulated link)
 /// → BaoxueTCP (SwiftNIO) → BaoxueRelay (always-on relay: limits, receipts, upstream, metrics)
-/// → BaoxueApp → executables.
+/// → BaoxueApp → executables. BaoxueSynthetic (a made-up district for the demo, benchmarks and tests) sits beside
+/// the domain, outside it.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -31,22 +32,83 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
-        .target(name: "BaoxueSodium", dependencies: ["CSodium"], swiftSettings: strict),
-        .target(name: "BaoxueCore", dependencies: ["BaoxueSodium"], swiftSettings: strict),
-        .target(name: "BaoxueRecords", dependencies: ["BaoxueCore"], swiftSettings: strict),
-        .target(name: "BaoxueNoise", dependencies: ["BaoxueSodium"], swiftSettings: strict),
-        .target(name: "BaoxueTrust", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium"], swiftSettings: strict),
-        .target(name: "BaoxuePrivacy", dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxueSodium", "BaoxueTrust"], swiftSettings: strict),
-        .target(name: "BaoxueSync", dependencies: ["BaoxueCore", "BaoxueNoise", "BaoxueSodium"], swiftSettings: strict),
         .target(
-            name: "BaoxueStore",
-            dependencies: ["BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSodium", "BaoxueTrust", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "BaoxueSodium",
+            dependencies: [
+                "CSodium"
+            ],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueTransport", dependencies: ["BaoxueSync", "BaoxueStore"], swiftSettings: strict),
+        .target(
+            name: "BaoxueCore",
+            dependencies: [
+                "BaoxueSodium"
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxueRecords",
+            dependencies: [
+                "BaoxueCore", "BaoxueSodium"
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxueSynthetic",
+            dependencies: [
+                "BaoxueCore", "BaoxueRecords"
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxueNoise",
+            dependencies: [
+                "BaoxueSodium"
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxueTrust",
+            dependencies: [
+                "BaoxueCore", "BaoxueRecords", "BaoxueSodium"
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxuePrivacy",
+            dependencies: [
+                "BaoxueCore", "BaoxueRecords", "BaoxueSodium", "BaoxueTrust"
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxueSync",
+            dependencies: [
+                "BaoxueCore", "BaoxueNoise", "BaoxueSodium"
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxueStore",
+            dependencies: [
+                "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSodium", "BaoxueTrust",
+                .product(name: "GRDB", package: "GRDB.swift")
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxueTransport",
+            dependencies: [
+                "BaoxueCore", "BaoxueSync", "BaoxueStore"
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "BaoxueTCP",
-            dependencies: ["BaoxueTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: [
+                "BaoxueCore", "BaoxueSync", "BaoxueTransport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -55,45 +117,162 @@ let package = Package(
                 "BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus")
             ],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueApp", dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueStore", "BaoxueTrust", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay"], swiftSettings: strict),
+        .target(
+            name: "BaoxueApp",
+            dependencies: [
+                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic", "BaoxueTrust",
+                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", .product(name: "Logging", package: "swift-log")
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "baoxue",
-            dependencies: ["BaoxueApp", "BaoxueRelay", "BaoxueTrust", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "BaoxueApp", "BaoxueRecords", "BaoxueRelay", "BaoxueTrust",
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "baoxue-bench",
-            dependencies: ["BaoxueCore", "BaoxueNoise", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
-                           "BaoxueTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: [
+                "BaoxueCore", "BaoxueNoise", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueSynthetic",
+                "BaoxueTransport", "BaoxueTCP", "BaoxueTrust", "BaoxueTesting", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "baoxue-dev",
-            dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueStore", "BaoxueSync", "BaoxueTransport"],
+            dependencies: [
+                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport",
+                "BaoxueTrust"
+            ],
             swiftSettings: strict
         ),
-        .target(name: "BaoxueSimulation", dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTesting", "BaoxueTrust"],
-                path: "Simulations/BaoxueSimulation", swiftSettings: strict),
-        .executableTarget(name: "baoxue-sim", dependencies: ["BaoxueSimulation"], path: "Simulations/baoxue-sim", swiftSettings: strict),
-        .target(name: "BaoxueTesting", dependencies: ["BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueTrust"], swiftSettings: strict),
-        .testTarget(name: "BaoxueNoiseTests", dependencies: ["BaoxueNoise", "BaoxueSodium", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueRecordsTests", dependencies: ["BaoxueRecords", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxuePrivacyTests", dependencies: ["BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueSodiumTests", dependencies: ["BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueCoreTests", dependencies: ["BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueStoreTests", dependencies: ["BaoxueStore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueTrustTests", dependencies: ["BaoxueTrust", "BaoxueRecords", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueSyncTests", dependencies: ["BaoxueSync", "BaoxueCore", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueTransportTests", dependencies: ["BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting"], swiftSettings: strict),
-        .testTarget(name: "BaoxueRelayTests", dependencies: ["BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxueCore", "BaoxueTesting", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "BaoxueSimulationTests", dependencies: ["BaoxueSimulation"], swiftSettings: strict),
-        .testTarget(name: "BaoxueAppTests", dependencies: [
-            "BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueTrust", "BaoxueTesting",
-        ], swiftSettings: strict),
+        .target(
+            name: "BaoxueSimulation",
+            dependencies: [
+                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport",
+                "BaoxueTesting", "BaoxueTrust"
+            ],
+            path: "Simulations/BaoxueSimulation",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "baoxue-sim",
+            dependencies: [
+                "BaoxueSimulation"
+            ],
+            path: "Simulations/baoxue-sim",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxueTesting",
+            dependencies: [
+                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueTrust"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueNoiseTests",
+            dependencies: [
+                "BaoxueNoise", "BaoxueSodium", "BaoxueCore", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueRecordsTests",
+            dependencies: [
+                "BaoxueCore", "BaoxueRecords", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueSyntheticTests",
+            dependencies: [
+                "BaoxueCore", "BaoxueRecords", "BaoxueSynthetic"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxuePrivacyTests",
+            dependencies: [
+                "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueSodiumTests",
+            dependencies: [
+                "BaoxueSodium", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueCoreTests",
+            dependencies: [
+                "BaoxueCore", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueStoreTests",
+            dependencies: [
+                "BaoxueCore", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueTrustTests",
+            dependencies: [
+                "BaoxueTrust", "BaoxueRecords", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueSyncTests",
+            dependencies: [
+                "BaoxueSync", "BaoxueCore", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueTransportTests",
+            dependencies: [
+                "BaoxueCore", "BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords",
+                "BaoxueTrust", "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueRelayTests",
+            dependencies: [
+                "BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxueCore", "BaoxueRecords", "BaoxueSync",
+                "BaoxueSynthetic", "BaoxueTCP", "BaoxueTransport", "BaoxueTesting",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueSimulationTests",
+            dependencies: [
+                "BaoxueSimulation"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueAppTests",
+            dependencies: [
+                "BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSync", "BaoxueTrust",
+                "BaoxueTesting"
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
+import BaoxueSynthetic
 import BaoxueSync
 import BaoxueTransport
 import Foundation

@@ -3,6 +3,7 @@ import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueRelay
 import BaoxueStore
+import BaoxueSynthetic
 import BaoxueSync
 import BaoxueTrust
 import Dispatch

@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxueNoise
 import BaoxueRecords
 import BaoxueStore
+import BaoxueSynthetic
 import BaoxueSync
 import BaoxueTransport
 import BaoxueTrust

@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
+import BaoxueSynthetic
 import Dispatch
 import Foundation
 

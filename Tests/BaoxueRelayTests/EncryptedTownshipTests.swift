@@ -2,6 +2,7 @@ import BaoxueApp
 import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
+import BaoxueSynthetic
 import BaoxueTesting
 import BaoxueTrust
 import Foundation

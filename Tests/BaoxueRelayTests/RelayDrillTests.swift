@@ -2,6 +2,7 @@ import BaoxueApp
 import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
+import BaoxueSynthetic
 import BaoxueSync
 import BaoxueTesting
 import BaoxueTrust

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import Foundation
 
 /// A realistic synthetic district, the same for the same seed: schools,

@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxueRecords
+import BaoxueSynthetic
 import Testing
 
 @Suite struct SyntheticDistrictTests {
