@@ -166,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "baoxue-sim",
             dependencies: [
-                "BaoxueSimulation"
+                "BaoxueSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             path: "Simulations/baoxue-sim",
             swiftSettings: strict

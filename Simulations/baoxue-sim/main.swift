@@ -1,3 +1,4 @@
+import ArgumentParser
 import BaoxueSimulation
 import Foundation
 
@@ -23,36 +24,52 @@ if ProcessInfo.processInfo.environment["SWIFT_DETERMINISTIC_HASHING"] == nil, le
     FileHandle.standardError.write(Data("cannot restart with SWIFT_DETERMINISTIC_HASHING=1: errno \(errno)\n".utf8))
     exit(2)
 }
-let args = Array(CommandLine.arguments.dropFirst())
-func value(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
+/// The command line, parsed by swift-argument-parser.
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "baoxue-sim", abstract: "Runs the county simulator and checks each seed.")
+    @Option(help: "small, county, district, or a scenario JSON file (see Simulations/scenarios/)") var scenario = "small"
+    @Option(help: "how many seeds to run") var seeds = 1
+    @Option(name: .customLong("first-seed"), help: "the first seed") var firstSeed: UInt64 = 1
+    @Option(help: "processes at once") var jobs = 1
+    @Option(help: "school days (fault days move in proportion), at least 2") var days: Int?
+    @Option(help: "a folder for the first seed's metrics, summary and chart") var out: String?
+    @Flag(help: "print each run's last events") var trace = false
+    @Option(help: "K/J: run township K of J (a sharded county's worker)") var shard: String?
+    @Flag(help: "minimize a failing run of a big county too") var minimize = false
+
+    func validate() throws {
+        guard seeds > 0 else { throw ValidationError("--seeds must be a positive number") }
+        guard jobs > 0 else { throw ValidationError("--jobs must be a positive number") }
+        if let days, days < 2 { throw ValidationError("--days must be a number of school days, at least 2") }
+    }
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(2)
 }
 
-let known: Set<String> = ["--scenario", "--seeds", "--first-seed", "--jobs", "--days", "--out", "--trace", "--shard", "--minimize"]
-for (i, a) in args.enumerated() where a.hasPrefix("--") && !known.contains(a) && (i == 0 || !known.contains(args[i - 1])) {
-    fail("unknown option \(a); use --scenario, --seeds, --first-seed, --jobs, --days, --out, --trace, --minimize")
+let options: Options
+do { options = try Options.parse() } catch {
+    // A usage error exits 2, as the simulator always has; --help exits 0.
+    let code = Options.exitCode(for: error)
+    FileHandle.standardError.write(Data((Options.fullMessage(for: error) + "\n").utf8))
+    exit(code == .success ? 0 : 2)
 }
-let scenarioName = value("--scenario") ?? "small"
+let scenarioName = options.scenario
 var scenario: Scenario
 if let builtIn = Scenario.named(scenarioName) {
     scenario = builtIn
 } else if let data = FileManager.default.contents(atPath: scenarioName) {
     do { scenario = try JSONDecoder().decode(Scenario.self, from: data) } catch { fail("scenario \(scenarioName) is not valid JSON for a Scenario: \(error)") }
 } else {
-    fail("unknown scenario \(scenarioName): use small, district or a JSON file (see Simulations/scenarios/)")
+    fail("unknown scenario \(scenarioName): use small, county, district or a JSON file (see Simulations/scenarios/)")
 }
-if let text = value("--days") {
-    guard let days = Int(text), days >= 2 else { fail("--days must be a number of school days, at least 2") }
-    scenario = scenario.lasting(days)
-}
+if let days = options.days { scenario = scenario.lasting(days) }
 if let problem = scenario.problem { fail("scenario \(scenarioName): \(problem)") }
-guard let seeds = Int(value("--seeds") ?? "1"), seeds > 0 else { fail("--seeds must be a positive number") }
-guard let first = UInt64(value("--first-seed") ?? "1") else { fail("--first-seed must be a number") }
-guard let jobs = Int(value("--jobs") ?? "1"), jobs > 0 else { fail("--jobs must be a positive number") }
+let seeds = options.seeds, first = options.firstSeed, jobs = options.jobs
 let started = Date()
-let passOn = ["--scenario", scenarioName] + (value("--days").map { ["--days", $0] } ?? [])
+let passOn = ["--scenario", scenarioName] + (options.days.map { ["--days", "\($0)"] } ?? [])
 
 /// Starts this program again with `arguments`; returns it and its output pipe.
 @Sendable func worker(_ arguments: [String]) -> (Process, Pipe) {
@@ -104,18 +121,18 @@ func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details:
         if !r.failures.isEmpty {
             print("  replay: baoxue-sim \(replay)")
             for f in r.failures.prefix(20) { print("  " + f) }
-            if s.schools * s.teachersPerSchool <= 200 || args.contains("--minimize") {
+            if s.schools * s.teachersPerSchool <= 200 || options.minimize {
                 try minimized(s, seed: seed)
             } else {
                 print("  (add --minimize for the smallest scenario that still fails; the last events:)")
                 for line in r.trace.suffix(40) { print("    " + line) }
             }
         }
-        if args.contains("--trace") { for line in r.trace { print("    " + line) } }
+        if options.trace { for line in r.trace { print("    " + line) } }
         if details {
             for line in m.lines { print("  " + line) }
             print(String(format: "  time: set-up %.1f s, %d days %.1f s, reunion and checks %.1f s", r.seconds.setUp, s.days, r.seconds.days, r.seconds.end))
-            if let out = value("--out") {
+            if let out = options.out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 let tag = s.shardByTownship || s.firstTownship == 0 ? "seed-\(seed)" : "township-\(s.firstTownship)-seed-\(seed)"
                 try r.metricsCSV.write(toFile: out + "/metrics-\(tag).csv", atomically: true, encoding: .utf8)
@@ -135,7 +152,7 @@ func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details:
 /// how to replay it, what it still fails, and its events about the nodes and schools named.
 func minimized(_ s: Scenario, seed: UInt64) throws {
     guard let m = try Minimizer.minimize(s, seed: seed) else { print("  (the failure did not recur when replayed)"); return }
-    let folder = value("--out") ?? NSTemporaryDirectory()
+    let folder = options.out ?? NSTemporaryDirectory()
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let file = (folder as NSString).appendingPathComponent("minimal-\(s.name.replacingOccurrences(of: " ", with: "-"))-seed-\(seed).json")
     let encoder = JSONEncoder()
@@ -152,7 +169,7 @@ func minimized(_ s: Scenario, seed: UInt64) throws {
 // A county sharded by township: seed `first`, its townships spread over the processes.
 if scenario.shardByTownship {
     let townships = 0..<scenario.townships
-    if let shard = value("--shard") {
+    if let shard = options.shard {
         let parts = shard.split(separator: "/").compactMap { Int($0) }
         guard parts.count == 2, parts[1] > 0, (0..<parts[1]).contains(parts[0]) else { fail("--shard must be K/J with 0 ≤ K < J") }
         var ok = true
@@ -168,7 +185,7 @@ if scenario.shardByTownship {
     // one, so the run ends near (sum of townships) / jobs rather than with the slower half's sum.
     let slices = min(jobs, scenario.townships)
     let queue = TownshipQueue(count: scenario.townships)
-    let arguments = passOn + ["--first-seed", "\(first)"] + (value("--out").map { ["--out", $0] } ?? [])
+    let arguments = passOn + ["--first-seed", "\(first)"] + (options.out.map { ["--out", $0] } ?? [])
     let done = DispatchGroup()
     for _ in 0..<slices {
         done.enter()
@@ -205,7 +222,7 @@ if jobs > 1 && seeds > 1 {
     var running: [(Process, Pipe)] = []
     for k in 0..<slices {
         let count = seeds / slices + (k < seeds % slices ? 1 : 0)
-        running.append(worker(passOn + ["--seeds", "\(count)", "--first-seed", "\(next)"] + (k == 0 ? (value("--out").map { ["--out", $0] } ?? []) : [])))
+        running.append(worker(passOn + ["--seeds", "\(count)", "--first-seed", "\(next)"] + (k == 0 ? (options.out.map { ["--out", $0] } ?? []) : [])))
         next += UInt64(count)
     }
     var failed = 0
