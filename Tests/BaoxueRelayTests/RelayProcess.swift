@@ -16,6 +16,9 @@ final class RelayProcess: @unchecked Sendable {
     /// The relay's stdout, kept as long as this object so its handler is removed before the pipe closes.
     private let out = Pipe()
     private let lock = NSLock()
+    /// Tests waiting for a line of the relay's output (`waitFor`), resumed by the output handler.
+    private var waiters: [Int: (text: String, count: Int, continuation: CheckedContinuation<Bool, Never>)] = [:]
+    private var nextWaiter = 0
 
     /// Starts the relay on `directory` and waits (up to 20 s) until it listens.
     /// `openFiles` (soft, hard): runs the relay under that open-file limit (through prlimit, which execs it).
@@ -38,9 +41,10 @@ final class RelayProcess: @unchecked Sendable {
             let data = h.availableData
             // At EOF (the relay exited) stop watching: Foundation would otherwise call this in a loop,
             // and a dispatch source left on a descriptor that is later closed crashes libdispatch.
-            guard !data.isEmpty else { h.readabilityHandler = nil; return }
-            guard let self else { return }
+            guard let self else { h.readabilityHandler = nil; return }
+            guard !data.isEmpty else { h.readabilityHandler = nil; self.resumeWaiters(ended: true); return }
             self.lock.lock(); self.output += String(decoding: data, as: UTF8.self); self.lock.unlock()
+            self.resumeWaiters(ended: false)
         }
         try process.run()
         let deadline = Date().addingTimeInterval(20)
@@ -61,6 +65,49 @@ final class RelayProcess: @unchecked Sendable {
     }
 
     var text: String { lock.lock(); defer { lock.unlock() }; return output }
+
+    /// Waits until the relay has printed `text` at least `count` times — the event itself, not a
+    /// guess at how long it takes; false if the relay ends first or `timeout` seconds pass.
+    func waitFor(_ text: String, count: Int = 1, timeout: Double = 30) async -> Bool {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if Self.occurrences(of: text, in: output) >= count {
+                lock.unlock()
+                continuation.resume(returning: true)
+                return
+            }
+            let id = nextWaiter
+            nextWaiter += 1
+            waiters[id] = (text, count, continuation)
+            lock.unlock()
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak self] in
+                guard let self else { return }
+                self.lock.lock()
+                let expired = self.waiters.removeValue(forKey: id)
+                self.lock.unlock()
+                expired?.continuation.resume(returning: false)
+            }
+        }
+    }
+
+    private static func occurrences(of text: String, in output: String) -> Int { output.components(separatedBy: text).count - 1 }
+
+    /// Resumes the waiters whose line has appeared (all of them, with false, once the output ends).
+    private func resumeWaiters(ended: Bool) {
+        lock.lock()
+        var ready: [(CheckedContinuation<Bool, Never>, Bool)] = []
+        for (id, w) in waiters {
+            if Self.occurrences(of: w.text, in: output) >= w.count {
+                ready.append((w.continuation, true))
+                waiters[id] = nil
+            } else if ended {
+                ready.append((w.continuation, false))
+                waiters[id] = nil
+            }
+        }
+        lock.unlock()
+        for (c, value) in ready { c.resume(returning: value) }
+    }
 
     /// A relay still running when its test lets go of it (a failed expectation, a thrown error, a
     /// test that forgot) is killed: no test leaves a process behind.

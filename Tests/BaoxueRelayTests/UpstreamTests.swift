@@ -40,16 +40,17 @@ import Testing
             _ = try Township.writeVisits(d, scope: Township.school(i % 2), count: 40, tag: "town")
             #expect((try? await DeviceSync.run(d, port: relay.port, scopes: [Township.school(i % 2)]).get()) != nil)
         }
-        try await Task.sleep(nanoseconds: 2_500_000_000)
+        #expect(await relay.waitFor("upstream sync failed"), "the township tried the district and said so: \(relay.text)")
         let health = RelayOperationsTests.httpGet(port: relay.metricsPort, path: "/health")
         #expect(health.contains("\"upstreamError\":\"unreachable\""), "\(health)")
 
         // The district comes back on its address; the township's next retry (backoff ≤ 4 s here) reconnects.
         district = try RelayProcess(directory: districtDir, port: districtPort)
         let shared = [ScopeID.admin] + schools
+        // Each "upstream synced" is one finished round with the district: after each, compare the two.
         var converged = false
-        for _ in 0..<60 where !converged {
-            try await Task.sleep(nanoseconds: 500_000_000)
+        for round in 1...10 where !converged {
+            guard await relay.waitFor("upstream synced", count: round) else { break }
             converged = try ids(districtDir, schools).isSuperset(of: try ids(town.relayDirectory, schools))
                 && ids(town.relayDirectory, schools).isSuperset(of: try ids(districtDir, schools))
         }

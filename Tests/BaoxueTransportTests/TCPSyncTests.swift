@@ -11,7 +11,7 @@ import Glibc
 
 /// Real sockets on loopback: a served replica and a connecting one end with the union.
 @Suite struct TCPSyncTests {
-    @Test func twoReplicasSyncOverLoopback() async throws {
+    @Test(.timeLimit(.minutes(1))) func twoReplicasSyncOverLoopback() async throws {
         let pair = try SyncPair()
         _ = try pair.a.append(Fixtures.chain(Fixtures.key(1), count: 200) + Fixtures.chain(Fixtures.key(2), count: 150))
         _ = try pair.b.append(Fixtures.chain(Fixtures.key(1), count: 200) + Fixtures.chain(Fixtures.key(3), count: 90))
@@ -26,8 +26,7 @@ import Glibc
         #expect(summary.sentChanges == 150 && summary.receivedChanges == 90)
         #expect(try SyncPair.ids(pair.a) == SyncPair.ids(pair.b))
         #expect(try pair.b.count(.applied) == 440)
-        for _ in 0..<100 where served.results.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(served.results.first?.success?.receivedChanges == 150)
+        #expect(await served.ended(1).first?.success?.receivedChanges == 150)
 
         // A peer that is not allowed gets a reason, not data.
         let stranger = try SyncEndpoint.make(role: .initiator, key: Fixtures.key(0x55), store: try ChangeLog(inMemory: (), merge: nil),
@@ -46,7 +45,7 @@ import Glibc
 extension TCPSyncTests {
     /// A client that connects and says nothing is dropped at the handshake timeout;
     /// one that sends only the preamble and a byte of a frame, the same.
-    @Test func silentAndTricklingClientsAreDroppedAtTheHandshakeTimeout() async throws {
+    @Test(.timeLimit(.minutes(1))) func silentAndTricklingClientsAreDroppedAtTheHandshakeTimeout() async throws {
         let pair = try SyncPair()
         let limits = { var l = SyncLimits(); l.handshakeTimeoutMs = 400; return l }()
         let served = ServedSessions()
@@ -56,8 +55,7 @@ extension TCPSyncTests {
         let silent = try RawSocket(port: server.port)
         let trickle = try RawSocket(port: server.port)
         trickle.send(SecureChannel.preamble + [0])
-        for _ in 0..<150 where served.results.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(served.results.compactMap(\.failure) == [.handshakeTimeout, .handshakeTimeout])
+        #expect(await served.ended(2).compactMap(\.failure) == [.handshakeTimeout, .handshakeTimeout])
         #expect(silent.readsEndOfStream() && trickle.readsEndOfStream())
         await server.stop()
     }
@@ -94,10 +92,35 @@ final class RawSocket {
     deinit { close(fd) }
 }
 
-/// Collects how served sessions ended (the server reports from its own threads).
+/// Collects how served sessions ended (the server reports from its own threads), and lets a test
+/// await the n-th ending instead of polling for it.
 final class ServedSessions: @unchecked Sendable {
     private let lock = NSLockish()
     private var stored: [Result<SyncSummary, SyncError>] = []
-    func add(_ r: Result<SyncSummary, SyncError>) { lock.run { stored.append(r) } }
+    private var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    func add(_ r: Result<SyncSummary, SyncError>) {
+        let ready = lock.run { () -> [CheckedContinuation<Void, Never>] in
+            stored.append(r)
+            let done = waiters.filter { $0.count <= stored.count }.map(\.continuation)
+            waiters.removeAll { $0.count <= stored.count }
+            return done
+        }
+        for c in ready { c.resume() }
+    }
+
     var results: [Result<SyncSummary, SyncError>] { lock.run { stored } }
+
+    /// Returns once `count` sessions have ended (the test's own time limit bounds the wait).
+    func ended(_ count: Int) async -> [Result<SyncSummary, SyncError>] {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = lock.run { () -> Bool in
+                if stored.count >= count { return true }
+                waiters.append((count, c))
+                return false
+            }
+            if now { c.resume() }
+        }
+        return results
+    }
 }
