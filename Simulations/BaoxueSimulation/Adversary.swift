@@ -19,8 +19,10 @@ enum Attack: CaseIterable {
 
     /// Builds the attack's changes. `honest` holds what the device's own log holds; the
     /// forged, equivocating and flooding changes are signed here, never stored locally.
-    static func changes(_ attack: Attack, key: DeviceKey, log: ChangeLog, scope: ScopeID, elsewhere: ScopeID,
-                        child: RecordID, now: UInt64, rng: inout SeededGenerator) throws -> (extra: [[UInt8]], ids: [ChangeID]) {
+    static func changes(
+        _ attack: Attack, key: DeviceKey, log: ChangeLog, scope: ScopeID, elsewhere: ScopeID,
+        child: RecordID, now: UInt64, rng: inout SeededGenerator
+    ) throws -> (extra: [[UInt8]], ids: [ChangeID]) {
         switch attack {
         case .forge:
             // Any colleague's change it holds, with one payload byte flipped.
@@ -35,15 +37,21 @@ enum Attack: CaseIterable {
             let seq = try log.appliedSeq(of: key.publicKey) + 1
             let stamp = try HLCTimestamp(milliseconds: now, counter: 0)
             let pair = try ["甲", "乙"].map { name in
-                try Change.sign(by: key, seq: seq, timestamp: stamp, scope: scope, deps: try log.heads().suffix(4),
-                                payload: try RecordPayload(ops: [.set(kind: .child, record: child, field: "name", value: .text(name), pred: [])]).encoded())
+                try Change.sign(
+                    by: key, seq: seq, timestamp: stamp, scope: scope, deps: try log.heads().suffix(4),
+                    payload: try RecordPayload(ops: [.set(kind: .child, record: child, field: "name", value: .text(name), pred: [])])
+                        .encoded())
             }
             return (pair.map(\.encoded), pair.map(\.id))
         case .forbidden:
             guard let some = try log.members(of: scope).first?.id else { return ([], []) }
             let written = Result { () throws(StoreError) in
                 try log.appendOperations(by: key, scope: scope, now: now) { _ throws(StoreError) in
-                    [.closeOut(child: child, ledger: .suspectedDropout, closes: [OpID(change: some, index: 0)], evidence: [String(repeating: "ab", count: 32)], note: "伪造销号")]
+                    [
+                        .closeOut(
+                            child: child, ledger: .suspectedDropout, closes: [OpID(change: some, index: 0)],
+                            evidence: [String(repeating: "ab", count: 32)], note: "伪造销号")
+                    ]
                 }
             }
             if case .failure(.noScopeKey) = written { return ([], []) }
@@ -51,11 +59,19 @@ enum Attack: CaseIterable {
         case .flood:
             var out: [Change] = []
             for n in 0..<50 {
-                let change = try Change.sign(by: key, seq: 1_000_000 + UInt64(n) + rng.next() % 1_000, timestamp: try HLCTimestamp(milliseconds: now, counter: UInt16(n)),
-                                             scope: elsewhere, deps: [], payload: try RecordPayload(ops: [.event(Event(
-                                                 child: child, date: try SimpleDate(unixMilliseconds: now),
-                                                 body: .absence(Absence(from: try SimpleDate(unixMilliseconds: now), to: try SimpleDate(unixMilliseconds: now),
-                                                                        schoolDays: 1, excused: false))))]).encoded())
+                let change = try Change.sign(
+                    by: key, seq: 1_000_000 + UInt64(n) + rng.next() % 1_000,
+                    timestamp: try HLCTimestamp(milliseconds: now, counter: UInt16(n)),
+                    scope: elsewhere, deps: [],
+                    payload: try RecordPayload(ops: [
+                        .event(
+                            Event(
+                                child: child, date: try SimpleDate(unixMilliseconds: now),
+                                body: .absence(
+                                    Absence(
+                                        from: try SimpleDate(unixMilliseconds: now), to: try SimpleDate(unixMilliseconds: now),
+                                        schoolDays: 1, excused: false))))
+                    ]).encoded())
                 out.append(change)
             }
             return (out.map(\.encoded), out.map(\.id))

@@ -48,7 +48,8 @@ extension Simulation {
         let stride = max(1, devices.count / 200)
         var stale: [Double] = []
         for (k, i) in devices.enumerated() where k % stride == 0 {
-            let node = county.nodes[i], list = authored[node.school!]
+            let node = county.nodes[i]
+            let list = authored[node.school!]
             // A device never loses what it holds, so the prefix it held yesterday need not be asked again;
             // the rest is checked against what it holds, read in one query (not a query per change).
             var prefix = heldPrefix[i] ?? 0
@@ -60,9 +61,10 @@ extension Simulation {
             stale.append(newestLacking.map { Double(clock.ms - list[$0].at) / 3_600_000 } ?? 0)
         }
         stale.sort()
-        return Simulator.Day(day: d, authored: authored.reduce(0) { $0 + $1.count }, syncs: tally.syncs, bytes: tally.bytes,
-                             agreeing: devices.count <= 400 ? try agreeingSchools() : -1,
-                             staleP50: percentile(stale, 0.5), staleP99: percentile(stale, 0.99), partitioned: partitioned)
+        return Simulator.Day(
+            day: d, authored: authored.reduce(0) { $0 + $1.count }, syncs: tally.syncs, bytes: tally.bytes,
+            agreeing: devices.count <= 400 ? try agreeingSchools() : -1,
+            staleP50: percentile(stale, 0.5), staleP99: percentile(stale, 0.99), partitioned: partitioned)
     }
 
     /// Schools whose honest devices all show the same views.
@@ -86,7 +88,10 @@ extension Simulation {
         for s in 0..<scenario.schools {
             var set: Set<ChangeID> = []
             for (change, _) in authored[s] {
-                if !untrustedAuthor(change) { set.insert(change.id); continue }
+                if !untrustedAuthor(change) {
+                    set.insert(change.id)
+                    continue
+                }
                 if try honest.contains(where: { try county.nodes[$0].log.contains(change.id) }) { set.insert(change.id) }
             }
             expected.append(set)
@@ -94,7 +99,8 @@ extension Simulation {
         var summary = Simulator.Summary()
         var heldByScope: [ScopeID: [(node: Int, ids: Set<ChangeID>)]] = [:]
         for n in county.nodes.indices where isHonest(n) {
-            let node = county.nodes[n], log = node.log
+            let node = county.nodes[n]
+            let log = node.log
             var held: Set<ChangeID> = []
             for scope in node.scopes {
                 let ids = Set(try log.members(of: scope).map(\.id))
@@ -114,12 +120,14 @@ extension Simulation {
             // signed since (a certificate it carried after equivocating is held with the rest).
             if try log.count(nil) - log.count(.applied) > badHeld.count {
                 var stuck: [String] = []
-                for e in try log.entries(after: 0, limit: Int.max) where e.state != .applied && !bad.contains(e.change.id) && !untrustedAuthor(e.change) {
+                for e in try log.entries(after: 0, limit: Int.max)
+                where e.state != .applied && !bad.contains(e.change.id) && !untrustedAuthor(e.change) {
                     let who = county.nodes.firstIndex { $0.key.publicKey == e.change.author }.map { "node \($0)" } ?? "?"
                     stuck.append("\(e.state) \(e.change.scope.value) by \(who) seq \(e.change.seq)")
                 }
                 if !stuck.isEmpty {
-                    trace.fail("node \(n) (\(node.kind.rawValue)): \(stuck.count) honest change(s) stored but not applied: \(stuck.prefix(4))")
+                    trace.fail(
+                        "node \(n) (\(node.kind.rawValue)): \(stuck.count) honest change(s) stored but not applied: \(stuck.prefix(4))")
                 }
             }
         }
@@ -150,7 +158,8 @@ extension Simulation {
             var changes = authored[s].map(\.change).filter { expected[s].contains($0.id) && !ChildGrant.isGrant($0.payload) }
             for t in transfers where t.to == s {
                 changes += authored[t.from].map(\.change).filter {
-                    expected[t.from].contains($0.id) && (try? SealedPayload(bytes: $0.payload)).map { t.keyIDs.contains($0.contentKeyID) } == true
+                    expected[t.from].contains($0.id)
+                        && (try? SealedPayload(bytes: $0.payload)).map { t.keyIDs.contains($0.contentKeyID) } == true
                 }
             }
             // Every member held its school's key before writing: not one record change may travel in clear.
@@ -172,8 +181,12 @@ extension Simulation {
                 for c in try county.nodes[i].log.conflicts() { for f in c.conflicts { shown.insert("\(c.child.hex).\(f)") } }
                 // A provisional child merged into its registry record is no longer listed, nor are its conflicts (records.md §3.3).
                 let merged = try county.nodes[i].log.mergedChildren(into: county.children[s][0]).map(\.hex)
-                for missing in conflicts.subtracting(shown) where !merged.contains(where: { missing.hasPrefix($0) }) { trace.fail("node \(i) does not show the conflict on \(missing)") }
-                for invented in shown.subtracting(conflicts) { trace.fail("node \(i) shows a conflict on \(invented) that no concurrent edits made") }
+                for missing in conflicts.subtracting(shown) where !merged.contains(where: { missing.hasPrefix($0) }) {
+                    trace.fail("node \(i) does not show the conflict on \(missing)")
+                }
+                for invented in shown.subtracting(conflicts) {
+                    trace.fail("node \(i) shows a conflict on \(invented) that no concurrent edits made")
+                }
             }
         }
 
@@ -191,7 +204,8 @@ extension Simulation {
         }
         if summary.convergenceHours == .infinity { trace.fail("some honest device never caught up after the partition") }
         summary.deviceBytesPerDay = Double(devices.reduce(0) { $0 + tally.dailyBytes($1) }) / Double(devices.count) / days
-        summary.townshipRelayBytesPerDay = Double(county.townshipRelays.reduce(0) { $0 + tally.dailyBytes($1) })
+        summary.townshipRelayBytesPerDay =
+            Double(county.townshipRelays.reduce(0) { $0 + tally.dailyBytes($1) })
             / Double(county.townshipRelays.count) / days
         summary.districtRelayBytesPerDay = Double(tally.dailyBytes(county.districtRelay)) / days
         let storage = try honest.map { try county.nodes[$0].log.pageBytes() }
@@ -206,13 +220,18 @@ extension Simulation {
         summary.transfers = tally.transfers
         summary.relayKills = tally.relayKills
         summary.badChanges = bad.count
-        summary.goneWithPhone = lost.map { l in
-            authored[county.nodes[l].school!].filter { $0.change.author == county.nodes[l].key.publicKey && !expected[county.nodes[l].school!].contains($0.change.id) }.count
-        } ?? 0
+        summary.goneWithPhone =
+            lost.map { l in
+                authored[county.nodes[l].school!].filter {
+                    $0.change.author == county.nodes[l].key.publicKey && !expected[county.nodes[l].school!].contains($0.change.id)
+                }.count
+            } ?? 0
 
         var digestInput: [UInt8] = []
         for i in honest {
-            for (table, digest) in views[i, default: [:]].sorted(by: { $0.key < $1.key }) { digestInput += Array("\(table)=\(digest);".utf8) }
+            for (table, digest) in views[i, default: [:]].sorted(by: { $0.key < $1.key }) {
+                digestInput += Array("\(table)=\(digest);".utf8)
+            }
             for head in try county.nodes[i].log.heads() { digestInput += head.bytes }
         }
         return (summary, Hex.encode(Blake2b.hash(digestInput, length: 16)))

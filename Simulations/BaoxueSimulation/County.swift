@@ -67,63 +67,85 @@ struct County {
         authority = try key("authority")
         district = try ScopeID("模拟县")
         schoolScopes = try (0..<scenario.schools).map { s in
-            try ScopeID("\(Self.township(s / scenario.schoolsPerTownship, first: scenario.firstTownship))/学校\(s % scenario.schoolsPerTownship)")
+            try ScopeID(
+                "\(Self.township(s / scenario.schoolsPerTownship, first: scenario.firstTownship))/学校\(s % scenario.schoolsPerTownship)")
         }
         children = (0..<scenario.schools).map { s in
             (0..<scenario.childrenPerSchool).map { RecordID.derived("sim-\(seed)-school\(s)-child\($0)") }
         }
-        folder = NSTemporaryDirectory() + "baoxue-sim-\(ProcessInfo.processInfo.processIdentifier)-\(seed)-\(UInt32.random(in: 0...UInt32.max))"
+        folder =
+            NSTemporaryDirectory() + "baoxue-sim-\(ProcessInfo.processInfo.processIdentifier)-\(seed)-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 
-        let authority = self.authority, start = self.start, memo = signatureMemo, decoded = decodedCertificates
+        let authority = self.authority
+        let start = self.start
+        let memo = signatureMemo
+        let decoded = decodedCertificates
         sealRequired = scenario.encrypted
-        func add(_ kind: Node.Kind, _ label: String, name: String, role: Role, certScopes: [ScopeID], syncs: [ScopeID],
-                 school: Int?, township: Int, onFile: Bool = false) throws -> Int {
+        func add(
+            _ kind: Node.Kind, _ label: String, name: String, role: Role, certScopes: [ScopeID], syncs: [ScopeID],
+            school: Int?, township: Int, onFile: Bool = false
+        ) throws -> Int {
             let k = try key(label)
-            let cert = try Certificate.issue(by: authority, subject: k.publicKey, role: role, validFrom: start - 86_400_000,
-                                             validUntil: start + 400 * 86_400_000, name: name, scopes: certScopes)
+            let cert = try Certificate.issue(
+                by: authority, subject: k.publicKey, role: role, validFrom: start - 86_400_000,
+                validUntil: start + 400 * 86_400_000, name: name, scopes: certScopes)
             let path = onFile ? folder + "/\(label).sqlite" : nil
             let isRelay = kind == .townshipRelay || kind == .districtRelay
             randomness.append(SeededBytes.source(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(nodes.count)))
-            let log = try Self.open(path: path, relay: isRelay ? k : nil, reader: isRelay ? nil : k, sealRequired: scenario.encrypted && !isRelay,
-                                    random: randomness[nodes.count],
-                                    authority: authority.publicKey, clock: clock, node: nodes.count, memo: memo, decoded: decoded)
+            let log = try Self.open(
+                path: path, relay: isRelay ? k : nil, reader: isRelay ? nil : k, sealRequired: scenario.encrypted && !isRelay,
+                random: randomness[nodes.count],
+                authority: authority.publicKey, clock: clock, node: nodes.count, memo: memo, decoded: decoded)
             _ = try log.appendAuthored(by: k, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: clock.ms)
-            nodes.append(Node(kind: kind, key: k, certificate: cert, log: log, school: school, township: township, scopes: syncs, path: path))
+            nodes.append(
+                Node(kind: kind, key: k, certificate: cert, log: log, school: school, township: township, scopes: syncs, path: path))
             return nodes.count - 1
         }
 
-        districtRelay = try add(.districtRelay, "district-relay", name: "县中继", role: .relay, certScopes: [district],
-                                syncs: schoolScopes, school: nil, township: -1, onFile: true)
+        districtRelay = try add(
+            .districtRelay, "district-relay", name: "县中继", role: .relay, certScopes: [district],
+            syncs: schoolScopes, school: nil, township: -1, onFile: true)
         for t in 0..<scenario.townships {
             let own = (0..<scenario.schoolsPerTownship).map { schoolScopes[t * scenario.schoolsPerTownship + $0] }
-            townshipRelays.append(try add(.townshipRelay, "relay-t\(t)", name: "乡镇\(t)中继", role: .relay,
-                                          certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))], syncs: own, school: nil, township: t, onFile: true))
+            townshipRelays.append(
+                try add(
+                    .townshipRelay, "relay-t\(t)", name: "乡镇\(t)中继", role: .relay,
+                    certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))], syncs: own, school: nil, township: t,
+                    onFile: true))
         }
         for s in 0..<scenario.schools {
-            let t = s / scenario.schoolsPerTownship, scope = schoolScopes[s]
+            let t = s / scenario.schoolsPerTownship
+            let scope = schoolScopes[s]
             for a in 0..<scenario.adminsPerSchool {
-                _ = try add(.admin, "s\(s)a\(a)", name: "管理员\(s)-\(a)", role: .schoolAdmin, certScopes: [scope], syncs: [scope], school: s, township: t)
+                _ = try add(
+                    .admin, "s\(s)a\(a)", name: "管理员\(s)-\(a)", role: .schoolAdmin, certScopes: [scope], syncs: [scope], school: s,
+                    township: t)
             }
             for i in 0..<scenario.teachersPerSchool {
                 // The first teacher of each township's first school is the one whose phone crashes (kept on file).
                 let crashy = s % scenario.schoolsPerTownship == 0 && i == 0
-                let index = try add(.teacher, "s\(s)t\(i)", name: "教师\(s)-\(i)", role: .teacher, certScopes: [scope], syncs: [scope],
-                                    school: s, township: t, onFile: crashy)
+                let index = try add(
+                    .teacher, "s\(s)t\(i)", name: "教师\(s)-\(i)", role: .teacher, certScopes: [scope], syncs: [scope],
+                    school: s, township: t, onFile: crashy)
                 if crashy { crashProne.append(index) }
             }
             for l in 0..<scenario.liaisonsPerSchool {
                 // A liaison's certificate covers the township; it syncs the school whose villages it serves.
-                _ = try add(.liaison, "s\(s)l\(l)", name: "联络员\(s)-\(l)", role: .liaison, certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))],
-                            syncs: [scope], school: s, township: t)
+                _ = try add(
+                    .liaison, "s\(s)l\(l)", name: "联络员\(s)-\(l)", role: .liaison,
+                    certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))],
+                    syncs: [scope], school: s, township: t)
             }
         }
         // Each township's central school (中心校) admin: a district-admin certificate for the township,
         // syncing all its schools; it writes the township's transfers.
         for t in 0..<scenario.townships {
             let own = (0..<scenario.schoolsPerTownship).map { schoolScopes[t * scenario.schoolsPerTownship + $0] }
-            townshipAdmins.append(try add(.townshipAdmin, "t\(t)admin", name: "中心校\(t)", role: .districtAdmin,
-                                          certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))], syncs: own, school: nil, township: t))
+            townshipAdmins.append(
+                try add(
+                    .townshipAdmin, "t\(t)admin", name: "中心校\(t)", role: .districtAdmin,
+                    certScopes: [try ScopeID(Self.township(t, first: scenario.firstTownship))], syncs: own, school: nil, township: t))
         }
         // Skewed clocks, drawn among the teachers that are not crash-prone.
         let candidates = nodes.indices.filter { nodes[$0].kind == .teacher && !crashProne.contains($0) }
@@ -134,32 +156,40 @@ struct County {
         // The district bureau issued every certificate: its relay knows them all from the start, so the
         // district link carries school scopes only (`_admin` stays within each township).
         for n in nodes where n.kind != .districtRelay {
-            _ = try nodes[districtRelay].log.appendAuthored(by: nodes[districtRelay].key, scope: .admin,
-                                                            payload: AdminPayload.certificate(n.certificate).encoded, now: clock.ms)
+            _ = try nodes[districtRelay].log.appendAuthored(
+                by: nodes[districtRelay].key, scope: .admin,
+                payload: AdminPayload.certificate(n.certificate).encoded, now: clock.ms)
         }
     }
 
     /// A replica's log: in memory or on file, with record views unless it is a relay (which witnesses instead).
     /// `reader`: the device key grants are sealed to (devices; relays read nothing).
-    static func open(path: String?, relay: DeviceKey?, reader: DeviceKey?, sealRequired: Bool, random: RandomSource,
-                     authority: PublicKey, clock: SimClock, node: Int, memo: SignatureMemo, decoded: DecodedCertificates) throws -> ChangeLog {
+    static func open(
+        path: String?, relay: DeviceKey?, reader: DeviceKey?, sealRequired: Bool, random: RandomSource,
+        authority: PublicKey, clock: SimClock, node: Int, memo: SignatureMemo, decoded: DecodedCertificates
+    ) throws -> ChangeLog {
         let now: @Sendable () -> UInt64 = { clock.now(node: node) }
         let merge: RecordMerge? = relay == nil ? RecordMerge() : nil
         if let path {
-            return try ChangeLog(path: path, merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired, random: random,
-                                  signatureMemo: memo, decodedCertificates: decoded)
+            return try ChangeLog(
+                path: path, merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired,
+                random: random,
+                signatureMemo: memo, decodedCertificates: decoded)
         }
-        return try ChangeLog(inMemory: (), merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired, random: random,
-                                  signatureMemo: memo, decodedCertificates: decoded)
+        return try ChangeLog(
+            inMemory: (), merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired,
+            random: random,
+            signatureMemo: memo, decodedCertificates: decoded)
     }
 
     /// Restarts node `i` from its file: the old connection is dropped as a killed process's would be.
     mutating func restart(_ i: Int, clock: SimClock) throws {
         guard let path = nodes[i].path else { return }
-        nodes[i].log = try Self.open(path: path, relay: nodes[i].isRelay ? nodes[i].key : nil, reader: nodes[i].isRelay ? nil : nodes[i].key,
-                                     sealRequired: sealRequired && !nodes[i].isRelay, random: randomness[i],
-                                     authority: authority.publicKey,
-                                     clock: clock, node: i, memo: signatureMemo, decoded: decodedCertificates)
+        nodes[i].log = try Self.open(
+            path: path, relay: nodes[i].isRelay ? nodes[i].key : nil, reader: nodes[i].isRelay ? nil : nodes[i].key,
+            sealRequired: sealRequired && !nodes[i].isRelay, random: randomness[i],
+            authority: authority.publicKey,
+            clock: clock, node: i, memo: signatureMemo, decoded: decodedCertificates)
     }
 
     /// Indices of the devices (not relays) of school `s`.
@@ -193,7 +223,8 @@ final class SeededBytes: @unchecked Sendable {
     }
 
     func next(_ n: Int) -> [UInt8] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         var out: [UInt8] = []
         while out.count < n {
             counter += 1

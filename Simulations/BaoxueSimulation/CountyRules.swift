@@ -16,8 +16,10 @@ extension Simulation {
     static func provisionalChild(seed: UInt64, school s: Int) -> RecordID { RecordID.derived("sim-\(seed)-school\(s)-provisional") }
 
     /// The thresholds each township publishes, and when: (day published, day in force, township, absence days).
-    static let policyPlan = [(published: 1, effective: 1, township: 0, days: 2), (published: 1, effective: 1, township: 1, days: 5),
-                             (published: 15, effective: 16, township: 0, days: 4)]
+    static let policyPlan = [
+        (published: 1, effective: 1, township: 0, days: 2), (published: 1, effective: 1, township: 1, days: 5),
+        (published: 15, effective: 16, township: 0, days: 4),
+    ]
 
     /// The morning's county work for day `d` (before school hours).
     mutating func countyRules(day d: Int) throws {
@@ -30,16 +32,22 @@ extension Simulation {
             let child = Self.provisionalChild(seed: seed, school: s)
             if d == 3 {
                 try adminWrites(admin, school: s, "recorded the child found without papers") { _ in
-                    [.set(kind: .child, record: child, field: "name", value: .text("罗小花"), pred: []),
-                     .set(kind: .child, record: child, field: "provisional", value: .text("摸排：村\(s) 3 组"), pred: []),
-                     .set(kind: .child, record: child, field: "school", value: .text("学校\(s)"), pred: [])]
+                    [
+                        .set(kind: .child, record: child, field: "name", value: .text("罗小花"), pred: []),
+                        .set(kind: .child, record: child, field: "provisional", value: .text("摸排：村\(s) 3 组"), pred: []),
+                        .set(kind: .child, record: child, field: "school", value: .text("学校\(s)"), pred: []),
+                    ]
                 }
             }
             if d == 20 {
                 let into = county.children[s][0]
-                try adminWrites(admin, school: s, "merged the provisional child into \(into.hex.prefix(8))") { snapshot throws(StoreError) in
-                    [.set(kind: .child, record: child, field: "mergedInto", value: .text(into.hex),
-                          pred: try snapshot.liveOps(kind: .child, record: child, field: "mergedInto"))]
+                try adminWrites(admin, school: s, "merged the provisional child into \(into.hex.prefix(8))") {
+                    snapshot throws(StoreError) in
+                    [
+                        .set(
+                            kind: .child, record: child, field: "mergedInto", value: .text(into.hex),
+                            pred: try snapshot.liveOps(kind: .child, record: child, field: "mergedInto"))
+                    ]
                 }
             }
         }
@@ -49,18 +57,22 @@ extension Simulation {
         let admin = county.townshipAdmins[t]
         var rules = Policy.fengnan
         rules.unexcusedAbsenceDaysForLedger = absenceDays
-        let policy = try DistrictPolicy(district: try ScopeID(County.township(t, first: scenario.firstTownship)),
-                                        effective: try SimpleDate(unixMilliseconds: ms), rules: rules)
+        let policy = try DistrictPolicy(
+            district: try ScopeID(County.township(t, first: scenario.firstTownship)),
+            effective: try SimpleDate(unixMilliseconds: ms), rules: rules)
         clock.ms += 60_000
         let node = county.nodes[admin]
-        _ = try node.log.appendAuthored(by: node.key, scope: .admin, payload: AdminPayload.policy(policy).encoded, now: clock.now(node: admin))
+        _ = try node.log.appendAuthored(
+            by: node.key, scope: .admin, payload: AdminPayload.policy(policy).encoded, now: clock.now(node: admin))
         policies.append((t, policy))
         trace.add("\(stamp) township admin node \(admin) published \(policy.district.value): \(absenceDays) days from \(policy.effective)")
         try sync(admin, county.townshipRelays[t], link: .perfect, label: "policy")
     }
 
-    private mutating func adminWrites(_ admin: Int, school s: Int, _ what: String,
-                                      _ build: @escaping (RecordSnapshot) throws(StoreError) -> [RecordOp]) throws {
+    private mutating func adminWrites(
+        _ admin: Int, school s: Int, _ what: String,
+        _ build: @escaping (RecordSnapshot) throws(StoreError) -> [RecordOp]
+    ) throws {
         clock.ms += 60_000
         let node = county.nodes[admin]
         let written = Result { () throws(StoreError) in

@@ -70,10 +70,13 @@ extension Simulator {
                 "county: \(devices) devices, \(relays) relays, \(children) children",
                 "authored \(authored) changes (\(edits) field edits); \(syncs) syncs, \(cutSyncs) cut, \(refusedSyncs) refused",
                 String(format: "conflicts: %d (%.1f per 1,000 edits)", conflicts, conflictsPer1000Edits),
-                convergenceHours.map { String(format: "after the partition: half the devices caught up in %.1f h, all in %.1f h", catchUpP50Hours, $0) }
+                convergenceHours.map {
+                    String(format: "after the partition: half the devices caught up in %.1f h, all in %.1f h", catchUpP50Hours, $0)
+                }
                     ?? "no partition",
-                String(format: "bytes per day: device %.0f, township relay %.0f, district relay %.0f",
-                       deviceBytesPerDay, townshipRelayBytesPerDay, districtRelayBytesPerDay),
+                String(
+                    format: "bytes per day: device %.0f, township relay %.0f, district relay %.0f",
+                    deviceBytesPerDay, townshipRelayBytesPerDay, districtRelayBytesPerDay),
                 String(format: "storage per device: mean %.0f KiB, max %lld KiB", storageMeanBytes / 1024, storageMaxBytes / 1024),
                 "faults: \(crashes) crashes mid-append, \(relayKills) relay kills, \(badChanges) malicious or stolen changes "
                     + "(\(badCopiesQuarantined) copies stored on honest replicas, \(badCopiesApplied) applied), \(goneWithPhone) gone with the lost phone",
@@ -96,21 +99,26 @@ extension Simulator {
             }
         }
 
-        static var columns: [Column] { [
-            .int("devices", \.devices), .int("relays", \.relays), .int("children", \.children), .int("authored", \.authored),
-            .int("edits", \.edits), .int("conflicts", \.conflicts),
-            Column(name: "conflicts_per_1000_edits", write: { String(format: "%.2f", $0.conflictsPer1000Edits) }, read: { _, _ in }),
-            .real("catch_up_p50_h", \.catchUpP50Hours, "%.1f"),
-            Column(name: "convergence_h", write: { $0.convergenceHours.map { String(format: "%.1f", $0) } ?? "" },
-                   read: { $0.convergenceHours = Double($1) }),
-            .real("device_bytes_per_day", \.deviceBytesPerDay), .real("township_relay_bytes_per_day", \.townshipRelayBytesPerDay),
-            .real("district_relay_bytes_per_day", \.districtRelayBytesPerDay), .real("storage_mean_bytes", \.storageMeanBytes),
-            Column(name: "storage_max_bytes", write: { "\($0.storageMaxBytes)" }, read: { $0.storageMaxBytes = Int64($1) ?? 0 }),
-            .int("syncs", \.syncs), .int("cut", \.cutSyncs), .int("refused", \.refusedSyncs), .int("crashes", \.crashes),
-            .int("relay_kills", \.relayKills), .int("bad_changes", \.badChanges), .int("bad_copies_quarantined", \.badCopiesQuarantined),
-            .int("bad_copies_applied", \.badCopiesApplied), .int("key_grants", \.keyGrants), .int("writes_without_key", \.writesWithoutKey),
-            .int("transfers", \.transfers),
-        ] }
+        static var columns: [Column] {
+            [
+                .int("devices", \.devices), .int("relays", \.relays), .int("children", \.children), .int("authored", \.authored),
+                .int("edits", \.edits), .int("conflicts", \.conflicts),
+                Column(name: "conflicts_per_1000_edits", write: { String(format: "%.2f", $0.conflictsPer1000Edits) }, read: { _, _ in }),
+                .real("catch_up_p50_h", \.catchUpP50Hours, "%.1f"),
+                Column(
+                    name: "convergence_h", write: { $0.convergenceHours.map { String(format: "%.1f", $0) } ?? "" },
+                    read: { $0.convergenceHours = Double($1) }),
+                .real("device_bytes_per_day", \.deviceBytesPerDay), .real("township_relay_bytes_per_day", \.townshipRelayBytesPerDay),
+                .real("district_relay_bytes_per_day", \.districtRelayBytesPerDay), .real("storage_mean_bytes", \.storageMeanBytes),
+                Column(name: "storage_max_bytes", write: { "\($0.storageMaxBytes)" }, read: { $0.storageMaxBytes = Int64($1) ?? 0 }),
+                .int("syncs", \.syncs), .int("cut", \.cutSyncs), .int("refused", \.refusedSyncs), .int("crashes", \.crashes),
+                .int("relay_kills", \.relayKills), .int("bad_changes", \.badChanges),
+                .int("bad_copies_quarantined", \.badCopiesQuarantined),
+                .int("bad_copies_applied", \.badCopiesApplied), .int("key_grants", \.keyGrants),
+                .int("writes_without_key", \.writesWithoutKey),
+                .int("transfers", \.transfers),
+            ]
+        }
 
         public static var csvHeader: String { columns.map(\.name).joined(separator: ",") }
         public var csv: String { Self.columns.map { $0.write(self) }.joined(separator: ",") }
@@ -133,11 +141,22 @@ extension Simulator.Summary {
         var t = Self()
         let devices = Double(max(1, parts.reduce(0) { $0 + $1.devices }))
         for p in parts {
-            t.devices += p.devices; t.children += p.children; t.authored += p.authored; t.edits += p.edits; t.conflicts += p.conflicts
-            t.syncs += p.syncs; t.cutSyncs += p.cutSyncs; t.refusedSyncs += p.refusedSyncs; t.crashes += p.crashes
-            t.relayKills += p.relayKills; t.badChanges += p.badChanges; t.badCopiesQuarantined += p.badCopiesQuarantined
+            t.devices += p.devices
+            t.children += p.children
+            t.authored += p.authored
+            t.edits += p.edits
+            t.conflicts += p.conflicts
+            t.syncs += p.syncs
+            t.cutSyncs += p.cutSyncs
+            t.refusedSyncs += p.refusedSyncs
+            t.crashes += p.crashes
+            t.relayKills += p.relayKills
+            t.badChanges += p.badChanges
+            t.badCopiesQuarantined += p.badCopiesQuarantined
             t.badCopiesApplied += p.badCopiesApplied
-            t.keyGrants += p.keyGrants; t.writesWithoutKey += p.writesWithoutKey; t.transfers += p.transfers
+            t.keyGrants += p.keyGrants
+            t.writesWithoutKey += p.writesWithoutKey
+            t.transfers += p.transfers
             t.deviceBytesPerDay += p.deviceBytesPerDay * Double(p.devices) / devices
             t.storageMeanBytes += p.storageMeanBytes * Double(p.devices) / devices
             t.townshipRelayBytesPerDay += p.townshipRelayBytesPerDay / Double(parts.count)

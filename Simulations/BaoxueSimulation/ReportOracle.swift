@@ -19,9 +19,15 @@ struct ReportOracle {
 
         init(_ figures: [PeriodFigures]) {
             for f in figures {
-                children += f.children; ledgerOpened += f.ledgerOpened; suspectedOpen += f.suspectedOpen
-                dropoutOpen += f.dropoutOpen; closedOut += f.closedOut; visits += f.visits; absences += f.absences
-                homeTeaching += f.homeTeachingSessions; returned += f.returned
+                children += f.children
+                ledgerOpened += f.ledgerOpened
+                suspectedOpen += f.suspectedOpen
+                dropoutOpen += f.dropoutOpen
+                closedOut += f.closedOut
+                visits += f.visits
+                absences += f.absences
+                homeTeaching += f.homeTeachingSessions
+                returned += f.returned
             }
         }
 
@@ -49,7 +55,7 @@ struct ReportOracle {
         (policies[township] ?? []).filter { $0.effective <= day }.max { $0.effective < $1.effective }?.days ?? 3
     }
 
-    static func isSchoolDay(_ n: Int) -> Bool { ![2, 3].contains(((n % 7) + 7) % 7) } // day 0 (1970-01-01) was a Thursday
+    static func isSchoolDay(_ n: Int) -> Bool { ![2, 3].contains(((n % 7) + 7) % 7) }  // day 0 (1970-01-01) was a Thursday
 
     /// The UTC+8 day a packed HLC falls on, and the first packed HLC after a UTC+8 day.
     static func day(_ hlc: Int64) -> SimpleDate { try! SimpleDate(dayNumber: Int((hlc >> 16) + 8 * 3_600_000) / 86_400_000) }
@@ -115,7 +121,9 @@ struct ReportOracle {
                 for n in r.from.dayNumber...r.to.dayNumber where Self.isSchoolDay(n) { township[n] = r.township }
             }
             let days = Set(township.keys).subtracting(excusedDays[child] ?? []).sorted()
-            var long = Set<Int>(), run: [Int] = [], isLong = false
+            var long = Set<Int>()
+            var run: [Int] = []
+            var isLong = false
             func close() {
                 if isLong { long.formUnion(run) }
                 run = []
@@ -167,13 +175,16 @@ extension Simulation {
         guard scenario.countyRules else { return }
         var published: [String: [(effective: SimpleDate, days: Int)]] = [:]
         for (t, p) in policies {
-            published[County.township(t, first: scenario.firstTownship), default: []].append((p.effective, p.rules.unexcusedAbsenceDaysForLedger))
+            published[County.township(t, first: scenario.firstTownship), default: []].append(
+                (p.effective, p.rules.unexcusedAbsenceDaysForLedger))
         }
         let first = try SimpleDate(unixMilliseconds: time(day: 1, hour: 8))
         let months = try [first.month, first.month + 1].map { m in
             let (year, month) = m > 12 ? (first.year + 1, m - 12) : (first.year, m)
-            return (try SimpleDate(year: year, month: month, day: 1),
-                    try SimpleDate(year: year, month: month, day: SimpleDate.daysIn(month: month, year: year)))
+            return (
+                try SimpleDate(year: year, month: month, day: 1),
+                try SimpleDate(year: year, month: month, day: SimpleDate.daysIn(month: month, year: year))
+            )
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -184,8 +195,10 @@ extension Simulation {
                 guard let payload = try county.nodes[reader].log.readablePayload(of: change) else { throw StoreError.privacy(.noKey) }
                 let township = change.scope.value.split(separator: "/").prefix(2).joined(separator: "/")
                 for (k, op) in payload.ops.enumerated() {
-                    signed.append(.init(op: op, id: OpID(change: change.id, index: UInt16(k)), hlc: change.timestamp.packed,
-                                        author: change.author.bytes, township: township))
+                    signed.append(
+                        .init(
+                            op: op, id: OpID(change: change.id, index: UInt16(k)), hlc: change.timestamp.packed,
+                            author: change.author.bytes, township: township))
                 }
             }
             let oracle = ReportOracle(ops: signed, policies: published)
@@ -197,7 +210,9 @@ extension Simulation {
                     let figures = try county.nodes[i].log.periodFigures(from: from, to: to)
                     let bytes = try encoder.encode(figures)
                     if reference == nil { reference = bytes }
-                    if bytes != reference { trace.fail("node \(i): the report of school \(s) for \(from)–\(to) differs from its colleagues'") }
+                    if bytes != reference {
+                        trace.fail("node \(i): the report of school \(s) for \(from)–\(to) differs from its colleagues'")
+                    }
                     let got = ReportOracle.Totals(figures)
                     if got != want { trace.fail("node \(i): school \(s) \(from)–\(to) reports \(got); the oracle \(want)") }
                 }

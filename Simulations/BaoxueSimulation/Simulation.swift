@@ -105,7 +105,9 @@ struct Simulation {
         var local = rng
         let crash = county.crashProne.contains(i) && Double.random(in: 0..<1, using: &rng) < scenario.faults.crashChance
         let build: (RecordSnapshot) throws(StoreError) -> [RecordOp] = { [work] s throws(StoreError) in
-            var ops = try work[school].ops(s, rng: &local, today: today).filter { Permissions.operation(of: $0).allowedRoles.contains(role) }
+            var ops = try work[school].ops(s, rng: &local, today: today).filter {
+                Permissions.operation(of: $0).allowedRoles.contains(role)
+            }
             if ops.isEmpty { ops = [.add(kind: .child, record: work[school].children[0], set: "focus", element: "migrant")] }
             if crash { throw StoreError.io(path: "simulated power cut", errno: 5) }
             return ops
@@ -122,7 +124,9 @@ struct Simulation {
             if after != before { trace.fail("node \(i): a crashed append left \(after - before) change(s) behind") }
             return
         }
-        let written = Result { () throws(StoreError) in try node.log.appendOperations(by: node.key, scope: node.scopes[0], now: clock.now(node: i), build) }
+        let written = Result { () throws(StoreError) in
+            try node.log.appendOperations(by: node.key, scope: node.scopes[0], now: clock.now(node: i), build)
+        }
         rng = local
         if case .failure(.noScopeKey) = written {
             // Its school is encrypted and its grant has not reached it: nothing is written in clear.
@@ -149,7 +153,7 @@ struct Simulation {
             let status = try node.log.keyStatus(now: now).first { $0.scope == node.scopes[0] }
             let rotate = !(status?.revokedRecipients.isEmpty ?? true)
             guard status?.heldEpoch == nil || rotate || !(status?.lacking.isEmpty ?? true) else { continue }
-            if status?.encrypted == true && status?.heldEpoch == nil && !rotate { continue }   // another admin's key has not reached it
+            if status?.encrypted == true && status?.heldEpoch == nil && !rotate { continue }  // another admin's key has not reached it
             _ = try node.log.grantKeys(by: node.key, scope: node.scopes[0], rotate: rotate, now: now)
             tally.grants += 1
             trace.add("\(stamp) admin node \(a) \(rotate ? "rotated" : "granted") the key of school \(node.school ?? -1)")
@@ -162,28 +166,37 @@ struct Simulation {
     /// (trust.md §7), exactly as two enrolled devices or a device and a relay do it.
     func endpoint(_ i: Int, role: SyncRole, scopes: [ScopeID], source: (any SyncDataSource)? = nil) throws -> SyncEndpoint {
         let node = county.nodes[i]
-        let log = node.log, key = node.key, now = clock.now(node: i)
+        let log = node.log
+        let key = node.key
+        let now = clock.now(node: i)
         let session = try SyncSession(
             role: role == .initiator ? .initiator : .responder, key: key, policy: SyncPolicy(), scopes: scopes,
             source: source ?? StoreSyncSource(log), now: clock.ms - start, certificates: [node.certificate.encoded],
-            vouch: { peer, presented in (try? log.admitPresented(presented, peer: peer, carrier: key, at: now)).flatMap { $0 }.map { .within($0) } }
+            vouch: { peer, presented in
+                (try? log.admitPresented(presented, peer: peer, carrier: key, at: now)).flatMap { $0 }.map { .within($0) }
+            }
         )
         return SyncEndpoint(session: session, store: log)
     }
 
     /// One sync over `link`: node `a` opens it, node `b` answers. Returns whether it completed.
     @discardableResult
-    mutating func sync(_ a: Int, _ b: Int, link: LinkConditions, label: String, admin: Bool = true,
-                       extra: [[UInt8]] = [], faulty: Bool = false) throws -> Bool {
-        if scenario.faults.sabotage, clock.ms >= time(day: 1, hour: 0), let broken = county.devices(of: 0).first(where: { county.nodes[$0].kind == .teacher }),
-           a == broken || b == broken {
-            return false   // the injected bug: this replica's syncs do nothing, and say nothing
+    mutating func sync(
+        _ a: Int, _ b: Int, link: LinkConditions, label: String, admin: Bool = true,
+        extra: [[UInt8]] = [], faulty: Bool = false
+    ) throws -> Bool {
+        if scenario.faults.sabotage, clock.ms >= time(day: 1, hour: 0),
+            let broken = county.devices(of: 0).first(where: { county.nodes[$0].kind == .teacher }),
+            a == broken || b == broken
+        {
+            return false  // the injected bug: this replica's syncs do nothing, and say nothing
         }
         let scopes = (admin ? [ScopeID.admin] : []) + county.nodes[a].scopes
         let source: (any SyncDataSource)? = extra.isEmpty ? nil : PretendingSource(base: StoreSyncSource(county.nodes[a].log), extra: extra)
         var initiator = try endpoint(a, role: .initiator, scopes: scopes, source: source)
-        var responder = try endpoint(b, role: .responder, scopes: [],
-                                     source: faulty ? FaultyRelaySource(base: StoreSyncSource(county.nodes[b].log), salt: UInt8(seed & 0xFF)) : nil)
+        var responder = try endpoint(
+            b, role: .responder, scopes: [],
+            source: faulty ? FaultyRelaySource(base: StoreSyncSource(county.nodes[b].log), salt: UInt8(seed & 0xFF)) : nil)
         let report = SimulatedLink.run(initiator: &initiator, responder: &responder, conditions: link, startMs: clock.ms - start)
         let bytes = report.bytesFromInitiator + report.bytesFromResponder
         tally.syncs += 1

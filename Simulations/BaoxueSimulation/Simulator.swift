@@ -43,7 +43,11 @@ public enum Simulator {
     /// A scenario that cannot run.
     public enum SimulationError: Error, CustomStringConvertible {
         case scenario(String)
-        public var description: String { switch self { case .scenario(let why): "scenario: \(why)" } }
+        public var description: String {
+            switch self {
+            case .scenario(let why): "scenario: \(why)"
+            }
+        }
     }
 
     /// `progress` hears each finished school day (for long runs).
@@ -67,9 +71,10 @@ public enum Simulator {
         sim.tally.daysEnded = sim.tally.nodeBytes
         try sim.reunion()
         let (summary, digest) = try sim.check()
-        return Result(seed: seed, digest: digest, traceDigest: sim.trace.digest, summary: summary, failures: sim.trace.failures,
-                      metricsCSV: csv, trace: sim.trace.tail, days: days,
-                      seconds: (t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), Date().timeIntervalSince(t2)))
+        return Result(
+            seed: seed, digest: digest, traceDigest: sim.trace.digest, summary: summary, failures: sim.trace.failures,
+            metricsCSV: csv, trace: sim.trace.tail, days: days,
+            seconds: (t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), Date().timeIntervalSince(t2)))
     }
 }
 
@@ -104,11 +109,18 @@ extension Simulation {
             let node = county.nodes[admin]
             for chunk in stride(from: 0, to: county.children[s].count, by: 16) {
                 clock.ms += 1_000
-                let ops: [RecordOp] = county.children[s][chunk..<min(chunk + 16, county.children[s].count)].enumerated().flatMap { n, child in
-                    [RecordOp.set(kind: .child, record: child, field: "name", value: .text(FieldWork.names[(chunk + n) % FieldWork.names.count]), pred: []),
-                     .set(kind: .child, record: child, field: "school", value: .text("学校\(s)"), pred: [])]
+                let ops: [RecordOp] = county.children[s][chunk..<min(chunk + 16, county.children[s].count)].enumerated().flatMap {
+                    n, child in
+                    [
+                        RecordOp.set(
+                            kind: .child, record: child, field: "name", value: .text(FieldWork.names[(chunk + n) % FieldWork.names.count]),
+                            pred: []),
+                        .set(kind: .child, record: child, field: "school", value: .text("学校\(s)"), pred: []),
+                    ]
                 }
-                let change = try node.log.appendOperations(by: node.key, scope: node.scopes[0], now: clock.now(node: admin)) { _ throws(StoreError) in ops }
+                let change = try node.log.appendOperations(by: node.key, scope: node.scopes[0], now: clock.now(node: admin)) {
+                    _ throws(StoreError) in ops
+                }
                 authored[s].append((change, clock.ms))
             }
             trace.add("\(stamp) school \(s): admin node \(admin) imported \(county.children[s].count) children")
@@ -131,12 +143,15 @@ extension Simulation {
             untrusted.insert(lost)
             trace.add("\(stamp) node \(lost) (teacher) lost its phone")
         }
-        if let lost, d == f.lostDeviceDay + 1, let admin = county.devices(of: county.nodes[lost].school!).first(where: { county.nodes[$0].kind == .admin }) {
+        if let lost, d == f.lostDeviceDay + 1,
+            let admin = county.devices(of: county.nodes[lost].school!).first(where: { county.nodes[$0].kind == .admin })
+        {
             clock.ms = time(day: d, hour: 7) + 1_800_000
-            let revocation = try Revocation.issue(by: county.authority, subject: county.nodes[lost].key.publicKey, revokedAt: lostAt, reason: "手机丢失")
+            let revocation = try Revocation.issue(
+                by: county.authority, subject: county.nodes[lost].key.publicKey, revokedAt: lostAt, reason: "手机丢失")
             let payload = AdminPayload.revocation(revocation).encoded
             _ = try county.nodes[admin].log.appendAuthored(by: county.nodes[admin].key, scope: .admin, payload: payload, now: clock.ms)
-            if scenario.encrypted { try grantKeys(only: [admin]) }   // the rotation, as `admin publish` does
+            if scenario.encrypted { try grantKeys(only: [admin]) }  // the rotation, as `admin publish` does
             let dr = county.nodes[county.districtRelay]
             _ = try dr.log.appendAuthored(by: dr.key, scope: .admin, payload: payload, now: clock.ms)
             trace.add("\(stamp) the district revoked node \(lost); school admin node \(admin) carries the revocation")
@@ -152,7 +167,10 @@ extension Simulation {
             clock.ms = time(day: d, hour: hour)
             for i in county.nodes.indices where !county.nodes[i].isRelay && !(turned && i == malicious) {
                 if i == lost && untrusted.contains(i) {
-                    if hour == 10 { clock.ms += 1_000; try write(i) }
+                    if hour == 10 {
+                        clock.ms += 1_000
+                        try write(i)
+                    }
                     continue
                 }
                 guard Double.random(in: 0..<1, using: &rng) < scenario.writesPerHour else { continue }
@@ -191,11 +209,13 @@ extension Simulation {
             }
         }
         if let m = malicious, turned, let school = county.nodes[m].school,
-           let victim = county.devices(of: school).filter({ isHonest($0) && county.nodes[$0].kind != .liaison }).randomElement(using: &rng) {
+            let victim = county.devices(of: school).filter({ isHonest($0) && county.nodes[$0].kind != .liaison }).randomElement(using: &rng)
+        {
             try attack(from: m, to: victim, kind: Attack.allCases[(d - scenario.faults.maliciousDay) % Attack.allCases.count])
         }
         if let l = lost, untrusted.contains(l), let school = county.nodes[l].school,
-           let victim = county.devices(of: school).filter({ isHonest($0) && county.nodes[$0].kind != .liaison }).randomElement(using: &rng) {
+            let victim = county.devices(of: school).filter({ isHonest($0) && county.nodes[$0].kind != .liaison }).randomElement(using: &rng)
+        {
             clock.ms += 1_000
             try sync(l, victim, link: .perfect, label: "thief at lunch")
         }
@@ -209,7 +229,8 @@ extension Simulation {
         var going: [Int] = []
         // The evening the outage ends, every phone retries the relay (on a link that holds); other evenings some have signal.
         let retry = f.partitionFrom > 0 && d == f.partitionTo + 1
-        for i in county.nodes.indices where !county.nodes[i].isRelay && (Double.random(in: 0..<1, using: &rng) < scenario.relayEvening || retry) {
+        for i in county.nodes.indices
+        where !county.nodes[i].isRelay && (Double.random(in: 0..<1, using: &rng) < scenario.relayEvening || retry) {
             going.append(i)
         }
         if retry { going.shuffle(using: &rng) }
@@ -219,7 +240,8 @@ extension Simulation {
             if let victim = theirs.randomElement(using: &rng) { killAt[t] = victim }
         }
         for i in going {
-            let t = county.nodes[i].township, relay = county.townshipRelays[t]
+            let t = county.nodes[i].township
+            let relay = county.townshipRelays[t]
             clock.ms += UInt64.random(in: 1_000...120_000, using: &rng)
             guard !relayDown.contains(t) else {
                 trace.add("\(stamp) node \(i): township relay \(t) is down")
@@ -233,8 +255,9 @@ extension Simulation {
             if retry { link.cutAfterBytes = nil }
             let crashes = county.crashProne.contains(i) && Double.random(in: 0..<1, using: &rng) < f.crashChance
             if killAt[t] == i || crashes { link.cutAfterBytes = Int.random(in: 300...6_000, using: &rng) }
-            try sync(i, relay, link: link, label: i == lost && untrusted.contains(i) ? "thief in the evening" : "evening",
-                     faulty: faulty && t == 0)
+            try sync(
+                i, relay, link: link, label: i == lost && untrusted.contains(i) ? "thief in the evening" : "evening",
+                faulty: faulty && t == 0)
             if crashes {
                 try county.restart(i, clock: clock)
                 tally.crashes += 1
@@ -257,8 +280,9 @@ extension Simulation {
         let elsewhere = county.schoolScopes[(school + 1) % county.schoolScopes.count]
         let child = county.children[school][Int.random(in: 0..<county.children[school].count, using: &rng)]
         clock.ms += 1_000
-        let made = try Attack.changes(kind, key: node.key, log: node.log, scope: node.scopes[0], elsewhere: elsewhere, child: child,
-                                      now: clock.now(node: m), rng: &rng)
+        let made = try Attack.changes(
+            kind, key: node.key, log: node.log, scope: node.scopes[0], elsewhere: elsewhere, child: child,
+            now: clock.now(node: m), rng: &rng)
         bad.formUnion(made.ids)
         tally.attacks += 1
         trace.add("\(stamp) node \(m) attacks node \(victim): \(kind) (\(made.ids.count) change(s))")

@@ -15,7 +15,8 @@ extension Simulation {
             var count = Int(scenario.transfersPerDay)
             if Double.random(in: 0..<1, using: &rng) < scenario.transfersPerDay - Double(count) { count += 1 }
             for _ in 0..<count {
-                let t = county.nodes[a].township, first = t * scenario.schoolsPerTownship
+                let t = county.nodes[a].township
+                let first = t * scenario.schoolsPerTownship
                 let from = first + Int.random(in: 0..<scenario.schoolsPerTownship, using: &rng)
                 var to = first + Int.random(in: 0..<(scenario.schoolsPerTownship - 1), using: &rng)
                 if to >= from { to += 1 }
@@ -28,7 +29,9 @@ extension Simulation {
     }
 
     private mutating func transfer(_ child: RecordID, from: Int, to: Int, by a: Int) throws {
-        let node = county.nodes[a], old = county.schoolScopes[from], new = county.schoolScopes[to]
+        let node = county.nodes[a]
+        let old = county.schoolScopes[from]
+        let new = county.schoolScopes[to]
         let now = clock.now(node: a)
         let today = try SimpleDate(unixMilliseconds: now)
         let granted = Result { () throws(StoreError) in try node.log.transferChild(child, from: old, to: new, by: node.key, now: now) }
@@ -39,13 +42,23 @@ extension Simulation {
         }
         let grant = try granted.get()
         let out = try node.log.appendOperations(by: node.key, scope: old, now: now) { s throws(StoreError) in
-            [.set(kind: .child, record: child, field: "status", value: .status(StatusFact(status: .transferredOut, date: today, reason: "转学")),
-                  pred: try s.liveOps(kind: .child, record: child, field: "status"))]
+            [
+                .set(
+                    kind: .child, record: child, field: "status",
+                    value: .status(StatusFact(status: .transferredOut, date: today, reason: "转学")),
+                    pred: try s.liveOps(kind: .child, record: child, field: "status"))
+            ]
         }
         let into = try node.log.appendOperations(by: node.key, scope: new, now: now) { s throws(StoreError) in
-            [.set(kind: .child, record: child, field: "school", value: .text("学校\(to)"), pred: try s.liveOps(kind: .child, record: child, field: "school")),
-             .set(kind: .child, record: child, field: "status", value: .status(StatusFact(status: .transferredIn, date: today, reason: "转学")),
-                  pred: try s.liveOps(kind: .child, record: child, field: "status"))]
+            [
+                .set(
+                    kind: .child, record: child, field: "school", value: .text("学校\(to)"),
+                    pred: try s.liveOps(kind: .child, record: child, field: "school")),
+                .set(
+                    kind: .child, record: child, field: "status",
+                    value: .status(StatusFact(status: .transferredIn, date: today, reason: "转学")),
+                    pred: try s.liveOps(kind: .child, record: child, field: "status")),
+            ]
         }
         authored[from].append((out, clock.ms))
         authored[to].append((grant, clock.ms))

@@ -61,13 +61,17 @@ var scenario: Scenario
 if let builtIn = Scenario.named(scenarioName) {
     scenario = builtIn
 } else if let data = FileManager.default.contents(atPath: scenarioName) {
-    do { scenario = try JSONDecoder().decode(Scenario.self, from: data) } catch { fail("scenario \(scenarioName) is not valid JSON for a Scenario: \(error)") }
+    do { scenario = try JSONDecoder().decode(Scenario.self, from: data) } catch {
+        fail("scenario \(scenarioName) is not valid JSON for a Scenario: \(error)")
+    }
 } else {
     fail("unknown scenario \(scenarioName): use small, county, district or a JSON file (see Simulations/scenarios/)")
 }
 if let days = options.days { scenario = scenario.lasting(days) }
 if let problem = scenario.problem { fail("scenario \(scenarioName): \(problem)") }
-let seeds = options.seeds, first = options.firstSeed, jobs = options.jobs
+let seeds = options.seeds
+let first = options.firstSeed
+let jobs = options.jobs
 let started = Date()
 let passOn = ["--scenario", scenarioName] + (options.days.map { ["--days", "\($0)"] } ?? [])
 
@@ -112,12 +116,14 @@ func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details:
         let r = try Simulator.run(s, seed: seed) { day in
             // Long runs report every tenth day on stderr, so a person sees they are moving.
             if s.schools * s.teachersPerSchool > 200 && day % 10 == 0 {
-                FileHandle.standardError.write(Data(String(format: "\(label): day %d of %d, %.0f s\n", day, s.days, Date().timeIntervalSince(began)).utf8))
+                FileHandle.standardError.write(
+                    Data(String(format: "\(label): day %d of %d, %.0f s\n", day, s.days, Date().timeIntervalSince(began)).utf8))
             }
         }
         let m = r.summary
-        print("\(label): \(m.authored) changes, \(m.syncs) syncs (\(m.cutSyncs) cut, \(m.refusedSyncs) refused), "
-            + "\(m.conflicts) conflicts, \(m.badChanges) bad changes, digest \(r.digest)\(r.failures.isEmpty ? "" : ", FAILED")")
+        print(
+            "\(label): \(m.authored) changes, \(m.syncs) syncs (\(m.cutSyncs) cut, \(m.refusedSyncs) refused), "
+                + "\(m.conflicts) conflicts, \(m.badChanges) bad changes, digest \(r.digest)\(r.failures.isEmpty ? "" : ", FAILED")")
         if !r.failures.isEmpty {
             print("  replay: baoxue-sim \(replay)")
             for f in r.failures.prefix(20) { print("  " + f) }
@@ -131,7 +137,10 @@ func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details:
         if options.trace { for line in r.trace { print("    " + line) } }
         if details {
             for line in m.lines { print("  " + line) }
-            print(String(format: "  time: set-up %.1f s, %d days %.1f s, reunion and checks %.1f s", r.seconds.setUp, s.days, r.seconds.days, r.seconds.end))
+            print(
+                String(
+                    format: "  time: set-up %.1f s, %d days %.1f s, reunion and checks %.1f s", r.seconds.setUp, s.days, r.seconds.days,
+                    r.seconds.end))
             if let out = options.out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 let tag = s.shardByTownship || s.firstTownship == 0 ? "seed-\(seed)" : "township-\(s.firstTownship)-seed-\(seed)"
@@ -151,15 +160,19 @@ func runOne(_ s: Scenario, seed: UInt64, label: String, replay: String, details:
 /// Shrinks a failing run (`Minimizer`), saves the smallest failing scenario as JSON and prints
 /// how to replay it, what it still fails, and its events about the nodes and schools named.
 func minimized(_ s: Scenario, seed: UInt64) throws {
-    guard let m = try Minimizer.minimize(s, seed: seed) else { print("  (the failure did not recur when replayed)"); return }
+    guard let m = try Minimizer.minimize(s, seed: seed) else {
+        print("  (the failure did not recur when replayed)")
+        return
+    }
     let folder = options.out ?? NSTemporaryDirectory()
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let file = (folder as NSString).appendingPathComponent("minimal-\(s.name.replacingOccurrences(of: " ", with: "-"))-seed-\(seed).json")
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try encoder.encode(m.scenario).write(to: URL(fileURLWithPath: file))
-    print("  minimal (\(m.runs) runs; \(m.kept.isEmpty ? "nothing could be removed" : m.kept.joined(separator: ", "))): "
-        + "baoxue-sim --scenario \(file) --first-seed \(seed) --trace")
+    print(
+        "  minimal (\(m.runs) runs; \(m.kept.isEmpty ? "nothing could be removed" : m.kept.joined(separator: ", "))): "
+            + "baoxue-sim --scenario \(file) --first-seed \(seed) --trace")
     for f in m.result.failures.prefix(10) { print("    " + f) }
     let relevant = Minimizer.relevant(m.result.trace, to: m.result.failures)
     print("  its events about what failed (\(relevant.count) of \(m.result.trace.count)):")
@@ -174,8 +187,9 @@ if scenario.shardByTownship {
         guard parts.count == 2, parts[1] > 0, (0..<parts[1]).contains(parts[0]) else { fail("--shard must be K/J with 0 ≤ K < J") }
         var ok = true
         for t in townships where t % parts[1] == parts[0] {
-            let (passed, summary) = runOne(scenario.shard(t), seed: Scenario.shardSeed(first, township: t), label: "township \(t)",
-                                           replay: passOn.joined(separator: " ") + " --first-seed \(first) --shard \(t % parts[1])/\(parts[1])", details: true)
+            let (passed, summary) = runOne(
+                scenario.shard(t), seed: Scenario.shardSeed(first, township: t), label: "township \(t)",
+                replay: passOn.joined(separator: " ") + " --first-seed \(first) --shard \(t % parts[1])/\(parts[1])", details: true)
             ok = ok && passed
             if let summary { print("SUMMARY " + summary.csv) }
         }
@@ -204,12 +218,18 @@ if scenario.shardByTownship {
     var parts: [Simulator.Summary] = []
     for (output, status) in queue.results {
         for line in output.split(separator: "\n") {
-            if line.hasPrefix("SUMMARY "), let s = Simulator.Summary(csv: String(line.dropFirst(8))) { parts.append(s) } else { print(line) }
+            if line.hasPrefix("SUMMARY "), let s = Simulator.Summary(csv: String(line.dropFirst(8))) {
+                parts.append(s)
+            } else {
+                print(line)
+            }
         }
         if status != 0 { failed += 1 }
     }
     if parts.count != scenario.townships { failed += 1 }
-    print("\(scenario.name), seed \(first): \(parts.count) of \(scenario.townships) townships, \(scenario.days) school days, \(slices) processes")
+    print(
+        "\(scenario.name), seed \(first): \(parts.count) of \(scenario.townships) townships, \(scenario.days) school days, \(slices) processes"
+    )
     for line in Simulator.Summary.combining(parts).lines { print("  " + line) }
     print((failed == 0 ? "all checks passed" : "FAILED") + String(format: ", %.1f s", Date().timeIntervalSince(started)))
     exit(failed == 0 ? 0 : 1)
@@ -222,7 +242,9 @@ if jobs > 1 && seeds > 1 {
     var running: [(Process, Pipe)] = []
     for k in 0..<slices {
         let count = seeds / slices + (k < seeds % slices ? 1 : 0)
-        running.append(worker(passOn + ["--seeds", "\(count)", "--first-seed", "\(next)"] + (k == 0 ? (options.out.map { ["--out", $0] } ?? []) : [])))
+        running.append(
+            worker(
+                passOn + ["--seeds", "\(count)", "--first-seed", "\(next)"] + (k == 0 ? (options.out.map { ["--out", $0] } ?? []) : [])))
         next += UInt64(count)
     }
     var failed = 0
@@ -232,15 +254,17 @@ if jobs > 1 && seeds > 1 {
         for line in output.split(separator: "\n") where !line.contains(" seed(s), ") { print(line) }
         if p.terminationStatus != 0 { failed += 1 }
     }
-    print("\(seeds) seed(s) in \(slices) processes, \(failed == 0 ? "all passed" : "\(failed) process(es) saw failures"), "
-        + String(format: "%.1f s", Date().timeIntervalSince(started)))
+    print(
+        "\(seeds) seed(s) in \(slices) processes, \(failed == 0 ? "all passed" : "\(failed) process(es) saw failures"), "
+            + String(format: "%.1f s", Date().timeIntervalSince(started)))
     exit(failed == 0 ? 0 : 1)
 }
 
 var failed = 0
 for seed in first..<(first + UInt64(seeds)) {
-    let (passed, _) = runOne(scenario, seed: seed, label: "seed \(seed)",
-                             replay: passOn.joined(separator: " ") + " --first-seed \(seed) --seeds 1", details: seed == first)
+    let (passed, _) = runOne(
+        scenario, seed: seed, label: "seed \(seed)",
+        replay: passOn.joined(separator: " ") + " --first-seed \(seed) --seeds 1", details: seed == first)
     if !passed { failed += 1 }
 }
 print(String(format: "%d seed(s), %d failed, %.1f s", seeds, failed, Date().timeIntervalSince(started)))

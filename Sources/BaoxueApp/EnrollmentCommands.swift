@@ -36,28 +36,37 @@ public enum EnrollmentCommands {
 
         public func text(_ l: Language, _ what: String) -> String {
             let until = validUntil.map { l.pick("，有效至 \($0)", ", valid until \($0)") } ?? ""
-            return "\(what)：\(name) · \(l.pick(roleChinese, role)) · \(scopes.joined(separator: ", ")) · \(subjectFingerprint)\(until) → \(path)"
+            return
+                "\(what)：\(name) · \(l.pick(roleChinese, role)) · \(scopes.joined(separator: ", ")) · \(subjectFingerprint)\(until) → \(path)"
         }
     }
 
     /// Creates the authority folder and its sealed key; returns its public key.
-    public static func authorityInit(directory: String, passphrase: String, cost: PasswordBox.Cost = .moderate) throws(AppError) -> IdentityLine {
+    public static func authorityInit(
+        directory: String, passphrase: String, cost: PasswordBox.Cost = .moderate
+    ) throws(AppError) -> IdentityLine {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch { throw .store(.io(path: directory, errno: errno)) }
         let key = DeviceKey.generate()
-        try attempt { () throws(StoreError) in try AuthorityKeyFile.create(at: directory + "/" + authorityKeyFile, key: key, passphrase: passphrase, cost: cost) }
+        try attempt { () throws(StoreError) in
+            try AuthorityKeyFile.create(at: directory + "/" + authorityKeyFile, key: key, passphrase: passphrase, cost: cost)
+        }
         return IdentityLine(key: key.publicKey)
     }
 
     /// Writes this device's enrollment request.
-    public static func request(directory: String, name: String, role: String, scopes: [String], output: String?) throws(AppError) -> CertificateView {
+    public static func request(
+        directory: String, name: String, role: String, scopes: [String], output: String?
+    ) throws(AppError) -> CertificateView {
         let replica = try ReplicaCommands.open(directory)
         guard let r = TrustText.role(role) else { throw TrustText.roleChoices(role) }
         let scopeIDs = try parseScopes(scopes)
         let request: EnrollmentRequest
         do {
-            request = try EnrollmentRequest.make(key: replica.key, role: r, name: name, scopes: scopeIDs, createdAt: Replica.nowMilliseconds())
+            request = try EnrollmentRequest.make(
+                key: replica.key, role: r, name: name, scopes: scopeIDs, createdAt: Replica.nowMilliseconds())
         } catch { throw .trust(error) }
         let path = output ?? directory + "/enroll-request.txt"
         try write(Armor.wrap(Armor.request, request.encoded), to: path)
@@ -75,16 +84,18 @@ public enum EnrollmentCommands {
         let authority = try attempt { () throws(StoreError) in
             try AuthorityKeyFile.load(at: directory + "/" + authorityKeyFile, passphrase: passphrase)
         }
-        let grantedRole = try role.map { (text: String) throws(AppError) -> Role in
-            guard let r = TrustText.role(text) else { throw TrustText.roleChoices(text) }
-            return r
-        } ?? request.role
+        let grantedRole =
+            try role.map { (text: String) throws(AppError) -> Role in
+                guard let r = TrustText.role(text) else { throw TrustText.roleChoices(text) }
+                return r
+            } ?? request.role
         let grantedScopes = scopes.isEmpty ? request.scopes : try parseScopes(scopes)
         let now = Replica.nowMilliseconds()
         let cert: Certificate
         do {
-            cert = try Certificate.issue(by: authority, subject: request.subject, role: grantedRole, validFrom: now,
-                                         validUntil: now + UInt64(days) * 86_400_000, name: request.name, scopes: grantedScopes)
+            cert = try Certificate.issue(
+                by: authority, subject: request.subject, role: grantedRole, validFrom: now,
+                validUntil: now + UInt64(days) * 86_400_000, name: request.name, scopes: grantedScopes)
         } catch { throw .trust(error) }
         let path = output ?? "certificate-\(request.subject.fingerprint.text).txt"
         var file = Armor.wrap(Armor.certificate, cert.encoded)
@@ -95,7 +106,8 @@ public enum EnrollmentCommands {
             }
         }
         try write(file, to: path)
-        return CertificateView(subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil, path: path)
+        return CertificateView(
+            subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil, path: path)
     }
 
     /// The device checks its certificate against the authority key it was told, then keeps both.
@@ -130,8 +142,9 @@ public enum EnrollmentCommands {
         _ = try attempt { () throws(StoreError) in
             try pinned.write(scope: .admin, payload: AdminPayload.certificate(cert).encoded)
         }
-        return CertificateView(subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil,
-                               path: directory + "/certificate")
+        return CertificateView(
+            subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil,
+            path: directory + "/certificate")
     }
 
     /// The authority revokes a device key from `at` (ms) on; writes the revocation file.
@@ -174,7 +187,9 @@ public enum EnrollmentCommands {
         let replica = try ReplicaCommands.open(directory)
         guard let id = try? ChangeID(hex: change) else { throw .invalidArgument(option: "CHANGE", value: change) }
         let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
-        guard role == .districtAdmin else { throw .trust(role.map { .roleForbids(role: $0, operation: .administer) } ?? .noCertificate(replica.key.publicKey)) }
+        guard role == .districtAdmin else {
+            throw .trust(role.map { .roleForbids(role: $0, operation: .administer) } ?? .noCertificate(replica.key.publicKey))
+        }
         guard try attempt({ () throws(StoreError) in try replica.log.contains(id) }) else { throw .store(.changeMissing(id)) }
         let ruling = try attempt { () throws(StoreError) in
             try replica.write(scope: .admin, payload: AdminPayload.ruling(Ruling(kind: kind, target: id)).encoded)
@@ -193,7 +208,9 @@ public enum EnrollmentCommands {
     }
 
     static func read(_ path: String) throws(AppError) -> String {
-        guard let data = FileManager.default.contents(atPath: path), data.count < 64 << 10 else { throw .store(.io(path: path, errno: ENOENT)) }
+        guard let data = FileManager.default.contents(atPath: path), data.count < 64 << 10 else {
+            throw .store(.io(path: path, errno: ENOENT))
+        }
         return String(decoding: data, as: UTF8.self)
     }
 

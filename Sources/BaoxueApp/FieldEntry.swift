@@ -60,15 +60,19 @@ public enum FieldEntry: Sendable {
         case .closeOut(let ledger, _, _): l.pick("\(ledger.chinese)销号", "closed out of \(ledger.rawValue)")
         case .focus: l.pick("重点群体", "focus groups")
         case .responsible: l.pick("案卷责任人", "people responsible for the case")
-        case .voidChild(let reason): reason.isEmpty ? l.pick("恢复儿童记录", "child record restored")
-                                                    : l.pick("作废儿童记录（\(reason)）", "child record voided (\(reason))")
+        case .voidChild(let reason):
+            reason.isEmpty
+                ? l.pick("恢复儿童记录", "child record restored")
+                : l.pick("作废儿童记录（\(reason)）", "child record voided (\(reason))")
         }
     }
 
     /// The ops for `child` dated `date`, built against what this replica shows (preds, openers).
     /// `evidence` maps each attachment file to its content hash (already stored).
     func ops(child: RecordID, date: SimpleDate, evidence: [String: String], snapshot s: RecordSnapshot) throws(StoreError) -> [RecordOp] {
-        func event(_ body: EventBody, subject: RecordID? = nil) -> RecordOp { .event(Event(child: child, subject: subject, date: date, body: body)) }
+        func event(_ body: EventBody, subject: RecordID? = nil) -> RecordOp {
+            .event(Event(child: child, subject: subject, date: date, body: body))
+        }
         switch self {
         case .absence(let from, let to, let days, let excused):
             return [event(.absence(Absence(from: from, to: to, schoolDays: days, excused: excused)))]
@@ -83,9 +87,16 @@ public enum FieldEntry: Sendable {
                 throw .invalidRecord(.invalidField("leave", reason: "already ended on \(ended.date)"))
             }
             let end = min(leave.to, (try? returned.adding(days: -1)) ?? returned)
-            return [.event(Event(child: child, date: returned, body: .leave(Leave(from: leave.from, to: max(end, leave.from), reason: leave.reason,
-                                                                                    approvedBy: leave.approvedBy)),
-                                 amends: op, amendReason: "销假"))]
+            return [
+                .event(
+                    Event(
+                        child: child, date: returned,
+                        body: .leave(
+                            Leave(
+                                from: leave.from, to: max(end, leave.from), reason: leave.reason,
+                                approvedBy: leave.approvedBy)),
+                        amends: op, amendReason: "销假"))
+            ]
         case .visit(var visit, let files):
             visit.evidence = files.compactMap { evidence[$0] }
             return [event(.visit(visit))]
@@ -97,13 +108,22 @@ public enum FieldEntry: Sendable {
         case .letter(let letter):
             return [event(.verificationLetter(letter))]
         case .status(let status, let reason):
-            return [.set(kind: .child, record: child, field: "status", value: .status(StatusFact(status: status, date: date, reason: reason)),
-                         pred: try s.liveOps(kind: .child, record: child, field: "status"))]
+            return [
+                .set(
+                    kind: .child, record: child, field: "status", value: .status(StatusFact(status: status, date: date, reason: reason)),
+                    pred: try s.liveOps(kind: .child, record: child, field: "status"))
+            ]
         case .field(let field, let value):
-            return [.set(kind: .child, record: child, field: field, value: value, pred: try s.liveOps(kind: .child, record: child, field: field))]
+            return [
+                .set(
+                    kind: .child, record: child, field: field, value: value, pred: try s.liveOps(kind: .child, record: child, field: field))
+            ]
         case .voidChild(let reason):
-            return [.set(kind: .child, record: child, field: "voided", value: .text(reason),
-                         pred: try s.liveOps(kind: .child, record: child, field: "voided"))]
+            return [
+                .set(
+                    kind: .child, record: child, field: "voided", value: .text(reason),
+                    pred: try s.liveOps(kind: .child, record: child, field: "voided"))
+            ]
         case .focus(let add, let remove):
             var ops: [RecordOp] = add.map { .add(kind: .child, record: child, set: "focus", element: $0.rawValue) }
             for group in remove {
@@ -119,18 +139,27 @@ public enum FieldEntry: Sendable {
             return [event(.followUp(followUp), subject: caseFile)]
         case .closeCase(let caseFile, let placement, let outcome):
             try Self.checkCase(caseFile, of: child, open: true, in: s)
-            return [.set(kind: .caseFile, record: caseFile, field: "placement", value: .text(placement.rawValue),
-                         pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "placement")),
-                    .set(kind: .caseFile, record: caseFile, field: "outcome", value: .text(outcome),
-                         pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "outcome"))]
+            return [
+                .set(
+                    kind: .caseFile, record: caseFile, field: "placement", value: .text(placement.rawValue),
+                    pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "placement")),
+                .set(
+                    kind: .caseFile, record: caseFile, field: "outcome", value: .text(outcome),
+                    pred: try s.liveOps(kind: .caseFile, record: caseFile, field: "outcome")),
+            ]
         case .openCase(let caseFile, let reason, let text, let responsible):
-            return [.set(kind: .caseFile, record: caseFile, field: "child", value: .text(child.hex), pred: []),
-                    .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(reason.rawValue), pred: [])]
+            return [
+                .set(kind: .caseFile, record: caseFile, field: "child", value: .text(child.hex), pred: []),
+                .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(reason.rawValue), pred: []),
+            ]
                 + (text.map { [.set(kind: .caseFile, record: caseFile, field: "reasonText", value: .text($0), pred: [])] } ?? [])
                 + responsible.map { .add(kind: .caseFile, record: caseFile, set: "responsible", element: $0) }
         case .closeOut(let ledger, let files, let note):
-            return [.closeOut(child: child, ledger: ledger, closes: try s.openOpeners(child: child, ledger: ledger),
-                              evidence: files.compactMap { evidence[$0] }, note: note)]
+            return [
+                .closeOut(
+                    child: child, ledger: ledger, closes: try s.openOpeners(child: child, ledger: ledger),
+                    evidence: files.compactMap { evidence[$0] }, note: note)
+            ]
         }
     }
 

@@ -32,25 +32,35 @@ public struct LogRow: Encodable, Equatable, Sendable {
         seq = c.seq
         hlc = c.timestamp.description
         scope = c.scope.value
-        state = switch entry.state { case .applied: "applied"; case .pending: "pending"; case .held: "held"; case .quarantined: "quarantined" }
+        state =
+            switch entry.state {
+            case .applied: "applied"
+            case .pending: "pending"
+            case .held: "held"
+            case .quarantined: "quarantined"
+            }
         deps = c.deps.count
         payloadBytes = c.payload.count
         encrypted = SealedPayload.isSealed(c.payload)
-        declared = encrypted ? (try? SealedPayload(bytes: c.payload)).map { $0.operations.operations.map(\.rawValue).joined(separator: ",") } : nil
+        declared =
+            encrypted ? (try? SealedPayload(bytes: c.payload)).map { $0.operations.operations.map(\.rawValue).joined(separator: ",") } : nil
         operations = (readable ?? (try? RecordPayload.decode(c.payload)))?.ops.map(\.summary).joined(separator: "; ")
         verified = (try? Change.decode(c.encoded)) != nil
     }
 
     public func text(_ l: Language) -> String {
-        let stateText = switch state {
-        case "applied": l.pick("已应用", "applied")
-        case "pending": l.pick("待补依赖", "pending")
-        case "quarantined": l.pick("隔离待证", "quarantined")
-        default: l.pick("冲突扣留", "held")
-        }
+        let stateText =
+            switch state {
+            case "applied": l.pick("已应用", "applied")
+            case "pending": l.pick("待补依赖", "pending")
+            case "quarantined": l.pick("隔离待证", "quarantined")
+            default: l.pick("冲突扣留", "held")
+            }
         let mark = verified ? l.pick("签名有效", "signature ok") : l.pick("签名无效！", "SIGNATURE INVALID!")
-        let content = encrypted
-            ? l.pick("[加密] ", "[encrypted] ") + (operations ?? l.pick("本机无密钥，声明的操作：\(declared ?? "?")", "no key here; declares \(declared ?? "?")"))
+        let content =
+            encrypted
+            ? l.pick("[加密] ", "[encrypted] ")
+                + (operations ?? l.pick("本机无密钥，声明的操作：\(declared ?? "?")", "no key here; declares \(declared ?? "?")"))
             : operations ?? l.pick("非记录内容 \(payloadBytes) 字节", "not a record payload, \(payloadBytes) bytes")
         return "#\(position) \(id.prefix(16)) \(author) seq=\(seq) hlc=\(hlc) [\(scope)] \(stateText) \(mark) \(content)"
     }

@@ -25,16 +25,22 @@ public enum PolicyCommands {
         public func text(_ l: Language) -> String {
             var lines: [String] = []
             let whose = district ?? l.pick("（未指定区县）", "(no district given)")
-            lines.append(l.pick("\(whose) 在 \(on) 执行的规定：", "rules in force for \(whose) on \(on):")
-                         + (inForce.map { l.pick("（\($0) 起施行）", " (in force from \($0))") } ?? l.pick("（内置默认：丰南区通知）", " (built-in: the Fengnan notice)")))
+            lines.append(
+                l.pick("\(whose) 在 \(on) 执行的规定：", "rules in force for \(whose) on \(on):")
+                    + (inForce.map { l.pick("（\($0) 起施行）", " (in force from \($0))") }
+                        ?? l.pick("（内置默认：丰南区通知）", " (built-in: the Fengnan notice)")))
             for field in DistrictPolicy.Field.allCases {
                 lines.append("  " + PolicyText.label(field, l) + l.pick("：", ": ") + "\(rules[field.name] ?? 0)")
             }
-            lines.append(published.isEmpty ? l.pick("本机尚未收到任何区县发布的规定。", "no district has published a policy here yet.")
-                                           : l.pick("已发布的规定：", "published policies:"))
+            lines.append(
+                published.isEmpty
+                    ? l.pick("本机尚未收到任何区县发布的规定。", "no district has published a policy here yet.")
+                    : l.pick("已发布的规定：", "published policies:"))
             for p in published {
-                lines.append(l.pick("  \(p.district)，\(p.effective) 起施行（变更 \(p.change.prefix(12))）",
-                                    "  \(p.district), in force from \(p.effective) (change \(p.change.prefix(12)))"))
+                lines.append(
+                    l.pick(
+                        "  \(p.district)，\(p.effective) 起施行（变更 \(p.change.prefix(12))）",
+                        "  \(p.district), in force from \(p.effective) (change \(p.change.prefix(12)))"))
             }
             return lines.joined(separator: "\n")
         }
@@ -98,7 +104,9 @@ public enum PolicyCommands {
         }
         return Shown(
             published: book.entries.map {
-                .init(district: $0.policy.district.value, effective: $0.policy.effective.description, change: $0.change.hex, rules: values($0.policy.rules))
+                .init(
+                    district: $0.policy.district.value, effective: $0.policy.effective.description, change: $0.change.hex,
+                    rules: values($0.policy.rules))
             },
             district: district?.value, on: on.description, inForce: book.entry(for: district, on: on)?.policy.effective.description,
             rules: values(rules))

@@ -29,19 +29,33 @@ public struct KeyStatusView: Codable, Equatable, Sendable {
 
     public func text(_ l: Language) -> String {
         guard encrypted else {
-            return l.pick("\(scope)：未加密。学校管理员运行 baoxue keys grant --scope \(scope) 开始加密。",
-                          "\(scope): not encrypted. The school admin runs baoxue keys grant --scope \(scope) to start.")
+            return l.pick(
+                "\(scope)：未加密。学校管理员运行 baoxue keys grant --scope \(scope) 开始加密。",
+                "\(scope): not encrypted. The school admin runs baoxue keys grant --scope \(scope) to start.")
         }
         if heldEpoch == nil, transferredKeys > 0 {
-            return l.pick("\(scope)：转入儿童的既往记录，本机持有 \(transferredKeys) 把儿童密钥（只能读这些儿童）",
-                          "\(scope): transferred children's history; this device holds \(transferredKeys) child key(s) (those children only)")
+            return l.pick(
+                "\(scope)：转入儿童的既往记录，本机持有 \(transferredKeys) 把儿童密钥（只能读这些儿童）",
+                "\(scope): transferred children's history; this device holds \(transferredKeys) child key(s) (those children only)")
         }
-        var parts = [heldEpoch.map { l.pick("\(scope)：已加密，本机持有第 \($0) 代密钥（最新第 \(newestEpoch ?? $0) 代）", "\(scope): encrypted, this device holds epoch \($0) (newest \(newestEpoch ?? $0))") }
-            ?? l.pick("\(scope)：已加密，本机还没有密钥，请学校管理员授予", "\(scope): encrypted, this device holds no key yet; ask the school admin")]
+        var parts = [
+            heldEpoch.map {
+                l.pick(
+                    "\(scope)：已加密，本机持有第 \($0) 代密钥（最新第 \(newestEpoch ?? $0) 代）",
+                    "\(scope): encrypted, this device holds epoch \($0) (newest \(newestEpoch ?? $0))")
+            }
+                ?? l.pick("\(scope)：已加密，本机还没有密钥，请学校管理员授予", "\(scope): encrypted, this device holds no key yet; ask the school admin")
+        ]
         if unreadable > 0 { parts.append(l.pick("\(unreadable) 条变更暂不能读", "\(unreadable) changes not readable yet")) }
-        if !lacking.isEmpty { parts.append(l.pick("\(lacking.count) 名成员缺少密钥，请运行 keys grant", "\(lacking.count) members lack the key: run keys grant")) }
-        if !revokedRecipients.isEmpty { parts.append(l.pick("已吊销的设备 \(revokedRecipients.joined(separator: "、")) 仍持有当前密钥，请运行 keys grant --rotate",
-                                                            "revoked device(s) \(revokedRecipients.joined(separator: ", ")) hold the current key: run keys grant --rotate")) }
+        if !lacking.isEmpty {
+            parts.append(l.pick("\(lacking.count) 名成员缺少密钥，请运行 keys grant", "\(lacking.count) members lack the key: run keys grant"))
+        }
+        if !revokedRecipients.isEmpty {
+            parts.append(
+                l.pick(
+                    "已吊销的设备 \(revokedRecipients.joined(separator: "、")) 仍持有当前密钥，请运行 keys grant --rotate",
+                    "revoked device(s) \(revokedRecipients.joined(separator: ", ")) hold the current key: run keys grant --rotate"))
+        }
         return parts.joined(separator: l.pick("；", "; "))
     }
 }
@@ -68,10 +82,16 @@ public struct LockView: Codable, Equatable, Sendable {
     public let clearChanges: Int
 
     public func text(_ l: Language) -> String {
-        var out = l.pick("已锁定 \(directory)：设备密钥和数据密钥已用口令封存，查询表已清除。运行 baoxue unlock 解锁。",
-                         "locked \(directory): the device key and data keys are sealed under the passphrase and the views are cleared. Run baoxue unlock to unlock.")
+        var out = l.pick(
+            "已锁定 \(directory)：设备密钥和数据密钥已用口令封存，查询表已清除。运行 baoxue unlock 解锁。",
+            "locked \(directory): the device key and data keys are sealed under the passphrase and the views are cleared. Run baoxue unlock to unlock."
+        )
         if clearChanges > 0 {
-            out += "\n" + l.pick("注意：日志中有 \(clearChanges) 条在加密前写入的记录变更仍可读。", "warning: \(clearChanges) record changes written before encryption are still readable in the log.")
+            out +=
+                "\n"
+                + l.pick(
+                    "注意：日志中有 \(clearChanges) 条在加密前写入的记录变更仍可读。",
+                    "warning: \(clearChanges) record changes written before encryption are still readable in the log.")
         }
         return out
     }
@@ -116,20 +136,28 @@ public enum PrivacyCommands {
         let held = try attempt { () throws(StoreError) in try replica.log.certifiedScopes(of: replica.key.publicKey, at: now) } ?? []
         var done: [KeyRoundAction] = []
         for s in try attempt({ () throws(StoreError) in try replica.log.keyStatus(now: now) })
-        where s.heldEpoch != nil && held.contains(where: { $0.covers(s.scope) }) && (!s.revokedRecipients.isEmpty || newcomers && !s.lacking.isEmpty) {
+        where s.heldEpoch != nil && held.contains(where: { $0.covers(s.scope) })
+            && (!s.revokedRecipients.isEmpty || newcomers && !s.lacking.isEmpty)
+        {
             let rotate = !s.revokedRecipients.isEmpty
-            _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: s.scope, rotate: rotate, now: now) }
+            _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: s.scope, rotate: rotate, now: now)
+            }
             done.append(KeyRoundAction(scope: s.scope.value, rotated: rotate, members: rotate ? 0 : s.lacking.count))
         }
         return done
     }
 
     public static func lock(directory: String, passphrase: String) throws(AppError) -> LockView {
-        LockView(directory: directory, clearChanges: try attempt { () throws(StoreError) in try DeviceLock.lock(directory, passphrase: passphrase) })
+        LockView(
+            directory: directory,
+            clearChanges: try attempt { () throws(StoreError) in try DeviceLock.lock(directory, passphrase: passphrase) })
     }
 
-    public static func unlock(directory: String, passphrase: String, progress: @escaping (Int, Int) -> Void) throws(AppError) -> IdentityView {
-        try IdentityView(replica: try attempt { () throws(StoreError) in try DeviceLock.unlock(directory, passphrase: passphrase, progress: progress) })
+    public static func unlock(
+        directory: String, passphrase: String, progress: @escaping (Int, Int) -> Void
+    ) throws(AppError) -> IdentityView {
+        try IdentityView(
+            replica: try attempt { () throws(StoreError) in try DeviceLock.unlock(directory, passphrase: passphrase, progress: progress) })
     }
 
     /// Destroys the keys and the folder. `confirm` must be the folder's path typed again.

@@ -47,23 +47,33 @@ public struct RegistryCheckView: Codable, Equatable, Sendable {
             out.append("\(title)：\(entries.count)")
             out += entries.map { "  \($0.name)（\($0.child)）" + ($0.poverty ? l.pick(" ⚑ 家庭困难", " ⚑ poverty household") : "") }
         }
-        section(l.pick("有户籍、无学籍（疑似失学）", "household registration, no student registration (suspected never enrolled)"), noStudentRegistration)
+        section(
+            l.pick("有户籍、无学籍（疑似失学）", "household registration, no student registration (suspected never enrolled)"), noStudentRegistration)
         section(l.pick("有学籍、不在校（疑似辍学）", "registered, not in school (suspected dropout)"), notAttending)
         section(l.pick("在校、无学籍（人籍分离，请补办学籍）", "in school, not registered (register them)"), attendingUnregistered)
         section(l.pick("有学籍、户籍不在本地（随迁子女，仅供核对）", "registered here, household elsewhere (for information)"), householdElsewhere)
-        section(l.pick("有学籍、户籍在本区但不在户籍名单中（请核对户籍名单）",
-                       "registered, household in the district but not on the household list (check the list)"),
-                missingFromHouseholdList)
-        out.append(l.pick("户籍名单中不在义务教育年龄（\(compulsoryAges) 周岁，以 \(ageReference) 计）：\(notOfSchoolAge.count) 人，未作为儿童比对或写入",
-                          "on the household list but not of compulsory-education age (\(compulsoryAges) on \(ageReference)): "
-                          + "\(notOfSchoolAge.count), "
-                          + "neither compared nor written"))
+        section(
+            l.pick(
+                "有学籍、户籍在本区但不在户籍名单中（请核对户籍名单）",
+                "registered, household in the district but not on the household list (check the list)"),
+            missingFromHouseholdList)
+        out.append(
+            l.pick(
+                "户籍名单中不在义务教育年龄（\(compulsoryAges) 周岁，以 \(ageReference) 计）：\(notOfSchoolAge.count) 人，未作为儿童比对或写入",
+                "on the household list but not of compulsory-education age (\(compulsoryAges) on \(ageReference)): "
+                    + "\(notOfSchoolAge.count), "
+                    + "neither compared nor written"))
         for (file, rows) in rejected.sorted(by: { $0.key < $1.key }) where !rows.isEmpty {
-            out.append(l.pick("\(file)：\(rows.count) 行未比对（", "\(file): \(rows.count) rows not compared (") + rows.map { "\($0.line): \($0.reason)" }.joined(separator: "; ") + l.pick("）", ")"))
+            out.append(
+                l.pick("\(file)：\(rows.count) 行未比对（", "\(file): \(rows.count) rows not compared (")
+                    + rows.map { "\($0.line): \($0.reason)" }.joined(separator: "; ") + l.pick("）", ")"))
         }
-        out.append(applied
-            ? l.pick("已写入 \(childrenWritten) 名儿童：疑似失学、疑似辍学已进入台账，家庭困难已标注。", "written for \(childrenWritten) children: suspected cases are on the ledger, poverty flagged.")
-            : l.pick("仅比对，未写入。核对无误后加 --apply 写入台账。", "compared only, nothing written. Add --apply to put them on the ledgers."))
+        out.append(
+            applied
+                ? l.pick(
+                    "已写入 \(childrenWritten) 名儿童：疑似失学、疑似辍学已进入台账，家庭困难已标注。",
+                    "written for \(childrenWritten) children: suspected cases are on the ledger, poverty flagged.")
+                : l.pick("仅比对，未写入。核对无误后加 --apply 写入台账。", "compared only, nothing written. Add --apply to put them on the ledgers."))
         return out
     }
 }
@@ -86,7 +96,8 @@ extension ReplicaCommands {
         func plan(_ path: String, _ source: RosterSource) throws(AppError) -> RosterPlan {
             try RosterPlan(try RosterFile.read(path), source: source, path: path, today: today, registryKey: key, language: l)
         }
-        let household = try plan(huji, .huji), registered = try plan(xueji, .xueji)
+        let household = try plan(huji, .huji)
+        let registered = try plan(xueji, .xueji)
         let inSchool = try attending.map { p throws(AppError) in try plan(p, .xueji) }
         let poor = try poverty.map { p throws(AppError) in try plan(p, .poverty) }
 
@@ -119,16 +130,22 @@ extension ReplicaCommands {
         if apply {
             // Every child of the registries, each with its fields (the student registry's win), the finding's status and the poverty flag.
             var work: [(row: RosterRow, status: StatusFact?)] = []
-            let suspicious: [RecordID: StatusFact] = Dictionary(uniqueKeysWithValues:
-                noRegistration.map { ($0.child, StatusFact(status: .neverEnrolled, date: today, reason: "四查三比对：有户籍、无学籍")) }
-                + notAttending.map { ($0.child, StatusFact(status: .suspectedDropout, date: today, reason: "四查三比对：有学籍、不在校")) })
+            let suspicious: [RecordID: StatusFact] = Dictionary(
+                uniqueKeysWithValues:
+                    noRegistration.map { ($0.child, StatusFact(status: .neverEnrolled, date: today, reason: "四查三比对：有户籍、无学籍")) }
+                    + notAttending.map { ($0.child, StatusFact(status: .suspectedDropout, date: today, reason: "四查三比对：有学籍、不在校")) })
             for child in Set(h.keys).union(x.keys).sorted() {
-                let fields = (h[child]?.fields ?? []).filter { f in !(x[child]?.fields.contains { $0.0 == f.0 } ?? false) } + (x[child]?.fields ?? [])
+                let fields =
+                    (h[child]?.fields ?? []).filter { f in !(x[child]?.fields.contains { $0.0 == f.0 } ?? false) }
+                    + (x[child]?.fields ?? [])
                 work.append((RosterRow(line: 0, child: child, fields: fields), suspicious[child]))
             }
             /// One group's ops against what the replica shows, and how many children they touch.
-            func ops(_ group: ArraySlice<(row: RosterRow, status: StatusFact?)>, _ s: RecordSnapshot) throws(StoreError) -> (ops: [RecordOp], children: Int) {
-                var ops: [RecordOp] = [], children = 0
+            func ops(
+                _ group: ArraySlice<(row: RosterRow, status: StatusFact?)>, _ s: RecordSnapshot
+            ) throws(StoreError) -> (ops: [RecordOp], children: Int) {
+                var ops: [RecordOp] = []
+                var children = 0
                 for (row, suspect) in group {
                     var mine: [RecordOp] = []
                     let current = try s.childRow(row.child)
@@ -140,7 +157,10 @@ extension ReplicaCommands {
                     var shown: ChildStatus?
                     if case .status(let f)? = current.fields["status"] { shown = f.status }
                     if let suspect, shown == nil || shown == .enrolled {
-                        mine.append(.set(kind: .child, record: row.child, field: "status", value: .status(suspect), pred: try s.liveOps(kind: .child, record: row.child, field: "status")))
+                        mine.append(
+                            .set(
+                                kind: .child, record: row.child, field: "status", value: .status(suspect),
+                                pred: try s.liveOps(kind: .child, record: row.child, field: "status")))
                     }
                     if p.contains(row.child), !current.focus.contains(.poverty) {
                         mine.append(.add(kind: .child, record: row.child, set: "focus", element: FocusGroup.poverty.rawValue))
@@ -155,7 +175,9 @@ extension ReplicaCommands {
                 let planned = try attempt { () throws(StoreError) in try replica.log.read { s throws(StoreError) in try ops(group, s) } }
                 guard !planned.ops.isEmpty else { continue }
                 _ = try attempt { () throws(StoreError) in
-                    try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) { s throws(StoreError) in try ops(group, s).ops }
+                    try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) {
+                        s throws(StoreError) in try ops(group, s).ops
+                    }
                 }
                 written += planned.children
             }
@@ -164,7 +186,8 @@ extension ReplicaCommands {
         if let attending, let inSchool { rejected[attending] = inSchool.rejected }
         if let poverty, let poor { rejected[poverty] = poor.rejected }
         return RegistryCheckView(
-            matched: matched, noStudentRegistration: noRegistration.map(entry).sorted(by: byName), notAttending: notAttending.map(entry).sorted(by: byName),
+            matched: matched, noStudentRegistration: noRegistration.map(entry).sorted(by: byName),
+            notAttending: notAttending.map(entry).sorted(by: byName),
             attendingUnregistered: unregistered.map(entry).sorted(by: byName), householdElsewhere: elsewhere.map(entry).sorted(by: byName),
             missingFromHouseholdList: missing.map(entry).sorted(by: byName), notOfSchoolAge: notOfAge.map(entry).sorted(by: byName),
             ageReference: reference.description, compulsoryAges: "\(policy.compulsoryAges.lowerBound)–\(policy.compulsoryAges.upperBound)",

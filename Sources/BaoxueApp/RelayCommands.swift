@@ -38,7 +38,8 @@ public enum RelayCommands {
         let upstream = try o.upstream.map { u throws(AppError) in try SyncCommands.address(u, option: "--upstream") }
         let metrics = try o.metrics.map { m throws(AppError) in try SyncCommands.address(m, option: "--metrics", listening: true) }
         let replica = try attempt { () throws(StoreError) in
-            try Replica.open(at: o.directory, witness: true, views: false, maxDatabaseBytes: o.maxDatabaseMiB.map { Int64($0) << 20 }, readerCacheMiB: 8)
+            try Replica.open(
+                at: o.directory, witness: true, views: false, maxDatabaseBytes: o.maxDatabaseMiB.map { Int64($0) << 20 }, readerCacheMiB: 8)
         }
         if replica.log.authority != nil {
             let own = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }
@@ -61,8 +62,9 @@ public enum RelayCommands {
         let configuration = config
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
         let relay = try blocking { () async throws(SyncError) -> Relay in
-            try await Relay.start(key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
-                                  certificates: certificates, vouch: vouch, configuration: configuration, logger: logger)
+            try await Relay.start(
+                key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
+                certificates: certificates, vouch: vouch, configuration: configuration, logger: logger)
         }
         ready(relay.port, relay.metricsPort)
         let stop = DispatchSemaphore(value: 0)
@@ -105,7 +107,8 @@ public struct BackupView: Encodable, Equatable, Sendable {
     public let integrity: String
 
     public func text(_ l: Language) -> String {
-        l.pick("已备份到 \(file)：\(changes) 条变更，\(bytes / 1024) KiB，完整性检查：\(integrity)。",
-               "backed up to \(file): \(changes) changes, \(bytes / 1024) KiB, integrity check: \(integrity).")
+        l.pick(
+            "已备份到 \(file)：\(changes) 条变更，\(bytes / 1024) KiB，完整性检查：\(integrity)。",
+            "backed up to \(file): \(changes) changes, \(bytes / 1024) KiB, integrity check: \(integrity).")
     }
 }

@@ -23,16 +23,30 @@ public struct ReportView: Codable, Equatable, Sendable {
     public var fullID = false
 
     public func lines(_ l: Language) -> [String] {
-        var out = [l.pick("\(kind == .monthly ? "一月一报告" : "一季度一复核") \(period)（\(from) 至 \(to)）", "\(kind.rawValue) report \(period) (\(from) to \(to))")]
+        var out = [
+            l.pick(
+                "\(kind == .monthly ? "一月一报告" : "一季度一复核") \(period)（\(from) 至 \(to)）",
+                "\(kind.rawValue) report \(period) (\(from) to \(to))")
+        ]
         for f in figures {
-            out.append(l.pick("【\(f.school.isEmpty ? "未填学校" : f.school)】适龄儿童 \(f.children) 人，在校 \(f.byStatus["enrolled"] ?? 0)；疑似辍学/失学在册 \(f.suspectedOpen)，辍学在册 \(f.dropoutOpen)；本期新进台账 \(f.ledgerOpened)，销号 \(f.closedOut)，劝返复学 \(f.returned)；家访 \(f.visits) 次，劝返 \(f.persuasionAttempts) 次，送教上门 \(f.homeTeachingSessions) 次 \(f.homeTeachingHours) 课时；待核实冲突 \(f.conflicts)",
-                              "[\(f.school.isEmpty ? "no school" : f.school)] \(f.children) children, \(f.byStatus["enrolled"] ?? 0) enrolled; open: \(f.suspectedOpen) suspected, \(f.dropoutOpen) dropouts; in the period: \(f.ledgerOpened) entered a ledger, \(f.closedOut) closed out, \(f.returned) returned; \(f.visits) visits, \(f.persuasionAttempts) persuasion attempts, \(f.homeTeachingSessions) home-teaching sessions (\(f.homeTeachingHours) class hours); \(f.conflicts) conflicts to settle"))
+            out.append(
+                l.pick(
+                    "【\(f.school.isEmpty ? "未填学校" : f.school)】适龄儿童 \(f.children) 人，在校 \(f.byStatus["enrolled"] ?? 0)；疑似辍学/失学在册 \(f.suspectedOpen)，辍学在册 \(f.dropoutOpen)；本期新进台账 \(f.ledgerOpened)，销号 \(f.closedOut)，劝返复学 \(f.returned)；家访 \(f.visits) 次，劝返 \(f.persuasionAttempts) 次，送教上门 \(f.homeTeachingSessions) 次 \(f.homeTeachingHours) 课时；待核实冲突 \(f.conflicts)",
+                    "[\(f.school.isEmpty ? "no school" : f.school)] \(f.children) children, \(f.byStatus["enrolled"] ?? 0) enrolled; open: \(f.suspectedOpen) suspected, \(f.dropoutOpen) dropouts; in the period: \(f.ledgerOpened) entered a ledger, \(f.closedOut) closed out, \(f.returned) returned; \(f.visits) visits, \(f.persuasionAttempts) persuasion attempts, \(f.homeTeachingSessions) home-teaching sessions (\(f.homeTeachingHours) class hours); \(f.conflicts) conflicts to settle"
+                ))
         }
         if !files.isEmpty {
             out.append(l.pick("已写入：", "written: ") + files.joined(separator: l.pick("、", ", ")))
-            out.append(l.pick("注意：报表含未成年人个人信息，请按规定保管，勿通过微信等外传。", "Note: these files hold minors' personal information; keep them as the rules require and do not forward them."))
-            out.append(fullID ? l.pick("报表含完整身份证号（--full-id），请格外小心保管。", "The files hold full ID numbers (--full-id): take extra care of them.")
-                              : l.pick("身份证号只保留后四位；确需完整号码时加 --full-id。", "ID numbers keep only their last four digits; add --full-id if the full number is really needed."))
+            out.append(
+                l.pick(
+                    "注意：报表含未成年人个人信息，请按规定保管，勿通过微信等外传。",
+                    "Note: these files hold minors' personal information; keep them as the rules require and do not forward them."))
+            out.append(
+                fullID
+                    ? l.pick("报表含完整身份证号（--full-id），请格外小心保管。", "The files hold full ID numbers (--full-id): take extra care of them.")
+                    : l.pick(
+                        "身份证号只保留后四位；确需完整号码时加 --full-id。",
+                        "ID numbers keep only their last four digits; add --full-id if the full number is really needed."))
         }
         return out
     }
@@ -54,9 +68,13 @@ extension ReplicaCommands {
             let base = output + "/" + kind.title(l) + "-" + label
             let targets = [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
             for (path, _) in targets where FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }
-            do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch { throw .store(.io(path: output, errno: errno)) }
+            do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
+                throw .store(.io(path: output, errno: errno))
+            }
             for (path, bytes) in targets {
-                guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw .store(.io(path: path, errno: errno)) }
+                guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                    throw .store(.io(path: path, errno: errno))
+                }
                 files.append(path)
             }
         }
@@ -67,10 +85,14 @@ extension ReplicaCommands {
 
     static func reportPeriod(_ kind: ReportKind, _ text: String?) throws(AppError) -> (String, SimpleDate, SimpleDate) {
         let now = try day()
-        let label = text ?? (kind == .monthly ? String(format: "%04d-%02d", now.year, now.month) : "\(now.year)-Q\((now.month - 1) / 3 + 1)")
+        let label =
+            text ?? (kind == .monthly ? String(format: "%04d-%02d", now.year, now.month) : "\(now.year)-Q\((now.month - 1) / 3 + 1)")
         let parts = label.split(separator: "-")
-        guard parts.count == 2, let year = Int(parts[0]), (2000...2100).contains(year) else { throw .invalidArgument(option: "--period", value: label) }
-        let firstMonth: Int, months: Int
+        guard parts.count == 2, let year = Int(parts[0]), (2000...2100).contains(year) else {
+            throw .invalidArgument(option: "--period", value: label)
+        }
+        let firstMonth: Int
+        let months: Int
         if kind == .monthly, let m = Int(parts[1]), (1...12).contains(m) {
             (firstMonth, months) = (m, 1)
         } else if kind == .quarterly, parts[1].count == 2, parts[1].first == "Q", let q = Int(parts[1].dropFirst()), (1...4).contains(q) {
@@ -80,7 +102,9 @@ extension ReplicaCommands {
         }
         return try attemptRecords { () throws(RecordsError) in
             let from = try SimpleDate(year: year, month: firstMonth, day: 1)
-            let next = firstMonth + months > 12 ? try SimpleDate(year: year + 1, month: 1, day: 1) : try SimpleDate(year: year, month: firstMonth + months, day: 1)
+            let next =
+                firstMonth + months > 12
+                ? try SimpleDate(year: year + 1, month: 1, day: 1) : try SimpleDate(year: year, month: firstMonth + months, day: 1)
             return (label, from, try next.adding(days: -1))
         }
     }
@@ -95,34 +119,54 @@ extension ReplicaCommands {
             ("适龄儿童", "children", \.children), ("在校", "enrolled", { $0.byStatus["enrolled"] ?? 0 }),
             ("疑似辍学/失学在册", "suspected open", \.suspectedOpen), ("辍学在册", "dropouts open", \.dropoutOpen),
             ("本期新进台账", "entered a ledger", \.ledgerOpened), ("本期销号", "closed out", \.closedOut), ("劝返复学", "returned", \.returned),
-            ("家访", "visits", \.visits), ("劝返次数", "persuasion attempts", \.persuasionAttempts), ("送教上门次数", "home-teaching sessions", \.homeTeachingSessions),
-            ("送教课时", "home-teaching hours", \.homeTeachingHours), ("缺课记录", "absences", \.absences), ("核查函", "letters", \.letters), ("待核实冲突", "conflicts", \.conflicts),
+            ("家访", "visits", \.visits), ("劝返次数", "persuasion attempts", \.persuasionAttempts),
+            ("送教上门次数", "home-teaching sessions", \.homeTeachingSessions),
+            ("送教课时", "home-teaching hours", \.homeTeachingHours), ("缺课记录", "absences", \.absences), ("核查函", "letters", \.letters),
+            ("待核实冲突", "conflicts", \.conflicts),
         ]
-        book.add(kind == .monthly ? l.pick("汇总", "summary") : l.pick("各校复核", "schools"),
-                 header: [l.pick("学校", "school")] + columns.map { l.pick($0.0, $0.1) },
-                 rows: figures.map { f in [C.text(f.school)] + columns.map { C.number($0.2(f)) } })
+        book.add(
+            kind == .monthly ? l.pick("汇总", "summary") : l.pick("各校复核", "schools"),
+            header: [l.pick("学校", "school")] + columns.map { l.pick($0.0, $0.1) },
+            rows: figures.map { f in [C.text(f.school)] + columns.map { C.number($0.2(f)) } })
         let children = try attempt { () throws(StoreError) in try log.children(school: school, limit: 1_000_000) }
         func status(_ s: ChildStatus?) -> String { s.map { l.pick($0.chinese, $0.rawValue) } ?? "" }
         if kind == .monthly {
             let ids = try attempt { () throws(StoreError) in try log.idNumbers(school: school) }
-            book.add(l.pick("适龄儿童台账", "all children"),
-                     header: [l.pick("姓名", "name"), fullID ? l.pick("身份证号", "ID number") : l.pick("身份证号（后四位）", "ID number (last 4)"), l.pick("学校", "school"), l.pick("年级", "grade"), l.pick("状态", "status"), l.pick("状态日期", "since"), l.pick("重点群体", "focus groups")],
-                     rows: children.map { c in
-                         [.text(c.name ?? ""), .text(ids[c.child].map { fullID ? $0 : RosterPlan.mask($0) } ?? ""), .text(c.school ?? ""), c.grade.map(C.number) ?? .text(""), .text(status(c.status)), .text(c.statusDate ?? ""),
-                          .text(c.focus.compactMap { FocusGroup(rawValue: $0).map { l.pick($0.chinese, $0.rawValue) } }.joined(separator: l.pick("、", ", ")))]
-                     })
+            book.add(
+                l.pick("适龄儿童台账", "all children"),
+                header: [
+                    l.pick("姓名", "name"), fullID ? l.pick("身份证号", "ID number") : l.pick("身份证号（后四位）", "ID number (last 4)"),
+                    l.pick("学校", "school"), l.pick("年级", "grade"), l.pick("状态", "status"), l.pick("状态日期", "since"),
+                    l.pick("重点群体", "focus groups"),
+                ],
+                rows: children.map { c in
+                    [
+                        .text(c.name ?? ""), .text(ids[c.child].map { fullID ? $0 : RosterPlan.mask($0) } ?? ""), .text(c.school ?? ""),
+                        c.grade.map(C.number) ?? .text(""), .text(status(c.status)), .text(c.statusDate ?? ""),
+                        .text(
+                            c.focus.compactMap { FocusGroup(rawValue: $0).map { l.pick($0.chinese, $0.rawValue) } }.joined(
+                                separator: l.pick("、", ", "))),
+                    ]
+                })
         }
         for ledger in [Ledger.suspectedDropout, .dropout] {
             let rows = try attempt { () throws(StoreError) in try log.ledgerRegister(ledger, school: school, asOf: asOf) }
             let register = LedgerRegisterSheet(fullID: fullID, language: l)
-            book.add(l.pick(ledger.chinese.replacingOccurrences(of: "/", with: ""), ledger.rawValue),
-                     header: register.header, rows: rows.enumerated().map { register.cells($0.offset + 1, $0.element) })
+            book.add(
+                l.pick(ledger.chinese.replacingOccurrences(of: "/", with: ""), ledger.rawValue),
+                header: register.header, rows: rows.enumerated().map { register.cells($0.offset + 1, $0.element) })
         }
         if kind == .monthly {
-            let members = children.flatMap { c in c.focus.compactMap(FocusGroup.init(rawValue:)).map { (group: l.pick($0.chinese, $0.rawValue), child: c) } }
-                .sorted { ($0.group, $0.child.name ?? "", $0.child.child.hex) < ($1.group, $1.child.name ?? "", $1.child.child.hex) }
-            book.add(l.pick("重点群体台账", "focus groups"), header: [l.pick("群体", "group"), l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("状态", "status")],
-                     rows: members.map { [.text($0.group), .text($0.child.name ?? ""), .text($0.child.school ?? ""), .text(status($0.child.status))] })
+            let members = children.flatMap { c in
+                c.focus.compactMap(FocusGroup.init(rawValue:)).map { (group: l.pick($0.chinese, $0.rawValue), child: c) }
+            }
+            .sorted { ($0.group, $0.child.name ?? "", $0.child.child.hex) < ($1.group, $1.child.name ?? "", $1.child.child.hex) }
+            book.add(
+                l.pick("重点群体台账", "focus groups"),
+                header: [l.pick("群体", "group"), l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("状态", "status")],
+                rows: members.map {
+                    [.text($0.group), .text($0.child.name ?? ""), .text($0.child.school ?? ""), .text(status($0.child.status))]
+                })
         }
         return book
     }

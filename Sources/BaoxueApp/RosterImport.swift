@@ -19,16 +19,20 @@ public enum RosterSource: String, CaseIterable, Sendable, Codable {
     var columns: [(field: String, names: [String])] {
         switch self {
         case .xueji:
-            [("name", ["姓名", "学生姓名"]), ("gender", ["性别"]), ("birthDate", ["出生日期"]),
-             ("idNumber", ["身份证件号", "身份证号", "身份证号码", "公民身份号码"]), ("studentNumber", ["全国学籍号", "学籍号", "学籍辅号"]),
-             ("school", ["学校名称", "学校", "就读学校"]), ("grade", ["年级"]), ("className", ["班级", "班级名称", "班号"]),
-             ("hukouPlace", ["户口所在地", "户籍地", "户口性质所在地"]), ("residence", ["现住址", "家庭住址"]),
-             ("guardianName", ["监护人", "监护人姓名", "家长姓名"]), ("guardianPhone", ["监护人电话", "联系电话", "家长电话"])]
+            [
+                ("name", ["姓名", "学生姓名"]), ("gender", ["性别"]), ("birthDate", ["出生日期"]),
+                ("idNumber", ["身份证件号", "身份证号", "身份证号码", "公民身份号码"]), ("studentNumber", ["全国学籍号", "学籍号", "学籍辅号"]),
+                ("school", ["学校名称", "学校", "就读学校"]), ("grade", ["年级"]), ("className", ["班级", "班级名称", "班号"]),
+                ("hukouPlace", ["户口所在地", "户籍地", "户口性质所在地"]), ("residence", ["现住址", "家庭住址"]),
+                ("guardianName", ["监护人", "监护人姓名", "家长姓名"]), ("guardianPhone", ["监护人电话", "联系电话", "家长电话"]),
+            ]
         case .huji:
-            [("name", ["姓名"]), ("gender", ["性别"]), ("birthDate", ["出生日期"]),
-             ("idNumber", ["公民身份号码", "身份证号", "身份证号码", "身份证件号"]), ("hukouPlace", ["户籍地址", "户籍地", "住址"]),
-             ("residence", ["现住址", "居住地址"]), ("guardianName", ["户主姓名", "户主", "监护人"]),
-             ("guardianPhone", ["联系电话", "电话"]), ("village", ["村（居）", "村/社区", "村居", "村"])]
+            [
+                ("name", ["姓名"]), ("gender", ["性别"]), ("birthDate", ["出生日期"]),
+                ("idNumber", ["公民身份号码", "身份证号", "身份证号码", "身份证件号"]), ("hukouPlace", ["户籍地址", "户籍地", "住址"]),
+                ("residence", ["现住址", "居住地址"]), ("guardianName", ["户主姓名", "户主", "监护人"]),
+                ("guardianPhone", ["联系电话", "电话"]), ("village", ["村（居）", "村/社区", "村居", "村"]),
+            ]
         case .poverty:
             [("name", ["姓名", "学生姓名", "儿童姓名"]), ("idNumber", ["身份证号", "身份证号码", "公民身份号码", "身份证件号"])]
         case .manual:
@@ -99,16 +103,22 @@ struct RosterPlan {
         return nil
     }
 
-    init(_ file: RosterFile, source: RosterSource, path: String, today: SimpleDate, registryKey: RegistryKey,
-         language l: Language) throws(AppError) {
-        guard let header = file.records.first else { throw .rosterMalformed(path: path, line: 1, reason: l.pick("文件是空的", "the file is empty")) }
+    init(
+        _ file: RosterFile, source: RosterSource, path: String, today: SimpleDate, registryKey: RegistryKey,
+        language l: Language
+    ) throws(AppError) {
+        guard let header = file.records.first else {
+            throw .rosterMalformed(path: path, line: 1, reason: l.pick("文件是空的", "the file is empty"))
+        }
         var index: [String: Int] = [:]
         for (field, names) in source.columns + (source == .poverty ? [] : RosterSource.focusColumns) {
             if let i = header.firstIndex(where: { names.contains($0) }) { index[field] = i }
         }
         let missing = source.required.filter { alternatives in !alternatives.contains { index[$0] != nil } }
         guard missing.isEmpty else {
-            let names = missing.map { alts in alts.compactMap { f in source.columns.first { $0.field == f }?.names.first }.joined(separator: l.pick("或", " or ")) }
+            let names = missing.map { alts in
+                alts.compactMap { f in source.columns.first { $0.field == f }?.names.first }.joined(separator: l.pick("或", " or "))
+            }
             throw .rosterColumns(path: path, missing: names)
         }
         var seen: [RecordID: Int] = [:]
@@ -116,9 +126,12 @@ struct RosterPlan {
             let line = file.lines[offset]
             // An unquoted comma in a cell shifts every later column: refuse the row rather than read it wrong.
             guard cells.count == header.count else {
-                rejected.append(RosterRejection(line: line, reason: l.pick(
-                    "有 \(cells.count) 列，表头有 \(header.count) 列（单元格里的逗号要加英文双引号）",
-                    "\(cells.count) columns where the header has \(header.count) (quote cells that contain a comma)")))
+                rejected.append(
+                    RosterRejection(
+                        line: line,
+                        reason: l.pick(
+                            "有 \(cells.count) 列，表头有 \(header.count) 列（单元格里的逗号要加英文双引号）",
+                            "\(cells.count) columns where the header has \(header.count) (quote cells that contain a comma)")))
                 continue
             }
             func cell(_ field: String) -> String? {
@@ -130,7 +143,9 @@ struct RosterPlan {
                 rejected.append(RosterRejection(line: line, reason: reason.text))
             case .success(let row):
                 if let first = seen[row.child] {
-                    rejected.append(RosterRejection(line: line, reason: l.pick("与第 \(first) 行是同一个儿童（重复行）", "the same child as line \(first) (duplicate row)")))
+                    rejected.append(
+                        RosterRejection(
+                            line: line, reason: l.pick("与第 \(first) 行是同一个儿童（重复行）", "the same child as line \(first) (duplicate row)")))
                 } else {
                     seen[row.child] = line
                     rows.append(row)
@@ -142,7 +157,8 @@ struct RosterPlan {
     /// The rows of people of compulsory-education age on `reference`, and the rest of the list
     /// (a household export names whole households). A row without a birth date counts as of age.
     func bySchoolAge(_ policy: Policy, on reference: SimpleDate) -> (ofAge: [RosterRow], others: [RosterRow]) {
-        var ofAge: [RosterRow] = [], others: [RosterRow] = []
+        var ofAge: [RosterRow] = []
+        var others: [RosterRow] = []
         for row in rows {
             let of = row.birthDate.map { policy.isOfCompulsoryAge(born: $0, on: reference) } ?? true
             if of { ofAge.append(row) } else { others.append(row) }
@@ -158,21 +174,29 @@ struct RosterPlan {
         return chineseOnly ? folded.replacingOccurrences(of: " ", with: "") : folded
     }
 
-    private static func row(_ cell: (String) -> String?, line: Int, source: RosterSource, today: SimpleDate, key: RegistryKey,
-                            language l: Language) -> Result<RosterRow, RosterRejectionReason> {
+    private static func row(
+        _ cell: (String) -> String?, line: Int, source: RosterSource, today: SimpleDate, key: RegistryKey,
+        language l: Language
+    ) -> Result<RosterRow, RosterRejectionReason> {
         guard let name = cell("name").map(Self.normalizedName), !name.isEmpty else {
             return .failure(RosterRejectionReason(text: l.pick("缺少姓名", "no name")))
         }
         var resident: ResidentID?
         if let text = cell("idNumber") {
             guard let parsed = try? ResidentID(text.uppercased()) else {
-                return .failure(RosterRejectionReason(text: l.pick("身份证号“\(Self.mask(text))”无效（位数、日期或校验位不对）", "ID number '\(Self.mask(text))' is invalid (length, date or check digit)")))
+                return .failure(
+                    RosterRejectionReason(
+                        text: l.pick(
+                            "身份证号“\(Self.mask(text))”无效（位数、日期或校验位不对）",
+                            "ID number '\(Self.mask(text))' is invalid (length, date or check digit)")))
             }
             resident = parsed
         }
         let studentNumber = cell("studentNumber")
         guard let child = child(idNumber: resident?.value, studentNumber: studentNumber, key: key) else {
-            return .failure(RosterRejectionReason(text: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童", "no ID number and no student number: cannot tell which child this is")))
+            return .failure(
+                RosterRejectionReason(
+                    text: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童", "no ID number and no student number: cannot tell which child this is")))
         }
         var fields: [(String, FieldValue)] = [("name", .text(name))]
         if let resident { fields.append(("idNumber", .text(resident.value))) }
@@ -191,15 +215,21 @@ struct RosterPlan {
         if let resident {
             fields.append(("birthDate", .date(resident.birthDate)))
         } else if let text = cell("birthDate") {
-            guard let date = Self.date(text), date <= today else { return .failure(RosterRejectionReason(text: l.pick("出生日期“\(text)”无效", "birth date '\(text)' is invalid"))) }
+            guard let date = Self.date(text), date <= today else {
+                return .failure(RosterRejectionReason(text: l.pick("出生日期“\(text)”无效", "birth date '\(text)' is invalid")))
+            }
             fields.append(("birthDate", .date(date)))
         }
         if let text = cell("grade") {
-            guard let grade = Self.grade(text) else { return .failure(RosterRejectionReason(text: l.pick("年级“\(text)”应为 1–9 年级", "grade '\(text)' must be 1–9"))) }
+            guard let grade = Self.grade(text) else {
+                return .failure(RosterRejectionReason(text: l.pick("年级“\(text)”应为 1–9 年级", "grade '\(text)' must be 1–9")))
+            }
             fields.append(("grade", .number(grade)))
         }
         if let phone = cell("guardianPhone") {
-            guard (try? PhoneNumber.validate(phone)) != nil else { return .failure(RosterRejectionReason(text: l.pick("电话“\(phone)”无效", "phone '\(phone)' is invalid"))) }
+            guard (try? PhoneNumber.validate(phone)) != nil else {
+                return .failure(RosterRejectionReason(text: l.pick("电话“\(phone)”无效", "phone '\(phone)' is invalid")))
+            }
             fields.append(("guardianPhone", .text(phone)))
         }
         for field in ["school", "className", "hukouPlace", "residence", "guardianName", "village"] {
@@ -214,9 +244,11 @@ struct RosterPlan {
         let listed = (cell("focus") ?? "").split(whereSeparator: { "，,、;；/ ".contains($0) }).map(String.init)
         for text in listed {
             guard let group = FocusGroup.allCases.first(where: { $0.chinese == text || $0.rawValue == text }) else {
-                return .failure(RosterRejectionReason(text: l.pick(
-                    "重点群体“\(text)”不认识；可填：\(FocusGroup.allCases.map(\.chinese).joined(separator: "、"))",
-                    "unknown focus group '\(text)'; use: \(FocusGroup.allCases.map(\.rawValue).joined(separator: ", "))")))
+                return .failure(
+                    RosterRejectionReason(
+                        text: l.pick(
+                            "重点群体“\(text)”不认识；可填：\(FocusGroup.allCases.map(\.chinese).joined(separator: "、"))",
+                            "unknown focus group '\(text)'; use: \(FocusGroup.allCases.map(\.rawValue).joined(separator: ", "))")))
             }
             if !focus.contains(group) { focus.append(group) }
         }
@@ -226,8 +258,11 @@ struct RosterPlan {
             case "是", "Y", "YES", "1", "√", "✓", "TRUE": focus.append(group)
             case "否", "N", "NO", "0", "×", "FALSE": break
             default:
-                return .failure(RosterRejectionReason(text: l.pick("“\(group.chinese)”一栏应填 是 或 否，不是“\(mark)”",
-                                                                   "the \(group.rawValue) column takes 是 or 否, not '\(mark)'")))
+                return .failure(
+                    RosterRejectionReason(
+                        text: l.pick(
+                            "“\(group.chinese)”一栏应填 是 或 否，不是“\(mark)”",
+                            "the \(group.rawValue) column takes 是 or 否, not '\(mark)'")))
             }
         }
         if source == .xueji, let date = try? Policy.fengnan.ageReference(today: today).adding(days: 1) {
@@ -247,7 +282,9 @@ struct RosterPlan {
     static func date(_ text: String) -> SimpleDate? {
         let parts = text.split(whereSeparator: { "-/.年月日".contains($0) }).compactMap { Int($0) }
         if parts.count == 3 { return try? SimpleDate(year: parts[0], month: parts[1], day: parts[2]) }
-        if parts.count == 1, text.count == 8, let n = Int(text) { return try? SimpleDate(year: n / 10_000, month: n / 100 % 100, day: n % 100) }
+        if parts.count == 1, text.count == 8, let n = Int(text) {
+            return try? SimpleDate(year: n / 10_000, month: n / 100 % 100, day: n % 100)
+        }
         return nil
     }
 
@@ -256,7 +293,13 @@ struct RosterPlan {
         let numerals: [Character: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
         let t = text.replacingOccurrences(of: "年级", with: "").trimmingCharacters(in: .whitespaces)
         var grade: Int?
-        if let n = Int(t) { grade = n } else if t.count == 1, let n = numerals[t.first!] { grade = n } else if t.hasPrefix("初"), t.count == 2, let n = numerals[t.last!], n <= 3 { grade = 6 + n }
+        if let n = Int(t) {
+            grade = n
+        } else if t.count == 1, let n = numerals[t.first!] {
+            grade = n
+        } else if t.hasPrefix("初"), t.count == 2, let n = numerals[t.last!], n <= 3 {
+            grade = 6 + n
+        }
         guard let grade, (1...9).contains(grade) else { return nil }
         return grade
     }

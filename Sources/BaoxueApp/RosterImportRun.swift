@@ -22,17 +22,27 @@ public struct ImportReport: Codable, Equatable, Sendable {
 
     public func lines(_ l: Language) -> [String] {
         var out: [String] = []
-        if encoding != "UTF-8" { out.append(l.pick("文件为 \(encoding) 编码，已转换为 UTF-8。", "the file was \(encoding)-encoded; converted to UTF-8.")) }
+        if encoding != "UTF-8" {
+            out.append(l.pick("文件为 \(encoding) 编码，已转换为 UTF-8。", "the file was \(encoding)-encoded; converted to UTF-8."))
+        }
         for r in rejected { out.append(l.pick("第 \(r.line) 行未导入：\(r.reason)", "line \(r.line) not imported: \(r.reason)")) }
-        out.append(l.pick("共 \(rows) 行：新增 \(added) 人，更新 \(updated) 人，已是最新 \(unchanged) 人，未导入 \(rejected.count) 行（范围 \(scope)）。",
-                          "\(rows) rows: \(added) children added, \(updated) updated, \(unchanged) already up to date, \(rejected.count) rows not imported (scope \(scope))."))
+        out.append(
+            l.pick(
+                "共 \(rows) 行：新增 \(added) 人，更新 \(updated) 人，已是最新 \(unchanged) 人，未导入 \(rejected.count) 行（范围 \(scope)）。",
+                "\(rows) rows: \(added) children added, \(updated) updated, \(unchanged) already up to date, \(rejected.count) rows not imported (scope \(scope))."
+            ))
         if notOfSchoolAge > 0 {
-            out.append(l.pick("户籍名单中 \(notOfSchoolAge) 人不在义务教育年龄，未作为儿童导入。",
-                              "\(notOfSchoolAge) people of the household list are not of compulsory-education age "
-                              + "and were not imported as children."))
+            out.append(
+                l.pick(
+                    "户籍名单中 \(notOfSchoolAge) 人不在义务教育年龄，未作为儿童导入。",
+                    "\(notOfSchoolAge) people of the household list are not of compulsory-education age "
+                        + "and were not imported as children."))
         }
         if !rejected.isEmpty {
-            out.append(l.pick("请在原表中改正未导入的行后再次导入；已导入的不会重复。", "Fix the rows not imported in the original sheet and import again; nothing is imported twice."))
+            out.append(
+                l.pick(
+                    "请在原表中改正未导入的行后再次导入；已导入的不会重复。",
+                    "Fix the rows not imported in the original sheet and import again; nothing is imported twice."))
         }
         return out
     }
@@ -52,7 +62,9 @@ extension ReplicaCommands {
         directory: String, file: String, source: RosterSource, scope: String?, language l: Language,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws(AppError) -> ImportReport {
-        try importRoster(directory: directory, roster: try RosterFile.read(file), file: file, source: source, scope: scope, language: l, progress: progress)
+        try importRoster(
+            directory: directory, roster: try RosterFile.read(file), file: file, source: source, scope: scope, language: l,
+            progress: progress)
     }
 
     /// Imports rows already read (a file, or `child add`'s one row).
@@ -76,15 +88,23 @@ extension ReplicaCommands {
             plan.rows = ofAge
         }
         // Which rows change anything, read once; each group's ops are rebuilt inside its own transaction.
-        var added = 0, updated = 0, unchanged = 0
+        var added = 0
+        var updated = 0
+        var unchanged = 0
         var pending: [RosterRow] = []
         try attempt { () throws(StoreError) in
             try replica.log.read { snapshot throws(StoreError) in
                 for row in plan.rows {
                     let current = try snapshot.childRow(row.child).fields
-                    if current.isEmpty { added += 1; pending.append(row) }
-                    else if try !ops(row, source: source, in: snapshot).isEmpty { updated += 1; pending.append(row) }
-                    else { unchanged += 1 }
+                    if current.isEmpty {
+                        added += 1
+                        pending.append(row)
+                    } else if try !ops(row, source: source, in: snapshot).isEmpty {
+                        updated += 1
+                        pending.append(row)
+                    } else {
+                        unchanged += 1
+                    }
                 }
             }
         }
@@ -93,7 +113,8 @@ extension ReplicaCommands {
         for start in stride(from: 0, to: pending.count, by: perChange) {
             let group = pending[start..<min(pending.count, start + perChange)]
             do throws(StoreError) {
-                _ = try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) { s throws(StoreError) in
+                _ = try replica.log.appendOperations(by: replica.key, scope: target, now: Replica.nowMilliseconds()) {
+                    s throws(StoreError) in
                     var all: [RecordOp] = []
                     for row in group { all += try ops(row, source: source, in: s) }
                     return all
@@ -108,24 +129,31 @@ extension ReplicaCommands {
             done += group.count
             progress(done, pending.count)
         }
-        var report = ImportReport(file: file, source: source, encoding: roster.encoding, scope: target.value,
-                                  rows: roster.records.count - 1, added: added, updated: updated, unchanged: unchanged,
-                                  rejected: plan.rejected)
+        var report = ImportReport(
+            file: file, source: source, encoding: roster.encoding, scope: target.value,
+            rows: roster.records.count - 1, added: added, updated: updated, unchanged: unchanged,
+            rejected: plan.rejected)
         report.notOfSchoolAge = notOfAge
         return report
     }
 
     /// Adds (or completes) one child from command-line values, with the same checks as an import row.
     /// `cells`: column name (as the student registry spells it) → value.
-    public static func addChild(directory: String, cells: [(String, String)], scope: String?, language l: Language) throws(AppError) -> ImportReport {
+    public static func addChild(
+        directory: String, cells: [(String, String)], scope: String?, language l: Language
+    ) throws(AppError) -> ImportReport {
         guard cells.contains(where: { ["身份证件号", "全国学籍号"].contains($0.0) }) else {
-            throw .invalidArgument(option: "child", value: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童；没有证件的儿童请加 --provisional 临时登记",
-                                                      "no ID number and no student number: cannot tell which child this is; add --provisional for a child without papers"))
+            throw .invalidArgument(
+                option: "child",
+                value: l.pick(
+                    "缺少身份证号和学籍号，无法确定是哪个儿童；没有证件的儿童请加 --provisional 临时登记",
+                    "no ID number and no student number: cannot tell which child this is; add --provisional for a child without papers"))
         }
         func quote(_ t: String) -> String { "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         let text = cells.map { quote($0.0) }.joined(separator: ",") + "\n" + cells.map { quote($0.1) }.joined(separator: ",") + "\n"
         let roster = try RosterFile(bytes: Array(text.utf8), path: l.pick("命令行", "command line"))
-        let report = try importRoster(directory: directory, roster: roster, file: l.pick("命令行", "command line"), source: .manual, scope: scope, language: l)
+        let report = try importRoster(
+            directory: directory, roster: roster, file: l.pick("命令行", "command line"), source: .manual, scope: scope, language: l)
         if let r = report.rejected.first { throw .invalidArgument(option: "child", value: r.reason) }
         var added = report
         let number = cells.first { $0.0 == "身份证件号" }?.1 ?? cells.first { $0.0 == "全国学籍号" }?.1
@@ -142,8 +170,10 @@ extension ReplicaCommands {
         var ops: [RecordOp] = []
         for (field, value) in changes(row, try s.childRow(row.child).fields) {
             if source == .manual {
-                ops.append(.set(kind: .child, record: row.child, field: field, value: value,
-                                pred: try s.liveOps(kind: .child, record: row.child, field: field)))
+                ops.append(
+                    .set(
+                        kind: .child, record: row.child, field: field, value: value,
+                        pred: try s.liveOps(kind: .child, record: row.child, field: field)))
             } else if let pred = try s.registryPred(kind: .child, record: row.child, field: field) {
                 ops.append(.registryDefault(kind: .child, record: row.child, field: field, value: value, pred: pred))
             }
@@ -167,7 +197,9 @@ extension ReplicaCommands {
             .filter { $0 != .admin }
         if let given {
             guard let scope = try? ScopeID(given) else { throw .invalidArgument(option: "--scope", value: given) }
-            guard held.isEmpty || held.contains(where: { $0.covers(scope) }) else { throw .scopeNotCovered(scope: given, held: held.map(\.value)) }
+            guard held.isEmpty || held.contains(where: { $0.covers(scope) }) else {
+                throw .scopeNotCovered(scope: given, held: held.map(\.value))
+            }
             return scope
         }
         guard held.count == 1 else { throw .scopeRequired(held: held.map(\.value)) }

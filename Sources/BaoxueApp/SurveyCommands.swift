@@ -20,15 +20,23 @@ public struct SurveyView: Codable, Equatable, Sendable {
     }
 
     public func lines(_ l: Language) -> [String] {
-        [l.pick("摸排 \(survey)：\(coverage.village ?? "?")，\(coverage.date ?? "")", "survey \(survey): \(coverage.village ?? "?"), \(coverage.date ?? "")"),
-         l.pick("已查 \(coverage.households) 户，发现适龄儿童 \(coverage.childrenFound) 人", "\(coverage.households) households checked, \(coverage.childrenFound) school-age children found")]
+        [
+            l.pick(
+                "摸排 \(survey)：\(coverage.village ?? "?")，\(coverage.date ?? "")",
+                "survey \(survey): \(coverage.village ?? "?"), \(coverage.date ?? "")"),
+            l.pick(
+                "已查 \(coverage.households) 户，发现适龄儿童 \(coverage.childrenFound) 人",
+                "\(coverage.households) households checked, \(coverage.childrenFound) school-age children found"),
+        ]
             + coverage.byFinding.sorted { $0.key < $1.key }.map { "  \(Self.finding($0.key, l))：\($0.value)" }
     }
 }
 
 extension ReplicaCommands {
     /// Starts a sweep of `village` by `team`; returns its id for `survey household`.
-    public static func surveyStart(directory: String, village: String, team: [String], date: SimpleDate?, scope: String?, language l: Language) throws(AppError) -> String {
+    public static func surveyStart(
+        directory: String, village: String, team: [String], date: SimpleDate?, scope: String?, language l: Language
+    ) throws(AppError) -> String {
         let replica = try open(directory)
         try checkRole(replica, .recordVisit, l.pick("摸排", "survey"), l)
         let now = Replica.nowMilliseconds()
@@ -37,8 +45,10 @@ extension ReplicaCommands {
         let survey = RecordID.random()
         _ = try attempt { () throws(StoreError) in
             try replica.log.appendOperations(by: replica.key, scope: target, now: now) { _ throws(StoreError) in
-                [.set(kind: .survey, record: survey, field: "village", value: .text(village), pred: []),
-                 .set(kind: .survey, record: survey, field: "date", value: .date(day), pred: [])]
+                [
+                    .set(kind: .survey, record: survey, field: "village", value: .text(village), pred: []),
+                    .set(kind: .survey, record: survey, field: "date", value: .date(day), pred: []),
+                ]
                     + team.map { .add(kind: .survey, record: survey, set: "team", element: $0) }
             }
         }
@@ -53,7 +63,9 @@ extension ReplicaCommands {
         let childID: RecordID?
         if let child {
             childID = try resolveChild(open(directory).log, child, option: "--child")
-        } else { childID = nil }
+        } else {
+            childID = nil
+        }
         let replica = try open(directory)
         try checkRole(replica, .recordVisit, l.pick("入户摸排", "household check"), l)
         let (coverage, home) = try attempt { () throws(StoreError) in
@@ -87,13 +99,16 @@ extension ReplicaCommands {
         guard let target = try? OpID(text: op) else { throw .invalidArgument(option: "OP", value: op) }
         let replica = try open(directory)
         try checkRole(replica, .voidRecord, l.pick("作废", "void"), l)
-        guard let scope = try attempt({ () throws(StoreError) in try replica.log.scope(ofChange: target.change) }) else { throw .opUnknown(op) }
+        guard let scope = try attempt({ () throws(StoreError) in try replica.log.scope(ofChange: target.change) }) else {
+            throw .opUnknown(op)
+        }
         let change = try attempt { () throws(StoreError) in
             try replica.log.appendOperations(by: replica.key, scope: scope, now: Replica.nowMilliseconds()) { _ throws(StoreError) in
                 [.void(target: target, reason: reason)]
             }
         }
-        return RecordedView(change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: "-",
-                            what: l.pick("作废 \(op)", "void \(op)"), caseFile: nil, attachments: [])
+        return RecordedView(
+            change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: "-",
+            what: l.pick("作废 \(op)", "void \(op)"), caseFile: nil, attachments: [])
     }
 }

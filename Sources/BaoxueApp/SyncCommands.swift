@@ -31,16 +31,22 @@ public enum SyncCommands {
     public static func presentation(for replica: Replica) -> (certificates: [[UInt8]], vouch: SyncPolicy.Vouch?) {
         guard replica.log.authority != nil else { return ([], nil) }
         let certificates = (try? replica.log.presentableCertificates(of: replica.key.publicKey, at: Replica.nowMilliseconds())) ?? []
-        let log = replica.log, key = replica.key
-        return (certificates, { peer, presented in
-            (try? log.admitPresented(presented, peer: peer, carrier: key, at: Replica.nowMilliseconds())).flatMap { $0 }.map { .within($0) }
-        })
+        let log = replica.log
+        let key = replica.key
+        return (
+            certificates,
+            { peer, presented in
+                (try? log.admitPresented(presented, peer: peer, carrier: key, at: Replica.nowMilliseconds())).flatMap { $0 }.map {
+                    .within($0)
+                }
+            }
+        )
     }
 
     /// Splits `HOST:PORT` (port 0 allowed only when listening).
     public static func address(_ text: String, option: String, listening: Bool = false) throws(AppError) -> (host: String, port: Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              port >= (listening ? 0 : 1), port <= 65_535, colon != text.startIndex
+            port >= (listening ? 0 : 1), port <= 65_535, colon != text.startIndex
         else { throw .invalidArgument(option: option, value: text) }
         return (String(text[..<colon]), port)
     }
@@ -61,7 +67,9 @@ public enum SyncCommands {
             view = view.followed(by: more.view)
         }
         view.keyRound = try PrivacyCommands.keyRound(try ReplicaCommands.open(directory))
-        if !view.keyRound.isEmpty { _ = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress) }
+        if !view.keyRound.isEmpty {
+            _ = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
+        }
         return view
     }
 
@@ -89,8 +97,9 @@ public enum SyncCommands {
         let endpoint: SyncEndpoint
         do {
             let (certificates, vouch) = presentation(for: replica)
-            endpoint = try SyncEndpoint.make(role: .initiator, key: replica.key, store: replica.log, policy: policy, scopes: wanted, now: started,
-                                             pipelined: StreamingAppender(log: replica.log), certificates: certificates, vouch: vouch)
+            endpoint = try SyncEndpoint.make(
+                role: .initiator, key: replica.key, store: replica.log, policy: policy, scopes: wanted, now: started,
+                pipelined: StreamingAppender(log: replica.log), certificates: certificates, vouch: vouch)
         } catch { throw .sync(error) }
         let throttle = ProgressThrottle()
         let summary = try blocking { () async throws(SyncError) -> SyncSummary in
@@ -100,9 +109,12 @@ public enum SyncCommands {
         }
         // Remembered for `baoxue status` (last sync with whom); a failure to note it does not fail the sync.
         if let peer = summary.peer {
-            try? replica.log.recordPeerActivity([PeerActivity(
-                key: peer, lastSeen: Replica.nowMilliseconds(), sessions: 1, changesIn: summary.receivedChanges, changesOut: summary.sentChanges,
-                bytesIn: summary.bytesReceived, bytesOut: summary.bytesSent)])
+            try? replica.log.recordPeerActivity([
+                PeerActivity(
+                    key: peer, lastSeen: Replica.nowMilliseconds(), sessions: 1, changesIn: summary.receivedChanges,
+                    changesOut: summary.sentChanges,
+                    bytesIn: summary.bytesReceived, bytesOut: summary.bytesSent)
+            ])
         }
         var view = SyncView(summary)
         view.thisDeviceRevoked = (try? replica.log.revokedPeers(at: Replica.nowMilliseconds()))?[replica.key.publicKey] != nil
@@ -140,19 +152,23 @@ public enum SyncCommands {
         // One appender for all connections: commits stay in arrival order on one writer.
         let appender = StreamingAppender(log: replica.log)
         let server = try blocking { () async throws(SyncError) -> SyncServer in
-            try await SyncServer.start(host: host, port: port, makeEndpoint: { now throws(SyncError) in
-                // Re-read per connection, so `peer allow`, new certificates and revocations take effect without a restart.
-                let policy = (try? SyncCommands.policy(for: replica)) ?? SyncPolicy()
-                let (certificates, vouch) = presentation(for: replica)
-                return try SyncEndpoint.make(role: .responder, key: replica.key, store: replica.log, policy: policy, now: now,
-                                             pipelined: appender, certificates: certificates, vouch: vouch)
-            }, onSession: { end in
-                switch end.result {
-                case .success(let s): report(SyncView(s).text(language))
-                case .failure(let e): report(AppError.sync(e).line(language))
-                }
-                if once { finished.signal() }
-            })
+            try await SyncServer.start(
+                host: host, port: port,
+                makeEndpoint: { now throws(SyncError) in
+                    // Re-read per connection, so `peer allow`, new certificates and revocations take effect without a restart.
+                    let policy = (try? SyncCommands.policy(for: replica)) ?? SyncPolicy()
+                    let (certificates, vouch) = presentation(for: replica)
+                    return try SyncEndpoint.make(
+                        role: .responder, key: replica.key, store: replica.log, policy: policy, now: now,
+                        pipelined: appender, certificates: certificates, vouch: vouch)
+                },
+                onSession: { end in
+                    switch end.result {
+                    case .success(let s): report(SyncView(s).text(language))
+                    case .failure(let e): report(AppError.sync(e).line(language))
+                    }
+                    if once { finished.signal() }
+                })
         }
         ready(server.port)
         finished.wait()
@@ -172,7 +188,8 @@ final class ProgressThrottle: @unchecked Sendable {
     private var last: UInt64 = 0
 
     func due() -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let now = SyncClock.now()
         guard now - last >= 500 else { return false }
         last = now

@@ -59,17 +59,22 @@ public struct SyncView: Encodable, Equatable, Sendable {
     private func warnings(_ l: Language) -> [String] {
         var lines: [String] = []
         if let refusedByPeer {
-            let cause = refusedByPeer.hasSuffix("disk_full")
+            let cause =
+                refusedByPeer.hasSuffix("disk_full")
                 ? l.pick("对方存储空间已满", "the peer's storage is full")
                 : refusedByPeer.hasSuffix("revoked") ? l.pick("本设备已被吊销", "this device is revoked") : refusedByPeer
-            lines.append(l.pick("注意：\(cause)，本机有 \(notSent) 条变更未上传，仍保存在本机。对方的数据已照常收到；请稍后再同步（或告知乡镇教育办）。",
-                                "note: \(cause); \(notSent) change(s) of this device were not uploaded and stay here. "
-                                + "The peer's changes were received as usual; sync again later (or tell the township office)."))
+            lines.append(
+                l.pick(
+                    "注意：\(cause)，本机有 \(notSent) 条变更未上传，仍保存在本机。对方的数据已照常收到；请稍后再同步（或告知乡镇教育办）。",
+                    "note: \(cause); \(notSent) change(s) of this device were not uploaded and stay here. "
+                        + "The peer's changes were received as usual; sync again later (or tell the township office)."))
         }
         if thisDeviceRevoked {
-            lines.append(l.pick("本设备已被教育局吊销：设备上的学校密钥和学生记录视图已清除。请把设备交回学校，联系乡镇教育办重新登记。",
-                                "this device was revoked by the bureau: its school keys and the children's records were wiped. "
-                                + "Return the device to the school and ask the township office to enroll it again."))
+            lines.append(
+                l.pick(
+                    "本设备已被教育局吊销：设备上的学校密钥和学生记录视图已清除。请把设备交回学校，联系乡镇教育办重新登记。",
+                    "this device was revoked by the bureau: its school keys and the children's records were wiped. "
+                        + "Return the device to the school and ask the township office to enroll it again."))
         }
         return lines
     }
@@ -99,13 +104,17 @@ public struct SyncView: Encodable, Equatable, Sendable {
         guard s.reconciled else {
             return l.pick("正在对账…… 已传 \(size(s.bytesSent + s.bytesReceived))", "reconciling… \(size(s.bytesSent + s.bytesReceived)) so far")
         }
-        let done = s.sentChanges + s.receivedChanges, total = s.toSend + s.toReceive
+        let done = s.sentChanges + s.receivedChanges
+        let total = s.toSend + s.toReceive
         var eta = ""
         if done > 0, total > done {
             let rest = Double(elapsedMs) / Double(done) * Double(total - done) / 1000
             eta = l.pick("，预计还需 \(Int(rest.rounded(.up))) 秒", ", about \(Int(rest.rounded(.up))) s left")
         }
-        return bar(done, of: total) + l.pick("收 \(s.receivedChanges)/\(s.toReceive) 条，发 \(s.sentChanges)/\(s.toSend) 条，\(size(s.bytesSent + s.bytesReceived))\(eta)",
-                      "received \(s.receivedChanges)/\(s.toReceive), sent \(s.sentChanges)/\(s.toSend), \(size(s.bytesSent + s.bytesReceived))\(eta)")
+        return bar(done, of: total)
+            + l.pick(
+                "收 \(s.receivedChanges)/\(s.toReceive) 条，发 \(s.sentChanges)/\(s.toSend) 条，\(size(s.bytesSent + s.bytesReceived))\(eta)",
+                "received \(s.receivedChanges)/\(s.toReceive), sent \(s.sentChanges)/\(s.toSend), \(size(s.bytesSent + s.bytesReceived))\(eta)"
+            )
     }
 }

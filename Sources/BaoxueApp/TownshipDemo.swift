@@ -3,8 +3,8 @@ import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueRelay
 import BaoxueStore
-import BaoxueSynthetic
 import BaoxueSync
+import BaoxueSynthetic
 import BaoxueTrust
 import Dispatch
 import Foundation
@@ -40,11 +40,13 @@ public enum TownshipDemo {
         let scope = try scopeID("\(township)/\(school)")
         let authority = DeviceKey.generate()
         func enroll(_ folder: String, _ name: String, _ role: Role, _ scopes: [ScopeID]) throws(AppError) -> Replica {
-            let key = DeviceKey.generate(), now = Replica.nowMilliseconds()
+            let key = DeviceKey.generate()
+            let now = Replica.nowMilliseconds()
             let certificate: Certificate
             do {
-                certificate = try Certificate.issue(by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
-                                                    validUntil: now + 365 * 86_400_000, name: name, scopes: scopes)
+                certificate = try Certificate.issue(
+                    by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
+                    validUntil: now + 365 * 86_400_000, name: name, scopes: scopes)
             } catch { throw .trust(error) }
             return try attempt { () throws(StoreError) in
                 try Replica.createEnrolled(at: directory + "/" + folder, key: key, authority: authority.publicKey, certificate: certificate)
@@ -55,8 +57,10 @@ public enum TownshipDemo {
         let teacherB = try enroll("teacher-b", "李老师", .teacher, [scope])
         let liaison = try enroll("liaison", "赵联络员", .liaison, [scope])
         let admin = try enroll("school-admin", "孙校长", .schoolAdmin, [scope])
-        say(l.pick("[1/7] 教育局签发证书：东镇中继、王老师、李老师（\(school)）、村联络员赵某。",
-                   "[1/7] the bureau certifies a relay, two teachers (\(school)) and a village liaison."))
+        say(
+            l.pick(
+                "[1/7] 教育局签发证书：东镇中继、王老师、李老师（\(school)）、村联络员赵某。",
+                "[1/7] the bureau certifies a relay, two teachers (\(school)) and a village liaison."))
 
         let relay = try startRelay(directory + "/relay")
         defer { try? blocking { () async throws(SyncError) in await relay.shutdown(graceMs: 2_000) } }
@@ -70,14 +74,18 @@ public enum TownshipDemo {
         for device in [teacherA, teacherB, liaison, admin] { try quietly(device) }
         let keys = try PrivacyCommands.grant(directory: admin.directory, scope: scope.value, rotate: false)
         for device in [admin, teacherA, teacherB, liaison] { try quietly(device) }
-        say(l.pick("[2/7] 学校管理员把本校第 \(keys.heldEpoch ?? 0) 代密钥封存给各成员和教育局：此后记录在设备上加密，中继只转存密文。",
-                   "[2/7] the school admin seals the school's key (epoch \(keys.heldEpoch ?? 0)) to every member and the bureau: from now on records are encrypted on the devices and the relay carries ciphertext only."))
+        say(
+            l.pick(
+                "[2/7] 学校管理员把本校第 \(keys.heldEpoch ?? 0) 代密钥封存给各成员和教育局：此后记录在设备上加密，中继只转存密文。",
+                "[2/7] the school admin seals the school's key (epoch \(keys.heldEpoch ?? 0)) to every member and the bureau: from now on records are encrypted on the devices and the relay carries ciphertext only."
+            ))
 
         // The school's roster, exported from the student registry the way Excel saves it in China (GBK).
         let today = try day()
         let roster = directory + "/学籍导出.csv"
         var lines = ["姓名,性别,出生日期,身份证件号,全国学籍号,学校名称,年级,班级,现住址,监护人,监护人电话"]
-        var ids: [String] = [], names: [String] = []
+        var ids: [String] = []
+        var names: [String] = []
         for i in 0..<children {
             var f: [String: String] = [:]
             for case .set(_, _, let field, let value, _) in district.childOps(i, today: today) {
@@ -89,12 +97,17 @@ public enum TownshipDemo {
             }
             ids.append(f["idNumber"] ?? "")
             names.append(f["name"] ?? "")
-            lines.append([f["name"], f["gender"] == "male" ? "男" : "女", "", f["idNumber"], "", f["school"], f["grade"], f["className"],
-                          f["village"], f["guardianName"], f["guardianPhone"]].map { $0 ?? "" }.joined(separator: ","))
+            lines.append(
+                [
+                    f["name"], f["gender"] == "male" ? "男" : "女", "", f["idNumber"], "", f["school"], f["grade"], f["className"],
+                    f["village"], f["guardianName"], f["guardianPhone"],
+                ].map { $0 ?? "" }.joined(separator: ","))
         }
         guard let gbk = RosterFile.gb18030(lines.joined(separator: "\r\n") + "\r\n"),
-              FileManager.default.createFile(atPath: roster, contents: Data(gbk)) else { throw .fileMissing(path: roster) }
-        let imported = try ReplicaCommands.importRoster(directory: teacherA.directory, file: roster, source: .xueji, scope: nil, language: l)
+            FileManager.default.createFile(atPath: roster, contents: Data(gbk))
+        else { throw .fileMissing(path: roster) }
+        let imported = try ReplicaCommands.importRoster(
+            directory: teacherA.directory, file: roster, source: .xueji, scope: nil, language: l)
         say(l.pick("[3/7] 王老师导入学籍花名册：", "[3/7] the teacher imports the roster: ") + imported.lines(l).joined(separator: " "))
         try sync(teacherA, relayAddress, scope, l, say, "[3/7] " + l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
         try sync(teacherB, relayAddress, scope, l, say, "[3/7] " + l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
@@ -103,35 +116,65 @@ public enum TownshipDemo {
         // The offline day, about two children of the roster.
         let key = try attempt { () throws(StoreError) in try teacherA.log.registryKeyForImport() }
         guard let x = RosterPlan.child(idNumber: ids[0], studentNumber: nil, key: key),
-              let y = RosterPlan.child(idNumber: ids[1], studentNumber: nil, key: key) else {
+            let y = RosterPlan.child(idNumber: ids[1], studentNumber: nil, key: key)
+        else {
             throw .childUnknown("0")
         }
         let now = Replica.nowMilliseconds()
         let yesterday = try attemptRecords { () throws(RecordsError) in try today.adding(days: -1) }
         let threeDaysAgo = try attemptRecords { () throws(RecordsError) in try today.adding(days: -3) }
         let nextWeek = try attemptRecords { () throws(RecordsError) in try today.adding(days: 7) }
-        try write(teacherA, scope, now) { s throws(StoreError) in [
-            .event(Event(child: x, date: yesterday, body: .absence(Absence(from: threeDaysAgo, to: yesterday, schoolDays: 3, excused: false)))),
-            .set(kind: .child, record: x, field: "status", value: .status(StatusFact(status: .suspectedDropout, date: today, reason: "连续旷课 3 天")),
-                 pred: try s.liveOps(kind: .child, record: x, field: "status")),
-        ] }
-        try write(teacherB, scope, now + 1) { s throws(StoreError) in [
-            .set(kind: .child, record: x, field: "status", value: .status(StatusFact(status: .transferredOut, date: today, reason: "家长电话称已随父母到外地就读")),
-                 pred: try s.liveOps(kind: .child, record: x, field: "status")),
-        ] }
-        try write(teacherB, scope, now + 1) { _ throws(StoreError) in [
-            .event(Event(child: y, date: today, body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "语文：识字与朗读")))),
-        ] }
+        try write(teacherA, scope, now) { s throws(StoreError) in
+            [
+                .event(
+                    Event(
+                        child: x, date: yesterday, body: .absence(Absence(from: threeDaysAgo, to: yesterday, schoolDays: 3, excused: false))
+                    )),
+                .set(
+                    kind: .child, record: x, field: "status",
+                    value: .status(StatusFact(status: .suspectedDropout, date: today, reason: "连续旷课 3 天")),
+                    pred: try s.liveOps(kind: .child, record: x, field: "status")),
+            ]
+        }
+        try write(teacherB, scope, now + 1) { s throws(StoreError) in
+            [
+                .set(
+                    kind: .child, record: x, field: "status",
+                    value: .status(StatusFact(status: .transferredOut, date: today, reason: "家长电话称已随父母到外地就读")),
+                    pred: try s.liveOps(kind: .child, record: x, field: "status"))
+            ]
+        }
+        try write(teacherB, scope, now + 1) { _ throws(StoreError) in
+            [
+                .event(
+                    Event(
+                        child: y, date: today, body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "语文：识字与朗读")))
+                )
+            ]
+        }
         let caseFile = RecordID.derived("baoxue.demo.case:" + x.hex)
-        try write(liaison, scope, now + 2) { _ throws(StoreError) in [
-            .set(kind: .caseFile, record: caseFile, field: "child", value: .text(x.hex), pred: []),
-            .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(ReasonCategory.dislikesSchool.rawValue), pred: []),
-            .event(Event(child: x, date: today, body: .visit(Visit(participants: ["村联络员", "王老师"], householdFound: true, childSeen: true,
-                                                                   spokeTo: "祖母", reasonOut: "厌学", agreed: "下周一送回学校", nextContact: nextWeek)))),
-            .event(Event(child: x, subject: caseFile, date: today, body: .persuasion(PersuasionAttempt(method: "入户劝返", outcome: .agreedToReturn, note: "祖母同意周一送校")))),
-        ] }
-        say(l.pick("[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
-                   "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, at the same time, marks the same child transferred out and records a home-teaching session; the liaison visits and persuades."))
+        try write(liaison, scope, now + 2) { _ throws(StoreError) in
+            [
+                .set(kind: .caseFile, record: caseFile, field: "child", value: .text(x.hex), pred: []),
+                .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(ReasonCategory.dislikesSchool.rawValue), pred: []),
+                .event(
+                    Event(
+                        child: x, date: today,
+                        body: .visit(
+                            Visit(
+                                participants: ["村联络员", "王老师"], householdFound: true, childSeen: true,
+                                spokeTo: "祖母", reasonOut: "厌学", agreed: "下周一送回学校", nextContact: nextWeek)))),
+                .event(
+                    Event(
+                        child: x, subject: caseFile, date: today,
+                        body: .persuasion(PersuasionAttempt(method: "入户劝返", outcome: .agreedToReturn, note: "祖母同意周一送校")))),
+            ]
+        }
+        say(
+            l.pick(
+                "[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
+                "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, at the same time, marks the same child transferred out and records a home-teaching session; the liaison visits and persuades."
+            ))
 
         // The teachers meet at school: peer to peer over TCP, teacher B serving.
         try peerToPeer(server: teacherB, client: teacherA, scope, l, say)
@@ -143,14 +186,19 @@ public enum TownshipDemo {
         try sync(teacherB, relayAddress, scope, l, say, l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
         try sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
 
-        let heads = try [teacherA, teacherB, liaison].map { r throws(AppError) in try attempt { () throws(StoreError) in try r.log.heads() } }
+        let heads = try [teacherA, teacherB, liaison].map { r throws(AppError) in try attempt { () throws(StoreError) in try r.log.heads() }
+        }
         let converged = heads.allSatisfy { $0 == heads[0] }
-        say(l.pick("[6/7] 三台设备\(converged ? "已一致" : "不一致！")（\(heads[0].count) 个最新变更）。",
-                   "[6/7] the three devices \(converged ? "agree" : "DISAGREE") (\(heads[0].count) heads)."))
+        say(
+            l.pick(
+                "[6/7] 三台设备\(converged ? "已一致" : "不一致！")（\(heads[0].count) 个最新变更）。",
+                "[6/7] the three devices \(converged ? "agree" : "DISAGREE") (\(heads[0].count) heads)."))
 
         var conflictSurfaced = true
         for device in [teacherA, teacherB, liaison] {
-            conflictSurfaced = try attempt { () throws(StoreError) in try device.log.conflicts() }.contains { $0.child == x && $0.conflicts == ["status"] } && conflictSurfaced
+            conflictSurfaced =
+                try attempt { () throws(StoreError) in try device.log.conflicts() }.contains { $0.child == x && $0.conflicts == ["status"] }
+                && conflictSurfaced
         }
         let transferRead = try transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress, enroll: enroll, l, say)
         try report(liaison, x, l, say)
@@ -158,21 +206,28 @@ public enum TownshipDemo {
         say(l.pick("该儿童的记录史（联络员设备上，逐条验签）：", "the child's history (on the liaison's device, each change re-verified):"))
         for line in audit { say("  " + line.text(l)) }
         let witnessed = audit.contains { !$0.witnessedBy.isEmpty }
-        let relayFiles = Data(((try? FileManager.default.contentsOfDirectory(atPath: directory + "/relay")) ?? [])
-            .flatMap { Array(FileManager.default.contents(atPath: directory + "/relay/" + $0) ?? Data()) })
+        let relayFiles = Data(
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/relay")) ?? [])
+                .flatMap { Array(FileManager.default.contents(atPath: directory + "/relay/" + $0) ?? Data()) })
         let found = names.filter { !$0.isEmpty && relayFiles.range(of: Data($0.utf8)) != nil }.count
-        say(l.pick("在中继的文件（\(relayFiles.count / 1024) KB）中查找 \(names.count) 个儿童姓名：找到 \(found) 个。",
-                   "searched the relay's files (\(relayFiles.count / 1024) KB) for the \(names.count) children's names: \(found) found."))
+        say(
+            l.pick(
+                "在中继的文件（\(relayFiles.count / 1024) KB）中查找 \(names.count) 个儿童姓名：找到 \(found) 个。",
+                "searched the relay's files (\(relayFiles.count / 1024) KB) for the \(names.count) children's names: \(found) found."))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         say(l.pick(String(format: "完成，用时 %.1f 秒。中继已停止。", seconds), String(format: "done in %.1f s; the relay has stopped.", seconds)))
-        return Outcome(converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0,
-                       transferRead: transferRead)
+        return Outcome(
+            converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0,
+            transferRead: transferRead)
     }
 
     /// 转学: the district admin hands child `y` to a second school of the township; the new school's
     /// teacher, syncing only that school, reads the child's name and home-teaching record and no other child.
-    static func transfer(_ y: RecordID, from scope: ScopeID, schoolAdmin: Replica, relay: String, enroll: (String, String, Role, [ScopeID]) throws(AppError) -> Replica,
-                         _ l: Language, _ say: (String) -> Void) throws(AppError) -> Bool {
+    static func transfer(
+        _ y: RecordID, from scope: ScopeID, schoolAdmin: Replica, relay: String,
+        enroll: (String, String, Role, [ScopeID]) throws(AppError) -> Replica,
+        _ l: Language, _ say: (String) -> Void
+    ) throws(AppError) -> Bool {
         let second = try scopeID("\(township)/东镇第二小学")
         let bureau = try enroll("district-admin", "钱科长", .districtAdmin, [try scopeID(township)])
         let teacherC = try enroll("teacher-c", "周老师", .teacher, [second])
@@ -187,14 +242,18 @@ public enum TownshipDemo {
         try syncQuietly(schoolAdmin, [scope])
         try syncQuietly(bureau, [scope, second])
         _ = try PrivacyCommands.grant(directory: bureau.directory, scope: second.value, rotate: false)
-        let done = try ReplicaCommands.transfer(directory: bureau.directory, child: y.hex, to: second.value, reason: "随父母迁居", date: nil, language: l)
+        let done = try ReplicaCommands.transfer(
+            directory: bureau.directory, child: y.hex, to: second.value, reason: "随父母迁居", date: nil, language: l)
         try syncQuietly(bureau, [scope, second])
         try syncQuietly(teacherC, [second])
         let seen = try attempt { () throws(StoreError) in try teacherC.log.children() }
         let sessions = try attempt { () throws(StoreError) in try teacherC.log.events(child: y) }.count
         let name = seen.first { $0.child == y }?.name ?? "?"
-        say(l.pick("[6/7] 转学：区教育局把第二名儿童转到东镇第二小学。周老师（只同步本校）同步后看到：\(name)，状态\(seen.first?.status?.chinese ?? "?")，送教上门记录 \(sessions) 条；其他儿童 \(seen.count - 1) 名。",
-                   "[6/7] a transfer: the district moves the second child to another school. Teacher C (syncing only that school) now sees: \(name), status \(seen.first?.status?.rawValue ?? "?"), \(sessions) home-teaching record(s); other children: \(seen.count - 1)."))
+        say(
+            l.pick(
+                "[6/7] 转学：区教育局把第二名儿童转到东镇第二小学。周老师（只同步本校）同步后看到：\(name)，状态\(seen.first?.status?.chinese ?? "?")，送教上门记录 \(sessions) 条；其他儿童 \(seen.count - 1) 名。",
+                "[6/7] a transfer: the district moves the second child to another school. Teacher C (syncing only that school) now sees: \(name), status \(seen.first?.status?.rawValue ?? "?"), \(sessions) home-teaching record(s); other children: \(seen.count - 1)."
+            ))
         _ = done
         return seen.count == 1 && seen[0].child == y && seen[0].name != nil && seen[0].status == .transferredIn && sessions == 1
     }
@@ -208,9 +267,12 @@ public enum TownshipDemo {
             for r in rows { say("    \(r.name ?? "?")  \(r.school ?? "")  \(l.pick("自", "since")) \(r.since)") }
         }
         // The same view `baoxue conflicts` prints.
-        for conflict in try ReplicaCommands.conflicts(directory: device.directory, language: l) where conflict.child == x.hex && conflict.field == "status" {
-            say(l.pick("待人工核实的冲突：\(conflict.name) 的状态有 \(conflict.values.count) 个并发值：",
-                       "conflict to settle: \(conflict.name)'s status has \(conflict.values.count) concurrent values:"))
+        for conflict in try ReplicaCommands.conflicts(directory: device.directory, language: l)
+        where conflict.child == x.hex && conflict.field == "status" {
+            say(
+                l.pick(
+                    "待人工核实的冲突：\(conflict.name) 的状态有 \(conflict.values.count) 个并发值：",
+                    "conflict to settle: \(conflict.name)'s status has \(conflict.values.count) concurrent values:"))
             for v in conflict.values { say("  \(v.value) — \(v.author)") }
         }
     }
@@ -218,40 +280,57 @@ public enum TownshipDemo {
     static func startRelay(_ directory: String) throws(AppError) -> Relay {
         let replica = try attempt { () throws(StoreError) in try Replica.open(at: directory, witness: true, views: false) }
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
-        let c = { var c = Relay.Configuration(); c.host = "127.0.0.1"; c.port = 0; return c }()
+        let c = {
+            var c = Relay.Configuration()
+            c.host = "127.0.0.1"
+            c.port = 0
+            return c
+        }()
         let quiet = Logger(label: "baoxue.demo.relay", factory: { _ in SwiftLogNoOpLogHandler() })
         return try blocking { () async throws(SyncError) -> Relay in
-            try await Relay.start(key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
-                                  certificates: certificates, vouch: vouch, configuration: c, logger: quiet)
+            try await Relay.start(
+                key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
+                certificates: certificates, vouch: vouch, configuration: c, logger: quiet)
         }
     }
 
-    static func sync(_ device: Replica, _ address: String, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void, _ who: String) throws(AppError) {
+    static func sync(
+        _ device: Replica, _ address: String, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void, _ who: String
+    ) throws(AppError) {
         let view = try SyncCommands.sync(directory: device.directory, peer: address, scopes: [scope.value], language: l) { _ in }
         say((who.hasPrefix("[") ? "" : "[5/7] ") + who + l.pick("：", ": ") + view.text(l))
     }
 
     /// Teacher B serves one session on a loopback port; teacher A connects to it.
     static func peerToPeer(server: Replica, client: Replica, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void) throws(AppError) {
-        let ready = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        let ready = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
         let port = ResultBox<Int>()
         let directory = server.directory
         Thread.detachNewThread {
             do throws(AppError) {
-                try SyncCommands.serve(directory: directory, listen: "127.0.0.1:0", once: true, language: l,
-                                       ready: { p in port.result = .success(p); ready.signal() }, report: { _ in })
+                try SyncCommands.serve(
+                    directory: directory, listen: "127.0.0.1:0", once: true, language: l,
+                    ready: { p in
+                        port.result = .success(p)
+                        ready.signal()
+                    }, report: { _ in })
             } catch {
                 port.result = .failure(.connectionClosed)
                 ready.signal()
             }
             finished.signal()
         }
-        guard ready.wait(timeout: .now() + 10) == .success, case .success(let p)? = port.result else { throw .sync(.unreachable("127.0.0.1")) }
+        guard ready.wait(timeout: .now() + 10) == .success, case .success(let p)? = port.result else {
+            throw .sync(.unreachable("127.0.0.1"))
+        }
         try sync(client, "127.0.0.1:\(p)", scope, l, say, l.pick("王老师 ↔ 李老师（在学校，点对点）", "teacher A ↔ teacher B (at school, peer to peer)"))
         _ = finished.wait(timeout: .now() + 10)
     }
 
-    static func write(_ device: Replica, _ scope: ScopeID, _ now: UInt64, _ ops: (RecordSnapshot) throws(StoreError) -> [RecordOp]) throws(AppError) {
+    static func write(
+        _ device: Replica, _ scope: ScopeID, _ now: UInt64, _ ops: (RecordSnapshot) throws(StoreError) -> [RecordOp]
+    ) throws(AppError) {
         _ = try attempt { () throws(StoreError) in try device.log.appendOperations(by: device.key, scope: scope, now: now, ops) }
     }
 

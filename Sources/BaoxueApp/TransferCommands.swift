@@ -16,11 +16,13 @@ public struct TransferView: Codable, Equatable, Sendable {
     public let statusIn: String
 
     public func text(_ l: Language) -> String {
-        l.pick("""
+        l.pick(
+            """
             已办理转学：儿童 \(child) 从 \(from) 转入 \(to)。
             转入学校的成员同步后即可查看该儿童的既往记录（仅此儿童，无需重新加密）；转出学校记为"转出"，转入学校记为"转入"。
             变更：密钥 \(grant.prefix(16))…，转出 \(statusOut.prefix(16))…，转入 \(statusIn.prefix(16))…
-            """, """
+            """,
+            """
             transfer recorded: child \(child) from \(from) to \(to).
             Once they sync, the new school's members read this child's earlier records (this child only, nothing re-encrypted); \
             the old school records "transferred out", the new one "transferred in".
@@ -34,7 +36,9 @@ extension ReplicaCommands {
     /// to the receiving school (privacy.md §2(b)), records 转出 in the old school and 转入 with
     /// the new school's name in the new one. Only an admin whose certificate grants keys in both
     /// schools (a district admin) may; anyone else is refused before anything is written.
-    public static func transfer(directory: String, child: String, from: String? = nil, to: String, reason: String, date: SimpleDate?, language l: Language) throws(AppError) -> TransferView {
+    public static func transfer(
+        directory: String, child: String, from: String? = nil, to: String, reason: String, date: SimpleDate?, language l: Language
+    ) throws(AppError) -> TransferView {
         guard let target = try? ScopeID(to), target != .admin else { throw .invalidArgument(option: "--to", value: to) }
         let replica = try open(directory)
         let id = try resolveChild(replica.log, child)
@@ -55,11 +59,18 @@ extension ReplicaCommands {
         for scope in [home, target] where replica.log.authority != nil && !held.contains(where: { $0.covers(scope) }) {
             throw .scopeNotCovered(scope: scope.value, held: held.map(\.value))
         }
-        let grant = try attempt { () throws(StoreError) in try replica.log.transferChild(id, from: home, to: target, by: replica.key, now: now) }
-        let out = try record(directory: directory, child: child, entry: .status(.transferredOut, reason: reason), date: date, scope: home.value, language: l)
+        let grant = try attempt { () throws(StoreError) in
+            try replica.log.transferChild(id, from: home, to: target, by: replica.key, now: now)
+        }
+        let out = try record(
+            directory: directory, child: child, entry: .status(.transferredOut, reason: reason), date: date, scope: home.value, language: l)
         let school = String(target.value.split(separator: "/").last ?? Substring(target.value))
-        _ = try record(directory: directory, child: child, entry: .field("school", .text(school)), date: date, scope: target.value, language: l)
-        let into = try record(directory: directory, child: child, entry: .status(.transferredIn, reason: reason), date: date, scope: target.value, language: l)
-        return TransferView(child: child, from: home.value, to: target.value, grant: grant.id.hex, statusOut: out.change, statusIn: into.change)
+        _ = try record(
+            directory: directory, child: child, entry: .field("school", .text(school)), date: date, scope: target.value, language: l)
+        let into = try record(
+            directory: directory, child: child, entry: .status(.transferredIn, reason: reason), date: date, scope: target.value, language: l
+        )
+        return TransferView(
+            child: child, from: home.value, to: target.value, grant: grant.id.hex, statusOut: out.change, statusIn: into.change)
     }
 }

@@ -5,13 +5,19 @@ enum TrustText {
     static func error(_ e: TrustError, _ l: Language) -> String {
         switch e {
         case .malformed(let why):
-            return l.pick("文件格式不对（\(why)）。请确认拿到的是完整的申请或证书文件。", "the file is not valid (\(why)). Check that it is the complete request or certificate file.")
+            return l.pick(
+                "文件格式不对（\(why)）。请确认拿到的是完整的申请或证书文件。",
+                "the file is not valid (\(why)). Check that it is the complete request or certificate file.")
         case .badSignature:
-            return l.pick("签名不符：文件已被改动或不是本人签发。请重新获取。", "the signature does not verify: the file was altered or not issued by who it claims. Obtain it again.")
+            return l.pick(
+                "签名不符：文件已被改动或不是本人签发。请重新获取。",
+                "the signature does not verify: the file was altered or not issued by who it claims. Obtain it again.")
         case .selfSigned:
             return l.pick("证书是自签的，不被承认。请向教育局申请。", "the certificate is self-signed and not accepted. Apply to the education bureau.")
         case .unknownIssuer(let k):
-            return l.pick("签发者（指纹 \(k.fingerprint.text)）不是本区授权机构。请核对授权公钥。", "the issuer (fingerprint \(k.fingerprint.text)) is not this district's authority. Check the authority key.")
+            return l.pick(
+                "签发者（指纹 \(k.fingerprint.text)）不是本区授权机构。请核对授权公钥。",
+                "the issuer (fingerprint \(k.fingerprint.text)) is not this district's authority. Check the authority key.")
         case .delegationWidens(let why):
             return l.pick("下级授权越权：\(why)。", "a delegation exceeds its own grant: \(why).")
         case .notValidAt:
@@ -30,8 +36,9 @@ enum TrustText {
     /// Parses a role as typed on the command line.
     /// A `--role` outside the list, with the list (Chinese names, or the English codes).
     static func roleChoices(_ text: String) -> AppError {
-        .invalidChoice(option: "--role", value: text, chinese: ["教师", "村联络员", "学校管理员", "中继", "区县管理员"],
-                       english: ["teacher", "liaison", "school-admin", "relay", "district-admin"])
+        .invalidChoice(
+            option: "--role", value: text, chinese: ["教师", "村联络员", "学校管理员", "中继", "区县管理员"],
+            english: ["teacher", "liaison", "school-admin", "relay", "district-admin"])
     }
 
     static func role(_ text: String) -> Role? {

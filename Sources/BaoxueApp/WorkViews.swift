@@ -17,8 +17,11 @@ public struct ConflictView: Codable, Equatable, Sendable {
     public let values: [Value]
 
     public func lines(_ l: Language) -> [String] {
-        [l.pick("\(name)（\(child)）的\(ReplicaCommands.fieldLabel(field))有 \(values.count) 个并发值：",
-                "\(name) (\(child)): \(field) has \(values.count) concurrent values:")]
+        [
+            l.pick(
+                "\(name)（\(child)）的\(ReplicaCommands.fieldLabel(field))有 \(values.count) 个并发值：",
+                "\(name) (\(child)): \(field) has \(values.count) concurrent values:")
+        ]
             + values.map { "  \($0.value) — \($0.author)" }
     }
 }
@@ -43,10 +46,18 @@ public struct TodayView: Codable, Equatable, Sendable {
             out.append("\(title)：\(items.count)")
             out += items.map { "  \($0.name)（\($0.child)）\(detail($0))" }
         }
-        section(l.pick("请假超过规定天数、尚未家访", "on leave longer than the policy allows, not yet visited"), visitsDue) { l.pick("，请假自 \($0.since)", ", on leave since \($0.since)") }
-        section(l.pick("超过规定间隔未联系", "not contacted within the policy's interval"), contactOverdue) { $0.since.isEmpty ? l.pick("，从未联系", ", never contacted") : l.pick("，上次联系 \($0.since)", ", last contact \($0.since)") }
-        section(l.pick("本月送教不足", "home teaching short this month"), homeTeachingShortfall) { l.pick("，本月 \($0.amount ?? 0) 次", ", \($0.amount ?? 0) session(s) this month") }
-        section(l.pick("劝返案卷超过规定天数无劝返记录", "cases without an attempt within the policy's interval"), casesWithoutRecentAttempt) { l.pick("，自 \($0.since)", ", since \($0.since)") }
+        section(l.pick("请假超过规定天数、尚未家访", "on leave longer than the policy allows, not yet visited"), visitsDue) {
+            l.pick("，请假自 \($0.since)", ", on leave since \($0.since)")
+        }
+        section(l.pick("超过规定间隔未联系", "not contacted within the policy's interval"), contactOverdue) {
+            $0.since.isEmpty ? l.pick("，从未联系", ", never contacted") : l.pick("，上次联系 \($0.since)", ", last contact \($0.since)")
+        }
+        section(l.pick("本月送教不足", "home teaching short this month"), homeTeachingShortfall) {
+            l.pick("，本月 \($0.amount ?? 0) 次", ", \($0.amount ?? 0) session(s) this month")
+        }
+        section(l.pick("劝返案卷超过规定天数无劝返记录", "cases without an attempt within the policy's interval"), casesWithoutRecentAttempt) {
+            l.pick("，自 \($0.since)", ", since \($0.since)")
+        }
         return out
     }
 }
@@ -76,13 +87,16 @@ extension ReplicaCommands {
     public static func today(directory: String, date: SimpleDate?) throws(AppError) -> TodayView {
         let log = try open(directory).log
         let day = try BaoxueApp.day(date)
-        func items(_ rows: [AttentionRow]) -> [TodayView.Item] { rows.map { .init(child: $0.child.hex, name: $0.name ?? "?", since: $0.since, amount: $0.amount) } }
+        func items(_ rows: [AttentionRow]) -> [TodayView.Item] {
+            rows.map { .init(child: $0.child.hex, name: $0.name ?? "?", since: $0.since, amount: $0.amount) }
+        }
         return try attempt { () throws(StoreError) in
-            TodayView(date: day.description,
-                      visitsDue: items(try log.visitsDue(today: day)),
-                      contactOverdue: items(try log.contactOverdue(today: day)),
-                      homeTeachingShortfall: items(try log.homeTeachingMonthlyShortfall(month: day)),
-                      casesWithoutRecentAttempt: items(try log.casesWithoutRecentAttempt(today: day)))
+            TodayView(
+                date: day.description,
+                visitsDue: items(try log.visitsDue(today: day)),
+                contactOverdue: items(try log.contactOverdue(today: day)),
+                homeTeachingShortfall: items(try log.homeTeachingMonthlyShortfall(month: day)),
+                casesWithoutRecentAttempt: items(try log.casesWithoutRecentAttempt(today: day)))
         }
     }
 }

@@ -41,7 +41,8 @@ public struct Workbook: Sendable, Equatable {
                 if t.count >= 6, t.allSatisfy({ $0.isASCII && $0.isNumber }) {
                     safe = "\t" + t
                 }
-                return safe.contains(where: { ",\"\r\n".contains($0) }) ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
+                return safe.contains(where: { ",\"\r\n".contains($0) })
+                    ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
             }
         }
         let text = sheet.rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
@@ -54,38 +55,55 @@ public struct Workbook: Sendable, Equatable {
         let sheetTypes = sheets.indices.map {
             "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }.joined()
-        zip.add("[Content_Types].xml", xml("""
-            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-            <Default Extension="xml" ContentType="application/xml"/>\
-            <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-            \(sheetTypes)</Types>
-            """))
-        zip.add("_rels/.rels", xml("""
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-            <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
-            </Relationships>
-            """))
-        let sheetList = sheets.enumerated().map { "<sheet name=\"\(escape($1.name))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>" }.joined()
-        zip.add("xl/workbook.xml", xml("""
-            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
-            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>\(sheetList)</sheets></workbook>
-            """))
+        zip.add(
+            "[Content_Types].xml",
+            xml(
+                """
+                <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+                <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+                <Default Extension="xml" ContentType="application/xml"/>\
+                <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+                \(sheetTypes)</Types>
+                """))
+        zip.add(
+            "_rels/.rels",
+            xml(
+                """
+                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+                <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
+                </Relationships>
+                """))
+        let sheetList = sheets.enumerated().map { "<sheet name=\"\(escape($1.name))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>" }
+            .joined()
+        zip.add(
+            "xl/workbook.xml",
+            xml(
+                """
+                <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+                xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>\(sheetList)</sheets></workbook>
+                """))
         let rels = sheets.indices.map {
             "<Relationship Id=\"rId\($0 + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>"
         }.joined()
-        zip.add("xl/_rels/workbook.xml.rels", xml("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\(rels)</Relationships>"))
+        zip.add(
+            "xl/_rels/workbook.xml.rels",
+            xml("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\(rels)</Relationships>"))
         for (i, sheet) in sheets.enumerated() {
             let rows = sheet.rows.enumerated().map { r, cells in
-                "<row r=\"\(r + 1)\">" + cells.enumerated().map { c, cell in
-                    let ref = Self.column(c) + String(r + 1)
-                    switch cell {
-                    case .number(let n): return "<c r=\"\(ref)\"><v>\(n)</v></c>"
-                    case .text(let t): return "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(t))</t></is></c>"
-                    }
-                }.joined() + "</row>"
+                "<row r=\"\(r + 1)\">"
+                    + cells.enumerated().map { c, cell in
+                        let ref = Self.column(c) + String(r + 1)
+                        switch cell {
+                        case .number(let n): return "<c r=\"\(ref)\"><v>\(n)</v></c>"
+                        case .text(let t): return "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(t))</t></is></c>"
+                        }
+                    }.joined() + "</row>"
             }.joined()
-            zip.add("xl/worksheets/sheet\(i + 1).xml", xml("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\(rows)</sheetData></worksheet>"))
+            zip.add(
+                "xl/worksheets/sheet\(i + 1).xml",
+                xml(
+                    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\(rows)</sheetData></worksheet>"
+                ))
         }
         return zip.bytes
     }
@@ -110,7 +128,8 @@ public struct Workbook: Sendable, Equatable {
 
     /// 0 → A, 25 → Z, 26 → AA.
     static func column(_ index: Int) -> String {
-        var n = index + 1, out = ""
+        var n = index + 1
+        var out = ""
         while n > 0 {
             let r = (n - 1) % 26
             out = String(UnicodeScalar(UInt8(65 + r))) + out

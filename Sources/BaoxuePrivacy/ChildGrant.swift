@@ -22,7 +22,9 @@ public struct ChildGrant: Sendable, Equatable {
 
     public static func isGrant(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
 
-    public static func make(source: ScopeID, child: RecordID, keys: [ContentKey], to recipients: Set<PublicKey>, random: RandomSource = .system) throws(PrivacyError) -> ChildGrant {
+    public static func make(
+        source: ScopeID, child: RecordID, keys: [ContentKey], to recipients: Set<PublicKey>, random: RandomSource = .system
+    ) throws(PrivacyError) -> ChildGrant {
         guard (1...255).contains(keys.count), !recipients.isEmpty, recipients.count <= MemberGrant.maxRecipients else {
             throw .malformed("\(keys.count) keys, \(recipients.count) recipients")
         }
@@ -57,7 +59,8 @@ public struct ChildGrant: Sendable, Equatable {
         guard bytes.count >= 4, bytes.starts(with: Self.magic) else { throw .malformed("not a child grant") }
         let n = Int(bytes[3])
         guard n >= 1, bytes.count >= 4 + n + 16 + 1,
-              let text = String(validating: bytes[4..<(4 + n)], as: UTF8.self), let source = try? ScopeID(text), source.utf8.count == n else {
+            let text = String(validating: bytes[4..<(4 + n)], as: UTF8.self), let source = try? ScopeID(text), source.utf8.count == n
+        else {
             throw .malformed("source scope")
         }
         var at = 4 + n
@@ -74,7 +77,8 @@ public struct ChildGrant: Sendable, Equatable {
         guard (1...MemberGrant.maxRecipients).contains(count), bytes.count == at + count * entry else {
             throw .malformed("child grant length does not match its \(count) recipients")
         }
-        var recipients: [PublicKey] = [], boxes: [[UInt8]] = []
+        var recipients: [PublicKey] = []
+        var boxes: [[UInt8]] = []
         for i in 0..<count {
             let start = at + i * entry
             guard let r = try? PublicKey(bytes: Array(bytes[start..<(start + 32)])) else { throw .malformed("recipient \(i)") }
@@ -92,7 +96,8 @@ public struct ChildGrant: Sendable, Equatable {
     public func open(as me: DeviceKey) throws(PrivacyError) -> [ContentKey]? {
         guard let i = recipients.firstIndex(of: me.publicKey) else { return nil }
         guard let sk = try? X25519.privateKey(fromEd25519Seed: me.seed), let pk = try? X25519.publicKey(privateKey: sk),
-              let plain = SealedBox.open(boxes[i][...], publicKey: pk, privateKey: sk), plain.count == 32 * keyIDs.count else { throw .tampered }
+            let plain = SealedBox.open(boxes[i][...], publicKey: pk, privateKey: sk), plain.count == 32 * keyIDs.count
+        else { throw .tampered }
         let keys = (0..<keyIDs.count).map { ContentKey(bytes: Array(plain[(32 * $0)..<(32 * $0 + 32)])) }
         guard zip(keys, keyIDs).allSatisfy({ $0.id == $1 }) else { throw .tampered }
         return keys

@@ -21,7 +21,9 @@ public struct MemberGrant: Sendable, Equatable {
     public static func isGrant(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
 
     /// Seals `key` to every recipient.
-    public static func make(_ key: ScopeKey, epoch: UInt32, to recipients: Set<PublicKey>, random: RandomSource = .system) throws(PrivacyError) -> MemberGrant {
+    public static func make(
+        _ key: ScopeKey, epoch: UInt32, to recipients: Set<PublicKey>, random: RandomSource = .system
+    ) throws(PrivacyError) -> MemberGrant {
         let sorted = recipients.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         guard !sorted.isEmpty, sorted.count <= maxRecipients else { throw .malformed("\(sorted.count) recipients") }
         var boxes: [[UInt8]] = []
@@ -76,7 +78,8 @@ public struct MemberGrant: Sendable, Equatable {
     public func open(as me: DeviceKey, scope: ScopeID) throws(PrivacyError) -> ScopeKey? {
         guard let i = recipients.firstIndex(of: me.publicKey) else { return nil }
         guard let sk = try? X25519.privateKey(fromEd25519Seed: me.seed), let pk = try? X25519.publicKey(privateKey: sk),
-              let bytes = SealedBox.open(boxes[i][...], publicKey: pk, privateKey: sk) else { throw .tampered }
+            let bytes = SealedBox.open(boxes[i][...], publicKey: pk, privateKey: sk)
+        else { throw .tampered }
         let key = try ScopeKey(scope: scope, bytes: bytes)
         guard key.id == keyID else { throw .tampered }
         return key

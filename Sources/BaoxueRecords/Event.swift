@@ -10,8 +10,10 @@ public struct Event: Sendable, Equatable {
     public let amends: OpID?
     public let amendReason: String?
 
-    public init(child: RecordID?, subject: RecordID? = nil, date: SimpleDate, body: EventBody,
-                amends: OpID? = nil, amendReason: String? = nil) {
+    public init(
+        child: RecordID?, subject: RecordID? = nil, date: SimpleDate, body: EventBody,
+        amends: OpID? = nil, amendReason: String? = nil
+    ) {
         self.child = child
         self.subject = subject
         self.date = date
@@ -63,8 +65,10 @@ public struct Visit: Sendable, Equatable {
     /// BLAKE2b-256 hex of attachments (photos, signed statements).
     public var evidence: [String]
 
-    public init(participants: [String], location: String? = nil, householdFound: Bool, childSeen: Bool, spokeTo: String,
-                reasonOut: String? = nil, agreed: String, nextContact: SimpleDate? = nil, evidence: [String] = []) {
+    public init(
+        participants: [String], location: String? = nil, householdFound: Bool, childSeen: Bool, spokeTo: String,
+        reasonOut: String? = nil, agreed: String, nextContact: SimpleDate? = nil, evidence: [String] = []
+    ) {
         self.participants = participants
         self.location = location
         self.householdFound = householdFound
@@ -84,7 +88,10 @@ public struct Absence: Sendable, Equatable {
     public var schoolDays: Int
     public var excused: Bool
     public init(from: SimpleDate, to: SimpleDate, schoolDays: Int, excused: Bool) {
-        self.from = from; self.to = to; self.schoolDays = schoolDays; self.excused = excused
+        self.from = from
+        self.to = to
+        self.schoolDays = schoolDays
+        self.excused = excused
     }
 }
 
@@ -95,7 +102,10 @@ public struct Leave: Sendable, Equatable {
     public var reason: String
     public var approvedBy: String
     public init(from: SimpleDate, to: SimpleDate, reason: String, approvedBy: String) {
-        self.from = from; self.to = to; self.reason = reason; self.approvedBy = approvedBy
+        self.from = from
+        self.to = to
+        self.reason = reason
+        self.approvedBy = approvedBy
     }
 }
 
@@ -116,7 +126,11 @@ public struct PersuasionAttempt: Sendable, Equatable {
     public var method: String
     public var outcome: Outcome
     public var note: String
-    public init(method: String, outcome: Outcome, note: String) { self.method = method; self.outcome = outcome; self.note = note }
+    public init(method: String, outcome: Outcome, note: String) {
+        self.method = method
+        self.outcome = outcome
+        self.note = note
+    }
 }
 
 /// 送教上门: one home-teaching session; a class hour is the policy's minutes.
@@ -124,7 +138,11 @@ public struct HomeTeachingSession: Sendable, Equatable {
     public var classHours: Int
     public var teacher: String
     public var content: String
-    public init(classHours: Int, teacher: String, content: String) { self.classHours = classHours; self.teacher = teacher; self.content = content }
+    public init(classHours: Int, teacher: String, content: String) {
+        self.classHours = classHours
+        self.teacher = teacher
+        self.content = content
+    }
 }
 
 /// One household checked in a shoe-leather survey (铁脚板摸排).
@@ -145,14 +163,21 @@ public struct HouseholdCheck: Sendable, Equatable {
     public var address: String
     public var childrenFound: Int
     public var finding: Finding
-    public init(address: String, childrenFound: Int, finding: Finding) { self.address = address; self.childrenFound = childrenFound; self.finding = finding }
+    public init(address: String, childrenFound: Int, finding: Finding) {
+        self.address = address
+        self.childrenFound = childrenFound
+        self.finding = finding
+    }
 }
 
 /// 核查函: sent to the education authority of the child's household-registration place.
 public struct VerificationLetter: Sendable, Equatable {
     public var sentTo: String
     public var reason: String
-    public init(sentTo: String, reason: String) { self.sentTo = sentTo; self.reason = reason }
+    public init(sentTo: String, reason: String) {
+        self.sentTo = sentTo
+        self.reason = reason
+    }
 }
 
 /// 留得住: is the returned child still attending after 1, 3 or 6 months?
@@ -160,5 +185,9 @@ public struct FollowUp: Sendable, Equatable {
     public var months: Int
     public var attending: Bool
     public var note: String
-    public init(months: Int, attending: Bool, note: String) { self.months = months; self.attending = attending; self.note = note }
+    public init(months: Int, attending: Bool, note: String) {
+        self.months = months
+        self.attending = attending
+        self.note = note
+    }
 }

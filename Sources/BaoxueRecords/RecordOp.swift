@@ -1,3 +1,5 @@
+import Foundation
+
 /// One CRDT operation inside a change's payload.
 ///
 /// - `set`: write a register field; `pred` lists the values of that field
@@ -28,7 +30,8 @@ extension RecordOp {
     public var refreshedChild: RecordID? {
         switch self {
         case .set(.child, let record, _, _, _), .registryDefault(.child, let record, _, _, _), .add(.child, let record, _, _),
-             .remove(.child, let record, _, _, _): record
+            .remove(.child, let record, _, _, _):
+            record
         default: nil
         }
     }
@@ -57,13 +60,17 @@ extension RecordOp {
         case .set(let kind, let record, let field, let value, let pred):
             try Schema.validate(kind: kind, field: field, value: value)
             guard pred.count <= Self.maxListLength else { throw .payloadTooLarge }
-            guard field != "mergedInto" || value != .text(record.hex) else { throw .invalidField(field, reason: "a child merged into itself") }
+            guard field != "mergedInto" || value != .text(record.hex) else {
+                throw .invalidField(field, reason: "a child merged into itself")
+            }
         case .registryDefault(let kind, _, let field, let value, let pred):
             try Schema.validate(kind: kind, field: field, value: value)
             guard pred.count <= Self.maxListLength else { throw .payloadTooLarge }
             // A registry says who a child is and that it is enrolled; marking a record void or
             // putting a child on a ledger is a person's decision.
-            guard !["voided", "provisional", "mergedInto"].contains(field) else { throw .invalidField(field, reason: "not set by a registry") }
+            guard !["voided", "provisional", "mergedInto"].contains(field) else {
+                throw .invalidField(field, reason: "not set by a registry")
+            }
             if case .status(let fact) = value, fact.status.ledger != nil {
                 throw .invalidField(field, reason: "a ledger status is not set by a registry")
             }
@@ -101,15 +108,14 @@ public enum Evidence {
     }
 }
 
-import Foundation
-
 extension RecordOp {
     /// A short, language-neutral description for logs and audit lists (no personal data).
     public var summary: String {
         switch self {
         case .set(let kind, _, let field, _, let pred): "set \(kind.rawValue).\(field)" + (pred.count > 1 ? " (settles \(pred.count))" : "")
         case .registryDefault(let kind, _, let field, _, _): "default \(kind.rawValue).\(field)"
-        case .add(let kind, _, let set, let element): "add \(kind.rawValue).\(set) \(set == "focus" ? element : "")".trimmingCharacters(in: .whitespaces)
+        case .add(let kind, _, let set, let element):
+            "add \(kind.rawValue).\(set) \(set == "focus" ? element : "")".trimmingCharacters(in: .whitespaces)
         case .remove(let kind, _, let set, _, _): "remove \(kind.rawValue).\(set)"
         case .event(let e): "event \(e.body.kind)" + (e.amends == nil ? "" : " (amends)")
         case .void: "void"

@@ -64,7 +64,8 @@ public protocol RecordViewStorage {
     /// True while absence openers are derived for every child at once, later (a rebuild, which
     /// applies every absence anyway); false to refresh a child's on each absence, leave or void.
     var defersAbsenceRuns: Bool { get }
-    mutating func insertCloseOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws
+    mutating func insertCloseOut(
+        child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws
 
     /// Keeps a signed op that every replica refuses to apply, with the reason, for a person to see.
     mutating func reject(_ op: OpID, reason: String, stamp: OpStamp) throws
@@ -115,7 +116,10 @@ public struct FieldState: Sendable, Equatable {
 public struct OpStamp: Sendable, Equatable {
     public let hlc: HLCTimestamp
     public let author: PublicKey
-    public init(hlc: HLCTimestamp, author: PublicKey) { self.hlc = hlc; self.author = author }
+    public init(hlc: HLCTimestamp, author: PublicKey) {
+        self.hlc = hlc
+        self.author = author
+    }
 }
 
 /// One write to a register field.
@@ -130,7 +134,12 @@ public struct RegisterWrite: Sendable, Equatable {
     public var isDefault: Bool
 
     public init(kind: RecordKind, record: RecordID, field: String, value: FieldValue, op: OpID, stamp: OpStamp, isDefault: Bool = false) {
-        self.kind = kind; self.record = record; self.field = field; self.value = value; self.op = op; self.stamp = stamp
+        self.kind = kind
+        self.record = record
+        self.field = field
+        self.value = value
+        self.op = op
+        self.stamp = stamp
         self.isDefault = isDefault
     }
 

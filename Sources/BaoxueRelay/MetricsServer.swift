@@ -44,27 +44,108 @@ final class Exposition: @unchecked Sendable {
     private let registry = PrometheusCollectorRegistry()
     private var last = RelaySnapshot()
     private lazy var gauges: [(KeyPath<RelaySnapshot, Int>, Gauge)] = [
-        (\.changes, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "changes", unitName: "", helpText: "Changes stored (any state)."))),
-        (\.quarantined, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "quarantined", unitName: "", helpText: "Changes quarantined."))),
-        (\.pending, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "pending", unitName: "", helpText: "Changes waiting for deps."))),
-        (\.equivocations, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "equivocations", unitName: "", helpText: "Devices caught signing two changes with one seq."))),
-        (\.activeSessions, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "active_sessions", unitName: "", helpText: "Sync sessions in progress."))),
-        (\.waitingSessions, registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "waiting_sessions", unitName: "", helpText: "Identified sessions waiting for a slot."))),
+        (
+            \.changes,
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "changes", unitName: "", helpText: "Changes stored (any state)."))
+        ),
+        (
+            \.quarantined,
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "quarantined", unitName: "", helpText: "Changes quarantined."))
+        ),
+        (
+            \.pending,
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "pending", unitName: "", helpText: "Changes waiting for deps."))
+        ),
+        (
+            \.equivocations,
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "equivocations", unitName: "",
+                    helpText: "Devices caught signing two changes with one seq."))
+        ),
+        (
+            \.activeSessions,
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "active_sessions", unitName: "",
+                    helpText: "Sync sessions in progress."))
+        ),
+        (
+            \.waitingSessions,
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "waiting_sessions", unitName: "",
+                    helpText: "Identified sessions waiting for a slot."))
+        ),
     ]
     private lazy var counters: [(KeyPath<RelaySnapshot, Int>, Counter)] = [
-        (\.sessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "sessions", unitName: "total", helpText: "Sync sessions ended."))),
-        (\.failedSessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "failed_sessions", unitName: "total", helpText: "Sync sessions that failed."))),
-        (\.refusedSessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "refused", unitName: "total", helpText: "Sessions ended by a limit."))),
-        (\.queuedSessions, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "queued", unitName: "total", helpText: "Sessions that waited for a slot."))),
-        (\.changesIn, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "changes_received", unitName: "total", helpText: "Changes received from devices."))),
-        (\.changesOut, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "changes_sent", unitName: "total", helpText: "Changes sent to devices."))),
-        (\.bytesIn, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "bytes_received", unitName: "total", helpText: "Bytes received."))),
-        (\.bytesOut, registry.makeCounter(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "bytes_sent", unitName: "total", helpText: "Bytes sent."))),
+        (
+            \.sessions,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "sessions", unitName: "total", helpText: "Sync sessions ended."))
+        ),
+        (
+            \.failedSessions,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "failed_sessions", unitName: "total",
+                    helpText: "Sync sessions that failed."))
+        ),
+        (
+            \.refusedSessions,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "refused", unitName: "total",
+                    helpText: "Sessions ended by a limit."))
+        ),
+        (
+            \.queuedSessions,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "queued", unitName: "total",
+                    helpText: "Sessions that waited for a slot."))
+        ),
+        (
+            \.changesIn,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "changes_received", unitName: "total",
+                    helpText: "Changes received from devices."))
+        ),
+        (
+            \.changesOut,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "changes_sent", unitName: "total",
+                    helpText: "Changes sent to devices."))
+        ),
+        (
+            \.bytesIn,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "bytes_received", unitName: "total", helpText: "Bytes received."))
+        ),
+        (
+            \.bytesOut,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "bytes_sent", unitName: "total", helpText: "Bytes sent."))
+        ),
     ]
-    private lazy var disk = registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: "disk_bytes", unitName: "", helpText: "Database size on disk."))
+    private lazy var disk = registry.makeGauge(
+        descriptor: .init(
+            namespace: "baoxue", subsystem: "relay", metricName: "disk_bytes", unitName: "", helpText: "Database size on disk."))
 
     func text(_ s: RelaySnapshot) -> String {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         for (path, gauge) in gauges { gauge.set(Double(s[keyPath: path])) }
         for (path, counter) in counters where s[keyPath: path] > last[keyPath: path] {
             counter.increment(by: Int64(s[keyPath: path] - last[keyPath: path]))
@@ -100,7 +181,9 @@ final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
     private static let snapshots = DispatchQueue(label: "baoxue.relay.metrics")
 
     private func respond(_ context: ChannelHandlerContext) {
-        let path = path, report = report, exposition = exposition
+        let path = path
+        let report = report
+        let exposition = exposition
         let loop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: loop)
         Self.snapshots.async {

@@ -49,8 +49,10 @@ public final class Relay: @unchecked Sendable {
     private let flushTimer: any DispatchSourceTimer
     private let logger: Logger
 
-    private init(port: Int, metricsPort: Int?, registry: RelayRegistry, log: ChangeLog, server: SyncServer,
-                 metricsServer: MetricsServer?, upstream: Upstream?, flushTimer: any DispatchSourceTimer, logger: Logger) {
+    private init(
+        port: Int, metricsPort: Int?, registry: RelayRegistry, log: ChangeLog, server: SyncServer,
+        metricsServer: MetricsServer?, upstream: Upstream?, flushTimer: any DispatchSourceTimer, logger: Logger
+    ) {
         self.port = port
         self.metricsPort = metricsPort
         self.registry = registry
@@ -71,8 +73,9 @@ public final class Relay: @unchecked Sendable {
     ) async throws(SyncError) -> Relay {
         let registry = RelayRegistry(limits: c.limits, position: { (try? log.lastPosition()) ?? 0 })
         let throttle = LogThrottle()
-        let sockets = ConnectionLimits(maxOpen: OpenFileLimit.sockets(wanted: c.limits.connections, under: c.openFileLimit),
-                                       handshakesPerAddress: c.handshakesPerAddress)
+        let sockets = ConnectionLimits(
+            maxOpen: OpenFileLimit.sockets(wanted: c.limits.connections, under: c.openFileLimit),
+            handshakesPerAddress: c.handshakesPerAddress)
         let policies = PolicyCache(load: policy)
         let syncLimits = {
             var l = SyncLimits()
@@ -89,24 +92,32 @@ public final class Relay: @unchecked Sendable {
         let server = try await SyncServer.start(
             host: c.host, port: c.port, limits: sockets, guard: registry,
             makeEndpoint: { now throws(SyncError) in
-                try SyncEndpoint.make(role: .responder, key: key, store: log, policy: policies.current(), limits: syncLimits,
-                                      now: now, pipelined: appender, certificates: certificates, vouch: vouch)
+                try SyncEndpoint.make(
+                    role: .responder, key: key, store: log, policy: policies.current(), limits: syncLimits,
+                    now: now, pipelined: appender, certificates: certificates, vouch: vouch)
             },
             onSession: { end in Self.log(end, logger, throttle) },
             onRefused: { address, refusal in
                 registry.refusedAtAccept()
                 guard let held = throttle.admit("refused \(refusal.rawValue) \(address)", now: ChangeLog.systemClock()) else { return }
-                logger.warning("connection refused at accept", metadata: [
-                    "limit": "\(refusal.rawValue)", "address": "\(address)", "held_back": "\(held)",
-                    "max_open": "\(sockets.maxOpen)", "handshakes_per_address": "\(sockets.handshakesPerAddress)"])
+                logger.warning(
+                    "connection refused at accept",
+                    metadata: [
+                        "limit": "\(refusal.rawValue)", "address": "\(address)", "held_back": "\(held)",
+                        "max_open": "\(sockets.maxOpen)", "handshakes_per_address": "\(sockets.handshakesPerAddress)",
+                    ])
             })
-        let upstream = c.upstream.map { Upstream(host: $0.host, port: $0.port, key: key, log: log, policy: policies, certificates: certificates, vouch: vouch,
-                                              intervalMs: c.upstreamIntervalMs, alarmMs: c.upstreamAlarmMs, logger: logger) }
+        let upstream = c.upstream.map {
+            Upstream(
+                host: $0.host, port: $0.port, key: key, log: log, policy: policies, certificates: certificates, vouch: vouch,
+                intervalMs: c.upstreamIntervalMs, alarmMs: c.upstreamAlarmMs, logger: logger)
+        }
         let metrics: MetricsServer?
         if let m = c.metrics {
             do {
-                metrics = try await MetricsServer.start(host: m.host, port: m.port,
-                                                        report: RelayReport(log: log, registry: registry, upstream: upstream))
+                metrics = try await MetricsServer.start(
+                    host: m.host, port: m.port,
+                    report: RelayReport(log: log, registry: registry, upstream: upstream))
             } catch {
                 await server.stop()
                 throw .store(error.message)
@@ -119,11 +130,15 @@ public final class Relay: @unchecked Sendable {
         timer.schedule(deadline: .now() + .milliseconds(c.flushIntervalMs), repeating: .milliseconds(c.flushIntervalMs))
         timer.setEventHandler { Self.flush(registry, log, logger) }
         timer.resume()
-        logger.info("relay listening", metadata: [
-            "port": "\(server.port)", "device": "\(key.publicKey.fingerprint.text)", "open_file_limit": "\(c.openFileLimit)",
-            "max_sockets": "\(sockets.maxOpen)", "quota_bytes": "\(log.quota.map { "\($0.bytes)" } ?? "none")"])
-        return Relay(port: server.port, metricsPort: metrics?.port, registry: registry, log: log, server: server,
-                     metricsServer: metrics, upstream: upstream, flushTimer: timer, logger: logger)
+        logger.info(
+            "relay listening",
+            metadata: [
+                "port": "\(server.port)", "device": "\(key.publicKey.fingerprint.text)", "open_file_limit": "\(c.openFileLimit)",
+                "max_sockets": "\(sockets.maxOpen)", "quota_bytes": "\(log.quota.map { "\($0.bytes)" } ?? "none")",
+            ])
+        return Relay(
+            port: server.port, metricsPort: metrics?.port, registry: registry, log: log, server: server,
+            metricsServer: metrics, upstream: upstream, flushTimer: timer, logger: logger)
     }
 
     private static func flush(_ registry: RelayRegistry, _ log: ChangeLog, _ logger: Logger) {
@@ -141,9 +156,14 @@ public final class Relay: @unchecked Sendable {
         let peer = p.peer?.fingerprint.text ?? "-"
         switch end.result {
         case .success(let s):
-            var metadata: Logger.Metadata = ["peer": "\(peer)", "address": "\(end.address)", "in": "\(s.receivedChanges)",
-                                             "out": "\(s.sentChanges)", "ms": "\(s.durationMs)"]
-            if let refused = s.refusedToPeer { metadata["refused"] = "\(refused.abortReason)"; metadata["not_stored"] = "\(s.notStored)" }
+            var metadata: Logger.Metadata = [
+                "peer": "\(peer)", "address": "\(end.address)", "in": "\(s.receivedChanges)",
+                "out": "\(s.sentChanges)", "ms": "\(s.durationMs)",
+            ]
+            if let refused = s.refusedToPeer {
+                metadata["refused"] = "\(refused.abortReason)"
+                metadata["not_stored"] = "\(s.notStored)"
+            }
             if s.peerRevoked {
                 logger.notice("revoked device: offered its revocation only, stored nothing", metadata: metadata)
             } else if s.refusedToPeer != nil {

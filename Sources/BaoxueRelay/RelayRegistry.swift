@@ -54,7 +54,9 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
     /// The store's last position, read when a session ends (for lag); nil in tests.
     private let position: (@Sendable () -> Int64)?
 
-    public init(limits: RelayLimits, clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, position: (@Sendable () -> Int64)? = nil) {
+    public init(
+        limits: RelayLimits, clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, position: (@Sendable () -> Int64)? = nil
+    ) {
         self.limits = limits
         self.clock = clock
         self.position = position
@@ -65,8 +67,14 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
     public func identified(_ peer: PublicKey, connection: UInt64) -> SyncError? {
         state.withLockedValue { s in
             let active = s.connections.count
-            guard active < limits.connections else { s.totals.refused += 1; return .overLimit("server_full") }
-            guard s.live[peer, default: 0] < limits.connectionsPerDevice else { s.totals.refused += 1; return .overLimit("connections") }
+            guard active < limits.connections else {
+                s.totals.refused += 1
+                return .overLimit("server_full")
+            }
+            guard s.live[peer, default: 0] < limits.connectionsPerDevice else {
+                s.totals.refused += 1
+                return .overLimit("connections")
+            }
             s.live[peer, default: 0] += 1
             s.connections[connection] = peer
             s.totals.active = s.connections.count
@@ -115,7 +123,10 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
             if w.minute != minute { w = (minute, 0) }
             w.bytes += bytes
             s.window[peer] = w
-            guard w.bytes <= limits.bytesPerMinute else { s.totals.refused += 1; return .overLimit("bytes_per_minute") }
+            guard w.bytes <= limits.bytesPerMinute else {
+                s.totals.refused += 1
+                return .overLimit("bytes_per_minute")
+            }
             return nil
         }
     }

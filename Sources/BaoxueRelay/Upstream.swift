@@ -39,8 +39,10 @@ public final class Upstream: Sendable {
     private let box = NIOLockedValueBox(State())
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(host: String, port: Int, key: DeviceKey, log: ChangeLog, policy: PolicyCache, certificates: [[UInt8]], vouch: SyncPolicy.Vouch?,
-         intervalMs: UInt64, alarmMs: UInt64, logger: Logger) {
+    init(
+        host: String, port: Int, key: DeviceKey, log: ChangeLog, policy: PolicyCache, certificates: [[UInt8]], vouch: SyncPolicy.Vouch?,
+        intervalMs: UInt64, alarmMs: UInt64, logger: Logger
+    ) {
         self.certificates = certificates
         self.vouch = vouch
         self.host = host
@@ -88,9 +90,10 @@ public final class Upstream: Sendable {
             var scopes: Set<ScopeID>
             do { scopes = Set(try log.scopes()) } catch { throw .store("\(error)") }
             scopes.insert(.admin)
-            let endpoint = try SyncEndpoint.make(role: .initiator, key: key, store: log, policy: policy.current(), scopes: scopes.sorted(),
-                                                 now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: StreamingAppender(log: log),
-                                                 certificates: certificates, vouch: vouch)
+            let endpoint = try SyncEndpoint.make(
+                role: .initiator, key: key, store: log, policy: policy.current(), scopes: scopes.sorted(),
+                now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: StreamingAppender(log: log),
+                certificates: certificates, vouch: vouch)
             let summary = try await SyncClient.sync(host: host, port: port, endpoint: endpoint)
             logger.info("upstream synced", metadata: ["in": "\(summary.receivedChanges)", "out": "\(summary.sentChanges)"])
             if let refused = summary.refusedByPeer {

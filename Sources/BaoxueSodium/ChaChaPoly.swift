@@ -8,7 +8,9 @@ public enum ChaChaPoly {
 
     public static func seal(key: [UInt8], nonce: [UInt8], ad: [UInt8], plaintext: [UInt8]) throws(SodiumError) -> [UInt8] {
         Sodium.ready()
-        guard key.count == keyLength, nonce.count == nonceLength else { throw .wrongLength(what: "aead key or nonce", expected: keyLength, actual: key.count) }
+        guard key.count == keyLength, nonce.count == nonceLength else {
+            throw .wrongLength(what: "aead key or nonce", expected: keyLength, actual: key.count)
+        }
         var out = [UInt8](repeating: 0, count: plaintext.count + tagLength)
         var outLength: UInt64 = 0
         let rc = crypto_aead_chacha20poly1305_ietf_encrypt(

@@ -7,10 +7,10 @@ import CSodium
 /// Why: the district authority key lives on one offline machine; a copied
 /// file must be useless without the passphrase, and guessing must be slow.
 public enum PasswordBox {
-    public static let saltLength = 16      // crypto_pwhash_SALTBYTES
-    public static let nonceLength = 24     // crypto_secretbox_NONCEBYTES
-    public static let keyLength = 32       // crypto_secretbox_KEYBYTES
-    public static let tagLength = 16       // crypto_secretbox_MACBYTES
+    public static let saltLength = 16  // crypto_pwhash_SALTBYTES
+    public static let nonceLength = 24  // crypto_secretbox_NONCEBYTES
+    public static let keyLength = 32  // crypto_secretbox_KEYBYTES
+    public static let tagLength = 16  // crypto_secretbox_MACBYTES
 
     /// Argon2id cost: `moderate` for the authority key (≈ 256 MiB, ~1 s),
     /// `interactive` (64 MiB) for tests.
@@ -32,17 +32,22 @@ public enum PasswordBox {
         var key = [UInt8](repeating: 0, count: keyLength)
         // An empty passphrase still needs a valid pointer.
         let text = passphrase.map { CChar(bitPattern: $0) } + [0]
-        let rc = crypto_pwhash(&key, UInt64(keyLength), text, UInt64(passphrase.count), salt,
-                               cost.operations, cost.memoryBytes, crypto_pwhash_ALG_ARGON2ID13)
+        let rc = crypto_pwhash(
+            &key, UInt64(keyLength), text, UInt64(passphrase.count), salt,
+            cost.operations, cost.memoryBytes, crypto_pwhash_ALG_ARGON2ID13)
         guard rc == 0 else { throw .operationFailed("crypto_pwhash (out of memory?)") }
         return key
     }
 
     public static func seal(_ secret: [UInt8], key: [UInt8], nonce: [UInt8]) throws(SodiumError) -> [UInt8] {
         Sodium.ready()
-        guard key.count == keyLength, nonce.count == nonceLength else { throw .wrongLength(what: "secretbox key or nonce", expected: keyLength, actual: key.count) }
+        guard key.count == keyLength, nonce.count == nonceLength else {
+            throw .wrongLength(what: "secretbox key or nonce", expected: keyLength, actual: key.count)
+        }
         var out = [UInt8](repeating: 0, count: secret.count + tagLength)
-        guard crypto_secretbox_easy(&out, secret, UInt64(secret.count), nonce, key) == 0 else { throw .operationFailed("crypto_secretbox_easy") }
+        guard crypto_secretbox_easy(&out, secret, UInt64(secret.count), nonce, key) == 0 else {
+            throw .operationFailed("crypto_secretbox_easy")
+        }
         return out
     }
 

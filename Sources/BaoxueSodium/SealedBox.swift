@@ -12,12 +12,17 @@ public enum SealedBox {
     /// `epk ‖ crypto_box_easy(m, nonce = BLAKE2b-192(epk ‖ pk), pk, esk)`. `crypto_box_seal_open` opens it.
     public static func seal(_ plaintext: [UInt8], to recipient: [UInt8], random: RandomSource = .system) throws(SodiumError) -> [UInt8] {
         Sodium.ready()
-        guard recipient.count == X25519.keyLength else { throw .wrongLength(what: "x25519 public key", expected: 32, actual: recipient.count) }
-        var epk = [UInt8](repeating: 0, count: 32), esk = [UInt8](repeating: 0, count: 32)
+        guard recipient.count == X25519.keyLength else {
+            throw .wrongLength(what: "x25519 public key", expected: 32, actual: recipient.count)
+        }
+        var epk = [UInt8](repeating: 0, count: 32)
+        var esk = [UInt8](repeating: 0, count: 32)
         guard crypto_box_seed_keypair(&epk, &esk, random.bytes(32)) == 0 else { throw .operationFailed("crypto_box_seed_keypair") }
         let nonce = Blake2b.hash(epk + recipient, length: 24)
         var box = [UInt8](repeating: 0, count: plaintext.count + 16)
-        guard crypto_box_easy(&box, plaintext, UInt64(plaintext.count), nonce, recipient, esk) == 0 else { throw .operationFailed("crypto_box_easy") }
+        guard crypto_box_easy(&box, plaintext, UInt64(plaintext.count), nonce, recipient, esk) == 0 else {
+            throw .operationFailed("crypto_box_easy")
+        }
         return epk + box
     }
 

@@ -7,7 +7,9 @@ public enum X25519 {
     /// The public key of a 32-byte private key.
     public static func publicKey(privateKey: [UInt8]) throws(SodiumError) -> [UInt8] {
         Sodium.ready()
-        guard privateKey.count == keyLength else { throw .wrongLength(what: "x25519 private key", expected: keyLength, actual: privateKey.count) }
+        guard privateKey.count == keyLength else {
+            throw .wrongLength(what: "x25519 private key", expected: keyLength, actual: privateKey.count)
+        }
         var out = [UInt8](repeating: 0, count: keyLength)
         guard crypto_scalarmult_curve25519_base(&out, privateKey) == 0 else { throw .operationFailed("crypto_scalarmult_curve25519_base") }
         return out

@@ -20,7 +20,9 @@ public enum AuthorityKeyFile {
     }
 
     public static func load(at path: String, passphrase: String) throws(StoreError) -> DeviceKey {
-        guard let parsed = PassphraseSealedFile.parse(try KeyFile.readPrivate(at: path), header: header) else { throw .keyFileMalformed(path: path) }
+        guard let parsed = PassphraseSealedFile.parse(try KeyFile.readPrivate(at: path), header: header) else {
+            throw .keyFileMalformed(path: path)
+        }
         guard let seed = PassphraseSealedFile.open(parsed, passphrase: passphrase) else { throw .wrongPassphrase(path: path) }
         guard let device = try? DeviceKey(seed: seed) else { throw .keyFileMalformed(path: path) }
         return device

@@ -13,10 +13,14 @@ extension BatchAppender {
         let wiped = subject == keys.reader?.publicKey
         if wiped { try keys.forgetAll() }
         let author = Data(subject.bytes)
-        let rows = try Row.fetchAll(db, sql: "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
-                                    arguments: [author, Int64(at << 16), ScopeID.admin.value])
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
+            arguments: [author, Int64(at << 16), ScopeID.admin.value])
         guard !rows.isEmpty else {
-            if wiped { try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys); report.viewsRebuilt = true }
+            if wiped {
+                try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+                report.viewsRebuilt = true
+            }
             return
         }
         var applied = Set<Data>()

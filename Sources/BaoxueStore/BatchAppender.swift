@@ -46,8 +46,11 @@ struct BatchAppender {
     /// The scope keys this device holds; routes sealed payloads and member grants.
     var keys: KeyRing
 
-    init(db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil, reader: DeviceKey? = nil,
-         memo: SignatureMemo? = nil, certificates: DecodedCertificates) throws {
+    init(
+        db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil,
+        reader: DeviceKey? = nil,
+        memo: SignatureMemo? = nil, certificates: DecodedCertificates
+    ) throws {
         self.db = db
         keys = KeyRing(db: db, reader: reader)
         self.merge = merge
@@ -55,10 +58,12 @@ struct BatchAppender {
         self.witness = witness
         gate = try authority.map { try TrustGate(db: db, authority: $0, memo: memo, decoded: certificates) }
         self.views = SQLRecordViews(db: db)
-        insertStatement = try db.cachedStatement(sql: """
-            INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        pendingExists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state <> 0 AND state = 1)")) ?? false
+        insertStatement = try db.cachedStatement(
+            sql: """
+                INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        pendingExists =
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state <> 0 AND state = 1)")) ?? false
     }
 
     /// Record payloads decoded ahead of time (on the verifying thread), by change id.
@@ -136,7 +141,9 @@ struct BatchAppender {
     /// Marks a stored change as waiting on `key`; `counted` is false when it was already quarantined (a re-check).
     mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: String, counted: Bool = true) throws {
         if counted { report.quarantined += 1 }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [position, reason])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [
+            position, reason,
+        ])
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [key, position])
     }
 
@@ -148,10 +155,12 @@ struct BatchAppender {
     /// Re-checks the quarantined changes waiting on `waitKey` (only those dated up to `hlcUpTo`,
     /// packed); returns those that can now apply.
     mutating func released(waitingOn waitKey: Data, hlcUpTo: UInt64 = UInt64(Int64.max), only: ChangeID? = nil) throws -> [Change] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT c.position, c.bytes FROM waiting w JOIN change c ON c.position = w.position
-            WHERE w.dep = ? AND c.state = 3 AND c.hlc <= ? AND (?3 IS NULL OR c.id = ?3)
-            """), arguments: [waitKey, Int64(clamping: hlcUpTo), only.map { Data($0.bytes) }])
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT c.position, c.bytes FROM waiting w JOIN change c ON c.position = w.position
+                    WHERE w.dep = ? AND c.state = 3 AND c.hlc <= ? AND (?3 IS NULL OR c.id = ?3)
+                    """), arguments: [waitKey, Int64(clamping: hlcUpTo), only.map { Data($0.bytes) }])
         var ready: [Change] = []
         for row in rows {
             let position: Int64 = row[0]
@@ -193,7 +202,9 @@ struct BatchAppender {
     mutating func wait(_ position: Int64, on deps: [ChangeID]) throws {
         pendingExists = true
         for dep in deps {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [Data(dep.bytes), position])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [
+                Data(dep.bytes), position,
+            ])
         }
     }
 
@@ -242,12 +253,15 @@ struct BatchAppender {
     private func missingDeps(_ change: Change) throws -> [ChangeID] {
         var missing: [ChangeID] = []
         for dep in change.deps where !appliedHere.contains(dep) {
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, position FROM change WHERE id = ?"), arguments: [Data(dep.bytes)])
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT state, position FROM change WHERE id = ?"), arguments: [Data(dep.bytes)])
             let state: Int? = row?[0]
             if state == ChangeState.applied.rawValue { continue }
             // The quarantine reason is read only for the rare quarantined dep, not on the hot path.
             if state == ChangeState.quarantined.rawValue, let position: Int64 = row?[1],
-               try String.fetchOne(db.cachedStatement(sql: "SELECT reason FROM quarantine WHERE position = ?"), arguments: [position]) == Self.revokedReason {
+                try String.fetchOne(db.cachedStatement(sql: "SELECT reason FROM quarantine WHERE position = ?"), arguments: [position])
+                    == Self.revokedReason
+            {
                 continue
             }
             missing.append(dep)
@@ -280,7 +294,9 @@ struct BatchAppender {
             return try released.pending.map { position in
                 try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
                 try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position])
-                let bytes = try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM change WHERE position = ?"), arguments: [position]) ?? Data()
+                let bytes =
+                    try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM change WHERE position = ?"), arguments: [position])
+                    ?? Data()
                 return try Change.decodeVerified(Array(bytes))
             }
         case .childGrant: break
@@ -325,9 +341,11 @@ struct BatchAppender {
         var ready: [Change] = []
         // In log order: a Set's order would differ from process to process (Swift seeds its hashes).
         for position in Set(positions).sorted() {
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position]
-            ), (row[0] as Int) == ChangeState.pending.rawValue else { continue }
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position]
+                ), (row[0] as Int) == ChangeState.pending.rawValue
+            else { continue }
             let candidate = try Change.decodeVerified(Array(row[1] as Data))
             let author = try authorState(candidate.author)
             if let held = author.heldFrom, candidate.seq >= held { continue }

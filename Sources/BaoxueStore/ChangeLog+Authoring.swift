@@ -1,7 +1,7 @@
 import BaoxueCore
 import BaoxuePrivacy
-import BaoxueSodium
 import BaoxueRecords
+import BaoxueSodium
 import Foundation
 import GRDB
 
@@ -28,9 +28,12 @@ extension ChangeLog {
             try writer.write { db in
                 let plain = try makePayload(db)
                 let change = try Self.signNext(db, by: key, scope: scope, now: now) { seq in
-                    try Self.sealIfEncrypted(db, plain, scope: scope, author: key.publicKey, seq: seq, required: self.sealRequired, random: self.random)
+                    try Self.sealIfEncrypted(
+                        db, plain, scope: scope, author: key.publicKey, seq: seq, required: self.sealRequired, random: self.random)
                 }
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo, certificates: decodedCertificates)
+                var appender = try BatchAppender(
+                    db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo,
+                    certificates: decodedCertificates)
                 try appender.append([change])
                 return change
             }
@@ -45,41 +48,59 @@ extension ChangeLog {
     }
 
     /// Same, with the payload made once the seq is known (a sealed payload binds it).
-    static func signNext(_ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, payload: (UInt64) throws -> [UInt8]) throws -> Change {
-        let lastSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM change WHERE author = ?"),
-                                         arguments: [Data(key.publicKey.bytes)]) ?? 0
+    static func signNext(
+        _ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, payload: (UInt64) throws -> [UInt8]
+    ) throws -> Change {
+        let lastSeq =
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MAX(seq) FROM change WHERE author = ?"),
+                arguments: [Data(key.publicKey.bytes)]) ?? 0
         guard lastSeq < Int64.max else { throw StoreError.sequenceExhausted }
         var clock = HybridLogicalClock(
-            last: try Int64.fetchOne(db.cachedStatement(sql: "SELECT latest FROM clock WHERE latest >= 0")).map { try HLCTimestamp(packed: $0) }
+            last: try Int64.fetchOne(db.cachedStatement(sql: "SELECT latest FROM clock WHERE latest >= 0")).map {
+                try HLCTimestamp(packed: $0)
+            }
         )
-        return try Change.sign(by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now), scope: scope,
-                               deps: try deps(db, author: key.publicKey, scope: scope), payload: try payload(UInt64(lastSeq + 1)))
+        return try Change.sign(
+            by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now), scope: scope,
+            deps: try deps(db, author: key.publicKey, scope: scope), payload: try payload(UInt64(lastSeq + 1)))
     }
 
     /// A record payload sealed under the scope's newest key this device holds (privacy.md §2);
     /// `_admin` changes, receipts and grants as they are. In an encrypted scope a device without
     /// a key may not write a record in clear: it gets `noScopeKey` and writes nothing.
-    static func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, required: Bool, random: RandomSource) throws -> [UInt8] {
-        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !ChildGrant.isGrant(payload), !SealedPayload.isSealed(payload) else {
+    static func sealIfEncrypted(
+        _ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, required: Bool, random: RandomSource
+    ) throws -> [UInt8] {
+        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !ChildGrant.isGrant(payload),
+            !SealedPayload.isSealed(payload)
+        else {
             return payload
         }
         guard let key = try KeyRing.current(db, scope: scope) else {
             if try required || KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
             return payload
         }
-        return try SealedPayload.seal(try RecordPayload.decode(payload), encoded: payload, key: key, author: author, seq: seq, random: random)
+        return try SealedPayload.seal(
+            try RecordPayload.decode(payload), encoded: payload, key: key, author: author, seq: seq, random: random)
     }
 
     /// The deps of a new change by `author` in `scope` (changes.md §5): the scope's
     /// heads (the 63 most recent) plus the author's previous applied change in the scope.
     static func deps(_ db: Database, author: PublicKey, scope: ScopeID) throws -> [ChangeID] {
-        var deps = try Data.fetchAll(db.cachedStatement(sql: """
-            SELECT head.id FROM head JOIN change ON change.id = head.id WHERE head.scope = ?
-            ORDER BY change.hlc DESC, head.id LIMIT \(ChangeFormat.maxDeps - 1)
-            """), arguments: [scope.value]).map { try ChangeID(bytes: Array($0)) }
-        if let previous = try Data.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM change WHERE author = ? AND scope = ? AND state = 0 ORDER BY seq DESC LIMIT 1
-            """), arguments: [Data(author.bytes), scope.value]).map({ try ChangeID(bytes: Array($0)) }), !deps.contains(previous) {
+        var deps = try Data.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT head.id FROM head JOIN change ON change.id = head.id WHERE head.scope = ?
+                    ORDER BY change.hlc DESC, head.id LIMIT \(ChangeFormat.maxDeps - 1)
+                    """), arguments: [scope.value]
+        ).map { try ChangeID(bytes: Array($0)) }
+        if let previous = try Data.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM change WHERE author = ? AND scope = ? AND state = 0 ORDER BY seq DESC LIMIT 1
+                    """), arguments: [Data(author.bytes), scope.value]
+        ).map({ try ChangeID(bytes: Array($0)) }), !deps.contains(previous) {
             deps.append(previous)
         }
         return deps

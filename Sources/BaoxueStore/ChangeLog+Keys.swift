@@ -1,7 +1,7 @@
 import BaoxueCore
 import BaoxuePrivacy
-import BaoxueSodium
 import BaoxueRecords
+import BaoxueSodium
 import BaoxueTrust
 import Foundation
 import GRDB
@@ -33,17 +33,20 @@ extension ChangeLog {
     @discardableResult
     public func grantKeys(by key: DeviceKey, scope: ScopeID, rotate: Bool = false, now: UInt64) throws(StoreError) -> Change {
         guard scope != .admin else { throw .noScopeKey(scope) }
-        let authority = self.authority, random = self.random
+        let authority = self.authority
+        let random = self.random
         return try appendAuthored(by: key, scope: scope, now: now) { db throws(StoreError) in
             try storeCall {
                 let held = try KeyRing.current(db, scope: scope)
-                let scopeKey: ScopeKey, epoch: UInt32
+                let scopeKey: ScopeKey
+                let epoch: UInt32
                 if let held, !rotate {
                     scopeKey = held
                     epoch = UInt32(try Int64.fetchOne(db, sql: "SELECT epoch FROM scope_key WHERE id = ?", arguments: [Data(held.id)]) ?? 1)
                 } else {
                     if !rotate, try KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
-                    let newest = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM key_grant WHERE scope = ?", arguments: [scope.value]) ?? 0
+                    let newest =
+                        try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM key_grant WHERE scope = ?", arguments: [scope.value]) ?? 0
                     scopeKey = ScopeKey.generate(scope: scope, random: random)
                     epoch = UInt32(clamping: newest + 1)
                 }
@@ -80,7 +83,8 @@ extension ChangeLog {
     func currentMembers(_ db: Database, scope: ScopeID, at ms: UInt64) throws -> [PublicKey] {
         let revoked = Set(try Data.fetchAll(db, sql: "SELECT DISTINCT subject FROM revocation"))
         return try TrustGate.certificates(db, decoded: decodedCertificates).compactMap { cert in
-            cert.role != .relay && cert.covers(scope) && cert.isValid(at: ms) && !revoked.contains(Data(cert.subject.bytes)) ? cert.subject : nil
+            cert.role != .relay && cert.covers(scope) && cert.isValid(at: ms) && !revoked.contains(Data(cert.subject.bytes))
+                ? cert.subject : nil
         }
     }
 
@@ -88,23 +92,31 @@ extension ChangeLog {
     public func keyStatus(now: UInt64) throws(StoreError) -> [ScopeKeyStatus] {
         try storeCall {
             try readDB { db in
-                let scopes = try String.fetchAll(db, sql: "SELECT DISTINCT scope FROM change WHERE scope <> ? ORDER BY scope", arguments: [ScopeID.admin.value])
+                let scopes = try String.fetchAll(
+                    db, sql: "SELECT DISTINCT scope FROM change WHERE scope <> ? ORDER BY scope", arguments: [ScopeID.admin.value])
                 let revoked = Set(try Data.fetchAll(db, sql: "SELECT DISTINCT subject FROM revocation"))
                 return try scopes.map { text in
                     let scope = try ScopeID(text)
                     let held = try KeyRing.current(db, scope: scope)
-                    let heldEpoch = try held.flatMap { try Int64.fetchOne(db, sql: "SELECT epoch FROM scope_key WHERE id = ?", arguments: [Data($0.id)]) }
+                    let heldEpoch = try held.flatMap {
+                        try Int64.fetchOne(db, sql: "SELECT epoch FROM scope_key WHERE id = ?", arguments: [Data($0.id)])
+                    }
                     let newest = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM key_grant WHERE scope = ?", arguments: [text])
-                    let recipients = try held.map { key in
-                        Set(try Data.fetchAll(db, sql: "SELECT recipient FROM key_grant WHERE key_id = ?", arguments: [Data(key.id)]))
-                    } ?? []
+                    let recipients =
+                        try held.map { key in
+                            Set(try Data.fetchAll(db, sql: "SELECT recipient FROM key_grant WHERE key_id = ?", arguments: [Data(key.id)]))
+                        } ?? []
                     let members = try self.currentMembers(db, scope: scope, at: now)
-                    let unreadable = try Int.fetchOne(db, sql: """
-                        SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change WHERE c.scope = ? AND c.state = 0
-                        """, arguments: [text]) ?? 0
+                    let unreadable =
+                        try Int.fetchOne(
+                            db,
+                            sql: """
+                                SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change WHERE c.scope = ? AND c.state = 0
+                                """, arguments: [text]) ?? 0
                     let transferred = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM content_key WHERE scope = ?", arguments: [text]) ?? 0
                     var status = ScopeKeyStatus(
-                        scope: scope, encrypted: newest != nil || transferred > 0, heldEpoch: heldEpoch.map { UInt32($0) }, newestEpoch: newest.map { UInt32($0) },
+                        scope: scope, encrypted: newest != nil || transferred > 0, heldEpoch: heldEpoch.map { UInt32($0) },
+                        newestEpoch: newest.map { UInt32($0) },
                         unreadable: unreadable,
                         lacking: held == nil ? [] : members.filter { !recipients.contains(Data($0.bytes)) },
                         revokedRecipients: try recipients.filter { revoked.contains($0) }.map { try PublicKey(bytes: Array($0)) }

@@ -14,7 +14,8 @@ extension ChangeLog {
     public func members(of scope: ScopeID) throws(StoreError) -> [ScopeMember] {
         try storeCall {
             try readDB { db in
-                let carries = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM carry WHERE scope = ?"), arguments: [scope.value]) ?? 0
+                let carries =
+                    try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM carry WHERE scope = ?"), arguments: [scope.value]) ?? 0
                 let top = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(position), 0) FROM change")) ?? 0
                 // What is kept stays valid while no transfer added carry rows; then only later positions are read.
                 let kept = memberCache.entry(scope).flatMap { $0.carries == carries ? $0 : nil }
@@ -22,20 +23,26 @@ extension ChangeLog {
                 let from = kept?.upTo ?? 0
                 // After a first read, walk the positions stored since (`+scope` keeps SQLite off the scope
                 // index, which would visit every change of the scope to find the few new ones).
-                let sql = from == 0 ? "SELECT hlc, id FROM change WHERE scope = ?2 AND ?1 = 0"
-                                    : "SELECT hlc, id FROM change WHERE position > ?1 AND +scope = ?2"
+                let sql =
+                    from == 0
+                    ? "SELECT hlc, id FROM change WHERE scope = ?2 AND ?1 = 0"
+                    : "SELECT hlc, id FROM change WHERE position > ?1 AND +scope = ?2"
                 var added = try Self.members(db, sql: sql, arguments: [from, scope.value])
                 if carries > 0 {
                     // Likewise: a first read goes from the carry rows to the source scopes' changes; a later
                     // one asks of each change stored since whether a carry row of `scope` covers it.
-                    added += try Self.members(db, sql: from == 0 ? """
-                        SELECT c.hlc, c.id FROM change c JOIN sealed_content s ON s.change = c.id JOIN carry k ON k.key_id = s.key_id
-                        WHERE k.scope = ?2 AND c.scope = k.source AND ?1 = 0
-                        """ : """
-                        SELECT c.hlc, c.id FROM change c WHERE c.position > ?1 AND EXISTS (
-                            SELECT 1 FROM carry k JOIN sealed_content s ON s.key_id = k.key_id AND s.change = c.id
-                            WHERE k.scope = ?2 AND k.source = c.scope)
-                        """, arguments: [from, scope.value])
+                    added += try Self.members(
+                        db,
+                        sql: from == 0
+                            ? """
+                            SELECT c.hlc, c.id FROM change c JOIN sealed_content s ON s.change = c.id JOIN carry k ON k.key_id = s.key_id
+                            WHERE k.scope = ?2 AND c.scope = k.source AND ?1 = 0
+                            """
+                            : """
+                            SELECT c.hlc, c.id FROM change c WHERE c.position > ?1 AND EXISTS (
+                                SELECT 1 FROM carry k JOIN sealed_content s ON s.key_id = k.key_id AND s.change = c.id
+                                WHERE k.scope = ?2 AND k.source = c.scope)
+                            """, arguments: [from, scope.value])
                 }
                 let members = Self.merge(kept?.members ?? [], added.sorted(by: Self.precedes))
                 memberCache.store(scope, members: members, upTo: top, carries: carries)
@@ -65,12 +72,15 @@ extension ChangeLog {
         if kept.isEmpty { return added }
         var out: [ScopeMember] = []
         out.reserveCapacity(kept.count + added.count)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < kept.count && j < added.count {
             if precedes(added[j], kept[i]) {
-                out.append(added[j]); j += 1
+                out.append(added[j])
+                j += 1
             } else {
-                out.append(kept[i]); i += 1
+                out.append(kept[i])
+                i += 1
             }
         }
         out.append(contentsOf: kept[i...])
@@ -114,12 +124,16 @@ extension ChangeLog {
     public func quarantined() throws(StoreError) -> [QuarantinedChange] {
         try storeCall {
             try readDB { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT c.position, c.id, c.author, c.scope, q.reason FROM quarantine q JOIN change c ON c.position = q.position
-                    WHERE c.state = 3 ORDER BY c.position
-                    """).map { row in
-                    QuarantinedChange(position: row[0], id: try ChangeID(bytes: Array(row[1] as Data)),
-                                      author: try PublicKey(bytes: Array(row[2] as Data)), scope: row[3], reason: row[4])
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.position, c.id, c.author, c.scope, q.reason FROM quarantine q JOIN change c ON c.position = q.position
+                        WHERE c.state = 3 ORDER BY c.position
+                        """
+                ).map { row in
+                    QuarantinedChange(
+                        position: row[0], id: try ChangeID(bytes: Array(row[1] as Data)),
+                        author: try PublicKey(bytes: Array(row[2] as Data)), scope: row[3], reason: row[4])
                 }
             }
         }
@@ -145,18 +159,22 @@ extension ChangeLog {
     public func sequenceGaps() throws(StoreError) -> [SequenceGap] {
         try storeCall {
             try readDB { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT c.author, c.scope, COUNT(*),
-                           (SELECT MAX(a.seq) FROM change a WHERE a.author = c.author AND a.scope = c.scope AND a.state = 0)
-                    FROM change c
-                    WHERE c.state = 1 AND EXISTS (
-                        SELECT 1 FROM change p JOIN waiting w ON w.position = p.position
-                        WHERE p.author = c.author AND p.scope = c.scope AND p.state = 1
-                          AND length(w.dep) = 32 AND NOT EXISTS (SELECT 1 FROM change d WHERE d.id = w.dep))
-                    GROUP BY c.author, c.scope ORDER BY c.author, c.scope
-                    """).map { row in
-                    SequenceGap(author: try PublicKey(bytes: Array(row[0] as Data)), scope: try ScopeID(row[1] as String),
-                                missingFrom: UInt64(row[3] as Int64? ?? 0) + 1, waiting: row[2])
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.author, c.scope, COUNT(*),
+                               (SELECT MAX(a.seq) FROM change a WHERE a.author = c.author AND a.scope = c.scope AND a.state = 0)
+                        FROM change c
+                        WHERE c.state = 1 AND EXISTS (
+                            SELECT 1 FROM change p JOIN waiting w ON w.position = p.position
+                            WHERE p.author = c.author AND p.scope = c.scope AND p.state = 1
+                              AND length(w.dep) = 32 AND NOT EXISTS (SELECT 1 FROM change d WHERE d.id = w.dep))
+                        GROUP BY c.author, c.scope ORDER BY c.author, c.scope
+                        """
+                ).map { row in
+                    SequenceGap(
+                        author: try PublicKey(bytes: Array(row[0] as Data)), scope: try ScopeID(row[1] as String),
+                        missingFrom: UInt64(row[3] as Int64? ?? 0) + 1, waiting: row[2])
                 }
             }
         }
@@ -181,10 +199,12 @@ extension ChangeLog {
     public func notYetWitnessed(author: PublicKey) throws(StoreError) -> Int {
         try storeCall {
             try readDB { db in
-                try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM change c WHERE c.author = ? AND c.scope <> ?
-                      AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id)
-                    """, arguments: [Data(author.bytes), ScopeID.admin.value]) ?? 0
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM change c WHERE c.author = ? AND c.scope <> ?
+                          AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id)
+                        """, arguments: [Data(author.bytes), ScopeID.admin.value]) ?? 0
             }
         }
     }
@@ -196,12 +216,15 @@ extension ChangeLog {
                 return try revoked.compactMap { row -> UnwitnessedChanges? in
                     let subject: Data = row[0]
                     let at: Int64 = row[1]
-                    let ids = try Data.fetchAll(db, sql: """
-                        SELECT c.id FROM change c
-                        WHERE c.author = ? AND c.hlc < ? AND c.scope <> ? AND c.state IN (0, 1)
-                          AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id AND w.at < ?)
-                        ORDER BY c.hlc, c.id
-                        """, arguments: [subject, at << 16, ScopeID.admin.value, at]).map { try ChangeID(bytes: Array($0)) }
+                    let ids = try Data.fetchAll(
+                        db,
+                        sql: """
+                            SELECT c.id FROM change c
+                            WHERE c.author = ? AND c.hlc < ? AND c.scope <> ? AND c.state IN (0, 1)
+                              AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id AND w.at < ?)
+                            ORDER BY c.hlc, c.id
+                            """, arguments: [subject, at << 16, ScopeID.admin.value, at]
+                    ).map { try ChangeID(bytes: Array($0)) }
                     guard !ids.isEmpty else { return nil }
                     return UnwitnessedChanges(author: try PublicKey(bytes: Array(subject)), revokedAt: UInt64(at), changes: ids)
                 }

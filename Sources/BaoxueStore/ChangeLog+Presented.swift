@@ -12,13 +12,18 @@ extension ChangeLog {
         return try storeCall {
             try readDB { db in
                 // Its own certificates and the delegations, not the township's hundreds of others: a relay does this per connection.
-                let certs = try TrustGate.certificates(db, where: "subject = ? OR may_issue = 1", arguments: [Data(key.bytes)], decoded: decodedCertificates)
+                let certs = try TrustGate.certificates(
+                    db, where: "subject = ? OR may_issue = 1", arguments: [Data(key.bytes)], decoded: decodedCertificates)
                 let chain = TrustGate.chain(authority, knowing: certs)
-                guard let own = certs.filter({ $0.subject == key && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil })
-                    .max(by: { $0.validUntil < $1.validUntil }) else { return [] }
+                guard
+                    let own = certs.filter({ $0.subject == key && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil })
+                        .max(by: { $0.validUntil < $1.validUntil })
+                else { return [] }
                 guard own.issuer != authority else { return [own.encoded] }
-                let issuer = certs.filter { $0.subject == own.issuer && $0.mayIssue && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }
-                    .max(by: { $0.validUntil < $1.validUntil })
+                let issuer = certs.filter {
+                    $0.subject == own.issuer && $0.mayIssue && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil
+                }
+                .max(by: { $0.validUntil < $1.validUntil })
                 return [own.encoded] + (issuer.map { [$0.encoded] } ?? [])
             }
         }
@@ -30,19 +35,32 @@ extension ChangeLog {
     /// must not be revoked by then. Certificates that pass and are new here are
     /// published as `_admin` changes signed by `carrier`, so they spread like any
     /// other. Returns the peer's scopes (with `_admin`), or nil when not admitted.
-    public func admitPresented(_ presented: [[UInt8]], peer: PublicKey, carrier: DeviceKey, at ms: UInt64) throws(StoreError) -> [ScopeID]? {
+    public func admitPresented(_ presented: [[UInt8]], peer: PublicKey, carrier: DeviceKey, at ms: UInt64) throws(StoreError) -> [ScopeID]?
+    {
         guard let authority else { return nil }
         let decoded = presented.prefix(8).compactMap { try? Certificate.decode($0) }
         let toPublish: [Certificate] = try storeCall {
             try readDB { db in
                 // Only the delegations and this peer's own certificates: a relay does this per connection.
-                let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1", decoded: decodedCertificates) + decoded.filter(\.mayIssue))
-                guard let own = decoded.first(where: { $0.subject == peer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }) else { return [] }
-                if let revoked = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"), arguments: [Data(peer.bytes)]),
-                   UInt64(revoked) <= ms { return [] }
-                let delegation = decoded.filter { $0.mayIssue && $0.subject == own.issuer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil }
+                let chain = TrustGate.chain(
+                    authority,
+                    knowing: try TrustGate.certificates(db, where: "may_issue = 1", decoded: decodedCertificates)
+                        + decoded.filter(\.mayIssue))
+                guard
+                    let own = decoded.first(where: { $0.subject == peer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil })
+                else { return [] }
+                if let revoked = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"), arguments: [Data(peer.bytes)]),
+                    UInt64(revoked) <= ms
+                {
+                    return []
+                }
+                let delegation = decoded.filter {
+                    $0.mayIssue && $0.subject == own.issuer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil
+                }
                 return try (delegation.prefix(1) + [own]).filter {
-                    try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM certificate WHERE encoded = ?"), arguments: [Data($0.encoded)]) == nil
+                    try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM certificate WHERE encoded = ?"), arguments: [Data($0.encoded)])
+                        == nil
                 }
             }
         }

@@ -14,12 +14,16 @@ extension ChangeLog {
     /// The author must grant keys in both scopes (a district admin); otherwise the change is
     /// quarantined everywhere, as any change its certificate does not permit.
     @discardableResult
-    public func transferChild(_ child: RecordID, from source: ScopeID, to scope: ScopeID, by key: DeviceKey, now: UInt64) throws(StoreError) -> Change {
+    public func transferChild(
+        _ child: RecordID, from source: ScopeID, to scope: ScopeID, by key: DeviceKey, now: UInt64
+    ) throws(StoreError) -> Change {
         guard source != scope, source != .admin, scope != .admin else { throw .transfer("the old and the new school must be two schools") }
-        let authority = self.authority, random = self.random
+        let authority = self.authority
+        let random = self.random
         return try appendAuthored(by: key, scope: scope, now: now) { db throws(StoreError) in
             try storeCall {
-                let epochs = try Data.fetchAll(db, sql: "SELECT key FROM scope_key WHERE scope = ? ORDER BY epoch, id", arguments: [source.value])
+                let epochs = try Data.fetchAll(
+                    db, sql: "SELECT key FROM scope_key WHERE scope = ? ORDER BY epoch, id", arguments: [source.value])
                 guard !epochs.isEmpty else { throw StoreError.noScopeKey(source) }
                 let keys = try epochs.map { try ScopeKey(scope: source, bytes: Array($0)).contentKey(child: child) }
                 var recipients = Set(try self.currentMembers(db, scope: scope, at: now))
@@ -36,7 +40,9 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 var out: [ScopeID: Int] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT source, COUNT(*) FROM carry WHERE scope = ? GROUP BY source", arguments: [scope.value]) {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT source, COUNT(*) FROM carry WHERE scope = ? GROUP BY source", arguments: [scope.value])
+                {
                     out[try ScopeID(row[0] as String)] = row[1]
                 }
                 return out

@@ -33,7 +33,10 @@ extension ChangeLog {
                         for (c, row) in zip(verified, chunk) where Data(c.id.bytes) != row.1 { report.failed.append(row.0) }
                     } else {
                         for row in chunk {
-                            guard let c = try? Change.decodeVerified(row.2), Data(c.id.bytes) == row.1 else { report.failed.append(row.0); continue }
+                            guard let c = try? Change.decodeVerified(row.2), Data(c.id.bytes) == row.1 else {
+                                report.failed.append(row.0)
+                                continue
+                            }
                         }
                     }
                     report.changes += chunk.count
@@ -77,11 +80,13 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 var out: [PublicKey: Set<ChangeID>] = [:]
-                let rows = try Row.fetchAll(db, sql: "SELECT subject, change FROM revocation WHERE revoked_at <= ? AND change IS NOT NULL",
-                                            arguments: [Int64(clamping: ms)])
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT subject, change FROM revocation WHERE revoked_at <= ? AND change IS NOT NULL",
+                    arguments: [Int64(clamping: ms)])
                 for row in rows {
                     guard let subject = try? PublicKey(bytes: Array(row[0] as Data)),
-                          let id = try? ChangeID(bytes: Array(row[1] as Data)) else { continue }
+                        let id = try? ChangeID(bytes: Array(row[1] as Data))
+                    else { continue }
                     out[subject, default: []].insert(id)
                 }
                 return out
@@ -104,16 +109,21 @@ extension ChangeLog {
         try certified(at: ms, where: "subject = ?", arguments: [Data(peer.bytes)])[peer]
     }
 
-    private func certified(at ms: UInt64, where condition: String, arguments: StatementArguments) throws(StoreError) -> [PublicKey: [ScopeID]] {
+    private func certified(
+        at ms: UInt64, where condition: String, arguments: StatementArguments
+    ) throws(StoreError) -> [PublicKey: [ScopeID]] {
         guard let authority else { return [:] }
         return try storeCall {
             try readDB { db in
-                let chain = TrustGate.chain(authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1", decoded: decodedCertificates))
+                let chain = TrustGate.chain(
+                    authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1", decoded: decodedCertificates))
                 var out: [PublicKey: [ScopeID]] = [:]
                 // Stored certificates were verified when their changes applied; a relay re-reads this often.
                 for c in try TrustGate.certificates(db, where: condition, arguments: arguments, decoded: decodedCertificates)
                 where (try? chain.validate(c, at: ms, signaturesChecked: true)) != nil {
-                    let revoked = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"), arguments: [Data(c.subject.bytes)])
+                    let revoked = try Int64.fetchOne(
+                        db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"),
+                        arguments: [Data(c.subject.bytes)])
                     if let revoked, UInt64(revoked) <= ms { continue }
                     out[c.subject, default: [.admin]] += c.scopes
                 }

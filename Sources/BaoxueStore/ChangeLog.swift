@@ -1,7 +1,7 @@
 import BaoxueCore
 import BaoxuePrivacy
-import BaoxueSodium
 import BaoxueRecords
+import BaoxueSodium
 import Foundation
 import GRDB
 
@@ -98,7 +98,14 @@ public final class ChangeLog: ChangeStore {
     /// false for a new or older file. Read without migrating or writing anything.
     public static func viewsLag(path: String) -> Bool {
         guard FileManager.default.fileExists(atPath: path),
-              let queue = try? DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }()) else { return false }
+            let queue = try? DatabaseQueue(
+                path: path,
+                configuration: {
+                    var c = Configuration()
+                    c.readonly = true
+                    return c
+                }())
+        else { return false }
         return (try? queue.read { db in try Bool.fetchOne(db, sql: "SELECT lagging FROM view_state") }) == true
     }
 
@@ -185,7 +192,9 @@ public final class ChangeLog: ChangeStore {
         try checkQuota()
         return try storeCall {
             try writer.write { db in
-                var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo, certificates: decodedCertificates)
+                var appender = try BatchAppender(
+                    db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo,
+                    certificates: decodedCertificates)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
             }
@@ -200,7 +209,9 @@ public final class ChangeLog: ChangeStore {
             try writer.write { db in
                 var reports: [AppendReport] = []
                 for (changes, payloads) in batches {
-                    var appender = try BatchAppender(db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo, certificates: decodedCertificates)
+                    var appender = try BatchAppender(
+                        db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader,
+                        memo: signatureMemo, certificates: decodedCertificates)
                     try appender.append(changes, decodedPayloads: payloads)
                     reports.append(appender.report)
                 }
@@ -213,7 +224,9 @@ public final class ChangeLog: ChangeStore {
     public func scope(ofChange id: ChangeID) throws(StoreError) -> ScopeID? {
         try storeCall {
             try readDB { db in
-                try String.fetchOne(db.cachedStatement(sql: "SELECT scope FROM change WHERE id = ?"), arguments: [Data(id.bytes)]).flatMap { try? ScopeID($0) }
+                try String.fetchOne(db.cachedStatement(sql: "SELECT scope FROM change WHERE id = ?"), arguments: [Data(id.bytes)]).flatMap {
+                    try? ScopeID($0)
+                }
             }
         }
     }
@@ -221,7 +234,8 @@ public final class ChangeLog: ChangeStore {
     public func contains(_ id: ChangeID) throws(StoreError) -> Bool {
         try storeCall {
             try readDB { db in
-                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM change WHERE id = ?)"), arguments: [Data(id.bytes)]) ?? false
+                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM change WHERE id = ?)"), arguments: [Data(id.bytes)])
+                    ?? false
             }
         }
     }
@@ -230,7 +244,8 @@ public final class ChangeLog: ChangeStore {
     public func state(of id: ChangeID) throws(StoreError) -> ChangeState? {
         try storeCall {
             try readDB { db in
-                try Int.fetchOne(db.cachedStatement(sql: "SELECT state FROM change WHERE id = ?"), arguments: [Data(id.bytes)]).flatMap(ChangeState.init(rawValue:))
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT state FROM change WHERE id = ?"), arguments: [Data(id.bytes)]).flatMap(
+                    ChangeState.init(rawValue:))
             }
         }
     }
@@ -255,7 +270,9 @@ public final class ChangeLog: ChangeStore {
     public func appliedSeq(of author: PublicKey) throws(StoreError) -> UInt64 {
         try storeCall {
             try readDB { db in
-                UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change WHERE author = ? AND state = 0", arguments: [Data(author.bytes)]) ?? 0)
+                UInt64(
+                    try Int64.fetchOne(
+                        db, sql: "SELECT MAX(seq) FROM change WHERE author = ? AND state = 0", arguments: [Data(author.bytes)]) ?? 0)
             }
         }
     }
@@ -266,9 +283,11 @@ public final class ChangeLog: ChangeStore {
                 // `state <> 0` lets SQLite use the partial index of changes not applied.
                 switch state {
                 case .applied?:
-                    return try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM change) - (SELECT COUNT(*) FROM change WHERE state <> 0)") ?? 0
+                    return try Int.fetchOne(
+                        db, sql: "SELECT (SELECT COUNT(*) FROM change) - (SELECT COUNT(*) FROM change WHERE state <> 0)") ?? 0
                 case let state?:
-                    return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state <> 0 AND state = ?", arguments: [state.rawValue]) ?? 0
+                    return try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM change WHERE state <> 0 AND state = ?", arguments: [state.rawValue]) ?? 0
                 case nil: break
                 }
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change") ?? 0

@@ -3,6 +3,7 @@ import BaoxuePrivacy
 import BaoxueSodium
 import Foundation
 import GRDB
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,11 +37,15 @@ public enum DeviceLock {
         let replica = try Replica.open(at: directory, views: false)
         let (keys, clear) = try replica.log.sealScopeKeys()
         var secret: [UInt8]
-        let scopeKeys = keys.filter { !$0.content }, contentKeys = keys.filter(\.content)
+        let scopeKeys = keys.filter { !$0.content }
+        let contentKeys = keys.filter(\.content)
         secret = replica.key.seed + [UInt8(scopeKeys.count >> 8), UInt8(scopeKeys.count & 0xff)]
         for k in scopeKeys {
             let scope = Array(k.scope.utf8)
-            secret += [UInt8(scope.count)] + scope + k.key + [UInt8(k.epoch >> 24), UInt8((k.epoch >> 16) & 0xff), UInt8((k.epoch >> 8) & 0xff), UInt8(k.epoch & 0xff)]
+            secret +=
+                [UInt8(scope.count)] + scope + k.key + [
+                    UInt8(k.epoch >> 24), UInt8((k.epoch >> 16) & 0xff), UInt8((k.epoch >> 8) & 0xff), UInt8(k.epoch & 0xff),
+                ]
         }
         // Then the content keys transfers gave this device (absent from files of before transfers),
         // then the registry key (records.md §1.10): 01 district or 02 local, and its 32 bytes.
@@ -54,7 +59,9 @@ public enum DeviceLock {
         }
         if let registry { secret += [registry.source == .district ? 1 : 2] + registry.key.bytes }
         let text: String
-        do { text = try PassphraseSealedFile.seal(secret, passphrase: passphrase, header: header, cost: cost) } catch { throw .io(path: directory, errno: ENOMEM) }
+        do { text = try PassphraseSealedFile.seal(secret, passphrase: passphrase, header: header, cost: cost) } catch {
+            throw .io(path: directory, errno: ENOMEM)
+        }
         let lockedPath = directory + "/" + lockedFileName
         try? FileManager.default.removeItem(atPath: lockedPath)
         try KeyFile.writeNew(Array(text.utf8), at: lockedPath)
@@ -65,7 +72,9 @@ public enum DeviceLock {
     }
 
     /// Opens the sealed keys with `passphrase`, restores the key file and the scope keys, re-derives the views.
-    public static func unlock(_ directory: String, passphrase: String, progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> Replica {
+    public static func unlock(
+        _ directory: String, passphrase: String, progress: @escaping (Int, Int) -> Void = { _, _ in }
+    ) throws(StoreError) -> Replica {
         let lockedPath = directory + "/" + lockedFileName
         guard let parsed = PassphraseSealedFile.parse(try KeyFile.readPrivate(at: lockedPath, limit: 1 << 20), header: header) else {
             throw .keyFileMalformed(path: lockedPath)
@@ -115,11 +124,14 @@ public enum DeviceLock {
         var keys: [SealedScopeKey] = []
         for _ in 0..<count {
             guard at < secret.count else { return nil }
-            let n = Int(secret[at]); at += 1
+            let n = Int(secret[at])
+            at += 1
             guard at + n + 36 <= secret.count, let scope = String(validating: secret[at..<(at + n)], as: UTF8.self) else { return nil }
             at += n
-            let key = Array(secret[at..<(at + 32)]); at += 32
-            let epoch = secret[at..<(at + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }; at += 4
+            let key = Array(secret[at..<(at + 32)])
+            at += 32
+            let epoch = secret[at..<(at + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            at += 4
             keys.append(SealedScopeKey(scope: scope, key: key, epoch: epoch))
         }
         if at + 2 <= secret.count {
@@ -127,7 +139,8 @@ public enum DeviceLock {
             at += 2
             for _ in 0..<contents {
                 guard at < secret.count else { return nil }
-                let n = Int(secret[at]); at += 1
+                let n = Int(secret[at])
+                at += 1
                 guard at + n + 32 <= secret.count, let scope = String(validating: secret[at..<(at + n)], as: UTF8.self) else { return nil }
                 at += n
                 keys.append(SealedScopeKey(scope: scope, key: Array(secret[at..<(at + 32)]), epoch: 0, content: true))
@@ -157,16 +170,23 @@ extension ChangeLog {
     func sealScopeKeys() throws(StoreError) -> ([SealedScopeKey], Int) {
         try storeCall {
             try readDB { db in
-                let keys = try Row.fetchAll(db, sql: "SELECT scope, key, epoch FROM scope_key ORDER BY scope, epoch, id").map { row in
-                    SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: UInt32(row[2] as Int64))
-                } + Row.fetchAll(db, sql: "SELECT scope, key FROM content_key ORDER BY scope, id").map { row in
-                    SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: 0, content: true)
-                }
+                let keys =
+                    try Row.fetchAll(db, sql: "SELECT scope, key, epoch FROM scope_key ORDER BY scope, epoch, id").map { row in
+                        SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: UInt32(row[2] as Int64))
+                    }
+                    + Row.fetchAll(db, sql: "SELECT scope, key FROM content_key ORDER BY scope, id").map { row in
+                        SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: 0, content: true)
+                    }
                 var clear = 0
-                let rows = try Row.fetchCursor(db, sql: "SELECT scope, bytes FROM change WHERE scope <> ?", arguments: [ScopeID.admin.value])
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT scope, bytes FROM change WHERE scope <> ?", arguments: [ScopeID.admin.value])
                 while let row = try rows.next() {
                     guard let change = try? Change.decodeVerified(Array(row[1] as Data)) else { continue }
-                    if !change.isWitnessReceipt, !SealedPayload.isSealed(change.payload), !MemberGrant.isGrant(change.payload), !ChildGrant.isGrant(change.payload) { clear += 1 }
+                    if !change.isWitnessReceipt, !SealedPayload.isSealed(change.payload), !MemberGrant.isGrant(change.payload),
+                        !ChildGrant.isGrant(change.payload)
+                    {
+                        clear += 1
+                    }
                 }
                 return (keys, clear)
             }
@@ -199,13 +219,15 @@ extension ChangeLog {
             try writer.write { db in
                 for k in keys where k.content {
                     let key = ContentKey(bytes: k.key)
-                    try db.execute(sql: "INSERT OR IGNORE INTO content_key (id, scope, key) VALUES (?, ?, ?)",
-                                   arguments: [Data(key.id), k.scope, Data(k.key)])
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO content_key (id, scope, key) VALUES (?, ?, ?)",
+                        arguments: [Data(key.id), k.scope, Data(k.key)])
                 }
                 for k in keys where !k.content {
                     let key = try ScopeKey(scope: try ScopeID(k.scope), bytes: k.key)
-                    try db.execute(sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)",
-                                   arguments: [Data(key.id), k.scope, Data(k.key), Int64(k.epoch)])
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)",
+                        arguments: [Data(key.id), k.scope, Data(k.key), Int64(k.epoch)])
                 }
             }
         }

@@ -55,7 +55,9 @@ struct KeyRing {
             opened = Result { () throws(PrivacyError) in try sealed.open(with: key, author: change.author, seq: change.seq) }
         } else if let content = try contentKey(id: sealed.contentKeyID) {
             // A transferred child's change of the old school: opened with the content key alone.
-            opened = Result { () throws(PrivacyError) in try sealed.open(with: content, author: change.author, seq: change.seq, scope: change.scope) }
+            opened = Result { () throws(PrivacyError) in
+                try sealed.open(with: content, author: change.author, seq: change.seq, scope: change.scope)
+            }
         } else {
             return .waiting(keyID: sealed.scopeKeyID)
         }
@@ -77,10 +79,15 @@ struct KeyRing {
         // The old school's changes already stored under those keys (those arriving later are noted as
         // they are stored). Once per grant: a rebuild replaying it finds its carry rows there and skips this.
         let ids = Set(grant.keyIDs)
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, bytes FROM change WHERE scope = ?"), arguments: [grant.source.value])
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT id, bytes FROM change WHERE scope = ?"), arguments: [grant.source.value])
         while added > 0, let row = try rows.next() {
-            guard let stored = try? Change.decodeStructure(Array(row[1] as Data)), let id = Self.contentKeyID(stored.payload), ids.contains(id) else { continue }
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)").execute(arguments: [Data(id), row[0] as Data])
+            guard let stored = try? Change.decodeStructure(Array(row[1] as Data)), let id = Self.contentKeyID(stored.payload),
+                ids.contains(id)
+            else { continue }
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)").execute(arguments: [
+                Data(id), row[0] as Data,
+            ])
         }
         guard let reader, try !isReaderRevoked(), let keys = try? grant.open(as: reader) else { return [] }
         for key in keys {
@@ -101,7 +108,7 @@ struct KeyRing {
     mutating func recordSealed(_ change: Change) throws {
         if carries == nil { carries = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry)")) ?? false }
         guard carries == true, let id = Self.contentKeyID(change.payload),
-              try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry WHERE key_id = ?)"), arguments: [Data(id)]) == true
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry WHERE key_id = ?)"), arguments: [Data(id)]) == true
         else { return }
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)")
             .execute(arguments: [Data(id), Data(change.id.bytes)])
@@ -117,15 +124,23 @@ struct KeyRing {
 
     /// The changes a transfer's content keys make readable: those applied but set aside, opened
     /// (their wait rows removed), and the positions of those pending on deps that will never come.
-    mutating func released(byContent keys: [ContentKey]) throws -> (opened: [(Change, Result<RecordPayload, RecordsError>)], pending: [Int64]) {
-        var opened: [(Change, Result<RecordPayload, RecordsError>)] = [], pending: [Int64] = []
+    mutating func released(
+        byContent keys: [ContentKey]
+    ) throws -> (opened: [(Change, Result<RecordPayload, RecordsError>)], pending: [Int64]) {
+        var opened: [(Change, Result<RecordPayload, RecordsError>)] = []
+        var pending: [Int64] = []
         for key in keys {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT c.position, c.state, c.bytes, w.change IS NOT NULL FROM sealed_content s JOIN change c ON c.id = s.change
-                LEFT JOIN sealed_wait w ON w.change = s.change WHERE s.key_id = ? AND c.state IN (0, 1) ORDER BY c.position
-                """), arguments: [Data(key.id)])
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.position, c.state, c.bytes, w.change IS NOT NULL FROM sealed_content s JOIN change c ON c.id = s.change
+                        LEFT JOIN sealed_wait w ON w.change = s.change WHERE s.key_id = ? AND c.state IN (0, 1) ORDER BY c.position
+                        """), arguments: [Data(key.id)])
             for row in rows {
-                if (row[1] as Int) == ChangeState.pending.rawValue { pending.append(row[0]); continue }
+                if (row[1] as Int) == ChangeState.pending.rawValue {
+                    pending.append(row[0])
+                    continue
+                }
                 guard row[3] as Bool else { continue }
                 let change = try Change.decodeVerified(Array(row[2] as Data))
                 try db.cachedStatement(sql: "DELETE FROM sealed_wait WHERE change = ?").execute(arguments: [Data(change.id.bytes)])
@@ -163,8 +178,9 @@ struct KeyRing {
     mutating func key(id: [UInt8], scope: ScopeID) throws -> ScopeKey? {
         if try isReaderRevoked() { return nil }
         if let known = cache[Data(id)] { return known }
-        let bytes = try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ? AND scope = ?"),
-                                      arguments: [Data(id), scope.value])
+        let bytes = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ? AND scope = ?"),
+            arguments: [Data(id), scope.value])
         let key = try bytes.map { try ScopeKey(scope: scope, bytes: Array($0)) }
         cache[Data(id)] = .some(key)
         return key
@@ -172,22 +188,28 @@ struct KeyRing {
 
     private mutating func isReaderRevoked() throws -> Bool {
         if let known = readerRevoked { return known }
-        let revoked = try reader.map { r in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM revocation WHERE subject = ?)"), arguments: [Data(r.publicKey.bytes)]) ?? false
-        } ?? false
+        let revoked =
+            try reader.map { r in
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM revocation WHERE subject = ?)"),
+                    arguments: [Data(r.publicKey.bytes)]) ?? false
+            } ?? false
         readerRevoked = revoked
         return revoked
     }
 
     /// The key a new change in `scope` is sealed under: the newest epoch held (ties by key id).
     static func current(_ db: Database, scope: ScopeID) throws -> ScopeKey? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE scope = ? ORDER BY epoch DESC, id DESC LIMIT 1"),
-                          arguments: [scope.value]).map { try ScopeKey(scope: scope, bytes: Array($0)) }
+        try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT key FROM scope_key WHERE scope = ? ORDER BY epoch DESC, id DESC LIMIT 1"),
+            arguments: [scope.value]
+        ).map { try ScopeKey(scope: scope, bytes: Array($0)) }
     }
 
     /// True when some member grant exists for `scope`: its record changes must then be sealed.
     static func isEncrypted(_ db: Database, scope: ScopeID) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM key_grant WHERE scope = ?)"), arguments: [scope.value]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM key_grant WHERE scope = ?)"), arguments: [scope.value])
+            ?? false
     }
 
     /// A remote wipe: this device's own key was revoked, so it drops every scope key and every
@@ -208,9 +230,11 @@ struct KeyRing {
 
     /// The applied changes that waited for `key`, opened; their wait rows are removed.
     mutating func released(by key: ScopeKey) throws -> [(Change, Result<RecordPayload, RecordsError>)] {
-        let rows = try Data.fetchAll(db.cachedStatement(sql: """
-            SELECT c.bytes FROM sealed_wait w JOIN change c ON c.id = w.change WHERE w.key_id = ? AND c.state = 0 ORDER BY c.position
-            """), arguments: [Data(key.id)])
+        let rows = try Data.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT c.bytes FROM sealed_wait w JOIN change c ON c.id = w.change WHERE w.key_id = ? AND c.state = 0 ORDER BY c.position
+                    """), arguments: [Data(key.id)])
         try db.cachedStatement(sql: "DELETE FROM sealed_wait WHERE key_id = ?").execute(arguments: [Data(key.id)])
         var out: [(Change, Result<RecordPayload, RecordsError>)] = []
         for bytes in rows {

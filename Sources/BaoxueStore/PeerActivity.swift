@@ -20,8 +20,10 @@ public struct PeerActivity: Sendable, Equatable {
     /// The relay's highest log position when the last successful session reconciled.
     public var position: Int64
 
-    public init(key: PublicKey, lastSeen: UInt64, sessions: Int = 0, failures: Int = 0, changesIn: Int = 0, changesOut: Int = 0,
-                bytesIn: Int = 0, bytesOut: Int = 0, lastError: String? = nil, position: Int64 = 0) {
+    public init(
+        key: PublicKey, lastSeen: UInt64, sessions: Int = 0, failures: Int = 0, changesIn: Int = 0, changesOut: Int = 0,
+        bytesIn: Int = 0, bytesOut: Int = 0, lastError: String? = nil, position: Int64 = 0
+    ) {
         self.key = key
         self.lastSeen = lastSeen
         self.sessions = sessions
@@ -64,11 +66,15 @@ extension ChangeLog {
                 for r in records {
                     var merged = try Self.peerActivity(db, key: r.key) ?? PeerActivity(key: r.key, lastSeen: 0)
                     merged.absorb(r)
-                    try db.execute(sql: """
-                        INSERT OR REPLACE INTO relay_peer (key, last_seen, sessions, failures, changes_in, changes_out, bytes_in, bytes_out, last_error, position)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [Data(r.key.bytes), Int64(merged.lastSeen), merged.sessions, merged.failures, merged.changesIn,
-                                         merged.changesOut, merged.bytesIn, merged.bytesOut, merged.lastError, merged.position])
+                    try db.execute(
+                        sql: """
+                            INSERT OR REPLACE INTO relay_peer (key, last_seen, sessions, failures, changes_in, changes_out, bytes_in, bytes_out, last_error, position)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            Data(r.key.bytes), Int64(merged.lastSeen), merged.sessions, merged.failures, merged.changesIn,
+                            merged.changesOut, merged.bytesIn, merged.bytesOut, merged.lastError, merged.position,
+                        ])
                 }
             }
         }
@@ -79,12 +85,16 @@ extension ChangeLog {
     }
 
     private static func peerActivities(_ db: Database, key: PublicKey? = nil) throws -> [PeerActivity] {
-        try Row.fetchAll(db, sql: """
-            SELECT key, last_seen, sessions, failures, changes_in, changes_out, bytes_in, bytes_out, last_error, position
-            FROM relay_peer WHERE ?1 IS NULL OR key = ?1 ORDER BY last_seen DESC, key
-            """, arguments: [key.map { Data($0.bytes) }]).map { row in
-            PeerActivity(key: try PublicKey(bytes: Array(row[0] as Data)), lastSeen: UInt64(row[1] as Int64), sessions: row[2], failures: row[3],
-                         changesIn: row[4], changesOut: row[5], bytesIn: row[6], bytesOut: row[7], lastError: row[8], position: row[9])
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT key, last_seen, sessions, failures, changes_in, changes_out, bytes_in, bytes_out, last_error, position
+                FROM relay_peer WHERE ?1 IS NULL OR key = ?1 ORDER BY last_seen DESC, key
+                """, arguments: [key.map { Data($0.bytes) }]
+        ).map { row in
+            PeerActivity(
+                key: try PublicKey(bytes: Array(row[0] as Data)), lastSeen: UInt64(row[1] as Int64), sessions: row[2], failures: row[3],
+                changesIn: row[4], changesOut: row[5], bytesIn: row[6], bytesOut: row[7], lastError: row[8], position: row[9])
         }
     }
 
@@ -105,9 +115,11 @@ extension ChangeLog {
                 var count = 0
                 var oldest: Int64?
                 for scope in scopes {
-                    let row = try Row.fetchOne(db, sql: """
-                        SELECT COUNT(*), MIN(hlc) FROM change WHERE position > ? AND (scope = ? OR substr(scope, 1, ?) = ?)
-                        """, arguments: [position, scope.value, scope.value.utf8.count + 1, scope.value + "/"])
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*), MIN(hlc) FROM change WHERE position > ? AND (scope = ? OR substr(scope, 1, ?) = ?)
+                            """, arguments: [position, scope.value, scope.value.utf8.count + 1, scope.value + "/"])
                     count += row?[0] ?? 0
                     if let h: Int64 = row?[1] { oldest = min(oldest ?? h, h) }
                 }

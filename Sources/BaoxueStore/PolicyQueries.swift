@@ -28,15 +28,16 @@ extension ChangeLog {
 
     /// Children on leave longer than their district's policy's days at `today` with no visit since the leave began.
     public func visitsDue(today: SimpleDate, base: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
-        let rows = try candidates(sql: """
-            SELECT e.child AS child, c.name AS name, e.starts AS since, CAST(julianday(e.ends) - julianday(e.starts) + 1 AS INTEGER) AS amount
-            FROM rec_event e LEFT JOIN child_view c ON c.child = e.child
-            WHERE e.kind = 'leave' AND \(Self.liveEvent)
-              AND e.starts <= :today AND e.ends >= :today
-              AND NOT EXISTS (SELECT 1 FROM rec_event w WHERE w.child = e.child AND w.kind = 'visit'
-                              AND w.date >= e.starts
-                              AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op))
-            """, ["today": today.description])
+        let rows = try candidates(
+            sql: """
+                SELECT e.child AS child, c.name AS name, e.starts AS since, CAST(julianday(e.ends) - julianday(e.starts) + 1 AS INTEGER) AS amount
+                FROM rec_event e LEFT JOIN child_view c ON c.child = e.child
+                WHERE e.kind = 'leave' AND \(Self.liveEvent)
+                  AND e.starts <= :today AND e.ends >= :today
+                  AND NOT EXISTS (SELECT 1 FROM rec_event w WHERE w.child = e.child AND w.kind = 'visit'
+                                  AND w.date >= e.starts
+                                  AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op))
+                """, ["today": today.description])
         let policies = try policies(of: rows, on: today, base: base)
         let due = rows.filter { ($0.amount ?? 0) > policies[$0.child, default: base].leaveDaysRequiringVisit }
         return Self.earliestPerChild(due).map { AttentionRow(child: $0.child, name: $0.name, since: $0.since, amount: nil) }
@@ -46,19 +47,20 @@ extension ChangeLog {
     /// than their policy's contact interval (or who had none).
     public func contactOverdue(today: SimpleDate, base: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
         // amount: 0 for an open ledger entry, else the length of a leave not yet over.
-        let rows = try candidates(sql: """
-            WITH watched AS (
-                SELECT o.child AS child, 0 AS amount FROM rec_opener o WHERE NOT EXISTS (SELECT 1 FROM rec_closed x WHERE x.opener = o.op)
-                UNION
-                SELECT e.child, CAST(julianday(e.ends) - julianday(e.starts) + 1 AS INTEGER) FROM rec_event e
-                WHERE e.kind = 'leave' AND \(Self.liveEvent) AND e.ends >= :today
-            ), last AS (
-                SELECT w.child, MAX(w.date) AS date FROM rec_event w
-                WHERE w.kind = 'visit' AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op) GROUP BY w.child
-            )
-            SELECT watched.child AS child, c.name AS name, COALESCE(last.date, '') AS since, watched.amount AS amount
-            FROM watched LEFT JOIN last ON last.child = watched.child LEFT JOIN child_view c ON c.child = watched.child
-            """, ["today": today.description])
+        let rows = try candidates(
+            sql: """
+                WITH watched AS (
+                    SELECT o.child AS child, 0 AS amount FROM rec_opener o WHERE NOT EXISTS (SELECT 1 FROM rec_closed x WHERE x.opener = o.op)
+                    UNION
+                    SELECT e.child, CAST(julianday(e.ends) - julianday(e.starts) + 1 AS INTEGER) FROM rec_event e
+                    WHERE e.kind = 'leave' AND \(Self.liveEvent) AND e.ends >= :today
+                ), last AS (
+                    SELECT w.child, MAX(w.date) AS date FROM rec_event w
+                    WHERE w.kind = 'visit' AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op) GROUP BY w.child
+                )
+                SELECT watched.child AS child, c.name AS name, COALESCE(last.date, '') AS since, watched.amount AS amount
+                FROM watched LEFT JOIN last ON last.child = watched.child LEFT JOIN child_view c ON c.child = watched.child
+                """, ["today": today.description])
         let policies = try policies(of: rows, on: today, base: base)
         var out: [RecordID: AttentionRow] = [:]
         for row in rows {
@@ -74,13 +76,14 @@ extension ChangeLog {
     /// Children in home teaching whose class hours between `from` and `to` fall short of their
     /// policy's semester requirement (the policy in force on `to`).
     public func homeTeachingShortfall(from: SimpleDate, to: SimpleDate, base: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
-        let rows = try candidates(sql: """
-            SELECT c.child AS child, c.name AS name, :from AS since,
-                   COALESCE((SELECT SUM(e.amount) FROM rec_event e
-                             WHERE e.child = c.child AND e.kind = 'homeTeaching' AND e.date BETWEEN :from AND :to
-                               AND \(Self.liveEvent)), 0) AS amount
-            FROM child_view c WHERE c.status = 'homeTeaching' AND c.voided IS NULL
-            """, ["from": from.description, "to": to.description])
+        let rows = try candidates(
+            sql: """
+                SELECT c.child AS child, c.name AS name, :from AS since,
+                       COALESCE((SELECT SUM(e.amount) FROM rec_event e
+                                 WHERE e.child = c.child AND e.kind = 'homeTeaching' AND e.date BETWEEN :from AND :to
+                                   AND \(Self.liveEvent)), 0) AS amount
+                FROM child_view c WHERE c.status = 'homeTeaching' AND c.voided IS NULL
+                """, ["from": from.description, "to": to.description])
         let policies = try policies(of: rows, on: to, base: base)
         return Self.byName(rows.filter { $0.amount! < policies[$0.child, default: base].homeTeachingClassHoursPerSemester })
     }
@@ -92,12 +95,13 @@ extension ChangeLog {
         let last = try record { () throws(RecordsError) in
             try SimpleDate(year: day.year, month: day.month, day: SimpleDate.daysIn(month: day.month, year: day.year))
         }
-        let rows = try candidates(sql: """
-            SELECT c.child AS child, c.name AS name, :from AS since,
-                   (SELECT COUNT(*) FROM rec_event e WHERE e.child = c.child AND e.kind = 'homeTeaching'
-                      AND e.date BETWEEN :from AND :to AND \(Self.liveEvent)) AS amount
-            FROM child_view c WHERE c.status = 'homeTeaching' AND c.voided IS NULL
-            """, ["from": first.description, "to": last.description])
+        let rows = try candidates(
+            sql: """
+                SELECT c.child AS child, c.name AS name, :from AS since,
+                       (SELECT COUNT(*) FROM rec_event e WHERE e.child = c.child AND e.kind = 'homeTeaching'
+                          AND e.date BETWEEN :from AND :to AND \(Self.liveEvent)) AS amount
+                FROM child_view c WHERE c.status = 'homeTeaching' AND c.voided IS NULL
+                """, ["from": first.description, "to": last.description])
         let policies = try policies(of: rows, on: last, base: base)
         return Self.byName(rows.filter { $0.amount! < policies[$0.child, default: base].homeTeachingSessionsPerMonth })
     }
@@ -105,15 +109,16 @@ extension ChangeLog {
     /// Open cases (no outcome yet) whose last persuasion attempt is older than their child's policy's
     /// interval, or that have none.
     public func casesWithoutRecentAttempt(today: SimpleDate, base: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
-        let rows = try candidates(sql: """
-            SELECT substr(k.value, 3) AS child, c.name AS name,
-                   COALESCE((SELECT MAX(e.date) FROM rec_event e WHERE e.subject = k.record AND e.kind = 'persuasion'
-                             AND \(Self.liveEvent)), '') AS since,
-                   NULL AS amount
-            FROM rec_write k LEFT JOIN child_view c ON c.child = substr(k.value, 3)
-            WHERE k.kind = 'caseFile' AND k.field = 'child' AND k.live = 1
-              AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome' AND o.live = 1)
-            """, [:])
+        let rows = try candidates(
+            sql: """
+                SELECT substr(k.value, 3) AS child, c.name AS name,
+                       COALESCE((SELECT MAX(e.date) FROM rec_event e WHERE e.subject = k.record AND e.kind = 'persuasion'
+                                 AND \(Self.liveEvent)), '') AS since,
+                       NULL AS amount
+                FROM rec_write k LEFT JOIN child_view c ON c.child = substr(k.value, 3)
+                WHERE k.kind = 'caseFile' AND k.field = 'child' AND k.live = 1
+                  AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome' AND o.live = 1)
+                """, [:])
         let policies = try policies(of: rows, on: today, base: base)
         var stalled: [AttentionRow] = []
         for row in rows {
@@ -147,7 +152,8 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                    AttentionRow(child: try RecordID(hex: row["child"]), name: row["name"], since: row["since"] ?? "", amount: row["amount"])
+                    AttentionRow(
+                        child: try RecordID(hex: row["child"]), name: row["name"], since: row["since"] ?? "", amount: row["amount"])
                 }
             }
         }
@@ -172,19 +178,23 @@ extension ChangeLog {
     public func openCases() throws(StoreError) -> [OpenCase] {
         try storeCall {
             try readDB { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT k.record AS file, substr(k.value, 3) AS child, c.name AS name,
-                           (SELECT substr(r.value, 3) FROM rec_write r WHERE r.record = k.record AND r.kind = 'caseFile'
-                              AND r.field = 'reason' AND r.live = 1 ORDER BY r.hlc DESC, r.op DESC LIMIT 1) AS reason,
-                           (SELECT MAX(e.date) FROM rec_event e WHERE e.subject = k.record AND e.kind = 'persuasion'
-                              AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)) AS last
-                    FROM rec_write k LEFT JOIN child_view c ON c.child = substr(k.value, 3)
-                    WHERE k.kind = 'caseFile' AND k.field = 'child' AND k.live = 1
-                      AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome' AND o.live = 1)
-                    ORDER BY c.name, k.record
-                    """).map { row in
-                    OpenCase(caseFile: try RecordID(hex: row["file"]), child: try RecordID(hex: row["child"]), name: row["name"],
-                             reason: (row["reason"] as String?).flatMap(ReasonCategory.init(rawValue:)), lastAttempt: row["last"])
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT k.record AS file, substr(k.value, 3) AS child, c.name AS name,
+                               (SELECT substr(r.value, 3) FROM rec_write r WHERE r.record = k.record AND r.kind = 'caseFile'
+                                  AND r.field = 'reason' AND r.live = 1 ORDER BY r.hlc DESC, r.op DESC LIMIT 1) AS reason,
+                               (SELECT MAX(e.date) FROM rec_event e WHERE e.subject = k.record AND e.kind = 'persuasion'
+                                  AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)) AS last
+                        FROM rec_write k LEFT JOIN child_view c ON c.child = substr(k.value, 3)
+                        WHERE k.kind = 'caseFile' AND k.field = 'child' AND k.live = 1
+                          AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome' AND o.live = 1)
+                        ORDER BY c.name, k.record
+                        """
+                ).map { row in
+                    OpenCase(
+                        caseFile: try RecordID(hex: row["file"]), child: try RecordID(hex: row["child"]), name: row["name"],
+                        reason: (row["reason"] as String?).flatMap(ReasonCategory.init(rawValue:)), lastAttempt: row["last"])
                 }
             }
         }

@@ -58,7 +58,9 @@ public struct RejectedOp: Sendable, Equatable {
 extension ChangeLog {
     public func child(_ id: RecordID) throws(StoreError) -> ChildView? {
         try storeCall {
-            try readDB { db in try Row.fetchOne(db, sql: "SELECT * FROM child_view WHERE child = ?", arguments: [id.hex]).map(ChildView.init) }
+            try readDB { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM child_view WHERE child = ?", arguments: [id.hex]).map(ChildView.init)
+            }
         }
     }
 
@@ -66,7 +68,8 @@ extension ChangeLog {
     public func children(school: String? = nil, limit: Int = 10_000) throws(StoreError) -> [ChildView] {
         try storeCall {
             try readDB { db in
-                let sql = school == nil
+                let sql =
+                    school == nil
                     ? "SELECT * FROM child_view WHERE voided IS NULL AND merged_into IS NULL ORDER BY name, child LIMIT ?"
                     : "SELECT * FROM child_view WHERE school = ? AND voided IS NULL AND merged_into IS NULL ORDER BY name, child LIMIT ?"
                 let args: StatementArguments = school.map { [$0, limit] } ?? [limit]
@@ -82,13 +85,16 @@ extension ChangeLog {
         let t = text.trimmingCharacters(in: .whitespaces)
         return try storeCall {
             try readDB { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT * FROM child_view WHERE voided IS NULL AND merged_into IS NULL AND (?2 IS NULL OR school = ?2) AND (
-                        ?1 = '' OR instr(name, ?1) > 0 OR instr(school, ?1) > 0 OR instr(class_name, ?1) > 0 OR instr(village, ?1) > 0
-                        OR (length(?1) >= 4 AND child LIKE lower(?1) || '%') OR student_number = ?1 OR guardian_phone = ?1
-                        OR id_number = upper(?1) OR (length(?1) BETWEEN 4 AND 6 AND id_number LIKE '%' || upper(?1)))
-                    ORDER BY name, child LIMIT ?3
-                    """, arguments: [t, school, limit]).map(ChildView.init)
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM child_view WHERE voided IS NULL AND merged_into IS NULL AND (?2 IS NULL OR school = ?2) AND (
+                            ?1 = '' OR instr(name, ?1) > 0 OR instr(school, ?1) > 0 OR instr(class_name, ?1) > 0 OR instr(village, ?1) > 0
+                            OR (length(?1) >= 4 AND child LIKE lower(?1) || '%') OR student_number = ?1 OR guardian_phone = ?1
+                            OR id_number = upper(?1) OR (length(?1) BETWEEN 4 AND 6 AND id_number LIKE '%' || upper(?1)))
+                        ORDER BY name, child LIMIT ?3
+                        """, arguments: [t, school, limit]
+                ).map(ChildView.init)
             }
         }
     }
@@ -106,8 +112,9 @@ extension ChangeLog {
                 var rows: [LedgerRow] = []
                 for entry in LedgerEntries.entries(spans, asOf: day) where entry.closed == nil {
                     // A child known only by its events (no row yet) is listed; a voided child is not.
-                    let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, school, voided FROM child_view WHERE child = ?"),
-                                               arguments: [entry.child.hex])
+                    let row = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT name, school, voided FROM child_view WHERE child = ?"),
+                        arguments: [entry.child.hex])
                     if (row?["voided"] as String?) != nil { continue }
                     rows.append(LedgerRow(child: entry.child, name: row?["name"], school: row?["school"], since: entry.opened.description))
                 }
@@ -119,7 +126,12 @@ extension ChangeLog {
     /// Children with fields in conflict, for a person to review.
     public func conflicts() throws(StoreError) -> [ChildView] {
         try storeCall {
-            try readDB { db in try Row.fetchAll(db, sql: "SELECT * FROM child_view WHERE conflicts <> '' AND voided IS NULL AND merged_into IS NULL ORDER BY name, child").map(ChildView.init) }
+            try readDB { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT * FROM child_view WHERE conflicts <> '' AND voided IS NULL AND merged_into IS NULL ORDER BY name, child"
+                ).map(ChildView.init)
+            }
         }
     }
 
@@ -127,7 +139,8 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 try Row.fetchAll(db, sql: "SELECT op, reason, author FROM rec_rejected ORDER BY hlc, op").map { row in
-                    RejectedOp(op: try OpID(bytes: Array(row[0] as Data)), reason: row[1], author: try PublicKey(bytes: Array(row[2] as Data)))
+                    RejectedOp(
+                        op: try OpID(bytes: Array(row[0] as Data)), reason: row[1], author: try PublicKey(bytes: Array(row[2] as Data)))
                 }
             }
         }

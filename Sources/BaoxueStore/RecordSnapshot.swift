@@ -19,7 +19,8 @@ public struct RecordSnapshot {
 
     /// Every live (concurrent) value of a field with its author, shown value first: what a
     /// person compares to settle a conflict.
-    public func liveValues(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [(value: FieldValue, author: PublicKey)] {
+    public func liveValues(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [(value: FieldValue, author: PublicKey)]
+    {
         try storeCall {
             var views = SQLRecordViews(db: db)
             let live = try views.liveWrites(kind: kind, record: record).filter { $0.field == field }.sorted(by: RegisterWrite.shownFirst)
@@ -32,8 +33,11 @@ public struct RecordSnapshot {
     /// holding the record receives them. Nil for an unknown record.
     public func scope(of record: RecordID) throws(StoreError) -> ScopeID? {
         try storeCall {
-            guard let op = try Data.fetchOne(db, sql: "SELECT op FROM rec_write WHERE record = ? ORDER BY hlc, op LIMIT 1", arguments: [record.hex]),
-                  op.count == 34 else { return nil }
+            guard
+                let op = try Data.fetchOne(
+                    db, sql: "SELECT op FROM rec_write WHERE record = ? ORDER BY hlc, op LIMIT 1", arguments: [record.hex]),
+                op.count == 34
+            else { return nil }
             let change = Data(op.prefix(32))
             return try String.fetchOne(db, sql: "SELECT scope FROM change WHERE id = ?", arguments: [change]).flatMap { try? ScopeID($0) }
         }
@@ -50,10 +54,13 @@ public struct RecordSnapshot {
     /// The amendments of an event that are in force (not voided), oldest first.
     public func amendments(of op: OpID) throws(StoreError) -> [Event] {
         try storeCall {
-            try Data.fetchAll(db, sql: """
-                SELECT body FROM rec_event e WHERE amends = ? AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
-                ORDER BY date, op
-                """, arguments: [Data(op.bytes)]).compactMap { try? Event.decode(Array($0)) }
+            try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT body FROM rec_event e WHERE amends = ? AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)
+                    ORDER BY date, op
+                    """, arguments: [Data(op.bytes)]
+            ).compactMap { try? Event.decode(Array($0)) }
         }
     }
 
@@ -70,8 +77,10 @@ public struct RecordSnapshot {
     /// Op ids of the live values of a field: the `pred` of a new write.
     public func liveOps(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID] {
         try storeCall {
-            try Data.fetchAll(db, sql: "SELECT op FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op",
-                              arguments: [record.hex, field, kind.rawValue]).map { try OpID(bytes: Array($0)) }
+            try Data.fetchAll(
+                db, sql: "SELECT op FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op",
+                arguments: [record.hex, field, kind.rawValue]
+            ).map { try OpID(bytes: Array($0)) }
         }
     }
 
@@ -79,9 +88,11 @@ public struct RecordSnapshot {
     /// or nil when a person's write is live (a person's value stands; the import leaves the field alone).
     public func registryPred(kind: RecordKind, record: RecordID, field: String) throws(StoreError) -> [OpID]? {
         try storeCall {
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT op, rank FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op
-                """, arguments: [record.hex, field, kind.rawValue])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT op, rank FROM rec_write WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY op
+                    """, arguments: [record.hex, field, kind.rawValue])
             if rows.contains(where: { ($0[1] as Int) != 0 }) { return nil }
             return try rows.map { try OpID(bytes: Array($0[0] as Data)) }
         }
@@ -90,9 +101,12 @@ public struct RecordSnapshot {
     /// Tags under which `element` is in the set: what a remove must name.
     public func liveTags(kind: RecordKind, record: RecordID, set: String, element: String) throws(StoreError) -> [OpID] {
         try storeCall {
-            try Data.fetchAll(db, sql: """
-                SELECT tag FROM rec_element WHERE record = ? AND set_name = ? AND element = ? AND live = 1 AND kind = ? ORDER BY tag
-                """, arguments: [record.hex, set, element, kind.rawValue]).map { try OpID(bytes: Array($0)) }
+            try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT tag FROM rec_element WHERE record = ? AND set_name = ? AND element = ? AND live = 1 AND kind = ? ORDER BY tag
+                    """, arguments: [record.hex, set, element, kind.rawValue]
+            ).map { try OpID(bytes: Array($0)) }
         }
     }
 
@@ -106,10 +120,13 @@ public struct RecordSnapshot {
     /// The ops that keep `child` on `ledger` and are not closed yet: what a close-out closes.
     public func openOpeners(child: RecordID, ledger: Ledger) throws(StoreError) -> [OpID] {
         try storeCall {
-            try Data.fetchAll(db, sql: """
-                SELECT op FROM rec_opener o WHERE child = ? AND ledger = ?
-                AND NOT EXISTS (SELECT 1 FROM rec_closed c WHERE c.opener = o.op) ORDER BY op
-                """, arguments: [child.hex, ledger.rawValue]).map { try OpID(bytes: Array($0)) }
+            try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT op FROM rec_opener o WHERE child = ? AND ledger = ?
+                    AND NOT EXISTS (SELECT 1 FROM rec_closed c WHERE c.opener = o.op) ORDER BY op
+                    """, arguments: [child.hex, ledger.rawValue]
+            ).map { try OpID(bytes: Array($0)) }
         }
     }
 
@@ -135,17 +152,19 @@ extension ChangeLog {
         by key: DeviceKey, scope: ScopeID, now: UInt64,
         _ build: (RecordSnapshot) throws(StoreError) -> [RecordOp]
     ) throws(StoreError) -> Change {
-        try appendAuthored(by: key, scope: scope, now: now, payload: { db throws(StoreError) in
-            let ops = try build(RecordSnapshot(db: db))
-            guard !ops.isEmpty else { throw .nothingToWrite }
-            do throws(RecordsError) {
-                for op in ops {
-                    try op.validate()
-                    try op.validateDate(now: now, policy: merge?.policy ?? .fengnan)
-                }
-                return try RecordPayload(ops: ops).encoded()
-            } catch { throw .invalidRecord(error) }
-        })
+        try appendAuthored(
+            by: key, scope: scope, now: now,
+            payload: { db throws(StoreError) in
+                let ops = try build(RecordSnapshot(db: db))
+                guard !ops.isEmpty else { throw .nothingToWrite }
+                do throws(RecordsError) {
+                    for op in ops {
+                        try op.validate()
+                        try op.validateDate(now: now, policy: merge?.policy ?? .fengnan)
+                    }
+                    return try RecordPayload(ops: ops).encoded()
+                } catch { throw .invalidRecord(error) }
+            })
     }
 }
 

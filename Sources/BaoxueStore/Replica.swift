@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxueRecords
 import BaoxueTrust
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,7 +41,9 @@ public struct Replica: Sendable {
     /// Creates a replica already enrolled, as `enroll accept` leaves one: `authority` pinned and
     /// `certificate` (for `key`) published as its first `_admin` change. For demos, tests and
     /// set-up scripts where the bureau's key is at hand.
-    public static func createEnrolled(at directory: String, key: DeviceKey, authority: PublicKey, certificate: Certificate) throws(StoreError) -> Replica {
+    public static func createEnrolled(
+        at directory: String, key: DeviceKey, authority: PublicKey, certificate: Certificate
+    ) throws(StoreError) -> Replica {
         _ = try create(at: directory, key: key)
         let pin = path(directory, authorityFileName)
         guard FileManager.default.createFile(atPath: pin, contents: Data((authority.hex + "\n").utf8)) else {
@@ -57,8 +60,10 @@ public struct Replica: Sendable {
     /// `views`: keep the record views (false for a relay, which never queries records); nil keeps
     /// what the replica last did. A replica whose views lag is opened without them until
     /// `rebuildViews` (`baoxue rebuild`) re-derives them.
-    public static func open(at directory: String, witness: Bool = false, views: Bool? = nil, maxDatabaseBytes: Int64? = nil,
-                            readerCacheMiB: Int = 64) throws(StoreError) -> Replica {
+    public static func open(
+        at directory: String, witness: Bool = false, views: Bool? = nil, maxDatabaseBytes: Int64? = nil,
+        readerCacheMiB: Int = 64
+    ) throws(StoreError) -> Replica {
         let keyPath = path(directory, keyFileName)
         guard !DeviceLock.isLocked(directory) else { throw .locked(path: directory) }
         guard FileManager.default.fileExists(atPath: keyPath) else { throw .replicaMissing(path: directory) }
@@ -69,11 +74,13 @@ public struct Replica: Sendable {
         // An enrolled device writes no record in clear, even before it has heard of its school's key
         // (privacy.md §2): it is told to ask its school admin instead. A bare replica (no authority)
         // is a sandbox and writes in clear until a grant reaches it.
-        return Replica(directory: directory, key: key,
-                       log: try ChangeLog(path: dbPath, merge: views ?? !ChangeLog.viewsLag(path: dbPath) ? RecordMerge() : nil,
-                                          authority: authority, witness: witness ? key : nil,
-                                          maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB, reader: key,
-                                          sealRequired: authority != nil && !witness))
+        return Replica(
+            directory: directory, key: key,
+            log: try ChangeLog(
+                path: dbPath, merge: views ?? !ChangeLog.viewsLag(path: dbPath) ? RecordMerge() : nil,
+                authority: authority, witness: witness ? key : nil,
+                maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB, reader: key,
+                sealRequired: authority != nil && !witness))
     }
 
     /// The authority key pinned by `baoxue enroll accept` (`<replica>/authority`), if any.

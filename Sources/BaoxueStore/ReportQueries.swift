@@ -33,8 +33,9 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 var out: [RecordID: String] = [:]
-                let rows = try Row.fetchCursor(db, sql: "SELECT child, id_number FROM child_view WHERE id_number IS NOT NULL AND (?1 IS NULL OR school = ?1)",
-                                               arguments: [school])
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT child, id_number FROM child_view WHERE id_number IS NOT NULL AND (?1 IS NULL OR school = ?1)",
+                    arguments: [school])
                 while let row = try rows.next() { out[try RecordID(hex: row[0])] = row[1] }
                 return out
             }
@@ -69,10 +70,13 @@ extension ChangeLog {
                 }
                 let shown = Dictionary(grouping: statuses.filter { $0.fact.date <= to }, by: { counted($0.child) })
                     .mapValues { $0.max(by: StatusWrite.before)!.fact.status }
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT c.child AS child, c.conflicts AS conflicts FROM child_view c
-                    WHERE c.voided IS NULL AND (SELECT MIN(w.hlc) FROM rec_write w WHERE w.record = c.child AND w.kind = 'child') < ?
-                    """, arguments: [cutoff.packedHLC]) {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.child AS child, c.conflicts AS conflicts FROM child_view c
+                        WHERE c.voided IS NULL AND (SELECT MIN(w.hlc) FROM rec_write w WHERE w.record = c.child AND w.kind = 'child') < ?
+                        """, arguments: [cutoff.packedHLC])
+                {
                     let child = try RecordID(hex: row["child"])
                     guard merges[child] == nil else { continue }
                     let conflicts: String = row["conflicts"]
@@ -93,19 +97,26 @@ extension ChangeLog {
                     }
                 }
                 let range: StatementArguments = [from.description, to.description]
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT e.child AS child, e.kind AS kind, COUNT(*) AS n,
-                           SUM(CASE WHEN e.kind = 'homeTeaching' THEN e.amount ELSE 0 END) AS hours
-                    FROM rec_event e JOIN child_view c ON c.child = e.child
-                    WHERE e.date BETWEEN ? AND ? AND c.voided IS NULL AND \(Self.liveEvent)
-                    GROUP BY e.child, e.kind
-                    """, arguments: range) {
-                    let n: Int = row["n"], hours: Int = row["hours"] ?? 0, kind: String = row["kind"]
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT e.child AS child, e.kind AS kind, COUNT(*) AS n,
+                               SUM(CASE WHEN e.kind = 'homeTeaching' THEN e.amount ELSE 0 END) AS hours
+                        FROM rec_event e JOIN child_view c ON c.child = e.child
+                        WHERE e.date BETWEEN ? AND ? AND c.voided IS NULL AND \(Self.liveEvent)
+                        GROUP BY e.child, e.kind
+                        """, arguments: range)
+                {
+                    let n: Int = row["n"]
+                    let hours: Int = row["hours"] ?? 0
+                    let kind: String = row["kind"]
                     add(schools[counted(try RecordID(hex: row["child"]))]) { f in
                         switch kind {
                         case "visit": f.visits += n
                         case "persuasion": f.persuasionAttempts += n
-                        case "homeTeaching": f.homeTeachingSessions += n; f.homeTeachingHours += hours
+                        case "homeTeaching":
+                            f.homeTeachingSessions += n
+                            f.homeTeachingHours += hours
                         case "absence": f.absences += n
                         case "verificationLetter": f.letters += n
                         default: break
@@ -113,10 +124,13 @@ extension ChangeLog {
                     }
                 }
                 // A close-out carries no date of its own: its signed change's clock (UTC+8 day) dates it.
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT x.child AS child, x.hlc AS hlc FROM rec_closeout x JOIN child_view c ON c.child = x.child
-                    WHERE c.voided IS NULL AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = x.op)
-                    """) {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT x.child AS child, x.hlc AS hlc FROM rec_closeout x JOIN child_view c ON c.child = x.child
+                        WHERE c.voided IS NULL AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = x.op)
+                        """)
+                {
                     guard let day = PeriodCutoff.day(packedHLC: row["hlc"]), day >= from, day <= to else { continue }
                     add(schools[counted(try RecordID(hex: row["child"]))]) { $0.closedOut += 1 }
                 }
@@ -147,9 +161,12 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 var c = SurveyCoverage()
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT field, value FROM rec_write WHERE record = ? AND kind = 'survey' AND live = 1 ORDER BY hlc
-                    """, arguments: [survey.hex]) {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT field, value FROM rec_write WHERE record = ? AND kind = 'survey' AND live = 1 ORDER BY hlc
+                        """, arguments: [survey.hex])
+                {
                     let field: String = row["field"]
                     let value = try? FieldValue(storageText: row["value"])
                     switch (field, value) {
@@ -160,11 +177,14 @@ extension ChangeLog {
                 }
                 // A household checked twice counts once, as its latest check found it (by date, then clock, then op).
                 var latest: [String: (finding: String, found: Int)] = [:]
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT e.code AS finding, e.amount AS found, e.body AS body
-                    FROM rec_event e WHERE e.subject = ? AND e.kind = 'householdCheck' AND \(Self.liveEvent)
-                    ORDER BY e.date, e.hlc, e.op
-                    """, arguments: [survey.hex]) {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT e.code AS finding, e.amount AS found, e.body AS body
+                        FROM rec_event e WHERE e.subject = ? AND e.kind = 'householdCheck' AND \(Self.liveEvent)
+                        ORDER BY e.date, e.hlc, e.op
+                        """, arguments: [survey.hex])
+                {
                     guard case .householdCheck(let check) = try Event.decode(Array(row["body"] as Data)).body else { continue }
                     latest[Self.householdKey(check.address)] = (row["finding"] ?? "", row["found"] ?? 0)
                 }

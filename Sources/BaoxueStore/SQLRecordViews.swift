@@ -10,18 +10,22 @@ struct SQLRecordViews: RecordViewStorage {
     private func blob(_ op: OpID) -> Data { Data(op.bytes) }
 
     mutating func insertWrite(_ w: RegisterWrite) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO rec_write (op, kind, record, field, value, hlc, author, live, rank)
-            VALUES (?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_superseded WHERE op = ?), ?)
-            """).execute(arguments: [
-                blob(w.op), w.kind.rawValue, w.record.hex, w.field, w.value.storageText,
-                w.stamp.hlc.packed, Data(w.stamp.author.bytes), blob(w.op), w.isDefault ? 0 : 1,
-            ])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO rec_write (op, kind, record, field, value, hlc, author, live, rank)
+                VALUES (?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_superseded WHERE op = ?), ?)
+                """
+        ).execute(arguments: [
+            blob(w.op), w.kind.rawValue, w.record.hex, w.field, w.value.storageText,
+            w.stamp.hlc.packed, Data(w.stamp.author.bytes), blob(w.op), w.isDefault ? 0 : 1,
+        ])
     }
 
     mutating func supersede(_ ops: [OpID], by: OpID) throws {
         for op in ops {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_superseded (op, by_op) VALUES (?, ?)").execute(arguments: [blob(op), blob(by)])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_superseded (op, by_op) VALUES (?, ?)").execute(arguments: [
+                blob(op), blob(by),
+            ])
             try db.cachedStatement(sql: "UPDATE rec_write SET live = 0 WHERE op = ? AND live = 1").execute(arguments: [blob(op)])
         }
     }
@@ -30,10 +34,11 @@ struct SQLRecordViews: RecordViewStorage {
         var out: [RecordID: [RegisterWrite]] = [:]
         for chunk in Self.chunks(of: records) {
             let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                    SELECT op, value, hlc, author, field, record, rank FROM rec_write
-                    WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 AND kind = ?
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT op, value, hlc, author, field, record, rank FROM rec_write
+                        WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 AND kind = ?
+                        """),
                 arguments: StatementArguments(chunk.map(\.hex) + [kind.rawValue])
             )
             let byHex = Dictionary(chunk.map { ($0.hex, $0) }, uniquingKeysWith: { a, _ in a })
@@ -60,18 +65,24 @@ struct SQLRecordViews: RecordViewStorage {
         for chunk in Self.chunks(of: records) {
             let limit = chunk.count * Self.bulkWritesPerRecord
             // Counted on the index alone, up to one past the limit.
-            let live = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM (SELECT 1 FROM rec_write INDEXED BY rec_write_shown
-                                      WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 LIMIT ?)
-                """), arguments: StatementArguments(chunk.map(\.hex) + [limit + 1])) ?? 0
+            let live =
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT COUNT(*) FROM (SELECT 1 FROM rec_write INDEXED BY rec_write_shown
+                                                  WHERE record IN (\(Self.placeholders(chunk.count))) AND live = 1 LIMIT ?)
+                            """), arguments: StatementArguments(chunk.map(\.hex) + [limit + 1])) ?? 0
             writesRead += live
             if live > limit {
                 for record in chunk {
                     var field = ""
-                    while let next = try String.fetchOne(db.cachedStatement(sql: """
-                        SELECT field FROM rec_write INDEXED BY rec_write_shown
-                        WHERE record = ? AND live = 1 AND field > ? ORDER BY field LIMIT 1
-                        """), arguments: [record.hex, field]) {
+                    while let next = try String.fetchOne(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT field FROM rec_write INDEXED BY rec_write_shown
+                                WHERE record = ? AND live = 1 AND field > ? ORDER BY field LIMIT 1
+                                """), arguments: [record.hex, field])
+                    {
                         field = next
                         if let state = try fieldState(kind: kind, record: record, field: field) { out[record, default: [:]][field] = state }
                     }
@@ -88,19 +99,26 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     private mutating func fieldState(kind: RecordKind, record: RecordID, field: String) throws -> FieldState? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT op, value, hlc, author, field, record, rank FROM rec_write INDEXED BY rec_write_shown
-            WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY rank DESC, hlc DESC, author DESC, op DESC LIMIT 1
-            """), arguments: [record.hex, field, kind.rawValue]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT op, value, hlc, author, field, record, rank FROM rec_write INDEXED BY rec_write_shown
+                        WHERE record = ? AND field = ? AND live = 1 AND kind = ? ORDER BY rank DESC, hlc DESC, author DESC, op DESC LIMIT 1
+                        """), arguments: [record.hex, field, kind.rawValue])
+        else { return nil }
         writesRead += 1
         let shown = try Self.write(row, kind: kind, record: record)
         let value: String = row[1]
-        let other = try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value
-                           WHERE record = ?1 AND field = ?2 AND rank = ?5 AND live = 1 AND value < ?3 AND kind = ?4)
-                OR EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value
-                           WHERE record = ?1 AND field = ?2 AND rank = ?5 AND live = 1 AND value > ?3 AND kind = ?4)
-            """), arguments: [record.hex, field, value, kind.rawValue, shown.isDefault ? 0 : 1]) ?? false
+        let other =
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value
+                                       WHERE record = ?1 AND field = ?2 AND rank = ?5 AND live = 1 AND value < ?3 AND kind = ?4)
+                            OR EXISTS (SELECT 1 FROM rec_write INDEXED BY rec_write_value
+                                       WHERE record = ?1 AND field = ?2 AND rank = ?5 AND live = 1 AND value > ?3 AND kind = ?4)
+                        """), arguments: [record.hex, field, value, kind.rawValue, shown.isDefault ? 0 : 1]) ?? false
         writesRead += 2
         return FieldState(shown: shown, conflicted: other)
     }
@@ -126,15 +144,19 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func insertElement(kind: RecordKind, record: RecordID, set: String, element: String, tag: OpID) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO rec_element (tag, kind, record, set_name, element, live)
-            VALUES (?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_removed WHERE tag = ?))
-            """).execute(arguments: [blob(tag), kind.rawValue, record.hex, set, element, blob(tag)])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO rec_element (tag, kind, record, set_name, element, live)
+                VALUES (?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM rec_removed WHERE tag = ?))
+                """
+        ).execute(arguments: [blob(tag), kind.rawValue, record.hex, set, element, blob(tag)])
     }
 
     mutating func removeTags(_ tags: [OpID], by: OpID) throws {
         for tag in tags {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_removed (tag, by_op) VALUES (?, ?)").execute(arguments: [blob(tag), blob(by)])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_removed (tag, by_op) VALUES (?, ?)").execute(arguments: [
+                blob(tag), blob(by),
+            ])
             try db.cachedStatement(sql: "UPDATE rec_element SET live = 0 WHERE tag = ? AND live = 1").execute(arguments: [blob(tag)])
         }
     }
@@ -143,10 +165,11 @@ struct SQLRecordViews: RecordViewStorage {
         var out: [RecordID: [String]] = [:]
         for chunk in Self.chunks(of: records) {
             let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                    SELECT DISTINCT record, element FROM rec_element
-                    WHERE record IN (\(Self.placeholders(chunk.count))) AND set_name = ? AND live = 1 AND kind = ? ORDER BY record, element
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT record, element FROM rec_element
+                        WHERE record IN (\(Self.placeholders(chunk.count))) AND set_name = ? AND live = 1 AND kind = ? ORDER BY record, element
+                        """),
                 arguments: StatementArguments(chunk.map(\.hex) + [set, kind.rawValue])
             )
             let byHex = Dictionary(chunk.map { ($0.hex, $0) }, uniquingKeysWith: { a, _ in a })
@@ -177,9 +200,11 @@ struct SQLRecordViews: RecordViewStorage {
 
     mutating func voidsAround(write op: OpID, preds: [OpID]) throws -> Bool {
         for candidate in [op] + preds where try isVoided(candidate) { return true }
-        return try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM rec_superseded s JOIN rec_void v ON v.target = s.by_op WHERE s.op = ?)
-            """), arguments: [blob(op)]) ?? false
+        return try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM rec_superseded s JOIN rec_void v ON v.target = s.by_op WHERE s.op = ?)
+                    """), arguments: [blob(op)]) ?? false
     }
 
     mutating func setWriteLive(_ op: OpID, _ live: Bool) throws -> Liveness.Change? {
@@ -200,9 +225,12 @@ struct SQLRecordViews: RecordViewStorage {
 
     /// Sets the live flag of the row `key` = `op` in `table`; its record when the flag changed.
     private func setLive(table: String, key: String, _ op: OpID, _ live: Bool) throws -> Liveness.Change? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, record, live FROM \(table) WHERE \(key) = ?"),
-                                         arguments: [blob(op)]),
-              (row[2] as Bool) != live else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT kind, record, live FROM \(table) WHERE \(key) = ?"),
+                arguments: [blob(op)]),
+            (row[2] as Bool) != live
+        else { return nil }
         try db.cachedStatement(sql: "UPDATE \(table) SET live = ? WHERE \(key) = ?").execute(arguments: [live, blob(op)])
         return try Self.change(row)
     }
@@ -217,14 +245,16 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func insertEvent(_ e: Event, op: OpID, stamp: OpStamp) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO rec_event (op, kind, child, subject, date, starts, ends, amount, code, body, amends, hlc, author)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description,
-                e.body.span?.from.description, e.body.span?.to.description, e.body.amount, e.body.code,
-                Data(try e.encoded()), e.amends.map(blob), stamp.hlc.packed, Data(stamp.author.bytes),
-            ])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO rec_event (op, kind, child, subject, date, starts, ends, amount, code, body, amends, hlc, author)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            blob(op), e.body.kind, e.child?.hex, e.subject?.hex, e.date.description,
+            e.body.span?.from.description, e.body.span?.to.description, e.body.amount, e.body.code,
+            Data(try e.encoded()), e.amends.map(blob), stamp.hlc.packed, Data(stamp.author.bytes),
+        ])
     }
 
     mutating func insertVoid(target: OpID, op: OpID, reason: String, stamp: OpStamp) throws {
@@ -273,9 +303,10 @@ struct SQLRecordViews: RecordViewStorage {
     /// An absence or leave from the event columns, without reading the stored body: a leave has no
     /// `code`, an excused absence the code `excused`; only an unexcused one counts its school days.
     private static func attendanceRecord(_ row: Row) throws -> AbsenceRuns.Record {
-        AbsenceRuns.Record(op: try OpID(bytes: Array(row[0] as Data)), from: try SimpleDate(row[1] as String),
-                           to: try SimpleDate(row[2] as String), unexcusedSchoolDays: (row[4] as String?) == "unexcused" ? row[3] : nil,
-                           scope: (row[6] as String?).flatMap { try? ScopeID($0) })
+        AbsenceRuns.Record(
+            op: try OpID(bytes: Array(row[0] as Data)), from: try SimpleDate(row[1] as String),
+            to: try SimpleDate(row[2] as String), unexcusedSchoolDays: (row[4] as String?) == "unexcused" ? row[3] : nil,
+            scope: (row[6] as String?).flatMap { try? ScopeID($0) })
     }
 
     mutating func districtPolicies() throws -> [PolicyBook.Entry] {
@@ -283,9 +314,13 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func absenceOpeners(child: RecordID) throws -> Set<OpID> {
-        Set(try Data.fetchAll(db.cachedStatement(sql: """
-            SELECT o.op FROM rec_opener o JOIN rec_event e ON e.op = o.op WHERE o.child = ? AND e.kind = 'absence'
-            """), arguments: [child.hex]).map { try OpID(bytes: Array($0)) })
+        Set(
+            try Data.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.op FROM rec_opener o JOIN rec_event e ON e.op = o.op WHERE o.child = ? AND e.kind = 'absence'
+                        """), arguments: [child.hex]
+            ).map { try OpID(bytes: Array($0)) })
     }
 
     /// Set by a rebuild, which derives every child's absence openers in one pass at its end
@@ -294,16 +329,25 @@ struct SQLRecordViews: RecordViewStorage {
 
     mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT child, kind FROM rec_event WHERE op = ?"), arguments: [blob(op)]),
-              let kind = EventKind(rawValue: row[1]) else { return nil }
+            let kind = EventKind(rawValue: row[1])
+        else { return nil }
         return (try (row[0] as String?).map { try RecordID(hex: $0) }, kind)
     }
 
-    mutating func insertCloseOut(child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO rec_closeout (op, child, ledger, evidence, note, hlc, author) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [blob(op), child.hex, ledger.rawValue, evidence.joined(separator: ","), note, stamp.hlc.packed, Data(stamp.author.bytes)])
+    mutating func insertCloseOut(
+        child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO rec_closeout (op, child, ledger, evidence, note, hlc, author) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            blob(op), child.hex, ledger.rawValue, evidence.joined(separator: ","), note, stamp.hlc.packed, Data(stamp.author.bytes),
+        ])
         for opener in closes {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_closed (opener, by_op) VALUES (?, ?)").execute(arguments: [blob(opener), blob(op)])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_closed (opener, by_op) VALUES (?, ?)").execute(arguments: [
+                blob(opener), blob(op),
+            ])
         }
     }
 
@@ -325,18 +369,20 @@ struct SQLRecordViews: RecordViewStorage {
         if case .status(let s) = row.fields["status"] { status = s }
         var grade: Int?
         if case .number(let g) = row.fields["grade"] { grade = g }
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO child_view (child, name, gender, birth_date, id_number, student_number, hukou_place,
-                residence, guardian_name, guardian_phone, school, grade, class_name, village, status, status_date,
-                status_reason, status_author, conflicts, focus, voided, provisional, merged_into)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                row.child.hex, text("name"), text("gender"), text("birthDate"), text("idNumber"), text("studentNumber"),
-                text("hukouPlace"), text("residence"), text("guardianName"), text("guardianPhone"), text("school"), grade,
-                text("className"), text("village"), status?.status.rawValue, status?.date.description, status?.reason,
-                row.statusAuthor, row.conflicts.joined(separator: ","), row.focus.map(\.rawValue).joined(separator: ","),
-                text("voided").flatMap { $0.isEmpty ? nil : $0 }, text("provisional").flatMap { $0.isEmpty ? nil : $0 },
-                text("mergedInto").flatMap { $0.isEmpty ? nil : $0 },
-            ])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO child_view (child, name, gender, birth_date, id_number, student_number, hukou_place,
+                    residence, guardian_name, guardian_phone, school, grade, class_name, village, status, status_date,
+                    status_reason, status_author, conflicts, focus, voided, provisional, merged_into)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            row.child.hex, text("name"), text("gender"), text("birthDate"), text("idNumber"), text("studentNumber"),
+            text("hukouPlace"), text("residence"), text("guardianName"), text("guardianPhone"), text("school"), grade,
+            text("className"), text("village"), status?.status.rawValue, status?.date.description, status?.reason,
+            row.statusAuthor, row.conflicts.joined(separator: ","), row.focus.map(\.rawValue).joined(separator: ","),
+            text("voided").flatMap { $0.isEmpty ? nil : $0 }, text("provisional").flatMap { $0.isEmpty ? nil : $0 },
+            text("mergedInto").flatMap { $0.isEmpty ? nil : $0 },
+        ])
     }
 }

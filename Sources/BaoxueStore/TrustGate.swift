@@ -41,8 +41,10 @@ struct TrustGate {
     }
 
     /// Stored certificates (all, or those matching a SQL condition on the `certificate` table).
-    static func certificates(_ db: Database, where condition: String = "1", arguments: StatementArguments = [],
-                             decoded: DecodedCertificates) throws -> [Certificate] {
+    static func certificates(
+        _ db: Database, where condition: String = "1", arguments: StatementArguments = [],
+        decoded: DecodedCertificates
+    ) throws -> [Certificate] {
         try Data.fetchAll(db.cachedStatement(sql: "SELECT encoded FROM certificate WHERE \(condition)"), arguments: arguments)
             .compactMap { decoded.decode($0) }
     }
@@ -71,7 +73,9 @@ struct TrustGate {
             case .certificate(let cert):
                 // The same certificate carried again by another device: its bytes were validated
                 // when they first applied, so its signature is not checked a second time.
-                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM certificate WHERE encoded = ?"), arguments: [Data(cert.encoded)]) == true {
+                if try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT 1 FROM certificate WHERE encoded = ?"), arguments: [Data(cert.encoded)]) == true
+                {
                     return nil
                 }
                 do { try chain.validate(cert, at: cert.validFrom, memo: memo) } catch { return (error, cert.issuer) }
@@ -87,7 +91,8 @@ struct TrustGate {
                 guard let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), p.takesEffect(signedOn: signed) else {
                     return (.malformed("policy takes effect before the day it was signed"), change.author)
                 }
-                return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkPolicy(district: p.district, under: cert) }
+                return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkPolicy(district: p.district, under: cert)
+                }
             }
         }
         if change.isWitnessReceipt {
@@ -180,8 +185,9 @@ struct TrustGate {
     /// Stores the district policy an applied `_admin` change carries (trust.md §9); nil for any other change.
     static func learnPolicy(_ change: Change, db: Database) throws -> Learnt? {
         guard change.scope == .admin, change.payload.first == AdminPayload.policyTag,
-              case .policy(let p)? = try? AdminPayload.decode(change.payload),
-              let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), p.takesEffect(signedOn: signed) else { return nil }
+            case .policy(let p)? = try? AdminPayload.decode(change.payload),
+            let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), p.takesEffect(signedOn: signed)
+        else { return nil }
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO district_policy (change, hlc, encoded) VALUES (?, ?, ?)")
             .execute(arguments: [Data(change.id.bytes), change.timestamp.packed, Data(p.encoded)])
         return .policy(p)
@@ -189,15 +195,18 @@ struct TrustGate {
 
     /// True when a district admin accepted `id` despite its clock.
     func clockAccepted(_ id: ChangeID) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM ruling WHERE target = ? AND kind = 1)"),
-                          arguments: [Data(id.bytes)]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM ruling WHERE target = ? AND kind = 1)"),
+            arguments: [Data(id.bytes)]) ?? false
     }
 
     /// The earliest revocation time of `key`, if revoked.
     private mutating func revocation(of key: PublicKey) throws -> UInt64? {
         if let known = revokedAt[key] { return known }
-        let at = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"),
-                                    arguments: [Data(key.bytes)]).map { UInt64($0) }
+        let at = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"),
+            arguments: [Data(key.bytes)]
+        ).map { UInt64($0) }
         revokedAt[key] = .some(at)
         return at
     }

@@ -20,8 +20,10 @@ import GRDB
 enum ViewRepair {
     /// Removes `removed` from the views; false (and nothing changed) when a grant is among them:
     /// the caller then rebuilds.
-    static func unapply(_ removed: [Change], db: Database, keys: inout KeyRing, views: inout SQLRecordViews,
-                        merge: RecordMerge = RecordMerge()) throws -> Bool {
+    static func unapply(
+        _ removed: [Change], db: Database, keys: inout KeyRing, views: inout SQLRecordViews,
+        merge: RecordMerge = RecordMerge()
+    ) throws -> Bool {
         let ids = Set(removed.map(\.id))
         var touched = Set<RecordID>()
         // Children whose absence openers follow from the absences and leaves taken out (AbsenceRuns).
@@ -34,7 +36,7 @@ enum ViewRepair {
                 case .event(let e) where [EventKind.absence, .leave].contains(e.body.eventKind):
                     if let child = e.child { attendance.insert(child) }
                 case .void(let target, _):
-                    if case let (child?, kind)? = try views.eventKind(of: target), [EventKind.absence, .leave].contains(kind) {
+                    if case (let child?, let kind)? = try views.eventKind(of: target), [EventKind.absence, .leave].contains(kind) {
                         attendance.insert(child)
                     }
                 default: break
@@ -45,10 +47,13 @@ enum ViewRepair {
         for child in attendance.sorted() { try merge.refreshAbsenceOpeners(child, in: &views) }
         var bare: Set<RecordID> = []
         for child in touched.sorted() {
-            let hasRows = try Bool.fetchOne(db.cachedStatement(sql: """
-                SELECT EXISTS(SELECT 1 FROM rec_write WHERE record = ?1 AND kind = 'child')
-                    OR EXISTS(SELECT 1 FROM rec_element WHERE record = ?1 AND kind = 'child')
-                """), arguments: [child.hex]) ?? false
+            let hasRows =
+                try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT EXISTS(SELECT 1 FROM rec_write WHERE record = ?1 AND kind = 'child')
+                                OR EXISTS(SELECT 1 FROM rec_element WHERE record = ?1 AND kind = 'child')
+                            """), arguments: [child.hex]) ?? false
             if hasRows {
                 try views.writeChildRow(try ChildRow.resolve(child, from: &views))
             } else {
@@ -65,7 +70,9 @@ enum ViewRepair {
         for id in removers {
             guard let bytes = try Data.fetchOne(statement, arguments: [id]) else { continue }
             for op in try readable(try Change.decodeVerified(Array(bytes)), keys: &keys)?.ops ?? [] {
-                if case .remove = op, let child = op.refreshedChild, bare.contains(child), (try? op.validate()) != nil { named.insert(child) }
+                if case .remove = op, let child = op.refreshedChild, bare.contains(child), (try? op.validate()) != nil {
+                    named.insert(child)
+                }
             }
         }
         for child in bare.sorted() {
@@ -101,15 +108,20 @@ enum ViewRepair {
             let range: StatementArguments = [Data(id.bytes + [0, 0]), Data(id.bytes + [0xFF, 0xFF])]
             try children("SELECT record FROM rec_write WHERE op BETWEEN ? AND ? AND kind = 'child'", range)
             try children("SELECT record FROM rec_element WHERE tag BETWEEN ? AND ? AND kind = 'child'", range)
-            for table in ["rec_write WHERE op", "rec_element WHERE tag", "rec_event WHERE op", "rec_opener WHERE op",
-                          "rec_closeout WHERE op", "rec_rejected WHERE op"] {
+            for table in [
+                "rec_write WHERE op", "rec_element WHERE tag", "rec_event WHERE op", "rec_opener WHERE op",
+                "rec_closeout WHERE op", "rec_rejected WHERE op",
+            ] {
                 try db.cachedStatement(sql: "DELETE FROM \(table) BETWEEN ? AND ?").execute(arguments: range)
             }
             try db.cachedStatement(sql: "DELETE FROM sealed_wait WHERE change = ?").execute(arguments: [Data(id.bytes)])
         }
         // Relations keyed by what they point at: scanned once for rows written by a removed op.
-        func byRemoved(_ blob: Data) -> Bool { blob.count == 34 && (try? ChangeID(bytes: Array(blob.prefix(32)))).map(ids.contains) == true }
-        var reliveWrites: [Data] = [], reliveTags: [Data] = []
+        func byRemoved(_ blob: Data) -> Bool {
+            blob.count == 34 && (try? ChangeID(bytes: Array(blob.prefix(32)))).map(ids.contains) == true
+        }
+        var reliveWrites: [Data] = []
+        var reliveTags: [Data] = []
         for row in try Row.fetchAll(db, sql: "SELECT op, by_op FROM rec_superseded") where byRemoved(row[1]) {
             try db.execute(sql: "DELETE FROM rec_superseded WHERE op = ? AND by_op = ?", arguments: [row[0] as Data, row[1] as Data])
             reliveWrites.append(row[0])

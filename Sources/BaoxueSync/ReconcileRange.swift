@@ -67,7 +67,10 @@ enum RangeCodec {
                 var byte: UInt8 = 0
                 for (i, bit) in need.enumerated() {
                     if bit { byte |= 1 << UInt8(i % 8) }
-                    if i % 8 == 7 { w.u8(byte); byte = 0 }
+                    if i % 8 == 7 {
+                        w.u8(byte)
+                        byte = 0
+                    }
                 }
                 if need.count % 8 != 0 { w.u8(byte) }
             }
@@ -121,7 +124,9 @@ enum RangeCodec {
 
     private static func ids(_ r: inout ByteReader) throws(CoreError) -> [ShortID] {
         let n = try r.varint("id count")
-        guard n <= UInt64(maxIdsPerRange), n * UInt64(ShortID.length) <= UInt64(r.remaining) else { throw .valueOutOfRange(field: "id count") }
+        guard n <= UInt64(maxIdsPerRange), n * UInt64(ShortID.length) <= UInt64(r.remaining) else {
+            throw .valueOutOfRange(field: "id count")
+        }
         var out: [ShortID] = []
         out.reserveCapacity(Int(n))
         for _ in 0..<n { out.append(ShortID(bytes: try r.take(ShortID.length, "id"))) }

@@ -47,21 +47,29 @@ public struct SecureChannel: Sendable {
 
     /// - Parameter certificates: this device's certificate chain (device certificate first), presented
     ///   inside the encrypted handshake so a peer that has not seen it yet can admit this device.
-    public init(role: NoiseHandshake.Role, key: DeviceKey, certificates: [[UInt8]] = [], ephemeralPrivateKey: [UInt8]? = nil) throws(SyncError) {
+    public init(
+        role: NoiseHandshake.Role, key: DeviceKey, certificates: [[UInt8]] = [], ephemeralPrivateKey: [UInt8]? = nil
+    ) throws(SyncError) {
         self.role = role
         self.key = key
         var payload = key.publicKey.bytes
         if !certificates.isEmpty {
-            guard certificates.count <= 8, certificates.allSatisfy({ !$0.isEmpty && $0.count <= 0xFFFF }) else { throw .malformed("certificates to present") }
+            guard certificates.count <= 8, certificates.allSatisfy({ !$0.isEmpty && $0.count <= 0xFFFF }) else {
+                throw .malformed("certificates to present")
+            }
             var w = ByteWriter()
             w.u8(UInt8(certificates.count))
-            for c in certificates { w.u16(UInt16(c.count)); w.raw(c) }
+            for c in certificates {
+                w.u16(UInt16(c.count))
+                w.raw(c)
+            }
             guard w.bytes.count <= Self.maxCertificateBytes else { throw .malformed("certificates over \(Self.maxCertificateBytes) bytes") }
             payload += w.bytes
         }
         ownPayload = payload
         guard let staticKey = try? X25519.privateKey(fromEd25519Seed: key.seed),
-              let hs = try? NoiseHandshake(role: role, staticPrivateKey: staticKey, prologue: Self.prologue, ephemeralPrivateKey: ephemeralPrivateKey)
+            let hs = try? NoiseHandshake(
+                role: role, staticPrivateKey: staticKey, prologue: Self.prologue, ephemeralPrivateKey: ephemeralPrivateKey)
         else { throw .handshakeFailed }
         handshake = hs
     }
@@ -106,7 +114,8 @@ public struct SecureChannel: Sendable {
             if transport == nil {
                 // Messages 2 and 3 may carry certificates after the 32-byte key.
                 guard step < 3, case let base = Self.handshakeLengths[step],
-                      length == base || (step > 0 && (base...base + Self.maxCertificateBytes).contains(length)) else {
+                    length == base || (step > 0 && (base...base + Self.maxCertificateBytes).contains(length))
+                else {
                     throw .malformed("handshake message \(step + 1) of \(length) bytes")
                 }
             } else {
@@ -169,9 +178,9 @@ public struct SecureChannel: Sendable {
         }
         let keyBytes = Array(payload[0..<32])
         guard let edKey = try? PublicKey(bytes: keyBytes),
-              let converted = try? X25519.publicKey(fromEd25519: keyBytes),
-              let remote = handshake.remoteStaticKey,
-              Sodium.constantTimeEqual(converted, remote)
+            let converted = try? X25519.publicKey(fromEd25519: keyBytes),
+            let remote = handshake.remoteStaticKey,
+            Sodium.constantTimeEqual(converted, remote)
         else { throw .keyMismatch }
         return edKey
     }
@@ -210,8 +219,9 @@ public struct SecureChannel: Sendable {
         frame.reserveCapacity(min(total, Self.maxFramePlaintext))
         for m in messages {
             let n = UInt32(m.count)
-            try feed([UInt8(n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)][...],
-                     frame: &frame, out: &out)
+            try feed(
+                [UInt8(n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)][...],
+                frame: &frame, out: &out)
             try feed(m[...], frame: &frame, out: &out)
         }
         if !frame.isEmpty { try sealFrame(frame, into: &out) }

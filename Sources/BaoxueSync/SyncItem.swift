@@ -44,7 +44,8 @@ struct FingerprintSum {
         let (a, b, c, d) = (item.packed.w0.byteSwapped, item.packed.w1.byteSwapped, item.packed.w2.byteSwapped, item.packed.w3.byteSwapped)
         var carry: UInt64
         var o: Bool
-        (limb.0, o) = limb.0.addingReportingOverflow(a); carry = o ? 1 : 0
+        (limb.0, o) = limb.0.addingReportingOverflow(a)
+        carry = o ? 1 : 0
         (limb.1, carry) = Self.add(limb.1, b, carry)
         (limb.2, carry) = Self.add(limb.2, c, carry)
         (limb.3, _) = Self.add(limb.3, d, carry)
@@ -85,19 +86,27 @@ public struct ShortID: Hashable, Sendable {
     let hi: UInt64, lo: UInt64
     public static let length = 16
 
-    init(hi: UInt64, lo: UInt64) { self.hi = hi; self.lo = lo }
+    init(hi: UInt64, lo: UInt64) {
+        self.hi = hi
+        self.lo = lo
+    }
 
     public init(_ item: SyncItem) { self.init(hi: item.packed.w0, lo: item.packed.w1) }
     public init(_ id: ChangeID) { self.init(SyncItem(timestamp: 0, id: id)) }
 
     init(bytes: ArraySlice<UInt8>) {
-        var h: UInt64 = 0, l: UInt64 = 0
+        var h: UInt64 = 0
+        var l: UInt64 = 0
         let b = Array(bytes)
-        for k in 0..<8 { h = h << 8 | UInt64(b[k]); l = l << 8 | UInt64(b[8 + k]) }
+        for k in 0..<8 {
+            h = h << 8 | UInt64(b[k])
+            l = l << 8 | UInt64(b[8 + k])
+        }
         self.init(hi: h, lo: l)
     }
 
     public var bytes: [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: hi >> UInt64(56 - 8 * $0)) } + (0..<8).map { UInt8(truncatingIfNeeded: lo >> UInt64(56 - 8 * $0)) }
+        (0..<8).map { UInt8(truncatingIfNeeded: hi >> UInt64(56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: lo >> UInt64(56 - 8 * $0)) }
     }
 }

@@ -51,7 +51,10 @@ public enum SyncMessage: Equatable, Sendable {
         switch self {
         case .hello(let scopes):
             w.varint(UInt64(scopes.count))
-            for s in scopes { w.u8(UInt8(s.utf8.count)); w.raw(s.utf8) }
+            for s in scopes {
+                w.u8(UInt8(s.utf8.count))
+                w.raw(s.utf8)
+            }
         case .accept(let flags):
             w.varint(UInt64(flags.count))
             for f in flags { w.u8(f ? 1 : 0) }
@@ -61,7 +64,10 @@ public enum SyncMessage: Equatable, Sendable {
         case .changes(let batch, let encoded):
             w.varint(batch)
             w.varint(UInt64(encoded.count))
-            for c in encoded { w.varint(UInt64(c.count)); w.raw(c) }
+            for c in encoded {
+                w.varint(UInt64(c.count))
+                w.raw(c)
+            }
         case .ack(let batch):
             w.varint(batch)
         case .done:
@@ -109,7 +115,9 @@ public enum SyncMessage: Equatable, Sendable {
                 var scopes: [ScopeID] = []
                 for _ in 0..<n {
                     let len = Int(try r.u8("scope length"))
-                    guard let text = String(validating: try r.take(len, "scope"), as: UTF8.self) else { throw SyncError.malformed("scope not UTF-8") }
+                    guard let text = String(validating: try r.take(len, "scope"), as: UTF8.self) else {
+                        throw SyncError.malformed("scope not UTF-8")
+                    }
                     let scope = try ScopeID(text)
                     guard scope.utf8.count == len else { throw SyncError.malformed("HELLO scope not in NFC: \(scope.value)") }
                     guard !scopes.contains(scope) else { throw SyncError.malformed("HELLO names scope \(scope.value) twice") }

@@ -268,7 +268,9 @@ public struct SyncSession: Sendable {
         guard batch == nextIncomingBatch, !receivedDone else { throw .unexpectedMessage(type: SyncMessage.Kind.changes.rawValue) }
         guard storing.count < limits.window else { throw .windowExceeded }
         // The batch that reaches the limit is still taken (so every session makes progress); the next one ends it.
-        guard progress.receivedChanges + storing.values.reduce(0, +) < limits.maxChangesPerSession else { throw .overLimit("changes_per_session") }
+        guard progress.receivedChanges + storing.values.reduce(0, +) < limits.maxChangesPerSession else {
+            throw .overLimit("changes_per_session")
+        }
         if let refusing = progress.refusedToPeer {
             nextIncomingBatch += 1
             refuse(batch: batch, count: encoded.count, because: refusing)
@@ -281,7 +283,8 @@ public struct SyncSession: Sendable {
             // A change of another school may be in a scope's set when a transfer carries it (privacy.md
             // §2(b)); such changes are always sealed. The store checks its author's certificate as usual.
             guard let scope = expected.removeValue(forKey: ShortID(change.id)),
-                  scopes[scope] == change.scope || Self.mayBeCarried(change) else { throw .unsolicitedChange }
+                scopes[scope] == change.scope || Self.mayBeCarried(change)
+            else { throw .unsolicitedChange }
             progress.changeBytesReceived += bytes.count
         }
         nextIncomingBatch += 1
@@ -345,7 +348,9 @@ public struct SyncSession: Sendable {
         case .peerAborted, .connectionClosed, .decryptFailed, .handshakeFailed, .unsupportedVersion:
             break
         default:
-            if channel.isEstablished, let bytes = try? channel.seal([SyncMessage.abort(code: error.code, reason: error.abortReason).encoded()]) {
+            if channel.isEstablished,
+                let bytes = try? channel.seal([SyncMessage.abort(code: error.code, reason: error.abortReason).encoded()])
+            {
                 emit(bytes)
             }
         }

@@ -31,7 +31,9 @@ public struct SyntheticDistrict: Sendable {
         (.disabled, 0.005), (.unsupported, 0.002), (.orphan, 0.001), (.legalCase, 0.0005),
     ]
     static let surnames = Array("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文")
-    static let given = Array("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝丽阳")
+    static let given = Array(
+        "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝丽阳"
+    )
 
     public init(seed: UInt64, children: Int, schools schoolCount: Int = 96) {
         self.seed = seed
@@ -58,17 +60,23 @@ public struct SyntheticDistrict: Sendable {
         let birthYear = today.year - 6 - grade + (today.month >= 9 ? 1 : 0) - 1
         let birth = (try? SimpleDate(year: birthYear, month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28)))!
         let male = rng.next() % 2 == 0
-        let name = String(Self.surnames[Int(rng.next() % UInt64(Self.surnames.count))])
+        let name =
+            String(Self.surnames[Int(rng.next() % UInt64(Self.surnames.count))])
             + String((0..<(1 + Int(rng.next() % 2))).map { _ in Self.given[Int(rng.next() % UInt64(Self.given.count))] })
         let seq = 100 + Int(rng.next() % 800)
-        let digits17 = regionCode + birth.description.replacingOccurrences(of: "-", with: "")
+        let digits17 =
+            regionCode + birth.description.replacingOccurrences(of: "-", with: "")
             + String(seq / 10) + String(male ? (seq % 5) * 2 + 1 : (seq % 5) * 2)
         let idNumber = digits17 + String(ResidentID.checkCharacter(for: digits17))
         let phone = "13" + nineDigits(rng.next() % 1_000_000_000)
         let village = villages[Int(rng.next() % UInt64(villages.count))]
         let roll = rng.unit()
-        let status: ChildStatus = roll < 0.0015 ? .suspectedDropout : roll < 0.002 ? .dropout
-            : roll < 0.030 ? .transferredIn : roll < 0.0322 ? .homeTeaching : .enrolled
+        let status: ChildStatus =
+            roll < 0.0015
+            ? .suspectedDropout
+            : roll < 0.002
+                ? .dropout
+                : roll < 0.030 ? .transferredIn : roll < 0.0322 ? .homeTeaching : .enrolled
         func set(_ f: String, _ v: FieldValue) -> RecordOp { .set(kind: .child, record: id, field: f, value: v, pred: []) }
         var ops: [RecordOp] = [
             set("name", .text(name)), set("gender", .text(male ? "male" : "female")), set("birthDate", .date(birth)),
@@ -92,8 +100,10 @@ public struct SyntheticDistrict: Sendable {
         let body: EventBody
         switch rng.next() % 10 {
         case 0...3:
-            body = .visit(Visit(participants: ["班主任", "村联络员"], householdFound: true, childSeen: rng.next() % 4 != 0,
-                                spokeTo: "家长", agreed: "按时到校", nextContact: try? date.adding(days: 14)))
+            body = .visit(
+                Visit(
+                    participants: ["班主任", "村联络员"], householdFound: true, childSeen: rng.next() % 4 != 0,
+                    spokeTo: "家长", agreed: "按时到校", nextContact: try? date.adding(days: 14)))
         case 4...6:
             // Mostly one-day absences, mostly excused; 3+ unexcused days (a ledger entry) are rare.
             let roll = rng.next() % 100

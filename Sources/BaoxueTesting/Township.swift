@@ -28,8 +28,9 @@ public struct Township: Sendable {
     @discardableResult
     public func enroll(_ directory: String, name: String, role: Role, scopes: [ScopeID], key: DeviceKey = .generate()) throws -> Replica {
         let now = Replica.nowMilliseconds()
-        let cert = try Certificate.issue(by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
-                                         validUntil: now + 365 * 86_400_000, name: name, scopes: scopes)
+        let cert = try Certificate.issue(
+            by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
+            validUntil: now + 365 * 86_400_000, name: name, scopes: scopes)
         return try Replica.createEnrolled(at: directory, key: key, authority: authority.publicKey, certificate: cert)
     }
 
@@ -47,7 +48,8 @@ public struct Township: Sendable {
 
     /// The key every device of `scope` is given here (derived, so all devices of a school share it).
     public func schoolKey(_ scope: ScopeID) throws -> ScopeKey {
-        try ScopeKey(scope: scope, bytes: Blake2b.hash(Array("baoxue/testing/school-key".utf8) + scope.utf8, length: 32, key: authority.seed))
+        try ScopeKey(
+            scope: scope, bytes: Blake2b.hash(Array("baoxue/testing/school-key".utf8) + scope.utf8, length: 32, key: authority.seed))
     }
 
     /// Seals each school's key to `replica` as a school admin would: a one-off school-admin
@@ -57,8 +59,9 @@ public struct Township: Sendable {
         let now = Replica.nowMilliseconds()
         for scope in scopes {
             let admin = DeviceKey.generate()
-            let cert = try Certificate.issue(by: authority, subject: admin.publicKey, role: .schoolAdmin, validFrom: now - 86_400_000,
-                                             validUntil: now + 365 * 86_400_000, name: "校管理员", scopes: [scope])
+            let cert = try Certificate.issue(
+                by: authority, subject: admin.publicKey, role: .schoolAdmin, validFrom: now - 86_400_000,
+                validUntil: now + 365 * 86_400_000, name: "校管理员", scopes: [scope])
             _ = try replica.log.appendAuthored(by: admin, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: now)
             let grant = try MemberGrant.make(try schoolKey(scope), epoch: 1, to: [replica.key.publicKey, authority.publicKey])
             _ = try replica.log.appendAuthored(by: admin, scope: scope, payload: grant.encoded, now: now)
@@ -70,8 +73,10 @@ public struct Township: Sendable {
         var ids: [ChangeID] = []
         let date = try SimpleDate(unixMilliseconds: Replica.nowMilliseconds())
         for n in 0..<count {
-            let visit = Event(child: RecordID.derived("\(scope.value)-child-\(n % 50)"), date: date, body: .visit(
-                Visit(participants: ["教师"], householdFound: true, childSeen: n % 2 == 0, spokeTo: "家长", agreed: "\(tag)-\(n)")))
+            let visit = Event(
+                child: RecordID.derived("\(scope.value)-child-\(n % 50)"), date: date,
+                body: .visit(
+                    Visit(participants: ["教师"], householdFound: true, childSeen: n % 2 == 0, spokeTo: "家长", agreed: "\(tag)-\(n)")))
             ids.append(try replica.write(scope: scope, payload: try RecordPayload(ops: [.event(visit)]).encoded()).id)
         }
         return ids

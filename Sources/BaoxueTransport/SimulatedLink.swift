@@ -32,7 +32,10 @@ public enum SimulatedLink {
         tickMs: Double = 1_000
     ) -> Report {
         var sides = [initiator, responder]
-        defer { initiator = sides[0]; responder = sides[1] }
+        defer {
+            initiator = sides[0]
+            responder = sides[1]
+        }
         var rng = SeededGenerator(seed: conditions.seed)
         // One FIFO per direction (index = sender): arrivals in a direction never overtake each other.
         var queues: [[Event]] = [[], []]
@@ -60,7 +63,9 @@ public enum SimulatedLink {
                 let depart = max(now, freeAt[s])
                 freeAt[s] = depart + (conditions.bytesPerSecond.map { Double(end - at) / $0 * 1000 } ?? 0)
                 var t = freeAt[s] + conditions.latencyMs
-                if conditions.lossRate > 0, Double(rng.next() >> 11) / Double(1 << 53) < conditions.lossRate { t += conditions.retransmitMs }
+                if conditions.lossRate > 0, Double(rng.next() >> 11) / Double(1 << 53) < conditions.lossRate {
+                    t += conditions.retransmitMs
+                }
                 lastArrival[s] = max(lastArrival[s], t)
                 queues[s].append(Event(time: lastArrival[s], bytes: payload[at..<end], close: false))
                 at = end
@@ -83,8 +88,12 @@ public enum SimulatedLink {
             let b = heads[1] < queues[1].count ? queues[1][heads[1]].time : nil
             switch (a, b) {
             case (nil, nil): return nil
-            case (let x?, nil): _ = x; return 0
-            case (nil, let y?): _ = y; return 1
+            case (let x?, nil):
+                _ = x
+                return 0
+            case (nil, let y?):
+                _ = y
+                return 1
             case (let x?, let y?): return x <= y ? 0 : 1
             }
         }
@@ -99,7 +108,10 @@ public enum SimulatedLink {
                 // Nothing arrives for a while: let the clocks run so timeouts can fire.
                 lastTick += tickMs
                 now = max(now, lastTick)
-                for s in 0..<2 where !sides[s].isOver { send(from: s, sides[s].tick(now: UInt64(now))); hangUpIfOver(s) }
+                for s in 0..<2 where !sides[s].isOver {
+                    send(from: s, sides[s].tick(now: UInt64(now)))
+                    hangUpIfOver(s)
+                }
                 if dir == nil { quietTicks += 1 }
                 if quietTicks > 3_600 { break }
                 continue
@@ -108,7 +120,10 @@ public enum SimulatedLink {
             let from = dir!
             let e = queues[from][heads[from]]
             heads[from] += 1
-            if heads[from] > 4_096 { queues[from].removeFirst(heads[from]); heads[from] = 0 }
+            if heads[from] > 4_096 {
+                queues[from].removeFirst(heads[from])
+                heads[from] = 0
+            }
             now = max(now, e.time)
             lastTick = max(lastTick, now - tickMs)
             let to = 1 - from

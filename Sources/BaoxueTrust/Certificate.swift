@@ -9,7 +9,7 @@ import BaoxueSodium
 /// `signature` is over every byte before it. Whether the signature and the
 /// chain hold is `CertificateChain`'s question, not this type's.
 public struct Certificate: Hashable, Sendable {
-    public static let magic: [UInt8] = [0x42, 0x43]   // "BC"
+    public static let magic: [UInt8] = [0x42, 0x43]  // "BC"
     public static let kind: UInt8 = 0x02
     public static let version: UInt8 = 1
     public static let maxNameBytes = 64
@@ -34,8 +34,9 @@ public struct Certificate: Hashable, Sendable {
         by issuer: DeviceKey, subject: PublicKey, role: Role, mayIssue: Bool = false,
         validFrom: UInt64, validUntil: UInt64, name: String, scopes: [ScopeID]
     ) throws(TrustError) -> Certificate {
-        let body = try body(subject: subject, issuer: issuer.publicKey, role: role, mayIssue: mayIssue,
-                            validFrom: validFrom, validUntil: validUntil, name: name, scopes: scopes)
+        let body = try body(
+            subject: subject, issuer: issuer.publicKey, role: role, mayIssue: mayIssue,
+            validFrom: validFrom, validUntil: validUntil, name: name, scopes: scopes)
         return try decode(body + issuer.sign(body).bytes)
     }
 
@@ -49,19 +50,28 @@ public struct Certificate: Hashable, Sendable {
         guard !sorted.isEmpty, sorted.count <= maxScopes, Set(sorted).count == sorted.count else { throw .malformed("scopes") }
         guard validFrom < validUntil else { throw .malformed("validity window empty") }
         var w = ByteWriter()
-        w.raw(magic); w.u8(kind); w.u8(version)
-        w.raw(subject.bytes); w.raw(issuer.bytes)
-        w.u8(role.rawValue); w.u8(mayIssue ? 1 : 0)
-        w.u64(validFrom); w.u64(validUntil)
+        w.raw(magic)
+        w.u8(kind)
+        w.u8(version)
+        w.raw(subject.bytes)
+        w.raw(issuer.bytes)
+        w.u8(role.rawValue)
+        w.u8(mayIssue ? 1 : 0)
+        w.u64(validFrom)
+        w.u64(validUntil)
         writeNameAndScopes(name: nameBytes, scopes: sorted, into: &w)
         return w.bytes
     }
 
     /// `u8` name length, name, `u8` scope count, each scope as `u8` length and bytes (already sorted).
     static func writeNameAndScopes(name: [UInt8], scopes: [ScopeID], into w: inout ByteWriter) {
-        w.u8(UInt8(name.count)); w.raw(name)
+        w.u8(UInt8(name.count))
+        w.raw(name)
         w.u8(UInt8(scopes.count))
-        for s in scopes { w.u8(UInt8(s.utf8.count)); w.raw(s.utf8) }
+        for s in scopes {
+            w.u8(UInt8(s.utf8.count))
+            w.raw(s.utf8)
+        }
     }
 
     /// Parses canonical bytes (the signature is not checked here).
@@ -75,23 +85,30 @@ public struct Certificate: Hashable, Sendable {
             guard let role = Role(rawValue: try r.u8("role")) else { throw TrustError.malformed("unknown role") }
             let issue = try r.u8("mayIssue")
             guard issue <= 1 else { throw TrustError.malformed("mayIssue not 0 or 1") }
-            let from = try r.u64("validFrom"), until = try r.u64("validUntil")
+            let from = try r.u64("validFrom")
+            let until = try r.u64("validUntil")
             let nameLength = Int(try r.u8("name length"))
-            guard let name = String(validating: try r.take(nameLength, "name"), as: UTF8.self) else { throw TrustError.malformed("name not UTF-8") }
+            guard let name = String(validating: try r.take(nameLength, "name"), as: UTF8.self) else {
+                throw TrustError.malformed("name not UTF-8")
+            }
             var scopes: [ScopeID] = []
             for _ in 0..<(try r.u8("scope count")) {
                 let len = Int(try r.u8("scope length"))
-                guard let text = String(validating: try r.take(len, "scope"), as: UTF8.self) else { throw TrustError.malformed("scope not UTF-8") }
+                guard let text = String(validating: try r.take(len, "scope"), as: UTF8.self) else {
+                    throw TrustError.malformed("scope not UTF-8")
+                }
                 scopes.append(try ScopeID(text))
             }
             let signature = try Signature(bytes: Array(try r.take(Signature.length, "signature")))
             try r.expectEnd()
             // Canonical: re-encoding the fields must give the same body (NFC name, sorted unique scopes, sizes).
-            let canonical = try body(subject: subject, issuer: issuer, role: role, mayIssue: issue == 1,
-                                     validFrom: from, validUntil: until, name: name, scopes: scopes)
+            let canonical = try body(
+                subject: subject, issuer: issuer, role: role, mayIssue: issue == 1,
+                validFrom: from, validUntil: until, name: name, scopes: scopes)
             guard canonical == Array(bytes.dropLast(Signature.length)) else { throw TrustError.malformed("not canonical") }
-            return Certificate(subject: subject, issuer: issuer, role: role, mayIssue: issue == 1, validFrom: from,
-                               validUntil: until, name: name, scopes: scopes, signature: signature, encoded: bytes)
+            return Certificate(
+                subject: subject, issuer: issuer, role: role, mayIssue: issue == 1, validFrom: from,
+                validUntil: until, name: name, scopes: scopes, signature: signature, encoded: bytes)
         }
     }
 

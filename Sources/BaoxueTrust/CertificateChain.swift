@@ -25,7 +25,8 @@ public struct CertificateChain: Sendable {
     /// stored (a replica's certificate table), so only times, roles and scopes are checked —
     /// a relay checks a certificate for every change it stores, and a signature costs 50 µs.
     /// `memo` answers signature checks made before (`SignatureMemo`).
-    public func validate(_ cert: Certificate, at ms: UInt64, signaturesChecked: Bool = false, memo: SignatureMemo? = nil) throws(TrustError) {
+    public func validate(_ cert: Certificate, at ms: UInt64, signaturesChecked: Bool = false, memo: SignatureMemo? = nil) throws(TrustError)
+    {
         guard signaturesChecked || cert.signatureVerifies(memo: memo) else { throw .badSignature }
         guard cert.isValid(at: ms) else { throw .notValidAt(milliseconds: ms) }
         if cert.issuer == authority { return }

@@ -8,7 +8,7 @@ import BaoxueSodium
 /// request"); decoding checks the self-signature, so a request that parses
 /// came from the holder of `subject`.
 public struct EnrollmentRequest: Equatable, Sendable {
-    public static let magic: [UInt8] = [0x42, 0x52]   // "BR"
+    public static let magic: [UInt8] = [0x42, 0x52]  // "BR"
     public static let kind: UInt8 = 0x03
     public static let version: UInt8 = 1
 
@@ -19,13 +19,20 @@ public struct EnrollmentRequest: Equatable, Sendable {
     public let scopes: [ScopeID]
     public let encoded: [UInt8]
 
-    public static func make(key: DeviceKey, role: Role, name: String, scopes: [ScopeID], createdAt: UInt64) throws(TrustError) -> EnrollmentRequest {
+    public static func make(
+        key: DeviceKey, role: Role, name: String, scopes: [ScopeID], createdAt: UInt64
+    ) throws(TrustError) -> EnrollmentRequest {
         // The certificate's rules for names and scopes apply here too.
-        _ = try Certificate.body(subject: key.publicKey, issuer: key.publicKey, role: role, mayIssue: false,
-                                 validFrom: 0, validUntil: 1, name: name, scopes: scopes)
+        _ = try Certificate.body(
+            subject: key.publicKey, issuer: key.publicKey, role: role, mayIssue: false,
+            validFrom: 0, validUntil: 1, name: name, scopes: scopes)
         var w = ByteWriter()
-        w.raw(magic); w.u8(kind); w.u8(version)
-        w.raw(key.publicKey.bytes); w.u8(role.rawValue); w.u64(createdAt)
+        w.raw(magic)
+        w.u8(kind)
+        w.u8(version)
+        w.raw(key.publicKey.bytes)
+        w.u8(role.rawValue)
+        w.u64(createdAt)
         let nameBytes = Array(name.canonicalNFC.utf8)
         Certificate.writeNameAndScopes(name: nameBytes, scopes: scopes.sorted(), into: &w)
         return try decode(w.bytes + key.sign(w.bytes).bytes)
@@ -52,10 +59,12 @@ public struct EnrollmentRequest: Equatable, Sendable {
             }
             let signature = Array(try r.take(Signature.length, "signature"))
             try r.expectEnd()
-            _ = try Certificate.body(subject: subject, issuer: subject, role: role, mayIssue: false,
-                                     validFrom: 0, validUntil: 1, name: name, scopes: scopes)
+            _ = try Certificate.body(
+                subject: subject, issuer: subject, role: role, mayIssue: false,
+                validFrom: 0, validUntil: 1, name: name, scopes: scopes)
             guard scopes == scopes.sorted(), Set(scopes).count == scopes.count,
-                  name == name.canonicalNFC else { throw TrustError.malformed("not canonical") }
+                name == name.canonicalNFC
+            else { throw TrustError.malformed("not canonical") }
             guard Ed25519.verify(signature: signature[...], message: bytes.dropLast(Signature.length), publicKey: subject.bytes[...]) else {
                 throw TrustError.badSignature
             }

@@ -7,7 +7,7 @@ import BaoxueSodium
 /// version 1, subject, revokedAt (ms), issuer, reason (u8 length + UTF-8,
 /// ≤ 128 bytes), then the issuer's signature over all of it.
 public struct Revocation: Hashable, Sendable {
-    public static let magic: [UInt8] = [0x42, 0x56]   // "BV"
+    public static let magic: [UInt8] = [0x42, 0x56]  // "BV"
     public static let kind: UInt8 = 0x04
     public static let version: UInt8 = 1
 
@@ -21,9 +21,14 @@ public struct Revocation: Hashable, Sendable {
         let text = Array(reason.canonicalNFC.utf8)
         guard text.count <= 128 else { throw .malformed("reason over 128 bytes") }
         var w = ByteWriter()
-        w.raw(magic); w.u8(kind); w.u8(version)
-        w.raw(subject.bytes); w.u64(revokedAt); w.raw(issuer.publicKey.bytes)
-        w.u8(UInt8(text.count)); w.raw(text)
+        w.raw(magic)
+        w.u8(kind)
+        w.u8(version)
+        w.raw(subject.bytes)
+        w.u64(revokedAt)
+        w.raw(issuer.publicKey.bytes)
+        w.u8(UInt8(text.count))
+        w.raw(text)
         return try decode(w.bytes + issuer.sign(w.bytes).bytes)
     }
 
@@ -39,7 +44,8 @@ public struct Revocation: Hashable, Sendable {
             let issuer = try PublicKey(bytes: Array(try r.take(32, "issuer")))
             let n = Int(try r.u8("reason length"))
             guard n <= 128, let reason = String(validating: try r.take(n, "reason"), as: UTF8.self),
-                  reason == reason.canonicalNFC else { throw TrustError.malformed("reason") }
+                reason == reason.canonicalNFC
+            else { throw TrustError.malformed("reason") }
             _ = try r.take(Signature.length, "signature")
             try r.expectEnd()
             return Revocation(subject: subject, revokedAt: at, issuer: issuer, reason: reason, encoded: bytes)
@@ -47,6 +53,7 @@ public struct Revocation: Hashable, Sendable {
     }
 
     public var signatureVerifies: Bool {
-        Ed25519.verify(signature: encoded.suffix(Signature.length), message: encoded.dropLast(Signature.length), publicKey: issuer.bytes[...])
+        Ed25519.verify(
+            signature: encoded.suffix(Signature.length), message: encoded.dropLast(Signature.length), publicKey: issuer.bytes[...])
     }
 }

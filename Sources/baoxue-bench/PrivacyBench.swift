@@ -2,8 +2,8 @@ import BaoxueCore
 import BaoxueNoise
 import BaoxueRecords
 import BaoxueStore
-import BaoxueSynthetic
 import BaoxueSync
+import BaoxueSynthetic
 import BaoxueTransport
 import BaoxueTrust
 import Foundation
@@ -19,9 +19,11 @@ enum PrivacyBench {
     struct Figures { var append = 0.0, sync = 0.0, query = 0.0 }
 
     static func run(children: Int, events: Int) throws {
-        print("baoxue-bench privacy: \(children) children (one change each), then \(events) field changes appended one by one; "
-              + "median of 3 runs; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        var plain: [Figures] = [], sealed: [Figures] = []
+        print(
+            "baoxue-bench privacy: \(children) children (one change each), then \(events) field changes appended one by one; "
+                + "median of 3 runs; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        var plain: [Figures] = []
+        var sealed: [Figures] = []
         for _ in 0..<3 {
             plain.append(try once(children: children, events: events, encrypted: false))
             sealed.append(try once(children: children, events: events, encrypted: true))
@@ -34,9 +36,11 @@ enum PrivacyBench {
         ]
         print(SyncBench.pad("", 46) + SyncBench.pad("plain", 14) + SyncBench.pad("encrypted", 14) + "slower by")
         for (label, k, n) in rows {
-            let p = median(plain, k), e = median(sealed, k)
-            print(SyncBench.pad(label, 46) + SyncBench.pad(String(format: "%.0f/s", Double(n) / p), 14)
-                  + SyncBench.pad(String(format: "%.0f/s", Double(n) / e), 14) + String(format: "%+.1f %%", (e / p - 1) * 100))
+            let p = median(plain, k)
+            let e = median(sealed, k)
+            print(
+                SyncBench.pad(label, 46) + SyncBench.pad(String(format: "%.0f/s", Double(n) / p), 14)
+                    + SyncBench.pad(String(format: "%.0f/s", Double(n) / e), 14) + String(format: "%+.1f %%", (e / p - 1) * 100))
         }
     }
 
@@ -52,10 +56,13 @@ enum PrivacyBench {
         func log(_ name: String, _ key: DeviceKey) throws -> ChangeLog {
             try ChangeLog(path: dir + "/" + name, authority: authority.publicKey, reader: key)
         }
-        let setup = try log("admin.sqlite", admin), writer = try log("writer.sqlite", writerKey), reader = try log("reader.sqlite", readerKey)
+        let setup = try log("admin.sqlite", admin)
+        let writer = try log("writer.sqlite", writerKey)
+        let reader = try log("reader.sqlite", readerKey)
         for (role, key) in [(Role.schoolAdmin, admin), (.teacher, writerKey), (.teacher, readerKey)] {
-            let cert = try Certificate.issue(by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
-                                             validUntil: now + 365 * 86_400_000, name: "教师", scopes: [scope])
+            let cert = try Certificate.issue(
+                by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
+                validUntil: now + 365 * 86_400_000, name: "教师", scopes: [scope])
             _ = try setup.appendAuthored(by: admin, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: now)
         }
         if encrypted { try setup.grantKeys(by: admin, scope: scope, now: now) }
@@ -66,11 +73,13 @@ enum PrivacyBench {
         let district = SyntheticDistrict(seed: 7, children: children, schools: 1)
         let today = try SimpleDate(unixMilliseconds: now)
         for i in 0..<children {
-            _ = try writer.appendAuthored(by: writerKey, scope: scope, payload: try RecordPayload(ops: district.childOps(i, today: today)).encoded(), now: now)
+            _ = try writer.appendAuthored(
+                by: writerKey, scope: scope, payload: try RecordPayload(ops: district.childOps(i, today: today)).encoded(), now: now)
         }
         let payloads = try (0..<events).map { i in
             let child = district.child(i % children)
-            let body: EventBody = i % 3 == 0
+            let body: EventBody =
+                i % 3 == 0
                 ? .absence(Absence(from: try today.adding(days: -2), to: today, schoolDays: 3, excused: false))
                 : .visit(Visit(participants: ["王老师"], householdFound: true, childSeen: i % 2 == 0, spokeTo: "母亲", agreed: "下周一返校"))
             return try RecordPayload(ops: [.event(Event(child: child, date: today, body: body))]).encoded()
@@ -81,10 +90,14 @@ enum PrivacyBench {
         }
         f.sync = try Measure.seconds {
             func endpoint(_ log: ChangeLog, _ key: DeviceKey, _ role: NoiseHandshake.Role, _ scopes: [ScopeID]) throws -> SyncEndpoint {
-                SyncEndpoint(session: try SyncSession(role: role, key: key, policy: SyncPolicy(grants: [writerKey.publicKey: .allScopes, readerKey.publicKey: .allScopes]),
-                                                      scopes: scopes, source: StoreSyncSource(log), now: 0), store: log)
+                SyncEndpoint(
+                    session: try SyncSession(
+                        role: role, key: key,
+                        policy: SyncPolicy(grants: [writerKey.publicKey: .allScopes, readerKey.publicKey: .allScopes]),
+                        scopes: scopes, source: StoreSyncSource(log), now: 0), store: log)
             }
-            var i = try endpoint(reader, readerKey, .initiator, [.admin, scope]), r = try endpoint(writer, writerKey, .responder, [])
+            var i = try endpoint(reader, readerKey, .initiator, [.admin, scope])
+            var r = try endpoint(writer, writerKey, .responder, [])
             let report = SimulatedLink.run(initiator: &i, responder: &r, conditions: .perfect)
             guard case .success(let s)? = report.initiator, s.receivedChanges >= children + events else {
                 throw SyncError.malformed("privacy bench sync failed: \(String(describing: report.initiator))")

@@ -20,7 +20,9 @@ enum RecordsBench {
 
         let authors = district.schools.count
         let keys = (0..<authors).map { i -> DeviceKey in
-            var seed = [UInt8](repeating: 0x5c, count: 32); seed[0] = UInt8(i & 0xff); seed[1] = UInt8(i >> 8)
+            var seed = [UInt8](repeating: 0x5c, count: 32)
+            seed[0] = UInt8(i & 0xff)
+            seed[1] = UInt8(i >> 8)
             return try! DeviceKey(seed: seed)
         }
         var tails: [ChangeID?] = Array(repeating: nil, count: authors)
@@ -33,32 +35,45 @@ enum RecordsBench {
             let byAuthor = Dictionary(grouping: items) { $0 % authors }
             let out = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: items.count)
             out.initialize(repeating: [])
-            defer { out.deinitialize(); out.deallocate() }
+            defer {
+                out.deinitialize()
+                out.deallocate()
+            }
             nonisolated(unsafe) let shared = out
-            let starts = seqs, prior = tails
+            let starts = seqs
+            let prior = tails
             let results = UnsafeMutableBufferPointer<(UInt64, ChangeID?)>.allocate(capacity: authors)
             results.initialize(repeating: (0, nil))
-            defer { results.deinitialize(); results.deallocate() }
+            defer {
+                results.deinitialize()
+                results.deallocate()
+            }
             nonisolated(unsafe) let ends = results
             DispatchQueue.concurrentPerform(iterations: authors) { a in
-                var seq = starts[a], dep = prior[a]
+                var seq = starts[a]
+                var dep = prior[a]
                 for item in byAuthor[a] ?? [] {
                     let ops = item < children ? district.childOps(item, today: today) : [district.eventOp(item - children, today: today)]
                     seq += 1
-                    let c = try! Change.sign(by: keys[a], seq: seq, timestamp: try! HLCTimestamp(milliseconds: now + seq, counter: UInt16(a)),
-                                             scope: scope, deps: dep.map { [$0] } ?? [], payload: try! RecordPayload(ops: ops).encoded())
+                    let c = try! Change.sign(
+                        by: keys[a], seq: seq, timestamp: try! HLCTimestamp(milliseconds: now + seq, counter: UInt16(a)),
+                        scope: scope, deps: dep.map { [$0] } ?? [], payload: try! RecordPayload(ops: ops).encoded())
                     dep = c.id
                     shared[item - from] = c.encoded
                 }
                 ends[a] = (seq, dep)
             }
-            for a in 0..<authors { seqs[a] = ends[a].0; tails[a] = ends[a].1 }
+            for a in 0..<authors {
+                seqs[a] = ends[a].0
+                tails[a] = ends[a].1
+            }
             return Array(out)
         }
 
         let log = try ChangeLog(path: dir + "/district.sqlite", verifyThreads: 2)
         let total = children + events
-        var materialize = 0.0, signing = 0.0
+        var materialize = 0.0
+        var signing = 0.0
         var done = reuse ? total : 0
         if reuse {
             _ = try changes(0, total)  // advances the authors' chains past the stored changes
@@ -69,12 +84,18 @@ enum RecordsBench {
             var chunk: [[UInt8]] = []
             signing += try Measure.seconds { chunk = try changes(done, end) }
             materialize += try Measure.seconds {
-                _ = try log.appendPipelined(stride(from: 0, to: chunk.count, by: 1000).map { Array(chunk[$0..<min($0 + 1000, chunk.count)]) })
+                _ = try log.appendPipelined(
+                    stride(from: 0, to: chunk.count, by: 1000).map { Array(chunk[$0..<min($0 + 1000, chunk.count)]) })
             }
             done = end
             FileHandle.standardError.write(Data("  … \(done)/\(total) changes\n".utf8))
         }
-        if !reuse { print(String(format: "sign (not counted): %.0f s; verify + append + materialize %d changes: %.0f s = %.0f changes/s", signing, total, materialize, Double(total) / materialize)) }
+        if !reuse {
+            print(
+                String(
+                    format: "sign (not counted): %.0f s; verify + append + materialize %d changes: %.0f s = %.0f changes/s", signing, total,
+                    materialize, Double(total) / materialize))
+        }
 
         let rebuild = try Measure.seconds { try log.rebuildViews() }
         print(String(format: "rebuild all views from the log: %.1f s = %.0f changes/s", rebuild, Double(total) / rebuild))
@@ -85,8 +106,10 @@ enum RecordsBench {
         var singles: [Double] = []
         for e in fresh.suffix(200) { singles.append(try Measure.seconds { _ = try log.append(encoded: [e]) }) }
         singles.sort()
-        print(String(format: "incremental apply of 1,000 new changes: %.0f ms; one change: median %.2f ms, p99 %.2f ms (each a durable commit)",
-                     batch * 1000, singles[singles.count / 2] * 1000, singles[singles.count * 99 / 100] * 1000))
+        print(
+            String(
+                format: "incremental apply of 1,000 new changes: %.0f ms; one change: median %.2f ms, p99 %.2f ms (each a durable commit)",
+                batch * 1000, singles[singles.count / 2] * 1000, singles[singles.count * 99 / 100] * 1000))
         // The same on a connection that does not fsync each commit: the apply work itself.
         try log.checkpoint()
         let quick = try ChangeLog(path: dir + "/district.sqlite", durable: false)
@@ -94,8 +117,10 @@ enum RecordsBench {
         var applies: [Double] = []
         for e in more { applies.append(try Measure.seconds { _ = try quick.append(encoded: [e]) }) }
         applies.sort()
-        print(String(format: "one change verified + applied + committed without fsync: median %.2f ms, p99 %.2f ms",
-                     applies[applies.count / 2] * 1000, applies[applies.count * 99 / 100] * 1000))
+        print(
+            String(
+                format: "one change verified + applied + committed without fsync: median %.2f ms, p99 %.2f ms",
+                applies[applies.count / 2] * 1000, applies[applies.count * 99 / 100] * 1000))
 
         var times: [Double] = []
         var rows = 0
@@ -105,11 +130,16 @@ enum RecordsBench {
             }
         }
         times.sort()
-        print(String(format: "ledger query (suspected dropouts of one school, sorted by name), %d queries: p50 %.2f ms, p99 %.2f ms (%d rows in all)",
-                     times.count, times[times.count / 2] * 1000, times[times.count * 99 / 100] * 1000, rows))
+        print(
+            String(
+                format:
+                    "ledger query (suspected dropouts of one school, sorted by name), %d queries: p50 %.2f ms, p99 %.2f ms (%d rows in all)",
+                times.count, times[times.count / 2] * 1000, times[times.count * 99 / 100] * 1000, rows))
         try log.checkpoint()
         let size = (try FileManager.default.attributesOfItem(atPath: dir + "/district.sqlite")[.size] as? Int) ?? 0
-        print(String(format: "database on disk: %.0f MiB = %.1f KiB per child (log + views, %d events)",
-                     Double(size) / 1_048_576, Double(size) / 1024 / Double(children), events))
+        print(
+            String(
+                format: "database on disk: %.0f MiB = %.1f KiB per child (log + views, %d events)",
+                Double(size) / 1_048_576, Double(size) / 1024 / Double(children), events))
     }
 }

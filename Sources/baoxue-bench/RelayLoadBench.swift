@@ -39,7 +39,8 @@ enum RelayLoadBench {
         func start() {
             Thread.detachNewThread { [self] in
                 while running {
-                    let rss = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?
+                    let rss =
+                        (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?
                         .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
                         .flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Double($0) } } ?? 0
                     let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
@@ -54,7 +55,8 @@ enum RelayLoadBench {
         /// CPU seconds (user + system) of a process so far, from /proc/PID/stat.
         static func cpuSeconds(_ pid: Int32) -> Double {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return 0 }
+                let close = stat.lastIndex(of: ")")
+            else { return 0 }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 13, let u = Double(fields[11]), let k = Double(fields[12]) else { return 0 }
             return (u + k) / Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -62,7 +64,9 @@ enum RelayLoadBench {
     }
 
     static func run(sizes: [Int], perDay: Int, baoxue: String) async throws {
-        print("baoxue-bench relay: real relay process on loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores shared by relay and load generator")
+        print(
+            "baoxue-bench relay: real relay process on loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores shared by relay and load generator"
+        )
         print("phase 1: all devices at once push a day (\(perDay) changes) and pull their 9 colleagues' (changes moved/s);")
         print("  (the phones skip `_admin`: its N certificates would make a first sync O(N) per phone, see README)")
         print("phase 2: all at once push 100 changes each that no one pulls (verified changes stored/s);")
@@ -84,8 +88,9 @@ enum RelayLoadBench {
         for i in 0..<n {
             let key = DeviceKey.generate()
             let scope = Township.school(i % schools)
-            let cert = try Certificate.issue(by: town.authority, subject: key.publicKey, role: .teacher, validFrom: now - 86_400_000,
-                                             validUntil: now + 365 * 86_400_000, name: "教师\(i)", scopes: [scope])
+            let cert = try Certificate.issue(
+                by: town.authority, subject: key.publicKey, role: .teacher, validFrom: now - 86_400_000,
+                validUntil: now + 365 * 86_400_000, name: "教师\(i)", scopes: [scope])
             // No authority pinned on the simulated phones: they trust the relay by key (below) and skip
             // the trust gate, so the generator's cores go to the relay.
             let log = try ChangeLog(inMemory: (), merge: nil)
@@ -104,16 +109,24 @@ enum RelayLoadBench {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: baoxue)
-        process.arguments = ["relay", "serve", "--data", town.relayDirectory, "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
-                             "--lang", "en", "--max-connections", "20000",
-                             // Every simulated phone connects from 127.0.0.1, so the per-address handshake cap is lifted.
-                             "--max-handshakes-per-address", "20000"]
+        process.arguments =
+            [
+                "relay", "serve", "--data", town.relayDirectory, "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
+                "--lang", "en", "--max-connections", "20000",
+                // Every simulated phone connects from 127.0.0.1, so the per-address handshake cap is lifted.
+                "--max-handshakes-per-address", "20000",
+            ]
             + (ProcessInfo.processInfo.environment["BAOXUE_RELAY_ARGS"].map { $0.split(separator: " ").map(String.init) } ?? [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        defer {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
         var line = ""
         while !line.contains("metrics on port") {
             let data = out.fileHandleForReading.availableData
@@ -153,13 +166,17 @@ enum RelayLoadBench {
         sampler.stop()
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
-        print("| \(n) | \(sessionsPeak) | \(String(format: "%.1f s, %.0f/s", bulkSeconds, Double(moved) / bulkSeconds)) | \(String(format: "%.0f", Double(pushed) / pushSeconds)) | \(pct(0.5)) | \(pct(0.99)) | \(pct(1.0)) | \(String(format: "%.0f MiB", peaks.rss)) | \(peaks.fds) | \(failed) |")
+        print(
+            "| \(n) | \(sessionsPeak) | \(String(format: "%.1f s, %.0f/s", bulkSeconds, Double(moved) / bulkSeconds)) | \(String(format: "%.0f", Double(pushed) / pushSeconds)) | \(pct(0.5)) | \(pct(0.99)) | \(pct(1.0)) | \(String(format: "%.0f MiB", peaks.rss)) | \(peaks.fds) | \(failed) |"
+        )
         for (name, phase) in [("1", bulk), ("2", push), ("3", small)] {
             let r = phase.compactMap { try? $0.get() }.filter { $0.attempts > 1 }.count
             if r > 0 { print("  phase \(name): \(r) syncs served on a retry after server_busy") }
         }
-        print(String(format: "  phase 2: %.1f s; CPU used by the relay %.1f s, by the load generator %.1f s", pushSeconds,
-                     cpu2End.relay - cpu2.relay, cpu2End.generator - cpu2.generator))
+        print(
+            String(
+                format: "  phase 2: %.1f s; CPU used by the relay %.1f s, by the load generator %.1f s", pushSeconds,
+                cpu2End.relay - cpu2.relay, cpu2End.generator - cpu2.generator))
         let retried = (bulk + push + small).compactMap { try? $0.get() }.filter { $0.attempts > 1 }.count
         if retried > 0 { print("  syncs told server_busy at least once, then served on a retry: \(retried)") }
         if failed > 0 {
@@ -174,16 +191,25 @@ enum RelayLoadBench {
 
     static func write(_ d: Device, count: Int, tag: String, scope: ScopeID? = nil) throws {
         for k in 0..<count {
-            let visit = Event(child: RecordID.derived("\(d.scope.value)-\(k % 50)"), date: try SimpleDate(year: 2026, month: 11, day: 24), body: .visit(
-                Visit(participants: ["教师"], householdFound: true, childSeen: true, spokeTo: "家长", agreed: "\(tag)-\(k)")))
-            _ = try d.log.appendAuthored(by: d.key, scope: scope ?? d.scope, payload: try RecordPayload(ops: [.event(visit)]).encoded(),
-                                         now: Replica.nowMilliseconds())
+            let visit = Event(
+                child: RecordID.derived("\(d.scope.value)-\(k % 50)"), date: try SimpleDate(year: 2026, month: 11, day: 24),
+                body: .visit(
+                    Visit(participants: ["教师"], householdFound: true, childSeen: true, spokeTo: "家长", agreed: "\(tag)-\(k)")))
+            _ = try d.log.appendAuthored(
+                by: d.key, scope: scope ?? d.scope, payload: try RecordPayload(ops: [.event(visit)]).encoded(),
+                now: Replica.nowMilliseconds())
         }
     }
 
-    struct Outcome: Sendable { let summary: SyncSummary; let ms: Double; let attempts: Int }
+    struct Outcome: Sendable {
+        let summary: SyncSummary
+        let ms: Double
+        let attempts: Int
+    }
 
-    static func syncAll(_ devices: [Device], port: Int, relayKey: PublicKey, spreadMs: UInt64, own: Bool) async -> [Result<Outcome, SyncError>] {
+    static func syncAll(
+        _ devices: [Device], port: Int, relayKey: PublicKey, spreadMs: UInt64, own: Bool
+    ) async -> [Result<Outcome, SyncError>] {
         await withTaskGroup(of: (Int, Result<Outcome, SyncError>).self) { group in
             for (i, d) in devices.enumerated() {
                 group.addTask {
@@ -193,31 +219,38 @@ enum RelayLoadBench {
                     // (latency counts from its first attempt).
                     var attempt = 0
                     while true {
-                    attempt += 1
-                    do throws(SyncError) {
-                        let log = d.log
-                        // A simulated device stores what it pulls without re-verifying signatures (the relay
-                        // verified them), so the generator's cores go to the relay rather than to 5,000 phones.
-                        let session = try SyncSession(
-                            role: .initiator, key: d.key, policy: SyncPolicy(grants: [relayKey: .allScopes]), scopes: own ? [d.own] : [d.scope],
-                            source: StoreSyncSource(d.log), now: t0 / 1_000_000, certificates: [d.certificate])
-                        let endpoint = SyncEndpoint(session: session, sink: { encoded in
-                            do {
-                                let report = try log.append(try encoded.map { try Change.decodeStructure($0) })
-                                return .success(report.inserted + report.duplicates)
-                            } catch {
-                                return .failure(.store("\(error)"))
+                        attempt += 1
+                        do throws(SyncError) {
+                            let log = d.log
+                            // A simulated device stores what it pulls without re-verifying signatures (the relay
+                            // verified them), so the generator's cores go to the relay rather than to 5,000 phones.
+                            let session = try SyncSession(
+                                role: .initiator, key: d.key, policy: SyncPolicy(grants: [relayKey: .allScopes]),
+                                scopes: own ? [d.own] : [d.scope],
+                                source: StoreSyncSource(d.log), now: t0 / 1_000_000, certificates: [d.certificate])
+                            let endpoint = SyncEndpoint(
+                                session: session,
+                                sink: { encoded in
+                                    do {
+                                        let report = try log.append(try encoded.map { try Change.decodeStructure($0) })
+                                        return .success(report.inserted + report.duplicates)
+                                    } catch {
+                                        return .failure(.store("\(error)"))
+                                    }
+                                })
+                            let s = try await SyncClient.sync(host: "127.0.0.1", port: port, endpoint: endpoint)
+                            return (
+                                i,
+                                .success(
+                                    Outcome(summary: s, ms: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, attempts: attempt))
+                            )
+                        } catch {
+                            if case .peerAborted(19, "over_limit: server_busy") = error, attempt < 5 {
+                                try? await Task.sleep(nanoseconds: UInt64.random(in: 1_000...3_000) * 1_000_000)
+                                continue
                             }
-                        })
-                        let s = try await SyncClient.sync(host: "127.0.0.1", port: port, endpoint: endpoint)
-                        return (i, .success(Outcome(summary: s, ms: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, attempts: attempt)))
-                    } catch {
-                        if case .peerAborted(19, "over_limit: server_busy") = error, attempt < 5 {
-                            try? await Task.sleep(nanoseconds: UInt64.random(in: 1_000...3_000) * 1_000_000)
-                            continue
+                            return (i, .failure(error))
                         }
-                        return (i, .failure(error))
-                    }
                     }
                 }
             }

@@ -42,8 +42,9 @@ enum SyncBench {
 
     static func real(_ n: Int, key: DeviceKey, _ rng: inout SeededGenerator) -> [Change] {
         (0..<n).map { i in
-            try! Change.sign(by: key, seq: UInt64(i + 1), timestamp: try! HLCTimestamp(milliseconds: start + rng.next() % year, counter: 0),
-                             scope: scope, deps: [], payload: Array(repeating: UInt8(i & 0xFF), count: 180))
+            try! Change.sign(
+                by: key, seq: UInt64(i + 1), timestamp: try! HLCTimestamp(milliseconds: start + rng.next() % year, counter: 0),
+                scope: scope, deps: [], payload: Array(repeating: UInt8(i & 0xFF), count: 180))
         }
     }
 
@@ -53,22 +54,34 @@ enum SyncBench {
     }
 
     /// One full session (handshake, hello, reconcile, transfer, acks) between two in-memory sides.
-    static func session(shared: [SyncItem], onlyA: [Change], onlyB: [Change], conditions: LinkConditions, scopes: Int = 1) throws -> (Row, SimulatedLink.Report) {
-        let ka = try DeviceKey(seed: [UInt8](repeating: 0xA1, count: 32)), kb = try DeviceKey(seed: [UInt8](repeating: 0xB2, count: 32))
+    static func session(
+        shared: [SyncItem], onlyA: [Change], onlyB: [Change], conditions: LinkConditions, scopes: Int = 1
+    ) throws -> (Row, SimulatedLink.Report) {
+        let ka = try DeviceKey(seed: [UInt8](repeating: 0xA1, count: 32))
+        let kb = try DeviceKey(seed: [UInt8](repeating: 0xB2, count: 32))
         func source(_ own: [Change]) -> Source {
-            Source(sorted: (shared + own.map(SyncItem.init(change:))).sorted(), changes: Dictionary(uniqueKeysWithValues: own.map { ($0.id, $0.encoded) }))
+            Source(
+                sorted: (shared + own.map(SyncItem.init(change:))).sorted(),
+                changes: Dictionary(uniqueKeysWithValues: own.map { ($0.id, $0.encoded) }))
         }
-        let sa = source(onlyA), sb = source(onlyB)
+        let sa = source(onlyA)
+        let sb = source(onlyB)
         let sink: SyncEndpoint.BatchSink = { .success($0.count) }
-        var i = SyncEndpoint(session: try SyncSession(role: .initiator, key: ka, policy: SyncPolicy(grants: [kb.publicKey: .allScopes]),
-                                                      scopes: scopes == 1 ? [scope] : (0..<scopes).map { try! ScopeID("township-\($0)") },
-                                                      source: sa, now: 0), sink: sink)
-        var r = SyncEndpoint(session: try SyncSession(role: .responder, key: kb, policy: SyncPolicy(grants: [ka.publicKey: .allScopes]),
-                                                      source: sb, now: 0), sink: sink)
+        var i = SyncEndpoint(
+            session: try SyncSession(
+                role: .initiator, key: ka, policy: SyncPolicy(grants: [kb.publicKey: .allScopes]),
+                scopes: scopes == 1 ? [scope] : (0..<scopes).map { try! ScopeID("township-\($0)") },
+                source: sa, now: 0), sink: sink)
+        var r = SyncEndpoint(
+            session: try SyncSession(
+                role: .responder, key: kb, policy: SyncPolicy(grants: [ka.publicKey: .allScopes]),
+                source: sb, now: 0), sink: sink)
         var report: SimulatedLink.Report!
         let wall = Measure.seconds { report = SimulatedLink.run(initiator: &i, responder: &r, conditions: conditions) }
         guard case .success(let s)? = report.initiator, case .success? = report.responder else {
-            throw SyncError.malformed("bench session failed: \(String(describing: report.initiator)) / \(String(describing: report.responder)) phases \(i.session.phase) \(r.session.phase) t=\(report.durationMs) bytes \(report.bytesFromInitiator)/\(report.bytesFromResponder)")
+            throw SyncError.malformed(
+                "bench session failed: \(String(describing: report.initiator)) / \(String(describing: report.responder)) phases \(i.session.phase) \(r.session.phase) t=\(report.durationMs) bytes \(report.bytesFromInitiator)/\(report.bytesFromResponder)"
+            )
         }
         var row = Row()
         row.bytes = s.bytesSent + s.bytesReceived
@@ -79,26 +92,31 @@ enum SyncBench {
     }
 
     static func reconciliationTable(sizes: [Int]) throws {
-        print("""
+        print(
+            """
 
-        Reconciliation: two replicas share n changes of one scope and differ in d (d/2 only on each side).
-        'overhead' = every byte on the wire (preamble, Noise handshake, hello/accept, reconcile, batch headers,
-        acks, done, frame lengths and AEAD tags) minus the missing changes' own bytes. RT = reconciliation round
-        trips after the handshake (+1.5 for the handshake itself). 'wall' = CPU time of the whole session in one
-        process (both sides); '2G' = virtual time of the same session on a 50 kbit/s, 300 ms one-way link.
-        naive = initiator sends all n ids (32 B each), responder answers with a bitmap and its missing ids.
-        version vector = both sides send (author key, max seq) for every author (authors = min(n/50, 2000));
-        exact only when every replica holds a prefix of every author's chain, which scoped sync does not give.
-        """)
-        print(pad("n", 9) + pad("d", 7) + pad("overhead B", 12) + pad("RT", 4) + pad("wall ms", 9) + pad("2G s", 8)
-              + pad("| naive B", 12) + pad("naive 2G s", 11) + pad("| vv B", 10))
+            Reconciliation: two replicas share n changes of one scope and differ in d (d/2 only on each side).
+            'overhead' = every byte on the wire (preamble, Noise handshake, hello/accept, reconcile, batch headers,
+            acks, done, frame lengths and AEAD tags) minus the missing changes' own bytes. RT = reconciliation round
+            trips after the handshake (+1.5 for the handshake itself). 'wall' = CPU time of the whole session in one
+            process (both sides); '2G' = virtual time of the same session on a 50 kbit/s, 300 ms one-way link.
+            naive = initiator sends all n ids (32 B each), responder answers with a bitmap and its missing ids.
+            version vector = both sides send (author key, max seq) for every author (authors = min(n/50, 2000));
+            exact only when every replica holds a prefix of every author's chain, which scoped sync does not give.
+            """)
+        print(
+            pad("n", 9) + pad("d", 7) + pad("overhead B", 12) + pad("RT", 4) + pad("wall ms", 9) + pad("2G s", 8)
+                + pad("| naive B", 12) + pad("naive 2G s", 11) + pad("| vv B", 10))
         var rng = SeededGenerator(seed: 2026)
-        let ka = try DeviceKey(seed: [UInt8](repeating: 0x0A, count: 32)), kb = try DeviceKey(seed: [UInt8](repeating: 0x0B, count: 32))
+        let ka = try DeviceKey(seed: [UInt8](repeating: 0x0A, count: 32))
+        let kb = try DeviceKey(seed: [UInt8](repeating: 0x0B, count: 32))
         for n in sizes {
             let shared = synthetic(n, &rng)
             for d in [0, 10, 1_000, n / 100] {
-                let a = real(d / 2, key: ka, &rng), b = real(d - d / 2, key: kb, &rng)
-                let row: Row, edge: SimulatedLink.Report
+                let a = real(d / 2, key: ka, &rng)
+                let b = real(d - d / 2, key: kb, &rng)
+                let row: Row
+                let edge: SimulatedLink.Report
                 do {
                     row = try session(shared: shared, onlyA: a, onlyB: b, conditions: .perfect).0
                     edge = try session(shared: shared, onlyA: a, onlyB: b, conditions: .edge).1
@@ -111,9 +129,10 @@ enum SyncBench {
                 let naiveEdge = Double(naive) / (50_000 / 8) + 0.6 * 2.5
                 let authors = max(1, min(n / 50, 2_000))
                 let vv = 2 * authors * (32 + 4) + 290
-                print(pad("\(n)", 9) + pad("\(d)", 7) + pad("\(overhead)", 12) + pad("\(row.roundTrips)", 4)
-                      + pad(String(format: "%.0f", row.wallMs), 9) + pad(String(format: "%.1f", edge.durationMs / 1000), 8)
-                      + pad("| \(naive)", 12) + pad(String(format: "%.1f", naiveEdge), 11) + pad("| \(vv)", 10))
+                print(
+                    pad("\(n)", 9) + pad("\(d)", 7) + pad("\(overhead)", 12) + pad("\(row.roundTrips)", 4)
+                        + pad(String(format: "%.0f", row.wallMs), 9) + pad(String(format: "%.1f", edge.durationMs / 1000), 8)
+                        + pad("| \(naive)", 12) + pad(String(format: "%.1f", naiveEdge), 11) + pad("| \(vv)", 10))
             }
         }
     }
@@ -124,11 +143,12 @@ enum SyncBench {
         let shared = synthetic(n, &rng)
         let one = try session(shared: shared, onlyA: [], onlyB: [], conditions: .perfect, scopes: 1).0
         let many = try session(shared: shared, onlyA: [], onlyB: [], conditions: .perfect, scopes: 21).0
-        print("""
+        print(
+            """
 
-        d = 0 across scopes (n = \(n) per scope): 1 scope \(one.bytes) B in \(one.roundTrips) RT; 21 scopes \(many.bytes) B in \(many.roundTrips) RT \
-        → \((many.bytes - one.bytes) / 20) B per additional scope (goal < 100), fixed session cost \(one.bytes - (many.bytes - one.bytes) / 20) B
-        """)
+            d = 0 across scopes (n = \(n) per scope): 1 scope \(one.bytes) B in \(one.roundTrips) RT; 21 scopes \(many.bytes) B in \(many.roundTrips) RT \
+            → \((many.bytes - one.bytes) / 20) B per additional scope (goal < 100), fixed session cost \(one.bytes - (many.bytes - one.bytes) / 20) B
+            """)
     }
 
     /// 10^5 changes from one replica to an empty one over loopback TCP, both file-backed and durable.
@@ -144,28 +164,35 @@ enum SyncBench {
         let source = try ChangeLog(path: dir + "/a.sqlite", merge: nil, durable: false)
         _ = try source.appendPipelined(batches)
         let target = try ChangeLog(path: dir + "/b.sqlite", verifyThreads: verifyThreads, merge: nil)
-        let ka = try DeviceKey(seed: [UInt8](repeating: 0xA1, count: 32)), kb = try DeviceKey(seed: [UInt8](repeating: 0xB2, count: 32))
-        let server = try await SyncServer.start(host: "127.0.0.1", port: 0, makeEndpoint: { now throws(SyncError) in
-            try SyncEndpoint.make(role: .responder, key: kb, store: target, policy: SyncPolicy(grants: [ka.publicKey: .allScopes]), now: now,
-                                  pipelined: StreamingAppender(log: target))
-        }, onSession: { end in
-            if case .failure(let e) = end.result { print("responder failed: \(e)") }
-        })
-        let endpoint = try SyncEndpoint.make(role: .initiator, key: ka, store: source, policy: SyncPolicy(grants: [kb.publicKey: .allScopes]),
-                                             scopes: [Workload.scope], now: 0)
+        let ka = try DeviceKey(seed: [UInt8](repeating: 0xA1, count: 32))
+        let kb = try DeviceKey(seed: [UInt8](repeating: 0xB2, count: 32))
+        let server = try await SyncServer.start(
+            host: "127.0.0.1", port: 0,
+            makeEndpoint: { now throws(SyncError) in
+                try SyncEndpoint.make(
+                    role: .responder, key: kb, store: target, policy: SyncPolicy(grants: [ka.publicKey: .allScopes]), now: now,
+                    pipelined: StreamingAppender(log: target))
+            },
+            onSession: { end in
+                if case .failure(let e) = end.result { print("responder failed: \(e)") }
+            })
+        let endpoint = try SyncEndpoint.make(
+            role: .initiator, key: ka, store: source, policy: SyncPolicy(grants: [kb.publicKey: .allScopes]),
+            scopes: [Workload.scope], now: 0)
         let t0 = DispatchTime.now().uptimeNanoseconds
         let summary = try await SyncClient.sync(host: "127.0.0.1", port: server.port, endpoint: endpoint)
         let syncTime = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         await server.stop()
         let stored = try target.count(nil)
         let rate = Double(summary.sentChanges) / syncTime
-        print("""
+        print(
+            """
 
-        Bulk sync over loopback TCP: \(count) changes to an empty replica (receiver verifies on \(verifyThreads) thread(s) while the previous batch commits FULL, then acks)
-        verified append, pipelined, same machine and run:  \(Int(appendRate)) changes/s
-        sync over TCP (Noise, reconcile, batches, acks):   \(Int(rate)) changes/s  (\(String(format: "%.1f", syncTime)) s, \(stored) stored, \(summary.bytesSent >> 20) MiB sent)
-        ratio:                                             \(Int((rate / appendRate * 100).rounded())) %  (goal ≥ 50 %)
-        """)
+            Bulk sync over loopback TCP: \(count) changes to an empty replica (receiver verifies on \(verifyThreads) thread(s) while the previous batch commits FULL, then acks)
+            verified append, pipelined, same machine and run:  \(Int(appendRate)) changes/s
+            sync over TCP (Noise, reconcile, batches, acks):   \(Int(rate)) changes/s  (\(String(format: "%.1f", syncTime)) s, \(stored) stored, \(summary.bytesSent >> 20) MiB sent)
+            ratio:                                             \(Int((rate / appendRate * 100).rounded())) %  (goal ≥ 50 %)
+            """)
     }
 
     static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }

@@ -8,16 +8,23 @@ enum Workload {
     static let scope = try! ScopeID("丰南区-示例小学")
 
     /// `count` changes from `authors` devices, authors interleaved; signed on all cores.
-    static func changes(count: Int, authors: Int, firstSeq: UInt64 = 1, keySalt: UInt8 = 0, previous: [ChangeID?]? = nil) -> (encoded: [[UInt8]], last: [ChangeID?]) {
+    static func changes(
+        count: Int, authors: Int, firstSeq: UInt64 = 1, keySalt: UInt8 = 0, previous: [ChangeID?]? = nil
+    ) -> (encoded: [[UInt8]], last: [ChangeID?]) {
         let perAuthor = count / authors
         let keys = (0..<authors).map { i -> DeviceKey in
             var seed = [UInt8](repeating: keySalt, count: 32)
-            seed[0] = UInt8(i & 0xff); seed[1] = UInt8(i >> 8); seed[2] = 0xbe
+            seed[0] = UInt8(i & 0xff)
+            seed[1] = UInt8(i >> 8)
+            seed[2] = 0xbe
             return try! DeviceKey(seed: seed)
         }
         let chains = UnsafeMutableBufferPointer<[Change]>.allocate(capacity: authors)
         chains.initialize(repeating: [])
-        defer { chains.deinitialize(); chains.deallocate() }
+        defer {
+            chains.deinitialize()
+            chains.deallocate()
+        }
         nonisolated(unsafe) let shared = chains
         DispatchQueue.concurrentPerform(iterations: authors) { a in
             var deps: [ChangeID] = previous?[a].map { [$0] } ?? []

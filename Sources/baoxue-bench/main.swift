@@ -29,19 +29,27 @@ if args.contains("verify") {
     exit(0)
 }
 if args.contains("relay") {
-    let sizes = args.firstIndex(of: "--devices").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil }
+    let sizes =
+        args.firstIndex(of: "--devices").flatMap {
+            args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil
+        }
         ?? [100, 1_000, 5_000]
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("baoxue").path
     let done = DispatchSemaphore(value: 0)
     Task.detached {
-        do { try await RelayLoadBench.run(sizes: sizes, perDay: intArg("--per-day", 30), baoxue: binary) } catch { print("relay load failed: \(error)") }
+        do { try await RelayLoadBench.run(sizes: sizes, perDay: intArg("--per-day", 30), baoxue: binary) } catch {
+            print("relay load failed: \(error)")
+        }
         done.signal()
     }
     done.wait()
     exit(0)
 }
 if args.contains("sync") {
-    let sizes = args.firstIndex(of: "--sizes").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil }
+    let sizes =
+        args.firstIndex(of: "--sizes").flatMap {
+            args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil
+        }
         ?? [10_000, 100_000, 1_000_000]
     print("baoxue-bench sync; \(ProcessInfo.processInfo.activeProcessorCount) cores")
     try SyncBench.reconciliationTable(sizes: sizes)
@@ -50,7 +58,9 @@ if args.contains("sync") {
     if bulk > 0 {
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            do { for threads in [1, 2] { try await SyncBench.bulk(count: bulk, verifyThreads: threads) } } catch { print("bulk sync failed: \(error)") }
+            do { for threads in [1, 2] { try await SyncBench.bulk(count: bulk, verifyThreads: threads) } } catch {
+                print("bulk sync failed: \(error)")
+            }
             done.signal()
         }
         done.wait()
@@ -63,7 +73,9 @@ let dir = NSTemporaryDirectory() + "baoxue-bench-\(UUID().uuidString.prefix(8))"
 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: dir) }
 
-print("baoxue-bench: \(n) single-op changes from 50 authors, batches of 1,000, median of 3 runs; libsodium \(Sodium.version); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print(
+    "baoxue-bench: \(n) single-op changes from 50 authors, batches of 1,000, median of 3 runs; libsodium \(Sodium.version); \(ProcessInfo.processInfo.activeProcessorCount) cores"
+)
 let (encoded, _) = Workload.changes(count: n, authors: 50)
 let parsed = encoded.map { try! Change.decode($0) }
 
@@ -77,11 +89,13 @@ let verifyRate = Double(n) / verifyTime
 print("bare libsodium verify (1 core):        \(Measure.rate(n, verifyTime))")
 
 // 2. Bare SQLite insert of the same bytes, one transaction, same pragmas.
-let bare = try DatabasePool(path: dir + "/bare.sqlite", configuration: {
-    var c = Configuration()
-    c.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-    return c
-}())
+let bare = try DatabasePool(
+    path: dir + "/bare.sqlite",
+    configuration: {
+        var c = Configuration()
+        c.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return c
+    }())
 let insertTime = try Measure.median {
     try bare.write { db in
         try db.execute(sql: "DROP TABLE IF EXISTS t; CREATE TABLE t (id BLOB PRIMARY KEY, bytes BLOB NOT NULL)")
@@ -103,7 +117,10 @@ let preTime = try Measure.median {
     preRun += 1
     let preLog = try ChangeLog(path: dir + "/pre-\(preRun).sqlite", merge: nil)
     var i = 0
-    while i < parsed.count { _ = try preLog.append(Array(parsed[i..<min(i + 1000, parsed.count)])); i += 1000 }
+    while i < parsed.count {
+        _ = try preLog.append(Array(parsed[i..<min(i + 1000, parsed.count)]))
+        i += 1000
+    }
 }
 print("append pre-verified, batches of 1,000: \(Measure.rate(n, preTime))")
 
@@ -112,7 +129,10 @@ func verifiedAppend(threads: Int, pipelined: Bool) throws -> Double {
     let log = try ChangeLog(path: dir + "/log-\(UUID().uuidString).sqlite", verifyThreads: threads, merge: nil)
     var batches: [[[UInt8]]] = []
     var i = 0
-    while i < encoded.count { batches.append(Array(encoded[i..<min(i + 1000, encoded.count)])); i += 1000 }
+    while i < encoded.count {
+        batches.append(Array(encoded[i..<min(i + 1000, encoded.count)]))
+        i += 1000
+    }
     let t = try Measure.seconds {
         if pipelined { _ = try log.appendPipelined(batches) } else { for b in batches { _ = try log.append(encoded: b) } }
     }
@@ -133,7 +153,8 @@ for (threads, pipelined, label) in [
 // 4. Memory while appending `big` changes, generated and appended in rounds.
 if big > 0 {
     let log = try ChangeLog(path: dir + "/big.sqlite", verifyThreads: 2, merge: nil)
-    let authors = 100, round = 20_000
+    let authors = 100
+    let round = 20_000
     var last: [ChangeID?] = Array(repeating: nil, count: authors)
     var seq: UInt64 = 1
     var appended = 0
@@ -155,5 +176,7 @@ if big > 0 {
     let applied = try log.count(.applied)
     precondition(applied == appended)
     let m = Measure.memory()
-    print("append \(appended) changes (sign+verify+append): \(String(format: "%.0f", t)) s; RSS MiB at start \(String(format: "%.0f", start)), by count \(samples.joined(separator: " ")); peak \(String(format: "%.0f", m.peak)) MiB")
+    print(
+        "append \(appended) changes (sign+verify+append): \(String(format: "%.0f", t)) s; RSS MiB at start \(String(format: "%.0f", start)), by count \(samples.joined(separator: " ")); peak \(String(format: "%.0f", m.peak)) MiB"
+    )
 }

@@ -16,21 +16,33 @@ enum PrivacyVectorMaker {
         let other = try RecordID(hex: "ffeeddccbbaa99887766554433221100")
         let date = try SimpleDate("2026-11-20")
         let payloads: [(String, RecordPayload, UInt8)] = [
-            ("one child: sealed under K(child)", RecordPayload(ops: [
-                .set(kind: .child, record: child, field: "name", value: .text("王小明"), pred: []),
-                .event(Event(child: child, date: date, body: .visit(Visit(participants: ["张老师"], householdFound: true, childSeen: true,
-                                                                        spokeTo: "母亲", agreed: "下周一返校")))),
-            ]), 0x24),
-            ("two children: sealed under K(none)", RecordPayload(ops: [
-                .set(kind: .child, record: child, field: "grade", value: .number(3), pred: []),
-                .set(kind: .child, record: other, field: "grade", value: .number(4), pred: []),
-            ]), 0x42),
+            (
+                "one child: sealed under K(child)",
+                RecordPayload(ops: [
+                    .set(kind: .child, record: child, field: "name", value: .text("王小明"), pred: []),
+                    .event(
+                        Event(
+                            child: child, date: date,
+                            body: .visit(
+                                Visit(
+                                    participants: ["张老师"], householdFound: true, childSeen: true,
+                                    spokeTo: "母亲", agreed: "下周一返校")))),
+                ]), 0x24
+            ),
+            (
+                "two children: sealed under K(none)",
+                RecordPayload(ops: [
+                    .set(kind: .child, record: child, field: "grade", value: .number(3), pred: []),
+                    .set(kind: .child, record: other, field: "grade", value: .number(4), pred: []),
+                ]), 0x42
+            ),
         ]
         var sealed: [[String: Any]] = []
         for (i, (note, payload, nonceByte)) in payloads.enumerated() {
             let encoded = try payload.encoded()
             let nonce = [UInt8](repeating: nonceByte, count: 24)
-            let bytes = try SealedPayload.seal(payload, encoded: encoded, key: key, author: author.publicKey, seq: UInt64(7 + i), nonce: nonce)
+            let bytes = try SealedPayload.seal(
+                payload, encoded: encoded, key: key, author: author.publicKey, seq: UInt64(7 + i), nonce: nonce)
             sealed.append([
                 "note": note, "author": author.publicKey.hex, "seq": 7 + i, "scope": scope.value, "nonce": Hex.encode(nonce),
                 "payload": Hex.encode(encoded), "operations": Int(try SealedPayload(bytes: bytes).operations.mask),
@@ -40,12 +52,19 @@ enum PrivacyVectorMaker {
         let recipients = [UInt8(0x21), 0x22, 0x23].map { try! DeviceKey(seed: [UInt8](repeating: $0, count: 32)) }
         let grant = try MemberGrant.make(key, epoch: 1, to: Set(recipients.map(\.publicKey)))
         let doc: [String: Any] = [
-            "about": "Protocol/privacy.md. Keys are test keys. Sealed payloads are byte-exact for the given nonce; the grant is opened, not re-made.",
+            "about":
+                "Protocol/privacy.md. Keys are test keys. Sealed payloads are byte-exact for the given nonce; the grant is opened, not re-made.",
             "scope_key": [
                 "scope": scope.value, "key": Hex.encode(key.bytes), "key_id": Hex.encode(key.id),
                 "content_keys": [
-                    ["child": child.hex, "key": Hex.encode(key.contentKey(child: child).bytes), "id": Hex.encode(key.contentKey(child: child).id)],
-                    ["child": NSNull(), "key": Hex.encode(key.contentKey(child: nil).bytes), "id": Hex.encode(key.contentKey(child: nil).id)],
+                    [
+                        "child": child.hex, "key": Hex.encode(key.contentKey(child: child).bytes),
+                        "id": Hex.encode(key.contentKey(child: child).id),
+                    ],
+                    [
+                        "child": NSNull(), "key": Hex.encode(key.contentKey(child: nil).bytes),
+                        "id": Hex.encode(key.contentKey(child: nil).id),
+                    ],
                 ],
             ],
             "sealed_payloads": sealed,

@@ -16,8 +16,9 @@ enum SyncVectorMaker {
         var out: [Change] = []
         var deps: [ChangeID] = []
         for seq in 1...UInt64(count) {
-            let c = try! Change.sign(by: k, seq: seq, timestamp: try! HLCTimestamp(milliseconds: startMs + seq * 1000, counter: 0),
-                                     scope: try! ScopeID(scope), deps: deps, payload: Array("visit \(seq)".utf8))
+            let c = try! Change.sign(
+                by: k, seq: seq, timestamp: try! HLCTimestamp(milliseconds: startMs + seq * 1000, counter: 0),
+                scope: try! ScopeID(scope), deps: deps, payload: Array("visit \(seq)".utf8))
             out.append(c)
             deps = [c.id]
         }
@@ -32,7 +33,9 @@ enum SyncVectorMaker {
         ]
         var out: [[String: Any]] = []
         for n in 0...ids.count {
-            let items = ids.prefix(n).enumerated().map { SyncItem(timestamp: UInt64($0.offset + 1) << 16, id: try! ChangeID(bytes: $0.element)) }
+            let items = ids.prefix(n).enumerated().map {
+                SyncItem(timestamp: UInt64($0.offset + 1) << 16, id: try! ChangeID(bytes: $0.element))
+            }
             out.append(["ids": items.map { hex($0.idBytes) }, "fingerprint": hex(Reconciler.fingerprint(of: items))])
         }
         return out
@@ -45,12 +48,20 @@ enum SyncVectorMaker {
             ("hello", .hello(scopes: [try! ScopeID("school-001"), try! ScopeID("丰南区-示例小学")])),
             ("accept", .accept([true, false])),
             ("reconcile_done", .reconcile(scope: 1, ranges: [])),
-            ("reconcile_all_modes", .reconcile(scope: 0, ranges: [
-                ReconcileRange(upper: RangeBound(timestamp: 5, prefix: []), mode: .skip),
-                ReconcileRange(upper: RangeBound(timestamp: 5, prefix: [0x80]), mode: .fingerprint([UInt8](repeating: 1, count: 16))),
-                ReconcileRange(upper: RangeBound(timestamp: 1 << 40, prefix: []), mode: .idList([id, id])),
-                ReconcileRange(upper: .infinity, mode: .idListResponse(have: [id], need: [true, false, true, true, false, false, false, false, true])),
-            ])),
+            (
+                "reconcile_all_modes",
+                .reconcile(
+                    scope: 0,
+                    ranges: [
+                        ReconcileRange(upper: RangeBound(timestamp: 5, prefix: []), mode: .skip),
+                        ReconcileRange(
+                            upper: RangeBound(timestamp: 5, prefix: [0x80]), mode: .fingerprint([UInt8](repeating: 1, count: 16))),
+                        ReconcileRange(upper: RangeBound(timestamp: 1 << 40, prefix: []), mode: .idList([id, id])),
+                        ReconcileRange(
+                            upper: .infinity,
+                            mode: .idListResponse(have: [id], need: [true, false, true, true, false, false, false, false, true])),
+                    ])
+            ),
             ("changes", .changes(batch: 3, encoded: [change.encoded])),
             ("ack", .ack(batch: 300)),
             ("done", .done),
@@ -79,7 +90,8 @@ enum SyncVectorMaker {
             ("refused reason over 512 bytes", [1, 8, 0, 0, 19, 0x84, 0x01] + [UInt8](repeating: 0x61, count: 513)),
         ]
         return cases.map { name, bytes in
-            var refusal = "accepted", detail = ""
+            var refusal = "accepted"
+            var detail = ""
             do throws(SyncError) { _ = try SyncMessage.decode(bytes) } catch {
                 refusal = error.name
                 if case .malformed(let why) = error { detail = why }
@@ -90,33 +102,53 @@ enum SyncVectorMaker {
 
     /// A lock-step session: each step feeds one side everything the other has sent since.
     static func session() throws -> [String: Any] {
-        let ki = key(0xA1), kr = key(0xB2)
-        let ei = [UInt8](repeating: 0x31, count: 32), er = [UInt8](repeating: 0x42, count: 32)
+        let ki = key(0xA1)
+        let kr = key(0xB2)
+        let ei = [UInt8](repeating: 0x31, count: 32)
+        let er = [UInt8](repeating: 0x42, count: 32)
         let shared = chain(key(0x21), count: 3, scope: "school-001", startMs: 1_764_000_000_000)
         let onlyI = chain(key(0x22), count: 2, scope: "school-001", startMs: 1_764_000_100_000)
         let onlyR = chain(key(0x23), count: 2, scope: "school-001", startMs: 1_764_000_200_000)
-        let li = try ChangeLog(inMemory: (), merge: nil), lr = try ChangeLog(inMemory: (), merge: nil)
+        let li = try ChangeLog(inMemory: (), merge: nil)
+        let lr = try ChangeLog(inMemory: (), merge: nil)
         _ = try li.append(shared + onlyI)
         _ = try lr.append(shared + onlyR)
-        var i = SyncEndpoint(session: try SyncSession(role: .initiator, key: ki, policy: SyncPolicy(grants: [kr.publicKey: .allScopes]),
-                                                      scopes: [try ScopeID("school-001")], source: StoreSyncSource(li), now: 0,
-                                                      ephemeralPrivateKey: ei), store: li)
-        var r = SyncEndpoint(session: try SyncSession(role: .responder, key: kr, policy: SyncPolicy(grants: [ki.publicKey: .allScopes]),
-                                                      source: StoreSyncSource(lr), now: 0, ephemeralPrivateKey: er), store: lr)
+        var i = SyncEndpoint(
+            session: try SyncSession(
+                role: .initiator, key: ki, policy: SyncPolicy(grants: [kr.publicKey: .allScopes]),
+                scopes: [try ScopeID("school-001")], source: StoreSyncSource(li), now: 0,
+                ephemeralPrivateKey: ei), store: li)
+        var r = SyncEndpoint(
+            session: try SyncSession(
+                role: .responder, key: kr, policy: SyncPolicy(grants: [ki.publicKey: .allScopes]),
+                source: StoreSyncSource(lr), now: 0, ephemeralPrivateKey: er), store: lr)
         var steps: [[String: Any]] = []
-        var toR = i.start(now: 0), toI = r.start(now: 0)
+        var toR = i.start(now: 0)
+        var toI = r.start(now: 0)
         steps.append(["side": "initiator", "in": "", "out": hex(toR)])
         steps.append(["side": "responder", "in": "", "out": hex(toI)])
         var t: UInt64 = 0
         while !(i.isOver && r.isOver) {
             t += 1
             guard t < 50 else { throw SyncError.malformed("vector session did not end") }
-            let inR = toR, inI = toI
-            toR = []; toI = []
-            if !inR.isEmpty, !r.isOver { let out = r.receive(inR, now: t); steps.append(["side": "responder", "in": hex(inR), "out": hex(out)]); toI += out }
-            if !inI.isEmpty, !i.isOver { let out = i.receive(inI, now: t); steps.append(["side": "initiator", "in": hex(inI), "out": hex(out)]); toR += out }
+            let inR = toR
+            let inI = toI
+            toR = []
+            toI = []
+            if !inR.isEmpty, !r.isOver {
+                let out = r.receive(inR, now: t)
+                steps.append(["side": "responder", "in": hex(inR), "out": hex(out)])
+                toI += out
+            }
+            if !inI.isEmpty, !i.isOver {
+                let out = i.receive(inI, now: t)
+                steps.append(["side": "initiator", "in": hex(inI), "out": hex(out)])
+                toR += out
+            }
         }
-        guard case .success(let si)? = i.result, case .success(let sr)? = r.result else { throw SyncError.malformed("vector session failed") }
+        guard case .success(let si)? = i.result, case .success(let sr)? = r.result else {
+            throw SyncError.malformed("vector session failed")
+        }
         return [
             "initiator_seed": hex(ki.seed), "responder_seed": hex(kr.seed),
             "initiator_ephemeral": hex(ei), "responder_ephemeral": hex(er),
@@ -132,7 +164,8 @@ enum SyncVectorMaker {
 
     static func make() throws -> String {
         let root: [String: Any] = [
-            "about": "Baoxue sync protocol v1 test vectors (Protocol/sync.md). Regenerate: baoxue-dev sync-vectors > Protocol/vectors/sync.json",
+            "about":
+                "Baoxue sync protocol v1 test vectors (Protocol/sync.md). Regenerate: baoxue-dev sync-vectors > Protocol/vectors/sync.json",
             "preamble": hex(SecureChannel.preamble),
             "prologue": hex(SecureChannel.prologue),
             "fingerprints": fingerprints(),

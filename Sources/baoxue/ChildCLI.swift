@@ -8,8 +8,10 @@ struct ChildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "child",
         abstract: "儿童花名册：导入、查看、查找 / children: import rosters, show, search",
-        subcommands: [ChildImport.self, ChildAdd.self, ChildMerge.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildFileCommand.self,
-                      ChildStatusCommand.self, ChildSet.self, ChildFocus.self, ChildVoid.self, ChildTransfer.self, ChildTeachingBook.self]
+        subcommands: [
+            ChildImport.self, ChildAdd.self, ChildMerge.self, ChildCheck.self, ChildShow.self, ChildList.self, ChildFileCommand.self,
+            ChildStatusCommand.self, ChildSet.self, ChildFocus.self, ChildVoid.self, ChildTransfer.self, ChildTeachingBook.self,
+        ]
     )
 }
 
@@ -39,13 +41,18 @@ struct ChildImport: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let l = options.language
-            let report = try ReplicaCommands.importRoster(directory: options.directory, file: file, source: RosterSource(rawValue: source)!,
-                                                          scope: scope, language: l) { done, total in
+            let report = try ReplicaCommands.importRoster(
+                directory: options.directory, file: file, source: RosterSource(rawValue: source)!,
+                scope: scope, language: l
+            ) { done, total in
                 if done % 160 == 0 || done == total {
                     FileHandle.standardError.write(Data(l.pick("已写入 \(done)/\(total)\n", "written \(done)/\(total)\n").utf8))
                 }
             }
-            if options.json { Output.json(report); return }
+            if options.json {
+                Output.json(report)
+                return
+            }
             for line in report.lines(l) { print(line) }
         }
     }
@@ -64,7 +71,10 @@ struct ChildShow: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let card = try ReplicaCommands.child(directory: options.directory, child: child, full: full, language: options.language)
-            if options.json { Output.json(card); return }
+            if options.json {
+                Output.json(card)
+                return
+            }
             for line in card.lines(options.language) { print(line) }
         }
     }
@@ -88,7 +98,10 @@ struct ChildList: ParsableCommand {
                 let group = try Parse.label(focus, FocusGroup.self, option: "--focus")
                 rows = rows.filter { $0.focus.contains(group.rawValue) }
             }
-            if options.json { Output.json(rows); return }
+            if options.json {
+                Output.json(rows)
+                return
+            }
             for c in rows {
                 let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
                 let grade = c.grade.map { l.pick("\($0) 年级", "grade \($0)") } ?? ""
@@ -123,7 +136,10 @@ struct LedgerCommand: ParsableCommand {
             let l = options.language
             let ledger: Ledger = ["dropout", "辍学", "辍学台账"].contains(which) ? .dropout : .suspectedDropout
             let rows = try ReplicaCommands.ledger(directory: options.directory, which: ledger, school: school)
-            if options.json { Output.json(rows); return }
+            if options.json {
+                Output.json(rows)
+                return
+            }
             print(l.pick(ledger.chinese, ledger.rawValue))
             for r in rows { print("\(r.child.hex)  \(r.name ?? "?")  \(r.school ?? "")  \(l.pick("自", "since")) \(r.since)") }
             print(l.pick("共 \(rows.count) 人在册", "\(rows.count) open entr(ies)"))
@@ -160,10 +176,14 @@ struct ChildCheck: ParsableCommand {
                 guard let d = try? SimpleDate(text) else { throw .invalidArgument(option: "--age-on", value: text) }
                 return d
             }
-            let view = try ReplicaCommands.checkRegistries(directory: options.directory, huji: huji, xueji: xueji, attending: attending,
-                                                           poverty: poverty, scope: scope, apply: apply, ageOn: day, district: district,
-                                                           language: options.language)
-            if options.json { Output.json(view); return }
+            let view = try ReplicaCommands.checkRegistries(
+                directory: options.directory, huji: huji, xueji: xueji, attending: attending,
+                poverty: poverty, scope: scope, apply: apply, ageOn: day, district: district,
+                language: options.language)
+            if options.json {
+                Output.json(view)
+                return
+            }
             view.lines(options.language).forEach { print($0) }
         }
     }
@@ -199,15 +219,23 @@ struct ChildAdd: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             if provisional { return try addProvisional() }
-            let cells: [(String, String?)] = [("姓名", name), ("身份证件号", id), ("全国学籍号", studentNumber), ("性别", gender), ("学校名称", school),
-                                              ("年级", grade), ("班级", className), ("现住址", residence), ("村（居）", village), ("监护人", guardian), ("监护人电话", phone)]
-            let report = try ReplicaCommands.addChild(directory: options.directory, cells: cells.compactMap { k, v in v.map { (k, $0) } },
-                                                      scope: scope, language: options.language)
-            if options.json { Output.json(report); return }
+            let cells: [(String, String?)] = [
+                ("姓名", name), ("身份证件号", id), ("全国学籍号", studentNumber), ("性别", gender), ("学校名称", school),
+                ("年级", grade), ("班级", className), ("现住址", residence), ("村（居）", village), ("监护人", guardian), ("监护人电话", phone),
+            ]
+            let report = try ReplicaCommands.addChild(
+                directory: options.directory, cells: cells.compactMap { k, v in v.map { (k, $0) } },
+                scope: scope, language: options.language)
+            if options.json {
+                Output.json(report)
+                return
+            }
             let l = options.language
-            print(l.pick(report.added == 1 ? "已登记。" : report.updated == 1 ? "已更新。" : "信息未变。",
-                         report.added == 1 ? "added." : report.updated == 1 ? "updated." : "nothing changed.")
-                  + (report.child.map { l.pick("儿童编号 \($0)", " Child id \($0)") } ?? ""))
+            print(
+                l.pick(
+                    report.added == 1 ? "已登记。" : report.updated == 1 ? "已更新。" : "信息未变。",
+                    report.added == 1 ? "added." : report.updated == 1 ? "updated." : "nothing changed.")
+                    + (report.child.map { l.pick("儿童编号 \($0)", " Child id \($0)") } ?? ""))
         }
     }
 }
@@ -229,14 +257,23 @@ extension ChildAdd {
             guard let g = Int(grade) else { throw .invalidArgument(option: "--grade", value: grade) }
             fields.append(("grade", .number(g)))
         }
-        let texts: [(String, String?)] = [("school", school), ("className", className), ("residence", residence), ("village", village),
-                                          ("guardianName", guardian), ("guardianPhone", phone)]
-        for case let (field, value?) in texts { fields.append((field, .text(value))) }
-        let child = try ReplicaCommands.addProvisional(directory: options.directory, name: name, found: found ?? "", fields: fields,
-                                                       scope: scope, language: l)
-        if options.json { Output.json(["child": child.hex]); return }
-        print(l.pick("已临时登记。儿童编号 \(child.hex)。知道身份证号后，用 baoxue child merge \(child.hex.prefix(8)) --into 正式记录 合并。",
-                     "recorded provisionally. Child id \(child.hex). Once the ID number is known, merge it: baoxue child merge \(child.hex.prefix(8)) --into CHILD"))
+        let texts: [(String, String?)] = [
+            ("school", school), ("className", className), ("residence", residence), ("village", village),
+            ("guardianName", guardian), ("guardianPhone", phone),
+        ]
+        for case (let field, let value?) in texts { fields.append((field, .text(value))) }
+        let child = try ReplicaCommands.addProvisional(
+            directory: options.directory, name: name, found: found ?? "", fields: fields,
+            scope: scope, language: l)
+        if options.json {
+            Output.json(["child": child.hex])
+            return
+        }
+        print(
+            l.pick(
+                "已临时登记。儿童编号 \(child.hex)。知道身份证号后，用 baoxue child merge \(child.hex.prefix(8)) --into 正式记录 合并。",
+                "recorded provisionally. Child id \(child.hex). Once the ID number is known, merge it: baoxue child merge \(child.hex.prefix(8)) --into CHILD"
+            ))
     }
 }
 
@@ -258,7 +295,10 @@ struct ChildMerge: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let out = try ReplicaCommands.mergeChild(directory: options.directory, provisional: provisional, into: into, language: l)
-            if options.json { Output.json(out); return }
+            if options.json {
+                Output.json(out)
+                return
+            }
             print(l.pick("已合并。编号 \(out.entry)（如合并有误，用 baoxue void 撤销）", "merged. Entry id \(out.entry) (baoxue void undoes it)"))
         }
     }
@@ -269,10 +309,10 @@ struct ChildTransfer: ParsableCommand {
         commandName: "transfer",
         abstract: "办理转学：把儿童的既往记录交给转入学校（区县管理员）/ transfer a child to another school (district admin)",
         discussion: """
-        转入学校的成员同步后可查看该儿童的既往记录，且只能看到这一名儿童；已写入的记录不重新加密。转出学校记"转出"，转入学校记"转入"。
-        The new school's members, once synced, read this child's earlier records and no other child's; nothing written is re-encrypted. \
-        The old school records "transferred out", the new one "transferred in".
-        """
+            转入学校的成员同步后可查看该儿童的既往记录，且只能看到这一名儿童；已写入的记录不重新加密。转出学校记"转出"，转入学校记"转入"。
+            The new school's members, once synced, read this child's earlier records and no other child's; nothing written is re-encrypted. \
+            The old school records "transferred out", the new one "transferred in".
+            """
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: childHelp) var child: String
@@ -283,8 +323,9 @@ struct ChildTransfer: ParsableCommand {
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            let view = try ReplicaCommands.transfer(directory: options.directory, child: child, from: from, to: to, reason: reason,
-                                                    date: try Parse.date(date, option: "--date"), language: options.language)
+            let view = try ReplicaCommands.transfer(
+                directory: options.directory, child: child, from: from, to: to, reason: reason,
+                date: try Parse.date(date, option: "--date"), language: options.language)
             options.json ? Output.json(view) : print(view.text(options.language))
         }
     }

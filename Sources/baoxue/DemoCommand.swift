@@ -30,7 +30,11 @@ struct Demo: ParsableCommand {
             if township {
                 let outcome = try TownshipDemo.run(in: folder, children: children, lang: l) { line in Output.line(line) }
                 print(l.pick("示例数据在：\(folder)", "demo data is in: \(folder)"))
-                if !outcome.converged || !outcome.conflictSurfaced || !outcome.witnessed || !outcome.relayHoldsNoNames || !outcome.transferRead { Foundation.exit(1) }
+                if !outcome.converged || !outcome.conflictSurfaced || !outcome.witnessed || !outcome.relayHoldsNoNames
+                    || !outcome.transferRead
+                {
+                    Foundation.exit(1)
+                }
                 return
             }
             let outcome = try BaoxueApp.Demo.run(in: folder, lang: l)

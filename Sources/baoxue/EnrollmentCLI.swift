@@ -17,11 +17,11 @@ struct Authority: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "区县授权机构（离线电脑）/ the district authority (offline machine)",
         discussion: """
-        流程：1. 教育局在离线电脑上运行 baoxue authority init --dir 授权目录；2. 每台设备运行 baoxue enroll request，把申请文件交给教育局；\
-        3. 教育局电话核对设备指纹后运行 baoxue authority sign 申请文件 --dir 授权目录；4. 设备运行 baoxue enroll accept 证书文件 --authority 授权公钥。
-        Flow: 1. the bureau runs authority init on its offline machine; 2. each device runs enroll request and hands over the file; \
-        3. after checking the device fingerprint by phone, the bureau runs authority sign; 4. the device runs enroll accept with the authority's public key.
-        """,
+            流程：1. 教育局在离线电脑上运行 baoxue authority init --dir 授权目录；2. 每台设备运行 baoxue enroll request，把申请文件交给教育局；\
+            3. 教育局电话核对设备指纹后运行 baoxue authority sign 申请文件 --dir 授权目录；4. 设备运行 baoxue enroll accept 证书文件 --authority 授权公钥。
+            Flow: 1. the bureau runs authority init on its offline machine; 2. each device runs enroll request and hands over the file; \
+            3. after checking the device fingerprint by phone, the bureau runs authority sign; 4. the device runs enroll accept with the authority's public key.
+            """,
         subcommands: [AuthorityInit.self, AuthoritySign.self, AuthorityRevoke.self]
     )
 }
@@ -30,7 +30,8 @@ struct AuthorityInit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "生成授权密钥（口令保护）/ create the authority key, sealed under a passphrase",
-        discussion: "口令来自 $BAOXUE_PASSPHRASE 或标准输入。请把打印出的公钥发给各乡镇中继和设备。\nThe passphrase comes from $BAOXUE_PASSPHRASE or stdin. Hand the printed public key to every relay and device."
+        discussion:
+            "口令来自 $BAOXUE_PASSPHRASE 或标准输入。请把打印出的公钥发给各乡镇中继和设备。\nThe passphrase comes from $BAOXUE_PASSPHRASE or stdin. Hand the printed public key to every relay and device."
     )
     @OptionGroup var options: GlobalOptions
 
@@ -38,8 +39,14 @@ struct AuthorityInit: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let id = try EnrollmentCommands.authorityInit(directory: options.directory, passphrase: passphrase(l))
-            if options.json { Output.json(id); return }
-            print(l.pick("授权密钥已生成：\(options.directory)/\(EnrollmentCommands.authorityKeyFile)", "authority key created: \(options.directory)/\(EnrollmentCommands.authorityKeyFile)"))
+            if options.json {
+                Output.json(id)
+                return
+            }
+            print(
+                l.pick(
+                    "授权密钥已生成：\(options.directory)/\(EnrollmentCommands.authorityKeyFile)",
+                    "authority key created: \(options.directory)/\(EnrollmentCommands.authorityKeyFile)"))
             print(l.pick("授权公钥：\(id.publicKey)", "authority public key: \(id.publicKey)"))
             print(l.pick("授权指纹：\(id.fingerprint)", "authority fingerprint: \(id.fingerprint)"))
         }
@@ -50,7 +57,8 @@ struct AuthoritySign: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
         abstract: "为设备签发证书 / sign a device's enrollment request",
-        discussion: "签发前请电话核对申请中的设备指纹。默认按申请的角色和范围签发。\nCheck the device fingerprint by phone first. Role and scopes default to those requested."
+        discussion:
+            "签发前请电话核对申请中的设备指纹。默认按申请的角色和范围签发。\nCheck the device fingerprint by phone first. Role and scopes default to those requested."
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "申请文件 / the enrollment request file") var request: String
@@ -62,8 +70,9 @@ struct AuthoritySign: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let l = options.language
-            let view = try EnrollmentCommands.sign(directory: options.directory, passphrase: passphrase(l), requestPath: request,
-                                                   days: days, role: role, scopes: scope, output: out)
+            let view = try EnrollmentCommands.sign(
+                directory: options.directory, passphrase: passphrase(l), requestPath: request,
+                days: days, role: role, scopes: scope, output: out)
             options.json ? Output.json(view) : print(view.text(l, l.pick("已签发", "signed")))
         }
     }
@@ -92,10 +101,15 @@ struct EnrollRequest: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let view = try EnrollmentCommands.request(directory: options.directory, name: name, role: role, scopes: scope, output: out)
-            if options.json { Output.json(view); return }
+            if options.json {
+                Output.json(view)
+                return
+            }
             print(view.text(l, l.pick("已生成申请", "request written")))
-            print(l.pick("请把申请文件交给教育局，并电话告知设备指纹 \(view.subjectFingerprint) 供核对。",
-                         "Hand the file to the education bureau and read them the fingerprint \(view.subjectFingerprint) by phone."))
+            print(
+                l.pick(
+                    "请把申请文件交给教育局，并电话告知设备指纹 \(view.subjectFingerprint) 供核对。",
+                    "Hand the file to the education bureau and read them the fingerprint \(view.subjectFingerprint) by phone."))
         }
     }
 }
@@ -122,7 +136,8 @@ struct AuthorityRevoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
         abstract: "吊销丢失或被盗的设备 / revoke a lost or stolen device",
-        discussion: "吊销时间之前的变更仍然有效，之后的一律隔离。把生成的文件交给任一设备或中继运行 baoxue admin publish。\nChanges before the time stay valid; later ones are quarantined. Hand the file to any device or relay to run baoxue admin publish."
+        discussion:
+            "吊销时间之前的变更仍然有效，之后的一律隔离。把生成的文件交给任一设备或中继运行 baoxue admin publish。\nChanges before the time stay valid; later ones are quarantined. Hand the file to any device or relay to run baoxue admin publish."
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "设备公钥（64 位十六进制）/ the device's public key") var device: String
@@ -133,7 +148,8 @@ struct AuthorityRevoke: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let l = options.language
-            let path = try EnrollmentCommands.revoke(directory: options.directory, passphrase: passphrase(l), device: device, at: at, reason: reason, output: out)
+            let path = try EnrollmentCommands.revoke(
+                directory: options.directory, passphrase: passphrase(l), device: device, at: at, reason: reason, output: out)
             print(l.pick("已生成吊销文件：\(path)", "revocation written: \(path)"))
         }
     }
@@ -147,7 +163,8 @@ struct Admin: ParsableCommand {
 }
 
 struct AdminPublish: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "publish", abstract: "发布证书或吊销文件 / publish a certificate or revocation file")
+    static let configuration = CommandConfiguration(
+        commandName: "publish", abstract: "发布证书或吊销文件 / publish a certificate or revocation file")
     @OptionGroup var options: GlobalOptions
     @Argument(help: "证书或吊销文件 / the file") var file: String
 
@@ -155,11 +172,17 @@ struct AdminPublish: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let applied = try EnrollmentCommands.publish(directory: options.directory, file: file)
-            print(applied ? l.pick("已发布并生效，将随同步传到其他设备。", "published and in effect; it travels with every sync.")
-                          : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine."))
+            print(
+                applied
+                    ? l.pick("已发布并生效，将随同步传到其他设备。", "published and in effect; it travels with every sync.")
+                    : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine.")
+            )
             // A revocation: a school or district admin's device rotates the keys the revoked device held.
             for scope in try PrivacyCommands.rotateAfterRevocations(directory: options.directory) {
-                print(l.pick("已为 \(scope) 换新密钥：被吊销的设备读不到此后写入的记录。", "rotated the key of \(scope): the revoked device cannot read what is written from now on."))
+                print(
+                    l.pick(
+                        "已为 \(scope) 换新密钥：被吊销的设备读不到此后写入的记录。",
+                        "rotated the key of \(scope): the revoked device cannot read what is written from now on."))
             }
         }
     }
@@ -177,8 +200,12 @@ extension RulingCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let applied = try EnrollmentCommands.rule(directory: options.directory, kind: Self.kind, change: change)
-            print(applied ? l.pick("裁决已签发并生效，将随同步传到其他设备。", "ruling signed and in effect; it travels with every sync.")
-                          : l.pick("裁决已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "ruling recorded but not in effect (quarantined); run baoxue quarantine."))
+            print(
+                applied
+                    ? l.pick("裁决已签发并生效，将随同步传到其他设备。", "ruling signed and in effect; it travels with every sync.")
+                    : l.pick(
+                        "裁决已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。",
+                        "ruling recorded but not in effect (quarantined); run baoxue quarantine."))
         }
     }
 }

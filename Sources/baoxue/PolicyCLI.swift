@@ -58,20 +58,29 @@ struct PolicyPublish: ParsableCommand {
                 (.classHoursPerSemester, hoursPerSemester), (.classHourMinutes, classHourMinutes),
                 (.caseAttemptIntervalDays, caseAttemptDays),
             ]
-            for case let (field, v?) in given { values[field] = v }
+            for case (let field, let v?) in given { values[field] = v }
             if let ages {
                 let (first, last) = try pair(ages, "-", option: "--ages")
                 (values[.firstAge], values[.lastAge]) = (first, last)
                 guard first <= last else { throw .invalidArgument(option: "--ages", value: ages) }
             }
-            if let ageReference { (values[.referenceMonth], values[.referenceDay]) = try pair(ageReference, "-", option: "--age-reference") }
+            if let ageReference {
+                (values[.referenceMonth], values[.referenceDay]) = try pair(ageReference, "-", option: "--age-reference")
+            }
             let (policy, applied) = try PolicyCommands.publish(
-                directory: options.directory, district: district, effective: try Parse.date(effective, option: "--effective"), values: values)
-            if options.json { Output.json(["district": policy.district.value, "effective": policy.effective.description, "applied": "\(applied)"]); return }
-            print(applied
-                ? l.pick("已发布 \(policy.district) 的规定，自 \(policy.effective) 起施行；将随同步传到各设备。",
-                         "published the rules of \(policy.district), in force from \(policy.effective); they travel with every sync.")
-                : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine."))
+                directory: options.directory, district: district, effective: try Parse.date(effective, option: "--effective"),
+                values: values)
+            if options.json {
+                Output.json(["district": policy.district.value, "effective": policy.effective.description, "applied": "\(applied)"])
+                return
+            }
+            print(
+                applied
+                    ? l.pick(
+                        "已发布 \(policy.district) 的规定，自 \(policy.effective) 起施行；将随同步传到各设备。",
+                        "published the rules of \(policy.district), in force from \(policy.effective); they travel with every sync.")
+                    : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine.")
+            )
         }
     }
 

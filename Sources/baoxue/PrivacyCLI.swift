@@ -3,16 +3,18 @@ import BaoxueApp
 import Foundation
 
 /// The device's unlock passphrase: `$BAOXUE_UNLOCK` or stdin.
-func unlockPassphrase(_ l: Language) -> String { readPassphrase(from: "BAOXUE_UNLOCK", prompt: l.pick("请输入本机解锁口令：", "device passphrase: ")) }
+func unlockPassphrase(_ l: Language) -> String {
+    readPassphrase(from: "BAOXUE_UNLOCK", prompt: l.pick("请输入本机解锁口令：", "device passphrase: "))
+}
 
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "记录加密的密钥：查看、授予、更换 / the keys records are encrypted under: show, grant, rotate",
         discussion: """
-        每个学校范围有一把密钥，由学校管理员封存给每位成员和区县；中继只转存密文。设备被吊销后请运行 keys grant --rotate。
-        Each school scope has a key the school admin seals to every member and to the district; relays carry ciphertext only. \
-        After a revocation, run keys grant --rotate.
-        """,
+            每个学校范围有一把密钥，由学校管理员封存给每位成员和区县；中继只转存密文。设备被吊销后请运行 keys grant --rotate。
+            Each school scope has a key the school admin seals to every member and to the district; relays carry ciphertext only. \
+            After a revocation, run keys grant --rotate.
+            """,
         subcommands: [KeysStatus.self, KeysGrant.self],
         defaultSubcommand: KeysStatus.self
     )
@@ -25,7 +27,10 @@ struct KeysStatus: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let rows = try PrivacyCommands.status(directory: options.directory)
-            if options.json { Output.json(rows); return }
+            if options.json {
+                Output.json(rows)
+                return
+            }
             for row in rows { print(row.text(options.language)) }
             if rows.isEmpty { print(options.language.pick("副本中还没有任何学校范围。", "no school scope in this replica yet.")) }
         }
@@ -52,7 +57,8 @@ struct KeysGrant: ParsableCommand {
 struct Lock: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "锁定本机：密钥用口令封存，查询表清除 / lock this device: keys sealed under a passphrase, views cleared",
-        discussion: "口令来自 $BAOXUE_UNLOCK 或标准输入，至少 8 个字符。忘记口令则数据无法恢复，只能重新同步。\nThe passphrase comes from $BAOXUE_UNLOCK or stdin, 8 characters at least. Forgotten, the data is unrecoverable here; sync it again."
+        discussion:
+            "口令来自 $BAOXUE_UNLOCK 或标准输入，至少 8 个字符。忘记口令则数据无法恢复，只能重新同步。\nThe passphrase comes from $BAOXUE_UNLOCK or stdin, 8 characters at least. Forgotten, the data is unrecoverable here; sync it again."
     )
     @OptionGroup var options: GlobalOptions
 
@@ -82,7 +88,8 @@ struct Unlock: ParsableCommand {
 struct Wipe: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "销毁本机密钥和全部数据 / destroy this device's keys and all its data",
-        discussion: "不可恢复。请再输入一次副本目录确认：baoxue wipe --dir D --confirm D\nIrreversible. Confirm by typing the folder again: baoxue wipe --dir D --confirm D"
+        discussion:
+            "不可恢复。请再输入一次副本目录确认：baoxue wipe --dir D --confirm D\nIrreversible. Confirm by typing the folder again: baoxue wipe --dir D --confirm D"
     )
     @OptionGroup var options: GlobalOptions
     @Option(help: "再输入一次副本目录 / the replica folder again") var confirm: String?

@@ -43,15 +43,18 @@ enum Parse {
     }
 
     static func list(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
     }
 }
 
 /// Runs one entry and prints what was recorded.
 func recordEntry(_ options: GlobalOptions, _ e: EntryOptions, _ build: () throws(AppError) -> FieldEntry) {
     runReporting(options) { () throws(AppError) in
-        let view = try ReplicaCommands.record(directory: options.directory, child: e.child, entry: try build(),
-                                              date: try Parse.date(e.date, option: "--date"), scope: e.scope, language: options.language)
+        let view = try ReplicaCommands.record(
+            directory: options.directory, child: e.child, entry: try build(),
+            date: try Parse.date(e.date, option: "--date"), scope: e.scope, language: options.language)
         options.json ? Output.json(view) : print(view.text(options.language))
     }
 }
@@ -60,13 +63,18 @@ struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "记录外勤工作：缺课、请假、家访、劝返、送教上门、核查函 / record field work",
-        discussion: "每条记录都是本机签名的变更，离线可用，之后同步。记录一经保存不可修改，更正请再记一条。\nEach record is a change signed by this device, made offline and synced later. Records are never edited; a correction is a new record.",
-        subcommands: [RecordAbsence.self, RecordLeave.self, RecordLeaveEnd.self, RecordVisit.self, RecordPersuasion.self, RecordFollowUp.self, RecordHomeTeaching.self, RecordLetter.self]
+        discussion:
+            "每条记录都是本机签名的变更，离线可用，之后同步。记录一经保存不可修改，更正请再记一条。\nEach record is a change signed by this device, made offline and synced later. Records are never edited; a correction is a new record.",
+        subcommands: [
+            RecordAbsence.self, RecordLeave.self, RecordLeaveEnd.self, RecordVisit.self, RecordPersuasion.self, RecordFollowUp.self,
+            RecordHomeTeaching.self, RecordLetter.self,
+        ]
     )
 }
 
 struct RecordAbsence: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "absence", abstract: "缺课（未请假连续 3 天以上进入疑似辍学台账）/ an absence (3+ unexcused days: suspected-dropout ledger)")
+    static let configuration = CommandConfiguration(
+        commandName: "absence", abstract: "缺课（未请假连续 3 天以上进入疑似辍学台账）/ an absence (3+ unexcused days: suspected-dropout ledger)")
     @OptionGroup var options: GlobalOptions
     @OptionGroup var entry: EntryOptions
     @Option(help: "起始日期 / first day") var from: String
@@ -76,7 +84,8 @@ struct RecordAbsence: ParsableCommand {
 
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
-            .absence(from: try Parse.required(from, option: "--from"), to: try Parse.required(to, option: "--to"), days: days, excused: excused)
+            .absence(
+                from: try Parse.required(from, option: "--from"), to: try Parse.required(to, option: "--to"), days: days, excused: excused)
         }
     }
 }
@@ -92,7 +101,9 @@ struct RecordLeave: ParsableCommand {
 
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
-            .leave(from: try Parse.required(from, option: "--from"), to: try Parse.required(to, option: "--to"), reason: reason, approvedBy: approvedBy)
+            .leave(
+                from: try Parse.required(from, option: "--from"), to: try Parse.required(to, option: "--to"), reason: reason,
+                approvedBy: approvedBy)
         }
     }
 }
@@ -100,7 +111,8 @@ struct RecordLeave: ParsableCommand {
 struct RecordVisit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "visit", abstract: "家访 / a home visit",
-        discussion: "附件（照片、签字材料）按内容哈希保存在副本目录的 attachments/ 中，审计中可见。\nAttachments are kept by content hash under attachments/ in the replica and shown in the audit."
+        discussion:
+            "附件（照片、签字材料）按内容哈希保存在副本目录的 attachments/ 中，审计中可见。\nAttachments are kept by content hash under attachments/ in the replica and shown in the audit."
     )
     @OptionGroup var options: GlobalOptions
     @OptionGroup var entry: EntryOptions
@@ -116,14 +128,17 @@ struct RecordVisit: ParsableCommand {
 
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
-            .visit(Visit(participants: Parse.list(with), location: place, householdFound: !notFound, childSeen: !childNotSeen, spokeTo: spokeTo,
-                         reasonOut: reason, agreed: agreed, nextContact: try Parse.date(next, option: "--next")), attachments: attach)
+            .visit(
+                Visit(
+                    participants: Parse.list(with), location: place, householdFound: !notFound, childSeen: !childNotSeen, spokeTo: spokeTo,
+                    reasonOut: reason, agreed: agreed, nextContact: try Parse.date(next, option: "--next")), attachments: attach)
         }
     }
 }
 
 struct RecordPersuasion: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "persuasion", abstract: "劝返（属于一个案卷，见 baoxue case open）/ a persuasion attempt in a case")
+    static let configuration = CommandConfiguration(
+        commandName: "persuasion", abstract: "劝返（属于一个案卷，见 baoxue case open）/ a persuasion attempt in a case")
     @OptionGroup var options: GlobalOptions
     @OptionGroup var entry: EntryOptions
     @Option(name: .customLong("case"), help: "案卷编号 / case id") var caseFile: String
@@ -149,7 +164,9 @@ struct RecordHomeTeaching: ParsableCommand {
     @Option(help: "内容 / content") var content = ""
 
     func run() {
-        recordEntry(options, entry) { () throws(AppError) in .homeTeaching(HomeTeachingSession(classHours: hours, teacher: teacher, content: content)) }
+        recordEntry(options, entry) { () throws(AppError) in
+            .homeTeaching(HomeTeachingSession(classHours: hours, teacher: teacher, content: content))
+        }
     }
 }
 
@@ -166,7 +183,8 @@ struct RecordLetter: ParsableCommand {
 }
 
 struct RecordFollowUp: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "follow-up", abstract: "返校后 1、3、6 个月跟踪（属于案卷）/ a 1-, 3- or 6-month follow-up in a case")
+    static let configuration = CommandConfiguration(
+        commandName: "follow-up", abstract: "返校后 1、3、6 个月跟踪（属于案卷）/ a 1-, 3- or 6-month follow-up in a case")
     @OptionGroup var options: GlobalOptions
     @OptionGroup var entry: EntryOptions
     @Option(name: .customLong("case"), help: "案卷编号 / case id") var caseFile: String
@@ -185,7 +203,8 @@ struct RecordFollowUp: ParsableCommand {
 struct RecordLeaveEnd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leave-end", abstract: "销假：儿童返校，结束请假（修订原请假记录）/ the child is back: ends a leave (amends it)",
-        discussion: "请假记录编号见 baoxue audit 每行末尾；--date 为返校日期。\nThe leave's id ends its line in baoxue audit; --date is the day the child came back."
+        discussion:
+            "请假记录编号见 baoxue audit 每行末尾；--date 为返校日期。\nThe leave's id ends its line in baoxue audit; --date is the day the child came back."
     )
     @OptionGroup var options: GlobalOptions
     @OptionGroup var entry: EntryOptions
@@ -194,7 +213,8 @@ struct RecordLeaveEnd: ParsableCommand {
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
             guard let op = try? OpID(text: leave) else { throw .invalidArgument(option: "--leave", value: leave) }
-            let back = try Parse.date(entry.date, option: "--date")
+            let back =
+                try Parse.date(entry.date, option: "--date")
                 ?? (try? SimpleDate(unixMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000)))
             guard let back else { throw .invalidArgument(option: "--date", value: "") }
             return .leaveEnd(leave: op, returned: back)

@@ -41,8 +41,10 @@ struct RelayServe: ParsableCommand {
     @Option(name: .long, help: "指标与健康检查 HOST:PORT（/metrics、/health）/ metrics and health endpoint") var metrics: String?
     @Option(name: .long, help: "每台设备同时连接数上限 / connections per device") var maxConnectionsPerDevice = RelayLimits().connectionsPerDevice
     @Option(name: .long, help: "同时连接总数上限 / connections in all") var maxConnections = RelayLimits().connections
-    @Option(name: .long, help: "同时进行的同步数上限，其余排队等候 / sessions served at once; the rest wait their turn") var maxSessions = RelayLimits().sessionsInProgress
-    @Option(name: .long, help: "排队最长秒数，超时告知设备稍后再试 / seconds a device may wait for its turn") var maxWait = Int(RelayLimits().admissionWaitMs / 1000)
+    @Option(name: .long, help: "同时进行的同步数上限，其余排队等候 / sessions served at once; the rest wait their turn") var maxSessions = RelayLimits()
+        .sessionsInProgress
+    @Option(name: .long, help: "排队最长秒数，超时告知设备稍后再试 / seconds a device may wait for its turn") var maxWait = Int(
+        RelayLimits().admissionWaitMs / 1000)
     @Option(name: .long, help: "每台设备每分钟字节上限 / bytes per device per minute") var maxBytesPerMinute = RelayLimits().bytesPerMinute
     @Option(name: .long, help: "每次同步接收变更数上限 / changes accepted per sync") var maxChangesPerSync = RelayLimits().changesPerSession
     @Option(name: .long, help: "握手后连接静默多少秒即断开 / seconds of silence before a connection is closed") var idleTimeout = 60
@@ -53,11 +55,13 @@ struct RelayServe: ParsableCommand {
     var upstreamAlarm = 600
 
     func validate() throws {
-        for (name, v) in [("--max-connections-per-device", maxConnectionsPerDevice), ("--max-connections", maxConnections),
-                          ("--max-sessions", maxSessions), ("--max-wait", maxWait),
-                          ("--max-bytes-per-minute", maxBytesPerMinute), ("--max-changes-per-sync", maxChangesPerSync),
-                          ("--upstream-interval", upstreamInterval), ("--idle-timeout", idleTimeout), ("--max-db-mib", maxDbMib ?? 1),
-                          ("--max-handshakes-per-address", maxHandshakesPerAddress), ("--upstream-alarm", upstreamAlarm)] where v < 1 {
+        for (name, v) in [
+            ("--max-connections-per-device", maxConnectionsPerDevice), ("--max-connections", maxConnections),
+            ("--max-sessions", maxSessions), ("--max-wait", maxWait),
+            ("--max-bytes-per-minute", maxBytesPerMinute), ("--max-changes-per-sync", maxChangesPerSync),
+            ("--upstream-interval", upstreamInterval), ("--idle-timeout", idleTimeout), ("--max-db-mib", maxDbMib ?? 1),
+            ("--max-handshakes-per-address", maxHandshakesPerAddress), ("--upstream-alarm", upstreamAlarm),
+        ] where v < 1 {
             throw ValidationError(options.language.pick("\(name) 必须大于 0", "\(name) must be greater than 0"))
         }
     }
@@ -80,8 +84,9 @@ struct RelayServe: ParsableCommand {
             o.handshakesPerAddress = maxHandshakesPerAddress
             o.upstreamAlarmSeconds = upstreamAlarm
             try RelayCommands.serve(o, language: l) { port, metricsPort in
-                Output.line(l.pick("中继正在监听端口 \(port)", "relay listening on port \(port)")
-                            + (metricsPort.map { l.pick("，指标端口 \($0)", ", metrics on port \($0)") } ?? ""))
+                Output.line(
+                    l.pick("中继正在监听端口 \(port)", "relay listening on port \(port)")
+                        + (metricsPort.map { l.pick("，指标端口 \($0)", ", metrics on port \($0)") } ?? ""))
             }
             Output.line(l.pick("中继已停止。", "relay stopped."))
         }

@@ -5,7 +5,8 @@ import Foundation
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "创建副本目录、设备密钥和数据库 / create a replica folder with a device key and database",
-        discussion: "密钥文件权限为 600，只有本用户可读。完成后请把设备指纹念给教育办核对。\nThe key file is mode 600. Read the fingerprint to the township office when enrolling."
+        discussion:
+            "密钥文件权限为 600，只有本用户可读。完成后请把设备指纹念给教育办核对。\nThe key file is mode 600. Read the fingerprint to the township office when enrolling."
     )
     @OptionGroup var options: GlobalOptions
 
@@ -41,7 +42,10 @@ struct Log: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let rows = try ReplicaCommands.log(directory: options.directory, limit: limit)
-            if options.json { Output.json(rows); return }
+            if options.json {
+                Output.json(rows)
+                return
+            }
             let l = options.language
             for row in rows { print(row.text(l)) }
             let bad = rows.filter { !$0.verified }.count
@@ -53,7 +57,8 @@ struct Log: ParsableCommand {
 struct Rebuild: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "从变更日志重建所有查询表 / re-derive every view table from the change log",
-        discussion: "变更日志是唯一的事实来源；查询表（儿童、台账、家访……）可随时删除重建。\nThe signed change log is the truth; the tables people query can always be rebuilt from it."
+        discussion:
+            "变更日志是唯一的事实来源；查询表（儿童、台账、家访……）可随时删除重建。\nThe signed change log is the truth; the tables people query can always be rebuilt from it."
     )
     @OptionGroup var options: GlobalOptions
 
@@ -63,7 +68,10 @@ struct Rebuild: ParsableCommand {
             let digests = try ReplicaCommands.rebuild(directory: options.directory) { done, total in
                 FileHandle.standardError.write(Data(l.pick("  重建中：\(done)/\(total)\n", "  rebuilding: \(done)/\(total)\n").utf8))
             }
-            if options.json { Output.json(digests); return }
+            if options.json {
+                Output.json(digests)
+                return
+            }
             print(l.pick("已重建 \(digests.count) 张查询表。", "rebuilt \(digests.count) view tables."))
         }
     }

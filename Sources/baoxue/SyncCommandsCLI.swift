@@ -13,7 +13,8 @@ struct PeerAllow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "allow",
         abstract: "允许一台设备与本机同步 / allow a device to sync with this replica",
-        discussion: "先当面核对对方的设备指纹（baoxue whoami），再添加其公钥。不写 --scope 表示全部范围。\nCompare the peer's fingerprint (baoxue whoami) in person first. Without --scope, all scopes."
+        discussion:
+            "先当面核对对方的设备指纹（baoxue whoami），再添加其公钥。不写 --scope 表示全部范围。\nCompare the peer's fingerprint (baoxue whoami) in person first. Without --scope, all scopes."
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "对方公钥（64 位十六进制）/ the peer's public key (64 hex digits)") var key: String
@@ -60,11 +61,14 @@ struct Serve: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let l = options.language
-            try SyncCommands.serve(directory: options.directory, listen: listen, once: once, language: l, ready: { port in
-                Output.line(l.pick("正在监听端口 \(port)，等待同步……", "listening on port \(port), waiting for peers…"))
-            }, report: { line in
-                Output.line(line)
-            })
+            try SyncCommands.serve(
+                directory: options.directory, listen: listen, once: once, language: l,
+                ready: { port in
+                    Output.line(l.pick("正在监听端口 \(port)，等待同步……", "listening on port \(port), waiting for peers…"))
+                },
+                report: { line in
+                    Output.line(line)
+                })
         }
     }
 }

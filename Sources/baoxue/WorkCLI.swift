@@ -16,15 +16,19 @@ struct CaseOpen: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "open", abstract: "为儿童立案，打印案卷编号 / open a case for a child; prints its id")
     @OptionGroup var options: GlobalOptions
     @OptionGroup var entry: EntryOptions
-    @Option(help: "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、noGuardian、movedWithParents、other（或中文）/ reason category") var reason: String
+    @Option(
+        help:
+            "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、noGuardian、movedWithParents、other（或中文）/ reason category"
+    ) var reason: String
     @Option(help: "原因说明 / reason in words") var text: String?
     @Option(help: "责任人 职务:姓名（如 村长:李村长），可多次；职务：县长、乡镇长、村长、校长、教师、家长、其他 / a responsible person role:name, repeatable")
     var responsible: [String] = []
 
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
-            .openCase(caseFile: RecordID.random(), reason: try Parse.label(reason, ReasonCategory.self, option: "--reason"), text: text,
-                      responsible: try responsible.map { p throws(AppError) in try Parse.person(p) })
+            .openCase(
+                caseFile: RecordID.random(), reason: try Parse.label(reason, ReasonCategory.self, option: "--reason"), text: text,
+                responsible: try responsible.map { p throws(AppError) in try Parse.person(p) })
         }
     }
 }
@@ -75,7 +79,9 @@ struct ChildStatusCommand: ParsableCommand {
     @Option(help: "原因 / reason") var reason: String
 
     func run() {
-        recordEntry(options, entry) { () throws(AppError) in .status(try Parse.label(status, ChildStatus.self, option: "STATUS"), reason: reason) }
+        recordEntry(options, entry) { () throws(AppError) in
+            .status(try Parse.label(status, ChildStatus.self, option: "STATUS"), reason: reason)
+        }
     }
 }
 
@@ -94,7 +100,10 @@ struct ChildSet: ParsableCommand {
 
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
-            let editable = ["name", "school", "grade", "className", "residence", "village", "guardianName", "guardianPhone", "hukouPlace", "studentNumber"]
+            let editable = [
+                "name", "school", "grade", "className", "residence", "village", "guardianName", "guardianPhone", "hukouPlace",
+                "studentNumber",
+            ]
             let labels = editable.map { f in ReplicaCommands.fieldLabel(f) }
             guard let index = editable.firstIndex(of: field) ?? labels.firstIndex(of: field) else {
                 throw .invalidChoice(option: "FIELD", value: field, chinese: labels, english: editable)
@@ -152,8 +161,9 @@ struct CloseOut: ParsableCommand {
             case "suspected", Ledger.suspectedDropout.rawValue, Ledger.suspectedDropout.chinese: which = .suspectedDropout
             case "dropout", Ledger.dropout.chinese: which = .dropout
             default:
-                throw .invalidChoice(option: "--ledger", value: ledger, chinese: Ledger.allCases.map(\.chinese),
-                                     english: ["suspected", "dropout"])
+                throw .invalidChoice(
+                    option: "--ledger", value: ledger, chinese: Ledger.allCases.map(\.chinese),
+                    english: ["suspected", "dropout"])
             }
             return .closeOut(which, evidence: evidence, note: note)
         }
@@ -163,14 +173,18 @@ struct CloseOut: ParsableCommand {
 struct Conflicts: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "待人工核实的冲突：同一字段的并发值及其作者 / conflicts to settle: concurrent values and who wrote each",
-        discussion: "核实后用 baoxue child status 或 baoxue child set 写入正确的值即可解决。\nSettle one by writing the right value with baoxue child status or baoxue child set."
+        discussion:
+            "核实后用 baoxue child status 或 baoxue child set 写入正确的值即可解决。\nSettle one by writing the right value with baoxue child status or baoxue child set."
     )
     @OptionGroup var options: GlobalOptions
 
     func run() {
         runReporting(options) { () throws(AppError) in
             let rows = try ReplicaCommands.conflicts(directory: options.directory, language: options.language)
-            if options.json { Output.json(rows); return }
+            if options.json {
+                Output.json(rows)
+                return
+            }
             for row in rows { row.lines(options.language).forEach { print($0) } }
             print(options.language.pick("共 \(rows.count) 处冲突", "\(rows.count) conflict(s)"))
         }
@@ -187,7 +201,10 @@ struct Today: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let view = try ReplicaCommands.today(directory: options.directory, date: try Parse.date(date, option: "--date"))
-            if options.json { Output.json(view); return }
+            if options.json {
+                Output.json(view)
+                return
+            }
             view.lines(options.language).forEach { print($0) }
         }
     }
@@ -217,9 +234,13 @@ struct ReportCommand: ParsableCommand {
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            let view = try ReplicaCommands.report(directory: options.directory, kind: ReportKind(rawValue: kind)!, period: period,
-                                                  school: school, output: out, fullID: fullId, language: options.language)
-            if options.json { Output.json(view); return }
+            let view = try ReplicaCommands.report(
+                directory: options.directory, kind: ReportKind(rawValue: kind)!, period: period,
+                school: school, output: out, fullID: fullId, language: options.language)
+            if options.json {
+                Output.json(view)
+                return
+            }
             view.lines(options.language).forEach { print($0) }
         }
     }
@@ -234,7 +255,10 @@ struct Status: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let view = try ReplicaCommands.status(directory: options.directory)
-            if options.json { Output.json(view); return }
+            if options.json {
+                Output.json(view)
+                return
+            }
             view.lines(options.language).forEach { print($0) }
         }
     }
@@ -257,8 +281,9 @@ struct SurveyStart: ParsableCommand {
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            let id = try ReplicaCommands.surveyStart(directory: options.directory, village: village, team: Parse.list(team),
-                                                     date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)
+            let id = try ReplicaCommands.surveyStart(
+                directory: options.directory, village: village, team: Parse.list(team),
+                date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)
             options.json ? Output.json(["survey": id]) : print(options.language.pick("摸排编号 \(id)", "survey id \(id)"))
         }
     }
@@ -282,7 +307,10 @@ struct SurveyHousehold: ParsableCommand {
             let view = try ReplicaCommands.surveyHousehold(
                 directory: options.directory, survey: survey, check: HouseholdCheck(address: address, childrenFound: children, finding: f),
                 child: child, date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)
-            if options.json { Output.json(view); return }
+            if options.json {
+                Output.json(view)
+                return
+            }
             view.lines(options.language).forEach { print($0) }
         }
     }
@@ -296,7 +324,10 @@ struct SurveyShow: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let view = try ReplicaCommands.survey(directory: options.directory, survey: survey)
-            if options.json { Output.json(view); return }
+            if options.json {
+                Output.json(view)
+                return
+            }
             view.lines(options.language).forEach { print($0) }
         }
     }
@@ -330,7 +361,8 @@ struct CaseClose: ParsableCommand {
     func run() {
         recordEntry(options, entry) { () throws(AppError) in
             guard let file = try? RecordID(hex: caseFile) else { throw .invalidArgument(option: "--case", value: caseFile) }
-            return .closeCase(caseFile: file, placement: try Parse.label(placement, Placement.self, option: "--placement"), outcome: outcome)
+            return .closeCase(
+                caseFile: file, placement: try Parse.label(placement, Placement.self, option: "--placement"), outcome: outcome)
         }
     }
 }

@@ -7,7 +7,12 @@ struct Baoxue: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baoxue",
         abstract: "保学：离线可信的控辍保学记录 / Baoxue: trustworthy offline dropout-control records",
-        subcommands: [Init.self, Whoami.self, Log.self, Rebuild.self, ChildCommand.self, LedgerCommand.self, RecordCommand.self, CaseCommand.self, CloseOut.self, Conflicts.self, Today.self, ReportCommand.self, Status.self, SurveyCommand.self, VoidEntry.self, Peer.self, Sync.self, Serve.self, Authority.self, Enroll.self, Quarantine.self, Alerts.self, Admin.self, Verify.self, Audit.self, RelayCommand.self, Demo.self, Keys.self, PolicyCommand.self, Lock.self, Unlock.self, Wipe.self]
+        subcommands: [
+            Init.self, Whoami.self, Log.self, Rebuild.self, ChildCommand.self, LedgerCommand.self, RecordCommand.self, CaseCommand.self,
+            CloseOut.self, Conflicts.self, Today.self, ReportCommand.self, Status.self, SurveyCommand.self, VoidEntry.self, Peer.self,
+            Sync.self, Serve.self, Authority.self, Enroll.self, Quarantine.self, Alerts.self, Admin.self, Verify.self, Audit.self,
+            RelayCommand.self, Demo.self, Keys.self, PolicyCommand.self, Lock.self, Unlock.self, Wipe.self,
+        ]
     )
 }
 
@@ -24,8 +29,11 @@ func runMain() {
         if Baoxue.exitCode(for: error) == .success { Baoxue.exit(withError: error) }
         if args.isEmpty { Baoxue.exit(withError: CleanExit.helpRequest()) }
         let message = Baoxue.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        FileHandle.standardError.write(Data((lang.pick("参数错误：\(message)。运行 baoxue --help 查看用法。",
-                                                       "usage error: \(message). Run baoxue --help for usage.") + "\n").utf8))
+        FileHandle.standardError.write(
+            Data(
+                (lang.pick(
+                    "参数错误：\(message)。运行 baoxue --help 查看用法。",
+                    "usage error: \(message). Run baoxue --help for usage.") + "\n").utf8))
         exit(2)
     }
 }

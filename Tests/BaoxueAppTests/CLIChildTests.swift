@@ -3,6 +3,7 @@ import BaoxueRecords
 import BaoxueTesting
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,7 +41,9 @@ import Glibc
         var rows: [String] = []
         for i in 0..<40 {
             let male = i % 2 == 0
-            rows.append("学生\(i),\(male ? "男" : "女"),2014-03-0\(i % 9 + 1),\(Self.idNumber("2014030\(i % 9 + 1)", i, male: male)),G\(1000 + i),东镇一小,三年级,\(i % 2 + 1)班,\"东村, \(i) 号\",家长\(i),1380000\(String(format: "%04d", i))")
+            rows.append(
+                "学生\(i),\(male ? "男" : "女"),2014-03-0\(i % 9 + 1),\(Self.idNumber("2014030\(i % 9 + 1)", i, male: male)),G\(1000 + i),东镇一小,三年级,\(i % 2 + 1)班,\"东村, \(i) 号\",家长\(i),1380000\(String(format: "%04d", i))"
+            )
         }
         let good = rows.count
         let valid = Self.idNumber("20140101", 500, male: true)
@@ -91,7 +94,8 @@ import Glibc
     @Test func aGBKHouseholdListIsConvertedAndImported() throws {
         let dir = Fixtures.temporaryDirectory() + "/r"
         _ = try cli.baoxue(["init", "--dir", dir])
-        let csv = "姓名,性别,公民身份号码,户籍地址,户主姓名,联系电话,村（居）\r\n王小花,女,\(Self.idNumber("20150601", 5, male: false)),东镇西村,王大山,13900001111,西村\r\n"
+        let csv =
+            "姓名,性别,公民身份号码,户籍地址,户主姓名,联系电话,村（居）\r\n王小花,女,\(Self.idNumber("20150601", 5, male: false)),东镇西村,王大山,13900001111,西村\r\n"
             + "王大山,男,\(Self.idNumber("19800304", 6, male: true)),东镇西村,王大山,13900001111,西村\r\n"
         let gbk = try #require(Self.toGB18030(csv))
         #expect(String(validating: gbk, as: UTF8.self) == nil, "really not UTF-8")
@@ -111,7 +115,8 @@ import Glibc
     @Test func physicalLinesShiftedRowsAndPaddedNames() throws {
         let dir = Fixtures.temporaryDirectory() + "/r"
         _ = try cli.baoxue(["init", "--dir", dir])
-        let good = Self.idNumber("20140301", 1, male: true), other = Self.idNumber("20140302", 2, male: false)
+        let good = Self.idNumber("20140301", 1, male: true)
+        let other = Self.idNumber("20140302", 2, male: false)
         let forged = Self.idNumber("20140303", 3, male: true).prefix(17) + "Y"
         let text = Self.xueji([
             "", "张三,男,,\(good),G1,东镇一小,3,1班,,,", "",
@@ -163,7 +168,10 @@ import Glibc
         var output = [CChar](repeating: 0, count: input.count * 2)
         let n: Int? = input.withUnsafeMutableBufferPointer { i in
             output.withUnsafeMutableBufferPointer { o in
-                var ip = i.baseAddress, il = i.count, op = o.baseAddress, ol = o.count
+                var ip = i.baseAddress
+                var il = i.count
+                var op = o.baseAddress
+                var ol = o.count
                 guard iconv(cd, &ip, &il, &op, &ol) != -1 else { return nil }
                 return o.count - ol
             }

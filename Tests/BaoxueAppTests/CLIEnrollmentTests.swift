@@ -19,15 +19,21 @@ import Testing
         #expect(!(try String(contentsOfFile: root + "/auth/authority.key", encoding: .utf8)).contains("丰南"))
 
         #expect(try cli.baoxue(["init", "--dir", root + "/dev"]).status == 0)
-        let req = try cli.baoxue(["enroll", "request", "--dir", root + "/dev", "--name", "张老师", "--role", "liaison",
-                                  "--scope", "丰南区/东镇/李村"], env: env)
+        let req = try cli.baoxue(
+            [
+                "enroll", "request", "--dir", root + "/dev", "--name", "张老师", "--role", "liaison",
+                "--scope", "丰南区/东镇/李村",
+            ], env: env)
         #expect(req.status == 0 && req.out.contains("村联络员"), "\(req.err)")
 
         // Wrong passphrase: nothing signed.
         var wrong = env
         wrong["BAOXUE_PASSPHRASE"] = "guess"
-        let refused = try cli.baoxue(["authority", "sign", root + "/dev/enroll-request.txt", "--dir", root + "/auth",
-                                      "--out", root + "/cert.txt"], env: wrong)
+        let refused = try cli.baoxue(
+            [
+                "authority", "sign", root + "/dev/enroll-request.txt", "--dir", root + "/auth",
+                "--out", root + "/cert.txt",
+            ], env: wrong)
         #expect(refused.status == 1 && refused.err.contains("口令不对"))
         #expect(!FileManager.default.fileExists(atPath: root + "/cert.txt"))
 
@@ -36,11 +42,15 @@ import Testing
         let flip = text.index(text.startIndex, offsetBy: 200)
         text.replaceSubrange(flip...flip, with: text[flip] == "0" ? "1" : "0")
         try text.write(toFile: root + "/tampered.txt", atomically: true, encoding: .utf8)
-        let tampered = try cli.baoxue(["authority", "sign", root + "/tampered.txt", "--dir", root + "/auth", "--out", root + "/t.txt"], env: env)
+        let tampered = try cli.baoxue(
+            ["authority", "sign", root + "/tampered.txt", "--dir", root + "/auth", "--out", root + "/t.txt"], env: env)
         #expect(tampered.status == 1, "\(tampered.out)")
 
-        let signed = try cli.baoxue(["authority", "sign", root + "/dev/enroll-request.txt", "--dir", root + "/auth",
-                                     "--days", "90", "--out", root + "/cert.txt"], env: env)
+        let signed = try cli.baoxue(
+            [
+                "authority", "sign", root + "/dev/enroll-request.txt", "--dir", root + "/auth",
+                "--days", "90", "--out", root + "/cert.txt",
+            ], env: env)
         #expect(signed.status == 0 && signed.out.contains("已签发"), "\(signed.err)")
 
         // The device accepts it only against the right authority key.
@@ -56,17 +66,24 @@ import Testing
         #expect(quarantine.status == 0 && quarantine.out.contains("共 0 条"))
 
         // Revocation: the bureau revokes, any replica publishes; one from another authority does not take effect.
-        let devKey = (try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["whoami", "--dir", root + "/dev", "--json"]).out.utf8)) as! [String: Any])["publicKey"] as! String
-        let revoked = try cli.baoxue(["authority", "revoke", devKey, "--reason", "手机丢失", "--dir", root + "/auth", "--out", root + "/rev.txt"], env: env)
+        let devKey =
+            (try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["whoami", "--dir", root + "/dev", "--json"]).out.utf8))
+            as! [String: Any])["publicKey"] as! String
+        let revoked = try cli.baoxue(
+            ["authority", "revoke", devKey, "--reason", "手机丢失", "--dir", root + "/auth", "--out", root + "/rev.txt"], env: env)
         #expect(revoked.status == 0, "\(revoked.err)")
         #expect(try cli.baoxue(["authority", "init", "--dir", root + "/auth2"], env: env).status == 0)
-        #expect(try cli.baoxue(["authority", "revoke", devKey, "--reason", "x", "--dir", root + "/auth2", "--out", root + "/rev2.txt"], env: env).status == 0)
+        #expect(
+            try cli.baoxue(
+                ["authority", "revoke", devKey, "--reason", "x", "--dir", root + "/auth2", "--out", root + "/rev2.txt"], env: env
+            ).status == 0)
         let bogus = try cli.baoxue(["admin", "publish", root + "/rev2.txt", "--dir", root + "/dev"])
         #expect(bogus.status == 0 && bogus.out.contains("未生效"), "\(bogus.out)")
         let published = try cli.baoxue(["admin", "publish", root + "/rev.txt", "--dir", root + "/dev"])
         #expect(published.status == 0 && published.out.contains("已发布并生效"), "\(published.out) \(published.err)")
         let alerts = try cli.baoxue(["alerts", "--dir", root + "/dev", "--json"])
-        #expect((try JSONSerialization.jsonObject(with: Data(alerts.out.utf8)) as! [String: Any])["quarantined"] as? Int == 1, "\(alerts.out)")
+        #expect(
+            (try JSONSerialization.jsonObject(with: Data(alerts.out.utf8)) as! [String: Any])["quarantined"] as? Int == 1, "\(alerts.out)")
 
         let verified = try cli.baoxue(["verify", "--dir", root + "/dev", "--json"])
         let vr = try JSONSerialization.jsonObject(with: Data(verified.out.utf8)) as! [String: Any]
@@ -74,8 +91,11 @@ import Testing
 
         // Another device cannot take this certificate as its own.
         #expect(try cli.baoxue(["init", "--dir", root + "/dev2"]).status == 0)
-        let stolen = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev2", "--authority", authority, "--lang", "en"])
-        #expect(stolen.status == 1 && stolen.err.contains("issued to another device") && stolen.err.contains("not this one"),
+        let stolen = try cli.baoxue([
+            "enroll", "accept", root + "/cert.txt", "--dir", root + "/dev2", "--authority", authority, "--lang", "en",
+        ])
+        #expect(
+            stolen.status == 1 && stolen.err.contains("issued to another device") && stolen.err.contains("not this one"),
             "\(stolen.err)")
         let stolenZh = try cli.baoxue(["enroll", "accept", root + "/cert.txt", "--dir", root + "/dev2", "--authority", authority])
         #expect(stolenZh.err.contains("这份证书是发给另一台设备的") && !stolenZh.err.contains("格式"), "not a file-format error: \(stolenZh.err)")
@@ -94,11 +114,21 @@ extension CLIEnrollmentTests {
         let authority = (try JSONSerialization.jsonObject(with: Data(auth.out.utf8)) as! [String: Any])["publicKey"] as! String
         for (dev, name) in [("a", "张老师"), ("b", "李校长")] {
             #expect(try cli.baoxue(["init", "--dir", root + "/" + dev]).status == 0)
-            #expect(try cli.baoxue(["enroll", "request", "--dir", root + "/" + dev, "--name", name, "--role", "school-admin",
-                                    "--scope", "丰南区/东镇"]).status == 0)
-            #expect(try cli.baoxue(["authority", "sign", root + "/\(dev)/enroll-request.txt", "--dir", root + "/auth",
-                                    "--out", root + "/\(dev).cert"], env: env).status == 0)
-            #expect(try cli.baoxue(["enroll", "accept", root + "/\(dev).cert", "--dir", root + "/" + dev, "--authority", authority]).status == 0)
+            #expect(
+                try cli.baoxue([
+                    "enroll", "request", "--dir", root + "/" + dev, "--name", name, "--role", "school-admin",
+                    "--scope", "丰南区/东镇",
+                ]).status == 0)
+            #expect(
+                try cli.baoxue(
+                    [
+                        "authority", "sign", root + "/\(dev)/enroll-request.txt", "--dir", root + "/auth",
+                        "--out", root + "/\(dev).cert",
+                    ], env: env
+                ).status == 0)
+            #expect(
+                try cli.baoxue(["enroll", "accept", root + "/\(dev).cert", "--dir", root + "/" + dev, "--authority", authority]).status == 0
+            )
         }
         // The township office hands each device the other's certificate.
         #expect(try cli.baoxue(["admin", "publish", root + "/b.cert", "--dir", root + "/a"]).out.contains("已发布并生效"))
@@ -110,8 +140,13 @@ extension CLIEnrollmentTests {
         #expect(synced.out.contains("同步完成"), "\(synced.out)")
 
         // b is revoked; a learns it and from then on offers b its revocation only (so b wipes), storing nothing of b's.
-        let bKey = (try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["whoami", "--dir", root + "/b", "--json"]).out.utf8)) as! [String: Any])["publicKey"] as! String
-        #expect(try cli.baoxue(["authority", "revoke", bKey, "--reason", "手机被盗", "--dir", root + "/auth", "--out", root + "/rev.txt"], env: env).status == 0)
+        let bKey =
+            (try JSONSerialization.jsonObject(with: Data(try cli.baoxue(["whoami", "--dir", root + "/b", "--json"]).out.utf8))
+            as! [String: Any])["publicKey"] as! String
+        #expect(
+            try cli.baoxue(
+                ["authority", "revoke", bKey, "--reason", "手机被盗", "--dir", root + "/auth", "--out", root + "/rev.txt"], env: env
+            ).status == 0)
         #expect(try cli.baoxue(["admin", "publish", root + "/rev.txt", "--dir", root + "/a"]).status == 0)
         let (server2, _, port2) = try CLISyncTests().serve(root + "/a")
         let before = try cli.baoxue(["whoami", "--dir", root + "/a", "--json"]).out

@@ -47,11 +47,13 @@ import Testing
     @Test func aTransferredChildIsReadAtTheNewSchoolAndLockedAway() throws {
         let demo = Fixtures.temporaryDirectory() + "/demo"
         #expect(try cli.baoxue(["demo", "--township", "--children", "20", "--dir", demo]).status == 0)
-        let teacherC = demo + "/teacher-c", second = "丰南区/东镇/东镇第二小学"
+        let teacherC = demo + "/teacher-c"
+        let second = "丰南区/东镇/东镇第二小学"
         let list = try cli.baoxue(["child", "list", "--dir", teacherC, "--json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]], "\(list.out) \(list.err)")
         #expect(rows.count == 1 && rows.first?["status"] as? String == "transferredIn")
-        let name = try #require(rows.first?["name"] as? String), child = try #require(rows.first?["child"] as? String)
+        let name = try #require(rows.first?["name"] as? String)
+        let child = try #require(rows.first?["child"] as? String)
         let keys = try cli.baoxue(["keys", "--dir", teacherC])
         #expect(keys.out.contains("本机持有 1 把儿童密钥"), "\(keys.out)")
 
@@ -62,7 +64,9 @@ import Testing
 
         let secret = "长城永不倒-2026"
         #expect(try cli.baoxue(["lock", "--dir", teacherC], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret]).status == 0)
-        let files = try FileManager.default.contentsOfDirectory(atPath: teacherC).flatMap { Array(FileManager.default.contents(atPath: teacherC + "/" + $0) ?? Data()) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: teacherC).flatMap {
+            Array(FileManager.default.contents(atPath: teacherC + "/" + $0) ?? Data())
+        }
         #expect(Data(files).range(of: Data(name.utf8)) == nil, "the locked folder holds the transferred child's name")
         #expect(try cli.baoxue(["unlock", "--dir", teacherC], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret]).status == 0)
         let again = try cli.baoxue(["child", "list", "--dir", teacherC])

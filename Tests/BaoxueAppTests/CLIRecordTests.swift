@@ -38,16 +38,21 @@ import Testing
         _ = try ok(["record", "leave", c, "--from", "2026-11-06", "--to", "2026-11-20", "--reason", "病假", "--approved-by", "班主任"])
         let photo = Fixtures.temporaryDirectory() + "/photo.jpg"
         FileManager.default.createFile(atPath: photo, contents: Data("not really a photo".utf8))
-        let visit = try ok(["record", "visit", c, "--with", "王老师，赵联络员", "--spoke-to", "母亲", "--agreed", "下周一返校",
-                            "--next", "2026-12-30", "--attach", photo, "--json"])
-        let hash = try #require((try JSONSerialization.jsonObject(with: Data(visit.utf8)) as! [String: Any])["attachments"] as? [String]).first!
-        #expect(FileManager.default.contents(atPath: dir + "/attachments/" + hash) == Data("not really a photo".utf8), "kept by content hash")
+        let visit = try ok([
+            "record", "visit", c, "--with", "王老师，赵联络员", "--spoke-to", "母亲", "--agreed", "下周一返校",
+            "--next", "2026-12-30", "--attach", photo, "--json",
+        ])
+        let hash = try #require((try JSONSerialization.jsonObject(with: Data(visit.utf8)) as! [String: Any])["attachments"] as? [String])
+            .first!
+        #expect(
+            FileManager.default.contents(atPath: dir + "/attachments/" + hash) == Data("not really a photo".utf8), "kept by content hash")
         let opened = try ok(["case", "open", c, "--reason", "厌学", "--text", "学习跟不上", "--json"])
         let caseFile = try #require((try JSONSerialization.jsonObject(with: Data(opened.utf8)) as! [String: Any])["caseFile"] as? String)
         _ = try ok(["record", "persuasion", c, "--case", caseFile, "--method", "入户", "--outcome", "agreedToReturn"])
         _ = try ok(["record", "follow-up", c, "--case", caseFile, "--months", "1", "--note", "按时到校"])
         _ = try ok(["case", "close", c, "--case", caseFile, "--placement", "随班就读", "--outcome", "已返校"])
-        let today = try JSONSerialization.jsonObject(with: Data(try ok(["today", "--date", "2026-12-31", "--json"]).utf8)) as! [String: Any]
+        let today =
+            try JSONSerialization.jsonObject(with: Data(try ok(["today", "--date", "2026-12-31", "--json"]).utf8)) as! [String: Any]
         #expect((today["casesWithoutRecentAttempt"] as! [Any]).isEmpty, "a closed case is not stalled")
         _ = try ok(["record", "home-teaching", c, "--hours", "2", "--teacher", "李老师", "--content", "识字"])
         _ = try ok(["record", "letter", c, "--sent-to", "外县教育局", "--reason", "核实是否在外地就读"])
@@ -59,8 +64,10 @@ import Testing
 
         let audit = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
         let what = audit.map { $0["what"] as! String }
-        for expected in ["event absence", "event leave", "event followUp", "event visit [\(hash.prefix(12))]", "event persuasion", "event homeTeaching",
-                         "event verificationLetter", "set status", "set grade", "closeOut suspectedDropout [\(hash.prefix(12))]"] {
+        for expected in [
+            "event absence", "event leave", "event followUp", "event visit [\(hash.prefix(12))]", "event persuasion", "event homeTeaching",
+            "event verificationLetter", "set status", "set grade", "closeOut suspectedDropout [\(hash.prefix(12))]",
+        ] {
             #expect(what.contains(expected), "\(expected) missing from \(what)")
         }
     }
@@ -73,13 +80,17 @@ import Testing
             #expect(run.status == status, "\(args): \(run.err)")
             #expect(run.err.contains(text) && run.err.split(separator: "\n").count == 1, "\(args): \(run.err)")
         }
-        try refused(["record", "absence", String(repeating: "b", count: 32), "--from", "2026-11-02", "--to", "2026-11-04", "--days", "3"],
+        try refused(
+            ["record", "absence", String(repeating: "b", count: 32), "--from", "2026-11-02", "--to", "2026-11-04", "--days", "3"],
             1, "找不到")
         try refused(["record", "absence", c, "--from", "2026-13-02", "--to", "2026-11-04", "--days", "3"], 2, "--from")
         try refused(["record", "absence", c, "--from", "2026-11-05", "--to", "2026-11-04", "--days", "3"], 1, "记录不符合规则")
-        try refused(["record", "persuasion", c, "--case", String(repeating: "c", count: 32), "--method", "电话", "--outcome", "maybe"], 2, "--outcome")
+        try refused(
+            ["record", "persuasion", c, "--case", String(repeating: "c", count: 32), "--method", "电话", "--outcome", "maybe"], 2, "--outcome"
+        )
         try refused(["record", "visit", c, "--with", "王老师", "--spoke-to", "母亲", "--attach", "/nonexistent/photo.jpg"], 1, "找不到文件")
-        try refused(["record", "visit", c, "--with", "王老师", "--spoke-to", "母亲", "--date", "2026-11-10", "--next", "2026-11-01"], 1, "记录不符合规则")
+        try refused(
+            ["record", "visit", c, "--with", "王老师", "--spoke-to", "母亲", "--date", "2026-11-10", "--next", "2026-11-01"], 1, "记录不符合规则")
         try refused(["child", "status", c, "missing", "--reason", "x"], 2, "STATUS")
         try refused(["child", "set", c, "idNumber", "x"], 2, "FIELD")
         try refused(["close-out", c, "--ledger", "all", "--note", "x"], 2, "--ledger")
@@ -107,8 +118,9 @@ import Testing
         #expect(try cli.baoxue(["conflicts", "--dir", teacher]).out.contains("共 0 处冲突"))
         let today = try cli.baoxue(["today", "--dir", demo + "/liaison", "--date", "2026-12-31", "--json"])
         let view = try JSONSerialization.jsonObject(with: Data(today.out.utf8)) as! [String: Any]
-        #expect((view["casesWithoutRecentAttempt"] as! [[String: Any]]).contains { $0["child"] as? String == child },
-                "the case has had no attempt for over two weeks by then")
+        #expect(
+            (view["casesWithoutRecentAttempt"] as! [[String: Any]]).contains { $0["child"] as? String == child },
+            "the case has had no attempt for over two weeks by then")
     }
 
     /// `status` after the township demo: the last syncs by name, nothing left to reach the relay,
@@ -136,7 +148,8 @@ import Testing
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = ["sqlite3", dir + "/replica.sqlite"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         holder.standardInput = input
         holder.standardOutput = output
         try holder.run()
@@ -155,7 +168,9 @@ import Testing
         holder.waitUntilExit()
         #expect(run.status == 1 && run.err.contains("被另一个程序占用") && run.err.split(separator: "\n").count == 1, "\(run.err)")
         #expect(try changes(dir) == before)
-        #expect(try cli.baoxue(["record", "home-teaching", c, "--hours", "2", "--teacher", "王老师", "--dir", dir]).status == 0, "works once released")
+        #expect(
+            try cli.baoxue(["record", "home-teaching", c, "--hours", "2", "--teacher", "王老师", "--dir", dir]).status == 0,
+            "works once released")
     }
 
     /// A sweep counts the households checked by finding; a check entered by mistake is voided
@@ -167,7 +182,10 @@ import Testing
             #expect(run.status == 0, "\(args): \(run.err)")
             return run.out
         }
-        let started = try JSONSerialization.jsonObject(with: Data(try ok(["survey", "start", "--village", "东村", "--team", "王老师,赵联络员", "--scope", "东镇/一小", "--json"]).utf8)) as! [String: String]
+        let started =
+            try JSONSerialization.jsonObject(
+                with: Data(try ok(["survey", "start", "--village", "东村", "--team", "王老师,赵联络员", "--scope", "东镇/一小", "--json"]).utf8))
+            as! [String: String]
         let survey = try #require(started["survey"])
         _ = try ok(["survey", "household", survey, "--address", "东村 1 号", "--children", "2", "--finding", "allAttending"])
         _ = try ok(["survey", "household", survey, "--address", "东村 2 号", "--children", "1", "--finding", "notAttending", "--child", c])
@@ -190,11 +208,18 @@ import Testing
         #expect(coverage["households"] as? Int == 2 && coverage["childrenFound"] as? Int == 3)
 
         let before = try changes(dir)
-        for (args, status, text) in [(["survey", "household", String(repeating: "d", count: 32), "--address", "x", "--children", "1", "--finding", "allAttending"], Int32(1), "没有编号为"),
-                                     (["survey", "household", survey, "--address", "x", "--children", "1", "--finding", "maybe"], 2, "--finding"),
-                                     (["survey", "household", survey, "--address", "x", "--children", "40", "--finding", "allAttending"], 1, "记录不符合规则"),
-                                     (["void", "nonsense", "--reason", "x"], 2, "OP"),
-                                     (["void", String(repeating: "e", count: 64) + ":0", "--reason", "x"], 1, "没有编号为")] {
+        for (args, status, text) in [
+            (
+                [
+                    "survey", "household", String(repeating: "d", count: 32), "--address", "x", "--children", "1", "--finding",
+                    "allAttending",
+                ], Int32(1), "没有编号为"
+            ),
+            (["survey", "household", survey, "--address", "x", "--children", "1", "--finding", "maybe"], 2, "--finding"),
+            (["survey", "household", survey, "--address", "x", "--children", "40", "--finding", "allAttending"], 1, "记录不符合规则"),
+            (["void", "nonsense", "--reason", "x"], 2, "OP"),
+            (["void", String(repeating: "e", count: 64) + ":0", "--reason", "x"], 1, "没有编号为"),
+        ] {
             let run = try cli.baoxue(args + ["--dir", dir])
             #expect(run.status == status && run.err.contains(text) && run.err.split(separator: "\n").count == 1, "\(args): \(run.err)")
         }
@@ -204,12 +229,17 @@ import Testing
     @Test func aChildAddedByHandIsCheckedLikeAnImportRow() throws {
         let dir = Fixtures.temporaryDirectory() + "/r"
         _ = try cli.baoxue(["init", "--dir", dir])
-        let args = ["child", "add", "--name", "新生", "--student-number", "G123", "--school", "东镇一小", "--grade", "一年级", "--scope", "东镇/一小", "--dir", dir]
+        let args = [
+            "child", "add", "--name", "新生", "--student-number", "G123", "--school", "东镇一小", "--grade", "一年级", "--scope", "东镇/一小", "--dir",
+            dir,
+        ]
         let first = try cli.baoxue(args)
         #expect(first.status == 0 && first.out.contains("已登记"), "\(first.err)")
         #expect(try cli.baoxue(args).out.contains("信息未变"))
         #expect(try cli.baoxue(["child", "list", "--search", "G123", "--dir", dir]).out.contains("新生  东镇一小  1 年级"))
-        _ = try cli.baoxue(["child", "add", "--name", "同班", "--student-number", "G124", "--class", "一(3)班", "--scope", "东镇/一小", "--dir", dir])
+        _ = try cli.baoxue([
+            "child", "add", "--name", "同班", "--student-number", "G124", "--class", "一(3)班", "--scope", "东镇/一小", "--dir", dir,
+        ])
         #expect(try cli.baoxue(["child", "list", "--search", "一(3)班", "--dir", dir]).out.contains("同班"), "search by class")
         let before = try changes(dir)
         let bad = try cli.baoxue(["child", "add", "--name", "错号", "--id", "130207201401010001", "--scope", "东镇/一小", "--dir", dir])
@@ -229,10 +259,14 @@ import Testing
             return run.out
         }
         func due() throws -> [String] {
-            let view = try JSONSerialization.jsonObject(with: Data(try ok(["today", "--date", "2026-11-15", "--json"]).utf8)) as! [String: Any]
+            let view =
+                try JSONSerialization.jsonObject(with: Data(try ok(["today", "--date", "2026-11-15", "--json"]).utf8)) as! [String: Any]
             return (view["visitsDue"] as! [[String: Any]]).map { $0["child"] as! String }
         }
-        _ = try ok(["record", "leave", c, "--from", "2026-11-01", "--to", "2026-11-30", "--reason", "病假", "--approved-by", "班主任", "--date", "2026-11-01"])
+        _ = try ok([
+            "record", "leave", c, "--from", "2026-11-01", "--to", "2026-11-30", "--reason", "病假", "--approved-by", "班主任", "--date",
+            "2026-11-01",
+        ])
         #expect(try due() == [c], "a 30-day leave with no visit")
         let audit = try JSONSerialization.jsonObject(with: Data(try ok(["audit", c, "--json"]).utf8)) as! [[String: Any]]
         let leave = try #require(audit.first { $0["what"] as? String == "event leave" }?["op"] as? String)

@@ -21,12 +21,19 @@ import Testing
         // 0: everywhere; 1: household only (never enrolled, poverty); 2: registered, not in school;
         // 3: in school, not registered; 4: registered, household elsewhere (and in school); 5: bad ID in the household list.
         let huji = file("姓名,公民身份号码,户籍地址\n甲,\(id[0]),东村\n乙,\(id[1]),东村\n丙,\(id[2]),西村\n丁,\(id[3]),西村\n戊,\(id[5].dropLast())0,西村\n")
-        let xueji = file(CLIChildTests.xueji([
-            "甲,女,,\(id[0]),,东镇一小,3,1班,,,", "丙,女,,\(id[2]),,东镇一小,3,1班,,,", "己,女,,\(id[4]),,东镇一小,4,1班,,,"]))
-        let attending = file(CLIChildTests.xueji([
-            "甲,女,,\(id[0]),,东镇一小,3,1班,,,", "丁,女,,\(id[3]),,东镇一小,3,1班,,,", "己,女,,\(id[4]),,东镇一小,4,1班,,,"]))
+        let xueji = file(
+            CLIChildTests.xueji([
+                "甲,女,,\(id[0]),,东镇一小,3,1班,,,", "丙,女,,\(id[2]),,东镇一小,3,1班,,,", "己,女,,\(id[4]),,东镇一小,4,1班,,,",
+            ]))
+        let attending = file(
+            CLIChildTests.xueji([
+                "甲,女,,\(id[0]),,东镇一小,3,1班,,,", "丁,女,,\(id[3]),,东镇一小,3,1班,,,", "己,女,,\(id[4]),,东镇一小,4,1班,,,",
+            ]))
         let poverty = file("姓名,身份证号\n乙,\(id[1])\n")
-        let args = ["child", "check", "--huji", huji, "--xueji", xueji, "--attending", attending, "--poverty", poverty, "--scope", "东镇/一小", "--dir", dir]
+        let args = [
+            "child", "check", "--huji", huji, "--xueji", xueji, "--attending", attending, "--poverty", poverty, "--scope", "东镇/一小", "--dir",
+            dir,
+        ]
         let before = try CLIChildTests().changes(dir)
         let dry = try cli.baoxue(args + ["--json"])
         #expect(dry.status == 0, "\(dry.err)")
@@ -82,16 +89,19 @@ import Testing
         FileManager.default.createFile(atPath: huji, contents: Data((rows.joined(separator: "\r\n") + "\r\n").utf8))
         let xueji = Fixtures.temporaryDirectory() + "/xueji.csv"
         let header = "姓名,性别,出生日期,身份证件号,全国学籍号,学校名称,年级,班级,户口所在地,监护人,监护人电话"
-        let pupils = [header, "小学生,男,,\(id("20140610", 6)),,东镇一小,6,1班,唐山市丰南区东村0组,,",
-                      "本区转来,女,,\(id("20150101", 20, false)),,东镇一小,5,1班,唐山市丰南区西村,,",
-                      "随迁,男,,\(id("20150202", 21)),,东镇一小,5,1班,四川省南充市仪陇县,,"]
+        let pupils = [
+            header, "小学生,男,,\(id("20140610", 6)),,东镇一小,6,1班,唐山市丰南区东村0组,,",
+            "本区转来,女,,\(id("20150101", 20, false)),,东镇一小,5,1班,唐山市丰南区西村,,",
+            "随迁,男,,\(id("20150202", 21)),,东镇一小,5,1班,四川省南充市仪陇县,,",
+        ]
         FileManager.default.createFile(atPath: xueji, contents: Data((pupils.joined(separator: "\r\n") + "\r\n").utf8))
         let args = ["child", "check", "--huji", huji, "--xueji", xueji, "--scope", "东镇/一小", "--dir", dir, "--age-on", "2026-08-31"]
         let run = try cli.baoxue(args + ["--json"])
         #expect(run.status == 0, "\(run.err)")
         let view = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as! [String: Any]
         func names(_ key: String) -> Set<String> { Set((view[key] as! [[String: Any]]).map { $0["name"] as! String }) }
-        let ofAge = Set(people.filter(\.2).map(\.0)), notOfAge = Set(people.filter { !$0.2 }.map(\.0))
+        let ofAge = Set(people.filter(\.2).map(\.0))
+        let notOfAge = Set(people.filter { !$0.2 }.map(\.0))
         #expect(names("notOfSchoolAge") == notOfAge)
         #expect(names("noStudentRegistration") == ofAge.subtracting(["小学生"]), "only school-age children can be 失学")
         #expect(view["matched"] as? Int == 1)

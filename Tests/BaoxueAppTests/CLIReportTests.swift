@@ -37,14 +37,17 @@ import Testing
         let fullOut = Fixtures.temporaryDirectory() + "/reports-full"
         let full = try cli.baoxue(["report", "monthly", "--period", month, "--out", fullOut, "--full-id", "--dir", demo + "/liaison"])
         #expect(full.status == 0 && full.out.contains("完整身份证号"), "\(full.err)")
-        let fullCSV = String(decoding: try #require(FileManager.default.contents(atPath: fullOut + "/月报-\(month)-适龄儿童台账.csv")), as: UTF8.self)
+        let fullCSV = String(
+            decoding: try #require(FileManager.default.contents(atPath: fullOut + "/月报-\(month)-适龄儿童台账.csv")), as: UTF8.self)
         let fullIDs = fullCSV.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] }
         #expect(zip(fullIDs, idCells).allSatisfy { f, m in !f.contains("*") && f.suffix(4) == m.suffix(4) })
         // A leading tab keeps an all-digit ID number text when Excel or LibreOffice opens the CSV (not 1.30207201112106E+17).
-        #expect(fullIDs.filter { $0.dropFirst().allSatisfy(\.isNumber) }.allSatisfy { $0.hasPrefix("\t") && $0.count == 19 },
+        #expect(
+            fullIDs.filter { $0.dropFirst().allSatisfy(\.isNumber) }.allSatisfy { $0.hasPrefix("\t") && $0.count == 19 },
             "\(fullIDs.prefix(3))")
         #expect(fullIDs.contains { $0.hasPrefix("\t") }, "the demo's IDs include all-digit ones")
-        let read = try python("""
+        let read = try python(
+            """
             import openpyxl
             wb = openpyxl.load_workbook('\(out)/月报-\(month).xlsx')
             print('|'.join(wb.sheetnames))
@@ -62,7 +65,8 @@ import Testing
         #expect(lines.dropFirst().first == "30 1 1 2 1", "numbers are numbers: \(lines)")
         #expect(lines.dropFirst(2).first == "31")
         // The ledger sheets have the 登记表's columns, not three.
-        #expect(lines.dropFirst(3).first == "序号|姓名|性别|出生日期|身份证号（后四位）|学校|年级|班级|户籍地|现住址|监护人|联系电话|在册起始日|当前状态"
+        #expect(
+            lines.dropFirst(3).first == "序号|姓名|性别|出生日期|身份证号（后四位）|学校|年级|班级|户籍地|现住址|监护人|联系电话|在册起始日|当前状态"
                 + "|辍学（失学）原因|已采取措施|责任人")
         let entry = lines.dropFirst(4).first?.split(separator: "|", omittingEmptySubsequences: false).map(String.init) ?? []
         #expect(entry.count == 17 && entry[0] == "1" && entry[4].hasPrefix("**************") && entry[15].hasPrefix("家访 "), "\(entry)")
@@ -70,16 +74,19 @@ import Testing
         let quarter = "\(now.year!)-Q\((now.month! - 1) / 3 + 1)"
         let review = try cli.baoxue(["report", "quarterly", "--period", quarter, "--out", out, "--dir", demo + "/liaison", "--lang", "en"])
         #expect(review.status == 0 && review.out.contains("30 children"), "\(review.err)")
-        #expect(try python("import openpyxl; print(openpyxl.load_workbook('\(out)/quarterly-review-\(quarter).xlsx').sheetnames[0])")
-            .trimmingCharacters(in: .whitespacesAndNewlines) == "schools")
+        #expect(
+            try python("import openpyxl; print(openpyxl.load_workbook('\(out)/quarterly-review-\(quarter).xlsx').sheetnames[0])")
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "schools")
     }
 
     @Test func badPeriodsAndExistingFilesChangeNothing() throws {
         let dir = Fixtures.temporaryDirectory() + "/r"
         _ = try cli.baoxue(["init", "--dir", dir])
-        for (args, status, text) in [(["report", "monthly", "--period", "2026-13"], Int32(2), "--period"),
-                                     (["report", "quarterly", "--period", "2026-11"], 2, "--period"),
-                                     (["report", "weekly"], 2, "monthly")] {
+        for (args, status, text) in [
+            (["report", "monthly", "--period", "2026-13"], Int32(2), "--period"),
+            (["report", "quarterly", "--period", "2026-11"], 2, "--period"),
+            (["report", "weekly"], 2, "monthly"),
+        ] {
             let run = try cli.baoxue(args + ["--dir", dir])
             #expect(run.status == status && run.err.contains(text) && run.err.split(separator: "\n").count == 1, "\(args): \(run.err)")
         }

@@ -6,7 +6,11 @@ import Testing
 
 /// End-to-end: the built `baoxue` binary, its output, errors and exit codes.
 @Suite struct CLITests {
-    struct Run { let status: Int32; let out: String; let err: String }
+    struct Run {
+        let status: Int32
+        let out: String
+        let err: String
+    }
 
     func baoxue(_ args: [String], env: [String: String] = ["LANG": "C.UTF-8"], in directory: String? = nil) throws -> Run {
         try run(Fixtures.productsDirectory.appendingPathComponent("baoxue"), args, env: env, in: directory)
@@ -19,7 +23,8 @@ import Testing
         p.arguments = args
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if let env { p.environment = env }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
@@ -87,7 +92,9 @@ import Testing
         let db = dir + "/teacher/replica.sqlite"
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["sqlite3", db, "UPDATE change SET bytes = CAST(replace(CAST(bytes AS TEXT), '张小明', '张大明') AS BLOB) WHERE position = 1"]
+        sqlite.arguments = [
+            "sqlite3", db, "UPDATE change SET bytes = CAST(replace(CAST(bytes AS TEXT), '张小明', '张大明') AS BLOB) WHERE position = 1",
+        ]
         try sqlite.run()
         sqlite.waitUntilExit()
         try #require(sqlite.terminationStatus == 0, "sqlite3 CLI needed for this test")
@@ -112,7 +119,10 @@ import Testing
         #expect(audit.status == 0, "\(audit.err)")
         let lines = try JSONSerialization.jsonObject(with: Data(audit.out.utf8)) as! [[String: Any]]
         // The teacher's name, school, visit and status; the liaison's school edit (superseding the teacher's) and focus flag.
-        #expect(lines.map { $0["what"] as! String } == ["set name", "set school", "event visit", "set status", "set school", "add focus leftBehind"])
+        #expect(
+            lines.map { $0["what"] as! String } == [
+                "set name", "set school", "event visit", "set status", "set school", "add focus leftBehind",
+            ])
         #expect(lines[1]["note"] as? String == "superseded")
         #expect(lines.allSatisfy { $0["verified"] as? Bool == true })
         #expect(Set(lines.map { $0["device"] as! String }).count == 2)

@@ -6,7 +6,8 @@ import Testing
 /// The Swift code against every vector of `Protocol/vectors/changes.json`,
 /// both ways: decoding the bytes gives the fields, signing the fields gives the bytes.
 @Suite struct ChangeVectorTests {
-    nonisolated(unsafe) static let root = try! Fixtures.json(Fixtures.packageRoot.appendingPathComponent("Protocol/vectors/changes.json")) as! [String: Any]
+    nonisolated(unsafe) static let root =
+        try! Fixtures.json(Fixtures.packageRoot.appendingPathComponent("Protocol/vectors/changes.json")) as! [String: Any]
     nonisolated(unsafe) static let valid = root["valid"] as! [[String: Any]]
     nonisolated(unsafe) static let invalid = root["invalid"] as! [[String: Any]]
 

@@ -49,7 +49,8 @@ import Testing
     }
 
     @Test func packedFormKeepsOrder() throws {
-        let a = ts(5, 65535), b = ts(6, 0)
+        let a = ts(5, 65535)
+        let b = ts(6, 0)
         #expect(a.packed < b.packed)
         #expect(try HLCTimestamp(packed: b.packed) == b)
         #expect(throws: CoreError.valueOutOfRange(field: "hlc.milliseconds")) { try HLCTimestamp(milliseconds: 1 << 47, counter: 0) }
@@ -60,7 +61,9 @@ import Testing
         #expect(throws: CoreError.invalidText(field: "scope")) { try ScopeID("e\u{301}") }
         #expect(throws: CoreError.invalidText(field: "scope")) { try ScopeID("a\tb") }
         #expect(throws: CoreError.lengthOutOfRange(field: "scope", value: 0, allowed: 1...128)) { try ScopeID("") }
-        #expect(throws: CoreError.lengthOutOfRange(field: "scope", value: 129, allowed: 1...128)) { try ScopeID(String(repeating: "x", count: 129)) }
+        #expect(throws: CoreError.lengthOutOfRange(field: "scope", value: 129, allowed: 1...128)) {
+            try ScopeID(String(repeating: "x", count: 129))
+        }
     }
 
     @Test func fingerprintIsShortGroupedAndKeySpecific() {

@@ -27,8 +27,10 @@ import Testing
 
     @Test func handshakeAndTransportMatchTheVectors() throws {
         let v = try Self.vector()
-        var i = try NoiseHandshake(role: .initiator, staticPrivateKey: v.initStatic, prologue: v.prologue, ephemeralPrivateKey: v.initEphemeral)
-        var r = try NoiseHandshake(role: .responder, staticPrivateKey: v.respStatic, prologue: v.prologue, ephemeralPrivateKey: v.respEphemeral)
+        var i = try NoiseHandshake(
+            role: .initiator, staticPrivateKey: v.initStatic, prologue: v.prologue, ephemeralPrivateKey: v.initEphemeral)
+        var r = try NoiseHandshake(
+            role: .responder, staticPrivateKey: v.respStatic, prologue: v.prologue, ephemeralPrivateKey: v.respEphemeral)
         for (n, m) in v.messages.prefix(3).enumerated() {
             let ct = n % 2 == 0 ? try i.writeMessage(m.payload) : try r.writeMessage(m.payload)
             #expect(ct == m.ciphertext, "handshake message \(n)")
@@ -38,7 +40,8 @@ import Testing
         #expect(i.isComplete && r.isComplete)
         #expect(i.handshakeHash == v.handshakeHash && r.handshakeHash == v.handshakeHash)
         #expect(i.remoteStaticKey == (try X25519Check.pub(v.respStatic)))
-        var ti = try i.transport(), tr = try r.transport()
+        var ti = try i.transport()
+        var tr = try r.transport()
         for (n, m) in v.messages.dropFirst(3).enumerated() {
             let fromInitiator = (n + 3) % 2 == 0
             let ct = fromInitiator ? try ti.send.seal(m.payload) : try tr.send.seal(m.payload)
@@ -90,12 +93,17 @@ enum X25519Check {
 /// A completed pair of transports (initiator's send ↔ responder's receive … ) with fixed keys.
 enum NoiseTransportFixture {
     static func make() -> NoiseTransport {
-        var i = try! NoiseHandshake(role: .initiator, staticPrivateKey: [UInt8](repeating: 1, count: 32), prologue: [], ephemeralPrivateKey: [UInt8](repeating: 2, count: 32))
-        var r = try! NoiseHandshake(role: .responder, staticPrivateKey: [UInt8](repeating: 3, count: 32), prologue: [], ephemeralPrivateKey: [UInt8](repeating: 4, count: 32))
+        var i = try! NoiseHandshake(
+            role: .initiator, staticPrivateKey: [UInt8](repeating: 1, count: 32), prologue: [],
+            ephemeralPrivateKey: [UInt8](repeating: 2, count: 32))
+        var r = try! NoiseHandshake(
+            role: .responder, staticPrivateKey: [UInt8](repeating: 3, count: 32), prologue: [],
+            ephemeralPrivateKey: [UInt8](repeating: 4, count: 32))
         _ = try! r.readMessage(try! i.writeMessage([]))
         _ = try! i.readMessage(try! r.writeMessage([]))
         _ = try! r.readMessage(try! i.writeMessage([]))
-        let ti = try! i.transport(), tr = try! r.transport()
+        let ti = try! i.transport()
+        let tr = try! r.transport()
         return NoiseTransport(send: ti.send, receive: tr.receive)
     }
 }
@@ -104,16 +112,20 @@ enum NoiseTransportFixture {
     /// Devices use their Ed25519 identity as the Noise static key (converted
     /// with libsodium), so after the handshake each side knows the other's device key.
     @Test func handshakeRevealsThePeersDeviceKey() throws {
-        let teacher = Fixtures.key(1), liaison = Fixtures.key(2)
+        let teacher = Fixtures.key(1)
+        let liaison = Fixtures.key(2)
         let prologue = Array("baoxue-sync/1".utf8)
-        var i = try NoiseHandshake(role: .initiator, staticPrivateKey: try X25519.privateKey(fromEd25519Seed: teacher.seed), prologue: prologue)
-        var r = try NoiseHandshake(role: .responder, staticPrivateKey: try X25519.privateKey(fromEd25519Seed: liaison.seed), prologue: prologue)
+        var i = try NoiseHandshake(
+            role: .initiator, staticPrivateKey: try X25519.privateKey(fromEd25519Seed: teacher.seed), prologue: prologue)
+        var r = try NoiseHandshake(
+            role: .responder, staticPrivateKey: try X25519.privateKey(fromEd25519Seed: liaison.seed), prologue: prologue)
         _ = try r.readMessage(try i.writeMessage([]))
         _ = try i.readMessage(try r.writeMessage(Array("hello".utf8)))
         _ = try r.readMessage(try i.writeMessage([]))
         #expect(i.remoteStaticKey == (try X25519.publicKey(fromEd25519: liaison.publicKey.bytes)))
         #expect(r.remoteStaticKey == (try X25519.publicKey(fromEd25519: teacher.publicKey.bytes)))
-        var ti = try i.transport(), tr = try r.transport()
+        var ti = try i.transport()
+        var tr = try r.transport()
         #expect(try tr.receive.open(try ti.send.seal(Array("家访记录".utf8))) == Array("家访记录".utf8))
         // A replayed transport message fails: the receiver's nonce has moved on.
         let once = try ti.send.seal([1])

@@ -48,7 +48,7 @@ import Testing
         for i in 3..<bytes.count {
             var bad = bytes
             bad[i] ^= 0x01
-            guard let parsed = try? SealedPayload(bytes: bad) else { continue }   // an unknown operation bit
+            guard let parsed = try? SealedPayload(bytes: bad) else { continue }  // an unknown operation bit
             #expect(throws: PrivacyError.self, "byte \(i)") { try parsed.open(with: key, author: author, seq: 7) }
         }
         #expect(throws: PrivacyError.malformed("too short")) { try SealedPayload(bytes: Array(bytes.prefix(60))) }
@@ -70,14 +70,19 @@ import Testing
 
     @Test func theDeclaredOperationsBindWhatTheReaderAccepts() throws {
         let key = ScopeKey.generate(scope: scope)
-        let closeOut = RecordPayload(ops: [.closeOut(child: child, ledger: .suspectedDropout, closes: [OpID(change: try ChangeID(bytes: Array(repeating: 9, count: 32)), index: 0)],
-                                                          evidence: [String(repeating: "a", count: 64)], note: "已返校")])
+        let closeOut = RecordPayload(ops: [
+            .closeOut(
+                child: child, ledger: .suspectedDropout,
+                closes: [OpID(change: try ChangeID(bytes: Array(repeating: 9, count: 32)), index: 0)],
+                evidence: [String(repeating: "a", count: 64)], note: "已返校")
+        ])
         let bytes = try sealed(closeOut, key: key)
         #expect(try SealedPayload(bytes: bytes).operations.operations == [.closeOut])
         // A header edited to declare only `editRecord` no longer opens (the header is AD).
         var lying = bytes
         let edit = DeclaredOperations([.editRecord]).mask
-        lying[3] = UInt8(edit >> 8); lying[4] = UInt8(edit & 0xff)
+        lying[3] = UInt8(edit >> 8)
+        lying[4] = UInt8(edit & 0xff)
         #expect(throws: PrivacyError.tampered) { try SealedPayload(bytes: lying).open(with: key, author: author, seq: 7) }
         #expect(throws: PrivacyError.malformed("unknown operation bits 65535")) { try DeclaredOperations(mask: 0xFFFF) }
         #expect(throws: PrivacyError.undeclaredOperation("closeOut")) { try DeclaredOperations([.editRecord]).check(covers: closeOut) }
@@ -96,7 +101,7 @@ import Testing
         #expect(throws: PrivacyError.tampered) { try parsed.open(as: members[0], scope: try ScopeID("school-002")) }
         #expect(throws: PrivacyError.self) { try MemberGrant(bytes: Array(grant.encoded.dropLast())) }
         var swapped = grant.encoded
-        swapped.replaceSubrange(25..<57, with: Fixtures.key(3).publicKey.bytes)   // a recipient's key replaced
+        swapped.replaceSubrange(25..<57, with: Fixtures.key(3).publicKey.bytes)  // a recipient's key replaced
         #expect(throws: PrivacyError.self) { _ = try MemberGrant(bytes: swapped).open(as: Fixtures.key(3), scope: scope) }
     }
 }
@@ -107,7 +112,8 @@ import Testing
     @Test func theReceivingSchoolReadsTheChildsHistoryAndNothingElse() throws {
         let old = try ScopeID("丰南区/东镇/甲小学")
         let author = Fixtures.key(1).publicKey
-        let child = RecordID.derived("moving"), other = RecordID.derived("staying")
+        let child = RecordID.derived("moving")
+        let other = RecordID.derived("staying")
         let epochs = [ScopeKey.generate(scope: old), ScopeKey.generate(scope: old)]
         func sealed(_ c: RecordID, _ key: ScopeKey, seq: UInt64) throws -> SealedPayload {
             let p = RecordPayload(ops: [.set(kind: .child, record: c, field: "name", value: .text("王小明"), pred: [])])
@@ -116,7 +122,9 @@ import Testing
         let history = try epochs.enumerated().map { try sealed(child, $0.element, seq: UInt64($0.offset + 1)) }
         let neighbour = try sealed(other, epochs[1], seq: 9)
         let newTeacher = Fixtures.key(7)
-        let grant = try ChildGrant.make(source: old, child: child, keys: epochs.map { $0.contentKey(child: child) }, to: [newTeacher.publicKey, Fixtures.key(8).publicKey])
+        let grant = try ChildGrant.make(
+            source: old, child: child, keys: epochs.map { $0.contentKey(child: child) },
+            to: [newTeacher.publicKey, Fixtures.key(8).publicKey])
         let parsed = try ChildGrant(bytes: grant.encoded)
         #expect(parsed == grant && parsed.child == child && parsed.source == old)
         let keys = try #require(try parsed.open(as: newTeacher))

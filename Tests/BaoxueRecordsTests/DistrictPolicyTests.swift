@@ -59,8 +59,11 @@ import Testing
         let district = try policy("模拟县/乡镇0", from: "2026-11-15", absenceDays: 5)
         let later = try policy("模拟县/乡镇0", from: "2026-12-01", absenceDays: 6)
         let rival = try policy("模拟县/乡镇0", from: "2026-12-01", absenceDays: 7)
-        let entries = [try entry(later, hlc: 10, 3), try entry(county, hlc: 1, 1), try entry(rival, hlc: 11, 4), try entry(district, hlc: 2, 2)]
-        let school0 = Self.scope("模拟县/乡镇0/学校0"), school1 = Self.scope("模拟县/乡镇1/学校0")
+        let entries = [
+            try entry(later, hlc: 10, 3), try entry(county, hlc: 1, 1), try entry(rival, hlc: 11, 4), try entry(district, hlc: 2, 2),
+        ]
+        let school0 = Self.scope("模拟县/乡镇0/学校0")
+        let school1 = Self.scope("模拟县/乡镇1/学校0")
         for order in [entries, entries.reversed(), [entries[2], entries[0], entries[3], entries[1]]] {
             let book = PolicyBook(order)
             func days(_ s: ScopeID?, _ on: String) -> Int { book.policy(for: s, on: Self.d(on)).unexcusedAbsenceDaysForLedger }
@@ -75,7 +78,8 @@ import Testing
     }
 
     @Test func aRunOpensWhenItReachesTheThresholdOfItsDayAndDistrict() throws {
-        let school0 = Self.scope("模拟县/乡镇0/学校0"), school1 = Self.scope("模拟县/乡镇1/学校0")
+        let school0 = Self.scope("模拟县/乡镇0/学校0")
+        let school1 = Self.scope("模拟县/乡镇1/学校0")
         let book = PolicyBook([try entry(try policy("模拟县/乡镇0", from: "2026-11-09", absenceDays: 5), hlc: 1, 1)])
         func record(_ n: UInt8, _ day: String, _ scope: ScopeID) -> AbsenceRuns.Record {
             AbsenceRuns.Record(op: Self.op(n), from: Self.d(day), to: Self.d(day), unexcusedSchoolDays: 1, scope: scope)
@@ -95,14 +99,16 @@ import Testing
         // Thursday 5 and Friday 6 November, then Monday 9: the third day falls under the new policy.
         let straddling = [record(1, "2026-11-05", school0), record(2, "2026-11-06", school0), record(3, "2026-11-09", school0)]
         #expect(openers(straddling).isEmpty, "the run reaches three days on a day when five are needed")
-        let oneRecord = AbsenceRuns.Record(op: Self.op(9), from: Self.d("2026-11-09"), to: Self.d("2026-11-11"), unexcusedSchoolDays: 3,
-                                           scope: school0)
+        let oneRecord = AbsenceRuns.Record(
+            op: Self.op(9), from: Self.d("2026-11-09"), to: Self.d("2026-11-11"), unexcusedSchoolDays: 3,
+            scope: school0)
         #expect(openers([oneRecord]).isEmpty, "one three-day record is judged the same way")
     }
 
     @Test func theVectorsDecodeToTheirFieldsAndTheInvalidOnesAreRefused() throws {
         let doc = try Fixtures.json(Fixtures.packageRoot.appendingPathComponent("Protocol/vectors/policy.json")) as! [String: Any]
-        let valid = doc["valid"] as! [[String: Any]], invalid = doc["invalid"] as! [[String: Any]]
+        let valid = doc["valid"] as! [[String: Any]]
+        let invalid = doc["invalid"] as! [[String: Any]]
         #expect(valid.count >= 2 && invalid.count >= 10)
         for v in valid {
             let p = try DistrictPolicy.decode(try Hex.decode(v["hex"] as! String))

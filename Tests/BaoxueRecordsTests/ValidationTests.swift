@@ -12,7 +12,9 @@ import Testing
         #expect(id.birthDate == (try SimpleDate("1949-12-31")))
         #expect(id.gender == .female)
         #expect(id.masked == "1101**********002X")
-        #expect(throws: RecordsError.invalidField("idNumber", reason: "check digit does not match")) { try ResidentID("110105194912310021") }
+        #expect(throws: RecordsError.invalidField("idNumber", reason: "check digit does not match")) {
+            try ResidentID("110105194912310021")
+        }
         #expect(throws: RecordsError.invalidField("idNumber", reason: "must be 18 characters")) { try ResidentID("1101051949123100") }
         let badDate = "1101051949023100" + "1"
         let check = ResidentID.checkCharacter(for: String(badDate.prefix(17)))
@@ -44,7 +46,8 @@ import Testing
         let opener = OpID(change: try ChangeID(bytes: [UInt8](repeating: 1, count: 32)), index: 0)
         let noEvidence = RecordOp.closeOut(child: child, ledger: .suspectedDropout, closes: [opener], evidence: [], note: "已返校")
         #expect(throws: RecordsError.closeOutWithoutEvidence) { try noEvidence.validate() }
-        let noNote = RecordOp.closeOut(child: child, ledger: .suspectedDropout, closes: [opener], evidence: [String(repeating: "a", count: 64)], note: " ")
+        let noNote = RecordOp.closeOut(
+            child: child, ledger: .suspectedDropout, closes: [opener], evidence: [String(repeating: "a", count: 64)], note: " ")
         #expect(throws: RecordsError.closeOutWithoutEvidence) { try noNote.validate() }
         #expect(throws: RecordsError.closeOutWithoutEvidence) { try RecordPayload(ops: [noEvidence]).encoded() }
     }
@@ -66,8 +69,9 @@ import Testing
     }
 
     @Test func eventsInTheFutureAreRefusedAtTheEdge() throws {
-        let e = Event(child: RecordID.derived("c"), date: try SimpleDate("2025-11-25"),
-                      body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "数学")))
+        let e = Event(
+            child: RecordID.derived("c"), date: try SimpleDate("2025-11-25"),
+            body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "数学")))
         try e.validate()
         try e.validate(signedOn: try SimpleDate("2025-11-24"), toleranceDays: 1)
         #expect(throws: RecordsError.invalidField("date", reason: "in the future")) {
@@ -99,7 +103,9 @@ import Testing
         let pieces = [" ", "\t", "\u{3000}", "\u{00A0}", "\u{2003}", "\u{202F}", "\n", "\u{200B}", "a", "王", "\u{FEFF}", "😀"]
         var blanks = 0
         for n in 0..<500 {
-            let text = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces[Int.random(in: 0..<(n % 2 == 0 ? 5 : pieces.count), using: &rng)] }.joined()
+            let text = (0..<Int.random(in: 0...4, using: &rng)).map { _ in
+                pieces[Int.random(in: 0..<(n % 2 == 0 ? 5 : pieces.count), using: &rng)]
+            }.joined()
             let blank = text.trimmingCharacters(in: .whitespaces).isEmpty
             if blank { blanks += 1 }
             let op = RecordOp.set(kind: .child, record: RecordID.derived("c"), field: "name", value: .text(text), pred: [])

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,9 @@ final class CapturingProxy: @unchecked Sendable {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         listen(listener, 16)
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
@@ -32,9 +35,16 @@ final class CapturingProxy: @unchecked Sendable {
                 let group = DispatchGroup()
                 for (from, to) in [(client, upstream), (upstream, client)] {
                     group.enter()
-                    Thread { self.pump(from, to); group.leave() }.start()
+                    Thread {
+                        self.pump(from, to)
+                        group.leave()
+                    }.start()
                 }
-                Thread { group.wait(); close(client); close(upstream) }.start()
+                Thread {
+                    group.wait()
+                    close(client)
+                    close(upstream)
+                }.start()
             }
         }.start()
     }
@@ -43,8 +53,13 @@ final class CapturingProxy: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(from, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { shutdown(to, Int32(SHUT_WR)); return }
-            lock.lock(); captured += buffer[..<n]; lock.unlock()
+            guard n > 0 else {
+                shutdown(to, Int32(SHUT_WR))
+                return
+            }
+            lock.lock()
+            captured += buffer[..<n]
+            lock.unlock()
             var sent = 0
             while sent < n {
                 let m = buffer.withUnsafeBytes { send(to, $0.baseAddress! + sent, n - sent, Int32(MSG_NOSIGNAL)) }
@@ -54,7 +69,14 @@ final class CapturingProxy: @unchecked Sendable {
         }
     }
 
-    var bytes: [UInt8] { lock.lock(); defer { lock.unlock() }; return captured }
+    var bytes: [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return captured
+    }
 
-    func stop() { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
 }

@@ -30,8 +30,9 @@ import Testing
         let school = Township.school(0)
         _ = try town.makeRelay()
         let admin = try town.enroll(town.root + "/admin", name: "校管理员", role: .schoolAdmin, scopes: [school])
-        let a = try town.makeDevice(0, schools: 1, keyed: false), b = try town.makeDevice(1, schools: 1, keyed: false),
-            lost = try town.makeDevice(2, schools: 1, keyed: false)
+        let a = try town.makeDevice(0, schools: 1, keyed: false)
+        let b = try town.makeDevice(1, schools: 1, keyed: false)
+        let lost = try town.makeDevice(2, schools: 1, keyed: false)
         // The admin learns every member's certificate (each device's first change, carried by any sync).
         for d in [a, b, lost] { _ = try admin.log.append(encoded: try d.log.entries(after: 0, limit: 10).map(\.change.encoded)) }
         let granted = try PrivacyCommands.grant(directory: admin.directory, scope: school.value, rotate: false)
@@ -52,7 +53,8 @@ import Testing
         var secrets: [String] = []
         for i in 0..<120 {
             let ops = district.childOps(i, today: today)
-            for case .set(_, _, let field, .text(let t), _) in ops where ["name", "idNumber", "guardianPhone", "guardianName"].contains(field) {
+            for case .set(_, _, let field, .text(let t), _) in ops
+            where ["name", "idNumber", "guardianPhone", "guardianName"].contains(field) {
                 secrets.append(t)
             }
             _ = try a.write(scope: school, payload: try RecordPayload(ops: ops).encoded())
@@ -65,7 +67,8 @@ import Testing
         #expect(try lost.log.children().count == 120)
 
         // Revocation: the bureau revokes the lost phone; the admin's device publishes it and rotates.
-        let revocation = try Revocation.issue(by: town.authority, subject: lost.key.publicKey, revokedAt: Replica.nowMilliseconds(), reason: "手机丢失")
+        let revocation = try Revocation.issue(
+            by: town.authority, subject: lost.key.publicKey, revokedAt: Replica.nowMilliseconds(), reason: "手机丢失")
         _ = try admin.write(scope: .admin, payload: AdminPayload.revocation(revocation).encoded)
         #expect(try PrivacyCommands.rotateAfterRevocations(directory: admin.directory) == [school.value])
         try await sync(admin)
@@ -99,7 +102,7 @@ import Testing
 
         // At rest: teacher B locks; a copy of its folder holds no name, ID number or phone; unlocking restores the views.
         let bDirectory = b.directory
-        #expect(Self.hits(secrets, in: Self.files(under: bDirectory)).count > 0)   // unlocked, the views are plain
+        #expect(Self.hits(secrets, in: Self.files(under: bDirectory)).count > 0)  // unlocked, the views are plain
         #expect(try PrivacyCommands.lock(directory: bDirectory, passphrase: "长城永不倒-2026").clearChanges == 0)
         #expect(Self.hits(secrets + later, in: Self.files(under: bDirectory)).isEmpty, "in the locked folder")
         #expect(throws: AppError.store(.locked(path: bDirectory))) { try ReplicaCommands.whoami(directory: bDirectory) }

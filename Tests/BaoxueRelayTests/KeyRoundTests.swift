@@ -56,10 +56,14 @@ import Testing
         #expect(round.contains("已把密钥发给 1 名新成员"), "\(round)")
         try await sync(late)
         #expect(try late.log.keyStatus(now: Replica.nowMilliseconds()).first?.heldEpoch == 1)
-        _ = try late.write(scope: school, payload: try RecordPayload(ops: [.set(kind: .child, record: .derived("k"), field: "name", value: .text("孙小雨"), pred: [])]).encoded())
+        _ = try late.write(
+            scope: school,
+            payload: try RecordPayload(ops: [.set(kind: .child, record: .derived("k"), field: "name", value: .text("孙小雨"), pred: [])])
+                .encoded())
 
         // The bureau's revocation of the late device reaches the admin through teacher A and the relay.
-        let revocation = try Revocation.issue(by: town.authority, subject: late.key.publicKey, revokedAt: Replica.nowMilliseconds(), reason: "手机丢失")
+        let revocation = try Revocation.issue(
+            by: town.authority, subject: late.key.publicKey, revokedAt: Replica.nowMilliseconds(), reason: "手机丢失")
         _ = try a.write(scope: .admin, payload: AdminPayload.revocation(revocation).encoded)
         try await sync(a)
         let rotated = try adminSync()

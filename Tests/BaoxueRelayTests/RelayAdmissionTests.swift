@@ -16,13 +16,15 @@ import Testing
         let device = try town.makeDevice(0, schools: 1)
         let school = Township.school(0)
         let written = try Township.writeVisits(device, scope: school, count: 20, tag: "a")
-        let relay = try RelayProcess(directory: town.relayDirectory,
-                                     extra: ["--max-sessions", "1", "--max-wait", "1", "--idle-timeout", "600"], metrics: true)
+        let relay = try RelayProcess(
+            directory: town.relayDirectory,
+            extra: ["--max-sessions", "1", "--max-wait", "1", "--idle-timeout", "600"], metrics: true)
 
         // An enrolled colleague that completes its handshake and then says nothing holds the only slot.
         let colleague = try town.makeDevice(1, schools: 1)
         let holder = RelayFaultTests.connectRaw(relay.port)
-        #expect(try RelayFaultTests.handshake(holder, key: colleague.key, certificates: SyncCommands.presentation(for: colleague).certificates))
+        #expect(
+            try RelayFaultTests.handshake(holder, key: colleague.key, certificates: SyncCommands.presentation(for: colleague).certificates))
         // Wait until the relay has identified the holder and given it the slot (under a loaded test
         // run its last handshake message may still be queued).
         // Polled for up to 60 s: a loaded parallel run can starve this task for a long time, and
@@ -30,7 +32,9 @@ import Testing
         func active(_ n: Int) async throws -> Bool {
             for _ in 0..<600 {
                 let metrics = RelayOperationsTests.httpGet(port: relay.metricsPort, path: "/metrics")
-                if metrics.contains("baoxue_relay_active_sessions \(n)\n") || metrics.contains("baoxue_relay_active_sessions \(n).0") { return true }
+                if metrics.contains("baoxue_relay_active_sessions \(n)\n") || metrics.contains("baoxue_relay_active_sessions \(n).0") {
+                    return true
+                }
                 try await Task.sleep(nanoseconds: 100_000_000)
             }
             return false

@@ -54,7 +54,9 @@ import Testing
                 _ = try Township.writeVisits(d, scope: Township.school(i % Self.schools), count: 20, tag: "r\(round)")
             }
             // What each device will send, in the order the protocol sends it.
-            let queues = try devices.enumerated().map { i, d in try members(d.log, scopes(i)).filter { !before.ids.contains($0.id) }.sorted() }
+            let queues = try devices.enumerated().map { i, d in
+                try members(d.log, scopes(i)).filter { !before.ids.contains($0.id) }.sorted()
+            }
             let counts = NIOLockedValueBox([Int](repeating: 0, count: devices.count))
             let relay = try RelayProcess(directory: town.relayDirectory)
             let delay = UInt64.random(in: 100...1_500, using: &rng)
@@ -103,6 +105,8 @@ import Testing
             #expect(mine == theirs, "seed \(seed): device \(i) differs from the relay in \(school.value)")
             #expect(mine.isSubset(of: final.ids))
         }
-        print("relay kill -9: seed \(seed), \(Self.rounds) kills, \(acknowledged.count) acknowledged changes all present, \(final.ids.count) changes in all")
+        print(
+            "relay kill -9: seed \(seed), \(Self.rounds) kills, \(acknowledged.count) acknowledged changes all present, \(final.ids.count) changes in all"
+        )
     }
 }

@@ -18,7 +18,9 @@ import Testing
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         return fd
     }
 
@@ -103,7 +105,10 @@ import Testing
 
         // All released: back to the idle relay's descriptors, and it still serves.
         var fds = Self.openFDs(pid)
-        for _ in 0..<50 where fds > idle { try await Task.sleep(nanoseconds: 100_000_000); fds = Self.openFDs(pid) }
+        for _ in 0..<50 where fds > idle {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            fds = Self.openFDs(pid)
+        }
         #expect(fds <= idle, "relay holds \(fds) descriptors, \(idle) when idle")
         #expect((try? await DeviceSync.run(device, port: relay.port, scopes: [school]).get()) != nil)
         #expect((try? await DeviceSync.run(big, port: relay.port, scopes: [school]).get()) != nil, "the vanished device resumes")
@@ -126,7 +131,8 @@ import Testing
         let mountPoint = town.root + "/tmpfs"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         // BAOXUE_NO_TMPFS=1 exercises the quota path on a machine that could mount.
-        let mounted = ProcessInfo.processInfo.environment["BAOXUE_NO_TMPFS"] == nil
+        let mounted =
+            ProcessInfo.processInfo.environment["BAOXUE_NO_TMPFS"] == nil
             && Process.run("/bin/mount", ["-t", "tmpfs", "-o", "size=32m", "tmpfs", mountPoint]) == 0
         defer { if mounted { _ = Process.run("/bin/umount", ["-l", mountPoint]) } }
         let data = mounted ? mountPoint + "/relay" : town.relayDirectory

@@ -14,11 +14,13 @@ import Testing
         p.executableURL = Fixtures.productsDirectory.appendingPathComponent("baoxue")
         p.arguments = args
         p.environment = ["LANG": "C.UTF-8"]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
@@ -31,7 +33,9 @@ import Testing
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard ok == 0 else { return "" }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
@@ -109,7 +113,8 @@ import Testing
         let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
         let kept = try ids.filter { try stored.contains($0) }.count
         let (applied, pending, quarantined) = (try stored.count(.applied), try stored.count(.pending), try stored.count(.quarantined))
-        #expect(kept == ids.count,
+        #expect(
+            kept == ids.count,
             "the relay holds \(kept) of \(ids.count); applied \(applied), pending \(pending), quarantined \(quarantined)")
     }
 }

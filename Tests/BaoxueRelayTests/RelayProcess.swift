@@ -24,7 +24,8 @@ final class RelayProcess: @unchecked Sendable {
     /// `openFiles` (soft, hard): runs the relay under that open-file limit (through prlimit, which execs it).
     init(directory: String, port: Int = 0, extra: [String] = [], metrics: Bool = false, openFiles: (UInt64, UInt64)? = nil) throws {
         let binary = Fixtures.productsDirectory.appendingPathComponent("baoxue")
-        let arguments = ["relay", "serve", "--data", directory, "--listen", "127.0.0.1:\(port)", "--lang", "en"]
+        let arguments =
+            ["relay", "serve", "--data", directory, "--listen", "127.0.0.1:\(port)", "--lang", "en"]
             + (metrics ? ["--metrics", "127.0.0.1:0"] : []) + extra
         if let (soft, hard) = openFiles {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
@@ -41,9 +42,18 @@ final class RelayProcess: @unchecked Sendable {
             let data = h.availableData
             // At EOF (the relay exited) stop watching: Foundation would otherwise call this in a loop,
             // and a dispatch source left on a descriptor that is later closed crashes libdispatch.
-            guard let self else { h.readabilityHandler = nil; return }
-            guard !data.isEmpty else { h.readabilityHandler = nil; self.resumeWaiters(ended: true); return }
-            self.lock.lock(); self.output += String(decoding: data, as: UTF8.self); self.lock.unlock()
+            guard let self else {
+                h.readabilityHandler = nil
+                return
+            }
+            guard !data.isEmpty else {
+                h.readabilityHandler = nil
+                self.resumeWaiters(ended: true)
+                return
+            }
+            self.lock.lock()
+            self.output += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
             self.resumeWaiters(ended: false)
         }
         try process.run()
@@ -64,7 +74,11 @@ final class RelayProcess: @unchecked Sendable {
         throw RelayTestError.didNotStart(self.text)
     }
 
-    var text: String { lock.lock(); defer { lock.unlock() }; return output }
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return output
+    }
 
     /// Waits until the relay has printed `text` at least `count` times — the event itself, not a
     /// guess at how long it takes; false if the relay ends first or `timeout` seconds pass.
@@ -141,7 +155,9 @@ func freePort() -> Int {
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_port = 0
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    _ = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
     return Int(UInt16(bigEndian: addr.sin_port))
@@ -151,13 +167,17 @@ func freePort() -> Int {
 struct DeviceSync {
     /// Syncs `replica` with the relay at `port` for `scopes`; `acked` hears the running count of
     /// this side's changes the relay acknowledged.
-    static func run(_ replica: Replica, port: Int, scopes: [ScopeID], acked: @escaping @Sendable (Int) -> Void = { _ in })
-        async -> Result<SyncSummary, SyncError> {
+    static func run(
+        _ replica: Replica, port: Int, scopes: [ScopeID], acked: @escaping @Sendable (Int) -> Void = { _ in }
+    )
+        async -> Result<SyncSummary, SyncError>
+    {
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
         do throws(SyncError) {
-            let endpoint = try SyncEndpoint.make(role: .initiator, key: replica.key, store: replica.log, policy: SyncPolicy(),
-                                                 scopes: [.admin] + scopes, now: DispatchTime.now().uptimeNanoseconds / 1_000_000,
-                                                 pipelined: StreamingAppender(log: replica.log), certificates: certificates, vouch: vouch)
+            let endpoint = try SyncEndpoint.make(
+                role: .initiator, key: replica.key, store: replica.log, policy: SyncPolicy(),
+                scopes: [.admin] + scopes, now: DispatchTime.now().uptimeNanoseconds / 1_000_000,
+                pipelined: StreamingAppender(log: replica.log), certificates: certificates, vouch: vouch)
             return .success(try await SyncClient.sync(host: "127.0.0.1", port: port, endpoint: endpoint) { acked($0.sentChanges) })
         } catch {
             return .failure(error)

@@ -34,8 +34,9 @@ import Testing
         #expect(district.terminate() == 0)
 
         // The township relay keeps serving its devices while the district is unreachable.
-        let relay = try RelayProcess(directory: town.relayDirectory, extra: ["--upstream", "127.0.0.1:\(districtPort)", "--upstream-interval", "1"],
-                                     metrics: true)
+        let relay = try RelayProcess(
+            directory: town.relayDirectory, extra: ["--upstream", "127.0.0.1:\(districtPort)", "--upstream-interval", "1"],
+            metrics: true)
         for (i, d) in township.enumerated() {
             _ = try Township.writeVisits(d, scope: Township.school(i % 2), count: 40, tag: "town")
             #expect((try? await DeviceSync.run(d, port: relay.port, scopes: [Township.school(i % 2)]).get()) != nil)
@@ -51,7 +52,8 @@ import Testing
         var converged = false
         for round in 1...10 where !converged {
             guard await relay.waitFor("upstream synced", count: round) else { break }
-            converged = try ids(districtDir, schools).isSuperset(of: try ids(town.relayDirectory, schools))
+            converged =
+                try ids(districtDir, schools).isSuperset(of: try ids(town.relayDirectory, schools))
                 && ids(town.relayDirectory, schools).isSuperset(of: try ids(districtDir, schools))
         }
         #expect(converged, "township and district differ after reconnecting")

@@ -8,7 +8,11 @@ import Testing
     /// every concurrent edit surfaced and none invented, every malicious or stolen change refused.
     @Test(.tags(.soak), .enabled(if: soakEnabled, "a soak test: bash tools/run test --fast skips it"), arguments: 0..<4)
     func smallScenarioPassesItsChecks(group: UInt64) throws {
-        var conflicts = 0, bad = 0, quarantined = 0, crashes = 0, kills = 0
+        var conflicts = 0
+        var bad = 0
+        var quarantined = 0
+        var crashes = 0
+        var kills = 0
         for seed in (group * 5)..<(group * 5 + 5) {
             let r = try Simulator.run(.small, seed: seed)
             #expect(r.failures.isEmpty, "seed \(seed): \(r.failures.prefix(5)); replay with baoxue-sim --first-seed \(seed)")
@@ -39,7 +43,8 @@ import Testing
     }
 
     @Test func theSameSeedGivesTheSameTraceAndDigest() throws {
-        let a = try Simulator.run(.small, seed: 7), b = try Simulator.run(.small, seed: 7)
+        let a = try Simulator.run(.small, seed: 7)
+        let b = try Simulator.run(.small, seed: 7)
         #expect(a.digest == b.digest && a.traceDigest == b.traceDigest && a.metricsCSV == b.metricsCSV && a.summary == b.summary)
         #expect(try Simulator.run(.small, seed: 8).traceDigest != a.traceDigest)
     }
@@ -52,7 +57,8 @@ import Testing
         #expect(r.days.contains { $0.partitioned })
         #expect(r.metricsCSV.hasPrefix("day,authored,syncs,bytes,schools_agreeing,staleness_p50_h,staleness_p99_h,partitioned\n"))
         let s = r.summary
-        #expect(s.devices == 4 * (3 + 1 + 1) + 2 && s.relays == 3, "per school 3 teachers, a liaison, an admin; a township admin per township")
+        #expect(
+            s.devices == 4 * (3 + 1 + 1) + 2 && s.relays == 3, "per school 3 teachers, a liaison, an admin; a township admin per township")
         #expect(s.transfers > 0, "the township admins moved children between schools (and the checks held)")
         #expect(s.edits > 0 && s.deviceBytesPerDay > 0 && s.townshipRelayBytesPerDay > s.deviceBytesPerDay && s.storageMeanBytes > 0)
         #expect(s.convergenceHours.map { $0 > 0 && $0.isFinite } == true)
@@ -83,10 +89,21 @@ import Testing
         #expect(short.days == 10 && short.problem == nil && short.faults.partitionTo < 10 && short.faults.lostDeviceDay >= 1)
 
         var a = Simulator.Summary()
-        a.devices = 10; a.authored = 100; a.conflicts = 3; a.deviceBytesPerDay = 1_000; a.storageMeanBytes = 300
-        a.districtRelayBytesPerDay = 50; a.convergenceHours = 20; a.catchUpP50Hours = 5; a.storageMaxBytes = 400; a.badCopiesApplied = 0
+        a.devices = 10
+        a.authored = 100
+        a.conflicts = 3
+        a.deviceBytesPerDay = 1_000
+        a.storageMeanBytes = 300
+        a.districtRelayBytesPerDay = 50
+        a.convergenceHours = 20
+        a.catchUpP50Hours = 5
+        a.storageMaxBytes = 400
+        a.badCopiesApplied = 0
         var b = a
-        b.devices = 30; b.deviceBytesPerDay = 2_000; b.convergenceHours = 40; b.storageMaxBytes = 900
+        b.devices = 30
+        b.deviceBytesPerDay = 2_000
+        b.convergenceHours = 40
+        b.storageMaxBytes = 900
         #expect(Simulator.Summary(csv: a.csv) == a)
         #expect(Simulator.Summary(csv: "1,2,3") == nil)
         let t = Simulator.Summary.combining([a, b])

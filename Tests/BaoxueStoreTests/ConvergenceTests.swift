@@ -71,11 +71,17 @@ import Testing
         }
         let reference = try logs[0].viewDigests()
         for d in 0..<replicas {
-            let stored = try logs[d].count(nil), pending = try logs[d].count(.pending), held = try logs[d].count(.held)
-            #expect(try logs[d].count(.applied) == all.count, "seed \(seed): replica \(d) did not apply everything: \(stored) stored, \(pending) pending, \(held) held, \(all.count) authored")
+            let stored = try logs[d].count(nil)
+            let pending = try logs[d].count(.pending)
+            let held = try logs[d].count(.held)
+            #expect(
+                try logs[d].count(.applied) == all.count,
+                "seed \(seed): replica \(d) did not apply everything: \(stored) stored, \(pending) pending, \(held) held, \(all.count) authored"
+            )
             let digests = try logs[d].viewDigests()
             for (table, digest) in reference where digests[table] != digest {
-                Issue.record("seed \(seed): table \(table) differs on replica \(d); reproduce with ConvergenceTests.runSchedule(seed: \(seed))")
+                Issue.record(
+                    "seed \(seed): table \(table) differs on replica \(d); reproduce with ConvergenceTests.runSchedule(seed: \(seed))")
             }
         }
         try logs[0].rebuildViews()

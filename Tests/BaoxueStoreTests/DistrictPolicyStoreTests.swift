@@ -20,8 +20,9 @@ import Testing
     func at(_ day: String) throws -> UInt64 { UInt64(try SimpleDate(day).dayNumber) * 86_400_000 + 9 * 3_600_000 }
 
     func change(_ key: DeviceKey, _ seq: UInt64, scope: ScopeID? = nil, _ payload: [UInt8], on day: String) throws -> Change {
-        try Change.sign(by: key, seq: seq, timestamp: try HLCTimestamp(milliseconds: try at(day), counter: 0),
-                        scope: scope ?? school, deps: [], payload: payload)
+        try Change.sign(
+            by: key, seq: seq, timestamp: try HLCTimestamp(milliseconds: try at(day), counter: 0),
+            scope: scope ?? school, deps: [], payload: payload)
     }
 
     func certificates() throws -> [Change] {
@@ -41,8 +42,11 @@ import Testing
     }
 
     func absence(_ day: String, seq: UInt64) throws -> Change {
-        let op = RecordOp.event(Event(child: child, date: try SimpleDate(day), body: .absence(
-            Absence(from: try SimpleDate(day), to: try SimpleDate(day), schoolDays: 1, excused: false))))
+        let op = RecordOp.event(
+            Event(
+                child: child, date: try SimpleDate(day),
+                body: .absence(
+                    Absence(from: try SimpleDate(day), to: try SimpleDate(day), schoolDays: 1, excused: false))))
         return try change(teacher, seq, try RecordPayload(ops: [op]).encoded(), on: day)
     }
 
@@ -55,7 +59,8 @@ import Testing
         _ = try without.append(try certificates() + week)
         #expect(try without.ledger(.suspectedDropout).map(\.child) == [child], "three days open the entry under the built-in rules")
 
-        let policyFirst = try trust.log(), policyLast = try trust.log()
+        let policyFirst = try trust.log()
+        let policyLast = try trust.log()
         _ = try policyFirst.append(try certificates() + [fiveDays] + week)
         _ = try policyLast.append(try certificates() + week)
         _ = try policyLast.append([fiveDays])
@@ -90,11 +95,15 @@ import Testing
 
     @Test func todaysListsUseTheChildsDistrictPolicy() throws {
         // A leave of 10 days: over the built-in 7, not over a policy's 14.
-        let leave = RecordOp.event(Event(child: child, date: try SimpleDate("2026-11-09"), body: .leave(
-            Leave(from: try SimpleDate("2026-11-09"), to: try SimpleDate("2026-11-18"), reason: "病假", approvedBy: "班主任"))))
+        let leave = RecordOp.event(
+            Event(
+                child: child, date: try SimpleDate("2026-11-09"),
+                body: .leave(
+                    Leave(from: try SimpleDate("2026-11-09"), to: try SimpleDate("2026-11-18"), reason: "病假", approvedBy: "班主任"))))
         let named = RecordOp.set(kind: .child, record: child, field: "name", value: .text("王小红"), pred: [])
         let log = try trust.log()
-        _ = try log.append(try certificates() + [try change(teacher, 1, try RecordPayload(ops: [named, leave]).encoded(), on: "2026-11-09")])
+        _ = try log.append(
+            try certificates() + [try change(teacher, 1, try RecordPayload(ops: [named, leave]).encoded(), on: "2026-11-09")])
         let day = try SimpleDate("2026-11-12")
         #expect(try log.visitsDue(today: day).map(\.child) == [child])
         var rules = Policy.fengnan

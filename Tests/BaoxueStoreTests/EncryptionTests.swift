@@ -22,15 +22,17 @@ import Testing
     let secondID = "11010520100101001" + String(ResidentID.checkCharacter(for: "11010520100101001"))
 
     func cert(_ role: Role, _ subject: DeviceKey) throws -> Certificate {
-        try Certificate.issue(by: authority, subject: subject.publicKey, role: role, mayIssue: false,
-                              validFrom: t0, validUntil: t0 + 365 * day, name: "张老师", scopes: [school])
+        try Certificate.issue(
+            by: authority, subject: subject.publicKey, role: role, mayIssue: false,
+            validFrom: t0, validUntil: t0 + 365 * day, name: "张老师", scopes: [school])
     }
 
     func device(_ key: DeviceKey, path: String? = nil, witness: Bool = false) throws -> ChangeLog {
         let clock: @Sendable () -> UInt64 = { [now] in now + 3_600_000 }
         if let path {
-            return try ChangeLog(path: path, merge: witness ? nil : RecordMerge(), authority: authority.publicKey, clock: clock,
-                                 witness: witness ? key : nil, reader: witness ? nil : key)
+            return try ChangeLog(
+                path: path, merge: witness ? nil : RecordMerge(), authority: authority.publicKey, clock: clock,
+                witness: witness ? key : nil, reader: witness ? nil : key)
         }
         return try ChangeLog(inMemory: (), authority: authority.publicKey, clock: clock, reader: key)
     }
@@ -64,12 +66,14 @@ import Testing
 
     @Test func theRelayStoresAndChecksWhatItCannotReadAndMembersReadIt() throws {
         let a = try keyedAdmin(members: [(.teacher, t1), (.teacher, t2)])
-        let w1 = try device(t1), w2 = try device(t2)
+        let w1 = try device(t1)
+        let w2 = try device(t2)
         let dir = Fixtures.temporaryDirectory("relay-e2e")
         let relay = try device(relayKey, path: dir + "/relay.sqlite", witness: true)
         try copy(a, to: w1)
-        let written = try w1.appendAuthored(by: t1, scope: school,
-                                            payload: try profile(child1, name: "王小明", id: "11010519491231002X", phone: "13812345678"), now: now)
+        let written = try w1.appendAuthored(
+            by: t1, scope: school,
+            payload: try profile(child1, name: "王小明", id: "11010519491231002X", phone: "13812345678"), now: now)
         #expect(SealedPayload.isSealed(written.payload))
         #expect(try w1.child(child1)?.name == "王小明")
         try copy(w1, to: relay)
@@ -83,9 +87,12 @@ import Testing
             #expect(disk.firstRange(of: Array(secret.utf8)) == nil, "\(secret) found on the relay's disk")
         }
         // The relay enforces roles from the declared operations: a teacher's sealed close-out is quarantined.
-        let closeOut = try RecordPayload(ops: [.closeOut(child: child1, ledger: .suspectedDropout,
-                                                         closes: [OpID(change: written.id, index: 0)],
-                                                         evidence: [String(repeating: "ab", count: 32)], note: "已返校")]).encoded()
+        let closeOut = try RecordPayload(ops: [
+            .closeOut(
+                child: child1, ledger: .suspectedDropout,
+                closes: [OpID(change: written.id, index: 0)],
+                evidence: [String(repeating: "ab", count: 32)], note: "已返校")
+        ]).encoded()
         let forbidden = try w1.appendAuthored(by: t1, scope: school, payload: closeOut, now: now)
         #expect(SealedPayload.isSealed(forbidden.payload))
         try copy(w1, to: relay)
@@ -107,9 +114,12 @@ import Testing
 
     @Test func aRevokedDeviceCannotReadWhatIsWrittenAfterTheRotation() throws {
         let a = try keyedAdmin(members: [(.teacher, t1), (.teacher, t2), (.teacher, t3)])
-        let w1 = try device(t1), w2 = try device(t2), lost = try device(t3)
+        let w1 = try device(t1)
+        let w2 = try device(t2)
+        let lost = try device(t3)
         try copy(a, to: w1)
-        _ = try w1.appendAuthored(by: t1, scope: school, payload: try profile(child1, name: "王小明", id: "11010519491231002X", phone: "13812345678"), now: now)
+        _ = try w1.appendAuthored(
+            by: t1, scope: school, payload: try profile(child1, name: "王小明", id: "11010519491231002X", phone: "13812345678"), now: now)
         try copy(w1, to: lost)
         #expect(try lost.child(child1)?.name == "王小明")
 
@@ -121,8 +131,9 @@ import Testing
         #expect(status.heldEpoch == 2 && status.newestEpoch == 2 && status.revokedRecipients.isEmpty)
 
         try copy(a, to: w1)
-        let secret = try w1.appendAuthored(by: t1, scope: school, payload: try profile(child2, name: "李小红", id: secondID, phone: "13900001111"),
-                                           now: now + 240_000)
+        let secret = try w1.appendAuthored(
+            by: t1, scope: school, payload: try profile(child2, name: "李小红", id: secondID, phone: "13900001111"),
+            now: now + 240_000)
         // The lost phone gets every byte (a copied relay disk, say) and still reads nothing new.
         try copy(w1, to: lost)
         #expect(try lost.contains(secret.id))
@@ -140,7 +151,8 @@ import Testing
         let a = try keyedAdmin(members: [(.teacher, t1)])
         let w1 = try device(t1)
         try copy(a, to: w1)
-        _ = try w1.appendAuthored(by: t1, scope: school, payload: try profile(child1, name: "王小明", id: "11010519491231002X", phone: "13812345678"), now: now)
+        _ = try w1.appendAuthored(
+            by: t1, scope: school, payload: try profile(child1, name: "王小明", id: "11010519491231002X", phone: "13812345678"), now: now)
         // t2 is certified after the grant was written.
         _ = try a.appendAuthored(by: admin, scope: .admin, payload: AdminPayload.certificate(try cert(.teacher, t2)).encoded, now: now)
         let late = try device(t2)
@@ -148,15 +160,15 @@ import Testing
         try copy(w1, to: late)
         #expect(try late.child(child1) == nil)
         #expect(throws: StoreError.noScopeKey(school)) {
-            try late.appendAuthored(by: t2, scope: school, payload: try profile(child2, name: "李四", id: secondID, phone: "13900001111"), now: now)
+            try late.appendAuthored(
+                by: t2, scope: school, payload: try profile(child2, name: "李四", id: secondID, phone: "13900001111"), now: now)
         }
-        #expect(try late.count(nil) == (try a.count(nil)) + 1)   // nothing of the refused write was stored
+        #expect(try late.count(nil) == (try a.count(nil)) + 1)  // nothing of the refused write was stored
         #expect(try a.keyStatus(now: now).first { $0.scope == school }?.lacking == [t2.publicKey])
-        try a.grantKeys(by: admin, scope: school, now: now)   // the same epoch, sealed to the newcomer too
+        try a.grantKeys(by: admin, scope: school, now: now)  // the same epoch, sealed to the newcomer too
         try copy(a, to: late)
         #expect(try late.child(child1)?.name == "王小明")
         #expect(try late.keyStatus(now: now).first { $0.scope == school }?.unreadable == 0)
         #expect(try late.keyStatus(now: now).first { $0.scope == school }?.heldEpoch == 1)
     }
 }
-

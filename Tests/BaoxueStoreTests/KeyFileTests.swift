@@ -28,7 +28,8 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         #expect(throws: StoreError.keyFileMissing(path: dir + "/none")) { try KeyFile.load(at: dir + "/none") }
         let path = dir + "/bad.key"
-        FileManager.default.createFile(atPath: path, contents: Data("baoxue-device-key-v1\nzz\n".utf8), attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(
+            atPath: path, contents: Data("baoxue-device-key-v1\nzz\n".utf8), attributes: [.posixPermissions: 0o600])
         #expect(throws: StoreError.keyFileMalformed(path: path)) { try KeyFile.load(at: path) }
     }
 

@@ -19,8 +19,9 @@ import Testing
     func change(_ seq: UInt64, _ ops: [RecordOp], on day: String, unchecked: Bool = false) throws -> Change {
         let ms = UInt64(try SimpleDate(day).dayNumber) * 86_400_000 + 2 * 3_600_000
         let payload = unchecked ? try RecordPayload(ops: ops).encodedUnchecked() : try RecordPayload(ops: ops).encoded()
-        return try Change.sign(by: teacher, seq: seq, timestamp: try HLCTimestamp(milliseconds: ms, counter: 0), scope: scope, deps: [],
-                               payload: payload)
+        return try Change.sign(
+            by: teacher, seq: seq, timestamp: try HLCTimestamp(milliseconds: ms, counter: 0), scope: scope, deps: [],
+            payload: payload)
     }
 
     func set(_ child: RecordID, _ field: String, _ value: FieldValue) -> RecordOp {
@@ -34,21 +35,33 @@ import Testing
     /// What the two records hold before any merge: the registry child enrolled since September, the
     /// provisional one found by the survey in November, on the suspected ledger, visited once.
     func history() throws -> [Change] {
-        let visit = RecordOp.event(Event(child: provisional, date: try SimpleDate("2026-11-05"), body: .visit(
-            Visit(participants: ["张老师"], householdFound: true, childSeen: true, spokeTo: "奶奶", agreed: "下周返校"))))
+        let visit = RecordOp.event(
+            Event(
+                child: provisional, date: try SimpleDate("2026-11-05"),
+                body: .visit(
+                    Visit(participants: ["张老师"], householdFound: true, childSeen: true, spokeTo: "奶奶", agreed: "下周返校"))))
         return [
-            try change(1, [set(registry, "name", .text("罗小花")), set(registry, "school", .text("一小")),
-                           try status(registry, .enrolled, "2026-09-01")], on: "2026-09-01"),
-            try change(2, [set(provisional, "name", .text("罗小花")), set(provisional, "provisional", .text("摸排：东村3组12号")),
-                           set(provisional, "school", .text("一小")), try status(provisional, .suspectedDropout, "2026-11-03")],
-                       on: "2026-11-03"),
+            try change(
+                1,
+                [
+                    set(registry, "name", .text("罗小花")), set(registry, "school", .text("一小")),
+                    try status(registry, .enrolled, "2026-09-01"),
+                ], on: "2026-09-01"),
+            try change(
+                2,
+                [
+                    set(provisional, "name", .text("罗小花")), set(provisional, "provisional", .text("摸排：东村3组12号")),
+                    set(provisional, "school", .text("一小")), try status(provisional, .suspectedDropout, "2026-11-03"),
+                ],
+                on: "2026-11-03"),
             try change(3, [visit], on: "2026-11-05"),
         ]
     }
 
     func month(_ log: ChangeLog, _ m: Int) throws -> PeriodFigures {
         let last = SimpleDate.daysIn(month: m, year: 2026)
-        let figures = try log.periodFigures(from: try SimpleDate(year: 2026, month: m, day: 1), to: try SimpleDate(year: 2026, month: m, day: last))
+        let figures = try log.periodFigures(
+            from: try SimpleDate(year: 2026, month: m, day: 1), to: try SimpleDate(year: 2026, month: m, day: last))
         #expect(figures.count == 1)
         return figures[0]
     }
@@ -65,8 +78,9 @@ import Testing
         _ = try log.append([merge])
         #expect(try month(log, 11) == november, "November ended before the merge: its report is unchanged")
         let december = try month(log, 12)
-        #expect((december.children, december.ledgerOpened, december.suspectedOpen, december.visits) == (1, 0, 1, 0),
-                "one child now, its entry still open since November, under the registry child")
+        #expect(
+            (december.children, december.ledgerOpened, december.suspectedOpen, december.visits) == (1, 0, 1, 0),
+            "one child now, its entry still open since November, under the registry child")
         #expect(try log.ledger(.suspectedDropout).map(\.child) == [registry])
         #expect(try log.ledger(.suspectedDropout, asOf: try SimpleDate("2026-11-30")).map(\.child) == [provisional])
         #expect(try log.children().map(\.child) == [registry], "the merged record leaves the lists")
@@ -91,8 +105,9 @@ import Testing
         _ = try log.append(try history())
         _ = try log.append([
             try change(4, [set(provisional, "mergedInto", .text(provisional.hex))], on: "2026-12-02", unchecked: true),
-            try change(5, [.registryDefault(kind: .child, record: provisional, field: "mergedInto", value: .text(registry.hex), pred: [])],
-                       on: "2026-12-02", unchecked: true),
+            try change(
+                5, [.registryDefault(kind: .child, record: provisional, field: "mergedInto", value: .text(registry.hex), pred: [])],
+                on: "2026-12-02", unchecked: true),
             try change(6, [set(provisional, "mergedInto", .text("not an id"))], on: "2026-12-02", unchecked: true),
         ])
         #expect(try log.rejectedOps().count == 3)

@@ -12,27 +12,35 @@ import Testing
     let teacher = Fixtures.key(1), liaison = Fixtures.key(2)
     let evidence = String(repeating: "ab", count: 32)
 
-    func write(_ log: ChangeLog, _ key: DeviceKey, now: UInt64 = 1_764_000_000_000, _ ops: (RecordSnapshot) throws(StoreError) -> [RecordOp]) throws -> Change {
+    func write(
+        _ log: ChangeLog, _ key: DeviceKey, now: UInt64 = 1_764_000_000_000, _ ops: (RecordSnapshot) throws(StoreError) -> [RecordOp]
+    ) throws -> Change {
         try log.appendOperations(by: key, scope: scope, now: now, ops)
     }
 
     func setName(_ name: String) -> (RecordSnapshot) throws(StoreError) -> [RecordOp] {
         { s throws(StoreError) in
-            [.set(kind: .child, record: child, field: "name", value: .text(name), pred: try s.liveOps(kind: .child, record: child, field: "name"))]
+            [
+                .set(
+                    kind: .child, record: child, field: "name", value: .text(name),
+                    pred: try s.liveOps(kind: .child, record: child, field: "name"))
+            ]
         }
     }
 
     func row(_ log: ChangeLog) throws -> ChildView? { try log.child(child) }
 
     @Test func sequentialWritesReplaceConcurrentOnesConflictUntilSettled() throws {
-        let a = try ChangeLog(), b = try ChangeLog()
+        let a = try ChangeLog()
+        let b = try ChangeLog()
         let first = try write(a, teacher, setName("张小明"))
         _ = try b.append([first])
         #expect(try row(a)?.name == "张小明")
         // Offline, both edit the name: concurrent.
         let x = try write(a, teacher, now: 1_764_000_001_000, setName("张晓明"))
         let y = try write(b, liaison, now: 1_764_000_002_000, setName("张小鸣"))
-        _ = try a.append([y]); _ = try b.append([x])
+        _ = try a.append([y])
+        _ = try b.append([x])
         for log in [a, b] {
             #expect(try row(log)?.conflicts == ["name"])
             #expect(try row(log)?.name == "张小鸣", "later HLC is shown")
@@ -46,17 +54,24 @@ import Testing
     }
 
     @Test func focusSetIsAddWins() throws {
-        let a = try ChangeLog(), b = try ChangeLog()
-        let add = try write(a, teacher) { _ throws(StoreError) in [.add(kind: .child, record: self.child, set: "focus", element: "leftBehind")] }
+        let a = try ChangeLog()
+        let b = try ChangeLog()
+        let add = try write(a, teacher) { _ throws(StoreError) in
+            [.add(kind: .child, record: self.child, set: "focus", element: "leftBehind")]
+        }
         _ = try b.append([add])
         let remove = try write(a, teacher, now: 1_764_000_001_000) { s throws(StoreError) in
-            [.remove(kind: .child, record: self.child, set: "focus", element: "leftBehind",
-                     tags: try s.liveTags(kind: .child, record: self.child, set: "focus", element: "leftBehind"))]
+            [
+                .remove(
+                    kind: .child, record: self.child, set: "focus", element: "leftBehind",
+                    tags: try s.liveTags(kind: .child, record: self.child, set: "focus", element: "leftBehind"))
+            ]
         }
         let readd = try write(b, liaison, now: 1_764_000_001_000) { _ throws(StoreError) in
             [.add(kind: .child, record: self.child, set: "focus", element: "leftBehind")]
         }
-        _ = try a.append([readd]); _ = try b.append([remove])
+        _ = try a.append([readd])
+        _ = try b.append([remove])
         #expect(try row(a)?.focus == ["leftBehind"])
         #expect(try a.viewDigests() == b.viewDigests())
     }
@@ -65,7 +80,8 @@ import Testing
     /// each child's row gets its own fields and flags, and only the children a concurrent change
     /// also named are in conflict.
     @Test func aChangeAboutManyChildrenResolvesEachOnItsOwn() throws {
-        let a = try ChangeLog(), b = try ChangeLog()
+        let a = try ChangeLog()
+        let b = try ChangeLog()
         let children = (0..<70).map { RecordID.derived("学生\($0)") }
         let many = try write(a, teacher) { _ throws(StoreError) in
             children.enumerated().flatMap { i, child -> [RecordOp] in
@@ -78,7 +94,8 @@ import Testing
         let two = try write(b, liaison, now: 1_764_000_001_000) { _ throws(StoreError) in
             [3, 68].map { RecordOp.set(kind: .child, record: children[$0], field: "name", value: .text("别名\($0)"), pred: []) }
         }
-        _ = try a.append([two]); _ = try b.append([many])
+        _ = try a.append([two])
+        _ = try b.append([many])
         #expect(try a.viewDigests() == b.viewDigests())
         for (i, child) in children.enumerated() {
             let row = try #require(try a.child(child), "child \(i)")
@@ -91,25 +108,41 @@ import Testing
     @Test func ledgerEntryLeavesOnlyByCloseOutWithEvidence() throws {
         let log = try ChangeLog()
         _ = try write(log, teacher) { _ throws(StoreError) in
-            [.event(Event(child: self.child, date: try! SimpleDate("2025-11-18"),
-                          body: .absence(Absence(from: try! SimpleDate("2025-11-14"), to: try! SimpleDate("2025-11-18"), schoolDays: 3, excused: false))))]
+            [
+                .event(
+                    Event(
+                        child: self.child, date: try! SimpleDate("2025-11-18"),
+                        body: .absence(
+                            Absence(from: try! SimpleDate("2025-11-14"), to: try! SimpleDate("2025-11-18"), schoolDays: 3, excused: false)))
+                )
+            ]
         }
         #expect(try log.ledger(.suspectedDropout).map(\.child) == [child])
         // A later status of "enrolled" does not take the child off the ledger.
         _ = try write(log, teacher, now: 1_764_000_001_000) { s throws(StoreError) in
-            [.set(kind: .child, record: self.child, field: "status",
-                  value: .status(StatusFact(status: .returned, date: try! SimpleDate("2025-11-20"), reason: "家访后返校")),
-                  pred: try s.liveOps(kind: .child, record: self.child, field: "status"))]
+            [
+                .set(
+                    kind: .child, record: self.child, field: "status",
+                    value: .status(StatusFact(status: .returned, date: try! SimpleDate("2025-11-20"), reason: "家访后返校")),
+                    pred: try s.liveOps(kind: .child, record: self.child, field: "status"))
+            ]
         }
         #expect(try log.ledger(.suspectedDropout).count == 1)
         #expect(throws: StoreError.invalidRecord(.closeOutWithoutEvidence)) {
             try write(log, teacher, now: 1_764_000_002_000) { s throws(StoreError) in
-                [.closeOut(child: self.child, ledger: .suspectedDropout, closes: try s.openOpeners(child: self.child, ledger: .suspectedDropout), evidence: [], note: "返校")]
+                [
+                    .closeOut(
+                        child: self.child, ledger: .suspectedDropout,
+                        closes: try s.openOpeners(child: self.child, ledger: .suspectedDropout), evidence: [], note: "返校")
+                ]
             }
         }
         _ = try write(log, teacher, now: 1_764_000_003_000) { s throws(StoreError) in
-            [.closeOut(child: self.child, ledger: .suspectedDropout, closes: try s.openOpeners(child: self.child, ledger: .suspectedDropout),
-                       evidence: [self.evidence], note: "已返校，附返校证明")]
+            [
+                .closeOut(
+                    child: self.child, ledger: .suspectedDropout, closes: try s.openOpeners(child: self.child, ledger: .suspectedDropout),
+                    evidence: [self.evidence], note: "已返校，附返校证明")
+            ]
         }
         #expect(try log.ledger(.suspectedDropout).isEmpty)
     }
@@ -117,22 +150,27 @@ import Testing
     @Test func signedButInvalidOpsAreRejectedAlikeEverywhereAndVisible() throws {
         let log = try ChangeLog()
         // Readable format 2, but the close-out's note is blank: the op is rejected, by rule.
-        let blankNote: [UInt8] = [0x00, 0x52, 0x02, 0x01, 0x05] + child.bytes + [0x01, 0x01] + [UInt8](repeating: 7, count: 32) + [0, 0]
+        let blankNote: [UInt8] =
+            [0x00, 0x52, 0x02, 0x01, 0x05] + child.bytes + [0x01, 0x01] + [UInt8](repeating: 7, count: 32) + [0, 0]
             + [0x01] + [UInt8](repeating: 9, count: 32) + [0x02, 0x20, 0x20]
         let formatOne = Array(#"{"ops":[{"void":{"reason":"x","target":"\#(String(repeating: "ab", count: 32)):0"}}],"v":1}"#.utf8)
         var deps: [ChangeID] = []
         for (seq, payload) in [blankNote, formatOne, [0xff, 0x00]].enumerated() {
             let time = try HLCTimestamp(milliseconds: 1_764_000_000_000 + UInt64(seq), counter: 0)
-            let change = try Change.sign(by: liaison, seq: UInt64(seq + 1), timestamp: time,
-                                         scope: scope, deps: deps, payload: payload)
+            let change = try Change.sign(
+                by: liaison, seq: UInt64(seq + 1), timestamp: time,
+                scope: scope, deps: deps, payload: payload)
             _ = try log.append([change])
             deps = [change.id]
         }
         #expect(try log.count(.applied) == 3)
         let reasons = try log.rejectedOps().map(\.reason).sorted()
-        #expect(reasons == ["closeOutWithoutEvidence",
-                            "unreadable_payload: bad_magic: not a record payload",
-                            "unreadable_payload: format_1_refused: a format-1 (JSON) payload; Protocol v2 reads format 2 only"])
+        #expect(
+            reasons == [
+                "closeOutWithoutEvidence",
+                "unreadable_payload: bad_magic: not a record payload",
+                "unreadable_payload: format_1_refused: a format-1 (JSON) payload; Protocol v2 reads format 2 only",
+            ])
     }
 
     @Test func rebuildEqualsIncremental() throws {
@@ -165,7 +203,11 @@ import Testing
         let other = try ScopeID("示例二小")
         let a = try write(log, teacher, setName("王芳"))
         let elsewhere = try log.appendOperations(by: liaison, scope: other, now: 1_764_000_001_000) { s throws(StoreError) in
-            [.set(kind: .child, record: child, field: "name", value: .text("李雷"), pred: try s.liveOps(kind: .child, record: child, field: "name"))]
+            [
+                .set(
+                    kind: .child, record: child, field: "name", value: .text("李雷"),
+                    pred: try s.liveOps(kind: .child, record: child, field: "name"))
+            ]
         }
         #expect(elsewhere.deps.isEmpty, "nothing in its scope yet")
         let b = try write(log, teacher, now: 1_764_000_002_000, setName("王方"))

@@ -25,8 +25,9 @@ import Testing
             for _ in 0..<Int.random(in: 1...5, using: &rng) {
                 let author = Int.random(in: 0..<6, using: &rng)
                 let scope = scopes[author % 2]
-                let change = Fixtures.chain(Fixtures.key(UInt8(author + 1)), count: 1, firstSeq: next[author], after: last[author].map { [$0] } ?? [],
-                                            scope: scope.value, startMs: clock[author])[0]
+                let change = Fixtures.chain(
+                    Fixtures.key(UInt8(author + 1)), count: 1, firstSeq: next[author], after: last[author].map { [$0] } ?? [],
+                    scope: scope.value, startMs: clock[author])[0]
                 clock[author] += UInt64.random(in: 1...3_000_000, using: &rng)
                 next[author] += 1
                 last[author] = change.id

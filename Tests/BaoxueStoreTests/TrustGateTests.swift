@@ -18,29 +18,43 @@ import Testing
     func log() throws -> ChangeLog { try ChangeLog(inMemory: (), authority: authority.publicKey) }
 
     func visit() throws -> [UInt8] {
-        try RecordPayload(ops: [.event(Event(child: RecordID.derived("c1"), date: try SimpleDate(year: 2025, month: 11, day: 24), body: .visit(
-            Visit(participants: ["张老师"], householdFound: true, childSeen: true, spokeTo: "母亲", agreed: "下周返校"))))]).encoded()
+        try RecordPayload(ops: [
+            .event(
+                Event(
+                    child: RecordID.derived("c1"), date: try SimpleDate(year: 2025, month: 11, day: 24),
+                    body: .visit(
+                        Visit(participants: ["张老师"], householdFound: true, childSeen: true, spokeTo: "母亲", agreed: "下周返校"))))
+        ]).encoded()
     }
 
     func closeOut() throws -> [UInt8] {
-        try RecordPayload(ops: [.closeOut(child: RecordID.derived("c1"), ledger: .suspectedDropout,
-                                          closes: [OpID(change: try ChangeID(bytes: [UInt8](repeating: 9, count: 32)), index: 0)],
-                                          evidence: [String(repeating: "ab", count: 32)], note: "已返校")]).encoded()
+        try RecordPayload(ops: [
+            .closeOut(
+                child: RecordID.derived("c1"), ledger: .suspectedDropout,
+                closes: [OpID(change: try ChangeID(bytes: [UInt8](repeating: 9, count: 32)), index: 0)],
+                evidence: [String(repeating: "ab", count: 32)], note: "已返校")
+        ]).encoded()
     }
 
-    func change(_ key: DeviceKey, seq: UInt64, scope: ScopeID? = nil, payload: [UInt8], at ms: UInt64? = nil, deps: [ChangeID] = []) throws -> Change {
-        try Change.sign(by: key, seq: seq, timestamp: try HLCTimestamp(milliseconds: ms ?? t0 + day + seq, counter: 0),
-                        scope: scope ?? school, deps: deps, payload: payload)
+    func change(
+        _ key: DeviceKey, seq: UInt64, scope: ScopeID? = nil, payload: [UInt8], at ms: UInt64? = nil, deps: [ChangeID] = []
+    ) throws -> Change {
+        try Change.sign(
+            by: key, seq: seq, timestamp: try HLCTimestamp(milliseconds: ms ?? t0 + day + seq, counter: 0),
+            scope: scope ?? school, deps: deps, payload: payload)
     }
 
     func certificateChange(_ cert: Certificate, by key: DeviceKey, seq: UInt64) throws -> Change {
         try change(key, seq: seq, scope: .admin, payload: AdminPayload.certificate(cert).encoded)
     }
 
-    func cert(_ role: Role, issuer: DeviceKey? = nil, subject: DeviceKey? = nil, scopes: [String] = ["丰南区/东镇/示例小学"],
-              mayIssue: Bool = false, days: UInt64 = 365) throws -> Certificate {
-        try Certificate.issue(by: issuer ?? authority, subject: (subject ?? device).publicKey, role: role, mayIssue: mayIssue,
-                              validFrom: t0, validUntil: t0 + days * day, name: "张老师", scopes: scopes.map { try ScopeID($0) })
+    func cert(
+        _ role: Role, issuer: DeviceKey? = nil, subject: DeviceKey? = nil, scopes: [String] = ["丰南区/东镇/示例小学"],
+        mayIssue: Bool = false, days: UInt64 = 365
+    ) throws -> Certificate {
+        try Certificate.issue(
+            by: issuer ?? authority, subject: (subject ?? device).publicKey, role: role, mayIssue: mayIssue,
+            validFrom: t0, validUntil: t0 + days * day, name: "张老师", scopes: scopes.map { try ScopeID($0) })
     }
 
     func states(_ log: ChangeLog) throws -> [ChangeState] { try log.entries(after: 0, limit: 100).map(\.state) }
@@ -81,8 +95,8 @@ import Testing
         let rogue = Fixtures.key(0x66)
         let relay = Fixtures.key(0x77)
         _ = try l.append([
-            try certificateChange(try cert(.districtAdmin, issuer: device, scopes: ["丰南区"]), by: device, seq: 1),   // self-signed
-            try certificateChange(try cert(.teacher, issuer: rogue), by: device, seq: 2),                               // unknown issuer
+            try certificateChange(try cert(.districtAdmin, issuer: device, scopes: ["丰南区"]), by: device, seq: 1),  // self-signed
+            try certificateChange(try cert(.teacher, issuer: rogue), by: device, seq: 2),  // unknown issuer
         ])
         #expect(try l.quarantined().map(\.reason) == ["self_signed", "unknown_issuer"])
         // A township delegation, then a teacher certificate it issues outside its township.
@@ -131,7 +145,7 @@ extension TrustGateTests {
         let ahead = try change(device, seq: 1, payload: try visit(), at: t0 + 5 * day)
         #expect(try l.append([ahead]).quarantined == 1)
         #expect(try l.quarantined().map(\.reason) == ["future_clock"])
-        clock.now = t0 + 4 * day + 1   // within 24 h of the change now
+        clock.now = t0 + 4 * day + 1  // within 24 h of the change now
         let next = try l.append([try change(device, seq: 2, payload: try visit(), at: t0 + 5 * day + 1, deps: [ahead.id])])
         #expect(next.applied == 2)
         #expect(try l.quarantined().isEmpty)
@@ -146,8 +160,10 @@ extension TrustGateTests {
         clock.now = t0 + 2 * day
         let carrier = Fixtures.key(0x22)
         let l = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { clock.now })
-        _ = try l.append([try certificateChange(try cert(.teacher), by: carrier, seq: 1),
-                          try certificateChange(try cert(.teacher, subject: carrier), by: carrier, seq: 2)])
+        _ = try l.append([
+            try certificateChange(try cert(.teacher), by: carrier, seq: 1),
+            try certificateChange(try cert(.teacher, subject: carrier), by: carrier, seq: 2),
+        ])
         #expect(try l.append([try change(device, seq: 1, payload: try visit(), at: t0 + 5 * day)]).quarantined == 1)
         let own = try l.appendAuthored(by: carrier, scope: school, payload: try visit(), now: clock.now)
         #expect(own.timestamp.milliseconds < t0 + 3 * day)
@@ -200,18 +216,23 @@ extension TrustGateTests {
     /// change goes on once it is revoked); only the stolen change leaves the views. Found by
     /// the county simulator: before, the honest work went back to pending for ever.
     @Test func honestWorkOnTopOfARevokedChangeStaysApplied() throws {
-        let l = try log(), other = try log()
-        let carrier = Fixtures.key(0x22), colleague = Fixtures.key(0x33)
-        let certs = [try certificateChange(try cert(.teacher), by: carrier, seq: 1),
-                     try certificateChange(try cert(.teacher, subject: colleague), by: carrier, seq: 2)]
+        let l = try log()
+        let other = try log()
+        let carrier = Fixtures.key(0x22)
+        let colleague = Fixtures.key(0x33)
+        let certs = [
+            try certificateChange(try cert(.teacher), by: carrier, seq: 1),
+            try certificateChange(try cert(.teacher, subject: colleague), by: carrier, seq: 2),
+        ]
         _ = try l.append(certs)
         _ = try other.append(certs)
         let stolen = try change(device, seq: 1, payload: try visit(), at: t0 + 20 * day)
         let honest = try change(colleague, seq: 1, payload: try visit(), at: t0 + 21 * day, deps: [stolen.id])
         _ = try l.append([stolen, honest])
         #expect(try states(l) == [.applied, .applied, .applied, .applied])
-        let revocation = try revocationChange(try Revocation.issue(by: authority, subject: device.publicKey, revokedAt: t0 + 15 * day, reason: "手机丢失"),
-                                              by: carrier, seq: 3)
+        let revocation = try revocationChange(
+            try Revocation.issue(by: authority, subject: device.publicKey, revokedAt: t0 + 15 * day, reason: "手机丢失"),
+            by: carrier, seq: 3)
         _ = try l.append([revocation])
         #expect(try l.state(of: stolen.id) == .quarantined && l.state(of: honest.id) == .applied)
         #expect(try l.events(child: RecordID.derived("c1"), kind: "visit").count == 1)

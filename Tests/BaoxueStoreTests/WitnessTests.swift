@@ -64,7 +64,9 @@ import Testing
         let township = try relay(clock)
         let districtKey = Fixtures.key(0x78)
         let district = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { clock.now }, witness: districtKey)
-        _ = try district.append([try trust.certificateChange(try trust.cert(.relay, subject: districtKey, scopes: ["丰南区"]), by: carrier, seq: 3)])
+        _ = try district.append([
+            try trust.certificateChange(try trust.cert(.relay, subject: districtKey, scopes: ["丰南区"]), by: carrier, seq: 3)
+        ])
         _ = try township.append([try trust.change(device, seq: 1, payload: try trust.visit(), at: t0 + day - 5)])
         for _ in 0..<3 {
             _ = try district.append(encoded: try everything(township))
@@ -97,8 +99,11 @@ import Testing
         _ = try r.append([honest])
         // Revoked at day 10; on day 11 the thief syncs a change dated day 5.
         let revokedAt = t0 + 10 * day
-        _ = try r.append([try trust.revocationChange(try Revocation.issue(by: authority, subject: device.publicKey, revokedAt: revokedAt, reason: "手机被盗"),
-                                                     by: carrier, seq: 3)])
+        _ = try r.append([
+            try trust.revocationChange(
+                try Revocation.issue(by: authority, subject: device.publicKey, revokedAt: revokedAt, reason: "手机被盗"),
+                by: carrier, seq: 3)
+        ])
         clock.now = t0 + 11 * day
         let backdated = try trust.change(device, seq: 2, payload: try trust.visit(), at: t0 + 5 * day, deps: [honest.id])
         #expect(try r.append([backdated]).receipts == 1)

@@ -17,9 +17,12 @@ import Testing
     func check(shared: Int, onlyA: Int, onlyB: Int, seed: UInt64, sameTimestampEvery: Int = 0) throws {
         var rng = SeededGenerator(seed: seed)
         let all = Self.randomItems(shared + onlyA + onlyB, &rng, sameTimestampEvery: sameTimestampEvery).shuffled(using: &rng)
-        let common = all[0..<shared], a = all[shared..<(shared + onlyA)], b = all[(shared + onlyA)...]
+        let common = all[0..<shared]
+        let a = all[shared..<(shared + onlyA)]
+        let b = all[(shared + onlyA)...]
         let out = try ReconcileExchange.run(initiator: (common + a).sorted(), responder: (common + b).sorted())
-        let ok = Set(out.initiatorSends) == Set(a) && Set(out.responderSends) == Set(b)
+        let ok =
+            Set(out.initiatorSends) == Set(a) && Set(out.responderSends) == Set(b)
             && out.initiatorReceives == Set(b.map(ShortID.init)) && out.responderReceives == Set(a.map(ShortID.init))
         #expect(ok, "seed \(seed): sends \(out.initiatorSends.count)/\(a.count) and \(out.responderSends.count)/\(b.count)")
     }
@@ -52,7 +55,8 @@ import Testing
     @Test func tenDifferencesInAHundredThousandStayWithinFewRoundTrips() throws {
         var rng = SeededGenerator(seed: 11)
         let all = Self.randomItems(100_010, &rng)
-        let out = try ReconcileExchange.run(initiator: Array(all[0..<100_005]).sorted(), responder: (all[0..<100_000] + all[100_005...]).sorted())
+        let out = try ReconcileExchange.run(
+            initiator: Array(all[0..<100_005]).sorted(), responder: (all[0..<100_000] + all[100_005...]).sorted())
         #expect(out.initiatorSends.count == 5)
         #expect(out.responderSends.count == 5)
         #expect(out.roundTrips <= 5)
@@ -80,7 +84,8 @@ import Testing
     @Test func manyDifferencesTakeMoreRoundsButStayExact() throws {
         var rng = SeededGenerator(seed: 21)
         let all = ReconcilerTests.randomItems(40_000, &rng)
-        let a = Array(all[0..<35_000]), b = Array(all[5_000...])
+        let a = Array(all[0..<35_000])
+        let b = Array(all[5_000...])
         let out = try ReconcileExchange.run(initiator: a.sorted(), responder: b.sorted())
         #expect(Set(out.initiatorSends) == Set(all[0..<5_000]))
         #expect(Set(out.responderSends) == Set(all[35_000...]))

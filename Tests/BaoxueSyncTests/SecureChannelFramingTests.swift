@@ -33,7 +33,10 @@ import Testing
             }
             var stream: [UInt8] = []
             for m in messages {
-                stream += [UInt8(m.count >> 24), UInt8(truncatingIfNeeded: m.count >> 16), UInt8(truncatingIfNeeded: m.count >> 8), UInt8(truncatingIfNeeded: m.count)]
+                stream += [
+                    UInt8(m.count >> 24), UInt8(truncatingIfNeeded: m.count >> 16), UInt8(truncatingIfNeeded: m.count >> 8),
+                    UInt8(truncatingIfNeeded: m.count),
+                ]
                 stream += m
             }
             var twin = a

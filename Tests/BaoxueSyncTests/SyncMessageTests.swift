@@ -11,12 +11,16 @@ import Testing
             .hello(scopes: [try ScopeID("school-001"), try ScopeID("丰南区-示例小学")]),
             .accept([true, false]),
             .reconcile(scope: 1, ranges: []),
-            .reconcile(scope: 0, ranges: [
-                ReconcileRange(upper: RangeBound(timestamp: 5, prefix: []), mode: .skip),
-                ReconcileRange(upper: RangeBound(timestamp: 5, prefix: [0x80]), mode: .fingerprint([UInt8](repeating: 1, count: 16))),
-                ReconcileRange(upper: RangeBound(timestamp: 1 << 40, prefix: []), mode: .idList([id, id])),
-                ReconcileRange(upper: .infinity, mode: .idListResponse(have: [id], need: [true, false, true, true, false, false, false, false, true])),
-            ]),
+            .reconcile(
+                scope: 0,
+                ranges: [
+                    ReconcileRange(upper: RangeBound(timestamp: 5, prefix: []), mode: .skip),
+                    ReconcileRange(upper: RangeBound(timestamp: 5, prefix: [0x80]), mode: .fingerprint([UInt8](repeating: 1, count: 16))),
+                    ReconcileRange(upper: RangeBound(timestamp: 1 << 40, prefix: []), mode: .idList([id, id])),
+                    ReconcileRange(
+                        upper: .infinity,
+                        mode: .idListResponse(have: [id], need: [true, false, true, true, false, false, false, false, true])),
+                ]),
             .changes(batch: 3, encoded: Fixtures.chain(Fixtures.key(1), count: 2).map(\.encoded)),
             .ack(batch: 300),
             .done,
@@ -38,7 +42,10 @@ import Testing
             var bytes: [UInt8]
             if i % 2 == 0 {
                 bytes = (0..<Int.random(in: 0...80, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-                if bytes.count >= 2 { bytes[0] = 1; bytes[1] = UInt8.random(in: 1...7, using: &rng) }
+                if bytes.count >= 2 {
+                    bytes[0] = 1
+                    bytes[1] = UInt8.random(in: 1...7, using: &rng)
+                }
             } else {
                 bytes = genuine[i % genuine.count]
                 for _ in 0..<Int.random(in: 1...3, using: &rng) where !bytes.isEmpty {

@@ -17,7 +17,9 @@ import Testing
                 if case .set(_, _, "idNumber", .text(let t), _) = op {
                     let id = try ResidentID(t)
                     #expect(t.hasPrefix("130207"))
-                    if case .set(_, _, "birthDate", .date(let b), _)? = ops.first(where: { if case .set(_, _, "birthDate", _, _) = $0 { true } else { false } }) {
+                    if case .set(_, _, "birthDate", .date(let b), _)? = ops.first(where: {
+                        if case .set(_, _, "birthDate", _, _) = $0 { true } else { false }
+                    }) {
                         #expect(id.birthDate == b)
                     }
                 }
@@ -33,7 +35,8 @@ import Testing
     }
 
     @Test func sameSeedSameDistrict() {
-        let a = SyntheticDistrict(seed: 3, children: 100), b = SyntheticDistrict(seed: 3, children: 100)
+        let a = SyntheticDistrict(seed: 3, children: 100)
+        let b = SyntheticDistrict(seed: 3, children: 100)
         #expect(a.childOps(42, today: today) == b.childOps(42, today: today))
         #expect(a.eventOp(9, today: today) == b.eventOp(9, today: today))
         #expect(SyntheticDistrict(seed: 4, children: 100).childOps(42, today: today) != a.childOps(42, today: today))

@@ -3,6 +3,7 @@ import BaoxueStore
 import BaoxueSync
 import BaoxueTesting
 import BaoxueTransport
+import Foundation
 
 /// Two in-memory replicas with keys, policies that allow each other, and
 /// helpers to run a session between them over a simulated link.
@@ -21,14 +22,19 @@ struct SyncPair {
         policyB = SyncPolicy(grants: [keyA.publicKey: .allScopes])
     }
 
-    func endpoints(scopes: [String] = ["school-001"], limits: SyncLimits = SyncLimits(), now: UInt64 = 0) throws -> (SyncEndpoint, SyncEndpoint) {
-        let i = try SyncEndpoint.make(role: .initiator, key: keyA, store: a, policy: policyA,
-                                      scopes: scopes.map { try! ScopeID($0) }, limits: limits, now: now)
+    func endpoints(
+        scopes: [String] = ["school-001"], limits: SyncLimits = SyncLimits(), now: UInt64 = 0
+    ) throws -> (SyncEndpoint, SyncEndpoint) {
+        let i = try SyncEndpoint.make(
+            role: .initiator, key: keyA, store: a, policy: policyA,
+            scopes: scopes.map { try! ScopeID($0) }, limits: limits, now: now)
         let r = try SyncEndpoint.make(role: .responder, key: keyB, store: b, policy: policyB, limits: limits, now: now)
         return (i, r)
     }
 
-    func run(scopes: [String] = ["school-001"], conditions: LinkConditions = .perfect, limits: SyncLimits = SyncLimits()) throws -> SimulatedLink.Report {
+    func run(
+        scopes: [String] = ["school-001"], conditions: LinkConditions = .perfect, limits: SyncLimits = SyncLimits()
+    ) throws -> SimulatedLink.Report {
         var (i, r) = try endpoints(scopes: scopes, limits: limits)
         return SimulatedLink.run(initiator: &i, responder: &r, conditions: conditions)
     }
@@ -43,10 +49,12 @@ extension Result {
     var success: Success? { if case .success(let s) = self { s } else { nil } }
 }
 
-import Foundation
-
 /// A lock with a closure API.
 final class NSLockish: @unchecked Sendable {
     private let lock = NSLock()
-    func run<T>(_ body: () -> T) -> T { lock.lock(); defer { lock.unlock() }; return body() }
+    func run<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
 }

@@ -43,16 +43,22 @@ import Testing
             _ = try l.append(encoded: try (s[k] as! [String]).map { try Hex.decode($0) })
             return l
         }
-        let ki = try DeviceKey(seed: try h("initiator_seed")), kr = try DeviceKey(seed: try h("responder_seed"))
-        let li = try log("initiator_changes"), lr = try log("responder_changes")
+        let ki = try DeviceKey(seed: try h("initiator_seed"))
+        let kr = try DeviceKey(seed: try h("responder_seed"))
+        let li = try log("initiator_changes")
+        let lr = try log("responder_changes")
         let scope = try ScopeID(s["scope"] as! String)
         var sides: [String: SyncEndpoint] = [
-            "initiator": SyncEndpoint(session: try SyncSession(role: .initiator, key: ki, policy: SyncPolicy(grants: [kr.publicKey: .allScopes]),
-                                                               scopes: [scope], source: StoreSyncSource(li), now: 0,
-                                                               ephemeralPrivateKey: try h("initiator_ephemeral")), store: li),
-            "responder": SyncEndpoint(session: try SyncSession(role: .responder, key: kr, policy: SyncPolicy(grants: [ki.publicKey: .allScopes]),
-                                                               source: StoreSyncSource(lr), now: 0,
-                                                               ephemeralPrivateKey: try h("responder_ephemeral")), store: lr),
+            "initiator": SyncEndpoint(
+                session: try SyncSession(
+                    role: .initiator, key: ki, policy: SyncPolicy(grants: [kr.publicKey: .allScopes]),
+                    scopes: [scope], source: StoreSyncSource(li), now: 0,
+                    ephemeralPrivateKey: try h("initiator_ephemeral")), store: li),
+            "responder": SyncEndpoint(
+                session: try SyncSession(
+                    role: .responder, key: kr, policy: SyncPolicy(grants: [ki.publicKey: .allScopes]),
+                    source: StoreSyncSource(lr), now: 0,
+                    ephemeralPrivateKey: try h("responder_ephemeral")), store: lr),
         ]
         var t: UInt64 = 0
         for (n, step) in (s["steps"] as! [[String: String]]).enumerated() {
@@ -62,7 +68,8 @@ import Testing
             let out = input.isEmpty ? sides[side]!.start(now: 0) : sides[side]!.receive(input, now: t / 2)
             #expect(Hex.encode(out) == step["out"]!, "step \(n) (\(side))")
         }
-        let si = try #require(sides["initiator"]!.result?.success), sr = try #require(sides["responder"]!.result?.success)
+        let si = try #require(sides["initiator"]!.result?.success)
+        let sr = try #require(sides["responder"]!.result?.success)
         #expect(si.sentChanges == s["initiator_sent"] as! Int && si.receivedChanges == s["initiator_received"] as! Int)
         #expect(sr.sentChanges == s["responder_sent"] as! Int && sr.receivedChanges == s["responder_received"] as! Int)
         #expect(try li.count(nil) == 7 && lr.count(nil) == 7)

@@ -5,6 +5,7 @@ import BaoxueTCP
 import BaoxueTesting
 import BaoxueTransport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,12 +17,16 @@ import Glibc
         _ = try pair.a.append(Fixtures.chain(Fixtures.key(1), count: 200) + Fixtures.chain(Fixtures.key(2), count: 150))
         _ = try pair.b.append(Fixtures.chain(Fixtures.key(1), count: 200) + Fixtures.chain(Fixtures.key(3), count: 90))
         let served = ServedSessions()
-        let server = try await SyncServer.start(host: "127.0.0.1", port: 0, makeEndpoint: { now throws(SyncError) in
-            try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, now: now,
-                                  pipelined: StreamingAppender(log: pair.b))
-        }, onSession: { served.add($0.result) })
-        let endpoint = try SyncEndpoint.make(role: .initiator, key: pair.keyA, store: pair.a, policy: pair.policyA,
-                                             scopes: [try ScopeID("school-001")], now: 0)
+        let server = try await SyncServer.start(
+            host: "127.0.0.1", port: 0,
+            makeEndpoint: { now throws(SyncError) in
+                try SyncEndpoint.make(
+                    role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, now: now,
+                    pipelined: StreamingAppender(log: pair.b))
+            }, onSession: { served.add($0.result) })
+        let endpoint = try SyncEndpoint.make(
+            role: .initiator, key: pair.keyA, store: pair.a, policy: pair.policyA,
+            scopes: [try ScopeID("school-001")], now: 0)
         let summary = try await SyncClient.sync(host: "127.0.0.1", port: server.port, endpoint: endpoint)
         #expect(summary.sentChanges == 150 && summary.receivedChanges == 90)
         #expect(try SyncPair.ids(pair.a) == SyncPair.ids(pair.b))
@@ -29,9 +34,10 @@ import Glibc
         #expect(await served.ended(1).first?.success?.receivedChanges == 150)
 
         // A peer that is not allowed gets a reason, not data.
-        let stranger = try SyncEndpoint.make(role: .initiator, key: Fixtures.key(0x55), store: try ChangeLog(inMemory: (), merge: nil),
-                                             policy: SyncPolicy(grants: [pair.keyB.publicKey: .allScopes]),
-                                             scopes: [try ScopeID("school-001")], now: 0)
+        let stranger = try SyncEndpoint.make(
+            role: .initiator, key: Fixtures.key(0x55), store: try ChangeLog(inMemory: (), merge: nil),
+            policy: SyncPolicy(grants: [pair.keyB.publicKey: .allScopes]),
+            scopes: [try ScopeID("school-001")], now: 0)
         await #expect(throws: SyncError.peerAborted(code: 6, reason: "peer_not_allowed")) {
             try await SyncClient.sync(host: "127.0.0.1", port: server.port, endpoint: stranger)
         }
@@ -47,11 +53,17 @@ extension TCPSyncTests {
     /// one that sends only the preamble and a byte of a frame, the same.
     @Test(.timeLimit(.minutes(1))) func silentAndTricklingClientsAreDroppedAtTheHandshakeTimeout() async throws {
         let pair = try SyncPair()
-        let limits = { var l = SyncLimits(); l.handshakeTimeoutMs = 400; return l }()
+        let limits = {
+            var l = SyncLimits()
+            l.handshakeTimeoutMs = 400
+            return l
+        }()
         let served = ServedSessions()
-        let server = try await SyncServer.start(host: "127.0.0.1", port: 0, makeEndpoint: { now throws(SyncError) in
-            try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, limits: limits, now: now)
-        }, onSession: { served.add($0.result) })
+        let server = try await SyncServer.start(
+            host: "127.0.0.1", port: 0,
+            makeEndpoint: { now throws(SyncError) in
+                try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, limits: limits, now: now)
+            }, onSession: { served.add($0.result) })
         let silent = try RawSocket(port: server.port)
         let trickle = try RawSocket(port: server.port)
         trickle.send(SecureChannel.preamble + [0])
@@ -71,7 +83,9 @@ final class RawSocket {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard rc == 0 else { throw SyncError.unreachable("127.0.0.1:\(port)") }
     }
 

@@ -25,8 +25,9 @@ import Testing
     var now: UInt64 { t0 + day }
 
     func cert(_ role: Role, _ subject: DeviceKey, _ scopes: [ScopeID]) throws -> Certificate {
-        try Certificate.issue(by: authority, subject: subject.publicKey, role: role, mayIssue: false,
-                              validFrom: t0, validUntil: t0 + 365 * day, name: "李老师", scopes: scopes)
+        try Certificate.issue(
+            by: authority, subject: subject.publicKey, role: role, mayIssue: false,
+            validFrom: t0, validUntil: t0 + 365 * day, name: "李老师", scopes: scopes)
     }
 
     func device(_ key: DeviceKey) throws -> ChangeLog {
@@ -43,9 +44,11 @@ import Testing
 
     /// One sync session of `device` (asking for `scope`) with the relay, over the simulated link.
     func sync(_ device: ChangeLog, key: DeviceKey, scope: ScopeID, relay: ChangeLog) throws -> SyncSummary {
-        var i = try SyncEndpoint.make(role: .initiator, key: key, store: device, policy: SyncPolicy(grants: [relayKey.publicKey: .allScopes]),
-                                      scopes: [.admin, scope], now: 0)
-        var r = try SyncEndpoint.make(role: .responder, key: relayKey, store: relay, policy: SyncPolicy(grants: [key.publicKey: .allScopes]), now: 0)
+        var i = try SyncEndpoint.make(
+            role: .initiator, key: key, store: device, policy: SyncPolicy(grants: [relayKey.publicKey: .allScopes]),
+            scopes: [.admin, scope], now: 0)
+        var r = try SyncEndpoint.make(
+            role: .responder, key: relayKey, store: relay, policy: SyncPolicy(grants: [key.publicKey: .allScopes]), now: 0)
         return try #require(SimulatedLink.run(initiator: &i, responder: &r).initiator).get()
     }
 
@@ -53,9 +56,12 @@ import Testing
     /// so the moving child's history spans two epochs.
     func world() throws -> (district: ChangeLog, a: ChangeLog, relay: ChangeLog, first: Change) {
         let d = try device(district)
-        for (role, key, scopes) in [(Role.districtAdmin, district, [schoolA, schoolB]), (.relay, relayKey, [schoolA, schoolB]),
-                                    (.teacher, teacherA, [schoolA]), (.teacher, teacherB, [schoolB]), (.schoolAdmin, adminB, [schoolB])] {
-            _ = try d.appendAuthored(by: district, scope: .admin, payload: AdminPayload.certificate(try cert(role, key, scopes)).encoded, now: now)
+        for (role, key, scopes) in [
+            (Role.districtAdmin, district, [schoolA, schoolB]), (.relay, relayKey, [schoolA, schoolB]),
+            (.teacher, teacherA, [schoolA]), (.teacher, teacherB, [schoolB]), (.schoolAdmin, adminB, [schoolB]),
+        ] {
+            _ = try d.appendAuthored(
+                by: district, scope: .admin, payload: AdminPayload.certificate(try cert(role, key, scopes)).encoded, now: now)
         }
         try d.grantKeys(by: district, scope: schoolA, now: now)
         try d.grantKeys(by: district, scope: schoolB, now: now)
@@ -69,7 +75,8 @@ import Testing
         _ = try a.appendAuthored(by: teacherA, scope: schoolA, payload: try set(moving, "grade", .number(5)), now: now)
         _ = try a.appendAuthored(by: teacherA, scope: schoolA, payload: try set(staying, "grade", .number(3)), now: now)
         try copy(a, to: d)
-        let relay = try ChangeLog(inMemory: (), merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
+        let relay = try ChangeLog(
+            inMemory: (), merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
         try copy(d, to: relay)
         return (d, a, relay, first)
     }
@@ -84,7 +91,8 @@ import Testing
         try copy(d, to: relay)
         // The relay's set for school B now holds the grant (and its receipt) and the moving child's two
         // changes of school A, of both epochs; not the staying child's two.
-        let relaySet = Set(try relay.members(of: schoolB).map(\.id)), bSet = Set(try b.members(of: schoolB).map(\.id))
+        let relaySet = Set(try relay.members(of: schoolB).map(\.id))
+        let bSet = Set(try b.members(of: schoolB).map(\.id))
         #expect(relaySet.subtracting(bSet).count == 4)
         let summary = try sync(b, key: teacherB, scope: schoolB, relay: relay)
         #expect(summary.receivedChanges == 4)

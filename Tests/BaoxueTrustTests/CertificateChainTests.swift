@@ -14,10 +14,13 @@ import Testing
     let t0: UInt64 = 1_764_000_000_000
     func scope(_ s: String) -> ScopeID { try! ScopeID(s) }
 
-    func cert(by issuer: DeviceKey, for subject: DeviceKey, role: Role = .teacher, mayIssue: Bool = false,
-              scopes: [String] = ["丰南区/东镇/示例小学"], from: UInt64? = nil, days: UInt64 = 365) throws -> Certificate {
-        try Certificate.issue(by: issuer, subject: subject.publicKey, role: role, mayIssue: mayIssue,
-                              validFrom: from ?? t0, validUntil: (from ?? t0) + days * day, name: "张老师", scopes: scopes.map(scope))
+    func cert(
+        by issuer: DeviceKey, for subject: DeviceKey, role: Role = .teacher, mayIssue: Bool = false,
+        scopes: [String] = ["丰南区/东镇/示例小学"], from: UInt64? = nil, days: UInt64 = 365
+    ) throws -> Certificate {
+        try Certificate.issue(
+            by: issuer, subject: subject.publicKey, role: role, mayIssue: mayIssue,
+            validFrom: from ?? t0, validUntil: (from ?? t0) + days * day, name: "张老师", scopes: scopes.map(scope))
     }
 
     @Test func aCertificateRoundTripsCanonicallyAndATamperedOneFails() throws {
@@ -85,8 +88,9 @@ import Testing
 /// The role table, enforced per operation and per scope.
 @Suite struct PermissionTests {
     func cert(_ role: Role, _ scopes: [String]) throws -> Certificate {
-        try Certificate.issue(by: Fixtures.key(0xAA), subject: Fixtures.key(1).publicKey, role: role,
-                              validFrom: 0, validUntil: 1, name: "x", scopes: scopes.map { try ScopeID($0) })
+        try Certificate.issue(
+            by: Fixtures.key(0xAA), subject: Fixtures.key(1).publicKey, role: role,
+            validFrom: 0, validUntil: 1, name: "x", scopes: scopes.map { try ScopeID($0) })
     }
 
     @Test func onlySchoolAndDistrictAdminsCloseOut() throws {
@@ -109,7 +113,8 @@ import Testing
 /// The passphrase box that guards the authority key.
 @Suite struct PasswordBoxTests {
     @Test func theRightPassphraseOpensItAndNothingElseDoes() throws {
-        let salt = [UInt8](repeating: 9, count: PasswordBox.saltLength), nonce = [UInt8](repeating: 3, count: PasswordBox.nonceLength)
+        let salt = [UInt8](repeating: 9, count: PasswordBox.saltLength)
+        let nonce = [UInt8](repeating: 3, count: PasswordBox.nonceLength)
         let key = try PasswordBox.deriveKey(passphrase: Array("丰南教育局-2026".utf8), salt: salt, cost: .interactive)
         let secret = [UInt8](repeating: 0x5A, count: 32)
         let box = try PasswordBox.seal(secret, key: key, nonce: nonce)
@@ -120,6 +125,8 @@ import Testing
         altered[0] ^= 1
         #expect(PasswordBox.open(altered, key: key, nonce: nonce) == nil)
         // Same passphrase, other salt: another key.
-        #expect(try PasswordBox.deriveKey(passphrase: Array("丰南教育局-2026".utf8), salt: [UInt8](repeating: 8, count: 16), cost: .interactive) != key)
+        #expect(
+            try PasswordBox.deriveKey(passphrase: Array("丰南教育局-2026".utf8), salt: [UInt8](repeating: 8, count: 16), cost: .interactive)
+                != key)
     }
 }
