@@ -32,6 +32,10 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        .systemLibrary(
+            name: "CZxcvbn",
+            providers: [.apt(["libzxcvbn-dev"])]
+        ),
         .target(
             name: "BaoxueSodium",
             dependencies: [
@@ -91,6 +95,7 @@ let package = Package(
         .target(
             name: "BaoxueStore",
             dependencies: [
+                "CZxcvbn",
                 "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSodium", "BaoxueTrust",
                 .product(name: "GRDB", package: "GRDB.swift")
             ],

@@ -45,6 +45,8 @@ public enum EnrollmentCommands {
     public static func authorityInit(
         directory: String, passphrase: String, cost: PasswordBox.Cost = .moderate
     ) throws(AppError) -> IdentityLine {
+        // A weak passphrase is refused before anything is created.
+        try attempt { () throws(StoreError) in try PassphraseRule.check(passphrase) }
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -42,7 +42,17 @@ enum ErrorText {
                 "the passphrase does not open the authority key \(p) (or the file was altered). Check the passphrase and try again.")
         case .weakPassphrase:
             return l.pick(
-                "口令不能为空。请设置一个只有负责人知道的长口令。", "the passphrase must not be empty. Choose a long one that only the officer in charge knows.")
+                "这个口令太容易被猜到（常见密码、重复字符、键盘顺序、日期或单词）。请设置一个只有负责人知道的长口令，例如几个不相干的词连在一起。",
+                "this passphrase is too easy to guess (a common password, repeats, a keyboard run, a date or a word). "
+                    + "Choose a long one only the officer in charge knows, e.g. several unrelated words together.")
+        case .passphraseTooShort(let minimum, let actual):
+            return l.pick(
+                "口令只有 \(actual) 个字符，至少要 \(minimum) 个。请设置一个更长的口令。",
+                "the passphrase has \(actual) characters; it needs at least \(minimum). Choose a longer one.")
+        case .wrongUnlockPassphrase(let p):
+            return l.pick(
+                "口令不对，无法解锁本设备（\(p)）。请核对口令后重试；忘记口令则只能清除设备后重新同步。",
+                "the passphrase does not unlock this device (\(p)). Check it and try again; if it is forgotten, wipe the device and sync again.")
         case .notDurable:
             return l.pick(
                 "副本以非持久模式打开，不能确认收到的数据。请用正常模式打开后再同步。",

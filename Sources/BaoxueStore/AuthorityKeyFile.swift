@@ -12,7 +12,7 @@ public enum AuthorityKeyFile {
     static let header = "baoxue-authority-key-v1"
 
     public static func create(at path: String, key: DeviceKey, passphrase: String, cost: PasswordBox.Cost = .moderate) throws(StoreError) {
-        guard !passphrase.isEmpty else { throw .weakPassphrase }
+        try PassphraseRule.check(passphrase)
         guard let text = try? PassphraseSealedFile.seal(key.seed, passphrase: passphrase, header: header, cost: cost) else {
             throw .keyFileMalformed(path: path)
         }

@@ -22,7 +22,7 @@ public enum DeviceLock {
     public static let lockedFileName = "device.locked"
     static let header = "baoxue-locked-v1"
     /// Shorter passphrases fall to offline guessing in days even at 256 MiB per guess (privacy.md §4).
-    public static let minimumPassphraseLength = 8
+    public static let minimumPassphraseLength = PassphraseRule.minimumLength
 
     public static func isLocked(_ directory: String) -> Bool {
         FileManager.default.fileExists(atPath: directory + "/" + lockedFileName)
@@ -33,7 +33,7 @@ public enum DeviceLock {
     /// Returns how many record changes in the log are in clear (written before their scope was encrypted).
     @discardableResult
     public static func lock(_ directory: String, passphrase: String, cost: PasswordBox.Cost = .moderate) throws(StoreError) -> Int {
-        guard passphrase.count >= minimumPassphraseLength else { throw .weakPassphrase }
+        try PassphraseRule.check(passphrase)
         let replica = try Replica.open(at: directory, views: false)
         let (keys, clear) = try replica.log.sealScopeKeys()
         var secret: [UInt8]
@@ -79,7 +79,7 @@ public enum DeviceLock {
         guard let parsed = PassphraseSealedFile.parse(try KeyFile.readPrivate(at: lockedPath, limit: 1 << 20), header: header) else {
             throw .keyFileMalformed(path: lockedPath)
         }
-        guard let secret = PassphraseSealedFile.open(parsed, passphrase: passphrase) else { throw .wrongPassphrase(path: lockedPath) }
+        guard let secret = PassphraseSealedFile.open(parsed, passphrase: passphrase) else { throw .wrongUnlockPassphrase(path: lockedPath) }
         guard let (seed, keys, registry) = parse(secret), let device = try? DeviceKey(seed: seed) else {
             throw .keyFileMalformed(path: lockedPath)
         }

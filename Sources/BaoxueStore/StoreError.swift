@@ -26,8 +26,12 @@ public enum StoreError: Error, Equatable, Sendable {
     case sequenceExhausted
     /// The passphrase does not open the authority key file (or the file was altered).
     case wrongPassphrase(path: String)
-    /// An empty passphrase was offered for a new authority key.
+    /// A passphrase for a new authority key or a device lock is one an attacker would guess (`PassphraseRule`).
     case weakPassphrase
+    /// A passphrase shorter than the rule's minimum.
+    case passphraseTooShort(minimum: Int, actual: Int)
+    /// The passphrase does not open this locked device.
+    case wrongUnlockPassphrase(path: String)
     /// A log opened with `durable: false` was asked to store changes a peer will be told are safe.
     case notDurable
     /// A change asked for by id is not in the log.

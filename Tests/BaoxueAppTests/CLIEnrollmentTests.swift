@@ -109,7 +109,13 @@ extension CLIEnrollmentTests {
     /// once one is revoked, the other refuses it.
     @Test func certifiedDevicesSyncAndARevokedOneIsRefused() throws {
         let root = Fixtures.temporaryDirectory()
-        let env = ["LANG": "C.UTF-8", "BAOXUE_PASSPHRASE": "pass"]
+        // An authority key is sealed only under a passphrase nobody would guess (issue 22 §5).
+        for (weak, why) in [("abc", "至少要 8 个"), ("11111111", "太容易被猜到"), ("password1", "太容易被猜到")] {
+            let refused = try cli.baoxue(["authority", "init", "--dir", root + "/weak"], env: ["LANG": "C.UTF-8", "BAOXUE_PASSPHRASE": weak])
+            #expect(refused.status == 1 && refused.err.contains(why), "\(weak): \(refused.err)")
+            #expect(!FileManager.default.fileExists(atPath: root + "/weak"), "nothing created")
+        }
+        let env = ["LANG": "C.UTF-8", "BAOXUE_PASSPHRASE": "东镇教育办-授权口令"]
         let auth = try cli.baoxue(["authority", "init", "--dir", root + "/auth", "--json"], env: env)
         let authority = (try JSONSerialization.jsonObject(with: Data(auth.out.utf8)) as! [String: Any])["publicKey"] as! String
         for (dev, name) in [("a", "张老师"), ("b", "李校长")] {

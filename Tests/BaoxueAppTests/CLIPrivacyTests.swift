@@ -20,8 +20,10 @@ import Testing
         let grant = try cli.baoxue(["keys", "grant", "--scope", "丰南区/东镇/示例第1中学", "--dir", teacher])
         #expect(grant.status == 1 && grant.err.contains("教师"), "\(grant.err)")
 
-        let short = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "1234"])
-        #expect(short.status == 1 && !short.err.isEmpty)
+        let short = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "1234567"])
+        #expect(short.status == 1 && short.err.contains("只有 7 个字符，至少要 8 个"), "not 'empty': \(short.err)")
+        let trivial = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "11111111"])
+        #expect(trivial.status == 1 && trivial.err.contains("太容易被猜到"), "\(trivial.err)")
         #expect(try cli.baoxue(["whoami", "--dir", teacher]).status == 0, "a refused lock changes nothing")
         let secret = "长城永不倒-2026"
         let lock = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret])
@@ -29,7 +31,7 @@ import Testing
         let locked = try cli.baoxue(["child", "list", "--dir", teacher])
         #expect(locked.status == 1 && locked.err.contains("baoxue unlock"), "\(locked.err)")
         let wrong = try cli.baoxue(["unlock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "not-the-passphrase"])
-        #expect(wrong.status == 1 && wrong.err.contains("口令不对"), "\(wrong.err)")
+        #expect(wrong.status == 1 && wrong.err.contains("无法解锁本设备") && !wrong.err.contains("授权"), "\(wrong.err)")
         let unlock = try cli.baoxue(["unlock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret])
         #expect(unlock.status == 0 && unlock.out.contains("已解锁"), "\(unlock.err)")
         let list = try cli.baoxue(["child", "list", "--dir", teacher, "--json"])

@@ -106,7 +106,7 @@ import Testing
         #expect(try PrivacyCommands.lock(directory: bDirectory, passphrase: "长城永不倒-2026").clearChanges == 0)
         #expect(Self.hits(secrets + later, in: Self.files(under: bDirectory)).isEmpty, "in the locked folder")
         #expect(throws: AppError.store(.locked(path: bDirectory))) { try ReplicaCommands.whoami(directory: bDirectory) }
-        #expect(throws: AppError.store(.wrongPassphrase(path: bDirectory + "/device.locked"))) {
+        #expect(throws: AppError.store(.wrongUnlockPassphrase(path: bDirectory + "/device.locked"))) {
             _ = try PrivacyCommands.unlock(directory: bDirectory, passphrase: "wrong-passphrase", progress: { _, _ in })
         }
         let unlocked = try PrivacyCommands.unlock(directory: bDirectory, passphrase: "长城永不倒-2026", progress: { _, _ in })
