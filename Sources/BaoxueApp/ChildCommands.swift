@@ -32,7 +32,8 @@ public struct ChildCard: Codable, Equatable, Sendable {
 }
 
 extension ReplicaCommands {
-    /// One child's card; `full` shows the whole ID number (otherwise the last 4 digits only).
+    /// One child's card; `full` shows the whole ID number and birth date (otherwise the ID's last 4
+    /// digits and the birth year only, which together do not rebuild the number).
     public static func child(directory: String, child: String, full: Bool, language l: Language) throws(AppError) -> ChildCard {
         let log = try open(directory).log
         let id = try resolveChild(log, child)
@@ -52,6 +53,7 @@ extension ReplicaCommands {
     static func text(_ field: String, _ value: FieldValue, full: Bool, _ l: Language) -> String {
         switch (field, value) {
         case ("idNumber", .text(let t)): return full ? t : RosterPlan.mask(t)
+        case ("birthDate", .date(let d)): return full ? d.description : RosterPlan.maskBirthDate(d.description)
         case ("gender", .text(let t)): return Gender(rawValue: t).map { l.pick($0.chinese, $0.rawValue) } ?? t
         case (_, .text(let t)): return t
         case (_, .number(let n)): return String(n)

@@ -278,6 +278,13 @@ struct RosterPlan {
         text.count <= 4 ? text : String(repeating: "*", count: text.count - 4) + text.suffix(4)
     }
 
+    /// A birth date shown beside a masked ID number: the year only (2015-**-**). With the full date,
+    /// the county code (from the school's path) and the last four digits rebuild the whole number.
+    static func maskBirthDate(_ text: String) -> String {
+        guard text.count == 10, text.dropFirst(4).first == "-" else { return text.isEmpty ? text : "****-**-**" }
+        return text.prefix(4) + "-**-**"
+    }
+
     /// 2012-03-05, 2012/3/5, 2012.3.5 or 20120305.
     static func date(_ text: String) -> SimpleDate? {
         let parts = text.split(whereSeparator: { "-/.年月日".contains($0) }).compactMap { Int($0) }
