@@ -221,9 +221,16 @@ enum AttachmentStore {
         let folder = directory + "/attachments"
         let target = folder + "/" + hash
         guard !FileManager.default.fileExists(atPath: target) else { return }
+        // Photos and signed statements about a child: this user's only (0700 folder, 0600 files),
+        // written under a temporary name and renamed, so a cut write leaves no half file.
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try data.write(to: URL(fileURLWithPath: target), options: .atomic)
-        } catch { throw .store(.io(path: target, errno: errno)) }
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch { throw .store(.io(path: folder, errno: errno)) }
+        guard chmod(folder, 0o700) == 0 else { throw .store(.io(path: folder, errno: errno)) }
+        let partial = target + ".partial"
+        guard FileManager.default.createFile(atPath: partial, contents: data, attributes: [.posixPermissions: 0o600]),
+            rename(partial, target) == 0
+        else { throw .store(.io(path: target, errno: errno)) }
     }
 }

@@ -88,6 +88,9 @@ public final class ChangeLog: ChangeStore {
             }
         }
         writer = try storeCall { try DatabasePool(path: path, configuration: config) }
+        // The log holds minors' records: readable by this user only. SQLite gives its WAL and
+        // shared-memory files the database file's mode, so they follow.
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) { chmod(file, 0o600) }
         try migrate()
         if merge == nil {
             try storeCall { try writer.write { db in try db.execute(sql: "UPDATE view_state SET lagging = 1 WHERE lagging = 0") } }

@@ -29,6 +29,8 @@ public struct Replica: Sendable {
             }
         }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST { throw .io(path: directory, errno: errno) }
+        // An existing folder (made by hand, mode 0755) is closed to other users too.
+        guard chmod(directory, 0o700) == 0 else { throw .io(path: directory, errno: errno) }
         let keyPath = path(directory, keyFileName)
         if FileManager.default.fileExists(atPath: keyPath) || FileManager.default.fileExists(atPath: path(directory, databaseFileName)) {
             throw .replicaExists(path: directory)

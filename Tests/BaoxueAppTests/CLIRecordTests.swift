@@ -25,6 +25,23 @@ import Testing
 
     func changes(_ dir: String) throws -> Int { try CLIChildTests().changes(dir) }
 
+    /// A file's permission bits.
+    static func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? -1) & 0o777
+    }
+
+    /// `init` into a folder someone made by hand (0755) closes it, and the database and its WAL are 0600.
+    @Test func initClosesAnExistingFolderAndItsFilesToOtherUsers() throws {
+        let dir = Fixtures.temporaryDirectory() + "/by-hand"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        #expect(try cli.baoxue(["init", "--dir", dir]).status == 0)
+        #expect(try Self.mode(dir) == 0o700)
+        _ = try cli.baoxue(["whoami", "--dir", dir])
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(files.contains("replica.sqlite"), "\(files)")
+        for f in files { #expect(try Self.mode(dir + "/" + f) == 0o600, "\(f)") }
+    }
+
     @Test func everyKindOfEntryIsSignedAndShowsInTheAudit() throws {
         let (dir, c) = try replica()
         func ok(_ args: [String]) throws -> String {
@@ -46,6 +63,8 @@ import Testing
             .first!
         #expect(
             FileManager.default.contents(atPath: dir + "/attachments/" + hash) == Data("not really a photo".utf8), "kept by content hash")
+        // Evidence about a child is this user's only.
+        #expect(try Self.mode(dir + "/attachments") == 0o700 && Self.mode(dir + "/attachments/" + hash) == 0o600)
         let opened = try ok(["case", "open", c, "--reason", "厌学", "--text", "学习跟不上", "--json"])
         let caseFile = try #require((try JSONSerialization.jsonObject(with: Data(opened.utf8)) as! [String: Any])["caseFile"] as? String)
         _ = try ok(["record", "persuasion", c, "--case", caseFile, "--method", "入户", "--outcome", "agreedToReturn"])
