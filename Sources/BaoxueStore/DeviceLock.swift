@@ -62,10 +62,12 @@ public enum DeviceLock {
         do { text = try PassphraseSealedFile.seal(secret, passphrase: passphrase, header: header, cost: cost) } catch {
             throw .io(path: directory, errno: ENOMEM)
         }
+        SecretBytes.zero(&secret)
         let lockedPath = directory + "/" + lockedFileName
         try? FileManager.default.removeItem(atPath: lockedPath)
         try KeyFile.writeNew(Array(text.utf8), at: lockedPath)
-        // Only once the sealed copy is durable do the clear copies go.
+        // Only once the sealed copy is durable do the clear copies go: the evidence files, then the keys.
+        try LockedAttachments.seal(in: directory, seed: replica.key.seed)
         try replica.log.dropSecrets()
         try shred(directory + "/" + Replica.keyFileName)
         return clear
@@ -88,6 +90,7 @@ public enum DeviceLock {
         let replica = try Replica.open(at: directory, views: true)
         try replica.log.restoreScopeKeys(keys)
         if let registry { try replica.log.keepRegistryKey(registry.key, source: registry.source) }
+        try LockedAttachments.open(in: directory, seed: seed)
         try replica.log.rebuildViews(progress: progress)
         try shred(lockedPath)
         return replica

@@ -30,6 +30,27 @@ import Testing
         (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? -1) & 0o777
     }
 
+    /// A locked device shows no evidence: `lock` seals each attachment in place, `unlock` restores it.
+    @Test func lockSealsTheAttachmentsAndUnlockRestoresThem() throws {
+        let (dir, c) = try replica()
+        let photo = Fixtures.temporaryDirectory() + "/statement.jpg"
+        let content = Data("签名的情况说明：王小明将于下周一返校".utf8)
+        FileManager.default.createFile(atPath: photo, contents: content)
+        let visit = try cli.baoxue(["record", "visit", c, "--with", "王老师", "--spoke-to", "母亲", "--attach", photo, "--json", "--dir", dir])
+        let hash = try #require((try JSONSerialization.jsonObject(with: Data(visit.out.utf8)) as! [String: Any])["attachments"] as? [String])
+            .first!
+        let secret = ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "东镇一小-锁屏口令"]
+        #expect(try cli.baoxue(["lock", "--dir", dir], env: secret).status == 0)
+        let folder = dir + "/attachments"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [hash + ".sealed"])
+        let sealed = try #require(FileManager.default.contents(atPath: folder + "/" + hash + ".sealed"))
+        #expect(sealed.range(of: content) == nil && sealed.range(of: Data("王小明".utf8)) == nil, "nothing of it in clear")
+        #expect(try Self.mode(folder + "/" + hash + ".sealed") == 0o600)
+        #expect(try cli.baoxue(["unlock", "--dir", dir], env: secret).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [hash])
+        #expect(FileManager.default.contents(atPath: folder + "/" + hash) == content)
+    }
+
     /// `init` into a folder someone made by hand (0755) closes it, and the database and its WAL are 0600.
     @Test func initClosesAnExistingFolderAndItsFilesToOtherUsers() throws {
         let dir = Fixtures.temporaryDirectory() + "/by-hand"
