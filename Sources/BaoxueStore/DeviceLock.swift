@@ -96,10 +96,21 @@ public enum DeviceLock {
         return replica
     }
 
-    /// Overwrites the key files with random bytes, then deletes the whole folder: the sealed
-    /// payloads left on any copy of the disk have no key any more.
+    /// Overwrites the key files, then every other file of the folder (the database, its WAL and
+    /// shared memory, the attachments, sealed or not) with random bytes, then deletes the folder.
+    /// What the file system keeps of earlier blocks is beyond this: a phone needs the operating
+    /// system's file-based encryption for that (privacy.md §5).
     public static func wipe(_ directory: String) throws(StoreError) {
         for name in [Replica.keyFileName, lockedFileName] { try shred(directory + "/" + name) }
+        if let walk = FileManager.default.enumerator(atPath: directory) {
+            var files: [String] = []
+            while let relative = walk.nextObject() as? String {
+                var isFolder: ObjCBool = false
+                let path = directory + "/" + relative
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue { files.append(path) }
+            }
+            for path in files { try shred(path) }
+        }
         do { try FileManager.default.removeItem(atPath: directory) } catch { throw .io(path: directory, errno: EIO) }
     }
 
