@@ -21,17 +21,20 @@ public enum Chart {
         func line(_ points: [(Double, Double)], _ colour: String, dashed: Bool = false) -> String {
             let path = points.map { String(format: "%.1f,%.1f", $0.0, $0.1) }.joined(separator: " ")
             return
-                "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(path)\"/>"
+                "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "") "
+                    + "points=\"\(path)\"/>"
         }
         var out =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" "
+                + "font-size=\"12\">"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"
         out += "<text x=\"\(left)\" y=\"20\" font-size=\"14\">\(escape(title))</text>"
         out += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>"
         out += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>"
         out += "<line x1=\"\(left + plotW)\" y1=\"\(top)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>"
         out +=
-            "<text x=\"\(left - 8)\" y=\"\(top)\" text-anchor=\"end\">\(Int(maxStale)) h</text><text x=\"\(left - 8)\" y=\"\(top + plotH)\" text-anchor=\"end\">0</text>"
+            "<text x=\"\(left - 8)\" y=\"\(top)\" text-anchor=\"end\">\(Int(maxStale)) h</text><text x=\"\(left - 8)\" "
+                + "y=\"\(top + plotH)\" text-anchor=\"end\">0</text>"
         out += "<text x=\"\(left + plotW + 8)\" y=\"\(top)\">100 %</text><text x=\"\(left + plotW + 8)\" y=\"\(top + plotH)\">0 %</text>"
         for (i, d) in days.enumerated() where days.count <= 31 || i % 5 == 0 {
             out += "<text x=\"\(x(i))\" y=\"\(top + plotH + 16)\" text-anchor=\"middle\">\(d.day)</text>"

@@ -228,7 +228,8 @@ if scenario.shardByTownship {
     }
     if parts.count != scenario.townships { failed += 1 }
     print(
-        "\(scenario.name), seed \(first): \(parts.count) of \(scenario.townships) townships, \(scenario.days) school days, \(slices) processes"
+        "\(scenario.name), seed \(first): \(parts.count) of \(scenario.townships) townships, \(scenario.days) school days, \(slices) "
+            + "processes"
     )
     for line in Simulator.Summary.combining(parts).lines { print("  " + line) }
     print((failed == 0 ? "all checks passed" : "FAILED") + String(format: ", %.1f s", Date().timeIntervalSince(started)))

@@ -35,21 +35,24 @@ public struct AlertsView: Encodable, Equatable, Sendable {
             out.append(
                 l.pick(
                     "设备 \(e.device) 在序号 \(e.seq) 签了两份不同的变更（\(e.first) 与 \(e.second)）：两份都已保留作证据，请区县管理员用 baoxue admin uphold 裁决。",
-                    "device \(e.device) signed two different changes at seq \(e.seq) (\(e.first) and \(e.second)): both kept as proof; a district admin rules with baoxue admin uphold."
+                    "device \(e.device) signed two different changes at seq \(e.seq) (\(e.first) and \(e.second)): both kept as proof; a "
+                        + "district admin rules with baoxue admin uphold."
                 ))
         }
         for g in gaps {
             out.append(
                 l.pick(
                     "设备 \(g.device) 在 \(g.scope) 自序号 \(g.missingFrom) 起缺失变更（其后 \(g.waiting) 条在等待）：请与其他设备或中继再同步。",
-                    "missing from device \(g.device) in \(g.scope) since seq \(g.missingFrom) (\(g.waiting) waiting behind it): sync with other devices or the relay."
+                    "missing from device \(g.device) in \(g.scope) since seq \(g.missingFrom) (\(g.waiting) waiting behind it): sync "
+                        + "with other devices or the relay."
                 ))
         }
         for u in unwitnessed {
             out.append(
                 l.pick(
                     "已吊销设备 \(u.device) 有 \(u.changes) 条变更标注在吊销之前，但吊销前没有任何中继见证（时钟可能被调早）：请逐条复核（baoxue audit）。",
-                    "revoked device \(u.device): \(u.changes) change(s) dated before the revocation were not witnessed by any relay before it (its clock may have been set back); review each (baoxue audit)."
+                    "revoked device \(u.device): \(u.changes) change(s) dated before the revocation were not witnessed by any relay "
+                        + "before it (its clock may have been set back); review each (baoxue audit)."
                 ))
         }
         if quarantined > 0 {

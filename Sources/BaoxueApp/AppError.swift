@@ -93,7 +93,8 @@ public enum AppError: Error, Equatable, Sendable {
             return prefix
                 + lang.pick(
                     "同步对象清单 \(path) 第 \(line) 行格式不对：应为“64 位十六进制公钥 空格 范围（* 或用逗号分隔）”。请改正或用 baoxue peer allow 重新添加。",
-                    "line \(line) of the peer list \(path) is malformed: expected '<64 hex public key> <* or comma-separated scopes>'. Fix it or re-add with baoxue peer allow."
+                    "line \(line) of the peer list \(path) is malformed: expected '<64 hex public key> <* or comma-separated scopes>'. "
+                        + "Fix it or re-add with baoxue peer allow."
                 )
         case .sync(let e):
             return prefix + SyncText.error(e, lang)
@@ -103,7 +104,8 @@ public enum AppError: Error, Equatable, Sendable {
             return prefix
                 + lang.pick(
                     "本副本的证书不是中继证书，不能作为中继运行。请用 baoxue enroll request 申请，并由教育局用 baoxue authority sign --role relay 签发。",
-                    "this replica's certificate is not a relay's, so it cannot serve as a relay. Request one with baoxue enroll request and have the bureau sign it with baoxue authority sign --role relay."
+                    "this replica's certificate is not a relay's, so it cannot serve as a relay. Request one with baoxue enroll request "
+                        + "and have the bureau sign it with baoxue authority sign --role relay."
                 )
         case .fileExists(let path):
             return prefix
@@ -154,7 +156,8 @@ public enum AppError: Error, Equatable, Sendable {
             return prefix
                 + lang.pick(
                     "\(path) 缺少必需的列：\(missing.joined(separator: "、"))。请确认 --source 选对了（xueji 学籍 / huji 户籍），并使用系统导出的原始表头。",
-                    "\(path) lacks required columns: \(missing.joined(separator: ", ")). Check --source (xueji / huji) and keep the registry's original header row."
+                    "\(path) lacks required columns: \(missing.joined(separator: ", ")). Check --source (xueji / huji) and keep the "
+                        + "registry's original header row."
                 )
         case .childUnknown(let id):
             return prefix
@@ -193,7 +196,8 @@ public enum AppError: Error, Equatable, Sendable {
                 + (role.map { r in
                     lang.pick(
                         "\(r)的证书不能记录“\(what)”，其他设备会隔离它。请由有权限的人（如学校管理员）记录。",
-                        "a \(r)'s certificate may not record '\(what)'; other devices would quarantine it. Ask someone whose role allows it (e.g. the school admin)."
+                        "a \(r)'s certificate may not record '\(what)'; other devices would quarantine it. Ask someone whose role allows "
+                            + "it (e.g. the school admin)."
                     )
                 }
                     ?? lang.pick(
@@ -211,7 +215,8 @@ public enum AppError: Error, Equatable, Sendable {
             return prefix
                 + lang.pick(
                     "本机证书不包含范围 \(scope)，写入会被其他设备隔离。可用范围：\(held.joined(separator: "、"))",
-                    "this device's certificate does not cover \(scope); what it wrote there would be quarantined. Scopes it covers: \(held.joined(separator: ", "))"
+                    "this device's certificate does not cover \(scope); what it wrote there would be quarantined. Scopes it covers: "
+                        + "\(held.joined(separator: ", "))"
                 )
         case .noScopes:
             return prefix

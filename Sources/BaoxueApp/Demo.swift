@@ -25,7 +25,8 @@ public enum Demo {
         lines.append(
             l.pick(
                 "[1/5] 建立两台设备：班主任 \(teacher.key.publicKey.fingerprint)，村联络员 \(liaison.key.publicKey.fingerprint)",
-                "[1/5] two devices: class teacher \(teacher.key.publicKey.fingerprint), village liaison \(liaison.key.publicKey.fingerprint)"
+                "[1/5] two devices: class teacher \(teacher.key.publicKey.fingerprint), village liaison "
+                    + "\(liaison.key.publicKey.fingerprint)"
             ))
 
         let child = RecordID.derived("demo-child-张小明")
@@ -80,7 +81,8 @@ public enum Demo {
         lines.append(
             l.pick(
                 "[2/5] 离线记录：班主任导入 40 名学生花名册，记下家访和返校状态，联络员改了学校名并标注留守儿童（各自签名）",
-                "[2/5] offline: the teacher imports a roster of 40, records a visit and a return, the liaison edits the school and flags left-behind (each signed)"
+                "[2/5] offline: the teacher imports a roster of 40, records a visit and a return, the liaison edits the school and flags "
+                    + "left-behind (each signed)"
             ))
 
         // They meet at school: a real sync session (Noise handshake, reconciliation, acknowledged
@@ -131,16 +133,20 @@ public enum Demo {
         if let view = try attempt({ () throws(StoreError) in try teacher.log.child(child) }) {
             lines.append(
                 l.pick(
-                    "合并后的儿童记录：\(view.name ?? "") · \(view.school ?? "") · \(view.status?.chinese ?? "") · 重点群体 \(view.focus.compactMap { FocusGroup(rawValue: $0)?.chinese }.joined(separator: "、"))",
-                    "merged child record: \(view.name ?? "") · \(view.school ?? "") · \(view.status?.rawValue ?? "") · focus \(view.focus.joined(separator: ","))"
+                    "合并后的儿童记录：\(view.name ?? "") · \(view.school ?? "") · \(view.status?.chinese ?? "") · 重点群体 "
+                        + "\(view.focus.compactMap { FocusGroup(rawValue: $0)?.chinese }.joined(separator: "、"))",
+                    "merged child record: \(view.name ?? "") · \(view.school ?? "") · \(view.status?.rawValue ?? "") · focus "
+                        + "\(view.focus.joined(separator: ","))"
                 ))
         }
         let roster = try attempt { () throws(StoreError) in try liaison.log.children() }
         let ledger = try attempt { () throws(StoreError) in try liaison.log.ledger(.suspectedDropout) }
         lines.append(
             l.pick(
-                "联络员设备上：\(roster.count) 名儿童，疑似辍学台账 \(ledger.count) 人，待核对冲突 \(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) 项",
-                "on the liaison's device: \(roster.count) children, \(ledger.count) on the suspected-dropout ledger, \(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) conflicts to review"
+                "联络员设备上：\(roster.count) 名儿童，疑似辍学台账 \(ledger.count) 人，待核对冲突 "
+                    + "\(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) 项",
+                "on the liaison's device: \(roster.count) children, \(ledger.count) on the suspected-dropout ledger, "
+                    + "\(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) conflicts to review"
             ))
         lines.append(l.pick("班主任设备上的日志（最近 5 条）：", "log on the teacher's device (last 5):"))
         let rows = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.suffix(5).map { LogRow($0) }

@@ -52,7 +52,8 @@ enum ErrorText {
         case .wrongUnlockPassphrase(let p):
             return l.pick(
                 "口令不对，无法解锁本设备（\(p)）。请核对口令后重试；忘记口令则只能清除设备后重新同步。",
-                "the passphrase does not unlock this device (\(p)). Check it and try again; if it is forgotten, wipe the device and sync again.")
+                "the passphrase does not unlock this device (\(p)). Check it and try again; if it is forgotten, wipe the device and sync "
+                    + "again.")
         case .notDurable:
             return l.pick(
                 "副本以非持久模式打开，不能确认收到的数据。请用正常模式打开后再同步。",
@@ -64,7 +65,8 @@ enum ErrorText {
         case .noScopeKey(let scope):
             return l.pick(
                 "\(scope) 的记录已加密，本设备还没有它的密钥，未保存。请联系学校管理员运行 baoxue keys grant --scope \(scope)，同步后重试。",
-                "records in \(scope) are encrypted and this device holds none of its keys; nothing was saved. Ask the school admin to run baoxue keys grant --scope \(scope), sync, and try again."
+                "records in \(scope) are encrypted and this device holds none of its keys; nothing was saved. Ask the school admin to "
+                    + "run baoxue keys grant --scope \(scope), sync, and try again."
             )
         case .transfer(let why):
             return l.pick(
@@ -75,7 +77,8 @@ enum ErrorText {
         case .privacy(let cause):
             return l.pick(
                 "加密数据无法处理（\(cause.code)），未保存。请同步后重试；若仍失败，请联系学校管理员。",
-                "encrypted data could not be handled (\(cause.code)); nothing was saved. Sync and try again; if it still fails, ask the school admin."
+                "encrypted data could not be handled (\(cause.code)); nothing was saved. Sync and try again; if it still fails, ask the "
+                    + "school admin."
             )
         case .io(let p, let errno):
             return l.pick(
@@ -103,7 +106,8 @@ enum ErrorText {
         case .database(let code, _) where code & 0xFF == 5 || code & 0xFF == 6:
             return l.pick(
                 "副本正被另一个程序占用（如正在进行的同步或另一个 baoxue 命令），等待 5 秒后仍未释放，未写入任何数据。请等它结束后重试。",
-                "the replica is in use by another program (a sync in progress or another baoxue command) and stayed locked for 5 s; nothing was written. Wait for it to finish and try again."
+                "the replica is in use by another program (a sync in progress or another baoxue command) and stayed locked for 5 s; "
+                    + "nothing was written. Wait for it to finish and try again."
             )
         case .database(let code, let message):
             return l.pick(

@@ -84,7 +84,8 @@ public struct LockView: Codable, Equatable, Sendable {
     public func text(_ l: Language) -> String {
         var out = l.pick(
             "已锁定 \(directory)：设备密钥和数据密钥已用口令封存，查询表已清除。运行 baoxue unlock 解锁。",
-            "locked \(directory): the device key and data keys are sealed under the passphrase and the views are cleared. Run baoxue unlock to unlock."
+            "locked \(directory): the device key and data keys are sealed under the passphrase and the views are cleared. Run baoxue "
+                + "unlock to unlock."
         )
         if clearChanges > 0 {
             out +=

@@ -34,7 +34,8 @@ public struct RelayStatusView: Encodable, Equatable, Sendable {
         var out = [
             l.pick(
                 "变更 \(changes) 条；隔离 \(quarantined)；一号多签 \(equivocations)；缺失 \(gaps)；未见证 \(unwitnessed)；磁盘 \(diskBytes / 1_048_576) MiB。",
-                "\(changes) changes; \(quarantined) quarantined; \(equivocations) equivocating; \(gaps) gaps; \(unwitnessed) unwitnessed; disk \(diskBytes / 1_048_576) MiB."
+                "\(changes) changes; \(quarantined) quarantined; \(equivocations) equivocating; \(gaps) gaps; \(unwitnessed) "
+                    + "unwitnessed; disk \(diskBytes / 1_048_576) MiB."
             )
         ]
         if devices.isEmpty { out.append(l.pick("尚无设备同步过。", "no device has synced yet.")) }
@@ -42,7 +43,8 @@ public struct RelayStatusView: Encodable, Equatable, Sendable {
             let who = d.name.map { "\($0)（\(d.role ?? "-")）" } ?? l.pick("未登记", "unenrolled")
             var line = l.pick(
                 "\(d.device) \(who) 最近 \(d.lastSeen)，\(d.sessions) 次同步（失败 \(d.failures)），落后 \(d.lagChanges) 条 / \(d.lagMinutes) 分钟",
-                "\(d.device) \(who) last \(d.lastSeen), \(d.sessions) sessions (\(d.failures) failed), behind by \(d.lagChanges) changes / \(d.lagMinutes) min"
+                "\(d.device) \(who) last \(d.lastSeen), \(d.sessions) sessions (\(d.failures) failed), behind by \(d.lagChanges) changes "
+                    + "/ \(d.lagMinutes) min"
             )
             if let e = d.lastError { line += l.pick("；上次失败：\(e)", "; last failure: \(e)") }
             if d.equivocating { line += l.pick("；⚠ 一号多签，待区县管理员裁决", "; ⚠ EQUIVOCATED, awaiting a district admin's ruling") }

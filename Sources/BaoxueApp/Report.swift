@@ -31,8 +31,15 @@ public struct ReportView: Codable, Equatable, Sendable {
         for f in figures {
             out.append(
                 l.pick(
-                    "【\(f.school.isEmpty ? "未填学校" : f.school)】适龄儿童 \(f.children) 人，在校 \(f.byStatus["enrolled"] ?? 0)；疑似辍学/失学在册 \(f.suspectedOpen)，辍学在册 \(f.dropoutOpen)；本期新进台账 \(f.ledgerOpened)，销号 \(f.closedOut)，劝返复学 \(f.returned)；家访 \(f.visits) 次，劝返 \(f.persuasionAttempts) 次，送教上门 \(f.homeTeachingSessions) 次 \(f.homeTeachingHours) 课时；待核实冲突 \(f.conflicts)",
-                    "[\(f.school.isEmpty ? "no school" : f.school)] \(f.children) children, \(f.byStatus["enrolled"] ?? 0) enrolled; open: \(f.suspectedOpen) suspected, \(f.dropoutOpen) dropouts; in the period: \(f.ledgerOpened) entered a ledger, \(f.closedOut) closed out, \(f.returned) returned; \(f.visits) visits, \(f.persuasionAttempts) persuasion attempts, \(f.homeTeachingSessions) home-teaching sessions (\(f.homeTeachingHours) class hours); \(f.conflicts) conflicts to settle"
+                    "【\(f.school.isEmpty ? "未填学校" : f.school)】适龄儿童 \(f.children) 人，在校 \(f.byStatus["enrolled"] ?? 0)；疑似辍学/失学在册 "
+                        + "\(f.suspectedOpen)，辍学在册 \(f.dropoutOpen)；本期新进台账 \(f.ledgerOpened)，销号 \(f.closedOut)，劝返复学 \(f.returned)；家访 "
+                        + "\(f.visits) 次，劝返 \(f.persuasionAttempts) 次，送教上门 \(f.homeTeachingSessions) 次 \(f.homeTeachingHours) 课时；待核实冲突 "
+                        + "\(f.conflicts)",
+                    "[\(f.school.isEmpty ? "no school" : f.school)] \(f.children) children, \(f.byStatus["enrolled"] ?? 0) enrolled; "
+                        + "open: \(f.suspectedOpen) suspected, \(f.dropoutOpen) dropouts; in the period: \(f.ledgerOpened) entered a "
+                        + "ledger, \(f.closedOut) closed out, \(f.returned) returned; \(f.visits) visits, \(f.persuasionAttempts) "
+                        + "persuasion attempts, \(f.homeTeachingSessions) home-teaching sessions (\(f.homeTeachingHours) class hours); "
+                        + "\(f.conflicts) conflicts to settle"
                 ))
         }
         if !files.isEmpty {

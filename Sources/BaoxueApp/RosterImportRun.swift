@@ -29,7 +29,8 @@ public struct ImportReport: Codable, Equatable, Sendable {
         out.append(
             l.pick(
                 "共 \(rows) 行：新增 \(added) 人，更新 \(updated) 人，已是最新 \(unchanged) 人，未导入 \(rejected.count) 行（范围 \(scope)）。",
-                "\(rows) rows: \(added) children added, \(updated) updated, \(unchanged) already up to date, \(rejected.count) rows not imported (scope \(scope))."
+                "\(rows) rows: \(added) children added, \(updated) updated, \(unchanged) already up to date, \(rejected.count) rows not "
+                    + "imported (scope \(scope))."
             ))
         if notOfSchoolAge > 0 {
             out.append(

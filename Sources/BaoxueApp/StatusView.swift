@@ -38,7 +38,8 @@ public struct StatusView: Codable, Equatable, Sendable {
                 ? l.pick("本机记录均已送达乡镇中继。", "everything recorded here has reached the township relay.")
                 : l.pick(
                     "尚未送达乡镇中继的本机记录：\(notYetAtRelay) 条（与中继同步后，回执随下一次同步到达）。",
-                    "\(notYetAtRelay) of this device's changes have not reached the township relay yet (its receipts arrive with the sync after)."
+                    "\(notYetAtRelay) of this device's changes have not reached the township relay yet (its receipts arrive with the "
+                        + "sync after)."
                 ))
         out.append(
             l.pick(

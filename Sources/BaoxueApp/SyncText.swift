@@ -67,7 +67,8 @@ enum SyncText {
         case .peerAborted(6, _):
             return l.pick(
                 "对方设备没有允许本机同步。请对方核对本机指纹（baoxue whoami）后运行 baoxue peer allow 添加本机公钥。",
-                "the peer has not allowed this device. Ask them to check this device's fingerprint (baoxue whoami) and add its public key with baoxue peer allow."
+                "the peer has not allowed this device. Ask them to check this device's fingerprint (baoxue whoami) and add its public "
+                    + "key with baoxue peer allow."
             )
         case .overLimit(let which):
             return l.pick("对方超出本机限额（\(which)），已结束同步。", "the peer went over this side's limit (\(which)); sync ended.")

@@ -82,8 +82,10 @@ public struct SyncView: Encodable, Equatable, Sendable {
     private func line(_ l: Language) -> String {
         let seconds = String(format: "%.1f", Double(durationMs) / 1000)
         return l.pick(
-            "同步完成（对方 \(peerFingerprint)）：发出 \(sent) 条，收到 \(received) 条；流量 发 \(Self.size(bytesSent)) / 收 \(Self.size(bytesReceived))；对账往返 \(roundTrips) 次；用时 \(seconds) 秒",
-            "sync done (peer \(peerFingerprint)): sent \(sent), received \(received) change(s); bytes out \(Self.size(bytesSent)) / in \(Self.size(bytesReceived)); \(roundTrips) round trip(s); \(seconds) s"
+            "同步完成（对方 \(peerFingerprint)）：发出 \(sent) 条，收到 \(received) 条；流量 发 \(Self.size(bytesSent)) / 收 \(Self.size(bytesReceived))；对账往返 "
+                + "\(roundTrips) 次；用时 \(seconds) 秒",
+            "sync done (peer \(peerFingerprint)): sent \(sent), received \(received) change(s); bytes out \(Self.size(bytesSent)) / in "
+                + "\(Self.size(bytesReceived)); \(roundTrips) round trip(s); \(seconds) s"
         )
     }
 
@@ -114,7 +116,8 @@ public struct SyncView: Encodable, Equatable, Sendable {
         return bar(done, of: total)
             + l.pick(
                 "收 \(s.receivedChanges)/\(s.toReceive) 条，发 \(s.sentChanges)/\(s.toSend) 条，\(size(s.bytesSent + s.bytesReceived))\(eta)",
-                "received \(s.receivedChanges)/\(s.toReceive), sent \(s.sentChanges)/\(s.toSend), \(size(s.bytesSent + s.bytesReceived))\(eta)"
+                "received \(s.receivedChanges)/\(s.toReceive), sent \(s.sentChanges)/\(s.toSend), "
+                    + "\(size(s.bytesSent + s.bytesReceived))\(eta)"
             )
     }
 }

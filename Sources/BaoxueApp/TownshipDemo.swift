@@ -77,7 +77,8 @@ public enum TownshipDemo {
         say(
             l.pick(
                 "[2/7] 学校管理员把本校第 \(keys.heldEpoch ?? 0) 代密钥封存给各成员和教育局：此后记录在设备上加密，中继只转存密文。",
-                "[2/7] the school admin seals the school's key (epoch \(keys.heldEpoch ?? 0)) to every member and the bureau: from now on records are encrypted on the devices and the relay carries ciphertext only."
+                "[2/7] the school admin seals the school's key (epoch \(keys.heldEpoch ?? 0)) to every member and the bureau: from now "
+                    + "on records are encrypted on the devices and the relay carries ciphertext only."
             ))
 
         // The school's roster, exported from the student registry the way Excel saves it in China (GBK).
@@ -173,7 +174,8 @@ public enum TownshipDemo {
         say(
             l.pick(
                 "[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
-                "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, at the same time, marks the same child transferred out and records a home-teaching session; the liaison visits and persuades."
+                "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, at the same "
+                    + "time, marks the same child transferred out and records a home-teaching session; the liaison visits and persuades."
             ))
 
         // The teachers meet at school: peer to peer over TCP, teacher B serving.
@@ -251,8 +253,11 @@ public enum TownshipDemo {
         let name = seen.first { $0.child == y }?.name ?? "?"
         say(
             l.pick(
-                "[6/7] 转学：区教育局把第二名儿童转到东镇第二小学。周老师（只同步本校）同步后看到：\(name)，状态\(seen.first?.status?.chinese ?? "?")，送教上门记录 \(sessions) 条；其他儿童 \(seen.count - 1) 名。",
-                "[6/7] a transfer: the district moves the second child to another school. Teacher C (syncing only that school) now sees: \(name), status \(seen.first?.status?.rawValue ?? "?"), \(sessions) home-teaching record(s); other children: \(seen.count - 1)."
+                "[6/7] 转学：区教育局把第二名儿童转到东镇第二小学。周老师（只同步本校）同步后看到：\(name)，状态\(seen.first?.status?.chinese ?? "?")，送教上门记录 \(sessions) 条；其他儿童 "
+                    + "\(seen.count - 1) 名。",
+                "[6/7] a transfer: the district moves the second child to another school. Teacher C (syncing only that school) now sees: "
+                    + "\(name), status \(seen.first?.status?.rawValue ?? "?"), \(sessions) home-teaching record(s); other children: "
+                    + "\(seen.count - 1)."
             ))
         _ = done
         return seen.count == 1 && seen[0].child == y && seen[0].name != nil && seen[0].status == .transferredIn && sessions == 1

@@ -53,7 +53,8 @@ public struct Workbook: Sendable, Equatable {
     public func xlsx() -> [UInt8] {
         var zip = ZipArchive()
         let sheetTypes = sheets.indices.map {
-            "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+            "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" "
+                + "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }.joined()
         zip.add(
             "[Content_Types].xml",
@@ -83,7 +84,8 @@ public struct Workbook: Sendable, Equatable {
                 xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>\(sheetList)</sheets></workbook>
                 """))
         let rels = sheets.indices.map {
-            "<Relationship Id=\"rId\($0 + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>"
+            "<Relationship Id=\"rId\($0 + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+                + "Target=\"worksheets/sheet\($0 + 1).xml\"/>"
         }.joined()
         zip.add(
             "xl/_rels/workbook.xml.rels",
@@ -102,7 +104,8 @@ public struct Workbook: Sendable, Equatable {
             zip.add(
                 "xl/worksheets/sheet\(i + 1).xml",
                 xml(
-                    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\(rows)</sheetData></worksheet>"
+                    "<worksheet "
+                        + "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\(rows)</sheetData></worksheet>"
                 ))
         }
         return zip.bytes

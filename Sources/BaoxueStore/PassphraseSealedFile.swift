@@ -21,7 +21,8 @@ enum PassphraseSealedFile {
         let key = try PasswordBox.deriveKey(passphrase: Array(passphrase.utf8), salt: salt, cost: cost)
         let box = try PasswordBox.seal(secret, key: key, nonce: nonce)
         return
-            "\(header)\nargon2id \(cost.operations) \(cost.memoryBytes)\nsalt \(Hex.encode(salt))\nnonce \(Hex.encode(nonce))\nbox \(Hex.encode(box))\n"
+            "\(header)\nargon2id \(cost.operations) \(cost.memoryBytes)\nsalt \(Hex.encode(salt))\nnonce \(Hex.encode(nonce))\nbox "
+                + "\(Hex.encode(box))\n"
     }
 
     static func parse(_ text: String, header: String) -> Parsed? {

@@ -133,7 +133,8 @@ enum RecordsBench {
         print(
             String(
                 format:
-                    "ledger query (suspected dropouts of one school, sorted by name), %d queries: p50 %.2f ms, p99 %.2f ms (%d rows in all)",
+                    "ledger query (suspected dropouts of one school, sorted by name), %d queries: p50 %.2f ms, p99 %.2f ms (%d rows in "
+                        + "all)",
                 times.count, times[times.count / 2] * 1000, times[times.count * 99 / 100] * 1000, rows))
         try log.checkpoint()
         let size = (try FileManager.default.attributesOfItem(atPath: dir + "/district.sqlite")[.size] as? Int) ?? 0

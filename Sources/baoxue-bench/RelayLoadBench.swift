@@ -65,7 +65,8 @@ enum RelayLoadBench {
 
     static func run(sizes: [Int], perDay: Int, baoxue: String) async throws {
         print(
-            "baoxue-bench relay: real relay process on loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores shared by relay and load generator"
+            "baoxue-bench relay: real relay process on loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores shared by relay "
+                + "and load generator"
         )
         print("phase 1: all devices at once push a day (\(perDay) changes) and pull their 9 colleagues' (changes moved/s);")
         print("  (the phones skip `_admin`: its N certificates would make a first sync O(N) per phone, see README)")
@@ -167,7 +168,9 @@ enum RelayLoadBench {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         print(
-            "| \(n) | \(sessionsPeak) | \(String(format: "%.1f s, %.0f/s", bulkSeconds, Double(moved) / bulkSeconds)) | \(String(format: "%.0f", Double(pushed) / pushSeconds)) | \(pct(0.5)) | \(pct(0.99)) | \(pct(1.0)) | \(String(format: "%.0f MiB", peaks.rss)) | \(peaks.fds) | \(failed) |"
+            "| \(n) | \(sessionsPeak) | \(String(format: "%.1f s, %.0f/s", bulkSeconds, Double(moved) / bulkSeconds)) | "
+                + "\(String(format: "%.0f", Double(pushed) / pushSeconds)) | \(pct(0.5)) | \(pct(0.99)) | \(pct(1.0)) | "
+                + "\(String(format: "%.0f MiB", peaks.rss)) | \(peaks.fds) | \(failed) |"
         )
         for (name, phase) in [("1", bulk), ("2", push), ("3", small)] {
             let r = phase.compactMap { try? $0.get() }.filter { $0.attempts > 1 }.count

@@ -80,7 +80,9 @@ enum SyncBench {
         let wall = Measure.seconds { report = SimulatedLink.run(initiator: &i, responder: &r, conditions: conditions) }
         guard case .success(let s)? = report.initiator, case .success? = report.responder else {
             throw SyncError.malformed(
-                "bench session failed: \(String(describing: report.initiator)) / \(String(describing: report.responder)) phases \(i.session.phase) \(r.session.phase) t=\(report.durationMs) bytes \(report.bytesFromInitiator)/\(report.bytesFromResponder)"
+                "bench session failed: \(String(describing: report.initiator)) / \(String(describing: report.responder)) phases "
+                    + "\(i.session.phase) \(r.session.phase) t=\(report.durationMs) bytes "
+                    + "\(report.bytesFromInitiator)/\(report.bytesFromResponder)"
             )
         }
         var row = Row()

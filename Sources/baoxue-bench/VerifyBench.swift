@@ -25,7 +25,8 @@ enum VerifyBench {
             var report = VerificationReport()
             let seconds = try Measure.seconds { report = try log.verifyAll(threads: threads) }
             print(
-                "verify \(report.changes) changes, \(threads) core(s): \(String(format: "%.1f", seconds)) s = \(Int(Double(report.changes) / seconds)) changes/s, failed \(report.failed.count)"
+                "verify \(report.changes) changes, \(threads) core(s): \(String(format: "%.1f", seconds)) s = "
+                    + "\(Int(Double(report.changes) / seconds)) changes/s, failed \(report.failed.count)"
             )
         }
         print("peak RSS \(Int(Measure.memory().peak)) MiB")

@@ -74,7 +74,8 @@ try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories
 defer { try? FileManager.default.removeItem(atPath: dir) }
 
 print(
-    "baoxue-bench: \(n) single-op changes from 50 authors, batches of 1,000, median of 3 runs; libsodium \(Sodium.version); \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    "baoxue-bench: \(n) single-op changes from 50 authors, batches of 1,000, median of 3 runs; libsodium \(Sodium.version); "
+        + "\(ProcessInfo.processInfo.activeProcessorCount) cores"
 )
 let (encoded, _) = Workload.changes(count: n, authors: 50)
 let parsed = encoded.map { try! Change.decode($0) }
@@ -177,6 +178,7 @@ if big > 0 {
     precondition(applied == appended)
     let m = Measure.memory()
     print(
-        "append \(appended) changes (sign+verify+append): \(String(format: "%.0f", t)) s; RSS MiB at start \(String(format: "%.0f", start)), by count \(samples.joined(separator: " ")); peak \(String(format: "%.0f", m.peak)) MiB"
+        "append \(appended) changes (sign+verify+append): \(String(format: "%.0f", t)) s; RSS MiB at start "
+            + "\(String(format: "%.0f", start)), by count \(samples.joined(separator: " ")); peak \(String(format: "%.0f", m.peak)) MiB"
     )
 }

@@ -272,7 +272,8 @@ extension ChildAdd {
         print(
             l.pick(
                 "已临时登记。儿童编号 \(child.hex)。知道身份证号后，用 baoxue child merge \(child.hex.prefix(8)) --into 正式记录 合并。",
-                "recorded provisionally. Child id \(child.hex). Once the ID number is known, merge it: baoxue child merge \(child.hex.prefix(8)) --into CHILD"
+                "recorded provisionally. Child id \(child.hex). Once the ID number is known, merge it: baoxue child merge "
+                    + "\(child.hex.prefix(8)) --into CHILD"
             ))
     }
 }

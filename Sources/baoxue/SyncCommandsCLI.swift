@@ -14,7 +14,8 @@ struct PeerAllow: ParsableCommand {
         commandName: "allow",
         abstract: "允许一台设备与本机同步 / allow a device to sync with this replica",
         discussion:
-            "先当面核对对方的设备指纹（baoxue whoami），再添加其公钥。不写 --scope 表示全部范围。\nCompare the peer's fingerprint (baoxue whoami) in person first. Without --scope, all scopes."
+            "先当面核对对方的设备指纹（baoxue whoami），再添加其公钥。不写 --scope 表示全部范围。\nCompare the peer's fingerprint (baoxue whoami) in person first. "
+                + "Without --scope, all scopes."
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "对方公钥（64 位十六进制）/ the peer's public key (64 hex digits)") var key: String

@@ -18,7 +18,9 @@ struct CaseOpen: ParsableCommand {
     @OptionGroup var entry: EntryOptions
     @Option(
         help:
-            "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、noGuardian、movedWithParents、other（或中文）/ reason category"
+            ArgumentHelp(
+                "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、noGuardian、movedWithParents、other（或中文）"
+                    + "/ reason category")
     ) var reason: String
     @Option(help: "原因说明 / reason in words") var text: String?
     @Option(help: "责任人 职务:姓名（如 村长:李村长），可多次；职务：县长、乡镇长、村长、校长、教师、家长、其他 / a responsible person role:name, repeatable")
@@ -174,7 +176,8 @@ struct Conflicts: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "待人工核实的冲突：同一字段的并发值及其作者 / conflicts to settle: concurrent values and who wrote each",
         discussion:
-            "核实后用 baoxue child status 或 baoxue child set 写入正确的值即可解决。\nSettle one by writing the right value with baoxue child status or baoxue child set."
+            "核实后用 baoxue child status 或 baoxue child set 写入正确的值即可解决。\nSettle one by writing the right value with baoxue child status or "
+                + "baoxue child set."
     )
     @OptionGroup var options: GlobalOptions
 

@@ -106,7 +106,8 @@ import Testing
             #expect(mine.isSubset(of: final.ids))
         }
         print(
-            "relay kill -9: seed \(seed), \(Self.rounds) kills, \(acknowledged.count) acknowledged changes all present, \(final.ids.count) changes in all"
+            "relay kill -9: seed \(seed), \(Self.rounds) kills, \(acknowledged.count) acknowledged changes all present, "
+                + "\(final.ids.count) changes in all"
         )
     }
 }
