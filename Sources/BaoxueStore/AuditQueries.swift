@@ -40,11 +40,14 @@ extension ChangeLog {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT op, 'set ' || field AS what, CASE WHEN live = 0 THEN 'superseded' ELSE '' END AS note, NULL AS body, NULL AS evidence
+                        SELECT op, 'set ' || field AS what, CASE WHEN live = 0 THEN 'superseded' ELSE '' END AS note, NULL AS body,
+                            NULL AS evidence
                                FROM rec_write WHERE record = ?1
-                        UNION ALL SELECT tag, 'add ' || set_name || ' ' || element, CASE WHEN live = 0 THEN 'removed' ELSE '' END, NULL, NULL
+                        UNION ALL SELECT tag, 'add ' || set_name || ' ' || element, CASE WHEN live = 0 THEN 'removed' ELSE '' END,
+                            NULL, NULL
                                FROM rec_element WHERE record = ?1
-                        UNION ALL SELECT op, 'event ' || kind, '', CASE WHEN kind = 'visit' THEN body END, NULL FROM rec_event WHERE child = ?1
+                        UNION ALL SELECT op, 'event ' || kind, '', CASE WHEN kind = 'visit' THEN body END, NULL FROM rec_event
+                            WHERE child = ?1
                         UNION ALL SELECT op, 'closeOut ' || ledger, '', NULL, evidence FROM rec_closeout WHERE child = ?1
                         """, arguments: [child.hex])
                 var out: [AuditEntry] = []

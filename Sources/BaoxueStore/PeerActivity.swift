@@ -68,7 +68,8 @@ extension ChangeLog {
                     merged.absorb(r)
                     try db.execute(
                         sql: """
-                            INSERT OR REPLACE INTO relay_peer (key, last_seen, sessions, failures, changes_in, changes_out, bytes_in, bytes_out, last_error, position)
+                            INSERT OR REPLACE INTO relay_peer (key, last_seen, sessions, failures, changes_in, changes_out, bytes_in,
+                                bytes_out, last_error, position)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [

@@ -30,7 +30,8 @@ extension ChangeLog {
     public func visitsDue(today: SimpleDate, base: Policy = .fengnan) throws(StoreError) -> [AttentionRow] {
         let rows = try candidates(
             sql: """
-                SELECT e.child AS child, c.name AS name, e.starts AS since, CAST(julianday(e.ends) - julianday(e.starts) + 1 AS INTEGER) AS amount
+                SELECT e.child AS child, c.name AS name, e.starts AS since,
+                    CAST(julianday(e.ends) - julianday(e.starts) + 1 AS INTEGER) AS amount
                 FROM rec_event e LEFT JOIN child_view c ON c.child = e.child
                 WHERE e.kind = 'leave' AND \(Self.liveEvent)
                   AND e.starts <= :today AND e.ends >= :today
@@ -50,7 +51,8 @@ extension ChangeLog {
         let rows = try candidates(
             sql: """
                 WITH watched AS (
-                    SELECT o.child AS child, 0 AS amount FROM rec_opener o WHERE NOT EXISTS (SELECT 1 FROM rec_closed x WHERE x.opener = o.op)
+                    SELECT o.child AS child, 0 AS amount FROM rec_opener o WHERE NOT EXISTS (SELECT 1 FROM rec_closed x
+                        WHERE x.opener = o.op)
                     UNION
                     SELECT e.child, CAST(julianday(e.ends) - julianday(e.starts) + 1 AS INTEGER) FROM rec_event e
                     WHERE e.kind = 'leave' AND \(Self.liveEvent) AND e.ends >= :today
@@ -117,7 +119,8 @@ extension ChangeLog {
                        NULL AS amount
                 FROM rec_write k LEFT JOIN child_view c ON c.child = substr(k.value, 3)
                 WHERE k.kind = 'caseFile' AND k.field = 'child' AND k.live = 1
-                  AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome' AND o.live = 1)
+                  AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome'
+                      AND o.live = 1)
                 """, [:])
         let policies = try policies(of: rows, on: today, base: base)
         var stalled: [AttentionRow] = []
@@ -188,7 +191,8 @@ extension ChangeLog {
                                   AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op)) AS last
                         FROM rec_write k LEFT JOIN child_view c ON c.child = substr(k.value, 3)
                         WHERE k.kind = 'caseFile' AND k.field = 'child' AND k.live = 1
-                          AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile' AND o.field = 'outcome' AND o.live = 1)
+                          AND NOT EXISTS (SELECT 1 FROM rec_write o WHERE o.record = k.record AND o.kind = 'caseFile'
+                              AND o.field = 'outcome' AND o.live = 1)
                         ORDER BY c.name, k.record
                         """
                 ).map { row in

@@ -168,7 +168,8 @@ struct SQLRecordViews: RecordViewStorage {
                 db.cachedStatement(
                     sql: """
                         SELECT DISTINCT record, element FROM rec_element
-                        WHERE record IN (\(Self.placeholders(chunk.count))) AND set_name = ? AND live = 1 AND kind = ? ORDER BY record, element
+                        WHERE record IN (\(Self.placeholders(chunk.count))) AND set_name = ? AND live = 1 AND kind = ? ORDER BY record,
+                            element
                         """),
                 arguments: StatementArguments(chunk.map(\.hex) + [set, kind.rawValue])
             )

@@ -15,8 +15,9 @@ public struct SyncLimits: Sendable, Equatable {
     /// …or this many changes.
     public var batchChanges = 512
     /// Changes this side accepts from the peer in one session: the batch that reaches it is still
-    /// stored, the next one is answered with ABORT `over_limit: changes_per_session` (the peer
-    /// syncs again to continue; what was acknowledged is not sent twice).
+    /// stored, the next one is dropped and ABORT `over_limit: changes_per_session` follows the
+    /// acknowledgements of the batches still being stored (the peer syncs again to continue, past
+    /// them; what was acknowledged is not sent twice).
     public var maxChangesPerSession = Int.max
 
     public init() {}

@@ -43,6 +43,9 @@ public struct SyncSession: Sendable {
     private var expected: [ShortID: Int] = [:]
     private var nextIncomingBatch: UInt64 = 0
     private var storing: [UInt64: Int] = [:]
+    /// Over `maxChangesPerSession` while batches were still being stored: later batches are dropped
+    /// and the session ends with ABORT once those are stored and acknowledged.
+    private var overLimitOnceStored = false
     private var receivedDone = false
 
     /// - Parameters:
@@ -109,6 +112,10 @@ public struct SyncSession: Sendable {
                 guard !s.isRefusing else { throw .store("batch \(batch) stored after a refused one") }
                 s.progress.receivedChanges += count
                 s.outgoing.append(SyncMessage.ack(batch: batch).encoded())
+                if s.overLimitOnceStored, s.storing.isEmpty {
+                    try s.flush()  // the acknowledgements go out before the ABORT
+                    throw .overLimit("changes_per_session")
+                }
             case .failure(let error) where s.isRefusing || error == .diskFull:
                 s.refuse(batch: batch, count: count, because: s.progress.refusedToPeer ?? error)
             case .failure(let error):
@@ -267,9 +274,13 @@ public struct SyncSession: Sendable {
     private mutating func accept(batch: UInt64, encoded: [[UInt8]]) throws(SyncError) {
         guard batch == nextIncomingBatch, !receivedDone else { throw .unexpectedMessage(type: SyncMessage.Kind.changes.rawValue) }
         guard storing.count < limits.window else { throw .windowExceeded }
-        // The batch that reaches the limit is still taken (so every session makes progress); the next one ends it.
-        guard progress.receivedChanges + storing.values.reduce(0, +) < limits.maxChangesPerSession else {
-            throw .overLimit("changes_per_session")
+        // The batch that reaches the limit is still taken (so every session makes progress); the next one ends it —
+        // once the batches being stored are stored and acknowledged, so the peer's next session starts past them.
+        guard progress.receivedChanges + storing.values.reduce(0, +) < limits.maxChangesPerSession, !overLimitOnceStored else {
+            guard !storing.isEmpty else { throw .overLimit("changes_per_session") }
+            overLimitOnceStored = true
+            nextIncomingBatch += 1  // dropped, never acknowledged: the peer offers it again next time
+            return
         }
         if let refusing = progress.refusedToPeer {
             nextIncomingBatch += 1
@@ -298,7 +309,7 @@ public struct SyncSession: Sendable {
     }
 
     private mutating func finishIfComplete(_ now: UInt64) {
-        guard phase == .transferring, sentDone, receivedDone, storing.isEmpty else { return }
+        guard phase == .transferring, sentDone, receivedDone, storing.isEmpty, !overLimitOnceStored else { return }
         phase = .finished
         progress.durationMs = now &- startedAt
         progress.toReceive = progress.receivedChanges + expected.count

@@ -100,9 +100,13 @@ import Testing
         var refusals = 0
         var finished = false
         for _ in 0..<10 where !finished {
-            switch await DeviceSync.run(device, port: relay.port, scopes: [school]) {
+            // Every session ended by the limit still had its last batch stored and acknowledged first, so
+            // the next one starts past it (before, a device retrying at once could find it not yet stored).
+            let acked = AckedCount()
+            switch await DeviceSync.run(device, port: relay.port, scopes: [school], acked: { acked.set($0) }) {
             case .failure(.peerAborted(19, let reason)):
                 #expect(reason == "over_limit: changes_per_session")
+                #expect(acked.value >= 100, "a session over the limit acknowledged \(acked.value) changes")
                 refusals += 1
             case .failure(let other): Issue.record("unexpected failure \(other)")
             case .success: finished = true
@@ -117,4 +121,12 @@ import Testing
             kept == ids.count,
             "the relay holds \(kept) of \(ids.count); applied \(applied), pending \(pending), quarantined \(quarantined)")
     }
+}
+
+/// The running count of a device's changes the relay acknowledged in one session.
+final class AckedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func set(_ n: Int) { lock.lock(); count = max(count, n); lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
