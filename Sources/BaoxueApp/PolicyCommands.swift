@@ -9,6 +9,7 @@ import Foundation
 public enum PolicyCommands {
     /// What `policy show` prints: every policy held, and the rules in force for one district on one day.
     public struct Shown: Sendable, Encodable {
+        /// One policy a district published, as listed: its thresholds by their wire names.
         public struct Published: Sendable, Encodable {
             public let district: String
             public let effective: String
