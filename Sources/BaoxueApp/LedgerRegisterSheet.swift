@@ -21,8 +21,9 @@ struct LedgerRegisterSheet {
     func cells(_ number: Int, _ r: LedgerRegisterRow) -> [Workbook.Cell] {
         let l = language
         let id = r.idNumber.map { fullID ? $0 : RosterPlan.mask($0) } ?? ""
+        let birth = r.birthDate.map { fullID ? $0 : RosterPlan.maskBirthDate($0) } ?? ""
         return [.number(number), .text(r.name ?? ""), .text(r.gender.map { l.pick($0.chinese, $0.rawValue) } ?? ""),
-                .text(r.birthDate.map { fullID ? $0 : RosterPlan.maskBirthDate($0) } ?? ""), .text(id), .text(r.school ?? ""), r.grade.map(Workbook.Cell.number) ?? .text(""),
+                .text(birth), .text(id), .text(r.school ?? ""), r.grade.map(Workbook.Cell.number) ?? .text(""),
                 .text(r.className ?? ""), .text(r.hukouPlace ?? ""), .text(r.residence ?? ""), .text(r.guardianName ?? ""),
                 .text(r.guardianPhone ?? ""), .text(r.since), .text(r.status.map { l.pick($0.chinese, $0.rawValue) } ?? ""),
                 .text(reason(r)), .text(measures(r)), .text(responsible(r))]

@@ -60,7 +60,7 @@ public enum PolicyCommands {
             throw .trust(role.map { .roleForbids(role: $0, operation: .administer) } ?? .noCertificate(replica.key.publicKey))
         }
         let district = try ReplicaCommands.importScope(replica, given, at: now)
-        let today = try day(now)
+        let today = try BaoxueApp.day(at: now)
         let from = effective ?? today
         guard from >= today else { throw .invalidArgument(option: "--effective", value: from.description) }
         var rules = try attempt { () throws(StoreError) in try replica.log.policyBook() }.policy(for: district, on: from)
@@ -69,7 +69,6 @@ public enum PolicyCommands {
             guard field.range.contains(v) else { throw .valueOutOfRange(option: PolicyText.option(field), value: v, allowed: field.range) }
             field.set(v, in: &rules)
         }
-        if let first = values[.firstAge], let last = values[.lastAge] { rules.compulsoryAges = first...max(first, last) }
         let policy: DistrictPolicy
         do { policy = try DistrictPolicy(district: district, effective: from, rules: rules) } catch {
             throw .invalidArgument(option: "--age-reference", value: "\(rules.ageReferenceMonth)-\(rules.ageReferenceDay)")
@@ -79,10 +78,6 @@ public enum PolicyCommands {
         }
         let applied = try attempt { () throws(StoreError) in try replica.log.quarantined() }.allSatisfy { $0.id != change.id }
         return (policy, applied)
-    }
-
-    static func day(_ ms: UInt64) throws(AppError) -> SimpleDate {
-        do { return try SimpleDate(unixMilliseconds: ms) } catch { throw .invalidArgument(option: "now", value: "\(ms)") }
     }
 
     /// Every policy held, and the rules in force for `district` (default: the device's one scope) on `day`.
@@ -96,8 +91,7 @@ public enum PolicyCommands {
         } else {
             district = try? ReplicaCommands.importScope(replica, nil, at: now) as ScopeID
         }
-        let on: SimpleDate
-        if let day { on = day } else { on = try Self.day(now) }
+        let on = try BaoxueApp.day(day, at: now)
         let book = try attempt { () throws(StoreError) in try replica.log.policyBook() }
         let rules = book.policy(for: district, on: on)
         func values(_ p: Policy) -> [String: Int] {

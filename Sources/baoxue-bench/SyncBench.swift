@@ -148,8 +148,10 @@ enum SyncBench {
         print(
             """
 
-            d = 0 across scopes (n = \(n) per scope): 1 scope \(one.bytes) B in \(one.roundTrips) RT; 21 scopes \(many.bytes) B in \(many.roundTrips) RT \
-            → \((many.bytes - one.bytes) / 20) B per additional scope (goal < 100), fixed session cost \(one.bytes - (many.bytes - one.bytes) / 20) B
+            d = 0 across scopes (n = \(n) per scope): 1 scope \(one.bytes) B in \(one.roundTrips) RT; \
+            21 scopes \(many.bytes) B in \(many.roundTrips) RT \
+            → \((many.bytes - one.bytes) / 20) B per additional scope (goal < 100), \
+            fixed session cost \(one.bytes - (many.bytes - one.bytes) / 20) B
             """)
     }
 
@@ -190,9 +192,11 @@ enum SyncBench {
         print(
             """
 
-            Bulk sync over loopback TCP: \(count) changes to an empty replica (receiver verifies on \(verifyThreads) thread(s) while the previous batch commits FULL, then acks)
+            Bulk sync over loopback TCP: \(count) changes to an empty replica \
+            (receiver verifies on \(verifyThreads) thread(s) while the previous batch commits FULL, then acks)
             verified append, pipelined, same machine and run:  \(Int(appendRate)) changes/s
-            sync over TCP (Noise, reconcile, batches, acks):   \(Int(rate)) changes/s  (\(String(format: "%.1f", syncTime)) s, \(stored) stored, \(summary.bytesSent >> 20) MiB sent)
+            sync over TCP (Noise, reconcile, batches, acks):   \(Int(rate)) changes/s  \
+            (\(String(format: "%.1f", syncTime)) s, \(stored) stored, \(summary.bytesSent >> 20) MiB sent)
             ratio:                                             \(Int((rate / appendRate * 100).rounded())) %  (goal ≥ 50 %)
             """)
     }

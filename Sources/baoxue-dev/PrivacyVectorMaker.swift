@@ -53,7 +53,8 @@ enum PrivacyVectorMaker {
         let grant = try MemberGrant.make(key, epoch: 1, to: Set(recipients.map(\.publicKey)))
         let doc: [String: Any] = [
             "about":
-                "Protocol/privacy.md. Keys are test keys. Sealed payloads are byte-exact for the given nonce; the grant is opened, not re-made.",
+                "Protocol/privacy.md. Keys are test keys. Sealed payloads are byte-exact for the given nonce; "
+                    + "the grant is opened, not re-made.",
             "scope_key": [
                 "scope": scope.value, "key": Hex.encode(key.bytes), "key_id": Hex.encode(key.id),
                 "content_keys": [

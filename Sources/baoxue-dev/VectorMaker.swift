@@ -80,7 +80,8 @@ enum VectorMaker {
         let invalid = try InvalidVectors.make(from: first!, key: try DeviceKey(seed: [UInt8](repeating: 1, count: 32)))
         let root: [String: Any] = [
             "description":
-                "Baoxue canonical change encoding, format version 1. See Protocol/changes.md. Integers that may exceed 2^53 are decimal strings.",
+                "Baoxue canonical change encoding, format version 1. See Protocol/changes.md. "
+                    + "Integers that may exceed 2^53 are decimal strings.",
             "valid": valid,
             "invalid": invalid,
         ]

@@ -311,7 +311,8 @@ struct ChildTransfer: ParsableCommand {
         abstract: "办理转学：把儿童的既往记录交给转入学校（区县管理员）/ transfer a child to another school (district admin)",
         discussion: """
             转入学校的成员同步后可查看该儿童的既往记录，且只能看到这一名儿童；已写入的记录不重新加密。转出学校记"转出"，转入学校记"转入"。
-            The new school's members, once synced, read this child's earlier records and no other child's; nothing written is re-encrypted. \
+            The new school's members, once synced, read this child's earlier records and no other child's; \
+            nothing written is re-encrypted. \
             The old school records "transferred out", the new one "transferred in".
             """
     )

@@ -20,7 +20,8 @@ struct Authority: ParsableCommand {
             流程：1. 教育局在离线电脑上运行 baoxue authority init --dir 授权目录；2. 每台设备运行 baoxue enroll request，把申请文件交给教育局；\
             3. 教育局电话核对设备指纹后运行 baoxue authority sign 申请文件 --dir 授权目录；4. 设备运行 baoxue enroll accept 证书文件 --authority 授权公钥。
             Flow: 1. the bureau runs authority init on its offline machine; 2. each device runs enroll request and hands over the file; \
-            3. after checking the device fingerprint by phone, the bureau runs authority sign; 4. the device runs enroll accept with the authority's public key.
+            3. after checking the device fingerprint by phone, the bureau runs authority sign; \
+            4. the device runs enroll accept with the authority's public key.
             """,
         subcommands: [AuthorityInit.self, AuthoritySign.self, AuthorityRevoke.self]
     )

@@ -19,8 +19,8 @@ struct CaseOpen: ParsableCommand {
     @Option(
         help:
             ArgumentHelp(
-                "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、noGuardian、movedWithParents、other（或中文）"
-                    + "/ reason category")
+                "辍学原因：dislikesSchool、learningDifficulty、poverty、illnessOrDisability、work、earlyMarriage、"
+                    + "noGuardian、movedWithParents、other（或中文）/ reason category")
     ) var reason: String
     @Option(help: "原因说明 / reason in words") var text: String?
     @Option(help: "责任人 职务:姓名（如 村长:李村长），可多次；职务：县长、乡镇长、村长、校长、教师、家长、其他 / a responsible person role:name, repeatable")

@@ -42,7 +42,8 @@ import Glibc
         for i in 0..<40 {
             let male = i % 2 == 0
             rows.append(
-                "学生\(i),\(male ? "男" : "女"),2014-03-0\(i % 9 + 1),\(Self.idNumber("2014030\(i % 9 + 1)", i, male: male)),G\(1000 + i),东镇一小,三年级,\(i % 2 + 1)班,\"东村, \(i) 号\",家长\(i),1380000\(String(format: "%04d", i))"
+                "学生\(i),\(male ? "男" : "女"),2014-03-0\(i % 9 + 1),\(Self.idNumber("2014030\(i % 9 + 1)", i, male: male)),"
+                    + "G\(1000 + i),东镇一小,三年级,\(i % 2 + 1)班,\"东村, \(i) 号\",家长\(i),1380000\(String(format: "%04d", i))"
             )
         }
         let good = rows.count

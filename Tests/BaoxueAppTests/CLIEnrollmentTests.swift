@@ -111,7 +111,8 @@ extension CLIEnrollmentTests {
         let root = Fixtures.temporaryDirectory()
         // An authority key is sealed only under a passphrase nobody would guess (issue 22 §5).
         for (weak, why) in [("abc", "至少要 8 个"), ("11111111", "太容易被猜到"), ("password1", "太容易被猜到")] {
-            let refused = try cli.baoxue(["authority", "init", "--dir", root + "/weak"], env: ["LANG": "C.UTF-8", "BAOXUE_PASSPHRASE": weak])
+            let weakEnv = ["LANG": "C.UTF-8", "BAOXUE_PASSPHRASE": weak]
+            let refused = try cli.baoxue(["authority", "init", "--dir", root + "/weak"], env: weakEnv)
             #expect(refused.status == 1 && refused.err.contains(why), "\(weak): \(refused.err)")
             #expect(!FileManager.default.fileExists(atPath: root + "/weak"), "nothing created")
         }

@@ -37,8 +37,8 @@ import Testing
         let content = Data("签名的情况说明：王小明将于下周一返校".utf8)
         FileManager.default.createFile(atPath: photo, contents: content)
         let visit = try cli.baoxue(["record", "visit", c, "--with", "王老师", "--spoke-to", "母亲", "--attach", photo, "--json", "--dir", dir])
-        let hash = try #require((try JSONSerialization.jsonObject(with: Data(visit.out.utf8)) as! [String: Any])["attachments"] as? [String])
-            .first!
+        let recorded = try JSONSerialization.jsonObject(with: Data(visit.out.utf8)) as! [String: Any]
+        let hash = try #require(recorded["attachments"] as? [String]).first!
         let secret = ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "东镇一小-锁屏口令"]
         #expect(try cli.baoxue(["lock", "--dir", dir], env: secret).status == 0)
         let folder = dir + "/attachments"
