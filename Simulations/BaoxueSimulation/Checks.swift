@@ -155,12 +155,10 @@ extension Simulation {
         // named it as seen), against what every honest device shows: each surfaced, none invented.
         for s in 0..<scenario.schools {
             // The school's own changes, and those a transfer into it carries (its devices show both).
-            var changes = authored[s].map(\.change).filter { expected[s].contains($0.id) && !ChildGrant.isGrant($0.payload) }
+            let bundles = transfers.reduce(into: Set<ChangeID>()) { $0.formUnion($1.bundles) }
+            var changes = authored[s].map(\.change).filter { expected[s].contains($0.id) && !bundles.contains($0.id) }
             for t in transfers where t.to == s {
-                changes += authored[t.from].map(\.change).filter {
-                    expected[t.from].contains($0.id)
-                        && (try? SealedPayload(bytes: $0.payload)).map { t.keyIDs.contains($0.contentKeyID) } == true
-                }
+                changes += authored[t.from].map(\.change).filter { t.carried.contains($0.id) && !bundles.contains($0.id) }
             }
             // Every member held its school's key before writing: not one record change may travel in clear.
             if scenario.encrypted, let clear = changes.first(where: { !SealedPayload.isSealed($0.payload) }) {

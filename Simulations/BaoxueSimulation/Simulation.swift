@@ -35,7 +35,7 @@ struct Simulation {
     /// Township relays that are down until the next morning (killed).
     var relayDown: Set<Int> = []
     /// Transfers written: the child, its old and new school, the content key ids its grant carries.
-    var transfers: [(child: RecordID, from: Int, to: Int, keyIDs: Set<[UInt8]>)] = []
+    var transfers: [(child: RecordID, from: Int, to: Int, bundles: Set<ChangeID>, carried: Set<ChangeID>)] = []
 
     /// With `countyRules`: the policies the township admins published, oldest first.
     var policies: [(township: Int, policy: DistrictPolicy)] = []

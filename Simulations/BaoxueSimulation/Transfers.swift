@@ -5,8 +5,8 @@ import BaoxueStore
 
 extension Simulation {
     /// 转学 at the end of the school day: each township admin moves children between two of its
-    /// schools as `baoxue child transfer` does — the child's keys to the new school (a child
-    /// grant), 转出 in the old school, the school field and 转入 in the new one — from what its
+    /// schools as `baoxue child transfer` does — the child's history and keys to the new school (a
+    /// transfer, sealed), 转出 in the old school, the school field and 转入 in the new one — from what its
     /// replica shows (its last evening's sync). The checks then expect the new school's devices
     /// to hold and show the child's old changes too.
     mutating func transfer(_ d: Int) throws {
@@ -40,7 +40,7 @@ extension Simulation {
             trace.add("\(stamp) township admin node \(a) holds no key of \(scope.value) yet: no transfer")
             return
         }
-        let grant = try granted.get()
+        let grants = try granted.get()
         let out = try node.log.appendOperations(by: node.key, scope: old, now: now) { s throws(StoreError) in
             [
                 .set(
@@ -61,9 +61,10 @@ extension Simulation {
             ]
         }
         authored[from].append((out, clock.ms))
-        authored[to].append((grant, clock.ms))
+        for grant in grants { authored[to].append((grant, clock.ms)) }
         authored[to].append((into, clock.ms))
-        transfers.append((child, from, to, Set(try ChildGrant(bytes: grant.payload).keyIDs)))
+        let carried = try grants.compactMap { try node.log.transferBundle(in: $0) }.flatMap(\.changes).map(\.id)
+        transfers.append((child, from, to, Set(grants.map(\.id)), Set(carried)))
         tally.transfers += 1
         trace.add("\(stamp) township admin node \(a) transferred child \(child.hex.prefix(8)) from school \(from) to school \(to)")
     }

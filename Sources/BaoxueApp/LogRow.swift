@@ -43,7 +43,7 @@ public struct LogRow: Encodable, Equatable, Sendable {
         payloadBytes = c.payload.count
         encrypted = SealedPayload.isSealed(c.payload)
         declared =
-            encrypted ? (try? SealedPayload(bytes: c.payload)).map { $0.operations.operations.map(\.rawValue).joined(separator: ",") } : nil
+            encrypted ? (try? SealedPayload(bytes: c.payload)).map { $0.declared.operations.map(\.rawValue).joined(separator: ",") } : nil
         operations = (readable ?? (try? RecordPayload.decode(c.payload)))?.ops.map(\.summary).joined(separator: "; ")
         verified = (try? Change.decode(c.encoded)) != nil
     }

@@ -110,7 +110,11 @@ extension ReplicaCommands {
             }
         }
         var done = 0
-        let perChange = try attempt { () throws(StoreError) in try replica.log.isEncrypted(target) } ? 1 : childrenPerChange
+        let encrypted = try attempt { () throws(StoreError) in try replica.log.isEncrypted(target) }
+        let perChange = encrypted ? 1 : childrenPerChange
+        // One child per change in an encrypted scope: in file order, a relay would map each change to a roster row
+        // (privacy.md §4). Shuffled, the order says nothing of which child a change is.
+        if encrypted { pending.shuffle() }
         for start in stride(from: 0, to: pending.count, by: perChange) {
             let group = pending[start..<min(pending.count, start + perChange)]
             do throws(StoreError) {

@@ -9,8 +9,10 @@ public struct TransferView: Codable, Equatable, Sendable {
     public let child: String
     public let from: String
     public let to: String
-    /// The child grant in the receiving scope (the keys to the child's history).
-    public let grant: String
+    /// The transfer change(s) in the receiving scope: the child's history and its keys, sealed.
+    public let transfer: [String]
+    /// How many of the old school's changes they hand over.
+    public let handedOver: Int
     /// 转出 in the old school, 转入 and the school field in the new one.
     public let statusOut: String
     public let statusIn: String
@@ -19,21 +21,21 @@ public struct TransferView: Codable, Equatable, Sendable {
         l.pick(
             """
             已办理转学：儿童 \(child) 从 \(from) 转入 \(to)。
-            转入学校的成员同步后即可查看该儿童的既往记录（仅此儿童，无需重新加密）；转出学校记为"转出"，转入学校记为"转入"。
-            变更：密钥 \(grant.prefix(16))…，转出 \(statusOut.prefix(16))…，转入 \(statusIn.prefix(16))…
+            转入学校的成员同步后即可查看该儿童的 \(handedOver) 条既往记录（仅此儿童，无需重新加密）；转出学校记为"转出"，转入学校记为"转入"。
+            变更：转学档案 \(transfer.first?.prefix(16) ?? "")…，转出 \(statusOut.prefix(16))…，转入 \(statusIn.prefix(16))…
             """,
             """
             transfer recorded: child \(child) from \(from) to \(to).
-            Once they sync, the new school's members read this child's earlier records (this child only, nothing re-encrypted); \
-            the old school records "transferred out", the new one "transferred in".
-            Changes: keys \(grant.prefix(16))…, out \(statusOut.prefix(16))…, in \(statusIn.prefix(16))…
+            Once they sync, the new school's members read this child's \(handedOver) earlier records (this child only, \
+            nothing re-encrypted); the old school records "transferred out", the new one "transferred in".
+            Changes: history \(transfer.first?.prefix(16) ?? "")…, out \(statusOut.prefix(16))…, in \(statusIn.prefix(16))…
             """)
     }
 }
 
 extension ReplicaCommands {
-    /// Transfers a child to another school (转学): hands the child's content keys of every epoch
-    /// to the receiving school (privacy.md §2(b)), records 转出 in the old school and 转入 with
+    /// Transfers a child to another school (转学): hands the child's history and its content keys
+    /// to the receiving school, sealed (privacy.md §2(b)), records 转出 in the old school and 转入 with
     /// the new school's name in the new one. Only an admin whose certificate grants keys in both
     /// schools (a district admin) may; anyone else is refused before anything is written.
     public static func transfer(
@@ -59,9 +61,11 @@ extension ReplicaCommands {
         for scope in [home, target] where replica.log.authority != nil && !held.contains(where: { $0.covers(scope) }) {
             throw .scopeNotCovered(scope: scope.value, held: held.map(\.value))
         }
-        let grant = try attempt { () throws(StoreError) in
+        let written = try attempt { () throws(StoreError) in
             try replica.log.transferChild(id, from: home, to: target, by: replica.key, now: now)
         }
+        var handedOver = 0
+        for c in written { handedOver += try attempt { () throws(StoreError) in try replica.log.transferBundle(in: c) }?.changes.count ?? 0 }
         let out = try record(
             directory: directory, child: child, entry: .status(.transferredOut, reason: reason), date: date, scope: home.value, language: l)
         let school = String(target.value.split(separator: "/").last ?? Substring(target.value))
@@ -71,6 +75,6 @@ extension ReplicaCommands {
             directory: directory, child: child, entry: .status(.transferredIn, reason: reason), date: date, scope: target.value, language: l
         )
         return TransferView(
-            child: child, from: home.value, to: target.value, grant: grant.id.hex, statusOut: out.change, statusIn: into.change)
+            child: child, from: home.value, to: target.value, transfer: written.map(\.id.hex), handedOver: handedOver, statusOut: out.change, statusIn: into.change)
     }
 }

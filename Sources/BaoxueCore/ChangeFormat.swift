@@ -17,8 +17,4 @@ public enum ChangeFormat {
     /// The largest possible encoded change; decoders refuse anything longer
     /// before looking further.
     public static let maxEncodedBytes = fixedBodyBytes + ScopeID.maxBytes + maxDeps * 32 + maxPayloadBytes + 64
-    /// How a sealed record payload starts (`Protocol/privacy.md` §3.1). Here because the sync
-    /// layer, which opens nothing, must still tell a sealed payload from the rest: only those
-    /// may be carried into another school's scope.
-    public static let sealedPayloadMagic: [UInt8] = [0x00, 0x45, 0x01]
 }

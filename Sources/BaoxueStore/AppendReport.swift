@@ -12,6 +12,8 @@ public struct AppendReport: Equatable, Sendable {
     public var pending = 0
     /// Stored but quarantined: no certificate permits them (yet).
     public var quarantined = 0
+    /// Changes inside transfers whose signature did not verify: dropped, the rest of the transfer applied.
+    public var forgedInTransfers = 0
     /// Equivocations found: (author, seq) with two different changes.
     public var equivocations: [Equivocation] = []
     /// Receipts this replica (a relay) signed for the changes it stored first; not counted in `inserted`.

@@ -215,7 +215,7 @@ struct BatchAppender {
             change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
         ])
         try insertStatement.execute()
-        if MemberGrant.isGrant(change.payload) { try keys.recordRecipients(change) } else { try keys.recordSealed(change) }
+        if MemberGrant.isGrant(change.payload) { try keys.recordRecipients(change) }
         // A change from a clock more than the tolerance ahead is held, not accepted: it must not
         // drag this replica's clock (and so its own next changes) into the future with it — a relay
         // that did would stamp its own certificates "from the future" and refuse every newcomer
@@ -274,7 +274,6 @@ struct BatchAppender {
     /// Applies an applied change's payload to the views: plain ones through the merge, sealed
     /// ones once opened (or set aside until their key arrives), member grants to the key ring,
     /// which releases what waited for the key they open.
-    /// Returns the pending changes a transfer's keys release (see `KeyRing.readsDetached`), marked applied.
     private mutating func applyPayload(_ c: Change) throws -> [Change] {
         switch try keys.route(c) {
         case .plain:
@@ -288,20 +287,28 @@ struct BatchAppender {
             guard let merge else { return [] }
             for (change, payload) in try keys.released(by: key) { try merge.apply(change, decoded: payload, to: &views) }
         case .grant(nil): break
-        case .childGrant(let opened) where !opened.isEmpty:
-            let released = try keys.released(byContent: opened)
-            for (change, payload) in released.opened { try merge?.apply(change, decoded: payload, to: &views) }
-            return try released.pending.map { position in
-                try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
-                try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position])
-                let bytes =
-                    try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM change WHERE position = ?"), arguments: [position])
-                    ?? Data()
-                return try Change.decodeVerified(Array(bytes))
-            }
-        case .childGrant: break
+        case .transfer(let bundle):
+            try receive(bundle, in: c)
         }
         return []
+    }
+
+    /// A transferred child's history (privacy.md §2(b)): when the transfer's author may also grant
+    /// keys in the old school, each embedded change whose signature verifies is appended here as if
+    /// it had arrived on its own (trust gate, equivocation, duplicates), and applies without its
+    /// deps (`KeyRing.readsDetached`). Otherwise the transfer is recorded as rejected.
+    private mutating func receive(_ bundle: TransferBundle, in c: Change) throws {
+        if gate != nil, let refusal = try gate!.transferRefusal(c, from: bundle.source) {
+            try merge?.apply(c, decoded: .failure(.malformedPayload(refusal.code)), to: &views)
+            return
+        }
+        for embedded in bundle.changes {
+            guard let verified = try? Change.decodeVerified(embedded.encoded) else {
+                report.forgedInTransfers += 1
+                continue
+            }
+            try append(verified)
+        }
     }
 
     /// Records the effects of `change` becoming applied, then applies every

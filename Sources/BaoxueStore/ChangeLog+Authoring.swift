@@ -28,8 +28,7 @@ extension ChangeLog {
             try writer.write { db in
                 let plain = try makePayload(db)
                 let change = try Self.signNext(db, by: key, scope: scope, now: now) { seq in
-                    try Self.sealIfEncrypted(
-                        db, plain, scope: scope, author: key.publicKey, seq: seq, required: self.sealRequired, random: self.random)
+                    try self.sealIfEncrypted(db, plain, scope: scope, author: key.publicKey, seq: seq, now: now)
                 }
                 var appender = try BatchAppender(
                     db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo,
@@ -69,20 +68,22 @@ extension ChangeLog {
     /// A record payload sealed under the scope's newest key this device holds (privacy.md §2);
     /// `_admin` changes, receipts and grants as they are. In an encrypted scope a device without
     /// a key may not write a record in clear: it gets `noScopeKey` and writes nothing.
-    static func sealIfEncrypted(
-        _ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, required: Bool, random: RandomSource
-    ) throws -> [UInt8] {
-        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !ChildGrant.isGrant(payload),
-            !SealedPayload.isSealed(payload)
+    /// It declares the highest class the author's certificates allow in the scope, so the one
+    /// clear byte about the content repeats what the certificate says (privacy.md §3.1).
+    func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, now: UInt64) throws -> [UInt8] {
+        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !SealedPayload.isSealed(payload)
         else {
             return payload
         }
         guard let key = try KeyRing.current(db, scope: scope) else {
-            if try required || KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
+            if try sealRequired || KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
             return payload
         }
+        let roles = try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(author.bytes)], decoded: decodedCertificates)
+            .filter { $0.covers(scope) && $0.isValid(at: now) }.map(\.role)
         return try SealedPayload.seal(
-            try RecordPayload.decode(payload), encoded: payload, key: key, author: author, seq: seq, random: random)
+            try RecordPayload.decode(payload), encoded: payload, key: key, author: author, seq: seq,
+            declaring: roles.compactMap(DeclaredClass.highest(for:)).max(), random: random)
     }
 
     /// The deps of a new change by `author` in `scope` (changes.md §5): the scope's

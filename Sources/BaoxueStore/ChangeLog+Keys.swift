@@ -66,15 +66,26 @@ extension ChangeLog {
     /// The record payload of `change` as this device reads it: opened with the scope key it holds
     /// when sealed, decoded when in clear; nil when it holds no key for it or it is not a record payload.
     public func readablePayload(of change: Change) throws(StoreError) -> RecordPayload? {
-        guard !MemberGrant.isGrant(change.payload), !ChildGrant.isGrant(change.payload) else { return nil }
+        guard !MemberGrant.isGrant(change.payload) else { return nil }
         return try storeCall {
             try readDB { db in
-                var keys = KeyRing(db: db, reader: reader)
+                var keys = KeyRing(db: db, reader: reader, learns: false)
                 switch try keys.route(change) {
                 case .plain: return try? RecordPayload.decode(change.payload)
                 case .opened(let payload): return try? payload.get()
-                case .waiting, .grant, .childGrant: return nil
+                case .waiting, .grant, .transfer: return nil
                 }
+            }
+        }
+    }
+
+    /// The transfer `change` holds, as this device opens it; nil for any other change or one it cannot open.
+    public func transferBundle(in change: Change) throws(StoreError) -> TransferBundle? {
+        try storeCall {
+            try readDB { db in
+                var keys = KeyRing(db: db, reader: reader, learns: false)
+                guard case .transfer(let bundle) = try keys.route(change) else { return nil }
+                return bundle
             }
         }
     }

@@ -3,22 +3,18 @@ import Foundation
 import GRDB
 
 extension ChangeLog {
-    /// The changes reconciled as `scope`'s set: its own, and those of other schools a transfer into
-    /// `scope` carries (a transferred child's history, privacy.md §2(b)), sorted by (hlc, id).
+    /// The changes reconciled as `scope`'s set, sorted by (hlc, id): the scope's own. (A transferred
+    /// child's history travels inside a change of the new school, privacy.md §2(b); no set holds
+    /// another school's changes.)
     ///
-    /// Each scope's set is kept in `memberCache` with the log position it was read up to and the
-    /// number of carry rows it had; the next call reads only the changes stored since (positions
-    /// only grow, no change is deleted, and a carried change is indexed in the transaction that
-    /// stores it), and reads the whole set again only when a transfer added carry rows. So a relay
-    /// does not read and sort a school's whole set again for every connection.
+    /// Each scope's set is kept in `memberCache` with the log position it was read up to; the next
+    /// call reads only the changes stored since (positions only grow and no change is deleted). So a
+    /// relay does not read and sort a school's whole set again for every connection.
     public func members(of scope: ScopeID) throws(StoreError) -> [ScopeMember] {
         try storeCall {
             try readDB { db in
-                let carries =
-                    try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM carry WHERE scope = ?"), arguments: [scope.value]) ?? 0
                 let top = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(position), 0) FROM change")) ?? 0
-                // What is kept stays valid while no transfer added carry rows; then only later positions are read.
-                let kept = memberCache.entry(scope).flatMap { $0.carries == carries ? $0 : nil }
+                let kept = memberCache.entry(scope)
                 if let kept, kept.upTo == top { return kept.members }
                 let from = kept?.upTo ?? 0
                 // After a first read, walk the positions stored since (`+scope` keeps SQLite off the scope
@@ -27,25 +23,9 @@ extension ChangeLog {
                     from == 0
                     ? "SELECT hlc, id FROM change WHERE scope = ?2 AND ?1 = 0"
                     : "SELECT hlc, id FROM change WHERE position > ?1 AND +scope = ?2"
-                var added = try Self.members(db, sql: sql, arguments: [from, scope.value])
-                if carries > 0 {
-                    // Likewise: a first read goes from the carry rows to the source scopes' changes; a later
-                    // one asks of each change stored since whether a carry row of `scope` covers it.
-                    added += try Self.members(
-                        db,
-                        sql: from == 0
-                            ? """
-                            SELECT c.hlc, c.id FROM change c JOIN sealed_content s ON s.change = c.id JOIN carry k ON k.key_id = s.key_id
-                            WHERE k.scope = ?2 AND c.scope = k.source AND ?1 = 0
-                            """
-                            : """
-                            SELECT c.hlc, c.id FROM change c WHERE c.position > ?1 AND EXISTS (
-                                SELECT 1 FROM carry k JOIN sealed_content s ON s.key_id = k.key_id AND s.change = c.id
-                                WHERE k.scope = ?2 AND k.source = c.scope)
-                            """, arguments: [from, scope.value])
-                }
+                let added = try Self.members(db, sql: sql, arguments: [from, scope.value])
                 let members = Self.merge(kept?.members ?? [], added.sorted(by: Self.precedes))
-                memberCache.store(scope, members: members, upTo: top, carries: carries)
+                memberCache.store(scope, members: members, upTo: top)
                 return members
             }
         }
@@ -237,16 +217,16 @@ extension ChangeLog {
 /// (`ChangeLog.members(of:)`). Shared by the log's readers, hence the lock.
 final class MemberCache: @unchecked Sendable {
     private let lock = NSLock()
-    typealias Entry = (upTo: Int64, carries: Int, members: [ScopeMember])
+    typealias Entry = (upTo: Int64, members: [ScopeMember])
     private var entries: [ScopeID: Entry] = [:]
 
     func entry(_ scope: ScopeID) -> Entry? { lock.withLock { entries[scope] } }
 
     /// Keeps the newer of what is cached and `members` (two readers may race; carry rows only grow).
-    func store(_ scope: ScopeID, members: [ScopeMember], upTo: Int64, carries: Int) {
+    func store(_ scope: ScopeID, members: [ScopeMember], upTo: Int64) {
         lock.withLock {
-            if let old = entries[scope], old.upTo > upTo || (old.upTo == upTo && old.carries >= carries) { return }
-            entries[scope] = (upTo, carries, members)
+            if let old = entries[scope], old.upTo >= upTo { return }
+            entries[scope] = (upTo, members)
         }
     }
 }

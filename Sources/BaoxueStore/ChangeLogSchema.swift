@@ -211,6 +211,19 @@ enum ChangeLogSchema {
         ChangeLog.registerRegistryKey(in: &m)
         RecordViewSchema.registerVoidUndoes(in: &m)
         ChangeLog.registerDistrictPolicies(in: &m)
+        m.registerMigration("v19-transfer-bundles") { db in
+            // privacy.md §2.1: a transfer now travels sealed, with the old school's changes inside it, and
+            // no replica carries another scope's changes by content key id. `carried_change`: the changes a
+            // transfer opened on this device and the content key id that opens each (derived; dropped by `lock`).
+            try db.execute(sql: """
+                DROP TABLE carry;
+                DROP TABLE sealed_content;
+                CREATE TABLE carried_change (
+                    change BLOB PRIMARY KEY,
+                    key_id BLOB
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

@@ -196,9 +196,7 @@ extension ChangeLog {
                     db, sql: "SELECT scope, bytes FROM change WHERE scope <> ?", arguments: [ScopeID.admin.value])
                 while let row = try rows.next() {
                     guard let change = try? Change.decodeVerified(Array(row[1] as Data)) else { continue }
-                    if !change.isWitnessReceipt, !SealedPayload.isSealed(change.payload), !MemberGrant.isGrant(change.payload),
-                        !ChildGrant.isGrant(change.payload)
-                    {
+                    if !change.isWitnessReceipt, !SealedPayload.isSealed(change.payload), !MemberGrant.isGrant(change.payload) {
                         clear += 1
                     }
                 }
@@ -216,6 +214,7 @@ extension ChangeLog {
                 try db.inTransaction {
                     try db.execute(sql: "DELETE FROM scope_key")
                     try db.execute(sql: "DELETE FROM content_key")
+                    try db.execute(sql: "DELETE FROM carried_change")
                     try db.execute(sql: "DELETE FROM registry_key")
                     try db.execute(sql: "DELETE FROM sealed_wait")
                     for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }

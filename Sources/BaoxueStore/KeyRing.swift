@@ -18,12 +18,13 @@ struct KeyRing {
     /// Whether `reader` has been revoked (read once): a revoked device opens no grant and uses no key,
     /// even when a rebuild replays the grants sealed to it before.
     private var readerRevoked: Bool?
-    /// Whether any transfer carries changes here (read once): most replicas have none, and skip the lookup.
-    private var carries: Bool?
+    /// False for a ring that only reads (a query outside an append): opening a transfer then learns nothing.
+    private let learns: Bool
 
-    init(db: Database, reader: DeviceKey?) {
+    init(db: Database, reader: DeviceKey?, learns: Bool = true) {
         self.db = db
         self.reader = reader
+        self.learns = learns
     }
 
     /// What an applied change's payload means for the record views.
@@ -36,24 +37,20 @@ struct KeyRing {
         case waiting(keyID: [UInt8])
         /// A member grant; the scope key when it was sealed to this device.
         case grant(ScopeKey?)
-        /// A child grant (a transfer): the content keys it opened for this device, if any.
-        case childGrant([ContentKey])
+        /// A transferred child's history, opened: its keys are learnt and its changes are to be appended.
+        case transfer(TransferBundle)
     }
-
-    /// The content key id in clear in a sealed payload's header (privacy.md §3.1); nil for any other payload.
-    static func contentKeyID(_ payload: [UInt8]) -> [UInt8]? { SealedPayload.keyIDs(of: payload)?.content }
 
     mutating func route(_ change: Change) throws -> Routed {
         guard change.scope != .admin, !change.isWitnessReceipt else { return .plain }
         if MemberGrant.isGrant(change.payload) { return .grant(try learn(change)) }
-        if ChildGrant.isGrant(change.payload) { return .childGrant(try learnTransfer(change)) }
         guard SealedPayload.isSealed(change.payload) else { return .plain }
         let sealed: SealedPayload
         do { sealed = try SealedPayload(bytes: change.payload) } catch { return .opened(.failure(.malformedPayload(error.code))) }
-        let opened: Result<RecordPayload, PrivacyError>
+        let opened: Result<SealedContent, PrivacyError>
         if let key = try key(id: sealed.scopeKeyID, scope: change.scope) {
             opened = Result { () throws(PrivacyError) in try sealed.open(with: key, author: change.author, seq: change.seq) }
-        } else if let content = try contentKey(id: sealed.contentKeyID) {
+        } else if let content = try carriedKey(change.id) {
             // A transferred child's change of the old school: opened with the content key alone.
             opened = Result { () throws(PrivacyError) in
                 try sealed.open(with: content, author: change.author, seq: change.seq, scope: change.scope)
@@ -61,93 +58,55 @@ struct KeyRing {
         } else {
             return .waiting(keyID: sealed.scopeKeyID)
         }
-        return .opened(opened.mapError { .malformedPayload($0.code) })
+        switch opened {
+        case .success(.record(let payload)): return .opened(.success(payload))
+        case .success(.transfer(let bundle)):
+            if learns { try learn(bundle) }
+            return .transfer(bundle)
+        case .failure(let error): return .opened(.failure(.malformedPayload(error.code)))
+        }
     }
 
-    /// Records which of the old school's changes a transfer carries with the receiving scope
-    /// (on every replica: a relay carries them too) and, when the grant is sealed to this
-    /// device, stores the content keys it opens.
-    private mutating func learnTransfer(_ change: Change) throws -> [ContentKey] {
-        guard let grant = try? ChildGrant(bytes: change.payload), grant.source != change.scope else { return [] }
-        carries = true
-        var added = 0
-        for id in grant.keyIDs {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO carry (key_id, scope, source) VALUES (?, ?, ?)")
-                .execute(arguments: [Data(id), change.scope.value, grant.source.value])
-            added += db.changesCount
-        }
-        // The old school's changes already stored under those keys (those arriving later are noted as
-        // they are stored). Once per grant: a rebuild replaying it finds its carry rows there and skips this.
-        let ids = Set(grant.keyIDs)
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT id, bytes FROM change WHERE scope = ?"), arguments: [grant.source.value])
-        while added > 0, let row = try rows.next() {
-            guard let stored = try? Change.decodeStructure(Array(row[1] as Data)), let id = Self.contentKeyID(stored.payload),
-                ids.contains(id)
-            else { continue }
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)").execute(arguments: [
-                Data(id), row[0] as Data,
-            ])
-        }
-        guard let reader, try !isReaderRevoked(), let keys = try? grant.open(as: reader) else { return [] }
-        for key in keys {
+    /// Notes which content key opens each change of a transfer (`carried_change`, derived: a rebuild
+    /// or an unlock finds them again) and stores the keys (`content_key`, secret: `lock` drops them).
+    /// A change no key of the bundle opens is noted without one and stays unreadable.
+    private func learn(_ bundle: TransferBundle) throws {
+        for key in bundle.keys {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO content_key (id, scope, key) VALUES (?, ?, ?)")
-                .execute(arguments: [Data(key.id), grant.source.value, Data(key.bytes)])
+                .execute(arguments: [Data(key.id), bundle.source.value, Data(key.bytes)])
         }
-        return keys
-    }
-
-    func contentKey(id: [UInt8]) throws -> ContentKey? {
-        if readerRevoked == true { return nil }
-        return try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM content_key WHERE id = ?"), arguments: [Data(id)])
-            .map { ContentKey(bytes: Array($0)) }
-    }
-
-    /// Notes a stored sealed change under a content key a transfer carries (a read of the small
-    /// `carry` table for every other sealed change, no write).
-    mutating func recordSealed(_ change: Change) throws {
-        if carries == nil { carries = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry)")) ?? false }
-        guard carries == true, let id = Self.contentKeyID(change.payload),
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carry WHERE key_id = ?)"), arguments: [Data(id)]) == true
-        else { return }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO sealed_content (key_id, change) VALUES (?, ?)")
-            .execute(arguments: [Data(id), Data(change.id.bytes)])
-    }
-
-    /// True for a sealed change of a scope this device does not hold, whose content key it holds
-    /// from a transfer: it has only that child's part of the scope, so the change's deps (the old
-    /// school's other changes) will never all arrive, and the merge does not need them.
-    func readsDetached(_ change: Change) throws -> Bool {
-        guard let ids = SealedPayload.keyIDs(of: change.payload), try contentKey(id: ids.content) != nil else { return false }
-        return try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ?"), arguments: [Data(ids.scope)]) == nil
-    }
-
-    /// The changes a transfer's content keys make readable: those applied but set aside, opened
-    /// (their wait rows removed), and the positions of those pending on deps that will never come.
-    mutating func released(
-        byContent keys: [ContentKey]
-    ) throws -> (opened: [(Change, Result<RecordPayload, RecordsError>)], pending: [Int64]) {
-        var opened: [(Change, Result<RecordPayload, RecordsError>)] = []
-        var pending: [Int64] = []
-        for key in keys {
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT c.position, c.state, c.bytes, w.change IS NOT NULL FROM sealed_content s JOIN change c ON c.id = s.change
-                        LEFT JOIN sealed_wait w ON w.change = s.change WHERE s.key_id = ? AND c.state IN (0, 1) ORDER BY c.position
-                        """), arguments: [Data(key.id)])
-            for row in rows {
-                if (row[1] as Int) == ChangeState.pending.rawValue {
-                    pending.append(row[0])
-                    continue
+        for change in bundle.changes {
+            var opener: ContentKey?
+            if let sealed = try? SealedPayload(bytes: change.payload) {
+                opener = bundle.keys.first { key in
+                    (try? sealed.open(with: key, author: change.author, seq: change.seq, scope: change.scope)) != nil
                 }
-                guard row[3] as Bool else { continue }
-                let change = try Change.decodeVerified(Array(row[2] as Data))
-                try db.cachedStatement(sql: "DELETE FROM sealed_wait WHERE change = ?").execute(arguments: [Data(change.id.bytes)])
-                if case .opened(let payload) = try route(change) { opened.append((change, payload)) }
             }
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO carried_change (change, key_id) VALUES (?, ?)")
+                .execute(arguments: [Data(change.id.bytes), opener.map { Data($0.id) }])
         }
-        return (opened, pending)
+    }
+
+    /// The content key a transfer gave this device for `change`, if any.
+    func carriedKey(_ change: ChangeID) throws -> ContentKey? {
+        if readerRevoked == true { return nil }
+        return try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT k.key FROM carried_change c JOIN content_key k ON k.id = c.key_id WHERE c.change = ?"),
+            arguments: [Data(change.bytes)]
+        ).map { ContentKey(bytes: Array($0)) }
+    }
+
+    /// True for a change a transfer handed to this device in a scope whose key it does not hold:
+    /// it has only that child's part of the scope, so the change's deps (the old school's other
+    /// changes) will never all arrive, and the merge does not need them.
+    func readsDetached(_ change: Change) throws -> Bool {
+        guard
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM carried_change WHERE change = ?)"), arguments: [Data(change.id.bytes)])
+                == true
+        else { return false }
+        guard let id = SealedPayload.scopeKeyID(of: change.payload) else { return true }
+        return try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ?"), arguments: [Data(id)]) == nil
     }
 
     /// Records a grant's recipients and, when it is sealed to this device, stores the key it opens.
@@ -218,6 +177,7 @@ struct KeyRing {
         readerRevoked = true
         try db.execute(sql: "DELETE FROM scope_key")
         try db.execute(sql: "DELETE FROM content_key")
+        try db.execute(sql: "DELETE FROM carried_change")
         for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
         cache = [:]
     }

@@ -36,7 +36,7 @@ enum RecordViewsRebuild {
                 case .plain: try merge.apply(item.change, decoded: item.payload, to: &views)
                 case .opened(let payload): try merge.apply(item.change, decoded: payload, to: &views)
                 case .waiting(let keyID): try keys.wait(item.change, on: keyID)
-                case .grant, .childGrant: break
+                case .grant, .transfer: break
                 }
             }
             done += chunk.count

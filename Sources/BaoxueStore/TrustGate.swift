@@ -104,26 +104,27 @@ struct TrustGate {
                 try Permissions.check(operations: [.grantKeys], scope: change.scope, under: cert)
             }
         }
-        // A transfer hands the old school's keys of a child to the receiving school: its author
-        // must grant keys in both (a district admin, or an admin of both schools).
         // A grant or sealed payload that does not parse is refused here: it cannot pass for one declaring nothing.
-        if ChildGrant.isGrant(change.payload) {
-            guard let source = (try? ChildGrant(bytes: change.payload))?.source else { return (.malformed("child grant"), change.author) }
-            return try authorRefusal(change) { cert throws(TrustError) in
-                try Permissions.check(operations: [.grantKeys], scope: change.scope, under: cert)
-                try Permissions.check(operations: [.grantKeys], scope: source, under: cert)
-            }
-        }
         if SealedPayload.isSealed(change.payload) {
-            guard let declared = try? SealedPayload(bytes: change.payload).operations.operations else {
+            guard let declared = try? SealedPayload(bytes: change.payload).declared else {
                 return (.malformed("sealed payload"), change.author)
             }
             return try authorRefusal(change) { cert throws(TrustError) in
-                try Permissions.check(operations: declared, scope: change.scope, under: cert)
+                try Permissions.check(operations: declared.operations, scope: change.scope, under: cert)
             }
         }
         let ops = (try? (payload ?? Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }).get().ops) ?? []
         return try authorRefusal(change) { cert throws(TrustError) in try Permissions.check(ops, scope: change.scope, under: cert) }
+    }
+
+    /// Why an applied transfer (privacy.md §2(b)) may not hand over the old school's history:
+    /// its author must also grant keys in `source` (a district admin, or an admin of both
+    /// schools). Checked by each reader once opened: the relay cannot see the source.
+    mutating func transferRefusal(_ change: Change, from source: ScopeID) throws -> TrustError? {
+        guard source != change.scope, source != .admin else { return .malformed("a transfer within one school") }
+        return try authorRefusal(change) { cert throws(TrustError) in
+            try Permissions.check(operations: [.grantKeys], scope: source, under: cert)
+        }?.0
     }
 
     /// Nil when one of the author's certificates, valid at the change's time, passes `permits`

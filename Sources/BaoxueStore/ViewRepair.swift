@@ -29,7 +29,7 @@ enum ViewRepair {
         // Children whose absence openers follow from the absences and leaves taken out (AbsenceRuns).
         var attendance = Set<RecordID>()
         for change in removed {
-            if MemberGrant.isGrant(change.payload) || ChildGrant.isGrant(change.payload) { return false }
+            if MemberGrant.isGrant(change.payload) { return false }
             for op in try readable(change, keys: &keys)?.ops ?? [] {
                 if let child = op.refreshedChild { touched.insert(child) }
                 switch op {
@@ -92,7 +92,7 @@ enum ViewRepair {
         switch try keys.route(change) {
         case .plain: return try? RecordPayload.decode(change.payload)
         case .opened(let opened): return try? opened.get()
-        case .waiting, .grant, .childGrant: return nil
+        case .waiting, .grant, .transfer: return nil
         }
     }
 

@@ -291,21 +291,14 @@ public struct SyncSession: Sendable {
             let change: Change
             // Signatures are verified once, by the store, before anything is stored or acknowledged.
             do { change = try Change.decodeStructure(bytes) } catch { throw .invalidChange(error.code) }
-            // A change of another school may be in a scope's set when a transfer carries it (privacy.md
-            // §2(b)); such changes are always sealed. The store checks its author's certificate as usual.
-            guard let scope = expected.removeValue(forKey: ShortID(change.id)),
-                scopes[scope] == change.scope || Self.mayBeCarried(change)
-            else { throw .unsolicitedChange }
+            guard let scope = expected.removeValue(forKey: ShortID(change.id)), scopes[scope] == change.scope else {
+                throw .unsolicitedChange
+            }
             progress.changeBytesReceived += bytes.count
         }
         nextIncomingBatch += 1
         storing[batch] = encoded.count
         outputs.append(.store(batch: batch, encoded: encoded))
-    }
-
-    /// A sealed record payload (privacy.md §3.1): the only kind a transfer carries across scopes.
-    static func mayBeCarried(_ change: Change) -> Bool {
-        change.scope != .admin && change.payload.starts(with: ChangeFormat.sealedPayloadMagic)
     }
 
     private mutating func finishIfComplete(_ now: UInt64) {

@@ -5,9 +5,12 @@ import BaoxueTrust
 import Foundation
 
 /// Writes `Protocol/vectors/privacy.json`: key derivations and ids, sealed
-/// payloads with fixed nonces (byte-exact), and a member grant (randomised by
+/// payloads and a sealed transfer with fixed nonces (byte-exact), the padding
+/// lengths, the declared classes, and a member grant (randomised by
 /// `crypto_box_seal`, so checked by opening it, not by re-making it).
 enum PrivacyVectorMaker {
+    static func hex(_ any: Any?) throws -> [UInt8] { try Hex.decode(any as? String ?? "") }
+
     static func make() throws -> String {
         let scope = try ScopeID("丰南区/东镇/示例小学")
         let key = try ScopeKey(scope: scope, bytes: (0..<32).map { UInt8($0) })
@@ -45,10 +48,23 @@ enum PrivacyVectorMaker {
                 payload, encoded: encoded, key: key, author: author.publicKey, seq: UInt64(7 + i), nonce: nonce)
             sealed.append([
                 "note": note, "author": author.publicKey.hex, "seq": 7 + i, "scope": scope.value, "nonce": Hex.encode(nonce),
-                "payload": Hex.encode(encoded), "operations": Int(try SealedPayload(bytes: bytes).operations.mask),
+                "payload": Hex.encode(encoded), "declared": Int(try SealedPayload(bytes: bytes).declared.rawValue),
                 "content_key_id": Hex.encode(key.contentKey(child: payload.soleChild).id), "sealed": Hex.encode(bytes),
             ])
         }
+        // A transfer into another school of the first payload's change, sealed under the new school's key.
+        let receiving = try ScopeKey(scope: try ScopeID("丰南区/西镇/乙小学"), bytes: (0..<32).map { UInt8(0x80 + $0) })
+        let embedded = try Change.sign(
+            by: author, seq: 7, timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_000, counter: 0), scope: scope, deps: [],
+            payload: try hex(sealed[0]["sealed"]))
+        let bundle = try TransferBundle(source: scope, child: child, keys: [key.contentKey(child: child)], changes: [embedded])
+        let admin = try DeviceKey(seed: [UInt8](repeating: 0x33, count: 32))
+        let transferNonce = [UInt8](repeating: 0x5A, count: 24)
+        let transfer: [String: Any] = [
+            "scope_key": Hex.encode(receiving.bytes), "scope": receiving.scope.value, "author": admin.publicKey.hex, "seq": 3,
+            "nonce": Hex.encode(transferNonce), "bundle": Hex.encode(bundle.encoded), "embedded_change": Hex.encode(embedded.encoded),
+            "sealed": Hex.encode(try SealedPayload.seal(bundle, key: receiving, author: admin.publicKey, seq: 3, nonce: transferNonce)),
+        ]
         let recipients = [UInt8(0x21), 0x22, 0x23].map { try! DeviceKey(seed: [UInt8](repeating: $0, count: 32)) }
         let grant = try MemberGrant.make(key, epoch: 1, to: Set(recipients.map(\.publicKey)))
         let doc: [String: Any] = [
@@ -69,7 +85,10 @@ enum PrivacyVectorMaker {
                 ],
             ],
             "sealed_payloads": sealed,
-            "operation_bits": Dictionary(uniqueKeysWithValues: Operation.allCases.map { ($0.rawValue, Int($0.bit)) }),
+            "transfer": transfer,
+            "declared_classes": Dictionary(
+                uniqueKeysWithValues: DeclaredClass.allCases.map { (String($0.rawValue), $0.operations.map(\.rawValue)) }),
+            "padded_lengths": [1, 255, 256, 257, 1000, 4096, 4097, 5000, 65_536, 100_000].map { [$0, SealedPadding.length(for: $0)] },
             "member_grant": [
                 "scope": scope.value, "epoch": 1, "recipient_seeds": recipients.map { Hex.encode($0.seed) },
                 "opens_to": Hex.encode(key.bytes), "encoded": Hex.encode(grant.encoded),

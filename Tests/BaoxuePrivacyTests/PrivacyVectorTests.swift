@@ -13,14 +13,36 @@ import Testing
 
     func hex(_ any: Any?) throws -> [UInt8] { try Hex.decode(try #require(any as? String)) }
 
-    /// Each operation keeps the bit the vectors (and every signed sealed payload) give it.
-    @Test func operationBitsAreTheVectors() throws {
-        let bits = try #require(doc["operation_bits"] as? [String: Int])
-        #expect(bits.count == Operation.allCases.count)
-        for op in Operation.allCases { #expect(bits[op.rawValue] == Int(op.bit), "\(op)") }
-        #expect(Set(Operation.allCases.map(\.bit)).count == Operation.allCases.count)
-        #expect(try DeclaredOperations(mask: 0x0002).operations == [.recordVisit])
-        #expect(throws: PrivacyError.self) { try DeclaredOperations(mask: 0x0400) }
+    /// Each declared class holds the operations the vectors (and every signed sealed payload) give it,
+    /// and each role's highest class is the one the role table allows.
+    @Test func declaredClassesAreTheVectors() throws {
+        let classes = try #require(doc["declared_classes"] as? [String: [String]])
+        #expect(classes.count == DeclaredClass.allCases.count)
+        for c in DeclaredClass.allCases { #expect(classes[String(c.rawValue)] == c.operations.map(\.rawValue), "\(c)") }
+        #expect(DeclaredClass.highest(for: .liaison) == .field)
+        #expect(DeclaredClass.highest(for: .teacher) == .school)
+        #expect(DeclaredClass.highest(for: .schoolAdmin) == .admin)
+        #expect(DeclaredClass.highest(for: .districtAdmin) == .admin)
+        #expect(DeclaredClass.highest(for: .relay) == nil)
+    }
+
+    @Test func paddedLengthsAreTheVectors() throws {
+        let pairs = try #require(doc["padded_lengths"] as? [[Int]])
+        #expect(pairs.count == 10)
+        for p in pairs { #expect(SealedPadding.length(for: p[0]) == p[1], "\(p[0])") }
+    }
+
+    @Test func theTransferIsByteExactAndOpensToItsChange() throws {
+        let t = try #require(doc["transfer"] as? [String: Any])
+        let key = try ScopeKey(scope: try ScopeID(try #require(t["scope"] as? String)), bytes: try hex(t["scope_key"]))
+        let author = try PublicKey(bytes: try hex(t["author"]))
+        let bundle = try TransferBundle(bytes: try hex(t["bundle"]))
+        #expect(bundle.encoded == (try hex(t["bundle"])))
+        #expect(bundle.changes.map(\.encoded) == [try hex(t["embedded_change"])])
+        let sealed = try SealedPayload.seal(bundle, key: key, author: author, seq: 3, nonce: try hex(t["nonce"]))
+        #expect(sealed == (try hex(t["sealed"])))
+        #expect(try SealedPayload(bytes: sealed).open(with: key, author: author, seq: 3) == .transfer(bundle))
+        #expect(try Change.decodeVerified(bundle.changes[0].encoded).scope == bundle.source)
     }
 
     @Test func keyDerivationsAndIds() throws {
@@ -49,9 +71,11 @@ import Testing
             let bytes = try SealedPayload.seal(payload, encoded: encoded, key: key, author: author, seq: seq, nonce: try hex(s["nonce"]))
             #expect(bytes == (try hex(s["sealed"])))
             let parsed = try SealedPayload(bytes: bytes)
-            #expect(Int(parsed.operations.mask) == s["operations"] as? Int)
-            #expect(parsed.contentKeyID == (try hex(s["content_key_id"])))
-            #expect(try parsed.open(with: key, author: author, seq: seq) == payload)
+            #expect(Int(parsed.declared.rawValue) == s["declared"] as? Int)
+            #expect(try parsed.open(with: key, author: author, seq: seq) == .record(payload))
+            let content = ContentKey(bytes: key.contentKey(child: payload.soleChild).bytes)
+            #expect(content.id == (try hex(s["content_key_id"])))
+            #expect(try parsed.open(with: content, author: author, seq: seq, scope: scope) == .record(payload))
         }
     }
 

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueStore
 import BaoxueTesting
@@ -260,14 +261,14 @@ extension TrustGateTests {
         #expect(try l.append([try change(device, seq: 1, payload: try visit())]).applied == 1)
     }
 
-    /// A sealed payload or child grant that does not parse declares nothing: it is refused as
-    /// malformed, not let through as a change that performs no operation.
-    @Test func anUnparsableSealedPayloadOrChildGrantIsQuarantinedAsMalformed() throws {
+    /// A sealed payload that does not parse (too short, or an unknown class) declares nothing: it is
+    /// refused as malformed, not let through as a change that performs no operation.
+    @Test func anUnparsableSealedPayloadIsQuarantinedAsMalformed() throws {
         let l = try log()
         _ = try l.append([try certificateChange(try cert(.teacher), by: Fixtures.key(0x22), seq: 1)])
-        let sealed = try change(device, seq: 1, payload: ChangeFormat.sealedPayloadMagic + [UInt8](repeating: 7, count: 40))
-        let grant = try change(device, seq: 2, payload: [0x00, 0x43, 0x01] + [UInt8](repeating: 7, count: 40), deps: [sealed.id])
-        _ = try l.append([sealed, grant])
+        let sealed = try change(device, seq: 1, payload: SealedPayload.magic + [UInt8](repeating: 1, count: 40))
+        let unknown = try change(device, seq: 2, payload: SealedPayload.magic + [UInt8](repeating: 7, count: 400), deps: [sealed.id])
+        _ = try l.append([sealed, unknown])
         #expect(try l.quarantined().map(\.reason) == ["malformed", "malformed"])
         #expect(try l.count(.applied) == 1, "only the certificate")
     }

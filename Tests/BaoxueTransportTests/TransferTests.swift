@@ -8,10 +8,10 @@ import BaoxueTransport
 import BaoxueTrust
 import Testing
 
-/// A child transfers (转学, privacy.md §2(b)): the district admin hands the child's
-/// content keys of every epoch of the old school to the new school; the relay carries
-/// that child's old changes — and no other — with the new school's scope; the new
-/// school's teacher reads them without anything being re-encrypted.
+/// A child transfers (转学, privacy.md §2(b)): the district admin hands the child's old
+/// changes and its content keys of every epoch of the old school to the new school, sealed in
+/// one change of the new school; the relay learns nothing of which child; the new school's
+/// teacher reads that child's history — and no other — without anything being re-encrypted.
 @Suite struct TransferTests {
     let authority = Fixtures.key(0xAA)
     let district = Fixtures.key(0x41)
@@ -81,27 +81,33 @@ import Testing
         return (d, a, relay, first)
     }
 
+    /// The scope keys of `scope` sealed to `key`, read from the member grants in `log` (as a member would).
+    func keys(of scope: ScopeID, for key: DeviceKey, in log: ChangeLog) throws -> [ScopeKey] {
+        try log.entries(after: 0, limit: 100_000).map(\.change).filter { $0.scope == scope && MemberGrant.isGrant($0.payload) }
+            .compactMap { try MemberGrant(bytes: $0.payload).open(as: key, scope: scope) }
+    }
+
     @Test func theNewSchoolReadsTheChildsHistoryOfEveryEpochAndNothingElse() throws {
         let (d, _, relay, _) = try world()
         let b = try device(teacherB)
         _ = try sync(b, key: teacherB, scope: schoolB, relay: relay)
         #expect(try b.child(moving) == nil)
 
-        try d.transferChild(moving, from: schoolA, to: schoolB, by: district, now: now)
+        let written = try d.transferChild(moving, from: schoolA, to: schoolB, by: district, now: now)
+        #expect(written.count == 1)
         try copy(d, to: relay)
-        // The relay's set for school B now holds the grant (and its receipt) and the moving child's two
-        // changes of school A, of both epochs; not the staying child's two.
+        // The relay's set for school B gains the transfer and its receipt: no change of school A.
         let relaySet = Set(try relay.members(of: schoolB).map(\.id))
         let bSet = Set(try b.members(of: schoolB).map(\.id))
-        #expect(relaySet.subtracting(bSet).count == 4)
+        #expect(relaySet.subtracting(bSet).count == 2)
         let summary = try sync(b, key: teacherB, scope: schoolB, relay: relay)
-        #expect(summary.receivedChanges == 4)
+        #expect(summary.receivedChanges == 2)
         let moved = try #require(try b.child(moving))
         #expect(moved.name == "王小明" && moved.grade == 5)
         #expect(try b.child(staying) == nil)
+        // The old school's two changes about the child, of both epochs, are in the device's log.
         #expect(try b.members(of: schoolA).count == 2)
         #expect(try b.carried(into: schoolB) == [schoolA: 2])
-        // Both sides now compute the same carried set: nothing more to exchange.
         let again = try sync(b, key: teacherB, scope: schoolB, relay: relay)
         #expect(again.receivedChanges == 0 && again.sentChanges == 0)
         // A rebuild reads them again from the log alone.
@@ -110,58 +116,77 @@ import Testing
         #expect(try b.viewDigests() == before)
     }
 
-    /// The relay keeps each scope's set and later reads only what was stored since: a change the
-    /// old school writes about the moving child after the transfer joins the new school's set, one
-    /// about the staying child does not, exactly as a replica reading the whole log afresh finds.
-    @Test func aLaterChangeUnderACarriedKeyJoinsTheNewSchoolsSet() throws {
-        let (d, a, relay, _) = try world()
-        try d.transferChild(moving, from: schoolA, to: schoolB, by: district, now: now)
+    /// What the relay holds says nothing of which child moved: no child id, no content key id of
+    /// the child, no change of the old school in the new school's set, and the transfer is one
+    /// change of a padded size in the new school, like any other admin change.
+    @Test func theRelaySeesNoChildInATransfer() throws {
+        let (d, _, relay, _) = try world()
+        let written = try d.transferChild(moving, from: schoolA, to: schoolB, by: district, now: now)
         try copy(d, to: relay)
-        let before = Set(try relay.members(of: schoolB).map(\.id))
-        let late = try a.appendAuthored(by: teacherA, scope: schoolA, payload: try set(moving, "className", .text("三班")), now: now)
-        let other = try a.appendAuthored(by: teacherA, scope: schoolA, payload: try set(staying, "className", .text("二班")), now: now)
-        try copy(a, to: relay)
-        let after = try relay.members(of: schoolB)
-        #expect(Set(after.map(\.id)) == before.union([late.id]))
-        #expect(!after.map(\.id).contains(other.id))
-        let fresh = try ChangeLog(inMemory: (), merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 })
-        try copy(relay, to: fresh)
-        #expect(try fresh.members(of: schoolB) == after)
+        let stored = try relay.entries(after: 0, limit: 100_000).map(\.change)
+        let childBytes = try Hex.decode(moving.hex)
+        let contentIDs = try keys(of: schoolA, for: teacherA, in: d).map { $0.contentKey(child: moving).id }
+        #expect(contentIDs.count == 2)
+        for c in stored {
+            #expect(c.encoded.firstRange(of: childBytes) == nil)
+            for id in contentIDs { #expect(c.encoded.firstRange(of: id) == nil) }
+        }
+        let aIDs = Set(stored.filter { $0.scope == schoolA }.map(\.id))
+        #expect(Set(try relay.members(of: schoolB).map(\.id)).isDisjoint(with: aIDs))
+        let transfer = try SealedPayload(bytes: try #require(written.first).payload)
+        #expect(transfer.declared == .admin)
+        #expect(try d.transferBundle(in: written[0])?.changes.count == 2)
     }
 
-    @Test func changesThatArriveBeforeTheirTransferWaitAndThenApply() throws {
+    /// The transfer may reach a device before the certificates of the old school's teachers: the
+    /// changes it holds wait in quarantine like any change, and apply when the certificates come.
+    @Test func aTransferAheadOfTheOldSchoolsCertificatesWaitsForThem() throws {
         let (d, _, relay, _) = try world()
-        let grant = try d.transferChild(moving, from: schoolA, to: schoolB, by: district, now: now)
+        try d.transferChild(moving, from: schoolA, to: schoolB, by: district, now: now)
         try copy(d, to: relay)
         let b = try device(teacherB)
-        // Everything but the grant first, in any order: the old school's changes cannot be read yet.
         let all = try relay.entries(after: 0, limit: 100_000).map(\.change)
-        _ = try b.append(encoded: all.filter { $0.id != grant.id }.reversed().map(\.encoded))
+        let teacherACert = all.filter {
+            guard $0.scope == .admin, case .certificate(let c)? = try? AdminPayload.decode($0.payload) else { return false }
+            return c.subject == teacherA.publicKey
+        }
+        #expect(teacherACert.count == 1)
+        let rest = all.filter { !teacherACert.map(\.id).contains($0.id) && ($0.scope == .admin || $0.scope == schoolB) }
+        _ = try b.append(encoded: rest.map(\.encoded))
         #expect(try b.child(moving) == nil)
-        _ = try b.append(encoded: [grant.encoded])
+        #expect(try b.quarantined().count == 2)
+        _ = try b.append(encoded: teacherACert.map(\.encoded))
         #expect(try b.child(moving)?.name == "王小明" && b.child(moving)?.grade == 5)
-        #expect(try b.child(staying) == nil)
+        #expect(try b.quarantined().isEmpty)
     }
 
     @Test func onlyAnAdminOfBothSchoolsMayHandOverAChild() throws {
-        let (d, _, relay, _) = try world()
-        // The new school's own admin holds no key of school A: it cannot even write the grant.
+        let (d, a, relay, first) = try world()
+        // The new school's own admin holds no key of school A: it cannot even write the transfer.
         let b = try device(adminB)
         try copy(d, to: b)
         #expect(throws: StoreError.noScopeKey(schoolA)) { try b.transferChild(moving, from: schoolA, to: schoolB, by: adminB, now: now) }
         #expect(throws: StoreError.self) { try d.transferChild(moving, from: schoolA, to: schoolA, by: district, now: now) }
-        // A forged grant, signed by a teacher of the new school, is quarantined everywhere and carries nothing.
-        let keys = [ScopeKey.generate(scope: schoolA).contentKey(child: moving)]
-        let forged = try ChildGrant.make(source: schoolA, child: moving, keys: keys, to: [teacherB.publicKey]).encoded
-        let tb = try device(teacherB)
-        try copy(d, to: tb)
-        let change = try tb.appendAuthored(by: teacherB, scope: schoolB, payload: forged, now: now)
+        // A forged transfer: school B's admin got the child's first change and its key some other way and
+        // hands them to its school. The relay cannot tell (it sees an admin's change of B); every reader
+        // finds its author may not grant keys in school A, records it as rejected and applies none of it.
+        let keyA = try #require(try keys(of: schoolA, for: teacherA, in: a).first)
+        let keyB = try #require(try keys(of: schoolB, for: adminB, in: d).first)
+        let bundle = try TransferBundle(source: schoolA, child: moving, keys: [keyA.contentKey(child: moving)], changes: [first])
+        let forged = try SealedPayload.seal(bundle, key: keyB, author: adminB.publicKey, seq: 1)
+        let change = try b.appendAuthored(by: adminB, scope: schoolB, payload: forged, now: now)
+        #expect(change.seq == 1)
         _ = try relay.append(encoded: [change.encoded])
-        #expect(try relay.quarantined().map(\.id) == [change.id])
-        #expect(try relay.carried(into: schoolB).isEmpty)
-        // An admin of school B alone (a grant claiming school A as its source) is refused the same way.
-        let adminBGrant = try b.appendAuthored(by: adminB, scope: schoolB, payload: forged, now: now)
-        _ = try relay.append(encoded: [adminBGrant.encoded])
-        #expect(try relay.quarantined().map(\.reason) == ["role_forbids", "outside_scope"])
+        #expect(try relay.quarantined().isEmpty)
+        let tb = try device(teacherB)
+        _ = try sync(tb, key: teacherB, scope: schoolB, relay: relay)
+        #expect(try tb.child(moving) == nil)
+        #expect(try tb.members(of: schoolA).isEmpty)
+        // A teacher of school B cannot even declare a transfer: the relay quarantines it.
+        let tbKey = try #require(try keys(of: schoolB, for: teacherB, in: tb).first)
+        let byTeacher = try tb.appendAuthored(
+            by: teacherB, scope: schoolB, payload: try SealedPayload.seal(bundle, key: tbKey, author: teacherB.publicKey, seq: 1), now: now)
+        _ = try relay.append(encoded: [byTeacher.encoded])
+        #expect(try relay.quarantined().map(\.reason) == ["role_forbids"])
     }
 }
