@@ -250,7 +250,7 @@ let package = Package(
             name: "BaoxueTransportTests",
             dependencies: [
                 "BaoxueCore", "BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords",
-                "BaoxueTrust", "BaoxueTesting"
+                "BaoxueTrust", "BaoxueTesting", "BaoxueSynthetic"
             ],
             swiftSettings: strict
         ),
