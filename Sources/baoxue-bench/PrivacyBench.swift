@@ -12,23 +12,23 @@ import Foundation
 /// a teacher's device appends field records one change at a time (each its own
 /// durable commit), a colleague syncs them all over a perfect simulated link
 /// (verify, decrypt, merge, commit), then queries the ledger. Same workload,
-/// same keys, with and without a scope key; median of three runs each.
+/// same keys, with and without a scope key, alternating; median of five runs each.
 enum PrivacyBench {
     static let scope = try! ScopeID("丰南区/东镇/示例小学")
 
-    struct Figures { var append = 0.0, sync = 0.0, query = 0.0 }
+    struct Figures { var append = 0.0, sync = 0.0, query = 0.0, bytes = 0.0, changes = 0.0 }
 
     static func run(children: Int, events: Int) throws {
         print(
             "baoxue-bench privacy: \(children) children (one change each), then \(events) field changes appended one by one; "
-                + "median of 3 runs; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+                + "median of 5 runs; \(ProcessInfo.processInfo.activeProcessorCount) cores")
         var plain: [Figures] = []
         var sealed: [Figures] = []
-        for _ in 0..<3 {
+        for _ in 0..<5 {
             plain.append(try once(children: children, events: events, encrypted: false))
             sealed.append(try once(children: children, events: events, encrypted: true))
         }
-        func median(_ xs: [Figures], _ k: KeyPath<Figures, Double>) -> Double { xs.map { $0[keyPath: k] }.sorted()[1] }
+        func median(_ xs: [Figures], _ k: KeyPath<Figures, Double>) -> Double { xs.map { $0[keyPath: k] }.sorted()[xs.count / 2] }
         let rows: [(String, KeyPath<Figures, Double>, Int)] = [
             ("append (one durable commit per change)", \.append, events),
             ("sync to a colleague (verify, decrypt, merge)", \.sync, children + events),
@@ -42,6 +42,14 @@ enum PrivacyBench {
                 SyncBench.pad(label, 46) + SyncBench.pad(String(format: "%.0f/s", Double(n) / p), 14)
                     + SyncBench.pad(String(format: "%.0f/s", Double(n) / e), 14) + String(format: "%+.1f %%", (e / p - 1) * 100))
         }
+        // What sealing costs in bytes (sync and storage carry the encoded changes): the sealed header, tags and
+        // sealed child id are a fixed 97 bytes a change; the rest is padding (privacy.md §3.4).
+        let (pb, eb, n) = (plain[0].bytes, sealed[0].bytes, sealed[0].changes)
+        let padding = eb - pb - 97 * n
+        print(
+            SyncBench.pad("bytes per record change (encoded, signed)", 46) + SyncBench.pad(String(format: "%.0f B", pb / n), 14)
+                + SyncBench.pad(String(format: "%.0f B", eb / n), 14) + String(format: "%+.1f %% (padding %.0f B a change, %.1f %%)",
+                    (eb / pb - 1) * 100, padding / n, padding / pb * 100))
     }
 
     static func once(children: Int, events: Int, encrypted: Bool) throws -> Figures {
@@ -88,6 +96,9 @@ enum PrivacyBench {
         f.append = try Measure.seconds {
             for p in payloads { _ = try writer.appendAuthored(by: writerKey, scope: scope, payload: p, now: now) }
         }
+        let written = try writer.entries(after: 0, limit: 1_000_000).map(\.change).filter { $0.scope == scope && $0.author == writerKey.publicKey }
+        f.bytes = Double(written.reduce(0) { $0 + $1.encoded.count })
+        f.changes = Double(written.count)
         f.sync = try Measure.seconds {
             func endpoint(_ log: ChangeLog, _ key: DeviceKey, _ role: NoiseHandshake.Role, _ scopes: [ScopeID]) throws -> SyncEndpoint {
                 SyncEndpoint(
