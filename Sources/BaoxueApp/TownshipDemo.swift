@@ -29,6 +29,9 @@ public enum TownshipDemo {
         public let relayHoldsNoNames: Bool
         /// After the transfer, the new school's teacher reads the child's history and no other child.
         public let transferRead: Bool
+        /// The relay-side attacker (privacy.md §4) on the relay's database tells the ledger children
+        /// from the rest no better than chance and finds no ID number.
+        public let relayInferenceFails: Bool
     }
 
     static let township = "丰南区/东镇"
@@ -62,7 +65,7 @@ public enum TownshipDemo {
                 "[1/7] 教育局签发证书：东镇中继、王老师、李老师（\(school)）、村联络员赵某。",
                 "[1/7] the bureau certifies a relay, two teachers (\(school)) and a village liaison."))
 
-        let relay = try startRelay(directory + "/relay")
+        let (relay, relayLog) = try startRelay(directory + "/relay")
         defer { try? blocking { () async throws(SyncError) in await relay.shutdown(graceMs: 2_000) } }
         let relayAddress = "127.0.0.1:\(relay.port)"
         say(l.pick("[2/7] 乡镇中继在 \(relayAddress) 运行。", "[2/7] the township relay serves on \(relayAddress)."))
@@ -114,14 +117,22 @@ public enum TownshipDemo {
         try sync(teacherB, relayAddress, scope, l, say, "[3/7] " + l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
         try sync(liaison, relayAddress, scope, l, say, "[3/7] " + l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
 
-        // The offline day, about two children of the roster.
         let key = try attempt { () throws(StoreError) in try teacherA.log.registryKeyForImport() }
-        guard let x = RosterPlan.child(idNumber: ids[0], studentNumber: nil, key: key),
-            let y = RosterPlan.child(idNumber: ids[1], studentNumber: nil, key: key)
-        else {
-            throw .childUnknown("0")
+        let rows = try ids.map { id throws(AppError) -> RecordID in
+            guard let child = RosterPlan.child(idNumber: id, studentNumber: nil, key: key) else { throw .childUnknown(id) }
+            return child
         }
+        let (x, y) = (rows[0], rows[1])
         let now = Replica.nowMilliseconds()
+        let onLedger = try attendanceWeeks(rows, teacher: teacherA, liaison: liaison, scope, today: today, now: now)
+        for device in [teacherA, liaison, teacherA, teacherB] { try quietly(device) }
+        say(
+            l.pick(
+                "[3/7] 前两周：王老师逐日记录缺课（\(onLedger.count) 名儿童连续旷课 3 天），联络员家访其他儿童；均已同步到中继。",
+                "[3/7] the two weeks before: teacher A records absences day by day (\(onLedger.count) children miss 3 days running "
+                    + "unexcused), the liaison visits others; all synced through the relay."))
+
+        // The offline day, about two children of the roster.
         let yesterday = try attemptRecords { () throws(RecordsError) in try today.adding(days: -1) }
         let threeDaysAgo = try attemptRecords { () throws(RecordsError) in try today.adding(days: -3) }
         let nextWeek = try attemptRecords { () throws(RecordsError) in try today.adding(days: 7) }
@@ -216,11 +227,70 @@ public enum TownshipDemo {
             l.pick(
                 "在中继的文件（\(relayFiles.count / 1024) KB）中查找 \(names.count) 个儿童姓名：找到 \(found) 个。",
                 "searched the relay's files (\(relayFiles.count / 1024) KB) for the \(names.count) children's names: \(found) found."))
+        // The attacker of privacy.md §4, on the relay's database alone: can it tell the ledger children?
+        let flagged = rows.indices.map { onLedger.contains($0) || $0 == 0 }
+        let changes = try attempt { () throws(StoreError) in try relayLog.entries(after: 0, limit: 10_000_000) }.map(\.change)
+            .filter { $0.scope == scope }
+        let inference = RelayInference(
+            changes: changes, flagged: flagged, idNumbers: ids, recordIDs: rows.map { (try? Hex.decode($0.hex)) ?? [] })
+        let worst = inference.worst
+        let (auc, bound) = (String(format: "%.3f", worst.auc), String(format: "%.3f", inference.bound))
+        say(
+            l.pick(
+                "中继数据推断：只凭中继的数据库和花名册顺序，按中继可见的每个字段（大小、类别、作者、密钥代、依赖、时间）给 \(inference.children) 名儿童打分，"
+                    + "找台账上的 \(inference.flagged) 名：最好的一种 AUC = \(auc)（随机为 0.5，偶然范围 ±\(bound)）——"
+                    + (inference.separates ? "能区分！" : "无法区分") + "；找到身份证号：\(inference.idNumbersFound) 个。",
+                "relay inference: from the relay's database and the roster's order alone, scoring \(inference.children) children by every "
+                    + "field the relay sees (size, class, author, key epoch, deps, time) to find the \(inference.flagged) on ledgers: best "
+                    + "AUC \(auc) (chance 0.5, ±\(bound) by chance) — "
+                    + (inference.separates ? "it CAN tell them apart!" : "it cannot tell the ledger children apart")
+                    + "; ID numbers found: \(inference.idNumbersFound)."))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         say(l.pick(String(format: "完成，用时 %.1f 秒。中继已停止。", seconds), String(format: "done in %.1f s; the relay has stopped.", seconds)))
         return Outcome(
             converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0,
-            transferRead: transferRead)
+            transferRead: transferRead, relayInferenceFails: !inference.separates && inference.idNumbersFound == 0)
+    }
+
+    /// The two weeks before the offline day, as a school records them: an eighth of the children
+    /// (never the first two, who star in the day) miss three days running, unexcused, recorded day
+    /// by day in class order; a fifth are visited by the liaison; a tenth miss one excused day.
+    /// Returns the rows of the children on a ledger (the truth the relay-side attacker is scored on).
+    static func attendanceWeeks(
+        _ rows: [RecordID], teacher: Replica, liaison: Replica, _ scope: ScopeID, today: SimpleDate, now: UInt64
+    ) throws(AppError) -> Set<Int> {
+        var rng = SeededGenerator(seed: 2026)
+        let order = Array(2..<max(2, rows.count)).shuffled(using: &rng)
+        let n = order.count
+        let ledger = Array(order.prefix(max(1, n / 8))).sorted()
+        let visited = Array(order.dropFirst(max(1, n / 8)).prefix(n / 5)).sorted()
+        let excused = Array(order.dropFirst(max(1, n / 8) + n / 5).prefix(n / 10)).sorted()
+        func date(_ back: Int) throws(AppError) -> SimpleDate { try attemptRecords { () throws(RecordsError) in try today.adding(days: -back) } }
+        for back in [14, 13, 12] {
+            let d = try date(back)
+            for i in ledger {
+                try write(teacher, scope, now) { _ throws(StoreError) in
+                    [.event(Event(child: rows[i], date: d, body: .absence(Absence(from: d, to: d, schoolDays: 1, excused: false))))]
+                }
+            }
+        }
+        let d = try date(11)
+        for i in excused {
+            try write(teacher, scope, now) { _ throws(StoreError) in
+                [.event(Event(child: rows[i], date: d, body: .absence(Absence(from: d, to: d, schoolDays: 1, excused: true))))]
+            }
+        }
+        for i in visited {
+            try write(liaison, scope, now) { _ throws(StoreError) in
+                [
+                    .event(
+                        Event(
+                            child: rows[i], date: d,
+                            body: .visit(Visit(participants: ["村联络员"], householdFound: true, childSeen: true, spokeTo: "家长", agreed: "按时到校"))))
+                ]
+            }
+        }
+        return Set(ledger)
     }
 
     /// 转学: the district admin hands child `y` to a second school of the township; the new school's
@@ -282,7 +352,7 @@ public enum TownshipDemo {
         }
     }
 
-    static func startRelay(_ directory: String) throws(AppError) -> Relay {
+    static func startRelay(_ directory: String) throws(AppError) -> (Relay, ChangeLog) {
         let replica = try attempt { () throws(StoreError) in try Replica.open(at: directory, witness: true, views: false) }
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
         let c = {
@@ -292,11 +362,12 @@ public enum TownshipDemo {
             return c
         }()
         let quiet = Logger(label: "baoxue.demo.relay", factory: { _ in SwiftLogNoOpLogHandler() })
-        return try blocking { () async throws(SyncError) -> Relay in
+        let relay = try blocking { () async throws(SyncError) -> Relay in
             try await Relay.start(
                 key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
                 certificates: certificates, vouch: vouch, configuration: c, logger: quiet)
         }
+        return (relay, replica.log)
     }
 
     static func sync(

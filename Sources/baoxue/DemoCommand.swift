@@ -31,7 +31,7 @@ struct Demo: ParsableCommand {
                 let outcome = try TownshipDemo.run(in: folder, children: children, lang: l) { line in Output.line(line) }
                 print(l.pick("示例数据在：\(folder)", "demo data is in: \(folder)"))
                 if !outcome.converged || !outcome.conflictSurfaced || !outcome.witnessed || !outcome.relayHoldsNoNames
-                    || !outcome.transferRead
+                    || !outcome.transferRead || !outcome.relayInferenceFails
                 {
                     Foundation.exit(1)
                 }
