@@ -70,7 +70,9 @@ public struct KeyRoundAction: Codable, Equatable, Sendable {
 
     public func text(_ l: Language) -> String {
         rotated
-            ? l.pick("\(scope)：有设备被吊销，已换用新一代密钥并发给其余成员", "\(scope): a device was revoked; a new key was sealed to the remaining members")
+            ? l.pick(
+                "\(scope)：有设备被吊销或已离开本校，已换用新一代密钥并发给其余成员",
+                "\(scope): a device was revoked or left the school; a new key was sealed to the remaining members")
             : l.pick("\(scope)：已把密钥发给 \(members) 名新成员", "\(scope): the key was sealed to \(members) new member(s)")
     }
 }
@@ -107,6 +109,35 @@ public enum PrivacyCommands {
 
     /// Seals the scope's key to its current members (a fresh epoch with `rotate`). Refused here unless
     /// this device's certificate may grant keys in that scope: others would quarantine the grant.
+    /// A member left the school (调离, a phone handed back): records the departure in the school's
+    /// scope and rotates its key at once, so the device reads nothing written from now on, and no
+    /// key round seals a key to it again (privacy.md §2(c)). `member`: the device's fingerprint
+    /// (as `baoxue whoami` shows it) or its public key in hex; it must hold a certificate for the school.
+    public static func leave(directory: String, member: String, scope text: String) throws(AppError) -> KeyStatusView {
+        guard let scope = try? ScopeID(text), scope != .admin else { throw .invalidArgument(option: "--scope", value: text) }
+        let replica = try ReplicaCommands.open(directory)
+        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
+        guard let role, Operation.grantKeys.allowedRoles.contains(role) else {
+            throw .trust(role.map { .roleForbids(role: $0, operation: .grantKeys) } ?? .noCertificate(replica.key.publicKey))
+        }
+        let now = Replica.nowMilliseconds()
+        let peers = try attempt { () throws(StoreError) in try replica.log.certifiedPeers(at: now) }
+        let wanted = member.uppercased().replacingOccurrences(of: " ", with: "")
+        guard
+            let subject = peers.keys.first(where: {
+                ($0.hex == member.lowercased() || $0.fingerprint.text == wanted) && peers[$0]?.contains { $0.covers(scope) } == true
+            })
+        else { throw .invalidArgument(option: "MEMBER", value: member) }
+        guard subject != replica.key.publicKey else { throw .invalidArgument(option: "MEMBER", value: member) }
+        _ = try attempt { () throws(StoreError) in
+            try replica.log.recordDeparture(of: subject, from: scope, at: now, by: replica.key, now: now)
+        }
+        _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: scope, rotate: true, now: now) }
+        let status = try attempt { () throws(StoreError) in try replica.log.keyStatus(now: now) }
+        guard let mine = status.first(where: { $0.scope == scope }) else { throw .invalidArgument(option: "--scope", value: text) }
+        return KeyStatusView(mine)
+    }
+
     public static func grant(directory: String, scope text: String, rotate: Bool) throws(AppError) -> KeyStatusView {
         guard let scope = try? ScopeID(text), scope != .admin else { throw .invalidArgument(option: "--scope", value: text) }
         let replica = try ReplicaCommands.open(directory)
@@ -138,9 +169,9 @@ public enum PrivacyCommands {
         var done: [KeyRoundAction] = []
         for s in try attempt({ () throws(StoreError) in try replica.log.keyStatus(now: now) })
         where s.heldEpoch != nil && held.contains(where: { $0.covers(s.scope) })
-            && (!s.revokedRecipients.isEmpty || newcomers && !s.lacking.isEmpty)
+            && (!s.revokedRecipients.isEmpty || !s.formerRecipients.isEmpty || newcomers && !s.lacking.isEmpty)
         {
-            let rotate = !s.revokedRecipients.isEmpty
+            let rotate = !s.revokedRecipients.isEmpty || !s.formerRecipients.isEmpty
             _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: s.scope, rotate: rotate, now: now)
             }
             done.append(KeyRoundAction(scope: s.scope.value, rotated: rotate, members: rotate ? 0 : s.lacking.count))

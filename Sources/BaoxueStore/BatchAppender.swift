@@ -49,10 +49,10 @@ struct BatchAppender {
     init(
         db: Database, merge: RecordMerge?, authority: PublicKey? = nil, now: UInt64 = 0, witness: DeviceKey? = nil,
         reader: DeviceKey? = nil,
-        memo: SignatureMemo? = nil, certificates: DecodedCertificates
+        memo: SignatureMemo? = nil, certificates: DecodedCertificates, secrets: SecretKeys
     ) throws {
         self.db = db
-        keys = KeyRing(db: db, reader: reader)
+        keys = KeyRing(db: db, secrets: secrets, reader: reader)
         self.merge = merge
         self.now = now
         self.witness = witness
@@ -286,7 +286,7 @@ struct BatchAppender {
         case .grant(let key?):
             guard let merge else { return [] }
             for (change, payload) in try keys.released(by: key) { try merge.apply(change, decoded: payload, to: &views) }
-        case .grant(nil): break
+        case .grant(nil), .departure: break
         case .transfer(let bundle):
             try receive(bundle, in: c)
         }

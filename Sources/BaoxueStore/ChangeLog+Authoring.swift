@@ -32,7 +32,7 @@ extension ChangeLog {
                 }
                 var appender = try BatchAppender(
                     db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo,
-                    certificates: decodedCertificates)
+                    certificates: decodedCertificates, secrets: secrets)
                 try appender.append([change])
                 return change
             }
@@ -71,11 +71,12 @@ extension ChangeLog {
     /// It declares the highest class the author's certificates allow in the scope, so the one
     /// clear byte about the content repeats what the certificate says (privacy.md §3.1).
     func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, now: UInt64) throws -> [UInt8] {
-        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !SealedPayload.isSealed(payload)
+        guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !MemberDeparture.isDeparture(payload),
+            !SealedPayload.isSealed(payload)
         else {
             return payload
         }
-        guard let key = try KeyRing.current(db, scope: scope) else {
+        guard let key = secrets.current(scope) else {
             if try sealRequired || KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
             return payload
         }

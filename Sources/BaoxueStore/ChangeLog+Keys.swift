@@ -21,6 +21,9 @@ public struct ScopeKeyStatus: Sendable, Equatable {
     public let lacking: [PublicKey]
     /// Revoked devices the held epoch was sealed to: a rotation is due.
     public let revokedRecipients: [PublicKey]
+    /// Devices the held epoch was sealed to that are no longer members (they left the school, or their
+    /// certificate for it expired or was replaced), not revoked: a rotation is due too.
+    public var formerRecipients: [PublicKey] = []
     /// Content keys of transferred children this device holds for the scope (their history only).
     public var transferredKeys = 0
 }
@@ -37,12 +40,12 @@ extension ChangeLog {
         let random = self.random
         return try appendAuthored(by: key, scope: scope, now: now) { db throws(StoreError) in
             try storeCall {
-                let held = try KeyRing.current(db, scope: scope)
+                let held = self.secrets.current(scope)
                 let scopeKey: ScopeKey
                 let epoch: UInt32
                 if let held, !rotate {
                     scopeKey = held
-                    epoch = UInt32(try Int64.fetchOne(db, sql: "SELECT epoch FROM scope_key WHERE id = ?", arguments: [Data(held.id)]) ?? 1)
+                    epoch = UInt32(clamping: self.secrets.epoch(of: held.id) ?? 1)
                 } else {
                     if !rotate, try KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
                     let newest =
@@ -69,11 +72,11 @@ extension ChangeLog {
         guard !MemberGrant.isGrant(change.payload) else { return nil }
         return try storeCall {
             try readDB { db in
-                var keys = KeyRing(db: db, reader: reader, learns: false)
+                var keys = KeyRing(db: db, secrets: secrets, reader: reader, learns: false)
                 switch try keys.route(change) {
                 case .plain: return try? RecordPayload.decode(change.payload)
                 case .opened(let payload): return try? payload.get()
-                case .waiting, .grant, .transfer: return nil
+                case .waiting, .grant, .transfer, .departure: return nil
                 }
             }
         }
@@ -83,20 +86,39 @@ extension ChangeLog {
     public func transferBundle(in change: Change) throws(StoreError) -> TransferBundle? {
         try storeCall {
             try readDB { db in
-                var keys = KeyRing(db: db, reader: reader, learns: false)
+                var keys = KeyRing(db: db, secrets: secrets, reader: reader, learns: false)
                 guard case .transfer(let bundle) = try keys.route(change) else { return nil }
                 return bundle
             }
         }
     }
 
-    /// Devices certified for `scope` at `ms` (relays excepted: they carry, never read), not revoked.
+    /// Devices certified for `scope` at `ms` (relays excepted: they carry, never read), not revoked,
+    /// and not departed from the scope since the certificate was issued (`MemberDeparture`).
     func currentMembers(_ db: Database, scope: ScopeID, at ms: UInt64) throws -> [PublicKey] {
         let revoked = Set(try Data.fetchAll(db, sql: "SELECT DISTINCT subject FROM revocation"))
-        return try TrustGate.certificates(db, decoded: decodedCertificates).compactMap { cert in
-            cert.role != .relay && cert.covers(scope) && cert.isValid(at: ms) && !revoked.contains(Data(cert.subject.bytes))
-                ? cert.subject : nil
+        var left: [Data: UInt64] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT member, MAX(left_at) FROM departure WHERE scope = ? AND left_at <= ? GROUP BY member",
+            arguments: [scope.value, Int64(clamping: ms)])
+        {
+            left[row[0]] = UInt64(row[1] as Int64)
         }
+        var members: [PublicKey] = []
+        for cert in try TrustGate.certificates(db, decoded: decodedCertificates)
+        where cert.role != .relay && cert.covers(scope) && cert.isValid(at: ms) && !revoked.contains(Data(cert.subject.bytes))
+            && left[Data(cert.subject.bytes)].map({ cert.validFrom > $0 }) ?? true && !members.contains(cert.subject)
+        {
+            members.append(cert.subject)
+        }
+        return members
+    }
+
+    /// States that `member` left `scope` at `at` (privacy.md §2(c)); the caller rotates the key next.
+    @discardableResult
+    public func recordDeparture(of member: PublicKey, from scope: ScopeID, at: UInt64, by key: DeviceKey, now: UInt64) throws(StoreError) -> Change {
+        guard scope != .admin else { throw .noScopeKey(scope) }
+        return try appendAuthored(by: key, scope: scope, payload: MemberDeparture(member: member, leftAt: at).encoded, now: now)
     }
 
     /// The scopes this replica knows of and where each stands with encryption.
@@ -108,10 +130,8 @@ extension ChangeLog {
                 let revoked = Set(try Data.fetchAll(db, sql: "SELECT DISTINCT subject FROM revocation"))
                 return try scopes.map { text in
                     let scope = try ScopeID(text)
-                    let held = try KeyRing.current(db, scope: scope)
-                    let heldEpoch = try held.flatMap {
-                        try Int64.fetchOne(db, sql: "SELECT epoch FROM scope_key WHERE id = ?", arguments: [Data($0.id)])
-                    }
+                    let held = self.secrets.current(scope)
+                    let heldEpoch = held.flatMap { self.secrets.epoch(of: $0.id) }
                     let newest = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM key_grant WHERE scope = ?", arguments: [text])
                     let recipients =
                         try held.map { key in
@@ -124,7 +144,7 @@ extension ChangeLog {
                             sql: """
                                 SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change WHERE c.scope = ? AND c.state = 0
                                 """, arguments: [text]) ?? 0
-                    let transferred = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM content_key WHERE scope = ?", arguments: [text]) ?? 0
+                    let transferred = self.secrets.contentKeyCount(scope: scope)
                     var status = ScopeKeyStatus(
                         scope: scope, encrypted: newest != nil || transferred > 0, heldEpoch: heldEpoch.map { UInt32($0) },
                         newestEpoch: newest.map { UInt32($0) },
@@ -134,6 +154,10 @@ extension ChangeLog {
                             .sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
                     )
                     status.transferredKeys = transferred
+                    let current = Set(members.map { Data($0.bytes) })
+                    status.formerRecipients = try recipients.filter {
+                        !current.contains($0) && !revoked.contains($0) && $0 != self.authority.map { Data($0.bytes) }
+                    }.map { try PublicKey(bytes: Array($0)) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
                     return status
                 }
             }

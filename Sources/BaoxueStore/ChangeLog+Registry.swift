@@ -21,12 +21,9 @@ extension ChangeLog {
 
     /// The registry key this replica holds, if any.
     public func registryKey() throws(StoreError) -> (key: RegistryKey, source: RegistryKeySource)? {
-        try storeCall {
-            try readDB { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT key, source FROM registry_key") else { return nil }
-                return (try RegistryKey(bytes: Array(row[0] as Data)), RegistryKeySource(rawValue: row[1]) ?? .local)
-            }
-        }
+        try secrets.refresh()
+        guard let held = secrets.registry else { return nil }
+        return try storeCall { (try RegistryKey(bytes: held.key), held.source) }
     }
 
     /// The key to derive ids with: the one held, or a fresh local one kept from now on.
@@ -39,12 +36,6 @@ extension ChangeLog {
 
     /// Keeps `key`. A district key replaces a local one; a local key never replaces anything.
     public func keepRegistryKey(_ key: RegistryKey, source: RegistryKeySource) throws(StoreError) {
-        try storeCall {
-            try writer.write { db in
-                if source == .local, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM registry_key)") == true { return }
-                try db.execute(sql: "INSERT OR REPLACE INTO registry_key (one, key, source) VALUES (1, ?, ?)",
-                               arguments: [Data(key.bytes), source.rawValue])
-            }
-        }
+        try secrets.keepRegistry(key, source: source)
     }
 }

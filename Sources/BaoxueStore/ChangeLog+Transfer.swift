@@ -25,11 +25,9 @@ extension ChangeLog {
         let random = self.random
         return try storeCall {
             try writer.write { db in
-                let epochs = try Data.fetchAll(
-                    db, sql: "SELECT key FROM scope_key WHERE scope = ? ORDER BY epoch, id", arguments: [source.value]
-                ).map { try ScopeKey(scope: source, bytes: Array($0)) }
+                let epochs = self.secrets.scopeKeys(of: source)
                 guard !epochs.isEmpty else { throw StoreError.noScopeKey(source) }
-                guard let receiving = try KeyRing.current(db, scope: scope) else { throw StoreError.noScopeKey(scope) }
+                guard let receiving = self.secrets.current(scope) else { throw StoreError.noScopeKey(scope) }
                 let keys = epochs.map { $0.contentKey(child: child) }
                 let history = try Self.history(of: child, in: source, keys: Dictionary(zip(epochs.map { Data($0.id) }, keys)) { a, _ in a }, db)
                 var written: [Change] = []
@@ -40,7 +38,7 @@ extension ChangeLog {
                     }
                     var appender = try BatchAppender(
                         db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo,
-                        certificates: decodedCertificates)
+                        certificates: decodedCertificates, secrets: secrets)
                     try appender.append([change])
                     written.append(change)
                 }

@@ -46,6 +46,13 @@ public final class ChangeLog: ChangeStore {
     let decodedCertificates: DecodedCertificates
     /// A relay's disk budget for its files, checked before each append; nil: no quota.
     public let quota: DiskQuota?
+    /// The keys that open this device's records, in their own 0600 file (privacy.md §5).
+    let secrets: SecretKeys
+
+    /// The secrets file of the database at `path`: its name with `.keys` for `.sqlite`.
+    public static func secretsPath(of path: String) -> String {
+        (path.hasSuffix(".sqlite") ? String(path.dropLast(".sqlite".count)) : path) + ".keys"
+    }
 
     /// Opens (creating if needed) the log at `path`.
     ///
@@ -88,6 +95,8 @@ public final class ChangeLog: ChangeStore {
             }
         }
         writer = try storeCall { try DatabasePool(path: path, configuration: config) }
+        secrets = try SecretKeys(path: Self.secretsPath(of: path))
+        try secrets.adoptTables(of: writer)
         // The log holds minors' records: readable by this user only. SQLite gives its WAL and
         // shared-memory files the database file's mode, so they follow.
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) { chmod(file, 0o600) }
@@ -134,6 +143,7 @@ public final class ChangeLog: ChangeStore {
         isDurable = true
         self.merge = merge
         writer = try storeCall { try DatabaseQueue() }
+        secrets = try SecretKeys(path: nil)
         try migrate()
     }
 
@@ -197,7 +207,7 @@ public final class ChangeLog: ChangeStore {
             try writer.write { db in
                 var appender = try BatchAppender(
                     db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo,
-                    certificates: decodedCertificates)
+                    certificates: decodedCertificates, secrets: secrets)
                 try appender.append(changes, decodedPayloads: decodedPayloads)
                 return appender.report
             }
@@ -214,7 +224,7 @@ public final class ChangeLog: ChangeStore {
                 for (changes, payloads) in batches {
                     var appender = try BatchAppender(
                         db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader,
-                        memo: signatureMemo, certificates: decodedCertificates)
+                        memo: signatureMemo, certificates: decodedCertificates, secrets: secrets)
                     try appender.append(changes, decodedPayloads: payloads)
                     reports.append(appender.report)
                 }

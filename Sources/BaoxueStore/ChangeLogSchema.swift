@@ -224,6 +224,22 @@ enum ChangeLogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v20-member-departures") { db in
+            // privacy.md §2(c): members who left a school (from applied departures); not secret, never dropped.
+            try db.execute(sql: """
+                CREATE TABLE departure (
+                    scope TEXT NOT NULL,
+                    member BLOB NOT NULL,
+                    left_at INTEGER NOT NULL,
+                    PRIMARY KEY (scope, member, left_at)
+                ) WITHOUT ROWID;
+                """)
+        }
+        m.registerMigration("v21-keys-out-of-sqlite") { db in
+            // privacy.md §5: scope, content and registry keys live in the 0600 `.keys` file beside the
+            // database (`SecretKeys`), which took any rows over before this ran.
+            try db.execute(sql: "DROP TABLE scope_key; DROP TABLE content_key; DROP TABLE registry_key")
+        }
         return m
     }
 }

@@ -184,13 +184,8 @@ extension ChangeLog {
     func sealScopeKeys() throws(StoreError) -> ([SealedScopeKey], Int) {
         try storeCall {
             try readDB { db in
-                let keys =
-                    try Row.fetchAll(db, sql: "SELECT scope, key, epoch FROM scope_key ORDER BY scope, epoch, id").map { row in
-                        SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: UInt32(row[2] as Int64))
-                    }
-                    + Row.fetchAll(db, sql: "SELECT scope, key FROM content_key ORDER BY scope, id").map { row in
-                        SealedScopeKey(scope: row[0], key: Array(row[1] as Data), epoch: 0, content: true)
-                    }
+                try secrets.refresh()
+                let keys = secrets.sealable
                 var clear = 0
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT scope, bytes FROM change WHERE scope <> ?", arguments: [ScopeID.admin.value])
@@ -205,17 +200,15 @@ extension ChangeLog {
         }
     }
 
-    /// Deletes the scope keys and every view row with freed pages zeroed, then compacts the file
-    /// and empties the WAL, so no copy of the folder holds them.
+    /// Shreds the keys file, deletes every view row with freed pages zeroed, then compacts the
+    /// database and empties the WAL, so no copy of the folder holds them.
     func dropSecrets() throws(StoreError) {
+        try secrets.dropAll()
         try storeCall {
             try writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA secure_delete = ON")
                 try db.inTransaction {
-                    try db.execute(sql: "DELETE FROM scope_key")
-                    try db.execute(sql: "DELETE FROM content_key")
                     try db.execute(sql: "DELETE FROM carried_change")
-                    try db.execute(sql: "DELETE FROM registry_key")
                     try db.execute(sql: "DELETE FROM sealed_wait")
                     for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
                     try db.execute(sql: "UPDATE view_state SET lagging = 1")
@@ -228,20 +221,12 @@ extension ChangeLog {
     }
 
     func restoreScopeKeys(_ keys: [SealedScopeKey]) throws(StoreError) {
-        try storeCall {
-            try writer.write { db in
-                for k in keys where k.content {
-                    let key = ContentKey(bytes: k.key)
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO content_key (id, scope, key) VALUES (?, ?, ?)",
-                        arguments: [Data(key.id), k.scope, Data(k.key)])
-                }
-                for k in keys where !k.content {
-                    let key = try ScopeKey(scope: try ScopeID(k.scope), bytes: k.key)
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)",
-                        arguments: [Data(key.id), k.scope, Data(k.key), Int64(k.epoch)])
-                }
+        for k in keys {
+            guard let scope = try? ScopeID(k.scope) else { continue }
+            if k.content {
+                try secrets.add(ContentKey(bytes: k.key), scope: scope)
+            } else if let key = try? ScopeKey(scope: scope, bytes: k.key) {
+                try secrets.add(key, epoch: Int64(k.epoch))
             }
         }
     }

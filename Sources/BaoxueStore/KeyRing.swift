@@ -12,6 +12,8 @@ import GRDB
 /// replica (a relay too), so "this scope is encrypted" is known everywhere.
 struct KeyRing {
     let db: Database
+    /// The scope and content keys held (`secret.keys`, never SQLite).
+    let secrets: SecretKeys
     /// This device's key: the one member grants are sealed to. Nil for a log that reads nothing (tests, a bare log).
     let reader: DeviceKey?
     private var cache: [Data: ScopeKey?] = [:]
@@ -21,8 +23,9 @@ struct KeyRing {
     /// False for a ring that only reads (a query outside an append): opening a transfer then learns nothing.
     private let learns: Bool
 
-    init(db: Database, reader: DeviceKey?, learns: Bool = true) {
+    init(db: Database, secrets: SecretKeys, reader: DeviceKey?, learns: Bool = true) {
         self.db = db
+        self.secrets = secrets
         self.reader = reader
         self.learns = learns
     }
@@ -37,6 +40,8 @@ struct KeyRing {
         case waiting(keyID: [UInt8])
         /// A member grant; the scope key when it was sealed to this device.
         case grant(ScopeKey?)
+        /// A member's departure (recorded in `departure`): nothing for the views.
+        case departure
         /// A transferred child's history, opened: its keys are learnt and its changes are to be appended.
         case transfer(TransferBundle)
     }
@@ -44,6 +49,13 @@ struct KeyRing {
     mutating func route(_ change: Change) throws -> Routed {
         guard change.scope != .admin, !change.isWitnessReceipt else { return .plain }
         if MemberGrant.isGrant(change.payload) { return .grant(try learn(change)) }
+        if MemberDeparture.isDeparture(change.payload) {
+            if learns, let d = try? MemberDeparture(bytes: change.payload) {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO departure (scope, member, left_at) VALUES (?, ?, ?)")
+                    .execute(arguments: [change.scope.value, Data(d.member.bytes), Int64(clamping: d.leftAt)])
+            }
+            return .departure
+        }
         guard SealedPayload.isSealed(change.payload) else { return .plain }
         let sealed: SealedPayload
         do { sealed = try SealedPayload(bytes: change.payload) } catch { return .opened(.failure(.malformedPayload(error.code))) }
@@ -71,10 +83,7 @@ struct KeyRing {
     /// or an unlock finds them again) and stores the keys (`content_key`, secret: `lock` drops them).
     /// A change no key of the bundle opens is noted without one and stays unreadable.
     private func learn(_ bundle: TransferBundle) throws {
-        for key in bundle.keys {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO content_key (id, scope, key) VALUES (?, ?, ?)")
-                .execute(arguments: [Data(key.id), bundle.source.value, Data(key.bytes)])
-        }
+        for key in bundle.keys { try secrets.add(key, scope: bundle.source) }
         for change in bundle.changes {
             var opener: ContentKey?
             if let sealed = try? SealedPayload(bytes: change.payload) {
@@ -90,10 +99,9 @@ struct KeyRing {
     /// The content key a transfer gave this device for `change`, if any.
     func carriedKey(_ change: ChangeID) throws -> ContentKey? {
         if readerRevoked == true { return nil }
-        return try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT k.key FROM carried_change c JOIN content_key k ON k.id = c.key_id WHERE c.change = ?"),
-            arguments: [Data(change.bytes)]
-        ).map { ContentKey(bytes: Array($0)) }
+        guard let id = try Data.fetchOne(db.cachedStatement(sql: "SELECT key_id FROM carried_change WHERE change = ?"), arguments: [Data(change.bytes)])
+        else { return nil }
+        return secrets.contentKey(id: Array(id))
     }
 
     /// True for a change a transfer handed to this device in a scope whose key it does not hold:
@@ -106,7 +114,7 @@ struct KeyRing {
                 == true
         else { return false }
         guard let id = SealedPayload.scopeKeyID(of: change.payload) else { return true }
-        return try Data.fetchOne(db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ?"), arguments: [Data(id)]) == nil
+        return !secrets.holdsScopeKey(id: id)
     }
 
     /// Records a grant's recipients and, when it is sealed to this device, stores the key it opens.
@@ -115,8 +123,7 @@ struct KeyRing {
         // Its recipients were recorded when it was stored (`recordRecipients`, from `BatchAppender.insert`).
         guard let grant = try? MemberGrant(bytes: change.payload) else { return nil }
         guard let reader, try !isReaderRevoked(), let key = try? grant.open(as: reader, scope: change.scope) else { return nil }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO scope_key (id, scope, key, epoch) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [Data(key.id), change.scope.value, Data(key.bytes), Int64(grant.epoch)])
+        try secrets.add(key, epoch: Int64(grant.epoch))
         cache[Data(key.id)] = key
         return key
     }
@@ -137,10 +144,7 @@ struct KeyRing {
     mutating func key(id: [UInt8], scope: ScopeID) throws -> ScopeKey? {
         if try isReaderRevoked() { return nil }
         if let known = cache[Data(id)] { return known }
-        let bytes = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT key FROM scope_key WHERE id = ? AND scope = ?"),
-            arguments: [Data(id), scope.value])
-        let key = try bytes.map { try ScopeKey(scope: scope, bytes: Array($0)) }
+        let key = secrets.scopeKey(id: id, scope: scope)
         cache[Data(id)] = .some(key)
         return key
     }
@@ -157,14 +161,6 @@ struct KeyRing {
         return revoked
     }
 
-    /// The key a new change in `scope` is sealed under: the newest epoch held (ties by key id).
-    static func current(_ db: Database, scope: ScopeID) throws -> ScopeKey? {
-        try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT key FROM scope_key WHERE scope = ? ORDER BY epoch DESC, id DESC LIMIT 1"),
-            arguments: [scope.value]
-        ).map { try ScopeKey(scope: scope, bytes: Array($0)) }
-    }
-
     /// True when some member grant exists for `scope`: its record changes must then be sealed.
     static func isEncrypted(_ db: Database, scope: ScopeID) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM key_grant WHERE scope = ?)"), arguments: [scope.value])
@@ -175,8 +171,7 @@ struct KeyRing {
     /// view row (privacy.md §5). What it still holds of the log stays sealed.
     mutating func forgetAll() throws {
         readerRevoked = true
-        try db.execute(sql: "DELETE FROM scope_key")
-        try db.execute(sql: "DELETE FROM content_key")
+        try secrets.dropAll()
         try db.execute(sql: "DELETE FROM carried_change")
         for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
         cache = [:]

@@ -36,7 +36,7 @@ enum RecordViewsRebuild {
                 case .plain: try merge.apply(item.change, decoded: item.payload, to: &views)
                 case .opened(let payload): try merge.apply(item.change, decoded: payload, to: &views)
                 case .waiting(let keyID): try keys.wait(item.change, on: keyID)
-                case .grant, .transfer: break
+                case .grant, .transfer, .departure: break
                 }
             }
             done += chunk.count
@@ -141,7 +141,7 @@ extension ChangeLog {
     public func rebuildViews(progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(StoreError) {
         try storeCall {
             try writer.write { db in
-                var keys = KeyRing(db: db, reader: reader)
+                var keys = KeyRing(db: db, secrets: secrets, reader: reader)
                 try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys, progress: progress)
                 if merge != nil { try db.execute(sql: "UPDATE view_state SET lagging = 0") }
             }

@@ -99,6 +99,13 @@ struct TrustGate {
             return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkWitness(scope: change.scope, under: cert) }
         }
         // Encrypted payloads and key grants declare their operations in clear (privacy.md §3).
+        // A member's departure is a key matter of the school: whoever grants its keys may state it.
+        if MemberDeparture.isDeparture(change.payload) {
+            guard (try? MemberDeparture(bytes: change.payload)) != nil else { return (.malformed("member departure"), change.author) }
+            return try authorRefusal(change) { cert throws(TrustError) in
+                try Permissions.check(operations: [.grantKeys], scope: change.scope, under: cert)
+            }
+        }
         if MemberGrant.isGrant(change.payload) {
             return try authorRefusal(change) { cert throws(TrustError) in
                 try Permissions.check(operations: [.grantKeys], scope: change.scope, under: cert)

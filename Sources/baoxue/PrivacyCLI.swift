@@ -11,11 +11,12 @@ struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "记录加密的密钥：查看、授予、更换 / the keys records are encrypted under: show, grant, rotate",
         discussion: """
-            每个学校范围有一把密钥，由学校管理员封存给每位成员和区县；中继只转存密文。设备被吊销后请运行 keys grant --rotate。
+            每个学校范围有一把密钥，由学校管理员封存给每位成员和区县；中继只转存密文。设备被吊销后请运行 keys grant --rotate；\
+            教师调离或交回手机时请运行 keys leave。
             Each school scope has a key the school admin seals to every member and to the district; relays carry ciphertext only. \
-            After a revocation, run keys grant --rotate.
+            After a revocation, run keys grant --rotate; when a teacher leaves the school or hands a phone back, run keys leave.
             """,
-        subcommands: [KeysStatus.self, KeysGrant.self],
+        subcommands: [KeysStatus.self, KeysGrant.self, KeysLeave.self],
         defaultSubcommand: KeysStatus.self
     )
 }
@@ -49,6 +50,29 @@ struct KeysGrant: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let view = try PrivacyCommands.grant(directory: options.directory, scope: scope, rotate: rotate)
+            options.json ? Output.json(view) : print(view.text(options.language))
+        }
+    }
+}
+
+struct KeysLeave: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leave",
+        abstract: "成员离开本校：记录并立即换新密钥 / a member left the school: record it and rotate the key now",
+        discussion: """
+            MEMBER 是该设备的指纹（baoxue whoami 显示的，如 RE79-08BG-X99K-1FD1）或公钥。之后写下的记录该设备都读不到，也不会再收到本校密钥，\
+            除非教育局之后给它签发新的证书。
+            MEMBER is the device's fingerprint (as baoxue whoami shows it, e.g. RE79-08BG-X99K-1FD1) or its public key. It reads \
+            nothing written from now on and is sealed no key of the school again, unless the bureau certifies it anew afterwards.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "离开的成员设备 / the member device that left") var member: String
+    @Option(help: "学校范围 / the school scope") var scope: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try PrivacyCommands.leave(directory: options.directory, member: member, scope: scope)
             options.json ? Output.json(view) : print(view.text(options.language))
         }
     }

@@ -19,7 +19,33 @@ import Testing
         // A teacher may not hand out keys: refused before anything is written.
         let grant = try cli.baoxue(["keys", "grant", "--scope", "丰南区/东镇/示例第1中学", "--dir", teacher])
         #expect(grant.status == 1 && grant.err.contains("教师"), "\(grant.err)")
+        // Teacher B leaves the school: the school admin records it by fingerprint and the key rotates at once;
+        // a teacher may not do it, and an unknown device is refused naming what was typed.
+        let whoami = try cli.baoxue(["whoami", "--dir", demo + "/teacher-b", "--json"])
+        let fingerprint = try #require(
+            (try JSONSerialization.jsonObject(with: Data(whoami.out.utf8)) as? [String: Any])?["fingerprint"] as? String)
+        let scope = "丰南区/东镇/示例第1中学"
+        let byTeacher = try cli.baoxue(["keys", "leave", fingerprint, "--scope", scope, "--dir", teacher])
+        #expect(byTeacher.status == 1 && byTeacher.err.contains("教师"), "\(byTeacher.err)")
+        let unknown = try cli.baoxue(["keys", "leave", "ZZZZ-0000", "--scope", scope, "--dir", demo + "/school-admin"])
+        #expect(unknown.status != 0 && unknown.err.contains("ZZZZ-0000"), "\(unknown.err)")
+        let leave = try cli.baoxue(["keys", "leave", fingerprint, "--scope", scope, "--dir", demo + "/school-admin"])
+        #expect(leave.status == 0 && leave.out.contains("本机持有第 2 代密钥"), "\(leave.out) \(leave.err)")
 
+        // The school's key is in the 0600 keys file beside the database, and nowhere in the database or its WAL.
+        let keysFile = teacher + "/replica.keys"
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: keysFile)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        let keyLine = try #require(try String(contentsOfFile: keysFile, encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("scope ") })
+        let keyHex = String(keyLine.split(separator: " ")[3])
+        let keyBytes = Data(stride(from: 0, to: keyHex.count, by: 2).map {
+            UInt8(keyHex[keyHex.index(keyHex.startIndex, offsetBy: $0)...].prefix(2), radix: 16)!
+        })
+        #expect(keyBytes.count == 32)
+        for file in ["replica.sqlite", "replica.sqlite-wal"] {
+            let bytes = FileManager.default.contents(atPath: teacher + "/" + file) ?? Data()
+            #expect(bytes.range(of: keyBytes) == nil, "\(file) holds the school key")
+        }
         let short = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "1234567"])
         #expect(short.status == 1 && short.err.contains("只有 7 个字符，至少要 8 个"), "not 'empty': \(short.err)")
         let trivial = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "11111111"])
@@ -28,6 +54,7 @@ import Testing
         let secret = "长城永不倒-2026"
         let lock = try cli.baoxue(["lock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": secret])
         #expect(lock.status == 0 && lock.out.contains("已锁定"), "\(lock.err)")
+        #expect(!FileManager.default.fileExists(atPath: keysFile), "lock shreds the keys file")
         let locked = try cli.baoxue(["child", "list", "--dir", teacher])
         #expect(locked.status == 1 && locked.err.contains("baoxue unlock"), "\(locked.err)")
         let wrong = try cli.baoxue(["unlock", "--dir", teacher], env: ["LANG": "C.UTF-8", "BAOXUE_UNLOCK": "not-the-passphrase"])
@@ -36,6 +63,7 @@ import Testing
         #expect(unlock.status == 0 && unlock.out.contains("已解锁"), "\(unlock.err)")
         let list = try cli.baoxue(["child", "list", "--dir", teacher, "--json"])
         #expect(list.status == 0 && list.out.contains("\"name\""), "\(list.err)")
+        #expect(FileManager.default.fileExists(atPath: keysFile), "unlock writes it back")
 
         #expect(try cli.baoxue(["wipe", "--dir", teacher]).status == 2, "wipe without --confirm is a usage error")
         #expect(FileManager.default.fileExists(atPath: teacher + "/replica.sqlite"))
