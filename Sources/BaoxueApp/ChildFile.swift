@@ -15,6 +15,8 @@ public struct ChildFile: Codable, Equatable, Sendable {
     public let ledgers: [String]
     public let cases: [String]
     public let events: [String]
+    /// Each evidence file the child's records cite, and whether it is here (privacy.md §3.6).
+    public var attachments: [String] = []
 
     public func lines(_ l: Language) -> [String] {
         var out = card.lines(l)
@@ -27,6 +29,7 @@ public struct ChildFile: Codable, Equatable, Sendable {
         section("台账", "ledger entries", ledgers)
         section("劝返案卷", "cases", cases)
         section("工作记录", "records", events)
+        if !attachments.isEmpty { section("附件", "attachments", attachments) }
         return out
     }
 }
@@ -87,7 +90,41 @@ extension ReplicaCommands {
         let caseFiles = Set(cases.map(\.caseFile))
         let eventLines = events.filter { $0.event.amends == nil && $0.event.subject.map { !caseFiles.contains($0) } ?? true }
             .map { text.line($0, amendedBy: amendments[$0.op] ?? []) }
-        return ChildFile(card: card, merged: mergedLines, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
+        var file = ChildFile(card: card, merged: mergedLines, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
+        file.attachments = try attachmentLines(log, events: events + cases.flatMap(\.events), language: l)
+        return file
+    }
+}
+
+extension ReplicaCommands {
+    /// The evidence files the child's records cite, and whether each is here (privacy.md §3.6), for `child show`.
+    public static func childAttachments(directory: String, child: String, language l: Language) throws(AppError) -> [String] {
+        let log = try open(directory).log
+        let id = try resolveChild(log, child)
+        let events = try attempt { () throws(StoreError) in try log.events(child: id) + log.cases(child: id).flatMap(\.events) }
+        return try attachmentLines(log, events: events, language: l)
+    }
+
+    static func attachmentLines(_ log: ChangeLog, events: [EventRow], language l: Language) throws(AppError) -> [String] {
+        var cited: [String] = []
+        for row in events where !row.voided {
+            if case .visit(let v) = row.event.body { cited += v.evidence.filter { !cited.contains($0) } }
+        }
+        return try cited.map { hex throws(AppError) in
+            let state = try attempt { () throws(StoreError) in try log.attachmentState((try? Hex.decode(hex)) ?? []) }
+            let short = String(hex.prefix(16))
+            if state.complete {
+                return l.pick(
+                    "\(short)… 已在本机（\(state.count) 段）；导出：baoxue attachment export \(short)",
+                    "\(short)… here (\(state.count) part(s)); export: baoxue attachment export \(short)")
+            }
+            if state.count > 0 {
+                return l.pick(
+                    "\(short)… 正在同步：已到 \(state.held)/\(state.count) 段", "\(short)… syncing: \(state.held) of \(state.count) part(s) here")
+            }
+            return l.pick(
+                "\(short)… 不在本机（同步后到达，或只在拍摄的设备上）", "\(short)… not on this device (arrives with a sync, or only on the device that took it)")
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueSodium
 import BaoxueStore
@@ -208,7 +209,8 @@ public enum FieldEntry: Sendable {
 /// Attachments (photos, signed statements) kept by content: `<replica>/attachments/<BLAKE2b-256 hex>`.
 /// The record carries only the hash, so the file can travel separately and be checked on arrival.
 enum AttachmentStore {
-    static let maxBytes = 32 << 20
+    /// A phone photo or a scanned statement; the most one attachment may be (privacy.md §3.6).
+    static let maxBytes = AttachmentPart.maxBytes
 
     /// Reads and hashes a file without storing anything (so a refused record leaves no trace).
     static func read(_ path: String) throws(AppError) -> (hash: String, data: Data) {

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueStore
 import BaoxueTrust
@@ -68,12 +69,26 @@ extension ReplicaCommands {
         var files: [String: (hash: String, data: Data)] = [:]
         for path in entry.files { files[path] = try AttachmentStore.read(path) }
         let evidence = files.mapValues(\.hash)
+        // In an encrypted school each file travels with the record, sealed under the child's key, in
+        // parts written in the same transaction (privacy.md §3.6); in a bare sandbox it stays here.
+        let travels = try attempt { () throws(StoreError) in try replica.log.isEncrypted(target) }
+        var parts: [AttachmentPart] = []
+        if travels {
+            var seen = Set<String>()
+            for path in entry.files.sorted() {
+                guard let f = files[path], seen.insert(f.hash).inserted else { continue }
+                let name = String(path.split(separator: "/").last ?? Substring(path))
+                do { parts += try AttachmentPart.split(Array(f.data), name: name, child: id) } catch {
+                    throw .invalidArgument(option: "--attach", value: path)
+                }
+            }
+        }
         let change = try attempt { () throws(StoreError) in
-            try replica.log.appendOperations(by: replica.key, scope: target, now: now) { s throws(StoreError) in
+            try replica.log.appendOperations(by: replica.key, scope: target, now: now, attachments: parts) { s throws(StoreError) in
                 try entry.ops(child: id, date: day, evidence: evidence, snapshot: s)
             }
         }
-        for (hash, data) in files.values { try AttachmentStore.save(data, hash: hash, in: replica.directory) }
+        if !travels { for (hash, data) in files.values { try AttachmentStore.save(data, hash: hash, in: replica.directory) } }
         var caseFile: String?
         if case .openCase(let c, _, _, _) = entry { caseFile = c.hex }
         return RecordedView(change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: id.hex,

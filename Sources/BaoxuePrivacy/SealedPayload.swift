@@ -11,7 +11,7 @@ import BaoxueTrust
 ///              | child id sealed under the scope key (16 + 16) | body sealed under the content key (P + 16)
 ///
 /// The body is `kind u8 | length u32 BE | content | zero bytes` padded to `SealedPadding.length`
-/// (kind 1: a record payload, records.md §1; kind 2: a `TransferBundle`). Nothing in clear is
+/// (kind 1: a record payload, records.md §1; kind 2: a `TransferBundle`; kind 3: an `AttachmentPart`). Nothing in clear is
 /// stable per child: the scope key id is the school's epoch, the nonce is random.
 /// Both seals are XChaCha20-Poly1305 with AD = the 44 header bytes ‖ author (32) ‖ seq u64 BE ‖
 /// scope (UTF-8), so a ciphertext cannot be moved to another change or have its class edited.
@@ -59,6 +59,16 @@ public struct SealedPayload: Sendable, Equatable {
     ) throws(PrivacyError) -> [UInt8] {
         try seal(
             kind: 2, content: bundle.encoded, child: bundle.child, declared: .admin, key: key, author: author, seq: seq, nonce: given,
+            random: random)
+    }
+
+    /// Encrypts one part of an attachment under its child's key, declaring `declared` (the writer's class).
+    public static func seal(
+        _ part: AttachmentPart, key: ScopeKey, author: PublicKey, seq: UInt64, declaring declared: DeclaredClass = .field,
+        nonce given: [UInt8]? = nil, random: RandomSource = .system
+    ) throws(PrivacyError) -> [UInt8] {
+        try seal(
+            kind: 3, content: part.encoded, child: part.child, declared: declared, key: key, author: author, seq: seq, nonce: given,
             random: random)
     }
 
@@ -129,6 +139,8 @@ public struct SealedPayload: Sendable, Equatable {
         case 2:
             guard declared == .admin else { throw .undeclaredOperation(Operation.grantKeys.rawValue) }
             return .transfer(try TransferBundle(bytes: inner))
+        case 3:
+            return .attachment(try AttachmentPart(bytes: inner))
         default:
             throw .malformed("unknown content kind \(body[0])")
         }
@@ -147,6 +159,8 @@ public enum SealedContent: Sendable, Equatable {
     case record(RecordPayload)
     /// A transferred child's history (privacy.md §2(b)).
     case transfer(TransferBundle)
+    /// One part of an attachment (privacy.md §3.6).
+    case attachment(AttachmentPart)
 
     /// The record payload; nil for a transfer.
     public var record: RecordPayload? {

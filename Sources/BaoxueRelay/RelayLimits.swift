@@ -17,6 +17,9 @@ public struct RelayLimits: Sendable, Equatable {
     public var admissionWaitMs: UInt64 = 30_000
     /// Bytes one device may send in any minute.
     public var bytesPerMinute = 64 << 20
+    /// Bytes one device may send in a day (UTC): a day's records are a few hundred kilobytes, and an
+    /// attachment at most 8 MiB (privacy.md §3.6), so this bounds what one phone can fill the relay with.
+    public var bytesPerDay = 256 << 20
     /// Changes one device may push in one session; it continues in the next.
     public var changesPerSession = 50_000
 

@@ -37,6 +37,8 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
         var live: [PublicKey: Int] = [:]
         var connections: [UInt64: PublicKey] = [:]
         var window: [PublicKey: (minute: UInt64, bytes: Int)] = [:]
+        /// Bytes each device sent today (UTC day number), against `RelayLimits.bytesPerDay`.
+        var day: [PublicKey: (day: UInt64, bytes: Int)] = [:]
         var pending: [PublicKey: PeerActivity] = [:]
         /// Connections holding a slot for a session in progress.
         var inProgress: Set<UInt64> = []
@@ -123,9 +125,17 @@ public final class RelayRegistry: SessionGuard, @unchecked Sendable {
             if w.minute != minute { w = (minute, 0) }
             w.bytes += bytes
             s.window[peer] = w
+            var d = s.day[peer] ?? (minute / 1_440, 0)
+            if d.day != minute / 1_440 { d = (minute / 1_440, 0) }
+            d.bytes += bytes
+            s.day[peer] = d
             guard w.bytes <= limits.bytesPerMinute else {
                 s.totals.refused += 1
                 return .overLimit("bytes_per_minute")
+            }
+            guard d.bytes <= limits.bytesPerDay else {
+                s.totals.refused += 1
+                return .overLimit("bytes_per_day")
             }
             return nil
         }

@@ -287,6 +287,7 @@ struct BatchAppender {
             guard let merge else { return [] }
             for (change, payload) in try keys.released(by: key) { try merge.apply(change, decoded: payload, to: &views) }
         case .grant(nil), .departure: break
+        case .attachmentPart(let part): try keys.note(part, in: c)
         case .transfer(let bundle):
             try receive(bundle, in: c)
         }

@@ -20,13 +20,28 @@ extension ChangeLog {
         try appendAuthored(by: key, scope: scope, now: now, payload: { _ throws(StoreError) in payload })
     }
 
-    /// Same, with the payload built inside the write transaction.
+    /// Same, with the payload built inside the write transaction, after the parts of the
+    /// attachments it cites (each its own sealed change, privacy.md §3.6): all or nothing.
     func appendAuthored(
-        by key: DeviceKey, scope: ScopeID, now: UInt64, payload makePayload: (Database) throws(StoreError) -> [UInt8]
+        by key: DeviceKey, scope: ScopeID, now: UInt64, parts: [AttachmentPart] = [],
+        payload makePayload: (Database) throws(StoreError) -> [UInt8]
     ) throws(StoreError) -> Change {
         try storeCall {
             try writer.write { db in
                 let plain = try makePayload(db)
+                if !parts.isEmpty {
+                    guard let sealKey = self.secrets.current(scope) else { throw StoreError.noScopeKey(scope) }
+                    let declared = try self.declaredClass(db, author: key.publicKey, scope: scope, now: now) ?? .field
+                    for part in parts {
+                        let c = try Self.signNext(db, by: key, scope: scope, now: now) { seq in
+                            try SealedPayload.seal(part, key: sealKey, author: key.publicKey, seq: seq, declaring: declared, random: self.random)
+                        }
+                        var appender = try BatchAppender(
+                            db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader,
+                            memo: signatureMemo, certificates: decodedCertificates, secrets: secrets)
+                        try appender.append([c])
+                    }
+                }
                 let change = try Self.signNext(db, by: key, scope: scope, now: now) { seq in
                     try self.sealIfEncrypted(db, plain, scope: scope, author: key.publicKey, seq: seq, now: now)
                 }
@@ -80,11 +95,15 @@ extension ChangeLog {
             if try sealRequired || KeyRing.isEncrypted(db, scope: scope) { throw StoreError.noScopeKey(scope) }
             return payload
         }
-        let roles = try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(author.bytes)], decoded: decodedCertificates)
-            .filter { $0.covers(scope) && $0.isValid(at: now) }.map(\.role)
         return try SealedPayload.seal(
             try RecordPayload.decode(payload), encoded: payload, key: key, author: author, seq: seq,
-            declaring: roles.compactMap(DeclaredClass.highest(for:)).max(), random: random)
+            declaring: try declaredClass(db, author: author, scope: scope, now: now), random: random)
+    }
+
+    /// The highest class `author`'s certificates for `scope` allow at `now` (privacy.md §3.1); nil with none.
+    func declaredClass(_ db: Database, author: PublicKey, scope: ScopeID, now: UInt64) throws -> DeclaredClass? {
+        try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(author.bytes)], decoded: decodedCertificates)
+            .filter { $0.covers(scope) && $0.isValid(at: now) }.compactMap { DeclaredClass.highest(for: $0.role) }.max()
     }
 
     /// The deps of a new change by `author` in `scope` (changes.md §5): the scope's

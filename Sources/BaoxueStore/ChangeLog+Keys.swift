@@ -76,7 +76,7 @@ extension ChangeLog {
                 switch try keys.route(change) {
                 case .plain: return try? RecordPayload.decode(change.payload)
                 case .opened(let payload): return try? payload.get()
-                case .waiting, .grant, .transfer, .departure: return nil
+                case .waiting, .grant, .transfer, .departure, .attachmentPart: return nil
                 }
             }
         }

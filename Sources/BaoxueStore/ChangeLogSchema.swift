@@ -240,6 +240,18 @@ enum ChangeLogSchema {
             // database (`SecretKeys`), which took any rows over before this ran.
             try db.execute(sql: "DROP TABLE scope_key; DROP TABLE content_key; DROP TABLE registry_key")
         }
+        m.registerMigration("v22-attachment-parts") { db in
+            // privacy.md §3.6: where each opened part of an attachment is (derived; dropped by `lock`).
+            try db.execute(sql: """
+                CREATE TABLE attachment_part (
+                    attachment BLOB NOT NULL,
+                    part INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    change BLOB NOT NULL,
+                    PRIMARY KEY (attachment, part)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

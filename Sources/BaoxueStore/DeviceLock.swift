@@ -209,6 +209,7 @@ extension ChangeLog {
                 try db.execute(sql: "PRAGMA secure_delete = ON")
                 try db.inTransaction {
                     try db.execute(sql: "DELETE FROM carried_change")
+                    try db.execute(sql: "DELETE FROM attachment_part")
                     try db.execute(sql: "DELETE FROM sealed_wait")
                     for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
                     try db.execute(sql: "UPDATE view_state SET lagging = 1")

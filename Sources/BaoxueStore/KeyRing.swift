@@ -42,6 +42,8 @@ struct KeyRing {
         case grant(ScopeKey?)
         /// A member's departure (recorded in `departure`): nothing for the views.
         case departure
+        /// One part of an attachment, opened (its row in `attachment_part` is the appender's to write).
+        case attachmentPart(AttachmentPart)
         /// A transferred child's history, opened: its keys are learnt and its changes are to be appended.
         case transfer(TransferBundle)
     }
@@ -75,6 +77,7 @@ struct KeyRing {
         case .success(.transfer(let bundle)):
             if learns { try learn(bundle) }
             return .transfer(bundle)
+        case .success(.attachment(let part)): return .attachmentPart(part)
         case .failure(let error): return .opened(.failure(.malformedPayload(error.code)))
         }
     }
@@ -94,6 +97,12 @@ struct KeyRing {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO carried_change (change, key_id) VALUES (?, ?)")
                 .execute(arguments: [Data(change.id.bytes), opener.map { Data($0.id) }])
         }
+    }
+
+    /// Notes where one part of an attachment is (`attachment_part`, derived: dropped by `lock`, found again by a rebuild).
+    func note(_ part: AttachmentPart, in change: Change) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO attachment_part (attachment, part, count, change) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [Data(part.attachment), part.index, part.count, Data(change.id.bytes)])
     }
 
     /// The content key a transfer gave this device for `change`, if any.
@@ -173,6 +182,7 @@ struct KeyRing {
         readerRevoked = true
         try secrets.dropAll()
         try db.execute(sql: "DELETE FROM carried_change")
+        try db.execute(sql: "DELETE FROM attachment_part")
         for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
         cache = [:]
     }

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePrivacy
 import BaoxueRecords
 import Foundation
 import GRDB
@@ -148,12 +149,13 @@ extension ChangeLog {
     /// Builds ops from the current views and appends them as this device's
     /// next change, all in one write transaction (so the `pred`s and tags
     /// an op names are exactly what this replica showed when it was written).
+    /// The parts of the attachments the ops cite go first, in the same transaction (privacy.md §3.6).
     public func appendOperations(
-        by key: DeviceKey, scope: ScopeID, now: UInt64,
+        by key: DeviceKey, scope: ScopeID, now: UInt64, attachments parts: [AttachmentPart] = [],
         _ build: (RecordSnapshot) throws(StoreError) -> [RecordOp]
     ) throws(StoreError) -> Change {
         try appendAuthored(
-            by: key, scope: scope, now: now,
+            by: key, scope: scope, now: now, parts: parts,
             payload: { db throws(StoreError) in
                 let ops = try build(RecordSnapshot(db: db))
                 guard !ops.isEmpty else { throw .nothingToWrite }

@@ -22,6 +22,7 @@ enum RecordViewsRebuild {
         }
         var views = SQLRecordViews(db: db)
         try db.execute(sql: "DELETE FROM sealed_wait")
+        try db.execute(sql: "DELETE FROM attachment_part")
         // Receipts are derived the same way: from the applied changes, in log order.
         try db.execute(sql: "DELETE FROM witness")
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = 0") ?? 0
@@ -37,6 +38,7 @@ enum RecordViewsRebuild {
                 case .opened(let payload): try merge.apply(item.change, decoded: payload, to: &views)
                 case .waiting(let keyID): try keys.wait(item.change, on: keyID)
                 case .grant, .transfer, .departure: break
+                case .attachmentPart(let part): try keys.note(part, in: item.change)
                 }
             }
             done += chunk.count

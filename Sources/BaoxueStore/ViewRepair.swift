@@ -92,7 +92,7 @@ enum ViewRepair {
         switch try keys.route(change) {
         case .plain: return try? RecordPayload.decode(change.payload)
         case .opened(let opened): return try? opened.get()
-        case .waiting, .grant, .transfer, .departure: return nil
+        case .waiting, .grant, .transfer, .departure, .attachmentPart: return nil
         }
     }
 

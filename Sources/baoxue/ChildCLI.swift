@@ -76,6 +76,12 @@ struct ChildShow: ParsableCommand {
                 return
             }
             for line in card.lines(options.language) { print(line) }
+            let l = options.language
+            let attachments = try ReplicaCommands.childAttachments(directory: options.directory, child: child, language: l)
+            if !attachments.isEmpty {
+                print(l.pick("附件：", "attachments:"))
+                for line in attachments { print("  " + line) }
+            }
         }
     }
 }

@@ -46,6 +46,8 @@ struct RelayServe: ParsableCommand {
     @Option(name: .long, help: "排队最长秒数，超时告知设备稍后再试 / seconds a device may wait for its turn") var maxWait = Int(
         RelayLimits().admissionWaitMs / 1000)
     @Option(name: .long, help: "每台设备每分钟字节上限 / bytes per device per minute") var maxBytesPerMinute = RelayLimits().bytesPerMinute
+    @Option(name: .long, help: "每台设备每天字节上限（含附件）/ bytes per device per day (attachments included)")
+    var maxBytesPerDay = RelayLimits().bytesPerDay
     @Option(name: .long, help: "每次同步接收变更数上限 / changes accepted per sync") var maxChangesPerSync = RelayLimits().changesPerSession
     @Option(name: .long, help: "握手后连接静默多少秒即断开 / seconds of silence before a connection is closed") var idleTimeout = 60
     @Option(name: .long, help: "数据库文件（含 WAL）大小上限（MiB）；超出后拒收新变更、仍可读 / database quota in MiB, WAL included") var maxDbMib: Int?
@@ -78,6 +80,7 @@ struct RelayServe: ParsableCommand {
             o.limits.sessionsInProgress = maxSessions
             o.limits.admissionWaitMs = UInt64(maxWait) * 1000
             o.limits.bytesPerMinute = maxBytesPerMinute
+            o.limits.bytesPerDay = maxBytesPerDay
             o.limits.changesPerSession = maxChangesPerSync
             o.idleTimeoutSeconds = idleTimeout
             o.maxDatabaseMiB = maxDbMib

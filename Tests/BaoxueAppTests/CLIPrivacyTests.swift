@@ -71,6 +71,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: teacher))
     }
 
+    /// In an encrypted school a visit's photo travels sealed in the log (privacy.md §3.6): no clear copy is
+    /// kept, `child show` lists it as here, and `attachment export` writes the same bytes, 0600, never over a file.
+    @Test func anAttachmentTravelsSealedAndExportsAsTheSameFile() throws {
+        let demo = Fixtures.temporaryDirectory() + "/demo"
+        #expect(try cli.baoxue(["demo", "--township", "--children", "20", "--dir", demo]).status == 0)
+        let teacher = demo + "/teacher-a"
+        let list = try cli.baoxue(["child", "list", "--dir", teacher, "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        let child = try #require(rows.first?["child"] as? String)
+        let photo = Fixtures.temporaryDirectory() + "/家访照片.jpg"
+        let content = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) })
+        FileManager.default.createFile(atPath: photo, contents: content)
+        let visit = try cli.baoxue(["record", "visit", child, "--with", "王老师", "--spoke-to", "母亲", "--attach", photo, "--json", "--dir", teacher])
+        #expect(visit.status == 0, "\(visit.err)")
+        let hash = try #require((try JSONSerialization.jsonObject(with: Data(visit.out.utf8)) as? [String: Any])?["attachments"] as? [String]).first!
+        #expect(!FileManager.default.fileExists(atPath: teacher + "/attachments"), "no clear copy on the device")
+        let show = try cli.baoxue(["child", "show", child, "--dir", teacher])
+        #expect(show.out.contains("\(hash.prefix(16))… 已在本机（2 段）"), "\(show.out)")
+        let out = Fixtures.temporaryDirectory() + "/exported.jpg"
+        let export = try cli.baoxue(["attachment", "export", String(hash.prefix(12)), "--out", out, "--dir", teacher])
+        #expect(export.status == 0 && export.out.contains("已导出附件"), "\(export.err)")
+        #expect(FileManager.default.contents(atPath: out) == content)
+        #expect(try CLIRecordTests.mode(out) == 0o600)
+        let again = try cli.baoxue(["attachment", "export", String(hash.prefix(12)), "--out", out, "--dir", teacher])
+        #expect(again.status == 1, "never over an existing file")
+        let unknown = try cli.baoxue(["attachment", "export", "0123456789", "--dir", teacher])
+        #expect(unknown.status != 0 && unknown.err.contains("0123456789"), "\(unknown.err)")
+    }
+
     /// `baoxue child transfer` (转学): refused to a teacher and for a malformed id; on the township demo's
     /// second school, the teacher reads the one transferred child, and once locked its folder holds
     /// neither that child's name nor the key to it.

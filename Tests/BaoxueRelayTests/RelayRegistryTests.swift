@@ -73,6 +73,27 @@ import Testing
         #expect(r.received(600, from: a) == nil)
     }
 
+    /// A day's bytes per device bound what one phone (attachments included) can fill the relay with;
+    /// another device is not affected and the next UTC day starts afresh.
+    @Test func bytesPerDayBoundOneDeviceForTheDay() {
+        var limits = RelayLimits()
+        limits.bytesPerDay = 10_000
+        let clock = Clock()
+        clock.ms = 1_764_000_000_000 / 86_400_000 * 86_400_000
+        let r = RelayRegistry(limits: limits, clock: { clock.ms })
+        let (a, b) = (Fixtures.key(1).publicKey, Fixtures.key(2).publicKey)
+        for minute in 0..<9 {
+            clock.ms += 60_000
+            #expect(r.received(1_000, from: a) == nil, "minute \(minute)")
+        }
+        clock.ms += 60_000
+        #expect(r.received(1_000, from: a) == nil, "exactly the day's limit")
+        #expect(r.received(1, from: a) == .overLimit("bytes_per_day"))
+        #expect(r.received(5_000, from: b) == nil)
+        clock.ms += 86_400_000
+        #expect(r.received(1_000, from: a) == nil)
+    }
+
     @Test func activityIsGatheredPerDeviceAndHandedOverOnce() {
         let r = RelayRegistry(limits: RelayLimits())
         let a = Fixtures.key(1).publicKey
