@@ -6,7 +6,7 @@ import Foundation
 
 /// Writes `Protocol/vectors/privacy.json`: key derivations and ids, sealed
 /// payloads and a sealed transfer with fixed nonces (byte-exact), the padding
-/// lengths, the declared classes, and a member grant (randomised by
+/// lengths, the declared classes, an attachment's sealed part, and a member grant (randomised by
 /// `crypto_box_seal`, so checked by opening it, not by re-making it).
 enum PrivacyVectorMaker {
     static func hex(_ any: Any?) throws -> [UInt8] { try Hex.decode(any as? String ?? "") }
@@ -67,6 +67,18 @@ enum PrivacyVectorMaker {
         ]
         let recipients = [UInt8(0x21), 0x22, 0x23].map { try! DeviceKey(seed: [UInt8](repeating: $0, count: 32)) }
         let grant = try MemberGrant.make(key, epoch: 1, to: Set(recipients.map(\.publicKey)))
+        // One attachment of two parts (a 200,000-byte file), its first part sealed under the child's key.
+        let file = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let parts = try AttachmentPart.split(file, name: "家访照片.jpg", child: child)
+        let partNonce = [UInt8](repeating: 0x77, count: 24)
+        let attachment: [String: Any] = [
+            "file_blake2b_256": Hex.encode(parts[0].attachment), "file_length": file.count, "file_pattern": "byte i = (31 i + 7) mod 256",
+            "name": "家访照片.jpg", "part_bytes": AttachmentPart.partBytes, "parts": parts.count,
+            "part0": Hex.encode(parts[0].encoded).prefix(256).description + "…", "part1_length": parts[1].encoded.count,
+            "author": author.publicKey.hex, "seq": 9, "nonce": Hex.encode(partNonce), "declared": 2,
+            "sealed_part1": Hex.encode(
+                try SealedPayload.seal(parts[1], key: key, author: author.publicKey, seq: 9, declaring: .school, nonce: partNonce)),
+        ]
         let doc: [String: Any] = [
             "about":
                 "Protocol/privacy.md. Keys are test keys. Sealed payloads are byte-exact for the given nonce; "
@@ -86,6 +98,7 @@ enum PrivacyVectorMaker {
             ],
             "sealed_payloads": sealed,
             "transfer": transfer,
+            "attachment": attachment,
             "declared_classes": Dictionary(
                 uniqueKeysWithValues: DeclaredClass.allCases.map { (String($0.rawValue), $0.operations.map(\.rawValue)) }),
             "padded_lengths": [1, 255, 256, 257, 1000, 4096, 4097, 5000, 65_536, 100_000].map { [$0, SealedPadding.length(for: $0)] },

@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxuePrivacy
 import BaoxueRecords
+import BaoxueSodium
 import BaoxueTesting
 import BaoxueTrust
 import Foundation
@@ -30,6 +31,23 @@ import Testing
         let pairs = try #require(doc["padded_lengths"] as? [[Int]])
         #expect(pairs.count == 10)
         for p in pairs { #expect(SealedPadding.length(for: p[0]) == p[1], "\(p[0])") }
+    }
+
+    /// The attachment vector: the file from its pattern, its id, its parts, the second part sealed byte for byte.
+    @Test func theAttachmentPartIsByteExact() throws {
+        let v = try #require(doc["attachment"] as? [String: Any])
+        let scopeKey = try #require(doc["scope_key"] as? [String: Any])
+        let key = try ScopeKey(scope: try ScopeID(try #require(scopeKey["scope"] as? String)), bytes: try hex(scopeKey["key"]))
+        let file = (0..<(try #require(v["file_length"] as? Int))).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        #expect(Blake2b.hash(file, length: 32) == (try hex(v["file_blake2b_256"])))
+        let child = try RecordID(hex: "00112233445566778899aabbccddeeff")
+        let parts = try AttachmentPart.split(file, name: try #require(v["name"] as? String), child: child)
+        #expect(parts.count == v["parts"] as? Int && AttachmentPart.partBytes == v["part_bytes"] as? Int)
+        #expect(parts[1].encoded.count == v["part1_length"] as? Int)
+        let author = try PublicKey(bytes: try hex(v["author"]))
+        let sealed = try SealedPayload.seal(parts[1], key: key, author: author, seq: 9, declaring: .school, nonce: try hex(v["nonce"]))
+        #expect(sealed == (try hex(v["sealed_part1"])))
+        #expect(try SealedPayload(bytes: sealed).open(with: key, author: author, seq: 9) == .attachment(parts[1]))
     }
 
     @Test func theTransferIsByteExactAndOpensToItsChange() throws {

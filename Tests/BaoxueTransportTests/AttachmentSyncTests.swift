@@ -106,6 +106,15 @@ import Testing
             "attachment over 2G (50 kbit/s, 300 ms): 2,000,000-byte photo, 11 parts; cut after \(stored.count) changes at "
                 + "\(Int(cut.durationMs / 1000)) s, resumed in \(Int(resumed.durationMs / 1000)) s; "
                 + "\(cut.bytesFromInitiator + resumed.bytesFromInitiator) bytes sent in all")
+        // The same upload to a fresh relay, uncut.
+        let fresh = try ChangeLog(
+            inMemory: (), merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
+        try copy(a, to: fresh)
+        let whole = try session(t, key: teacher, scope: school, relay: fresh, conditions: .edge)
+        #expect(try #require(whole.initiator).get().sentChanges >= 13, "the parts, the record, the name, and the first relay's receipts")
+        print(
+            "attachment over 2G, uncut: \(Int(whole.durationMs / 1000)) s, \(whole.bytesFromInitiator) bytes up, "
+                + "\(whole.bytesFromResponder) down")
         // The relay holds ciphertext: no 64-byte run of the photo is in its log.
         let relayBytes = try relay.entries(after: 0, limit: 100_000).flatMap(\.change.encoded)
         for offset in stride(from: 0, to: file.count - 64, by: 250_000) {
