@@ -8,7 +8,7 @@ import PackageDescription
 /// → BaoxueApp → executables. BaoxueSynthetic (a made-up district for the demo, benchmarks and tests) sits beside
 /// the domain, outside it.
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -53,14 +53,14 @@ let package = Package(
         .target(
             name: "BaoxueRecords",
             dependencies: [
-                "BaoxueCore", "BaoxueSodium"
+                "BaoxueCore", "BaoxueSodium",
             ],
             swiftSettings: strict
         ),
         .target(
             name: "BaoxueSynthetic",
             dependencies: [
-                "BaoxueCore", "BaoxueRecords"
+                "BaoxueCore", "BaoxueRecords",
             ],
             swiftSettings: strict
         ),
@@ -74,21 +74,21 @@ let package = Package(
         .target(
             name: "BaoxueTrust",
             dependencies: [
-                "BaoxueCore", "BaoxueRecords", "BaoxueSodium"
+                "BaoxueCore", "BaoxueRecords", "BaoxueSodium",
             ],
             swiftSettings: strict
         ),
         .target(
             name: "BaoxuePrivacy",
             dependencies: [
-                "BaoxueCore", "BaoxueRecords", "BaoxueSodium", "BaoxueTrust"
+                "BaoxueCore", "BaoxueRecords", "BaoxueSodium", "BaoxueTrust",
             ],
             swiftSettings: strict
         ),
         .target(
             name: "BaoxueSync",
             dependencies: [
-                "BaoxueCore", "BaoxueNoise", "BaoxueSodium"
+                "BaoxueCore", "BaoxueNoise", "BaoxueSodium",
             ],
             swiftSettings: strict
         ),
@@ -97,14 +97,14 @@ let package = Package(
             dependencies: [
                 "CZxcvbn",
                 "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSodium", "BaoxueTrust",
-                .product(name: "GRDB", package: "GRDB.swift")
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "BaoxueTransport",
             dependencies: [
-                "BaoxueCore", "BaoxueSync", "BaoxueStore"
+                "BaoxueCore", "BaoxueSync", "BaoxueStore",
             ],
             swiftSettings: strict
         ),
@@ -112,7 +112,7 @@ let package = Package(
             name: "BaoxueTCP",
             dependencies: [
                 "BaoxueCore", "BaoxueSync", "BaoxueTransport", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -122,7 +122,7 @@ let package = Package(
                 "BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus")
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -130,7 +130,7 @@ let package = Package(
             name: "BaoxueApp",
             dependencies: [
                 "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic", "BaoxueTrust",
-                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", .product(name: "Logging", package: "swift-log")
+                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -138,7 +138,7 @@ let package = Package(
             name: "baoxue",
             dependencies: [
                 "BaoxueApp", "BaoxueRecords", "BaoxueRelay", "BaoxueTrust",
-                .product(name: "ArgumentParser", package: "swift-argument-parser")
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -147,7 +147,7 @@ let package = Package(
             dependencies: [
                 "BaoxueCore", "BaoxueNoise", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueSynthetic",
                 "BaoxueTransport", "BaoxueTCP", "BaoxueTrust", "BaoxueTesting", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -155,7 +155,7 @@ let package = Package(
             name: "baoxue-dev",
             dependencies: [
                 "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport",
-                "BaoxueTrust"
+                "BaoxueTrust",
             ],
             swiftSettings: strict
         ),
@@ -163,7 +163,7 @@ let package = Package(
             name: "BaoxueSimulation",
             dependencies: [
                 "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSync", "BaoxueTransport",
-                "BaoxueTesting", "BaoxueTrust"
+                "BaoxueTesting", "BaoxueTrust",
             ],
             path: "Simulations/BaoxueSimulation",
             swiftSettings: strict
@@ -171,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "baoxue-sim",
             dependencies: [
-                "BaoxueSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")
+                "BaoxueSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Simulations/baoxue-sim",
             swiftSettings: strict
@@ -179,70 +179,70 @@ let package = Package(
         .target(
             name: "BaoxueTesting",
             dependencies: [
-                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueTrust"
+                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueTrust",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxueNoiseTests",
             dependencies: [
-                "BaoxueNoise", "BaoxueSodium", "BaoxueCore", "BaoxueTesting"
+                "BaoxueNoise", "BaoxueSodium", "BaoxueCore", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxueRecordsTests",
             dependencies: [
-                "BaoxueCore", "BaoxueRecords", "BaoxueTesting"
+                "BaoxueCore", "BaoxueRecords", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxueSyntheticTests",
             dependencies: [
-                "BaoxueCore", "BaoxueRecords", "BaoxueSynthetic"
+                "BaoxueCore", "BaoxueRecords", "BaoxueSynthetic",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxuePrivacyTests",
             dependencies: [
-                "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"
+                "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueCore", "BaoxueSodium", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxueSodiumTests",
             dependencies: [
-                "BaoxueSodium", "BaoxueTesting"
+                "BaoxueSodium", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxueCoreTests",
             dependencies: [
-                "BaoxueCore", "BaoxueTesting"
+                "BaoxueCore", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxueStoreTests",
             dependencies: [
-                "BaoxueCore", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting"
+                "BaoxueCore", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxueTrustTests",
             dependencies: [
-                "BaoxueTrust", "BaoxueRecords", "BaoxueCore", "BaoxueSodium", "BaoxueTesting"
+                "BaoxueTrust", "BaoxueRecords", "BaoxueCore", "BaoxueSodium", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BaoxueSyncTests",
             dependencies: [
-                "BaoxueSync", "BaoxueCore", "BaoxueTesting"
+                "BaoxueSync", "BaoxueCore", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
@@ -250,7 +250,7 @@ let package = Package(
             name: "BaoxueTransportTests",
             dependencies: [
                 "BaoxueCore", "BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords",
-                "BaoxueTrust", "BaoxueTesting", "BaoxueSynthetic"
+                "BaoxueTrust", "BaoxueTesting", "BaoxueSynthetic",
             ],
             swiftSettings: strict
         ),
@@ -259,7 +259,7 @@ let package = Package(
             dependencies: [
                 "BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxueCore", "BaoxueRecords", "BaoxueSync",
                 "BaoxueSynthetic", "BaoxueTCP", "BaoxueTransport", "BaoxueTesting",
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -274,7 +274,7 @@ let package = Package(
             name: "BaoxueAppTests",
             dependencies: [
                 "BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSync", "BaoxueTrust",
-                "BaoxueTesting"
+                "BaoxueTesting",
             ],
             swiftSettings: strict
         ),

@@ -51,7 +51,9 @@ extension ReplicaCommands {
         // A provisional child merged into this one brings its whole history (records.md §3.3).
         let merged = try attempt { () throws(StoreError) in try log.mergedChildren(into: id) }
         let all = [id] + merged
-        var statuses: [StatusEntry] = [], cases: [CaseView] = [], events: [EventRow] = []
+        var statuses: [StatusEntry] = []
+        var cases: [CaseView] = []
+        var events: [EventRow] = []
         var voidedOpeners: [(ledger: Ledger, date: String, reason: String)] = []
         for c in all {
             try attempt { () throws(StoreError) in
@@ -67,30 +69,38 @@ extension ReplicaCommands {
         var mergedLines: [String] = []
         for m in merged {
             let view = try attempt { () throws(StoreError) in try log.child(m) }
-            mergedLines.append(l.pick("\(view?.name ?? "")（临时登记：\(view?.provisional ?? "")）　编号 \(m.hex.prefix(8))",
-                                      "\(view?.name ?? "") (provisional: \(view?.provisional ?? ""))  id \(m.hex.prefix(8))"))
+            mergedLines.append(
+                l.pick(
+                    "\(view?.name ?? "")（临时登记：\(view?.provisional ?? "")）　编号 \(m.hex.prefix(8))",
+                    "\(view?.name ?? "") (provisional: \(view?.provisional ?? ""))  id \(m.hex.prefix(8))"))
         }
         let text = EventText(language: l)
         var statusLines: [String] = []
         for s in statuses {
             let who = s.fromRegistry ? l.pick("名册导入", "registry import") : try author(s.author)
-            statusLines.append(text.voided(s.voided) + "\(s.fact.date) \(l.pick(s.fact.status.chinese, s.fact.status.rawValue))"
-                               + l.pick("（\(s.fact.reason)）— \(who)", " (\(s.fact.reason)) — \(who)"))
+            statusLines.append(
+                text.voided(s.voided) + "\(s.fact.date) \(l.pick(s.fact.status.chinese, s.fact.status.rawValue))"
+                    + l.pick("（\(s.fact.reason)）— \(who)", " (\(s.fact.reason)) — \(who)"))
         }
-        let ledgerLines = ledgers.map { e in
-            "\(l.pick(e.ledger.chinese, e.ledger.rawValue)) \(e.opened) " + (e.closed.map { l.pick("至 \($0) 销号", "to \($0), closed out") }
-                ?? l.pick("起，在册", "on, open"))
-        } + voidedOpeners.map { v in
-            // An entry whose opener was voided never counted: shown as voided, not as 销号.
-            l.pick("\(v.ledger.chinese) \(v.date)（已作废：\(v.reason)，不计入台账）",
-                   "\(v.ledger.rawValue) \(v.date) (voided: \(v.reason); never counted)")
-        }
+        let ledgerLines =
+            ledgers.map { e in
+                "\(l.pick(e.ledger.chinese, e.ledger.rawValue)) \(e.opened) "
+                    + (e.closed.map { l.pick("至 \($0) 销号", "to \($0), closed out") }
+                        ?? l.pick("起，在册", "on, open"))
+            }
+            + voidedOpeners.map { v in
+                // An entry whose opener was voided never counted: shown as voided, not as 销号.
+                l.pick(
+                    "\(v.ledger.chinese) \(v.date)（已作废：\(v.reason)，不计入台账）",
+                    "\(v.ledger.rawValue) \(v.date) (voided: \(v.reason); never counted)")
+            }
         let caseLines = cases.flatMap { c in [text.caseLine(c)] + c.events.map { "  " + text.line($0, amendedBy: []) } }
         let amendments = Dictionary(grouping: events.filter { !$0.voided && $0.event.amends != nil }, by: { $0.event.amends! })
         let caseFiles = Set(cases.map(\.caseFile))
         let eventLines = events.filter { $0.event.amends == nil && $0.event.subject.map { !caseFiles.contains($0) } ?? true }
             .map { text.line($0, amendedBy: amendments[$0.op] ?? []) }
-        var file = ChildFile(card: card, merged: mergedLines, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
+        var file = ChildFile(
+            card: card, merged: mergedLines, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
         file.attachments = try attachmentLines(log, events: events + cases.flatMap(\.events), language: l)
         return file
     }
@@ -148,15 +158,19 @@ struct EventText {
         let l = language
         switch b {
         case .absence(let a):
-            return l.pick("缺课 \(a.from) 至 \(a.to)，\(a.schoolDays) 个上学日，\(a.excused ? "已请假" : "未请假")",
-                          "absence \(a.from) to \(a.to), \(a.schoolDays) school day(s), \(a.excused ? "excused" : "unexcused")")
+            return l.pick(
+                "缺课 \(a.from) 至 \(a.to)，\(a.schoolDays) 个上学日，\(a.excused ? "已请假" : "未请假")",
+                "absence \(a.from) to \(a.to), \(a.schoolDays) school day(s), \(a.excused ? "excused" : "unexcused")")
         case .leave(let v):
-            return l.pick("请假 \(v.from) 至 \(v.to)：\(v.reason)（批准人 \(v.approvedBy)）",
-                          "leave \(v.from) to \(v.to): \(v.reason) (approved by \(v.approvedBy))")
+            return l.pick(
+                "请假 \(v.from) 至 \(v.to)：\(v.reason)（批准人 \(v.approvedBy)）",
+                "leave \(v.from) to \(v.to): \(v.reason) (approved by \(v.approvedBy))")
         case .visit(let v):
-            var parts = [l.pick("家访（\(v.participants.joined(separator: "、"))）", "visit (\(v.participants.joined(separator: ", ")))"),
-                         v.householdFound ? l.pick("见到家人", "family found") : l.pick("家中无人", "nobody home"),
-                         v.childSeen ? l.pick("见到儿童", "child seen") : l.pick("未见到儿童", "child not seen")]
+            var parts = [
+                l.pick("家访（\(v.participants.joined(separator: "、"))）", "visit (\(v.participants.joined(separator: ", ")))"),
+                v.householdFound ? l.pick("见到家人", "family found") : l.pick("家中无人", "nobody home"),
+                v.childSeen ? l.pick("见到儿童", "child seen") : l.pick("未见到儿童", "child not seen"),
+            ]
             if !v.spokeTo.isEmpty { parts.append(l.pick("交谈对象：\(v.spokeTo)", "spoke to: \(v.spokeTo)")) }
             if let r = v.reasonOut { parts.append(l.pick("不在校原因：\(r)", "why out of school: \(r)")) }
             if !v.agreed.isEmpty { parts.append(l.pick("约定：\(v.agreed)", "agreed: \(v.agreed)")) }
@@ -167,35 +181,47 @@ struct EventText {
             }
             return parts.joined(separator: l.pick("；", "; "))
         case .persuasion(let p):
-            return l.pick("劝返（\(p.method)）：\(p.outcome.chinese)",
-                          "persuasion (\(p.method)): \(p.outcome.rawValue)") + (p.note.isEmpty ? "" : l.pick("；\(p.note)", "; \(p.note)"))
+            return l.pick(
+                "劝返（\(p.method)）：\(p.outcome.chinese)",
+                "persuasion (\(p.method)): \(p.outcome.rawValue)") + (p.note.isEmpty ? "" : l.pick("；\(p.note)", "; \(p.note)"))
         case .homeTeaching(let h):
             return l.pick("送教上门 \(h.classHours) 课时（\(h.teacher)）", "home teaching, \(h.classHours) class hour(s) (\(h.teacher))")
                 + (h.content.isEmpty ? "" : l.pick("：\(h.content)", ": \(h.content)"))
         case .householdCheck(let h):
-            return l.pick("入户摸排 \(h.address)：\(h.finding.chinese)，儿童 \(h.childrenFound) 人",
-                          "household check \(h.address): \(h.finding.rawValue), \(h.childrenFound) child(ren)")
+            return l.pick(
+                "入户摸排 \(h.address)：\(h.finding.chinese)，儿童 \(h.childrenFound) 人",
+                "household check \(h.address): \(h.finding.rawValue), \(h.childrenFound) child(ren)")
         case .verificationLetter(let v):
             return l.pick("核查函 发往 \(v.sentTo)：\(v.reason)", "verification letter to \(v.sentTo): \(v.reason)")
         case .followUp(let f):
-            return l.pick("返校后 \(f.months) 个月跟踪：\(f.attending ? "在校" : "未在校")",
-                          "follow-up after \(f.months) month(s): \(f.attending ? "attending" : "not attending")")
+            return l.pick(
+                "返校后 \(f.months) 个月跟踪：\(f.attending ? "在校" : "未在校")",
+                "follow-up after \(f.months) month(s): \(f.attending ? "attending" : "not attending")")
                 + (f.note.isEmpty ? "" : l.pick("；\(f.note)", "; \(f.note)"))
         }
     }
 
     func caseLine(_ c: CaseView) -> String {
         let l = language
-        var parts = [l.pick("案卷 \(c.caseFile.hex.prefix(8))",
-                            "case \(c.caseFile.hex.prefix(8))") + (c.opened.map { l.pick("（\($0) 立案）", " (opened \($0))") } ?? "")]
-        if let r = c.reason { parts.append(l.pick("原因：\(r.chinese)",
-                                                  "reason: \(r.rawValue)") + (c.reasonText.map { l.pick("，\($0)", ", \($0)") } ?? "")) }
+        var parts = [
+            l.pick(
+                "案卷 \(c.caseFile.hex.prefix(8))",
+                "case \(c.caseFile.hex.prefix(8))") + (c.opened.map { l.pick("（\($0) 立案）", " (opened \($0))") } ?? "")
+        ]
+        if let r = c.reason {
+            parts.append(
+                l.pick(
+                    "原因：\(r.chinese)",
+                    "reason: \(r.rawValue)") + (c.reasonText.map { l.pick("，\($0)", ", \($0)") } ?? ""))
+        }
         if !c.responsible.isEmpty {
-            parts.append(l.pick("责任人：", "responsible: ") + c.responsible.map { e in
-                let p = e.split(separator: ":", maxSplits: 1).map(String.init)
-                guard p.count == 2, let role = ResponsibleRole(rawValue: p[0]) else { return e }
-                return l.pick("\(role.chinese) \(p[1])", "\(role.rawValue) \(p[1])")
-            }.joined(separator: l.pick("、", ", ")))
+            parts.append(
+                l.pick("责任人：", "responsible: ")
+                    + c.responsible.map { e in
+                        let p = e.split(separator: ":", maxSplits: 1).map(String.init)
+                        guard p.count == 2, let role = ResponsibleRole(rawValue: p[0]) else { return e }
+                        return l.pick("\(role.chinese) \(p[1])", "\(role.rawValue) \(p[1])")
+                    }.joined(separator: l.pick("、", ", ")))
         }
         if let p = c.placement {
             parts.append(l.pick("已结案：\(p.chinese)", "closed: \(p.rawValue)") + (c.outcome.map { l.pick("，\($0)", ", \($0)") } ?? ""))

@@ -17,8 +17,9 @@ public struct RecordedView: Codable, Equatable, Sendable {
     public let attachments: [String]
 
     public func text(_ l: Language) -> String {
-        var line = l.pick("已记录\(what)（儿童 \(child)，已签名）。记录项编号 \(entry)",
-                          "recorded: \(what) (child \(child), signed). Entry id \(entry)")
+        var line = l.pick(
+            "已记录\(what)（儿童 \(child)，已签名）。记录项编号 \(entry)",
+            "recorded: \(what) (child \(child), signed). Entry id \(entry)")
         if let caseFile { line += l.pick("。案卷编号 \(caseFile)", ". Case id \(caseFile)") }
         for a in attachments { line += l.pick("。附件 \(a.prefix(16))…", ". Attachment \(a.prefix(16))…") }
         return line
@@ -63,7 +64,8 @@ extension ReplicaCommands {
         // A day past the backdating limit is refused as such when the ops are checked (a clearer reason).
         let earliest = entry.earliestDay(on: day)
         if case .date(let born)? = known.fields["birthDate"], earliest < born,
-           earliest.dayNumber >= day.dayNumber - Event.maxBackdateDays {
+            earliest.dayNumber >= day.dayNumber - Event.maxBackdateDays
+        {
             throw .store(.invalidRecord(.invalidField("date", reason: "before the child was born (\(born))")))
         }
         var files: [String: (hash: String, data: Data)] = [:]
@@ -91,8 +93,9 @@ extension ReplicaCommands {
         if !travels { for (hash, data) in files.values { try AttachmentStore.save(data, hash: hash, in: replica.directory) } }
         var caseFile: String?
         if case .openCase(let c, _, _, _) = entry { caseFile = c.hex }
-        return RecordedView(change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: id.hex,
-                            what: entry.label(l), caseFile: caseFile,
-                            attachments: entry.files.compactMap { evidence[$0] })
+        return RecordedView(
+            change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: id.hex,
+            what: entry.label(l), caseFile: caseFile,
+            attachments: entry.files.compactMap { evidence[$0] })
     }
 }

@@ -107,48 +107,50 @@ public enum PrivacyCommands {
         return try attempt { () throws(StoreError) in try replica.log.keyStatus(now: Replica.nowMilliseconds()) }.map(KeyStatusView.init)
     }
 
-    /// Seals the scope's key to its current members (a fresh epoch with `rotate`). Refused here unless
-    /// this device's certificate may grant keys in that scope: others would quarantine the grant.
     /// A member left the school (调离, a phone handed back): records the departure in the school's
     /// scope and rotates its key at once, so the device reads nothing written from now on, and no
     /// key round seals a key to it again (privacy.md §2(c)). `member`: the device's fingerprint
     /// (as `baoxue whoami` shows it) or its public key in hex; it must hold a certificate for the school.
     public static func leave(directory: String, member: String, scope text: String) throws(AppError) -> KeyStatusView {
-        guard let scope = try? ScopeID(text), scope != .admin else { throw .invalidArgument(option: "--scope", value: text) }
-        let replica = try ReplicaCommands.open(directory)
-        let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
-        guard let role, Operation.grantKeys.allowedRoles.contains(role) else {
-            throw .trust(role.map { .roleForbids(role: $0, operation: .grantKeys) } ?? .noCertificate(replica.key.publicKey))
-        }
+        let (replica, scope) = try keyAdmin(directory, scope: text)
         let now = Replica.nowMilliseconds()
         let peers = try attempt { () throws(StoreError) in try replica.log.certifiedPeers(at: now) }
         let wanted = member.uppercased().replacingOccurrences(of: " ", with: "")
         guard
             let subject = peers.keys.first(where: {
                 ($0.hex == member.lowercased() || $0.fingerprint.text == wanted) && peers[$0]?.contains { $0.covers(scope) } == true
-            })
+            }), subject != replica.key.publicKey
         else { throw .invalidArgument(option: "MEMBER", value: member) }
-        guard subject != replica.key.publicKey else { throw .invalidArgument(option: "MEMBER", value: member) }
         _ = try attempt { () throws(StoreError) in
             try replica.log.recordDeparture(of: subject, from: scope, at: now, by: replica.key, now: now)
+            return try replica.log.grantKeys(by: replica.key, scope: scope, rotate: true, now: now)
         }
-        _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: scope, rotate: true, now: now) }
-        let status = try attempt { () throws(StoreError) in try replica.log.keyStatus(now: now) }
-        guard let mine = status.first(where: { $0.scope == scope }) else { throw .invalidArgument(option: "--scope", value: text) }
-        return KeyStatusView(mine)
+        return try status(replica, scope, now: now)
     }
 
+    /// Seals the scope's key to its current members (a fresh epoch with `rotate`). Refused here unless
+    /// this device's certificate may grant keys in that scope: others would quarantine the grant.
     public static func grant(directory: String, scope text: String, rotate: Bool) throws(AppError) -> KeyStatusView {
+        let (replica, scope) = try keyAdmin(directory, scope: text)
+        let now = Replica.nowMilliseconds()
+        _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: scope, rotate: rotate, now: now) }
+        return try status(replica, scope, now: now)
+    }
+
+    /// The replica at `directory` and the school scope `text` names, when this device may grant its keys.
+    private static func keyAdmin(_ directory: String, scope text: String) throws(AppError) -> (Replica, ScopeID) {
         guard let scope = try? ScopeID(text), scope != .admin else { throw .invalidArgument(option: "--scope", value: text) }
         let replica = try ReplicaCommands.open(directory)
         let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
         guard let role, Operation.grantKeys.allowedRoles.contains(role) else {
             throw .trust(role.map { .roleForbids(role: $0, operation: .grantKeys) } ?? .noCertificate(replica.key.publicKey))
         }
-        let now = Replica.nowMilliseconds()
-        _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: scope, rotate: rotate, now: now) }
+        return (replica, scope)
+    }
+
+    private static func status(_ replica: Replica, _ scope: ScopeID, now: UInt64) throws(AppError) -> KeyStatusView {
         let status = try attempt { () throws(StoreError) in try replica.log.keyStatus(now: now) }
-        guard let mine = status.first(where: { $0.scope == scope }) else { throw .invalidArgument(option: "--scope", value: text) }
+        guard let mine = status.first(where: { $0.scope == scope }) else { throw .invalidArgument(option: "--scope", value: scope.value) }
         return KeyStatusView(mine)
     }
 

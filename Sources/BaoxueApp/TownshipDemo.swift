@@ -265,7 +265,9 @@ public enum TownshipDemo {
         let ledger = Array(order.prefix(max(1, n / 8))).sorted()
         let visited = Array(order.dropFirst(max(1, n / 8)).prefix(n / 5)).sorted()
         let excused = Array(order.dropFirst(max(1, n / 8) + n / 5).prefix(n / 10)).sorted()
-        func date(_ back: Int) throws(AppError) -> SimpleDate { try attemptRecords { () throws(RecordsError) in try today.adding(days: -back) } }
+        func date(_ back: Int) throws(AppError) -> SimpleDate {
+            try attemptRecords { () throws(RecordsError) in try today.adding(days: -back) }
+        }
         for back in [14, 13, 12] {
             let d = try date(back)
             for i in ledger {
@@ -286,7 +288,8 @@ public enum TownshipDemo {
                     .event(
                         Event(
                             child: rows[i], date: d,
-                            body: .visit(Visit(participants: ["村联络员"], householdFound: true, childSeen: true, spokeTo: "家长", agreed: "按时到校"))))
+                            body: .visit(
+                                Visit(participants: ["村联络员"], householdFound: true, childSeen: true, spokeTo: "家长", agreed: "按时到校"))))
                 ]
             }
         }

@@ -65,7 +65,9 @@ extension ReplicaCommands {
             try replica.log.transferChild(id, from: home, to: target, by: replica.key, now: now)
         }
         var handedOver = 0
-        for c in written { handedOver += try attempt { () throws(StoreError) in try replica.log.transferBundle(in: c) }?.changes.count ?? 0 }
+        for c in written {
+            handedOver += try attempt { () throws(StoreError) in try replica.log.transferBundle(in: c) }?.changes.count ?? 0
+        }
         let out = try record(
             directory: directory, child: child, entry: .status(.transferredOut, reason: reason), date: date, scope: home.value, language: l)
         let school = String(target.value.split(separator: "/").last ?? Substring(target.value))
@@ -75,6 +77,7 @@ extension ReplicaCommands {
             directory: directory, child: child, entry: .status(.transferredIn, reason: reason), date: date, scope: target.value, language: l
         )
         return TransferView(
-            child: child, from: home.value, to: target.value, transfer: written.map(\.id.hex), handedOver: handedOver, statusOut: out.change, statusIn: into.change)
+            child: child, from: home.value, to: target.value, transfer: written.map(\.id.hex), handedOver: handedOver,
+            statusOut: out.change, statusIn: into.change)
     }
 }

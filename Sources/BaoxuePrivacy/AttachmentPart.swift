@@ -43,7 +43,8 @@ public struct AttachmentPart: Sendable, Equatable {
     public static func assemble(_ parts: [AttachmentPart]) throws(PrivacyError) -> (name: String, bytes: [UInt8]) {
         guard let first = parts.first else { throw .malformed("no parts") }
         let sorted = parts.sorted { $0.index < $1.index }
-        guard sorted.map(\.index) == Array(0..<first.count), sorted.allSatisfy({ $0.attachment == first.attachment && $0.count == first.count })
+        guard sorted.map(\.index) == Array(0..<first.count),
+            sorted.allSatisfy({ $0.attachment == first.attachment && $0.count == first.count })
         else { throw .malformed("parts missing") }
         let bytes = sorted.flatMap(\.bytes)
         guard Blake2b.hash(bytes, length: 32) == first.attachment else { throw .tampered }

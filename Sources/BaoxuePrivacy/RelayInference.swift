@@ -110,7 +110,10 @@ public struct RelayInference: Sendable {
         var found = 0
         for (i, number) in idNumbers.enumerated() where !number.isEmpty {
             let ascii = Array(number.utf8)
-            var forms = [ascii, number.utf16.flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] }, number.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] }]
+            var forms = [
+                ascii, number.utf16.flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] },
+                number.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] },
+            ]
             forms.append(Blake2b.hash(ascii, length: 16))
             if i < recordIDs.count { forms.append(recordIDs[i]) }
             if forms.contains(where: { haystack.firstRange(of: $0) != nil }) { found += 1 }

@@ -87,7 +87,8 @@ public struct SealedPayload: Sendable, Equatable {
         body += [UInt8](repeating: 0, count: SealedPadding.length(for: body.count) - body.count)
         do {
             let sealedChild = try XChaChaPoly.seal(key: key.bytes, nonce: nonce, ad: ad, plaintext: childBytes)
-            return header + sealedChild + (try XChaChaPoly.seal(key: key.contentKey(child: child).bytes, nonce: nonce, ad: ad, plaintext: body))
+            return header + sealedChild
+                + (try XChaChaPoly.seal(key: key.contentKey(child: child).bytes, nonce: nonce, ad: ad, plaintext: body))
         } catch {
             throw .malformed("\(error)")
         }

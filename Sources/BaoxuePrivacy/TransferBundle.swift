@@ -64,7 +64,9 @@ public struct TransferBundle: Sendable, Equatable {
             let l = try take(4).reduce(0) { $0 << 8 | Int($1) }
             guard l <= ChangeFormat.maxEncodedBytes else { throw .malformed("transfer: change length") }
             let encoded = Array(try take(l))
-            do { changes.append(try Change.decodeStructure(encoded)) } catch { throw .malformed("transfer: change \(changes.count): \(error)") }
+            do { changes.append(try Change.decodeStructure(encoded)) } catch {
+                throw .malformed("transfer: change \(changes.count): \(error)")
+            }
         }
         guard at == bytes.count else { throw .malformed("transfer: trailing bytes") }
         try self.init(source: source, child: child, keys: keys, changes: changes)

@@ -43,7 +43,8 @@ extension ChangeLog {
                 var keys = KeyRing(db: db, secrets: secrets, reader: reader, learns: false)
                 var parts: [AttachmentPart] = []
                 for bytes in try Data.fetchAll(
-                    db, sql: "SELECT c.bytes FROM attachment_part p JOIN change c ON c.id = p.change WHERE p.attachment = ? ORDER BY p.part",
+                    db,
+                    sql: "SELECT c.bytes FROM attachment_part p JOIN change c ON c.id = p.change WHERE p.attachment = ? ORDER BY p.part",
                     arguments: [id])
                 {
                     if case .attachmentPart(let part) = try keys.route(try Change.decodeStructure(Array(bytes))) { parts.append(part) }

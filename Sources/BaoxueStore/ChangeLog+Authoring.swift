@@ -34,7 +34,8 @@ extension ChangeLog {
                     let declared = try self.declaredClass(db, author: key.publicKey, scope: scope, now: now) ?? .field
                     for part in parts {
                         let c = try Self.signNext(db, by: key, scope: scope, now: now) { seq in
-                            try SealedPayload.seal(part, key: sealKey, author: key.publicKey, seq: seq, declaring: declared, random: self.random)
+                            try SealedPayload.seal(
+                                part, key: sealKey, author: key.publicKey, seq: seq, declaring: declared, random: self.random)
                         }
                         var appender = try BatchAppender(
                             db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader,
@@ -85,7 +86,8 @@ extension ChangeLog {
     /// a key may not write a record in clear: it gets `noScopeKey` and writes nothing.
     /// It declares the highest class the author's certificates allow in the scope, so the one
     /// clear byte about the content repeats what the certificate says (privacy.md §3.1).
-    func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, now: UInt64) throws -> [UInt8] {
+    func sealIfEncrypted(_ db: Database, _ payload: [UInt8], scope: ScopeID, author: PublicKey, seq: UInt64, now: UInt64) throws -> [UInt8]
+    {
         guard scope != .admin, !WitnessReceipt.isReceipt(payload), !MemberGrant.isGrant(payload), !MemberDeparture.isDeparture(payload),
             !SealedPayload.isSealed(payload)
         else {

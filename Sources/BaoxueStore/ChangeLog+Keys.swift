@@ -116,7 +116,9 @@ extension ChangeLog {
 
     /// States that `member` left `scope` at `at` (privacy.md §2(c)); the caller rotates the key next.
     @discardableResult
-    public func recordDeparture(of member: PublicKey, from scope: ScopeID, at: UInt64, by key: DeviceKey, now: UInt64) throws(StoreError) -> Change {
+    public func recordDeparture(
+        of member: PublicKey, from scope: ScopeID, at: UInt64, by key: DeviceKey, now: UInt64
+    ) throws(StoreError) -> Change {
         guard scope != .admin else { throw .noScopeKey(scope) }
         return try appendAuthored(by: key, scope: scope, payload: MemberDeparture(member: member, leftAt: at).encoded, now: now)
     }

@@ -13,9 +13,10 @@ public enum RegistryKeySource: String, Sendable, Equatable {
 extension ChangeLog {
     static func registerRegistryKey(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v14-registry-key") { db in
-            try db.execute(sql: """
-                CREATE TABLE registry_key (one INTEGER PRIMARY KEY CHECK (one = 1), key BLOB NOT NULL, source TEXT NOT NULL)
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE registry_key (one INTEGER PRIMARY KEY CHECK (one = 1), key BLOB NOT NULL, source TEXT NOT NULL)
+                    """)
         }
     }
 

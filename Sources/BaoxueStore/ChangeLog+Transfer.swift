@@ -29,7 +29,8 @@ extension ChangeLog {
                 guard !epochs.isEmpty else { throw StoreError.noScopeKey(source) }
                 guard let receiving = self.secrets.current(scope) else { throw StoreError.noScopeKey(scope) }
                 let keys = epochs.map { $0.contentKey(child: child) }
-                let history = try Self.history(of: child, in: source, keys: Dictionary(zip(epochs.map { Data($0.id) }, keys)) { a, _ in a }, db)
+                let history = try Self.history(
+                    of: child, in: source, keys: Dictionary(zip(epochs.map { Data($0.id) }, keys)) { a, _ in a }, db)
                 var written: [Change] = []
                 for part in Self.chunks(history) {
                     let bundle = try TransferBundle(source: source, child: child, keys: keys, changes: part)
@@ -37,7 +38,8 @@ extension ChangeLog {
                         try SealedPayload.seal(bundle, key: receiving, author: key.publicKey, seq: seq, random: random)
                     }
                     var appender = try BatchAppender(
-                        db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader, memo: signatureMemo,
+                        db: db, merge: merge, authority: authority, now: self.clock(), witness: witness, reader: reader,
+                        memo: signatureMemo,
                         certificates: decodedCertificates, secrets: secrets)
                     try appender.append([change])
                     written.append(change)
@@ -51,7 +53,8 @@ extension ChangeLog {
     /// (by epoch) opens, and ones written in clear before the school was encrypted whose ops are all about it.
     private static func history(of child: RecordID, in source: ScopeID, keys: [Data: ContentKey], _ db: Database) throws -> [Change] {
         var out: [Change] = []
-        let rows = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE scope = ? AND state = 0 ORDER BY position", arguments: [source.value])
+        let rows = try Data.fetchCursor(
+            db, sql: "SELECT bytes FROM change WHERE scope = ? AND state = 0 ORDER BY position", arguments: [source.value])
         while let bytes = try rows.next() {
             let change = try Change.decodeStructure(Array(bytes))
             if let id = SealedPayload.scopeKeyID(of: change.payload) {

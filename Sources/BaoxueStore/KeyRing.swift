@@ -108,7 +108,9 @@ struct KeyRing {
     /// The content key a transfer gave this device for `change`, if any.
     func carriedKey(_ change: ChangeID) throws -> ContentKey? {
         if readerRevoked == true { return nil }
-        guard let id = try Data.fetchOne(db.cachedStatement(sql: "SELECT key_id FROM carried_change WHERE change = ?"), arguments: [Data(change.bytes)])
+        guard
+            let id = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT key_id FROM carried_change WHERE change = ?"), arguments: [Data(change.bytes)])
         else { return nil }
         return secrets.contentKey(id: Array(id))
     }

@@ -67,7 +67,10 @@ enum RecordViewsRebuild {
         let n = encoded.count
         let out = UnsafeMutableBufferPointer<Decoded?>.allocate(capacity: n)
         out.initialize(repeating: nil)
-        defer { out.deinitialize(); out.deallocate() }
+        defer {
+            out.deinitialize()
+            out.deallocate()
+        }
         nonisolated(unsafe) let shared = out
         let threads = min(2, max(1, n / 256))
         DispatchQueue.concurrentPerform(iterations: threads) { t in

@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxuePrivacy
 import Foundation
 import GRDB
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -115,7 +116,9 @@ final class SecretKeys: @unchecked Sendable {
         reading {
             held.scopes.values.sorted { ($0.scope, $0.epoch) < ($1.scope, $1.epoch) }
                 .map { SealedScopeKey(scope: $0.scope, key: $0.key, epoch: UInt32(clamping: $0.epoch)) }
-                + held.contents.values.sorted { $0.scope < $1.scope }.map { SealedScopeKey(scope: $0.scope, key: $0.key, epoch: 0, content: true) }
+                + held.contents.values.sorted { $0.scope < $1.scope }.map {
+                    SealedScopeKey(scope: $0.scope, key: $0.key, epoch: 0, content: true)
+                }
         }
     }
 
@@ -134,7 +137,9 @@ final class SecretKeys: @unchecked Sendable {
             }
         }
         for row in rows.scopes {
-            guard let scope = try? ScopeID(row[0] as String), let key = try? ScopeKey(scope: scope, bytes: Array(row[1] as Data)) else { continue }
+            guard let scope = try? ScopeID(row[0] as String), let key = try? ScopeKey(scope: scope, bytes: Array(row[1] as Data)) else {
+                continue
+            }
             try add(key, epoch: row[2])
         }
         for row in rows.contents {
@@ -220,12 +225,14 @@ final class SecretKeys: @unchecked Sendable {
                 else { throw .keyFileMalformed(path: path) }
                 held.scopes[Data(id)] = (f[4], bytes, epoch)
             case "content":
-                guard let id = try? Hex.decode(f[1]), let bytes = try? Hex.decode(f[2]), bytes.count == 32, ContentKey(bytes: bytes).id == id,
+                guard let id = try? Hex.decode(f[1]), let bytes = try? Hex.decode(f[2]), bytes.count == 32,
+                    ContentKey(bytes: bytes).id == id,
                     (try? ScopeID(f[3])) != nil
                 else { throw .keyFileMalformed(path: path) }
                 held.contents[Data(id)] = (f[3], bytes)
             case "registry":
-                guard let source = RegistryKeySource(rawValue: f[1]), let bytes = try? Hex.decode(f[2]), (try? RegistryKey(bytes: bytes)) != nil
+                guard let source = RegistryKeySource(rawValue: f[1]), let bytes = try? Hex.decode(f[2]),
+                    (try? RegistryKey(bytes: bytes)) != nil
                 else { throw .keyFileMalformed(path: path) }
                 held.registry = (bytes, source)
             default:

@@ -48,7 +48,9 @@ enum PrivacyBench {
         let padding = eb - pb - 97 * n
         print(
             SyncBench.pad("bytes per record change (encoded, signed)", 46) + SyncBench.pad(String(format: "%.0f B", pb / n), 14)
-                + SyncBench.pad(String(format: "%.0f B", eb / n), 14) + String(format: "%+.1f %% (padding %.0f B a change, %.1f %%)",
+                + SyncBench.pad(String(format: "%.0f B", eb / n), 14)
+                + String(
+                    format: "%+.1f %% (padding %.0f B a change, %.1f %%)",
                     (eb / pb - 1) * 100, padding / n, padding / pb * 100))
     }
 
@@ -96,7 +98,9 @@ enum PrivacyBench {
         f.append = try Measure.seconds {
             for p in payloads { _ = try writer.appendAuthored(by: writerKey, scope: scope, payload: p, now: now) }
         }
-        let written = try writer.entries(after: 0, limit: 1_000_000).map(\.change).filter { $0.scope == scope && $0.author == writerKey.publicKey }
+        let written = try writer.entries(after: 0, limit: 1_000_000).map(\.change).filter {
+            $0.scope == scope && $0.author == writerKey.publicKey
+        }
         f.bytes = Double(written.reduce(0) { $0 + $1.encoded.count })
         f.changes = Double(written.count)
         f.sync = try Measure.seconds {

@@ -82,7 +82,7 @@ enum PrivacyVectorMaker {
         let doc: [String: Any] = [
             "about":
                 "Protocol/privacy.md. Keys are test keys. Sealed payloads are byte-exact for the given nonce; "
-                    + "the grant is opened, not re-made.",
+                + "the grant is opened, not re-made.",
             "scope_key": [
                 "scope": scope.value, "key": Hex.encode(key.bytes), "key_id": Hex.encode(key.id),
                 "content_keys": [

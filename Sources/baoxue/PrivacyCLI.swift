@@ -83,7 +83,7 @@ struct Lock: ParsableCommand {
         abstract: "锁定本机：密钥用口令封存，查询表清除 / lock this device: keys sealed under a passphrase, views cleared",
         discussion:
             "口令来自 $BAOXUE_UNLOCK 或标准输入，至少 8 个字符。忘记口令则数据无法恢复，只能重新同步。\nThe passphrase comes from $BAOXUE_UNLOCK or stdin, 8 characters at "
-                + "least. Forgotten, the data is unrecoverable here; sync it again."
+            + "least. Forgotten, the data is unrecoverable here; sync it again."
     )
     @OptionGroup var options: GlobalOptions
 
@@ -115,7 +115,7 @@ struct Wipe: ParsableCommand {
         abstract: "销毁本机密钥和全部数据 / destroy this device's keys and all its data",
         discussion:
             "不可恢复。请再输入一次副本目录确认：baoxue wipe --dir D --confirm D\nIrreversible. Confirm by typing the folder again: baoxue wipe --dir D "
-                + "--confirm D"
+            + "--confirm D"
     )
     @OptionGroup var options: GlobalOptions
     @Option(help: "再输入一次副本目录 / the replica folder again") var confirm: String?

@@ -36,11 +36,13 @@ import Testing
         let keysFile = teacher + "/replica.keys"
         let mode = try #require(try FileManager.default.attributesOfItem(atPath: keysFile)[.posixPermissions] as? Int)
         #expect(mode == 0o600)
-        let keyLine = try #require(try String(contentsOfFile: keysFile, encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("scope ") })
+        let keyLine = try #require(
+            try String(contentsOfFile: keysFile, encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("scope ") })
         let keyHex = String(keyLine.split(separator: " ")[3])
-        let keyBytes = Data(stride(from: 0, to: keyHex.count, by: 2).map {
-            UInt8(keyHex[keyHex.index(keyHex.startIndex, offsetBy: $0)...].prefix(2), radix: 16)!
-        })
+        let keyBytes = Data(
+            stride(from: 0, to: keyHex.count, by: 2).map {
+                UInt8(keyHex[keyHex.index(keyHex.startIndex, offsetBy: $0)...].prefix(2), radix: 16)!
+            })
         #expect(keyBytes.count == 32)
         for file in ["replica.sqlite", "replica.sqlite-wal"] {
             let bytes = FileManager.default.contents(atPath: teacher + "/" + file) ?? Data()
@@ -83,9 +85,13 @@ import Testing
         let photo = Fixtures.temporaryDirectory() + "/家访照片.jpg"
         let content = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) })
         FileManager.default.createFile(atPath: photo, contents: content)
-        let visit = try cli.baoxue(["record", "visit", child, "--with", "王老师", "--spoke-to", "母亲", "--attach", photo, "--json", "--dir", teacher])
+        let visit = try cli.baoxue([
+            "record", "visit", child, "--with", "王老师", "--spoke-to", "母亲", "--attach", photo, "--json", "--dir", teacher,
+        ])
         #expect(visit.status == 0, "\(visit.err)")
-        let hash = try #require((try JSONSerialization.jsonObject(with: Data(visit.out.utf8)) as? [String: Any])?["attachments"] as? [String]).first!
+        let hash = try #require(
+            (try JSONSerialization.jsonObject(with: Data(visit.out.utf8)) as? [String: Any])?["attachments"] as? [String]
+        ).first!
         #expect(!FileManager.default.fileExists(atPath: teacher + "/attachments"), "no clear copy on the device")
         let show = try cli.baoxue(["child", "show", child, "--dir", teacher])
         #expect(show.out.contains("\(hash.prefix(16))… 已在本机（2 段）"), "\(show.out)")

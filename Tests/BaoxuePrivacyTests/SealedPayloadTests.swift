@@ -96,7 +96,8 @@ import Testing
         let declaredHigh = try SealedPayload.seal(visit, encoded: try visit.encoded(), key: key, author: author, seq: 7, declaring: .admin)
         #expect(try SealedPayload(bytes: declaredHigh).declared == .admin)
         #expect(try SealedPayload(bytes: declaredHigh).open(with: key, author: author, seq: 7) == .record(visit))
-        let declaredLow = try SealedPayload.seal(closeOut, encoded: try closeOut.encoded(), key: key, author: author, seq: 7, declaring: .field)
+        let declaredLow = try SealedPayload.seal(
+            closeOut, encoded: try closeOut.encoded(), key: key, author: author, seq: 7, declaring: .field)
         #expect(try SealedPayload(bytes: declaredLow).declared == .admin)
         #expect(throws: PrivacyError.undeclaredOperation("closeOut")) { try DeclaredClass.school.check(covers: closeOut) }
     }
@@ -166,8 +167,9 @@ import Testing
         #expect(sealed.firstRange(of: try Hex.decode(child.hex)) == nil)
         #expect(try SealedPayload(bytes: sealed).open(with: receiving, author: admin, seq: 4) == .transfer(bundle))
         // Under the child's key in the new school too: a later transfer onwards carries it with the child.
-        #expect(try SealedPayload(bytes: sealed).open(with: receiving.contentKey(child: child), author: admin, seq: 4, scope: new)
-            == .transfer(bundle))
+        #expect(
+            try SealedPayload(bytes: sealed).open(with: receiving.contentKey(child: child), author: admin, seq: 4, scope: new)
+                == .transfer(bundle))
         for c in history {
             let s = try SealedPayload(bytes: c.payload)
             #expect(keys.contains { (try? s.open(with: $0, author: c.author, seq: c.seq, scope: old)) != nil })

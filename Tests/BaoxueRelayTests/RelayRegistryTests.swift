@@ -14,7 +14,8 @@ import Testing
         limits.connectionsPerDevice = 2
         limits.connections = 3
         let r = RelayRegistry(limits: limits)
-        let a = Fixtures.key(1).publicKey, b = Fixtures.key(2).publicKey
+        let a = Fixtures.key(1).publicKey
+        let b = Fixtures.key(2).publicKey
         #expect(r.identified(a, connection: 1) == nil)
         #expect(r.identified(a, connection: 2) == nil)
         #expect(r.identified(a, connection: 3) == .overLimit("connections"))

@@ -89,13 +89,17 @@ import Testing
         let id = Blake2b.hash(file, length: 32)
         #expect(try t.attachmentState(id) == AttachmentState(held: 11, count: 11))
         // Cut after about a megabyte: the parts acknowledged stay on the relay.
-        let cut = try session(t, key: teacher, scope: school, relay: relay, conditions: {
-            var c = LinkConditions.edge
-            c.cutAfterBytes = 1_100_000
-            return c
-        }())
+        let cut = try session(
+            t, key: teacher, scope: school, relay: relay,
+            conditions: {
+                var c = LinkConditions.edge
+                c.cutAfterBytes = 1_100_000
+                return c
+            }())
         #expect(cut.cut)
-        let stored = try relay.entries(after: 0, limit: 100_000).filter { $0.change.scope == school && $0.change.author == teacher.publicKey }
+        let stored = try relay.entries(after: 0, limit: 100_000).filter {
+            $0.change.scope == school && $0.change.author == teacher.publicKey
+        }
         #expect(stored.count >= 3 && stored.count < 12, "parts stored before the cut: \(stored.count)")
         let resumed = try session(t, key: teacher, scope: school, relay: relay, conditions: .edge)
         let summary = try #require(resumed.initiator).get()
@@ -181,6 +185,8 @@ import Testing
         var past = parts[1].encoded
         past[49] = 5
         #expect(throws: PrivacyError.self) { try AttachmentPart(bytes: past) }
-        #expect(throws: PrivacyError.self) { try AttachmentPart.split([UInt8](repeating: 1, count: AttachmentPart.maxBytes + 1), name: "x", child: child) }
+        #expect(throws: PrivacyError.self) {
+            try AttachmentPart.split([UInt8](repeating: 1, count: AttachmentPart.maxBytes + 1), name: "x", child: child)
+        }
     }
 }

@@ -18,7 +18,8 @@ import Testing
     var now: UInt64 { t0 + day }
 
     func device(_ key: DeviceKey) throws -> ChangeLog {
-        try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { [now, day] in now + 30 * day }, reader: key, sealRequired: true)
+        try ChangeLog(
+            inMemory: (), authority: authority.publicKey, clock: { [now, day] in now + 30 * day }, reader: key, sealRequired: true)
     }
 
     func copy(_ from: ChangeLog, to: ChangeLog) throws {

@@ -109,17 +109,23 @@ import Testing
                 for i in ledger {
                     let p = PersuasionAttempt(method: "入户劝返", outcome: .agreedToReturn, note: "家长同意周一送校")
                     let file = RecordID.derived("case-\(seed)-\(i)")
-                    try write(l, liaison, ms + 3_600_000, [
-                        .set(kind: .caseFile, record: file, field: "child", value: .text(synthetic.child(i).hex), pred: []),
-                        .set(kind: .caseFile, record: file, field: "reason", value: .text(ReasonCategory.dislikesSchool.rawValue), pred: []),
-                        .event(Event(child: synthetic.child(i), subject: file, date: date, body: .persuasion(p))),
-                    ])
+                    try write(
+                        l, liaison, ms + 3_600_000,
+                        [
+                            .set(kind: .caseFile, record: file, field: "child", value: .text(synthetic.child(i).hex), pred: []),
+                            .set(
+                                kind: .caseFile, record: file, field: "reason", value: .text(ReasonCategory.dislikesSchool.rawValue),
+                                pred: []),
+                            .event(Event(child: synthetic.child(i), subject: file, date: date, body: .persuasion(p))),
+                        ])
                 }
             }
             if k == 9 {
                 for i in ledger.prefix(20) {
                     let returned = StatusFact(status: .enrolled, date: date, reason: "已返校")
-                    try write(a, admin, ms + 7_200_000, [.set(kind: .child, record: synthetic.child(i), field: "status", value: .status(returned), pred: [])])
+                    try write(
+                        a, admin, ms + 7_200_000,
+                        [.set(kind: .child, record: synthetic.child(i), field: "status", value: .status(returned), pred: [])])
                 }
             }
             try sync()
@@ -141,7 +147,8 @@ import Testing
         let town = try township(seed: seed)
         let changes = try relayChanges(town)
         #expect(changes.count > 400, "seed \(seed)")
-        let inference = RelayInference(changes: changes.filter { $0.scope == schoolA }, flagged: town.flagged, idNumbers: town.ids,
+        let inference = RelayInference(
+            changes: changes.filter { $0.scope == schoolA }, flagged: town.flagged, idNumbers: town.ids,
             recordIDs: town.records)
         print(
             "relay inference, seed \(seed): \(inference.children) children, \(inference.flagged) on ledgers; worst "
@@ -153,7 +160,8 @@ import Testing
         // Every sealed change of the school is a whole number of 128-byte steps of plaintext (privacy.md §3.4).
         let sizes = changes.filter { $0.scope == schoolA && SealedPayload.isSealed($0.payload) }.map(\.payload.count)
         #expect(sizes.allSatisfy { ($0 - 92) % SealedPadding.step == 0 || $0 > 4096 + 92 }, "seed \(seed)")
-        print("sealed payload sizes, seed \(seed): \(Dictionary(grouping: sizes, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key })")
+        print(
+            "sealed payload sizes, seed \(seed): \(Dictionary(grouping: sizes, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key })")
 
         // The control: the same attacker given what v1 showed in clear (one id per child, here the
         // child the district's replica reads in each change) tells the ledger children apart.
