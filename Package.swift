@@ -250,7 +250,7 @@ let package = Package(
             name: "BaoxueTransportTests",
             dependencies: [
                 "BaoxueCore", "BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords",
-                "BaoxueTrust", "BaoxueTesting", "BaoxueSynthetic",
+                "BaoxueTrust", "BaoxueTesting", "BaoxueSynthetic", "BaoxueSodium",
             ],
             swiftSettings: strict
         ),
