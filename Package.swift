@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -134,10 +135,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "BaoxueWeb",
+            dependencies: [
+                "BaoxueApp", "BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "baoxue",
             dependencies: [
-                "BaoxueApp", "BaoxueRecords", "BaoxueRelay", "BaoxueTrust",
+                "BaoxueApp", "BaoxueRecords", "BaoxueRelay", "BaoxueTrust", "BaoxueWeb",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -267,6 +277,14 @@ let package = Package(
             name: "BaoxueSimulationTests",
             dependencies: [
                 "BaoxueSimulation"
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueWebTests",
+            dependencies: [
+                "BaoxueWeb", "BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueTesting",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

@@ -11,7 +11,7 @@ struct Baoxue: ParsableCommand {
             Init.self, Whoami.self, Log.self, Rebuild.self, ChildCommand.self, LedgerCommand.self, RecordCommand.self, CaseCommand.self,
             CloseOut.self, Conflicts.self, Today.self, ReportCommand.self, Status.self, SurveyCommand.self, VoidEntry.self, Peer.self,
             Sync.self, Serve.self, Authority.self, Enroll.self, Quarantine.self, Alerts.self, Admin.self, Verify.self, Audit.self,
-            RelayCommand.self, Demo.self, Keys.self, PolicyCommand.self, Lock.self, Unlock.self, Wipe.self, AttachmentCommand.self,
+            RelayCommand.self, Demo.self, Keys.self, PolicyCommand.self, Lock.self, Unlock.self, Wipe.self, AttachmentCommand.self, UI.self,
         ]
     )
 }

@@ -1,0 +1,166 @@
+import BaoxueApp
+import BaoxueRecords
+import BaoxueStore
+import Foundation
+import Hummingbird
+
+/// A POST's body once admitted, or the response refusing it.
+enum Posted {
+    case form(FormBody)
+    case refused(Response)
+}
+
+/// The read screens — 今日, 儿童 (list, search, a child's file), 我的 — and the unlock page.
+/// Each reads through the same `ReplicaCommands` the CLI uses, so both show the same facts.
+struct Screens {
+    let context: WebServer.Context
+    var l: Language { context.language }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ in try await locked() ?? today() }
+        router.get("/children") { request, _ in
+            if let page = try await locked() { return page }
+            return try children(search: nil, csrf: await csrfField(request))
+        }
+        router.post("/children") { request, ctx in
+            if let page = try await locked() { return page }
+            switch await posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let form): return try children(search: form["q"] ?? "", csrf: await csrfField(request))
+            }
+        }
+        router.get("/child/:id") { request, ctx in
+            if let page = try await locked() { return page }
+            let done = request.uri.queryParameters["done"] != nil
+            return try child(ctx.parameters.get("id") ?? "", notice: done ? l.pick("已记录。", "Recorded.") : nil)
+        }
+        router.get("/me") { _, _ in try await locked() ?? me() }
+        router.get("/unlock") { request, _ in unlockPage(error: nil, csrf: await csrfField(request)) }
+        router.post("/unlock") { request, ctx in
+            switch await posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let form):
+                let csrf = await csrfField(request)
+                do throws(AppError) {
+                    _ = try PrivacyCommands.unlock(directory: context.directory, passphrase: form["passphrase"] ?? "") { _, _ in }
+                    return WebServer.redirect("/")
+                } catch { return unlockPage(error: error.line(l), csrf: csrf) }
+            }
+        }
+    }
+
+    /// A locked device shows only the unlock page.
+    func locked() async throws -> Response? {
+        DeviceLock.isLocked(context.directory) ? WebServer.redirect("/unlock") : nil
+    }
+
+    /// The body of a POST, refused as a whole when too big (413), not a well-formed form (400), or
+    /// without this session's CSRF token (403). Nothing is written before this passes.
+    func posted(_ request: Request, _ ctx: BasicRequestContext) async -> Posted {
+        let l = self.l
+        guard let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) else {
+            return .refused(WebServer.problem(.unauthorized, l.pick("会话已失效，请重新打开。", "the session has ended: open the app again."), l))
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: FormBody.maxBytes) } catch {
+            return .refused(WebServer.problem(.contentTooLarge, l.pick("提交的内容太大。", "what was sent is too large."), l))
+        }
+        guard let form = FormBody(Array(buffer.readableBytesView)) else {
+            return .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
+        }
+        guard let sent = form["csrf"], WebSessions.same(sent, csrf) else {
+            return .refused(
+                WebServer.problem(.forbidden, l.pick("表单已过期，请返回重新打开页面。", "the form has expired: go back and open the page again."), l))
+        }
+        return .form(form)
+    }
+
+    func csrfField(_ request: Request) async -> String {
+        let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) ?? ""
+        return "<input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">"
+    }
+
+    func today() throws -> Response {
+        let view = try ReplicaCommands.today(directory: context.directory, date: nil)
+        func section(_ title: String, _ items: [TodayView.Item], _ why: (TodayView.Item) -> String) -> String {
+            let cards = items.map { i in
+                "<li><a href=\"/child/\(HTML.escape(i.child))\">\(HTML.escape(i.name))"
+                    + "<span class=\"why\">\(HTML.escape(why(i)))</span></a></li>"
+            }.joined()
+            return "<h2>\(HTML.escape(title))（\(items.count)）</h2>"
+                + (items.isEmpty ? "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>" : "<ul class=\"cards\">\(cards)</ul>")
+        }
+        let body =
+            section(l.pick("请假超过规定天数、尚未家访", "on leave too long, not yet visited"), view.visitsDue) {
+                l.pick("请假自 \($0.since)", "on leave since \($0.since)")
+            }
+            + section(l.pick("超过规定间隔未联系", "not contacted in time"), view.contactOverdue) {
+                $0.since.isEmpty ? l.pick("从未联系", "never contacted") : l.pick("上次联系 \($0.since)", "last contact \($0.since)")
+            }
+            + section(l.pick("本月送教不足", "home teaching short this month"), view.homeTeachingShortfall) {
+                l.pick("本月 \($0.amount ?? 0) 次", "\($0.amount ?? 0) this month")
+            }
+            + section(l.pick("劝返案卷久无劝返记录", "cases without a recent attempt"), view.casesWithoutRecentAttempt) {
+                l.pick("自 \($0.since)", "since \($0.since)")
+            }
+        return WebServer.html(Page(title: l.pick("今日工作 \(view.date)", "Today, \(view.date)"), tab: .today, body: body, language: l))
+    }
+
+    var searchLabel: String {
+        l.pick("查找儿童（姓名、学籍号、身份证后几位、电话、村）", "find a child (name, student number, ID digits, phone, village)")
+    }
+
+    func children(search: String?, csrf: String) throws -> Response {
+        let rows = try ReplicaCommands.searchChildren(directory: context.directory, text: search ?? "", school: nil)
+        let list = rows.prefix(300).map { c in
+            let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
+            let where_ = [c.className, c.school].compactMap { $0 }.joined(separator: " · ")
+            return "<li><a href=\"/child/\(c.child.hex)\">\(HTML.escape(c.name ?? l.pick("（无姓名）", "(no name)")))"
+                + "<span class=\"why\">\(HTML.escape(status))\(where_.isEmpty ? "" : " · " + HTML.escape(where_))</span></a></li>"
+        }.joined()
+        let form = """
+            <form method="post" action="/children" role="search"><label for="q">\(HTML.escape(searchLabel))</label>
+            <input type="search" id="q" name="q" value="\(HTML.escape(search ?? ""))">\(csrf)
+            <button type="submit">\(HTML.escape(l.pick("查找", "Search")))</button></form>
+            """
+        let count = "<p>\(HTML.escape(l.pick("共 \(rows.count) 名", "\(rows.count) children")))</p>"
+        return WebServer.html(
+            Page(title: l.pick("儿童", "Children"), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l))
+    }
+
+    func child(_ id: String, notice: String?) throws -> Response {
+        guard id.count == 32, id.allSatisfy(\.isHexDigit) else {
+            return WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l)
+        }
+        let file: ChildFile
+        do { file = try ReplicaCommands.childFile(directory: context.directory, child: id, full: false, language: l) } catch {
+            return WebServer.problem(.notFound, error.line(l), l)
+        }
+        var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
+        body += "<a class=\"button\" href=\"/child/\(id)/absence\">\(HTML.escape(l.pick("记录缺课", "Record an absence")))</a>"
+        // The CLI's lines end with the record's id ("编号 …"); a person at a door needs none (UI.md).
+        let lines = file.lines(l).map { line in
+            (line.components(separatedBy: l.pick("　编号 ", "  id ")).first ?? line).trimmingCharacters(in: .whitespaces)
+        }
+        body += "<ol class=\"timeline\">" + lines.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ol>"
+        return WebServer.html(Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l))
+    }
+
+    func me() throws -> Response {
+        let who = try ReplicaCommands.whoami(directory: context.directory)
+        let body =
+            "<dl>" + who.text(l, created: false).split(separator: "\n").map { "<dd>\(HTML.escape(String($0)))</dd>" }.joined() + "</dl>"
+        return WebServer.html(Page(title: l.pick("我的", "Me"), tab: .me, body: body, language: l))
+    }
+
+    func unlockPage(error: String?, csrf: String) -> Response {
+        let body = """
+            <p>\(HTML.escape(l.pick("本机已锁定。请输入解锁口令。", "This device is locked. Enter its passphrase.")))</p>
+            <form method="post" action="/unlock"><label for="p">\(HTML.escape(l.pick("解锁口令", "Passphrase")))</label>
+            <input type="password" id="p" name="passphrase" autocomplete="current-password">
+            \(error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")\(csrf)
+            <button type="submit">\(HTML.escape(l.pick("解锁", "Unlock")))</button></form>
+            """
+        return WebServer.html(Page(title: l.pick("解锁", "Unlock"), tab: nil, body: body, language: l))
+    }
+}

@@ -1,0 +1,37 @@
+/// The app's only stylesheet, served from the device itself (no external fonts or CDNs): phone
+/// first (360 px), text at least 16 px, touch targets at least 44 px, WCAG AA contrast.
+enum Stylesheet {
+    static let css = """
+        *{box-sizing:border-box}
+        html{font-size:17px;-webkit-text-size-adjust:100%}
+        body{margin:0;font-family:"Noto Sans CJK SC","Noto Sans SC",sans-serif;color:#1a1a1a;background:#f6f6f4;line-height:1.5}
+        header{background:#14532d;color:#fff;padding:.6rem 1rem}
+        h1{font-size:1.2rem;margin:0}
+        h2{font-size:1.05rem;margin:1.2rem 0 .4rem}
+        main{padding:.6rem 1rem 5.5rem;max-width:48rem;margin:0 auto;overflow-wrap:anywhere}
+        nav{position:fixed;bottom:0;left:0;right:0;display:flex;background:#fff;border-top:1px solid #bbb}
+        nav a{flex:1;text-align:center;padding:.8rem 0;min-height:48px;color:#14532d;text-decoration:none;font-weight:600}
+        nav a[aria-current=page]{background:#e3efe6}
+        ul.cards{list-style:none;padding:0;margin:0}
+        ul.cards li{background:#fff;border:1px solid #ccc;border-radius:8px;margin:.4rem 0}
+        ul.cards a{display:block;padding:.7rem .8rem;min-height:48px;color:#1a1a1a;text-decoration:none}
+        .why{display:block;color:#4a4a4a;font-size:.95rem}
+        .empty{color:#4a4a4a}
+        form{background:#fff;border:1px solid #ccc;border-radius:8px;padding:.8rem;margin:.6rem 0}
+        label{display:block;font-weight:600;margin:.6rem 0 .2rem}
+        input[type=text],input[type=date],input[type=number],input[type=search],input[type=password]{
+          width:100%;font-size:1rem;padding:.6rem;min-height:48px;border:1px solid #767676;border-radius:6px}
+        fieldset{border:0;padding:0;margin:.6rem 0}
+        legend{font-weight:600}
+        .choices{display:flex;gap:.5rem}
+        .choices label{flex:1;margin:0;font-weight:400}
+        .choices input{width:1.3rem;height:1.3rem;vertical-align:middle;margin-right:.4rem}
+        .choices span{display:block;border:1px solid #767676;border-radius:6px;padding:.6rem;min-height:48px;text-align:center}
+        button,.button{display:block;width:100%;font-size:1.05rem;padding:.7rem;min-height:48px;border:0;border-radius:6px;
+          background:#14532d;color:#fff;font-weight:600;text-align:center;text-decoration:none;margin-top:.8rem}
+        .error{color:#9b1c1c;font-weight:600;margin:.2rem 0}
+        .notice{background:#e3efe6;border-left:4px solid #14532d;padding:.5rem .8rem}
+        dl{margin:0}dt{font-weight:600}dd{margin:0 0 .4rem}
+        ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.3rem 0}
+        """
+}

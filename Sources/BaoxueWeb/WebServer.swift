@@ -1,0 +1,108 @@
+import BaoxueApp
+import BaoxueRecords
+import BaoxueStore
+import Foundation
+import Hummingbird
+
+/// `baoxue ui`: the field app, served from this device's own replica to its own browser
+/// (issue 23). Server-rendered HTML that works without JavaScript; no network beyond the device.
+///
+/// Invariant: nothing but `/static/app.css` answers without a session, and a session exists only
+/// after the access token printed at start was presented; every POST carries the session's CSRF
+/// token; a locked device shows only the unlock page. Child data never goes in a URL (a search is
+/// a POST), and no request is logged.
+public enum WebServer {
+    public static let cookieName = "baoxue_session"
+
+    /// Everything a screen needs, shared by every request.
+    struct Context: Sendable {
+        let directory: String
+        let sessions: WebSessions
+        let language: Language
+    }
+
+    /// The app's router for the replica at `directory`, admitting whoever presents `token`.
+    public static func router(directory: String, token: String, language: Language) -> Router<BasicRequestContext> {
+        let context = Context(directory: directory, sessions: WebSessions(token: token), language: language)
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: AccessGate(context: context))
+        router.get("/static/app.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
+        }
+        Screens(context: context).register(on: router)
+        AbsenceForm(context: context).register(on: router)
+        return router
+    }
+
+    /// A fresh access token: 64 hex digits.
+    public static func newToken() -> String { WebSessions.randomToken() }
+
+    /// An HTML response (the security headers are the gate's to add).
+    static func html(_ page: Page, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: page.html)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    /// A page saying what went wrong, in the user's words.
+    static func problem(_ status: HTTPResponse.Status, _ text: String, _ l: Language) -> Response {
+        html(
+            Page(title: l.pick("无法打开", "Cannot open"), tab: nil, body: "<p class=\"error\">\(HTML.escape(text))</p>", language: l),
+            status: status)
+    }
+
+    static func nowMs() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Today by this device's clock, as every command dates an entry.
+    static func today() -> SimpleDate { (try? SimpleDate(unixMilliseconds: nowMs())) ?? (try! SimpleDate("2026-01-01")) }
+}
+
+/// Admits requests (token → session cookie; session → everything), refuses the rest, and adds
+/// the security headers to every response.
+struct AccessGate: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let context: WebServer.Context
+
+    func handle(
+        _ request: Request, context ctx: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
+    )
+        async throws -> Response
+    {
+        var response = try await admit(request, ctx, next)
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+
+    private func admit(
+        _ request: Request, _ ctx: BasicRequestContext, _ next: (Request, BasicRequestContext) async throws -> Response
+    )
+        async throws -> Response
+    {
+        let l = context.language
+        if request.uri.path == "/static/app.css" { return try await next(request, ctx) }
+        if let presented = request.uri.queryParameters["token"] {
+            guard request.method == .get, let session = await context.sessions.open(presented: String(presented), now: WebServer.nowMs())
+            else {
+                return WebServer.problem(
+                    .forbidden, l.pick("访问码不对。请用启动 baoxue ui 时显示的地址打开。", "wrong access code: open the address baoxue ui printed."), l)
+            }
+            var response = WebServer.redirect(request.uri.path)
+            response.setCookie(Cookie(name: WebServer.cookieName, value: session, path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        }
+        guard await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) != nil else {
+            return WebServer.problem(
+                .unauthorized, l.pick("请用启动 baoxue ui 时显示的地址（带访问码）打开。", "open the address baoxue ui printed (with its access code)."), l)
+        }
+        return try await next(request, ctx)
+    }
+}

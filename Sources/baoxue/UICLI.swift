@@ -1,0 +1,69 @@
+import ArgumentParser
+import BaoxueApp
+import BaoxueWeb
+import Dispatch
+import Foundation
+import Hummingbird
+import Logging
+
+/// `baoxue ui`: serves the field app from this device's replica until stopped (Ctrl-C).
+struct UI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "在本机浏览器中打开保学（手机网页）/ the field app in this device's browser",
+        discussion: """
+            启动后显示一个带访问码的地址，用本机浏览器打开即可；不需要网络。默认只在本机（127.0.0.1）提供；在其他地址提供时必须用 --token 指定访问码。
+            Prints an address with an access code: open it in this device's browser; no network needed. It serves this device \
+            only (127.0.0.1) unless told otherwise, and then only with --token.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "监听地址:端口（0 为任选）/ address:port to listen on (0: any free port)") var listen = "127.0.0.1:0"
+    @Option(help: "访问码（在 127.0.0.1 以外提供时必填）/ the access code (required beyond 127.0.0.1)") var token: String?
+
+    var hostAndPort: (host: String, port: Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port)
+        else { return nil }
+        return (String(listen[..<colon]), port)
+    }
+
+    func validate() throws {
+        let l = options.language
+        guard let (host, _) = hostAndPort else {
+            throw ValidationError(l.pick("--listen 应为 地址:端口，如 127.0.0.1:8080", "--listen must be address:port, e.g. 127.0.0.1:8080"))
+        }
+        if !["127.0.0.1", "localhost", "::1"].contains(host), (token ?? "").count < 16 {
+            throw ValidationError(
+                l.pick("在本机以外提供时必须用 --token 给出至少 16 个字符的访问码", "serving beyond this device needs --token of 16 characters at least"))
+        }
+    }
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let l = options.language
+            _ = try ReplicaCommands.whoami(directory: options.directory)
+            let (host, port) = hostAndPort!
+            let token = self.token ?? WebServer.newToken()
+            let router = WebServer.router(directory: options.directory, token: token, language: l)
+            let quiet = Logger(label: "baoxue.ui", factory: { _ in SwiftLogNoOpLogHandler() })
+            let app = Application(
+                router: router, configuration: .init(address: .hostname(host, port: port)),
+                onServerRunning: { channel in
+                    let bound = channel.localAddress?.port ?? port
+                    let shown = host.contains(":") ? "[\(host)]" : host
+                    let text =
+                        l.pick("保学已启动，请用浏览器打开：", "Baoxue is running; open in a browser:") + "\n  http://\(shown):\(bound)/?token=\(token)\n"
+                        + l.pick("按 Ctrl-C 停止。", "Press Ctrl-C to stop.") + "\n"
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                }, logger: quiet)
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                do { try await app.runService() } catch {
+                    FileHandle.standardError.write(Data(l.pick("无法启动：\(error)\n", "could not start: \(error)\n").utf8))
+                }
+                done.signal()
+            }
+            done.wait()
+        }
+    }
+}
