@@ -138,18 +138,35 @@ struct Screens {
         }
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
         body += "<a class=\"button\" href=\"/child/\(id)/absence\">\(HTML.escape(l.pick("记录缺课", "Record an absence")))</a>"
-        // The CLI's lines end with the record's id ("编号 …"); a person at a door needs none (UI.md).
-        let lines = file.lines(l).map { line in
-            (line.components(separatedBy: l.pick("　编号 ", "  id ")).first ?? line).trimmingCharacters(in: .whitespaces)
+        // The card's lines after its first (the record id), as "label: value" pairs.
+        let pairs = file.card.lines(l).dropFirst().map { line -> String in
+            let parts = line.trimmingCharacters(in: .whitespaces).split(separator: ":", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            return parts.count == 2 ? "<dt>\(HTML.escape(parts[0]))</dt><dd>\(HTML.escape(parts[1]))</dd>" : "<dd>\(HTML.escape(line))</dd>"
         }
-        body += "<ol class=\"timeline\">" + lines.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ol>"
+        body += "<dl>" + pairs.joined() + "</dl>"
+        // The CLI's lines end with the record's id ("编号 …"); a person at a door needs none (UI.md).
+        func section(_ zh: String, _ en: String, _ items: [String]) -> String {
+            let rows = items.map { line in
+                (line.components(separatedBy: l.pick("　编号 ", "  id ")).first ?? line).trimmingCharacters(in: .whitespaces)
+            }
+            return "<h2>\(HTML.escape(l.pick(zh, en)))</h2>"
+                + (rows.isEmpty
+                    ? "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>"
+                    : "<ul class=\"timeline\">" + rows.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>")
+        }
+        body +=
+            section("工作记录", "records", file.events.reversed()) + section("状态记录", "statuses", file.statuses)
+            + section("台账", "ledger entries", file.ledgers) + section("劝返案卷", "cases", file.cases)
+        if !file.attachments.isEmpty { body += section("附件", "attachments", file.attachments) }
         return WebServer.html(Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l))
     }
 
     func me() throws -> Response {
         let who = try ReplicaCommands.whoami(directory: context.directory)
-        let body =
-            "<dl>" + who.text(l, created: false).split(separator: "\n").map { "<dd>\(HTML.escape(String($0)))</dd>" }.joined() + "</dl>"
+        let lines = who.text(l, created: false).split(separator: "\n").map { "<li>\(HTML.escape(String($0)))</li>" }
+        let body = "<ul class=\"timeline\">" + lines.joined() + "</ul>"
         return WebServer.html(Page(title: l.pick("我的", "Me"), tab: .me, body: body, language: l))
     }
 

@@ -31,7 +31,9 @@ enum Stylesheet {
           background:#14532d;color:#fff;font-weight:600;text-align:center;text-decoration:none;margin-top:.8rem}
         .error{color:#9b1c1c;font-weight:600;margin:.2rem 0}
         .notice{background:#e3efe6;border-left:4px solid #14532d;padding:.5rem .8rem}
-        dl{margin:0}dt{font-weight:600}dd{margin:0 0 .4rem}
-        ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.3rem 0}
+        dt{font-weight:600;color:#333}dd{margin:0}
+        ul.timeline{padding-left:1.2rem}ul.timeline li{margin:.3rem 0}
+        dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .8rem;background:#fff;border:1px solid #ccc;border-radius:8px;
+          padding:.6rem .8rem;margin-top:.8rem}
         """
 }
