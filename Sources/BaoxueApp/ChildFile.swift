@@ -101,7 +101,9 @@ extension ReplicaCommands {
             .map { text.line($0, amendedBy: amendments[$0.op] ?? []) }
         var file = ChildFile(
             card: card, merged: mergedLines, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
-        file.attachments = try attachmentLines(log, events: events + cases.flatMap(\.events), language: l)
+        var closeOuts: [String] = []
+        for c in all { closeOuts += try attempt { () throws(StoreError) in try log.closeOutEvidence(child: c) } }
+        file.attachments = try attachmentLines(log, events: events + cases.flatMap(\.events), closeOuts: closeOuts, language: l)
         return file
     }
 }
@@ -112,14 +114,18 @@ extension ReplicaCommands {
         let log = try open(directory).log
         let id = try resolveChild(log, child)
         let events = try attempt { () throws(StoreError) in try log.events(child: id) + log.cases(child: id).flatMap(\.events) }
-        return try attachmentLines(log, events: events, language: l)
+        let closeOuts = try attempt { () throws(StoreError) in try log.closeOutEvidence(child: id) }
+        return try attachmentLines(log, events: events, closeOuts: closeOuts, language: l)
     }
 
-    static func attachmentLines(_ log: ChangeLog, events: [EventRow], language l: Language) throws(AppError) -> [String] {
+    static func attachmentLines(
+        _ log: ChangeLog, events: [EventRow], closeOuts: [String] = [], language l: Language
+    ) throws(AppError) -> [String] {
         var cited: [String] = []
         for row in events where !row.voided {
             if case .visit(let v) = row.event.body { cited += v.evidence.filter { !cited.contains($0) } }
         }
+        cited += closeOuts.filter { !cited.contains($0) }
         return try cited.map { hex throws(AppError) in
             let state = try attempt { () throws(StoreError) in try log.attachmentState((try? Hex.decode(hex)) ?? []) }
             let short = String(hex.prefix(16))

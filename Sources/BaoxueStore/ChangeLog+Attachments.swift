@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxuePrivacy
+import BaoxueRecords
 import Foundation
 import GRDB
 
@@ -24,6 +25,16 @@ extension ChangeLog {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT COUNT(*), MAX(count) FROM attachment_part WHERE attachment = ?", arguments: [Data(id)])
                 return AttachmentState(held: row?[0] ?? 0, count: row?[1] ?? 0)
+            }
+        }
+    }
+
+    /// The evidence files the close-outs (销号) of `child` cite, as hex ids, oldest first.
+    public func closeOutEvidence(child: RecordID) throws(StoreError) -> [String] {
+        try storeCall {
+            try readDB { db in
+                try String.fetchAll(db, sql: "SELECT evidence FROM rec_closeout WHERE child = ? ORDER BY hlc", arguments: [child.hex])
+                    .flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
             }
         }
     }

@@ -170,6 +170,34 @@ import Testing
         }
     }
 
+    /// 销号 with its signed statement: the admin's close-out cites the file, which travels with it and
+    /// is listed for the child (`closeOutEvidence`) once the parts are in.
+    @Test func aCloseOutsSignedStatementTravelsWithIt() throws {
+        let (a, t, _) = try world()
+        // The teacher marks the child a suspected dropout: it is on the ledger.
+        let today = try SimpleDate(unixMilliseconds: now)
+        _ = try t.appendOperations(by: teacher, scope: school, now: now) { s throws(StoreError) in
+            [
+                .set(
+                    kind: .child, record: child, field: "status",
+                    value: .status(StatusFact(status: .suspectedDropout, date: today, reason: "连续旷课")),
+                    pred: try s.liveOps(kind: .child, record: child, field: "status"))
+            ]
+        }
+        try copy(t, to: a)
+        let statement = photo(5, bytes: 250_000)
+        let hex = Hex.encode(Blake2b.hash(statement, length: 32))
+        let parts = try AttachmentPart.split(statement, name: "返校承诺书.pdf", child: child)
+        _ = try a.appendOperations(by: admin, scope: school, now: now, attachments: parts) { s throws(StoreError) in
+            let openers = try s.openOpeners(child: child, ledger: .suspectedDropout)
+            #expect(!openers.isEmpty, "the absences opened an entry")
+            return [.closeOut(child: child, ledger: .suspectedDropout, closes: openers, evidence: [hex], note: "已返校")]
+        }
+        try copy(a, to: t)
+        #expect(try t.closeOutEvidence(child: child) == [hex])
+        #expect(try t.attachment(prefix: String(hex.prefix(16)))?.bytes == statement)
+    }
+
     @Test func partsAreStrictAndAnAlteredFileIsRefused() throws {
         let file = photo(4, bytes: AttachmentPart.partBytes + 10)
         let parts = try AttachmentPart.split(file, name: "签字.pdf", child: child)
