@@ -82,6 +82,7 @@ struct Screens {
 
     func today() throws -> Response {
         let view = try ReplicaCommands.today(directory: context.directory, date: nil)
+        let conflicts = try ReplicaCommands.conflicts(directory: context.directory, language: l)
         func section(_ title: String, _ items: [TodayView.Item], _ why: (TodayView.Item) -> String) -> String {
             let cards = items.map { i in
                 "<li><a href=\"/child/\(HTML.escape(i.child))\">\(HTML.escape(i.name))"
@@ -90,8 +91,14 @@ struct Screens {
             return "<h2>\(HTML.escape(title))（\(items.count)）</h2>"
                 + (items.isEmpty ? "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>" : "<ul class=\"cards\">\(cards)</ul>")
         }
+        let settle =
+            conflicts.isEmpty
+            ? ""
+            : "<ul class=\"cards\"><li><a href=\"/conflicts\">\(HTML.escape(l.pick("待核实的冲突", "conflicts to settle")))（\(conflicts.count)）"
+                + "<span class=\"why\">\(HTML.escape(l.pick("两人同时改了同一项，请选出正确的", "two people changed the same thing: choose")))</span></a></li></ul>"
         let body =
-            section(l.pick("请假超过规定天数、尚未家访", "on leave too long, not yet visited"), view.visitsDue) {
+            settle
+            + section(l.pick("请假超过规定天数、尚未家访", "on leave too long, not yet visited"), view.visitsDue) {
                 l.pick("请假自 \($0.since)", "on leave since \($0.since)")
             }
             + section(l.pick("超过规定间隔未联系", "not contacted in time"), view.contactOverdue) {

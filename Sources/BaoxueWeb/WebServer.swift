@@ -33,6 +33,7 @@ public enum WebServer {
         }
         Screens(context: context).register(on: router)
         AbsenceForm(context: context).register(on: router)
+        ConflictsPage(context: context).register(on: router)
         return router
     }
 

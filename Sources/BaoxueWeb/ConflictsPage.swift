@@ -1,0 +1,61 @@
+import BaoxueApp
+import Foundation
+import Hummingbird
+
+/// 冲突: every field two people changed concurrently, both values with who wrote each; one tap
+/// on the right value settles it (UI.md). The choice names the value by its position and text, so
+/// a list that changed meanwhile (a sync) is refused and shown again rather than guessed.
+struct ConflictsPage {
+    let context: WebServer.Context
+    var l: Language { context.language }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let screens = Screens(context: context)
+        router.get("/conflicts") { request, _ in
+            if let page = try await screens.locked() { return page }
+            let done = request.uri.queryParameters["done"] != nil
+            return try page(notice: done ? l.pick("已核实。", "Settled.") : nil, csrf: await screens.csrfField(request))
+        }
+        router.post("/conflicts") { request, ctx in
+            if let page = try await screens.locked() { return page }
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let form):
+                let csrf = await screens.csrfField(request)
+                guard let child = form["child"], let field = form["field"], let choice = form["choice"].flatMap(Int.init),
+                    let shown = form["shown"], let nonce = form["nonce"]
+                else { return WebServer.problem(.badRequest, l.pick("提交的内容不完整。", "the form is incomplete."), l) }
+                guard await context.sessions.claim(nonce) else { return WebServer.redirect("/conflicts?done=1") }
+                do throws(AppError) {
+                    _ = try ReplicaCommands.settle(
+                        directory: context.directory, child: child, field: field, choice: choice, shown: shown, language: l)
+                } catch {
+                    await context.sessions.release(nonce)
+                    return try page(notice: nil, error: error.line(l), csrf: csrf, status: .conflict)
+                }
+                return WebServer.redirect("/conflicts?done=1")
+            }
+        }
+    }
+
+    func page(notice: String?, error: String? = nil, csrf: String, status: HTTPResponse.Status = .ok) throws -> Response {
+        let conflicts = try ReplicaCommands.conflicts(directory: context.directory, language: l)
+        var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
+        body += error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? ""
+        if conflicts.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.pick("没有待核实的冲突。", "Nothing to settle.")))</p>" }
+        for c in conflicts {
+            body += "<h2>\(HTML.escape(c.name))：\(HTML.escape(ReplicaCommands.fieldLabel(c.field)))</h2>"
+            body += "<p>\(HTML.escape(l.pick("两人同时改了这一项。哪个是对的？", "Two people changed this at the same time. Which is right?")))</p>"
+            for (i, v) in c.values.enumerated() {
+                body += """
+                    <form method="post" action="/conflicts"><p>\(HTML.escape(v.value))<span class="why">\(HTML.escape(l.pick("记录人：", "by ")))\(HTML.escape(v.author))</span></p>
+                    <input type="hidden" name="child" value="\(HTML.escape(c.child))"><input type="hidden" name="field" value="\(HTML.escape(c.field))">
+                    <input type="hidden" name="choice" value="\(i)"><input type="hidden" name="shown" value="\(HTML.escape(v.value))">
+                    <input type="hidden" name="nonce" value="\(WebSessions.randomToken())">\(csrf)
+                    <button type="submit">\(HTML.escape(l.pick("以此为准", "This one is right")))</button></form>
+                    """
+            }
+        }
+        return WebServer.html(Page(title: l.pick("冲突", "Conflicts"), tab: .today, body: body, language: l), status: status)
+    }
+}
