@@ -48,8 +48,10 @@ struct ConflictsPage {
             body += "<p>\(HTML.escape(l.pick("两人同时改了这一项。哪个是对的？", "Two people changed this at the same time. Which is right?")))</p>"
             for (i, v) in c.values.enumerated() {
                 body += """
-                    <form method="post" action="/conflicts"><p>\(HTML.escape(v.value))<span class="why">\(HTML.escape(l.pick("记录人：", "by ")))\(HTML.escape(v.author))</span></p>
-                    <input type="hidden" name="child" value="\(HTML.escape(c.child))"><input type="hidden" name="field" value="\(HTML.escape(c.field))">
+                    <form method="post" action="/conflicts"><p>\(HTML.escape(v.value))
+                    <span class="why">\(HTML.escape(l.pick("记录人：", "by ")))\(HTML.escape(v.author))</span></p>
+                    <input type="hidden" name="child" value="\(HTML.escape(c.child))">
+                    <input type="hidden" name="field" value="\(HTML.escape(c.field))">
                     <input type="hidden" name="choice" value="\(i)"><input type="hidden" name="shown" value="\(HTML.escape(v.value))">
                     <input type="hidden" name="nonce" value="\(WebSessions.randomToken())">\(csrf)
                     <button type="submit">\(HTML.escape(l.pick("以此为准", "This one is right")))</button></form>

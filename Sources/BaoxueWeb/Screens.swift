@@ -10,6 +10,12 @@ enum Posted {
     case refused(Response)
 }
 
+/// A POST with files once admitted, or the response refusing it.
+enum PostedWithFiles {
+    case form(MultipartBody)
+    case refused(Response)
+}
+
 /// The read screens — 今日, 儿童 (list, search, a child's file), 我的 — and the unlock page.
 /// Each reads through the same `ReplicaCommands` the CLI uses, so both show the same facts.
 struct Screens {
@@ -75,6 +81,29 @@ struct Screens {
         return .form(form)
     }
 
+    /// Like `posted`, for a form with files (`multipart/form-data`, up to `MultipartBody.maxBytes`).
+    func postedWithFiles(_ request: Request, _ ctx: BasicRequestContext) async -> PostedWithFiles {
+        let l = self.l
+        guard let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) else {
+            return .refused(WebServer.problem(.unauthorized, l.pick("会话已失效，请重新打开。", "the session has ended: open the app again."), l))
+        }
+        guard let boundary = MultipartBody.boundary(ofContentType: request.headers[.contentType]) else {
+            return .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: MultipartBody.maxBytes) } catch {
+            return .refused(WebServer.problem(.contentTooLarge, l.pick("照片太大（最多 8 MB）。", "the photo is too large (8 MB at most)."), l))
+        }
+        guard let form = MultipartBody(Array(buffer.readableBytesView), boundary: boundary) else {
+            return .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
+        }
+        guard let sent = form["csrf"], WebSessions.same(sent, csrf) else {
+            return .refused(
+                WebServer.problem(.forbidden, l.pick("表单已过期，请返回重新打开页面。", "the form has expired: go back and open the page again."), l))
+        }
+        return .form(form)
+    }
+
     func csrfField(_ request: Request) async -> String {
         let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) ?? ""
         return "<input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">"
@@ -95,7 +124,7 @@ struct Screens {
             conflicts.isEmpty
             ? ""
             : "<ul class=\"cards\"><li><a href=\"/conflicts\">\(HTML.escape(l.pick("待核实的冲突", "conflicts to settle")))（\(conflicts.count)）"
-                + "<span class=\"why\">\(HTML.escape(l.pick("两人同时改了同一项，请选出正确的", "two people changed the same thing: choose")))</span></a></li></ul>"
+                + "<span class=\"why\">\(HTML.escape(settleHint))</span></a></li></ul>"
         let body =
             settle
             + section(l.pick("请假超过规定天数、尚未家访", "on leave too long, not yet visited"), view.visitsDue) {
@@ -112,6 +141,8 @@ struct Screens {
             }
         return WebServer.html(Page(title: l.pick("今日工作 \(view.date)", "Today, \(view.date)"), tab: .today, body: body, language: l))
     }
+
+    var settleHint: String { l.pick("两人同时改了同一项，请选出正确的", "two people changed the same thing: choose") }
 
     var searchLabel: String {
         l.pick("查找儿童（姓名、学籍号、身份证后几位、电话、村）", "find a child (name, student number, ID digits, phone, village)")
@@ -145,6 +176,7 @@ struct Screens {
         }
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
         body += "<a class=\"button\" href=\"/child/\(id)/absence\">\(HTML.escape(l.pick("记录缺课", "Record an absence")))</a>"
+        body += "<a class=\"button\" href=\"/child/\(id)/visit\">\(HTML.escape(l.pick("记录家访", "Record a visit")))</a>"
         // The card's lines after its first (the record id), as "label: value" pairs.
         let pairs = file.card.lines(l).dropFirst().map { line -> String in
             let parts = line.trimmingCharacters(in: .whitespaces).split(separator: ":", maxSplits: 1).map {

@@ -34,8 +34,12 @@ public enum WebServer {
         Screens(context: context).register(on: router)
         AbsenceForm(context: context).register(on: router)
         ConflictsPage(context: context).register(on: router)
+        VisitForm(context: context).register(on: router)
         return router
     }
+
+    /// What an uploaded file's name becomes: its last path component, without control characters.
+    public static func safeUploadName(_ raw: String) -> String { MultipartBody.safeName(raw) }
 
     /// A fresh access token: 64 hex digits.
     public static func newToken() -> String { WebSessions.randomToken() }

@@ -11,7 +11,7 @@ import Testing
 @Suite struct ConflictsPageTests {
     @Test func bothValuesShowWithTheirAuthorsAndOneTapSettles() async throws {
         let root = Fixtures.temporaryDirectory() + "/demo"
-        _ = try TownshipDemo.run(in: root, children: 20, lang: .zh) { _ in }
+        try await DemoTownship.make(at: root)
         let dir = root + "/teacher-a"
         let token = WebServer.newToken()
         let app = Application(router: WebServer.router(directory: dir, token: token, language: .zh))
