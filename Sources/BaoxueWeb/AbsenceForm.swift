@@ -71,12 +71,9 @@ struct AbsenceForm {
             return WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l)
         }
         let card = try ReplicaCommands.child(directory: context.directory, child: id, full: false, language: l)
-        func error(_ field: String) -> String {
-            errors[field].map { "<p class=\"error\" id=\"\(field)-error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? ""
-        }
-        func described(_ field: String) -> String {
-            errors[field] == nil ? "" : " aria-describedby=\"\(field)-error\" aria-invalid=\"true\""
-        }
+        let shown = FieldErrors(errors: errors)
+        func error(_ field: String) -> String { shown.message(field) }
+        func described(_ field: String) -> String { shown.described(field) }
         func choice(_ value: String, _ label: String) -> String {
             let checked = v.excused == value ? " checked" : ""
             return "<label><span><input type=\"radio\" name=\"excused\" value=\"\(value)\"\(checked)>\(HTML.escape(label))</span></label>"

@@ -96,12 +96,9 @@ struct VisitForm {
             return WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l)
         }
         let card = try ReplicaCommands.child(directory: context.directory, child: id, full: false, language: l)
-        func error(_ field: String) -> String {
-            errors[field].map { "<p class=\"error\" id=\"\(field)-error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? ""
-        }
-        func described(_ field: String) -> String {
-            errors[field] == nil ? "" : " aria-describedby=\"\(field)-error\" aria-invalid=\"true\""
-        }
+        let shown = FieldErrors(errors: errors)
+        func error(_ field: String) -> String { shown.message(field) }
+        func described(_ field: String) -> String { shown.described(field) }
         func text(_ field: String, _ label: String, _ value: String, type: String = "text") -> String {
             "<label for=\"\(field)\">\(HTML.escape(label))</label><input type=\"\(type)\" id=\"\(field)\" name=\"\(field)\" "
                 + "value=\"\(HTML.escape(value))\"\(described(field))>\(error(field))"
