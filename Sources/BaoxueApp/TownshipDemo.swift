@@ -124,7 +124,7 @@ public enum TownshipDemo {
         }
         let (x, y) = (rows[0], rows[1])
         let now = Replica.nowMilliseconds()
-        let onLedger = try attendanceWeeks(rows, teacher: teacherA, liaison: liaison, scope, today: today, now: now)
+        let onLedger = try DemoAttendance.twoWeeks(rows, teacher: teacherA, liaison: liaison, scope, today: today, now: now)
         for device in [teacherA, liaison, teacherA, teacherB] { try quietly(device) }
         say(
             l.pick(
@@ -250,50 +250,6 @@ public enum TownshipDemo {
         return Outcome(
             converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0,
             transferRead: transferRead, relayInferenceFails: !inference.separates && inference.idNumbersFound == 0)
-    }
-
-    /// The two weeks before the offline day, as a school records them: an eighth of the children
-    /// (never the first two, who star in the day) miss three days running, unexcused, recorded day
-    /// by day in class order; a fifth are visited by the liaison; a tenth miss one excused day.
-    /// Returns the rows of the children on a ledger (the truth the relay-side attacker is scored on).
-    static func attendanceWeeks(
-        _ rows: [RecordID], teacher: Replica, liaison: Replica, _ scope: ScopeID, today: SimpleDate, now: UInt64
-    ) throws(AppError) -> Set<Int> {
-        var rng = SeededGenerator(seed: 2026)
-        let order = Array(2..<max(2, rows.count)).shuffled(using: &rng)
-        let n = order.count
-        let ledger = Array(order.prefix(max(1, n / 8))).sorted()
-        let visited = Array(order.dropFirst(max(1, n / 8)).prefix(n / 5)).sorted()
-        let excused = Array(order.dropFirst(max(1, n / 8) + n / 5).prefix(n / 10)).sorted()
-        func date(_ back: Int) throws(AppError) -> SimpleDate {
-            try attemptRecords { () throws(RecordsError) in try today.adding(days: -back) }
-        }
-        for back in [14, 13, 12] {
-            let d = try date(back)
-            for i in ledger {
-                try write(teacher, scope, now) { _ throws(StoreError) in
-                    [.event(Event(child: rows[i], date: d, body: .absence(Absence(from: d, to: d, schoolDays: 1, excused: false))))]
-                }
-            }
-        }
-        let d = try date(11)
-        for i in excused {
-            try write(teacher, scope, now) { _ throws(StoreError) in
-                [.event(Event(child: rows[i], date: d, body: .absence(Absence(from: d, to: d, schoolDays: 1, excused: true))))]
-            }
-        }
-        for i in visited {
-            try write(liaison, scope, now) { _ throws(StoreError) in
-                [
-                    .event(
-                        Event(
-                            child: rows[i], date: d,
-                            body: .visit(
-                                Visit(participants: ["村联络员"], householdFound: true, childSeen: true, spokeTo: "家长", agreed: "按时到校"))))
-                ]
-            }
-        }
-        return Set(ledger)
     }
 
     /// 转学: the district admin hands child `y` to a second school of the township; the new school's
