@@ -3,7 +3,6 @@ import BaoxueRelay
 import BaoxueStore
 import BaoxueSync
 import BaoxueTCP
-import Dispatch
 import Foundation
 import Logging
 
@@ -31,9 +30,9 @@ public enum RelayCommands {
         }
     }
 
-    /// Runs a relay until SIGTERM or SIGINT, then shuts down gracefully (sessions in flight
-    /// get up to 10 s to finish their batches). `ready` hears the sync and metrics ports.
-    public static func serve(_ o: ServeOptions, language l: Language, ready: @escaping @Sendable (Int, Int?) -> Void) throws(AppError) {
+    /// Starts a relay and returns it serving (its ports; `shutdown()` lets sessions in flight finish
+    /// their batches). Running until a signal is the executable's part, not this library's.
+    public static func start(_ o: ServeOptions) async throws(AppError) -> Relay {
         let (host, port) = try SyncCommands.address(o.listen, option: "--listen", listening: true)
         let upstream = try o.upstream.map { u throws(AppError) in try SyncCommands.address(u, option: "--upstream") }
         let metrics = try o.metrics.map { m throws(AppError) in try SyncCommands.address(m, option: "--metrics", listening: true) }
@@ -61,24 +60,11 @@ public enum RelayCommands {
         let logger = Logger(label: "baoxue.relay")
         let configuration = config
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
-        let relay = try blocking { () async throws(SyncError) -> Relay in
-            try await Relay.start(
+        do {
+            return try await Relay.start(
                 key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
                 certificates: certificates, vouch: vouch, configuration: configuration, logger: logger)
-        }
-        ready(relay.port, relay.metricsPort)
-        let stop = DispatchSemaphore(value: 0)
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let sources = [SIGTERM, SIGINT].map { sig in
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { stop.signal() }
-            s.resume()
-            return s
-        }
-        stop.wait()
-        sources.forEach { $0.cancel() }
-        try blocking { () async throws(SyncError) in await relay.shutdown() }
+        } catch { throw .sync(error) }
     }
 
     /// A consistent copy of a relay's (or any replica's) database while it serves; checks the copy.

@@ -5,6 +5,7 @@ import BaoxueTCP
 import BaoxueTransport
 import Dispatch
 import Foundation
+import Synchronization
 
 /// What `peer allow`, `sync` and `serve` do, apart from parsing and printing.
 public enum SyncCommands {
@@ -51,35 +52,54 @@ public enum SyncCommands {
         return (String(text[..<colon]), port)
     }
 
-    /// Connects to `peer`, syncs the scopes, reports progress lines, returns the summary.
+    /// Connects to `peer`, syncs the scopes, reports progress values, returns the summary.
     /// Without `--scope`, a session that taught this device scopes it should hold (certificates
     /// under its own, arriving in `_admin`: a new device, a district admin) is followed by one
     /// more for them. On a school or district admin's device, then runs the key round
     /// (`PrivacyCommands.keyRound`) and, when it wrote a grant, a second session so the grant leaves now.
     public static func sync(
         directory: String, peer: String, scopes: [String], language: Language,
-        progress: @escaping @Sendable (String) -> Void
-    ) throws(AppError) -> SyncView {
-        let first = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws(AppError) -> SyncView {
+        try await sync(try ReplicaCommands.open(directory), peer: peer, scopes: scopes, progress: progress)
+    }
+
+    /// The same sync as a stream: progress values, then its outcome (`SyncEvent`). The stream ends
+    /// after the outcome; cancelling its consumer cancels the session.
+    public static func events(_ replica: Replica, peer: String, scopes: [String]) -> AsyncStream<SyncEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: SyncEvent.self, bufferingPolicy: .bufferingNewest(8))
+        let task = Task {
+            do throws(AppError) {
+                let view = try await sync(replica, peer: peer, scopes: scopes) { continuation.yield(.progress($0)) }
+                continuation.yield(.finished(view))
+            } catch { continuation.yield(.failed(error)) }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    static func sync(
+        _ replica: Replica, peer: String, scopes: [String], progress: @escaping @Sendable (SyncProgress) -> Void
+    ) async throws(AppError) -> SyncView {
+        let first = try await syncOnce(replica, peer: peer, scopes: scopes, progress: progress)
         var view = first.view
-        if scopes.isEmpty, !Set(try defaultScopes(try ReplicaCommands.open(directory))).isSubset(of: first.asked) {
-            let more = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
+        if scopes.isEmpty, !Set(try defaultScopes(replica)).isSubset(of: first.asked) {
+            let more = try await syncOnce(replica, peer: peer, scopes: scopes, progress: progress)
             view = view.followed(by: more.view)
         }
-        view.keyRound = try PrivacyCommands.keyRound(try ReplicaCommands.open(directory))
+        view.keyRound = try PrivacyCommands.keyRound(replica)
         if !view.keyRound.isEmpty {
-            _ = try syncOnce(directory: directory, peer: peer, scopes: scopes, language: language, progress: progress)
+            _ = try await syncOnce(replica, peer: peer, scopes: scopes, progress: progress)
         }
         return view
     }
 
     /// One session; returns its summary and the scopes it asked for.
     static func syncOnce(
-        directory: String, peer: String, scopes: [String], language: Language,
-        progress: @escaping @Sendable (String) -> Void
-    ) throws(AppError) -> (view: SyncView, asked: [ScopeID]) {
+        _ replica: Replica, peer: String, scopes: [String], progress: @escaping @Sendable (SyncProgress) -> Void
+    ) async throws(AppError) -> (view: SyncView, asked: [ScopeID]) {
         let (host, port) = try address(peer, option: "PEER")
-        let replica = try ReplicaCommands.open(directory)
         let policy = try policy(for: replica)
         var wanted: [ScopeID] = replica.log.authority == nil ? [] : [.admin]
         for s in scopes {
@@ -101,12 +121,13 @@ public enum SyncCommands {
                 role: .initiator, key: replica.key, store: replica.log, policy: policy, scopes: wanted, now: started,
                 pipelined: StreamingAppender(log: replica.log), certificates: certificates, vouch: vouch)
         } catch { throw .sync(error) }
-        let throttle = ProgressThrottle()
-        let summary = try blocking { () async throws(SyncError) -> SyncSummary in
-            try await SyncClient.sync(host: host, port: port, endpoint: endpoint) { s in
-                if throttle.due() { progress(SyncView.progressLine(s, elapsedMs: SyncClock.now() - started, language)) }
+        let throttle = ProgressThrottle(intervalMs: SyncEvent.intervalMs)
+        let summary: SyncSummary
+        do {
+            summary = try await SyncClient.sync(host: host, port: port, endpoint: endpoint) { s in
+                if throttle.due() { progress(SyncProgress(s, elapsedMs: SyncClock.now() - started)) }
             }
-        }
+        } catch { throw .sync(error) }
         // Remembered for `baoxue status` (last sync with whom); a failure to note it does not fail the sync.
         if let peer = summary.peer {
             try? replica.log.recordPeerActivity([
@@ -139,20 +160,19 @@ public enum SyncCommands {
         return all.sorted()
     }
 
-    /// Listens for peers; each session's one-line outcome goes to `report`.
-    /// Returns after the first session when `once`, otherwise never.
-    public static func serve(
-        directory: String, listen: String, once: Bool, language: Language,
-        ready: @escaping @Sendable (Int) -> Void, report: @escaping @Sendable (String) -> Void
-    ) throws(AppError) {
+    /// Starts listening for peers and returns at once: the server (its port; `stop()` ends it) and
+    /// the one-line outcome of each session as it ends. Waiting, and stopping on a signal, are the caller's.
+    public static func listen(
+        directory: String, listen: String, language: Language
+    ) async throws(AppError) -> (server: SyncServer, sessions: AsyncStream<String>) {
         let (host, port) = try address(listen, option: "--listen", listening: true)
         let replica = try ReplicaCommands.open(directory)
         _ = try PeerList.load(directory: directory)
-        let finished = DispatchSemaphore(value: 0)
+        let (sessions, outcome) = AsyncStream.makeStream(of: String.self)
         // One appender for all connections: commits stay in arrival order on one writer.
         let appender = StreamingAppender(log: replica.log)
-        let server = try blocking { () async throws(SyncError) -> SyncServer in
-            try await SyncServer.start(
+        do {
+            let server = try await SyncServer.start(
                 host: host, port: port,
                 makeEndpoint: { now throws(SyncError) in
                     // Re-read per connection, so `peer allow`, new certificates and revocations take effect without a restart.
@@ -164,16 +184,12 @@ public enum SyncCommands {
                 },
                 onSession: { end in
                     switch end.result {
-                    case .success(let s): report(SyncView(s).text(language))
-                    case .failure(let e): report(AppError.sync(e).line(language))
+                    case .success(let s): outcome.yield(SyncView(s).text(language))
+                    case .failure(let e): outcome.yield(AppError.sync(e).line(language))
                     }
-                    if once { finished.signal() }
                 })
-        }
-        ready(server.port)
-        finished.wait()
-        if !once { while true { finished.wait() } }
-        try blocking { () async throws(SyncError) in await server.stop() }
+            return (server, sessions)
+        } catch { throw .sync(error) }
     }
 }
 
@@ -182,37 +198,19 @@ enum SyncClock {
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
 }
 
-/// Lets a progress line through at most twice a second.
-final class ProgressThrottle: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last: UInt64 = 0
+/// Lets a progress value through at most once per interval.
+final class ProgressThrottle: Sendable {
+    private let intervalMs: UInt64
+    private let last = Mutex<UInt64>(0)
+
+    init(intervalMs: UInt64) { self.intervalMs = intervalMs }
 
     func due() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
         let now = SyncClock.now()
-        guard now - last >= 500 else { return false }
-        last = now
-        return true
+        return last.withLock { last in
+            guard now - last >= intervalMs else { return false }
+            last = now
+            return true
+        }
     }
-}
-
-/// Runs async transport code from the synchronous command line.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws(SyncError) -> T) throws(AppError) -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do throws(SyncError) { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    switch box.result! {
-    case .success(let v): return v
-    case .failure(let e): throw .sync(e)
-    }
-}
-
-/// Hands a result from a task to the thread waiting on a semaphore (set once, read after the signal).
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-    var result: Result<T, SyncError>?
 }

@@ -93,31 +93,4 @@ public struct SyncView: Encodable, Equatable, Sendable {
         bytes < 10_000 ? "\(bytes) B" : bytes < 10_000_000 ? "\(bytes / 1024) KiB" : "\(bytes >> 20) MiB"
     }
 
-    /// A progress line while syncing: changes and bytes so far, and an estimate of the rest.
-    /// `[########------------]  40% `: 20 cells, so it fits a phone terminal.
-    static func bar(_ done: Int, of total: Int) -> String {
-        let share = total == 0 ? 1 : min(1, Double(done) / Double(total))
-        let filled = Int((share * 20).rounded(.down))
-        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 20 - filled) + "] "
-            + String(format: "%3d%% ", Int((share * 100).rounded(.down)))
-    }
-
-    public static func progressLine(_ s: SyncSummary, elapsedMs: UInt64, _ l: Language) -> String {
-        guard s.reconciled else {
-            return l.pick("正在对账…… 已传 \(size(s.bytesSent + s.bytesReceived))", "reconciling… \(size(s.bytesSent + s.bytesReceived)) so far")
-        }
-        let done = s.sentChanges + s.receivedChanges
-        let total = s.toSend + s.toReceive
-        var eta = ""
-        if done > 0, total > done {
-            let rest = Double(elapsedMs) / Double(done) * Double(total - done) / 1000
-            eta = l.pick("，预计还需 \(Int(rest.rounded(.up))) 秒", ", about \(Int(rest.rounded(.up))) s left")
-        }
-        return bar(done, of: total)
-            + l.pick(
-                "收 \(s.receivedChanges)/\(s.toReceive) 条，发 \(s.sentChanges)/\(s.toSend) 条，\(size(s.bytesSent + s.bytesReceived))\(eta)",
-                "received \(s.receivedChanges)/\(s.toReceive), sent \(s.sentChanges)/\(s.toSend), "
-                    + "\(size(s.bytesSent + s.bytesReceived))\(eta)"
-            )
-    }
 }

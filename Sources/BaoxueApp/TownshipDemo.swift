@@ -36,7 +36,9 @@ public enum TownshipDemo {
 
     static let township = "丰南区/东镇"
 
-    public static func run(in directory: String, children: Int = 300, lang l: Language, say: (String) -> Void) throws(AppError) -> Outcome {
+    public static func run(
+        in directory: String, children: Int = 300, lang l: Language, say: (String) -> Void
+    ) async throws(AppError) -> Outcome {
         let started = DispatchTime.now().uptimeNanoseconds
         let district = SyntheticDistrict(seed: 2026, children: children, schools: 1)
         let school = district.schools[0].name
@@ -65,191 +67,206 @@ public enum TownshipDemo {
                 "[1/7] 教育局签发证书：东镇中继、王老师、李老师（\(school)）、村联络员赵某。",
                 "[1/7] the bureau certifies a relay, two teachers (\(school)) and a village liaison."))
 
-        let (relay, relayLog) = try startRelay(directory + "/relay")
-        defer { try? blocking { () async throws(SyncError) in await relay.shutdown(graceMs: 2_000) } }
-        let relayAddress = "127.0.0.1:\(relay.port)"
-        say(l.pick("[2/7] 乡镇中继在 \(relayAddress) 运行。", "[2/7] the township relay serves on \(relayAddress)."))
-        // Encryption: the certificates reach the school admin through the relay; the admin seals the
-        // school's key to every member and the bureau; the members fetch it.
-        func quietly(_ device: Replica) throws(AppError) {
-            _ = try SyncCommands.sync(directory: device.directory, peer: relayAddress, scopes: [scope.value], language: l) { _ in }
-        }
-        for device in [teacherA, teacherB, liaison, admin] { try quietly(device) }
-        let keys = try PrivacyCommands.grant(directory: admin.directory, scope: scope.value, rotate: false)
-        for device in [admin, teacherA, teacherB, liaison] { try quietly(device) }
-        say(
-            l.pick(
-                "[2/7] 学校管理员把本校第 \(keys.heldEpoch ?? 0) 代密钥封存给各成员和教育局：此后记录在设备上加密，中继只转存密文。",
-                "[2/7] the school admin seals the school's key (epoch \(keys.heldEpoch ?? 0)) to every member and the bureau: from now "
-                    + "on records are encrypted on the devices and the relay carries ciphertext only."
-            ))
-
-        // The school's roster, exported from the student registry the way Excel saves it in China (GBK).
-        let today = try day()
-        let roster = directory + "/学籍导出.csv"
-        var lines = ["姓名,性别,出生日期,身份证件号,全国学籍号,学校名称,年级,班级,现住址,监护人,监护人电话"]
-        var ids: [String] = []
-        var names: [String] = []
-        for i in 0..<children {
-            var f: [String: String] = [:]
-            for case .set(_, _, let field, let value, _) in district.childOps(i, today: today) {
-                switch value {
-                case .text(let t): f[field] = t
-                case .number(let n): f[field] = String(n)
-                default: break
-                }
+        let (relay, relayLog) = try await startRelay(directory + "/relay")
+        // Everything between the relay starting and stopping; the relay stops whatever happens in it.
+        func offlineDay() async throws(AppError) -> Outcome {
+            let relayAddress = "127.0.0.1:\(relay.port)"
+            say(l.pick("[2/7] 乡镇中继在 \(relayAddress) 运行。", "[2/7] the township relay serves on \(relayAddress)."))
+            // Encryption: the certificates reach the school admin through the relay; the admin seals the
+            // school's key to every member and the bureau; the members fetch it.
+            func quietly(_ device: Replica) async throws(AppError) {
+                _ = try await SyncCommands.sync(directory: device.directory, peer: relayAddress, scopes: [scope.value], language: l)
             }
-            ids.append(f["idNumber"] ?? "")
-            names.append(f["name"] ?? "")
-            lines.append(
+            for device in [teacherA, teacherB, liaison, admin] { try await quietly(device) }
+            let keys = try PrivacyCommands.grant(directory: admin.directory, scope: scope.value, rotate: false)
+            for device in [admin, teacherA, teacherB, liaison] { try await quietly(device) }
+            say(
+                l.pick(
+                    "[2/7] 学校管理员把本校第 \(keys.heldEpoch ?? 0) 代密钥封存给各成员和教育局：此后记录在设备上加密，中继只转存密文。",
+                    "[2/7] the school admin seals the school's key (epoch \(keys.heldEpoch ?? 0)) to every member and the bureau: from now "
+                        + "on records are encrypted on the devices and the relay carries ciphertext only."
+                ))
+
+            // The school's roster, exported from the student registry the way Excel saves it in China (GBK).
+            let today = try day()
+            let roster = directory + "/学籍导出.csv"
+            var lines = ["姓名,性别,出生日期,身份证件号,全国学籍号,学校名称,年级,班级,现住址,监护人,监护人电话"]
+            var ids: [String] = []
+            var names: [String] = []
+            for i in 0..<children {
+                var f: [String: String] = [:]
+                for case .set(_, _, let field, let value, _) in district.childOps(i, today: today) {
+                    switch value {
+                    case .text(let t): f[field] = t
+                    case .number(let n): f[field] = String(n)
+                    default: break
+                    }
+                }
+                ids.append(f["idNumber"] ?? "")
+                names.append(f["name"] ?? "")
+                lines.append(
+                    [
+                        f["name"], f["gender"] == "male" ? "男" : "女", "", f["idNumber"], "", f["school"], f["grade"], f["className"],
+                        f["village"], f["guardianName"], f["guardianPhone"],
+                    ].map { $0 ?? "" }.joined(separator: ","))
+            }
+            guard let gbk = RosterFile.gb18030(lines.joined(separator: "\r\n") + "\r\n"),
+                FileManager.default.createFile(atPath: roster, contents: Data(gbk))
+            else { throw .fileMissing(path: roster) }
+            let imported = try ReplicaCommands.importRoster(
+                directory: teacherA.directory, file: roster, source: .xueji, scope: nil, language: l)
+            say(l.pick("[3/7] 王老师导入学籍花名册：", "[3/7] the teacher imports the roster: ") + imported.lines(l).joined(separator: " "))
+            try await sync(teacherA, relayAddress, scope, l, say, "[3/7] " + l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
+            try await sync(teacherB, relayAddress, scope, l, say, "[3/7] " + l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
+            try await sync(liaison, relayAddress, scope, l, say, "[3/7] " + l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
+
+            let key = try attempt { () throws(StoreError) in try teacherA.log.registryKeyForImport() }
+            let rows = try ids.map { id throws(AppError) -> RecordID in
+                guard let child = RosterPlan.child(idNumber: id, studentNumber: nil, key: key) else { throw .childUnknown(id) }
+                return child
+            }
+            let (x, y) = (rows[0], rows[1])
+            let now = Replica.nowMilliseconds()
+            let onLedger = try DemoAttendance.twoWeeks(rows, teacher: teacherA, liaison: liaison, scope, today: today, now: now)
+            for device in [teacherA, liaison, teacherA, teacherB] { try await quietly(device) }
+            say(
+                l.pick(
+                    "[3/7] 前两周：王老师逐日记录缺课（\(onLedger.count) 名儿童连续旷课 3 天），联络员家访其他儿童；均已同步到中继。",
+                    "[3/7] the two weeks before: teacher A records absences day by day (\(onLedger.count) children miss 3 days running "
+                        + "unexcused), the liaison visits others; all synced through the relay."))
+
+            // The offline day, about two children of the roster.
+            let yesterday = try attemptRecords { () throws(RecordsError) in try today.adding(days: -1) }
+            let threeDaysAgo = try attemptRecords { () throws(RecordsError) in try today.adding(days: -3) }
+            let nextWeek = try attemptRecords { () throws(RecordsError) in try today.adding(days: 7) }
+            try write(teacherA, scope, now) { s throws(StoreError) in
                 [
-                    f["name"], f["gender"] == "male" ? "男" : "女", "", f["idNumber"], "", f["school"], f["grade"], f["className"],
-                    f["village"], f["guardianName"], f["guardianPhone"],
-                ].map { $0 ?? "" }.joined(separator: ","))
-        }
-        guard let gbk = RosterFile.gb18030(lines.joined(separator: "\r\n") + "\r\n"),
-            FileManager.default.createFile(atPath: roster, contents: Data(gbk))
-        else { throw .fileMissing(path: roster) }
-        let imported = try ReplicaCommands.importRoster(
-            directory: teacherA.directory, file: roster, source: .xueji, scope: nil, language: l)
-        say(l.pick("[3/7] 王老师导入学籍花名册：", "[3/7] the teacher imports the roster: ") + imported.lines(l).joined(separator: " "))
-        try sync(teacherA, relayAddress, scope, l, say, "[3/7] " + l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
-        try sync(teacherB, relayAddress, scope, l, say, "[3/7] " + l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
-        try sync(liaison, relayAddress, scope, l, say, "[3/7] " + l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
+                    .event(
+                        Event(
+                            child: x, date: yesterday,
+                            body: .absence(Absence(from: threeDaysAgo, to: yesterday, schoolDays: 3, excused: false))
+                        )),
+                    .set(
+                        kind: .child, record: x, field: "status",
+                        value: .status(StatusFact(status: .suspectedDropout, date: today, reason: "连续旷课 3 天")),
+                        pred: try s.liveOps(kind: .child, record: x, field: "status")),
+                ]
+            }
+            try write(teacherB, scope, now + 1) { s throws(StoreError) in
+                [
+                    .set(
+                        kind: .child, record: x, field: "status",
+                        value: .status(StatusFact(status: .transferredOut, date: today, reason: "家长电话称已随父母到外地就读")),
+                        pred: try s.liveOps(kind: .child, record: x, field: "status"))
+                ]
+            }
+            try write(teacherB, scope, now + 1) { _ throws(StoreError) in
+                [
+                    .event(
+                        Event(
+                            child: y, date: today,
+                            body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "语文：识字与朗读")))
+                    )
+                ]
+            }
+            let caseFile = RecordID.derived("baoxue.demo.case:" + x.hex)
+            try write(liaison, scope, now + 2) { _ throws(StoreError) in
+                [
+                    .set(kind: .caseFile, record: caseFile, field: "child", value: .text(x.hex), pred: []),
+                    .set(
+                        kind: .caseFile, record: caseFile, field: "reason", value: .text(ReasonCategory.dislikesSchool.rawValue), pred: []),
+                    .event(
+                        Event(
+                            child: x, date: today,
+                            body: .visit(
+                                Visit(
+                                    participants: ["村联络员", "王老师"], householdFound: true, childSeen: true,
+                                    spokeTo: "祖母", reasonOut: "厌学", agreed: "下周一送回学校", nextContact: nextWeek)))),
+                    .event(
+                        Event(
+                            child: x, subject: caseFile, date: today,
+                            body: .persuasion(PersuasionAttempt(method: "入户劝返", outcome: .agreedToReturn, note: "祖母同意周一送校")))),
+                ]
+            }
+            say(
+                l.pick(
+                    "[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
+                    "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, at the same "
+                        + "time, marks the same child transferred out and records a home-teaching session; the liaison visits and persuades."
+                ))
 
-        let key = try attempt { () throws(StoreError) in try teacherA.log.registryKeyForImport() }
-        let rows = try ids.map { id throws(AppError) -> RecordID in
-            guard let child = RosterPlan.child(idNumber: id, studentNumber: nil, key: key) else { throw .childUnknown(id) }
-            return child
-        }
-        let (x, y) = (rows[0], rows[1])
-        let now = Replica.nowMilliseconds()
-        let onLedger = try DemoAttendance.twoWeeks(rows, teacher: teacherA, liaison: liaison, scope, today: today, now: now)
-        for device in [teacherA, liaison, teacherA, teacherB] { try quietly(device) }
-        say(
-            l.pick(
-                "[3/7] 前两周：王老师逐日记录缺课（\(onLedger.count) 名儿童连续旷课 3 天），联络员家访其他儿童；均已同步到中继。",
-                "[3/7] the two weeks before: teacher A records absences day by day (\(onLedger.count) children miss 3 days running "
-                    + "unexcused), the liaison visits others; all synced through the relay."))
+            // The teachers meet at school: peer to peer over TCP, teacher B serving.
+            try await peerToPeer(server: teacherB, client: teacherA, scope, l, say)
+            // Evening at the township office: everyone reaches the relay (twice for the liaison and A,
+            // so the relay's receipts written meanwhile reach them too).
+            try await sync(liaison, relayAddress, scope, l, say, l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
+            try await sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
+            try await sync(liaison, relayAddress, scope, l, say, l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
+            try await sync(teacherB, relayAddress, scope, l, say, l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
+            try await sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
 
-        // The offline day, about two children of the roster.
-        let yesterday = try attemptRecords { () throws(RecordsError) in try today.adding(days: -1) }
-        let threeDaysAgo = try attemptRecords { () throws(RecordsError) in try today.adding(days: -3) }
-        let nextWeek = try attemptRecords { () throws(RecordsError) in try today.adding(days: 7) }
-        try write(teacherA, scope, now) { s throws(StoreError) in
-            [
-                .event(
-                    Event(
-                        child: x, date: yesterday, body: .absence(Absence(from: threeDaysAgo, to: yesterday, schoolDays: 3, excused: false))
-                    )),
-                .set(
-                    kind: .child, record: x, field: "status",
-                    value: .status(StatusFact(status: .suspectedDropout, date: today, reason: "连续旷课 3 天")),
-                    pred: try s.liveOps(kind: .child, record: x, field: "status")),
-            ]
-        }
-        try write(teacherB, scope, now + 1) { s throws(StoreError) in
-            [
-                .set(
-                    kind: .child, record: x, field: "status",
-                    value: .status(StatusFact(status: .transferredOut, date: today, reason: "家长电话称已随父母到外地就读")),
-                    pred: try s.liveOps(kind: .child, record: x, field: "status"))
-            ]
-        }
-        try write(teacherB, scope, now + 1) { _ throws(StoreError) in
-            [
-                .event(
-                    Event(
-                        child: y, date: today, body: .homeTeaching(HomeTeachingSession(classHours: 2, teacher: "李老师", content: "语文：识字与朗读")))
-                )
-            ]
-        }
-        let caseFile = RecordID.derived("baoxue.demo.case:" + x.hex)
-        try write(liaison, scope, now + 2) { _ throws(StoreError) in
-            [
-                .set(kind: .caseFile, record: caseFile, field: "child", value: .text(x.hex), pred: []),
-                .set(kind: .caseFile, record: caseFile, field: "reason", value: .text(ReasonCategory.dislikesSchool.rawValue), pred: []),
-                .event(
-                    Event(
-                        child: x, date: today,
-                        body: .visit(
-                            Visit(
-                                participants: ["村联络员", "王老师"], householdFound: true, childSeen: true,
-                                spokeTo: "祖母", reasonOut: "厌学", agreed: "下周一送回学校", nextContact: nextWeek)))),
-                .event(
-                    Event(
-                        child: x, subject: caseFile, date: today,
-                        body: .persuasion(PersuasionAttempt(method: "入户劝返", outcome: .agreedToReturn, note: "祖母同意周一送校")))),
-            ]
-        }
-        say(
-            l.pick(
-                "[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
-                "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, at the same "
-                    + "time, marks the same child transferred out and records a home-teaching session; the liaison visits and persuades."
-            ))
+            let heads = try [teacherA, teacherB, liaison].map { r throws(AppError) in
+                try attempt { () throws(StoreError) in try r.log.heads() }
+            }
+            let converged = heads.allSatisfy { $0 == heads[0] }
+            say(
+                l.pick(
+                    "[6/7] 三台设备\(converged ? "已一致" : "不一致！")（\(heads[0].count) 个最新变更）。",
+                    "[6/7] the three devices \(converged ? "agree" : "DISAGREE") (\(heads[0].count) heads)."))
 
-        // The teachers meet at school: peer to peer over TCP, teacher B serving.
-        try peerToPeer(server: teacherB, client: teacherA, scope, l, say)
-        // Evening at the township office: everyone reaches the relay (twice for the liaison and A,
-        // so the relay's receipts written meanwhile reach them too).
-        try sync(liaison, relayAddress, scope, l, say, l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
-        try sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
-        try sync(liaison, relayAddress, scope, l, say, l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
-        try sync(teacherB, relayAddress, scope, l, say, l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
-        try sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
-
-        let heads = try [teacherA, teacherB, liaison].map { r throws(AppError) in try attempt { () throws(StoreError) in try r.log.heads() }
+            var conflictSurfaced = true
+            for device in [teacherA, teacherB, liaison] {
+                conflictSurfaced =
+                    try attempt { () throws(StoreError) in try device.log.conflicts() }.contains {
+                        $0.child == x && $0.conflicts == ["status"]
+                    }
+                    && conflictSurfaced
+            }
+            let transferRead = try await transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress, enroll: enroll, l, say)
+            try report(liaison, x, l, say)
+            let audit = try ReplicaCommands.audit(directory: liaison.directory, child: x.hex, language: l)
+            say(l.pick("该儿童的记录史（联络员设备上，逐条验签）：", "the child's history (on the liaison's device, each change re-verified):"))
+            for line in audit { say("  " + line.text(l)) }
+            let witnessed = audit.contains { !$0.witnessedBy.isEmpty }
+            let relayFiles = Data(
+                ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/relay")) ?? [])
+                    .flatMap { Array(FileManager.default.contents(atPath: directory + "/relay/" + $0) ?? Data()) })
+            let found = names.filter { !$0.isEmpty && relayFiles.range(of: Data($0.utf8)) != nil }.count
+            say(
+                l.pick(
+                    "在中继的文件（\(relayFiles.count / 1024) KB）中查找 \(names.count) 个儿童姓名：找到 \(found) 个。",
+                    "searched the relay's files (\(relayFiles.count / 1024) KB) for the \(names.count) children's names: \(found) found."))
+            // The attacker of privacy.md §4, on the relay's database alone: can it tell the ledger children?
+            let flagged = rows.indices.map { onLedger.contains($0) || $0 == 0 }
+            let changes = try attempt { () throws(StoreError) in try relayLog.entries(after: 0, limit: 10_000_000) }.map(\.change)
+                .filter { $0.scope == scope }
+            let inference = RelayInference(
+                changes: changes, flagged: flagged, idNumbers: ids, recordIDs: rows.map { (try? Hex.decode($0.hex)) ?? [] })
+            let worst = inference.worst
+            let (auc, bound) = (String(format: "%.3f", worst.auc), String(format: "%.3f", inference.bound))
+            say(
+                l.pick(
+                    "中继数据推断：只凭中继的数据库和花名册顺序，按中继可见的每个字段（大小、类别、作者、密钥代、依赖、时间）给 \(inference.children) 名儿童打分，"
+                        + "找台账上的 \(inference.flagged) 名：最好的一种 AUC = \(auc)（随机为 0.5，偶然范围 ±\(bound)）——"
+                        + (inference.separates ? "能区分！" : "无法区分") + "；找到身份证号：\(inference.idNumbersFound) 个。",
+                    "relay inference: from the relay's database and the roster's order alone, scoring \(inference.children) children by every "
+                        + "field the relay sees (size, class, author, key epoch, deps, time) to find the \(inference.flagged) on ledgers: best "
+                        + "AUC \(auc) (chance 0.5, ±\(bound) by chance) — "
+                        + (inference.separates ? "it CAN tell them apart!" : "it cannot tell the ledger children apart")
+                        + "; ID numbers found: \(inference.idNumbersFound)."))
+            return Outcome(
+                converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0,
+                transferRead: transferRead, relayInferenceFails: !inference.separates && inference.idNumbersFound == 0)
         }
-        let converged = heads.allSatisfy { $0 == heads[0] }
-        say(
-            l.pick(
-                "[6/7] 三台设备\(converged ? "已一致" : "不一致！")（\(heads[0].count) 个最新变更）。",
-                "[6/7] the three devices \(converged ? "agree" : "DISAGREE") (\(heads[0].count) heads)."))
-
-        var conflictSurfaced = true
-        for device in [teacherA, teacherB, liaison] {
-            conflictSurfaced =
-                try attempt { () throws(StoreError) in try device.log.conflicts() }.contains { $0.child == x && $0.conflicts == ["status"] }
-                && conflictSurfaced
+        let outcome: Outcome
+        do { outcome = try await offlineDay() } catch {
+            await relay.shutdown(graceMs: 2_000)
+            throw error
         }
-        let transferRead = try transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress, enroll: enroll, l, say)
-        try report(liaison, x, l, say)
-        let audit = try ReplicaCommands.audit(directory: liaison.directory, child: x.hex, language: l)
-        say(l.pick("该儿童的记录史（联络员设备上，逐条验签）：", "the child's history (on the liaison's device, each change re-verified):"))
-        for line in audit { say("  " + line.text(l)) }
-        let witnessed = audit.contains { !$0.witnessedBy.isEmpty }
-        let relayFiles = Data(
-            ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/relay")) ?? [])
-                .flatMap { Array(FileManager.default.contents(atPath: directory + "/relay/" + $0) ?? Data()) })
-        let found = names.filter { !$0.isEmpty && relayFiles.range(of: Data($0.utf8)) != nil }.count
-        say(
-            l.pick(
-                "在中继的文件（\(relayFiles.count / 1024) KB）中查找 \(names.count) 个儿童姓名：找到 \(found) 个。",
-                "searched the relay's files (\(relayFiles.count / 1024) KB) for the \(names.count) children's names: \(found) found."))
-        // The attacker of privacy.md §4, on the relay's database alone: can it tell the ledger children?
-        let flagged = rows.indices.map { onLedger.contains($0) || $0 == 0 }
-        let changes = try attempt { () throws(StoreError) in try relayLog.entries(after: 0, limit: 10_000_000) }.map(\.change)
-            .filter { $0.scope == scope }
-        let inference = RelayInference(
-            changes: changes, flagged: flagged, idNumbers: ids, recordIDs: rows.map { (try? Hex.decode($0.hex)) ?? [] })
-        let worst = inference.worst
-        let (auc, bound) = (String(format: "%.3f", worst.auc), String(format: "%.3f", inference.bound))
-        say(
-            l.pick(
-                "中继数据推断：只凭中继的数据库和花名册顺序，按中继可见的每个字段（大小、类别、作者、密钥代、依赖、时间）给 \(inference.children) 名儿童打分，"
-                    + "找台账上的 \(inference.flagged) 名：最好的一种 AUC = \(auc)（随机为 0.5，偶然范围 ±\(bound)）——"
-                    + (inference.separates ? "能区分！" : "无法区分") + "；找到身份证号：\(inference.idNumbersFound) 个。",
-                "relay inference: from the relay's database and the roster's order alone, scoring \(inference.children) children by every "
-                    + "field the relay sees (size, class, author, key epoch, deps, time) to find the \(inference.flagged) on ledgers: best "
-                    + "AUC \(auc) (chance 0.5, ±\(bound) by chance) — "
-                    + (inference.separates ? "it CAN tell them apart!" : "it cannot tell the ledger children apart")
-                    + "; ID numbers found: \(inference.idNumbersFound)."))
+        await relay.shutdown(graceMs: 2_000)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         say(l.pick(String(format: "完成，用时 %.1f 秒。中继已停止。", seconds), String(format: "done in %.1f s; the relay has stopped.", seconds)))
-        return Outcome(
-            converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0,
-            transferRead: transferRead, relayInferenceFails: !inference.separates && inference.idNumbersFound == 0)
+        return outcome
     }
 
     /// 转学: the district admin hands child `y` to a second school of the township; the new school's
@@ -258,25 +275,25 @@ public enum TownshipDemo {
         _ y: RecordID, from scope: ScopeID, schoolAdmin: Replica, relay: String,
         enroll: (String, String, Role, [ScopeID]) throws(AppError) -> Replica,
         _ l: Language, _ say: (String) -> Void
-    ) throws(AppError) -> Bool {
+    ) async throws(AppError) -> Bool {
         let second = try scopeID("\(township)/东镇第二小学")
         let bureau = try enroll("district-admin", "钱科长", .districtAdmin, [try scopeID(township)])
         let teacherC = try enroll("teacher-c", "周老师", .teacher, [second])
-        func syncQuietly(_ device: Replica, _ scopes: [ScopeID]) throws(AppError) {
-            _ = try SyncCommands.sync(directory: device.directory, peer: relay, scopes: scopes.map(\.value), language: l) { _ in }
+        func syncQuietly(_ device: Replica, _ scopes: [ScopeID]) async throws(AppError) {
+            _ = try await SyncCommands.sync(directory: device.directory, peer: relay, scopes: scopes.map(\.value), language: l)
         }
-        try syncQuietly(teacherC, [second])
-        try syncQuietly(bureau, [scope, second])
+        try await syncQuietly(teacherC, [second])
+        try await syncQuietly(bureau, [scope, second])
         // The school admin's morning round: the school's key, sealed again to members who lack it (the bureau's device).
-        try syncQuietly(schoolAdmin, [scope])
+        try await syncQuietly(schoolAdmin, [scope])
         _ = try PrivacyCommands.grant(directory: schoolAdmin.directory, scope: scope.value, rotate: false)
-        try syncQuietly(schoolAdmin, [scope])
-        try syncQuietly(bureau, [scope, second])
+        try await syncQuietly(schoolAdmin, [scope])
+        try await syncQuietly(bureau, [scope, second])
         _ = try PrivacyCommands.grant(directory: bureau.directory, scope: second.value, rotate: false)
         let done = try ReplicaCommands.transfer(
             directory: bureau.directory, child: y.hex, to: second.value, reason: "随父母迁居", date: nil, language: l)
-        try syncQuietly(bureau, [scope, second])
-        try syncQuietly(teacherC, [second])
+        try await syncQuietly(bureau, [scope, second])
+        try await syncQuietly(teacherC, [second])
         let seen = try attempt { () throws(StoreError) in try teacherC.log.children() }
         let sessions = try attempt { () throws(StoreError) in try teacherC.log.events(child: y) }.count
         let name = seen.first { $0.child == y }?.name ?? "?"
@@ -311,7 +328,7 @@ public enum TownshipDemo {
         }
     }
 
-    static func startRelay(_ directory: String) throws(AppError) -> (Relay, ChangeLog) {
+    static func startRelay(_ directory: String) async throws(AppError) -> (Relay, ChangeLog) {
         let replica = try attempt { () throws(StoreError) in try Replica.open(at: directory, witness: true, views: false) }
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
         let c = {
@@ -321,46 +338,37 @@ public enum TownshipDemo {
             return c
         }()
         let quiet = Logger(label: "baoxue.demo.relay", factory: { _ in SwiftLogNoOpLogHandler() })
-        let relay = try blocking { () async throws(SyncError) -> Relay in
-            try await Relay.start(
+        do {
+            let relay = try await Relay.start(
                 key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
                 certificates: certificates, vouch: vouch, configuration: c, logger: quiet)
-        }
-        return (relay, replica.log)
+            return (relay, replica.log)
+        } catch { throw .sync(error) }
     }
 
     static func sync(
         _ device: Replica, _ address: String, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void, _ who: String
-    ) throws(AppError) {
-        let view = try SyncCommands.sync(directory: device.directory, peer: address, scopes: [scope.value], language: l) { _ in }
+    ) async throws(AppError) {
+        let view = try await SyncCommands.sync(directory: device.directory, peer: address, scopes: [scope.value], language: l)
         say((who.hasPrefix("[") ? "" : "[5/7] ") + who + l.pick("：", ": ") + view.text(l))
     }
 
     /// Teacher B serves one session on a loopback port; teacher A connects to it.
-    static func peerToPeer(server: Replica, client: Replica, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void) throws(AppError) {
-        let ready = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
-        let port = ResultBox<Int>()
-        let directory = server.directory
-        Thread.detachNewThread {
-            do throws(AppError) {
-                try SyncCommands.serve(
-                    directory: directory, listen: "127.0.0.1:0", once: true, language: l,
-                    ready: { p in
-                        port.result = .success(p)
-                        ready.signal()
-                    }, report: { _ in })
-            } catch {
-                port.result = .failure(.connectionClosed)
-                ready.signal()
-            }
-            finished.signal()
+    static func peerToPeer(
+        server: Replica, client: Replica, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void
+    ) async throws(AppError) {
+        let (listener, sessions) = try await SyncCommands.listen(directory: server.directory, listen: "127.0.0.1:0", language: l)
+        do {
+            try await sync(
+                client, "127.0.0.1:\(listener.port)", scope, l, say,
+                l.pick("王老师 ↔ 李老师（在学校，点对点）", "teacher A ↔ teacher B (at school, peer to peer)"))
+        } catch {
+            await listener.stop()
+            throw error
         }
-        guard ready.wait(timeout: .now() + 10) == .success, case .success(let p)? = port.result else {
-            throw .sync(.unreachable("127.0.0.1"))
-        }
-        try sync(client, "127.0.0.1:\(p)", scope, l, say, l.pick("王老师 ↔ 李老师（在学校，点对点）", "teacher A ↔ teacher B (at school, peer to peer)"))
-        _ = finished.wait(timeout: .now() + 10)
+        // The server's side of the session has ended when its outcome arrives.
+        for await _ in sessions { break }
+        await listener.stop()
     }
 
     static func write(

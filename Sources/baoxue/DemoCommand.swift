@@ -2,7 +2,7 @@ import ArgumentParser
 import BaoxueApp
 import Foundation
 
-struct Demo: ParsableCommand {
+struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "运行内置示例 / run the built-in example",
         discussion: """
@@ -23,12 +23,12 @@ struct Demo: ParsableCommand {
         }
     }
 
-    func run() {
-        runReporting(options) { () throws(AppError) in
+    func run() async {
+        await runReporting(options) { () async throws(AppError) in
             let l = options.language
             let folder = options.dir ?? (NSTemporaryDirectory() + "baoxue-demo-\(UUID().uuidString.prefix(8))")
             if township {
-                let outcome = try TownshipDemo.run(in: folder, children: children, lang: l) { line in Output.line(line) }
+                let outcome = try await TownshipDemo.run(in: folder, children: children, lang: l) { line in Output.line(line) }
                 print(l.pick("示例数据在：\(folder)", "demo data is in: \(folder)"))
                 if !outcome.converged || !outcome.conflictSurfaced || !outcome.witnessed || !outcome.relayHoldsNoNames
                     || !outcome.transferRead || !outcome.relayInferenceFails

@@ -33,7 +33,7 @@ struct AuthorityInit: ParsableCommand {
         abstract: "生成授权密钥（口令保护）/ create the authority key, sealed under a passphrase",
         discussion:
             "口令来自 $BAOXUE_PASSPHRASE 或标准输入。请把打印出的公钥发给各乡镇中继和设备。\nThe passphrase comes from $BAOXUE_PASSPHRASE or stdin. Hand the printed "
-                + "public key to every relay and device."
+            + "public key to every relay and device."
     )
     @OptionGroup var options: GlobalOptions
 
@@ -140,7 +140,7 @@ struct AuthorityRevoke: ParsableCommand {
         abstract: "吊销丢失或被盗的设备 / revoke a lost or stolen device",
         discussion:
             "吊销时间之前的变更仍然有效，之后的一律隔离。把生成的文件交给任一设备或中继运行 baoxue admin publish。\nChanges before the time stay valid; later ones are "
-                + "quarantined. Hand the file to any device or relay to run baoxue admin publish."
+            + "quarantined. Hand the file to any device or relay to run baoxue admin publish."
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "设备公钥（64 位十六进制）/ the device's public key") var device: String

@@ -17,7 +17,10 @@ struct ChildFileCommand: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let file = try ReplicaCommands.childFile(directory: options.directory, child: child, full: full, language: options.language)
-            if options.json { Output.json(file); return }
+            if options.json {
+                Output.json(file)
+                return
+            }
             file.lines(options.language).forEach { print($0) }
         }
     }
@@ -33,9 +36,13 @@ struct ChildTeachingBook: ParsableCommand {
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            let book = try ReplicaCommands.teachingBook(directory: options.directory, child: child, month: month,
-                                                        language: options.language)
-            if options.json { Output.json(book); return }
+            let book = try ReplicaCommands.teachingBook(
+                directory: options.directory, child: child, month: month,
+                language: options.language)
+            if options.json {
+                Output.json(book)
+                return
+            }
             book.lines(options.language).forEach { print($0) }
         }
     }
@@ -49,7 +56,10 @@ struct CaseList: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let cases = try ReplicaCommands.cases(directory: options.directory, which: nil, language: l)
-            if options.json { Output.json(cases); return }
+            if options.json {
+                Output.json(cases)
+                return
+            }
             for c in cases { print(c.line) }
             print(l.pick("共 \(cases.count) 个未结案案卷", "\(cases.count) open case(s)"))
         }
@@ -67,7 +77,10 @@ struct CaseShow: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let found = try ReplicaCommands.cases(directory: options.directory, which: caseFile, language: options.language)
             guard let c = found.first else { return }
-            if options.json { Output.json(c); return }
+            if options.json {
+                Output.json(c)
+                return
+            }
             print(c.line)
             c.events.forEach { print("  " + $0) }
         }

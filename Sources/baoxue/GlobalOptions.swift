@@ -21,8 +21,9 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         if let lang, Language(rawValue: lang.lowercased()) == nil {
-            throw ValidationError(Language.resolve(flag: nil, environment: ProcessInfo.processInfo.environment)
-                .pick("--lang 只能是 zh 或 en", "--lang must be zh or en"))
+            throw ValidationError(
+                Language.resolve(flag: nil, environment: ProcessInfo.processInfo.environment)
+                    .pick("--lang 只能是 zh 或 en", "--lang must be zh or en"))
         }
     }
 }

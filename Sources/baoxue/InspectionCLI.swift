@@ -14,7 +14,10 @@ struct Quarantine: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let rows = try ReplicaCommands.quarantine(directory: options.directory)
-            if options.json { Output.json(rows); return }
+            if options.json {
+                Output.json(rows)
+                return
+            }
             let l = options.language
             for row in rows { print(row.text(l)) }
             print(l.pick("共 \(rows.count) 条被隔离", "\(rows.count) quarantined change(s)"))
@@ -31,7 +34,10 @@ struct Alerts: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             let view = try ReplicaCommands.alerts(directory: options.directory)
-            if options.json { Output.json(view); return }
+            if options.json {
+                Output.json(view)
+                return
+            }
             for line in view.lines(options.language) { print(line) }
         }
     }
@@ -68,7 +74,10 @@ struct Audit: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let lines = try ReplicaCommands.audit(directory: options.directory, child: child, language: l)
-            if options.json { Output.json(lines); return }
+            if options.json {
+                Output.json(lines)
+                return
+            }
             for line in lines { print(line.text(l)) }
             print(l.pick("共 \(lines.count) 项", "\(lines.count) entr(ies)"))
         }

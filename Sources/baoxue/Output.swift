@@ -1,5 +1,6 @@
 import BaoxueApp
 import Foundation
+import UnixSignals
 
 /// Printing for the CLI: text or JSON on stdout, one-line errors on stderr.
 enum Output {
@@ -24,4 +25,15 @@ enum Output {
 /// Runs a command body, turning `AppError` into one line and an exit code.
 func runReporting(_ options: GlobalOptions, _ body: () throws(AppError) -> Void) {
     do { try body() } catch { Output.fail(error, options.language) }
+}
+
+/// Runs an async command body, turning `AppError` into one line and an exit code.
+func runReporting(_ options: GlobalOptions, _ body: () async throws(AppError) -> Void) async {
+    do { try await body() } catch { Output.fail(error, options.language) }
+}
+
+/// Returns when the process is asked to stop (SIGINT from Ctrl-C, or SIGTERM from a service manager).
+/// Only executables wait for signals; the libraries they call return handles with a `stop`.
+func untilStopped() async {
+    for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return }
 }

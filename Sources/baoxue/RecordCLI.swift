@@ -65,7 +65,7 @@ struct RecordCommand: ParsableCommand {
         abstract: "记录外勤工作：缺课、请假、家访、劝返、送教上门、核查函 / record field work",
         discussion:
             "每条记录都是本机签名的变更，离线可用，之后同步。记录一经保存不可修改，更正请再记一条。\nEach record is a change signed by this device, made offline and synced later. "
-                + "Records are never edited; a correction is a new record.",
+            + "Records are never edited; a correction is a new record.",
         subcommands: [
             RecordAbsence.self, RecordLeave.self, RecordLeaveEnd.self, RecordVisit.self, RecordPersuasion.self, RecordFollowUp.self,
             RecordHomeTeaching.self, RecordLetter.self,
@@ -114,7 +114,7 @@ struct RecordVisit: ParsableCommand {
         commandName: "visit", abstract: "家访 / a home visit",
         discussion:
             "附件（照片、签字材料）按内容哈希保存在副本目录的 attachments/ 中，审计中可见。\nAttachments are kept by content hash under attachments/ in the replica and "
-                + "shown in the audit."
+            + "shown in the audit."
     )
     @OptionGroup var options: GlobalOptions
     @OptionGroup var entry: EntryOptions

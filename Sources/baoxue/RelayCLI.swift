@@ -22,7 +22,7 @@ struct RelayData: ParsableArguments {
     func directory(_ options: GlobalOptions) -> String { data ?? options.directory }
 }
 
-struct RelayServe: ParsableCommand {
+struct RelayServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "运行中继，直到收到 SIGTERM 或 Ctrl-C / run the relay until SIGTERM or Ctrl-C",
@@ -68,8 +68,8 @@ struct RelayServe: ParsableCommand {
         }
     }
 
-    func run() {
-        runReporting(options) { () throws(AppError) in
+    func run() async {
+        await runReporting(options) { () async throws(AppError) in
             let l = options.language
             var o = RelayCommands.ServeOptions(directory: data.directory(options), listen: listen)
             o.upstream = upstream
@@ -86,11 +86,13 @@ struct RelayServe: ParsableCommand {
             o.maxDatabaseMiB = maxDbMib
             o.handshakesPerAddress = maxHandshakesPerAddress
             o.upstreamAlarmSeconds = upstreamAlarm
-            try RelayCommands.serve(o, language: l) { port, metricsPort in
-                Output.line(
-                    l.pick("中继正在监听端口 \(port)", "relay listening on port \(port)")
-                        + (metricsPort.map { l.pick("，指标端口 \($0)", ", metrics on port \($0)") } ?? ""))
-            }
+            let relay = try await RelayCommands.start(o)
+            Output.line(
+                l.pick("中继正在监听端口 \(relay.port)", "relay listening on port \(relay.port)")
+                    + (relay.metricsPort.map { l.pick("，指标端口 \($0)", ", metrics on port \($0)") } ?? ""))
+            // Sessions in flight get up to 10 s to finish their batches.
+            await untilStopped()
+            await relay.shutdown()
             Output.line(l.pick("中继已停止。", "relay stopped."))
         }
     }

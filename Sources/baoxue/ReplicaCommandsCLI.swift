@@ -59,7 +59,7 @@ struct Rebuild: ParsableCommand {
         abstract: "从变更日志重建所有查询表 / re-derive every view table from the change log",
         discussion:
             "变更日志是唯一的事实来源；查询表（儿童、台账、家访……）可随时删除重建。\nThe signed change log is the truth; the tables people query can always be rebuilt "
-                + "from it."
+            + "from it."
     )
     @OptionGroup var options: GlobalOptions
 

@@ -15,7 +15,7 @@ struct PeerAllow: ParsableCommand {
         abstract: "允许一台设备与本机同步 / allow a device to sync with this replica",
         discussion:
             "先当面核对对方的设备指纹（baoxue whoami），再添加其公钥。不写 --scope 表示全部范围。\nCompare the peer's fingerprint (baoxue whoami) in person first. "
-                + "Without --scope, all scopes."
+            + "Without --scope, all scopes."
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "对方公钥（64 位十六进制）/ the peer's public key (64 hex digits)") var key: String
@@ -30,7 +30,7 @@ struct PeerAllow: ParsableCommand {
     }
 }
 
-struct Sync: ParsableCommand {
+struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "连接另一台设备并同步 / connect to a peer and sync",
         discussion: "中断后再次运行即可从断点继续，已确认的数据不会重传。\nIf interrupted, run it again: acknowledged changes are never sent again."
@@ -39,18 +39,18 @@ struct Sync: ParsableCommand {
     @Argument(help: "对方地址 HOST:PORT / the peer's address") var peer: String
     @Option(name: .long, help: "要同步的范围，可重复（默认：本机已有的全部范围）/ scope to sync; repeatable") var scope: [String] = []
 
-    func run() {
-        runReporting(options) { () throws(AppError) in
+    func run() async {
+        await runReporting(options) { () async throws(AppError) in
             let l = options.language
-            let view = try SyncCommands.sync(directory: options.directory, peer: peer, scopes: scope, language: l) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+            let view = try await SyncCommands.sync(directory: options.directory, peer: peer, scopes: scope, language: l) { progress in
+                FileHandle.standardError.write(Data((progress.line(l) + "\n").utf8))
             }
             options.json ? Output.json(view) : print(view.text(l))
         }
     }
 }
 
-struct Serve: ParsableCommand {
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "等待其他设备来同步 / accept peers that sync with this replica",
         discussion: "只接受同步清单（baoxue peer allow）中的设备。按 Ctrl-C 结束。\nOnly devices on the peer list are accepted. Ctrl-C to stop."
@@ -59,17 +59,24 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "监听地址 HOST:PORT（端口 0 表示任选）/ address to listen on") var listen: String
     @Flag(name: .long, help: "完成一次同步后退出 / exit after one session") var once = false
 
-    func run() {
-        runReporting(options) { () throws(AppError) in
+    func run() async {
+        await runReporting(options) { () async throws(AppError) in
             let l = options.language
-            try SyncCommands.serve(
-                directory: options.directory, listen: listen, once: once, language: l,
-                ready: { port in
-                    Output.line(l.pick("正在监听端口 \(port)，等待同步……", "listening on port \(port), waiting for peers…"))
-                },
-                report: { line in
+            let (server, sessions) = try await SyncCommands.listen(directory: options.directory, listen: listen, language: l)
+            Output.line(l.pick("正在监听端口 \(server.port)，等待同步……", "listening on port \(server.port), waiting for peers…"))
+            let reporting = Task {
+                for await line in sessions {
                     Output.line(line)
-                })
+                    if once { return }
+                }
+            }
+            if once {
+                await reporting.value
+            } else {
+                await untilStopped()
+                reporting.cancel()
+            }
+            await server.stop()
         }
     }
 }

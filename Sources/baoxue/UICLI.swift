@@ -1,13 +1,12 @@
 import ArgumentParser
 import BaoxueApp
 import BaoxueWeb
-import Dispatch
 import Foundation
 import Hummingbird
 import Logging
 
 /// `baoxue ui`: serves the field app from this device's replica until stopped (Ctrl-C).
-struct UI: ParsableCommand {
+struct UI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui",
         abstract: "在本机浏览器中打开保学（手机网页）/ the field app in this device's browser",
@@ -38,8 +37,8 @@ struct UI: ParsableCommand {
         }
     }
 
-    func run() {
-        runReporting(options) { () throws(AppError) in
+    func run() async {
+        await runReporting(options) { () async throws(AppError) in
             let l = options.language
             _ = try ReplicaCommands.whoami(directory: options.directory)
             let (host, port) = hostAndPort!
@@ -56,14 +55,10 @@ struct UI: ParsableCommand {
                         + l.pick("按 Ctrl-C 停止。", "Press Ctrl-C to stop.") + "\n"
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }, logger: quiet)
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                do { try await app.runService() } catch {
-                    FileHandle.standardError.write(Data(l.pick("无法启动：\(error)\n", "could not start: \(error)\n").utf8))
-                }
-                done.signal()
+            // Hummingbird's service group stops the server on SIGINT or SIGTERM.
+            do { try await app.runService() } catch {
+                FileHandle.standardError.write(Data(l.pick("无法启动：\(error)\n", "could not start: \(error)\n").utf8))
             }
-            done.wait()
         }
     }
 }

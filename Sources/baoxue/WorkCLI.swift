@@ -177,7 +177,7 @@ struct Conflicts: ParsableCommand {
         abstract: "待人工核实的冲突：同一字段的并发值及其作者 / conflicts to settle: concurrent values and who wrote each",
         discussion:
             "核实后用 baoxue child status 或 baoxue child set 写入正确的值即可解决。\nSettle one by writing the right value with baoxue child status or "
-                + "baoxue child set."
+            + "baoxue child set."
     )
     @OptionGroup var options: GlobalOptions
 

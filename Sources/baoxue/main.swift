@@ -3,7 +3,7 @@ import BaoxueApp
 import Foundation
 
 /// `baoxue`: the field tool. Chinese by default, `--lang en` for English.
-struct Baoxue: ParsableCommand {
+struct Baoxue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baoxue",
         abstract: "保学：离线可信的控辍保学记录 / Baoxue: trustworthy offline dropout-control records",
@@ -17,14 +17,14 @@ struct Baoxue: ParsableCommand {
 }
 
 /// Parses and runs, printing argument errors as one localized line (exit 2).
-func runMain() {
+func runMain() async {
     let args = Array(CommandLine.arguments.dropFirst())
     var flag: String?
     if let i = args.firstIndex(of: "--lang"), i + 1 < args.count { flag = args[i + 1] }
     let lang = Language.resolve(flag: flag, environment: ProcessInfo.processInfo.environment)
     do {
         var command = try Baoxue.parseAsRoot(args)
-        try command.run()
+        if var serving = command as? any AsyncParsableCommand { try await serving.run() } else { try command.run() }
     } catch {
         if Baoxue.exitCode(for: error) == .success { Baoxue.exit(withError: error) }
         if args.isEmpty { Baoxue.exit(withError: CleanExit.helpRequest()) }
@@ -38,4 +38,4 @@ func runMain() {
     }
 }
 
-runMain()
+await runMain()

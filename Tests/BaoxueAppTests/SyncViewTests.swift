@@ -6,18 +6,20 @@ import Testing
 @Suite struct SyncViewTests {
     @Test func progressShowsABarTheCountsAndTheTimeLeft() {
         var s = SyncSummary()
-        #expect(SyncView.progressLine(s, elapsedMs: 0, .en).hasPrefix("reconciling"))
+        #expect(SyncProgress(s, elapsedMs: 0).line(.en).hasPrefix("reconciling"))
         s.reconciled = true
         s.toReceive = 80
         s.toSend = 20
         s.receivedChanges = 30
         s.sentChanges = 10
-        let line = SyncView.progressLine(s, elapsedMs: 4_000, .en)
+        let line = SyncProgress(s, elapsedMs: 4_000).line(.en)
         #expect(line.hasPrefix("[########------------]  40% received 30/80, sent 10/20"), "\(line)")
         #expect(line.hasSuffix("about 6 s left"), "\(line)")
+        #expect(SyncProgress(s, elapsedMs: 4_000).fraction == 0.4)
+        #expect(SyncProgress(s, elapsedMs: 4_000).secondsLeft == 6)
         s.receivedChanges = 80
         s.sentChanges = 20
-        #expect(SyncView.progressLine(s, elapsedMs: 9_000, .zh).hasPrefix("[####################] 100% 收 80/80 条"))
+        #expect(SyncProgress(s, elapsedMs: 9_000).line(.zh).hasPrefix("[####################] 100% 收 80/80 条"))
     }
 
     /// A refused upload and a wipe are said in the user's words, in both languages, and only when they happened.
