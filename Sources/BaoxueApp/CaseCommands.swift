@@ -33,8 +33,16 @@ public struct TeachingBook: Codable, Equatable, Sendable {
 
 extension ReplicaCommands {
     /// Cases: all open ones (`which` nil), or the one whose id is or starts with `which`.
-    public static func cases(directory: String, which: String?, language l: Language) throws(AppError) -> [CaseSummary] {
-        let log = try open(directory).log
+    public static func cases(
+        directory: String, which: String?, language l: Language
+    ) throws(AppError) -> [CaseSummary] {
+        try cases(try open(directory), which: which, language: l)
+    }
+
+    static func cases(
+        _ replica: Replica, which: String?, language l: Language
+    ) throws(AppError) -> [CaseSummary] {
+        let log = replica.log
         var views = try attempt { () throws(StoreError) in try log.cases() }
         if let which {
             views = views.filter { $0.caseFile.hex.hasPrefix(which.lowercased()) }

@@ -34,8 +34,16 @@ public struct ChildCard: Codable, Equatable, Sendable {
 extension ReplicaCommands {
     /// One child's card; `full` shows the whole ID number and birth date (otherwise the ID's last 4
     /// digits and the birth year only, which together do not rebuild the number).
-    public static func child(directory: String, child: String, full: Bool, language l: Language) throws(AppError) -> ChildCard {
-        let log = try open(directory).log
+    public static func child(
+        directory: String, child: String, full: Bool, language l: Language
+    ) throws(AppError) -> ChildCard {
+        try Self.child(try open(directory), child: child, full: full, language: l)
+    }
+
+    static func child(
+        _ replica: Replica, child: String, full: Bool, language l: Language
+    ) throws(AppError) -> ChildCard {
+        let log = replica.log
         let id = try resolveChild(log, child)
         let row = try attempt { () throws(StoreError) in try log.read { s throws(StoreError) in try s.childRow(id) } }
         guard !row.fields.isEmpty else { throw .childUnknown(child) }
@@ -105,8 +113,16 @@ extension ReplicaCommands {
     }
 
     /// The open entries of the three ledgers (all children, suspected dropouts, dropouts).
-    public static func ledger(directory: String, which: Ledger?, school: String?) throws(AppError) -> [LedgerRow] {
-        let log = try open(directory).log
+    public static func ledger(
+        directory: String, which: Ledger?, school: String?
+    ) throws(AppError) -> [LedgerRow] {
+        try ledger(try open(directory), which: which, school: school)
+    }
+
+    static func ledger(
+        _ replica: Replica, which: Ledger?, school: String?
+    ) throws(AppError) -> [LedgerRow] {
+        let log = replica.log
         return try attempt { () throws(StoreError) in try log.ledger(which ?? .suspectedDropout, school: school) }
     }
 }

@@ -36,10 +36,18 @@ public struct ChildFile: Codable, Equatable, Sendable {
 
 extension ReplicaCommands {
     /// The file of the child `child` names (`resolveChild`); `month` (YYYY-MM) keeps that month's events only.
-    public static func childFile(directory: String, child: String, full: Bool, language l: Language) throws(AppError) -> ChildFile {
-        let log = try open(directory).log
+    public static func childFile(
+        directory: String, child: String, full: Bool, language l: Language
+    ) throws(AppError) -> ChildFile {
+        try childFile(try open(directory), child: child, full: full, language: l)
+    }
+
+    static func childFile(
+        _ replica: Replica, child: String, full: Bool, language l: Language
+    ) throws(AppError) -> ChildFile {
+        let log = replica.log
         let id = try resolveChild(log, child)
-        let card = try Self.child(directory: directory, child: id.hex, full: full, language: l)
+        let card = try Self.child(replica, child: id.hex, full: full, language: l)
         var names: [PublicKey: String] = [:]
         func author(_ key: PublicKey) throws(AppError) -> String {
             if let known = names[key] { return known }

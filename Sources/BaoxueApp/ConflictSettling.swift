@@ -11,7 +11,12 @@ extension ReplicaCommands {
     public static func settle(
         directory: String, child: String, field: String, choice: Int, shown: String, language l: Language
     ) throws(AppError) -> RecordedView {
-        let replica = try open(directory)
+        try settle(try open(directory), child: child, field: field, choice: choice, shown: shown, language: l)
+    }
+
+    static func settle(
+        _ replica: Replica, child: String, field: String, choice: Int, shown: String, language l: Language
+    ) throws(AppError) -> RecordedView {
         let id = try resolveChild(replica.log, child)
         try checkRole(replica, .editRecord, l.pick("核实冲突", "settle a conflict"), l)
         let target = try attempt { () throws(StoreError) in try replica.log.read { s throws(StoreError) in try s.scope(of: id) } }

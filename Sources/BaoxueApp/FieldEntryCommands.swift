@@ -43,7 +43,12 @@ extension ReplicaCommands {
     public static func record(
         directory: String, child: String, entry: FieldEntry, date: SimpleDate?, scope: String?, language l: Language
     ) throws(AppError) -> RecordedView {
-        let replica = try open(directory)
+        try record(try open(directory), child: child, entry: entry, date: date, scope: scope, language: l)
+    }
+
+    static func record(
+        _ replica: Replica, child: String, entry: FieldEntry, date: SimpleDate?, scope: String?, language l: Language
+    ) throws(AppError) -> RecordedView {
         let id = try resolveChild(replica.log, child)
         let (known, home) = try attempt { () throws(StoreError) in
             try replica.log.read { s throws(StoreError) in (try s.childRow(id), try s.scope(of: id)) }

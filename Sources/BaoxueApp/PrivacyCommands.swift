@@ -103,7 +103,10 @@ public struct LockView: Codable, Equatable, Sendable {
 /// Key grants, rotation, lock, unlock and wipe, apart from parsing and printing.
 public enum PrivacyCommands {
     public static func status(directory: String) throws(AppError) -> [KeyStatusView] {
-        let replica = try ReplicaCommands.open(directory)
+        try status(try ReplicaCommands.open(directory))
+    }
+
+    static func status(_ replica: Replica) throws(AppError) -> [KeyStatusView] {
         return try attempt { () throws(StoreError) in try replica.log.keyStatus(now: Replica.nowMilliseconds()) }.map(KeyStatusView.init)
     }
 

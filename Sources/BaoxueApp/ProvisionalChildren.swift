@@ -15,7 +15,12 @@ extension ReplicaCommands {
     public static func addProvisional(
         directory: String, name: String, found: String, fields: [(String, FieldValue)], scope: String?, language l: Language
     ) throws(AppError) -> RecordID {
-        let replica = try open(directory)
+        try addProvisional(try open(directory), name: name, found: found, fields: fields, scope: scope, language: l)
+    }
+
+    static func addProvisional(
+        _ replica: Replica, name: String, found: String, fields: [(String, FieldValue)], scope: String?, language l: Language
+    ) throws(AppError) -> RecordID {
         try checkRole(replica, .editRecord, l.pick("临时登记儿童", "record a child provisionally"), l)
         let now = Replica.nowMilliseconds()
         let target = try importScope(replica, scope, at: now)

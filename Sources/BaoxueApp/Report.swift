@@ -66,14 +66,19 @@ extension ReplicaCommands {
     public static func report(
         directory: String, kind: ReportKind, period: String?, school: String?, output: String?, fullID: Bool = false, language l: Language
     ) throws(AppError) -> ReportView {
+        try report(try open(directory), kind: kind, period: period, school: school, output: output, fullID: fullID, language: l)
+    }
+
+    static func report(
+        _ replica: Replica, kind: ReportKind, period: String?, school: String?, output: String?, fullID: Bool = false, language l: Language
+    ) throws(AppError) -> ReportView {
         let (label, from, to) = try reportPeriod(kind, period)
-        let log = try open(directory).log
+        let log = replica.log
         let figures = try attempt { () throws(StoreError) in try log.periodFigures(from: from, to: to, school: school) }
         var files: [String] = []
         if let output {
-            let book = try workbook(kind, figures: figures, log: log, school: school, asOf: to, fullID: fullID, l)
-            let base = output + "/" + kind.title(l) + "-" + label
-            let targets = [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
+            let targets = try reportFiles(replica, kind: kind, period: period, school: school, fullID: fullID, language: l)
+                .map { (output + "/" + $0.name, $0.bytes) }
             for (path, _) in targets where FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }
             do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
                 throw .store(.io(path: output, errno: errno))
@@ -88,6 +93,18 @@ extension ReplicaCommands {
         var view = ReportView(kind: kind, period: label, from: from.description, to: to.description, figures: figures, files: files)
         view.fullID = fullID
         return view
+    }
+
+    /// The report's files by name — the XLSX workbook, then one UTF-8-BOM CSV per sheet — as
+    /// `report` writes them to a folder and the field app hands them to a browser.
+    static func reportFiles(
+        _ replica: Replica, kind: ReportKind, period: String?, school: String?, fullID: Bool, language l: Language
+    ) throws(AppError) -> [(name: String, bytes: [UInt8])] {
+        let (label, from, to) = try reportPeriod(kind, period)
+        let figures = try attempt { () throws(StoreError) in try replica.log.periodFigures(from: from, to: to, school: school) }
+        let book = try workbook(kind, figures: figures, log: replica.log, school: school, asOf: to, fullID: fullID, l)
+        let base = kind.title(l) + "-" + label
+        return [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
     }
 
     static func reportPeriod(_ kind: ReportKind, _ text: String?) throws(AppError) -> (String, SimpleDate, SimpleDate) {

@@ -37,7 +37,12 @@ extension ReplicaCommands {
     public static func surveyStart(
         directory: String, village: String, team: [String], date: SimpleDate?, scope: String?, language l: Language
     ) throws(AppError) -> String {
-        let replica = try open(directory)
+        try surveyStart(try open(directory), village: village, team: team, date: date, scope: scope, language: l)
+    }
+
+    static func surveyStart(
+        _ replica: Replica, village: String, team: [String], date: SimpleDate?, scope: String?, language l: Language
+    ) throws(AppError) -> String {
         try checkRole(replica, .recordVisit, l.pick("摸排", "survey"), l)
         let now = Replica.nowMilliseconds()
         let target = try importScope(replica, scope, at: now)
@@ -59,14 +64,14 @@ extension ReplicaCommands {
     public static func surveyHousehold(
         directory: String, survey: String, check: HouseholdCheck, child: String?, date: SimpleDate?, scope: String?, language l: Language
     ) throws(AppError) -> SurveyView {
+        try surveyHousehold(try open(directory), survey: survey, check: check, child: child, date: date, scope: scope, language: l)
+    }
+
+    static func surveyHousehold(
+        _ replica: Replica, survey: String, check: HouseholdCheck, child: String?, date: SimpleDate?, scope: String?, language l: Language
+    ) throws(AppError) -> SurveyView {
         guard let id = try? RecordID(hex: survey) else { throw .invalidArgument(option: "SURVEY", value: survey) }
-        let childID: RecordID?
-        if let child {
-            childID = try resolveChild(open(directory).log, child, option: "--child")
-        } else {
-            childID = nil
-        }
-        let replica = try open(directory)
+        let childID = try child.map { c throws(AppError) in try resolveChild(replica.log, c, option: "--child") }
         try checkRole(replica, .recordVisit, l.pick("入户摸排", "household check"), l)
         let (coverage, home) = try attempt { () throws(StoreError) in
             (try replica.log.surveyCoverage(id), try replica.log.read { s throws(StoreError) in try s.scope(of: id) })
@@ -84,8 +89,12 @@ extension ReplicaCommands {
     }
 
     public static func survey(directory: String, survey: String) throws(AppError) -> SurveyView {
+        try Self.survey(try open(directory), survey: survey)
+    }
+
+    static func survey(_ replica: Replica, survey: String) throws(AppError) -> SurveyView {
         guard let id = try? RecordID(hex: survey) else { throw .invalidArgument(option: "SURVEY", value: survey) }
-        let log = try open(directory).log
+        let log = replica.log
         let coverage = try attempt { () throws(StoreError) in try log.surveyCoverage(id) }
         guard coverage.village != nil else { throw .surveyUnknown(survey) }
         return SurveyView(survey: survey, coverage: coverage)

@@ -190,9 +190,11 @@ public enum TownshipDemo {
             }
             say(
                 l.pick(
-                    "[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
-                    "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, at the same "
-                        + "time, marks the same child transferred out and records a home-teaching session; the liaison visits and persuades."
+                    "[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；"
+                        + "李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
+                    "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, "
+                        + "at the same time, marks the same child transferred out and records a home-teaching session; "
+                        + "the liaison visits and persuades."
                 ))
 
             // The teachers meet at school: peer to peer over TCP, teacher B serving.
@@ -247,10 +249,12 @@ public enum TownshipDemo {
             say(
                 l.pick(
                     "中继数据推断：只凭中继的数据库和花名册顺序，按中继可见的每个字段（大小、类别、作者、密钥代、依赖、时间）给 \(inference.children) 名儿童打分，"
-                        + "找台账上的 \(inference.flagged) 名：最好的一种 AUC = \(auc)（随机为 0.5，偶然范围 ±\(bound)）——"
+                        + "找台账上的 \(inference.flagged) 名："
+                        + "最好的一种 AUC = \(auc)（随机为 0.5，偶然范围 ±\(bound)）——"
                         + (inference.separates ? "能区分！" : "无法区分") + "；找到身份证号：\(inference.idNumbersFound) 个。",
-                    "relay inference: from the relay's database and the roster's order alone, scoring \(inference.children) children by every "
-                        + "field the relay sees (size, class, author, key epoch, deps, time) to find the \(inference.flagged) on ledgers: best "
+                    "relay inference: from the relay's database and the roster's order alone, scoring "
+                        + "\(inference.children) children by every field the relay sees (size, class, author, key epoch, "
+                        + "deps, time) to find the \(inference.flagged) on ledgers: best "
                         + "AUC \(auc) (chance 0.5, ±\(bound) by chance) — "
                         + (inference.separates ? "it CAN tell them apart!" : "it cannot tell the ledger children apart")
                         + "; ID numbers found: \(inference.idNumbersFound)."))

@@ -64,8 +64,16 @@ public struct TodayView: Codable, Equatable, Sendable {
 
 extension ReplicaCommands {
     /// Every field in conflict, with each value and its author's certificate name.
-    public static func conflicts(directory: String, language l: Language) throws(AppError) -> [ConflictView] {
-        let log = try open(directory).log
+    public static func conflicts(
+        directory: String, language l: Language
+    ) throws(AppError) -> [ConflictView] {
+        try conflicts(try open(directory), language: l)
+    }
+
+    static func conflicts(
+        _ replica: Replica, language l: Language
+    ) throws(AppError) -> [ConflictView] {
+        let log = replica.log
         var out: [ConflictView] = []
         for child in try attempt({ () throws(StoreError) in try log.conflicts() }) {
             for field in child.conflicts {
@@ -84,8 +92,16 @@ extension ReplicaCommands {
     }
 
     /// Visits due, contacts overdue, home-teaching shortfalls this month, cases without a recent attempt.
-    public static func today(directory: String, date: SimpleDate?) throws(AppError) -> TodayView {
-        let log = try open(directory).log
+    public static func today(
+        directory: String, date: SimpleDate?
+    ) throws(AppError) -> TodayView {
+        try today(try open(directory), date: date)
+    }
+
+    static func today(
+        _ replica: Replica, date: SimpleDate?
+    ) throws(AppError) -> TodayView {
+        let log = replica.log
         let day = try BaoxueApp.day(date)
         func items(_ rows: [AttentionRow]) -> [TodayView.Item] {
             rows.map { .init(child: $0.child.hex, name: $0.name ?? "?", since: $0.since, amount: $0.amount) }

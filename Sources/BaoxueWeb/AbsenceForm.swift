@@ -23,7 +23,7 @@ struct AbsenceForm {
             if let page = try await screens.locked() { return page }
             let today = WebServer.today().description
             let csrf = await screens.csrfField(request)
-            return try form(ctx.parameters.get("id") ?? "", Values(from: today, to: today), errors: [:], csrf: csrf)
+            return try await form(ctx.parameters.get("id") ?? "", Values(from: today, to: today), errors: [:], csrf: csrf)
         }
         router.post("/child/:id/absence") { request, ctx in
             if let page = try await screens.locked() { return page }
@@ -48,29 +48,29 @@ struct AbsenceForm {
         if days == nil || !(1...60).contains(days!) { errors["days"] = l.pick("上学日天数应为 1 到 60。", "school days: 1 to 60.") }
         if !["yes", "no"].contains(v.excused) { errors["excused"] = l.pick("请选择：已请假 或 未请假。", "choose: excused or not.") }
         guard errors.isEmpty, let from, let to, let days else {
-            return try form(id, v, errors: errors, csrf: csrf, status: .unprocessableContent)
+            return try await form(id, v, errors: errors, csrf: csrf, status: .unprocessableContent)
         }
         guard let nonce = posted["nonce"], await context.sessions.claim(nonce) else {
             // Sent before (a double tap, a reload): it was written once already.
             return WebServer.redirect("/child/\(id)?done=1")
         }
         do {
-            _ = try ReplicaCommands.record(
-                directory: context.directory, child: id, entry: .absence(from: from, to: to, days: days, excused: v.excused == "yes"),
-                date: nil,
-                scope: nil, language: l)
+            _ = try await context.device.record(
+                .absence(from: from, to: to, days: days, excused: v.excused == "yes"), child: id, date: nil, language: l)
         } catch {
             await context.sessions.release(nonce)
-            return try form(id, v, errors: ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
+            return try await form(id, v, errors: ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
         }
         return WebServer.redirect("/child/\(id)?done=1")
     }
 
-    func form(_ id: String, _ v: Values, errors: [String: String], csrf: String, status: HTTPResponse.Status = .ok) throws -> Response {
+    func form(
+        _ id: String, _ v: Values, errors: [String: String], csrf: String, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         guard id.count == 32, id.allSatisfy(\.isHexDigit) else {
             return WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l)
         }
-        let card = try ReplicaCommands.child(directory: context.directory, child: id, full: false, language: l)
+        let name = try await context.device.childFile(id, language: l).card.fields["name"] ?? ""
         let shown = FieldErrors(errors: errors)
         func error(_ field: String) -> String { shown.message(field) }
         func described(_ field: String) -> String { shown.described(field) }
@@ -79,7 +79,7 @@ struct AbsenceForm {
             return "<label><span><input type=\"radio\" name=\"excused\" value=\"\(value)\"\(checked)>\(HTML.escape(label))</span></label>"
         }
         let body = """
-            <p>\(HTML.escape(card.fields["name"] ?? ""))</p>\(error(""))
+            <p>\(HTML.escape(name))</p>\(error(""))
             <form method="post" action="/child/\(id)/absence">
             <label for="from">\(HTML.escape(l.pick("第一天", "First day")))</label>
             <input type="date" id="from" name="from" value="\(HTML.escape(v.from))"\(described("from"))>\(error("from"))

@@ -14,7 +14,7 @@ struct ConflictsPage {
         router.get("/conflicts") { request, _ in
             if let page = try await screens.locked() { return page }
             let done = request.uri.queryParameters["done"] != nil
-            return try page(notice: done ? l.pick("已核实。", "Settled.") : nil, csrf: await screens.csrfField(request))
+            return try await page(notice: done ? l.pick("已核实。", "Settled.") : nil, csrf: await screens.csrfField(request))
         }
         router.post("/conflicts") { request, ctx in
             if let page = try await screens.locked() { return page }
@@ -27,19 +27,18 @@ struct ConflictsPage {
                 else { return WebServer.problem(.badRequest, l.pick("提交的内容不完整。", "the form is incomplete."), l) }
                 guard await context.sessions.claim(nonce) else { return WebServer.redirect("/conflicts?done=1") }
                 do throws(AppError) {
-                    _ = try ReplicaCommands.settle(
-                        directory: context.directory, child: child, field: field, choice: choice, shown: shown, language: l)
+                    _ = try await context.device.settle(child: child, field: field, choice: choice, shown: shown, language: l)
                 } catch {
                     await context.sessions.release(nonce)
-                    return try page(notice: nil, error: error.line(l), csrf: csrf, status: .conflict)
+                    return try await page(notice: nil, error: error.line(l), csrf: csrf, status: .conflict)
                 }
                 return WebServer.redirect("/conflicts?done=1")
             }
         }
     }
 
-    func page(notice: String?, error: String? = nil, csrf: String, status: HTTPResponse.Status = .ok) throws -> Response {
-        let conflicts = try ReplicaCommands.conflicts(directory: context.directory, language: l)
+    func page(notice: String?, error: String? = nil, csrf: String, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let conflicts = try await context.device.conflicts(language: l)
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
         body += error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? ""
         if conflicts.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.pick("没有待核实的冲突。", "Nothing to settle.")))</p>" }

@@ -23,24 +23,30 @@ struct Screens {
     var l: Language { context.language }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in try await locked() ?? today() }
+        router.get("/") { _, _ in
+            if let page = try await locked() { return page }
+            return try await today()
+        }
         router.get("/children") { request, _ in
             if let page = try await locked() { return page }
-            return try children(search: nil, csrf: await csrfField(request))
+            return try await children(search: nil, csrf: await csrfField(request))
         }
         router.post("/children") { request, ctx in
             if let page = try await locked() { return page }
             switch await posted(request, ctx) {
             case .refused(let refused): return refused
-            case .form(let form): return try children(search: form["q"] ?? "", csrf: await csrfField(request))
+            case .form(let form): return try await children(search: form["q"] ?? "", csrf: await csrfField(request))
             }
         }
         router.get("/child/:id") { request, ctx in
             if let page = try await locked() { return page }
             let done = request.uri.queryParameters["done"] != nil
-            return try child(ctx.parameters.get("id") ?? "", notice: done ? l.pick("已记录。", "Recorded.") : nil)
+            return try await child(ctx.parameters.get("id") ?? "", notice: done ? l.pick("已记录。", "Recorded.") : nil)
         }
-        router.get("/me") { _, _ in try await locked() ?? me() }
+        router.get("/me") { _, _ in
+            if let page = try await locked() { return page }
+            return try await me()
+        }
         router.get("/unlock") { request, _ in unlockPage(error: nil, csrf: await csrfField(request)) }
         router.post("/unlock") { request, ctx in
             switch await posted(request, ctx) {
@@ -48,7 +54,7 @@ struct Screens {
             case .form(let form):
                 let csrf = await csrfField(request)
                 do throws(AppError) {
-                    _ = try PrivacyCommands.unlock(directory: context.directory, passphrase: form["passphrase"] ?? "") { _, _ in }
+                    _ = try await context.device.unlock(passphrase: form["passphrase"] ?? "")
                     return WebServer.redirect("/")
                 } catch { return unlockPage(error: error.line(l), csrf: csrf) }
             }
@@ -57,7 +63,7 @@ struct Screens {
 
     /// A locked device shows only the unlock page.
     func locked() async throws -> Response? {
-        DeviceLock.isLocked(context.directory) ? WebServer.redirect("/unlock") : nil
+        await context.device.isLocked ? WebServer.redirect("/unlock") : nil
     }
 
     /// The body of a POST, refused as a whole when too big (413), not a well-formed form (400), or
@@ -109,9 +115,9 @@ struct Screens {
         return "<input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">"
     }
 
-    func today() throws -> Response {
-        let view = try ReplicaCommands.today(directory: context.directory, date: nil)
-        let conflicts = try ReplicaCommands.conflicts(directory: context.directory, language: l)
+    func today() async throws -> Response {
+        let view = try await context.device.today()
+        let conflicts = try await context.device.conflicts(language: l)
         func section(_ title: String, _ items: [TodayView.Item], _ why: (TodayView.Item) -> String) -> String {
             let cards = items.map { i in
                 "<li><a href=\"/child/\(HTML.escape(i.child))\">\(HTML.escape(i.name))"
@@ -148,8 +154,8 @@ struct Screens {
         l.pick("查找儿童（姓名、学籍号、身份证后几位、电话、村）", "find a child (name, student number, ID digits, phone, village)")
     }
 
-    func children(search: String?, csrf: String) throws -> Response {
-        let rows = try ReplicaCommands.searchChildren(directory: context.directory, text: search ?? "", school: nil)
+    func children(search: String?, csrf: String) async throws -> Response {
+        let rows = try await context.device.searchChildren(search ?? "")
         let list = rows.prefix(300).map { c in
             let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
             let where_ = [c.className, c.school].compactMap { $0 }.joined(separator: " · ")
@@ -166,12 +172,12 @@ struct Screens {
             Page(title: l.pick("儿童", "Children"), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l))
     }
 
-    func child(_ id: String, notice: String?) throws -> Response {
+    func child(_ id: String, notice: String?) async throws -> Response {
         guard id.count == 32, id.allSatisfy(\.isHexDigit) else {
             return WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l)
         }
         let file: ChildFile
-        do { file = try ReplicaCommands.childFile(directory: context.directory, child: id, full: false, language: l) } catch {
+        do { file = try await context.device.childFile(id, language: l) } catch {
             return WebServer.problem(.notFound, error.line(l), l)
         }
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
@@ -202,8 +208,8 @@ struct Screens {
         return WebServer.html(Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l))
     }
 
-    func me() throws -> Response {
-        let who = try ReplicaCommands.whoami(directory: context.directory)
+    func me() async throws -> Response {
+        let who = try await context.device.identity()
         let lines = who.text(l, created: false).split(separator: "\n").map { "<li>\(HTML.escape(String($0)))</li>" }
         let body = "<ul class=\"timeline\">" + lines.joined() + "</ul>"
         return WebServer.html(Page(title: l.pick("我的", "Me"), tab: .me, body: body, language: l))

@@ -28,7 +28,7 @@ struct VisitForm {
         router.get("/child/:id/visit") { request, ctx in
             if let page = try await screens.locked() { return page }
             let csrf = await screens.csrfField(request)
-            return try form(ctx.parameters.get("id") ?? "", Values(date: WebServer.today().description), errors: [:], csrf: csrf)
+            return try await form(ctx.parameters.get("id") ?? "", Values(date: WebServer.today().description), errors: [:], csrf: csrf)
         }
         router.post("/child/:id/visit") { request, ctx in
             if let page = try await screens.locked() { return page }
@@ -58,10 +58,10 @@ struct VisitForm {
         for (field, value) in [("seen", v.seen), ("found", v.found)] where !["yes", "no"].contains(value) {
             errors[field] = l.pick("请选择：是 或 否。", "choose yes or no.")
         }
-        guard errors.isEmpty, let date else { return try form(id, v, errors: errors, csrf: csrf, status: .unprocessableContent) }
+        guard errors.isEmpty, let date else { return try await form(id, v, errors: errors, csrf: csrf, status: .unprocessableContent) }
         guard let nonce = posted["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/child/\(id)?done=1") }
         // The photo, if any, in a private folder of the replica for the record to read, then gone.
-        let folder = context.directory + "/.upload-" + Hex.encode(Sodium.randomBytes(8))
+        let folder = context.device.directory + "/.upload-" + Hex.encode(Sodium.randomBytes(8))
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var paths: [String] = []
         if let photo = posted.files["photo"] {
@@ -82,20 +82,21 @@ struct VisitForm {
             },
             householdFound: v.found == "yes", childSeen: v.seen == "yes", spokeTo: v.spokeTo, agreed: v.agreed, nextContact: next)
         do {
-            _ = try ReplicaCommands.record(
-                directory: context.directory, child: id, entry: .visit(visit, attachments: paths), date: date, scope: nil, language: l)
+            _ = try await context.device.record(.visit(visit, attachments: paths), child: id, date: date, language: l)
         } catch {
             await context.sessions.release(nonce)
-            return try form(id, v, errors: ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
+            return try await form(id, v, errors: ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
         }
         return WebServer.redirect("/child/\(id)?done=1")
     }
 
-    func form(_ id: String, _ v: Values, errors: [String: String], csrf: String, status: HTTPResponse.Status = .ok) throws -> Response {
+    func form(
+        _ id: String, _ v: Values, errors: [String: String], csrf: String, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         guard id.count == 32, id.allSatisfy(\.isHexDigit) else {
             return WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l)
         }
-        let card = try ReplicaCommands.child(directory: context.directory, child: id, full: false, language: l)
+        let name = try await context.device.childFile(id, language: l).card.fields["name"] ?? ""
         let shown = FieldErrors(errors: errors)
         func error(_ field: String) -> String { shown.message(field) }
         func described(_ field: String) -> String { shown.described(field) }
@@ -115,7 +116,7 @@ struct VisitForm {
                 + "<div class=\"choices\">\(options.joined())</div>\(error(field))</fieldset>"
         }
         let body = """
-            <p>\(HTML.escape(card.fields["name"] ?? ""))</p>\(error(""))
+            <p>\(HTML.escape(name))</p>\(error(""))
             <form method="post" action="/child/\(id)/visit" enctype="multipart/form-data">
             \(text("date", l.pick("家访日期", "Date"), v.date, type: "date"))
             \(text("with", l.pick("参加人员（逗号分隔）", "Who went (comma-separated)"), v.with))

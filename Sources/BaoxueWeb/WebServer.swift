@@ -16,14 +16,14 @@ public enum WebServer {
 
     /// Everything a screen needs, shared by every request.
     struct Context: Sendable {
-        let directory: String
+        let device: FieldDevice
         let sessions: WebSessions
         let language: Language
     }
 
     /// The app's router for the replica at `directory`, admitting whoever presents `token`.
     public static func router(directory: String, token: String, language: Language) -> Router<BasicRequestContext> {
-        let context = Context(directory: directory, sessions: WebSessions(token: token), language: language)
+        let context = Context(device: FieldDevice(directory: directory), sessions: WebSessions(token: token), language: language)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessGate(context: context))
         router.get("/static/app.css") { _, _ in

@@ -1,0 +1,134 @@
+import BaoxueCore
+import BaoxueRecords
+import BaoxueStore
+import Dispatch
+
+/// This device's replica, opened once and shared by every screen of `baoxue ui` (and any other
+/// long-lived shell, such as a phone's WebView host): the same `ReplicaCommands` the CLI runs, as
+/// async calls over one open database instead of a reopen per call.
+///
+/// Invariant: calls run one at a time, on a thread of the device's own (`ReplicaExecutor`), so
+/// SQLite's blocking reads and commits never hold a thread of Swift's cooperative pool, where the
+/// web server's requests run. While the device is locked (`DeviceLock`) nothing is open and every
+/// call but `unlock` throws `StoreError.locked`.
+public actor FieldDevice {
+    public nonisolated let directory: String
+    private let executor = ReplicaExecutor()
+    private var replica: Replica?
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// Opens nothing yet: the replica opens at the first call (so a locked device can still serve its unlock page).
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The open replica; opened on first use, refused while the device is locked.
+    func open() throws(AppError) -> Replica {
+        if let replica { return replica }
+        guard !DeviceLock.isLocked(directory) else { throw .store(.locked(path: directory)) }
+        let opened = try ReplicaCommands.open(directory)
+        replica = opened
+        return opened
+    }
+
+    public var isLocked: Bool { DeviceLock.isLocked(directory) }
+
+    /// Locks the device (`baoxue lock`): the keys sealed under `passphrase`, the views dropped.
+    public func lock(passphrase: String) throws(AppError) -> LockView {
+        replica = nil
+        return try PrivacyCommands.lock(directory: directory, passphrase: passphrase)
+    }
+
+    /// Unlocks with the passphrase and rebuilds the views (`progress` as done, total).
+    public func unlock(passphrase: String, progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(AppError) -> IdentityView {
+        replica = nil
+        return try PrivacyCommands.unlock(directory: directory, passphrase: passphrase, progress: progress)
+    }
+
+    public func identity() throws(AppError) -> IdentityView { try IdentityView(replica: try open()) }
+
+    public func today(date: SimpleDate? = nil) throws(AppError) -> TodayView { try ReplicaCommands.today(try open(), date: date) }
+
+    public func conflicts(language: Language) throws(AppError) -> [ConflictView] {
+        try ReplicaCommands.conflicts(try open(), language: language)
+    }
+
+    public func searchChildren(_ text: String) throws(AppError) -> [ChildView] {
+        try ReplicaCommands.searchChildren(try open().log, text: text, school: nil)
+    }
+
+    public func childFile(_ child: String, language: Language) throws(AppError) -> ChildFile {
+        try ReplicaCommands.childFile(try open(), child: child, full: false, language: language)
+    }
+
+    public func record(_ entry: FieldEntry, child: String, date: SimpleDate?, language: Language) throws(AppError) -> RecordedView {
+        try ReplicaCommands.record(try open(), child: child, entry: entry, date: date, scope: nil, language: language)
+    }
+
+    public func settle(child: String, field: String, choice: Int, shown: String, language: Language) throws(AppError) -> RecordedView {
+        try ReplicaCommands.settle(try open(), child: child, field: field, choice: choice, shown: shown, language: language)
+    }
+
+    public func cases(language: Language) throws(AppError) -> [CaseSummary] {
+        try ReplicaCommands.cases(try open(), which: nil, language: language)
+    }
+
+    public func ledger(_ which: Ledger) throws(AppError) -> [LedgerRow] {
+        try ReplicaCommands.ledger(try open(), which: which, school: nil)
+    }
+
+    public func keyStatus() throws(AppError) -> [KeyStatusView] { try PrivacyCommands.status(try open()) }
+
+    /// A report's files (XLSX first, then one CSV per sheet) for a browser to download.
+    public func reportFiles(kind: ReportKind, period: String?, language: Language) throws(AppError) -> [ReportFile] {
+        try ReplicaCommands.reportFiles(try open(), kind: kind, period: period, school: nil, fullID: false, language: language)
+            .map { ReportFile(name: $0.name, bytes: $0.bytes) }
+    }
+
+    public func startSurvey(village: String, team: [String], date: SimpleDate?, language: Language) throws(AppError) -> String {
+        try ReplicaCommands.surveyStart(try open(), village: village, team: team, date: date, scope: nil, language: language)
+    }
+
+    public func checkHousehold(
+        survey: String, check: HouseholdCheck, date: SimpleDate?, language: Language
+    ) throws(AppError) -> SurveyView {
+        try ReplicaCommands.surveyHousehold(try open(), survey: survey, check: check, child: nil, date: date, scope: nil, language: language)
+    }
+
+    public func survey(_ survey: String) throws(AppError) -> SurveyView { try ReplicaCommands.survey(try open(), survey: survey) }
+
+    public func addProvisional(name: String, found: String, fields: [(String, FieldValue)], language: Language) throws(AppError) -> RecordID {
+        try ReplicaCommands.addProvisional(try open(), name: name, found: found, fields: fields, scope: nil, language: language)
+    }
+
+    /// Syncs with `peer` (a relay or a colleague's device): progress values, then the outcome.
+    public func sync(peer: String) -> AsyncStream<SyncEvent> {
+        do throws(AppError) {
+            return SyncCommands.events(try open(), peer: peer, scopes: [])
+        } catch {
+            let (stream, continuation) = AsyncStream.makeStream(of: SyncEvent.self)
+            continuation.yield(.failed(error))
+            continuation.finish()
+            return stream
+        }
+    }
+}
+
+/// A file of a report, named as it is saved.
+public struct ReportFile: Sendable, Equatable {
+    public let name: String
+    public let bytes: [UInt8]
+}
+
+/// Runs a `FieldDevice`'s calls one after another on a dispatch queue of its own: the database
+/// work blocks that queue's thread, not one of the cooperative pool's few.
+final class ReplicaExecutor: SerialExecutor {
+    private let queue = DispatchQueue(label: "baoxue.replica")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedSerialExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
