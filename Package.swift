@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "BaoxueWeb",
             dependencies: [
-                "BaoxueApp", "BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium",
+                "BaoxueApp", "BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueTrust",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict

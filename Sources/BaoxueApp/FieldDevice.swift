@@ -62,6 +62,10 @@ public actor FieldDevice {
         try ReplicaCommands.childFile(try open(), child: child, full: false, language: language)
     }
 
+    public func actions(child: String, language: Language) throws(AppError) -> ChildActions {
+        try ReplicaCommands.childActions(try open(), child: child, language: language)
+    }
+
     public func record(_ entry: FieldEntry, child: String, date: SimpleDate?, language: Language) throws(AppError) -> RecordedView {
         try ReplicaCommands.record(try open(), child: child, entry: entry, date: date, scope: nil, language: language)
     }
@@ -97,6 +101,14 @@ public actor FieldDevice {
     }
 
     public func survey(_ survey: String) throws(AppError) -> SurveyView { try ReplicaCommands.survey(try open(), survey: survey) }
+
+    /// Every sweep this replica holds, newest first.
+    public func surveys() throws(AppError) -> [SurveyView] {
+        let replica = try open()
+        return try attempt { () throws(StoreError) in try replica.log.surveys() }.map { id throws(AppError) in
+            try ReplicaCommands.survey(replica, survey: id.hex)
+        }
+    }
 
     public func addProvisional(name: String, found: String, fields: [(String, FieldValue)], language: Language) throws(AppError) -> RecordID {
         try ReplicaCommands.addProvisional(try open(), name: name, found: found, fields: fields, scope: nil, language: language)

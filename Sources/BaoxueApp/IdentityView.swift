@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxueStore
+import BaoxueTrust
 
 /// Who this device is and what its replica holds: the output of `init` and `whoami`.
 public struct IdentityView: Encodable, Equatable, Sendable {
@@ -9,6 +10,13 @@ public struct IdentityView: Encodable, Equatable, Sendable {
     public let changes: Int
     public let pending: Int
     public let held: Int
+    /// The name and role this device's certificate gives it (nil on an unenrolled sandbox replica).
+    public let name: String?
+    public let role: Role?
+    /// The scopes its certificate names.
+    public let scopes: [String]
+    /// This device's changes that no relay has countersigned yet (the work not yet at the township office).
+    public let notAtRelay: Int
 
     init(replica: Replica) throws(AppError) {
         directory = replica.directory
@@ -17,11 +25,21 @@ public struct IdentityView: Encodable, Equatable, Sendable {
         changes = try attempt { () throws(StoreError) in try replica.log.count(nil) }
         pending = try attempt { () throws(StoreError) in try replica.log.count(.pending) }
         held = try attempt { () throws(StoreError) in try replica.log.count(.held) }
+        let holder = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }
+        name = holder?.name
+        role = holder?.role
+        let certified = try attempt { () throws(StoreError) in try replica.log.certifiedPeers(at: Replica.nowMilliseconds()) }
+        scopes = (certified[replica.key.publicKey] ?? []).map(\.value).sorted()
+        notAtRelay = try attempt { () throws(StoreError) in try replica.log.notYetWitnessed(author: replica.key.publicKey) }
     }
 
     public func text(_ l: Language, created: Bool) -> String {
         var lines: [String] = []
         if created { lines.append(l.pick("已创建副本：\(directory)", "created replica: \(directory)")) }
+        if let name, let role {
+            lines.append(l.pick("证书：\(name)，\(role.chinese)，范围 \(scopes.joined(separator: "、"))",
+                                "certificate: \(name), \(role.english), scopes \(scopes.joined(separator: ", "))"))
+        }
         lines.append(l.pick("设备指纹：\(fingerprint)", "device fingerprint: \(fingerprint)"))
         lines.append(l.pick("公钥：\(publicKey)", "public key: \(publicKey)"))
         lines.append(l.pick("副本目录：\(directory)", "replica folder: \(directory)"))

@@ -156,6 +156,21 @@ extension ChangeLog {
         address.replacingOccurrences(of: "\u{3000}", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
+    /// Every survey sweep this replica holds (a village and a date set), newest first.
+    public func surveys() throws(StoreError) -> [RecordID] {
+        try storeCall {
+            try readDB { db in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT record FROM rec_write WHERE kind = 'survey' AND field = 'village' AND live = 1
+                        GROUP BY record ORDER BY MAX(hlc) DESC
+                        """
+                ).compactMap { try? RecordID(hex: $0) }
+            }
+        }
+    }
+
     /// What the survey's household checks add up to (voided checks do not count; a household checked twice counts once).
     public func surveyCoverage(_ survey: RecordID) throws(StoreError) -> SurveyCoverage {
         try storeCall {

@@ -1,6 +1,7 @@
 import BaoxueApp
 import BaoxueRecords
 import BaoxueStore
+import BaoxueTrust
 import Foundation
 import Hummingbird
 
@@ -145,7 +146,7 @@ struct Screens {
             + section(l.pick("劝返案卷久无劝返记录", "cases without a recent attempt"), view.casesWithoutRecentAttempt) {
                 l.pick("自 \($0.since)", "since \($0.since)")
             }
-        return WebServer.html(Page(title: l.pick("今日工作 \(view.date)", "Today, \(view.date)"), tab: .today, body: body, language: l))
+        return WebServer.html(Page(title: l.pick("今日工作 \(view.date)", "Today, \(view.date)"), tab: .today, body: body, language: l, tabs: context.tabs))
     }
 
     var settleHint: String { l.pick("两人同时改了同一项，请选出正确的", "two people changed the same thing: choose") }
@@ -169,7 +170,7 @@ struct Screens {
             """
         let count = "<p>\(HTML.escape(l.pick("共 \(rows.count) 名", "\(rows.count) children")))</p>"
         return WebServer.html(
-            Page(title: l.pick("儿童", "Children"), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l))
+            Page(title: l.pick("儿童", "Children"), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l, tabs: context.tabs))
     }
 
     func child(_ id: String, notice: String?) async throws -> Response {
@@ -181,8 +182,7 @@ struct Screens {
             return WebServer.problem(.notFound, error.line(l), l)
         }
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
-        body += "<a class=\"button\" href=\"/child/\(id)/absence\">\(HTML.escape(l.pick("记录缺课", "Record an absence")))</a>"
-        body += "<a class=\"button\" href=\"/child/\(id)/visit\">\(HTML.escape(l.pick("记录家访", "Record a visit")))</a>"
+        body += try await actionLinks(id)
         // The card's lines after its first (the record id), as "label: value" pairs.
         let pairs = file.card.lines(l).dropFirst().map { line -> String in
             let parts = line.trimmingCharacters(in: .whitespaces).split(separator: ":", maxSplits: 1).map {
@@ -205,14 +205,32 @@ struct Screens {
             section("工作记录", "records", file.events.reversed()) + section("状态记录", "statuses", file.statuses)
             + section("台账", "ledger entries", file.ledgers) + section("劝返案卷", "cases", file.cases)
         if !file.attachments.isEmpty { body += section("附件", "attachments", file.attachments) }
-        return WebServer.html(Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l))
+        return WebServer.html(Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l, tabs: context.tabs))
+    }
+
+    /// What this device's role may record about the child now (the role table, trust.md §4), one
+    /// large link each; a 销假 only with a leave open, a 劝返 only under an open case, a 销号 only on a ledger.
+    func actionLinks(_ id: String) async throws -> String {
+        let actions = try await context.device.actions(child: id, language: l)
+        let links: [(String, String, String, BaoxueTrust.Operation, Bool)] = [
+            ("absence", "记录缺课", "Record an absence", .recordSchoolEvent, true),
+            ("leave", "记录请假", "Record a leave", .recordSchoolEvent, true),
+            ("leave-end", "销假", "Return from leave", .recordSchoolEvent, !actions.leaves.isEmpty),
+            ("visit", "记录家访", "Record a visit", .recordVisit, true),
+            ("persuasion", "记录劝返", "Record a persuasion attempt", .recordPersuasion, !actions.cases.isEmpty),
+            ("home-teaching", "记录送教上门", "Record home teaching", .recordSchoolEvent, true),
+            ("close-out", "销号", "Close out", .closeOut, !actions.ledgers.isEmpty),
+        ]
+        let shown = links.filter { link in link.4 && (context.role.map { link.3.allowedRoles.contains($0) } ?? true) }
+        return "<div class=\"actions\">"
+            + shown.map { "<a class=\"button\" href=\"/child/\(id)/\($0.0)\">\(HTML.escape(l.pick($0.1, $0.2)))</a>" }.joined() + "</div>"
     }
 
     func me() async throws -> Response {
         let who = try await context.device.identity()
         let lines = who.text(l, created: false).split(separator: "\n").map { "<li>\(HTML.escape(String($0)))</li>" }
         let body = "<ul class=\"timeline\">" + lines.joined() + "</ul>"
-        return WebServer.html(Page(title: l.pick("我的", "Me"), tab: .me, body: body, language: l))
+        return WebServer.html(Page(title: l.pick("我的", "Me"), tab: .me, body: body, language: l, tabs: context.tabs))
     }
 
     func unlockPage(error: String?, csrf: String) -> Response {
@@ -223,6 +241,6 @@ struct Screens {
             \(error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")\(csrf)
             <button type="submit">\(HTML.escape(l.pick("解锁", "Unlock")))</button></form>
             """
-        return WebServer.html(Page(title: l.pick("解锁", "Unlock"), tab: nil, body: body, language: l))
+        return WebServer.html(Page(title: l.pick("解锁", "Unlock"), tab: nil, body: body, language: l, tabs: context.tabs))
     }
 }

@@ -1,7 +1,5 @@
 import BaoxueApp
-import BaoxueCore
 import BaoxueRecords
-import BaoxueSodium
 import Foundation
 import Hummingbird
 
@@ -61,21 +59,13 @@ struct VisitForm {
         guard errors.isEmpty, let date else { return try await form(id, v, errors: errors, csrf: csrf, status: .unprocessableContent) }
         guard let nonce = posted["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/child/\(id)?done=1") }
         // The photo, if any, in a private folder of the replica for the record to read, then gone.
-        let folder = context.device.directory + "/.upload-" + Hex.encode(Sodium.randomBytes(8))
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        var paths: [String] = []
-        if let photo = posted.files["photo"] {
-            let path = folder + "/" + photo.name
-            guard
-                (try? FileManager.default.createDirectory(
-                    atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])) != nil,
-                FileManager.default.createFile(atPath: path, contents: Data(photo.bytes), attributes: [.posixPermissions: 0o600])
-            else {
-                await context.sessions.release(nonce)
-                return WebServer.problem(.internalServerError, l.pick("无法保存照片，请重试。", "the photo could not be kept: try again."), l)
-            }
-            paths.append(path)
+        let uploads = UploadFolder(in: context.device.directory)
+        defer { uploads.remove() }
+        guard let saved = uploads.save(posted.files.filter { $0.key == "photo" }) else {
+            await context.sessions.release(nonce)
+            return WebServer.problem(.internalServerError, l.pick("无法保存照片，请重试。", "the photo could not be kept: try again."), l)
         }
+        let paths = Array(saved.values)
         let visit = Visit(
             participants: v.with.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map {
                 $0.trimmingCharacters(in: .whitespaces)
@@ -130,6 +120,6 @@ struct VisitForm {
             <input type="hidden" name="nonce" value="\(WebSessions.randomToken())">\(csrf)
             <button type="submit">\(HTML.escape(l.pick("保存", "Save")))</button></form>
             """
-        return WebServer.html(Page(title: l.pick("记录家访", "Record a visit"), tab: .children, body: body, language: l), status: status)
+        return WebServer.html(Page(title: l.pick("记录家访", "Record a visit"), tab: .children, body: body, language: l, tabs: context.tabs), status: status)
     }
 }

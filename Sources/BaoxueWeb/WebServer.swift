@@ -1,6 +1,7 @@
 import BaoxueApp
 import BaoxueRecords
 import BaoxueStore
+import BaoxueTrust
 import Foundation
 import Hummingbird
 
@@ -19,11 +20,20 @@ public enum WebServer {
         let device: FieldDevice
         let sessions: WebSessions
         let language: Language
+        /// This device's role by its certificate (read once at start; nil on a sandbox replica).
+        let role: Role?
+        /// The bottom tabs for that role.
+        var tabs: [Page.Tab] { Page.Tab.of(role) }
+        let sync: SyncJob
     }
 
-    /// The app's router for the replica at `directory`, admitting whoever presents `token`.
-    public static func router(directory: String, token: String, language: Language) -> Router<BasicRequestContext> {
-        let context = Context(device: FieldDevice(directory: directory), sessions: WebSessions(token: token), language: language)
+    /// The app's router for the replica at `directory`, admitting whoever presents `token`;
+    /// `relay` (HOST:PORT), when given, is the address the 同步 page offers first.
+    public static func router(directory: String, token: String, language: Language, relay: String? = nil) -> Router<BasicRequestContext> {
+        let role = (try? ReplicaCommands.whoami(directory: directory))?.role
+        let context = Context(
+            device: FieldDevice(directory: directory), sessions: WebSessions(token: token), language: language, role: role,
+            sync: SyncJob(peer: relay))
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessGate(context: context))
         router.get("/static/app.css") { _, _ in
@@ -35,6 +45,10 @@ public enum WebServer {
         AbsenceForm(context: context).register(on: router)
         ConflictsPage(context: context).register(on: router)
         VisitForm(context: context).register(on: router)
+        EntryFormPage(context: context).register(on: router)
+        SyncPage(context: context).register(on: router)
+        SurveyPage(context: context).register(on: router)
+        LedgersPage(context: context).register(on: router)
         return router
     }
 

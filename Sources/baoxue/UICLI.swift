@@ -19,6 +19,7 @@ struct UI: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "监听地址:端口（0 为任选）/ address:port to listen on (0: any free port)") var listen = "127.0.0.1:0"
     @Option(help: "访问码（在 127.0.0.1 以外提供时必填）/ the access code (required beyond 127.0.0.1)") var token: String?
+    @Option(help: "同步页面预先填入的中继地址 HOST:PORT / the relay address the sync page offers") var relay: String?
 
     var hostAndPort: (host: String, port: Int)? {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port)
@@ -43,7 +44,7 @@ struct UI: AsyncParsableCommand {
             _ = try ReplicaCommands.whoami(directory: options.directory)
             let (host, port) = hostAndPort!
             let token = self.token ?? WebServer.newToken()
-            let router = WebServer.router(directory: options.directory, token: token, language: l)
+            let router = WebServer.router(directory: options.directory, token: token, language: l, relay: relay)
             let quiet = Logger(label: "baoxue.ui", factory: { _ in SwiftLogNoOpLogHandler() })
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port)),

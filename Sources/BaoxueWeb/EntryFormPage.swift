@@ -1,0 +1,97 @@
+import BaoxueApp
+import Foundation
+import Hummingbird
+
+/// Serves every `EntryForm` at `/child/<id>/<path>`: the form with what the child has open, and its
+/// submission — checked by the form, then by the record rules; an error shows next to its field and
+/// writes nothing; a resubmitted or double-tapped form writes once (its one-time nonce).
+struct EntryFormPage {
+    let context: WebServer.Context
+    var l: Language { context.language }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let screens = Screens(context: context)
+        for entry in EntryForms.all {
+            router.get("/child/:id/\(entry.path)") { request, ctx in
+                if let page = try await screens.locked() { return page }
+                let id = ctx.parameters.get("id") ?? ""
+                guard let actions = try await actions(id) else { return notFound }
+                let csrf = await screens.csrfField(request)
+                return page(entry, id, actions, entry.defaults(actions, WebServer.today().description), [:], csrf: csrf)
+            }
+            router.post("/child/:id/\(entry.path)") { request, ctx in
+                if let page = try await screens.locked() { return page }
+                let id = ctx.parameters.get("id") ?? ""
+                guard let actions = try await actions(id) else { return notFound }
+                let fields: [String: String]
+                var files: [String: MultipartBody.File] = [:]
+                if entry.hasPhoto {
+                    switch await screens.postedWithFiles(request, ctx) {
+                    case .refused(let refused): return refused
+                    case .form(let posted):
+                        fields = posted.fields
+                        files = posted.files
+                    }
+                } else {
+                    switch await screens.posted(request, ctx) {
+                    case .refused(let refused): return refused
+                    case .form(let posted): fields = posted.fields
+                    }
+                }
+                return await submit(entry, id, actions, fields, files, csrf: await screens.csrfField(request))
+            }
+        }
+    }
+
+    var notFound: Response { WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l) }
+
+    func actions(_ id: String) async throws -> ChildActions? {
+        guard id.count == 32, id.allSatisfy(\.isHexDigit) else { return nil }
+        do { return try await context.device.actions(child: id, language: l) } catch { return nil }
+    }
+
+    func submit(
+        _ entry: EntryForm, _ id: String, _ actions: ChildActions, _ fields: [String: String], _ files: [String: MultipartBody.File],
+        csrf: String
+    ) async -> Response {
+        let uploads = UploadFolder(in: context.device.directory)
+        defer { uploads.remove() }
+        guard let saved = uploads.save(files.filter { !$0.value.bytes.isEmpty }) else {
+            return WebServer.problem(.internalServerError, l.pick("无法保存照片，请重试。", "the photo could not be kept: try again."), l)
+        }
+        let parsed = entry.parse(FormValues(fields: fields, files: saved, language: l), actions, l)
+        guard case .entry(let recorded, let date) = parsed else {
+            guard case .invalid(let errors) = parsed else { return notFound }
+            return page(entry, id, actions, fields, errors, csrf: csrf, status: .unprocessableContent)
+        }
+        guard let nonce = fields["nonce"], await context.sessions.claim(nonce) else {
+            // Sent before (a double tap, a reload): it was written once already.
+            return WebServer.redirect("/child/\(id)?done=1")
+        }
+        do throws(AppError) {
+            _ = try await context.device.record(recorded, child: id, date: date, language: l)
+        } catch {
+            await context.sessions.release(nonce)
+            return page(entry, id, actions, fields, ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
+        }
+        return WebServer.redirect("/child/\(id)?done=1")
+    }
+
+    func page(
+        _ entry: EntryForm, _ id: String, _ actions: ChildActions, _ values: [String: String], _ errors: [String: String],
+        csrf: String, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let shown = FieldErrors(errors: errors)
+        var body = "<p>\(HTML.escape(actions.name))</p>"
+        if let why = entry.unavailable(actions, l) {
+            body += "<p class=\"empty\">\(HTML.escape(why))</p><a class=\"button\" href=\"/child/\(id)\">\(HTML.escape(l.pick("返回", "Back")))</a>"
+        } else {
+            let controls = entry.controls(actions, l).map { $0.html(values[$0.field] ?? "", shown) }.joined(separator: "\n")
+            body += shown.message("")
+            body += "<form method=\"post\" action=\"/child/\(id)/\(entry.path)\"\(entry.hasPhoto ? " enctype=\"multipart/form-data\"" : "")>"
+            body += controls + "<input type=\"hidden\" name=\"nonce\" value=\"\(WebSessions.randomToken())\">\(csrf)"
+            body += "<button type=\"submit\">\(HTML.escape(l.pick("保存", "Save")))</button></form>"
+        }
+        return WebServer.html(Page(title: entry.title(l), tab: .children, body: body, language: l, tabs: context.tabs), status: status)
+    }
+}

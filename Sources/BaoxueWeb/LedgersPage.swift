@@ -1,0 +1,85 @@
+import BaoxueApp
+import BaoxueRecords
+import Foundation
+import Hummingbird
+
+/// 台账: a school admin's ledgers — the open entries of the suspected-dropout and dropout ledgers,
+/// each opening the child's file (where 销号 with evidence is one tap away) — and the monthly and
+/// quarterly reports, downloaded as the XLSX workbook and one CSV per sheet (the same files as
+/// `baoxue report`). A period is not child data, so it may sit in a download's address.
+struct LedgersPage {
+    let context: WebServer.Context
+    var l: Language { context.language }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let screens = Screens(context: context)
+        router.get("/ledgers") { request, _ in
+            if let page = try await screens.locked() { return page }
+            let kind = request.uri.queryParameters["kind"].flatMap { ReportKind(rawValue: String($0)) } ?? .monthly
+            let period = request.uri.queryParameters["period"].map(String.init)
+            return try await page(kind: kind, period: period)
+        }
+        router.get("/reports/:kind/:period/:file") { _, ctx in
+            if let page = try await screens.locked() { return page }
+            guard let kind = ctx.parameters.get("kind").flatMap(ReportKind.init(rawValue:)), let period = ctx.parameters.get("period"),
+                let index = ctx.parameters.get("file").flatMap(Int.init)
+            else { return WebServer.problem(.notFound, l.pick("没有这个报表文件。", "no such report file."), l) }
+            let files: [ReportFile]
+            do throws(AppError) { files = try await context.device.reportFiles(kind: kind, period: period, language: l) } catch {
+                return WebServer.problem(.badRequest, error.line(l), l)
+            }
+            guard files.indices.contains(index) else { return WebServer.problem(.notFound, l.pick("没有这个报表文件。", "no such report file."), l) }
+            let file = files[index]
+            let type =
+                file.name.hasSuffix(".xlsx")
+                ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
+            // RFC 6266: an ASCII fallback name, and the Chinese name percent-encoded in UTF-8.
+            let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "report"
+            let fallback = "report-\(period)-\(index)" + (file.name.hasSuffix(".xlsx") ? ".xlsx" : ".csv")
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: type,
+                    .contentDisposition: "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        }
+    }
+
+    func page(kind: ReportKind, period: String?) async throws -> Response {
+        var body = ""
+        for ledger in Ledger.allCases {
+            let rows = try await context.device.ledger(ledger)
+            body += "<h2>\(HTML.escape(l.pick(ledger.chinese, ledger.rawValue)))（\(rows.count)）</h2>"
+            if rows.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>" }
+            body += "<ul class=\"cards\">" + rows.map { r in
+                "<li><a href=\"/child/\(r.child.hex)\">\(HTML.escape(r.name ?? "?"))<span class=\"why\">"
+                    + HTML.escape(l.pick("\(r.school ?? "") · 自 \(r.since) 起在册", "\(r.school ?? "") · since \(r.since)")) + "</span></a></li>"
+            }.joined() + "</ul>"
+        }
+        body += "<h2>\(HTML.escape(l.pick("报表", "Reports")))</h2>"
+        let now = WebServer.today()
+        let shownPeriod =
+            period ?? (kind == .monthly ? String(format: "%04d-%02d", now.year, now.month) : "\(now.year)-Q\((now.month - 1) / 3 + 1)")
+        body += """
+            <form method="get" action="/ledgers">
+            <fieldset><legend>\(HTML.escape(l.pick("报表种类", "Kind")))</legend><div class="choices">
+            <label><span><input type="radio" name="kind" value="monthly"\(kind == .monthly ? " checked" : "")>\(HTML.escape(l.pick("月报", "Monthly")))</span></label>
+            <label><span><input type="radio" name="kind" value="quarterly"\(kind == .quarterly ? " checked" : "")>\(HTML.escape(l.pick("季度复核", "Quarterly")))</span></label>
+            </div></fieldset>
+            <label for="period">\(HTML.escape(l.pick("期间（如 2026-11 或 2026-Q4）", "Period (e.g. 2026-11 or 2026-Q4)")))</label>
+            <input type="text" id="period" name="period" value="\(HTML.escape(shownPeriod))">
+            <button type="submit">\(HTML.escape(l.pick("生成报表", "Make the report")))</button></form>
+            """
+        if period != nil {
+            do throws(AppError) {
+                let files = try await context.device.reportFiles(kind: kind, period: shownPeriod, language: l)
+                body += "<ul class=\"cards\">" + files.enumerated().map { i, f in
+                    "<li><a href=\"/reports/\(kind.rawValue)/\(HTML.escape(shownPeriod))/\(i)\" download>\(HTML.escape(f.name))"
+                        + "<span class=\"why\">\(HTML.escape(l.pick("下载", "download"))) · \(f.bytes.count / 1024 + 1) KB</span></a></li>"
+                }.joined() + "</ul>"
+            } catch { body += "<p class=\"error\" role=\"alert\">\(HTML.escape(error.line(l)))</p>" }
+        }
+        return WebServer.html(Page(title: l.pick("台账与报表", "Ledgers and reports"), tab: .ledgers, body: body, language: l, tabs: context.tabs))
+    }
+}

@@ -1,0 +1,158 @@
+import BaoxueApp
+import BaoxueRecords
+import Foundation
+import Hummingbird
+
+/// 摸排: a village liaison's door-to-door sweep. Start a sweep of a village, then record each
+/// household as it is checked (address, children found, what was found); a child found without
+/// papers is recorded on the spot, provisionally (records.md §3.3), to be merged into the registry
+/// record once an ID number is known. Each form is checked on the server and writes once.
+struct SurveyPage {
+    let context: WebServer.Context
+    var l: Language { context.language }
+
+    static let findings: [(String, String, String)] = HouseholdCheck.Finding.allCases.map {
+        ($0.rawValue, $0.chinese, EntryForms.english($0.rawValue))
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let screens = Screens(context: context)
+        router.get("/survey") { request, _ in
+            if let page = try await screens.locked() { return page }
+            return try await list([:], [:], csrf: await screens.csrfField(request))
+        }
+        router.post("/survey") { request, ctx in
+            if let page = try await screens.locked() { return page }
+            let form: FormBody
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let posted): form = posted
+            }
+            var v = FormValues(fields: form.fields, language: l)
+            let village = v.text("village", "村名", "the village")
+            let date = v.date("date", "摸排日期")
+            let team = v["team"].split(whereSeparator: { ",，、".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
+            let csrf = await screens.csrfField(request)
+            guard v.errors.isEmpty, let date else { return try await list(form.fields, v.errors, csrf: csrf, status: .unprocessableContent) }
+            guard let nonce = form["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/survey") }
+            do throws(AppError) {
+                let id = try await context.device.startSurvey(village: village, team: team, date: date, language: l)
+                return WebServer.redirect("/survey/\(id)")
+            } catch {
+                await context.sessions.release(nonce)
+                return try await list(form.fields, ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
+            }
+        }
+        router.get("/survey/:id") { request, ctx in
+            if let page = try await screens.locked() { return page }
+            let notice = request.uri.queryParameters["done"] != nil ? l.pick("已记录。", "Recorded.") : nil
+            return try await sweep(ctx.parameters.get("id") ?? "", [:], [:], notice: notice, csrf: await screens.csrfField(request))
+        }
+        router.post("/survey/:id/household") { request, ctx in
+            if let page = try await screens.locked() { return page }
+            let form: FormBody
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let posted): form = posted
+            }
+            let id = ctx.parameters.get("id") ?? ""
+            var v = FormValues(fields: form.fields, language: l)
+            let address = v.text("address", "门牌或户主", "the address or head of household")
+            let found = v.number("found", "见到的适龄儿童人数", "children found", in: 0...20)
+            let finding = v.choice("finding", Self.findings).flatMap(HouseholdCheck.Finding.init(rawValue:))
+            let csrf = await screens.csrfField(request)
+            guard v.errors.isEmpty, let found, let finding else {
+                return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent)
+            }
+            return try await write(id, form, csrf: csrf) { () async throws(AppError) in
+                _ = try await context.device.checkHousehold(
+                    survey: id, check: HouseholdCheck(address: address, childrenFound: found, finding: finding), date: nil, language: l)
+            }
+        }
+        router.post("/survey/:id/child") { request, ctx in
+            if let page = try await screens.locked() { return page }
+            let form: FormBody
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let posted): form = posted
+            }
+            let id = ctx.parameters.get("id") ?? ""
+            var v = FormValues(fields: form.fields, language: l)
+            let name = v.text("name", "儿童姓名", "the child's name")
+            let place = v.text("where", "在哪一户找到", "where the child was found")
+            let csrf = await screens.csrfField(request)
+            guard v.errors.isEmpty else { return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent) }
+            let village = (try? await context.device.survey(id))?.coverage.village ?? ""
+            var fields: [(String, FieldValue)] = village.isEmpty ? [] : [("village", .text(village))]
+            if !v["guardian"].isEmpty { fields.append(("guardianName", .text(v["guardian"]))) }
+            return try await write(id, form, csrf: csrf) { () async throws(AppError) in
+                _ = try await context.device.addProvisional(
+                    name: name, found: l.pick("摸排发现：\(village) \(place)", "found in a survey: \(village) \(place)"), fields: fields,
+                    language: l)
+            }
+        }
+    }
+
+    /// Writes once per nonce; an error is shown above the sweep's forms and writes nothing.
+    func write(_ id: String, _ form: FormBody, csrf: String, _ body: () async throws(AppError) -> Void) async throws -> Response {
+        guard let nonce = form["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/survey/\(id)?done=1") }
+        do throws(AppError) { try await body() } catch {
+            await context.sessions.release(nonce)
+            return try await sweep(id, form.fields, ["": error.line(l)], notice: nil, csrf: csrf, status: .unprocessableContent)
+        }
+        return WebServer.redirect("/survey/\(id)?done=1")
+    }
+
+    var nonce: String { "<input type=\"hidden\" name=\"nonce\" value=\"\(WebSessions.randomToken())\">" }
+
+    func list(_ values: [String: String], _ errors: [String: String], csrf: String, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let sweeps = try await context.device.surveys()
+        let shown = FieldErrors(errors: errors)
+        var body = sweeps.isEmpty ? "" : "<h2>\(HTML.escape(l.pick("进行中的摸排", "Sweeps")))</h2><ul class=\"cards\">"
+        for s in sweeps {
+            let c = s.coverage
+            body += "<li><a href=\"/survey/\(s.survey)\">\(HTML.escape(c.village ?? ""))<span class=\"why\">"
+                + HTML.escape(l.pick("\(c.date ?? "") · 已查 \(c.households) 户，见到儿童 \(c.childrenFound) 名",
+                                     "\(c.date ?? "") · \(c.households) households, \(c.childrenFound) children")) + "</span></a></li>"
+        }
+        if !sweeps.isEmpty { body += "</ul>" }
+        body += "<h2>\(HTML.escape(l.pick("开始新的摸排", "Start a sweep")))</h2>" + shown.message("")
+        body += "<form method=\"post\" action=\"/survey\">"
+            + Control(field: "village", label: l.pick("村名", "Village"), kind: .text).html(values["village"] ?? "", shown)
+            + Control(field: "date", label: l.pick("日期", "Date"), kind: .date).html(values["date"] ?? WebServer.today().description, shown)
+            + Control(field: "team", label: l.pick("同行人员（逗号分隔，可不填）", "Team (comma-separated, optional)"), kind: .text)
+            .html(values["team"] ?? "", shown)
+            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("开始摸排", "Start")))</button></form>"
+        return WebServer.html(Page(title: l.pick("摸排", "Survey"), tab: .survey, body: body, language: l, tabs: context.tabs), status: status)
+    }
+
+    func sweep(
+        _ id: String, _ values: [String: String], _ errors: [String: String], notice: String?, csrf: String,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        guard id.count == 32, id.allSatisfy(\.isHexDigit), let view = try? await context.device.survey(id) else {
+            return WebServer.problem(.notFound, l.pick("找不到这次摸排。", "no such sweep."), l)
+        }
+        let shown = FieldErrors(errors: errors)
+        var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
+        body += shown.message("")
+        body += "<ul class=\"timeline\">" + view.lines(l).map { "<li>\(HTML.escape($0.trimmingCharacters(in: .whitespaces)))</li>" }.joined()
+            + "</ul>"
+        body += "<h2>\(HTML.escape(l.pick("登记一户", "Record a household")))</h2>"
+        body += "<form method=\"post\" action=\"/survey/\(id)/household\">"
+            + Control(field: "address", label: l.pick("门牌或户主", "Address or head of household"), kind: .text).html(values["address"] ?? "", shown)
+            + Control(field: "found", label: l.pick("见到的适龄儿童人数", "Children of school age found"), kind: .number(min: 0, max: 20))
+            .html(values["found"] ?? "0", shown)
+            + Control(field: "finding", label: l.pick("情况", "Finding"), kind: .choice(Self.findings.map { ($0.0, l.pick($0.1, $0.2)) }))
+            .html(values["finding"] ?? "", shown)
+            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("保存这一户", "Save household")))</button></form>"
+        body += "<h2>\(HTML.escape(l.pick("发现无证儿童（临时登记）", "A child without papers (recorded provisionally)")))</h2>"
+        body += "<form method=\"post\" action=\"/survey/\(id)/child\">"
+            + Control(field: "name", label: l.pick("儿童姓名", "Child's name"), kind: .text).html(values["name"] ?? "", shown)
+            + Control(field: "where", label: l.pick("在哪一户找到", "Where found"), kind: .text).html(values["where"] ?? "", shown)
+            + Control(field: "guardian", label: l.pick("监护人（可不填）", "Guardian (optional)"), kind: .text).html(values["guardian"] ?? "", shown)
+            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("临时登记", "Record provisionally")))</button></form>"
+        let title = l.pick("摸排：\(view.coverage.village ?? "")", "Survey: \(view.coverage.village ?? "")")
+        return WebServer.html(Page(title: title, tab: .survey, body: body, language: l, tabs: context.tabs), status: status)
+    }
+}

@@ -1,0 +1,129 @@
+import BaoxueApp
+import Foundation
+import Hummingbird
+
+/// 同步: sync with the township relay or a colleague's device (its address), a progress bar while it
+/// runs, the summary after, and how much of this device's work has not reached a relay yet.
+/// Without script the page reloads itself each second while syncing; `/static/sync.js` instead
+/// polls `/sync/progress` every 300 ms and moves the bar in place.
+struct SyncPage {
+    let context: WebServer.Context
+    var l: Language { context.language }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let screens = Screens(context: context)
+        router.get("/sync") { request, _ in
+            if let page = try await screens.locked() { return page }
+            return try await page(csrf: await screens.csrfField(request), error: nil)
+        }
+        router.post("/sync") { request, ctx in
+            if let page = try await screens.locked() { return page }
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let form):
+                let peer = (form["peer"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard (try? SyncCommands.address(peer, option: "peer")) != nil else {
+                    let error = l.pick("地址应为 主机:端口，如 192.168.1.10:7400。", "the address must be host:port, e.g. 192.168.1.10:7400.")
+                    return try await page(csrf: await screens.csrfField(request), error: error, peer: peer, status: .unprocessableContent)
+                }
+                // A second tap while syncing starts nothing more.
+                _ = await context.sync.start(context.device, peer: peer, language: l)
+                return WebServer.redirect("/sync")
+            }
+        }
+        router.get("/sync/progress") { _, _ in
+            if await context.device.isLocked { return Response(status: .forbidden) }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: progressJSON(await context.sync.state))))
+        }
+        router.get("/static/sync.js") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: Self.script)))
+        }
+    }
+
+    /// `{"running":true,"percent":40,"text":"收 30/80 条，…"}`; percent is null while reconciling.
+    func progressJSON(_ state: SyncJob.State) -> String {
+        struct Body: Encodable {
+            let running: Bool
+            let percent: Int?
+            let text: String
+        }
+        let body: Body
+        switch state {
+        case .running(_, let p):
+            body = Body(
+                running: true, percent: p?.fraction.map { Int(($0 * 100).rounded(.down)) },
+                text: p?.text(l) ?? l.pick("正在连接……", "connecting…"))
+        default: body = Body(running: false, percent: nil, text: "")
+        }
+        return String(decoding: (try? JSONEncoder().encode(body)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    func page(csrf: String, error: String?, peer: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let state = await context.sync.state
+        let last = await context.sync.lastPeer
+        let address = peer ?? last ?? ""
+        var body = ""
+        var running = false
+        switch state {
+        case .idle: break
+        case .running(let to, let p):
+            running = true
+            let percent = p?.fraction.map { Int(($0 * 100).rounded(.down)) }
+            body += "<h2>\(HTML.escape(l.pick("正在与 \(to) 同步", "Syncing with \(to)")))</h2>"
+            body += "<progress id=\"sync-bar\" max=\"100\"\(percent.map { " value=\"\($0)\"" } ?? "") "
+                + "aria-label=\"\(HTML.escape(l.pick("同步进度", "sync progress")))\"></progress>"
+            body += "<p id=\"sync-text\" role=\"status\" aria-live=\"polite\">"
+                + HTML.escape(p?.text(l) ?? l.pick("正在连接……", "connecting…")) + "</p>"
+        case .finished(let to, let view):
+            body += "<div class=\"notice\" role=\"status\"><p>\(HTML.escape(l.pick("已与 \(to) 同步。", "Synced with \(to).")))</p>"
+            body += view.text(l).split(separator: "\n").map { "<p>\(HTML.escape(String($0)))</p>" }.joined() + "</div>"
+        case .failed(let to, let message):
+            body += "<p class=\"error\" role=\"alert\">\(HTML.escape(l.pick("与 \(to) 同步未完成：", "Sync with \(to) did not finish: ")))"
+                + "\(HTML.escape(message))</p>"
+        }
+        let who = try? await context.device.identity()
+        if let who {
+            body +=
+                who.notAtRelay == 0
+                ? "<p>\(HTML.escape(l.pick("本机的记录都已到达乡镇中继。", "Everything recorded here has reached the township relay.")))</p>"
+                : "<p><strong>\(HTML.escape(l.pick("本机还有 \(who.notAtRelay) 条记录未到达乡镇中继。", "\(who.notAtRelay) change(s) recorded here have not reached the township relay yet.")))</strong></p>"
+        }
+        if !running {
+            let errors = FieldErrors(errors: error.map { ["peer": $0] } ?? [:])
+            body += """
+                <form method="post" action="/sync">
+                <label for="peer">\(HTML.escape(l.pick("乡镇中继或同事设备的地址", "Address of the township relay or a colleague's device")))</label>
+                <input type="text" id="peer" name="peer" inputmode="url" autocomplete="off" value="\(HTML.escape(address))"\(errors.described("peer"))>
+                \(errors.message("peer"))\(csrf)
+                <button type="submit">\(HTML.escape(l.pick("开始同步", "Sync now")))</button></form>
+                """
+        }
+        var page = Page(title: l.pick("同步", "Sync"), tab: .sync, body: body, language: l, tabs: context.tabs)
+        if running {
+            page.script = "sync"
+            page.refreshSeconds = 1
+        }
+        return WebServer.html(page, status: status)
+    }
+
+    /// Moves the bar in place while a sync runs; reloads the page once it ends.
+    static let script = """
+        (function () {
+          var bar = document.getElementById('sync-bar'), text = document.getElementById('sync-text');
+          if (!bar) return;
+          function poll() {
+            fetch('/sync/progress', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (s) {
+              if (!s.running) { location.replace('/sync'); return; }
+              if (typeof s.percent === 'number') bar.value = s.percent;
+              text.textContent = s.text;
+              setTimeout(poll, 300);
+            }).catch(function () { setTimeout(poll, 1000); });
+          }
+          setTimeout(poll, 300);
+        })();
+        """
+}
