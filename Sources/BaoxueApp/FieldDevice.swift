@@ -97,7 +97,8 @@ public actor FieldDevice {
     public func checkHousehold(
         survey: String, check: HouseholdCheck, date: SimpleDate?, language: Language
     ) throws(AppError) -> SurveyView {
-        try ReplicaCommands.surveyHousehold(try open(), survey: survey, check: check, child: nil, date: date, scope: nil, language: language)
+        try ReplicaCommands.surveyHousehold(
+            try open(), survey: survey, check: check, child: nil, date: date, scope: nil, language: language)
     }
 
     public func survey(_ survey: String) throws(AppError) -> SurveyView { try ReplicaCommands.survey(try open(), survey: survey) }
@@ -110,7 +111,8 @@ public actor FieldDevice {
         }
     }
 
-    public func addProvisional(name: String, found: String, fields: [(String, FieldValue)], language: Language) throws(AppError) -> RecordID {
+    public func addProvisional(name: String, found: String, fields: [(String, FieldValue)], language: Language) throws(AppError) -> RecordID
+    {
         try ReplicaCommands.addProvisional(try open(), name: name, found: found, fields: fields, scope: nil, language: language)
     }
 

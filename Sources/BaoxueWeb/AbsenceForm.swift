@@ -92,6 +92,7 @@ struct AbsenceForm {
             <input type="hidden" name="nonce" value="\(WebSessions.randomToken())">\(csrf)
             <button type="submit">\(HTML.escape(l.pick("保存", "Save")))</button></form>
             """
-        return WebServer.html(Page(title: l.pick("记录缺课", "Record an absence"), tab: .children, body: body, language: l, tabs: context.tabs), status: status)
+        return WebServer.html(
+            Page(title: l.pick("记录缺课", "Record an absence"), tab: .children, body: body, language: l, tabs: context.tabs), status: status)
     }
 }

@@ -57,6 +57,7 @@ struct ConflictsPage {
                     """
             }
         }
-        return WebServer.html(Page(title: l.pick("冲突", "Conflicts"), tab: .today, body: body, language: l, tabs: context.tabs), status: status)
+        return WebServer.html(
+            Page(title: l.pick("冲突", "Conflicts"), tab: .today, body: body, language: l, tabs: context.tabs), status: status)
     }
 }

@@ -84,11 +84,14 @@ struct EntryFormPage {
         let shown = FieldErrors(errors: errors)
         var body = "<p>\(HTML.escape(actions.name))</p>"
         if let why = entry.unavailable(actions, l) {
-            body += "<p class=\"empty\">\(HTML.escape(why))</p><a class=\"button\" href=\"/child/\(id)\">\(HTML.escape(l.pick("返回", "Back")))</a>"
+            body +=
+                "<p class=\"empty\">\(HTML.escape(why))</p>"
+                + "<a class=\"button\" href=\"/child/\(id)\">\(HTML.escape(l.pick("返回", "Back")))</a>"
         } else {
             let controls = entry.controls(actions, l).map { $0.html(values[$0.field] ?? "", shown) }.joined(separator: "\n")
             body += shown.message("")
-            body += "<form method=\"post\" action=\"/child/\(id)/\(entry.path)\"\(entry.hasPhoto ? " enctype=\"multipart/form-data\"" : "")>"
+            body +=
+                "<form method=\"post\" action=\"/child/\(id)/\(entry.path)\"\(entry.hasPhoto ? " enctype=\"multipart/form-data\"" : "")>"
             body += controls + "<input type=\"hidden\" name=\"nonce\" value=\"\(WebSessions.randomToken())\">\(csrf)"
             body += "<button type=\"submit\">\(HTML.escape(l.pick("保存", "Save")))</button></form>"
         }

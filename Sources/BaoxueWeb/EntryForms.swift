@@ -112,7 +112,9 @@ enum EntryForms {
         unavailable: { a, l in a.ledgers.isEmpty ? l.pick("这个儿童不在任何台账上。", "This child is on no ledger.") : nil },
         controls: { a, l in
             [
-                Control(field: "ledger", label: l.pick("台账", "Ledger"), kind: .choice(a.ledgers.map { ($0.rawValue, l.pick($0.chinese, $0.rawValue)) })),
+                Control(
+                    field: "ledger", label: l.pick("台账", "Ledger"),
+                    kind: .choice(a.ledgers.map { ($0.rawValue, l.pick($0.chinese, $0.rawValue)) })),
                 Control(field: "note", label: l.pick("销号说明（如 已返校并连续在校）", "Note (e.g. back and attending)"), kind: .text),
                 Control(field: "evidence", label: l.pick("佐证材料照片（必填，最多 8 MB）", "Evidence photo (required, 8 MB at most)"), kind: .photo),
             ]

@@ -27,8 +27,8 @@ struct Control: Sendable {
                 type = "number"
                 extra = " min=\"\(lo)\" max=\"\(hi)\" inputmode=\"numeric\""
             }
-            return "<label for=\"\(f)\">\(label)</label><input type=\"\(type)\" id=\"\(f)\" name=\"\(f)\"\(extra) "
-                + "value=\"\(HTML.escape(value))\"\(errors.described(f))>\(errors.message(f))"
+            return "<label for=\"\(f)\">\(label)</label><input type=\"\(type)\" id=\"\(f)\" name=\"\(f)\" "
+                + "value=\"\(HTML.escape(value))\"\(extra)\(errors.described(f))>\(errors.message(f))"
         case .choice(let options):
             let inputs = options.map { o in
                 "<label><span><input type=\"radio\" name=\"\(f)\" value=\"\(HTML.escape(o.value))\""

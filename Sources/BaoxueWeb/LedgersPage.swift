@@ -46,16 +46,25 @@ struct LedgersPage {
         }
     }
 
+    var kindChoice: Control {
+        Control(
+            field: "kind", label: l.pick("报表种类", "Kind"),
+            kind: .choice([("monthly", l.pick("月报", "Monthly")), ("quarterly", l.pick("季度复核", "Quarterly"))]))
+    }
+
     func page(kind: ReportKind, period: String?) async throws -> Response {
         var body = ""
         for ledger in Ledger.allCases {
             let rows = try await context.device.ledger(ledger)
             body += "<h2>\(HTML.escape(l.pick(ledger.chinese, ledger.rawValue)))（\(rows.count)）</h2>"
             if rows.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>" }
-            body += "<ul class=\"cards\">" + rows.map { r in
-                "<li><a href=\"/child/\(r.child.hex)\">\(HTML.escape(r.name ?? "?"))<span class=\"why\">"
-                    + HTML.escape(l.pick("\(r.school ?? "") · 自 \(r.since) 起在册", "\(r.school ?? "") · since \(r.since)")) + "</span></a></li>"
-            }.joined() + "</ul>"
+            body +=
+                "<ul class=\"cards\">"
+                + rows.map { r in
+                    "<li><a href=\"/child/\(r.child.hex)\">\(HTML.escape(r.name ?? "?"))<span class=\"why\">"
+                        + HTML.escape(l.pick("\(r.school ?? "") · 自 \(r.since) 起在册", "\(r.school ?? "") · since \(r.since)"))
+                        + "</span></a></li>"
+                }.joined() + "</ul>"
         }
         body += "<h2>\(HTML.escape(l.pick("报表", "Reports")))</h2>"
         let now = WebServer.today()
@@ -63,10 +72,7 @@ struct LedgersPage {
             period ?? (kind == .monthly ? String(format: "%04d-%02d", now.year, now.month) : "\(now.year)-Q\((now.month - 1) / 3 + 1)")
         body += """
             <form method="get" action="/ledgers">
-            <fieldset><legend>\(HTML.escape(l.pick("报表种类", "Kind")))</legend><div class="choices">
-            <label><span><input type="radio" name="kind" value="monthly"\(kind == .monthly ? " checked" : "")>\(HTML.escape(l.pick("月报", "Monthly")))</span></label>
-            <label><span><input type="radio" name="kind" value="quarterly"\(kind == .quarterly ? " checked" : "")>\(HTML.escape(l.pick("季度复核", "Quarterly")))</span></label>
-            </div></fieldset>
+            \(kindChoice.html(kind.rawValue, FieldErrors(errors: [:])))
             <label for="period">\(HTML.escape(l.pick("期间（如 2026-11 或 2026-Q4）", "Period (e.g. 2026-11 or 2026-Q4)")))</label>
             <input type="text" id="period" name="period" value="\(HTML.escape(shownPeriod))">
             <button type="submit">\(HTML.escape(l.pick("生成报表", "Make the report")))</button></form>
@@ -74,12 +80,16 @@ struct LedgersPage {
         if period != nil {
             do throws(AppError) {
                 let files = try await context.device.reportFiles(kind: kind, period: shownPeriod, language: l)
-                body += "<ul class=\"cards\">" + files.enumerated().map { i, f in
-                    "<li><a href=\"/reports/\(kind.rawValue)/\(HTML.escape(shownPeriod))/\(i)\" download>\(HTML.escape(f.name))"
-                        + "<span class=\"why\">\(HTML.escape(l.pick("下载", "download"))) · \(f.bytes.count / 1024 + 1) KB</span></a></li>"
-                }.joined() + "</ul>"
+                body +=
+                    "<ul class=\"cards\">"
+                    + files.enumerated().map { i, f in
+                        "<li><a href=\"/reports/\(kind.rawValue)/\(HTML.escape(shownPeriod))/\(i)\" download>\(HTML.escape(f.name))"
+                            + "<span class=\"why\">\(HTML.escape(l.pick("下载", "download"))) · \(f.bytes.count / 1024 + 1) KB"
+                            + "</span></a></li>"
+                    }.joined() + "</ul>"
             } catch { body += "<p class=\"error\" role=\"alert\">\(HTML.escape(error.line(l)))</p>" }
         }
-        return WebServer.html(Page(title: l.pick("台账与报表", "Ledgers and reports"), tab: .ledgers, body: body, language: l, tabs: context.tabs))
+        return WebServer.html(
+            Page(title: l.pick("台账与报表", "Ledgers and reports"), tab: .ledgers, body: body, language: l, tabs: context.tabs))
     }
 }

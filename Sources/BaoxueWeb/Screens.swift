@@ -146,7 +146,8 @@ struct Screens {
             + section(l.pick("劝返案卷久无劝返记录", "cases without a recent attempt"), view.casesWithoutRecentAttempt) {
                 l.pick("自 \($0.since)", "since \($0.since)")
             }
-        return WebServer.html(Page(title: l.pick("今日工作 \(view.date)", "Today, \(view.date)"), tab: .today, body: body, language: l, tabs: context.tabs))
+        return WebServer.html(
+            Page(title: l.pick("今日工作 \(view.date)", "Today, \(view.date)"), tab: .today, body: body, language: l, tabs: context.tabs))
     }
 
     var settleHint: String { l.pick("两人同时改了同一项，请选出正确的", "two people changed the same thing: choose") }
@@ -170,7 +171,9 @@ struct Screens {
             """
         let count = "<p>\(HTML.escape(l.pick("共 \(rows.count) 名", "\(rows.count) children")))</p>"
         return WebServer.html(
-            Page(title: l.pick("儿童", "Children"), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l, tabs: context.tabs))
+            Page(
+                title: l.pick("儿童", "Children"), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l,
+                tabs: context.tabs))
     }
 
     func child(_ id: String, notice: String?) async throws -> Response {
@@ -205,7 +208,8 @@ struct Screens {
             section("工作记录", "records", file.events.reversed()) + section("状态记录", "statuses", file.statuses)
             + section("台账", "ledger entries", file.ledgers) + section("劝返案卷", "cases", file.cases)
         if !file.attachments.isEmpty { body += section("附件", "attachments", file.attachments) }
-        return WebServer.html(Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l, tabs: context.tabs))
+        return WebServer.html(
+            Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l, tabs: context.tabs))
     }
 
     /// What this device's role may record about the child now (the role table, trust.md §4), one

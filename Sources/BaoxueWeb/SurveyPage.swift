@@ -33,7 +33,9 @@ struct SurveyPage {
             let date = v.date("date", "摸排日期")
             let team = v["team"].split(whereSeparator: { ",，、".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
             let csrf = await screens.csrfField(request)
-            guard v.errors.isEmpty, let date else { return try await list(form.fields, v.errors, csrf: csrf, status: .unprocessableContent) }
+            guard v.errors.isEmpty, let date else {
+                return try await list(form.fields, v.errors, csrf: csrf, status: .unprocessableContent)
+            }
             guard let nonce = form["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/survey") }
             do throws(AppError) {
                 let id = try await context.device.startSurvey(village: village, team: team, date: date, language: l)
@@ -81,7 +83,9 @@ struct SurveyPage {
             let name = v.text("name", "儿童姓名", "the child's name")
             let place = v.text("where", "在哪一户找到", "where the child was found")
             let csrf = await screens.csrfField(request)
-            guard v.errors.isEmpty else { return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent) }
+            guard v.errors.isEmpty else {
+                return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent)
+            }
             let village = (try? await context.device.survey(id))?.coverage.village ?? ""
             var fields: [(String, FieldValue)] = village.isEmpty ? [] : [("village", .text(village))]
             if !v["guardian"].isEmpty { fields.append(("guardianName", .text(v["guardian"]))) }
@@ -105,25 +109,32 @@ struct SurveyPage {
 
     var nonce: String { "<input type=\"hidden\" name=\"nonce\" value=\"\(WebSessions.randomToken())\">" }
 
-    func list(_ values: [String: String], _ errors: [String: String], csrf: String, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func list(
+        _ values: [String: String], _ errors: [String: String], csrf: String, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let sweeps = try await context.device.surveys()
         let shown = FieldErrors(errors: errors)
         var body = sweeps.isEmpty ? "" : "<h2>\(HTML.escape(l.pick("进行中的摸排", "Sweeps")))</h2><ul class=\"cards\">"
         for s in sweeps {
             let c = s.coverage
-            body += "<li><a href=\"/survey/\(s.survey)\">\(HTML.escape(c.village ?? ""))<span class=\"why\">"
-                + HTML.escape(l.pick("\(c.date ?? "") · 已查 \(c.households) 户，见到儿童 \(c.childrenFound) 名",
-                                     "\(c.date ?? "") · \(c.households) households, \(c.childrenFound) children")) + "</span></a></li>"
+            body +=
+                "<li><a href=\"/survey/\(s.survey)\">\(HTML.escape(c.village ?? ""))<span class=\"why\">"
+                + HTML.escape(
+                    l.pick(
+                        "\(c.date ?? "") · 已查 \(c.households) 户，见到儿童 \(c.childrenFound) 名",
+                        "\(c.date ?? "") · \(c.households) households, \(c.childrenFound) children")) + "</span></a></li>"
         }
         if !sweeps.isEmpty { body += "</ul>" }
         body += "<h2>\(HTML.escape(l.pick("开始新的摸排", "Start a sweep")))</h2>" + shown.message("")
-        body += "<form method=\"post\" action=\"/survey\">"
+        body +=
+            "<form method=\"post\" action=\"/survey\">"
             + Control(field: "village", label: l.pick("村名", "Village"), kind: .text).html(values["village"] ?? "", shown)
             + Control(field: "date", label: l.pick("日期", "Date"), kind: .date).html(values["date"] ?? WebServer.today().description, shown)
             + Control(field: "team", label: l.pick("同行人员（逗号分隔，可不填）", "Team (comma-separated, optional)"), kind: .text)
             .html(values["team"] ?? "", shown)
             + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("开始摸排", "Start")))</button></form>"
-        return WebServer.html(Page(title: l.pick("摸排", "Survey"), tab: .survey, body: body, language: l, tabs: context.tabs), status: status)
+        return WebServer.html(
+            Page(title: l.pick("摸排", "Survey"), tab: .survey, body: body, language: l, tabs: context.tabs), status: status)
     }
 
     func sweep(
@@ -136,21 +147,26 @@ struct SurveyPage {
         let shown = FieldErrors(errors: errors)
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
         body += shown.message("")
-        body += "<ul class=\"timeline\">" + view.lines(l).map { "<li>\(HTML.escape($0.trimmingCharacters(in: .whitespaces)))</li>" }.joined()
+        body +=
+            "<ul class=\"timeline\">" + view.lines(l).map { "<li>\(HTML.escape($0.trimmingCharacters(in: .whitespaces)))</li>" }.joined()
             + "</ul>"
         body += "<h2>\(HTML.escape(l.pick("登记一户", "Record a household")))</h2>"
-        body += "<form method=\"post\" action=\"/survey/\(id)/household\">"
-            + Control(field: "address", label: l.pick("门牌或户主", "Address or head of household"), kind: .text).html(values["address"] ?? "", shown)
+        body +=
+            "<form method=\"post\" action=\"/survey/\(id)/household\">"
+            + Control(field: "address", label: l.pick("门牌或户主", "Address or head of household"), kind: .text).html(
+                values["address"] ?? "", shown)
             + Control(field: "found", label: l.pick("见到的适龄儿童人数", "Children of school age found"), kind: .number(min: 0, max: 20))
             .html(values["found"] ?? "0", shown)
             + Control(field: "finding", label: l.pick("情况", "Finding"), kind: .choice(Self.findings.map { ($0.0, l.pick($0.1, $0.2)) }))
             .html(values["finding"] ?? "", shown)
             + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("保存这一户", "Save household")))</button></form>"
         body += "<h2>\(HTML.escape(l.pick("发现无证儿童（临时登记）", "A child without papers (recorded provisionally)")))</h2>"
-        body += "<form method=\"post\" action=\"/survey/\(id)/child\">"
+        body +=
+            "<form method=\"post\" action=\"/survey/\(id)/child\">"
             + Control(field: "name", label: l.pick("儿童姓名", "Child's name"), kind: .text).html(values["name"] ?? "", shown)
             + Control(field: "where", label: l.pick("在哪一户找到", "Where found"), kind: .text).html(values["where"] ?? "", shown)
-            + Control(field: "guardian", label: l.pick("监护人（可不填）", "Guardian (optional)"), kind: .text).html(values["guardian"] ?? "", shown)
+            + Control(field: "guardian", label: l.pick("监护人（可不填）", "Guardian (optional)"), kind: .text).html(
+                values["guardian"] ?? "", shown)
             + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("临时登记", "Record provisionally")))</button></form>"
         let title = l.pick("摸排：\(view.coverage.village ?? "")", "Survey: \(view.coverage.village ?? "")")
         return WebServer.html(Page(title: title, tab: .survey, body: body, language: l, tabs: context.tabs), status: status)

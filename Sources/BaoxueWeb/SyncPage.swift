@@ -74,30 +74,37 @@ struct SyncPage {
             running = true
             let percent = p?.fraction.map { Int(($0 * 100).rounded(.down)) }
             body += "<h2>\(HTML.escape(l.pick("正在与 \(to) 同步", "Syncing with \(to)")))</h2>"
-            body += "<progress id=\"sync-bar\" max=\"100\"\(percent.map { " value=\"\($0)\"" } ?? "") "
+            body +=
+                "<progress id=\"sync-bar\" max=\"100\"\(percent.map { " value=\"\($0)\"" } ?? "") "
                 + "aria-label=\"\(HTML.escape(l.pick("同步进度", "sync progress")))\"></progress>"
-            body += "<p id=\"sync-text\" role=\"status\" aria-live=\"polite\">"
+            body +=
+                "<p id=\"sync-text\" role=\"status\" aria-live=\"polite\">"
                 + HTML.escape(p?.text(l) ?? l.pick("正在连接……", "connecting…")) + "</p>"
         case .finished(let to, let view):
             body += "<div class=\"notice\" role=\"status\"><p>\(HTML.escape(l.pick("已与 \(to) 同步。", "Synced with \(to).")))</p>"
             body += view.text(l).split(separator: "\n").map { "<p>\(HTML.escape(String($0)))</p>" }.joined() + "</div>"
         case .failed(let to, let message):
-            body += "<p class=\"error\" role=\"alert\">\(HTML.escape(l.pick("与 \(to) 同步未完成：", "Sync with \(to) did not finish: ")))"
+            body +=
+                "<p class=\"error\" role=\"alert\">\(HTML.escape(l.pick("与 \(to) 同步未完成：", "Sync with \(to) did not finish: ")))"
                 + "\(HTML.escape(message))</p>"
         }
         let who = try? await context.device.identity()
         if let who {
+            let n = who.notAtRelay
             body +=
-                who.notAtRelay == 0
+                n == 0
                 ? "<p>\(HTML.escape(l.pick("本机的记录都已到达乡镇中继。", "Everything recorded here has reached the township relay.")))</p>"
-                : "<p><strong>\(HTML.escape(l.pick("本机还有 \(who.notAtRelay) 条记录未到达乡镇中继。", "\(who.notAtRelay) change(s) recorded here have not reached the township relay yet.")))</strong></p>"
+                : "<p><strong>"
+                    + HTML.escape(l.pick("本机还有 \(n) 条记录未到达乡镇中继。", "\(n) change(s) recorded here have not reached the township relay yet."))
+                    + "</strong></p>"
         }
         if !running {
             let errors = FieldErrors(errors: error.map { ["peer": $0] } ?? [:])
             body += """
                 <form method="post" action="/sync">
                 <label for="peer">\(HTML.escape(l.pick("乡镇中继或同事设备的地址", "Address of the township relay or a colleague's device")))</label>
-                <input type="text" id="peer" name="peer" inputmode="url" autocomplete="off" value="\(HTML.escape(address))"\(errors.described("peer"))>
+                <input type="text" id="peer" name="peer" value="\(HTML.escape(address))" inputmode="url" autocomplete="off"
+                \(errors.described("peer"))>
                 \(errors.message("peer"))\(csrf)
                 <button type="submit">\(HTML.escape(l.pick("开始同步", "Sync now")))</button></form>
                 """

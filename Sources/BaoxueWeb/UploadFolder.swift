@@ -18,7 +18,8 @@ struct UploadFolder {
     func save(_ files: [String: MultipartBody.File]) -> [String: String]? {
         guard !files.isEmpty else { return [:] }
         guard
-            (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700]))
+            (try? FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700]))
                 != nil
         else { return nil }
         var saved: [String: String] = [:]

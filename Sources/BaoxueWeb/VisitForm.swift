@@ -120,6 +120,7 @@ struct VisitForm {
             <input type="hidden" name="nonce" value="\(WebSessions.randomToken())">\(csrf)
             <button type="submit">\(HTML.escape(l.pick("保存", "Save")))</button></form>
             """
-        return WebServer.html(Page(title: l.pick("记录家访", "Record a visit"), tab: .children, body: body, language: l, tabs: context.tabs), status: status)
+        return WebServer.html(
+            Page(title: l.pick("记录家访", "Record a visit"), tab: .children, body: body, language: l, tabs: context.tabs), status: status)
     }
 }

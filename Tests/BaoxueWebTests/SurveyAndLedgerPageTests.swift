@@ -1,0 +1,88 @@
+import BaoxueApp
+import BaoxueTesting
+import BaoxueWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The liaison's 摸排 and the admin's 台账 as each uses them: a sweep of a village household by
+/// household (a household checked twice counts once), a child without papers recorded
+/// provisionally; the ledgers with their children, and the month's report downloaded as the XLSX
+/// workbook and UTF-8 CSV files `baoxue report` writes, byte for byte.
+@Suite struct SurveyAndLedgerPageTests {
+    @Test func aLiaisonSweepsAVillageAndRecordsAChildWithoutPapers() async throws {
+        let root = Fixtures.temporaryDirectory() + "/demo"
+        try await DemoTownship.make(at: root)
+        let dir = root + "/liaison"
+        let token = WebServer.newToken()
+        try await Application(router: WebServer.router(directory: dir, token: token, language: .zh)).test(.router) { client in
+            var browser = try await Browser.open(client, token: token)
+            #expect(try await browser.get("/survey") == .ok)
+            #expect(browser.page.contains("href=\"/survey\" aria-current=\"page\""), "a liaison's tabs start with 摸排")
+            #expect(!browser.page.contains("href=\"/ledgers\""))
+            let empty = try await browser.post("/survey", [("village", ""), ("date", "2026-12-01")])
+            #expect(empty.status == .unprocessableContent && browser.page.contains("请填写村名。"))
+            try await browser.get("/survey")
+            let started = try await browser.post("/survey", [("village", "示例村3"), ("date", "2026-12-01"), ("team", "赵联络员，王老师")])
+            let sweep = try #require(started.location)
+            #expect(started.status == .seeOther && sweep.hasPrefix("/survey/"))
+            let households = [
+                ("示例村3 1号", "2", "allAttending"), ("示例村3 2号", "1", "noHukou"), ("示例村3 3号", "0", "householdAbsent"),
+                ("示例村3 4号", "3", "allAttending"), ("示例村3 5号", "1", "notAttending"), ("示例村3 1号", "2", "allAttending"),
+            ]
+            for (address, found, finding) in households {
+                try await browser.get(sweep)
+                let sent = try await browser.post(sweep + "/household", [("address", address), ("found", found), ("finding", finding)])
+                #expect(sent.status == .seeOther)
+            }
+            try await browser.get(sweep)
+            let bad = try await browser.post(sweep + "/household", [("address", "6号"), ("found", "30"), ("finding", "maybe")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(browser.page.contains("见到的适龄儿童人数应为 0 到 20。") && browser.page.contains("请选择：均在校、无户籍"))
+            try await browser.get(sweep)
+            #expect(browser.page.contains("5"), "five households (one checked twice)")
+            let coverage = try ReplicaCommands.survey(directory: dir, survey: String(sweep.dropFirst("/survey/".count)))
+            #expect(coverage.coverage.households == 5 && coverage.coverage.childrenFound == 7)
+            let child = try await browser.post(sweep + "/child", [("name", "无证小孩"), ("where", "2号"), ("guardian", "其母")])
+            #expect(child.status == .seeOther)
+        }
+        let found = try #require(try ReplicaCommands.searchChildren(directory: dir, text: "无证小孩", school: nil).first)
+        #expect(found.provisional?.contains("示例村3 2号") == true)
+    }
+
+    @Test func anAdminSeesTheLedgersAndDownloadsTheMonthsReport() async throws {
+        let root = Fixtures.temporaryDirectory() + "/demo"
+        try await DemoTownship.make(at: root)
+        let dir = root + "/school-admin"
+        let onLedger = try ReplicaCommands.ledger(directory: dir, which: .suspectedDropout, school: nil)
+        #expect(!onLedger.isEmpty)
+        let month = String(try ReplicaCommands.today(directory: dir, date: nil).date.prefix(7))
+        let written = Fixtures.temporaryDirectory() + "/report"
+        let cli = try ReplicaCommands.report(directory: dir, kind: .monthly, period: month, school: nil, output: written, language: .zh)
+        let token = WebServer.newToken()
+        try await Application(router: WebServer.router(directory: dir, token: token, language: .zh)).test(.router) { client in
+            var browser = try await Browser.open(client, token: token)
+            #expect(try await browser.get("/ledgers") == .ok)
+            for row in onLedger { #expect(browser.page.contains("/child/\(row.child.hex)") && browser.page.contains(row.name ?? "?")) }
+            try await browser.get("/ledgers?kind=monthly&period=\(month)")
+            #expect(browser.page.contains("/reports/monthly/\(month)/0"))
+            for (i, path) in cli.files.enumerated() {
+                let expected = try #require(FileManager.default.contents(atPath: path))
+                try await client.execute(uri: "/reports/monthly/\(month)/\(i)", method: .get, headers: [.cookie: browser.cookie]) { r in
+                    #expect(r.status == .ok)
+                    #expect(r.headers[.contentDisposition]?.contains("filename*=UTF-8''") == true)
+                    let bytes = Data(r.body.readableBytesView)
+                    if path.hasSuffix(".csv") {
+                        #expect(bytes == expected, "\(path)")
+                    } else {
+                        #expect(bytes.prefix(2) == Data("PK".utf8) && abs(bytes.count - expected.count) < 64, "\(path)")
+                    }
+                }
+            }
+            try await client.execute(uri: "/reports/monthly/2026-13/0", method: .get, headers: [.cookie: browser.cookie]) { r in
+                #expect(r.status == .badRequest)
+            }
+        }
+    }
+}
