@@ -15,6 +15,9 @@ public actor FieldDevice {
     public nonisolated let directory: String
     private let executor = ReplicaExecutor()
     private var replica: Replica?
+    /// The passphrase to lock with when idle: the one set on 我的 or last used to unlock. Kept in
+    /// memory only while the device is unlocked, when its keys sit in clear in the key file anyway.
+    private var lockPassphrase: String?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -37,13 +40,34 @@ public actor FieldDevice {
     /// Locks the device (`baoxue lock`): the keys sealed under `passphrase`, the views dropped.
     public func lock(passphrase: String) throws(AppError) -> LockView {
         replica = nil
-        return try PrivacyCommands.lock(directory: directory, passphrase: passphrase)
+        let view = try PrivacyCommands.lock(directory: directory, passphrase: passphrase)
+        lockPassphrase = nil
+        return view
     }
 
-    /// Unlocks with the passphrase and rebuilds the views (`progress` as done, total).
+    /// Unlocks with the passphrase and rebuilds the views (`progress` as done, total); the
+    /// passphrase then locks the device again when it is left idle.
     public func unlock(passphrase: String, progress: @escaping (Int, Int) -> Void = { _, _ in }) throws(AppError) -> IdentityView {
         replica = nil
-        return try PrivacyCommands.unlock(directory: directory, passphrase: passphrase, progress: progress)
+        let view = try PrivacyCommands.unlock(directory: directory, passphrase: passphrase, progress: progress)
+        lockPassphrase = passphrase
+        return view
+    }
+
+    /// Sets the passphrase the device locks with when left idle (the passphrase rule applies).
+    public func setLockPassphrase(_ passphrase: String) throws(AppError) {
+        try attempt { () throws(StoreError) in try PassphraseRule.check(passphrase) }
+        lockPassphrase = passphrase
+    }
+
+    /// Whether a passphrase is set, so that an idle device can lock itself.
+    public var locksWhenIdle: Bool { lockPassphrase != nil && !DeviceLock.isLocked(directory) }
+
+    /// Locks with the passphrase set; false (nothing done) when none is set or already locked.
+    public func lockNow() throws(AppError) -> Bool {
+        guard let passphrase = lockPassphrase, !DeviceLock.isLocked(directory) else { return false }
+        _ = try lock(passphrase: passphrase)
+        return true
     }
 
     public func identity() throws(AppError) -> IdentityView { try IdentityView(replica: try open()) }

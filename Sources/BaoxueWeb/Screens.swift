@@ -44,10 +44,6 @@ struct Screens {
             let done = request.uri.queryParameters["done"] != nil
             return try await child(ctx.parameters.get("id") ?? "", notice: done ? l.pick("已记录。", "Recorded.") : nil)
         }
-        router.get("/me") { _, _ in
-            if let page = try await locked() { return page }
-            return try await me()
-        }
         router.get("/unlock") { request, _ in unlockPage(error: nil, csrf: await csrfField(request)) }
         router.post("/unlock") { request, ctx in
             switch await posted(request, ctx) {
@@ -228,13 +224,6 @@ struct Screens {
         let shown = links.filter { link in link.4 && (context.role.map { link.3.allowedRoles.contains($0) } ?? true) }
         return "<div class=\"actions\">"
             + shown.map { "<a class=\"button\" href=\"/child/\(id)/\($0.0)\">\(HTML.escape(l.pick($0.1, $0.2)))</a>" }.joined() + "</div>"
-    }
-
-    func me() async throws -> Response {
-        let who = try await context.device.identity()
-        let lines = who.text(l, created: false).split(separator: "\n").map { "<li>\(HTML.escape(String($0)))</li>" }
-        let body = "<ul class=\"timeline\">" + lines.joined() + "</ul>"
-        return WebServer.html(Page(title: l.pick("我的", "Me"), tab: .me, body: body, language: l, tabs: context.tabs))
     }
 
     func unlockPage(error: String?, csrf: String) -> Response {

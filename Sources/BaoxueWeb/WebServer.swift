@@ -4,6 +4,7 @@ import BaoxueStore
 import BaoxueTrust
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// `baoxue ui`: the field app, served from this device's own replica to its own browser
 /// (issue 23). Server-rendered HTML that works without JavaScript; no network beyond the device.
@@ -19,21 +20,31 @@ public enum WebServer {
     struct Context: Sendable {
         let device: FieldDevice
         let sessions: WebSessions
-        let language: Language
+        let languageChoice: LanguageChoice
         /// This device's role by its certificate (read once at start; nil on a sandbox replica).
         let role: Role?
+        let sync: SyncJob
+        let idle: IdleLock
+        let idleLimitMs: UInt64
+
+        var language: Language { languageChoice.value }
         /// The bottom tabs for that role.
         var tabs: [Page.Tab] { Page.Tab.of(role) }
-        let sync: SyncJob
     }
 
-    /// The app's router for the replica at `directory`, admitting whoever presents `token`;
-    /// `relay` (HOST:PORT), when given, is the address the 同步 page offers first.
-    public static func router(directory: String, token: String, language: Language, relay: String? = nil) -> Router<BasicRequestContext> {
+    /// The app for the replica at `directory`: its router, admitting whoever presents `token`, and
+    /// its idle lock, which the executable also checks on a timer. `relay` (HOST:PORT), when given,
+    /// is the address the 同步 page offers first; `idleLockMinutes` of silence lock the device once
+    /// a lock passphrase is set.
+    public static func app(
+        directory: String, token: String, language: Language, relay: String? = nil, idleLockMinutes: Int = 10
+    ) -> FieldApp {
         let role = (try? ReplicaCommands.whoami(directory: directory))?.role
+        let device = FieldDevice(directory: directory)
+        let limit = UInt64(max(1, idleLockMinutes)) * 60_000
         let context = Context(
-            device: FieldDevice(directory: directory), sessions: WebSessions(token: token), language: language, role: role,
-            sync: SyncJob(peer: relay))
+            device: device, sessions: WebSessions(token: token), languageChoice: LanguageChoice(language), role: role,
+            sync: SyncJob(peer: relay), idle: IdleLock(device: device, limitMs: limit, now: nowMs()), idleLimitMs: limit)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessGate(context: context))
         router.get("/static/app.css") { _, _ in
@@ -49,7 +60,15 @@ public enum WebServer {
         SyncPage(context: context).register(on: router)
         SurveyPage(context: context).register(on: router)
         LedgersPage(context: context).register(on: router)
-        return router
+        MePage(context: context).register(on: router)
+        return FieldApp(router: router, idleLock: context.idle)
+    }
+
+    /// The app's router alone (tests, and a shell that needs no idle timer).
+    public static func router(
+        directory: String, token: String, language: Language, relay: String? = nil, idleLockMinutes: Int = 10
+    ) -> Router<BasicRequestContext> {
+        app(directory: directory, token: token, language: language, relay: relay, idleLockMinutes: idleLockMinutes).router
     }
 
     /// What an uploaded file's name becomes: its last path component, without control characters.
@@ -80,6 +99,22 @@ public enum WebServer {
 
     /// Today by this device's clock, as every command dates an entry.
     static func today() -> SimpleDate { (try? SimpleDate(unixMilliseconds: nowMs())) ?? (try! SimpleDate("2026-01-01")) }
+}
+
+/// What `baoxue ui` serves: the router, and the idle lock its executable checks on a timer.
+public struct FieldApp {
+    public let router: Router<BasicRequestContext>
+    public let idleLock: IdleLock
+}
+
+/// The app's language, switched on 我的 for the whole device (one person uses it at a time).
+final class LanguageChoice: Sendable {
+    private let chosen: Mutex<Language>
+
+    init(_ language: Language) { chosen = Mutex(language) }
+
+    var value: Language { chosen.withLock { $0 } }
+    func set(_ language: Language) { chosen.withLock { $0 = language } }
 }
 
 /// Admits requests (token → session cookie; session → everything), refuses the rest, and adds
@@ -118,10 +153,14 @@ struct AccessGate: RouterMiddleware {
             response.setCookie(Cookie(name: WebServer.cookieName, value: session, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        guard await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) != nil else {
+        let now = WebServer.nowMs()
+        guard await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: now) != nil else {
             return WebServer.problem(
                 .unauthorized, l.pick("请用启动 baoxue ui 时显示的地址（带访问码）打开。", "open the address baoxue ui printed (with its access code)."), l)
         }
+        // Idle too long: the device locks before this request is served (and shows the unlock page).
+        await context.idle.check(now: now)
+        await context.idle.touch(now)
         return try await next(request, ctx)
     }
 }

@@ -20,6 +20,8 @@ struct UI: AsyncParsableCommand {
     @Option(help: "监听地址:端口（0 为任选）/ address:port to listen on (0: any free port)") var listen = "127.0.0.1:0"
     @Option(help: "访问码（在 127.0.0.1 以外提供时必填）/ the access code (required beyond 127.0.0.1)") var token: String?
     @Option(help: "同步页面预先填入的中继地址 HOST:PORT / the relay address the sync page offers") var relay: String?
+    @Option(help: "设置锁屏口令后，闲置多少分钟自动锁定 / idle minutes before the device locks (once a passphrase is set)")
+    var idleLock = 10
 
     var hostAndPort: (host: String, port: Int)? {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port)
@@ -29,6 +31,9 @@ struct UI: AsyncParsableCommand {
 
     func validate() throws {
         let l = options.language
+        guard (1...1440).contains(idleLock) else {
+            throw ValidationError(l.pick("--idle-lock 应在 1 到 1440 分钟之间", "--idle-lock must be 1 to 1440 minutes"))
+        }
         guard let (host, _) = hostAndPort else {
             throw ValidationError(l.pick("--listen 应为 地址:端口，如 127.0.0.1:8080", "--listen must be address:port, e.g. 127.0.0.1:8080"))
         }
@@ -38,13 +43,22 @@ struct UI: AsyncParsableCommand {
         }
     }
 
+    /// The folder must hold a replica; a locked one starts too (it shows its unlock page).
+    func checkReplica() throws(AppError) {
+        do throws(AppError) { _ = try ReplicaCommands.whoami(directory: options.directory) } catch {
+            if case .store(.locked) = error { return }
+            throw error
+        }
+    }
+
     func run() async {
         await runReporting(options) { () async throws(AppError) in
             let l = options.language
-            _ = try ReplicaCommands.whoami(directory: options.directory)
+            try checkReplica()
             let (host, port) = hostAndPort!
             let token = self.token ?? WebServer.newToken()
-            let router = WebServer.router(directory: options.directory, token: token, language: l, relay: relay)
+            let field = WebServer.app(directory: options.directory, token: token, language: l, relay: relay, idleLockMinutes: idleLock)
+            let router = field.router
             let quiet = Logger(label: "baoxue.ui", factory: { _ in SwiftLogNoOpLogHandler() })
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port)),
@@ -56,10 +70,18 @@ struct UI: AsyncParsableCommand {
                         + l.pick("按 Ctrl-C 停止。", "Press Ctrl-C to stop.") + "\n"
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }, logger: quiet)
+            // The idle lock's timer, so a phone left alone locks even when no page is asked for.
+            let idle = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(15))
+                    await field.idleLock.check(now: UInt64(Date().timeIntervalSince1970 * 1000))
+                }
+            }
             // Hummingbird's service group stops the server on SIGINT or SIGTERM.
             do { try await app.runService() } catch {
                 FileHandle.standardError.write(Data(l.pick("无法启动：\(error)\n", "could not start: \(error)\n").utf8))
             }
+            idle.cancel()
         }
     }
 }

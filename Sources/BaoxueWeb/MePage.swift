@@ -1,0 +1,96 @@
+import BaoxueApp
+import Foundation
+import Hummingbird
+
+/// 我的: who this device is (its certificate's name, role and scopes, and the fingerprint to read
+/// aloud when enrolling), a school admin's key status, the language, and the lock — a passphrase
+/// that locks the device after it sits idle, and locking it now.
+struct MePage {
+    let context: WebServer.Context
+    var l: Language { context.language }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let screens = Screens(context: context)
+        router.get("/me") { request, _ in
+            if let page = try await screens.locked() { return page }
+            let notice = request.uri.queryParameters["done"] != nil ? l.pick("已保存。", "Saved.") : nil
+            return try await page([:], notice: notice, csrf: await screens.csrfField(request))
+        }
+        router.post("/me/language") { request, ctx in
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let form):
+                guard let chosen = form["language"].flatMap(Language.init(rawValue:)) else {
+                    return try await page(
+                        ["language": l.pick("请选择：中文、English。", "choose: 中文, English.")], csrf: await screens.csrfField(request))
+                }
+                context.languageChoice.set(chosen)
+                return WebServer.redirect("/me?done=1")
+            }
+        }
+        router.post("/me/lock-passphrase") { request, ctx in
+            if let page = try await screens.locked() { return page }
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let form):
+                let csrf = await screens.csrfField(request)
+                guard form["passphrase"] == form["repeat"] else {
+                    return try await page(["repeat": l.pick("两次输入的口令不一样。", "the two passphrases differ.")], csrf: csrf)
+                }
+                do throws(AppError) { try await context.device.setLockPassphrase(form["passphrase"] ?? "") } catch {
+                    return try await page(["passphrase": error.line(l)], csrf: csrf)
+                }
+                return WebServer.redirect("/me?done=1")
+            }
+        }
+        router.post("/me/lock") { request, ctx in
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form:
+                _ = try? await context.device.lockNow()
+                return WebServer.redirect("/unlock")
+            }
+        }
+    }
+
+    func page(_ errors: [String: String], notice: String? = nil, csrf: String) async throws -> Response {
+        let who = try await context.device.identity()
+        let shown = FieldErrors(errors: errors)
+        var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
+        body +=
+            "<ul class=\"timeline\">"
+            + who.text(l, created: false).split(separator: "\n").map { "<li>\(HTML.escape(String($0)))</li>" }.joined() + "</ul>"
+        if who.role == .schoolAdmin || who.role == .districtAdmin {
+            let keys = (try? await context.device.keyStatus()) ?? []
+            body +=
+                "<h2>\(HTML.escape(l.pick("学校密钥", "School keys")))</h2><ul class=\"timeline\">"
+                + keys.map { "<li>\(HTML.escape($0.text(l)))</li>" }.joined() + "</ul>"
+        }
+        body += "<h2>\(HTML.escape(l.pick("语言 / Language", "Language / 语言")))</h2>"
+        body +=
+            "<form method=\"post\" action=\"/me/language\">"
+            + Control(field: "language", label: l.pick("界面语言", "Language"), kind: .choice([("zh", "中文"), ("en", "English")]))
+            .html(l.rawValue, shown) + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("保存", "Save")))</button></form>"
+        body += "<h2>\(HTML.escape(l.pick("锁屏", "Lock")))</h2>"
+        let minutes = context.idleLimitMs / 60_000
+        if await context.device.locksWhenIdle {
+            body +=
+                "<p>\(HTML.escape(l.pick("闲置 \(minutes) 分钟后本机自动锁定。", "This device locks itself after \(minutes) idle minutes.")))</p>"
+                + "<form method=\"post\" action=\"/me/lock\">\(csrf)"
+                + "<button type=\"submit\">\(HTML.escape(l.pick("立即锁定", "Lock now")))</button></form>"
+        } else {
+            body +=
+                "<p>\(HTML.escape(l.pick("设置口令后，本机闲置 \(minutes) 分钟即自动锁定，解锁须输入口令。", "With a passphrase set, this device locks itself after \(minutes) idle minutes.")))</p>"
+                + "<form method=\"post\" action=\"/me/lock-passphrase\">"
+                + passphraseInput("passphrase", l.pick("锁屏口令（至少 8 个字符，不要用生日或电话）", "Passphrase (8 characters at least)"), shown)
+                + passphraseInput("repeat", l.pick("再输入一次", "Again"), shown) + csrf
+                + "<button type=\"submit\">\(HTML.escape(l.pick("设置口令", "Set passphrase")))</button></form>"
+        }
+        return WebServer.html(Page(title: l.pick("我的", "Me"), tab: .me, body: body, language: l, tabs: context.tabs))
+    }
+
+    func passphraseInput(_ field: String, _ label: String, _ errors: FieldErrors) -> String {
+        "<label for=\"\(field)\">\(HTML.escape(label))</label><input type=\"password\" id=\"\(field)\" name=\"\(field)\" "
+            + "autocomplete=\"new-password\"\(errors.described(field))>\(errors.message(field))"
+    }
+}
