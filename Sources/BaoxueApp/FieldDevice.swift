@@ -86,6 +86,13 @@ public actor FieldDevice {
         try ReplicaCommands.childFile(try open(), child: child, full: false, language: language)
     }
 
+    /// The ids of the photos `child`'s records cite that are here whole.
+    public func photoIDs(child: String) throws(AppError) -> [String] { try ReplicaCommands.childPhotoIDs(try open(), child: child) }
+
+    public func photo(child: String, id: String) throws(AppError) -> ChildPhoto? {
+        try ReplicaCommands.childPhoto(try open(), child: child, id: id)
+    }
+
     public func actions(child: String, language: Language) throws(AppError) -> ChildActions {
         try ReplicaCommands.childActions(try open(), child: child, language: language)
     }

@@ -80,7 +80,12 @@ struct MePage {
                 + "<button type=\"submit\">\(HTML.escape(l.pick("立即锁定", "Lock now")))</button></form>"
         } else {
             body +=
-                "<p>\(HTML.escape(l.pick("设置口令后，本机闲置 \(minutes) 分钟即自动锁定，解锁须输入口令。", "With a passphrase set, this device locks itself after \(minutes) idle minutes.")))</p>"
+                "<p>"
+                + HTML.escape(
+                    l.pick(
+                        "设置口令后，本机闲置 \(minutes) 分钟即自动锁定，解锁须输入口令。",
+                        "With a passphrase set, this device locks itself after \(minutes) idle minutes."))
+                + "</p>"
                 + "<form method=\"post\" action=\"/me/lock-passphrase\">"
                 + passphraseInput("passphrase", l.pick("锁屏口令（至少 8 个字符，不要用生日或电话）", "Passphrase (8 characters at least)"), shown)
                 + passphraseInput("repeat", l.pick("再输入一次", "Again"), shown) + csrf

@@ -44,6 +44,19 @@ struct Screens {
             let done = request.uri.queryParameters["done"] != nil
             return try await child(ctx.parameters.get("id") ?? "", notice: done ? l.pick("已记录。", "Recorded.") : nil)
         }
+        router.get("/child/:id/photo/:photo") { _, ctx in
+            if let page = try await locked() { return page }
+            let (id, photo) = (ctx.parameters.get("id") ?? "", ctx.parameters.get("photo") ?? "")
+            guard id.count == 32, id.allSatisfy(\.isHexDigit), let found = try? await context.device.photo(child: id, id: photo) else {
+                return WebServer.problem(.notFound, l.pick("没有这张照片。", "no such photo."), l)
+            }
+            // Sniffed as an image only (nosniff), shown inline, never cached beyond this session.
+            let lower = found.name.lowercased()
+            let type = lower.hasSuffix(".png") ? "image/png" : lower.hasSuffix(".webp") ? "image/webp" : "image/jpeg"
+            return Response(
+                status: .ok, headers: [.contentType: type, .contentDisposition: "inline"],
+                body: .init(byteBuffer: ByteBuffer(bytes: found.bytes)))
+        }
         router.get("/unlock") { request, _ in unlockPage(error: nil, csrf: await csrfField(request)) }
         router.post("/unlock") { request, ctx in
             switch await posted(request, ctx) {
@@ -204,6 +217,14 @@ struct Screens {
             section("工作记录", "records", file.events.reversed()) + section("状态记录", "statuses", file.statuses)
             + section("台账", "ledger entries", file.ledgers) + section("劝返案卷", "cases", file.cases)
         if !file.attachments.isEmpty { body += section("附件", "attachments", file.attachments) }
+        let photos = (try? await context.device.photoIDs(child: id)) ?? []
+        if !photos.isEmpty {
+            body +=
+                "<div class=\"photos\">"
+                + photos.map { p in
+                    "<img src=\"/child/\(id)/photo/\(p)\" alt=\"\(HTML.escape(l.pick("记录所附照片", "a photo the records cite")))\" loading=\"lazy\">"
+                }.joined() + "</div>"
+        }
         return WebServer.html(
             Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l, tabs: context.tabs))
     }

@@ -28,6 +28,7 @@ enum Stylesheet {
         .choices.stacked{flex-direction:column}.choices.stacked span{text-align:left}
         .actions{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}.actions .button{margin:0}
         progress{width:100%;height:1.6rem}
+        .photos{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}.photos img{width:100%;border-radius:6px;border:1px solid #ccc}
         table{border-collapse:collapse;width:100%;background:#fff}td,th{border-bottom:1px solid #ccc;padding:.5rem;text-align:left}
         .choices input{width:1.3rem;height:1.3rem;vertical-align:middle;margin-right:.4rem}
         .choices span{display:block;border:1px solid #767676;border-radius:6px;padding:.6rem;min-height:48px;text-align:center}

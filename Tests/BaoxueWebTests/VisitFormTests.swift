@@ -74,6 +74,19 @@ import Testing
                 ) { r in #expect(r.status == .seeOther, "\(String(buffer: r.body))") }
             }
             #expect(try ReplicaCommands.whoami(directory: dir).changes == before + 3, "two parts and the record")
+            // The child's file shows the photo; its address serves the same bytes, and only under this child.
+            let file = try await client.execute(uri: "/child/\(child)", method: .get, headers: [.cookie: cookie]) {
+                String(buffer: $0.body)
+            }
+            let src = try #require(file.components(separatedBy: "<img src=\"").dropFirst().first?.prefix { $0 != "\"" })
+            #expect(src.hasPrefix("/child/\(child)/photo/"))
+            try await client.execute(uri: String(src), method: .get, headers: [.cookie: cookie]) { r in
+                #expect(r.status == .ok && r.headers[.contentType] == "image/jpeg")
+                #expect(Array(r.body.readableBytesView) == photo)
+            }
+            let other = try #require(try ReplicaCommands.searchChildren(directory: dir, text: "", school: nil).last).child.hex
+            let elsewhere = String(src).replacingOccurrences(of: child, with: other)
+            try await client.execute(uri: elsewhere, method: .get, headers: [.cookie: cookie]) { r in #expect(r.status == .notFound) }
         }
         let log = try ChangeLog(path: dir + "/replica.sqlite", reader: try KeyFile.load(at: dir + "/device.key"))
         let id = try #require(try ReplicaCommands.childAttachments(directory: dir, child: child, language: .zh).first)
