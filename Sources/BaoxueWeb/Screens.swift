@@ -26,6 +26,8 @@ struct Screens {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in
             if let page = try await locked() { return page }
+            // A role whose work starts elsewhere (a liaison's sweep) lands on its first tab.
+            if let first = context.tabs.first, first != .today { return WebServer.redirect(first.rawValue) }
             return try await today()
         }
         router.get("/children") { request, _ in
@@ -219,11 +221,10 @@ struct Screens {
         if !file.attachments.isEmpty { body += section("附件", "attachments", file.attachments) }
         let photos = (try? await context.device.photoIDs(child: id)) ?? []
         if !photos.isEmpty {
+            let alt = HTML.escape(l.pick("记录所附照片", "a photo the records cite"))
             body +=
                 "<div class=\"photos\">"
-                + photos.map { p in
-                    "<img src=\"/child/\(id)/photo/\(p)\" alt=\"\(HTML.escape(l.pick("记录所附照片", "a photo the records cite")))\" loading=\"lazy\">"
-                }.joined() + "</div>"
+                + photos.map { "<img src=\"/child/\(id)/photo/\($0)\" alt=\"\(alt)\" loading=\"lazy\">" }.joined() + "</div>"
         }
         return WebServer.html(
             Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l, tabs: context.tabs))

@@ -148,7 +148,8 @@ struct SurveyPage {
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
         body += shown.message("")
         body +=
-            "<ul class=\"timeline\">" + view.lines(l).map { "<li>\(HTML.escape($0.trimmingCharacters(in: .whitespaces)))</li>" }.joined()
+            "<ul class=\"timeline\">"
+            + view.lines(l).dropFirst().map { "<li>\(HTML.escape($0.trimmingCharacters(in: .whitespaces)))</li>" }.joined()
             + "</ul>"
         body += "<h2>\(HTML.escape(l.pick("登记一户", "Record a household")))</h2>"
         body +=
@@ -168,7 +169,8 @@ struct SurveyPage {
             + Control(field: "guardian", label: l.pick("监护人（可不填）", "Guardian (optional)"), kind: .text).html(
                 values["guardian"] ?? "", shown)
             + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("临时登记", "Record provisionally")))</button></form>"
-        let title = l.pick("摸排：\(view.coverage.village ?? "")", "Survey: \(view.coverage.village ?? "")")
+        let (village, date) = (view.coverage.village ?? "", view.coverage.date ?? "")
+        let title = l.pick("摸排：\(village) \(date)", "Survey: \(village) \(date)")
         return WebServer.html(Page(title: title, tab: .survey, body: body, language: l, tabs: context.tabs), status: status)
     }
 }

@@ -93,9 +93,13 @@ struct SyncPage {
             let n = who.notAtRelay
             body +=
                 n == 0
-                ? "<p>\(HTML.escape(l.pick("本机的记录都已到达乡镇中继。", "Everything recorded here has reached the township relay.")))</p>"
+                ? "<p>\(HTML.escape(l.pick("本机的记录都已到达乡镇中继（有回执）。", "Everything recorded here has reached the township relay.")))</p>"
                 : "<p><strong>"
-                    + HTML.escape(l.pick("本机还有 \(n) 条记录未到达乡镇中继。", "\(n) change(s) recorded here have not reached the township relay yet."))
+                    + HTML.escape(
+                        l.pick(
+                            "本机有 \(n) 条记录尚未得到乡镇中继的回执（已发出的，回执随下次同步返回）。",
+                            "\(n) change(s) recorded here have no receipt from the township relay yet (for ones just sent, it comes with the next sync)."
+                        ))
                     + "</strong></p>"
         }
         if !running {

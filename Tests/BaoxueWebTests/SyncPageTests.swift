@@ -33,7 +33,7 @@ import Testing
                 try await browser.get("/child/\(child)/absence")
                 try await browser.post("/child/\(child)/absence", [("from", today), ("to", today), ("days", "1"), ("excused", "no")])
                 try await browser.get("/sync")
-                #expect(browser.page.contains("本机还有 1 条记录未到达乡镇中继。"))
+                #expect(browser.page.contains("本机有 1 条记录尚未得到乡镇中继的回执"))
                 #expect(browser.value("peer") == address, "the relay's address is offered")
                 let wrong = try await browser.post("/sync", [("peer", "乡镇中继")])
                 #expect(wrong.status == .unprocessableContent)
@@ -55,7 +55,7 @@ import Testing
                     if round == 0 { #expect(browser.page.contains("发出 1 条") && !browser.page.contains("收到 0 条")) }
                 }
                 // The relay's receipt for the absence came back with the second sync.
-                #expect(browser.page.contains("本机的记录都已到达乡镇中继。"))
+                #expect(browser.page.contains("本机的记录都已到达乡镇中继（有回执）。"))
                 try await browser.get("/child/\(child)")
                 #expect(browser.page.contains("数学复习同步测试"))
             }
