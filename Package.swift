@@ -158,8 +158,9 @@ let package = Package(
             name: "baoxue-bench",
             dependencies: [
                 "BaoxueCore", "BaoxueNoise", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueSynthetic",
-                "BaoxueTransport", "BaoxueTCP", "BaoxueTrust", "BaoxueTesting", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "BaoxueTransport", "BaoxueTCP", "BaoxueTrust", "BaoxueTesting", "BaoxueApp", "BaoxueWeb",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),

@@ -77,7 +77,7 @@ extension ReplicaCommands {
         try searchChildren(open(directory).log, text: text, school: school)
     }
 
-    static func searchChildren(_ log: ChangeLog, text: String, school: String?) throws(AppError) -> [ChildView] {
+    static func searchChildren(_ log: ChangeLog, text: String, school: String?, limit: Int = 100_000) throws(AppError) -> [ChildView] {
         let key = try attempt { () throws(StoreError) in try log.registryKey()?.key }
         let exact = key.map { [RosterPlan.child(idNumber: text.uppercased(), studentNumber: nil, key: $0),
                                RosterPlan.child(idNumber: nil, studentNumber: text, key: $0)] } ?? []
@@ -87,7 +87,7 @@ extension ReplicaCommands {
                 found.append(c)
             }
         }
-        let matches = try attempt { () throws(StoreError) in try log.findChildren(text, school: school, limit: 100_000) }
+        let matches = try attempt { () throws(StoreError) in try log.findChildren(text, school: school, limit: limit) }
         return found + matches.filter { !found.contains($0) }
     }
 

@@ -78,8 +78,9 @@ public actor FieldDevice {
         try ReplicaCommands.conflicts(try open(), language: language)
     }
 
-    public func searchChildren(_ text: String) throws(AppError) -> [ChildView] {
-        try ReplicaCommands.searchChildren(try open().log, text: text, school: nil)
+    /// The children a person may mean by `text` (all when empty), at most `limit`.
+    public func searchChildren(_ text: String, limit: Int = 100_000) throws(AppError) -> [ChildView] {
+        try ReplicaCommands.searchChildren(try open().log, text: text, school: nil, limit: limit)
     }
 
     public func childFile(_ child: String, language: Language) throws(AppError) -> ChildFile {
@@ -114,6 +115,11 @@ public actor FieldDevice {
     }
 
     public func keyStatus() throws(AppError) -> [KeyStatusView] { try PrivacyCommands.status(try open()) }
+
+    /// Seals the school's key to every member who lacks it (`baoxue keys grant`); a school admin's or the district's.
+    public func grantKeys(scope: String) throws(AppError) -> KeyStatusView {
+        try PrivacyCommands.grant(try open(), scope: scope, rotate: false)
+    }
 
     /// A report's files (XLSX first, then one CSV per sheet) for a browser to download.
     public func reportFiles(kind: ReportKind, period: String?, language: Language) throws(AppError) -> [ReportFile] {

@@ -115,7 +115,8 @@ public enum PrivacyCommands {
     /// key round seals a key to it again (privacy.md §2(c)). `member`: the device's fingerprint
     /// (as `baoxue whoami` shows it) or its public key in hex; it must hold a certificate for the school.
     public static func leave(directory: String, member: String, scope text: String) throws(AppError) -> KeyStatusView {
-        let (replica, scope) = try keyAdmin(directory, scope: text)
+        let replica = try ReplicaCommands.open(directory)
+        let scope = try keyAdmin(replica, scope: text)
         let now = Replica.nowMilliseconds()
         let peers = try attempt { () throws(StoreError) in try replica.log.certifiedPeers(at: now) }
         let wanted = member.uppercased().replacingOccurrences(of: " ", with: "")
@@ -134,21 +135,24 @@ public enum PrivacyCommands {
     /// Seals the scope's key to its current members (a fresh epoch with `rotate`). Refused here unless
     /// this device's certificate may grant keys in that scope: others would quarantine the grant.
     public static func grant(directory: String, scope text: String, rotate: Bool) throws(AppError) -> KeyStatusView {
-        let (replica, scope) = try keyAdmin(directory, scope: text)
+        try grant(try ReplicaCommands.open(directory), scope: text, rotate: rotate)
+    }
+
+    static func grant(_ replica: Replica, scope text: String, rotate: Bool) throws(AppError) -> KeyStatusView {
+        let scope = try keyAdmin(replica, scope: text)
         let now = Replica.nowMilliseconds()
         _ = try attempt { () throws(StoreError) in try replica.log.grantKeys(by: replica.key, scope: scope, rotate: rotate, now: now) }
         return try status(replica, scope, now: now)
     }
 
-    /// The replica at `directory` and the school scope `text` names, when this device may grant its keys.
-    private static func keyAdmin(_ directory: String, scope text: String) throws(AppError) -> (Replica, ScopeID) {
+    /// The school scope `text` names, when this device may grant its keys.
+    private static func keyAdmin(_ replica: Replica, scope text: String) throws(AppError) -> ScopeID {
         guard let scope = try? ScopeID(text), scope != .admin else { throw .invalidArgument(option: "--scope", value: text) }
-        let replica = try ReplicaCommands.open(directory)
         let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }?.role
         guard let role, Operation.grantKeys.allowedRoles.contains(role) else {
             throw .trust(role.map { .roleForbids(role: $0, operation: .grantKeys) } ?? .noCertificate(replica.key.publicKey))
         }
-        return (replica, scope)
+        return scope
     }
 
     private static func status(_ replica: Replica, _ scope: ScopeID, now: UInt64) throws(AppError) -> KeyStatusView {

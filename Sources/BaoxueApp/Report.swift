@@ -107,6 +107,22 @@ extension ReplicaCommands {
         return [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
     }
 
+    /// The workbook's sheets by name, in order: the one place they are named, so a page can list
+    /// a report's files without computing it.
+    static func sheetNames(_ kind: ReportKind, _ l: Language) -> [String] {
+        let ledgers = [Ledger.suspectedDropout, .dropout].map { l.pick($0.chinese.replacingOccurrences(of: "/", with: ""), $0.rawValue) }
+        return kind == .monthly
+            ? [l.pick("汇总", "summary"), l.pick("适龄儿童台账", "all children")] + ledgers + [l.pick("重点群体台账", "focus groups")]
+            : [l.pick("各校复核", "schools")] + ledgers
+    }
+
+    /// The names `reportFiles` gives its files, without computing the report (the period is checked).
+    public static func reportFileNames(kind: ReportKind, period: String?, language l: Language) throws(AppError) -> [String] {
+        let (label, _, _) = try reportPeriod(kind, period)
+        let base = kind.title(l) + "-" + label
+        return [base + ".xlsx"] + sheetNames(kind, l).map { base + "-" + $0 + ".csv" }
+    }
+
     static func reportPeriod(_ kind: ReportKind, _ text: String?) throws(AppError) -> (String, SimpleDate, SimpleDate) {
         let now = try day()
         let label =
@@ -148,8 +164,9 @@ extension ReplicaCommands {
             ("送教课时", "home-teaching hours", \.homeTeachingHours), ("缺课记录", "absences", \.absences), ("核查函", "letters", \.letters),
             ("待核实冲突", "conflicts", \.conflicts),
         ]
+        let names = sheetNames(kind, l)
         book.add(
-            kind == .monthly ? l.pick("汇总", "summary") : l.pick("各校复核", "schools"),
+            names[0],
             header: [l.pick("学校", "school")] + columns.map { l.pick($0.0, $0.1) },
             rows: figures.map { f in [C.text(f.school)] + columns.map { C.number($0.2(f)) } })
         let children = try attempt { () throws(StoreError) in try log.children(school: school, limit: 1_000_000) }
@@ -157,7 +174,7 @@ extension ReplicaCommands {
         if kind == .monthly {
             let ids = try attempt { () throws(StoreError) in try log.idNumbers(school: school) }
             book.add(
-                l.pick("适龄儿童台账", "all children"),
+                names[1],
                 header: [
                     l.pick("姓名", "name"), fullID ? l.pick("身份证号", "ID number") : l.pick("身份证号（后四位）", "ID number (last 4)"),
                     l.pick("学校", "school"), l.pick("年级", "grade"), l.pick("状态", "status"), l.pick("状态日期", "since"),
@@ -173,11 +190,11 @@ extension ReplicaCommands {
                     ]
                 })
         }
-        for ledger in [Ledger.suspectedDropout, .dropout] {
+        for (i, ledger) in [Ledger.suspectedDropout, .dropout].enumerated() {
             let rows = try attempt { () throws(StoreError) in try log.ledgerRegister(ledger, school: school, asOf: asOf) }
             let register = LedgerRegisterSheet(fullID: fullID, language: l)
             book.add(
-                l.pick(ledger.chinese.replacingOccurrences(of: "/", with: ""), ledger.rawValue),
+                names[kind == .monthly ? 2 + i : 1 + i],
                 header: register.header, rows: rows.enumerated().map { register.cells($0.offset + 1, $0.element) })
         }
         if kind == .monthly {
@@ -186,7 +203,7 @@ extension ReplicaCommands {
             }
             .sorted { ($0.group, $0.child.name ?? "", $0.child.child.hex) < ($1.group, $1.child.name ?? "", $1.child.child.hex) }
             book.add(
-                l.pick("重点群体台账", "focus groups"),
+                names[4],
                 header: [l.pick("群体", "group"), l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("状态", "status")],
                 rows: members.map {
                     [.text($0.group), .text($0.child.name ?? ""), .text($0.child.school ?? ""), .text(status($0.child.status))]

@@ -266,6 +266,10 @@ enum ChangeLogSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("v23-page-indexes") { db in
+            // The field app's pages on a 120,000-child district (RecordViewSchema.lookupIndexes).
+            for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
+        }
         return m
     }
 }

@@ -34,14 +34,18 @@ extension ChangeLog {
     public func statusHistory(child: RecordID) throws(StoreError) -> [StatusEntry] {
         try storeCall {
             try readDB { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT op, value, author, rank, EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op) AS voided
-                    FROM rec_write w WHERE record = ? AND kind = 'child' AND field = 'status' ORDER BY hlc, op
-                    """, arguments: [child.hex]).compactMap { row in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT op, value, author, rank, EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op) AS voided
+                        FROM rec_write w WHERE record = ? AND kind = 'child' AND field = 'status' ORDER BY hlc, op
+                        """, arguments: [child.hex]
+                ).compactMap { row in
                     guard case .status(let fact) = try FieldValue(storageText: row["value"]) else { return nil }
-                    return StatusEntry(op: try OpID(bytes: Array(row["op"] as Data)), fact: fact,
-                                       author: try PublicKey(bytes: Array(row["author"] as Data)), voided: row["voided"],
-                                       fromRegistry: (row["rank"] as Int) == 0)
+                    return StatusEntry(
+                        op: try OpID(bytes: Array(row["op"] as Data)), fact: fact,
+                        author: try PublicKey(bytes: Array(row["author"] as Data)), voided: row["voided"],
+                        fromRegistry: (row["rank"] as Int) == 0)
                 }.sorted { ($0.fact.date, $0.op) < ($1.fact.date, $1.op) }
             }
         }
@@ -63,10 +67,14 @@ extension ChangeLog {
     public func voidedOpeners(child: RecordID) throws(StoreError) -> [(ledger: Ledger, date: String, reason: String)] {
         try storeCall {
             try readDB { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT o.ledger, o.date, (SELECT v.reason FROM rec_void v WHERE v.target = o.op ORDER BY v.op LIMIT 1) AS reason
-                    FROM rec_opener o WHERE o.child = ? AND EXISTS (SELECT 1 FROM rec_void v WHERE v.target = o.op) ORDER BY o.date, o.op
-                    """, arguments: [child.hex]).compactMap { row in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT o.ledger, o.date, (SELECT v.reason FROM rec_void v WHERE v.target = o.op ORDER BY v.op LIMIT 1) AS reason
+                        FROM rec_opener o WHERE o.child = ? AND EXISTS (SELECT 1 FROM rec_void v WHERE v.target = o.op)
+                        ORDER BY o.date, o.op
+                        """, arguments: [child.hex]
+                ).compactMap { row in
                     Ledger(rawValue: row[0]).map { ($0, row[1] as String, row[2] as String) }
                 }
             }
@@ -77,10 +85,23 @@ extension ChangeLog {
     public func cases(child: RecordID? = nil, caseFile: RecordID? = nil) throws(StoreError) -> [CaseView] {
         try storeCall {
             try readDB { db in
-                let files = try String.fetchAll(db, sql: """
-                    SELECT DISTINCT record FROM rec_write WHERE kind = 'caseFile' AND field = 'child'
-                      AND (?1 IS NULL OR value = ?1) AND (?2 IS NULL OR record = ?2) ORDER BY hlc, record
-                    """, arguments: [child.map { FieldValue.text($0.hex).storageText }, caseFile?.hex])
+                // One statement per shape, so each seeks its index (`rec_write_case_child`, `rec_write_record`).
+                var filters: [String] = []
+                var arguments: [(any DatabaseValueConvertible)?] = []
+                if let child {
+                    filters.append("AND value = ?")
+                    arguments.append(FieldValue.text(child.hex).storageText)
+                }
+                if let caseFile {
+                    filters.append("AND record = ?")
+                    arguments.append(caseFile.hex)
+                }
+                let files = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT record FROM rec_write WHERE kind = 'caseFile' AND field = 'child' \(filters.joined(separator: " "))
+                        ORDER BY hlc, record
+                        """, arguments: StatementArguments(arguments))
                 return try files.map { try Self.caseView(db, try RecordID(hex: $0)) }
             }
         }
@@ -88,27 +109,38 @@ extension ChangeLog {
 
     private static func caseView(_ db: Database, _ file: RecordID) throws -> CaseView {
         var fields: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT field, value FROM rec_write WHERE record = ? AND kind = 'caseFile' AND live = 1 ORDER BY rank, hlc, author, op
-            """, arguments: [file.hex]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT field, value FROM rec_write WHERE record = ? AND kind = 'caseFile' AND live = 1 ORDER BY rank, hlc, author, op
+                """, arguments: [file.hex])
+        {
             if case .text(let t) = try FieldValue(storageText: row["value"]) { fields[row["field"]] = t }
         }
-        let responsible = try String.fetchAll(db, sql: """
-            SELECT DISTINCT element FROM rec_element WHERE record = ? AND kind = 'caseFile' AND set_name = 'responsible' AND live = 1
-            ORDER BY element
-            """, arguments: [file.hex])
-        let events = try Row.fetchAll(db, sql: """
-            SELECT op, date, body, EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op) AS voided
-            FROM rec_event e WHERE subject = ? ORDER BY date, op
-            """, arguments: [file.hex]).map { row in
-            EventRow(op: try OpID(bytes: Array(row["op"] as Data)), date: row["date"],
-                     event: try Event.decode(Array(row["body"] as Data)), voided: row["voided"])
+        let responsible = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT element FROM rec_element WHERE record = ? AND kind = 'caseFile' AND set_name = 'responsible' AND live = 1
+                ORDER BY element
+                """, arguments: [file.hex])
+        let events = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT op, date, body, EXISTS (SELECT 1 FROM rec_void v WHERE v.target = e.op) AS voided
+                FROM rec_event e WHERE subject = ? ORDER BY date, op
+                """, arguments: [file.hex]
+        ).map { row in
+            EventRow(
+                op: try OpID(bytes: Array(row["op"] as Data)), date: row["date"],
+                event: try Event.decode(Array(row["body"] as Data)), voided: row["voided"])
         }
-        let first = try Int64.fetchOne(db, sql: "SELECT MIN(hlc) FROM rec_write WHERE record = ? AND kind = 'caseFile'",
-                                       arguments: [file.hex])
-        return CaseView(caseFile: file, child: try fields["child"].map(RecordID.init(hex:)),
-                        reason: fields["reason"].flatMap(ReasonCategory.init(rawValue:)), reasonText: fields["reasonText"],
-                        placement: fields["placement"].flatMap(Placement.init(rawValue:)), outcome: fields["outcome"],
-                        responsible: responsible, events: events, opened: first.flatMap(PeriodCutoff.day(packedHLC:)))
+        let first = try Int64.fetchOne(
+            db, sql: "SELECT MIN(hlc) FROM rec_write WHERE record = ? AND kind = 'caseFile'",
+            arguments: [file.hex])
+        return CaseView(
+            caseFile: file, child: try fields["child"].map(RecordID.init(hex:)),
+            reason: fields["reason"].flatMap(ReasonCategory.init(rawValue:)), reasonText: fields["reasonText"],
+            placement: fields["placement"].flatMap(Placement.init(rawValue:)), outcome: fields["outcome"],
+            responsible: responsible, events: events, opened: first.flatMap(PeriodCutoff.day(packedHLC:)))
     }
 }

@@ -56,12 +56,11 @@ extension ChangeLog {
                     UNION
                     SELECT e.child, CAST(julianday(e.ends) - julianday(e.starts) + 1 AS INTEGER) FROM rec_event e
                     WHERE e.kind = 'leave' AND \(Self.liveEvent) AND e.ends >= :today
-                ), last AS (
-                    SELECT w.child, MAX(w.date) AS date FROM rec_event w
-                    WHERE w.kind = 'visit' AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op) GROUP BY w.child
                 )
-                SELECT watched.child AS child, c.name AS name, COALESCE(last.date, '') AS since, watched.amount AS amount
-                FROM watched LEFT JOIN last ON last.child = watched.child LEFT JOIN child_view c ON c.child = watched.child
+                SELECT watched.child AS child, c.name AS name, watched.amount AS amount,
+                    COALESCE((SELECT MAX(w.date) FROM rec_event w WHERE w.child = watched.child AND w.kind = 'visit'
+                              AND NOT EXISTS (SELECT 1 FROM rec_void v WHERE v.target = w.op)), '') AS since
+                FROM watched LEFT JOIN child_view c ON c.child = watched.child
                 """, ["today": today.description])
         let policies = try policies(of: rows, on: today, base: base)
         var out: [RecordID: AttentionRow] = [:]

@@ -17,7 +17,12 @@ struct EntryFormPage {
                 let id = ctx.parameters.get("id") ?? ""
                 guard let actions = try await actions(id) else { return notFound }
                 let csrf = await screens.csrfField(request)
-                return page(entry, id, actions, entry.defaults(actions, WebServer.today().description), [:], csrf: csrf)
+                var values = entry.defaults(actions, WebServer.today().description)
+                // Who is recording is who went or taught, unless changed.
+                if let holder = context.holder, entry.controls(actions, l).contains(where: { $0.field == "teacher" }) {
+                    values["teacher"] = holder
+                }
+                return page(entry, id, actions, values, [:], csrf: csrf)
             }
             router.post("/child/:id/\(entry.path)") { request, ctx in
                 if let page = try await screens.locked() { return page }

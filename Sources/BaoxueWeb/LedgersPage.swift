@@ -8,6 +8,8 @@ import Hummingbird
 /// quarterly reports, downloaded as the XLSX workbook and one CSV per sheet (the same files as
 /// `baoxue report`). A period is not child data, so it may sit in a download's address.
 struct LedgersPage {
+    /// Entries listed per ledger: a school's whole ledger; a district's first ones (the report has them all).
+    static let shown = 200
     let context: WebServer.Context
     var l: Language { context.language }
 
@@ -60,11 +62,19 @@ struct LedgersPage {
             if rows.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>" }
             body +=
                 "<ul class=\"cards\">"
-                + rows.map { r in
+                + rows.prefix(Self.shown).map { r in
                     "<li><a href=\"/child/\(r.child.hex)\">\(HTML.escape(r.name ?? "?"))<span class=\"why\">"
                         + HTML.escape(l.pick("\(r.school ?? "") · 自 \(r.since) 起在册", "\(r.school ?? "") · since \(r.since)"))
                         + "</span></a></li>"
                 }.joined() + "</ul>"
+            if rows.count > Self.shown {
+                body +=
+                    "<p>"
+                    + HTML.escape(
+                        l.pick(
+                            "另有 \(rows.count - Self.shown) 名未列出：完整名单在月报的台账表中。",
+                            "\(rows.count - Self.shown) more not listed: the month's report holds the whole register.")) + "</p>"
+            }
         }
         body += "<h2>\(HTML.escape(l.pick("报表", "Reports")))</h2>"
         let now = WebServer.today()
@@ -78,14 +88,14 @@ struct LedgersPage {
             <button type="submit">\(HTML.escape(l.pick("生成报表", "Make the report")))</button></form>
             """
         if period != nil {
+            // Only the names: each file is computed when it is downloaded.
             do throws(AppError) {
-                let files = try await context.device.reportFiles(kind: kind, period: shownPeriod, language: l)
+                let names = try ReplicaCommands.reportFileNames(kind: kind, period: shownPeriod, language: l)
                 body +=
                     "<ul class=\"cards\">"
-                    + files.enumerated().map { i, f in
-                        "<li><a href=\"/reports/\(kind.rawValue)/\(HTML.escape(shownPeriod))/\(i)\" download>\(HTML.escape(f.name))"
-                            + "<span class=\"why\">\(HTML.escape(l.pick("下载", "download"))) · \(f.bytes.count / 1024 + 1) KB"
-                            + "</span></a></li>"
+                    + names.enumerated().map { i, name in
+                        "<li><a href=\"/reports/\(kind.rawValue)/\(HTML.escape(shownPeriod))/\(i)\" download>\(HTML.escape(name))"
+                            + "<span class=\"why\">\(HTML.escape(l.pick("下载", "download")))</span></a></li>"
                     }.joined() + "</ul>"
             } catch { body += "<p class=\"error\" role=\"alert\">\(HTML.escape(error.line(l)))</p>" }
         }

@@ -43,6 +43,17 @@ struct MePage {
                 return WebServer.redirect("/me?done=1")
             }
         }
+        router.post("/me/keys") { request, ctx in
+            if let page = try await screens.locked() { return page }
+            switch await screens.posted(request, ctx) {
+            case .refused(let refused): return refused
+            case .form(let form):
+                do throws(AppError) { _ = try await context.device.grantKeys(scope: form["scope"] ?? "") } catch {
+                    return try await page(["": error.line(l)], csrf: await screens.csrfField(request))
+                }
+                return WebServer.redirect("/me?done=1")
+            }
+        }
         router.post("/me/lock") { request, ctx in
             switch await screens.posted(request, ctx) {
             case .refused(let refused): return refused
@@ -57,6 +68,7 @@ struct MePage {
         let who = try await context.device.identity()
         let shown = FieldErrors(errors: errors)
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
+        body += shown.message("")
         body +=
             "<ul class=\"timeline\">"
             + who.text(l, created: false).split(separator: "\n").map { "<li>\(HTML.escape(String($0)))</li>" }.joined() + "</ul>"
@@ -65,6 +77,13 @@ struct MePage {
             body +=
                 "<h2>\(HTML.escape(l.pick("学校密钥", "School keys")))</h2><ul class=\"timeline\">"
                 + keys.map { "<li>\(HTML.escape($0.text(l)))</li>" }.joined() + "</ul>"
+            // A school not yet encrypted, or members without its key: one tap seals it to them.
+            for key in keys where !key.encrypted || !key.lacking.isEmpty {
+                body +=
+                    "<form method=\"post\" action=\"/me/keys\"><input type=\"hidden\" name=\"scope\" value=\"\(HTML.escape(key.scope))\">"
+                    + csrf + "<button type=\"submit\">"
+                    + HTML.escape(l.pick("把 \(key.scope) 的密钥授予成员", "Give \(key.scope)'s key to its members")) + "</button></form>"
+            }
         }
         body += "<h2>\(HTML.escape(l.pick("语言 / Language", "Language / 语言")))</h2>"
         body +=

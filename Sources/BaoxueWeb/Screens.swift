@@ -20,6 +20,8 @@ enum PostedWithFiles {
 /// The read screens — 今日, 儿童 (list, search, a child's file), 我的 — and the unlock page.
 /// Each reads through the same `ReplicaCommands` the CLI uses, so both show the same facts.
 struct Screens {
+    static let listLimit = 300
+    static let sectionLimit = 50
     let context: WebServer.Context
     var l: Language { context.language }
 
@@ -130,13 +132,20 @@ struct Screens {
     func today() async throws -> Response {
         let view = try await context.device.today()
         let conflicts = try await context.device.conflicts(language: l)
-        func section(_ title: String, _ items: [TodayView.Item], _ why: (TodayView.Item) -> String) -> String {
-            let cards = items.map { i in
-                "<li><a href=\"/child/\(HTML.escape(i.child))\">\(HTML.escape(i.name))"
+        /// Each child opens the form its item calls for, prefilled (today's date, the one open case, who went).
+        func section(_ title: String, _ items: [TodayView.Item], form: String, _ why: (TodayView.Item) -> String) -> String {
+            // A district's list runs to thousands: the first ones here, the rest a search away.
+            let cards = items.prefix(Self.sectionLimit).map { i in
+                "<li><a href=\"/child/\(HTML.escape(i.child))/\(form)\">\(HTML.escape(i.name))"
                     + "<span class=\"why\">\(HTML.escape(why(i)))</span></a></li>"
             }.joined()
+            let rest = items.count - Self.sectionLimit
+            let more =
+                rest > 0
+                ? "<p>\(HTML.escape(l.pick("另有 \(rest) 名未列出，请在“儿童”中查找。", "\(rest) more not listed: search under Children.")))</p>" : ""
             return "<h2>\(HTML.escape(title))（\(items.count)）</h2>"
                 + (items.isEmpty ? "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>" : "<ul class=\"cards\">\(cards)</ul>")
+                + more
         }
         let settle =
             conflicts.isEmpty
@@ -145,16 +154,16 @@ struct Screens {
                 + "<span class=\"why\">\(HTML.escape(settleHint))</span></a></li></ul>"
         let body =
             settle
-            + section(l.pick("请假超过规定天数、尚未家访", "on leave too long, not yet visited"), view.visitsDue) {
+            + section(l.pick("请假超过规定天数、尚未家访", "on leave too long, not yet visited"), view.visitsDue, form: "visit") {
                 l.pick("请假自 \($0.since)", "on leave since \($0.since)")
             }
-            + section(l.pick("超过规定间隔未联系", "not contacted in time"), view.contactOverdue) {
+            + section(l.pick("超过规定间隔未联系", "not contacted in time"), view.contactOverdue, form: "visit") {
                 $0.since.isEmpty ? l.pick("从未联系", "never contacted") : l.pick("上次联系 \($0.since)", "last contact \($0.since)")
             }
-            + section(l.pick("本月送教不足", "home teaching short this month"), view.homeTeachingShortfall) {
+            + section(l.pick("本月送教不足", "home teaching short this month"), view.homeTeachingShortfall, form: "home-teaching") {
                 l.pick("本月 \($0.amount ?? 0) 次", "\($0.amount ?? 0) this month")
             }
-            + section(l.pick("劝返案卷久无劝返记录", "cases without a recent attempt"), view.casesWithoutRecentAttempt) {
+            + section(l.pick("劝返案卷久无劝返记录", "cases without a recent attempt"), view.casesWithoutRecentAttempt, form: "persuasion") {
                 l.pick("自 \($0.since)", "since \($0.since)")
             }
         return WebServer.html(
@@ -168,8 +177,9 @@ struct Screens {
     }
 
     func children(search: String?, csrf: String) async throws -> Response {
-        let rows = try await context.device.searchChildren(search ?? "")
-        let list = rows.prefix(300).map { c in
+        // A page shows 300 at most: a district has 120,000; a search narrows it.
+        let rows = try await context.device.searchChildren(search ?? "", limit: Self.listLimit + 1)
+        let list = rows.prefix(Self.listLimit).map { c in
             let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
             let where_ = [c.className, c.school].compactMap { $0 }.joined(separator: " · ")
             return "<li><a href=\"/child/\(c.child.hex)\">\(HTML.escape(c.name ?? l.pick("（无姓名）", "(no name)")))"
@@ -180,7 +190,12 @@ struct Screens {
             <input type="search" id="q" name="q" value="\(HTML.escape(search ?? ""))">\(csrf)
             <button type="submit">\(HTML.escape(l.pick("查找", "Search")))</button></form>
             """
-        let count = "<p>\(HTML.escape(l.pick("共 \(rows.count) 名", "\(rows.count) children")))</p>"
+        let count =
+            rows.count > Self.listLimit
+            ? "<p>"
+                + HTML.escape(l.pick("只显示前 \(Self.listLimit) 名，请用姓名、学籍号等查找。", "The first \(Self.listLimit) only: search to narrow."))
+                + "</p>"
+            : "<p>\(HTML.escape(l.pick("共 \(rows.count) 名", "\(rows.count) children")))</p>"
         return WebServer.html(
             Page(
                 title: l.pick("儿童", "Children"), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l,

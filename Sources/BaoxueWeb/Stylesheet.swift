@@ -21,7 +21,8 @@ enum Stylesheet {
         label{display:block;font-weight:600;margin:.6rem 0 .2rem}
         input[type=text],input[type=date],input[type=number],input[type=search],input[type=password]{
           width:100%;font-size:1rem;padding:.6rem;min-height:48px;border:1px solid #767676;border-radius:6px}
-        input[type=file]{width:100%;min-height:48px;padding:.6rem;font-size:1rem;border:1px dashed #767676;border-radius:6px;background:#fff}
+        input[type=file]{width:100%;min-height:48px;padding:.6rem;font-size:1rem;border:1px dashed #767676;border-radius:6px;
+          background:#fff}
         fieldset{border:0;padding:0;margin:.6rem 0}
         legend{font-weight:600}
         .choices{display:flex;gap:.5rem}

@@ -98,7 +98,8 @@ struct SyncPage {
                     + HTML.escape(
                         l.pick(
                             "本机有 \(n) 条记录尚未得到乡镇中继的回执（已发出的，回执随下次同步返回）。",
-                            "\(n) change(s) recorded here have no receipt from the township relay yet (for ones just sent, it comes with the next sync)."
+                            "\(n) change(s) recorded here have no receipt from the township relay yet "
+                                + "(for ones just sent, it comes with the next sync)."
                         ))
                     + "</strong></p>"
         }

@@ -26,7 +26,9 @@ struct VisitForm {
         router.get("/child/:id/visit") { request, ctx in
             if let page = try await screens.locked() { return page }
             let csrf = await screens.csrfField(request)
-            return try await form(ctx.parameters.get("id") ?? "", Values(date: WebServer.today().description), errors: [:], csrf: csrf)
+            return try await form(
+                ctx.parameters.get("id") ?? "", Values(date: WebServer.today().description, with: context.holder ?? ""), errors: [:],
+                csrf: csrf)
         }
         router.post("/child/:id/visit") { request, ctx in
             if let page = try await screens.locked() { return page }

@@ -23,6 +23,8 @@ public enum WebServer {
         let languageChoice: LanguageChoice
         /// This device's role by its certificate (read once at start; nil on a sandbox replica).
         let role: Role?
+        /// The name its certificate gives (a form's "who went" starts with it).
+        let holder: String?
         let sync: SyncJob
         let idle: IdleLock
         let idleLimitMs: UInt64
@@ -39,11 +41,12 @@ public enum WebServer {
     public static func app(
         directory: String, token: String, language: Language, relay: String? = nil, idleLockMinutes: Int = 10
     ) -> FieldApp {
-        let role = (try? ReplicaCommands.whoami(directory: directory))?.role
+        let who = try? ReplicaCommands.whoami(directory: directory)
         let device = FieldDevice(directory: directory)
         let limit = UInt64(max(1, idleLockMinutes)) * 60_000
         let context = Context(
-            device: device, sessions: WebSessions(token: token), languageChoice: LanguageChoice(language), role: role,
+            device: device, sessions: WebSessions(token: token), languageChoice: LanguageChoice(language), role: who?.role,
+            holder: who?.name,
             sync: SyncJob(peer: relay), idle: IdleLock(device: device, limitMs: limit, now: nowMs()), idleLimitMs: limit)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessGate(context: context))

@@ -16,6 +16,20 @@ if args.contains("records") {
     try RecordsBench.run(children: intArg("--children", 120_000), events: intArg("--events", 600_000), data: data)
     exit(0)
 }
+if args.contains("ui") {
+    let sizes =
+        args.firstIndex(of: "--children").flatMap {
+            args.indices.contains($0 + 1) ? args[$0 + 1].split(separator: ",").compactMap { Int($0) } : nil
+        } ?? [5_000, 120_000]
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        let data = args.firstIndex(of: "--data").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1] : nil }
+        do { try await UIBench.run(sizes: sizes, rounds: intArg("--rounds", 40), data: data) } catch { print("ui bench failed: \(error)") }
+        done.signal()
+    }
+    done.wait()
+    exit(0)
+}
 if args.contains("concurrent") {
     try ConcurrentWritesBench.run(writes: intArg("--writes", 10_000))
     exit(0)

@@ -1,4 +1,5 @@
 import BaoxueApp
+import BaoxueRecords
 import BaoxueTesting
 import BaoxueWeb
 import Foundation
@@ -72,6 +73,30 @@ import Testing
             #expect(try await browser.post("/me/language", [("language", "en")]).status == .seeOther)
             try await browser.get("/")
             #expect(browser.page.contains("<html lang=\"en\">") && browser.page.contains(">Today<") && !browser.page.contains("今日"))
+        }
+    }
+}
+
+/// 今日 opens the form each item calls for: a child on leave too long, not yet visited, opens the visit form.
+@Suite struct TodayLinksTests {
+    @Test func aLongLeaveWithoutAVisitOpensTheVisitForm() async throws {
+        let dir = Fixtures.temporaryDirectory() + "/ui"
+        _ = try ReplicaCommands.initialize(directory: dir)
+        _ = try ReplicaCommands.addChild(
+            directory: dir, cells: [("姓名", "王小明"), ("身份证件号", "130207201501010019"), ("年级", "3")], scope: "东镇/一小", language: .zh)
+        let child = try #require(try ReplicaCommands.searchChildren(directory: dir, text: "王小明", school: nil).first).child.hex
+        let today = try SimpleDate(try ReplicaCommands.today(directory: dir, date: nil).date)
+        _ = try ReplicaCommands.record(
+            directory: dir, child: child,
+            entry: .leave(from: try today.adding(days: -6), to: try today.adding(days: 6), reason: "病假", approvedBy: "班主任"),
+            date: nil, scope: nil, language: .zh)
+        let token = WebServer.newToken()
+        try await Application(router: WebServer.router(directory: dir, token: token, language: .zh)).test(.router) { client in
+            var browser = try await Browser.open(client, token: token)
+            try await browser.get("/")
+            #expect(browser.page.contains("href=\"/child/\(child)/visit\""), "\(browser.page)")
+            #expect(try await browser.get("/child/\(child)/visit") == .ok)
+            #expect(browser.value("date") == today.description)
         }
     }
 }
