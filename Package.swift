@@ -286,7 +286,7 @@ let package = Package(
         .testTarget(
             name: "BaoxueWebTests",
             dependencies: [
-                "BaoxueWeb", "BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueTesting",
+                "BaoxueWeb", "BaoxueApp", "BaoxueStore", "BaoxueCore", "BaoxueRecords", "BaoxueTesting",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
