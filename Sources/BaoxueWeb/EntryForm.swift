@@ -36,11 +36,11 @@ extension ChildActions {
 struct FormValues {
     let fields: [String: String]
     /// Saved uploads by field: the paths `ReplicaCommands.record` reads them from.
-    let files: [String: String]
+    let files: [String: [String]]
     let language: Language
     private(set) var errors: [String: String] = [:]
 
-    init(fields: [String: String], files: [String: String] = [:], language: Language) {
+    init(fields: [String: String], files: [String: [String]] = [:], language: Language) {
         self.fields = fields.mapValues { $0.trimmingCharacters(in: .whitespaces) }
         self.files = files
         self.language = language

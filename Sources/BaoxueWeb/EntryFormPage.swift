@@ -29,13 +29,13 @@ struct EntryFormPage {
                 let id = ctx.parameters.get("id") ?? ""
                 guard let actions = try await actions(id) else { return notFound }
                 let fields: [String: String]
-                var files: [String: MultipartBody.File] = [:]
+                var files: [(field: String, file: MultipartBody.File)] = []
                 if entry.hasPhoto {
                     switch await screens.postedWithFiles(request, ctx) {
                     case .refused(let refused): return refused
                     case .form(let posted):
                         fields = posted.fields
-                        files = posted.files
+                        files = posted.allFiles
                     }
                 } else {
                     switch await screens.posted(request, ctx) {
@@ -56,12 +56,13 @@ struct EntryFormPage {
     }
 
     func submit(
-        _ entry: EntryForm, _ id: String, _ actions: ChildActions, _ fields: [String: String], _ files: [String: MultipartBody.File],
+        _ entry: EntryForm, _ id: String, _ actions: ChildActions, _ fields: [String: String],
+        _ files: [(field: String, file: MultipartBody.File)],
         csrf: String
     ) async -> Response {
         let uploads = UploadFolder(in: context.device.directory)
         defer { uploads.remove() }
-        guard let saved = uploads.save(files.filter { !$0.value.bytes.isEmpty }) else {
+        guard let saved = uploads.save(files) else {
             return WebServer.problem(.internalServerError, l.pick("无法保存照片，请重试。", "the photo could not be kept: try again."), l)
         }
         let parsed = entry.parse(FormValues(fields: fields, files: saved, language: l), actions, l)

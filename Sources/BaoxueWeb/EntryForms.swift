@@ -116,7 +116,9 @@ enum EntryForms {
                     field: "ledger", label: l.pick("台账", "Ledger"),
                     kind: .choice(a.ledgers.map { ($0.rawValue, l.pick($0.chinese, $0.rawValue)) })),
                 Control(field: "note", label: l.pick("销号说明（如 已返校并连续在校）", "Note (e.g. back and attending)"), kind: .text),
-                Control(field: "evidence", label: l.pick("佐证材料照片（必填，最多 8 MB）", "Evidence photo (required, 8 MB at most)"), kind: .photo),
+                Control(
+                    field: "evidence", label: l.pick("佐证材料照片（必填，最多 3 张，每张最多 8 MB）", "Evidence photos (required, 3 at most, 8 MB each)"),
+                    kind: .photo),
             ]
         },
         defaults: { a, _ in ["ledger": a.ledgers.count == 1 ? a.ledgers[0].rawValue : ""] },
@@ -125,7 +127,7 @@ enum EntryForms {
             let ledger = v.choice("ledger", a.ledgers.map { ($0.rawValue, $0.chinese, $0.rawValue) }).flatMap(Ledger.init(rawValue:))
             let note = v.text("note", "销号说明", "a note")
             if v.files["evidence"] == nil { v.fail("evidence", "销号必须附佐证材料照片。", "a close-out needs an evidence photo.") }
-            guard v.errors.isEmpty, let ledger, let file = v.files["evidence"] else { return .invalid(v.errors) }
-            return .entry(.closeOut(ledger, evidence: [file], note: note), date: nil)
+            guard v.errors.isEmpty, let ledger, let files = v.files["evidence"] else { return .invalid(v.errors) }
+            return .entry(.closeOut(ledger, evidence: files, note: note), date: nil)
         })
 }

@@ -39,7 +39,8 @@ struct Control: Sendable {
                 + "\(errors.message(f))</fieldset>"
         case .photo:
             return "<label for=\"\(f)\">\(label)</label>"
-                + "<input type=\"file\" id=\"\(f)\" name=\"\(f)\" accept=\"image/*\" capture=\"environment\"\(errors.described(f))>"
+                + "<input type=\"file\" id=\"\(f)\" name=\"\(f)\" accept=\"image/*\" capture=\"environment\" multiple"
+                + "\(errors.described(f))>"
                 + errors.message(f)
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A submitted form with files (`multipart/form-data`, RFC 7578), parsed strictly: every part has
-/// a `form-data` disposition with a name, no name twice, and the body ends with the closing
-/// boundary; anything else refuses the whole body (400). A file's name keeps only its last path
+/// a `form-data` disposition with a name, no text field twice and no name both a field and a file
+/// (several files may share a name, as `<input type=file multiple>` sends them, RFC 7578 §4.3), and
+/// the body ends with the closing boundary; anything else refuses the whole body (400). A file's name keeps only its last path
 /// component, without control characters, so an upload can never name a path.
 struct MultipartBody {
     struct File {
@@ -10,10 +11,15 @@ struct MultipartBody {
         let bytes: [UInt8]
     }
 
-    /// A photo of at most 8 MiB and the form around it.
-    static let maxBytes = 9 << 20
+    /// Three photos of at most 8 MiB each and the form around them.
+    static let maxBytes = 25 << 20
+    static let maxFileBytes = 8 << 20
+    static let maxFiles = 3
     private(set) var fields: [String: String] = [:]
-    private(set) var files: [String: File] = [:]
+    private(set) var files: [String: [File]] = [:]
+
+    /// Every file, by the field it came in.
+    var allFiles: [(field: String, file: File)] { files.sorted { $0.key < $1.key }.flatMap { f in f.value.map { (f.key, $0) } } }
 
     subscript(_ name: String) -> String? { fields[name] }
 
@@ -45,11 +51,11 @@ struct MultipartBody {
             guard let next = body[at...].firstRange(of: crlf + delimiter) else { return nil }
             let content = Array(body[at..<next.lowerBound])
             at = next.upperBound
-            guard let (name, filename) = Self.disposition(headers), fields[name] == nil, files[name] == nil else { return nil }
+            guard let (name, filename) = Self.disposition(headers), fields[name] == nil else { return nil }
             if let filename {
-                if !content.isEmpty { files[name] = File(name: Self.safeName(filename), bytes: content) }
+                if !content.isEmpty { files[name, default: []].append(File(name: Self.safeName(filename), bytes: content)) }
             } else {
-                guard let text = String(validating: content, as: UTF8.self) else { return nil }
+                guard files[name] == nil, let text = String(validating: content, as: UTF8.self) else { return nil }
                 fields[name] = text
             }
         }

@@ -101,6 +101,18 @@ struct Screens {
         return .form(form)
     }
 
+    /// Runs `body` on a POST's form when the device is unlocked and the form is admitted (`posted`);
+    /// otherwise answers with the unlock page or the refusal.
+    func withForm(
+        _ request: Request, _ ctx: BasicRequestContext, _ body: (FormBody) async throws -> Response
+    ) async throws -> Response {
+        if let page = try await locked() { return page }
+        switch await posted(request, ctx) {
+        case .refused(let refused): return refused
+        case .form(let form): return try await body(form)
+        }
+    }
+
     /// Like `posted`, for a form with files (`multipart/form-data`, up to `MultipartBody.maxBytes`).
     func postedWithFiles(_ request: Request, _ ctx: BasicRequestContext) async -> PostedWithFiles {
         let l = self.l
@@ -112,17 +124,21 @@ struct Screens {
         }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: MultipartBody.maxBytes) } catch {
-            return .refused(WebServer.problem(.contentTooLarge, l.pick("照片太大（最多 8 MB）。", "the photo is too large (8 MB at most)."), l))
+            return .refused(WebServer.problem(.contentTooLarge, tooLarge, l))
         }
         guard let form = MultipartBody(Array(buffer.readableBytesView), boundary: boundary) else {
             return .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
         }
+        guard form.allFiles.count <= MultipartBody.maxFiles, form.allFiles.allSatisfy({ $0.file.bytes.count <= MultipartBody.maxFileBytes })
+        else { return .refused(WebServer.problem(.contentTooLarge, tooLarge, l)) }
         guard let sent = form["csrf"], WebSessions.same(sent, csrf) else {
             return .refused(
                 WebServer.problem(.forbidden, l.pick("表单已过期，请返回重新打开页面。", "the form has expired: go back and open the page again."), l))
         }
         return .form(form)
     }
+
+    var tooLarge: String { l.pick("照片太大或太多：最多 3 张，每张最多 8 MB。", "too many or too large photos: 3 at most, 8 MB each.") }
 
     func csrfField(_ request: Request) async -> String {
         let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) ?? ""

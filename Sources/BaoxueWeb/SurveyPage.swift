@@ -22,27 +22,23 @@ struct SurveyPage {
             return try await list([:], [:], csrf: await screens.csrfField(request))
         }
         router.post("/survey") { request, ctx in
-            if let page = try await screens.locked() { return page }
-            let form: FormBody
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let posted): form = posted
-            }
-            var v = FormValues(fields: form.fields, language: l)
-            let village = v.text("village", "村名", "the village")
-            let date = v.date("date", "摸排日期")
-            let team = v["team"].split(whereSeparator: { ",，、".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
-            let csrf = await screens.csrfField(request)
-            guard v.errors.isEmpty, let date else {
-                return try await list(form.fields, v.errors, csrf: csrf, status: .unprocessableContent)
-            }
-            guard let nonce = form["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/survey") }
-            do throws(AppError) {
-                let id = try await context.device.startSurvey(village: village, team: team, date: date, language: l)
-                return WebServer.redirect("/survey/\(id)")
-            } catch {
-                await context.sessions.release(nonce)
-                return try await list(form.fields, ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
+            try await screens.withForm(request, ctx) { form in
+                var v = FormValues(fields: form.fields, language: l)
+                let village = v.text("village", "村名", "the village")
+                let date = v.date("date", "摸排日期")
+                let team = v["team"].split(whereSeparator: { ",，、".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
+                let csrf = await screens.csrfField(request)
+                guard v.errors.isEmpty, let date else {
+                    return try await list(form.fields, v.errors, csrf: csrf, status: .unprocessableContent)
+                }
+                guard let nonce = form["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/survey") }
+                do throws(AppError) {
+                    let id = try await context.device.startSurvey(village: village, team: team, date: date, language: l)
+                    return WebServer.redirect("/survey/\(id)")
+                } catch {
+                    await context.sessions.release(nonce)
+                    return try await list(form.fields, ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
+                }
             }
         }
         router.get("/survey/:id") { request, ctx in
@@ -51,48 +47,40 @@ struct SurveyPage {
             return try await sweep(ctx.parameters.get("id") ?? "", [:], [:], notice: notice, csrf: await screens.csrfField(request))
         }
         router.post("/survey/:id/household") { request, ctx in
-            if let page = try await screens.locked() { return page }
-            let form: FormBody
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let posted): form = posted
-            }
-            let id = ctx.parameters.get("id") ?? ""
-            var v = FormValues(fields: form.fields, language: l)
-            let address = v.text("address", "门牌或户主", "the address or head of household")
-            let found = v.number("found", "见到的适龄儿童人数", "children found", in: 0...20)
-            let finding = v.choice("finding", Self.findings).flatMap(HouseholdCheck.Finding.init(rawValue:))
-            let csrf = await screens.csrfField(request)
-            guard v.errors.isEmpty, let found, let finding else {
-                return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent)
-            }
-            return try await write(id, form, csrf: csrf) { () async throws(AppError) in
-                _ = try await context.device.checkHousehold(
-                    survey: id, check: HouseholdCheck(address: address, childrenFound: found, finding: finding), date: nil, language: l)
+            try await screens.withForm(request, ctx) { form in
+                let id = ctx.parameters.get("id") ?? ""
+                var v = FormValues(fields: form.fields, language: l)
+                let address = v.text("address", "门牌或户主", "the address or head of household")
+                let found = v.number("found", "见到的适龄儿童人数", "children found", in: 0...20)
+                let finding = v.choice("finding", Self.findings).flatMap(HouseholdCheck.Finding.init(rawValue:))
+                let csrf = await screens.csrfField(request)
+                guard v.errors.isEmpty, let found, let finding else {
+                    return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent)
+                }
+                return try await write(id, form, csrf: csrf) { () async throws(AppError) in
+                    _ = try await context.device.checkHousehold(
+                        survey: id, check: HouseholdCheck(address: address, childrenFound: found, finding: finding), date: nil, language: l)
+                }
             }
         }
         router.post("/survey/:id/child") { request, ctx in
-            if let page = try await screens.locked() { return page }
-            let form: FormBody
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let posted): form = posted
-            }
-            let id = ctx.parameters.get("id") ?? ""
-            var v = FormValues(fields: form.fields, language: l)
-            let name = v.text("name", "儿童姓名", "the child's name")
-            let place = v.text("where", "在哪一户找到", "where the child was found")
-            let csrf = await screens.csrfField(request)
-            guard v.errors.isEmpty else {
-                return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent)
-            }
-            let village = (try? await context.device.survey(id))?.coverage.village ?? ""
-            var fields: [(String, FieldValue)] = village.isEmpty ? [] : [("village", .text(village))]
-            if !v["guardian"].isEmpty { fields.append(("guardianName", .text(v["guardian"]))) }
-            return try await write(id, form, csrf: csrf) { () async throws(AppError) in
-                _ = try await context.device.addProvisional(
-                    name: name, found: l.pick("摸排发现：\(village) \(place)", "found in a survey: \(village) \(place)"), fields: fields,
-                    language: l)
+            try await screens.withForm(request, ctx) { form in
+                let id = ctx.parameters.get("id") ?? ""
+                var v = FormValues(fields: form.fields, language: l)
+                let name = v.text("name", "儿童姓名", "the child's name")
+                let place = v.text("where", "在哪一户找到", "where the child was found")
+                let csrf = await screens.csrfField(request)
+                guard v.errors.isEmpty else {
+                    return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent)
+                }
+                let village = (try? await context.device.survey(id))?.coverage.village ?? ""
+                var fields: [(String, FieldValue)] = village.isEmpty ? [] : [("village", .text(village))]
+                if !v["guardian"].isEmpty { fields.append(("guardianName", .text(v["guardian"]))) }
+                return try await write(id, form, csrf: csrf) { () async throws(AppError) in
+                    _ = try await context.device.addProvisional(
+                        name: name, found: l.pick("摸排发现：\(village) \(place)", "found in a survey: \(village) \(place)"), fields: fields,
+                        language: l)
+                }
             }
         }
     }

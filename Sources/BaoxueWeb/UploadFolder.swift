@@ -14,16 +14,16 @@ struct UploadFolder {
         path = directory + "/.upload-" + Hex.encode(Sodium.randomBytes(8))
     }
 
-    /// Writes each file; returns its path by form field, or nil when the disk refused.
-    func save(_ files: [String: MultipartBody.File]) -> [String: String]? {
+    /// Writes each file; returns their paths by form field, or nil when the disk refused.
+    func save(_ files: [(field: String, file: MultipartBody.File)]) -> [String: [String]]? {
         guard !files.isEmpty else { return [:] }
         guard
             (try? FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700]))
                 != nil
         else { return nil }
-        var saved: [String: String] = [:]
-        for (n, (field, file)) in files.sorted(by: { $0.key < $1.key }).enumerated() {
+        var saved: [String: [String]] = [:]
+        for (n, (field, file)) in files.enumerated() {
             // One folder per file, so the record keeps the name it was sent with.
             let folder = path + "/\(n)"
             let target = folder + "/" + file.name
@@ -31,7 +31,7 @@ struct UploadFolder {
                 (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)) != nil,
                 FileManager.default.createFile(atPath: target, contents: Data(file.bytes), attributes: [.posixPermissions: 0o600])
             else { return nil }
-            saved[field] = target
+            saved[field, default: []].append(target)
         }
         return saved
     }

@@ -63,11 +63,11 @@ struct VisitForm {
         // The photo, if any, in a private folder of the replica for the record to read, then gone.
         let uploads = UploadFolder(in: context.device.directory)
         defer { uploads.remove() }
-        guard let saved = uploads.save(posted.files.filter { $0.key == "photo" }) else {
+        guard let saved = uploads.save(posted.allFiles.filter { $0.field == "photo" }) else {
             await context.sessions.release(nonce)
             return WebServer.problem(.internalServerError, l.pick("无法保存照片，请重试。", "the photo could not be kept: try again."), l)
         }
-        let paths = Array(saved.values)
+        let paths = saved["photo"] ?? []
         let visit = Visit(
             participants: v.with.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map {
                 $0.trimmingCharacters(in: .whitespaces)
@@ -117,8 +117,8 @@ struct VisitForm {
             \(text("spokeTo", l.pick("谈话对象（如 母亲）", "Spoke to (e.g. mother)"), v.spokeTo))
             \(text("agreed", l.pick("商定事项", "What was agreed"), v.agreed))
             \(text("next", l.pick("下次联系日期（可不填）", "Next contact (optional)"), v.next, type: "date"))
-            <label for="photo">\(HTML.escape(l.pick("照片（可不填，最多 8 MB）", "Photo (optional, 8 MB at most)")))</label>
-            <input type="file" id="photo" name="photo" accept="image/*" capture="environment">
+            <label for="photo">\(HTML.escape(l.pick("照片（可不填，最多 3 张，每张最多 8 MB）", "Photos (optional, 3 at most, 8 MB each)")))</label>
+            <input type="file" id="photo" name="photo" accept="image/*" capture="environment" multiple>
             <input type="hidden" name="nonce" value="\(WebSessions.randomToken())">\(csrf)
             <button type="submit">\(HTML.escape(l.pick("保存", "Save")))</button></form>
             """

@@ -120,10 +120,20 @@ import Testing
             #expect(try ReplicaCommands.whoami(directory: admin).changes == before)
             try await browser.get("/child/\(onLedger)/close-out")
             let scan = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            let photo = (0..<30_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+            // Four photos are one too many (three at most): refused whole, nothing written.
+            let four = try await browser.postFiles(
+                "/child/\(onLedger)/close-out", [("ledger", "suspectedDropout"), ("note", "已返校")],
+                files: (0..<4).map { ("evidence", "证明\($0).jpg", scan + [UInt8($0)]) })
+            #expect(four.status == .contentTooLarge)
+            #expect(try ReplicaCommands.whoami(directory: admin).changes == before)
+            try await browser.get("/child/\(onLedger)/close-out")
             let done = try await browser.postFiles(
                 "/child/\(onLedger)/close-out", [("ledger", "suspectedDropout"), ("note", "已返校并连续在校一月")],
-                files: [("evidence", "返校证明.jpg", scan)])
+                files: [("evidence", "返校证明.jpg", scan), ("evidence", "在校照片.jpg", photo)])
             #expect(done.status == .seeOther, "\(browser.page)")
+            try await browser.get("/child/\(onLedger)")
+            #expect(browser.page.components(separatedBy: "<img src=").count - 1 == 2, "both evidence photos show")
         }
         #expect(try ReplicaCommands.ledger(directory: admin, which: .suspectedDropout, school: nil).allSatisfy { $0.child.hex != onLedger })
         let files = try FileManager.default.contentsOfDirectory(atPath: admin)
