@@ -65,7 +65,7 @@ public final class Relay: @unchecked Sendable {
     }
 
     /// Starts serving. `log` must witness with `key` (`ChangeLog(…, witness: key)`);
-    /// `policy` says who may sync which scopes (re-read at most every 2 s).
+    /// `policy` says who may sync which scopes (re-read once a certificate or revocation is stored, else every 2 s).
     public static func start(
         key: DeviceKey, log: ChangeLog, policy: @escaping @Sendable () -> SyncPolicy,
         certificates: [[UInt8]] = [], vouch: SyncPolicy.Vouch? = nil,
@@ -76,7 +76,7 @@ public final class Relay: @unchecked Sendable {
         let sockets = ConnectionLimits(
             maxOpen: OpenFileLimit.sockets(wanted: c.limits.connections, under: c.openFileLimit),
             handshakesPerAddress: c.handshakesPerAddress)
-        let policies = PolicyCache(load: policy)
+        let policies = PolicyCache(load: policy, version: { (try? log.trustVersion()) ?? 0 })
         let syncLimits = {
             var l = SyncLimits()
             l.maxChangesPerSession = c.limits.changesPerSession
@@ -197,20 +197,25 @@ public final class Relay: @unchecked Sendable {
     }
 }
 
-/// The sync policy, re-read at most every 2 s: certificates and revocations
-/// take effect without a restart, and 5,000 connecting devices do not each
-/// rebuild every certificate chain.
+/// The sync policy, re-read when a certificate or revocation has been stored since (`version`), and
+/// at most every 2 s otherwise (the peer list file): a revocation takes effect at the next
+/// connection, and 5,000 connecting devices do not each rebuild every certificate chain.
 final class PolicyCache: Sendable {
     private let load: @Sendable () -> SyncPolicy
-    private let cached = NIOLockedValueBox<(policy: SyncPolicy, at: UInt64)?>(nil)
+    private let version: @Sendable () -> Int64
+    private let cached = NIOLockedValueBox<(policy: SyncPolicy, at: UInt64, version: Int64)?>(nil)
 
-    init(load: @escaping @Sendable () -> SyncPolicy) { self.load = load }
+    init(load: @escaping @Sendable () -> SyncPolicy, version: @escaping @Sendable () -> Int64 = { 0 }) {
+        self.load = load
+        self.version = version
+    }
 
     func current() -> SyncPolicy {
         let now = DispatchTime.now().uptimeNanoseconds / 1_000_000
-        if let c = cached.withLockedValue({ $0 }), now &- c.at < 2_000 { return c.policy }
+        let stored = version()
+        if let c = cached.withLockedValue({ $0 }), now &- c.at < 2_000, c.version == stored { return c.policy }
         let fresh = load()
-        cached.withLockedValue { $0 = (fresh, now) }
+        cached.withLockedValue { $0 = (fresh, now, stored) }
         return fresh
     }
 }

@@ -104,6 +104,16 @@ extension ChangeLog {
         try storeCall { try readDB { db in try Self.peerActivities(db) } }
     }
 
+    /// A number that changes whenever a certificate or a revocation is stored: a cached sync policy
+    /// built from them is stale once it differs (two index counts; both tables only grow).
+    public func trustVersion() throws(StoreError) -> Int64 {
+        try storeCall {
+            try readDB { db in
+                try Int64.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM certificate) * 1000003 + (SELECT COUNT(*) FROM revocation)") ?? 0
+            }
+        }
+    }
+
     /// The highest local log position (0 when empty).
     public func lastPosition() throws(StoreError) -> Int64 {
         try storeCall { try readDB { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM change") ?? 0 } }
