@@ -120,8 +120,14 @@ struct TrustGate {
                 try Permissions.check(operations: declared.operations, scope: change.scope, under: cert)
             }
         }
-        let ops = (try? (payload ?? Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }).get().ops) ?? []
-        return try authorRefusal(change) { cert throws(TrustError) in try Permissions.check(ops, scope: change.scope, under: cert) }
+        // A record payload that does not parse declares nothing to check: refused, never let through as "no operations".
+        guard
+            case .success(let records) = payload
+                ?? Result(catching: { () throws(RecordsError) in try RecordPayload.decode(change.payload) })
+        else { return (.malformed("record payload"), change.author) }
+        return try authorRefusal(change) { cert throws(TrustError) in
+            try Permissions.check(records.ops, scope: change.scope, under: cert)
+        }
     }
 
     /// Why an applied transfer (privacy.md §2(b)) may not hand over the old school's history:

@@ -91,6 +91,24 @@ import Testing
         #expect(try l.count(.applied) == 3)
     }
 
+    /// A certified device's change whose record payload does not parse declares no operation the gate
+    /// could check: it is refused as malformed, not let through as one that does nothing (issue 26 §6).
+    @Test func aRecordPayloadThatDoesNotParseIsRefusedNotWavedThrough() throws {
+        let l = try log()
+        _ = try l.append([try certificateChange(try cert(.teacher), by: device, seq: 1)])
+        var broken = try visit()
+        broken.append(0x00)  // trailing bytes: the strict reader refuses the payload
+        let bad = try change(device, seq: 2, payload: broken)
+        let good = try change(device, seq: 3, payload: try visit(), deps: [bad.id])
+        let report = try l.append([bad])
+        #expect(report.applied == 0 && report.quarantined == 1)
+        let reasons = try l.quarantined().map(\.reason)
+        #expect(reasons.count == 1 && reasons.first?.hasPrefix("malformed") == true, "\(reasons)")
+        #expect(try l.events(child: RecordID.derived("c1"), kind: "visit").isEmpty)
+        // Honest work that depends on it is not applied either (its dependency is missing).
+        #expect(try l.append([good]).applied == 0)
+    }
+
     @Test func forgedAndWideningCertificatesDoNotCertifyAnyone() throws {
         let l = try log()
         let rogue = Fixtures.key(0x66)
