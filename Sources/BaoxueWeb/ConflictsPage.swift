@@ -16,11 +16,8 @@ struct ConflictsPage {
             let done = request.uri.queryParameters["done"] != nil
             return try await page(notice: done ? l.pick("已核实。", "Settled.") : nil, csrf: await screens.csrfField(request))
         }
-        router.post("/conflicts") { request, ctx in
-            if let page = try await screens.locked() { return page }
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let form):
+        router.post("/conflicts") { request, _ in
+            try await screens.withForm(request) { form in
                 let csrf = await screens.csrfField(request)
                 guard let child = form["child"], let field = form["field"], let choice = form["choice"].flatMap(Int.init),
                     let shown = form["shown"], let nonce = form["nonce"]

@@ -20,10 +20,16 @@ struct EntryForm: Sendable {
     /// Why the form cannot be used now (no open leave to end), or nil.
     let unavailable: @Sendable (ChildActions, Language) -> String?
     let controls: @Sendable (ChildActions, Language) -> [Control]
-    let defaults: @Sendable (ChildActions, String) -> [String: String]
+    let defaults: @Sendable (ChildActions, Prefill) -> [String: String]
     let parse: @Sendable (FormValues, ChildActions, Language) -> Parsed
 
     var hasPhoto: Bool { controls(ChildActions.none, .zh).contains { $0.isPhoto } }
+
+    /// What a new form starts from: today's date and who is recording (the certificate's name).
+    struct Prefill {
+        let today: String
+        let who: String
+    }
 }
 
 extension ChildActions {

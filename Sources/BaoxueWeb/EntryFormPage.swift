@@ -1,4 +1,5 @@
 import BaoxueApp
+import BaoxueRecords
 import Foundation
 import Hummingbird
 
@@ -17,33 +18,15 @@ struct EntryFormPage {
                 let id = ctx.parameters.get("id") ?? ""
                 guard let actions = try await actions(id) else { return notFound }
                 let csrf = await screens.csrfField(request)
-                var values = entry.defaults(actions, WebServer.today().description)
-                // Who is recording is who went or taught, unless changed.
-                if let holder = context.holder, entry.controls(actions, l).contains(where: { $0.field == "teacher" }) {
-                    values["teacher"] = holder
-                }
-                return page(entry, id, actions, values, [:], csrf: csrf)
+                let prefill = EntryForm.Prefill(today: WebServer.today().description, who: context.holder ?? "")
+                return page(entry, id, actions, entry.defaults(actions, prefill), [:], csrf: csrf)
             }
             router.post("/child/:id/\(entry.path)") { request, ctx in
-                if let page = try await screens.locked() { return page }
-                let id = ctx.parameters.get("id") ?? ""
-                guard let actions = try await actions(id) else { return notFound }
-                let fields: [String: String]
-                var files: [(field: String, file: MultipartBody.File)] = []
-                if entry.hasPhoto {
-                    switch await screens.postedWithFiles(request, ctx) {
-                    case .refused(let refused): return refused
-                    case .form(let posted):
-                        fields = posted.fields
-                        files = posted.allFiles
-                    }
-                } else {
-                    switch await screens.posted(request, ctx) {
-                    case .refused(let refused): return refused
-                    case .form(let posted): fields = posted.fields
-                    }
+                try await screens.withForm(request) { form in
+                    let id = ctx.parameters.get("id") ?? ""
+                    guard let actions = try await actions(id) else { return notFound }
+                    return await submit(entry, id, actions, form, csrf: await screens.csrfField(request))
                 }
-                return await submit(entry, id, actions, fields, files, csrf: await screens.csrfField(request))
             }
         }
     }
@@ -56,21 +39,20 @@ struct EntryFormPage {
     }
 
     func submit(
-        _ entry: EntryForm, _ id: String, _ actions: ChildActions, _ fields: [String: String],
-        _ files: [(field: String, file: MultipartBody.File)],
-        csrf: String
+        _ entry: EntryForm, _ id: String, _ actions: ChildActions, _ form: SubmittedForm, csrf: String
     ) async -> Response {
         let uploads = UploadFolder(in: context.device.directory)
         defer { uploads.remove() }
-        guard let saved = uploads.save(files) else {
+        guard let saved = uploads.save(form.files) else {
             return WebServer.problem(.internalServerError, l.pick("无法保存照片，请重试。", "the photo could not be kept: try again."), l)
         }
-        let parsed = entry.parse(FormValues(fields: fields, files: saved, language: l), actions, l)
-        guard case .entry(let recorded, let date) = parsed else {
-            guard case .invalid(let errors) = parsed else { return notFound }
-            return page(entry, id, actions, fields, errors, csrf: csrf, status: .unprocessableContent)
+        let recorded: FieldEntry
+        let date: SimpleDate?
+        switch entry.parse(FormValues(fields: form.fields, files: saved, language: l), actions, l) {
+        case .invalid(let errors): return page(entry, id, actions, form.fields, errors, csrf: csrf, status: .unprocessableContent)
+        case .entry(let e, let d): (recorded, date) = (e, d)
         }
-        guard let nonce = fields["nonce"], await context.sessions.claim(nonce) else {
+        guard let nonce = form["nonce"], await context.sessions.claim(nonce) else {
             // Sent before (a double tap, a reload): it was written once already.
             return WebServer.redirect("/child/\(id)?done=1")
         }
@@ -78,7 +60,7 @@ struct EntryFormPage {
             _ = try await context.device.record(recorded, child: id, date: date, language: l)
         } catch {
             await context.sessions.release(nonce)
-            return page(entry, id, actions, fields, ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
+            return page(entry, id, actions, form.fields, ["": error.line(l)], csrf: csrf, status: .unprocessableContent)
         }
         return WebServer.redirect("/child/\(id)?done=1")
     }

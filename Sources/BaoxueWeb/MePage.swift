@@ -16,10 +16,8 @@ struct MePage {
             let notice = request.uri.queryParameters["done"] != nil ? l.pick("已保存。", "Saved.") : nil
             return try await page([:], notice: notice, csrf: await screens.csrfField(request))
         }
-        router.post("/me/language") { request, ctx in
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let form):
+        router.post("/me/language") { request, _ in
+            try await screens.withForm(request) { form in
                 guard let chosen = form["language"].flatMap(Language.init(rawValue:)) else {
                     return try await page(
                         ["language": l.pick("请选择：中文、English。", "choose: 中文, English.")], csrf: await screens.csrfField(request))
@@ -28,11 +26,8 @@ struct MePage {
                 return WebServer.redirect("/me?done=1")
             }
         }
-        router.post("/me/lock-passphrase") { request, ctx in
-            if let page = try await screens.locked() { return page }
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let form):
+        router.post("/me/lock-passphrase") { request, _ in
+            try await screens.withForm(request) { form in
                 let csrf = await screens.csrfField(request)
                 guard form["passphrase"] == form["repeat"] else {
                     return try await page(["repeat": l.pick("两次输入的口令不一样。", "the two passphrases differ.")], csrf: csrf)
@@ -43,21 +38,16 @@ struct MePage {
                 return WebServer.redirect("/me?done=1")
             }
         }
-        router.post("/me/keys") { request, ctx in
-            if let page = try await screens.locked() { return page }
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let form):
+        router.post("/me/keys") { request, _ in
+            try await screens.withForm(request) { form in
                 do throws(AppError) { _ = try await context.device.grantKeys(scope: form["scope"] ?? "") } catch {
                     return try await page(["": error.line(l)], csrf: await screens.csrfField(request))
                 }
                 return WebServer.redirect("/me?done=1")
             }
         }
-        router.post("/me/lock") { request, ctx in
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form:
+        router.post("/me/lock") { request, _ in
+            try await screens.withForm(request) { _ in
                 _ = try? await context.device.lockNow()
                 return WebServer.redirect("/unlock")
             }

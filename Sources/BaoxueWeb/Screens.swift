@@ -5,15 +5,17 @@ import BaoxueTrust
 import Foundation
 import Hummingbird
 
-/// A POST's body once admitted, or the response refusing it.
-enum Posted {
-    case form(FormBody)
-    case refused(Response)
+/// A POST's body once admitted: its fields and, sent as `multipart/form-data`, its files.
+struct SubmittedForm {
+    let fields: [String: String]
+    let files: [(field: String, file: MultipartBody.File)]
+
+    subscript(_ name: String) -> String? { fields[name] }
 }
 
-/// A POST with files once admitted, or the response refusing it.
-enum PostedWithFiles {
-    case form(MultipartBody)
+/// A POST's body once admitted, or the response refusing it.
+enum Posted {
+    case form(SubmittedForm)
     case refused(Response)
 }
 
@@ -36,12 +38,8 @@ struct Screens {
             if let page = try await locked() { return page }
             return try await children(search: nil, csrf: await csrfField(request))
         }
-        router.post("/children") { request, ctx in
-            if let page = try await locked() { return page }
-            switch await posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let form): return try await children(search: form["q"] ?? "", csrf: await csrfField(request))
-            }
+        router.post("/children") { request, _ in
+            try await withForm(request) { form in try await children(search: form["q"] ?? "", csrf: await csrfField(request)) }
         }
         router.get("/child/:id") { request, ctx in
             if let page = try await locked() { return page }
@@ -62,10 +60,8 @@ struct Screens {
                 body: .init(byteBuffer: ByteBuffer(bytes: found.bytes)))
         }
         router.get("/unlock") { request, _ in unlockPage(error: nil, csrf: await csrfField(request)) }
-        router.post("/unlock") { request, ctx in
-            switch await posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let form):
+        router.post("/unlock") { request, _ in
+            try await withForm(request, whileLocked: true) { form in
                 let csrf = await csrfField(request)
                 do throws(AppError) {
                     _ = try await context.device.unlock(passphrase: form["passphrase"] ?? "")
@@ -80,65 +76,61 @@ struct Screens {
         await context.device.isLocked ? WebServer.redirect("/unlock") : nil
     }
 
-    /// The body of a POST, refused as a whole when too big (413), not a well-formed form (400), or
-    /// without this session's CSRF token (403). Nothing is written before this passes.
-    func posted(_ request: Request, _ ctx: BasicRequestContext) async -> Posted {
+    /// The body of a POST, refused as a whole when too big (413), not a well-formed form or
+    /// multipart body (400), with too many or too large files (413), or without this session's CSRF
+    /// token (403). Nothing is written before this passes.
+    func posted(_ request: Request) async -> Posted {
         let l = self.l
+        func refuse(_ status: HTTPResponse.Status, _ zh: String, _ en: String) -> Posted {
+            .refused(WebServer.problem(status, l.pick(zh, en), l))
+        }
         guard let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) else {
-            return .refused(WebServer.problem(.unauthorized, l.pick("会话已失效，请重新打开。", "the session has ended: open the app again."), l))
+            return refuse(.unauthorized, "会话已失效，请重新打开。", "the session has ended: open the app again.")
         }
+        let boundary = MultipartBody.boundary(ofContentType: request.headers[.contentType])
         let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: FormBody.maxBytes) } catch {
-            return .refused(WebServer.problem(.contentTooLarge, l.pick("提交的内容太大。", "what was sent is too large."), l))
+        do { buffer = try await request.body.collect(upTo: boundary == nil ? FormBody.maxBytes : MultipartBody.maxBytes) } catch {
+            return boundary == nil ? refuse(.contentTooLarge, "提交的内容太大。", "what was sent is too large.") : tooLarge
         }
-        guard let form = FormBody(Array(buffer.readableBytesView)) else {
-            return .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
+        let bytes = Array(buffer.readableBytesView)
+        let form: SubmittedForm
+        if let boundary {
+            guard let body = MultipartBody(bytes, boundary: boundary) else { return unreadable }
+            guard body.allFiles.count <= MultipartBody.maxFiles,
+                body.allFiles.allSatisfy({ $0.file.bytes.count <= MultipartBody.maxFileBytes })
+            else { return tooLarge }
+            form = SubmittedForm(fields: body.fields, files: body.allFiles)
+        } else {
+            guard let body = FormBody(bytes) else { return unreadable }
+            form = SubmittedForm(fields: body.fields, files: [])
         }
         guard let sent = form["csrf"], WebSessions.same(sent, csrf) else {
-            return .refused(
-                WebServer.problem(.forbidden, l.pick("表单已过期，请返回重新打开页面。", "the form has expired: go back and open the page again."), l))
+            return refuse(.forbidden, "表单已过期，请返回重新打开页面。", "the form has expired: go back and open the page again.")
         }
         return .form(form)
     }
 
-    /// Runs `body` on a POST's form when the device is unlocked and the form is admitted (`posted`);
-    /// otherwise answers with the unlock page or the refusal.
+    /// Runs `body` on a POST's form once admitted (`posted`) — on an unlocked device unless
+    /// `whileLocked` (the unlock page's own form); otherwise answers with the unlock page or the refusal.
     func withForm(
-        _ request: Request, _ ctx: BasicRequestContext, _ body: (FormBody) async throws -> Response
+        _ request: Request, whileLocked: Bool = false, _ body: (SubmittedForm) async throws -> Response
     ) async throws -> Response {
-        if let page = try await locked() { return page }
-        switch await posted(request, ctx) {
+        if !whileLocked, let page = try await locked() { return page }
+        switch await posted(request) {
         case .refused(let refused): return refused
         case .form(let form): return try await body(form)
         }
     }
 
-    /// Like `posted`, for a form with files (`multipart/form-data`, up to `MultipartBody.maxBytes`).
-    func postedWithFiles(_ request: Request, _ ctx: BasicRequestContext) async -> PostedWithFiles {
-        let l = self.l
-        guard let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) else {
-            return .refused(WebServer.problem(.unauthorized, l.pick("会话已失效，请重新打开。", "the session has ended: open the app again."), l))
-        }
-        guard let boundary = MultipartBody.boundary(ofContentType: request.headers[.contentType]) else {
-            return .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
-        }
-        let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: MultipartBody.maxBytes) } catch {
-            return .refused(WebServer.problem(.contentTooLarge, tooLarge, l))
-        }
-        guard let form = MultipartBody(Array(buffer.readableBytesView), boundary: boundary) else {
-            return .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
-        }
-        guard form.allFiles.count <= MultipartBody.maxFiles, form.allFiles.allSatisfy({ $0.file.bytes.count <= MultipartBody.maxFileBytes })
-        else { return .refused(WebServer.problem(.contentTooLarge, tooLarge, l)) }
-        guard let sent = form["csrf"], WebSessions.same(sent, csrf) else {
-            return .refused(
-                WebServer.problem(.forbidden, l.pick("表单已过期，请返回重新打开页面。", "the form has expired: go back and open the page again."), l))
-        }
-        return .form(form)
+    private var unreadable: Posted {
+        .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
     }
 
-    var tooLarge: String { l.pick("照片太大或太多：最多 3 张，每张最多 8 MB。", "too many or too large photos: 3 at most, 8 MB each.") }
+    private var tooLarge: Posted {
+        .refused(
+            WebServer.problem(
+                .contentTooLarge, l.pick("照片太大或太多：最多 3 张，每张最多 8 MB。", "too many or too large photos: 3 at most, 8 MB each."), l))
+    }
 
     func csrfField(_ request: Request) async -> String {
         let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) ?? ""

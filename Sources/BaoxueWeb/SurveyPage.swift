@@ -22,7 +22,7 @@ struct SurveyPage {
             return try await list([:], [:], csrf: await screens.csrfField(request))
         }
         router.post("/survey") { request, ctx in
-            try await screens.withForm(request, ctx) { form in
+            try await screens.withForm(request) { form in
                 var v = FormValues(fields: form.fields, language: l)
                 let village = v.text("village", "村名", "the village")
                 let date = v.date("date", "摸排日期")
@@ -47,7 +47,7 @@ struct SurveyPage {
             return try await sweep(ctx.parameters.get("id") ?? "", [:], [:], notice: notice, csrf: await screens.csrfField(request))
         }
         router.post("/survey/:id/household") { request, ctx in
-            try await screens.withForm(request, ctx) { form in
+            try await screens.withForm(request) { form in
                 let id = ctx.parameters.get("id") ?? ""
                 var v = FormValues(fields: form.fields, language: l)
                 let address = v.text("address", "门牌或户主", "the address or head of household")
@@ -64,7 +64,7 @@ struct SurveyPage {
             }
         }
         router.post("/survey/:id/child") { request, ctx in
-            try await screens.withForm(request, ctx) { form in
+            try await screens.withForm(request) { form in
                 let id = ctx.parameters.get("id") ?? ""
                 var v = FormValues(fields: form.fields, language: l)
                 let name = v.text("name", "儿童姓名", "the child's name")
@@ -86,7 +86,7 @@ struct SurveyPage {
     }
 
     /// Writes once per nonce; an error is shown above the sweep's forms and writes nothing.
-    func write(_ id: String, _ form: FormBody, csrf: String, _ body: () async throws(AppError) -> Void) async throws -> Response {
+    func write(_ id: String, _ form: SubmittedForm, csrf: String, _ body: () async throws(AppError) -> Void) async throws -> Response {
         guard let nonce = form["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/survey/\(id)?done=1") }
         do throws(AppError) { try await body() } catch {
             await context.sessions.release(nonce)

@@ -16,11 +16,8 @@ struct SyncPage {
             if let page = try await screens.locked() { return page }
             return try await page(csrf: await screens.csrfField(request), error: nil)
         }
-        router.post("/sync") { request, ctx in
-            if let page = try await screens.locked() { return page }
-            switch await screens.posted(request, ctx) {
-            case .refused(let refused): return refused
-            case .form(let form):
+        router.post("/sync") { request, _ in
+            try await screens.withForm(request) { form in
                 let peer = (form["peer"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard (try? SyncCommands.address(peer, option: "peer")) != nil else {
                     let error = l.pick("地址应为 主机:端口，如 192.168.1.10:7400。", "the address must be host:port, e.g. 192.168.1.10:7400.")

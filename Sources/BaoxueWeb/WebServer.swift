@@ -56,9 +56,7 @@ public enum WebServer {
                 body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
         }
         Screens(context: context).register(on: router)
-        AbsenceForm(context: context).register(on: router)
         ConflictsPage(context: context).register(on: router)
-        VisitForm(context: context).register(on: router)
         EntryFormPage(context: context).register(on: router)
         SyncPage(context: context).register(on: router)
         SurveyPage(context: context).register(on: router)
