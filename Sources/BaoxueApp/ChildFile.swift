@@ -17,6 +17,8 @@ public struct ChildFile: Codable, Equatable, Sendable {
     public let events: [String]
     /// Each evidence file the child's records cite, and whether it is here (privacy.md §3.6).
     public var attachments: [String] = []
+    /// The ids of those files that are here whole, oldest first: what a screen can show.
+    public var photos: [String] = []
 
     public func lines(_ l: Language) -> [String] {
         var out = card.lines(l)
@@ -111,7 +113,9 @@ extension ReplicaCommands {
             card: card, merged: mergedLines, statuses: statusLines, ledgers: ledgerLines, cases: caseLines, events: eventLines)
         var closeOuts: [String] = []
         for c in all { closeOuts += try attempt { () throws(StoreError) in try log.closeOutEvidence(child: c) } }
-        file.attachments = try attachmentLines(log, events: events + cases.flatMap(\.events), closeOuts: closeOuts, language: l)
+        let cited = try citedAttachments(log, events: events + cases.flatMap(\.events), closeOuts: closeOuts)
+        file.attachments = attachmentLines(cited, language: l)
+        file.photos = cited.filter(\.state.complete).map(\.id)
         return file
     }
 }
@@ -123,19 +127,26 @@ extension ReplicaCommands {
         let id = try resolveChild(log, child)
         let events = try attempt { () throws(StoreError) in try log.events(child: id) + log.cases(child: id).flatMap(\.events) }
         let closeOuts = try attempt { () throws(StoreError) in try log.closeOutEvidence(child: id) }
-        return try attachmentLines(log, events: events, closeOuts: closeOuts, language: l)
+        return attachmentLines(try citedAttachments(log, events: events, closeOuts: closeOuts), language: l)
     }
 
-    static func attachmentLines(
-        _ log: ChangeLog, events: [EventRow], closeOuts: [String] = [], language l: Language
-    ) throws(AppError) -> [String] {
+    /// The evidence files `events` (visits) and `closeOuts` cite, each once in order of first citation,
+    /// with how much of each is here.
+    static func citedAttachments(
+        _ log: ChangeLog, events: [EventRow], closeOuts: [String]
+    ) throws(AppError) -> [(id: String, state: AttachmentState)] {
         var cited: [String] = []
         for row in events where !row.voided {
             if case .visit(let v) = row.event.body { cited += v.evidence.filter { !cited.contains($0) } }
         }
         cited += closeOuts.filter { !cited.contains($0) }
         return try cited.map { hex throws(AppError) in
-            let state = try attempt { () throws(StoreError) in try log.attachmentState((try? Hex.decode(hex)) ?? []) }
+            (hex, try attempt { () throws(StoreError) in try log.attachmentState((try? Hex.decode(hex)) ?? []) })
+        }
+    }
+
+    static func attachmentLines(_ cited: [(id: String, state: AttachmentState)], language l: Language) -> [String] {
+        cited.map { hex, state in
             let short = String(hex.prefix(16))
             if state.complete {
                 return l.pick(

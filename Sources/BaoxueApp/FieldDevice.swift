@@ -72,6 +72,12 @@ public actor FieldDevice {
 
     public func identity() throws(AppError) -> IdentityView { try IdentityView(replica: try open()) }
 
+    /// This device's changes no relay has countersigned yet (what 同步 shows), without the rest of `identity`.
+    public func notAtRelay() throws(AppError) -> Int {
+        let replica = try open()
+        return try attempt { () throws(StoreError) in try replica.log.notYetWitnessed(author: replica.key.publicKey) }
+    }
+
     public func today(date: SimpleDate? = nil) throws(AppError) -> TodayView { try ReplicaCommands.today(try open(), date: date) }
 
     public func conflicts(language: Language) throws(AppError) -> [ConflictView] {
@@ -86,9 +92,6 @@ public actor FieldDevice {
     public func childFile(_ child: String, language: Language) throws(AppError) -> ChildFile {
         try ReplicaCommands.childFile(try open(), child: child, full: false, language: language)
     }
-
-    /// The ids of the photos `child`'s records cite that are here whole.
-    public func photoIDs(child: String) throws(AppError) -> [String] { try ReplicaCommands.childPhotoIDs(try open(), child: child) }
 
     public func photo(child: String, id: String) throws(AppError) -> ChildPhoto? {
         try ReplicaCommands.childPhoto(try open(), child: child, id: id)
@@ -121,10 +124,9 @@ public actor FieldDevice {
         try PrivacyCommands.grant(try open(), scope: scope, rotate: false)
     }
 
-    /// A report's files (XLSX first, then one CSV per sheet) for a browser to download.
-    public func reportFiles(kind: ReportKind, period: String?, language: Language) throws(AppError) -> [ReportFile] {
-        try ReplicaCommands.reportFiles(try open(), kind: kind, period: period, school: nil, fullID: false, language: language)
-            .map { ReportFile(name: $0.name, bytes: $0.bytes) }
+    /// File `index` of a report (0: the XLSX, then one CSV per sheet) for a browser to download.
+    public func reportFile(kind: ReportKind, period: String, index: Int, language: Language) throws(AppError) -> ReportFile? {
+        try ReplicaCommands.reportFile(try open(), kind: kind, period: period, index: index, language: language)
     }
 
     public func startSurvey(village: String, team: [String], date: SimpleDate?, language: Language) throws(AppError) -> String {
@@ -164,12 +166,6 @@ public actor FieldDevice {
             return stream
         }
     }
-}
-
-/// A file of a report, named as it is saved.
-public struct ReportFile: Sendable, Equatable {
-    public let name: String
-    public let bytes: [UInt8]
 }
 
 /// Runs a `FieldDevice`'s calls one after another on a dispatch queue of its own: the database

@@ -13,7 +13,7 @@ public struct IdentityView: Encodable, Equatable, Sendable {
     /// The name and role this device's certificate gives it (nil on an unenrolled sandbox replica).
     public let name: String?
     public let role: Role?
-    /// The scopes its certificate names.
+    /// The scopes that certificate names.
     public let scopes: [String]
     /// This device's changes that no relay has countersigned yet (the work not yet at the township office).
     public let notAtRelay: Int
@@ -25,11 +25,10 @@ public struct IdentityView: Encodable, Equatable, Sendable {
         changes = try attempt { () throws(StoreError) in try replica.log.count(nil) }
         pending = try attempt { () throws(StoreError) in try replica.log.count(.pending) }
         held = try attempt { () throws(StoreError) in try replica.log.count(.held) }
-        let holder = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }
-        name = holder?.name
-        role = holder?.role
-        let certified = try attempt { () throws(StoreError) in try replica.log.certifiedPeers(at: Replica.nowMilliseconds()) }
-        scopes = (certified[replica.key.publicKey] ?? []).map(\.value).sorted()
+        let own = try attempt { () throws(StoreError) in try replica.log.latestCertificate(of: replica.key.publicKey) }
+        name = own?.name
+        role = own?.role
+        scopes = (own?.scopes ?? []).map(\.value).sorted()
         notAtRelay = try attempt { () throws(StoreError) in try replica.log.notYetWitnessed(author: replica.key.publicKey) }
     }
 
@@ -37,17 +36,23 @@ public struct IdentityView: Encodable, Equatable, Sendable {
         var lines: [String] = []
         if created { lines.append(l.pick("已创建副本：\(directory)", "created replica: \(directory)")) }
         if let name, let role {
-            lines.append(l.pick("证书：\(name)，\(role.chinese)，范围 \(scopes.joined(separator: "、"))",
-                                "certificate: \(name), \(role.english), scopes \(scopes.joined(separator: ", "))"))
+            lines.append(
+                l.pick(
+                    "证书：\(name)，\(role.chinese)，范围 \(scopes.joined(separator: "、"))",
+                    "certificate: \(name), \(role.english), scopes \(scopes.joined(separator: ", "))"))
         }
         lines.append(l.pick("设备指纹：\(fingerprint)", "device fingerprint: \(fingerprint)"))
         lines.append(l.pick("公钥：\(publicKey)", "public key: \(publicKey)"))
         lines.append(l.pick("副本目录：\(directory)", "replica folder: \(directory)"))
-        lines.append(l.pick("变更：共 \(changes) 条（待补依赖 \(pending)，冲突扣留 \(held)）",
-                            "changes: \(changes) (waiting for deps \(pending), held for equivocation \(held))"))
+        lines.append(
+            l.pick(
+                "变更：共 \(changes) 条（待补依赖 \(pending)，冲突扣留 \(held)）",
+                "changes: \(changes) (waiting for deps \(pending), held for equivocation \(held))"))
         if created {
-            lines.append(l.pick("请把设备指纹念给教育办核对，用于设备登记。",
-                                "Read the fingerprint to the township office to compare when enrolling this device."))
+            lines.append(
+                l.pick(
+                    "请把设备指纹念给教育办核对，用于设备登记。",
+                    "Read the fingerprint to the township office to compare when enrolling this device."))
         }
         return lines.joined(separator: "\n")
     }

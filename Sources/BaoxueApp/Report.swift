@@ -11,6 +11,12 @@ public enum ReportKind: String, Sendable, Codable, CaseIterable {
     func title(_ l: Language) -> String { self == .monthly ? l.pick("月报", "monthly-report") : l.pick("季度复核", "quarterly-review") }
 }
 
+/// A file of a report, named as it is saved.
+public struct ReportFile: Sendable, Equatable {
+    public let name: String
+    public let bytes: [UInt8]
+}
+
 /// A report as printed and as written: its period, each school's figures, and the files made.
 public struct ReportView: Codable, Equatable, Sendable {
     public let kind: ReportKind
@@ -77,8 +83,8 @@ extension ReplicaCommands {
         let figures = try attempt { () throws(StoreError) in try log.periodFigures(from: from, to: to, school: school) }
         var files: [String] = []
         if let output {
-            let targets = try reportFiles(replica, kind: kind, period: period, school: school, fullID: fullID, language: l)
-                .map { (output + "/" + $0.name, $0.bytes) }
+            let book = try workbook(kind, figures: figures, log: log, school: school, asOf: to, fullID: fullID, l)
+            let targets = namedFiles(book, kind, label, l).map { (output + "/" + $0.name, $0.bytes) }
             for (path, _) in targets where FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }
             do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
                 throw .store(.io(path: output, errno: errno))
@@ -95,16 +101,24 @@ extension ReplicaCommands {
         return view
     }
 
-    /// The report's files by name — the XLSX workbook, then one UTF-8-BOM CSV per sheet — as
-    /// `report` writes them to a folder and the field app hands them to a browser.
-    static func reportFiles(
-        _ replica: Replica, kind: ReportKind, period: String?, school: String?, fullID: Bool, language l: Language
-    ) throws(AppError) -> [(name: String, bytes: [UInt8])] {
-        let (label, from, to) = try reportPeriod(kind, period)
-        let figures = try attempt { () throws(StoreError) in try replica.log.periodFigures(from: from, to: to, school: school) }
-        let book = try workbook(kind, figures: figures, log: replica.log, school: school, asOf: to, fullID: fullID, l)
+    /// A report's files by name — the XLSX workbook, then one UTF-8-BOM CSV per sheet — as `report`
+    /// writes them to a folder.
+    static func namedFiles(_ book: Workbook, _ kind: ReportKind, _ label: String, _ l: Language) -> [(name: String, bytes: [UInt8])] {
         let base = kind.title(l) + "-" + label
         return [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
+    }
+
+    /// File `index` of the report as `reportFileNames` lists them (0: the workbook, then a CSV per
+    /// sheet), computing only that file; nil past the last. What the field app hands a browser.
+    static func reportFile(
+        _ replica: Replica, kind: ReportKind, period: String?, index: Int, language l: Language
+    ) throws(AppError) -> ReportFile? {
+        let names = try reportFileNames(kind: kind, period: period, language: l)
+        guard names.indices.contains(index) else { return nil }
+        let (_, from, to) = try reportPeriod(kind, period)
+        let figures = try attempt { () throws(StoreError) in try replica.log.periodFigures(from: from, to: to, school: nil) }
+        let book = try workbook(kind, figures: figures, log: replica.log, school: nil, asOf: to, fullID: false, l)
+        return ReportFile(name: names[index], bytes: index == 0 ? book.xlsx() : book.csv(book.sheets[index - 1]))
     }
 
     /// The workbook's sheets by name, in order: the one place they are named, so a page can list
@@ -123,10 +137,14 @@ extension ReplicaCommands {
         return [base + ".xlsx"] + sheetNames(kind, l).map { base + "-" + $0 + ".csv" }
     }
 
+    /// The period `day` falls in: `2026-12` monthly, `2026-Q4` quarterly.
+    public static func period(_ kind: ReportKind, of day: SimpleDate) -> String {
+        kind == .monthly ? String(format: "%04d-%02d", day.year, day.month) : "\(day.year)-Q\((day.month - 1) / 3 + 1)"
+    }
+
     static func reportPeriod(_ kind: ReportKind, _ text: String?) throws(AppError) -> (String, SimpleDate, SimpleDate) {
         let now = try day()
-        let label =
-            text ?? (kind == .monthly ? String(format: "%04d-%02d", now.year, now.month) : "\(now.year)-Q\((now.month - 1) / 3 + 1)")
+        let label = text ?? period(kind, of: now)
         let parts = label.split(separator: "-")
         guard parts.count == 2, let year = Int(parts[0]), (2000...2100).contains(year) else {
             throw .invalidArgument(option: "--period", value: label)

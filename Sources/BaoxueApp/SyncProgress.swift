@@ -33,6 +33,9 @@ public struct SyncProgress: Sendable, Equatable, Encodable {
         return total == 0 ? 1 : min(1, Double(sent + received) / Double(total))
     }
 
+    /// The fraction as a whole percentage, rounded down (what a bar shows); nil while reconciling.
+    public var percent: Int? { fraction.map { Int(($0 * 100).rounded(.down)) } }
+
     /// Seconds still to go at the pace so far; nil when nothing has moved yet or all is done.
     public var secondsLeft: Int? {
         let done = sent + received
@@ -55,14 +58,14 @@ public struct SyncProgress: Sendable, Equatable, Encodable {
     /// A terminal line: a 20-cell bar (it fits a phone terminal), the percentage, then `text`.
     /// `[########------------]  40% received 30/80, sent 10/20, …`
     public func line(_ l: Language) -> String {
-        guard let share = fraction else { return text(l) }
+        guard let share = fraction, let percent else { return text(l) }
         let filled = Int((share * 20).rounded(.down))
         return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 20 - filled) + "] "
-            + String(format: "%3d%% ", Int((share * 100).rounded(.down))) + text(l)
+            + String(format: "%3d%% ", percent) + text(l)
     }
 }
 
-/// What a running sync reports, in order: progress values (at most one every `SyncEvent.interval`
+/// What a running sync reports, in order: progress values (at most one every `SyncEvent.intervalMs`
 /// milliseconds, so a screen can redraw without falling behind), then exactly one outcome.
 public enum SyncEvent: Sendable {
     case progress(SyncProgress)

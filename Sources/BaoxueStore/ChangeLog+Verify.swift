@@ -63,11 +63,16 @@ extension ChangeLog {
 extension ChangeLog {
     /// The certified holder of `key` (name and role of its latest certificate), if any.
     public func holder(of key: PublicKey) throws(StoreError) -> (name: String, role: Role)? {
+        try latestCertificate(of: key).map { ($0.name, $0.role) }
+    }
+
+    /// The certificate of `key` that runs the longest, whether or not it chains or is valid now (what
+    /// the device says about itself; `certifiedPeers` says whom to trust).
+    public func latestCertificate(of key: PublicKey) throws(StoreError) -> Certificate? {
         try storeCall {
             try readDB { db in
                 try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)], decoded: decodedCertificates)
                     .max { $0.validUntil < $1.validUntil }
-                    .map { ($0.name, $0.role) }
             }
         }
     }

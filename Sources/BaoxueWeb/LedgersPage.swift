@@ -26,12 +26,12 @@ struct LedgersPage {
             guard let kind = ctx.parameters.get("kind").flatMap(ReportKind.init(rawValue:)), let period = ctx.parameters.get("period"),
                 let index = ctx.parameters.get("file").flatMap(Int.init)
             else { return WebServer.problem(.notFound, l.pick("没有这个报表文件。", "no such report file."), l) }
-            let files: [ReportFile]
-            do throws(AppError) { files = try await context.device.reportFiles(kind: kind, period: period, language: l) } catch {
+            let found: ReportFile?
+            do throws(AppError) { found = try await context.device.reportFile(kind: kind, period: period, index: index, language: l) } catch
+            {
                 return WebServer.problem(.badRequest, error.line(l), l)
             }
-            guard files.indices.contains(index) else { return WebServer.problem(.notFound, l.pick("没有这个报表文件。", "no such report file."), l) }
-            let file = files[index]
+            guard let file = found else { return WebServer.problem(.notFound, l.pick("没有这个报表文件。", "no such report file."), l) }
             let type =
                 file.name.hasSuffix(".xlsx")
                 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
@@ -77,9 +77,7 @@ struct LedgersPage {
             }
         }
         body += "<h2>\(HTML.escape(l.pick("报表", "Reports")))</h2>"
-        let now = WebServer.today()
-        let shownPeriod =
-            period ?? (kind == .monthly ? String(format: "%04d-%02d", now.year, now.month) : "\(now.year)-Q\((now.month - 1) / 3 + 1)")
+        let shownPeriod = period ?? ReplicaCommands.period(kind, of: WebServer.today())
         body += """
             <form method="get" action="/ledgers">
             \(kindChoice.html(kind.rawValue, FieldErrors(errors: [:])))

@@ -242,7 +242,7 @@ struct Screens {
             section("工作记录", "records", file.events.reversed()) + section("状态记录", "statuses", file.statuses)
             + section("台账", "ledger entries", file.ledgers) + section("劝返案卷", "cases", file.cases)
         if !file.attachments.isEmpty { body += section("附件", "attachments", file.attachments) }
-        let photos = (try? await context.device.photoIDs(child: id)) ?? []
+        let photos = file.photos
         if !photos.isEmpty {
             let alt = HTML.escape(l.pick("记录所附照片", "a photo the records cite"))
             body +=

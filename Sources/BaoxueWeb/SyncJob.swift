@@ -16,8 +16,6 @@ actor SyncJob {
     private(set) var state: State = .idle
     /// The address last synced with, offered again on the page.
     private(set) var lastPeer: String?
-    /// How many progress values arrived: a test's measure that progress flows.
-    private(set) var updates = 0
 
     init(peer: String?) { lastPeer = peer }
 
@@ -40,7 +38,6 @@ actor SyncJob {
     private func apply(_ event: SyncEvent, peer: String, language: Language) {
         switch event {
         case .progress(let p):
-            updates += 1
             state = .running(peer: peer, progress: p)
         case .finished(let view): state = .finished(peer: peer, view: view)
         case .failed(let error): state = .failed(peer: peer, message: error.line(language))

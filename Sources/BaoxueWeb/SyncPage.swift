@@ -52,7 +52,7 @@ struct SyncPage {
         switch state {
         case .running(_, let p):
             body = Body(
-                running: true, percent: p?.fraction.map { Int(($0 * 100).rounded(.down)) },
+                running: true, percent: p?.percent,
                 text: p?.text(l) ?? l.pick("正在连接……", "connecting…"))
         default: body = Body(running: false, percent: nil, text: "")
         }
@@ -69,7 +69,7 @@ struct SyncPage {
         case .idle: break
         case .running(let to, let p):
             running = true
-            let percent = p?.fraction.map { Int(($0 * 100).rounded(.down)) }
+            let percent = p?.percent
             body += "<h2>\(HTML.escape(l.pick("正在与 \(to) 同步", "Syncing with \(to)")))</h2>"
             body +=
                 "<progress id=\"sync-bar\" max=\"100\"\(percent.map { " value=\"\($0)\"" } ?? "") "
@@ -85,9 +85,7 @@ struct SyncPage {
                 "<p class=\"error\" role=\"alert\">\(HTML.escape(l.pick("与 \(to) 同步未完成：", "Sync with \(to) did not finish: ")))"
                 + "\(HTML.escape(message))</p>"
         }
-        let who = try? await context.device.identity()
-        if let who {
-            let n = who.notAtRelay
+        if let n = try? await context.device.notAtRelay() {
             body +=
                 n == 0
                 ? "<p>\(HTML.escape(l.pick("本机的记录都已到达乡镇中继（有回执）。", "Everything recorded here has reached the township relay.")))</p>"
