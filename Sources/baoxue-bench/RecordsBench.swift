@@ -19,12 +19,7 @@ enum RecordsBench {
         print("records: \(children) children, \(events) events, \(district.schools.count) schools (one device per school)")
 
         let authors = district.schools.count
-        let keys = (0..<authors).map { i -> DeviceKey in
-            var seed = [UInt8](repeating: 0x5c, count: 32)
-            seed[0] = UInt8(i & 0xff)
-            seed[1] = UInt8(i >> 8)
-            return try! DeviceKey(seed: seed)
-        }
+        let keys = Workload.deviceKeys(authors, fill: 0x5c)
         var tails: [ChangeID?] = Array(repeating: nil, count: authors)
         var seqs = Array(repeating: UInt64(0), count: authors)
         let scope = try ScopeID("示例区")

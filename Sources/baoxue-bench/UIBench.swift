@@ -22,12 +22,7 @@ enum UIBench {
         let scope = try ScopeID("示例区")
         // One device per school writes its school's records, as on a district admin's device; the replica's own key writes none.
         let authors = district.schools.count
-        let keys = (0..<authors).map { i -> DeviceKey in
-            var seed = [UInt8](repeating: 0x5d, count: 32)
-            seed[0] = UInt8(i & 0xff)
-            seed[1] = UInt8(i >> 8)
-            return try! DeviceKey(seed: seed)
-        }
+        let keys = Workload.deviceKeys(authors, fill: 0x5d)
         var seqs = [UInt64](repeating: 0, count: authors)
         var deps = [ChangeID?](repeating: nil, count: authors)
         let base = Replica.nowMilliseconds() - 86_400_000

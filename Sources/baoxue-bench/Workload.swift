@@ -5,6 +5,17 @@ import Foundation
 /// Single-op changes like the field produces: many authors, each a chain,
 /// payloads of about one CRDT operation (~120 bytes).
 enum Workload {
+    /// `count` fixed device keys, one per school of a synthetic district: seeds of `fill` bytes with
+    /// the index in the first two, so a reused database still matches its authors.
+    static func deviceKeys(_ count: Int, fill: UInt8) -> [DeviceKey] {
+        (0..<count).map { i in
+            var seed = [UInt8](repeating: fill, count: 32)
+            seed[0] = UInt8(i & 0xff)
+            seed[1] = UInt8(i >> 8)
+            return try! DeviceKey(seed: seed)
+        }
+    }
+
     static let scope = try! ScopeID("丰南区-示例小学")
 
     /// `count` changes from `authors` devices, authors interleaved; signed on all cores.

@@ -10,8 +10,7 @@ import Testing
 /// settles it (one signed change, the conflict gone everywhere it reaches); a stale choice is refused.
 @Suite struct ConflictsPageTests {
     @Test func bothValuesShowWithTheirAuthorsAndOneTapSettles() async throws {
-        let root = Fixtures.temporaryDirectory() + "/demo"
-        try await DemoTownship.make(at: root)
+        let root = try await DemoTownship.make()
         let dir = root + "/teacher-a"
         let token = WebServer.newToken()
         let app = Application(router: WebServer.router(directory: dir, token: token, language: .zh))

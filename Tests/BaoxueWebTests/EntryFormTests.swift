@@ -13,9 +13,7 @@ import Testing
 /// open case, and a close-out that needs its evidence photo — each written once however often sent.
 @Suite struct EntryFormTests {
     static func demo() async throws -> String {
-        let root = Fixtures.temporaryDirectory() + "/demo"
-        try await DemoTownship.make(at: root)
-        return root
+        try await DemoTownship.make()
     }
 
     func changes(_ dir: String) throws -> Int { try ReplicaCommands.whoami(directory: dir).changes }

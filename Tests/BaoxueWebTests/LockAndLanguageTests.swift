@@ -12,11 +12,7 @@ import Testing
 /// passphrase is typed; the language switch turns every page to English.
 @Suite struct LockAndLanguageTests {
     @Test func anIdleDeviceLocksItselfAndOnlyThePassphraseOpensIt() async throws {
-        let dir = Fixtures.temporaryDirectory() + "/ui"
-        _ = try ReplicaCommands.initialize(directory: dir)
-        _ = try ReplicaCommands.addChild(
-            directory: dir, cells: [("姓名", "王小明"), ("身份证件号", "130207201501010019"), ("年级", "3")], scope: "东镇/一小", language: .zh)
-        let child = try #require(try ReplicaCommands.searchChildren(directory: dir, text: "王小明", school: nil).first).child.hex
+        let (dir, child) = try DemoTownship.sandbox()
         let token = WebServer.newToken()
         let field = WebServer.app(directory: dir, token: token, language: .zh, idleLockMinutes: 5)
         let now = UInt64(Date().timeIntervalSince1970 * 1000)
@@ -80,11 +76,7 @@ import Testing
 /// 今日 opens the form each item calls for: a child on leave too long, not yet visited, opens the visit form.
 @Suite struct TodayLinksTests {
     @Test func aLongLeaveWithoutAVisitOpensTheVisitForm() async throws {
-        let dir = Fixtures.temporaryDirectory() + "/ui"
-        _ = try ReplicaCommands.initialize(directory: dir)
-        _ = try ReplicaCommands.addChild(
-            directory: dir, cells: [("姓名", "王小明"), ("身份证件号", "130207201501010019"), ("年级", "3")], scope: "东镇/一小", language: .zh)
-        let child = try #require(try ReplicaCommands.searchChildren(directory: dir, text: "王小明", school: nil).first).child.hex
+        let (dir, child) = try DemoTownship.sandbox()
         let today = try SimpleDate(try ReplicaCommands.today(directory: dir, date: nil).date)
         _ = try ReplicaCommands.record(
             directory: dir, child: child,

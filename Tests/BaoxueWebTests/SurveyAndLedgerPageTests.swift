@@ -12,8 +12,7 @@ import Testing
 /// workbook and UTF-8 CSV files `baoxue report` writes, byte for byte.
 @Suite struct SurveyAndLedgerPageTests {
     @Test func aLiaisonSweepsAVillageAndRecordsAChildWithoutPapers() async throws {
-        let root = Fixtures.temporaryDirectory() + "/demo"
-        try await DemoTownship.make(at: root)
+        let root = try await DemoTownship.make()
         let dir = root + "/liaison"
         let token = WebServer.newToken()
         try await Application(router: WebServer.router(directory: dir, token: token, language: .zh)).test(.router) { client in
@@ -52,8 +51,7 @@ import Testing
     }
 
     @Test func anAdminSeesTheLedgersAndDownloadsTheMonthsReport() async throws {
-        let root = Fixtures.temporaryDirectory() + "/demo"
-        try await DemoTownship.make(at: root)
+        let root = try await DemoTownship.make()
         let dir = root + "/school-admin"
         let onLedger = try ReplicaCommands.ledger(directory: dir, which: .suspectedDropout, school: nil)
         #expect(!onLedger.isEmpty)

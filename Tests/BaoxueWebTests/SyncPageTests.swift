@@ -13,8 +13,7 @@ import Testing
 /// address that is not host:port is refused in Chinese by its field.
 @Suite struct SyncPageTests {
     @Test func aTapSyncsWithTheRelayAndBringsAColleaguesEntry() async throws {
-        let root = Fixtures.temporaryDirectory() + "/demo"
-        try await DemoTownship.make(at: root)
+        let root = try await DemoTownship.make()
         let relay = try await RelayCommands.start(RelayCommands.ServeOptions(directory: root + "/relay", listen: "127.0.0.1:0"))
         let address = "127.0.0.1:\(relay.port)"
         do {

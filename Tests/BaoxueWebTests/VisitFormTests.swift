@@ -27,8 +27,7 @@ import Testing
     }
 
     @Test func aVisitWithAPhotoIsRecordedOnceAndThePhotoTravelsSealed() async throws {
-        let root = Fixtures.temporaryDirectory() + "/demo"
-        try await DemoTownship.make(at: root)
+        let root = try await DemoTownship.make()
         let dir = root + "/teacher-a"
         let child = try #require(try ReplicaCommands.searchChildren(directory: dir, text: "", school: nil).first).child.hex
         let token = WebServer.newToken()

@@ -15,11 +15,7 @@ import Testing
 
     /// A sandbox replica with one child, and the app over it.
     func app() throws -> (app: some ApplicationProtocol, dir: String, child: String) {
-        let dir = Fixtures.temporaryDirectory() + "/ui"
-        _ = try ReplicaCommands.initialize(directory: dir)
-        _ = try ReplicaCommands.addChild(
-            directory: dir, cells: [("姓名", "王小明"), ("身份证件号", "130207201501010019"), ("年级", "3")], scope: "东镇/一小", language: .zh)
-        let child = try #require(try ReplicaCommands.searchChildren(directory: dir, text: "王小明", school: nil).first).child.hex
+        let (dir, child) = try DemoTownship.sandbox()
         return (Application(router: WebServer.router(directory: dir, token: token, language: .zh)), dir, child)
     }
 
