@@ -33,35 +33,21 @@ public struct AlertsView: Encodable, Equatable, Sendable {
         var out: [String] = []
         for e in equivocations {
             out.append(
-                l.pick(
-                    "设备 \(e.device) 在序号 \(e.seq) 签了两份不同的变更（\(e.first) 与 \(e.second)）：两份都已保留作证据，请区县管理员用 baoxue admin uphold 裁决。",
-                    "device \(e.device) signed two different changes at seq \(e.seq) (\(e.first) and \(e.second)): both kept as proof; a "
-                        + "district admin rules with baoxue admin uphold."
-                ))
+                l.say(TrustMessages.deviceSignedTwoDifferentChanges, e.device, e.seq, e.first, e.second))
         }
         for g in gaps {
             out.append(
-                l.pick(
-                    "设备 \(g.device) 在 \(g.scope) 自序号 \(g.missingFrom) 起缺失变更（其后 \(g.waiting) 条在等待）：请与其他设备或中继再同步。",
-                    "missing from device \(g.device) in \(g.scope) since seq \(g.missingFrom) (\(g.waiting) waiting behind it): sync "
-                        + "with other devices or the relay."
-                ))
+                l.say(TrustMessages.missingFromDeviceInSince, g.device, g.scope, g.missingFrom, g.waiting))
         }
         for u in unwitnessed {
             out.append(
-                l.pick(
-                    "已吊销设备 \(u.device) 有 \(u.changes) 条变更标注在吊销之前，但吊销前没有任何中继见证（时钟可能被调早）：请逐条复核（baoxue audit）。",
-                    "revoked device \(u.device): \(u.changes) change(s) dated before the revocation were not witnessed by any relay "
-                        + "before it (its clock may have been set back); review each (baoxue audit)."
-                ))
+                l.say(TrustMessages.revokedDeviceChangesDatedBefore, u.device, u.changes))
         }
         if quarantined > 0 {
             out.append(
-                l.pick(
-                    "\(quarantined) 条变更被隔离，运行 baoxue quarantine 查看原因。",
-                    "\(quarantined) change(s) quarantined; run baoxue quarantine for the reasons."))
+                l.say(TrustMessages.changesQuarantinedRunBaoxueQuarantine, quarantined))
         }
-        if out.isEmpty { out.append(l.pick("没有需要处理的警报。", "no alerts.")) }
+        if out.isEmpty { out.append(l.say(TrustMessages.noAlerts)) }
         return out
     }
 }

@@ -68,161 +68,100 @@ public enum AppError: Error, Equatable, Sendable {
 
     /// One line for the user, with the cause and what to do.
     public func line(_ lang: Language) -> String {
-        let prefix = lang.pick("错误：", "error: ")
+        let prefix = lang.say(ErrorMessages.error)
         switch self {
         case .store(let e): return prefix + ErrorText.store(e, lang)
         case .core(let e): return prefix + ErrorText.core(e, lang)
         case .invalidArgument(let option, let value):
             return prefix
-                + lang.pick(
-                    "参数 \(option) 的值“\(value)”无效。运行 baoxue --help 查看用法。",
-                    "invalid value '\(value)' for \(option). Run baoxue --help for usage.")
+                + lang.say(ErrorMessages.invalidValueForRunBaoxue, option, value)
         case .invalidChoice(let option, let value, let chinese, let english):
             return prefix
-                + lang.pick(
-                    "参数 \(option) 的值“\(value)”无效，可选：\(chinese.joined(separator: "、"))。",
-                    "invalid value '\(value)' for \(option); choose one of: \(english.joined(separator: ", ")).")
+                + lang.say(ErrorMessages.invalidChoice, option, value, lang.list(lang == .zh ? chinese : english))
         case .valueOutOfRange(let option, let value, let allowed):
             return prefix
-                + lang.pick(
-                    "参数 \(option) 的值 \(value) 超出范围，应为 \(allowed.lowerBound)–\(allowed.upperBound) 之间的整数。",
-                    "\(value) is out of range for \(option): give a whole number from \(allowed.lowerBound) to \(allowed.upperBound).")
+                + lang.say(ErrorMessages.isOutOfRangeFor, option, value, allowed.lowerBound, allowed.upperBound)
         case .mergeRefused(let why):
-            return prefix + why + lang.pick("。用 baoxue child list 查看儿童及其编号。", ". See baoxue child list for children and their ids.")
+            return prefix + why + lang.say(ErrorMessages.seeBaoxueChildListFor)
         case .peerListMalformed(let path, let line):
             return prefix
-                + lang.pick(
-                    "同步对象清单 \(path) 第 \(line) 行格式不对：应为“64 位十六进制公钥 空格 范围（* 或用逗号分隔）”。请改正或用 baoxue peer allow 重新添加。",
-                    "line \(line) of the peer list \(path) is malformed: expected '<64 hex public key> <* or comma-separated scopes>'. "
-                        + "Fix it or re-add with baoxue peer allow."
-                )
+                + lang.say(ErrorMessages.lineOfPeerListIs, path, line)
         case .sync(let e):
             return prefix + SyncText.error(e, lang)
         case .trust(let e):
             return prefix + TrustText.error(e, lang)
         case .notARelay:
             return prefix
-                + lang.pick(
-                    "本副本的证书不是中继证书，不能作为中继运行。请用 baoxue enroll request 申请，并由教育局用 baoxue authority sign --role relay 签发。",
-                    "this replica's certificate is not a relay's, so it cannot serve as a relay. Request one with baoxue enroll request "
-                        + "and have the bureau sign it with baoxue authority sign --role relay."
-                )
+                + lang.say(ErrorMessages.thisReplicasCertificateIsNot)
         case .fileExists(let path):
             return prefix
-                + lang.pick(
-                    "文件已存在：\(path)。不会覆盖，请换一个文件名。",
-                    "file already exists: \(path). It is never overwritten; choose another name.")
+                + lang.say(ErrorMessages.fileAlreadyExistsItIs, path)
         case .certificateForAnotherDevice(let theirs, let ours):
             return prefix
-                + lang.pick(
-                    "这份证书是发给另一台设备的（指纹 \(theirs)），不是本机（指纹 \(ours)）。请核对文件，或请教育办为本机签发证书。",
-                    "this certificate was issued to another device (fingerprint \(theirs)), not this one (\(ours)). "
-                        + "Check the file, or ask the township office to issue one for this device.")
+                + lang.say(ErrorMessages.thisCertificateWasIssuedTo, theirs, ours)
         case .importInterrupted(let written, let total, let cause):
             let why: String
             switch cause {
-            case .database(let code, _) where code & 0xFF == 13: why = lang.pick("磁盘已满", "the disk is full")
+            case .database(let code, _) where code & 0xFF == 13: why = lang.say(ErrorMessages.diskIsFull)
             case .database(let code, _) where code & 0xFF == 10:
-                why = lang.pick(
-                    "写入磁盘失败，磁盘可能已满",
-                    "writing to the disk failed; it may be full")
-            case .overQuota: why = lang.pick("数据库已达容量上限", "the database reached its quota")
-            case .io: why = lang.pick("无法写入文件", "a file could not be written")
+                why = lang.say(ErrorMessages.writingToDiskFailedIt)
+            case .overQuota: why = lang.say(ErrorMessages.databaseReachedItsQuota)
+            case .io: why = lang.say(ErrorMessages.fileCouldNotBeWritten)
             default: why = ErrorText.store(cause, lang)
             }
             return prefix
-                + lang.pick(
-                    "导入中断（\(why)）：已写入 \(written)/\(total) 名儿童，已写入的保留。处理好问题后再次运行同一命令，会从中断处继续。",
-                    "the import stopped (\(why)) after \(written) of \(total) children were written; those are kept. "
-                        + "Fix the cause and run the same command again to continue from there.")
+                + lang.say(ErrorMessages.importStoppedAfterOfChildren, why, written, total)
         case .folderMissing(let path):
             return prefix
-                + lang.pick(
-                    "文件夹不存在：\(path)。请先创建它（或换一个已有的文件夹），再重试。",
-                    "the folder \(path) does not exist. Create it (or choose an existing one) and try again.")
+                + lang.say(ErrorMessages.folderDoesNotExistCreate, path)
         case .fileMissing(let path):
-            return prefix + lang.pick("找不到文件或无法读取：\(path)。请检查路径。", "cannot find or read the file \(path). Check the path.")
+            return prefix + lang.say(ErrorMessages.cannotFindOrReadFile, path)
         case .rosterEncoding(let path):
             return prefix
-                + lang.pick(
-                    "\(path) 既不是 UTF-8 也不是 GBK 编码。请在 Excel 中“另存为 CSV UTF-8”后重试。",
-                    "\(path) is neither UTF-8 nor GBK. Save it from Excel as \"CSV UTF-8\" and try again.")
+                + lang.say(ErrorMessages.isNeitherUtfNorGbk, path)
         case .rosterMalformed(let path, let line, let reason):
             return prefix
-                + lang.pick(
-                    "\(path) 第 \(line) 行不是有效的 CSV（\(reason)）。请从学籍/户籍系统重新导出。",
-                    "line \(line) of \(path) is not valid CSV (\(reason)). Export it again from the registry.")
+                + lang.say(ErrorMessages.lineOfIsNotValid, path, line, reason)
         case .rosterColumns(let path, let missing):
             return prefix
-                + lang.pick(
-                    "\(path) 缺少必需的列：\(missing.joined(separator: "、"))。请确认 --source 选对了（xueji 学籍 / huji 户籍），并使用系统导出的原始表头。",
-                    "\(path) lacks required columns: \(missing.joined(separator: ", ")). Check --source (xueji / huji) and keep the "
-                        + "registry's original header row."
-                )
+                + lang.say(ErrorMessages.lacksRequiredColumnsCheckSource, path, lang.list(missing))
         case .childUnknown(let id):
             return prefix
-                + lang.pick(
-                    "本机找不到“\(id)”：可用姓名、编号前几位、身份证号（或后四位）、学籍号或监护人电话。用 baoxue child list --search 查找。",
-                    "no child matches '\(id)' here: give a name, the first digits of its id, an ID number "
-                        + "(or its last 4), "
-                        + "a student number or a guardian's phone. Search with baoxue child list --search.")
+                + lang.say(ErrorMessages.noChildMatchesHereGive, id)
         case .childAmbiguous(let text, let choices, let more):
             let list = choices.map { c in
                 "\n  \(c.id.prefix(8))  \(c.name)  \(c.school)"
                     + (c.grade.map {
-                        lang.pick(
-                            " \($0) 年级",
-                            " grade \($0)")
+                        lang.say(ErrorMessages.grade, $0)
                     } ?? "") + " \(c.className)"
             }.joined()
-            let rest = more > 0 ? lang.pick("\n  ……另有 \(more) 人", "\n  … and \(more) more") : ""
+            let rest = more > 0 ? lang.say(ErrorMessages.andMore, more) : ""
             return prefix
-                + lang.pick(
-                    "“\(text)”对应多个儿童，请改用编号前几位（如下）再试：",
-                    "several children match '\(text)'; use the first digits of the id:")
+                + lang.say(ErrorMessages.severalChildrenMatchUseFirst, text)
                 + list + rest
         case .opUnknown(let id):
             return prefix
-                + lang.pick(
-                    "本机没有编号为 \(id) 的记录项。编号见 baoxue audit 每行末尾。",
-                    "no entry with id \(id) here. The ids end each line of baoxue audit.")
+                + lang.say(ErrorMessages.noEntryWithIdHere, id)
         case .surveyUnknown(let id):
             return prefix
-                + lang.pick(
-                    "本机没有编号为 \(id) 的摸排。请先运行 baoxue survey start，或同步后再试。",
-                    "no survey with id \(id) here. Start one with baoxue survey start, or sync first.")
+                + lang.say(ErrorMessages.noSurveyWithIdHere, id)
         case .roleForbids(let role, let what):
             return prefix
                 + (role.map { r in
-                    lang.pick(
-                        "\(r)的证书不能记录“\(what)”，其他设备会隔离它。请由有权限的人（如学校管理员）记录。",
-                        "a \(r)'s certificate may not record '\(what)'; other devices would quarantine it. Ask someone whose role allows "
-                            + "it (e.g. the school admin)."
-                    )
+                    lang.say(ErrorMessages.sCertificateMayNotRecord, r, what)
                 }
-                    ?? lang.pick(
-                        "本机尚未登记证书，不能记录。请先运行 baoxue enroll request。",
-                        "this device holds no certificate yet. Run baoxue enroll request first."))
+                    ?? lang.say(ErrorMessages.thisDeviceHoldsNoCertificate))
         case .scopeRequired(let held):
             return prefix
                 + (held.isEmpty
-                    ? lang.pick(
-                        "请用 --scope 指定范围（学校），例如 --scope 丰南区/东镇/学校0。", "name the scope (school) with --scope, e.g. --scope 丰南区/东镇/学校0.")
-                    : lang.pick(
-                        "本机证书有多个范围，请用 --scope 指定其一：\(held.joined(separator: "、"))",
-                        "this device's certificate has several scopes; name one with --scope: \(held.joined(separator: ", "))"))
+                    ? lang.say(ErrorMessages.nameScopeSchoolWithScope)
+                    : lang.say(ErrorMessages.thisDevicesCertificateHasSeveral, lang.list(held)))
         case .scopeNotCovered(let scope, let held):
             return prefix
-                + lang.pick(
-                    "本机证书不包含范围 \(scope)，写入会被其他设备隔离。可用范围：\(held.joined(separator: "、"))",
-                    "this device's certificate does not cover \(scope); what it wrote there would be quarantined. Scopes it covers: "
-                        + "\(held.joined(separator: ", "))"
-                )
+                + lang.say(ErrorMessages.thisDevicesCertificateDoesNot, scope, lang.list(held))
         case .noScopes:
             return prefix
-                + lang.pick(
-                    "没有可同步的范围：本机没有数据，清单里也没有指定范围。请用 --scope 指定，例如 --scope school-001。",
-                    "nothing to sync: no local data and no scope granted in the peer list. Name one with --scope, e.g. --scope school-001.")
+                + lang.say(ErrorMessages.nothingToSyncNoLocal)
         }
     }
 }

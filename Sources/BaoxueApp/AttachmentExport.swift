@@ -9,10 +9,7 @@ public struct AttachmentExportView: Codable, Equatable, Sendable {
     public let bytes: Int
 
     public func text(_ l: Language) -> String {
-        l.pick(
-            "已导出附件 \(attachment.prefix(16))… 到 \(path)（\(bytes) 字节）。文件含未成年人信息，用后请删除。",
-            "attachment \(attachment.prefix(16))… written to \(path) (\(bytes) bytes). It holds a minor's information: delete it after use."
-        )
+        l.say(TrustMessages.attachmentWrittenToBytesIt, attachment.prefix(16), path, bytes)
     }
 }
 

@@ -18,10 +18,12 @@ public struct AuditLine: Encodable, Equatable, Sendable {
     public let op: String
 
     public func text(_ l: Language) -> String {
-        let who = role.map { "\(author)（\($0)，\(device)）" } ?? l.pick("未登记设备 \(device)", "unenrolled device \(device)")
-        let mark = verified ? l.pick("签名有效", "verified") : l.pick("签名无效！", "SIGNATURE INVALID!")
-        let witness = witnessedBy.isEmpty ? l.pick("无中继见证", "not witnessed by a relay")
-            : l.pick("见证：", "witnessed by ") + witnessedBy.joined(separator: l.pick("；", "; "))
+        let who = role.map { "\(author)（\($0)，\(device)）" } ?? l.say(TrustMessages.unenrolledDevice, device)
+        let mark = verified ? l.say(TrustMessages.verified) : l.say(TrustMessages.signatureInvalid)
+        let witness =
+            witnessedBy.isEmpty
+            ? l.say(TrustMessages.notWitnessedByRelay)
+            : l.say(TrustMessages.witnessedBy) + witnessedBy.joined(separator: l.say(Punctuation.clauseSeparator))
         return "\(time) · \(who) · \(what) · \(mark) · \(witness)" + (note.isEmpty ? "" : " · \(note)") + " · \(op)"
     }
 }
@@ -36,7 +38,7 @@ extension ReplicaCommands {
         func holder(_ key: PublicKey) throws(AppError) -> (name: String, role: String)? {
             if let known = holders[key] { return known }
             let h = try attempt { () throws(StoreError) in try log.holder(of: key) }
-            holders[key] = .some(h.map { ($0.name, l.pick($0.role.chinese, $0.role.english)) })
+            holders[key] = .some(h.map { ($0.name, l.label($0.role)) })
             return holders[key]!
         }
         let format = ISO8601DateFormatter()
@@ -48,10 +50,11 @@ extension ReplicaCommands {
             for w in e.witnesses {
                 witnessedBy.append("\(try holder(w.relay)?.name ?? "-")（\(w.relay.fingerprint.text)）\(time(w.at))")
             }
-            out.append(AuditLine(
-                time: time(e.hlc.milliseconds),
-                author: h?.name ?? "-", role: h?.role, device: e.author.fingerprint.text,
-                what: e.what, verified: e.verified, note: e.note, witnessedBy: witnessedBy, op: e.op.text))
+            out.append(
+                AuditLine(
+                    time: time(e.hlc.milliseconds),
+                    author: h?.name ?? "-", role: h?.role, device: e.author.fingerprint.text,
+                    what: e.what, verified: e.verified, note: e.note, witnessedBy: witnessedBy, op: e.op.text))
         }
         return out
     }

@@ -23,11 +23,12 @@ public struct TeachingBook: Codable, Equatable, Sendable {
     public let requiredClassHours: Int
 
     public func lines(_ l: Language) -> [String] {
-        [l.pick("送教上门工作手册：\(name ?? child)，\(month)", "home-teaching book: \(name ?? child), \(month)")]
+        [l.say(ChildMessages.homeTeachingBook, name ?? child, month)]
             + sessions.map { "  " + $0 }
-            + [l.pick("本月合计 \(classHours) 课时，政策要求每月至少 \(requiredClassHours) 课时",
-                      "\(classHours) class hour(s) this month; the policy asks at least \(requiredClassHours)")
-               + (classHours < requiredClassHours ? l.pick("（不足）", " (short)") : "")]
+            + [
+                l.say(ChildMessages.classHoursThisMonthPolicy, classHours, requiredClassHours)
+                    + (classHours < requiredClassHours ? l.say(ChildMessages.short) : "")
+            ]
     }
 }
 
@@ -53,9 +54,10 @@ extension ReplicaCommands {
         let text = EventText(language: l)
         return try views.map { v throws(AppError) in
             let name = try v.child.flatMap { c throws(AppError) in try attempt { () throws(StoreError) in try log.child(c) }?.name }
-            return CaseSummary(caseFile: v.caseFile.hex, child: v.child?.hex, name: name,
-                               line: (name.map { "\($0)　" } ?? "") + text.caseLine(v),
-                               events: v.events.map { text.line($0, amendedBy: []) })
+            return CaseSummary(
+                caseFile: v.caseFile.hex, child: v.child?.hex, name: name,
+                line: (name.map { "\($0)　" } ?? "") + text.caseLine(v),
+                events: v.events.map { text.line($0, amendedBy: []) })
         }
     }
 
@@ -79,8 +81,9 @@ extension ReplicaCommands {
             try log.policyBook().policy(for: try log.currentScopes([id])[id], on: last)
         }
         let name = try attempt { () throws(StoreError) in try log.child(id) }?.name
-        return TeachingBook(child: id.hex, name: name, month: month, sessions: rows.map { EventText(language: l).line($0, amendedBy: []) },
-                            classHours: hours,
-                            requiredClassHours: policy.homeTeachingSessionsPerMonth * policy.homeTeachingClassHoursPerSession)
+        return TeachingBook(
+            child: id.hex, name: name, month: month, sessions: rows.map { EventText(language: l).line($0, amendedBy: []) },
+            classHours: hours,
+            requiredClassHours: policy.homeTeachingSessionsPerMonth * policy.homeTeachingClassHoursPerSession)
     }
 }

@@ -20,13 +20,15 @@ public struct ChildCard: Codable, Equatable, Sendable {
     ]
 
     public func lines(_ l: Language) -> [String] {
-        var out = [l.pick("儿童 \(child)", "child \(child)")]
+        var out = [l.say(ChildMessages.child, child)]
         for (field, label) in Self.labels {
             guard let value = fields[field] else { continue }
-            let mark = conflicts.contains(field) ? l.pick("（有冲突，待核实）", " (in conflict: to settle)") : ""
-            out.append("  \(l.pick(label, field)): \(value)\(mark)")
+            let mark = conflicts.contains(field) ? l.say(ChildMessages.inConflictToSettle) : ""
+            out.append("  \(l == .zh ? label : field): \(value)\(mark)")
         }
-        if !focus.isEmpty { out.append("  " + l.pick("重点群体：", "focus groups: ") + focus.joined(separator: l.pick("、", ", "))) }
+        if !focus.isEmpty {
+            out.append("  " + l.say(ChildMessages.focusGroups) + focus.joined(separator: l.say(Punctuation.listSeparator)))
+        }
         return out
     }
 }
@@ -49,8 +51,9 @@ extension ReplicaCommands {
         guard !row.fields.isEmpty else { throw .childUnknown(child) }
         var fields: [String: String] = [:]
         for (field, value) in row.fields { fields[field] = text(field, value, full: full, l) }
-        return ChildCard(child: id.hex, fields: fields, conflicts: row.conflicts,
-                         focus: row.focus.map { l.pick($0.chinese, $0.rawValue) })
+        return ChildCard(
+            child: id.hex, fields: fields, conflicts: row.conflicts,
+            focus: row.focus.map { l.label($0) })
     }
 
     /// A child field's Chinese label as a school form writes it (the field's code when it has none).
@@ -62,11 +65,11 @@ extension ReplicaCommands {
         switch (field, value) {
         case ("idNumber", .text(let t)): return full ? t : RosterPlan.mask(t)
         case ("birthDate", .date(let d)): return full ? d.description : RosterPlan.maskBirthDate(d.description)
-        case ("gender", .text(let t)): return Gender(rawValue: t).map { l.pick($0.chinese, $0.rawValue) } ?? t
+        case ("gender", .text(let t)): return Gender(rawValue: t).map { l.label($0) } ?? t
         case (_, .text(let t)): return t
         case (_, .number(let n)): return String(n)
         case (_, .date(let d)): return d.description
-        case (_, .status(let f)): return "\(l.pick(f.status.chinese, f.status.rawValue))（\(f.date)，\(f.reason)）"
+        case (_, .status(let f)): return "\(l.label(f.status))（\(f.date)，\(f.reason)）"
         }
     }
 
@@ -79,8 +82,13 @@ extension ReplicaCommands {
 
     static func searchChildren(_ log: ChangeLog, text: String, school: String?, limit: Int = 100_000) throws(AppError) -> [ChildView] {
         let key = try attempt { () throws(StoreError) in try log.registryKey()?.key }
-        let exact = key.map { [RosterPlan.child(idNumber: text.uppercased(), studentNumber: nil, key: $0),
-                               RosterPlan.child(idNumber: nil, studentNumber: text, key: $0)] } ?? []
+        let exact =
+            key.map {
+                [
+                    RosterPlan.child(idNumber: text.uppercased(), studentNumber: nil, key: $0),
+                    RosterPlan.child(idNumber: nil, studentNumber: text, key: $0),
+                ]
+            } ?? []
         var found: [ChildView] = []
         for id in exact.compactMap({ $0 }) {
             if let c = try attempt({ () throws(StoreError) in try log.child(id) }), c.voided == nil, school == nil || c.school == school {
@@ -105,9 +113,11 @@ extension ReplicaCommands {
         let candidates = exactName.isEmpty ? found : exactName
         guard let first = candidates.first else { throw .childUnknown(text) }
         guard candidates.count == 1 else {
-            throw .childAmbiguous(text, choices: candidates.prefix(20).map { c in
-                ChildChoice(id: c.child.hex, name: c.name ?? "", school: c.school ?? "", className: c.className ?? "", grade: c.grade)
-            }, more: max(0, candidates.count - 20))
+            throw .childAmbiguous(
+                text,
+                choices: candidates.prefix(20).map { c in
+                    ChildChoice(id: c.child.hex, name: c.name ?? "", school: c.school ?? "", className: c.className ?? "", grade: c.grade)
+                }, more: max(0, candidates.count - 20))
         }
         return first.child
     }

@@ -22,16 +22,16 @@ public struct ChildFile: Codable, Equatable, Sendable {
 
     public func lines(_ l: Language) -> [String] {
         var out = card.lines(l)
-        func section(_ zh: String, _ en: String, _ items: [String]) {
-            out.append(l.pick(zh, en) + (items.isEmpty ? l.pick("：无", ": none") : ""))
+        func section(_ title: ChildMessages, _ items: [String]) {
+            out.append(l.say(title) + (items.isEmpty ? l.say(ChildMessages.none) : ""))
             out += items.map { "  " + $0 }
         }
-        if !merged.isEmpty { section("已并入的临时登记", "provisional records merged in", merged) }
-        section("状态记录", "statuses", statuses)
-        section("台账", "ledger entries", ledgers)
-        section("劝返案卷", "cases", cases)
-        section("工作记录", "records", events)
-        if !attachments.isEmpty { section("附件", "attachments", attachments) }
+        if !merged.isEmpty { section(.mergedSection, merged) }
+        section(.statusesSection, statuses)
+        section(.ledgersSection, ledgers)
+        section(.casesSection, cases)
+        section(.recordsSection, events)
+        if !attachments.isEmpty { section(.attachmentsSection, attachments) }
         return out
     }
 }
@@ -54,7 +54,7 @@ extension ReplicaCommands {
         func author(_ key: PublicKey) throws(AppError) -> String {
             if let known = names[key] { return known }
             let h = try attempt { () throws(StoreError) in try log.holder(of: key) }
-            let name = h.map { "\($0.name)（\(l.pick($0.role.chinese, $0.role.english))）" } ?? key.fingerprint.text
+            let name = h.map { "\($0.name)（\(l.label($0.role))）" } ?? key.fingerprint.text
             names[key] = name
             return name
         }
@@ -80,29 +80,25 @@ extension ReplicaCommands {
         for m in merged {
             let view = try attempt { () throws(StoreError) in try log.child(m) }
             mergedLines.append(
-                l.pick(
-                    "\(view?.name ?? "")（临时登记：\(view?.provisional ?? "")）　编号 \(m.hex.prefix(8))",
-                    "\(view?.name ?? "") (provisional: \(view?.provisional ?? ""))  id \(m.hex.prefix(8))"))
+                l.say(ChildMessages.provisionalId, view?.name ?? "", view?.provisional ?? "", m.hex.prefix(8)))
         }
         let text = EventText(language: l)
         var statusLines: [String] = []
         for s in statuses {
-            let who = s.fromRegistry ? l.pick("名册导入", "registry import") : try author(s.author)
+            let who = s.fromRegistry ? l.say(ChildMessages.registryImport) : try author(s.author)
             statusLines.append(
-                text.voided(s.voided) + "\(s.fact.date) \(l.pick(s.fact.status.chinese, s.fact.status.rawValue))"
-                    + l.pick("（\(s.fact.reason)）— \(who)", " (\(s.fact.reason)) — \(who)"))
+                text.voided(s.voided) + "\(s.fact.date) \(l.label(s.fact.status))"
+                    + l.say(ChildMessages.statusReasonBy, s.fact.reason, who))
         }
         let ledgerLines =
             ledgers.map { e in
-                "\(l.pick(e.ledger.chinese, e.ledger.rawValue)) \(e.opened) "
-                    + (e.closed.map { l.pick("至 \($0) 销号", "to \($0), closed out") }
-                        ?? l.pick("起，在册", "on, open"))
+                "\(l.label(e.ledger)) \(e.opened) "
+                    + (e.closed.map { l.say(ChildMessages.toClosedOut, $0) }
+                        ?? l.say(ChildMessages.onOpen))
             }
             + voidedOpeners.map { v in
                 // An entry whose opener was voided never counted: shown as voided, not as 销号.
-                l.pick(
-                    "\(v.ledger.chinese) \(v.date)（已作废：\(v.reason)，不计入台账）",
-                    "\(v.ledger.rawValue) \(v.date) (voided: \(v.reason); never counted)")
+                l.say(ChildMessages.voidedLedgerEntry, l.label(v.ledger), v.date, v.reason)
             }
         let caseLines = cases.flatMap { c in [text.caseLine(c)] + c.events.map { "  " + text.line($0, amendedBy: []) } }
         let amendments = Dictionary(grouping: events.filter { !$0.voided && $0.event.amends != nil }, by: { $0.event.amends! })
@@ -149,16 +145,12 @@ extension ReplicaCommands {
         cited.map { hex, state in
             let short = String(hex.prefix(16))
             if state.complete {
-                return l.pick(
-                    "\(short)… 已在本机（\(state.count) 段）；导出：baoxue attachment export \(short)",
-                    "\(short)… here (\(state.count) part(s)); export: baoxue attachment export \(short)")
+                return l.say(ChildMessages.herePartsExportBaoxueAttachment, short, state.count)
             }
             if state.count > 0 {
-                return l.pick(
-                    "\(short)… 正在同步：已到 \(state.held)/\(state.count) 段", "\(short)… syncing: \(state.held) of \(state.count) part(s) here")
+                return l.say(ChildMessages.syncingOfPartsHere, short, state.held, state.count)
             }
-            return l.pick(
-                "\(short)… 不在本机（同步后到达，或只在拍摄的设备上）", "\(short)… not on this device (arrives with a sync, or only on the device that took it)")
+            return l.say(ChildMessages.notOnThisDeviceArrives, short)
         }
     }
 }
@@ -167,92 +159,82 @@ extension ReplicaCommands {
 struct EventText {
     let language: Language
 
-    func voided(_ v: Bool) -> String { v ? language.pick("[已作废] ", "[void] ") : "" }
+    func voided(_ v: Bool) -> String { v ? language.say(ChildMessages.void) : "" }
 
     func line(_ row: EventRow, amendedBy: [EventRow]) -> String {
         var out = voided(row.voided) + "\(row.date) " + body(row.event.body)
         for a in amendedBy {
             if case .leave(let end) = a.event.body {
-                out += language.pick("（\(a.date) 销假，请假至 \(end.to)）", " (back on \(a.date); leave until \(end.to))")
+                out += language.say(ChildMessages.backOnLeaveUntil, a.date, end.to)
             }
         }
-        return out + language.pick("　编号 \(row.op.text)", "  id \(row.op.text)")
+        return out + language.say(ChildMessages.id, row.op.text)
     }
 
     func body(_ b: EventBody) -> String {
         let l = language
         switch b {
         case .absence(let a):
-            return l.pick(
-                "缺课 \(a.from) 至 \(a.to)，\(a.schoolDays) 个上学日，\(a.excused ? "已请假" : "未请假")",
-                "absence \(a.from) to \(a.to), \(a.schoolDays) school day(s), \(a.excused ? "excused" : "unexcused")")
+            return l.say(
+                ChildMessages.absenceFromTo, a.from, a.to, a.schoolDays,
+                l.say(a.excused ? ChildMessages.excused : ChildMessages.unexcused))
         case .leave(let v):
-            return l.pick(
-                "请假 \(v.from) 至 \(v.to)：\(v.reason)（批准人 \(v.approvedBy)）",
-                "leave \(v.from) to \(v.to): \(v.reason) (approved by \(v.approvedBy))")
+            return l.say(ChildMessages.leaveToApprovedBy, v.from, v.to, v.reason, v.approvedBy)
         case .visit(let v):
             var parts = [
-                l.pick("家访（\(v.participants.joined(separator: "、"))）", "visit (\(v.participants.joined(separator: ", ")))"),
-                v.householdFound ? l.pick("见到家人", "family found") : l.pick("家中无人", "nobody home"),
-                v.childSeen ? l.pick("见到儿童", "child seen") : l.pick("未见到儿童", "child not seen"),
+                l.say(ChildMessages.visit, l.list(v.participants)),
+                v.householdFound ? l.say(ChildMessages.familyFound) : l.say(ChildMessages.nobodyHome),
+                v.childSeen ? l.say(ChildMessages.childSeen) : l.say(ChildMessages.childNotSeen),
             ]
-            if !v.spokeTo.isEmpty { parts.append(l.pick("交谈对象：\(v.spokeTo)", "spoke to: \(v.spokeTo)")) }
-            if let r = v.reasonOut { parts.append(l.pick("不在校原因：\(r)", "why out of school: \(r)")) }
-            if !v.agreed.isEmpty { parts.append(l.pick("约定：\(v.agreed)", "agreed: \(v.agreed)")) }
-            if let n = v.nextContact { parts.append(l.pick("下次联系 \(n)", "next contact \(n)")) }
+            if !v.spokeTo.isEmpty { parts.append(l.say(ChildMessages.spokeTo, v.spokeTo)) }
+            if let r = v.reasonOut { parts.append(l.say(ChildMessages.whyOutOfSchool, r)) }
+            if !v.agreed.isEmpty { parts.append(l.say(ChildMessages.agreed, v.agreed)) }
+            if let n = v.nextContact { parts.append(l.say(ChildMessages.nextContact, n)) }
             if !v.evidence.isEmpty {
                 let hashes = v.evidence.map { String($0.prefix(12)) }.joined(separator: " ")
-                parts.append(l.pick("附件 \(v.evidence.count) 个：", "\(v.evidence.count) attachment(s): ") + hashes)
+                parts.append(l.say(ChildMessages.attachments, v.evidence.count) + hashes)
             }
-            return parts.joined(separator: l.pick("；", "; "))
+            return parts.joined(separator: l.say(Punctuation.clauseSeparator))
         case .persuasion(let p):
-            return l.pick(
-                "劝返（\(p.method)）：\(p.outcome.chinese)",
-                "persuasion (\(p.method)): \(p.outcome.rawValue)") + (p.note.isEmpty ? "" : l.pick("；\(p.note)", "; \(p.note)"))
+            return l.say(ChildMessages.persuasionOutcome, p.method, l.label(p.outcome))
+                + (p.note.isEmpty ? "" : l.say(Punctuation.thenClause, p.note))
         case .homeTeaching(let h):
-            return l.pick("送教上门 \(h.classHours) 课时（\(h.teacher)）", "home teaching, \(h.classHours) class hour(s) (\(h.teacher))")
-                + (h.content.isEmpty ? "" : l.pick("：\(h.content)", ": \(h.content)"))
+            return l.say(ChildMessages.homeTeachingClassHours, h.classHours, h.teacher)
+                + (h.content.isEmpty ? "" : l.say(Punctuation.colonThen, h.content))
         case .householdCheck(let h):
-            return l.pick(
-                "入户摸排 \(h.address)：\(h.finding.chinese)，儿童 \(h.childrenFound) 人",
-                "household check \(h.address): \(h.finding.rawValue), \(h.childrenFound) child(ren)")
+            return l.say(ChildMessages.householdCheck, h.address, l.label(h.finding), h.childrenFound)
         case .verificationLetter(let v):
-            return l.pick("核查函 发往 \(v.sentTo)：\(v.reason)", "verification letter to \(v.sentTo): \(v.reason)")
+            return l.say(ChildMessages.verificationLetterTo, v.sentTo, v.reason)
         case .followUp(let f):
-            return l.pick(
-                "返校后 \(f.months) 个月跟踪：\(f.attending ? "在校" : "未在校")",
-                "follow-up after \(f.months) month(s): \(f.attending ? "attending" : "not attending")")
-                + (f.note.isEmpty ? "" : l.pick("；\(f.note)", "; \(f.note)"))
+            return l.say(
+                ChildMessages.followUpAfterMonths, f.months, l.say(f.attending ? ChildMessages.attending : ChildMessages.notAttending))
+                + (f.note.isEmpty ? "" : l.say(Punctuation.thenClause, f.note))
         }
     }
 
     func caseLine(_ c: CaseView) -> String {
         let l = language
         var parts = [
-            l.pick(
-                "案卷 \(c.caseFile.hex.prefix(8))",
-                "case \(c.caseFile.hex.prefix(8))") + (c.opened.map { l.pick("（\($0) 立案）", " (opened \($0))") } ?? "")
+            l.say(ChildMessages.caseText, c.caseFile.hex.prefix(8)) + (c.opened.map { l.say(ChildMessages.opened, $0) } ?? "")
         ]
         if let r = c.reason {
             parts.append(
-                l.pick(
-                    "原因：\(r.chinese)",
-                    "reason: \(r.rawValue)") + (c.reasonText.map { l.pick("，\($0)", ", \($0)") } ?? ""))
+                l.say(ChildMessages.reasonIs, l.label(r)) + (c.reasonText.map { l.say(Punctuation.commaThen, $0) } ?? ""))
         }
         if !c.responsible.isEmpty {
             parts.append(
-                l.pick("责任人：", "responsible: ")
+                l.say(ChildMessages.responsible)
                     + c.responsible.map { e in
                         let p = e.split(separator: ":", maxSplits: 1).map(String.init)
                         guard p.count == 2, let role = ResponsibleRole(rawValue: p[0]) else { return e }
-                        return l.pick("\(role.chinese) \(p[1])", "\(role.rawValue) \(p[1])")
-                    }.joined(separator: l.pick("、", ", ")))
+                        return "\(l.label(role)) \(p[1])"
+                    }.joined(separator: l.say(Punctuation.listSeparator)))
         }
         if let p = c.placement {
-            parts.append(l.pick("已结案：\(p.chinese)", "closed: \(p.rawValue)") + (c.outcome.map { l.pick("，\($0)", ", \($0)") } ?? ""))
+            parts.append(l.say(ChildMessages.closedAs, l.label(p)) + (c.outcome.map { l.say(Punctuation.commaThen, $0) } ?? ""))
         } else {
-            parts.append(l.pick("未结案", "open"))
+            parts.append(l.say(ChildMessages.open))
         }
-        return parts.joined(separator: l.pick("；", "; "))
+        return parts.joined(separator: l.say(Punctuation.clauseSeparator))
     }
 }

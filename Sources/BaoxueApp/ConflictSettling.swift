@@ -18,7 +18,7 @@ extension ReplicaCommands {
         _ replica: Replica, child: String, field: String, choice: Int, shown: String, language l: Language
     ) throws(AppError) -> RecordedView {
         let id = try resolveChild(replica.log, child)
-        try checkRole(replica, .editRecord, l.pick("核实冲突", "settle a conflict"), l)
+        try checkRole(replica, .editRecord, l.say(ChildMessages.settleConflict), l)
         let target = try attempt { () throws(StoreError) in try replica.log.read { s throws(StoreError) in try s.scope(of: id) } }
         guard let target else { throw .childUnknown(child) }
         let change = try attempt { () throws(StoreError) in
@@ -36,6 +36,6 @@ extension ReplicaCommands {
         }
         return RecordedView(
             change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: id.hex,
-            what: l.pick("核实冲突（\(fieldLabel(field))）", "settled conflict (\(field))"), caseFile: nil, attachments: [])
+            what: l.say(ChildMessages.settledConflictOf, l.fieldName(field)), caseFile: nil, attachments: [])
     }
 }

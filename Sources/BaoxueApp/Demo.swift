@@ -23,11 +23,7 @@ public enum Demo {
         let teacher = try attempt { () throws(StoreError) in try Replica.create(at: directory + "/teacher") }
         let liaison = try attempt { () throws(StoreError) in try Replica.create(at: directory + "/liaison") }
         lines.append(
-            l.pick(
-                "[1/5] 建立两台设备：班主任 \(teacher.key.publicKey.fingerprint)，村联络员 \(liaison.key.publicKey.fingerprint)",
-                "[1/5] two devices: class teacher \(teacher.key.publicKey.fingerprint), village liaison "
-                    + "\(liaison.key.publicKey.fingerprint)"
-            ))
+            l.say(DemoMessages.twoDevicesClassTeacherVillage, teacher.key.publicKey.fingerprint, liaison.key.publicKey.fingerprint))
 
         let child = RecordID.derived("demo-child-张小明")
         let today = try attemptRecords { () throws(RecordsError) in try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()) }
@@ -79,11 +75,7 @@ public enum Demo {
             }
         }
         lines.append(
-            l.pick(
-                "[2/5] 离线记录：班主任导入 40 名学生花名册，记下家访和返校状态，联络员改了学校名并标注留守儿童（各自签名）",
-                "[2/5] offline: the teacher imports a roster of 40, records a visit and a return, the liaison edits the school and flags "
-                    + "left-behind (each signed)"
-            ))
+            l.say(DemoMessages.offlineTeacherImportsRosterOf))
 
         // They meet at school: a real sync session (Noise handshake, reconciliation, acknowledged
         // batches) over a simulated 2G link, in virtual time.
@@ -105,18 +97,14 @@ public enum Demo {
         case nil: throw .sync(.connectionClosed)
         }
         lines.append(
-            l.pick(
-                "[3/5] 在学校相遇，经 2G 网络（模拟 50 kbit/s）同步，全部验签通过。联络员一侧：",
-                "[3/5] met at school and synced over a 2G link (simulated, 50 kbit/s), every signature verified. Liaison's side: ")
+            l.say(DemoMessages.metAtSchoolAndSynced)
                 + SyncView(summary).text(l))
 
         let teacherHeads = try attempt { () throws(StoreError) in try teacher.log.heads() }
         let liaisonHeads = try attempt { () throws(StoreError) in try liaison.log.heads() }
         let same = teacherHeads == liaisonHeads
         lines.append(
-            l.pick(
-                "[4/5] 两台设备的日志\(same ? "一致" : "不一致！")：\(teacherHeads.count) 个最新变更",
-                "[4/5] the two logs are \(same ? "identical" : "DIFFERENT!"): \(teacherHeads.count) head(s)"))
+            l.say(same ? DemoMessages.logsIdentical : DemoMessages.logsDifferent, teacherHeads.count))
 
         var forged = try attempt { () throws(StoreError) in try liaison.log.entries(after: 0, limit: 1) }[0].change.encoded
         let at = forged.count - 100
@@ -126,29 +114,23 @@ public enum Demo {
             _ = try teacher.log.append(encoded: [forged])
         } catch {
             rejected = true
-            lines.append(l.pick("[5/5] 伪造的变更被拒收：", "[5/5] a forged change is refused: ") + AppError.store(error).line(l))
+            lines.append(l.say(DemoMessages.forgedChangeIsRefused) + AppError.store(error).line(l))
         }
-        if !rejected { lines.append(l.pick("[5/5] 伪造的变更竟被接受！", "[5/5] a forged change was ACCEPTED!")) }
+        if !rejected { lines.append(l.say(DemoMessages.forgedChangeWasAccepted)) }
 
         if let view = try attempt({ () throws(StoreError) in try teacher.log.child(child) }) {
             lines.append(
-                l.pick(
-                    "合并后的儿童记录：\(view.name ?? "") · \(view.school ?? "") · \(view.status?.chinese ?? "") · 重点群体 "
-                        + "\(view.focus.compactMap { FocusGroup(rawValue: $0)?.chinese }.joined(separator: "、"))",
-                    "merged child record: \(view.name ?? "") · \(view.school ?? "") · \(view.status?.rawValue ?? "") · focus "
-                        + "\(view.focus.joined(separator: ","))"
-                ))
+                l.say(
+                    DemoMessages.mergedChildRecord, view.name ?? "", view.school ?? "", view.status.map { l.label($0) } ?? "",
+                    l.list(view.focus.compactMap { FocusGroup(rawValue: $0).map { l.label($0) } })))
         }
         let roster = try attempt { () throws(StoreError) in try liaison.log.children() }
         let ledger = try attempt { () throws(StoreError) in try liaison.log.ledger(.suspectedDropout) }
         lines.append(
-            l.pick(
-                "联络员设备上：\(roster.count) 名儿童，疑似辍学台账 \(ledger.count) 人，待核对冲突 "
-                    + "\(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) 项",
-                "on the liaison's device: \(roster.count) children, \(ledger.count) on the suspected-dropout ledger, "
-                    + "\(try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count) conflicts to review"
-            ))
-        lines.append(l.pick("班主任设备上的日志（最近 5 条）：", "log on the teacher's device (last 5):"))
+            l.say(
+                DemoMessages.onLiaisonsDeviceChildrenOn, roster.count, ledger.count,
+                try attempt { () throws(StoreError) in try liaison.log.conflicts() }.count))
+        lines.append(l.say(DemoMessages.logOnTeachersDeviceLast))
         let rows = try attempt { () throws(StoreError) in try teacher.log.entries(after: 0, limit: 100) }.suffix(5).map { LogRow($0) }
         lines += rows.map { "  " + $0.text(l) }
         return Outcome(teacherHeads: teacherHeads, liaisonHeads: liaisonHeads, forgeryRejected: rejected, lines: lines)

@@ -35,10 +35,10 @@ public enum EnrollmentCommands {
         }
 
         public func text(_ l: Language, _ what: String) -> String {
-            let until = validUntil.map { l.pick("，有效至 \($0)", ", valid until \($0)") } ?? ""
+            let until = validUntil.map { l.say(TrustMessages.validUntil, $0) } ?? ""
             return
-                "\(what)：\(name) · \(l.pick(roleChinese, role)) · \(scopes.joined(separator: ", ")) · \(subjectFingerprint)\(until) → "
-                    + "\(path)"
+                "\(what)：\(name) · \(l == .zh ? roleChinese : role) · \(scopes.joined(separator: ", ")) · \(subjectFingerprint)\(until) → "
+                + "\(path)"
         }
     }
 

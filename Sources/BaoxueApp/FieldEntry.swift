@@ -46,25 +46,25 @@ public enum FieldEntry: Sendable {
     /// What the audit and the confirmation line call it.
     public func label(_ l: Language) -> String {
         switch self {
-        case .absence: l.pick("缺课", "absence")
-        case .leave: l.pick("请假", "leave")
-        case .leaveEnd: l.pick("销假", "return from leave")
-        case .visit: l.pick("家访", "visit")
-        case .persuasion: l.pick("劝返", "persuasion attempt")
-        case .homeTeaching: l.pick("送教上门", "home-teaching session")
-        case .letter: l.pick("核查函", "verification letter")
-        case .status(let s, _): l.pick("状态改为\(s.chinese)", "status set to \(s.rawValue)")
-        case .field(let f, _): l.pick("修改 \(f)", "field \(f) set")
-        case .openCase: l.pick("立案（一人一案）", "case opened")
-        case .followUp: l.pick("返校后跟踪", "follow-up")
-        case .closeCase(_, let p, _): l.pick("结案（\(p.chinese)）", "case closed (\(p.rawValue))")
-        case .closeOut(let ledger, _, _): l.pick("\(ledger.chinese)销号", "closed out of \(ledger.rawValue)")
-        case .focus: l.pick("重点群体", "focus groups")
-        case .responsible: l.pick("案卷责任人", "people responsible for the case")
+        case .absence: l.say(EntryMessages.absence)
+        case .leave: l.say(EntryMessages.leave)
+        case .leaveEnd: l.say(EntryMessages.returnFromLeave)
+        case .visit: l.say(EntryMessages.visit)
+        case .persuasion: l.say(EntryMessages.persuasionAttempt)
+        case .homeTeaching: l.say(EntryMessages.homeTeachingSession)
+        case .letter: l.say(EntryMessages.verificationLetter)
+        case .status(let s, _): l.say(EntryMessages.statusSetTo, l.label(s))
+        case .field(let f, _): l.say(EntryMessages.fieldSet, f)
+        case .openCase: l.say(EntryMessages.caseOpened)
+        case .followUp: l.say(EntryMessages.followUp)
+        case .closeCase(_, let p, _): l.say(EntryMessages.caseClosedAs, l.label(p))
+        case .closeOut(let ledger, _, _): l.say(EntryMessages.closedOutOf, l.label(ledger))
+        case .focus: l.say(EntryMessages.focusGroups)
+        case .responsible: l.say(EntryMessages.peopleResponsibleForCase)
         case .voidChild(let reason):
             reason.isEmpty
-                ? l.pick("恢复儿童记录", "child record restored")
-                : l.pick("作废儿童记录（\(reason)）", "child record voided (\(reason))")
+                ? l.say(EntryMessages.childRecordRestored)
+                : l.say(EntryMessages.childRecordVoided, reason)
         }
     }
 

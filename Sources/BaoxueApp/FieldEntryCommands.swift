@@ -17,11 +17,9 @@ public struct RecordedView: Codable, Equatable, Sendable {
     public let attachments: [String]
 
     public func text(_ l: Language) -> String {
-        var line = l.pick(
-            "已记录\(what)（儿童 \(child)，已签名）。记录项编号 \(entry)",
-            "recorded: \(what) (child \(child), signed). Entry id \(entry)")
-        if let caseFile { line += l.pick("。案卷编号 \(caseFile)", ". Case id \(caseFile)") }
-        for a in attachments { line += l.pick("。附件 \(a.prefix(16))…", ". Attachment \(a.prefix(16))…") }
+        var line = l.say(EntryMessages.recordedChildSignedEntryId, what, child, entry)
+        if let caseFile { line += l.say(EntryMessages.caseId, caseFile) }
+        for a in attachments { line += l.say(EntryMessages.attachment, a.prefix(16)) }
         return line
     }
 }
@@ -33,7 +31,7 @@ extension ReplicaCommands {
         guard replica.log.authority != nil else { return }
         let role = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey)?.role }
         guard let role, operation.allowedRoles.contains(role) else {
-            throw .roleForbids(role: role.map { l.pick($0.chinese, $0.english) }, what: what)
+            throw .roleForbids(role: role.map { l.label($0) }, what: what)
         }
     }
 

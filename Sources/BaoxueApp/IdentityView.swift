@@ -34,25 +34,19 @@ public struct IdentityView: Encodable, Equatable, Sendable {
 
     public func text(_ l: Language, created: Bool) -> String {
         var lines: [String] = []
-        if created { lines.append(l.pick("已创建副本：\(directory)", "created replica: \(directory)")) }
+        if created { lines.append(l.say(TrustMessages.createdReplica, directory)) }
         if let name, let role {
             lines.append(
-                l.pick(
-                    "证书：\(name)，\(role.chinese)，范围 \(scopes.joined(separator: "、"))",
-                    "certificate: \(name), \(role.english), scopes \(scopes.joined(separator: ", "))"))
+                l.say(TrustMessages.certificateOf, name, l.label(role), l.list(scopes)))
         }
-        lines.append(l.pick("设备指纹：\(fingerprint)", "device fingerprint: \(fingerprint)"))
-        lines.append(l.pick("公钥：\(publicKey)", "public key: \(publicKey)"))
-        lines.append(l.pick("副本目录：\(directory)", "replica folder: \(directory)"))
+        lines.append(l.say(TrustMessages.deviceFingerprint, fingerprint))
+        lines.append(l.say(TrustMessages.publicKey, publicKey))
+        lines.append(l.say(TrustMessages.replicaFolder, directory))
         lines.append(
-            l.pick(
-                "变更：共 \(changes) 条（待补依赖 \(pending)，冲突扣留 \(held)）",
-                "changes: \(changes) (waiting for deps \(pending), held for equivocation \(held))"))
+            l.say(TrustMessages.changesWaitingForDepsHeld, changes, pending, held))
         if created {
             lines.append(
-                l.pick(
-                    "请把设备指纹念给教育办核对，用于设备登记。",
-                    "Read the fingerprint to the township office to compare when enrolling this device."))
+                l.say(TrustMessages.readFingerprintToTownshipOffice))
         }
         return lines.joined(separator: "\n")
     }

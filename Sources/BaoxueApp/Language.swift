@@ -13,7 +13,4 @@ public enum Language: String, Sendable, CaseIterable {
         }
         return .zh
     }
-
-    /// Picks the text in this language.
-    public func pick(_ zh: String, _ en: String) -> String { self == .zh ? zh : en }
 }

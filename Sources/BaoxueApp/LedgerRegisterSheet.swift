@@ -10,45 +10,51 @@ struct LedgerRegisterSheet {
 
     var header: [String] {
         let l = language
-        return [l.pick("序号", "no."), l.pick("姓名", "name"), l.pick("性别", "gender"), l.pick("出生日期", "date of birth"),
-                fullID ? l.pick("身份证号", "ID number") : l.pick("身份证号（后四位）", "ID number (last 4)"),
-                l.pick("学校", "school"), l.pick("年级", "grade"), l.pick("班级", "class"), l.pick("户籍地", "household registration"),
-                l.pick("现住址", "residence"), l.pick("监护人", "guardian"), l.pick("联系电话", "phone"), l.pick("在册起始日", "on the ledger since"),
-                l.pick("当前状态", "status"), l.pick("辍学（失学）原因", "reason"), l.pick("已采取措施", "measures taken"),
-                l.pick("责任人", "responsible")]
+        return [
+            l.say(ReportMessages.no), l.say(ReportMessages.name), l.say(ReportMessages.gender), l.say(ReportMessages.dateOfBirth),
+            fullID ? l.say(ReportMessages.idNumber) : l.say(ReportMessages.idNumberLast),
+            l.say(ReportMessages.school), l.say(ReportMessages.grade), l.say(ReportMessages.classText),
+            l.say(ReportMessages.householdRegistration),
+            l.say(ReportMessages.residence), l.say(ReportMessages.guardian), l.say(ReportMessages.phone),
+            l.say(ReportMessages.onLedgerSince),
+            l.say(ReportMessages.status), l.say(ReportMessages.reason), l.say(ReportMessages.measuresTaken),
+            l.say(ReportMessages.responsible),
+        ]
     }
 
     func cells(_ number: Int, _ r: LedgerRegisterRow) -> [Workbook.Cell] {
         let l = language
         let id = r.idNumber.map { fullID ? $0 : RosterPlan.mask($0) } ?? ""
         let birth = r.birthDate.map { fullID ? $0 : RosterPlan.maskBirthDate($0) } ?? ""
-        return [.number(number), .text(r.name ?? ""), .text(r.gender.map { l.pick($0.chinese, $0.rawValue) } ?? ""),
-                .text(birth), .text(id), .text(r.school ?? ""), r.grade.map(Workbook.Cell.number) ?? .text(""),
-                .text(r.className ?? ""), .text(r.hukouPlace ?? ""), .text(r.residence ?? ""), .text(r.guardianName ?? ""),
-                .text(r.guardianPhone ?? ""), .text(r.since), .text(r.status.map { l.pick($0.chinese, $0.rawValue) } ?? ""),
-                .text(reason(r)), .text(measures(r)), .text(responsible(r))]
+        return [
+            .number(number), .text(r.name ?? ""), .text(r.gender.map { l.label($0) } ?? ""),
+            .text(birth), .text(id), .text(r.school ?? ""), r.grade.map(Workbook.Cell.number) ?? .text(""),
+            .text(r.className ?? ""), .text(r.hukouPlace ?? ""), .text(r.residence ?? ""), .text(r.guardianName ?? ""),
+            .text(r.guardianPhone ?? ""), .text(r.since), .text(r.status.map { l.label($0) } ?? ""),
+            .text(reason(r)), .text(measures(r)), .text(responsible(r)),
+        ]
     }
 
     /// The case's reason category and words when a case was opened, else the status's reason.
     func reason(_ r: LedgerRegisterRow) -> String {
         let l = language
         guard let category = r.caseReason else { return r.statusReason ?? "" }
-        let label = l.pick(category.chinese, category.rawValue)
+        let label = l.label(category)
         return r.caseReasonText.map { "\(label)：\($0)" } ?? label
     }
 
     /// 家访 N 次；劝返 M 次（最近：方式，结果）；约定：…
     func measures(_ r: LedgerRegisterRow) -> String {
         let l = language
-        var parts = [l.pick("家访 \(r.visits) 次", "\(r.visits) visit(s)")]
-        var attempts = l.pick("劝返 \(r.attempts) 次", "\(r.attempts) persuasion attempt(s)")
+        var parts = [l.say(ReportMessages.visits, r.visits)]
+        var attempts = l.say(ReportMessages.persuasionAttempts, r.attempts)
         if let outcome = r.lastAttempt {
             let method = r.lastAttemptMethod ?? ""
-            attempts += l.pick("（最近：\(method)，\(outcome.chinese)）", " (latest: \(method), \(outcome.rawValue))")
+            attempts += l.say(ReportMessages.latestAttempt, method, l.label(outcome))
         }
         parts.append(attempts)
-        if let agreed = r.lastAgreed { parts.append(l.pick("约定：\(agreed)", "agreed: \(agreed)")) }
-        return parts.joined(separator: l.pick("；", "; "))
+        if let agreed = r.lastAgreed { parts.append(l.say(ReportMessages.agreed, agreed)) }
+        return parts.joined(separator: l.say(Punctuation.clauseSeparator))
     }
 
     /// `role:name` elements as 村长：李村长、教师：王老师.
@@ -57,7 +63,7 @@ struct LedgerRegisterSheet {
         return r.responsible.map { element in
             let parts = element.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, let role = ResponsibleRole(rawValue: parts[0]) else { return element }
-            return l.pick("\(role.chinese)：\(parts[1])", "\(role.rawValue): \(parts[1])")
-        }.joined(separator: l.pick("、", ", "))
+            return l.label(role) + l.say(Punctuation.colon) + parts[1]
+        }.joined(separator: l.say(Punctuation.listSeparator))
     }
 }

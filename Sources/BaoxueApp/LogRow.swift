@@ -51,17 +51,17 @@ public struct LogRow: Encodable, Equatable, Sendable {
     public func text(_ l: Language) -> String {
         let stateText =
             switch state {
-            case "applied": l.pick("已应用", "applied")
-            case "pending": l.pick("待补依赖", "pending")
-            case "quarantined": l.pick("隔离待证", "quarantined")
-            default: l.pick("冲突扣留", "held")
+            case "applied": l.say(TrustMessages.applied)
+            case "pending": l.say(TrustMessages.pending)
+            case "quarantined": l.say(TrustMessages.quarantined)
+            default: l.say(TrustMessages.held)
             }
-        let mark = verified ? l.pick("签名有效", "signature ok") : l.pick("签名无效！", "SIGNATURE INVALID!")
+        let mark = verified ? l.say(TrustMessages.signatureOk) : l.say(TrustMessages.signatureInvalid)
         let content =
             encrypted
-            ? l.pick("[加密] ", "[encrypted] ")
-                + (operations ?? l.pick("本机无密钥，声明的操作：\(declared ?? "?")", "no key here; declares \(declared ?? "?")"))
-            : operations ?? l.pick("非记录内容 \(payloadBytes) 字节", "not a record payload, \(payloadBytes) bytes")
+            ? l.say(TrustMessages.encrypted)
+                + (operations ?? l.say(TrustMessages.noKeyHereDeclares, declared ?? "?"))
+            : operations ?? l.say(TrustMessages.notRecordPayloadBytes, payloadBytes)
         return "#\(position) \(id.prefix(16)) \(author) seq=\(seq) hlc=\(hlc) [\(scope)] \(stateText) \(mark) \(content)"
     }
 }

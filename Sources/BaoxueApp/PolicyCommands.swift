@@ -25,23 +25,21 @@ public enum PolicyCommands {
 
         public func text(_ l: Language) -> String {
             var lines: [String] = []
-            let whose = district ?? l.pick("（未指定区县）", "(no district given)")
+            let whose = district ?? l.say(PolicyMessages.noDistrictGiven)
             lines.append(
-                l.pick("\(whose) 在 \(on) 执行的规定：", "rules in force for \(whose) on \(on):")
-                    + (inForce.map { l.pick("（\($0) 起施行）", " (in force from \($0))") }
-                        ?? l.pick("（内置默认：丰南区通知）", " (built-in: the Fengnan notice)")))
+                l.say(PolicyMessages.rulesInForceForOn, whose, on)
+                    + (inForce.map { l.say(PolicyMessages.inForceFrom, $0) }
+                        ?? l.say(PolicyMessages.builtInFengnanNotice)))
             for field in DistrictPolicy.Field.allCases {
-                lines.append("  " + PolicyText.label(field, l) + l.pick("：", ": ") + "\(rules[field.name] ?? 0)")
+                lines.append("  " + PolicyText.label(field, l) + l.say(Punctuation.colon) + "\(rules[field.name] ?? 0)")
             }
             lines.append(
                 published.isEmpty
-                    ? l.pick("本机尚未收到任何区县发布的规定。", "no district has published a policy here yet.")
-                    : l.pick("已发布的规定：", "published policies:"))
+                    ? l.say(PolicyMessages.noDistrictHasPublishedPolicy)
+                    : l.say(PolicyMessages.publishedPolicies))
             for p in published {
                 lines.append(
-                    l.pick(
-                        "  \(p.district)，\(p.effective) 起施行（变更 \(p.change.prefix(12))）",
-                        "  \(p.district), in force from \(p.effective) (change \(p.change.prefix(12)))"))
+                    l.say(PolicyMessages.inForceFromChange, p.district, p.effective, p.change.prefix(12)))
             }
             return lines.joined(separator: "\n")
         }
@@ -112,18 +110,18 @@ public enum PolicyCommands {
 public enum PolicyText {
     public static func label(_ field: DistrictPolicy.Field, _ l: Language) -> String {
         switch field {
-        case .absenceDays: l.pick("连续无故缺课几天纳入疑似辍学台账", "unexcused school days in a row that open the ledger")
-        case .leaveDaysRequiringVisit: l.pick("请假超过几天须家访", "leave longer than this many days needs a visit")
-        case .contactIntervalDays: l.pick("长期请假或在台账期间至少每几天联系一次", "contact at least every this many days")
-        case .sessionsPerMonth: l.pick("送教上门每月至少几次", "home-teaching sessions a month, at least")
-        case .classHoursPerSession: l.pick("送教每次几课时", "class hours a session")
-        case .classHoursPerSemester: l.pick("送教每学期至少几课时", "class hours a semester, at least")
-        case .classHourMinutes: l.pick("每课时几分钟", "minutes a class hour")
-        case .caseAttemptIntervalDays: l.pick("劝返案卷几天无劝返记录即提醒", "days without a persuasion attempt before a case is flagged")
-        case .firstAge: l.pick("义务教育起始年龄（周岁）", "first age of compulsory education")
-        case .lastAge: l.pick("义务教育截止年龄（周岁）", "last age of compulsory education")
-        case .referenceMonth: l.pick("年龄计算基准日：月", "age reference day: month")
-        case .referenceDay: l.pick("年龄计算基准日：日", "age reference day: day")
+        case .absenceDays: l.say(PolicyMessages.unexcusedSchoolDaysInRow)
+        case .leaveDaysRequiringVisit: l.say(PolicyMessages.leaveLongerThanThisMany)
+        case .contactIntervalDays: l.say(PolicyMessages.contactAtLeastEveryThis)
+        case .sessionsPerMonth: l.say(PolicyMessages.homeTeachingSessionsMonthAt)
+        case .classHoursPerSession: l.say(PolicyMessages.classHoursSession)
+        case .classHoursPerSemester: l.say(PolicyMessages.classHoursSemesterAtLeast)
+        case .classHourMinutes: l.say(PolicyMessages.minutesClassHour)
+        case .caseAttemptIntervalDays: l.say(PolicyMessages.daysWithoutPersuasionAttemptBefore)
+        case .firstAge: l.say(PolicyMessages.firstAgeOfCompulsoryEducation)
+        case .lastAge: l.say(PolicyMessages.lastAgeOfCompulsoryEducation)
+        case .referenceMonth: l.say(PolicyMessages.ageReferenceDayMonth)
+        case .referenceDay: l.say(PolicyMessages.ageReferenceDayDay)
         }
     }
 

@@ -29,34 +29,26 @@ public struct KeyStatusView: Codable, Equatable, Sendable {
 
     public func text(_ l: Language) -> String {
         guard encrypted else {
-            return l.pick(
-                "\(scope)：未加密。学校管理员运行 baoxue keys grant --scope \(scope) 开始加密。",
-                "\(scope): not encrypted. The school admin runs baoxue keys grant --scope \(scope) to start.")
+            return l.say(PolicyMessages.notEncryptedSchoolAdminRuns, scope)
         }
         if heldEpoch == nil, transferredKeys > 0 {
-            return l.pick(
-                "\(scope)：转入儿童的既往记录，本机持有 \(transferredKeys) 把儿童密钥（只能读这些儿童）",
-                "\(scope): transferred children's history; this device holds \(transferredKeys) child key(s) (those children only)")
+            return l.say(PolicyMessages.transferredChildrensHistoryThisDevice, scope, transferredKeys)
         }
         var parts = [
             heldEpoch.map {
-                l.pick(
-                    "\(scope)：已加密，本机持有第 \($0) 代密钥（最新第 \(newestEpoch ?? $0) 代）",
-                    "\(scope): encrypted, this device holds epoch \($0) (newest \(newestEpoch ?? $0))")
+                l.say(PolicyMessages.encryptedThisDeviceHoldsEpoch, scope, $0, newestEpoch ?? $0)
             }
-                ?? l.pick("\(scope)：已加密，本机还没有密钥，请学校管理员授予", "\(scope): encrypted, this device holds no key yet; ask the school admin")
+                ?? l.say(PolicyMessages.encryptedThisDeviceHoldsNo, scope)
         ]
-        if unreadable > 0 { parts.append(l.pick("\(unreadable) 条变更暂不能读", "\(unreadable) changes not readable yet")) }
+        if unreadable > 0 { parts.append(l.say(PolicyMessages.changesNotReadableYet, unreadable)) }
         if !lacking.isEmpty {
-            parts.append(l.pick("\(lacking.count) 名成员缺少密钥，请运行 keys grant", "\(lacking.count) members lack the key: run keys grant"))
+            parts.append(l.say(PolicyMessages.membersLackKeyRunKeys, lacking.count))
         }
         if !revokedRecipients.isEmpty {
             parts.append(
-                l.pick(
-                    "已吊销的设备 \(revokedRecipients.joined(separator: "、")) 仍持有当前密钥，请运行 keys grant --rotate",
-                    "revoked device(s) \(revokedRecipients.joined(separator: ", ")) hold the current key: run keys grant --rotate"))
+                l.say(PolicyMessages.revokedDevicesHoldCurrentKey, l.list(revokedRecipients)))
         }
-        return parts.joined(separator: l.pick("；", "; "))
+        return parts.joined(separator: l.say(Punctuation.clauseSeparator))
     }
 }
 
@@ -70,10 +62,8 @@ public struct KeyRoundAction: Codable, Equatable, Sendable {
 
     public func text(_ l: Language) -> String {
         rotated
-            ? l.pick(
-                "\(scope)：有设备被吊销或已离开本校，已换用新一代密钥并发给其余成员",
-                "\(scope): a device was revoked or left the school; a new key was sealed to the remaining members")
-            : l.pick("\(scope)：已把密钥发给 \(members) 名新成员", "\(scope): the key was sealed to \(members) new member(s)")
+            ? l.say(PolicyMessages.deviceWasRevokedOrLeft, scope)
+            : l.say(PolicyMessages.keyWasSealedToNew, scope, members)
     }
 }
 
@@ -84,17 +74,11 @@ public struct LockView: Codable, Equatable, Sendable {
     public let clearChanges: Int
 
     public func text(_ l: Language) -> String {
-        var out = l.pick(
-            "已锁定 \(directory)：设备密钥和数据密钥已用口令封存，查询表已清除。运行 baoxue unlock 解锁。",
-            "locked \(directory): the device key and data keys are sealed under the passphrase and the views are cleared. Run baoxue "
-                + "unlock to unlock."
-        )
+        var out = l.say(PolicyMessages.lockedDeviceKeyAndData, directory)
         if clearChanges > 0 {
             out +=
                 "\n"
-                + l.pick(
-                    "注意：日志中有 \(clearChanges) 条在加密前写入的记录变更仍可读。",
-                    "warning: \(clearChanges) record changes written before encryption are still readable in the log.")
+                + l.say(PolicyMessages.warningRecordChangesWrittenBefore, clearChanges)
         }
         return out
     }

@@ -21,12 +21,15 @@ extension ReplicaCommands {
     static func addProvisional(
         _ replica: Replica, name: String, found: String, fields: [(String, FieldValue)], scope: String?, language l: Language
     ) throws(AppError) -> RecordID {
-        try checkRole(replica, .editRecord, l.pick("临时登记儿童", "record a child provisionally"), l)
+        try checkRole(replica, .editRecord, l.say(ChildMessages.recordChildProvisionally), l)
         let now = Replica.nowMilliseconds()
         let target = try importScope(replica, scope, at: now)
         let child = RecordID.random()
-        let values: [(String, FieldValue)] = [("name", .text(name.trimmingCharacters(in: .whitespaces))),
-                                              ("provisional", .text(found.isEmpty ? l.pick("临时登记", "provisional") : found))] + fields
+        let values: [(String, FieldValue)] =
+            [
+                ("name", .text(name.trimmingCharacters(in: .whitespaces))),
+                ("provisional", .text(found.isEmpty ? l.say(ChildMessages.provisional) : found)),
+            ] + fields
         for (field, value) in values {
             do { try Schema.validate(kind: .child, field: field, value: value) } catch { throw .store(.invalidRecord(error)) }
         }
@@ -50,16 +53,15 @@ extension ReplicaCommands {
         let (a, b) = try attempt { () throws(StoreError) in (try log.child(from), try log.child(to)) }
         guard let a else { throw .childUnknown(provisional) }
         guard let b else { throw .childUnknown(into) }
-        guard from != to else { throw .mergeRefused(l.pick("不能把儿童并入其本身", "a child cannot be merged into itself")) }
+        guard from != to else { throw .mergeRefused(l.say(ChildMessages.childCannotBeMergedInto)) }
         guard a.provisional != nil, a.mergedInto == nil, a.voided == nil else {
-            throw .mergeRefused(l.pick("\(a.name ?? provisional) 不是待合并的临时登记（只有临时登记、未合并、未作废的记录可以合并）",
-                                       "\(a.name ?? provisional) is not a provisional record awaiting a merge"))
+            throw .mergeRefused(l.say(ChildMessages.isNotProvisionalRecordAwaiting, a.name ?? provisional))
         }
         guard b.provisional == nil, b.voided == nil else {
-            throw .mergeRefused(l.pick("\(b.name ?? into) 不是有身份证号或学籍号的正式记录，请并入正式记录",
-                                       "\(b.name ?? into) is not a registry record; merge into the child's registry record"))
+            throw .mergeRefused(l.say(ChildMessages.isNotRegistryRecordMerge, b.name ?? into))
         }
-        return try record(directory: directory, child: from.hex, entry: .field("mergedInto", .text(to.hex)), date: nil, scope: nil,
-                          language: l)
+        return try record(
+            directory: directory, child: from.hex, entry: .field("mergedInto", .text(to.hex)), date: nil, scope: nil,
+            language: l)
     }
 }

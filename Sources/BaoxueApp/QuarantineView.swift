@@ -23,15 +23,15 @@ public struct QuarantineRow: Encodable, Equatable, Sendable {
 
     static func reasonText(_ code: String, _ l: Language) -> String {
         switch code {
-        case "no_certificate": l.pick("作者尚无证书（证书同步到后会自动复查）", "author has no certificate yet (re-checked when one arrives)")
-        case "role_forbids": l.pick("作者角色无权此操作", "the author's role may not do this")
-        case "outside_scope": l.pick("超出作者证书的范围", "outside the author's certificate scopes")
-        case "not_valid_at": l.pick("变更时间不在证书有效期内", "the certificate was not valid at the change's time")
-        case "self_signed": l.pick("证书为自签，不被承认", "self-signed certificate")
-        case "unknown_issuer": l.pick("证书签发者未知（等待其授权证书）", "unknown issuer (waiting for its delegation)")
-        case "revoked": l.pick("作者设备已被吊销，此变更晚于吊销时间", "the author's device was revoked before this change")
-        case "future_clock": l.pick("变更时间超前本机 24 小时以上，等本机时间追上后自动复查", "clock over 24 h ahead of this device; re-checked as time passes")
-        case "delegation_widens": l.pick("下级授权越权", "a delegation exceeds its grant")
+        case "no_certificate": l.say(TrustMessages.authorHasNoCertificateYet)
+        case "role_forbids": l.say(TrustMessages.authorsRoleMayNotDo)
+        case "outside_scope": l.say(TrustMessages.outsideAuthorsCertificateScopes)
+        case "not_valid_at": l.say(TrustMessages.certificateWasNotValidAt)
+        case "self_signed": l.say(TrustMessages.selfSignedCertificate)
+        case "unknown_issuer": l.say(TrustMessages.unknownIssuerWaitingForIts)
+        case "revoked": l.say(TrustMessages.authorsDeviceWasRevokedBefore)
+        case "future_clock": l.say(TrustMessages.clockOverHAheadOf)
+        case "delegation_widens": l.say(TrustMessages.delegationExceedsItsGrant)
         default: code
         }
     }

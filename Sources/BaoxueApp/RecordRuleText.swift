@@ -65,12 +65,13 @@ enum RecordRuleText {
     /// "<label>：<reason>" in Chinese, with no identifier; English keeps the field and reason as written.
     static func invalid(_ field: String, _ reason: String, _ l: Language) -> String {
         let label = fieldLabels[field] ?? "填写的内容"
-        let chinese = reasons.first { reason.hasPrefix($0.prefix) }.map { $0.chinese(String(reason.dropFirst($0.prefix.count))) }
+        let chinese =
+            reasons.first { reason.hasPrefix($0.prefix) }.map { $0.chinese(String(reason.dropFirst($0.prefix.count))) }
             ?? "不符合规则"
-        return l.pick("\(label)\(chinese)", "\(field) is invalid: \(reason)")
+        return l.say(ErrorMessages.fieldIsInvalidBecause, l == .zh ? label : field, l == .zh ? chinese : reason)
     }
 
     static func missing(_ field: String, _ l: Language) -> String {
-        l.pick("缺少\(fieldLabels[field] ?? "必填项")", "required field \(field) is missing")
+        l.say(ErrorMessages.requiredFieldMissing, l == .zh ? fieldLabels[field] ?? "必填项" : field)
     }
 }

@@ -42,38 +42,30 @@ public struct RegistryCheckView: Codable, Equatable, Sendable {
     public let childrenWritten: Int
 
     public func lines(_ l: Language) -> [String] {
-        var out = [l.pick("四查三比对：完全一致 \(matched) 人", "registry comparison: \(matched) children match in every list")]
+        var out = [l.say(RegistryMessages.registryComparisonChildrenMatchIn, matched)]
         func section(_ title: String, _ entries: [Entry]) {
             out.append("\(title)：\(entries.count)")
-            out += entries.map { "  \($0.name)（\($0.child)）" + ($0.poverty ? l.pick(" ⚑ 家庭困难", " ⚑ poverty household") : "") }
+            out += entries.map { "  \($0.name)（\($0.child)）" + ($0.poverty ? l.say(RegistryMessages.povertyHousehold) : "") }
         }
         section(
-            l.pick("有户籍、无学籍（疑似失学）", "household registration, no student registration (suspected never enrolled)"), noStudentRegistration)
-        section(l.pick("有学籍、不在校（疑似辍学）", "registered, not in school (suspected dropout)"), notAttending)
-        section(l.pick("在校、无学籍（人籍分离，请补办学籍）", "in school, not registered (register them)"), attendingUnregistered)
-        section(l.pick("有学籍、户籍不在本地（随迁子女，仅供核对）", "registered here, household elsewhere (for information)"), householdElsewhere)
+            l.say(RegistryMessages.householdRegistrationNoStudentRegistration), noStudentRegistration)
+        section(l.say(RegistryMessages.registeredNotInSchoolSuspected), notAttending)
+        section(l.say(RegistryMessages.inSchoolNotRegisteredRegister), attendingUnregistered)
+        section(l.say(RegistryMessages.registeredHereHouseholdElsewhereFor), householdElsewhere)
         section(
-            l.pick(
-                "有学籍、户籍在本区但不在户籍名单中（请核对户籍名单）",
-                "registered, household in the district but not on the household list (check the list)"),
+            l.say(RegistryMessages.registeredHouseholdInDistrictBut),
             missingFromHouseholdList)
         out.append(
-            l.pick(
-                "户籍名单中不在义务教育年龄（\(compulsoryAges) 周岁，以 \(ageReference) 计）：\(notOfSchoolAge.count) 人，未作为儿童比对或写入",
-                "on the household list but not of compulsory-education age (\(compulsoryAges) on \(ageReference)): "
-                    + "\(notOfSchoolAge.count), "
-                    + "neither compared nor written"))
+            l.say(RegistryMessages.onHouseholdListButNot, compulsoryAges, ageReference, notOfSchoolAge.count))
         for (file, rows) in rejected.sorted(by: { $0.key < $1.key }) where !rows.isEmpty {
             out.append(
-                l.pick("\(file)：\(rows.count) 行未比对（", "\(file): \(rows.count) rows not compared (")
-                    + rows.map { "\($0.line): \($0.reason)" }.joined(separator: "; ") + l.pick("）", ")"))
+                l.say(RegistryMessages.rowsNotCompared, file, rows.count)
+                    + rows.map { "\($0.line): \($0.reason)" }.joined(separator: "; ") + l.say(Punctuation.closingParenthesis))
         }
         out.append(
             applied
-                ? l.pick(
-                    "已写入 \(childrenWritten) 名儿童：疑似失学、疑似辍学已进入台账，家庭困难已标注。",
-                    "written for \(childrenWritten) children: suspected cases are on the ledger, poverty flagged.")
-                : l.pick("仅比对，未写入。核对无误后加 --apply 写入台账。", "compared only, nothing written. Add --apply to put them on the ledgers."))
+                ? l.say(RegistryMessages.writtenForChildrenSuspectedCases, childrenWritten)
+                : l.say(RegistryMessages.comparedOnlyNothingWrittenAdd))
         return out
     }
 }

@@ -93,8 +93,6 @@ public struct BackupView: Encodable, Equatable, Sendable {
     public let integrity: String
 
     public func text(_ l: Language) -> String {
-        l.pick(
-            "已备份到 \(file)：\(changes) 条变更，\(bytes / 1024) KiB，完整性检查：\(integrity)。",
-            "backed up to \(file): \(changes) changes, \(bytes / 1024) KiB, integrity check: \(integrity).")
+        l.say(SyncMessages.backedUpToChangesKib, file, changes, bytes / 1024, integrity)
     }
 }

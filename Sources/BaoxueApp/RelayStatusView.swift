@@ -32,28 +32,22 @@ public struct RelayStatusView: Encodable, Equatable, Sendable {
 
     public func lines(_ l: Language) -> [String] {
         var out = [
-            l.pick(
-                "变更 \(changes) 条；隔离 \(quarantined)；一号多签 \(equivocations)；缺失 \(gaps)；未见证 \(unwitnessed)；磁盘 \(diskBytes / 1_048_576) MiB。",
-                "\(changes) changes; \(quarantined) quarantined; \(equivocations) equivocating; \(gaps) gaps; \(unwitnessed) "
-                    + "unwitnessed; disk \(diskBytes / 1_048_576) MiB."
-            )
+            l.say(
+                SyncMessages.changesQuarantinedEquivocatingGapsUnwitnessed, changes, quarantined, equivocations, gaps, unwitnessed,
+                diskBytes / 1_048_576)
         ]
-        if devices.isEmpty { out.append(l.pick("尚无设备同步过。", "no device has synced yet.")) }
+        if devices.isEmpty { out.append(l.say(SyncMessages.noDeviceHasSyncedYet)) }
         for d in devices {
-            let who = d.name.map { "\($0)（\(d.role ?? "-")）" } ?? l.pick("未登记", "unenrolled")
-            var line = l.pick(
-                "\(d.device) \(who) 最近 \(d.lastSeen)，\(d.sessions) 次同步（失败 \(d.failures)），落后 \(d.lagChanges) 条 / \(d.lagMinutes) 分钟",
-                "\(d.device) \(who) last \(d.lastSeen), \(d.sessions) sessions (\(d.failures) failed), behind by \(d.lagChanges) changes "
-                    + "/ \(d.lagMinutes) min"
-            )
-            if let e = d.lastError { line += l.pick("；上次失败：\(e)", "; last failure: \(e)") }
-            if d.equivocating { line += l.pick("；⚠ 一号多签，待区县管理员裁决", "; ⚠ EQUIVOCATED, awaiting a district admin's ruling") }
+            let who = d.name.map { "\($0)（\(d.role ?? "-")）" } ?? l.say(SyncMessages.unenrolled)
+            var line = l.say(
+                SyncMessages.lastSessionsFailedBehindBy, d.device, who, d.lastSeen, d.sessions, d.failures, d.lagChanges, d.lagMinutes)
+            if let e = d.lastError { line += l.say(SyncMessages.lastFailure, e) }
+            if d.equivocating { line += l.say(SyncMessages.equivocatedAwaitingDistrictAdminsRuling) }
             out.append(line)
         }
         if quarantined + equivocations + gaps + unwitnessed > 0 {
             out.append(
-                l.pick(
-                    "有需要处理的事项：运行 baoxue alerts 与 baoxue quarantine 查看。", "items need attention: run baoxue alerts and baoxue quarantine."))
+                l.say(SyncMessages.itemsNeedAttentionRunBaoxue))
         }
         return out
     }
@@ -83,7 +77,7 @@ extension RelayCommands {
             let holder = try attempt { () throws(StoreError) in try log.holder(of: a.key) }
             devices.append(
                 .init(
-                    device: a.key.fingerprint.text, name: holder?.name, role: holder.map { l.pick($0.role.chinese, $0.role.english) },
+                    device: a.key.fingerprint.text, name: holder?.name, role: holder.map { l.label($0.role) },
                     lastSeen: format.string(from: Date(timeIntervalSince1970: Double(a.lastSeen) / 1000)),
                     sessions: a.sessions, failures: a.failures, lastError: a.lastError,
                     lagChanges: lag.changes, lagMinutes: lag.oldestMs.map { Int((now > $0 ? now - $0 : 0) / 60_000) } ?? 0,

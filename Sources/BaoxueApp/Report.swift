@@ -8,7 +8,7 @@ import Foundation
 public enum ReportKind: String, Sendable, Codable, CaseIterable {
     case monthly, quarterly
 
-    func title(_ l: Language) -> String { self == .monthly ? l.pick("月报", "monthly-report") : l.pick("季度复核", "quarterly-review") }
+    func title(_ l: Language) -> String { self == .monthly ? l.say(ReportMessages.monthlyReport) : l.say(ReportMessages.quarterlyReview) }
 }
 
 /// A file of a report, named as it is saved.
@@ -30,36 +30,23 @@ public struct ReportView: Codable, Equatable, Sendable {
 
     public func lines(_ l: Language) -> [String] {
         var out = [
-            l.pick(
-                "\(kind == .monthly ? "一月一报告" : "一季度一复核") \(period)（\(from) 至 \(to)）",
-                "\(kind.rawValue) report \(period) (\(from) to \(to))")
+            l.say(kind == .monthly ? ReportMessages.monthlyReportFor : ReportMessages.quarterlyReviewFor, period, from, to)
         ]
         for f in figures {
             out.append(
-                l.pick(
-                    "【\(f.school.isEmpty ? "未填学校" : f.school)】适龄儿童 \(f.children) 人，在校 \(f.byStatus["enrolled"] ?? 0)；疑似辍学/失学在册 "
-                        + "\(f.suspectedOpen)，辍学在册 \(f.dropoutOpen)；本期新进台账 \(f.ledgerOpened)，销号 \(f.closedOut)，劝返复学 \(f.returned)；家访 "
-                        + "\(f.visits) 次，劝返 \(f.persuasionAttempts) 次，送教上门 \(f.homeTeachingSessions) 次 \(f.homeTeachingHours) 课时；待核实冲突 "
-                        + "\(f.conflicts)",
-                    "[\(f.school.isEmpty ? "no school" : f.school)] \(f.children) children, \(f.byStatus["enrolled"] ?? 0) enrolled; "
-                        + "open: \(f.suspectedOpen) suspected, \(f.dropoutOpen) dropouts; in the period: \(f.ledgerOpened) entered a "
-                        + "ledger, \(f.closedOut) closed out, \(f.returned) returned; \(f.visits) visits, \(f.persuasionAttempts) "
-                        + "persuasion attempts, \(f.homeTeachingSessions) home-teaching sessions (\(f.homeTeachingHours) class hours); "
-                        + "\(f.conflicts) conflicts to settle"
-                ))
+                l.say(
+                    ReportMessages.schoolFigures, f.school.isEmpty ? l.say(ReportMessages.noSchool) : f.school, f.children,
+                    f.byStatus["enrolled"] ?? 0, f.suspectedOpen, f.dropoutOpen, f.ledgerOpened, f.closedOut, f.returned, f.visits,
+                    f.persuasionAttempts, f.homeTeachingSessions, f.homeTeachingHours, f.conflicts))
         }
         if !files.isEmpty {
-            out.append(l.pick("已写入：", "written: ") + files.joined(separator: l.pick("、", ", ")))
+            out.append(l.say(ReportMessages.written) + files.joined(separator: l.say(Punctuation.listSeparator)))
             out.append(
-                l.pick(
-                    "注意：报表含未成年人个人信息，请按规定保管，勿通过微信等外传。",
-                    "Note: these files hold minors' personal information; keep them as the rules require and do not forward them."))
+                l.say(ReportMessages.noteTheseFilesHoldMinors))
             out.append(
                 fullID
-                    ? l.pick("报表含完整身份证号（--full-id），请格外小心保管。", "The files hold full ID numbers (--full-id): take extra care of them.")
-                    : l.pick(
-                        "身份证号只保留后四位；确需完整号码时加 --full-id。",
-                        "ID numbers keep only their last four digits; add --full-id if the full number is really needed."))
+                    ? l.say(ReportMessages.filesHoldFullIdNumbers)
+                    : l.say(ReportMessages.idNumbersKeepOnlyTheir))
         }
         return out
     }
@@ -124,10 +111,10 @@ extension ReplicaCommands {
     /// The workbook's sheets by name, in order: the one place they are named, so a page can list
     /// a report's files without computing it.
     static func sheetNames(_ kind: ReportKind, _ l: Language) -> [String] {
-        let ledgers = [Ledger.suspectedDropout, .dropout].map { l.pick($0.chinese.replacingOccurrences(of: "/", with: ""), $0.rawValue) }
+        let ledgers = [Ledger.suspectedDropout, .dropout].map { l.label($0).replacingOccurrences(of: "/", with: "") }
         return kind == .monthly
-            ? [l.pick("汇总", "summary"), l.pick("适龄儿童台账", "all children")] + ledgers + [l.pick("重点群体台账", "focus groups")]
-            : [l.pick("各校复核", "schools")] + ledgers
+            ? [l.say(ReportMessages.summary), l.say(ReportMessages.allChildren)] + ledgers + [l.say(ReportMessages.focusGroups)]
+            : [l.say(ReportMessages.schools)] + ledgers
     }
 
     /// The names `reportFiles` gives its files, without computing the report (the period is checked).
@@ -173,38 +160,39 @@ extension ReplicaCommands {
     ) throws(AppError) -> Workbook {
         typealias C = Workbook.Cell
         var book = Workbook()
-        let columns: [(String, String, (PeriodFigures) -> Int)] = [
-            ("适龄儿童", "children", \.children), ("在校", "enrolled", { $0.byStatus["enrolled"] ?? 0 }),
-            ("疑似辍学/失学在册", "suspected open", \.suspectedOpen), ("辍学在册", "dropouts open", \.dropoutOpen),
-            ("本期新进台账", "entered a ledger", \.ledgerOpened), ("本期销号", "closed out", \.closedOut), ("劝返复学", "returned", \.returned),
-            ("家访", "visits", \.visits), ("劝返次数", "persuasion attempts", \.persuasionAttempts),
-            ("送教上门次数", "home-teaching sessions", \.homeTeachingSessions),
-            ("送教课时", "home-teaching hours", \.homeTeachingHours), ("缺课记录", "absences", \.absences), ("核查函", "letters", \.letters),
-            ("待核实冲突", "conflicts", \.conflicts),
+        let columns: [(ReportMessages, (PeriodFigures) -> Int)] = [
+            (.childrenColumn, \.children), (.enrolledColumn, { $0.byStatus["enrolled"] ?? 0 }),
+            (.suspectedOpenColumn, \.suspectedOpen), (.dropoutsOpenColumn, \.dropoutOpen),
+            (.enteredLedgerColumn, \.ledgerOpened), (.closedOutColumn, \.closedOut), (.returnedColumn, \.returned),
+            (.visitsColumn, \.visits), (.persuasionAttemptsColumn, \.persuasionAttempts),
+            (.homeTeachingSessionsColumn, \.homeTeachingSessions),
+            (.homeTeachingHoursColumn, \.homeTeachingHours), (.absencesColumn, \.absences), (.lettersColumn, \.letters),
+            (.conflictsColumn, \.conflicts),
         ]
         let names = sheetNames(kind, l)
         book.add(
             names[0],
-            header: [l.pick("学校", "school")] + columns.map { l.pick($0.0, $0.1) },
-            rows: figures.map { f in [C.text(f.school)] + columns.map { C.number($0.2(f)) } })
+            header: [l.say(ReportMessages.school)] + columns.map { l.say($0.0) },
+            rows: figures.map { f in [C.text(f.school)] + columns.map { C.number($0.1(f)) } })
         let children = try attempt { () throws(StoreError) in try log.children(school: school, limit: 1_000_000) }
-        func status(_ s: ChildStatus?) -> String { s.map { l.pick($0.chinese, $0.rawValue) } ?? "" }
+        func status(_ s: ChildStatus?) -> String { s.map { l.label($0) } ?? "" }
         if kind == .monthly {
             let ids = try attempt { () throws(StoreError) in try log.idNumbers(school: school) }
             book.add(
                 names[1],
                 header: [
-                    l.pick("姓名", "name"), fullID ? l.pick("身份证号", "ID number") : l.pick("身份证号（后四位）", "ID number (last 4)"),
-                    l.pick("学校", "school"), l.pick("年级", "grade"), l.pick("状态", "status"), l.pick("状态日期", "since"),
-                    l.pick("重点群体", "focus groups"),
+                    l.say(ReportMessages.name), fullID ? l.say(ReportMessages.idNumber) : l.say(ReportMessages.idNumberLast),
+                    l.say(ReportMessages.school), l.say(ReportMessages.grade), l.say(ReportMessages.statusHeading),
+                    l.say(ReportMessages.since),
+                    l.say(ReportMessages.focusGroupsHeading),
                 ],
                 rows: children.map { c in
                     [
                         .text(c.name ?? ""), .text(ids[c.child].map { fullID ? $0 : RosterPlan.mask($0) } ?? ""), .text(c.school ?? ""),
                         c.grade.map(C.number) ?? .text(""), .text(status(c.status)), .text(c.statusDate ?? ""),
                         .text(
-                            c.focus.compactMap { FocusGroup(rawValue: $0).map { l.pick($0.chinese, $0.rawValue) } }.joined(
-                                separator: l.pick("、", ", "))),
+                            c.focus.compactMap { FocusGroup(rawValue: $0).map { l.label($0) } }.joined(
+                                separator: l.say(Punctuation.listSeparator))),
                     ]
                 })
         }
@@ -217,12 +205,15 @@ extension ReplicaCommands {
         }
         if kind == .monthly {
             let members = children.flatMap { c in
-                c.focus.compactMap(FocusGroup.init(rawValue:)).map { (group: l.pick($0.chinese, $0.rawValue), child: c) }
+                c.focus.compactMap(FocusGroup.init(rawValue:)).map { (group: l.label($0), child: c) }
             }
             .sorted { ($0.group, $0.child.name ?? "", $0.child.child.hex) < ($1.group, $1.child.name ?? "", $1.child.child.hex) }
             book.add(
                 names[4],
-                header: [l.pick("群体", "group"), l.pick("姓名", "name"), l.pick("学校", "school"), l.pick("状态", "status")],
+                header: [
+                    l.say(ReportMessages.group), l.say(ReportMessages.name), l.say(ReportMessages.school),
+                    l.say(ReportMessages.statusHeading),
+                ],
                 rows: members.map {
                     [.text($0.group), .text($0.child.name ?? ""), .text($0.child.school ?? ""), .text(status($0.child.status))]
                 })

@@ -108,7 +108,7 @@ struct RosterPlan {
         language l: Language
     ) throws(AppError) {
         guard let header = file.records.first else {
-            throw .rosterMalformed(path: path, line: 1, reason: l.pick("文件是空的", "the file is empty"))
+            throw .rosterMalformed(path: path, line: 1, reason: l.say(RegistryMessages.fileIsEmpty))
         }
         var index: [String: Int] = [:]
         for (field, names) in source.columns + (source == .poverty ? [] : RosterSource.focusColumns) {
@@ -117,7 +117,7 @@ struct RosterPlan {
         let missing = source.required.filter { alternatives in !alternatives.contains { index[$0] != nil } }
         guard missing.isEmpty else {
             let names = missing.map { alts in
-                alts.compactMap { f in source.columns.first { $0.field == f }?.names.first }.joined(separator: l.pick("或", " or "))
+                alts.compactMap { f in source.columns.first { $0.field == f }?.names.first }.joined(separator: l.say(RegistryMessages.or))
             }
             throw .rosterColumns(path: path, missing: names)
         }
@@ -129,9 +129,7 @@ struct RosterPlan {
                 rejected.append(
                     RosterRejection(
                         line: line,
-                        reason: l.pick(
-                            "有 \(cells.count) 列，表头有 \(header.count) 列（单元格里的逗号要加英文双引号）",
-                            "\(cells.count) columns where the header has \(header.count) (quote cells that contain a comma)")))
+                        reason: l.say(RegistryMessages.columnsWhereHeaderHasQuote, cells.count, header.count)))
                 continue
             }
             func cell(_ field: String) -> String? {
@@ -145,7 +143,7 @@ struct RosterPlan {
                 if let first = seen[row.child] {
                     rejected.append(
                         RosterRejection(
-                            line: line, reason: l.pick("与第 \(first) 行是同一个儿童（重复行）", "the same child as line \(first) (duplicate row)")))
+                            line: line, reason: l.say(RegistryMessages.sameChildAsLineDuplicate, first)))
                 } else {
                     seen[row.child] = line
                     rows.append(row)
@@ -179,16 +177,14 @@ struct RosterPlan {
         language l: Language
     ) -> Result<RosterRow, RosterRejectionReason> {
         guard let name = cell("name").map(Self.normalizedName), !name.isEmpty else {
-            return .failure(RosterRejectionReason(text: l.pick("缺少姓名", "no name")))
+            return .failure(RosterRejectionReason(text: l.say(RegistryMessages.noName)))
         }
         var resident: ResidentID?
         if let text = cell("idNumber") {
             guard let parsed = try? ResidentID(text.uppercased()) else {
                 return .failure(
                     RosterRejectionReason(
-                        text: l.pick(
-                            "身份证号“\(Self.mask(text))”无效（位数、日期或校验位不对）",
-                            "ID number '\(Self.mask(text))' is invalid (length, date or check digit)")))
+                        text: l.say(RegistryMessages.idNumberIsInvalidLength, Self.mask(text))))
             }
             resident = parsed
         }
@@ -196,17 +192,17 @@ struct RosterPlan {
         guard let child = child(idNumber: resident?.value, studentNumber: studentNumber, key: key) else {
             return .failure(
                 RosterRejectionReason(
-                    text: l.pick("缺少身份证号和学籍号，无法确定是哪个儿童", "no ID number and no student number: cannot tell which child this is")))
+                    text: l.say(RegistryMessages.noIdNumberAndNo)))
         }
         var fields: [(String, FieldValue)] = [("name", .text(name))]
         if let resident { fields.append(("idNumber", .text(resident.value))) }
         if let studentNumber { fields.append(("studentNumber", .text(studentNumber))) }
         if let g = cell("gender") {
             guard let gender = Gender.allCases.first(where: { $0.chinese == g || $0.rawValue == g.lowercased() }) else {
-                return .failure(RosterRejectionReason(text: l.pick("性别“\(g)”应为 男 或 女", "gender '\(g)' must be 男 or 女")))
+                return .failure(RosterRejectionReason(text: l.say(RegistryMessages.genderMustBeOr, g)))
             }
             if let resident, resident.gender != gender {
-                return .failure(RosterRejectionReason(text: l.pick("性别与身份证号不符", "gender does not match the ID number")))
+                return .failure(RosterRejectionReason(text: l.say(RegistryMessages.genderDoesNotMatchId)))
             }
             fields.append(("gender", .text(gender.rawValue)))
         } else if let resident {
@@ -216,19 +212,19 @@ struct RosterPlan {
             fields.append(("birthDate", .date(resident.birthDate)))
         } else if let text = cell("birthDate") {
             guard let date = Self.date(text), date <= today else {
-                return .failure(RosterRejectionReason(text: l.pick("出生日期“\(text)”无效", "birth date '\(text)' is invalid")))
+                return .failure(RosterRejectionReason(text: l.say(RegistryMessages.birthDateIsInvalid, text)))
             }
             fields.append(("birthDate", .date(date)))
         }
         if let text = cell("grade") {
             guard let grade = Self.grade(text) else {
-                return .failure(RosterRejectionReason(text: l.pick("年级“\(text)”应为 1–9 年级", "grade '\(text)' must be 1–9")))
+                return .failure(RosterRejectionReason(text: l.say(RegistryMessages.gradeMustBe, text)))
             }
             fields.append(("grade", .number(grade)))
         }
         if let phone = cell("guardianPhone") {
             guard (try? PhoneNumber.validate(phone)) != nil else {
-                return .failure(RosterRejectionReason(text: l.pick("电话“\(phone)”无效", "phone '\(phone)' is invalid")))
+                return .failure(RosterRejectionReason(text: l.say(RegistryMessages.phoneIsInvalid, phone)))
             }
             fields.append(("guardianPhone", .text(phone)))
         }
@@ -237,7 +233,7 @@ struct RosterPlan {
         }
         for (field, value) in fields {
             do throws(RecordsError) { try Schema.validate(kind: .child, field: field, value: value) } catch {
-                return .failure(RosterRejectionReason(text: l.pick("字段 \(field) 无效：\(error)", "field \(field) is invalid: \(error)")))
+                return .failure(RosterRejectionReason(text: l.say(RegistryMessages.fieldIsInvalid, field, error)))
             }
         }
         var focus: [FocusGroup] = []
@@ -246,9 +242,7 @@ struct RosterPlan {
             guard let group = FocusGroup.allCases.first(where: { $0.chinese == text || $0.rawValue == text }) else {
                 return .failure(
                     RosterRejectionReason(
-                        text: l.pick(
-                            "重点群体“\(text)”不认识；可填：\(FocusGroup.allCases.map(\.chinese).joined(separator: "、"))",
-                            "unknown focus group '\(text)'; use: \(FocusGroup.allCases.map(\.rawValue).joined(separator: ", "))")))
+                        text: l.say(RegistryMessages.unknownFocusGroup, text, l.list(FocusGroup.allCases.map { l.label($0) }))))
             }
             if !focus.contains(group) { focus.append(group) }
         }
@@ -260,9 +254,7 @@ struct RosterPlan {
             default:
                 return .failure(
                     RosterRejectionReason(
-                        text: l.pick(
-                            "“\(group.chinese)”一栏应填 是 或 否，不是“\(mark)”",
-                            "the \(group.rawValue) column takes 是 or 否, not '\(mark)'")))
+                        text: l.say(RegistryMessages.focusColumnTakesYesNo, l.label(group), mark)))
             }
         }
         if source == .xueji, let date = try? Policy.fengnan.ageReference(today: today).adding(days: 1) {

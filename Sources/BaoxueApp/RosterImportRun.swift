@@ -23,27 +23,18 @@ public struct ImportReport: Codable, Equatable, Sendable {
     public func lines(_ l: Language) -> [String] {
         var out: [String] = []
         if encoding != "UTF-8" {
-            out.append(l.pick("文件为 \(encoding) 编码，已转换为 UTF-8。", "the file was \(encoding)-encoded; converted to UTF-8."))
+            out.append(l.say(RegistryMessages.fileWasEncodedConvertedTo, encoding))
         }
-        for r in rejected { out.append(l.pick("第 \(r.line) 行未导入：\(r.reason)", "line \(r.line) not imported: \(r.reason)")) }
+        for r in rejected { out.append(l.say(RegistryMessages.lineNotImported, r.line, r.reason)) }
         out.append(
-            l.pick(
-                "共 \(rows) 行：新增 \(added) 人，更新 \(updated) 人，已是最新 \(unchanged) 人，未导入 \(rejected.count) 行（范围 \(scope)）。",
-                "\(rows) rows: \(added) children added, \(updated) updated, \(unchanged) already up to date, \(rejected.count) rows not "
-                    + "imported (scope \(scope))."
-            ))
+            l.say(RegistryMessages.rowsChildrenAddedUpdatedAlready, rows, added, updated, unchanged, rejected.count, scope))
         if notOfSchoolAge > 0 {
             out.append(
-                l.pick(
-                    "户籍名单中 \(notOfSchoolAge) 人不在义务教育年龄，未作为儿童导入。",
-                    "\(notOfSchoolAge) people of the household list are not of compulsory-education age "
-                        + "and were not imported as children."))
+                l.say(RegistryMessages.peopleOfHouseholdListAre, notOfSchoolAge))
         }
         if !rejected.isEmpty {
             out.append(
-                l.pick(
-                    "请在原表中改正未导入的行后再次导入；已导入的不会重复。",
-                    "Fix the rows not imported in the original sheet and import again; nothing is imported twice."))
+                l.say(RegistryMessages.fixRowsNotImportedIn))
         }
         return out
     }
@@ -150,15 +141,13 @@ extension ReplicaCommands {
         guard cells.contains(where: { ["身份证件号", "全国学籍号"].contains($0.0) }) else {
             throw .invalidArgument(
                 option: "child",
-                value: l.pick(
-                    "缺少身份证号和学籍号，无法确定是哪个儿童；没有证件的儿童请加 --provisional 临时登记",
-                    "no ID number and no student number: cannot tell which child this is; add --provisional for a child without papers"))
+                value: l.say(RegistryMessages.noIdNumberAndNoStudent))
         }
         func quote(_ t: String) -> String { "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         let text = cells.map { quote($0.0) }.joined(separator: ",") + "\n" + cells.map { quote($0.1) }.joined(separator: ",") + "\n"
-        let roster = try RosterFile(bytes: Array(text.utf8), path: l.pick("命令行", "command line"))
+        let roster = try RosterFile(bytes: Array(text.utf8), path: l.say(RegistryMessages.commandLine))
         let report = try importRoster(
-            directory: directory, roster: roster, file: l.pick("命令行", "command line"), source: .manual, scope: scope, language: l)
+            directory: directory, roster: roster, file: l.say(RegistryMessages.commandLine), source: .manual, scope: scope, language: l)
         if let r = report.rejected.first { throw .invalidArgument(option: "child", value: r.reason) }
         var added = report
         let number = cells.first { $0.0 == "身份证件号" }?.1 ?? cells.first { $0.0 == "全国学籍号" }?.1

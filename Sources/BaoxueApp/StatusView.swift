@@ -23,28 +23,20 @@ public struct StatusView: Codable, Equatable, Sendable {
     public let lastSyncs: [LastSync]
 
     public func lines(_ l: Language) -> [String] {
-        var out = [l.pick("设备 \(device)：\(changes) 条变更，\(children) 名儿童", "device \(device): \(changes) changes, \(children) children")]
+        var out = [l.say(TrustMessages.deviceChangesChildren, device, changes, children)]
         if lastSyncs.isEmpty {
-            out.append(l.pick("从未同步。到学校或教育办后运行 baoxue sync。", "never synced. Run baoxue sync at school or at the township office."))
+            out.append(l.say(TrustMessages.neverSyncedRunBaoxueSync))
         }
         for s in lastSyncs {
             out.append(
-                l.pick(
-                    "上次与 \(s.name ?? s.peer) 同步：\(s.at)（共 \(s.sessions) 次）",
-                    "last synced with \(s.name ?? s.peer): \(s.at) (\(s.sessions) sessions)"))
+                l.say(TrustMessages.lastSyncedWithSessions, s.name ?? s.peer, s.at, s.sessions))
         }
         out.append(
             notYetAtRelay == 0
-                ? l.pick("本机记录均已送达乡镇中继。", "everything recorded here has reached the township relay.")
-                : l.pick(
-                    "尚未送达乡镇中继的本机记录：\(notYetAtRelay) 条（与中继同步后，回执随下一次同步到达）。",
-                    "\(notYetAtRelay) of this device's changes have not reached the township relay yet (its receipts arrive with the "
-                        + "sync after)."
-                ))
+                ? l.say(TrustMessages.everythingRecordedHereHasReached)
+                : l.say(TrustMessages.ofThisDevicesChangesHave, notYetAtRelay))
         out.append(
-            l.pick(
-                "待核实冲突 \(conflicts) 处，被隔离 \(quarantined) 条，等待前序变更 \(pending) 条。",
-                "\(conflicts) conflicts to settle, \(quarantined) quarantined, \(pending) waiting for earlier changes."))
+            l.say(TrustMessages.conflictsToSettleQuarantinedWaiting, conflicts, quarantined, pending))
         return out
     }
 }

@@ -10,23 +10,19 @@ public struct SurveyView: Codable, Equatable, Sendable {
 
     static func finding(_ raw: String, _ l: Language) -> String {
         switch HouseholdCheck.Finding(rawValue: raw) {
-        case .allAttending: l.pick("适龄儿童均在校", "all children in school")
-        case .noHukou: l.pick("有儿童无户籍", "a child without household registration")
-        case .noStudentRegistration: l.pick("有儿童无学籍", "a child without student registration")
-        case .notAttending: l.pick("有儿童未在校", "a child not in school")
-        case .householdAbsent: l.pick("家中无人", "nobody home")
+        case .allAttending: l.say(RegistryMessages.allChildrenInSchool)
+        case .noHukou: l.say(RegistryMessages.childWithoutHouseholdRegistration)
+        case .noStudentRegistration: l.say(RegistryMessages.childWithoutStudentRegistration)
+        case .notAttending: l.say(RegistryMessages.childNotInSchool)
+        case .householdAbsent: l.say(RegistryMessages.nobodyHome)
         case nil: raw
         }
     }
 
     public func lines(_ l: Language) -> [String] {
         [
-            l.pick(
-                "摸排 \(survey)：\(coverage.village ?? "?")，\(coverage.date ?? "")",
-                "survey \(survey): \(coverage.village ?? "?"), \(coverage.date ?? "")"),
-            l.pick(
-                "已查 \(coverage.households) 户，发现适龄儿童 \(coverage.childrenFound) 人",
-                "\(coverage.households) households checked, \(coverage.childrenFound) school-age children found"),
+            l.say(RegistryMessages.survey, survey, coverage.village ?? "?", coverage.date ?? ""),
+            l.say(RegistryMessages.householdsCheckedSchoolAgeChildren, coverage.households, coverage.childrenFound),
         ]
             + coverage.byFinding.sorted { $0.key < $1.key }.map { "  \(Self.finding($0.key, l))：\($0.value)" }
     }
@@ -43,7 +39,7 @@ extension ReplicaCommands {
     static func surveyStart(
         _ replica: Replica, village: String, team: [String], date: SimpleDate?, scope: String?, language l: Language
     ) throws(AppError) -> String {
-        try checkRole(replica, .recordVisit, l.pick("摸排", "survey"), l)
+        try checkRole(replica, .recordVisit, l.say(RegistryMessages.surveyAction), l)
         let now = Replica.nowMilliseconds()
         let target = try importScope(replica, scope, at: now)
         let day = try BaoxueApp.day(date, at: now)
@@ -72,7 +68,7 @@ extension ReplicaCommands {
     ) throws(AppError) -> SurveyView {
         guard let id = try? RecordID(hex: survey) else { throw .invalidArgument(option: "SURVEY", value: survey) }
         let childID = try child.map { c throws(AppError) in try resolveChild(replica.log, c, option: "--child") }
-        try checkRole(replica, .recordVisit, l.pick("入户摸排", "household check"), l)
+        try checkRole(replica, .recordVisit, l.say(RegistryMessages.householdCheck), l)
         let (coverage, home) = try attempt { () throws(StoreError) in
             (try replica.log.surveyCoverage(id), try replica.log.read { s throws(StoreError) in try s.scope(of: id) })
         }
@@ -107,7 +103,7 @@ extension ReplicaCommands {
     public static func void(directory: String, op: String, reason: String, language l: Language) throws(AppError) -> RecordedView {
         guard let target = try? OpID(text: op) else { throw .invalidArgument(option: "OP", value: op) }
         let replica = try open(directory)
-        try checkRole(replica, .voidRecord, l.pick("作废", "void"), l)
+        try checkRole(replica, .voidRecord, l.say(RegistryMessages.void), l)
         guard let scope = try attempt({ () throws(StoreError) in try replica.log.scope(ofChange: target.change) }) else {
             throw .opUnknown(op)
         }
@@ -118,6 +114,6 @@ extension ReplicaCommands {
         }
         return RecordedView(
             change: change.id.hex, entry: OpID(change: change.id, index: 0).text, child: "-",
-            what: l.pick("作废 \(op)", "void \(op)"), caseFile: nil, attachments: [])
+            what: l.say(RegistryMessages.voidOperation, op), caseFile: nil, attachments: [])
     }
 }

@@ -47,12 +47,10 @@ public struct SyncProgress: Sendable, Equatable, Encodable {
     /// The counts in words, without the bar: `收 30/80 条，发 10/20 条，1.2 MiB，预计还需 6 秒`.
     public func text(_ l: Language) -> String {
         guard reconciled else {
-            return l.pick("正在对账…… 已传 \(SyncView.size(bytes))", "reconciling… \(SyncView.size(bytes)) so far")
+            return l.say(SyncMessages.reconcilingSoFar, SyncView.size(bytes))
         }
-        let eta = secondsLeft.map { l.pick("，预计还需 \($0) 秒", ", about \($0) s left") } ?? ""
-        return l.pick(
-            "收 \(received)/\(toReceive) 条，发 \(sent)/\(toSend) 条，\(SyncView.size(bytes))\(eta)",
-            "received \(received)/\(toReceive), sent \(sent)/\(toSend), \(SyncView.size(bytes))\(eta)")
+        let eta = secondsLeft.map { l.say(SyncMessages.aboutSLeft, $0) } ?? ""
+        return l.say(SyncMessages.receivedSent, received, toReceive, sent, toSend, SyncView.size(bytes), eta)
     }
 
     /// A terminal line: a 20-cell bar (it fits a phone terminal), the percentage, then `text`.

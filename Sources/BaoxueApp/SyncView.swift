@@ -61,32 +61,23 @@ public struct SyncView: Encodable, Equatable, Sendable {
         if let refusedByPeer {
             let cause =
                 refusedByPeer.hasSuffix("disk_full")
-                ? l.pick("对方存储空间已满", "the peer's storage is full")
-                : refusedByPeer.hasSuffix("revoked") ? l.pick("本设备已被吊销", "this device is revoked") : refusedByPeer
+                ? l.say(SyncMessages.peersStorageIsFull)
+                : refusedByPeer.hasSuffix("revoked") ? l.say(SyncMessages.thisDeviceIsRevoked) : refusedByPeer
             lines.append(
-                l.pick(
-                    "注意：\(cause)，本机有 \(notSent) 条变更未上传，仍保存在本机。对方的数据已照常收到；请稍后再同步（或告知乡镇教育办）。",
-                    "note: \(cause); \(notSent) change(s) of this device were not uploaded and stay here. "
-                        + "The peer's changes were received as usual; sync again later (or tell the township office)."))
+                l.say(SyncMessages.noteChangesOfThisDevice, cause, notSent))
         }
         if thisDeviceRevoked {
             lines.append(
-                l.pick(
-                    "本设备已被教育局吊销：设备上的学校密钥和学生记录视图已清除。请把设备交回学校，联系乡镇教育办重新登记。",
-                    "this device was revoked by the bureau: its school keys and the children's records were wiped. "
-                        + "Return the device to the school and ask the township office to enroll it again."))
+                l.say(SyncMessages.thisDeviceWasRevokedBy))
         }
         return lines
     }
 
     private func line(_ l: Language) -> String {
         let seconds = String(format: "%.1f", Double(durationMs) / 1000)
-        return l.pick(
-            "同步完成（对方 \(peerFingerprint)）：发出 \(sent) 条，收到 \(received) 条；流量 发 \(Self.size(bytesSent)) / 收 \(Self.size(bytesReceived))；对账往返 "
-                + "\(roundTrips) 次；用时 \(seconds) 秒",
-            "sync done (peer \(peerFingerprint)): sent \(sent), received \(received) change(s); bytes out \(Self.size(bytesSent)) / in "
-                + "\(Self.size(bytesReceived)); \(roundTrips) round trip(s); \(seconds) s"
-        )
+        return l.say(
+            SyncMessages.syncDonePeerSentReceived, peerFingerprint, sent, received, Self.size(bytesSent), Self.size(bytesReceived),
+            roundTrips, seconds)
     }
 
     static func size(_ bytes: Int) -> String {

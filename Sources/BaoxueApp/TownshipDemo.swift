@@ -63,15 +63,13 @@ public enum TownshipDemo {
         let liaison = try enroll("liaison", "赵联络员", .liaison, [scope])
         let admin = try enroll("school-admin", "孙校长", .schoolAdmin, [scope])
         say(
-            l.pick(
-                "[1/7] 教育局签发证书：东镇中继、王老师、李老师（\(school)）、村联络员赵某。",
-                "[1/7] the bureau certifies a relay, two teachers (\(school)) and a village liaison."))
+            l.say(DemoMessages.bureauCertifiesRelayTwoTeachers, school))
 
         let (relay, relayLog) = try await startRelay(directory + "/relay")
         // Everything between the relay starting and stopping; the relay stops whatever happens in it.
         func offlineDay() async throws(AppError) -> Outcome {
             let relayAddress = "127.0.0.1:\(relay.port)"
-            say(l.pick("[2/7] 乡镇中继在 \(relayAddress) 运行。", "[2/7] the township relay serves on \(relayAddress)."))
+            say(l.say(DemoMessages.townshipRelayServesOn, relayAddress))
             // Encryption: the certificates reach the school admin through the relay; the admin seals the
             // school's key to every member and the bureau; the members fetch it.
             func quietly(_ device: Replica) async throws(AppError) {
@@ -81,11 +79,7 @@ public enum TownshipDemo {
             let keys = try PrivacyCommands.grant(directory: admin.directory, scope: scope.value, rotate: false)
             for device in [admin, teacherA, teacherB, liaison] { try await quietly(device) }
             say(
-                l.pick(
-                    "[2/7] 学校管理员把本校第 \(keys.heldEpoch ?? 0) 代密钥封存给各成员和教育局：此后记录在设备上加密，中继只转存密文。",
-                    "[2/7] the school admin seals the school's key (epoch \(keys.heldEpoch ?? 0)) to every member and the bureau: from now "
-                        + "on records are encrypted on the devices and the relay carries ciphertext only."
-                ))
+                l.say(DemoMessages.schoolAdminSealsSchoolsKey, keys.heldEpoch ?? 0))
 
             // The school's roster, exported from the student registry the way Excel saves it in China (GBK).
             let today = try day()
@@ -115,10 +109,10 @@ public enum TownshipDemo {
             else { throw .fileMissing(path: roster) }
             let imported = try ReplicaCommands.importRoster(
                 directory: teacherA.directory, file: roster, source: .xueji, scope: nil, language: l)
-            say(l.pick("[3/7] 王老师导入学籍花名册：", "[3/7] the teacher imports the roster: ") + imported.lines(l).joined(separator: " "))
-            try await sync(teacherA, relayAddress, scope, l, say, "[3/7] " + l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
-            try await sync(teacherB, relayAddress, scope, l, say, "[3/7] " + l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
-            try await sync(liaison, relayAddress, scope, l, say, "[3/7] " + l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
+            say(l.say(DemoMessages.teacherImportsRoster) + imported.lines(l).joined(separator: " "))
+            try await sync(teacherA, relayAddress, scope, l, say, "[3/7] " + l.say(DemoMessages.teacherRelay))
+            try await sync(teacherB, relayAddress, scope, l, say, "[3/7] " + l.say(DemoMessages.teacherBRelay))
+            try await sync(liaison, relayAddress, scope, l, say, "[3/7] " + l.say(DemoMessages.liaisonRelay))
 
             let key = try attempt { () throws(StoreError) in try teacherA.log.registryKeyForImport() }
             let rows = try ids.map { id throws(AppError) -> RecordID in
@@ -130,10 +124,7 @@ public enum TownshipDemo {
             let onLedger = try DemoAttendance.twoWeeks(rows, teacher: teacherA, liaison: liaison, scope, today: today, now: now)
             for device in [teacherA, liaison, teacherA, teacherB] { try await quietly(device) }
             say(
-                l.pick(
-                    "[3/7] 前两周：王老师逐日记录缺课（\(onLedger.count) 名儿童连续旷课 3 天），联络员家访其他儿童；均已同步到中继。",
-                    "[3/7] the two weeks before: teacher A records absences day by day (\(onLedger.count) children miss 3 days running "
-                        + "unexcused), the liaison visits others; all synced through the relay."))
+                l.say(DemoMessages.twoWeeksBeforeTeacherRecords, onLedger.count))
 
             // The offline day, about two children of the roster.
             let yesterday = try attemptRecords { () throws(RecordsError) in try today.adding(days: -1) }
@@ -189,32 +180,24 @@ public enum TownshipDemo {
                 ]
             }
             say(
-                l.pick(
-                    "[4/7] 离线的一天：王老师记下 3 天旷课并改为疑似辍学；"
-                        + "李老师同时把同一儿童改为转出，并记录一次送教上门；联络员家访并劝返。",
-                    "[4/7] an offline day: teacher A records 3 days' absence and marks the child a suspected dropout; teacher B, "
-                        + "at the same time, marks the same child transferred out and records a home-teaching session; "
-                        + "the liaison visits and persuades."
-                ))
+                l.say(DemoMessages.offlineDayTeacherRecordsDays))
 
             // The teachers meet at school: peer to peer over TCP, teacher B serving.
             try await peerToPeer(server: teacherB, client: teacherA, scope, l, say)
             // Evening at the township office: everyone reaches the relay (twice for the liaison and A,
             // so the relay's receipts written meanwhile reach them too).
-            try await sync(liaison, relayAddress, scope, l, say, l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
-            try await sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
-            try await sync(liaison, relayAddress, scope, l, say, l.pick("联络员 ↔ 中继", "liaison ↔ relay"))
-            try await sync(teacherB, relayAddress, scope, l, say, l.pick("李老师 ↔ 中继", "teacher B ↔ relay"))
-            try await sync(teacherA, relayAddress, scope, l, say, l.pick("王老师 ↔ 中继", "teacher A ↔ relay"))
+            try await sync(liaison, relayAddress, scope, l, say, l.say(DemoMessages.liaisonRelay))
+            try await sync(teacherA, relayAddress, scope, l, say, l.say(DemoMessages.teacherRelay))
+            try await sync(liaison, relayAddress, scope, l, say, l.say(DemoMessages.liaisonRelay))
+            try await sync(teacherB, relayAddress, scope, l, say, l.say(DemoMessages.teacherBRelay))
+            try await sync(teacherA, relayAddress, scope, l, say, l.say(DemoMessages.teacherRelay))
 
             let heads = try [teacherA, teacherB, liaison].map { r throws(AppError) in
                 try attempt { () throws(StoreError) in try r.log.heads() }
             }
             let converged = heads.allSatisfy { $0 == heads[0] }
             say(
-                l.pick(
-                    "[6/7] 三台设备\(converged ? "已一致" : "不一致！")（\(heads[0].count) 个最新变更）。",
-                    "[6/7] the three devices \(converged ? "agree" : "DISAGREE") (\(heads[0].count) heads)."))
+                l.say(converged ? DemoMessages.threeDevicesAgree : DemoMessages.threeDevicesDisagree, heads[0].count))
 
             var conflictSurfaced = true
             for device in [teacherA, teacherB, liaison] {
@@ -227,7 +210,7 @@ public enum TownshipDemo {
             let transferRead = try await transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress, enroll: enroll, l, say)
             try report(liaison, x, l, say)
             let audit = try ReplicaCommands.audit(directory: liaison.directory, child: x.hex, language: l)
-            say(l.pick("该儿童的记录史（联络员设备上，逐条验签）：", "the child's history (on the liaison's device, each change re-verified):"))
+            say(l.say(DemoMessages.childsHistoryOnLiaisonsDevice))
             for line in audit { say("  " + line.text(l)) }
             let witnessed = audit.contains { !$0.witnessedBy.isEmpty }
             let relayFiles = Data(
@@ -235,9 +218,7 @@ public enum TownshipDemo {
                     .flatMap { Array(FileManager.default.contents(atPath: directory + "/relay/" + $0) ?? Data()) })
             let found = names.filter { !$0.isEmpty && relayFiles.range(of: Data($0.utf8)) != nil }.count
             say(
-                l.pick(
-                    "在中继的文件（\(relayFiles.count / 1024) KB）中查找 \(names.count) 个儿童姓名：找到 \(found) 个。",
-                    "searched the relay's files (\(relayFiles.count / 1024) KB) for the \(names.count) children's names: \(found) found."))
+                l.say(DemoMessages.searchedRelaysFilesKbFor, relayFiles.count / 1024, names.count, found))
             // The attacker of privacy.md §4, on the relay's database alone: can it tell the ledger children?
             let flagged = rows.indices.map { onLedger.contains($0) || $0 == 0 }
             let changes = try attempt { () throws(StoreError) in try relayLog.entries(after: 0, limit: 10_000_000) }.map(\.change)
@@ -247,17 +228,10 @@ public enum TownshipDemo {
             let worst = inference.worst
             let (auc, bound) = (String(format: "%.3f", worst.auc), String(format: "%.3f", inference.bound))
             say(
-                l.pick(
-                    "中继数据推断：只凭中继的数据库和花名册顺序，按中继可见的每个字段（大小、类别、作者、密钥代、依赖、时间）给 \(inference.children) 名儿童打分，"
-                        + "找台账上的 \(inference.flagged) 名："
-                        + "最好的一种 AUC = \(auc)（随机为 0.5，偶然范围 ±\(bound)）——"
-                        + (inference.separates ? "能区分！" : "无法区分") + "；找到身份证号：\(inference.idNumbersFound) 个。",
-                    "relay inference: from the relay's database and the roster's order alone, scoring "
-                        + "\(inference.children) children by every field the relay sees (size, class, author, key epoch, "
-                        + "deps, time) to find the \(inference.flagged) on ledgers: best "
-                        + "AUC \(auc) (chance 0.5, ±\(bound) by chance) — "
-                        + (inference.separates ? "it CAN tell them apart!" : "it cannot tell the ledger children apart")
-                        + "; ID numbers found: \(inference.idNumbersFound)."))
+                l.say(
+                    DemoMessages.relayInference, inference.children, inference.flagged, auc, bound,
+                    l.say(inference.separates ? DemoMessages.relayCanTellApart : DemoMessages.relayCannotTellApart),
+                    inference.idNumbersFound))
             return Outcome(
                 converged: converged, conflictSurfaced: conflictSurfaced, witnessed: witnessed, relayHoldsNoNames: found == 0,
                 transferRead: transferRead, relayInferenceFails: !inference.separates && inference.idNumbersFound == 0)
@@ -269,7 +243,7 @@ public enum TownshipDemo {
         }
         await relay.shutdown(graceMs: 2_000)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        say(l.pick(String(format: "完成，用时 %.1f 秒。中继已停止。", seconds), String(format: "done in %.1f s; the relay has stopped.", seconds)))
+        say(l.say(DemoMessages.doneRelayStopped, String(format: "%.1f", seconds)))
         return outcome
     }
 
@@ -302,32 +276,24 @@ public enum TownshipDemo {
         let sessions = try attempt { () throws(StoreError) in try teacherC.log.events(child: y) }.count
         let name = seen.first { $0.child == y }?.name ?? "?"
         say(
-            l.pick(
-                "[6/7] 转学：区教育局把第二名儿童转到东镇第二小学。周老师（只同步本校）同步后看到：\(name)，状态\(seen.first?.status?.chinese ?? "?")，送教上门记录 \(sessions) 条；其他儿童 "
-                    + "\(seen.count - 1) 名。",
-                "[6/7] a transfer: the district moves the second child to another school. Teacher C (syncing only that school) now sees: "
-                    + "\(name), status \(seen.first?.status?.rawValue ?? "?"), \(sessions) home-teaching record(s); other children: "
-                    + "\(seen.count - 1)."
-            ))
+            l.say(DemoMessages.transferSeen, name, seen.first?.status.map { l.label($0) } ?? "?", sessions, seen.count - 1))
         _ = done
         return seen.count == 1 && seen[0].child == y && seen[0].name != nil && seen[0].status == .transferredIn && sessions == 1
     }
 
     /// Ledgers, the conflict with both values and who wrote each.
     static func report(_ device: Replica, _ x: RecordID, _ l: Language, _ say: (String) -> Void) throws(AppError) {
-        say(l.pick("[7/7] 合并后的台账（联络员设备上）：", "[7/7] the merged ledgers (on the liaison's device):"))
+        say(l.say(DemoMessages.mergedLedgersOnLiaisonsDevice))
         for ledger in [Ledger.suspectedDropout, .dropout] {
             let rows = try attempt { () throws(StoreError) in try device.log.ledger(ledger) }
-            say("  " + l.pick("\(ledger.chinese)：\(rows.count) 人", "\(ledger.rawValue): \(rows.count)"))
-            for r in rows { say("    \(r.name ?? "?")  \(r.school ?? "")  \(l.pick("自", "since")) \(r.since)") }
+            say("  " + l.say(DemoMessages.ledgerCount, l.label(ledger), rows.count))
+            for r in rows { say("    \(r.name ?? "?")  \(r.school ?? "")  \(l.say(DemoMessages.since)) \(r.since)") }
         }
         // The same view `baoxue conflicts` prints.
         for conflict in try ReplicaCommands.conflicts(directory: device.directory, language: l)
         where conflict.child == x.hex && conflict.field == "status" {
             say(
-                l.pick(
-                    "待人工核实的冲突：\(conflict.name) 的状态有 \(conflict.values.count) 个并发值：",
-                    "conflict to settle: \(conflict.name)'s status has \(conflict.values.count) concurrent values:"))
+                l.say(DemoMessages.conflictToSettleSStatus, conflict.name, conflict.values.count))
             for v in conflict.values { say("  \(v.value) — \(v.author)") }
         }
     }
@@ -354,7 +320,7 @@ public enum TownshipDemo {
         _ device: Replica, _ address: String, _ scope: ScopeID, _ l: Language, _ say: (String) -> Void, _ who: String
     ) async throws(AppError) {
         let view = try await SyncCommands.sync(directory: device.directory, peer: address, scopes: [scope.value], language: l)
-        say((who.hasPrefix("[") ? "" : "[5/7] ") + who + l.pick("：", ": ") + view.text(l))
+        say((who.hasPrefix("[") ? "" : "[5/7] ") + who + l.say(Punctuation.colon) + view.text(l))
     }
 
     /// Teacher B serves one session on a loopback port; teacher A connects to it.
@@ -365,7 +331,7 @@ public enum TownshipDemo {
         do {
             try await sync(
                 client, "127.0.0.1:\(listener.port)", scope, l, say,
-                l.pick("王老师 ↔ 李老师（在学校，点对点）", "teacher A ↔ teacher B (at school, peer to peer)"))
+                l.say(DemoMessages.teacherTeacherBAtSchool))
         } catch {
             await listener.stop()
             throw error

@@ -18,18 +18,9 @@ public struct TransferView: Codable, Equatable, Sendable {
     public let statusIn: String
 
     public func text(_ l: Language) -> String {
-        l.pick(
-            """
-            已办理转学：儿童 \(child) 从 \(from) 转入 \(to)。
-            转入学校的成员同步后即可查看该儿童的 \(handedOver) 条既往记录（仅此儿童，无需重新加密）；转出学校记为"转出"，转入学校记为"转入"。
-            变更：转学档案 \(transfer.first?.prefix(16) ?? "")…，转出 \(statusOut.prefix(16))…，转入 \(statusIn.prefix(16))…
-            """,
-            """
-            transfer recorded: child \(child) from \(from) to \(to).
-            Once they sync, the new school's members read this child's \(handedOver) earlier records (this child only, \
-            nothing re-encrypted); the old school records "transferred out", the new one "transferred in".
-            Changes: history \(transfer.first?.prefix(16) ?? "")…, out \(statusOut.prefix(16))…, in \(statusIn.prefix(16))…
-            """)
+        l.say(
+            ChildMessages.transferRecorded, child, from, to, handedOver, transfer.first?.prefix(16) ?? "", statusOut.prefix(16),
+            statusIn.prefix(16))
     }
 }
 
@@ -55,7 +46,7 @@ extension ReplicaCommands {
             home = recorded
         }
         guard home != target else { throw .invalidArgument(option: "--to", value: to) }
-        try checkRole(replica, .grantKeys, l.pick("办理转学", "transfer a child"), l)
+        try checkRole(replica, .grantKeys, l.say(ChildMessages.transferChild), l)
         let now = Replica.nowMilliseconds()
         let held = try attempt { () throws(StoreError) in try replica.log.certifiedScopes(of: replica.key.publicKey, at: now) } ?? []
         for scope in [home, target] where replica.log.authority != nil && !held.contains(where: { $0.covers(scope) }) {

@@ -5,31 +5,25 @@ enum TrustText {
     static func error(_ e: TrustError, _ l: Language) -> String {
         switch e {
         case .malformed(let why):
-            return l.pick(
-                "文件格式不对（\(why)）。请确认拿到的是完整的申请或证书文件。",
-                "the file is not valid (\(why)). Check that it is the complete request or certificate file.")
+            return l.say(TrustMessages.fileIsNotValidCheck, why)
         case .badSignature:
-            return l.pick(
-                "签名不符：文件已被改动或不是本人签发。请重新获取。",
-                "the signature does not verify: the file was altered or not issued by who it claims. Obtain it again.")
+            return l.say(TrustMessages.signatureDoesNotVerifyFile)
         case .selfSigned:
-            return l.pick("证书是自签的，不被承认。请向教育局申请。", "the certificate is self-signed and not accepted. Apply to the education bureau.")
+            return l.say(TrustMessages.certificateIsSelfSignedAnd)
         case .unknownIssuer(let k):
-            return l.pick(
-                "签发者（指纹 \(k.fingerprint.text)）不是本区授权机构。请核对授权公钥。",
-                "the issuer (fingerprint \(k.fingerprint.text)) is not this district's authority. Check the authority key.")
+            return l.say(TrustMessages.issuerFingerprintIsNotThis, k.fingerprint.text)
         case .delegationWidens(let why):
-            return l.pick("下级授权越权：\(why)。", "a delegation exceeds its own grant: \(why).")
+            return l.say(TrustMessages.delegationExceedsItsOwnGrant, why)
         case .notValidAt:
-            return l.pick("证书不在有效期内。请向教育局续期。", "the certificate is not valid at that time. Ask the education bureau to renew it.")
+            return l.say(TrustMessages.certificateIsNotValidAt)
         case .noCertificate(let k):
-            return l.pick("设备 \(k.fingerprint.text) 还没有证书。", "device \(k.fingerprint.text) has no certificate yet.")
+            return l.say(TrustMessages.deviceHasNoCertificateYet, k.fingerprint.text)
         case .outsideScope(let s):
-            return l.pick("范围 \(s) 不在证书授权之内。", "scope \(s) is outside the certificate.")
+            return l.say(TrustMessages.scopeIsOutsideCertificate, s)
         case .revoked:
-            return l.pick("该设备已被吊销，其后的变更不予采信。", "the device was revoked; its later changes are not trusted.")
+            return l.say(TrustMessages.deviceWasRevokedItsLater)
         case .roleForbids(let role, let op):
-            return l.pick("角色“\(role.chinese)”无权执行 \(op.rawValue)。", "the role \(role.english) may not perform \(op.rawValue).")
+            return l.say(TrustMessages.roleMayNot, l.label(role), l.label(op))
         }
     }
 

@@ -18,9 +18,7 @@ public struct ConflictView: Codable, Equatable, Sendable {
 
     public func lines(_ l: Language) -> [String] {
         [
-            l.pick(
-                "\(name)（\(child)）的\(ReplicaCommands.fieldLabel(field))有 \(values.count) 个并发值：",
-                "\(name) (\(child)): \(field) has \(values.count) concurrent values:")
+            l.say(ChildMessages.concurrentValues, name, child, l.fieldName(field), values.count)
         ]
             + values.map { "  \($0.value) — \($0.author)" }
     }
@@ -41,22 +39,22 @@ public struct TodayView: Codable, Equatable, Sendable {
     public let casesWithoutRecentAttempt: [Item]
 
     public func lines(_ l: Language) -> [String] {
-        var out = [l.pick("\(date) 今日工作", "today's work, \(date)")]
+        var out = [l.say(ChildMessages.todaysWork, date)]
         func section(_ title: String, _ items: [Item], _ detail: (Item) -> String) {
             out.append("\(title)：\(items.count)")
             out += items.map { "  \($0.name)（\($0.child)）\(detail($0))" }
         }
-        section(l.pick("请假超过规定天数、尚未家访", "on leave longer than the policy allows, not yet visited"), visitsDue) {
-            l.pick("，请假自 \($0.since)", ", on leave since \($0.since)")
+        section(l.say(ChildMessages.onLeaveLongerThanPolicy), visitsDue) {
+            l.say(ChildMessages.onLeaveSince, $0.since)
         }
-        section(l.pick("超过规定间隔未联系", "not contacted within the policy's interval"), contactOverdue) {
-            $0.since.isEmpty ? l.pick("，从未联系", ", never contacted") : l.pick("，上次联系 \($0.since)", ", last contact \($0.since)")
+        section(l.say(ChildMessages.notContactedWithinPolicysInterval), contactOverdue) {
+            $0.since.isEmpty ? l.say(ChildMessages.neverContacted) : l.say(ChildMessages.lastContact, $0.since)
         }
-        section(l.pick("本月送教不足", "home teaching short this month"), homeTeachingShortfall) {
-            l.pick("，本月 \($0.amount ?? 0) 次", ", \($0.amount ?? 0) session(s) this month")
+        section(l.say(ChildMessages.homeTeachingShortThisMonth), homeTeachingShortfall) {
+            l.say(ChildMessages.sessionsThisMonth, $0.amount ?? 0)
         }
-        section(l.pick("劝返案卷超过规定天数无劝返记录", "cases without an attempt within the policy's interval"), casesWithoutRecentAttempt) {
-            l.pick("，自 \($0.since)", ", since \($0.since)")
+        section(l.say(ChildMessages.casesWithoutAttemptWithinPolicys), casesWithoutRecentAttempt) {
+            l.say(ChildMessages.since, $0.since)
         }
         return out
     }

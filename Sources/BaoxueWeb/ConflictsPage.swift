@@ -14,14 +14,14 @@ struct ConflictsPage {
         router.get("/conflicts") { request, _ in
             if let page = try await screens.locked() { return page }
             let done = request.uri.queryParameters["done"] != nil
-            return try await page(notice: done ? l.pick("已核实。", "Settled.") : nil, csrf: await screens.csrfField(request))
+            return try await page(notice: done ? l.say(ChildMessages.settled) : nil, csrf: await screens.csrfField(request))
         }
         router.post("/conflicts") { request, _ in
             try await screens.withForm(request) { form in
                 let csrf = await screens.csrfField(request)
                 guard let child = form["child"], let field = form["field"], let choice = form["choice"].flatMap(Int.init),
                     let shown = form["shown"], let nonce = form["nonce"]
-                else { return WebServer.problem(.badRequest, l.pick("提交的内容不完整。", "the form is incomplete."), l) }
+                else { return WebServer.problem(.badRequest, l.say(ChildMessages.formIsIncomplete), l) }
                 guard await context.sessions.claim(nonce) else { return WebServer.redirect("/conflicts?done=1") }
                 do throws(AppError) {
                     _ = try await context.device.settle(child: child, field: field, choice: choice, shown: shown, language: l)
@@ -38,23 +38,23 @@ struct ConflictsPage {
         let conflicts = try await context.device.conflicts(language: l)
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
         body += error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? ""
-        if conflicts.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.pick("没有待核实的冲突。", "Nothing to settle.")))</p>" }
+        if conflicts.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.say(ChildMessages.nothingToSettle)))</p>" }
         for c in conflicts {
             body += "<h2>\(HTML.escape(c.name))：\(HTML.escape(ReplicaCommands.fieldLabel(c.field)))</h2>"
-            body += "<p>\(HTML.escape(l.pick("两人同时改了这一项。哪个是对的？", "Two people changed this at the same time. Which is right?")))</p>"
+            body += "<p>\(HTML.escape(l.say(ChildMessages.twoPeopleChangedThisAt)))</p>"
             for (i, v) in c.values.enumerated() {
                 body += """
                     <form method="post" action="/conflicts"><p>\(HTML.escape(v.value))
-                    <span class="why">\(HTML.escape(l.pick("记录人：", "by ")))\(HTML.escape(v.author))</span></p>
+                    <span class="why">\(HTML.escape(l.say(ChildMessages.by)))\(HTML.escape(v.author))</span></p>
                     <input type="hidden" name="child" value="\(HTML.escape(c.child))">
                     <input type="hidden" name="field" value="\(HTML.escape(c.field))">
                     <input type="hidden" name="choice" value="\(i)"><input type="hidden" name="shown" value="\(HTML.escape(v.value))">
                     <input type="hidden" name="nonce" value="\(WebSessions.randomToken())">\(csrf)
-                    <button type="submit">\(HTML.escape(l.pick("以此为准", "This one is right")))</button></form>
+                    <button type="submit">\(HTML.escape(l.say(ChildMessages.thisOneIsRight)))</button></form>
                     """
             }
         }
         return WebServer.html(
-            Page(title: l.pick("冲突", "Conflicts"), tab: .today, body: body, language: l, tabs: context.tabs), status: status)
+            Page(title: l.say(ChildMessages.conflicts), tab: .today, body: body, language: l, tabs: context.tabs), status: status)
     }
 }

@@ -54,38 +54,36 @@ struct FormValues {
 
     subscript(_ field: String) -> String { fields[field] ?? "" }
 
-    mutating func fail(_ field: String, _ zh: String, _ en: String) { errors[field] = errors[field] ?? language.pick(zh, en) }
+    mutating func fail(_ field: String, _ message: String) { errors[field] = errors[field] ?? message }
 
     /// A date such as 2026-12-02; `optional` lets it be empty.
-    mutating func date(_ field: String, _ what: String, optional: Bool = false) -> SimpleDate? {
+    mutating func date(_ field: String, _ what: some Message, optional: Bool = false) -> SimpleDate? {
         if optional, self[field].isEmpty { return nil }
         guard let d = try? SimpleDate(self[field]) else {
-            fail(field, "请填写\(what)，如 2026-12-02。", "enter the \(what), e.g. 2026-12-02.")
+            fail(field, language.say(EntryMessages.enterDate, language.say(what)))
             return nil
         }
         return d
     }
 
     /// Text that must not be empty (the record rules bound its length).
-    mutating func text(_ field: String, _ zh: String, _ en: String) -> String {
-        if self[field].isEmpty { fail(field, "请填写\(zh)。", "enter \(en).") }
+    mutating func text(_ field: String, _ what: some Message) -> String {
+        if self[field].isEmpty { fail(field, language.say(EntryMessages.enterText, language.say(what))) }
         return self[field]
     }
 
-    mutating func number(_ field: String, _ zh: String, _ en: String, in range: ClosedRange<Int>) -> Int? {
+    mutating func number(_ field: String, _ what: some Message, in range: ClosedRange<Int>) -> Int? {
         guard let n = Int(self[field]), range.contains(n) else {
-            fail(field, "\(zh)应为 \(range.lowerBound) 到 \(range.upperBound)。", "\(en): \(range.lowerBound) to \(range.upperBound).")
+            fail(field, language.say(EntryMessages.numberInRange, language.say(what), range.lowerBound, range.upperBound))
             return nil
         }
         return n
     }
 
-    /// One of `allowed` (value, Chinese label, English label); the message lists the choices.
-    mutating func choice(_ field: String, _ allowed: [(String, String, String)]) -> String? {
+    /// One of `allowed` (value, label in this form's language); the message lists the choices.
+    mutating func choice(_ field: String, _ allowed: [(String, String)]) -> String? {
         guard allowed.contains(where: { $0.0 == self[field] }) else {
-            fail(
-                field, "请选择：" + allowed.map(\.1).joined(separator: "、") + "。",
-                "choose one of: " + allowed.map(\.2).joined(separator: ", ") + ".")
+            fail(field, language.say(EntryMessages.chooseOneOf, language.list(allowed.map(\.1))))
             return nil
         }
         return self[field]

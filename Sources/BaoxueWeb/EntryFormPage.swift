@@ -31,7 +31,7 @@ struct EntryFormPage {
         }
     }
 
-    var notFound: Response { WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l) }
+    var notFound: Response { WebServer.problem(.notFound, l.say(EntryMessages.noSuchChild), l) }
 
     func actions(_ id: String) async throws -> ChildActions? {
         guard id.count == 32, id.allSatisfy(\.isHexDigit) else { return nil }
@@ -44,7 +44,7 @@ struct EntryFormPage {
         let uploads = UploadFolder(in: context.device.directory)
         defer { uploads.remove() }
         guard let saved = uploads.save(form.files) else {
-            return WebServer.problem(.internalServerError, l.pick("无法保存照片，请重试。", "the photo could not be kept: try again."), l)
+            return WebServer.problem(.internalServerError, l.say(EntryMessages.photoCouldNotBeKept), l)
         }
         let recorded: FieldEntry
         let date: SimpleDate?
@@ -74,14 +74,14 @@ struct EntryFormPage {
         if let why = entry.unavailable(actions, l) {
             body +=
                 "<p class=\"empty\">\(HTML.escape(why))</p>"
-                + "<a class=\"button\" href=\"/child/\(id)\">\(HTML.escape(l.pick("返回", "Back")))</a>"
+                + "<a class=\"button\" href=\"/child/\(id)\">\(HTML.escape(l.say(EntryMessages.back)))</a>"
         } else {
             let controls = entry.controls(actions, l).map { $0.html(values[$0.field] ?? "", shown) }.joined(separator: "\n")
             body += shown.message("")
             body +=
                 "<form method=\"post\" action=\"/child/\(id)/\(entry.path)\"\(entry.hasPhoto ? " enctype=\"multipart/form-data\"" : "")>"
             body += controls + "<input type=\"hidden\" name=\"nonce\" value=\"\(WebSessions.randomToken())\">\(csrf)"
-            body += "<button type=\"submit\">\(HTML.escape(l.pick("保存", "Save")))</button></form>"
+            body += "<button type=\"submit\">\(HTML.escape(l.say(EntryMessages.save)))</button></form>"
         }
         return WebServer.html(Page(title: entry.title(l), tab: .children, body: body, language: l, tabs: context.tabs), status: status)
     }

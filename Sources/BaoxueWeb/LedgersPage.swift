@@ -25,13 +25,13 @@ struct LedgersPage {
             if let page = try await screens.locked() { return page }
             guard let kind = ctx.parameters.get("kind").flatMap(ReportKind.init(rawValue:)), let period = ctx.parameters.get("period"),
                 let index = ctx.parameters.get("file").flatMap(Int.init)
-            else { return WebServer.problem(.notFound, l.pick("没有这个报表文件。", "no such report file."), l) }
+            else { return WebServer.problem(.notFound, l.say(ReportMessages.noSuchReportFile), l) }
             let found: ReportFile?
             do throws(AppError) { found = try await context.device.reportFile(kind: kind, period: period, index: index, language: l) } catch
             {
                 return WebServer.problem(.badRequest, error.line(l), l)
             }
-            guard let file = found else { return WebServer.problem(.notFound, l.pick("没有这个报表文件。", "no such report file."), l) }
+            guard let file = found else { return WebServer.problem(.notFound, l.say(ReportMessages.noSuchReportFile), l) }
             let type =
                 file.name.hasSuffix(".xlsx")
                 ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
@@ -50,40 +50,38 @@ struct LedgersPage {
 
     var kindChoice: Control {
         Control(
-            field: "kind", label: l.pick("报表种类", "Kind"),
-            kind: .choice([("monthly", l.pick("月报", "Monthly")), ("quarterly", l.pick("季度复核", "Quarterly"))]))
+            field: "kind", label: l.say(ReportMessages.kind),
+            kind: .choice([("monthly", l.say(ReportMessages.monthly)), ("quarterly", l.say(ReportMessages.quarterly))]))
     }
 
     func page(kind: ReportKind, period: String?) async throws -> Response {
         var body = ""
         for ledger in Ledger.allCases {
             let rows = try await context.device.ledger(ledger)
-            body += "<h2>\(HTML.escape(l.pick(ledger.chinese, ledger.rawValue)))（\(rows.count)）</h2>"
-            if rows.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>" }
+            body += "<h2>\(HTML.escape(l.label(ledger)))（\(rows.count)）</h2>"
+            if rows.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.say(ReportMessages.none)))</p>" }
             body +=
                 "<ul class=\"cards\">"
                 + rows.prefix(Self.shown).map { r in
                     "<li><a href=\"/child/\(r.child.hex)\">\(HTML.escape(r.name ?? "?"))<span class=\"why\">"
-                        + HTML.escape(l.pick("\(r.school ?? "") · 自 \(r.since) 起在册", "\(r.school ?? "") · since \(r.since)"))
+                        + HTML.escape(l.say(ReportMessages.schoolSince, r.school ?? "", r.since))
                         + "</span></a></li>"
                 }.joined() + "</ul>"
             if rows.count > Self.shown {
                 body +=
                     "<p>"
                     + HTML.escape(
-                        l.pick(
-                            "另有 \(rows.count - Self.shown) 名未列出：完整名单在月报的台账表中。",
-                            "\(rows.count - Self.shown) more not listed: the month's report holds the whole register.")) + "</p>"
+                        l.say(ReportMessages.moreNotListedMonthsReport, rows.count - Self.shown)) + "</p>"
             }
         }
-        body += "<h2>\(HTML.escape(l.pick("报表", "Reports")))</h2>"
+        body += "<h2>\(HTML.escape(l.say(ReportMessages.reports)))</h2>"
         let shownPeriod = period ?? ReplicaCommands.period(kind, of: WebServer.today())
         body += """
             <form method="get" action="/ledgers">
             \(kindChoice.html(kind.rawValue, FieldErrors(errors: [:])))
-            <label for="period">\(HTML.escape(l.pick("期间（如 2026-11 或 2026-Q4）", "Period (e.g. 2026-11 or 2026-Q4)")))</label>
+            <label for="period">\(HTML.escape(l.say(ReportMessages.periodExample)))</label>
             <input type="text" id="period" name="period" value="\(HTML.escape(shownPeriod))">
-            <button type="submit">\(HTML.escape(l.pick("生成报表", "Make the report")))</button></form>
+            <button type="submit">\(HTML.escape(l.say(ReportMessages.makeReport)))</button></form>
             """
         if period != nil {
             // Only the names: each file is computed when it is downloaded.
@@ -93,11 +91,11 @@ struct LedgersPage {
                     "<ul class=\"cards\">"
                     + names.enumerated().map { i, name in
                         "<li><a href=\"/reports/\(kind.rawValue)/\(HTML.escape(shownPeriod))/\(i)\" download>\(HTML.escape(name))"
-                            + "<span class=\"why\">\(HTML.escape(l.pick("下载", "download")))</span></a></li>"
+                            + "<span class=\"why\">\(HTML.escape(l.say(ReportMessages.download)))</span></a></li>"
                     }.joined() + "</ul>"
             } catch { body += "<p class=\"error\" role=\"alert\">\(HTML.escape(error.line(l)))</p>" }
         }
         return WebServer.html(
-            Page(title: l.pick("台账与报表", "Ledgers and reports"), tab: .ledgers, body: body, language: l, tabs: context.tabs))
+            Page(title: l.say(ReportMessages.ledgersAndReports), tab: .ledgers, body: body, language: l, tabs: context.tabs))
     }
 }

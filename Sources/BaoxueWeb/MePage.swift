@@ -13,14 +13,14 @@ struct MePage {
         let screens = Screens(context: context)
         router.get("/me") { request, _ in
             if let page = try await screens.locked() { return page }
-            let notice = request.uri.queryParameters["done"] != nil ? l.pick("已保存。", "Saved.") : nil
+            let notice = request.uri.queryParameters["done"] != nil ? l.say(ScreenMessages.saved) : nil
             return try await page([:], notice: notice, csrf: await screens.csrfField(request))
         }
         router.post("/me/language") { request, _ in
             try await screens.withForm(request) { form in
                 guard let chosen = form["language"].flatMap(Language.init(rawValue:)) else {
                     return try await page(
-                        ["language": l.pick("请选择：中文、English。", "choose: 中文, English.")], csrf: await screens.csrfField(request))
+                        ["language": l.say(ScreenMessages.chooseEnglish)], csrf: await screens.csrfField(request))
                 }
                 context.languageChoice.set(chosen)
                 return WebServer.redirect("/me?done=1")
@@ -30,7 +30,7 @@ struct MePage {
             try await screens.withForm(request) { form in
                 let csrf = await screens.csrfField(request)
                 guard form["passphrase"] == form["repeat"] else {
-                    return try await page(["repeat": l.pick("两次输入的口令不一样。", "the two passphrases differ.")], csrf: csrf)
+                    return try await page(["repeat": l.say(ScreenMessages.twoPassphrasesDiffer)], csrf: csrf)
                 }
                 do throws(AppError) { try await context.device.setLockPassphrase(form["passphrase"] ?? "") } catch {
                     return try await page(["passphrase": error.line(l)], csrf: csrf)
@@ -65,42 +65,40 @@ struct MePage {
         if who.role == .schoolAdmin || who.role == .districtAdmin {
             let keys = (try? await context.device.keyStatus()) ?? []
             body +=
-                "<h2>\(HTML.escape(l.pick("学校密钥", "School keys")))</h2><ul class=\"timeline\">"
+                "<h2>\(HTML.escape(l.say(ScreenMessages.schoolKeys)))</h2><ul class=\"timeline\">"
                 + keys.map { "<li>\(HTML.escape($0.text(l)))</li>" }.joined() + "</ul>"
             // A school not yet encrypted, or members without its key: one tap seals it to them.
             for key in keys where !key.encrypted || !key.lacking.isEmpty {
                 body +=
                     "<form method=\"post\" action=\"/me/keys\"><input type=\"hidden\" name=\"scope\" value=\"\(HTML.escape(key.scope))\">"
                     + csrf + "<button type=\"submit\">"
-                    + HTML.escape(l.pick("把 \(key.scope) 的密钥授予成员", "Give \(key.scope)'s key to its members")) + "</button></form>"
+                    + HTML.escape(l.say(ScreenMessages.giveSKeyToIts, key.scope)) + "</button></form>"
             }
         }
-        body += "<h2>\(HTML.escape(l.pick("语言 / Language", "Language / 语言")))</h2>"
+        body += "<h2>\(HTML.escape(l.say(ScreenMessages.language)))</h2>"
         body +=
             "<form method=\"post\" action=\"/me/language\">"
-            + Control(field: "language", label: l.pick("界面语言", "Language"), kind: .choice([("zh", "中文"), ("en", "English")]))
-            .html(l.rawValue, shown) + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("保存", "Save")))</button></form>"
-        body += "<h2>\(HTML.escape(l.pick("锁屏", "Lock")))</h2>"
+            + Control(field: "language", label: l.say(ScreenMessages.languageLabel), kind: .choice([("zh", "中文"), ("en", "English")]))
+            .html(l.rawValue, shown) + csrf + "<button type=\"submit\">\(HTML.escape(l.say(ScreenMessages.save)))</button></form>"
+        body += "<h2>\(HTML.escape(l.say(ScreenMessages.lock)))</h2>"
         let minutes = context.idleLimitMs / 60_000
         if await context.device.locksWhenIdle {
             body +=
-                "<p>\(HTML.escape(l.pick("闲置 \(minutes) 分钟后本机自动锁定。", "This device locks itself after \(minutes) idle minutes.")))</p>"
+                "<p>\(HTML.escape(l.say(ScreenMessages.thisDeviceLocksItselfAfter, minutes)))</p>"
                 + "<form method=\"post\" action=\"/me/lock\">\(csrf)"
-                + "<button type=\"submit\">\(HTML.escape(l.pick("立即锁定", "Lock now")))</button></form>"
+                + "<button type=\"submit\">\(HTML.escape(l.say(ScreenMessages.lockNow)))</button></form>"
         } else {
             body +=
                 "<p>"
                 + HTML.escape(
-                    l.pick(
-                        "设置口令后，本机闲置 \(minutes) 分钟即自动锁定，解锁须输入口令。",
-                        "With a passphrase set, this device locks itself after \(minutes) idle minutes."))
+                    l.say(ScreenMessages.withPassphraseSetThisDevice, minutes))
                 + "</p>"
                 + "<form method=\"post\" action=\"/me/lock-passphrase\">"
-                + passphraseInput("passphrase", l.pick("锁屏口令（至少 8 个字符，不要用生日或电话）", "Passphrase (8 characters at least)"), shown)
-                + passphraseInput("repeat", l.pick("再输入一次", "Again"), shown) + csrf
-                + "<button type=\"submit\">\(HTML.escape(l.pick("设置口令", "Set passphrase")))</button></form>"
+                + passphraseInput("passphrase", l.say(ScreenMessages.passphraseCharactersAtLeast), shown)
+                + passphraseInput("repeat", l.say(ScreenMessages.again), shown) + csrf
+                + "<button type=\"submit\">\(HTML.escape(l.say(ScreenMessages.setPassphrase)))</button></form>"
         }
-        return WebServer.html(Page(title: l.pick("我的", "Me"), tab: .me, body: body, language: l, tabs: context.tabs))
+        return WebServer.html(Page(title: l.say(ScreenMessages.me), tab: .me, body: body, language: l, tabs: context.tabs))
     }
 
     func passphraseInput(_ field: String, _ label: String, _ errors: FieldErrors) -> String {

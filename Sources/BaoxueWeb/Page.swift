@@ -17,12 +17,12 @@ struct Page {
 
         func label(_ l: Language) -> String {
             switch self {
-            case .today: l.pick("今日", "Today")
-            case .survey: l.pick("摸排", "Survey")
-            case .children: l.pick("儿童", "Children")
-            case .ledgers: l.pick("台账", "Ledgers")
-            case .sync: l.pick("同步", "Sync")
-            case .me: l.pick("我的", "Me")
+            case .today: l.say(ScreenMessages.today)
+            case .survey: l.say(ScreenMessages.survey)
+            case .children: l.say(ScreenMessages.children)
+            case .ledgers: l.say(ScreenMessages.ledgers)
+            case .sync: l.say(ScreenMessages.sync)
+            case .me: l.say(ScreenMessages.me)
             }
         }
 
@@ -57,14 +57,14 @@ struct Page {
             }.joined()
         return """
             <!doctype html>
-            <html lang="\(language.pick("zh-Hans", "en"))">
+            <html lang="\(language.say(ScreenMessages.htmlLanguage))">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(title)) · \(HTML.escape(language.pick("保学", "Baoxue")))</title>
+            <title>\(HTML.escape(title)) · \(HTML.escape(language.say(ScreenMessages.appName)))</title>
             <link rel="stylesheet" href="/static/app.css">\(script.map { "<script src=\"/static/\($0).js\" defer></script>" } ?? "")
             \(refreshSeconds.map { "<noscript><meta http-equiv=\"refresh\" content=\"\($0)\"></noscript>" } ?? "")</head>
             <body><header><h1>\(HTML.escape(title))</h1></header>
             <main>\(body)</main>
-            \(nav.isEmpty ? "" : "<nav aria-label=\"\(HTML.escape(language.pick("主菜单", "main menu")))\">\(nav)</nav>")
+            \(nav.isEmpty ? "" : "<nav aria-label=\"\(HTML.escape(language.say(ScreenMessages.mainMenu)))\">\(nav)</nav>")
             </body></html>
             """
     }

@@ -44,13 +44,13 @@ struct Screens {
         router.get("/child/:id") { request, ctx in
             if let page = try await locked() { return page }
             let done = request.uri.queryParameters["done"] != nil
-            return try await child(ctx.parameters.get("id") ?? "", notice: done ? l.pick("已记录。", "Recorded.") : nil)
+            return try await child(ctx.parameters.get("id") ?? "", notice: done ? l.say(ScreenMessages.recorded) : nil)
         }
         router.get("/child/:id/photo/:photo") { _, ctx in
             if let page = try await locked() { return page }
             let (id, photo) = (ctx.parameters.get("id") ?? "", ctx.parameters.get("photo") ?? "")
             guard id.count == 32, id.allSatisfy(\.isHexDigit), let found = try? await context.device.photo(child: id, id: photo) else {
-                return WebServer.problem(.notFound, l.pick("没有这张照片。", "no such photo."), l)
+                return WebServer.problem(.notFound, l.say(ScreenMessages.noSuchPhoto), l)
             }
             // Sniffed as an image only (nosniff), shown inline, never cached beyond this session.
             let lower = found.name.lowercased()
@@ -81,16 +81,16 @@ struct Screens {
     /// token (403). Nothing is written before this passes.
     func posted(_ request: Request) async -> Posted {
         let l = self.l
-        func refuse(_ status: HTTPResponse.Status, _ zh: String, _ en: String) -> Posted {
-            .refused(WebServer.problem(status, l.pick(zh, en), l))
+        func refuse(_ status: HTTPResponse.Status, _ why: ScreenMessages) -> Posted {
+            .refused(WebServer.problem(status, l.say(why), l))
         }
         guard let csrf = await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: WebServer.nowMs()) else {
-            return refuse(.unauthorized, "会话已失效，请重新打开。", "the session has ended: open the app again.")
+            return refuse(.unauthorized, .sessionEnded)
         }
         let boundary = MultipartBody.boundary(ofContentType: request.headers[.contentType])
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: boundary == nil ? FormBody.maxBytes : MultipartBody.maxBytes) } catch {
-            return boundary == nil ? refuse(.contentTooLarge, "提交的内容太大。", "what was sent is too large.") : tooLarge
+            return boundary == nil ? refuse(.contentTooLarge, .bodyTooLarge) : tooLarge
         }
         let bytes = Array(buffer.readableBytesView)
         let form: SubmittedForm
@@ -105,7 +105,7 @@ struct Screens {
             form = SubmittedForm(fields: body.fields, files: [])
         }
         guard let sent = form["csrf"], WebSessions.same(sent, csrf) else {
-            return refuse(.forbidden, "表单已过期，请返回重新打开页面。", "the form has expired: go back and open the page again.")
+            return refuse(.forbidden, .formExpired)
         }
         return .form(form)
     }
@@ -123,13 +123,13 @@ struct Screens {
     }
 
     private var unreadable: Posted {
-        .refused(WebServer.problem(.badRequest, l.pick("提交的内容无法读取，请重新填写。", "the form could not be read: fill it in again."), l))
+        .refused(WebServer.problem(.badRequest, l.say(ScreenMessages.formCouldNotBeRead), l))
     }
 
     private var tooLarge: Posted {
         .refused(
             WebServer.problem(
-                .contentTooLarge, l.pick("照片太大或太多：最多 3 张，每张最多 8 MB。", "too many or too large photos: 3 at most, 8 MB each."), l))
+                .contentTooLarge, l.say(ScreenMessages.tooManyOrTooLarge), l))
     }
 
     func csrfField(_ request: Request) async -> String {
@@ -150,69 +150,70 @@ struct Screens {
             let rest = items.count - Self.sectionLimit
             let more =
                 rest > 0
-                ? "<p>\(HTML.escape(l.pick("另有 \(rest) 名未列出，请在“儿童”中查找。", "\(rest) more not listed: search under Children.")))</p>" : ""
+                ? "<p>\(HTML.escape(l.say(ScreenMessages.moreNotListedSearchUnder, rest)))</p>" : ""
             return "<h2>\(HTML.escape(title))（\(items.count)）</h2>"
-                + (items.isEmpty ? "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>" : "<ul class=\"cards\">\(cards)</ul>")
+                + (items.isEmpty
+                    ? "<p class=\"empty\">\(HTML.escape(l.say(ScreenMessages.none)))</p>" : "<ul class=\"cards\">\(cards)</ul>")
                 + more
         }
         let settle =
             conflicts.isEmpty
             ? ""
-            : "<ul class=\"cards\"><li><a href=\"/conflicts\">\(HTML.escape(l.pick("待核实的冲突", "conflicts to settle")))（\(conflicts.count)）"
+            : "<ul class=\"cards\"><li><a href=\"/conflicts\">\(HTML.escape(l.say(ScreenMessages.conflictsToSettle)))（\(conflicts.count)）"
                 + "<span class=\"why\">\(HTML.escape(settleHint))</span></a></li></ul>"
         let body =
             settle
-            + section(l.pick("请假超过规定天数、尚未家访", "on leave too long, not yet visited"), view.visitsDue, form: "visit") {
-                l.pick("请假自 \($0.since)", "on leave since \($0.since)")
+            + section(l.say(ScreenMessages.onLeaveTooLongNot), view.visitsDue, form: "visit") {
+                l.say(ScreenMessages.onLeaveSince, $0.since)
             }
-            + section(l.pick("超过规定间隔未联系", "not contacted in time"), view.contactOverdue, form: "visit") {
-                $0.since.isEmpty ? l.pick("从未联系", "never contacted") : l.pick("上次联系 \($0.since)", "last contact \($0.since)")
+            + section(l.say(ScreenMessages.notContactedInTime), view.contactOverdue, form: "visit") {
+                $0.since.isEmpty ? l.say(ScreenMessages.neverContacted) : l.say(ScreenMessages.lastContact, $0.since)
             }
-            + section(l.pick("本月送教不足", "home teaching short this month"), view.homeTeachingShortfall, form: "home-teaching") {
-                l.pick("本月 \($0.amount ?? 0) 次", "\($0.amount ?? 0) this month")
+            + section(l.say(ScreenMessages.homeTeachingShortThisMonth), view.homeTeachingShortfall, form: "home-teaching") {
+                l.say(ScreenMessages.thisMonth, $0.amount ?? 0)
             }
-            + section(l.pick("劝返案卷久无劝返记录", "cases without a recent attempt"), view.casesWithoutRecentAttempt, form: "persuasion") {
-                l.pick("自 \($0.since)", "since \($0.since)")
+            + section(l.say(ScreenMessages.casesWithoutRecentAttempt), view.casesWithoutRecentAttempt, form: "persuasion") {
+                l.say(ScreenMessages.since, $0.since)
             }
         return WebServer.html(
-            Page(title: l.pick("今日工作 \(view.date)", "Today, \(view.date)"), tab: .today, body: body, language: l, tabs: context.tabs))
+            Page(title: l.say(ScreenMessages.todayOn, view.date), tab: .today, body: body, language: l, tabs: context.tabs))
     }
 
-    var settleHint: String { l.pick("两人同时改了同一项，请选出正确的", "two people changed the same thing: choose") }
+    var settleHint: String { l.say(ScreenMessages.twoPeopleChangedSameThing) }
 
     var searchLabel: String {
-        l.pick("查找儿童（姓名、学籍号、身份证后几位、电话、村）", "find a child (name, student number, ID digits, phone, village)")
+        l.say(ScreenMessages.findChildNameStudentNumber)
     }
 
     func children(search: String?, csrf: String) async throws -> Response {
         // A page shows 300 at most: a district has 120,000; a search narrows it.
         let rows = try await context.device.searchChildren(search ?? "", limit: Self.listLimit + 1)
         let list = rows.prefix(Self.listLimit).map { c in
-            let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
+            let status = c.status.map { l.label($0) } ?? l.say(ScreenMessages.statusUnknown)
             let where_ = [c.className, c.school].compactMap { $0 }.joined(separator: " · ")
-            return "<li><a href=\"/child/\(c.child.hex)\">\(HTML.escape(c.name ?? l.pick("（无姓名）", "(no name)")))"
+            return "<li><a href=\"/child/\(c.child.hex)\">\(HTML.escape(c.name ?? l.say(ScreenMessages.noName)))"
                 + "<span class=\"why\">\(HTML.escape(status))\(where_.isEmpty ? "" : " · " + HTML.escape(where_))</span></a></li>"
         }.joined()
         let form = """
             <form method="post" action="/children" role="search"><label for="q">\(HTML.escape(searchLabel))</label>
             <input type="search" id="q" name="q" value="\(HTML.escape(search ?? ""))">\(csrf)
-            <button type="submit">\(HTML.escape(l.pick("查找", "Search")))</button></form>
+            <button type="submit">\(HTML.escape(l.say(ScreenMessages.search)))</button></form>
             """
         let count =
             rows.count > Self.listLimit
             ? "<p>"
-                + HTML.escape(l.pick("只显示前 \(Self.listLimit) 名，请用姓名、学籍号等查找。", "The first \(Self.listLimit) only: search to narrow."))
+                + HTML.escape(l.say(ScreenMessages.firstOnlySearchToNarrow, Self.listLimit))
                 + "</p>"
-            : "<p>\(HTML.escape(l.pick("共 \(rows.count) 名", "\(rows.count) children")))</p>"
+            : "<p>\(HTML.escape(l.say(ScreenMessages.childCount, rows.count)))</p>"
         return WebServer.html(
             Page(
-                title: l.pick("儿童", "Children"), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l,
+                title: l.say(ScreenMessages.children), tab: .children, body: form + count + "<ul class=\"cards\">\(list)</ul>", language: l,
                 tabs: context.tabs))
     }
 
     func child(_ id: String, notice: String?) async throws -> Response {
         guard id.count == 32, id.allSatisfy(\.isHexDigit) else {
-            return WebServer.problem(.notFound, l.pick("找不到这个儿童。", "no such child."), l)
+            return WebServer.problem(.notFound, l.say(ScreenMessages.noSuchChild), l)
         }
         let file: ChildFile
         do { file = try await context.device.childFile(id, language: l) } catch {
@@ -229,56 +230,58 @@ struct Screens {
         }
         body += "<dl>" + pairs.joined() + "</dl>"
         // The CLI's lines end with the record's id ("编号 …"); a person at a door needs none (UI.md).
-        func section(_ zh: String, _ en: String, _ items: [String]) -> String {
+        func section(_ title: ChildMessages, _ items: [String]) -> String {
             let rows = items.map { line in
-                (line.components(separatedBy: l.pick("　编号 ", "  id ")).first ?? line).trimmingCharacters(in: .whitespaces)
+                (line.components(separatedBy: l.say(ScreenMessages.id)).first ?? line).trimmingCharacters(in: .whitespaces)
             }
-            return "<h2>\(HTML.escape(l.pick(zh, en)))</h2>"
+            return "<h2>\(HTML.escape(l.say(title)))</h2>"
                 + (rows.isEmpty
-                    ? "<p class=\"empty\">\(HTML.escape(l.pick("无", "none")))</p>"
+                    ? "<p class=\"empty\">\(HTML.escape(l.say(ScreenMessages.none)))</p>"
                     : "<ul class=\"timeline\">" + rows.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>")
         }
         body +=
-            section("工作记录", "records", file.events.reversed()) + section("状态记录", "statuses", file.statuses)
-            + section("台账", "ledger entries", file.ledgers) + section("劝返案卷", "cases", file.cases)
-        if !file.attachments.isEmpty { body += section("附件", "attachments", file.attachments) }
+            section(.recordsSection, file.events.reversed()) + section(.statusesSection, file.statuses)
+            + section(.ledgersSection, file.ledgers) + section(.casesSection, file.cases)
+        if !file.attachments.isEmpty { body += section(.attachmentsSection, file.attachments) }
         let photos = file.photos
         if !photos.isEmpty {
-            let alt = HTML.escape(l.pick("记录所附照片", "a photo the records cite"))
+            let alt = HTML.escape(l.say(ScreenMessages.photoRecordsCite))
             body +=
                 "<div class=\"photos\">"
                 + photos.map { "<img src=\"/child/\(id)/photo/\($0)\" alt=\"\(alt)\" loading=\"lazy\">" }.joined() + "</div>"
         }
         return WebServer.html(
-            Page(title: file.card.fields["name"] ?? l.pick("儿童", "Child"), tab: .children, body: body, language: l, tabs: context.tabs))
+            Page(
+                title: file.card.fields["name"] ?? l.say(ScreenMessages.child), tab: .children, body: body, language: l, tabs: context.tabs)
+        )
     }
 
     /// What this device's role may record about the child now (the role table, trust.md §4), one
     /// large link each; a 销假 only with a leave open, a 劝返 only under an open case, a 销号 only on a ledger.
     func actionLinks(_ id: String) async throws -> String {
         let actions = try await context.device.actions(child: id, language: l)
-        let links: [(String, String, String, BaoxueTrust.Operation, Bool)] = [
-            ("absence", "记录缺课", "Record an absence", .recordSchoolEvent, true),
-            ("leave", "记录请假", "Record a leave", .recordSchoolEvent, true),
-            ("leave-end", "销假", "Return from leave", .recordSchoolEvent, !actions.leaves.isEmpty),
-            ("visit", "记录家访", "Record a visit", .recordVisit, true),
-            ("persuasion", "记录劝返", "Record a persuasion attempt", .recordPersuasion, !actions.cases.isEmpty),
-            ("home-teaching", "记录送教上门", "Record home teaching", .recordSchoolEvent, true),
-            ("close-out", "销号", "Close out", .closeOut, !actions.ledgers.isEmpty),
+        let links: [(String, ScreenMessages, BaoxueTrust.Operation, Bool)] = [
+            ("absence", .recordAbsenceLink, .recordSchoolEvent, true),
+            ("leave", .recordLeaveLink, .recordSchoolEvent, true),
+            ("leave-end", .returnFromLeaveLink, .recordSchoolEvent, !actions.leaves.isEmpty),
+            ("visit", .recordVisitLink, .recordVisit, true),
+            ("persuasion", .recordPersuasionLink, .recordPersuasion, !actions.cases.isEmpty),
+            ("home-teaching", .recordHomeTeachingLink, .recordSchoolEvent, true),
+            ("close-out", .closeOutLink, .closeOut, !actions.ledgers.isEmpty),
         ]
-        let shown = links.filter { link in link.4 && (context.role.map { link.3.allowedRoles.contains($0) } ?? true) }
+        let shown = links.filter { link in link.3 && (context.role.map { link.2.allowedRoles.contains($0) } ?? true) }
         return "<div class=\"actions\">"
-            + shown.map { "<a class=\"button\" href=\"/child/\(id)/\($0.0)\">\(HTML.escape(l.pick($0.1, $0.2)))</a>" }.joined() + "</div>"
+            + shown.map { "<a class=\"button\" href=\"/child/\(id)/\($0.0)\">\(HTML.escape(l.say($0.1)))</a>" }.joined() + "</div>"
     }
 
     func unlockPage(error: String?, csrf: String) -> Response {
         let body = """
-            <p>\(HTML.escape(l.pick("本机已锁定。请输入解锁口令。", "This device is locked. Enter its passphrase.")))</p>
-            <form method="post" action="/unlock"><label for="p">\(HTML.escape(l.pick("解锁口令", "Passphrase")))</label>
+            <p>\(HTML.escape(l.say(ScreenMessages.thisDeviceIsLockedEnter)))</p>
+            <form method="post" action="/unlock"><label for="p">\(HTML.escape(l.say(ScreenMessages.passphrase)))</label>
             <input type="password" id="p" name="passphrase" autocomplete="current-password">
             \(error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")\(csrf)
-            <button type="submit">\(HTML.escape(l.pick("解锁", "Unlock")))</button></form>
+            <button type="submit">\(HTML.escape(l.say(ScreenMessages.unlock)))</button></form>
             """
-        return WebServer.html(Page(title: l.pick("解锁", "Unlock"), tab: nil, body: body, language: l, tabs: context.tabs))
+        return WebServer.html(Page(title: l.say(ScreenMessages.unlock), tab: nil, body: body, language: l, tabs: context.tabs))
     }
 }

@@ -11,8 +11,8 @@ struct SurveyPage {
     let context: WebServer.Context
     var l: Language { context.language }
 
-    static let findings: [(String, String, String)] = HouseholdCheck.Finding.allCases.map {
-        ($0.rawValue, $0.chinese, EntryForms.english($0.rawValue))
+    static func findings(_ l: Language) -> [(String, String)] {
+        HouseholdCheck.Finding.allCases.map { ($0.rawValue, l == .zh ? $0.chinese : EntryForms.english($0.rawValue)) }
     }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -24,8 +24,8 @@ struct SurveyPage {
         router.post("/survey") { request, ctx in
             try await screens.withForm(request) { form in
                 var v = FormValues(fields: form.fields, language: l)
-                let village = v.text("village", "村名", "the village")
-                let date = v.date("date", "摸排日期")
+                let village = v.text("village", RegistryMessages.whatVillage)
+                let date = v.date("date", RegistryMessages.whatSurveyDate)
                 let team = v["team"].split(whereSeparator: { ",，、".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
                 let csrf = await screens.csrfField(request)
                 guard v.errors.isEmpty, let date else {
@@ -43,16 +43,16 @@ struct SurveyPage {
         }
         router.get("/survey/:id") { request, ctx in
             if let page = try await screens.locked() { return page }
-            let notice = request.uri.queryParameters["done"] != nil ? l.pick("已记录。", "Recorded.") : nil
+            let notice = request.uri.queryParameters["done"] != nil ? l.say(RegistryMessages.recorded) : nil
             return try await sweep(ctx.parameters.get("id") ?? "", [:], [:], notice: notice, csrf: await screens.csrfField(request))
         }
         router.post("/survey/:id/household") { request, ctx in
             try await screens.withForm(request) { form in
                 let id = ctx.parameters.get("id") ?? ""
                 var v = FormValues(fields: form.fields, language: l)
-                let address = v.text("address", "门牌或户主", "the address or head of household")
-                let found = v.number("found", "见到的适龄儿童人数", "children found", in: 0...20)
-                let finding = v.choice("finding", Self.findings).flatMap(HouseholdCheck.Finding.init(rawValue:))
+                let address = v.text("address", RegistryMessages.whatAddress)
+                let found = v.number("found", RegistryMessages.whatChildrenFound, in: 0...20)
+                let finding = v.choice("finding", Self.findings(v.language)).flatMap(HouseholdCheck.Finding.init(rawValue:))
                 let csrf = await screens.csrfField(request)
                 guard v.errors.isEmpty, let found, let finding else {
                     return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent)
@@ -67,8 +67,8 @@ struct SurveyPage {
             try await screens.withForm(request) { form in
                 let id = ctx.parameters.get("id") ?? ""
                 var v = FormValues(fields: form.fields, language: l)
-                let name = v.text("name", "儿童姓名", "the child's name")
-                let place = v.text("where", "在哪一户找到", "where the child was found")
+                let name = v.text("name", RegistryMessages.whatChildName)
+                let place = v.text("where", RegistryMessages.whatWhereFound)
                 let csrf = await screens.csrfField(request)
                 guard v.errors.isEmpty else {
                     return try await sweep(id, form.fields, v.errors, notice: nil, csrf: csrf, status: .unprocessableContent)
@@ -78,7 +78,7 @@ struct SurveyPage {
                 if !v["guardian"].isEmpty { fields.append(("guardianName", .text(v["guardian"]))) }
                 return try await write(id, form, csrf: csrf) { () async throws(AppError) in
                     _ = try await context.device.addProvisional(
-                        name: name, found: l.pick("摸排发现：\(village) \(place)", "found in a survey: \(village) \(place)"), fields: fields,
+                        name: name, found: l.say(RegistryMessages.foundInSurvey, village, place), fields: fields,
                         language: l)
                 }
             }
@@ -102,27 +102,26 @@ struct SurveyPage {
     ) async throws -> Response {
         let sweeps = try await context.device.surveys()
         let shown = FieldErrors(errors: errors)
-        var body = sweeps.isEmpty ? "" : "<h2>\(HTML.escape(l.pick("进行中的摸排", "Sweeps")))</h2><ul class=\"cards\">"
+        var body = sweeps.isEmpty ? "" : "<h2>\(HTML.escape(l.say(RegistryMessages.sweeps)))</h2><ul class=\"cards\">"
         for s in sweeps {
             let c = s.coverage
             body +=
                 "<li><a href=\"/survey/\(s.survey)\">\(HTML.escape(c.village ?? ""))<span class=\"why\">"
                 + HTML.escape(
-                    l.pick(
-                        "\(c.date ?? "") · 已查 \(c.households) 户，见到儿童 \(c.childrenFound) 名",
-                        "\(c.date ?? "") · \(c.households) households, \(c.childrenFound) children")) + "</span></a></li>"
+                    l.say(RegistryMessages.householdsChildren, c.date ?? "", c.households, c.childrenFound)) + "</span></a></li>"
         }
         if !sweeps.isEmpty { body += "</ul>" }
-        body += "<h2>\(HTML.escape(l.pick("开始新的摸排", "Start a sweep")))</h2>" + shown.message("")
+        body += "<h2>\(HTML.escape(l.say(RegistryMessages.startSweep)))</h2>" + shown.message("")
         body +=
             "<form method=\"post\" action=\"/survey\">"
-            + Control(field: "village", label: l.pick("村名", "Village"), kind: .text).html(values["village"] ?? "", shown)
-            + Control(field: "date", label: l.pick("日期", "Date"), kind: .date).html(values["date"] ?? WebServer.today().description, shown)
-            + Control(field: "team", label: l.pick("同行人员（逗号分隔，可不填）", "Team (comma-separated, optional)"), kind: .text)
+            + Control(field: "village", label: l.say(RegistryMessages.village), kind: .text).html(values["village"] ?? "", shown)
+            + Control(field: "date", label: l.say(RegistryMessages.date), kind: .date).html(
+                values["date"] ?? WebServer.today().description, shown)
+            + Control(field: "team", label: l.say(RegistryMessages.teamCommaSeparatedOptional), kind: .text)
             .html(values["team"] ?? "", shown)
-            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("开始摸排", "Start")))</button></form>"
+            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.say(RegistryMessages.start)))</button></form>"
         return WebServer.html(
-            Page(title: l.pick("摸排", "Survey"), tab: .survey, body: body, language: l, tabs: context.tabs), status: status)
+            Page(title: l.say(RegistryMessages.surveyTitle), tab: .survey, body: body, language: l, tabs: context.tabs), status: status)
     }
 
     func sweep(
@@ -130,7 +129,7 @@ struct SurveyPage {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         guard id.count == 32, id.allSatisfy(\.isHexDigit), let view = try? await context.device.survey(id) else {
-            return WebServer.problem(.notFound, l.pick("找不到这次摸排。", "no such sweep."), l)
+            return WebServer.problem(.notFound, l.say(RegistryMessages.noSuchSweep), l)
         }
         let shown = FieldErrors(errors: errors)
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
@@ -139,26 +138,26 @@ struct SurveyPage {
             "<ul class=\"timeline\">"
             + view.lines(l).dropFirst().map { "<li>\(HTML.escape($0.trimmingCharacters(in: .whitespaces)))</li>" }.joined()
             + "</ul>"
-        body += "<h2>\(HTML.escape(l.pick("登记一户", "Record a household")))</h2>"
+        body += "<h2>\(HTML.escape(l.say(RegistryMessages.recordHousehold)))</h2>"
         body +=
             "<form method=\"post\" action=\"/survey/\(id)/household\">"
-            + Control(field: "address", label: l.pick("门牌或户主", "Address or head of household"), kind: .text).html(
+            + Control(field: "address", label: l.say(RegistryMessages.addressOrHeadOfHousehold), kind: .text).html(
                 values["address"] ?? "", shown)
-            + Control(field: "found", label: l.pick("见到的适龄儿童人数", "Children of school age found"), kind: .number(min: 0, max: 20))
+            + Control(field: "found", label: l.say(RegistryMessages.childrenOfSchoolAgeFound), kind: .number(min: 0, max: 20))
             .html(values["found"] ?? "0", shown)
-            + Control(field: "finding", label: l.pick("情况", "Finding"), kind: .choice(Self.findings.map { ($0.0, l.pick($0.1, $0.2)) }))
+            + Control(field: "finding", label: l.say(RegistryMessages.finding), kind: .choice(Self.findings(l)))
             .html(values["finding"] ?? "", shown)
-            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("保存这一户", "Save household")))</button></form>"
-        body += "<h2>\(HTML.escape(l.pick("发现无证儿童（临时登记）", "A child without papers (recorded provisionally)")))</h2>"
+            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.say(RegistryMessages.saveHousehold)))</button></form>"
+        body += "<h2>\(HTML.escape(l.say(RegistryMessages.childWithoutPapersRecordedProvisionally)))</h2>"
         body +=
             "<form method=\"post\" action=\"/survey/\(id)/child\">"
-            + Control(field: "name", label: l.pick("儿童姓名", "Child's name"), kind: .text).html(values["name"] ?? "", shown)
-            + Control(field: "where", label: l.pick("在哪一户找到", "Where found"), kind: .text).html(values["where"] ?? "", shown)
-            + Control(field: "guardian", label: l.pick("监护人（可不填）", "Guardian (optional)"), kind: .text).html(
+            + Control(field: "name", label: l.say(RegistryMessages.childsName), kind: .text).html(values["name"] ?? "", shown)
+            + Control(field: "where", label: l.say(RegistryMessages.whereFound), kind: .text).html(values["where"] ?? "", shown)
+            + Control(field: "guardian", label: l.say(RegistryMessages.guardianOptional), kind: .text).html(
                 values["guardian"] ?? "", shown)
-            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.pick("临时登记", "Record provisionally")))</button></form>"
+            + nonce + csrf + "<button type=\"submit\">\(HTML.escape(l.say(RegistryMessages.recordProvisionally)))</button></form>"
         let (village, date) = (view.coverage.village ?? "", view.coverage.date ?? "")
-        let title = l.pick("摸排：\(village) \(date)", "Survey: \(village) \(date)")
+        let title = l.say(RegistryMessages.surveyOfVillageOn, village, date)
         return WebServer.html(Page(title: title, tab: .survey, body: body, language: l, tabs: context.tabs), status: status)
     }
 }

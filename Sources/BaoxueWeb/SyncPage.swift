@@ -20,7 +20,7 @@ struct SyncPage {
             try await screens.withForm(request) { form in
                 let peer = (form["peer"] ?? "").trimmingCharacters(in: .whitespaces)
                 guard (try? SyncCommands.address(peer, option: "peer")) != nil else {
-                    let error = l.pick("地址应为 主机:端口，如 192.168.1.10:7400。", "the address must be host:port, e.g. 192.168.1.10:7400.")
+                    let error = l.say(SyncMessages.addressMustBeHostPort)
                     return try await page(csrf: await screens.csrfField(request), error: error, peer: peer, status: .unprocessableContent)
                 }
                 // A second tap while syncing starts nothing more.
@@ -53,7 +53,7 @@ struct SyncPage {
         case .running(_, let p):
             body = Body(
                 running: true, percent: p?.percent,
-                text: p?.text(l) ?? l.pick("正在连接……", "connecting…"))
+                text: p?.text(l) ?? l.say(SyncMessages.connecting))
         default: body = Body(running: false, percent: nil, text: "")
         }
         return String(decoding: (try? JSONEncoder().encode(body)) ?? Data("{}".utf8), as: UTF8.self)
@@ -70,46 +70,42 @@ struct SyncPage {
         case .running(let to, let p):
             running = true
             let percent = p?.percent
-            body += "<h2>\(HTML.escape(l.pick("正在与 \(to) 同步", "Syncing with \(to)")))</h2>"
+            body += "<h2>\(HTML.escape(l.say(SyncMessages.syncingWith, to)))</h2>"
             body +=
                 "<progress id=\"sync-bar\" max=\"100\"\(percent.map { " value=\"\($0)\"" } ?? "") "
-                + "aria-label=\"\(HTML.escape(l.pick("同步进度", "sync progress")))\"></progress>"
+                + "aria-label=\"\(HTML.escape(l.say(SyncMessages.syncProgress)))\"></progress>"
             body +=
                 "<p id=\"sync-text\" role=\"status\" aria-live=\"polite\">"
-                + HTML.escape(p?.text(l) ?? l.pick("正在连接……", "connecting…")) + "</p>"
+                + HTML.escape(p?.text(l) ?? l.say(SyncMessages.connecting)) + "</p>"
         case .finished(let to, let view):
-            body += "<div class=\"notice\" role=\"status\"><p>\(HTML.escape(l.pick("已与 \(to) 同步。", "Synced with \(to).")))</p>"
+            body += "<div class=\"notice\" role=\"status\"><p>\(HTML.escape(l.say(SyncMessages.syncedWith, to)))</p>"
             body += view.text(l).split(separator: "\n").map { "<p>\(HTML.escape(String($0)))</p>" }.joined() + "</div>"
         case .failed(let to, let message):
             body +=
-                "<p class=\"error\" role=\"alert\">\(HTML.escape(l.pick("与 \(to) 同步未完成：", "Sync with \(to) did not finish: ")))"
+                "<p class=\"error\" role=\"alert\">\(HTML.escape(l.say(SyncMessages.syncWithDidNotFinish, to)))"
                 + "\(HTML.escape(message))</p>"
         }
         if let n = try? await context.device.notAtRelay() {
             body +=
                 n == 0
-                ? "<p>\(HTML.escape(l.pick("本机的记录都已到达乡镇中继（有回执）。", "Everything recorded here has reached the township relay.")))</p>"
+                ? "<p>\(HTML.escape(l.say(SyncMessages.everythingRecordedHereHasReached)))</p>"
                 : "<p><strong>"
                     + HTML.escape(
-                        l.pick(
-                            "本机有 \(n) 条记录尚未得到乡镇中继的回执（已发出的，回执随下次同步返回）。",
-                            "\(n) change(s) recorded here have no receipt from the township relay yet "
-                                + "(for ones just sent, it comes with the next sync)."
-                        ))
+                        l.say(SyncMessages.changesRecordedHereHaveNo, n))
                     + "</strong></p>"
         }
         if !running {
             let errors = FieldErrors(errors: error.map { ["peer": $0] } ?? [:])
             body += """
                 <form method="post" action="/sync">
-                <label for="peer">\(HTML.escape(l.pick("乡镇中继或同事设备的地址", "Address of the township relay or a colleague's device")))</label>
+                <label for="peer">\(HTML.escape(l.say(SyncMessages.addressOfTownshipRelayOr)))</label>
                 <input type="text" id="peer" name="peer" value="\(HTML.escape(address))" inputmode="url" autocomplete="off"
                 \(errors.described("peer"))>
                 \(errors.message("peer"))\(csrf)
-                <button type="submit">\(HTML.escape(l.pick("开始同步", "Sync now")))</button></form>
+                <button type="submit">\(HTML.escape(l.say(SyncMessages.syncNow)))</button></form>
                 """
         }
-        var page = Page(title: l.pick("同步", "Sync"), tab: .sync, body: body, language: l, tabs: context.tabs)
+        var page = Page(title: l.say(SyncMessages.sync), tab: .sync, body: body, language: l, tabs: context.tabs)
         if running {
             page.script = "sync"
             page.refreshSeconds = 1

@@ -92,7 +92,7 @@ public enum WebServer {
     /// A page saying what went wrong, in the user's words.
     static func problem(_ status: HTTPResponse.Status, _ text: String, _ l: Language) -> Response {
         html(
-            Page(title: l.pick("无法打开", "Cannot open"), tab: nil, body: "<p class=\"error\">\(HTML.escape(text))</p>", language: l),
+            Page(title: l.say(ScreenMessages.cannotOpen), tab: nil, body: "<p class=\"error\">\(HTML.escape(text))</p>", language: l),
             status: status)
     }
 
@@ -148,7 +148,7 @@ struct AccessGate: RouterMiddleware {
             guard request.method == .get, let session = await context.sessions.open(presented: String(presented), now: WebServer.nowMs())
             else {
                 return WebServer.problem(
-                    .forbidden, l.pick("访问码不对。请用启动 baoxue ui 时显示的地址打开。", "wrong access code: open the address baoxue ui printed."), l)
+                    .forbidden, l.say(ScreenMessages.wrongAccessCodeOpenAddress), l)
             }
             var response = WebServer.redirect(request.uri.path)
             response.setCookie(Cookie(name: WebServer.cookieName, value: session, path: "/", httpOnly: true, sameSite: .strict))
@@ -157,7 +157,7 @@ struct AccessGate: RouterMiddleware {
         let now = WebServer.nowMs()
         guard await context.sessions.session(request.cookies[WebServer.cookieName]?.value, now: now) != nil else {
             return WebServer.problem(
-                .unauthorized, l.pick("请用启动 baoxue ui 时显示的地址（带访问码）打开。", "open the address baoxue ui printed (with its access code)."), l)
+                .unauthorized, l.say(ScreenMessages.openAddressBaoxueUiPrinted), l)
         }
         // Idle too long: the device locks before this request is served (and shows the unlock page).
         await context.idle.check(now: now)

@@ -34,7 +34,7 @@ struct ChildImport: ParsableCommand {
 
     func validate() throws {
         guard let s = RosterSource(rawValue: source), [.xueji, .huji].contains(s) else {
-            throw ValidationError(options.language.pick("--source 只能是 xueji（学籍）或 huji（户籍）", "--source must be xueji or huji"))
+            throw ValidationError(options.language.say(ChildMessages.sourceMustBeXuejiOr))
         }
     }
 
@@ -46,7 +46,7 @@ struct ChildImport: ParsableCommand {
                 scope: scope, language: l
             ) { done, total in
                 if done % 160 == 0 || done == total {
-                    FileHandle.standardError.write(Data(l.pick("已写入 \(done)/\(total)\n", "written \(done)/\(total)\n").utf8))
+                    FileHandle.standardError.write(Data(l.say(ChildMessages.written, done, total).utf8))
                 }
             }
             if options.json {
@@ -79,7 +79,7 @@ struct ChildShow: ParsableCommand {
             let l = options.language
             let attachments = try ReplicaCommands.childAttachments(directory: options.directory, child: child, language: l)
             if !attachments.isEmpty {
-                print(l.pick("附件：", "attachments:"))
+                print(l.say(ChildMessages.attachmentsHeading))
                 for line in attachments { print("  " + line) }
             }
         }
@@ -109,14 +109,13 @@ struct ChildList: ParsableCommand {
                 return
             }
             for c in rows {
-                let status = c.status.map { l.pick($0.chinese, $0.rawValue) } ?? l.pick("状态未知", "status unknown")
-                let grade = c.grade.map { l.pick("\($0) 年级", "grade \($0)") } ?? ""
-                let labels = c.conflicts.map(ReplicaCommands.fieldLabel).joined(separator: "、")
-                let conflict = c.conflicts.isEmpty ? "" : l.pick(" ⚠ 冲突：" + labels, " ⚠ conflict: " + c.conflicts.joined(separator: ","))
-                let provisional = c.provisional == nil ? "" : l.pick(" （临时登记，待合并）", " (provisional, to be merged)")
+                let status = c.status.map { l.label($0) } ?? l.say(ChildMessages.statusUnknown)
+                let grade = c.grade.map { l.say(ChildMessages.grade, $0) } ?? ""
+                let conflict = c.conflicts.isEmpty ? "" : l.say(ChildMessages.conflictIn, l.list(c.conflicts.map { l.fieldName($0) }))
+                let provisional = c.provisional == nil ? "" : l.say(ChildMessages.provisionalToBeMerged)
                 print("\(c.child.hex)  \(c.name ?? "?")  \(c.school ?? "")  \(grade)  \(status)\(conflict)\(provisional)")
             }
-            print(l.pick("共 \(rows.count) 人", "\(rows.count) child(ren)"))
+            print(l.say(ChildMessages.children, rows.count))
         }
     }
 }
@@ -133,7 +132,7 @@ struct LedgerCommand: ParsableCommand {
 
     func validate() throws {
         guard ["suspected", "dropout", "疑似辍学", "疑似辍学/失学台账", "辍学", "辍学台账"].contains(which) else {
-            throw ValidationError(options.language.pick("台账只能是 疑似辍学（suspected）或 辍学（dropout）", "the ledger must be suspected or dropout"))
+            throw ValidationError(options.language.say(ChildMessages.ledgerMustBeSuspectedOr))
         }
     }
 
@@ -146,9 +145,9 @@ struct LedgerCommand: ParsableCommand {
                 Output.json(rows)
                 return
             }
-            print(l.pick(ledger.chinese, ledger.rawValue))
-            for r in rows { print("\(r.child.hex)  \(r.name ?? "?")  \(r.school ?? "")  \(l.pick("自", "since")) \(r.since)") }
-            print(l.pick("共 \(rows.count) 人在册", "\(rows.count) open entr(ies)"))
+            print(l.label(ledger))
+            for r in rows { print("\(r.child.hex)  \(r.name ?? "?")  \(r.school ?? "")  \(l.say(ChildMessages.sinceLabel)) \(r.since)") }
+            print(l.say(ChildMessages.openEntries, rows.count))
         }
     }
 }
@@ -238,10 +237,10 @@ struct ChildAdd: ParsableCommand {
             }
             let l = options.language
             print(
-                l.pick(
-                    report.added == 1 ? "已登记。" : report.updated == 1 ? "已更新。" : "信息未变。",
-                    report.added == 1 ? "added." : report.updated == 1 ? "updated." : "nothing changed.")
-                    + (report.child.map { l.pick("儿童编号 \($0)", " Child id \($0)") } ?? ""))
+                l.say(
+                    report.added == 1
+                        ? ChildMessages.childAdded : report.updated == 1 ? ChildMessages.childUpdated : ChildMessages.childUnchanged)
+                    + (report.child.map { l.say(ChildMessages.childId, $0) } ?? ""))
         }
     }
 }
@@ -276,11 +275,7 @@ extension ChildAdd {
             return
         }
         print(
-            l.pick(
-                "已临时登记。儿童编号 \(child.hex)。知道身份证号后，用 baoxue child merge \(child.hex.prefix(8)) --into 正式记录 合并。",
-                "recorded provisionally. Child id \(child.hex). Once the ID number is known, merge it: baoxue child merge "
-                    + "\(child.hex.prefix(8)) --into CHILD"
-            ))
+            l.say(ChildMessages.recordedProvisionallyChildIdOnce, child.hex, child.hex.prefix(8)))
     }
 }
 
@@ -306,7 +301,7 @@ struct ChildMerge: ParsableCommand {
                 Output.json(out)
                 return
             }
-            print(l.pick("已合并。编号 \(out.entry)（如合并有误，用 baoxue void 撤销）", "merged. Entry id \(out.entry) (baoxue void undoes it)"))
+            print(l.say(ChildMessages.mergedEntryIdBaoxueVoid, out.entry))
         }
     }
 }

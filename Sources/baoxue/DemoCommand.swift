@@ -19,7 +19,7 @@ struct Demo: AsyncParsableCommand {
 
     func validate() throws {
         guard (2...20_000).contains(children) else {
-            throw ValidationError(options.language.pick("--children 应在 2 到 20000 之间", "--children must be between 2 and 20000"))
+            throw ValidationError(options.language.say(DemoMessages.childrenMustBeBetweenAnd))
         }
     }
 
@@ -29,7 +29,7 @@ struct Demo: AsyncParsableCommand {
             let folder = options.dir ?? (NSTemporaryDirectory() + "baoxue-demo-\(UUID().uuidString.prefix(8))")
             if township {
                 let outcome = try await TownshipDemo.run(in: folder, children: children, lang: l) { line in Output.line(line) }
-                print(l.pick("示例数据在：\(folder)", "demo data is in: \(folder)"))
+                print(l.say(DemoMessages.demoDataIsIn, folder))
                 if !outcome.converged || !outcome.conflictSurfaced || !outcome.witnessed || !outcome.relayHoldsNoNames
                     || !outcome.transferRead || !outcome.relayInferenceFails
                 {
@@ -39,7 +39,7 @@ struct Demo: AsyncParsableCommand {
             }
             let outcome = try BaoxueApp.Demo.run(in: folder, lang: l)
             for line in outcome.lines { print(line) }
-            print(l.pick("示例数据在：\(folder)", "demo data is in: \(folder)"))
+            print(l.say(DemoMessages.demoDataIsIn, folder))
             if !outcome.forgeryRejected || outcome.teacherHeads != outcome.liaisonHeads { Foundation.exit(1) }
         }
     }

@@ -11,7 +11,7 @@ func readPassphrase(from variable: String, prompt: String) -> String {
 }
 
 /// The authority passphrase: `$BAOXUE_PASSPHRASE` or stdin.
-func passphrase(_ l: Language) -> String { readPassphrase(from: "BAOXUE_PASSPHRASE", prompt: l.pick("请输入授权口令：", "authority passphrase: ")) }
+func passphrase(_ l: Language) -> String { readPassphrase(from: "BAOXUE_PASSPHRASE", prompt: l.say(TrustMessages.authorityPassphrase)) }
 
 struct Authority: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,11 +46,9 @@ struct AuthorityInit: ParsableCommand {
                 return
             }
             print(
-                l.pick(
-                    "授权密钥已生成：\(options.directory)/\(EnrollmentCommands.authorityKeyFile)",
-                    "authority key created: \(options.directory)/\(EnrollmentCommands.authorityKeyFile)"))
-            print(l.pick("授权公钥：\(id.publicKey)", "authority public key: \(id.publicKey)"))
-            print(l.pick("授权指纹：\(id.fingerprint)", "authority fingerprint: \(id.fingerprint)"))
+                l.say(TrustMessages.authorityKeyCreated, options.directory, EnrollmentCommands.authorityKeyFile))
+            print(l.say(TrustMessages.authorityPublicKey, id.publicKey))
+            print(l.say(TrustMessages.authorityFingerprint, id.fingerprint))
         }
     }
 }
@@ -75,7 +73,7 @@ struct AuthoritySign: ParsableCommand {
             let view = try EnrollmentCommands.sign(
                 directory: options.directory, passphrase: passphrase(l), requestPath: request,
                 days: days, role: role, scopes: scope, output: out)
-            options.json ? Output.json(view) : print(view.text(l, l.pick("已签发", "signed")))
+            options.json ? Output.json(view) : print(view.text(l, l.say(TrustMessages.signed)))
         }
     }
 }
@@ -107,11 +105,9 @@ struct EnrollRequest: ParsableCommand {
                 Output.json(view)
                 return
             }
-            print(view.text(l, l.pick("已生成申请", "request written")))
+            print(view.text(l, l.say(TrustMessages.requestWritten)))
             print(
-                l.pick(
-                    "请把申请文件交给教育局，并电话告知设备指纹 \(view.subjectFingerprint) 供核对。",
-                    "Hand the file to the education bureau and read them the fingerprint \(view.subjectFingerprint) by phone."))
+                l.say(TrustMessages.handFileToEducationBureau, view.subjectFingerprint))
         }
     }
 }
@@ -129,7 +125,7 @@ struct EnrollAccept: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let view = try EnrollmentCommands.accept(directory: options.directory, certificatePath: certificate, authority: authority)
-            options.json ? Output.json(view) : print(view.text(l, l.pick("证书有效，已保存", "certificate valid and kept")))
+            options.json ? Output.json(view) : print(view.text(l, l.say(TrustMessages.certificateValidAndKept)))
         }
     }
 }
@@ -153,7 +149,7 @@ struct AuthorityRevoke: ParsableCommand {
             let l = options.language
             let path = try EnrollmentCommands.revoke(
                 directory: options.directory, passphrase: passphrase(l), device: device, at: at, reason: reason, output: out)
-            print(l.pick("已生成吊销文件：\(path)", "revocation written: \(path)"))
+            print(l.say(TrustMessages.revocationWritten, path))
         }
     }
 }
@@ -177,15 +173,13 @@ struct AdminPublish: ParsableCommand {
             let applied = try EnrollmentCommands.publish(directory: options.directory, file: file)
             print(
                 applied
-                    ? l.pick("已发布并生效，将随同步传到其他设备。", "published and in effect; it travels with every sync.")
-                    : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine.")
+                    ? l.say(TrustMessages.publishedAndInEffectIt)
+                    : l.say(TrustMessages.recordedButNotInEffect)
             )
             // A revocation: a school or district admin's device rotates the keys the revoked device held.
             for scope in try PrivacyCommands.rotateAfterRevocations(directory: options.directory) {
                 print(
-                    l.pick(
-                        "已为 \(scope) 换新密钥：被吊销的设备读不到此后写入的记录。",
-                        "rotated the key of \(scope): the revoked device cannot read what is written from now on."))
+                    l.say(TrustMessages.rotatedKeyOfRevokedDevice, scope))
             }
         }
     }
@@ -205,10 +199,8 @@ extension RulingCommand {
             let applied = try EnrollmentCommands.rule(directory: options.directory, kind: Self.kind, change: change)
             print(
                 applied
-                    ? l.pick("裁决已签发并生效，将随同步传到其他设备。", "ruling signed and in effect; it travels with every sync.")
-                    : l.pick(
-                        "裁决已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。",
-                        "ruling recorded but not in effect (quarantined); run baoxue quarantine."))
+                    ? l.say(TrustMessages.rulingSignedAndInEffect)
+                    : l.say(TrustMessages.rulingRecordedButNotIn))
         }
     }
 }

@@ -61,7 +61,7 @@ struct CaseList: ParsableCommand {
                 return
             }
             for c in cases { print(c.line) }
-            print(l.pick("共 \(cases.count) 个未结案案卷", "\(cases.count) open case(s)"))
+            print(l.say(CommandMessages.openCases, cases.count))
         }
     }
 }

@@ -23,7 +23,7 @@ struct GlobalOptions: ParsableArguments {
         if let lang, Language(rawValue: lang.lowercased()) == nil {
             throw ValidationError(
                 Language.resolve(flag: nil, environment: ProcessInfo.processInfo.environment)
-                    .pick("--lang 只能是 zh 或 en", "--lang must be zh or en"))
+                    .say(CommandMessages.langMustBeZhOr))
         }
     }
 }

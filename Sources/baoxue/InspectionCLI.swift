@@ -20,7 +20,7 @@ struct Quarantine: ParsableCommand {
             }
             let l = options.language
             for row in rows { print(row.text(l)) }
-            print(l.pick("共 \(rows.count) 条被隔离", "\(rows.count) quarantined change(s)"))
+            print(l.say(TrustMessages.quarantinedChanges, rows.count))
         }
     }
 }
@@ -54,7 +54,7 @@ struct Verify: ParsableCommand {
             let l = options.language
             let view = try ReplicaCommands.verify(directory: options.directory) { done, total in
                 if done % 100_000 == 0 || done == total {
-                    FileHandle.standardError.write(Data(l.pick("核验中 \(done)/\(total)\n", "verifying \(done)/\(total)\n").utf8))
+                    FileHandle.standardError.write(Data(l.say(TrustMessages.verifying, done, total).utf8))
                 }
             }
             if options.json { Output.json(view) } else { print(view.text(l)) }
@@ -79,7 +79,7 @@ struct Audit: ParsableCommand {
                 return
             }
             for line in lines { print(line.text(l)) }
-            print(l.pick("共 \(lines.count) 项", "\(lines.count) entr(ies)"))
+            print(l.say(TrustMessages.entries, lines.count))
         }
     }
 }

@@ -76,10 +76,8 @@ struct PolicyPublish: ParsableCommand {
             }
             print(
                 applied
-                    ? l.pick(
-                        "已发布 \(policy.district) 的规定，自 \(policy.effective) 起施行；将随同步传到各设备。",
-                        "published the rules of \(policy.district), in force from \(policy.effective); they travel with every sync.")
-                    : l.pick("已记录，但未生效（被隔离）。运行 baoxue quarantine 查看原因。", "recorded but not in effect (quarantined); run baoxue quarantine.")
+                    ? l.say(PolicyMessages.publishedRulesOfInForce, policy.district, policy.effective)
+                    : l.say(PolicyMessages.recordedButNotInEffect)
             )
         }
     }

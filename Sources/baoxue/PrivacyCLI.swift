@@ -4,7 +4,7 @@ import Foundation
 
 /// The device's unlock passphrase: `$BAOXUE_UNLOCK` or stdin.
 func unlockPassphrase(_ l: Language) -> String {
-    readPassphrase(from: "BAOXUE_UNLOCK", prompt: l.pick("请输入本机解锁口令：", "device passphrase: "))
+    readPassphrase(from: "BAOXUE_UNLOCK", prompt: l.say(PolicyMessages.devicePassphrase))
 }
 
 struct Keys: ParsableCommand {
@@ -33,7 +33,7 @@ struct KeysStatus: ParsableCommand {
                 return
             }
             for row in rows { print(row.text(options.language)) }
-            if rows.isEmpty { print(options.language.pick("副本中还没有任何学校范围。", "no school scope in this replica yet.")) }
+            if rows.isEmpty { print(options.language.say(PolicyMessages.noSchoolScopeInThis)) }
         }
     }
 }
@@ -103,9 +103,9 @@ struct Unlock: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let view = try PrivacyCommands.unlock(directory: options.directory, passphrase: unlockPassphrase(l)) { done, total in
-                FileHandle.standardError.write(Data(l.pick("  重建中：\(done)/\(total)\n", "  rebuilding: \(done)/\(total)\n").utf8))
+                FileHandle.standardError.write(Data(l.say(PolicyMessages.rebuilding, done, total).utf8))
             }
-            options.json ? Output.json(view) : print(l.pick("已解锁。", "unlocked.") + "\n" + view.text(l, created: false))
+            options.json ? Output.json(view) : print(l.say(PolicyMessages.unlocked) + "\n" + view.text(l, created: false))
         }
     }
 }
@@ -123,7 +123,7 @@ struct Wipe: ParsableCommand {
     func run() {
         runReporting(options) { () throws(AppError) in
             try PrivacyCommands.wipe(directory: options.directory, confirm: confirm)
-            print(options.language.pick("已销毁 \(options.directory) 的密钥和数据。", "destroyed the keys and data of \(options.directory)."))
+            print(options.language.say(PolicyMessages.destroyedKeysAndDataOf, options.directory))
         }
     }
 }

@@ -64,7 +64,7 @@ struct RelayServe: AsyncParsableCommand {
             ("--upstream-interval", upstreamInterval), ("--idle-timeout", idleTimeout), ("--max-db-mib", maxDbMib ?? 1),
             ("--max-handshakes-per-address", maxHandshakesPerAddress), ("--upstream-alarm", upstreamAlarm),
         ] where v < 1 {
-            throw ValidationError(options.language.pick("\(name) 必须大于 0", "\(name) must be greater than 0"))
+            throw ValidationError(options.language.say(SyncMessages.mustBeGreaterThan, name))
         }
     }
 
@@ -88,12 +88,12 @@ struct RelayServe: AsyncParsableCommand {
             o.upstreamAlarmSeconds = upstreamAlarm
             let relay = try await RelayCommands.start(o)
             Output.line(
-                l.pick("中继正在监听端口 \(relay.port)", "relay listening on port \(relay.port)")
-                    + (relay.metricsPort.map { l.pick("，指标端口 \($0)", ", metrics on port \($0)") } ?? ""))
+                l.say(SyncMessages.relayListeningOnPort, relay.port)
+                    + (relay.metricsPort.map { l.say(SyncMessages.metricsOnPort, $0) } ?? ""))
             // Sessions in flight get up to 10 s to finish their batches.
             await untilStopped()
             await relay.shutdown()
-            Output.line(l.pick("中继已停止。", "relay stopped."))
+            Output.line(l.say(SyncMessages.relayStopped))
         }
     }
 }

@@ -49,7 +49,7 @@ struct Log: ParsableCommand {
             let l = options.language
             for row in rows { print(row.text(l)) }
             let bad = rows.filter { !$0.verified }.count
-            print(l.pick("共 \(rows.count) 条，签名无效 \(bad) 条", "\(rows.count) change(s), \(bad) with invalid signature"))
+            print(l.say(CommandMessages.changesWithInvalidSignature, rows.count, bad))
         }
     }
 }
@@ -67,13 +67,13 @@ struct Rebuild: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let l = options.language
             let digests = try ReplicaCommands.rebuild(directory: options.directory) { done, total in
-                FileHandle.standardError.write(Data(l.pick("  重建中：\(done)/\(total)\n", "  rebuilding: \(done)/\(total)\n").utf8))
+                FileHandle.standardError.write(Data(l.say(CommandMessages.rebuilding, done, total).utf8))
             }
             if options.json {
                 Output.json(digests)
                 return
             }
-            print(l.pick("已重建 \(digests.count) 张查询表。", "rebuilt \(digests.count) view tables."))
+            print(l.say(CommandMessages.rebuiltViewTables, digests.count))
         }
     }
 }

@@ -25,7 +25,7 @@ struct PeerAllow: ParsableCommand {
         runReporting(options) { () throws(AppError) in
             let n = try SyncCommands.allow(directory: options.directory, key: key, scopes: scope)
             let l = options.language
-            print(l.pick("已允许。清单中共 \(n) 台设备。", "allowed. \(n) device(s) on the list."))
+            print(l.say(SyncMessages.allowedDevicesOnList, n))
         }
     }
 }
@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
         await runReporting(options) { () async throws(AppError) in
             let l = options.language
             let (server, sessions) = try await SyncCommands.listen(directory: options.directory, listen: listen, language: l)
-            Output.line(l.pick("正在监听端口 \(server.port)，等待同步……", "listening on port \(server.port), waiting for peers…"))
+            Output.line(l.say(SyncMessages.listeningOnPortWaitingFor, server.port))
             let reporting = Task {
                 for await line in sessions {
                     Output.line(line)

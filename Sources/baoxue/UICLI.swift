@@ -32,14 +32,14 @@ struct UI: AsyncParsableCommand {
     func validate() throws {
         let l = options.language
         guard (1...1440).contains(idleLock) else {
-            throw ValidationError(l.pick("--idle-lock 应在 1 到 1440 分钟之间", "--idle-lock must be 1 to 1440 minutes"))
+            throw ValidationError(l.say(ScreenMessages.idleLockMustBeTo))
         }
         guard let (host, _) = hostAndPort else {
-            throw ValidationError(l.pick("--listen 应为 地址:端口，如 127.0.0.1:8080", "--listen must be address:port, e.g. 127.0.0.1:8080"))
+            throw ValidationError(l.say(ScreenMessages.listenMustBeAddressPort))
         }
         if !["127.0.0.1", "localhost", "::1"].contains(host), (token ?? "").count < 16 {
             throw ValidationError(
-                l.pick("在本机以外提供时必须用 --token 给出至少 16 个字符的访问码", "serving beyond this device needs --token of 16 characters at least"))
+                l.say(ScreenMessages.servingBeyondThisDeviceNeeds))
         }
     }
 
@@ -66,8 +66,8 @@ struct UI: AsyncParsableCommand {
                     let bound = channel.localAddress?.port ?? port
                     let shown = host.contains(":") ? "[\(host)]" : host
                     let text =
-                        l.pick("保学已启动，请用浏览器打开：", "Baoxue is running; open in a browser:") + "\n  http://\(shown):\(bound)/?token=\(token)\n"
-                        + l.pick("按 Ctrl-C 停止。", "Press Ctrl-C to stop.") + "\n"
+                        l.say(ScreenMessages.baoxueIsRunningOpenIn) + "\n  http://\(shown):\(bound)/?token=\(token)\n"
+                        + l.say(ScreenMessages.pressCtrlCToStop) + "\n"
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }, logger: quiet)
             // The idle lock's timer, so a phone left alone locks even when no page is asked for.
@@ -79,7 +79,7 @@ struct UI: AsyncParsableCommand {
             }
             // Hummingbird's service group stops the server on SIGINT or SIGTERM.
             do { try await app.runService() } catch {
-                FileHandle.standardError.write(Data(l.pick("无法启动：\(error)\n", "could not start: \(error)\n").utf8))
+                FileHandle.standardError.write(Data(l.say(ScreenMessages.couldNotStart, error).utf8))
             }
             idle.cancel()
         }

@@ -135,9 +135,9 @@ struct ChildVoid: ParsableCommand {
 
     func validate() throws {
         let l = options.language
-        if restore, reason != nil { throw ValidationError(l.pick("--restore 与 --reason 只能选一个", "give --restore or --reason, not both")) }
+        if restore, reason != nil { throw ValidationError(l.say(ChildMessages.giveRestoreOrReasonNot)) }
         if !restore, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError(l.pick("请用 --reason 写明作废原因（如 重复录入）", "say why with --reason"))
+            throw ValidationError(l.say(ChildMessages.sayWhyWithReason))
         }
     }
 
@@ -189,7 +189,7 @@ struct Conflicts: ParsableCommand {
                 return
             }
             for row in rows { row.lines(options.language).forEach { print($0) } }
-            print(options.language.pick("共 \(rows.count) 处冲突", "\(rows.count) conflict(s)"))
+            print(options.language.say(ChildMessages.conflictCount, rows.count))
         }
     }
 }
@@ -231,7 +231,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard ReportKind(rawValue: kind) != nil else {
-            throw ValidationError(options.language.pick("报表只能是 monthly 或 quarterly", "the report must be monthly or quarterly"))
+            throw ValidationError(options.language.say(ChildMessages.reportMustBeMonthlyOr))
         }
     }
 
@@ -287,7 +287,7 @@ struct SurveyStart: ParsableCommand {
             let id = try ReplicaCommands.surveyStart(
                 directory: options.directory, village: village, team: Parse.list(team),
                 date: try Parse.date(date, option: "--date"), scope: scope, language: options.language)
-            options.json ? Output.json(["survey": id]) : print(options.language.pick("摸排编号 \(id)", "survey id \(id)"))
+            options.json ? Output.json(["survey": id]) : print(options.language.say(ChildMessages.surveyId, id))
         }
     }
 }

@@ -31,9 +31,7 @@ func runMain() async {
         let message = Baoxue.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
         FileHandle.standardError.write(
             Data(
-                (lang.pick(
-                    "参数错误：\(message)。运行 baoxue --help 查看用法。",
-                    "usage error: \(message). Run baoxue --help for usage.") + "\n").utf8))
+                (lang.say(CommandMessages.usageErrorRunBaoxueHelp, message) + "\n").utf8))
         exit(2)
     }
 }

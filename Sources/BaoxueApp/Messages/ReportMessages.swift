@@ -1,0 +1,104 @@
+/// Ledgers and the monthly and quarterly reports: column headings, sheet names, notes.
+///
+/// One entry per message, Chinese first; `{1}`…`{n}` stand for the arguments of `Language.say` in order.
+/// `MessageCatalogTests` checks that both languages are present and use the same placeholders.
+public enum ReportMessages: String, Message {
+    case no, name, gender, dateOfBirth, idNumber, idNumberLast, school, grade, classText, householdRegistration, residence, guardian,
+        phone, onLedgerSince, status, reason, measuresTaken, responsible, visits, persuasionAttempts, agreed, monthlyReport,
+        quarterlyReview, written, noteTheseFilesHoldMinors, filesHoldFullIdNumbers, idNumbersKeepOnlyTheir, summary, allChildren,
+        focusGroups, schools, statusHeading, since, focusGroupsHeading, group, noSuchReportFile, kind, monthly, quarterly, none,
+        schoolSince, moreNotListedMonthsReport, reports, periodExample, makeReport, download, ledgersAndReports, latestAttempt,
+        monthlyReportFor, quarterlyReviewFor, schoolFigures, noSchool, childrenColumn, enrolledColumn, suspectedOpenColumn,
+        dropoutsOpenColumn, enteredLedgerColumn, closedOutColumn, returnedColumn, visitsColumn, persuasionAttemptsColumn,
+        homeTeachingSessionsColumn, homeTeachingHoursColumn, absencesColumn, lettersColumn, conflictsColumn
+
+    public var text: (zh: String, en: String) {
+        switch self {
+        case .no: ("序号", "no.")
+        case .name: ("姓名", "name")
+        case .gender: ("性别", "gender")
+        case .dateOfBirth: ("出生日期", "date of birth")
+        case .idNumber: ("身份证号", "ID number")
+        case .idNumberLast: ("身份证号（后四位）", "ID number (last 4)")
+        case .school: ("学校", "school")
+        case .grade: ("年级", "grade")
+        case .classText: ("班级", "class")
+        case .householdRegistration: ("户籍地", "household registration")
+        case .residence: ("现住址", "residence")
+        case .guardian: ("监护人", "guardian")
+        case .phone: ("联系电话", "phone")
+        case .onLedgerSince: ("在册起始日", "on the ledger since")
+        case .status: ("当前状态", "status")
+        case .reason: ("辍学（失学）原因", "reason")
+        case .measuresTaken: ("已采取措施", "measures taken")
+        case .responsible: ("责任人", "responsible")
+        case .visits: ("家访 {1} 次", "{1} visit(s)")
+        case .persuasionAttempts: ("劝返 {1} 次", "{1} persuasion attempt(s)")
+        case .agreed: ("约定：{1}", "agreed: {1}")
+        case .monthlyReport: ("月报", "monthly-report")
+        case .quarterlyReview: ("季度复核", "quarterly-review")
+        case .written: ("已写入：", "written: ")
+        case .noteTheseFilesHoldMinors:
+            (
+                "注意：报表含未成年人个人信息，请按规定保管，勿通过微信等外传。",
+                "Note: these files hold minors' personal information; keep them as the rules require and do not forward" + " them."
+            )
+        case .filesHoldFullIdNumbers:
+            (
+                "报表含完整身份证号（--full-id），请格外小心保管。",
+                "The files hold full ID numbers (--full-id): take extra care of them."
+            )
+        case .idNumbersKeepOnlyTheir:
+            (
+                "身份证号只保留后四位；确需完整号码时加 --full-id。",
+                "ID numbers keep only their last four digits; add --full-id if the full number is really needed."
+            )
+        case .summary: ("汇总", "summary")
+        case .allChildren: ("适龄儿童台账", "all children")
+        case .focusGroups: ("重点群体台账", "focus groups")
+        case .schools: ("各校复核", "schools")
+        case .statusHeading: ("状态", "status")
+        case .since: ("状态日期", "since")
+        case .focusGroupsHeading: ("重点群体", "focus groups")
+        case .group: ("群体", "group")
+        case .noSuchReportFile: ("没有这个报表文件。", "no such report file.")
+        case .kind: ("报表种类", "Kind")
+        case .monthly: ("月报", "Monthly")
+        case .quarterly: ("季度复核", "Quarterly")
+        case .none: ("无", "none")
+        case .schoolSince: ("{1} · 自 {2} 起在册", "{1} · since {2}")
+        case .moreNotListedMonthsReport: ("另有 {1} 名未列出：完整名单在月报的台账表中。", "{1} more not listed: the month's report holds the whole register.")
+        case .reports: ("报表", "Reports")
+        case .periodExample: ("期间（如 2026-11 或 2026-Q4）", "Period (e.g. 2026-11 or 2026-Q4)")
+        case .makeReport: ("生成报表", "Make the report")
+        case .download: ("下载", "download")
+        case .ledgersAndReports: ("台账与报表", "Ledgers and reports")
+        case .latestAttempt: ("（最近：{1}，{2}）", " (latest: {1}, {2})")
+        case .monthlyReportFor: ("一月一报告 {1}（{2} 至 {3}）", "monthly report {1} ({2} to {3})")
+        case .quarterlyReviewFor: ("一季度一复核 {1}（{2} 至 {3}）", "quarterly report {1} ({2} to {3})")
+        case .schoolFigures:
+            (
+                "【{1}】适龄儿童 {2} 人，在校 {3}；疑似辍学/失学在册 {4}，辍学在册 {5}；本期新进台账 {6}，销号 {7}，劝返复学 {8}；家访 {9} 次，劝返 {10} 次，送教上门 {11}"
+                    + " 次 {12} 课时；待核实冲突 {13}",
+                "[{1}] {2} children, {3} enrolled; open: {4} suspected, {5} dropouts; in the period: {6} entered a"
+                    + " ledger, {7} closed out, {8} returned; {9} visits, {10} persuasion attempts, {11} home-teaching"
+                    + " sessions ({12} class hours); {13} conflicts to settle"
+            )
+        case .noSchool: ("未填学校", "no school")
+        case .childrenColumn: ("适龄儿童", "children")
+        case .enrolledColumn: ("在校", "enrolled")
+        case .suspectedOpenColumn: ("疑似辍学/失学在册", "suspected open")
+        case .dropoutsOpenColumn: ("辍学在册", "dropouts open")
+        case .enteredLedgerColumn: ("本期新进台账", "entered a ledger")
+        case .closedOutColumn: ("本期销号", "closed out")
+        case .returnedColumn: ("劝返复学", "returned")
+        case .visitsColumn: ("家访", "visits")
+        case .persuasionAttemptsColumn: ("劝返次数", "persuasion attempts")
+        case .homeTeachingSessionsColumn: ("送教上门次数", "home-teaching sessions")
+        case .homeTeachingHoursColumn: ("送教课时", "home-teaching hours")
+        case .absencesColumn: ("缺课记录", "absences")
+        case .lettersColumn: ("核查函", "letters")
+        case .conflictsColumn: ("待核实冲突", "conflicts")
+        }
+    }
+}
