@@ -263,7 +263,8 @@ let package = Package(
             name: "BaoxueTransportTests",
             dependencies: [
                 "BaoxueCore", "BaoxueTransport", "BaoxueTCP", "BaoxueSync", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords",
-                "BaoxueTrust", "BaoxueTesting", "BaoxueSynthetic", "BaoxueSodium",
+                "BaoxueTrust", "BaoxueTesting", "BaoxueSynthetic", "BaoxueSodium", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

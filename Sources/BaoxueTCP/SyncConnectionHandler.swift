@@ -10,10 +10,14 @@ import NIOCore
 ///
 /// The session and its store work run on a serial queue of their own, so
 /// SQLite commits never stall the event loop; reads hop to that queue in
-/// order. Invariant: the completion promise is fulfilled exactly once, and
+/// order. Its one timer is a repeated task on the channel's event loop.
+/// Invariant: the completion promise is fulfilled exactly once, and
 /// the connection closes only after the session's last bytes are written.
-final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
+///
+/// `@unchecked Sendable`: its mutable state is touched only on `queue` (or, with
+/// `inline`, on the event loop); the counters shared with the event loop are locked boxes.
+package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    package typealias InboundIn = ByteBuffer
 
     /// Bytes read but not yet processed; above this the peer is flooding.
     static let maxBacklog = 16 << 20
@@ -23,7 +27,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     static let pauseAbove = 256 << 10
     static let resumeBelow = 64 << 10
     /// Timeouts are 15 s and 60 s: checking once a second is ample, and cheap with thousands of connections.
-    static let tickInterval = DispatchTimeInterval.seconds(1)
+    static let tickInterval = TimeAmount.seconds(1)
 
     /// The serial executors all connections' session work runs on (two per core). Session work
     /// blocks on SQLite, so letting each connection take a thread from the global pool would, with
@@ -37,14 +41,23 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     static func executor(for n: UInt64) -> DispatchQueue { executors[Int(n % UInt64(executors.count))] }
 
     /// This connection's own serial queue, on one of the shared executors.
-    private let queue = DispatchQueue(label: "baoxue.sync.connection", target: SyncConnectionHandler.executors[
-        SyncConnectionHandler.assigned.withLockedValue { $0 += 1; return $0 } % SyncConnectionHandler.executors.count])
+    private let queue = DispatchQueue(
+        label: "baoxue.sync.connection",
+        target: SyncConnectionHandler.executors[
+            SyncConnectionHandler.assigned.withLockedValue {
+                $0 += 1
+                return $0
+            } % SyncConnectionHandler.executors.count])
     private var endpoint: SyncEndpoint
     private let completion: EventLoopPromise<SyncSummary>
     private let progress: (@Sendable (SyncSummary) -> Void)?
     private let backlog = NIOLockedValueBox(0)
     private let paused = NIOLockedValueBox(false)
-    private var timer: (any DispatchSourceTimer)?
+    /// The tick, set on the event loop and cancelled from the queue when the session settles.
+    private let timer = NIOLockedValueBox<RepeatedTask?>(nil)
+    /// Session work runs on the caller's thread instead of `queue`: for `EmbeddedChannel`
+    /// tests, where the event loop is the test's own thread.
+    private let inline: Bool
     private var completed = false
     private let sessionGuard: (any SessionGuard)?
     private let connection: UInt64
@@ -65,9 +78,13 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         case waiting(since: UInt64)
     }
 
-    init(endpoint: SyncEndpoint, completion: EventLoopPromise<SyncSummary>, progress: (@Sendable (SyncSummary) -> Void)?,
-         guard sessionGuard: (any SessionGuard)? = nil, connection: UInt64 = 0,
-         identified: (@Sendable () -> Void)? = nil, ended: (@Sendable (SyncSummary, Result<SyncSummary, SyncError>) -> Void)? = nil) {
+    package init(
+        endpoint: SyncEndpoint, completion: EventLoopPromise<SyncSummary>, progress: (@Sendable (SyncSummary) -> Void)?,
+        guard sessionGuard: (any SessionGuard)? = nil, connection: UInt64 = 0,
+        identified: (@Sendable () -> Void)? = nil, ended: (@Sendable (SyncSummary, Result<SyncSummary, SyncError>) -> Void)? = nil,
+        inline: Bool = false
+    ) {
+        self.inline = inline
         onIdentified = identified
         onEnded = ended
         self.endpoint = endpoint
@@ -96,9 +113,14 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         if let refusal { send(endpoint.abort(refusal, now: Self.now()), on: channel) }
     }
 
+    /// Runs session work in order: on `queue`, or at once when `inline`.
+    private func run(_ work: @escaping @Sendable () -> Void) {
+        if inline { work() } else { queue.async(execute: work) }
+    }
+
     /// A slot freed up: the session goes on with what arrived meanwhile.
     private func admitted(_ channel: any Channel) {
-        queue.async {
+        run {
             guard case .waiting = self.admission else { return }
             self.admission = .open
             let bytes = self.held
@@ -129,7 +151,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func wireStoreCompletions(_ channel: any Channel) {
         endpoint.onStored = { [weak self] batch, result in
             guard let self else { return }
-            self.queue.async {
+            self.run {
                 guard !self.endpoint.isOver else { return }
                 self.send(self.endpoint.stored(batch: batch, result: result, now: Self.now()), on: channel)
                 self.resumeIfIdle(channel)
@@ -140,32 +162,33 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
 
-    func channelActive(context: ChannelHandlerContext) {
+    package func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
-        queue.async {
+        run {
             self.wireStoreCompletions(channel)
             self.send(self.endpoint.start(now: Self.now()), on: channel)
-            let timer = DispatchSource.makeTimerSource(queue: self.queue)
-            timer.schedule(deadline: .now() + Self.tickInterval, repeating: Self.tickInterval)
-            timer.setEventHandler { [weak self] in
-                self?.tick(channel)
-            }
-            timer.resume()
-            self.timer = timer
         }
+        let task = context.eventLoop.scheduleRepeatedTask(initialDelay: Self.tickInterval, delay: Self.tickInterval) { [weak self] _ in
+            guard let self else { return }
+            self.run { self.tick(channel) }
+        }
+        timer.withLockedValue { $0 = task }
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         guard let bytes = buffer.readBytes(length: buffer.readableBytes), !bytes.isEmpty else { return }
-        let pending = backlog.withLockedValue { $0 += bytes.count; return $0 }
+        let pending = backlog.withLockedValue {
+            $0 += bytes.count
+            return $0
+        }
         guard pending <= Self.maxBacklog else {
             context.close(promise: nil)
             return
         }
         let channel = context.channel
         if pending > Self.pauseAbove { pause(channel) }
-        queue.async {
+        run {
             self.backlog.withLockedValue { $0 -= bytes.count }
             guard !self.endpoint.isOver else { return }
             if case .waiting = self.admission {
@@ -185,7 +208,12 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Stops reading from the socket (once; the peer's TCP window then fills and it waits).
     private func pause(_ channel: any Channel) {
-        guard paused.withLockedValue({ p in defer { p = true }; return !p }) else { return }
+        guard
+            paused.withLockedValue({ p in
+                defer { p = true }
+                return !p
+            })
+        else { return }
         channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
     }
 
@@ -194,19 +222,24 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func resumeIfIdle(_ channel: any Channel) {
         if case .waiting = admission { return }
         guard backlog.withLockedValue({ $0 }) < Self.resumeBelow, !endpoint.storageIsBusy,
-              paused.withLockedValue({ p in defer { p = false }; return p }) else { return }
+            paused.withLockedValue({ p in
+                defer { p = false }
+                return p
+            })
+        else { return }
         channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         let channel = context.channel
-        queue.async {
+        timer.withLockedValue { $0 }?.cancel()
+        run {
             self.endpoint.closed(now: Self.now())
             self.settle(channel)
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
 
@@ -222,7 +255,7 @@ final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         progress?(endpoint.progress)
         guard let result = endpoint.result, !completed else { return }
         completed = true
-        timer?.cancel()
+        timer.withLockedValue { $0 }?.cancel()
         switch result {
         case .success(let summary):
             sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: nil)

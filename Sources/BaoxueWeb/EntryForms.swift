@@ -69,12 +69,7 @@ enum EntryForms {
         })
 
     static func outcomes(_ l: Language) -> [(String, String)] {
-        PersuasionAttempt.Outcome.allCases.map { ($0.rawValue, l == .zh ? $0.chinese : english($0.rawValue)) }
-    }
-
-    /// `agreedToReturn` → "agreed to return".
-    static func english(_ raw: String) -> String {
-        raw.reduce(into: "") { out, c in out += c.isUppercase ? " " + c.lowercased() : String(c) }
+        PersuasionAttempt.Outcome.allCases.map { ($0.rawValue, l.phrase($0)) }
     }
 
     static let leave = EntryForm(

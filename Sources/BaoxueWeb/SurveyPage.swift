@@ -12,7 +12,7 @@ struct SurveyPage {
     var l: Language { context.language }
 
     static func findings(_ l: Language) -> [(String, String)] {
-        HouseholdCheck.Finding.allCases.map { ($0.rawValue, l == .zh ? $0.chinese : EntryForms.english($0.rawValue)) }
+        HouseholdCheck.Finding.allCases.map { ($0.rawValue, l.phrase($0)) }
     }
 
     func register(on router: Router<BasicRequestContext>) {

@@ -1,4 +1,5 @@
 import BaoxueApp
+import BaoxueRecords
 import BaoxueTrust
 import Testing
 
@@ -84,6 +85,14 @@ import Testing
         #expect(Set(OperationNames.allCases.map(\.rawValue)) == Set(Operation.allCases.map(\.rawValue)))
         #expect(Language.zh.label(Operation.recordVisit) == "记录家访、入户摸排或返校跟踪")
         #expect(Language.en.label(Operation.closeOut) == "close out a ledger entry")
+    }
+
+    @Test func domainValuesReadAsLabelsAndPhrases() {
+        #expect(Language.zh.label(Ledger.dropout) == Ledger.dropout.chinese)
+        #expect(Language.en.label(Ledger.dropout) == "dropout")
+        #expect(Language.en.phrase(PersuasionAttempt.Outcome.agreedToReturn) == "agreed to return")
+        #expect(Language.zh.phrase(PersuasionAttempt.Outcome.agreedToReturn) == "同意返校")
+        #expect(Language.zh.fieldName("guardianPhone") == "监护人电话" && Language.en.fieldName("guardianPhone") == "guardianPhone")
     }
 
     @Test func sayFillsPlaceholdersInOrderAndLeavesArgumentsAlone() {

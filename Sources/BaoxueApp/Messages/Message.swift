@@ -66,6 +66,13 @@ extension Language {
 extension Language {
     /// The label people read for a domain value: its Chinese name, or its English code.
     public func label<T: Labelled>(_ value: T) -> String { self == .zh ? value.chinese : value.rawValue }
+
+    /// The label as words for a form's choices: its Chinese name, or its English code spelled out
+    /// (`agreedToReturn` → "agreed to return").
+    public func phrase<T: Labelled>(_ value: T) -> String {
+        guard self == .en else { return value.chinese }
+        return value.rawValue.reduce(into: "") { out, c in out += c.isUppercase ? " " + c.lowercased() : String(c) }
+    }
 }
 
 extension Language {
