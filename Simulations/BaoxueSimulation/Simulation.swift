@@ -171,12 +171,12 @@ struct Simulation {
         let now = clock.now(node: i)
         let session = try SyncSession(
             role: role == .initiator ? .initiator : .responder, key: key, policy: SyncPolicy(), scopes: scopes,
-            source: source ?? StoreSyncSource(log), now: clock.ms - start, certificates: [node.certificate.encoded],
-            vouch: { peer, presented in
-                (try? log.admitPresented(presented, peer: peer, carrier: key, at: now)).flatMap { $0 }.map { .within($0) }
-            }
+            source: source ?? StoreSyncSource(log), now: clock.ms - start, certificates: [node.certificate.encoded]
         )
-        return SyncEndpoint(session: session, store: log)
+        // The same driver as over TCP: it answers the session's `.vouch` from the node's trust store.
+        return SyncEndpoint(session: session, store: log) { peer, presented in
+            (try? log.admitPresented(presented, peer: peer, carrier: key, at: now)).flatMap { $0 }.map { .within($0) }
+        }
     }
 
     /// One sync over `link`: node `a` opens it, node `b` answers. Returns whether it completed.

@@ -5,6 +5,10 @@ import BaoxueCore
 public enum SyncOutput: Equatable, Sendable {
     case send([UInt8])
     case store(batch: UInt64, encoded: [[UInt8]])
+    /// The peer is not on this side's list but presented certificates: the driver judges them (the trust
+    /// layer may record their chain as it does) and answers `SyncSession.vouched(_:now:)` with the grant
+    /// they earn, or nil. Until then the session holds what the peer sends.
+    case vouch(peer: PublicKey, certificates: [[UInt8]])
     case finished(SyncSummary)
     case failed(SyncError)
 }

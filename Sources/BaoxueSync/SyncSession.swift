@@ -19,7 +19,8 @@ public struct SyncSession: Sendable {
     public private(set) var progress = SyncSummary()
     private var channel: SecureChannel
     private var policy: SyncPolicy
-    private let vouch: SyncPolicy.Vouch?
+    /// Asked the driver to vouch for the peer (`SyncOutput.vouch`): what the peer sent meanwhile, in order.
+    private var vouching: [SecureChannel.Event]?
     private let wanted: [ScopeID]
     private let source: any SyncDataSource
     private let limits: SyncLimits
@@ -53,12 +54,11 @@ public struct SyncSession: Sendable {
     public init(
         role: NoiseHandshake.Role, key: DeviceKey, policy: SyncPolicy, scopes: [ScopeID] = [],
         source: any SyncDataSource, limits: SyncLimits = SyncLimits(), now: UInt64,
-        certificates: [[UInt8]] = [], vouch: SyncPolicy.Vouch? = nil, ephemeralPrivateKey: [UInt8]? = nil
+        certificates: [[UInt8]] = [], ephemeralPrivateKey: [UInt8]? = nil
     ) throws(SyncError) {
         self.role = role
         channel = try SecureChannel(role: role, key: key, certificates: certificates, ephemeralPrivateKey: ephemeralPrivateKey)
         self.policy = policy
-        self.vouch = vouch
         wanted = scopes
         self.source = source
         self.limits = limits
@@ -91,12 +91,30 @@ public struct SyncSession: Sendable {
             let (reply, events) = try s.channel.receive(bytes)
             if s.channel.framesReceived > frames { s.lastProgressAt = now }
             s.emit(reply)
-            for event in events {
-                switch event {
-                case .established(let peer): try s.established(peer)
-                case .message(let bytes): try s.handle(try SyncMessage.decode(bytes))
-                }
-            }
+            for event in events { try s.process(event) }
+        }
+    }
+
+    /// The driver's answer to `SyncOutput.vouch`: the grant the peer's certificates earn, or nil (the
+    /// peer is then refused). What the peer sent meanwhile is handled now, in order.
+    public mutating func vouched(_ grant: SyncPolicy.Grant?, now: UInt64) -> [SyncOutput] {
+        run(now) { (s: inout SyncSession) throws(SyncError) in
+            guard let held = s.vouching, let peer = s.progress.peer else { throw .store("a vouch nobody asked for") }
+            s.vouching = nil
+            if let grant { s.policy.allow(peer, grant) }
+            try s.admit(peer)
+            for event in held { try s.process(event) }
+        }
+    }
+
+    private mutating func process(_ event: SecureChannel.Event) throws(SyncError) {
+        if vouching != nil {
+            vouching?.append(event)
+            return
+        }
+        switch event {
+        case .established(let peer): try established(peer)
+        case .message(let bytes): try handle(try SyncMessage.decode(bytes))
         }
     }
 
@@ -154,9 +172,16 @@ public struct SyncSession: Sendable {
 
     private mutating func established(_ peer: PublicKey) throws(SyncError) {
         progress.peer = peer
-        if !policy.allows(peer), !channel.peerCertificates.isEmpty, let grant = vouch?(peer, channel.peerCertificates) {
-            policy.allow(peer, grant)
+        if !policy.allows(peer), !channel.peerCertificates.isEmpty {
+            vouching = []
+            outputs.append(.vouch(peer: peer, certificates: channel.peerCertificates))
+            return
         }
+        try admit(peer)
+    }
+
+    /// The peer is known: refused unless the policy (or the driver's vouch) allows it; the initiator opens.
+    private mutating func admit(_ peer: PublicKey) throws(SyncError) {
         guard policy.allows(peer) else { throw .peerNotAllowed(peer) }
         if policy.revocations(for: peer) != nil { progress.refusedToPeer = .revoked(peer) }
         phase = .reconciling
@@ -345,7 +370,7 @@ public struct SyncSession: Sendable {
         outputs = outputs.filter {
             switch $0 {
             case .send, .store: return true
-            case .finished, .failed: return false
+            case .finished, .failed, .vouch: return false
             }
         }
         switch error {

@@ -21,6 +21,8 @@ public struct SyncEndpoint: Sendable {
 
     public private(set) var session: SyncSession
     private let storage: Storage
+    /// Answers the session's `.vouch`: judges certificates a peer not on the list presented.
+    private let vouch: SyncPolicy.Vouch?
     /// With `.pipelined` storage: called (on the appender's thread) once a batch is stored or
     /// refused; the owner must then call `stored(batch:result:now:)` on its own serial context.
     public var onStored: (@Sendable (UInt64, Result<Int, SyncError>) -> Void)?
@@ -28,17 +30,18 @@ public struct SyncEndpoint: Sendable {
     /// This session's batches in the shared appender: after one fails, none later is stored.
     private let chain = AppendChain()
 
-    public init(session: SyncSession, storage: Storage) {
+    public init(session: SyncSession, storage: Storage, vouch: SyncPolicy.Vouch? = nil) {
         self.session = session
         self.storage = storage
+        self.vouch = vouch
     }
 
-    public init(session: SyncSession, sink: @escaping BatchSink) {
-        self.init(session: session, storage: .immediate(sink))
+    public init(session: SyncSession, sink: @escaping BatchSink, vouch: SyncPolicy.Vouch? = nil) {
+        self.init(session: session, storage: .immediate(sink), vouch: vouch)
     }
 
-    public init(session: SyncSession, store: any ChangeStore) {
-        self.init(session: session, sink: { encoded in Self.append(encoded, to: store) })
+    public init(session: SyncSession, store: any ChangeStore, vouch: SyncPolicy.Vouch? = nil) {
+        self.init(session: session, sink: { encoded in Self.append(encoded, to: store) }, vouch: vouch)
     }
 
     static func outcome(_ r: Result<AppendReport, StoreError>) -> Result<Int, SyncError> {
@@ -66,10 +69,10 @@ public struct SyncEndpoint: Sendable {
     ) throws(SyncError) -> SyncEndpoint {
         let session = try SyncSession(
             role: role == .initiator ? .initiator : .responder, key: key, policy: policy,
-            scopes: scopes, source: StoreSyncSource(store), limits: limits, now: now, certificates: certificates, vouch: vouch
+            scopes: scopes, source: StoreSyncSource(store), limits: limits, now: now, certificates: certificates
         )
-        if let pipelined { return SyncEndpoint(session: session, storage: .pipelined(pipelined)) }
-        return SyncEndpoint(session: session, store: store)
+        if let pipelined { return SyncEndpoint(session: session, storage: .pipelined(pipelined), vouch: vouch) }
+        return SyncEndpoint(session: session, store: store, vouch: vouch)
     }
 
     /// A pipelined store finished batch `batch`.
@@ -109,6 +112,8 @@ public struct SyncEndpoint: Sendable {
                     let notify = onStored
                     appender.submit(encoded, chain: chain) { notify?(batch, Self.outcome($0)) }
                 }
+            case .vouch(let peer, let certificates):
+                queue += session.vouched(vouch?(peer, certificates), now: now)
             case .finished(let summary):
                 result = .success(summary)
             case .failed(let error):
