@@ -6,15 +6,24 @@ import BaoxueTransport
 import Dispatch
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
 
 /// A township (or district) relay: an always-on replica that serves many
 /// devices at once over the sync protocol, witnesses what it stores first,
 /// keeps itself in sync with an upstream relay, and reports its state.
 ///
+/// Its life: `start` returns it serving; `shutdown` (or, run as a swift-service-lifecycle `Service`,
+/// a graceful-shutdown signal) stops accepting, waits for sessions in flight up to a grace period,
+/// stops the upstream loop and awaits it, records activity and closes — once, however often asked.
+///
 /// Invariant: every change a device saw acknowledged was committed with
 /// synchronous=FULL together with the relay's receipt for it. (Unchecked
 /// Sendable: the flush timer is only cancelled, once, by `shutdown`.)
 public final class Relay: @unchecked Sendable {
+    /// Where the relay is in its life; `shutdown` moves it forward only.
+    public enum Stage: Sendable, Equatable { case serving, stopping, stopped }
     /// How the relay runs.
     public struct Configuration: Sendable {
         public var host = "0.0.0.0"
@@ -48,6 +57,11 @@ public final class Relay: @unchecked Sendable {
     private let upstream: Upstream?
     private let flushTimer: any DispatchSourceTimer
     private let logger: Logger
+    private let stageBox = NIOLockedValueBox(Stage.serving)
+    /// Fulfilled once the relay has stopped: a second `shutdown` waits on it.
+    private let stoppedSignal: EventLoopPromise<Void>
+
+    public var stage: Stage { stageBox.withLockedValue { $0 } }
 
     private init(
         port: Int, metricsPort: Int?, registry: RelayRegistry, log: ChangeLog, server: SyncServer,
@@ -62,6 +76,7 @@ public final class Relay: @unchecked Sendable {
         self.upstream = upstream
         self.flushTimer = flushTimer
         self.logger = logger
+        stoppedSignal = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
     }
 
     /// Starts serving. `log` must witness with `key` (`ChangeLog(…, witness: key)`);
@@ -109,7 +124,8 @@ public final class Relay: @unchecked Sendable {
             })
         let upstream = c.upstream.map {
             Upstream(
-                host: $0.host, port: $0.port, key: key, log: log, policy: policies, certificates: certificates, vouch: vouch,
+                host: $0.host, port: $0.port, key: key, log: log, appender: appender, policy: policies, certificates: certificates,
+                vouch: vouch,
                 intervalMs: c.upstreamIntervalMs, alarmMs: c.upstreamAlarmMs, logger: logger)
         }
         let metrics: MetricsServer?
@@ -182,18 +198,34 @@ public final class Relay: @unchecked Sendable {
     /// Stops accepting, lets sessions in flight finish (at most `graceMs`), records activity, stops.
     /// Sessions cut at the deadline lose nothing acknowledged: their devices resume next time.
     public func shutdown(graceMs: UInt64 = 10_000) async {
+        let first = stageBox.withLockedValue { stage in
+            defer { if stage == .serving { stage = .stopping } }
+            return stage == .serving
+        }
+        guard first else {
+            try? await stoppedSignal.futureResult.get()
+            return
+        }
         logger.info("relay stopping", metadata: ["active": "\(registry.totals.active)"])
         await server.stopAccepting()
-        upstream?.stop()
-        let deadline = DispatchTime.now().uptimeNanoseconds + graceMs * 1_000_000
-        while server.openConnections > 0, DispatchTime.now().uptimeNanoseconds < deadline {
-            try? await Task.sleep(nanoseconds: 50_000_000)
-        }
+        async let upstreamStopped: Void? = upstream?.stop()
+        let drained = await server.drain(graceMs: graceMs)
         await server.stop()
+        _ = await upstreamStopped
         flushTimer.cancel()
         Self.flush(registry, log, logger)
         await metricsServer?.stop()
-        logger.info("relay stopped")
+        stageBox.withLockedValue { $0 = .stopped }
+        stoppedSignal.succeed(())
+        logger.info("relay stopped", metadata: ["sessions_cut": "\(drained ? 0 : registry.totals.active)"])
+    }
+}
+
+extension Relay: Service {
+    /// Serves until a graceful shutdown is signalled (or the task is cancelled), then shuts down.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
     }
 }
 

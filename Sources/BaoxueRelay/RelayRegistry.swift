@@ -10,7 +10,7 @@ import NIOConcurrencyHelpers
 /// store in batches so a busy relay does not fsync once per session.
 ///
 /// Invariant: a connection counted in `live` is uncounted exactly once, in `ended`.
-public final class RelayRegistry: SessionGuard, @unchecked Sendable {
+public final class RelayRegistry: SessionGuard, Sendable {
     /// Counters a metrics scrape reads.
     public struct Totals: Sendable, Equatable {
         public var active = 0

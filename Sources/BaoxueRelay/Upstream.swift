@@ -27,6 +27,8 @@ public final class Upstream: Sendable {
     private let port: Int
     private let key: DeviceKey
     private let log: ChangeLog
+    /// The relay's one appender: upstream batches commit in order with every connection's.
+    private let appender: StreamingAppender
     private let policy: PolicyCache
     private let certificates: [[UInt8]]
     private let vouch: SyncPolicy.Vouch?
@@ -40,9 +42,10 @@ public final class Upstream: Sendable {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     init(
-        host: String, port: Int, key: DeviceKey, log: ChangeLog, policy: PolicyCache, certificates: [[UInt8]], vouch: SyncPolicy.Vouch?,
-        intervalMs: UInt64, alarmMs: UInt64, logger: Logger
+        host: String, port: Int, key: DeviceKey, log: ChangeLog, appender: StreamingAppender, policy: PolicyCache,
+        certificates: [[UInt8]], vouch: SyncPolicy.Vouch?, intervalMs: UInt64, alarmMs: UInt64, logger: Logger
     ) {
+        self.appender = appender
         self.certificates = certificates
         self.vouch = vouch
         self.host = host
@@ -82,7 +85,12 @@ public final class Upstream: Sendable {
         task.withLockedValue { $0 = t }
     }
 
-    func stop() { task.withLockedValue { $0?.cancel() } }
+    /// Cancels the loop (a sync in flight hangs up, losing nothing acknowledged) and waits for it to end.
+    func stop() async {
+        guard let t = task.withLockedValue({ $0 }) else { return }
+        t.cancel()
+        await t.value
+    }
 
     /// One sync with the upstream relay; returns the consecutive failures so far.
     private func once() async -> Int {
@@ -92,7 +100,7 @@ public final class Upstream: Sendable {
             scopes.insert(.admin)
             let endpoint = try SyncEndpoint.make(
                 role: .initiator, key: key, store: log, policy: policy.current(), scopes: scopes.sorted(),
-                now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: StreamingAppender(log: log),
+                now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: appender,
                 certificates: certificates, vouch: vouch)
             let summary = try await SyncClient.sync(host: host, port: port, endpoint: endpoint)
             logger.info("upstream synced", metadata: ["in": "\(summary.receivedChanges)", "out": "\(summary.sentChanges)"])

@@ -53,7 +53,7 @@ extension ChangeLog {
 
 /// A bounded hand-off between the verifying thread and the writing thread.
 final class VerifiedBatches: @unchecked Sendable {
-    struct Batch: @unchecked Sendable {
+    struct Batch: Sendable {
         let changes: [Change]
         let payloads: [Result<RecordPayload, RecordsError>]?
 

@@ -49,7 +49,10 @@ public final class SyncServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                let connection = connections.withLockedValue { $0 += 1; return $0 }
+                let connection = connections.withLockedValue {
+                    $0 += 1
+                    return $0
+                }
                 let address = channel.remoteAddress?.ipAddress ?? "-"
                 if let refusal = sockets.accept(connection, channel, address: address) {
                     onRefused(address, refusal)
@@ -66,10 +69,12 @@ public final class SyncServer: Sendable {
                 SyncConnectionHandler.executor(for: connection).async {
                     do {
                         let endpoint = try makeEndpoint(SyncConnectionHandler.now())
-                        channel.pipeline.addHandler(SyncConnectionHandler(
-                            endpoint: endpoint, completion: promise, progress: nil, guard: sessionGuard, connection: connection,
-                            identified: { sockets.identified(connection) }, ended: ended
-                        )).cascade(to: ready)
+                        channel.pipeline.addHandler(
+                            SyncConnectionHandler(
+                                endpoint: endpoint, completion: promise, progress: nil, guard: sessionGuard, connection: connection,
+                                identified: { sockets.identified(connection) }, ended: ended
+                            )
+                        ).cascade(to: ready)
                     } catch {
                         promise.fail(error)
                         ready.fail(error)
@@ -92,6 +97,32 @@ public final class SyncServer: Sendable {
     /// Stops accepting new connections; sessions in flight go on.
     public func stopAccepting() async {
         try? await channel.close()
+    }
+
+    /// Waits until every connection open now has closed, or `graceMs` has passed: true if they all closed.
+    /// Call after `stopAccepting`, so no connection opens meanwhile. Waits on the connections' close
+    /// futures and one scheduled timeout on the event loop, not by polling.
+    public func drain(graceMs: UInt64) async -> Bool {
+        let open = sockets.all
+        guard !open.isEmpty else { return true }
+        let loop = channel.eventLoop
+        let outcome = loop.makePromise(of: Bool.self)
+        let settled = NIOLockedValueBox(false)
+        @Sendable func settle(_ drained: Bool) {
+            guard
+                settled.withLockedValue({ s in
+                    defer { s = true }
+                    return !s
+                })
+            else { return }
+            outcome.succeed(drained)
+        }
+        let deadline = loop.scheduleTask(in: .milliseconds(Int64(clamping: graceMs))) { settle(false) }
+        EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).whenComplete { _ in
+            deadline.cancel()
+            settle(true)
+        }
+        return (try? await outcome.futureResult.get()) ?? false
     }
 
     /// Stops accepting and closes every connection still open.
@@ -117,14 +148,20 @@ public enum SyncClient {
             .channelInitializer { channel in
                 channel.pipeline.addHandler(SyncConnectionHandler(endpoint: endpoint, completion: promise, progress: progress))
             }
+        let channel: any Channel
         do {
-            _ = try await bootstrap.connect(host: host, port: port).get()
+            channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
             promise.fail(SyncError.connectionClosed)
             throw .unreachable("\(host):\(port)")
         }
         do {
-            return try await promise.futureResult.get()
+            // Cancelling the calling task hangs up: the session ends as `connectionClosed`, nothing half-stored.
+            return try await withTaskCancellationHandler {
+                try await promise.futureResult.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         } catch let error as SyncError {
             throw error
         } catch {

@@ -2,6 +2,8 @@ import ArgumentParser
 import BaoxueApp
 import BaoxueRelay
 import Foundation
+import Logging
+import ServiceLifecycle
 
 struct RelayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,8 +92,12 @@ struct RelayServe: AsyncParsableCommand {
             Output.line(
                 l.say(SyncMessages.relayListeningOnPort, relay.port)
                     + (relay.metricsPort.map { l.say(SyncMessages.metricsOnPort, $0) } ?? ""))
-            // Sessions in flight get up to 10 s to finish their batches.
-            await untilStopped()
+            // The relay runs as a service: SIGINT or SIGTERM starts its graceful shutdown, in which
+            // sessions in flight get up to 10 s to finish their batches.
+            let lifecycle = ServiceGroup(
+                configuration: .init(
+                    services: [relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "baoxue.relay.lifecycle")))
+            try? await lifecycle.run()
             await relay.shutdown()
             Output.line(l.say(SyncMessages.relayStopped))
         }

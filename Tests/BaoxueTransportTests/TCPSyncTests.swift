@@ -73,6 +73,34 @@ extension TCPSyncTests {
     }
 }
 
+extension TCPSyncTests {
+    /// Shutdown waits for sessions in flight on their close, not by polling: `drain` reports a connection
+    /// still open at its deadline, and returns true once the last one has closed.
+    @Test(.timeLimit(.minutes(1))) func drainWaitsForOpenConnectionsUpToItsDeadline() async throws {
+        let pair = try SyncPair()
+        let served = ServedSessions()
+        let server = try await SyncServer.start(
+            host: "127.0.0.1", port: 0,
+            makeEndpoint: { now throws(SyncError) in
+                try SyncEndpoint.make(role: .responder, key: pair.keyB, store: pair.b, policy: pair.policyB, now: now)
+            }, onSession: { served.add($0.result) })
+        #expect(await server.drain(graceMs: 10) == true, "nothing open: drained at once")
+        var silent: RawSocket? = try RawSocket(port: server.port)
+        // The server's first bytes mean it has accepted the socket (a connection still in the kernel's
+        // backlog would simply be dropped by `stopAccepting`).
+        #expect(silent?.readsSomeBytes() == true)
+        await server.stopAccepting()
+        // The silent client is still in its handshake (15 s allowed): the deadline comes first.
+        #expect(await server.drain(graceMs: 300) == false)
+        #expect(server.openConnections == 1)
+        silent = nil  // hangs up
+        #expect(await server.drain(graceMs: 30_000) == true)
+        #expect(await served.ended(1).compactMap(\.failure) == [.connectionClosed])
+        #expect(server.openConnections == 0 && silent == nil)
+        await server.stop()
+    }
+}
+
 /// A bare client socket: what a stalled or malicious peer looks like from the server.
 final class RawSocket {
     let fd: Int32
@@ -90,6 +118,14 @@ final class RawSocket {
     }
 
     func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+
+    /// True once the server has sent something (within a few seconds).
+    func readsSomeBytes() -> Bool {
+        var tv = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 64)
+        return read(fd, &buffer, buffer.count) > 0
+    }
 
     /// Reads until the server closes; true if it did (within a few seconds).
     func readsEndOfStream() -> Bool {
