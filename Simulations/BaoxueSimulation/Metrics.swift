@@ -79,7 +79,8 @@ extension Simulator {
                     deviceBytesPerDay, townshipRelayBytesPerDay, districtRelayBytesPerDay),
                 String(format: "storage per device: mean %.0f KiB, max %lld KiB", storageMeanBytes / 1024, storageMaxBytes / 1024),
                 "faults: \(crashes) crashes mid-append, \(relayKills) relay kills, \(badChanges) malicious or stolen changes "
-                    + "(\(badCopiesQuarantined) copies stored on honest replicas, \(badCopiesApplied) applied), \(goneWithPhone) gone with the lost phone",
+                    + "(\(badCopiesQuarantined) copies stored on honest replicas, \(badCopiesApplied) applied), "
+                    + "\(goneWithPhone) gone with the lost phone",
                 "keys: \(keyGrants) grants and rotations, \(writesWithoutKey) writes refused for want of a key",
             ]
         }

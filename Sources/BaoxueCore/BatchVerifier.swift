@@ -22,22 +22,13 @@ public enum BatchVerifier {
             }
             return out
         }
-        let results = UnsafeMutableBufferPointer<Result<Change, CoreError>?>.allocate(capacity: n)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        nonisolated(unsafe) let shared = results
-        let chunks = threads
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var i = chunk
-            while i < n {
-                shared[i] = Result { () throws(CoreError) -> Change in try Change.decode(encoded[i], memo: memo) }
-                i += chunks
-            }
+        let results = ParallelMap.map(count: n, threads: threads) { i in
+            Result { () throws(CoreError) -> Change in try Change.decode(encoded[i], memo: memo) }
         }
         var out: [Change] = []
         out.reserveCapacity(n)
         for i in 0..<n {
-            switch results[i]! {
+            switch results[i] {
             case .success(let c): out.append(c)
             case .failure(let e): throw Failure(index: i, error: e)
             }

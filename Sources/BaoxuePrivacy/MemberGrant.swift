@@ -4,7 +4,8 @@ import BaoxueSodium
 /// One epoch of a scope's key, sealed to each member (privacy.md §2): a signed
 /// change in that scope, written by a school or district admin.
 ///
-/// Layout: `00 4B 01 | scope key id (16) | epoch u32 BE | count u16 BE | count × (recipient Ed25519 key (32) | crypto_box_seal(scope key) (80))`,
+/// Layout: `00 4B 01 | scope key id (16) | epoch u32 BE | count u16 BE |
+/// count × (recipient Ed25519 key (32) | crypto_box_seal(scope key) (80))`,
 /// recipients in ascending byte order, no repeats. The recipient's X25519 key is its
 /// Ed25519 key's (libsodium's conversion), so no new key needs distributing;
 /// the district authority's key is always a recipient, which is how the district reads everything.

@@ -65,23 +65,9 @@ enum RecordViewsRebuild {
 
     static func decodeInParallel(_ encoded: [[UInt8]]) throws -> [Decoded] {
         let n = encoded.count
-        let out = UnsafeMutableBufferPointer<Decoded?>.allocate(capacity: n)
-        out.initialize(repeating: nil)
-        defer {
-            out.deinitialize()
-            out.deallocate()
-        }
-        nonisolated(unsafe) let shared = out
-        let threads = min(2, max(1, n / 256))
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            var i = t
-            while i < n {
-                if let change = try? Change.decodeVerified(encoded[i]) {
-                    let payload = Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }
-                    shared[i] = Decoded(change: change, payload: payload)
-                }
-                i += threads
-            }
+        let out = ParallelMap.map(count: n, threads: min(2, max(1, n / 256))) { i -> Decoded? in
+            guard let change = try? Change.decodeVerified(encoded[i]) else { return nil }
+            return Decoded(change: change, payload: Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) })
         }
         return try (0..<n).map { i in
             guard let item = out[i] else { throw StoreError.database(code: -1, message: "stored change \(i) unreadable") }

@@ -12,7 +12,8 @@ struct RelayCommand: ParsableCommand {
         discussion: """
             准备：baoxue init --dir DIR；baoxue enroll request --dir DIR；教育局 baoxue authority sign --role relay；baoxue enroll accept --dir DIR。
             然后 baoxue relay serve --data DIR --listen 0.0.0.0:7700。运行中可用 baoxue relay status 与 baoxue relay backup。
-            Setup: init, enroll request, have the bureau sign with --role relay, enroll accept; then relay serve. While it runs: relay status, relay backup.
+            Setup: init, enroll request, have the bureau sign with --role relay, enroll accept; then relay serve.
+            While it runs: relay status, relay backup.
             """,
         subcommands: [RelayServe.self, RelayStatus.self, RelayBackup.self]
     )

@@ -219,7 +219,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "月报（一月一报告）和季度复核（一季度一复核）：打印，或写成 XLSX 与 CSV / the monthly report and quarterly review: printed, or as XLSX and CSV",
         discussion: """
             --out 目录下写入一个 XLSX 工作簿（每本台账一张表）和每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）。文件不会被覆盖；身份证号只保留后四位（--full-id 保留完整号码）。
-            With --out, writes an XLSX workbook (one sheet per ledger) and a CSV per sheet (UTF-8 with BOM). Never overwrites; ID numbers keep their last 4 digits (--full-id keeps them whole).
+            With --out, writes an XLSX workbook (one sheet per ledger) and a CSV per sheet (UTF-8 with BOM).
+            Never overwrites; ID numbers keep their last 4 digits (--full-id keeps them whole).
             """
     )
     @OptionGroup var options: GlobalOptions
