@@ -21,12 +21,12 @@ import Testing
         let group = ServiceGroup(configuration: .init(services: [relay], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            #expect(try Self.accepts(port: relay.port))
+            #expect(Loopback.accepts(port: relay.port))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
         #expect(relay.stage == .stopped)
-        #expect(try !Self.accepts(port: relay.port))
+        #expect(!Loopback.accepts(port: relay.port))
     }
 
     @Test(.timeLimit(.minutes(1))) func shutdownAskedTwiceAtOnceStopsOnceAndBothReturnStopped() async throws {
@@ -37,18 +37,5 @@ import Testing
         #expect(relay.stage == .stopped)
         await relay.shutdown()
         #expect(relay.stage == .stopped)
-    }
-
-    /// Whether a TCP connection to the port on loopback is accepted.
-    static func accepts(port: Int) throws -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 }

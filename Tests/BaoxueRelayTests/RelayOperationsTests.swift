@@ -27,16 +27,8 @@ import Testing
 
     /// One HTTP/1.1 GET on loopback with plain sockets; returns the whole response.
     static func httpGet(port: Int, path: String) -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = Loopback.connect(port: port) else { return "" }
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard ok == 0 else { return "" }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         var response: [UInt8] = []
@@ -127,6 +119,14 @@ import Testing
 final class AckedCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func set(_ n: Int) { lock.lock(); count = max(count, n); lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func set(_ n: Int) {
+        lock.lock()
+        count = max(count, n)
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 }

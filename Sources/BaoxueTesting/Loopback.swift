@@ -1,0 +1,29 @@
+import Foundation
+
+/// A plain TCP socket to a port on 127.0.0.1, as tests open one to see whether a server accepts or to speak
+/// HTTP to it without a client library.
+public enum Loopback {
+    /// A connected socket (the caller closes it), or nil when nothing accepts on `port`.
+    public static func connect(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// Whether a connection to `port` is accepted (it is closed at once).
+    public static func accepts(port: Int) -> Bool {
+        guard let fd = connect(port: port) else { return false }
+        close(fd)
+        return true
+    }
+}
