@@ -276,7 +276,8 @@ let package = Package(
                 "BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxueCore", "BaoxueRecords", "BaoxueSync",
                 "BaoxueSynthetic", "BaoxueTCP", "BaoxueTransport", "BaoxueTesting",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

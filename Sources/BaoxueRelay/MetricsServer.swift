@@ -39,7 +39,10 @@ final class MetricsServer: Sendable {
 struct SyncErrorBridge: Error { let message: String }
 
 /// Turns snapshots into Prometheus metrics; counters advance by the difference since the last scrape.
-final class Exposition: @unchecked Sendable {
+/// (`@unchecked Sendable`: `last` and the lazily made gauges are touched only under `lock`.)
+package final class Exposition: @unchecked Sendable {
+    package init() {}
+
     private let lock = NSLock()
     private let registry = PrometheusCollectorRegistry()
     private var last = RelaySnapshot()
@@ -156,24 +159,36 @@ final class Exposition: @unchecked Sendable {
     }
 }
 
-final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+/// Answers one HTTP request per connection with `/metrics` or `/health`, then closes.
+///
+/// The snapshot reads the store, so it is taken on a queue of its own, off the event loop the sync
+/// connections share, and the answer is written back on the loop; `inline` takes it on the loop
+/// instead, for `EmbeddedChannel` tests. (`@unchecked Sendable`: `path` and `answered` are touched only on the loop.)
+package final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
+    package typealias InboundIn = HTTPServerRequestPart
+    package typealias OutboundOut = HTTPServerResponsePart
 
     private let report: RelayReport
     private let exposition: Exposition
+    private let inline: Bool
     private var path = ""
+    /// The one answer a connection gets was given (it says `Connection: close`): pipelined requests after it are ignored.
+    private var answered = false
 
-    init(report: RelayReport, exposition: Exposition) {
+    package init(report: RelayReport, exposition: Exposition, inline: Bool = false) {
         self.report = report
         self.exposition = exposition
+        self.inline = inline
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head): path = head.method == .GET ? head.uri : ""
         case .body: break
-        case .end: respond(context)
+        case .end:
+            guard !answered else { return }
+            answered = true
+            respond(context)
         }
     }
 
@@ -184,6 +199,11 @@ final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
         let path = path
         let report = report
         let exposition = exposition
+        if inline {
+            let (status, type, body) = Self.response(path: path, report: report, exposition: exposition)
+            write(context, status: status, type: type, body: body)
+            return
+        }
         let loop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: loop)
         Self.snapshots.async {

@@ -32,10 +32,19 @@ public struct RelaySnapshot: Encodable, Sendable, Equatable {
 }
 
 /// Reads a relay's snapshot from its store and registry.
-struct RelayReport: Sendable {
+package struct RelayReport: Sendable {
     let log: ChangeLog
     let registry: RelayRegistry
     let upstream: Upstream?
+
+    init(log: ChangeLog, registry: RelayRegistry, upstream: Upstream?) {
+        self.log = log
+        self.registry = registry
+        self.upstream = upstream
+    }
+
+    /// A relay without an upstream (tests of the metrics endpoint).
+    package init(log: ChangeLog, registry: RelayRegistry) { self.init(log: log, registry: registry, upstream: nil) }
 
     /// How long a full store or a store failure keeps the relay degraded after it was last seen.
     static let diskFullMemoryMs: UInt64 = 60_000
