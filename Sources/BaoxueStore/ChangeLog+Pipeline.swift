@@ -1,102 +1,90 @@
 import BaoxueCore
 import BaoxueRecords
-import Foundation
+import Synchronization
 
 extension ChangeLog {
-    /// Appends a stream of batches, verifying batch k+1 while batch k is
-    /// written and fsynced, so the disk wait overlaps signature checking.
+    /// Appends a stream of batches through a `StreamingAppender` — the one verify-while-committing
+    /// pipeline, the one a relay's connections use — so batch k+1 is verified while batch k is
+    /// written and fsynced; at most `window` batches are in flight.
     ///
-    /// Each batch is atomic on its own, as with `append(encoded:)`. Batches
-    /// are taken in order; at the first invalid one the pipeline stops,
-    /// keeps the batches before it, and throws `invalidChange` with the
-    /// index inside that batch. `onCommit` runs after each durable commit
-    /// (the moment a sync receiver may acknowledge that batch).
+    /// Each batch is atomic on its own, as with `append(encoded:)`. Batches are committed in order;
+    /// at the first invalid one the pipeline stops, keeps the batches before it (those after it are
+    /// refused unstored), and throws `invalidChange` with the index inside that batch. `onCommit`
+    /// runs after each durable commit, in order (the moment a sync receiver may acknowledge it).
     public func appendPipelined(
-        _ batches: [[[UInt8]]],
+        _ batches: [[[UInt8]]], window: Int = 3,
         onCommit: (Int, AppendReport) -> Void = { _, _ in }
-    ) throws(StoreError) -> AppendReport {
-        let queue = VerifiedBatches(capacity: 2)
-        let threads = verifyThreads
-        let decodePayloads = merge != nil
-        let producer = Thread {
-            for batch in batches {
-                let item = VerifiedBatches.Batch.verify(batch, threads: threads, decodePayloads: decodePayloads)
-                queue.put(item)
-                if case .failure = item { break }
-                if queue.isCancelled { break }
-            }
-            queue.finish()
-        }
-        producer.start()
-        defer { queue.cancel() }
+    ) async throws(StoreError) -> AppendReport {
+        let appender = StreamingAppender(log: self, requiresDurable: false)
+        let chain = AppendChain()
+        var inFlight: [(index: Int, outcome: BatchOutcome)] = []
         var total = AppendReport()
-        var index = 0
-        while let next = queue.take() {
-            switch next {
-            case .failure(let failure):
-                throw .invalidChange(index: failure.index, failure.error)
-            case .success(let batch):
-                let report = try append(batch.changes, decodedPayloads: batch.payloads)
-                total.inserted += report.inserted
-                total.duplicates += report.duplicates
-                total.applied += report.applied
-                total.pending += report.pending
-                total.quarantined += report.quarantined
-                total.equivocations += report.equivocations
-                onCommit(index, report)
-                index += 1
-            }
+        func settle(_ next: (index: Int, outcome: BatchOutcome)) async throws(StoreError) {
+            let report = try await next.outcome.value().get()
+            total.inserted += report.inserted
+            total.duplicates += report.duplicates
+            total.applied += report.applied
+            total.pending += report.pending
+            total.quarantined += report.quarantined
+            total.equivocations += report.equivocations
+            onCommit(next.index, report)
         }
+        for (index, batch) in batches.enumerated() {
+            if inFlight.count >= max(1, window) { try await settle(inFlight.removeFirst()) }
+            let outcome = BatchOutcome()
+            appender.submit(batch, chain: chain) { outcome.complete($0) }
+            inFlight.append((index, outcome))
+        }
+        while !inFlight.isEmpty { try await settle(inFlight.removeFirst()) }
         return total
     }
 }
 
-/// A bounded hand-off between the verifying thread and the writing thread.
-final class VerifiedBatches: @unchecked Sendable {
-    struct Batch: Sendable {
-        let changes: [Change]
-        let payloads: [Result<RecordPayload, RecordsError>]?
+/// One submitted batch's result, awaited by the task that submitted it. It may complete before
+/// anyone waits (then it is kept) or after (then the waiter is resumed), exactly once.
+final class BatchOutcome: Sendable {
+    private enum State {
+        case waiting
+        case awaited(CheckedContinuation<Result<AppendReport, StoreError>, Never>)
+        case done(Result<AppendReport, StoreError>)
+    }
 
-        /// Verifies every signature and, when the log keeps record views, decodes the payloads too
-        /// (work for the verifying thread, so the writing thread only writes).
-        static func verify(_ encoded: [[UInt8]], threads: Int, decodePayloads: Bool) -> Result<Batch, BatchVerifier.Failure> {
-            Result { () throws(BatchVerifier.Failure) -> Batch in
-                let changes = try BatchVerifier.verify(encoded, threads: threads)
-                let payloads = decodePayloads
-                    ? changes.map { c in Result { () throws(RecordsError) in try RecordPayload.decode(c.payload) } } : nil
-                return Batch(changes: changes, payloads: payloads)
+    private let state = Mutex(State.waiting)
+
+    func complete(_ result: Result<AppendReport, StoreError>) {
+        let waiter = state.withLock { s -> CheckedContinuation<Result<AppendReport, StoreError>, Never>? in
+            defer { s = .done(result) }
+            if case .awaited(let c) = s { return c }
+            return nil
+        }
+        waiter?.resume(returning: result)
+    }
+
+    func value() async -> Result<AppendReport, StoreError> {
+        await withCheckedContinuation { c in
+            let ready = state.withLock { s -> Result<AppendReport, StoreError>? in
+                if case .done(let r) = s { return r }
+                s = .awaited(c)
+                return nil
             }
+            if let ready { c.resume(returning: ready) }
         }
     }
-    typealias Item = Result<Batch, BatchVerifier.Failure>
-    private let condition = NSCondition()
-    private var items: [Item] = []
-    private var finished = false
-    private var cancelled = false
-    private let capacity: Int
+}
 
-    init(capacity: Int) { self.capacity = capacity }
+/// A batch whose signatures were checked (and, when the log keeps record views, whose payloads were
+/// decoded) on the verifying queue, so the writer only writes.
+struct VerifiedBatch: Sendable {
+    let changes: [Change]
+    let payloads: [Result<RecordPayload, RecordsError>]?
 
-    var isCancelled: Bool { condition.lock(); defer { condition.unlock() }; return cancelled }
-
-    func put(_ item: Item) {
-        condition.lock()
-        while items.count >= capacity && !cancelled { condition.wait() }
-        if !cancelled { items.append(item) }
-        condition.broadcast()
-        condition.unlock()
+    static func verify(_ encoded: [[UInt8]], threads: Int, decodePayloads: Bool) -> Result<VerifiedBatch, BatchVerifier.Failure> {
+        Result { () throws(BatchVerifier.Failure) -> VerifiedBatch in
+            let changes = try BatchVerifier.verify(encoded, threads: threads)
+            let payloads =
+                decodePayloads
+                ? changes.map { c in Result { () throws(RecordsError) in try RecordPayload.decode(c.payload) } } : nil
+            return VerifiedBatch(changes: changes, payloads: payloads)
+        }
     }
-
-    func take() -> Item? {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.isEmpty && !finished { condition.wait() }
-        if items.isEmpty { return nil }
-        let item = items.removeFirst()
-        condition.broadcast()
-        return item
-    }
-
-    func finish() { condition.lock(); finished = true; condition.broadcast(); condition.unlock() }
-    func cancel() { condition.lock(); cancelled = true; condition.broadcast(); condition.unlock() }
 }

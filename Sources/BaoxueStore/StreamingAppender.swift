@@ -2,9 +2,9 @@ import BaoxueCore
 import Dispatch
 import Foundation
 
-/// Appends batches that arrive one at a time (from a sync peer), verifying
-/// batch k+1 while batch k is written and fsynced — the streaming form of
-/// `ChangeLog.appendPipelined`.
+/// The one verify-while-committing pipeline: appends batches that arrive one at a time (from sync
+/// peers, or `ChangeLog.appendPipelined`'s stream), verifying batch k+1 on one queue while batch k
+/// is written and fsynced on another.
 ///
 /// Invariant: batches are verified and committed in submission order, each
 /// whole or not at all; a completion runs only after its batch's durable
@@ -15,7 +15,7 @@ public final class StreamingAppender: @unchecked Sendable {
     private let verifying = DispatchQueue(label: "baoxue.append.verify")
     private let writing = DispatchQueue(label: "baoxue.append.write")
     /// Verified batches waiting for the writer, in submission order (guarded by `lock`).
-    private var ready: [(Result<VerifiedBatches.Batch, StoreError>, AppendChain?, Completion)] = []
+    private var ready: [(Result<VerifiedBatch, StoreError>, AppendChain?, Completion)] = []
     private let lock = NSLock()
     /// Encoded bytes submitted and not yet stored or refused (guarded by `lock`).
     private var inFlight = 0
@@ -25,36 +25,53 @@ public final class StreamingAppender: @unchecked Sendable {
     public static let busyAbove = 32 << 20
 
     /// True while more than `busyAbove` bytes wait to be verified and stored.
-    public var isBusy: Bool { lock.lock(); defer { lock.unlock() }; return inFlight > Self.busyAbove }
+    public var isBusy: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return inFlight > Self.busyAbove
+    }
 
-    public init(log: ChangeLog) { self.log = log }
+    /// Refuse every batch when the log does not commit durably: what a peer is acknowledged from must
+    /// survive a power cut. A local bulk import may go without (`ChangeLog.appendPipelined`).
+    private let requiresDurable: Bool
+
+    public init(log: ChangeLog, requiresDurable: Bool = true) {
+        self.log = log
+        self.requiresDurable = requiresDurable
+    }
 
     /// Queues a batch. Batches submitted with one `chain` (one sync session's) are stored in order,
     /// and once one of them fails none after it is stored (`earlierBatchFailed`): a peer told that
     /// batch k was refused must not find batch k+1 stored, waiting for k's changes.
     public func submit(_ encoded: [[UInt8]], chain: AppendChain? = nil, completion original: @escaping Completion) {
-        let log = self.log, writing = self.writing
+        let log = self.log
+        let writing = self.writing
         let size = encoded.reduce(0) { $0 + $1.count }
-        lock.lock(); inFlight += size; lock.unlock()
+        lock.lock()
+        inFlight += size
+        lock.unlock()
         let completion: Completion = { [self] result in
-            lock.lock(); inFlight -= size; lock.unlock()
+            lock.lock()
+            inFlight -= size
+            lock.unlock()
             original(result)
         }
-        guard log.isDurable else {
+        guard log.isDurable || !requiresDurable else {
             writing.async(execute: DispatchWorkItem { completion(.failure(.notDurable)) })
             return
         }
-        verifying.async(execute: DispatchWorkItem {
-            let verified = Self.verify(encoded, log)
-            self.lock.lock()
-            self.ready.append((verified, chain, completion))
-            self.lock.unlock()
-            writing.async(execute: DispatchWorkItem { self.drain() })
-        })
+        verifying.async(
+            execute: DispatchWorkItem {
+                let verified = Self.verify(encoded, log)
+                self.lock.lock()
+                self.ready.append((verified, chain, completion))
+                self.lock.unlock()
+                writing.async(execute: DispatchWorkItem { self.drain() })
+            })
     }
 
-    private static func verify(_ encoded: [[UInt8]], _ log: ChangeLog) -> Result<VerifiedBatches.Batch, StoreError> {
-        VerifiedBatches.Batch.verify(encoded, threads: log.verifyThreads, decodePayloads: log.merge != nil)
+    private static func verify(_ encoded: [[UInt8]], _ log: ChangeLog) -> Result<VerifiedBatch, StoreError> {
+        VerifiedBatch.verify(encoded, threads: log.verifyThreads, decodePayloads: log.merge != nil)
             .mapError { .invalidChange(index: $0.index, $0.error) }
     }
 
@@ -67,7 +84,7 @@ public final class StreamingAppender: @unchecked Sendable {
         ready = []
         lock.unlock()
         guard !group.isEmpty else { return }
-        var good: [VerifiedBatches.Batch] = []
+        var good: [VerifiedBatch] = []
         var goodCompletions: [(AppendChain?, Completion)] = []
         for (verified, chain, completion) in group {
             if chain?.isBroken == true {
@@ -75,8 +92,12 @@ public final class StreamingAppender: @unchecked Sendable {
                 continue
             }
             switch verified {
-            case .failure(let e): chain?.breakChain(); completion(.failure(e))
-            case .success(let batch): good.append(batch); goodCompletions.append((chain, completion))
+            case .failure(let e):
+                chain?.breakChain()
+                completion(.failure(e))
+            case .success(let batch):
+                good.append(batch)
+                goodCompletions.append((chain, completion))
             }
         }
         guard !good.isEmpty else { return }
@@ -102,7 +123,15 @@ public final class AppendChain: @unchecked Sendable {
     public init() {}
 
     /// True once a batch of the chain failed.
-    public var isBroken: Bool { lock.lock(); defer { lock.unlock() }; return broken }
+    public var isBroken: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return broken
+    }
 
-    func breakChain() { lock.lock(); broken = true; lock.unlock() }
+    func breakChain() {
+        lock.lock()
+        broken = true
+        lock.unlock()
+    }
 }

@@ -79,8 +79,8 @@ enum RecordsBench {
             var chunk: [[UInt8]] = []
             signing += try Measure.seconds { chunk = try changes(done, end) }
             materialize += try Measure.seconds {
-                _ = try log.appendPipelined(
-                    stride(from: 0, to: chunk.count, by: 1000).map { Array(chunk[$0..<min($0 + 1000, chunk.count)]) })
+                let batches = stride(from: 0, to: chunk.count, by: 1000).map { Array(chunk[$0..<min($0 + 1000, chunk.count)]) }
+                _ = try Blocking.run { try await log.appendPipelined(batches) }
             }
             done = end
             FileHandle.standardError.write(Data("  … \(done)/\(total) changes\n".utf8))
@@ -129,7 +129,7 @@ enum RecordsBench {
             String(
                 format:
                     "ledger query (suspected dropouts of one school, sorted by name), %d queries: p50 %.2f ms, p99 %.2f ms (%d rows in "
-                        + "all)",
+                    + "all)",
                 times.count, times[times.count / 2] * 1000, times[times.count * 99 / 100] * 1000, rows))
         try log.checkpoint()
         let size = (try FileManager.default.attributesOfItem(atPath: dir + "/district.sqlite")[.size] as? Int) ?? 0

@@ -163,10 +163,12 @@ enum SyncBench {
         let (encoded, _) = Workload.changes(count: count, authors: 50)
         let batches = stride(from: 0, to: encoded.count, by: 1_000).map { Array(encoded[$0..<min(encoded.count, $0 + 1_000)]) }
         let reference = try ChangeLog(path: dir + "/reference.sqlite", merge: nil)
-        let appendTime = try Measure.seconds { _ = try reference.appendPipelined(batches) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        _ = try await reference.appendPipelined(batches)
+        let appendTime = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let appendRate = Double(count) / appendTime
         let source = try ChangeLog(path: dir + "/a.sqlite", merge: nil, durable: false)
-        _ = try source.appendPipelined(batches)
+        _ = try await source.appendPipelined(batches)
         let target = try ChangeLog(path: dir + "/b.sqlite", verifyThreads: verifyThreads, merge: nil)
         let ka = try DeviceKey(seed: [UInt8](repeating: 0xA1, count: 32))
         let kb = try DeviceKey(seed: [UInt8](repeating: 0xB2, count: 32))

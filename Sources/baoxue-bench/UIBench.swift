@@ -46,8 +46,9 @@ enum UIBench {
                 deps[a] = change.id
                 chunk.append(change.encoded)
             }
-            _ = try replica.log.appendPipelined(
-                stride(from: 0, to: chunk.count, by: 500).map { Array(chunk[$0..<min($0 + 500, chunk.count)]) })
+            let batches = stride(from: 0, to: chunk.count, by: 500).map { Array(chunk[$0..<min($0 + 500, chunk.count)]) }
+            let log = replica.log
+            _ = try Blocking.run { try await log.appendPipelined(batches) }
             done = end
             FileHandle.standardError.write(Data("  … \(done)/\(total)\n".utf8))
         }

@@ -17,7 +17,7 @@ enum VerifyBench {
             let n = min(step, count - appended)
             let (encoded, _) = Workload.changes(count: n, authors: 50, firstSeq: UInt64(appended / 50 + 1), keySalt: 0, previous: nil)
             let batches = stride(from: 0, to: encoded.count, by: 1_000).map { Array(encoded[$0..<min(encoded.count, $0 + 1_000)]) }
-            _ = try log.appendPipelined(batches)
+            _ = try Blocking.run { try await log.appendPipelined(batches) }
             appended += n
         }
         try log.checkpoint()

@@ -142,14 +142,13 @@ print("append pre-verified, batches of 1,000: \(Measure.rate(n, preTime))")
 // 3. The project's verify + append, batches of 1,000.
 func verifiedAppend(threads: Int, pipelined: Bool) throws -> Double {
     let log = try ChangeLog(path: dir + "/log-\(UUID().uuidString).sqlite", verifyThreads: threads, merge: nil)
-    var batches: [[[UInt8]]] = []
-    var i = 0
-    while i < encoded.count {
-        batches.append(Array(encoded[i..<min(i + 1000, encoded.count)]))
-        i += 1000
-    }
+    let batches = stride(from: 0, to: encoded.count, by: 1000).map { Array(encoded[$0..<min($0 + 1000, encoded.count)]) }
     let t = try Measure.seconds {
-        if pipelined { _ = try log.appendPipelined(batches) } else { for b in batches { _ = try log.append(encoded: b) } }
+        if pipelined {
+            _ = try Blocking.run { try await log.appendPipelined(batches) }
+        } else {
+            for b in batches { _ = try log.append(encoded: b) }
+        }
     }
     let applied = try log.count(.applied)
     precondition(applied == n)
@@ -180,7 +179,8 @@ if big > 0 {
             let (chunk, tails) = Workload.changes(count: round, authors: authors, firstSeq: seq, keySalt: 7, previous: last)
             last = tails
             seq += UInt64(round / authors)
-            _ = try log.appendPipelined(stride(from: 0, to: chunk.count, by: 1000).map { Array(chunk[$0..<min($0 + 1000, chunk.count)]) })
+            let batches = stride(from: 0, to: chunk.count, by: 1000).map { Array(chunk[$0..<min($0 + 1000, chunk.count)]) }
+            _ = try Blocking.run { try await log.appendPipelined(batches) }
             appended += chunk.count
             if appended % 100_000 == 0 {
                 samples.append(String(format: "%dk:%.0f", appended / 1000, Measure.memory().rss))
