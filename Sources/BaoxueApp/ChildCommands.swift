@@ -12,19 +12,18 @@ public struct ChildCard: Codable, Equatable, Sendable {
     public let conflicts: [String]
     public let focus: [String]
 
-    /// Field names in the order a school form lists them, with their Chinese labels.
-    static let labels: [(String, String)] = [
-        ("name", "姓名"), ("gender", "性别"), ("birthDate", "出生日期"), ("idNumber", "身份证号"), ("studentNumber", "学籍号"),
-        ("school", "学校"), ("grade", "年级"), ("className", "班级"), ("status", "状态"), ("hukouPlace", "户籍地"),
-        ("residence", "现住址"), ("village", "村（居）"), ("guardianName", "监护人"), ("guardianPhone", "监护人电话"), ("voided", "作废原因"),
+    /// Field names in the order a school form lists them (their labels: `Language.fieldName`).
+    static let order = [
+        "name", "gender", "birthDate", "idNumber", "studentNumber", "school", "grade", "className", "status", "hukouPlace",
+        "residence", "village", "guardianName", "guardianPhone", "voided",
     ]
 
     public func lines(_ l: Language) -> [String] {
         var out = [l.say(ChildMessages.child, child)]
-        for (field, label) in Self.labels {
+        for field in Self.order {
             guard let value = fields[field] else { continue }
             let mark = conflicts.contains(field) ? l.say(ChildMessages.inConflictToSettle) : ""
-            out.append("  \(l == .zh ? label : field): \(value)\(mark)")
+            out.append("  \(l.fieldName(field)): \(value)\(mark)")
         }
         if !focus.isEmpty {
             out.append("  " + l.say(ChildMessages.focusGroups) + focus.joined(separator: l.say(Punctuation.listSeparator)))
@@ -54,11 +53,6 @@ extension ReplicaCommands {
         return ChildCard(
             child: id.hex, fields: fields, conflicts: row.conflicts,
             focus: row.focus.map { l.label($0) })
-    }
-
-    /// A child field's Chinese label as a school form writes it (the field's code when it has none).
-    public static func fieldLabel(_ field: String) -> String {
-        ChildCard.labels.first { $0.0 == field }?.1 ?? field
     }
 
     static func text(_ field: String, _ value: FieldValue, full: Bool, _ l: Language) -> String {

@@ -7,7 +7,7 @@ import Dispatch
 /// results come back at their own index. (The shared buffer is written at distinct indices only,
 /// which the compiler cannot see: hence the one `nonisolated(unsafe)` here.)
 public enum ParallelMap {
-    public static func map<T>(count: Int, threads: Int, _ transform: (Int) -> T) -> [T] {
+    public static func map<T>(count: Int, threads: Int, _ transform: @Sendable (Int) -> T) -> [T] {
         guard threads > 1, count > 1 else { return (0..<count).map(transform) }
         let buffer = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         buffer.initialize(repeating: nil)
@@ -17,14 +17,11 @@ public enum ParallelMap {
         }
         nonisolated(unsafe) let shared = buffer
         let lanes = min(threads, count)
-        withoutActuallyEscaping(transform) { transform in
-            nonisolated(unsafe) let work = transform
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                var i = lane
-                while i < count {
-                    shared[i] = work(i)
-                    i += lanes
-                }
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            var i = lane
+            while i < count {
+                shared[i] = transform(i)
+                i += lanes
             }
         }
         return buffer.map { $0! }

@@ -6,8 +6,6 @@ import BaoxueTransport
 import Dispatch
 import Logging
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 /// A township (or district) relay: an always-on replica that serves many
@@ -58,8 +56,8 @@ public final class Relay: @unchecked Sendable {
     private let flushTimer: any DispatchSourceTimer
     private let logger: Logger
     private let stageBox = NIOLockedValueBox(Stage.serving)
-    /// Fulfilled once the relay has stopped: a second `shutdown` waits on it.
-    private let stoppedSignal: EventLoopPromise<Void>
+    /// The one shutdown, once asked for: every `shutdown` call awaits it.
+    private let stopping = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     public var stage: Stage { stageBox.withLockedValue { $0 } }
 
@@ -76,7 +74,6 @@ public final class Relay: @unchecked Sendable {
         self.upstream = upstream
         self.flushTimer = flushTimer
         self.logger = logger
-        stoppedSignal = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
     }
 
     /// Starts serving. `log` must witness with `key` (`ChangeLog(…, witness: key)`);
@@ -198,26 +195,28 @@ public final class Relay: @unchecked Sendable {
     /// Stops accepting, lets sessions in flight finish (at most `graceMs`), records activity, stops.
     /// Sessions cut at the deadline lose nothing acknowledged: their devices resume next time.
     public func shutdown(graceMs: UInt64 = 10_000) async {
-        let first = stageBox.withLockedValue { stage in
-            defer { if stage == .serving { stage = .stopping } }
-            return stage == .serving
+        let task = stopping.withLockedValue { t -> Task<Void, Never> in
+            if let t { return t }
+            stageBox.withLockedValue { $0 = .stopping }
+            let started = Task { await self.stop(graceMs: graceMs) }
+            t = started
+            return started
         }
-        guard first else {
-            try? await stoppedSignal.futureResult.get()
-            return
-        }
+        await task.value
+    }
+
+    private func stop(graceMs: UInt64) async {
         logger.info("relay stopping", metadata: ["active": "\(registry.totals.active)"])
         await server.stopAccepting()
         async let upstreamStopped: Void? = upstream?.stop()
-        let drained = await server.drain(graceMs: graceMs)
+        let cut = await server.drain(graceMs: graceMs) ? 0 : server.openConnections
         await server.stop()
         _ = await upstreamStopped
         flushTimer.cancel()
         Self.flush(registry, log, logger)
         await metricsServer?.stop()
         stageBox.withLockedValue { $0 = .stopped }
-        stoppedSignal.succeed(())
-        logger.info("relay stopped", metadata: ["sessions_cut": "\(drained ? 0 : registry.totals.active)"])
+        logger.info("relay stopped", metadata: ["sessions_cut": "\(cut)"])
     }
 }
 

@@ -15,7 +15,7 @@ extension ChangeLog {
         _ batches: [[[UInt8]]], window: Int = 3,
         onCommit: (Int, AppendReport) -> Void = { _, _ in }
     ) async throws(StoreError) -> AppendReport {
-        let appender = StreamingAppender(log: self, requiresDurable: false)
+        let appender = StreamingAppender(log: self)
         let chain = AppendChain()
         var inFlight: [(index: Int, outcome: BatchOutcome)] = []
         var total = AppendReport()

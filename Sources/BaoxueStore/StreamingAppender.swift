@@ -31,14 +31,9 @@ public final class StreamingAppender: @unchecked Sendable {
         return inFlight > Self.busyAbove
     }
 
-    /// Refuse every batch when the log does not commit durably: what a peer is acknowledged from must
-    /// survive a power cut. A local bulk import may go without (`ChangeLog.appendPipelined`).
-    private let requiresDurable: Bool
-
-    public init(log: ChangeLog, requiresDurable: Bool = true) {
-        self.log = log
-        self.requiresDurable = requiresDurable
-    }
+    /// Whether the log commits durably is the caller's concern: a sync driver refuses to acknowledge
+    /// from a log that doesn't (`SyncEndpoint`); a local import may go without.
+    public init(log: ChangeLog) { self.log = log }
 
     /// Queues a batch. Batches submitted with one `chain` (one sync session's) are stored in order,
     /// and once one of them fails none after it is stored (`earlierBatchFailed`): a peer told that
@@ -55,10 +50,6 @@ public final class StreamingAppender: @unchecked Sendable {
             inFlight -= size
             lock.unlock()
             original(result)
-        }
-        guard log.isDurable || !requiresDurable else {
-            writing.async(execute: DispatchWorkItem { completion(.failure(.notDurable)) })
-            return
         }
         verifying.async(
             execute: DispatchWorkItem {

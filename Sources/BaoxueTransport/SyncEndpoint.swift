@@ -109,6 +109,11 @@ public struct SyncEndpoint: Sendable {
                     let result = session.isRefusing ? .failure(.store("not stored after a refused batch")) : sink(encoded)
                     queue += session.stored(batch: batch, result: result, now: now)
                 case .pipelined(let appender):
+                    // Acknowledged only from a commit that survives a power cut, as with `append`.
+                    guard appender.log.isDurable else {
+                        queue += session.stored(batch: batch, result: Self.outcome(.failure(.notDurable)), now: now)
+                        continue
+                    }
                     let notify = onStored
                     appender.submit(encoded, chain: chain) { notify?(batch, Self.outcome($0)) }
                 }

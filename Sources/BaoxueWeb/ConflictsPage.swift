@@ -40,7 +40,7 @@ struct ConflictsPage {
         body += error.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? ""
         if conflicts.isEmpty { body += "<p class=\"empty\">\(HTML.escape(l.say(ChildMessages.nothingToSettle)))</p>" }
         for c in conflicts {
-            body += "<h2>\(HTML.escape(c.name))：\(HTML.escape(ReplicaCommands.fieldLabel(c.field)))</h2>"
+            body += "<h2>\(HTML.escape(c.name))：\(HTML.escape(l.fieldName(c.field)))</h2>"
             body += "<p>\(HTML.escape(l.say(ChildMessages.twoPeopleChangedThisAt)))</p>"
             for (i, v) in c.values.enumerated() {
                 body += """

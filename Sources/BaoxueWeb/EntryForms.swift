@@ -10,6 +10,10 @@ enum EntryForms {
 
     static func yesNo(_ l: Language) -> [(String, String)] { [("yes", l.say(EntryMessages.yes)), ("no", l.say(EntryMessages.no))] }
 
+    static func excusedOrNot(_ l: Language) -> [(String, String)] {
+        [("no", l.say(EntryMessages.unexcused)), ("yes", l.say(EntryMessages.excusedChoice))]
+    }
+
     static let absence = EntryForm(
         path: "absence", title: { $0.say(EntryMessages.recordAbsence) }, unavailable: { _, _ in nil },
         controls: { _, l in
@@ -19,7 +23,7 @@ enum EntryForms {
                 Control(field: "days", label: l.say(EntryMessages.schoolDays), kind: .number(min: 1, max: 60)),
                 Control(
                     field: "excused", label: l.say(EntryMessages.excusedLabel),
-                    kind: .choice([("no", l.say(EntryMessages.unexcused)), ("yes", l.say(EntryMessages.excusedChoice))])),
+                    kind: .choice(excusedOrNot(l))),
             ]
         },
         defaults: { _, p in ["from": p.today, "to": p.today, "days": "1", "excused": "no"] },
@@ -29,8 +33,7 @@ enum EntryForms {
             let to = v.date("to", EntryMessages.whatLastDay)
             if let from, let to, to < from { v.fail("to", v.language.say(EntryMessages.lastDayBeforeFirst)) }
             let days = v.number("days", EntryMessages.whatSchoolDays, in: 1...60)
-            let excused = v.choice(
-                "excused", [("no", v.language.say(EntryMessages.unexcused)), ("yes", v.language.say(EntryMessages.excusedChoice))])
+            let excused = v.choice("excused", excusedOrNot(v.language))
             guard v.errors.isEmpty, let from, let to, let days, let excused else { return .invalid(v.errors) }
             return .entry(.absence(from: from, to: to, days: days, excused: excused == "yes"), date: nil)
         })

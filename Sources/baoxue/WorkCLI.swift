@@ -106,7 +106,7 @@ struct ChildSet: ParsableCommand {
                 "name", "school", "grade", "className", "residence", "village", "guardianName", "guardianPhone", "hukouPlace",
                 "studentNumber",
             ]
-            let labels = editable.map { f in ReplicaCommands.fieldLabel(f) }
+            let labels = editable.map { Language.zh.fieldName($0) }
             guard let index = editable.firstIndex(of: field) ?? labels.firstIndex(of: field) else {
                 throw .invalidChoice(option: "FIELD", value: field, chinese: labels, english: editable)
             }

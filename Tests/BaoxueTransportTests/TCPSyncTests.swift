@@ -143,11 +143,13 @@ final class RawSocket {
 }
 
 /// Collects how served sessions ended (the server reports from its own threads), and lets a test
-/// await the n-th ending instead of polling for it.
+/// await the n-th ending instead of polling for it. A wait ends early when its task is cancelled
+/// (a test's time limit), so a session that never ends fails the test instead of hanging the run.
 final class ServedSessions: @unchecked Sendable {
     private let lock = NSLockish()
     private var stored: [Result<SyncSummary, SyncError>] = []
-    private var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var waiters: [(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var nextWaiter = 0
 
     func add(_ r: Result<SyncSummary, SyncError>) {
         let ready = lock.run { () -> [CheckedContinuation<Void, Never>] in
@@ -161,15 +163,27 @@ final class ServedSessions: @unchecked Sendable {
 
     var results: [Result<SyncSummary, SyncError>] { lock.run { stored } }
 
-    /// Returns once `count` sessions have ended (the test's own time limit bounds the wait).
+    /// Returns once `count` sessions have ended, or when the waiting task is cancelled.
     func ended(_ count: Int) async -> [Result<SyncSummary, SyncError>] {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = lock.run { () -> Bool in
-                if stored.count >= count { return true }
-                waiters.append((count, c))
-                return false
+        let id = lock.run { () -> Int in
+            nextWaiter += 1
+            return nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now = lock.run { () -> Bool in
+                    if stored.count >= count || Task.isCancelled { return true }
+                    waiters.append((id, count, c))
+                    return false
+                }
+                if now { c.resume() }
             }
-            if now { c.resume() }
+        } onCancel: {
+            let waiting = lock.run { () -> CheckedContinuation<Void, Never>? in
+                guard let i = waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return waiters.remove(at: i).continuation
+            }
+            waiting?.resume()
         }
         return results
     }
