@@ -3,14 +3,15 @@ import Foundation
 import GRDB
 
 extension ChangeLog {
-    /// The changes reconciled as `scope`'s set, sorted by (hlc, id): the scope's own. (A transferred
-    /// child's history travels inside a change of the new school, privacy.md §2(b); no set holds
-    /// another school's changes.)
+    /// The changes reconciled as `scope`'s set, sorted by (hlc, id) with running id sums: the scope's
+    /// own. (A transferred child's history travels inside a change of the new school, privacy.md
+    /// §2(b); no set holds another school's changes.)
     ///
     /// Each scope's set is kept in `memberCache` with the log position it was read up to; the next
-    /// call reads only the changes stored since (positions only grow and no change is deleted). So a
-    /// relay does not read and sort a school's whole set again for every connection.
-    public func members(of scope: ScopeID) throws(StoreError) -> [ScopeMember] {
+    /// call reads only the changes stored since (positions only grow and no change is deleted) and
+    /// merges them in, redoing the running sums only from the first position that moved. So a relay
+    /// neither reads and sorts a school's whole set again for every connection, nor sums it again.
+    public func members(of scope: ScopeID) throws(StoreError) -> ReconciliationSet {
         try storeCall {
             try readDB { db in
                 let top = try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(position), 0) FROM change")) ?? 0
@@ -23,48 +24,23 @@ extension ChangeLog {
                     from == 0
                     ? "SELECT hlc, id FROM change WHERE scope = ?2 AND ?1 = 0"
                     : "SELECT hlc, id FROM change WHERE position > ?1 AND +scope = ?2"
-                let added = try Self.members(db, sql: sql, arguments: [from, scope.value])
-                let members = Self.merge(kept?.members ?? [], added.sorted(by: Self.precedes))
+                var added = try Self.members(db, sql: sql, arguments: [from, scope.value])
+                added.sort()
+                let members = (kept?.members ?? ReconciliationSet()).merging(added)
                 memberCache.store(scope, members: members, upTo: top)
                 return members
             }
         }
     }
 
-    private static func members(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ScopeMember] {
-        var out: [ScopeMember] = []
+    private static func members(_ db: Database, sql: String, arguments: StatementArguments) throws -> [SyncItem] {
+        var out: [SyncItem] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         while let row = try rows.next() {
             let id: Data = row[1]
-            out.append(ScopeMember(timestamp: row[0], packedID: try PackedChangeID(bytes: id)))
+            let hlc: Int64 = row[0]
+            out.append(SyncItem(timestamp: UInt64(hlc), packed: try PackedChangeID(bytes: id)))
         }
-        return out
-    }
-
-    /// The set's order: by timestamp, then id bytes, as SQLite orders (hlc, id).
-    private static func precedes(_ a: ScopeMember, _ b: ScopeMember) -> Bool {
-        a.timestamp != b.timestamp ? a.timestamp < b.timestamp : a.packedID < b.packedID
-    }
-
-    /// The sorted union of two sorted sets (disjoint: `added` holds only positions not read before).
-    private static func merge(_ kept: [ScopeMember], _ added: [ScopeMember]) -> [ScopeMember] {
-        if added.isEmpty { return kept }
-        if kept.isEmpty { return added }
-        var out: [ScopeMember] = []
-        out.reserveCapacity(kept.count + added.count)
-        var i = 0
-        var j = 0
-        while i < kept.count && j < added.count {
-            if precedes(added[j], kept[i]) {
-                out.append(added[j])
-                j += 1
-            } else {
-                out.append(kept[i])
-                i += 1
-            }
-        }
-        out.append(contentsOf: kept[i...])
-        out.append(contentsOf: added[j...])
         return out
     }
 
@@ -217,13 +193,13 @@ extension ChangeLog {
 /// (`ChangeLog.members(of:)`). Shared by the log's readers, hence the lock.
 final class MemberCache: @unchecked Sendable {
     private let lock = NSLock()
-    typealias Entry = (upTo: Int64, members: [ScopeMember])
+    typealias Entry = (upTo: Int64, members: ReconciliationSet)
     private var entries: [ScopeID: Entry] = [:]
 
     func entry(_ scope: ScopeID) -> Entry? { lock.withLock { entries[scope] } }
 
     /// Keeps the newer of what is cached and `members` (two readers may race; carry rows only grow).
-    func store(_ scope: ScopeID, members: [ScopeMember], upTo: Int64) {
+    func store(_ scope: ScopeID, members: ReconciliationSet, upTo: Int64) {
         lock.withLock {
             if let old = entries[scope], old.upTo >= upTo { return }
             entries[scope] = (upTo, members)

@@ -25,29 +25,11 @@ public protocol ChangeStore: Sendable {
     /// The greatest HLC timestamp stored, for the local clock to continue from.
     func latestTimestamp() throws(StoreError) -> HLCTimestamp?
     /// Every stored change of `scope` (any state), ascending by (timestamp, id).
-    func members(of scope: ScopeID) throws(StoreError) -> [ScopeMember]
+    func members(of scope: ScopeID) throws(StoreError) -> ReconciliationSet
     /// The encoded changes with these ids, in order; throws `changeMissing` for an id not stored.
     func encodedChanges(_ ids: [ChangeID]) throws(StoreError) -> [[UInt8]]
     /// The scopes that hold at least one change, ascending.
     func scopes() throws(StoreError) -> [ScopeID]
-}
-
-/// A change as set reconciliation sees it: its HLC timestamp (packed) and id.
-public struct ScopeMember: Sendable, Equatable {
-    public let timestamp: Int64
-    /// The id packed (no heap storage: a relay keeps sets of tens of thousands).
-    public let packedID: PackedChangeID
-
-    public init(timestamp: Int64, packedID: PackedChangeID) {
-        self.timestamp = timestamp
-        self.packedID = packedID
-    }
-
-    public init(timestamp: Int64, id: ChangeID) {
-        self.init(timestamp: timestamp, packedID: PackedChangeID(id))
-    }
-
-    public var id: ChangeID { packedID.id }
 }
 
 /// One stored change with its local position and state.

@@ -27,9 +27,22 @@ public struct RangeBound: Hashable, Comparable, Sendable {
         return true
     }
 
-    /// The shortest bound that separates `previous` (below) from `next` (at or above).
-    static func between(_ previous: SyncItem, _ next: SyncItem) -> RangeBound {
-        if previous.timestamp != next.timestamp { return RangeBound(timestamp: next.timestamp, prefix: []) }
+    /// The bound the reference puts between neighbouring items `previous < next` when the bound
+    /// before it in the message has timestamp `after` (sync.md §4.3): if their timestamps differ,
+    /// the timestamp t in (previous, next] for which t − `after` is a multiple of the largest power
+    /// of two (the smallest such t; it encodes in the fewest bytes); if they are equal, next's timestamp and the
+    /// shortest prefix of next's id that previous's id lies below.
+    static func between(_ previous: SyncItem, _ next: SyncItem, after: UInt64) -> RangeBound {
+        if previous.timestamp != next.timestamp {
+            let low = previous.timestamp + 1 - after  // ≥ 1: `after` never exceeds previous's timestamp
+            let high = next.timestamp - after
+            var z: UInt64 = 63
+            while true {
+                let q = low >> z + (low & ((1 << z) - 1) == 0 ? 0 : 1)
+                if q <= high >> z { return RangeBound(timestamp: after + (q << z), prefix: []) }
+                z -= 1
+            }
+        }
         let a = previous.idBytes, b = next.idBytes
         var shared = 0
         while shared < 32 && a[shared] == b[shared] { shared += 1 }
@@ -46,8 +59,8 @@ public struct RangeBound: Hashable, Comparable, Sendable {
     }
 }
 
-extension Array where Element == SyncItem {
-    /// The index of the first item at or above `bound` (binary search; items sorted).
+extension ReconciliationSet {
+    /// The index of the first item at or above `bound` (binary search from `low`).
     func firstIndex(atOrAbove bound: RangeBound, from low: Int = 0) -> Int {
         if bound == .infinity { return count }
         var lo = low, hi = count

@@ -4,15 +4,15 @@ import BaoxueCore
 /// items of a scope and the bytes of chosen changes. The store implements
 /// it over SQLite; tests and the simulator over memory.
 public protocol SyncDataSource: Sendable {
-    /// Every stored change of `scope` (applied, pending or held), sorted ascending.
-    func items(in scope: ScopeID) throws(SyncError) -> [SyncItem]
+    /// Every stored change of `scope` (applied, pending or held), as an indexed sorted set.
+    func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet
     /// The encoded changes with these ids, in the same order; a missing id is an error.
     func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]]
 }
 
 /// A fixed set of changes held in memory.
 public struct InMemorySyncSource: SyncDataSource {
-    private let byScope: [ScopeID: [SyncItem]]
+    private let byScope: [ScopeID: ReconciliationSet]
     private let bytes: [ChangeID: [UInt8]]
 
     public init(_ changes: [Change]) {
@@ -22,11 +22,11 @@ public struct InMemorySyncSource: SyncDataSource {
             byScope[c.scope, default: []].append(SyncItem(change: c))
             bytes[c.id] = c.encoded
         }
-        self.byScope = byScope.mapValues { $0.sorted() }
+        self.byScope = byScope.mapValues { ReconciliationSet($0) }
         self.bytes = bytes
     }
 
-    public func items(in scope: ScopeID) throws(SyncError) -> [SyncItem] { byScope[scope] ?? [] }
+    public func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet { byScope[scope] ?? ReconciliationSet() }
 
     public func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]] {
         var out: [[UInt8]] = []

@@ -42,6 +42,9 @@ public struct SyncSession: Sendable {
     private var sentDone = false
     // Receiving.
     private var expected: [ShortID: Int] = [:]
+    /// Per scope index: ranges whose items the peer sends unnamed (answers `all`), sorted, with how many are left.
+    private var expectedRanges: [Int: [(range: Reconciler.ReceiveRange, left: UInt64)]] = [:]
+    private var receivedUnnamed: Set<ShortID> = []
     private var nextIncomingBatch: UInt64 = 0
     private var storing: [UInt64: Int] = [:]
     /// Over `maxChangesPerSession` while batches were still being stored: later batches are dropped
@@ -190,7 +193,7 @@ public struct SyncSession: Sendable {
         guard !scopes.isEmpty else { throw .peerNotAllowed(peer) }
         outgoing.append(SyncMessage.hello(scopes: scopes).encoded())
         for (i, scope) in scopes.enumerated() {
-            var r = Reconciler(items: try items(in: scope, for: peer))
+            var r = Reconciler(set: try items(in: scope, for: peer))
             sendReconcile(i, r.opening())
             reconcilers[i] = r
         }
@@ -207,7 +210,7 @@ public struct SyncSession: Sendable {
             let flags = asked.map { policy.scopes([$0], for: progress.peer!).count == 1 }
             declinedOpenings = Set(flags.indices.filter { !flags[$0] })
             outgoing.append(SyncMessage.accept(flags).encoded())
-            for (i, ok) in flags.enumerated() where ok { reconcilers[i] = Reconciler(items: try items(in: asked[i], for: progress.peer!)) }
+            for (i, ok) in flags.enumerated() where ok { reconcilers[i] = Reconciler(set: try items(in: asked[i], for: progress.peer!)) }
             progress.scopes = zip(asked, flags).filter(\.1).map(\.0)
             if reconcilers.isEmpty { beginTransfer() }
         case (.accept(let flags), .reconciling) where role == .initiator && progress.scopes.isEmpty && flags.count == scopes.count:
@@ -243,10 +246,10 @@ public struct SyncSession: Sendable {
 
     /// A scope's items as this side shows them to `peer`: all of them, or for a revoked peer
     /// only its revocations (so it learns of nothing else, not even ids).
-    private func items(in scope: ScopeID, for peer: PublicKey) throws(SyncError) -> [SyncItem] {
+    private func items(in scope: ScopeID, for peer: PublicKey) throws(SyncError) -> ReconciliationSet {
         let all = try source.items(in: scope)
         guard let only = policy.revocations(for: peer) else { return all }
-        return all.filter { only.contains($0.id) }
+        return ReconciliationSet(sortedUnique: all.filter { only.contains($0.id) })
     }
 
     private mutating func sendReconcile(_ i: Int, _ ranges: [ReconcileRange]) {
@@ -258,15 +261,20 @@ public struct SyncSession: Sendable {
         guard phase == .reconciling else { return }
         phase = .transferring
         var send = Set<SyncItem>()
+        var unnamed: UInt64 = 0
         for (i, r) in reconcilers {
             send.formUnion(r.toSend)
             for id in r.toReceive { expected[id] = i }
+            let ranges = r.toReceiveRanges.sorted { $0.lower < $1.lower }
+            if !ranges.isEmpty { expectedRanges[i] = ranges.map { ($0, $0.count) } }
+            unnamed += ranges.reduce(0) { $0 + $1.count }
         }
         sendQueue = send.sorted()
         progress.toSend = sendQueue.count
-        progress.toReceive = expected.count
+        progress.toReceive = expected.count + Int(clamping: unnamed)
         progress.reconciled = true
-        progress.roundTrips = ((reconcileMessages.values.max() ?? 0) + 1) / 2
+        // Replies the initiator waited for (sync.md §4.4): its last message travels with its first changes.
+        progress.roundTrips = (reconcileMessages.values.max() ?? 0) / 2
     }
 
     /// Sends batches while the window has room; DONE once all are acknowledged.
@@ -316,8 +324,10 @@ public struct SyncSession: Sendable {
             let change: Change
             // Signatures are verified once, by the store, before anything is stored or acknowledged.
             do { change = try Change.decodeStructure(bytes) } catch { throw .invalidChange(error.code) }
-            guard let scope = expected.removeValue(forKey: ShortID(change.id)), scopes[scope] == change.scope else {
-                throw .unsolicitedChange
+            if let scope = expected.removeValue(forKey: ShortID(change.id)) {
+                guard scopes[scope] == change.scope else { throw .unsolicitedChange }
+            } else {
+                try takeUnnamed(change)
             }
             progress.changeBytesReceived += bytes.count
         }
@@ -326,11 +336,30 @@ public struct SyncSession: Sendable {
         outputs.append(.store(batch: batch, encoded: encoded))
     }
 
+    /// A change the peer announced only by count (an `all` range): it must lie in such a range of its
+    /// scope with items still to come, and not have arrived before in this session.
+    private mutating func takeUnnamed(_ change: Change) throws(SyncError) {
+        let item = SyncItem(change: change)
+        guard let i = scopes.firstIndex(of: change.scope), var ranges = expectedRanges[i],
+            !receivedUnnamed.contains(ShortID(item))
+        else { throw .unsolicitedChange }
+        var lo = 0, hi = ranges.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ranges[mid].range.upper.admits(item) { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < ranges.count, ranges[lo].range.lower.admits(item), ranges[lo].left > 0 else { throw .unsolicitedChange }
+        ranges[lo].left -= 1
+        expectedRanges[i] = ranges
+        receivedUnnamed.insert(ShortID(item))
+    }
+
     private mutating func finishIfComplete(_ now: UInt64) {
         guard phase == .transferring, sentDone, receivedDone, storing.isEmpty, !overLimitOnceStored else { return }
         phase = .finished
         progress.durationMs = now &- startedAt
         progress.toReceive = progress.receivedChanges + expected.count
+            + Int(clamping: expectedRanges.values.joined().reduce(UInt64(0)) { $0 + $1.left })
     }
 
     // MARK: - Plumbing

@@ -8,9 +8,9 @@ public struct StoreSyncSource: SyncDataSource {
 
     public init(_ store: any ChangeStore) { self.store = store }
 
-    public func items(in scope: ScopeID) throws(SyncError) -> [SyncItem] {
+    public func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet {
         do {
-            return try store.members(of: scope).map { SyncItem(timestamp: UInt64($0.timestamp), packed: $0.packedID) }
+            return try store.members(of: scope)
         } catch {
             throw .store("\(error)")
         }

@@ -11,9 +11,9 @@ import Foundation
 enum SyncBench {
     /// A scope's items: `shared` synthetic ids plus real signed changes on each side only.
     struct Source: SyncDataSource {
-        let sorted: [SyncItem]
+        let sorted: ReconciliationSet
         let changes: [ChangeID: [UInt8]]
-        func items(in scope: ScopeID) throws(SyncError) -> [SyncItem] { sorted }
+        func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet { sorted }
         func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]] {
             var out: [[UInt8]] = []
             for id in ids {
@@ -61,7 +61,7 @@ enum SyncBench {
         let kb = try DeviceKey(seed: [UInt8](repeating: 0xB2, count: 32))
         func source(_ own: [Change]) -> Source {
             Source(
-                sorted: (shared + own.map(SyncItem.init(change:))).sorted(),
+                sorted: ReconciliationSet(shared + own.map(SyncItem.init(change:))),
                 changes: Dictionary(uniqueKeysWithValues: own.map { ($0.id, $0.encoded) }))
         }
         let sa = source(onlyA)
@@ -93,22 +93,23 @@ enum SyncBench {
         return (row, report)
     }
 
-    static func reconciliationTable(sizes: [Int]) throws {
+    static func reconciliationTable(sizes: [Int], dumpSets: String?) throws {
         print(
             """
 
             Reconciliation: two replicas share n changes of one scope and differ in d (d/2 only on each side).
-            'overhead' = every byte on the wire (preamble, Noise handshake, hello/accept, reconcile, batch headers,
-            acks, done, frame lengths and AEAD tags) minus the missing changes' own bytes. RT = reconciliation round
-            trips after the handshake (+1.5 for the handshake itself). 'wall' = CPU time of the whole session in one
-            process (both sides); '2G' = virtual time of the same session on a 50 kbit/s, 300 ms one-way link.
-            naive = initiator sends all n ids (32 B each), responder answers with a bitmap and its missing ids.
-            version vector = both sides send (author key, max seq) for every author (authors = min(n/50, 2000));
-            exact only when every replica holds a prefix of every author's chain, which scoped sync does not give.
+            'recon B' = the RECONCILE message bodies alone (what the reference Negentropy's messages are compared
+            with); RT = replies the initiator waited for; 'fill' = mean size of the replies the 60 kB budget cut,
+            as a share of it; 'cpu' = reconciliation alone, both sides in one process.
+            'overhead' = every byte of the whole session on the wire (preamble, Noise handshake, hello/accept,
+            reconcile, batch headers, acks, done, frame lengths and AEAD tags) minus the missing changes' own bytes.
+            'wall' = CPU time of the whole session in one process (both sides); '2G' = virtual time of the same
+            session on a 50 kbit/s, 300 ms one-way link. naive = initiator sends all n ids (32 B each), responder
+            answers with a bitmap and its missing ids.
             """)
         print(
-            pad("n", 9) + pad("d", 7) + pad("overhead B", 12) + pad("RT", 4) + pad("wall ms", 9) + pad("2G s", 8)
-                + pad("| naive B", 12) + pad("naive 2G s", 11) + pad("| vv B", 10))
+            pad("n", 9) + pad("d", 7) + pad("recon B", 10) + pad("RT", 4) + pad("fill", 6) + pad("cpu ms", 8)
+                + pad("| overhead B", 14) + pad("wall ms", 9) + pad("2G s", 8) + pad("| naive B", 12) + pad("naive 2G s", 11))
         var rng = SeededGenerator(seed: 2026)
         let ka = try DeviceKey(seed: [UInt8](repeating: 0x0A, count: 32))
         let kb = try DeviceKey(seed: [UInt8](repeating: 0x0B, count: 32))
@@ -117,9 +118,17 @@ enum SyncBench {
             for d in [0, 10, 1_000, n / 100] {
                 let a = real(d / 2, key: ka, &rng)
                 let b = real(d - d / 2, key: kb, &rng)
+                let setA = ReconciliationSet(shared + a.map(SyncItem.init(change:)))
+                let setB = ReconciliationSet(shared + b.map(SyncItem.init(change:)))
+                if let dir = dumpSets { try dump(setA, setB, to: dir + "/n\(n)-d\(d).set") }
+                var exchange: ReconcileExchange.Outcome!
+                let cpu = Measure.seconds { exchange = try? ReconcileExchange.run(initiator: setA, responder: setB) }
                 let row: Row
                 let edge: SimulatedLink.Report
                 do {
+                    guard let exchange, Set(exchange.initiatorSends) == Set(a.map(SyncItem.init(change:))) else {
+                        throw SyncError.malformed("reconciliation missed a difference")
+                    }
                     row = try session(shared: shared, onlyA: a, onlyB: b, conditions: .perfect).0
                     edge = try session(shared: shared, onlyA: a, onlyB: b, conditions: .edge).1
                 } catch {
@@ -129,14 +138,48 @@ enum SyncBench {
                 let overhead = row.bytes - row.changeBytes
                 let naive = 32 * (n + a.count) + (n + a.count + 7) / 8 + 32 * b.count + 290
                 let naiveEdge = Double(naive) / (50_000 / 8) + 0.6 * 2.5
-                let authors = max(1, min(n / 50, 2_000))
-                let vv = 2 * authors * (32 + 4) + 290
+                let full = exchange.fullMessages
+                let fill = full.isEmpty ? "–" : "\(full.reduce(0, +) * 100 / (full.count * Reconciler.messageBudget))%"
                 print(
-                    pad("\(n)", 9) + pad("\(d)", 7) + pad("\(overhead)", 12) + pad("\(row.roundTrips)", 4)
-                        + pad(String(format: "%.0f", row.wallMs), 9) + pad(String(format: "%.1f", edge.durationMs / 1000), 8)
-                        + pad("| \(naive)", 12) + pad(String(format: "%.1f", naiveEdge), 11) + pad("| \(vv)", 10))
+                    pad("\(n)", 9) + pad("\(d)", 7) + pad("\(exchange.bodyBytes)", 10) + pad("\(exchange.roundTrips)", 4)
+                        + pad(fill, 6) + pad(String(format: "%.1f", cpu * 1000), 8)
+                        + pad("| \(overhead)", 14) + pad(String(format: "%.0f", row.wallMs), 9)
+                        + pad(String(format: "%.1f", edge.durationMs / 1000), 8)
+                        + pad("| \(naive)", 12) + pad(String(format: "%.1f", naiveEdge), 11))
             }
         }
+    }
+
+    /// A new phone: it holds nothing of a scope of n changes and receives all of it.
+    static func newReplica(n: Int) throws {
+        var rng = SeededGenerator(seed: 9)
+        let key = try DeviceKey(seed: [UInt8](repeating: 0x0C, count: 32))
+        let changes = real(n, key: key, &rng)
+        var row = Row()
+        var exchange: ReconcileExchange.Outcome!
+        for empty in [true, false] {
+            let full = ReconciliationSet(changes.map(SyncItem.init(change:)))
+            exchange = try empty
+                ? ReconcileExchange.run(initiator: ReconciliationSet(), responder: full)
+                : ReconcileExchange.run(initiator: full, responder: ReconciliationSet())
+            row = try session(shared: [], onlyA: empty ? [] : changes, onlyB: empty ? changes : [], conditions: .perfect).0
+            print(
+                """
+                New replica (\(empty ? "initiator" : "responder") holds nothing) receives \(n) changes                 (\(row.changeBytes) B): reconciliation \(exchange.bodyBytes) B =                 \(String(format: "%.4f", Double(exchange.bodyBytes) * 100 / Double(row.changeBytes))) % of the changes' bytes                 in \(exchange.roundTrips) RT; whole-session overhead \(row.bytes - row.changeBytes) B
+                """)
+        }
+    }
+
+    /// The two sets in the format `tools/reference/negentropy_compare.cpp` reads.
+    static func dump(_ a: ReconciliationSet, _ b: ReconciliationSet, to path: String) throws {
+        var w = ByteWriter(capacity: 24 + 40 * (a.count + b.count))
+        w.raw(Array("BXSETS01".utf8))
+        for n in [a.count, b.count] { w.raw(withUnsafeBytes(of: UInt64(n).littleEndian) { Array($0) }) }
+        for item in Array(a) + Array(b) {
+            w.raw(withUnsafeBytes(of: item.timestamp.littleEndian) { Array($0) })
+            w.raw(item.idBytes)
+        }
+        try Data(w.bytes).write(to: URL(fileURLWithPath: path))
     }
 
     /// Bytes one more scope costs when nothing differs: 1 scope against 21 scopes, n items in each.

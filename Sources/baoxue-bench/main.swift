@@ -66,8 +66,10 @@ if args.contains("sync") {
         }
         ?? [10_000, 100_000, 1_000_000]
     print("baoxue-bench sync; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-    try SyncBench.reconciliationTable(sizes: sizes)
+    let dump = args.firstIndex(of: "--dump-sets").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1] : nil }
+    try SyncBench.reconciliationTable(sizes: sizes, dumpSets: dump)
     try SyncBench.perScope(n: 10_000)
+    try SyncBench.newReplica(n: 100_000)
     let bulk = intArg("--bulk", 100_000)
     if bulk > 0 {
         let done = DispatchSemaphore(value: 0)

@@ -38,7 +38,7 @@ import Testing
             let scope = scopes.randomElement(using: &rng)!
             let expected = (stored[scope] ?? []).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             let read = try log.members(of: scope)
-            #expect(read.map(\.timestamp) == expected.map(\.0) && read.map(\.id) == expected.map(\.1), "seed \(seed)")
+            #expect(read.map(\.timestamp) == expected.map { UInt64($0.0) } && read.map(\.id) == expected.map(\.1), "seed \(seed)")
         }
         let fresh = try ChangeLog(path: dir + "/log.sqlite")
         for scope in scopes { #expect(try fresh.members(of: scope) == log.members(of: scope), "seed \(seed)") }
