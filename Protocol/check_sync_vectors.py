@@ -71,22 +71,29 @@ def bound_key(ts, prefix, width):
 
 
 def ranges(r):
+    """Parses a range list (sync.md 4.3); returns [(timestamp or None for infinity, prefix, mode, fields)]."""
     count = r.varint()
     if count > len(r.data) - r.at:
         raise Malformed("range count")
-    last, previous = 0, None
-    for _ in range(count):
-        t = r.varint()
-        if t == 0:
+    last, previous, out = 0, None, []
+    for index in range(count):
+        head = r.varint()
+        tag = r.varint()
+        if tag > ((63 * 33) + 32) * 8 + 7:
+            raise Malformed("range tag")
+        mode, plen, z = tag % 8, (tag // 8) % 33, tag // 8 // 33
+        if head == 0:
+            if z or plen:
+                raise Malformed("infinite bound with a prefix or scale")
             ts = None
         else:
-            ts = last + t - 1
+            q = head - 1
+            if not (q % 2 == 1 or (q == 0 and z == 0)):
+                raise Malformed("bound not in its shortest form")
+            ts = last + (q << z)
             if ts >= (1 << 64) - 1:
                 raise Malformed("bound overflow")
             last = ts
-        plen = r.u8()
-        if plen > 32 or (ts is None and plen):
-            raise Malformed("bound prefix")
         prefix = r.take(plen)
         key = (float("inf"), b"") if ts is None else (ts, prefix)
         if previous is not None:
@@ -96,16 +103,16 @@ def ranges(r):
             if not a < b:
                 raise Malformed("bounds not increasing")
         previous = key
-        mode = r.varint()
+        fields = None
         if mode == 0:
             pass
         elif mode == 1:
-            r.take(16)
+            fields = r.take(16).hex()
         elif mode in (2, 3):
             n = r.varint()
             if n > 65536:
                 raise Malformed("too many ids")
-            r.take(16 * n)
+            fields = [r.take(16).hex() for _ in range(n)]
             if mode == 3:
                 bits = r.varint()
                 if bits > 65536:
@@ -113,12 +120,37 @@ def ranges(r):
                 raw = r.take((bits + 7) // 8)
                 if bits % 8 and raw[-1] >> (bits % 8):
                     raise Malformed("bits past the end")
+                fields = [fields, [bool(raw[i // 8] >> (i % 8) & 1) for i in range(bits)]]
+        elif mode == 4:
+            fields = r.varint()
+            if not 1 <= fields <= 1 << 32:
+                raise Malformed("item count")
+        elif mode == 5:
+            if ts is not None or index != count - 1:
+                raise Malformed("deferred range not last")
         else:
             raise Malformed("unknown mode")
+        out.append((ts, prefix.hex(), mode, fields))
+    return out
+
+
+def between(previous, nxt, after):
+    """The reference's bound between neighbouring items (ts, id bytes), after a bound at `after` (sync.md 4.3)."""
+    if previous[0] != nxt[0]:
+        low, high = previous[0] + 1 - after, nxt[0] - after
+        for z in range(63, -1, -1):
+            q = -(-low // (1 << z))
+            if q << z <= high:
+                return (after + (q << z), b"")
+    shared = 0
+    while shared < 32 and previous[1][shared] == nxt[1][shared]:
+        shared += 1
+    return (nxt[0], nxt[1][: min(shared, 31) + 1])
 
 
 def message(body):
     r = Reader(body)
+    result = None
     if r.u8() != 1:
         raise Malformed("message version")
     kind = r.u8()
@@ -147,7 +179,7 @@ def message(body):
     elif kind == 3:
         if r.varint() >= 256:
             raise Malformed("scope index")
-        ranges(r)
+        result = ranges(r)
     elif kind == 4:
         r.varint()
         n = r.varint()
@@ -176,6 +208,7 @@ def message(body):
     else:
         raise Malformed("unknown type")
     r.end()
+    return result
 
 
 def main():
@@ -199,10 +232,16 @@ def main():
         check(fingerprint(ids).hex() == f["fingerprint"], "fingerprint of %d ids" % len(ids))
     for m in v["messages"]:
         try:
-            message(bytes.fromhex(m["hex"]))
+            decoded = message(bytes.fromhex(m["hex"]))
             check(True, m["name"])
+            if "ranges" in m:
+                want = [(x["timestamp"], x["prefix"], x["mode"]) for x in m["ranges"]]
+                check([(t, p, mode) for t, p, mode, _ in decoded] == want, m["name"] + ": bounds and modes as listed")
         except Malformed as e:
             check(False, "%s: %s" % (m["name"], e))
+    for b in v["bounds"]:
+        got = between((b["previous"][0], bytes.fromhex(b["previous"][1])), (b["next"][0], bytes.fromhex(b["next"][1])), b["after"])
+        check(got == (b["bound"][0], bytes.fromhex(b["bound"][1])), "bound between %s and %s" % (b["previous"], b["next"]))
     for m in v["invalid_messages"]:
         try:
             message(bytes.fromhex(m["hex"]))

@@ -95,8 +95,8 @@ struct PretendingSource: SyncDataSource {
         self.extra = map
     }
 
-    func items(in scope: ScopeID) throws(SyncError) -> [SyncItem] {
-        (try base.items(in: scope) + extra.values.filter { $0.scope == scope }.map(\.item)).sorted()
+    func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet {
+        try base.items(in: scope).merging(extra.values.filter { $0.scope == scope }.map(\.item).sorted())
     }
 
     func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]] {
@@ -114,8 +114,8 @@ struct FaultyRelaySource: SyncDataSource {
     let base: any SyncDataSource
     let salt: UInt8
 
-    func items(in scope: ScopeID) throws(SyncError) -> [SyncItem] {
-        try base.items(in: scope).filter { ($0.id.bytes[0] ^ salt) % 5 != 0 }
+    func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet {
+        ReconciliationSet(sortedUnique: try base.items(in: scope).filter { ($0.id.bytes[0] ^ salt) % 5 != 0 })
     }
 
     func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]] {

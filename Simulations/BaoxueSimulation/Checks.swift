@@ -53,7 +53,7 @@ extension Simulation {
             // A device never loses what it holds, so the prefix it held yesterday need not be asked again;
             // the rest is checked against what it holds, read in one query (not a query per change).
             var prefix = heldPrefix[i] ?? 0
-            let held = prefix < list.count ? Set(try node.log.members(of: node.scopes[0]).map(\.packedID)) : []
+            let held = prefix < list.count ? Set(try node.log.members(of: node.scopes[0]).map(\.packed)) : []
             func lacks(_ j: Int) -> Bool { !untrustedAuthor(list[j].change) && !held.contains(PackedChangeID(list[j].change.id)) }
             while prefix < list.count && !lacks(prefix) { prefix += 1 }
             heldPrefix[i] = prefix

@@ -32,7 +32,7 @@ public struct RangeBound: Hashable, Comparable, Sendable {
     /// the timestamp t in (previous, next] for which t − `after` is a multiple of the largest power
     /// of two (the smallest such t; it encodes in the fewest bytes); if they are equal, next's timestamp and the
     /// shortest prefix of next's id that previous's id lies below.
-    static func between(_ previous: SyncItem, _ next: SyncItem, after: UInt64) -> RangeBound {
+    package static func between(_ previous: SyncItem, _ next: SyncItem, after: UInt64) -> RangeBound {
         if previous.timestamp != next.timestamp {
             let low = previous.timestamp + 1 - after  // ≥ 1: `after` never exceeds previous's timestamp
             let high = next.timestamp - after

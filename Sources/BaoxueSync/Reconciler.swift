@@ -224,7 +224,7 @@ public struct Reconciler: Sendable {
             if theirs == Fingerprints.empty, m > 0 { return all(w) }
             return split(w, message: w.message, density: w.density)
         case .idList(let theirs):
-            if theirs.isEmpty { return m == 0 ? Answer() : all(w) }
+            if theirs.isEmpty { return m == 0 ? answer([], w) : all(w) }
             return m <= Self.answerCap ? answer(theirs, w) : split(w, message: w.message, density: w.density)
         case .skip, .idListResponse, .all, .deferred:
             return Answer()

@@ -52,15 +52,7 @@ enum SyncVectorMaker {
                 "reconcile_all_modes",
                 .reconcile(
                     scope: 0,
-                    ranges: [
-                        ReconcileRange(upper: RangeBound(timestamp: 5, prefix: []), mode: .skip),
-                        ReconcileRange(
-                            upper: RangeBound(timestamp: 5, prefix: [0x80]), mode: .fingerprint([UInt8](repeating: 1, count: 16))),
-                        ReconcileRange(upper: RangeBound(timestamp: 1 << 40, prefix: []), mode: .idList([id, id])),
-                        ReconcileRange(
-                            upper: .infinity,
-                            mode: .idListResponse(have: [id], need: [true, false, true, true, false, false, false, false, true])),
-                    ])
+                    ranges: allModes)
             ),
             ("changes", .changes(batch: 3, encoded: [change.encoded])),
             ("ack", .ack(batch: 300)),
@@ -68,7 +60,65 @@ enum SyncVectorMaker {
             ("abort", .abort(code: 9, reason: "unsolicited_change")),
             ("refused", .refused(batch: 300, code: 19, reason: "over_limit: disk_full")),
         ]
-        return samples.map { ["name": $0.0, "hex": hex($0.1.encoded())] }
+        return samples.map { name, message in
+            var out: [String: Any] = ["name": name, "hex": hex(message.encoded())]
+            if case .reconcile(_, let ranges) = message, !ranges.isEmpty {
+                out["ranges"] = ranges.map { r -> [String: Any] in
+                    [
+                        "timestamp": r.upper == .infinity ? NSNull() : r.upper.timestamp as Any, "prefix": hex(r.upper.prefix),
+                        "mode": modeNumber(r.mode),
+                    ]
+                }
+            }
+            return out
+        }
+    }
+
+    /// Every range mode, with bounds that use a scale, a prefix, a zero delta and infinity.
+    static var allModes: [ReconcileRange] {
+        let id = ShortID(try! ChangeID(bytes: [UInt8](repeating: 7, count: 32)))
+        return [
+            ReconcileRange(upper: RangeBound(timestamp: 5, prefix: []), mode: .skip),
+            ReconcileRange(upper: RangeBound(timestamp: 5, prefix: [0x80]), mode: .fingerprint([UInt8](repeating: 1, count: 16))),
+            ReconcileRange(upper: RangeBound(timestamp: 1 << 40, prefix: []), mode: .idList([id, id])),
+            ReconcileRange(upper: RangeBound(timestamp: (1 << 40) + 3 << 20, prefix: []), mode: .all(count: 300)),
+            ReconcileRange(
+                upper: RangeBound(timestamp: 1 << 41, prefix: []),
+                mode: .idListResponse(have: [id], need: [true, false, true, true, false, false, false, false, true])),
+            ReconcileRange(upper: .infinity, mode: .deferred),
+        ]
+    }
+
+    static func modeNumber(_ mode: ReconcileRange.Mode) -> Int {
+        switch mode {
+        case .skip: 0
+        case .fingerprint: 1
+        case .idList: 2
+        case .idListResponse: 3
+        case .all: 4
+        case .deferred: 5
+        }
+    }
+
+    /// The reference's bounds between neighbouring items (sync.md §4.3).
+    static func bounds() -> [[String: Any]] {
+        let a = [UInt8](repeating: 0x11, count: 32), b = [UInt8](repeating: 0x11, count: 3) + [UInt8](repeating: 0x90, count: 29)
+        let cases: [(UInt64, [UInt8], UInt64, [UInt8], UInt64)] = [
+            (1_000, a, 1_001, b, 0),
+            (0x0001_9000_1234_0000, a, 0x0001_9000_9999_0000, b, 0x0001_8000_0000_0000),
+            (0x0001_9000_1234_0000, a, 0x0001_9000_1234_0001, b, 0x0001_9000_1234_0000),
+            (77 << 16, a, 1 << 62, b, 5),
+            (7 << 16, a, 7 << 16, b, 3 << 16),
+        ]
+        return cases.map { pt, pid, nt, nid, after in
+            let bound = RangeBound.between(
+                SyncItem(timestamp: pt, id: try! ChangeID(bytes: pid)), SyncItem(timestamp: nt, id: try! ChangeID(bytes: nid)),
+                after: after)
+            return [
+                "previous": [pt, hex(pid)] as [Any], "next": [nt, hex(nid)] as [Any], "after": after,
+                "bound": [bound.timestamp, hex(bound.prefix)] as [Any],
+            ]
+        }
     }
 
     static func invalid() -> [[String: Any]] {
@@ -80,10 +130,15 @@ enum SyncVectorMaker {
             ("repeated scope", [1, 1, 2, 1, 0x61, 1, 0x61]),
             ("accept flag not 0 or 1", [1, 2, 1, 2]),
             ("varint with a redundant leading group", [1, 5, 0x80, 0x01]),
-            ("bounds not increasing", [1, 3, 0, 2, 2, 1, 5, 0, 1, 0, 0]),
-            ("infinite bound with a prefix", [1, 3, 0, 1, 0, 1, 0xAA, 0]),
-            ("unknown range mode", [1, 3, 0, 1, 0, 0, 9]),
-            ("need bits past the end set", [1, 3, 0, 1, 0, 0, 3, 0, 1, 0xFF]),
+            ("bounds not increasing", [1, 3, 0, 2, 6, 0, 1, 0]),
+            ("infinite bound with a prefix", [1, 3, 0, 1, 0, 8, 0xAA]),
+            ("bound not in its shortest form", [1, 3, 0, 1, 3, 0x82, 0x08]),
+            ("bound timestamp overflows", [1, 3, 0, 2, 2, 0x81, 0x81, 0x78, 2, 0x81, 0x81, 0x78]),
+            ("range tag out of range", [1, 3, 0, 1, 0, 0x81, 0x84, 0x00]),
+            ("unknown range mode", [1, 3, 0, 1, 0, 6]),
+            ("need bits past the end set", [1, 3, 0, 1, 0, 3, 0, 1, 0xFF]),
+            ("all with no items", [1, 3, 0, 1, 0, 4, 0]),
+            ("deferred range not last", [1, 3, 0, 1, 2, 5]),
             ("changes batch empty", [1, 4, 0, 0]),
             ("abort reason not UTF-8", [1, 7, 0, 1, 1, 0xFF]),
             ("refused without a reason length", [1, 8, 0, 0, 19]),
@@ -171,6 +226,7 @@ enum SyncVectorMaker {
             "fingerprints": fingerprints(),
             "messages": messages(),
             "invalid_messages": invalid(),
+            "bounds": bounds(),
             "session": try session(),
         ]
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

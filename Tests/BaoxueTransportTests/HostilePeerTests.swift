@@ -215,7 +215,7 @@ struct ForgedSource: SyncDataSource {
         self.forgedID = forgedID.id
     }
 
-    func items(in scope: ScopeID) throws(SyncError) -> [SyncItem] { try inner.items(in: scope) }
+    func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet { try inner.items(in: scope) }
     func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]] {
         try inner.encodedChanges(ids).enumerated().map { ids[$0.offset] == forgedID ? forged : $0.element }
     }
