@@ -19,7 +19,7 @@ public struct RangeBound: Hashable, Comparable, Sendable {
     }
 
     /// True iff `item` sorts at or after this bound.
-    func admits(_ item: SyncItem) -> Bool {
+    package func admits(_ item: SyncItem) -> Bool {
         if item.timestamp != timestamp { return item.timestamp > timestamp }
         if prefix.isEmpty { return true }
         let id = item.idBytes

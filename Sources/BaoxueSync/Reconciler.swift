@@ -106,6 +106,14 @@ public struct Reconciler: Sendable {
         for w in work {
             let answer = respond(to: w)
             guard !answer.ranges.isEmpty else { continue }
+            // Neighbouring ranges where this side holds nothing are asked for with one empty list.
+            if answer.ranges.count == 1, answer.ranges[0].mode == .idList([]), reply.lastUpper == w.lower,
+                reply.ranges.last?.mode == .idList([]), let merged = listsAwaitingAnswer.removeValue(forKey: w.lower)
+            {
+                reply.extendLast(to: w.upper)
+                listsAwaitingAnswer[w.upper] = merged
+                continue
+            }
             if reply.size > 0, reply.size + reply.cost(answer.ranges, after: w.lower) > Self.messageBudget - 16 {
                 backlog.append(w)
                 continue

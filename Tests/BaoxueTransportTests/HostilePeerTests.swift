@@ -15,9 +15,9 @@ import Testing
         var endpoint: SyncEndpoint
         let before: Set<ChangeID>
 
-        init(limits: SyncLimits = SyncLimits()) throws {
+        init(limits: SyncLimits = SyncLimits(), holding: Int = 40) throws {
             pair = try SyncPair()
-            _ = try pair.b.append(Fixtures.chain(Fixtures.key(7), count: 40))
+            if holding > 0 { _ = try pair.b.append(Fixtures.chain(Fixtures.key(7), count: holding)) }
             endpoint = try pair.endpoints(limits: limits).1
             before = try SyncPair.ids(pair.b)
         }
