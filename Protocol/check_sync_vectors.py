@@ -225,8 +225,8 @@ def main():
             failed += 1
             print("FAIL", what)
 
-    check(bytes.fromhex(v["preamble"]) == b"BXSYNC\x00\x01", "preamble")
-    check(bytes.fromhex(v["prologue"]) == b"baoxue-sync/1", "prologue")
+    check(bytes.fromhex(v["preamble"]) == b"BXSYNC\x00\x02", "preamble")
+    check(bytes.fromhex(v["prologue"]) == b"baoxue-sync/2", "prologue")
     for f in v["fingerprints"]:
         ids = [bytes.fromhex(i) for i in f["ids"]]
         check(fingerprint(ids).hex() == f["fingerprint"], "fingerprint of %d ids" % len(ids))

@@ -43,7 +43,8 @@ public struct RangeBound: Hashable, Comparable, Sendable {
                 z -= 1
             }
         }
-        let a = previous.idBytes, b = next.idBytes
+        let a = previous.idBytes
+        let b = next.idBytes
         var shared = 0
         while shared < 32 && a[shared] == b[shared] { shared += 1 }
         return RangeBound(timestamp: next.timestamp, prefix: Array(b[0...min(shared, 31)]))
@@ -51,7 +52,8 @@ public struct RangeBound: Hashable, Comparable, Sendable {
 
     public static func < (a: RangeBound, b: RangeBound) -> Bool {
         if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
-        var pa = a.prefix, pb = b.prefix
+        var pa = a.prefix
+        var pb = b.prefix
         let n = max(pa.count, pb.count)
         pa += [UInt8](repeating: 0, count: n - pa.count)
         pb += [UInt8](repeating: 0, count: n - pb.count)
@@ -63,7 +65,8 @@ extension ReconciliationSet {
     /// The index of the first item at or above `bound` (binary search from `low`).
     func firstIndex(atOrAbove bound: RangeBound, from low: Int = 0) -> Int {
         if bound == .infinity { return count }
-        var lo = low, hi = count
+        var lo = low
+        var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
             if bound.admits(self[mid]) { hi = mid } else { lo = mid + 1 }

@@ -124,7 +124,9 @@ enum RangeCodec {
                 let head = try r.varint("bound")
                 let tag = try r.varint("range tag")
                 guard tag <= maxTag else { throw SyncError.malformed("range tag out of range") }
-                let z = tag / 8 / 33, plen = Int(tag / 8 % 33), code = tag % 8
+                let z = tag / 8 / 33
+                let plen = Int(tag / 8 % 33)
+                let code = tag % 8
                 let ts: UInt64
                 if head == 0 {
                     guard z == 0, plen == 0 else { throw SyncError.malformed("infinite bound with a prefix or scale") }

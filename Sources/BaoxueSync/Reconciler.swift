@@ -276,7 +276,8 @@ public struct Reconciler: Sendable {
         }
         var out = Answer()
         out.ranges.reserveCapacity(b)
-        let per = n / b, extra = n % b
+        let per = n / b
+        let extra = n % b
         var start = w.mine.lowerBound
         var previous = w.lower.timestamp == .max ? 0 : w.lower.timestamp
         for i in 0..<b {

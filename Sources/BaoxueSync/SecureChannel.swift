@@ -10,10 +10,10 @@ import BaoxueSodium
 /// under this session's keys; once any input fails, the channel refuses
 /// all further input (Noise requires the session to be abandoned).
 public struct SecureChannel: Sendable {
-    /// "BXSYNC", 0, protocol version 1.
-    public static let preamble: [UInt8] = Array("BXSYNC".utf8) + [0, 1]
+    /// "BXSYNC", 0, protocol version 2 (version 1 had other reconciliation ranges, sync.md §4.3).
+    public static let preamble: [UInt8] = Array("BXSYNC".utf8) + [0, 2]
     /// Mixed into the handshake hash, so peers of different versions cannot complete a handshake.
-    public static let prologue: [UInt8] = Array("baoxue-sync/1".utf8)
+    public static let prologue: [UInt8] = Array("baoxue-sync/2".utf8)
     /// Hard maximum of one message's length field (a batch of changes must fit).
     public static let maxMessageBytes = 2 << 20
     static let maxFramePlaintext = NoiseHandshake.maxMessageLength - ChaChaPoly.tagLength

@@ -46,9 +46,12 @@ struct SplitPlan: Sendable {
     /// The natural logarithm of x > 0, without Foundation: x = s · 2^e with s in [1, 2), and
     /// ln s = 2 atanh((s − 1)/(s + 1)) by its series.
     static func ln(_ x: Double) -> Double {
-        let e = Double(x.exponent), s = x.significand
-        let y = (s - 1) / (s + 1), y2 = y * y
-        var term = y, sum = 0.0
+        let e = Double(x.exponent)
+        let s = x.significand
+        let y = (s - 1) / (s + 1)
+        let y2 = y * y
+        var term = y
+        var sum = 0.0
         for k in stride(from: 1, through: 39, by: 2) {
             sum += term / Double(k)
             term *= y2
@@ -59,7 +62,8 @@ struct SplitPlan: Sendable {
     /// ⌊x^(1/k)⌋ for x ≥ 0, k ≥ 1.
     static func root(_ x: Int, _ k: Int) -> Int {
         if k == 1 || x < 2 { return x }
-        var lo = 1, hi = x
+        var lo = 1
+        var hi = x
         while lo < hi {
             let mid = (lo + hi + 1) / 2
             if power(mid, k) <= x { lo = mid } else { hi = mid - 1 }

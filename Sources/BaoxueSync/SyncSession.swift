@@ -343,7 +343,8 @@ public struct SyncSession: Sendable {
         guard let i = scopes.firstIndex(of: change.scope), var ranges = expectedRanges[i],
             !receivedUnnamed.contains(ShortID(item))
         else { throw .unsolicitedChange }
-        var lo = 0, hi = ranges.count
+        var lo = 0
+        var hi = ranges.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if ranges[mid].range.upper.admits(item) { lo = mid + 1 } else { hi = mid }
@@ -358,7 +359,8 @@ public struct SyncSession: Sendable {
         guard phase == .transferring, sentDone, receivedDone, storing.isEmpty, !overLimitOnceStored else { return }
         phase = .finished
         progress.durationMs = now &- startedAt
-        progress.toReceive = progress.receivedChanges + expected.count
+        progress.toReceive =
+            progress.receivedChanges + expected.count
             + Int(clamping: expectedRanges.values.joined().reduce(UInt64(0)) { $0 + $1.left })
     }
 

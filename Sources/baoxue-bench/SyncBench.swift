@@ -115,7 +115,9 @@ enum SyncBench {
         let kb = try DeviceKey(seed: [UInt8](repeating: 0x0B, count: 32))
         for n in sizes {
             let shared = synthetic(n, &rng)
-            for d in [0, 10, 1_000, n / 100] {
+            for d in [0, 2, 10, 1_000, n / 100].enumerated().filter({ !([0, 2, 10, 1_000].prefix($0.offset).contains($0.element)) }).map(
+                \.element)
+            {
                 let a = real(d / 2, key: ka, &rng)
                 let b = real(d - d / 2, key: kb, &rng)
                 let setA = ReconciliationSet(shared + a.map(SyncItem.init(change:)))
@@ -159,13 +161,17 @@ enum SyncBench {
         var exchange: ReconcileExchange.Outcome!
         for empty in [true, false] {
             let full = ReconciliationSet(changes.map(SyncItem.init(change:)))
-            exchange = try empty
+            exchange =
+                try empty
                 ? ReconcileExchange.run(initiator: ReconciliationSet(), responder: full)
                 : ReconcileExchange.run(initiator: full, responder: ReconciliationSet())
             row = try session(shared: [], onlyA: empty ? [] : changes, onlyB: empty ? changes : [], conditions: .perfect).0
             print(
                 """
-                New replica (\(empty ? "initiator" : "responder") holds nothing) receives \(n) changes                 (\(row.changeBytes) B): reconciliation \(exchange.bodyBytes) B =                 \(String(format: "%.4f", Double(exchange.bodyBytes) * 100 / Double(row.changeBytes))) % of the changes' bytes                 in \(exchange.roundTrips) RT; whole-session overhead \(row.bytes - row.changeBytes) B
+                New replica (\(empty ? "initiator" : "responder") holds nothing) receives \(n) changes \
+                (\(row.changeBytes) B): reconciliation \(exchange.bodyBytes) B \
+                = \(String(format: "%.4f", Double(exchange.bodyBytes) * 100 / Double(row.changeBytes))) % of the changes' bytes \
+                in \(exchange.roundTrips) RT; whole-session overhead \(row.bytes - row.changeBytes) B
                 """)
         }
     }

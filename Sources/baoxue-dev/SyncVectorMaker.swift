@@ -102,7 +102,8 @@ enum SyncVectorMaker {
 
     /// The reference's bounds between neighbouring items (sync.md §4.3).
     static func bounds() -> [[String: Any]] {
-        let a = [UInt8](repeating: 0x11, count: 32), b = [UInt8](repeating: 0x11, count: 3) + [UInt8](repeating: 0x90, count: 29)
+        let a = [UInt8](repeating: 0x11, count: 32)
+        let b = [UInt8](repeating: 0x11, count: 3) + [UInt8](repeating: 0x90, count: 29)
         let cases: [(UInt64, [UInt8], UInt64, [UInt8], UInt64)] = [
             (1_000, a, 1_001, b, 0),
             (0x0001_9000_1234_0000, a, 0x0001_9000_9999_0000, b, 0x0001_8000_0000_0000),

@@ -28,7 +28,8 @@ import Testing
             all.formUnion(added)
             #expect(set.items == all.sorted(), "seed \(seed)")
             for _ in 0..<20 {
-                let a = Int.random(in: 0...set.count, using: &rng), b = Int.random(in: a...set.count, using: &rng)
+                let a = Int.random(in: 0...set.count, using: &rng)
+                let b = Int.random(in: a...set.count, using: &rng)
                 #expect(set.sum(a..<b) == Self.naive(set.items[a..<b]), "seed \(seed): \(a)..<\(b)")
             }
         }

@@ -11,7 +11,8 @@ import Testing
     func sets(shared: Int, onlyA: Int, onlyB: Int, seed: UInt64) -> ([SyncItem], [SyncItem], [SyncItem], [SyncItem]) {
         var rng = SeededGenerator(seed: seed)
         let all = ReconcilerTests.randomItems(shared + onlyA + onlyB, &rng)
-        let a = Array(all[shared..<(shared + onlyA)]), b = Array(all[(shared + onlyA)...])
+        let a = Array(all[shared..<(shared + onlyA)])
+        let b = Array(all[(shared + onlyA)...])
         return ((all[0..<shared] + a).sorted(), (all[0..<shared] + b).sorted(), a, b)
     }
 
@@ -62,7 +63,9 @@ import Testing
             let after = sameTime ? UInt64.random(in: 0...lo.timestamp, using: &rng) : lo.timestamp - min(lo.timestamp, 1 << 30)
             let bound = RangeBound.between(lo, hi, after: after)
             #expect(!bound.admits(lo) && bound.admits(hi), "seed 7: \(lo) \(hi)")
-            let ranges = [ReconcileRange(upper: RangeBound(timestamp: after, prefix: []), mode: .skip), ReconcileRange(upper: bound, mode: .skip)]
+            let ranges = [
+                ReconcileRange(upper: RangeBound(timestamp: after, prefix: []), mode: .skip), ReconcileRange(upper: bound, mode: .skip),
+            ]
             let message = SyncMessage.reconcile(scope: 0, ranges: after == 0 ? [ranges[1]] : ranges)
             #expect(try SyncMessage.decode(message.encoded()) == message)
         }

@@ -34,8 +34,10 @@ import Testing
         var inRanges = [Int](repeating: 0, count: unnamed.count)
         for item in lacking {
             if named.contains(ShortID(item)) { continue }
-            let hits = unnamed.indices.filter { unnamed[$0].lower <= RangeBound(timestamp: item.timestamp, prefix: item.idBytes)
-                && RangeBound(timestamp: item.timestamp, prefix: item.idBytes) < unnamed[$0].upper }
+            let hits = unnamed.indices.filter {
+                unnamed[$0].lower <= RangeBound(timestamp: item.timestamp, prefix: item.idBytes)
+                    && RangeBound(timestamp: item.timestamp, prefix: item.idBytes) < unnamed[$0].upper
+            }
             guard hits.count == 1 else { return false }
             inRanges[hits[0]] += 1
         }

@@ -68,9 +68,9 @@ import Testing
         var t2 = try Target()
         _ = t2.endpoint.start(now: 0)
         _ = t2.endpoint.receive(SecureChannel.preamble + [0, 32] + junk.prefix(32), now: 1)
-        #expect(failure(t2.endpoint) == nil) // a random 32-byte key is a valid message 1…
+        #expect(failure(t2.endpoint) == nil)  // a random 32-byte key is a valid message 1…
         _ = t2.endpoint.receive([0, 96] + junk.prefix(96), now: 2)
-        #expect(failure(t2.endpoint) == .handshakeFailed) // …but message 3 must authenticate.
+        #expect(failure(t2.endpoint) == .handshakeFailed)  // …but message 3 must authenticate.
         // After the handshake, a frame that does not decrypt.
         var t3 = try Target()
         _ = try handshake(&t3)
@@ -162,8 +162,10 @@ import Testing
         // Put the forged bytes into A's store directly is impossible (it verifies), so A is a
         // source that serves them: an in-memory source with the forged change in place.
         let source = ForgedSource(changes: good, forged: forged, forgedID: Fixtures.chain(Fixtures.key(10), count: 6)[5])
-        var i = SyncEndpoint(session: try SyncSession(role: .initiator, key: pair.keyA, policy: pair.policyA,
-                                                       scopes: [try ScopeID("school-001")], source: source, now: 0), store: pair.a)
+        var i = SyncEndpoint(
+            session: try SyncSession(
+                role: .initiator, key: pair.keyA, policy: pair.policyA,
+                scopes: [try ScopeID("school-001")], source: source, now: 0), store: pair.a)
         var r = try pair.endpoints().1
         let report = SimulatedLink.run(initiator: &i, responder: &r)
         #expect({ if case .invalidChange = report.responder?.failure { true } else { false } }())
@@ -192,8 +194,10 @@ import Testing
             out = replies.isEmpty ? [] : t.endpoint.receive(try a.seal(replies), now: 4)
         }
         #expect(t.endpoint.session.phase == .transferring)
-        let batches = [SyncMessage.changes(batch: 0, encoded: [mine[0].encoded]).encoded(),
-                       SyncMessage.changes(batch: 1, encoded: [mine[1].encoded]).encoded()]
+        let batches = [
+            SyncMessage.changes(batch: 0, encoded: [mine[0].encoded]).encoded(),
+            SyncMessage.changes(batch: 1, encoded: [mine[1].encoded]).encoded(),
+        ]
         // The endpoint stores batch 0 at once and acknowledges it; to test the window the
         // batches must arrive while batch 0 is still being stored, so drive the session directly.
         var session = t.endpoint.session
