@@ -29,7 +29,8 @@ public struct ReconcileRange: Equatable, Sendable {
             }
         }
 
-        var code: UInt64 {
+        /// The mode's number on the wire (sync.md §4.3).
+        package var code: UInt64 {
             switch self {
             case .skip: 0
             case .fingerprint: 1

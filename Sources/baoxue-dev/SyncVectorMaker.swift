@@ -66,7 +66,7 @@ enum SyncVectorMaker {
                 out["ranges"] = ranges.map { r -> [String: Any] in
                     [
                         "timestamp": r.upper == .infinity ? NSNull() : r.upper.timestamp as Any, "prefix": hex(r.upper.prefix),
-                        "mode": modeNumber(r.mode),
+                        "mode": r.mode.code,
                     ]
                 }
             }
@@ -87,17 +87,6 @@ enum SyncVectorMaker {
                 mode: .idListResponse(have: [id], need: [true, false, true, true, false, false, false, false, true])),
             ReconcileRange(upper: .infinity, mode: .deferred),
         ]
-    }
-
-    static func modeNumber(_ mode: ReconcileRange.Mode) -> Int {
-        switch mode {
-        case .skip: 0
-        case .fingerprint: 1
-        case .idList: 2
-        case .idListResponse: 3
-        case .all: 4
-        case .deferred: 5
-        }
     }
 
     /// The reference's bounds between neighbouring items (sync.md §4.3).

@@ -44,6 +44,25 @@ import Testing
 
     func failure(_ t: SyncEndpoint) -> SyncError? { t.result?.failure }
 
+    /// Plays the attacker's side of an honest reconciliation of school-001, holding `mine`, until
+    /// the target says nothing more; returns the attacker's reconciler.
+    static func reconcileHonestly(_ t: inout Target, _ a: inout SecureChannel, mine: [Change]) throws -> Reconciler {
+        let hello = SyncMessage.hello(scopes: [try ScopeID("school-001")]).encoded()
+        var r = Reconciler(items: mine.map(SyncItem.init(change:)).sorted())
+        var out = t.endpoint.receive(try a.seal([hello, SyncMessage.reconcile(scope: 0, ranges: r.opening()).encoded()]), now: 3)
+        while !out.isEmpty, !t.endpoint.isOver {
+            let (_, events) = try a.receive(out)
+            var replies: [[UInt8]] = []
+            for case .message(let m) in events {
+                if case .reconcile(let s, let ranges) = try SyncMessage.decode(m), let reply = try r.process(ranges) {
+                    replies.append(SyncMessage.reconcile(scope: s, ranges: reply).encoded())
+                }
+            }
+            out = replies.isEmpty ? [] : t.endpoint.receive(try a.seal(replies), now: 4)
+        }
+        return r
+    }
+
     @Test func anOversizeMessageLengthEndsTheSession() throws {
         var t = try Target()
         var a = try handshake(&t)
@@ -177,22 +196,9 @@ import Testing
         limits.window = 1
         var t = try Target(limits: limits)
         var a = try handshake(&t)
-        // B lacks everything A has: reconcile honestly (A is empty here), then send two batches at once.
-        let hello = SyncMessage.hello(scopes: [try ScopeID("school-001")]).encoded()
+        // B lacks everything A has: reconcile honestly, then send two batches at once.
         let mine = Fixtures.chain(Fixtures.key(11), count: 4)
-        var r = Reconciler(items: mine.map(SyncItem.init(change:)).sorted())
-        var out = t.endpoint.receive(try a.seal([hello, SyncMessage.reconcile(scope: 0, ranges: r.opening()).encoded()]), now: 3)
-        // Play the attacker's side of reconciliation until B says nothing more.
-        while !out.isEmpty, !t.endpoint.isOver {
-            let (_, events) = try a.receive(out)
-            var replies: [[UInt8]] = []
-            for case .message(let m) in events {
-                if case .reconcile(let s, let ranges) = try SyncMessage.decode(m), let reply = try r.process(ranges) {
-                    replies.append(SyncMessage.reconcile(scope: s, ranges: reply).encoded())
-                }
-            }
-            out = replies.isEmpty ? [] : t.endpoint.receive(try a.seal(replies), now: 4)
-        }
+        _ = try Self.reconcileHonestly(&t, &a, mine: mine)
         #expect(t.endpoint.session.phase == .transferring)
         let batches = [
             SyncMessage.changes(batch: 0, encoded: [mine[0].encoded]).encoded(),

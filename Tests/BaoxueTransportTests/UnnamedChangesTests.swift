@@ -11,19 +11,7 @@ import Testing
 @Suite struct UnnamedChangesTests {
     /// Reconciles honestly as the attacker holding `mine` against the empty target, until it says nothing more.
     func reconcile(_ t: inout HostilePeerTests.Target, _ a: inout SecureChannel, mine: [Change]) throws {
-        let hello = SyncMessage.hello(scopes: [try ScopeID("school-001")]).encoded()
-        var r = Reconciler(items: mine.map(SyncItem.init(change:)).sorted())
-        var out = t.endpoint.receive(try a.seal([hello, SyncMessage.reconcile(scope: 0, ranges: r.opening()).encoded()]), now: 3)
-        while !out.isEmpty, !t.endpoint.isOver {
-            let (_, events) = try a.receive(out)
-            var replies: [[UInt8]] = []
-            for case .message(let m) in events {
-                if case .reconcile(let s, let ranges) = try SyncMessage.decode(m), let reply = try r.process(ranges) {
-                    replies.append(SyncMessage.reconcile(scope: s, ranges: reply).encoded())
-                }
-            }
-            out = replies.isEmpty ? [] : t.endpoint.receive(try a.seal(replies), now: 4)
-        }
+        let r = try HostilePeerTests.reconcileHonestly(&t, &a, mine: mine)
         #expect(r.toSend.count == mine.count, "the empty side asked for everything")
         #expect(t.endpoint.session.phase == .transferring)
         #expect(t.endpoint.session.progress.toReceive == mine.count)
