@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import BaoxueStore
 import BaoxueSync
 import BaoxueTrust
@@ -34,6 +35,8 @@ public enum AppError: Error, Equatable, Sendable {
     case folderMissing(path: String)
     /// An import stopped after `written` of `total` children were committed (they stay; running it again resumes).
     case importInterrupted(written: Int, total: Int, cause: StoreError)
+    /// A report folder's manifest that cannot be read (or made).
+    case reportManifest(path: String, ReportManifestError)
     /// A certificate issued to another device (its fingerprint, and this device's).
     case certificateForAnotherDevice(theirs: String, ours: String)
     /// A roster that is neither UTF-8 nor GBK/GB18030.
@@ -116,6 +119,10 @@ public enum AppError: Error, Equatable, Sendable {
                 + lang.say(ErrorMessages.folderDoesNotExistCreate, path)
         case .fileMissing(let path):
             return prefix + lang.say(ErrorMessages.cannotFindOrReadFile, path)
+        case .reportManifest(let path, .malformed(let line, _)) where line > 0:
+            return prefix + lang.say(ErrorMessages.reportManifestLineUnreadable, path, line)
+        case .reportManifest(let path, _):
+            return prefix + lang.say(ErrorMessages.reportManifestUnreadable, path)
         case .rosterEncoding(let path):
             return prefix
                 + lang.say(ErrorMessages.isNeitherUtfNorGbk, path)

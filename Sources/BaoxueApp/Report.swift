@@ -54,7 +54,8 @@ public struct ReportView: Codable, Equatable, Sendable {
 
 extension ReplicaCommands {
     /// Builds the report for `period` (`YYYY-MM` monthly, `YYYY-Qn` quarterly; default the current one),
-    /// for one school or all; with `output`, also writes an XLSX workbook and one UTF-8-BOM CSV per sheet there.
+    /// for one school or all; with `output`, also writes an XLSX workbook and one UTF-8-BOM CSV per sheet there,
+    /// and the manifest of those files signed by this device (`Protocol/reports.md`).
     /// Files are never overwritten; ID numbers keep their last four digits unless `fullID`.
     public static func report(
         directory: String, kind: ReportKind, period: String?, school: String?, output: String?, fullID: Bool = false, language l: Language
@@ -71,7 +72,10 @@ extension ReplicaCommands {
         var files: [String] = []
         if let output {
             let book = try workbook(kind, figures: figures, log: log, school: school, asOf: to, fullID: fullID, l)
-            let targets = namedFiles(book, kind, label, l).map { (output + "/" + $0.name, $0.bytes) }
+            let named = namedFiles(book, kind, label, l)
+            let signed = try manifest(replica, kind: kind, label: label, from: from, to: to, school: school, files: named)
+            let manifestName = kind.title(l) + "-" + label + ReportManifest.fileSuffix
+            let targets = (named + [(manifestName, signed)]).map { (output + "/" + $0.name, $0.bytes) }
             for (path, _) in targets where FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }
             do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
                 throw .store(.io(path: output, errno: errno))

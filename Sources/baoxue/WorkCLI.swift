@@ -216,10 +216,41 @@ struct Today: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
+        abstract: "月报与季度复核，及核验导出的报表 / the monthly report and quarterly review, and checking an exported report",
+        subcommands: [ReportMake.self, ReportVerify.self],
+        defaultSubcommand: ReportMake.self
+    )
+}
+
+struct ReportVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "离线核验报表文件夹：签名清单、每个文件是否被改动、缺少或多出 / check a report folder offline against its signed manifest",
+        discussion: """
+            不需要本机数据：只读取文件夹里的签名清单（*.manifest.baoxue，每份报表一个）和文件。有任何问题时退出码为 1。
+            Needs no replica: reads the folder's *.manifest.baoxue (one per report) and files. Exits 1 on any problem.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "报表文件夹 / the report folder") var folder: String
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let views = try ReplicaCommands.verifyReport(folder: folder, language: options.language)
+            if options.json { Output.json(views) } else { views.flatMap { $0.lines(options.language) }.forEach { print($0) } }
+            if !views.allSatisfy(\.ok) { Foundation.exit(1) }
+        }
+    }
+}
+
+struct ReportMake: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "make",
         abstract: "月报（一月一报告）和季度复核（一季度一复核）：打印，或写成 XLSX 与 CSV / the monthly report and quarterly review: printed, or as XLSX and CSV",
         discussion: """
-            --out 目录下写入一个 XLSX 工作簿（每本台账一张表）和每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）。文件不会被覆盖；身份证号只保留后四位（--full-id 保留完整号码）。
-            With --out, writes an XLSX workbook (one sheet per ledger) and a CSV per sheet (UTF-8 with BOM).
+            --out 目录下写入一个 XLSX 工作簿（每本台账一张表）、每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）和本机签名的文件清单（*.manifest.baoxue，用 baoxue report verify 核验）。文件不会被覆盖；身份证号只保留后四位（--full-id 保留完整号码）。
+            With --out, writes an XLSX workbook (one sheet per ledger), a CSV per sheet (UTF-8 with BOM) and the
+            list of those files signed by this device (*.manifest.baoxue; check it with baoxue report verify).
             Never overwrites; ID numbers keep their last 4 digits (--full-id keeps them whole).
             """
     )

@@ -10,10 +10,24 @@ public enum ReportMessages: String, Message {
         schoolSince, moreNotListedMonthsReport, reports, periodExample, makeReport, download, ledgersAndReports, latestAttempt,
         monthlyReportFor, quarterlyReviewFor, schoolFigures, noSchool, childrenColumn, enrolledColumn, suspectedOpenColumn,
         dropoutsOpenColumn, enteredLedgerColumn, closedOutColumn, returnedColumn, visitsColumn, persuasionAttemptsColumn,
-        homeTeachingSessionsColumn, homeTeachingHoursColumn, absencesColumn, lettersColumn, conflictsColumn
+        homeTeachingSessionsColumn, homeTeachingHoursColumn, absencesColumn, lettersColumn, conflictsColumn, verified,
+        verificationFailed, manifestSummary, allSchools, manifestSignatureInvalid, fileMissingFromReport, fileChangedSinceSigned,
+        fileNotInManifest
 
     public var text: (zh: String, en: String) {
         switch self {
+        case .verified:
+            ("核验通过：{1} 个文件与签名清单一致，签名设备指纹 {2}（请与导出人手机上显示的指纹核对）。",
+             "verified: {1} file(s) match the signed manifest; signing device fingerprint {2} (compare it with the one on the exporter's phone).")
+        case .verificationFailed: ("核验未通过，这份报表不可采信：", "verification FAILED, do not rely on this report:")
+        case .manifestSummary: ("{1} {2}（{3} 至 {4}），{5}；按 {6} 个日志末端计算；导出时间 {7}。", "{1} {2} ({3} to {4}), {5}; computed from {6} log head(s); exported {7}.")
+        case .allSchools: ("全部学校", "all schools")
+        case .manifestSignatureInvalid:
+            ("签名清单的签名无效：清单被改动过，或不是所列设备签的。请向导出人索取原件。",
+             "the manifest's signature is not valid: it was altered, or not signed by the device it names. Ask the exporter for the original.")
+        case .fileMissingFromReport: ("缺少文件“{1}”。", "file \"{1}\" is missing.")
+        case .fileChangedSinceSigned: ("文件“{1}”与签名时不一致，已被改动。", "file \"{1}\" differs from what was signed: it was changed.")
+        case .fileNotInManifest: ("文件“{1}”不在签名清单中，不属于这份报表。", "file \"{1}\" is not in the signed manifest: it is not part of this report.")
         case .no: ("序号", "no.")
         case .name: ("姓名", "name")
         case .gender: ("性别", "gender")
