@@ -1,5 +1,5 @@
 import BaoxueSodium
-import Foundation
+import Synchronization
 
 /// Ed25519 checks already made, shared by replicas that run in one process.
 ///
@@ -12,13 +12,12 @@ import Foundation
 /// Why: the county simulator runs thousands of replicas in one process, and each
 /// verifies the same certificates and changes again (most of a simulated day's
 /// CPU). A real device sees each change once and has no memo.
-public final class SignatureMemo: @unchecked Sendable {
+public final class SignatureMemo: Sendable {
     private struct Key: Hashable {
         let a, b, c, d: UInt64
     }
 
-    private let lock = NSLock()
-    private var verified: Set<Key> = []
+    private let verified = Mutex<Set<Key>>([])
 
     public init() {}
 
@@ -34,9 +33,9 @@ public final class SignatureMemo: @unchecked Sendable {
             Key(a: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), b: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                 c: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), d: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         }
-        if lock.withLock({ verified.contains(key) }) { return true }
+        if verified.withLock({ $0.contains(key) }) { return true }
         guard Ed25519.verify(signature: signature, message: message, publicKey: publicKey) else { return false }
-        _ = lock.withLock { verified.insert(key) }
+        _ = verified.withLock { $0.insert(key) }
         return true
     }
 }

@@ -1,6 +1,7 @@
 import BaoxueCore
 import Foundation
 import GRDB
+import Synchronization
 
 extension ChangeLog {
     /// The changes reconciled as `scope`'s set, sorted by (hlc, id) with running id sums: the scope's
@@ -190,19 +191,18 @@ extension ChangeLog {
 }
 
 /// Scope sets as last read from one log, each with the log position it was read up to
-/// (`ChangeLog.members(of:)`). Shared by the log's readers, hence the lock.
-final class MemberCache: @unchecked Sendable {
-    private let lock = NSLock()
+/// (`ChangeLog.members(of:)`). Shared by the log's readers, hence the mutex.
+final class MemberCache: Sendable {
     typealias Entry = (upTo: Int64, members: ReconciliationSet)
-    private var entries: [ScopeID: Entry] = [:]
+    private let entries = Mutex<[ScopeID: Entry]>([:])
 
-    func entry(_ scope: ScopeID) -> Entry? { lock.withLock { entries[scope] } }
+    func entry(_ scope: ScopeID) -> Entry? { entries.withLock { $0[scope] } }
 
     /// Keeps the newer of what is cached and `members` (two readers may race; carry rows only grow).
     func store(_ scope: ScopeID, members: ReconciliationSet, upTo: Int64) {
-        lock.withLock {
-            if let old = entries[scope], old.upTo >= upTo { return }
-            entries[scope] = (upTo, members)
+        entries.withLock {
+            if let old = $0[scope], old.upTo >= upTo { return }
+            $0[scope] = (upTo, members)
         }
     }
 }
