@@ -35,6 +35,8 @@ public enum AppError: Error, Equatable, Sendable {
     case folderMissing(path: String)
     /// An import stopped after `written` of `total` children were committed (they stay; running it again resumes).
     case importInterrupted(written: Int, total: Int, cause: StoreError)
+    /// `report verify --recompute` on a replica without record views (a relay).
+    case recomputeNeedsRecords
     /// A report folder's manifest that cannot be read (or made).
     case reportManifest(path: String, ReportManifestError)
     /// A certificate issued to another device (its fingerprint, and this device's).
@@ -119,6 +121,8 @@ public enum AppError: Error, Equatable, Sendable {
                 + lang.say(ErrorMessages.folderDoesNotExistCreate, path)
         case .fileMissing(let path):
             return prefix + lang.say(ErrorMessages.cannotFindOrReadFile, path)
+        case .recomputeNeedsRecords:
+            return prefix + lang.say(ErrorMessages.recomputeNeedsRecords)
         case .reportManifest(let path, .malformed(let line, _)) where line > 0:
             return prefix + lang.say(ErrorMessages.reportManifestLineUnreadable, path, line)
         case .reportManifest(let path, _):

@@ -73,7 +73,8 @@ extension ReplicaCommands {
         if let output {
             let book = try workbook(kind, figures: figures, log: log, school: school, asOf: to, fullID: fullID, l)
             let named = namedFiles(book, kind, label, l)
-            let signed = try manifest(replica, kind: kind, label: label, from: from, to: to, school: school, files: named)
+            let signed = try manifest(
+                replica, kind: kind, label: label, from: from, to: to, school: school, fullID: fullID, files: named)
             let manifestName = kind.title(l) + "-" + label + ReportManifest.fileSuffix
             let targets = (named + [(manifestName, signed)]).map { (output + "/" + $0.name, $0.bytes) }
             for (path, _) in targets where FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }

@@ -30,7 +30,8 @@ public final class SignatureMemo: Sendable {
         input += message
         let digest = Blake2b.hash(input[...])
         let key = digest.withUnsafeBytes { raw in
-            Key(a: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), b: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+            Key(
+                a: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), b: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                 c: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), d: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         }
         if verified.withLock({ $0.contains(key) }) { return true }

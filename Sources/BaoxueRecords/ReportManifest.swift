@@ -39,6 +39,8 @@ public struct ReportManifest: Equatable, Sendable {
     public let to: SimpleDate
     /// The school reported on; nil for all the replica holds.
     public let school: String?
+    /// The files carry whole ID numbers (`--full-id`), not only their last four digits.
+    public let fullIDs: Bool
     /// When it was exported, Unix milliseconds.
     public let exportedAt: UInt64
     public let device: PublicKey
@@ -49,16 +51,16 @@ public struct ReportManifest: Equatable, Sendable {
 
     /// Signs the manifest of `files` with `key`.
     public static func sign(
-        kind: String, period: String, from: SimpleDate, to: SimpleDate, school: String?, exportedAt: UInt64, heads: [ChangeID],
-        files: [File], key: DeviceKey
+        kind: String, period: String, from: SimpleDate, to: SimpleDate, school: String?, fullIDs: Bool, exportedAt: UInt64,
+        heads: [ChangeID], files: [File], key: DeviceKey
     ) throws(ReportManifestError) -> ReportManifest {
         let unsigned = ReportManifest(
-            kind: kind, period: period, from: from, to: to, school: school, exportedAt: exportedAt, device: key.publicKey,
+            kind: kind, period: period, from: from, to: to, school: school, fullIDs: fullIDs, exportedAt: exportedAt, device: key.publicKey,
             heads: heads.sorted(), files: files, signature: [])
         try unsigned.checkFields()
         let body = unsigned.body
         return ReportManifest(
-            kind: kind, period: period, from: from, to: to, school: school, exportedAt: exportedAt, device: key.publicKey,
+            kind: kind, period: period, from: from, to: to, school: school, fullIDs: fullIDs, exportedAt: exportedAt, device: key.publicKey,
             heads: heads.sorted(), files: files, signature: key.sign(domain + body).bytes)
     }
 
@@ -66,6 +68,7 @@ public struct ReportManifest: Equatable, Sendable {
     var body: [UInt8] {
         var lines = [Self.firstLine, "kind " + kind, "period " + period, "from \(from)", "to \(to)"]
         lines.append(school.map { "school " + $0 } ?? "school")
+        lines.append(fullIDs ? "ids full" : "ids last4")
         lines.append("exported \(exportedAt)")
         lines.append("device " + Hex.encode(device.bytes))
         lines += heads.map { "head " + Hex.encode($0.bytes) }
@@ -133,9 +136,13 @@ extension ReportManifest {
         }
         guard lines.first == firstLine else { throw .malformed(line: 1, reason: "not a Baoxue report manifest, version 1") }
         at = 1
-        let kind = try next("kind"), period = try next("period")
-        let from = try date(try next("from")), to = try date(try next("to"))
+        let kind = try next("kind")
+        let period = try next("period")
+        let from = try date(try next("from"))
+        let to = try date(try next("to"))
         let schoolLine = try next("school")
+        let ids = try next("ids")
+        guard ids == "full" || ids == "last4" else { throw .malformed(line: at, reason: "ids is full or last4") }
         let exported = try number(try next("exported"))
         guard let device = try? PublicKey(bytes: try hex(try next("device"), 32)) else { throw .malformed(line: at, reason: "not a key") }
         var heads: [ChangeID] = []
@@ -157,7 +164,8 @@ extension ReportManifest {
         let signature = try hex(try next("signature"), 64)
         guard at == lines.count else { throw .malformed(line: at + 1, reason: "text after the signature") }
         let manifest = ReportManifest(
-            kind: kind, period: period, from: from, to: to, school: schoolLine.isEmpty ? nil : schoolLine, exportedAt: exported,
+            kind: kind, period: period, from: from, to: to, school: schoolLine.isEmpty ? nil : schoolLine, fullIDs: ids == "full",
+            exportedAt: exported,
             device: device, heads: heads, files: files, signature: signature)
         do { try manifest.checkFields() } catch { throw .malformed(line: 0, reason: "\(error)") }
         guard manifest.encoded == bytes else { throw .malformed(line: 0, reason: "not in its canonical form") }

@@ -233,10 +233,12 @@ struct ReportVerify: ParsableCommand {
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "报表文件夹 / the report folder") var folder: String
+    @Flag(help: "用 --dir 指定的本机数据重新计算并逐个文件比对 / make the report again on the --dir replica and compare") var recompute = false
 
     func run() {
         runReporting(options) { () throws(AppError) in
-            let views = try ReplicaCommands.verifyReport(folder: folder, language: options.language)
+            let views = try ReplicaCommands.verifyReport(
+                folder: folder, recomputeOn: recompute ? options.directory : nil, language: options.language)
             if options.json { Output.json(views) } else { views.flatMap { $0.lines(options.language) }.forEach { print($0) } }
             if !views.allSatisfy(\.ok) { Foundation.exit(1) }
         }
@@ -248,7 +250,8 @@ struct ReportMake: ParsableCommand {
         commandName: "make",
         abstract: "月报（一月一报告）和季度复核（一季度一复核）：打印，或写成 XLSX 与 CSV / the monthly report and quarterly review: printed, or as XLSX and CSV",
         discussion: """
-            --out 目录下写入一个 XLSX 工作簿（每本台账一张表）、每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）和本机签名的文件清单（*.manifest.baoxue，用 baoxue report verify 核验）。文件不会被覆盖；身份证号只保留后四位（--full-id 保留完整号码）。
+            --out 目录下写入一个 XLSX 工作簿（每本台账一张表）、每张表一个 CSV（UTF-8 带 BOM，Excel 直接打开中文不乱码）
+            和本机签名的文件清单（*.manifest.baoxue，用 baoxue report verify 核验）。文件不会被覆盖；身份证号只保留后四位（--full-id 保留完整号码）。
             With --out, writes an XLSX workbook (one sheet per ledger), a CSV per sheet (UTF-8 with BOM) and the
             list of those files signed by this device (*.manifest.baoxue; check it with baoxue report verify).
             Never overwrites; ID numbers keep their last 4 digits (--full-id keeps them whole).

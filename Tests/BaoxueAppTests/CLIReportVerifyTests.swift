@@ -47,4 +47,29 @@ import Testing
         let none = try cli.baoxue(["report", "verify", empty])
         #expect(none.status == 1 && none.err.contains(".manifest.baoxue") && none.err.contains("请检查路径"), "\(none.err)")
     }
+
+    @Test func aReportRecomputedOnAReplicaShowsWhatChangedSince() throws {
+        let demo = Fixtures.temporaryDirectory() + "/demo"
+        #expect(try cli.baoxue(["demo", "--township", "--children", "20", "--dir", demo]).status == 0)
+        let admin = demo + "/school-admin"
+        let out = Fixtures.temporaryDirectory() + "/报表"
+        #expect(try cli.baoxue(["report", "monthly", "--period", "2026-11", "--out", out, "--dir", admin]).status == 0)
+        let same = try cli.baoxue(["report", "verify", out, "--recompute", "--dir", admin])
+        #expect(same.status == 0 && same.out.contains("在本机重新计算：6 个文件与报表完全一致"), "\(same.out) \(same.err)")
+        // A visit dated inside the month, entered after the export: the summary's visit count moves from the signed one.
+        let child = String(try cli.baoxue(["child", "list", "--dir", admin]).out.prefix(32))
+        let visit = try cli.baoxue(["record", "visit", child, "--with", "王老师", "--spoke-to", "祖母", "--date", "2026-11-20", "--dir", admin])
+        #expect(visit.status == 0, "\(visit.err)")
+        let moved = try cli.baoxue(["report", "verify", out, "--recompute", "--dir", admin, "--json"])
+        let report = try #require((try JSONSerialization.jsonObject(with: Data(moved.out.utf8)) as? [[String: Any]])?.first)
+        let again = try #require(report["recomputed"] as? [String: Any])
+        #expect(moved.status == 1 && again["newer"] as? Bool == true)
+        #expect(again["differing"] as? [String] == ["月报-2026-11.xlsx", "月报-2026-11-汇总.csv"], "\(again)")
+        let pairs = try #require(again["summaryDifferences"] as? [[String]])
+        let visits = try #require(pairs.first?.map { $0.split(separator: ",", omittingEmptySubsequences: false)[8] })  // 家访
+        #expect(pairs.count == 1 && Int(visits[1])! == Int(visits[0])! + 1, "\(pairs)")
+        // A relay keeps no records: it is told to use a device that does.
+        let relay = try cli.baoxue(["report", "verify", out, "--recompute", "--dir", demo + "/relay"])
+        #expect(relay.status == 1 && relay.err.contains("不保存儿童记录"), "\(relay.err)")
+    }
 }

@@ -14,7 +14,8 @@ import Testing
     static func signed(school: String? = "示例第1中学") throws -> ReportManifest {
         try ReportManifest.sign(
             kind: "monthly", period: "2026-11", from: try SimpleDate("2026-11-01"), to: try SimpleDate("2026-11-30"), school: school,
-            exportedAt: 1_764_600_000_000, heads: [Fixtures.chain(Fixtures.key(3), count: 1)[0].id, Fixtures.chain(Fixtures.key(4), count: 1)[0].id],
+            fullIDs: false, exportedAt: 1_764_600_000_000,
+            heads: [Fixtures.chain(Fixtures.key(3), count: 1)[0].id, Fixtures.chain(Fixtures.key(4), count: 1)[0].id],
             files: files, key: Fixtures.key(9))
     }
 
@@ -49,13 +50,15 @@ import Testing
         let cases: [(String, Int)] = [
             (text.replacingOccurrences(of: "period 2026-11\n", with: ""), 3),  // a field missing
             (text.replacingOccurrences(of: "from 2026-11-01", with: "from 2026-11-1"), 4),  // a date not written canonically
-            (text.replacingOccurrences(of: "exported 1764600000000", with: "exported 01764600000000"), 7),
+            (text.replacingOccurrences(of: "exported 1764600000000", with: "exported 01764600000000"), 8),
+            (text.replacingOccurrences(of: "ids last4", with: "ids all"), 7),
             (text.uppercased(), 1),
-            (text + "head 00\n", 14),  // text after the signature
+            (text + "head 00\n", 15),  // text after the signature
         ]
         for (bad, line) in cases {
             #expect(throws: ReportManifestError.self) { try ReportManifest.parse(Array(bad.utf8)) }
-            if case .malformed(let at, _)? = Result(catching: { try ReportManifest.parse(Array(bad.utf8)) }).failure as? ReportManifestError {
+            if case .malformed(let at, _)? = Result(catching: { try ReportManifest.parse(Array(bad.utf8)) }).failure as? ReportManifestError
+            {
                 #expect(at == line, "\(at) for \(bad.prefix(40))")
             }
         }
@@ -67,7 +70,8 @@ import Testing
             #expect(throws: ReportManifestError.badField("file")) {
                 try ReportManifest.sign(
                     kind: "monthly", period: "2026-11", from: try SimpleDate("2026-11-01"), to: try SimpleDate("2026-11-30"),
-                    school: nil, exportedAt: 1, heads: [], files: [ReportManifest.File(name: name, bytes: [1])], key: Fixtures.key(9))
+                    school: nil, fullIDs: true, exportedAt: 1, heads: [], files: [ReportManifest.File(name: name, bytes: [1])],
+                    key: Fixtures.key(9))
             }
         }
     }

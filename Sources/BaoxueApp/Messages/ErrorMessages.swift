@@ -6,7 +6,7 @@ public enum ErrorMessages: String, Message {
     case error, invalidValueForRunBaoxue, isOutOfRangeFor, seeBaoxueChildListFor, lineOfPeerListIs, thisReplicasCertificateIsNot,
         fileAlreadyExistsItIs, thisCertificateWasIssuedTo, diskIsFull, writingToDiskFailedIt, databaseReachedItsQuota,
         fileCouldNotBeWritten, importStoppedAfterOfChildren, folderDoesNotExistCreate, cannotFindOrReadFile, isNeitherUtfNorGbk,
-        reportManifestUnreadable, reportManifestLineUnreadable,
+        reportManifestUnreadable, reportManifestLineUnreadable, recomputeNeedsRecords,
         lineOfIsNotValid, noChildMatchesHereGive, grade, andMore, severalChildrenMatchUseFirst, noEntryWithIdHere, noSurveyWithIdHere,
         sCertificateMayNotRecord, thisDeviceHoldsNoCertificate, nameScopeSchoolWithScope, nothingToSyncNoLocal,
         keyFileAlreadyExistsExisting, noKeyFileAtRun, keyFileIsReadableBy, keyFileBelongsToAnother, keyFileIsDamagedOr,
@@ -66,12 +66,23 @@ public enum ErrorMessages: String, Message {
                 "the folder {1} does not exist. Create it (or choose an existing one) and try again."
             )
         case .cannotFindOrReadFile: ("找不到文件或无法读取：{1}。请检查路径。", "cannot find or read the file {1}. Check the path.")
+        case .recomputeNeedsRecords:
+            (
+                "这台设备不保存儿童记录（中继），无法重新计算报表：请在学校管理员或教育局的设备上用 --dir 指定其数据目录。",
+                "this device keeps no child records (a relay), so it cannot recompute a report: use --dir with a school admin's or the"
+                    + " bureau's device."
+            )
         case .reportManifestUnreadable:
-            ("签名清单 {1} 无法读取：这个文件夹不是 Baoxue 导出的完整报表，或清单已损坏。请向导出人索取原件。",
-             "the manifest {1} cannot be read: this folder is not a whole report exported by Baoxue, or the manifest is damaged. Ask the exporter for the original.")
+            (
+                "签名清单 {1} 无法读取：这个文件夹不是 Baoxue 导出的完整报表，或清单已损坏。请向导出人索取原件。",
+                "the manifest {1} cannot be read: this folder is not a whole report exported by Baoxue, or the manifest is damaged."
+                    + " Ask the exporter for the original."
+            )
         case .reportManifestLineUnreadable:
-            ("签名清单 {1} 第 {2} 行无法读取：清单已被改动或损坏。请向导出人索取原件。",
-             "line {2} of the manifest {1} cannot be read: it was altered or damaged. Ask the exporter for the original.")
+            (
+                "签名清单 {1} 第 {2} 行无法读取：清单已被改动或损坏。请向导出人索取原件。",
+                "line {2} of the manifest {1} cannot be read: it was altered or damaged. Ask the exporter for the original."
+            )
         case .isNeitherUtfNorGbk:
             (
                 "{1} 既不是 UTF-8 也不是 GBK 编码。请在 Excel 中“另存为 CSV UTF-8”后重试。",

@@ -12,22 +12,46 @@ public enum ReportMessages: String, Message {
         dropoutsOpenColumn, enteredLedgerColumn, closedOutColumn, returnedColumn, visitsColumn, persuasionAttemptsColumn,
         homeTeachingSessionsColumn, homeTeachingHoursColumn, absencesColumn, lettersColumn, conflictsColumn, verified,
         verificationFailed, manifestSummary, allSchools, manifestSignatureInvalid, fileMissingFromReport, fileChangedSinceSigned,
-        fileNotInManifest
+        fileNotInManifest, recomputeMissingHeads, recomputeOnNewerReplica, recomputedIdentical, recomputedDiffers, signedLine,
+        recomputedLine
 
     public var text: (zh: String, en: String) {
         switch self {
         case .verified:
-            ("核验通过：{1} 个文件与签名清单一致，签名设备指纹 {2}（请与导出人手机上显示的指纹核对）。",
-             "verified: {1} file(s) match the signed manifest; signing device fingerprint {2} (compare it with the one on the exporter's phone).")
+            (
+                "核验通过：{1} 个文件与签名清单一致，签名设备指纹 {2}（请与导出人手机上显示的指纹核对）。",
+                "verified: {1} file(s) match the signed manifest; signing device fingerprint {2} (compare it with the one on the"
+                    + " exporter's phone)."
+            )
         case .verificationFailed: ("核验未通过，这份报表不可采信：", "verification FAILED, do not rely on this report:")
-        case .manifestSummary: ("{1} {2}（{3} 至 {4}），{5}；按 {6} 个日志末端计算；导出时间 {7}。", "{1} {2} ({3} to {4}), {5}; computed from {6} log head(s); exported {7}.")
+        case .manifestSummary:
+            ("{1} {2}（{3} 至 {4}），{5}；按 {6} 个日志末端计算；导出时间 {7}。", "{1} {2} ({3} to {4}), {5}; computed from {6} log head(s); exported {7}.")
         case .allSchools: ("全部学校", "all schools")
         case .manifestSignatureInvalid:
-            ("签名清单的签名无效：清单被改动过，或不是所列设备签的。请向导出人索取原件。",
-             "the manifest's signature is not valid: it was altered, or not signed by the device it names. Ask the exporter for the original.")
+            (
+                "签名清单的签名无效：清单被改动过，或不是所列设备签的。请向导出人索取原件。",
+                "the manifest's signature is not valid: it was altered, or not signed by the device it names. Ask the exporter for the"
+                    + " original."
+            )
         case .fileMissingFromReport: ("缺少文件“{1}”。", "file \"{1}\" is missing.")
         case .fileChangedSinceSigned: ("文件“{1}”与签名时不一致，已被改动。", "file \"{1}\" differs from what was signed: it was changed.")
         case .fileNotInManifest: ("文件“{1}”不在签名清单中，不属于这份报表。", "file \"{1}\" is not in the signed manifest: it is not part of this report.")
+        case .recomputeMissingHeads:
+            (
+                "本机缺少这份报表所依据的 {1} 个日志末端，无法重新计算：请先与导出人所在学校同步。",
+                "this replica lacks {1} of the log heads the report was computed from, so it cannot recompute it: sync with the"
+                    + " exporter's school first."
+            )
+        case .recomputeOnNewerReplica:
+            (
+                "注意：本机含有导出之后才同步到的记录，下面的差异可能来自这些新记录（例如补录的家访）。",
+                "note: this replica holds changes synced after the export; differences below may come from them (a visit entered late,"
+                    + " say)."
+            )
+        case .recomputedIdentical: ("在本机重新计算：{1} 个文件与报表完全一致。", "recomputed on this replica: all {1} file(s) are identical to the report.")
+        case .recomputedDiffers: ("在本机重新计算：{1} 个文件与报表不同：{2}", "recomputed on this replica: {1} file(s) differ from the report: {2}")
+        case .signedLine: ("    报表中：{1}", "    report:     {1}")
+        case .recomputedLine: ("    重新计算：{1}", "    recomputed: {1}")
         case .no: ("序号", "no.")
         case .name: ("姓名", "name")
         case .gender: ("性别", "gender")
