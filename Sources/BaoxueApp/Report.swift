@@ -100,16 +100,22 @@ extension ReplicaCommands {
         return [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
     }
 
-    /// File `index` of the report as `reportFileNames` lists them (0: the workbook, then a CSV per
-    /// sheet), computing only that file; nil past the last. What the field app hands a browser.
+    /// File `index` of the report as `reportDownloadNames` lists them (0: the workbook, then a CSV per
+    /// sheet, then the manifest signed now), computing only that file; nil past the last. What the
+    /// field app hands a browser.
     static func reportFile(
         _ replica: Replica, kind: ReportKind, period: String?, index: Int, language l: Language
     ) throws(AppError) -> ReportFile? {
-        let names = try reportFileNames(kind: kind, period: period, language: l)
+        let names = try reportDownloadNames(kind: kind, period: period, language: l)
         guard names.indices.contains(index) else { return nil }
-        let (_, from, to) = try reportPeriod(kind, period)
+        let (label, from, to) = try reportPeriod(kind, period)
         let figures = try attempt { () throws(StoreError) in try replica.log.periodFigures(from: from, to: to, school: nil) }
         let book = try workbook(kind, figures: figures, log: replica.log, school: nil, asOf: to, fullID: false, l)
+        if index == names.count - 1 {
+            let named = namedFiles(book, kind, label, l)
+            let signed = try manifest(replica, kind: kind, label: label, from: from, to: to, school: nil, fullID: false, files: named)
+            return ReportFile(name: names[index], bytes: signed)
+        }
         return ReportFile(name: names[index], bytes: index == 0 ? book.xlsx() : book.csv(book.sheets[index - 1]))
     }
 
@@ -127,6 +133,12 @@ extension ReplicaCommands {
         let (label, _, _) = try reportPeriod(kind, period)
         let base = kind.title(l) + "-" + label
         return [base + ".xlsx"] + sheetNames(kind, l).map { base + "-" + $0 + ".csv" }
+    }
+
+    /// The files a report is downloaded as: `reportFileNames`, then its signed manifest.
+    public static func reportDownloadNames(kind: ReportKind, period: String?, language l: Language) throws(AppError) -> [String] {
+        let (label, _, _) = try reportPeriod(kind, period)
+        return try reportFileNames(kind: kind, period: period, language: l) + [kind.title(l) + "-" + label + ReportManifest.fileSuffix]
     }
 
     /// The period `day` falls in: `2026-12` monthly, `2026-Q4` quarterly.

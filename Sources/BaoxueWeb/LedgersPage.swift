@@ -86,7 +86,7 @@ struct LedgersPage {
         if period != nil {
             // Only the names: each file is computed when it is downloaded.
             do throws(AppError) {
-                let names = try ReplicaCommands.reportFileNames(kind: kind, period: shownPeriod, language: l)
+                let names = try ReplicaCommands.reportDownloadNames(kind: kind, period: shownPeriod, language: l)
                 body +=
                     "<ul class=\"cards\">"
                     + names.enumerated().map { i, name in

@@ -1,4 +1,5 @@
 import BaoxueApp
+import BaoxueRecords
 import BaoxueTesting
 import BaoxueWeb
 import Foundation
@@ -73,6 +74,10 @@ import Testing
                     let bytes = Data(r.body.readableBytesView)
                     if path.hasSuffix(".csv") {
                         #expect(bytes == expected, "\(path)")
+                    } else if path.hasSuffix(ReportManifest.fileSuffix) {
+                        // Signed when downloaded (its time and heads are then), over the same files as the CLI's.
+                        let downloaded = try ReportManifest.parse(Array(bytes)), written = try ReportManifest.parse(Array(expected))
+                        #expect(downloaded.signatureIsValid && downloaded.files == written.files, "\(path)")
                     } else {
                         #expect(bytes.prefix(2) == Data("PK".utf8) && abs(bytes.count - expected.count) < 64, "\(path)")
                     }
