@@ -41,10 +41,7 @@ public struct SyncSession: Sendable {
     private var unacked: [UInt64: Int] = [:]
     private var sentDone = false
     // Receiving.
-    private var expected: [ShortID: Int] = [:]
-    /// Per scope index: ranges whose items the peer sends unnamed (answers `all`), sorted, with how many are left.
-    private var expectedRanges: [Int: [(range: Reconciler.ReceiveRange, left: UInt64)]] = [:]
-    private var receivedUnnamed: Set<ShortID> = []
+    private var expected = ExpectedChanges()
     private var nextIncomingBatch: UInt64 = 0
     private var storing: [UInt64: Int] = [:]
     /// Over `maxChangesPerSession` while batches were still being stored: later batches are dropped
@@ -261,17 +258,13 @@ public struct SyncSession: Sendable {
         guard phase == .reconciling else { return }
         phase = .transferring
         var send = Set<SyncItem>()
-        var unnamed: UInt64 = 0
         for (i, r) in reconcilers {
             send.formUnion(r.toSend)
-            for id in r.toReceive { expected[id] = i }
-            let ranges = r.toReceiveRanges.sorted { $0.lower < $1.lower }
-            if !ranges.isEmpty { expectedRanges[i] = ranges.map { ($0, $0.count) } }
-            unnamed += ranges.reduce(0) { $0 + $1.count }
+            expected.add(r, scope: scopes[i])
         }
         sendQueue = send.sorted()
         progress.toSend = sendQueue.count
-        progress.toReceive = expected.count + Int(clamping: unnamed)
+        progress.toReceive = expected.remaining
         progress.reconciled = true
         // Replies the initiator waited for (sync.md §4.4): its last message travels with its first changes.
         progress.roundTrips = (reconcileMessages.values.max() ?? 0) / 2
@@ -324,11 +317,7 @@ public struct SyncSession: Sendable {
             let change: Change
             // Signatures are verified once, by the store, before anything is stored or acknowledged.
             do { change = try Change.decodeStructure(bytes) } catch { throw .invalidChange(error.code) }
-            if let scope = expected.removeValue(forKey: ShortID(change.id)) {
-                guard scopes[scope] == change.scope else { throw .unsolicitedChange }
-            } else {
-                try takeUnnamed(change)
-            }
+            try expected.take(change)
             progress.changeBytesReceived += bytes.count
         }
         nextIncomingBatch += 1
@@ -336,32 +325,11 @@ public struct SyncSession: Sendable {
         outputs.append(.store(batch: batch, encoded: encoded))
     }
 
-    /// A change the peer announced only by count (an `all` range): it must lie in such a range of its
-    /// scope with items still to come, and not have arrived before in this session.
-    private mutating func takeUnnamed(_ change: Change) throws(SyncError) {
-        let item = SyncItem(change: change)
-        guard let i = scopes.firstIndex(of: change.scope), var ranges = expectedRanges[i],
-            !receivedUnnamed.contains(ShortID(item))
-        else { throw .unsolicitedChange }
-        var lo = 0
-        var hi = ranges.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ranges[mid].range.upper.admits(item) { lo = mid + 1 } else { hi = mid }
-        }
-        guard lo < ranges.count, ranges[lo].range.lower.admits(item), ranges[lo].left > 0 else { throw .unsolicitedChange }
-        ranges[lo].left -= 1
-        expectedRanges[i] = ranges
-        receivedUnnamed.insert(ShortID(item))
-    }
-
     private mutating func finishIfComplete(_ now: UInt64) {
         guard phase == .transferring, sentDone, receivedDone, storing.isEmpty, !overLimitOnceStored else { return }
         phase = .finished
         progress.durationMs = now &- startedAt
-        progress.toReceive =
-            progress.receivedChanges + expected.count
-            + Int(clamping: expectedRanges.values.joined().reduce(UInt64(0)) { $0 + $1.left })
+        progress.toReceive = progress.receivedChanges + expected.remaining
     }
 
     // MARK: - Plumbing
