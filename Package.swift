@@ -35,6 +35,11 @@ let package = Package(
             providers: [.apt(["libsodium-dev"])]
         ),
         .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        .systemLibrary(
             name: "CZxcvbn",
             providers: [.apt(["libzxcvbn-dev"])]
         ),
@@ -133,7 +138,7 @@ let package = Package(
             name: "BaoxueApp",
             dependencies: [
                 "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic", "BaoxueTrust",
-                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", .product(name: "Logging", package: "swift-log"),
+                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", "CXlsxWriter", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

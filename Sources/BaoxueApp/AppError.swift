@@ -35,6 +35,8 @@ public enum AppError: Error, Equatable, Sendable {
     case folderMissing(path: String)
     /// An import stopped after `written` of `total` children were committed (they stay; running it again resumes).
     case importInterrupted(written: Int, total: Int, cause: StoreError)
+    /// libxlsxwriter could not write a report's workbook (its reason, in English).
+    case workbookNotWritten(reason: String)
     /// `report verify --recompute` on a replica without record views (a relay).
     case recomputeNeedsRecords
     /// A report folder's manifest that cannot be read (or made).
@@ -121,6 +123,8 @@ public enum AppError: Error, Equatable, Sendable {
                 + lang.say(ErrorMessages.folderDoesNotExistCreate, path)
         case .fileMissing(let path):
             return prefix + lang.say(ErrorMessages.cannotFindOrReadFile, path)
+        case .workbookNotWritten(let reason):
+            return prefix + lang.say(ErrorMessages.workbookNotWritten, reason)
         case .recomputeNeedsRecords:
             return prefix + lang.say(ErrorMessages.recomputeNeedsRecords)
         case .reportManifest(let path, .malformed(let line, _)) where line > 0:

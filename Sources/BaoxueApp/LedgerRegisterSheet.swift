@@ -25,12 +25,12 @@ struct LedgerRegisterSheet {
     func cells(_ number: Int, _ r: LedgerRegisterRow) -> [Workbook.Cell] {
         let l = language
         let id = r.idNumber.map { fullID ? $0 : RosterPlan.mask($0) } ?? ""
-        let birth = r.birthDate.map { fullID ? $0 : RosterPlan.maskBirthDate($0) } ?? ""
+        let birth = fullID ? Workbook.Cell.date(r.birthDate) : .text(r.birthDate.map(RosterPlan.maskBirthDate) ?? "")
         return [
             .number(number), .text(r.name ?? ""), .text(r.gender.map { l.label($0) } ?? ""),
-            .text(birth), .text(id), .text(r.school ?? ""), r.grade.map(Workbook.Cell.number) ?? .text(""),
+            birth, .text(id), .text(r.school ?? ""), r.grade.map(Workbook.Cell.number) ?? .text(""),
             .text(r.className ?? ""), .text(r.hukouPlace ?? ""), .text(r.residence ?? ""), .text(r.guardianName ?? ""),
-            .text(r.guardianPhone ?? ""), .text(r.since), .text(r.status.map { l.label($0) } ?? ""),
+            .text(r.guardianPhone ?? ""), .date(r.since), .text(r.status.map { l.label($0) } ?? ""),
             .text(reason(r)), .text(measures(r)), .text(responsible(r)),
         ]
     }

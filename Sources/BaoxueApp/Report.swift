@@ -72,7 +72,7 @@ extension ReplicaCommands {
         var files: [String] = []
         if let output {
             let book = try workbook(kind, figures: figures, log: log, school: school, asOf: to, fullID: fullID, l)
-            let named = namedFiles(book, kind, label, l)
+            let named = try namedFiles(book, kind, label, to: to, l)
             let signed = try manifest(
                 replica, kind: kind, label: label, from: from, to: to, school: school, fullID: fullID, files: named)
             let manifestName = kind.title(l) + "-" + label + ReportManifest.fileSuffix
@@ -95,9 +95,11 @@ extension ReplicaCommands {
 
     /// A report's files by name — the XLSX workbook, then one UTF-8-BOM CSV per sheet — as `report`
     /// writes them to a folder.
-    static func namedFiles(_ book: Workbook, _ kind: ReportKind, _ label: String, _ l: Language) -> [(name: String, bytes: [UInt8])] {
+    static func namedFiles(
+        _ book: Workbook, _ kind: ReportKind, _ label: String, to: SimpleDate, _ l: Language
+    ) throws(AppError) -> [(name: String, bytes: [UInt8])] {
         let base = kind.title(l) + "-" + label
-        return [(base + ".xlsx", book.xlsx())] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
+        return [(base + ".xlsx", try XLSXFile.bytes(book, created: to))] + book.sheets.map { (base + "-" + $0.name + ".csv", book.csv($0)) }
     }
 
     /// File `index` of the report as `reportDownloadNames` lists them (0: the workbook, then a CSV per
@@ -112,11 +114,11 @@ extension ReplicaCommands {
         let figures = try attempt { () throws(StoreError) in try replica.log.periodFigures(from: from, to: to, school: nil) }
         let book = try workbook(kind, figures: figures, log: replica.log, school: nil, asOf: to, fullID: false, l)
         if index == names.count - 1 {
-            let named = namedFiles(book, kind, label, l)
+            let named = try namedFiles(book, kind, label, to: to, l)
             let signed = try manifest(replica, kind: kind, label: label, from: from, to: to, school: nil, fullID: false, files: named)
             return ReportFile(name: names[index], bytes: signed)
         }
-        return ReportFile(name: names[index], bytes: index == 0 ? book.xlsx() : book.csv(book.sheets[index - 1]))
+        return ReportFile(name: names[index], bytes: index == 0 ? try XLSXFile.bytes(book, created: to) : book.csv(book.sheets[index - 1]))
     }
 
     /// The workbook's sheets by name, in order: the one place they are named, so a page can list
@@ -191,6 +193,11 @@ extension ReplicaCommands {
             names[0],
             header: [l.say(ReportMessages.school)] + columns.map { l.say($0.0) },
             rows: figures.map { f in [C.text(f.school)] + columns.map { C.number($0.1(f)) } })
+        // The chart: per school, the ledgers' figures (in the summary's columns 3–7: suspected and dropouts open,
+        // entered, closed out, returned).
+        book.addChart(
+            l.say(ReportMessages.chart), title: l.say(kind == .monthly ? ReportMessages.monthChartTitle : ReportMessages.quarterChartTitle),
+            series: Array(3...7))
         let children = try attempt { () throws(StoreError) in try log.children(school: school, limit: 1_000_000) }
         func status(_ s: ChildStatus?) -> String { s.map { l.label($0) } ?? "" }
         if kind == .monthly {
@@ -206,7 +213,7 @@ extension ReplicaCommands {
                 rows: children.map { c in
                     [
                         .text(c.name ?? ""), .text(ids[c.child].map { fullID ? $0 : RosterPlan.mask($0) } ?? ""), .text(c.school ?? ""),
-                        c.grade.map(C.number) ?? .text(""), .text(status(c.status)), .text(c.statusDate ?? ""),
+                        c.grade.map(C.number) ?? .text(""), .text(status(c.status)), .date(c.statusDate),
                         .text(
                             c.focus.compactMap { FocusGroup(rawValue: $0).map { l.label($0) } }.joined(
                                 separator: l.say(Punctuation.listSeparator))),

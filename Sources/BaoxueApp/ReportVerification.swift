@@ -136,7 +136,7 @@ extension ReplicaCommands {
         }
         let book = try workbook(
             kind, figures: figures, log: log, school: manifest.school, asOf: manifest.to, fullID: manifest.fullIDs, language)
-        let made = namedFiles(book, kind, manifest.period, language)
+        let made = try namedFiles(book, kind, manifest.period, to: manifest.to, language)
         let signed = Dictionary(uniqueKeysWithValues: manifest.files.map { ($0.name, $0) })
         var identical: [String] = []
         var differing: [String] = []

@@ -1,15 +1,25 @@
+import BaoxueRecords
 import Foundation
 
-/// A report as sheets of text and numbers, written as XLSX (a real OOXML
-/// workbook, one sheet per ledger, that Excel and LibreOffice open) or as
-/// CSV in UTF-8 with a BOM (so Excel in China shows the Chinese intact).
+/// A report as sheets of text, numbers and dates, plus a chart of one sheet's columns; written as
+/// XLSX by `XLSXFile` (libxlsxwriter) or as CSV in UTF-8 with a BOM (so Excel in China shows the
+/// Chinese intact).
 ///
-/// Invariant: sheet names are unique, 1–31 characters, without `[]:*?/\`.
+/// Invariant: sheet names are unique, 1–31 characters, without `[]:*?/\`; every sheet's first
+/// row is its header.
 public struct Workbook: Sendable, Equatable {
-    /// A cell: text, or a number Excel can sum.
+    /// A cell: text (kept text even when it is all digits, as ID numbers are), a number Excel can
+    /// sum, or a date Excel can sort and filter.
     public enum Cell: Sendable, Equatable {
         case text(String)
         case number(Int)
+        case date(SimpleDate)
+
+        /// A `YYYY-MM-DD` text as a date; anything else (a masked birth date) stays text.
+        static func date(_ text: String?) -> Cell {
+            guard let text else { return .text("") }
+            return (try? SimpleDate(text)).map(Cell.date) ?? .text(text)
+        }
     }
 
     public struct Sheet: Sendable, Equatable {
@@ -17,22 +27,45 @@ public struct Workbook: Sendable, Equatable {
         public let rows: [[Cell]]
     }
 
+    /// A column chart on a sheet of its own: one bar group per row of `sheet` (its first column
+    /// names the group), one series per column in `series`.
+    public struct Chart: Sendable, Equatable {
+        public let name: String
+        public let title: String
+        public let sheet: Int
+        public let series: [Int]
+    }
+
     public private(set) var sheets: [Sheet] = []
+    public private(set) var chart: Chart?
 
     public init() {}
 
     mutating func add(_ name: String, header: [String], rows: [[Cell]]) {
-        var clean = String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
-        if clean.isEmpty { clean = "Sheet\(sheets.count + 1)" }
-        while sheets.contains(where: { $0.name == clean }) { clean = String(clean.prefix(28)) + "\(sheets.count + 1)" }
+        let clean = unique(name)
         sheets.append(Sheet(name: clean, rows: [header.map(Cell.text)] + rows))
     }
 
-    /// One CSV per sheet: UTF-8 with BOM, CRLF, RFC 4180 quoting.
+    /// Charts the columns `series` of the sheet added last, after the sheets.
+    mutating func addChart(_ name: String, title: String, series: [Int]) {
+        chart = Chart(name: unique(name), title: title, sheet: sheets.count - 1, series: series)
+    }
+
+    private func unique(_ name: String) -> String {
+        var clean = String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+        if clean.isEmpty { clean = "Sheet\(sheets.count + 1)" }
+        while sheets.contains(where: { $0.name == clean }) || chart?.name == clean {
+            clean = String(clean.prefix(28)) + "\(sheets.count + 1)"
+        }
+        return clean
+    }
+
+    /// One CSV per sheet: UTF-8 with BOM, CRLF, RFC 4180 quoting; dates as `YYYY-MM-DD`.
     public func csv(_ sheet: Sheet) -> [UInt8] {
         func quote(_ cell: Cell) -> String {
             switch cell {
             case .number(let n): return String(n)
+            case .date(let d): return d.description
             case .text(let t):
                 // A leading = + - @ would make Excel evaluate the cell; an apostrophe disarms it (CSV injection).
                 var safe = t.first.map { "=+-@".contains($0) } == true ? "'" + t : t
@@ -49,97 +82,19 @@ public struct Workbook: Sendable, Equatable {
         return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
     }
 
-    /// The workbook as XLSX bytes.
-    public func xlsx() -> [UInt8] {
-        var zip = ZipArchive()
-        let sheetTypes = sheets.indices.map {
-            "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" "
-                + "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
-        }.joined()
-        zip.add(
-            "[Content_Types].xml",
-            xml(
-                """
-                <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-                <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-                <Default Extension="xml" ContentType="application/xml"/>\
-                <Override PartName="/xl/workbook.xml" \
-                ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-                \(sheetTypes)</Types>
-                """))
-        zip.add(
-            "_rels/.rels",
-            xml(
-                """
-                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-                <Relationship Id="rId1" \
-                Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
-                </Relationships>
-                """))
-        let sheetList = sheets.enumerated().map { "<sheet name=\"\(escape($1.name))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>" }
-            .joined()
-        zip.add(
-            "xl/workbook.xml",
-            xml(
-                """
-                <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
-                xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>\(sheetList)</sheets></workbook>
-                """))
-        let rels = sheets.indices.map {
-            "<Relationship Id=\"rId\($0 + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
-                + "Target=\"worksheets/sheet\($0 + 1).xml\"/>"
-        }.joined()
-        zip.add(
-            "xl/_rels/workbook.xml.rels",
-            xml("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\(rels)</Relationships>"))
-        for (i, sheet) in sheets.enumerated() {
-            let rows = sheet.rows.enumerated().map { r, cells in
-                "<row r=\"\(r + 1)\">"
-                    + cells.enumerated().map { c, cell in
-                        let ref = Self.column(c) + String(r + 1)
-                        switch cell {
-                        case .number(let n): return "<c r=\"\(ref)\"><v>\(n)</v></c>"
-                        case .text(let t): return "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(t))</t></is></c>"
-                        }
-                    }.joined() + "</row>"
-            }.joined()
-            zip.add(
-                "xl/worksheets/sheet\(i + 1).xml",
-                xml(
-                    "<worksheet "
-                        + "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\(rows)</sheetData></worksheet>"
-                ))
-        }
-        return zip.bytes
-    }
-
-    private func xml(_ body: String) -> [UInt8] { Array(("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" + body).utf8) }
-
-    /// XML text escaping; control characters (never in record text) are dropped.
-    private func escape(_ t: String) -> String {
-        var out = ""
-        for ch in t.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case _ where ch.value < 0x20 && ch != "\n" && ch != "\t": continue
-            default: out.unicodeScalars.append(ch)
+    /// How wide column `index` of `sheet` is shown, in Excel's character units: its widest cell
+    /// (a CJK character counts two), at least 6 and at most 60.
+    static func width(of sheet: Sheet, column index: Int) -> Double {
+        var widest = 0
+        for row in sheet.rows where row.indices.contains(index) {
+            let shown: Int
+            switch row[index] {
+            case .number(let n): shown = String(n).count
+            case .date: shown = 10
+            case .text(let t): shown = t.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
             }
+            widest = max(widest, shown)
         }
-        return out
-    }
-
-    /// 0 → A, 25 → Z, 26 → AA.
-    static func column(_ index: Int) -> String {
-        var n = index + 1
-        var out = ""
-        while n > 0 {
-            let r = (n - 1) % 26
-            out = String(UnicodeScalar(UInt8(65 + r))) + out
-            n = (n - 1) / 26
-        }
-        return out
+        return Double(min(60, max(6, widest + 2)))
     }
 }

@@ -6,7 +6,7 @@ public enum ErrorMessages: String, Message {
     case error, invalidValueForRunBaoxue, isOutOfRangeFor, seeBaoxueChildListFor, lineOfPeerListIs, thisReplicasCertificateIsNot,
         fileAlreadyExistsItIs, thisCertificateWasIssuedTo, diskIsFull, writingToDiskFailedIt, databaseReachedItsQuota,
         fileCouldNotBeWritten, importStoppedAfterOfChildren, folderDoesNotExistCreate, cannotFindOrReadFile, isNeitherUtfNorGbk,
-        reportManifestUnreadable, reportManifestLineUnreadable, recomputeNeedsRecords,
+        reportManifestUnreadable, reportManifestLineUnreadable, recomputeNeedsRecords, workbookNotWritten,
         lineOfIsNotValid, noChildMatchesHereGive, grade, andMore, severalChildrenMatchUseFirst, noEntryWithIdHere, noSurveyWithIdHere,
         sCertificateMayNotRecord, thisDeviceHoldsNoCertificate, nameScopeSchoolWithScope, nothingToSyncNoLocal,
         keyFileAlreadyExistsExisting, noKeyFileAtRun, keyFileIsReadableBy, keyFileBelongsToAnother, keyFileIsDamagedOr,
@@ -66,6 +66,11 @@ public enum ErrorMessages: String, Message {
                 "the folder {1} does not exist. Create it (or choose an existing one) and try again."
             )
         case .cannotFindOrReadFile: ("找不到文件或无法读取：{1}。请检查路径。", "cannot find or read the file {1}. Check the path.")
+        case .workbookNotWritten:
+            (
+                "无法生成工作簿（{1}）：请检查临时目录所在磁盘是否已满，清理后再试。",
+                "the workbook could not be made ({1}): check that the disk holding the temporary folder is not full, then try again."
+            )
         case .recomputeNeedsRecords:
             (
                 "这台设备不保存儿童记录（中继），无法重新计算报表：请在学校管理员或教育局的设备上用 --dir 指定其数据目录。",

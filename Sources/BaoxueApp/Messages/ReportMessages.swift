@@ -13,7 +13,7 @@ public enum ReportMessages: String, Message {
         homeTeachingSessionsColumn, homeTeachingHoursColumn, absencesColumn, lettersColumn, conflictsColumn, verified,
         verificationFailed, manifestSummary, allSchools, manifestSignatureInvalid, fileMissingFromReport, fileChangedSinceSigned,
         fileNotInManifest, recomputeMissingHeads, recomputeOnNewerReplica, recomputedIdentical, recomputedDiffers, signedLine,
-        recomputedLine
+        recomputedLine, chart, monthChartTitle, quarterChartTitle
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -92,6 +92,9 @@ public enum ReportMessages: String, Message {
                 "ID numbers keep only their last four digits; add --full-id if the full number is really needed."
             )
         case .summary: ("汇总", "summary")
+        case .chart: ("图表", "chart")
+        case .monthChartTitle: ("各校本月台账情况", "ledgers per school this month")
+        case .quarterChartTitle: ("各校本季度台账情况", "ledgers per school this quarter")
         case .allChildren: ("适龄儿童台账", "all children")
         case .focusGroups: ("重点群体台账", "focus groups")
         case .schools: ("各校复核", "schools")
