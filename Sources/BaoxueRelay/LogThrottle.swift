@@ -6,7 +6,10 @@ import NIOConcurrencyHelpers
 ///
 /// Invariant: at most `maxKeys` kinds are remembered; past that, new kinds share one key.
 final class LogThrottle: Sendable {
-    private struct Entry { var lastMs: UInt64; var held: Int }
+    private struct Entry {
+        var lastMs: UInt64
+        var held: Int
+    }
 
     let windowMs: UInt64
     let maxKeys: Int

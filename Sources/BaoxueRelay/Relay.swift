@@ -54,12 +54,16 @@ public final class Relay: @unchecked Sendable {
     private let metricsServer: MetricsServer?
     private let upstream: Upstream?
     private let flushTimer: any DispatchSourceTimer
+    private let report: RelayReport
     private let logger: Logger
     private let stageBox = NIOLockedValueBox(Stage.serving)
     /// The one shutdown, once asked for: every `shutdown` call awaits it.
     private let stopping = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     public var stage: Stage { stageBox.withLockedValue { $0 } }
+
+    /// The counts `/health` shows (sessions, refusals by reason, disk, upstream), for the operator's page.
+    public func snapshot() -> RelaySnapshot { report.snapshot() }
 
     private init(
         port: Int, metricsPort: Int?, registry: RelayRegistry, log: ChangeLog, server: SyncServer,
@@ -73,6 +77,7 @@ public final class Relay: @unchecked Sendable {
         self.metricsServer = metricsServer
         self.upstream = upstream
         self.flushTimer = flushTimer
+        report = RelayReport(log: log, registry: registry, upstream: upstream)
         self.logger = logger
     }
 

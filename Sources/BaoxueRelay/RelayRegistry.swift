@@ -27,6 +27,8 @@ public final class RelayRegistry: SessionGuard, Sendable {
         public var bytesOut = 0
         /// Sockets closed at accept by the connection limits (`ConnectionLimits`).
         public var refusedAtAccept = 0
+        /// Sessions that ended with an error, by the error's code name (`server_busy`, `not_authorized`, …).
+        public var refusals: [String: Int] = [:]
         /// When a session last found the store full (a refused batch or `disk_full`), wall-clock ms.
         public var lastDiskFullMs: UInt64?
         /// When a session last ended on another store failure, wall-clock ms.
@@ -166,7 +168,10 @@ public final class RelayRegistry: SessionGuard, Sendable {
             }
             s.totals.active = s.connections.count
             s.totals.sessions += 1
-            if error != nil { s.totals.failures += 1 }
+            if let error {
+                s.totals.failures += 1
+                s.totals.refusals[error.name, default: 0] += 1
+            }
             if error == .overLimit("server_busy") { s.totals.refused += 1 }
             if error == .diskFull || progress.refusedToPeer == .diskFull {
                 s.totals.lastDiskFullMs = now

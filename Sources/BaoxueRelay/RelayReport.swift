@@ -27,6 +27,8 @@ public struct RelaySnapshot: Encodable, Sendable, Equatable {
     public var diskBytes: Int64 = 0
     public var quotaBytes: Int64?
     public var refusedAtAccept = 0
+    /// Sessions ended by an error, by its code name (`sync.md` §9).
+    public var refusals: [String: Int] = [:]
     public var upstreamLastSuccessMs: UInt64?
     public var upstreamError: String?
 }
@@ -74,6 +76,7 @@ package struct RelayReport: Sendable {
         s.bytesIn = t.bytesIn
         s.bytesOut = t.bytesOut
         s.refusedAtAccept = t.refusedAtAccept
+        s.refusals = t.refusals
         s.diskBytes = log.diskBytes
         s.quotaBytes = log.quota?.bytes
         if let upstream {

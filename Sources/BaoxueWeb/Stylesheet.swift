@@ -39,6 +39,9 @@ enum Stylesheet {
         .error{color:#9b1c1c;font-weight:600;margin:.2rem 0}
         .notice{background:#e3efe6;border-left:4px solid #14532d;padding:.5rem .8rem}
         dt{font-weight:600;color:#333}dd{margin:0}
+        code{font-family:"Noto Sans Mono CJK SC",monospace;font-size:1rem}
+        ul.devices{list-style:none;padding:0;margin:0}
+        ul.devices li{background:#fff;border:1px solid #ccc;border-radius:8px;margin:.4rem 0;padding:.6rem .8rem}
         ul.timeline{padding-left:1.2rem}ul.timeline li{margin:.3rem 0}
         dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .8rem;background:#fff;border:1px solid #ccc;border-radius:8px;
           padding:.6rem .8rem;margin-top:.8rem}

@@ -1,7 +1,9 @@
 import ArgumentParser
 import BaoxueApp
 import BaoxueRelay
+import BaoxueWeb
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
@@ -58,6 +60,10 @@ struct RelayServe: AsyncParsableCommand {
     var maxHandshakesPerAddress = 64
     @Option(name: .long, help: "上级中继连续多少秒未同步成功即在 /health 报警 / seconds without an upstream sync before /health reports it")
     var upstreamAlarm = 600
+    @Option(name: .long, help: "运行状态页 HOST:PORT（浏览器打开启动时显示的地址）/ the operator's page, opened at the address printed at start")
+    var console: String?
+    @Option(name: .long, help: "运行状态页的访问码（默认随机生成）/ the operator page's access code (default: a random one)")
+    var consoleToken: String?
 
     func validate() throws {
         for (name, v) in [
@@ -89,15 +95,29 @@ struct RelayServe: AsyncParsableCommand {
             o.maxDatabaseMiB = maxDbMib
             o.handshakesPerAddress = maxHandshakesPerAddress
             o.upstreamAlarmSeconds = upstreamAlarm
+            let page = try console.map { c throws(AppError) in try SyncCommands.address(c, option: "--console", listening: true) }
             let relay = try await RelayCommands.start(o)
             Output.line(
                 l.say(SyncMessages.relayListeningOnPort, relay.port)
                     + (relay.metricsPort.map { l.say(SyncMessages.metricsOnPort, $0) } ?? ""))
             // The relay runs as a service: SIGINT or SIGTERM starts its graceful shutdown, in which
             // sessions in flight get up to 10 s to finish their batches.
+            var services: [any Service] = [relay]
+            if let page {
+                let token = consoleToken ?? WebServer.newToken()
+                let router = OperatorConsole.router(relay: relay, directory: o.directory, token: token, language: l)
+                services.append(
+                    Application(
+                        router: router, configuration: .init(address: .hostname(page.host, port: page.port)),
+                        onServerRunning: { channel in
+                            let shown = page.host.contains(":") ? "[\(page.host)]" : page.host
+                            let url = "http://\(shown):\(channel.localAddress?.port ?? page.port)/?token=\(token)"
+                            Output.line(l.say(ConsoleMessages.consoleAddress, url))
+                        }, logger: Logger(label: "baoxue.console", factory: { _ in SwiftLogNoOpLogHandler() })))
+            }
             let lifecycle = ServiceGroup(
                 configuration: .init(
-                    services: [relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "baoxue.relay.lifecycle")))
+                    services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "baoxue.relay.lifecycle")))
             try? await lifecycle.run()
             await relay.shutdown()
             Output.line(l.say(SyncMessages.relayStopped))

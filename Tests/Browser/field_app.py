@@ -6,7 +6,8 @@ On the demo township, with a township relay the test starts (real processes of t
     with a photo, settles the conflict the demo left, and syncs with the relay from the 同步 page;
   - teacher B's app syncs and then shows that visit with its photo;
   - the village liaison surveys five households;
-  - the school admin downloads the month's XLSX report, and openpyxl reads its Chinese text back.
+  - the school admin downloads the month's XLSX report, and openpyxl reads its Chinese text back;
+  - the relay operator's page (relay serve --console) lists the devices that synced and no child.
 axe-core (axe-selenium-python) checks every page: no serious or critical violation is allowed.
 A screenshot of every page goes to the output folder (argument 2).
 
@@ -45,7 +46,7 @@ def start(args, ready):
         log.seek(0)
         found = re.search(ready, log.read())
         if found:
-            return found.group(1)
+            return found.group(1) if len(found.groups()) == 1 else found.groups()
         if proc.poll() is not None:
             break
         time.sleep(0.05)
@@ -103,6 +104,14 @@ def check(driver, name):
     assert not small, f"{name}: too small: {small[:5]}"
 
 
+def full_page(driver, name):
+    """A screenshot of the whole page at phone width (for the README), then the phone's viewport again."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    driver.save_screenshot(os.path.join(OUT, f"{name}-full.png"))
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+
+
 def open_app(driver, url, name):
     driver.get(url)
     check(driver, name)
@@ -156,8 +165,9 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     demo = os.path.join(WORK, "demo")
     subprocess.run([BIN, "demo", "--township", "--dir", demo, "--children", "40", "--lang", "en"], check=True, capture_output=True)
-    relay = "127.0.0.1:" + start(["relay", "serve", "--data", f"{demo}/relay", "--listen", "127.0.0.1:0", "--lang", "en"],
-                                 r"listening on port (\d+)")
+    port, console = start(["relay", "serve", "--data", f"{demo}/relay", "--listen", "127.0.0.1:0", "--lang", "en",
+                           "--console", "127.0.0.1:0"], r"(?s)listening on port (\d+).*operations page: (http://\S+token=[0-9a-f]+)")
+    relay = "127.0.0.1:" + port
     def ui(who):
         return start(["ui", "--dir", f"{demo}/{who}", "--relay", relay], r"(http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+)")
     downloads = os.path.join(WORK, "downloads")
@@ -260,6 +270,22 @@ def main():
         # Me, in both languages.
         click_text(driver, "我的")
         check(driver, "admin-me")
+
+        # The relay operator's page: the devices that synced above, no child.
+        open_app(driver, console + "&lang=zh", "relay-console")
+        source = driver.page_source
+        assert "运行正常" in source and "王老师（教师）" in source and "共 " in source, source[-800:]
+        assert name not in source, "a child's name on the relay's page"
+        full_page(driver, "relay-console")
+        # It reloads itself (console.js) until the operator unticks the box.
+        before = driver.execute_script("return performance.timeOrigin")
+        time.sleep(16)
+        assert driver.execute_script("return performance.timeOrigin") != before, "the page did not refresh itself"
+        driver.find_element(By.CSS_SELECTOR, "#auto-refresh label").click()
+        paused = driver.execute_script("return performance.timeOrigin")
+        time.sleep(16)
+        assert driver.execute_script("return performance.timeOrigin") == paused, "unticked, the page still refreshed"
+        print(f"relay console: {source.count('<li><strong>')} device(s) listed")
     finally:
         driver.quit()
         for p in PROCESSES:

@@ -1,0 +1,105 @@
+/// The relay operator's page (`relay serve --console`) and, later, the bureau's console.
+///
+/// One entry per message, Chinese first; `{1}`…`{n}` stand for the arguments of `Language.say` in order.
+/// `MessageCatalogTests` checks that both languages are present and use the same placeholders.
+public enum ConsoleMessages: String, Message {
+    case operatorTitle, statusOk, statusDegraded, problemDiskFull, problemUpstreamUnreachable, problemStoreFailed, sessionsHeading,
+        activeSessions, queuedSessions, sessionsServed, sessionsFailed, changesMoved, bytesMoved, refusalsHeading, noRefusals,
+        refusedAtAccept, refusalCount, diskHeading, diskUsed, diskUsedOfQuota, upstreamHeading, upstreamNone, upstreamLastSuccess,
+        upstreamNever, upstreamLastError, alertsHeading, noAlerts, alertQuarantined, alertEquivocations, alertGaps, alertUnwitnessed,
+        alertPending, devicesHeading, devicesServed, lastErrorColumn, lastSeenColumn, sessionsColumn, behindColumn,
+        behindChanges, upToDate, refreshesEvery, noChildData, consoleTokenMissing, consoleAddress, equivocatingDevice,
+        reasonPeerNotAllowed, reasonOverLimit, reasonConnectionClosed, reasonTimeout, reasonHandshake, reasonInvalidChange,
+        reasonStore, reasonOther
+
+    public var text: (zh: String, en: String) {
+        switch self {
+        case .operatorTitle: ("中继运行状态", "Relay operations")
+        case .statusOk: ("运行正常。", "Running normally.")
+        case .statusDegraded: ("需要处理：", "Needs attention:")
+        case .problemDiskFull:
+            (
+                "磁盘或配额已满：新的变更被拒收，设备仍可下载。请清理磁盘，或用 --max-db-mib 提高配额后重启中继。",
+                "the disk or the quota is full: new changes are refused, devices can still download. Free disk space, or raise "
+                    + "--max-db-mib and restart the relay."
+            )
+        case .problemUpstreamUnreachable:
+            (
+                "长时间未能与上级中继同步：请检查网络和上级中继地址（--upstream）。",
+                "no sync with the upstream relay for a long time: check the network and the upstream address (--upstream)."
+            )
+        case .problemStoreFailed:
+            (
+                "数据库读写出错：请查看中继的日志，必要时运行 baoxue repair。",
+                "the database failed a read or a write: see the relay's log and run baoxue repair if needed."
+            )
+        case .sessionsHeading: ("同步会话", "Sync sessions")
+        case .activeSessions: ("进行中", "in progress")
+        case .queuedSessions: ("排队等候", "waiting their turn")
+        case .sessionsServed: ("累计（自启动以来）", "in all since start")
+        case .sessionsFailed: ("其中出错", "of which failed")
+        case .changesMoved: ("变更：收到 {1}，发出 {2}", "changes: {1} received, {2} sent")
+        case .bytesMoved: ("流量：收到 {1} KiB，发出 {2} KiB", "traffic: {1} KiB received, {2} KiB sent")
+        case .refusalsHeading: ("拒绝与出错（按原因）", "Refusals and failures by reason")
+        case .noRefusals: ("自启动以来没有拒绝或出错的会话。", "No session was refused or failed since start.")
+        case .refusedAtAccept: ("连接数已满时拒绝的连接", "connections refused at the connection limit")
+        case .refusalCount: ("{1} 次", "{1} times")
+        case .diskHeading: ("磁盘", "Disk")
+        case .diskUsed: ("数据库占用 {1} MiB（未设配额）", "the database takes {1} MiB (no quota)")
+        case .diskUsedOfQuota: ("数据库占用 {1} MiB，配额 {2} MiB（{3}%）", "the database takes {1} MiB of its {2} MiB quota ({3}%)")
+        case .upstreamHeading: ("上级中继", "Upstream relay")
+        case .upstreamNone: ("未配置上级中继。", "No upstream relay is configured.")
+        case .upstreamLastSuccess: ("上次同步成功：{1}", "last successful sync: {1}")
+        case .upstreamNever: ("自启动以来尚未同步成功。", "no successful sync since start.")
+        case .upstreamLastError: ("上次出错：{1}", "last failure: {1}")
+        case .alertsHeading: ("警报", "Alerts")
+        case .noAlerts: ("没有需要处理的警报。", "Nothing needs attention.")
+        case .alertQuarantined:
+            (
+                "{1} 条变更被隔离：运行 baoxue alerts 查看原因，由区县管理员处理。",
+                "{1} changes quarantined: run baoxue alerts to see why; the district admin decides."
+            )
+        case .alertEquivocations:
+            (
+                "{1} 台设备对同一序号签了两条不同的变更（设备可能被复制或被盗）：请区县管理员裁决并考虑吊销。",
+                "{1} devices signed two different changes with one number (a copied or stolen device?): the district admin rules "
+                    + "and considers revoking it."
+            )
+        case .alertGaps:
+            (
+                "{1} 处日志缺口：这些设备的部分变更尚未到达，待其下次同步后自动消失。",
+                "{1} chain holes: some of these devices' changes have not arrived; they close at their next sync."
+            )
+        case .alertUnwitnessed:
+            (
+                "{1} 条已吊销设备的变更未经中继见证：请区县管理员逐条裁决是否接受。",
+                "{1} changes of revoked devices were never witnessed by a relay: the district admin rules on each."
+            )
+        case .alertPending: ("{1} 条变更在等待其依赖到达。", "{1} changes are waiting for their dependencies.")
+        case .devicesHeading: ("设备", "Devices")
+        case .devicesServed: ("共 {1} 台设备在本中继同步过。", "{1} devices have synced with this relay.")
+        case .lastErrorColumn: ("上次出错", "last failure")
+        case .lastSeenColumn: ("最近同步", "last seen")
+        case .sessionsColumn: ("会话（出错）", "sessions (failed)")
+        case .behindColumn: ("落后", "behind")
+        case .behindChanges: ("{1} 条，最早 {2} 分钟前", "{1} changes, oldest {2} min ago")
+        case .upToDate: ("已是最新", "up to date")
+        case .refreshesEvery: ("每 {1} 秒自动刷新（取消勾选即暂停）", "refresh every {1} s (untick to pause)")
+        case .noChildData:
+            ("本页只显示计数和设备，不含任何儿童信息（中继本身也无法读取）。", "This page shows counts and devices only, no child data (the relay cannot read any).")
+        case .consoleTokenMissing:
+            ("请用中继启动时显示的完整地址（含访问码）打开本页。", "Open this page with the full address the relay printed at start (it includes the access code).")
+        case .consoleAddress: ("运行状态页：{1}", "operations page: {1}")
+        case .reasonPeerNotAllowed:
+            ("设备未获准（未登记、证书不覆盖所请求的范围，或已吊销）", "device not allowed (not enrolled, scope not covered, or revoked)")
+        case .reasonOverLimit: ("超出限额（中继繁忙或设备流量超限）", "over a limit (relay busy or the device's traffic cap)")
+        case .reasonConnectionClosed: ("连接中途断开", "connection closed midway")
+        case .reasonTimeout: ("连接超时", "timed out")
+        case .reasonHandshake: ("握手失败（非保学设备或密钥不符）", "handshake failed (not a Baoxue device, or a key mismatch)")
+        case .reasonInvalidChange: ("收到无效或未经请求的变更", "invalid or unsolicited changes")
+        case .reasonStore: ("中继数据库出错或已满", "the relay's database failed or is full")
+        case .reasonOther: ("其他协议错误", "another protocol error")
+        case .equivocatingDevice: ("（重复签名，待裁决）", " (equivocated, awaiting a ruling)")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import BaoxueApp
+import BaoxueRelay
+import Foundation
+import Hummingbird
+
+/// `relay serve --console HOST:PORT`: the relay operator's page over HTTP, beside the relay in
+/// the same process. `GET /?token=…` is the page (`&lang=en` for English), `GET /static/app.css`
+/// its stylesheet; anything else is 404.
+///
+/// Invariant: only a request carrying the access token printed at start sees the page (the
+/// devices' names and fingerprints are staff data); the page carries counts and devices, never a
+/// child, and is never cached or framed.
+public enum OperatorConsole {
+    /// The router for `relay`, whose replica is at `directory` (re-read on every request, as
+    /// `baoxue relay status` reads it).
+    public static func router(relay: Relay, directory: String, token: String, language: Language) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/static/app.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
+        }
+        router.get("/static/console.js") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: OperatorPage.script)))
+        }
+        router.get("/") { request, _ in
+            let query = request.uri.queryParameters
+            let l = query["lang"].map { $0 == "en" ? Language.en : .zh } ?? language
+            guard let presented = query["token"], WebSessions.same(String(presented), token) else {
+                let page = Page(
+                    title: l.say(ConsoleMessages.operatorTitle), tab: nil,
+                    body: "<p class=\"error\">"
+                        + HTML.escape(l.say(ConsoleMessages.consoleTokenMissing)) + "</p>", language: l)
+                return guarded(WebServer.html(page, status: .unauthorized))
+            }
+            let html: String
+            do throws(AppError) {
+                let status = try RelayCommands.status(directory: directory, language: l)
+                html = OperatorPage(snapshot: relay.snapshot(), status: status, language: l).html
+            } catch {
+                let page = Page(
+                    title: l.say(ConsoleMessages.operatorTitle), tab: nil,
+                    body: "<p class=\"error\" role=\"alert\">" + HTML.escape(error.line(l)) + "</p>", language: l)
+                return guarded(WebServer.html(page, status: .serviceUnavailable))
+            }
+            return guarded(
+                Response(
+                    status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: html))))
+        }
+        return router
+    }
+
+    private static func guarded(_ response: Response) -> Response {
+        var response = response
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}
