@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "BaoxueWeb",
             dependencies: [
-                "BaoxueApp", "BaoxueCore", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueTrust",
+                "BaoxueApp", "BaoxueCore", "BaoxueRecords", "BaoxueRelay", "BaoxueStore", "BaoxueSodium", "BaoxueTrust",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
