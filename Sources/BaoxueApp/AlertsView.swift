@@ -53,8 +53,10 @@ public struct AlertsView: Encodable, Equatable, Sendable {
 }
 
 extension ReplicaCommands {
-    public static func alerts(directory: String) throws(AppError) -> AlertsView {
-        let log = try open(directory).log
+    public static func alerts(directory: String) throws(AppError) -> AlertsView { try alerts(try open(directory)) }
+
+    static func alerts(_ replica: Replica) throws(AppError) -> AlertsView {
+        let log = replica.log
         let equivocations = try attempt { () throws(StoreError) in try log.equivocations() }
         let gaps = try attempt { () throws(StoreError) in try log.sequenceGaps() }
         let quarantined = try attempt { () throws(StoreError) in try log.count(.quarantined) }

@@ -35,6 +35,8 @@ public enum AppError: Error, Equatable, Sendable {
     case folderMissing(path: String)
     /// An import stopped after `written` of `total` children were committed (they stay; running it again resumes).
     case importInterrupted(written: Int, total: Int, cause: StoreError)
+    /// The console was asked to revoke the device it runs on.
+    case revokingThisDevice
     /// libxlsxwriter could not write a report's workbook (its reason, in English).
     case workbookNotWritten(reason: String)
     /// `report verify --recompute` on a replica without record views (a relay).
@@ -123,6 +125,8 @@ public enum AppError: Error, Equatable, Sendable {
                 + lang.say(ErrorMessages.folderDoesNotExistCreate, path)
         case .fileMissing(let path):
             return prefix + lang.say(ErrorMessages.cannotFindOrReadFile, path)
+        case .revokingThisDevice:
+            return prefix + lang.say(ErrorMessages.revokingThisDevice)
         case .workbookNotWritten(let reason):
             return prefix + lang.say(ErrorMessages.workbookNotWritten, reason)
         case .recomputeNeedsRecords:

@@ -117,6 +117,16 @@ public actor FieldDevice {
         try ReplicaCommands.ledger(try open(), which: which, school: nil)
     }
 
+    /// The district's devices and alerts (an admin's console, issue 24 §2).
+    public func devices(language: Language) throws(AppError) -> DevicesView {
+        try EnrollmentCommands.devices(try open(), now: Replica.nowMilliseconds(), language: language)
+    }
+
+    /// Revokes a device from now with the authority key kept here; returns the scopes whose keys were rotated.
+    public func revoke(device: String, reason: String, passphrase: String) throws(AppError) -> [String] {
+        try EnrollmentCommands.revokeNow(try open(), device: device, reason: reason, passphrase: passphrase)
+    }
+
     public func keyStatus() throws(AppError) -> [KeyStatusView] { try PrivacyCommands.status(try open()) }
 
     /// Seals the school's key to every member who lacks it (`baoxue keys grant`); a school admin's or the district's.

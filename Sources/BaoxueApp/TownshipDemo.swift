@@ -35,6 +35,8 @@ public enum TownshipDemo {
     }
 
     static let township = "丰南区/东镇"
+    /// The passphrase of the demo's authority key, kept in the district admin's folder (printed by the demo).
+    public static let authorityPassphrase = "东镇演示-授权口令-2026"
 
     public static func run(
         in directory: String, children: Int = 300, lang l: Language, say: (String) -> Void
@@ -208,6 +210,13 @@ public enum TownshipDemo {
                     && conflictSurfaced
             }
             let transferRead = try await transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress, enroll: enroll, l, say)
+            // The bureau's machine keeps the authority key, sealed: its console (baoxue ui) revokes lost phones with it.
+            try attempt { () throws(StoreError) in
+                try AuthorityKeyFile.create(
+                    at: directory + "/district-admin/" + EnrollmentCommands.authorityKeyFile, key: authority,
+                    passphrase: authorityPassphrase, cost: .interactive)
+            }
+            say(l.say(DemoMessages.authorityKeyKept, authorityPassphrase))
             try report(liaison, x, l, say)
             let audit = try ReplicaCommands.audit(directory: liaison.directory, child: x.hex, language: l)
             say(l.say(DemoMessages.childsHistoryOnLiaisonsDevice))

@@ -63,6 +63,8 @@ struct MePage {
             "<ul class=\"timeline\">"
             + who.text(l, created: false).split(separator: "\n").map { "<li>\(HTML.escape(String($0)))</li>" }.joined() + "</ul>"
         if who.role == .schoolAdmin || who.role == .districtAdmin {
+            body +=
+                "<ul class=\"cards\"><li><a href=\"/devices\">" + HTML.escape(l.say(ConsoleMessages.devicesLink)) + "</a></li></ul>"
             let keys = (try? await context.device.keyStatus()) ?? []
             body +=
                 "<h2>\(HTML.escape(l.say(ScreenMessages.schoolKeys)))</h2><ul class=\"timeline\">"

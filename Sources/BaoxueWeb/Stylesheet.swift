@@ -37,6 +37,8 @@ enum Stylesheet {
         button,.button{display:block;width:100%;font-size:1.05rem;padding:.7rem;min-height:48px;border:0;border-radius:6px;
           background:#14532d;color:#fff;font-weight:600;text-align:center;text-decoration:none;margin-top:.8rem}
         .error{color:#9b1c1c;font-weight:600;margin:.2rem 0}
+        .button.secondary{background:#fff;color:#9b1c1c;border:1px solid #9b1c1c}button.danger{background:#9b1c1c}
+        ul.devices span{display:block}
         .notice{background:#e3efe6;border-left:4px solid #14532d;padding:.5rem .8rem}
         dt{font-weight:600;color:#333}dd{margin:0}
         code{font-family:"Noto Sans Mono CJK SC",monospace;font-size:1rem}

@@ -35,6 +35,8 @@ WORK = tempfile.mkdtemp(prefix="baoxue-browser-")
 PROCESSES = []
 VIOLATIONS = []
 SHOTS = []
+# The demo's authority passphrase (TownshipDemo.authorityPassphrase; the demo prints it).
+AUTHORITY_PASSPHRASE = "东镇演示-授权口令-2026"
 
 
 def start(args, ready):
@@ -270,6 +272,33 @@ def main():
         # Me, in both languages.
         click_text(driver, "我的")
         check(driver, "admin-me")
+
+        # The bureau's device (it keeps the authority key): 本区设备, then teacher C's phone is lost and revoked.
+        open_app(driver, ui("district-admin"), "bureau-today")
+        click_text(driver, "我的")
+        click_text(driver, "本区设备")
+        check(driver, "bureau-devices")
+        assert "周老师（教师）" in driver.page_source and "证书有效期至" in driver.page_source, driver.page_source[-800:]
+        card = driver.find_element(By.XPATH, "//ul[@class='devices']/li[contains(., '周老师')]")
+        tap(driver, card.find_element(By.XPATH, ".//a[contains(., '吊销')]"))
+        check(driver, "bureau-revoke")
+        fill(driver, {"reason": "手机丢失", "passphrase": "wrong passphrase"})
+        click_text(driver, "确认吊销")
+        assert "口令" in driver.find_element(By.ID, "passphrase-error").text, driver.page_source[-800:]
+        check(driver, "bureau-revoke-wrong-passphrase")
+        fill(driver, {"reason": "手机丢失", "passphrase": AUTHORITY_PASSPHRASE})
+        click_text(driver, "确认吊销")
+        assert "已吊销 周老师" in driver.page_source, driver.page_source[-800:]
+        assert "吊销：手机丢失" in driver.find_element(By.XPATH, "//ul[@class='devices']/li[contains(., '周老师')]").text
+        check(driver, "bureau-revoked")
+        click_text(driver, "同步")
+        click_text(driver, "开始同步")
+        wait_for(driver, "已与")
+        lost = subprocess.run([BIN, "sync", relay, "--dir", f"{demo}/teacher-c"], capture_output=True, text=True)
+        # The relay takes nothing from it and gives it only its revocation, on which the phone wipes its school keys and views.
+        said = lost.stdout + lost.stderr
+        assert "发出 0 条，收到 1 条" in said and "本设备已被吊销" in said and "已清除" in said, said
+        print("revoked phone: the relay took nothing and handed it its revocation; it wiped its keys and views")
 
         # The relay operator's page: the devices that synced above, no child.
         open_app(driver, console + "&lang=zh", "relay-console")

@@ -10,7 +10,9 @@ public enum ConsoleMessages: String, Message {
         alertPending, devicesHeading, devicesServed, lastErrorColumn, lastSeenColumn, sessionsColumn, behindColumn,
         behindChanges, upToDate, refreshesEvery, noChildData, consoleTokenMissing, consoleAddress, equivocatingDevice,
         reasonPeerNotAllowed, reasonOverLimit, reasonConnectionClosed, reasonTimeout, reasonHandshake, reasonInvalidChange,
-        reasonStore, reasonOther
+        reasonStore, reasonOther, devicesTitle, devicesLink, certificateUntil, certificateExpired, certificateExpiresSoon, revokedOn,
+        lastChangeHere, noChangeHere, thisDevice, scopesLine, revokeButton, revokeTitle, revokeExplain, reasonLabel,
+        authorityPassphrase, confirmRevoke, revokedNotice, keysRotated, cannotRevokeHere, reasonRequired, onlyAdmins, unknownDevice
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -99,6 +101,38 @@ public enum ConsoleMessages: String, Message {
         case .reasonInvalidChange: ("收到无效或未经请求的变更", "invalid or unsolicited changes")
         case .reasonStore: ("中继数据库出错或已满", "the relay's database failed or is full")
         case .reasonOther: ("其他协议错误", "another protocol error")
+        case .devicesTitle: ("本区设备", "Devices")
+        case .devicesLink: ("本区设备：证书、吊销与警报", "devices: certificates, revocations and alerts")
+        case .certificateUntil: ("证书有效期至 {1}", "certificate valid until {1}")
+        case .certificateExpired: ("证书已于 {1} 到期：请为其续发证书", "certificate expired on {1}: issue it a new one")
+        case .certificateExpiresSoon: ("证书将于 {1} 到期：请尽快续发", "certificate expires on {1}: renew it soon")
+        case .revokedOn: ("已于 {1} 吊销：{2}", "revoked on {1}: {2}")
+        case .lastChangeHere: ("本机最近收到其记录：{1}（共 {2} 条）", "its newest change here: {1} ({2} in all)")
+        case .noChangeHere: ("本机尚未收到其记录", "no change of it here yet")
+        case .thisDevice: ("（本机）", " (this device)")
+        case .scopesLine: ("范围：{1}", "scopes: {1}")
+        case .revokeButton: ("吊销这台设备……", "Revoke this device…")
+        case .revokeTitle: ("吊销设备", "Revoke a device")
+        case .revokeExplain:
+            (
+                "吊销后，这台设备此后签的记录在每台设备和中继上一律隔离，此前的记录仍然有效；它持有的学校密钥会随即更换。"
+                    + "吊销随同步传播：确认后请立即同步。",
+                "Once revoked, whatever this device signs from now on is quarantined on every device and relay; its earlier records "
+                    + "stay valid, and the school keys it held are replaced at once. The revocation travels by sync: sync right after."
+            )
+        case .reasonLabel: ("原因（例如：手机丢失）", "Reason (e.g. phone lost)")
+        case .authorityPassphrase: ("授权密钥口令", "Authority key passphrase")
+        case .confirmRevoke: ("确认吊销", "Revoke")
+        case .revokedNotice: ("已吊销 {1}。请立即同步，使中继和各设备尽快拒绝它。", "{1} is revoked. Sync now so the relay and every device refuse it soon.")
+        case .keysRotated: ("已更换密钥：{1}", "keys replaced: {1}")
+        case .cannotRevokeHere:
+            (
+                "吊销需在保存授权密钥的设备上进行（教育局的离线电脑）。",
+                "Revoking needs the device that keeps the authority key (the bureau's offline computer)."
+            )
+        case .reasonRequired: ("请填写原因（不超过 40 个字）。", "Give a reason (at most 128 bytes).")
+        case .onlyAdmins: ("只有学校或区县管理员的设备能查看本区设备。", "Only a school or district admin's device shows the district's devices.")
+        case .unknownDevice: ("没有这台设备：请从设备列表中选择。", "No such device: choose one from the list.")
         case .equivocatingDevice: ("（重复签名，待裁决）", " (equivocated, awaiting a ruling)")
         }
     }

@@ -9,7 +9,7 @@ public enum DemoMessages: String, Message {
         twoWeeksBeforeTeacherRecords, offlineDayTeacherRecordsDays, childsHistoryOnLiaisonsDevice, searchedRelaysFilesKbFor,
         mergedLedgersOnLiaisonsDevice, since, conflictToSettleSStatus, teacherTeacherBAtSchool, childrenMustBeBetweenAnd, demoDataIsIn,
         logsIdentical, logsDifferent, mergedChildRecord, threeDevicesAgree, threeDevicesDisagree, relayInference, relayCanTellApart,
-        relayCannotTellApart, doneRelayStopped, transferSeen, ledgerCount
+        relayCannotTellApart, doneRelayStopped, transferSeen, ledgerCount, authorityKeyKept
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -94,6 +94,11 @@ public enum DemoMessages: String, Message {
         case .relayCanTellApart: ("能区分！", "it CAN tell them apart!")
         case .relayCannotTellApart: ("无法区分", "it cannot tell the ledger children apart")
         case .doneRelayStopped: ("完成，用时 {1} 秒。中继已停止。", "done in {1} s; the relay has stopped.")
+        case .authorityKeyKept:
+            (
+                "教育局（钱科长）的设备保存授权密钥（口令“{1}”）：在其 baoxue ui 的“我的 → 本区设备”中可吊销丢失的手机。",
+                "The bureau's device keeps the authority key (passphrase \"{1}\"): in its baoxue ui, Me → devices revokes a lost phone."
+            )
         case .transferSeen:
             (
                 "[6/7] 转学：区教育局把第二名儿童转到东镇第二小学。周老师（只同步本校）同步后看到：{1}，状态{2}，送教上门记录 {3} 条；其他儿童 {4} 名。",

@@ -6,7 +6,7 @@ public enum ErrorMessages: String, Message {
     case error, invalidValueForRunBaoxue, isOutOfRangeFor, seeBaoxueChildListFor, lineOfPeerListIs, thisReplicasCertificateIsNot,
         fileAlreadyExistsItIs, thisCertificateWasIssuedTo, diskIsFull, writingToDiskFailedIt, databaseReachedItsQuota,
         fileCouldNotBeWritten, importStoppedAfterOfChildren, folderDoesNotExistCreate, cannotFindOrReadFile, isNeitherUtfNorGbk,
-        reportManifestUnreadable, reportManifestLineUnreadable, recomputeNeedsRecords, workbookNotWritten,
+        reportManifestUnreadable, reportManifestLineUnreadable, recomputeNeedsRecords, workbookNotWritten, revokingThisDevice,
         lineOfIsNotValid, noChildMatchesHereGive, grade, andMore, severalChildrenMatchUseFirst, noEntryWithIdHere, noSurveyWithIdHere,
         sCertificateMayNotRecord, thisDeviceHoldsNoCertificate, nameScopeSchoolWithScope, nothingToSyncNoLocal,
         keyFileAlreadyExistsExisting, noKeyFileAtRun, keyFileIsReadableBy, keyFileBelongsToAnother, keyFileIsDamagedOr,
@@ -66,6 +66,8 @@ public enum ErrorMessages: String, Message {
                 "the folder {1} does not exist. Create it (or choose an existing one) and try again."
             )
         case .cannotFindOrReadFile: ("找不到文件或无法读取：{1}。请检查路径。", "cannot find or read the file {1}. Check the path.")
+        case .revokingThisDevice:
+            ("不能吊销正在使用的这台设备：请在另一台持有授权密钥的设备上操作。", "this device cannot revoke itself: do it from another device that keeps the authority key.")
         case .workbookNotWritten:
             (
                 "无法生成工作簿（{1}）：请检查临时目录所在磁盘是否已满，清理后再试。",
