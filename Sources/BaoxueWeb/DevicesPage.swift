@@ -113,7 +113,8 @@ struct DevicesPage {
             <input type="hidden" name="device" value="\(HTML.escape(d.key))">
             <input type="hidden" name="nonce" value="\(WebSessions.randomToken())">
             <label for="reason">\(HTML.escape(l.say(ConsoleMessages.reasonLabel)))</label>
-            <input type="text" id="reason" name="reason" value="\(HTML.escape(reason))" maxlength="40" required\(shown.described("reason"))>\(shown.message("reason"))
+            <input type="text" id="reason" name="reason" value="\(HTML.escape(reason))" maxlength="40" required\
+            \(shown.described("reason"))>\(shown.message("reason"))
             <label for="passphrase">\(HTML.escape(l.say(ConsoleMessages.authorityPassphrase)))</label>
             <input type="password" id="passphrase" name="passphrase" autocomplete="new-password" required\(shown.described("passphrase"))>\
             \(shown.message("passphrase"))

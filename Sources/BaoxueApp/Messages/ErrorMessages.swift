@@ -67,7 +67,10 @@ public enum ErrorMessages: String, Message {
             )
         case .cannotFindOrReadFile: ("找不到文件或无法读取：{1}。请检查路径。", "cannot find or read the file {1}. Check the path.")
         case .revokingThisDevice:
-            ("不能吊销正在使用的这台设备：请在另一台持有授权密钥的设备上操作。", "this device cannot revoke itself: do it from another device that keeps the authority key.")
+            (
+                "不能吊销正在使用的这台设备：请在另一台持有授权密钥的设备上操作。",
+                "this device cannot revoke itself: do it from another device that keeps the authority key."
+            )
         case .workbookNotWritten:
             (
                 "无法生成工作簿（{1}）：请检查临时目录所在磁盘是否已满，清理后再试。",
