@@ -360,6 +360,50 @@ def check_policies(root):
     print(f"district policies: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
     return failures
 
+FIGURE_FIELDS = ["children", "enrolled", "suspectedOpen", "dropoutOpen", "ledgerOpened", "closedOut", "returned", "visits",
+                 "persuasionAttempts", "homeTeachingSessions", "homeTeachingHours", "conflicts"]
+
+def enc_figures(f):
+    s = f["school"].encode()
+    y, m = (int(x) for x in f["period"].split("-"))
+    return bytes([1, len(s)]) + s + struct.pack(">HB", y, m) + b"".join(struct.pack(">I", f[n]) for n in FIGURE_FIELDS)
+
+def dec_figures(b):
+    """trust.md §10, strictly; raises ValueError."""
+    if len(b) < 2 or b[0] != 1: raise ValueError("version")
+    n = b[1]
+    if n < 1 or len(b) != 2 + n + 3 + 4 * len(FIGURE_FIELDS): raise ValueError("length")
+    school = b[2:2 + n].decode("utf-8")
+    if school == "_admin" or unicodedata.normalize("NFC", school) != school or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in school):
+        raise ValueError("school")
+    y, m = struct.unpack(">HB", b[2 + n:5 + n])
+    if not 2000 <= y <= 2200 or not 1 <= m <= 12: raise ValueError("period")
+    out = {"school": school, "period": f"{y:04d}-{m:02d}"}
+    for i, name in enumerate(FIGURE_FIELDS):
+        v = struct.unpack(">I", b[5 + n + 4 * i:9 + n + 4 * i])[0]
+        if v > 10_000_000: raise ValueError(name)
+        out[name] = v
+    return out
+
+def check_figures(root):
+    data = json.loads((root / "vectors" / "figures.json").read_text())
+    failures = 0
+    for v in data["valid"]:
+        b = bytes.fromhex(v["hex"])
+        try:
+            back = dec_figures(b)
+        except (ValueError, UnicodeDecodeError) as e:
+            back = "refused " + str(e)
+        if enc_figures(v["figures"]) != b or back != v["figures"]:
+            failures += 1; print("FAIL valid figures:", v["description"], back)
+    for v in data["invalid"]:
+        try:
+            dec_figures(bytes.fromhex(v["hex"])); failures += 1; print("FAIL invalid figures accepted:", v["description"])
+        except (ValueError, UnicodeDecodeError):
+            pass
+    print(f"published figures: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
+    return failures
+
 def main():
     root = pathlib.Path(__file__).resolve().parent
     data = json.loads((root / "vectors" / "changes.json").read_text())
@@ -389,6 +433,7 @@ def main():
     print(f"changes: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
     failures += check_records(root)
     failures += check_policies(root)
+    failures += check_figures(root)
     sys.exit(1 if failures else 0)
 
 main()

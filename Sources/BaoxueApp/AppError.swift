@@ -35,6 +35,8 @@ public enum AppError: Error, Equatable, Sendable {
     case folderMissing(path: String)
     /// An import stopped after `written` of `total` children were committed (they stay; running it again resumes).
     case importInterrupted(written: Int, total: Int, cause: StoreError)
+    /// Figures of a month published before its last day.
+    case monthNotOver(period: String, lastDay: String)
     /// The console was asked to revoke the device it runs on.
     case revokingThisDevice
     /// libxlsxwriter could not write a report's workbook (its reason, in English).
@@ -125,6 +127,8 @@ public enum AppError: Error, Equatable, Sendable {
                 + lang.say(ErrorMessages.folderDoesNotExistCreate, path)
         case .fileMissing(let path):
             return prefix + lang.say(ErrorMessages.cannotFindOrReadFile, path)
+        case .monthNotOver(let period, let lastDay):
+            return prefix + lang.say(ErrorMessages.monthNotOver, period, lastDay)
         case .revokingThisDevice:
             return prefix + lang.say(ErrorMessages.revokingThisDevice)
         case .workbookNotWritten(let reason):

@@ -270,6 +270,7 @@ enum ChangeLogSchema {
             // The field app's pages on a 120,000-child district (RecordViewSchema.lookupIndexes).
             for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
         }
+        ChangeLog.registerPublishedFigures(in: &m)
         return m
     }
 }

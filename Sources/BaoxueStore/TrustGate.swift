@@ -93,6 +93,12 @@ struct TrustGate {
                 }
                 return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkPolicy(district: p.district, under: cert)
                 }
+            case .figures(let f):
+                // Figures describe a month that is over: published before its last day they would be guesses.
+                guard let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), f.isOver(on: signed) else {
+                    return (.malformed("figures of a month not yet over"), change.author)
+                }
+                return try authorRefusal(change) { cert throws(TrustError) in try Permissions.checkFigures(school: f.school, under: cert) }
             }
         }
         if change.isWitnessReceipt {
@@ -193,11 +199,15 @@ struct TrustGate {
             return .ruling(r)
         case .policy:
             return try Self.learnPolicy(change, db: db)
+        case .figures:
+            try ChangeLog.learnFigures(change, db: db)
+            return nil
         }
     }
 
     /// Stores the district policy an applied `_admin` change carries (trust.md §9); nil for any other change.
     static func learnPolicy(_ change: Change, db: Database) throws -> Learnt? {
+        if change.payload.first == AdminPayload.figuresTag { try ChangeLog.learnFigures(change, db: db) }
         guard change.scope == .admin, change.payload.first == AdminPayload.policyTag,
             case .policy(let p)? = try? AdminPayload.decode(change.payload),
             let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), p.takesEffect(signedOn: signed)

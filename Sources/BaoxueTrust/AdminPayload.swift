@@ -2,7 +2,7 @@ import BaoxueCore
 import BaoxueRecords
 
 /// The payload of a change in the `_admin` scope: a certificate, a revocation, a ruling
-/// or a district policy (trust.md §6, §8, §9).
+/// a district policy or a school's published monthly figures (trust.md §6, §8, §9, §10).
 ///
 /// Such a change may be authored by any device: what counts is the
 /// certificate's own issuer signature and chain, checked on every replica.
@@ -14,11 +14,14 @@ public enum AdminPayload: Equatable, Sendable {
     case ruling(Ruling)
     /// Only a district admin whose certificate covers the policy's district may publish it.
     case policy(DistrictPolicy)
+    /// Only a school or district admin whose certificate covers the school may publish its figures.
+    case figures(PublishedFigures)
 
     public static let certificateTag: UInt8 = 0x01
     public static let revocationTag: UInt8 = 0x02
     static let rulingTag: UInt8 = 0x03
     public static let policyTag: UInt8 = 0x04
+    public static let figuresTag: UInt8 = 0x05
 
     public var encoded: [UInt8] {
         switch self {
@@ -26,6 +29,7 @@ public enum AdminPayload: Equatable, Sendable {
         case .revocation(let r): [Self.revocationTag] + r.encoded
         case .ruling(let r): [Self.rulingTag] + r.encoded
         case .policy(let p): [Self.policyTag] + p.encoded
+        case .figures(let f): [Self.figuresTag] + f.encoded
         }
     }
 
@@ -37,6 +41,8 @@ public enum AdminPayload: Equatable, Sendable {
         case rulingTag: return .ruling(try Ruling.decode(Array(bytes.dropFirst())))
         case policyTag:
             do { return .policy(try DistrictPolicy.decode(Array(bytes.dropFirst()))) } catch { throw .malformed("policy: \(error)") }
+        case figuresTag:
+            do { return .figures(try PublishedFigures.decode(Array(bytes.dropFirst()))) } catch { throw .malformed("figures: \(error)") }
         default: throw .malformed("unknown admin payload \(tag)")
         }
     }

@@ -41,6 +41,12 @@ public enum Permissions {
         guard cert.covers(district) else { throw .outsideScope(district) }
     }
 
+    /// Throws unless `cert` lets its holder publish the figures of `school` (trust.md §10): a school or
+    /// district admin whose certificate covers it.
+    public static func checkFigures(school: ScopeID, under cert: Certificate) throws(TrustError) {
+        try check(operations: [.publishFigures], scope: school, under: cert)
+    }
+
     /// Throws the first reason `cert` does not allow `operations` in `scope`: the check a relay
     /// makes on an encrypted payload from the operations its envelope declares (privacy.md §3).
     public static func check(operations: [Operation], scope: ScopeID, under cert: Certificate) throws(TrustError) {

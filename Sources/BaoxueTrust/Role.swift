@@ -49,6 +49,8 @@ public enum Operation: String, CaseIterable, Sendable, Codable {
     case witness
     /// Hand a scope's key to its members, or rotate it after a revocation (privacy.md §2).
     case grantKeys
+    /// Publish a school's month of figures in clear, counts only (trust.md §10).
+    case publishFigures
 
     /// Its bit in a sealed payload's declared operations (privacy.md §3.1), fixed here rather than
     /// by declaration order, so adding an operation never changes what signed payloads meant.
@@ -64,6 +66,7 @@ public enum Operation: String, CaseIterable, Sendable, Codable {
         case .administer: 1 << 7
         case .witness: 1 << 8
         case .grantKeys: 1 << 9
+        case .publishFigures: 1 << 10
         }
     }
 
@@ -80,6 +83,7 @@ public enum Operation: String, CaseIterable, Sendable, Codable {
         case .administer: [.districtAdmin]
         case .witness: [.relay]
         case .grantKeys: [.schoolAdmin, .districtAdmin]
+        case .publishFigures: [.schoolAdmin, .districtAdmin]
         }
     }
 }

@@ -1,5 +1,6 @@
 import BaoxueApp
 import BaoxueRelay
+import BaoxueStore
 import Foundation
 import Hummingbird
 
@@ -38,7 +39,9 @@ public enum OperatorConsole {
             let html: String
             do throws(AppError) {
                 let status = try RelayCommands.status(directory: directory, language: l)
-                html = OperatorPage(snapshot: relay.snapshot(), status: status, language: l).html
+                let figures: [PublishedFiguresEntry]
+                do throws(StoreError) { figures = try relay.log.publishedFigures() } catch { throw AppError.store(error) }
+                html = OperatorPage(snapshot: relay.snapshot(), status: status, figures: figures, language: l).html
             } catch {
                 let page = Page(
                     title: l.say(ConsoleMessages.operatorTitle), tab: nil,

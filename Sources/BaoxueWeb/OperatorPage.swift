@@ -1,5 +1,7 @@
 import BaoxueApp
+import BaoxueRecords
 import BaoxueRelay
+import BaoxueStore
 import Foundation
 
 /// The relay operator's page (`relay serve --console`): whether the relay is well and what to do
@@ -9,6 +11,8 @@ import Foundation
 struct OperatorPage {
     let snapshot: RelaySnapshot
     let status: RelayStatusView
+    /// The schools' published monthly figures this relay holds (trust.md §10), as `publishedFigures()` lists them.
+    var figures: [PublishedFiguresEntry] = []
     let language: Language
     static let refreshSeconds = 15
 
@@ -16,7 +20,8 @@ struct OperatorPage {
         let body =
             health + section(l.say(ConsoleMessages.sessionsHeading), sessions) + section(l.say(ConsoleMessages.refusalsHeading), refusals)
             + section(l.say(ConsoleMessages.diskHeading), disk) + section(l.say(ConsoleMessages.upstreamHeading), upstream)
-            + section(l.say(ConsoleMessages.alertsHeading), alerts) + section(l.say(ConsoleMessages.devicesHeading), devices)
+            + section(l.say(ConsoleMessages.alertsHeading), alerts) + section(l.say(ConsoleMessages.figuresHeading), published)
+            + section(l.say(ConsoleMessages.devicesHeading), devices)
             + "<p class=\"why\">\(t(l.say(ConsoleMessages.noChildData)))</p>" + refreshSwitch
         var page = Page(title: l.say(ConsoleMessages.operatorTitle), tab: nil, body: body, language: l)
         page.script = "console"
@@ -157,6 +162,31 @@ struct OperatorPage {
                 + facts.map { "<span class=\"why\">\(t($0))</span>" }.joined() + "</li>"
         }
         return "<p>\(t(l.say(ConsoleMessages.devicesServed, status.devices.count)))</p><ul class=\"devices\">\(cards.joined())</ul>"
+    }
+
+    /// The published figures of the last six months, newest first: a row per school and the sum, exact
+    /// (privacy.md §4.2 argues why a school's counts may travel in clear).
+    private var published: String {
+        guard !figures.isEmpty else { return "<p class=\"empty\">\(t(l.say(ConsoleMessages.noFiguresYet)))</p>" }
+        let shown: [PublishedFigures.Measure] = [.children, .suspectedOpen, .dropoutOpen, .returned, .homeTeachingHours]
+        let head = [
+            l.say(ConsoleMessages.figuresSchool), l.say(ConsoleMessages.figuresChildren), l.say(ConsoleMessages.figuresSuspected),
+            l.say(ConsoleMessages.figuresDropouts), l.say(ConsoleMessages.figuresReturned), l.say(ConsoleMessages.figuresHomeHours),
+        ].map { "<th scope=\"col\">\(t($0))</th>" }.joined()
+        let periods = Array(Set(figures.map(\.figures.period)).sorted(by: >).prefix(6))
+        return periods.map { period in
+            let rows = figures.filter { $0.figures.period == period }
+            let lines = rows.map { e -> String in
+                let name = e.figures.school.value.split(separator: "/").last.map(String.init) ?? e.figures.school.value
+                let cells = shown.map { "<td>\(e.figures[$0])</td>" }.joined()
+                return "<tr><th scope=\"row\" title=\"\(t(e.figures.school.value))\">\(t(name))</th>\(cells)</tr>"
+            }
+            let sums = shown.map { m in "<td>\(rows.reduce(0) { $0 + $1.figures[m] })</td>" }.joined()
+            let caption = t(l.say(ConsoleMessages.figuresMonth, period))
+            let total = "<tr class=\"sum\"><th scope=\"row\">\(t(l.say(ConsoleMessages.figuresTotal)))</th>\(sums)</tr>"
+            return "<table class=\"figures\"><caption>\(caption)</caption><thead><tr>\(head)</tr></thead>"
+                + "<tbody>\(lines.joined())\(total)</tbody></table>"
+        }.joined() + "<p class=\"why\">\(t(l.say(ConsoleMessages.figuresNote)))</p>"
     }
 
     private static func time(_ ms: UInt64) -> String {

@@ -39,6 +39,8 @@ enum Stylesheet {
         .error{color:#9b1c1c;font-weight:600;margin:.2rem 0}
         .button.secondary{background:#fff;color:#9b1c1c;border:1px solid #9b1c1c}button.danger{background:#9b1c1c}
         ul.devices span{display:block}
+        table.figures{margin:.4rem 0 .8rem}table.figures caption{text-align:left;font-weight:600;padding:.2rem 0}
+        table.figures td,table.figures th{padding:.4rem .3rem}tr.sum{font-weight:600}
         .notice{background:#e3efe6;border-left:4px solid #14532d;padding:.5rem .8rem}
         dt{font-weight:600;color:#333}dd{margin:0}
         code{font-family:"Noto Sans Mono CJK SC",monospace;font-size:1rem}

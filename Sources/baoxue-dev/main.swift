@@ -12,6 +12,8 @@ case "record-vectors":
     print(try RecordVectorMaker.make(), terminator: "")
 case "policy-vectors":
     print(try PolicyVectorMaker.make(), terminator: "")
+case "figures-vectors":
+    print(try FiguresVectorMaker.make(), terminator: "")
 case "sync-vectors":
     print(try SyncVectorMaker.make(), terminator: "")
 case "append-loop":
@@ -22,7 +24,9 @@ case "append-loop":
     }
     try AppendLoop.run(database: rest[0], batchSize: batch, seed: seed)
 default:
-    let usage = "usage: baoxue-dev vectors | record-vectors | policy-vectors | sync-vectors | privacy-vectors | append-loop DB BATCH SEED\n"
+    let usage =
+        "usage: baoxue-dev vectors | record-vectors | policy-vectors | figures-vectors | sync-vectors | privacy-vectors"
+        + " | append-loop DB BATCH SEED\n"
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }

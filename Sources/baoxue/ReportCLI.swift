@@ -9,7 +9,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "月报与季度复核，及核验导出的报表 / the monthly report and quarterly review, and checking an exported report",
-        subcommands: [ReportMake.self, ReportVerify.self],
+        subcommands: [ReportMake.self, ReportVerify.self, ReportPublish.self],
         defaultSubcommand: ReportMake.self
     )
 }
@@ -72,6 +72,31 @@ struct ReportMake: ParsableCommand {
                 return
             }
             view.lines(options.language).forEach { print($0) }
+        }
+    }
+}
+
+struct ReportPublish: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "上报本校月度汇总数（只含计数，公开签名，随同步上传）/ publish the school's monthly figures (counts only, signed, in clear)",
+        discussion: """
+            学校或区县管理员在月末（或之后）运行：把月报汇总表的数字签名后放入 _admin，随同步经乡镇中继传到区县、省级中继；
+            中继无需任何密钥即可在运行状态页显示各校各月的数字。不含任何儿童的姓名或证件号。
+            A school or district admin runs it once the month is over: the monthly summary's counts, signed, in _admin,
+            travel through the relays; a relay shows them per school and month without any key. No child is named.
+            """
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "月份 YYYY-MM（须已结束）/ the month, over by today") var period: String
+    @Option(help: "上报的学校范围（默认证书中唯一的范围）/ the school's scope (default: the certificate's only one)") var scope: String?
+    @Option(help: "只计某个学校的儿童（名册上的校名）/ count only the children of this school (its name on the register)")
+    var school: String?
+
+    func run() {
+        runReporting(options) { () throws(AppError) in
+            let view = try ReplicaCommands.publishFigures(directory: options.directory, period: period, scope: scope, school: school)
+            options.json ? Output.json(view) : view.lines(options.language).forEach { print($0) }
         }
     }
 }

@@ -121,3 +121,36 @@ import Testing
         }
     }
 }
+
+/// The published figures' encoding (trust.md §10) against its vectors, which `Protocol/check_vectors.py`
+/// re-derives with no Swift.
+@Suite struct PublishedFiguresTests {
+    @Test func theVectorsDecodeToTheirFieldsAndTheInvalidOnesAreRefused() throws {
+        let doc = try Fixtures.json(Fixtures.packageRoot.appendingPathComponent("Protocol/vectors/figures.json")) as! [String: Any]
+        let valid = doc["valid"] as! [[String: Any]]
+        let invalid = doc["invalid"] as! [[String: Any]]
+        #expect(valid.count >= 3 && invalid.count >= 12)
+        for v in valid {
+            let bytes = try Hex.decode(v["hex"] as! String)
+            let f = try PublishedFigures.decode(bytes)
+            let fields = v["figures"] as! [String: Any]
+            #expect(f.school.value == fields["school"] as? String && f.period == fields["period"] as? String)
+            for m in PublishedFigures.Measure.allCases { #expect(f[m] == fields[m.name] as? Int, "\(m.name)") }
+            #expect(f.encoded == bytes)
+        }
+        for v in invalid {
+            #expect(throws: RecordsError.self, "\(v["description"]!)") { try PublishedFigures.decode(try Hex.decode(v["hex"] as! String)) }
+        }
+    }
+
+    @Test func aMonthIsOverOnItsLastDay() throws {
+        let f = try PublishedFigures(school: try ScopeID("s"), year: 2026, month: 2, counts: Array(repeating: 0, count: 12))
+        #expect(f.lastDay.description == "2026-02-28")
+        let (before, last) = (try SimpleDate("2026-02-27"), try SimpleDate("2026-02-28"))
+        #expect(!f.isOver(on: before) && f.isOver(on: last))
+        #expect(throws: RecordsError.self) {
+            try PublishedFigures(school: .admin, year: 2026, month: 2, counts: Array(repeating: 0, count: 12))
+        }
+        #expect(throws: RecordsError.self) { try PublishedFigures(school: try ScopeID("s"), year: 2026, month: 2, counts: [1]) }
+    }
+}

@@ -12,7 +12,9 @@ public enum ConsoleMessages: String, Message {
         reasonPeerNotAllowed, reasonOverLimit, reasonConnectionClosed, reasonTimeout, reasonHandshake, reasonInvalidChange,
         reasonStore, reasonOther, devicesTitle, devicesLink, certificateUntil, certificateExpired, certificateExpiresSoon, revokedOn,
         lastChangeHere, noChangeHere, thisDevice, scopesLine, revokeButton, revokeTitle, revokeExplain, reasonLabel,
-        authorityPassphrase, confirmRevoke, revokedNotice, keysRotated, cannotRevokeHere, reasonRequired, onlyAdmins, unknownDevice
+        authorityPassphrase, confirmRevoke, revokedNotice, keysRotated, cannotRevokeHere, reasonRequired, onlyAdmins, unknownDevice,
+        figuresHeading, noFiguresYet, figuresSchool, figuresChildren, figuresSuspected, figuresDropouts, figuresReturned,
+        figuresHomeHours, figuresMonth, figuresTotal, figuresNote
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -133,6 +135,23 @@ public enum ConsoleMessages: String, Message {
         case .reasonRequired: ("请填写原因（不超过 40 个字）。", "Give a reason (at most 128 bytes).")
         case .onlyAdmins: ("只有学校或区县管理员的设备能查看本区设备。", "Only a school or district admin's device shows the district's devices.")
         case .unknownDevice: ("没有这台设备：请从设备列表中选择。", "No such device: choose one from the list.")
+        case .figuresHeading: ("各校月度汇总数（学校签名上报）", "Schools' monthly figures (published, signed)")
+        case .noFiguresYet:
+            ("尚未收到任何学校上报的月度汇总数（学校管理员运行 baoxue report publish）。", "No school has published monthly figures yet (baoxue report publish).")
+        case .figuresSchool: ("学校", "School")
+        case .figuresChildren: ("儿童", "Children")
+        case .figuresSuspected: ("疑似", "Suspected")
+        case .figuresDropouts: ("辍学", "Dropouts")
+        case .figuresReturned: ("劝返", "Returned")
+        case .figuresHomeHours: ("送教课时", "Home hours")
+        case .figuresMonth: ("{1} 月", "{1}")
+        case .figuresTotal: ("合计", "Total")
+        case .figuresNote:
+            (
+                "各校数字由学校管理员的设备签名上报，中继无法改动；只有计数，没有任何儿童的姓名、年级或村组。",
+                "Each school's counts are signed by its admin's device; no relay can alter them. Counts only: no child's name, grade "
+                    + "or village."
+            )
         case .equivocatingDevice: ("（重复签名，待裁决）", " (equivocated, awaiting a ruling)")
         }
     }

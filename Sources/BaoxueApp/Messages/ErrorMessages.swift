@@ -6,7 +6,7 @@ public enum ErrorMessages: String, Message {
     case error, invalidValueForRunBaoxue, isOutOfRangeFor, seeBaoxueChildListFor, lineOfPeerListIs, thisReplicasCertificateIsNot,
         fileAlreadyExistsItIs, thisCertificateWasIssuedTo, diskIsFull, writingToDiskFailedIt, databaseReachedItsQuota,
         fileCouldNotBeWritten, importStoppedAfterOfChildren, folderDoesNotExistCreate, cannotFindOrReadFile, isNeitherUtfNorGbk,
-        reportManifestUnreadable, reportManifestLineUnreadable, recomputeNeedsRecords, workbookNotWritten, revokingThisDevice,
+        reportManifestUnreadable, reportManifestLineUnreadable, recomputeNeedsRecords, workbookNotWritten, revokingThisDevice, monthNotOver,
         lineOfIsNotValid, noChildMatchesHereGive, grade, andMore, severalChildrenMatchUseFirst, noEntryWithIdHere, noSurveyWithIdHere,
         sCertificateMayNotRecord, thisDeviceHoldsNoCertificate, nameScopeSchoolWithScope, nothingToSyncNoLocal,
         keyFileAlreadyExistsExisting, noKeyFileAtRun, keyFileIsReadableBy, keyFileBelongsToAnother, keyFileIsDamagedOr,
@@ -66,6 +66,8 @@ public enum ErrorMessages: String, Message {
                 "the folder {1} does not exist. Create it (or choose an existing one) and try again."
             )
         case .cannotFindOrReadFile: ("找不到文件或无法读取：{1}。请检查路径。", "cannot find or read the file {1}. Check the path.")
+        case .monthNotOver:
+            ("{1} 尚未结束：月度汇总数须在该月最后一天（{2}）或之后上报。", "{1} is not over: publish a month's figures on its last day ({2}) or later.")
         case .revokingThisDevice:
             (
                 "不能吊销正在使用的这台设备：请在另一台持有授权密钥的设备上操作。",

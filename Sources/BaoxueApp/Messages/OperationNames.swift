@@ -4,7 +4,8 @@ import BaoxueTrust
 ///
 /// One case per operation, named as the operation is; `MessageCatalogTests` checks none is missing.
 public enum OperationNames: String, Message {
-    case editRecord, recordVisit, recordSchoolEvent, recordPersuasion, issueLetter, voidRecord, closeOut, administer, witness, grantKeys
+    case editRecord, recordVisit, recordSchoolEvent, recordPersuasion, issueLetter, voidRecord, closeOut, administer, witness, grantKeys,
+        publishFigures
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -18,6 +19,7 @@ public enum OperationNames: String, Message {
         case .administer: ("裁决、登记或吊销设备", "rule, certify or revoke devices")
         case .witness: ("为中继先存的变更会签回执", "countersign receipts")
         case .grantKeys: ("分发或轮换学校密钥", "grant or rotate school keys")
+        case .publishFigures: ("上报学校月度汇总数", "publish a school's monthly figures")
         }
     }
 }

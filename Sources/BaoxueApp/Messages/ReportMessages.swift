@@ -13,7 +13,7 @@ public enum ReportMessages: String, Message {
         homeTeachingSessionsColumn, homeTeachingHoursColumn, absencesColumn, lettersColumn, conflictsColumn, verified,
         verificationFailed, manifestSummary, allSchools, manifestSignatureInvalid, fileMissingFromReport, fileChangedSinceSigned,
         fileNotInManifest, recomputeMissingHeads, recomputeOnNewerReplica, recomputedIdentical, recomputedDiffers, signedLine,
-        recomputedLine, chart, monthChartTitle, quarterChartTitle
+        recomputedLine, chart, monthChartTitle, quarterChartTitle, figuresPublished, figuresPublishedCounts
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -93,6 +93,17 @@ public enum ReportMessages: String, Message {
             )
         case .summary: ("汇总", "summary")
         case .chart: ("图表", "chart")
+        case .figuresPublished:
+            (
+                "已上报 {1} {2} 的月度汇总数（只含计数，不含任何儿童信息）：随同步经乡镇中继传到区县和省级中继。",
+                "Published the figures of {1} for {2} (counts only, no child): they travel by sync through the township relay "
+                    + "to the district and province."
+            )
+        case .figuresPublishedCounts:
+            (
+                "适龄儿童 {1} 人，疑似辍学/失学在册 {2}，辍学在册 {3}，本月劝返复学 {4}，送教上门 {5} 课时。",
+                "{1} children, {2} suspected and {3} dropouts on the ledgers, {4} returned this month, {5} home-teaching class hours."
+            )
         case .monthChartTitle: ("各校本月台账情况", "ledgers per school this month")
         case .quarterChartTitle: ("各校本季度台账情况", "ledgers per school this quarter")
         case .allChildren: ("适龄儿童台账", "all children")
