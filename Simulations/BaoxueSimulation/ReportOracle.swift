@@ -218,5 +218,6 @@ extension Simulation {
                 }
             }
         }
+        try checkPublishedFigures(months: months.map { (from: $0.0, to: $0.1) })
     }
 }

@@ -46,6 +46,17 @@ import Testing
         }
         try #require(port > 0 && !url.isEmpty, "the relay printed its console address")
         #expect(try cli.baoxue(["sync", "127.0.0.1:\(port)", "--dir", demo + "/teacher-a"]).status == 0)
+        // The school admin publishes last month's figures (a month not yet over is refused) and syncs them up.
+        let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
+        let last = now.month! == 1 ? String(format: "%04d-12", now.year! - 1) : String(format: "%04d-%02d", now.year!, now.month! - 1)
+        let early = try cli.baoxue([
+            "report", "publish", "--period", String(format: "%04d-%02d", now.year!, now.month!), "--dir", demo + "/school-admin",
+        ])
+        #expect(early.status == 1 && early.err.contains("尚未结束"), "\(early.err)")
+        let published = try cli.baoxue(["report", "publish", "--period", last, "--dir", demo + "/school-admin"])
+        #expect(published.status == 0 && published.out.contains("已上报"), "\(published.err)")
+        #expect(try cli.baoxue(["report", "publish", "--period", last, "--dir", demo + "/teacher-a"]).status == 1, "a teacher may not")
+        #expect(try cli.baoxue(["sync", "127.0.0.1:\(port)", "--dir", demo + "/school-admin"]).status == 0)
         let refused = try cli.baoxue(["sync", "127.0.0.1:\(port)", "--dir", stranger, "--scope", "school-001"])
         #expect(refused.status == 1)
 
@@ -64,7 +75,10 @@ import Testing
         let teacher = try cli.baoxue(["whoami", "--dir", demo + "/teacher-a", "--json"])
         let fingerprint = try #require(teacher.out.firstMatch(of: /"fingerprint" *: *"([0-9A-Z-]+)"/)).1
         #expect(page.contains(String(fingerprint)) && page.contains("王老师（教师）"), "the device and its holder")
-        #expect(page.contains("<dt>累计（自启动以来）</dt><dd>2</dd>") && page.contains("<dt>其中出错</dt><dd>1</dd>"), "\(page)")
+        #expect(page.contains("<dt>累计（自启动以来）</dt><dd>3</dd>") && page.contains("<dt>其中出错</dt><dd>1</dd>"), "\(page)")
+        // The relay, holding no key, shows the school's signed figures for the month, and their total.
+        #expect(page.contains("<caption>\(last) 月</caption>") && page.contains("title=\"丰南区/东镇/示例第1中学\">示例第1中学</th>"), "\(page)")
+        #expect(page.contains("<tr class=\"sum\"><th scope=\"row\">合计</th>"))
         // The stranger's refusal is counted under its reason, in words (the English page adds the logs' code name).
         #expect(page.contains("<th scope=\"row\">设备未获准（未登记、证书不覆盖所请求的范围，或已吊销）</th><td>1 次</td>"), "\(page)")
         #expect(!refused.err.isEmpty)
