@@ -127,6 +127,11 @@ public actor FieldDevice {
         try EnrollmentCommands.revokeNow(try open(), device: device, reason: reason, passphrase: passphrase)
     }
 
+    /// Publishes this school's figures for the month `period` (trust.md §10; `baoxue report publish`).
+    public func publishFigures(period: String) throws(AppError) -> FiguresPublication {
+        try ReplicaCommands.publishFigures(try open(), period: period, scope: nil, school: nil, now: Replica.nowMilliseconds())
+    }
+
     public func keyStatus() throws(AppError) -> [KeyStatusView] { try PrivacyCommands.status(try open()) }
 
     /// Seals the school's key to every member who lacks it (`baoxue keys grant`); a school admin's or the district's.

@@ -19,7 +19,24 @@ struct LedgersPage {
             if let page = try await screens.locked() { return page }
             let kind = request.uri.queryParameters["kind"].flatMap { ReportKind(rawValue: String($0)) } ?? .monthly
             let period = request.uri.queryParameters["period"].map(String.init)
-            return try await page(kind: kind, period: period)
+            let published = request.uri.queryParameters["published"].map(String.init)
+            return try await page(kind: kind, period: period, csrf: await screens.csrfField(request), published: published)
+        }
+        // 上报: the month's summary counts, signed and in clear, for the district and province (trust.md §10).
+        router.post("/ledgers/publish") { request, _ in
+            try await screens.withForm(request) { form in
+                let csrf = await screens.csrfField(request)
+                let period = (form["month"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard let nonce = form["nonce"], await context.sessions.claim(nonce) else { return WebServer.redirect("/ledgers") }
+                let done: FiguresPublication
+                do throws(AppError) { done = try await context.device.publishFigures(period: period) } catch {
+                    await context.sessions.release(nonce)
+                    return try await page(
+                        kind: .monthly, period: nil, csrf: csrf, publishError: error.line(l), status: .unprocessableContent)
+                }
+                return WebServer.redirect(
+                    "/ledgers?published=" + (done.period.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            }
         }
         router.get("/reports/:kind/:period/:file") { _, ctx in
             if let page = try await screens.locked() { return page }
@@ -54,8 +71,13 @@ struct LedgersPage {
             kind: .choice([("monthly", l.say(ReportMessages.monthly)), ("quarterly", l.say(ReportMessages.quarterly))]))
     }
 
-    func page(kind: ReportKind, period: String?) async throws -> Response {
-        var body = ""
+    func page(
+        kind: ReportKind, period: String?, csrf: String, published: String? = nil, publishError: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var body =
+            published.map { "<p class=\"notice\" role=\"status\">\(HTML.escape(l.say(ReportMessages.figuresPublishedNotice, $0)))</p>" }
+            ?? ""
         for ledger in Ledger.allCases {
             let rows = try await context.device.ledger(ledger)
             body += "<h2>\(HTML.escape(l.label(ledger)))（\(rows.count)）</h2>"
@@ -95,7 +117,24 @@ struct LedgersPage {
                     }.joined() + "</ul>"
             } catch { body += "<p class=\"error\" role=\"alert\">\(HTML.escape(error.line(l)))</p>" }
         }
+        body += publishForm(csrf: csrf, error: publishError)
         return WebServer.html(
-            Page(title: l.say(ReportMessages.ledgersAndReports), tab: .ledgers, body: body, language: l, tabs: context.tabs))
+            Page(title: l.say(ReportMessages.ledgersAndReports), tab: .ledgers, body: body, language: l, tabs: context.tabs), status: status
+        )
+    }
+
+    /// Last month by default: a month is published once it is over.
+    func publishForm(csrf: String, error: String?) -> String {
+        let today = WebServer.today()
+        let last = today.month == 1 ? String(format: "%04d-12", today.year - 1) : String(format: "%04d-%02d", today.year, today.month - 1)
+        let shown = FieldErrors(errors: error.map { ["month": $0] } ?? [:])
+        return """
+            <h2>\(HTML.escape(l.say(ReportMessages.publishHeading)))</h2>
+            <p class="why">\(HTML.escape(l.say(ReportMessages.publishExplain)))</p>
+            <form method="post" action="/ledgers/publish">\(csrf)<input type="hidden" name="nonce" value="\(WebSessions.randomToken())">
+            <label for="month">\(HTML.escape(l.say(ReportMessages.publishMonth)))</label>
+            <input type="text" id="month" name="month" value="\(HTML.escape(last))"\(shown.described("month"))>\(shown.message("month"))
+            <button type="submit">\(HTML.escape(l.say(ReportMessages.publishButton)))</button></form>
+            """
     }
 }

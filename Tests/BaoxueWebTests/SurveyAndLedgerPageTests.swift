@@ -1,5 +1,6 @@
 import BaoxueApp
 import BaoxueRecords
+import BaoxueStore
 import BaoxueTesting
 import BaoxueWeb
 import Foundation
@@ -76,7 +77,8 @@ import Testing
                         #expect(bytes == expected, "\(path)")
                     } else if path.hasSuffix(ReportManifest.fileSuffix) {
                         // Signed when downloaded (its time and heads are then), over the same files as the CLI's.
-                        let downloaded = try ReportManifest.parse(Array(bytes)), written = try ReportManifest.parse(Array(expected))
+                        let downloaded = try ReportManifest.parse(Array(bytes))
+                        let written = try ReportManifest.parse(Array(expected))
                         #expect(downloaded.signatureIsValid && downloaded.files == written.files, "\(path)")
                     } else {
                         // libxlsxwriter with the period's end as creation time: the same workbook, byte for byte.
@@ -88,5 +90,35 @@ import Testing
                 #expect(r.status == .badRequest)
             }
         }
+    }
+
+    @Test func anAdminPublishesLastMonthsFiguresOnce() async throws {
+        let root = try await DemoTownship.make()
+        let dir = root + "/school-admin"
+        let token = WebServer.newToken()
+        let today = try SimpleDate(unixMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000))
+        let thisMonth = String(format: "%04d-%02d", today.year, today.month)
+        try await Application(router: WebServer.router(directory: dir, token: token, language: .zh)).test(.router) { client in
+            var browser = try await Browser.open(client, token: token)
+            #expect(try await browser.get("/ledgers") == .ok && browser.page.contains("action=\"/ledgers/publish\""))
+            let last = try #require(browser.value("month"))
+            let form = browser.page
+            // This month is not over: refused with what to do, nothing published.
+            var sent = try await browser.post("/ledgers/publish", [("month", thisMonth)])
+            #expect(sent.status == .unprocessableContent && browser.page.contains("尚未结束"), "\(browser.page.suffix(600))")
+            browser.page = form
+            let tapped = [("nonce", try #require(browser.value("nonce"))), ("csrf", try #require(browser.value("csrf")))]
+            sent = try await browser.post("/ledgers/publish", [("month", last)] + tapped)
+            #expect(
+                sent.location == "/ledgers?published=" + last.replacingOccurrences(of: "-", with: "%2D"),
+                "\(String(describing: sent.location))")
+            try await browser.get(try #require(sent.location))
+            #expect(browser.page.contains("已上报 \(last) 的月度汇总数"))
+            // A double tap publishes once.
+            sent = try await browser.post("/ledgers/publish", [("month", last)] + tapped)
+            #expect(sent.location == "/ledgers")
+        }
+        let listed = try Replica.open(at: dir).log.publishedFigures()
+        #expect(listed.count == 1 && listed[0].figures.school.value == "丰南区/东镇/示例第1中学")
     }
 }

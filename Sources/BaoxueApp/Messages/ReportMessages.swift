@@ -13,7 +13,8 @@ public enum ReportMessages: String, Message {
         homeTeachingSessionsColumn, homeTeachingHoursColumn, absencesColumn, lettersColumn, conflictsColumn, verified,
         verificationFailed, manifestSummary, allSchools, manifestSignatureInvalid, fileMissingFromReport, fileChangedSinceSigned,
         fileNotInManifest, recomputeMissingHeads, recomputeOnNewerReplica, recomputedIdentical, recomputedDiffers, signedLine,
-        recomputedLine, chart, monthChartTitle, quarterChartTitle, figuresPublished, figuresPublishedCounts
+        recomputedLine, chart, monthChartTitle, quarterChartTitle, figuresPublished, figuresPublishedCounts,
+        figuresPublishedNotice, publishHeading, publishExplain, publishMonth, publishButton
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -99,6 +100,17 @@ public enum ReportMessages: String, Message {
                 "Published the figures of {1} for {2} (counts only, no child): they travel by sync through the township relay "
                     + "to the district and province."
             )
+        case .figuresPublishedNotice:
+            ("已上报 {1} 的月度汇总数：请同步，使其经乡镇中继传到区县。", "The figures of {1} are published: sync so they travel to the district.")
+        case .publishHeading: ("上报月度汇总数", "Publish the month's figures")
+        case .publishExplain:
+            (
+                "把月报汇总表的数字（只有计数，没有任何儿童信息）签名上报，区县和省级中继无需密钥即可查看。月份须已结束。",
+                "Signs the monthly summary's counts (no child's data) for the district and province, which read them without any key. "
+                    + "The month must be over."
+            )
+        case .publishMonth: ("月份（例如 2026-11）", "Month (e.g. 2026-11)")
+        case .publishButton: ("签名上报", "Sign and publish")
         case .figuresPublishedCounts:
             (
                 "适龄儿童 {1} 人，疑似辍学/失学在册 {2}，辍学在册 {3}，本月劝返复学 {4}，送教上门 {5} 课时。",
