@@ -40,6 +40,11 @@ let package = Package(
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
         .systemLibrary(
+            name: "CQrencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .systemLibrary(
             name: "CZxcvbn",
             providers: [.apt(["libzxcvbn-dev"])]
         ),
@@ -138,7 +143,8 @@ let package = Package(
             name: "BaoxueApp",
             dependencies: [
                 "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic", "BaoxueTrust",
-                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", "CXlsxWriter", .product(name: "Logging", package: "swift-log"),
+                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", "CQrencode", "CXlsxWriter",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -35,6 +35,8 @@ public enum AppError: Error, Equatable, Sendable {
     case folderMissing(path: String)
     /// An import stopped after `written` of `total` children were committed (they stay; running it again resumes).
     case importInterrupted(written: Int, total: Int, cause: StoreError)
+    /// libqrencode could not encode a text (too long).
+    case qrCodeNotMade(length: Int)
     /// Figures of a month published before its last day.
     case monthNotOver(period: String, lastDay: String)
     /// The console was asked to revoke the device it runs on.
@@ -127,6 +129,8 @@ public enum AppError: Error, Equatable, Sendable {
                 + lang.say(ErrorMessages.folderDoesNotExistCreate, path)
         case .fileMissing(let path):
             return prefix + lang.say(ErrorMessages.cannotFindOrReadFile, path)
+        case .qrCodeNotMade(let length):
+            return prefix + lang.say(ErrorMessages.qrCodeNotMade, length)
         case .monthNotOver(let period, let lastDay):
             return prefix + lang.say(ErrorMessages.monthNotOver, period, lastDay)
         case .revokingThisDevice:

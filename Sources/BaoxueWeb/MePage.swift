@@ -62,6 +62,11 @@ struct MePage {
         body +=
             "<ul class=\"timeline\">"
             + who.text(l, created: false).split(separator: "\n").map { "<li>\(HTML.escape(String($0)))</li>" }.joined() + "</ul>"
+        // The fingerprint as a QR code, for an admin enrolling this device to scan and compare.
+        if let qr = try? QRCode(who.fingerprint) {
+            let caption = HTML.escape(l.say(TrustMessages.fingerprintQRCaption, who.fingerprint))
+            body += "<figure class=\"qr\">\(qr.svg(label: caption))<figcaption class=\"why\">\(caption)</figcaption></figure>"
+        }
         if who.role == .schoolAdmin || who.role == .districtAdmin {
             body +=
                 "<ul class=\"cards\"><li><a href=\"/devices\">" + HTML.escape(l.say(ConsoleMessages.devicesLink)) + "</a></li></ul>"

@@ -108,6 +108,11 @@ struct EnrollRequest: ParsableCommand {
             print(view.text(l, l.say(TrustMessages.requestWritten)))
             print(
                 l.say(TrustMessages.handFileToEducationBureau, view.subjectFingerprint))
+            // The fingerprint as a QR code too, for the admin to scan and compare.
+            if let qr = try? QRCode(view.subjectFingerprint) {
+                print(l.say(TrustMessages.fingerprintAsQRCode))
+                qr.terminal.forEach { print($0) }
+            }
         }
     }
 }

@@ -269,9 +269,15 @@ def main():
         assert "学校" in text and re.search(r"[\u4e00-\u9fff]{2,}", text), text[:300]
         print(f"admin: {os.path.basename(book)} read back, {len(workbook.worksheets)} sheet(s), e.g. {text[:60]!r}")
 
-        # Me, in both languages.
+        # Me, in both languages; its fingerprint QR code, as a camera sees it on the screen, reads as the fingerprint.
         click_text(driver, "我的")
         check(driver, "admin-me")
+        shot = os.path.join(WORK, "qr.png")
+        driver.find_element(By.CSS_SELECTOR, "figure.qr svg").screenshot(shot)
+        read = subprocess.run(["zbarimg", "-q", "--raw", shot], capture_output=True, text=True).stdout.strip()
+        shown = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", driver.find_element(By.TAG_NAME, "figcaption").text)
+        assert shown and read == shown.group(0), f"the QR code reads {read!r}, the page shows {shown and shown.group(0)}"
+        print(f"admin: the fingerprint QR code on 我的 reads {read}")
 
         # The bureau's device (it keeps the authority key): 本区设备, then teacher C's phone is lost and revoked.
         open_app(driver, ui("district-admin"), "bureau-today")

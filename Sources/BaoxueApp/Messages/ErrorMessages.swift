@@ -7,6 +7,7 @@ public enum ErrorMessages: String, Message {
         fileAlreadyExistsItIs, thisCertificateWasIssuedTo, diskIsFull, writingToDiskFailedIt, databaseReachedItsQuota,
         fileCouldNotBeWritten, importStoppedAfterOfChildren, folderDoesNotExistCreate, cannotFindOrReadFile, isNeitherUtfNorGbk,
         reportManifestUnreadable, reportManifestLineUnreadable, recomputeNeedsRecords, workbookNotWritten, revokingThisDevice, monthNotOver,
+        qrCodeNotMade,
         lineOfIsNotValid, noChildMatchesHereGive, grade, andMore, severalChildrenMatchUseFirst, noEntryWithIdHere, noSurveyWithIdHere,
         sCertificateMayNotRecord, thisDeviceHoldsNoCertificate, nameScopeSchoolWithScope, nothingToSyncNoLocal,
         keyFileAlreadyExistsExisting, noKeyFileAtRun, keyFileIsReadableBy, keyFileBelongsToAnother, keyFileIsDamagedOr,
@@ -66,6 +67,8 @@ public enum ErrorMessages: String, Message {
                 "the folder {1} does not exist. Create it (or choose an existing one) and try again."
             )
         case .cannotFindOrReadFile: ("找不到文件或无法读取：{1}。请检查路径。", "cannot find or read the file {1}. Check the path.")
+        case .qrCodeNotMade:
+            ("无法生成二维码（内容 {1} 字节过长）：请改用文字核对指纹。", "no QR code could be made ({1} bytes is too long): compare the fingerprint as text.")
         case .monthNotOver:
             ("{1} 尚未结束：月度汇总数须在该月最后一天（{2}）或之后上报。", "{1} is not over: publish a month's figures on its last day ({2}) or later.")
         case .revokingThisDevice:

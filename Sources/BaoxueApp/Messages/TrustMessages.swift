@@ -3,7 +3,8 @@
 /// One entry per message, Chinese first; `{1}`…`{n}` stand for the arguments of `Language.say` in order.
 /// `MessageCatalogTests` checks that both languages are present and use the same placeholders.
 public enum TrustMessages: String, Message {
-    case deviceSignedTwoDifferentChanges, missingFromDeviceInSince, revokedDeviceChangesDatedBefore, changesQuarantinedRunBaoxueQuarantine,
+    case fingerprintAsQRCode, fingerprintQRCaption, deviceSignedTwoDifferentChanges, missingFromDeviceInSince,
+        revokedDeviceChangesDatedBefore, changesQuarantinedRunBaoxueQuarantine,
         noAlerts, attachmentWrittenToBytesIt, unenrolledDevice, verified, signatureInvalid, notWitnessedByRelay, witnessedBy, validUntil,
         createdReplica, deviceFingerprint, publicKey, replicaFolder, changesWaitingForDepsHeld, readFingerprintToTownshipOffice, applied,
         pending, quarantined, held, signatureOk, encrypted, noKeyHereDeclares, notRecordPayloadBytes, authorHasNoCertificateYet,
@@ -20,6 +21,9 @@ public enum TrustMessages: String, Message {
 
     public var text: (zh: String, en: String) {
         switch self {
+        case .fingerprintAsQRCode: ("同一指纹的二维码（管理员可扫码核对）：", "The same fingerprint as a QR code (for the admin to scan and compare):")
+        case .fingerprintQRCaption:
+            ("本机指纹 {1} 的二维码：登记时请管理员扫码或逐字核对。", "This device's fingerprint {1} as a QR code: at enrollment the admin scans it or reads it.")
         case .deviceSignedTwoDifferentChanges:
             (
                 "设备 {1} 在序号 {2} 签了两份不同的变更（{3} 与 {4}）：两份都已保留作证据，请区县管理员用 baoxue admin uphold 裁决。",
