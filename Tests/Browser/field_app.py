@@ -6,7 +6,9 @@ On the demo township, with a township relay the test starts (real processes of t
     with a photo, settles the conflict the demo left, and syncs with the relay from the 同步 page;
   - teacher B's app syncs and then shows that visit with its photo;
   - the village liaison surveys five households;
-  - the school admin downloads the month's XLSX report, and openpyxl reads its Chinese text back;
+  - the school admin downloads the month's report: openpyxl reads the XLSX's Chinese back, `baoxue report verify`
+    passes the folder with its signed manifest and refuses it once a byte of the workbook is flipped;
+  - the bureau revokes a lost phone from 本区设备, and the relay takes nothing more from it;
   - the relay operator's page (relay serve --console) lists the devices that synced and no child.
 axe-core (axe-selenium-python) checks every page: no serious or critical violation is allowed.
 A screenshot of every page goes to the output folder (argument 2).
@@ -268,6 +270,28 @@ def main():
         text = " ".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value is not None)
         assert "学校" in text and re.search(r"[\u4e00-\u9fff]{2,}", text), text[:300]
         print(f"admin: {os.path.basename(book)} read back, {len(workbook.worksheets)} sheet(s), e.g. {text[:60]!r}")
+        # The rest of the report (a CSV per sheet, then the manifest signed at download): verified offline, then
+        # a byte flipped in the workbook is refused, naming the file.
+        links = driver.find_elements(By.XPATH, "//a[@download]")
+        names = [a.text.split("\n")[0] for a in links]
+        for a in links[1:]:
+            a.click()
+            time.sleep(0.3)
+        for _ in range(200):
+            if all(os.path.exists(os.path.join(downloads, n)) for n in names):
+                break
+            time.sleep(0.1)
+        assert all(os.path.exists(os.path.join(downloads, n)) for n in names), (names, os.listdir(downloads))
+        good = subprocess.run([BIN, "report", "verify", downloads], capture_output=True, text=True)
+        assert good.returncode == 0 and "核验通过" in good.stdout, good.stdout + good.stderr
+        with open(book, "r+b") as f:
+            f.seek(1000)
+            byte = f.read(1)
+            f.seek(1000)
+            f.write(bytes([byte[0] ^ 0x01]))
+        bad = subprocess.run([BIN, "report", "verify", downloads], capture_output=True, text=True)
+        assert bad.returncode == 1 and os.path.basename(book) in bad.stdout + bad.stderr and "已被改动" in bad.stdout + bad.stderr, bad.stdout
+        print(f"admin: the downloaded report ({len(names)} files) verifies; with one byte changed it is refused, naming the workbook")
 
         # Me, in both languages; its fingerprint QR code, as a camera sees it on the screen, reads as the fingerprint.
         click_text(driver, "我的")
