@@ -315,6 +315,13 @@ POLICY_FIELDS = [("absenceDays", 1, 30), ("leaveDays", 1, 183), ("contactDays", 
                  ("caseAttemptDays", 1, 92), ("firstAge", 3, 20), ("lastAge", 3, 20), ("referenceMonth", 1, 12),
                  ("referenceDay", 1, 31)]
 
+def record_scope(raw, what):
+    """A record scope (changes.md §4), not _admin: UTF-8, NFC, no control characters; raises ValueError."""
+    text = raw.decode("utf-8")
+    if text == "_admin" or unicodedata.normalize("NFC", text) != text or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in text):
+        raise ValueError(what)
+    return text
+
 def enc_policy(p):
     d = p["district"].encode()
     y, m, day = (int(x) for x in p["effective"].split("-"))
@@ -326,9 +333,7 @@ def dec_policy(b):
     if len(b) < 2 or b[0] != 1: raise ValueError("version")
     n = b[1]
     if len(b) != 2 + n + 4 + 2 * len(POLICY_FIELDS): raise ValueError("length")
-    district = b[2:2 + n].decode("utf-8")
-    if district == "_admin" or unicodedata.normalize("NFC", district) != district or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in district):
-        raise ValueError("district")
+    district = record_scope(b[2:2 + n], "district")
     y, m, day = struct.unpack(">HBB", b[2 + n:6 + n])
     datetime.date(y, m, day)
     if not 2000 <= y <= 2200: raise ValueError("year")
@@ -341,24 +346,29 @@ def dec_policy(b):
     datetime.date(2001, out["referenceMonth"], out["referenceDay"])
     return out
 
-def check_policies(root):
-    data = json.loads((root / "vectors" / "policy.json").read_text())
+def check_encoded(root, name, key, enc, dec, label):
+    """vectors/<name>.json: each valid entry's fields encode to its bytes and its bytes decode to them;
+    each invalid entry is refused by the strict decoder."""
+    data = json.loads((root / "vectors" / name).read_text())
     failures = 0
     for v in data["valid"]:
         b = bytes.fromhex(v["hex"])
         try:
-            back = dec_policy(b)
+            back = dec(b)
         except (ValueError, UnicodeDecodeError) as e:
             back = "refused " + str(e)
-        if enc_policy(v["policy"]) != b or back != v["policy"]:
-            failures += 1; print("FAIL valid policy:", v["description"], back)
+        if enc(v[key]) != b or back != v[key]:
+            failures += 1; print(f"FAIL valid {label}:", v["description"], back)
     for v in data["invalid"]:
         try:
-            dec_policy(bytes.fromhex(v["hex"])); failures += 1; print("FAIL invalid policy accepted:", v["description"])
+            dec(bytes.fromhex(v["hex"])); failures += 1; print(f"FAIL invalid {label} accepted:", v["description"])
         except (ValueError, UnicodeDecodeError):
             pass
-    print(f"district policies: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
+    print(f"{label}: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
     return failures
+
+def check_policies(root):
+    return check_encoded(root, "policy.json", "policy", enc_policy, dec_policy, "district policies")
 
 FIGURE_FIELDS = ["children", "enrolled", "suspectedOpen", "dropoutOpen", "ledgerOpened", "closedOut", "returned", "visits",
                  "persuasionAttempts", "homeTeachingSessions", "homeTeachingHours", "conflicts"]
@@ -373,9 +383,7 @@ def dec_figures(b):
     if len(b) < 2 or b[0] != 1: raise ValueError("version")
     n = b[1]
     if n < 1 or len(b) != 2 + n + 3 + 4 * len(FIGURE_FIELDS): raise ValueError("length")
-    school = b[2:2 + n].decode("utf-8")
-    if school == "_admin" or unicodedata.normalize("NFC", school) != school or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in school):
-        raise ValueError("school")
+    school = record_scope(b[2:2 + n], "school")
     y, m = struct.unpack(">HB", b[2 + n:5 + n])
     if not 2000 <= y <= 2200 or not 1 <= m <= 12: raise ValueError("period")
     out = {"school": school, "period": f"{y:04d}-{m:02d}"}
@@ -386,23 +394,7 @@ def dec_figures(b):
     return out
 
 def check_figures(root):
-    data = json.loads((root / "vectors" / "figures.json").read_text())
-    failures = 0
-    for v in data["valid"]:
-        b = bytes.fromhex(v["hex"])
-        try:
-            back = dec_figures(b)
-        except (ValueError, UnicodeDecodeError) as e:
-            back = "refused " + str(e)
-        if enc_figures(v["figures"]) != b or back != v["figures"]:
-            failures += 1; print("FAIL valid figures:", v["description"], back)
-    for v in data["invalid"]:
-        try:
-            dec_figures(bytes.fromhex(v["hex"])); failures += 1; print("FAIL invalid figures accepted:", v["description"])
-        except (ValueError, UnicodeDecodeError):
-            pass
-    print(f"published figures: {len(data['valid']) + len(data['invalid']) - failures} passed, {failures} failed")
-    return failures
+    return check_encoded(root, "figures.json", "figures", enc_figures, dec_figures, "published figures")
 
 def main():
     root = pathlib.Path(__file__).resolve().parent
