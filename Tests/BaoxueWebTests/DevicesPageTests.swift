@@ -1,5 +1,6 @@
 import BaoxueApp
 import BaoxueCore
+import BaoxueRecords
 import BaoxueStore
 import BaoxueTesting
 import BaoxueWeb
@@ -26,6 +27,13 @@ import Testing
                 #expect(browser.page.contains(holder), "\(holder)")
             }
             #expect(browser.page.contains(lostKey.fingerprint.text) && browser.page.contains("证书有效期至"))
+            // Each card counts the device's changes this replica holds, and dates the newest.
+            let teacher = try PublicKey(hex: try ReplicaCommands.whoami(directory: root + "/teacher-a").publicKey)
+            let held = try Replica.open(at: bureau).log.entries(after: 0, limit: 100_000).filter { $0.change.author == teacher }
+            let newest = try #require(held.map(\.change.timestamp.milliseconds).max())
+            let day = try SimpleDate(unixMilliseconds: newest).description
+            let card = try #require(browser.page.components(separatedBy: "<li>").first { $0.contains("王老师（教师）") })
+            #expect(!held.isEmpty && card.contains("本机最近收到其记录：\(day)（共 \(held.count) 条）"), "\(card)")
             #expect(browser.page.contains("/devices/revoke?device=\(lost.publicKey)"))
 
             #expect(try await browser.get("/devices/revoke?device=\(lost.publicKey)") == .ok)
