@@ -132,6 +132,15 @@ public actor FieldDevice {
         try ReplicaCommands.publishFigures(try open(), period: period, scope: nil, school: nil, now: Replica.nowMilliseconds())
     }
 
+    /// The published figures, month by month, per school (issue 24 §3).
+    public func dashboard() throws(AppError) -> Dashboard { try ReplicaCommands.dashboard(try open()) }
+
+    /// The children the register lists at `school` (its name), for a dashboard's drill-down.
+    public func children(school: String, limit: Int = 300) throws(AppError) -> [ChildView] {
+        let log = try open().log
+        return try attempt { () throws(StoreError) in try log.children(school: school, limit: limit) }
+    }
+
     public func keyStatus() throws(AppError) -> [KeyStatusView] { try PrivacyCommands.status(try open()) }
 
     /// Seals the school's key to every member who lacks it (`baoxue keys grant`); a school admin's or the district's.

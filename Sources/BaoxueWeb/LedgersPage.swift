@@ -96,6 +96,8 @@ struct LedgersPage {
                         l.say(ReportMessages.moreNotListedMonthsReport, rows.count - Self.shown)) + "</p>"
             }
         }
+        body +=
+            "<ul class=\"cards\"><li><a href=\"/dashboard\">" + HTML.escape(l.say(ConsoleMessages.dashboardLink)) + "</a></li></ul>"
         body += "<h2>\(HTML.escape(l.say(ReportMessages.reports)))</h2>"
         let shownPeriod = period ?? ReplicaCommands.period(kind, of: WebServer.today())
         body += """

@@ -39,6 +39,8 @@ enum Stylesheet {
         .error{color:#9b1c1c;font-weight:600;margin:.2rem 0}
         .button.secondary{background:#fff;color:#9b1c1c;border:1px solid #9b1c1c}button.danger{background:#9b1c1c}
         ul.devices span{display:block}
+        figure.chart{margin:.4rem 0}figure.chart svg{display:block}
+        p.legend span{display:inline-block;margin-right:.8rem}
         figure.qr{margin:.8rem 0;text-align:center}figure.qr svg{max-width:100%;height:auto}
         table.figures{margin:.4rem 0 .8rem}table.figures caption{text-align:left;font-weight:600;padding:.2rem 0}
         table.figures td,table.figures th{padding:.4rem .3rem}tr.sum{font-weight:600}

@@ -58,6 +58,7 @@ public enum WebServer {
         Screens(context: context).register(on: router)
         ConflictsPage(context: context).register(on: router)
         DevicesPage(context: context).register(on: router)
+        DashboardPage(context: context).register(on: router)
         EntryFormPage(context: context).register(on: router)
         SyncPage(context: context).register(on: router)
         SurveyPage(context: context).register(on: router)

@@ -3,6 +3,7 @@ import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
 import BaoxueSynthetic
+import BaoxueTrust
 import BaoxueWeb
 import Dispatch
 import Foundation
@@ -70,12 +71,32 @@ enum UIBench {
             guard let child = try replica.log.findChildren("", limit: 1).first?.child.hex else { throw BenchError.page("no child", 0) }
             let name = try replica.log.child(try RecordID(hex: child))?.name ?? ""
             let month = String(try SimpleDate(unixMilliseconds: Replica.nowMilliseconds()).description.prefix(7))
-            try await pages(dir: dir, child: child, name: name, month: month, rounds: rounds)
+            let school = try publishFigures(replica, children: children)
+            try await pages(dir: dir, child: child, name: name, month: month, school: school, rounds: rounds)
             if children <= 10_000 { try await syncProgress(from: replica) }
         }
     }
 
-    static func pages(dir: String, child: String, name: String, month: String, rounds: Int) async throws {
+    /// Six past months of figures for every school (once per replica), as the schools' admins publish
+    /// them: what the dashboard draws. Returns the first school's scope.
+    static func publishFigures(_ replica: Replica, children: Int) throws -> String {
+        let district = SyntheticDistrict(seed: 2026, children: children)
+        let scopes = try district.schools.map { try ScopeID("示例区/" + $0.name) }
+        if try replica.log.publishedFigures().isEmpty {
+            let today = try SimpleDate(unixMilliseconds: Replica.nowMilliseconds())
+            for back in 1...6 {
+                let m = (today.year * 12 + today.month - 1) - back
+                for (i, scope) in scopes.enumerated() {
+                    let counts = [1_200, 1_150, 9, 2, 3, 2, 1, 20, 6, 4, 8, 1].map { $0 + (i * 7 + back * 3) % 5 }
+                    let figures = try PublishedFigures(school: scope, year: m / 12, month: m % 12 + 1, counts: counts)
+                    _ = try replica.write(scope: .admin, payload: AdminPayload.figures(figures).encoded)
+                }
+            }
+        }
+        return scopes[0].value
+    }
+
+    static func pages(dir: String, child: String, name: String, month: String, school: String, rounds: Int) async throws {
         let token = WebServer.newToken()
         let app = Application(router: WebServer.router(directory: dir, token: token, language: .zh))
         try await app.test(.router) { client in
@@ -97,6 +118,11 @@ enum UIBench {
                 ("家访表单", "/child/\(child)/visit", .get, nil), ("送教表单", "/child/\(child)/home-teaching", .get, nil),
                 ("冲突", "/conflicts", .get, nil), ("同步", "/sync", .get, nil), ("摸排", "/survey", .get, nil),
                 ("台账与报表", "/ledgers?kind=monthly&period=\(month)", .get, nil), ("我的", "/me", .get, nil),
+                ("数据看板", "/dashboard", .get, nil),
+                (
+                    "看板（一校）", "/dashboard/school?scope=\(school.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", .get,
+                    nil
+                ),
             ]
             print("page                 KB (with CSS)   p50 ms   p95 ms")
             var worst = 0.0

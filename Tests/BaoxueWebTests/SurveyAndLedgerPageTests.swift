@@ -121,4 +121,30 @@ import Testing
         let listed = try Replica.open(at: dir).log.publishedFigures()
         #expect(listed.count == 1 && listed[0].figures.school.value == "丰南区/东镇/示例第1中学")
     }
+
+    @Test func theDashboardChartsThePublishedFiguresAndDrillsDownToTheChildren() async throws {
+        let root = try await DemoTownship.make()
+        let dir = root + "/school-admin"
+        let today = try SimpleDate(unixMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000))
+        let last = today.month == 1 ? String(format: "%04d-12", today.year - 1) : String(format: "%04d-%02d", today.year, today.month - 1)
+        let published = try ReplicaCommands.publishFigures(directory: dir, period: last, scope: nil, school: nil)
+        let token = WebServer.newToken()
+        try await Application(router: WebServer.router(directory: dir, token: token, language: .zh)).test(.router) { client in
+            var browser = try await Browser.open(client, token: token)
+            #expect(try await browser.get("/ledgers") == .ok && browser.page.contains("href=\"/dashboard\""))
+            #expect(try await browser.get("/dashboard") == .ok)
+            // The chart says in words what it draws: the month's published counts.
+            let entered = published.counts["ledgerOpened"]!
+            let closed = published.counts["closedOut"]!
+            #expect(browser.page.contains("<svg") && browser.page.contains("新进台账 \(last) \(entered)"), "\(browser.page.prefix(1500))")
+            #expect(browser.page.contains("销号 \(last) \(closed)"))
+            let scope = published.school.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            #expect(browser.page.contains("/dashboard/school?scope=\(scope)"))
+            #expect(try await browser.get("/dashboard/school?scope=\(scope)") == .ok)
+            let listed = try ReplicaCommands.searchChildren(directory: dir, text: "", school: "示例第1中学")
+            #expect(!listed.isEmpty && browser.page.contains("示例第1中学 的儿童（\(listed.count) 人）"), "\(browser.page.suffix(800))")
+            #expect(browser.page.contains("/child/\(listed[0].child.hex)"))
+            #expect(try await browser.get("/dashboard/school?scope=nowhere") == .notFound)
+        }
+    }
 }

@@ -293,6 +293,17 @@ def main():
         assert bad.returncode == 1 and os.path.basename(book) in bad.stdout + bad.stderr and "已被改动" in bad.stdout + bad.stderr, bad.stdout
         print(f"admin: the downloaded report ({len(names)} files) verifies; with one byte changed it is refused, naming the workbook")
 
+        # Last month's figures published, then the dashboard: the district's charts, one school, its children.
+        tap(driver, driver.find_element(By.CSS_SELECTOR, "nav a[href='/ledgers']"))
+        click_text(driver, "签名上报")
+        assert "的月度汇总数" in driver.page_source, driver.page_source[-600:]
+        click_text(driver, "数据看板")
+        assert "<svg" in driver.page_source and "新进台账" in driver.page_source, driver.page_source[-600:]
+        check(driver, "admin-dashboard")
+        tap(driver, driver.find_element(By.XPATH, "//a[contains(@href, '/dashboard/school')]"))
+        assert "的儿童（" in driver.page_source, driver.page_source[-600:]
+        check(driver, "admin-dashboard-school")
+
         # Me, in both languages; its fingerprint QR code, as a camera sees it on the screen, reads as the fingerprint.
         click_text(driver, "我的")
         check(driver, "admin-me")

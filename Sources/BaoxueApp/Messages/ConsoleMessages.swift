@@ -14,7 +14,9 @@ public enum ConsoleMessages: String, Message {
         lastChangeHere, noChangeHere, thisDevice, scopesLine, revokeButton, revokeTitle, revokeExplain, reasonLabel,
         authorityPassphrase, confirmRevoke, revokedNotice, keysRotated, cannotRevokeHere, reasonRequired, onlyAdmins, unknownDevice,
         figuresHeading, noFiguresYet, figuresSchool, figuresChildren, figuresSuspected, figuresDropouts, figuresReturned,
-        figuresHomeHours, figuresMonth, figuresTotal, figuresNote
+        figuresHomeHours, figuresMonth, figuresTotal, figuresNote, dashboardTitle, dashboardExplain, dashboardLedgers, dashboardWork,
+        dashboardEntered, dashboardClosed, dashboardVisits, dashboardDistrict, dashboardSchools, dashboardSchoolLine,
+        dashboardNotPublished, dashboardNoSuchSchool, dashboardChildren, dashboardLink
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -152,6 +154,24 @@ public enum ConsoleMessages: String, Message {
                 "Each school's counts are signed by its admin's device; no relay can alter them. Counts only: no child's name, grade "
                     + "or village."
             )
+        case .dashboardTitle: ("数据看板", "Dashboard")
+        case .dashboardExplain:
+            (
+                "数字来自各校签名上报的月度汇总数（台账 → 上报月度汇总数），与各校月报一致。",
+                "The figures are the schools' signed monthly publications (Ledgers → publish), as in their monthly reports."
+            )
+        case .dashboardLedgers: ("{1}：台账进出", "{1}: ledger entries")
+        case .dashboardWork: ("{1}：家访与送教", "{1}: visits and home teaching")
+        case .dashboardEntered: ("新进台账", "entered")
+        case .dashboardClosed: ("销号", "closed out")
+        case .dashboardVisits: ("家访", "visits")
+        case .dashboardDistrict: ("全区县", "District")
+        case .dashboardSchools: ("各校（{1} 月）", "Schools ({1})")
+        case .dashboardSchoolLine: ("儿童 {1}，在册 {2}，劝返 {3}", "{1} children, {2} on the ledgers, {3} returned")
+        case .dashboardNotPublished: ("本月尚未上报", "not published this month")
+        case .dashboardNoSuchSchool: ("没有这所学校的上报数字：请从看板中选择。", "No figures for that school: choose one on the dashboard.")
+        case .dashboardChildren: ("{1} 的儿童（{2} 人）", "Children of {1} ({2})")
+        case .dashboardLink: ("数据看板：各校月度数字与图表", "dashboard: the schools' monthly figures as charts")
         case .equivocatingDevice: ("（重复签名，待裁决）", " (equivocated, awaiting a ruling)")
         }
     }
