@@ -371,7 +371,9 @@ def check_policies(root):
     return check_encoded(root, "policy.json", "policy", enc_policy, dec_policy, "district policies")
 
 FIGURE_FIELDS = ["children", "enrolled", "suspectedOpen", "dropoutOpen", "ledgerOpened", "closedOut", "returned", "visits",
-                 "persuasionAttempts", "homeTeachingSessions", "homeTeachingHours", "conflicts"]
+                 "persuasionAttempts", "homeTeachingSessions", "homeTeachingHours", "conflicts", "returned1MonthAgo", "stayed1Month",
+                 "returned3MonthsAgo", "stayed3Months", "returned6MonthsAgo", "stayed6Months", "homeTeachingChildren",
+                 "homeTeachingHoursExpected"]
 
 def enc_figures(f):
     s = f["school"].encode()

@@ -16,13 +16,8 @@ extension Simulation {
             guard let admin = county.devices(of: s).first(where: { isHonest($0) && county.nodes[$0].kind == .admin }) else { continue }
             let node = county.nodes[admin]
             for (from, to) in months where to <= today {
-                let rows = try node.log.periodFigures(from: from, to: to)
-                let measures: [(PeriodFigures) -> Int] = [
-                    \.children, { $0.byStatus["enrolled"] ?? 0 }, \.suspectedOpen, \.dropoutOpen, \.ledgerOpened, \.closedOut,
-                    \.returned, \.visits, \.persuasionAttempts, \.homeTeachingSessions, \.homeTeachingHours, \.conflicts,
-                ]
-                let counts = measures.map { m in rows.reduce(0) { $0 + m($1) } }
-                let figures = try PublishedFigures(school: node.scopes[0], year: from.year, month: from.month, counts: counts)
+                let figures = try node.log.monthFigures(scope: node.scopes[0], from: from, to: to)
+                let counts = figures.counts
                 own[figures.period + " " + figures.school.value] = counts
                 clock.ms += 1_000
                 _ = try node.log.appendAuthored(

@@ -52,14 +52,8 @@ extension ReplicaCommands {
             target = certificate.scopes[0]
         }
         do { try Permissions.checkFigures(school: target, under: certificate) } catch { throw .trust(error) }
-        let rows = try attempt { () throws(StoreError) in try replica.log.periodFigures(from: from, to: to, school: school) }
-        let measures: [(PeriodFigures) -> Int] = [
-            \.children, { $0.byStatus["enrolled"] ?? 0 }, \.suspectedOpen, \.dropoutOpen, \.ledgerOpened, \.closedOut, \.returned,
-            \.visits, \.persuasionAttempts, \.homeTeachingSessions, \.homeTeachingHours, \.conflicts,
-        ]
-        let counts = measures.map { m in rows.reduce(0) { $0 + m($1) } }
-        let figures = try attemptRecords { () throws(RecordsError) in
-            try PublishedFigures(school: target, year: from.year, month: from.month, counts: counts)
+        let figures = try attempt { () throws(StoreError) in
+            try replica.log.monthFigures(scope: target, from: from, to: to, schoolName: school)
         }
         let change = try attempt { () throws(StoreError) in
             try replica.write(scope: .admin, payload: AdminPayload.figures(figures).encoded, now: now)

@@ -21,11 +21,17 @@ public struct PublishedFigures: Sendable, Equatable, Hashable {
     public enum Measure: Int, CaseIterable, Sendable {
         case children, enrolled, suspectedOpen, dropoutOpen, ledgerOpened, closedOut, returned, visits, persuasionAttempts
         case homeTeachingSessions, homeTeachingHours, conflicts
+        /// 巩固: children returned 1, 3 and 6 months before, and those of them not back on a dropout status now.
+        case returned1MonthAgo, stayed1Month, returned3MonthsAgo, stayed3Months, returned6MonthsAgo, stayed6Months
+        /// Children taught at home at the month's end, and the class hours the policy in force asks for them.
+        case homeTeachingChildren, homeTeachingHoursExpected
 
         public var name: String {
             [
                 "children", "enrolled", "suspectedOpen", "dropoutOpen", "ledgerOpened", "closedOut", "returned", "visits",
-                "persuasionAttempts", "homeTeachingSessions", "homeTeachingHours", "conflicts",
+                "persuasionAttempts", "homeTeachingSessions", "homeTeachingHours", "conflicts", "returned1MonthAgo", "stayed1Month",
+                "returned3MonthsAgo", "stayed3Months", "returned6MonthsAgo", "stayed6Months", "homeTeachingChildren",
+                "homeTeachingHoursExpected",
             ][rawValue]
         }
     }

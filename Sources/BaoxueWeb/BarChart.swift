@@ -43,9 +43,14 @@ struct BarChart {
             }
             out +=
                 String(format: "<text x=\"%.1f\" y=\"%d\" ", Double(left) + group * (Double(c) + 0.5), height - 6)
-                + "font-size=\"16\" text-anchor=\"middle\" fill=\"#1a1a1a\">\(HTML.escape(String(category.suffix(2))))</text>"
+                + "font-size=\"16\" text-anchor=\"middle\" fill=\"#1a1a1a\">\(HTML.escape(Self.short(category)))</text>"
         }
         return out + "</svg>"
+    }
+
+    /// A month (`2026-11`) by its number under its bars; another category as it is.
+    static func short(_ category: String) -> String {
+        category.count == 7 && category.dropFirst(4).first == "-" ? String(category.suffix(2)) : category
     }
 
     /// Which colour is which series.

@@ -31,14 +31,37 @@ struct DashboardPage {
                 .init(name: l.say(ConsoleMessages.dashboardClosed), color: BarChart.palette[0], values: values(.closedOut)),
                 .init(name: l.say(ConsoleMessages.figuresReturned), color: BarChart.palette[2], values: values(.returned)),
             ])
-        let work = BarChart(
+        let visits = BarChart(
             title: l.say(ConsoleMessages.dashboardWork, title), categories: months,
+            series: [.init(name: l.say(ConsoleMessages.dashboardVisits), color: BarChart.palette[0], values: values(.visits))])
+        let teaching = BarChart(
+            title: l.say(ConsoleMessages.dashboardHomeTeaching, title), categories: months,
             series: [
-                .init(name: l.say(ConsoleMessages.dashboardVisits), color: BarChart.palette[0], values: values(.visits)),
                 .init(name: l.say(ConsoleMessages.figuresHomeHours), color: BarChart.palette[3], values: values(.homeTeachingHours)),
+                .init(
+                    name: l.say(ConsoleMessages.dashboardHoursExpected), color: BarChart.palette[2],
+                    values: values(.homeTeachingHoursExpected)),
             ])
-        return [ledgers, work].map { "<h2>\(HTML.escape($0.title))</h2><figure class=\"chart\">\($0.svg)\($0.legend)</figure>\($0.table)" }
-            .joined()
+        // 巩固, of the latest month: the children returned 1, 3 and 6 months before it, and those still in school.
+        let last = months.count - 1
+        let followUp = BarChart(
+            title: l.say(ConsoleMessages.dashboardFollowUp, title, months.last ?? ""),
+            categories: [
+                l.say(ConsoleMessages.dashboardMonthsBack, 1), l.say(ConsoleMessages.dashboardMonthsBack, 3),
+                l.say(ConsoleMessages.dashboardMonthsBack, 6),
+            ],
+            series: [
+                .init(
+                    name: l.say(ConsoleMessages.dashboardReturnedThen), color: BarChart.palette[2],
+                    values: [.returned1MonthAgo, .returned3MonthsAgo, .returned6MonthsAgo].map { values($0)[last] }),
+                .init(
+                    name: l.say(ConsoleMessages.dashboardStillInSchool), color: BarChart.palette[0],
+                    values: [.stayed1Month, .stayed3Months, .stayed6Months].map { values($0)[last] }),
+            ])
+        return [ledgers, followUp, teaching, visits].map {
+            "<h2>\(HTML.escape($0.title))</h2><figure class=\"chart\">\($0.svg)\($0.legend)</figure>\($0.table)"
+        }
+        .joined()
     }
 
     func district() async throws -> Response {

@@ -17,16 +17,19 @@ enum FiguresVectorMaker {
                 "a village school's November",
                 try PublishedFigures(
                     school: try ScopeID("丰南区/东镇/东镇中心小学"), year: 2026, month: 11,
-                    counts: [412, 398, 3, 1, 2, 1, 1, 9, 4, 4, 8, 0])
+                    counts: [412, 398, 3, 1, 2, 1, 1, 9, 4, 4, 8, 0, 2, 2, 1, 1, 3, 2, 2, 8])
             ),
             (
                 "an empty month",
-                try PublishedFigures(school: try ScopeID("模拟县/乡镇1/学校0"), year: 2027, month: 1, counts: Array(repeating: 0, count: 12))
+                try PublishedFigures(
+                    school: try ScopeID("模拟县/乡镇1/学校0"), year: 2027, month: 1,
+                    counts: Array(repeating: 0, count: PublishedFigures.Measure.allCases.count))
             ),
             (
                 "the largest counts",
                 try PublishedFigures(
-                    school: try ScopeID("s"), year: 2200, month: 12, counts: Array(repeating: PublishedFigures.maximum, count: 12))
+                    school: try ScopeID("s"), year: 2200, month: 12,
+                    counts: Array(repeating: PublishedFigures.maximum, count: PublishedFigures.Measure.allCases.count))
             ),
         ]
         let base = valid[0].1.encoded

@@ -16,7 +16,8 @@ public enum ConsoleMessages: String, Message {
         figuresHeading, noFiguresYet, figuresSchool, figuresChildren, figuresSuspected, figuresDropouts, figuresReturned,
         figuresHomeHours, figuresMonth, figuresTotal, figuresNote, dashboardTitle, dashboardExplain, dashboardLedgers, dashboardWork,
         dashboardEntered, dashboardClosed, dashboardVisits, dashboardDistrict, dashboardSchools, dashboardSchoolLine,
-        dashboardNotPublished, dashboardNoSuchSchool, dashboardChildren, dashboardLink
+        dashboardNotPublished, dashboardNoSuchSchool, dashboardChildren, dashboardLink, dashboardHomeTeaching, dashboardHoursExpected,
+        dashboardFollowUp, dashboardMonthsBack, dashboardReturnedThen, dashboardStillInSchool
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -172,6 +173,12 @@ public enum ConsoleMessages: String, Message {
         case .dashboardNoSuchSchool: ("没有这所学校的上报数字：请从看板中选择。", "No figures for that school: choose one on the dashboard.")
         case .dashboardChildren: ("{1} 的儿童（{2} 人）", "Children of {1} ({2})")
         case .dashboardLink: ("数据看板：各校月度数字与图表", "dashboard: the schools' monthly figures as charts")
+        case .dashboardHomeTeaching: ("{1}：送教上门课时与政策要求", "{1}: home-teaching class hours against the policy")
+        case .dashboardHoursExpected: ("政策要求课时", "hours the policy asks")
+        case .dashboardFollowUp: ("{1}：劝返复学巩固（{2} 月底）", "{1}: returned children followed up (end of {2})")
+        case .dashboardMonthsBack: ("{1} 个月前", "{1} mo ago")
+        case .dashboardReturnedThen: ("当时复学", "returned then")
+        case .dashboardStillInSchool: ("仍在校", "still in school")
         case .equivocatingDevice: ("（重复签名，待裁决）", " (equivocated, awaiting a ruling)")
         }
     }
