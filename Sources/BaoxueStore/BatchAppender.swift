@@ -324,8 +324,8 @@ struct BatchAppender {
             report.applied += 1
             if c.isWitnessReceipt { try WitnessTable.record(c, db: db) }
             work += try applyPayload(c)
-            // Without a pinned authority every change applies, a district policy as well.
-            switch gate != nil ? try gate!.learn(c) : try TrustGate.learnPolicy(c, db: db) {
+            // Without a pinned authority every change applies, a district policy and published figures as well.
+            switch gate != nil ? try gate!.learn(c) : try TrustGate.learnUnpinned(c, db: db) {
             case .certificate(let subject)?: work += try released(waitingOn: subject)
             case .revocation(let subject, let at)?: revocationsDue.append((subject, at))
             case .ruling(let r)?:

@@ -205,9 +205,15 @@ struct TrustGate {
         }
     }
 
+    /// What a replica with no authority pinned learns from an applied `_admin` change: a school's
+    /// published figures (trust.md §10) or a district policy, returned as learnt (§9).
+    static func learnUnpinned(_ change: Change, db: Database) throws -> Learnt? {
+        try ChangeLog.learnFigures(change, db: db)
+        return try learnPolicy(change, db: db)
+    }
+
     /// Stores the district policy an applied `_admin` change carries (trust.md §9); nil for any other change.
     static func learnPolicy(_ change: Change, db: Database) throws -> Learnt? {
-        if change.payload.first == AdminPayload.figuresTag { try ChangeLog.learnFigures(change, db: db) }
         guard change.scope == .admin, change.payload.first == AdminPayload.policyTag,
             case .policy(let p)? = try? AdminPayload.decode(change.payload),
             let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), p.takesEffect(signedOn: signed)

@@ -16,11 +16,7 @@ public enum OperatorConsole {
     /// `baoxue relay status` reads it).
     public static func router(relay: Relay, directory: String, token: String, language: Language) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.get("/static/app.css") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
-        }
+        router.get("/static/app.css") { _, _ in Stylesheet.response }
         router.get("/static/console.js") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
@@ -34,7 +30,7 @@ public enum OperatorConsole {
                     title: l.say(ConsoleMessages.operatorTitle), tab: nil,
                     body: "<p class=\"error\">"
                         + HTML.escape(l.say(ConsoleMessages.consoleTokenMissing)) + "</p>", language: l)
-                return guarded(WebServer.html(page, status: .unauthorized))
+                return WebServer.secured(WebServer.html(page, status: .unauthorized))
             }
             let html: String
             do throws(AppError) {
@@ -46,22 +42,13 @@ public enum OperatorConsole {
                 let page = Page(
                     title: l.say(ConsoleMessages.operatorTitle), tab: nil,
                     body: "<p class=\"error\" role=\"alert\">" + HTML.escape(error.line(l)) + "</p>", language: l)
-                return guarded(WebServer.html(page, status: .serviceUnavailable))
+                return WebServer.secured(WebServer.html(page, status: .serviceUnavailable))
             }
-            return guarded(
+            return WebServer.secured(
                 Response(
                     status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: html))))
         }
         return router
-    }
-
-    private static func guarded(_ response: Response) -> Response {
-        var response = response
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'"
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        response.headers[.cacheControl] = "no-store"
-        return response
     }
 }

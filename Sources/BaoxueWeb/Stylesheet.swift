@@ -1,6 +1,15 @@
+import Hummingbird
+
 /// The app's only stylesheet, served from the device itself (no external fonts or CDNs): phone
 /// first (360 px), text at least 16 px, touch targets at least 44 px, WCAG AA contrast.
 enum Stylesheet {
+    /// The stylesheet as served, cached for an hour (the field app and the relay's page alike).
+    static var response: Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(string: css)))
+    }
+
     static let css = """
         *{box-sizing:border-box}
         html{font-size:17px;-webkit-text-size-adjust:100%}

@@ -50,11 +50,7 @@ public enum WebServer {
             sync: SyncJob(peer: relay), idle: IdleLock(device: device, limitMs: limit, now: nowMs()), idleLimitMs: limit)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessGate(context: context))
-        router.get("/static/app.css") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
-        }
+        router.get("/static/app.css") { _, _ in Stylesheet.response }
         Screens(context: context).register(on: router)
         ConflictsPage(context: context).register(on: router)
         DevicesPage(context: context).register(on: router)
@@ -79,6 +75,17 @@ public enum WebServer {
 
     /// A fresh access token: 64 hex digits.
     public static func newToken() -> String { WebSessions.randomToken() }
+
+    /// `response` with the headers every page of ours carries: our own resources only, forms posted
+    /// back to us only, never framed, sniffed or referred; not cached unless it says so.
+    static func secured(_ response: Response) -> Response {
+        var response = response
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
 
     /// An HTML response (the security headers are the gate's to add).
     static func html(_ page: Page, status: HTTPResponse.Status = .ok) -> Response {
@@ -131,12 +138,7 @@ struct AccessGate: RouterMiddleware {
     )
         async throws -> Response
     {
-        var response = try await admit(request, ctx, next)
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; form-action 'self'; frame-ancestors 'none'"
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
-        return response
+        WebServer.secured(try await admit(request, ctx, next))
     }
 
     private func admit(
