@@ -69,6 +69,14 @@ public enum AppError: Error, Equatable, Sendable {
     case scopeRequired(held: [String])
     /// A scope the device's certificate does not cover: what it wrote there would be quarantined everywhere.
     case scopeNotCovered(scope: String, held: [String])
+    /// Approving an enrollment needs a delegation (a certificate that may issue) this device does not hold.
+    case noDelegation
+    /// Approving an enrollment hands the device the district's registry key, which this device does not hold.
+    case noRegistryKey
+    /// This device's enrollment request still waits at the relay's desk.
+    case enrollmentWaiting(fingerprint: String)
+    /// An admin rejected this device's enrollment request.
+    case enrollmentRejected(reason: String)
 
     /// The process exit code: 2 for bad usage, 3 for key-file problems, 1 otherwise.
     public var exitCode: Int32 {
@@ -189,6 +197,14 @@ public enum AppError: Error, Equatable, Sendable {
         case .noScopes:
             return prefix
                 + lang.say(ErrorMessages.nothingToSyncNoLocal)
+        case .noDelegation:
+            return prefix + lang.say(EnrollmentMessages.noDelegation)
+        case .noRegistryKey:
+            return prefix + lang.say(EnrollmentMessages.noRegistryKey)
+        case .enrollmentWaiting(let fingerprint):
+            return prefix + lang.say(EnrollmentMessages.waitingBeforeSync, fingerprint)
+        case .enrollmentRejected(let reason):
+            return prefix + lang.say(EnrollmentMessages.rejectedBeforeSync, reason)
         }
     }
 }

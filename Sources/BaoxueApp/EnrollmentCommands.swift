@@ -115,35 +115,45 @@ public enum EnrollmentCommands {
 
     /// The device checks its certificate against the authority key it was told, then keeps both.
     public static func accept(directory: String, certificatePath: String, authority: String) throws(AppError) -> CertificateView {
-        let replica = try ReplicaCommands.open(directory)
         guard let authorityKey = try? PublicKey(hex: authority) else { throw .invalidArgument(option: "--authority", value: authority) }
         let text = try read(certificatePath)
         let cert: Certificate
+        let box: [UInt8]?
         do throws(TrustError) {
             cert = try Certificate.decode(try Armor.unwrap(Armor.certificate, text))
+            box = try Armor.optional(Armor.registryKey, text)
         } catch { throw .trust(error) }
+        return try keep(directory: directory, cert, delegations: [], registryKeyBox: box, authority: authorityKey)
+    }
+
+    /// Checks a certificate (and the delegation that issued it) against `authority` and this device's key,
+    /// opens the registry key sealed to it, then pins the authority, keeps all three and publishes the
+    /// certificates in `_admin` (the delegation first, so every replica can check the chain).
+    static func keep(
+        directory: String, _ cert: Certificate, delegations: [Certificate], registryKeyBox: [UInt8]?, authority: PublicKey
+    ) throws(AppError) -> CertificateView {
+        let replica = try ReplicaCommands.open(directory)
         guard cert.subject == replica.key.publicKey else {
             throw .certificateForAnotherDevice(theirs: cert.subject.fingerprint.text, ours: replica.key.publicKey.fingerprint.text)
         }
-        do throws(TrustError) {
-            try CertificateChain(authority: authorityKey).validate(cert, at: Replica.nowMilliseconds())
-        } catch { throw .trust(error) }
+        var chain = CertificateChain(authority: authority)
+        for d in delegations { chain.learn(delegation: d) }
+        do throws(TrustError) { try chain.validate(cert, at: Replica.nowMilliseconds()) } catch { throw .trust(error) }
         let registry: RegistryKey?
         do {
-            registry = try Armor.optional(Armor.registryKey, text).map { box throws(TrustError) in
+            registry = try registryKeyBox.map { box throws(TrustError) in
                 do { return try RegistryKey.open(box, as: replica.key) } catch {
                     throw .malformed("the registry key in the file is not sealed to this device")
                 }
             }
         } catch { throw .trust(error) }
         try write(Armor.wrap(Armor.certificate, cert.encoded), to: directory + "/certificate")
-        try write(authorityKey.hex + "\n", to: directory + "/authority")
+        try write(authority.hex + "\n", to: directory + "/authority")
         if let registry { try attempt { () throws(StoreError) in try replica.log.keepRegistryKey(registry, source: .district) } }
-        // Publish the certificate in the admin scope so every replica learns it by syncing;
-        // reopen first so the log enforces the authority just pinned.
+        // Reopen first so the log enforces the authority just pinned.
         let pinned = try ReplicaCommands.open(directory)
-        _ = try attempt { () throws(StoreError) in
-            try pinned.write(scope: .admin, payload: AdminPayload.certificate(cert).encoded)
+        for c in delegations.filter({ $0.subject == cert.issuer }) + [cert] {
+            _ = try attempt { () throws(StoreError) in try pinned.write(scope: .admin, payload: AdminPayload.certificate(c).encoded) }
         }
         return CertificateView(
             subject: cert.subject, name: cert.name, role: cert.role, scopes: cert.scopes, validUntil: cert.validUntil,

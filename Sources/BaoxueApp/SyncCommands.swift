@@ -82,6 +82,15 @@ public enum SyncCommands {
     static func sync(
         _ replica: Replica, peer: String, scopes: [String], progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws(AppError) -> SyncView {
+        var replica = replica
+        // A device whose enrollment request waits at the relay asks for the decision first (sync.md §3.1).
+        if RelayEnrollment.isWaiting(replica) {
+            switch try await RelayEnrollment.collect(replica, relay: peer) {
+            case .waiting(let fingerprint): throw .enrollmentWaiting(fingerprint: fingerprint)
+            case .rejected(let reason): throw .enrollmentRejected(reason: reason)
+            case .certified: replica = try ReplicaCommands.open(replica.directory)
+            }
+        }
         let first = try await syncOnce(replica, peer: peer, scopes: scopes, progress: progress)
         var view = first.view
         if scopes.isEmpty, !Set(try defaultScopes(replica)).isSubset(of: first.asked) {

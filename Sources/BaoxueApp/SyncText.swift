@@ -1,3 +1,4 @@
+import Foundation
 import BaoxueSync
 
 /// The user-facing wording of sync failures, in both languages: the cause and what to do.
@@ -40,6 +41,12 @@ enum SyncText {
             return l.say(SyncMessages.peerHasNotAllowedThis)
         case .overLimit(let which):
             return l.say(SyncMessages.peerWentOverThisSides, which)
+        case .deskRefused(let why):
+            return desk(why, l)
+        case .peerAborted(20, let reason):
+            return desk(String(reason.drop { $0 != ":" }.dropFirst()).trimmingCharacters(in: .whitespaces), l)
+        case .peerAborted(19, let reason) where reason.contains("enrollment_"):
+            return l.say(EnrollmentMessages.desksFull, reason)
         case .peerAborted(19, let reason):
             return l.say(SyncMessages.relaysLimitWasReachedAcknowledged, reason)
         case .peerAborted(let code, let reason):
@@ -54,6 +61,19 @@ enum SyncText {
             return l.say(SyncMessages.cannotListenOnCheckThat, address)
         case .unreachable(let address):
             return l.say(SyncMessages.cannotReachCheckThatPeer, address)
+        }
+    }
+
+    /// Why the relay's enrollment desk refused (sync.md §3.1), in the user's words.
+    static func desk(_ why: String, _ l: Language) -> String {
+        switch why {
+        case "not_an_admin": l.say(EnrollmentMessages.deskNotAdmin)
+        case "no_such_request": l.say(EnrollmentMessages.deskNoSuchRequest)
+        case "outside_your_scopes": l.say(EnrollmentMessages.deskOutsideScopes)
+        case "request_not_for_this_key": l.say(EnrollmentMessages.deskNotThisKey)
+        case _ where why.hasPrefix("certificate_refused"):
+            l.say(EnrollmentMessages.deskCertificateRefused, String(why.dropFirst("certificate_refused".count).drop { $0 == ":" || $0 == " " }))
+        default: l.say(EnrollmentMessages.deskRefusedOther, why)
         }
     }
 }

@@ -46,17 +46,23 @@ public enum TownshipDemo {
         let school = district.schools[0].name
         let scope = try scopeID("\(township)/\(school)")
         let authority = DeviceKey.generate()
-        func enroll(_ folder: String, _ name: String, _ role: Role, _ scopes: [ScopeID]) throws(AppError) -> Replica {
+        func enroll(
+            _ folder: String, _ name: String, _ role: Role, _ scopes: [ScopeID], mayIssue: Bool = false
+        ) throws(AppError) -> Replica {
             let key = DeviceKey.generate()
             let now = Replica.nowMilliseconds()
             let certificate: Certificate
             do {
                 certificate = try Certificate.issue(
-                    by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
+                    by: authority, subject: key.publicKey, role: role, mayIssue: mayIssue, validFrom: now - 86_400_000,
                     validUntil: now + 365 * 86_400_000, name: name, scopes: scopes)
             } catch { throw .trust(error) }
             return try attempt { () throws(StoreError) in
-                try Replica.createEnrolled(at: directory + "/" + folder, key: key, authority: authority.publicKey, certificate: certificate)
+                let replica = try Replica.createEnrolled(
+                    at: directory + "/" + folder, key: key, authority: authority.publicKey, certificate: certificate)
+                // As its certificate file would (trust.md §5): the district's registry key, for every role but a relay.
+                if role != .relay { try replica.log.keepRegistryKey(RegistryKey.ofAuthority(authority), source: .district) }
+                return replica
             }
         }
         _ = try enroll("relay", "东镇中继", .relay, [try scopeID(township)])
@@ -64,6 +70,9 @@ public enum TownshipDemo {
         let teacherB = try enroll("teacher-b", "李老师", .teacher, [scope])
         let liaison = try enroll("liaison", "赵联络员", .liaison, [scope])
         let admin = try enroll("school-admin", "孙校长", .schoolAdmin, [scope])
+        // The township's education office holds a delegation: it approves new devices of its schools
+        // (their requests reach it through the relay's desk) while the authority key stays offline.
+        let office = try enroll("township-admin", "东镇教办", .schoolAdmin, [try scopeID(Self.township)], mayIssue: true)
         say(
             l.say(DemoMessages.bureauCertifiesRelayTwoTeachers, school))
 
@@ -77,7 +86,7 @@ public enum TownshipDemo {
             func quietly(_ device: Replica) async throws(AppError) {
                 _ = try await SyncCommands.sync(directory: device.directory, peer: relayAddress, scopes: [scope.value], language: l)
             }
-            for device in [teacherA, teacherB, liaison, admin] { try await quietly(device) }
+            for device in [teacherA, teacherB, liaison, admin, office] { try await quietly(device) }
             let keys = try PrivacyCommands.grant(directory: admin.directory, scope: scope.value, rotate: false)
             for device in [admin, teacherA, teacherB, liaison] { try await quietly(device) }
             say(
@@ -209,7 +218,8 @@ public enum TownshipDemo {
                     }
                     && conflictSurfaced
             }
-            let transferRead = try await transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress, enroll: enroll, l, say)
+            let transferRead = try await transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress,
+                enroll: { (f: String, n: String, r: Role, s: [ScopeID]) throws(AppError) -> Replica in try enroll(f, n, r, s) }, l, say)
             // The bureau's machine keeps the authority key, sealed: its console (baoxue ui) revokes lost phones with it.
             try attempt { () throws(StoreError) in
                 try AuthorityKeyFile.create(

@@ -106,12 +106,13 @@ public final class Relay: @unchecked Sendable {
         }()
         // One appender for all connections: commits stay in arrival order on one writer.
         let appender = StreamingAppender(log: log)
+        let desk = log.authority.map { Self.desk(EnrollmentDesk(authority: $0), log: log) }
         let server = try await SyncServer.start(
             host: c.host, port: c.port, limits: sockets, guard: registry,
             makeEndpoint: { now throws(SyncError) in
                 try SyncEndpoint.make(
                     role: .responder, key: key, store: log, policy: policies.current(), limits: syncLimits,
-                    now: now, pipelined: appender, certificates: certificates, vouch: vouch)
+                    now: now, pipelined: appender, certificates: certificates, vouch: vouch, desk: desk)
             },
             onSession: { end in Self.log(end, logger, throttle) },
             onRefused: { address, refusal in
@@ -157,6 +158,23 @@ public final class Relay: @unchecked Sendable {
         return Relay(
             port: server.port, metricsPort: metrics?.port, registry: registry, log: log, server: server,
             metricsServer: metrics, upstream: upstream, flushTimer: timer, logger: logger)
+    }
+
+    /// The enrollment desk (sync.md §3.1) over the relay's database; a known peer's seat is its
+    /// certificate valid now (role from the longest-running one, scopes from all that chain).
+    static func desk(_ rules: EnrollmentDesk, log: ChangeLog) -> SyncEndpoint.Desk {
+        { peer, known, question in
+            let now = ChangeLog.systemClock()
+            var seat: DeskSeat?
+            if known, let cert = try? log.latestCertificate(of: peer), cert.isValid(at: now),
+                let scopes = try? log.certifiedScopes(of: peer, at: now)
+            {
+                seat = DeskSeat(key: peer, role: cert.role, scopes: scopes.filter { $0 != .admin })
+            }
+            return Result { () throws(SyncError) in
+                try rules.answer(question, from: peer, seat: seat, at: now, in: LogDeskStorage(log: log))
+            }
+        }
     }
 
     private static func flush(_ registry: RelayRegistry, _ log: ChangeLog, _ logger: Logger) {

@@ -271,6 +271,7 @@ enum ChangeLogSchema {
             for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
         }
         ChangeLog.registerPublishedFigures(in: &m)
+        ChangeLog.registerEnrollmentDesk(in: &m)
         return m
     }
 }

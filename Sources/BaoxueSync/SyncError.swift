@@ -49,6 +49,9 @@ public enum SyncError: Error, Equatable, Sendable {
     /// The peer went over one of this side's limits (named: `connections`,
     /// `bytes_per_minute`, `changes_per_session`, `server_full`, `disk_full`); try again later.
     case overLimit(String)
+    /// The enrollment desk refused a question (sync.md §3.1); the reason names why (`not_an_admin`,
+    /// `no_such_request`, `outside_your_scopes`, `certificate_refused: …`, `request_not_for_this_key`).
+    case deskRefused(String)
 
     /// The code sent on the wire in ABORT.
     public var code: UInt16 {
@@ -72,6 +75,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .store: 17
         case .unreachable, .cannotListen: 18
         case .overLimit: 19
+        case .deskRefused: 20
         }
     }
 
@@ -98,6 +102,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .unreachable: "unreachable"
         case .cannotListen: "cannot_listen"
         case .overLimit: "over_limit"
+        case .deskRefused: "desk_refused"
         }
     }
 
@@ -106,6 +111,7 @@ public enum SyncError: Error, Equatable, Sendable {
     public var abortReason: String {
         switch self {
         case .overLimit(let which): "\(name): \(which)"
+        case .deskRefused(let why): "\(name): \(why)"
         case .malformed(let what): "\(name): \(what)"
         case .revoked: "\(name): revoked"
         default: name

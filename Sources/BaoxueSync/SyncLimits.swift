@@ -19,6 +19,9 @@ public struct SyncLimits: Sendable, Equatable {
     /// acknowledgements of the batches still being stored (the peer syncs again to continue, past
     /// them; what was acknowledged is not sent twice).
     public var maxChangesPerSession = Int.max
+    /// Responder: answers the enrollment desk's questions (a relay), and lets a peer no policy
+    /// allows stay connected long enough to send ENROLL (sync.md §3.1).
+    public var servesDesk = false
 
     public init() {}
 }

@@ -6,6 +6,7 @@ public enum SyncMessage: Equatable, Sendable {
     /// Wire type codes.
     public enum Kind: UInt8, Sendable {
         case hello = 1, accept = 2, reconcile = 3, changes = 4, ack = 5, done = 6, abort = 7, refused = 8
+        case enroll = 9, enrollment = 10, pending = 11, requests = 12, decide = 13
     }
 
     /// Initiator: the scopes it asks to reconcile, in order (later messages name them by index).
@@ -25,6 +26,8 @@ public enum SyncMessage: Equatable, Sendable {
     /// The batch was not stored, nor will anything later from the peer be stored in this session
     /// (`code` and `reason` as in ABORT: a full disk, a revoked device); the session goes on.
     case refused(batch: UInt64, code: UInt16, reason: String)
+    /// The enrollment desk's messages (types 9–13), sent instead of HELLO and its reply.
+    case desk(DeskMessage)
 
     public static let version: UInt8 = 1
     public static let maxScopes = 256
@@ -40,6 +43,7 @@ public enum SyncMessage: Equatable, Sendable {
         case .done: .done
         case .abort: .abort
         case .refused: .refused
+        case .desk(let m): m.kind
         }
     }
 
@@ -79,19 +83,21 @@ public enum SyncMessage: Equatable, Sendable {
             w.varint(batch)
             w.u16(code)
             Self.reason(reason, into: &w)
+        case .desk(let m):
+            m.encodeFields(into: &w)
         }
         return w.bytes
     }
 
     /// A reason text, cut at a character boundary to 512 bytes so it stays valid UTF-8.
-    private static func reason(_ reason: String, into w: inout ByteWriter) {
+    static func reason(_ reason: String, into w: inout ByteWriter) {
         var text: [UInt8] = []
         for ch in reason where text.count + ch.utf8.count <= 512 { text += Array(ch.utf8) }
         w.varint(UInt64(text.count))
         w.raw(text)
     }
 
-    private static func reason(_ r: inout ByteReader) throws -> String {
+    static func reason(_ r: inout ByteReader) throws -> String {
         let len = try r.varint("reason length")
         guard len <= 512 else { throw SyncError.malformed("reason too long") }
         guard let text = String(validating: try r.take(Int(len), "reason"), as: UTF8.self) else {
@@ -162,6 +168,8 @@ public enum SyncMessage: Equatable, Sendable {
                 let batch = try r.varint("batch")
                 let code = try r.u16("code")
                 message = .refused(batch: batch, code: code, reason: try reason(&r))
+            case .enroll, .enrollment, .pending, .requests, .decide:
+                message = .desk(try DeskMessage.decodeFields(kind, &r))
             }
             try r.expectEnd()
             return message

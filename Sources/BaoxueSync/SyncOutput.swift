@@ -9,6 +9,10 @@ public enum SyncOutput: Equatable, Sendable {
     /// layer may record their chain as it does) and answers `SyncSession.vouched(_:now:)` with the grant
     /// they earn, or nil. Until then the session holds what the peer sends.
     case vouch(peer: PublicKey, certificates: [[UInt8]])
+    /// The peer asked the desk (ENROLL, PENDING or DECIDE, sync.md §3.1); `known` is false for a peer
+    /// no policy allows (only ENROLL reaches the driver from one). The driver answers with
+    /// `SyncSession.answered(_:now:)`, or ends the session with `abort`.
+    case desk(peer: PublicKey, known: Bool, question: DeskMessage)
     case finished(SyncSummary)
     case failed(SyncError)
 }
@@ -43,6 +47,8 @@ public struct SyncSummary: Equatable, Sendable {
     public var refusedToPeer: SyncError?
     /// The peer's changes this side received and did not store.
     public var notStored = 0
+    /// A desk session's reply (initiator), once it arrived.
+    public var deskAnswer: DeskMessage?
 
     /// The peer is revoked: it was offered its revocations only, and nothing of it was stored.
     public var peerRevoked: Bool { if case .revoked? = refusedToPeer { true } else { false } }

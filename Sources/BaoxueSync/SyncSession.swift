@@ -21,6 +21,12 @@ public struct SyncSession: Sendable {
     private var policy: SyncPolicy
     /// Asked the driver to vouch for the peer (`SyncOutput.vouch`): what the peer sent meanwhile, in order.
     private var vouching: [SecureChannel.Event]?
+    /// Initiator: the desk question sent instead of HELLO (sync.md §3.1), if this is a desk session.
+    private let question: DeskMessage?
+    /// Initiator: waiting for the desk's reply; responder: the driver is answering a desk question.
+    private var atDesk = false
+    /// Responder serving a desk: a peer no policy allows, which may only send ENROLL.
+    private var stranger = false
     private let wanted: [ScopeID]
     private let source: any SyncDataSource
     private let limits: SyncLimits
@@ -54,9 +60,13 @@ public struct SyncSession: Sendable {
     public init(
         role: NoiseHandshake.Role, key: DeviceKey, policy: SyncPolicy, scopes: [ScopeID] = [],
         source: any SyncDataSource, limits: SyncLimits = SyncLimits(), now: UInt64,
-        certificates: [[UInt8]] = [], ephemeralPrivateKey: [UInt8]? = nil
+        certificates: [[UInt8]] = [], ephemeralPrivateKey: [UInt8]? = nil, desk question: DeskMessage? = nil
     ) throws(SyncError) {
+        guard question?.isQuestion ?? true, question == nil || role == .initiator else {
+            throw .store("only an initiator asks the desk, and only ENROLL, PENDING or DECIDE")
+        }
         self.role = role
+        self.question = question
         channel = try SecureChannel(role: role, key: key, certificates: certificates, ephemeralPrivateKey: ephemeralPrivateKey)
         self.policy = policy
         wanted = scopes
@@ -104,6 +114,18 @@ public struct SyncSession: Sendable {
             if let grant { s.policy.allow(peer, grant) }
             try s.admit(peer)
             for event in held { try s.process(event) }
+        }
+    }
+
+    /// The driver's answer to `SyncOutput.desk`: the reply goes out and the session is finished.
+    /// (A driver that refuses the question calls `abort` instead.)
+    public mutating func answered(_ reply: DeskMessage, now: UInt64) -> [SyncOutput] {
+        run(now) { (s: inout SyncSession) throws(SyncError) in
+            guard s.atDesk, s.role == .responder, !reply.isQuestion else { throw .store("a desk answer nobody asked for") }
+            s.atDesk = false
+            s.outgoing.append(SyncMessage.desk(reply).encoded())
+            s.phase = .finished
+            s.progress.durationMs = now &- s.startedAt
         }
     }
 
@@ -177,6 +199,12 @@ public struct SyncSession: Sendable {
             outputs.append(.vouch(peer: peer, certificates: channel.peerCertificates))
             return
         }
+        // A stranger may still ask a desk to enroll it: its first message decides (§3.1).
+        if role == .responder, limits.servesDesk, !policy.allows(peer) {
+            stranger = true
+            phase = .reconciling
+            return
+        }
         try admit(peer)
     }
 
@@ -186,6 +214,11 @@ public struct SyncSession: Sendable {
         if policy.revocations(for: peer) != nil { progress.refusedToPeer = .revoked(peer) }
         phase = .reconciling
         guard role == .initiator else { return }
+        if let question {
+            atDesk = true
+            outgoing.append(SyncMessage.desk(question).encoded())
+            return
+        }
         scopes = policy.scopes(wanted, for: peer)
         guard !scopes.isEmpty else { throw .peerNotAllowed(peer) }
         outgoing.append(SyncMessage.hello(scopes: scopes).encoded())
@@ -197,12 +230,26 @@ public struct SyncSession: Sendable {
     }
 
     private mutating func handle(_ message: SyncMessage) throws(SyncError) {
+        if stranger, let peer = progress.peer {
+            guard case .desk(.enroll) = message else {
+                if case .abort(let code, let reason) = message { throw .peerAborted(code: code, reason: reason) }
+                throw .peerNotAllowed(peer)
+            }
+        }
         switch (message, phase) {
         case (.abort(let code, let reason), _):
             throw .peerAborted(code: code, reason: reason)
+        case (.desk(let asked), .reconciling) where role == .responder && limits.servesDesk && scopes.isEmpty && !atDesk && asked.isQuestion:
+            atDesk = true
+            outputs.append(.desk(peer: progress.peer!, known: !stranger, question: asked))
+        case (.desk(let reply), .reconciling) where role == .initiator && atDesk && !reply.isQuestion:
+            atDesk = false
+            progress.deskAnswer = reply
+            phase = .finished
+            progress.durationMs = lastProgressAt &- startedAt
         case (.reconcile(let i, _), _) where declinedOpenings.contains(i):
             declinedOpenings.remove(i)
-        case (.hello(let asked), .reconciling) where role == .responder && scopes.isEmpty:
+        case (.hello(let asked), .reconciling) where role == .responder && scopes.isEmpty && !atDesk:
             scopes = asked
             let flags = asked.map { policy.scopes([$0], for: progress.peer!).count == 1 }
             declinedOpenings = Set(flags.indices.filter { !flags[$0] })
@@ -369,7 +416,7 @@ public struct SyncSession: Sendable {
         outputs = outputs.filter {
             switch $0 {
             case .send, .store: return true
-            case .finished, .failed, .vouch: return false
+            case .finished, .failed, .vouch, .desk: return false
             }
         }
         switch error {

@@ -23,6 +23,9 @@ public struct SyncEndpoint: Sendable {
     private let storage: Storage
     /// Answers the session's `.vouch`: judges certificates a peer not on the list presented.
     private let vouch: SyncPolicy.Vouch?
+    /// Answers the enrollment desk's questions (a relay): the reply, or the error that ends the session.
+    public typealias Desk = @Sendable (_ peer: PublicKey, _ known: Bool, _ question: DeskMessage) -> Result<DeskMessage, SyncError>
+    private let desk: Desk?
     /// With `.pipelined` storage: called (on the appender's thread) once a batch is stored or
     /// refused; the owner must then call `stored(batch:result:now:)` on its own serial context.
     public var onStored: (@Sendable (UInt64, Result<Int, SyncError>) -> Void)?
@@ -30,18 +33,19 @@ public struct SyncEndpoint: Sendable {
     /// This session's batches in the shared appender: after one fails, none later is stored.
     private let chain = AppendChain()
 
-    public init(session: SyncSession, storage: Storage, vouch: SyncPolicy.Vouch? = nil) {
+    public init(session: SyncSession, storage: Storage, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil) {
         self.session = session
         self.storage = storage
         self.vouch = vouch
+        self.desk = desk
     }
 
-    public init(session: SyncSession, sink: @escaping BatchSink, vouch: SyncPolicy.Vouch? = nil) {
-        self.init(session: session, storage: .immediate(sink), vouch: vouch)
+    public init(session: SyncSession, sink: @escaping BatchSink, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil) {
+        self.init(session: session, storage: .immediate(sink), vouch: vouch, desk: desk)
     }
 
-    public init(session: SyncSession, store: any ChangeStore, vouch: SyncPolicy.Vouch? = nil) {
-        self.init(session: session, sink: { encoded in Self.append(encoded, to: store) }, vouch: vouch)
+    public init(session: SyncSession, store: any ChangeStore, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil) {
+        self.init(session: session, sink: { encoded in Self.append(encoded, to: store) }, vouch: vouch, desk: desk)
     }
 
     static func outcome(_ r: Result<AppendReport, StoreError>) -> Result<Int, SyncError> {
@@ -65,14 +69,16 @@ public struct SyncEndpoint: Sendable {
     public static func make(
         role: SyncRole, key: DeviceKey, store: any ChangeStore, policy: SyncPolicy,
         scopes: [ScopeID] = [], limits: SyncLimits = SyncLimits(), now: UInt64, pipelined: StreamingAppender? = nil,
-        certificates: [[UInt8]] = [], vouch: SyncPolicy.Vouch? = nil
+        certificates: [[UInt8]] = [], vouch: SyncPolicy.Vouch? = nil, question: DeskMessage? = nil, desk: Desk? = nil
     ) throws(SyncError) -> SyncEndpoint {
+        var limits = limits
+        limits.servesDesk = desk != nil
         let session = try SyncSession(
             role: role == .initiator ? .initiator : .responder, key: key, policy: policy,
-            scopes: scopes, source: StoreSyncSource(store), limits: limits, now: now, certificates: certificates
+            scopes: scopes, source: StoreSyncSource(store), limits: limits, now: now, certificates: certificates, desk: question
         )
-        if let pipelined { return SyncEndpoint(session: session, storage: .pipelined(pipelined), vouch: vouch) }
-        return SyncEndpoint(session: session, store: store, vouch: vouch)
+        if let pipelined { return SyncEndpoint(session: session, storage: .pipelined(pipelined), vouch: vouch, desk: desk) }
+        return SyncEndpoint(session: session, store: store, vouch: vouch, desk: desk)
     }
 
     /// A pipelined store finished batch `batch`.
@@ -119,6 +125,11 @@ public struct SyncEndpoint: Sendable {
                 }
             case .vouch(let peer, let certificates):
                 queue += session.vouched(vouch?(peer, certificates), now: now)
+            case .desk(let peer, let known, let question):
+                switch desk?(peer, known, question) ?? .failure(.unexpectedMessage(type: question.kind.rawValue)) {
+                case .success(let reply): queue += session.answered(reply, now: now)
+                case .failure(let error): queue += session.abort(error, now: now)
+                }
             case .finished(let summary):
                 result = .success(summary)
             case .failed(let error):

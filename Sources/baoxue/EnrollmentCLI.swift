@@ -81,25 +81,45 @@ struct AuthoritySign: ParsableCommand {
 struct Enroll: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "本设备登记 / enroll this device",
-        subcommands: [EnrollRequest.self, EnrollAccept.self]
+        subcommands: [EnrollRequest.self, EnrollAccept.self, EnrollPending.self, EnrollApprove.self, EnrollReject.self]
     )
 }
 
-struct EnrollRequest: ParsableCommand {
+struct EnrollRequest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request",
-        abstract: "生成登记申请文件 / write an enrollment request",
-        discussion: "角色：teacher、liaison、school-admin、relay、district-admin。\nRoles: teacher, liaison, school-admin, relay, district-admin."
+        abstract: "生成登记申请，或经中继送交 / write an enrollment request, or leave it at the relay",
+        discussion: """
+            角色：teacher、liaison、school-admin、relay、district-admin。加 --relay 与 --authority 时，申请经中继送给管理员审批，\
+            批准后运行 baoxue sync 中继地址 领取证书。
+            Roles: teacher, liaison, school-admin, relay, district-admin. With --relay and --authority the request is left at \
+            the relay for an admin to approve; after approval, baoxue sync RELAY collects the certificate.
+            """
     )
     @OptionGroup var options: GlobalOptions
     @Option(help: "持有人姓名 / the holder's name") var name: String
     @Option(help: "角色 / role") var role: String
     @Option(name: .long, help: "申请的范围，可重复 / scope asked for; repeatable") var scope: [String] = []
     @Option(help: "输出文件 / output file") var out: String?
+    @Option(help: "经此中继送交（主机:端口）/ leave the request at this relay (HOST:PORT)") var relay: String?
+    @Option(help: "授权公钥（64 位十六进制，与 --relay 同用）/ the authority's public key (with --relay)") var authority: String?
 
-    func run() {
-        runReporting(options) { () throws(AppError) in
+    func run() async {
+        await runReporting(options) { () async throws(AppError) in
             let l = options.language
+            if relay != nil || authority != nil {
+                guard let relay else { throw .invalidArgument(option: "--relay", value: "") }
+                guard let authority else { throw .invalidArgument(option: "--authority", value: "") }
+                let status = try await RelayEnrollment.request(
+                    directory: options.directory, name: name, role: role, scopes: scope, relay: relay, authority: authority)
+                print(l.say(EnrollmentMessages.requestLeftAtRelay, relay))
+                print(status.text(l))
+                if case .waiting(let fingerprint) = status, let qr = try? QRCode(fingerprint) {
+                    print(l.say(TrustMessages.fingerprintAsQRCode))
+                    qr.terminal.forEach { print($0) }
+                }
+                return
+            }
             let view = try EnrollmentCommands.request(directory: options.directory, name: name, role: role, scopes: scope, output: out)
             if options.json {
                 Output.json(view)

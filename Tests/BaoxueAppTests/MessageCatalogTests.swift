@@ -22,7 +22,7 @@ import Testing
         rows(ErrorMessages.self) + rows(SyncMessages.self) + rows(ChildMessages.self) + rows(EntryMessages.self)
         + rows(ScreenMessages.self) + rows(ReportMessages.self) + rows(RegistryMessages.self) + rows(TrustMessages.self)
         + rows(PolicyMessages.self) + rows(DemoMessages.self) + rows(CommandMessages.self) + rows(Punctuation.self)
-        + rows(OperationNames.self) + rows(ConsoleMessages.self)
+        + rows(OperationNames.self) + rows(ConsoleMessages.self) + rows(EnrollmentMessages.self)
 
     /// Chinese messages that leave out a technical detail the English one carries (the rule that Chinese
     /// messages name no identifiers), each with what it leaves out.

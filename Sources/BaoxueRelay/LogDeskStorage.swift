@@ -1,0 +1,44 @@
+import BaoxueCore
+import BaoxueStore
+import BaoxueSync
+import BaoxueTrust
+
+/// A relay's enrollment desk kept in its database, beside the log (`enrollment_desk`).
+/// Rows that no longer parse (a doctored file) are dropped, not served.
+public struct LogDeskStorage: EnrollmentDeskStorage {
+    let log: ChangeLog
+
+    public init(log: ChangeLog) { self.log = log }
+
+    public func held(_ subject: PublicKey) throws(SyncError) -> HeldEnrollment? {
+        try all().first { $0.request.subject == subject }
+    }
+
+    public func hold(_ entry: HeldEnrollment) throws(SyncError) {
+        let decision: [UInt8]? = entry.answer == .waiting ? nil : SyncMessage.desk(.enrollment(entry.answer)).encoded()
+        try stored { () throws(StoreError) in
+            try log.keepEnrollmentDeskRow(
+                EnrollmentDeskRow(
+                    subject: entry.request.subject, request: entry.request.encoded, receivedAt: entry.receivedAt, decision: decision,
+                    decidedAt: entry.decidedAt))
+        }
+    }
+
+    public func release(_ subject: PublicKey) throws(SyncError) { try stored { () throws(StoreError) in try log.dropEnrollmentDeskRow(subject) } }
+
+    public func all() throws(SyncError) -> [HeldEnrollment] {
+        try stored { () throws(StoreError) in try log.enrollmentDeskRows() }.compactMap { row in
+            guard let request = try? EnrollmentRequest.decode(row.request), request.subject == row.subject else { return nil }
+            var answer = DeskMessage.EnrollmentAnswer.waiting
+            if let decision = row.decision {
+                guard case .desk(.enrollment(let decided))? = try? SyncMessage.decode(decision) else { return nil }
+                answer = decided
+            }
+            return HeldEnrollment(request: request, receivedAt: row.receivedAt, answer: answer, decidedAt: row.decidedAt)
+        }
+    }
+
+    private func stored<T>(_ body: () throws(StoreError) -> T) throws(SyncError) -> T {
+        do { return try body() } catch { throw error.isDiskFull ? .diskFull : .store("\(error)") }
+    }
+}
