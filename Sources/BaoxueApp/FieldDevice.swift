@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
+import BaoxueTrust
 import Dispatch
 
 /// This device's replica, opened once and shared by every screen of `baoxue ui` (and any other
@@ -177,6 +178,28 @@ public actor FieldDevice {
     public func addProvisional(name: String, found: String, fields: [(String, FieldValue)], language: Language) throws(AppError) -> RecordID
     {
         try ReplicaCommands.addProvisional(try open(), name: name, found: found, fields: fields, scope: nil, language: language)
+    }
+
+    /// The enrollment requests waiting at `relay` within this admin's scopes (sync.md §3.1).
+    public func enrollmentRequests(relay: String) async throws(AppError) -> [RelayEnrollment.WaitingRequest] {
+        try await RelayEnrollment.waiting(try open(), relay: relay)
+    }
+
+    /// Whether this device may approve requests: it holds a delegation valid now (else it may only reject).
+    public func holdsDelegation() throws(AppError) -> Bool {
+        let replica = try open()
+        let now = Replica.nowMilliseconds()
+        return try attempt { () throws(StoreError) in try replica.log.presentableCertificates(of: replica.key.publicKey, at: now) }
+            .compactMap { try? Certificate.decode($0) }
+            .contains { $0.subject == replica.key.publicKey && $0.mayIssue && $0.isValid(at: now) }
+    }
+
+    public func approveEnrollment(relay: String, subject: String, days: Int) async throws(AppError) -> [RelayEnrollment.WaitingRequest] {
+        try await RelayEnrollment.approve(try open(), relay: relay, subject: subject, days: days)
+    }
+
+    public func rejectEnrollment(relay: String, subject: String, reason: String) async throws(AppError) -> [RelayEnrollment.WaitingRequest] {
+        try await RelayEnrollment.reject(try open(), relay: relay, subject: subject, reason: reason)
     }
 
     /// Syncs with `peer` (a relay or a colleague's device): progress values, then the outcome.

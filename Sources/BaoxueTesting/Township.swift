@@ -26,10 +26,12 @@ public struct Township: Sendable {
 
     /// Creates and enrolls a replica: `relay` for the township, else a teacher of `school`.
     @discardableResult
-    public func enroll(_ directory: String, name: String, role: Role, scopes: [ScopeID], key: DeviceKey = .generate()) throws -> Replica {
+    public func enroll(
+        _ directory: String, name: String, role: Role, scopes: [ScopeID], key: DeviceKey = .generate(), mayIssue: Bool = false
+    ) throws -> Replica {
         let now = Replica.nowMilliseconds()
         let cert = try Certificate.issue(
-            by: authority, subject: key.publicKey, role: role, validFrom: now - 86_400_000,
+            by: authority, subject: key.publicKey, role: role, mayIssue: mayIssue, validFrom: now - 86_400_000,
             validUntil: now + 365 * 86_400_000, name: name, scopes: scopes)
         return try Replica.createEnrolled(at: directory, key: key, authority: authority.publicKey, certificate: cert)
     }

@@ -69,7 +69,8 @@ struct MePage {
         }
         if who.role == .schoolAdmin || who.role == .districtAdmin {
             body +=
-                "<ul class=\"cards\"><li><a href=\"/devices\">" + HTML.escape(l.say(ConsoleMessages.devicesLink)) + "</a></li></ul>"
+                "<ul class=\"cards\"><li><a href=\"/devices\">" + HTML.escape(l.say(ConsoleMessages.devicesLink)) + "</a></li>"
+                + "<li><a href=\"/enrollments\">" + HTML.escape(l.say(EnrollmentMessages.requestsLink)) + "</a></li></ul>"
             let keys = (try? await context.device.keyStatus()) ?? []
             body +=
                 "<h2>\(HTML.escape(l.say(ScreenMessages.schoolKeys)))</h2><ul class=\"timeline\">"

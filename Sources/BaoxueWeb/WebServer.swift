@@ -54,6 +54,7 @@ public enum WebServer {
         Screens(context: context).register(on: router)
         ConflictsPage(context: context).register(on: router)
         DevicesPage(context: context).register(on: router)
+        EnrollmentsPage(context: context).register(on: router)
         DashboardPage(context: context).register(on: router)
         EntryFormPage(context: context).register(on: router)
         SyncPage(context: context).register(on: router)
