@@ -79,8 +79,9 @@ struct EnrollmentsPage {
 
     private func card(_ w: RelayEnrollment.WaitingRequest, index i: Int, canApprove: Bool, csrf: String) -> String {
         let r = w.request
-        let when = DateFormatter.localizedString(
-            from: Date(timeIntervalSince1970: Double(w.receivedAt) / 1000), dateStyle: .short, timeStyle: .short)
+        let format = DateFormatter()
+        format.dateFormat = "yyyy-MM-dd HH:mm"
+        let when = format.string(from: Date(timeIntervalSince1970: Double(w.receivedAt) / 1000))
         let role = l == .zh ? r.role.chinese : r.role.english
         var html = "<li><strong>\(HTML.escape(r.name + "（" + role + "）"))</strong>"
         html += "<span class=\"why\">\(HTML.escape(l.say(ConsoleMessages.scopesLine, l.list(r.scopes.map(\.value)))))</span>"

@@ -8,6 +8,7 @@ On the demo township, with a township relay the test starts (real processes of t
   - the village liaison surveys five households;
   - the school admin downloads the month's report: openpyxl reads the XLSX's Chinese back, `baoxue report verify`
     passes the folder with its signed manifest and refuses it once a byte of the workbook is flipped;
+  - a new phone's enrollment request travels to the relay, the township office approves it on 入网申请, the phone syncs;
   - the bureau revokes a lost phone from 本区设备, and the relay takes nothing more from it;
   - the relay operator's page (relay serve --console) lists the devices that synced and no child.
 axe-core (axe-selenium-python) checks every page: no serious or critical violation is allowed.
@@ -17,6 +18,7 @@ Usage: field_app.py BAOXUE_BINARY OUTPUT_FOLDER
 """
 
 import datetime
+import json
 import os
 import re
 import shutil
@@ -313,6 +315,33 @@ def main():
         shown = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", driver.find_element(By.TAG_NAME, "figcaption").text)
         assert shown and read == shown.group(0), f"the QR code reads {read!r}, the page shows {shown and shown.group(0)}"
         print(f"admin: the fingerprint QR code on 我的 reads {read}")
+
+        # A new teacher's phone leaves its request at the relay's desk; the township office (it holds the
+        # township's delegation) compares the fingerprint and approves on 入网申请; the phone collects its certificate.
+        phone = os.path.join(WORK, "new-phone")
+        subprocess.run([BIN, "init", "--dir", phone], check=True, capture_output=True)
+        school = json.loads(subprocess.run([BIN, "whoami", "--dir", f"{demo}/teacher-a", "--json"], check=True,
+                                           capture_output=True, text=True).stdout)["scopes"][0]
+        authority = open(f"{demo}/district-admin/authority").read().strip()
+        asked = subprocess.run([BIN, "enroll", "request", "--dir", phone, "--name", "钱老师", "--role", "teacher", "--scope", school,
+                                "--relay", relay, "--authority", authority], capture_output=True, text=True)
+        fingerprint = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", asked.stdout)
+        assert asked.returncode == 0 and fingerprint, asked.stdout + asked.stderr
+        open_app(driver, ui("township-admin"), "office-today")
+        click_text(driver, "我的")
+        click_text(driver, "入网申请")
+        check(driver, "office-enrollments")
+        card = driver.find_element(By.XPATH, "//ul[@class='devices']/li[contains(., '钱老师')]")
+        assert fingerprint.group(0) in card.text, f"the console shows {card.text!r}, the phone {fingerprint.group(0)}"
+        full_page(driver, "office-enrollments")
+        tap(driver, card.find_element(By.XPATH, ".//button[contains(., '批准')]"))
+        assert "已批准 钱老师" in driver.page_source and "没有等待审批的申请" in driver.page_source, driver.page_source[-800:]
+        check(driver, "office-approved")
+        collected = subprocess.run([BIN, "sync", relay, "--dir", phone], capture_output=True, text=True)
+        assert collected.returncode == 0 and os.path.exists(os.path.join(phone, "certificate")), collected.stdout + collected.stderr
+        whoami = json.loads(subprocess.run([BIN, "whoami", "--dir", phone, "--json"], check=True, capture_output=True, text=True).stdout)
+        assert whoami["name"] == "钱老师" and whoami["scopes"] == [school], whoami
+        print(f"enrollment: the request travelled phone -> relay -> office, approved; the phone synced as 钱老师 ({fingerprint.group(0)})")
 
         # The bureau's device (it keeps the authority key): 本区设备, then teacher C's phone is lost and revoked.
         open_app(driver, ui("district-admin"), "bureau-today")
