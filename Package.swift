@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "BaoxueRelay",
             dependencies: [
-                "BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP",
+                "BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -284,7 +284,7 @@ let package = Package(
         .testTarget(
             name: "BaoxueRelayTests",
             dependencies: [
-                "BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxueCore", "BaoxueRecords", "BaoxueSync",
+                "BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxuePrivacy", "BaoxueCore", "BaoxueRecords", "BaoxueSync",
                 "BaoxueSynthetic", "BaoxueTCP", "BaoxueTransport", "BaoxueTesting",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),

@@ -205,10 +205,64 @@ def message(body):
             r.take(n).decode("utf-8")
         except UnicodeDecodeError:
             raise Malformed("reason not UTF-8")
+    elif kind == 9:
+        request(r)
+    elif kind == 10:
+        answer(r)
+    elif kind == 11:
+        pass
+    elif kind == 12:
+        n = r.varint()
+        if n > 256:
+            raise Malformed("request count")
+        for _ in range(n):
+            r.take(8)
+            request(r)
+    elif kind == 13:
+        r.take(32)
+        if answer(r) == 0:
+            raise Malformed("a decision that decides nothing")
     else:
         raise Malformed("unknown type")
     r.end()
     return result
+
+
+def request(r):
+    """An enrollment request as ENROLL and REQUESTS carry it (sync.md §3): u16 length 1 … 4 096."""
+    n = r.u16()
+    if not 1 <= n <= 4096:
+        raise Malformed("request length")
+    r.take(n)
+
+
+def answer(r):
+    """The answer of ENROLLMENT and DECIDE (sync.md §3): waiting, certified or rejected; returns its tag."""
+    tag = r.u8()
+    if tag == 1:
+        count = r.u8()
+        if not 1 <= count <= 8:
+            raise Malformed("certificate count")
+        for _ in range(count):
+            n = r.u16()
+            if n < 1:
+                raise Malformed("empty certificate")
+            r.take(n)
+        k = r.u8()
+        if k not in (0, 80):
+            raise Malformed("registry key length")
+        r.take(k)
+    elif tag == 2:
+        n = r.varint()
+        if n > 512:
+            raise Malformed("reason length")
+        try:
+            r.take(n).decode("utf-8")
+        except UnicodeDecodeError:
+            raise Malformed("reason not UTF-8")
+    elif tag != 0:
+        raise Malformed("unknown answer")
+    return tag
 
 
 def main():

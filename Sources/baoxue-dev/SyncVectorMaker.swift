@@ -59,6 +59,16 @@ enum SyncVectorMaker {
             ("done", .done),
             ("abort", .abort(code: 9, reason: "unsolicited_change")),
             ("refused", .refused(batch: 300, code: 19, reason: "over_limit: disk_full")),
+            ("enroll", .desk(.enroll(request: [0x42, 0x52, 0x03, 0x01]))),
+            ("enrollment_waiting", .desk(.enrollment(.waiting))),
+            (
+                "enrollment_certified",
+                .desk(.enrollment(.certified(certificates: [[0x42, 0x43], [0x42, 0x43, 0x02]], sealedRegistryKey: [UInt8](repeating: 0x5A, count: 80))))
+            ),
+            ("enrollment_rejected", .desk(.enrollment(.rejected(reason: "不是本校教师")))),
+            ("pending", .desk(.pending)),
+            ("requests", .desk(.requests([.init(receivedAt: 1_764_000_000_000, request: [0x42, 0x52, 0x03, 0x01])]))),
+            ("decide", .desk(.decide(subject: try! PublicKey(bytes: [UInt8](repeating: 0x11, count: 32)), answer: .rejected(reason: "重复申请")))),
         ]
         return samples.map { name, message in
             var out: [String: Any] = ["name": name, "hex": hex(message.encoded())]
@@ -133,6 +143,13 @@ enum SyncVectorMaker {
             ("abort reason not UTF-8", [1, 7, 0, 1, 1, 0xFF]),
             ("refused without a reason length", [1, 8, 0, 0, 19]),
             ("refused reason over 512 bytes", [1, 8, 0, 0, 19, 0x84, 0x01] + [UInt8](repeating: 0x61, count: 513)),
+            ("enroll with an empty request", [1, 9, 0, 0]),
+            ("enrollment answer unknown", [1, 10, 3]),
+            ("enrollment certified without a certificate", [1, 10, 1, 0, 0]),
+            ("enrollment registry key of 79 bytes", [1, 10, 1, 1, 0, 1, 0x42, 79] + [UInt8](repeating: 0, count: 79)),
+            ("pending with a field", [1, 11, 0]),
+            ("requests over 256", [1, 12, 0x82, 0x01]),
+            ("decide waiting", [1, 13] + [UInt8](repeating: 0x11, count: 32) + [0]),
         ]
         return cases.map { name, bytes in
             var refusal = "accepted"
