@@ -218,6 +218,21 @@ def message(body):
         for _ in range(n):
             r.take(8)
             request(r)
+    elif kind == 14:
+        pass
+    elif kind == 15:
+        n = r.varint()
+        if n > 4096:
+            raise Malformed("device count")
+        previous = None
+        for _ in range(n):
+            key = r.take(32)
+            if previous is not None and not previous < key:
+                raise Malformed("devices not in ascending key order")
+            previous = key
+            r.take(8)
+            r.varint()
+            r.take(8)
     elif kind == 13:
         r.take(32)
         if answer(r) == 0:

@@ -1,6 +1,7 @@
 import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
+import BaoxueSync
 import BaoxueTrust
 import Foundation
 
@@ -28,11 +29,20 @@ public struct DevicesView: Sendable, Equatable {
         public let changes: Int
         public let equivocating: Bool
         public let isThisDevice: Bool
+        /// What the relay said of it (sync.md §3.1 STATUS), in words: when its last session there ended and how
+        /// far behind it is; nil when the relay was not asked.
+        public var atRelay: String?
+        /// Changes of its scopes the relay stored after its last session there; nil when not asked or never seen.
+        public var behindAtRelay: Int?
     }
 
-    public let rows: [Row]
+    public internal(set) var rows: [Row]
     public let alerts: [String]
     public let canRevoke: Bool
+    /// Why the relay could not be asked (unreachable, refused), in words; nil when it answered or was not asked.
+    public var relayProblem: String?
+    /// Whether the relay was asked and answered.
+    public var relayAnswered = false
 }
 
 extension EnrollmentCommands {
@@ -53,10 +63,19 @@ extension EnrollmentCommands {
                 expiresSoon: c.validUntil > now && c.validUntil - now < expiryWarningMs,
                 revokedOn: d.revokedAt.map(day), revocationReason: d.revocationReason, lastChange: d.lastChangeMs.map(day),
                 changes: d.changes, equivocating: equivocators.contains(d.key.fingerprint.text),
-                isThisDevice: d.key == replica.key.publicKey)
+                isThisDevice: d.key == replica.key.publicKey, atRelay: nil, behindAtRelay: nil)
         }
         let canRevoke = FileManager.default.fileExists(atPath: replica.directory + "/" + authorityKeyFile)
         return DevicesView(rows: rows, alerts: alerts.lines(l), canRevoke: canRevoke)
+    }
+
+    /// One device's line from the relay's answer: last session there, then up to date or how far behind.
+    static func relayLine(_ seen: DeskMessage.DeviceSeen?, now: UInt64, _ l: Language) -> String {
+        guard let seen else { return l.say(ConsoleMessages.relayNeverSeen) }
+        let when = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(seen.lastSeen) / 1000))
+        guard seen.behind > 0 else { return l.say(ConsoleMessages.relayLastSeenUpToDate, when) }
+        let minutes = seen.oldestUnseen > 0 && now > seen.oldestUnseen ? (now - seen.oldestUnseen) / 60_000 : 0
+        return l.say(ConsoleMessages.relayLastSeenBehind, when, Int(seen.behind), Int(minutes))
     }
 
     /// Revokes `device` (64 hex) from now with the authority key kept in this device's folder, opened

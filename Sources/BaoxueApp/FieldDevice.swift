@@ -123,6 +123,25 @@ public actor FieldDevice {
         try EnrollmentCommands.devices(try open(), now: Replica.nowMilliseconds(), language: language)
     }
 
+    /// The same list with what `relay` says of each device (its last session there, how far behind); a relay
+    /// that cannot be asked leaves the list as it is, with the reason.
+    public func devices(language: Language, relay: String) async throws(AppError) -> DevicesView {
+        var view = try EnrollmentCommands.devices(try open(), now: Replica.nowMilliseconds(), language: language)
+        do throws(AppError) {
+            let seen = try await RelayEnrollment.seen(try open(), relay: relay)
+            view.relayAnswered = true
+            let now = Replica.nowMilliseconds()
+            view.rows = view.rows.map { row in
+                var r = row
+                let device = (try? PublicKey(hex: row.key)).flatMap { seen[$0] }
+                r.atRelay = EnrollmentCommands.relayLine(device, now: now, language)
+                r.behindAtRelay = device.map { Int($0.behind) }
+                return r
+            }
+        } catch { view.relayProblem = error.line(language) }
+        return view
+    }
+
     /// Revokes a device from now with the authority key kept here; returns the scopes whose keys were rotated.
     public func revoke(device: String, reason: String, passphrase: String) throws(AppError) -> [String] {
         try EnrollmentCommands.revokeNow(try open(), device: device, reason: reason, passphrase: passphrase)

@@ -167,6 +167,14 @@ public enum RelayEnrollment {
         return try held(try await askAsAdmin(replica, relay: relay, .decide(subject: key, answer: .rejected(reason: why))))
     }
 
+    /// What `relay` says of the devices within this admin's scopes: last session there, and how far behind.
+    public static func seen(_ replica: Replica, relay: String) async throws(AppError) -> [PublicKey: DeskMessage.DeviceSeen] {
+        guard case .seen(let devices) = try await askAsAdmin(replica, relay: relay, .status) else {
+            throw .sync(.unexpectedMessage(type: SyncMessage.Kind.seen.rawValue))
+        }
+        return Dictionary(devices.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// This device's own delegation (a certificate with the power to issue) that covers the request.
     static func ownDelegation(_ replica: Replica, covering request: EnrollmentRequest, at now: UInt64) throws(AppError) -> Certificate {
         let mine = try attempt { () throws(StoreError) in try replica.log.presentableCertificates(of: replica.key.publicKey, at: now) }

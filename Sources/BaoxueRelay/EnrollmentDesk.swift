@@ -26,6 +26,18 @@ public protocol EnrollmentDeskStorage: Sendable {
     func release(_ subject: PublicKey) throws(SyncError)
     /// Every held request, in no particular order.
     func all() throws(SyncError) -> [HeldEnrollment]
+    /// Every device this relay has served that holds a certificate valid at `now`, with its scopes.
+    func servedDevices(at now: UInt64) throws(SyncError) -> [ServedDevice]
+}
+
+/// A device as the relay saw it: its certificate's scopes and how far behind its last session left it.
+public struct ServedDevice: Sendable, Equatable {
+    public let scopes: [ScopeID]
+    public let seen: DeskMessage.DeviceSeen
+    public init(scopes: [ScopeID], seen: DeskMessage.DeviceSeen) {
+        self.scopes = scopes
+        self.seen = seen
+    }
 }
 
 /// The admin asking the desk: a device whose certificate is valid now.
@@ -74,7 +86,10 @@ public struct EnrollmentDesk: Sendable {
         case .decide(let subject, let answer):
             guard let seat else { throw .deskRefused("not_an_admin") }
             return .requests(try decide(subject, answer, by: seat, at: now, in: storage))
-        case .enrollment, .requests:
+        case .status:
+            guard let seat else { throw .deskRefused("not_an_admin") }
+            return .seen(try seen(by: seat, at: now, in: storage))
+        case .enrollment, .requests, .seen:
             throw .unexpectedMessage(type: question.kind.rawValue)
         }
     }
@@ -117,6 +132,20 @@ public struct EnrollmentDesk: Sendable {
             .sorted { ($0.receivedAt, $0.request.subject.hex) < ($1.receivedAt, $1.request.subject.hex) }
             .prefix(DeskMessage.maxRequests)
             .map { DeskMessage.HeldRequest(receivedAt: $0.receivedAt, request: $0.request.encoded) }
+    }
+
+    /// The devices within the admin's scopes (every scope of their certificates covered), ascending by key.
+    public func seen(by seat: DeskSeat, at now: UInt64, in storage: some EnrollmentDeskStorage) throws(SyncError) -> [DeskMessage.DeviceSeen] {
+        guard seat.decides else { throw .deskRefused("not_an_admin") }
+        return try storage.servedDevices(at: now)
+            .filter { d in
+                let own = d.scopes.filter { $0 != .admin }
+                return !own.isEmpty && own.allSatisfy { s in seat.scopes.contains { $0.covers(s) } }
+            }
+            .map(\.seen)
+            .sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }
+            .prefix(DeskMessage.maxDevices)
+            .map { $0 }
     }
 
     /// An admin's decision on one waiting request; returns what still waits for it.

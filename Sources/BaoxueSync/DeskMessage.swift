@@ -1,7 +1,7 @@
 import BaoxueCore
 
-/// The enrollment desk's messages (`Protocol/sync.md` §3.1): a session that carries one of
-/// ENROLL, PENDING or DECIDE instead of HELLO gets one reply (ENROLLMENT or REQUESTS) and ends.
+/// The relay desk's messages (`Protocol/sync.md` §3.1): a session that carries one of ENROLL,
+/// PENDING, DECIDE or STATUS instead of HELLO gets one reply (ENROLLMENT, REQUESTS or SEEN) and ends.
 ///
 /// Why in the sync protocol: a new device reaches the relay the way it will later sync (Noise,
 /// the same port), and the requests never enter the log, so no device is ever served them.
@@ -17,9 +17,14 @@ public enum DeskMessage: Equatable, Sendable {
     case requests([HeldRequest])
     /// An admin decides one waiting request; the desk answers with the requests still waiting.
     case decide(subject: PublicKey, answer: EnrollmentAnswer)
+    /// An admin asks when the devices within its scopes last synced here and how far behind they are.
+    case status
+    /// The devices within the asking admin's scopes this relay has served, by key.
+    case seen([DeviceSeen])
 
     public static let maxRequestBytes = 4_096
     public static let maxRequests = 256
+    public static let maxDevices = 4_096
     public static let maxCertificates = 8
     public static let sealedRegistryKeyBytes = 80
 
@@ -43,6 +48,22 @@ public enum DeskMessage: Equatable, Sendable {
         }
     }
 
+    /// One device as the relay last saw it.
+    public struct DeviceSeen: Equatable, Sendable {
+        public let key: PublicKey
+        /// When its last session here ended (ms since the epoch).
+        public let lastSeen: UInt64
+        /// Changes of its scopes stored here after its last complete session, and the HLC ms of the oldest (0: none).
+        public let behind: UInt64
+        public let oldestUnseen: UInt64
+        public init(key: PublicKey, lastSeen: UInt64, behind: UInt64, oldestUnseen: UInt64) {
+            self.key = key
+            self.lastSeen = lastSeen
+            self.behind = behind
+            self.oldestUnseen = oldestUnseen
+        }
+    }
+
     public var kind: SyncMessage.Kind {
         switch self {
         case .enroll: .enroll
@@ -50,14 +71,16 @@ public enum DeskMessage: Equatable, Sendable {
         case .pending: .pending
         case .requests: .requests
         case .decide: .decide
+        case .status: .status
+        case .seen: .seen
         }
     }
 
     /// True for the messages that open a desk session (the initiator's), false for the replies.
     public var isQuestion: Bool {
         switch self {
-        case .enroll, .pending, .decide: true
-        case .enrollment, .requests: false
+        case .enroll, .pending, .decide, .status: true
+        case .enrollment, .requests, .seen: false
         }
     }
 
@@ -80,6 +103,16 @@ public enum DeskMessage: Equatable, Sendable {
         case .decide(let subject, let answer):
             w.raw(subject.bytes)
             Self.encode(answer, into: &w)
+        case .status:
+            break
+        case .seen(let devices):
+            w.varint(UInt64(devices.count))
+            for d in devices {
+                w.raw(d.key.bytes)
+                w.u64(d.lastSeen)
+                w.varint(d.behind)
+                w.u64(d.oldestUnseen)
+            }
         }
     }
 
@@ -118,6 +151,20 @@ public enum DeskMessage: Equatable, Sendable {
             let answer = try answer(&r)
             guard answer != .waiting else { throw SyncError.malformed("a decision that decides nothing") }
             return .decide(subject: subject, answer: answer)
+        case .status: return .status
+        case .seen:
+            let n = try r.varint("device count")
+            guard n <= UInt64(maxDevices) else { throw SyncError.malformed("device count \(n)") }
+            var devices: [DeviceSeen] = []
+            for _ in 0..<n {
+                let key = try PublicKey(bytes: Array(try r.take(32, "device")))
+                guard devices.last.map({ $0.key.bytes.lexicographicallyPrecedes(key.bytes) }) ?? true else {
+                    throw SyncError.malformed("devices not in ascending key order")
+                }
+                devices.append(
+                    DeviceSeen(key: key, lastSeen: try r.u64("last seen"), behind: try r.varint("behind"), oldestUnseen: try r.u64("oldest")))
+            }
+            return .seen(devices)
         default:
             throw SyncError.malformed("not a desk message")
         }

@@ -6,7 +6,7 @@ public enum SyncMessage: Equatable, Sendable {
     /// Wire type codes.
     public enum Kind: UInt8, Sendable {
         case hello = 1, accept = 2, reconcile = 3, changes = 4, ack = 5, done = 6, abort = 7, refused = 8
-        case enroll = 9, enrollment = 10, pending = 11, requests = 12, decide = 13
+        case enroll = 9, enrollment = 10, pending = 11, requests = 12, decide = 13, status = 14, seen = 15
     }
 
     /// Initiator: the scopes it asks to reconcile, in order (later messages name them by index).
@@ -26,7 +26,7 @@ public enum SyncMessage: Equatable, Sendable {
     /// The batch was not stored, nor will anything later from the peer be stored in this session
     /// (`code` and `reason` as in ABORT: a full disk, a revoked device); the session goes on.
     case refused(batch: UInt64, code: UInt16, reason: String)
-    /// The enrollment desk's messages (types 9–13), sent instead of HELLO and its reply.
+    /// The relay desk's messages (types 9–15), sent instead of HELLO and its reply.
     case desk(DeskMessage)
 
     public static let version: UInt8 = 1
@@ -168,7 +168,7 @@ public enum SyncMessage: Equatable, Sendable {
                 let batch = try r.varint("batch")
                 let code = try r.u16("code")
                 message = .refused(batch: batch, code: code, reason: try reason(&r))
-            case .enroll, .enrollment, .pending, .requests, .decide:
+            case .enroll, .enrollment, .pending, .requests, .decide, .status, .seen:
                 message = .desk(try DeskMessage.decodeFields(kind, &r))
             }
             try r.expectEnd()

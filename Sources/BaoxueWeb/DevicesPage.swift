@@ -57,12 +57,18 @@ struct DevicesPage {
     private func escaped(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
 
     func list(notice: String?) async throws -> Response {
-        let view = try await context.device.devices(language: l)
+        // With a relay, each device's last session there and how far behind it is (sync.md §3.1 STATUS).
+        let relay = await context.sync.lastPeer
+        let view: DevicesView
+        if let relay { view = try await context.device.devices(language: l, relay: relay) } else { view = try await context.device.devices(language: l) }
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
         body +=
             "<h2>\(HTML.escape(l.say(ConsoleMessages.alertsHeading)))</h2><ul class=\"timeline\">"
             + view.alerts.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
         body += "<h2>\(HTML.escape(l.say(ConsoleMessages.devicesHeading)))</h2>"
+        if let problem = view.relayProblem {
+            body += "<p class=\"error\" role=\"alert\">\(HTML.escape(l.say(ConsoleMessages.relayNotAsked, problem)))</p>"
+        }
         if !view.canRevoke { body += "<p class=\"why\">\(HTML.escape(l.say(ConsoleMessages.cannotRevokeHere)))</p>" }
         body += "<ul class=\"devices\">" + view.rows.map { card($0, canRevoke: view.canRevoke) }.joined() + "</ul>"
         return WebServer.html(Page(title: l.say(ConsoleMessages.devicesTitle), tab: .me, body: body, language: l, tabs: context.tabs))
@@ -81,6 +87,7 @@ struct DevicesPage {
         }
         facts.append(
             d.lastChange.map { l.say(ConsoleMessages.lastChangeHere, $0, d.changes) } ?? l.say(ConsoleMessages.noChangeHere))
+        if let atRelay = d.atRelay { facts.append(atRelay) }
         let warn = d.revokedOn != nil || d.expired || d.equivocating
         var html = "<li><strong>\(HTML.escape(d.name + "（" + d.role + "）"))</strong>"
         html += d.isThisDevice ? HTML.escape(l.say(ConsoleMessages.thisDevice)) : ""

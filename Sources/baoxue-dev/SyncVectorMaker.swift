@@ -68,6 +68,12 @@ enum SyncVectorMaker {
             ("enrollment_rejected", .desk(.enrollment(.rejected(reason: "不是本校教师")))),
             ("pending", .desk(.pending)),
             ("requests", .desk(.requests([.init(receivedAt: 1_764_000_000_000, request: [0x42, 0x52, 0x03, 0x01])]))),
+            ("status", .desk(.status)),
+            (
+                "seen",
+                .desk(.seen([.init(key: try! PublicKey(bytes: [UInt8](repeating: 0x11, count: 32)), lastSeen: 1_764_000_000_000, behind: 300,
+                    oldestUnseen: 1_763_999_000_000)]))
+            ),
             ("decide", .desk(.decide(subject: try! PublicKey(bytes: [UInt8](repeating: 0x11, count: 32)), answer: .rejected(reason: "重复申请")))),
         ]
         return samples.map { name, message in
@@ -150,6 +156,7 @@ enum SyncVectorMaker {
             ("pending with a field", [1, 11, 0]),
             ("requests over 256", [1, 12, 0x82, 0x01]),
             ("decide waiting", [1, 13] + [UInt8](repeating: 0x11, count: 32) + [0]),
+            ("seen not in ascending key order", [1, 15, 2] + [UInt8](repeating: 0x11, count: 41) + [UInt8](repeating: 0x11, count: 41)),
         ]
         return cases.map { name, bytes in
             var refusal = "accepted"

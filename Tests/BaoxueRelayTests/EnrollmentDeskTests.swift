@@ -15,6 +15,8 @@ struct EnrollmentDeskTests {
         func hold(_ entry: HeldEnrollment) { rows.withLock { $0[entry.request.subject] = entry } }
         func release(_ subject: PublicKey) { rows.withLock { $0[subject] = nil } }
         func all() -> [HeldEnrollment] { rows.withLock { Array($0.values) } }
+        let served = Mutex<[ServedDevice]>([])
+        func servedDevices(at now: UInt64) -> [ServedDevice] { served.withLock { $0 } }
     }
 
     static let t0: UInt64 = 1_800_000_000_000
@@ -125,6 +127,24 @@ struct EnrollmentDeskTests {
         _ = try desk.decide(phone.publicKey, .rejected(reason: "不是本校教师"), by: office, at: Self.t0 + 1, in: storage)
         #expect(try desk.enroll(asked, from: phone.publicKey, at: Self.t0 + 2, in: storage) == .rejected(reason: "不是本校教师"))
         #expect(try desk.enroll(asked, from: phone.publicKey, at: Self.t0 + 3, in: storage) == .waiting)
+    }
+
+    @Test func anAdminSeesTheDevicesOfItsScopesOnly() throws {
+        let desk = EnrollmentDesk(authority: authority.publicKey)
+        let storage = MemoryDesk()
+        func device(_ scopes: [ScopeID], behind: UInt64) -> ServedDevice {
+            ServedDevice(
+                scopes: [.admin] + scopes,
+                seen: .init(key: DeviceKey.generate().publicKey, lastSeen: Self.t0, behind: behind, oldestUnseen: Self.t0 - 1))
+        }
+        let ours = [device([Self.school], behind: 0), device([Self.school], behind: 4), device([Self.town], behind: 1)]
+        let theirs = [device([Self.otherSchool], behind: 2), device([Self.school, Self.otherSchool], behind: 2), device([], behind: 0)]
+        storage.served.withLock { $0 = theirs + ours }
+        let seen = try desk.seen(by: office, at: Self.t0, in: storage)
+        #expect(Set(seen.map(\.key)) == Set(ours.map(\.seen.key)))
+        #expect(seen.map(\.key.bytes) == seen.map(\.key.bytes).sorted { $0.lexicographicallyPrecedes($1) })
+        let teacher = DeskSeat(key: DeviceKey.generate().publicKey, role: .teacher, scopes: [Self.school])
+        #expect(throws: SyncError.deskRefused("not_an_admin")) { try desk.answer(.status, from: teacher.key, seat: teacher, at: Self.t0, in: storage) }
     }
 
     @Test func theHoldingAreaIsBoundedAndRateLimited() throws {

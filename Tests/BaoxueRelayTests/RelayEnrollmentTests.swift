@@ -1,6 +1,8 @@
+import BaoxueApp
 import BaoxueCore
 import BaoxuePrivacy
 import BaoxueStore
+import BaoxueSync
 import BaoxueTesting
 import BaoxueTrust
 import Foundation
@@ -56,6 +58,28 @@ import Testing
         #expect(try enrolled.log.registryKey()?.key == RegistryKey.ofAuthority(town.authority))
         for id in visits { #expect(try enrolled.log.contains(id), "the first sync did not bring the school") }
         #expect(!FileManager.default.fileExists(atPath: phone + "/enrollment-pending"))
+
+        // The office asks the relay when its devices last synced there: the phone is up to date; after the
+        // veteran's three new visits reach the relay it is three behind; a teacher may not ask.
+        // (The relay writes device activity to its database once a second.)
+        let officeReplica = try Replica.open(at: office.directory)
+        func seenOnceFlushed(_ ready: ([PublicKey: DeskMessage.DeviceSeen]) -> Bool) async throws -> [PublicKey: DeskMessage.DeviceSeen] {
+            for _ in 0..<30 {
+                let seen = try await RelayEnrollment.seen(officeReplica, relay: address)
+                if ready(seen) { return seen }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            return try await RelayEnrollment.seen(officeReplica, relay: address)
+        }
+        var seen = try await seenOnceFlushed { $0[phoneKey] != nil }
+        #expect(seen[phoneKey]?.behind == 0 && seen[veteran.key.publicKey] != nil, "\(seen)")
+        _ = try Township.writeVisits(veteran, scope: school, count: 3, tag: "later")
+        #expect(try RelayDrillTests.cli(["sync", address, "--dir", veteran.directory]).status == 0)
+        seen = try await seenOnceFlushed { $0[phoneKey]?.behind ?? 0 > 0 }
+        // The three visits, and the relay's receipt witnessing them.
+        #expect(seen[phoneKey]?.behind == 4, "\(seen)")
+        #expect(seen[phoneKey].map { $0.lastSeen > 0 && $0.oldestUnseen > 0 } == true)
+        await #expect(throws: AppError.self) { _ = try await RelayEnrollment.seen(try Replica.open(at: veteran.directory), relay: address) }
     }
 
     @Test func aRejectedPhoneIsToldWhyAndMayAskAgain() async throws {

@@ -16,6 +16,9 @@ struct DeskMessageTests {
         .requests([]),
         .requests([.init(receivedAt: 1_700_000_000_000, request: [4, 5])]),
         .decide(subject: key, answer: .rejected(reason: "重复申请")),
+        .status,
+        .seen([]),
+        .seen([.init(key: key, lastSeen: 1_700_000_000_000, behind: 300, oldestUnseen: 1_699_999_000_000)]),
     ])
     func eachMessageRoundTrips(_ m: DeskMessage) throws {
         let bytes = SyncMessage.desk(m).encoded()
@@ -47,7 +50,10 @@ struct DeskMessageTests {
         cases.append(([1, 13] + subject + [0], "a decision that decides nothing"))
         cases.append(([1, 13] + subject.dropLast(), "short subject"))
         cases.append(([1, 10, 2, 2, 0xC3, 0x28], "reason not UTF-8"))
-        cases.append(([1, 14], "unknown type"))
+        cases.append(([1, 16], "unknown type"))
+        let device = subject + [UInt8](repeating: 0, count: 9)
+        cases.append(([1, 15, 2] + device + device, "devices not in ascending key order"))
+        cases.append(([1, 14, 0], "STATUS with a field"))
         return cases
     }()
 

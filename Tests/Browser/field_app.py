@@ -349,6 +349,9 @@ def main():
         click_text(driver, "本区设备")
         check(driver, "bureau-devices")
         assert "周老师（教师）" in driver.page_source and "证书有效期至" in driver.page_source, driver.page_source[-800:]
+        # What the relay says of each device (its last session there, how far behind), asked over the relay's desk.
+        teacher_a = driver.find_element(By.XPATH, "//ul[@class='devices']/li[contains(., '王老师')]").text
+        assert "中继：最近同步" in teacher_a, teacher_a
         card = driver.find_element(By.XPATH, "//ul[@class='devices']/li[contains(., '周老师')]")
         tap(driver, card.find_element(By.XPATH, ".//a[contains(., '吊销')]"))
         check(driver, "bureau-revoke")

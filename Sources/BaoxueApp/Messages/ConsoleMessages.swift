@@ -17,11 +17,21 @@ public enum ConsoleMessages: String, Message {
         figuresHomeHours, figuresMonth, figuresTotal, figuresNote, dashboardTitle, dashboardExplain, dashboardLedgers, dashboardWork,
         dashboardEntered, dashboardClosed, dashboardVisits, dashboardDistrict, dashboardSchools, dashboardSchoolLine,
         dashboardNotPublished, dashboardNoSuchSchool, dashboardChildren, dashboardLink, dashboardHomeTeaching, dashboardHoursExpected,
-        dashboardFollowUp, dashboardMonthsBack, dashboardReturnedThen, dashboardStillInSchool
+        dashboardFollowUp, dashboardMonthsBack, dashboardReturnedThen, dashboardStillInSchool, relayNeverSeen, relayLastSeenUpToDate,
+        relayLastSeenBehind, relayNotAsked
 
     public var text: (zh: String, en: String) {
         switch self {
         case .operatorTitle: ("中继运行状态", "Relay operations")
+        case .relayNeverSeen: ("中继：从未在中继同步过", "relay: never synced at the relay")
+        case .relayLastSeenUpToDate: ("中继：最近同步 {1}，当时已是最新", "relay: last synced {1}, up to date then")
+        case .relayLastSeenBehind:
+            (
+                "中继：最近同步 {1}，之后中继又收到 {2} 条它该有的变更（最早的已等 {3} 分钟）",
+                "relay: last synced {1}; since then the relay received {2} changes it should have (the oldest waiting {3} min)"
+            )
+        case .relayNotAsked:
+            ("没能向中继询问各设备的同步情况：{1}", "could not ask the relay when the devices last synced: {1}")
         case .statusOk: ("运行正常。", "Running normally.")
         case .statusDegraded: ("需要处理：", "Needs attention:")
         case .problemDiskFull:
