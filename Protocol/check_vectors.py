@@ -373,7 +373,7 @@ def check_policies(root):
 FIGURE_FIELDS = ["children", "enrolled", "suspectedOpen", "dropoutOpen", "ledgerOpened", "closedOut", "returned", "visits",
                  "persuasionAttempts", "homeTeachingSessions", "homeTeachingHours", "conflicts", "returned1MonthAgo", "stayed1Month",
                  "returned3MonthsAgo", "stayed3Months", "returned6MonthsAgo", "stayed6Months", "homeTeachingChildren",
-                 "homeTeachingHoursExpected"]
+                 "homeTeachingHoursExpected", "householdsChecked", "householdsWithFindings"]
 
 def enc_figures(f):
     s = f["school"].encode()

@@ -25,13 +25,16 @@ public struct PublishedFigures: Sendable, Equatable, Hashable {
         case returned1MonthAgo, stayed1Month, returned3MonthsAgo, stayed3Months, returned6MonthsAgo, stayed6Months
         /// Children taught at home at the month's end, and the class hours the policy in force asks for them.
         case homeTeachingChildren, homeTeachingHoursExpected
+        /// 摸排 coverage: households checked in the month (each once, as its latest check found it), and those
+        /// where a child was found without household or student registration or not in school.
+        case householdsChecked, householdsWithFindings
 
         public var name: String {
             [
                 "children", "enrolled", "suspectedOpen", "dropoutOpen", "ledgerOpened", "closedOut", "returned", "visits",
                 "persuasionAttempts", "homeTeachingSessions", "homeTeachingHours", "conflicts", "returned1MonthAgo", "stayed1Month",
                 "returned3MonthsAgo", "stayed3Months", "returned6MonthsAgo", "stayed6Months", "homeTeachingChildren",
-                "homeTeachingHoursExpected",
+                "homeTeachingHoursExpected", "householdsChecked", "householdsWithFindings",
             ][rawValue]
         }
     }

@@ -33,7 +33,13 @@ struct DashboardPage {
             ])
         let visits = BarChart(
             title: l.say(ConsoleMessages.dashboardWork, title), categories: months,
-            series: [.init(name: l.say(ConsoleMessages.dashboardVisits), color: BarChart.palette[0], values: values(.visits))])
+            series: [
+                .init(name: l.say(ConsoleMessages.dashboardVisits), color: BarChart.palette[0], values: values(.visits)),
+                .init(name: l.say(ConsoleMessages.dashboardHouseholdsChecked), color: BarChart.palette[2], values: values(.householdsChecked)),
+                .init(
+                    name: l.say(ConsoleMessages.dashboardHouseholdsWithFindings), color: BarChart.palette[1],
+                    values: values(.householdsWithFindings)),
+            ])
         let teaching = BarChart(
             title: l.say(ConsoleMessages.dashboardHomeTeaching, title), categories: months,
             series: [

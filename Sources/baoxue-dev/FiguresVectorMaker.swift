@@ -17,7 +17,7 @@ enum FiguresVectorMaker {
                 "a village school's November",
                 try PublishedFigures(
                     school: try ScopeID("丰南区/东镇/东镇中心小学"), year: 2026, month: 11,
-                    counts: [412, 398, 3, 1, 2, 1, 1, 9, 4, 4, 8, 0, 2, 2, 1, 1, 3, 2, 2, 8])
+                    counts: [412, 398, 3, 1, 2, 1, 1, 9, 4, 4, 8, 0, 2, 2, 1, 1, 3, 2, 2, 8, 37, 2])
             ),
             (
                 "an empty month",

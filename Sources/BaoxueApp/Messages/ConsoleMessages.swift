@@ -18,7 +18,7 @@ public enum ConsoleMessages: String, Message {
         dashboardEntered, dashboardClosed, dashboardVisits, dashboardDistrict, dashboardSchools, dashboardSchoolLine,
         dashboardNotPublished, dashboardNoSuchSchool, dashboardChildren, dashboardLink, dashboardHomeTeaching, dashboardHoursExpected,
         dashboardFollowUp, dashboardMonthsBack, dashboardReturnedThen, dashboardStillInSchool, relayNeverSeen, relayLastSeenUpToDate,
-        relayLastSeenBehind, relayNotAsked
+        relayLastSeenBehind, relayNotAsked, dashboardHouseholdsChecked, dashboardHouseholdsWithFindings
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -172,7 +172,9 @@ public enum ConsoleMessages: String, Message {
                 "The figures are the schools' signed monthly publications (Ledgers → publish), as in their monthly reports."
             )
         case .dashboardLedgers: ("{1}：台账进出", "{1}: ledger entries")
-        case .dashboardWork: ("{1}：家访与送教", "{1}: visits and home teaching")
+        case .dashboardWork: ("{1}：家访与摸排", "{1}: visits and the household survey")
+        case .dashboardHouseholdsChecked: ("摸排户数", "households surveyed")
+        case .dashboardHouseholdsWithFindings: ("发现问题的户数", "households with a finding")
         case .dashboardEntered: ("新进台账", "entered")
         case .dashboardClosed: ("销号", "closed out")
         case .dashboardVisits: ("家访", "visits")
