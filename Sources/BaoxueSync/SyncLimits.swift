@@ -22,6 +22,9 @@ public struct SyncLimits: Sendable, Equatable {
     /// Responder: answers the enrollment desk's questions (a relay), and lets a peer no policy
     /// allows stay connected long enough to send ENROLL (sync.md §3.1).
     public var servesDesk = false
+    /// How long after its handshake a stranger may take to send ENROLL before it is refused
+    /// (`peer_not_allowed`): the reference initiator sends it with handshake message 3.
+    public var strangerWindowMs: UInt64 = 1_500
 
     public init() {}
 }

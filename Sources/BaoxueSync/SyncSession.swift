@@ -25,8 +25,10 @@ public struct SyncSession: Sendable {
     private let question: DeskMessage?
     /// Initiator: waiting for the desk's reply; responder: the driver is answering a desk question.
     private var atDesk = false
-    /// Responder serving a desk: a peer no policy allows, which may only send ENROLL.
+    /// Responder serving a desk: a peer no policy allows, which may only send ENROLL, and only soon
+    /// after the handshake (`SyncLimits.strangerWindowMs`, from this time).
     private var stranger = false
+    private var strangerSince: UInt64 = 0
     private let wanted: [ScopeID]
     private let source: any SyncDataSource
     private let limits: SyncLimits
@@ -177,6 +179,9 @@ public struct SyncSession: Sendable {
         run(now) { (s: inout SyncSession) throws(SyncError) in
             if !s.channel.isEstablished, now &- s.startedAt > s.limits.handshakeTimeoutMs { throw .handshakeTimeout }
             if s.storing.isEmpty, now &- s.lastProgressAt > s.limits.idleTimeoutMs { throw .idleTimeout }
+            if s.stranger, !s.atDesk, let peer = s.progress.peer, now &- s.strangerSince > s.limits.strangerWindowMs {
+                throw .peerNotAllowed(peer)
+            }
         }
     }
 
@@ -202,6 +207,7 @@ public struct SyncSession: Sendable {
         // A stranger may still ask a desk to enroll it: its first message decides (§3.1).
         if role == .responder, limits.servesDesk, !policy.allows(peer) {
             stranger = true
+            strangerSince = lastProgressAt
             phase = .reconciling
             return
         }
@@ -231,10 +237,8 @@ public struct SyncSession: Sendable {
 
     private mutating func handle(_ message: SyncMessage) throws(SyncError) {
         if stranger, let peer = progress.peer {
-            guard case .desk(.enroll) = message else {
-                if case .abort(let code, let reason) = message { throw .peerAborted(code: code, reason: reason) }
-                throw .peerNotAllowed(peer)
-            }
+            // Anything but ENROLL — HELLO, or the stranger's own ABORT — ends it as the peer not allowed here.
+            guard case .desk(.enroll) = message else { throw .peerNotAllowed(peer) }
         }
         switch (message, phase) {
         case (.abort(let code, let reason), _):
