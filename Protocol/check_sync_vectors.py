@@ -198,13 +198,7 @@ def message(body):
         if kind == 8:
             r.varint()
         r.u16()
-        n = r.varint()
-        if n > 512:
-            raise Malformed("reason length")
-        try:
-            r.take(n).decode("utf-8")
-        except UnicodeDecodeError:
-            raise Malformed("reason not UTF-8")
+        reason(r)
     elif kind == 9:
         request(r)
     elif kind == 10:
@@ -243,6 +237,17 @@ def message(body):
     return result
 
 
+def reason(r):
+    """A reason (ABORT, REFUSED, a rejection): varint length <= 512, valid UTF-8."""
+    n = r.varint()
+    if n > 512:
+        raise Malformed("reason length")
+    try:
+        r.take(n).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Malformed("reason not UTF-8")
+
+
 def request(r):
     """An enrollment request as ENROLL and REQUESTS carry it (sync.md §3): u16 length 1 … 4 096."""
     n = r.u16()
@@ -268,13 +273,7 @@ def answer(r):
             raise Malformed("registry key length")
         r.take(k)
     elif tag == 2:
-        n = r.varint()
-        if n > 512:
-            raise Malformed("reason length")
-        try:
-            r.take(n).decode("utf-8")
-        except UnicodeDecodeError:
-            raise Malformed("reason not UTF-8")
+        reason(r)
     elif tag != 0:
         raise Malformed("unknown answer")
     return tag
