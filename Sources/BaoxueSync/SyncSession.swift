@@ -191,8 +191,12 @@ public struct SyncSession: Sendable {
     }
 
     /// The connection closed under the session.
+    /// A stranger that leaves without asking the desk is counted as what it is: a peer not allowed here.
     public mutating func connectionClosed(now: UInt64) -> [SyncOutput] {
-        run(now) { (_: inout SyncSession) throws(SyncError) in throw .connectionClosed }
+        run(now) { (s: inout SyncSession) throws(SyncError) in
+            if s.stranger, !s.atDesk, let peer = s.progress.peer { throw .peerNotAllowed(peer) }
+            throw .connectionClosed
+        }
     }
 
     // MARK: - Steps
