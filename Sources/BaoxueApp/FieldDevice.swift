@@ -217,7 +217,8 @@ public actor FieldDevice {
         try await RelayEnrollment.approve(try open(), relay: relay, subject: subject, days: days)
     }
 
-    public func rejectEnrollment(relay: String, subject: String, reason: String) async throws(AppError) -> [RelayEnrollment.WaitingRequest] {
+    public func rejectEnrollment(relay: String, subject: String, reason: String) async throws(AppError) -> [RelayEnrollment.WaitingRequest]
+    {
         try await RelayEnrollment.reject(try open(), relay: relay, subject: subject, reason: reason)
     }
 

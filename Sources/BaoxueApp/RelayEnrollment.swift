@@ -88,7 +88,9 @@ public enum RelayEnrollment {
             return .rejected(reason: reason)
         case .enrollment(.certified(let certificates, let sealed)):
             let decoded: [Certificate]
-            do { decoded = try certificates.map { bytes throws(TrustError) in try Certificate.decode(bytes) } } catch { throw .trust(error) }
+            do { decoded = try certificates.map { bytes throws(TrustError) in try Certificate.decode(bytes) } } catch {
+                throw .trust(error)
+            }
             let view = try EnrollmentCommands.keep(
                 directory: replica.directory, decoded[0], delegations: Array(decoded.dropFirst()),
                 registryKeyBox: sealed.isEmpty ? nil : sealed, authority: authority)
@@ -119,7 +121,8 @@ public enum RelayEnrollment {
         try await approve(try ReplicaCommands.open(directory), relay: relay, subject: subject, days: days)
     }
 
-    public static func reject(directory: String, relay: String, subject: String, reason: String) async throws(AppError) -> [WaitingRequest] {
+    public static func reject(directory: String, relay: String, subject: String, reason: String) async throws(AppError) -> [WaitingRequest]
+    {
         try await reject(try ReplicaCommands.open(directory), relay: relay, subject: subject, reason: reason)
     }
 
@@ -160,7 +163,8 @@ public enum RelayEnrollment {
     }
 
     /// Rejects a waiting request; the device is told `reason` at its next sync.
-    public static func reject(_ replica: Replica, relay: String, subject: String, reason: String) async throws(AppError) -> [WaitingRequest] {
+    public static func reject(_ replica: Replica, relay: String, subject: String, reason: String) async throws(AppError) -> [WaitingRequest]
+    {
         guard let key = try? PublicKey(hex: subject) else { throw .invalidArgument(option: "DEVICE", value: subject) }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !why.isEmpty else { throw .invalidArgument(option: "--reason", value: reason) }
@@ -181,8 +185,11 @@ public enum RelayEnrollment {
             .compactMap { try? Certificate.decode($0) }
             .filter { $0.subject == replica.key.publicKey && $0.mayIssue && $0.isValid(at: now) }
         guard let d = mine.first(where: { d in request.scopes.allSatisfy { d.covers($0) } }) else {
-            throw mine.isEmpty ? .noDelegation : .scopeNotCovered(scope: request.scopes.map(\.value).joined(separator: ", "),
-                held: mine.flatMap(\.scopes).map(\.value))
+            throw mine.isEmpty
+                ? .noDelegation
+                : .scopeNotCovered(
+                    scope: request.scopes.map(\.value).joined(separator: ", "),
+                    held: mine.flatMap(\.scopes).map(\.value))
         }
         return d
     }
@@ -195,7 +202,9 @@ public enum RelayEnrollment {
 
     static func held(_ answer: DeskMessage) throws(AppError) -> [WaitingRequest] {
         guard case .requests(let list) = answer else { throw .sync(.unexpectedMessage(type: answer.kind.rawValue)) }
-        return list.compactMap { h in (try? EnrollmentRequest.decode(h.request)).map { WaitingRequest(request: $0, receivedAt: h.receivedAt) } }
+        return list.compactMap { h in
+            (try? EnrollmentRequest.decode(h.request)).map { WaitingRequest(request: $0, receivedAt: h.receivedAt) }
+        }
     }
 
     /// One desk session with `relay`: the question out, the reply back.

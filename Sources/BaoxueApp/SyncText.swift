@@ -1,5 +1,5 @@
-import Foundation
 import BaoxueSync
+import Foundation
 
 /// The user-facing wording of sync failures, in both languages: the cause and what to do.
 enum SyncText {
@@ -72,7 +72,9 @@ enum SyncText {
         case "outside_your_scopes": l.say(EnrollmentMessages.deskOutsideScopes)
         case "request_not_for_this_key": l.say(EnrollmentMessages.deskNotThisKey)
         case _ where why.hasPrefix("certificate_refused"):
-            l.say(EnrollmentMessages.deskCertificateRefused, String(why.dropFirst("certificate_refused".count).drop { $0 == ":" || $0 == " " }))
+            l.say(
+                EnrollmentMessages.deskCertificateRefused,
+                String(why.dropFirst("certificate_refused".count).drop { $0 == ":" || $0 == " " }))
         default: l.say(EnrollmentMessages.deskRefusedOther, why)
         }
     }

@@ -218,7 +218,8 @@ public enum TownshipDemo {
                     }
                     && conflictSurfaced
             }
-            let transferRead = try await transfer(y, from: scope, schoolAdmin: admin, relay: relayAddress,
+            let transferRead = try await transfer(
+                y, from: scope, schoolAdmin: admin, relay: relayAddress,
                 enroll: { (f: String, n: String, r: Role, s: [ScopeID]) throws(AppError) -> Replica in try enroll(f, n, r, s) }, l, say)
             // The bureau's machine keeps the authority key, sealed: its console (baoxue ui) revokes lost phones with it.
             try attempt { () throws(StoreError) in

@@ -125,7 +125,9 @@ public struct EnrollmentDesk: Sendable {
     }
 
     /// The requests waiting within the admin's scopes, oldest first.
-    public func pending(for seat: DeskSeat, at now: UInt64, in storage: some EnrollmentDeskStorage) throws(SyncError) -> [DeskMessage.HeldRequest] {
+    public func pending(
+        for seat: DeskSeat, at now: UInt64, in storage: some EnrollmentDeskStorage
+    ) throws(SyncError) -> [DeskMessage.HeldRequest] {
         guard seat.decides else { throw .deskRefused("not_an_admin") }
         return try expire(at: now, in: storage)
             .filter { $0.answer == .waiting && seat.covers($0.request) }
@@ -135,7 +137,9 @@ public struct EnrollmentDesk: Sendable {
     }
 
     /// The devices within the admin's scopes (every scope of their certificates covered), ascending by key.
-    public func seen(by seat: DeskSeat, at now: UInt64, in storage: some EnrollmentDeskStorage) throws(SyncError) -> [DeskMessage.DeviceSeen] {
+    public func seen(
+        by seat: DeskSeat, at now: UInt64, in storage: some EnrollmentDeskStorage
+    ) throws(SyncError) -> [DeskMessage.DeviceSeen] {
         guard seat.decides else { throw .deskRefused("not_an_admin") }
         return try storage.servedDevices(at: now)
             .filter { d in
@@ -169,7 +173,9 @@ public struct EnrollmentDesk: Sendable {
 
     /// The certificate certifies the request's key, was signed by the deciding admin, and chains to the
     /// authority through the delegation sent with it; a device that gets records gets the registry key.
-    private func check(_ certificates: [[UInt8]], sealed: [UInt8], for subject: PublicKey, by seat: DeskSeat, at now: UInt64) throws(SyncError) {
+    private func check(
+        _ certificates: [[UInt8]], sealed: [UInt8], for subject: PublicKey, by seat: DeskSeat, at now: UInt64
+    ) throws(SyncError) {
         let decoded: [Certificate]
         var chain = CertificateChain(authority: authority)
         do throws(TrustError) {

@@ -24,7 +24,9 @@ public struct LogDeskStorage: EnrollmentDeskStorage {
         }
     }
 
-    public func release(_ subject: PublicKey) throws(SyncError) { try stored { () throws(StoreError) in try log.dropEnrollmentDeskRow(subject) } }
+    public func release(_ subject: PublicKey) throws(SyncError) {
+        try stored { () throws(StoreError) in try log.dropEnrollmentDeskRow(subject) }
+    }
 
     public func all() throws(SyncError) -> [HeldEnrollment] {
         try stored { () throws(StoreError) in try log.enrollmentDeskRows() }.compactMap { row in

@@ -54,7 +54,9 @@ extension ChangeLog {
         try storeCall {
             try writer.write { db in
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO enrollment_desk (subject, request, received_at, decision, decided_at) VALUES (?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT OR REPLACE INTO enrollment_desk (subject, request, received_at, decision, decided_at) "
+                        + "VALUES (?, ?, ?, ?, ?)",
                     arguments: [
                         Data(row.subject.bytes), Data(row.request), Int64(row.receivedAt), row.decision.map { Data($0) },
                         row.decidedAt.map { Int64($0) },
@@ -65,7 +67,8 @@ extension ChangeLog {
 
     public func dropEnrollmentDeskRow(_ subject: PublicKey) throws(StoreError) {
         try storeCall {
-            try writer.write { db in try db.execute(sql: "DELETE FROM enrollment_desk WHERE subject = ?", arguments: [Data(subject.bytes)]) }
+            try writer.write { db in try db.execute(sql: "DELETE FROM enrollment_desk WHERE subject = ?", arguments: [Data(subject.bytes)])
+            }
         }
     }
 }

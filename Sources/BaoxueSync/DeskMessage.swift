@@ -162,7 +162,8 @@ public enum DeskMessage: Equatable, Sendable {
                     throw SyncError.malformed("devices not in ascending key order")
                 }
                 devices.append(
-                    DeviceSeen(key: key, lastSeen: try r.u64("last seen"), behind: try r.varint("behind"), oldestUnseen: try r.u64("oldest")))
+                    DeviceSeen(
+                        key: key, lastSeen: try r.u64("last seen"), behind: try r.varint("behind"), oldestUnseen: try r.u64("oldest")))
             }
             return .seen(devices)
         default:

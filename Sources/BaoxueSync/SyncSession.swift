@@ -247,7 +247,8 @@ public struct SyncSession: Sendable {
         switch (message, phase) {
         case (.abort(let code, let reason), _):
             throw .peerAborted(code: code, reason: reason)
-        case (.desk(let asked), .reconciling) where role == .responder && limits.servesDesk && scopes.isEmpty && !atDesk && asked.isQuestion:
+        case (.desk(let asked), .reconciling)
+        where role == .responder && limits.servesDesk && scopes.isEmpty && !atDesk && asked.isQuestion:
             atDesk = true
             outputs.append(.desk(peer: progress.peer!, known: !stranger, question: asked))
         case (.desk(let reply), .reconciling) where role == .initiator && atDesk && !reply.isQuestion:

@@ -35,7 +35,9 @@ struct DashboardPage {
             title: l.say(ConsoleMessages.dashboardWork, title), categories: months,
             series: [
                 .init(name: l.say(ConsoleMessages.dashboardVisits), color: BarChart.palette[0], values: values(.visits)),
-                .init(name: l.say(ConsoleMessages.dashboardHouseholdsChecked), color: BarChart.palette[2], values: values(.householdsChecked)),
+                .init(
+                    name: l.say(ConsoleMessages.dashboardHouseholdsChecked), color: BarChart.palette[2],
+                    values: values(.householdsChecked)),
                 .init(
                     name: l.say(ConsoleMessages.dashboardHouseholdsWithFindings), color: BarChart.palette[1],
                     values: values(.householdsWithFindings)),

@@ -60,7 +60,11 @@ struct DevicesPage {
         // With a relay, each device's last session there and how far behind it is (sync.md §3.1 STATUS).
         let relay = await context.sync.lastPeer
         let view: DevicesView
-        if let relay { view = try await context.device.devices(language: l, relay: relay) } else { view = try await context.device.devices(language: l) }
+        if let relay {
+            view = try await context.device.devices(language: l, relay: relay)
+        } else {
+            view = try await context.device.devices(language: l)
+        }
         var body = notice.map { "<p class=\"notice\" role=\"status\">\(HTML.escape($0))</p>" } ?? ""
         body +=
             "<h2>\(HTML.escape(l.say(ConsoleMessages.alertsHeading)))</h2><ul class=\"timeline\">"

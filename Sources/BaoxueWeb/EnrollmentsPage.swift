@@ -69,12 +69,15 @@ struct EnrollmentsPage {
         let canApprove = (try? await context.device.holdsDelegation()) ?? false
         if !canApprove { body += "<p class=\"why\">\(HTML.escape(l.say(EnrollmentMessages.cannotApproveHere)))</p>" }
         if waiting.isEmpty { body += "<p>\(HTML.escape(l.say(EnrollmentMessages.noRequests)))</p>" }
-        body += "<ul class=\"devices\">" + waiting.enumerated().map { card($1, index: $0, canApprove: canApprove, csrf: csrf) }.joined() + "</ul>"
+        body +=
+            "<ul class=\"devices\">" + waiting.enumerated().map { card($1, index: $0, canApprove: canApprove, csrf: csrf) }.joined()
+            + "</ul>"
         return page(body, status)
     }
 
     private func page(_ body: String, _ status: HTTPResponse.Status) -> Response {
-        WebServer.html(Page(title: l.say(EnrollmentMessages.requestsTitle), tab: .me, body: body, language: l, tabs: context.tabs), status: status)
+        WebServer.html(
+            Page(title: l.say(EnrollmentMessages.requestsTitle), tab: .me, body: body, language: l, tabs: context.tabs), status: status)
     }
 
     private func card(_ w: RelayEnrollment.WaitingRequest, index i: Int, canApprove: Bool, csrf: String) -> String {
@@ -85,7 +88,9 @@ struct EnrollmentsPage {
         let role = l == .zh ? r.role.chinese : r.role.english
         var html = "<li><strong>\(HTML.escape(r.name + "（" + role + "）"))</strong>"
         html += "<span class=\"why\">\(HTML.escape(l.say(ConsoleMessages.scopesLine, l.list(r.scopes.map(\.value)))))</span>"
-        html += "<span>\(HTML.escape(l.say(EnrollmentMessages.compareFingerprint)))：<code class=\"fingerprint\">\(HTML.escape(w.fingerprint))</code></span>"
+        html +=
+            "<span>\(HTML.escape(l.say(EnrollmentMessages.compareFingerprint)))："
+            + "<code class=\"fingerprint\">\(HTML.escape(w.fingerprint))</code></span>"
         html += "<span class=\"why\">\(HTML.escape(l.say(EnrollmentMessages.requestReceived, when)))</span>"
         let hidden =
             csrf + "<input type=\"hidden\" name=\"device\" value=\"\(r.subject.hex)\">"

@@ -87,7 +87,9 @@ enum UIBench {
             for back in 1...6 {
                 let m = (today.year * 12 + today.month - 1) - back
                 for (i, scope) in scopes.enumerated() {
-                    let counts = [1_200, 1_150, 9, 2, 3, 2, 1, 20, 6, 4, 8, 1, 2, 2, 3, 2, 4, 3, 2, 8, 60, 3].map { $0 + (i * 7 + back * 3) % 5 }
+                    let counts = [1_200, 1_150, 9, 2, 3, 2, 1, 20, 6, 4, 8, 1, 2, 2, 3, 2, 4, 3, 2, 8, 60, 3].map {
+                        $0 + (i * 7 + back * 3) % 5
+                    }
                     let figures = try PublishedFigures(school: scope, year: m / 12, month: m % 12 + 1, counts: counts)
                     _ = try replica.write(scope: .admin, payload: AdminPayload.figures(figures).encoded)
                 }

@@ -63,7 +63,10 @@ enum SyncVectorMaker {
             ("enrollment_waiting", .desk(.enrollment(.waiting))),
             (
                 "enrollment_certified",
-                .desk(.enrollment(.certified(certificates: [[0x42, 0x43], [0x42, 0x43, 0x02]], sealedRegistryKey: [UInt8](repeating: 0x5A, count: 80))))
+                .desk(
+                    .enrollment(
+                        .certified(
+                            certificates: [[0x42, 0x43], [0x42, 0x43, 0x02]], sealedRegistryKey: [UInt8](repeating: 0x5A, count: 80))))
             ),
             ("enrollment_rejected", .desk(.enrollment(.rejected(reason: "不是本校教师")))),
             ("pending", .desk(.pending)),
@@ -71,10 +74,17 @@ enum SyncVectorMaker {
             ("status", .desk(.status)),
             (
                 "seen",
-                .desk(.seen([.init(key: try! PublicKey(bytes: [UInt8](repeating: 0x11, count: 32)), lastSeen: 1_764_000_000_000, behind: 300,
-                    oldestUnseen: 1_763_999_000_000)]))
+                .desk(
+                    .seen([
+                        .init(
+                            key: try! PublicKey(bytes: [UInt8](repeating: 0x11, count: 32)), lastSeen: 1_764_000_000_000, behind: 300,
+                            oldestUnseen: 1_763_999_000_000)
+                    ]))
             ),
-            ("decide", .desk(.decide(subject: try! PublicKey(bytes: [UInt8](repeating: 0x11, count: 32)), answer: .rejected(reason: "重复申请")))),
+            (
+                "decide",
+                .desk(.decide(subject: try! PublicKey(bytes: [UInt8](repeating: 0x11, count: 32)), answer: .rejected(reason: "重复申请")))
+            ),
         ]
         return samples.map { name, message in
             var out: [String: Any] = ["name": name, "hex": hex(message.encoded())]

@@ -144,12 +144,14 @@ import Testing
     }
 
     @Test func aMonthIsOverOnItsLastDay() throws {
-        let f = try PublishedFigures(school: try ScopeID("s"), year: 2026, month: 2, counts: Array(repeating: 0, count: PublishedFigures.Measure.allCases.count))
+        let f = try PublishedFigures(
+            school: try ScopeID("s"), year: 2026, month: 2, counts: Array(repeating: 0, count: PublishedFigures.Measure.allCases.count))
         #expect(f.lastDay.description == "2026-02-28")
         let (before, last) = (try SimpleDate("2026-02-27"), try SimpleDate("2026-02-28"))
         #expect(!f.isOver(on: before) && f.isOver(on: last))
         #expect(throws: RecordsError.self) {
-            try PublishedFigures(school: .admin, year: 2026, month: 2, counts: Array(repeating: 0, count: PublishedFigures.Measure.allCases.count))
+            try PublishedFigures(
+                school: .admin, year: 2026, month: 2, counts: Array(repeating: 0, count: PublishedFigures.Measure.allCases.count))
         }
         #expect(throws: RecordsError.self) { try PublishedFigures(school: try ScopeID("s"), year: 2026, month: 2, counts: [1]) }
     }

@@ -62,8 +62,9 @@ struct EnrollmentDeskTests {
         let left = try desk.decide(
             phone.publicKey, .certified(certificates: certs, sealedRegistryKey: sealed), by: office, at: Self.t0 + 20, in: storage)
         #expect(left.isEmpty)
-        #expect(try desk.enroll(asked.encoded, from: phone.publicKey, at: Self.t0 + 30, in: storage)
-            == .certified(certificates: certs, sealedRegistryKey: sealed))
+        #expect(
+            try desk.enroll(asked.encoded, from: phone.publicKey, at: Self.t0 + 30, in: storage)
+                == .certified(certificates: certs, sealedRegistryKey: sealed))
     }
 
     @Test func aRequestIsHeldOnlyFromItsOwnKey() throws {
@@ -112,7 +113,8 @@ struct EnrollmentDeskTests {
         ]
         for (certs, box, why) in cases {
             #expect(throws: SyncError.self, "\(why)") {
-                try desk.decide(phone.publicKey, .certified(certificates: certs, sealedRegistryKey: box), by: office, at: Self.t0, in: storage)
+                try desk.decide(
+                    phone.publicKey, .certified(certificates: certs, sealedRegistryKey: box), by: office, at: Self.t0, in: storage)
             }
         }
         #expect(try desk.enroll(try request(phone).encoded, from: phone.publicKey, at: Self.t0 + 1, in: storage) == .waiting)
@@ -144,7 +146,9 @@ struct EnrollmentDeskTests {
         #expect(Set(seen.map(\.key)) == Set(ours.map(\.seen.key)))
         #expect(seen.map(\.key.bytes) == seen.map(\.key.bytes).sorted { $0.lexicographicallyPrecedes($1) })
         let teacher = DeskSeat(key: DeviceKey.generate().publicKey, role: .teacher, scopes: [Self.school])
-        #expect(throws: SyncError.deskRefused("not_an_admin")) { try desk.answer(.status, from: teacher.key, seat: teacher, at: Self.t0, in: storage) }
+        #expect(throws: SyncError.deskRefused("not_an_admin")) {
+            try desk.answer(.status, from: teacher.key, seat: teacher, at: Self.t0, in: storage)
+        }
     }
 
     @Test func theHoldingAreaIsBoundedAndRateLimited() throws {

@@ -32,7 +32,8 @@ struct DeskMessageTests {
         // ENROLLMENT waiting: type 10, answer 0.
         #expect(SyncMessage.desk(.enrollment(.waiting)).encoded() == [1, 10, 0])
         // REQUESTS with one: varint count, u64 time, u16 length, bytes.
-        #expect(SyncMessage.desk(.requests([.init(receivedAt: 258, request: [7])])).encoded() == [1, 12, 1, 0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 7])
+        #expect(
+            SyncMessage.desk(.requests([.init(receivedAt: 258, request: [7])])).encoded() == [1, 12, 1, 0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 7])
     }
 
     static let malformed: [([UInt8], String)] = {

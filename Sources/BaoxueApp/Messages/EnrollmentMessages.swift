@@ -19,7 +19,10 @@ public enum EnrollmentMessages: String, Message {
             )
         case .approvedAndKept: ("已批准，证书已保存", "approved, certificate kept")
         case .requestRejected:
-            ("管理员没有批准这份申请：{1}。如有误，请联系管理员后重新申请。", "an admin rejected the request: {1}. If this is a mistake, talk to the admin and ask again.")
+            (
+                "管理员没有批准这份申请：{1}。如有误，请联系管理员后重新申请。",
+                "an admin rejected the request: {1}. If this is a mistake, talk to the admin and ask again."
+            )
         case .requestLeftAtRelay: ("申请已送到中继 {1}。", "the request was left at the relay {1}.")
         case .noDelegation:
             (
@@ -59,8 +62,10 @@ public enum EnrollmentMessages: String, Message {
                     + "Sync again once approved."
             )
         case .rejectedBeforeSync:
-            ("本机的入网申请没有被批准：{1}。请联系管理员，再用 baoxue enroll request 重新申请。",
-             "this device's enrollment request was rejected: {1}. Talk to the admin, then ask again with baoxue enroll request.")
+            (
+                "本机的入网申请没有被批准：{1}。请联系管理员，再用 baoxue enroll request 重新申请。",
+                "this device's enrollment request was rejected: {1}. Talk to the admin, then ask again with baoxue enroll request."
+            )
         case .requestsTitle: ("入网申请", "Enrollment requests")
         case .requestsLink: ("入网申请（待审批）", "Enrollment requests (waiting)")
         case .requestsExplain:
