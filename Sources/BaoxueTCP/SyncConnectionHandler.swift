@@ -234,6 +234,11 @@ package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sen
         let channel = context.channel
         timer.withLockedValue { $0 }?.cancel()
         run {
+            // What a peer queued for a slot sent before leaving is still heard (its last message, an ABORT,
+            // says why it left); the replies go nowhere.
+            let bytes = self.held
+            self.held = []
+            for chunk in bytes where !self.endpoint.isOver { _ = self.endpoint.receive(chunk, now: Self.now()) }
             self.endpoint.closed(now: Self.now())
             self.settle(channel)
         }
