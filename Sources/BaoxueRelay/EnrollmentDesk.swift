@@ -21,7 +21,6 @@ public struct HeldEnrollment: Sendable, Equatable {
 
 /// Where a desk keeps its requests: outside the change log, never reconciled or served to devices.
 public protocol EnrollmentDeskStorage: Sendable {
-    func held(_ subject: PublicKey) throws(SyncError) -> HeldEnrollment?
     func hold(_ entry: HeldEnrollment) throws(SyncError)
     func release(_ subject: PublicKey) throws(SyncError)
     /// Every held request, in no particular order.

@@ -10,10 +10,6 @@ public struct LogDeskStorage: EnrollmentDeskStorage {
 
     public init(log: ChangeLog) { self.log = log }
 
-    public func held(_ subject: PublicKey) throws(SyncError) -> HeldEnrollment? {
-        try all().first { $0.request.subject == subject }
-    }
-
     public func hold(_ entry: HeldEnrollment) throws(SyncError) {
         let decision: [UInt8]? = entry.answer == .waiting ? nil : SyncMessage.desk(.enrollment(entry.answer)).encoded()
         try stored { () throws(StoreError) in

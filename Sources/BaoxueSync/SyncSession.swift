@@ -42,12 +42,7 @@ public struct SyncSession: Sendable {
     private var outgoing: [[UInt8]] = []
     private var outputs: [SyncOutput] = []
     // Sending.
-    private var sendQueue: [SyncItem] = []
-    private var sendIndex = 0
-    private var loaded: ArraySlice<[UInt8]> = []
-    private var nextBatch: UInt64 = 0
-    private var unacked: [UInt64: Int] = [:]
-    private var sentDone = false
+    private var outbox = ChangeOutbox()
     // Receiving.
     private var expected = ExpectedChanges()
     private var nextIncomingBatch: UInt64 = 0
@@ -279,15 +274,12 @@ public struct SyncSession: Sendable {
         case (.changes(let batch, let encoded), .transferring):
             try accept(batch: batch, encoded: encoded)
         case (.ack(let batch), .transferring):
-            guard let count = unacked.removeValue(forKey: batch) else { throw .unexpectedMessage(type: message.kind.rawValue) }
+            guard let count = outbox.acknowledged(batch) else { throw .unexpectedMessage(type: message.kind.rawValue) }
             progress.sentChanges += count
             try pump()
         case (.refused(let batch, let code, let reason), .transferring):
-            guard let count = unacked.removeValue(forKey: batch) else { throw .unexpectedMessage(type: message.kind.rawValue) }
-            // Nothing more is sent: what was not yet read or cut into batches stays for another session.
-            progress.notSent += count + sendQueue.count - sendIndex + loaded.count
-            sendIndex = sendQueue.count
-            loaded = []
+            guard let unsent = outbox.refused(batch) else { throw .unexpectedMessage(type: message.kind.rawValue) }
+            progress.notSent += unsent
             progress.refusedByPeer = reason.isEmpty ? "code \(code)" : reason
             try pump()
         case (.done, .transferring) where !receivedDone:
@@ -318,39 +310,19 @@ public struct SyncSession: Sendable {
             send.formUnion(r.toSend)
             expected.add(r, scope: scopes[i])
         }
-        sendQueue = send.sorted()
-        progress.toSend = sendQueue.count
+        outbox = ChangeOutbox(send.sorted())
+        progress.toSend = outbox.count
         progress.toReceive = expected.remaining
         progress.reconciled = true
         // Replies the initiator waited for (sync.md §4.4): its last message travels with its first changes.
         progress.roundTrips = (reconcileMessages.values.max() ?? 0) / 2
     }
 
-    /// Sends batches while the window has room; DONE once all are acknowledged.
-    /// Changes are read `batchChanges` at a time; each read is cut into batches of at most `batchBytes`.
+    /// Sends what the outbox has room for now (`ChangeOutbox`).
     private mutating func pump() throws(SyncError) {
-        while unacked.count < min(limits.sendWindow, limits.window), sendIndex < sendQueue.count || !loaded.isEmpty {
-            if loaded.isEmpty {
-                let end = min(sendQueue.count, sendIndex + limits.batchChanges)
-                loaded = try source.encodedChanges(sendQueue[sendIndex..<end].map(\.id))[...]
-                sendIndex = end
-            }
-            var batch: [[UInt8]] = []
-            var size = 0
-            while let next = loaded.first, batch.isEmpty || size + next.count <= limits.batchBytes {
-                batch.append(next)
-                size += next.count
-                loaded.removeFirst()
-            }
-            outgoing.append(SyncMessage.changes(batch: nextBatch, encoded: batch).encoded())
-            progress.changeBytesSent += size
-            unacked[nextBatch] = batch.count
-            nextBatch += 1
-        }
-        if !sentDone, unacked.isEmpty, sendIndex == sendQueue.count, loaded.isEmpty {
-            sentDone = true
-            outgoing.append(SyncMessage.done.encoded())
-        }
+        let (messages, bytes) = try outbox.pump(source, limits)
+        outgoing += messages
+        progress.changeBytesSent += bytes
     }
 
     private mutating func accept(batch: UInt64, encoded: [[UInt8]]) throws(SyncError) {
@@ -382,7 +354,7 @@ public struct SyncSession: Sendable {
     }
 
     private mutating func finishIfComplete(_ now: UInt64) {
-        guard phase == .transferring, sentDone, receivedDone, storing.isEmpty, !overLimitOnceStored else { return }
+        guard phase == .transferring, outbox.isDone, receivedDone, storing.isEmpty, !overLimitOnceStored else { return }
         phase = .finished
         progress.durationMs = now &- startedAt
         progress.toReceive = progress.receivedChanges + expected.remaining

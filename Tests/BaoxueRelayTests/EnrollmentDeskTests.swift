@@ -11,7 +11,6 @@ struct EnrollmentDeskTests {
     /// The holding area as a dictionary.
     final class MemoryDesk: EnrollmentDeskStorage {
         let rows = Mutex<[PublicKey: HeldEnrollment]>([:])
-        func held(_ subject: PublicKey) -> HeldEnrollment? { rows.withLock { $0[subject] } }
         func hold(_ entry: HeldEnrollment) { rows.withLock { $0[entry.request.subject] = entry } }
         func release(_ subject: PublicKey) { rows.withLock { $0[subject] = nil } }
         func all() -> [HeldEnrollment] { rows.withLock { Array($0.values) } }
