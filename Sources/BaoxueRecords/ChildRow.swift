@@ -19,19 +19,22 @@ public struct ChildRow: Sendable, Equatable {
     public static func resolve<S: RecordViewStorage>(_ children: [RecordID], from storage: inout S) throws -> [ChildRow] {
         let states = try storage.fieldStates(kind: .child, records: children)
         let focusSets = try storage.elements(kind: .child, records: children, set: "focus")
-        return children.map { child in
-            var fields: [String: FieldValue] = [:]
-            var conflicts: [String] = []
-            var statusAuthor: String?
-            let byField = states[child] ?? [:]
-            for field in Schema.fields(of: .child) {
-                guard let state = byField[field] else { continue }
-                fields[field] = state.shown.value
-                if field == "status" { statusAuthor = state.shown.stamp.author.fingerprint.text }
-                if state.conflicted { conflicts.append(field) }
-            }
-            let focus = (focusSets[child] ?? []).compactMap(FocusGroup.init(rawValue:))
-            return ChildRow(child: child, fields: fields, statusAuthor: statusAuthor, conflicts: conflicts, focus: focus)
+        return children.map { make($0, states: states[$0] ?? [:], focus: focusSets[$0] ?? []) }
+    }
+
+    /// The row of `child` from its fields' states and its focus set's elements (ascending).
+    public static func make(_ child: RecordID, states: [String: FieldState], focus: [String]) -> ChildRow {
+        var fields: [String: FieldValue] = [:]
+        var conflicts: [String] = []
+        var statusAuthor: String?
+        for field in Schema.fields(of: .child) {
+            guard let state = states[field] else { continue }
+            fields[field] = state.shown.value
+            if field == "status" { statusAuthor = state.shown.stamp.author.fingerprint.text }
+            if state.conflicted { conflicts.append(field) }
         }
+        return ChildRow(
+            child: child, fields: fields, statusAuthor: statusAuthor, conflicts: conflicts,
+            focus: focus.compactMap(FocusGroup.init(rawValue:)))
     }
 }

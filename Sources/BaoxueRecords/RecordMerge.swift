@@ -15,7 +15,8 @@ public struct RecordMerge: Sendable {
 
     /// Applies `change`'s payload. Ops that fail validation are kept as
     /// rejected (the same on every replica) and the others still apply.
-    /// Returns the children whose displayed row was refreshed.
+    /// Returns the children the change touched; their displayed rows are
+    /// refreshed now, or by the rebuild at its end (`isRebuilding`).
     @discardableResult
     public func apply<S: RecordViewStorage>(_ change: Change, to storage: inout S) throws -> Set<RecordID> {
         try apply(change, decoded: Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }, to: &storage)
@@ -51,8 +52,8 @@ public struct RecordMerge: Sendable {
             if case .void = op { voids = true }
             if let child = try apply(op, id: id, stamp: stamp, voids: voids, to: &storage) { touched.insert(child) }
         }
-        for row in try ChildRow.resolve(touched.sorted(), from: &storage) {
-            try storage.writeChildRow(row)
+        if !storage.isRebuilding {
+            for row in try ChildRow.resolve(touched.sorted(), from: &storage) { try storage.writeChildRow(row) }
         }
         return touched
     }
@@ -86,11 +87,13 @@ public struct RecordMerge: Sendable {
     }
 
     /// Applies one valid op; returns the child whose row must be refreshed.
-    private func apply<S: RecordViewStorage>(_ op: RecordOp, id: OpID, stamp: OpStamp, voids: Bool,
-        to storage: inout S) throws -> RecordID? {
+    private func apply<S: RecordViewStorage>(
+        _ op: RecordOp, id: OpID, stamp: OpStamp, voids: Bool,
+        to storage: inout S
+    ) throws -> RecordID? {
         switch op {
         case .set(let kind, let record, let field, let value, let pred),
-             .registryDefault(let kind, let record, let field, let value, let pred):
+            .registryDefault(let kind, let record, let field, let value, let pred):
             var write = RegisterWrite(kind: kind, record: record, field: field, value: value, op: id, stamp: stamp)
             if case .registryDefault = op { write.isDefault = true }
             try storage.insertWrite(write)
@@ -114,13 +117,13 @@ public struct RecordMerge: Sendable {
             return op.refreshedChild
         case .event(let e):
             try storage.insertEvent(e, op: id, stamp: stamp)
-            if [.absence, .leave].contains(e.body.eventKind), let child = e.child, !storage.defersAbsenceRuns {
+            if [.absence, .leave].contains(e.body.eventKind), let child = e.child, !storage.isRebuilding {
                 try refreshAbsenceOpeners(child, in: &storage)
             }
             return nil
         case .void(let target, let reason):
             try storage.insertVoid(target: target, op: id, reason: reason, stamp: stamp)
-            if !storage.defersAbsenceRuns, case let (child?, kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind) {
+            if !storage.isRebuilding, case (let child?, let kind)? = try storage.eventKind(of: target), [.absence, .leave].contains(kind) {
                 try refreshAbsenceOpeners(child, in: &storage)
             }
             return try undo(target, in: &storage)

@@ -61,9 +61,10 @@ public protocol RecordViewStorage {
     mutating func absenceOpeners(child: RecordID) throws -> Set<OpID>
     /// The child and kind of a stored event op (nil when no such event is stored).
     mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)?
-    /// True while absence openers are derived for every child at once, later (a rebuild, which
-    /// applies every absence anyway); false to refresh a child's on each absence, leave or void.
-    var defersAbsenceRuns: Bool { get }
+    /// True during a rebuild, which applies every change anyway and then derives each child's
+    /// absence openers and displayed row once, at its end; false to refresh a child's after each
+    /// change that touches it (an absence, leave or void; a write or set element).
+    var isRebuilding: Bool { get }
     mutating func insertCloseOut(
         child: RecordID, ledger: Ledger, closes: [OpID], evidence: [String], note: String, op: OpID, stamp: OpStamp) throws
 

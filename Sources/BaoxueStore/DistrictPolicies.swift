@@ -69,7 +69,7 @@ extension BatchAppender {
     /// A policy arrived: every child with an absence or leave in its district, ending on or after
     /// its effective date, has its openers derived again (earlier days keep the rules they had).
     mutating func refreshAbsenceOpeners(under policy: DistrictPolicy) throws {
-        guard let merge, !views.defersAbsenceRuns else { return }
+        guard let merge, !views.isRebuilding else { return }
         let rows = try Row.fetchAll(
             db,
             sql: """

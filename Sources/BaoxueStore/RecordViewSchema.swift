@@ -155,6 +155,19 @@ enum RecordViewSchema {
         "CREATE INDEX IF NOT EXISTS child_view_id_number ON child_view(id_number)",
     ]
 
+    /// The indexes that resolve a field or a set (records.md §3), as the latest migrations left them.
+    /// Only a child's displayed row reads through them, which a rebuild derives once at its end:
+    /// it drops them first and sorts them in one pass there instead of inserting row by row.
+    static let resolutionIndexes = [
+        "CREATE INDEX IF NOT EXISTS rec_write_shown ON rec_write(record, field, rank, hlc, author, op) WHERE live = 1",
+        "CREATE INDEX IF NOT EXISTS rec_write_value ON rec_write(record, field, rank, value) WHERE live = 1",
+        "CREATE INDEX IF NOT EXISTS rec_element_set ON rec_element(record, set_name) WHERE live = 1",
+    ]
+
+    static var resolutionIndexNames: [String] {
+        resolutionIndexes.map { $0.split(separator: " ")[5].description }
+    }
+
     static var lookupIndexNames: [String] {
         lookupIndexes.map { $0.split(separator: " ")[5].description }
     }

@@ -11,13 +11,15 @@ import GRDB
 /// in local arrival order without sorting them causally.
 enum RecordViewsRebuild {
     static func rebuild(db: Database, merge: RecordMerge?, keys: inout KeyRing, progress: (Int, Int) -> Void = { _, _ in }) throws {
-        for index in RecordViewSchema.lookupIndexNames { try db.execute(sql: "DROP INDEX IF EXISTS \(index)") }
+        for index in RecordViewSchema.lookupIndexNames + RecordViewSchema.resolutionIndexNames {
+            try db.execute(sql: "DROP INDEX IF EXISTS \(index)")
+        }
         for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
         // A district's views outgrow the usual 64 MiB cache; give the rebuild up to 1 GiB, then shrink back.
         try db.execute(sql: "PRAGMA cache_size = -1048576")
         defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
         guard let merge else {
-            for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
+            for index in RecordViewSchema.lookupIndexes + RecordViewSchema.resolutionIndexes { try db.execute(sql: index) }
             return
         }
         var views = SQLRecordViews(db: db)
@@ -29,13 +31,14 @@ enum RecordViewsRebuild {
         let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0 ORDER BY position")
         var done = 0
         var chunk: [[UInt8]] = []
-        views.defersAbsenceRuns = true
+        var touched = Set<RecordID>()
+        views.isRebuilding = true
         func flush() throws {
             for item in try decodeInParallel(chunk) {
                 if item.change.isWitnessReceipt { try WitnessTable.record(item.change, db: db) }
                 switch try keys.route(item.change) {
-                case .plain: try merge.apply(item.change, decoded: item.payload, to: &views)
-                case .opened(let payload): try merge.apply(item.change, decoded: payload, to: &views)
+                case .plain: touched.formUnion(try merge.apply(item.change, decoded: item.payload, to: &views))
+                case .opened(let payload): touched.formUnion(try merge.apply(item.change, decoded: payload, to: &views))
                 case .waiting(let keyID): try keys.wait(item.change, on: keyID)
                 case .grant, .transfer, .departure: break
                 case .attachmentPart(let part): try keys.note(part, in: item.change)
@@ -50,10 +53,51 @@ enum RecordViewsRebuild {
             if chunk.count == 10_000 { try flush() }
         }
         try flush()
+        // Each child's row once, from its final writes: the indexes that resolve fields first, the
+        // rows in key order, then the indexes of the rows (sorted once instead of kept row by row).
+        let childViewIndexes = RecordViewSchema.lookupIndexes.filter { $0.contains(" ON child_view(") }
+        for index in RecordViewSchema.resolutionIndexes + RecordViewSchema.lookupIndexes where !childViewIndexes.contains(index) {
+            try db.execute(sql: index)
+        }
+        try writeChildRows(touched.sorted { $0.hex < $1.hex }, db: db, views: &views)
+        for index in childViewIndexes { try db.execute(sql: index) }
         // The absence openers of every child, in one pass once every absence and leave is in
         // (after the indexes: the pass finds amendments through `rec_event_amends`).
-        for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
         try views.insertAllAbsenceOpeners(book: merge.policyBook(&views))
+    }
+
+    /// Writes the rows of `children` (ascending by hex) from one ordered pass over the live writes and
+    /// focus elements of every child: the same rows `ChildRow.resolve` gives, without a query per child.
+    /// A field's state is computed in memory from all its live writes, linear in their number.
+    static func writeChildRows(_ children: [RecordID], db: Database, views: inout SQLRecordViews) throws {
+        let writes = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT op, value, hlc, author, field, record, rank FROM rec_write
+                WHERE live = 1 AND kind = 'child' ORDER BY record
+                """)
+        let focus = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT DISTINCT record, element FROM rec_element
+                WHERE live = 1 AND kind = 'child' AND set_name = 'focus' ORDER BY record, element
+                """)
+        var nextWrite = try writes.next()
+        var nextFocus = try focus.next()
+        for child in children {
+            let hex = child.hex
+            var list: [RegisterWrite] = []
+            while let row = nextWrite, let record: String = row[5], record <= hex {
+                if record == hex { list.append(try SQLRecordViews.write(row, kind: .child, record: child)) }
+                nextWrite = try writes.next()
+            }
+            var elements: [String] = []
+            while let row = nextFocus, let record: String = row[0], record <= hex {
+                if record == hex { elements.append(row[1]) }
+                nextFocus = try focus.next()
+            }
+            try views.writeChildRow(ChildRow.make(child, states: FieldState.of(list), focus: elements))
+        }
     }
 
     /// Decodes stored changes and their record payloads on both cores

@@ -123,7 +123,7 @@ struct SQLRecordViews: RecordViewStorage {
         return FieldState(shown: shown, conflicted: other)
     }
 
-    private static func write(_ row: Row, kind: RecordKind, record: RecordID) throws -> RegisterWrite {
+    static func write(_ row: Row, kind: RecordKind, record: RecordID) throws -> RegisterWrite {
         RegisterWrite(
             kind: kind, record: record, field: row[4], value: try FieldValue(storageText: row[1]),
             op: try OpID(bytes: Array(row[0] as Data)),
@@ -326,7 +326,7 @@ struct SQLRecordViews: RecordViewStorage {
 
     /// Set by a rebuild, which derives every child's absence openers in one pass at its end
     /// (`insertAllAbsenceOpeners`) instead of once per absence.
-    var defersAbsenceRuns = false
+    var isRebuilding = false
 
     mutating func eventKind(of op: OpID) throws -> (child: RecordID?, kind: EventKind)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT child, kind FROM rec_event WHERE op = ?"), arguments: [blob(op)]),

@@ -13,7 +13,9 @@ func intArg(_ name: String, _ fallback: Int) -> Int {
 }
 if args.contains("records") {
     let data = args.firstIndex(of: "--data").flatMap { args.indices.contains($0 + 1) ? args[$0 + 1] : nil }
-    try RecordsBench.run(children: intArg("--children", 120_000), events: intArg("--events", 600_000), data: data)
+    try RecordsBench.run(
+        children: intArg("--children", 120_000), events: intArg("--events", 600_000), data: data,
+        rebuildOnly: args.contains("--rebuild-only"))
     exit(0)
 }
 if args.contains("ui") {

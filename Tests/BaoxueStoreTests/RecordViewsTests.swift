@@ -182,6 +182,38 @@ import Testing
         #expect(try log.viewDigests() == before)
     }
 
+    /// A rebuild writes each child's row once at its end, from one ordered pass over every live write:
+    /// the rows must be the ones applying change by change gave — a field 40 devices wrote at once
+    /// (past the per-field seeks' threshold), focus elements, a second child with one write.
+    @Test func rebuildWritesTheRowsIncrementalApplyWrote() throws {
+        let log = try ChangeLog()
+        let base = try write(log, teacher, setName("王芳"))
+        for i in 0..<40 {
+            let c = try Change.sign(
+                by: Fixtures.key(UInt8(10 + i)), seq: 1,
+                timestamp: try HLCTimestamp(milliseconds: 1_764_000_001_000 + UInt64(i), counter: 0),
+                scope: scope, deps: [base.id],
+                payload: try RecordPayload(ops: [.set(kind: .child, record: child, field: "village", value: .text("村\(i % 3)"), pred: [])])
+                    .encoded())
+            _ = try log.append([c])
+        }
+        _ = try write(log, liaison, now: 1_764_000_002_000) { _ throws(StoreError) in
+            [
+                .add(kind: .child, record: self.child, set: "focus", element: "leftBehind"),
+                .add(kind: .child, record: self.child, set: "focus", element: "disabled"),
+                .set(kind: .child, record: RecordID.derived("李雷"), field: "name", value: .text("李雷"), pred: []),
+            ]
+        }
+        let before = try log.viewDigests()
+        let shown = try row(log)
+        #expect(shown?.conflicts == ["village"])
+        #expect(shown?.focus.count == 2)
+        try log.rebuildViews()
+        #expect(try log.viewDigests() == before)
+        #expect(try row(log) == shown)
+        #expect(try log.child(RecordID.derived("李雷"))?.name == "李雷")
+    }
+
     /// A relay writes without views; the file remembers, so the views are not trusted until rebuilt.
     @Test func aLogWrittenWithoutViewsIsMarkedLaggingUntilRebuilt() throws {
         let path = Fixtures.temporaryDirectory() + "/log.sqlite"
