@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Layers, dependencies pointing one way only:
-/// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise, BaoxueSync (pure)
+/// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise, BaoxueSync, BaoxueLog (pure)
 /// → BaoxueStore (SQLite) → BaoxueTransport (sessions over a store, simulated link)
 /// → BaoxueTCP (SwiftNIO) → BaoxueRelay (always-on relay: limits, receipts, upstream, metrics)
 /// → BaoxueApp → executables. BaoxueSynthetic (a made-up district for the demo, benchmarks and tests) sits beside
@@ -105,10 +105,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "BaoxueLog",
+            dependencies: [
+                "BaoxueCore", "BaoxueTrust",
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "BaoxueStore",
             dependencies: [
                 "CZxcvbn",
-                "BaoxueCore", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSodium", "BaoxueTrust",
+                "BaoxueCore", "BaoxueLog", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSodium", "BaoxueTrust",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -205,7 +212,14 @@ let package = Package(
         .target(
             name: "BaoxueTesting",
             dependencies: [
-                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueTrust",
+                "BaoxueCore", "BaoxueLog", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueTrust",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxueLogTests",
+            dependencies: [
+                "BaoxueCore", "BaoxueLog", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),
@@ -254,7 +268,7 @@ let package = Package(
         .testTarget(
             name: "BaoxueStoreTests",
             dependencies: [
-                "BaoxueCore", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting",
+                "BaoxueCore", "BaoxueLog", "BaoxueStore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),

@@ -31,7 +31,7 @@ extension BatchAppender {
             revoked.append(try ChangeID(bytes: Array(row[1] as Data)))
             try db.execute(sql: "UPDATE change SET state = 3 WHERE position = ?", arguments: [position])
             try db.execute(sql: "DELETE FROM waiting WHERE position = ?", arguments: [position])
-            try quarantine(position, waitsOn: TrustGate.waitingKey(subject), reason: Self.revokedReason)
+            try quarantine(position, waitsOn: TrustGate.waitingKey(subject), reason: .revoked)
         }
         if pendingExists {
             for id in revoked {

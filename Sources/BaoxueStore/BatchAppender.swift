@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueLog
 import BaoxuePrivacy
 import BaoxueRecords
 import BaoxueTrust
@@ -7,19 +8,18 @@ import GRDB
 
 /// Appends one batch of verified changes inside an open write transaction.
 ///
+/// The acceptance rules are `LogRules`, over `SQLLogStorage`; this host adds what only a device
+/// or a relay in SQLite has: the trust gate, the key ring, the record views, heads and receipts.
 /// Keeps per-batch caches (author states, what this batch applied, head
 /// additions and removals) and flushes them once at the end, so a chain of
 /// changes costs about two statements each. On the rare equivocation that
 /// touches an applied change it flushes, recomputes from the tables, and
 /// starts its caches afresh.
 struct BatchAppender {
-    struct AuthorState {
-        var heldFrom: UInt64?
-        /// Highest seq stored in any state; a change above it cannot be a duplicate or an equivocation.
-        var storedSeq: UInt64
-    }
+    typealias AuthorState = LogAuthor
 
     let db: Database
+    var log: SQLLogStorage
     var report = AppendReport()
     private var authors: [PublicKey: AuthorState] = [:]
     var appliedHere: Set<ChangeID> = []
@@ -28,7 +28,6 @@ struct BatchAppender {
     private var headRemoves: Set<ChangeID> = []
     var pendingExists: Bool
     private var maxTimestamp: Int64 = -1
-    private let insertStatement: Statement
     let merge: RecordMerge?
     var views: SQLRecordViews
     /// Present when the replica pins an authority: then only certified changes apply.
@@ -58,12 +57,8 @@ struct BatchAppender {
         self.witness = witness
         gate = try authority.map { try TrustGate(db: db, authority: $0, memo: memo, decoded: certificates) }
         self.views = SQLRecordViews(db: db)
-        insertStatement = try db.cachedStatement(
-            sql: """
-                INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-        pendingExists =
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state <> 0 AND state = 1)")) ?? false
+        log = SQLLogStorage(db: db)
+        pendingExists = try log.anyPending()
     }
 
     /// Record payloads decoded ahead of time (on the verifying thread), by change id.
@@ -87,30 +82,25 @@ struct BatchAppender {
 
     mutating func append(_ change: Change) throws {
         var author = try authorState(change.author)
-        if change.seq <= author.storedSeq {
-            let existing = try Data.fetchAll(
-                db.cachedStatement(sql: "SELECT id FROM change WHERE author = ? AND seq = ?"),
-                arguments: [Data(change.author.bytes), Int64(change.seq)]
-            )
-            let idData = Data(change.id.bytes)
-            if existing.contains(idData) {
-                report.duplicates += 1
-                return
+        switch try LogRules.arrival(change, author: author, in: &log) {
+        case .duplicate:
+            report.duplicates += 1
+            return
+        case .equivocation(let first):
+            try insert(change, state: .held)
+            try recordEquivocation(change, first: first)
+            return
+        case .new:
+            if change.seq > author.storedSeq {
+                author.storedSeq = change.seq
+                authors[change.author] = author
             }
-            if let first = existing.first {
-                try insert(change, state: .held)
-                try recordEquivocation(change, first: try ChangeID(bytes: Array(first)))
-                return
-            }
-        } else {
-            author.storedSeq = change.seq
-            authors[change.author] = author
         }
         if let (reason, key) = try refusal(change, payload: decoded[change.id]) {
             let position = try insert(change, state: .quarantined)
             try quarantine(position, waitsOn: key, reason: reason)
-            // Changes that arrived first and wait on a now-revoked dep may go on (see `missingDeps`).
-            if reason == Self.revokedReason && pendingExists {
+            // Changes that arrived first and wait on a now-revoked dep may go on (see `LogRules.missingDeps`).
+            if reason == .revoked && pendingExists {
                 for ready in try unblocked(by: change.id) { try didApply(ready) }
             }
             return
@@ -129,21 +119,21 @@ struct BatchAppender {
 
     /// Why `change` may not apply on this replica, and what it waits on; nil when it may.
     /// Only replicas that pin an authority refuse anything.
-    private mutating func refusal(_ change: Change, payload: Result<RecordPayload, RecordsError>?) throws -> (String, Data)? {
+    private mutating func refusal(
+        _ change: Change, payload: Result<RecordPayload, RecordsError>?
+    ) throws -> (QuarantineReason, Data)? {
         guard gate != nil else { return nil }
         if change.timestamp.milliseconds > now &+ TrustGate.futureTolerance, try !gate!.clockAccepted(change.id) {
-            return ("future_clock", TrustGate.futureKey)
+            return (.futureClock, TrustGate.futureKey)
         }
         guard let (error, key) = try gate!.refusal(change, payload: payload) else { return nil }
-        return (error.code, TrustGate.waitingKey(key))
+        return (QuarantineReason(code: error.code), TrustGate.waitingKey(key))
     }
 
     /// Marks a stored change as waiting on `key`; `counted` is false when it was already quarantined (a re-check).
-    mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: String, counted: Bool = true) throws {
+    mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: QuarantineReason, counted: Bool = true) throws {
         if counted { report.quarantined += 1 }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [
-            position, reason,
-        ])
+        try log.quarantine(LogPosition(position), reason: reason)
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [key, position])
     }
 
@@ -159,7 +149,7 @@ struct BatchAppender {
             db.cachedStatement(
                 sql: """
                     SELECT c.position, c.bytes FROM waiting w JOIN change c ON c.position = w.position
-                    WHERE w.dep = ? AND c.state = 3 AND c.hlc <= ? AND (?3 IS NULL OR c.id = ?3)
+                    WHERE w.dep = ? AND c.state = \(ChangeState.quarantined.sql) AND c.hlc <= ? AND (?3 IS NULL OR c.id = ?3)
                     """), arguments: [waitKey, Int64(clamping: hlcUpTo), only.map { Data($0.bytes) }])
         var ready: [Change] = []
         for row in rows {
@@ -172,7 +162,7 @@ struct BatchAppender {
             }
             try db.cachedStatement(sql: "DELETE FROM quarantine WHERE position = ?").execute(arguments: [position])
             let (state, missing) = try admission(candidate, author: try authorState(candidate.author))
-            try db.cachedStatement(sql: "UPDATE change SET state = ? WHERE position = ?").execute(arguments: [state.rawValue, position])
+            try log.setState(state, at: LogPosition(position))
             switch state {
             case .applied:
                 // Seen as applied by the next candidate of this loop; `didApply` does the rest.
@@ -185,36 +175,23 @@ struct BatchAppender {
         return ready
     }
 
-    /// The state of a change the trust gate lets through: held after its author's equivocation,
-    /// applied when its deps are (changes.md §5: an author's order within a scope is carried by
-    /// deps, so a replica holding only some scopes never waits on the others), otherwise pending on `missing`.
-    func admission(_ change: Change, author: AuthorState) throws -> (ChangeState, missing: [ChangeID]) {
-        if let held = author.heldFrom, change.seq >= held { return (.held, []) }
-        let missing = try missingDeps(change)
-        if !missing.isEmpty, try keys.readsDetached(change) { return (.applied, []) }
-        // A revocation applies on arrival whatever its deps (changes.md §8): it is signed by the
-        // authority (the trust gate checked it) and its effect does not depend on order. A revoked
-        // device is sent its revocation and nothing else (sync.md §7), so it must apply alone.
-        if !missing.isEmpty, change.scope == .admin, change.payload.first == AdminPayload.revocationTag { return (.applied, []) }
-        return (missing.isEmpty ? .applied : .pending, missing)
+    /// `LogRules.admission`, with the deps this batch applied and the key ring's detached reads.
+    mutating func admission(_ change: Change, author: AuthorState) throws -> (ChangeState, missing: [ChangeID]) {
+        let applied = appliedHere
+        let keys = keys
+        return try LogRules.admission(
+            change, author: author, missing: { try LogRules.missingDeps(change, applied: applied, in: &log) },
+            readsDetached: { try keys.readsDetached(change) })
     }
 
     mutating func wait(_ position: Int64, on deps: [ChangeID]) throws {
         pendingExists = true
-        for dep in deps {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [
-                Data(dep.bytes), position,
-            ])
-        }
+        try log.wait(LogPosition(position), on: deps)
     }
 
     @discardableResult
     private mutating func insert(_ change: Change, state: ChangeState) throws -> Int64 {
-        insertStatement.setUncheckedArguments([
-            Data(change.id.bytes), Data(change.author.bytes), Int64(change.seq),
-            change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
-        ])
-        try insertStatement.execute()
+        let position = try log.insert(change, state: state)
         if MemberGrant.isGrant(change.payload) { try keys.recordRecipients(change) }
         // A change from a clock more than the tolerance ahead is held, not accepted: it must not
         // drag this replica's clock (and so its own next changes) into the future with it — a relay
@@ -227,49 +204,15 @@ struct BatchAppender {
         if let witness, change.scope != .admin, change.author != witness.publicKey, !change.isWitnessReceipt {
             unwitnessed[change.scope, default: []].append(change.id)
         }
-        return db.lastInsertedRowID
+        return position.value
     }
 
     mutating func authorState(_ key: PublicKey) throws -> AuthorState {
         if let known = authors[key] { return known }
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT held_from FROM author WHERE key = ?"),
-            arguments: [Data(key.bytes)]
-        )
-        let stored = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT MAX(seq) FROM change WHERE author = ?"), arguments: [Data(key.bytes)]
-        )
-        let state = AuthorState(
-            heldFrom: (row?[0] as Int64?).map { UInt64($0) },
-            storedSeq: UInt64(stored ?? 0)
-        )
+        let state = try log.author(key)
         authors[key] = state
         return state
     }
-
-    /// The deps not yet applied here. A dep quarantined as revoked counts as present: a
-    /// revocation is final, so that change will never apply, and honest work written after
-    /// seeing it (before anyone knew of the revocation) must not wait for it for ever.
-    private func missingDeps(_ change: Change) throws -> [ChangeID] {
-        var missing: [ChangeID] = []
-        for dep in change.deps where !appliedHere.contains(dep) {
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT state, position FROM change WHERE id = ?"), arguments: [Data(dep.bytes)])
-            let state: Int? = row?[0]
-            if state == ChangeState.applied.rawValue { continue }
-            // The quarantine reason is read only for the rare quarantined dep, not on the hot path.
-            if state == ChangeState.quarantined.rawValue, let position: Int64 = row?[1],
-                try String.fetchOne(db.cachedStatement(sql: "SELECT reason FROM quarantine WHERE position = ?"), arguments: [position])
-                    == Self.revokedReason
-            {
-                continue
-            }
-            missing.append(dep)
-        }
-        return missing
-    }
-
-    static let revokedReason = "revoked"
 
     /// Applies an applied change's payload to the views: plain ones through the merge, sealed
     /// ones once opened (or set aside until their key arrives), member grants to the key ring,
@@ -341,30 +284,9 @@ struct BatchAppender {
         }
     }
 
-    /// The pending changes waiting on `id` whose deps are now all present, marked applied.
+    /// `LogRules.unblocked`, seen by the next candidate of this batch.
     mutating func unblocked(by id: ChangeID) throws -> [Change] {
-        let positions = try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ?"), arguments: [Data(id.bytes)]
-        )
-        var ready: [Change] = []
-        // In log order: a Set's order would differ from process to process (Swift seeds its hashes).
-        for position in Set(positions).sorted() {
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position]
-                ), (row[0] as Int) == ChangeState.pending.rawValue
-            else { continue }
-            let candidate = try Change.decodeVerified(Array(row[1] as Data))
-            let author = try authorState(candidate.author)
-            if let held = author.heldFrom, candidate.seq >= held { continue }
-            guard try missingDeps(candidate).isEmpty else { continue }
-            try db.cachedStatement(sql: "UPDATE change SET state = 0 WHERE position = ?").execute(arguments: [position])
-            try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position])
-            // Mark applied now so a sibling candidate in this same loop sees it.
-            appliedHere.insert(candidate.id)
-            ready.append(candidate)
-        }
-        return ready
+        try LogRules.unblocked(by: id, applied: &appliedHere, in: &log)
     }
 
     mutating func flush() throws {
@@ -381,10 +303,9 @@ struct BatchAppender {
         headRemoves = []
     }
 
-    /// Records from which seq on `author`'s changes are held (nil: none). The `author` table's
-    /// `applied_seq` column is no longer read: apply order is carried by deps (changes.md §8).
-    func storeHold(_ author: Data, from seq: Int64?) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, 0, ?)", arguments: [author, seq])
+    /// Records from which seq on `author`'s changes are held (nil: none).
+    mutating func storeHold(_ author: Data, from seq: Int64?) throws {
+        try log.hold(try PublicKey(bytes: Array(author)), from: seq.map { UInt64($0) })
     }
 
     mutating func resetCaches() {

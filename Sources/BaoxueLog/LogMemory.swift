@@ -1,0 +1,67 @@
+import BaoxueCore
+
+/// A `LogStorage` in dictionaries: the rules' reference storage, for tests and for checking
+/// another storage against (`LogConformance`). Not for devices: it keeps nothing on disk.
+public struct LogMemory: LogStorage, Sendable {
+    private var changes: [(state: ChangeState, change: Change)] = []
+    private var byID: [ChangeID: Int] = [:]
+    private var bySeq: [PublicKey: [UInt64: [ChangeID]]] = [:]
+    private var holds: [PublicKey: UInt64] = [:]
+    private var waits: [ChangeID: Set<LogPosition>] = [:]
+    private var waitsOf: [LogPosition: Set<ChangeID>] = [:]
+    private var reasons: [LogPosition: QuarantineReason] = [:]
+
+    public init() {}
+
+    public mutating func author(_ key: PublicKey) throws -> LogAuthor {
+        LogAuthor(heldFrom: holds[key], storedSeq: bySeq[key]?.keys.max() ?? 0)
+    }
+
+    public mutating func hold(_ key: PublicKey, from seq: UInt64?) throws { holds[key] = seq }
+
+    public mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID] { bySeq[author]?[seq] ?? [] }
+
+    public mutating func standing(of id: ChangeID) throws -> LogStanding? {
+        guard let i = byID[id] else { return nil }
+        let state = changes[i].state
+        return LogStanding(state: state, reason: state == .quarantined ? reasons[LogPosition(Int64(i + 1))] : nil)
+    }
+
+    public mutating func insert(_ change: Change, state: ChangeState) throws -> LogPosition {
+        if let i = byID[change.id] { return LogPosition(Int64(i + 1)) }
+        changes.append((state, change))
+        byID[change.id] = changes.count - 1
+        bySeq[change.author, default: [:]][change.seq, default: []].append(change.id)
+        return LogPosition(Int64(changes.count))
+    }
+
+    public mutating func change(at position: LogPosition) throws -> (state: ChangeState, change: Change)? {
+        let i = Int(position.value) - 1
+        return changes.indices.contains(i) ? changes[i] : nil
+    }
+
+    public mutating func setState(_ state: ChangeState, at position: LogPosition) throws {
+        let i = Int(position.value) - 1
+        if changes.indices.contains(i) { changes[i].state = state }
+    }
+
+    public mutating func wait(_ position: LogPosition, on deps: [ChangeID]) throws {
+        for dep in deps {
+            waits[dep, default: []].insert(position)
+            waitsOf[position, default: []].insert(dep)
+        }
+    }
+
+    public mutating func waiting(on dep: ChangeID) throws -> [LogPosition] { (waits[dep] ?? []).sorted() }
+
+    public mutating func stopWaiting(_ position: LogPosition) throws {
+        for dep in waitsOf.removeValue(forKey: position) ?? [] { waits[dep]?.remove(position) }
+    }
+
+    public mutating func quarantine(_ position: LogPosition, reason: QuarantineReason) throws { reasons[position] = reason }
+
+    public mutating func anyPending() throws -> Bool { changes.contains { $0.state == .pending } }
+
+    /// Every stored change's id and state, in the order stored (what a conformance check compares).
+    public var states: [(ChangeID, ChangeState)] { changes.map { ($0.change.id, $0.state) } }
+}

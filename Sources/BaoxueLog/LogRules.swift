@@ -1,0 +1,77 @@
+import BaoxueCore
+import BaoxueTrust
+
+/// The log's acceptance rules (changes.md §5, §8): whether an arriving change is new, a duplicate
+/// or an equivocation; whether it applies now, waits for its deps, or is held; and which waiting
+/// changes an applied one releases. Pure functions over a `LogStorage`, so every storage accepts
+/// exactly the same changes in exactly the same states.
+///
+/// The trust gate (certificates, revocations, rulings, clocks) decides before these rules whether
+/// a change may apply at all; a change it refuses is stored quarantined and never reaches them.
+public enum LogRules {
+    /// What an arriving change is, against what the storage already holds of its author.
+    public enum Arrival: Sendable, Equatable {
+        /// Not stored, and no other change of its author has its seq.
+        case new
+        /// Stored already (the same id): nothing to do.
+        case duplicate
+        /// Another change of its author has its seq: both are kept as proof (trust.md §8).
+        case equivocation(first: ChangeID)
+    }
+
+    public static func arrival<S: LogStorage>(_ change: Change, author: LogAuthor, in storage: inout S) throws -> Arrival {
+        guard change.seq <= author.storedSeq else { return .new }
+        let existing = try storage.changeIDs(author: change.author, seq: change.seq)
+        if existing.contains(change.id) { return .duplicate }
+        if let first = existing.first { return .equivocation(first: first) }
+        return .new
+    }
+
+    /// The deps of `change` not applied in `storage` nor in `applied` (applied earlier in the same
+    /// batch). A dep quarantined as revoked counts as present: a revocation is final, so that change
+    /// will never apply, and honest work written after seeing it must not wait for it for ever.
+    public static func missingDeps<S: LogStorage>(_ change: Change, applied: Set<ChangeID>, in storage: inout S) throws -> [ChangeID] {
+        var missing: [ChangeID] = []
+        for dep in change.deps where !applied.contains(dep) {
+            let standing = try storage.standing(of: dep)
+            if standing?.state == .applied || standing?.reason == .revoked { continue }
+            missing.append(dep)
+        }
+        return missing
+    }
+
+    /// The state of a change the trust gate lets through: held after its author's equivocation;
+    /// applied when its deps are (an author's order within a scope is carried by deps, so a replica
+    /// holding only some scopes never waits on the others), when it is read without them
+    /// (`readsDetached`: a transferred child's history), or when it is a revocation (it applies on
+    /// arrival whatever its deps: signed by the authority, its effect independent of order);
+    /// otherwise pending on the deps it misses.
+    public static func admission(
+        _ change: Change, author: LogAuthor, missing: () throws -> [ChangeID], readsDetached: () throws -> Bool
+    ) rethrows -> (state: ChangeState, missing: [ChangeID]) {
+        if let held = author.heldFrom, change.seq >= held { return (.held, []) }
+        let missing = try missing()
+        if missing.isEmpty { return (.applied, []) }
+        if try readsDetached() { return (.applied, []) }
+        if change.scope == .admin, change.payload.first == AdminPayload.revocationTag { return (.applied, []) }
+        return (.pending, missing)
+    }
+
+    /// The pending changes waiting on `id` whose deps are now all present, in log order, marked
+    /// applied in `storage` and in `applied` (so a sibling in the same pass sees them). A change of a
+    /// held author stays pending.
+    public static func unblocked<S: LogStorage>(by id: ChangeID, applied: inout Set<ChangeID>, in storage: inout S) throws -> [Change] {
+        var ready: [Change] = []
+        // In log order: a Set's order would differ from process to process (Swift seeds its hashes).
+        for position in Set(try storage.waiting(on: id)).sorted() {
+            guard let (state, candidate) = try storage.change(at: position), state == .pending else { continue }
+            if let held = try storage.author(candidate.author).heldFrom, candidate.seq >= held { continue }
+            guard try missingDeps(candidate, applied: applied, in: &storage).isEmpty else { continue }
+            try storage.setState(.applied, at: position)
+            try storage.stopWaiting(position)
+            applied.insert(candidate.id)
+            ready.append(candidate)
+        }
+        return ready
+    }
+}

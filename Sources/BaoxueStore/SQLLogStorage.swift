@@ -1,0 +1,113 @@
+import BaoxueCore
+import BaoxueLog
+import Foundation
+import GRDB
+
+/// The log's rules' storage in SQLite: the `change`, `author`, `waiting` and `quarantine` tables,
+/// written in the transaction that appends the batch. Each method is one or two cached statements.
+package struct SQLLogStorage: LogStorage {
+    let db: Database
+
+    package init(db: Database) { self.db = db }
+
+    package mutating func author(_ key: PublicKey) throws -> LogAuthor {
+        let held = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT held_from FROM author WHERE key = ?"), arguments: [Data(key.bytes)])
+        let stored = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT MAX(seq) FROM change WHERE author = ?"), arguments: [Data(key.bytes)])
+        return LogAuthor(heldFrom: held.map { UInt64($0) }, storedSeq: UInt64(stored ?? 0))
+    }
+
+    /// The `author` table's `applied_seq` column is no longer read: apply order is carried by deps (changes.md §8).
+    package mutating func hold(_ key: PublicKey, from seq: UInt64?) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO author (key, applied_seq, held_from) VALUES (?, 0, ?)",
+            arguments: [Data(key.bytes), seq.map { Int64($0) }])
+    }
+
+    package mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID] {
+        try Data.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM change WHERE author = ? AND seq = ? ORDER BY position"),
+            arguments: [Data(author.bytes), Int64(seq)]
+        ).map { try ChangeID(bytes: Array($0)) }
+    }
+
+    package mutating func standing(of id: ChangeID) throws -> LogStanding? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT state, position FROM change WHERE id = ?"), arguments: [Data(id.bytes)]),
+            let state = ChangeState(rawValue: row[0])
+        else { return nil }
+        guard state == .quarantined else { return LogStanding(state: state) }
+        // The reason is read only for the rare quarantined change, not on the hot path.
+        let reason = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT reason FROM quarantine WHERE position = ?"), arguments: [row[1] as Int64])
+        return LogStanding(state: state, reason: reason.map(QuarantineReason.init(code:)))
+    }
+
+    package mutating func insert(_ change: Change, state: ChangeState) throws -> LogPosition {
+        try db.cachedStatement(sql: "INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                Data(change.id.bytes), Data(change.author.bytes), Int64(change.seq),
+                change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
+            ])
+        return LogPosition(db.lastInsertedRowID)
+    }
+
+    package mutating func change(at position: LogPosition) throws -> (state: ChangeState, change: Change)? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT state, bytes FROM change WHERE position = ?"), arguments: [position.value]),
+            let state = ChangeState(rawValue: row[0])
+        else { return nil }
+        return (state, try Change.decodeVerified(Array(row[1] as Data)))
+    }
+
+    package mutating func setState(_ state: ChangeState, at position: LogPosition) throws {
+        try db.cachedStatement(sql: "UPDATE change SET state = ? WHERE position = ?").execute(arguments: [state.rawValue, position.value])
+    }
+
+    package mutating func wait(_ position: LogPosition, on deps: [ChangeID]) throws {
+        for dep in deps {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [
+                Data(dep.bytes), position.value,
+            ])
+        }
+    }
+
+    package mutating func waiting(on dep: ChangeID) throws -> [LogPosition] {
+        try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ? ORDER BY position"), arguments: [Data(dep.bytes)]
+        ).map(LogPosition.init)
+    }
+
+    package mutating func stopWaiting(_ position: LogPosition) throws {
+        try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position.value])
+    }
+
+    package mutating func quarantine(_ position: LogPosition, reason: QuarantineReason) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [
+            position.value, reason.code,
+        ])
+    }
+
+    /// Runs `body` on a storage in a new in-memory database with the change log's schema, in one
+    /// write transaction (the conformance suite's SQLite side).
+    package static func inMemory<T>(_ body: (inout SQLLogStorage) throws -> T) throws -> T {
+        let queue = try DatabaseQueue()
+        try ChangeLogSchema.migrator().migrate(queue)
+        return try queue.write { db in
+            var storage = SQLLogStorage(db: db)
+            return try body(&storage)
+        }
+    }
+
+    package mutating func anyPending() throws -> Bool {
+        // `state <> applied` lets SQLite use the partial index of changes not applied.
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT EXISTS(SELECT 1 FROM change WHERE state <> \(ChangeState.applied.sql) AND state = \(ChangeState.pending.sql))")
+        )
+            ?? false
+    }
+}

@@ -1,0 +1,37 @@
+import BaoxueCore
+import BaoxueLog
+import BaoxueStore
+import BaoxueTesting
+import Testing
+
+/// The same acceptance scenarios over every storage of the log: in memory and SQLite (the
+/// tables a device and a relay append to). Same arrivals, same final states, and the states each
+/// scenario expects.
+@Suite struct LogConformanceTests {
+    @Test(arguments: try LogConformance.scenarios())
+    func sqliteEndsEachScenarioAsMemoryDoes(_ scenario: LogConformance.Scenario) throws {
+        var memory = LogMemory()
+        let reference = try LogConformance.run(scenario, on: &memory)
+        let sqlite = try SQLLogStorage.inMemory { storage in try LogConformance.run(scenario, on: &storage) }
+        #expect(sqlite == reference, "\(scenario.name)")
+        #expect(sqlite.states == scenario.expected, "\(scenario.name): \(sqlite)")
+    }
+
+    /// Idempotence and order: the arrivals of every scenario without an equivocation, shuffled and
+    /// with some repeated, end in the scenario's states on both storages. Seeded; the seed is printed.
+    @Test(arguments: 0..<20)
+    func shuffledReplaysEndInTheSameStates(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        for scenario in try LogConformance.scenarios() where !scenario.name.contains("equivocation") {
+            var arrivals = scenario.arrivals + scenario.arrivals.prefix(2)
+            arrivals.shuffle(using: &rng)
+            let shuffled = LogConformance.Scenario(
+                name: scenario.name, arrivals: arrivals, revoked: scenario.revoked, expected: scenario.expected)
+            var memory = LogMemory()
+            let reference = try LogConformance.run(shuffled, on: &memory)
+            let sqlite = try SQLLogStorage.inMemory { storage in try LogConformance.run(shuffled, on: &storage) }
+            #expect(reference.states == scenario.expected, "seed \(seed), \(scenario.name): \(reference)")
+            #expect(sqlite.states == reference.states, "seed \(seed), \(scenario.name)")
+        }
+    }
+}
