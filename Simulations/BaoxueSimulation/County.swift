@@ -172,14 +172,14 @@ struct County {
         let merge: RecordMerge? = relay == nil ? RecordMerge() : nil
         if let path {
             return try ChangeLog(
-                path: path, merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired,
-                random: random,
-                signatureMemo: memo, decodedCertificates: decoded)
+                path: path,
+                options: .init(merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired),
+                hooks: .init(random: random, signatureMemo: memo, decodedCertificates: decoded))
         }
         return try ChangeLog(
-            inMemory: (), merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired,
-            random: random,
-            signatureMemo: memo, decodedCertificates: decoded)
+            inMemory: (),
+            options: .init(merge: merge, authority: authority, clock: now, witness: relay, reader: reader, sealRequired: sealRequired),
+            hooks: .init(random: random, signatureMemo: memo, decodedCertificates: decoded))
     }
 
     /// Restarts node `i` from its file: the old connection is dropped as a killed process's would be.

@@ -77,7 +77,7 @@ public enum RelayCommands {
         }
         let replica = try ReplicaCommands.open(directory)
         try attempt { () throws(StoreError) in try replica.log.backup(to: file) }
-        let copy = try attempt { () throws(StoreError) in try ChangeLog(path: file, merge: nil) }
+        let copy = try attempt { () throws(StoreError) in try ChangeLog(path: file, options: .init(merge: nil)) }
         let integrity = try attempt { () throws(StoreError) in try copy.integrityCheck() }
         let changes = try attempt { () throws(StoreError) in try copy.count(nil) }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0

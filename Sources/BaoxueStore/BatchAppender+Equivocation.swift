@@ -16,14 +16,17 @@ extension BatchAppender {
         var state = try authorState(change.author)
         state.heldFrom = min(state.heldFrom ?? change.seq, change.seq)
         let wasApplied = try Data.fetchAll(
-            db, sql: "SELECT id FROM change WHERE author = ? AND seq >= ? AND state = 0",
+            db, sql: "SELECT id FROM change WHERE author = ? AND seq >= ? AND state = \(ChangeState.applied.sql)",
             arguments: [author, Int64(state.heldFrom!)]
         )
         try db.execute(
-            sql: "UPDATE change SET state = 2 WHERE author = ? AND seq >= ?",
+            sql: "UPDATE change SET state = \(ChangeState.held.sql) WHERE author = ? AND seq >= ?",
             arguments: [author, Int64(state.heldFrom!)]
         )
-        try db.execute(sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> 0 AND state = 2)")
+        try db.execute(
+            sql:
+                "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> \(ChangeState.applied.sql) AND state = \(ChangeState.held.sql))"
+        )
         try storeHold(author, from: Int64(state.heldFrom!))
         if !wasApplied.isEmpty {
             let gone = try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)

@@ -14,7 +14,9 @@ extension BatchAppender {
         if wiped { try keys.forgetAll() }
         let author = Data(subject.bytes)
         let rows = try Row.fetchAll(
-            db, sql: "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> 3 AND scope <> ?",
+            db,
+            sql:
+                "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> \(ChangeState.quarantined.sql) AND scope <> ?",
             arguments: [author, Int64(at << 16), ScopeID.admin.value])
         guard !rows.isEmpty else {
             if wiped {
@@ -29,7 +31,7 @@ extension BatchAppender {
             let position: Int64 = row[0]
             if (row[2] as Int) == ChangeState.applied.rawValue { applied.insert(row[1] as Data) }
             revoked.append(try ChangeID(bytes: Array(row[1] as Data)))
-            try db.execute(sql: "UPDATE change SET state = 3 WHERE position = ?", arguments: [position])
+            try db.execute(sql: "UPDATE change SET state = \(ChangeState.quarantined.sql) WHERE position = ?", arguments: [position])
             try db.execute(sql: "DELETE FROM waiting WHERE position = ?", arguments: [position])
             try quarantine(position, waitsOn: TrustGate.waitingKey(subject), reason: .revoked)
         }

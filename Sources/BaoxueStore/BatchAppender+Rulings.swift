@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueTrust
 import Foundation
 import GRDB
 
@@ -14,7 +15,7 @@ extension BatchAppender {
         else {
             return []
         }
-        let resolved = "r.kind = 2 AND (r.target = e.first OR r.target = e.second)"
+        let resolved = "r.kind = \(Ruling.Kind.uphold.rawValue) AND (r.target = e.first OR r.target = e.second)"
         let heldFrom = try Int64.fetchOne(
             db,
             sql: """
@@ -31,7 +32,8 @@ extension BatchAppender {
                     """, arguments: [author]))
         var ready: [Change] = []
         for row in try Row.fetchAll(
-            db, sql: "SELECT position, bytes, id FROM change WHERE author = ? AND state = 2 ORDER BY seq", arguments: [author])
+            db, sql: "SELECT position, bytes, id FROM change WHERE author = ? AND state = \(ChangeState.held.sql) ORDER BY seq",
+            arguments: [author])
         where !rejected.contains(row[2] as Data) {
             let position: Int64 = row[0]
             let candidate = try Change.decodeVerified(Array(row[1] as Data))

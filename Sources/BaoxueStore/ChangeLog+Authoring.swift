@@ -121,7 +121,7 @@ extension ChangeLog {
         if let previous = try Data.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT id FROM change WHERE author = ? AND scope = ? AND state = 0 ORDER BY seq DESC LIMIT 1
+                    SELECT id FROM change WHERE author = ? AND scope = ? AND state = \(ChangeState.applied.sql) ORDER BY seq DESC LIMIT 1
                     """), arguments: [Data(author.bytes), scope.value]
         ).map({ try ChangeID(bytes: Array($0)) }), !deps.contains(previous) {
             deps.append(previous)

@@ -85,7 +85,7 @@ extension ChangeLog {
                     db,
                     sql: """
                         SELECT c.position, c.id, c.author, c.scope, q.reason FROM quarantine q JOIN change c ON c.position = q.position
-                        WHERE c.state = 3 ORDER BY c.position
+                        WHERE c.state = \(ChangeState.quarantined.sql) ORDER BY c.position
                         """
                 ).map { row in
                     QuarantinedChange(
@@ -120,11 +120,11 @@ extension ChangeLog {
                     db,
                     sql: """
                         SELECT c.author, c.scope, COUNT(*),
-                               (SELECT MAX(a.seq) FROM change a WHERE a.author = c.author AND a.scope = c.scope AND a.state = 0)
+                               (SELECT MAX(a.seq) FROM change a WHERE a.author = c.author AND a.scope = c.scope AND a.state = \(ChangeState.applied.sql))
                         FROM change c
-                        WHERE c.state = 1 AND EXISTS (
+                        WHERE c.state = \(ChangeState.pending.sql) AND EXISTS (
                             SELECT 1 FROM change p JOIN waiting w ON w.position = p.position
-                            WHERE p.author = c.author AND p.scope = c.scope AND p.state = 1
+                            WHERE p.author = c.author AND p.scope = c.scope AND p.state = \(ChangeState.pending.sql)
                               AND length(w.dep) = 32 AND NOT EXISTS (SELECT 1 FROM change d WHERE d.id = w.dep))
                         GROUP BY c.author, c.scope ORDER BY c.author, c.scope
                         """
@@ -177,7 +177,7 @@ extension ChangeLog {
                         db,
                         sql: """
                             SELECT c.id FROM change c
-                            WHERE c.author = ? AND c.hlc < ? AND c.scope <> ? AND c.state IN (0, 1)
+                            WHERE c.author = ? AND c.hlc < ? AND c.scope <> ? AND c.state IN (\(ChangeState.applied.sql), \(ChangeState.pending.sql))
                               AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id AND w.at < ?)
                             ORDER BY c.hlc, c.id
                             """, arguments: [subject, at << 16, ScopeID.admin.value, at]

@@ -54,7 +54,8 @@ extension ChangeLog {
     private static func history(of child: RecordID, in source: ScopeID, keys: [Data: ContentKey], _ db: Database) throws -> [Change] {
         var out: [Change] = []
         let rows = try Data.fetchCursor(
-            db, sql: "SELECT bytes FROM change WHERE scope = ? AND state = 0 ORDER BY position", arguments: [source.value])
+            db, sql: "SELECT bytes FROM change WHERE scope = ? AND state = \(ChangeState.applied.sql) ORDER BY position",
+            arguments: [source.value])
         while let bytes = try rows.next() {
             let change = try Change.decodeStructure(Array(bytes))
             if let id = SealedPayload.scopeKeyID(of: change.payload) {

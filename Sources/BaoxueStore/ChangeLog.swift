@@ -37,9 +37,9 @@ public final class ChangeLog: ChangeStore {
     /// grant has not arrived (a clock too far behind, no sync yet) then leaks nothing.
     public let sealRequired: Bool
     /// Scope keys and nonces are drawn from it: the system's CSPRNG except in the simulator.
-    public let random: RandomSource
+    package let random: RandomSource
     /// Signature checks shared with other replicas of this process (the simulator's); nil on a device.
-    public let signatureMemo: SignatureMemo?
+    package let signatureMemo: SignatureMemo?
     /// Scope sets already read, brought up to date from the positions stored since (`members(of:)`).
     let memberCache = MemberCache()
     /// Stored certificates already decoded: this log's own, or shared by the replicas of a simulated county.
@@ -54,31 +54,29 @@ public final class ChangeLog: ChangeStore {
         (path.hasSuffix(".sqlite") ? String(path.dropLast(".sqlite".count)) : path) + ".keys"
     }
 
-    /// Opens (creating if needed) the log at `path`.
-    ///
-    /// `durable: false` commits with `synchronous = NORMAL` (WAL): the last
-    /// commits may roll back on power loss, so such a log must never
-    /// acknowledge changes to a peer. Only for bulk imports and measurements.
-    public init(
-        path: String, verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), durable: Bool = true, authority: PublicKey? = nil,
-        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, maxDatabaseBytes: Int64? = nil,
-        readerCacheMiB: Int = 64, reader: DeviceKey? = nil, sealRequired: Bool = false, random: RandomSource = .system,
-        signatureMemo: SignatureMemo? = nil, decodedCertificates: DecodedCertificates? = nil
-    ) throws(StoreError) {
-        self.clock = clock
-        self.signatureMemo = signatureMemo
-        self.decodedCertificates = decodedCertificates ?? DecodedCertificates()
-        self.random = random
-        self.reader = reader
-        self.sealRequired = sealRequired
-        self.witness = witness
+    /// Opens (creating if needed) the log at `path`, as `options` says.
+    public convenience init(path: String, options: Options = Options()) throws(StoreError) {
+        try self.init(path: path, options: options, hooks: SimulationHooks())
+    }
+
+    /// Same, with the simulator's hooks.
+    package init(path: String, options: Options, hooks: SimulationHooks) throws(StoreError) {
+        let durable = options.durable
+        let readerCacheMiB = options.readerCacheMiB
+        clock = options.clock
+        signatureMemo = hooks.signatureMemo
+        decodedCertificates = hooks.decodedCertificates ?? DecodedCertificates()
+        random = hooks.random
+        reader = options.reader
+        sealRequired = options.sealRequired
+        witness = options.witness
         self.path = path
-        let quota = maxDatabaseBytes.map { DiskQuota(bytes: $0) }
+        let quota = options.maxDatabaseBytes.map { DiskQuota(bytes: $0) }
         self.quota = quota
-        self.verifyThreads = verifyThreads
+        verifyThreads = options.verifyThreads
         isDurable = durable
-        self.authority = authority
-        self.merge = merge
+        authority = options.authority
+        merge = options.merge
         var config = Configuration()
         // Another process writing (a sync, a second command) holds the lock briefly: wait up to 5 s, then fail clearly.
         config.busyMode = .timeout(5)
@@ -121,27 +119,27 @@ public final class ChangeLog: ChangeStore {
         return (try? queue.read { db in try Bool.fetchOne(db, sql: "SELECT lagging FROM view_state") }) == true
     }
 
-    /// A log in memory, for tests and the simulator.
-    public init(
-        inMemory: Void = (), verifyThreads: Int = 1, merge: RecordMerge? = RecordMerge(), authority: PublicKey? = nil,
-        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock, witness: DeviceKey? = nil, reader: DeviceKey? = nil,
-        sealRequired: Bool = false, random: RandomSource = .system, signatureMemo: SignatureMemo? = nil,
-        decodedCertificates: DecodedCertificates? = nil
-    ) throws(StoreError) {
-        self.clock = clock
-        self.signatureMemo = signatureMemo
-        self.decodedCertificates = decodedCertificates ?? DecodedCertificates()
-        self.random = random
-        self.reader = reader
-        self.sealRequired = sealRequired
-        self.witness = witness
+    /// A log in memory, for tests and the simulator. It always counts as durable: nothing survives
+    /// a crash anyway, so tests and the simulator acknowledge from memory (`options.durable` is not read).
+    public convenience init(inMemory: Void = (), options: Options = Options()) throws(StoreError) {
+        try self.init(inMemory: (), options: options, hooks: SimulationHooks())
+    }
+
+    /// Same, with the simulator's hooks.
+    package init(inMemory: Void = (), options: Options, hooks: SimulationHooks) throws(StoreError) {
+        clock = options.clock
+        signatureMemo = hooks.signatureMemo
+        decodedCertificates = hooks.decodedCertificates ?? DecodedCertificates()
+        random = hooks.random
+        reader = options.reader
+        sealRequired = options.sealRequired
+        witness = options.witness
         path = nil
         quota = nil
-        self.verifyThreads = verifyThreads
-        self.authority = authority
-        // Nothing survives a crash anyway; tests and the simulator acknowledge from memory.
+        verifyThreads = options.verifyThreads
+        authority = options.authority
         isDurable = true
-        self.merge = merge
+        merge = options.merge
         writer = try storeCall { try DatabaseQueue() }
         secrets = try SecretKeys(path: nil)
         try migrate()
@@ -285,7 +283,8 @@ public final class ChangeLog: ChangeStore {
             try readDB { db in
                 UInt64(
                     try Int64.fetchOne(
-                        db, sql: "SELECT MAX(seq) FROM change WHERE author = ? AND state = 0", arguments: [Data(author.bytes)]) ?? 0)
+                        db, sql: "SELECT MAX(seq) FROM change WHERE author = ? AND state = \(ChangeState.applied.sql)",
+                        arguments: [Data(author.bytes)]) ?? 0)
             }
         }
     }
@@ -293,14 +292,18 @@ public final class ChangeLog: ChangeStore {
     public func count(_ state: ChangeState?) throws(StoreError) -> Int {
         try storeCall {
             try readDB { db in
-                // `state <> 0` lets SQLite use the partial index of changes not applied.
+                // `state <> \(ChangeState.applied.sql)` lets SQLite use the partial index of changes not applied.
                 switch state {
                 case .applied?:
                     return try Int.fetchOne(
-                        db, sql: "SELECT (SELECT COUNT(*) FROM change) - (SELECT COUNT(*) FROM change WHERE state <> 0)") ?? 0
+                        db,
+                        sql:
+                            "SELECT (SELECT COUNT(*) FROM change) - (SELECT COUNT(*) FROM change WHERE state <> \(ChangeState.applied.sql))"
+                    ) ?? 0
                 case let state?:
                     return try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM change WHERE state <> 0 AND state = ?", arguments: [state.rawValue]) ?? 0
+                        db, sql: "SELECT COUNT(*) FROM change WHERE state <> \(ChangeState.applied.sql) AND state = ?",
+                        arguments: [state.rawValue]) ?? 0
                 case nil: break
                 }
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change") ?? 0

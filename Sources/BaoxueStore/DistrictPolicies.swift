@@ -16,7 +16,8 @@ extension ChangeLog {
                     """)
             // Policies already applied (none before this version wrote them; kept for a log carried over).
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT id, bytes FROM change WHERE scope = ? AND state = 0", arguments: [ScopeID.admin.value])
+                db, sql: "SELECT id, bytes FROM change WHERE scope = ? AND state = \(ChangeState.applied.sql)",
+                arguments: [ScopeID.admin.value])
             while let row = try rows.next() {
                 guard let change = try? Change.decodeStructure(Array(row[1] as Data)),
                     case .policy(let p)? = try? AdminPayload.decode(change.payload)

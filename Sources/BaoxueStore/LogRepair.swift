@@ -16,13 +16,13 @@ enum LogRepair {
         var changed = true
         while changed {
             changed = false
-            let rows = try Row.fetchAll(db, sql: "SELECT position, bytes FROM change WHERE state = 0")
+            let rows = try Row.fetchAll(db, sql: "SELECT position, bytes FROM change WHERE state = \(ChangeState.applied.sql)")
             for row in rows {
                 let c = try Change.decodeVerified(Array(row[1] as Data))
                 let missing = c.deps.filter { gone.contains($0) }
                 guard !missing.isEmpty else { continue }
                 let position: Int64 = row[0]
-                try db.execute(sql: "UPDATE change SET state = 1 WHERE position = ?", arguments: [position])
+                try db.execute(sql: "UPDATE change SET state = \(ChangeState.pending.sql) WHERE position = ?", arguments: [position])
                 for dep in missing {
                     try db.execute(
                         sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)",
@@ -41,7 +41,7 @@ enum LogRepair {
     static func rebuildHeads(db: Database) throws {
         var ids: [ChangeID: String] = [:]
         var cited = Set<ChangeID>()
-        let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0")
+        let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = \(ChangeState.applied.sql)")
         while let bytes = try cursor.next() {
             let c = try Change.decodeVerified(Array(bytes))
             ids[c.id] = c.scope.value

@@ -27,8 +27,8 @@ enum RecordViewsRebuild {
         try db.execute(sql: "DELETE FROM attachment_part")
         // Receipts are derived the same way: from the applied changes, in log order.
         try db.execute(sql: "DELETE FROM witness")
-        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = 0") ?? 0
-        let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = 0 ORDER BY position")
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change WHERE state = \(ChangeState.applied.sql)") ?? 0
+        let cursor = try Data.fetchCursor(db, sql: "SELECT bytes FROM change WHERE state = \(ChangeState.applied.sql) ORDER BY position")
         var done = 0
         var chunk: [[UInt8]] = []
         var touched = Set<RecordID>()

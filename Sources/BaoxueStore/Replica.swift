@@ -36,7 +36,7 @@ public struct Replica: Sendable {
             throw .replicaExists(path: directory)
         }
         try KeyFile.create(at: keyPath, key: key)
-        let log = try ChangeLog(path: path(directory, databaseFileName), reader: key)
+        let log = try ChangeLog(path: path(directory, databaseFileName), options: .init(reader: key))
         return Replica(directory: directory, key: key, log: log)
     }
 
@@ -79,10 +79,11 @@ public struct Replica: Sendable {
         return Replica(
             directory: directory, key: key,
             log: try ChangeLog(
-                path: dbPath, merge: views ?? !ChangeLog.viewsLag(path: dbPath) ? RecordMerge() : nil,
-                authority: authority, witness: witness ? key : nil,
-                maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB, reader: key,
-                sealRequired: authority != nil && !witness))
+                path: dbPath,
+                options: .init(
+                    merge: views ?? !ChangeLog.viewsLag(path: dbPath) ? RecordMerge() : nil, authority: authority,
+                    witness: witness ? key : nil, maxDatabaseBytes: maxDatabaseBytes, readerCacheMiB: readerCacheMiB, reader: key,
+                    sealRequired: authority != nil && !witness)))
     }
 
     /// The authority key pinned by `baoxue enroll accept` (`<replica>/authority`), if any.

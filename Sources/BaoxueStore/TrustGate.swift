@@ -226,7 +226,7 @@ struct TrustGate {
     /// True when a district admin accepted `id` despite its clock.
     func clockAccepted(_ id: ChangeID) throws -> Bool {
         try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM ruling WHERE target = ? AND kind = 1)"),
+            db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM ruling WHERE target = ? AND kind = \(Ruling.Kind.acceptClock.rawValue))"),
             arguments: [Data(id.bytes)]) ?? false
     }
 

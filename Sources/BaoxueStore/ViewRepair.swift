@@ -66,7 +66,7 @@ enum ViewRepair {
         // Every applied remove op left rows in `rec_removed`, so those changes are read again.
         var named = Set<RecordID>()
         let removers = try Data.fetchAll(db, sql: "SELECT DISTINCT substr(by_op, 1, 32) FROM rec_removed")
-        let statement = try db.cachedStatement(sql: "SELECT bytes FROM change WHERE id = ? AND state = 0")
+        let statement = try db.cachedStatement(sql: "SELECT bytes FROM change WHERE id = ? AND state = \(ChangeState.applied.sql)")
         for id in removers {
             guard let bytes = try Data.fetchOne(statement, arguments: [id]) else { continue }
             for op in try readable(try Change.decodeVerified(Array(bytes)), keys: &keys)?.ops ?? [] {

@@ -64,7 +64,7 @@ enum PrivacyBench {
         let readerKey = try DeviceKey(seed: [UInt8](repeating: 0xA3, count: 32))
         let now = UInt64(Date().timeIntervalSince1970 * 1000)
         func log(_ name: String, _ key: DeviceKey) throws -> ChangeLog {
-            try ChangeLog(path: dir + "/" + name, authority: authority.publicKey, reader: key)
+            try ChangeLog(path: dir + "/" + name, options: .init(authority: authority.publicKey, reader: key))
         }
         let setup = try log("admin.sqlite", admin)
         let writer = try log("writer.sqlite", writerKey)

@@ -66,7 +66,7 @@ enum RecordsBench {
             return Array(out)
         }
 
-        let log = try ChangeLog(path: dir + "/district.sqlite", verifyThreads: 2)
+        let log = try ChangeLog(path: dir + "/district.sqlite", options: .init(verifyThreads: 2))
         let total = children + events
         var materialize = 0.0
         var signing = 0.0
@@ -117,7 +117,7 @@ enum RecordsBench {
                 batch * 1000, singles[singles.count / 2] * 1000, singles[singles.count * 99 / 100] * 1000))
         // The same on a connection that does not fsync each commit: the apply work itself.
         try log.checkpoint()
-        let quick = try ChangeLog(path: dir + "/district.sqlite", durable: false)
+        let quick = try ChangeLog(path: dir + "/district.sqlite", options: .init(durable: false))
         let more = try changes(total + 1_200, total + 1_400)
         var applies: [Double] = []
         for e in more { applies.append(try Measure.seconds { _ = try quick.append(encoded: [e]) }) }

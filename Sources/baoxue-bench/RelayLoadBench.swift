@@ -94,7 +94,7 @@ enum RelayLoadBench {
                 validUntil: now + 365 * 86_400_000, name: "教师\(i)", scopes: [scope])
             // No authority pinned on the simulated phones: they trust the relay by key (below) and skip
             // the trust gate, so the generator's cores go to the relay.
-            let log = try ChangeLog(inMemory: (), merge: nil)
+            let log = try ChangeLog(inMemory: (), options: .init(merge: nil))
             let admin = try log.appendAuthored(by: key, scope: .admin, payload: AdminPayload.certificate(cert).encoded, now: now)
             certificateChanges.append(admin)
             devices.append(Device(key: key, log: log, scope: scope, own: try ScopeID(scope.value + "/教师\(i)"), certificate: cert.encoded))

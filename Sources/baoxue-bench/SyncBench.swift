@@ -211,14 +211,14 @@ enum SyncBench {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (encoded, _) = Workload.changes(count: count, authors: 50)
         let batches = stride(from: 0, to: encoded.count, by: 1_000).map { Array(encoded[$0..<min(encoded.count, $0 + 1_000)]) }
-        let reference = try ChangeLog(path: dir + "/reference.sqlite", merge: nil)
+        let reference = try ChangeLog(path: dir + "/reference.sqlite", options: .init(merge: nil))
         let started = DispatchTime.now().uptimeNanoseconds
         _ = try await reference.appendPipelined(batches)
         let appendTime = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let appendRate = Double(count) / appendTime
-        let source = try ChangeLog(path: dir + "/a.sqlite", merge: nil, durable: false)
+        let source = try ChangeLog(path: dir + "/a.sqlite", options: .init(merge: nil, durable: false))
         _ = try await source.appendPipelined(batches)
-        let target = try ChangeLog(path: dir + "/b.sqlite", verifyThreads: verifyThreads, merge: nil)
+        let target = try ChangeLog(path: dir + "/b.sqlite", options: .init(verifyThreads: verifyThreads, merge: nil))
         let ka = try DeviceKey(seed: [UInt8](repeating: 0xA1, count: 32))
         let kb = try DeviceKey(seed: [UInt8](repeating: 0xB2, count: 32))
         let server = try await SyncServer.start(

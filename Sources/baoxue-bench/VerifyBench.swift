@@ -10,7 +10,7 @@ enum VerifyBench {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         print("baoxue-bench verify: \(count) changes from 50 authors; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        let log = try ChangeLog(path: dir + "/log.sqlite", verifyThreads: 2, merge: nil, durable: false)
+        let log = try ChangeLog(path: dir + "/log.sqlite", options: .init(verifyThreads: 2, merge: nil, durable: false))
         var appended = 0
         let step = 100_000
         while appended < count {

@@ -134,7 +134,7 @@ print("decode+verify only (1 core):           \(Measure.rate(n, decodeTime))")
 var preRun = 0
 let preTime = try Measure.median {
     preRun += 1
-    let preLog = try ChangeLog(path: dir + "/pre-\(preRun).sqlite", merge: nil)
+    let preLog = try ChangeLog(path: dir + "/pre-\(preRun).sqlite", options: .init(merge: nil))
     var i = 0
     while i < parsed.count {
         _ = try preLog.append(Array(parsed[i..<min(i + 1000, parsed.count)]))
@@ -145,7 +145,7 @@ print("append pre-verified, batches of 1,000: \(Measure.rate(n, preTime))")
 
 // 3. The project's verify + append, batches of 1,000.
 func verifiedAppend(threads: Int, pipelined: Bool) throws -> Double {
-    let log = try ChangeLog(path: dir + "/log-\(UUID().uuidString).sqlite", verifyThreads: threads, merge: nil)
+    let log = try ChangeLog(path: dir + "/log-\(UUID().uuidString).sqlite", options: .init(verifyThreads: threads, merge: nil))
     let batches = stride(from: 0, to: encoded.count, by: 1000).map { Array(encoded[$0..<min($0 + 1000, encoded.count)]) }
     let t = try Measure.seconds {
         if pipelined {
@@ -170,7 +170,7 @@ for (threads, pipelined, label) in [
 
 // 4. Memory while appending `big` changes, generated and appended in rounds.
 if big > 0 {
-    let log = try ChangeLog(path: dir + "/big.sqlite", verifyThreads: 2, merge: nil)
+    let log = try ChangeLog(path: dir + "/big.sqlite", options: .init(verifyThreads: 2, merge: nil))
     let authors = 100
     let round = 20_000
     var last: [ChangeID?] = Array(repeating: nil, count: authors)

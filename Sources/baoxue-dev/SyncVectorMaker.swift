@@ -188,8 +188,8 @@ enum SyncVectorMaker {
         let shared = chain(key(0x21), count: 3, scope: "school-001", startMs: 1_764_000_000_000)
         let onlyI = chain(key(0x22), count: 2, scope: "school-001", startMs: 1_764_000_100_000)
         let onlyR = chain(key(0x23), count: 2, scope: "school-001", startMs: 1_764_000_200_000)
-        let li = try ChangeLog(inMemory: (), merge: nil)
-        let lr = try ChangeLog(inMemory: (), merge: nil)
+        let li = try ChangeLog(inMemory: (), options: .init(merge: nil))
+        let lr = try ChangeLog(inMemory: (), options: .init(merge: nil))
         _ = try li.append(shared + onlyI)
         _ = try lr.append(shared + onlyR)
         var i = SyncEndpoint(

@@ -93,7 +93,7 @@ import Testing
         #expect(Self.hits(secrets + later, in: proxy.bytes).isEmpty, "in the traffic")
 
         // The lost phone gets a copy of the relay's whole database and still reads nothing written after the rotation.
-        let copy = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+        let copy = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil))
         _ = try lost.log.append(encoded: try copy.entries(after: 0, limit: 100_000).map(\.change.encoded))
         // Its own revocation is in the copy: a remote wipe drops the keys and the views it had.
         #expect(try lost.log.children().isEmpty)

@@ -10,7 +10,7 @@ import Testing
 /// connection gets exactly one answer and is closed.
 @Suite struct MetricsHandlerTests {
     func channel() throws -> EmbeddedChannel {
-        let log = try ChangeLog(inMemory: (), merge: nil)
+        let log = try ChangeLog(inMemory: (), options: .init(merge: nil))
         let report = RelayReport(log: log, registry: RelayRegistry(limits: RelayLimits()))
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.configureHTTPServerPipeline()

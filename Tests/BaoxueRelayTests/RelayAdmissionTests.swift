@@ -54,7 +54,7 @@ import Testing
         let served = await DeviceSync.run(device, port: relay.port, scopes: [school])
         #expect((try? served.get())?.sentChanges ?? 0 >= written.count, "got \(served)")
         #expect(relay.terminate() == 0)
-        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil))
         for id in written { #expect(try stored.contains(id)) }
     }
 }

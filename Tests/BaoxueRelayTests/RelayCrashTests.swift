@@ -18,7 +18,7 @@ import Testing
 
     /// Everything the relay's database holds (read with the relay stopped), and its integrity verdict.
     func relayState(_ town: Township) throws -> (ids: Set<ChangeID>, integrity: String) {
-        let log = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+        let log = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil))
         var ids = Set<ChangeID>()
         for scope in try log.scopes() { ids.formUnion(try log.members(of: scope).map(\.id)) }
         return (ids, try log.integrityCheck())
@@ -100,7 +100,7 @@ import Testing
         for (i, d) in devices.enumerated() {
             let mine = Set(try members(d.log, scopes(i)).map(\.id))
             let school = Township.school(i % Self.schools)
-            let relayLog = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+            let relayLog = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil))
             let theirs = Set(try members(relayLog, [.admin, school]).map(\.id))
             #expect(mine == theirs, "seed \(seed): device \(i) differs from the relay in \(school.value)")
             #expect(mine.isSubset(of: final.ids))

@@ -2,8 +2,8 @@ import BaoxueApp
 import BaoxueCore
 import BaoxueRecords
 import BaoxueStore
-import BaoxueSynthetic
 import BaoxueSync
+import BaoxueSynthetic
 import BaoxueTesting
 import BaoxueTrust
 import Foundation
@@ -67,7 +67,8 @@ import Testing
     @Test func aRelayAtItsQuotaServesReadsToWritersRestartsAndSaysWhy() async throws {
         let town = Township(root: Fixtures.temporaryDirectory("quota-town"))
         _ = try town.makeRelay()
-        let reader = try town.makeDevice(0, schools: 1), writer = try town.makeDevice(1, schools: 1)
+        let reader = try town.makeDevice(0, schools: 1)
+        let writer = try town.makeDevice(1, schools: 1)
         let school = Township.school(0)
         let quota = ["--max-db-mib", "2"]
         var relay = try RelayProcess(directory: town.relayDirectory, extra: quota, metrics: true)
@@ -97,7 +98,7 @@ import Testing
         #expect(try await DeviceSync.run(reader, port: relay.port, scopes: [school]).get().receivedChanges >= first.sentChanges)
         #expect(relay.terminate() == 0)
 
-        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil))
         // Over the quota by at most what fits after the restart (a batch or two of 64 KiB), the WAL's last frames and the
         // schema's own pages (each index of the view tables is a page even when empty; v15 and v16 added some).
         #expect(stored.diskBytes < (2 << 20) + (448 << 10), "\(stored.diskBytes) bytes on disk under a 2 MiB quota")
@@ -109,7 +110,7 @@ import Testing
         let done = try await DeviceSync.run(writer, port: relay.port, scopes: [school]).get()
         #expect(done.refusedByPeer == nil && done.notSent == 0)
         #expect(relay.terminate() == 0)
-        let after = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+        let after = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil))
         #expect(try after.integrityCheck() == "ok")
         for id in written { #expect(try after.contains(id)) }
     }
@@ -123,11 +124,13 @@ import Testing
         let device = try town.makeDevice(0, schools: 1)
         let school = Township.school(0)
         _ = try Township.writeVisits(device, scope: school, count: 20, tag: "d")
-        let relay = try RelayProcess(directory: town.relayDirectory, extra: ["--max-connections", "200"], metrics: true,
-                                     openFiles: (300, 2_000))
+        let relay = try RelayProcess(
+            directory: town.relayDirectory, extra: ["--max-connections", "200"], metrics: true,
+            openFiles: (300, 2_000))
         let limits = try String(contentsOfFile: "/proc/\(relay.process.processIdentifier)/limits", encoding: .utf8)
-        #expect(limits.range(of: #"Max open files\s+2000\s+2000"#, options: .regularExpression) != nil,
-                "the soft limit was not raised:\n\(limits)")
+        #expect(
+            limits.range(of: #"Max open files\s+2000\s+2000"#, options: .regularExpression) != nil,
+            "the soft limit was not raised:\n\(limits)")
 
         // A stranger at 127.0.0.2 opens 150 sockets and says nothing: 64 are held, the rest closed at accept.
         let held = (0..<150).map { _ in Self.connect(relay.port, from: "127.0.0.2") }
@@ -162,8 +165,10 @@ import Testing
         for fd in held { close(fd) }
 
         // `--scope _admin` and a scope named twice are asked for once.
-        let cli = try Self.cli(["sync", "127.0.0.1:\(relay.port)", "--dir", device.directory, "--scope", "_admin",
-                                "--scope", school.value, "--scope", school.value])
+        let cli = try Self.cli([
+            "sync", "127.0.0.1:\(relay.port)", "--dir", device.directory, "--scope", "_admin",
+            "--scope", school.value, "--scope", school.value,
+        ])
         #expect(cli.status == 0, "\(cli.out)")
         #expect(try Self.health(relay).json["refusedAtAccept"] as? Int == 150 - 64)
         #expect(relay.terminate() == 0)
@@ -176,7 +181,8 @@ import Testing
         #expect(junk.count == 1, "30 junk connections wrote \(junk.count) lines")
         #expect(junk.first?.contains("unsupported_version") == true)
         let refusedStranger = lines.filter { $0.contains("session failed") && $0.contains(stranger.publicKey.fingerprint.text) }
-        #expect(refusedStranger.count == 1 && refusedStranger.first?.contains("address=127.0.0.4") == true
+        #expect(
+            refusedStranger.count == 1 && refusedStranger.first?.contains("address=127.0.0.4") == true
                 && refusedStranger.first?.contains("peer_not_allowed") == true, "\(refusedStranger)")
     }
 
@@ -185,7 +191,8 @@ import Testing
     @Test func aRevokedDeviceReceivesItsRevocationFromTheRelayAndWipes() async throws {
         let town = Township(root: Fixtures.temporaryDirectory("revoked-town"))
         _ = try town.makeRelay()
-        let lost = try town.makeDevice(0, schools: 1), colleague = try town.makeDevice(1, schools: 1)
+        let lost = try town.makeDevice(0, schools: 1)
+        let colleague = try town.makeDevice(1, schools: 1)
         let school = Township.school(0)
         let relay = try RelayProcess(directory: town.relayDirectory)
         let district = SyntheticDistrict(seed: 27, children: 5, schools: 1)
@@ -195,8 +202,9 @@ import Testing
         _ = try await DeviceSync.run(colleague, port: relay.port, scopes: [school]).get()
         #expect(try lost.log.children().count == 5)
 
-        let revocation = try Revocation.issue(by: town.authority, subject: lost.key.publicKey, revokedAt: Replica.nowMilliseconds() - 1_000,
-                                              reason: "手机丢失")
+        let revocation = try Revocation.issue(
+            by: town.authority, subject: lost.key.publicKey, revokedAt: Replica.nowMilliseconds() - 1_000,
+            reason: "手机丢失")
         _ = try colleague.write(scope: .admin, payload: AdminPayload.revocation(revocation).encoded)
         let newer = try Township.writeVisits(colleague, scope: school, count: 3, tag: "colleague")
         _ = try await DeviceSync.run(colleague, port: relay.port, scopes: [school]).get()
@@ -214,7 +222,7 @@ import Testing
         #expect(try reopened.log.children().isEmpty, "the revoked device still reads its school's children")
         #expect(try reopened.log.revokedPeers(at: Replica.nowMilliseconds())[lost.key.publicKey] != nil)
         for id in newer { #expect(try !reopened.log.contains(id), "the revoked device was sent a colleague's new change") }
-        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil))
         for id in afterwards { #expect(try !stored.contains(id), "the relay stored a revoked device's change") }
     }
 
@@ -222,8 +230,11 @@ import Testing
     @Test func anUnreachableUpstreamMakesTheRelayDegraded() async throws {
         let town = Township(root: Fixtures.temporaryDirectory("upstream-town"))
         _ = try town.makeRelay()
-        let relay = try RelayProcess(directory: town.relayDirectory, extra: [
-            "--upstream", "127.0.0.1:\(freePort())", "--upstream-interval", "1", "--upstream-alarm", "2"], metrics: true)
+        let relay = try RelayProcess(
+            directory: town.relayDirectory,
+            extra: [
+                "--upstream", "127.0.0.1:\(freePort())", "--upstream-interval", "1", "--upstream-alarm", "2",
+            ], metrics: true)
         var health = try Self.health(relay)
         for _ in 0..<40 where (health.json["problems"] as? [String])?.contains("upstream_unreachable") != true {
             try await Task.sleep(for: .milliseconds(250))
@@ -247,7 +258,10 @@ import Testing
         p.standardError = FileHandle.nullDevice
         try p.run()
         // SIGKILL: a process started from the test runner may inherit SIGTERM ignored.
-        defer { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        defer {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
         var text = ""
         var port = 0
         for _ in 0..<200 where port == 0 {

@@ -121,7 +121,8 @@ import Testing
         #expect((try? await DeviceSync.run(device, port: relay.port, scopes: [school]).get()) != nil)
         #expect((try? await DeviceSync.run(big, port: relay.port, scopes: [school]).get()) != nil, "the vanished device resumes")
         #expect(relay.terminate() == 0)
-        #expect(try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil).integrityCheck() == "ok")
+        #expect(
+            try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil)).integrityCheck() == "ok")
     }
 
     /// A full disk: new changes are refused with a clear reason and nothing half-written,
@@ -172,7 +173,7 @@ import Testing
         for _ in 0..<3 where (try? done.get()) == nil { done = await DeviceSync.run(writer, port: relay.port, scopes: [school]) }
         #expect((try? done.get()) != nil, "\(done)")
         #expect(relay.terminate() == 0)
-        let stored = try ChangeLog(path: data + "/" + Replica.databaseFileName, merge: nil)
+        let stored = try ChangeLog(path: data + "/" + Replica.databaseFileName, options: .init(merge: nil))
         #expect(try stored.integrityCheck() == "ok")
         for id in ids { #expect(try stored.contains(id)) }
     }

@@ -106,7 +106,7 @@ import Testing
         }
         #expect(finished && refusals >= 2, "refusals \(refusals); relay said:\n\(relay.text.suffix(3000))")
         #expect(relay.terminate() == 0)
-        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, merge: nil)
+        let stored = try ChangeLog(path: town.relayDirectory + "/" + Replica.databaseFileName, options: .init(merge: nil))
         let kept = try ids.filter { try stored.contains($0) }.count
         let (applied, pending, quarantined) = (try stored.count(.applied), try stored.count(.pending), try stored.count(.quarantined))
         #expect(

@@ -10,7 +10,7 @@ import Testing
 /// traffic, then reconnected: the township retries with backoff and both converge.
 @Suite(.serialized) struct UpstreamTests {
     func ids(_ path: String, _ scopes: [ScopeID]) throws -> Set<ChangeID> {
-        let log = try ChangeLog(path: path + "/" + Replica.databaseFileName, merge: nil)
+        let log = try ChangeLog(path: path + "/" + Replica.databaseFileName, options: .init(merge: nil))
         return Set(try scopes.flatMap { try log.members(of: $0).map(\.id) })
     }
 

@@ -15,13 +15,19 @@ import Testing
     @Test func aLogAtItsQuotaRefusesAppendsReopensReadsAndCountsItsWAL() throws {
         let path = Fixtures.temporaryDirectory() + "/relay.sqlite"
         let quota: Int64 = 1 << 20
-        let log = try ChangeLog(path: path, merge: nil, maxDatabaseBytes: quota)
+        let log = try ChangeLog(path: path, options: .init(merge: nil, maxDatabaseBytes: quota))
         var stored = 0
         var refusal: StoreError?
         for batch in Self.batches(Fixtures.key(1), count: 4_000, per: 100) {
-            do { stored += try log.append(encoded: batch).inserted } catch { refusal = error; break }
+            do { stored += try log.append(encoded: batch).inserted } catch {
+                refusal = error
+                break
+            }
         }
-        guard case .overQuota(let used, quota)? = refusal else { Issue.record("no quota refusal: \(String(describing: refusal))"); return }
+        guard case .overQuota(let used, quota)? = refusal else {
+            Issue.record("no quota refusal: \(String(describing: refusal))")
+            return
+        }
         #expect(used >= quota)
         #expect(stored > 0 && stored < 4_000)
         #expect(try log.count(nil) == stored, "a refused batch left something behind")
@@ -30,17 +36,17 @@ import Testing
         #expect(log.isOverQuota)
 
         // Reopened at exactly its quota (as a relay restarting): it opens, reads, and still refuses writes.
-        let reopened = try ChangeLog(path: path, merge: nil, maxDatabaseBytes: quota)
+        let reopened = try ChangeLog(path: path, options: .init(merge: nil, maxDatabaseBytes: quota))
         #expect(try reopened.count(nil) == stored)
         #expect(try reopened.integrityCheck() == "ok")
         #expect(throws: StoreError.self) { try reopened.append(encoded: Self.batches(Fixtures.key(2), count: 5, per: 5)[0]) }
         // Without the quota (space found), the same log takes new changes.
-        let roomy = try ChangeLog(path: path, merge: nil)
+        let roomy = try ChangeLog(path: path, options: .init(merge: nil))
         #expect(try roomy.append(encoded: Self.batches(Fixtures.key(2), count: 5, per: 5)[0]).inserted == 5)
     }
 
     @Test func afterAFailedBatchNothingLaterOfTheSameChainIsStored() async throws {
-        let log = try ChangeLog(path: Fixtures.temporaryDirectory() + "/chain.sqlite", merge: nil)
+        let log = try ChangeLog(path: Fixtures.temporaryDirectory() + "/chain.sqlite", options: .init(merge: nil))
         let appender = StreamingAppender(log: log)
         var batches = Self.batches(Fixtures.key(3), count: 30, per: 10)
         batches[0][4][batches[0][4].count - 1] ^= 1  // a broken signature: the first batch fails
@@ -64,10 +70,19 @@ import Testing
 final class NSLockedResults: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [Int: Result<AppendReport, StoreError>] = [:]
-    func add(_ n: Int, _ r: Result<AppendReport, StoreError>) { lock.lock(); results[n] = r; lock.unlock() }
-    var count: Int { lock.lock(); defer { lock.unlock() }; return results.count }
+    func add(_ n: Int, _ r: Result<AppendReport, StoreError>) {
+        lock.lock()
+        results[n] = r
+        lock.unlock()
+    }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return results.count
+    }
     func error(_ n: Int) -> StoreError? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if case .failure(let e)? = results[n] { return e }
         return nil
     }

@@ -31,10 +31,12 @@ import Testing
         let clock: @Sendable () -> UInt64 = { [now] in now + 3_600_000 }
         if let path {
             return try ChangeLog(
-                path: path, merge: witness ? nil : RecordMerge(), authority: authority.publicKey, clock: clock,
-                witness: witness ? key : nil, reader: witness ? nil : key)
+                path: path,
+                options: .init(
+                    merge: witness ? nil : RecordMerge(), authority: authority.publicKey, clock: clock, witness: witness ? key : nil,
+                    reader: witness ? nil : key))
         }
-        return try ChangeLog(inMemory: (), authority: authority.publicKey, clock: clock, reader: key)
+        return try ChangeLog(inMemory: (), options: .init(authority: authority.publicKey, clock: clock, reader: key))
     }
 
     /// Everything `from` stores, offered to `to` (a sync without the protocol).
@@ -103,7 +105,8 @@ import Testing
         try copy(w1, to: relay)
         #expect(try relay.state(of: grant.id) == .quarantined)
         // The district reads everything: the authority's key is a recipient of every grant.
-        let bureau = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, reader: authority)
+        let bureau = try ChangeLog(
+            inMemory: (), options: .init(authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, reader: authority))
         try copy(relay, to: bureau)
         #expect(try bureau.child(child1)?.name == "王小明")
         // The views re-derive from the log, decrypting again.

@@ -9,7 +9,7 @@ import Testing
     @Test(arguments: [1, 2]) func pipelinedEqualsSerial(threads: Int) async throws {
         let changes = (1...5).flatMap { Fixtures.chain(Fixtures.key(UInt8($0)), count: 80) }
         let batches = stride(from: 0, to: changes.count, by: 100).map { changes[$0..<min($0 + 100, changes.count)].map(\.encoded) }
-        let log = try ChangeLog(verifyThreads: threads)
+        let log = try ChangeLog(options: .init(verifyThreads: threads))
         var committed: [Int] = []
         let report = try await log.appendPipelined(batches) { index, _ in committed.append(index) }
         #expect(committed == Array(0..<batches.count))

@@ -38,7 +38,8 @@ import Testing
         // A relay (no record views) whose clock reads 5 January 2027.
         let relayKey = Fixtures.key(0x5F)
         let now = UInt64(try SimpleDate("2027-01-05").dayNumber) * 86_400_000
-        let relay = try ChangeLog(inMemory: (), merge: nil, authority: trust.authority.publicKey, clock: { now }, witness: relayKey)
+        let relay = try ChangeLog(
+            inMemory: (), options: .init(merge: nil, authority: trust.authority.publicKey, clock: { now }, witness: relayKey))
         _ = try relay.append(
             try certificates() + [
                 try trust.certificateChange(

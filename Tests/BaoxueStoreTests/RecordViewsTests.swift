@@ -219,7 +219,7 @@ import Testing
         let path = Fixtures.temporaryDirectory() + "/log.sqlite"
         do { _ = try write(try ChangeLog(path: path), teacher, setName("王芳")) }
         #expect(!ChangeLog.viewsLag(path: path))
-        do { _ = try write(try ChangeLog(path: path, merge: nil), liaison, now: 1_764_000_001_000, setName("王方")) }
+        do { _ = try write(try ChangeLog(path: path, options: .init(merge: nil)), liaison, now: 1_764_000_001_000, setName("王方")) }
         #expect(ChangeLog.viewsLag(path: path))
         let reopened = try ChangeLog(path: path)
         #expect(try row(reopened)?.name == "王芳", "the relay's write never reached the views")

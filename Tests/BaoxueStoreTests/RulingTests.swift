@@ -31,7 +31,7 @@ import Testing
     @Test func aDistrictAdminAcceptsAChangeHeldForItsClockAndNobodyElseCan() throws {
         let clock = Clock()
         clock.now = t0 + 2 * day
-        let l = try ChangeLog(inMemory: (), authority: trust.authority.publicKey, clock: { clock.now })
+        let l = try ChangeLog(inMemory: (), options: .init(authority: trust.authority.publicKey, clock: { clock.now }))
         try setUp(l)
         let ahead = try trust.change(trust.device, seq: 1, payload: try trust.visit(), at: t0 + 5 * day)
         _ = try l.append([ahead])

@@ -16,7 +16,7 @@ import Testing
     let day: UInt64 = 86_400_000
     let school = try! ScopeID("丰南区/东镇/示例小学")
 
-    func log() throws -> ChangeLog { try ChangeLog(inMemory: (), authority: authority.publicKey) }
+    func log() throws -> ChangeLog { try ChangeLog(inMemory: (), options: .init(authority: authority.publicKey)) }
 
     func visit() throws -> [UInt8] {
         try RecordPayload(ops: [
@@ -159,7 +159,7 @@ extension TrustGateTests {
         final class Clock: @unchecked Sendable { var now: UInt64 = 0 }
         let clock = Clock()
         clock.now = t0 + 2 * day
-        let l = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { clock.now })
+        let l = try ChangeLog(inMemory: (), options: .init(authority: authority.publicKey, clock: { clock.now }))
         _ = try l.append([try certificateChange(try cert(.teacher), by: Fixtures.key(0x22), seq: 1)])
         let ahead = try change(device, seq: 1, payload: try visit(), at: t0 + 5 * day)
         #expect(try l.append([ahead]).quarantined == 1)
@@ -178,7 +178,7 @@ extension TrustGateTests {
         let clock = Clock()
         clock.now = t0 + 2 * day
         let carrier = Fixtures.key(0x22)
-        let l = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { clock.now })
+        let l = try ChangeLog(inMemory: (), options: .init(authority: authority.publicKey, clock: { clock.now }))
         _ = try l.append([
             try certificateChange(try cert(.teacher), by: carrier, seq: 1),
             try certificateChange(try cert(.teacher, subject: carrier), by: carrier, seq: 2),

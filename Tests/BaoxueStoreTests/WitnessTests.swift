@@ -21,7 +21,7 @@ import Testing
 
     /// A relay's log: it witnesses what it stores; it holds its own certificate and the teacher's.
     func relay(_ clock: Clock) throws -> ChangeLog {
-        let l = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { clock.now }, witness: relayKey)
+        let l = try ChangeLog(inMemory: (), options: .init(authority: authority.publicKey, clock: { clock.now }, witness: relayKey))
         _ = try l.append([
             try trust.certificateChange(try trust.cert(.relay, subject: relayKey, scopes: ["丰南区/东镇"]), by: carrier, seq: 1),
             try trust.certificateChange(try trust.cert(.teacher), by: carrier, seq: 2),
@@ -63,7 +63,8 @@ import Testing
         clock.now = t0 + day
         let township = try relay(clock)
         let districtKey = Fixtures.key(0x78)
-        let district = try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { clock.now }, witness: districtKey)
+        let district = try ChangeLog(
+            inMemory: (), options: .init(authority: authority.publicKey, clock: { clock.now }, witness: districtKey))
         _ = try district.append([
             try trust.certificateChange(try trust.cert(.relay, subject: districtKey, scopes: ["丰南区"]), by: carrier, seq: 3)
         ])

@@ -25,7 +25,9 @@ import Testing
     var now: UInt64 { t0 + day }
 
     func device(_ key: DeviceKey) throws -> ChangeLog {
-        try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, reader: key, sealRequired: true)
+        try ChangeLog(
+            inMemory: (),
+            options: .init(authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, reader: key, sealRequired: true))
     }
 
     func copy(_ from: ChangeLog, to: ChangeLog) throws {
@@ -77,7 +79,8 @@ import Testing
             [.set(kind: .child, record: child, field: "name", value: .text("王小明"), pred: [])]
         }
         let relay = try ChangeLog(
-            inMemory: (), merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
+            inMemory: (), options: .init(merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
+        )
         try copy(a, to: relay)
         return (a, t, relay)
     }
@@ -112,7 +115,8 @@ import Testing
                 + "\(cut.bytesFromInitiator + resumed.bytesFromInitiator) bytes sent in all")
         // The same upload to a fresh relay, uncut.
         let fresh = try ChangeLog(
-            inMemory: (), merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
+            inMemory: (), options: .init(merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
+        )
         try copy(a, to: fresh)
         let whole = try session(t, key: teacher, scope: school, relay: fresh, conditions: .edge)
         #expect(try #require(whole.initiator).get().sentChanges >= 13, "the parts, the record, the name, and the first relay's receipts")

@@ -19,7 +19,8 @@ import Testing
 
     func device(_ key: DeviceKey) throws -> ChangeLog {
         try ChangeLog(
-            inMemory: (), authority: authority.publicKey, clock: { [now, day] in now + 30 * day }, reader: key, sealRequired: true)
+            inMemory: (),
+            options: .init(authority: authority.publicKey, clock: { [now, day] in now + 30 * day }, reader: key, sealRequired: true))
     }
 
     func copy(_ from: ChangeLog, to: ChangeLog) throws {

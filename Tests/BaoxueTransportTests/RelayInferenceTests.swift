@@ -24,7 +24,9 @@ import Testing
     let children = 200
 
     func device(_ key: DeviceKey) throws -> ChangeLog {
-        try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { [t0, day] in t0 + 40 * day }, reader: key, sealRequired: true)
+        try ChangeLog(
+            inMemory: (),
+            options: .init(authority: authority.publicKey, clock: { [t0, day] in t0 + 40 * day }, reader: key, sealRequired: true))
     }
 
     func copy(_ from: ChangeLog, to: ChangeLog) throws {
@@ -56,7 +58,8 @@ import Testing
         try d.grantKeys(by: district, scope: schoolA, now: now)
         try d.grantKeys(by: district, scope: schoolB, now: now)
         let relay = try ChangeLog(
-            inMemory: (), merge: nil, authority: authority.publicKey, clock: { [t0, day] in t0 + 40 * day }, witness: relayKey)
+            inMemory: (),
+            options: .init(merge: nil, authority: authority.publicKey, clock: { [t0, day] in t0 + 40 * day }, witness: relayKey))
         let (t, l, a) = (try device(teacher), try device(liaison), try device(admin))
         for log in [t, l, a, relay] { try copy(d, to: log) }
         func sync() throws {

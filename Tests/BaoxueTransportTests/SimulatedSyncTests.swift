@@ -21,7 +21,8 @@ import Testing
         let pair = try SyncPair()
         let (a, b) = try seed(pair, shared: 300, onlyA: 40, onlyB: 25)
         let report = try pair.run()
-        let si = try #require(report.initiator?.success), sr = try #require(report.responder?.success)
+        let si = try #require(report.initiator?.success)
+        let sr = try #require(report.responder?.success)
         #expect(si.sentChanges == a.count && si.receivedChanges == b.count)
         #expect(sr.sentChanges == b.count && sr.receivedChanges == a.count)
         #expect(try SyncPair.ids(pair.a) == SyncPair.ids(pair.b))
@@ -120,10 +121,11 @@ extension SimulatedSyncTests {
     @Test func aNonDurableLogRefusesToAcknowledge() throws {
         let dir = Fixtures.temporaryDirectory()
         let pair = try SyncPair()
-        let quick = try ChangeLog(path: dir + "/quick.sqlite", merge: nil, durable: false)
+        let quick = try ChangeLog(path: dir + "/quick.sqlite", options: .init(merge: nil, durable: false))
         _ = try pair.a.append(Fixtures.chain(Fixtures.key(2), count: 5))
-        var i = try SyncEndpoint.make(role: .initiator, key: pair.keyA, store: pair.a, policy: pair.policyA,
-                                      scopes: [try ScopeID("school-001")], now: 0)
+        var i = try SyncEndpoint.make(
+            role: .initiator, key: pair.keyA, store: pair.a, policy: pair.policyA,
+            scopes: [try ScopeID("school-001")], now: 0)
         var r = try SyncEndpoint.make(role: .responder, key: pair.keyB, store: quick, policy: pair.policyB, now: 0)
         let report = SimulatedLink.run(initiator: &i, responder: &r)
         #expect({ if case .store = report.responder?.failure { true } else { false } }())

@@ -16,8 +16,8 @@ struct SyncPair {
     var policyB: SyncPolicy
 
     init() throws {
-        a = try ChangeLog(inMemory: (), merge: nil)
-        b = try ChangeLog(inMemory: (), merge: nil)
+        a = try ChangeLog(inMemory: (), options: .init(merge: nil))
+        b = try ChangeLog(inMemory: (), options: .init(merge: nil))
         policyA = SyncPolicy(grants: [keyB.publicKey: .allScopes])
         policyB = SyncPolicy(grants: [keyA.publicKey: .allScopes])
     }

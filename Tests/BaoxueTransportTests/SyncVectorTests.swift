@@ -39,7 +39,7 @@ import Testing
         let s = (try Self.load())["session"] as! [String: Any]
         func h(_ k: String) throws -> [UInt8] { try Hex.decode(s[k] as! String) }
         func log(_ k: String) throws -> ChangeLog {
-            let l = try ChangeLog(inMemory: (), merge: nil)
+            let l = try ChangeLog(inMemory: (), options: .init(merge: nil))
             _ = try l.append(encoded: try (s[k] as! [String]).map { try Hex.decode($0) })
             return l
         }

@@ -35,7 +35,7 @@ import Glibc
 
         // A peer that is not allowed gets a reason, not data.
         let stranger = try SyncEndpoint.make(
-            role: .initiator, key: Fixtures.key(0x55), store: try ChangeLog(inMemory: (), merge: nil),
+            role: .initiator, key: Fixtures.key(0x55), store: try ChangeLog(inMemory: (), options: .init(merge: nil)),
             policy: SyncPolicy(grants: [pair.keyB.publicKey: .allScopes]),
             scopes: [try ScopeID("school-001")], now: 0)
         await #expect(throws: SyncError.peerAborted(code: 6, reason: "peer_not_allowed")) {

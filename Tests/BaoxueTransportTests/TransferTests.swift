@@ -31,7 +31,9 @@ import Testing
     }
 
     func device(_ key: DeviceKey) throws -> ChangeLog {
-        try ChangeLog(inMemory: (), authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, reader: key, sealRequired: true)
+        try ChangeLog(
+            inMemory: (),
+            options: .init(authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, reader: key, sealRequired: true))
     }
 
     func copy(_ from: ChangeLog, to: ChangeLog) throws {
@@ -76,7 +78,8 @@ import Testing
         _ = try a.appendAuthored(by: teacherA, scope: schoolA, payload: try set(staying, "grade", .number(3)), now: now)
         try copy(a, to: d)
         let relay = try ChangeLog(
-            inMemory: (), merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
+            inMemory: (), options: .init(merge: nil, authority: authority.publicKey, clock: { [now] in now + 3_600_000 }, witness: relayKey)
+        )
         try copy(d, to: relay)
         return (d, a, relay, first)
     }

@@ -87,7 +87,7 @@ import Testing
             let elsewhere = String(src).replacingOccurrences(of: child, with: other)
             try await client.execute(uri: elsewhere, method: .get, headers: [.cookie: cookie]) { r in #expect(r.status == .notFound) }
         }
-        let log = try ChangeLog(path: dir + "/replica.sqlite", reader: try KeyFile.load(at: dir + "/device.key"))
+        let log = try ChangeLog(path: dir + "/replica.sqlite", options: .init(reader: try KeyFile.load(at: dir + "/device.key")))
         let id = try #require(try ReplicaCommands.childAttachments(directory: dir, child: child, language: .zh).first)
         #expect(id.contains("已在本机（2 段）"))
         let exported = try #require(try log.attachment(prefix: String(id.prefix(16))))
