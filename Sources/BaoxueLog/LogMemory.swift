@@ -19,6 +19,16 @@ public struct LogMemory: LogStorage, Sendable {
 
     public mutating func hold(_ key: PublicKey, from seq: UInt64?) throws { holds[key] = seq }
 
+    public mutating func holdChanges(of author: PublicKey, from seq: UInt64) throws -> [ChangeID] {
+        var wasApplied: [ChangeID] = []
+        for i in changes.indices where changes[i].change.author == author && changes[i].change.seq >= seq {
+            if changes[i].state == .applied { wasApplied.append(changes[i].change.id) }
+            changes[i].state = .held
+            try stopWaiting(LogPosition(Int64(i + 1)))
+        }
+        return wasApplied
+    }
+
     public mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID] { bySeq[author]?[seq] ?? [] }
 
     public mutating func standing(of id: ChangeID) throws -> LogStanding? {

@@ -27,6 +27,19 @@ public enum LogRules {
         return .new
     }
 
+    /// An equivocation arrived (`arrival` said so) and was stored held: its author is held from the
+    /// lower of its seq and any earlier hold, every change of the author from there on is held.
+    /// Returns the changes that were applied and no longer are: what depended on them must be taken
+    /// back too (the host's views and heads).
+    public static func equivocation<S: LogStorage>(
+        _ change: Change, author: LogAuthor, in storage: inout S
+    ) throws -> (heldFrom: UInt64, unapplied: [ChangeID]) {
+        let from = min(author.heldFrom ?? change.seq, change.seq)
+        let unapplied = try storage.holdChanges(of: change.author, from: from)
+        try storage.hold(change.author, from: from)
+        return (from, unapplied)
+    }
+
     /// The deps of `change` not applied in `storage` nor in `applied` (applied earlier in the same
     /// batch). A dep quarantined as revoked counts as present: a revocation is final, so that change
     /// will never apply, and honest work written after seeing it must not wait for it for ever.

@@ -43,6 +43,9 @@ public protocol LogStorage {
     mutating func author(_ key: PublicKey) throws -> LogAuthor
     /// Records from which seq on `key`'s changes are held (nil lifts the hold).
     mutating func hold(_ key: PublicKey, from seq: UInt64?) throws
+    /// Moves every stored change of `author` from `seq` on to held and forgets what they waited on;
+    /// returns the ids of those that were applied.
+    mutating func holdChanges(of author: PublicKey, from seq: UInt64) throws -> [ChangeID]
     /// The ids stored for one author and seq, in any state, in the order stored (two or more: an equivocation).
     mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID]
     /// The state of a stored change (nil when not stored), with its quarantine reason if quarantined.

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueLog
 import Foundation
 import GRDB
 
@@ -13,23 +14,9 @@ extension BatchAppender {
             arguments: [author, Int64(change.seq), Data(first.bytes), Data(change.id.bytes)]
         )
         report.equivocations.append(Equivocation(author: change.author, seq: change.seq, first: first, second: change.id))
-        var state = try authorState(change.author)
-        state.heldFrom = min(state.heldFrom ?? change.seq, change.seq)
-        let wasApplied = try Data.fetchAll(
-            db, sql: "SELECT id FROM change WHERE author = ? AND seq >= ? AND state = \(ChangeState.applied.sql)",
-            arguments: [author, Int64(state.heldFrom!)]
-        )
-        try db.execute(
-            sql: "UPDATE change SET state = \(ChangeState.held.sql) WHERE author = ? AND seq >= ?",
-            arguments: [author, Int64(state.heldFrom!)]
-        )
-        try db.execute(
-            sql:
-                "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE state <> \(ChangeState.applied.sql) AND state = \(ChangeState.held.sql))"
-        )
-        try storeHold(author, from: Int64(state.heldFrom!))
+        let (_, wasApplied) = try LogRules.equivocation(change, author: try authorState(change.author), in: &log)
         if !wasApplied.isEmpty {
-            let gone = try LogRepair.unapplyDescendants(of: Set(wasApplied), db: db)
+            let gone = try LogRepair.unapplyDescendants(of: Set(wasApplied.map { Data($0.bytes) }), db: db)
             try repairViews(removing: gone)
             pendingExists = true
         }
@@ -46,6 +33,7 @@ extension BatchAppender {
         }
         if let merge, try !ViewRepair.unapply(changes, db: db, keys: &keys, views: &views, merge: merge) {
             try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+            views.rereadVoids()
             report.viewsRebuilt = true
         }
     }

@@ -16,11 +16,13 @@ extension BatchAppender {
         let rows = try Row.fetchAll(
             db,
             sql:
-                "SELECT position, id, state FROM change WHERE author = ? AND hlc >= ? AND state <> \(ChangeState.quarantined.sql) AND scope <> ?",
+                "SELECT position, id, state FROM change "
+                + "WHERE author = ? AND hlc >= ? AND state <> \(ChangeState.quarantined.sql) AND scope <> ?",
             arguments: [author, Int64(at << 16), ScopeID.admin.value])
         guard !rows.isEmpty else {
             if wiped {
                 try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+                views.rereadVoids()
                 report.viewsRebuilt = true
             }
             return
@@ -44,6 +46,7 @@ extension BatchAppender {
         if !applied.isEmpty { try LogRepair.rebuildHeads(db: db) }
         if wiped {
             try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+            views.rereadVoids()
             report.viewsRebuilt = true
         } else if !applied.isEmpty {
             try repairViews(removing: Set(applied.map { try ChangeID(bytes: Array($0)) }))

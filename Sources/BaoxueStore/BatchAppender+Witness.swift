@@ -17,7 +17,7 @@ extension BatchAppender {
                 // After `flush`, the clock and heads include this batch, so the receipt follows it.
                 try append(try ChangeLog.signNext(db, by: witness, scope: scope, now: now, payload: receipt.encoded))
                 try flush()
-                report.inserted -= 1   // counted as a receipt, not as a change received
+                report.inserted -= 1  // counted as a receipt, not as a change received
                 report.receipts += 1
             }
         }

@@ -144,7 +144,8 @@ extension ChangeLog {
                         try Int.fetchOne(
                             db,
                             sql: """
-                                SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change WHERE c.scope = ? AND c.state = \(ChangeState.applied.sql)
+                                SELECT COUNT(*) FROM sealed_wait w JOIN change c ON c.id = w.change
+                                WHERE c.scope = ? AND c.state = \(ChangeState.applied.sql)
                                 """, arguments: [text]) ?? 0
                     let transferred = self.secrets.contentKeyCount(scope: scope)
                     var status = ScopeKeyStatus(

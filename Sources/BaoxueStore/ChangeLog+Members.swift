@@ -120,7 +120,8 @@ extension ChangeLog {
                     db,
                     sql: """
                         SELECT c.author, c.scope, COUNT(*),
-                               (SELECT MAX(a.seq) FROM change a WHERE a.author = c.author AND a.scope = c.scope AND a.state = \(ChangeState.applied.sql))
+                               (SELECT MAX(a.seq) FROM change a
+                                WHERE a.author = c.author AND a.scope = c.scope AND a.state = \(ChangeState.applied.sql))
                         FROM change c
                         WHERE c.state = \(ChangeState.pending.sql) AND EXISTS (
                             SELECT 1 FROM change p JOIN waiting w ON w.position = p.position
@@ -177,7 +178,8 @@ extension ChangeLog {
                         db,
                         sql: """
                             SELECT c.id FROM change c
-                            WHERE c.author = ? AND c.hlc < ? AND c.scope <> ? AND c.state IN (\(ChangeState.applied.sql), \(ChangeState.pending.sql))
+                            WHERE c.author = ? AND c.hlc < ? AND c.scope <> ?
+                                AND c.state IN (\(ChangeState.applied.sql), \(ChangeState.pending.sql))
                               AND NOT EXISTS (SELECT 1 FROM witness w WHERE w.change = c.id AND w.at < ?)
                             ORDER BY c.hlc, c.id
                             """, arguments: [subject, at << 16, ScopeID.admin.value, at]

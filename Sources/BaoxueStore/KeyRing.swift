@@ -200,7 +200,8 @@ struct KeyRing {
         let rows = try Data.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT c.bytes FROM sealed_wait w JOIN change c ON c.id = w.change WHERE w.key_id = ? AND c.state = \(ChangeState.applied.sql)
+                    SELECT c.bytes FROM sealed_wait w JOIN change c ON c.id = w.change
+                    WHERE w.key_id = ? AND c.state = \(ChangeState.applied.sql)
                         ORDER BY c.position
                     """), arguments: [Data(key.id)])
         try db.cachedStatement(sql: "DELETE FROM sealed_wait WHERE key_id = ?").execute(arguments: [Data(key.id)])

@@ -25,6 +25,19 @@ package struct SQLLogStorage: LogStorage {
             arguments: [Data(key.bytes), seq.map { Int64($0) }])
     }
 
+    package mutating func holdChanges(of author: PublicKey, from seq: UInt64) throws -> [ChangeID] {
+        let key = Data(author.bytes)
+        let wasApplied = try Data.fetchAll(
+            db, sql: "SELECT id FROM change WHERE author = ? AND seq >= ? AND state = \(ChangeState.applied.sql)",
+            arguments: [key, Int64(seq)])
+        try db.execute(
+            sql: "DELETE FROM waiting WHERE position IN (SELECT position FROM change WHERE author = ? AND seq >= ?)",
+            arguments: [key, Int64(seq)])
+        try db.execute(
+            sql: "UPDATE change SET state = \(ChangeState.held.sql) WHERE author = ? AND seq >= ?", arguments: [key, Int64(seq)])
+        return try wasApplied.map { try ChangeID(bytes: Array($0)) }
+    }
+
     package mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID] {
         try Data.fetchAll(
             db.cachedStatement(sql: "SELECT id FROM change WHERE author = ? AND seq = ? ORDER BY position"),

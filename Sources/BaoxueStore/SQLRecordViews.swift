@@ -7,6 +7,9 @@ import GRDB
 /// in the same transaction that applies the change.
 struct SQLRecordViews: RecordViewStorage {
     let db: Database
+
+    init(db: Database) { self.db = db }
+
     private func blob(_ op: OpID) -> Data { Data(op.bytes) }
 
     mutating func insertWrite(_ w: RegisterWrite) throws {
@@ -195,8 +198,19 @@ struct SQLRecordViews: RecordViewStorage {
         try Self.ops(db, "SELECT op FROM rec_superseded INDEXED BY rec_superseded_by WHERE by_op = ? ORDER BY op", [blob(op)])
     }
 
+    /// Whether a void is stored, once known: asked once per change, it is read once per batch or rebuild
+    /// (only `insertVoid` adds one, within this storage's transaction; a void taken out later leaves it
+    /// true, which only makes `Liveness` look where it finds nothing to do).
+    private var voidStored: Bool?
+
+    /// Forgets whether a void is stored (after a rebuild wrote the views through another storage).
+    mutating func rereadVoids() { voidStored = nil }
+
     mutating func anyVoid() throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM rec_void)")) ?? false
+        if let voidStored { return voidStored }
+        let stored = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM rec_void)")) ?? false
+        voidStored = stored
+        return stored
     }
 
     mutating func voidsAround(write op: OpID, preds: [OpID]) throws -> Bool {
@@ -259,6 +273,7 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     mutating func insertVoid(target: OpID, op: OpID, reason: String, stamp: OpStamp) throws {
+        voidStored = true
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_void (target, op, reason, hlc, author) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [blob(target), blob(op), reason, stamp.hlc.packed, Data(stamp.author.bytes)])
     }

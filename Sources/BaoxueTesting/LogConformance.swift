@@ -35,6 +35,7 @@ public enum LogConformance {
 
     /// Runs `scenario` over `storage` the way a replica's append does, without a trust gate:
     /// arrival → equivocation hold, or admission → store → wait, or apply and release what waited.
+    /// (A replica also takes back what depended on a change an equivocation un-applies: its host's work.)
     public static func run<S: LogStorage>(_ scenario: Scenario, on storage: inout S) throws -> Outcome {
         var out = Outcome()
         var applied = Set<ChangeID>()
@@ -51,13 +52,7 @@ public enum LogConformance {
             case .equivocation:
                 out.arrivals.append("equivocation")
                 _ = try storage.insert(change, state: .held)
-                let from = min(author.heldFrom ?? change.seq, change.seq)
-                try storage.hold(change.author, from: from)
-                for seq in from...author.storedSeq {
-                    for id in try storage.changeIDs(author: change.author, seq: seq) {
-                        if let position = try position(of: id, in: &storage) { try storage.setState(.held, at: position) }
-                    }
-                }
+                _ = try LogRules.equivocation(change, author: author, in: &storage)
                 continue
             case .new: break
             }
@@ -78,16 +73,6 @@ public enum LogConformance {
             if let standing = try storage.standing(of: change.id) { out.states[change.id] = standing.state }
         }
         return out
-    }
-
-    /// The position of a stored change, found by its author's seq (the protocol has no lookup by id).
-    private static func position<S: LogStorage>(of id: ChangeID, in storage: inout S) throws -> LogPosition? {
-        var position = LogPosition(1)
-        while let (_, change) = try storage.change(at: position) {
-            if change.id == id { return position }
-            position = LogPosition(position.value + 1)
-        }
-        return nil
     }
 
     /// Every scenario, built from fixed keys (deterministic: the same changes on every run).

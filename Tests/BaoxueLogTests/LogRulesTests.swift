@@ -55,6 +55,34 @@ import Testing
         #expect(detached.state == .applied)
     }
 
+    /// An equivocation at seq 2 holds the author from 2: the applied seq 2 and 3 are held and returned
+    /// as un-applied (their descendants are the host's to take back); seq 1 stays applied.
+    @Test func anEquivocationHoldsTheAuthorFromItsSeq() throws {
+        let key = Fixtures.key(11)
+        let scope = try ScopeID("示例一小")
+        var storage = LogMemory()
+        var chain: [Change] = []
+        for seq in UInt64(1)...3 {
+            let c = try Change.sign(
+                by: key, seq: seq, timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_000 + seq, counter: 0), scope: scope,
+                deps: chain.last.map { [$0.id] } ?? [], payload: [UInt8(seq)])
+            _ = try storage.insert(c, state: .applied)
+            chain.append(c)
+        }
+        let fork = try Change.sign(
+            by: key, seq: 2, timestamp: try HLCTimestamp(milliseconds: 1_764_000_000_009, counter: 0), scope: scope,
+            deps: [chain[0].id], payload: [9])
+        let author = try storage.author(key.publicKey)
+        #expect(try LogRules.arrival(fork, author: author, in: &storage) == .equivocation(first: chain[1].id))
+        _ = try storage.insert(fork, state: .held)
+        let (from, unapplied) = try LogRules.equivocation(fork, author: author, in: &storage)
+        #expect(from == 2)
+        #expect(Set(unapplied) == [chain[1].id, chain[2].id])
+        #expect(try storage.author(key.publicKey).heldFrom == 2)
+        #expect(try storage.standing(of: chain[0].id)?.state == .applied)
+        #expect(try storage.standing(of: chain[2].id)?.state == .held)
+    }
+
     @Test func quarantineReasonsRoundTripTheirCodes() {
         for reason in [QuarantineReason.revoked, .futureClock, .refused(code: "scope_not_certified")] {
             #expect(QuarantineReason(code: reason.code) == reason)
