@@ -60,9 +60,32 @@ public final class ChangeLog: ChangeStore {
     }
 
     /// Same, with the simulator's hooks.
-    package init(path: String, options: Options, hooks: SimulationHooks) throws(StoreError) {
-        let durable = options.durable
-        let readerCacheMiB = options.readerCacheMiB
+    package convenience init(path: String, options: Options, hooks: SimulationHooks) throws(StoreError) {
+        let quota = options.maxDatabaseBytes.map { DiskQuota(bytes: $0) }
+        let configuration = Self.configuration(durable: options.durable, readerCacheMiB: options.readerCacheMiB, quota: quota)
+        let writer = try storeCall { try DatabasePool(path: path, configuration: configuration) }
+        let secrets = try SecretKeys(path: Self.secretsPath(of: path))
+        self.init(writer: writer, secrets: secrets, path: path, quota: quota, durable: options.durable, options: options, hooks: hooks)
+        try secrets.adoptTables(of: writer)
+        // The log holds minors' records: readable by this user only. SQLite gives its WAL and
+        // shared-memory files the database file's mode, so they follow.
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) { chmod(file, 0o600) }
+        try migrate()
+        if merge == nil {
+            try storeCall { try writer.write { db in try db.execute(sql: "UPDATE view_state SET lagging = 1 WHERE lagging = 0") } }
+        }
+    }
+
+    /// Every stored property from the options, the hooks and an opened database.
+    private init(
+        writer: any DatabaseWriter, secrets: SecretKeys, path: String?, quota: DiskQuota?, durable: Bool, options: Options,
+        hooks: SimulationHooks
+    ) {
+        self.writer = writer
+        self.secrets = secrets
+        self.path = path
+        self.quota = quota
+        isDurable = durable
         clock = options.clock
         signatureMemo = hooks.signatureMemo
         decodedCertificates = hooks.decodedCertificates ?? DecodedCertificates()
@@ -70,13 +93,13 @@ public final class ChangeLog: ChangeStore {
         reader = options.reader
         sealRequired = options.sealRequired
         witness = options.witness
-        self.path = path
-        let quota = options.maxDatabaseBytes.map { DiskQuota(bytes: $0) }
-        self.quota = quota
         verifyThreads = options.verifyThreads
-        isDurable = durable
         authority = options.authority
         merge = options.merge
+    }
+
+    /// How a file log's connections are set up.
+    private static func configuration(durable: Bool, readerCacheMiB: Int, quota: DiskQuota?) -> Configuration {
         var config = Configuration()
         // Another process writing (a sync, a second command) holds the lock briefly: wait up to 5 s, then fail clearly.
         config.busyMode = .timeout(5)
@@ -92,16 +115,7 @@ public final class ChangeLog: ChangeStore {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(64, quota.walLimit / 4096))")
             }
         }
-        writer = try storeCall { try DatabasePool(path: path, configuration: config) }
-        secrets = try SecretKeys(path: Self.secretsPath(of: path))
-        try secrets.adoptTables(of: writer)
-        // The log holds minors' records: readable by this user only. SQLite gives its WAL and
-        // shared-memory files the database file's mode, so they follow.
-        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) { chmod(file, 0o600) }
-        try migrate()
-        if merge == nil {
-            try storeCall { try writer.write { db in try db.execute(sql: "UPDATE view_state SET lagging = 1 WHERE lagging = 0") } }
-        }
+        return config
     }
 
     /// Whether the log at `path` was last written without keeping its record views (a relay's);
@@ -126,22 +140,10 @@ public final class ChangeLog: ChangeStore {
     }
 
     /// Same, with the simulator's hooks.
-    package init(inMemory: Void = (), options: Options, hooks: SimulationHooks) throws(StoreError) {
-        clock = options.clock
-        signatureMemo = hooks.signatureMemo
-        decodedCertificates = hooks.decodedCertificates ?? DecodedCertificates()
-        random = hooks.random
-        reader = options.reader
-        sealRequired = options.sealRequired
-        witness = options.witness
-        path = nil
-        quota = nil
-        verifyThreads = options.verifyThreads
-        authority = options.authority
-        isDurable = true
-        merge = options.merge
-        writer = try storeCall { try DatabaseQueue() }
-        secrets = try SecretKeys(path: nil)
+    package convenience init(inMemory: Void = (), options: Options, hooks: SimulationHooks) throws(StoreError) {
+        let writer = try storeCall { try DatabaseQueue() }
+        let secrets = try SecretKeys(path: nil)
+        self.init(writer: writer, secrets: secrets, path: nil, quota: nil, durable: true, options: options, hooks: hooks)
         try migrate()
     }
 
