@@ -59,45 +59,11 @@ enum RecordViewsRebuild {
         for index in RecordViewSchema.resolutionIndexes + RecordViewSchema.lookupIndexes where !childViewIndexes.contains(index) {
             try db.execute(sql: index)
         }
-        try writeChildRows(touched.sorted { $0.hex < $1.hex }, db: db, views: &views)
+        try views.writeChildRows(touched.sorted { $0.hex < $1.hex })
         for index in childViewIndexes { try db.execute(sql: index) }
         // The absence openers of every child, in one pass once every absence and leave is in
         // (after the indexes: the pass finds amendments through `rec_event_amends`).
         try views.insertAllAbsenceOpeners(book: merge.policyBook(&views))
-    }
-
-    /// Writes the rows of `children` (ascending by hex) from one ordered pass over the live writes and
-    /// focus elements of every child: the same rows `ChildRow.resolve` gives, without a query per child.
-    /// A field's state is computed in memory from all its live writes, linear in their number.
-    static func writeChildRows(_ children: [RecordID], db: Database, views: inout SQLRecordViews) throws {
-        let writes = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT op, value, hlc, author, field, record, rank FROM rec_write
-                WHERE live = 1 AND kind = 'child' ORDER BY record
-                """)
-        let focus = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT DISTINCT record, element FROM rec_element
-                WHERE live = 1 AND kind = 'child' AND set_name = 'focus' ORDER BY record, element
-                """)
-        var nextWrite = try writes.next()
-        var nextFocus = try focus.next()
-        for child in children {
-            let hex = child.hex
-            var list: [RegisterWrite] = []
-            while let row = nextWrite, let record: String = row[5], record <= hex {
-                if record == hex { list.append(try SQLRecordViews.write(row, kind: .child, record: child)) }
-                nextWrite = try writes.next()
-            }
-            var elements: [String] = []
-            while let row = nextFocus, let record: String = row[0], record <= hex {
-                if record == hex { elements.append(row[1]) }
-                nextFocus = try focus.next()
-            }
-            try views.writeChildRow(ChildRow.make(child, states: FieldState.of(list), focus: elements))
-        }
     }
 
     /// Decodes stored changes and their record payloads on both cores

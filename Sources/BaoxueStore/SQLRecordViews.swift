@@ -371,34 +371,4 @@ struct SQLRecordViews: RecordViewStorage {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO rec_rejected (op, reason, hlc, author) VALUES (?, ?, ?, ?)")
             .execute(arguments: [blob(op), reason, stamp.hlc.packed, Data(stamp.author.bytes)])
     }
-
-    mutating func writeChildRow(_ row: ChildRow) throws {
-        func text(_ f: String) -> String? {
-            switch row.fields[f] {
-            case .text(let t): t
-            case .date(let d): d.description
-            case .number(let n): String(n)
-            default: nil
-            }
-        }
-        var status: StatusFact?
-        if case .status(let s) = row.fields["status"] { status = s }
-        var grade: Int?
-        if case .number(let g) = row.fields["grade"] { grade = g }
-        try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO child_view (child, name, gender, birth_date, id_number, student_number, hukou_place,
-                    residence, guardian_name, guardian_phone, school, grade, class_name, village, status, status_date,
-                    status_reason, status_author, conflicts, focus, voided, provisional, merged_into)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            row.child.hex, text("name"), text("gender"), text("birthDate"), text("idNumber"), text("studentNumber"),
-            text("hukouPlace"), text("residence"), text("guardianName"), text("guardianPhone"), text("school"), grade,
-            text("className"), text("village"), status?.status.rawValue, status?.date.description, status?.reason,
-            row.statusAuthor, row.conflicts.joined(separator: ","), row.focus.map(\.rawValue).joined(separator: ","),
-            text("voided").flatMap { $0.isEmpty ? nil : $0 }, text("provisional").flatMap { $0.isEmpty ? nil : $0 },
-            text("mergedInto").flatMap { $0.isEmpty ? nil : $0 },
-        ])
-    }
 }

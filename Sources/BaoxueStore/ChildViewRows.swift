@@ -1,0 +1,72 @@
+import BaoxueCore
+import BaoxueRecords
+import Foundation
+import GRDB
+
+/// A child's displayed row in `child_view`: one row from a resolved `ChildRow`, or every touched
+/// child's at the end of a rebuild.
+extension SQLRecordViews {
+    mutating func writeChildRow(_ row: ChildRow) throws {
+        func text(_ f: String) -> String? {
+            switch row.fields[f] {
+            case .text(let t): t
+            case .date(let d): d.description
+            case .number(let n): String(n)
+            default: nil
+            }
+        }
+        var status: StatusFact?
+        if case .status(let s) = row.fields["status"] { status = s }
+        var grade: Int?
+        if case .number(let g) = row.fields["grade"] { grade = g }
+        try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO child_view (child, name, gender, birth_date, id_number, student_number, hukou_place,
+                    residence, guardian_name, guardian_phone, school, grade, class_name, village, status, status_date,
+                    status_reason, status_author, conflicts, focus, voided, provisional, merged_into)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            row.child.hex, text("name"), text("gender"), text("birthDate"), text("idNumber"), text("studentNumber"),
+            text("hukouPlace"), text("residence"), text("guardianName"), text("guardianPhone"), text("school"), grade,
+            text("className"), text("village"), status?.status.rawValue, status?.date.description, status?.reason,
+            row.statusAuthor, row.conflicts.joined(separator: ","), row.focus.map(\.rawValue).joined(separator: ","),
+            text("voided").flatMap { $0.isEmpty ? nil : $0 }, text("provisional").flatMap { $0.isEmpty ? nil : $0 },
+            text("mergedInto").flatMap { $0.isEmpty ? nil : $0 },
+        ])
+    }
+
+    /// Writes the rows of `children` (ascending by hex) from one ordered pass over the live writes and
+    /// focus elements of every child: the same rows `ChildRow.resolve` gives, without a query per child.
+    /// A field's state is computed in memory from all its live writes, linear in their number.
+    mutating func writeChildRows(_ children: [RecordID]) throws {
+        let writes = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT op, value, hlc, author, field, record, rank FROM rec_write
+                WHERE live = 1 AND kind = 'child' ORDER BY record
+                """)
+        let focus = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT DISTINCT record, element FROM rec_element
+                WHERE live = 1 AND kind = 'child' AND set_name = 'focus' ORDER BY record, element
+                """)
+        var nextWrite = try writes.next()
+        var nextFocus = try focus.next()
+        for child in children {
+            let hex = child.hex
+            var list: [RegisterWrite] = []
+            while let row = nextWrite, let record: String = row[5], record <= hex {
+                if record == hex { list.append(try Self.write(row, kind: .child, record: child)) }
+                nextWrite = try writes.next()
+            }
+            var elements: [String] = []
+            while let row = nextFocus, let record: String = row[0], record <= hex {
+                if record == hex { elements.append(row[1]) }
+                nextFocus = try focus.next()
+            }
+            try writeChildRow(ChildRow.make(child, states: FieldState.of(list), focus: elements))
+        }
+    }
+}
