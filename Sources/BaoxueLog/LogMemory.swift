@@ -74,4 +74,29 @@ public struct LogMemory: LogStorage, Sendable {
 
     /// Every stored change's id and state, in the order stored (what a conformance check compares).
     public var states: [(ChangeID, ChangeState)] { changes.map { ($0.change.id, $0.state) } }
+
+    /// Answers one read ahead into `facts`, as a remote storage would (the snapshot's tests).
+    public func answer(_ need: LogNeed, into facts: inout LogFacts) {
+        func row(_ i: Int) -> LogFacts.Row {
+            let position = LogPosition(Int64(i + 1))
+            let (state, change) = changes[i]
+            return LogFacts.Row(
+                position: position, id: change.id, seq: change.seq, state: state,
+                reason: state == .quarantined ? reasons[position] : nil)
+        }
+        switch need {
+        case .author(let key):
+            facts.author(key, is: LogAuthor(heldFrom: holds[key], storedSeq: bySeq[key]?.keys.max() ?? 0))
+        case .seq(let key, let seq): facts.ids(author: key, seq: seq, are: bySeq[key]?[seq] ?? [])
+        case .id(let id): facts.id(id, is: byID[id].map(row))
+        case .position(let position):
+            let i = Int(position.value) - 1
+            if changes.indices.contains(i) { facts.position(position, holds: changes[i].change, as: row(i)) }
+        case .waiters(let dep): facts.waiters(on: dep, are: Array(waits[dep] ?? []))
+        case .authorFrom(let key, let seq):
+            let rows = changes.indices.filter { changes[$0].change.author == key && changes[$0].change.seq >= seq }.map(row)
+            facts.changes(of: key, from: seq, are: rows)
+        case .anyPending: facts.anyPending(changes.contains { $0.state == .pending })
+        }
+    }
 }

@@ -87,4 +87,54 @@ public enum LogRules {
         }
         return ready
     }
+
+    /// What became of one arriving change in `append`.
+    public enum Verdict: Sendable, Equatable, CustomStringConvertible {
+        case duplicate
+        case equivocation
+        case stored(ChangeState)
+        public var description: String {
+            switch self {
+            case .duplicate: "duplicate"
+            case .equivocation: "equivocation"
+            case .stored(let state): "\(state)"
+            }
+        }
+    }
+
+    /// A batch through the rules in arrival order, with no trust gate before them (the gate is
+    /// the host's): arrival → an equivocation held, or admission → stored → waits, or applied and
+    /// what waited on it released. One verdict per arriving change. (A replica also takes back what
+    /// depended on a change an equivocation un-applies: its views are the host's.)
+    public static func append<S: LogStorage>(_ batch: [Change], to storage: inout S) throws -> [Verdict] {
+        var verdicts: [Verdict] = []
+        var applied = Set<ChangeID>()
+        for change in batch {
+            let author = try storage.author(change.author)
+            switch try arrival(change, author: author, in: &storage) {
+            case .duplicate:
+                verdicts.append(.duplicate)
+                continue
+            case .equivocation:
+                verdicts.append(.equivocation)
+                _ = try storage.insert(change, state: .held)
+                _ = try equivocation(change, author: author, in: &storage)
+                continue
+            case .new: break
+            }
+            let (state, missing) = try admission(
+                change, author: author, missing: { try missingDeps(change, applied: applied, in: &storage) },
+                readsDetached: { false })
+            verdicts.append(.stored(state))
+            let position = try storage.insert(change, state: state)
+            if state == .pending { try storage.wait(position, on: missing) }
+            guard state == .applied else { continue }
+            var work = [change]
+            while let c = work.popLast() {
+                applied.insert(c.id)
+                work += try unblocked(by: c.id, applied: &applied, in: &storage)
+            }
+        }
+        return verdicts
+    }
 }

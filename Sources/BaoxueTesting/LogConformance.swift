@@ -38,39 +38,29 @@ public enum LogConformance {
     /// (A replica also takes back what depended on a change an equivocation un-applies: its host's work.)
     public static func run<S: LogStorage>(_ scenario: Scenario, on storage: inout S) throws -> Outcome {
         var out = Outcome()
-        var applied = Set<ChangeID>()
         for change in scenario.revoked {
             let position = try storage.insert(change, state: .quarantined)
             try storage.quarantine(position, reason: .revoked)
         }
-        for change in scenario.arrivals {
-            let author = try storage.author(change.author)
-            switch try LogRules.arrival(change, author: author, in: &storage) {
-            case .duplicate:
-                out.arrivals.append("duplicate")
-                continue
-            case .equivocation:
-                out.arrivals.append("equivocation")
-                _ = try storage.insert(change, state: .held)
-                _ = try LogRules.equivocation(change, author: author, in: &storage)
-                continue
-            case .new: break
-            }
-            let (state, missing) = try LogRules.admission(
-                change, author: author, missing: { try LogRules.missingDeps(change, applied: applied, in: &storage) },
-                readsDetached: { false })
-            out.arrivals.append("\(state)")
-            let position = try storage.insert(change, state: state)
-            if state == .pending { try storage.wait(position, on: missing) }
-            guard state == .applied else { continue }
-            var work = [change]
-            while let c = work.popLast() {
-                applied.insert(c.id)
-                work += try LogRules.unblocked(by: c.id, applied: &applied, in: &storage)
-            }
-        }
+        out.arrivals = try LogRules.append(scenario.arrivals, to: &storage).map(\.description)
         for change in scenario.revoked + scenario.arrivals {
             if let standing = try storage.standing(of: change.id) { out.states[change.id] = standing.state }
+        }
+        return out
+    }
+
+    /// Runs `scenario` over a log stored anywhere, `batchSize` arrivals at a time (one transaction
+    /// each, as a relay appends what one device sent). Ends in the same outcome as `run` over memory.
+    public static func run<L: ConformingLog>(_ scenario: Scenario, batchSize: Int, on log: inout L) async throws -> Outcome {
+        var out = Outcome()
+        try await log.storeRevoked(scenario.revoked)
+        var rest = scenario.arrivals[...]
+        while !rest.isEmpty {
+            out.arrivals += try await log.append(Array(rest.prefix(batchSize))).map(\.description)
+            rest = rest.dropFirst(batchSize)
+        }
+        for change in scenario.revoked + scenario.arrivals {
+            if let state = try await log.state(of: change.id) { out.states[change.id] = state }
         }
         return out
     }
@@ -130,4 +120,50 @@ public enum LogConformance {
                 expected: [revocation.id: .applied, x[0].id: .applied]),
         ]
     }
+}
+
+/// A log under the conformance suite, stored anywhere (memory read through snapshots, PostgreSQL):
+/// the suite drives it batch by batch and reads back states.
+public protocol ConformingLog {
+    /// Stores `changes` quarantined as revoked: a scenario's starting point.
+    mutating func storeRevoked(_ changes: [Change]) async throws
+    /// Appends one batch through `LogRules.append` and commits it.
+    mutating func append(_ batch: [Change]) async throws -> [LogRules.Verdict]
+    /// A stored change's state (nil: not stored).
+    mutating func state(of id: ChangeID) async throws -> ChangeState?
+}
+
+/// A `LogMemory` the rules reach only through `LogSnapshot` and `LogDelta`, as they reach
+/// PostgreSQL: proves the snapshot path ends every scenario where direct storage does.
+public struct SnapshotMemoryLog: ConformingLog {
+    public private(set) var memory = LogMemory()
+    /// Runs of the rules that missed a fact and ran again.
+    public private(set) var reruns = 0
+    /// Facts read ahead before the first run of each batch (the relay's prefetch).
+    public let prefetches: Bool
+
+    public init(prefetches: Bool) { self.prefetches = prefetches }
+
+    public mutating func storeRevoked(_ changes: [Change]) async throws {
+        for change in changes {
+            let position = try memory.insert(change, state: .quarantined)
+            try memory.quarantine(position, reason: .revoked)
+        }
+    }
+
+    public mutating func append(_ batch: [Change]) async throws -> [LogRules.Verdict] {
+        var facts = LogFacts()
+        if prefetches { for need in LogFacts.needs(of: batch) { memory.answer(need, into: &facts) } }
+        let source = memory
+        var misses = 0
+        let (verdicts, delta) = try LogSnapshot.run(&facts, fetch: { need, facts in
+            misses += 1
+            source.answer(need, into: &facts)
+        }) { snapshot in try LogRules.append(batch, to: &snapshot) }
+        reruns += misses
+        try delta.apply(to: &memory)
+        return verdicts
+    }
+
+    public mutating func state(of id: ChangeID) async throws -> ChangeState? { try memory.standing(of: id)?.state }
 }

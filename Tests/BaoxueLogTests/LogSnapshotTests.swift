@@ -1,0 +1,88 @@
+import BaoxueCore
+import BaoxueLog
+import BaoxueTesting
+import Testing
+
+/// The rules run over facts read ahead (`LogSnapshot`), their writes committed as one `LogDelta`:
+/// the path a storage the rules cannot call synchronously (PostgreSQL) takes. Every scenario must
+/// end exactly as it does over memory directly, whatever the batch size, with or without prefetch.
+@Suite struct LogSnapshotTests {
+    static let batchSizes = [1, 2, 3, 100]
+
+    @Test(arguments: try LogConformance.scenarios())
+    func everyScenarioEndsAsOverMemoryDirectly(_ scenario: LogConformance.Scenario) async throws {
+        var memory = LogMemory()
+        let reference = try LogConformance.run(scenario, on: &memory)
+        #expect(reference.states == scenario.expected)
+        for batchSize in Self.batchSizes {
+            for prefetches in [false, true] {
+                var log = SnapshotMemoryLog(prefetches: prefetches)
+                let outcome = try await LogConformance.run(scenario, batchSize: batchSize, on: &log)
+                #expect(outcome == reference, "\(scenario.name), batches of \(batchSize), prefetch \(prefetches): \(outcome)")
+                #expect(log.memory.states.map(\.0) == memory.states.map(\.0), "\(scenario.name): the same order stored")
+            }
+        }
+    }
+
+    /// Shuffled, with repeats, in random batch sizes: the same final states as memory directly.
+    /// Seeded; the seed is printed with any failure.
+    @Test(arguments: 0..<20)
+    func shuffledBatchesEndInTheSameStates(seed: UInt64) async throws {
+        var rng = SeededGenerator(seed: seed)
+        for scenario in try LogConformance.scenarios() where !scenario.name.contains("equivocation") {
+            var arrivals = scenario.arrivals + scenario.arrivals.prefix(2)
+            arrivals.shuffle(using: &rng)
+            let shuffled = LogConformance.Scenario(
+                name: scenario.name, arrivals: arrivals, revoked: scenario.revoked, expected: scenario.expected)
+            var log = SnapshotMemoryLog(prefetches: Bool.random(using: &rng))
+            let outcome = try await LogConformance.run(shuffled, batchSize: Int.random(in: 1...4, using: &rng), on: &log)
+            #expect(outcome.states == scenario.expected, "seed \(seed), \(scenario.name): \(outcome)")
+        }
+    }
+
+    /// Prefetching what a batch surely reads leaves nothing to miss for a chain arriving in order
+    /// (a relay's common case: one round trip of reads per batch, not one per change).
+    @Test func aChainInOrderNeedsNoSecondRunAfterPrefetch() async throws {
+        let chain = try #require(try LogConformance.scenarios().first { $0.name == "a chain in order" })
+        var log = SnapshotMemoryLog(prefetches: true)
+        _ = try await LogConformance.run(chain, batchSize: 100, on: &log)
+        #expect(log.reruns == 0)
+        var cold = SnapshotMemoryLog(prefetches: false)
+        _ = try await LogConformance.run(chain, batchSize: 100, on: &cold)
+        #expect(cold.reruns > 0)
+    }
+
+    @Test func aReadTheFactsCannotAnswerIsAMissNamingIt() throws {
+        let change = try #require(try LogConformance.scenarios().first?.arrivals.first)
+        var snapshot = LogSnapshot(facts: LogFacts())
+        #expect(throws: LogMiss(.author(change.author))) { try snapshot.author(change.author) }
+        #expect(throws: LogMiss(.id(change.id))) { try snapshot.standing(of: change.id) }
+        #expect(throws: LogMiss(.anyPending)) { try snapshot.anyPending() }
+        #expect(snapshot.delta.isEmpty)
+    }
+
+    @Test func aFetcherThatAnswersNothingIsATypedError() throws {
+        let change = try #require(try LogConformance.scenarios().first?.arrivals.first)
+        var facts = LogFacts()
+        #expect(throws: LogSnapshotError.fetchLeftUnknown(.author(change.author))) {
+            _ = try LogSnapshot.run(&facts, fetch: { _, _ in }) { snapshot in try LogRules.append([change], to: &snapshot) }
+        }
+    }
+
+    /// The same facts give the same writes: a rerun after a miss cannot write twice.
+    @Test func theSameFactsGiveTheSameDelta() throws {
+        let scenario = try #require(try LogConformance.scenarios().first { $0.name.contains("backwards") })
+        var memory = LogMemory()
+        var facts = LogFacts()
+        for need in LogFacts.needs(of: scenario.arrivals) { memory.answer(need, into: &facts) }
+        var firstFacts = facts
+        var secondFacts = facts
+        let first = try LogSnapshot.run(&firstFacts, fetch: { memory.answer($0, into: &$1) }) { try LogRules.append(scenario.arrivals, to: &$0) }
+        let second = try LogSnapshot.run(&secondFacts, fetch: { memory.answer($0, into: &$1) }) { try LogRules.append(scenario.arrivals, to: &$0) }
+        #expect(first.result == second.result)
+        #expect(first.delta.inserted.map(\.change.id) == second.delta.inserted.map(\.change.id))
+        #expect(first.delta.waits == second.delta.waits)
+        try first.delta.apply(to: &memory)
+        #expect(memory.states.map(\.1) == Array(repeating: ChangeState.applied, count: scenario.arrivals.count))
+    }
+}
