@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Layers, dependencies pointing one way only:
 /// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise, BaoxueSync, BaoxueLog (pure)
-/// → BaoxueStore (SQLite) → BaoxueTransport (sessions over a store, simulated link)
+/// → BaoxueStore (SQLite), BaoxuePostgres (the log on PostgreSQL, for a relay cluster) → BaoxueTransport (sessions over a store, simulated link)
 /// → BaoxueTCP (SwiftNIO) → BaoxueRelay (always-on relay: limits, receipts, upstream, metrics)
 /// → BaoxueApp → executables. BaoxueSynthetic (a made-up district for the demo, benchmarks and tests) sits beside
 /// the domain, outside it.
@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -117,6 +118,15 @@ let package = Package(
                 "CZxcvbn",
                 "BaoxueCore", "BaoxueLog", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSodium", "BaoxueTrust",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BaoxuePostgres",
+            dependencies: [
+                "BaoxueCore", "BaoxueLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -220,6 +230,15 @@ let package = Package(
             name: "BaoxueLogTests",
             dependencies: [
                 "BaoxueCore", "BaoxueLog", "BaoxueTesting",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BaoxuePostgresTests",
+            dependencies: [
+                "BaoxueCore", "BaoxueLog", "BaoxuePostgres", "BaoxueTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -128,13 +128,16 @@ public struct LogSnapshot: LogStorage, Sendable {
             reasons: reasons)
     }
 
-    /// Runs `body` (the rules) over `facts`, fetching each missed read with `fetch` and running
-    /// again from the start, until a run reads nothing unknown; returns its result and its writes.
-    /// At most `rounds` runs: each adds at least one fact, so a run that keeps missing is a bug.
+    /// Runs `body` (the rules) over `facts`: fetches `prefetch` first (what the rules surely read,
+    /// in one round trip), then each read a run misses, running again from the start until a run
+    /// reads nothing unknown; returns its result and its writes. At most `rounds` runs: each adds at
+    /// least one fact, so a run that keeps missing is a bug, reported as such.
     public static func run<T>(
-        _ facts: inout LogFacts, rounds: Int = 256, fetch: (LogNeed, inout LogFacts) throws -> Void,
-        body: (inout LogSnapshot) throws -> T
-    ) throws -> (result: T, delta: LogDelta) {
+        _ facts: inout LogFacts, prefetch: [LogNeed] = [], rounds: Int = 256,
+        fetch: ([LogNeed], inout LogFacts) async throws -> Void, body: (inout LogSnapshot) throws -> T
+    ) async throws -> (result: T, delta: LogDelta) {
+        let unknown = prefetch.filter { !facts.knows($0) }
+        if !unknown.isEmpty { try await fetch(unknown, &facts) }
         for _ in 0..<rounds {
             var snapshot = LogSnapshot(facts: facts)
             do {
@@ -142,7 +145,7 @@ public struct LogSnapshot: LogStorage, Sendable {
                 return (result, snapshot.delta)
             } catch let miss as LogMiss {
                 guard !facts.knows(miss.need) else { throw LogSnapshotError.missedAKnownFact(miss.need) }
-                try fetch(miss.need, &facts)
+                try await fetch([miss.need], &facts)
                 guard facts.knows(miss.need) else { throw LogSnapshotError.fetchLeftUnknown(miss.need) }
             }
         }

@@ -137,8 +137,8 @@ public protocol ConformingLog {
 /// PostgreSQL: proves the snapshot path ends every scenario where direct storage does.
 public struct SnapshotMemoryLog: ConformingLog {
     public private(set) var memory = LogMemory()
-    /// Runs of the rules that missed a fact and ran again.
-    public private(set) var reruns = 0
+    /// Facts fetched (prefetch included); with prefetch, the rules' runs that missed one.
+    public private(set) var fetched = 0
     /// Facts read ahead before the first run of each batch (the relay's prefetch).
     public let prefetches: Bool
 
@@ -153,14 +153,16 @@ public struct SnapshotMemoryLog: ConformingLog {
 
     public mutating func append(_ batch: [Change]) async throws -> [LogRules.Verdict] {
         var facts = LogFacts()
-        if prefetches { for need in LogFacts.needs(of: batch) { memory.answer(need, into: &facts) } }
         let source = memory
         var misses = 0
-        let (verdicts, delta) = try LogSnapshot.run(&facts, fetch: { need, facts in
-            misses += 1
-            source.answer(need, into: &facts)
-        }) { snapshot in try LogRules.append(batch, to: &snapshot) }
-        reruns += misses
+        let (verdicts, delta) = try await LogSnapshot.run(
+            &facts, prefetch: prefetches ? LogFacts.needs(of: batch) : [],
+            fetch: { needs, facts in
+                misses += needs.count
+                for need in needs { source.answer(need, into: &facts) }
+            }
+        ) { snapshot in try LogRules.append(batch, to: &snapshot) }
+        fetched += misses
         try delta.apply(to: &memory)
         return verdicts
     }

@@ -44,12 +44,21 @@ import Testing
     /// (a relay's common case: one round trip of reads per batch, not one per change).
     @Test func aChainInOrderNeedsNoSecondRunAfterPrefetch() async throws {
         let chain = try #require(try LogConformance.scenarios().first { $0.name == "a chain in order" })
-        var log = SnapshotMemoryLog(prefetches: true)
-        _ = try await LogConformance.run(chain, batchSize: 100, on: &log)
-        #expect(log.reruns == 0)
-        var cold = SnapshotMemoryLog(prefetches: false)
-        _ = try await LogConformance.run(chain, batchSize: 100, on: &cold)
-        #expect(cold.reruns > 0)
+        let memory = LogMemory()
+        var facts = LogFacts()
+        var rounds = 0
+        _ = try await LogSnapshot.run(&facts, prefetch: LogFacts.needs(of: chain.arrivals)) { needs, facts in
+            rounds += 1
+            for need in needs { memory.answer(need, into: &facts) }
+        } body: { try LogRules.append(chain.arrivals, to: &$0) }
+        #expect(rounds == 1)
+        var cold = LogFacts()
+        rounds = 0
+        _ = try await LogSnapshot.run(&cold) { needs, facts in
+            rounds += 1
+            for need in needs { memory.answer(need, into: &facts) }
+        } body: { try LogRules.append(chain.arrivals, to: &$0) }
+        #expect(rounds > 1)
     }
 
     @Test func aReadTheFactsCannotAnswerIsAMissNamingIt() throws {
@@ -61,24 +70,29 @@ import Testing
         #expect(snapshot.delta.isEmpty)
     }
 
-    @Test func aFetcherThatAnswersNothingIsATypedError() throws {
+    @Test func aFetcherThatAnswersNothingIsATypedError() async throws {
         let change = try #require(try LogConformance.scenarios().first?.arrivals.first)
         var facts = LogFacts()
-        #expect(throws: LogSnapshotError.fetchLeftUnknown(.author(change.author))) {
-            _ = try LogSnapshot.run(&facts, fetch: { _, _ in }) { snapshot in try LogRules.append([change], to: &snapshot) }
+        await #expect(throws: LogSnapshotError.fetchLeftUnknown(.author(change.author))) {
+            _ = try await LogSnapshot.run(&facts, fetch: { _, _ in }) { snapshot in try LogRules.append([change], to: &snapshot) }
         }
     }
 
     /// The same facts give the same writes: a rerun after a miss cannot write twice.
-    @Test func theSameFactsGiveTheSameDelta() throws {
+    @Test func theSameFactsGiveTheSameDelta() async throws {
         let scenario = try #require(try LogConformance.scenarios().first { $0.name.contains("backwards") })
         var memory = LogMemory()
         var facts = LogFacts()
         for need in LogFacts.needs(of: scenario.arrivals) { memory.answer(need, into: &facts) }
-        var firstFacts = facts
-        var secondFacts = facts
-        let first = try LogSnapshot.run(&firstFacts, fetch: { memory.answer($0, into: &$1) }) { try LogRules.append(scenario.arrivals, to: &$0) }
-        let second = try LogSnapshot.run(&secondFacts, fetch: { memory.answer($0, into: &$1) }) { try LogRules.append(scenario.arrivals, to: &$0) }
+        let source = memory
+        func once() async throws -> (result: [LogRules.Verdict], delta: LogDelta) {
+            var copy = facts
+            return try await LogSnapshot.run(&copy, fetch: { needs, f in for n in needs { source.answer(n, into: &f) } }) {
+                try LogRules.append(scenario.arrivals, to: &$0)
+            }
+        }
+        let first = try await once()
+        let second = try await once()
         #expect(first.result == second.result)
         #expect(first.delta.inserted.map(\.change.id) == second.delta.inserted.map(\.change.id))
         #expect(first.delta.waits == second.delta.waits)

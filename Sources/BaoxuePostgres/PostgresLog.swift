@@ -1,0 +1,120 @@
+import BaoxueCore
+import BaoxueLog
+import Logging
+import PostgresNIO
+
+/// The signed change log stored in PostgreSQL, for relay processes that share one database.
+///
+/// Every batch runs `LogRules` over a `LogSnapshot` of facts read in a SERIALIZABLE transaction and
+/// commits the rules' `LogDelta` in that same transaction. Two processes appending at the same
+/// moment therefore end as if one had gone first: a change is stored once, an equivocation is seen
+/// whichever process receives each half, nothing waits on a change another process just stored.
+/// A transaction PostgreSQL aborts for a conflict runs again from its reads (`maxAttempts` times).
+public struct PostgresLog: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+    public let maxAttempts: Int
+
+    /// `client` must be running (`client.run()` in the executable's task group or service group).
+    public init(client: PostgresClient, logger: Logger = Logger(label: "baoxue.postgres"), maxAttempts: Int = 24) {
+        self.client = client
+        self.logger = logger
+        self.maxAttempts = maxAttempts
+    }
+
+    /// Creates the tables if they are missing (once, whichever process gets there first).
+    public func migrate() async throws {
+        try await transaction(isolation: "READ COMMITTED") { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresLogSchema.migrationLock))", logger: logger)
+            for statement in PostgresLogSchema.statements {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            var found: Int?
+            for try await version in try await connection.query("SELECT max(version) FROM log_schema", logger: logger)
+                .decode(Int?.self)
+            { found = version }
+            if let found, found > PostgresLogSchema.version {
+                throw PostgresLogError.schemaTooNew(found: found, known: PostgresLogSchema.version)
+            }
+            if found == nil {
+                try await connection.query("INSERT INTO log_schema (version) VALUES (\(PostgresLogSchema.version))", logger: logger)
+            }
+        }
+    }
+
+    /// Appends a batch of verified changes through the log's rules; one verdict per change.
+    public func append(_ batch: [Change]) async throws -> [LogRules.Verdict] {
+        try await rules(prefetch: LogFacts.needs(of: batch)) { snapshot in try LogRules.append(batch, to: &snapshot) }
+    }
+
+    /// Stores changes quarantined for `reason` (a relay's trust gate refused them), kept as proof.
+    public func quarantine(_ changes: [Change], reason: QuarantineReason) async throws {
+        try await rules(prefetch: changes.map { .id($0.id) }) { snapshot in
+            for change in changes {
+                guard try snapshot.standing(of: change.id) == nil else { continue }
+                try snapshot.quarantine(try snapshot.insert(change, state: .quarantined), reason: reason)
+            }
+        }
+    }
+
+    /// A stored change's state (nil: not stored).
+    public func state(of id: ChangeID) async throws -> ChangeState? {
+        let rows = try await client.query("SELECT state FROM log_change WHERE id = \(id.bytes.buffer)", logger: logger)
+        for try await state in rows.decode(Int16.self) { return ChangeState(rawValue: Int(state)) }
+        return nil
+    }
+
+    /// How many changes are stored, in any state.
+    public func count() async throws -> Int {
+        for try await n in try await client.query("SELECT count(*) FROM log_change", logger: logger).decode(Int.self) { return n }
+        return 0
+    }
+
+    private func rules<T: Sendable>(prefetch: [LogNeed], _ body: @escaping @Sendable (inout LogSnapshot) throws -> T) async throws -> T {
+        try await transaction(isolation: "SERIALIZABLE") { connection in
+            let reader = PostgresFactReader(connection: connection, logger: logger)
+            var facts = LogFacts()
+            let run: (result: T, delta: LogDelta)
+            do {
+                run = try await LogSnapshot.run(&facts, prefetch: prefetch, fetch: { try await reader.fetch($0, into: &$1) }, body: body)
+            } catch let error as LogSnapshotError { throw PostgresLogError.snapshot(error) }
+            try await PostgresDeltaWriter(connection: connection, logger: logger).write(run.delta)
+            return run.result
+        }
+    }
+
+    /// Runs `body` in a transaction, again from the start when PostgreSQL aborts it for a conflict
+    /// with another process (serialization failure, deadlock, a unique key another process took).
+    private func transaction<T: Sendable>(
+        isolation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        for attempt in 1...maxAttempts {
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.query("BEGIN ISOLATION LEVEL \(unescaped: isolation)", logger: logger)
+                    do {
+                        let value = try await body(connection)
+                        try await connection.query("COMMIT", logger: logger)
+                        return value
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch let error as PostgresDeltaWriter.Raced {
+                _ = error
+            } catch let error as PSQLError {
+                let state = error.serverInfo?[.sqlState] ?? ""
+                guard Self.conflictStates.contains(state) else {
+                    throw PostgresLogError.database(sqlState: state, message: error.serverInfo?[.message] ?? "\(error.code)")
+                }
+            }
+            // Back off a little, more each time, with jitter so two processes don't collide again.
+            try await Task.sleep(for: .microseconds(UInt64.random(in: 0...(200 << min(attempt, 8)))))
+        }
+        throw PostgresLogError.contended(attempts: maxAttempts)
+    }
+
+    /// serialization_failure, deadlock_detected, unique_violation (a concurrent insert of the same key).
+    static let conflictStates: Set<String> = ["40001", "40P01", "23505"]
+}
