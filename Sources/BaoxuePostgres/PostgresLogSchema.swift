@@ -45,6 +45,45 @@ enum PostgresLogSchema {
             )
             """,
             "CREATE TABLE IF NOT EXISTS log_schema (version integer NOT NULL)",
+        ] + operatorViews
+    }
+
+    /// What an operator may query (docs/postgres.md): metadata a relay sees anyway, never a
+    /// change's bytes. Ids and keys in hex, as `baoxue` prints them.
+    static var operatorViews: [String] {
+        let applied = ChangeState.applied.sql
+        let pending = ChangeState.pending.sql
+        let held = ChangeState.held.sql
+        let quarantined = ChangeState.quarantined.sql
+        return [
+            """
+            CREATE OR REPLACE VIEW baoxue_scopes AS
+            SELECT scope, count(*) AS changes,
+                   count(*) FILTER (WHERE state = \(applied)) AS applied,
+                   count(*) FILTER (WHERE state = \(pending)) AS pending,
+                   count(*) FILTER (WHERE state = \(held)) AS held,
+                   count(*) FILTER (WHERE state = \(quarantined)) AS quarantined,
+                   max(stored_at) AS last_stored_at
+            FROM log_change GROUP BY scope
+            """,
+            """
+            CREATE OR REPLACE VIEW baoxue_pending AS
+            SELECT c.position, encode(c.id, 'hex') AS change_id, encode(c.author, 'hex') AS author, c.seq, c.scope,
+                   (SELECT count(*) FROM log_waiting w WHERE w.position = c.position) AS missing_deps, c.stored_at
+            FROM log_change c WHERE c.state = \(pending)
+            """,
+            """
+            CREATE OR REPLACE VIEW baoxue_held_authors AS
+            SELECT encode(a.key, 'hex') AS author, a.held_from,
+                   (SELECT count(*) FROM log_change c WHERE c.author = a.key AND c.state = \(held)) AS held_changes
+            FROM log_author a WHERE a.held_from IS NOT NULL
+            """,
+            """
+            CREATE OR REPLACE VIEW baoxue_quarantine AS
+            SELECT c.position, encode(c.id, 'hex') AS change_id, encode(c.author, 'hex') AS author, c.seq, c.scope,
+                   q.reason, c.stored_at
+            FROM log_change c JOIN log_quarantine q ON q.position = c.position WHERE c.state = \(quarantined)
+            """,
         ]
     }
 }

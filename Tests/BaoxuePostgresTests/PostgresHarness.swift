@@ -39,3 +39,12 @@ struct PostgresConformingLog: ConformingLog {
     func append(_ batch: [Change]) async throws -> [LogRules.Verdict] { try await log.append(batch) }
     func state(of id: ChangeID) async throws -> ChangeState? { try await log.state(of: id) }
 }
+
+/// Every row of an operator's query, decoded as `type`.
+func rows<each C: PostgresDecodable & Sendable>(
+    _ log: PostgresLog, _ sql: String, as type: (repeat each C).Type
+) async throws -> [(repeat each C)] {
+    var out: [(repeat each C)] = []
+    for try await row in try await log.client.query(PostgresQuery(unsafeSQL: sql), logger: log.logger).decode(type) { out.append(row) }
+    return out
+}

@@ -61,3 +61,57 @@ import Testing
         }
     }
 }
+
+/// The views docs/postgres.md promises operators: what they show after the conformance scenarios,
+/// checked against those scenarios' known outcomes, and that no view exposes a change's bytes.
+@Suite(.serialized) struct PostgresOperatorViewTests {
+    @Test func theViewsShowPendingHeldAndQuarantinedAsTheScenariosLeftThem() async throws {
+        try await PostgresCluster.with { cluster in
+            let scenarios = try LogConformance.scenarios()
+            func scenario(_ words: String) throws -> LogConformance.Scenario { try #require(scenarios.first { $0.name.contains(words) }) }
+            let gap = try scenario("a gap")
+            let pending = try await withLog(on: cluster, database: "gap") { log in
+                var conforming = PostgresConformingLog(log: log)
+                _ = try await LogConformance.run(gap, batchSize: 100, on: &conforming)
+                return try await rows(log, "SELECT change_id, seq, missing_deps FROM baoxue_pending ORDER BY seq", as: (String, Int64, Int64).self)
+            }
+            #expect(pending.map(\.0) == [gap.arrivals[1].id.hex, gap.arrivals[2].id.hex])
+            #expect(pending.map(\.1) == [3, 4])
+            #expect(pending.map(\.2) == [1, 1])
+
+            let fork = try scenario("equivocation")
+            let held = try await withLog(on: cluster, database: "fork") { log in
+                var conforming = PostgresConformingLog(log: log)
+                _ = try await LogConformance.run(fork, batchSize: 1, on: &conforming)
+                return try await rows(log, "SELECT author, held_from, held_changes FROM baoxue_held_authors", as: (String, Int64, Int64).self)
+            }
+            #expect(held.count == 1)
+            #expect(held.first?.0 == fork.arrivals[0].author.hex)
+            #expect(held.first?.1 == 2)
+            #expect(held.first?.2 == 3)
+
+            let revoked = try scenario("revoked")
+            let (quarantine, scopes) = try await withLog(on: cluster, database: "revoked") { log in
+                var conforming = PostgresConformingLog(log: log)
+                _ = try await LogConformance.run(revoked, batchSize: 100, on: &conforming)
+                return (
+                    try await rows(log, "SELECT change_id, reason FROM baoxue_quarantine", as: (String, String).self),
+                    try await rows(log, "SELECT scope, changes, applied, quarantined FROM baoxue_scopes", as: (String, Int64, Int64, Int64).self)
+                )
+            }
+            #expect(quarantine.map(\.0) == revoked.revoked.map(\.id.hex))
+            #expect(quarantine.map(\.1) == ["revoked"])
+            #expect(scopes.count == 1)
+            #expect(scopes.first.map { [$0.1, $0.2, $0.3] } == [5, 4, 1])
+
+            // Metadata only: no view has a bytea column (a change's signed bytes stay in log_change).
+            let exposed = try await withLog(on: cluster, database: "columns") { log in
+                try await rows(
+                    log,
+                    "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_name LIKE 'baoxue_%' AND data_type = 'bytea'",
+                    as: String.self)
+            }
+            #expect(exposed.isEmpty)
+        }
+    }
+}
