@@ -188,8 +188,9 @@ let package = Package(
             name: "baoxue-bench",
             dependencies: [
                 "BaoxueCore", "BaoxueNoise", "BaoxueRecords", "BaoxueStore", "BaoxueSodium", "BaoxueSync", "BaoxueSynthetic",
-                "BaoxueTransport", "BaoxueTCP", "BaoxueTrust", "BaoxueTesting", "BaoxueApp", "BaoxueWeb",
+                "BaoxueTransport", "BaoxueTCP", "BaoxueTrust", "BaoxueTesting", "BaoxueApp", "BaoxueWeb", "BaoxueLog", "BaoxuePostgres",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

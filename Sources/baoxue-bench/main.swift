@@ -40,6 +40,10 @@ if args.contains("privacy") {
     try PrivacyBench.run(children: intArg("--children", 1_250), events: intArg("--events", 3_000))
     exit(0)
 }
+if args.contains("log-storage") {
+    try LogStorageBench.run(count: intArg("--changes", 100_000))
+    exit(0)
+}
 if args.contains("verify") {
     try VerifyBench.run(count: intArg("--changes", 1_000_000))
     exit(0)
