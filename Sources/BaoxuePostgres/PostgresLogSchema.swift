@@ -24,9 +24,13 @@ enum PostgresLogSchema {
                 scope text NOT NULL,
                 state smallint NOT NULL CHECK (state IN (\(states))),
                 bytes bytea NOT NULL,
-                stored_at timestamptz NOT NULL DEFAULT now()
+                stored_at timestamptz NOT NULL DEFAULT now(),
+                txid xid8 NOT NULL DEFAULT pg_current_xact_id()
             )
             """,
+            // Readers that keep a copy (PostgresScopeSets) catch up by transaction, not by position:
+            // positions are handed out at insert, so a lower one can commit after a higher one.
+            "CREATE INDEX IF NOT EXISTS log_change_txid ON log_change (txid)",
             "CREATE INDEX IF NOT EXISTS log_change_author_seq ON log_change (author, seq)",
             "CREATE INDEX IF NOT EXISTS log_change_pending ON log_change (position) WHERE state = \(ChangeState.pending.sql)",
             "CREATE TABLE IF NOT EXISTS log_author (key bytea PRIMARY KEY CHECK (length(key) = 32), held_from bigint)",
