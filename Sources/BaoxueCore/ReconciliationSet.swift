@@ -49,33 +49,45 @@ public struct ReconciliationSet: RandomAccessCollection, Equatable, Sendable {
 
     /// The set with `added` merged in (sorted ascending; items already present are ignored).
     public func merging(_ added: [SyncItem]) -> ReconciliationSet {
-        guard !added.isEmpty else { return self }
         var out = self
-        var firstChanged = items.count
-        var merged: [SyncItem] = []
-        merged.reserveCapacity(items.count + added.count)
-        var i = 0
+        out.merge(added)
+        return out
+    }
+
+    /// Merges `added` (sorted ascending; items already present are ignored) in place: only the items
+    /// from the first one `added` precedes are moved and summed again, so new changes, which usually
+    /// sort last, cost their own number, not the set's size (when the set is not shared).
+    public mutating func merge(_ added: [SyncItem]) {
+        guard let first = added.first else { return }
+        var low = 0
+        var high = items.count
+        while low < high {
+            let mid = (low + high) / 2
+            if items[mid] < first { low = mid + 1 } else { high = mid }
+        }
+        let start = low
+        var tail: [SyncItem] = []
+        tail.reserveCapacity(items.count - start + added.count)
+        var i = start
         var j = 0
         while i < items.count || j < added.count {
             if j == added.count || (i < items.count && items[i] < added[j]) {
-                merged.append(items[i])
+                tail.append(items[i])
                 i += 1
             } else if i < items.count && items[i] == added[j] {
                 j += 1
             } else {
-                if merged.count < firstChanged { firstChanged = merged.count }
-                if merged.last != added[j] { merged.append(added[j]) }
+                if tail.last != added[j] { tail.append(added[j]) }
                 j += 1
             }
         }
-        out.items = merged
-        out.prefix.removeSubrange((firstChanged + 1)...)
-        var running = out.prefix[firstChanged]
-        for item in merged[firstChanged...] {
+        items.replaceSubrange(start..., with: tail)
+        prefix.removeSubrange((start + 1)...)
+        var running = prefix[start]
+        for item in items[start...] {
             running.add(item)
-            out.prefix.append(running)
+            prefix.append(running)
         }
-        return out
     }
 
     public static func == (a: ReconciliationSet, b: ReconciliationSet) -> Bool { a.items == b.items }

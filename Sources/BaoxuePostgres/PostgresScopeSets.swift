@@ -52,7 +52,7 @@ public struct PostgresScopeSets: Sendable {
             let item = SyncItem(timestamp: UInt64(bitPattern: hlc), packed: try PackedChangeID(bytes: id.bytes))
             added[try ScopeID(scope), default: []].append(item)
         }
-        for (scope, items) in added { sets[scope] = (sets[scope] ?? ReconciliationSet()).merging(items.sorted()) }
+        for (scope, items) in added { sets[scope, default: ReconciliationSet()].merge(items.sorted()) }
         finishedBelow = xmin
         return rows.count
     }

@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxueLog
 import BaoxuePostgres
 import BaoxueStore
+import BaoxueSync
 import BaoxueTesting
 import Foundation
 import PostgresNIO
@@ -86,5 +87,76 @@ enum LogStorageBench {
             let stored = try await PostgresLog(client: pools[0]).count()
             return Figure(seconds: seconds, rate: Double(batches.joined().count) / seconds, stored: stored)
         }
+    }
+
+    /// Issue 25 §2's fingerprint figure: a scope of `n` changes in PostgreSQL, a relay process's
+    /// copy of its reconciliation set (`PostgresScopeSets`), and what one session costs the relay:
+    /// catching up with what committed since (nothing, or the d new changes) and reconciling.
+    static func scopeSets(n: Int, d: Int = 10) throws {
+        print("\nbaoxue-bench log-storage: a scope of \(n) changes in PostgreSQL, d = \(d)")
+        var rng = SeededGenerator(seed: 25)
+        let shared = SyncBench.synthetic(n, &rng)
+        let onlyDevice = SyncBench.synthetic(d / 2, &rng)
+        // Stored since the last session: recent changes, which sort last (as the field's do).
+        let latest = shared.map(\.timestamp).max() ?? 0
+        let onlyRelay = SyncBench.synthetic(d - d / 2, &rng).enumerated().map {
+            SyncItem(timestamp: latest + UInt64($0.offset + 1) << 16, packed: $0.element.packed)
+        }
+        let oldOnes = SyncBench.synthetic(d, &rng)
+        let cluster = try PostgresCluster.start()
+        defer { try? cluster.stop() }
+        try cluster.createDatabase("scope")
+        var configuration = PostgresClient.Configuration(
+            unixSocketPath: cluster.socketPath, username: cluster.user, password: nil, database: "scope")
+        configuration.options.maximumConnections = 2
+        let client = PostgresClient(configuration: configuration)
+        try Blocking.run {
+            try await withThrowingTaskGroup(of: Void.self) { running in
+                running.addTask { await client.run() }
+                defer { running.cancelAll() }
+                let log = PostgresLog(client: client)
+                try await log.migrate()
+                for at in stride(from: 0, to: shared.count, by: 50_000) {
+                    try await insertSynthetic(Array(shared[at..<min(shared.count, at + 50_000)]), client: client, log: log)
+                }
+                var sets = PostgresScopeSets()
+                var start = DispatchTime.now().uptimeNanoseconds
+                try await sets.refresh(from: log)
+                print("first read of the scope into memory: \(ms(since: start)) ms (once per process)")
+                start = DispatchTime.now().uptimeNanoseconds
+                let none = try await sets.refresh(from: log)
+                print("catching up, nothing new:            \(ms(since: start)) ms (\(none) rows read)")
+                try await insertSynthetic(onlyRelay, client: client, log: log)
+                start = DispatchTime.now().uptimeNanoseconds
+                let new = try await sets.refresh(from: log)
+                print("catching up, \(onlyRelay.count) new (recent):         \(ms(since: start)) ms (\(new) rows read)")
+                guard let relaySet = sets.sets.values.first else { throw PostgresLogError.corruptRow("no scope read") }
+                let deviceSet = ReconciliationSet(shared + onlyDevice)
+                start = DispatchTime.now().uptimeNanoseconds
+                let exchange = try ReconcileExchange.run(initiator: deviceSet, responder: relaySet)
+                print("reconciling n = \(relaySet.count), d = \(d), both sides:  \(ms(since: start)) ms, \(exchange.roundTrips) round trips")
+                // The worst case: changes dated anywhere in the year (a device offline for months).
+                try await insertSynthetic(oldOnes, client: client, log: log)
+                start = DispatchTime.now().uptimeNanoseconds
+                try await sets.refresh(from: log)
+                print("catching up, \(oldOnes.count) new (dated anywhere):  \(ms(since: start)) ms (running sums redone from the first)")
+                print("peak RSS \(Int(Measure.memory().peak)) MiB")
+            }
+        }
+    }
+
+    static func ms(since start: UInt64) -> String {
+        String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+
+    static func insertSynthetic(_ items: [SyncItem], client: PostgresClient, log: PostgresLog) async throws {
+        let ids = items.map { ByteBuffer(bytes: $0.packed.bytes) }
+        let author = ByteBuffer(bytes: [UInt8](repeating: 7, count: 32))
+        try await client.query(
+            """
+            INSERT INTO log_change (id, author, seq, hlc, scope, state, bytes)
+            SELECT id, \(author), ord, hlc, \(SyncBench.scope.value), 0, '\\x00'::bytea
+            FROM unnest(\(ids)::bytea[], \(items.map { Int64(bitPattern: $0.timestamp) })::bigint[]) WITH ORDINALITY AS n(id, hlc, ord)
+            """, logger: log.logger)
     }
 }

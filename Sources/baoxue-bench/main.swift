@@ -41,7 +41,10 @@ if args.contains("privacy") {
     exit(0)
 }
 if args.contains("log-storage") {
-    try LogStorageBench.run(count: intArg("--changes", 100_000))
+    let changes = intArg("--changes", 100_000)
+    if changes > 0 { try LogStorageBench.run(count: changes) }
+    let scope = intArg("--scope", 1_000_000)
+    if scope > 0 { try LogStorageBench.scopeSets(n: scope) }
     exit(0)
 }
 if args.contains("verify") {
