@@ -3,7 +3,8 @@ import PackageDescription
 
 /// Layers, dependencies pointing one way only:
 /// CSodium (C) → BaoxueSodium → BaoxueCore, BaoxueRecords, BaoxueNoise, BaoxueSync, BaoxueLog (pure)
-/// → BaoxueStore (SQLite), BaoxuePostgres (the log on PostgreSQL, for a relay cluster) → BaoxueTransport (sessions over a store, simulated link)
+/// → BaoxueStore (SQLite), BaoxuePostgres (the log on PostgreSQL, for a relay cluster)
+/// → BaoxueTransport (sessions over a store, simulated link)
 /// → BaoxueTCP (SwiftNIO) → BaoxueRelay (always-on relay: limits, receipts, upstream, metrics)
 /// → BaoxueApp → executables. BaoxueSynthetic (a made-up district for the demo, benchmarks and tests) sits beside
 /// the domain, outside it.
@@ -126,6 +127,7 @@ let package = Package(
             dependencies: [
                 "BaoxueCore", "BaoxueLog",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

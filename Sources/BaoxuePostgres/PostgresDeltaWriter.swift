@@ -20,10 +20,11 @@ struct PostgresDeltaWriter {
         func map(_ position: LogPosition) -> Int64 { (real[position] ?? position).value }
         if !delta.states.isEmpty {
             let states = delta.states.sorted { $0.key < $1.key }
+            let codes = states.map { Int16($0.value.rawValue) }
             try await connection.query(
                 """
                 UPDATE log_change c SET state = s.state
-                FROM unnest(\(states.map(\.key.value))::bigint[], \(states.map { Int16($0.value.rawValue) })::smallint[]) AS s(position, state)
+                FROM unnest(\(states.map(\.key.value))::bigint[], \(codes)::smallint[]) AS s(position, state)
                 WHERE c.position = s.position
                 """, logger: logger)
         }
@@ -53,7 +54,8 @@ struct PostgresDeltaWriter {
     }
 
     /// Inserts in the rules' order (positions grow in that order) and returns staged → real.
-    private func insert(_ inserted: [(change: Change, state: ChangeState, staged: LogPosition)]) async throws -> [LogPosition: LogPosition] {
+    private func insert(_ inserted: [(change: Change, state: ChangeState, staged: LogPosition)]) async throws -> [LogPosition: LogPosition]
+    {
         let changes = inserted.map(\.change)
         let rows = try await connection.query(
             """

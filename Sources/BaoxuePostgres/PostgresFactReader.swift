@@ -135,7 +135,9 @@ struct PostgresFactReader {
 
     /// A stored change, checked again: the database is another process's file, not this one's memory.
     static func change(_ bytes: ByteBuffer, id: ChangeID) throws -> Change {
-        do { return try Change.decode(bytes.bytes, expectedID: id) } catch { throw PostgresLogError.corruptRow("change \(id.short): \(error)") }
+        do { return try Change.decode(bytes.bytes, expectedID: id) } catch {
+            throw PostgresLogError.corruptRow("change \(id.short): \(error)")
+        }
     }
 }
 

@@ -43,14 +43,7 @@ public struct SyncSession: Sendable {
     private var outputs: [SyncOutput] = []
     // Sending.
     private var outbox = ChangeOutbox()
-    // Receiving.
-    private var expected = ExpectedChanges()
-    private var nextIncomingBatch: UInt64 = 0
-    private var storing: [UInt64: Int] = [:]
-    /// Over `maxChangesPerSession` while batches were still being stored: later batches are dropped
-    /// and the session ends with ABORT once those are stored and acknowledged.
-    private var overLimitOnceStored = false
-    private var receivedDone = false
+    private var inbox = ChangeInbox()
 
     /// - Parameters:
     ///   - scopes: initiator only — the scopes to reconcile (filtered by `policy` for the peer).
@@ -141,7 +134,7 @@ public struct SyncSession: Sendable {
     /// session: the batch is REFUSED, and so is every later one, while this side goes on sending.
     public mutating func stored(batch: UInt64, result: Result<Int, SyncError>, now: UInt64) -> [SyncOutput] {
         run(now) { (s: inout SyncSession) throws(SyncError) in
-            guard let count = s.storing.removeValue(forKey: batch) else { throw .store("unknown batch \(batch)") }
+            guard let count = s.inbox.finished(batch) else { throw .store("unknown batch \(batch)") }
             s.lastProgressAt = now
             switch result {
             case .success:
@@ -149,7 +142,7 @@ public struct SyncSession: Sendable {
                 guard !s.isRefusing else { throw .store("batch \(batch) stored after a refused one") }
                 s.progress.receivedChanges += count
                 s.outgoing.append(SyncMessage.ack(batch: batch).encoded())
-                if s.overLimitOnceStored, s.storing.isEmpty {
+                if s.inbox.endsOverLimit {
                     try s.flush()  // the acknowledgements go out before the ABORT
                     throw .overLimit("changes_per_session")
                 }
@@ -173,7 +166,7 @@ public struct SyncSession: Sendable {
     public mutating func tick(now: UInt64) -> [SyncOutput] {
         run(now) { (s: inout SyncSession) throws(SyncError) in
             if !s.channel.isEstablished, now &- s.startedAt > s.limits.handshakeTimeoutMs { throw .handshakeTimeout }
-            if s.storing.isEmpty, now &- s.lastProgressAt > s.limits.idleTimeoutMs { throw .idleTimeout }
+            if s.inbox.isIdle, now &- s.lastProgressAt > s.limits.idleTimeoutMs { throw .idleTimeout }
             if s.stranger, !s.atDesk, let peer = s.progress.peer, now &- s.strangerSince > s.limits.strangerWindowMs {
                 throw .peerNotAllowed(peer)
             }
@@ -282,8 +275,8 @@ public struct SyncSession: Sendable {
             progress.notSent += unsent
             progress.refusedByPeer = reason.isEmpty ? "code \(code)" : reason
             try pump()
-        case (.done, .transferring) where !receivedDone:
-            receivedDone = true
+        case (.done, .transferring) where !inbox.receivedDone:
+            inbox.receivedDone = true
         default:
             throw .unexpectedMessage(type: message.kind.rawValue)
         }
@@ -308,11 +301,11 @@ public struct SyncSession: Sendable {
         var send = Set<SyncItem>()
         for (i, r) in reconcilers {
             send.formUnion(r.toSend)
-            expected.add(r, scope: scopes[i])
+            inbox.expected.add(r, scope: scopes[i])
         }
         outbox = ChangeOutbox(send.sorted())
         progress.toSend = outbox.count
-        progress.toReceive = expected.remaining
+        progress.toReceive = inbox.expected.remaining
         progress.reconciled = true
         // Replies the initiator waited for (sync.md §4.4): its last message travels with its first changes.
         progress.roundTrips = (reconcileMessages.values.max() ?? 0) / 2
@@ -326,38 +319,21 @@ public struct SyncSession: Sendable {
     }
 
     private mutating func accept(batch: UInt64, encoded: [[UInt8]]) throws(SyncError) {
-        guard batch == nextIncomingBatch, !receivedDone else { throw .unexpectedMessage(type: SyncMessage.Kind.changes.rawValue) }
-        guard storing.count < limits.window else { throw .windowExceeded }
-        // The batch that reaches the limit is still taken (so every session makes progress); the next one ends it —
-        // once the batches being stored are stored and acknowledged, so the peer's next session starts past them.
-        guard progress.receivedChanges + storing.values.reduce(0, +) < limits.maxChangesPerSession, !overLimitOnceStored else {
-            guard !storing.isEmpty else { throw .overLimit("changes_per_session") }
-            overLimitOnceStored = true
-            nextIncomingBatch += 1  // dropped, never acknowledged: the peer offers it again next time
-            return
+        let taken = try inbox.take(
+            batch: batch, encoded: encoded, received: progress.receivedChanges, refusing: progress.refusedToPeer != nil,
+            limits: limits, bytesReceived: &progress.changeBytesReceived)
+        switch taken {
+        case .dropped: break
+        case .refuse: refuse(batch: batch, count: encoded.count, because: progress.refusedToPeer!)
+        case .store: outputs.append(.store(batch: batch, encoded: encoded))
         }
-        if let refusing = progress.refusedToPeer {
-            nextIncomingBatch += 1
-            refuse(batch: batch, count: encoded.count, because: refusing)
-            return
-        }
-        for bytes in encoded {
-            let change: Change
-            // Signatures are verified once, by the store, before anything is stored or acknowledged.
-            do { change = try Change.decodeStructure(bytes) } catch { throw .invalidChange(error.code) }
-            try expected.take(change)
-            progress.changeBytesReceived += bytes.count
-        }
-        nextIncomingBatch += 1
-        storing[batch] = encoded.count
-        outputs.append(.store(batch: batch, encoded: encoded))
     }
 
     private mutating func finishIfComplete(_ now: UInt64) {
-        guard phase == .transferring, outbox.isDone, receivedDone, storing.isEmpty, !overLimitOnceStored else { return }
+        guard phase == .transferring, outbox.isDone, inbox.isComplete else { return }
         phase = .finished
         progress.durationMs = now &- startedAt
-        progress.toReceive = progress.receivedChanges + expected.remaining
+        progress.toReceive = progress.receivedChanges + inbox.expected.remaining
     }
 
     // MARK: - Plumbing

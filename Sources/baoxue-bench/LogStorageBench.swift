@@ -15,7 +15,10 @@ import PostgresNIO
 /// PostgreSQL is a throwaway local server (fsync on). Prints changes/s and the ratios.
 enum LogStorageBench {
     static func run(count: Int) throws {
-        print("baoxue-bench log-storage: \(count) changes from 100 authors, batches of 100; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "baoxue-bench log-storage: \(count) changes from 100 authors, batches of 100; "
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
         let (encoded, _) = Workload.changes(count: count, authors: 100)
         let batches = stride(from: 0, to: encoded.count, by: 100).map { Array(encoded[$0..<min(encoded.count, $0 + 100)]) }
 
@@ -32,12 +35,14 @@ enum LogStorageBench {
         try cluster.createDatabase("one")
         try cluster.createDatabase("two")
         let one = try Blocking.run { try await appendThrough(clients: 1, batches: batches, cluster: cluster, database: "one") }
-        print("PostgreSQL, one client pool:    \(String(format: "%6.2f", one.seconds)) s = \(Int(one.rate)) changes/s"
-            + " (\(String(format: "%.2f", one.rate / sqliteRate))× SQLite); stored \(one.stored)")
+        print(
+            "PostgreSQL, one client pool:    \(String(format: "%6.2f", one.seconds)) s = \(Int(one.rate)) changes/s"
+                + " (\(String(format: "%.2f", one.rate / sqliteRate))× SQLite); stored \(one.stored)")
         let two = try Blocking.run { try await appendThrough(clients: 2, batches: batches, cluster: cluster, database: "two") }
-        print("PostgreSQL, two client pools:   \(String(format: "%6.2f", two.seconds)) s = \(Int(two.rate)) changes/s"
-            + " (\(String(format: "%.2f", two.rate / sqliteRate))× SQLite, \(String(format: "%.2f", two.rate / one.rate))× one pool);"
-            + " stored \(two.stored)")
+        print(
+            "PostgreSQL, two client pools:   \(String(format: "%6.2f", two.seconds)) s = \(Int(two.rate)) changes/s"
+                + " (\(String(format: "%.2f", two.rate / sqliteRate))× SQLite, \(String(format: "%.2f", two.rate / one.rate))× one pool);"
+                + " stored \(two.stored)")
     }
 
     struct Figure: Sendable {
@@ -134,7 +139,8 @@ enum LogStorageBench {
                 let deviceSet = ReconciliationSet(shared + onlyDevice)
                 start = DispatchTime.now().uptimeNanoseconds
                 let exchange = try ReconcileExchange.run(initiator: deviceSet, responder: relaySet)
-                print("reconciling n = \(relaySet.count), d = \(d), both sides:  \(ms(since: start)) ms, \(exchange.roundTrips) round trips")
+                print(
+                    "reconciling n = \(relaySet.count), d = \(d), both sides:  \(ms(since: start)) ms, \(exchange.roundTrips) round trips")
                 // The worst case: changes dated anywhere in the year (a device offline for months).
                 try await insertSynthetic(oldOnes, client: client, log: log)
                 start = DispatchTime.now().uptimeNanoseconds

@@ -50,14 +50,18 @@ import Testing
         _ = try await LogSnapshot.run(&facts, prefetch: LogFacts.needs(of: chain.arrivals)) { needs, facts in
             rounds += 1
             for need in needs { memory.answer(need, into: &facts) }
-        } body: { try LogRules.append(chain.arrivals, to: &$0) }
+        } body: {
+            try LogRules.append(chain.arrivals, to: &$0)
+        }
         #expect(rounds == 1)
         var cold = LogFacts()
         rounds = 0
         _ = try await LogSnapshot.run(&cold) { needs, facts in
             rounds += 1
             for need in needs { memory.answer(need, into: &facts) }
-        } body: { try LogRules.append(chain.arrivals, to: &$0) }
+        } body: {
+            try LogRules.append(chain.arrivals, to: &$0)
+        }
         #expect(rounds > 1)
     }
 

@@ -73,7 +73,8 @@ import Testing
             let pending = try await withLog(on: cluster, database: "gap") { log in
                 var conforming = PostgresConformingLog(log: log)
                 _ = try await LogConformance.run(gap, batchSize: 100, on: &conforming)
-                return try await rows(log, "SELECT change_id, seq, missing_deps FROM baoxue_pending ORDER BY seq", as: (String, Int64, Int64).self)
+                return try await rows(
+                    log, "SELECT change_id, seq, missing_deps FROM baoxue_pending ORDER BY seq", as: (String, Int64, Int64).self)
             }
             #expect(pending.map(\.0) == [gap.arrivals[1].id.hex, gap.arrivals[2].id.hex])
             #expect(pending.map(\.1) == [3, 4])
@@ -83,7 +84,8 @@ import Testing
             let held = try await withLog(on: cluster, database: "fork") { log in
                 var conforming = PostgresConformingLog(log: log)
                 _ = try await LogConformance.run(fork, batchSize: 1, on: &conforming)
-                return try await rows(log, "SELECT author, held_from, held_changes FROM baoxue_held_authors", as: (String, Int64, Int64).self)
+                return try await rows(
+                    log, "SELECT author, held_from, held_changes FROM baoxue_held_authors", as: (String, Int64, Int64).self)
             }
             #expect(held.count == 1)
             #expect(held.first?.0 == fork.arrivals[0].author.hex)
@@ -96,7 +98,8 @@ import Testing
                 _ = try await LogConformance.run(revoked, batchSize: 100, on: &conforming)
                 return (
                     try await rows(log, "SELECT change_id, reason FROM baoxue_quarantine", as: (String, String).self),
-                    try await rows(log, "SELECT scope, changes, applied, quarantined FROM baoxue_scopes", as: (String, Int64, Int64, Int64).self)
+                    try await rows(
+                        log, "SELECT scope, changes, applied, quarantined FROM baoxue_scopes", as: (String, Int64, Int64, Int64).self)
                 )
             }
             #expect(quarantine.map(\.0) == revoked.revoked.map(\.id.hex))
@@ -108,7 +111,8 @@ import Testing
             let exposed = try await withLog(on: cluster, database: "columns") { log in
                 try await rows(
                     log,
-                    "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_name LIKE 'baoxue_%' AND data_type = 'bytea'",
+                    "SELECT table_name || '.' || column_name FROM information_schema.columns "
+                        + "WHERE table_name LIKE 'baoxue_%' AND data_type = 'bytea'",
                     as: String.self)
             }
             #expect(exposed.isEmpty)
