@@ -31,6 +31,18 @@ public enum LogConformance {
             self.revoked = revoked
             self.expected = expected
         }
+
+        /// Whether its states are the same in any arrival order (no equivocation: which half of one
+        /// arrives first decides which is the "first").
+        public var isOrderFree: Bool { !name.contains("equivocation") }
+
+        /// The same scenario with its first two arrivals repeated and everything shuffled: the same
+        /// final states are expected (idempotence and order independence).
+        public func shuffled(using rng: inout SeededGenerator) -> Scenario {
+            var arrivals = self.arrivals + self.arrivals.prefix(2)
+            arrivals.shuffle(using: &rng)
+            return Scenario(name: name, arrivals: arrivals, revoked: revoked, expected: expected)
+        }
     }
 
     /// Runs `scenario` over `storage` the way a replica's append does, without a trust gate:
