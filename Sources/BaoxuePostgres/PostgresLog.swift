@@ -14,6 +14,8 @@ public struct PostgresLog: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     public let maxAttempts: Int
+    /// Commits and conflict reruns of this log value and its copies.
+    public let stats = PostgresLogStats()
 
     /// `client` must be running (`client.run()` in the executable's task group or service group).
     public init(client: PostgresClient, logger: Logger = Logger(label: "baoxue.postgres"), maxAttempts: Int = 24) {
@@ -95,6 +97,7 @@ public struct PostgresLog: Sendable {
                     do {
                         let value = try await body(connection)
                         try await connection.query("COMMIT", logger: logger)
+                        stats.didCommit()
                         return value
                     } catch {
                         _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -103,11 +106,13 @@ public struct PostgresLog: Sendable {
                 }
             } catch let error as PostgresDeltaWriter.Raced {
                 _ = error
+                stats.didConflict()
             } catch let error as PSQLError {
                 let state = error.serverInfo?[.sqlState] ?? ""
                 guard Self.conflictStates.contains(state) else {
                     throw PostgresLogError.database(sqlState: state, message: error.serverInfo?[.message] ?? "\(error.code)")
                 }
+                stats.didConflict()
             }
             // Back off a little, more each time, with jitter so two processes don't collide again.
             try await Task.sleep(for: .microseconds(UInt64.random(in: 0...(200 << min(attempt, 8)))))

@@ -37,18 +37,21 @@ enum LogStorageBench {
         let one = try Blocking.run { try await appendThrough(clients: 1, batches: batches, cluster: cluster, database: "one") }
         print(
             "PostgreSQL, one client pool:    \(String(format: "%6.2f", one.seconds)) s = \(Int(one.rate)) changes/s"
-                + " (\(String(format: "%.2f", one.rate / sqliteRate))× SQLite); stored \(one.stored)")
+                + " (\(String(format: "%.2f", one.rate / sqliteRate))× SQLite); stored \(one.stored); \(one.contention)")
         let two = try Blocking.run { try await appendThrough(clients: 2, batches: batches, cluster: cluster, database: "two") }
         print(
             "PostgreSQL, two client pools:   \(String(format: "%6.2f", two.seconds)) s = \(Int(two.rate)) changes/s"
                 + " (\(String(format: "%.2f", two.rate / sqliteRate))× SQLite, \(String(format: "%.2f", two.rate / one.rate))× one pool);"
-                + " stored \(two.stored)")
+                + " stored \(two.stored); \(two.contention)")
     }
 
     struct Figure: Sendable {
         let seconds: Double
         let rate: Double
         let stored: Int
+        let commits: Int
+        let reruns: Int
+        var contention: String { "\(commits) transactions, \(reruns) run again after a conflict" }
     }
 
     /// Each client pool gets the chains of half the authors, in order, and appends them batch by
@@ -69,16 +72,16 @@ enum LogStorageBench {
         return try await withThrowingTaskGroup(of: Void.self) { running in
             for pool in pools { running.addTask { await pool.run() } }
             defer { running.cancelAll() }
-            try await PostgresLog(client: pools[0]).migrate()
+            let logs = pools.map { PostgresLog(client: $0) }
+            try await logs[0].migrate()
             let start = DispatchTime.now().uptimeNanoseconds
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for (pool, share) in zip(pools, shares) {
+                for (log, share) in zip(logs, shares) {
                     // Streams by author within a pool, each stream's batches in order.
                     var byStream = Array(repeating: [[UInt8]](), count: streams)
                     for bytes in share { byStream[Int(bytes[2]) % streams].append(bytes) }
                     for stream in byStream {
                         group.addTask {
-                            let log = PostgresLog(client: pool)
                             for at in stride(from: 0, to: stream.count, by: 100) {
                                 let batch = try stream[at..<min(stream.count, at + 100)].map { try Change.decode(Array($0)) }
                                 _ = try await log.append(batch)
@@ -90,7 +93,9 @@ enum LogStorageBench {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let stored = try await PostgresLog(client: pools[0]).count()
-            return Figure(seconds: seconds, rate: Double(batches.joined().count) / seconds, stored: stored)
+            return Figure(
+                seconds: seconds, rate: Double(batches.joined().count) / seconds, stored: stored,
+                commits: logs.map(\.stats.commits).reduce(0, +), reruns: logs.map(\.stats.reruns).reduce(0, +))
         }
     }
 

@@ -45,8 +45,11 @@ import Testing
     @Test func whatAnAppendReturnedSurvivesACrashOfTheServer() async throws {
         try await PostgresCluster.with { cluster in
             let chain = try #require(try LogConformance.scenarios().first { $0.name == "a chain in order" })
-            let verdicts = try await withLog(on: cluster, database: "durable") { log in try await log.append(chain.arrivals) }
+            let (verdicts, commits) = try await withLog(on: cluster, database: "durable") { log in
+                (try await log.append(chain.arrivals), log.stats.commits)
+            }
             #expect(verdicts == Array(repeating: .stored(.applied), count: chain.arrivals.count))
+            #expect(commits == 2, "the schema's transaction and the append's, each committed once")
             try cluster.crashAndRestart()
             let states = try await withClient(on: cluster, database: "durable") { client in
                 let log = PostgresLog(client: client)
