@@ -14,6 +14,8 @@ public struct LogSnapshot: LogStorage, Sendable {
     public private(set) var facts: LogFacts
     private var inserted: [(change: Change, position: LogPosition)] = []
     private var insertedAt: [ChangeID: LogPosition] = [:]
+    /// The ids inserted in this run by author and seq (what `author` and `changeIDs` add to the facts).
+    private var insertedSlots: [PublicKey: [UInt64: [ChangeID]]] = [:]
     private var states: [LogPosition: ChangeState] = [:]
     private var holds: [PublicKey: UInt64?] = [:]
     private var cleared: Set<LogPosition> = []
@@ -33,7 +35,7 @@ public struct LogSnapshot: LogStorage, Sendable {
     public mutating func author(_ key: PublicKey) throws -> LogAuthor {
         guard var author = facts.authors[key] else { throw LogMiss(.author(key)) }
         if let hold = holds[key] { author.heldFrom = hold }
-        for entry in inserted where entry.change.author == key { author.storedSeq = max(author.storedSeq, entry.change.seq) }
+        if let seq = insertedSlots[key]?.keys.max() { author.storedSeq = max(author.storedSeq, seq) }
         return author
     }
 
@@ -56,7 +58,7 @@ public struct LogSnapshot: LogStorage, Sendable {
 
     public mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID] {
         guard let stored = facts.seqs[author]?[seq] else { throw LogMiss(.seq(author, seq)) }
-        return stored + inserted.filter { $0.change.author == author && $0.change.seq == seq }.map(\.change.id)
+        return stored + (insertedSlots[author]?[seq] ?? [])
     }
 
     public mutating func standing(of id: ChangeID) throws -> LogStanding? {
@@ -78,6 +80,7 @@ public struct LogSnapshot: LogStorage, Sendable {
         let position = LogPosition(Self.firstStaged + Int64(inserted.count))
         inserted.append((change, position))
         insertedAt[change.id] = position
+        insertedSlots[change.author, default: [:]][change.seq, default: []].append(change.id)
         states[position] = state
         return position
     }

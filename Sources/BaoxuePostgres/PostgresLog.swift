@@ -87,7 +87,7 @@ public struct PostgresLog: Sendable {
 
     /// Runs `body` in a transaction, again from the start when PostgreSQL aborts it for a conflict
     /// with another process (serialization failure, deadlock, a unique key another process took).
-    private func transaction<T: Sendable>(
+    func transaction<T: Sendable>(
         isolation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         for attempt in 1...maxAttempts {
@@ -104,8 +104,7 @@ public struct PostgresLog: Sendable {
                         throw error
                     }
                 }
-            } catch let error as PostgresDeltaWriter.Raced {
-                _ = error
+            } catch is PostgresDeltaWriter.Raced {
                 stats.didConflict()
             } catch let error as PSQLError {
                 let state = error.serverInfo?[.sqlState] ?? ""

@@ -23,29 +23,22 @@ public struct PostgresScopeSets: Sendable {
     public mutating func refresh(from log: PostgresLog) async throws -> Int {
         let since = finishedBelow
         let logger = log.logger
-        let (xmin, rows) = try await log.client.withConnection { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                var xmin: UInt64 = 0
-                for try await text in try await connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", logger: logger)
-                    .decode(String.self)
-                {
-                    guard let value = UInt64(text) else { throw PostgresLogError.corruptRow("snapshot xmin \(text)") }
-                    xmin = value
-                }
-                let query: PostgresQuery =
-                    since.map { "SELECT scope, hlc, id FROM log_change WHERE txid >= \(String($0))::xid8" }
-                    ?? "SELECT scope, hlc, id FROM log_change"
-                var rows: [(String, Int64, ByteBuffer)] = []
-                for try await row in try await connection.query(query, logger: logger).decode((String, Int64, ByteBuffer).self) {
-                    rows.append(row)
-                }
-                try await connection.query("COMMIT", logger: logger)
-                return (xmin, rows)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+        let (xmin, rows) = try await log.transaction(isolation: "REPEATABLE READ READ ONLY") { connection in
+            var xmin: UInt64 = 0
+            for try await text in try await connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", logger: logger)
+                .decode(String.self)
+            {
+                guard let value = UInt64(text) else { throw PostgresLogError.corruptRow("snapshot xmin \(text)") }
+                xmin = value
             }
+            let query: PostgresQuery =
+                since.map { "SELECT scope, hlc, id FROM log_change WHERE txid >= \(String($0))::xid8" }
+                ?? "SELECT scope, hlc, id FROM log_change"
+            var rows: [(String, Int64, ByteBuffer)] = []
+            for try await row in try await connection.query(query, logger: logger).decode((String, Int64, ByteBuffer).self) {
+                rows.append(row)
+            }
+            return (xmin, rows)
         }
         var added: [ScopeID: [SyncItem]] = [:]
         for (scope, hlc, id) in rows {

@@ -23,6 +23,14 @@ extension BatchAppender {
         resetCaches()
     }
 
+    /// Derives the record views again from the log, and forgets what this appender had read of
+    /// them (whether a void is stored).
+    mutating func rebuildViews() throws {
+        try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
+        views.rereadVoids()
+        report.viewsRebuilt = true
+    }
+
     /// Takes changes no longer applied out of the record views (`ViewRepair`), or rebuilds
     /// them when that cannot be done exactly.
     mutating func repairViews(removing ids: Set<ChangeID>) throws {
@@ -32,9 +40,7 @@ extension BatchAppender {
             try Data.fetchOne(statement, arguments: [Data(id.bytes)]).map { try Change.decodeVerified(Array($0)) }
         }
         if let merge, try !ViewRepair.unapply(changes, db: db, keys: &keys, views: &views, merge: merge) {
-            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
-            views.rereadVoids()
-            report.viewsRebuilt = true
+            try rebuildViews()
         }
     }
 }

@@ -21,9 +21,7 @@ extension BatchAppender {
             arguments: [author, Int64(at << 16), ScopeID.admin.value])
         guard !rows.isEmpty else {
             if wiped {
-                try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
-                views.rereadVoids()
-                report.viewsRebuilt = true
+                try rebuildViews()
             }
             return
         }
@@ -45,9 +43,7 @@ extension BatchAppender {
         }
         if !applied.isEmpty { try LogRepair.rebuildHeads(db: db) }
         if wiped {
-            try RecordViewsRebuild.rebuild(db: db, merge: merge, keys: &keys)
-            views.rereadVoids()
-            report.viewsRebuilt = true
+            try rebuildViews()
         } else if !applied.isEmpty {
             try repairViews(removing: Set(applied.map { try ChangeID(bytes: Array($0)) }))
         }

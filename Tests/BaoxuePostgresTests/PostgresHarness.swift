@@ -48,3 +48,23 @@ func rows<each C: PostgresDecodable & Sendable>(
     for try await row in try await log.client.query(PostgresQuery(unsafeSQL: sql), logger: log.logger).decode(type) { out.append(row) }
     return out
 }
+
+/// Runs `scenario` on a fresh database `database`, `batchSize` arrivals per append; returns its
+/// outcome and what `read` then reads from the log it left.
+func run<T: Sendable>(
+    _ scenario: LogConformance.Scenario, batchSize: Int, on cluster: PostgresCluster, database: String,
+    then read: @Sendable (PostgresLog) async throws -> T
+) async throws -> (outcome: LogConformance.Outcome, read: T) {
+    try await withLog(on: cluster, database: database) { log in
+        var conforming = PostgresConformingLog(log: log)
+        let outcome = try await LogConformance.run(scenario, batchSize: batchSize, on: &conforming)
+        return (outcome, try await read(log))
+    }
+}
+
+/// Runs `scenario` on a fresh database and returns its outcome.
+func run(
+    _ scenario: LogConformance.Scenario, batchSize: Int, on cluster: PostgresCluster, database: String
+) async throws -> LogConformance.Outcome {
+    try await run(scenario, batchSize: batchSize, on: cluster, database: database) { _ in () }.outcome
+}

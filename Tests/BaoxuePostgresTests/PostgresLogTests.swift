@@ -13,10 +13,7 @@ import Testing
                 var memory = LogMemory()
                 let reference = try LogConformance.run(scenario, on: &memory)
                 for batchSize in [1, 100] {
-                    let outcome = try await withLog(on: cluster, database: "s\(n)_\(batchSize)") { log in
-                        var conforming = PostgresConformingLog(log: log)
-                        return try await LogConformance.run(scenario, batchSize: batchSize, on: &conforming)
-                    }
+                    let outcome = try await run(scenario, batchSize: batchSize, on: cluster, database: "s\(n)_\(batchSize)")
                     #expect(outcome == reference, "\(scenario.name), batches of \(batchSize): \(outcome)")
                 }
             }
@@ -31,10 +28,7 @@ import Testing
                 for (n, scenario) in try LogConformance.scenarios().enumerated() where scenario.isOrderFree {
                     let shuffled = scenario.shuffled(using: &rng)
                     let batchSize = Int.random(in: 1...4, using: &rng)
-                    let outcome = try await withLog(on: cluster, database: "r\(seed)_\(n)") { log in
-                        var conforming = PostgresConformingLog(log: log)
-                        return try await LogConformance.run(shuffled, batchSize: batchSize, on: &conforming)
-                    }
+                    let outcome = try await run(shuffled, batchSize: batchSize, on: cluster, database: "r\(seed)_\(n)")
                     #expect(outcome.states == scenario.expected, "seed \(seed), \(scenario.name): \(outcome)")
                 }
             }
@@ -70,38 +64,30 @@ import Testing
             let scenarios = try LogConformance.scenarios()
             func scenario(_ words: String) throws -> LogConformance.Scenario { try #require(scenarios.first { $0.name.contains(words) }) }
             let gap = try scenario("a gap")
-            let pending = try await withLog(on: cluster, database: "gap") { log in
-                var conforming = PostgresConformingLog(log: log)
-                _ = try await LogConformance.run(gap, batchSize: 100, on: &conforming)
-                return try await rows(
-                    log, "SELECT change_id, seq, missing_deps FROM baoxue_pending ORDER BY seq", as: (String, Int64, Int64).self)
-            }
+            let pending = try await run(gap, batchSize: 100, on: cluster, database: "gap") { log in
+                try await rows(log, "SELECT change_id, seq, missing_deps FROM baoxue_pending ORDER BY seq", as: (String, Int64, Int64).self)
+            }.read
             #expect(pending.map(\.0) == [gap.arrivals[1].id.hex, gap.arrivals[2].id.hex])
             #expect(pending.map(\.1) == [3, 4])
             #expect(pending.map(\.2) == [1, 1])
 
             let fork = try scenario("equivocation")
-            let held = try await withLog(on: cluster, database: "fork") { log in
-                var conforming = PostgresConformingLog(log: log)
-                _ = try await LogConformance.run(fork, batchSize: 1, on: &conforming)
-                return try await rows(
-                    log, "SELECT author, held_from, held_changes FROM baoxue_held_authors", as: (String, Int64, Int64).self)
-            }
+            let held = try await run(fork, batchSize: 1, on: cluster, database: "fork") { log in
+                try await rows(log, "SELECT author, held_from, held_changes FROM baoxue_held_authors", as: (String, Int64, Int64).self)
+            }.read
             #expect(held.count == 1)
             #expect(held.first?.0 == fork.arrivals[0].author.hex)
             #expect(held.first?.1 == 2)
             #expect(held.first?.2 == 3)
 
             let revoked = try scenario("revoked")
-            let (quarantine, scopes) = try await withLog(on: cluster, database: "revoked") { log in
-                var conforming = PostgresConformingLog(log: log)
-                _ = try await LogConformance.run(revoked, batchSize: 100, on: &conforming)
-                return (
+            let (quarantine, scopes) = try await run(revoked, batchSize: 100, on: cluster, database: "revoked") { log in
+                (
                     try await rows(log, "SELECT change_id, reason FROM baoxue_quarantine", as: (String, String).self),
                     try await rows(
                         log, "SELECT scope, changes, applied, quarantined FROM baoxue_scopes", as: (String, Int64, Int64, Int64).self)
                 )
-            }
+            }.read
             #expect(quarantine.map(\.0) == revoked.revoked.map(\.id.hex))
             #expect(quarantine.map(\.1) == ["revoked"])
             #expect(scopes.count == 1)
