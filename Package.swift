@@ -150,7 +150,7 @@ let package = Package(
         .target(
             name: "BaoxueRelay",
             dependencies: [
-                "BaoxueCore", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
+                "BaoxueCore", "BaoxuePostgres", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -162,7 +162,7 @@ let package = Package(
             name: "BaoxueApp",
             dependencies: [
                 "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic", "BaoxueTrust",
-                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", "CQrencode", "CXlsxWriter",
+                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", "BaoxuePostgres", "CQrencode", "CXlsxWriter",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -320,10 +320,12 @@ let package = Package(
         .testTarget(
             name: "BaoxueRelayTests",
             dependencies: [
-                "BaoxueRelay", "BaoxueApp", "BaoxueStore", "BaoxueTrust", "BaoxuePrivacy", "BaoxueCore", "BaoxueRecords", "BaoxueSync",
+                "BaoxueRelay", "BaoxueApp", "BaoxuePostgres", "BaoxueStore", "BaoxueTrust", "BaoxuePrivacy", "BaoxueCore", "BaoxueRecords",
+                "BaoxueSync",
                 "BaoxueSynthetic", "BaoxueTCP", "BaoxueTransport", "BaoxueTesting",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict

@@ -27,6 +27,8 @@ public enum AppError: Error, Equatable, Sendable {
     case noScopes
     /// `relay serve` on a replica whose certificate is not a relay's (its receipts would count for nothing).
     case notARelay
+    /// `relay serve --store`: the PostgreSQL database cannot be used (address, reachability, rights), and why.
+    case sharedDatabase(String)
     /// A file that would be overwritten (a backup target).
     case fileExists(path: String)
     /// An input file that does not exist or cannot be read.
@@ -114,6 +116,8 @@ public enum AppError: Error, Equatable, Sendable {
         case .notARelay:
             return prefix
                 + lang.say(ErrorMessages.thisReplicasCertificateIsNot)
+        case .sharedDatabase(let why):
+            return prefix + lang.say(ErrorMessages.sharedDatabaseUnusable, why)
         case .fileExists(let path):
             return prefix
                 + lang.say(ErrorMessages.fileAlreadyExistsItIs, path)

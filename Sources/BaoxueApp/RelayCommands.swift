@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePostgres
 import BaoxueRelay
 import BaoxueStore
 import BaoxueSync
@@ -24,6 +25,8 @@ public enum RelayCommands {
         public var handshakesPerAddress = 64
         /// Seconds without an upstream sync before `/health` reports `upstream_unreachable`.
         public var upstreamAlarmSeconds = 600
+        /// A PostgreSQL the relay shares with others (`postgresql://…`): the log lives there, not in the folder.
+        public var store: String?
         public init(directory: String, listen: String) {
             self.directory = directory
             self.listen = listen
@@ -65,6 +68,49 @@ public enum RelayCommands {
                 key: replica.key, log: replica.log, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
                 certificates: certificates, vouch: vouch, configuration: configuration, logger: logger)
         } catch { throw .sync(error) }
+    }
+
+    /// Starts one process of a relay cluster on the PostgreSQL at `o.store`: its key, certificate and
+    /// the authority come from its folder as for any relay; the log from the shared database.
+    public static func startCluster(_ o: ServeOptions, store url: String) async throws(AppError) -> ClusterRelay {
+        let (host, port) = try SyncCommands.address(o.listen, option: "--listen", listening: true)
+        let address: PostgresAddress
+        do { address = try PostgresAddress(url) } catch { throw .invalidArgument(option: "--store", value: url) }
+        let replica = try attempt { () throws(StoreError) in try Replica.open(at: o.directory, witness: true, views: false) }
+        if replica.log.authority != nil {
+            let own = try attempt { () throws(StoreError) in try replica.log.holder(of: replica.key.publicKey) }
+            guard own?.role == .relay else { throw .notARelay }
+        }
+        _ = try SyncCommands.policy(for: replica)
+        let client = address.client()
+        let running = Task { await client.run() }
+        let log = PostgresLog(client: client)
+        do {
+            try await log.migrate()
+            guard try await log.commitsDurably() else {
+                throw PostgresLogError.database(sqlState: "-", message: "synchronous_commit is off")
+            }
+        } catch {
+            running.cancel()
+            throw .sharedDatabase("\(error)")
+        }
+        var config = Relay.Configuration()
+        config.host = host
+        config.port = port
+        config.limits = o.limits
+        config.idleTimeoutMs = UInt64(max(1, o.idleTimeoutSeconds)) * 1000
+        config.handshakesPerAddress = o.handshakesPerAddress
+        config.openFileLimit = OpenFileLimit.raiseToHard()
+        let (certificates, vouch) = SyncCommands.presentation(for: replica)
+        let store = ClusterStore(log: log, witness: PostgresWitness(key: replica.key))
+        do {
+            return try await ClusterRelay.start(
+                key: replica.key, store: store, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },
+                certificates: certificates, vouch: vouch, configuration: config, database: running)
+        } catch {
+            running.cancel()
+            throw .sync(error)
+        }
     }
 
     /// A consistent copy of a relay's (or any replica's) database while it serves; checks the copy.

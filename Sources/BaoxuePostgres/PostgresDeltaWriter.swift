@@ -96,4 +96,28 @@ struct PostgresDeltaWriter {
                 "UPDATE log_author SET held_from = NULL WHERE key = ANY(\(lifted.map(\.bytes.buffer))::bytea[])", logger: logger)
         }
     }
+
+    /// Records who witnessed what (`log_witness`) from receipts stored in this transaction.
+    func witnessed(_ receipts: [Change]) async throws {
+        var changes: [ByteBuffer] = []
+        var relays: [ByteBuffer] = []
+        var ids: [ByteBuffer] = []
+        var at: [Int64] = []
+        for receipt in receipts {
+            guard let decoded = try? WitnessReceipt.decode(receipt.payload) else { continue }
+            for id in decoded.ids {
+                changes.append(id.bytes.buffer)
+                relays.append(receipt.author.bytes.buffer)
+                ids.append(receipt.id.bytes.buffer)
+                at.append(Int64(receipt.timestamp.milliseconds))
+            }
+        }
+        guard !changes.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO log_witness (change, relay, receipt, at)
+            SELECT * FROM unnest(\(changes)::bytea[], \(relays)::bytea[], \(ids)::bytea[], \(at)::bigint[])
+            ON CONFLICT (change) DO NOTHING
+            """, logger: logger)
+    }
 }

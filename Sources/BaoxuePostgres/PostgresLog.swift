@@ -46,7 +46,43 @@ public struct PostgresLog: Sendable {
 
     /// Appends a batch of verified changes through the log's rules; one verdict per change.
     public func append(_ batch: [Change]) async throws -> [LogRules.Verdict] {
-        try await rules(prefetch: LogFacts.needs(of: batch)) { snapshot in try LogRules.append(batch, to: &snapshot) }
+        try await append(batch, witness: nil, now: 0).verdicts
+    }
+
+    /// What one append did: a verdict per change, and the receipts the witness signed for it.
+    public struct Appended: Sendable {
+        public let verdicts: [LogRules.Verdict]
+        public let receipts: [Change]
+    }
+
+    /// Appends a batch and, with a witness, its receipts for what it stored first, in one transaction:
+    /// a change is never stored without its receipt, and `log_witness` says who witnessed it.
+    public func append(_ batch: [Change], witness: PostgresWitness?, now: UInt64) async throws -> Appended {
+        let prefetch = LogFacts.needs(of: batch) + (witness.map { [.author($0.key.publicKey)] } ?? [])
+        return try await rules(prefetch: prefetch) { snapshot in
+            let verdicts = try LogRules.append(batch, to: &snapshot)
+            let receipts = try witness?.receipts(for: batch, verdicts: verdicts, now: now, in: &snapshot) ?? []
+            return Appended(verdicts: verdicts, receipts: receipts)
+        } after: { connection, appended in
+            try await PostgresDeltaWriter(connection: connection, logger: logger).witnessed(appended.receipts)
+        }
+    }
+
+    /// The encoded changes with these ids, in this order.
+    public func encodedChanges(_ ids: [ChangeID]) async throws -> [[UInt8]] {
+        guard !ids.isEmpty else { return [] }
+        var found: [ChangeID: [UInt8]] = [:]
+        do {
+            let rows = try await client.query(
+                "SELECT id, bytes FROM log_change WHERE id = ANY(\(ids.map { $0.bytes.buffer }))", logger: logger)
+            for try await (id, bytes) in rows.decode((ByteBuffer, ByteBuffer).self) {
+                found[try ChangeID(bytes: Array(buffer: id))] = Array(buffer: bytes)
+            }
+        } catch let error as PSQLError { throw Self.classify(error) }
+        return try ids.map { id in
+            guard let bytes = found[id] else { throw PostgresLogError.changeMissing(id) }
+            return bytes
+        }
     }
 
     /// Stores changes quarantined for `reason` (a relay's trust gate refused them), kept as proof.
@@ -66,13 +102,25 @@ public struct PostgresLog: Sendable {
         return nil
     }
 
+    /// True when a commit returns only once its WAL is flushed (`synchronous_commit` is not `off`):
+    /// the condition for acknowledging a device.
+    public func commitsDurably() async throws -> Bool {
+        for try await value in try await client.query("SHOW synchronous_commit", logger: logger).decode(String.self) {
+            return value != "off"
+        }
+        return false
+    }
+
     /// How many changes are stored, in any state.
     public func count() async throws -> Int {
         for try await n in try await client.query("SELECT count(*) FROM log_change", logger: logger).decode(Int.self) { return n }
         return 0
     }
 
-    private func rules<T: Sendable>(prefetch: [LogNeed], _ body: @escaping @Sendable (inout LogSnapshot) throws -> T) async throws -> T {
+    private func rules<T: Sendable>(
+        prefetch: [LogNeed], _ body: @escaping @Sendable (inout LogSnapshot) throws -> T,
+        after: @escaping @Sendable (PostgresConnection, T) async throws -> Void = { _, _ in }
+    ) async throws -> T {
         try await transaction(isolation: "SERIALIZABLE") { connection in
             let reader = PostgresFactReader(connection: connection, logger: logger)
             var facts = LogFacts()
@@ -81,6 +129,7 @@ public struct PostgresLog: Sendable {
                 run = try await LogSnapshot.run(&facts, prefetch: prefetch, fetch: { try await reader.fetch($0, into: &$1) }, body: body)
             } catch let error as LogSnapshotError { throw PostgresLogError.snapshot(error) }
             try await PostgresDeltaWriter(connection: connection, logger: logger).write(run.delta)
+            try await after(connection, run.result)
             return run.result
         }
     }
@@ -106,17 +155,24 @@ public struct PostgresLog: Sendable {
                 }
             } catch is PostgresDeltaWriter.Raced {
                 stats.didConflict()
+            } catch PostgresLogError.witnessSeqTaken {
+                stats.didConflict()
             } catch let error as PSQLError {
-                let state = error.serverInfo?[.sqlState] ?? ""
-                guard Self.conflictStates.contains(state) else {
-                    throw PostgresLogError.database(sqlState: state, message: error.serverInfo?[.message] ?? "\(error.code)")
-                }
+                guard let state = error.serverInfo?[.sqlState], Self.conflictStates.contains(state) else { throw Self.classify(error) }
                 stats.didConflict()
             }
             // Back off a little, more each time, with jitter so two processes don't collide again.
             try await Task.sleep(for: .microseconds(UInt64.random(in: 0...(200 << min(attempt, 8)))))
         }
         throw PostgresLogError.contended(attempts: maxAttempts)
+    }
+
+    /// A database error as this log names it: refused with its SQLSTATE, or unavailable (no answer at all).
+    public static func classify(_ error: PSQLError) -> PostgresLogError {
+        guard let state = error.serverInfo?[.sqlState] else { return .unavailable("\(error.code)") }
+        // admin_shutdown, crash_shutdown, cannot_connect_now: the server is going away or coming back.
+        if ["57P01", "57P02", "57P03"].contains(state) { return .unavailable(state) }
+        return .database(sqlState: state, message: error.serverInfo?[.message] ?? "\(error.code)")
     }
 
     /// serialization_failure, deadlock_detected, unique_violation (a concurrent insert of the same key).

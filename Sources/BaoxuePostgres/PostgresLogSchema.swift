@@ -48,6 +48,31 @@ enum PostgresLogSchema {
                 reason text NOT NULL
             )
             """,
+            // Which relay witnessed which change first, and when (its receipt's HLC milliseconds);
+            // written in the transaction that stored the change and its receipt.
+            """
+            CREATE TABLE IF NOT EXISTS log_witness (
+                change bytea PRIMARY KEY CHECK (length(change) = 32),
+                relay bytea NOT NULL CHECK (length(relay) = 32),
+                receipt bytea NOT NULL,
+                at bigint NOT NULL
+            )
+            """,
+            // Each relay process's sessions, a row per session once it ends (metadata only).
+            """
+            CREATE TABLE IF NOT EXISTS relay_session (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                relay bytea NOT NULL,
+                device bytea,
+                address text NOT NULL,
+                ended_at timestamptz NOT NULL DEFAULT now(),
+                duration_ms bigint NOT NULL,
+                received integer NOT NULL,
+                sent integer NOT NULL,
+                outcome text NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS relay_session_device ON relay_session (device, ended_at)",
             "CREATE TABLE IF NOT EXISTS log_schema (version integer NOT NULL)",
         ] + operatorViews
     }
@@ -87,6 +112,25 @@ enum PostgresLogSchema {
             SELECT c.position, encode(c.id, 'hex') AS change_id, encode(c.author, 'hex') AS author, c.seq, c.scope,
                    q.reason, c.stored_at
             FROM log_change c JOIN log_quarantine q ON q.position = c.position WHERE c.state = \(quarantined)
+            """,
+            """
+            CREATE OR REPLACE VIEW baoxue_receipts AS
+            SELECT encode(w.change, 'hex') AS change_id, encode(w.relay, 'hex') AS relay, encode(w.receipt, 'hex') AS receipt_id,
+                   to_timestamp(w.at / 1000.0) AS witnessed_at
+            FROM log_witness w
+            """,
+            """
+            CREATE OR REPLACE VIEW baoxue_sessions AS
+            SELECT s.id, encode(s.relay, 'hex') AS relay, encode(s.device, 'hex') AS device, s.address, s.ended_at,
+                   s.duration_ms, s.received, s.sent, s.outcome
+            FROM relay_session s
+            """,
+            """
+            CREATE OR REPLACE VIEW baoxue_devices AS
+            SELECT encode(s.device, 'hex') AS device, count(*) AS sessions, max(s.ended_at) AS last_seen,
+                   sum(s.received) AS changes_received, sum(s.sent) AS changes_sent,
+                   count(*) FILTER (WHERE s.outcome <> 'ok') AS failed_sessions
+            FROM relay_session s WHERE s.device IS NOT NULL GROUP BY s.device
             """,
         ]
     }

@@ -21,7 +21,14 @@ public struct PostgresScopeSets: Sendable {
     /// Reads what committed since the last call and merges it in; returns how many rows it read.
     @discardableResult
     public mutating func refresh(from log: PostgresLog) async throws -> Int {
-        let since = finishedBelow
+        let read = try await Self.read(from: log, since: finishedBelow)
+        merge(read)
+        return read.rows
+    }
+
+    /// What committed since `since` (all of it for nil), read without holding the sets: a process
+    /// serving sessions reads outside its lock and merges inside it.
+    public static func read(from log: PostgresLog, since: UInt64?) async throws -> Read {
         let logger = log.logger
         let (xmin, rows) = try await log.transaction(isolation: "REPEATABLE READ READ ONLY") { connection in
             var xmin: UInt64 = 0
@@ -45,8 +52,26 @@ public struct PostgresScopeSets: Sendable {
             let item = SyncItem(timestamp: UInt64(bitPattern: hlc), packed: try PackedChangeID(bytes: id.bytes))
             added[try ScopeID(scope), default: []].append(item)
         }
+        return Read(finishedBelow: xmin, rows: rows.count, added: added)
+    }
+
+    /// One catch-up's rows, by scope.
+    public struct Read: Sendable {
+        public let finishedBelow: UInt64
+        public let rows: Int
+        public let added: [ScopeID: [SyncItem]]
+    }
+
+    /// Merges a catch-up read after the last one merged (what it reads twice, the merge ignores).
+    public mutating func merge(_ read: Read) {
+        for (scope, items) in read.added { sets[scope, default: ReconciliationSet()].merge(items.sorted()) }
+        finishedBelow = max(finishedBelow ?? 0, read.finishedBelow)
+    }
+
+    /// Adds changes this process stored itself, before a later catch-up reads them again.
+    public mutating func insert(_ changes: [Change]) {
+        var added: [ScopeID: [SyncItem]] = [:]
+        for change in changes { added[change.scope, default: []].append(SyncItem(change: change)) }
         for (scope, items) in added { sets[scope, default: ReconciliationSet()].merge(items.sorted()) }
-        finishedBelow = xmin
-        return rows.count
     }
 }

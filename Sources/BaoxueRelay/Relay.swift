@@ -187,7 +187,7 @@ public final class Relay: @unchecked Sendable {
 
     /// One line per session: who (fingerprint once known), from where, what moved or why it
     /// failed (with the limit's name). Failures are throttled per kind, peer and address.
-    private static func log(_ end: SessionEnd, _ logger: Logger, _ throttle: LogThrottle) {
+    static func log(_ end: SessionEnd, _ logger: Logger, _ throttle: LogThrottle) {
         let p = end.progress
         let peer = p.peer?.fingerprint.text ?? "-"
         switch end.result {

@@ -120,7 +120,8 @@ public final class AppendChain: @unchecked Sendable {
         return broken
     }
 
-    func breakChain() {
+    /// Marks the chain failed: nothing submitted with it afterwards is stored.
+    public func breakChain() {
         lock.lock()
         broken = true
         lock.unlock()

@@ -8,6 +8,13 @@ public protocol SyncDataSource: Sendable {
     func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet
     /// The encoded changes with these ids, in the same order; a missing id is an error.
     func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]]
+    /// True for a source whose bytes come later (a database across the network): the session then asks
+    /// its driver with `SyncOutput.load` instead of calling `encodedChanges`, and goes on at `loaded`.
+    var loadsLater: Bool { get }
+}
+
+extension SyncDataSource {
+    public var loadsLater: Bool { false }
 }
 
 /// A fixed set of changes held in memory.

@@ -121,6 +121,9 @@ public enum SyncError: Error, Equatable, Sendable {
     /// The store is full (disk or quota): the one store failure a session survives (sync.md §5, REFUSED).
     public static let diskFull = SyncError.overLimit("disk_full")
 
+    /// A store's answer that refuses the batch but not the session (sync.md §5): it is over a limit.
+    public var refusesBatchOnly: Bool { if case .overLimit = self { true } else { false } }
+
     static func parse(_ error: CoreError) -> SyncError { .malformed(error.code) }
 
     /// Runs a parser that throws either error type; everything becomes a `SyncError`.

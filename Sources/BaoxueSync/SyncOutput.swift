@@ -1,7 +1,7 @@
 import BaoxueCore
 
 /// What a session asks its driver to do: bytes for the peer, a batch to
-/// store durably (then call `SyncSession.stored`), or the end.
+/// store durably (then call `SyncSession.stored`), bytes to load, or the end.
 public enum SyncOutput: Equatable, Sendable {
     case send([UInt8])
     case store(batch: UInt64, encoded: [[UInt8]])
@@ -13,6 +13,9 @@ public enum SyncOutput: Equatable, Sendable {
     /// no policy allows (only ENROLL reaches the driver from one). The driver answers with
     /// `SyncSession.answered(_:now:)`, or ends the session with `abort`.
     case desk(peer: PublicKey, known: Bool, question: DeskMessage)
+    /// The bytes of these changes, in this order, from a source that loads later (`SyncDataSource.loadsLater`):
+    /// the driver answers `SyncSession.loaded(_:now:)`; nothing more is sent until then.
+    case load([ChangeID])
     case finished(SyncSummary)
     case failed(SyncError)
 }

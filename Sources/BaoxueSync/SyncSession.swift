@@ -130,8 +130,9 @@ public struct SyncSession: Sendable {
         }
     }
 
-    /// The driver stored batch `batch` durably (or failed to). A full disk does not end the
-    /// session: the batch is REFUSED, and so is every later one, while this side goes on sending.
+    /// The driver stored batch `batch` durably (or failed to). A store over a limit (a full disk, a
+    /// read-only or unreachable database) does not end the session: the batch is REFUSED, and so is
+    /// every later one, while this side goes on sending.
     public mutating func stored(batch: UInt64, result: Result<Int, SyncError>, now: UInt64) -> [SyncOutput] {
         run(now) { (s: inout SyncSession) throws(SyncError) in
             guard let count = s.inbox.finished(batch) else { throw .store("unknown batch \(batch)") }
@@ -146,13 +147,19 @@ public struct SyncSession: Sendable {
                     try s.flush()  // the acknowledgements go out before the ABORT
                     throw .overLimit("changes_per_session")
                 }
-            case .failure(let error) where s.isRefusing || error == .diskFull:
+            case .failure(let error) where s.isRefusing || error.refusesBatchOnly:
                 s.refuse(batch: batch, count: count, because: s.progress.refusedToPeer ?? error)
             case .failure(let error):
                 throw error
             }
             s.finishIfComplete(now)
         }
+    }
+
+    /// The driver's answer to `SyncOutput.load`: the changes' bytes, in the order asked, or why they
+    /// could not be read (which ends the session).
+    public mutating func loaded(_ result: Result<[[UInt8]], SyncError>, now: UInt64) -> [SyncOutput] {
+        run(now) { (s: inout SyncSession) throws(SyncError) in try s.outbox.loaded(try result.get()) }
     }
 
     /// Answers REFUSED: the batch is not stored, nor anything later (the peer keeps its changes).
@@ -313,9 +320,10 @@ public struct SyncSession: Sendable {
 
     /// Sends what the outbox has room for now (`ChangeOutbox`).
     private mutating func pump() throws(SyncError) {
-        let (messages, bytes) = try outbox.pump(source, limits)
+        let (messages, bytes, needs) = try outbox.pump(source, limits)
         outgoing += messages
         progress.changeBytesSent += bytes
+        if let needs { outputs.append(.load(needs)) }
     }
 
     private mutating func accept(batch: UInt64, encoded: [[UInt8]]) throws(SyncError) {
@@ -373,7 +381,7 @@ public struct SyncSession: Sendable {
         outputs = outputs.filter {
             switch $0 {
             case .send, .store: return true
-            case .finished, .failed, .vouch, .desk: return false
+            case .finished, .failed, .vouch, .desk, .load: return false
             }
         }
         switch error {

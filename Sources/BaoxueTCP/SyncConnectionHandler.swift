@@ -147,7 +147,7 @@ package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sen
         settle(channel)
     }
 
-    /// Routes a pipelined store's completion back onto this connection's queue.
+    /// Routes a pipelined store's completions, and a loader's bytes, back onto this connection's queue.
     private func wireStoreCompletions(_ channel: any Channel) {
         endpoint.onStored = { [weak self] batch, result in
             guard let self else { return }
@@ -155,6 +155,14 @@ package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sen
                 guard !self.endpoint.isOver else { return }
                 self.send(self.endpoint.stored(batch: batch, result: result, now: Self.now()), on: channel)
                 self.resumeIfIdle(channel)
+                self.settle(channel)
+            }
+        }
+        endpoint.onLoaded = { [weak self] result in
+            guard let self else { return }
+            self.run {
+                guard !self.endpoint.isOver else { return }
+                self.send(self.endpoint.loaded(result, now: Self.now()), on: channel)
                 self.settle(channel)
             }
         }

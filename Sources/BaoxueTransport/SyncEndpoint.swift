@@ -17,6 +17,8 @@ public struct SyncEndpoint: Sendable {
         case immediate(BatchSink)
         /// Handed to a streaming appender; `onStored` hears when each batch is durable.
         case pipelined(StreamingAppender)
+        /// Handed to another store that answers later (a PostgreSQL cluster); `onStored` hears as above.
+        case submitted(any BatchPipeline)
     }
 
     public private(set) var session: SyncSession
@@ -29,13 +31,21 @@ public struct SyncEndpoint: Sendable {
     /// With `.pipelined` storage: called (on the appender's thread) once a batch is stored or
     /// refused; the owner must then call `stored(batch:result:now:)` on its own serial context.
     public var onStored: (@Sendable (UInt64, Result<Int, SyncError>) -> Void)?
+    /// Reads bytes for a session whose source loads later; its answer reaches `onLoaded`.
+    private let loader: (any ChangeLoader)?
+    /// Called (on the loader's thread) with bytes `loader` read; the owner must then call
+    /// `loaded(_:now:)` on its own serial context.
+    public var onLoaded: (@Sendable (Result<[[UInt8]], SyncError>) -> Void)?
     public private(set) var result: Result<SyncSummary, SyncError>?
     /// This session's batches in the shared appender: after one fails, none later is stored.
     private let chain = AppendChain()
 
-    public init(session: SyncSession, storage: Storage, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil) {
+    public init(
+        session: SyncSession, storage: Storage, loader: (any ChangeLoader)? = nil, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil
+    ) {
         self.session = session
         self.storage = storage
+        self.loader = loader
         self.vouch = vouch
         self.desk = desk
     }
@@ -86,11 +96,19 @@ public struct SyncEndpoint: Sendable {
         perform(session.stored(batch: batch, result: result, now: now), now)
     }
 
+    /// The loader answered.
+    public mutating func loaded(_ result: Result<[[UInt8]], SyncError>, now: UInt64) -> [UInt8] {
+        perform(session.loaded(result, now: now), now)
+    }
+
     public var isOver: Bool { result != nil }
     /// The shared appender has a long queue: stop reading from the peer for now.
     public var storageIsBusy: Bool {
-        if case .pipelined(let appender) = storage { return appender.isBusy }
-        return false
+        switch storage {
+        case .pipelined(let appender): appender.isBusy
+        case .submitted(let pipeline): pipeline.isBusy
+        case .immediate: false
+        }
     }
     public var progress: SyncSummary { session.progress }
 
@@ -122,7 +140,17 @@ public struct SyncEndpoint: Sendable {
                     }
                     let notify = onStored
                     appender.submit(encoded, chain: chain) { notify?(batch, Self.outcome($0)) }
+                case .submitted(let pipeline):
+                    let notify = onStored
+                    pipeline.submit(encoded, chain: chain) { notify?(batch, $0) }
                 }
+            case .load(let ids):
+                guard let loader else {
+                    queue += session.loaded(.failure(.store("this side cannot load changes later")), now: now)
+                    continue
+                }
+                let notify = onLoaded
+                loader.load(ids) { notify?($0) }
             case .vouch(let peer, let certificates):
                 queue += session.vouched(vouch?(peer, certificates), now: now)
             case .desk(let peer, let known, let question):

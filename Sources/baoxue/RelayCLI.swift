@@ -64,6 +64,10 @@ struct RelayServe: AsyncParsableCommand {
     var console: String?
     @Option(name: .long, help: "运行状态页的访问码（默认随机生成）/ the operator page's access code (default: a random one)")
     var consoleToken: String?
+    @Option(
+        name: .long,
+        help: "与其他中继进程共用的 PostgreSQL（postgresql://用户@主机:5432/库名）；变更存在那里 / a PostgreSQL shared with other relay processes")
+    var store: String?
 
     func validate() throws {
         for (name, v) in [
@@ -95,6 +99,20 @@ struct RelayServe: AsyncParsableCommand {
             o.maxDatabaseMiB = maxDbMib
             o.handshakesPerAddress = maxHandshakesPerAddress
             o.upstreamAlarmSeconds = upstreamAlarm
+            if let store {
+                guard upstream == nil, metrics == nil, console == nil, maxDbMib == nil else {
+                    throw .invalidArgument(option: "--store", value: "--upstream, --metrics, --console, --max-db-mib")
+                }
+                let relay = try await RelayCommands.startCluster(o, store: store)
+                Output.line(l.say(SyncMessages.relayListeningOnPort, relay.port))
+                let lifecycle = ServiceGroup(
+                    configuration: .init(
+                        services: [relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "baoxue.relay.lifecycle")))
+                try? await lifecycle.run()
+                await relay.shutdown()
+                Output.line(l.say(SyncMessages.relayStopped))
+                return
+            }
             let page = try console.map { c throws(AppError) in try SyncCommands.address(c, option: "--console", listening: true) }
             let relay = try await RelayCommands.start(o)
             Output.line(

@@ -20,7 +20,8 @@ public enum ErrorMessages: String, Message {
         dataIsTruncated, unexpectedTrailingBytes, notBaoxueChangeRecord, thisChangeComesFromOld, unknownFormatVersionUpdateSoftware,
         lengthOutside, isOutOfRange, sequenceNumberIsNotAllowed, dependenciesNotSortedOrDuplicated, holdsInvalidText, invalidHexadecimal,
         mustBeBytesGot, clockOverflow, signingKeyCouldNotBe, lacksRequiredColumnsCheckSource, thisDevicesCertificateHasSeveral,
-        thisDevicesCertificateDoesNot, invalidChoice, recordContentBreaksFormat, fieldIsInvalidBecause, requiredFieldMissing
+        thisDevicesCertificateDoesNot, invalidChoice, recordContentBreaksFormat, fieldIsInvalidBecause, requiredFieldMissing,
+        sharedDatabaseUnusable
 
     public var text: (zh: String, en: String) {
         switch self {
@@ -37,6 +38,12 @@ public enum ErrorMessages: String, Message {
                 "同步对象清单 {1} 第 {2} 行格式不对：应为“64 位十六进制公钥 空格 范围（* 或用逗号分隔）”。请改正或用 baoxue peer allow 重新添加。",
                 "line {2} of the peer list {1} is malformed: expected '<64 hex public key> <* or comma-separated"
                     + " scopes>'. Fix it or re-add with baoxue peer allow."
+            )
+        case .sharedDatabaseUnusable:
+            (
+                "无法使用共享数据库（{1}）。请检查 --store 地址（如 postgresql://用户@主机:5432/库名），确认数据库正在运行、该用户可以登录并建表。",
+                "cannot use the shared database ({1}). Check the --store address (postgresql://USER@HOST:5432/DATABASE),"
+                    + " that the database is running, and that the user may log in and create tables."
             )
         case .thisReplicasCertificateIsNot:
             (

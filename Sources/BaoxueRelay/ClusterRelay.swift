@@ -1,0 +1,137 @@
+import BaoxueCore
+import BaoxuePostgres
+import BaoxueStore
+import BaoxueSync
+import BaoxueTCP
+import BaoxueTransport
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+
+/// One relay process of a cluster that shares its log in PostgreSQL: any process serves any device,
+/// each witnesses with its own key what it stores first, and a device that loses one process
+/// resumes through another (docs/postgres.md).
+///
+/// What it does not do (yet) that `Relay` does on SQLite: an upstream, the enrollment desk, the
+/// trust gate's quarantine of changes by revoked or uncertified authors, `/metrics`. Sessions are
+/// admitted by the same policy (certificates checked at the handshake) and limits.
+///
+/// Invariant: a device is acknowledged a batch only after the PostgreSQL transaction that stored it
+/// and its receipt committed (`ClusterStore`).
+public final class ClusterRelay: Sendable {
+    public let port: Int
+    public let store: ClusterStore
+    public let registry: RelayRegistry
+    private let server: SyncServer
+    private let refresher: Task<Void, Never>
+    /// The database client's run task, if this relay owns it: cancelled last at shutdown.
+    private let database: Task<Void, Never>?
+    private let logger: Logger
+    private let stopping = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    private init(
+        port: Int, store: ClusterStore, registry: RelayRegistry, server: SyncServer, refresher: Task<Void, Never>,
+        database: Task<Void, Never>?, logger: Logger
+    ) {
+        self.database = database
+        self.port = port
+        self.store = store
+        self.registry = registry
+        self.server = server
+        self.refresher = refresher
+        self.logger = logger
+    }
+
+    /// Loads every scope's reconciliation set, then listens. `refreshMs`: how often it catches up
+    /// with what the other processes stored (a session started meanwhile misses at most that much,
+    /// which its device gets next time).
+    public static func start(
+        key: DeviceKey, store: ClusterStore, policy: @escaping @Sendable () -> SyncPolicy, certificates: [[UInt8]] = [],
+        vouch: SyncPolicy.Vouch? = nil, configuration c: Relay.Configuration, refreshMs: UInt64 = 250,
+        database: Task<Void, Never>? = nil, logger: Logger = Logger(label: "baoxue.relay")
+    ) async throws(SyncError) -> ClusterRelay {
+        do { try await store.refresh() } catch { throw ClusterStore.syncError(error) }
+        let registry = RelayRegistry(limits: c.limits)
+        let throttle = LogThrottle()
+        let journal = PostgresSessionJournal(log: store.log)
+        let sockets = ConnectionLimits(
+            maxOpen: OpenFileLimit.sockets(wanted: c.limits.connections, under: c.openFileLimit),
+            handshakesPerAddress: c.handshakesPerAddress)
+        let policies = PolicyCache(load: policy)
+        var limits = SyncLimits()
+        limits.maxChangesPerSession = c.limits.changesPerSession
+        limits.idleTimeoutMs = c.idleTimeoutMs
+        limits.sendWindow = 2
+        limits.batchChanges = 128
+        limits.batchBytes = 32 << 10
+        let syncLimits = limits
+        let server = try await SyncServer.start(
+            host: c.host, port: c.port, limits: sockets, guard: registry,
+            makeEndpoint: { now throws(SyncError) in
+                let session = try SyncSession(
+                    role: .responder, key: key, policy: policies.current(), source: store, limits: syncLimits, now: now,
+                    certificates: certificates)
+                return SyncEndpoint(session: session, storage: .submitted(store), loader: store, vouch: vouch)
+            },
+            onSession: { end in
+                Relay.log(end, logger, throttle)
+                let outcome: String
+                switch end.result {
+                case .success(let s): outcome = s.refusedToPeer.map(\.abortReason) ?? "ok"
+                case .failure(let e): outcome = e.abortReason
+                }
+                let entry = PostgresSessionJournal.Entry(
+                    device: end.progress.peer, address: end.address, durationMs: end.progress.durationMs,
+                    received: end.progress.receivedChanges, sent: end.progress.sentChanges, outcome: outcome)
+                Task { try? await journal.record(entry, relay: key.publicKey) }
+            },
+            onRefused: { _, _ in registry.refusedAtAccept() })
+        let refresher = Task {
+            var failures = 0
+            while !Task.isCancelled {
+                // Backs off while the database is away (up to 5 s), and says so once per outage.
+                let wait = failures == 0 ? refreshMs : min(5_000, refreshMs << min(failures, 5))
+                try? await Task.sleep(for: .milliseconds(wait))
+                do {
+                    try await store.refresh()
+                    if failures > 0 { logger.notice("database reachable again", metadata: ["after_failures": "\(failures)"]) }
+                    failures = 0
+                } catch {
+                    if failures == 0 { logger.error("cannot read the shared log", metadata: ["error": "\(error)"]) }
+                    failures += 1
+                }
+            }
+        }
+        logger.info(
+            "relay listening",
+            metadata: ["port": "\(server.port)", "device": "\(key.publicKey.fingerprint.text)", "store": "postgresql"])
+        return ClusterRelay(
+            port: server.port, store: store, registry: registry, server: server, refresher: refresher, database: database, logger: logger)
+    }
+
+    /// Stops accepting, lets sessions in flight finish (at most `graceMs`), stops catching up.
+    public func shutdown(graceMs: UInt64 = 10_000) async {
+        let task = stopping.withLockedValue { t -> Task<Void, Never> in
+            if let t { return t }
+            let started = Task {
+                await self.server.stopAccepting()
+                _ = await self.server.drain(graceMs: graceMs)
+                await self.server.stop()
+                self.refresher.cancel()
+                await self.refresher.value
+                self.database?.cancel()
+                self.logger.info("relay stopped")
+            }
+            t = started
+            return started
+        }
+        await task.value
+    }
+}
+
+extension ClusterRelay: Service {
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+}

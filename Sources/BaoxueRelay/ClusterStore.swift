@@ -1,0 +1,126 @@
+import BaoxueCore
+import BaoxuePostgres
+import BaoxueStore
+import BaoxueSync
+import BaoxueTransport
+import Logging
+import NIOConcurrencyHelpers
+
+/// One relay process's side of the log a relay cluster shares in PostgreSQL: what its sessions read
+/// (reconciliation sets in memory, bytes loaded from the database) and where they store (verify on
+/// this process, then one SERIALIZABLE transaction that stores the batch and this process's receipts).
+///
+/// Invariants: a batch is reported stored only after its transaction committed (PostgreSQL's commit
+/// is durable with `synchronous_commit = on`, its default, which `ClusterRelay.start` checks); one
+/// session's batches are stored in order, and none after one that failed. The sets in memory lag the
+/// database by at most one refresh (`refreshMs`) for what other processes stored; what this process
+/// stores is in them before its acknowledgement goes out.
+public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Sendable {
+    public let log: PostgresLog
+    public let witness: PostgresWitness
+    private let sets = NIOLockedValueBox(PostgresScopeSets())
+    /// Each session's last batch task, so the next one waits for it (keyed by its chain).
+    private let tails = NIOLockedValueBox<[ObjectIdentifier: Task<Void, Never>]>([:])
+    private let inFlight = NIOLockedValueBox(0)
+    private let clock: @Sendable () -> UInt64
+    /// Above this many bytes received and not yet stored, drivers stop reading (as `StreamingAppender`).
+    public static let busyAbove = 32 << 20
+
+    public init(log: PostgresLog, witness: PostgresWitness, clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock) {
+        self.log = log
+        self.witness = witness
+        self.clock = clock
+    }
+
+    /// Reads what other processes stored since the last call (all of it, the first time).
+    @discardableResult
+    public func refresh() async throws -> Int {
+        let read = try await PostgresScopeSets.read(from: log, since: sets.withLockedValue { $0.finishedBelow })
+        sets.withLockedValue { $0.merge(read) }
+        return read.rows
+    }
+
+    // MARK: SyncDataSource
+
+    public var loadsLater: Bool { true }
+
+    public func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet {
+        sets.withLockedValue { $0.sets[scope] } ?? ReconciliationSet()
+    }
+
+    public func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]] {
+        throw .store("a cluster store loads changes later")
+    }
+
+    // MARK: ChangeLoader
+
+    public func load(_ ids: [ChangeID], completion: @escaping @Sendable (Result<[[UInt8]], SyncError>) -> Void) {
+        let log = self.log
+        Task {
+            do { completion(.success(try await log.encodedChanges(ids))) } catch { completion(.failure(Self.syncError(error))) }
+        }
+    }
+
+    // MARK: BatchPipeline
+
+    public var isBusy: Bool { inFlight.withLockedValue { $0 } > Self.busyAbove }
+
+    public func submit(_ encoded: [[UInt8]], chain: AppendChain, completion: @escaping @Sendable (Result<Int, SyncError>) -> Void) {
+        let size = encoded.reduce(0) { $0 + $1.count }
+        inFlight.withLockedValue { $0 += size }
+        let key = ObjectIdentifier(chain)
+        tails.withLockedValue { tails in
+            let previous = tails[key]
+            let task = Task {
+                await previous?.value
+                let result = await self.store(encoded, chain: chain)
+                self.inFlight.withLockedValue { $0 -= size }
+                completion(result)
+            }
+            tails[key] = task
+            // Forget the tail once it is done and nothing queued behind it.
+            Task {
+                await task.value
+                self.tails.withLockedValue { if $0[key] == task { $0[key] = nil } }
+            }
+        }
+    }
+
+    private func store(_ encoded: [[UInt8]], chain: AppendChain) async -> Result<Int, SyncError> {
+        guard !chain.isBroken else { return .failure(.store("not stored after a refused batch")) }
+        let changes: [Change]
+        do {
+            changes = try BatchVerifier.verify(encoded)
+        } catch {
+            chain.breakChain()
+            return .failure(.invalidChange("change \(error.index): \(error.error.code)"))
+        }
+        do {
+            let appended = try await log.append(changes, witness: witness, now: clock())
+            let stored = zip(changes, appended.verdicts).compactMap { change, verdict -> Change? in
+                if case .stored = verdict { change } else { nil }
+            }
+            sets.withLockedValue { $0.insert(stored + appended.receipts) }
+            return .success(changes.count)
+        } catch {
+            chain.breakChain()
+            return .failure(Self.syncError(error))
+        }
+    }
+
+    /// A database failure as a session names it: a full or read-only database and an unreachable one
+    /// are `over_limit` (the batch is refused, reads go on, the device keeps its changes).
+    static func syncError(_ error: any Error) -> SyncError {
+        switch error {
+        case PostgresLogError.unavailable: return .overLimit("database_unavailable")
+        case PostgresLogError.contended: return .overLimit("database_contended")
+        case PostgresLogError.database(let state, let message):
+            // disk_full, insufficient_resources, out_of_memory; read_only_sql_transaction.
+            if state.hasPrefix("53") { return .diskFull }
+            if state == "25006" { return .overLimit("read_only") }
+            return .store("database \(state): \(message)")
+        case PostgresLogError.changeMissing(let id): return .store("change \(id.short) not stored")
+        default: return .store("\(error)")
+        }
+    }
+}
