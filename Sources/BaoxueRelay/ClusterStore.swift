@@ -26,16 +26,55 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     /// Above this many bytes received and not yet stored, drivers stop reading (as `StreamingAppender`).
     public static let busyAbove = 32 << 20
 
-    public init(log: PostgresLog, witness: PostgresWitness, clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock) {
+    /// How long one store or load may take before the session is told the database is unavailable
+    /// (a crashed server can leave a query or a wait for a connection without an answer).
+    public let deadline: Duration
+
+    public init(
+        log: PostgresLog, witness: PostgresWitness, deadline: Duration = .seconds(15),
+        clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock
+    ) {
         self.log = log
         self.witness = witness
+        self.deadline = deadline
         self.clock = clock
+    }
+
+    /// Runs `operation`, or throws `unavailable` once `deadline` passes. The operation is cancelled
+    /// but not awaited (a query on a connection the crash left open may not hear the cancellation);
+    /// a store that commits after all is simply not acknowledged, and its device sends it again.
+    private func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let deadline = self.deadline
+        let answered = NIOLockedValueBox(false)
+        @Sendable func first() -> Bool {
+            answered.withLockedValue { done in
+                defer { done = true }
+                return !done
+            }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let work = Task {
+                do {
+                    let value = try await operation()
+                    if first() { continuation.resume(returning: value) }
+                } catch {
+                    if first() { continuation.resume(throwing: error) }
+                }
+            }
+            Task {
+                try? await Task.sleep(for: deadline)
+                guard first() else { return }
+                work.cancel()
+                continuation.resume(throwing: PostgresLogError.unavailable("no answer in \(deadline)"))
+            }
+        }
     }
 
     /// Reads what other processes stored since the last call (all of it, the first time).
     @discardableResult
     public func refresh() async throws -> Int {
-        let read = try await PostgresScopeSets.read(from: log, since: sets.withLockedValue { $0.finishedBelow })
+        let (log, since) = (self.log, sets.withLockedValue { $0.finishedBelow })
+        let read = try await bounded { try await PostgresScopeSets.read(from: log, since: since) }
         sets.withLockedValue { $0.merge(read) }
         return read.rows
     }
@@ -57,7 +96,11 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     public func load(_ ids: [ChangeID], completion: @escaping @Sendable (Result<[[UInt8]], SyncError>) -> Void) {
         let log = self.log
         Task {
-            do { completion(.success(try await log.encodedChanges(ids))) } catch { completion(.failure(Self.syncError(error))) }
+            do {
+                completion(.success(try await bounded { try await log.encodedChanges(ids) }))
+            } catch {
+                completion(.failure(Self.syncError(error)))
+            }
         }
     }
 
@@ -96,7 +139,8 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
             return .failure(.invalidChange("change \(error.index): \(error.error.code)"))
         }
         do {
-            let appended = try await log.append(changes, witness: witness, now: clock())
+            let (log, witness, now) = (self.log, self.witness, clock())
+            let appended = try await bounded { try await log.append(changes, witness: witness, now: now) }
             let stored = zip(changes, appended.verdicts).compactMap { change, verdict -> Change? in
                 if case .stored = verdict { change } else { nil }
             }

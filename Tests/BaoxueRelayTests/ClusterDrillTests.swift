@@ -1,0 +1,235 @@
+import BaoxueApp
+import BaoxueCore
+import BaoxuePostgres
+import BaoxueStore
+import BaoxueSync
+import BaoxueTCP
+import BaoxueTesting
+import BaoxueTransport
+import Foundation
+import NIOConcurrencyHelpers
+import PostgresNIO
+import Testing
+
+/// Issue 25 §3, against real `baoxue relay serve --store` processes: one of two killed with -9 in
+/// the middle of 50 devices' syncs, PostgreSQL itself crashed and restarted, the database made
+/// read-only. Whatever a device saw acknowledged is in PostgreSQL; devices resume and converge.
+@Suite(.serialized, .tags(.soak), .enabled(if: soakEnabled, "a soak suite: bash tools/run test --fast skips it"))
+struct ClusterDrillTests {
+    /// A device's source that notes the order in which the session reads changes to send: a
+    /// session sends them in that order and they are acknowledged in it, so the first `sentChanges`
+    /// of them are exactly what the relay acknowledged.
+    final class RecordingSource: SyncDataSource, @unchecked Sendable {
+        let inner: StoreSyncSource
+        private let lock = NSLock()
+        private var read: [ChangeID] = []
+        init(_ store: any ChangeStore) { inner = StoreSyncSource(store) }
+        func items(in scope: ScopeID) throws(SyncError) -> ReconciliationSet { try inner.items(in: scope) }
+        func encodedChanges(_ ids: [ChangeID]) throws(SyncError) -> [[UInt8]] {
+            lock.lock()
+            read += ids
+            lock.unlock()
+            return try inner.encodedChanges(ids)
+        }
+        var order: [ChangeID] {
+            lock.lock()
+            defer { lock.unlock() }
+            return read
+        }
+    }
+
+    /// One device session with a relay process: how it ended and the ids the relay acknowledged.
+    static func sync(_ device: Replica, port: Int, scope: ScopeID) async -> (result: Result<SyncSummary, SyncError>, acked: [ChangeID]) {
+        let (certificates, vouch) = SyncCommands.presentation(for: device)
+        let source = RecordingSource(device.log)
+        let acked = NIOLockedValueBox(0)
+        do throws(SyncError) {
+            let session = try SyncSession(
+                role: .initiator, key: device.key, policy: SyncPolicy(), scopes: [.admin, scope], source: source,
+                now: DispatchTime.now().uptimeNanoseconds / 1_000_000, certificates: certificates)
+            let endpoint = SyncEndpoint(session: session, storage: .pipelined(StreamingAppender(log: device.log)), vouch: vouch)
+            let summary = try await SyncClient.sync(host: "127.0.0.1", port: port, endpoint: endpoint) { p in
+                acked.withLockedValue { $0 = max($0, p.sentChanges) }
+            }
+            return (.success(summary), Array(source.order.prefix(summary.sentChanges)))
+        } catch {
+            return (.failure(error), Array(source.order.prefix(acked.withLockedValue { $0 })))
+        }
+    }
+
+    /// The ids stored in the town's database.
+    static func storedIDs(_ town: ClusterTown) async throws -> Set<ChangeID> {
+        Set(try await town.stored().changes.map(\.id))
+    }
+
+    /// Syncs every device with a live process, round after round, until a round moves nothing.
+    static func converge(_ devices: [Replica], ports: [Int], schools: Int) async throws -> Int {
+        for round in 1...8 {
+            try await Task.sleep(for: .milliseconds(400))
+            let moved = await withTaskGroup(of: Int.self) { group in
+                for (i, d) in devices.enumerated() {
+                    let port = ports[(i + round) % ports.count]
+                    group.addTask {
+                        guard case .success(let s) = await Self.sync(d, port: port, scope: Township.school(i % schools)).result else {
+                            return 1
+                        }
+                        return s.receivedChanges + s.sentChanges
+                    }
+                }
+                return await group.reduce(0, +)
+            }
+            if moved == 0 { return round }
+        }
+        return -1
+    }
+
+    @Test func killingOneOfTwoRelayProcessesLosesNothingAcknowledged() async throws {
+        let seed = UInt64(ProcessInfo.processInfo.environment["BAOXUE_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        print("cluster kill drill seed \(seed) (replay: BAOXUE_SEED=\(seed))")
+        var rng = SeededGenerator(seed: seed)
+        try await PostgresCluster.with { pg in
+            let town = try ClusterTown("cluster-kill", cluster: pg)
+            try town.makeRelay(0)
+            try town.makeRelay(1)
+            let schools = 5
+            let devices = try (0..<50).map { try town.town.makeDevice($0, schools: schools) }
+            let extra = ["--store", town.url]
+            var relays = [
+                try RelayProcess(directory: town.relayDirectory(0), extra: extra),
+                try RelayProcess(directory: town.relayDirectory(1), extra: extra),
+            ]
+            var acknowledged = Set<ChangeID>()
+            var written: [ScopeID: Set<ChangeID>] = [:]
+            var failedSessions = 0
+            for kill in 0..<20 {
+                for (i, d) in devices.enumerated() {
+                    let scope = Township.school(i % schools)
+                    written[scope, default: []].formUnion(try Township.writeVisits(d, scope: scope, count: 6, tag: "k\(kill)-\(i)"))
+                }
+                let picks = devices.indices.map { _ in Int.random(in: 0...1, using: &rng) }
+                let victim = Int.random(in: 0...1, using: &rng)
+                let delayMs = Int.random(in: 0...120, using: &rng)
+                let ports = relays.map(\.port)
+                async let outcomes = withTaskGroup(of: (Result<SyncSummary, SyncError>, [ChangeID]).self) { group in
+                    for (i, d) in devices.enumerated() {
+                        let port = ports[picks[i]]
+                        group.addTask { await Self.sync(d, port: port, scope: Township.school(i % schools)) }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                try await Task.sleep(for: .milliseconds(delayMs))
+                relays[victim].kill9()
+                for (result, acked) in await outcomes {
+                    acknowledged.formUnion(acked)
+                    if case .failure = result { failedSessions += 1 }
+                }
+                let stored = try await Self.storedIDs(town)
+                let lost = acknowledged.subtracting(stored)
+                #expect(lost.isEmpty, "kill \(kill) (seed \(seed)): \(lost.count) acknowledged changes are not in PostgreSQL")
+                relays[victim] = try RelayProcess(directory: town.relayDirectory(victim), extra: extra)
+            }
+            let rounds = try await Self.converge(devices, ports: relays.map(\.port), schools: schools)
+            #expect(rounds > 0, "seed \(seed): the devices did not converge in 8 rounds")
+            for (i, d) in devices.enumerated() {
+                let missing = written[Township.school(i % schools)]!.filter { !((try? d.log.contains($0)) ?? false) }
+                #expect(missing.isEmpty, "seed \(seed): device \(i) lacks \(missing.count) of its school's visits")
+            }
+            let stored = try await Self.storedIDs(town)
+            #expect(stored.isSuperset(of: written.values.reduce(Set()) { $0.union($1) }))
+            print(
+                "cluster kill drill: 20 kills, \(failedSessions) sessions cut, \(acknowledged.count) changes acknowledged"
+                    + " before the kills all in PostgreSQL; converged in \(rounds) rounds")
+            for r in relays { #expect(r.terminate() == 0) }
+        }
+    }
+
+    @Test func aDatabaseCrashMidSyncEndsSessionsWithAReasonAndLosesNothing() async throws {
+        try await PostgresCluster.with { pg in
+            let town = try ClusterTown("cluster-crash", cluster: pg)
+            try town.makeRelay(0)
+            try town.makeRelay(1)
+            let schools = 4
+            let devices = try (0..<20).map { try town.town.makeDevice($0, schools: schools) }
+            var written: [ScopeID: Set<ChangeID>] = [:]
+            for (i, d) in devices.enumerated() {
+                let scope = Township.school(i % schools)
+                written[scope, default: []].formUnion(try Township.writeVisits(d, scope: scope, count: 300, tag: "c\(i)"))
+            }
+            let extra = ["--store", town.url]
+            let relays = [
+                try RelayProcess(directory: town.relayDirectory(0), extra: extra),
+                try RelayProcess(directory: town.relayDirectory(1), extra: extra),
+            ]
+            let ports = relays.map(\.port)
+            async let outcomes = withTaskGroup(of: (Result<SyncSummary, SyncError>, [ChangeID]).self) { group in
+                for (i, d) in devices.enumerated() {
+                    group.addTask { await Self.sync(d, port: ports[i % 2], scope: Township.school(i % schools)) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            try pg.crashAndRestart()
+            var acknowledged = Set<ChangeID>()
+            var reasons: [String: Int] = [:]
+            for (result, acked) in await outcomes {
+                acknowledged.formUnion(acked)
+                switch result {
+                case .success(let s): reasons[s.refusedByPeer ?? "ok", default: 0] += 1
+                case .failure(let e): reasons[e.abortReason.isEmpty ? "\(e)" : "\(e)", default: 0] += 1
+                }
+            }
+            print("database crash drill: sessions ended \(reasons.sorted { $0.key < $1.key })")
+            let named = reasons.keys.allSatisfy { $0 == "ok" || $0.contains("database_unavailable") || $0.contains("connectionClosed") }
+            #expect(named, "a session ended without naming the database: \(reasons)\n\(relays.map { $0.text.suffix(3000) })")
+            #expect(reasons.keys.contains { $0 != "ok" }, "the crash came after every session had finished: \(reasons)")
+            for r in relays { #expect(r.process.isRunning, "a relay process did not survive its database's crash") }
+            #expect(
+                await relays[0].waitFor("database reachable again", timeout: 20) || !relays[0].text.contains("cannot read the shared log"))
+            let rounds = try await Self.converge(devices, ports: ports, schools: schools)
+            #expect(rounds > 0, "the devices did not converge after the database came back")
+            let stored = try await Self.storedIDs(town)
+            #expect(acknowledged.subtracting(stored).isEmpty, "acknowledged changes lost in the crash")
+            #expect(stored.isSuperset(of: written.values.reduce(Set()) { $0.union($1) }))
+            for r in relays { #expect(r.terminate() == 0) }
+        }
+    }
+
+    /// Sets `default_transaction_read_only` for the whole server (every relay connection, at once).
+    static func readOnly(_ on: Bool, _ town: ClusterTown) async throws {
+        try await town.withLog { log in
+            try await log.client.withConnection { c in
+                try await c.query("SET default_transaction_read_only = off", logger: log.logger)
+                try await c.query(
+                    on ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
+                    logger: log.logger)
+                try await c.query("SELECT pg_reload_conf()", logger: log.logger)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+    }
+
+    @Test func aReadOnlyDatabaseRefusesWritesServesReadsAndWritesResume() async throws {
+        try await PostgresCluster.with { pg in
+            let town = try ClusterTown("cluster-readonly", cluster: pg)
+            try town.makeRelay(0)
+            let school = Township.school(0)
+            let reader = try town.town.makeDevice(0, schools: 1)
+            let writer = try town.town.makeDevice(1, schools: 1)
+            let relay = try RelayProcess(directory: town.relayDirectory(0), extra: ["--store", town.url])
+            let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
+            _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            try await Self.readOnly(true, town)
+            let written = try Township.writeVisits(writer, scope: school, count: 5, tag: "w")
+            let refused = try await Self.sync(writer, port: relay.port, scope: school).result.get()
+            #expect(refused.refusedByPeer == "over_limit: read_only")
+            #expect(refused.sentChanges == 0)
+            for id in pushed { #expect(try writer.log.contains(id), "reads stopped with writes") }
+            try await Self.readOnly(false, town)
+            let resumed = try await Self.sync(writer, port: relay.port, scope: school).result.get()
+            #expect(resumed.refusedByPeer == nil)
+            let stored = try await Self.storedIDs(town)
+            for id in written { #expect(stored.contains(id), "writes did not resume") }
+            #expect(relay.terminate() == 0)
+        }
+    }
+}
