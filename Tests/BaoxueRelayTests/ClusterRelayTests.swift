@@ -8,6 +8,7 @@ import BaoxueTCP
 import BaoxueTesting
 import BaoxueTransport
 import Foundation
+import PostgresNIO
 import Testing
 
 /// Issue 25 §2: two relay processes on one PostgreSQL serve one township; any serves any device, a
@@ -73,6 +74,39 @@ import Testing
             #expect(Set(receipts.map(\.author)) == relayKeys, "both processes stored changes first")
             print("cluster: 8 devices, 2 processes, \(all.count) visits converged in \(rounds) rounds; \(receipts.count) receipts")
             for r in relays { await r.shutdown() }
+            try await Self.checkOperatorViews(town, devices: devices, sessions: 8 * rounds + 1, witnessed: covered.count)
+        }
+    }
+
+    /// The operator's views (docs/postgres.md): a session row per session (written as it ends), one
+    /// device row per device, a receipt row per witnessed change — and no column holds a change's bytes.
+    static func checkOperatorViews(_ town: ClusterTown, devices: [Replica], sessions: Int, witnessed: Int) async throws {
+        try await town.withLog { log in
+            func count(_ sql: String) async throws -> Int {
+                for try await n in try await log.client.query(PostgresQuery(unsafeSQL: sql), logger: log.logger).decode(Int.self) { return n }
+                return -1
+            }
+            var recorded = 0
+            for _ in 0..<50 {
+                recorded = try await count("SELECT count(*) FROM baoxue_sessions")
+                if recorded >= sessions { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(recorded == sessions)
+            #expect(try await count("SELECT count(*) FROM baoxue_sessions WHERE outcome = 'ok'") == sessions)
+            #expect(try await count("SELECT count(*) FROM baoxue_devices") == devices.count)
+            let fingerprints = devices.map { $0.key.publicKey.bytes.map { String(format: "%02x", $0) }.joined() }
+            let listed = try await count(
+                "SELECT count(*) FROM baoxue_devices WHERE device IN (\(fingerprints.map { "'\($0)'" }.joined(separator: ",")))")
+            #expect(listed == devices.count)
+            #expect(try await count("SELECT count(*) FROM baoxue_receipts") == witnessed)
+            let byteColumns = try await count(
+                """
+                SELECT count(*) FROM information_schema.columns
+                WHERE table_name LIKE 'baoxue\\_%' AND data_type = 'bytea'
+                """)
+            #expect(byteColumns == 0, "an operator view shows raw bytes")
+            #expect(try await count("SELECT count(*) FROM information_schema.views WHERE table_name LIKE 'baoxue\\_%'") == 7)
         }
     }
 
