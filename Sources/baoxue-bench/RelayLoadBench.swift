@@ -9,7 +9,8 @@ import BaoxueTrust
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Load against a real `baoxue relay serve` process on loopback: N simulated
+/// Load against real `baoxue relay serve` processes on loopback (one on SQLite, or several sharing
+/// one PostgreSQL with `--store`): N simulated
 /// devices (10 teachers per school) each push a day of work and pull their
 /// colleagues', all at once; then each syncs a small delta (10 changes) at a
 /// random moment within 5 s. Prints changes/s stored, sync latency, and the
@@ -63,7 +64,19 @@ enum RelayLoadBench {
         }
     }
 
-    static func run(sizes: [Int], perDay: Int, baoxue: String) async throws {
+    /// Where the relay keeps its log: one SQLite process, or `processes` relay processes on one PostgreSQL.
+    enum Store: Sendable, CustomStringConvertible {
+        case sqlite
+        case postgres(processes: Int)
+        var description: String {
+            switch self {
+            case .sqlite: "SQLite, 1 process"
+            case .postgres(let n): "PostgreSQL, \(n) processes"
+            }
+        }
+    }
+
+    static func run(sizes: [Int], perDay: Int, baoxue: String, stores: [Store] = [.sqlite]) async throws {
         print(
             "baoxue-bench relay: real relay process on loopback; \(ProcessInfo.processInfo.activeProcessorCount) cores shared by relay "
                 + "and load generator"
@@ -72,12 +85,51 @@ enum RelayLoadBench {
         print("  (the phones skip `_admin`: its N certificates would make a first sync O(N) per phone, see README)")
         print("phase 2: all at once push 100 changes each that no one pulls (verified changes stored/s);")
         print("phase 3: 10 new changes each, syncs arriving at random over 30 s (latency of one small-delta sync).")
-        print("| devices | peak connections | phase 1 | stored/s | small-delta p50 | p99 | max | relay peak RSS | peak fds | failed |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for n in sizes { try await one(devices: n, perDay: perDay, baoxue: baoxue) }
+        print(
+            "| store | devices | peak connections | phase 1 | stored/s | small-delta p50 | p99 | max | relay peak RSS | peak fds | failed |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        let postgres = stores.contains { if case .postgres = $0 { true } else { false } } ? try PostgresCluster.start() : nil
+        defer { try? postgres?.stop() }
+        var databases = 0
+        for n in sizes {
+            for store in stores {
+                var url: String?
+                if let postgres {
+                    databases += 1
+                    try postgres.createDatabase("load\(databases)")
+                    url = "postgresql://\(postgres.user)@/load\(databases)?host=\(postgres.directory)"
+                }
+                try await one(devices: n, perDay: perDay, baoxue: baoxue, store: store, url: url)
+            }
+        }
     }
 
-    static func one(devices n: Int, perDay: Int, baoxue: String) async throws {
+    /// Starts a relay process on `directory` and returns it with its sync port.
+    static func startRelay(_ baoxue: String, directory: String, extra: [String]) throws -> (Process, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: baoxue)
+        process.arguments =
+            [
+                "relay", "serve", "--data", directory, "--listen", "127.0.0.1:0", "--lang", "en", "--max-connections", "20000",
+                // Every simulated phone connects from 127.0.0.1, so the per-address handshake cap is lifted.
+                "--max-handshakes-per-address", "20000",
+            ]
+            + extra + (ProcessInfo.processInfo.environment["BAOXUE_RELAY_ARGS"].map { $0.split(separator: " ").map(String.init) } ?? [])
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = ""
+        while line.range(of: #"listening on port \d+[^\n]*\n"#, options: .regularExpression) == nil {
+            let data = out.fileHandleForReading.availableData
+            guard !data.isEmpty else { throw SyncError.unreachable("relay did not start") }
+            line += String(decoding: data, as: UTF8.self)
+        }
+        let port = line.range(of: #"listening on port \d+"#, options: .regularExpression).map { line[$0].split(separator: " ").last! }
+        return (process, Int(port!)!)
+    }
+
+    static func one(devices n: Int, perDay: Int, baoxue: String, store: Store, url: String?) async throws {
         let root = NSTemporaryDirectory() + "baoxue-load-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: root) }
         let town = Township(root: root)
@@ -99,76 +151,66 @@ enum RelayLoadBench {
             certificateChanges.append(admin)
             devices.append(Device(key: key, log: log, scope: scope, own: try ScopeID(scope.value + "/教师\(i)"), certificate: cert.encoded))
         }
-        let relayKey: PublicKey
-        do {
-            let relay = try town.makeRelay()
-            relayKey = relay.key.publicKey
+        let folders: [String]
+        switch store {
+        case .sqlite: folders = [town.relayDirectory]
+        case .postgres(let k): folders = (0..<k).map { root + "/relay-\($0)" }
+        }
+        // Every relay process has its own key; the phones trust each by key (below).
+        var relayKeys: [PublicKey] = []
+        for folder in folders {
+            let relay = try town.enroll(folder, name: "东镇中继", role: .relay, scopes: [try ScopeID(Township.township)])
+            relayKeys.append(relay.key.publicKey)
             _ = try relay.log.append(certificateChanges)
         }
         for d in devices { try write(d, count: perDay, tag: "day") }
         for d in devices { try write(d, count: 100, tag: "own", scope: d.own) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: baoxue)
-        process.arguments =
-            [
-                "relay", "serve", "--data", town.relayDirectory, "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
-                "--lang", "en", "--max-connections", "20000",
-                // Every simulated phone connects from 127.0.0.1, so the per-address handshake cap is lifted.
-                "--max-handshakes-per-address", "20000",
-            ]
-            + (ProcessInfo.processInfo.environment["BAOXUE_RELAY_ARGS"].map { $0.split(separator: " ").map(String.init) } ?? [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // The SQLite relay serves its metrics endpoint under load too, as in production.
+        let extra = url.map { ["--store", $0] } ?? ["--metrics", "127.0.0.1:0"]
+        let relays = try folders.map { try startRelay(baoxue, directory: $0, extra: extra) }
         defer {
-            if process.isRunning {
+            for (process, _) in relays where process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
         }
-        var line = ""
-        while !line.contains("metrics on port") {
-            let data = out.fileHandleForReading.availableData
-            guard !data.isEmpty else { throw SyncError.unreachable("relay did not start") }
-            line += String(decoding: data, as: UTF8.self)
-        }
-        let ports = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.suffix(2)
-        // The relay serves its metrics endpoint under load too, as in production; the first port is the sync port.
-        let port = ports.first!
-        let sampler = Sampler(pid: process.processIdentifier)
-        sampler.start()
+        let ports = relays.map(\.1)
+        let samplers = relays.map { Sampler(pid: $0.0.processIdentifier) }
+        for sampler in samplers { sampler.start() }
+        func relayCPU() -> Double { relays.reduce(0) { $0 + Sampler.cpuSeconds($1.0.processIdentifier) } }
 
         // Phase 1: everyone at once pushes a day and pulls the colleagues' (the morning's first sync).
         var start = DispatchTime.now().uptimeNanoseconds
-        let bulk = await syncAll(devices, port: port, relayKey: relayKey, spreadMs: 0, own: false)
+        let bulk = await syncAll(devices, ports: ports, relayKeys: relayKeys, spreadMs: 0, own: false)
         let bulkSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let moved = bulk.compactMap { try? $0.get() }.reduce(0) { $0 + $1.summary.sentChanges + $1.summary.receivedChanges }
-        let sessionsPeak = sampler.peaks.active
+        let sessionsPeak = samplers.reduce(0) { $0 + $1.peaks.active }
 
         // Phase 2: everyone at once pushes 100 changes that nobody else pulls: verified ingestion.
-        let cpu2 = (relay: Sampler.cpuSeconds(process.processIdentifier), generator: Sampler.cpuSeconds(getpid()))
+        let cpu2 = (relay: relayCPU(), generator: Sampler.cpuSeconds(getpid()))
         start = DispatchTime.now().uptimeNanoseconds
-        let push = await syncAll(devices, port: port, relayKey: relayKey, spreadMs: 0, own: true)
+        let push = await syncAll(devices, ports: ports, relayKeys: relayKeys, spreadMs: 0, own: true)
         let pushSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let cpu2End = (relay: Sampler.cpuSeconds(process.processIdentifier), generator: Sampler.cpuSeconds(getpid()))
+        let cpu2End = (relay: relayCPU(), generator: Sampler.cpuSeconds(getpid()))
         let pushed = push.compactMap { try? $0.get() }.reduce(0) { $0 + $1.summary.sentChanges }
 
         // Phase 3: a small delta each (10 changes, and the colleagues' 90), arriving at random over 30 s.
         for d in devices { try write(d, count: 10, tag: "delta") }
-        let small = await syncAll(devices, port: port, relayKey: relayKey, spreadMs: 30_000, own: false)
+        let small = await syncAll(devices, ports: ports, relayKeys: relayKeys, spreadMs: 30_000, own: false)
         let latencies = small.compactMap { try? $0.get().ms }.sorted()
         let failed = (bulk + push + small).filter { (try? $0.get()) == nil }.count
         func pct(_ p: Double) -> String {
             latencies.isEmpty ? "-" : String(format: "%.0f ms", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))])
         }
-        let peaks = sampler.peaks
-        sampler.stop()
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        let peaks = (rss: samplers.reduce(0) { $0 + $1.peaks.rss }, fds: samplers.reduce(0) { $0 + $1.peaks.fds })
+        for sampler in samplers { sampler.stop() }
+        for (process, _) in relays {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
         print(
-            "| \(n) | \(sessionsPeak) | \(String(format: "%.1f s, %.0f/s", bulkSeconds, Double(moved) / bulkSeconds)) | "
+            "| \(store) | \(n) | \(sessionsPeak) | \(String(format: "%.1f s, %.0f/s", bulkSeconds, Double(moved) / bulkSeconds)) | "
                 + "\(String(format: "%.0f", Double(pushed) / pushSeconds)) | \(pct(0.5)) | \(pct(0.99)) | \(pct(1.0)) | "
                 + "\(String(format: "%.0f MiB", peaks.rss)) | \(peaks.fds) | \(failed) |"
         )
@@ -211,10 +253,12 @@ enum RelayLoadBench {
     }
 
     static func syncAll(
-        _ devices: [Device], port: Int, relayKey: PublicKey, spreadMs: UInt64, own: Bool
+        _ devices: [Device], ports: [Int], relayKeys: [PublicKey], spreadMs: UInt64, own: Bool
     ) async -> [Result<Outcome, SyncError>] {
         await withTaskGroup(of: (Int, Result<Outcome, SyncError>).self) { group in
             for (i, d) in devices.enumerated() {
+                // Devices spread over the processes (a load balancer's round robin).
+                let (port, relayKey) = (ports[i % ports.count], relayKeys[i % relayKeys.count])
                 group.addTask {
                     if spreadMs > 0 { try? await Task.sleep(nanoseconds: UInt64.random(in: 0...spreadMs) * 1_000_000) }
                     let t0 = DispatchTime.now().uptimeNanoseconds

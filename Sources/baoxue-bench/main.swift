@@ -60,7 +60,11 @@ if args.contains("relay") {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("baoxue").path
     let done = DispatchSemaphore(value: 0)
     Task.detached {
-        do { try await RelayLoadBench.run(sizes: sizes, perDay: intArg("--per-day", 30), baoxue: binary) } catch {
+        // --store sqlite,postgres: side by side, one SQLite relay and two PostgreSQL relay processes.
+        let stores: [RelayLoadBench.Store] =
+            (args.firstIndex(of: "--store").map { args.indices.contains($0 + 1) ? args[$0 + 1] : "" } ?? "sqlite")
+            .split(separator: ",").map { $0 == "postgres" ? .postgres(processes: 2) : .sqlite }
+        do { try await RelayLoadBench.run(sizes: sizes, perDay: intArg("--per-day", 30), baoxue: binary, stores: stores) } catch {
             print("relay load failed: \(error)")
         }
         done.signal()
