@@ -30,20 +30,26 @@ public struct LogMiss: Error, Sendable, Equatable {
 /// Invariant: every fact was read in the transaction the rules' writes will commit in, so a fact
 /// is never stale while the rules use it; a fact not here is unknown (a miss), never assumed absent.
 public struct LogFacts: Sendable {
-    /// A stored change's place, state and quarantine reason.
+    /// A stored change's place, state and quarantine reason, with its scope and date (packed HLC).
     public struct Row: Sendable, Equatable {
         public let position: LogPosition
         public let id: ChangeID
         public let seq: UInt64
         public let state: ChangeState
         public let reason: QuarantineReason?
+        public let scope: ScopeID
+        public let hlc: Int64
 
-        public init(position: LogPosition, id: ChangeID, seq: UInt64, state: ChangeState, reason: QuarantineReason?) {
+        public init(
+            position: LogPosition, id: ChangeID, seq: UInt64, state: ChangeState, reason: QuarantineReason?, scope: ScopeID, hlc: Int64
+        ) {
             self.position = position
             self.id = id
             self.seq = seq
             self.state = state
             self.reason = reason
+            self.scope = scope
+            self.hlc = hlc
         }
     }
 

@@ -31,6 +31,12 @@ public struct LogMemory: LogStorage, Sendable {
 
     public mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID] { bySeq[author]?[seq] ?? [] }
 
+    public mutating func changes(of author: PublicKey, from seq: UInt64) throws -> [LogFacts.Row] {
+        var facts = LogFacts()
+        answer(.authorFrom(author, seq), into: &facts)
+        return facts.authorRows[author]?.rows ?? []
+    }
+
     public mutating func standing(of id: ChangeID) throws -> LogStanding? {
         guard let i = byID[id] else { return nil }
         let state = changes[i].state
@@ -82,7 +88,7 @@ public struct LogMemory: LogStorage, Sendable {
             let (state, change) = changes[i]
             return LogFacts.Row(
                 position: position, id: change.id, seq: change.seq, state: state,
-                reason: state == .quarantined ? reasons[position] : nil)
+                reason: state == .quarantined ? reasons[position] : nil, scope: change.scope, hlc: change.timestamp.packed)
         }
         switch need {
         case .author(let key):

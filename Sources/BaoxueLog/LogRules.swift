@@ -88,6 +88,43 @@ public enum LogRules {
         return ready
     }
 
+    /// What a revocation did to the log (`revoke`).
+    public struct Revocation: Sendable, Equatable {
+        /// The subject's changes quarantined as revoked, in the order stored.
+        public var quarantined: [LogFacts.Row] = []
+        /// Those of them that were applied: what was derived from them must be taken back (the host's views and heads).
+        public var unapplied: [ChangeID] = []
+        /// Changes that waited on a revoked one and now apply (a revoked dep counts as present), in the order released.
+        public var released: [Change] = []
+    }
+
+    /// A revocation of `subject` dated `at` (ms) applied: every change of the subject dated at or after
+    /// it, outside `_admin` and not already quarantined, is quarantined as revoked (trust.md §7). An
+    /// `_admin` change carries a self-authenticating payload and stays. What waited on a revoked
+    /// change goes on: a revocation is final, so the revoked dep counts as present (`missingDeps`).
+    public static func revoke<S: LogStorage>(_ subject: PublicKey, from at: UInt64, in storage: inout S) throws -> Revocation {
+        var out = Revocation()
+        let from = Int64(clamping: at << 16)
+        for row in try storage.changes(of: subject, from: 1)
+        where row.hlc >= from && row.state != .quarantined && row.scope != .admin {
+            if row.state == .applied { out.unapplied.append(row.id) }
+            try storage.setState(.quarantined, at: row.position)
+            try storage.stopWaiting(row.position)
+            try storage.quarantine(row.position, reason: .revoked)
+            out.quarantined.append(row)
+        }
+        guard !out.quarantined.isEmpty, try storage.anyPending() else { return out }
+        var applied = Set<ChangeID>()
+        for row in out.quarantined {
+            var work = try unblocked(by: row.id, applied: &applied, in: &storage)
+            while let c = work.popLast() {
+                out.released.append(c)
+                work += try unblocked(by: c.id, applied: &applied, in: &storage)
+            }
+        }
+        return out
+    }
+
     /// What became of one arriving change in `append`.
     public enum Verdict: Sendable, Equatable, CustomStringConvertible {
         case duplicate

@@ -56,6 +56,25 @@ public struct LogSnapshot: LogStorage, Sendable {
         return wasApplied
     }
 
+    public mutating func changes(of author: PublicKey, from seq: UInt64) throws -> [LogFacts.Row] {
+        guard let stored = facts.authorRows[author], stored.from <= seq else { throw LogMiss(.authorFrom(author, seq)) }
+        var rows = stored.rows.filter { $0.seq >= seq }.map { row in
+            let state = states[row.position] ?? row.state
+            return LogFacts.Row(
+                position: row.position, id: row.id, seq: row.seq, state: state,
+                reason: state == .quarantined ? (reasons[row.position] ?? row.reason) : nil, scope: row.scope, hlc: row.hlc)
+        }
+        for entry in inserted where entry.change.author == author && entry.change.seq >= seq {
+            let state = states[entry.position] ?? .pending
+            rows.append(
+                LogFacts.Row(
+                    position: entry.position, id: entry.change.id, seq: entry.change.seq, state: state,
+                    reason: state == .quarantined ? reasons[entry.position] : nil, scope: entry.change.scope,
+                    hlc: entry.change.timestamp.packed))
+        }
+        return rows
+    }
+
     public mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID] {
         guard let stored = facts.seqs[author]?[seq] else { throw LogMiss(.seq(author, seq)) }
         return stored + (insertedSlots[author]?[seq] ?? [])

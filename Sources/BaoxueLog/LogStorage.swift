@@ -46,6 +46,8 @@ public protocol LogStorage {
     /// Moves every stored change of `author` from `seq` on to held and forgets what they waited on;
     /// returns the ids of those that were applied.
     mutating func holdChanges(of author: PublicKey, from seq: UInt64) throws -> [ChangeID]
+    /// Every stored change of `author` from `seq` on (any state), in the order stored.
+    mutating func changes(of author: PublicKey, from seq: UInt64) throws -> [LogFacts.Row]
     /// The ids stored for one author and seq, in any state, in the order stored (two or more: an equivocation).
     mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID]
     /// The state of a stored change (nil when not stored), with its quarantine reason if quarantined.

@@ -62,13 +62,15 @@ struct PostgresFactReader {
         for (key, seq) in slots { facts.ids(author: key, seq: seq, are: found[key]?[seq] ?? []) }
     }
 
-    private static let rowColumns = "c.position, c.id, c.seq, c.state, q.reason"
+    private static let rowColumns = "c.position, c.id, c.seq, c.state, q.reason, c.scope, c.hlc"
+    typealias RowValues = (Int64, ByteBuffer, Int64, Int16, String?, String, Int64)
 
-    private func row(_ values: (Int64, ByteBuffer, Int64, Int16, String?)) throws -> LogFacts.Row {
+    private func row(_ values: RowValues) throws -> LogFacts.Row {
         guard let state = ChangeState(rawValue: Int(values.3)) else { throw PostgresLogError.corruptRow("state \(values.3)") }
+        guard let scope = try? ScopeID(values.5) else { throw PostgresLogError.corruptRow("scope \(values.5)") }
         return LogFacts.Row(
             position: LogPosition(values.0), id: try ChangeID(bytes: values.1.bytes), seq: UInt64(values.2), state: state,
-            reason: values.4.map(QuarantineReason.init(code:)))
+            reason: values.4.map(QuarantineReason.init(code:)), scope: scope, hlc: values.6)
     }
 
     private func fetchIDs(_ ids: [ChangeID], into facts: inout LogFacts) async throws {
@@ -78,7 +80,7 @@ struct PostgresFactReader {
             SELECT \(unescaped: Self.rowColumns) FROM log_change c LEFT JOIN log_quarantine q ON q.position = c.position
             WHERE c.id = ANY(\(ids.map(\.bytes.buffer))::bytea[])
             """, logger: logger)
-        for try await values in rows.decode((Int64, ByteBuffer, Int64, Int16, String?).self) {
+        for try await values in rows.decode(RowValues.self) {
             let row = try row(values)
             found[row.id] = row
         }
@@ -91,8 +93,9 @@ struct PostgresFactReader {
             SELECT \(unescaped: Self.rowColumns), c.bytes FROM log_change c
             LEFT JOIN log_quarantine q ON q.position = c.position WHERE c.position = ANY(\(positions.map(\.value))::bigint[])
             """, logger: logger)
-        for try await (p, id, seq, state, reason, bytes) in rows.decode((Int64, ByteBuffer, Int64, Int16, String?, ByteBuffer).self) {
-            let row = try row((p, id, seq, state, reason))
+        let types = (Int64, ByteBuffer, Int64, Int16, String?, String, Int64, ByteBuffer).self
+        for try await (p, id, seq, state, reason, scope, hlc, bytes) in rows.decode(types) {
+            let row = try row((p, id, seq, state, reason, scope, hlc))
             facts.position(row.position, holds: try Self.change(bytes, id: row.id), as: row)
         }
     }
@@ -106,10 +109,10 @@ struct PostgresFactReader {
             JOIN log_change c ON c.position = w.position LEFT JOIN log_quarantine q ON q.position = c.position
             WHERE w.dep = ANY(\(deps.map(\.bytes.buffer))::bytea[])
             """, logger: logger)
-        for try await (dep, p, id, seq, state, reason, bytes) in rows.decode(
-            (ByteBuffer, Int64, ByteBuffer, Int64, Int16, String?, ByteBuffer).self)
+        for try await (dep, p, id, seq, state, reason, scope, hlc, bytes) in rows.decode(
+            (ByteBuffer, Int64, ByteBuffer, Int64, Int16, String?, String, Int64, ByteBuffer).self)
         {
-            let row = try row((p, id, seq, state, reason))
+            let row = try row((p, id, seq, state, reason, scope, hlc))
             found[try ChangeID(bytes: dep.bytes), default: []].append(row.position)
             facts.position(row.position, holds: try Self.change(bytes, id: row.id), as: row)
         }
@@ -123,7 +126,7 @@ struct PostgresFactReader {
             SELECT \(unescaped: Self.rowColumns) FROM log_change c LEFT JOIN log_quarantine q ON q.position = c.position
             WHERE c.author = \(author.bytes.buffer) AND c.seq >= \(Int64(seq))
             """, logger: logger)
-        for try await values in rows.decode((Int64, ByteBuffer, Int64, Int16, String?).self) { found.append(try row(values)) }
+        for try await values in rows.decode(RowValues.self) { found.append(try row(values)) }
         facts.changes(of: author, from: seq, are: found)
     }
 

@@ -95,6 +95,14 @@ public struct PostgresLog: Sendable {
         }
     }
 
+    /// Applies a revocation of `subject` dated `at` (ms) through `LogRules.revoke`, in one transaction.
+    @discardableResult
+    public func revoke(_ subject: PublicKey, from at: UInt64) async throws -> LogRules.Revocation {
+        try await rules(prefetch: [.authorFrom(subject, 1), .anyPending]) { snapshot in
+            try LogRules.revoke(subject, from: at, in: &snapshot)
+        }
+    }
+
     /// A stored change's state (nil: not stored).
     public func state(of id: ChangeID) async throws -> ChangeState? {
         let rows = try await client.query("SELECT state FROM log_change WHERE id = \(id.bytes.buffer)", logger: logger)

@@ -38,6 +38,24 @@ package struct SQLLogStorage: LogStorage {
         return try wasApplied.map { try ChangeID(bytes: Array($0)) }
     }
 
+    package mutating func changes(of author: PublicKey, from seq: UInt64) throws -> [LogFacts.Row] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT c.position, c.id, c.seq, c.state, q.reason, c.scope, c.hlc FROM change c
+                    LEFT JOIN quarantine q ON q.position = c.position WHERE c.author = ? AND c.seq >= ? ORDER BY c.position
+                    """), arguments: [Data(author.bytes), Int64(seq)]
+        ).map { row in
+            guard let state = ChangeState(rawValue: row[3]) else {
+                throw StoreError.database(code: 11, message: "change state \(row[3] as Int)")
+            }
+            return LogFacts.Row(
+                position: LogPosition(row[0]), id: try ChangeID(bytes: Array(row[1] as Data)), seq: UInt64(row[2] as Int64), state: state,
+                reason: (row[4] as String?).map(QuarantineReason.init(code:)), scope: try ScopeID(row[5] as String),
+                hlc: row[6] as Int64)
+        }
+    }
+
     package mutating func changeIDs(author: PublicKey, seq: UInt64) throws -> [ChangeID] {
         try Data.fetchAll(
             db.cachedStatement(sql: "SELECT id FROM change WHERE author = ? AND seq = ? ORDER BY position"),

@@ -23,13 +23,24 @@ public enum LogConformance {
         /// Revoked before the scenario starts (stored quarantined as `revoked`).
         public let revoked: [Change]
         public let expected: [ChangeID: ChangeState]
+        /// Revocations applied after the arrivals: the subject, from this date (ms).
+        public let revocations: [Revocation]
         public var description: String { name }
 
-        public init(name: String, arrivals: [Change], revoked: [Change], expected: [ChangeID: ChangeState]) {
+        /// A revocation of `subject`'s changes dated `at` (ms) or later (trust.md §7).
+        public struct Revocation: Sendable {
+            public let subject: PublicKey
+            public let at: UInt64
+        }
+
+        public init(
+            name: String, arrivals: [Change], revoked: [Change], expected: [ChangeID: ChangeState], revocations: [Revocation] = []
+        ) {
             self.name = name
             self.arrivals = arrivals
             self.revoked = revoked
             self.expected = expected
+            self.revocations = revocations
         }
 
         /// Whether its states are the same in any arrival order (no equivocation: which half of one
@@ -41,7 +52,7 @@ public enum LogConformance {
         public func shuffled(using rng: inout SeededGenerator) -> Scenario {
             var arrivals = self.arrivals + self.arrivals.prefix(2)
             arrivals.shuffle(using: &rng)
-            return Scenario(name: name, arrivals: arrivals, revoked: revoked, expected: expected)
+            return Scenario(name: name, arrivals: arrivals, revoked: revoked, expected: expected, revocations: revocations)
         }
     }
 
@@ -55,6 +66,7 @@ public enum LogConformance {
             try storage.quarantine(position, reason: .revoked)
         }
         out.arrivals = try LogRules.append(scenario.arrivals, to: &storage).map(\.description)
+        for r in scenario.revocations { _ = try LogRules.revoke(r.subject, from: r.at, in: &storage) }
         for change in scenario.revoked + scenario.arrivals {
             if let standing = try storage.standing(of: change.id) { out.states[change.id] = standing.state }
         }
@@ -71,6 +83,7 @@ public enum LogConformance {
             out.arrivals += try await log.append(Array(rest.prefix(batchSize))).map(\.description)
             rest = rest.dropFirst(batchSize)
         }
+        for r in scenario.revocations { try await log.revoke(r.subject, from: r.at) }
         for change in scenario.revoked + scenario.arrivals {
             if let state = try await log.state(of: change.id) { out.states[change.id] = state }
         }
@@ -98,6 +111,15 @@ public enum LogConformance {
         let x = try chain(a, 4)
         let y = try chain(b, 2, from: nil)
         let fork = try chain(a, 1, tag: 9, from: x[0])  // a second change with x[1]'s seq
+        let c = Fixtures.key(43)
+        // Waits on y[1] (pending itself, its y[0] never comes) until b is revoked from y[1]'s date.
+        let waiter = try Change.sign(
+            by: c, seq: 1, timestamp: try HLCTimestamp(milliseconds: 1_764_000_005_000, counter: 0), scope: scope,
+            deps: [y[1].id], payload: [5])
+        let bAdmin = try Change.sign(
+            by: b, seq: 3, timestamp: try HLCTimestamp(milliseconds: 1_764_000_003_000, counter: 0), scope: .admin,
+            deps: [], payload: [AdminPayload.revocationTag])
+        let revokeB = Scenario.Revocation(subject: b.publicKey, at: y[1].timestamp.milliseconds)
         let afterRevoked = try Change.sign(
             by: b, seq: 3, timestamp: try HLCTimestamp(milliseconds: 1_764_000_009_000, counter: 0), scope: scope,
             deps: [x[3].id], payload: [7])
@@ -130,6 +152,12 @@ public enum LogConformance {
             Scenario(
                 name: "a revocation applies ahead of its deps", arrivals: [revocation, x[0]], revoked: [],
                 expected: [revocation.id: .applied, x[0].id: .applied]),
+            Scenario(
+                name: "revoked from a date: later changes quarantined, earlier and _admin ones kept", arrivals: [y[0], y[1], bAdmin],
+                revoked: [], expected: [y[0].id: .applied, y[1].id: .quarantined, bAdmin.id: .applied], revocations: [revokeB]),
+            Scenario(
+                name: "a change waiting on a revoked one goes on", arrivals: [y[1], waiter], revoked: [],
+                expected: [y[1].id: .quarantined, waiter.id: .applied], revocations: [revokeB]),
         ]
     }
 }
@@ -143,6 +171,8 @@ public protocol ConformingLog {
     mutating func append(_ batch: [Change]) async throws -> [LogRules.Verdict]
     /// A stored change's state (nil: not stored).
     mutating func state(of id: ChangeID) async throws -> ChangeState?
+    /// Applies a revocation of `subject` from `at` (ms) through `LogRules.revoke` and commits it.
+    mutating func revoke(_ subject: PublicKey, from at: UInt64) async throws
 }
 
 /// A `LogMemory` the rules reach only through `LogSnapshot` and `LogDelta`, as they reach
@@ -177,6 +207,16 @@ public struct SnapshotMemoryLog: ConformingLog {
         fetched += misses
         try delta.apply(to: &memory)
         return verdicts
+    }
+
+    public mutating func revoke(_ subject: PublicKey, from at: UInt64) async throws {
+        var facts = LogFacts()
+        let source = memory
+        let (_, delta) = try await LogSnapshot.run(
+            &facts, prefetch: prefetches ? [.authorFrom(subject, 1), .anyPending] : [],
+            fetch: { needs, facts in for need in needs { source.answer(need, into: &facts) } }
+        ) { snapshot in try LogRules.revoke(subject, from: at, in: &snapshot) }
+        try delta.apply(to: &memory)
     }
 
     public mutating func state(of id: ChangeID) async throws -> ChangeState? { try memory.standing(of: id)?.state }

@@ -38,6 +38,7 @@ struct PostgresConformingLog: ConformingLog {
     func storeRevoked(_ changes: [Change]) async throws { try await log.quarantine(changes, reason: .revoked) }
     func append(_ batch: [Change]) async throws -> [LogRules.Verdict] { try await log.append(batch) }
     func state(of id: ChangeID) async throws -> ChangeState? { try await log.state(of: id) }
+    func revoke(_ subject: PublicKey, from at: UInt64) async throws { try await log.revoke(subject, from: at) }
 }
 
 /// Every row of an operator's query, decoded as `type`.
