@@ -94,7 +94,7 @@ enum RelayLoadBench {
         for n in sizes {
             for store in stores {
                 var url: String?
-                if let postgres {
+                if let postgres, case .postgres = store {
                     databases += 1
                     try postgres.createDatabase("load\(databases)")
                     url = "postgresql://\(postgres.user)@/load\(databases)?host=\(postgres.directory)"
