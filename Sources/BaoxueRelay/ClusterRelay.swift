@@ -54,17 +54,9 @@ public final class ClusterRelay: Sendable {
         let registry = RelayRegistry(limits: c.limits)
         let throttle = LogThrottle()
         let journal = PostgresSessionJournal(log: store.log)
-        let sockets = ConnectionLimits(
-            maxOpen: OpenFileLimit.sockets(wanted: c.limits.connections, under: c.openFileLimit),
-            handshakesPerAddress: c.handshakesPerAddress)
+        let sockets = c.socketLimits
         let policies = PolicyCache(load: policy)
-        var limits = SyncLimits()
-        limits.maxChangesPerSession = c.limits.changesPerSession
-        limits.idleTimeoutMs = c.idleTimeoutMs
-        limits.sendWindow = 2
-        limits.batchChanges = 128
-        limits.batchBytes = 32 << 10
-        let syncLimits = limits
+        let syncLimits = c.sessionLimits
         let server = try await SyncServer.start(
             host: c.host, port: c.port, limits: sockets, guard: registry,
             makeEndpoint: { now throws(SyncError) in

@@ -44,6 +44,25 @@ public final class Relay: @unchecked Sendable {
         /// How often per-device activity is written to the store.
         public var flushIntervalMs = 1_000
         public init() {}
+
+        /// What every connection's session may do. Memory per connection, times thousands: two
+        /// batches in flight, 128 changes read at a time.
+        var sessionLimits: SyncLimits {
+            var l = SyncLimits()
+            l.maxChangesPerSession = limits.changesPerSession
+            l.idleTimeoutMs = idleTimeoutMs
+            l.sendWindow = 2
+            l.batchChanges = 128
+            l.batchBytes = 32 << 10
+            return l
+        }
+
+        /// Sockets, capped below the open-file limit (descriptors kept for the database).
+        var socketLimits: ConnectionLimits {
+            ConnectionLimits(
+                maxOpen: OpenFileLimit.sockets(wanted: limits.connections, under: openFileLimit), handshakesPerAddress: handshakesPerAddress
+            )
+        }
     }
 
     public let port: Int
@@ -90,20 +109,9 @@ public final class Relay: @unchecked Sendable {
     ) async throws(SyncError) -> Relay {
         let registry = RelayRegistry(limits: c.limits, position: { (try? log.lastPosition()) ?? 0 })
         let throttle = LogThrottle()
-        let sockets = ConnectionLimits(
-            maxOpen: OpenFileLimit.sockets(wanted: c.limits.connections, under: c.openFileLimit),
-            handshakesPerAddress: c.handshakesPerAddress)
+        let sockets = c.socketLimits
         let policies = PolicyCache(load: policy, version: { (try? log.trustVersion()) ?? 0 })
-        let syncLimits = {
-            var l = SyncLimits()
-            l.maxChangesPerSession = c.limits.changesPerSession
-            l.idleTimeoutMs = c.idleTimeoutMs
-            // Memory per connection, times thousands: two batches in flight, 128 changes read at a time.
-            l.sendWindow = 2
-            l.batchChanges = 128
-            l.batchBytes = 32 << 10
-            return l
-        }()
+        let syncLimits = c.sessionLimits
         // One appender for all connections: commits stay in arrival order on one writer.
         let appender = StreamingAppender(log: log)
         let desk = log.authority.map { Self.desk(EnrollmentDesk(authority: $0), log: log) }
