@@ -86,7 +86,8 @@ enum RelayLoadBench {
         print("phase 2: all at once push 100 changes each that no one pulls (verified changes stored/s);")
         print("phase 3: 10 new changes each, syncs arriving at random over 30 s (latency of one small-delta sync).")
         print(
-            "| store | devices | peak connections | phase 1 | stored/s | small-delta p50 | p99 | max | relay peak RSS | peak fds | failed |")
+            "| store | devices | peak connections | phase 1 | stored/s | small-delta p50 | p99 | max | relay peak RSS | peak fds"
+                + " | failed |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         let postgres = stores.contains { if case .postgres = $0 { true } else { false } } ? try PostgresCluster.start() : nil
         defer { try? postgres?.stop() }
