@@ -161,25 +161,30 @@ struct ClusterDrillTests {
                 try RelayProcess(directory: town.relayDirectory(1), extra: extra),
             ]
             let ports = relays.map(\.port)
-            async let outcomes = withTaskGroup(of: (Result<SyncSummary, SyncError>, [ChangeID]).self) { group in
-                for (i, d) in devices.enumerated() {
-                    group.addTask { await Self.sync(d, port: ports[i % 2], scope: Township.school(i % schools)) }
+            let total = written.values.reduce(0) { $0 + $1.count }
+            let syncs = Task {
+                await withTaskGroup(of: (Result<SyncSummary, SyncError>, [ChangeID]).self) { group in
+                    for (i, d) in devices.enumerated() {
+                        group.addTask { await Self.sync(d, port: ports[i % 2], scope: Township.school(i % schools)) }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
                 }
-                return await group.reduce(into: []) { $0.append($1) }
             }
-            try await Task.sleep(for: .milliseconds(150))
+            // The crash comes once a twentieth of the visits are stored: mid-sync, whatever the machine's speed.
+            let before = try await Self.waitUntilStored(total / 20, in: town)
             try pg.crashAndRestart()
             var acknowledged = Set<ChangeID>()
             var reasons: [String: Int] = [:]
-            for (result, acked) in await outcomes {
+            for (result, acked) in await syncs.value {
                 acknowledged.formUnion(acked)
                 switch result {
                 case .success(let s): reasons[s.refusedByPeer ?? "ok", default: 0] += 1
                 case .failure(let e): reasons[e.abortReason.isEmpty ? "\(e)" : "\(e)", default: 0] += 1
                 }
             }
-            print("database crash drill: sessions ended \(reasons.sorted { $0.key < $1.key })")
-            let named = reasons.keys.allSatisfy { $0 == "ok" || $0.contains("database_unavailable") || $0.contains("connectionClosed") }
+            print("database crash drill: crashed with \(before) of \(total) stored; sessions ended \(reasons.sorted { $0.key < $1.key })")
+            #expect(before < total, "every visit was stored before the crash")
+            let named = reasons.keys.allSatisfy { $0 == "ok" || $0.contains("over_limit: database_") || $0.contains("connectionClosed") }
             #expect(named, "a session ended without naming the database: \(reasons)\n\(relays.map { $0.text.suffix(3000) })")
             #expect(reasons.keys.contains { $0 != "ok" }, "the crash came after every session had finished: \(reasons)")
             for r in relays { #expect(r.process.isRunning, "a relay process did not survive its database's crash") }
@@ -191,6 +196,26 @@ struct ClusterDrillTests {
             #expect(acknowledged.subtracting(stored).isEmpty, "acknowledged changes lost in the crash")
             #expect(stored.isSuperset(of: written.values.reduce(Set()) { $0.union($1) }))
             for r in relays { #expect(r.terminate() == 0) }
+        }
+    }
+
+    /// Waits (up to 15 s) until at least `count` changes are stored; returns how many are.
+    static func waitUntilStored(_ count: Int, in town: ClusterTown) async throws -> Int {
+        let client = try PostgresAddress(town.url).client(connections: 1)
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                await client.run()
+                return 0
+            }
+            let log = PostgresLog(client: client)
+            var n = 0
+            for _ in 0..<3_000 {
+                n = try await log.count()
+                if n >= count { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            group.cancelAll()
+            return n
         }
     }
 
