@@ -31,7 +31,7 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     public let deadline: Duration
 
     public init(
-        log: PostgresLog, witness: PostgresWitness, deadline: Duration = .seconds(5),
+        log: PostgresLog, witness: PostgresWitness, deadline: Duration = .seconds(10),
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock
     ) {
         self.log = log
