@@ -23,8 +23,8 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     private let tails = NIOLockedValueBox<[ObjectIdentifier: Task<Void, Never>]>([:])
     private let inFlight = NIOLockedValueBox(0)
     private let clock: @Sendable () -> UInt64
-    /// Above this many bytes received and not yet stored, drivers stop reading (as `StreamingAppender`).
-    public static let busyAbove = 32 << 20
+    /// Above this many bytes received and not yet stored, drivers stop reading (the SQLite relay's bound).
+    public static let busyAbove = StreamingAppender.busyAbove
 
     /// How long one store or load may take before the session is told the database is unavailable
     /// (a crashed server can leave a query or a wait for a connection without an answer).
@@ -54,18 +54,19 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
         }
         return try await withCheckedThrowingContinuation { continuation in
             let work = Task {
-                do {
-                    let value = try await operation()
-                    if first() { continuation.resume(returning: value) }
-                } catch {
-                    if first() { continuation.resume(throwing: error) }
-                }
+                try await operation()
             }
-            Task {
-                try? await Task.sleep(for: deadline)
+            let timer = Task {
+                try await Task.sleep(for: deadline)
                 guard first() else { return }
                 work.cancel()
                 continuation.resume(throwing: PostgresLogError.unavailable("no answer in \(deadline)"))
+            }
+            // The answer cancels the timer, so no sleeping task outlives a batch on the hot path.
+            Task {
+                let result = await work.result
+                timer.cancel()
+                if first() { continuation.resume(with: result) }
             }
         }
     }

@@ -21,10 +21,7 @@ extension BatchAppender {
         for row in revocation.quarantined {
             try quarantine(row.position.value, waitsOn: TrustGate.waitingKey(subject), reason: .revoked)
         }
-        for ready in revocation.released {
-            appliedHere.insert(ready.id)
-            try didApply(ready)
-        }
+        for ready in revocation.released { try didApply(ready) }
         try flush()
         if !revocation.unapplied.isEmpty { try LogRepair.rebuildHeads(db: db) }
         if wiped {

@@ -13,7 +13,7 @@ struct ChangeOutbox: Sendable {
     private var index = 0
     private var loaded: ArraySlice<[UInt8]> = []
     /// The ids asked of a source that loads later, until their bytes arrive.
-    private(set) var awaiting: [ChangeID]?
+    private var awaiting: [ChangeID]?
     private var nextBatch: UInt64 = 0
     private var unacked: [UInt64: Int] = [:]
     /// DONE went out.

@@ -28,7 +28,8 @@ struct ExpectedChanges {
             return
         }
         guard var ranges = unnamed[change.scope], !takenUnnamed.contains(id) else { throw .unsolicitedChange }
-        var lo = 0, hi = ranges.count
+        var lo = 0
+        var hi = ranges.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if ranges[mid].range.upper.admits(item) { lo = mid + 1 } else { hi = mid }

@@ -130,9 +130,8 @@ public struct SyncSession: Sendable {
         }
     }
 
-    /// The driver stored batch `batch` durably (or failed to). A store over a limit (a full disk, a
-    /// read-only or unreachable database) does not end the session: the batch is REFUSED, and so is
-    /// every later one, while this side goes on sending.
+    /// The driver stored batch `batch` durably (or failed to). A store over a limit (`refusesBatchOnly`) does
+    /// not end the session: the batch is REFUSED, and so is every later one, while this side goes on sending.
     public mutating func stored(batch: UInt64, result: Result<Int, SyncError>, now: UInt64) -> [SyncOutput] {
         run(now) { (s: inout SyncSession) throws(SyncError) in
             guard let count = s.inbox.finished(batch) else { throw .store("unknown batch \(batch)") }
@@ -156,8 +155,7 @@ public struct SyncSession: Sendable {
         }
     }
 
-    /// The driver's answer to `SyncOutput.load`: the changes' bytes, in the order asked, or why they
-    /// could not be read (which ends the session).
+    /// The driver's answer to `SyncOutput.load`: the bytes in the order asked, or why not (which ends the session).
     public mutating func loaded(_ result: Result<[[UInt8]], SyncError>, now: UInt64) -> [SyncOutput] {
         run(now) { (s: inout SyncSession) throws(SyncError) in try s.outbox.loaded(try result.get()) }
     }

@@ -270,18 +270,23 @@ package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sen
         completed = true
         timer.withLockedValue { $0 }?.cancel()
         switch result {
-        case .success(let summary):
+        case .success:
             sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: nil)
-            completion.succeed(summary)
         case .failure(let error):
             sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: error)
-            completion.fail(error)
         }
         onEnded?(endpoint.progress, result)
-        if let lastWrite {
-            lastWrite.whenComplete { _ in channel.close(promise: nil) }
-        } else {
+        // The caller hears the end only once the last bytes (an ABORT saying why) are written: a CLI that
+        // exits on the result would otherwise cut them off, and the peer would see only a closed connection.
+        let completion = self.completion
+        let finish: @Sendable () -> Void = {
             channel.close(promise: nil)
+            completion.completeWith(result.mapError { $0 as any Error })
+        }
+        if let lastWrite {
+            lastWrite.whenComplete { _ in finish() }
+        } else {
+            finish()
         }
     }
 }

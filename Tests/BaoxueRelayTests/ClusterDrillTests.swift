@@ -89,15 +89,9 @@ struct ClusterDrillTests {
         var rng = SeededGenerator(seed: seed)
         try await PostgresCluster.with { pg in
             let town = try ClusterTown("cluster-kill", cluster: pg)
-            try town.makeRelay(0)
-            try town.makeRelay(1)
             let schools = 5
             let devices = try (0..<50).map { try town.town.makeDevice($0, schools: schools) }
-            let extra = ["--store", town.url]
-            var relays = [
-                try RelayProcess(directory: town.relayDirectory(0), extra: extra),
-                try RelayProcess(directory: town.relayDirectory(1), extra: extra),
-            ]
+            var relays = try town.startProcesses(2)
             var acknowledged = Set<ChangeID>()
             var written: [ScopeID: Set<ChangeID>] = [:]
             var failedSessions = 0
@@ -126,7 +120,7 @@ struct ClusterDrillTests {
                 let stored = try await Self.storedIDs(town)
                 let lost = acknowledged.subtracting(stored)
                 #expect(lost.isEmpty, "kill \(kill) (seed \(seed)): \(lost.count) acknowledged changes are not in PostgreSQL")
-                relays[victim] = try RelayProcess(directory: town.relayDirectory(victim), extra: extra)
+                relays[victim] = try RelayProcess(directory: town.relayDirectory(victim), extra: ["--store", town.url])
             }
             let rounds = try await Self.converge(devices, ports: relays.map(\.port), schools: schools)
             #expect(rounds > 0, "seed \(seed): the devices did not converge in 8 rounds")
@@ -146,20 +140,9 @@ struct ClusterDrillTests {
     @Test func aDatabaseCrashMidSyncEndsSessionsWithAReasonAndLosesNothing() async throws {
         try await PostgresCluster.with { pg in
             let town = try ClusterTown("cluster-crash", cluster: pg)
-            try town.makeRelay(0)
-            try town.makeRelay(1)
             let schools = 4
-            let devices = try (0..<20).map { try town.town.makeDevice($0, schools: schools) }
-            var written: [ScopeID: Set<ChangeID>] = [:]
-            for (i, d) in devices.enumerated() {
-                let scope = Township.school(i % schools)
-                written[scope, default: []].formUnion(try Township.writeVisits(d, scope: scope, count: 300, tag: "c\(i)"))
-            }
-            let extra = ["--store", town.url]
-            let relays = [
-                try RelayProcess(directory: town.relayDirectory(0), extra: extra),
-                try RelayProcess(directory: town.relayDirectory(1), extra: extra),
-            ]
+            let (devices, written) = try town.makeDevices(20, schools: schools, visits: 300)
+            let relays = try town.startProcesses(2)
             let ports = relays.map(\.port)
             let total = written.values.reduce(0) { $0 + $1.count }
             let syncs = Task {
@@ -236,11 +219,10 @@ struct ClusterDrillTests {
     @Test func aReadOnlyDatabaseRefusesWritesServesReadsAndWritesResume() async throws {
         try await PostgresCluster.with { pg in
             let town = try ClusterTown("cluster-readonly", cluster: pg)
-            try town.makeRelay(0)
             let school = Township.school(0)
             let reader = try town.town.makeDevice(0, schools: 1)
             let writer = try town.town.makeDevice(1, schools: 1)
-            let relay = try RelayProcess(directory: town.relayDirectory(0), extra: ["--store", town.url])
+            let relay = try town.startProcesses(1)[0]
             let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
             _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
             try await Self.readOnly(true, town)

@@ -30,6 +30,23 @@ struct ClusterTown: Sendable {
         try town.enroll(relayDirectory(i), name: "东镇中继\(i)", role: .relay, scopes: [try ScopeID(Township.township)])
     }
 
+    /// `count` teachers in `schools` schools, each having written `visits` visits; what each school holds.
+    func makeDevices(_ count: Int, schools: Int, visits: Int) throws -> (devices: [Replica], written: [ScopeID: Set<ChangeID>]) {
+        let devices = try (0..<count).map { try town.makeDevice($0, schools: schools) }
+        var written: [ScopeID: Set<ChangeID>] = [:]
+        for (i, d) in devices.enumerated() {
+            let scope = Township.school(i % schools)
+            written[scope, default: []].formUnion(try Township.writeVisits(d, scope: scope, count: visits, tag: "d\(i)"))
+        }
+        return (devices, written)
+    }
+
+    /// Real `baoxue relay serve --store` processes on relay folders 0..<count (enrolled here).
+    func startProcesses(_ count: Int) throws -> [RelayProcess] {
+        for i in 0..<count where !FileManager.default.fileExists(atPath: relayDirectory(i)) { try makeRelay(i) }
+        return try (0..<count).map { try RelayProcess(directory: relayDirectory($0), extra: ["--store", url]) }
+    }
+
     /// Relay process `i` in this test process, as `baoxue relay serve --store` starts it.
     func startRelay(_ i: Int) async throws -> ClusterRelay {
         var options = RelayCommands.ServeOptions(directory: relayDirectory(i), listen: "127.0.0.1:0")

@@ -36,12 +36,7 @@ import Testing
             try town.makeRelay(0)
             try town.makeRelay(1)
             let schools = 2
-            let devices = try (0..<8).map { try town.town.makeDevice($0, schools: schools) }
-            var written: [ScopeID: Set<ChangeID>] = [:]
-            for (i, d) in devices.enumerated() {
-                written[Township.school(i % schools), default: []].formUnion(
-                    try Township.writeVisits(d, scope: Township.school(i % schools), count: 25, tag: "d\(i)"))
-            }
+            let (devices, written) = try town.makeDevices(8, schools: schools, visits: 25)
             let relays = [try await town.startRelay(0), try await town.startRelay(1)]
             // Device 0 also syncs with the other process at the same moment: both receive its changes at once.
             async let twice = DeviceSync.run(devices[0], port: relays[1].port, scopes: [Township.school(0)])
