@@ -118,7 +118,7 @@ let package = Package(
             dependencies: [
                 "CZxcvbn",
                 "BaoxueCore", "BaoxueLog", "BaoxueRecords", "BaoxuePrivacy", "BaoxueSodium", "BaoxueTrust",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

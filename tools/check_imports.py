@@ -3,7 +3,7 @@
 import re, pathlib, sys
 root = pathlib.Path(__file__).resolve().parent.parent
 pkg = (root / "Package.swift").read_text()
-products = {"GRDB": "GRDB", "NIOCore": "NIOCore", "NIOPosix": "NIOPosix", "NIOHTTP1": "NIOHTTP1", "NIOConcurrencyHelpers": "NIOConcurrencyHelpers", "NIOEmbedded": "NIOEmbedded", "ServiceLifecycle": "ServiceLifecycle",
+products = {"GRDB": "GRDB", "GRDBSQLite": "GRDBSQLite", "NIOCore": "NIOCore", "NIOPosix": "NIOPosix", "NIOHTTP1": "NIOHTTP1", "NIOConcurrencyHelpers": "NIOConcurrencyHelpers", "NIOEmbedded": "NIOEmbedded", "ServiceLifecycle": "ServiceLifecycle",
             "Logging": "Logging", "Prometheus": "Prometheus", "ArgumentParser": "ArgumentParser"}
 targets = {}
 for m in re.finditer(r'\.(?:target|executableTarget|testTarget)\(\s*name: "([^"]+)",\s*dependencies: \[(.*?)\](?:,\s*path: "([^"]+)")?', pkg, re.S):

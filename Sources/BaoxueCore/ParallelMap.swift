@@ -24,6 +24,32 @@ public enum ParallelMap {
                 i += lanes
             }
         }
-        return buffer.map { $0! }
+        // Moved out, not copied: a copy retains every reference the result holds, then the buffer releases them.
+        return (0..<count).map { buffer[$0].take()! }
+    }
+
+    /// Runs `background` on another thread while `foreground` runs on this one, and returns both results
+    /// once both are done (also when `foreground` throws: `background` never outlives the call).
+    /// A rebuild decodes the next chunk of the log this way while it writes the current one.
+    public static func alongside<A, B: Sendable>(
+        _ background: @escaping @Sendable () -> B, _ foreground: () throws -> A
+    ) rethrows -> (A, B) {
+        let box = Slot<B>()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { box.value = background() }
+        let a: A
+        do {
+            a = try foreground()
+        } catch {
+            group.wait()
+            throw error
+        }
+        group.wait()
+        return (a, box.value.take()!)
+    }
+
+    /// Written by one thread before the group is left, read after the wait: the group orders the two.
+    private final class Slot<T>: @unchecked Sendable {
+        var value: T?
     }
 }

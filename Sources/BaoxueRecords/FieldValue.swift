@@ -29,9 +29,11 @@ public enum Schema {
     public static func fields(of kind: RecordKind) -> [String] {
         switch kind {
         case .child:
-            ["name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence",
-             "guardianName", "guardianPhone", "school", "grade", "className", "village", "status", "voided",
-             "provisional", "mergedInto"]
+            [
+                "name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence",
+                "guardianName", "guardianPhone", "school", "grade", "className", "village", "status", "voided",
+                "provisional", "mergedInto",
+            ]
         case .household: ["address", "head", "phone", "village"]
         case .caseFile: ["child", "reason", "reasonText", "placement", "outcome", "school"]
         case .survey: ["village", "date", "team"]
@@ -116,7 +118,19 @@ extension FieldValue {
     }
 
     public init(storageText: String) throws(RecordsError) {
-        let parts = storageText.split(separator: Self.separator, omittingEmptySubsequences: false).map(String.init)
+        // Split on the separator byte (U+001F is one byte in UTF-8 and never inside another character's bytes).
+        let bytes = storageText.utf8
+        var parts: [String] = []
+        var start = bytes.startIndex
+        var i = start
+        while i != bytes.endIndex {
+            if bytes[i] == 0x1F {
+                parts.append(String(storageText[start..<i]))
+                start = bytes.index(after: i)
+            }
+            i = bytes.index(after: i)
+        }
+        parts.append(String(storageText[start..<bytes.endIndex]))
         switch (parts.first, parts.count) {
         case ("t", 2): self = .text(parts[1])
         case ("n", 2):

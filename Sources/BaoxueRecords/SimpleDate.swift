@@ -8,7 +8,8 @@ public struct SimpleDate: Hashable, Comparable, Sendable, TextCodable, CustomStr
 
     public init(year: Int, month: Int, day: Int) throws(RecordsError) {
         guard (1900...2199).contains(year), (1...12).contains(month),
-              (1...SimpleDate.daysIn(month: month, year: year)).contains(day) else {
+            (1...SimpleDate.daysIn(month: month, year: year)).contains(day)
+        else {
             throw .invalidField("date", reason: "not a real date")
         }
         self.year = year
@@ -17,12 +18,21 @@ public struct SimpleDate: Hashable, Comparable, Sendable, TextCodable, CustomStr
     }
 
     public init(_ text: String) throws(RecordsError) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { throw .invalidField("date", reason: "must be yyyy-MM-dd") }
-        try self.init(year: y, month: m, day: d)
+        // Exactly ten ASCII bytes, digits but for the two dashes (read from the bytes: the views hold millions).
+        var digits = (y: 0, m: 0, d: 0)
+        var count = 0
+        for byte in text.utf8 {
+            switch (count, byte) {
+            case (4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")): break
+            case (0..<4, UInt8(ascii: "0")...UInt8(ascii: "9")): digits.y = digits.y * 10 + Int(byte - UInt8(ascii: "0"))
+            case (5..<7, UInt8(ascii: "0")...UInt8(ascii: "9")): digits.m = digits.m * 10 + Int(byte - UInt8(ascii: "0"))
+            case (8..<10, UInt8(ascii: "0")...UInt8(ascii: "9")): digits.d = digits.d * 10 + Int(byte - UInt8(ascii: "0"))
+            default: throw .invalidField("date", reason: "must be yyyy-MM-dd")
+            }
+            count += 1
+        }
+        guard count == 10 else { throw .invalidField("date", reason: "must be yyyy-MM-dd") }
+        try self.init(year: digits.y, month: digits.m, day: digits.d)
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian), for arithmetic.

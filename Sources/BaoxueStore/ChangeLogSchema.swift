@@ -272,6 +272,11 @@ enum ChangeLogSchema {
         }
         ChangeLog.registerPublishedFigures(in: &m)
         ChangeLog.registerEnrollmentDesk(in: &m)
+        m.registerMigration("v26-event-subject-partial") { db in
+            // Most events name a child and no subject: the subject index keeps only those that name one.
+            try db.execute(sql: "DROP INDEX IF EXISTS rec_event_subject")
+            for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
+        }
         return m
     }
 }

@@ -19,21 +19,31 @@ extension SQLRecordViews {
         if case .status(let s) = row.fields["status"] { status = s }
         var grade: Int?
         if case .number(let g) = row.fields["grade"] { grade = g }
-        try db.cachedStatement(
+        var insert = try DirectInsert(
+            db,
             sql: """
                 INSERT OR REPLACE INTO child_view (child, name, gender, birth_date, id_number, student_number, hukou_place,
                     residence, guardian_name, guardian_phone, school, grade, class_name, village, status, status_date,
                     status_reason, status_author, conflicts, focus, voided, provisional, merged_into)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            row.child.hex, text("name"), text("gender"), text("birthDate"), text("idNumber"), text("studentNumber"),
-            text("hukouPlace"), text("residence"), text("guardianName"), text("guardianPhone"), text("school"), grade,
-            text("className"), text("village"), status?.status.rawValue, status?.date.description, status?.reason,
-            row.statusAuthor, row.conflicts.joined(separator: ","), row.focus.map(\.rawValue).joined(separator: ","),
-            text("voided").flatMap { $0.isEmpty ? nil : $0 }, text("provisional").flatMap { $0.isEmpty ? nil : $0 },
-            text("mergedInto").flatMap { $0.isEmpty ? nil : $0 },
-        ])
+                """)
+        insert.text(row.child.hex)
+        for field in ["name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence", "guardianName"] {
+            insert.text(text(field))
+        }
+        insert.text(text("guardianPhone"))
+        insert.text(text("school"))
+        insert.integer(grade)
+        insert.text(text("className"))
+        insert.text(text("village"))
+        insert.text(status?.status.rawValue)
+        insert.text(status?.date.description)
+        insert.text(status?.reason)
+        insert.text(row.statusAuthor)
+        insert.text(row.conflicts.joined(separator: ","))
+        insert.text(row.focus.map(\.rawValue).joined(separator: ","))
+        for field in ["voided", "provisional", "mergedInto"] { insert.text(text(field).flatMap { $0.isEmpty ? nil : $0 }) }
+        try insert.run()
     }
 
     /// Writes the rows of `children` (ascending by hex) from one ordered pass over the live writes and

@@ -132,7 +132,9 @@ enum RecordViewSchema {
     /// a rebuild drops them first and creates them again at the end, which
     /// is faster than keeping them current row by row.
     static let lookupIndexes =
-        firstLookupIndexes + [
+        firstLookupIndexes.filter { !$0.contains(" rec_event_subject ON ") } + [
+            // Only events that name a case or survey (v26; the first index held a NULL for every other event).
+            "CREATE INDEX IF NOT EXISTS rec_event_subject_set ON rec_event(subject, kind, date) WHERE subject IS NOT NULL",
             // The field app's pages on a district (issue 23): a record's first write and status history,
             // a child's cases, merged and conflicting children, leaves still running, children by status.
             "CREATE INDEX IF NOT EXISTS rec_write_record ON rec_write(record, hlc, op)",

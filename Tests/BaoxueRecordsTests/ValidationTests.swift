@@ -35,10 +35,28 @@ import Testing
         #expect(throws: RecordsError.self) { try SimpleDate("2025-02-29") }
         #expect(try SimpleDate("2024-02-29").description == "2024-02-29")
         #expect(throws: RecordsError.self) { try SimpleDate("2025-1-05") }
+        // Exactly yyyy-MM-dd in ASCII digits: each of these is refused.
+        for text in ["", "2025-11-2", "2025-11-200", "2025/11/20", "20251-1-20", "-2025-11-20", "2025-11-20 ", "２０２５-11-20", "2025-1١-20"] {
+            #expect(throws: RecordsError.self, "\(text)") { try SimpleDate(text) }
+        }
+        #expect(throws: RecordsError.self) { try SimpleDate("2025-13-01") }
+        #expect(try SimpleDate("2000-01-01").description == "2000-01-01")
         let d = try SimpleDate("2025-11-20")
         #expect(try SimpleDate(dayNumber: d.dayNumber) == d)
         #expect(try d.adding(days: 11).description == "2025-12-01")
         #expect(try SimpleDate(unixMilliseconds: 1_763_568_000_000).description == "2025-11-20")
+    }
+
+    @Test func storedValuesReadBackAsWritten() throws {
+        let values: [FieldValue] = [
+            .text("王小明"), .text(""), .text("a\nb"), .number(-12), .number(0), .date(try SimpleDate("2026-09-01")),
+            .status(StatusFact(status: .suspectedDropout, date: try SimpleDate("2026-11-03"), reason: "外出务工，家长称不再上学")),
+            .status(StatusFact(status: .enrolled, date: try SimpleDate("2026-11-04"), reason: "")),
+        ]
+        for value in values { #expect(try FieldValue(storageText: value.storageText) == value) }
+        for text in ["", "t", "x\u{1F}a", "n\u{1F}1.5", "d\u{1F}2026-9-01", "s\u{1F}enrolled\u{1F}2026-11-04", "t\u{1F}a\u{1F}b"] {
+            #expect(throws: RecordsError.self, "\(text.debugDescription)") { try FieldValue(storageText: text) }
+        }
     }
 
     @Test func closeOutWithoutEvidenceIsRefused() throws {
