@@ -23,6 +23,8 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     private let tails = NIOLockedValueBox<[ObjectIdentifier: Task<Void, Never>]>([:])
     private let inFlight = NIOLockedValueBox(0)
     private let clock: @Sendable () -> UInt64
+    /// The sessions' verified batches, stored a group per transaction.
+    private let appends: ClusterAppendQueue
     /// Above this many bytes received and not yet stored, drivers stop reading (the SQLite relay's bound).
     public static let busyAbove = StreamingAppender.busyAbove
 
@@ -38,13 +40,22 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
         self.witness = witness
         self.deadline = deadline
         self.clock = clock
+        let sets = self.sets
+        appends = ClusterAppendQueue { changes in
+            await Self.commit(changes, to: log, witness: witness, now: clock(), deadline: deadline, sets: sets)
+        }
     }
 
     /// Runs `operation`, or throws `unavailable` once `deadline` passes. The operation is cancelled
     /// but not awaited (a query on a connection the crash left open may not hear the cancellation);
     /// a store that commits after all is simply not acknowledged, and its device sends it again.
     private func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        let deadline = self.deadline
+        try await Self.bounded(deadline, operation)
+    }
+
+    private static func bounded<T: Sendable>(
+        _ deadline: Duration, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let answered = NIOLockedValueBox(false)
         @Sendable func first() -> Bool {
             answered.withLockedValue { done in
@@ -139,16 +150,28 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
             chain.breakChain()
             return .failure(.invalidChange("change \(error.index): \(error.error.code)"))
         }
+        switch await appends.append(changes) {
+        case .success: return .success(changes.count)
+        case .failure(let error):
+            chain.breakChain()
+            return .failure(error)
+        }
+    }
+
+    /// One transaction for a group of batches (`ClusterAppendQueue`): the rules and this process's
+    /// receipts over all of them, then the stored ones into the sets before any answer goes out.
+    private static func commit(
+        _ changes: [Change], to log: PostgresLog, witness: PostgresWitness, now: UInt64, deadline: Duration,
+        sets: NIOLockedValueBox<PostgresScopeSets>
+    ) async -> Result<Void, SyncError> {
         do {
-            let (log, witness, now) = (self.log, self.witness, clock())
-            let appended = try await bounded { try await log.append(changes, witness: witness, now: now) }
+            let appended = try await bounded(deadline) { try await log.append(changes, witness: witness, now: now) }
             let stored = zip(changes, appended.verdicts).compactMap { change, verdict -> Change? in
                 if case .stored = verdict { change } else { nil }
             }
             sets.withLockedValue { $0.insert(stored + appended.receipts) }
-            return .success(changes.count)
+            return .success(())
         } catch {
-            chain.breakChain()
             return .failure(Self.syncError(error))
         }
     }
