@@ -39,12 +39,9 @@ public enum ParallelMap {
         DispatchQueue.global().async(group: group) { box.value = background() }
         let a: A
         do {
+            defer { group.wait() }
             a = try foreground()
-        } catch {
-            group.wait()
-            throw error
         }
-        group.wait()
         return (a, box.value.take()!)
     }
 

@@ -118,19 +118,8 @@ extension FieldValue {
     }
 
     public init(storageText: String) throws(RecordsError) {
-        // Split on the separator byte (U+001F is one byte in UTF-8 and never inside another character's bytes).
-        let bytes = storageText.utf8
-        var parts: [String] = []
-        var start = bytes.startIndex
-        var i = start
-        while i != bytes.endIndex {
-            if bytes[i] == 0x1F {
-                parts.append(String(storageText[start..<i]))
-                start = bytes.index(after: i)
-            }
-            i = bytes.index(after: i)
-        }
-        parts.append(String(storageText[start..<bytes.endIndex]))
+        // Split on the separator's byte, not on Characters (U+001F is one byte that no other character's UTF-8 contains).
+        let parts = storageText.utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map { String(Substring($0)) }
         switch (parts.first, parts.count) {
         case ("t", 2): self = .text(parts[1])
         case ("n", 2):

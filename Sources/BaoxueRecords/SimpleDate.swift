@@ -19,20 +19,13 @@ public struct SimpleDate: Hashable, Comparable, Sendable, TextCodable, CustomStr
 
     public init(_ text: String) throws(RecordsError) {
         // Exactly ten ASCII bytes, digits but for the two dashes (read from the bytes: the views hold millions).
-        var digits = (y: 0, m: 0, d: 0)
-        var count = 0
-        for byte in text.utf8 {
-            switch (count, byte) {
-            case (4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")): break
-            case (0..<4, UInt8(ascii: "0")...UInt8(ascii: "9")): digits.y = digits.y * 10 + Int(byte - UInt8(ascii: "0"))
-            case (5..<7, UInt8(ascii: "0")...UInt8(ascii: "9")): digits.m = digits.m * 10 + Int(byte - UInt8(ascii: "0"))
-            case (8..<10, UInt8(ascii: "0")...UInt8(ascii: "9")): digits.d = digits.d * 10 + Int(byte - UInt8(ascii: "0"))
-            default: throw .invalidField("date", reason: "must be yyyy-MM-dd")
-            }
-            count += 1
+        let b = Array(text.utf8)
+        let isDigit = { (i: Int) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b[i]) }
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy(isDigit) else {
+            throw .invalidField("date", reason: "must be yyyy-MM-dd")
         }
-        guard count == 10 else { throw .invalidField("date", reason: "must be yyyy-MM-dd") }
-        try self.init(year: digits.y, month: digits.m, day: digits.d)
+        func number(_ digits: Range<Int>) -> Int { digits.reduce(0) { $0 * 10 + Int(b[$1] - UInt8(ascii: "0")) } }
+        try self.init(year: number(0..<4), month: number(5..<7), day: number(8..<10))
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian), for arithmetic.

@@ -28,14 +28,13 @@ extension SQLRecordViews {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         insert.text(row.child.hex)
-        for field in ["name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence", "guardianName"] {
-            insert.text(text(field))
-        }
-        insert.text(text("guardianPhone"))
-        insert.text(text("school"))
+        let beforeGrade = [
+            "name", "gender", "birthDate", "idNumber", "studentNumber", "hukouPlace", "residence", "guardianName", "guardianPhone",
+            "school",
+        ]
+        for field in beforeGrade { insert.text(text(field)) }
         insert.integer(grade)
-        insert.text(text("className"))
-        insert.text(text("village"))
+        for field in ["className", "village"] { insert.text(text(field)) }
         insert.text(status?.status.rawValue)
         insert.text(status?.date.description)
         insert.text(status?.reason)

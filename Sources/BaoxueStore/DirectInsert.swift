@@ -1,9 +1,9 @@
 import GRDB
 import GRDBSQLite
 
-/// An INSERT bound and run through SQLite's C API, for the two inserts the merge engine runs once per
-/// register write and once per event (a district's rebuild runs them 1.9 million times): GRDB's argument
-/// array, value boxes and per-statement bookkeeping were two fifths of their cost.
+/// An INSERT bound and run through SQLite's C API, for the inserts the merge engine runs once per register
+/// write, once per event and once per child row (a district's rebuild runs them 2 million times): GRDB's
+/// argument array, value boxes and per-statement bookkeeping were two fifths of their cost.
 ///
 /// Invariant: each value is bound with the storage class GRDB would give it (text, blob, 64-bit integer,
 /// NULL), so rows are byte-identical whichever path wrote them; the statement is reset and its bindings

@@ -269,24 +269,15 @@ package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sen
         guard let result = endpoint.result, !completed else { return }
         completed = true
         timer.withLockedValue { $0 }?.cancel()
-        switch result {
-        case .success:
-            sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: nil)
-        case .failure(let error):
-            sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: error)
-        }
+        let error: SyncError? = if case .failure(let error) = result { error } else { nil }
+        sessionGuard?.ended(connection: connection, peer: identified, progress: endpoint.progress, error: error)
         onEnded?(endpoint.progress, result)
         // The caller hears the end only once the last bytes (an ABORT saying why) are written: a CLI that
         // exits on the result would otherwise cut them off, and the peer would see only a closed connection.
         let completion = self.completion
-        let finish: @Sendable () -> Void = {
+        (lastWrite ?? channel.eventLoop.makeSucceededVoidFuture()).whenComplete { _ in
             channel.close(promise: nil)
             completion.completeWith(result.mapError { $0 as any Error })
-        }
-        if let lastWrite {
-            lastWrite.whenComplete { _ in finish() }
-        } else {
-            finish()
         }
     }
 }
