@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Computes `count` independent results on up to `threads` cores, in input order: the one way the
 /// codebase spreads CPU-bound work (verifying signatures, decoding payloads) over cores.
@@ -17,11 +18,16 @@ public enum ParallelMap {
         }
         nonisolated(unsafe) let shared = buffer
         let lanes = min(threads, count)
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            var i = lane
-            while i < count {
-                shared[i] = transform(i)
-                i += lanes
+        // Work is taken in small chunks from a shared counter, not dealt out in advance: when another
+        // thread (a writer committing the previous batch) takes a core from one lane, the other lanes
+        // do its share instead of waiting for it at the end.
+        let next = Atomic<Int>(0)
+        let chunk = max(1, min(16, count / (lanes * 8)))
+        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+            while true {
+                let start = next.wrappingAdd(chunk, ordering: .relaxed).oldValue
+                guard start < count else { return }
+                for i in start..<min(count, start + chunk) { shared[i] = transform(i) }
             }
         }
         // Moved out, not copied: a copy retains every reference the result holds, then the buffer releases them.
