@@ -60,9 +60,24 @@ public struct PostgresCluster: Sendable {
             ])
     }
 
-    /// Makes an empty database (one per test, so tests on one cluster never see each other).
-    public func createDatabase(_ name: String) throws {
-        try command("\(bin)/createdb", ["-h", directory, "-U", user, name])
+    /// Makes an empty database (one per test, so tests on one cluster never see each other), in
+    /// `tablespace` when given (a `SmallDisk`'s).
+    public func createDatabase(_ name: String, tablespace: String? = nil) throws {
+        try command("\(bin)/createdb", ["-h", directory, "-U", user] + (tablespace.map { ["-D", $0] } ?? []) + [name])
+    }
+
+    /// A tablespace on a tmpfs of `megabytes` of its own, for full-disk drills; unmounted by `stop()`.
+    public func smallDisk(_ name: String, megabytes: Int) throws -> SmallDisk {
+        try SmallDisk.make(name, megabytes: megabytes, on: self)
+    }
+
+    /// The small disks mounted under this cluster's folder.
+    private func mountedDisks() -> [String] {
+        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+        return mounts.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 1 && fields[1].hasPrefix(directory + "/disk-") ? String(fields[1]) : nil
+        }
     }
 
     /// Stops the server at once, as a crash would (`-m immediate`), and starts it again.
@@ -73,7 +88,10 @@ public struct PostgresCluster: Sendable {
 
     /// Stops the server and removes its folder.
     public func stop() throws {
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer {
+            for path in mountedDisks() { _ = try? command("/bin/umount", ["-l", path], asPostgres: false) }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
         try command("\(bin)/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"])
     }
 

@@ -239,4 +239,38 @@ struct ClusterDrillTests {
             #expect(relay.terminate() == 0)
         }
     }
+
+    @Test func aFullDiskRefusesWritesServesReadsAndWritesResumeOnceSpaceIsFreed() async throws {
+        try await PostgresCluster.with { pg in
+            let disk = try pg.smallDisk("full_drill", megabytes: 32)
+            let town = try ClusterTown("cluster-full", cluster: pg, tablespace: disk.tablespace)
+            let school = Township.school(0)
+            let reader = try town.town.makeDevice(0, schools: 1)
+            let writer = try town.town.makeDevice(1, schools: 1)
+            let relay = try town.startProcesses(1)[0]
+            let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
+            _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            let filled = try disk.fill()
+            #expect(try disk.freeBytes() == 0, "the filler left space on the disk")
+            let written = try Township.writeVisits(writer, scope: school, count: 200, tag: "w")
+            let refused = try await Self.sync(writer, port: relay.port, scope: school).result.get()
+            #expect(refused.refusedByPeer == "over_limit: disk_full", "\(refused)\n\(relay.text.suffix(3_000))")
+            #expect(refused.sentChanges == 0)
+            for id in pushed { #expect(try writer.log.contains(id), "reads stopped with writes") }
+            let storedWhileFull = try await Self.storedIDs(town)
+            #expect(storedWhileFull.isDisjoint(with: written), "part of a refused batch was stored")
+            let reading = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            #expect(reading.refusedByPeer == nil, "a device with nothing to send was refused on a full disk")
+            try disk.free()
+            let resumed = try await Self.sync(writer, port: relay.port, scope: school).result.get()
+            #expect(resumed.refusedByPeer == nil, "writes did not resume once space was freed")
+            #expect(resumed.sentChanges >= written.count, "the device has more to send than its visits")
+            let stored = try await Self.storedIDs(town)
+            #expect(stored.isSuperset(of: written), "writes did not resume")
+            _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            for id in written { #expect(try reader.log.contains(id), "the resumed writes did not reach the other device") }
+            print("full-disk drill: \(filled / 1_024) KiB filled; 200 visits refused as disk_full, then stored once freed")
+            #expect(relay.terminate() == 0)
+        }
+    }
 }

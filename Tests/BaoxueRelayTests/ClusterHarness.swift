@@ -14,11 +14,11 @@ struct ClusterTown: Sendable {
     let cluster: PostgresCluster
     let database: String
 
-    init(_ name: String, cluster: PostgresCluster) throws {
+    init(_ name: String, cluster: PostgresCluster, tablespace: String? = nil) throws {
         town = Township(root: Fixtures.temporaryDirectory(name))
         self.cluster = cluster
         database = name.replacingOccurrences(of: "-", with: "_")
-        try cluster.createDatabase(database)
+        try cluster.createDatabase(database, tablespace: tablespace)
     }
 
     var url: String { "postgresql://\(cluster.user)@/\(database)?host=\(cluster.directory)" }
