@@ -179,13 +179,29 @@ final class SecretKeys: @unchecked Sendable {
 
     private func update(_ change: (inout Held) -> Void) throws(StoreError) {
         try locked { () throws(StoreError) in
-            try reloadIfChanged()
-            var next = held
-            change(&next)
-            guard next != held else { return }
-            held = next
-            try write()
+            try acrossProcesses { () throws(StoreError) in
+                try reloadIfChanged()
+                var next = held
+                change(&next)
+                guard next != held else { return }
+                held = next
+                try write()
+            }
         }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `<path>.lock`, so two processes on one folder (two
+    /// imports at once) read, merge and write the file one after the other: neither loses the
+    /// other's key. The lock is held only for one read and one small write.
+    private func acrossProcesses(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        guard let path else { return try body() }
+        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .io(path: path + ".lock", errno: errno) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw .io(path: path + ".lock", errno: errno) }
+        }
+        try body()
     }
 
     private func write() throws(StoreError) {
@@ -198,7 +214,8 @@ final class SecretKeys: @unchecked Sendable {
             lines.append("content \(Hex.encode(Array(id))) \(Hex.encode(k.key)) \(k.scope)")
         }
         if let r = held.registry { lines.append("registry \(r.source.rawValue) \(Hex.encode(r.key))") }
-        let temporary = path + ".new"
+        // A name of this process's own: another process's writer never removes it under this one.
+        let temporary = path + ".new-\(getpid())"
         unlink(temporary)
         try KeyFile.writeNew(Array((lines.joined(separator: "\n") + "\n").utf8), at: temporary)
         guard rename(temporary, path) == 0 else { throw .io(path: path, errno: errno) }
