@@ -74,6 +74,7 @@ public enum RelayCommands {
     /// the authority come from its folder as for any relay; the log from the shared database.
     public static func startCluster(_ o: ServeOptions, store url: String) async throws(AppError) -> ClusterRelay {
         let (host, port) = try SyncCommands.address(o.listen, option: "--listen", listening: true)
+        let metrics = try o.metrics.map { m throws(AppError) in try SyncCommands.address(m, option: "--metrics", listening: true) }
         let address: PostgresAddress
         do { address = try PostgresAddress(url) } catch { throw .invalidArgument(option: "--store", value: url) }
         let replica = try attempt { () throws(StoreError) in try Replica.open(at: o.directory, witness: true, views: false) }
@@ -101,6 +102,7 @@ public enum RelayCommands {
         config.idleTimeoutMs = UInt64(max(1, o.idleTimeoutSeconds)) * 1000
         config.handshakesPerAddress = o.handshakesPerAddress
         config.openFileLimit = OpenFileLimit.raiseToHard()
+        config.metrics = metrics
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
         let store = ClusterStore(log: log, witness: PostgresWitness(key: replica.key))
         do {

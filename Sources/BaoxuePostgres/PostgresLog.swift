@@ -125,6 +125,23 @@ public struct PostgresLog: Sendable {
         return 0
     }
 
+    /// The figures an operator's `/health` and `/metrics` show, read in one query: changes by
+    /// state, authors held for equivocating, and the database's size on disk.
+    public func figures() async throws -> PostgresLogFigures {
+        let query: PostgresQuery = """
+            SELECT count(*), count(*) FILTER (WHERE state = \(Int16(ChangeState.quarantined.rawValue))),
+                   count(*) FILTER (WHERE state = \(Int16(ChangeState.pending.rawValue))),
+                   (SELECT count(*) FROM log_author WHERE held_from IS NOT NULL), pg_database_size(current_database())
+            FROM log_change
+            """
+        for try await (changes, quarantined, pending, held, bytes) in try await client.query(query, logger: logger).decode(
+            (Int, Int, Int, Int, Int64).self)
+        {
+            return PostgresLogFigures(changes: changes, quarantined: quarantined, pending: pending, heldAuthors: held, databaseBytes: bytes)
+        }
+        return PostgresLogFigures(changes: 0, quarantined: 0, pending: 0, heldAuthors: 0, databaseBytes: 0)
+    }
+
     private func rules<T: Sendable>(
         prefetch: [LogNeed], _ body: @escaping @Sendable (inout LogSnapshot) throws -> T,
         after: @escaping @Sendable (PostgresConnection, T) async throws -> Void = { _, _ in }

@@ -13,8 +13,9 @@ import ServiceLifecycle
 /// resumes through another (docs/postgres.md).
 ///
 /// What it does not do (yet) that `Relay` does on SQLite: an upstream, the enrollment desk, the
-/// trust gate's quarantine of changes by revoked or uncertified authors, `/metrics`. Sessions are
-/// admitted by the same policy (certificates checked at the handshake) and limits.
+/// trust gate's quarantine of changes by revoked or uncertified authors. Sessions are admitted by
+/// the same policy (certificates checked at the handshake) and limits; `/metrics` and `/health`
+/// are served as `Relay` serves them, from figures read in the background (`ClusterFigures`).
 ///
 /// Invariant: a device is acknowledged a batch only after the PostgreSQL transaction that stored it
 /// and its receipt committed (`ClusterStore`).
@@ -22,32 +23,45 @@ public final class ClusterRelay: Sendable {
     public let port: Int
     public let store: ClusterStore
     public let registry: RelayRegistry
+    /// Where `/metrics` and `/health` are served, if anywhere.
+    public let metricsPort: Int?
     private let server: SyncServer
+    private let metricsServer: MetricsServer?
+    private let report: RelayReport
     private let refresher: Task<Void, Never>
+    private let reader: Task<Void, Never>
     /// The database client's run task, if this relay owns it: cancelled last at shutdown.
     private let database: Task<Void, Never>?
     private let logger: Logger
     private let stopping = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     private init(
-        port: Int, store: ClusterStore, registry: RelayRegistry, server: SyncServer, refresher: Task<Void, Never>,
-        database: Task<Void, Never>?, logger: Logger
+        port: Int, store: ClusterStore, registry: RelayRegistry, server: SyncServer, metricsServer: MetricsServer?,
+        report: RelayReport, tasks: (refresher: Task<Void, Never>, reader: Task<Void, Never>), database: Task<Void, Never>?,
+        logger: Logger
     ) {
         self.database = database
+        self.metricsServer = metricsServer
+        metricsPort = metricsServer?.port
+        self.report = report
+        reader = tasks.reader
         self.port = port
         self.store = store
         self.registry = registry
         self.server = server
-        self.refresher = refresher
+        refresher = tasks.refresher
         self.logger = logger
     }
 
+    /// What `/health` and `/metrics` report now.
+    public func snapshot() -> RelaySnapshot { report.snapshot() }
+
     /// Loads every scope's reconciliation set, then listens. `refreshMs`: how often it catches up
     /// with what the other processes stored (a session started meanwhile misses at most that much,
-    /// which its device gets next time).
+    /// which its device gets next time). `figuresMs`: how often the figures `/metrics` reports are read.
     public static func start(
         key: DeviceKey, store: ClusterStore, policy: @escaping @Sendable () -> SyncPolicy, certificates: [[UInt8]] = [],
-        vouch: SyncPolicy.Vouch? = nil, configuration c: Relay.Configuration, refreshMs: UInt64 = 250,
+        vouch: SyncPolicy.Vouch? = nil, configuration c: Relay.Configuration, refreshMs: UInt64 = 250, figuresMs: UInt64 = 2_000,
         database: Task<Void, Never>? = nil, logger: Logger = Logger(label: "baoxue.relay")
     ) async throws(SyncError) -> ClusterRelay {
         do { try await store.refresh() } catch { throw ClusterStore.syncError(error) }
@@ -94,11 +108,35 @@ public final class ClusterRelay: Sendable {
                 }
             }
         }
+        let figures = ClusterFigures()
+        await figures.read(from: store.log)
+        let reader = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(figuresMs))
+                await figures.read(from: store.log)
+            }
+        }
+        let report = RelayReport(store: figures, registry: registry)
+        var metrics: MetricsServer?
+        if let m = c.metrics {
+            do {
+                metrics = try await MetricsServer.start(host: m.host, port: m.port, report: report)
+            } catch {
+                reader.cancel()
+                refresher.cancel()
+                await server.stop()
+                throw .store(error.message)
+            }
+        }
         logger.info(
             "relay listening",
-            metadata: ["port": "\(server.port)", "device": "\(key.publicKey.fingerprint.text)", "store": "postgresql"])
+            metadata: [
+                "port": "\(server.port)", "device": "\(key.publicKey.fingerprint.text)", "store": "postgresql",
+                "metrics_port": "\(metrics.map { "\($0.port)" } ?? "none")",
+            ])
         return ClusterRelay(
-            port: server.port, store: store, registry: registry, server: server, refresher: refresher, database: database, logger: logger)
+            port: server.port, store: store, registry: registry, server: server, metricsServer: metrics, report: report,
+            tasks: (refresher, reader), database: database, logger: logger)
     }
 
     /// Stops accepting, lets sessions in flight finish (at most `graceMs`), stops catching up.
@@ -109,8 +147,11 @@ public final class ClusterRelay: Sendable {
                 await self.server.stopAccepting()
                 _ = await self.server.drain(graceMs: graceMs)
                 await self.server.stop()
+                await self.metricsServer?.stop()
                 self.refresher.cancel()
+                self.reader.cancel()
                 await self.refresher.value
+                await self.reader.value
                 self.database?.cancel()
                 self.logger.info("relay stopped")
             }

@@ -96,7 +96,7 @@ public final class Relay: @unchecked Sendable {
         self.metricsServer = metricsServer
         self.upstream = upstream
         self.flushTimer = flushTimer
-        report = RelayReport(log: log, registry: registry, upstream: upstream)
+        report = RelayReport(store: log, registry: registry, upstream: upstream)
         self.logger = logger
     }
 
@@ -144,7 +144,7 @@ public final class Relay: @unchecked Sendable {
             do {
                 metrics = try await MetricsServer.start(
                     host: m.host, port: m.port,
-                    report: RelayReport(log: log, registry: registry, upstream: upstream))
+                    report: RelayReport(store: log, registry: registry, upstream: upstream))
             } catch {
                 await server.stop()
                 throw .store(error.message)

@@ -33,20 +33,20 @@ public struct RelaySnapshot: Encodable, Sendable, Equatable {
     public var upstreamError: String?
 }
 
-/// Reads a relay's snapshot from its store and registry.
+/// Reads a relay's snapshot from its store's figures and its registry.
 package struct RelayReport: Sendable {
-    let log: ChangeLog
+    let store: any RelayStoreFigures
     let registry: RelayRegistry
     let upstream: Upstream?
 
-    init(log: ChangeLog, registry: RelayRegistry, upstream: Upstream?) {
-        self.log = log
+    init(store: any RelayStoreFigures, registry: RelayRegistry, upstream: Upstream?) {
+        self.store = store
         self.registry = registry
         self.upstream = upstream
     }
 
-    /// A relay without an upstream (tests of the metrics endpoint).
-    package init(log: ChangeLog, registry: RelayRegistry) { self.init(log: log, registry: registry, upstream: nil) }
+    /// A relay without an upstream (a cluster process; tests of the metrics endpoint).
+    package init(store: any RelayStoreFigures, registry: RelayRegistry) { self.init(store: store, registry: registry, upstream: nil) }
 
     /// How long a full store or a store failure keeps the relay degraded after it was last seen.
     static let diskFullMemoryMs: UInt64 = 60_000
@@ -56,11 +56,16 @@ package struct RelayReport: Sendable {
         var s = RelaySnapshot()
         let now = ChangeLog.systemClock()
         var readFailed = false
+        var overQuota = false
         do {
-            s.changes = try log.count(nil)
-            s.quarantined = try log.count(.quarantined)
-            s.pending = try log.count(.pending)
-            s.equivocations = try log.equivocations().count
+            let f = try store.storeFigures()
+            s.changes = f.changes
+            s.quarantined = f.quarantined
+            s.pending = f.pending
+            s.equivocations = f.equivocations
+            s.diskBytes = f.diskBytes
+            s.quotaBytes = f.quotaBytes
+            overQuota = f.overQuota
         } catch {
             readFailed = true
         }
@@ -77,8 +82,6 @@ package struct RelayReport: Sendable {
         s.bytesOut = t.bytesOut
         s.refusedAtAccept = t.refusedAtAccept
         s.refusals = t.refusals
-        s.diskBytes = log.diskBytes
-        s.quotaBytes = log.quota?.bytes
         if let upstream {
             let u = upstream.state
             s.upstreamLastSuccessMs = u.lastSuccessMs
@@ -86,7 +89,7 @@ package struct RelayReport: Sendable {
         }
         func recent(_ ms: UInt64?, within: UInt64) -> Bool { ms.map { now &- $0 < within } ?? false }
         var problems: [String] = []
-        if log.isOverQuota || recent(t.lastDiskFullMs, within: Self.diskFullMemoryMs) { problems.append("disk_full") }
+        if overQuota || recent(t.lastDiskFullMs, within: Self.diskFullMemoryMs) { problems.append("disk_full") }
         if upstream?.isUnreachable(now: now) == true { problems.append("upstream_unreachable") }
         if readFailed || recent(t.lastStoreErrorMs, within: Self.storeErrorMemoryMs) { problems.append("store_failed") }
         s.problems = problems

@@ -100,11 +100,13 @@ struct RelayServe: AsyncParsableCommand {
             o.handshakesPerAddress = maxHandshakesPerAddress
             o.upstreamAlarmSeconds = upstreamAlarm
             if let store {
-                guard upstream == nil, metrics == nil, console == nil, maxDbMib == nil else {
-                    throw .invalidArgument(option: "--store", value: "--upstream, --metrics, --console, --max-db-mib")
+                guard upstream == nil, console == nil, maxDbMib == nil else {
+                    throw .invalidArgument(option: "--store", value: "--upstream, --console, --max-db-mib")
                 }
                 let relay = try await RelayCommands.startCluster(o, store: store)
-                Output.line(l.say(SyncMessages.relayListeningOnPort, relay.port))
+                Output.line(
+                    l.say(SyncMessages.relayListeningOnPort, relay.port)
+                        + (relay.metricsPort.map { l.say(SyncMessages.metricsOnPort, $0) } ?? ""))
                 let lifecycle = ServiceGroup(
                     configuration: .init(
                         services: [relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "baoxue.relay.lifecycle")))

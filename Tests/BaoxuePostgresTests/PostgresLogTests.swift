@@ -56,38 +56,52 @@ import Testing
     }
 }
 
-/// The views docs/postgres.md promises operators: what they show after the conformance scenarios,
-/// checked against those scenarios' known outcomes, and that no view exposes a change's bytes.
+/// The views docs/postgres.md promises operators, and the figures `/metrics` reports: what they show
+/// after the conformance scenarios, checked against those scenarios' known outcomes, and that no view
+/// exposes a change's bytes.
 @Suite(.serialized) struct PostgresOperatorViewTests {
     @Test func theViewsShowPendingHeldAndQuarantinedAsTheScenariosLeftThem() async throws {
         try await PostgresCluster.with { cluster in
             let scenarios = try LogConformance.scenarios()
             func scenario(_ words: String) throws -> LogConformance.Scenario { try #require(scenarios.first { $0.name.contains(words) }) }
             let gap = try scenario("a gap")
-            let pending = try await run(gap, batchSize: 100, on: cluster, database: "gap") { log in
-                try await rows(log, "SELECT change_id, seq, missing_deps FROM baoxue_pending ORDER BY seq", as: (String, Int64, Int64).self)
+            let (pending, gapFigures) = try await run(gap, batchSize: 100, on: cluster, database: "gap") { log in
+                (
+                    try await rows(
+                        log, "SELECT change_id, seq, missing_deps FROM baoxue_pending ORDER BY seq", as: (String, Int64, Int64).self),
+                    try await log.figures()
+                )
             }.read
+            #expect(gapFigures.pending == 2 && gapFigures.quarantined == 0 && gapFigures.heldAuthors == 0)
+            #expect(gapFigures.changes == Set(gap.arrivals.map(\.id)).count)
+            #expect(gapFigures.databaseBytes > 0)
             #expect(pending.map(\.0) == [gap.arrivals[1].id.hex, gap.arrivals[2].id.hex])
             #expect(pending.map(\.1) == [3, 4])
             #expect(pending.map(\.2) == [1, 1])
 
             let fork = try scenario("equivocation")
-            let held = try await run(fork, batchSize: 1, on: cluster, database: "fork") { log in
-                try await rows(log, "SELECT author, held_from, held_changes FROM baoxue_held_authors", as: (String, Int64, Int64).self)
+            let (held, forkFigures) = try await run(fork, batchSize: 1, on: cluster, database: "fork") { log in
+                (
+                    try await rows(log, "SELECT author, held_from, held_changes FROM baoxue_held_authors", as: (String, Int64, Int64).self),
+                    try await log.figures()
+                )
             }.read
+            #expect(forkFigures.heldAuthors == 1)
             #expect(held.count == 1)
             #expect(held.first?.0 == fork.arrivals[0].author.hex)
             #expect(held.first?.1 == 2)
             #expect(held.first?.2 == 3)
 
             let revoked = try scenario("revoked")
-            let (quarantine, scopes) = try await run(revoked, batchSize: 100, on: cluster, database: "revoked") { log in
+            let (quarantine, scopes, revokedFigures) = try await run(revoked, batchSize: 100, on: cluster, database: "revoked") { log in
                 (
                     try await rows(log, "SELECT change_id, reason FROM baoxue_quarantine", as: (String, String).self),
                     try await rows(
-                        log, "SELECT scope, changes, applied, quarantined FROM baoxue_scopes", as: (String, Int64, Int64, Int64).self)
+                        log, "SELECT scope, changes, applied, quarantined FROM baoxue_scopes", as: (String, Int64, Int64, Int64).self),
+                    try await log.figures()
                 )
             }.read
+            #expect([revokedFigures.changes, revokedFigures.quarantined, revokedFigures.pending] == [5, 1, 0])
             #expect(quarantine.map(\.0) == revoked.revoked.map(\.id.hex))
             #expect(quarantine.map(\.1) == ["revoked"])
             #expect(scopes.count == 1)

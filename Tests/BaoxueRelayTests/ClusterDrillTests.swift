@@ -202,6 +202,21 @@ struct ClusterDrillTests {
         }
     }
 
+    /// `/metrics`' value of `name` once it is `value`, or the last one read after 5 s (the figures
+    /// are read every 2 s); nil when it never appeared.
+    static func metric(_ name: String, reaches value: Int, port: Int) async -> Int? {
+        var last: Int?
+        for _ in 0..<25 {
+            let lines = RelayOperationsTests.httpGet(port: port, path: "/metrics").split(separator: "\n")
+            if let line = lines.first(where: { $0.hasPrefix(name + " ") }), let v = Double(line.dropFirst(name.count + 1)) {
+                last = Int(v)
+                if last == value { return last }
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return last
+    }
+
     /// Sets `default_transaction_read_only` for the whole server (every relay connection, at once).
     static func readOnly(_ on: Bool, _ town: ClusterTown) async throws {
         try await town.withLog { log in
@@ -247,9 +262,11 @@ struct ClusterDrillTests {
             let school = Township.school(0)
             let reader = try town.town.makeDevice(0, schools: 1)
             let writer = try town.town.makeDevice(1, schools: 1)
-            let relay = try town.startProcesses(1)[0]
+            let relay = try town.startProcesses(1, metrics: true)[0]
             let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
             _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            let healthy = RelayOperationsTests.httpGet(port: relay.metricsPort, path: "/health")
+            #expect(healthy.hasPrefix("HTTP/1.1 200") && healthy.contains("\"status\":\"ok\""), "\(healthy)")
             let filled = try disk.fill()
             #expect(try disk.freeBytes() == 0, "the filler left space on the disk")
             let written = try Township.writeVisits(writer, scope: school, count: 200, tag: "w")
@@ -259,6 +276,8 @@ struct ClusterDrillTests {
             for id in pushed { #expect(try writer.log.contains(id), "reads stopped with writes") }
             let storedWhileFull = try await Self.storedIDs(town)
             #expect(storedWhileFull.isDisjoint(with: written), "part of a refused batch was stored")
+            let full = RelayOperationsTests.httpGet(port: relay.metricsPort, path: "/health")
+            #expect(full.hasPrefix("HTTP/1.1 503") && full.contains("\"problems\":[\"disk_full\"]"), "\(full)")
             let reading = try await Self.sync(reader, port: relay.port, scope: school).result.get()
             #expect(reading.refusedByPeer == nil, "a device with nothing to send was refused on a full disk")
             try disk.free()
@@ -267,6 +286,8 @@ struct ClusterDrillTests {
             #expect(resumed.sentChanges >= written.count, "the device has more to send than its visits")
             let stored = try await Self.storedIDs(town)
             #expect(stored.isSuperset(of: written), "writes did not resume")
+            let counted = await Self.metric("baoxue_relay_changes", reaches: stored.count, port: relay.metricsPort)
+            #expect(counted == stored.count, "/metrics counts \(counted.map(String.init) ?? "nothing") of \(stored.count) changes")
             _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
             for id in written { #expect(try reader.log.contains(id), "the resumed writes did not reach the other device") }
             print("full-disk drill: \(filled / 1_024) KiB filled; 200 visits refused as disk_full, then stored once freed")

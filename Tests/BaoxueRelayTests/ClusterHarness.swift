@@ -41,10 +41,11 @@ struct ClusterTown: Sendable {
         return (devices, written)
     }
 
-    /// Real `baoxue relay serve --store` processes on relay folders 0..<count (enrolled here).
-    func startProcesses(_ count: Int) throws -> [RelayProcess] {
+    /// Real `baoxue relay serve --store` processes on relay folders 0..<count (enrolled here),
+    /// with `/metrics` and `/health` on a port of their own when `metrics`.
+    func startProcesses(_ count: Int, metrics: Bool = false) throws -> [RelayProcess] {
         for i in 0..<count where !FileManager.default.fileExists(atPath: relayDirectory(i)) { try makeRelay(i) }
-        return try (0..<count).map { try RelayProcess(directory: relayDirectory($0), extra: ["--store", url]) }
+        return try (0..<count).map { try RelayProcess(directory: relayDirectory($0), extra: ["--store", url], metrics: metrics) }
     }
 
     /// Relay process `i` in this test process, as `baoxue relay serve --store` starts it.

@@ -11,7 +11,7 @@ import Testing
 @Suite struct MetricsHandlerTests {
     func channel() throws -> EmbeddedChannel {
         let log = try ChangeLog(inMemory: (), options: .init(merge: nil))
-        let report = RelayReport(log: log, registry: RelayRegistry(limits: RelayLimits()))
+        let report = RelayReport(store: log, registry: RelayRegistry(limits: RelayLimits()))
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
         try channel.pipeline.syncOperations.addHandler(MetricsHandler(report: report, exposition: Exposition(), inline: true))
