@@ -146,12 +146,37 @@ package final class Exposition: @unchecked Sendable {
         descriptor: .init(
             namespace: "baoxue", subsystem: "relay", metricName: "disk_bytes", unitName: "", helpText: "Database size on disk."))
 
+    /// A cluster process's counters, made at its first scrape (a SQLite relay has none).
+    private lazy var database: [(KeyPath<RelaySnapshot, Int?>, Counter)] = [
+        (
+            \.databaseCommits,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "database_commits", unitName: "total",
+                    helpText: "Transactions on the shared database that committed."))
+        ),
+        (
+            \.databaseReruns,
+            registry.makeCounter(
+                descriptor: .init(
+                    namespace: "baoxue", subsystem: "relay", metricName: "database_reruns", unitName: "total",
+                    helpText: "Transactions aborted for a conflict with another relay process and run again."))
+        ),
+    ]
+
     func text(_ s: RelaySnapshot) -> String {
         lock.lock()
         defer { lock.unlock() }
         for (path, gauge) in gauges { gauge.set(Double(s[keyPath: path])) }
         for (path, counter) in counters where s[keyPath: path] > last[keyPath: path] {
             counter.increment(by: Int64(s[keyPath: path] - last[keyPath: path]))
+        }
+        if s.databaseCommits != nil {
+            for (path, counter) in database {
+                let (now, before) = (s[keyPath: path] ?? 0, last[keyPath: path] ?? 0)
+                // Touched at 0 too, so the series exists before the first conflict.
+                counter.increment(by: Int64(max(0, now - before)))
+            }
         }
         disk.set(Double(s.diskBytes))
         last = s

@@ -29,6 +29,10 @@ public struct RelaySnapshot: Encodable, Sendable, Equatable {
     public var refusedAtAccept = 0
     /// Sessions ended by an error, by its code name (`sync.md` §9).
     public var refusals: [String: Int] = [:]
+    /// A cluster process's transactions on the shared database that committed, and those run
+    /// again after a conflict with another process (absent on SQLite).
+    public var databaseCommits: Int?
+    public var databaseReruns: Int?
     public var upstreamLastSuccessMs: UInt64?
     public var upstreamError: String?
 }
@@ -66,6 +70,8 @@ package struct RelayReport: Sendable {
             s.diskBytes = f.diskBytes
             s.quotaBytes = f.quotaBytes
             overQuota = f.overQuota
+            s.databaseCommits = f.transactions?.committed
+            s.databaseReruns = f.transactions?.reruns
         } catch {
             readFailed = true
         }

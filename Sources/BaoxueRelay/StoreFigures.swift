@@ -4,7 +4,7 @@ import Synchronization
 
 /// What a relay's `/health` and `/metrics` report about where its log is stored: counts, size,
 /// quota. Counts only, never a name, a child or a payload.
-public struct StoreFigures: Sendable, Equatable {
+public struct StoreFigures: Sendable {
     public var changes = 0
     public var quarantined = 0
     public var pending = 0
@@ -14,6 +14,9 @@ public struct StoreFigures: Sendable, Equatable {
     public var quotaBytes: Int64?
     /// True while new changes are refused for want of space (a quota reached).
     public var overQuota = false
+    /// This process's transactions on a shared database that committed, and those PostgreSQL
+    /// aborted for a conflict with another process and that ran again (nil on SQLite).
+    public var transactions: (committed: Int, reruns: Int)?
 
     public init() {}
 }
@@ -71,6 +74,7 @@ public final class ClusterFigures: RelayStoreFigures {
             read.pending = f.pending
             read.equivocations = f.heldAuthors
             read.diskBytes = f.databaseBytes
+            read.transactions = (log.stats.commits, log.stats.reruns)
             latest.withLock { $0 = .read(read) }
         } catch {
             latest.withLock { $0 = .failed("\(error)") }

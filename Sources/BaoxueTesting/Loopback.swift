@@ -26,4 +26,21 @@ public enum Loopback {
         close(fd)
         return true
     }
+
+    /// One HTTP/1.1 GET of `path` on `port`, read to the server's close: the whole response, or ""
+    /// when nothing accepts.
+    public static func get(port: Int, path: String) -> String {
+        guard let fd = connect(port: port) else { return "" }
+        defer { close(fd) }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            response += buffer[0..<n]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
 }

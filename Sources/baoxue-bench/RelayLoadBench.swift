@@ -105,8 +105,9 @@ enum RelayLoadBench {
         }
     }
 
-    /// Starts a relay process on `directory` and returns it with its sync port.
-    static func startRelay(_ baoxue: String, directory: String, extra: [String]) throws -> (Process, Int) {
+    /// Starts a relay process on `directory` and returns it with its sync port and, when it serves
+    /// them, its metrics port.
+    static func startRelay(_ baoxue: String, directory: String, extra: [String]) throws -> (Process, Int, Int?) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: baoxue)
         process.arguments =
@@ -127,7 +128,8 @@ enum RelayLoadBench {
             line += String(decoding: data, as: UTF8.self)
         }
         let port = line.range(of: #"listening on port \d+"#, options: .regularExpression).map { line[$0].split(separator: " ").last! }
-        return (process, Int(port!)!)
+        let metrics = line.range(of: #"metrics on port \d+"#, options: .regularExpression).map { line[$0].split(separator: " ").last! }
+        return (process, Int(port!)!, metrics.flatMap { Int($0) })
     }
 
     static func one(devices n: Int, perDay: Int, baoxue: String, store: Store, url: String?) async throws {
@@ -168,10 +170,11 @@ enum RelayLoadBench {
         for d in devices { try write(d, count: 100, tag: "own", scope: d.own) }
 
         // The SQLite relay serves its metrics endpoint under load too, as in production.
-        let extra = url.map { ["--store", $0] } ?? ["--metrics", "127.0.0.1:0"]
+        // A cluster's processes serve it too: their transaction and conflict counts are read from it.
+        let extra = (url.map { ["--store", $0] } ?? []) + ["--metrics", "127.0.0.1:0"]
         let relays = try folders.map { try startRelay(baoxue, directory: $0, extra: extra) }
         defer {
-            for (process, _) in relays where process.isRunning {
+            for (process, _, _) in relays where process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
@@ -206,7 +209,8 @@ enum RelayLoadBench {
         }
         let peaks = (rss: samplers.reduce(0) { $0 + $1.peaks.rss }, fds: samplers.reduce(0) { $0 + $1.peaks.fds })
         for sampler in samplers { sampler.stop() }
-        for (process, _) in relays {
+        let transactions = relays.compactMap { $0.2 }.map { Self.databaseCounts(port: $0) }
+        for (process, _, _) in relays {
             kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
         }
@@ -223,6 +227,11 @@ enum RelayLoadBench {
             String(
                 format: "  phase 2: %.1f s; CPU used by the relay %.1f s, by the load generator %.1f s", pushSeconds,
                 cpu2End.relay - cpu2.relay, cpu2End.generator - cpu2.generator))
+        if case .postgres = store {
+            let commits = transactions.reduce(0) { $0 + $1.commits }
+            let reruns = transactions.reduce(0) { $0 + $1.reruns }
+            print("  PostgreSQL transactions over the run: \(commits) committed, \(reruns) run again after a conflict")
+        }
         let retried = (bulk + push + small).compactMap { try? $0.get() }.filter { $0.attempts > 1 }.count
         if retried > 0 { print("  syncs told server_busy at least once, then served on a retry: \(retried)") }
         if failed > 0 {
@@ -233,6 +242,16 @@ enum RelayLoadBench {
             }
             print("  failures: \(Dictionary(grouping: reasons, by: { $0 }).mapValues(\.count))")
         }
+    }
+
+    /// A cluster process's `baoxue_relay_database_commits_total` and `_reruns_total` from its `/metrics`.
+    static func databaseCounts(port: Int) -> (commits: Int, reruns: Int) {
+        let text = Loopback.get(port: port, path: "/metrics")
+        func value(_ name: String) -> Int {
+            let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+            return line.flatMap { Double($0.split(separator: " ").last!) }.map { Int($0) } ?? 0
+        }
+        return (value("baoxue_relay_database_commits_total"), value("baoxue_relay_database_reruns_total"))
     }
 
     static func write(_ d: Device, count: Int, tag: String, scope: ScopeID? = nil) throws {

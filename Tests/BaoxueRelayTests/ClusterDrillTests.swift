@@ -288,6 +288,9 @@ struct ClusterDrillTests {
             #expect(stored.isSuperset(of: written), "writes did not resume")
             let counted = await Self.metric("baoxue_relay_changes", reaches: stored.count, port: relay.metricsPort)
             #expect(counted == stored.count, "/metrics counts \(counted.map(String.init) ?? "nothing") of \(stored.count) changes")
+            // The reader's two batches, the writer's refused one and its stored one: at least two commits.
+            let commits = await Self.metric("baoxue_relay_database_commits_total", reaches: Int.max, port: relay.metricsPort)
+            #expect((commits ?? 0) >= 2, "/metrics: \(commits.map(String.init) ?? "no") database commits")
             _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
             for id in written { #expect(try reader.log.contains(id), "the resumed writes did not reach the other device") }
             print("full-disk drill: \(filled / 1_024) KiB filled; 200 visits refused as disk_full, then stored once freed")

@@ -49,6 +49,7 @@ import Testing
         let text = try response(metrics)
         #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n") && text.contains("text/plain; version=0.0.4"))
         #expect(text.contains("# TYPE baoxue_"), "\(text.prefix(400))")
+        #expect(!text.contains("baoxue_relay_database_"), "a SQLite relay reports a shared database's transactions")
         for request in [
             "GET /children HTTP/1.1\r\nHost: relay\r\n\r\n", "POST /metrics HTTP/1.1\r\nHost: relay\r\nContent-Length: 0\r\n\r\n",
         ] {

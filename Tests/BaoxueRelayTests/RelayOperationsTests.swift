@@ -26,20 +26,7 @@ import Testing
     }
 
     /// One HTTP/1.1 GET on loopback with plain sockets; returns the whole response.
-    static func httpGet(port: Int, path: String) -> String {
-        guard let fd = Loopback.connect(port: port) else { return "" }
-        defer { close(fd) }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            response += buffer[0..<n]
-        }
-        return String(decoding: response, as: UTF8.self)
-    }
+    static func httpGet(port: Int, path: String) -> String { Loopback.get(port: port, path: path) }
 
     @Test func aRelayServesCertifiedDevicesWitnessesReportsBacksUpAndStopsCleanly() async throws {
         let town = Township(root: Fixtures.temporaryDirectory())
