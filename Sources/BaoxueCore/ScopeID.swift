@@ -39,7 +39,16 @@ public struct ScopeID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String { value }
 
-    public static func < (a: ScopeID, b: ScopeID) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    public static func < (a: ScopeID, b: ScopeID) -> Bool { a.value.utf8.lexicographicallyPrecedes(b.value.utf8) }
+
+    /// By bytes: a scope is NFC (the invariant), so equal bytes and canonical equivalence agree, and
+    /// comparing bytes skips the normalization `String`'s `==` and hash do for non-ASCII text.
+    public static func == (a: ScopeID, b: ScopeID) -> Bool { a.value.utf8.elementsEqual(b.value.utf8) }
+
+    public func hash(into hasher: inout Hasher) {
+        var value = value
+        value.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 }
 
 extension ScopeID {

@@ -16,6 +16,8 @@ public struct LogSnapshot: LogStorage, Sendable {
     private var insertedAt: [ChangeID: LogPosition] = [:]
     /// The ids inserted in this run by author and seq (what `author` and `changeIDs` add to the facts).
     private var insertedSlots: [PublicKey: [UInt64: [ChangeID]]] = [:]
+    /// The highest seq inserted in this run per author (read at every arrival: kept, not searched for).
+    private var insertedMaxSeq: [PublicKey: UInt64] = [:]
     private var states: [LogPosition: ChangeState] = [:]
     private var holds: [PublicKey: UInt64?] = [:]
     private var cleared: Set<LogPosition> = []
@@ -35,7 +37,7 @@ public struct LogSnapshot: LogStorage, Sendable {
     public mutating func author(_ key: PublicKey) throws -> LogAuthor {
         guard var author = facts.authors[key] else { throw LogMiss(.author(key)) }
         if let hold = holds[key] { author.heldFrom = hold }
-        if let seq = insertedSlots[key]?.keys.max() { author.storedSeq = max(author.storedSeq, seq) }
+        if let seq = insertedMaxSeq[key] { author.storedSeq = max(author.storedSeq, seq) }
         return author
     }
 
@@ -100,6 +102,7 @@ public struct LogSnapshot: LogStorage, Sendable {
         inserted.append((change, position))
         insertedAt[change.id] = position
         insertedSlots[change.author, default: [:]][change.seq, default: []].append(change.id)
+        insertedMaxSeq[change.author] = max(insertedMaxSeq[change.author] ?? 0, change.seq)
         states[position] = state
         return position
     }

@@ -66,6 +66,19 @@ import Testing
         }
     }
 
+    /// Scopes and keys are compared and hashed by their bytes: equal ones meet in a set, any other never does.
+    @Test func scopesAndKeysHashAndCompareByTheirBytes() throws {
+        let names = ["丰南区/东镇/示例小学", "丰南区/东镇", "丰南区/东镇2", "café", "cafe", "_admin", "Ω"]
+        let scopes = try names.map { try ScopeID($0) } + names.map { try ScopeID(String(decoding: Array($0.utf8), as: UTF8.self)) }
+        #expect(Set(scopes).count == names.count)
+        #expect(Dictionary(scopes.map { ($0, 1) }, uniquingKeysWith: +).values.allSatisfy { $0 == 2 })
+        #expect(scopes.sorted().map(\.value) == scopes.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map(\.value))
+        let keys = (0..<50).map { Fixtures.key(UInt8($0)).publicKey }
+        let again = try keys.map { try PublicKey(bytes: Array($0.bytes)) }
+        #expect(Set(keys + again).count == 50)
+        #expect(Set(keys + again).allSatisfy { k in keys.contains(k) })
+    }
+
     @Test func fingerprintIsShortGroupedAndKeySpecific() {
         let a = Fixtures.key(1).publicKey.fingerprint.text
         let b = Fixtures.key(2).publicKey.fingerprint.text
