@@ -46,122 +46,38 @@ package final class Exposition: @unchecked Sendable {
     private let lock = NSLock()
     private let registry = PrometheusCollectorRegistry()
     private var last = RelaySnapshot()
+    private func gauge(_ name: String, _ help: String) -> Gauge {
+        registry.makeGauge(descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: name, unitName: "", helpText: help))
+    }
+
+    private func counter(_ name: String, _ help: String) -> Counter {
+        registry.makeCounter(
+            descriptor: .init(namespace: "baoxue", subsystem: "relay", metricName: name, unitName: "total", helpText: help))
+    }
+
     private lazy var gauges: [(KeyPath<RelaySnapshot, Int>, Gauge)] = [
-        (
-            \.changes,
-            registry.makeGauge(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "changes", unitName: "", helpText: "Changes stored (any state)."))
-        ),
-        (
-            \.quarantined,
-            registry.makeGauge(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "quarantined", unitName: "", helpText: "Changes quarantined."))
-        ),
-        (
-            \.pending,
-            registry.makeGauge(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "pending", unitName: "", helpText: "Changes waiting for deps."))
-        ),
-        (
-            \.equivocations,
-            registry.makeGauge(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "equivocations", unitName: "",
-                    helpText: "Devices caught signing two changes with one seq."))
-        ),
-        (
-            \.activeSessions,
-            registry.makeGauge(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "active_sessions", unitName: "",
-                    helpText: "Sync sessions in progress."))
-        ),
-        (
-            \.waitingSessions,
-            registry.makeGauge(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "waiting_sessions", unitName: "",
-                    helpText: "Identified sessions waiting for a slot."))
-        ),
+        (\.changes, gauge("changes", "Changes stored (any state).")),
+        (\.quarantined, gauge("quarantined", "Changes quarantined.")),
+        (\.pending, gauge("pending", "Changes waiting for deps.")),
+        (\.equivocations, gauge("equivocations", "Devices caught signing two changes with one seq.")),
+        (\.activeSessions, gauge("active_sessions", "Sync sessions in progress.")),
+        (\.waitingSessions, gauge("waiting_sessions", "Identified sessions waiting for a slot.")),
     ]
     private lazy var counters: [(KeyPath<RelaySnapshot, Int>, Counter)] = [
-        (
-            \.sessions,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "sessions", unitName: "total", helpText: "Sync sessions ended."))
-        ),
-        (
-            \.failedSessions,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "failed_sessions", unitName: "total",
-                    helpText: "Sync sessions that failed."))
-        ),
-        (
-            \.refusedSessions,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "refused", unitName: "total",
-                    helpText: "Sessions ended by a limit."))
-        ),
-        (
-            \.queuedSessions,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "queued", unitName: "total",
-                    helpText: "Sessions that waited for a slot."))
-        ),
-        (
-            \.changesIn,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "changes_received", unitName: "total",
-                    helpText: "Changes received from devices."))
-        ),
-        (
-            \.changesOut,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "changes_sent", unitName: "total",
-                    helpText: "Changes sent to devices."))
-        ),
-        (
-            \.bytesIn,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "bytes_received", unitName: "total", helpText: "Bytes received."))
-        ),
-        (
-            \.bytesOut,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "bytes_sent", unitName: "total", helpText: "Bytes sent."))
-        ),
+        (\.sessions, counter("sessions", "Sync sessions ended.")),
+        (\.failedSessions, counter("failed_sessions", "Sync sessions that failed.")),
+        (\.refusedSessions, counter("refused", "Sessions ended by a limit.")),
+        (\.queuedSessions, counter("queued", "Sessions that waited for a slot.")),
+        (\.changesIn, counter("changes_received", "Changes received from devices.")),
+        (\.changesOut, counter("changes_sent", "Changes sent to devices.")),
+        (\.bytesIn, counter("bytes_received", "Bytes received.")),
+        (\.bytesOut, counter("bytes_sent", "Bytes sent.")),
     ]
-    private lazy var disk = registry.makeGauge(
-        descriptor: .init(
-            namespace: "baoxue", subsystem: "relay", metricName: "disk_bytes", unitName: "", helpText: "Database size on disk."))
-
+    private lazy var disk = gauge("disk_bytes", "Database size on disk.")
     /// A cluster process's counters, made at its first scrape (a SQLite relay has none).
     private lazy var database: [(KeyPath<RelaySnapshot, Int?>, Counter)] = [
-        (
-            \.databaseCommits,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "database_commits", unitName: "total",
-                    helpText: "Transactions on the shared database that committed."))
-        ),
-        (
-            \.databaseReruns,
-            registry.makeCounter(
-                descriptor: .init(
-                    namespace: "baoxue", subsystem: "relay", metricName: "database_reruns", unitName: "total",
-                    helpText: "Transactions aborted for a conflict with another relay process and run again."))
-        ),
+        (\.databaseCommits, counter("database_commits", "Transactions on the shared database that committed.")),
+        (\.databaseReruns, counter("database_reruns", "Transactions aborted for a conflict with another relay process and run again.")),
     ]
 
     func text(_ s: RelaySnapshot) -> String {
