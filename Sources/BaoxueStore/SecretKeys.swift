@@ -170,7 +170,7 @@ final class SecretKeys: @unchecked Sendable {
 
     /// Forgets every key and shreds the file (`lock`, and a device applying its own revocation).
     func dropAll() throws(StoreError) {
-        try locked { () throws(StoreError) in
+        try exclusively { () throws(StoreError) in
             held = Held()
             stamp = []
             if let path { try DeviceLock.shred(path) }
@@ -178,30 +178,31 @@ final class SecretKeys: @unchecked Sendable {
     }
 
     private func update(_ change: (inout Held) -> Void) throws(StoreError) {
-        try locked { () throws(StoreError) in
-            try acrossProcesses { () throws(StoreError) in
-                try reloadIfChanged()
-                var next = held
-                change(&next)
-                guard next != held else { return }
-                held = next
-                try write()
-            }
+        try exclusively { () throws(StoreError) in
+            try reloadIfChanged()
+            var next = held
+            change(&next)
+            guard next != held else { return }
+            held = next
+            try write()
         }
     }
 
-    /// Runs `body` holding an exclusive `flock` on `<path>.lock`, so two processes on one folder (two
-    /// imports at once) read, merge and write the file one after the other: neither loses the
-    /// other's key. The lock is held only for one read and one small write.
-    private func acrossProcesses(_ body: () throws(StoreError) -> Void) throws(StoreError) {
-        guard let path else { return try body() }
-        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .io(path: path + ".lock", errno: errno) }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw .io(path: path + ".lock", errno: errno) }
+    /// Runs a write under this handle's lock and an exclusive `flock` on `<path>.lock`, so two
+    /// processes on one folder (two imports at once, an import and a `lock`) change the file one
+    /// after the other: neither loses the other's key, and none writes keys back after a shred.
+    /// The lock is held only for one read and one small write.
+    private func exclusively(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        try locked { () throws(StoreError) in
+            guard let path else { return try body() }
+            let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw .io(path: path + ".lock", errno: errno) }
+            defer { close(fd) }
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw .io(path: path + ".lock", errno: errno) }
+            }
+            try body()
         }
-        try body()
     }
 
     private func write() throws(StoreError) {
