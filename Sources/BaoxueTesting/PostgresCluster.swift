@@ -108,6 +108,15 @@ public struct PostgresCluster: Sendable {
         }
     }
 
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does
+    /// not import because it is declared only under `_GNU_SOURCE`; nil on an older C library.
+    private static let addCloseFrom: AddCloseFrom? = dlsym(
+        UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"
+    )
+    .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+
     /// Runs a PostgreSQL program to its end (as `postgres` under root). posix_spawn and waitpid, not
     /// Foundation's `Process`, whose wait can miss the exit when called from async tests.
     @discardableResult
@@ -123,6 +132,11 @@ public struct PostgresCluster: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else is inherited. SwiftNIO's sockets are not close-on-exec, and the server pg_ctl starts
+        // would otherwise hold a test's listening and client sockets open after the test closed them.
+        guard let addCloseFrom = Self.addCloseFrom, addCloseFrom(&actions, 3) == 0 else {
+            throw Failure.command(argv.joined(separator: " "), status: -1, output: "needs glibc 2.34 to close inherited descriptors")
+        }
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { for argument in cArguments { free(argument) } }
         var pid = pid_t()
