@@ -3,14 +3,32 @@ public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        append(bytes, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        // Arrays, slices and Data take the contiguous path: record ids are hex-encoded a million times
+        // in a district's rebuild, and the generic loop walked them byte by byte through witness tables.
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) { return text }
+        return Array(bytes).withUnsafeBytes { encode($0) }
+    }
+
+    /// The hex text of the bytes in `raw`, written straight into the string's storage.
+    public static func encode(_ raw: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: raw.count * 2) { out in
+            for (i, b) in raw.enumerated() {
+                out[2 * i] = digits[Int(b >> 4)]
+                out[2 * i + 1] = digits[Int(b & 0x0f)]
+            }
+            return raw.count * 2
+        }
     }
 
     /// Appends the hex text of `bytes` to `out`, as UTF-8.
     public static func append<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
+        let done = bytes.withContiguousStorageIfAvailable { buffer in
+            for b in buffer {
+                out.append(digits[Int(b >> 4)])
+                out.append(digits[Int(b & 0x0f)])
+            }
+        }
+        guard done == nil else { return }
         for b in bytes {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 0x0f)])

@@ -31,7 +31,15 @@ public struct RecordID: Hashable, Comparable, Sendable, TextCodable, CustomStrin
     public var bytes: [UInt8] { try! Hex.decode(hex) }
 
     public var description: String { hex }
-    public static func < (a: RecordID, b: RecordID) -> Bool { a.hex < b.hex }
+    /// Compared and hashed as the hex's bytes: lower-case ASCII by the invariant, so byte order is text order,
+    /// without `String`'s Unicode-aware paths (a district's rebuild hashes a record id two million times).
+    public static func < (a: RecordID, b: RecordID) -> Bool { a.hex.utf8.lexicographicallyPrecedes(b.hex.utf8) }
+    public static func == (a: RecordID, b: RecordID) -> Bool { a.hex.utf8.elementsEqual(b.hex.utf8) }
+
+    public func hash(into hasher: inout Hasher) {
+        var hex = hex
+        hex.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 
     public init(codingText: String) throws(RecordsError) { try self.init(hex: codingText) }
     public var codingText: String { hex }

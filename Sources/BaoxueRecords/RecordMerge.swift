@@ -27,26 +27,47 @@ public struct RecordMerge: Sendable {
     public func apply<S: RecordViewStorage>(
         _ change: Change, decoded: Result<RecordPayload, RecordsError>, to storage: inout S
     ) throws -> Set<RecordID> {
+        try apply(change, checked: check(change, decoded: decoded), to: &storage)
+    }
+
+    /// Checks every op of a decoded payload (the op's own rules, then its dates against the day
+    /// the change was signed). Pure: a rebuild checks on its decoding core.
+    public func check(_ change: Change, decoded: Result<RecordPayload, RecordsError>) -> CheckedPayload {
+        guard change.scope != .admin, !change.isWitnessReceipt, case .success(let payload) = decoded else {
+            return CheckedPayload(payload: decoded, faults: [])
+        }
+        let today = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds)
+        let faults = payload.ops.map { op -> RecordsError? in
+            do throws(RecordsError) {
+                try op.validate()
+                if let today { try op.validate(signedOn: today, toleranceDays: policy.clockToleranceDays) }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        return CheckedPayload(payload: decoded, faults: faults)
+    }
+
+    /// Same, with the ops checked beforehand (`check`, possibly on another core).
+    @discardableResult
+    public func apply<S: RecordViewStorage>(_ change: Change, checked: CheckedPayload, to storage: inout S) throws -> Set<RecordID> {
         guard change.scope != .admin, !change.isWitnessReceipt else { return [] }
         let stamp = OpStamp(hlc: change.timestamp, author: change.author)
         let payload: RecordPayload
         do {
-            payload = try decoded.get()
+            payload = try checked.payload.get()
         } catch {
             try storage.reject(OpID(change: change.id, index: 0), reason: error.rejectionReason, stamp: stamp)
             return []
         }
-        let today = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds)
         var touched = Set<RecordID>()
         // Looked up once per change: while no void is stored anywhere, liveness is the plain rule.
         var voids = try storage.anyVoid()
         for (i, op) in payload.ops.enumerated() {
             let id = OpID(change: change.id, index: UInt16(i))
-            do {
-                try op.validate()
-                if let today { try op.validate(signedOn: today, toleranceDays: policy.clockToleranceDays) }
-            } catch {
-                try storage.reject(id, reason: error.rejectionReason, stamp: stamp)
+            if let fault = checked.faults[i] {
+                try storage.reject(id, reason: fault.rejectionReason, stamp: stamp)
                 continue
             }
             if case .void = op { voids = true }
@@ -132,4 +153,12 @@ public struct RecordMerge: Sendable {
             return nil
         }
     }
+}
+
+/// A change's decoded payload and, per op, why it is rejected (nil: valid): `RecordMerge.check`'s result.
+///
+/// Invariant: when the payload decoded, `faults` has one entry per op, in order.
+public struct CheckedPayload: Sendable {
+    public let payload: Result<RecordPayload, RecordsError>
+    let faults: [RecordsError?]
 }

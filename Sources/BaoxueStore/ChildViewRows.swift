@@ -49,7 +49,7 @@ extension SQLRecordViews {
     /// focus elements of every child: the same rows `ChildRow.resolve` gives, without a query per child.
     /// A field's state is computed in memory from all its live writes, linear in their number.
     mutating func writeChildRows(_ children: [RecordID]) throws {
-        let writes = try Row.fetchCursor(
+        var writes = try DirectRows(
             db,
             sql: """
                 SELECT op, value, hlc, author, field, record, rank FROM rec_write
@@ -61,14 +61,16 @@ extension SQLRecordViews {
                 SELECT DISTINCT record, element FROM rec_element
                 WHERE live = 1 AND kind = 'child' AND set_name = 'focus' ORDER BY record, element
                 """)
-        var nextWrite = try writes.next()
+        var onWrite = try writes.next()
         var nextFocus = try focus.next()
         for child in children {
             let hex = child.hex
             var list: [RegisterWrite] = []
-            while let row = nextWrite, let record: String = row[5], record <= hex {
-                if record == hex { list.append(try Self.write(row, kind: .child, record: child)) }
-                nextWrite = try writes.next()
+            while onWrite {
+                let order = writes.compareText(5, to: hex)
+                if order > 0 { break }
+                if order == 0 { list.append(try Self.write(writes, record: child)) }
+                onWrite = try writes.next()
             }
             var elements: [String] = []
             while let row = nextFocus, let record: String = row[0], record <= hex {
@@ -77,5 +79,14 @@ extension SQLRecordViews {
             }
             try writeChildRow(ChildRow.make(child, states: FieldState.of(list), focus: elements))
         }
+    }
+
+    /// A child's register write from the current row of `SELECT op, value, hlc, author, field, record, rank`.
+    private static func write(_ row: DirectRows, record: RecordID) throws -> RegisterWrite {
+        RegisterWrite(
+            kind: .child, record: record, field: row.text(4) ?? "", value: try FieldValue(storageText: row.text(1) ?? ""),
+            op: try OpID(bytes: row.blob(0)),
+            stamp: OpStamp(hlc: try HLCTimestamp(packed: row.integer(2)), author: try PublicKey(bytes: row.blob(3))),
+            isDefault: row.integer(6) == 0)
     }
 }

@@ -11,13 +11,18 @@ import GRDB
 /// in local arrival order without sorting them causally.
 enum RecordViewsRebuild {
     static func rebuild(db: Database, merge: RecordMerge?, keys: inout KeyRing, progress: (Int, Int) -> Void = { _, _ in }) throws {
+        // A district's views outgrow the usual 64 MiB cache; give the rebuild up to 1 GiB, then shrink back.
+        // Before the first DROP: with `secure_delete` every freed page is zeroed and dirty, and a small cache
+        // spilled them to the WAL mid-transaction (350 MB for a district), which every later read then
+        // searched. The log and the old views are read through a memory map instead of copied into the cache.
+        try db.execute(sql: "PRAGMA cache_size = -1048576")
+        try db.execute(sql: "PRAGMA mmap_size = 4294967296")
+        defer { try? db.execute(sql: "PRAGMA mmap_size = 0") }
+        defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
         for index in RecordViewSchema.lookupIndexNames + RecordViewSchema.resolutionIndexNames {
             try db.execute(sql: "DROP INDEX IF EXISTS \(index)")
         }
         for table in RecordViewSchema.tables { try db.execute(sql: "DELETE FROM \(table.name)") }
-        // A district's views outgrow the usual 64 MiB cache; give the rebuild up to 1 GiB, then shrink back.
-        try db.execute(sql: "PRAGMA cache_size = -1048576")
-        defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
         guard let merge else {
             for index in RecordViewSchema.lookupIndexes + RecordViewSchema.resolutionIndexes { try db.execute(sql: index) }
             return
@@ -40,7 +45,7 @@ enum RecordViewsRebuild {
             while let item = items.popLast() {
                 if item.change.isWitnessReceipt { try WitnessTable.record(item.change, db: db) }
                 switch try keys.route(item.change) {
-                case .plain: touched.formUnion(try merge.apply(item.change, decoded: item.payload, to: &views))
+                case .plain: touched.formUnion(try merge.apply(item.change, checked: item.payload, to: &views))
                 case .opened(let payload): touched.formUnion(try merge.apply(item.change, decoded: payload, to: &views))
                 case .waiting(let keyID): try keys.wait(item.change, on: keyID)
                 case .grant, .transfer, .departure: break
@@ -58,10 +63,10 @@ enum RecordViewsRebuild {
         }
         // The first chunk is decoded on both cores; after that each chunk is decoded on the second core
         // while this thread writes the one before it (decoding is a sixth of the loop's work).
-        var decoded = try decode(try nextChunk(), threads: 2).get()
+        var decoded = try decode(try nextChunk(), threads: 2, merge: merge).get()
         while !decoded.isEmpty {
             let encoded = try nextChunk()
-            let (_, next) = try ParallelMap.alongside({ decode(encoded, threads: 1) }, { try apply(&decoded) })
+            let (_, next) = try ParallelMap.alongside({ decode(encoded, threads: 1, merge: merge) }, { try apply(&decoded) })
             decoded = try next.get()
         }
         // Each child's row once, from its final writes: the indexes that resolve fields first, the
@@ -80,18 +85,19 @@ enum RecordViewsRebuild {
     /// Changes read from the log per chunk: the unit of progress and of the decoding pipeline.
     static let chunkSize = 10_000
 
-    /// A stored change and its record payload, decoded off the writing thread.
+    /// A stored change and its record payload, decoded and checked off the writing thread.
     struct Decoded: Sendable {
         let change: Change
-        let payload: Result<RecordPayload, RecordsError>
+        let payload: CheckedPayload
     }
 
-    /// Decodes stored changes and their record payloads on `threads` cores, in order.
-    static func decode(_ encoded: [[UInt8]], threads: Int) -> Result<[Decoded], StoreError> {
+    /// Decodes stored changes and their record payloads, and checks their ops, on `threads` cores, in order.
+    static func decode(_ encoded: [[UInt8]], threads: Int, merge: RecordMerge) -> Result<[Decoded], StoreError> {
         let n = encoded.count
         var out = ParallelMap.map(count: n, threads: min(threads, max(1, n / 256))) { i -> Decoded? in
             guard let change = try? Change.decodeVerified(encoded[i]) else { return nil }
-            return Decoded(change: change, payload: Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) })
+            let payload = Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }
+            return Decoded(change: change, payload: merge.check(change, decoded: payload))
         }
         var items: [Decoded] = []
         items.reserveCapacity(n)
