@@ -1,3 +1,4 @@
+import Foundation
 import BaoxueCore
 import BaoxueTesting
 import Testing
@@ -92,6 +93,19 @@ import Testing
     @Test func hexRoundTripAndRejects() throws {
         #expect(try Hex.decode("00ff10Ab") == [0, 255, 16, 171])
         #expect(Hex.encode([0, 255, 16, 171]) == "00ff10ab")
+        // Every kind of byte sequence gives the same text: contiguous (array, slice, Data, raw buffer) or not.
+        let bytes = (0...255).map { UInt8($0) }
+        let expected = bytes.map { String(format: "%02x", $0) }.joined()
+        #expect(Hex.encode(bytes) == expected)
+        #expect(Hex.encode(bytes[16...]) == String(expected.dropFirst(32)))
+        #expect(Hex.encode(Data(bytes)) == expected)
+        #expect(bytes.withUnsafeBytes { Hex.encode($0) } == expected)
+        #expect(Hex.encode(bytes.lazy.map { $0 }) == expected)
+        #expect(Hex.encode([UInt8]()) == "")
+        var appended = Array("x".utf8)
+        Hex.append(bytes[0..<2], to: &appended)
+        Hex.append(bytes.lazy.map { $0 }.prefix(1), to: &appended)
+        #expect(String(decoding: appended, as: UTF8.self) == "x000100")
         #expect(throws: CoreError.invalidHex) { try Hex.decode("abc") }
         #expect(throws: CoreError.invalidHex) { try Hex.decode("zz") }
     }

@@ -5,6 +5,17 @@ import Foundation
 import Testing
 
 @Suite struct ValidationTests {
+    /// Record ids compare and hash as their hex bytes: the same id from bytes or text meets itself in a set,
+    /// and the order is the hex text's (the order SQLite's `ORDER BY record` gives a rebuild's child rows).
+    @Test func recordIDsCompareAndHashAsTheirHex() throws {
+        let ids = (0..<200).map { RecordID.derived("child \($0)") }
+        let again = try ids.map { try RecordID(hex: $0.hex) } + ids.map { RecordID(bytes: $0.bytes) }
+        #expect(Set(ids + again).count == 200)
+        #expect(Dictionary((ids + again).map { ($0, 1) }, uniquingKeysWith: +).values.allSatisfy { $0 == 3 })
+        #expect(ids.sorted().map(\.hex) == ids.map(\.hex).sorted())
+        #expect(ids.sorted().map(\.bytes) == ids.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
     @Test func residentIDCheckDigitAndBirthDate() throws {
         // 11010519491231002X is the GB 11643 example number.
         let id = try ResidentID("11010519491231002x")
