@@ -48,6 +48,8 @@ extension SQLRecordViews {
     /// Writes the rows of `children` (ascending by hex) from one ordered pass over the live writes and
     /// focus elements of every child: the same rows `ChildRow.resolve` gives, without a query per child.
     /// A field's state is computed in memory from all its live writes, linear in their number.
+    /// This thread reads the next chunk of children and writes the rows of the previous one while the
+    /// second core resolves the current one (`ParallelMap.alongside`); rows are written in `children`'s order.
     mutating func writeChildRows(_ children: [RecordID]) throws {
         var writes = try DirectRows(
             db,
@@ -63,30 +65,75 @@ extension SQLRecordViews {
                 """)
         var onWrite = try writes.next()
         var nextFocus = try focus.next()
-        for child in children {
-            let hex = child.hex
-            var list: [RegisterWrite] = []
-            while onWrite {
-                let order = writes.compareText(5, to: hex)
-                if order > 0 { break }
-                if order == 0 { list.append(try Self.write(writes, record: child)) }
-                onWrite = try writes.next()
+        var next = children.startIndex
+        func readChunk() throws -> [ChildReading] {
+            var chunk: [ChildReading] = []
+            while chunk.count < Self.childrenPerChunk, next < children.endIndex {
+                let child = children[next]
+                next += 1
+                var reading = ChildReading(child: child)
+                let hex = child.hex
+                while onWrite {
+                    let order = writes.compareText(5, to: hex)
+                    if order > 0 { break }
+                    if order == 0 { reading.writes.append(ChildReading.Write(writes)) }
+                    onWrite = try writes.next()
+                }
+                while let row = nextFocus, let record: String = row[0], record <= hex {
+                    if record == hex { reading.focus.append(row[1]) }
+                    nextFocus = try focus.next()
+                }
+                chunk.append(reading)
             }
-            var elements: [String] = []
-            while let row = nextFocus, let record: String = row[0], record <= hex {
-                if record == hex { elements.append(row[1]) }
-                nextFocus = try focus.next()
-            }
-            try writeChildRow(ChildRow.make(child, states: FieldState.of(list), focus: elements))
+            return chunk
+        }
+        var read = try readChunk()
+        var resolved: [ChildRow] = []
+        while !read.isEmpty || !resolved.isEmpty {
+            let current = read
+            let (following, rows) = try ParallelMap.alongside(
+                { Result { try current.map { try $0.row() } } },
+                {
+                    for row in resolved { try writeChildRow(row) }
+                    return try readChunk()
+                })
+            resolved = try rows.get()
+            read = following
         }
     }
 
-    /// A child's register write from the current row of `SELECT op, value, hlc, author, field, record, rank`.
-    private static func write(_ row: DirectRows, record: RecordID) throws -> RegisterWrite {
-        RegisterWrite(
-            kind: .child, record: record, field: row.text(4) ?? "", value: try FieldValue(storageText: row.text(1) ?? ""),
-            op: try OpID(bytes: row.blob(0)),
-            stamp: OpStamp(hlc: try HLCTimestamp(packed: row.integer(2)), author: try PublicKey(bytes: row.blob(3))),
-            isDefault: row.integer(6) == 0)
+    /// Children resolved per chunk of the pipeline.
+    static let childrenPerChunk = 2_000
+}
+
+/// One child's live writes and focus elements as read from the views, not yet resolved: what crosses
+/// from the reading thread to the resolving one.
+struct ChildReading: Sendable {
+    let child: RecordID
+    var writes: [Write] = []
+    var focus: [String] = []
+
+    /// A row of `SELECT op, value, hlc, author, field, record, rank`, its columns copied out of SQLite.
+    struct Write: Sendable {
+        let op: [UInt8], value: String, hlc: Int64, author: [UInt8], field: String, rank: Int64
+
+        init(_ row: DirectRows) {
+            op = row.blob(0)
+            value = row.text(1) ?? ""
+            hlc = row.integer(2)
+            author = row.blob(3)
+            field = row.text(4) ?? ""
+            rank = row.integer(6)
+        }
+    }
+
+    /// The child's displayed row (`ChildRow.make` over each field's state).
+    func row() throws -> ChildRow {
+        let list = try writes.map { w in
+            RegisterWrite(
+                kind: .child, record: child, field: w.field, value: try FieldValue(storageText: w.value), op: try OpID(bytes: w.op),
+                stamp: OpStamp(hlc: try HLCTimestamp(packed: w.hlc), author: try PublicKey(bytes: w.author)), isDefault: w.rank == 0)
+        }
+        return ChildRow.make(child, states: FieldState.of(list), focus: focus)
     }
 }
