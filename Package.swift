@@ -109,7 +109,7 @@ let package = Package(
         .target(
             name: "BaoxueLog",
             dependencies: [
-                "BaoxueCore", "BaoxueTrust",
+                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueTrust",
             ],
             swiftSettings: strict
         ),
@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "BaoxuePostgres",
             dependencies: [
-                "BaoxueCore", "BaoxueLog",
+                "BaoxueCore", "BaoxueLog", "BaoxueTrust",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -104,7 +104,9 @@ public enum RelayCommands {
         config.openFileLimit = OpenFileLimit.raiseToHard()
         config.metrics = metrics
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
-        let store = ClusterStore(log: log, witness: PostgresWitness(key: replica.key))
+        // A relay that pins an authority gates what it stores as a SQLite relay does (trust.md §6).
+        let store = ClusterStore(
+            log: log, witness: PostgresWitness(key: replica.key), trust: replica.log.authority.map(PostgresTrust.init(authority:)))
         do {
             return try await ClusterRelay.start(
                 key: replica.key, store: store, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },

@@ -13,11 +13,11 @@ public struct LogDelta: Sendable {
     /// Stored changes whose every wait is forgotten (before `waits` adds any back).
     public var cleared: Set<LogPosition>
     /// The deps each position waits on, added.
-    public var waits: [LogPosition: [ChangeID]]
+    public var waits: [LogPosition: [LogWait]]
     /// Holds set (a nil value lifts one).
     public var holds: [PublicKey: UInt64?]
-    /// Quarantine reasons kept.
-    public var reasons: [LogPosition: QuarantineReason]
+    /// Quarantine reasons kept (nil: forgotten, the change was let through).
+    public var reasons: [LogPosition: QuarantineReason?]
 
     public var isEmpty: Bool {
         inserted.isEmpty && states.isEmpty && cleared.isEmpty && waits.isEmpty && holds.isEmpty && reasons.isEmpty

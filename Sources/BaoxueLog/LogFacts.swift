@@ -11,8 +11,8 @@ public enum LogNeed: Sendable, Hashable {
     case id(ChangeID)
     /// The change stored at a position.
     case position(LogPosition)
-    /// The positions waiting on a dep.
-    case waiters(ChangeID)
+    /// The positions waiting on a dep, a certificate or the clock.
+    case waiters(LogWait)
     /// The author's stored changes from a seq on (an equivocation holds them).
     case authorFrom(PublicKey, UInt64)
     /// Whether any stored change is pending.
@@ -58,7 +58,7 @@ public struct LogFacts: Sendable {
     /// nil inside: known not stored.
     var rows: [ChangeID: Row?] = [:]
     var changes: [LogPosition: (row: Row, change: Change)] = [:]
-    var waiters: [ChangeID: [LogPosition]] = [:]
+    var waiters: [LogWait: [LogPosition]] = [:]
     var authorRows: [PublicKey: (from: UInt64, rows: [Row])] = [:]
     var anyPending: Bool?
 
@@ -85,7 +85,7 @@ public struct LogFacts: Sendable {
         changes[position] = (row, change)
         rows[change.id] = .some(row)
     }
-    public mutating func waiters(on dep: ChangeID, are positions: [LogPosition]) { waiters[dep] = positions.sorted() }
+    public mutating func waiters(on dep: LogWait, are positions: [LogPosition]) { waiters[dep] = positions.sorted() }
     public mutating func changes(of author: PublicKey, from seq: UInt64, are rows: [Row]) {
         authorRows[author] = (seq, rows.sorted { $0.position < $1.position })
     }
@@ -102,7 +102,7 @@ public struct LogFacts: Sendable {
             add(.author(change.author))
             add(.seq(change.author, change.seq))
             add(.id(change.id))
-            add(.waiters(change.id))
+            add(.waiters(.change(change.id)))
             for dep in change.deps { add(.id(dep)) }
         }
         return out

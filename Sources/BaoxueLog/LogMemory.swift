@@ -7,8 +7,8 @@ public struct LogMemory: LogStorage, Sendable {
     private var byID: [ChangeID: Int] = [:]
     private var bySeq: [PublicKey: [UInt64: [ChangeID]]] = [:]
     private var holds: [PublicKey: UInt64] = [:]
-    private var waits: [ChangeID: Set<LogPosition>] = [:]
-    private var waitsOf: [LogPosition: Set<ChangeID>] = [:]
+    private var waits: [LogWait: Set<LogPosition>] = [:]
+    private var waitsOf: [LogPosition: Set<LogWait>] = [:]
     private var reasons: [LogPosition: QuarantineReason] = [:]
 
     public init() {}
@@ -61,20 +61,20 @@ public struct LogMemory: LogStorage, Sendable {
         if changes.indices.contains(i) { changes[i].state = state }
     }
 
-    public mutating func wait(_ position: LogPosition, on deps: [ChangeID]) throws {
+    public mutating func wait(_ position: LogPosition, on deps: [LogWait]) throws {
         for dep in deps {
             waits[dep, default: []].insert(position)
             waitsOf[position, default: []].insert(dep)
         }
     }
 
-    public mutating func waiting(on dep: ChangeID) throws -> [LogPosition] { (waits[dep] ?? []).sorted() }
+    public mutating func waiting(on dep: LogWait) throws -> [LogPosition] { (waits[dep] ?? []).sorted() }
 
     public mutating func stopWaiting(_ position: LogPosition) throws {
         for dep in waitsOf.removeValue(forKey: position) ?? [] { waits[dep]?.remove(position) }
     }
 
-    public mutating func quarantine(_ position: LogPosition, reason: QuarantineReason) throws { reasons[position] = reason }
+    public mutating func quarantine(_ position: LogPosition, reason: QuarantineReason?) throws { reasons[position] = reason }
 
     public mutating func anyPending() throws -> Bool { changes.contains { $0.state == .pending } }
 

@@ -6,9 +6,16 @@ import BaoxueTrust
 /// changes an applied one releases. Pure functions over a `LogStorage`, so every storage accepts
 /// exactly the same changes in exactly the same states.
 ///
-/// The trust gate (certificates, revocations, rulings, clocks) decides before these rules whether
-/// a change may apply at all; a change it refuses is stored quarantined and never reaches them.
+/// The trust gate (`TrustGate`: certificates, revocations, rulings, clocks) decides before these
+/// rules whether a change may apply at all; a change it refuses is stored quarantined, waits on what
+/// the gate names, and is checked again when that arrives (`release`).
 public enum LogRules {
+    /// How far ahead of local time a change's clock may be before it waits for the clock (trust.md §6): 24 h.
+    public static let futureTolerance: UInt64 = 24 * 3_600_000
+
+    /// The packed HLC up to which a change quarantined for its clock may be checked again at `now` (ms).
+    public static func clockLimit(now: UInt64) -> Int64 { Int64(clamping: (now &+ futureTolerance) << 16 | 0xFFFF) }
+
     /// What an arriving change is, against what the storage already holds of its author.
     public enum Arrival: Sendable, Equatable {
         /// Not stored, and no other change of its author has its seq.
@@ -76,7 +83,7 @@ public enum LogRules {
     public static func unblocked<S: LogStorage>(by id: ChangeID, applied: inout Set<ChangeID>, in storage: inout S) throws -> [Change] {
         var ready: [Change] = []
         // In log order: a Set's order would differ from process to process (Swift seeds its hashes).
-        for position in Set(try storage.waiting(on: id)).sorted() {
+        for position in Set(try storage.waiting(on: .change(id))).sorted() {
             guard let (state, candidate) = try storage.change(at: position), state == .pending else { continue }
             if let held = try storage.author(candidate.author).heldFrom, candidate.seq >= held { continue }
             guard try missingDeps(candidate, applied: applied, in: &storage).isEmpty else { continue }
@@ -164,13 +171,129 @@ public enum LogRules {
                 readsDetached: { false })
             verdicts.append(.stored(state))
             let position = try storage.insert(change, state: state)
-            if state == .pending { try storage.wait(position, on: missing) }
+            if state == .pending { try storage.wait(position, on: missing.map(LogWait.change)) }
             guard state == .applied else { continue }
             var work = [change]
             while let c = work.popLast() {
                 applied.insert(c.id)
                 work += try unblocked(by: c.id, applied: &applied, in: &storage)
             }
+        }
+        return verdicts
+    }
+
+    /// The quarantined changes waiting on `wait` (dated up to `hlcUpTo`, packed; only `only` when
+    /// given), checked by the gate again: one it still refuses waits on what it names now; the others
+    /// lose their reason and are admitted as on arrival. Returns those that applied, in log order,
+    /// marked in `applied`; the host settles them (`settle`, or its own equivalent).
+    public static func release<S: LogStorage, T: TrustStorage>(
+        waitingOn wait: LogWait, hlcUpTo: Int64 = .max, only: ChangeID? = nil, gate: inout TrustGate<T>, now: UInt64,
+        applied: inout Set<ChangeID>, in storage: inout S, readsDetached: (Change) throws -> Bool = { _ in false }
+    ) throws -> [Change] {
+        var ready: [Change] = []
+        for position in try storage.waiting(on: wait) {
+            guard let (state, candidate) = try storage.change(at: position), state == .quarantined,
+                candidate.timestamp.packed <= hlcUpTo, only == nil || candidate.id == only
+            else { continue }
+            try storage.stopWaiting(position)
+            if let (reason, next) = try gate.refusal(candidate, now: now) {
+                try storage.quarantine(position, reason: reason)
+                try storage.wait(position, on: [next])
+                continue
+            }
+            try storage.quarantine(position, reason: nil)
+            let seen = applied
+            let (admitted, missing) = try admission(
+                candidate, author: try storage.author(candidate.author),
+                missing: { try missingDeps(candidate, applied: seen, in: &storage) }, readsDetached: { try readsDetached(candidate) })
+            try storage.setState(admitted, at: position)
+            switch admitted {
+            case .applied:
+                applied.insert(candidate.id)
+                ready.append(candidate)
+            case .pending: try storage.wait(position, on: missing.map(LogWait.change))
+            case .held, .quarantined: break
+            }
+        }
+        return ready
+    }
+
+    /// Carries out what applied changes imply, until nothing more does: each teaches the gate (a
+    /// certificate releases what waited on its key, an accepted clock the change it names, a
+    /// revocation sweeps its subject once the rest is settled) and releases what waited on it.
+    /// Rulings that uphold one half of an equivocation are a replica's (its equivocation table), not here.
+    public static func settle<S: LogStorage, T: TrustStorage>(
+        _ work: [Change], gate: inout TrustGate<T>, now: UInt64, applied: inout Set<ChangeID>, in storage: inout S
+    ) throws {
+        var work = work
+        var revocations: [(PublicKey, UInt64)] = []
+        while true {
+            while let c = work.popLast() {
+                applied.insert(c.id)
+                switch try gate.learn(c) {
+                case .certificate(let subject)?:
+                    work += try release(
+                        waitingOn: .certificate(subject), gate: &gate, now: now, applied: &applied, in: &storage)
+                case .revocation(let subject, let at)?: revocations.append((subject, at))
+                case .ruling(let r)? where r.kind == .acceptClock:
+                    work += try release(waitingOn: .clock, only: r.target, gate: &gate, now: now, applied: &applied, in: &storage)
+                case .ruling?, .policy?, .figures?, nil: break
+                }
+                work += try unblocked(by: c.id, applied: &applied, in: &storage)
+            }
+            guard let (subject, at) = revocations.popLast() else { return }
+            let revocation = try revoke(subject, from: at, in: &storage)
+            // A revoked change waits on its author's key like any refused one (a new certificate re-checks it).
+            for row in revocation.quarantined { try storage.wait(row.position, on: [.certificate(subject)]) }
+            work += revocation.released
+        }
+    }
+
+    /// A batch through the trust gate and the rules in arrival order, as a relay or replica that pins
+    /// an authority appends it: what the clock now allows first, then each change: a duplicate, an
+    /// equivocation held, refused by the gate and stored quarantined (waiting on what it names), or
+    /// admitted, stored, and settled. One verdict per arriving change.
+    public static func append<S: LogStorage, T: TrustStorage>(
+        _ batch: [Change], to storage: inout S, gate: inout TrustGate<T>, now: UInt64
+    ) throws -> [Verdict] {
+        var verdicts: [Verdict] = []
+        var applied = Set<ChangeID>()
+        let due = try release(
+            waitingOn: .clock, hlcUpTo: clockLimit(now: now), gate: &gate, now: now, applied: &applied, in: &storage)
+        try settle(due, gate: &gate, now: now, applied: &applied, in: &storage)
+        for change in batch {
+            let author = try storage.author(change.author)
+            switch try arrival(change, author: author, in: &storage) {
+            case .duplicate:
+                verdicts.append(.duplicate)
+                continue
+            case .equivocation:
+                verdicts.append(.equivocation)
+                _ = try storage.insert(change, state: .held)
+                _ = try equivocation(change, author: author, in: &storage)
+                continue
+            case .new: break
+            }
+            if let (reason, wait) = try gate.refusal(change, now: now) {
+                verdicts.append(.stored(.quarantined))
+                let position = try storage.insert(change, state: .quarantined)
+                try storage.quarantine(position, reason: reason)
+                try storage.wait(position, on: [wait])
+                // What arrived first and waits on a now-revoked dep may go on (`missingDeps`).
+                if reason == .revoked, try storage.anyPending() {
+                    try settle(
+                        try unblocked(by: change.id, applied: &applied, in: &storage), gate: &gate, now: now, applied: &applied,
+                        in: &storage)
+                }
+                continue
+            }
+            let (state, missing) = try admission(
+                change, author: author, missing: { try missingDeps(change, applied: applied, in: &storage) },
+                readsDetached: { false })
+            verdicts.append(.stored(state))
+            let position = try storage.insert(change, state: state)
+            if state == .pending { try storage.wait(position, on: missing.map(LogWait.change)) }
+            if state == .applied { try settle([change], gate: &gate, now: now, applied: &applied, in: &storage) }
         }
         return verdicts
     }

@@ -21,9 +21,10 @@ public struct LogSnapshot: LogStorage, Sendable {
     private var states: [LogPosition: ChangeState] = [:]
     private var holds: [PublicKey: UInt64?] = [:]
     private var cleared: Set<LogPosition> = []
-    private var added: [ChangeID: Set<LogPosition>] = [:]
-    private var addedOf: [LogPosition: [ChangeID]] = [:]
-    private var reasons: [LogPosition: QuarantineReason] = [:]
+    private var added: [LogWait: Set<LogPosition>] = [:]
+    private var addedOf: [LogPosition: [LogWait]] = [:]
+    /// nil inside: a reason forgotten.
+    private var reasons: [LogPosition: QuarantineReason?] = [:]
 
     public init(facts: LogFacts) { self.facts = facts }
 
@@ -64,14 +65,14 @@ public struct LogSnapshot: LogStorage, Sendable {
             let state = states[row.position] ?? row.state
             return LogFacts.Row(
                 position: row.position, id: row.id, seq: row.seq, state: state,
-                reason: state == .quarantined ? (reasons[row.position] ?? row.reason) : nil, scope: row.scope, hlc: row.hlc)
+                reason: state == .quarantined ? reason(at: row.position, stored: row.reason) : nil, scope: row.scope, hlc: row.hlc)
         }
         for entry in inserted where entry.change.author == author && entry.change.seq >= seq {
             let state = states[entry.position] ?? .pending
             rows.append(
                 LogFacts.Row(
                     position: entry.position, id: entry.change.id, seq: entry.change.seq, state: state,
-                    reason: state == .quarantined ? reasons[entry.position] : nil, scope: entry.change.scope,
+                    reason: state == .quarantined ? reason(at: entry.position, stored: nil) : nil, scope: entry.change.scope,
                     hlc: entry.change.timestamp.packed))
         }
         return rows
@@ -91,7 +92,13 @@ public struct LogSnapshot: LogStorage, Sendable {
 
     private func standing(at position: LogPosition, stored: LogFacts.Row?) -> LogStanding {
         let state = states[position] ?? stored?.state ?? .pending
-        return LogStanding(state: state, reason: state == .quarantined ? reasons[position] ?? stored?.reason : nil)
+        return LogStanding(state: state, reason: state == .quarantined ? reason(at: position, stored: stored?.reason) : nil)
+    }
+
+    /// The reason this run kept for `position` (nil if it forgot it), else the stored one.
+    private func reason(at position: LogPosition, stored: QuarantineReason?) -> QuarantineReason? {
+        if let written = reasons[position] { return written }
+        return stored
     }
 
     public mutating func insert(_ change: Change, state: ChangeState) throws -> LogPosition {
@@ -118,11 +125,11 @@ public struct LogSnapshot: LogStorage, Sendable {
 
     public mutating func setState(_ state: ChangeState, at position: LogPosition) throws { states[position] = state }
 
-    public mutating func wait(_ position: LogPosition, on deps: [ChangeID]) throws {
+    public mutating func wait(_ position: LogPosition, on deps: [LogWait]) throws {
         for dep in deps where added[dep, default: []].insert(position).inserted { addedOf[position, default: []].append(dep) }
     }
 
-    public mutating func waiting(on dep: ChangeID) throws -> [LogPosition] {
+    public mutating func waiting(on dep: LogWait) throws -> [LogPosition] {
         let addedHere = added[dep] ?? []
         guard let stored = facts.waiters[dep] else { throw LogMiss(.waiters(dep)) }
         return Set(stored.filter { !cleared.contains($0) }).union(addedHere).sorted()
@@ -133,7 +140,7 @@ public struct LogSnapshot: LogStorage, Sendable {
         for dep in addedOf.removeValue(forKey: position) ?? [] { added[dep]?.remove(position) }
     }
 
-    public mutating func quarantine(_ position: LogPosition, reason: QuarantineReason) throws { reasons[position] = reason }
+    public mutating func quarantine(_ position: LogPosition, reason: QuarantineReason?) throws { reasons[position] = .some(reason) }
 
     public mutating func anyPending() throws -> Bool {
         guard let stored = facts.anyPending else { throw LogMiss(.anyPending) }

@@ -58,14 +58,15 @@ public protocol LogStorage {
     mutating func change(at position: LogPosition) throws -> (state: ChangeState, change: Change)?
     /// Moves a stored change to `state`.
     mutating func setState(_ state: ChangeState, at position: LogPosition) throws
-    /// Notes that the change at `position` waits on each of `deps` (ids or other keys the rules use).
-    mutating func wait(_ position: LogPosition, on deps: [ChangeID]) throws
+    /// Notes that the change at `position` waits on each of `deps`.
+    mutating func wait(_ position: LogPosition, on deps: [LogWait]) throws
     /// The positions waiting on `dep`, ascending.
-    mutating func waiting(on dep: ChangeID) throws -> [LogPosition]
+    mutating func waiting(on dep: LogWait) throws -> [LogPosition]
     /// Forgets everything the change at `position` waits on.
     mutating func stopWaiting(_ position: LogPosition) throws
-    /// Keeps why the change at `position` is quarantined (replacing an earlier reason).
-    mutating func quarantine(_ position: LogPosition, reason: QuarantineReason) throws
+    /// Keeps why the change at `position` is quarantined (replacing an earlier reason); nil forgets
+    /// the reason of a change the gate let through after all.
+    mutating func quarantine(_ position: LogPosition, reason: QuarantineReason?) throws
     /// Whether any stored change is pending (the rules skip looking for waiters while none is).
     mutating func anyPending() throws -> Bool
 }

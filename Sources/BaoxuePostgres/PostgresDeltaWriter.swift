@@ -42,12 +42,16 @@ struct PostgresDeltaWriter {
                 """, logger: logger)
         }
         try await writeHolds(delta.holds)
-        let reasons = delta.reasons.sorted { $0.key < $1.key }
+        let forgotten = delta.reasons.filter { $0.value == nil }.keys.map(map).sorted()
+        if !forgotten.isEmpty {
+            try await connection.query("DELETE FROM log_quarantine WHERE position = ANY(\(forgotten)::bigint[])", logger: logger)
+        }
+        let reasons = delta.reasons.compactMap { position, reason in reason.map { (position, $0) } }.sorted { $0.0 < $1.0 }
         if !reasons.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO log_quarantine (position, reason)
-                SELECT * FROM unnest(\(reasons.map { map($0.key) })::bigint[], \(reasons.map(\.value.code))::text[])
+                SELECT * FROM unnest(\(reasons.map { map($0.0) })::bigint[], \(reasons.map(\.1.code))::text[])
                 ON CONFLICT (position) DO UPDATE SET reason = excluded.reason
                 """, logger: logger)
         }

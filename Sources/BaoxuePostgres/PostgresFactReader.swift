@@ -15,7 +15,7 @@ struct PostgresFactReader {
         var slots: [(PublicKey, UInt64)] = []
         var ids: [ChangeID] = []
         var positions: [LogPosition] = []
-        var deps: [ChangeID] = []
+        var deps: [LogWait] = []
         for need in needs {
             switch need {
             case .author(let key): authors.append(key)
@@ -101,8 +101,8 @@ struct PostgresFactReader {
     }
 
     /// Who waits on each dep, with the waiting changes themselves: the rules read them next.
-    private func fetchWaiters(_ deps: [ChangeID], into facts: inout LogFacts) async throws {
-        var found: [ChangeID: [LogPosition]] = [:]
+    private func fetchWaiters(_ deps: [LogWait], into facts: inout LogFacts) async throws {
+        var found: [LogWait: [LogPosition]] = [:]
         let rows = try await connection.query(
             """
             SELECT w.dep, \(unescaped: Self.rowColumns), c.bytes FROM log_waiting w
@@ -113,7 +113,10 @@ struct PostgresFactReader {
             (ByteBuffer, Int64, ByteBuffer, Int64, Int16, String?, String, Int64, ByteBuffer).self)
         {
             let row = try row((p, id, seq, state, reason, scope, hlc))
-            found[try ChangeID(bytes: dep.bytes), default: []].append(row.position)
+            guard let wait = LogWait(bytes: dep.readableBytesView) else {
+                throw PostgresLogError.corruptRow("waiting on \(dep.readableBytes) bytes")
+            }
+            found[wait, default: []].append(row.position)
             facts.position(row.position, holds: try Self.change(bytes, id: row.id), as: row)
         }
         for dep in deps { facts.waiters(on: dep, are: found[dep] ?? []) }

@@ -45,8 +45,8 @@ public struct PostgresLog: Sendable {
     }
 
     /// Appends a batch of verified changes through the log's rules; one verdict per change.
-    public func append(_ batch: [Change]) async throws -> [LogRules.Verdict] {
-        try await append(batch, witness: nil, now: 0).verdicts
+    public func append(_ batch: [Change], trust: PostgresTrust? = nil, now: UInt64 = 0) async throws -> [LogRules.Verdict] {
+        try await append(batch, witness: nil, now: now, trust: trust).verdicts
     }
 
     /// What one append did: a verdict per change, and the receipts the witness signed for it.
@@ -56,16 +56,37 @@ public struct PostgresLog: Sendable {
     }
 
     /// Appends a batch and, with a witness, its receipts for what it stored first, in one transaction:
-    /// a change is never stored without its receipt, and `log_witness` says who witnessed it.
-    public func append(_ batch: [Change], witness: PostgresWitness?, now: UInt64) async throws -> Appended {
-        let prefetch = LogFacts.needs(of: batch) + (witness.map { [.author($0.key.publicKey)] } ?? [])
-        return try await rules(prefetch: prefetch) { snapshot in
-            let verdicts = try LogRules.append(batch, to: &snapshot)
-            let receipts = try witness?.receipts(for: batch, verdicts: verdicts, now: now, in: &snapshot) ?? []
-            return Appended(verdicts: verdicts, receipts: receipts)
-        } after: { connection, appended in
+    /// a change is never stored without its receipt, and `log_witness` says who witnessed it. With
+    /// `trust`, the batch passes the trust gate first (`LogRules.append(_:to:gate:now:)`): changes it
+    /// refuses are stored quarantined, and what applied `_admin` changes teach is stored for every
+    /// process (`PostgresTrust`). The process's own receipts are not gated: it signed them.
+    public func append(_ batch: [Change], witness: PostgresWitness?, now: UInt64, trust: PostgresTrust? = nil) async throws -> Appended {
+        let prefetch =
+            LogFacts.needs(of: batch) + (witness.map { [.author($0.key.publicKey)] } ?? []) + (trust == nil ? [] : [.waiters(.clock)])
+        let start = trust?.current
+        let logger = logger
+        let (appended, learnt) = try await transaction(isolation: "SERIALIZABLE") { connection in
+            var book: TrustBook?
+            if let start { book = try await PostgresTrust.caughtUp(start, connection: connection, logger: logger) }
+            let (appended, taught) = try await runRules(on: connection, prefetch: prefetch) { snapshot in
+                var verdicts: [LogRules.Verdict]
+                var taught: TrustBook?
+                if let trust, let book = book {
+                    var gate = try TrustGate(authority: trust.authority, storage: book)
+                    verdicts = try LogRules.append(batch, to: &snapshot, gate: &gate, now: now)
+                    taught = gate.storage
+                } else {
+                    verdicts = try LogRules.append(batch, to: &snapshot)
+                }
+                let receipts = try witness?.receipts(for: batch, verdicts: verdicts, now: now, in: &snapshot) ?? []
+                return (Appended(verdicts: verdicts, receipts: receipts), taught)
+            }
             try await PostgresDeltaWriter(connection: connection, logger: logger).witnessed(appended.receipts)
+            guard let taught else { return (appended, nil as TrustBook?) }
+            return (appended, try await PostgresTrust.save(taught, connection: connection, logger: logger))
         }
+        if let trust, let learnt { trust.adopt(learnt) }
+        return appended
     }
 
     /// The encoded changes with these ids, in this order.
@@ -143,20 +164,25 @@ public struct PostgresLog: Sendable {
     }
 
     private func rules<T: Sendable>(
-        prefetch: [LogNeed], _ body: @escaping @Sendable (inout LogSnapshot) throws -> T,
-        after: @escaping @Sendable (PostgresConnection, T) async throws -> Void = { _, _ in }
+        prefetch: [LogNeed], _ body: @escaping @Sendable (inout LogSnapshot) throws -> T
     ) async throws -> T {
         try await transaction(isolation: "SERIALIZABLE") { connection in
-            let reader = PostgresFactReader(connection: connection, logger: logger)
-            var facts = LogFacts()
-            let run: (result: T, delta: LogDelta)
-            do {
-                run = try await LogSnapshot.run(&facts, prefetch: prefetch, fetch: { try await reader.fetch($0, into: &$1) }, body: body)
-            } catch let error as LogSnapshotError { throw PostgresLogError.snapshot(error) }
-            try await PostgresDeltaWriter(connection: connection, logger: logger).write(run.delta)
-            try await after(connection, run.result)
-            return run.result
+            try await runRules(on: connection, prefetch: prefetch, body)
         }
+    }
+
+    /// Runs the rules (`body`) over the facts this transaction reads, then writes what they wrote in it.
+    private func runRules<T: Sendable>(
+        on connection: PostgresConnection, prefetch: [LogNeed], _ body: (inout LogSnapshot) throws -> T
+    ) async throws -> T {
+        let reader = PostgresFactReader(connection: connection, logger: logger)
+        var facts = LogFacts()
+        let run: (result: T, delta: LogDelta)
+        do {
+            run = try await LogSnapshot.run(&facts, prefetch: prefetch, fetch: { try await reader.fetch($0, into: &$1) }, body: body)
+        } catch let error as LogSnapshotError { throw PostgresLogError.snapshot(error) }
+        try await PostgresDeltaWriter(connection: connection, logger: logger).write(run.delta)
+        return run.result
     }
 
     /// Runs `body` in a transaction, again from the start when PostgreSQL aborts it for a conflict

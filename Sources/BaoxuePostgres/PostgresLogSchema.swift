@@ -73,6 +73,28 @@ enum PostgresLogSchema {
             )
             """,
             "CREATE INDEX IF NOT EXISTS relay_session_device ON relay_session (device, ended_at)",
+            // What the trust gate learnt from applied `_admin` changes (PostgresTrust). `epoch` says which
+            // learning transaction wrote a row; `log_trust_epoch` holds the latest, read by every gated append.
+            "CREATE TABLE IF NOT EXISTS log_trust_epoch (one boolean PRIMARY KEY DEFAULT true CHECK (one), epoch bigint NOT NULL)",
+            "INSERT INTO log_trust_epoch (one, epoch) VALUES (true, 0) ON CONFLICT DO NOTHING",
+            """
+            CREATE TABLE IF NOT EXISTS log_certificate (
+                encoded bytea PRIMARY KEY, subject bytea NOT NULL CHECK (length(subject) = 32), may_issue boolean NOT NULL,
+                epoch bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS log_revocation (
+                encoded bytea PRIMARY KEY, subject bytea NOT NULL CHECK (length(subject) = 32), revoked_at bigint NOT NULL,
+                change bytea NOT NULL CHECK (length(change) = 32), epoch bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS log_ruling (
+                target bytea NOT NULL CHECK (length(target) = 32), kind smallint NOT NULL,
+                change bytea NOT NULL CHECK (length(change) = 32), epoch bigint NOT NULL, PRIMARY KEY (target, kind)
+            )
+            """,
             "CREATE TABLE IF NOT EXISTS log_schema (version integer NOT NULL)",
         ] + operatorViews
     }

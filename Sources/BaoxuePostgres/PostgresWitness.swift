@@ -12,8 +12,8 @@ import BaoxueLog
 /// would make every append conflict with every other.
 public struct PostgresWitness: Sendable {
     public let key: DeviceKey
-    /// Changes dated further ahead than this do not move the receipt's clock (as `TrustGate`).
-    public static let futureTolerance: UInt64 = 24 * 3_600_000
+    /// Changes dated further ahead than this do not move the receipt's clock (as on every replica).
+    public static var futureTolerance: UInt64 { LogRules.futureTolerance }
 
     public init(key: DeviceKey) { self.key = key }
 

@@ -12,8 +12,9 @@ import ServiceLifecycle
 /// each witnesses with its own key what it stores first, and a device that loses one process
 /// resumes through another (docs/postgres.md).
 ///
-/// What it does not do (yet) that `Relay` does on SQLite: an upstream, the enrollment desk, the
-/// trust gate's quarantine of changes by revoked or uncertified authors. Sessions are admitted by
+/// What it does not do (yet) that `Relay` does on SQLite: an upstream, the enrollment desk. With an
+/// authority pinned, its store passes every batch through the trust gate (`ClusterStore.trust`),
+/// as `Relay` does, so changes by revoked or uncertified authors are quarantined. Sessions are admitted by
 /// the same policy (certificates checked at the handshake) and limits; `/metrics` and `/health`
 /// are served as `Relay` serves them, from figures read in the background (`ClusterFigures`).
 ///

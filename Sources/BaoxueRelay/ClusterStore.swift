@@ -18,6 +18,8 @@ import NIOConcurrencyHelpers
 public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Sendable {
     public let log: PostgresLog
     public let witness: PostgresWitness
+    /// The pinned authority and the trust tables' copy: present, every batch passes the trust gate.
+    public let trust: PostgresTrust?
     private let sets = NIOLockedValueBox(PostgresScopeSets())
     /// Each session's last batch task, so the next one waits for it (keyed by its chain).
     private let tails = NIOLockedValueBox<[ObjectIdentifier: Task<Void, Never>]>([:])
@@ -33,16 +35,17 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     public let deadline: Duration
 
     public init(
-        log: PostgresLog, witness: PostgresWitness, deadline: Duration = .seconds(10),
+        log: PostgresLog, witness: PostgresWitness, trust: PostgresTrust?, deadline: Duration = .seconds(10),
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock
     ) {
         self.log = log
         self.witness = witness
+        self.trust = trust
         self.deadline = deadline
         self.clock = clock
         let sets = self.sets
         appends = ClusterAppendQueue { changes in
-            await Self.commit(changes, to: log, witness: witness, now: clock(), deadline: deadline, sets: sets)
+            await Self.commit(changes, to: log, witness: witness, trust: trust, now: clock(), deadline: deadline, sets: sets)
         }
     }
 
@@ -161,11 +164,11 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     /// One transaction for a group of batches (`ClusterAppendQueue`): the rules and this process's
     /// receipts over all of them, then the stored ones into the sets before any answer goes out.
     private static func commit(
-        _ changes: [Change], to log: PostgresLog, witness: PostgresWitness, now: UInt64, deadline: Duration,
+        _ changes: [Change], to log: PostgresLog, witness: PostgresWitness, trust: PostgresTrust?, now: UInt64, deadline: Duration,
         sets: NIOLockedValueBox<PostgresScopeSets>
     ) async -> Result<Void, SyncError> {
         do {
-            let appended = try await bounded(deadline) { try await log.append(changes, witness: witness, now: now) }
+            let appended = try await bounded(deadline) { try await log.append(changes, witness: witness, now: now, trust: trust) }
             let stored = zip(changes, appended.verdicts).compactMap { change, verdict -> Change? in
                 if case .stored = verdict { change } else { nil }
             }

@@ -18,9 +18,9 @@ extension BatchAppender {
             if wiped { try rebuildViews() }
             return
         }
-        for row in revocation.quarantined {
-            try quarantine(row.position.value, waitsOn: TrustGate.waitingKey(subject), reason: .revoked)
-        }
+        // Each revoked change waits on its author's key like any refused one.
+        report.quarantined += revocation.quarantined.count
+        for row in revocation.quarantined { try log.wait(row.position, on: [.certificate(subject)]) }
         for ready in revocation.released { try didApply(ready) }
         try flush()
         if !revocation.unapplied.isEmpty { try LogRepair.rebuildHeads(db: db) }

@@ -31,7 +31,7 @@ struct BatchAppender {
     let merge: RecordMerge?
     var views: SQLRecordViews
     /// Present when the replica pins an authority: then only certified changes apply.
-    private var gate: TrustGate?
+    private var gate: TrustGate<SQLTrustStorage>?
 
     /// Revocations learnt while applying; carried out once the current change is settled.
     private var revocationsDue: [(PublicKey, UInt64)] = []
@@ -55,7 +55,11 @@ struct BatchAppender {
         self.merge = merge
         self.now = now
         self.witness = witness
-        gate = try authority.map { try TrustGate(db: db, authority: $0, memo: memo, decoded: certificates) }
+        gate = try authority.map {
+            try TrustGate(
+                authority: $0, storage: SQLTrustStorage(db: db, decoded: certificates), memo: memo,
+                decodeCertificate: { certificates.decode(Data($0)) })
+        }
         self.views = SQLRecordViews(db: db)
         log = SQLLogStorage(db: db)
         pendingExists = try log.anyPending()
@@ -70,7 +74,7 @@ struct BatchAppender {
         }
         if gate != nil {
             // Changes held for a clock ahead of ours: apply those whose time has come.
-            for c in try released(waitingOn: TrustGate.futureKey, hlcUpTo: (now &+ TrustGate.futureTolerance) << 16 | 0xFFFF) {
+            for c in try released(waitingOn: .clock, hlcUpTo: LogRules.clockLimit(now: now)) {
                 try didApply(c)
             }
         }
@@ -121,58 +125,25 @@ struct BatchAppender {
     /// Only replicas that pin an authority refuse anything.
     private mutating func refusal(
         _ change: Change, payload: Result<RecordPayload, RecordsError>?
-    ) throws -> (QuarantineReason, Data)? {
+    ) throws -> (QuarantineReason, LogWait)? {
         guard gate != nil else { return nil }
-        if change.timestamp.milliseconds > now &+ TrustGate.futureTolerance, try !gate!.clockAccepted(change.id) {
-            return (.futureClock, TrustGate.futureKey)
-        }
-        guard let (error, key) = try gate!.refusal(change, payload: payload) else { return nil }
-        return (QuarantineReason(code: error.code), TrustGate.waitingKey(key))
+        return try gate!.refusal(change, payload: payload, now: now)
     }
 
     /// Marks a stored change as waiting on `key`; `counted` is false when it was already quarantined (a re-check).
-    mutating func quarantine(_ position: Int64, waitsOn key: Data, reason: QuarantineReason, counted: Bool = true) throws {
-        if counted { report.quarantined += 1 }
+    mutating func quarantine(_ position: Int64, waitsOn wait: LogWait, reason: QuarantineReason) throws {
+        report.quarantined += 1
         try log.quarantine(LogPosition(position), reason: reason)
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [key, position])
+        try log.wait(LogPosition(position), on: [wait])
     }
 
-    /// Re-checks the quarantined changes waiting on `key`'s certificate; returns those that can now apply.
-    private mutating func released(waitingOn key: PublicKey) throws -> [Change] {
-        try released(waitingOn: TrustGate.waitingKey(key))
-    }
-
-    /// Re-checks the quarantined changes waiting on `waitKey` (only those dated up to `hlcUpTo`,
-    /// packed); returns those that can now apply.
-    mutating func released(waitingOn waitKey: Data, hlcUpTo: UInt64 = UInt64(Int64.max), only: ChangeID? = nil) throws -> [Change] {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT c.position, c.bytes FROM waiting w JOIN change c ON c.position = w.position
-                    WHERE w.dep = ? AND c.state = \(ChangeState.quarantined.sql) AND c.hlc <= ? AND (?3 IS NULL OR c.id = ?3)
-                    """), arguments: [waitKey, Int64(clamping: hlcUpTo), only.map { Data($0.bytes) }])
-        var ready: [Change] = []
-        for row in rows {
-            let position: Int64 = row[0]
-            let candidate = try Change.decodeVerified(Array(row[1] as Data))
-            try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ? AND dep = ?").execute(arguments: [position, waitKey])
-            if let (reason, next) = try refusal(candidate, payload: nil) {
-                try quarantine(position, waitsOn: next, reason: reason, counted: false)
-                continue
-            }
-            try db.cachedStatement(sql: "DELETE FROM quarantine WHERE position = ?").execute(arguments: [position])
-            let (state, missing) = try admission(candidate, author: try authorState(candidate.author))
-            try log.setState(state, at: LogPosition(position))
-            switch state {
-            case .applied:
-                // Seen as applied by the next candidate of this loop; `didApply` does the rest.
-                appliedHere.insert(candidate.id)
-                ready.append(candidate)
-            case .pending: try wait(position, on: missing)
-            case .held, .quarantined: break
-            }
-        }
-        return ready
+    /// Re-checks the quarantined changes waiting on `wait` (only those dated up to `hlcUpTo`,
+    /// packed; only `only` when given) through `LogRules.release`; returns those that can now apply.
+    mutating func released(waitingOn wait: LogWait, hlcUpTo: Int64 = .max, only: ChangeID? = nil) throws -> [Change] {
+        let keys = keys
+        return try LogRules.release(
+            waitingOn: wait, hlcUpTo: hlcUpTo, only: only, gate: &gate!, now: now, applied: &appliedHere, in: &log,
+            readsDetached: { try keys.readsDetached($0) })
     }
 
     /// `LogRules.admission`, with the deps this batch applied and the key ring's detached reads.
@@ -186,7 +157,7 @@ struct BatchAppender {
 
     mutating func wait(_ position: Int64, on deps: [ChangeID]) throws {
         pendingExists = true
-        try log.wait(LogPosition(position), on: deps)
+        try log.wait(LogPosition(position), on: deps.map(LogWait.change))
     }
 
     @discardableResult
@@ -197,7 +168,7 @@ struct BatchAppender {
         // drag this replica's clock (and so its own next changes) into the future with it — a relay
         // that did would stamp its own certificates "from the future" and refuse every newcomer
         // (found by the county simulator). It moves the clock when it applies (`didApply`).
-        if gate == nil || change.timestamp.milliseconds <= now &+ TrustGate.futureTolerance {
+        if gate == nil || change.timestamp.milliseconds <= now &+ LogRules.futureTolerance {
             maxTimestamp = max(maxTimestamp, change.timestamp.packed)
         }
         report.inserted += 1
@@ -268,15 +239,18 @@ struct BatchAppender {
             if c.isWitnessReceipt { try WitnessTable.record(c, db: db) }
             work += try applyPayload(c)
             // Without a pinned authority every change applies, a district policy and published figures as well.
-            switch gate != nil ? try gate!.learn(c) : try TrustGate.learnUnpinned(c, db: db) {
-            case .certificate(let subject)?: work += try released(waitingOn: subject)
+            switch gate != nil ? try gate!.learn(c) : SQLTrustStorage.learnUnpinned(c) {
+            case .certificate(let subject)?: work += try released(waitingOn: .certificate(subject))
             case .revocation(let subject, let at)?: revocationsDue.append((subject, at))
             case .ruling(let r)?:
                 switch r.kind {
-                case .acceptClock: work += try released(waitingOn: TrustGate.futureKey, only: r.target)
+                case .acceptClock: work += try released(waitingOn: .clock, only: r.target)
                 case .uphold: work += try uphold(r.target)
                 }
-            case .policy(let p)?: try refreshAbsenceOpeners(under: p)
+            case .policy(let p)?:
+                try SQLTrustStorage.store(p, of: c, db: db)
+                try refreshAbsenceOpeners(under: p)
+            case .figures?: try ChangeLog.learnFigures(c, db: db)
             case nil: break
             }
             guard pendingExists else { continue }

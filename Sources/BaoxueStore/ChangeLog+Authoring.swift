@@ -104,7 +104,7 @@ extension ChangeLog {
 
     /// The highest class `author`'s certificates for `scope` allow at `now` (privacy.md §3.1); nil with none.
     func declaredClass(_ db: Database, author: PublicKey, scope: ScopeID, now: UInt64) throws -> DeclaredClass? {
-        try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(author.bytes)], decoded: decodedCertificates)
+        try SQLTrustStorage.certificates(db, where: "subject = ?", arguments: [Data(author.bytes)], decoded: decodedCertificates)
             .filter { $0.covers(scope) && $0.isValid(at: now) }.compactMap { DeclaredClass.highest(for: $0.role) }.max()
     }
 

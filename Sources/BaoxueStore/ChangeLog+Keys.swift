@@ -105,7 +105,7 @@ extension ChangeLog {
             left[row[0]] = UInt64(row[1] as Int64)
         }
         var members: [PublicKey] = []
-        for cert in try TrustGate.certificates(db, decoded: decodedCertificates)
+        for cert in try SQLTrustStorage.certificates(db, decoded: decodedCertificates)
         where cert.role != .relay && cert.covers(scope) && cert.isValid(at: ms) && !revoked.contains(Data(cert.subject.bytes))
             && left[Data(cert.subject.bytes)].map({ cert.validFrom > $0 }) ?? true && !members.contains(cert.subject)
         {

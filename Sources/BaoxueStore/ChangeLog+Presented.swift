@@ -12,9 +12,9 @@ extension ChangeLog {
         return try storeCall {
             try readDB { db in
                 // Its own certificates and the delegations, not the township's hundreds of others: a relay does this per connection.
-                let certs = try TrustGate.certificates(
+                let certs = try SQLTrustStorage.certificates(
                     db, where: "subject = ? OR may_issue = 1", arguments: [Data(key.bytes)], decoded: decodedCertificates)
-                let chain = TrustGate.chain(authority, knowing: certs)
+                let chain = CertificateChain(authority: authority, knowing: certs)
                 guard
                     let own = certs.filter({ $0.subject == key && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil })
                         .max(by: { $0.validUntil < $1.validUntil })
@@ -42,9 +42,9 @@ extension ChangeLog {
         let toPublish: [Certificate] = try storeCall {
             try readDB { db in
                 // Only the delegations and this peer's own certificates: a relay does this per connection.
-                let chain = TrustGate.chain(
-                    authority,
-                    knowing: try TrustGate.certificates(db, where: "may_issue = 1", decoded: decodedCertificates)
+                let chain = CertificateChain(
+                    authority: authority,
+                    knowing: try SQLTrustStorage.certificates(db, where: "may_issue = 1", decoded: decodedCertificates)
                         + decoded.filter(\.mayIssue))
                 guard
                     let own = decoded.first(where: { $0.subject == peer && (try? chain.validate($0, at: ms, memo: signatureMemo)) != nil })

@@ -48,10 +48,10 @@ extension ChangeLog {
                     if chunk.count == 10_000 { check() }
                 }
                 check()
-                let certs = try TrustGate.certificates(db, decoded: decodedCertificates)
+                let certs = try SQLTrustStorage.certificates(db, decoded: decodedCertificates)
                 report.certificates = certs.count
                 if let authority {
-                    let chain = TrustGate.chain(authority, knowing: certs)
+                    let chain = CertificateChain(authority: authority, knowing: certs)
                     report.certificateFailures = certs.filter { (try? chain.validate($0, at: $0.validFrom)) == nil }.count
                 }
                 return report
@@ -71,7 +71,7 @@ extension ChangeLog {
     public func latestCertificate(of key: PublicKey) throws(StoreError) -> Certificate? {
         try storeCall {
             try readDB { db in
-                try TrustGate.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)], decoded: decodedCertificates)
+                try SQLTrustStorage.certificates(db, where: "subject = ?", arguments: [Data(key.bytes)], decoded: decodedCertificates)
                     .max { $0.validUntil < $1.validUntil }
             }
         }
@@ -120,11 +120,10 @@ extension ChangeLog {
         guard let authority else { return [:] }
         return try storeCall {
             try readDB { db in
-                let chain = TrustGate.chain(
-                    authority, knowing: try TrustGate.certificates(db, where: "may_issue = 1", decoded: decodedCertificates))
+                let chain = try SQLTrustStorage.chain(db, authority: authority, decoded: decodedCertificates)
                 var out: [PublicKey: [ScopeID]] = [:]
                 // Stored certificates were verified when their changes applied; a relay re-reads this often.
-                for c in try TrustGate.certificates(db, where: condition, arguments: arguments, decoded: decodedCertificates)
+                for c in try SQLTrustStorage.certificates(db, where: condition, arguments: arguments, decoded: decodedCertificates)
                 where (try? chain.validate(c, at: ms, signaturesChecked: true)) != nil {
                     let revoked = try Int64.fetchOne(
                         db.cachedStatement(sql: "SELECT MIN(revoked_at) FROM revocation WHERE subject = ?"),

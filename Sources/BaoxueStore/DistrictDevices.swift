@@ -25,7 +25,7 @@ extension ChangeLog {
         try storeCall {
             try readDB { db in
                 var latest: [PublicKey: Certificate] = [:]
-                for c in try TrustGate.certificates(db, decoded: decodedCertificates)
+                for c in try SQLTrustStorage.certificates(db, decoded: decodedCertificates)
                 where latest[c.subject].map({ $0.validUntil < c.validUntil }) ?? true {
                     latest[c.subject] = c
                 }

@@ -98,7 +98,7 @@ package struct SQLLogStorage: LogStorage {
         try db.cachedStatement(sql: "UPDATE change SET state = ? WHERE position = ?").execute(arguments: [state.rawValue, position.value])
     }
 
-    package mutating func wait(_ position: LogPosition, on deps: [ChangeID]) throws {
+    package mutating func wait(_ position: LogPosition, on deps: [LogWait]) throws {
         for dep in deps {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO waiting (dep, position) VALUES (?, ?)").execute(arguments: [
                 Data(dep.bytes), position.value,
@@ -106,7 +106,7 @@ package struct SQLLogStorage: LogStorage {
         }
     }
 
-    package mutating func waiting(on dep: ChangeID) throws -> [LogPosition] {
+    package mutating func waiting(on dep: LogWait) throws -> [LogPosition] {
         try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT position FROM waiting WHERE dep = ? ORDER BY position"), arguments: [Data(dep.bytes)]
         ).map(LogPosition.init)
@@ -116,7 +116,11 @@ package struct SQLLogStorage: LogStorage {
         try db.cachedStatement(sql: "DELETE FROM waiting WHERE position = ?").execute(arguments: [position.value])
     }
 
-    package mutating func quarantine(_ position: LogPosition, reason: QuarantineReason) throws {
+    package mutating func quarantine(_ position: LogPosition, reason: QuarantineReason?) throws {
+        guard let reason else {
+            try db.cachedStatement(sql: "DELETE FROM quarantine WHERE position = ?").execute(arguments: [position.value])
+            return
+        }
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO quarantine (position, reason) VALUES (?, ?)").execute(arguments: [
             position.value, reason.code,
         ])

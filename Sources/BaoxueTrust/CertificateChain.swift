@@ -14,6 +14,12 @@ public struct CertificateChain: Sendable {
 
     public init(authority: PublicKey) { self.authority = authority }
 
+    /// A chain to `authority` that knows the delegations among `certificates` (the others are ignored).
+    public init(authority: PublicKey, knowing certificates: [Certificate]) {
+        self.init(authority: authority)
+        for d in certificates where d.mayIssue { learn(delegation: d) }
+    }
+
     /// Remembers a delegation certificate (it is validated whenever it is relied upon).
     public mutating func learn(delegation: Certificate) {
         guard delegation.mayIssue else { return }
