@@ -141,9 +141,12 @@ struct BatchAppender {
     /// packed; only `only` when given) through `LogRules.release`; returns those that can now apply.
     mutating func released(waitingOn wait: LogWait, hlcUpTo: Int64 = .max, only: ChangeID? = nil) throws -> [Change] {
         let keys = keys
-        return try LogRules.release(
+        let ready = try LogRules.release(
             waitingOn: wait, hlcUpTo: hlcUpTo, only: only, gate: &gate!, now: now, applied: &appliedHere, in: &log,
             readsDetached: { try keys.readsDetached($0) })
+        // A released change may now wait on a dep that applies later in this batch (found by the conformance suite).
+        if !pendingExists { pendingExists = try log.anyPending() }
+        return ready
     }
 
     /// `LogRules.admission`, with the deps this batch applied and the key ring's detached reads.

@@ -100,6 +100,9 @@ import Testing
                 "SELECT count(*) FROM baoxue_devices WHERE device IN (\(fingerprints.map { "'\($0)'" }.joined(separator: ",")))")
             #expect(listed == devices.count)
             #expect(try await count("SELECT count(*) FROM baoxue_receipts") == witnessed)
+            // The processes pin the authority (trust gate): honest, certified devices' changes all apply.
+            #expect(try await count("SELECT count(*) FROM baoxue_quarantine") == 0, "an honest change was quarantined")
+            #expect(try await count("SELECT count(*) FROM log_certificate") >= devices.count, "the devices' certificates were learnt")
             let byteColumns = try await count(
                 """
                 SELECT count(*) FROM information_schema.columns
