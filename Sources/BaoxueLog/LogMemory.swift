@@ -40,7 +40,8 @@ public struct LogMemory: LogStorage, Sendable {
     public mutating func standing(of id: ChangeID) throws -> LogStanding? {
         guard let i = byID[id] else { return nil }
         let state = changes[i].state
-        return LogStanding(state: state, reason: state == .quarantined ? reasons[LogPosition(Int64(i + 1))] : nil)
+        let position = LogPosition(Int64(i + 1))
+        return LogStanding(state: state, reason: state == .quarantined ? reasons[position] : nil, position: position)
     }
 
     public mutating func insert(_ change: Change, state: ChangeState) throws -> LogPosition {

@@ -219,9 +219,9 @@ public enum LogRules {
     }
 
     /// Carries out what applied changes imply, until nothing more does: each teaches the gate (a
-    /// certificate releases what waited on its key, an accepted clock the change it names, a
-    /// revocation sweeps its subject once the rest is settled) and releases what waited on it.
-    /// Rulings that uphold one half of an equivocation are a replica's (its equivocation table), not here.
+    /// certificate releases what waited on its key, an accepted clock the change it names, an upheld
+    /// half of an equivocation its author's hold, a revocation sweeps its subject once the rest is
+    /// settled) and releases what waited on it.
     public static func settle<S: LogStorage, T: TrustStorage>(
         _ work: [Change], gate: inout TrustGate<T>, now: UInt64, applied: inout Set<ChangeID>, in storage: inout S
     ) throws {
@@ -235,9 +235,13 @@ public enum LogRules {
                     work += try release(
                         waitingOn: .certificate(subject), gate: &gate, now: now, applied: &applied, in: &storage)
                 case .revocation(let subject, let at)?: revocations.append((subject, at))
-                case .ruling(let r)? where r.kind == .acceptClock:
-                    work += try release(waitingOn: .clock, only: r.target, gate: &gate, now: now, applied: &applied, in: &storage)
-                case .ruling?, .policy?, .figures?, nil: break
+                case .ruling(let r)?:
+                    switch r.kind {
+                    case .acceptClock:
+                        work += try release(waitingOn: .clock, only: r.target, gate: &gate, now: now, applied: &applied, in: &storage)
+                    case .uphold: work += try uphold(r.target, gate: &gate, applied: &applied, in: &storage)
+                    }
+                case .policy?, .figures?, nil: break
                 }
                 work += try unblocked(by: c.id, applied: &applied, in: &storage)
             }
@@ -247,6 +251,51 @@ public enum LogRules {
             for row in revocation.quarantined { try storage.wait(row.position, on: [.certificate(subject)]) }
             work += revocation.released
         }
+    }
+
+    /// A district admin upheld `target`, one half of an equivocation (trust.md §8): the other half
+    /// stays held as proof; the author is held again only from its next equivocation no ruling
+    /// resolved (or not at all), and its held changes but the rejected halves are admitted again.
+    /// Returns those that apply now, marked in `applied`. A target not stored, or not one half of
+    /// an equivocation, changes nothing.
+    public static func uphold<S: LogStorage, T: TrustStorage>(
+        _ target: ChangeID, gate: inout TrustGate<T>, applied: inout Set<ChangeID>, in storage: inout S
+    ) throws -> [Change] {
+        guard let standing = try storage.standing(of: target), let (_, change) = try storage.change(at: standing.position) else {
+            return []
+        }
+        let rows = try storage.changes(of: change.author, from: 1)
+        let bySeq = Dictionary(grouping: rows, by: \.seq)
+        guard (bySeq[change.seq]?.count ?? 0) > 1 else { return [] }
+        var unresolved: UInt64?
+        var rejected = Set<ChangeID>()
+        for seq in bySeq.keys.sorted() where bySeq[seq]!.count > 1 {
+            let pair = bySeq[seq]!
+            if let kept = try pair.first(where: { try gate.upheld($0.id) }) {
+                rejected.formUnion(pair.map(\.id).filter { $0 != kept.id })
+            } else if unresolved == nil {
+                unresolved = seq
+            }
+        }
+        try storage.hold(change.author, from: unresolved)
+        let author = try storage.author(change.author)
+        var ready: [Change] = []
+        for row in rows.sorted(by: { ($0.seq, $0.position) < ($1.seq, $1.position) }) where row.state == .held && !rejected.contains(row.id)
+        {
+            guard let (_, candidate) = try storage.change(at: row.position) else { continue }
+            let seen = applied
+            let (admitted, missing) = try admission(
+                candidate, author: author, missing: { try missingDeps(candidate, applied: seen, in: &storage) }, readsDetached: { false })
+            guard admitted != .held else { continue }
+            try storage.setState(admitted, at: row.position)
+            if admitted == .applied {
+                applied.insert(candidate.id)
+                ready.append(candidate)
+            } else {
+                try storage.wait(row.position, on: missing.map(LogWait.change))
+            }
+        }
+        return ready
     }
 
     /// A batch through the trust gate and the rules in arrival order, as a relay or replica that pins

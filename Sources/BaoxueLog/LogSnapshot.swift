@@ -92,7 +92,8 @@ public struct LogSnapshot: LogStorage, Sendable {
 
     private func standing(at position: LogPosition, stored: LogFacts.Row?) -> LogStanding {
         let state = states[position] ?? stored?.state ?? .pending
-        return LogStanding(state: state, reason: state == .quarantined ? reason(at: position, stored: stored?.reason) : nil)
+        return LogStanding(
+            state: state, reason: state == .quarantined ? reason(at: position, stored: stored?.reason) : nil, position: position)
     }
 
     /// The reason this run kept for `position` (nil if it forgot it), else the stored one.

@@ -25,10 +25,13 @@ public struct LogStanding: Sendable, Equatable {
     public let state: ChangeState
     /// Read only for a quarantined change.
     public let reason: QuarantineReason?
+    /// Where it is stored (a ruling names a change by id; the rules then read it there).
+    public let position: LogPosition
 
-    public init(state: ChangeState, reason: QuarantineReason? = nil) {
+    public init(state: ChangeState, reason: QuarantineReason? = nil, position: LogPosition) {
         self.state = state
         self.reason = reason
+        self.position = position
     }
 }
 

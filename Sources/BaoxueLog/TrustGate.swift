@@ -195,6 +195,9 @@ public struct TrustGate<Storage: TrustStorage> {
         }
     }
 
+    /// Whether a stored ruling upheld `id` (one half of an equivocation).
+    public mutating func upheld(_ id: ChangeID) throws -> Bool { try storage.upheld(id) }
+
     /// The earliest revocation time of `key`, if revoked.
     private mutating func revocation(of key: PublicKey) throws -> UInt64? {
         if let known = revokedAt[key] { return known }

@@ -18,6 +18,8 @@ public protocol TrustStorage {
     mutating func revocation(of subject: PublicKey) throws -> UInt64?
     /// Whether a district admin accepted `id` despite its clock (a stored `acceptClock` ruling).
     mutating func clockAccepted(_ id: ChangeID) throws -> Bool
+    /// Whether a district admin upheld `id`, one half of an equivocation (a stored `uphold` ruling).
+    mutating func upheld(_ id: ChangeID) throws -> Bool
     mutating func store(_ certificate: Certificate) throws
     mutating func store(_ revocation: Revocation, in change: ChangeID) throws
     mutating func store(_ ruling: Ruling, in change: ChangeID) throws
@@ -34,6 +36,7 @@ public struct TrustBook: TrustStorage, Sendable {
     public private(set) var revocations: [(Revocation, ChangeID)] = []
     public private(set) var rulings: [(Ruling, ChangeID)] = []
     private var acceptedClocks: Set<ChangeID> = []
+    private var upheldChanges: Set<ChangeID> = []
     /// How far this book has read a shared storage's trust tables (PostgreSQL's `log_trust_epoch`);
     /// the host sets it, the gate never reads it.
     public var epoch: Int64 = 0
@@ -57,6 +60,7 @@ public struct TrustBook: TrustStorage, Sendable {
     public mutating func delegations() throws -> [Certificate] { certificates.values.filter(\.mayIssue) }
     public mutating func revocation(of subject: PublicKey) throws -> UInt64? { revokedAt[subject] }
     public mutating func clockAccepted(_ id: ChangeID) throws -> Bool { acceptedClocks.contains(id) }
+    public mutating func upheld(_ id: ChangeID) throws -> Bool { upheldChanges.contains(id) }
 
     public mutating func store(_ certificate: Certificate) throws {
         guard certificates[certificate.encoded] == nil else { return }
@@ -76,6 +80,9 @@ public struct TrustBook: TrustStorage, Sendable {
         guard !rulings.contains(where: { $0.0 == ruling }) else { return }
         rulings.append((ruling, change))
         unsaved.append(.ruling(ruling, in: change))
-        if ruling.kind == .acceptClock { acceptedClocks.insert(ruling.target) }
+        switch ruling.kind {
+        case .acceptClock: acceptedClocks.insert(ruling.target)
+        case .uphold: upheldChanges.insert(ruling.target)
+        }
     }
 }

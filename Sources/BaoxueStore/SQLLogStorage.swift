@@ -69,11 +69,12 @@ package struct SQLLogStorage: LogStorage {
                 db.cachedStatement(sql: "SELECT state, position FROM change WHERE id = ?"), arguments: [Data(id.bytes)]),
             let state = ChangeState(rawValue: row[0])
         else { return nil }
-        guard state == .quarantined else { return LogStanding(state: state) }
+        let position = LogPosition(row[1] as Int64)
+        guard state == .quarantined else { return LogStanding(state: state, position: position) }
         // The reason is read only for the rare quarantined change, not on the hot path.
         let reason = try String.fetchOne(
             db.cachedStatement(sql: "SELECT reason FROM quarantine WHERE position = ?"), arguments: [row[1] as Int64])
-        return LogStanding(state: state, reason: reason.map(QuarantineReason.init(code:)))
+        return LogStanding(state: state, reason: reason.map(QuarantineReason.init(code:)), position: position)
     }
 
     package mutating func insert(_ change: Change, state: ChangeState) throws -> LogPosition {

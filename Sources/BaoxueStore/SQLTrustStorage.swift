@@ -34,6 +34,12 @@ struct SQLTrustStorage: TrustStorage {
             arguments: [Data(id.bytes)]) ?? false
     }
 
+    func upheld(_ id: ChangeID) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM ruling WHERE target = ? AND kind = \(Ruling.Kind.uphold.rawValue))"),
+            arguments: [Data(id.bytes)]) ?? false
+    }
+
     func store(_ certificate: Certificate) throws {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO certificate (encoded, subject, may_issue) VALUES (?, ?, ?)")
             .execute(arguments: [Data(certificate.encoded), Data(certificate.subject.bytes), certificate.mayIssue ? 1 : 0])

@@ -92,11 +92,11 @@ public enum TrustConformance {
                 by: key, seq: seq, timestamp: try HLCTimestamp(milliseconds: ms, counter: 0), scope: .admin, deps: [],
                 payload: payload.encoded)
         }
-        func visit(by key: DeviceKey, seq: UInt64, at ms: UInt64, deps: [ChangeID] = []) throws -> Change {
+        func visit(by key: DeviceKey, seq: UInt64, at ms: UInt64, deps: [ChangeID] = [], tag: String = "") throws -> Change {
             let payload = try RecordPayload(ops: [
                 .event(
                     Event(
-                        child: RecordID.derived("c\(seq)"), date: try SimpleDate(year: 2025, month: 11, day: 24),
+                        child: RecordID.derived("c\(seq)\(tag)"), date: try SimpleDate(year: 2025, month: 11, day: 24),
                         body: .visit(Visit(participants: ["张老师"], householdFound: true, childSeen: true, spokeTo: "母亲", agreed: "返校"))))
             ]).encoded()
             return try Change.sign(
@@ -115,11 +115,15 @@ public enum TrustConformance {
             by: carrier, seq: 4, at: t0 + day + 6_000)
         let late = try visit(by: teacher, seq: 3, at: revokedAt + 1_000, deps: [v2.id])
         let ahead = try visit(by: teacher, seq: 4, at: now + 3 * day, deps: [v2.id])
-        let adminCert = try adminChange(.certificate(try certificate(districtAdmin, .districtAdmin)), by: carrier, seq: 5, at: t0 + day + 30)
+        let adminCert = try adminChange(
+            .certificate(try certificate(districtAdmin, .districtAdmin)), by: carrier, seq: 5, at: t0 + day + 30)
         let ruling = try adminChange(.ruling(Ruling(kind: .acceptClock, target: ahead.id)), by: districtAdmin, seq: 1, at: t0 + day + 40)
         let forged = try adminChange(
             .revocation(try Revocation.issue(by: districtAdmin, subject: teacher.publicKey, revokedAt: t0, reason: "冒充")),
             by: carrier, seq: 6, at: t0 + day + 50)
+        let fork = try visit(by: teacher, seq: 2, at: t0 + day + 2_500, deps: [v1.id], tag: "另一份")
+        let v3 = try visit(by: teacher, seq: 3, at: t0 + day + 3_000, deps: [v2.id])
+        let uphold = try adminChange(.ruling(Ruling(kind: .uphold, target: v2.id)), by: districtAdmin, seq: 2, at: t0 + day + 60)
         let noCert = Standing(.quarantined, "no_certificate")
         return [
             Scenario(
@@ -163,6 +167,18 @@ public enum TrustConformance {
                 expected: [
                     teacherCert.id: .applied, v1.id: .applied, v2.id: .applied, ahead.id: .applied, adminCert.id: .applied,
                     ruling.id: .applied,
+                ]),
+            Scenario(
+                name: "an equivocation holds its author", batches: [([teacherCert, v1, v2, fork, v3], now)],
+                expected: [
+                    teacherCert.id: .applied, v1.id: .applied, v2.id: Standing(.held), fork.id: Standing(.held), v3.id: Standing(.held),
+                ]),
+            Scenario(
+                name: "a district admin upholds one half: the author goes on, the other half stays held",
+                batches: [([teacherCert, v1, v2, fork, v3], now), ([adminCert, uphold], now)],
+                expected: [
+                    teacherCert.id: .applied, v1.id: .applied, v2.id: .applied, fork.id: Standing(.held), v3.id: .applied,
+                    adminCert.id: .applied, uphold.id: .applied,
                 ]),
             Scenario(
                 name: "a ruling before its author's certificate waits, then releases",
