@@ -22,17 +22,14 @@ public enum Hex {
 
     /// Appends the hex text of `bytes` to `out`, as UTF-8.
     public static func append<S: Sequence>(_ bytes: S, to out: inout [UInt8]) where S.Element == UInt8 {
-        let done = bytes.withContiguousStorageIfAvailable { buffer in
-            for b in buffer {
+        func write<T: Sequence>(_ bytes: T) where T.Element == UInt8 {
+            for b in bytes {
                 out.append(digits[Int(b >> 4)])
                 out.append(digits[Int(b & 0x0f)])
             }
         }
-        guard done == nil else { return }
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
-        }
+        // Contiguous bytes are walked through their buffer, others through the sequence's iterator.
+        if bytes.withContiguousStorageIfAvailable({ write($0) }) == nil { write(bytes) }
     }
 
     public static func decode(_ text: String) throws(CoreError) -> [UInt8] {

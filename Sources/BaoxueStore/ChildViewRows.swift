@@ -76,7 +76,7 @@ extension SQLRecordViews {
                 while onWrite {
                     let order = writes.compareText(5, to: hex)
                     if order > 0 { break }
-                    if order == 0 { reading.writes.append(ChildReading.Write(writes)) }
+                    if order == 0 { reading.writes.append(StoredWrite(writes)) }
                     onWrite = try writes.next()
                 }
                 while let row = nextFocus, let record: String = row[0], record <= hex {
@@ -110,30 +110,12 @@ extension SQLRecordViews {
 /// from the reading thread to the resolving one.
 struct ChildReading: Sendable {
     let child: RecordID
-    var writes: [Write] = []
+    var writes: [StoredWrite] = []
     var focus: [String] = []
-
-    /// A row of `SELECT op, value, hlc, author, field, record, rank`, its columns copied out of SQLite.
-    struct Write: Sendable {
-        let op: [UInt8], value: String, hlc: Int64, author: [UInt8], field: String, rank: Int64
-
-        init(_ row: DirectRows) {
-            op = row.blob(0)
-            value = row.text(1) ?? ""
-            hlc = row.integer(2)
-            author = row.blob(3)
-            field = row.text(4) ?? ""
-            rank = row.integer(6)
-        }
-    }
 
     /// The child's displayed row (`ChildRow.make` over each field's state).
     func row() throws -> ChildRow {
-        let list = try writes.map { w in
-            RegisterWrite(
-                kind: .child, record: child, field: w.field, value: try FieldValue(storageText: w.value), op: try OpID(bytes: w.op),
-                stamp: OpStamp(hlc: try HLCTimestamp(packed: w.hlc), author: try PublicKey(bytes: w.author)), isDefault: w.rank == 0)
-        }
+        let list = try writes.map { try $0.registerWrite(kind: .child, record: child) }
         return ChildRow.make(child, states: FieldState.of(list), focus: focus)
     }
 }

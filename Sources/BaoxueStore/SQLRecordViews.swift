@@ -135,13 +135,7 @@ struct SQLRecordViews: RecordViewStorage {
     }
 
     static func write(_ row: Row, kind: RecordKind, record: RecordID) throws -> RegisterWrite {
-        // The blobs are read in place and copied once, into the ids: a rebuild reads 1.3 M of these.
-        let op = try row.withUnsafeData(atIndex: 0) { Array($0 ?? Data()) }
-        let author = try row.withUnsafeData(atIndex: 3) { Array($0 ?? Data()) }
-        return RegisterWrite(
-            kind: kind, record: record, field: row[4], value: try FieldValue(storageText: row[1]), op: try OpID(bytes: op),
-            stamp: OpStamp(hlc: try HLCTimestamp(packed: row[2]), author: try PublicKey(bytes: author)), isDefault: (row[6] as Int) == 0
-        )
+        try StoredWrite(row).registerWrite(kind: kind, record: record)
     }
 
     /// Distinct records in groups small enough for one statement's parameters.
