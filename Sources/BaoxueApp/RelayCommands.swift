@@ -74,6 +74,7 @@ public enum RelayCommands {
     /// the authority come from its folder as for any relay; the log from the shared database.
     public static func startCluster(_ o: ServeOptions, store url: String) async throws(AppError) -> ClusterRelay {
         let (host, port) = try SyncCommands.address(o.listen, option: "--listen", listening: true)
+        let upstream = try o.upstream.map { u throws(AppError) in try SyncCommands.address(u, option: "--upstream") }
         let metrics = try o.metrics.map { m throws(AppError) in try SyncCommands.address(m, option: "--metrics", listening: true) }
         let address: PostgresAddress
         do { address = try PostgresAddress(url) } catch { throw .invalidArgument(option: "--store", value: url) }
@@ -103,6 +104,9 @@ public enum RelayCommands {
         config.handshakesPerAddress = o.handshakesPerAddress
         config.openFileLimit = OpenFileLimit.raiseToHard()
         config.metrics = metrics
+        config.upstream = upstream
+        config.upstreamIntervalMs = UInt64(max(1, o.upstreamIntervalSeconds)) * 1000
+        config.upstreamAlarmMs = UInt64(max(1, o.upstreamAlarmSeconds)) * 1000
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
         // A relay that pins an authority gates what it stores as a SQLite relay does (trust.md §6).
         let store = ClusterStore(

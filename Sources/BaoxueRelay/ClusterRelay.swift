@@ -12,11 +12,13 @@ import ServiceLifecycle
 /// each witnesses with its own key what it stores first, and a device that loses one process
 /// resumes through another (docs/postgres.md).
 ///
-/// What it does not do (yet) that `Relay` does on SQLite: an upstream, the enrollment desk. With an
+/// What it does not do (yet) that `Relay` does on SQLite: the enrollment desk. With an
 /// authority pinned, its store passes every batch through the trust gate (`ClusterStore.trust`),
 /// as `Relay` does, so changes by revoked or uncertified authors are quarantined. Sessions are admitted by
 /// the same policy (certificates checked at the handshake) and limits; `/metrics` and `/health`
-/// are served as `Relay` serves them, from figures read in the background (`ClusterFigures`).
+/// are served as `Relay` serves them, from figures read in the background (`ClusterFigures`). With
+/// `--upstream`, each process syncs the shared log with the relay above as a SQLite relay does
+/// (`Upstream` over `ClusterStore`): what comes down is verified, gated and witnessed like a device's batch.
 ///
 /// Invariant: a device is acknowledged a batch only after the PostgreSQL transaction that stored it
 /// and its receipt committed (`ClusterStore`).
@@ -29,6 +31,8 @@ public final class ClusterRelay: Sendable {
     private let server: SyncServer
     private let metricsServer: MetricsServer?
     private let report: RelayReport
+    /// This process's sync with the relay above, if any.
+    public let upstream: Upstream?
     private let refresher: Task<Void, Never>
     private let reader: Task<Void, Never>
     /// The database client's run task, if this relay owns it: cancelled last at shutdown.
@@ -38,9 +42,10 @@ public final class ClusterRelay: Sendable {
 
     private init(
         port: Int, store: ClusterStore, registry: RelayRegistry, server: SyncServer, metricsServer: MetricsServer?,
-        report: RelayReport, tasks: (refresher: Task<Void, Never>, reader: Task<Void, Never>), database: Task<Void, Never>?,
-        logger: Logger
+        report: RelayReport, upstream: Upstream?, tasks: (refresher: Task<Void, Never>, reader: Task<Void, Never>),
+        database: Task<Void, Never>?, logger: Logger
     ) {
+        self.upstream = upstream
         self.database = database
         self.metricsServer = metricsServer
         metricsPort = metricsServer?.port
@@ -117,7 +122,12 @@ public final class ClusterRelay: Sendable {
                 await figures.read(from: store.log)
             }
         }
-        let report = RelayReport(store: figures, registry: registry)
+        let upstream = c.upstream.map {
+            Upstream(
+                host: $0.host, port: $0.port, key: key, store: store, policy: policies, certificates: certificates, vouch: vouch,
+                intervalMs: c.upstreamIntervalMs, alarmMs: c.upstreamAlarmMs, logger: logger)
+        }
+        let report = RelayReport(store: figures, registry: registry, upstream: upstream)
         var metrics: MetricsServer?
         if let m = c.metrics {
             do {
@@ -129,6 +139,7 @@ public final class ClusterRelay: Sendable {
                 throw .store(error.message)
             }
         }
+        upstream?.start()
         logger.info(
             "relay listening",
             metadata: [
@@ -137,7 +148,7 @@ public final class ClusterRelay: Sendable {
             ])
         return ClusterRelay(
             port: server.port, store: store, registry: registry, server: server, metricsServer: metrics, report: report,
-            tasks: (refresher, reader), database: database, logger: logger)
+            upstream: upstream, tasks: (refresher, reader), database: database, logger: logger)
     }
 
     /// Stops accepting, lets sessions in flight finish (at most `graceMs`), stops catching up.
@@ -146,6 +157,7 @@ public final class ClusterRelay: Sendable {
             if let t { return t }
             let started = Task {
                 await self.server.stopAccepting()
+                await self.upstream?.stop()
                 _ = await self.server.drain(graceMs: graceMs)
                 await self.server.stop()
                 await self.metricsServer?.stop()

@@ -94,6 +94,9 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
         return read.rows
     }
 
+    /// The scopes in the sets, ascending.
+    public var scopes: [ScopeID] { sets.withLockedValue { $0.sets.keys.sorted() } }
+
     // MARK: SyncDataSource
 
     public var loadsLater: Bool { true }

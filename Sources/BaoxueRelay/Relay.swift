@@ -135,7 +135,8 @@ public final class Relay: @unchecked Sendable {
             })
         let upstream = c.upstream.map {
             Upstream(
-                host: $0.host, port: $0.port, key: key, log: log, appender: appender, policy: policies, certificates: certificates,
+                host: $0.host, port: $0.port, key: key, store: AppendedLog(log: log, appender: appender), policy: policies,
+                certificates: certificates,
                 vouch: vouch,
                 intervalMs: c.upstreamIntervalMs, alarmMs: c.upstreamAlarmMs, logger: logger)
         }

@@ -26,9 +26,8 @@ public final class Upstream: Sendable {
     private let host: String
     private let port: Int
     private let key: DeviceKey
-    private let log: ChangeLog
-    /// The relay's one appender: upstream batches commit in order with every connection's.
-    private let appender: StreamingAppender
+    /// The relay's store: SQLite with its one appender, or a cluster's shared database.
+    private let store: any UpstreamStore
     private let policy: PolicyCache
     private let certificates: [[UInt8]]
     private let vouch: SyncPolicy.Vouch?
@@ -42,16 +41,15 @@ public final class Upstream: Sendable {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     init(
-        host: String, port: Int, key: DeviceKey, log: ChangeLog, appender: StreamingAppender, policy: PolicyCache,
+        host: String, port: Int, key: DeviceKey, store: any UpstreamStore, policy: PolicyCache,
         certificates: [[UInt8]], vouch: SyncPolicy.Vouch?, intervalMs: UInt64, alarmMs: UInt64, logger: Logger
     ) {
-        self.appender = appender
+        self.store = store
         self.certificates = certificates
         self.vouch = vouch
         self.host = host
         self.port = port
         self.key = key
-        self.log = log
         self.policy = policy
         self.intervalMs = intervalMs
         self.alarmMs = alarmMs
@@ -95,12 +93,10 @@ public final class Upstream: Sendable {
     /// One sync with the upstream relay; returns the consecutive failures so far.
     private func once() async -> Int {
         do throws(SyncError) {
-            var scopes: Set<ScopeID>
-            do { scopes = Set(try log.scopes()) } catch { throw .store("\(error)") }
+            var scopes = Set(try store.upstreamScopes())
             scopes.insert(.admin)
-            let endpoint = try SyncEndpoint.make(
-                role: .initiator, key: key, store: log, policy: policy.current(), scopes: scopes.sorted(),
-                now: DispatchTime.now().uptimeNanoseconds / 1_000_000, pipelined: appender,
+            let endpoint = try store.upstreamEndpoint(
+                key: key, policy: policy.current(), scopes: scopes.sorted(), now: DispatchTime.now().uptimeNanoseconds / 1_000_000,
                 certificates: certificates, vouch: vouch)
             let summary = try await SyncClient.sync(host: host, port: port, endpoint: endpoint)
             logger.info("upstream synced", metadata: ["in": "\(summary.receivedChanges)", "out": "\(summary.sentChanges)"])

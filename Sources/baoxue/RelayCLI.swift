@@ -100,8 +100,8 @@ struct RelayServe: AsyncParsableCommand {
             o.handshakesPerAddress = maxHandshakesPerAddress
             o.upstreamAlarmSeconds = upstreamAlarm
             if let store {
-                guard upstream == nil, console == nil, maxDbMib == nil else {
-                    throw .invalidArgument(option: "--store", value: "--upstream, --console, --max-db-mib")
+                guard console == nil, maxDbMib == nil else {
+                    throw .invalidArgument(option: "--store", value: "--console, --max-db-mib")
                 }
                 let relay = try await RelayCommands.startCluster(o, store: store)
                 Output.line(

@@ -48,10 +48,13 @@ struct ClusterTown: Sendable {
         return try (0..<count).map { try RelayProcess(directory: relayDirectory($0), extra: ["--store", url], metrics: metrics) }
     }
 
-    /// Relay process `i` in this test process, as `baoxue relay serve --store` starts it.
-    func startRelay(_ i: Int) async throws -> ClusterRelay {
+    /// Relay process `i` in this test process, as `baoxue relay serve --store` starts it (syncing
+    /// with the relay at `upstream` every `upstreamSeconds`, if given).
+    func startRelay(_ i: Int, upstream: String? = nil, upstreamSeconds: Int = 1) async throws -> ClusterRelay {
         var options = RelayCommands.ServeOptions(directory: relayDirectory(i), listen: "127.0.0.1:0")
         options.store = url
+        options.upstream = upstream
+        options.upstreamIntervalSeconds = upstreamSeconds
         return try await RelayCommands.startCluster(options, store: url)
     }
 
