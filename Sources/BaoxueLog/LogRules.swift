@@ -132,6 +132,30 @@ public enum LogRules {
         return out
     }
 
+    /// A change that is not new, settled: a duplicate does nothing; an equivocation is stored held
+    /// and holds its author. Nil for a new change, which the caller admits (or its gate refuses).
+    private static func settleArrival<S: LogStorage>(_ change: Change, author: LogAuthor, in storage: inout S) throws -> Verdict? {
+        switch try arrival(change, author: author, in: &storage) {
+        case .duplicate: return .duplicate
+        case .equivocation:
+            _ = try storage.insert(change, state: .held)
+            _ = try equivocation(change, author: author, in: &storage)
+            return .equivocation
+        case .new: return nil
+        }
+    }
+
+    /// A new change stored in the state `admission` gives it, waiting on the deps it misses if pending.
+    private static func admit<S: LogStorage>(
+        _ change: Change, author: LogAuthor, applied: Set<ChangeID>, in storage: inout S
+    ) throws -> ChangeState {
+        let (state, missing) = try admission(
+            change, author: author, missing: { try missingDeps(change, applied: applied, in: &storage) }, readsDetached: { false })
+        let position = try storage.insert(change, state: state)
+        if state == .pending { try storage.wait(position, on: missing.map(LogWait.change)) }
+        return state
+    }
+
     /// What became of one arriving change in `append`.
     public enum Verdict: Sendable, Equatable, CustomStringConvertible {
         case duplicate
@@ -155,23 +179,12 @@ public enum LogRules {
         var applied = Set<ChangeID>()
         for change in batch {
             let author = try storage.author(change.author)
-            switch try arrival(change, author: author, in: &storage) {
-            case .duplicate:
-                verdicts.append(.duplicate)
+            if let verdict = try settleArrival(change, author: author, in: &storage) {
+                verdicts.append(verdict)
                 continue
-            case .equivocation:
-                verdicts.append(.equivocation)
-                _ = try storage.insert(change, state: .held)
-                _ = try equivocation(change, author: author, in: &storage)
-                continue
-            case .new: break
             }
-            let (state, missing) = try admission(
-                change, author: author, missing: { try missingDeps(change, applied: applied, in: &storage) },
-                readsDetached: { false })
+            let state = try admit(change, author: author, applied: applied, in: &storage)
             verdicts.append(.stored(state))
-            let position = try storage.insert(change, state: state)
-            if state == .pending { try storage.wait(position, on: missing.map(LogWait.change)) }
             guard state == .applied else { continue }
             var work = [change]
             while let c = work.popLast() {
@@ -312,16 +325,9 @@ public enum LogRules {
         try settle(due, gate: &gate, now: now, applied: &applied, in: &storage)
         for change in batch {
             let author = try storage.author(change.author)
-            switch try arrival(change, author: author, in: &storage) {
-            case .duplicate:
-                verdicts.append(.duplicate)
+            if let verdict = try settleArrival(change, author: author, in: &storage) {
+                verdicts.append(verdict)
                 continue
-            case .equivocation:
-                verdicts.append(.equivocation)
-                _ = try storage.insert(change, state: .held)
-                _ = try equivocation(change, author: author, in: &storage)
-                continue
-            case .new: break
             }
             if let (reason, wait) = try gate.refusal(change, now: now) {
                 verdicts.append(.stored(.quarantined))
@@ -336,12 +342,8 @@ public enum LogRules {
                 }
                 continue
             }
-            let (state, missing) = try admission(
-                change, author: author, missing: { try missingDeps(change, applied: applied, in: &storage) },
-                readsDetached: { false })
+            let state = try admit(change, author: author, applied: applied, in: &storage)
             verdicts.append(.stored(state))
-            let position = try storage.insert(change, state: state)
-            if state == .pending { try storage.wait(position, on: missing.map(LogWait.change)) }
             if state == .applied { try settle([change], gate: &gate, now: now, applied: &applied, in: &storage) }
         }
         return verdicts
