@@ -239,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "BaoxuePostgresTests",
             dependencies: [
-                "BaoxueCore", "BaoxueLog", "BaoxuePostgres", "BaoxueTesting",
+                "BaoxueCore", "BaoxueLog", "BaoxuePostgres", "BaoxueTesting", "BaoxueTrust",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueTrust
 
 /// One read the log's rules can make, named so that a storage the rules cannot call synchronously
 /// (PostgreSQL over the network) can answer it ahead of time. Each case is one `LogStorage` read.
@@ -104,6 +105,17 @@ public struct LogFacts: Sendable {
             add(.id(change.id))
             add(.waiters(.change(change.id)))
             for dep in change.deps { add(.id(dep)) }
+            // What an applied `_admin` change makes the gated rules read: the changes waiting on a
+            // certified key, a revoked subject's changes. Read ahead, a batch of a district's
+            // certificates (an enrollment, a first upstream sync) costs one round, not one per certificate.
+            guard change.scope == .admin, let tag = change.payload.first else { continue }
+            switch tag {
+            case AdminPayload.certificateTag:
+                if let cert = try? Certificate.decode(Array(change.payload.dropFirst())) { add(.waiters(.certificate(cert.subject))) }
+            case AdminPayload.revocationTag:
+                if case .revocation(let r)? = try? AdminPayload.decode(change.payload) { add(.authorFrom(r.subject, 1)) }
+            default: break
+            }
         }
         return out
     }

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxuePostgres
 import BaoxueRecords
 import BaoxueStore
 import BaoxueSync
@@ -132,6 +133,22 @@ enum RelayLoadBench {
         return (process, Int(port!)!, metrics.flatMap { Int($0) })
     }
 
+    /// Appends `changes` to the shared log at `url` through the trust gate, in batches of 500.
+    static func seed(_ changes: [Change], into url: String, authority: PublicKey) async throws {
+        let client = try PostgresAddress(url).client(connections: 2)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let log = PostgresLog(client: client)
+            try await log.migrate()
+            let trust = PostgresTrust(authority: authority)
+            for start in stride(from: 0, to: changes.count, by: 500) {
+                _ = try await log.append(
+                    Array(changes[start..<min(changes.count, start + 500)]), trust: trust, now: Replica.nowMilliseconds())
+            }
+        }
+    }
+
     static func one(devices n: Int, perDay: Int, baoxue: String, store: Store, url: String?) async throws {
         let root = NSTemporaryDirectory() + "baoxue-load-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -166,6 +183,9 @@ enum RelayLoadBench {
             relayKeys.append(relay.key.publicKey)
             _ = try relay.log.append(certificateChanges)
         }
+        // A cluster's shared log holds them too, as after a first sync: else its trust gate would
+        // quarantine every change, where the SQLite relay, which holds them, applies them.
+        if let url { try await seed(certificateChanges, into: url, authority: town.authority.publicKey) }
         for d in devices { try write(d, count: perDay, tag: "day") }
         for d in devices { try write(d, count: 100, tag: "own", scope: d.own) }
 

@@ -2,6 +2,7 @@ import BaoxueCore
 import BaoxueLog
 import BaoxuePostgres
 import BaoxueTesting
+import BaoxueTrust
 import PostgresNIO
 import Testing
 
@@ -68,6 +69,31 @@ import Testing
                 }
                 #expect(outcome == scenario.expected, "round \(round): \(outcome)")
             }
+        }
+    }
+}
+
+extension PostgresTrustTests {
+    /// A district's certificates in one batch (an enrollment, a first upstream sync): each one
+    /// learnt makes the rules read who waits on its key, read ahead for the whole batch. Found by the
+    /// relay bench: one read per certificate ran the rules again each time and gave up after 256.
+    @Test func threeHundredCertificatesInOneBatchApply() async throws {
+        let authority = TrustConformance.authority
+        let carrier = Fixtures.key(0xC1)
+        let now = TrustConformance.now
+        let changes = try (0..<300).map { i in
+            let cert = try Certificate.issue(
+                by: authority, subject: DeviceKey.generate().publicKey, role: .teacher, validFrom: now - 86_400_000,
+                validUntil: now + 86_400_000, name: "教师\(i)", scopes: [try ScopeID("丰南区/东镇/示例小学")])
+            return try Change.sign(
+                by: carrier, seq: UInt64(i + 1), timestamp: try HLCTimestamp(milliseconds: now - 1_000 + UInt64(i), counter: 0),
+                scope: .admin, deps: [], payload: AdminPayload.certificate(cert).encoded)
+        }
+        try await PostgresCluster.with { cluster in
+            let verdicts = try await withLog(on: cluster, database: "enrollment") { log in
+                try await log.append(changes, trust: PostgresTrust(authority: authority.publicKey), now: now)
+            }
+            #expect(verdicts == Array(repeating: .stored(.applied), count: changes.count))
         }
     }
 }
