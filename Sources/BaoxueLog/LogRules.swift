@@ -215,20 +215,32 @@ public enum LogRules {
                 continue
             }
             try storage.quarantine(position, reason: nil)
-            let seen = applied
-            let (admitted, missing) = try admission(
-                candidate, author: try storage.author(candidate.author),
-                missing: { try missingDeps(candidate, applied: seen, in: &storage) }, readsDetached: { try readsDetached(candidate) })
-            try storage.setState(admitted, at: position)
-            switch admitted {
-            case .applied:
-                applied.insert(candidate.id)
+            let author = try storage.author(candidate.author)
+            if try readmit(candidate, at: position, author: author, applied: &applied, in: &storage, readsDetached: readsDetached) {
                 ready.append(candidate)
-            case .pending: try storage.wait(position, on: missing.map(LogWait.change))
-            case .held, .quarantined: break
             }
         }
         return ready
+    }
+
+    /// A stored change admitted again (released from quarantine, or from a hold a ruling lifted):
+    /// moved to the state `admission` gives it, waiting on the deps it misses if pending, marked in
+    /// `applied` if applied. True when it applied.
+    private static func readmit<S: LogStorage>(
+        _ candidate: Change, at position: LogPosition, author: LogAuthor, applied: inout Set<ChangeID>, in storage: inout S,
+        readsDetached: (Change) throws -> Bool = { _ in false }
+    ) throws -> Bool {
+        let seen = applied
+        let (admitted, missing) = try admission(
+            candidate, author: author, missing: { try missingDeps(candidate, applied: seen, in: &storage) },
+            readsDetached: { try readsDetached(candidate) })
+        try storage.setState(admitted, at: position)
+        switch admitted {
+        case .applied: applied.insert(candidate.id)
+        case .pending: try storage.wait(position, on: missing.map(LogWait.change))
+        case .held, .quarantined: break
+        }
+        return admitted == .applied
     }
 
     /// Carries out what applied changes imply, until nothing more does: each teaches the gate (a
@@ -296,17 +308,8 @@ public enum LogRules {
         for row in rows.sorted(by: { ($0.seq, $0.position) < ($1.seq, $1.position) }) where row.state == .held && !rejected.contains(row.id)
         {
             guard let (_, candidate) = try storage.change(at: row.position) else { continue }
-            let seen = applied
-            let (admitted, missing) = try admission(
-                candidate, author: author, missing: { try missingDeps(candidate, applied: seen, in: &storage) }, readsDetached: { false })
-            guard admitted != .held else { continue }
-            try storage.setState(admitted, at: row.position)
-            if admitted == .applied {
-                applied.insert(candidate.id)
-                ready.append(candidate)
-            } else {
-                try storage.wait(row.position, on: missing.map(LogWait.change))
-            }
+            // Still held (from a later unresolved equivocation): setting `held` again changes nothing.
+            if try readmit(candidate, at: row.position, author: author, applied: &applied, in: &storage) { ready.append(candidate) }
         }
         return ready
     }

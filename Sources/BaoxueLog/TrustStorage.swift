@@ -31,6 +31,8 @@ public struct TrustBook: TrustStorage, Sendable {
     /// Certificates by their bytes, in the order learnt.
     public private(set) var certificates: [[UInt8]: Certificate] = [:]
     private var bySubject: [PublicKey: [Certificate]] = [:]
+    /// Kept as they are stored: a cluster builds a gate over this book for every run of its rules.
+    private var delegated: [Certificate] = []
     private var revokedAt: [PublicKey: UInt64] = [:]
     /// The stored revocations and rulings, with the change that carried each (what a storage writes).
     public private(set) var revocations: [(Revocation, ChangeID)] = []
@@ -57,7 +59,7 @@ public struct TrustBook: TrustStorage, Sendable {
 
     public mutating func holdsCertificate(_ encoded: [UInt8]) throws -> Bool { certificates[encoded] != nil }
     public mutating func certificates(of subject: PublicKey) throws -> [Certificate] { bySubject[subject] ?? [] }
-    public mutating func delegations() throws -> [Certificate] { certificates.values.filter(\.mayIssue) }
+    public mutating func delegations() throws -> [Certificate] { delegated }
     public mutating func revocation(of subject: PublicKey) throws -> UInt64? { revokedAt[subject] }
     public mutating func clockAccepted(_ id: ChangeID) throws -> Bool { acceptedClocks.contains(id) }
     public mutating func upheld(_ id: ChangeID) throws -> Bool { upheldChanges.contains(id) }
@@ -66,6 +68,7 @@ public struct TrustBook: TrustStorage, Sendable {
         guard certificates[certificate.encoded] == nil else { return }
         certificates[certificate.encoded] = certificate
         bySubject[certificate.subject, default: []].append(certificate)
+        if certificate.mayIssue { delegated.append(certificate) }
         unsaved.append(.certificate(certificate))
     }
 

@@ -2,8 +2,8 @@ import BaoxueCore
 import BaoxueLog
 import BaoxueTrust
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
-import Synchronization
 
 /// The trust gate's side of a log on PostgreSQL: the pinned authority, and this process's copy of
 /// the certificates, revocations and rulings every process learnt (`log_certificate`,
@@ -15,16 +15,19 @@ import Synchronization
 /// The copy is replaced only after a commit: a rerun starts from what committed.
 public final class PostgresTrust: Sendable {
     public let authority: PublicKey
-    private let book = Mutex(TrustBook())
+    // A boxed lock, not `Synchronization.Mutex`: with a `Mutex<TrustBook>` here, a relay process built
+    // by Swift 6.3 (release, Linux) freed an unrelated closure twice at start-up, every time, once
+    // `TrustBook` gained one more stored array (the 2026-12-04 core dump; ClusterDrillTests).
+    private let book = NIOLockedValueBox(TrustBook())
 
     public init(authority: PublicKey) { self.authority = authority }
 
     /// The copy as of the last commit this process saw.
-    public var current: TrustBook { book.withLock { $0 } }
+    public var current: TrustBook { book.withLockedValue { $0 } }
 
     /// Keeps `newer` once its transaction committed, unless a later one was kept meanwhile.
     func adopt(_ newer: TrustBook) {
-        book.withLock { if newer.epoch >= $0.epoch { $0 = newer } }
+        book.withLockedValue { if newer.epoch >= $0.epoch { $0 = newer } }
     }
 
     /// `book` brought up to the epoch this transaction sees (reading only what it lacks).

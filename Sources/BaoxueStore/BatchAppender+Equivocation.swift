@@ -18,7 +18,7 @@ extension BatchAppender {
         if !wasApplied.isEmpty {
             let gone = try LogRepair.unapplyDescendants(of: Set(wasApplied.map { Data($0.bytes) }), db: db)
             try repairViews(removing: gone)
-            pendingExists = true
+            log.reread()
         }
         resetCaches()
     }

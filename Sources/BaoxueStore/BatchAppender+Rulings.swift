@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueLog
 import BaoxueTrust
 import Foundation
 import GRDB
@@ -39,7 +40,7 @@ extension BatchAppender {
             let candidate = try Change.decodeVerified(Array(row[1] as Data))
             let (state, missing) = try admission(candidate, author: try authorState(candidate.author))
             guard state != .held else { continue }
-            try db.execute(sql: "UPDATE change SET state = ? WHERE position = ?", arguments: [state.rawValue, position])
+            try log.setState(state, at: LogPosition(position))
             if state == .applied {
                 appliedHere.insert(candidate.id)
                 ready.append(candidate)
@@ -47,7 +48,6 @@ extension BatchAppender {
                 try wait(position, on: missing)
             }
         }
-        pendingExists = true
         return ready
     }
 }

@@ -26,7 +26,6 @@ struct BatchAppender {
     /// Heads to add, with their scope (authoring reads a scope's heads).
     private var headAdds: [ChangeID: String] = [:]
     private var headRemoves: Set<ChangeID> = []
-    var pendingExists: Bool
     private var maxTimestamp: Int64 = -1
     let merge: RecordMerge?
     var views: SQLRecordViews
@@ -62,7 +61,6 @@ struct BatchAppender {
         }
         self.views = SQLRecordViews(db: db)
         log = SQLLogStorage(db: db)
-        pendingExists = try log.anyPending()
     }
 
     /// Record payloads decoded ahead of time (on the verifying thread), by change id.
@@ -104,7 +102,7 @@ struct BatchAppender {
             let position = try insert(change, state: .quarantined)
             try quarantine(position, waitsOn: key, reason: reason)
             // Changes that arrived first and wait on a now-revoked dep may go on (see `LogRules.missingDeps`).
-            if reason == .revoked && pendingExists {
+            if reason == .revoked, try log.anyPending() {
                 for ready in try unblocked(by: change.id) { try didApply(ready) }
             }
             return
@@ -144,8 +142,6 @@ struct BatchAppender {
         let ready = try LogRules.release(
             waitingOn: wait, hlcUpTo: hlcUpTo, only: only, gate: &gate!, now: now, applied: &appliedHere, in: &log,
             readsDetached: { try keys.readsDetached($0) })
-        // A released change may now wait on a dep that applies later in this batch (found by the conformance suite).
-        if !pendingExists { pendingExists = try log.anyPending() }
         return ready
     }
 
@@ -159,7 +155,6 @@ struct BatchAppender {
     }
 
     mutating func wait(_ position: Int64, on deps: [ChangeID]) throws {
-        pendingExists = true
         try log.wait(LogPosition(position), on: deps.map(LogWait.change))
     }
 
@@ -256,7 +251,7 @@ struct BatchAppender {
             case .figures?: try ChangeLog.learnFigures(c, db: db)
             case nil: break
             }
-            guard pendingExists else { continue }
+            guard try log.anyPending() else { continue }
             work += try unblocked(by: c.id)
         }
     }
