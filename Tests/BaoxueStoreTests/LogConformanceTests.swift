@@ -31,4 +31,23 @@ import Testing
             #expect(sqlite.states == reference.states, "seed \(seed), \(scenario.name)")
         }
     }
+
+    /// `anyPending` asks SQLite once per transaction, then learns from the storage's own writes: a change
+    /// set pending after a "no" (as `LogRules.release` does) is seen.
+    @Test func anyPendingSeesPendingWritesAfterAnsweringNo() throws {
+        let key = Fixtures.key(44)
+        let scope = try ScopeID("示例一小")
+        let change = try Change.sign(
+            by: key, seq: 1, timestamp: try HLCTimestamp(milliseconds: 1_764_000_001_000, counter: 0), scope: scope, deps: [],
+            payload: [1])
+        let answers = try SQLLogStorage.inMemory { storage -> [Bool] in
+            var answers = [try storage.anyPending()]
+            let position = try storage.insert(change, state: .quarantined)
+            answers.append(try storage.anyPending())
+            try storage.setState(.pending, at: position)
+            answers.append(try storage.anyPending())
+            return answers
+        }
+        #expect(answers == [false, false, true])
+    }
 }
