@@ -7,13 +7,12 @@ import GRDB
 /// written in the transaction that appends the batch. Each method is one or two cached statements.
 package struct SQLLogStorage: LogStorage {
     let db: Database
-    /// True once a pending change is known to be stored: this storage wrote one, or asked and found one.
-    /// A change this storage later applied may leave it true (so `anyPending` errs towards the rules'
-    /// extra reads, never towards skipping them). Every rule that writes the pending state writes it
-    /// here, so none has to remember to say so (a flag its caller kept once missed `LogRules.release`).
-    private var pendingKnown = false
-    /// The answer of the one query `anyPending` makes per storage (its transaction).
-    private var pendingAsked: Bool?
+    /// Whether a pending change is stored, once known: asked of SQLite at most once per storage (its
+    /// transaction), then set by this storage's own writes of the pending state. A change it later applied
+    /// may leave it true (so `anyPending` errs towards the rules' extra reads, never towards skipping them).
+    /// Every rule writes the pending state here, so none has to remember to say so (a flag the appender
+    /// kept once missed `LogRules.release`).
+    private var pending: Bool?
 
     package init(db: Database) { self.db = db }
 
@@ -85,7 +84,7 @@ package struct SQLLogStorage: LogStorage {
     }
 
     package mutating func insert(_ change: Change, state: ChangeState) throws -> LogPosition {
-        if state == .pending { pendingKnown = true }
+        if state == .pending { pending = true }
         try db.cachedStatement(sql: "INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [
                 Data(change.id.bytes), Data(change.author.bytes), Int64(change.seq),
@@ -104,7 +103,7 @@ package struct SQLLogStorage: LogStorage {
     }
 
     package mutating func setState(_ state: ChangeState, at position: LogPosition) throws {
-        if state == .pending { pendingKnown = true }
+        if state == .pending { pending = true }
         try db.cachedStatement(sql: "UPDATE change SET state = ? WHERE position = ?").execute(arguments: [state.rawValue, position.value])
     }
 
@@ -148,24 +147,14 @@ package struct SQLLogStorage: LogStorage {
     }
 
     /// Forgets what it learnt of the stored states, after a write made around it (`LogRepair`).
-    package mutating func reread() {
-        pendingKnown = false
-        pendingAsked = nil
-    }
+    package mutating func reread() { pending = nil }
 
     package mutating func anyPending() throws -> Bool {
-        if pendingKnown { return true }
-        if let pendingAsked { return pendingAsked }
+        if let pending { return pending }
         // `state <> applied` lets SQLite use the partial index of changes not applied.
-        let stored =
-            try Bool.fetchOne(
-                db.cachedStatement(
-                    sql:
-                        "SELECT EXISTS(SELECT 1 FROM change WHERE state <> \(ChangeState.applied.sql) AND state = \(ChangeState.pending.sql))"
-                )
-            ) ?? false
-        pendingAsked = stored
-        pendingKnown = stored
+        let sql = "SELECT EXISTS(SELECT 1 FROM change WHERE state <> \(ChangeState.applied.sql) AND state = \(ChangeState.pending.sql))"
+        let stored = try Bool.fetchOne(db.cachedStatement(sql: sql)) ?? false
+        pending = stored
         return stored
     }
 }
