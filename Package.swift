@@ -151,7 +151,7 @@ let package = Package(
         .target(
             name: "BaoxueRelay",
             dependencies: [
-                "BaoxueCore", "BaoxuePostgres", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
+                "BaoxueCore", "BaoxueLog", "BaoxuePostgres", "BaoxueStore", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueTrust",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
@@ -240,8 +240,9 @@ let package = Package(
         .testTarget(
             name: "BaoxuePostgresTests",
             dependencies: [
-                "BaoxueCore", "BaoxueLog", "BaoxuePostgres", "BaoxueTesting", "BaoxueTrust",
+                "BaoxueCore", "BaoxueLog", "BaoxuePostgres", "BaoxueStore", "BaoxueTesting", "BaoxueTrust",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

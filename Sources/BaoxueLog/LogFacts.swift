@@ -18,6 +18,8 @@ public enum LogNeed: Sendable, Hashable {
     case authorFrom(PublicKey, UInt64)
     /// Whether any stored change is pending.
     case anyPending
+    /// The stored changes citing an id among their deps.
+    case citing(ChangeID)
 }
 
 /// A read the rules made that `LogFacts` cannot answer: fetch `need`, then run the rules again.
@@ -62,6 +64,7 @@ public struct LogFacts: Sendable {
     var waiters: [LogWait: [LogPosition]] = [:]
     var authorRows: [PublicKey: (from: UInt64, rows: [Row])] = [:]
     var anyPending: Bool?
+    var citing: [ChangeID: [LogPosition]] = [:]
 
     public init() {}
 
@@ -75,6 +78,7 @@ public struct LogFacts: Sendable {
         case .waiters(let dep): waiters[dep] != nil
         case .authorFrom(let key, let seq): authorRows[key].map { $0.from <= seq } ?? false
         case .anyPending: anyPending != nil
+        case .citing(let id): citing[id] != nil
         }
     }
 
@@ -91,6 +95,7 @@ public struct LogFacts: Sendable {
         authorRows[author] = (seq, rows.sorted { $0.position < $1.position })
     }
     public mutating func anyPending(_ value: Bool) { anyPending = value }
+    public mutating func citing(_ id: ChangeID, are positions: [LogPosition]) { citing[id] = positions.sorted() }
 
     /// What the rules will surely read for `batch`: each author, each id and dep, who waits on
     /// each id, each author's seq slot, and whether anything is pending. Fetched together before

@@ -79,6 +79,12 @@ public struct LogMemory: LogStorage, Sendable {
 
     public mutating func anyPending() throws -> Bool { changes.contains { $0.state == .pending } }
 
+    public mutating func citing(_ id: ChangeID) throws -> [LogPosition] { Self.citing(id, in: changes) }
+
+    private static func citing(_ id: ChangeID, in changes: [(state: ChangeState, change: Change)]) -> [LogPosition] {
+        changes.indices.filter { changes[$0].change.deps.contains(id) }.map { LogPosition(Int64($0 + 1)) }
+    }
+
     /// Every stored change's id and state, in the order stored (what a conformance check compares).
     public var states: [(ChangeID, ChangeState)] { changes.map { ($0.change.id, $0.state) } }
 
@@ -104,6 +110,7 @@ public struct LogMemory: LogStorage, Sendable {
             let rows = changes.indices.filter { changes[$0].change.author == key && changes[$0].change.seq >= seq }.map(row)
             facts.changes(of: key, from: seq, are: rows)
         case .anyPending: facts.anyPending(changes.contains { $0.state == .pending })
+        case .citing(let id): facts.citing(id, are: Self.citing(id, in: changes))
         }
     }
 }

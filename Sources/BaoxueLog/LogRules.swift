@@ -35,15 +35,33 @@ public enum LogRules {
     }
 
     /// An equivocation arrived (`arrival` said so) and was stored held: its author is held from the
-    /// lower of its seq and any earlier hold, every change of the author from there on is held.
-    /// Returns the changes that were applied and no longer are: what depended on them must be taken
-    /// back too (the host's views and heads).
+    /// lower of its seq and any earlier hold, every change of the author from there on is held, and
+    /// nothing depending on them stays applied (changes.md §8): an applied change citing one is
+    /// pending again, waiting on it, and so on down (but a revocation, which applies whatever its
+    /// deps); a pending one waits on it too. Returns the changes
+    /// that were applied and no longer are (a replica takes them out of its views and heads).
     public static func equivocation<S: LogStorage>(
         _ change: Change, author: LogAuthor, in storage: inout S
     ) throws -> (heldFrom: UInt64, unapplied: [ChangeID]) {
         let from = min(author.heldFrom ?? change.seq, change.seq)
-        let unapplied = try storage.holdChanges(of: change.author, from: from)
+        var unapplied = try storage.holdChanges(of: change.author, from: from)
         try storage.hold(change.author, from: from)
+        var work = unapplied
+        while let id = work.popLast() {
+            for position in try storage.citing(id) {
+                guard let (state, dependent) = try storage.change(at: position) else { continue }
+                switch state {
+                case .applied where isRevocation(dependent): continue
+                case .applied:
+                    try storage.setState(.pending, at: position)
+                    unapplied.append(dependent.id)
+                    work.append(dependent.id)
+                case .pending: break
+                case .held, .quarantined: continue
+                }
+                try storage.wait(position, on: [.change(id)])
+            }
+        }
         return (from, unapplied)
     }
 
@@ -73,9 +91,12 @@ public enum LogRules {
         let missing = try missing()
         if missing.isEmpty { return (.applied, []) }
         if try readsDetached() { return (.applied, []) }
-        if change.scope == .admin, change.payload.first == AdminPayload.revocationTag { return (.applied, []) }
+        if isRevocation(change) { return (.applied, []) }
         return (.pending, missing)
     }
+
+    /// An `_admin` change carrying a revocation: it applies whatever becomes of its deps.
+    static func isRevocation(_ change: Change) -> Bool { change.scope == .admin && change.payload.first == AdminPayload.revocationTag }
 
     /// The pending changes waiting on `id` whose deps are now all present, in log order, marked
     /// applied in `storage` and in `applied` (so a sibling in the same pass sees them). A change of a
@@ -134,12 +155,15 @@ public enum LogRules {
 
     /// A change that is not new, settled: a duplicate does nothing; an equivocation is stored held
     /// and holds its author. Nil for a new change, which the caller admits (or its gate refuses).
-    private static func settleArrival<S: LogStorage>(_ change: Change, author: LogAuthor, in storage: inout S) throws -> Verdict? {
+    private static func settleArrival<S: LogStorage>(
+        _ change: Change, author: LogAuthor, applied: inout Set<ChangeID>, in storage: inout S
+    ) throws -> Verdict? {
         switch try arrival(change, author: author, in: &storage) {
         case .duplicate: return .duplicate
         case .equivocation:
             _ = try storage.insert(change, state: .held)
-            _ = try equivocation(change, author: author, in: &storage)
+            // What this batch applied and the equivocation took back is no longer there for the rest of it.
+            applied.subtract(try equivocation(change, author: author, in: &storage).unapplied)
             return .equivocation
         case .new: return nil
         }
@@ -179,7 +203,7 @@ public enum LogRules {
         var applied = Set<ChangeID>()
         for change in batch {
             let author = try storage.author(change.author)
-            if let verdict = try settleArrival(change, author: author, in: &storage) {
+            if let verdict = try settleArrival(change, author: author, applied: &applied, in: &storage) {
                 verdicts.append(verdict)
                 continue
             }
@@ -282,9 +306,10 @@ public enum LogRules {
     /// stays held as proof; the author is held again only from its next equivocation no ruling
     /// resolved (or not at all), and its held changes but the rejected halves are admitted again.
     /// Returns those that apply now, marked in `applied`. A target not stored, or not one half of
-    /// an equivocation, changes nothing.
+    /// an equivocation, changes nothing. `readsDetached`: a change read without its deps (`admission`).
     public static func uphold<S: LogStorage, T: TrustStorage>(
-        _ target: ChangeID, gate: inout TrustGate<T>, applied: inout Set<ChangeID>, in storage: inout S
+        _ target: ChangeID, gate: inout TrustGate<T>, applied: inout Set<ChangeID>, in storage: inout S,
+        readsDetached: (Change) throws -> Bool = { _ in false }
     ) throws -> [Change] {
         guard let standing = try storage.standing(of: target), let (_, change) = try storage.change(at: standing.position) else {
             return []
@@ -309,7 +334,9 @@ public enum LogRules {
         {
             guard let (_, candidate) = try storage.change(at: row.position) else { continue }
             // Still held (from a later unresolved equivocation): setting `held` again changes nothing.
-            if try readmit(candidate, at: row.position, author: author, applied: &applied, in: &storage) { ready.append(candidate) }
+            if try readmit(candidate, at: row.position, author: author, applied: &applied, in: &storage, readsDetached: readsDetached) {
+                ready.append(candidate)
+            }
         }
         return ready
     }
@@ -328,7 +355,7 @@ public enum LogRules {
         try settle(due, gate: &gate, now: now, applied: &applied, in: &storage)
         for change in batch {
             let author = try storage.author(change.author)
-            if let verdict = try settleArrival(change, author: author, in: &storage) {
+            if let verdict = try settleArrival(change, author: author, applied: &applied, in: &storage) {
                 verdicts.append(verdict)
                 continue
             }

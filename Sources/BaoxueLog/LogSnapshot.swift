@@ -143,6 +143,11 @@ public struct LogSnapshot: LogStorage, Sendable {
 
     public mutating func quarantine(_ position: LogPosition, reason: QuarantineReason?) throws { reasons[position] = .some(reason) }
 
+    public mutating func citing(_ id: ChangeID) throws -> [LogPosition] {
+        guard let stored = facts.citing[id] else { throw LogMiss(.citing(id)) }
+        return stored + inserted.filter { $0.change.deps.contains(id) }.map(\.position)
+    }
+
     public mutating func anyPending() throws -> Bool {
         guard let stored = facts.anyPending else { throw LogMiss(.anyPending) }
         // Conservative: a stored pending change moved out in this run still counts (the rules only

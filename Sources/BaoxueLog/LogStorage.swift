@@ -70,6 +70,9 @@ public protocol LogStorage {
     /// Keeps why the change at `position` is quarantined (replacing an earlier reason); nil forgets
     /// the reason of a change the gate let through after all.
     mutating func quarantine(_ position: LogPosition, reason: QuarantineReason?) throws
+    /// The stored changes (any state) that list `id` among their deps, ascending: what an
+    /// equivocation takes back with a change it un-applies (changes.md §8).
+    mutating func citing(_ id: ChangeID) throws -> [LogPosition]
     /// Whether any stored change is pending (the rules skip looking for waiters while none is).
     mutating func anyPending() throws -> Bool
 }

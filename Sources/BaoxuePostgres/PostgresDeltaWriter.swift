@@ -80,7 +80,20 @@ struct PostgresDeltaWriter {
         }
         guard positions.count == inserted.count else { throw Raced() }
         var real: [LogPosition: LogPosition] = [:]
-        for entry in inserted { real[entry.staged] = positions[entry.change.id] }
+        var cited: [ByteBuffer] = []
+        var citing: [Int64] = []
+        for entry in inserted {
+            let position = positions[entry.change.id]!
+            real[entry.staged] = position
+            for dep in entry.change.deps {
+                cited.append(dep.bytes.buffer)
+                citing.append(position.value)
+            }
+        }
+        if !cited.isEmpty {
+            try await connection.query(
+                "INSERT INTO log_dep (dep, position) SELECT * FROM unnest(\(cited)::bytea[], \(citing)::bigint[])", logger: logger)
+        }
         return real
     }
 

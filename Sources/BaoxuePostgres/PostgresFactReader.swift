@@ -16,6 +16,7 @@ struct PostgresFactReader {
         var ids: [ChangeID] = []
         var positions: [LogPosition] = []
         var deps: [LogWait] = []
+        var cited: [ChangeID] = []
         for need in needs {
             switch need {
             case .author(let key): authors.append(key)
@@ -25,6 +26,7 @@ struct PostgresFactReader {
             case .waiters(let dep): deps.append(dep)
             case .authorFrom(let key, let seq): try await fetchChanges(of: key, from: seq, into: &facts)
             case .anyPending: try await fetchAnyPending(into: &facts)
+            case .citing(let id): cited.append(id)
             }
         }
         if !authors.isEmpty { try await fetchAuthors(authors, into: &facts) }
@@ -32,6 +34,18 @@ struct PostgresFactReader {
         if !ids.isEmpty { try await fetchIDs(ids, into: &facts) }
         if !positions.isEmpty { try await fetchPositions(positions, into: &facts) }
         if !deps.isEmpty { try await fetchWaiters(deps, into: &facts) }
+        if !cited.isEmpty { try await fetchCiting(cited, into: &facts) }
+    }
+
+    /// Who cites each id among its deps (`log_dep`).
+    private func fetchCiting(_ ids: [ChangeID], into facts: inout LogFacts) async throws {
+        var found: [ChangeID: [LogPosition]] = [:]
+        let rows = try await connection.query(
+            "SELECT dep, position FROM log_dep WHERE dep = ANY(\(ids.map(\.bytes.buffer))::bytea[])", logger: logger)
+        for try await (dep, position) in rows.decode((ByteBuffer, Int64).self) {
+            found[try ChangeID(bytes: dep.bytes), default: []].append(LogPosition(position))
+        }
+        for id in ids { facts.citing(id, are: found[id] ?? []) }
     }
 
     private func fetchAuthors(_ keys: [PublicKey], into facts: inout LogFacts) async throws {

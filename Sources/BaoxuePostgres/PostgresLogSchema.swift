@@ -42,6 +42,15 @@ enum PostgresLogSchema {
             )
             """,
             "CREATE INDEX IF NOT EXISTS log_waiting_position ON log_waiting (position)",
+            // Who cites each id among its deps: an equivocation takes back what depended on a change it
+            // un-applies (changes.md §8). Written with the change; no foreign key (the same statement group).
+            """
+            CREATE TABLE IF NOT EXISTS log_dep (
+                dep bytea NOT NULL,
+                position bigint NOT NULL,
+                PRIMARY KEY (dep, position)
+            )
+            """,
             """
             CREATE TABLE IF NOT EXISTS log_quarantine (
                 position bigint PRIMARY KEY REFERENCES log_change (position),
@@ -69,10 +78,22 @@ enum PostgresLogSchema {
                 duration_ms bigint NOT NULL,
                 received integer NOT NULL,
                 sent integer NOT NULL,
-                outcome text NOT NULL
+                outcome text NOT NULL,
+                seen_below xid8
             )
             """,
             "CREATE INDEX IF NOT EXISTS relay_session_device ON relay_session (device, ended_at)",
+            // The enrollment desk every process of a cluster answers from (PostgresDesk): requests and decisions,
+            // outside the log (never reconciled or served), as a SQLite relay's `enrollment_desk`.
+            """
+            CREATE TABLE IF NOT EXISTS relay_enrollment_desk (
+                subject bytea PRIMARY KEY CHECK (length(subject) = 32),
+                request bytea NOT NULL,
+                received_at bigint NOT NULL,
+                decision bytea,
+                decided_at bigint
+            )
+            """,
             // What the trust gate learnt from applied `_admin` changes (PostgresTrust). `epoch` says which
             // learning transaction wrote a row; `log_trust_epoch` holds the latest, read by every gated append.
             "CREATE TABLE IF NOT EXISTS log_trust_epoch (one boolean PRIMARY KEY DEFAULT true CHECK (one), epoch bigint NOT NULL)",

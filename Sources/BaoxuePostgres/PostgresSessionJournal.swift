@@ -18,13 +18,19 @@ public struct PostgresSessionJournal: Sendable {
         public var received: Int
         public var sent: Int
         public var outcome: String
-        public init(device: PublicKey?, address: String, durationMs: UInt64, received: Int, sent: Int, outcome: String) {
+        /// The xmin of the last catch-up the serving process had read when the session ended
+        /// (`PostgresScopeSets.finishedBelow`): what committed from there on, the device may lack.
+        public var seenBelow: UInt64?
+        public init(
+            device: PublicKey?, address: String, durationMs: UInt64, received: Int, sent: Int, outcome: String, seenBelow: UInt64? = nil
+        ) {
             self.device = device
             self.address = address
             self.durationMs = durationMs
             self.received = received
             self.sent = sent
             self.outcome = outcome
+            self.seenBelow = seenBelow
         }
     }
 
@@ -33,9 +39,10 @@ public struct PostgresSessionJournal: Sendable {
         do {
             try await log.client.query(
                 """
-                INSERT INTO relay_session (relay, device, address, duration_ms, received, sent, outcome)
+                INSERT INTO relay_session (relay, device, address, duration_ms, received, sent, outcome, seen_below)
                 VALUES (\(ByteBuffer(bytes: relay.bytes)), \(device), \(entry.address), \(Int64(entry.durationMs)),
-                        \(Int32(clamping: entry.received)), \(Int32(clamping: entry.sent)), \(entry.outcome))
+                        \(Int32(clamping: entry.received)), \(Int32(clamping: entry.sent)), \(entry.outcome),
+                        \(entry.seenBelow.map { String($0) })::xid8)
                 """, logger: log.logger)
         } catch let error as PSQLError { throw PostgresLog.classify(error) }
     }

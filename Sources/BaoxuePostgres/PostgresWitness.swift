@@ -2,14 +2,13 @@ import BaoxueCore
 import BaoxueLog
 
 /// A relay process's witness: one receipt per scope, signed with the process's own key, for the
-/// changes a batch stored first (trust.md §6), stored in the batch's own transaction.
+/// changes a batch stored first (trust.md §6), stored in the batch's own transaction. It witnesses
+/// what a relay on SQLite witnesses (the receipts' conformance suite compares them).
 ///
 /// Each relay process of a cluster witnesses with its own key: the key's next seq is read in the
 /// SERIALIZABLE transaction, so two processes configured with one key conflict and one reruns —
 /// they never sign two receipts with one seq (an equivocation) — but every batch of both would
-/// contend on that key's row. A receipt depends on the witnessed changes that applied in the batch
-/// (at most `ChangeFormat.maxDeps`, the last ones), not on the scope's heads: reading the heads
-/// would make every append conflict with every other.
+/// contend on that key's row. A receipt has no deps (trust.md §6), as on SQLite.
 public struct PostgresWitness: Sendable {
     public let key: DeviceKey
     /// Changes dated further ahead than this do not move the receipt's clock (as on every replica).
@@ -22,14 +21,11 @@ public struct PostgresWitness: Sendable {
         for batch: [Change], verdicts: [LogRules.Verdict], now: UInt64, in storage: inout S
     ) throws -> [Change] {
         var witnessed: [ScopeID: [ChangeID]] = [:]
-        var applied: [ScopeID: [ChangeID]] = [:]
         var clock = HybridLogicalClock()
-        for (change, verdict) in zip(batch, verdicts) {
-            guard case .stored(let state) = verdict, change.scope != .admin, change.author != key.publicKey,
-                !change.isWitnessReceipt
-            else { continue }
+        // Every change stored here first (trust.md §6): the second half of an equivocation too, held as proof.
+        for (change, verdict) in zip(batch, verdicts) where verdict != .duplicate {
+            guard change.scope != .admin, change.author != key.publicKey, !change.isWitnessReceipt else { continue }
             witnessed[change.scope, default: []].append(change.id)
-            if state == .applied { applied[change.scope, default: []].append(change.id) }
             if change.timestamp.milliseconds <= now &+ Self.futureTolerance { try clock.receive(change.timestamp, now: now) }
         }
         var receipts: [Change] = []
@@ -40,8 +36,7 @@ public struct PostgresWitness: Sendable {
                 let receipt = try WitnessReceipt(ids: Array(ids[start..<min(ids.count, start + WitnessReceipt.maxIDs)]))
                 seq += 1
                 let change = try Change.sign(
-                    by: key, seq: seq, timestamp: try clock.tick(now: now), scope: scope,
-                    deps: Array((applied[scope] ?? []).suffix(ChangeFormat.maxDeps)), payload: receipt.encoded)
+                    by: key, seq: seq, timestamp: try clock.tick(now: now), scope: scope, deps: [], payload: receipt.encoded)
                 receipts.append(change)
             }
         }

@@ -12,9 +12,10 @@ import ServiceLifecycle
 /// each witnesses with its own key what it stores first, and a device that loses one process
 /// resumes through another (docs/postgres.md).
 ///
-/// What it does not do (yet) that `Relay` does on SQLite: the enrollment desk. With an
-/// authority pinned, its store passes every batch through the trust gate (`ClusterStore.trust`),
-/// as `Relay` does, so changes by revoked or uncertified authors are quarantined. Sessions are admitted by
+/// With an authority pinned, its store passes every batch through the trust gate (`ClusterStore.trust`),
+/// as `Relay` does, so changes by revoked or uncertified authors are quarantined, and it keeps the
+/// enrollment desk in the shared database (`ClusterDesk`): a request left at one process is decided
+/// and collected at any other. Sessions are admitted by
 /// the same policy (certificates checked at the handshake) and limits; `/metrics` and `/health`
 /// are served as `Relay` serves them, from figures read in the background (`ClusterFigures`). With
 /// `--upstream`, each process syncs the shared log with the relay above as a SQLite relay does
@@ -76,14 +77,17 @@ public final class ClusterRelay: Sendable {
         let journal = PostgresSessionJournal(log: store.log)
         let sockets = c.socketLimits
         let policies = PolicyCache(load: policy)
-        let syncLimits = c.sessionLimits
+        let laterDesk = store.trust.map { Self.laterDesk(ClusterDesk(store: store, trust: $0)) }
+        var limits = c.sessionLimits
+        limits.servesDesk = laterDesk != nil
+        let syncLimits = limits
         let server = try await SyncServer.start(
             host: c.host, port: c.port, limits: sockets, guard: registry,
             makeEndpoint: { now throws(SyncError) in
                 let session = try SyncSession(
                     role: .responder, key: key, policy: policies.current(), source: store, limits: syncLimits, now: now,
                     certificates: certificates)
-                return SyncEndpoint(session: session, storage: .submitted(store), loader: store, vouch: vouch)
+                return SyncEndpoint(session: session, storage: .submitted(store), loader: store, vouch: vouch, laterDesk: laterDesk)
             },
             onSession: { end in
                 Relay.log(end, logger, throttle)
@@ -94,7 +98,8 @@ public final class ClusterRelay: Sendable {
                 }
                 let entry = PostgresSessionJournal.Entry(
                     device: end.progress.peer, address: end.address, durationMs: end.progress.durationMs,
-                    received: end.progress.receivedChanges, sent: end.progress.sentChanges, outcome: outcome)
+                    received: end.progress.receivedChanges, sent: end.progress.sentChanges, outcome: outcome,
+                    seenBelow: store.finishedBelow)
                 Task { try? await journal.record(entry, relay: key.publicKey) }
             },
             onRefused: { _, _ in registry.refusedAtAccept() })
@@ -149,6 +154,13 @@ public final class ClusterRelay: Sendable {
         return ClusterRelay(
             port: server.port, store: store, registry: registry, server: server, metricsServer: metrics, report: report,
             upstream: upstream, tasks: (refresher, reader), database: database, logger: logger)
+    }
+
+    /// The desk as sessions ask it: each question answered in a task of its own (one transaction).
+    private static func laterDesk(_ desk: ClusterDesk) -> SyncEndpoint.LaterDesk {
+        { peer, known, question, answer in
+            Task { answer(await desk.answer(question, from: peer, known: known, at: ChangeLog.systemClock())) }
+        }
     }
 
     /// Stops accepting, lets sessions in flight finish (at most `graceMs`), stops catching up.

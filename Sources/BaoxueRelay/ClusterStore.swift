@@ -56,7 +56,7 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
         try await Self.bounded(deadline, operation)
     }
 
-    private static func bounded<T: Sendable>(
+    static func bounded<T: Sendable>(
         _ deadline: Duration, _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let answered = NIOLockedValueBox(false)
@@ -93,6 +93,10 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
         sets.withLockedValue { $0.merge(read) }
         return read.rows
     }
+
+    /// The xmin of the last catch-up merged into the sets (`PostgresScopeSets.finishedBelow`): a session
+    /// served now may lack what committed from there on.
+    public var finishedBelow: UInt64? { sets.withLockedValue { $0.finishedBelow } }
 
     /// The scopes in the sets, ascending.
     public var scopes: [ScopeID] { sets.withLockedValue { $0.sets.keys.sorted() } }

@@ -2,23 +2,6 @@ import BaoxueCore
 import BaoxueSync
 import BaoxueTrust
 
-/// One request in a desk's holding area, with the decision on it once made.
-public struct HeldEnrollment: Sendable, Equatable {
-    public let request: EnrollmentRequest
-    /// When the desk received the request (ms); a newer request from the same device replaces it.
-    public let receivedAt: UInt64
-    /// `.waiting` until an admin decides.
-    public var answer: DeskMessage.EnrollmentAnswer
-    public var decidedAt: UInt64?
-
-    public init(request: EnrollmentRequest, receivedAt: UInt64, answer: DeskMessage.EnrollmentAnswer = .waiting, decidedAt: UInt64? = nil) {
-        self.request = request
-        self.receivedAt = receivedAt
-        self.answer = answer
-        self.decidedAt = decidedAt
-    }
-}
-
 /// Where a desk keeps its requests: outside the change log, never reconciled or served to devices.
 public protocol EnrollmentDeskStorage: Sendable {
     func hold(_ entry: HeldEnrollment) throws(SyncError)

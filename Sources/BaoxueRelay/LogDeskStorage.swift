@@ -11,13 +11,7 @@ public struct LogDeskStorage: EnrollmentDeskStorage {
     public init(log: ChangeLog) { self.log = log }
 
     public func hold(_ entry: HeldEnrollment) throws(SyncError) {
-        let decision: [UInt8]? = entry.answer == .waiting ? nil : SyncMessage.desk(.enrollment(entry.answer)).encoded()
-        try stored { () throws(StoreError) in
-            try log.keepEnrollmentDeskRow(
-                EnrollmentDeskRow(
-                    subject: entry.request.subject, request: entry.request.encoded, receivedAt: entry.receivedAt, decision: decision,
-                    decidedAt: entry.decidedAt))
-        }
+        try stored { () throws(StoreError) in try log.keepEnrollmentDeskRow(entry.row) }
     }
 
     public func release(_ subject: PublicKey) throws(SyncError) {
@@ -25,15 +19,7 @@ public struct LogDeskStorage: EnrollmentDeskStorage {
     }
 
     public func all() throws(SyncError) -> [HeldEnrollment] {
-        try stored { () throws(StoreError) in try log.enrollmentDeskRows() }.compactMap { row in
-            guard let request = try? EnrollmentRequest.decode(row.request), request.subject == row.subject else { return nil }
-            var answer = DeskMessage.EnrollmentAnswer.waiting
-            if let decision = row.decision {
-                guard case .desk(.enrollment(let decided))? = try? SyncMessage.decode(decision) else { return nil }
-                answer = decided
-            }
-            return HeldEnrollment(request: request, receivedAt: row.receivedAt, answer: answer, decidedAt: row.decidedAt)
-        }
+        try stored { () throws(StoreError) in try log.enrollmentDeskRows() }.compactMap(HeldEnrollment.init(row:))
     }
 
     public func servedDevices(at now: UInt64) throws(SyncError) -> [ServedDevice] {

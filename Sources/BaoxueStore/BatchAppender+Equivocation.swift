@@ -4,8 +4,8 @@ import Foundation
 import GRDB
 
 extension BatchAppender {
-    /// Keeps both changes as proof, flags the author from that seq on, and
-    /// un-applies whatever depended on the disputed change.
+    /// Keeps both changes as proof, flags the author from that seq on, and (`LogRules.equivocation`)
+    /// un-applies whatever depended on the disputed change; takes those out of the views and heads.
     mutating func recordEquivocation(_ change: Change, first: ChangeID) throws {
         try flush()
         let author = Data(change.author.bytes)
@@ -14,11 +14,10 @@ extension BatchAppender {
             arguments: [author, Int64(change.seq), Data(first.bytes), Data(change.id.bytes)]
         )
         report.equivocations.append(Equivocation(author: change.author, seq: change.seq, first: first, second: change.id))
-        let (_, wasApplied) = try LogRules.equivocation(change, author: try authorState(change.author), in: &log)
-        if !wasApplied.isEmpty {
-            let gone = try LogRepair.unapplyDescendants(of: Set(wasApplied.map { Data($0.bytes) }), db: db)
-            try repairViews(removing: gone)
-            log.reread()
+        let (_, unapplied) = try LogRules.equivocation(change, author: try authorState(change.author), in: &log)
+        if !unapplied.isEmpty {
+            try LogRepair.rebuildHeads(db: db)
+            try repairViews(removing: Set(unapplied))
         }
         resetCaches()
     }

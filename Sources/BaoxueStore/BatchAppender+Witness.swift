@@ -14,8 +14,9 @@ extension BatchAppender {
             let ids = due[scope]!
             for start in stride(from: 0, to: ids.count, by: WitnessReceipt.maxIDs) {
                 let receipt = try WitnessReceipt(ids: Array(ids[start..<min(ids.count, start + WitnessReceipt.maxIDs)]))
-                // After `flush`, the clock and heads include this batch, so the receipt follows it.
-                try append(try ChangeLog.signNext(db, by: witness, scope: scope, now: now, payload: receipt.encoded))
+                // After `flush`, the clock includes this batch, so the receipt's time follows it. No deps: a
+                // receipt applies wherever it arrives, whatever later becomes of what it names (trust.md §6).
+                try append(try ChangeLog.signNext(db, by: witness, scope: scope, now: now, payload: receipt.encoded, deps: []))
                 try flush()
                 report.inserted -= 1  // counted as a receipt, not as a change received
                 report.receipts += 1

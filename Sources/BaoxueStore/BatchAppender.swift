@@ -256,6 +256,15 @@ struct BatchAppender {
         }
     }
 
+    /// A district admin upheld `target`, one half of an equivocation (trust.md §8): `LogRules.uphold`,
+    /// with the key ring's detached reads. The ruling moves its author's hold, so the author states this
+    /// batch cached are read again.
+    private mutating func uphold(_ target: ChangeID) throws -> [Change] {
+        let keys = keys
+        defer { authors = [:] }
+        return try LogRules.uphold(target, gate: &gate!, applied: &appliedHere, in: &log, readsDetached: { try keys.readsDetached($0) })
+    }
+
     /// `LogRules.unblocked`, seen by the next candidate of this batch.
     mutating func unblocked(by id: ChangeID) throws -> [Change] {
         try LogRules.unblocked(by: id, applied: &appliedHere, in: &log)
@@ -273,11 +282,6 @@ struct BatchAppender {
         }
         headAdds = [:]
         headRemoves = []
-    }
-
-    /// Records from which seq on `author`'s changes are held (nil: none).
-    mutating func storeHold(_ author: Data, from seq: Int64?) throws {
-        try log.hold(try PublicKey(bytes: Array(author)), from: seq.map { UInt64($0) })
     }
 
     mutating func resetCaches() {

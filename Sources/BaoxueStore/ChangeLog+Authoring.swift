@@ -58,13 +58,16 @@ extension ChangeLog {
     /// Signs `key`'s next change inside an open write transaction: seq after the highest
     /// stored, deps per `deps(_:author:scope:)`, an HLC timestamp after everything stored.
     /// Used for a device's own changes and a relay's receipts alike.
-    static func signNext(_ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, payload: [UInt8]) throws -> Change {
-        try signNext(db, by: key, scope: scope, now: now) { _ in payload }
+    /// `deps`, when given, replaces the scope's heads (a receipt has none: trust.md §6).
+    static func signNext(
+        _ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, payload: [UInt8], deps: [ChangeID]? = nil
+    ) throws -> Change {
+        try signNext(db, by: key, scope: scope, now: now, deps: deps) { _ in payload }
     }
 
     /// Same, with the payload made once the seq is known (a sealed payload binds it).
     static func signNext(
-        _ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, payload: (UInt64) throws -> [UInt8]
+        _ db: Database, by key: DeviceKey, scope: ScopeID, now: UInt64, deps: [ChangeID]? = nil, payload: (UInt64) throws -> [UInt8]
     ) throws -> Change {
         let lastSeq =
             try Int64.fetchOne(
@@ -78,7 +81,7 @@ extension ChangeLog {
         )
         return try Change.sign(
             by: key, seq: UInt64(lastSeq + 1), timestamp: try clock.tick(now: now), scope: scope,
-            deps: try deps(db, author: key.publicKey, scope: scope), payload: try payload(UInt64(lastSeq + 1)))
+            deps: try deps ?? Self.deps(db, author: key.publicKey, scope: scope), payload: try payload(UInt64(lastSeq + 1)))
     }
 
     /// A record payload sealed under the scope's newest key this device holds (privacy.md §2);

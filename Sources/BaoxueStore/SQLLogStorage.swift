@@ -13,6 +13,9 @@ package struct SQLLogStorage: LogStorage {
     /// Every rule writes the pending state here, so none has to remember to say so (a flag the appender
     /// kept once missed `LogRules.release`).
     private var pending: Bool?
+    /// Who cites each id, read from every stored change at the first `citing` (an equivocation that
+    /// took back an applied change: rare), then kept up to date by this storage's inserts.
+    private var citers: [ChangeID: [LogPosition]]?
 
     package init(db: Database) { self.db = db }
 
@@ -90,7 +93,9 @@ package struct SQLLogStorage: LogStorage {
                 Data(change.id.bytes), Data(change.author.bytes), Int64(change.seq),
                 change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
             ])
-        return LogPosition(db.lastInsertedRowID)
+        let position = LogPosition(db.lastInsertedRowID)
+        if citers != nil { for dep in change.deps { citers![dep, default: []].append(position) } }
+        return position
     }
 
     package mutating func change(at position: LogPosition) throws -> (state: ChangeState, change: Change)? {
@@ -146,8 +151,17 @@ package struct SQLLogStorage: LogStorage {
         }
     }
 
-    /// Forgets what it learnt of the stored states, after a write made around it (`LogRepair`).
-    package mutating func reread() { pending = nil }
+    package mutating func citing(_ id: ChangeID) throws -> [LogPosition] {
+        if let citers { return citers[id] ?? [] }
+        var built: [ChangeID: [LogPosition]] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT position, bytes FROM change ORDER BY position")
+        while let row = try rows.next() {
+            let position = LogPosition(row[0] as Int64)
+            for dep in try Change.decodeVerified(Array(row[1] as Data)).deps { built[dep, default: []].append(position) }
+        }
+        citers = built
+        return built[id] ?? []
+    }
 
     package mutating func anyPending() throws -> Bool {
         if let pending { return pending }

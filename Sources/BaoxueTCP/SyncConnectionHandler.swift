@@ -147,7 +147,7 @@ package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sen
         settle(channel)
     }
 
-    /// Routes a pipelined store's completions, and a loader's bytes, back onto this connection's queue.
+    /// Routes a pipelined store's completions, a loader's bytes and a later desk's answer back onto this connection's queue.
     private func wireStoreCompletions(_ channel: any Channel) {
         endpoint.onStored = { [weak self] batch, result in
             guard let self else { return }
@@ -163,6 +163,14 @@ package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sen
             self.run {
                 guard !self.endpoint.isOver else { return }
                 self.send(self.endpoint.loaded(result, now: Self.now()), on: channel)
+                self.settle(channel)
+            }
+        }
+        endpoint.onAnswered = { [weak self] result in
+            guard let self else { return }
+            self.run {
+                guard !self.endpoint.isOver else { return }
+                self.send(self.endpoint.answered(result, now: Self.now()), on: channel)
                 self.settle(channel)
             }
         }

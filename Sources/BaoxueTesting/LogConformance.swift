@@ -126,6 +126,15 @@ public enum LogConformance {
         let revocation = try Change.sign(
             by: b, seq: 4, timestamp: try HLCTimestamp(milliseconds: 1_764_000_010_000, counter: 0), scope: .admin,
             deps: [x[2].id], payload: [AdminPayload.revocationTag])
+        // Another teacher's work on x[1] (z[0] cites it, z[1] cites z[0]): an equivocation on x[1]'s seq takes it back.
+        let e = Fixtures.key(45)
+        var z: [Change] = []
+        for (i, dep) in [x[1].id, nil].enumerated() {
+            z.append(
+                try Change.sign(
+                    by: e, seq: UInt64(i + 1), timestamp: try HLCTimestamp(milliseconds: 1_764_000_006_000 + UInt64(i) * 1_000, counter: 0),
+                    scope: scope, deps: [dep ?? z[0].id], payload: [6, UInt8(i)]))
+        }
         func all(_ changes: [Change], _ state: ChangeState) -> [ChangeID: ChangeState] {
             Dictionary(uniqueKeysWithValues: changes.map { ($0.id, state) })
         }
@@ -158,6 +167,13 @@ public enum LogConformance {
             Scenario(
                 name: "a change waiting on a revoked one goes on", arrivals: [y[1], waiter], revoked: [],
                 expected: [y[1].id: .quarantined, waiter.id: .applied], revocations: [revokeB]),
+            Scenario(
+                name: "an equivocation takes back another author's work built on it", arrivals: [x[0], x[1], z[0], z[1], fork[0]],
+                revoked: [],
+                expected: [x[0].id: .applied, x[1].id: .held, fork[0].id: .held, z[0].id: .pending, z[1].id: .pending]),
+            Scenario(
+                name: "work on a change an equivocation took back waits", arrivals: [x[0], x[1], z[0], fork[0], z[1]], revoked: [],
+                expected: [x[0].id: .applied, x[1].id: .held, fork[0].id: .held, z[0].id: .pending, z[1].id: .pending]),
         ]
     }
 }

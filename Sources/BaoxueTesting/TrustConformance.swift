@@ -81,6 +81,7 @@ public enum TrustConformance {
         let delegate = Fixtures.key(0xB2)
         let districtAdmin = Fixtures.key(0xB3)
         let carrier = Fixtures.key(0xB4)
+        let colleague = Fixtures.key(0xB5)
         func certificate(_ subject: DeviceKey, _ role: Role, by issuer: DeviceKey = authority, mayIssue: Bool = false) throws -> Certificate
         {
             try Certificate.issue(
@@ -124,6 +125,9 @@ public enum TrustConformance {
         let fork = try visit(by: teacher, seq: 2, at: t0 + day + 2_500, deps: [v1.id], tag: "另一份")
         let v3 = try visit(by: teacher, seq: 3, at: t0 + day + 3_000, deps: [v2.id])
         let uphold = try adminChange(.ruling(Ruling(kind: .uphold, target: v2.id)), by: districtAdmin, seq: 2, at: t0 + day + 60)
+        // A colleague's visit built on v2, the half an equivocation puts in doubt and a ruling upholds.
+        let colleagueCert = try adminChange(.certificate(try certificate(colleague, .teacher)), by: carrier, seq: 7, at: t0 + day + 70)
+        let built = try visit(by: colleague, seq: 1, at: t0 + day + 2_200, deps: [v2.id], tag: "同事")
         let noCert = Standing(.quarantined, "no_certificate")
         return [
             Scenario(
@@ -179,6 +183,20 @@ public enum TrustConformance {
                 expected: [
                     teacherCert.id: .applied, v1.id: .applied, v2.id: .applied, fork.id: Standing(.held), v3.id: .applied,
                     adminCert.id: .applied, uphold.id: .applied,
+                ]),
+            Scenario(
+                name: "an equivocation takes back a colleague's visit built on it",
+                batches: [([teacherCert, colleagueCert, v1, v2, built], now), ([fork], now)],
+                expected: [
+                    teacherCert.id: .applied, colleagueCert.id: .applied, v1.id: .applied, v2.id: Standing(.held),
+                    built.id: Standing(.pending), fork.id: Standing(.held),
+                ]),
+            Scenario(
+                name: "upholding the half a colleague built on applies the colleague's visit again",
+                batches: [([teacherCert, colleagueCert, v1, v2, built], now), ([fork], now), ([adminCert, uphold], now)],
+                expected: [
+                    teacherCert.id: .applied, colleagueCert.id: .applied, v1.id: .applied, v2.id: .applied, built.id: .applied,
+                    fork.id: Standing(.held), adminCert.id: .applied, uphold.id: .applied,
                 ]),
             Scenario(
                 name: "a ruling before its author's certificate waits, then releases",

@@ -28,6 +28,17 @@ public struct SyncEndpoint: Sendable {
     /// Answers the enrollment desk's questions (a relay): the reply, or the error that ends the session.
     public typealias Desk = @Sendable (_ peer: PublicKey, _ known: Bool, _ question: DeskMessage) -> Result<DeskMessage, SyncError>
     private let desk: Desk?
+    /// Answers the desk's questions later (a store that answers asynchronously, a PostgreSQL cluster):
+    /// calls its last argument once, on any thread; the answer then reaches `onAnswered`.
+    public typealias LaterDesk =
+        @Sendable (
+            _ peer: PublicKey, _ known: Bool, _ question: DeskMessage,
+            _ answer: @escaping @Sendable (Result<DeskMessage, SyncError>) -> Void
+        ) -> Void
+    private let laterDesk: LaterDesk?
+    /// With `laterDesk`: called (on any thread) with the desk's answer; the owner must then call
+    /// `answered(_:now:)` on its own serial context.
+    public var onAnswered: (@Sendable (Result<DeskMessage, SyncError>) -> Void)?
     /// With `.pipelined` storage: called (on the appender's thread) once a batch is stored or
     /// refused; the owner must then call `stored(batch:result:now:)` on its own serial context.
     public var onStored: (@Sendable (UInt64, Result<Int, SyncError>) -> Void)?
@@ -41,13 +52,15 @@ public struct SyncEndpoint: Sendable {
     private let chain = AppendChain()
 
     public init(
-        session: SyncSession, storage: Storage, loader: (any ChangeLoader)? = nil, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil
+        session: SyncSession, storage: Storage, loader: (any ChangeLoader)? = nil, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil,
+        laterDesk: LaterDesk? = nil
     ) {
         self.session = session
         self.storage = storage
         self.loader = loader
         self.vouch = vouch
         self.desk = desk
+        self.laterDesk = laterDesk
     }
 
     public init(session: SyncSession, sink: @escaping BatchSink, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil) {
@@ -99,6 +112,14 @@ public struct SyncEndpoint: Sendable {
     /// The loader answered.
     public mutating func loaded(_ result: Result<[[UInt8]], SyncError>, now: UInt64) -> [UInt8] {
         perform(session.loaded(result, now: now), now)
+    }
+
+    /// The later desk answered.
+    public mutating func answered(_ result: Result<DeskMessage, SyncError>, now: UInt64) -> [UInt8] {
+        switch result {
+        case .success(let reply): perform(session.answered(reply, now: now), now)
+        case .failure(let error): perform(session.abort(error, now: now), now)
+        }
     }
 
     public var isOver: Bool { result != nil }
@@ -154,6 +175,11 @@ public struct SyncEndpoint: Sendable {
             case .vouch(let peer, let certificates):
                 queue += session.vouched(vouch?(peer, certificates), now: now)
             case .desk(let peer, let known, let question):
+                if let laterDesk {
+                    let notify = onAnswered
+                    laterDesk(peer, known, question) { notify?($0) }
+                    continue
+                }
                 switch desk?(peer, known, question) ?? .failure(.unexpectedMessage(type: question.kind.rawValue)) {
                 case .success(let reply): queue += session.answered(reply, now: now)
                 case .failure(let error): queue += session.abort(error, now: now)
