@@ -176,9 +176,8 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     ) async -> Result<Void, SyncError> {
         do {
             let appended = try await bounded(deadline) { try await log.append(changes, witness: witness, now: now, trust: trust) }
-            let stored = zip(changes, appended.verdicts).compactMap { change, verdict -> Change? in
-                if case .stored = verdict { change } else { nil }
-            }
+            // Stored in any state, the second half of an equivocation too (held as proof, and reconciled like any).
+            let stored = zip(changes, appended.verdicts).compactMap { change, verdict in verdict == .duplicate ? nil : change }
             sets.withLockedValue { $0.insert(stored + appended.receipts) }
             return .success(())
         } catch {

@@ -24,9 +24,10 @@ import Testing
             let office = try town.enroll(
                 town.root + "/office", name: "东镇教办", role: .schoolAdmin, scopes: [try ScopeID(Township.township)], mayIssue: true)
             try office.log.keepRegistryKey(RegistryKey.ofAuthority(town.authority), source: .district)
-            try cluster.makeRelay(0)
-            try cluster.makeRelay(1)
-            let relays = [try await cluster.startRelay(0), try await cluster.startRelay(1)]
+            // Real `relay serve --store` processes: this test waits on CLI processes, which must not hold up
+            // relays running on its own threads (with in-process relays the full suite starved other tests).
+            let relays = try cluster.startProcesses(2)
+            defer { for relay in relays { _ = relay.terminate() } }
             let (a, b) = ("127.0.0.1:\(relays[0].port)", "127.0.0.1:\(relays[1].port)")
             #expect(try RelayDrillTests.cli(["sync", a, "--dir", veteran.directory]).status == 0)
             #expect(try RelayDrillTests.cli(["sync", b, "--dir", office.directory]).status == 0)
@@ -105,7 +106,6 @@ import Testing
             } else {
                 #expect(told.status != 0 && told.out.contains("重复申请"), "\(told.out)")
             }
-            for relay in relays { await relay.shutdown() }
         }
     }
 
