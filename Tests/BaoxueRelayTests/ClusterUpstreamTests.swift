@@ -32,15 +32,21 @@ import Testing
                 _ = try await DeviceSync.run(d, port: relay.port, scopes: [Township.school(i % 2)]).get()
             }
             let township = written.values.reduce(Set<ChangeID>()) { $0.union($1) }
-            // Each upstream round syncs what the process's sets held when it began: wait for the ones after the devices.
+            // Each upstream round syncs what the process's sets held when it began: wait for the rounds after the
+            // devices, both ways, and for the rounds that moved them to end (a round's counts are added as it ends).
             var atDistrict = Set<ChangeID>()
-            for _ in 0..<40 where !atDistrict.isSuperset(of: township) {
+            var stored = Set<ChangeID>()
+            func done(_ state: Upstream.State?) -> Bool {
+                atDistrict.isSuperset(of: township) && stored.isSuperset(of: adminWrote) && (state?.changesIn ?? 0) >= adminWrote.count
+                    && (state?.changesOut ?? 0) >= township.count
+            }
+            for _ in 0..<40 where !done(relay.upstream?.state) {
                 try await Task.sleep(for: .milliseconds(500))
                 let log = try ChangeLog(path: districtDir + "/" + Replica.databaseFileName, options: .init(merge: nil))
                 atDistrict = Set(try schools.flatMap { try log.members(of: $0).map(\.id) })
+                stored = Set(try await town.stored().changes.map(\.id))
             }
             #expect(atDistrict.isSuperset(of: township), "the township's visits reached the district")
-            let stored = Set(try await town.stored().changes.map(\.id))
             #expect(stored.isSuperset(of: adminWrote), "the district's visits came down into the shared log")
             let state = try #require(relay.upstream?.state)
             #expect(state.lastError == nil && state.changesIn >= adminWrote.count && state.changesOut >= township.count, "\(state)")
