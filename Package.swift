@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "BaoxuePostgres",
             dependencies: [
-                "BaoxueCore", "BaoxueLog", "BaoxueTrust",
+                "BaoxueCore", "BaoxueLog", "BaoxueRecords", "BaoxueTrust",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -233,7 +233,7 @@ let package = Package(
         .testTarget(
             name: "BaoxueLogTests",
             dependencies: [
-                "BaoxueCore", "BaoxueLog", "BaoxueTesting",
+                "BaoxueCore", "BaoxueLog", "BaoxueRecords", "BaoxueTesting",
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import BaoxueCore
+import BaoxueRecords
 import BaoxueTrust
 
 /// The log's acceptance rules (changes.md §5, §8): whether an arriving change is new, a duplicate
@@ -344,9 +345,11 @@ public enum LogRules {
     /// A batch through the trust gate and the rules in arrival order, as a relay or replica that pins
     /// an authority appends it: what the clock now allows first, then each change: a duplicate, an
     /// equivocation held, refused by the gate and stored quarantined (waiting on what it names), or
-    /// admitted, stored, and settled. One verdict per arriving change.
+    /// admitted, stored, and settled. One verdict per arriving change. `payloads`: record payloads
+    /// decoded ahead (`TrustGate.recordPayload(of:)`), so rules that run again do not decode them again.
     public static func append<S: LogStorage, T: TrustStorage>(
-        _ batch: [Change], to storage: inout S, gate: inout TrustGate<T>, now: UInt64
+        _ batch: [Change], to storage: inout S, gate: inout TrustGate<T>, now: UInt64,
+        payloads: [ChangeID: Result<RecordPayload, RecordsError>] = [:]
     ) throws -> [Verdict] {
         var verdicts: [Verdict] = []
         var applied = Set<ChangeID>()
@@ -359,7 +362,7 @@ public enum LogRules {
                 verdicts.append(verdict)
                 continue
             }
-            if let (reason, wait) = try gate.refusal(change, now: now) {
+            if let (reason, wait) = try gate.refusal(change, payload: payloads[change.id], now: now) {
                 verdicts.append(.stored(.quarantined))
                 let position = try storage.insert(change, state: .quarantined)
                 try storage.quarantine(position, reason: reason)

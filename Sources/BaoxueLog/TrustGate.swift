@@ -45,6 +45,16 @@ public struct TrustGate<Storage: TrustStorage> {
         chain = CertificateChain(authority: authority, knowing: try self.storage.delegations())
     }
 
+    /// The record payload `refusal` decodes to check `change`, decoded here once (nil for a change the
+    /// gate checks otherwise): a host whose rules may run several times for one batch (a storage read
+    /// ahead, a transaction run again) decodes each payload once, as a replica does on its verifying thread.
+    public static func recordPayload(of change: Change) -> Result<RecordPayload, RecordsError>? {
+        guard change.scope != .admin, !change.isWitnessReceipt, !MemberDeparture.isDeparture(change.payload),
+            !MemberGrant.isGrant(change.payload), !SealedPayload.isSealed(change.payload)
+        else { return nil }
+        return Result { () throws(RecordsError) in try RecordPayload.decode(change.payload) }
+    }
+
     /// Nil when `change` may apply at local time `now` (ms); otherwise why not and what it waits on.
     public mutating func refusal(
         _ change: Change, payload: Result<RecordPayload, RecordsError>? = nil, now: UInt64

@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxueLog
+import BaoxueRecords
 import Logging
 import PostgresNIO
 
@@ -65,6 +66,13 @@ public struct PostgresLog: Sendable {
             LogFacts.needs(of: batch) + (witness.map { [.author($0.key.publicKey)] } ?? []) + (trust == nil ? [] : [.waiters(.clock)])
         let start = trust?.current
         let logger = logger
+        // Decoded once: the rules may run several times (a read they missed, a transaction run again).
+        let payloads =
+            trust == nil
+            ? [:]
+            : batch.reduce(into: [ChangeID: Result<RecordPayload, RecordsError>]()) { out, change in
+                if let payload = TrustGate<TrustBook>.recordPayload(of: change) { out[change.id] = payload }
+            }
         let (appended, learnt) = try await transaction(isolation: "SERIALIZABLE") { connection in
             var book: TrustBook?
             if let start { book = try await PostgresTrust.caughtUp(start, connection: connection, logger: logger) }
@@ -73,7 +81,7 @@ public struct PostgresLog: Sendable {
                 var taught: TrustBook?
                 if let trust, let book = book {
                     var gate = try TrustGate(authority: trust.authority, storage: book)
-                    verdicts = try LogRules.append(batch, to: &snapshot, gate: &gate, now: now)
+                    verdicts = try LogRules.append(batch, to: &snapshot, gate: &gate, now: now, payloads: payloads)
                     taught = gate.storage
                 } else {
                     verdicts = try LogRules.append(batch, to: &snapshot)

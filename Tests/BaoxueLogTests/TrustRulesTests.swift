@@ -1,5 +1,6 @@
 import BaoxueCore
 import BaoxueLog
+import BaoxueRecords
 import BaoxueTesting
 import Testing
 
@@ -24,6 +25,29 @@ import Testing
         #expect(try log.waiting(on: .certificate(author)).count == 2)
         #expect(try log.waiting(on: .clock).isEmpty)
         #expect(try log.waiting(on: .change(scenario.arrivals[0].id)).isEmpty, "quarantined, not pending on its dep")
+    }
+
+    /// Payloads decoded ahead (`TrustGate.recordPayload(of:)`, as a cluster does once per group) give the
+    /// same verdicts and states as the gate decoding them itself; only record payloads are decoded ahead.
+    @Test func payloadsDecodedAheadDecideAsTheGateDoes() throws {
+        for scenario in try TrustConformance.scenarios() {
+            var decoded: [ChangeID: Result<RecordPayload, RecordsError>] = [:]
+            for change in scenario.arrivals { decoded[change.id] = TrustGate<TrustBook>.recordPayload(of: change) }
+            #expect(scenario.arrivals.filter { $0.scope == .admin }.allSatisfy { decoded[$0.id] == nil })
+            var plain = (log: LogMemory(), gate: try TrustGate(authority: TrustConformance.authority.publicKey, storage: TrustBook()))
+            var ahead = plain
+            for batch in scenario.batches {
+                let a = try LogRules.append(batch.changes, to: &plain.log, gate: &plain.gate, now: batch.now)
+                let b = try LogRules.append(batch.changes, to: &ahead.log, gate: &ahead.gate, now: batch.now, payloads: decoded)
+                #expect(a == b, "\(scenario.name)")
+            }
+            #expect(plain.log.states.map(\.1) == ahead.log.states.map(\.1), "\(scenario.name)")
+        }
+        let visit = try #require(try TrustConformance.scenarios().flatMap(\.arrivals).first { $0.scope != .admin })
+        #expect(try TrustGate<TrustBook>.recordPayload(of: visit)?.get() == RecordPayload.decode(visit.payload))
+        let garbled = try Change.sign(
+            by: Fixtures.key(9), seq: 1, timestamp: visit.timestamp, scope: visit.scope, deps: [], payload: [0, 0x52, 2, 0xFF])
+        #expect(throws: RecordsError.self) { try TrustGate<TrustBook>.recordPayload(of: garbled)?.get() }
     }
 
     /// The same scenarios through `LogSnapshot` (facts read ahead, misses fetched, one delta a batch).
