@@ -39,8 +39,8 @@ public enum LogRules {
     /// lower of its seq and any earlier hold, every change of the author from there on is held, and
     /// nothing depending on them stays applied (changes.md §8): an applied change citing one is
     /// pending again, waiting on it, and so on down (but a revocation, which applies whatever its
-    /// deps); a pending one waits on it too. Returns the changes
-    /// that were applied and no longer are (a replica takes them out of its views and heads).
+    /// deps); a pending one waits on it too. Returns the changes that were applied and no longer are
+    /// (a replica takes them out of its views and heads).
     public static func equivocation<S: LogStorage>(
         _ change: Change, author: LogAuthor, in storage: inout S
     ) throws -> (heldFrom: UInt64, unapplied: [ChangeID]) {
@@ -50,15 +50,13 @@ public enum LogRules {
         var work = unapplied
         while let id = work.popLast() {
             for position in try storage.citing(id) {
-                guard let (state, dependent) = try storage.change(at: position) else { continue }
-                switch state {
-                case .applied where isRevocation(dependent): continue
-                case .applied:
+                guard let (state, dependent) = try storage.change(at: position),
+                    state == .pending || (state == .applied && !isRevocation(dependent))
+                else { continue }
+                if state == .applied {
                     try storage.setState(.pending, at: position)
                     unapplied.append(dependent.id)
                     work.append(dependent.id)
-                case .pending: break
-                case .held, .quarantined: continue
                 }
                 try storage.wait(position, on: [.change(id)])
             }

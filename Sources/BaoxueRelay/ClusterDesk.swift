@@ -8,7 +8,7 @@ import NIOConcurrencyHelpers
 /// The enrollment desk of a relay cluster (sync.md §3.1): the rules every relay answers by
 /// (`EnrollmentDesk`) over the rows all processes share in PostgreSQL (`PostgresDesk`). A phone
 /// leaves its request at one process, the office approves it at another, the phone collects its
-/// certificate at a third. Answered asynchronously (`SyncEndpoint.LaterDesk`): a question costs one
+/// certificate at a third. Answered asynchronously (`SyncEndpoint.DeskAnswers.later`): a question costs one
 /// transaction, committed before the reply goes out.
 ///
 /// A seat (who may decide) is read from the trust facts the cluster learnt from applied `_admin`

@@ -77,9 +77,9 @@ public final class ClusterRelay: Sendable {
         let journal = PostgresSessionJournal(log: store.log)
         let sockets = c.socketLimits
         let policies = PolicyCache(load: policy)
-        let laterDesk = store.trust.map { Self.laterDesk(ClusterDesk(store: store, trust: $0)) }
+        let desk = store.trust.map { Self.desk(ClusterDesk(store: store, trust: $0)) }
         var limits = c.sessionLimits
-        limits.servesDesk = laterDesk != nil
+        limits.servesDesk = desk != nil
         let syncLimits = limits
         let server = try await SyncServer.start(
             host: c.host, port: c.port, limits: sockets, guard: registry,
@@ -87,7 +87,7 @@ public final class ClusterRelay: Sendable {
                 let session = try SyncSession(
                     role: .responder, key: key, policy: policies.current(), source: store, limits: syncLimits, now: now,
                     certificates: certificates)
-                return SyncEndpoint(session: session, storage: .submitted(store), loader: store, vouch: vouch, laterDesk: laterDesk)
+                return SyncEndpoint(session: session, storage: .submitted(store), loader: store, vouch: vouch, desk: desk)
             },
             onSession: { end in
                 Relay.log(end, logger, throttle)
@@ -157,8 +157,8 @@ public final class ClusterRelay: Sendable {
     }
 
     /// The desk as sessions ask it: each question answered in a task of its own (one transaction).
-    private static func laterDesk(_ desk: ClusterDesk) -> SyncEndpoint.LaterDesk {
-        { peer, known, question, answer in
+    private static func desk(_ desk: ClusterDesk) -> SyncEndpoint.DeskAnswers {
+        .later { peer, known, question, answer in
             Task { answer(await desk.answer(question, from: peer, known: known, at: ChangeLog.systemClock())) }
         }
     }

@@ -147,32 +147,24 @@ package final class SyncConnectionHandler: ChannelInboundHandler, @unchecked Sen
         settle(channel)
     }
 
-    /// Routes a pipelined store's completions, a loader's bytes and a later desk's answer back onto this connection's queue.
+    /// Routes a pipelined store's completions, a loader's bytes and a later desk's answer back onto this
+    /// connection's queue.
     private func wireStoreCompletions(_ channel: any Channel) {
         endpoint.onStored = { [weak self] batch, result in
-            guard let self else { return }
-            self.run {
-                guard !self.endpoint.isOver else { return }
-                self.send(self.endpoint.stored(batch: batch, result: result, now: Self.now()), on: channel)
-                self.resumeIfIdle(channel)
-                self.settle(channel)
-            }
+            self?.complete(on: channel, resume: true) { $0.stored(batch: batch, result: result, now: Self.now()) }
         }
-        endpoint.onLoaded = { [weak self] result in
-            guard let self else { return }
-            self.run {
-                guard !self.endpoint.isOver else { return }
-                self.send(self.endpoint.loaded(result, now: Self.now()), on: channel)
-                self.settle(channel)
-            }
-        }
-        endpoint.onAnswered = { [weak self] result in
-            guard let self else { return }
-            self.run {
-                guard !self.endpoint.isOver else { return }
-                self.send(self.endpoint.answered(result, now: Self.now()), on: channel)
-                self.settle(channel)
-            }
+        endpoint.onLoaded = { [weak self] result in self?.complete(on: channel) { $0.loaded(result, now: Self.now()) } }
+        endpoint.onAnswered = { [weak self] result in self?.complete(on: channel) { $0.answered(result, now: Self.now()) } }
+    }
+
+    /// Carries out `step` on the endpoint on this connection's queue, unless the session ended meanwhile,
+    /// and sends what it returns; `resume`: reading from the peer may go on (a store made room).
+    private func complete(on channel: any Channel, resume: Bool = false, _ step: @escaping @Sendable (inout SyncEndpoint) -> [UInt8]) {
+        run {
+            guard !self.endpoint.isOver else { return }
+            self.send(step(&self.endpoint), on: channel)
+            if resume { self.resumeIfIdle(channel) }
+            self.settle(channel)
         }
     }
 

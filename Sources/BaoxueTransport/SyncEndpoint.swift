@@ -27,16 +27,19 @@ public struct SyncEndpoint: Sendable {
     private let vouch: SyncPolicy.Vouch?
     /// Answers the enrollment desk's questions (a relay): the reply, or the error that ends the session.
     public typealias Desk = @Sendable (_ peer: PublicKey, _ known: Bool, _ question: DeskMessage) -> Result<DeskMessage, SyncError>
-    private let desk: Desk?
-    /// Answers the desk's questions later (a store that answers asynchronously, a PostgreSQL cluster):
-    /// calls its last argument once, on any thread; the answer then reaches `onAnswered`.
-    public typealias LaterDesk =
-        @Sendable (
-            _ peer: PublicKey, _ known: Bool, _ question: DeskMessage,
-            _ answer: @escaping @Sendable (Result<DeskMessage, SyncError>) -> Void
-        ) -> Void
-    private let laterDesk: LaterDesk?
-    /// With `laterDesk`: called (on any thread) with the desk's answer; the owner must then call
+    /// Who answers the desk: at once (a relay on SQLite, tests), or later (a store that answers
+    /// asynchronously, a PostgreSQL cluster), calling its last argument once, on any thread; the answer
+    /// then reaches `onAnswered`.
+    public enum DeskAnswers: Sendable {
+        case now(Desk)
+        case later(
+            @Sendable (
+                _ peer: PublicKey, _ known: Bool, _ question: DeskMessage,
+                _ answer: @escaping @Sendable (Result<DeskMessage, SyncError>) -> Void
+            ) -> Void)
+    }
+    private let desk: DeskAnswers?
+    /// With a `.later` desk: called (on any thread) with the desk's answer; the owner must then call
     /// `answered(_:now:)` on its own serial context.
     public var onAnswered: (@Sendable (Result<DeskMessage, SyncError>) -> Void)?
     /// With `.pipelined` storage: called (on the appender's thread) once a batch is stored or
@@ -52,19 +55,18 @@ public struct SyncEndpoint: Sendable {
     private let chain = AppendChain()
 
     public init(
-        session: SyncSession, storage: Storage, loader: (any ChangeLoader)? = nil, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil,
-        laterDesk: LaterDesk? = nil
+        session: SyncSession, storage: Storage, loader: (any ChangeLoader)? = nil, vouch: SyncPolicy.Vouch? = nil,
+        desk: DeskAnswers? = nil
     ) {
         self.session = session
         self.storage = storage
         self.loader = loader
         self.vouch = vouch
         self.desk = desk
-        self.laterDesk = laterDesk
     }
 
     public init(session: SyncSession, sink: @escaping BatchSink, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil) {
-        self.init(session: session, storage: .immediate(sink), vouch: vouch, desk: desk)
+        self.init(session: session, storage: .immediate(sink), vouch: vouch, desk: desk.map(DeskAnswers.now))
     }
 
     public init(session: SyncSession, store: any ChangeStore, vouch: SyncPolicy.Vouch? = nil, desk: Desk? = nil) {
@@ -100,7 +102,9 @@ public struct SyncEndpoint: Sendable {
             role: role == .initiator ? .initiator : .responder, key: key, policy: policy,
             scopes: scopes, source: StoreSyncSource(store), limits: limits, now: now, certificates: certificates, desk: question
         )
-        if let pipelined { return SyncEndpoint(session: session, storage: .pipelined(pipelined), vouch: vouch, desk: desk) }
+        if let pipelined {
+            return SyncEndpoint(session: session, storage: .pipelined(pipelined), vouch: vouch, desk: desk.map(DeskAnswers.now))
+        }
         return SyncEndpoint(session: session, store: store, vouch: vouch, desk: desk)
     }
 
@@ -116,9 +120,14 @@ public struct SyncEndpoint: Sendable {
 
     /// The later desk answered.
     public mutating func answered(_ result: Result<DeskMessage, SyncError>, now: UInt64) -> [UInt8] {
+        perform(reply(result, now: now), now)
+    }
+
+    /// The session's next step with the desk's answer: the reply goes out, or the refusal ends the session.
+    private mutating func reply(_ result: Result<DeskMessage, SyncError>, now: UInt64) -> [SyncOutput] {
         switch result {
-        case .success(let reply): perform(session.answered(reply, now: now), now)
-        case .failure(let error): perform(session.abort(error, now: now), now)
+        case .success(let reply): session.answered(reply, now: now)
+        case .failure(let error): session.abort(error, now: now)
         }
     }
 
@@ -175,14 +184,12 @@ public struct SyncEndpoint: Sendable {
             case .vouch(let peer, let certificates):
                 queue += session.vouched(vouch?(peer, certificates), now: now)
             case .desk(let peer, let known, let question):
-                if let laterDesk {
+                switch desk {
+                case .now(let answer)?: queue += reply(answer(peer, known, question), now: now)
+                case .later(let answer)?:
                     let notify = onAnswered
-                    laterDesk(peer, known, question) { notify?($0) }
-                    continue
-                }
-                switch desk?(peer, known, question) ?? .failure(.unexpectedMessage(type: question.kind.rawValue)) {
-                case .success(let reply): queue += session.answered(reply, now: now)
-                case .failure(let error): queue += session.abort(error, now: now)
+                    answer(peer, known, question) { notify?($0) }
+                case nil: queue += session.abort(.unexpectedMessage(type: question.kind.rawValue), now: now)
                 }
             case .finished(let summary):
                 result = .success(summary)
