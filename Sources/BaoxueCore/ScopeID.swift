@@ -53,8 +53,18 @@ public struct ScopeID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
 extension ScopeID {
     /// True when this scope is `inner` or one of its ancestors (`/`-separated paths):
-    /// `丰南区/东镇` covers `丰南区/东镇/示例小学`, not `丰南区/东镇2`.
-    public func covers(_ inner: ScopeID) -> Bool { inner == self || inner.value.hasPrefix(value + "/") }
+    /// `丰南区/东镇` covers `丰南区/东镇/示例小学`, not `丰南区/东镇2`. Decided on bytes (trust.md §2),
+    /// as `==` is: every permission check of every stored change asks it.
+    public func covers(_ inner: ScopeID) -> Bool {
+        var outer = value
+        var inner = inner.value
+        return outer.withUTF8 { o in
+            inner.withUTF8 { i in
+                guard i.count >= o.count, memcmp(i.baseAddress!, o.baseAddress!, o.count) == 0 else { return false }
+                return i.count == o.count || i[o.count] == UInt8(ascii: "/")
+            }
+        }
+    }
 
     /// The reserved scope of certificates and revocations (`Protocol/trust.md` §6); never holds records.
     public static let admin = try! ScopeID("_admin")

@@ -88,11 +88,17 @@ package struct SQLLogStorage: LogStorage {
 
     package mutating func insert(_ change: Change, state: ChangeState) throws -> LogPosition {
         if state == .pending { pending = true }
-        try db.cachedStatement(sql: "INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [
-                Data(change.id.bytes), Data(change.author.bytes), Int64(change.seq),
-                change.timestamp.packed, change.scope.value, state.rawValue, Data(change.encoded),
-            ])
+        // Once per stored change, on the writer every append waits for: bound directly (`DirectInsert`).
+        var insert = try DirectInsert(
+            db, sql: "INSERT INTO change (id, author, seq, hlc, scope, state, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        insert.blob(change.id.bytes)
+        insert.blob(change.author.bytes)
+        insert.integer(Int64(change.seq))
+        insert.integer(change.timestamp.packed)
+        insert.text(change.scope.value)
+        insert.integer(Int64(state.rawValue))
+        insert.blob(change.encoded)
+        try insert.run()
         let position = LogPosition(db.lastInsertedRowID)
         if citers != nil { for dep in change.deps { citers![dep, default: []].append(position) } }
         return position

@@ -28,6 +28,14 @@ enum Measure {
         return (field("VmRSS:"), field("VmHWM:"))
     }
 
+    /// CPU seconds this process has used so far (user + system, every thread).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     static func rate(_ n: Int, _ seconds: Double) -> String {
         String(format: "%9.0f/s", Double(n) / seconds)
     }

@@ -142,7 +142,13 @@ let decodeTime = Measure.median { _ = try! BatchVerifier.verify(encoded, threads
 let parseTime = Measure.median { for e in encoded { _ = try! Change.decodeVerified(e) } }
 print("decode without verify (1 core):        \(Measure.rate(n, parseTime))")
 print("decode+verify only (1 core):           \(Measure.rate(n, decodeTime))")
+// What two cores can verify at all, nothing else running: the ceiling of the pipelined append on two.
+let decodeTime2 = Measure.median { _ = try! BatchVerifier.verify(encoded, threads: 2) }
+print(
+    "decode+verify only (2 cores):          \(Measure.rate(n, decodeTime2))"
+        + String(format: "  = %.0f%% of bare verify", Double(n) / decodeTime2 / verifyRate * 100))
 var preRun = 0
+let preCPU = Measure.cpuSeconds()
 let preTime = try Measure.median {
     preRun += 1
     let preLog = try ChangeLog(path: dir + "/pre-\(preRun).sqlite", options: .init(merge: nil))
@@ -152,7 +158,9 @@ let preTime = try Measure.median {
         i += 1000
     }
 }
-print("append pre-verified, batches of 1,000: \(Measure.rate(n, preTime))")
+print(
+    "append pre-verified, batches of 1,000: \(Measure.rate(n, preTime))"
+        + String(format: "; CPU %.1f µs per change", (Measure.cpuSeconds() - preCPU) / Double(3 * n) * 1e6))
 
 // 3. The project's verify + append, batches of 1,000.
 func verifiedAppend(threads: Int, pipelined: Bool) throws -> Double {
@@ -174,9 +182,14 @@ for (threads, pipelined, label) in [
     (1, true, "verified append, 1 verify core, pipelined"),
     (2, true, "verified append, 2 verify cores, pipelined"),
 ] {
-    let t = try Measure.median { _ = try verifiedAppend(threads: threads, pipelined: pipelined) }
+    var wall = 0.0
+    let cpuBefore = Measure.cpuSeconds()
+    let t = try Measure.median { wall += try verifiedAppend(threads: threads, pipelined: pipelined) }
+    let busy = (Measure.cpuSeconds() - cpuBefore) / wall
     let pad = String(repeating: " ", count: max(0, 43 - label.count))
-    print("\(label):\(pad)\(Measure.rate(n, t))  = \(String(format: "%.0f", Double(n) / t / verifyRate * 100))% of bare verify")
+    print(
+        "\(label):\(pad)\(Measure.rate(n, t))  = \(String(format: "%.0f", Double(n) / t / verifyRate * 100))% of bare verify"
+            + String(format: "; CPU %.0f%% of one core, %.1f µs per change", busy * 100, busy * wall / Double(3 * n) * 1e6))
 }
 
 // 4. Memory while appending `big` changes, generated and appended in rounds.

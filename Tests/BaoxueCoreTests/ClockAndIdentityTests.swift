@@ -1,6 +1,6 @@
-import Foundation
 import BaoxueCore
 import BaoxueTesting
+import Foundation
 import Testing
 
 @Suite struct ClockAndIdentityTests {
@@ -78,6 +78,27 @@ import Testing
         let again = try keys.map { try PublicKey(bytes: Array($0.bytes)) }
         #expect(Set(keys + again).count == 50)
         #expect(Set(keys + again).allSatisfy { k in keys.contains(k) })
+    }
+
+    /// A scope covers itself and the paths below it, decided on bytes (trust.md §2): checked against every
+    /// pair of a set of paths, including a sibling that shares a prefix and a separator followed by a
+    /// combining mark (`/` + U+0301 is one character to `String`, still a path separator to bytes).
+    @Test func aScopeCoversItselfAndThePathsBelowItByBytes() throws {
+        let names = [
+            "丰南区", "丰南区/东镇", "丰南区/东镇/示例小学", "丰南区/东镇2", "丰南区/东镇2/小学", "丰南区东镇", "_admin", "a", "a/\u{301}b",
+        ]
+        let scopes = try names.map { try ScopeID($0) }
+        for outer in scopes {
+            for inner in scopes {
+                let o = Array(outer.value.utf8)
+                let i = Array(inner.value.utf8)
+                let expected = i == o || (i.count > o.count && Array(i.prefix(o.count)) == o && i[o.count] == 0x2F)
+                #expect(outer.covers(inner) == expected, "\(outer) covers \(inner)")
+            }
+        }
+        #expect(try ScopeID("丰南区/东镇").covers(try ScopeID("丰南区/东镇/示例小学")))
+        #expect(!(try ScopeID("丰南区/东镇").covers(try ScopeID("丰南区/东镇2"))))
+        #expect(try ScopeID("a").covers(try ScopeID("a/\u{301}b")))
     }
 
     @Test func fingerprintIsShortGroupedAndKeySpecific() {
