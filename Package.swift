@@ -162,7 +162,7 @@ let package = Package(
         .target(
             name: "BaoxueApp",
             dependencies: [
-                "BaoxueCore", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic", "BaoxueTrust",
+                "BaoxueCore", "BaoxueLog", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic", "BaoxueTrust",
                 "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", "BaoxuePostgres", "CQrencode", "CXlsxWriter",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,4 @@
+import BaoxueCore
 import BaoxueLog
 
 /// The log's tables in PostgreSQL (docs/postgres.md describes each column for operators).
@@ -33,6 +34,8 @@ enum PostgresLogSchema {
             "CREATE INDEX IF NOT EXISTS log_change_txid ON log_change (txid)",
             "CREATE INDEX IF NOT EXISTS log_change_author_seq ON log_change (author, seq)",
             "CREATE INDEX IF NOT EXISTS log_change_pending ON log_change (position) WHERE state = \(ChangeState.pending.sql)",
+            // The operator's page reads the applied `_admin` changes (published figures) at every view.
+            "CREATE INDEX IF NOT EXISTS log_change_admin ON log_change (position) WHERE scope = '\(ScopeID.admin.value)'",
             "CREATE TABLE IF NOT EXISTS log_author (key bytea PRIMARY KEY CHECK (length(key) = 32), held_from bigint)",
             """
             CREATE TABLE IF NOT EXISTS log_waiting (

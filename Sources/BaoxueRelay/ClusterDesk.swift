@@ -32,10 +32,7 @@ public struct ClusterDesk: Sendable {
         let authority = rules.authority
         do {
             if case .status = question {
-                // Read only: the devices served, with the trust facts caught up for them and for the seat.
-                let served = try await ClusterStore.bounded(deadline) {
-                    try await desk.served { book, key in Self.certified(key, in: book, authority: authority, at: now)?.scopes }
-                }
+                let served = try await servedDevices(at: now)
                 let seat = known ? Self.seat(peer, in: desk.trust.current, authority: authority, at: now) : nil
                 let rows = DeskRows(rows: [], served: served.map(Self.device))
                 return .success(try rules.answer(question, from: peer, seat: seat, at: now, in: rows))
@@ -52,6 +49,15 @@ public struct ClusterDesk: Sendable {
             return .failure(error)
         } catch {
             return .failure(ClusterStore.syncError(error))
+        }
+    }
+
+    /// Read only: every device with a session on record whose certificate chains here at `now`, with how far
+    /// behind it is, the trust facts caught up for them (the desk's status answer, the operator's page).
+    public func servedDevices(at now: UInt64) async throws -> [PostgresDesk.Served] {
+        let (desk, authority) = (self.desk, rules.authority)
+        return try await ClusterStore.bounded(deadline) {
+            try await desk.served { book, key in Self.certified(key, in: book, authority: authority, at: now)?.scopes }
         }
     }
 

@@ -11,6 +11,35 @@ public struct PublishedFiguresEntry: Sendable, Equatable {
     public let change: ChangeID
     public let author: PublicKey
     public let hlc: HLCTimestamp
+
+    init(figures: PublishedFigures, change: ChangeID, author: PublicKey, hlc: HLCTimestamp) {
+        self.figures = figures
+        self.change = change
+        self.author = author
+        self.hlc = hlc
+    }
+
+    /// The figures an applied `_admin` change carries, when their month was over on the day it was
+    /// signed (the gate's date rule, kept on a replica with no authority too); nil for any other change.
+    public init?(_ change: Change) {
+        guard change.scope == .admin, change.payload.first == AdminPayload.figuresTag,
+            case .figures(let f)? = try? AdminPayload.decode(change.payload),
+            let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), f.isOver(on: signed)
+        else { return nil }
+        self.init(figures: f, change: change.id, author: change.author, hlc: change.timestamp)
+    }
+
+    /// The figures that stand, one per school and month: of several publications (a correction),
+    /// the later HLC, then the greater change id. Sorted by month, then school.
+    public static func standing(_ entries: [PublishedFiguresEntry]) -> [PublishedFiguresEntry] {
+        var standing: [String: PublishedFiguresEntry] = [:]
+        for entry in entries {
+            let key = entry.figures.period + " " + entry.figures.school.value
+            if let held = standing[key], (held.hlc.packed, held.change.hex) > (entry.hlc.packed, entry.change.hex) { continue }
+            standing[key] = entry
+        }
+        return standing.values.sorted { ($0.figures.period, $0.figures.school.value) < ($1.figures.period, $1.figures.school.value) }
+    }
 }
 
 extension ChangeLog {
@@ -25,15 +54,11 @@ extension ChangeLog {
         }
     }
 
-    /// Stores the figures an applied `_admin` change carries, when their month was over on the day
-    /// it was signed (the gate's date rule, kept on a replica with no authority too).
+    /// Stores the figures an applied `_admin` change carries (`PublishedFiguresEntry(_:)`).
     static func learnFigures(_ change: Change, db: Database) throws {
-        guard change.scope == .admin, change.payload.first == AdminPayload.figuresTag,
-            case .figures(let f)? = try? AdminPayload.decode(change.payload),
-            let signed = try? SimpleDate(unixMilliseconds: change.timestamp.milliseconds), f.isOver(on: signed)
-        else { return }
+        guard let entry = PublishedFiguresEntry(change) else { return }
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO published_figures (change, hlc, author, encoded) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [Data(change.id.bytes), change.timestamp.packed, Data(change.author.bytes), Data(f.encoded)])
+            .execute(arguments: [Data(change.id.bytes), change.timestamp.packed, Data(change.author.bytes), Data(entry.figures.encoded)])
     }
 
     /// The figures that stand, one per school and month: of several publications (a correction),
@@ -41,18 +66,12 @@ extension ChangeLog {
     public func publishedFigures() throws(StoreError) -> [PublishedFiguresEntry] {
         try storeCall {
             try readDB { db in
-                var standing: [String: PublishedFiguresEntry] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT change, hlc, author, encoded FROM published_figures") {
-                    let entry = PublishedFiguresEntry(
-                        figures: try PublishedFigures.decode(Array(row[3] as Data)), change: try ChangeID(bytes: Array(row[0] as Data)),
-                        author: try PublicKey(bytes: Array(row[2] as Data)), hlc: try HLCTimestamp(packed: row[1]))
-                    let key = entry.figures.period + " " + entry.figures.school.value
-                    if let held = standing[key], (held.hlc.packed, held.change.hex) > (entry.hlc.packed, entry.change.hex) { continue }
-                    standing[key] = entry
-                }
-                return standing.values.sorted {
-                    ($0.figures.period, $0.figures.school.value) < ($1.figures.period, $1.figures.school.value)
-                }
+                try PublishedFiguresEntry.standing(
+                    Row.fetchAll(db, sql: "SELECT change, hlc, author, encoded FROM published_figures").map { row in
+                        PublishedFiguresEntry(
+                            figures: try PublishedFigures.decode(Array(row[3] as Data)), change: try ChangeID(bytes: Array(row[0] as Data)),
+                            author: try PublicKey(bytes: Array(row[2] as Data)), hlc: try HLCTimestamp(packed: row[1]))
+                    })
             }
         }
     }

@@ -27,12 +27,16 @@ public enum Loopback {
         return true
     }
 
-    /// One HTTP/1.1 GET of `path` on `port`, read to the server's close: the whole response, or ""
-    /// when nothing accepts.
+    /// One HTTP/1.1 GET of `path` on `port`, read to the server's close (at most 10 s without a byte):
+    /// the whole response, or "" when nothing accepts.
     public static func get(port: Int, path: String) -> String {
         guard let fd = connect(port: port) else { return "" }
         defer { close(fd) }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        // A server that never answers ends the read after 10 s instead of hanging the test.
+        var wait = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        // Read until the server closes: ask it to (Hummingbird keeps an HTTP/1.1 connection open otherwise).
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)

@@ -99,33 +99,34 @@ struct RelayServe: AsyncParsableCommand {
             o.maxDatabaseMiB = maxDbMib
             o.handshakesPerAddress = maxHandshakesPerAddress
             o.upstreamAlarmSeconds = upstreamAlarm
-            if let store {
-                guard console == nil, maxDbMib == nil else {
-                    throw .invalidArgument(option: "--store", value: "--console, --max-db-mib")
-                }
-                let relay = try await RelayCommands.startCluster(o, store: store)
-                Output.line(
-                    l.say(SyncMessages.relayListeningOnPort, relay.port)
-                        + (relay.metricsPort.map { l.say(SyncMessages.metricsOnPort, $0) } ?? ""))
-                let lifecycle = ServiceGroup(
-                    configuration: .init(
-                        services: [relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "baoxue.relay.lifecycle")))
-                try? await lifecycle.run()
-                await relay.shutdown()
-                Output.line(l.say(SyncMessages.relayStopped))
-                return
-            }
             let page = try console.map { c throws(AppError) in try SyncCommands.address(c, option: "--console", listening: true) }
-            let relay = try await RelayCommands.start(o)
-            Output.line(
-                l.say(SyncMessages.relayListeningOnPort, relay.port)
-                    + (relay.metricsPort.map { l.say(SyncMessages.metricsOnPort, $0) } ?? ""))
+            let token = consoleToken ?? WebServer.newToken()
+            let relay: any Service
+            let port: Int
+            let metricsPort: Int?
+            let stop: @Sendable () async -> Void
+            let router: Router<BasicRequestContext>?
+            if let store {
+                guard maxDbMib == nil else { throw .invalidArgument(option: "--store", value: "--max-db-mib") }
+                let cluster = try await RelayCommands.startCluster(o, store: store)
+                relay = cluster
+                port = cluster.port
+                metricsPort = cluster.metricsPort
+                stop = { await cluster.shutdown() }
+                router = page.map { _ in OperatorConsole.router(cluster: cluster, token: token, language: l) }
+            } else {
+                let single = try await RelayCommands.start(o)
+                relay = single
+                port = single.port
+                metricsPort = single.metricsPort
+                stop = { await single.shutdown() }
+                router = page.map { _ in OperatorConsole.router(relay: single, directory: o.directory, token: token, language: l) }
+            }
+            Output.line(l.say(SyncMessages.relayListeningOnPort, port) + (metricsPort.map { l.say(SyncMessages.metricsOnPort, $0) } ?? ""))
+            var services = [relay]
             // The relay runs as a service: SIGINT or SIGTERM starts its graceful shutdown, in which
             // sessions in flight get up to 10 s to finish their batches.
-            var services: [any Service] = [relay]
-            if let page {
-                let token = consoleToken ?? WebServer.newToken()
-                let router = OperatorConsole.router(relay: relay, directory: o.directory, token: token, language: l)
+            if let page, let router {
                 services.append(
                     Application(
                         router: router, configuration: .init(address: .hostname(page.host, port: page.port)),
@@ -139,7 +140,7 @@ struct RelayServe: AsyncParsableCommand {
                 configuration: .init(
                     services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "baoxue.relay.lifecycle")))
             try? await lifecycle.run()
-            await relay.shutdown()
+            await stop()
             Output.line(l.say(SyncMessages.relayStopped))
         }
     }

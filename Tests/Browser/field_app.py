@@ -239,8 +239,14 @@ def main():
         wait_for(driver, "已与")
         driver.get(child_url.replace(child_url.split("/child/")[0], driver.current_url.split("/sync")[0]))
         assert "下周一返校" in driver.page_source, "the visit reached the second device"
-        shown = driver.execute_script(
-            "const i = document.querySelector('.photos img'); return i && i.complete && i.naturalWidth;")
+        # The photo loads after the page: wait (up to 10 s) for it to be decoded, as a person would look.
+        shown = None
+        for _ in range(100):
+            shown = driver.execute_script(
+                "const i = document.querySelector('.photos img'); return i && i.complete && i.naturalWidth;")
+            if shown:
+                break
+            time.sleep(0.1)
         assert shown == 240, f"the photo shows on the second device ({shown})"
         check(driver, "second-child-with-photo")
 
