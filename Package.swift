@@ -162,8 +162,8 @@ let package = Package(
         .target(
             name: "BaoxueApp",
             dependencies: [
-                "BaoxueCore", "BaoxueLog", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic", "BaoxueTrust",
-                "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", "BaoxuePostgres", "CQrencode", "CXlsxWriter",
+                "BaoxueCore", "BaoxueLog", "BaoxuePrivacy", "BaoxueRecords", "BaoxueSodium", "BaoxueStore", "BaoxueSynthetic",
+                "BaoxueTrust", "BaoxueSync", "BaoxueTransport", "BaoxueTCP", "BaoxueRelay", "BaoxuePostgres", "CQrencode", "CXlsxWriter",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
