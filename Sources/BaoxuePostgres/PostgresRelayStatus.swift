@@ -38,26 +38,20 @@ public struct PostgresRelayStatus: Sendable, Equatable {
         let logger = log.logger
         let (applied, pending, quarantined) = (ChangeState.applied.sql, ChangeState.pending.sql, ChangeState.quarantined.sql)
         return try await log.transaction(isolation: "REPEATABLE READ READ ONLY") { connection in
-            var totals = (changes: 0, quarantined: 0, gaps: 0, unwitnessed: 0, bytes: Int64(0))
             let counts = try await connection.query(
                 """
                 SELECT count(*), count(*) FILTER (WHERE state = \(unescaped: quarantined)),
                        count(DISTINCT (author, scope)) FILTER (WHERE state = \(unescaped: pending)),
-                       pg_database_size(current_database())
+                       pg_database_size(current_database()),
+                       (SELECT count(*) FROM log_change c
+                        JOIN (SELECT subject, min(revoked_at) AS at FROM log_revocation GROUP BY subject) r ON r.subject = c.author
+                        WHERE c.hlc < r.at * 65536 AND c.scope <> \(ScopeID.admin.value)
+                          AND c.state IN (\(unescaped: applied), \(unescaped: pending))
+                          AND NOT EXISTS (SELECT 1 FROM log_witness w WHERE w.change = c.id AND w.at < r.at))
                 FROM log_change
                 """, logger: logger)
-            for try await (changes, held, gaps, bytes) in counts.decode((Int64, Int64, Int64, Int64).self) {
-                totals = (Int(changes), Int(held), Int(gaps), 0, bytes)
-            }
-            let unwitnessed = try await connection.query(
-                """
-                SELECT count(*) FROM log_change c
-                JOIN (SELECT subject, min(revoked_at) AS at FROM log_revocation GROUP BY subject) r ON r.subject = c.author
-                WHERE c.hlc < r.at * 65536 AND c.scope <> \(ScopeID.admin.value)
-                  AND c.state IN (\(unescaped: applied), \(unescaped: pending))
-                  AND NOT EXISTS (SELECT 1 FROM log_witness w WHERE w.change = c.id AND w.at < r.at)
-                """, logger: logger)
-            for try await count in unwitnessed.decode(Int64.self) { totals.unwitnessed = Int(count) }
+            var totals = (changes: Int64(0), quarantined: Int64(0), gaps: Int64(0), bytes: Int64(0), unwitnessed: Int64(0))
+            for try await row in counts.decode((Int64, Int64, Int64, Int64, Int64).self) { totals = row }
             var equivocators = Set<PublicKey>()
             let held = try await connection.query("SELECT key FROM log_author WHERE held_from IS NOT NULL", logger: logger)
             for try await key in held.decode(ByteBuffer.self) {
@@ -87,7 +81,8 @@ public struct PostgresRelayStatus: Sendable, Equatable {
                 """, logger: logger)
             for try await bytes in applied.decode(ByteBuffer.self) { admin.append(try Change.decodeVerified(bytes.bytes)) }
             return PostgresRelayStatus(
-                changes: totals.changes, quarantined: totals.quarantined, gaps: totals.gaps, unwitnessed: totals.unwitnessed,
+                changes: Int(totals.changes), quarantined: Int(totals.quarantined), gaps: Int(totals.gaps),
+                unwitnessed: Int(totals.unwitnessed),
                 equivocators: equivocators, databaseBytes: totals.bytes, devices: devices, admin: admin)
         }
     }
