@@ -113,6 +113,9 @@ extension ChangeLog {
 
     /// The deps of a new change by `author` in `scope` (changes.md §5): the scope's
     /// heads (the 63 most recent) plus the author's previous applied change in the scope.
+    /// That change is found by walking the author's changes newest first (`change_author_seq`; the
+    /// log keeps one author index, which every stored change pays for): a device writes in a few
+    /// scopes, so the walk stops after a handful of rows; a relay's receipts don't come here.
     static func deps(_ db: Database, author: PublicKey, scope: ScopeID) throws -> [ChangeID] {
         var deps = try Data.fetchAll(
             db.cachedStatement(
@@ -124,7 +127,8 @@ extension ChangeLog {
         if let previous = try Data.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT id FROM change WHERE author = ? AND scope = ? AND state = \(ChangeState.applied.sql) ORDER BY seq DESC LIMIT 1
+                    SELECT id FROM change INDEXED BY change_author_seq
+                    WHERE author = ? AND scope = ? AND state = \(ChangeState.applied.sql) ORDER BY seq DESC LIMIT 1
                     """), arguments: [Data(author.bytes), scope.value]
         ).map({ try ChangeID(bytes: Array($0)) }), !deps.contains(previous) {
             deps.append(previous)

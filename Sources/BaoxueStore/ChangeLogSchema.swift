@@ -277,6 +277,12 @@ enum ChangeLogSchema {
             try db.execute(sql: "DROP INDEX IF EXISTS rec_event_subject")
             for index in RecordViewSchema.lookupIndexes { try db.execute(sql: index) }
         }
+        m.registerMigration("v27-one-author-index") { db in
+            // Every stored change paid for a second author index that only authoring read (issue 25 §4: the
+            // writer's CPU per change is what a second verifying core cannot share). Authoring now reads the
+            // author's changes newest first through `change_author_seq` (`ChangeLog.deps`).
+            try db.execute(sql: "DROP INDEX IF EXISTS change_author_scope")
+        }
         return m
     }
 }

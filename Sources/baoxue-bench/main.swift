@@ -47,6 +47,10 @@ if args.contains("log-storage") {
     if scope > 0 { try LogStorageBench.scopeSets(n: scope) }
     exit(0)
 }
+if args.contains("writer") {
+    try WriterBench.run(count: intArg("--changes", 30_000), rounds: intArg("--rounds", 5))
+    exit(0)
+}
 if args.contains("verify") {
     try VerifyBench.run(count: intArg("--changes", 1_000_000))
     exit(0)

@@ -246,4 +246,27 @@ import Testing
         #expect(b.deps == [a.id])
         #expect(try Set(log.heads()) == [b.id, elsewhere.id])
     }
+
+    /// The author's previous change in the scope is cited even when it is no longer a head and the
+    /// author has written elsewhere since (authoring walks the author's changes newest first).
+    @Test func theAuthorsPreviousChangeInTheScopeIsCitedAfterWorkElsewhere() throws {
+        let log = try ChangeLog()
+        let other = try ScopeID("示例二小")
+        let first = try write(log, teacher, setName("王芳"))
+        var elsewhere: [Change] = []
+        for i in 0..<5 {
+            elsewhere.append(
+                try log.appendOperations(by: teacher, scope: other, now: 1_764_000_001_000 + UInt64(i)) { s throws(StoreError) in
+                    [.set(kind: .child, record: child, field: "name", value: .text("李雷\(i)"), pred: [])]
+                })
+        }
+        let liaisons = try write(log, liaison, now: 1_764_000_002_000, setName("王方"))
+        #expect(liaisons.deps == [first.id])
+        let next = try write(log, teacher, now: 1_764_000_003_000, setName("王芳芳"))
+        #expect(
+            next.deps.count == 2 && Set(next.deps) == [liaisons.id, first.id],
+            "the scope's head and the teacher's own previous change there")
+        #expect(!next.deps.contains(where: { id in elsewhere.contains { $0.id == id } }), "nothing from the other scope")
+        #expect(next.seq == 7)
+    }
 }
