@@ -19,7 +19,8 @@ public enum RelayCommands {
         public var upstreamIntervalSeconds = 30
         /// Seconds a connection may stay silent (after the handshake) before it is closed.
         public var idleTimeoutSeconds = 60
-        /// A quota on the relay's database files (WAL included); past it new changes are refused, reads go on.
+        /// A quota on the relay's database (SQLite: its files, WAL included; PostgreSQL: `pg_database_size`);
+        /// past it new changes are refused, reads go on.
         public var maxDatabaseMiB: Int?
         /// Sockets one address may hold before their handshakes complete.
         public var handshakesPerAddress = 64
@@ -110,7 +111,8 @@ public enum RelayCommands {
         let (certificates, vouch) = SyncCommands.presentation(for: replica)
         // A relay that pins an authority gates what it stores as a SQLite relay does (trust.md §6).
         let store = ClusterStore(
-            log: log, witness: PostgresWitness(key: replica.key), trust: replica.log.authority.map(PostgresTrust.init(authority:)))
+            log: log, witness: PostgresWitness(key: replica.key), trust: replica.log.authority.map(PostgresTrust.init(authority:)),
+            quota: o.maxDatabaseMiB.map { DiskQuota(bytes: Int64($0) << 20) })
         do {
             return try await ClusterRelay.start(
                 key: replica.key, store: store, policy: { (try? SyncCommands.policy(for: replica)) ?? SyncPolicy() },

@@ -154,6 +154,14 @@ public struct PostgresLog: Sendable {
         return 0
     }
 
+    /// The database's size on disk (`pg_database_size`: tables, indexes and the operators' tables): what a
+    /// relay's quota counts.
+    public func databaseBytes() async throws -> Int64 {
+        let query: PostgresQuery = "SELECT pg_database_size(current_database())"
+        for try await bytes in try await client.query(query, logger: logger).decode(Int64.self) { return bytes }
+        return 0
+    }
+
     /// The figures an operator's `/health` and `/metrics` show, read in one query: changes by
     /// state, authors held for equivocating, and the database's size on disk.
     public func figures() async throws -> PostgresLogFigures {

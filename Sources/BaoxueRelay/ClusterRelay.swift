@@ -119,7 +119,7 @@ public final class ClusterRelay: Sendable {
                 }
             }
         }
-        let figures = ClusterFigures()
+        let figures = ClusterFigures(quota: store.quota)
         await figures.read(from: store.log)
         let reader = Task {
             while !Task.isCancelled {

@@ -34,13 +34,24 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
     /// (a crashed server can leave a query or a wait for a connection without an answer).
     public let deadline: Duration
 
+    /// A budget for the shared database (`pg_database_size`), if any. A batch is stored only while the
+    /// latest reading, at most `sizeReadingMs` old, is under it; past it batches are refused `disk_full`
+    /// and reads go on. So the database exceeds it by at most what the cluster stores in that time.
+    /// Every process of a cluster should be given the same quota (each decides on its own reading).
+    public let quota: DiskQuota?
+    /// The database's size as last read for the quota, and when (ms).
+    private let size = NIOLockedValueBox<(bytes: Int64, at: UInt64)?>(nil)
+    /// How old a size reading may be before a batch reads it again: one query a second per process at most.
+    public static let sizeReadingMs: UInt64 = 1_000
+
     public init(
-        log: PostgresLog, witness: PostgresWitness, trust: PostgresTrust?, deadline: Duration = .seconds(10),
+        log: PostgresLog, witness: PostgresWitness, trust: PostgresTrust?, quota: DiskQuota? = nil, deadline: Duration = .seconds(10),
         clock: @escaping @Sendable () -> UInt64 = ChangeLog.systemClock
     ) {
         self.log = log
         self.witness = witness
         self.trust = trust
+        self.quota = quota
         self.deadline = deadline
         self.clock = clock
         let sets = self.sets
@@ -160,12 +171,33 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
             chain.breakChain()
             return .failure(.invalidChange("change \(error.index): \(error.error.code)"))
         }
+        if let quota {
+            do {
+                guard quota.admits(used: try await databaseBytes()) else {
+                    chain.breakChain()
+                    return .failure(.diskFull)
+                }
+            } catch {
+                chain.breakChain()
+                return .failure(Self.syncError(error))
+            }
+        }
         switch await appends.append(changes) {
         case .success: return .success(changes.count)
         case .failure(let error):
             chain.breakChain()
             return .failure(error)
         }
+    }
+
+    /// The database's size for the quota: the reading kept, while under `sizeReadingMs` old.
+    private func databaseBytes() async throws -> Int64 {
+        let now = clock()
+        if let kept = size.withLockedValue({ $0 }), now >= kept.at, now - kept.at < Self.sizeReadingMs { return kept.bytes }
+        let log = self.log
+        let bytes = try await bounded { try await log.databaseBytes() }
+        size.withLockedValue { $0 = (bytes, now) }
+        return bytes
     }
 
     /// One transaction for a group of batches (`ClusterAppendQueue`): the rules and this process's

@@ -61,8 +61,10 @@ public final class ClusterFigures: RelayStoreFigures {
     }
 
     private let latest = Mutex(Reading.none)
+    /// The quota the process stores under (`ClusterStore.quota`), reported beside the size.
+    private let quota: DiskQuota?
 
-    public init() {}
+    public init(quota: DiskQuota? = nil) { self.quota = quota }
 
     /// Reads the figures from `log` and keeps them (or why they could not be read).
     public func read(from log: PostgresLog) async {
@@ -74,6 +76,8 @@ public final class ClusterFigures: RelayStoreFigures {
             read.pending = f.pending
             read.equivocations = f.heldAuthors
             read.diskBytes = f.databaseBytes
+            read.quotaBytes = quota?.bytes
+            read.overQuota = quota.map { !$0.admits(used: f.databaseBytes) } ?? false
             read.transactions = (log.stats.commits, log.stats.reruns)
             latest.withLock { $0 = .read(read) }
         } catch {

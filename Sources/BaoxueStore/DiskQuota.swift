@@ -1,4 +1,5 @@
-/// A relay's disk budget: what its database files (main file, WAL and shared memory) may take.
+/// A relay's disk budget: what its database files (main file, WAL and shared memory) may take, or on a
+/// cluster what its PostgreSQL database may take (`ClusterStore.quota`, read with `pg_database_size`).
 ///
 /// Invariant: an append starts only while the files take less than `bytes`, so they exceed it
 /// by at most one group commit. Why not SQLite's `max_page_count`: it counts the main file only

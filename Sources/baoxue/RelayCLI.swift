@@ -55,7 +55,7 @@ struct RelayServe: AsyncParsableCommand {
     var maxBytesPerDay = RelayLimits().bytesPerDay
     @Option(name: .long, help: "每次同步接收变更数上限 / changes accepted per sync") var maxChangesPerSync = RelayLimits().changesPerSession
     @Option(name: .long, help: "握手后连接静默多少秒即断开 / seconds of silence before a connection is closed") var idleTimeout = 60
-    @Option(name: .long, help: "数据库文件（含 WAL）大小上限（MiB）；超出后拒收新变更、仍可读 / database quota in MiB, WAL included") var maxDbMib: Int?
+    @Option(name: .long, help: "数据库大小上限（MiB；SQLite 含 WAL，PostgreSQL 为整个库）；超出后拒收新变更、仍可读 / database quota in MiB") var maxDbMib: Int?
     @Option(name: .long, help: "同一地址未完成握手的连接数上限 / sockets one address may hold before their handshakes complete")
     var maxHandshakesPerAddress = 64
     @Option(name: .long, help: "上级中继连续多少秒未同步成功即在 /health 报警 / seconds without an upstream sync before /health reports it")
@@ -107,7 +107,6 @@ struct RelayServe: AsyncParsableCommand {
             let stop: @Sendable () async -> Void
             let router: Router<BasicRequestContext>?
             if let store {
-                guard maxDbMib == nil else { throw .invalidArgument(option: "--store", value: "--max-db-mib") }
                 let cluster = try await RelayCommands.startCluster(o, store: store)
                 relay = cluster
                 port = cluster.port

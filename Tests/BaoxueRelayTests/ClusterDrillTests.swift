@@ -292,6 +292,45 @@ struct ClusterDrillTests {
         }
     }
 
+    /// `--max-db-mib` on a cluster holds `pg_database_size` to the quota: a process started under a quota the
+    /// database already fills refuses a writer's batch `disk_full`, nothing of it stored, still serves reads and
+    /// says so on `/health`; restarted under a larger quota (what the operator's page tells its operator to do),
+    /// it stores the writes.
+    @Test func aDatabaseQuotaRefusesWritesServesReadsAndWritesResumeUnderALargerOne() async throws {
+        try await PostgresCluster.with { pg in
+            let town = try ClusterTown("cluster-quota", cluster: pg)
+            let school = Township.school(0)
+            let reader = try town.town.makeDevice(0, schools: 1)
+            let writer = try town.town.makeDevice(1, schools: 1)
+            var relay = try town.startProcesses(1)[0]
+            let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
+            _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            #expect(relay.terminate() == 0)
+            let used = try await town.withLog { try await $0.databaseBytes() }
+            // Whole MiB, rounded down: the database already takes at least that much.
+            let quota = Int(used >> 20)
+            relay = try town.startProcesses(1, metrics: true, extra: ["--max-db-mib", "\(quota)"])[0]
+            let written = try Township.writeVisits(writer, scope: school, count: 50, tag: "w")
+            let refused = try await Self.sync(writer, port: relay.port, scope: school).result.get()
+            #expect(refused.refusedByPeer == "over_limit: disk_full", "\(refused)\n\(relay.text.suffix(3_000))")
+            #expect(refused.sentChanges == 0)
+            for id in pushed { #expect(try writer.log.contains(id), "reads stopped with writes") }
+            #expect(try await Self.storedIDs(town).isDisjoint(with: written), "part of a refused batch was stored")
+            let health = RelayOperationsTests.httpGet(port: relay.metricsPort, path: "/health")
+            #expect(health.hasPrefix("HTTP/1.1 503") && health.contains("\"problems\":[\"disk_full\"]"), "\(health)")
+            #expect(relay.terminate() == 0)
+            relay = try town.startProcesses(1, extra: ["--max-db-mib", "\(quota + 256)"])[0]
+            let resumed = try await Self.sync(writer, port: relay.port, scope: school).result.get()
+            #expect(resumed.refusedByPeer == nil, "writes did not resume under the larger quota")
+            #expect(try await Self.storedIDs(town).isSuperset(of: written), "writes did not resume")
+            print(
+                "quota drill: database \(used >> 10) KiB, quota \(quota) MiB: 50 visits refused as disk_full, "
+                    + "stored under \(quota + 256) MiB"
+            )
+            #expect(relay.terminate() == 0)
+        }
+    }
+
     @Test func aFullDiskRefusesWritesServesReadsAndWritesResumeOnceSpaceIsFreed() async throws {
         try await PostgresCluster.with { pg in
             let disk = try pg.smallDisk("full_drill", megabytes: 32)

@@ -42,10 +42,10 @@ struct ClusterTown: Sendable {
     }
 
     /// Real `baoxue relay serve --store` processes on relay folders 0..<count (enrolled here),
-    /// with `/metrics` and `/health` on a port of their own when `metrics`.
-    func startProcesses(_ count: Int, metrics: Bool = false) throws -> [RelayProcess] {
+    /// with `/metrics` and `/health` on a port of their own when `metrics`, and `extra` options.
+    func startProcesses(_ count: Int, metrics: Bool = false, extra: [String] = []) throws -> [RelayProcess] {
         for i in 0..<count where !FileManager.default.fileExists(atPath: relayDirectory(i)) { try makeRelay(i) }
-        return try (0..<count).map { try RelayProcess(directory: relayDirectory($0), extra: ["--store", url], metrics: metrics) }
+        return try (0..<count).map { try RelayProcess(directory: relayDirectory($0), extra: ["--store", url] + extra, metrics: metrics) }
     }
 
     /// Relay process `i` in this test process, as `baoxue relay serve --store` starts it (syncing
