@@ -10,7 +10,8 @@ On the demo township, with a township relay the test starts (real processes of t
     passes the folder with its signed manifest and refuses it once a byte of the workbook is flipped;
   - a new phone's enrollment request travels to the relay, the township office approves it on 入网申请, the phone syncs;
   - the bureau revokes a lost phone from 本区设备, and the relay takes nothing more from it;
-  - the relay operator's page (relay serve --console) lists the devices that synced and no child.
+  - the relay operator's page (relay serve --console) lists the devices that synced and no child;
+  - the same page on a relay cluster (relay serve --store postgresql://… --console) lists the teacher who synced there.
 axe-core (axe-selenium-python) checks every page: no serious or critical violation is allowed.
 A screenshot of every page goes to the output folder (argument 2).
 
@@ -58,6 +59,43 @@ def start(args, ready):
         time.sleep(0.05)
     log.seek(0)
     raise SystemExit(f"{args[0]} did not start: {log.read()}")
+
+
+class Postgres:
+    """A throwaway PostgreSQL on a Unix socket in a folder of its own, as the Swift tests' PostgresCluster makes
+    it (under root its programs run as the `postgres` user; `bash tools/run test` installs postgresql-15)."""
+
+    def __init__(self):
+        versions = sorted(int(v) for v in os.listdir("/usr/lib/postgresql") if v.isdigit())
+        self.bin = f"/usr/lib/postgresql/{versions[-1]}/bin"
+        # In the temporary folder, not under WORK (0700): the postgres user must reach it.
+        self.folder = tempfile.mkdtemp(prefix="baoxue-browser-pg-")
+        os.chmod(self.folder, 0o755)
+        self.as_pg = []
+        if os.getuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+            self.as_pg = ["/usr/sbin/runuser", "-u", "postgres", "--"]
+        self.data = self.folder + "/data"
+        self.run("initdb", "-D", self.data, "-U", "baoxue", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self.run("pg_ctl", "-D", self.data, "-l", self.folder + "/server.log", "-w", "-t", "60",
+                 "-o", f"-k {self.folder} -c listen_addresses=''", "start")
+        self.run("createdb", "-h", self.folder, "-U", "baoxue", "township")
+        self.url = f"postgresql://baoxue@/township?host={self.folder}"
+
+    def run(self, program, *args):
+        # Output to a file, not a pipe: the server pg_ctl starts keeps it open, and a pipe would never end.
+        with open(os.path.join(WORK, "postgres.out"), "a") as out:
+            done = subprocess.run(self.as_pg + [f"{self.bin}/{program}", *args], stdin=subprocess.DEVNULL, stdout=out,
+                                  stderr=subprocess.STDOUT)
+        if done.returncode != 0:
+            with open(os.path.join(WORK, "postgres.out")) as out:
+                raise SystemExit(f"PostgreSQL: {program} exited {done.returncode}: {out.read()[-2000:]}")
+
+    def stop(self):
+        try:
+            self.run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def png(width, height):
@@ -174,6 +212,8 @@ def main():
     port, console = start(["relay", "serve", "--data", f"{demo}/relay", "--listen", "127.0.0.1:0", "--lang", "en",
                            "--console", "127.0.0.1:0"], r"(?s)listening on port (\d+).*operations page: (http://\S+token=[0-9a-f]+)")
     relay = "127.0.0.1:" + port
+    relay_process = PROCESSES[-1]
+    postgres = None
     def ui(who):
         return start(["ui", "--dir", f"{demo}/{who}", "--relay", relay], r"(http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+)")
     downloads = os.path.join(WORK, "downloads")
@@ -394,6 +434,26 @@ def main():
         time.sleep(16)
         assert driver.execute_script("return performance.timeOrigin") == paused, "unticked, the page still refreshed"
         print(f"relay console: {source.count('<li><strong>')} device(s) listed")
+
+        # The same page on a relay cluster (relay serve --store postgresql://… --console): the relay's folder now
+        # stores in a shared PostgreSQL under a quota; a teacher syncs there and the page lists her, read from the database.
+        relay_process.terminate()
+        relay_process.wait(timeout=15)
+        postgres = Postgres()
+        cluster_port, cluster_console = start(
+            ["relay", "serve", "--data", f"{demo}/relay", "--listen", "127.0.0.1:0", "--lang", "en", "--store", postgres.url,
+             "--max-db-mib", "512", "--console", "127.0.0.1:0"],
+            r"(?s)listening on port (\d+).*operations page: (http://\S+token=[0-9a-f]+)")
+        synced = subprocess.run([BIN, "sync", f"127.0.0.1:{cluster_port}", "--dir", f"{demo}/teacher-a"],
+                                capture_output=True, text=True)
+        assert synced.returncode == 0, synced.stdout + synced.stderr
+        open_app(driver, cluster_console + "&lang=zh", "cluster-console")
+        source = driver.page_source
+        assert "王老师（教师）" in source and "共 1 台设备" in source, source[-1500:]
+        assert "配额 512 MiB" in source, "the page does not show the cluster's quota"
+        assert name not in source, "a child's name on the cluster's page"
+        full_page(driver, "cluster-console")
+        print("cluster console: the teacher who synced at the PostgreSQL-backed relay is listed, with the quota")
     finally:
         driver.quit()
         for p in PROCESSES:
@@ -403,6 +463,8 @@ def main():
                 p.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 p.kill()
+        if postgres:
+            postgres.stop()
     print(f"{len(SHOTS)} pages checked at 360x800; screenshots in {OUT}")
     if VIOLATIONS:
         print("accessibility (axe) serious or critical violations:")
