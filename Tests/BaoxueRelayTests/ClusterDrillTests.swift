@@ -268,15 +268,32 @@ struct ClusterDrillTests {
         try await Task.sleep(for: .milliseconds(500))
     }
 
+    /// Where the read-only, quota and full-disk drills start: a town on `pg` (in `tablespace` if given), one
+    /// relay process, a reader whose 10 visits went through it, and a writer of the same school.
+    struct Scene {
+        let town: ClusterTown
+        let school: ScopeID
+        let reader: Replica
+        let writer: Replica
+        let relay: RelayProcess
+        let pushed: [ChangeID]
+    }
+
+    static func scene(_ name: String, on pg: PostgresCluster, tablespace: String? = nil, metrics: Bool = false) async throws -> Scene {
+        let town = try ClusterTown(name, cluster: pg, tablespace: tablespace)
+        let school = Township.school(0)
+        let reader = try town.town.makeDevice(0, schools: 1)
+        let writer = try town.town.makeDevice(1, schools: 1)
+        let relay = try town.startProcesses(1, metrics: metrics)[0]
+        let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
+        _ = try await sync(reader, port: relay.port, scope: school).result.get()
+        return Scene(town: town, school: school, reader: reader, writer: writer, relay: relay, pushed: pushed)
+    }
+
     @Test func aReadOnlyDatabaseRefusesWritesServesReadsAndWritesResume() async throws {
         try await PostgresCluster.with { pg in
-            let town = try ClusterTown("cluster-readonly", cluster: pg)
-            let school = Township.school(0)
-            let reader = try town.town.makeDevice(0, schools: 1)
-            let writer = try town.town.makeDevice(1, schools: 1)
-            let relay = try town.startProcesses(1)[0]
-            let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
-            _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            let scene = try await Self.scene("cluster-readonly", on: pg)
+            let (town, school, writer, relay, pushed) = (scene.town, scene.school, scene.writer, scene.relay, scene.pushed)
             try await Self.readOnly(true, town)
             let written = try Township.writeVisits(writer, scope: school, count: 5, tag: "w")
             let refused = try await Self.sync(writer, port: relay.port, scope: school).result.get()
@@ -298,13 +315,9 @@ struct ClusterDrillTests {
     /// it stores the writes.
     @Test func aDatabaseQuotaRefusesWritesServesReadsAndWritesResumeUnderALargerOne() async throws {
         try await PostgresCluster.with { pg in
-            let town = try ClusterTown("cluster-quota", cluster: pg)
-            let school = Township.school(0)
-            let reader = try town.town.makeDevice(0, schools: 1)
-            let writer = try town.town.makeDevice(1, schools: 1)
-            var relay = try town.startProcesses(1)[0]
-            let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
-            _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            let scene = try await Self.scene("cluster-quota", on: pg)
+            let (town, school, writer, pushed) = (scene.town, scene.school, scene.writer, scene.pushed)
+            var relay = scene.relay
             #expect(relay.terminate() == 0)
             let used = try await town.withLog { try await $0.databaseBytes() }
             // Whole MiB, rounded down: the database already takes at least that much.
@@ -334,13 +347,10 @@ struct ClusterDrillTests {
     @Test func aFullDiskRefusesWritesServesReadsAndWritesResumeOnceSpaceIsFreed() async throws {
         try await PostgresCluster.with { pg in
             let disk = try pg.smallDisk("full_drill", megabytes: 32)
-            let town = try ClusterTown("cluster-full", cluster: pg, tablespace: disk.tablespace)
-            let school = Township.school(0)
-            let reader = try town.town.makeDevice(0, schools: 1)
-            let writer = try town.town.makeDevice(1, schools: 1)
-            let relay = try town.startProcesses(1, metrics: true)[0]
-            let pushed = try Township.writeVisits(reader, scope: school, count: 10, tag: "r")
-            _ = try await Self.sync(reader, port: relay.port, scope: school).result.get()
+            let scene = try await Self.scene("cluster-full", on: pg, tablespace: disk.tablespace, metrics: true)
+            let (town, school, reader, writer, relay, pushed) = (
+                scene.town, scene.school, scene.reader, scene.writer, scene.relay, scene.pushed
+            )
             let healthy = RelayOperationsTests.httpGet(port: relay.metricsPort, path: "/health")
             #expect(healthy.hasPrefix("HTTP/1.1 200") && healthy.contains("\"status\":\"ok\""), "\(healthy)")
             let filled = try disk.fill()
