@@ -171,16 +171,9 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
             chain.breakChain()
             return .failure(.invalidChange("change \(error.index): \(error.error.code)"))
         }
-        if let quota {
-            do {
-                guard quota.admits(used: try await databaseBytes()) else {
-                    chain.breakChain()
-                    return .failure(.diskFull)
-                }
-            } catch {
-                chain.breakChain()
-                return .failure(Self.syncError(error))
-            }
+        if let refusal = await quotaRefusal() {
+            chain.breakChain()
+            return .failure(refusal)
         }
         switch await appends.append(changes) {
         case .success: return .success(changes.count)
@@ -190,14 +183,20 @@ public final class ClusterStore: SyncDataSource, ChangeLoader, BatchPipeline, Se
         }
     }
 
-    /// The database's size for the quota: the reading kept, while under `sizeReadingMs` old.
-    private func databaseBytes() async throws -> Int64 {
+    /// Why the quota refuses a batch now (`disk_full`, or the database out of reach); nil without a quota or
+    /// under it. The size read is kept while under `sizeReadingMs` old.
+    private func quotaRefusal() async -> SyncError? {
+        guard let quota else { return nil }
         let now = clock()
-        if let kept = size.withLockedValue({ $0 }), now >= kept.at, now - kept.at < Self.sizeReadingMs { return kept.bytes }
-        let log = self.log
-        let bytes = try await bounded { try await log.databaseBytes() }
-        size.withLockedValue { $0 = (bytes, now) }
-        return bytes
+        let bytes: Int64
+        if let kept = size.withLockedValue({ $0 }), now >= kept.at, now - kept.at < Self.sizeReadingMs {
+            bytes = kept.bytes
+        } else {
+            let log = self.log
+            do { bytes = try await bounded { try await log.databaseBytes() } } catch { return Self.syncError(error) }
+            size.withLockedValue { $0 = (bytes, now) }
+        }
+        return quota.admits(used: bytes) ? nil : .diskFull
     }
 
     /// One transaction for a group of batches (`ClusterAppendQueue`): the rules and this process's

@@ -30,10 +30,25 @@ enum Measure {
 
     /// CPU seconds this process has used so far (user + system, every thread).
     static func cpuSeconds() -> Double {
+        let used = cpu()
+        return used.user + used.system
+    }
+
+    /// CPU seconds this process has used so far in user space and in the kernel, every thread.
+    static func cpu() -> (user: Double, system: Double) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+    }
+
+    /// Bytes this process has asked the kernel to write so far (`wchar` of /proc/self/io).
+    static func bytesWritten() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
+            return Int(line.split(separator: " ").last ?? "") ?? 0
+        }
+        return 0
     }
 
     static func rate(_ n: Int, _ seconds: Double) -> String {

@@ -26,8 +26,8 @@ enum WriterBench {
                 try q.write { db in for i in drop.split(separator: ",") { try db.execute(sql: "DROP INDEX \(i)") } }
                 try q.close()
             }
-            let before = usage()
-            let ioBefore = bytesWritten()
+            let before = Measure.cpu()
+            let ioBefore = Measure.bytesWritten()
             wall += Measure.seconds {
                 var i = 0
                 while i < parsed.count {
@@ -35,31 +35,15 @@ enum WriterBench {
                     i += 1000
                 }
             }
-            let after = usage()
+            let after = Measure.cpu()
             user += after.user - before.user
             system += after.system - before.system
-            written += Double(bytesWritten() - ioBefore)
+            written += Double(Measure.bytesWritten() - ioBefore)
         }
         let n = Double(count * rounds)
         print(
             String(
                 format: "writer: %.0f changes/s; CPU per change %.1f µs (user %.1f, kernel %.1f); %.1f KB written per change",
                 n / wall, (user + system) / n * 1e6, user / n * 1e6, system / n * 1e6, written / n / 1024))
-    }
-
-    static func usage() -> (user: Double, system: Double) {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
-    }
-
-    /// Bytes this process has asked the kernel to write (`wchar` of /proc/self/io): WAL frames and checkpoints.
-    static func bytesWritten() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
-            return Int(line.split(separator: " ").last ?? "") ?? 0
-        }
-        return 0
     }
 }

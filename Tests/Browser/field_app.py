@@ -209,8 +209,11 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     demo = os.path.join(WORK, "demo")
     subprocess.run([BIN, "demo", "--township", "--dir", demo, "--children", "40", "--lang", "en"], check=True, capture_output=True)
-    port, console = start(["relay", "serve", "--data", f"{demo}/relay", "--listen", "127.0.0.1:0", "--lang", "en",
-                           "--console", "127.0.0.1:0"], r"(?s)listening on port (\d+).*operations page: (http://\S+token=[0-9a-f]+)")
+    def serve_relay(*store):
+        """The demo's relay with its operator's page (on SQLite, or with `store` options on PostgreSQL): (port, page)."""
+        return start(["relay", "serve", "--data", f"{demo}/relay", "--listen", "127.0.0.1:0", "--lang", "en", *store,
+                      "--console", "127.0.0.1:0"], r"(?s)listening on port (\d+).*operations page: (http://\S+token=[0-9a-f]+)")
+    port, console = serve_relay()
     relay = "127.0.0.1:" + port
     relay_process = PROCESSES[-1]
     postgres = None
@@ -440,10 +443,7 @@ def main():
         relay_process.terminate()
         relay_process.wait(timeout=15)
         postgres = Postgres()
-        cluster_port, cluster_console = start(
-            ["relay", "serve", "--data", f"{demo}/relay", "--listen", "127.0.0.1:0", "--lang", "en", "--store", postgres.url,
-             "--max-db-mib", "512", "--console", "127.0.0.1:0"],
-            r"(?s)listening on port (\d+).*operations page: (http://\S+token=[0-9a-f]+)")
+        cluster_port, cluster_console = serve_relay("--store", postgres.url, "--max-db-mib", "512")
         synced = subprocess.run([BIN, "sync", f"127.0.0.1:{cluster_port}", "--dir", f"{demo}/teacher-a"],
                                 capture_output=True, text=True)
         assert synced.returncode == 0, synced.stdout + synced.stderr
